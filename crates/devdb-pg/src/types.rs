@@ -1,0 +1,197 @@
+//! The built-in PostgreSQL types devdb knows, with their OIDs, names and sizes as pg_type has them.
+
+use std::fmt;
+
+/// A PostgreSQL object id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Oid(pub u32);
+
+/// A value's wire format, as Bind and RowDescription number them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Binary,
+}
+
+impl Format {
+    /// Reads a format code; anything but 0 or 1 is a protocol violation upstream.
+    pub fn from_code(code: i16) -> Option<Format> {
+        match code {
+            0 => Some(Format::Text),
+            1 => Some(Format::Binary),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> i16 {
+        match self {
+            Format::Text => 0,
+            Format::Binary => 1,
+        }
+    }
+}
+
+/// How a value of a type is kept in SQLite. Chosen so that SQLite's own comparison and
+/// arithmetic give PostgreSQL's answers wherever devdb lets SQLite do the work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Storage {
+    /// INTEGER: ints, oids, bool (0/1), date (days since 2000-01-01), time (microseconds since
+    /// midnight), timestamp and timestamptz (microseconds since 2000-01-01 00:00 UTC), as
+    /// PostgreSQL itself keeps them.
+    Integer,
+    /// REAL: float4, float8, and numeric until devdb has exact decimals.
+    Real,
+    /// TEXT: text-like types, uuid, json, jsonb, interval.
+    Text,
+    /// BLOB: bytea.
+    Blob,
+}
+
+macro_rules! pg_types {
+    ($($variant:ident = $oid:literal, $name:literal, $len:literal, $array:literal, $storage:ident;)*) => {
+        /// A built-in PostgreSQL scalar type.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum PgType {
+            $($variant,)*
+        }
+
+        impl PgType {
+            /// Every type devdb knows, for catalog listings and lookups.
+            pub const ALL: &'static [PgType] = &[$(PgType::$variant,)*];
+
+            /// pg_type.oid.
+            pub fn oid(self) -> Oid {
+                match self { $(PgType::$variant => Oid($oid),)* }
+            }
+
+            /// pg_type.typname, as format_type would print it for the short name.
+            pub fn name(self) -> &'static str {
+                match self { $(PgType::$variant => $name,)* }
+            }
+
+            /// pg_type.typlen: the fixed size in bytes, or -1 for variable length.
+            pub fn len(self) -> i16 {
+                match self { $(PgType::$variant => $len,)* }
+            }
+
+            /// The OID of the array type whose elements are this type (pg_type.typarray).
+            pub fn array_oid(self) -> Oid {
+                match self { $(PgType::$variant => Oid($array),)* }
+            }
+
+            /// How values of this type are kept in SQLite.
+            pub fn storage(self) -> Storage {
+                match self { $(PgType::$variant => Storage::$storage,)* }
+            }
+
+            /// The type with this OID, if devdb knows it.
+            pub fn from_oid(oid: Oid) -> Option<PgType> {
+                match oid.0 { $($oid => Some(PgType::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+pg_types! {
+    Bool = 16, "bool", 1, 1000, Integer;
+    Bytea = 17, "bytea", -1, 1001, Blob;
+    Name = 19, "name", 64, 1003, Text;
+    Int8 = 20, "int8", 8, 1016, Integer;
+    Int2 = 21, "int2", 2, 1005, Integer;
+    Int4 = 23, "int4", 4, 1007, Integer;
+    Text = 25, "text", -1, 1009, Text;
+    Oid = 26, "oid", 4, 1028, Integer;
+    Json = 114, "json", -1, 199, Text;
+    Float4 = 700, "float4", 4, 1021, Real;
+    Float8 = 701, "float8", 8, 1022, Real;
+    Unknown = 705, "unknown", -2, 0, Text;
+    Bpchar = 1042, "bpchar", -1, 1014, Text;
+    Varchar = 1043, "varchar", -1, 1015, Text;
+    Date = 1082, "date", 4, 1182, Integer;
+    Time = 1083, "time", 8, 1183, Integer;
+    Timestamp = 1114, "timestamp", 8, 1115, Integer;
+    Timestamptz = 1184, "timestamptz", 8, 1185, Integer;
+    Interval = 1186, "interval", 16, 1187, Text;
+    Numeric = 1700, "numeric", -1, 1231, Real;
+    Uuid = 2950, "uuid", 16, 2951, Text;
+    Void = 2278, "void", 4, 0, Text;
+    Jsonb = 3802, "jsonb", -1, 3807, Text;
+}
+
+impl PgType {
+    /// Resolves a type name as SQL spells it (`integer`, `int4`, `character varying`,
+    /// `timestamp with time zone`, ...), lower-cased, to the type and whether it was a serial
+    /// pseudo-type (`serial` is `int4` plus a sequence default).
+    pub fn from_sql_name(name: &str) -> Option<(PgType, bool)> {
+        let ty = match name {
+            "bool" | "boolean" => PgType::Bool,
+            "bytea" => PgType::Bytea,
+            "name" => PgType::Name,
+            "int8" | "bigint" => PgType::Int8,
+            "int2" | "smallint" => PgType::Int2,
+            "int4" | "int" | "integer" => PgType::Int4,
+            "text" => PgType::Text,
+            "oid" => PgType::Oid,
+            "json" => PgType::Json,
+            "float4" | "real" => PgType::Float4,
+            "float8" | "double precision" | "float" => PgType::Float8,
+            "bpchar" | "char" | "character" => PgType::Bpchar,
+            "varchar" | "character varying" => PgType::Varchar,
+            "date" => PgType::Date,
+            "time" | "time without time zone" => PgType::Time,
+            "timestamp" | "timestamp without time zone" => PgType::Timestamp,
+            "timestamptz" | "timestamp with time zone" => PgType::Timestamptz,
+            "interval" => PgType::Interval,
+            "numeric" | "decimal" => PgType::Numeric,
+            "uuid" => PgType::Uuid,
+            "jsonb" => PgType::Jsonb,
+            "void" => PgType::Void,
+            "unknown" => PgType::Unknown,
+            "serial" | "serial4" => return Some((PgType::Int4, true)),
+            "bigserial" | "serial8" => return Some((PgType::Int8, true)),
+            "smallserial" | "serial2" => return Some((PgType::Int2, true)),
+            _ => return None,
+        };
+        Some((ty, false))
+    }
+
+    /// True for int2, int4, int8 (and oid, which behaves as an unsigned int4).
+    pub fn is_integer(self) -> bool {
+        matches!(self, PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid)
+    }
+
+    /// True for the types arithmetic operators accept.
+    pub fn is_numeric(self) -> bool {
+        self.is_integer() || matches!(self, PgType::Float4 | PgType::Float8 | PgType::Numeric)
+    }
+
+    /// True for text, varchar, bpchar, name and unknown literals.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name | PgType::Unknown
+        )
+    }
+}
+
+impl fmt::Display for PgType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // format_type()'s spelling, which PostgreSQL uses in error messages.
+        let name = match self {
+            PgType::Bool => "boolean",
+            PgType::Int2 => "smallint",
+            PgType::Int4 => "integer",
+            PgType::Int8 => "bigint",
+            PgType::Float4 => "real",
+            PgType::Float8 => "double precision",
+            PgType::Varchar => "character varying",
+            PgType::Bpchar => "character",
+            PgType::Time => "time without time zone",
+            PgType::Timestamp => "timestamp without time zone",
+            PgType::Timestamptz => "timestamp with time zone",
+            other => other.name(),
+        };
+        f.write_str(name)
+    }
+}

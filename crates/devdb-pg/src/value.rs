@@ -1,0 +1,347 @@
+//! Values as devdb stores them in SQLite ([`Value`], [`Datum`]) and their conversion to and from
+//! PostgreSQL's text and binary wire formats, per [`PgType`].
+//!
+//! Storage follows [`crate::types::Storage`]: integers for ints, bools, dates and timestamps
+//! (PostgreSQL's own internal units, so the binary format is a copy), reals for floats, text for
+//! text-like types and blobs for bytea.
+
+mod datetime;
+mod float;
+mod numeric;
+
+use bytes::{BufMut, BytesMut};
+use postgres_protocol::types as pgt;
+
+use crate::{Format, PgError, PgType, SqlState};
+
+pub use datetime::{format_date, format_time, format_timestamp, parse_date, parse_timestamp};
+pub use float::{format_float4, format_float8};
+
+/// An owned stored value: a bound parameter, or a row kept for a suspended portal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// A borrowed stored value, as read from a SQLite row without copying.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Datum<'a> {
+    Null,
+    Int(i64),
+    Float(f64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
+
+impl Value {
+    pub fn as_datum(&self) -> Datum<'_> {
+        match self {
+            Value::Null => Datum::Null,
+            Value::Int(i) => Datum::Int(*i),
+            Value::Float(f) => Datum::Float(*f),
+            Value::Text(s) => Datum::Text(s),
+            Value::Blob(b) => Datum::Blob(b),
+        }
+    }
+}
+
+impl Datum<'_> {
+    pub fn to_value(self) -> Value {
+        match self {
+            Datum::Null => Value::Null,
+            Datum::Int(i) => Value::Int(i),
+            Datum::Float(f) => Value::Float(f),
+            Datum::Text(s) => Value::Text(s.to_owned()),
+            Datum::Blob(b) => Value::Blob(b.to_vec()),
+        }
+    }
+}
+
+/// Appends `datum` (not NULL) of type `ty` in `format` to `out`, without the length prefix.
+pub fn encode(ty: PgType, datum: Datum<'_>, format: Format, out: &mut BytesMut) -> Result<(), PgError> {
+    match format {
+        Format::Text => {
+            encode_text(ty, datum, out);
+            Ok(())
+        }
+        Format::Binary => encode_binary(ty, datum, out),
+    }
+}
+
+/// PostgreSQL's text output for a stored value.
+pub fn encode_text(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) {
+    use std::fmt::Write as _;
+    let mut w = Writer(out);
+    let _ = match (ty, datum) {
+        (_, Datum::Null) => Ok(()),
+        (PgType::Bool, Datum::Int(i)) => w.write_str(if i != 0 { "t" } else { "f" }),
+        (PgType::Bool, Datum::Float(f)) => w.write_str(if f != 0.0 { "t" } else { "f" }),
+        (PgType::Float4, Datum::Int(i)) => w.write_str(&format_float4(i as f32)),
+        (PgType::Float4, Datum::Float(f)) => w.write_str(&format_float4(f as f32)),
+        (PgType::Float8, Datum::Int(i)) => w.write_str(&format_float8(i as f64)),
+        (PgType::Float8, Datum::Float(f)) => w.write_str(&format_float8(f)),
+        (PgType::Numeric, Datum::Float(f)) => w.write_str(&numeric::format_real(f)),
+        (PgType::Date, Datum::Int(days)) => w.write_str(&format_date(days)),
+        (PgType::Time, Datum::Int(us)) => w.write_str(&format_time(us)),
+        (PgType::Timestamp, Datum::Int(us)) => w.write_str(&format_timestamp(us)),
+        (PgType::Timestamptz, Datum::Int(us)) => {
+            // The session TimeZone is UTC until devdb supports SET TIME ZONE.
+            w.write_str(&format_timestamp(us)).and_then(|()| w.write_str("+00"))
+        }
+        (PgType::Bytea, Datum::Blob(b)) => {
+            w.0.put_slice(b"\\x");
+            b.iter().try_for_each(|byte| write!(w, "{byte:02x}"))
+        }
+        (_, Datum::Int(i)) => write!(w, "{i}"),
+        (_, Datum::Float(f)) => w.write_str(&format_float8(f)),
+        (_, Datum::Text(s)) => w.write_str(s),
+        (_, Datum::Blob(b)) => {
+            w.0.put_slice(b);
+            Ok(())
+        }
+    };
+}
+
+struct Writer<'a>(&'a mut BytesMut);
+
+impl std::fmt::Write for Writer<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.put_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// PostgreSQL's binary output for a stored value.
+pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result<(), PgError> {
+    let as_int = |d: Datum<'_>| -> Result<i64, PgError> {
+        match d {
+            Datum::Int(i) => Ok(i),
+            Datum::Float(f) => Ok(f as i64),
+            Datum::Text(s) => s.trim().parse().map_err(|_| PgError::invalid_text(ty.name(), s)),
+            _ => Err(PgError::invalid_binary(ty.name())),
+        }
+    };
+    let as_float = |d: Datum<'_>| -> Result<f64, PgError> {
+        match d {
+            Datum::Int(i) => Ok(i as f64),
+            Datum::Float(f) => Ok(f),
+            Datum::Text(s) => float::parse(s).ok_or_else(|| PgError::invalid_text(ty.name(), s)),
+            _ => Err(PgError::invalid_binary(ty.name())),
+        }
+    };
+    match ty {
+        PgType::Bool => pgt::bool_to_sql(as_int(datum)? != 0, out),
+        PgType::Int2 => pgt::int2_to_sql(as_int(datum)? as i16, out),
+        PgType::Int4 => pgt::int4_to_sql(as_int(datum)? as i32, out),
+        PgType::Oid => pgt::oid_to_sql(as_int(datum)? as u32, out),
+        PgType::Int8 => pgt::int8_to_sql(as_int(datum)?, out),
+        PgType::Float4 => pgt::float4_to_sql(as_float(datum)? as f32, out),
+        PgType::Float8 => pgt::float8_to_sql(as_float(datum)?, out),
+        PgType::Date => pgt::date_to_sql(as_int(datum)? as i32, out),
+        PgType::Time => pgt::time_to_sql(as_int(datum)?, out),
+        PgType::Timestamp | PgType::Timestamptz => pgt::timestamp_to_sql(as_int(datum)?, out),
+        PgType::Numeric => {
+            let mut text = BytesMut::new();
+            encode_text(ty, datum, &mut text);
+            let text = std::str::from_utf8(&text).map_err(|_| PgError::invalid_binary("numeric"))?;
+            numeric::to_binary(text, out)?;
+        }
+        PgType::Uuid => {
+            let Datum::Text(s) = datum else {
+                return Err(PgError::invalid_binary("uuid"));
+            };
+            pgt::uuid_to_sql(parse_uuid(s)?, out);
+        }
+        PgType::Jsonb => {
+            out.put_u8(1);
+            encode_text(ty, datum, out);
+        }
+        PgType::Interval => return Err(PgError::feature_not_supported("binary format for interval")),
+        PgType::Bytea => match datum {
+            Datum::Blob(b) => out.put_slice(b),
+            other => encode_text(PgType::Text, other, out),
+        },
+        _ => encode_text(ty, datum, out),
+    }
+    Ok(())
+}
+
+/// Decodes a parameter sent in `format` as a value of type `ty`, ready to bind.
+pub fn decode(ty: PgType, raw: &[u8], format: Format) -> Result<Value, PgError> {
+    match format {
+        Format::Text => {
+            let text = std::str::from_utf8(raw).map_err(|_| {
+                PgError::new(SqlState::CHARACTER_NOT_IN_REPERTOIRE, "invalid byte sequence for encoding \"UTF8\"")
+            })?;
+            decode_text(ty, text)
+        }
+        Format::Binary => decode_binary(ty, raw),
+    }
+}
+
+/// Parses PostgreSQL's text input syntax for `ty` into a stored value.
+pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
+    let bad = || PgError::invalid_text(&ty.to_string(), text);
+    Ok(match ty {
+        PgType::Bool => Value::Int(parse_bool(text).ok_or_else(bad)? as i64),
+        PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid => {
+            let v: i64 = text.trim().parse().map_err(|_| bad())?;
+            check_int_range(ty, v).map_err(|_| {
+                PgError::new(
+                    SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+                    format!("value \"{text}\" is out of range for type {ty}"),
+                )
+            })?;
+            Value::Int(v)
+        }
+        PgType::Float4 | PgType::Float8 => Value::Float(float::parse(text).ok_or_else(bad)?),
+        PgType::Numeric => numeric::parse(text).ok_or_else(bad)?,
+        PgType::Bytea => Value::Blob(parse_bytea(text).ok_or_else(bad)?),
+        PgType::Date => Value::Int(parse_date(text).ok_or_else(bad)?),
+        PgType::Time => Value::Int(datetime::parse_time(text).ok_or_else(bad)?),
+        PgType::Timestamp => Value::Int(parse_timestamp(text, false).ok_or_else(bad)?),
+        PgType::Timestamptz => Value::Int(parse_timestamp(text, true).ok_or_else(bad)?),
+        PgType::Uuid => Value::Text(format_uuid(parse_uuid(text)?)),
+        _ => Value::Text(text.to_owned()),
+    })
+}
+
+/// Decodes PostgreSQL's binary format for `ty` into a stored value.
+pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
+    let bad = |_| PgError::invalid_binary(&ty.to_string());
+    Ok(match ty {
+        PgType::Bool => Value::Int(pgt::bool_from_sql(raw).map_err(bad)? as i64),
+        PgType::Int2 => Value::Int(pgt::int2_from_sql(raw).map_err(bad)?.into()),
+        PgType::Int4 => Value::Int(pgt::int4_from_sql(raw).map_err(bad)?.into()),
+        PgType::Oid => Value::Int(pgt::oid_from_sql(raw).map_err(bad)?.into()),
+        PgType::Int8 => Value::Int(pgt::int8_from_sql(raw).map_err(bad)?),
+        PgType::Float4 => Value::Float(pgt::float4_from_sql(raw).map_err(bad)?.into()),
+        PgType::Float8 => Value::Float(pgt::float8_from_sql(raw).map_err(bad)?),
+        PgType::Date => Value::Int(pgt::date_from_sql(raw).map_err(bad)?.into()),
+        PgType::Time => Value::Int(pgt::time_from_sql(raw).map_err(bad)?),
+        PgType::Timestamp | PgType::Timestamptz => Value::Int(pgt::timestamp_from_sql(raw).map_err(bad)?),
+        PgType::Uuid => Value::Text(format_uuid(pgt::uuid_from_sql(raw).map_err(bad)?)),
+        PgType::Bytea => Value::Blob(raw.to_vec()),
+        PgType::Numeric => numeric::from_binary(raw).ok_or_else(|| PgError::invalid_binary("numeric"))?,
+        PgType::Jsonb => match raw.split_first() {
+            Some((1, rest)) => Value::Text(utf8(rest)?),
+            _ => return Err(PgError::invalid_binary("jsonb")),
+        },
+        PgType::Interval => return Err(PgError::feature_not_supported("binary format for interval")),
+        _ => Value::Text(utf8(raw)?),
+    })
+}
+
+fn utf8(raw: &[u8]) -> Result<String, PgError> {
+    String::from_utf8(raw.to_vec()).map_err(|_| {
+        PgError::new(SqlState::CHARACTER_NOT_IN_REPERTOIRE, "invalid byte sequence for encoding \"UTF8\"")
+    })
+}
+
+/// Checks that `v` fits `ty` (int2, int4, oid); int8 always fits.
+pub fn check_int_range(ty: PgType, v: i64) -> Result<i64, PgError> {
+    let ok = match ty {
+        PgType::Int2 => i16::try_from(v).is_ok(),
+        PgType::Int4 => i32::try_from(v).is_ok(),
+        PgType::Oid => (0..=u32::MAX as i64).contains(&v),
+        _ => true,
+    };
+    if ok {
+        Ok(v)
+    } else {
+        Err(PgError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, format!("{ty} out of range")))
+    }
+}
+
+/// PostgreSQL's boolean input: true/false, yes/no, on/off, 1/0 and unique prefixes.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    let t = text.trim().to_ascii_lowercase();
+    let prefix_of = |word: &str| !t.is_empty() && word.starts_with(t.as_str());
+    match t.as_str() {
+        "1" => Some(true),
+        "0" => Some(false),
+        "on" => Some(true),
+        "of" | "off" => Some(false),
+        _ if prefix_of("true") || prefix_of("yes") => Some(true),
+        _ if prefix_of("false") || prefix_of("no") => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_bytea(text: &str) -> Option<Vec<u8>> {
+    if let Some(hex) = text.strip_prefix("\\x") {
+        let digits: Vec<u8> = hex.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        if digits.len() % 2 != 0 {
+            return None;
+        }
+        return digits
+            .chunks(2)
+            .map(|pair| {
+                let s = std::str::from_utf8(pair).ok()?;
+                u8::from_str_radix(s, 16).ok()
+            })
+            .collect();
+    }
+    // The escape format: backslash escapes \\ and \ooo, everything else verbatim.
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b'\\'), Some(b'\\')) => {
+                out.push(b'\\');
+                i += 2;
+            }
+            (Some(b'\\'), _) => {
+                let oct = std::str::from_utf8(bytes.get(i + 1..i + 4)?).ok()?;
+                out.push(u8::from_str_radix(oct, 8).ok()?);
+                i += 4;
+            }
+            (Some(b), _) => {
+                out.push(*b);
+                i += 1;
+            }
+            (None, _) => break,
+        }
+    }
+    Some(out)
+}
+
+/// Parses a UUID in any of the spellings PostgreSQL accepts (hyphens optional, braces).
+pub fn parse_uuid(text: &str) -> Result<[u8; 16], PgError> {
+    let bad = || PgError::invalid_text("uuid", text);
+    let trimmed = text.trim();
+    let inner = trimmed
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(trimmed);
+    let hex: Vec<u8> = inner.bytes().filter(|b| *b != b'-').collect();
+    if hex.len() != 32 {
+        return Err(bad());
+    }
+    let mut out = [0u8; 16];
+    for (slot, pair) in out.iter_mut().zip(hex.chunks(2)) {
+        let s = std::str::from_utf8(pair).map_err(|_| bad())?;
+        *slot = u8::from_str_radix(s, 16).map_err(|_| bad())?;
+    }
+    Ok(out)
+}
+
+/// The canonical lower-case hyphenated spelling.
+pub fn format_uuid(bytes: [u8; 16]) -> String {
+    let mut s = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,78 @@
+use bytes::BytesMut;
+
+use super::*;
+
+fn text(ty: PgType, datum: Datum<'_>) -> String {
+    let mut out = BytesMut::new();
+    encode_text(ty, datum, &mut out);
+    String::from_utf8(out.to_vec()).expect("utf8")
+}
+
+#[test]
+fn floats_print_like_postgresql() {
+    for (v, want) in [
+        (1.5, "1.5"),
+        (0.1, "0.1"),
+        (1e20, "1e+20"),
+        (1e15, "1e+15"),
+        (123456789012345.0, "123456789012345"),
+        (0.0001, "0.0001"),
+        (0.00001, "1e-05"),
+        (-0.0, "-0"),
+        (f64::NAN, "NaN"),
+        (f64::NEG_INFINITY, "-Infinity"),
+        (1.0 / 3.0, "0.3333333333333333"),
+    ] {
+        assert_eq!(format_float8(v), want, "{v}");
+    }
+    assert_eq!(format_float4(1.1), "1.1");
+    assert_eq!(format_float4(1e6), "1e+06");
+}
+
+#[test]
+fn timestamps_round_trip_through_text() {
+    let us = parse_timestamp("2024-02-29 13:14:15.5", false).expect("parses");
+    assert_eq!(format_timestamp(us), "2024-02-29 13:14:15.5");
+    assert_eq!(parse_timestamp("2000-01-01 00:00:00+00", true), Some(0));
+    assert_eq!(parse_timestamp("2000-01-01T01:00:00+01:00", true), Some(0));
+    assert_eq!(parse_timestamp("2000-01-01T00:00:00.000Z", true), Some(0));
+    assert_eq!(text(PgType::Timestamptz, Datum::Int(0)), "2000-01-01 00:00:00+00");
+    assert_eq!(text(PgType::Date, Datum::Int(-1)), "1999-12-31");
+    assert_eq!(parse_date("2023-02-29"), None);
+}
+
+#[test]
+fn bools_accept_postgresql_spellings() {
+    for (input, want) in [("t", true), ("TRUE", true), ("yes", true), ("on", true), ("0", false), ("of", false), ("n", false)] {
+        assert_eq!(parse_bool(input), Some(want), "{input}");
+    }
+    assert_eq!(parse_bool("o"), None);
+}
+
+#[test]
+fn numeric_binary_round_trips() {
+    for input in ["0", "1", "-1234.5678", "10000", "0.0001", "123456789.25"] {
+        let mut out = BytesMut::new();
+        numeric::to_binary(input, &mut out).expect("encodes");
+        let back = numeric::from_binary(&out).expect("decodes");
+        assert_eq!(back, numeric::parse(input).expect("parses"), "{input}");
+    }
+}
+
+#[test]
+fn int_ranges_are_checked() {
+    assert!(decode_text(PgType::Int4, "2147483648").is_err());
+    assert_eq!(decode_text(PgType::Int2, " 42 "), Ok(Value::Int(42)));
+    let err = decode_text(PgType::Int4, "abc").expect_err("rejects");
+    assert_eq!(err.code, SqlState::INVALID_TEXT_REPRESENTATION);
+}
+
+#[test]
+fn bytea_and_uuid_spellings() {
+    assert_eq!(decode_text(PgType::Bytea, "\\x0aff"), Ok(Value::Blob(vec![10, 255])));
+    assert_eq!(text(PgType::Bytea, Datum::Blob(&[10, 255])), "\\x0aff");
+    assert_eq!(
+        decode_text(PgType::Uuid, "{A0EEBC99-9C0B4EF8-BB6D6BB9-BD380A11}"),
+        Ok(Value::Text("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".into()))
+    );
+}
