@@ -56,7 +56,10 @@ fn render(errcodes: &str) -> String {
         let Some(name) = macro_name.strip_prefix("ERRCODE_") else {
             continue;
         };
-        let _ = writeln!(out, "    pub const {name}: SqlState = SqlState(\"{code}\");");
+        let _ = writeln!(
+            out,
+            "    pub const {name}: SqlState = SqlState(\"{code}\");"
+        );
     }
     out.push_str("}\n");
     out

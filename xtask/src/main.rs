@@ -1,7 +1,8 @@
-//! devdb's tooling in Rust: `cargo xtask codegen`.
+//! devdb's tooling in Rust: `cargo xtask test`, `cargo xtask codegen`.
 
 mod codegen;
 mod pg;
+mod test;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// Everything CI checks: fmt, clippy, codegen --check, the test suite, client suites.
+    Test {
+        /// Skip rustfmt and clippy, for local iteration.
+        #[arg(long)]
+        quick: bool,
+        /// Passed to the test runner (nextest or cargo test), e.g. a test name filter.
+        #[arg(last = true)]
+        test_args: Vec<String>,
+    },
     /// Regenerate generated sources (SQLSTATE codes); --check fails if they are stale.
     Codegen {
         #[arg(long)]
@@ -23,9 +33,18 @@ enum Task {
     },
 }
 
-fn main() -> Result<()> {
+fn main() {
+    if let Err(e) = run(Cli::parse().task) {
+        // One line with the cause chain; a backtrace of xtask itself helps nobody.
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(task: Task) -> Result<()> {
     let root = project_root();
-    match Cli::parse().task {
+    match task {
+        Task::Test { quick, test_args } => test::run(&root, &test::Options { quick, test_args }),
         Task::Codegen { check } => codegen::run(&root, check),
     }
 }

@@ -158,7 +158,10 @@ impl PgType {
 
     /// True for int2, int4, int8 (and oid, which behaves as an unsigned int4).
     pub fn is_integer(self) -> bool {
-        matches!(self, PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid)
+        matches!(
+            self,
+            PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid
+        )
     }
 
     /// True for the types arithmetic operators accept.

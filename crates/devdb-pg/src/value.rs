@@ -62,7 +62,12 @@ impl Datum<'_> {
 }
 
 /// Appends `datum` (not NULL) of type `ty` in `format` to `out`, without the length prefix.
-pub fn encode(ty: PgType, datum: Datum<'_>, format: Format, out: &mut BytesMut) -> Result<(), PgError> {
+pub fn encode(
+    ty: PgType,
+    datum: Datum<'_>,
+    format: Format,
+    out: &mut BytesMut,
+) -> Result<(), PgError> {
     match format {
         Format::Text => {
             encode_text(ty, datum, out);
@@ -90,7 +95,8 @@ pub fn encode_text(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) {
         (PgType::Timestamp, Datum::Int(us)) => w.write_str(&format_timestamp(us)),
         (PgType::Timestamptz, Datum::Int(us)) => {
             // The session TimeZone is UTC until devdb supports SET TIME ZONE.
-            w.write_str(&format_timestamp(us)).and_then(|()| w.write_str("+00"))
+            w.write_str(&format_timestamp(us))
+                .and_then(|()| w.write_str("+00"))
         }
         (PgType::Bytea, Datum::Blob(b)) => {
             w.0.put_slice(b"\\x");
@@ -121,7 +127,10 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
         match d {
             Datum::Int(i) => Ok(i),
             Datum::Float(f) => Ok(f as i64),
-            Datum::Text(s) => s.trim().parse().map_err(|_| PgError::invalid_text(ty.name(), s)),
+            Datum::Text(s) => s
+                .trim()
+                .parse()
+                .map_err(|_| PgError::invalid_text(ty.name(), s)),
             _ => Err(PgError::invalid_binary(ty.name())),
         }
     };
@@ -147,7 +156,8 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
         PgType::Numeric => {
             let mut text = BytesMut::new();
             encode_text(ty, datum, &mut text);
-            let text = std::str::from_utf8(&text).map_err(|_| PgError::invalid_binary("numeric"))?;
+            let text =
+                std::str::from_utf8(&text).map_err(|_| PgError::invalid_binary("numeric"))?;
             numeric::to_binary(text, out)?;
         }
         PgType::Uuid => {
@@ -160,7 +170,9 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
             out.put_u8(1);
             encode_text(ty, datum, out);
         }
-        PgType::Interval => return Err(PgError::feature_not_supported("binary format for interval")),
+        PgType::Interval => {
+            return Err(PgError::feature_not_supported("binary format for interval"));
+        }
         PgType::Bytea => match datum {
             Datum::Blob(b) => out.put_slice(b),
             other => encode_text(PgType::Text, other, out),
@@ -175,7 +187,10 @@ pub fn decode(ty: PgType, raw: &[u8], format: Format) -> Result<Value, PgError> 
     match format {
         Format::Text => {
             let text = std::str::from_utf8(raw).map_err(|_| {
-                PgError::new(SqlState::CHARACTER_NOT_IN_REPERTOIRE, "invalid byte sequence for encoding \"UTF8\"")
+                PgError::new(
+                    SqlState::CHARACTER_NOT_IN_REPERTOIRE,
+                    "invalid byte sequence for encoding \"UTF8\"",
+                )
             })?;
             decode_text(ty, text)
         }
@@ -223,22 +238,31 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
         PgType::Float8 => Value::Float(pgt::float8_from_sql(raw).map_err(bad)?),
         PgType::Date => Value::Int(pgt::date_from_sql(raw).map_err(bad)?.into()),
         PgType::Time => Value::Int(pgt::time_from_sql(raw).map_err(bad)?),
-        PgType::Timestamp | PgType::Timestamptz => Value::Int(pgt::timestamp_from_sql(raw).map_err(bad)?),
+        PgType::Timestamp | PgType::Timestamptz => {
+            Value::Int(pgt::timestamp_from_sql(raw).map_err(bad)?)
+        }
         PgType::Uuid => Value::Text(format_uuid(pgt::uuid_from_sql(raw).map_err(bad)?)),
         PgType::Bytea => Value::Blob(raw.to_vec()),
-        PgType::Numeric => numeric::from_binary(raw).ok_or_else(|| PgError::invalid_binary("numeric"))?,
+        PgType::Numeric => {
+            numeric::from_binary(raw).ok_or_else(|| PgError::invalid_binary("numeric"))?
+        }
         PgType::Jsonb => match raw.split_first() {
             Some((1, rest)) => Value::Text(utf8(rest)?),
             _ => return Err(PgError::invalid_binary("jsonb")),
         },
-        PgType::Interval => return Err(PgError::feature_not_supported("binary format for interval")),
+        PgType::Interval => {
+            return Err(PgError::feature_not_supported("binary format for interval"));
+        }
         _ => Value::Text(utf8(raw)?),
     })
 }
 
 fn utf8(raw: &[u8]) -> Result<String, PgError> {
     String::from_utf8(raw.to_vec()).map_err(|_| {
-        PgError::new(SqlState::CHARACTER_NOT_IN_REPERTOIRE, "invalid byte sequence for encoding \"UTF8\"")
+        PgError::new(
+            SqlState::CHARACTER_NOT_IN_REPERTOIRE,
+            "invalid byte sequence for encoding \"UTF8\"",
+        )
     })
 }
 
@@ -253,7 +277,10 @@ pub fn check_int_range(ty: PgType, v: i64) -> Result<i64, PgError> {
     if ok {
         Ok(v)
     } else {
-        Err(PgError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, format!("{ty} out of range")))
+        Err(PgError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            format!("{ty} out of range"),
+        ))
     }
 }
 

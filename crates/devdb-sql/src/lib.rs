@@ -1,1 +1,138 @@
-//! devdb-sql
+//! devdb-sql translates PostgreSQL SQL into SQLite SQL, carrying PostgreSQL's types.
+//!
+//! One parse with sqlparser's PostgreSQL dialect, one typed rewrite pass over the AST, one print.
+//! [`translate`] is a pure function of the SQL text, the [`Catalog`] as it stands and the
+//! parameter types the client named; it does no I/O and never touches SQLite. The executor runs
+//! what it returns and registers the scalar functions of [`runtime`] on every SQLite connection.
+//!
+//! Invariants: no regex or string surgery on SQL text; anything not handled is
+//! `feature_not_supported` naming the construct, never a silently different answer.
+
+pub mod catalog;
+mod make;
+mod parse;
+mod rewrite;
+pub mod runtime;
+mod types;
+
+use devdb_pg::{PgError, PgType};
+
+pub use catalog::Catalog;
+pub use parse::Parsed;
+
+/// One PostgreSQL statement, ready for the executor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Translated {
+    pub kind: Kind,
+    /// SQLite statements to run in order; the last one is the statement proper: its rows are the
+    /// result (when `columns` is not empty) and its change count goes into the command tag.
+    pub sqlite: Vec<String>,
+    /// The type of each parameter `$n` (index n-1). The SQLite text refers to `$n` as `?n`.
+    pub params: Vec<PgType>,
+    /// The result columns (empty for statements that return no rows).
+    pub columns: Vec<Column>,
+    /// True when the statement must hold the database's write lock (DML, DDL, nextval, FOR UPDATE).
+    pub writes: bool,
+    /// True when the statement changes the catalog, so the executor must reload it afterwards.
+    pub changes_catalog: bool,
+}
+
+/// A result column as RowDescription describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub ty: PgType,
+    /// The type modifier (varchar(n): n + 4), -1 when none.
+    pub typmod: i32,
+}
+
+/// What a statement is, for the executor's transaction handling and the CommandComplete tag.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    /// SELECT, VALUES, TABLE, SHOW-like queries: tag `SELECT n`.
+    Select,
+    /// Tag `INSERT 0 n`.
+    Insert,
+    /// Tag `UPDATE n`.
+    Update,
+    /// Tag `DELETE n`.
+    Delete,
+    /// DDL and utility statements that run SQL and answer with a fixed tag (`CREATE TABLE`,
+    /// `DROP TABLE`, `TRUNCATE TABLE`, `VACUUM`, ...). `sqlite` may be empty (accepted no-ops).
+    Command(&'static str),
+    Begin(TransactionMode),
+    /// COMMIT or END.
+    Commit,
+    /// ROLLBACK or ABORT.
+    Rollback,
+    Savepoint(String),
+    Release(String),
+    RollbackTo(String),
+    /// `SET [SESSION|LOCAL] name = value`; `value` None means DEFAULT.
+    Set { name: String, value: Option<String>, local: bool },
+    /// `SET TRANSACTION ...` inside a transaction block.
+    SetTransaction(TransactionMode),
+    /// `SHOW name` (lower-cased); `SHOW ALL` is `name == "all"`.
+    Show(String),
+    /// `RESET name`, or every setting when None (`RESET ALL`).
+    Reset(Option<String>),
+    /// An empty query string (only comments or semicolons): EmptyQueryResponse.
+    Empty,
+}
+
+/// What BEGIN / START TRANSACTION / SET TRANSACTION asked for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransactionMode {
+    pub isolation: Option<Isolation>,
+    pub read_only: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isolation {
+    ReadUncommitted,
+    ReadCommitted,
+    RepeatableRead,
+    Serializable,
+}
+
+/// Translates one query string (possibly several statements separated by `;`).
+///
+/// `param_types[i]` is the type the client gave `$i+1` in Parse, or None where it left the
+/// type unspecified (OID 0); unspecified types are inferred from context, else text.
+pub fn translate(
+    sql: &str,
+    catalog: &Catalog,
+    param_types: &[Option<PgType>],
+) -> Result<Vec<Translated>, PgError> {
+    let statements = parse::statements(sql)?;
+    if statements.is_empty() {
+        return Ok(vec![Translated {
+            kind: Kind::Empty,
+            sqlite: Vec::new(),
+            params: Vec::new(),
+            columns: Vec::new(),
+            writes: false,
+            changes_catalog: false,
+        }]);
+    }
+    statements.into_iter().map(|s| rewrite::statement(s, catalog, param_types)).collect()
+}
+
+/// Splits and parses a query string; an empty list means it held no statement. The executor
+/// caches the result by text and translates each statement when it is about to run, so a
+/// statement sees the catalog changes of the ones before it.
+pub fn parse(sql: &str) -> Result<Vec<Parsed>, PgError> {
+    parse::statements(sql)
+}
+
+/// Translates one parsed statement against the catalog as it stands.
+pub fn translate_statement(
+    statement: &Parsed,
+    catalog: &Catalog,
+    param_types: &[Option<PgType>],
+) -> Result<Translated, PgError> {
+    rewrite::statement(statement.clone(), catalog, param_types)
+}
+
+#[cfg(test)]
+mod tests;

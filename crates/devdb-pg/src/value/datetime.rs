@@ -112,7 +112,11 @@ pub fn parse_time(text: &str) -> Option<i64> {
         Some(sec) => {
             let (whole, frac) = sec.split_once('.').unwrap_or((sec, ""));
             let digits: String = frac.chars().chain(std::iter::repeat('0')).take(6).collect();
-            let frac_us: i64 = if frac.is_empty() { 0 } else { digits.parse().ok()? };
+            let frac_us: i64 = if frac.is_empty() {
+                0
+            } else {
+                digits.parse().ok()?
+            };
             if !frac.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
@@ -147,9 +151,17 @@ pub fn parse_timestamp(text: &str, with_zone: bool) -> Option<i64> {
     };
     let days = parse_date(date_part)?;
     let (time_part, offset_secs) = split_zone(rest)?;
-    let time = if time_part.is_empty() { 0 } else { parse_time(time_part)? };
+    let time = if time_part.is_empty() {
+        0
+    } else {
+        parse_time(time_part)?
+    };
     let local = days * USECS_PER_DAY + time;
-    Some(if with_zone { local - offset_secs * 1_000_000 } else { local })
+    Some(if with_zone {
+        local - offset_secs * 1_000_000
+    } else {
+        local
+    })
 }
 
 /// Splits `12:00:00+05:30` into the time and the zone offset in seconds east of UTC.
@@ -158,7 +170,10 @@ fn split_zone(rest: &str) -> Option<(&str, i64)> {
     if let Some(time) = rest.strip_suffix('Z').or_else(|| rest.strip_suffix('z')) {
         return Some((time.trim(), 0));
     }
-    if let Some(time) = rest.strip_suffix("UTC").or_else(|| rest.strip_suffix("GMT")) {
+    if let Some(time) = rest
+        .strip_suffix("UTC")
+        .or_else(|| rest.strip_suffix("GMT"))
+    {
         return Some((time.trim(), 0));
     }
     let Some(i) = rest.rfind(['+', '-']) else {
@@ -169,7 +184,11 @@ fn split_zone(rest: &str) -> Option<(&str, i64)> {
     let zone = &zone[1..];
     let (h, m, s) = if let Some((h, rest)) = zone.split_once(':') {
         let (m, s) = rest.split_once(':').unwrap_or((rest, "0"));
-        (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?, s.parse::<i64>().ok()?)
+        (
+            h.parse::<i64>().ok()?,
+            m.parse::<i64>().ok()?,
+            s.parse::<i64>().ok()?,
+        )
     } else {
         match zone.len() {
             1 | 2 => (zone.parse().ok()?, 0, 0),

@@ -15,7 +15,8 @@ pub fn parse(text: &str) -> Option<Value> {
         return Some(Value::Float(f64::NAN));
     }
     let valid = !t.is_empty()
-        && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     if !valid {
         return None;
     }
@@ -45,7 +46,11 @@ pub fn to_binary(text: &str, out: &mut BytesMut) -> Result<(), PgError> {
         None => (false, text),
     };
     let (int_part, frac_part) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+    if !int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
         return Err(bad());
     }
     let int_part = int_part.trim_start_matches('0');
@@ -72,7 +77,11 @@ pub fn to_binary(text: &str, out: &mut BytesMut) -> Result<(), PgError> {
     }
     out.put_i16(groups.len() as i16);
     out.put_i16(weight);
-    out.put_u16(if negative && !groups.is_empty() { 0x4000 } else { 0 });
+    out.put_u16(if negative && !groups.is_empty() {
+        0x4000
+    } else {
+        0
+    });
     out.put_u16(dscale as u16);
     for g in groups {
         out.put_i16(g);
@@ -82,7 +91,8 @@ pub fn to_binary(text: &str, out: &mut BytesMut) -> Result<(), PgError> {
 
 /// Reads numeric's binary form into a stored value.
 pub fn from_binary(raw: &[u8]) -> Option<Value> {
-    let word = |i: usize| -> Option<i16> { Some(i16::from_be_bytes([*raw.get(i)?, *raw.get(i + 1)?])) };
+    let word =
+        |i: usize| -> Option<i16> { Some(i16::from_be_bytes([*raw.get(i)?, *raw.get(i + 1)?])) };
     let ndigits = usize::try_from(word(0)?).ok()?;
     let weight = word(2)? as i32;
     let sign = word(4)? as u16;
@@ -98,14 +108,22 @@ pub fn from_binary(raw: &[u8]) -> Option<Value> {
         text.push('-');
     }
     let digit = |k: i32| -> Option<i16> {
-        if k < 0 || k as usize >= ndigits { Some(0) } else { word(8 + 2 * k as usize) }
+        if k < 0 || k as usize >= ndigits {
+            Some(0)
+        } else {
+            word(8 + 2 * k as usize)
+        }
     };
     if weight < 0 {
         text.push('0');
     }
     for k in 0..=weight {
         let d = digit(k)?;
-        if k == 0 { text.push_str(&d.to_string()) } else { text.push_str(&format!("{d:04}")) }
+        if k == 0 {
+            text.push_str(&d.to_string())
+        } else {
+            text.push_str(&format!("{d:04}"))
+        }
     }
     if dscale > 0 {
         let mut frac = String::new();

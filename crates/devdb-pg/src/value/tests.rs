@@ -36,14 +36,25 @@ fn timestamps_round_trip_through_text() {
     assert_eq!(parse_timestamp("2000-01-01 00:00:00+00", true), Some(0));
     assert_eq!(parse_timestamp("2000-01-01T01:00:00+01:00", true), Some(0));
     assert_eq!(parse_timestamp("2000-01-01T00:00:00.000Z", true), Some(0));
-    assert_eq!(text(PgType::Timestamptz, Datum::Int(0)), "2000-01-01 00:00:00+00");
+    assert_eq!(
+        text(PgType::Timestamptz, Datum::Int(0)),
+        "2000-01-01 00:00:00+00"
+    );
     assert_eq!(text(PgType::Date, Datum::Int(-1)), "1999-12-31");
     assert_eq!(parse_date("2023-02-29"), None);
 }
 
 #[test]
 fn bools_accept_postgresql_spellings() {
-    for (input, want) in [("t", true), ("TRUE", true), ("yes", true), ("on", true), ("0", false), ("of", false), ("n", false)] {
+    for (input, want) in [
+        ("t", true),
+        ("TRUE", true),
+        ("yes", true),
+        ("on", true),
+        ("0", false),
+        ("of", false),
+        ("n", false),
+    ] {
         assert_eq!(parse_bool(input), Some(want), "{input}");
     }
     assert_eq!(parse_bool("o"), None);
@@ -69,7 +80,10 @@ fn int_ranges_are_checked() {
 
 #[test]
 fn bytea_and_uuid_spellings() {
-    assert_eq!(decode_text(PgType::Bytea, "\\x0aff"), Ok(Value::Blob(vec![10, 255])));
+    assert_eq!(
+        decode_text(PgType::Bytea, "\\x0aff"),
+        Ok(Value::Blob(vec![10, 255]))
+    );
     assert_eq!(text(PgType::Bytea, Datum::Blob(&[10, 255])), "\\x0aff");
     assert_eq!(
         decode_text(PgType::Uuid, "{A0EEBC99-9C0B4EF8-BB6D6BB9-BD380A11}"),

@@ -1,0 +1,474 @@
+//! One database's engine thread: owns its SQLite connections, its sessions' state and its write
+//! lock, and runs batches one at a time.
+
+mod open;
+mod protocol;
+mod statement;
+
+use std::collections::{HashMap, VecDeque};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use devdb_pg::{PgError, PgType, Value};
+use devdb_sql::{Catalog, Translated};
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use crate::functions::{FunctionState, lock, now_micros};
+use crate::handle::Job;
+use crate::interrupt::Interrupts;
+use crate::session::Session;
+use crate::settings::Settings;
+use crate::sqlite_error;
+use crate::{EngineConfig, Handle, Op, Reply, SessionId, Sink};
+
+use open::Role;
+
+/// Starts the engine thread for the database file at `path` and returns its handle once the
+/// database is open (or why it could not be).
+pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<Handle, PgError> {
+    let (jobs, receiver) = mpsc::channel();
+    let interrupts = Interrupts::new();
+    let (ready, opened) = mpsc::sync_channel(1);
+    let thread_interrupts = interrupts.clone();
+    let db_name: Arc<str> = name.into();
+    let thread_name = db_name.clone();
+    std::thread::Builder::new()
+        .name(format!("engine-{name}"))
+        .spawn(
+            move || match Engine::open(thread_name, &path, config, thread_interrupts) {
+                Ok(engine) => {
+                    let _ = ready.send(Ok(()));
+                    engine.run(receiver);
+                }
+                Err(err) => {
+                    let _ = ready.send(Err(err));
+                }
+            },
+        )
+        .map_err(|e| PgError::internal(format!("starting engine thread: {e}")))?;
+    opened
+        .recv()
+        .map_err(|_| PgError::internal("engine thread died while opening"))??;
+    Ok(Handle {
+        jobs,
+        interrupts,
+        name: db_name,
+    })
+}
+
+/// A batch being run, or parked waiting for the write lock.
+struct Batch {
+    session: SessionId,
+    ops: Vec<Op>,
+    /// The next op to run.
+    pos: usize,
+    /// Inside a simple Query: its statements and the next one to run.
+    query: Option<(Arc<[devdb_sql::Parsed]>, usize)>,
+    /// After an error in extended protocol: skip everything up to Sync.
+    skipping: bool,
+    sink: Box<dyn Sink>,
+    reply: oneshot::Sender<Reply>,
+    /// A FATAL error was sent.
+    close: bool,
+    /// When the batch parked on the write lock, and when that wait times out.
+    parked: Option<(Instant, Option<Instant>)>,
+}
+
+/// What running a batch's ops came to.
+enum Progress {
+    Finished,
+    /// A statement needs the write lock another session holds.
+    Parked,
+}
+
+/// Why a statement did not complete.
+enum Stop {
+    Park,
+    Error(PgError),
+}
+
+impl From<PgError> for Stop {
+    fn from(err: PgError) -> Self {
+        Stop::Error(err)
+    }
+}
+
+struct Engine {
+    config: EngineConfig,
+    reader: Connection,
+    writer: Connection,
+    sessions: HashMap<SessionId, Session>,
+    /// The session holding the write lock.
+    lock_holder: Option<SessionId>,
+    parked: VecDeque<Batch>,
+    /// The catalog as committed, and the lock holder's uncommitted version after its DDL.
+    committed: Arc<Catalog>,
+    pending: Option<Arc<Catalog>>,
+    /// Bumped whenever the catalog any session sees may have changed.
+    generation: u64,
+    cache: statement::Cache,
+    functions: Arc<FunctionState>,
+    interrupts: Arc<Interrupts>,
+}
+
+impl Engine {
+    fn open(
+        name: Arc<str>,
+        path: &Path,
+        config: EngineConfig,
+        interrupts: Arc<Interrupts>,
+    ) -> Result<Self, PgError> {
+        let functions = Arc::new(FunctionState {
+            current: Mutex::default(),
+            sequences: Mutex::default(),
+            interrupts: interrupts.clone(),
+            database: name,
+            raised: Mutex::new(None),
+        });
+        let open = |role| {
+            open::connection(path, role, !config.ephemeral, &functions)
+                .map_err(|e| PgError::internal(format!("opening {}: {e}", path.display())))
+        };
+        let writer = open(Role::Writer)?;
+        writer
+            .execute_batch(devdb_sql::catalog::BOOTSTRAP_SQL)
+            .map_err(|e| sqlite_error::to_pg(e, None))?;
+        let reader = open(Role::Reader)?;
+        let committed = Arc::new(load_catalog(&reader)?);
+        let mut engine = Engine {
+            config,
+            reader,
+            writer,
+            sessions: HashMap::new(),
+            lock_holder: None,
+            parked: VecDeque::new(),
+            committed,
+            pending: None,
+            generation: 1,
+            cache: statement::Cache::default(),
+            functions,
+            interrupts,
+        };
+        engine.reload_sequences(Role::Reader)?;
+        Ok(engine)
+    }
+
+    fn run(mut self, jobs: Receiver<Job>) {
+        loop {
+            let next = match self.next_deadline() {
+                Some(deadline) => {
+                    match jobs.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                        Ok(job) => Some(job),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
+                }
+                None => match jobs.recv() {
+                    Ok(job) => Some(job),
+                    Err(_) => break,
+                },
+            };
+            match next {
+                Some(Job::Shutdown) => break,
+                Some(job) => self.handle(job),
+                None => {}
+            }
+            self.expire_parked();
+            self.resume_parked();
+        }
+        self.shutdown();
+    }
+
+    fn handle(&mut self, job: Job) {
+        match job {
+            Job::Open { session, info } => {
+                let settings = Settings::new(&self.config, &info.user, &info.application_name);
+                let settings = Arc::new(Mutex::new(settings));
+                for (name, value) in &info.options {
+                    // Startup options are applied like SET; unknown ones are ignored here and
+                    // were already reported by the wire crate.
+                    let _ = lock(&settings).set(name, Some(value), false, false);
+                }
+                self.sessions.insert(
+                    session,
+                    Session {
+                        info,
+                        settings,
+                        statements: HashMap::new(),
+                        portals: HashMap::new(),
+                        transaction: Default::default(),
+                        idle_since: Instant::now(),
+                    },
+                );
+            }
+            Job::Batch {
+                session,
+                ops,
+                sink,
+                reply,
+            } => {
+                let batch = Batch {
+                    session,
+                    ops,
+                    pos: 0,
+                    query: None,
+                    skipping: false,
+                    sink,
+                    reply,
+                    close: false,
+                    parked: None,
+                };
+                self.drive(batch, None);
+            }
+            Job::Close { session } => self.close_session(session),
+            Job::Wake | Job::Shutdown => {}
+        }
+    }
+
+    /// Runs `batch` from where it stands until it finishes or parks. `injected` fails the
+    /// current statement with an error instead of running it (a lock wait that timed out).
+    fn drive(&mut self, mut batch: Batch, injected: Option<PgError>) {
+        let Some(mut session) = self.sessions.remove(&batch.session) else {
+            // The session closed while its batch waited: nobody is listening.
+            return;
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            self.run_ops(&mut batch, &mut session, injected)
+        }));
+        let progress = match outcome {
+            Ok(progress) => progress,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(session = batch.session.0, "panic in batch: {what}");
+                let err = PgError::internal(format!("devdb bug: {what}"));
+                batch.sink.error(&err);
+                self.abort_transaction(batch.session, &mut session);
+                batch.sink.ready_for_query(session.transaction.status());
+                Progress::Finished
+            }
+        };
+        match progress {
+            Progress::Parked => {
+                if batch.parked.is_none() {
+                    let timeout = lock(&session.settings).duration("lock_timeout");
+                    let now = Instant::now();
+                    batch.parked = Some((now, timeout.map(|t| now + t)));
+                }
+                self.sessions.insert(batch.session, session);
+                self.parked.push_back(batch);
+            }
+            Progress::Finished => {
+                self.interrupts.batch_done(batch.session);
+                session.idle_since = Instant::now();
+                let settings = lock(&session.settings);
+                let reply = Reply {
+                    sink: batch.sink,
+                    status: session.transaction.status(),
+                    in_transaction: session.transaction.is_open(),
+                    close: batch.close,
+                    idle_in_transaction_timeout: settings
+                        .duration("idle_in_transaction_session_timeout"),
+                    idle_session_timeout: settings.duration("idle_session_timeout"),
+                };
+                drop(settings);
+                self.sessions.insert(batch.session, session);
+                // The session may have gone meanwhile; then nobody needs the answer.
+                let _ = batch.reply.send(reply);
+            }
+        }
+    }
+
+    /// Fails parked batches whose lock wait timed out or was canceled.
+    fn expire_parked(&mut self) {
+        let now = Instant::now();
+        let mut i = 0;
+        while i < self.parked.len() {
+            let Some(batch) = self.parked.get(i) else {
+                break;
+            };
+            let timed_out = batch
+                .parked
+                .and_then(|(_, deadline)| deadline)
+                .is_some_and(|d| d <= now);
+            let canceled = self.interrupts.is_canceled(batch.session);
+            if !(timed_out || canceled) {
+                i += 1;
+                continue;
+            }
+            let Some(batch) = self.parked.remove(i) else {
+                break;
+            };
+            let err = if canceled {
+                PgError::query_canceled()
+            } else {
+                let waited = batch
+                    .parked
+                    .map(|(since, _)| since.elapsed())
+                    .unwrap_or_default();
+                self.lock_timeout_error(waited)
+            };
+            self.drive(batch, Some(err));
+        }
+    }
+
+    /// Gives the write lock to parked batches, in arrival order, while it is free.
+    fn resume_parked(&mut self) {
+        while self.lock_holder.is_none() {
+            let Some(batch) = self.parked.pop_front() else {
+                return;
+            };
+            self.drive(batch, None);
+        }
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        self.parked
+            .iter()
+            .filter_map(|b| b.parked.and_then(|(_, d)| d))
+            .min()
+    }
+
+    /// 55P03 naming who holds the lock, so a stuck test says which connection to look at.
+    fn lock_timeout_error(&self, waited: std::time::Duration) -> PgError {
+        let holder = self
+            .lock_holder
+            .and_then(|id| self.sessions.get(&id).map(|s| (id, s)));
+        let detail = match holder {
+            Some((id, s)) => {
+                let state = if s.transaction.is_open() {
+                    "idle in transaction"
+                } else {
+                    "active"
+                };
+                format!(
+                    "Process {} (application_name \"{}\") holds the database's write lock; {} for {:.1} s. Waited {:.1} s.",
+                    id.0,
+                    s.info.application_name,
+                    state,
+                    s.idle_since.elapsed().as_secs_f64(),
+                    waited.as_secs_f64()
+                )
+            }
+            None => format!(
+                "Waited {:.1} s for the database's write lock.",
+                waited.as_secs_f64()
+            ),
+        };
+        PgError::lock_not_available(detail).with_hint(
+            "devdb runs one writing transaction per database at a time: commit or roll back the other transaction, or raise lock_timeout.",
+        )
+    }
+
+    fn close_session(&mut self, id: SessionId) {
+        self.parked.retain(|b| b.session != id);
+        if let Some(mut session) = self.sessions.remove(&id) {
+            self.abort_transaction(id, &mut session);
+        }
+        lock(&self.functions.sequences).forget_session(id);
+    }
+
+    /// Rolls back whatever `session` has open and releases its lock.
+    fn abort_transaction(&mut self, id: SessionId, session: &mut Session) {
+        if session.transaction.writing {
+            let _ = self.writer.execute_batch("ROLLBACK");
+            self.release_lock(id);
+        }
+        lock(&session.settings).end_transaction(false);
+        session.transaction = Default::default();
+        session.portals.clear();
+    }
+
+    fn release_lock(&mut self, id: SessionId) {
+        if self.lock_holder == Some(id) {
+            self.lock_holder = None;
+            if self.pending.take().is_some() {
+                self.generation += 1;
+            }
+        }
+    }
+
+    fn shutdown(&mut self) {
+        let ids: Vec<SessionId> = self.sessions.keys().copied().collect();
+        for id in ids {
+            self.close_session(id);
+        }
+        let _ = self.writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
+    /// The catalog `session` sees: its own uncommitted DDL if it holds the lock.
+    fn catalog_for(&self, id: SessionId) -> Arc<Catalog> {
+        match (&self.pending, self.lock_holder) {
+            (Some(pending), Some(holder)) if holder == id => pending.clone(),
+            _ => self.committed.clone(),
+        }
+    }
+
+    fn connection(&self, role: Role) -> &Connection {
+        match role {
+            Role::Reader => &self.reader,
+            Role::Writer => &self.writer,
+        }
+    }
+
+    fn reload_sequences(&mut self, role: Role) -> Result<(), PgError> {
+        let rows = query_rows(self.connection(role), crate::sequences::LOAD_SQL)?;
+        lock(&self.functions.sequences).reload(rows);
+        Ok(())
+    }
+
+    /// Marks the statement about to run for SQLite functions and the interrupt check.
+    fn begin_statement(&self, id: SessionId, session: &Session) {
+        let timeout = lock(&session.settings).duration("statement_timeout");
+        let mut current = lock(&self.functions.current);
+        current.session = Some(id);
+        current.user.clone_from(&session.info.user);
+        current.settings = Some(session.settings.clone());
+        current.transaction_start = session.transaction.started_at;
+        current.statement_start = now_micros();
+        drop(current);
+        self.interrupts.start(id, timeout);
+    }
+}
+
+/// Loads the catalog through `conn` (the reader for the committed one, the writer for a lock
+/// holder's uncommitted one).
+fn load_catalog(conn: &Connection) -> Result<Catalog, PgError> {
+    let mut results = Vec::with_capacity(devdb_sql::catalog::LOAD_SQL.len());
+    for sql in devdb_sql::catalog::LOAD_SQL {
+        results.push(query_rows(conn, sql)?);
+    }
+    Catalog::load(results)
+}
+
+/// Every row of a query on devdb's own tables, as stored values.
+fn query_rows(conn: &Connection, sql: &str) -> Result<Vec<Vec<Value>>, PgError> {
+    let to_pg = |e| sqlite_error::to_pg(e, None);
+    let mut stmt = conn.prepare_cached(sql).map_err(to_pg)?;
+    let n = stmt.column_count();
+    let mut rows = stmt.query([]).map_err(to_pg)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(to_pg)? {
+        out.push(
+            (0..n)
+                .map(|i| statement::stored(row.get_ref(i).ok()).to_value())
+                .collect(),
+        );
+    }
+    Ok(out)
+}
+
+/// The parameter types a Parse message named, None where it left them to the server.
+fn param_hints(oids: &[devdb_pg::Oid]) -> Vec<Option<PgType>> {
+    oids.iter().map(|oid| PgType::from_oid(*oid)).collect()
+}
+
+/// Translations the engine keeps per statement text.
+type Translation = Arc<Translated>;

@@ -1,0 +1,402 @@
+//! The ops of a batch: simple Query, and the extended protocol's Parse, Bind, Describe,
+//! Execute, Close and Sync over the session's own statements and portals.
+
+use std::sync::Arc;
+
+use devdb_pg::{Format, PgError, SqlState, value};
+use devdb_sql::Kind;
+
+use super::statement::{RowLimit, resolve_formats, resume_portal, show_columns};
+use super::{Batch, Engine, Progress, Stop, param_hints};
+use crate::session::{Portal, PortalState, Prepared, Session};
+use crate::{Op, SessionId, Sink, Target};
+
+impl Engine {
+    pub(super) fn run_ops(
+        &mut self,
+        batch: &mut Batch,
+        session: &mut Session,
+        mut injected: Option<PgError>,
+    ) -> Progress {
+        let id = batch.session;
+        while let Some(op) = batch.ops.get(batch.pos) {
+            if batch.close {
+                break;
+            }
+            if batch.skipping && !op.is_sync() {
+                batch.pos += 1;
+                continue;
+            }
+            let sink = batch.sink.as_mut();
+            let result = match op {
+                Op::Query { sql } => {
+                    self.simple_query(id, session, sql, &mut batch.query, injected.take(), sink)
+                }
+                Op::Parse {
+                    name,
+                    sql,
+                    param_types,
+                } => self.parse(id, session, name, sql, param_types, sink),
+                Op::Bind {
+                    portal,
+                    statement,
+                    param_formats,
+                    params,
+                    result_formats,
+                } => self.bind(
+                    id,
+                    session,
+                    portal,
+                    statement,
+                    param_formats,
+                    params,
+                    result_formats,
+                    sink,
+                ),
+                Op::Describe { target, name } => describe(session, *target, name, sink),
+                Op::Execute { portal, max_rows } => match injected.take() {
+                    Some(err) => Err(Stop::Error(err)),
+                    None => self.execute(id, session, portal, *max_rows, sink),
+                },
+                Op::Close { target, name } => {
+                    match target {
+                        Target::Statement => session.statements.remove(name).map(|_| ()),
+                        Target::Portal => session.portals.remove(name).map(|_| ()),
+                    };
+                    sink.close_complete();
+                    Ok(())
+                }
+                Op::Sync => {
+                    batch.skipping = false;
+                    self.end_implicit(id, session, sink);
+                    sink.ready_for_query(session.transaction.status());
+                    Ok(())
+                }
+                Op::Flush => Ok(()),
+            };
+            match result {
+                Ok(()) => batch.pos += 1,
+                Err(Stop::Park) => return Progress::Parked,
+                Err(Stop::Error(err)) => {
+                    let sink = batch.sink.as_mut();
+                    sink.error(&err);
+                    self.statement_failed(id, session, sink);
+                    batch.close |= err.is_fatal();
+                    batch.skipping = true;
+                    batch.pos += 1;
+                }
+            }
+        }
+        Progress::Finished
+    }
+
+    /// Ends an implicit transaction at Sync: commit, or roll back if it failed.
+    fn end_implicit(&mut self, id: SessionId, session: &mut Session, sink: &mut dyn Sink) {
+        let tx = &session.transaction;
+        if tx.implicit && !tx.block {
+            if let Err(err) = self.finish_transaction(id, session, true, sink) {
+                sink.error(&err);
+            }
+        }
+    }
+
+    /// A simple Query: every statement in one implicit transaction (unless the text opens its
+    /// own), a RowDescription before each result, ReadyForQuery at the end. Errors end it.
+    fn simple_query(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        sql: &str,
+        progress: &mut Option<(Arc<[devdb_sql::Parsed]>, usize)>,
+        injected: Option<PgError>,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        if progress.is_none() {
+            // A simple Query replaces the unnamed statement and portal.
+            session.statements.remove("");
+            session.portals.remove("");
+            match self.cache.parse(sql) {
+                Ok(statements) if statements.is_empty() => {
+                    sink.empty_query();
+                    sink.ready_for_query(session.transaction.status());
+                    return Ok(());
+                }
+                Ok(statements) => *progress = Some((statements, 0)),
+                Err(err) => {
+                    sink.error(&err);
+                    if session.transaction.block {
+                        session.transaction.failed = true;
+                    }
+                    sink.ready_for_query(session.transaction.status());
+                    return Ok(());
+                }
+            }
+        }
+        let mut failure = injected;
+        while let Some((statements, next)) = progress.as_mut() {
+            if *next >= statements.len() || failure.is_some() {
+                break;
+            }
+            let result = self
+                .translation(id, sql, *next, &[])
+                .map_err(Stop::Error)
+                .and_then(|t| self.run_statement(id, session, &t, &[], &[], true, None, sink));
+            match result {
+                Ok(()) => *next += 1,
+                Err(Stop::Park) => return Err(Stop::Park),
+                Err(Stop::Error(err)) => failure = Some(err),
+            }
+        }
+        *progress = None;
+        if let Some(err) = failure {
+            sink.error(&err);
+            self.statement_failed(id, session, sink);
+        } else {
+            self.end_implicit(id, session, sink);
+        }
+        sink.ready_for_query(session.transaction.status());
+        Ok(())
+    }
+
+    fn parse(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        name: &str,
+        sql: &str,
+        param_types: &[devdb_pg::Oid],
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        if session.transaction.failed {
+            return Err(PgError::in_failed_transaction().into());
+        }
+        if !name.is_empty() && session.statements.contains_key(name) {
+            return Err(PgError::new(
+                SqlState::DUPLICATE_PSTATEMENT,
+                format!("prepared statement \"{name}\" already exists"),
+            )
+            .into());
+        }
+        let hints = param_hints(param_types);
+        let statements = self.cache.parse(sql)?;
+        let statement = match statements.len() {
+            0 => None,
+            1 => Some(self.translation(id, sql, 0, &hints)?),
+            _ => {
+                return Err(PgError::syntax_error(
+                    "cannot insert multiple commands into a prepared statement",
+                    None,
+                )
+                .into());
+            }
+        };
+        session.statements.insert(
+            name.to_owned(),
+            Prepared {
+                sql: sql.to_owned(),
+                param_hints: hints,
+                statement,
+                generation: self.generation,
+            },
+        );
+        sink.parse_complete();
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn bind(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        portal: &str,
+        statement: &str,
+        param_formats: &[Format],
+        params: &[Option<bytes::Bytes>],
+        result_formats: &[Format],
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        if session.transaction.failed {
+            return Err(PgError::in_failed_transaction().into());
+        }
+        let generation = self.generation;
+        let prepared = session.statements.get_mut(statement).ok_or_else(|| {
+            PgError::new(
+                SqlState::INVALID_SQL_STATEMENT_NAME,
+                format!("prepared statement \"{statement}\" does not exist"),
+            )
+        })?;
+        // The catalog changed since Parse: translate again, as PostgreSQL re-plans.
+        if prepared.generation != generation {
+            if let Some(old) = &prepared.statement {
+                let (sql, hints) = (prepared.sql.clone(), prepared.param_hints.clone());
+                let fresh = self.translation(id, &sql, 0, &hints)?;
+                if fresh.params != old.params || fresh.columns != old.columns {
+                    return Err(PgError::feature_not_supported(
+                        "cached plan must not change result type",
+                    )
+                    .into());
+                }
+                let prepared = session
+                    .statements
+                    .get_mut(statement)
+                    .ok_or_else(|| PgError::internal("statement vanished"))?;
+                prepared.statement = Some(fresh);
+                prepared.generation = generation;
+            }
+        }
+        let prepared = session
+            .statements
+            .get(statement)
+            .ok_or_else(|| PgError::internal("statement vanished"))?;
+        let expected = prepared.statement.as_ref().map_or(0, |t| t.params.len());
+        if params.len() != expected {
+            return Err(PgError::new(
+                SqlState::PROTOCOL_VIOLATION,
+                format!(
+                    "bind message supplies {} parameters, but prepared statement \"{statement}\" requires {expected}",
+                    params.len()
+                ),
+            )
+            .into());
+        }
+        let mut values = Vec::with_capacity(params.len());
+        if let Some(t) = &prepared.statement {
+            for (i, (raw, ty)) in params.iter().zip(&t.params).enumerate() {
+                let format = param_formats.get(i).copied().unwrap_or_default();
+                values.push(match raw {
+                    None => devdb_pg::Value::Null,
+                    Some(raw) => value::decode(*ty, raw, format)?,
+                });
+            }
+        }
+        let columns = prepared
+            .statement
+            .as_ref()
+            .map_or(0, |t| result_columns(t).len());
+        if !matches!(result_formats.len(), 0 | 1) && result_formats.len() != columns {
+            return Err(PgError::protocol_violation(format!(
+                "bind message has {} result formats but query has {columns} columns",
+                result_formats.len()
+            ))
+            .into());
+        }
+        if !portal.is_empty() && session.portals.contains_key(portal) {
+            return Err(PgError::new(
+                SqlState::DUPLICATE_CURSOR,
+                format!("portal \"{portal}\" already exists"),
+            )
+            .into());
+        }
+        let new = Portal {
+            statement: prepared.statement.clone(),
+            params: values,
+            formats: resolve_formats(result_formats, columns),
+            state: PortalState::Ready,
+        };
+        session.portals.insert(portal.to_owned(), new);
+        sink.bind_complete();
+        Ok(())
+    }
+
+    fn execute(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        portal_name: &str,
+        max_rows: u32,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        let mut portal = session.portals.remove(portal_name).ok_or_else(|| {
+            PgError::new(
+                SqlState::INVALID_CURSOR_NAME,
+                format!("portal \"{portal_name}\" does not exist"),
+            )
+        })?;
+        let result = match portal.statement.clone() {
+            None => {
+                sink.empty_query();
+                Ok(())
+            }
+            Some(t) => match portal.state {
+                PortalState::Ready => {
+                    let limit = RowLimit {
+                        max_rows,
+                        state: &mut portal.state,
+                    };
+                    self.run_statement(
+                        id,
+                        session,
+                        &t,
+                        &portal.params,
+                        &portal.formats,
+                        false,
+                        Some(limit),
+                        sink,
+                    )
+                }
+                _ if session.transaction.failed => Err(PgError::in_failed_transaction().into()),
+                _ => resume_portal(&t, &mut portal.state, &portal.formats, max_rows, sink)
+                    .map_err(Stop::Error),
+            },
+        };
+        // Transaction control inside the statement may have cleared the session's portals;
+        // a portal that ran stays (executing it again returns nothing more).
+        if session.transaction.is_open() || matches!(result, Err(Stop::Park)) {
+            session.portals.insert(portal_name.to_owned(), portal);
+        }
+        result
+    }
+}
+
+/// The columns a statement returns, SHOW's included.
+fn result_columns(t: &devdb_sql::Translated) -> std::borrow::Cow<'_, [devdb_sql::Column]> {
+    match &t.kind {
+        Kind::Show(name) => show_columns(name).into(),
+        _ => t.columns.as_slice().into(),
+    }
+}
+
+fn describe(
+    session: &Session,
+    target: Target,
+    name: &str,
+    sink: &mut dyn Sink,
+) -> Result<(), Stop> {
+    match target {
+        Target::Statement => {
+            let prepared = session.statements.get(name).ok_or_else(|| {
+                PgError::new(
+                    SqlState::INVALID_SQL_STATEMENT_NAME,
+                    format!("prepared statement \"{name}\" does not exist"),
+                )
+            })?;
+            let Some(t) = &prepared.statement else {
+                sink.parameter_description(&[]);
+                sink.no_data();
+                return Ok(());
+            };
+            sink.parameter_description(&t.params);
+            let columns = result_columns(t);
+            if columns.is_empty() {
+                sink.no_data();
+            } else {
+                sink.row_description(&columns, &vec![Format::Text; columns.len()]);
+            }
+        }
+        Target::Portal => {
+            let portal = session.portals.get(name).ok_or_else(|| {
+                PgError::new(
+                    SqlState::INVALID_CURSOR_NAME,
+                    format!("portal \"{name}\" does not exist"),
+                )
+            })?;
+            match &portal.statement {
+                Some(t) if !result_columns(t).is_empty() => {
+                    sink.row_description(&result_columns(t), &portal.formats)
+                }
+                _ => sink.no_data(),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,734 @@
+//! Running one translated statement: transaction control, settings, and SQL on the reader or
+//! the writer connection, streaming rows into the sink.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use devdb_pg::{Datum, Format, PgError, PgType, Severity, SqlState, Value};
+use devdb_sql::{Column, Kind, Parsed, TransactionMode, Translated};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Statement as SqliteStatement};
+
+use super::{Engine, Role, Stop, Translation, load_catalog};
+use crate::functions::{lock, now_micros, to_sql};
+use crate::session::{PortalState, Session};
+use crate::sqlite_error;
+use crate::{SessionId, Sink};
+
+/// Rows up to this width are gathered on the stack; wider ones in a Vec.
+const INLINE_COLUMNS: usize = 32;
+
+/// Parsed statements and their translations, by SQL text, so a repeated query costs a lookup.
+#[derive(Default)]
+pub(crate) struct Cache {
+    entries: HashMap<String, Entry>,
+}
+
+struct Entry {
+    statements: Arc<[Parsed]>,
+    /// Per statement: the catalog generation and parameter hints it was translated for.
+    translations: Vec<Option<(u64, Vec<Option<PgType>>, Translation)>>,
+}
+
+/// Enough distinct texts to hold any app's statements; literal-heavy traffic just cycles.
+const CACHE_LIMIT: usize = 4096;
+
+impl Cache {
+    pub fn parse(&mut self, sql: &str) -> Result<Arc<[Parsed]>, PgError> {
+        if let Some(entry) = self.entries.get(sql) {
+            return Ok(entry.statements.clone());
+        }
+        let statements: Arc<[Parsed]> = devdb_sql::parse(sql)?.into();
+        if self.entries.len() >= CACHE_LIMIT {
+            self.entries.clear();
+        }
+        let translations = vec![None; statements.len()];
+        self.entries.insert(
+            sql.to_owned(),
+            Entry {
+                statements: statements.clone(),
+                translations,
+            },
+        );
+        Ok(statements)
+    }
+
+    pub fn translate(
+        &mut self,
+        sql: &str,
+        index: usize,
+        generation: u64,
+        catalog: &devdb_sql::Catalog,
+        hints: &[Option<PgType>],
+    ) -> Result<Translation, PgError> {
+        self.parse(sql)?;
+        let entry = self
+            .entries
+            .get_mut(sql)
+            .ok_or_else(|| PgError::internal("statement cache lost an entry"))?;
+        let slot = entry
+            .translations
+            .get_mut(index)
+            .ok_or_else(|| PgError::internal("statement index out of range"))?;
+        if let Some((g, h, t)) = slot {
+            if *g == generation && h.as_slice() == hints {
+                return Ok(t.clone());
+            }
+        }
+        let statement = entry
+            .statements
+            .get(index)
+            .ok_or_else(|| PgError::internal("statement index out of range"))?;
+        let translated = Arc::new(devdb_sql::translate_statement(statement, catalog, hints)?);
+        *slot = Some((generation, hints.to_vec(), translated.clone()));
+        Ok(translated)
+    }
+}
+
+/// Where an Execute's rows go beyond its row limit.
+pub(crate) struct RowLimit<'a> {
+    pub max_rows: u32,
+    pub state: &'a mut PortalState,
+}
+
+impl Engine {
+    /// Translates statement `index` of `sql` against the catalog `id` sees now.
+    pub(super) fn translation(
+        &mut self,
+        id: SessionId,
+        sql: &str,
+        index: usize,
+        hints: &[Option<PgType>],
+    ) -> Result<Translation, PgError> {
+        let catalog = self.catalog_for(id);
+        let generation = self.generation;
+        self.cache
+            .translate(sql, index, generation, &catalog, hints)
+    }
+
+    /// Runs one statement for `id`. `send_description` is true in simple Query, where a
+    /// RowDescription precedes the rows; in extended protocol the client asked with Describe.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn run_statement(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        t: &Translated,
+        params: &[Value],
+        formats: &[Format],
+        send_description: bool,
+        limit: Option<RowLimit<'_>>,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        let tx = &mut session.transaction;
+        if tx.failed && !matches!(t.kind, Kind::Commit | Kind::Rollback | Kind::RollbackTo(_)) {
+            return Err(PgError::in_failed_transaction().into());
+        }
+        if !tx.is_open() {
+            tx.implicit = true;
+            tx.started_at = now_micros();
+        }
+        match &t.kind {
+            Kind::Select | Kind::Insert | Kind::Update | Kind::Delete | Kind::Command(_) => self
+                .run_sql(
+                    id,
+                    session,
+                    t,
+                    params,
+                    formats,
+                    send_description,
+                    limit,
+                    sink,
+                ),
+            Kind::Empty => {
+                sink.empty_query();
+                Ok(())
+            }
+            Kind::Begin(mode) => {
+                self.begin(session, mode, sink);
+                Ok(())
+            }
+            Kind::Commit => self.commit(id, session, sink),
+            Kind::Rollback => {
+                self.rollback(id, session, sink);
+                Ok(())
+            }
+            Kind::Savepoint(name) => self.savepoint(session, name, sink),
+            Kind::Release(name) => self.release(session, name, sink),
+            Kind::RollbackTo(name) => self.rollback_to(session, name, sink),
+            Kind::Set { name, value, local } => {
+                self.set(session, name, value.as_deref(), *local, sink)
+            }
+            Kind::SetTransaction(mode) => {
+                if session.transaction.block {
+                    merge_mode(&mut session.transaction.mode, mode);
+                } else {
+                    sink.notice(&warning(
+                        SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                        "SET TRANSACTION can only be used in transaction blocks",
+                    ));
+                }
+                sink.command_complete("SET");
+                Ok(())
+            }
+            Kind::Show(name) => self.show(session, name, formats, send_description, sink),
+            Kind::Reset(name) => {
+                let in_tx = session.transaction.is_open();
+                let changed = lock(&session.settings).reset(name.as_deref(), in_tx)?;
+                report(session, &changed, sink);
+                sink.command_complete("RESET");
+                Ok(())
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_sql(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        t: &Translated,
+        params: &[Value],
+        formats: &[Format],
+        send_description: bool,
+        limit: Option<RowLimit<'_>>,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        let role = self.acquire(id, session, t.writes)?;
+        if send_description && !t.columns.is_empty() {
+            sink.row_description(&t.columns, formats);
+        }
+        self.begin_statement(id, session);
+        let result = run_sqlite(self.connection(role), t, params, formats, limit, sink);
+        let cause = self.interrupts.check();
+        self.interrupts.stop();
+        let raised = lock(&self.functions.raised).take();
+        let tag = result.map_err(|e| match (e, raised) {
+            (Failure::Sqlite(_), Some(raised)) => raised,
+            (Failure::Sqlite(e), None) => sqlite_error::to_pg(e, cause),
+            (Failure::Pg(e), _) => e,
+        })?;
+        if role == Role::Writer {
+            if t.changes_catalog {
+                self.pending = Some(Arc::new(load_catalog(&self.writer)?));
+                self.generation += 1;
+                self.reload_sequences(Role::Writer)?;
+            }
+            self.save_sequences()?;
+        }
+        if let Some(tag) = tag {
+            sink.command_complete(&tag);
+        }
+        Ok(())
+    }
+
+    /// Picks the connection for a statement, taking the write lock if it must write.
+    fn acquire(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        writes: bool,
+    ) -> Result<Role, Stop> {
+        let tx = &mut session.transaction;
+        if tx.writing {
+            return Ok(Role::Writer);
+        }
+        if !writes && !tx.needs_snapshot() {
+            return Ok(Role::Reader);
+        }
+        if tx.mode.read_only == Some(true) && writes {
+            return Err(PgError::new(
+                SqlState::READ_ONLY_SQL_TRANSACTION,
+                "cannot execute statement in a read-only transaction",
+            )
+            .into());
+        }
+        if self.lock_holder.is_some_and(|holder| holder != id) {
+            return Err(Stop::Park);
+        }
+        let to_pg = |e| sqlite_error::to_pg(e, None);
+        self.writer
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(to_pg)?;
+        for name in &tx.savepoints {
+            self.writer
+                .execute_batch(&format!("SAVEPOINT {}", quote(name)))
+                .map_err(to_pg)?;
+        }
+        tx.materialized = tx.savepoints.len();
+        tx.writing = true;
+        self.lock_holder = Some(id);
+        Ok(Role::Writer)
+    }
+
+    /// Writes advanced sequence values in the writer's transaction.
+    fn save_sequences(&mut self) -> Result<(), PgError> {
+        let dirty = lock(&self.functions.sequences).take_dirty();
+        for (name, last_value, is_called) in dirty {
+            self.writer
+                .prepare_cached(
+                    "UPDATE __devdb_sequences SET last_value = ?1, is_called = ?2 WHERE name = ?3",
+                )
+                .and_then(|mut st| st.execute(rusqlite::params![last_value, is_called, name]))
+                .map_err(|e| sqlite_error::to_pg(e, None))?;
+        }
+        Ok(())
+    }
+
+    fn begin(&mut self, session: &mut Session, mode: &TransactionMode, sink: &mut dyn Sink) {
+        let tx = &mut session.transaction;
+        if tx.block {
+            sink.notice(&warning(
+                SqlState::ACTIVE_SQL_TRANSACTION,
+                "there is already a transaction in progress",
+            ));
+        } else {
+            tx.block = true;
+            tx.mode = mode.clone();
+        }
+        sink.command_complete("BEGIN");
+    }
+
+    fn commit(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        if !session.transaction.block {
+            sink.notice(&warning(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "there is no transaction in progress",
+            ));
+            sink.command_complete("COMMIT");
+            return Ok(());
+        }
+        if session.transaction.failed {
+            self.finish_transaction(id, session, false, sink)?;
+            sink.command_complete("ROLLBACK");
+            return Ok(());
+        }
+        self.finish_transaction(id, session, true, sink)?;
+        sink.command_complete("COMMIT");
+        Ok(())
+    }
+
+    fn rollback(&mut self, id: SessionId, session: &mut Session, sink: &mut dyn Sink) {
+        if !session.transaction.block {
+            sink.notice(&warning(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "there is no transaction in progress",
+            ));
+        }
+        // A failed rollback leaves nothing to keep: the transaction is over either way.
+        let _ = self.finish_transaction(id, session, false, sink);
+        sink.command_complete("ROLLBACK");
+    }
+
+    /// Ends the session's transaction, explicit or implicit: commits or rolls back the writer,
+    /// releases the lock, publishes or drops uncommitted catalog changes, restores settings.
+    pub(super) fn finish_transaction(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        commit: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<(), PgError> {
+        let mut result = Ok(());
+        if session.transaction.writing {
+            if commit {
+                result = self
+                    .writer
+                    .execute_batch("COMMIT")
+                    .map_err(|e| sqlite_error::to_pg(e, None));
+                if result.is_err() && !self.writer.is_autocommit() {
+                    let _ = self.writer.execute_batch("ROLLBACK");
+                }
+                if result.is_ok() {
+                    if let Some(pending) = self.pending.take() {
+                        self.committed = pending;
+                        self.generation += 1;
+                    }
+                }
+            } else {
+                let _ = self.writer.execute_batch("ROLLBACK");
+            }
+            if !commit || result.is_err() {
+                // Sequences in memory keep their values; the catalog goes back.
+                let _ = self.reload_sequences(Role::Reader);
+            }
+            self.release_lock(id);
+        }
+        let changed = lock(&session.settings).end_transaction(commit && result.is_ok());
+        report(session, &changed, sink);
+        session.transaction = Default::default();
+        session.portals.clear();
+        result
+    }
+
+    /// After a statement failed: an explicit block is marked failed, an implicit transaction is
+    /// rolled back at once (PostgreSQL aborts the whole implicit transaction).
+    pub(super) fn statement_failed(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        sink: &mut dyn Sink,
+    ) {
+        let tx = &mut session.transaction;
+        if tx.block {
+            tx.failed = true;
+            if tx.writing && self.writer.is_autocommit() {
+                // SQLite rolled the whole transaction back itself (interrupts, I/O errors).
+                tx.writing = false;
+                tx.materialized = 0;
+                self.release_lock(id);
+            }
+        } else if tx.implicit {
+            let _ = self.finish_transaction(id, session, false, sink);
+        }
+    }
+
+    fn savepoint(
+        &mut self,
+        session: &mut Session,
+        name: &str,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        let tx = &mut session.transaction;
+        if !tx.block {
+            return Err(PgError::new(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "SAVEPOINT can only be used in transaction blocks",
+            )
+            .into());
+        }
+        if tx.writing {
+            self.writer
+                .execute_batch(&format!("SAVEPOINT {}", quote(name)))
+                .map_err(|e| sqlite_error::to_pg(e, None))?;
+            tx.materialized += 1;
+        }
+        tx.savepoints.push(name.to_owned());
+        sink.command_complete("SAVEPOINT");
+        Ok(())
+    }
+
+    fn release(
+        &mut self,
+        session: &mut Session,
+        name: &str,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        let tx = &mut session.transaction;
+        let index = find_savepoint(tx.block, &tx.savepoints, name, "RELEASE SAVEPOINT")?;
+        if index < tx.materialized {
+            self.writer
+                .execute_batch(&format!("RELEASE {}", quote(name)))
+                .map_err(|e| sqlite_error::to_pg(e, None))?;
+            tx.materialized = index;
+        }
+        tx.savepoints.truncate(index);
+        sink.command_complete("RELEASE");
+        Ok(())
+    }
+
+    fn rollback_to(
+        &mut self,
+        session: &mut Session,
+        name: &str,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        let tx = &mut session.transaction;
+        let index = find_savepoint(tx.block, &tx.savepoints, name, "ROLLBACK TO SAVEPOINT")?;
+        if index < tx.materialized {
+            self.writer
+                .execute_batch(&format!("ROLLBACK TO {}", quote(name)))
+                .map_err(|e| sqlite_error::to_pg(e, None))?;
+            tx.materialized = index + 1;
+            if self.pending.is_some() {
+                self.pending = Some(Arc::new(load_catalog(&self.writer)?));
+                self.generation += 1;
+                self.reload_sequences(Role::Writer)?;
+            }
+        }
+        tx.savepoints.truncate(index + 1);
+        tx.failed = false;
+        sink.command_complete("ROLLBACK");
+        Ok(())
+    }
+
+    fn set(
+        &mut self,
+        session: &mut Session,
+        name: &str,
+        value: Option<&str>,
+        local: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        if local && !session.transaction.block {
+            sink.notice(&warning(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "SET LOCAL can only be used in transaction blocks",
+            ));
+            sink.command_complete("SET");
+            return Ok(());
+        }
+        let in_tx = session.transaction.is_open();
+        let reported = lock(&session.settings).set(name, value, local, in_tx)?;
+        if let Some(reported) = reported {
+            report(session, &[reported], sink);
+        }
+        sink.command_complete("SET");
+        Ok(())
+    }
+
+    fn show(
+        &mut self,
+        session: &mut Session,
+        name: &str,
+        formats: &[Format],
+        send_description: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        let settings = lock(&session.settings);
+        let rows: Vec<Vec<String>> = if name == "all" {
+            settings
+                .all()
+                .into_iter()
+                .map(|(n, v)| vec![n.to_owned(), v.to_owned(), String::new()])
+                .collect()
+        } else {
+            vec![vec![settings.get(name)?.to_owned()]]
+        };
+        drop(settings);
+        let columns = show_columns(name);
+        let formats = resolve_formats(formats, columns.len());
+        if send_description {
+            sink.row_description(&columns, &formats);
+        }
+        for row in &rows {
+            let datums: Vec<Datum<'_>> = row.iter().map(|s| Datum::Text(s)).collect();
+            sink.data_row(&datums, &columns, &formats)?;
+        }
+        sink.command_complete("SHOW");
+        Ok(())
+    }
+}
+
+/// The columns SHOW returns: the setting's name, or name/setting/description for SHOW ALL.
+pub(super) fn show_columns(name: &str) -> Vec<Column> {
+    let text = |n: &str| Column {
+        name: n.to_owned(),
+        ty: PgType::Text,
+        typmod: -1,
+    };
+    if name == "all" {
+        vec![text("name"), text("setting"), text("description")]
+    } else {
+        vec![text(name)]
+    }
+}
+
+/// Result formats as Bind sent them (none, one for all, or one each), one per column.
+pub(super) fn resolve_formats(formats: &[Format], n: usize) -> Vec<Format> {
+    match formats {
+        [] => vec![Format::Text; n],
+        [one] => vec![*one; n],
+        many => many.to_vec(),
+    }
+}
+
+fn report(session: &Session, names: &[&str], sink: &mut dyn Sink) {
+    let settings = lock(&session.settings);
+    for name in names {
+        if let Ok(value) = settings.get(name) {
+            sink.parameter_status(name, value);
+        }
+    }
+}
+
+fn find_savepoint(
+    block: bool,
+    savepoints: &[String],
+    name: &str,
+    what: &str,
+) -> Result<usize, PgError> {
+    if !block {
+        return Err(PgError::new(
+            SqlState::NO_ACTIVE_SQL_TRANSACTION,
+            format!("{what} can only be used in transaction blocks"),
+        ));
+    }
+    savepoints.iter().rposition(|s| s == name).ok_or_else(|| {
+        PgError::new(
+            SqlState::S_E_INVALID_SPECIFICATION,
+            format!("savepoint \"{name}\" does not exist"),
+        )
+    })
+}
+
+fn merge_mode(mode: &mut TransactionMode, change: &TransactionMode) {
+    if change.isolation.is_some() {
+        mode.isolation = change.isolation;
+    }
+    if change.read_only.is_some() {
+        mode.read_only = change.read_only;
+    }
+}
+
+fn warning(code: SqlState, message: &str) -> PgError {
+    let mut w = PgError::new(code, message);
+    w.severity = Severity::Warning;
+    w
+}
+
+/// An SQL identifier for SQLite, in double quotes.
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+enum Failure {
+    Sqlite(rusqlite::Error),
+    Pg(PgError),
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Self {
+        Failure::Sqlite(e)
+    }
+}
+
+impl From<PgError> for Failure {
+    fn from(e: PgError) -> Self {
+        Failure::Pg(e)
+    }
+}
+
+/// Runs the SQLite statements of `t` on `conn`; rows go to `sink`. Returns the command tag,
+/// or None when the portal was suspended at its row limit.
+fn run_sqlite(
+    conn: &Connection,
+    t: &Translated,
+    params: &[Value],
+    formats: &[Format],
+    limit: Option<RowLimit<'_>>,
+    sink: &mut dyn Sink,
+) -> Result<Option<String>, Failure> {
+    let Some((main, before)) = t.sqlite.split_last() else {
+        return Ok(Some(tag(t, 0, 0)));
+    };
+    for sql in before {
+        let mut st = conn.prepare_cached(sql)?;
+        bind(&mut st, params)?;
+        st.raw_execute()?;
+    }
+    let mut st = conn.prepare_cached(main)?;
+    bind(&mut st, params)?;
+    if t.columns.is_empty() {
+        st.raw_execute()?;
+        return Ok(Some(tag(t, 0, conn.changes())));
+    }
+    let n = t.columns.len();
+    let formats = resolve_formats(formats, n);
+    let max_rows = limit.as_ref().map_or(0, |l| l.max_rows as u64);
+    let mut sent = 0u64;
+    let mut rows = st.raw_query();
+    while let Some(row) = rows.next()? {
+        if max_rows > 0 && sent == max_rows {
+            let mut rest = VecDeque::new();
+            rest.push_back(owned_row(row, n));
+            while let Some(row) = rows.next()? {
+                rest.push_back(owned_row(row, n));
+            }
+            if let Some(limit) = limit {
+                *limit.state = PortalState::Suspended { rows: rest, sent };
+            }
+            sink.portal_suspended();
+            return Ok(None);
+        }
+        if n <= INLINE_COLUMNS {
+            let mut buf = [Datum::Null; INLINE_COLUMNS];
+            for (i, slot) in buf.iter_mut().take(n).enumerate() {
+                *slot = stored(row.get_ref(i).ok());
+            }
+            sink.data_row(&buf[..n], &t.columns, &formats)?;
+        } else {
+            let buf: Vec<Datum<'_>> = (0..n).map(|i| stored(row.get_ref(i).ok())).collect();
+            sink.data_row(&buf, &t.columns, &formats)?;
+        }
+        sent += 1;
+    }
+    drop(rows);
+    if let Some(limit) = limit {
+        *limit.state = PortalState::Done;
+    }
+    Ok(Some(tag(t, sent, conn.changes())))
+}
+
+fn owned_row(row: &rusqlite::Row<'_>, n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| stored(row.get_ref(i).ok()).to_value())
+        .collect()
+}
+
+/// Binds parameters by number; a statement may use fewer than the portal has.
+fn bind(st: &mut SqliteStatement<'_>, params: &[Value]) -> rusqlite::Result<()> {
+    let count = st.parameter_count();
+    for (i, value) in params.iter().enumerate().take(count) {
+        st.raw_bind_parameter(i + 1, to_sql(value.clone()))?;
+    }
+    Ok(())
+}
+
+/// A SQLite value as a stored datum; invalid UTF-8 in TEXT is passed on as bytes.
+pub(crate) fn stored(value: Option<ValueRef<'_>>) -> Datum<'_> {
+    match value {
+        None | Some(ValueRef::Null) => Datum::Null,
+        Some(ValueRef::Integer(i)) => Datum::Int(i),
+        Some(ValueRef::Real(f)) => Datum::Float(f),
+        Some(ValueRef::Text(t)) => std::str::from_utf8(t).map_or(Datum::Blob(t), Datum::Text),
+        Some(ValueRef::Blob(b)) => Datum::Blob(b),
+    }
+}
+
+/// The CommandComplete tag as PostgreSQL writes it.
+pub(super) fn tag(t: &Translated, rows: u64, changes: u64) -> String {
+    match &t.kind {
+        Kind::Select => format!("SELECT {rows}"),
+        Kind::Insert => format!("INSERT 0 {changes}"),
+        Kind::Update => format!("UPDATE {changes}"),
+        Kind::Delete => format!("DELETE {changes}"),
+        Kind::Command(tag) => (*tag).to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Sends the rows a suspended portal still holds, up to `max_rows` (0: all).
+pub(super) fn resume_portal(
+    t: &Translated,
+    state: &mut PortalState,
+    formats: &[Format],
+    max_rows: u32,
+    sink: &mut dyn Sink,
+) -> Result<(), PgError> {
+    let formats = resolve_formats(formats, t.columns.len());
+    let PortalState::Suspended { rows, sent } = state else {
+        sink.command_complete(&tag(t, 0, 0));
+        return Ok(());
+    };
+    let mut this_time = 0u64;
+    while let Some(row) = rows.pop_front() {
+        let datums: Vec<Datum<'_>> = row.iter().map(Value::as_datum).collect();
+        sink.data_row(&datums, &t.columns, &formats)?;
+        this_time += 1;
+        if max_rows > 0 && this_time == max_rows as u64 && !rows.is_empty() {
+            *sent += this_time;
+            sink.portal_suspended();
+            return Ok(());
+        }
+    }
+    let total = *sent + this_time;
+    *state = PortalState::Done;
+    sink.command_complete(&tag(t, total, total));
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! Registers the SQL functions translated statements call on a SQLite connection: every pure
+//! function of `devdb_sql::runtime`, plus the ones that need the engine's state (clock of the
+//! transaction, sequences, settings, cancellation).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use devdb_pg::{PgError, Value};
+use rusqlite::Connection;
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::{Value as SqlValue, ValueRef};
+
+use crate::SessionId;
+use crate::interrupt::{Cause, Interrupts};
+use crate::sequences::Sequences;
+use crate::settings::Settings;
+
+/// Engine state the functions read, set by the engine before each statement.
+pub(crate) struct FunctionState {
+    pub current: Mutex<Current>,
+    pub sequences: Mutex<Sequences>,
+    pub interrupts: Arc<Interrupts>,
+    pub database: Arc<str>,
+    /// The PostgreSQL error a function raised: SQLite keeps only its text, so the engine takes
+    /// the full error (SQLSTATE, detail) from here when the statement fails.
+    pub raised: Mutex<Option<PgError>>,
+}
+
+/// The statement running now.
+#[derive(Default)]
+pub(crate) struct Current {
+    pub session: Option<SessionId>,
+    pub user: String,
+    pub settings: Option<Arc<Mutex<Settings>>>,
+    /// Microseconds since 2000-01-01.
+    pub transaction_start: i64,
+    pub statement_start: i64,
+}
+
+/// Microseconds since 2000-01-01 00:00 UTC, PostgreSQL's timestamp unit.
+pub(crate) fn now_micros() -> i64 {
+    const PG_EPOCH_UNIX_MICROS: i64 = 946_684_800_000_000;
+    let since_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    since_unix.as_micros() as i64 - PG_EPOCH_UNIX_MICROS
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere on the engine thread must not make every later statement fail.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlite::Result<()> {
+    for f in devdb_sql::runtime::FUNCTIONS {
+        let mut flags = FunctionFlags::SQLITE_UTF8;
+        if f.deterministic {
+            flags |= FunctionFlags::SQLITE_DETERMINISTIC;
+        }
+        let call = f.call;
+        let s = state.clone();
+        conn.create_scalar_function(f.name, f.n_args, flags, move |ctx| {
+            let args = arguments(ctx);
+            call(&args).map(to_sql).map_err(|e| s.raise(e))
+        })?;
+    }
+    let volatile = FunctionFlags::SQLITE_UTF8;
+    // Stable within a statement, but not deterministic across statements.
+    let s = state.clone();
+    conn.create_scalar_function("devdb_now", 0, volatile, move |_| {
+        Ok(lock(&s.current).transaction_start)
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_statement_timestamp", 0, volatile, move |_| {
+        Ok(lock(&s.current).statement_start)
+    })?;
+    conn.create_scalar_function("devdb_clock", 0, volatile, |_| Ok(now_micros()))?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_current_database", 0, volatile, move |_| {
+        Ok(s.database.to_string())
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_current_user", 0, volatile, move |_| {
+        Ok(lock(&s.current).user.clone())
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_setting", 1, volatile, move |ctx| {
+        let name: String = ctx.get(0)?;
+        let settings = lock(&s.current).settings.clone();
+        let settings = settings.ok_or_else(|| s.raise(PgError::internal("no session")))?;
+        let value = lock(&settings)
+            .get(&name)
+            .map(str::to_owned)
+            .map_err(|e| s.raise(e))?;
+        Ok(value)
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_pg_sleep", 1, volatile, move |ctx| {
+        let seconds: f64 = ctx.get::<Option<f64>>(0)?.unwrap_or(0.0);
+        sleep(&s.interrupts, seconds).map_err(|e| s.raise(e))?;
+        Ok(SqlValue::Null)
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_nextval", 1, volatile, move |ctx| {
+        let name: String = ctx.get(0)?;
+        let session = session(&s)?;
+        lock(&s.sequences)
+            .nextval(session, &name)
+            .map_err(|e| s.raise(e))
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_currval", 1, volatile, move |ctx| {
+        let name: String = ctx.get(0)?;
+        let session = session(&s)?;
+        lock(&s.sequences)
+            .currval(session, &name)
+            .map_err(|e| s.raise(e))
+    })?;
+    for n_args in [2, 3] {
+        let s = state.clone();
+        conn.create_scalar_function("devdb_setval", n_args, volatile, move |ctx| {
+            let name: String = ctx.get(0)?;
+            let value: i64 = ctx.get(1)?;
+            let is_called = if ctx.len() > 2 {
+                ctx.get::<i64>(2)? != 0
+            } else {
+                true
+            };
+            let session = session(&s)?;
+            lock(&s.sequences)
+                .setval(session, &name, value, is_called)
+                .map_err(|e| s.raise(e))
+        })?;
+    }
+    Ok(())
+}
+
+fn session(state: &FunctionState) -> rusqlite::Result<SessionId> {
+    lock(&state.current)
+        .session
+        .ok_or_else(|| state.raise(PgError::internal("no session")))
+}
+
+impl FunctionState {
+    /// Keeps `err` for the engine and hands SQLite an error that stops the statement.
+    fn raise(&self, err: PgError) -> rusqlite::Error {
+        let text = err.message.clone();
+        *lock(&self.raised) = Some(err);
+        rusqlite::Error::UserFunctionError(text.into())
+    }
+}
+
+/// pg_sleep: sleeps in small steps so a cancel or statement_timeout stops it promptly.
+fn sleep(interrupts: &Interrupts, seconds: f64) -> Result<(), PgError> {
+    let total = Duration::try_from_secs_f64(seconds.max(0.0)).unwrap_or(Duration::MAX);
+    let start = std::time::Instant::now();
+    while start.elapsed() < total {
+        match interrupts.check() {
+            Some(Cause::Cancel) => return Err(PgError::query_canceled()),
+            Some(Cause::Timeout) => return Err(PgError::statement_timeout()),
+            None => {}
+        }
+        std::thread::sleep((total - start.elapsed()).min(Duration::from_millis(5)));
+    }
+    Ok(())
+}
+
+fn arguments(ctx: &Context<'_>) -> Vec<Value> {
+    (0..ctx.len())
+        .map(|i| match ctx.get_raw(i) {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(v) => Value::Int(v),
+            ValueRef::Real(v) => Value::Float(v),
+            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        })
+        .collect()
+}
+
+/// A stored value as rusqlite binds or returns it.
+pub(crate) fn to_sql(value: Value) -> SqlValue {
+    match value {
+        Value::Null => SqlValue::Null,
+        Value::Int(v) => SqlValue::Integer(v),
+        Value::Float(v) => SqlValue::Real(v),
+        Value::Text(v) => SqlValue::Text(v),
+        Value::Blob(v) => SqlValue::Blob(v),
+    }
+}

@@ -1,0 +1,98 @@
+//! Stopping a running statement from outside the engine thread: CancelRequest and
+//! statement_timeout both end in SQLite's progress handler returning true.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use crate::SessionId;
+
+/// Shared between an engine thread, its SQLite progress handlers and cancel requests.
+#[derive(Debug)]
+pub(crate) struct Interrupts {
+    /// The session whose statement is running now (0: none).
+    running: AtomicU64,
+    /// The session a CancelRequest asked to stop (0: none). Cleared when its batch ends.
+    cancel: AtomicU64,
+    /// Microseconds since `epoch` after which the running statement times out (0: none).
+    deadline: AtomicU64,
+    epoch: Instant,
+}
+
+/// Why a statement was interrupted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cause {
+    Cancel,
+    Timeout,
+}
+
+impl Interrupts {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Interrupts {
+            running: AtomicU64::new(0),
+            cancel: AtomicU64::new(0),
+            deadline: AtomicU64::new(0),
+            epoch: Instant::now(),
+        })
+    }
+
+    /// Marks `session` as running a statement that may run for `timeout` (None: unlimited).
+    pub fn start(&self, session: SessionId, timeout: Option<std::time::Duration>) {
+        let deadline = timeout.map_or(0, |t| (self.epoch.elapsed() + t).as_micros().max(1) as u64);
+        self.deadline.store(deadline, Ordering::Relaxed);
+        self.running.store(session.0, Ordering::Release);
+    }
+
+    pub fn stop(&self) {
+        self.running.store(0, Ordering::Release);
+        self.deadline.store(0, Ordering::Relaxed);
+    }
+
+    /// Forgets a cancel aimed at `session` once its batch has ended.
+    pub fn batch_done(&self, session: SessionId) {
+        let _ = self
+            .cancel
+            .compare_exchange(session.0, 0, Ordering::AcqRel, Ordering::Relaxed);
+    }
+
+    pub fn is_canceled(&self, session: SessionId) -> bool {
+        session.0 != 0 && self.cancel.load(Ordering::Acquire) == session.0
+    }
+
+    /// Whether the running statement must stop now, and why.
+    pub fn check(&self) -> Option<Cause> {
+        let running = self.running.load(Ordering::Acquire);
+        if running == 0 {
+            return None;
+        }
+        if self.cancel.load(Ordering::Acquire) == running {
+            return Some(Cause::Cancel);
+        }
+        let deadline = self.deadline.load(Ordering::Relaxed);
+        if deadline != 0 && self.epoch.elapsed().as_micros() as u64 >= deadline {
+            return Some(Cause::Timeout);
+        }
+        None
+    }
+}
+
+/// What the wire crate keeps per session to honour a CancelRequest for it.
+#[derive(Clone, Debug)]
+pub struct CancelHandle {
+    pub(crate) session: SessionId,
+    pub(crate) interrupts: Arc<Interrupts>,
+    pub(crate) wake: std::sync::mpsc::Sender<crate::handle::Job>,
+}
+
+impl CancelHandle {
+    /// Asks the engine to stop this session's running or queued batch with 57014. The caller
+    /// only calls this while the session has a batch in flight, as PostgreSQL ignores cancels
+    /// for idle sessions.
+    pub fn cancel(&self) {
+        self.interrupts
+            .cancel
+            .store(self.session.0, Ordering::Release);
+        // A batch parked on the write lock is not running SQL: wake the engine to fail it.
+        let _ = self.wake.send(crate::handle::Job::Wake);
+    }
+}

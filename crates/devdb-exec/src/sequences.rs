@@ -1,0 +1,151 @@
+//! Sequences: nextval/currval/setval. Values live in memory (a sequence never goes back, even
+//! when the transaction that advanced it rolls back, as in PostgreSQL) and are written to the
+//! `__devdb_sequences` table by every writing statement that advanced them, so they survive
+//! restarts with `--data-dir`.
+
+use std::collections::HashMap;
+
+use devdb_pg::{PgError, SqlState, Value};
+
+use crate::SessionId;
+
+#[derive(Clone, Debug)]
+struct Sequence {
+    last_value: i64,
+    increment: i64,
+    min: i64,
+    max: i64,
+    is_called: bool,
+    /// Advanced since the table last heard of it.
+    dirty: bool,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Sequences {
+    by_name: HashMap<String, Sequence>,
+    /// currval is per session: the last value each session got from each sequence.
+    currvals: HashMap<(SessionId, String), i64>,
+}
+
+/// Reads every row of the sequences table.
+pub(crate) const LOAD_SQL: &str =
+    "SELECT name, last_value, increment_by, min_value, max_value, is_called FROM __devdb_sequences";
+
+impl Sequences {
+    /// Brings the in-memory set in line with the table's rows: new sequences appear, dropped
+    /// ones go, known ones keep their in-memory value (which is never behind the table).
+    pub fn reload(&mut self, rows: Vec<Vec<Value>>) {
+        let mut fresh = HashMap::with_capacity(rows.len());
+        for row in rows {
+            let int = |i: usize| match row.get(i) {
+                Some(Value::Int(v)) => *v,
+                _ => 0,
+            };
+            let Some(Value::Text(name)) = row.first() else {
+                continue;
+            };
+            let loaded = Sequence {
+                last_value: int(1),
+                increment: int(2),
+                min: int(3),
+                max: int(4),
+                is_called: int(5) != 0,
+                dirty: false,
+            };
+            let seq = match self.by_name.remove(name) {
+                Some(known) if known.increment == loaded.increment => known,
+                _ => loaded,
+            };
+            fresh.insert(name.clone(), seq);
+        }
+        self.by_name = fresh;
+    }
+
+    pub fn nextval(&mut self, session: SessionId, name: &str) -> Result<i64, PgError> {
+        let seq = self
+            .by_name
+            .get_mut(name)
+            .ok_or_else(|| PgError::undefined_table(name))?;
+        let next = if seq.is_called {
+            seq.last_value
+                .checked_add(seq.increment)
+                .filter(|v| (seq.min..=seq.max).contains(v))
+        } else {
+            Some(seq.last_value)
+        };
+        let Some(next) = next else {
+            return Err(PgError::new(
+                SqlState::SEQUENCE_GENERATOR_LIMIT_EXCEEDED,
+                format!(
+                    "nextval: reached maximum value of sequence \"{name}\" ({})",
+                    seq.max
+                ),
+            ));
+        };
+        seq.last_value = next;
+        seq.is_called = true;
+        seq.dirty = true;
+        self.currvals.insert((session, name.to_owned()), next);
+        Ok(next)
+    }
+
+    pub fn currval(&self, session: SessionId, name: &str) -> Result<i64, PgError> {
+        if !self.by_name.contains_key(name) {
+            return Err(PgError::undefined_table(name));
+        }
+        self.currvals
+            .get(&(session, name.to_owned()))
+            .copied()
+            .ok_or_else(|| {
+                PgError::new(
+                    SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    format!("currval of sequence \"{name}\" is not yet defined in this session"),
+                )
+            })
+    }
+
+    pub fn setval(
+        &mut self,
+        session: SessionId,
+        name: &str,
+        value: i64,
+        is_called: bool,
+    ) -> Result<i64, PgError> {
+        let seq = self
+            .by_name
+            .get_mut(name)
+            .ok_or_else(|| PgError::undefined_table(name))?;
+        if !(seq.min..=seq.max).contains(&value) {
+            return Err(PgError::new(
+                SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+                format!(
+                    "setval: value {value} is out of bounds for sequence \"{name}\" ({}..{})",
+                    seq.min, seq.max
+                ),
+            ));
+        }
+        seq.last_value = value;
+        seq.is_called = is_called;
+        seq.dirty = true;
+        if is_called {
+            self.currvals.insert((session, name.to_owned()), value);
+        }
+        Ok(value)
+    }
+
+    /// The sequences advanced since the last call, as (name, last_value, is_called).
+    pub fn take_dirty(&mut self) -> Vec<(String, i64, bool)> {
+        self.by_name
+            .iter_mut()
+            .filter(|(_, s)| s.dirty)
+            .map(|(name, s)| {
+                s.dirty = false;
+                (name.clone(), s.last_value, s.is_called)
+            })
+            .collect()
+    }
+
+    pub fn forget_session(&mut self, session: SessionId) {
+        self.currvals.retain(|(s, _), _| *s != session);
+    }
+}

@@ -1,0 +1,55 @@
+//! What the engine keeps per session: settings, prepared statements, portals and the state of
+//! its transaction. Owned by the engine thread; dies with the session.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use devdb_pg::{Format, PgType, Value};
+use devdb_sql::Translated;
+
+use crate::SessionInfo;
+use crate::settings::Settings;
+use crate::transaction::Transaction;
+
+pub(crate) struct Session {
+    pub info: SessionInfo,
+    /// Shared with SQLite functions such as current_setting() while a statement runs.
+    pub settings: Arc<Mutex<Settings>>,
+    pub statements: HashMap<String, Prepared>,
+    pub portals: HashMap<String, Portal>,
+    pub transaction: Transaction,
+    /// When the session's last batch ended: how long it has been idle.
+    pub idle_since: Instant,
+}
+
+/// A prepared statement: the client's text and parameter types, and its translation.
+pub(crate) struct Prepared {
+    pub sql: String,
+    pub param_hints: Vec<Option<PgType>>,
+    /// None for an empty query string.
+    pub statement: Option<Arc<Translated>>,
+    /// The catalog generation the translation was made against.
+    pub generation: u64,
+}
+
+/// A bound statement ready to execute.
+pub(crate) struct Portal {
+    pub statement: Option<Arc<Translated>>,
+    pub params: Vec<Value>,
+    /// One format per result column.
+    pub formats: Vec<Format>,
+    pub state: PortalState,
+}
+
+pub(crate) enum PortalState {
+    /// Not executed yet.
+    Ready,
+    /// Executed with a row limit: the rows not yet sent, and how many were sent so far.
+    Suspended {
+        rows: VecDeque<Vec<Value>>,
+        sent: u64,
+    },
+    /// Ran to completion; executing again returns no rows.
+    Done,
+}

@@ -1,0 +1,387 @@
+//! A session's run-time parameters (PostgreSQL's GUCs): SET, SHOW, RESET, SET LOCAL, and the
+//! ones reported to the client in ParameterStatus.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use devdb_pg::{PgError, SqlState};
+
+use crate::EngineConfig;
+
+/// Settings that PostgreSQL 15 reports with ParameterStatus at startup and whenever they change,
+/// with the spelling of their names on the wire.
+pub const REPORTED: &[&str] = &[
+    "application_name",
+    "client_encoding",
+    "DateStyle",
+    "default_transaction_read_only",
+    "in_hot_standby",
+    "integer_datetimes",
+    "IntervalStyle",
+    "is_superuser",
+    "server_encoding",
+    "server_version",
+    "session_authorization",
+    "standard_conforming_strings",
+    "TimeZone",
+];
+
+/// The server version clients see: PostgreSQL 15's form, so version checks in drivers pass.
+pub const SERVER_VERSION: &str = concat!("15.0 (devdb ", env!("CARGO_PKG_VERSION"), ")");
+
+/// The ParameterStatus values a new session starts with, after its startup options.
+pub fn startup_parameters(info: &crate::SessionInfo) -> Vec<(&'static str, String)> {
+    let config = EngineConfig::new(std::path::PathBuf::new());
+    let mut settings = Settings::new(&config, &info.user, &info.application_name);
+    for (name, value) in &info.options {
+        let _ = settings.set(name, Some(value), false, false);
+    }
+    REPORTED
+        .iter()
+        .filter_map(|name| settings.get(name).ok().map(|v| (*name, v.to_owned())))
+        .collect()
+}
+
+/// Settings whose values are durations in milliseconds.
+const MILLISECOND_SETTINGS: &[&str] = &[
+    "statement_timeout",
+    "lock_timeout",
+    "idle_in_transaction_session_timeout",
+    "idle_session_timeout",
+];
+
+/// Settings a client may not change.
+const READ_ONLY: &[&str] = &[
+    "server_version",
+    "server_version_num",
+    "server_encoding",
+    "integer_datetimes",
+    "is_superuser",
+    "max_identifier_length",
+    "in_hot_standby",
+    "block_size",
+    "max_connections",
+];
+
+/// A value to restore when the transaction ends.
+#[derive(Clone, Debug)]
+struct Saved {
+    key: String,
+    old: Option<String>,
+    /// SET LOCAL: restored on commit too.
+    local: bool,
+}
+
+/// One session's settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    values: HashMap<String, String>,
+    defaults: HashMap<String, String>,
+    /// Values to restore when the transaction ends (SET LOCAL, and SET inside a transaction
+    /// that rolls back).
+    saved: Vec<Saved>,
+}
+
+impl Settings {
+    pub fn new(config: &EngineConfig, user: &str, application_name: &str) -> Self {
+        let ms = |d: Duration| d.as_millis().to_string();
+        let mut defaults: HashMap<String, String> = [
+            ("application_name", application_name.to_owned()),
+            ("client_encoding", "UTF8".into()),
+            ("datestyle", "ISO, MDY".into()),
+            ("default_transaction_read_only", "off".into()),
+            ("default_transaction_isolation", "read committed".into()),
+            ("transaction_isolation", "read committed".into()),
+            ("transaction_read_only", "off".into()),
+            ("in_hot_standby", "off".into()),
+            ("integer_datetimes", "on".into()),
+            ("intervalstyle", "postgres".into()),
+            ("is_superuser", "on".into()),
+            ("server_encoding", "UTF8".into()),
+            ("server_version", SERVER_VERSION.into()),
+            ("server_version_num", "150000".into()),
+            ("session_authorization", user.to_owned()),
+            ("standard_conforming_strings", "on".into()),
+            ("timezone", "UTC".into()),
+            ("search_path", "\"$user\", public".into()),
+            ("statement_timeout", "0".into()),
+            ("lock_timeout", ms(config.lock_timeout)),
+            (
+                "idle_in_transaction_session_timeout",
+                ms(config.idle_in_transaction_timeout),
+            ),
+            ("idle_session_timeout", ms(config.idle_session_timeout)),
+            ("extra_float_digits", "1".into()),
+            ("client_min_messages", "notice".into()),
+            ("bytea_output", "hex".into()),
+            ("max_identifier_length", "63".into()),
+            ("max_connections", "1000".into()),
+            ("block_size", "8192".into()),
+            ("lc_messages", "C.UTF-8".into()),
+            ("lc_monetary", "C.UTF-8".into()),
+            ("lc_numeric", "C.UTF-8".into()),
+            ("lc_time", "C.UTF-8".into()),
+            ("synchronous_commit", "on".into()),
+            ("work_mem", "4MB".into()),
+            ("maintenance_work_mem", "64MB".into()),
+            ("jit", "off".into()),
+            ("row_security", "on".into()),
+            ("check_function_bodies", "on".into()),
+            ("escape_string_warning", "on".into()),
+            ("xmloption", "content".into()),
+            ("default_text_search_config", "pg_catalog.english".into()),
+            ("plan_cache_mode", "auto".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        for key in MILLISECOND_SETTINGS {
+            if let Some(v) = defaults.get_mut(*key) {
+                *v = normalize_ms(v);
+            }
+        }
+        Settings {
+            values: defaults.clone(),
+            defaults,
+            saved: Vec::new(),
+        }
+    }
+
+    /// SHOW's answer.
+    pub fn get(&self, name: &str) -> Result<&str, PgError> {
+        let key = name.to_ascii_lowercase();
+        self.values
+            .get(&key)
+            .map(String::as_str)
+            .ok_or_else(|| unrecognized(name))
+    }
+
+    /// Every setting, sorted by name, for SHOW ALL.
+    pub fn all(&self) -> Vec<(&str, &str)> {
+        let mut all: Vec<_> = self
+            .values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        all.sort_unstable();
+        all
+    }
+
+    /// SET name = value (None: DEFAULT). `in_transaction` records the old value so a rollback
+    /// (or, with `local`, any end of the transaction) restores it. Returns the name as reported
+    /// in ParameterStatus when the client must be told.
+    pub fn set(
+        &mut self,
+        name: &str,
+        value: Option<&str>,
+        local: bool,
+        in_transaction: bool,
+    ) -> Result<Option<&'static str>, PgError> {
+        let key = name.to_ascii_lowercase();
+        if READ_ONLY.contains(&key.as_str()) {
+            return Err(PgError::new(
+                SqlState::CANT_CHANGE_RUNTIME_PARAM,
+                format!("parameter \"{name}\" cannot be changed"),
+            ));
+        }
+        if !self.defaults.contains_key(&key) && !key.contains('.') {
+            return Err(unrecognized(name));
+        }
+        let value = match value {
+            None => self.defaults.get(&key).cloned().unwrap_or_default(),
+            Some(v) => validate(&key, v)?,
+        };
+        if local && !in_transaction {
+            // PostgreSQL warns and does nothing outside a transaction block.
+            return Ok(None);
+        }
+        if in_transaction {
+            let old = self.values.get(&key).cloned();
+            self.saved.push(Saved {
+                key: key.clone(),
+                old,
+                local,
+            });
+        }
+        self.values.insert(key.clone(), value);
+        Ok(reported_name(&key))
+    }
+
+    /// RESET name, or everything for None. Returns the reported names that changed.
+    pub fn reset(
+        &mut self,
+        name: Option<&str>,
+        in_transaction: bool,
+    ) -> Result<Vec<&'static str>, PgError> {
+        let keys: Vec<String> = match name {
+            Some(n) => vec![n.to_ascii_lowercase()],
+            None => self
+                .defaults
+                .keys()
+                .filter(|k| !READ_ONLY.contains(&k.as_str()))
+                .cloned()
+                .collect(),
+        };
+        let mut changed = Vec::new();
+        for key in keys {
+            if self.values.get(&key) == self.defaults.get(&key) {
+                continue;
+            }
+            if let Some(reported) = self.set(&key, None, false, in_transaction)? {
+                changed.push(reported);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Ends the transaction: on rollback every SET made in it is undone, on commit only SET LOCAL.
+    /// Returns the reported names whose value changed back.
+    pub fn end_transaction(&mut self, committed: bool) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        for Saved { key, old, local } in std::mem::take(&mut self.saved).into_iter().rev() {
+            if committed && !local {
+                continue;
+            }
+            match old {
+                Some(v) => self.values.insert(key.clone(), v),
+                None => self.values.remove(&key),
+            };
+            if let Some(r) = reported_name(&key) {
+                changed.push(r);
+            }
+        }
+        changed
+    }
+
+    /// A duration setting; zero means off.
+    pub fn duration(&self, name: &str) -> Option<Duration> {
+        let ms = self.values.get(name).and_then(|v| parse_ms(v))?;
+        (ms > 0).then(|| Duration::from_millis(ms))
+    }
+}
+
+fn unrecognized(name: &str) -> PgError {
+    PgError::new(
+        SqlState::UNDEFINED_OBJECT,
+        format!("unrecognized configuration parameter \"{name}\""),
+    )
+}
+
+fn reported_name(key: &str) -> Option<&'static str> {
+    REPORTED
+        .iter()
+        .copied()
+        .find(|r| r.eq_ignore_ascii_case(key))
+}
+
+fn validate(key: &str, value: &str) -> Result<String, PgError> {
+    if MILLISECOND_SETTINGS.contains(&key) {
+        return match parse_ms(value) {
+            Some(_) => Ok(normalize_ms(value)),
+            None => Err(PgError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("invalid value for parameter \"{key}\": \"{value}\""),
+            )),
+        };
+    }
+    if key == "timezone"
+        && !matches!(
+            value.to_ascii_uppercase().as_str(),
+            "UTC" | "GMT" | "ETC/UTC" | "Z" | "00:00" | "+00" | "0"
+        )
+    {
+        return Err(PgError::feature_not_supported(format!(
+            "time zone \"{value}\" (devdb supports only UTC so far)"
+        )));
+    }
+    if key == "timezone" {
+        return Ok("UTC".to_owned());
+    }
+    Ok(value.to_owned())
+}
+
+/// Parses PostgreSQL's duration syntax for a milliseconds setting: `1500`, `10s`, `1min`, `2h`.
+fn parse_ms(value: &str) -> Option<u64> {
+    let v = value.trim().trim_matches('\'');
+    let split = v
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(v.len());
+    let (number, unit) = v.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let factor = match unit.trim() {
+        "" | "ms" => 1.0,
+        "us" => 0.001,
+        "s" => 1000.0,
+        "min" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        _ => return None,
+    };
+    let ms = number * factor;
+    (ms >= 0.0 && ms < i32::MAX as f64).then_some(ms.round() as u64)
+}
+
+/// SHOW's spelling: the largest unit that divides the value exactly.
+fn normalize_ms(value: &str) -> String {
+    let Some(ms) = parse_ms(value) else {
+        return value.to_owned();
+    };
+    if ms == 0 {
+        return "0".to_owned();
+    }
+    for (unit, size) in [
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("min", 60_000),
+        ("s", 1000),
+    ] {
+        if ms % size == 0 {
+            return format!("{}{unit}", ms / size);
+        }
+    }
+    format!("{ms}ms")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_show_in_postgresql_units() {
+        assert_eq!(normalize_ms("10000"), "10s");
+        assert_eq!(normalize_ms("60000"), "1min");
+        assert_eq!(normalize_ms("1500"), "1500ms");
+        assert_eq!(normalize_ms("0"), "0");
+        assert_eq!(parse_ms("2min"), Some(120_000));
+    }
+
+    #[test]
+    fn rollback_undoes_set_and_commit_keeps_it() {
+        let config = EngineConfig::new(std::env::temp_dir());
+        let mut s = Settings::new(&config, "postgres", "");
+        s.set("application_name", Some("a"), false, true)
+            .expect("set");
+        assert_eq!(s.end_transaction(false), vec!["application_name"]);
+        assert_eq!(s.get("application_name").expect("get"), "");
+        s.set("statement_timeout", Some("5000"), false, true)
+            .expect("set");
+        s.set("lock_timeout", Some("1s"), true, true)
+            .expect("set local");
+        s.end_transaction(true);
+        assert_eq!(s.get("statement_timeout").expect("get"), "5s");
+        assert_eq!(s.get("lock_timeout").expect("get"), "10s");
+    }
+
+    #[test]
+    fn unknown_settings_are_rejected_unless_custom() {
+        let config = EngineConfig::new(std::env::temp_dir());
+        let mut s = Settings::new(&config, "postgres", "");
+        let err = s
+            .set("no_such_thing", Some("1"), false, false)
+            .expect_err("rejects");
+        assert_eq!(err.code, SqlState::UNDEFINED_OBJECT);
+        s.set("myapp.tenant", Some("7"), false, false)
+            .expect("custom ok");
+        assert_eq!(s.get("myapp.tenant").expect("get"), "7");
+    }
+}

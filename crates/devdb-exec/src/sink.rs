@@ -1,0 +1,53 @@
+//! Where a batch's answers go: the wire crate implements [`Sink`] by writing backend messages.
+
+use devdb_pg::{Datum, Format, PgError, PgType};
+use devdb_sql::Column;
+
+/// The transaction status ReadyForQuery reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionStatus {
+    /// `I`: not in a transaction block.
+    Idle,
+    /// `T`: in a transaction block.
+    InTransaction,
+    /// `E`: in a failed transaction block; statements are rejected until ROLLBACK.
+    Failed,
+}
+
+impl TransactionStatus {
+    /// The status byte of ReadyForQuery.
+    pub fn byte(self) -> u8 {
+        match self {
+            TransactionStatus::Idle => b'I',
+            TransactionStatus::InTransaction => b'T',
+            TransactionStatus::Failed => b'E',
+        }
+    }
+}
+
+/// Receives a batch's answers in protocol order. Implemented by the wire crate's encoder, which
+/// turns each call into backend message bytes; the engine never sees bytes. `Any` lets the
+/// owner take its concrete sink back out of a [`crate::Reply`].
+pub trait Sink: Send + std::any::Any {
+    fn parse_complete(&mut self);
+    fn bind_complete(&mut self);
+    fn close_complete(&mut self);
+    fn no_data(&mut self);
+    fn portal_suspended(&mut self);
+    fn empty_query(&mut self);
+    fn parameter_description(&mut self, params: &[PgType]);
+    /// `formats` has one entry per column.
+    fn row_description(&mut self, columns: &[Column], formats: &[Format]);
+    /// One row; on error nothing of the row may remain in the output.
+    fn data_row(
+        &mut self,
+        row: &[Datum<'_>],
+        columns: &[Column],
+        formats: &[Format],
+    ) -> Result<(), PgError>;
+    fn command_complete(&mut self, tag: &str);
+    fn error(&mut self, err: &PgError);
+    fn notice(&mut self, notice: &PgError);
+    fn parameter_status(&mut self, name: &str, value: &str);
+    fn ready_for_query(&mut self, status: TransactionStatus);
+}

@@ -1,0 +1,51 @@
+//! The state of one session's transaction, as the engine tracks it.
+//!
+//! A transaction that has not written runs each statement on the shared reader connection in a
+//! fresh snapshot (PostgreSQL's READ COMMITTED). Its first write takes the database's write lock
+//! and opens a SQLite transaction on the writer connection, where the rest of it runs.
+
+use devdb_sql::{Isolation, TransactionMode};
+
+use crate::TransactionStatus;
+
+#[derive(Debug, Default)]
+pub(crate) struct Transaction {
+    /// Inside BEGIN ... COMMIT.
+    pub block: bool,
+    /// Inside the implicit transaction of a multi-statement Query or an extended batch.
+    pub implicit: bool,
+    /// An error happened in the block: everything but ROLLBACK fails with 25P02.
+    pub failed: bool,
+    /// Holds the write lock with a SQLite transaction open on the writer.
+    pub writing: bool,
+    /// Savepoints in order; the first `materialized` of them exist on the writer.
+    pub savepoints: Vec<String>,
+    pub materialized: usize,
+    /// now() for the whole transaction, in microseconds since 2000-01-01.
+    pub started_at: i64,
+    pub mode: TransactionMode,
+}
+
+impl Transaction {
+    /// Whether any transaction, explicit or implicit, is open.
+    pub fn is_open(&self) -> bool {
+        self.block || self.implicit
+    }
+
+    /// REPEATABLE READ and SERIALIZABLE need one stable snapshot for the whole transaction;
+    /// with one writer per database, holding the write lock from the first statement gives it.
+    pub fn needs_snapshot(&self) -> bool {
+        matches!(
+            self.mode.isolation,
+            Some(Isolation::RepeatableRead | Isolation::Serializable)
+        )
+    }
+
+    pub fn status(&self) -> TransactionStatus {
+        match (self.block, self.failed) {
+            (false, _) => TransactionStatus::Idle,
+            (true, false) => TransactionStatus::InTransaction,
+            (true, true) => TransactionStatus::Failed,
+        }
+    }
+}

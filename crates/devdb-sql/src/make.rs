@@ -1,0 +1,331 @@
+//! Constructors for the sqlparser AST nodes the translator emits (rust-analyzer's `ast::make`).
+//!
+//! Every identifier made here is double-quoted, so the printed SQLite text never depends on
+//! keyword lists or case folding.
+
+use sqlparser::ast::{
+    AssignmentTarget, BinaryOperator, CreateIndex, Delete, Expr, FromTable, Function, FunctionArg,
+    FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, IndexColumn, Insert,
+    ObjectName, ObjectType, OrderByExpr, OrderByOptions, Query, Select, SelectFlavor, SelectItem,
+    SetExpr, Statement, TableAlias, TableFactor, TableObject, TableWithJoins, Update, Value,
+    ValueWithSpan, Values,
+};
+use sqlparser::ast::{Assignment, GroupByExpr, helpers::attached_token::AttachedToken};
+use sqlparser::tokenizer::Span;
+
+pub fn ident(name: &str) -> Ident {
+    Ident { value: name.to_owned(), quote_style: Some('"'), span: Span::empty() }
+}
+
+/// A name printed without quotes: SQLite functions and keywords-as-names.
+pub fn bare_ident(name: &str) -> Ident {
+    Ident { value: name.to_owned(), quote_style: None, span: Span::empty() }
+}
+
+pub fn name(name: &str) -> ObjectName {
+    ObjectName::from(vec![ident(name)])
+}
+
+pub fn column(name: &str) -> Expr {
+    Expr::Identifier(ident(name))
+}
+
+pub fn qualified_column(relation: &str, name: &str) -> Expr {
+    Expr::CompoundIdentifier(vec![ident(relation), ident(name)])
+}
+
+pub fn value(value: Value) -> Expr {
+    Expr::Value(ValueWithSpan { value, span: Span::empty() })
+}
+
+pub fn int(i: i64) -> Expr {
+    value(Value::Number(i.to_string(), false))
+}
+
+/// A REAL literal; infinities print as out-of-range literals, which SQLite reads as +-Inf.
+/// NaN has no SQLite spelling (it stores NULL), so callers reject it first.
+pub fn float(f: f64) -> Expr {
+    let text = if f.is_infinite() {
+        if f > 0.0 { "9e999".to_owned() } else { "-9e999".to_owned() }
+    } else {
+        let s = format!("{f:?}");
+        if s.contains(['.', 'e', 'E']) { s } else { format!("{s}.0") }
+    };
+    value(Value::Number(text, false))
+}
+
+pub fn string(s: &str) -> Expr {
+    value(Value::SingleQuotedString(s.to_owned()))
+}
+
+pub fn blob(bytes: &[u8]) -> Expr {
+    let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    value(Value::HexStringLiteral(hex))
+}
+
+pub fn null() -> Expr {
+    value(Value::Null)
+}
+
+/// `?n`: SQLite's numbered parameter, bound by the executor from `$n`.
+pub fn placeholder(n: usize) -> Expr {
+    value(Value::Placeholder(format!("?{n}")))
+}
+
+pub fn nested(e: Expr) -> Expr {
+    Expr::Nested(Box::new(e))
+}
+
+pub fn binary(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
+    Expr::BinaryOp { left: Box::new(left), op, right: Box::new(right) }
+}
+
+pub fn eq(left: Expr, right: Expr) -> Expr {
+    binary(left, BinaryOperator::Eq, right)
+}
+
+pub fn and(left: Expr, right: Expr) -> Expr {
+    binary(left, BinaryOperator::And, right)
+}
+
+/// A call of a SQLite or devdb runtime function.
+pub fn call(name: &str, args: Vec<Expr>) -> Expr {
+    Expr::Function(Function {
+        name: ObjectName::from(vec![bare_ident(name)]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args.into_iter().map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a))).collect(),
+            clauses: Vec::new(),
+        }),
+        within_group: Vec::new(),
+        filter: None,
+        null_treatment: None,
+        over: None,
+    })
+}
+
+/// `count(*)`.
+pub fn count_star() -> Expr {
+    let mut call = call("count", Vec::new());
+    if let Expr::Function(Function { args: FunctionArguments::List(list), .. }) = &mut call {
+        list.args.push(FunctionArg::Unnamed(FunctionArgExpr::Wildcard));
+    }
+    call
+}
+
+pub fn select_item(expr: Expr, alias: Option<&str>) -> SelectItem {
+    match alias {
+        Some(a) => SelectItem::ExprWithAlias { expr, alias: ident(a) },
+        None => SelectItem::UnnamedExpr(expr),
+    }
+}
+
+pub fn alias(name: &str, columns: &[String]) -> TableAlias {
+    TableAlias {
+        explicit: true,
+        name: ident(name),
+        columns: columns
+            .iter()
+            .map(|c| sqlparser::ast::TableAliasColumnDef { name: ident(c), data_type: None })
+            .collect(),
+        at: None,
+    }
+}
+
+pub fn table(name: &str, alias: Option<TableAlias>) -> TableFactor {
+    TableFactor::Table {
+        name: self::name(name),
+        alias,
+        args: None,
+        with_hints: Vec::new(),
+        version: None,
+        with_ordinality: false,
+        partitions: Vec::new(),
+        json_path: None,
+        sample: None,
+        index_hints: Vec::new(),
+    }
+}
+
+pub fn derived(subquery: Query, alias: TableAlias) -> TableFactor {
+    TableFactor::Derived { lateral: false, subquery: Box::new(subquery), alias: Some(alias), sample: None }
+}
+
+/// `SELECT items FROM from WHERE selection`.
+pub fn select(items: Vec<SelectItem>, from: Vec<TableFactor>, selection: Option<Expr>) -> Select {
+    Select {
+        select_token: AttachedToken::empty(),
+        optimizer_hints: Vec::new(),
+        distinct: None,
+        select_modifiers: None,
+        top: None,
+        top_before_distinct: false,
+        projection: items,
+        exclude: None,
+        into: None,
+        from: from.into_iter().map(|relation| TableWithJoins { relation, joins: Vec::new() }).collect(),
+        lateral_views: Vec::new(),
+        prewhere: None,
+        selection,
+        connect_by: Vec::new(),
+        group_by: GroupByExpr::Expressions(Vec::new(), Vec::new()),
+        cluster_by: Vec::new(),
+        distribute_by: Vec::new(),
+        sort_by: Vec::new(),
+        having: None,
+        named_window: Vec::new(),
+        qualify: None,
+        window_before_qualify: false,
+        value_table_mode: None,
+        flavor: SelectFlavor::Standard,
+    }
+}
+
+pub fn query(body: SetExpr) -> Query {
+    Query {
+        with: None,
+        body: Box::new(body),
+        order_by: None,
+        limit_clause: None,
+        fetch: None,
+        locks: Vec::new(),
+        for_clause: None,
+        settings: None,
+        format_clause: None,
+        pipe_operators: Vec::new(),
+    }
+}
+
+pub fn values(rows: Vec<Vec<Expr>>) -> SetExpr {
+    SetExpr::Values(Values {
+        explicit_row: false,
+        value_keyword: false,
+        rows: rows
+            .into_iter()
+            .map(|content| sqlparser::ast::Parens {
+                opening_token: AttachedToken::empty(),
+                content,
+                closing_token: AttachedToken::empty(),
+            })
+            .collect(),
+    })
+}
+
+/// `INSERT INTO table (columns) source`.
+pub fn insert(table: &str, columns: &[&str], source: Option<Query>, returning: Option<Vec<SelectItem>>) -> Statement {
+    Statement::Insert(Insert {
+        insert_token: AttachedToken::empty(),
+        optimizer_hints: Vec::new(),
+        or: None,
+        ignore: false,
+        into: true,
+        table: TableObject::TableName(name(table)),
+        table_alias: None,
+        columns: columns.iter().map(|c| name(c)).collect(),
+        overwrite: false,
+        source: source.map(Box::new),
+        assignments: Vec::new(),
+        partitioned: None,
+        after_columns: Vec::new(),
+        has_table_keyword: false,
+        on: None,
+        returning,
+        output: None,
+        replace_into: false,
+        priority: None,
+        insert_alias: None,
+        settings: None,
+        format_clause: None,
+        multi_table_insert_type: None,
+        multi_table_into_clauses: Vec::new(),
+        multi_table_when_clauses: Vec::new(),
+        multi_table_else_clause: None,
+    })
+}
+
+/// `INSERT INTO table (columns) VALUES (row), ...`.
+pub fn insert_rows(table: &str, columns: &[&str], rows: Vec<Vec<Expr>>) -> Statement {
+    insert(table, columns, Some(query(values(rows))), None)
+}
+
+/// `DELETE FROM table [WHERE selection]`.
+pub fn delete(table: &str, selection: Option<Expr>) -> Statement {
+    Statement::Delete(Delete {
+        delete_token: AttachedToken::empty(),
+        optimizer_hints: Vec::new(),
+        tables: Vec::new(),
+        from: FromTable::WithFromKeyword(vec![TableWithJoins { relation: self::table(table, None), joins: Vec::new() }]),
+        using: None,
+        selection,
+        returning: None,
+        output: None,
+        order_by: Vec::new(),
+        limit: None,
+    })
+}
+
+/// `UPDATE table SET column = value, ... WHERE selection`.
+pub fn update(table: &str, set: Vec<(&str, Expr)>, selection: Option<Expr>) -> Statement {
+    Statement::Update(Update {
+        update_token: AttachedToken::empty(),
+        optimizer_hints: Vec::new(),
+        table: TableWithJoins { relation: self::table(table, None), joins: Vec::new() },
+        assignments: set
+            .into_iter()
+            .map(|(c, value)| Assignment { target: AssignmentTarget::ColumnName(name(c)), value })
+            .collect(),
+        from: None,
+        selection,
+        returning: None,
+        output: None,
+        or: None,
+        order_by: Vec::new(),
+        limit: None,
+    })
+}
+
+/// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (columns)`.
+pub fn create_index(index: &str, table: &str, columns: &[String], unique: bool, if_not_exists: bool) -> Statement {
+    Statement::CreateIndex(CreateIndex {
+        name: Some(name(index)),
+        table_name: name(table),
+        using: None,
+        columns: columns
+            .iter()
+            .map(|c| IndexColumn {
+                column: OrderByExpr {
+                    expr: column(c),
+                    options: OrderByOptions { sort: None, nulls_first: None },
+                    with_fill: None,
+                },
+                operator_class: None,
+            })
+            .collect(),
+        unique,
+        concurrently: false,
+        r#async: false,
+        if_not_exists,
+        include: Vec::new(),
+        nulls_distinct: None,
+        with: Vec::new(),
+        predicate: None,
+        index_options: Vec::new(),
+        alter_options: Vec::new(),
+    })
+}
+
+/// `DROP object_type [IF EXISTS] names`.
+pub fn drop(object_type: ObjectType, names: &[String], if_exists: bool) -> Statement {
+    Statement::Drop {
+        object_type,
+        if_exists,
+        names: names.iter().map(|n| name(n)).collect(),
+        cascade: false,
+        restrict: false,
+        purge: false,
+        temporary: false,
+        table: None,
+    }
+}

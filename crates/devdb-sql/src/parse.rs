@@ -1,0 +1,206 @@
+//! From query text to statements: tokenize once, split at `;`, parse each statement with
+//! sqlparser's PostgreSQL dialect, and turn sqlparser's errors into PostgreSQL's 42601 with a
+//! character position.
+//!
+//! A few utility statements sqlparser cannot parse (VACUUM with a table, CHECKPOINT) are
+//! recognised here from their tokens.
+
+use devdb_pg::PgError;
+use sqlparser::ast::Statement;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
+
+/// One statement of a query string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Parsed {
+    Statement(Box<Statement>),
+    /// `VACUUM [options] [tables]`, with the named tables (case-folded, may be empty).
+    Vacuum { analyze: bool, tables: Vec<String> },
+    Checkpoint,
+}
+
+/// Statements nested deeper than this are refused, so neither the parser nor the rewrite
+/// recursion can exhaust the stack.
+const RECURSION_LIMIT: usize = 40;
+
+/// Splits and parses `sql`; an empty list means only whitespace, comments and semicolons.
+pub fn statements(sql: &str) -> Result<Vec<Parsed>, PgError> {
+    let dialect = PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, sql)
+        .tokenize_with_location()
+        .map_err(|e| tokenizer_error(sql, &e.message, e.location))?;
+    let mut out = Vec::new();
+    let mut current: Vec<TokenWithSpan> = Vec::new();
+    for token in tokens.into_iter().chain(std::iter::once(TokenWithSpan::wrap(Token::SemiColon))) {
+        if token.token != Token::SemiColon {
+            current.push(token);
+            continue;
+        }
+        let chunk = std::mem::take(&mut current);
+        if chunk.iter().all(|t| matches!(t.token, Token::Whitespace(_) | Token::EOF)) {
+            continue;
+        }
+        out.push(statement(sql, &dialect, chunk)?);
+    }
+    Ok(out)
+}
+
+fn statement(sql: &str, dialect: &PostgreSqlDialect, tokens: Vec<TokenWithSpan>) -> Result<Parsed, PgError> {
+    let words: Vec<&TokenWithSpan> =
+        tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF)).collect();
+    match words.first().map(|t| &t.token) {
+        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("vacuum") => {
+            return vacuum(sql, &words);
+        }
+        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("checkpoint") => {
+            return match words.get(1) {
+                None => Ok(Parsed::Checkpoint),
+                Some(t) => Err(syntax_error_at(sql, t)),
+            };
+        }
+        _ => {}
+    }
+    let mut parser = Parser::new(dialect).with_recursion_limit(RECURSION_LIMIT).with_tokens_with_locations(tokens);
+    let stmt = parser.parse_statement().map_err(|e| parser_error(sql, e))?;
+    let next = parser.peek_token();
+    if next.token != Token::EOF {
+        return Err(syntax_error_at(sql, &next));
+    }
+    Ok(Parsed::Statement(Box::new(stmt)))
+}
+
+/// `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [(options)] [table [, ...]]`.
+fn vacuum(sql: &str, words: &[&TokenWithSpan]) -> Result<Parsed, PgError> {
+    let mut analyze = false;
+    let mut tables = Vec::new();
+    let mut rest = words.iter().skip(1).peekable();
+    let mut in_options = false;
+    let mut expect_table = true;
+    while let Some(t) = rest.next() {
+        match &t.token {
+            Token::LParen if tables.is_empty() && !in_options => in_options = true,
+            Token::RParen if in_options => in_options = false,
+            _ if in_options => {
+                if let Token::Word(w) = &t.token {
+                    analyze |= w.value.eq_ignore_ascii_case("analyze");
+                }
+            }
+            Token::Word(w) if tables.is_empty() && w.quote_style.is_none() && is_vacuum_option(&w.value) => {
+                analyze |= w.value.eq_ignore_ascii_case("analyze") || w.value.eq_ignore_ascii_case("analyse");
+            }
+            Token::Word(w) if expect_table => {
+                let mut name = fold_word(w);
+                if name == "public" && rest.peek().map(|t| &t.token) == Some(&Token::Period) {
+                    rest.next();
+                    match rest.next().map(|t| &t.token) {
+                        Some(Token::Word(w)) => name = fold_word(w),
+                        _ => return Err(syntax_error_at(sql, t)),
+                    }
+                }
+                // A column list after the table name belongs to ANALYZE; skip it.
+                if rest.peek().map(|t| &t.token) == Some(&Token::LParen) {
+                    for t in rest.by_ref() {
+                        if t.token == Token::RParen {
+                            break;
+                        }
+                    }
+                }
+                tables.push(name);
+                expect_table = false;
+            }
+            Token::Comma if !expect_table => expect_table = true,
+            _ => return Err(syntax_error_at(sql, t)),
+        }
+    }
+    if in_options || (expect_table && !tables.is_empty()) {
+        return Err(PgError::syntax_error("syntax error at end of input", Some(char_len(sql) + 1)));
+    }
+    Ok(Parsed::Vacuum { analyze, tables })
+}
+
+fn is_vacuum_option(word: &str) -> bool {
+    ["full", "freeze", "verbose", "analyze", "analyse"].iter().any(|o| word.eq_ignore_ascii_case(o))
+}
+
+fn fold_word(w: &sqlparser::tokenizer::Word) -> String {
+    match w.quote_style {
+        Some(_) => w.value.clone(),
+        None => w.value.to_lowercase(),
+    }
+}
+
+fn char_len(sql: &str) -> u32 {
+    u32::try_from(sql.chars().count()).unwrap_or(u32::MAX)
+}
+
+/// The 1-based character offset of a line/column location in `sql`.
+fn position(sql: &str, line: u64, column: u64) -> Option<u32> {
+    if line == 0 || column == 0 {
+        return None;
+    }
+    let mut offset: u64 = 0;
+    for (i, text) in sql.split('\n').enumerate() {
+        if i as u64 + 1 == line {
+            return u32::try_from(offset + column).ok();
+        }
+        offset += text.chars().count() as u64 + 1;
+    }
+    None
+}
+
+fn syntax_error_at(sql: &str, token: &TokenWithSpan) -> PgError {
+    let start = token.span.start;
+    match &token.token {
+        Token::EOF => PgError::syntax_error("syntax error at end of input", Some(char_len(sql) + 1)),
+        t => PgError::syntax_error(
+            format!("syntax error at or near \"{t}\""),
+            position(sql, start.line, start.column),
+        ),
+    }
+}
+
+fn tokenizer_error(sql: &str, message: &str, at: Location) -> PgError {
+    let message = if message.starts_with("Unterminated") {
+        "unterminated quoted string".to_owned()
+    } else {
+        message.to_lowercase()
+    };
+    PgError::syntax_error(message, position(sql, at.line, at.column))
+}
+
+/// Maps "Expected: X, found: Y at Line: L, Column: C" to PostgreSQL's wording and position.
+fn parser_error(sql: &str, err: ParserError) -> PgError {
+    let text = match err {
+        ParserError::RecursionLimitExceeded => {
+            return PgError::new(
+                devdb_pg::SqlState::STATEMENT_TOO_COMPLEX,
+                "stack depth limit exceeded",
+            );
+        }
+        ParserError::TokenizerError(t) | ParserError::ParserError(t) => t,
+    };
+    let (body, location) = match text.rfind(" at Line: ") {
+        Some(i) => (&text[..i], Some(&text[i + " at Line: ".len()..])),
+        None => (text.as_str(), None),
+    };
+    let at = location.and_then(|loc| {
+        let (line, column) = loc.split_once(", Column: ")?;
+        Some((line.trim().parse::<u64>().ok()?, column.trim().parse::<u64>().ok()?))
+    });
+    let found = body.rsplit_once("found: ").map(|(_, f)| f);
+    match found {
+        Some("EOF") | None if at.is_none() || found == Some("EOF") => {
+            PgError::syntax_error("syntax error at end of input", Some(char_len(sql) + 1))
+        }
+        Some(found) => PgError::syntax_error(
+            format!("syntax error at or near \"{found}\""),
+            at.and_then(|(l, c)| position(sql, l, c)),
+        ),
+        None => PgError::syntax_error(
+            format!("syntax error: {}", body.trim_start_matches("sql parser error: ")),
+            at.and_then(|(l, c)| position(sql, l, c)),
+        ),
+    }
+}
+

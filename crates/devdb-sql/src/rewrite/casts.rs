@@ -1,0 +1,165 @@
+//! Casts and coercions: which conversions PostgreSQL allows in each context, folding of
+//! literals into their stored form at translate time, and `pg_cast` calls where the stored
+//! form changes at run time.
+
+use devdb_pg::{PgError, PgType, SqlState, Value};
+use sqlparser::ast::{DataType, Expr};
+
+use super::Translator;
+use super::expr::{Ctx, is_null, placeholder_index, string_literal};
+use crate::make;
+use crate::runtime::apply_typmod;
+use crate::types::{Ty, from_data_type};
+
+/// The literal expression for a stored value.
+pub fn literal(v: &Value) -> Result<Expr, PgError> {
+    Ok(match v {
+        Value::Null => make::null(),
+        Value::Int(i) => make::int(*i),
+        Value::Float(f) if f.is_nan() => return Err(PgError::feature_not_supported("NaN values")),
+        Value::Float(f) => make::float(*f),
+        Value::Text(s) => make::string(s),
+        Value::Blob(b) => make::blob(b),
+    })
+}
+
+fn rank(ty: PgType) -> Option<u8> {
+    Some(match ty {
+        PgType::Int2 => 0,
+        PgType::Int4 => 1,
+        PgType::Int8 => 2,
+        PgType::Numeric => 3,
+        PgType::Float4 => 4,
+        PgType::Float8 => 5,
+        _ => return None,
+    })
+}
+
+fn datetime_rank(ty: PgType) -> Option<u8> {
+    Some(match ty {
+        PgType::Date => 0,
+        PgType::Timestamp => 1,
+        PgType::Timestamptz => 2,
+        _ => return None,
+    })
+}
+
+fn string_type(ty: PgType) -> bool {
+    matches!(ty, PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name)
+}
+
+/// True when PostgreSQL would convert `from` to `to` in this context.
+pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
+    if from == to {
+        return true;
+    }
+    let implicit = match (rank(from), rank(to)) {
+        (Some(f), Some(t)) => f <= t,
+        _ => {
+            (string_type(from) && to == PgType::Text)
+                || (string_type(from) && string_type(to) && from != PgType::Bpchar)
+                || matches!((datetime_rank(from), datetime_rank(to)), (Some(f), Some(t)) if f <= t)
+        }
+    };
+    if implicit || ctx == Ctx::Implicit {
+        return implicit;
+    }
+    let assignment = (rank(from).is_some() && rank(to).is_some())
+        || string_type(to)
+        || (datetime_rank(from).is_some() && datetime_rank(to).is_some())
+        || (matches!(from, PgType::Timestamp | PgType::Timestamptz) && to == PgType::Time)
+        || matches!((from, to), (PgType::Json, PgType::Jsonb) | (PgType::Jsonb, PgType::Json));
+    if assignment || ctx == Ctx::Assignment {
+        return assignment;
+    }
+    string_type(from)
+        || matches!((from, to), (PgType::Bool, PgType::Int4) | (PgType::Int4, PgType::Bool))
+}
+
+/// True when the stored value of `from` is already a valid stored value of `to`.
+fn same_storage(from: PgType, to: PgType) -> bool {
+    match (rank(from), rank(to)) {
+        (Some(f), Some(t)) => f <= t && !(from == PgType::Float8 && to == PgType::Float4),
+        _ => {
+            (string_type(from) && from != PgType::Bpchar && string_type(to))
+                || matches!(
+                    (from, to),
+                    (PgType::Timestamp, PgType::Timestamptz)
+                        | (PgType::Timestamptz, PgType::Timestamp)
+                        | (PgType::Bool, PgType::Int4)
+                        | (PgType::Uuid | PgType::Json, PgType::Text | PgType::Varchar)
+                        | (PgType::Json, PgType::Jsonb)
+                )
+        }
+    }
+}
+
+impl Translator<'_> {
+    pub fn cast_expr(&mut self, e: Expr, dt: &DataType) -> Result<(Expr, Ty), PgError> {
+        let declared = from_data_type(dt)?;
+        if declared.serial {
+            return Err(crate::types::undefined_type(&dt.to_string().to_lowercase()));
+        }
+        let (e, from) = self.expr(e)?;
+        Ok((self.coerce(e, from, declared.ty, Ctx::Explicit)?, declared.ty))
+    }
+
+    /// Converts `e` of type `from` to `to` as PostgreSQL would in `ctx`, or fails as it would.
+    pub fn coerce(&mut self, e: Expr, from: Ty, to: Ty, ctx: Ctx) -> Result<Expr, PgError> {
+        if to.is_unknown() {
+            return Ok(e);
+        }
+        if from.is_unknown() {
+            if let Some(text) = string_literal(&e) {
+                let v = devdb_pg::value::decode_text(to.ty, text)?;
+                let v = apply_typmod(v, to.ty, to.typmod, ctx == Ctx::Explicit)?;
+                return literal(&v);
+            }
+            if let Some(n) = placeholder_index(&e) {
+                self.set_param_type(n, to.ty);
+                let actual = Ty::of(self.param(n).unwrap_or(to.ty));
+                if actual.ty != to.ty {
+                    return self.coerce(e, actual, to, ctx);
+                }
+                return Ok(self.typmod_check(e, actual, to, ctx));
+            }
+            return Ok(e);
+        }
+        if from.ty == to.ty && (to.typmod < 0 || from.typmod == to.typmod) {
+            return Ok(e);
+        }
+        if !allowed(from.ty, to.ty, ctx) {
+            let code = if ctx == Ctx::Explicit { SqlState::CANNOT_COERCE } else { SqlState::DATATYPE_MISMATCH };
+            return Err(PgError::new(code, format!("cannot cast type {} to {}", from.ty, to.ty)));
+        }
+        if is_null(&e) {
+            return Ok(e);
+        }
+        if same_storage(from.ty, to.ty) {
+            return Ok(self.typmod_check(e, from, to, ctx));
+        }
+        Ok(pg_cast(e, from.ty, to, ctx))
+    }
+
+    /// Wraps `e` in a length/precision check when `to` has a typmod `from` does not satisfy.
+    fn typmod_check(&self, e: Expr, from: Ty, to: Ty, ctx: Ctx) -> Expr {
+        if to.typmod < 0 || from == to {
+            return e;
+        }
+        pg_cast(e, from.ty, to, ctx)
+    }
+}
+
+/// `pg_cast(value, from_oid, to_oid, typmod, explicit)`.
+fn pg_cast(e: Expr, from: PgType, to: Ty, ctx: Ctx) -> Expr {
+    make::call(
+        "pg_cast",
+        vec![
+            e,
+            make::int(from.oid().0.into()),
+            make::int(to.ty.oid().0.into()),
+            make::int(to.typmod.into()),
+            make::int((ctx == Ctx::Explicit) as i64),
+        ],
+    )
+}

@@ -1,0 +1,472 @@
+//! DDL: each statement becomes the SQLite DDL plus the writes to devdb's catalog tables, run
+//! in one SQLite transaction, so DDL is transactional.
+//!
+//! Primary keys and UNIQUE constraints are SQLite unique indexes (`<table>_pkey`,
+//! `<table>_<column>_key`), never SQLite PRIMARY KEYs: an `INTEGER PRIMARY KEY` would turn an
+//! inserted NULL into a fresh rowid, and ALTER TABLE ... ADD PRIMARY KEY must work the same way.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
+use sqlparser::ast::{
+    AlterTable, AlterTableOperation, Analyze, ColumnDef, ColumnOption, ColumnOptionDef, CreateIndex,
+    CreateTable, CreateTableOptions, DataType, Expr, IndexColumn, IndexType, ObjectName, ObjectType,
+    SqlOption, Statement, TableConstraint, Truncate,
+};
+
+use super::{Output, Translator, fold};
+use crate::catalog::{self, Column, DEFAULT_SCHEMA, Table};
+use crate::types::from_data_type;
+use crate::{Kind, make};
+use devdb_pg::types::Storage;
+
+fn catalog_output(tag: &'static str, sqlite: Vec<Statement>) -> Output {
+    let mut out = Output::new(Kind::Command(tag));
+    out.sqlite = sqlite.iter().map(|s| s.to_string()).collect();
+    out.writes = true;
+    out.changes_catalog = true;
+    out
+}
+
+fn where_eq(pairs: &[(&str, Expr)]) -> Option<Expr> {
+    pairs.iter().cloned().map(|(c, v)| make::eq(make::column(c), v)).reduce(make::and)
+}
+
+fn duplicate_table(name: &str) -> PgError {
+    PgError::new(SqlState::DUPLICATE_TABLE, format!("relation \"{name}\" already exists"))
+}
+
+/// The column names of an index or key, which must be plain columns of `table`.
+fn key_columns(table: &str, cols: &[Column], key: &[IndexColumn]) -> Result<Vec<String>, PgError> {
+    key.iter()
+        .map(|ic| match &ic.column.expr {
+            Expr::Identifier(id) => {
+                let name = fold(id);
+                if cols.iter().any(|c| c.name == name) {
+                    Ok(name)
+                } else {
+                    Err(PgError::undefined_column(&name).with_detail(format!("in table \"{table}\"")))
+                }
+            }
+            other => Err(PgError::feature_not_supported(format!("index on expression {other}"))),
+        })
+        .collect()
+}
+
+impl Translator<'_> {
+    pub fn create_table(&mut self, ct: CreateTable) -> Result<Output, PgError> {
+        let expected = CreateTableBuilder::new(ct.name.clone())
+            .if_not_exists(ct.if_not_exists)
+            .columns(ct.columns.clone())
+            .constraints(ct.constraints.clone())
+            .table_options(ct.table_options.clone())
+            .build();
+        if expected != ct {
+            return Err(PgError::feature_not_supported("this CREATE TABLE option"));
+        }
+        match &ct.table_options {
+            CreateTableOptions::None => {}
+            // Storage parameters (fillfactor, autovacuum_*) tune PostgreSQL's heap; nothing to do.
+            CreateTableOptions::With(options) if options.iter().all(|o| matches!(o, SqlOption::KeyValue { .. })) => {}
+            other => return Err(PgError::feature_not_supported(format!("table options {other}"))),
+        }
+        let name = self.table_name(&ct.name)?;
+        if self.catalog.table(&name).is_some() || self.catalog.index(&name).is_some() {
+            if ct.if_not_exists {
+                return Ok(Output::new(Kind::Command("CREATE TABLE")));
+            }
+            return Err(duplicate_table(&name));
+        }
+        let mut columns: Vec<Column> = Vec::with_capacity(ct.columns.len());
+        let mut serials = Vec::new();
+        let mut pk: Option<Vec<String>> = None;
+        let mut uniques: Vec<Vec<String>> = Vec::new();
+        for (i, ColumnDef { name: col_ident, data_type, options }) in ct.columns.iter().enumerate() {
+            let col_name = fold(col_ident);
+            if columns.iter().any(|c| c.name == col_name) {
+                return Err(PgError::new(SqlState::DUPLICATE_COLUMN, format!("column \"{col_name}\" specified more than once")));
+            }
+            let declared = from_data_type(data_type)?;
+            let mut col = Column {
+                name: col_name.clone(),
+                position: i as i32 + 1,
+                ty: declared.ty.ty,
+                typmod: declared.ty.typmod,
+                not_null: false,
+                default: None,
+                pk_position: None,
+            };
+            if declared.serial {
+                let seq = format!("{name}_{col_name}_seq");
+                col.default = Some(format!("nextval('{seq}')"));
+                col.not_null = true;
+                serials.push((seq, col_name.clone()));
+            }
+            for ColumnOptionDef { name: _, option } in options {
+                match option {
+                    ColumnOption::Null => {}
+                    ColumnOption::NotNull => col.not_null = true,
+                    ColumnOption::Default(e) => {
+                        if declared.serial {
+                            return Err(PgError::syntax_error(
+                                format!("multiple default values specified for column \"{col_name}\" of table \"{name}\""),
+                                None,
+                            ));
+                        }
+                        col.default = Some(e.to_string());
+                    }
+                    ColumnOption::PrimaryKey(_) => {
+                        if pk.replace(vec![col_name.clone()]).is_some() {
+                            return Err(multiple_pk(&name));
+                        }
+                    }
+                    ColumnOption::Unique(_) => uniques.push(vec![col_name.clone()]),
+                    other => return Err(PgError::feature_not_supported(format!("column constraint {other}"))),
+                }
+            }
+            columns.push(col);
+        }
+        for constraint in &ct.constraints {
+            match constraint {
+                TableConstraint::PrimaryKey(k) => {
+                    let cols = key_columns(&name, &columns, &k.columns)?;
+                    if pk.replace(cols).is_some() {
+                        return Err(multiple_pk(&name));
+                    }
+                }
+                TableConstraint::Unique(u) => uniques.push(key_columns(&name, &columns, &u.columns)?),
+                other => return Err(PgError::feature_not_supported(format!("table constraint {other}"))),
+            }
+        }
+        for (pos, key_col) in pk.iter().flatten().enumerate() {
+            if let Some(c) = columns.iter_mut().find(|c| c.name == *key_col) {
+                c.not_null = true;
+                c.pk_position = Some(pos as i32 + 1);
+            }
+        }
+        // Check that each default translates now, not at the first INSERT.
+        for c in &columns {
+            if c.default.is_some() {
+                self.default_value(c)?;
+            }
+        }
+        let mut sqlite = vec![sqlite_create_table(&name, &columns)];
+        let mut indexes = Vec::new();
+        if let Some(key) = &pk {
+            indexes.push((format!("{name}_pkey"), key.clone(), true));
+        }
+        for u in &uniques {
+            indexes.push((format!("{name}_{}_key", u.join("_")), u.clone(), false));
+        }
+        for (index, cols, _) in &indexes {
+            sqlite.push(make::create_index(index, &name, cols, true, false));
+        }
+        let schema = || make::string(DEFAULT_SCHEMA);
+        sqlite.push(make::insert_rows(catalog::TABLES, &["schema", "name"], vec![vec![schema(), make::string(&name)]]));
+        let rows = columns
+            .iter()
+            .map(|c| {
+                vec![
+                    schema(),
+                    make::string(&name),
+                    make::string(&c.name),
+                    make::int(c.position.into()),
+                    make::int(c.ty.oid().0.into()),
+                    make::int(c.typmod.into()),
+                    make::int(c.not_null as i64),
+                    c.default.as_deref().map(make::string).unwrap_or_else(make::null),
+                    c.pk_position.map(|p| make::int(p.into())).unwrap_or_else(make::null),
+                ]
+            })
+            .collect();
+        sqlite.push(make::insert_rows(
+            catalog::COLUMNS,
+            &["schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position"],
+            rows,
+        ));
+        for (index, _, primary) in &indexes {
+            sqlite.push(index_row(index, &name, true, *primary));
+        }
+        for (seq, col) in &serials {
+            sqlite.push(make::insert_rows(
+                catalog::SEQUENCES,
+                &["name", "last_value", "start_value", "is_called"],
+                vec![vec![make::string(seq), make::int(1), make::int(1), make::int(0)]],
+            ));
+            sqlite.push(make::insert_rows(
+                catalog::SEQUENCE_OWNERS,
+                &["name", "schema", "table_name", "column_name"],
+                vec![vec![make::string(seq), schema(), make::string(&name), make::string(col)]],
+            ));
+        }
+        Ok(catalog_output("CREATE TABLE", sqlite))
+    }
+
+    pub fn drop(&mut self, object_type: ObjectType, if_exists: bool, names: Vec<ObjectName>, _cascade: bool) -> Result<Output, PgError> {
+        match object_type {
+            ObjectType::Table => {
+                let mut sqlite = Vec::new();
+                for n in &names {
+                    let name = self.table_name(n)?;
+                    if self.catalog.table(&name).is_none() {
+                        if if_exists {
+                            continue;
+                        }
+                        return Err(PgError::undefined_table(&name));
+                    }
+                    sqlite.extend(drop_table_statements(&name));
+                }
+                Ok(catalog_output("DROP TABLE", sqlite))
+            }
+            ObjectType::Index => {
+                let mut sqlite = Vec::new();
+                for n in &names {
+                    let name = self.table_name(n)?;
+                    let Some(index) = self.catalog.index(&name) else {
+                        if if_exists {
+                            continue;
+                        }
+                        return Err(PgError::new(SqlState::UNDEFINED_OBJECT, format!("index \"{name}\" does not exist")));
+                    };
+                    if index.primary {
+                        return Err(PgError::new(
+                            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                            format!("cannot drop index {name} because constraint {name} on table {} requires it", index.table),
+                        ));
+                    }
+                    sqlite.push(make::drop(ObjectType::Index, &[name.clone()], false));
+                    sqlite.push(make::delete(
+                        catalog::INDEXES,
+                        where_eq(&[("schema", make::string(DEFAULT_SCHEMA)), ("name", make::string(&name))]),
+                    ));
+                }
+                Ok(catalog_output("DROP INDEX", sqlite))
+            }
+            other => Err(PgError::feature_not_supported(format!("DROP {other}"))),
+        }
+    }
+
+    pub fn truncate(&mut self, t: Truncate) -> Result<Output, PgError> {
+        let Truncate { table_names, partitions: None, table: _, if_exists: false, identity, cascade: _, on_cluster: None } = t else {
+            return Err(PgError::feature_not_supported("this TRUNCATE form"));
+        };
+        let restart = matches!(identity, Some(sqlparser::ast::TruncateIdentityOption::Restart));
+        let mut sqlite = Vec::new();
+        for target in &table_names {
+            let table = self.lookup_table(&target.name)?.name.clone();
+            sqlite.push(make::delete(&table, None));
+            if restart {
+                sqlite.push(make::update(
+                    catalog::SEQUENCES,
+                    vec![("last_value", make::column("start_value")), ("is_called", make::int(0))],
+                    Some(owned_sequences(&table)),
+                ));
+            }
+        }
+        let mut out = Output::new(Kind::Command("TRUNCATE TABLE"));
+        out.sqlite = sqlite.iter().map(|s| s.to_string()).collect();
+        out.writes = true;
+        Ok(out)
+    }
+
+    pub fn alter_table(&mut self, alter: AlterTable) -> Result<Output, PgError> {
+        let AlterTable { name, if_exists, only: _, operations, location: None, on_cluster: None, table_type: None, end_token: _ } = alter
+        else {
+            return Err(PgError::feature_not_supported("this ALTER TABLE form"));
+        };
+        let folded = self.table_name(&name)?;
+        let Some(table) = self.catalog.table(&folded).cloned() else {
+            if if_exists {
+                return Ok(Output::new(Kind::Command("ALTER TABLE")));
+            }
+            return Err(PgError::undefined_table(&folded));
+        };
+        let mut sqlite = Vec::new();
+        for op in operations {
+            match op {
+                AlterTableOperation::AddConstraint { constraint: TableConstraint::PrimaryKey(k), not_valid: false } => {
+                    if !table.primary_key().is_empty() {
+                        return Err(multiple_pk(&table.name));
+                    }
+                    let cols = key_columns(&table.name, &table.columns, &k.columns)?;
+                    sqlite.extend(add_primary_key(&table, &cols));
+                }
+                AlterTableOperation::AddConstraint { constraint: TableConstraint::Unique(u), not_valid: false } => {
+                    let cols = key_columns(&table.name, &table.columns, &u.columns)?;
+                    let index = format!("{}_{}_key", table.name, cols.join("_"));
+                    sqlite.push(make::create_index(&index, &table.name, &cols, true, false));
+                    sqlite.push(index_row(&index, &table.name, true, false));
+                }
+                other => return Err(PgError::feature_not_supported(format!("ALTER TABLE {other}"))),
+            }
+        }
+        Ok(catalog_output("ALTER TABLE", sqlite))
+    }
+
+    pub fn create_index(&mut self, ci: CreateIndex) -> Result<Output, PgError> {
+        let CreateIndex {
+            name,
+            table_name,
+            using,
+            columns,
+            unique,
+            concurrently: _,
+            r#async: false,
+            if_not_exists,
+            include,
+            nulls_distinct: None,
+            with,
+            predicate: None,
+            index_options,
+            alter_options,
+        } = ci
+        else {
+            return Err(PgError::feature_not_supported("this CREATE INDEX option"));
+        };
+        if !(include.is_empty() && with.is_empty() && index_options.is_empty() && alter_options.is_empty()) {
+            return Err(PgError::feature_not_supported("this CREATE INDEX option"));
+        }
+        if !matches!(using, None | Some(IndexType::BTree)) {
+            return Err(PgError::feature_not_supported("index methods other than btree"));
+        }
+        let table = self.lookup_table(&table_name)?.clone();
+        let cols = key_columns(&table.name, &table.columns, &columns)?;
+        let index = match &name {
+            Some(n) => self.table_name(n)?,
+            None => format!("{}_{}_idx", table.name, cols.join("_")),
+        };
+        if self.catalog.index(&index).is_some() || self.catalog.table(&index).is_some() {
+            if if_not_exists {
+                return Ok(Output::new(Kind::Command("CREATE INDEX")));
+            }
+            return Err(duplicate_table(&index));
+        }
+        let mut stmt = make::create_index(&index, &table.name, &cols, unique, false);
+        if let Statement::CreateIndex(ci) = &mut stmt {
+            for (made, asked) in ci.columns.iter_mut().zip(&columns) {
+                made.column.options = asked.column.options.clone();
+            }
+        }
+        Ok(catalog_output("CREATE INDEX", vec![stmt, index_row(&index, &table.name, unique, false)]))
+    }
+
+    pub fn analyze(&mut self, a: Analyze) -> Result<Output, PgError> {
+        if let Some(name) = &a.table_name {
+            self.lookup_table(name)?;
+        }
+        Ok(Output::new(Kind::Command("ANALYZE")))
+    }
+
+    /// VACUUM [ANALYZE]: PostgreSQL housekeeping with nothing to do here; named tables must exist.
+    pub fn vacuum(&mut self, _analyze: bool, tables: &[String]) -> Result<Output, PgError> {
+        for t in tables {
+            if self.catalog.table(t).is_none() {
+                return Err(PgError::undefined_table(t));
+            }
+        }
+        Ok(Output::new(Kind::Command("VACUUM")))
+    }
+}
+
+fn multiple_pk(table: &str) -> PgError {
+    PgError::new(SqlState::INVALID_TABLE_DEFINITION, format!("multiple primary keys for table \"{table}\" are not allowed"))
+}
+
+fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement {
+    make::insert_rows(
+        catalog::INDEXES,
+        &["schema", "name", "table_name", "is_unique", "is_primary"],
+        vec![vec![
+            make::string(DEFAULT_SCHEMA),
+            make::string(index),
+            make::string(table),
+            make::int(unique as i64),
+            make::int(primary as i64),
+        ]],
+    )
+}
+
+/// `name IN (SELECT name FROM __devdb_sequence_owners WHERE table_name = 't')`.
+fn owned_sequences(table: &str) -> Expr {
+    let owners = make::select(
+        vec![make::select_item(make::column("name"), None)],
+        vec![make::table(catalog::SEQUENCE_OWNERS, None)],
+        where_eq(&[("schema", make::string(DEFAULT_SCHEMA)), ("table_name", make::string(table))]),
+    );
+    Expr::InSubquery {
+        expr: Box::new(make::column("name")),
+        subquery: Box::new(make::query(sqlparser::ast::SetExpr::Select(Box::new(owners)))),
+        negated: false,
+    }
+}
+
+fn drop_table_statements(table: &str) -> Vec<Statement> {
+    let in_table = || where_eq(&[("schema", make::string(DEFAULT_SCHEMA)), ("table_name", make::string(table))]);
+    vec![
+        make::drop(ObjectType::Table, &[table.to_owned()], false),
+        make::delete(catalog::SEQUENCES, Some(owned_sequences(table))),
+        make::delete(catalog::SEQUENCE_OWNERS, in_table()),
+        make::delete(catalog::INDEXES, in_table()),
+        make::delete(catalog::COLUMNS, in_table()),
+        make::delete(catalog::TABLES, where_eq(&[("schema", make::string(DEFAULT_SCHEMA)), ("name", make::string(table))])),
+    ]
+}
+
+/// SQLite cannot add a primary key in place: a unique index `<table>_pkey`, and NOT NULL kept
+/// in the catalog (checked against existing rows now, enforced by INSERT/UPDATE rewrites).
+fn add_primary_key(table: &Table, cols: &[String]) -> Vec<Statement> {
+    let index = format!("{}_pkey", table.name);
+    let mut out = vec![make::create_index(&index, &table.name, cols, true, false), index_row(&index, &table.name, true, true)];
+    for (pos, col) in cols.iter().enumerate() {
+        // pg_check_no_nulls raises 23502 when the column already holds NULLs.
+        let nulls = make::select(
+            vec![make::select_item(make::count_star(), None)],
+            vec![make::table(&table.name, None)],
+            Some(Expr::IsNull(Box::new(make::column(col)))),
+        );
+        let count = Expr::Subquery(Box::new(make::query(sqlparser::ast::SetExpr::Select(Box::new(nulls)))));
+        out.push(make::update(
+            catalog::COLUMNS,
+            vec![
+                ("not_null", make::call("pg_check_no_nulls", vec![count, make::string(col), make::string(&table.name)])),
+                ("pk_position", make::int(pos as i64 + 1)),
+            ],
+            where_eq(&[
+                ("schema", make::string(DEFAULT_SCHEMA)),
+                ("table_name", make::string(&table.name)),
+                ("name", make::string(col)),
+            ]),
+        ));
+    }
+    out
+}
+
+/// `CREATE TABLE "t" ("a" INTEGER NOT NULL, ...) STRICT`: storage classes as column types, so
+/// SQLite's affinity never converts a value, and STRICT rejects a value of the wrong class.
+fn sqlite_create_table(name: &str, columns: &[Column]) -> Statement {
+    let defs = columns
+        .iter()
+        .map(|c| ColumnDef {
+            name: make::ident(&c.name),
+            data_type: storage_type(c.ty),
+            options: if c.not_null {
+                vec![ColumnOptionDef { name: None, option: ColumnOption::NotNull }]
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    Statement::CreateTable(CreateTableBuilder::new(make::name(name)).columns(defs).strict(true).build())
+}
+
+fn storage_type(ty: PgType) -> DataType {
+    // numeric is an integer or a real until devdb has exact decimals: ANY keeps either.
+    if ty == PgType::Numeric {
+        return DataType::Custom(ObjectName::from(vec![make::bare_ident("ANY")]), Vec::new());
+    }
+    match ty.storage() {
+        Storage::Integer => DataType::Integer(None),
+        Storage::Real => DataType::Real,
+        Storage::Text => DataType::Text,
+        Storage::Blob => DataType::Blob(None),
+    }
+}

@@ -1,0 +1,368 @@
+//! INSERT, UPDATE and DELETE: target columns typed from the catalog, values converted with
+//! PostgreSQL's assignment casts, omitted columns given their catalog default (SQLite table
+//! defaults cannot call nextval), RETURNING typed like a select list.
+
+use devdb_pg::{PgError, SqlState};
+use sqlparser::ast::{
+    AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, Query, SelectItem, SetExpr,
+    TableFactor, TableObject, Update, UpdateTableFromKind,
+};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+use super::casts::allowed;
+use super::expr::Ctx;
+use super::{Output, Rel, Scope, Translator, fold};
+use crate::catalog::{Column, Table};
+use crate::types::Ty;
+use crate::{Kind, make};
+
+fn is_default_keyword(e: &Expr) -> bool {
+    matches!(e, Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default"))
+}
+
+impl Translator<'_> {
+    pub fn insert(&mut self, ins: Insert) -> Result<Output, PgError> {
+        let Insert {
+            insert_token: _,
+            optimizer_hints,
+            or: None,
+            ignore: false,
+            into: _,
+            table: TableObject::TableName(name),
+            table_alias: None,
+            columns,
+            overwrite: false,
+            source,
+            assignments,
+            partitioned: None,
+            after_columns,
+            has_table_keyword: false,
+            on: None,
+            returning,
+            output: None,
+            replace_into: false,
+            priority: None,
+            insert_alias: None,
+            settings: None,
+            format_clause: None,
+            multi_table_insert_type: None,
+            multi_table_into_clauses,
+            multi_table_when_clauses,
+            multi_table_else_clause: None,
+        } = ins
+        else {
+            return Err(PgError::feature_not_supported("this INSERT form (ON CONFLICT, table alias)"));
+        };
+        if !(optimizer_hints.is_empty()
+            && assignments.is_empty()
+            && after_columns.is_empty()
+            && multi_table_into_clauses.is_empty()
+            && multi_table_when_clauses.is_empty())
+        {
+            return Err(PgError::feature_not_supported("this INSERT form"));
+        }
+        let table = self.lookup_table(&name)?.clone();
+        // DEFAULT VALUES targets no column: every column gets its default.
+        let targets = if source.is_none() { Vec::new() } else { self.target_columns(&table, &columns)? };
+        let defaulted: Vec<&Column> =
+            table.columns.iter().filter(|c| c.default.is_some() && !targets.iter().any(|t| t.name == c.name)).collect();
+        let mut names: Vec<&str> = targets.iter().map(|c| c.name.as_str()).collect();
+        names.extend(defaulted.iter().map(|c| c.name.as_str()));
+
+        let source = match source {
+            None => {
+                if defaulted.is_empty() {
+                    None
+                } else {
+                    let row = defaulted.iter().map(|c| self.default_value(c)).collect::<Result<Vec<_>, _>>()?;
+                    Some(make::query(make::values(vec![row])))
+                }
+            }
+            Some(q) => Some(self.insert_source(*q, &targets, &defaulted)?),
+        };
+        self.scopes.push(Scope { rels: vec![Rel { name: table.name.clone(), columns: rel_columns(&table) }] });
+        let returning = returning.map(|items| self.projection(items, false));
+        self.scopes.pop();
+        let (returning, cols) = match returning.transpose()? {
+            Some((items, cols)) => (Some(items), cols),
+            None => (None, Vec::new()),
+        };
+        let stmt = make::insert(&table.name, &names, source, returning);
+        let mut out = Output::new(Kind::Insert);
+        out.sqlite.push(stmt.to_string());
+        out.columns = super::query::columns(&cols);
+        out.writes = true;
+        Ok(out)
+    }
+
+    /// The target columns: the listed ones (checked), or all in table order.
+    fn target_columns(&self, table: &Table, listed: &[ObjectName]) -> Result<Vec<Column>, PgError> {
+        if listed.is_empty() {
+            return Ok(table.columns.clone());
+        }
+        let mut out: Vec<Column> = Vec::with_capacity(listed.len());
+        for name in listed {
+            let col_name = match name.0.as_slice() {
+                [part] => part.as_ident().map(fold).unwrap_or_default(),
+                _ => return Err(PgError::feature_not_supported(format!("target column {name}"))),
+            };
+            let col = table.column(&col_name).ok_or_else(|| {
+                PgError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!("column \"{col_name}\" of relation \"{}\" does not exist", table.name),
+                )
+            })?;
+            if out.iter().any(|c| c.name == col_name) {
+                return Err(PgError::new(SqlState::DUPLICATE_COLUMN, format!("column \"{col_name}\" specified more than once")));
+            }
+            out.push(col.clone());
+        }
+        Ok(out)
+    }
+
+    fn insert_source(&mut self, q: Query, targets: &[Column], defaulted: &[&Column]) -> Result<Query, PgError> {
+        let plain = q.with.is_none() && q.order_by.is_none() && q.limit_clause.is_none() && q.fetch.is_none() && q.locks.is_empty();
+        match *q.body {
+            SetExpr::Values(values) if plain => {
+                let mut rows = Vec::with_capacity(values.rows.len());
+                for row in values.rows {
+                    let exprs = row.content;
+                    if exprs.len() > targets.len() {
+                        return Err(PgError::syntax_error("INSERT has more expressions than target columns", None));
+                    }
+                    if exprs.len() < targets.len() {
+                        return Err(PgError::syntax_error("INSERT has more target columns than expressions", None));
+                    }
+                    let mut out = Vec::with_capacity(exprs.len() + defaulted.len());
+                    for (e, col) in exprs.into_iter().zip(targets) {
+                        out.push(if is_default_keyword(&e) { self.default_value(col)? } else { self.assigned(e, col)? });
+                    }
+                    for col in defaulted {
+                        out.push(self.default_value(col)?);
+                    }
+                    rows.push(out);
+                }
+                Ok(make::query(make::values(rows)))
+            }
+            body => {
+                let q = Query { body: Box::new(body), ..q };
+                let (mut q, cols) = self.query(q)?;
+                if cols.len() > targets.len() {
+                    return Err(PgError::syntax_error("INSERT has more expressions than target columns", None));
+                }
+                if cols.len() < targets.len() {
+                    return Err(PgError::syntax_error("INSERT has more target columns than expressions", None));
+                }
+                let defaults = defaulted.iter().map(|c| self.default_value(c)).collect::<Result<Vec<_>, _>>()?;
+                match q.body.as_mut() {
+                    SetExpr::Select(s) if s.distinct.is_none() => {
+                        for (item, ((_, from), col)) in s.projection.iter_mut().zip(cols.iter().zip(targets)) {
+                            let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item else {
+                                return Err(PgError::internal("unexpected select item in INSERT source"));
+                            };
+                            let taken = std::mem::replace(e, make::null());
+                            *e = self.assign(taken, *from, col)?;
+                        }
+                        s.projection.extend(defaults.into_iter().map(|d| make::select_item(d, None)));
+                        Ok(q)
+                    }
+                    _ => {
+                        // Convert through a CTE whose columns have names we choose.
+                        let names: Vec<String> = (1..=cols.len()).map(|i| format!("__devdb_c{i}")).collect();
+                        let mut items = Vec::with_capacity(cols.len() + defaults.len());
+                        for ((name, (_, from)), col) in names.iter().zip(&cols).zip(targets) {
+                            items.push(make::select_item(self.assign(make::column(name), *from, col)?, None));
+                        }
+                        items.extend(defaults.into_iter().map(|d| make::select_item(d, None)));
+                        let outer = make::select(items, vec![make::table("__devdb_source", None)], None);
+                        let mut wrapped = make::query(SetExpr::Select(Box::new(outer)));
+                        wrapped.with = Some(sqlparser::ast::With {
+                            with_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+                            recursive: false,
+                            cte_tables: vec![sqlparser::ast::Cte {
+                                alias: make::alias("__devdb_source", &names),
+                                query: Box::new(q),
+                                from: None,
+                                materialized: None,
+                                closing_paren_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+                            }],
+                        });
+                        Ok(wrapped)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A value for `col`, translated outside any FROM scope, with assignment casts.
+    fn assigned(&mut self, e: Expr, col: &Column) -> Result<Expr, PgError> {
+        let (e, from) = self.expr(e)?;
+        self.assign(e, from, col)
+    }
+
+    pub fn assign(&mut self, e: Expr, from: Ty, col: &Column) -> Result<Expr, PgError> {
+        if !from.is_unknown() && !allowed(from.ty, col.ty, Ctx::Assignment) {
+            return Err(PgError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("column \"{}\" is of type {} but expression is of type {}", col.name, col.ty, from.ty),
+            )
+            .with_hint("You will need to rewrite or cast the expression."));
+        }
+        self.coerce(e, from, col.ty(), Ctx::Assignment)
+    }
+
+    /// The column's DEFAULT expression translated for SQLite, or NULL.
+    pub fn default_value(&mut self, col: &Column) -> Result<Expr, PgError> {
+        let Some(text) = &col.default else { return Ok(make::null()) };
+        let parsed = Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(text)
+            .and_then(|mut p| p.parse_expr())
+            .map_err(|e| PgError::internal(format!("bad default for column {}: {e}", col.name)))?;
+        // A default sees no columns: hide the enclosing scopes while translating it.
+        let scopes = std::mem::take(&mut self.scopes);
+        let result = self.assigned(parsed, col);
+        self.scopes = scopes;
+        result
+    }
+
+    pub fn update(&mut self, upd: Update) -> Result<Output, PgError> {
+        let Update { update_token: _, optimizer_hints, table, assignments, from, selection, returning, output: None, or: None, order_by, limit: None } = upd
+        else {
+            return Err(PgError::feature_not_supported("this UPDATE form"));
+        };
+        if !optimizer_hints.is_empty() || !order_by.is_empty() || !table.joins.is_empty() {
+            return Err(PgError::feature_not_supported("this UPDATE form"));
+        }
+        let (name, alias) = match table.relation {
+            TableFactor::Table { name, alias, args: None, .. } => (name, alias),
+            other => return Err(PgError::feature_not_supported(format!("UPDATE of {other}"))),
+        };
+        let target = self.lookup_table(&name)?.clone();
+        let rel_name = alias.as_ref().map(|a| fold(&a.name)).unwrap_or_else(|| target.name.clone());
+        if alias.as_ref().is_some_and(|a| !a.columns.is_empty()) {
+            return Err(PgError::syntax_error("syntax error at or near \"(\"", None));
+        }
+        self.scopes.push(Scope { rels: vec![Rel { name: rel_name.clone(), columns: rel_columns(&target) }] });
+        let result = self.update_in_scope(&target, &rel_name, alias.is_some(), assignments, from, selection, returning);
+        self.scopes.pop();
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn update_in_scope(
+        &mut self,
+        target: &Table,
+        rel_name: &str,
+        aliased: bool,
+        assignments: Vec<sqlparser::ast::Assignment>,
+        from: Option<UpdateTableFromKind>,
+        selection: Option<Expr>,
+        returning: Option<Vec<SelectItem>>,
+    ) -> Result<Output, PgError> {
+        let from = match from {
+            None => None,
+            Some(UpdateTableFromKind::AfterSet(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for twj in items {
+                    out.push(self.from_list_item(twj)?);
+                }
+                Some(UpdateTableFromKind::AfterSet(out))
+            }
+            Some(UpdateTableFromKind::BeforeSet(_)) => return Err(PgError::feature_not_supported("UPDATE ... FROM before SET")),
+        };
+        let mut set = Vec::with_capacity(assignments.len());
+        for a in assignments {
+            let AssignmentTarget::ColumnName(col_name) = a.target else {
+                return Err(PgError::feature_not_supported("multiple-column assignment"));
+            };
+            let col_name = match col_name.0.as_slice() {
+                [part] => part.as_ident().map(fold).unwrap_or_default(),
+                _ => return Err(PgError::feature_not_supported(format!("assignment to {col_name}"))),
+            };
+            let col = target.column(&col_name).ok_or_else(|| {
+                PgError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!("column \"{col_name}\" of relation \"{}\" does not exist", target.name),
+                )
+            })?;
+            let value = if is_default_keyword(&a.value) { self.default_value(col)? } else { self.assigned(a.value, col)? };
+            set.push(sqlparser::ast::Assignment {
+                target: AssignmentTarget::ColumnName(make::name(&col_name)),
+                value,
+            });
+        }
+        let selection = selection.map(|e| self.condition(e)).transpose()?;
+        let (returning, cols) = match returning {
+            Some(items) => {
+                let (items, cols) = self.projection(items, false)?;
+                (Some(items), cols)
+            }
+            None => (None, Vec::new()),
+        };
+        let alias = aliased.then(|| make::alias(rel_name, &[]));
+        let mut stmt = make::update(&target.name, Vec::new(), selection);
+        if let sqlparser::ast::Statement::Update(u) = &mut stmt {
+            u.table.relation = make::table(&target.name, alias);
+            u.assignments = set;
+            u.from = from;
+            u.returning = returning;
+        }
+        let mut out = Output::new(Kind::Update);
+        out.sqlite.push(stmt.to_string());
+        out.columns = super::query::columns(&cols);
+        out.writes = true;
+        Ok(out)
+    }
+
+    fn from_list_item(&mut self, twj: sqlparser::ast::TableWithJoins) -> Result<sqlparser::ast::TableWithJoins, PgError> {
+        self.table_with_joins(twj)
+    }
+
+    pub fn delete(&mut self, del: Delete) -> Result<Output, PgError> {
+        let Delete { delete_token: _, optimizer_hints, tables, from, using: None, selection, returning, output: None, order_by, limit: None } = del
+        else {
+            return Err(PgError::feature_not_supported("DELETE ... USING"));
+        };
+        if !optimizer_hints.is_empty() || !tables.is_empty() || !order_by.is_empty() {
+            return Err(PgError::feature_not_supported("this DELETE form"));
+        }
+        let (FromTable::WithFromKeyword(items) | FromTable::WithoutKeyword(items)) = from;
+        let [twj] = <[sqlparser::ast::TableWithJoins; 1]>::try_from(items)
+            .map_err(|_| PgError::feature_not_supported("DELETE from several tables"))?;
+        if !twj.joins.is_empty() {
+            return Err(PgError::feature_not_supported("DELETE with joins"));
+        }
+        let (name, alias) = match twj.relation {
+            TableFactor::Table { name, alias, args: None, .. } => (name, alias),
+            other => return Err(PgError::feature_not_supported(format!("DELETE from {other}"))),
+        };
+        let target = self.lookup_table(&name)?.clone();
+        let rel_name = alias.as_ref().map(|a| fold(&a.name)).unwrap_or_else(|| target.name.clone());
+        self.scopes.push(Scope { rels: vec![Rel { name: rel_name.clone(), columns: rel_columns(&target) }] });
+        let selection = selection.map(|e| self.condition(e)).transpose();
+        let returning = returning.map(|items| self.projection(items, false)).transpose();
+        self.scopes.pop();
+        let (selection, returning) = (selection?, returning?);
+        let mut stmt = make::delete(&target.name, selection);
+        let (returning, cols) = match returning {
+            Some((items, cols)) => (Some(items), cols),
+            None => (None, Vec::new()),
+        };
+        if let sqlparser::ast::Statement::Delete(d) = &mut stmt {
+            let alias = alias.map(|_| make::alias(&rel_name, &[]));
+            d.from = FromTable::WithFromKeyword(vec![sqlparser::ast::TableWithJoins { relation: make::table(&target.name, alias), joins: Vec::new() }]);
+            d.returning = returning;
+        }
+        let mut out = Output::new(Kind::Delete);
+        out.sqlite.push(stmt.to_string());
+        out.columns = super::query::columns(&cols);
+        out.writes = true;
+        Ok(out)
+    }
+}
+
+/// A table's columns as a FROM item sees them.
+pub fn rel_columns(table: &Table) -> Vec<(String, Ty)> {
+    table.columns.iter().map(|c| (c.name.clone(), c.ty())).collect()
+}

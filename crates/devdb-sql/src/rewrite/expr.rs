@@ -1,0 +1,328 @@
+//! Expressions: typing bottom-up and rewriting to SQLite's spelling.
+//!
+//! Every method takes an owned [`Expr`] and returns its SQLite form with its PostgreSQL type.
+//! Untyped string literals, NULL and parameters without a type come back as `unknown` in a form
+//! [`Translator::coerce`] can still resolve, as PostgreSQL resolves them from context.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{CaseWhen, Expr, UnaryOperator, Value};
+
+use super::{Translator, fold};
+use crate::make;
+use crate::types::{Ty, common_type};
+
+pub const BOOL: Ty = Ty::of(PgType::Bool);
+
+/// Where a value goes, which decides the casts PostgreSQL applies without being asked.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Ctx {
+    /// Operators, comparisons, function arguments: only widening casts.
+    Implicit,
+    /// INSERT and UPDATE SET: assignment casts (narrowing numbers, anything to text).
+    Assignment,
+    /// `CAST(x AS t)` and `x::t`.
+    Explicit,
+}
+
+/// The text of a string literal of any spelling.
+pub fn string_literal(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => Some(s),
+            Value::DollarQuotedString(d) => Some(&d.value),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The parameter number of a translated `?n`.
+pub fn placeholder_index(e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Placeholder(p) => p.strip_prefix('?')?.parse().ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub fn is_null(e: &Expr) -> bool {
+    matches!(e, Expr::Value(v) if v.value == Value::Null)
+}
+
+impl Translator<'_> {
+    pub fn expr(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        Ok(match e {
+            Expr::Identifier(id) => {
+                let name = fold(&id);
+                let ty = self.resolve_column(None, &name)?;
+                (make::column(&name), ty)
+            }
+            Expr::CompoundIdentifier(ids) => self.compound_identifier(&ids)?,
+            Expr::Value(v) => self.value(v.value)?,
+            Expr::Nested(inner) => {
+                let (e, ty) = self.expr(*inner)?;
+                (make::nested(e), ty)
+            }
+            Expr::TypedString(ts) => {
+                let to = crate::types::from_data_type(&ts.data_type)?.ty;
+                let (e, from) = self.value(ts.value.value)?;
+                (self.coerce(e, from, to, Ctx::Explicit)?, to)
+            }
+            Expr::Cast { kind: _, expr, data_type, format: None } => self.cast_expr(*expr, &data_type)?,
+            Expr::BinaryOp { left, op, right } => self.binary_op(*left, op, *right)?,
+            Expr::UnaryOp { op, expr } => self.unary_op(op, *expr)?,
+            Expr::IsNull(x) => (Expr::IsNull(Box::new(self.expr(*x)?.0)), BOOL),
+            Expr::IsNotNull(x) => (Expr::IsNotNull(Box::new(self.expr(*x)?.0)), BOOL),
+            Expr::IsTrue(x) => (Expr::IsTrue(Box::new(self.condition(*x)?)), BOOL),
+            Expr::IsNotTrue(x) => (Expr::IsNotTrue(Box::new(self.condition(*x)?)), BOOL),
+            Expr::IsFalse(x) => (Expr::IsFalse(Box::new(self.condition(*x)?)), BOOL),
+            Expr::IsNotFalse(x) => (Expr::IsNotFalse(Box::new(self.condition(*x)?)), BOOL),
+            Expr::IsUnknown(x) => (Expr::IsNull(Box::new(self.condition(*x)?)), BOOL),
+            Expr::IsNotUnknown(x) => (Expr::IsNotNull(Box::new(self.condition(*x)?)), BOOL),
+            Expr::IsDistinctFrom(a, b) => {
+                let (a, b) = self.comparable_pair(*a, *b, "IS DISTINCT FROM")?;
+                (Expr::IsDistinctFrom(Box::new(a), Box::new(b)), BOOL)
+            }
+            Expr::IsNotDistinctFrom(a, b) => {
+                let (a, b) = self.comparable_pair(*a, *b, "IS NOT DISTINCT FROM")?;
+                (Expr::IsNotDistinctFrom(Box::new(a), Box::new(b)), BOOL)
+            }
+            Expr::InList { expr, list, negated } => {
+                let mut all = vec![*expr];
+                all.extend(list);
+                let mut all = self.common(all, "IN")?.0.into_iter();
+                let expr = all.next().unwrap_or_else(make::null);
+                (Expr::InList { expr: Box::new(expr), list: all.collect(), negated }, BOOL)
+            }
+            Expr::InSubquery { expr, subquery, negated } => {
+                let (q, cols) = self.subquery(*subquery)?;
+                let [col] = cols.as_slice() else {
+                    return Err(PgError::syntax_error("subquery has too many columns", None));
+                };
+                let (e, ty) = self.expr(*expr)?;
+                let to = common_type(ty, *col).ok_or_else(|| operator_error(ty, "=", *col))?;
+                let e = self.coerce(e, ty, to, Ctx::Implicit)?;
+                (Expr::InSubquery { expr: Box::new(e), subquery: Box::new(q), negated }, BOOL)
+            }
+            Expr::Between { expr, negated, low, high } => {
+                let (all, _) = self.common(vec![*expr, *low, *high], "BETWEEN")?;
+                let [e, l, h]: [Expr; 3] = all.try_into().map_err(|_| PgError::internal("BETWEEN arity"))?;
+                (Expr::Between { expr: Box::new(e), negated, low: Box::new(l), high: Box::new(h) }, BOOL)
+            }
+            Expr::Like { negated, any: false, expr, pattern, escape_char } => {
+                self.like("pg_like", negated, *expr, *pattern, escape_char.map(|e| *e))?
+            }
+            Expr::ILike { negated, any: false, expr, pattern, escape_char } => {
+                self.like("pg_ilike", negated, *expr, *pattern, escape_char.map(|e| *e))?
+            }
+            Expr::Case { case_token, end_token, operand, conditions, else_result } => {
+                self.case(case_token, end_token, operand.map(|o| *o), conditions, else_result.map(|e| *e))?
+            }
+            Expr::Exists { subquery, negated } => {
+                let (q, _) = self.subquery(*subquery)?;
+                (Expr::Exists { subquery: Box::new(q), negated }, BOOL)
+            }
+            Expr::Subquery(q) => {
+                let (q, cols) = self.subquery(*q)?;
+                let [col] = cols.as_slice() else {
+                    return Err(PgError::syntax_error("subquery must return only one column", None));
+                };
+                (Expr::Subquery(Box::new(q)), *col)
+            }
+            Expr::Function(f) => self.function(f)?,
+            Expr::Substring { expr, substring_from, substring_for, special: _, shorthand: _ } => {
+                let mut args = vec![*expr, substring_from.map(|e| *e).unwrap_or_else(|| make::int(1))];
+                args.extend(substring_for.map(|e| *e));
+                self.call_builtin("substring", args)?
+            }
+            Expr::Trim { trim_where, trim_what, expr, trim_characters: None } => {
+                self.trim(trim_where, trim_what.map(|e| *e), *expr)?
+            }
+            Expr::Position { expr, r#in } => self.call_builtin("strpos", vec![*r#in, *expr])?,
+            other => return Err(PgError::feature_not_supported(format!("expression {other}"))),
+        })
+    }
+
+    fn compound_identifier(&mut self, ids: &[sqlparser::ast::Ident]) -> Result<(Expr, Ty), PgError> {
+        let names: Vec<String> = ids.iter().map(fold).collect();
+        let (rel, col) = match names.as_slice() {
+            [rel, col] => (rel.as_str(), col.as_str()),
+            [schema, rel, col] if schema == crate::catalog::DEFAULT_SCHEMA => (rel.as_str(), col.as_str()),
+            _ => return Err(PgError::feature_not_supported(format!("column reference {}", names.join(".")))),
+        };
+        let ty = self.resolve_column(Some(rel), col)?;
+        Ok((make::qualified_column(rel, col), ty))
+    }
+
+    /// A literal or parameter.
+    pub fn value(&mut self, v: Value) -> Result<(Expr, Ty), PgError> {
+        Ok(match v {
+            Value::Number(n, _) => number(&n)?,
+            Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => (make::string(&s), Ty::UNKNOWN),
+            Value::DollarQuotedString(d) => (make::string(&d.value), Ty::UNKNOWN),
+            Value::Boolean(b) => (make::int(b as i64), BOOL),
+            Value::Null => (make::null(), Ty::UNKNOWN),
+            Value::Placeholder(p) => {
+                let n: usize = p
+                    .strip_prefix('$')
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| (1..=65535).contains(n))
+                    .ok_or_else(|| PgError::syntax_error(format!("syntax error at or near \"{p}\""), None))?;
+                let ty = self.param(n).map(Ty::of).unwrap_or(Ty::UNKNOWN);
+                (make::placeholder(n), ty)
+            }
+            other => return Err(PgError::feature_not_supported(format!("literal {other}"))),
+        })
+    }
+
+    /// A WHERE/HAVING/ON condition or boolean operand: must be boolean.
+    pub fn condition(&mut self, e: Expr) -> Result<Expr, PgError> {
+        let (e, ty) = self.expr(e)?;
+        if ty.ty != PgType::Bool && !ty.is_unknown() {
+            return Err(PgError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("argument of WHERE must be type boolean, not type {}", ty.ty),
+            ));
+        }
+        self.coerce(e, ty, BOOL, Ctx::Implicit)
+    }
+
+    /// Translates `e` and converts it to `to`.
+    pub fn expr_as(&mut self, e: Expr, to: Ty, ctx: Ctx) -> Result<Expr, PgError> {
+        let (e, from) = self.expr(e)?;
+        self.coerce(e, from, to, ctx)
+    }
+
+    /// Translates `e`; an unknown result becomes text, as PostgreSQL resolves output columns.
+    pub fn expr_resolved(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        let (e, ty) = self.expr(e)?;
+        if ty.is_unknown() {
+            let text = Ty::of(PgType::Text);
+            return Ok((self.coerce(e, ty, text, Ctx::Implicit)?, text));
+        }
+        Ok((e, ty))
+    }
+
+    /// Translates values that must share one type (IN lists, CASE branches, COALESCE ...).
+    pub fn common(&mut self, exprs: Vec<Expr>, what: &str) -> Result<(Vec<Expr>, Ty), PgError> {
+        let mut typed = Vec::with_capacity(exprs.len());
+        let mut common = Ty::UNKNOWN;
+        for e in exprs {
+            let (e, ty) = self.expr(e)?;
+            common = common_type(common, ty).ok_or_else(|| {
+                PgError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!("{what} types {} and {} cannot be matched", common.ty, ty.ty),
+                )
+            })?;
+            typed.push((e, ty));
+        }
+        if common.is_unknown() {
+            common = Ty::of(PgType::Text);
+        }
+        let common = Ty::of(common.ty);
+        let out = typed
+            .into_iter()
+            .map(|(e, ty)| self.coerce(e, ty, common, Ctx::Implicit))
+            .collect::<Result<_, _>>()?;
+        Ok((out, common))
+    }
+
+    fn comparable_pair(&mut self, a: Expr, b: Expr, op: &str) -> Result<(Expr, Expr), PgError> {
+        let (a, at) = self.expr(a)?;
+        let (b, bt) = self.expr(b)?;
+        let to = match common_type(at, bt) {
+            Some(t) if t.is_unknown() => Ty::of(PgType::Text),
+            Some(t) => Ty::of(t.ty),
+            None => return Err(operator_error(at, op, bt)),
+        };
+        Ok((self.coerce(a, at, to, Ctx::Implicit)?, self.coerce(b, bt, to, Ctx::Implicit)?))
+    }
+
+    /// Comparison operands: both converted to their common type.
+    pub fn comparison(&mut self, a: Expr, b: Expr, op: &str) -> Result<(Expr, Expr), PgError> {
+        self.comparable_pair(a, b, op)
+    }
+
+    fn like(&mut self, func: &str, negated: bool, e: Expr, pattern: Expr, escape: Option<Expr>) -> Result<(Expr, Ty), PgError> {
+        let text = Ty::of(PgType::Text);
+        let (e, ty) = self.expr(e)?;
+        if !ty.ty.is_text() {
+            let op = if func == "pg_like" { "~~" } else { "~~*" };
+            return Err(operator_error(ty, op, text));
+        }
+        let mut args = vec![self.coerce(e, ty, text, Ctx::Implicit)?, self.expr_as(pattern, text, Ctx::Implicit)?];
+        if let Some(esc) = escape {
+            args.push(self.expr_as(esc, text, Ctx::Implicit)?);
+        }
+        let call = make::call(func, args);
+        let out = if negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(call) } } else { call };
+        Ok((out, BOOL))
+    }
+
+    fn case(
+        &mut self,
+        case_token: sqlparser::ast::helpers::attached_token::AttachedToken,
+        end_token: sqlparser::ast::helpers::attached_token::AttachedToken,
+        operand: Option<Expr>,
+        conditions: Vec<CaseWhen>,
+        else_result: Option<Expr>,
+    ) -> Result<(Expr, Ty), PgError> {
+        let (operand, whens, thens) = match operand {
+            Some(op) => {
+                // CASE x WHEN v: every v is compared with x, so all share one type.
+                let mut values = vec![op];
+                let mut thens = Vec::with_capacity(conditions.len());
+                for c in conditions {
+                    values.push(c.condition);
+                    thens.push(c.result);
+                }
+                let mut values = self.common(values, "CASE/WHEN")?.0.into_iter();
+                let op = values.next().unwrap_or_else(make::null);
+                (Some(Box::new(op)), values.collect::<Vec<_>>(), thens)
+            }
+            None => {
+                let mut whens = Vec::with_capacity(conditions.len());
+                let mut thens = Vec::with_capacity(conditions.len());
+                for c in conditions {
+                    whens.push(self.condition(c.condition)?);
+                    thens.push(c.result);
+                }
+                (None, whens, thens)
+            }
+        };
+        let ((thens, else_result), ty) = self.case_results(thens, else_result)?;
+        let conditions = whens.into_iter().zip(thens).map(|(condition, result)| CaseWhen { condition, result }).collect();
+        Ok((Expr::Case { case_token, end_token, operand, conditions, else_result: else_result.map(Box::new) }, ty))
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn case_results(&mut self, results: Vec<Expr>, else_result: Option<Expr>) -> Result<((Vec<Expr>, Option<Expr>), Ty), PgError> {
+        let n = results.len();
+        let mut all = results;
+        let has_else = else_result.is_some();
+        all.extend(else_result);
+        let (mut all, ty) = self.common(all, "CASE")?;
+        let else_result = if has_else { all.pop() } else { None };
+        all.truncate(n);
+        Ok(((all, else_result), ty))
+    }
+}
+
+/// A numeric literal: int4 when it fits, then int8, else numeric (PostgreSQL's rule).
+fn number(text: &str) -> Result<(Expr, Ty), PgError> {
+    if let Ok(i) = text.parse::<i64>() {
+        let ty = if i32::try_from(i).is_ok() { PgType::Int4 } else { PgType::Int8 };
+        return Ok((make::int(i), Ty::of(ty)));
+    }
+    let v = devdb_pg::value::decode_text(PgType::Numeric, text)?;
+    Ok((super::casts::literal(&v)?, Ty::of(PgType::Numeric)))
+}
+
+/// 42883 for an operator with no implementation for these types.
+pub fn operator_error(left: Ty, op: &str, right: Ty) -> PgError {
+    PgError::new(SqlState::UNDEFINED_FUNCTION, format!("operator does not exist: {} {op} {}", left.ty, right.ty))
+        .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+}

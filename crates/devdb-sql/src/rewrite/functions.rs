@@ -1,0 +1,331 @@
+//! Function calls: PostgreSQL built-ins mapped to SQLite's, to devdb runtime functions
+//! (`pg_*`, pure) or to executor functions (`devdb_*`, which need session state).
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{
+    BinaryOperator, DataType, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr,
+    FunctionArguments, ObjectNamePart, TrimWhereField,
+};
+
+use super::expr::{Ctx, string_literal};
+use super::{Translator, fold};
+use crate::make;
+use crate::types::Ty;
+
+/// What `version()` answers; clients parse the leading "PostgreSQL 15.0".
+pub const VERSION: &str = "PostgreSQL 15.0 (devdb 0.1.0) on x86_64-pc-linux-gnu, compiled by rustc, 64-bit";
+
+const TEXT: Ty = Ty::of(PgType::Text);
+const INT4: Ty = Ty::of(PgType::Int4);
+const INT8: Ty = Ty::of(PgType::Int8);
+const FLOAT8: Ty = Ty::of(PgType::Float8);
+
+/// The arguments of a call.
+enum Args {
+    /// `f` without parentheses (SQL value functions such as current_timestamp).
+    None,
+    /// `count(*)`.
+    Star,
+    List { distinct: bool, args: Vec<Expr> },
+}
+
+impl Translator<'_> {
+    pub fn function(&mut self, f: Function) -> Result<(Expr, Ty), PgError> {
+        let Function { name, uses_odbc_syntax: false, parameters: FunctionArguments::None, args, within_group, filter: None, null_treatment: None, over: None } = f
+        else {
+            return Err(PgError::feature_not_supported("window functions, FILTER and WITHIN GROUP"));
+        };
+        if !within_group.is_empty() {
+            return Err(PgError::feature_not_supported("WITHIN GROUP"));
+        }
+        let parts: Vec<String> = name
+            .0
+            .iter()
+            .map(|p| match p {
+                ObjectNamePart::Identifier(id) => Ok(fold(id)),
+                ObjectNamePart::Function(_) => Err(PgError::feature_not_supported(format!("function name {name}"))),
+            })
+            .collect::<Result<_, _>>()?;
+        let fname = match parts.as_slice() {
+            [one] => one.clone(),
+            [schema, one] if schema == "pg_catalog" => one.clone(),
+            _ => return Err(PgError::undefined_function(&format!("{name}()"))),
+        };
+        let args = match args {
+            FunctionArguments::None => Args::None,
+            FunctionArguments::Subquery(_) => return Err(PgError::feature_not_supported("function call with a subquery argument")),
+            FunctionArguments::List(list) => {
+                if !list.clauses.is_empty() {
+                    return Err(PgError::feature_not_supported(format!("clauses in a call of {fname}")));
+                }
+                let distinct = list.duplicate_treatment == Some(DuplicateTreatment::Distinct);
+                let mut exprs = Vec::with_capacity(list.args.len());
+                let mut star = false;
+                for a in list.args {
+                    match a {
+                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => exprs.push(e),
+                        FunctionArg::Unnamed(FunctionArgExpr::Wildcard) if fname == "count" => star = true,
+                        other => return Err(PgError::feature_not_supported(format!("function argument {other}"))),
+                    }
+                }
+                if star {
+                    if !exprs.is_empty() || distinct {
+                        return Err(PgError::syntax_error("syntax error at or near \"*\"", None));
+                    }
+                    Args::Star
+                } else {
+                    Args::List { distinct, args: exprs }
+                }
+            }
+        };
+        match args {
+            Args::None => self.value_function(&fname),
+            Args::Star => Ok((make::count_star(), INT8)),
+            Args::List { distinct: true, args } => self.aggregate(&fname, args, true),
+            Args::List { distinct: false, args } => self.call_builtin(&fname, args),
+        }
+    }
+
+    /// SQL value functions, written without parentheses.
+    fn value_function(&mut self, name: &str) -> Result<(Expr, Ty), PgError> {
+        Ok(match name {
+            "current_timestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz)),
+            "localtimestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamp)),
+            "current_date" => (
+                self.coerce(make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz), Ty::of(PgType::Date), Ctx::Explicit)?,
+                Ty::of(PgType::Date),
+            ),
+            "current_user" | "session_user" | "user" | "current_role" => {
+                (make::call("devdb_current_user", vec![]), Ty::of(PgType::Name))
+            }
+            "current_catalog" => (make::call("devdb_current_database", vec![]), Ty::of(PgType::Name)),
+            "current_schema" => (make::string(crate::catalog::DEFAULT_SCHEMA), Ty::of(PgType::Name)),
+            other => return Err(PgError::feature_not_supported(other.to_uppercase())),
+        })
+    }
+
+    fn aggregate(&mut self, name: &str, args: Vec<Expr>, distinct: bool) -> Result<(Expr, Ty), PgError> {
+        let [arg] = <[Expr; 1]>::try_from(args).map_err(|a| undefined(name, a.len()))?;
+        let (e, ty) = self.expr_resolved(arg)?;
+        let result = match name {
+            "count" => INT8,
+            "sum" => Ty::of(match ty.ty {
+                PgType::Int2 | PgType::Int4 => PgType::Int8,
+                PgType::Int8 | PgType::Numeric => PgType::Numeric,
+                PgType::Float4 => PgType::Float4,
+                PgType::Float8 => PgType::Float8,
+                _ => return Err(undefined_with(name, &[ty])),
+            }),
+            "avg" => Ty::of(match ty.ty {
+                PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Numeric => PgType::Numeric,
+                PgType::Float4 | PgType::Float8 => PgType::Float8,
+                _ => return Err(undefined_with(name, &[ty])),
+            }),
+            "min" | "max" => match ty.ty {
+                PgType::Json | PgType::Bool | PgType::Void => return Err(undefined_with(name, &[ty])),
+                _ => Ty::of(ty.ty),
+            },
+            "bool_and" | "bool_or" | "every" => {
+                if ty.ty != PgType::Bool {
+                    return Err(undefined_with(name, &[ty]));
+                }
+                ty
+            }
+            _ => return Err(undefined_with(name, &[ty])),
+        };
+        let sqlite_name = match name {
+            "bool_and" | "every" => "min",
+            "bool_or" => "max",
+            other => other,
+        };
+        let mut call = make::call(sqlite_name, vec![e]);
+        if distinct {
+            if let Expr::Function(Function { args: FunctionArguments::List(list), .. }) = &mut call {
+                list.duplicate_treatment = Some(DuplicateTreatment::Distinct);
+            }
+        }
+        Ok((call, result))
+    }
+
+    /// A call `name(args)` of a built-in function.
+    pub fn call_builtin(&mut self, name: &str, args: Vec<Expr>) -> Result<(Expr, Ty), PgError> {
+        let n = args.len();
+        match (name, n) {
+            ("count" | "sum" | "avg" | "min" | "max" | "bool_and" | "bool_or" | "every", 1) => {
+                return self.aggregate(name, args, false);
+            }
+            ("string_agg", 2) => {
+                let args = self.typed_args(args, &[TEXT, TEXT])?;
+                return Ok((make::call("group_concat", args), TEXT));
+            }
+            ("now" | "transaction_timestamp", 0) => return Ok((make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz))),
+            ("statement_timestamp", 0) => {
+                return Ok((make::call("devdb_statement_timestamp", vec![]), Ty::of(PgType::Timestamptz)));
+            }
+            ("clock_timestamp", 0) => return Ok((make::call("devdb_clock", vec![]), Ty::of(PgType::Timestamptz))),
+            ("version", 0) => return Ok((make::string(VERSION), TEXT)),
+            ("current_database", 0) => return Ok((make::call("devdb_current_database", vec![]), Ty::of(PgType::Name))),
+            ("current_schema", 0) => return Ok((make::string(crate::catalog::DEFAULT_SCHEMA), Ty::of(PgType::Name))),
+            ("pg_sleep", 1) => {
+                let args = self.typed_args(args, &[FLOAT8])?;
+                return Ok((make::call("devdb_pg_sleep", args), Ty::of(PgType::Void)));
+            }
+            ("nextval" | "currval", 1) => {
+                if name == "nextval" {
+                    self.writes = true;
+                }
+                let args = self.sequence_args(args, &[])?;
+                return Ok((make::call(&format!("devdb_{name}"), args), INT8));
+            }
+            ("setval", 2 | 3) => {
+                self.writes = true;
+                let rest: &[Ty] = if n == 2 { &[INT8] } else { &[INT8, Ty::of(PgType::Bool)] };
+                let args = self.sequence_args(args, rest)?;
+                return Ok((make::call("devdb_setval", args), INT8));
+            }
+            ("current_setting", 1) => {
+                let args = self.typed_args(args, &[TEXT])?;
+                return Ok((make::call("devdb_setting", args), TEXT));
+            }
+            ("random", 0) => {
+                // A double in [0, 1) from SQLite's 64-bit random(), as PostgreSQL's random().
+                let scale = 9_007_199_254_740_992_i64;
+                let bits = make::call("abs", vec![make::nested(make::binary(make::call("random", vec![]), BinaryOperator::Modulo, make::int(scale)))]);
+                return Ok((make::nested(make::binary(bits, BinaryOperator::Divide, make::float(scale as f64))), FLOAT8));
+            }
+            _ => {}
+        }
+        let typed = args.into_iter().map(|a| self.expr(a)).collect::<Result<Vec<_>, _>>()?;
+        let types: Vec<Ty> = typed.iter().map(|(_, t)| *t).collect();
+        let text_like = |t: &Ty| t.ty.is_text();
+        let (sqlite, arg_types, result): (&str, Vec<Ty>, Ty) = match (name, types.as_slice()) {
+            ("lower" | "upper", [t]) if text_like(t) => (if name == "lower" { "pg_lower" } else { "pg_upper" }, vec![TEXT], TEXT),
+            ("length" | "char_length" | "character_length", [t]) if text_like(t) => ("length", vec![TEXT], INT4),
+            ("length" | "octet_length", [t]) if t.ty == PgType::Bytea => ("length", vec![*t], INT4),
+            ("octet_length", [t]) if text_like(t) => ("pg_octet_length", vec![TEXT], INT4),
+            ("substr" | "substring", [t, _]) if text_like(t) => ("pg_substr", vec![TEXT, INT4], TEXT),
+            ("substr" | "substring", [t, _, _]) if text_like(t) => ("pg_substr", vec![TEXT, INT4, INT4], TEXT),
+            ("replace", [a, b, c]) if text_like(a) && text_like(b) && text_like(c) => ("replace", vec![TEXT; 3], TEXT),
+            ("btrim" | "trim", [t]) if text_like(t) => ("trim", vec![TEXT], TEXT),
+            ("btrim" | "trim", [t, c]) if text_like(t) && text_like(c) => ("trim", vec![TEXT, TEXT], TEXT),
+            ("ltrim" | "rtrim", [t]) if text_like(t) => (if name == "ltrim" { "ltrim" } else { "rtrim" }, vec![TEXT], TEXT),
+            ("ltrim" | "rtrim", [t, c]) if text_like(t) && text_like(c) => {
+                (if name == "ltrim" { "ltrim" } else { "rtrim" }, vec![TEXT, TEXT], TEXT)
+            }
+            ("strpos", [a, b]) if text_like(a) && text_like(b) => ("instr", vec![TEXT, TEXT], INT4),
+            ("left" | "right", [t, _]) if text_like(t) => (if name == "left" { "pg_left" } else { "pg_right" }, vec![TEXT, INT4], TEXT),
+            ("repeat", [t, _]) if text_like(t) => ("pg_repeat", vec![TEXT, INT4], TEXT),
+            ("md5", [t]) if text_like(t) => return Err(PgError::feature_not_supported("md5()")),
+            ("abs", [t]) if t.ty.is_numeric() || t.is_unknown() => {
+                let t = if t.is_unknown() { FLOAT8 } else { Ty::of(t.ty) };
+                ("pg_abs", vec![t], t)
+            }
+            ("round", [t]) if matches!(t.ty, PgType::Float8 | PgType::Float4) => ("pg_round_float8", vec![FLOAT8], FLOAT8),
+            ("round", [t]) if t.ty.is_numeric() => ("round", vec![Ty::of(PgType::Numeric)], Ty::of(PgType::Numeric)),
+            ("round", [t, s]) if (t.ty.is_numeric() && !matches!(t.ty, PgType::Float4 | PgType::Float8)) && (s.ty.is_integer() || s.is_unknown()) => {
+                ("pg_round_numeric", vec![Ty::of(PgType::Numeric), INT4], Ty::of(PgType::Numeric))
+            }
+            ("coalesce" | "greatest" | "least", [_, ..]) => {
+                let (mut exprs, ty) = self.unify(typed, name)?;
+                let sqlite = match name {
+                    "coalesce" if exprs.len() == 1 => {
+                        exprs.push(make::null());
+                        "coalesce"
+                    }
+                    "coalesce" => "coalesce",
+                    "greatest" => "pg_greatest",
+                    _ => "pg_least",
+                };
+                return Ok((make::call(sqlite, exprs), ty));
+            }
+            ("nullif", [_, _]) => {
+                let (exprs, ty) = self.unify(typed, name)?;
+                return Ok((make::call("nullif", exprs), ty));
+            }
+            ("concat", _) => {
+                let args = typed.into_iter().map(|(e, t)| self.text_output(e, t)).collect::<Result<Vec<_>, _>>()?;
+                let args = if args.is_empty() { vec![make::string("")] } else { args };
+                return Ok((make::call("concat", args), TEXT));
+            }
+            ("generate_series", _) => {
+                return Err(PgError::feature_not_supported("generate_series outside FROM"));
+            }
+            _ => return Err(undefined_with(name, &types)),
+        };
+        let args = typed
+            .into_iter()
+            .zip(arg_types)
+            .map(|((e, from), to)| self.coerce(e, from, to, Ctx::Implicit))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((make::call(sqlite, args), result))
+    }
+
+    /// Arguments that share one type (COALESCE, GREATEST, NULLIF).
+    fn unify(&mut self, typed: Vec<(Expr, Ty)>, name: &str) -> Result<(Vec<Expr>, Ty), PgError> {
+        let mut common = Ty::UNKNOWN;
+        for (_, t) in &typed {
+            common = crate::types::common_type(common, *t).ok_or_else(|| {
+                PgError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!("{} types {} and {} cannot be matched", name.to_uppercase(), common.ty, t.ty),
+                )
+            })?;
+        }
+        let common = if common.is_unknown() { TEXT } else { Ty::of(common.ty) };
+        let exprs = typed.into_iter().map(|(e, t)| self.coerce(e, t, common, Ctx::Implicit)).collect::<Result<_, _>>()?;
+        Ok((exprs, common))
+    }
+
+    fn typed_args(&mut self, args: Vec<Expr>, types: &[Ty]) -> Result<Vec<Expr>, PgError> {
+        args.into_iter().zip(types).map(|(a, t)| self.expr_as(a, *t, Ctx::Implicit)).collect()
+    }
+
+    /// nextval('name'), nextval('name'::regclass): the sequence name as text, then `rest`.
+    fn sequence_args(&mut self, args: Vec<Expr>, rest: &[Ty]) -> Result<Vec<Expr>, PgError> {
+        let mut args = args.into_iter();
+        let first = args.next().unwrap_or_else(make::null);
+        let first = match first {
+            Expr::Cast { expr, data_type: DataType::Regclass, .. } => match string_literal(&expr) {
+                Some(s) => make::string(&regclass_name(s)),
+                None => return Err(PgError::feature_not_supported("regclass expressions")),
+            },
+            other => match string_literal(&other) {
+                Some(s) => make::string(&regclass_name(s)),
+                None => self.expr_as(other, TEXT, Ctx::Implicit)?,
+            },
+        };
+        let mut out = vec![first];
+        out.extend(self.typed_args(args.collect(), rest)?);
+        Ok(out)
+    }
+
+    pub fn trim(&mut self, side: Option<TrimWhereField>, what: Option<Expr>, e: Expr) -> Result<(Expr, Ty), PgError> {
+        let name = match side {
+            None | Some(TrimWhereField::Both) => "btrim",
+            Some(TrimWhereField::Leading) => "ltrim",
+            Some(TrimWhereField::Trailing) => "rtrim",
+        };
+        let mut args = vec![e];
+        args.extend(what);
+        self.call_builtin(name, args)
+    }
+}
+
+/// A regclass literal as a relation name: case-folded unless double-quoted, `public.` dropped.
+fn regclass_name(text: &str) -> String {
+    let name = text.strip_prefix("public.").unwrap_or(text);
+    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(quoted) => quoted.replace("\"\"", "\""),
+        None => name.to_lowercase(),
+    }
+}
+
+fn undefined(name: &str, n: usize) -> PgError {
+    let args = vec!["unknown"; n].join(", ");
+    PgError::undefined_function(&format!("{name}({args})"))
+}
+
+fn undefined_with(name: &str, types: &[Ty]) -> PgError {
+    let args: Vec<String> = types.iter().map(|t| t.ty.to_string()).collect();
+    PgError::undefined_function(&format!("{name}({})", args.join(", ")))
+}

@@ -1,0 +1,165 @@
+//! The typed rewrite pass: walks one parsed statement, resolves names against the [`Catalog`],
+//! infers PostgreSQL types bottom-up (untyped literals and parameters take the type their
+//! context asks for, as in PostgreSQL), and rewrites each PostgreSQL-only form into SQLite's in
+//! place. The files of this module are feature areas; all of them are methods of one
+//! [`Translator`], so one traversal does everything.
+
+mod casts;
+mod ddl;
+mod dml;
+mod expr;
+mod functions;
+mod operators;
+mod query;
+mod scope;
+mod session;
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
+
+use crate::catalog::{Catalog, DEFAULT_SCHEMA, Table};
+use crate::parse::Parsed;
+use crate::{Column, Kind, Translated};
+
+pub(crate) use scope::{Rel, Scope};
+
+/// Case-folds an identifier as PostgreSQL does: unquoted names are lower-cased.
+pub fn fold(ident: &Ident) -> String {
+    match ident.quote_style {
+        Some(_) => ident.value.clone(),
+        None => ident.value.to_lowercase(),
+    }
+}
+
+/// The state of one statement's translation.
+pub(crate) struct Translator<'a> {
+    pub catalog: &'a Catalog,
+    /// `$n` types so far: the client's, or inferred; None while still unknown.
+    pub params: Vec<Option<PgType>>,
+    /// True once anything needs the write lock (nextval, setval).
+    pub writes: bool,
+    /// Name scopes of the enclosing queries, innermost last.
+    pub scopes: Vec<Scope>,
+    /// CTEs visible at each query level, innermost last.
+    pub ctes: Vec<Vec<Rel>>,
+}
+
+/// What a statement handler produces; the parameters are added at the end.
+pub(crate) struct Output {
+    pub kind: Kind,
+    pub sqlite: Vec<String>,
+    pub columns: Vec<Column>,
+    pub writes: bool,
+    pub changes_catalog: bool,
+}
+
+impl Output {
+    pub fn new(kind: Kind) -> Output {
+        Output { kind, sqlite: Vec::new(), columns: Vec::new(), writes: false, changes_catalog: false }
+    }
+}
+
+/// Translates one parsed statement.
+pub(crate) fn statement(parsed: Parsed, catalog: &Catalog, param_types: &[Option<PgType>]) -> Result<Translated, PgError> {
+    let mut t = Translator {
+        catalog,
+        params: param_types.to_vec(),
+        writes: false,
+        scopes: Vec::new(),
+        ctes: Vec::new(),
+    };
+    let out = match parsed {
+        Parsed::Vacuum { analyze, tables } => t.vacuum(analyze, &tables)?,
+        Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
+        Parsed::Statement(stmt) => t.statement(*stmt)?,
+    };
+    Ok(Translated {
+        kind: out.kind,
+        sqlite: out.sqlite,
+        params: t.params.iter().map(|p| p.unwrap_or(PgType::Text)).collect(),
+        columns: out.columns,
+        writes: out.writes || t.writes,
+        changes_catalog: out.changes_catalog,
+    })
+}
+
+impl Translator<'_> {
+    fn statement(&mut self, stmt: Statement) -> Result<Output, PgError> {
+        if let Some(kind) = session::kind(&stmt)? {
+            return Ok(Output::new(kind));
+        }
+        match stmt {
+            Statement::Query(q) => self.select_statement(*q),
+            Statement::Insert(insert) => self.insert(insert),
+            Statement::Update(update) => self.update(update),
+            Statement::Delete(delete) => self.delete(delete),
+            Statement::CreateTable(create) => self.create_table(create),
+            Statement::Drop { object_type, if_exists, names, cascade, restrict: _, purge: false, temporary: false, table: None } => {
+                self.drop(object_type, if_exists, names, cascade)
+            }
+            Statement::Truncate(truncate) => self.truncate(truncate),
+            Statement::AlterTable(alter) => self.alter_table(alter),
+            Statement::CreateIndex(index) => self.create_index(index),
+            Statement::Analyze(analyze) => self.analyze(analyze),
+            Statement::Vacuum(v) => {
+                let tables = v.table_name.iter().map(|n| self.table_name(n)).collect::<Result<Vec<_>, _>>()?;
+                self.vacuum(false, &tables)
+            }
+            other => Err(PgError::feature_not_supported(statement_name(&other))),
+        }
+    }
+
+    /// The case-folded name of a table reference, accepting a `public.` qualifier.
+    pub fn table_name(&self, name: &ObjectName) -> Result<String, PgError> {
+        let parts: Vec<&Ident> = name
+            .0
+            .iter()
+            .map(|p| match p {
+                ObjectNamePart::Identifier(id) => Ok(id),
+                ObjectNamePart::Function(_) => Err(PgError::feature_not_supported(format!("name {name}"))),
+            })
+            .collect::<Result<_, _>>()?;
+        match parts.as_slice() {
+            [one] => Ok(fold(one)),
+            [schema, one] if fold(schema) == DEFAULT_SCHEMA => Ok(fold(one)),
+            [schema, one] => {
+                let schema = fold(schema);
+                if schema == "pg_catalog" || schema == "information_schema" {
+                    Err(PgError::feature_not_supported(format!("system catalog {schema}.{}", fold(one))))
+                } else {
+                    Err(PgError::new(SqlState::INVALID_SCHEMA_NAME, format!("schema \"{schema}\" does not exist")))
+                }
+            }
+            _ => Err(PgError::feature_not_supported(format!("qualified name {name}"))),
+        }
+    }
+
+    /// The catalog table a name refers to, or 42P01.
+    pub fn lookup_table(&self, name: &ObjectName) -> Result<&Table, PgError> {
+        let folded = self.table_name(name)?;
+        self.catalog.table(&folded).ok_or_else(|| PgError::undefined_table(&folded))
+    }
+
+    /// Registers a use of `$n` (1-based) and returns its type so far.
+    pub fn param(&mut self, n: usize) -> Option<PgType> {
+        if self.params.len() < n {
+            self.params.resize(n, None);
+        }
+        self.params.get(n - 1).copied().flatten()
+    }
+
+    pub fn set_param_type(&mut self, n: usize, ty: PgType) {
+        if let Some(slot) = self.params.get_mut(n.wrapping_sub(1)) {
+            if slot.is_none() {
+                *slot = Some(ty);
+            }
+        }
+    }
+}
+
+fn statement_name(stmt: &Statement) -> String {
+    // The statement's leading words, as PostgreSQL names commands in messages.
+    let text = stmt.to_string();
+    let words: Vec<&str> = text.split_whitespace().take(2).collect();
+    words.join(" ")
+}

@@ -1,0 +1,142 @@
+//! Binary and unary operators with PostgreSQL's typing: checked integer arithmetic, division
+//! by zero as an error, text concatenation through each type's text output.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
+
+use super::Translator;
+use super::expr::{BOOL, Ctx, operator_error};
+use crate::make;
+use crate::types::{Ty, arithmetic_result};
+
+impl Translator<'_> {
+    pub fn binary_op(&mut self, left: Expr, op: BinaryOperator, right: Expr) -> Result<(Expr, Ty), PgError> {
+        use BinaryOperator as B;
+        match op {
+            B::And | B::Or => {
+                let l = self.condition(left)?;
+                let r = self.condition(right)?;
+                Ok((make::binary(l, op, r), BOOL))
+            }
+            B::Eq | B::NotEq | B::Lt | B::LtEq | B::Gt | B::GtEq => {
+                let (l, r) = self.comparison(left, right, &op.to_string())?;
+                Ok((make::binary(l, op, r), BOOL))
+            }
+            B::Plus | B::Minus | B::Multiply | B::Divide | B::Modulo => self.arithmetic(left, op, right),
+            B::StringConcat => {
+                let (l, lt) = self.expr(left)?;
+                let (r, rt) = self.expr(right)?;
+                if !(lt.ty.is_text() || rt.ty.is_text()) || lt.ty == PgType::Bytea || rt.ty == PgType::Bytea {
+                    return Err(operator_error(lt, "||", rt));
+                }
+                let l = self.text_output(l, lt)?;
+                let r = self.text_output(r, rt)?;
+                Ok((make::binary(l, op, r), Ty::of(PgType::Text)))
+            }
+            other => Err(PgError::feature_not_supported(format!("operator {other}"))),
+        }
+    }
+
+    fn arithmetic(&mut self, left: Expr, op: BinaryOperator, right: Expr) -> Result<(Expr, Ty), PgError> {
+        let (l, lo) = self.expr(left)?;
+        let (r, ro) = self.expr(right)?;
+        let (mut lt, mut rt) = (lo, ro);
+        let symbol = op.to_string();
+        // An unknown operand is taken to be of the other operand's type, as PostgreSQL does.
+        match (lt.is_unknown(), rt.is_unknown()) {
+            (true, true) => {
+                return Err(PgError::new(
+                    SqlState::AMBIGUOUS_FUNCTION,
+                    format!("operator is not unique: unknown {symbol} unknown"),
+                ));
+            }
+            (true, false) => lt = Ty::of(rt.ty),
+            (false, true) => rt = Ty::of(lt.ty),
+            (false, false) => {}
+        }
+        let l = self.coerce(l, lo, lt, Ctx::Implicit)?;
+        let r = self.coerce(r, ro, rt, Ctx::Implicit)?;
+        // date arithmetic: date +- int is a date, date - date an int4 count of days.
+        match (lt.ty, &op, rt.ty) {
+            (PgType::Date, BinaryOperator::Plus | BinaryOperator::Minus, t) if t.is_integer() && t != PgType::Int8 => {
+                let f = if op == BinaryOperator::Plus { "pg_date_add" } else { "pg_date_sub" };
+                return Ok((make::call(f, vec![l, r]), Ty::of(PgType::Date)));
+            }
+            (t, BinaryOperator::Plus, PgType::Date) if t.is_integer() && t != PgType::Int8 => {
+                return Ok((make::call("pg_date_add", vec![r, l]), Ty::of(PgType::Date)));
+            }
+            (PgType::Date, BinaryOperator::Minus, PgType::Date) => {
+                return Ok((make::call("pg_int4_sub", vec![l, r]), Ty::of(PgType::Int4)));
+            }
+            _ => {}
+        }
+        let result = arithmetic_result(lt.ty, rt.ty).ok_or_else(|| operator_error(lt, &symbol, rt))?;
+        let name = match op {
+            BinaryOperator::Plus => "add",
+            BinaryOperator::Minus => "sub",
+            BinaryOperator::Multiply => "mul",
+            BinaryOperator::Divide => "div",
+            _ => "mod",
+        };
+        let func = match result {
+            PgType::Int2 => format!("pg_int2_{name}"),
+            PgType::Int4 => format!("pg_int4_{name}"),
+            PgType::Int8 => format!("pg_int8_{name}"),
+            PgType::Float4 | PgType::Float8 if name == "mod" => return Err(operator_error(lt, &symbol, rt)),
+            PgType::Float4 | PgType::Float8 => format!("pg_float8_{name}"),
+            // numeric: stored as integer or real until devdb has exact decimals.
+            _ => format!("pg_numeric_{name}"),
+        };
+        Ok((make::call(&func, vec![l, r]), Ty::of(result)))
+    }
+
+    pub fn unary_op(&mut self, op: UnaryOperator, operand: Expr) -> Result<(Expr, Ty), PgError> {
+        match op {
+            UnaryOperator::Not => Ok((Expr::UnaryOp { op, expr: Box::new(self.condition(operand)?) }, BOOL)),
+            UnaryOperator::Minus => {
+                // `-2147483648` is one int4 constant in PostgreSQL, not the negation of an int8.
+                if let Expr::Value(v) = &operand {
+                    if let Value::Number(n, _) = &v.value {
+                        return self.value(Value::Number(format!("-{n}"), false));
+                    }
+                }
+                let (e, ty) = self.expr(operand)?;
+                let ty = if ty.is_unknown() { Ty::of(PgType::Float8) } else { ty };
+                match ty.ty {
+                    PgType::Int2 | PgType::Int4 | PgType::Int8 => {
+                        let f = format!("pg_{}_sub", ty.ty.name());
+                        Ok((make::call(&f, vec![make::int(0), e]), Ty::of(ty.ty)))
+                    }
+                    PgType::Float4 | PgType::Float8 | PgType::Numeric => {
+                        Ok((Expr::UnaryOp { op, expr: Box::new(make::nested(e)) }, Ty::of(ty.ty)))
+                    }
+                    _ => Err(PgError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        format!("operator does not exist: - {}", ty.ty),
+                    )),
+                }
+            }
+            UnaryOperator::Plus => {
+                let (e, ty) = self.expr(operand)?;
+                if !ty.ty.is_numeric() {
+                    return Err(PgError::new(SqlState::UNDEFINED_FUNCTION, format!("operator does not exist: + {}", ty.ty)));
+                }
+                Ok((e, ty))
+            }
+            other => Err(PgError::feature_not_supported(format!("operator {other}"))),
+        }
+    }
+
+    /// The value as PostgreSQL's text output would spell it, for `||` and concat().
+    pub fn text_output(&mut self, e: Expr, ty: Ty) -> Result<Expr, PgError> {
+        if ty.is_unknown() {
+            return self.coerce(e, ty, Ty::of(PgType::Text), Ctx::Implicit);
+        }
+        // Text and integers already print the same in SQLite.
+        if ty.ty.is_text() || ty.ty.is_integer() || matches!(ty.ty, PgType::Uuid | PgType::Json | PgType::Jsonb) {
+            return Ok(e);
+        }
+        self.coerce(e, ty, Ty::of(PgType::Text), Ctx::Explicit)
+    }
+}
+

@@ -1,0 +1,817 @@
+//! SELECT, VALUES, set operations, CTEs, FROM items and ORDER BY / LIMIT.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{
+    Distinct, Expr, FunctionArg, FunctionArgExpr, GroupByExpr, JoinConstraint, JoinOperator,
+    LimitClause, Offset, OffsetRows, OrderBy, OrderByKind, Query, Select, SelectFlavor, SelectItem,
+    SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier, TableAlias, TableFactor,
+    TableFunctionArgs, TableWithJoins, Value, WildcardAdditionalOptions,
+};
+
+use super::expr::Ctx;
+use super::{Output, Rel, Scope, Translator, fold};
+use crate::types::{Ty, common_type};
+use crate::{Column, Kind, make};
+
+/// An output column of a query.
+pub type OutCol = (String, Ty);
+
+impl Translator<'_> {
+    pub fn select_statement(&mut self, q: Query) -> Result<Output, PgError> {
+        let (q, cols) = self.query(q)?;
+        let mut out = Output::new(Kind::Select);
+        out.sqlite.push(q.to_string());
+        out.columns = columns(&cols);
+        Ok(out)
+    }
+
+    /// A nested query (subquery expression): its own FROM scope, outer scopes visible.
+    pub fn subquery(&mut self, q: Query) -> Result<(Query, Vec<Ty>), PgError> {
+        let (q, cols) = self.query(q)?;
+        Ok((q, cols.into_iter().map(|(_, t)| t).collect()))
+    }
+
+    pub fn query(&mut self, q: Query) -> Result<(Query, Vec<OutCol>), PgError> {
+        let Query { with, body, order_by, limit_clause, fetch, locks, for_clause: None, settings: None, format_clause: None, pipe_operators } = q
+        else {
+            return Err(PgError::feature_not_supported("this query clause"));
+        };
+        if !pipe_operators.is_empty() {
+            return Err(PgError::feature_not_supported("pipe operators"));
+        }
+        self.ctes.push(Vec::new());
+        let result = self.query_body(with, *body, order_by, limit_clause, fetch, locks);
+        self.ctes.pop();
+        result
+    }
+
+    fn query_body(
+        &mut self,
+        with: Option<sqlparser::ast::With>,
+        body: SetExpr,
+        order_by: Option<OrderBy>,
+        limit_clause: Option<LimitClause>,
+        fetch: Option<sqlparser::ast::Fetch>,
+        locks: Vec<sqlparser::ast::LockClause>,
+    ) -> Result<(Query, Vec<OutCol>), PgError> {
+        let with = match with {
+            Some(mut w) => {
+                let mut ctes = Vec::with_capacity(w.cte_tables.len());
+                for cte in std::mem::take(&mut w.cte_tables) {
+                    ctes.push(self.cte(cte, w.recursive)?);
+                }
+                w.cte_tables = ctes;
+                Some(w)
+            }
+            None => None,
+        };
+        let (body, cols, order_by) = match body {
+            SetExpr::Select(s) => {
+                let (s, cols, order_by) = self.select(*s, order_by)?;
+                (SetExpr::Select(Box::new(s)), cols, order_by)
+            }
+            other => {
+                let (body, cols) = self.set_expr(other)?;
+                // ORDER BY of a set operation sees only its output columns.
+                self.scopes.push(Scope { rels: vec![Rel { name: String::new(), columns: cols.clone() }] });
+                let order_by = self.order_by(order_by, &cols);
+                self.scopes.pop();
+                (body, cols, order_by?)
+            }
+        };
+        let limit_clause = self.limit(limit_clause, fetch)?;
+        if !locks.is_empty() {
+            // One writer per database: holding the write lock gives FOR UPDATE/SHARE its meaning.
+            self.writes = true;
+        }
+        let mut q = make::query(body);
+        q.with = with;
+        q.order_by = order_by;
+        q.limit_clause = limit_clause;
+        Ok((q, cols))
+    }
+
+    fn cte(&mut self, mut cte: sqlparser::ast::Cte, recursive: bool) -> Result<sqlparser::ast::Cte, PgError> {
+        if cte.materialized.is_some() || cte.from.is_some() {
+            return Err(PgError::feature_not_supported("MATERIALIZED CTEs"));
+        }
+        let name = fold(&cte.alias.name);
+        let renames: Vec<String> = cte.alias.columns.iter().map(|c| fold(&c.name)).collect();
+        let query = std::mem::replace(&mut *cte.query, make::query(make::values(Vec::new())));
+        let (query, cols) = match (recursive, *query.body) {
+            (true, SetExpr::SetOperation { left, op: op @ SetOperator::Union, set_quantifier, right }) => {
+                // The non-recursive term fixes the column types before the recursive term runs.
+                let (left, left_cols) = self.set_expr(*left)?;
+                let cols = rename(left_cols, &renames, &name)?;
+                self.register_cte(&name, cols.clone());
+                let (right, right_cols) = self.set_expr(*right)?;
+                if right_cols.len() != cols.len() {
+                    return Err(set_arity_error(&op));
+                }
+                if query.with.is_some() || query.order_by.is_some() || query.limit_clause.is_some() || query.fetch.is_some() {
+                    return Err(PgError::feature_not_supported("ORDER BY, LIMIT or WITH inside a recursive query"));
+                }
+                let set_quantifier = match set_quantifier {
+                    SetQuantifier::All => SetQuantifier::All,
+                    _ => SetQuantifier::None,
+                };
+                let body = SetExpr::SetOperation {
+                    left: Box::new(compound_member(left)),
+                    op,
+                    set_quantifier,
+                    right: Box::new(compound_member(right)),
+                };
+                let q = Query { body: Box::new(body), ..query };
+                (q, cols)
+            }
+            (_, body) => {
+                let (q, cols) = self.query(Query { body: Box::new(body), ..query })?;
+                (q, rename(cols, &renames, &name)?)
+            }
+        };
+        self.register_cte(&name, cols.clone());
+        cte.alias = make::alias(&name, &cols.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>());
+        cte.alias.explicit = false;
+        *cte.query = query;
+        Ok(cte)
+    }
+
+    fn register_cte(&mut self, name: &str, cols: Vec<OutCol>) {
+        if let Some(level) = self.ctes.last_mut() {
+            level.retain(|r| r.name != name);
+            level.push(Rel { name: name.to_owned(), columns: cols });
+        }
+    }
+
+    fn set_expr(&mut self, body: SetExpr) -> Result<(SetExpr, Vec<OutCol>), PgError> {
+        match body {
+            SetExpr::Select(s) => {
+                let (s, cols, _) = self.select(*s, None)?;
+                Ok((SetExpr::Select(Box::new(s)), cols))
+            }
+            SetExpr::Query(q) => {
+                let (q, cols) = self.query(*q)?;
+                Ok((SetExpr::Query(Box::new(q)), cols))
+            }
+            SetExpr::SetOperation { left, op, set_quantifier, right } => {
+                let quantifier = match (&op, set_quantifier) {
+                    (_, SetQuantifier::None | SetQuantifier::Distinct) => SetQuantifier::None,
+                    (SetOperator::Union, SetQuantifier::All) => SetQuantifier::All,
+                    (op, q) => return Err(PgError::feature_not_supported(format!("{op} {q}"))),
+                };
+                if matches!(op, SetOperator::Minus) {
+                    return Err(PgError::feature_not_supported("MINUS"));
+                }
+                let (left, lcols) = self.set_expr(*left)?;
+                let (right, rcols) = self.set_expr(*right)?;
+                if lcols.len() != rcols.len() {
+                    return Err(set_arity_error(&op));
+                }
+                let mut cols = Vec::with_capacity(lcols.len());
+                for ((name, lt), (_, rt)) in lcols.iter().zip(&rcols) {
+                    let ty = common_type(*lt, *rt).ok_or_else(|| {
+                        PgError::new(
+                            SqlState::DATATYPE_MISMATCH,
+                            format!("{op} types {} and {} cannot be matched", lt.ty, rt.ty),
+                        )
+                    })?;
+                    let ty = if ty.is_unknown() { Ty::of(PgType::Text) } else { ty };
+                    cols.push((name.clone(), if *lt == *rt { ty } else { Ty::of(ty.ty) }));
+                }
+                let left = self.coerce_outputs(left, &lcols, &cols)?;
+                let right = self.coerce_outputs(right, &rcols, &cols)?;
+                Ok((
+                    SetExpr::SetOperation {
+                        left: Box::new(compound_member(left)),
+                        op,
+                        set_quantifier: quantifier,
+                        right: Box::new(compound_member(right)),
+                    },
+                    cols,
+                ))
+            }
+            SetExpr::Values(values) => {
+                let width = values.rows.first().map(|r| r.content.len()).unwrap_or(0);
+                if values.rows.iter().any(|r| r.content.len() != width) {
+                    return Err(PgError::syntax_error("VALUES lists must all be the same length", None));
+                }
+                let mut typed: Vec<Vec<(Expr, Ty)>> = Vec::with_capacity(values.rows.len());
+                for row in values.rows {
+                    typed.push(row.content.into_iter().map(|e| self.expr(e)).collect::<Result<_, _>>()?);
+                }
+                let mut types = vec![Ty::UNKNOWN; width];
+                for row in &typed {
+                    for (slot, (_, ty)) in types.iter_mut().zip(row) {
+                        *slot = common_type(*slot, *ty).ok_or_else(|| {
+                            PgError::new(
+                                SqlState::DATATYPE_MISMATCH,
+                                format!("VALUES types {} and {} cannot be matched", slot.ty, ty.ty),
+                            )
+                        })?;
+                    }
+                }
+                let types: Vec<Ty> =
+                    types.into_iter().map(|t| if t.is_unknown() { Ty::of(PgType::Text) } else { t }).collect();
+                let mut rows = Vec::with_capacity(typed.len());
+                for row in typed {
+                    let row = row
+                        .into_iter()
+                        .zip(&types)
+                        .map(|((e, from), to)| self.coerce(e, from, *to, Ctx::Implicit))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    rows.push(row);
+                }
+                let cols = types.into_iter().enumerate().map(|(i, t)| (format!("column{}", i + 1), t)).collect();
+                Ok((make::values(rows), cols))
+            }
+            other => Err(PgError::feature_not_supported(format!("query {other}"))),
+        }
+    }
+
+    /// Converts a set-operation branch's outputs to the operation's column types.
+    fn coerce_outputs(&mut self, body: SetExpr, from: &[OutCol], to: &[OutCol]) -> Result<SetExpr, PgError> {
+        if from.iter().zip(to).all(|((_, f), (_, t))| f.ty == t.ty || f.is_unknown() && t.ty == PgType::Text) {
+            return Ok(body);
+        }
+        match body {
+            SetExpr::Select(mut s) => {
+                for (item, ((_, f), (_, t))) in s.projection.iter_mut().zip(from.iter().zip(to)) {
+                    let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item else {
+                        continue;
+                    };
+                    let taken = std::mem::replace(e, make::null());
+                    *e = self.coerce(taken, *f, *t, Ctx::Implicit)?;
+                }
+                Ok(SetExpr::Select(s))
+            }
+            other => {
+                if from.iter().zip(to).all(|((_, f), (_, t))| crate::types::common_type(*f, *t) == Some(*t) && !f.is_unknown() && same_numeric(f.ty, t.ty)) {
+                    Ok(other)
+                } else {
+                    Err(PgError::feature_not_supported("set operations mixing these column types"))
+                }
+            }
+        }
+    }
+
+    /// One SELECT; `order_by` is the enclosing query's, which may use this SELECT's FROM items.
+    fn select(&mut self, s: Select, order_by: Option<OrderBy>) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
+        let Select {
+            select_token,
+            optimizer_hints,
+            distinct,
+            select_modifiers: None,
+            top: None,
+            top_before_distinct: _,
+            projection,
+            exclude: None,
+            into: None,
+            from,
+            lateral_views,
+            prewhere: None,
+            selection,
+            connect_by,
+            group_by,
+            cluster_by,
+            distribute_by,
+            sort_by,
+            having,
+            named_window,
+            qualify: None,
+            window_before_qualify: _,
+            value_table_mode: None,
+            flavor: SelectFlavor::Standard,
+        } = s
+        else {
+            return Err(PgError::feature_not_supported("this SELECT clause"));
+        };
+        if !(optimizer_hints.is_empty()
+            && lateral_views.is_empty()
+            && connect_by.is_empty()
+            && cluster_by.is_empty()
+            && distribute_by.is_empty()
+            && sort_by.is_empty()
+            && named_window.is_empty())
+        {
+            return Err(PgError::feature_not_supported("this SELECT clause"));
+        }
+        if let Some(Distinct::On(_)) = distinct {
+            return Err(PgError::feature_not_supported("DISTINCT ON"));
+        }
+        self.scopes.push(Scope::default());
+        let result = self.select_in_scope(select_token, distinct, projection, from, selection, group_by, having, order_by);
+        self.scopes.pop();
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn select_in_scope(
+        &mut self,
+        select_token: sqlparser::ast::helpers::attached_token::AttachedToken,
+        distinct: Option<Distinct>,
+        projection: Vec<SelectItem>,
+        from: Vec<TableWithJoins>,
+        selection: Option<Expr>,
+        group_by: GroupByExpr,
+        having: Option<Expr>,
+        order_by: Option<OrderBy>,
+    ) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
+        let mut new_from = Vec::with_capacity(from.len());
+        for twj in from {
+            new_from.push(self.table_with_joins(twj)?);
+        }
+        let selection = selection.map(|e| self.condition(e)).transpose()?;
+        let nested = self.scopes.len() > 1;
+        let (items, cols) = self.projection(projection, nested)?;
+        let group_by = match group_by {
+            GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
+                let mut out = Vec::with_capacity(exprs.len());
+                for e in exprs {
+                    out.push(self.group_key(e, &cols)?);
+                }
+                GroupByExpr::Expressions(out, Vec::new())
+            }
+            _ => return Err(PgError::feature_not_supported("GROUP BY ALL, ROLLUP, CUBE and GROUPING SETS")),
+        };
+        let having = having.map(|e| self.condition(e)).transpose()?;
+        let order_by = self.order_by(order_by, &cols)?;
+        let mut select = make::select(items, Vec::new(), selection);
+        select.select_token = select_token;
+        select.distinct = distinct;
+        select.from = new_from;
+        select.group_by = group_by;
+        select.having = having;
+        Ok((select, cols, order_by))
+    }
+
+    /// A select list (or RETURNING list): `*` expanded from the scope, each column named as
+    /// PostgreSQL names it; `alias_all` names computed columns in SQLite too (subqueries).
+    pub fn projection(&mut self, projection: Vec<SelectItem>, nested: bool) -> Result<(Vec<SelectItem>, Vec<OutCol>), PgError> {
+        let mut items = Vec::with_capacity(projection.len());
+        let mut cols = Vec::with_capacity(projection.len());
+        for item in projection {
+            match item {
+                SelectItem::UnnamedExpr(e) => {
+                    let name = figure_colname(&e).unwrap_or_else(|| "?column?".to_owned());
+                    let plain = matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+                    let (e, ty) = self.expr_resolved(e)?;
+                    items.push(make::select_item(e, (nested && !plain).then_some(name.as_str())));
+                    cols.push((name, ty));
+                }
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    let name = fold(&alias);
+                    let (e, ty) = self.expr_resolved(expr)?;
+                    items.push(make::select_item(e, Some(&name)));
+                    cols.push((name, ty));
+                }
+                SelectItem::Wildcard(opts) => {
+                    check_wildcard_options(&opts)?;
+                    let scope = self.scopes.last().cloned().unwrap_or_default();
+                    if scope.rels.is_empty() {
+                        return Err(PgError::syntax_error("SELECT * with no tables specified is not valid", None));
+                    }
+                    for rel in &scope.rels {
+                        expand(rel, &mut items, &mut cols);
+                    }
+                }
+                SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), opts) => {
+                    check_wildcard_options(&opts)?;
+                    let rel_name = self.table_name(&name)?;
+                    let rel = self.find_rel(&rel_name).cloned().ok_or_else(|| {
+                        PgError::new(SqlState::UNDEFINED_TABLE, format!("missing FROM-clause entry for table \"{rel_name}\""))
+                    })?;
+                    expand(&rel, &mut items, &mut cols);
+                }
+                other => return Err(PgError::feature_not_supported(format!("select item {other}"))),
+            }
+        }
+        Ok((items, cols))
+    }
+
+    /// A GROUP BY item: an input column first, else an output column name or position.
+    fn group_key(&mut self, e: Expr, cols: &[OutCol]) -> Result<Expr, PgError> {
+        if let Expr::Identifier(id) = &e {
+            let name = fold(id);
+            if self.resolve_column(None, &name).is_err() && cols.iter().any(|(c, _)| *c == name) {
+                return Ok(make::column(&name));
+            }
+        }
+        if let Some(n) = ordinal(&e) {
+            check_position(n, cols.len(), "GROUP BY")?;
+            return Ok(e);
+        }
+        Ok(self.expr(e)?.0)
+    }
+
+    fn order_by(&mut self, order_by: Option<OrderBy>, cols: &[OutCol]) -> Result<Option<OrderBy>, PgError> {
+        let Some(mut order_by) = order_by else { return Ok(None) };
+        if order_by.interpolate.is_some() {
+            return Err(PgError::feature_not_supported("INTERPOLATE"));
+        }
+        let OrderByKind::Expressions(exprs) = &mut order_by.kind else {
+            return Err(PgError::feature_not_supported("ORDER BY ALL"));
+        };
+        for o in exprs.iter_mut() {
+            if o.with_fill.is_some() {
+                return Err(PgError::feature_not_supported("WITH FILL"));
+            }
+            let desc = match &o.options.sort {
+                None | Some(sqlparser::ast::OrderBySort::Asc) => false,
+                Some(sqlparser::ast::OrderBySort::Desc) => true,
+                Some(_) => return Err(PgError::feature_not_supported("ORDER BY ... USING")),
+            };
+            // PostgreSQL sorts NULLs as larger than any value; SQLite as smaller.
+            o.options.nulls_first = Some(o.options.nulls_first.unwrap_or(desc));
+            let taken = std::mem::replace(&mut o.expr, make::null());
+            o.expr = match taken {
+                Expr::Identifier(id) if cols.iter().any(|(c, _)| *c == fold(&id)) => {
+                    let name = fold(&id);
+                    if cols.iter().filter(|(c, _)| *c == name).count() > 1 {
+                        return Err(PgError::new(SqlState::AMBIGUOUS_COLUMN, format!("ORDER BY \"{name}\" is ambiguous")));
+                    }
+                    make::column(&name)
+                }
+                e => match ordinal(&e) {
+                    Some(n) => {
+                        check_position(n, cols.len(), "ORDER BY")?;
+                        e
+                    }
+                    None => self.expr(e)?.0,
+                },
+            };
+        }
+        Ok(Some(order_by))
+    }
+
+    fn limit(&mut self, limit: Option<LimitClause>, fetch: Option<sqlparser::ast::Fetch>) -> Result<Option<LimitClause>, PgError> {
+        let int8 = Ty::of(PgType::Int8);
+        let (mut limit, offset) = match limit {
+            None => (None, None),
+            Some(LimitClause::LimitOffset { limit, offset, limit_by }) if limit_by.is_empty() => (limit, offset),
+            Some(_) => return Err(PgError::feature_not_supported("LIMIT offset, count")),
+        };
+        if let Some(f) = fetch {
+            if f.with_ties || f.percent || limit.is_some() {
+                return Err(PgError::feature_not_supported("FETCH FIRST ... WITH TIES or PERCENT"));
+            }
+            limit = Some(f.quantity.unwrap_or_else(|| make::int(1)));
+        }
+        let limit = match limit {
+            Some(e) if crate::rewrite::expr::is_null(&e) => None,
+            Some(e) => Some(self.row_count(e, int8, "pg_check_limit")?),
+            None => None,
+        };
+        let offset = match offset {
+            Some(Offset { value, rows: _ }) => Some(Offset { value: self.row_count(value, int8, "pg_check_offset")?, rows: OffsetRows::None }),
+            None => None,
+        };
+        if limit.is_none() && offset.is_none() {
+            return Ok(None);
+        }
+        // SQLite needs a LIMIT before OFFSET; -1 means none.
+        let limit = Some(limit.unwrap_or_else(|| make::int(-1)));
+        Ok(Some(LimitClause::LimitOffset { limit, offset, limit_by: Vec::new() }))
+    }
+
+    /// LIMIT/OFFSET values: int8, and negative counts are errors in PostgreSQL.
+    fn row_count(&mut self, e: Expr, int8: Ty, check: &str) -> Result<Expr, PgError> {
+        let e = self.expr_as(e, int8, Ctx::Implicit)?;
+        if let Expr::Value(v) = &e {
+            if let Value::Number(n, _) = &v.value {
+                if n.parse::<i64>().is_ok_and(|n| n >= 0) {
+                    return Ok(e);
+                }
+            }
+        }
+        Ok(make::call(check, vec![e]))
+    }
+
+    pub fn table_with_joins(&mut self, twj: TableWithJoins) -> Result<TableWithJoins, PgError> {
+        let relation = self.from_item(twj.relation)?;
+        let mut joins = Vec::with_capacity(twj.joins.len());
+        for join in twj.joins {
+            if join.global {
+                return Err(PgError::feature_not_supported("GLOBAL JOIN"));
+            }
+            let relation = self.from_item(join.relation)?;
+            let join_operator = match join.join_operator {
+                JoinOperator::Join(c) => JoinOperator::Join(self.join_constraint(c)?),
+                JoinOperator::Inner(c) => JoinOperator::Inner(self.join_constraint(c)?),
+                JoinOperator::Left(c) => JoinOperator::Left(self.join_constraint(c)?),
+                JoinOperator::LeftOuter(c) => JoinOperator::LeftOuter(self.join_constraint(c)?),
+                JoinOperator::Right(c) => JoinOperator::Right(self.join_constraint(c)?),
+                JoinOperator::RightOuter(c) => JoinOperator::RightOuter(self.join_constraint(c)?),
+                JoinOperator::FullOuter(c) => JoinOperator::FullOuter(self.join_constraint(c)?),
+                JoinOperator::CrossJoin(JoinConstraint::None) => JoinOperator::CrossJoin(JoinConstraint::None),
+                other => return Err(PgError::feature_not_supported(format!("join {other:?}"))),
+            };
+            joins.push(sqlparser::ast::Join { relation, global: false, join_operator });
+        }
+        Ok(TableWithJoins { relation, joins })
+    }
+
+    fn join_constraint(&mut self, c: JoinConstraint) -> Result<JoinConstraint, PgError> {
+        match c {
+            JoinConstraint::On(e) => Ok(JoinConstraint::On(self.condition(e)?)),
+            JoinConstraint::None => Ok(JoinConstraint::None),
+            // USING and NATURAL merge columns, which changes what `*` expands to.
+            JoinConstraint::Using(_) => Err(PgError::feature_not_supported("JOIN ... USING")),
+            JoinConstraint::Natural => Err(PgError::feature_not_supported("NATURAL JOIN")),
+        }
+    }
+
+    fn push_rel(&mut self, rel: Rel) -> Result<(), PgError> {
+        let scope = self.current_scope();
+        if !rel.name.is_empty() && scope.rels.iter().any(|r| r.name == rel.name) {
+            return Err(PgError::new(
+                SqlState::DUPLICATE_ALIAS,
+                format!("table name \"{}\" specified more than once", rel.name),
+            ));
+        }
+        scope.rels.push(rel);
+        Ok(())
+    }
+
+    fn from_item(&mut self, factor: TableFactor) -> Result<TableFactor, PgError> {
+        match factor {
+            TableFactor::Table { name, alias, args: None, with_hints, version: None, with_ordinality: false, partitions, json_path: None, sample: None, index_hints }
+                if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() =>
+            {
+                let table = self.table_name(&name)?;
+                let columns: Vec<OutCol> = match self.find_cte(&table) {
+                    Some(cte) if name.0.len() == 1 => cte.columns.clone(),
+                    _ => self.lookup_table(&name)?.columns.iter().map(|c| (c.name.clone(), c.ty())).collect(),
+                };
+                let original: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+                let (rel_name, columns) = apply_alias(&table, columns, alias.as_ref())?;
+                let renamed: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+                self.push_rel(Rel { name: rel_name.clone(), columns })?;
+                if renamed == original {
+                    return Ok(make::table(&table, alias.map(|_| make::alias(&rel_name, &[]))));
+                }
+                // Renamed columns: select them under their new names.
+                let items = original.iter().zip(&renamed).map(|(o, r)| make::select_item(make::column(o), Some(r))).collect();
+                let inner = make::select(items, vec![make::table(&table, None)], None);
+                Ok(make::derived(make::query(SetExpr::Select(Box::new(inner))), make::alias(&rel_name, &[])))
+            }
+            TableFactor::Table { name, alias, args: Some(TableFunctionArgs { args, settings: None }), with_hints, version: None, with_ordinality: false, partitions, json_path: None, sample: None, index_hints }
+                if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() =>
+            {
+                let fname = self.table_name(&name)?;
+                if fname != "generate_series" {
+                    return Err(PgError::undefined_function(&format!("{fname}()")));
+                }
+                self.generate_series(args, alias)
+            }
+            TableFactor::Derived { lateral: false, subquery, alias, sample: None } => {
+                let Some(alias) = alias else {
+                    return Err(PgError::syntax_error("subquery in FROM must have an alias", None));
+                };
+                let (mut q, cols) = self.query(*subquery)?;
+                let original: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
+                let (rel_name, cols) = apply_alias(&fold(&alias.name), cols, Some(&alias))?;
+                let names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
+                if names != original {
+                    // SQLite has no column list on a derived table: rename inside it.
+                    q = rename_outputs(q, &names);
+                }
+                self.push_rel(Rel { name: rel_name.clone(), columns: cols })?;
+                Ok(make::derived(q, make::alias(&rel_name, &[])))
+            }
+            TableFactor::NestedJoin { table_with_joins, alias: None } => {
+                Ok(TableFactor::NestedJoin { table_with_joins: Box::new(self.table_with_joins(*table_with_joins)?), alias: None })
+            }
+            TableFactor::Derived { lateral: true, .. } | TableFactor::Function { lateral: true, .. } => {
+                Err(PgError::feature_not_supported("LATERAL"))
+            }
+            other => Err(PgError::feature_not_supported(format!("FROM item {other}"))),
+        }
+    }
+
+    /// `generate_series(start, stop[, step]) [AS alias[(column)]]` over SQLite's table-valued
+    /// function of the same name, whose column is `value`.
+    fn generate_series(&mut self, args: Vec<FunctionArg>, alias: Option<TableAlias>) -> Result<TableFactor, PgError> {
+        let mut exprs = Vec::with_capacity(3);
+        for a in args {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => exprs.push(e),
+                other => return Err(PgError::feature_not_supported(format!("generate_series argument {other}"))),
+            }
+        }
+        if !(2..=3).contains(&exprs.len()) {
+            return Err(PgError::undefined_function(&format!("generate_series({})", vec!["integer"; exprs.len()].join(", "))));
+        }
+        let (exprs, ty) = self.common(exprs, "generate_series")?;
+        let ty = match ty.ty {
+            PgType::Int2 | PgType::Int4 => Ty::of(PgType::Int4),
+            PgType::Int8 => ty,
+            PgType::Text => {
+                return Err(PgError::new(SqlState::AMBIGUOUS_FUNCTION, "function generate_series(unknown, unknown) is not unique"));
+            }
+            other => return Err(PgError::feature_not_supported(format!("generate_series over {other}"))),
+        };
+        let mut args = exprs.into_iter();
+        let (start, stop, step) = (args.next().unwrap_or_else(make::null), args.next().unwrap_or_else(make::null), args.next());
+        let positive_literal = |e: &Expr| matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<i64>().is_ok_and(|n| n > 0)));
+        // SQLite's series runs a negative step from the wrong end, so anything but a positive
+        // constant step counts k = 0..=(stop - start) / step and yields start + k * step.
+        let (series_args, value) = match step {
+            None => (vec![start, stop, make::int(1)], make::column("value")),
+            Some(step) if positive_literal(&step) => (vec![start, stop, step], make::column("value")),
+            Some(step) => {
+                let count = make::call("pg_series_stop", vec![start.clone(), stop, step.clone()]);
+                let value = make::binary(
+                    make::nested(start),
+                    sqlparser::ast::BinaryOperator::Plus,
+                    make::binary(make::column("value"), sqlparser::ast::BinaryOperator::Multiply, make::nested(step)),
+                );
+                (vec![make::int(0), count, make::int(1)], value)
+            }
+        };
+        let alias_name = alias.as_ref().map(|a| fold(&a.name)).unwrap_or_else(|| "generate_series".to_owned());
+        let column = match alias.as_ref().map(|a| a.columns.as_slice()) {
+            Some([c]) => fold(&c.name),
+            Some([]) | None => alias_name.clone(),
+            Some(_) => {
+                return Err(PgError::syntax_error("too many column aliases specified for function generate_series", None));
+            }
+        };
+        let series = TableFactor::Table {
+            name: sqlparser::ast::ObjectName::from(vec![make::bare_ident("generate_series")]),
+            alias: None,
+            args: Some(TableFunctionArgs {
+                args: series_args.into_iter().map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e))).collect(),
+                settings: None,
+            }),
+            with_hints: Vec::new(),
+            version: None,
+            with_ordinality: false,
+            partitions: Vec::new(),
+            json_path: None,
+            sample: None,
+            index_hints: Vec::new(),
+        };
+        let inner = make::select(vec![make::select_item(value, Some(&column))], vec![series], None);
+        self.push_rel(Rel { name: alias_name.clone(), columns: vec![(column, ty)] })?;
+        Ok(make::derived(make::query(SetExpr::Select(Box::new(inner))), make::alias(&alias_name, &[])))
+    }
+}
+
+/// Gives a translated query's output columns new names, as SQLite takes them: from the
+/// leftmost SELECT of a compound, or from a wrapping SELECT for VALUES.
+fn rename_outputs(mut q: Query, names: &[String]) -> Query {
+    fn leftmost(body: &mut SetExpr) -> Option<&mut Select> {
+        match body {
+            SetExpr::Select(s) => Some(s),
+            SetExpr::SetOperation { left, .. } => leftmost(left),
+            SetExpr::Query(q) => leftmost(&mut q.body),
+            _ => None,
+        }
+    }
+    if let Some(select) = leftmost(&mut q.body) {
+        for (item, name) in select.projection.iter_mut().zip(names) {
+            let expr = match std::mem::replace(item, SelectItem::UnnamedExpr(make::null())) {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
+                other => {
+                    *item = other;
+                    continue;
+                }
+            };
+            *item = make::select_item(expr, Some(name));
+        }
+        return q;
+    }
+    let items = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| make::select_item(make::column(&format!("column{}", i + 1)), Some(n)))
+        .collect();
+    let inner = make::select(items, vec![make::derived(q, make::alias("__devdb_values", &[]))], None);
+    make::query(SetExpr::Select(Box::new(inner)))
+}
+
+/// Applies `AS alias(c1, c2)`: the relation's name and its (partly) renamed columns.
+fn apply_alias(default: &str, mut cols: Vec<OutCol>, alias: Option<&TableAlias>) -> Result<(String, Vec<OutCol>), PgError> {
+    let Some(alias) = alias else { return Ok((default.to_owned(), cols)) };
+    if alias.columns.len() > cols.len() {
+        return Err(PgError::syntax_error(
+            format!("table \"{}\" has {} columns available but {} columns specified", fold(&alias.name), cols.len(), alias.columns.len()),
+            None,
+        ));
+    }
+    for (slot, c) in cols.iter_mut().zip(&alias.columns) {
+        if c.data_type.is_some() {
+            return Err(PgError::feature_not_supported("column definitions in an alias"));
+        }
+        slot.0 = fold(&c.name);
+    }
+    Ok((fold(&alias.name), cols))
+}
+
+fn rename(cols: Vec<OutCol>, names: &[String], cte: &str) -> Result<Vec<OutCol>, PgError> {
+    if names.len() > cols.len() {
+        return Err(PgError::syntax_error(
+            format!("WITH query \"{cte}\" has {} columns available but {} columns specified", cols.len(), names.len()),
+            None,
+        ));
+    }
+    Ok(cols.into_iter().enumerate().map(|(i, (n, t))| (names.get(i).cloned().unwrap_or(n), t)).collect())
+}
+
+fn expand(rel: &Rel, items: &mut Vec<SelectItem>, cols: &mut Vec<OutCol>) {
+    for (name, ty) in &rel.columns {
+        let e = if rel.name.is_empty() { make::column(name) } else { make::qualified_column(&rel.name, name) };
+        items.push(make::select_item(e, None));
+        cols.push((name.clone(), *ty));
+    }
+}
+
+fn check_wildcard_options(opts: &WildcardAdditionalOptions) -> Result<(), PgError> {
+    let WildcardAdditionalOptions { wildcard_token: _, opt_ilike, opt_exclude, opt_except, opt_replace, opt_rename, opt_alias } = opts;
+    if opt_ilike.is_some() || opt_exclude.is_some() || opt_except.is_some() || opt_replace.is_some() || opt_rename.is_some() || opt_alias.is_some() {
+        return Err(PgError::feature_not_supported("wildcard options"));
+    }
+    Ok(())
+}
+
+/// A compound-select member as SQLite accepts it: no parentheses, no nested compound on the
+/// right (SQLite evaluates compounds left to right; PostgreSQL binds INTERSECT tighter).
+fn compound_member(body: SetExpr) -> SetExpr {
+    match body {
+        SetExpr::Query(q) if q.with.is_none() && q.order_by.is_none() && q.limit_clause.is_none() && q.fetch.is_none() => {
+            compound_member(*q.body)
+        }
+        SetExpr::Select(_) | SetExpr::Values(_) => body,
+        other => {
+            let q = match other {
+                SetExpr::Query(q) => *q,
+                other => make::query(other),
+            };
+            let star = SelectItem::Wildcard(WildcardAdditionalOptions::default());
+            let inner = make::select(vec![star], vec![make::derived(q, make::alias("__devdb_compound", &[]))], None);
+            SetExpr::Select(Box::new(inner))
+        }
+    }
+}
+
+fn same_numeric(a: PgType, b: PgType) -> bool {
+    a == b || (a.is_numeric() && b.is_numeric())
+}
+
+fn set_arity_error(op: &SetOperator) -> PgError {
+    PgError::syntax_error(format!("each {op} query must have the same number of columns"), None)
+}
+
+fn ordinal(e: &Expr) -> Option<i64> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => n.parse().ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn check_position(n: i64, len: usize, clause: &str) -> Result<(), PgError> {
+    if n < 1 || n as usize > len {
+        return Err(PgError::new(
+            SqlState::INVALID_COLUMN_REFERENCE,
+            format!("{clause} position {n} is not in select list"),
+        ));
+    }
+    Ok(())
+}
+
+/// The result columns as RowDescription lists them.
+pub fn columns(cols: &[OutCol]) -> Vec<Column> {
+    cols.iter().map(|(name, ty)| Column { name: name.clone(), ty: ty.ty, typmod: ty.typmod }).collect()
+}
+
+/// PostgreSQL's FigureColname: the name of an unaliased output column.
+pub fn figure_colname(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Identifier(id) => Some(fold(id)),
+        Expr::CompoundIdentifier(ids) => ids.last().map(fold),
+        Expr::Function(f) => f.name.0.last().and_then(|p| p.as_ident()).map(fold),
+        Expr::Nested(inner) => figure_colname(inner),
+        Expr::Cast { expr, data_type, .. } => figure_colname(expr)
+            .or_else(|| crate::types::from_data_type(data_type).ok().map(|d| d.ty.ty.name().to_owned())),
+        Expr::TypedString(ts) => crate::types::from_data_type(&ts.data_type).ok().map(|d| d.ty.ty.name().to_owned()),
+        Expr::Case { .. } => Some("case".into()),
+        Expr::Exists { .. } => Some("exists".into()),
+        Expr::Substring { .. } => Some("substring".into()),
+        Expr::Trim { .. } => Some("btrim".into()),
+        Expr::Position { .. } => Some("position".into()),
+        Expr::Value(v) if matches!(v.value, Value::Boolean(_)) => Some("bool".into()),
+        Expr::Subquery(q) => match q.body.as_ref() {
+            SetExpr::Select(s) => match s.projection.first() {
+                Some(SelectItem::ExprWithAlias { alias, .. }) => Some(fold(alias)),
+                Some(SelectItem::UnnamedExpr(e)) => figure_colname(e),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+

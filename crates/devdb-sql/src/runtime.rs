@@ -1,0 +1,160 @@
+//! Scalar functions the translated SQL calls, with PostgreSQL semantics. Pure functions over
+//! stored values; the executor registers each on every SQLite connection.
+//!
+//! Strict functions (most of them) return NULL when an argument is NULL, as PostgreSQL's
+//! strict functions do; the errors carry PostgreSQL's SQLSTATE and wording.
+
+mod arith;
+mod cast;
+mod text;
+
+use devdb_pg::{PgError, SqlState, Value};
+
+pub use cast::apply_typmod;
+
+/// A function the translator may emit a call to.
+pub struct Function {
+    /// The SQLite-side name.
+    pub name: &'static str,
+    /// Number of arguments, or -1 for any.
+    pub n_args: i32,
+    /// Same arguments, same result: lets SQLite factor calls out of loops.
+    pub deterministic: bool,
+    pub call: fn(&[Value]) -> Result<Value, PgError>,
+}
+
+const fn f(name: &'static str, n_args: i32, call: fn(&[Value]) -> Result<Value, PgError>) -> Function {
+    Function { name, n_args, deterministic: true, call }
+}
+
+/// Every pure runtime function.
+pub static FUNCTIONS: &[Function] = &[
+    f("pg_int2_add", 2, arith::int2_add),
+    f("pg_int2_sub", 2, arith::int2_sub),
+    f("pg_int2_mul", 2, arith::int2_mul),
+    f("pg_int2_div", 2, arith::int2_div),
+    f("pg_int2_mod", 2, arith::int2_mod),
+    f("pg_int4_add", 2, arith::int4_add),
+    f("pg_int4_sub", 2, arith::int4_sub),
+    f("pg_int4_mul", 2, arith::int4_mul),
+    f("pg_int4_div", 2, arith::int4_div),
+    f("pg_int4_mod", 2, arith::int4_mod),
+    f("pg_int8_add", 2, arith::int8_add),
+    f("pg_int8_sub", 2, arith::int8_sub),
+    f("pg_int8_mul", 2, arith::int8_mul),
+    f("pg_int8_div", 2, arith::int8_div),
+    f("pg_int8_mod", 2, arith::int8_mod),
+    f("pg_float8_add", 2, arith::float8_add),
+    f("pg_float8_sub", 2, arith::float8_sub),
+    f("pg_float8_mul", 2, arith::float8_mul),
+    f("pg_float8_div", 2, arith::float8_div),
+    f("pg_numeric_add", 2, arith::numeric_add),
+    f("pg_numeric_sub", 2, arith::numeric_sub),
+    f("pg_numeric_mul", 2, arith::numeric_mul),
+    f("pg_numeric_div", 2, arith::numeric_div),
+    f("pg_numeric_mod", 2, arith::numeric_mod),
+    f("pg_date_add", 2, arith::date_add),
+    f("pg_date_sub", 2, arith::date_sub),
+    f("pg_abs", 1, arith::abs),
+    f("pg_round_float8", 1, arith::round_float8),
+    f("pg_round_numeric", 2, arith::round_numeric),
+    f("pg_greatest", -1, arith::greatest),
+    f("pg_least", -1, arith::least),
+    f("pg_cast", 5, cast::pg_cast),
+    f("pg_like", -1, text::like),
+    f("pg_ilike", -1, text::ilike),
+    f("pg_lower", 1, text::lower),
+    f("pg_upper", 1, text::upper),
+    f("pg_octet_length", 1, text::octet_length),
+    f("pg_substr", -1, text::substr),
+    f("pg_left", 2, text::left),
+    f("pg_right", 2, text::right),
+    f("pg_repeat", 2, text::repeat),
+    f("pg_check_limit", 1, check_limit),
+    f("pg_check_offset", 1, check_offset),
+    f("pg_series_stop", 3, series_stop),
+    f("pg_check_no_nulls", 3, check_no_nulls),
+];
+
+/// Looks a runtime function up by name (for tests and the executor's diagnostics).
+pub fn function(name: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// The integer in a stored value; reals with an integral value are accepted.
+pub(crate) fn as_int(v: &Value) -> Result<Option<i64>, PgError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Int(i) => Ok(Some(*i)),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(Some(*f as i64)),
+        other => Err(PgError::internal(format!("expected an integer, found {other:?}"))),
+    }
+}
+
+pub(crate) fn as_float(v: &Value) -> Result<Option<f64>, PgError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Int(i) => Ok(Some(*i as f64)),
+        Value::Float(f) => Ok(Some(*f)),
+        other => Err(PgError::internal(format!("expected a number, found {other:?}"))),
+    }
+}
+
+pub(crate) fn as_text(v: &Value) -> Result<Option<&str>, PgError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Text(s) => Ok(Some(s)),
+        other => Err(PgError::internal(format!("expected text, found {other:?}"))),
+    }
+}
+
+pub(crate) fn arg(args: &[Value], i: usize) -> &Value {
+    args.get(i).unwrap_or(&Value::Null)
+}
+
+fn check_limit(args: &[Value]) -> Result<Value, PgError> {
+    match as_int(arg(args, 0))? {
+        None => Ok(Value::Int(-1)),
+        Some(n) if n < 0 => Err(PgError::new(SqlState::INVALID_ROW_COUNT_IN_LIMIT_CLAUSE, "LIMIT must not be negative")),
+        Some(n) => Ok(Value::Int(n)),
+    }
+}
+
+fn check_offset(args: &[Value]) -> Result<Value, PgError> {
+    match as_int(arg(args, 0))? {
+        None => Ok(Value::Int(0)),
+        Some(n) if n < 0 => {
+            Err(PgError::new(SqlState::INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE, "OFFSET must not be negative"))
+        }
+        Some(n) => Ok(Value::Int(n)),
+    }
+}
+
+/// The last k of generate_series(start, stop, step) as start + k * step; -1 when empty.
+fn series_stop(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(start), Some(stop), Some(step)) = (as_int(arg(args, 0))?, as_int(arg(args, 1))?, as_int(arg(args, 2))?) else {
+        return Ok(Value::Int(-1));
+    };
+    if step == 0 {
+        return Err(PgError::new(SqlState::INVALID_PARAMETER_VALUE, "step size cannot equal zero"));
+    }
+    let k = (i128::from(stop) - i128::from(start)) / i128::from(step);
+    Ok(Value::Int(if k < 0 { -1 } else { i64::try_from(k).unwrap_or(i64::MAX) }))
+}
+
+/// ALTER TABLE ... ADD PRIMARY KEY on a column that already holds NULLs fails in PostgreSQL.
+fn check_no_nulls(args: &[Value]) -> Result<Value, PgError> {
+    let count = as_int(arg(args, 0))?.unwrap_or(0);
+    if count > 0 {
+        let col = as_text(arg(args, 1))?.unwrap_or("");
+        let table = as_text(arg(args, 2))?.unwrap_or("");
+        return Err(PgError::new(
+            SqlState::NOT_NULL_VIOLATION,
+            format!("column \"{col}\" of relation \"{table}\" contains null values"),
+        ));
+    }
+    Ok(Value::Int(1))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,168 @@
+//! `pg_cast(value, from_oid, to_oid, typmod, explicit)`: conversions between stored forms,
+//! and the typmod rules of char(n), varchar(n) and numeric(p,s).
+
+use bytes::BytesMut;
+use devdb_pg::value::{decode_text, encode_text};
+use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
+
+use super::{arg, as_float, as_int};
+
+const USECS_PER_DAY: i64 = 86_400_000_000;
+
+fn type_arg(v: &Value) -> Result<PgType, PgError> {
+    as_int(v)?
+        .and_then(|o| u32::try_from(o).ok())
+        .and_then(|o| PgType::from_oid(Oid(o)))
+        .ok_or_else(|| PgError::internal(format!("pg_cast: bad type oid {v:?}")))
+}
+
+pub fn pg_cast(args: &[Value]) -> Result<Value, PgError> {
+    let from = type_arg(arg(args, 1))?;
+    let to = type_arg(arg(args, 2))?;
+    let typmod = as_int(arg(args, 3))?.unwrap_or(-1) as i32;
+    let explicit = as_int(arg(args, 4))?.unwrap_or(0) != 0;
+    let v = convert(arg(args, 0).clone(), from, to)?;
+    apply_typmod(v, to, typmod, explicit)
+}
+
+fn string_type(ty: PgType) -> bool {
+    matches!(ty, PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name | PgType::Unknown)
+}
+
+/// PostgreSQL's text output of a stored value.
+pub fn text_of(v: &Value, ty: PgType) -> Result<String, PgError> {
+    let mut out = BytesMut::new();
+    encode_text(ty, v.as_datum(), &mut out);
+    String::from_utf8(out.to_vec()).map_err(|_| PgError::internal("non-UTF-8 text output"))
+}
+
+fn int_range(to: PgType, v: i64) -> Result<Value, PgError> {
+    let (fits, what) = match to {
+        PgType::Int2 => (i16::try_from(v).is_ok(), "smallint"),
+        PgType::Int4 => (i32::try_from(v).is_ok(), "integer"),
+        PgType::Oid => (u32::try_from(v).is_ok(), "OID"),
+        _ => (true, "bigint"),
+    };
+    if fits {
+        Ok(Value::Int(v))
+    } else {
+        Err(PgError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, format!("{what} out of range")))
+    }
+}
+
+fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
+    if v == Value::Null || from == to {
+        return Ok(v);
+    }
+    if string_type(from) {
+        let Value::Text(s) = &v else { return Err(PgError::internal(format!("pg_cast: {from} value {v:?}"))) };
+        if string_type(to) {
+            // char(n) -> text drops the padding; other string types keep the value.
+            return Ok(if from == PgType::Bpchar { Value::Text(s.trim_end_matches(' ').to_owned()) } else { v });
+        }
+        return decode_text(to, s);
+    }
+    if string_type(to) {
+        return Ok(Value::Text(text_of(&v, from)?));
+    }
+    let numeric = |t: PgType| t.is_integer() || matches!(t, PgType::Numeric | PgType::Float4 | PgType::Float8);
+    if numeric(from) && numeric(to) {
+        return match to {
+            PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid => match v {
+                Value::Int(i) => int_range(to, i),
+                Value::Float(f) => {
+                    // float -> int rounds half to even (rint); numeric -> int half away from zero.
+                    let r = if from == PgType::Numeric { f.round() } else { f.round_ties_even() };
+                    if !r.is_finite() || r.abs() >= 9.223_372_036_854_776e18 {
+                        return int_range(to, i64::MAX).and(Err(PgError::new(
+                            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+                            format!("{} out of range", if to == PgType::Int8 { "bigint" } else { "integer" }),
+                        )));
+                    }
+                    int_range(to, r as i64)
+                }
+                other => Err(PgError::internal(format!("pg_cast: number {other:?}"))),
+            },
+            PgType::Float4 => Ok(as_float(&v)?.map(|f| Value::Float(f as f32 as f64)).unwrap_or(Value::Null)),
+            PgType::Float8 => Ok(as_float(&v)?.map(Value::Float).unwrap_or(Value::Null)),
+            _ => Ok(v),
+        };
+    }
+    match (from, to) {
+        (PgType::Bool, PgType::Int4) => Ok(v),
+        (PgType::Int4, PgType::Bool) => Ok(Value::Int((as_int(&v)? != Some(0)) as i64)),
+        (PgType::Date, PgType::Timestamp | PgType::Timestamptz) => {
+            let d = as_int(&v)?.unwrap_or(0);
+            d.checked_mul(USECS_PER_DAY)
+                .map(Value::Int)
+                .ok_or_else(|| PgError::new(SqlState::DATETIME_FIELD_OVERFLOW, "date out of range for timestamp"))
+        }
+        (PgType::Timestamp | PgType::Timestamptz, PgType::Date) => {
+            Ok(Value::Int(as_int(&v)?.unwrap_or(0).div_euclid(USECS_PER_DAY)))
+        }
+        (PgType::Timestamp | PgType::Timestamptz, PgType::Time) => {
+            Ok(Value::Int(as_int(&v)?.unwrap_or(0).rem_euclid(USECS_PER_DAY)))
+        }
+        // The session time zone is UTC, so both keep the same instant.
+        (PgType::Timestamp, PgType::Timestamptz) | (PgType::Timestamptz, PgType::Timestamp) => Ok(v),
+        (PgType::Json | PgType::Jsonb, PgType::Json | PgType::Jsonb) => Ok(v),
+        _ => decode_text(to, &text_of(&v, from)?),
+    }
+}
+
+/// Enforces a type modifier on a stored value: char(n)/varchar(n) length, numeric(p,s).
+/// Explicit casts truncate strings; assignments fail unless only spaces are cut, as in
+/// PostgreSQL.
+pub fn apply_typmod(v: Value, ty: PgType, typmod: i32, explicit: bool) -> Result<Value, PgError> {
+    if typmod < 0 {
+        return Ok(v);
+    }
+    match (ty, v) {
+        (PgType::Bpchar | PgType::Varchar, Value::Text(s)) => {
+            let n = usize::try_from(typmod - 4).unwrap_or(0);
+            let len = s.chars().count();
+            let mut s = if len > n {
+                let cut: String = s.chars().take(n).collect();
+                let rest_blank = s.chars().skip(n).all(|c| c == ' ');
+                if !explicit && !rest_blank {
+                    let name = if ty == PgType::Bpchar { "character" } else { "character varying" };
+                    return Err(PgError::new(
+                        SqlState::STRING_DATA_RIGHT_TRUNCATION,
+                        format!("value too long for type {name}({n})"),
+                    ));
+                }
+                cut
+            } else {
+                s
+            };
+            if ty == PgType::Bpchar {
+                let have = s.chars().count();
+                s.extend(std::iter::repeat_n(' ', n.saturating_sub(have)));
+            }
+            Ok(Value::Text(s))
+        }
+        (PgType::Numeric, v @ (Value::Int(_) | Value::Float(_))) => {
+            let precision = ((typmod - 4) >> 16) & 0xffff;
+            let scale = (typmod - 4) & 0xffff;
+            let rounded = match v {
+                Value::Float(f) => {
+                    let unit = 10_f64.powi(scale);
+                    Value::Float((f * unit).round() / unit)
+                }
+                other => other,
+            };
+            let magnitude = as_float(&rounded)?.unwrap_or(0.0).abs();
+            let limit = 10_f64.powi(precision - scale);
+            if magnitude >= limit {
+                return Err(PgError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow").with_detail(
+                    format!(
+                        "A field with precision {precision}, scale {scale} must round to an absolute value less than 10^{}.",
+                        precision - scale
+                    ),
+                ));
+            }
+            Ok(rounded)
+        }
+        (_, v) => Ok(v),
+    }
+}

@@ -1,0 +1,210 @@
+//! PostgreSQL's type rules as the translator needs them: type names to [`PgType`] with their
+//! typmod, and the promotion and common-type rules for operators, CASE, UNION and friends.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{
+    CharacterLength, DataType, ExactNumberInfo, ObjectName, ObjectNamePart, TimezoneInfo,
+};
+
+/// A PostgreSQL type with its modifier, as an expression or column has it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ty {
+    pub ty: PgType,
+    pub typmod: i32,
+}
+
+impl Ty {
+    pub const fn of(ty: PgType) -> Ty {
+        Ty { ty, typmod: -1 }
+    }
+
+    pub const fn with_typmod(ty: PgType, typmod: i32) -> Ty {
+        Ty { ty, typmod }
+    }
+
+    /// An untyped string literal, NULL or parameter: takes its type from context.
+    pub const UNKNOWN: Ty = Ty::of(PgType::Unknown);
+
+    pub fn is_unknown(self) -> bool {
+        self.ty == PgType::Unknown
+    }
+}
+
+/// A declared type: the type, and whether it was serial/bigserial/smallserial.
+pub struct Declared {
+    pub ty: Ty,
+    pub serial: bool,
+}
+
+/// Resolves a type as written in CREATE TABLE or a cast.
+pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
+    use PgType as P;
+    let plain = |ty| Ok(Declared { ty: Ty::of(ty), serial: false });
+    let chars = |ty, len: &Option<CharacterLength>, default: Option<u64>| {
+        let n = match len {
+            Some(CharacterLength::IntegerLength { length, unit: None }) => Some(*length),
+            None => default,
+            Some(_) => return Err(unsupported_type(dt)),
+        };
+        let typmod = match n {
+            Some(0) => {
+                return Err(PgError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("length for type {} must be at least 1", P::name(ty)),
+                ));
+            }
+            Some(n) => i32::try_from(n).ok().and_then(|n| n.checked_add(4)).ok_or_else(|| {
+                PgError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("length for type {} cannot exceed 10485760", P::name(ty)),
+                )
+            })?,
+            None => -1,
+        };
+        Ok(Declared { ty: Ty::with_typmod(ty, typmod), serial: false })
+    };
+    match dt {
+        DataType::Int(None) | DataType::Integer(None) | DataType::Int4(None) => plain(P::Int4),
+        DataType::BigInt(None) | DataType::Int8(None) => plain(P::Int8),
+        DataType::SmallInt(None) | DataType::Int2(None) => plain(P::Int2),
+        DataType::Text => plain(P::Text),
+        DataType::Varchar(len) | DataType::CharacterVarying(len) | DataType::CharVarying(len) => {
+            chars(P::Varchar, len, None)
+        }
+        DataType::Char(len) | DataType::Character(len) => chars(P::Bpchar, len, Some(1)),
+        DataType::Bool | DataType::Boolean => plain(P::Bool),
+        DataType::Numeric(info) | DataType::Decimal(info) | DataType::Dec(info) => {
+            let typmod = match *info {
+                ExactNumberInfo::None => -1,
+                ExactNumberInfo::Precision(p) => numeric_typmod(p, 0)?,
+                ExactNumberInfo::PrecisionAndScale(p, s) => {
+                    numeric_typmod(p, u64::try_from(s).map_err(|_| unsupported_type(dt))?)?
+                }
+            };
+            Ok(Declared { ty: Ty::with_typmod(P::Numeric, typmod), serial: false })
+        }
+        DataType::Real | DataType::Float4 => plain(P::Float4),
+        DataType::DoublePrecision | DataType::Float8 => plain(P::Float8),
+        DataType::Float(ExactNumberInfo::None) => plain(P::Float8),
+        DataType::Float(ExactNumberInfo::Precision(p)) if (1..=24).contains(p) => plain(P::Float4),
+        DataType::Float(ExactNumberInfo::Precision(p)) if (25..=53).contains(p) => plain(P::Float8),
+        DataType::Timestamp(None, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => {
+            plain(P::Timestamp)
+        }
+        DataType::Timestamp(None, TimezoneInfo::WithTimeZone | TimezoneInfo::Tz) => {
+            plain(P::Timestamptz)
+        }
+        DataType::Time(None, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => plain(P::Time),
+        DataType::Date => plain(P::Date),
+        DataType::Uuid => plain(P::Uuid),
+        DataType::JSON => plain(P::Json),
+        DataType::JSONB => plain(P::Jsonb),
+        DataType::Bytea => plain(P::Bytea),
+        DataType::Interval { fields: None, precision: None } => plain(P::Interval),
+        DataType::Custom(name, modifiers) if modifiers.is_empty() => {
+            let name = custom_name(name).ok_or_else(|| unsupported_type(dt))?;
+            let (ty, serial) =
+                PgType::from_sql_name(&name).ok_or_else(|| undefined_type(&name))?;
+            Ok(Declared { ty: Ty::of(ty), serial })
+        }
+        _ => Err(unsupported_type(dt)),
+    }
+}
+
+/// `serial`, `pg_catalog.int4`: the case-folded last part, when any qualifier is pg_catalog.
+fn custom_name(name: &ObjectName) -> Option<String> {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(id) => Some(crate::rewrite::fold(id)),
+            ObjectNamePart::Function(_) => None,
+        })
+        .collect::<Option<_>>()?;
+    match parts.as_slice() {
+        [one] => Some(one.clone()),
+        [schema, one] if schema == "pg_catalog" => Some(one.clone()),
+        _ => None,
+    }
+}
+
+fn numeric_typmod(precision: u64, scale: u64) -> Result<i32, PgError> {
+    if !(1..=1000).contains(&precision) {
+        return Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("NUMERIC precision {precision} must be between 1 and 1000"),
+        ));
+    }
+    if scale > precision {
+        return Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("NUMERIC scale {scale} must be between 0 and precision {precision}"),
+        ));
+    }
+    Ok((((precision << 16) | scale) + 4) as i32)
+}
+
+fn unsupported_type(dt: &DataType) -> PgError {
+    PgError::feature_not_supported(format!("type {dt}"))
+}
+
+pub fn undefined_type(name: &str) -> PgError {
+    PgError::new(SqlState::UNDEFINED_OBJECT, format!("type \"{name}\" does not exist"))
+}
+
+/// The place of a numeric type in PostgreSQL's implicit-cast chain
+/// int2 -> int4 -> int8 -> numeric -> float4 -> float8.
+fn numeric_rank(ty: PgType) -> Option<u8> {
+    Some(match ty {
+        PgType::Int2 => 0,
+        PgType::Int4 => 1,
+        PgType::Int8 | PgType::Oid => 2,
+        PgType::Numeric => 3,
+        PgType::Float4 => 4,
+        PgType::Float8 => 5,
+        _ => return None,
+    })
+}
+
+/// The result type of `+ - * / %` on two numeric types.
+pub fn arithmetic_result(left: PgType, right: PgType) -> Option<PgType> {
+    let (l, r) = (numeric_rank(left)?, numeric_rank(right)?);
+    // int2 op int2 stays int2; float4 op numeric is float8 in PostgreSQL.
+    let ty = if l >= r { left } else { right };
+    Some(match ty {
+        PgType::Oid => PgType::Int8,
+        PgType::Float4 if left != right => PgType::Float8,
+        other => other,
+    })
+}
+
+/// The common type of values that meet in CASE, COALESCE, UNION, IN and comparisons, by
+/// PostgreSQL's select_common_type; None when they cannot be matched.
+pub fn common_type(a: Ty, b: Ty) -> Option<Ty> {
+    if a.is_unknown() {
+        return Some(b);
+    }
+    if b.is_unknown() || a == b {
+        return Some(a);
+    }
+    if a.ty == b.ty {
+        return Some(Ty::of(a.ty));
+    }
+    if let (Some(x), Some(y)) = (numeric_rank(a.ty), numeric_rank(b.ty)) {
+        return Some(Ty::of(if x >= y { a.ty } else { b.ty }));
+    }
+    if a.ty.is_text() && b.ty.is_text() {
+        return Some(Ty::of(PgType::Text));
+    }
+    let datetime = |t: PgType| match t {
+        PgType::Date => Some(0),
+        PgType::Timestamp => Some(1),
+        PgType::Timestamptz => Some(2),
+        _ => None,
+    };
+    if let (Some(x), Some(y)) = (datetime(a.ty), datetime(b.ty)) {
+        return Some(Ty::of(if x >= y { a.ty } else { b.ty }));
+    }
+    None
+}
+

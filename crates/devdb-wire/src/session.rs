@@ -1,0 +1,300 @@
+//! One connection's task: startup, then batches. Messages are gathered into a batch until Sync,
+//! Flush or a simple Query, and only then sent to the engine, so a client that stalls halfway
+//! through a pipeline holds nothing but its own buffer.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use bytes::BytesMut;
+use devdb_exec::{Op, Sink};
+use devdb_pg::PgError;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::OwnedSemaphorePermit;
+use tracing::Instrument;
+
+use crate::backend;
+use crate::codec::{self, FrontendMessage};
+use crate::encode::Encoder;
+use crate::server::Shared;
+use crate::startup::{self, Established, Refusal};
+
+/// How long to wait for a client to read a final error before the socket is dropped.
+const LINGER: Duration = Duration::from_millis(200);
+
+pub(crate) async fn run(
+    shared: Arc<Shared>,
+    mut stream: TcpStream,
+    permit: Option<OwnedSemaphorePermit>,
+) {
+    let mut buf = BytesMut::with_capacity(8192);
+    let mut out = BytesMut::with_capacity(8192);
+    let established =
+        startup::handshake(&shared, &mut stream, &mut buf, &mut out, permit.is_some()).await;
+    let session = match established {
+        Ok(session) => session,
+        Err(Refusal::Error(err)) => {
+            backend::error_response(&mut out, &err);
+            close_with(&mut stream, &out).await;
+            return;
+        }
+        Err(Refusal::Silent) => return,
+    };
+    let span = tracing::info_span!("session", pid = session.pid, user = %session.info.user, app = %session.info.application_name);
+    let busy = Arc::new(AtomicBool::new(false));
+    shared.cancels.register(
+        session.pid,
+        session.secret,
+        session.cancel.clone(),
+        busy.clone(),
+    );
+    let pid = session.pid;
+    let handle = session.handle.clone();
+    let id = session.id;
+    async {
+        tracing::debug!("session started");
+        let end = Connection {
+            shared: &shared,
+            stream: &mut stream,
+            buf,
+            session,
+            busy,
+        }
+        .serve(out)
+        .await;
+        tracing::debug!(?end, "session ended");
+    }
+    .instrument(span)
+    .await;
+    shared.cancels.unregister(pid);
+    // Rolls back whatever the session left open and releases its locks at once.
+    handle.close(id);
+    drop(permit);
+}
+
+#[derive(Debug)]
+enum End {
+    Terminate,
+    ClientGone,
+    Fatal,
+}
+
+struct Connection<'a> {
+    shared: &'a Shared,
+    stream: &'a mut TcpStream,
+    buf: BytesMut,
+    session: Established,
+    busy: Arc<AtomicBool>,
+}
+
+/// The timers that apply while the session waits for its client.
+struct Idle {
+    in_transaction: bool,
+    in_transaction_timeout: Option<Duration>,
+    session_timeout: Option<Duration>,
+}
+
+impl Connection<'_> {
+    async fn serve(mut self, greeting: BytesMut) -> End {
+        let mut encoder = Box::new(Encoder { out: greeting });
+        let mut ops: Vec<Op> = Vec::new();
+        let mut idle = Idle {
+            in_transaction: false,
+            in_transaction_timeout: None,
+            session_timeout: None,
+        };
+        loop {
+            // Everything complete in the buffer runs before anything is written, so a pipelined
+            // client gets all its answers in one write.
+            loop {
+                let message = match codec::read_message(&mut self.buf) {
+                    Ok(Some(message)) => message,
+                    Ok(None) => break,
+                    Err(err) => return self.fatal(encoder, &err).await,
+                };
+                let ends_batch = match message {
+                    FrontendMessage::Terminate => return End::Terminate,
+                    FrontendMessage::Query { sql } => {
+                        ops.push(Op::Query { sql });
+                        true
+                    }
+                    FrontendMessage::Parse {
+                        name,
+                        sql,
+                        param_types,
+                    } => {
+                        ops.push(Op::Parse {
+                            name,
+                            sql,
+                            param_types,
+                        });
+                        false
+                    }
+                    FrontendMessage::Bind {
+                        portal,
+                        statement,
+                        param_formats,
+                        params,
+                        result_formats,
+                    } => {
+                        let param_formats =
+                            match codec::resolve_formats(&param_formats, params.len()) {
+                                Ok(f) => f,
+                                Err(err) => return self.fatal(encoder, &err).await,
+                            };
+                        ops.push(Op::Bind {
+                            portal,
+                            statement,
+                            param_formats,
+                            params,
+                            result_formats,
+                        });
+                        false
+                    }
+                    FrontendMessage::Describe { target, name } => {
+                        ops.push(Op::Describe {
+                            target: target.into_exec(),
+                            name,
+                        });
+                        false
+                    }
+                    FrontendMessage::Execute { portal, max_rows } => {
+                        ops.push(Op::Execute {
+                            portal,
+                            max_rows: u32::try_from(max_rows).unwrap_or(0),
+                        });
+                        false
+                    }
+                    FrontendMessage::Close { target, name } => {
+                        ops.push(Op::Close {
+                            target: target.into_exec(),
+                            name,
+                        });
+                        false
+                    }
+                    FrontendMessage::Sync => {
+                        ops.push(Op::Sync);
+                        true
+                    }
+                    FrontendMessage::Flush => {
+                        ops.push(Op::Flush);
+                        true
+                    }
+                    // Outside COPY these are ignored, as the protocol says.
+                    FrontendMessage::CopyData { .. }
+                    | FrontendMessage::CopyDone
+                    | FrontendMessage::CopyFail { .. } => false,
+                    FrontendMessage::Password { .. } => {
+                        let err = PgError::protocol_violation(
+                            "unexpected password message after authentication",
+                        );
+                        return self.fatal(encoder, &err).await;
+                    }
+                };
+                if ends_batch {
+                    self.busy.store(true, Ordering::Release);
+                    let sink: Box<dyn Sink> = encoder;
+                    let reply = self
+                        .session
+                        .handle
+                        .run(self.session.id, std::mem::take(&mut ops), sink)
+                        .await;
+                    self.busy.store(false, Ordering::Release);
+                    let reply = match reply {
+                        Ok(reply) => reply,
+                        Err(err) => {
+                            return self.fatal(Box::default(), &err).await;
+                        }
+                    };
+                    encoder = reclaim(reply.sink);
+                    idle = Idle {
+                        in_transaction: reply.in_transaction,
+                        in_transaction_timeout: reply.idle_in_transaction_timeout,
+                        session_timeout: reply.idle_session_timeout,
+                    };
+                    if reply.close {
+                        close_with(self.stream, &encoder.out).await;
+                        return End::Fatal;
+                    }
+                }
+            }
+            if !encoder.out.is_empty() {
+                if self.stream.write_all(&encoder.out).await.is_err() {
+                    return End::ClientGone;
+                }
+                encoder.out.clear();
+            }
+            let timeout = if idle.in_transaction {
+                idle.in_transaction_timeout
+            } else {
+                idle.session_timeout
+            };
+            let read = async {
+                match timeout {
+                    Some(t) => tokio::time::timeout(t, self.stream.read_buf(&mut self.buf))
+                        .await
+                        .ok(),
+                    None => Some(self.stream.read_buf(&mut self.buf).await),
+                }
+            };
+            let outcome = tokio::select! {
+                outcome = read => outcome,
+                () = self.shared.shutdown.cancelled() => {
+                    return self.fatal(encoder, &PgError::admin_shutdown()).await;
+                }
+            };
+            match outcome {
+                Some(Ok(0)) | Some(Err(_)) => return End::ClientGone,
+                Some(Ok(_)) => {}
+                None if idle.in_transaction => {
+                    return self
+                        .fatal(encoder, &PgError::idle_in_transaction_timeout())
+                        .await;
+                }
+                None => return self.fatal(encoder, &PgError::idle_session_timeout()).await,
+            }
+        }
+    }
+
+    /// Sends `err` after whatever is pending and closes the connection.
+    async fn fatal(self, mut encoder: Box<Encoder>, err: &PgError) -> End {
+        tracing::debug!(code = %err.code, "closing session: {}", err.message);
+        encoder.error(err);
+        close_with(self.stream, &encoder.out).await;
+        End::Fatal
+    }
+}
+
+impl crate::codec::Target {
+    fn into_exec(self) -> devdb_exec::Target {
+        match self {
+            crate::codec::Target::Statement => devdb_exec::Target::Statement,
+            crate::codec::Target::Portal => devdb_exec::Target::Portal,
+        }
+    }
+}
+
+/// Takes the encoder back from the engine's reply.
+fn reclaim(sink: Box<dyn Sink>) -> Box<Encoder> {
+    let any: Box<dyn std::any::Any> = sink;
+    // Only Encoders are handed to the engine by this crate, so the default never happens.
+    any.downcast::<Encoder>().unwrap_or_default()
+}
+
+/// Writes the last bytes, then closes gracefully so the client reads them before the FIN.
+async fn close_with(stream: &mut TcpStream, out: &[u8]) {
+    let _ = tokio::time::timeout(LINGER, async {
+        let _ = stream.write_all(out).await;
+        let _ = stream.shutdown().await;
+        // Drain what the client still sends, so closing does not turn into a reset that could
+        // destroy the error in flight.
+        let mut scratch = [0u8; 1024];
+        while let Ok(n) = stream.read(&mut scratch).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
+}

@@ -1,0 +1,144 @@
+//! Wiring: databases, listener, readiness line, signals, `--run`.
+
+use std::io::Write as _;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use devdb_exec::{Databases, EngineConfig};
+use devdb_wire::ServerConfig;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::ServeArgs;
+
+/// Runs `devdb serve` until a signal or the `--run` command ends it; returns the exit code.
+pub async fn serve(args: ServeArgs) -> Result<u8> {
+    // Ephemeral data lives in a temp directory removed when this guard drops.
+    let (data_dir, _temp) = match &args.data_dir {
+        Some(dir) => (dir.clone(), None),
+        None => {
+            let temp = tempfile::Builder::new()
+                .prefix("devdb-")
+                .tempdir()
+                .context("creating a temporary data directory")?;
+            (temp.path().to_path_buf(), Some(temp))
+        }
+    };
+    let engine = EngineConfig {
+        data_dir: data_dir.clone(),
+        ephemeral: args.data_dir.is_none(),
+        lock_timeout: args.lock_timeout,
+        idle_in_transaction_timeout: args.idle_in_transaction_timeout,
+        idle_session_timeout: args.idle_session_timeout,
+    };
+    let databases = Arc::new(Databases::open(engine).map_err(|e| {
+        anyhow::anyhow!("opening databases in {}: {}", data_dir.display(), e.message)
+    })?);
+    let listener = TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .with_context(|| format!("binding {}:{}", args.host, args.port))?;
+    let port = listener
+        .local_addr()
+        .context("reading the bound address")?
+        .port();
+    let config = ServerConfig {
+        max_connections: args.max_connections,
+        user: args.user.clone(),
+        password: args.password.clone(),
+    };
+    let shutdown = CancellationToken::new();
+    let server = tokio::spawn(devdb_wire::serve(
+        listener,
+        config,
+        databases,
+        shutdown.clone(),
+    ));
+
+    let url = database_url(&args, port);
+    tracing::info!(%url, data_dir = %data_dir.display(), "ready");
+    // The readiness signal: the listener is bound and the databases are open.
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "DATABASE_URL={url}").context("writing to stdout")?;
+        stdout.flush().context("flushing stdout")?;
+    }
+
+    let code = match &args.run {
+        Some(command) => {
+            let status = tokio::select! {
+                status = run_command(command, &url) => status?,
+                () = signal() => 0,
+            };
+            status
+        }
+        None => {
+            signal().await;
+            0
+        }
+    };
+    shutdown.cancel();
+    server.await.context("server task")?;
+    Ok(code)
+}
+
+fn database_url(args: &ServeArgs, port: u16) -> String {
+    let host = if args.host.contains(':') {
+        format!("[{}]", args.host)
+    } else {
+        args.host.clone()
+    };
+    match &args.password {
+        Some(password) => format!(
+            "postgres://{}:{}@{host}:{port}/postgres",
+            encode(&args.user),
+            encode(password)
+        ),
+        None => format!("postgres://{}@{host}:{port}/postgres", encode(&args.user)),
+    }
+}
+
+/// Percent-encodes a URL userinfo part.
+fn encode(part: &str) -> String {
+    part.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Runs `command` through the shell with DATABASE_URL set; returns its exit status.
+async fn run_command(command: &str, url: &str) -> Result<u8> {
+    let status = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("DATABASE_URL", url)
+        .status()
+        .await
+        .with_context(|| format!("running `{command}`"))?;
+    Ok(match status.code() {
+        Some(code) => u8::try_from(code).unwrap_or(1),
+        // Killed by a signal: the shell convention 128 + signal number.
+        None => {
+            use std::os::unix::process::ExitStatusExt;
+            status.signal().map_or(1, |s| (128 + s).min(255) as u8)
+        }
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

@@ -1,0 +1,132 @@
+//! devdb against PostgreSQL 15, statement by statement (see `harness::compare`).
+//! One test per SEMANTICS.md trap, named after it; each runs on a fresh devdb and a fresh
+//! oracle database.
+
+use crate::harness::compare::{Mode, transcript};
+use crate::harness::{Postgres, compare, compare_extended};
+
+/// The transcript format itself, pinned on PostgreSQL so a harness change shows up here.
+#[tokio::test]
+async fn compare_transcript_format_on_postgres() {
+    let Some(pg) = Postgres::start() else { return };
+    let mut conn = pg.raw().await;
+    let statements = [
+        "create table format_t (a int, b text)",
+        "insert into format_t values (1, 'x'), (2, null)",
+        "select a, b from format_t order by a",
+        "select nope from format_t",
+    ];
+    let simple = transcript(&mut conn, Mode::Simple, &statements).await;
+    assert_eq!(
+        simple,
+        [
+            "CommandComplete CREATE TABLE\nReadyForQuery I",
+            "CommandComplete INSERT 0 2\nReadyForQuery I",
+            "RowDescription[a:int4,b:text]\nDataRow[1,\"x\"]\nDataRow[2,NULL]\n\
+             CommandComplete SELECT 2\nReadyForQuery I",
+            "Error 42703\nReadyForQuery I",
+        ]
+    );
+    let extended = transcript(&mut conn, Mode::Extended, &statements[2..]).await;
+    assert_eq!(
+        extended,
+        [
+            "ParseComplete\nBindComplete\nRowDescription[a:int4,b:text]\nDataRow[1,\"x\"]\n\
+             DataRow[2,NULL]\nCommandComplete SELECT 2\nReadyForQuery I",
+            "Error 42703\nReadyForQuery I",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn division_by_zero_is_an_error_like_postgres() {
+    compare(&["select 1/0", "select 1 % 0", "select 1.0 / 0"]).await;
+}
+
+#[tokio::test]
+async fn integer_overflow_is_an_error_like_postgres() {
+    compare(&[
+        "select 2147483647 + 1",
+        "select 2147483647::int4 + 1",
+        "select 9223372036854775807 + 1",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn booleans_print_as_t_and_f_like_postgres() {
+    compare(&["select true, false, 1 = 1, null::bool"]).await;
+}
+
+#[tokio::test]
+async fn aggregates_have_postgres_result_types() {
+    compare(&[
+        "create table agg (i int4, b int8)",
+        "insert into agg values (1, 10), (2, 20)",
+        "select count(*), sum(i), sum(b), avg(i) from agg",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn nulls_sort_last_ascending_like_postgres() {
+    compare(&[
+        "create table nulls_order (x int)",
+        "insert into nulls_order values (2), (null), (1)",
+        "select x from nulls_order order by x",
+        "select x from nulls_order order by x desc",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn like_is_case_sensitive_like_postgres() {
+    compare(&["select 'ABC' like 'abc', 'ABC' ilike 'abc', 'a_c' like 'a\\_c'"]).await;
+}
+
+#[tokio::test]
+async fn error_in_transaction_aborts_it_like_postgres() {
+    compare(&[
+        "create table tx_abort (x int primary key)",
+        "begin",
+        "insert into tx_abort values (1)",
+        "insert into tx_abort values (1)",
+        "select * from tx_abort",
+        "rollback",
+        "select count(*) from tx_abort",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn serial_ids_are_never_reused_like_postgres() {
+    compare(&[
+        "create table serial_ids (id serial primary key, v text)",
+        "insert into serial_ids (v) values ('a'), ('b')",
+        "delete from serial_ids where v = 'b'",
+        "insert into serial_ids (v) values ('c') returning id",
+        "select id, v from serial_ids order by id",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn missing_double_quoted_column_is_an_error_like_postgres() {
+    compare(&[
+        "create table dq (a int)",
+        "insert into dq values (1)",
+        "select \"missing_col\" from dq",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn extended_protocol_results_match_postgres() {
+    compare_extended(&[
+        "create table ext_t (a int, b text)",
+        "insert into ext_t values (1, 'x'), (2, null)",
+        "select a, b from ext_t order by a",
+        "select 1/0",
+    ])
+    .await;
+}

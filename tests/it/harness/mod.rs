@@ -1,0 +1,17 @@
+//! What every test uses: the devdb server ([`DevDb`]), the PostgreSQL oracle ([`Postgres`]),
+//! a raw-wire client ([`rawwire::RawConn`]), the differential helper ([`compare()`]) and
+//! runners for PostgreSQL's own clients ([`tools`]).
+
+pub mod compare;
+pub mod devdb;
+pub mod postgres;
+pub mod rawwire;
+pub mod tools;
+
+pub use compare::{compare, compare_extended};
+pub use devdb::DevDb;
+pub use postgres::Postgres;
+pub use rawwire::RawConn;
+
+#[cfg(test)]
+mod selftest;

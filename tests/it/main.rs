@@ -1,0 +1,15 @@
+//! End-to-end tests: the real devdb binary driven by real clients.
+//!
+//! One test binary (`it`), one module per area. `harness` starts devdb (`DevDb`), a throwaway
+//! PostgreSQL 15 oracle (`Postgres`), speaks raw protocol (`RawConn`) and compares the two
+//! (`compare`). Tests whose names end in `_on_postgres` check the harness and each
+//! expectation against real PostgreSQL; the same expectations then hold devdb to them.
+
+// The harness is an API for all test modules; not every helper has a caller yet.
+#[allow(dead_code)]
+mod harness;
+
+mod clients;
+mod differential;
+mod protocol;
+mod smoke;
