@@ -11,5 +11,8 @@ mod harness;
 
 mod clients;
 mod differential;
+mod executor;
+mod lifecycle;
+mod pipeline;
 mod protocol;
 mod smoke;

@@ -1,5 +1,6 @@
-//! devdb's tooling in Rust: `cargo xtask test`, `cargo xtask codegen`.
+//! devdb's tooling in Rust: `cargo xtask test`, `cargo xtask bench`, `cargo xtask codegen`.
 
+mod bench;
 mod codegen;
 mod pg;
 mod test;
@@ -26,6 +27,22 @@ enum Task {
         #[arg(last = true)]
         test_args: Vec<String>,
     },
+    /// devdb against a throwaway PostgreSQL 15, same workloads, interleaved; prints a table
+    /// and writes target/bench/latest.json (see docs/performance.md).
+    Bench {
+        /// About a second per row, one round, a 100-session storm: checks the harness works.
+        #[arg(long)]
+        quick: bool,
+        /// Rounds per row; the table shows medians (default 3, --quick 1).
+        #[arg(long)]
+        rounds: Option<usize>,
+        /// Seconds per pgbench and ORM run (default 5, --quick 1).
+        #[arg(long)]
+        seconds: Option<u32>,
+        /// Only the rows whose name contains PATTERN (case-insensitive), e.g. "select-only".
+        #[arg(long, value_name = "PATTERN")]
+        only: Option<String>,
+    },
     /// Regenerate generated sources (SQLSTATE codes); --check fails if they are stale.
     Codegen {
         #[arg(long)]
@@ -45,6 +62,20 @@ fn run(task: Task) -> Result<()> {
     let root = project_root();
     match task {
         Task::Test { quick, test_args } => test::run(&root, &test::Options { quick, test_args }),
+        Task::Bench {
+            quick,
+            rounds,
+            seconds,
+            only,
+        } => bench::run(
+            &root,
+            &bench::Options {
+                quick,
+                rounds,
+                seconds,
+                only,
+            },
+        ),
         Task::Codegen { check } => codegen::run(&root, check),
     }
 }

@@ -35,6 +35,7 @@ pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<H
     let (ready, opened) = mpsc::sync_channel(1);
     let thread_interrupts = interrupts.clone();
     let db_name: Arc<str> = name.into();
+    let shared_config = Arc::new(config.clone());
     let thread_name = db_name.clone();
     std::thread::Builder::new()
         .name(format!("engine-{name}"))
@@ -57,6 +58,7 @@ pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<H
         jobs,
         interrupts,
         name: db_name,
+        config: shared_config,
     })
 }
 

@@ -9,7 +9,7 @@ use devdb_pg::PgError;
 use tokio::sync::oneshot;
 
 use crate::interrupt::Interrupts;
-use crate::{CancelHandle, Op, Sink, TransactionStatus};
+use crate::{CancelHandle, Op, SessionStart, Sink, TransactionStatus};
 
 /// A session's id, unique across the server; also its backend PID.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -64,6 +64,7 @@ pub struct Handle {
     pub(crate) jobs: mpsc::Sender<Job>,
     pub(crate) interrupts: Arc<Interrupts>,
     pub(crate) name: Arc<str>,
+    pub(crate) config: Arc<crate::EngineConfig>,
 }
 
 impl Handle {
@@ -72,14 +73,21 @@ impl Handle {
         &self.name
     }
 
-    /// Registers a session before its first batch.
-    pub fn open(&self, session: SessionId, info: SessionInfo) -> Result<CancelHandle, PgError> {
+    /// Registers a session before its first batch; returns what the session starts with and
+    /// how to cancel its batches.
+    pub fn open(
+        &self,
+        session: SessionId,
+        info: SessionInfo,
+    ) -> Result<(SessionStart, CancelHandle), PgError> {
+        let start = SessionStart::new(&self.config, &info);
         self.send(Job::Open { session, info })?;
-        Ok(CancelHandle {
+        let cancel = CancelHandle {
             session,
             interrupts: self.interrupts.clone(),
             wake: self.jobs.clone(),
-        })
+        };
+        Ok((start, cancel))
     }
 
     /// Runs one batch exclusively and returns when its answers are all in `sink`.

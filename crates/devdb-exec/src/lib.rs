@@ -35,5 +35,5 @@ pub use devdb_sql::Column;
 pub use handle::{Handle, Reply, SessionId, SessionInfo};
 pub use interrupt::CancelHandle;
 pub use registry::Databases;
-pub use settings::startup_parameters;
+pub use settings::SessionStart;
 pub use sink::{Sink, TransactionStatus};

@@ -149,3 +149,55 @@ impl Sequences {
         self.currvals.retain(|(s, _), _| *s != session);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, last: i64, is_called: bool) -> Vec<Value> {
+        vec![
+            Value::Text(name.into()),
+            Value::Int(last),
+            Value::Int(1),
+            Value::Int(1),
+            Value::Int(i64::MAX),
+            Value::Int(is_called.into()),
+        ]
+    }
+
+    #[test]
+    fn nextval_starts_at_start_and_never_goes_back_on_reload() {
+        let mut seqs = Sequences::default();
+        seqs.reload(vec![row("t_id_seq", 1, false)]);
+        let s = SessionId(1);
+        assert_eq!(seqs.nextval(s, "t_id_seq"), Ok(1));
+        assert_eq!(seqs.nextval(s, "t_id_seq"), Ok(2));
+        // A rolled-back transaction reloads the table's older value; memory keeps its own.
+        seqs.reload(vec![row("t_id_seq", 1, false)]);
+        assert_eq!(seqs.nextval(s, "t_id_seq"), Ok(3));
+        assert_eq!(seqs.take_dirty(), vec![("t_id_seq".to_owned(), 3, true)]);
+        assert!(seqs.take_dirty().is_empty());
+    }
+
+    #[test]
+    fn currval_is_per_session() {
+        let mut seqs = Sequences::default();
+        seqs.reload(vec![row("s", 1, false)]);
+        let err = seqs
+            .currval(SessionId(1), "s")
+            .expect_err("not yet defined");
+        assert_eq!(err.code, SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE);
+        seqs.nextval(SessionId(1), "s").expect("nextval");
+        assert_eq!(seqs.currval(SessionId(1), "s"), Ok(1));
+        assert!(seqs.currval(SessionId(2), "s").is_err());
+        assert_eq!(seqs.setval(SessionId(2), "s", 10, true), Ok(10));
+        assert_eq!(seqs.nextval(SessionId(1), "s"), Ok(11));
+    }
+
+    #[test]
+    fn unknown_sequences_are_undefined_tables() {
+        let mut seqs = Sequences::default();
+        let err = seqs.nextval(SessionId(1), "nope").expect_err("missing");
+        assert_eq!(err.code, SqlState::UNDEFINED_TABLE);
+    }
+}

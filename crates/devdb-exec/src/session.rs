@@ -45,11 +45,8 @@ pub(crate) struct Portal {
 pub(crate) enum PortalState {
     /// Not executed yet.
     Ready,
-    /// Executed with a row limit: the rows not yet sent, and how many were sent so far.
-    Suspended {
-        rows: VecDeque<Vec<Value>>,
-        sent: u64,
-    },
+    /// Executed with a row limit: the rows not yet sent.
+    Suspended(VecDeque<Vec<Value>>),
     /// Ran to completion; executing again returns no rows.
     Done,
 }

@@ -29,17 +29,30 @@ pub const REPORTED: &[&str] = &[
 /// The server version clients see: PostgreSQL 15's form, so version checks in drivers pass.
 pub const SERVER_VERSION: &str = concat!("15.0 (devdb ", env!("CARGO_PKG_VERSION"), ")");
 
-/// The ParameterStatus values a new session starts with, after its startup options.
-pub fn startup_parameters(info: &crate::SessionInfo) -> Vec<(&'static str, String)> {
-    let config = EngineConfig::new(std::path::PathBuf::new());
-    let mut settings = Settings::new(&config, &info.user, &info.application_name);
-    for (name, value) in &info.options {
-        let _ = settings.set(name, Some(value), false, false);
+/// What a new session starts with: its ParameterStatus values and idle timeouts, after its
+/// startup options.
+#[derive(Clone, Debug)]
+pub struct SessionStart {
+    pub parameters: Vec<(&'static str, String)>,
+    pub idle_in_transaction_timeout: Option<Duration>,
+    pub idle_session_timeout: Option<Duration>,
+}
+
+impl SessionStart {
+    pub(crate) fn new(config: &EngineConfig, info: &crate::SessionInfo) -> Self {
+        let mut settings = Settings::new(config, &info.user, &info.application_name);
+        for (name, value) in &info.options {
+            let _ = settings.set(name, Some(value), false, false);
+        }
+        SessionStart {
+            parameters: REPORTED
+                .iter()
+                .filter_map(|name| settings.get(name).ok().map(|v| (*name, v.to_owned())))
+                .collect(),
+            idle_in_transaction_timeout: settings.duration("idle_in_transaction_session_timeout"),
+            idle_session_timeout: settings.duration("idle_session_timeout"),
+        }
     }
-    REPORTED
-        .iter()
-        .filter_map(|name| settings.get(name).ok().map(|v| (*name, v.to_owned())))
-        .collect()
 }
 
 /// Settings whose values are durations in milliseconds.

@@ -71,7 +71,7 @@ macro_rules! pg_types {
             }
 
             /// pg_type.typlen: the fixed size in bytes, or -1 for variable length.
-            pub fn len(self) -> i16 {
+            pub fn typlen(self) -> i16 {
                 match self { $(PgType::$variant => $len,)* }
             }
 

@@ -95,7 +95,11 @@ impl Table {
 
     /// The primary key's columns in key order.
     pub fn primary_key(&self) -> Vec<&Column> {
-        let mut key: Vec<&Column> = self.columns.iter().filter(|c| c.pk_position.is_some()).collect();
+        let mut key: Vec<&Column> = self
+            .columns
+            .iter()
+            .filter(|c| c.pk_position.is_some())
+            .collect();
         key.sort_by_key(|c| c.pk_position);
         key
     }
@@ -104,11 +108,15 @@ impl Table {
 impl Catalog {
     /// Finds a table in `public` by its (already case-folded) name.
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| t.name == name && t.schema == DEFAULT_SCHEMA)
+        self.tables
+            .iter()
+            .find(|t| t.name == name && t.schema == DEFAULT_SCHEMA)
     }
 
     pub fn index(&self, name: &str) -> Option<&Index> {
-        self.indexes.iter().find(|i| i.name == name && i.schema == DEFAULT_SCHEMA)
+        self.indexes
+            .iter()
+            .find(|i| i.name == name && i.schema == DEFAULT_SCHEMA)
     }
 
     /// Rebuilds the catalog from the rows of each [`LOAD_SQL`] query (`results[i]` for query i).
@@ -119,7 +127,11 @@ impl Catalog {
         let mut catalog = Catalog::default();
         for row in table_rows {
             let mut r = Row::new(row);
-            catalog.tables.push(Table { schema: r.text()?, name: r.text()?, columns: Vec::new() });
+            catalog.tables.push(Table {
+                schema: r.text()?,
+                name: r.text()?,
+                columns: Vec::new(),
+            });
         }
         for row in column_rows {
             let mut r = Row::new(row);
@@ -144,7 +156,9 @@ impl Catalog {
                 .tables
                 .iter_mut()
                 .find(|t| t.schema == schema && t.name == table)
-                .ok_or_else(|| corrupt(&format!("column {} of missing table {table}", column.name)))?;
+                .ok_or_else(|| {
+                    corrupt(&format!("column {} of missing table {table}", column.name))
+                })?;
             owner.columns.push(column);
         }
         for row in index_rows {

@@ -69,7 +69,11 @@ pub enum Kind {
     Release(String),
     RollbackTo(String),
     /// `SET [SESSION|LOCAL] name = value`; `value` None means DEFAULT.
-    Set { name: String, value: Option<String>, local: bool },
+    Set {
+        name: String,
+        value: Option<String>,
+        local: bool,
+    },
     /// `SET TRANSACTION ...` inside a transaction block.
     SetTransaction(TransactionMode),
     /// `SHOW name` (lower-cased); `SHOW ALL` is `name == "all"`.
@@ -115,7 +119,10 @@ pub fn translate(
             changes_catalog: false,
         }]);
     }
-    statements.into_iter().map(|s| rewrite::statement(s, catalog, param_types)).collect()
+    statements
+        .into_iter()
+        .map(|s| rewrite::statement(s, catalog, param_types))
+        .collect()
 }
 
 /// Splits and parses a query string; an empty list means it held no statement. The executor

@@ -3,6 +3,7 @@
 //! Every identifier made here is double-quoted, so the printed SQLite text never depends on
 //! keyword lists or case folding.
 
+use sqlparser::ast::{Assignment, GroupByExpr, helpers::attached_token::AttachedToken};
 use sqlparser::ast::{
     AssignmentTarget, BinaryOperator, CreateIndex, Delete, Expr, FromTable, Function, FunctionArg,
     FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, IndexColumn, Insert,
@@ -10,16 +11,23 @@ use sqlparser::ast::{
     SetExpr, Statement, TableAlias, TableFactor, TableObject, TableWithJoins, Update, Value,
     ValueWithSpan, Values,
 };
-use sqlparser::ast::{Assignment, GroupByExpr, helpers::attached_token::AttachedToken};
 use sqlparser::tokenizer::Span;
 
 pub fn ident(name: &str) -> Ident {
-    Ident { value: name.to_owned(), quote_style: Some('"'), span: Span::empty() }
+    Ident {
+        value: name.to_owned(),
+        quote_style: Some('"'),
+        span: Span::empty(),
+    }
 }
 
 /// A name printed without quotes: SQLite functions and keywords-as-names.
 pub fn bare_ident(name: &str) -> Ident {
-    Ident { value: name.to_owned(), quote_style: None, span: Span::empty() }
+    Ident {
+        value: name.to_owned(),
+        quote_style: None,
+        span: Span::empty(),
+    }
 }
 
 pub fn name(name: &str) -> ObjectName {
@@ -35,7 +43,10 @@ pub fn qualified_column(relation: &str, name: &str) -> Expr {
 }
 
 pub fn value(value: Value) -> Expr {
-    Expr::Value(ValueWithSpan { value, span: Span::empty() })
+    Expr::Value(ValueWithSpan {
+        value,
+        span: Span::empty(),
+    })
 }
 
 pub fn int(i: i64) -> Expr {
@@ -46,10 +57,18 @@ pub fn int(i: i64) -> Expr {
 /// NaN has no SQLite spelling (it stores NULL), so callers reject it first.
 pub fn float(f: f64) -> Expr {
     let text = if f.is_infinite() {
-        if f > 0.0 { "9e999".to_owned() } else { "-9e999".to_owned() }
+        if f > 0.0 {
+            "9e999".to_owned()
+        } else {
+            "-9e999".to_owned()
+        }
     } else {
         let s = format!("{f:?}");
-        if s.contains(['.', 'e', 'E']) { s } else { format!("{s}.0") }
+        if s.contains(['.', 'e', 'E']) {
+            s
+        } else {
+            format!("{s}.0")
+        }
     };
     value(Value::Number(text, false))
 }
@@ -77,7 +96,11 @@ pub fn nested(e: Expr) -> Expr {
 }
 
 pub fn binary(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
-    Expr::BinaryOp { left: Box::new(left), op, right: Box::new(right) }
+    Expr::BinaryOp {
+        left: Box::new(left),
+        op,
+        right: Box::new(right),
+    }
 }
 
 pub fn eq(left: Expr, right: Expr) -> Expr {
@@ -96,7 +119,10 @@ pub fn call(name: &str, args: Vec<Expr>) -> Expr {
         parameters: FunctionArguments::None,
         args: FunctionArguments::List(FunctionArgumentList {
             duplicate_treatment: None,
-            args: args.into_iter().map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a))).collect(),
+            args: args
+                .into_iter()
+                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
+                .collect(),
             clauses: Vec::new(),
         }),
         within_group: Vec::new(),
@@ -109,15 +135,23 @@ pub fn call(name: &str, args: Vec<Expr>) -> Expr {
 /// `count(*)`.
 pub fn count_star() -> Expr {
     let mut call = call("count", Vec::new());
-    if let Expr::Function(Function { args: FunctionArguments::List(list), .. }) = &mut call {
-        list.args.push(FunctionArg::Unnamed(FunctionArgExpr::Wildcard));
+    if let Expr::Function(Function {
+        args: FunctionArguments::List(list),
+        ..
+    }) = &mut call
+    {
+        list.args
+            .push(FunctionArg::Unnamed(FunctionArgExpr::Wildcard));
     }
     call
 }
 
 pub fn select_item(expr: Expr, alias: Option<&str>) -> SelectItem {
     match alias {
-        Some(a) => SelectItem::ExprWithAlias { expr, alias: ident(a) },
+        Some(a) => SelectItem::ExprWithAlias {
+            expr,
+            alias: ident(a),
+        },
         None => SelectItem::UnnamedExpr(expr),
     }
 }
@@ -128,7 +162,10 @@ pub fn alias(name: &str, columns: &[String]) -> TableAlias {
         name: ident(name),
         columns: columns
             .iter()
-            .map(|c| sqlparser::ast::TableAliasColumnDef { name: ident(c), data_type: None })
+            .map(|c| sqlparser::ast::TableAliasColumnDef {
+                name: ident(c),
+                data_type: None,
+            })
             .collect(),
         at: None,
     }
@@ -150,7 +187,12 @@ pub fn table(name: &str, alias: Option<TableAlias>) -> TableFactor {
 }
 
 pub fn derived(subquery: Query, alias: TableAlias) -> TableFactor {
-    TableFactor::Derived { lateral: false, subquery: Box::new(subquery), alias: Some(alias), sample: None }
+    TableFactor::Derived {
+        lateral: false,
+        subquery: Box::new(subquery),
+        alias: Some(alias),
+        sample: None,
+    }
 }
 
 /// `SELECT items FROM from WHERE selection`.
@@ -165,7 +207,13 @@ pub fn select(items: Vec<SelectItem>, from: Vec<TableFactor>, selection: Option<
         projection: items,
         exclude: None,
         into: None,
-        from: from.into_iter().map(|relation| TableWithJoins { relation, joins: Vec::new() }).collect(),
+        from: from
+            .into_iter()
+            .map(|relation| TableWithJoins {
+                relation,
+                joins: Vec::new(),
+            })
+            .collect(),
         lateral_views: Vec::new(),
         prewhere: None,
         selection,
@@ -214,7 +262,12 @@ pub fn values(rows: Vec<Vec<Expr>>) -> SetExpr {
 }
 
 /// `INSERT INTO table (columns) source`.
-pub fn insert(table: &str, columns: &[&str], source: Option<Query>, returning: Option<Vec<SelectItem>>) -> Statement {
+pub fn insert(
+    table: &str,
+    columns: &[&str],
+    source: Option<Query>,
+    returning: Option<Vec<SelectItem>>,
+) -> Statement {
     Statement::Insert(Insert {
         insert_token: AttachedToken::empty(),
         optimizer_hints: Vec::new(),
@@ -256,7 +309,10 @@ pub fn delete(table: &str, selection: Option<Expr>) -> Statement {
         delete_token: AttachedToken::empty(),
         optimizer_hints: Vec::new(),
         tables: Vec::new(),
-        from: FromTable::WithFromKeyword(vec![TableWithJoins { relation: self::table(table, None), joins: Vec::new() }]),
+        from: FromTable::WithFromKeyword(vec![TableWithJoins {
+            relation: self::table(table, None),
+            joins: Vec::new(),
+        }]),
         using: None,
         selection,
         returning: None,
@@ -271,10 +327,16 @@ pub fn update(table: &str, set: Vec<(&str, Expr)>, selection: Option<Expr>) -> S
     Statement::Update(Update {
         update_token: AttachedToken::empty(),
         optimizer_hints: Vec::new(),
-        table: TableWithJoins { relation: self::table(table, None), joins: Vec::new() },
+        table: TableWithJoins {
+            relation: self::table(table, None),
+            joins: Vec::new(),
+        },
         assignments: set
             .into_iter()
-            .map(|(c, value)| Assignment { target: AssignmentTarget::ColumnName(name(c)), value })
+            .map(|(c, value)| Assignment {
+                target: AssignmentTarget::ColumnName(name(c)),
+                value,
+            })
             .collect(),
         from: None,
         selection,
@@ -287,7 +349,13 @@ pub fn update(table: &str, set: Vec<(&str, Expr)>, selection: Option<Expr>) -> S
 }
 
 /// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (columns)`.
-pub fn create_index(index: &str, table: &str, columns: &[String], unique: bool, if_not_exists: bool) -> Statement {
+pub fn create_index(
+    index: &str,
+    table: &str,
+    columns: &[String],
+    unique: bool,
+    if_not_exists: bool,
+) -> Statement {
     Statement::CreateIndex(CreateIndex {
         name: Some(name(index)),
         table_name: name(table),
@@ -297,7 +365,10 @@ pub fn create_index(index: &str, table: &str, columns: &[String], unique: bool, 
             .map(|c| IndexColumn {
                 column: OrderByExpr {
                     expr: column(c),
-                    options: OrderByOptions { sort: None, nulls_first: None },
+                    options: OrderByOptions {
+                        sort: None,
+                        nulls_first: None,
+                    },
                     with_fill: None,
                 },
                 operator_class: None,

@@ -16,7 +16,10 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 pub enum Parsed {
     Statement(Box<Statement>),
     /// `VACUUM [options] [tables]`, with the named tables (case-folded, may be empty).
-    Vacuum { analyze: bool, tables: Vec<String> },
+    Vacuum {
+        analyze: bool,
+        tables: Vec<String>,
+    },
     Checkpoint,
 }
 
@@ -32,13 +35,19 @@ pub fn statements(sql: &str) -> Result<Vec<Parsed>, PgError> {
         .map_err(|e| tokenizer_error(sql, &e.message, e.location))?;
     let mut out = Vec::new();
     let mut current: Vec<TokenWithSpan> = Vec::new();
-    for token in tokens.into_iter().chain(std::iter::once(TokenWithSpan::wrap(Token::SemiColon))) {
+    for token in tokens
+        .into_iter()
+        .chain(std::iter::once(TokenWithSpan::wrap(Token::SemiColon)))
+    {
         if token.token != Token::SemiColon {
             current.push(token);
             continue;
         }
         let chunk = std::mem::take(&mut current);
-        if chunk.iter().all(|t| matches!(t.token, Token::Whitespace(_) | Token::EOF)) {
+        if chunk
+            .iter()
+            .all(|t| matches!(t.token, Token::Whitespace(_) | Token::EOF))
+        {
             continue;
         }
         out.push(statement(sql, &dialect, chunk)?);
@@ -46,14 +55,24 @@ pub fn statements(sql: &str) -> Result<Vec<Parsed>, PgError> {
     Ok(out)
 }
 
-fn statement(sql: &str, dialect: &PostgreSqlDialect, tokens: Vec<TokenWithSpan>) -> Result<Parsed, PgError> {
-    let words: Vec<&TokenWithSpan> =
-        tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF)).collect();
+fn statement(
+    sql: &str,
+    dialect: &PostgreSqlDialect,
+    tokens: Vec<TokenWithSpan>,
+) -> Result<Parsed, PgError> {
+    let words: Vec<&TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
+        .collect();
     match words.first().map(|t| &t.token) {
-        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("vacuum") => {
+        Some(Token::Word(w))
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("vacuum") =>
+        {
             return vacuum(sql, &words);
         }
-        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("checkpoint") => {
+        Some(Token::Word(w))
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("checkpoint") =>
+        {
             return match words.get(1) {
                 None => Ok(Parsed::Checkpoint),
                 Some(t) => Err(syntax_error_at(sql, t)),
@@ -61,7 +80,9 @@ fn statement(sql: &str, dialect: &PostgreSqlDialect, tokens: Vec<TokenWithSpan>)
         }
         _ => {}
     }
-    let mut parser = Parser::new(dialect).with_recursion_limit(RECURSION_LIMIT).with_tokens_with_locations(tokens);
+    let mut parser = Parser::new(dialect)
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(tokens);
     let stmt = parser.parse_statement().map_err(|e| parser_error(sql, e))?;
     let next = parser.peek_token();
     if next.token != Token::EOF {
@@ -86,8 +107,11 @@ fn vacuum(sql: &str, words: &[&TokenWithSpan]) -> Result<Parsed, PgError> {
                     analyze |= w.value.eq_ignore_ascii_case("analyze");
                 }
             }
-            Token::Word(w) if tables.is_empty() && w.quote_style.is_none() && is_vacuum_option(&w.value) => {
-                analyze |= w.value.eq_ignore_ascii_case("analyze") || w.value.eq_ignore_ascii_case("analyse");
+            Token::Word(w)
+                if tables.is_empty() && w.quote_style.is_none() && is_vacuum_option(&w.value) =>
+            {
+                analyze |= w.value.eq_ignore_ascii_case("analyze")
+                    || w.value.eq_ignore_ascii_case("analyse");
             }
             Token::Word(w) if expect_table => {
                 let mut name = fold_word(w);
@@ -114,13 +138,18 @@ fn vacuum(sql: &str, words: &[&TokenWithSpan]) -> Result<Parsed, PgError> {
         }
     }
     if in_options || (expect_table && !tables.is_empty()) {
-        return Err(PgError::syntax_error("syntax error at end of input", Some(char_len(sql) + 1)));
+        return Err(PgError::syntax_error(
+            "syntax error at end of input",
+            Some(char_len(sql) + 1),
+        ));
     }
     Ok(Parsed::Vacuum { analyze, tables })
 }
 
 fn is_vacuum_option(word: &str) -> bool {
-    ["full", "freeze", "verbose", "analyze", "analyse"].iter().any(|o| word.eq_ignore_ascii_case(o))
+    ["full", "freeze", "verbose", "analyze", "analyse"]
+        .iter()
+        .any(|o| word.eq_ignore_ascii_case(o))
 }
 
 fn fold_word(w: &sqlparser::tokenizer::Word) -> String {
@@ -152,7 +181,9 @@ fn position(sql: &str, line: u64, column: u64) -> Option<u32> {
 fn syntax_error_at(sql: &str, token: &TokenWithSpan) -> PgError {
     let start = token.span.start;
     match &token.token {
-        Token::EOF => PgError::syntax_error("syntax error at end of input", Some(char_len(sql) + 1)),
+        Token::EOF => {
+            PgError::syntax_error("syntax error at end of input", Some(char_len(sql) + 1))
+        }
         t => PgError::syntax_error(
             format!("syntax error at or near \"{t}\""),
             position(sql, start.line, start.column),
@@ -186,7 +217,10 @@ fn parser_error(sql: &str, err: ParserError) -> PgError {
     };
     let at = location.and_then(|loc| {
         let (line, column) = loc.split_once(", Column: ")?;
-        Some((line.trim().parse::<u64>().ok()?, column.trim().parse::<u64>().ok()?))
+        Some((
+            line.trim().parse::<u64>().ok()?,
+            column.trim().parse::<u64>().ok()?,
+        ))
     });
     let found = body.rsplit_once("found: ").map(|(_, f)| f);
     match found {
@@ -198,9 +232,11 @@ fn parser_error(sql: &str, err: ParserError) -> PgError {
             at.and_then(|(l, c)| position(sql, l, c)),
         ),
         None => PgError::syntax_error(
-            format!("syntax error: {}", body.trim_start_matches("sql parser error: ")),
+            format!(
+                "syntax error: {}",
+                body.trim_start_matches("sql parser error: ")
+            ),
             at.and_then(|(l, c)| position(sql, l, c)),
         ),
     }
 }
-

@@ -23,8 +23,17 @@ pub struct Function {
     pub call: fn(&[Value]) -> Result<Value, PgError>,
 }
 
-const fn f(name: &'static str, n_args: i32, call: fn(&[Value]) -> Result<Value, PgError>) -> Function {
-    Function { name, n_args, deterministic: true, call }
+const fn f(
+    name: &'static str,
+    n_args: i32,
+    call: fn(&[Value]) -> Result<Value, PgError>,
+) -> Function {
+    Function {
+        name,
+        n_args,
+        deterministic: true,
+        call,
+    }
 }
 
 /// Every pure runtime function.
@@ -74,6 +83,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_check_offset", 1, check_offset),
     f("pg_series_stop", 3, series_stop),
     f("pg_check_no_nulls", 3, check_no_nulls),
+    f("pg_not_null", 3, not_null),
 ];
 
 /// Looks a runtime function up by name (for tests and the executor's diagnostics).
@@ -87,7 +97,9 @@ pub(crate) fn as_int(v: &Value) -> Result<Option<i64>, PgError> {
         Value::Null => Ok(None),
         Value::Int(i) => Ok(Some(*i)),
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(Some(*f as i64)),
-        other => Err(PgError::internal(format!("expected an integer, found {other:?}"))),
+        other => Err(PgError::internal(format!(
+            "expected an integer, found {other:?}"
+        ))),
     }
 }
 
@@ -96,7 +108,9 @@ pub(crate) fn as_float(v: &Value) -> Result<Option<f64>, PgError> {
         Value::Null => Ok(None),
         Value::Int(i) => Ok(Some(*i as f64)),
         Value::Float(f) => Ok(Some(*f)),
-        other => Err(PgError::internal(format!("expected a number, found {other:?}"))),
+        other => Err(PgError::internal(format!(
+            "expected a number, found {other:?}"
+        ))),
     }
 }
 
@@ -115,7 +129,10 @@ pub(crate) fn arg(args: &[Value], i: usize) -> &Value {
 fn check_limit(args: &[Value]) -> Result<Value, PgError> {
     match as_int(arg(args, 0))? {
         None => Ok(Value::Int(-1)),
-        Some(n) if n < 0 => Err(PgError::new(SqlState::INVALID_ROW_COUNT_IN_LIMIT_CLAUSE, "LIMIT must not be negative")),
+        Some(n) if n < 0 => Err(PgError::new(
+            SqlState::INVALID_ROW_COUNT_IN_LIMIT_CLAUSE,
+            "LIMIT must not be negative",
+        )),
         Some(n) => Ok(Value::Int(n)),
     }
 }
@@ -123,23 +140,35 @@ fn check_limit(args: &[Value]) -> Result<Value, PgError> {
 fn check_offset(args: &[Value]) -> Result<Value, PgError> {
     match as_int(arg(args, 0))? {
         None => Ok(Value::Int(0)),
-        Some(n) if n < 0 => {
-            Err(PgError::new(SqlState::INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE, "OFFSET must not be negative"))
-        }
+        Some(n) if n < 0 => Err(PgError::new(
+            SqlState::INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE,
+            "OFFSET must not be negative",
+        )),
         Some(n) => Ok(Value::Int(n)),
     }
 }
 
 /// The last k of generate_series(start, stop, step) as start + k * step; -1 when empty.
 fn series_stop(args: &[Value]) -> Result<Value, PgError> {
-    let (Some(start), Some(stop), Some(step)) = (as_int(arg(args, 0))?, as_int(arg(args, 1))?, as_int(arg(args, 2))?) else {
+    let (Some(start), Some(stop), Some(step)) = (
+        as_int(arg(args, 0))?,
+        as_int(arg(args, 1))?,
+        as_int(arg(args, 2))?,
+    ) else {
         return Ok(Value::Int(-1));
     };
     if step == 0 {
-        return Err(PgError::new(SqlState::INVALID_PARAMETER_VALUE, "step size cannot equal zero"));
+        return Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "step size cannot equal zero",
+        ));
     }
     let k = (i128::from(stop) - i128::from(start)) / i128::from(step);
-    Ok(Value::Int(if k < 0 { -1 } else { i64::try_from(k).unwrap_or(i64::MAX) }))
+    Ok(Value::Int(if k < 0 {
+        -1
+    } else {
+        i64::try_from(k).unwrap_or(i64::MAX)
+    }))
 }
 
 /// ALTER TABLE ... ADD PRIMARY KEY on a column that already holds NULLs fails in PostgreSQL.
@@ -154,6 +183,21 @@ fn check_no_nulls(args: &[Value]) -> Result<Value, PgError> {
         ));
     }
     Ok(Value::Int(1))
+}
+
+/// `pg_not_null(value, column, table)`: the value, or 23502 when it is NULL.
+fn not_null(args: &[Value]) -> Result<Value, PgError> {
+    match arg(args, 0) {
+        Value::Null => {
+            let col = as_text(arg(args, 1))?.unwrap_or("");
+            let table = as_text(arg(args, 2))?.unwrap_or("");
+            Err(PgError::new(
+                SqlState::NOT_NULL_VIOLATION,
+                format!("null value in column \"{col}\" of relation \"{table}\" violates not-null constraint"),
+            ))
+        }
+        v => Ok(v.clone()),
+    }
 }
 
 #[cfg(test)]

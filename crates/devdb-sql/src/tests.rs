@@ -5,6 +5,8 @@ mod errors;
 mod fuzz;
 mod pgbench;
 mod snapshots;
+mod sqlite;
+mod sqlite_runs;
 mod types;
 
 use devdb_pg::PgType;
@@ -37,13 +39,50 @@ pub fn table(name: &str, cols: &[Col<'_>]) -> Table {
 
 /// pgbench's four tables as `pgbench -i` creates them, plus a table with every type.
 pub fn catalog() -> Catalog {
+    with_primary_key(base_catalog())
+}
+
+fn base_catalog() -> Catalog {
     use PgType::*;
     Catalog {
         tables: vec![
-            table("pgbench_accounts", &[("aid", Int4, -1, true, None), ("bid", Int4, -1, false, None), ("abalance", Int4, -1, false, None), ("filler", Bpchar, 88, false, None)]),
-            table("pgbench_branches", &[("bid", Int4, -1, true, None), ("bbalance", Int4, -1, false, None), ("filler", Bpchar, 92, false, None)]),
-            table("pgbench_tellers", &[("tid", Int4, -1, true, None), ("bid", Int4, -1, false, None), ("tbalance", Int4, -1, false, None), ("filler", Bpchar, 88, false, None)]),
-            table("pgbench_history", &[("tid", Int4, -1, false, None), ("bid", Int4, -1, false, None), ("aid", Int4, -1, false, None), ("delta", Int4, -1, false, None), ("mtime", Timestamp, -1, false, None), ("filler", Bpchar, 26, false, None)]),
+            table(
+                "pgbench_accounts",
+                &[
+                    ("aid", Int4, -1, true, None),
+                    ("bid", Int4, -1, false, None),
+                    ("abalance", Int4, -1, false, None),
+                    ("filler", Bpchar, 88, false, None),
+                ],
+            ),
+            table(
+                "pgbench_branches",
+                &[
+                    ("bid", Int4, -1, true, None),
+                    ("bbalance", Int4, -1, false, None),
+                    ("filler", Bpchar, 92, false, None),
+                ],
+            ),
+            table(
+                "pgbench_tellers",
+                &[
+                    ("tid", Int4, -1, true, None),
+                    ("bid", Int4, -1, false, None),
+                    ("tbalance", Int4, -1, false, None),
+                    ("filler", Bpchar, 88, false, None),
+                ],
+            ),
+            table(
+                "pgbench_history",
+                &[
+                    ("tid", Int4, -1, false, None),
+                    ("bid", Int4, -1, false, None),
+                    ("aid", Int4, -1, false, None),
+                    ("delta", Int4, -1, false, None),
+                    ("mtime", Timestamp, -1, false, None),
+                    ("filler", Bpchar, 26, false, None),
+                ],
+            ),
             table(
                 "t",
                 &[
@@ -62,11 +101,28 @@ pub fn catalog() -> Catalog {
                     ("bin", Bytea, -1, false, None),
                 ],
             ),
-            table("u", &[("id", Int4, -1, false, None), ("t_id", Int4, -1, false, None), ("note", Text, -1, false, None)]),
+            table(
+                "u",
+                &[
+                    ("id", Int4, -1, false, None),
+                    ("t_id", Int4, -1, false, None),
+                    ("note", Text, -1, false, None),
+                ],
+            ),
         ],
         indexes: Vec::new(),
         sequences: vec!["t_id_seq".into()],
     }
+}
+
+/// `t` with its primary key on `id`, to exercise grouping by a key.
+fn with_primary_key(mut catalog: Catalog) -> Catalog {
+    if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == "t")
+        && let Some(id) = t.columns.iter_mut().find(|c| c.name == "id")
+    {
+        id.pk_position = Some(1);
+    }
+    catalog
 }
 
 pub fn translate_one(sql: &str) -> Translated {
@@ -86,7 +142,10 @@ pub fn sqlite(sql: &str) -> String {
 
 pub fn sqlite_with(sql: &str, catalog: &Catalog) -> String {
     match translate(sql, catalog, &[]) {
-        Ok(all) => all.iter().flat_map(|t| t.sqlite.iter().map(|s| format!("{s};\n"))).collect(),
+        Ok(all) => all
+            .iter()
+            .flat_map(|t| t.sqlite.iter().map(|s| format!("{s};\n")))
+            .collect(),
         Err(e) => format!("ERROR {}: {}\n", e.code, e.message),
     }
 }
@@ -102,11 +161,21 @@ pub fn check_empty(sql: &str, expect: expect_test::Expect) {
 
 /// `name type` for each result column.
 pub fn columns(sql: &str) -> String {
-    translate_one(sql).columns.iter().map(|c| format!("{} {}", c.name, c.ty.name())).collect::<Vec<_>>().join(", ")
+    translate_one(sql)
+        .columns
+        .iter()
+        .map(|c| format!("{} {}", c.name, c.ty.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn params(sql: &str) -> String {
-    translate_one(sql).params.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+    translate_one(sql)
+        .params
+        .iter()
+        .map(|p| p.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn error(sql: &str) -> String {

@@ -39,7 +39,12 @@ pub struct Declared {
 /// Resolves a type as written in CREATE TABLE or a cast.
 pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
     use PgType as P;
-    let plain = |ty| Ok(Declared { ty: Ty::of(ty), serial: false });
+    let plain = |ty| {
+        Ok(Declared {
+            ty: Ty::of(ty),
+            serial: false,
+        })
+    };
     let chars = |ty, len: &Option<CharacterLength>, default: Option<u64>| {
         let n = match len {
             Some(CharacterLength::IntegerLength { length, unit: None }) => Some(*length),
@@ -53,15 +58,21 @@ pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
                     format!("length for type {} must be at least 1", P::name(ty)),
                 ));
             }
-            Some(n) => i32::try_from(n).ok().and_then(|n| n.checked_add(4)).ok_or_else(|| {
-                PgError::new(
-                    SqlState::INVALID_PARAMETER_VALUE,
-                    format!("length for type {} cannot exceed 10485760", P::name(ty)),
-                )
-            })?,
+            Some(n) => i32::try_from(n)
+                .ok()
+                .and_then(|n| n.checked_add(4))
+                .ok_or_else(|| {
+                    PgError::new(
+                        SqlState::INVALID_PARAMETER_VALUE,
+                        format!("length for type {} cannot exceed 10485760", P::name(ty)),
+                    )
+                })?,
             None => -1,
         };
-        Ok(Declared { ty: Ty::with_typmod(ty, typmod), serial: false })
+        Ok(Declared {
+            ty: Ty::with_typmod(ty, typmod),
+            serial: false,
+        })
     };
     match dt {
         DataType::Int(None) | DataType::Integer(None) | DataType::Int4(None) => plain(P::Int4),
@@ -81,7 +92,10 @@ pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
                     numeric_typmod(p, u64::try_from(s).map_err(|_| unsupported_type(dt))?)?
                 }
             };
-            Ok(Declared { ty: Ty::with_typmod(P::Numeric, typmod), serial: false })
+            Ok(Declared {
+                ty: Ty::with_typmod(P::Numeric, typmod),
+                serial: false,
+            })
         }
         DataType::Real | DataType::Float4 => plain(P::Float4),
         DataType::DoublePrecision | DataType::Float8 => plain(P::Float8),
@@ -100,12 +114,17 @@ pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
         DataType::JSON => plain(P::Json),
         DataType::JSONB => plain(P::Jsonb),
         DataType::Bytea => plain(P::Bytea),
-        DataType::Interval { fields: None, precision: None } => plain(P::Interval),
+        DataType::Interval {
+            fields: None,
+            precision: None,
+        } => plain(P::Interval),
         DataType::Custom(name, modifiers) if modifiers.is_empty() => {
             let name = custom_name(name).ok_or_else(|| unsupported_type(dt))?;
-            let (ty, serial) =
-                PgType::from_sql_name(&name).ok_or_else(|| undefined_type(&name))?;
-            Ok(Declared { ty: Ty::of(ty), serial })
+            let (ty, serial) = PgType::from_sql_name(&name).ok_or_else(|| undefined_type(&name))?;
+            Ok(Declared {
+                ty: Ty::of(ty),
+                serial,
+            })
         }
         _ => Err(unsupported_type(dt)),
     }
@@ -149,7 +168,10 @@ fn unsupported_type(dt: &DataType) -> PgError {
 }
 
 pub fn undefined_type(name: &str) -> PgError {
-    PgError::new(SqlState::UNDEFINED_OBJECT, format!("type \"{name}\" does not exist"))
+    PgError::new(
+        SqlState::UNDEFINED_OBJECT,
+        format!("type \"{name}\" does not exist"),
+    )
 }
 
 /// The place of a numeric type in PostgreSQL's implicit-cast chain
@@ -207,4 +229,3 @@ pub fn common_type(a: Ty, b: Ty) -> Option<Ty> {
     }
     None
 }
-

@@ -101,8 +101,8 @@ impl Connection<'_> {
         let mut ops: Vec<Op> = Vec::new();
         let mut idle = Idle {
             in_transaction: false,
-            in_transaction_timeout: None,
-            session_timeout: None,
+            in_transaction_timeout: self.session.start.idle_in_transaction_timeout,
+            session_timeout: self.session.start.idle_session_timeout,
         };
         loop {
             // Everything complete in the buffer runs before anything is written, so a pipelined

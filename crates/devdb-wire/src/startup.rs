@@ -27,6 +27,7 @@ pub(crate) struct Established {
     pub handle: Handle,
     pub cancel: CancelHandle,
     pub info: SessionInfo,
+    pub start: devdb_exec::SessionStart,
 }
 
 /// Why the connection ends during startup.
@@ -130,10 +131,10 @@ pub(crate) async fn handshake(
     let pid = shared.next_pid();
     let id = SessionId(pid as u64);
     let secret = random_i32();
-    let cancel = handle.open(id, info.clone())?;
+    let (start, cancel) = handle.open(id, info.clone())?;
     backend::authentication_ok(out);
-    for (name, value) in devdb_exec::startup_parameters(&info) {
-        backend::parameter_status(out, name, &value);
+    for (name, value) in &start.parameters {
+        backend::parameter_status(out, name, value);
     }
     backend::backend_key_data(out, pid, secret);
     backend::ready_for_query(out, b'I');
@@ -144,6 +145,7 @@ pub(crate) async fn handshake(
         handle,
         cancel,
         info,
+        start,
     })
 }
 

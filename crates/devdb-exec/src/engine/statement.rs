@@ -195,11 +195,16 @@ impl Engine {
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         let role = self.acquire(id, session, t.writes)?;
-        if send_description && !t.columns.is_empty() {
-            sink.row_description(&t.columns, formats);
-        }
         self.begin_statement(id, session);
-        let result = run_sqlite(self.connection(role), t, params, formats, limit, sink);
+        let result = run_sqlite(
+            self.connection(role),
+            t,
+            params,
+            formats,
+            send_description,
+            limit,
+            sink,
+        );
         let cause = self.interrupts.check();
         self.interrupts.stop();
         let raised = lock(&self.functions.raised).take();
@@ -605,12 +610,15 @@ impl From<PgError> for Failure {
 }
 
 /// Runs the SQLite statements of `t` on `conn`; rows go to `sink`. Returns the command tag,
-/// or None when the portal was suspended at its row limit.
+/// or None when the portal was suspended at its row limit. With `describe`, a RowDescription
+/// goes out before the first row (or at the end, for none): an error before any row then
+/// arrives alone, as from PostgreSQL, which fails such statements before describing them.
 fn run_sqlite(
     conn: &Connection,
     t: &Translated,
     params: &[Value],
     formats: &[Format],
+    mut describe: bool,
     limit: Option<RowLimit<'_>>,
     sink: &mut dyn Sink,
 ) -> Result<Option<String>, Failure> {
@@ -634,6 +642,10 @@ fn run_sqlite(
     let mut sent = 0u64;
     let mut rows = st.raw_query();
     while let Some(row) = rows.next()? {
+        if describe {
+            sink.row_description(&t.columns, &formats);
+            describe = false;
+        }
         if max_rows > 0 && sent == max_rows {
             let mut rest = VecDeque::new();
             rest.push_back(owned_row(row, n));
@@ -641,7 +653,7 @@ fn run_sqlite(
                 rest.push_back(owned_row(row, n));
             }
             if let Some(limit) = limit {
-                *limit.state = PortalState::Suspended { rows: rest, sent };
+                *limit.state = PortalState::Suspended(rest);
             }
             sink.portal_suspended();
             return Ok(None);
@@ -659,6 +671,9 @@ fn run_sqlite(
         sent += 1;
     }
     drop(rows);
+    if describe {
+        sink.row_description(&t.columns, &formats);
+    }
     if let Some(limit) = limit {
         *limit.state = PortalState::Done;
     }
@@ -712,7 +727,7 @@ pub(super) fn resume_portal(
     sink: &mut dyn Sink,
 ) -> Result<(), PgError> {
     let formats = resolve_formats(formats, t.columns.len());
-    let PortalState::Suspended { rows, sent } = state else {
+    let PortalState::Suspended(rows) = state else {
         sink.command_complete(&tag(t, 0, 0));
         return Ok(());
     };
@@ -722,13 +737,12 @@ pub(super) fn resume_portal(
         sink.data_row(&datums, &t.columns, &formats)?;
         this_time += 1;
         if max_rows > 0 && this_time == max_rows as u64 && !rows.is_empty() {
-            *sent += this_time;
             sink.portal_suspended();
             return Ok(());
         }
     }
-    let total = *sent + this_time;
+    // Like PostgreSQL, the tag counts the rows of this Execute only.
     *state = PortalState::Done;
-    sink.command_complete(&tag(t, total, total));
+    sink.command_complete(&tag(t, this_time, this_time));
     Ok(())
 }

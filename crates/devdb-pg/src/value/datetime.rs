@@ -124,7 +124,8 @@ pub fn parse_time(text: &str) -> Option<i64> {
         }
         None => (0, 0),
     };
-    if !(0..24).contains(&h) && !(h == 24 && m == 0 && s == 0 && frac == 0) {
+    let end_of_day = h == 24 && m == 0 && s == 0 && frac == 0;
+    if !((0..24).contains(&h) || end_of_day) {
         return None;
     }
     if !(0..60).contains(&m) || !(0..=60).contains(&s) {

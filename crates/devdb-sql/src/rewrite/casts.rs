@@ -45,7 +45,10 @@ fn datetime_rank(ty: PgType) -> Option<u8> {
 }
 
 fn string_type(ty: PgType) -> bool {
-    matches!(ty, PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name)
+    matches!(
+        ty,
+        PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name
+    )
 }
 
 /// True when PostgreSQL would convert `from` to `to` in this context.
@@ -68,12 +71,18 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
         || string_type(to)
         || (datetime_rank(from).is_some() && datetime_rank(to).is_some())
         || (matches!(from, PgType::Timestamp | PgType::Timestamptz) && to == PgType::Time)
-        || matches!((from, to), (PgType::Json, PgType::Jsonb) | (PgType::Jsonb, PgType::Json));
+        || matches!(
+            (from, to),
+            (PgType::Json, PgType::Jsonb) | (PgType::Jsonb, PgType::Json)
+        );
     if assignment || ctx == Ctx::Assignment {
         return assignment;
     }
     string_type(from)
-        || matches!((from, to), (PgType::Bool, PgType::Int4) | (PgType::Int4, PgType::Bool))
+        || matches!(
+            (from, to),
+            (PgType::Bool, PgType::Int4) | (PgType::Int4, PgType::Bool)
+        )
 }
 
 /// True when the stored value of `from` is already a valid stored value of `to`.
@@ -101,7 +110,10 @@ impl Translator<'_> {
             return Err(crate::types::undefined_type(&dt.to_string().to_lowercase()));
         }
         let (e, from) = self.expr(e)?;
-        Ok((self.coerce(e, from, declared.ty, Ctx::Explicit)?, declared.ty))
+        Ok((
+            self.coerce(e, from, declared.ty, Ctx::Explicit)?,
+            declared.ty,
+        ))
     }
 
     /// Converts `e` of type `from` to `to` as PostgreSQL would in `ctx`, or fails as it would.
@@ -129,8 +141,15 @@ impl Translator<'_> {
             return Ok(e);
         }
         if !allowed(from.ty, to.ty, ctx) {
-            let code = if ctx == Ctx::Explicit { SqlState::CANNOT_COERCE } else { SqlState::DATATYPE_MISMATCH };
-            return Err(PgError::new(code, format!("cannot cast type {} to {}", from.ty, to.ty)));
+            let code = if ctx == Ctx::Explicit {
+                SqlState::CANNOT_COERCE
+            } else {
+                SqlState::DATATYPE_MISMATCH
+            };
+            return Err(PgError::new(
+                code,
+                format!("cannot cast type {} to {}", from.ty, to.ty),
+            ));
         }
         if is_null(&e) {
             return Ok(e);

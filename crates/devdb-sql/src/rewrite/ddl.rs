@@ -8,9 +8,9 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
-    AlterTable, AlterTableOperation, Analyze, ColumnDef, ColumnOption, ColumnOptionDef, CreateIndex,
-    CreateTable, CreateTableOptions, DataType, Expr, IndexColumn, IndexType, ObjectName, ObjectType,
-    SqlOption, Statement, TableConstraint, Truncate,
+    AlterTable, AlterTableOperation, Analyze, ColumnDef, ColumnOption, ColumnOptionDef,
+    CreateIndex, CreateTable, CreateTableOptions, DataType, Expr, IndexColumn, IndexType,
+    ObjectName, ObjectType, SqlOption, Statement, TableConstraint, Truncate,
 };
 
 use super::{Output, Translator, fold};
@@ -28,11 +28,18 @@ fn catalog_output(tag: &'static str, sqlite: Vec<Statement>) -> Output {
 }
 
 fn where_eq(pairs: &[(&str, Expr)]) -> Option<Expr> {
-    pairs.iter().cloned().map(|(c, v)| make::eq(make::column(c), v)).reduce(make::and)
+    pairs
+        .iter()
+        .cloned()
+        .map(|(c, v)| make::eq(make::column(c), v))
+        .reduce(make::and)
 }
 
 fn duplicate_table(name: &str) -> PgError {
-    PgError::new(SqlState::DUPLICATE_TABLE, format!("relation \"{name}\" already exists"))
+    PgError::new(
+        SqlState::DUPLICATE_TABLE,
+        format!("relation \"{name}\" already exists"),
+    )
 }
 
 /// The column names of an index or key, which must be plain columns of `table`.
@@ -44,10 +51,13 @@ fn key_columns(table: &str, cols: &[Column], key: &[IndexColumn]) -> Result<Vec<
                 if cols.iter().any(|c| c.name == name) {
                     Ok(name)
                 } else {
-                    Err(PgError::undefined_column(&name).with_detail(format!("in table \"{table}\"")))
+                    Err(PgError::undefined_column(&name)
+                        .with_detail(format!("in table \"{table}\"")))
                 }
             }
-            other => Err(PgError::feature_not_supported(format!("index on expression {other}"))),
+            other => Err(PgError::feature_not_supported(format!(
+                "index on expression {other}"
+            ))),
         })
         .collect()
 }
@@ -66,8 +76,15 @@ impl Translator<'_> {
         match &ct.table_options {
             CreateTableOptions::None => {}
             // Storage parameters (fillfactor, autovacuum_*) tune PostgreSQL's heap; nothing to do.
-            CreateTableOptions::With(options) if options.iter().all(|o| matches!(o, SqlOption::KeyValue { .. })) => {}
-            other => return Err(PgError::feature_not_supported(format!("table options {other}"))),
+            CreateTableOptions::With(options)
+                if options
+                    .iter()
+                    .all(|o| matches!(o, SqlOption::KeyValue { .. })) => {}
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "table options {other}"
+                )));
+            }
         }
         let name = self.table_name(&ct.name)?;
         if self.catalog.table(&name).is_some() || self.catalog.index(&name).is_some() {
@@ -80,10 +97,21 @@ impl Translator<'_> {
         let mut serials = Vec::new();
         let mut pk: Option<Vec<String>> = None;
         let mut uniques: Vec<Vec<String>> = Vec::new();
-        for (i, ColumnDef { name: col_ident, data_type, options }) in ct.columns.iter().enumerate() {
+        for (
+            i,
+            ColumnDef {
+                name: col_ident,
+                data_type,
+                options,
+            },
+        ) in ct.columns.iter().enumerate()
+        {
             let col_name = fold(col_ident);
             if columns.iter().any(|c| c.name == col_name) {
-                return Err(PgError::new(SqlState::DUPLICATE_COLUMN, format!("column \"{col_name}\" specified more than once")));
+                return Err(PgError::new(
+                    SqlState::DUPLICATE_COLUMN,
+                    format!("column \"{col_name}\" specified more than once"),
+                ));
             }
             let declared = from_data_type(data_type)?;
             let mut col = Column {
@@ -108,7 +136,9 @@ impl Translator<'_> {
                     ColumnOption::Default(e) => {
                         if declared.serial {
                             return Err(PgError::syntax_error(
-                                format!("multiple default values specified for column \"{col_name}\" of table \"{name}\""),
+                                format!(
+                                    "multiple default values specified for column \"{col_name}\" of table \"{name}\""
+                                ),
                                 None,
                             ));
                         }
@@ -120,7 +150,11 @@ impl Translator<'_> {
                         }
                     }
                     ColumnOption::Unique(_) => uniques.push(vec![col_name.clone()]),
-                    other => return Err(PgError::feature_not_supported(format!("column constraint {other}"))),
+                    other => {
+                        return Err(PgError::feature_not_supported(format!(
+                            "column constraint {other}"
+                        )));
+                    }
                 }
             }
             columns.push(col);
@@ -133,8 +167,14 @@ impl Translator<'_> {
                         return Err(multiple_pk(&name));
                     }
                 }
-                TableConstraint::Unique(u) => uniques.push(key_columns(&name, &columns, &u.columns)?),
-                other => return Err(PgError::feature_not_supported(format!("table constraint {other}"))),
+                TableConstraint::Unique(u) => {
+                    uniques.push(key_columns(&name, &columns, &u.columns)?)
+                }
+                other => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "table constraint {other}"
+                    )));
+                }
             }
         }
         for (pos, key_col) in pk.iter().flatten().enumerate() {
@@ -161,7 +201,11 @@ impl Translator<'_> {
             sqlite.push(make::create_index(index, &name, cols, true, false));
         }
         let schema = || make::string(DEFAULT_SCHEMA);
-        sqlite.push(make::insert_rows(catalog::TABLES, &["schema", "name"], vec![vec![schema(), make::string(&name)]]));
+        sqlite.push(make::insert_rows(
+            catalog::TABLES,
+            &["schema", "name"],
+            vec![vec![schema(), make::string(&name)]],
+        ));
         let rows = columns
             .iter()
             .map(|c| {
@@ -173,14 +217,29 @@ impl Translator<'_> {
                     make::int(c.ty.oid().0.into()),
                     make::int(c.typmod.into()),
                     make::int(c.not_null as i64),
-                    c.default.as_deref().map(make::string).unwrap_or_else(make::null),
-                    c.pk_position.map(|p| make::int(p.into())).unwrap_or_else(make::null),
+                    c.default
+                        .as_deref()
+                        .map(make::string)
+                        .unwrap_or_else(make::null),
+                    c.pk_position
+                        .map(|p| make::int(p.into()))
+                        .unwrap_or_else(make::null),
                 ]
             })
             .collect();
         sqlite.push(make::insert_rows(
             catalog::COLUMNS,
-            &["schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position"],
+            &[
+                "schema",
+                "table_name",
+                "name",
+                "position",
+                "type_oid",
+                "typmod",
+                "not_null",
+                "default_expr",
+                "pk_position",
+            ],
             rows,
         ));
         for (index, _, primary) in &indexes {
@@ -190,18 +249,34 @@ impl Translator<'_> {
             sqlite.push(make::insert_rows(
                 catalog::SEQUENCES,
                 &["name", "last_value", "start_value", "is_called"],
-                vec![vec![make::string(seq), make::int(1), make::int(1), make::int(0)]],
+                vec![vec![
+                    make::string(seq),
+                    make::int(1),
+                    make::int(1),
+                    make::int(0),
+                ]],
             ));
             sqlite.push(make::insert_rows(
                 catalog::SEQUENCE_OWNERS,
                 &["name", "schema", "table_name", "column_name"],
-                vec![vec![make::string(seq), schema(), make::string(&name), make::string(col)]],
+                vec![vec![
+                    make::string(seq),
+                    schema(),
+                    make::string(&name),
+                    make::string(col),
+                ]],
             ));
         }
         Ok(catalog_output("CREATE TABLE", sqlite))
     }
 
-    pub fn drop(&mut self, object_type: ObjectType, if_exists: bool, names: Vec<ObjectName>, _cascade: bool) -> Result<Output, PgError> {
+    pub fn drop(
+        &mut self,
+        object_type: ObjectType,
+        if_exists: bool,
+        names: Vec<ObjectName>,
+        _cascade: bool,
+    ) -> Result<Output, PgError> {
         match object_type {
             ObjectType::Table => {
                 let mut sqlite = Vec::new();
@@ -225,18 +300,31 @@ impl Translator<'_> {
                         if if_exists {
                             continue;
                         }
-                        return Err(PgError::new(SqlState::UNDEFINED_OBJECT, format!("index \"{name}\" does not exist")));
+                        return Err(PgError::new(
+                            SqlState::UNDEFINED_OBJECT,
+                            format!("index \"{name}\" does not exist"),
+                        ));
                     };
                     if index.primary {
                         return Err(PgError::new(
                             SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-                            format!("cannot drop index {name} because constraint {name} on table {} requires it", index.table),
+                            format!(
+                                "cannot drop index {name} because constraint {name} on table {} requires it",
+                                index.table
+                            ),
                         ));
                     }
-                    sqlite.push(make::drop(ObjectType::Index, &[name.clone()], false));
+                    sqlite.push(make::drop(
+                        ObjectType::Index,
+                        std::slice::from_ref(&name),
+                        false,
+                    ));
                     sqlite.push(make::delete(
                         catalog::INDEXES,
-                        where_eq(&[("schema", make::string(DEFAULT_SCHEMA)), ("name", make::string(&name))]),
+                        where_eq(&[
+                            ("schema", make::string(DEFAULT_SCHEMA)),
+                            ("name", make::string(&name)),
+                        ]),
                     ));
                 }
                 Ok(catalog_output("DROP INDEX", sqlite))
@@ -246,10 +334,22 @@ impl Translator<'_> {
     }
 
     pub fn truncate(&mut self, t: Truncate) -> Result<Output, PgError> {
-        let Truncate { table_names, partitions: None, table: _, if_exists: false, identity, cascade: _, on_cluster: None } = t else {
+        let Truncate {
+            table_names,
+            partitions: None,
+            table: _,
+            if_exists: false,
+            identity,
+            cascade: _,
+            on_cluster: None,
+        } = t
+        else {
             return Err(PgError::feature_not_supported("this TRUNCATE form"));
         };
-        let restart = matches!(identity, Some(sqlparser::ast::TruncateIdentityOption::Restart));
+        let restart = matches!(
+            identity,
+            Some(sqlparser::ast::TruncateIdentityOption::Restart)
+        );
         let mut sqlite = Vec::new();
         for target in &table_names {
             let table = self.lookup_table(&target.name)?.name.clone();
@@ -257,7 +357,10 @@ impl Translator<'_> {
             if restart {
                 sqlite.push(make::update(
                     catalog::SEQUENCES,
-                    vec![("last_value", make::column("start_value")), ("is_called", make::int(0))],
+                    vec![
+                        ("last_value", make::column("start_value")),
+                        ("is_called", make::int(0)),
+                    ],
                     Some(owned_sequences(&table)),
                 ));
             }
@@ -269,7 +372,16 @@ impl Translator<'_> {
     }
 
     pub fn alter_table(&mut self, alter: AlterTable) -> Result<Output, PgError> {
-        let AlterTable { name, if_exists, only: _, operations, location: None, on_cluster: None, table_type: None, end_token: _ } = alter
+        let AlterTable {
+            name,
+            if_exists,
+            only: _,
+            operations,
+            location: None,
+            on_cluster: None,
+            table_type: None,
+            end_token: _,
+        } = alter
         else {
             return Err(PgError::feature_not_supported("this ALTER TABLE form"));
         };
@@ -283,20 +395,30 @@ impl Translator<'_> {
         let mut sqlite = Vec::new();
         for op in operations {
             match op {
-                AlterTableOperation::AddConstraint { constraint: TableConstraint::PrimaryKey(k), not_valid: false } => {
+                AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::PrimaryKey(k),
+                    not_valid: false,
+                } => {
                     if !table.primary_key().is_empty() {
                         return Err(multiple_pk(&table.name));
                     }
                     let cols = key_columns(&table.name, &table.columns, &k.columns)?;
                     sqlite.extend(add_primary_key(&table, &cols));
                 }
-                AlterTableOperation::AddConstraint { constraint: TableConstraint::Unique(u), not_valid: false } => {
+                AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::Unique(u),
+                    not_valid: false,
+                } => {
                     let cols = key_columns(&table.name, &table.columns, &u.columns)?;
                     let index = format!("{}_{}_key", table.name, cols.join("_"));
                     sqlite.push(make::create_index(&index, &table.name, &cols, true, false));
                     sqlite.push(index_row(&index, &table.name, true, false));
                 }
-                other => return Err(PgError::feature_not_supported(format!("ALTER TABLE {other}"))),
+                other => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "ALTER TABLE {other}"
+                    )));
+                }
             }
         }
         Ok(catalog_output("ALTER TABLE", sqlite))
@@ -322,11 +444,17 @@ impl Translator<'_> {
         else {
             return Err(PgError::feature_not_supported("this CREATE INDEX option"));
         };
-        if !(include.is_empty() && with.is_empty() && index_options.is_empty() && alter_options.is_empty()) {
+        if !(include.is_empty()
+            && with.is_empty()
+            && index_options.is_empty()
+            && alter_options.is_empty())
+        {
             return Err(PgError::feature_not_supported("this CREATE INDEX option"));
         }
         if !matches!(using, None | Some(IndexType::BTree)) {
-            return Err(PgError::feature_not_supported("index methods other than btree"));
+            return Err(PgError::feature_not_supported(
+                "index methods other than btree",
+            ));
         }
         let table = self.lookup_table(&table_name)?.clone();
         let cols = key_columns(&table.name, &table.columns, &columns)?;
@@ -346,7 +474,10 @@ impl Translator<'_> {
                 made.column.options = asked.column.options.clone();
             }
         }
-        Ok(catalog_output("CREATE INDEX", vec![stmt, index_row(&index, &table.name, unique, false)]))
+        Ok(catalog_output(
+            "CREATE INDEX",
+            vec![stmt, index_row(&index, &table.name, unique, false)],
+        ))
     }
 
     pub fn analyze(&mut self, a: Analyze) -> Result<Output, PgError> {
@@ -368,7 +499,10 @@ impl Translator<'_> {
 }
 
 fn multiple_pk(table: &str) -> PgError {
-    PgError::new(SqlState::INVALID_TABLE_DEFINITION, format!("multiple primary keys for table \"{table}\" are not allowed"))
+    PgError::new(
+        SqlState::INVALID_TABLE_DEFINITION,
+        format!("multiple primary keys for table \"{table}\" are not allowed"),
+    )
 }
 
 fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement {
@@ -390,24 +524,40 @@ fn owned_sequences(table: &str) -> Expr {
     let owners = make::select(
         vec![make::select_item(make::column("name"), None)],
         vec![make::table(catalog::SEQUENCE_OWNERS, None)],
-        where_eq(&[("schema", make::string(DEFAULT_SCHEMA)), ("table_name", make::string(table))]),
+        where_eq(&[
+            ("schema", make::string(DEFAULT_SCHEMA)),
+            ("table_name", make::string(table)),
+        ]),
     );
     Expr::InSubquery {
         expr: Box::new(make::column("name")),
-        subquery: Box::new(make::query(sqlparser::ast::SetExpr::Select(Box::new(owners)))),
+        subquery: Box::new(make::query(sqlparser::ast::SetExpr::Select(Box::new(
+            owners,
+        )))),
         negated: false,
     }
 }
 
 fn drop_table_statements(table: &str) -> Vec<Statement> {
-    let in_table = || where_eq(&[("schema", make::string(DEFAULT_SCHEMA)), ("table_name", make::string(table))]);
+    let in_table = || {
+        where_eq(&[
+            ("schema", make::string(DEFAULT_SCHEMA)),
+            ("table_name", make::string(table)),
+        ])
+    };
     vec![
         make::drop(ObjectType::Table, &[table.to_owned()], false),
         make::delete(catalog::SEQUENCES, Some(owned_sequences(table))),
         make::delete(catalog::SEQUENCE_OWNERS, in_table()),
         make::delete(catalog::INDEXES, in_table()),
         make::delete(catalog::COLUMNS, in_table()),
-        make::delete(catalog::TABLES, where_eq(&[("schema", make::string(DEFAULT_SCHEMA)), ("name", make::string(table))])),
+        make::delete(
+            catalog::TABLES,
+            where_eq(&[
+                ("schema", make::string(DEFAULT_SCHEMA)),
+                ("name", make::string(table)),
+            ]),
+        ),
     ]
 }
 
@@ -415,7 +565,10 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
 /// in the catalog (checked against existing rows now, enforced by INSERT/UPDATE rewrites).
 fn add_primary_key(table: &Table, cols: &[String]) -> Vec<Statement> {
     let index = format!("{}_pkey", table.name);
-    let mut out = vec![make::create_index(&index, &table.name, cols, true, false), index_row(&index, &table.name, true, true)];
+    let mut out = vec![
+        make::create_index(&index, &table.name, cols, true, false),
+        index_row(&index, &table.name, true, true),
+    ];
     for (pos, col) in cols.iter().enumerate() {
         // pg_check_no_nulls raises 23502 when the column already holds NULLs.
         let nulls = make::select(
@@ -423,11 +576,19 @@ fn add_primary_key(table: &Table, cols: &[String]) -> Vec<Statement> {
             vec![make::table(&table.name, None)],
             Some(Expr::IsNull(Box::new(make::column(col)))),
         );
-        let count = Expr::Subquery(Box::new(make::query(sqlparser::ast::SetExpr::Select(Box::new(nulls)))));
+        let count = Expr::Subquery(Box::new(make::query(sqlparser::ast::SetExpr::Select(
+            Box::new(nulls),
+        ))));
         out.push(make::update(
             catalog::COLUMNS,
             vec![
-                ("not_null", make::call("pg_check_no_nulls", vec![count, make::string(col), make::string(&table.name)])),
+                (
+                    "not_null",
+                    make::call(
+                        "pg_check_no_nulls",
+                        vec![count, make::string(col), make::string(&table.name)],
+                    ),
+                ),
                 ("pk_position", make::int(pos as i64 + 1)),
             ],
             where_eq(&[
@@ -449,13 +610,21 @@ fn sqlite_create_table(name: &str, columns: &[Column]) -> Statement {
             name: make::ident(&c.name),
             data_type: storage_type(c.ty),
             options: if c.not_null {
-                vec![ColumnOptionDef { name: None, option: ColumnOption::NotNull }]
+                vec![ColumnOptionDef {
+                    name: None,
+                    option: ColumnOption::NotNull,
+                }]
             } else {
                 Vec::new()
             },
         })
         .collect();
-    Statement::CreateTable(CreateTableBuilder::new(make::name(name)).columns(defs).strict(true).build())
+    Statement::CreateTable(
+        CreateTableBuilder::new(make::name(name))
+            .columns(defs)
+            .strict(true)
+            .build(),
+    )
 }
 
 fn storage_type(ty: PgType) -> DataType {

@@ -4,7 +4,7 @@
 
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::{
-    AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, Query, SelectItem, SetExpr,
+    AssignmentTarget, ConflictTarget, DoUpdate, OnConflict, OnConflictAction, OnInsert, Delete, Expr, FromTable, Insert, ObjectName, Query, SelectItem, SetExpr,
     TableFactor, TableObject, Update, UpdateTableFromKind,
 };
 use sqlparser::dialect::PostgreSqlDialect;
@@ -38,7 +38,7 @@ impl Translator<'_> {
             partitioned: None,
             after_columns,
             has_table_keyword: false,
-            on: None,
+            on,
             returning,
             output: None,
             replace_into: false,
@@ -52,7 +52,9 @@ impl Translator<'_> {
             multi_table_else_clause: None,
         } = ins
         else {
-            return Err(PgError::feature_not_supported("this INSERT form (ON CONFLICT, table alias)"));
+            return Err(PgError::feature_not_supported(
+                "this INSERT form (ON CONFLICT, table alias)",
+            ));
         };
         if !(optimizer_hints.is_empty()
             && assignments.is_empty()
@@ -63,10 +65,24 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("this INSERT form"));
         }
         let table = self.lookup_table(&name)?.clone();
+        self.target = Some(table.name.clone());
         // DEFAULT VALUES targets no column: every column gets its default.
-        let targets = if source.is_none() { Vec::new() } else { self.target_columns(&table, &columns)? };
-        let defaulted: Vec<&Column> =
-            table.columns.iter().filter(|c| c.default.is_some() && !targets.iter().any(|t| t.name == c.name)).collect();
+        let targets = if source.is_none() {
+            Vec::new()
+        } else {
+            self.target_columns(&table, &columns)?
+        };
+        let defaulted: Vec<&Column> = table
+            .columns
+            .iter()
+            .filter(|c| c.default.is_some() && !targets.iter().any(|t| t.name == c.name))
+            .collect();
+        // Omitted NOT NULL columns without a default get NULL, so the NOT NULL check fires.
+        let defaulted: Vec<&Column> = table
+            .columns
+            .iter()
+            .filter(|c| defaulted.iter().any(|d| d.name == c.name) || (c.not_null && c.default.is_none() && !targets.iter().any(|t| t.name == c.name)))
+            .collect();
         let mut names: Vec<&str> = targets.iter().map(|c| c.name.as_str()).collect();
         names.extend(defaulted.iter().map(|c| c.name.as_str()));
 
@@ -75,25 +91,118 @@ impl Translator<'_> {
                 if defaulted.is_empty() {
                     None
                 } else {
-                    let row = defaulted.iter().map(|c| self.default_value(c)).collect::<Result<Vec<_>, _>>()?;
+                    let row = defaulted
+                        .iter()
+                        .map(|c| self.default_value(c))
+                        .collect::<Result<Vec<_>, _>>()?;
                     Some(make::query(make::values(vec![row])))
                 }
             }
             Some(q) => Some(self.insert_source(*q, &targets, &defaulted)?),
         };
-        self.scopes.push(Scope { rels: vec![Rel { name: table.name.clone(), columns: rel_columns(&table) }] });
+        self.scopes.push(Scope::of(vec![Rel { name: table.name.clone(), columns: rel_columns(&table), table: Some(table.name.clone()) }]));
         let returning = returning.map(|items| self.projection(items, false));
         self.scopes.pop();
         let (returning, cols) = match returning.transpose()? {
             Some((items, cols)) => (Some(items), cols),
             None => (None, Vec::new()),
         };
-        let stmt = make::insert(&table.name, &names, source, returning);
+        let mut source = source;
+        let on = match on {
+            None => None,
+            Some(OnInsert::OnConflict(c)) => {
+                // `INSERT ... SELECT ... ON CONFLICT` needs a WHERE in SQLite, or ON parses as
+                // a join constraint.
+                if let Some(q) = source.as_mut()
+                    && let SetExpr::Select(s) = q.body.as_mut()
+                    && s.selection.is_none()
+                {
+                    s.selection = Some(make::value(sqlparser::ast::Value::Boolean(true)));
+                }
+                Some(OnInsert::OnConflict(self.on_conflict(c, &table)?))
+            }
+            Some(other) => return Err(PgError::feature_not_supported(format!("{other}"))),
+        };
+        let mut stmt = make::insert(&table.name, &names, source, returning);
+        if let sqlparser::ast::Statement::Insert(i) = &mut stmt {
+            i.on = on;
+        }
         let mut out = Output::new(Kind::Insert);
         out.sqlite.push(stmt.to_string());
         out.columns = super::query::columns(&cols);
         out.writes = true;
         Ok(out)
+    }
+
+    /// `ON CONFLICT (cols) DO NOTHING | DO UPDATE SET ... [WHERE ...]`, which SQLite spells the
+    /// same way; EXCLUDED is the row that was proposed for insertion.
+    fn on_conflict(&mut self, c: OnConflict, table: &Table) -> Result<OnConflict, PgError> {
+        let OnConflict { conflict_target, action } = c;
+        let conflict_target = match conflict_target {
+            None => None,
+            Some(ConflictTarget::Columns(cols)) => {
+                let mut out = Vec::with_capacity(cols.len());
+                for c in &cols {
+                    let name = fold(c);
+                    if table.column(&name).is_none() {
+                        return Err(PgError::undefined_column(&name));
+                    }
+                    out.push(make::ident(&name));
+                }
+                Some(ConflictTarget::Columns(out))
+            }
+            Some(ConflictTarget::OnConstraint(_)) => {
+                return Err(PgError::feature_not_supported("ON CONFLICT ON CONSTRAINT"));
+            }
+        };
+        let action = match action {
+            OnConflictAction::DoNothing => OnConflictAction::DoNothing,
+            OnConflictAction::DoUpdate(DoUpdate { assignments, selection }) => {
+                if conflict_target.is_none() {
+                    return Err(PgError::syntax_error(
+                        "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                        None,
+                    )
+                    .with_hint("For example, ON CONFLICT (column_name)."));
+                }
+                let columns = rel_columns(table);
+                self.scopes.push(Scope::of(vec![
+                    Rel { name: table.name.clone(), columns: columns.clone(), table: Some(table.name.clone()) },
+                    Rel { name: "excluded".into(), columns, table: None },
+                ]));
+                let result = self.assignments(table, assignments).and_then(|set| {
+                    let selection = selection.map(|e| self.condition(e)).transpose()?;
+                    Ok((set, selection))
+                });
+                self.scopes.pop();
+                let (assignments, selection) = result?;
+                OnConflictAction::DoUpdate(DoUpdate { assignments, selection })
+            }
+        };
+        Ok(OnConflict { conflict_target, action })
+    }
+
+    /// `SET col = value, ...` of UPDATE and ON CONFLICT DO UPDATE.
+    fn assignments(&mut self, target: &Table, assignments: Vec<sqlparser::ast::Assignment>) -> Result<Vec<sqlparser::ast::Assignment>, PgError> {
+        let mut set = Vec::with_capacity(assignments.len());
+        for a in assignments {
+            let AssignmentTarget::ColumnName(col_name) = a.target else {
+                return Err(PgError::feature_not_supported("multiple-column assignment"));
+            };
+            let col_name = match col_name.0.as_slice() {
+                [part] => part.as_ident().map(fold).unwrap_or_default(),
+                _ => return Err(PgError::feature_not_supported(format!("assignment to {col_name}"))),
+            };
+            let col = target.column(&col_name).ok_or_else(|| {
+                PgError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!("column \"{col_name}\" of relation \"{}\" does not exist", target.name),
+                )
+            })?;
+            let value = if is_default_keyword(&a.value) { self.default_value(col)? } else { self.assigned(a.value, col)? };
+            set.push(sqlparser::ast::Assignment { target: AssignmentTarget::ColumnName(make::name(&col_name)), value });
+        }
+        Ok(set)
     }
 
     /// The target columns: the listed ones (checked), or all in table order.
@@ -105,38 +214,67 @@ impl Translator<'_> {
         for name in listed {
             let col_name = match name.0.as_slice() {
                 [part] => part.as_ident().map(fold).unwrap_or_default(),
-                _ => return Err(PgError::feature_not_supported(format!("target column {name}"))),
+                _ => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "target column {name}"
+                    )));
+                }
             };
             let col = table.column(&col_name).ok_or_else(|| {
                 PgError::new(
                     SqlState::UNDEFINED_COLUMN,
-                    format!("column \"{col_name}\" of relation \"{}\" does not exist", table.name),
+                    format!(
+                        "column \"{col_name}\" of relation \"{}\" does not exist",
+                        table.name
+                    ),
                 )
             })?;
             if out.iter().any(|c| c.name == col_name) {
-                return Err(PgError::new(SqlState::DUPLICATE_COLUMN, format!("column \"{col_name}\" specified more than once")));
+                return Err(PgError::new(
+                    SqlState::DUPLICATE_COLUMN,
+                    format!("column \"{col_name}\" specified more than once"),
+                ));
             }
             out.push(col.clone());
         }
         Ok(out)
     }
 
-    fn insert_source(&mut self, q: Query, targets: &[Column], defaulted: &[&Column]) -> Result<Query, PgError> {
-        let plain = q.with.is_none() && q.order_by.is_none() && q.limit_clause.is_none() && q.fetch.is_none() && q.locks.is_empty();
+    fn insert_source(
+        &mut self,
+        q: Query,
+        targets: &[Column],
+        defaulted: &[&Column],
+    ) -> Result<Query, PgError> {
+        let plain = q.with.is_none()
+            && q.order_by.is_none()
+            && q.limit_clause.is_none()
+            && q.fetch.is_none()
+            && q.locks.is_empty();
         match *q.body {
             SetExpr::Values(values) if plain => {
                 let mut rows = Vec::with_capacity(values.rows.len());
                 for row in values.rows {
                     let exprs = row.content;
                     if exprs.len() > targets.len() {
-                        return Err(PgError::syntax_error("INSERT has more expressions than target columns", None));
+                        return Err(PgError::syntax_error(
+                            "INSERT has more expressions than target columns",
+                            None,
+                        ));
                     }
                     if exprs.len() < targets.len() {
-                        return Err(PgError::syntax_error("INSERT has more target columns than expressions", None));
+                        return Err(PgError::syntax_error(
+                            "INSERT has more target columns than expressions",
+                            None,
+                        ));
                     }
                     let mut out = Vec::with_capacity(exprs.len() + defaulted.len());
                     for (e, col) in exprs.into_iter().zip(targets) {
-                        out.push(if is_default_keyword(&e) { self.default_value(col)? } else { self.assigned(e, col)? });
+                        out.push(if is_default_keyword(&e) {
+                            self.default_value(col)?
+                        } else {
+                            self.assigned(e, col)?
+                        });
                     }
                     for col in defaulted {
                         out.push(self.default_value(col)?);
@@ -146,46 +284,72 @@ impl Translator<'_> {
                 Ok(make::query(make::values(rows)))
             }
             body => {
-                let q = Query { body: Box::new(body), ..q };
+                let q = Query {
+                    body: Box::new(body),
+                    ..q
+                };
                 let (mut q, cols) = self.query(q)?;
                 if cols.len() > targets.len() {
-                    return Err(PgError::syntax_error("INSERT has more expressions than target columns", None));
+                    return Err(PgError::syntax_error(
+                        "INSERT has more expressions than target columns",
+                        None,
+                    ));
                 }
                 if cols.len() < targets.len() {
-                    return Err(PgError::syntax_error("INSERT has more target columns than expressions", None));
+                    return Err(PgError::syntax_error(
+                        "INSERT has more target columns than expressions",
+                        None,
+                    ));
                 }
-                let defaults = defaulted.iter().map(|c| self.default_value(c)).collect::<Result<Vec<_>, _>>()?;
+                let defaults = defaulted
+                    .iter()
+                    .map(|c| self.default_value(c))
+                    .collect::<Result<Vec<_>, _>>()?;
                 match q.body.as_mut() {
                     SetExpr::Select(s) if s.distinct.is_none() => {
-                        for (item, ((_, from), col)) in s.projection.iter_mut().zip(cols.iter().zip(targets)) {
-                            let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item else {
-                                return Err(PgError::internal("unexpected select item in INSERT source"));
+                        for (item, ((_, from), col)) in
+                            s.projection.iter_mut().zip(cols.iter().zip(targets))
+                        {
+                            let (SelectItem::UnnamedExpr(e)
+                            | SelectItem::ExprWithAlias { expr: e, .. }) = item
+                            else {
+                                return Err(PgError::internal(
+                                    "unexpected select item in INSERT source",
+                                ));
                             };
                             let taken = std::mem::replace(e, make::null());
                             *e = self.assign(taken, *from, col)?;
                         }
-                        s.projection.extend(defaults.into_iter().map(|d| make::select_item(d, None)));
+                        s.projection
+                            .extend(defaults.into_iter().map(|d| make::select_item(d, None)));
                         Ok(q)
                     }
                     _ => {
                         // Convert through a CTE whose columns have names we choose.
-                        let names: Vec<String> = (1..=cols.len()).map(|i| format!("__devdb_c{i}")).collect();
+                        let names: Vec<String> =
+                            (1..=cols.len()).map(|i| format!("__devdb_c{i}")).collect();
                         let mut items = Vec::with_capacity(cols.len() + defaults.len());
                         for ((name, (_, from)), col) in names.iter().zip(&cols).zip(targets) {
-                            items.push(make::select_item(self.assign(make::column(name), *from, col)?, None));
+                            items.push(make::select_item(
+                                self.assign(make::column(name), *from, col)?,
+                                None,
+                            ));
                         }
                         items.extend(defaults.into_iter().map(|d| make::select_item(d, None)));
-                        let outer = make::select(items, vec![make::table("__devdb_source", None)], None);
+                        let outer =
+                            make::select(items, vec![make::table("__devdb_source", None)], None);
                         let mut wrapped = make::query(SetExpr::Select(Box::new(outer)));
                         wrapped.with = Some(sqlparser::ast::With {
-                            with_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+                            with_token:
+                                sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
                             recursive: false,
                             cte_tables: vec![sqlparser::ast::Cte {
                                 alias: make::alias("__devdb_source", &names),
                                 query: Box::new(q),
                                 from: None,
                                 materialized: None,
-                                closing_paren_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+                                closing_paren_token:
+                                    sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
                             }],
                         });
                         Ok(wrapped)
@@ -205,16 +369,34 @@ impl Translator<'_> {
         if !from.is_unknown() && !allowed(from.ty, col.ty, Ctx::Assignment) {
             return Err(PgError::new(
                 SqlState::DATATYPE_MISMATCH,
-                format!("column \"{}\" is of type {} but expression is of type {}", col.name, col.ty, from.ty),
+                format!(
+                    "column \"{}\" is of type {} but expression is of type {}",
+                    col.name, col.ty, from.ty
+                ),
             )
             .with_hint("You will need to rewrite or cast the expression."));
         }
-        self.coerce(e, from, col.ty(), Ctx::Assignment)
+        let e = self.coerce(e, from, col.ty(), Ctx::Assignment)?;
+        Ok(self.not_null_check(e, col))
+    }
+
+    /// NOT NULL kept in the catalog only (a primary key added by ALTER TABLE, which SQLite
+    /// cannot declare in place) is checked by `pg_not_null` as the value is stored.
+    fn not_null_check(&self, e: Expr, col: &Column) -> Expr {
+        let literal = matches!(&e, Expr::Value(v) if v.value != sqlparser::ast::Value::Null);
+        match &self.target {
+            Some(table) if col.not_null && !literal => {
+                make::call("pg_not_null", vec![e, make::string(&col.name), make::string(table)])
+            }
+            _ => e,
+        }
     }
 
     /// The column's DEFAULT expression translated for SQLite, or NULL.
     pub fn default_value(&mut self, col: &Column) -> Result<Expr, PgError> {
-        let Some(text) = &col.default else { return Ok(make::null()) };
+        let Some(text) = &col.default else {
+            return Ok(self.not_null_check(make::null(), col));
+        };
         let parsed = Parser::new(&PostgreSqlDialect {})
             .try_with_sql(text)
             .and_then(|mut p| p.parse_expr())
@@ -227,7 +409,19 @@ impl Translator<'_> {
     }
 
     pub fn update(&mut self, upd: Update) -> Result<Output, PgError> {
-        let Update { update_token: _, optimizer_hints, table, assignments, from, selection, returning, output: None, or: None, order_by, limit: None } = upd
+        let Update {
+            update_token: _,
+            optimizer_hints,
+            table,
+            assignments,
+            from,
+            selection,
+            returning,
+            output: None,
+            or: None,
+            order_by,
+            limit: None,
+        } = upd
         else {
             return Err(PgError::feature_not_supported("this UPDATE form"));
         };
@@ -235,16 +429,33 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("this UPDATE form"));
         }
         let (name, alias) = match table.relation {
-            TableFactor::Table { name, alias, args: None, .. } => (name, alias),
+            TableFactor::Table {
+                name,
+                alias,
+                args: None,
+                ..
+            } => (name, alias),
             other => return Err(PgError::feature_not_supported(format!("UPDATE of {other}"))),
         };
         let target = self.lookup_table(&name)?.clone();
-        let rel_name = alias.as_ref().map(|a| fold(&a.name)).unwrap_or_else(|| target.name.clone());
+        self.target = Some(target.name.clone());
+        let rel_name = alias
+            .as_ref()
+            .map(|a| fold(&a.name))
+            .unwrap_or_else(|| target.name.clone());
         if alias.as_ref().is_some_and(|a| !a.columns.is_empty()) {
             return Err(PgError::syntax_error("syntax error at or near \"(\"", None));
         }
-        self.scopes.push(Scope { rels: vec![Rel { name: rel_name.clone(), columns: rel_columns(&target) }] });
-        let result = self.update_in_scope(&target, &rel_name, alias.is_some(), assignments, from, selection, returning);
+        self.scopes.push(Scope::of(vec![Rel { name: rel_name.clone(), columns: rel_columns(&target), table: Some(target.name.clone()) }]));
+        let result = self.update_in_scope(
+            &target,
+            &rel_name,
+            alias.is_some(),
+            assignments,
+            from,
+            selection,
+            returning,
+        );
         self.scopes.pop();
         result
     }
@@ -265,33 +476,15 @@ impl Translator<'_> {
             Some(UpdateTableFromKind::AfterSet(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for twj in items {
-                    out.push(self.from_list_item(twj)?);
+                    out.push(self.update_relation_item(twj)?);
                 }
                 Some(UpdateTableFromKind::AfterSet(out))
             }
-            Some(UpdateTableFromKind::BeforeSet(_)) => return Err(PgError::feature_not_supported("UPDATE ... FROM before SET")),
+            Some(UpdateTableFromKind::BeforeSet(_)) => {
+                return Err(PgError::feature_not_supported("UPDATE ... FROM before SET"));
+            }
         };
-        let mut set = Vec::with_capacity(assignments.len());
-        for a in assignments {
-            let AssignmentTarget::ColumnName(col_name) = a.target else {
-                return Err(PgError::feature_not_supported("multiple-column assignment"));
-            };
-            let col_name = match col_name.0.as_slice() {
-                [part] => part.as_ident().map(fold).unwrap_or_default(),
-                _ => return Err(PgError::feature_not_supported(format!("assignment to {col_name}"))),
-            };
-            let col = target.column(&col_name).ok_or_else(|| {
-                PgError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!("column \"{col_name}\" of relation \"{}\" does not exist", target.name),
-                )
-            })?;
-            let value = if is_default_keyword(&a.value) { self.default_value(col)? } else { self.assigned(a.value, col)? };
-            set.push(sqlparser::ast::Assignment {
-                target: AssignmentTarget::ColumnName(make::name(&col_name)),
-                value,
-            });
-        }
+        let set = self.assignments(target, assignments)?;
         let selection = selection.map(|e| self.condition(e)).transpose()?;
         let (returning, cols) = match returning {
             Some(items) => {
@@ -315,12 +508,26 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    fn from_list_item(&mut self, twj: sqlparser::ast::TableWithJoins) -> Result<sqlparser::ast::TableWithJoins, PgError> {
+    fn update_relation_item(
+        &mut self,
+        twj: sqlparser::ast::TableWithJoins,
+    ) -> Result<sqlparser::ast::TableWithJoins, PgError> {
         self.table_with_joins(twj)
     }
 
     pub fn delete(&mut self, del: Delete) -> Result<Output, PgError> {
-        let Delete { delete_token: _, optimizer_hints, tables, from, using: None, selection, returning, output: None, order_by, limit: None } = del
+        let Delete {
+            delete_token: _,
+            optimizer_hints,
+            tables,
+            from,
+            using: None,
+            selection,
+            returning,
+            output: None,
+            order_by,
+            limit: None,
+        } = del
         else {
             return Err(PgError::feature_not_supported("DELETE ... USING"));
         };
@@ -334,14 +541,28 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("DELETE with joins"));
         }
         let (name, alias) = match twj.relation {
-            TableFactor::Table { name, alias, args: None, .. } => (name, alias),
-            other => return Err(PgError::feature_not_supported(format!("DELETE from {other}"))),
+            TableFactor::Table {
+                name,
+                alias,
+                args: None,
+                ..
+            } => (name, alias),
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "DELETE from {other}"
+                )));
+            }
         };
         let target = self.lookup_table(&name)?.clone();
-        let rel_name = alias.as_ref().map(|a| fold(&a.name)).unwrap_or_else(|| target.name.clone());
-        self.scopes.push(Scope { rels: vec![Rel { name: rel_name.clone(), columns: rel_columns(&target) }] });
+        let rel_name = alias
+            .as_ref()
+            .map(|a| fold(&a.name))
+            .unwrap_or_else(|| target.name.clone());
+        self.scopes.push(Scope::of(vec![Rel { name: rel_name.clone(), columns: rel_columns(&target), table: Some(target.name.clone()) }]));
         let selection = selection.map(|e| self.condition(e)).transpose();
-        let returning = returning.map(|items| self.projection(items, false)).transpose();
+        let returning = returning
+            .map(|items| self.projection(items, false))
+            .transpose();
         self.scopes.pop();
         let (selection, returning) = (selection?, returning?);
         let mut stmt = make::delete(&target.name, selection);
@@ -351,7 +572,10 @@ impl Translator<'_> {
         };
         if let sqlparser::ast::Statement::Delete(d) = &mut stmt {
             let alias = alias.map(|_| make::alias(&rel_name, &[]));
-            d.from = FromTable::WithFromKeyword(vec![sqlparser::ast::TableWithJoins { relation: make::table(&target.name, alias), joins: Vec::new() }]);
+            d.from = FromTable::WithFromKeyword(vec![sqlparser::ast::TableWithJoins {
+                relation: make::table(&target.name, alias),
+                joins: Vec::new(),
+            }]);
             d.returning = returning;
         }
         let mut out = Output::new(Kind::Delete);
@@ -364,5 +588,9 @@ impl Translator<'_> {
 
 /// A table's columns as a FROM item sees them.
 pub fn rel_columns(table: &Table) -> Vec<(String, Ty)> {
-    table.columns.iter().map(|c| (c.name.clone(), c.ty())).collect()
+    table
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.ty()))
+        .collect()
 }

@@ -13,6 +13,9 @@ use crate::types::{Ty, common_type};
 
 pub const BOOL: Ty = Ty::of(PgType::Bool);
 
+/// Stack bytes one translation may use; threads get at least 2 MiB.
+const STACK_BUDGET: usize = 1 << 20;
+
 /// Where a value goes, which decides the casts PostgreSQL applies without being asked.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Ctx {
@@ -53,10 +56,78 @@ pub fn is_null(e: &Expr) -> bool {
 
 impl Translator<'_> {
     pub fn expr(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        let mark = match self.grouping() {
+            Some(g) if g.collecting && !g.keys.is_empty() => Some(g.bare.len()),
+            _ => None,
+        };
+        let result = self.expr_node(e)?;
+        // An expression that is itself a GROUP BY key is grouped, whatever columns it uses.
+        if let Some(mark) = mark {
+            let printed = result.0.to_string();
+            if let Some(g) = self.grouping()
+                && g.keys.contains(&printed)
+            {
+                g.bare.truncate(mark);
+            }
+        }
+        Ok(result)
+    }
+
+    fn expr_node(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        self.check_stack()?;
+        // Each family of expressions has its own function, which keeps the stack frame of this
+        // recursion small (debug builds give every temporary of a large match its own slot).
+        match e {
+            Expr::BinaryOp { .. } => self.binary_chain(e),
+            Expr::UnaryOp { op, expr } => self.unary_op(op, *expr),
+            Expr::Function(f) => self.function(f),
+            Expr::Identifier(_)
+            | Expr::CompoundIdentifier(_)
+            | Expr::Value(_)
+            | Expr::Nested(_)
+            | Expr::TypedString(_)
+            | Expr::Cast { .. } => self.expr_simple(e),
+            Expr::IsNull(_)
+            | Expr::IsNotNull(_)
+            | Expr::IsTrue(_)
+            | Expr::IsNotTrue(_)
+            | Expr::IsFalse(_)
+            | Expr::IsNotFalse(_)
+            | Expr::IsUnknown(_)
+            | Expr::IsNotUnknown(_)
+            | Expr::IsDistinctFrom(..)
+            | Expr::IsNotDistinctFrom(..) => self.expr_predicate(e),
+            Expr::InList { .. }
+            | Expr::InSubquery { .. }
+            | Expr::Between { .. }
+            | Expr::Like { .. }
+            | Expr::ILike { .. } => self.expr_membership(e),
+            Expr::Case { .. } | Expr::Exists { .. } | Expr::Subquery(_) => self.expr_compound(e),
+            Expr::Substring { .. } | Expr::Trim { .. } | Expr::Position { .. } => {
+                self.expr_special(e)
+            }
+            other => Err(PgError::feature_not_supported(format!(
+                "expression {other}"
+            ))),
+        }
+    }
+
+    /// The stack is a budget: PostgreSQL answers 54001 past max_stack_depth, and so does devdb
+    /// past [`STACK_BUDGET`] bytes used by this translation.
+    pub fn check_stack(&self) -> Result<(), PgError> {
+        let marker = 0u8;
+        let here = &marker as *const u8 as usize;
+        if self.stack_base.abs_diff(here) > STACK_BUDGET {
+            return Err(super::operators::too_complex());
+        }
+        Ok(())
+    }
+
+    fn expr_simple(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         Ok(match e {
             Expr::Identifier(id) => {
                 let name = fold(&id);
-                let ty = self.resolve_column(None, &name)?;
+                let ty = self.column_reference(None, &name)?;
                 (make::column(&name), ty)
             }
             Expr::CompoundIdentifier(ids) => self.compound_identifier(&ids)?,
@@ -70,9 +141,22 @@ impl Translator<'_> {
                 let (e, from) = self.value(ts.value.value)?;
                 (self.coerce(e, from, to, Ctx::Explicit)?, to)
             }
-            Expr::Cast { kind: _, expr, data_type, format: None } => self.cast_expr(*expr, &data_type)?,
-            Expr::BinaryOp { left, op, right } => self.binary_op(*left, op, *right)?,
-            Expr::UnaryOp { op, expr } => self.unary_op(op, *expr)?,
+            Expr::Cast {
+                kind: _,
+                expr,
+                data_type,
+                format: None,
+            } => self.cast_expr(*expr, &data_type)?,
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "expression {other}"
+                )));
+            }
+        })
+    }
+
+    fn expr_predicate(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        Ok(match e {
             Expr::IsNull(x) => (Expr::IsNull(Box::new(self.expr(*x)?.0)), BOOL),
             Expr::IsNotNull(x) => (Expr::IsNotNull(Box::new(self.expr(*x)?.0)), BOOL),
             Expr::IsTrue(x) => (Expr::IsTrue(Box::new(self.condition(*x)?)), BOOL),
@@ -89,14 +173,40 @@ impl Translator<'_> {
                 let (a, b) = self.comparable_pair(*a, *b, "IS NOT DISTINCT FROM")?;
                 (Expr::IsNotDistinctFrom(Box::new(a), Box::new(b)), BOOL)
             }
-            Expr::InList { expr, list, negated } => {
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "expression {other}"
+                )));
+            }
+        })
+    }
+
+    fn expr_membership(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        Ok(match e {
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let mut all = vec![*expr];
                 all.extend(list);
-                let mut all = self.common(all, "IN")?.0.into_iter();
+                let (all, ty) = self.common(all, "IN")?;
+                let mut all = all.into_iter().map(|e| blank_insensitive(e, ty));
                 let expr = all.next().unwrap_or_else(make::null);
-                (Expr::InList { expr: Box::new(expr), list: all.collect(), negated }, BOOL)
+                (
+                    Expr::InList {
+                        expr: Box::new(expr),
+                        list: all.collect(),
+                        negated,
+                    },
+                    BOOL,
+                )
             }
-            Expr::InSubquery { expr, subquery, negated } => {
+            Expr::InSubquery {
+                expr,
+                subquery,
+                negated,
+            } => {
                 let (q, cols) = self.subquery(*subquery)?;
                 let [col] = cols.as_slice() else {
                     return Err(PgError::syntax_error("subquery has too many columns", None));
@@ -104,55 +214,156 @@ impl Translator<'_> {
                 let (e, ty) = self.expr(*expr)?;
                 let to = common_type(ty, *col).ok_or_else(|| operator_error(ty, "=", *col))?;
                 let e = self.coerce(e, ty, to, Ctx::Implicit)?;
-                (Expr::InSubquery { expr: Box::new(e), subquery: Box::new(q), negated }, BOOL)
+                (
+                    Expr::InSubquery {
+                        expr: Box::new(e),
+                        subquery: Box::new(q),
+                        negated,
+                    },
+                    BOOL,
+                )
             }
-            Expr::Between { expr, negated, low, high } => {
-                let (all, _) = self.common(vec![*expr, *low, *high], "BETWEEN")?;
-                let [e, l, h]: [Expr; 3] = all.try_into().map_err(|_| PgError::internal("BETWEEN arity"))?;
-                (Expr::Between { expr: Box::new(e), negated, low: Box::new(l), high: Box::new(h) }, BOOL)
+            Expr::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
+                let (all, ty) = self.common(vec![*expr, *low, *high], "BETWEEN")?;
+                let all: Vec<Expr> = all.into_iter().map(|e| blank_insensitive(e, ty)).collect();
+                let [e, l, h]: [Expr; 3] = all
+                    .try_into()
+                    .map_err(|_| PgError::internal("BETWEEN arity"))?;
+                (
+                    Expr::Between {
+                        expr: Box::new(e),
+                        negated,
+                        low: Box::new(l),
+                        high: Box::new(h),
+                    },
+                    BOOL,
+                )
             }
-            Expr::Like { negated, any: false, expr, pattern, escape_char } => {
-                self.like("pg_like", negated, *expr, *pattern, escape_char.map(|e| *e))?
+            Expr::Like {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            } => self.like("pg_like", negated, *expr, *pattern, escape_char.map(|e| *e))?,
+            Expr::ILike {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            } => self.like(
+                "pg_ilike",
+                negated,
+                *expr,
+                *pattern,
+                escape_char.map(|e| *e),
+            )?,
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "expression {other}"
+                )));
             }
-            Expr::ILike { negated, any: false, expr, pattern, escape_char } => {
-                self.like("pg_ilike", negated, *expr, *pattern, escape_char.map(|e| *e))?
-            }
-            Expr::Case { case_token, end_token, operand, conditions, else_result } => {
-                self.case(case_token, end_token, operand.map(|o| *o), conditions, else_result.map(|e| *e))?
-            }
+        })
+    }
+
+    fn expr_compound(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        Ok(match e {
+            Expr::Case {
+                case_token,
+                end_token,
+                operand,
+                conditions,
+                else_result,
+            } => self.case(
+                case_token,
+                end_token,
+                operand.map(|o| *o),
+                conditions,
+                else_result.map(|e| *e),
+            )?,
             Expr::Exists { subquery, negated } => {
                 let (q, _) = self.subquery(*subquery)?;
-                (Expr::Exists { subquery: Box::new(q), negated }, BOOL)
+                (
+                    Expr::Exists {
+                        subquery: Box::new(q),
+                        negated,
+                    },
+                    BOOL,
+                )
             }
             Expr::Subquery(q) => {
                 let (q, cols) = self.subquery(*q)?;
                 let [col] = cols.as_slice() else {
-                    return Err(PgError::syntax_error("subquery must return only one column", None));
+                    return Err(PgError::syntax_error(
+                        "subquery must return only one column",
+                        None,
+                    ));
                 };
                 (Expr::Subquery(Box::new(q)), *col)
             }
-            Expr::Function(f) => self.function(f)?,
-            Expr::Substring { expr, substring_from, substring_for, special: _, shorthand: _ } => {
-                let mut args = vec![*expr, substring_from.map(|e| *e).unwrap_or_else(|| make::int(1))];
-                args.extend(substring_for.map(|e| *e));
-                self.call_builtin("substring", args)?
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "expression {other}"
+                )));
             }
-            Expr::Trim { trim_where, trim_what, expr, trim_characters: None } => {
-                self.trim(trim_where, trim_what.map(|e| *e), *expr)?
-            }
-            Expr::Position { expr, r#in } => self.call_builtin("strpos", vec![*r#in, *expr])?,
-            other => return Err(PgError::feature_not_supported(format!("expression {other}"))),
         })
     }
 
-    fn compound_identifier(&mut self, ids: &[sqlparser::ast::Ident]) -> Result<(Expr, Ty), PgError> {
+    fn expr_special(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        Ok(match e {
+            Expr::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                special: _,
+                shorthand: _,
+            } => {
+                let mut args = vec![
+                    *expr,
+                    substring_from.map(|e| *e).unwrap_or_else(|| make::int(1)),
+                ];
+                args.extend(substring_for.map(|e| *e));
+                self.call_builtin("substring", args)?
+            }
+            Expr::Trim {
+                trim_where,
+                trim_what,
+                expr,
+                trim_characters: None,
+            } => self.trim(trim_where, trim_what.map(|e| *e), *expr)?,
+            Expr::Position { expr, r#in } => self.call_builtin("strpos", vec![*r#in, *expr])?,
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "expression {other}"
+                )));
+            }
+        })
+    }
+
+    fn compound_identifier(
+        &mut self,
+        ids: &[sqlparser::ast::Ident],
+    ) -> Result<(Expr, Ty), PgError> {
         let names: Vec<String> = ids.iter().map(fold).collect();
         let (rel, col) = match names.as_slice() {
             [rel, col] => (rel.as_str(), col.as_str()),
-            [schema, rel, col] if schema == crate::catalog::DEFAULT_SCHEMA => (rel.as_str(), col.as_str()),
-            _ => return Err(PgError::feature_not_supported(format!("column reference {}", names.join(".")))),
+            [schema, rel, col] if schema == crate::catalog::DEFAULT_SCHEMA => {
+                (rel.as_str(), col.as_str())
+            }
+            _ => {
+                return Err(PgError::feature_not_supported(format!(
+                    "column reference {}",
+                    names.join(".")
+                )));
+            }
         };
-        let ty = self.resolve_column(Some(rel), col)?;
+        let ty = self.column_reference(Some(rel), col)?;
         Ok((make::qualified_column(rel, col), ty))
     }
 
@@ -160,7 +371,9 @@ impl Translator<'_> {
     pub fn value(&mut self, v: Value) -> Result<(Expr, Ty), PgError> {
         Ok(match v {
             Value::Number(n, _) => number(&n)?,
-            Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => (make::string(&s), Ty::UNKNOWN),
+            Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => {
+                (make::string(&s), Ty::UNKNOWN)
+            }
             Value::DollarQuotedString(d) => (make::string(&d.value), Ty::UNKNOWN),
             Value::Boolean(b) => (make::int(b as i64), BOOL),
             Value::Null => (make::null(), Ty::UNKNOWN),
@@ -169,7 +382,9 @@ impl Translator<'_> {
                     .strip_prefix('$')
                     .and_then(|n| n.parse().ok())
                     .filter(|n| (1..=65535).contains(n))
-                    .ok_or_else(|| PgError::syntax_error(format!("syntax error at or near \"{p}\""), None))?;
+                    .ok_or_else(|| {
+                        PgError::syntax_error(format!("syntax error at or near \"{p}\""), None)
+                    })?;
                 let ty = self.param(n).map(Ty::of).unwrap_or(Ty::UNKNOWN);
                 (make::placeholder(n), ty)
             }
@@ -179,7 +394,12 @@ impl Translator<'_> {
 
     /// A WHERE/HAVING/ON condition or boolean operand: must be boolean.
     pub fn condition(&mut self, e: Expr) -> Result<Expr, PgError> {
-        let (e, ty) = self.expr(e)?;
+        let typed = self.expr(e)?;
+        self.typed_condition(typed)
+    }
+
+    /// A translated operand that must be boolean.
+    pub fn typed_condition(&mut self, (e, ty): (Expr, Ty)) -> Result<Expr, PgError> {
         if ty.ty != PgType::Bool && !ty.is_unknown() {
             return Err(PgError::new(
                 SqlState::DATATYPE_MISMATCH,
@@ -231,34 +451,60 @@ impl Translator<'_> {
     }
 
     fn comparable_pair(&mut self, a: Expr, b: Expr, op: &str) -> Result<(Expr, Expr), PgError> {
-        let (a, at) = self.expr(a)?;
+        let a = self.expr(a)?;
+        self.comparison(a, b, op)
+    }
+
+    /// Comparison operands: both converted to their common type.
+    pub fn comparison(
+        &mut self,
+        (a, at): (Expr, Ty),
+        b: Expr,
+        op: &str,
+    ) -> Result<(Expr, Expr), PgError> {
         let (b, bt) = self.expr(b)?;
         let to = match common_type(at, bt) {
             Some(t) if t.is_unknown() => Ty::of(PgType::Text),
             Some(t) => Ty::of(t.ty),
             None => return Err(operator_error(at, op, bt)),
         };
-        Ok((self.coerce(a, at, to, Ctx::Implicit)?, self.coerce(b, bt, to, Ctx::Implicit)?))
+        let (a, b) = (
+            self.coerce(a, at, to, Ctx::Implicit)?,
+            self.coerce(b, bt, to, Ctx::Implicit)?,
+        );
+        Ok((blank_insensitive(a, to), blank_insensitive(b, to)))
     }
 
-    /// Comparison operands: both converted to their common type.
-    pub fn comparison(&mut self, a: Expr, b: Expr, op: &str) -> Result<(Expr, Expr), PgError> {
-        self.comparable_pair(a, b, op)
-    }
-
-    fn like(&mut self, func: &str, negated: bool, e: Expr, pattern: Expr, escape: Option<Expr>) -> Result<(Expr, Ty), PgError> {
+    fn like(
+        &mut self,
+        func: &str,
+        negated: bool,
+        e: Expr,
+        pattern: Expr,
+        escape: Option<Expr>,
+    ) -> Result<(Expr, Ty), PgError> {
         let text = Ty::of(PgType::Text);
         let (e, ty) = self.expr(e)?;
         if !ty.ty.is_text() {
             let op = if func == "pg_like" { "~~" } else { "~~*" };
             return Err(operator_error(ty, op, text));
         }
-        let mut args = vec![self.coerce(e, ty, text, Ctx::Implicit)?, self.expr_as(pattern, text, Ctx::Implicit)?];
+        let mut args = vec![
+            self.coerce(e, ty, text, Ctx::Implicit)?,
+            self.expr_as(pattern, text, Ctx::Implicit)?,
+        ];
         if let Some(esc) = escape {
             args.push(self.expr_as(esc, text, Ctx::Implicit)?);
         }
         let call = make::call(func, args);
-        let out = if negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(call) } } else { call };
+        let out = if negated {
+            Expr::UnaryOp {
+                op: UnaryOperator::Not,
+                expr: Box::new(call),
+            }
+        } else {
+            call
+        };
         Ok((out, BOOL))
     }
 
@@ -294,12 +540,29 @@ impl Translator<'_> {
             }
         };
         let ((thens, else_result), ty) = self.case_results(thens, else_result)?;
-        let conditions = whens.into_iter().zip(thens).map(|(condition, result)| CaseWhen { condition, result }).collect();
-        Ok((Expr::Case { case_token, end_token, operand, conditions, else_result: else_result.map(Box::new) }, ty))
+        let conditions = whens
+            .into_iter()
+            .zip(thens)
+            .map(|(condition, result)| CaseWhen { condition, result })
+            .collect();
+        Ok((
+            Expr::Case {
+                case_token,
+                end_token,
+                operand,
+                conditions,
+                else_result: else_result.map(Box::new),
+            },
+            ty,
+        ))
     }
 
     #[allow(clippy::type_complexity)]
-    fn case_results(&mut self, results: Vec<Expr>, else_result: Option<Expr>) -> Result<((Vec<Expr>, Option<Expr>), Ty), PgError> {
+    fn case_results(
+        &mut self,
+        results: Vec<Expr>,
+        else_result: Option<Expr>,
+    ) -> Result<((Vec<Expr>, Option<Expr>), Ty), PgError> {
         let n = results.len();
         let mut all = results;
         let has_else = else_result.is_some();
@@ -311,10 +574,23 @@ impl Translator<'_> {
     }
 }
 
+/// char(n) values compare without their trailing blanks, as PostgreSQL's bpchar operators do.
+fn blank_insensitive(e: Expr, ty: Ty) -> Expr {
+    if ty.ty == PgType::Bpchar && !is_null(&e) {
+        make::call("rtrim", vec![e])
+    } else {
+        e
+    }
+}
+
 /// A numeric literal: int4 when it fits, then int8, else numeric (PostgreSQL's rule).
 fn number(text: &str) -> Result<(Expr, Ty), PgError> {
     if let Ok(i) = text.parse::<i64>() {
-        let ty = if i32::try_from(i).is_ok() { PgType::Int4 } else { PgType::Int8 };
+        let ty = if i32::try_from(i).is_ok() {
+            PgType::Int4
+        } else {
+            PgType::Int8
+        };
         return Ok((make::int(i), Ty::of(ty)));
     }
     let v = devdb_pg::value::decode_text(PgType::Numeric, text)?;

@@ -13,7 +13,8 @@ use crate::make;
 use crate::types::Ty;
 
 /// What `version()` answers; clients parse the leading "PostgreSQL 15.0".
-pub const VERSION: &str = "PostgreSQL 15.0 (devdb 0.1.0) on x86_64-pc-linux-gnu, compiled by rustc, 64-bit";
+pub const VERSION: &str =
+    "PostgreSQL 15.0 (devdb 0.1.0) on x86_64-pc-linux-gnu, compiled by rustc, 64-bit";
 
 const TEXT: Ty = Ty::of(PgType::Text);
 const INT4: Ty = Ty::of(PgType::Int4);
@@ -26,14 +27,28 @@ enum Args {
     None,
     /// `count(*)`.
     Star,
-    List { distinct: bool, args: Vec<Expr> },
+    List {
+        distinct: bool,
+        args: Vec<Expr>,
+    },
 }
 
 impl Translator<'_> {
     pub fn function(&mut self, f: Function) -> Result<(Expr, Ty), PgError> {
-        let Function { name, uses_odbc_syntax: false, parameters: FunctionArguments::None, args, within_group, filter: None, null_treatment: None, over: None } = f
+        let Function {
+            name,
+            uses_odbc_syntax: false,
+            parameters: FunctionArguments::None,
+            args,
+            within_group,
+            filter: None,
+            null_treatment: None,
+            over: None,
+        } = f
         else {
-            return Err(PgError::feature_not_supported("window functions, FILTER and WITHIN GROUP"));
+            return Err(PgError::feature_not_supported(
+                "window functions, FILTER and WITHIN GROUP",
+            ));
         };
         if !within_group.is_empty() {
             return Err(PgError::feature_not_supported("WITHIN GROUP"));
@@ -43,7 +58,9 @@ impl Translator<'_> {
             .iter()
             .map(|p| match p {
                 ObjectNamePart::Identifier(id) => Ok(fold(id)),
-                ObjectNamePart::Function(_) => Err(PgError::feature_not_supported(format!("function name {name}"))),
+                ObjectNamePart::Function(_) => Err(PgError::feature_not_supported(format!(
+                    "function name {name}"
+                ))),
             })
             .collect::<Result<_, _>>()?;
         let fname = match parts.as_slice() {
@@ -53,10 +70,16 @@ impl Translator<'_> {
         };
         let args = match args {
             FunctionArguments::None => Args::None,
-            FunctionArguments::Subquery(_) => return Err(PgError::feature_not_supported("function call with a subquery argument")),
+            FunctionArguments::Subquery(_) => {
+                return Err(PgError::feature_not_supported(
+                    "function call with a subquery argument",
+                ));
+            }
             FunctionArguments::List(list) => {
                 if !list.clauses.is_empty() {
-                    return Err(PgError::feature_not_supported(format!("clauses in a call of {fname}")));
+                    return Err(PgError::feature_not_supported(format!(
+                        "clauses in a call of {fname}"
+                    )));
                 }
                 let distinct = list.duplicate_treatment == Some(DuplicateTreatment::Distinct);
                 let mut exprs = Vec::with_capacity(list.args.len());
@@ -64,8 +87,14 @@ impl Translator<'_> {
                 for a in list.args {
                     match a {
                         FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => exprs.push(e),
-                        FunctionArg::Unnamed(FunctionArgExpr::Wildcard) if fname == "count" => star = true,
-                        other => return Err(PgError::feature_not_supported(format!("function argument {other}"))),
+                        FunctionArg::Unnamed(FunctionArgExpr::Wildcard) if fname == "count" => {
+                            star = true
+                        }
+                        other => {
+                            return Err(PgError::feature_not_supported(format!(
+                                "function argument {other}"
+                            )));
+                        }
                     }
                 }
                 if star {
@@ -74,15 +103,29 @@ impl Translator<'_> {
                     }
                     Args::Star
                 } else {
-                    Args::List { distinct, args: exprs }
+                    Args::List {
+                        distinct,
+                        args: exprs,
+                    }
                 }
             }
         };
         match args {
             Args::None => self.value_function(&fname),
-            Args::Star => Ok((make::count_star(), INT8)),
-            Args::List { distinct: true, args } => self.aggregate(&fname, args, true),
-            Args::List { distinct: false, args } => self.call_builtin(&fname, args),
+            Args::Star => {
+                if let Some(g) = self.grouping() {
+                    g.saw_aggregate = true;
+                }
+                Ok((make::count_star(), INT8))
+            }
+            Args::List {
+                distinct: true,
+                args,
+            } => self.aggregate(&fname, args, true),
+            Args::List {
+                distinct: false,
+                args,
+            } => self.call_builtin(&fname, args),
         }
     }
 
@@ -92,21 +135,46 @@ impl Translator<'_> {
             "current_timestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz)),
             "localtimestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamp)),
             "current_date" => (
-                self.coerce(make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz), Ty::of(PgType::Date), Ctx::Explicit)?,
+                self.coerce(
+                    make::call("devdb_now", vec![]),
+                    Ty::of(PgType::Timestamptz),
+                    Ty::of(PgType::Date),
+                    Ctx::Explicit,
+                )?,
                 Ty::of(PgType::Date),
             ),
-            "current_user" | "session_user" | "user" | "current_role" => {
-                (make::call("devdb_current_user", vec![]), Ty::of(PgType::Name))
-            }
-            "current_catalog" => (make::call("devdb_current_database", vec![]), Ty::of(PgType::Name)),
-            "current_schema" => (make::string(crate::catalog::DEFAULT_SCHEMA), Ty::of(PgType::Name)),
+            "current_user" | "session_user" | "user" | "current_role" => (
+                make::call("devdb_current_user", vec![]),
+                Ty::of(PgType::Name),
+            ),
+            "current_catalog" => (
+                make::call("devdb_current_database", vec![]),
+                Ty::of(PgType::Name),
+            ),
+            "current_schema" => (
+                make::string(crate::catalog::DEFAULT_SCHEMA),
+                Ty::of(PgType::Name),
+            ),
             other => return Err(PgError::feature_not_supported(other.to_uppercase())),
         })
     }
 
-    fn aggregate(&mut self, name: &str, args: Vec<Expr>, distinct: bool) -> Result<(Expr, Ty), PgError> {
+    fn aggregate(
+        &mut self,
+        name: &str,
+        args: Vec<Expr>,
+        distinct: bool,
+    ) -> Result<(Expr, Ty), PgError> {
         let [arg] = <[Expr; 1]>::try_from(args).map_err(|a| undefined(name, a.len()))?;
-        let (e, ty) = self.expr_resolved(arg)?;
+        if let Some(g) = self.grouping() {
+            g.in_aggregate += 1;
+            g.saw_aggregate = true;
+        }
+        let arg = self.expr_resolved(arg);
+        if let Some(g) = self.grouping() {
+            g.in_aggregate = g.in_aggregate.saturating_sub(1);
+        }
+        let (e, ty) = arg?;
         let result = match name {
             "count" => INT8,
             "sum" => Ty::of(match ty.ty {
@@ -122,7 +190,9 @@ impl Translator<'_> {
                 _ => return Err(undefined_with(name, &[ty])),
             }),
             "min" | "max" => match ty.ty {
-                PgType::Json | PgType::Bool | PgType::Void => return Err(undefined_with(name, &[ty])),
+                PgType::Json | PgType::Bool | PgType::Void => {
+                    return Err(undefined_with(name, &[ty]));
+                }
                 _ => Ty::of(ty.ty),
             },
             "bool_and" | "bool_or" | "every" => {
@@ -139,10 +209,13 @@ impl Translator<'_> {
             other => other,
         };
         let mut call = make::call(sqlite_name, vec![e]);
-        if distinct {
-            if let Expr::Function(Function { args: FunctionArguments::List(list), .. }) = &mut call {
-                list.duplicate_treatment = Some(DuplicateTreatment::Distinct);
-            }
+        if distinct
+            && let Expr::Function(Function {
+                args: FunctionArguments::List(list),
+                ..
+            }) = &mut call
+        {
+            list.duplicate_treatment = Some(DuplicateTreatment::Distinct);
         }
         Ok((call, result))
     }
@@ -155,17 +228,45 @@ impl Translator<'_> {
                 return self.aggregate(name, args, false);
             }
             ("string_agg", 2) => {
-                let args = self.typed_args(args, &[TEXT, TEXT])?;
+                if let Some(g) = self.grouping() {
+                    g.in_aggregate += 1;
+                    g.saw_aggregate = true;
+                }
+                let args = self.typed_args(args, &[TEXT, TEXT]);
+                if let Some(g) = self.grouping() {
+                    g.in_aggregate = g.in_aggregate.saturating_sub(1);
+                }
+                let args = args?;
                 return Ok((make::call("group_concat", args), TEXT));
             }
-            ("now" | "transaction_timestamp", 0) => return Ok((make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz))),
-            ("statement_timestamp", 0) => {
-                return Ok((make::call("devdb_statement_timestamp", vec![]), Ty::of(PgType::Timestamptz)));
+            ("now" | "transaction_timestamp", 0) => {
+                return Ok((make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz)));
             }
-            ("clock_timestamp", 0) => return Ok((make::call("devdb_clock", vec![]), Ty::of(PgType::Timestamptz))),
+            ("statement_timestamp", 0) => {
+                return Ok((
+                    make::call("devdb_statement_timestamp", vec![]),
+                    Ty::of(PgType::Timestamptz),
+                ));
+            }
+            ("clock_timestamp", 0) => {
+                return Ok((
+                    make::call("devdb_clock", vec![]),
+                    Ty::of(PgType::Timestamptz),
+                ));
+            }
             ("version", 0) => return Ok((make::string(VERSION), TEXT)),
-            ("current_database", 0) => return Ok((make::call("devdb_current_database", vec![]), Ty::of(PgType::Name))),
-            ("current_schema", 0) => return Ok((make::string(crate::catalog::DEFAULT_SCHEMA), Ty::of(PgType::Name))),
+            ("current_database", 0) => {
+                return Ok((
+                    make::call("devdb_current_database", vec![]),
+                    Ty::of(PgType::Name),
+                ));
+            }
+            ("current_schema", 0) => {
+                return Ok((
+                    make::string(crate::catalog::DEFAULT_SCHEMA),
+                    Ty::of(PgType::Name),
+                ));
+            }
             ("pg_sleep", 1) => {
                 let args = self.typed_args(args, &[FLOAT8])?;
                 return Ok((make::call("devdb_pg_sleep", args), Ty::of(PgType::Void)));
@@ -179,7 +280,11 @@ impl Translator<'_> {
             }
             ("setval", 2 | 3) => {
                 self.writes = true;
-                let rest: &[Ty] = if n == 2 { &[INT8] } else { &[INT8, Ty::of(PgType::Bool)] };
+                let rest: &[Ty] = if n == 2 {
+                    &[INT8]
+                } else {
+                    &[INT8, Ty::of(PgType::Bool)]
+                };
                 let args = self.sequence_args(args, rest)?;
                 return Ok((make::call("devdb_setval", args), INT8));
             }
@@ -190,40 +295,102 @@ impl Translator<'_> {
             ("random", 0) => {
                 // A double in [0, 1) from SQLite's 64-bit random(), as PostgreSQL's random().
                 let scale = 9_007_199_254_740_992_i64;
-                let bits = make::call("abs", vec![make::nested(make::binary(make::call("random", vec![]), BinaryOperator::Modulo, make::int(scale)))]);
-                return Ok((make::nested(make::binary(bits, BinaryOperator::Divide, make::float(scale as f64))), FLOAT8));
+                let bits = make::call(
+                    "abs",
+                    vec![make::nested(make::binary(
+                        make::call("random", vec![]),
+                        BinaryOperator::Modulo,
+                        make::int(scale),
+                    ))],
+                );
+                return Ok((
+                    make::nested(make::binary(
+                        bits,
+                        BinaryOperator::Divide,
+                        make::float(scale as f64),
+                    )),
+                    FLOAT8,
+                ));
             }
             _ => {}
         }
-        let typed = args.into_iter().map(|a| self.expr(a)).collect::<Result<Vec<_>, _>>()?;
+        let typed = args
+            .into_iter()
+            .map(|a| self.expr(a))
+            .collect::<Result<Vec<_>, _>>()?;
         let types: Vec<Ty> = typed.iter().map(|(_, t)| *t).collect();
         let text_like = |t: &Ty| t.ty.is_text();
         let (sqlite, arg_types, result): (&str, Vec<Ty>, Ty) = match (name, types.as_slice()) {
-            ("lower" | "upper", [t]) if text_like(t) => (if name == "lower" { "pg_lower" } else { "pg_upper" }, vec![TEXT], TEXT),
-            ("length" | "char_length" | "character_length", [t]) if text_like(t) => ("length", vec![TEXT], INT4),
+            ("lower" | "upper", [t]) if text_like(t) => (
+                if name == "lower" {
+                    "pg_lower"
+                } else {
+                    "pg_upper"
+                },
+                vec![TEXT],
+                TEXT,
+            ),
+            ("length" | "char_length" | "character_length", [t]) if text_like(t) => {
+                ("length", vec![TEXT], INT4)
+            }
             ("length" | "octet_length", [t]) if t.ty == PgType::Bytea => ("length", vec![*t], INT4),
             ("octet_length", [t]) if text_like(t) => ("pg_octet_length", vec![TEXT], INT4),
-            ("substr" | "substring", [t, _]) if text_like(t) => ("pg_substr", vec![TEXT, INT4], TEXT),
-            ("substr" | "substring", [t, _, _]) if text_like(t) => ("pg_substr", vec![TEXT, INT4, INT4], TEXT),
-            ("replace", [a, b, c]) if text_like(a) && text_like(b) && text_like(c) => ("replace", vec![TEXT; 3], TEXT),
-            ("btrim" | "trim", [t]) if text_like(t) => ("trim", vec![TEXT], TEXT),
-            ("btrim" | "trim", [t, c]) if text_like(t) && text_like(c) => ("trim", vec![TEXT, TEXT], TEXT),
-            ("ltrim" | "rtrim", [t]) if text_like(t) => (if name == "ltrim" { "ltrim" } else { "rtrim" }, vec![TEXT], TEXT),
-            ("ltrim" | "rtrim", [t, c]) if text_like(t) && text_like(c) => {
-                (if name == "ltrim" { "ltrim" } else { "rtrim" }, vec![TEXT, TEXT], TEXT)
+            ("substr" | "substring", [t, _]) if text_like(t) => {
+                ("pg_substr", vec![TEXT, INT4], TEXT)
             }
+            ("substr" | "substring", [t, _, _]) if text_like(t) => {
+                ("pg_substr", vec![TEXT, INT4, INT4], TEXT)
+            }
+            ("replace", [a, b, c]) if text_like(a) && text_like(b) && text_like(c) => {
+                ("replace", vec![TEXT; 3], TEXT)
+            }
+            ("btrim" | "trim", [t]) if text_like(t) => ("trim", vec![TEXT], TEXT),
+            ("btrim" | "trim", [t, c]) if text_like(t) && text_like(c) => {
+                ("trim", vec![TEXT, TEXT], TEXT)
+            }
+            ("ltrim" | "rtrim", [t]) if text_like(t) => (
+                if name == "ltrim" { "ltrim" } else { "rtrim" },
+                vec![TEXT],
+                TEXT,
+            ),
+            ("ltrim" | "rtrim", [t, c]) if text_like(t) && text_like(c) => (
+                if name == "ltrim" { "ltrim" } else { "rtrim" },
+                vec![TEXT, TEXT],
+                TEXT,
+            ),
             ("strpos", [a, b]) if text_like(a) && text_like(b) => ("instr", vec![TEXT, TEXT], INT4),
-            ("left" | "right", [t, _]) if text_like(t) => (if name == "left" { "pg_left" } else { "pg_right" }, vec![TEXT, INT4], TEXT),
+            ("left" | "right", [t, _]) if text_like(t) => (
+                if name == "left" {
+                    "pg_left"
+                } else {
+                    "pg_right"
+                },
+                vec![TEXT, INT4],
+                TEXT,
+            ),
             ("repeat", [t, _]) if text_like(t) => ("pg_repeat", vec![TEXT, INT4], TEXT),
             ("md5", [t]) if text_like(t) => return Err(PgError::feature_not_supported("md5()")),
             ("abs", [t]) if t.ty.is_numeric() || t.is_unknown() => {
                 let t = if t.is_unknown() { FLOAT8 } else { Ty::of(t.ty) };
                 ("pg_abs", vec![t], t)
             }
-            ("round", [t]) if matches!(t.ty, PgType::Float8 | PgType::Float4) => ("pg_round_float8", vec![FLOAT8], FLOAT8),
-            ("round", [t]) if t.ty.is_numeric() => ("round", vec![Ty::of(PgType::Numeric)], Ty::of(PgType::Numeric)),
-            ("round", [t, s]) if (t.ty.is_numeric() && !matches!(t.ty, PgType::Float4 | PgType::Float8)) && (s.ty.is_integer() || s.is_unknown()) => {
-                ("pg_round_numeric", vec![Ty::of(PgType::Numeric), INT4], Ty::of(PgType::Numeric))
+            ("round", [t]) if matches!(t.ty, PgType::Float8 | PgType::Float4) => {
+                ("pg_round_float8", vec![FLOAT8], FLOAT8)
+            }
+            ("round", [t]) if t.ty.is_numeric() => (
+                "round",
+                vec![Ty::of(PgType::Numeric)],
+                Ty::of(PgType::Numeric),
+            ),
+            ("round", [t, s])
+                if (t.ty.is_numeric() && !matches!(t.ty, PgType::Float4 | PgType::Float8))
+                    && (s.ty.is_integer() || s.is_unknown()) =>
+            {
+                (
+                    "pg_round_numeric",
+                    vec![Ty::of(PgType::Numeric), INT4],
+                    Ty::of(PgType::Numeric),
+                )
             }
             ("coalesce" | "greatest" | "least", [_, ..]) => {
                 let (mut exprs, ty) = self.unify(typed, name)?;
@@ -243,12 +410,21 @@ impl Translator<'_> {
                 return Ok((make::call("nullif", exprs), ty));
             }
             ("concat", _) => {
-                let args = typed.into_iter().map(|(e, t)| self.text_output(e, t)).collect::<Result<Vec<_>, _>>()?;
-                let args = if args.is_empty() { vec![make::string("")] } else { args };
+                let args = typed
+                    .into_iter()
+                    .map(|(e, t)| self.text_output(e, t))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let args = if args.is_empty() {
+                    vec![make::string("")]
+                } else {
+                    args
+                };
                 return Ok((make::call("concat", args), TEXT));
             }
             ("generate_series", _) => {
-                return Err(PgError::feature_not_supported("generate_series outside FROM"));
+                return Err(PgError::feature_not_supported(
+                    "generate_series outside FROM",
+                ));
             }
             _ => return Err(undefined_with(name, &types)),
         };
@@ -267,17 +443,32 @@ impl Translator<'_> {
             common = crate::types::common_type(common, *t).ok_or_else(|| {
                 PgError::new(
                     SqlState::DATATYPE_MISMATCH,
-                    format!("{} types {} and {} cannot be matched", name.to_uppercase(), common.ty, t.ty),
+                    format!(
+                        "{} types {} and {} cannot be matched",
+                        name.to_uppercase(),
+                        common.ty,
+                        t.ty
+                    ),
                 )
             })?;
         }
-        let common = if common.is_unknown() { TEXT } else { Ty::of(common.ty) };
-        let exprs = typed.into_iter().map(|(e, t)| self.coerce(e, t, common, Ctx::Implicit)).collect::<Result<_, _>>()?;
+        let common = if common.is_unknown() {
+            TEXT
+        } else {
+            Ty::of(common.ty)
+        };
+        let exprs = typed
+            .into_iter()
+            .map(|(e, t)| self.coerce(e, t, common, Ctx::Implicit))
+            .collect::<Result<_, _>>()?;
         Ok((exprs, common))
     }
 
     fn typed_args(&mut self, args: Vec<Expr>, types: &[Ty]) -> Result<Vec<Expr>, PgError> {
-        args.into_iter().zip(types).map(|(a, t)| self.expr_as(a, *t, Ctx::Implicit)).collect()
+        args.into_iter()
+            .zip(types)
+            .map(|(a, t)| self.expr_as(a, *t, Ctx::Implicit))
+            .collect()
     }
 
     /// nextval('name'), nextval('name'::regclass): the sequence name as text, then `rest`.
@@ -285,7 +476,11 @@ impl Translator<'_> {
         let mut args = args.into_iter();
         let first = args.next().unwrap_or_else(make::null);
         let first = match first {
-            Expr::Cast { expr, data_type: DataType::Regclass, .. } => match string_literal(&expr) {
+            Expr::Cast {
+                expr,
+                data_type: DataType::Regclass,
+                ..
+            } => match string_literal(&expr) {
                 Some(s) => make::string(&regclass_name(s)),
                 None => return Err(PgError::feature_not_supported("regclass expressions")),
             },
@@ -299,7 +494,12 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    pub fn trim(&mut self, side: Option<TrimWhereField>, what: Option<Expr>, e: Expr) -> Result<(Expr, Ty), PgError> {
+    pub fn trim(
+        &mut self,
+        side: Option<TrimWhereField>,
+        what: Option<Expr>,
+        e: Expr,
+    ) -> Result<(Expr, Ty), PgError> {
         let name = match side {
             None | Some(TrimWhereField::Both) => "btrim",
             Some(TrimWhereField::Leading) => "ltrim",

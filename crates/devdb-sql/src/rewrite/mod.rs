@@ -42,6 +42,10 @@ pub(crate) struct Translator<'a> {
     pub scopes: Vec<Scope>,
     /// CTEs visible at each query level, innermost last.
     pub ctes: Vec<Vec<Rel>>,
+    /// The table INSERT or UPDATE writes, for NOT NULL checks.
+    pub target: Option<String>,
+    /// An address near the top of the stack when translation began (see `check_stack`).
+    pub stack_base: usize,
 }
 
 /// What a statement handler produces; the parameters are added at the end.
@@ -55,18 +59,33 @@ pub(crate) struct Output {
 
 impl Output {
     pub fn new(kind: Kind) -> Output {
-        Output { kind, sqlite: Vec::new(), columns: Vec::new(), writes: false, changes_catalog: false }
+        Output {
+            kind,
+            sqlite: Vec::new(),
+            columns: Vec::new(),
+            writes: false,
+            changes_catalog: false,
+        }
     }
 }
 
 /// Translates one parsed statement.
-pub(crate) fn statement(parsed: Parsed, catalog: &Catalog, param_types: &[Option<PgType>]) -> Result<Translated, PgError> {
+pub(crate) fn statement(
+    parsed: Parsed,
+    catalog: &Catalog,
+    param_types: &[Option<PgType>],
+) -> Result<Translated, PgError> {
     let mut t = Translator {
         catalog,
         params: param_types.to_vec(),
         writes: false,
         scopes: Vec::new(),
         ctes: Vec::new(),
+        target: None,
+        stack_base: {
+            let marker = 0u8;
+            &marker as *const u8 as usize
+        },
     };
     let out = match parsed {
         Parsed::Vacuum { analyze, tables } => t.vacuum(analyze, &tables)?,
@@ -94,15 +113,26 @@ impl Translator<'_> {
             Statement::Update(update) => self.update(update),
             Statement::Delete(delete) => self.delete(delete),
             Statement::CreateTable(create) => self.create_table(create),
-            Statement::Drop { object_type, if_exists, names, cascade, restrict: _, purge: false, temporary: false, table: None } => {
-                self.drop(object_type, if_exists, names, cascade)
-            }
+            Statement::Drop {
+                object_type,
+                if_exists,
+                names,
+                cascade,
+                restrict: _,
+                purge: false,
+                temporary: false,
+                table: None,
+            } => self.drop(object_type, if_exists, names, cascade),
             Statement::Truncate(truncate) => self.truncate(truncate),
             Statement::AlterTable(alter) => self.alter_table(alter),
             Statement::CreateIndex(index) => self.create_index(index),
             Statement::Analyze(analyze) => self.analyze(analyze),
             Statement::Vacuum(v) => {
-                let tables = v.table_name.iter().map(|n| self.table_name(n)).collect::<Result<Vec<_>, _>>()?;
+                let tables = v
+                    .table_name
+                    .iter()
+                    .map(|n| self.table_name(n))
+                    .collect::<Result<Vec<_>, _>>()?;
                 self.vacuum(false, &tables)
             }
             other => Err(PgError::feature_not_supported(statement_name(&other))),
@@ -116,7 +146,9 @@ impl Translator<'_> {
             .iter()
             .map(|p| match p {
                 ObjectNamePart::Identifier(id) => Ok(id),
-                ObjectNamePart::Function(_) => Err(PgError::feature_not_supported(format!("name {name}"))),
+                ObjectNamePart::Function(_) => {
+                    Err(PgError::feature_not_supported(format!("name {name}")))
+                }
             })
             .collect::<Result<_, _>>()?;
         match parts.as_slice() {
@@ -125,19 +157,29 @@ impl Translator<'_> {
             [schema, one] => {
                 let schema = fold(schema);
                 if schema == "pg_catalog" || schema == "information_schema" {
-                    Err(PgError::feature_not_supported(format!("system catalog {schema}.{}", fold(one))))
+                    Err(PgError::feature_not_supported(format!(
+                        "system catalog {schema}.{}",
+                        fold(one)
+                    )))
                 } else {
-                    Err(PgError::new(SqlState::INVALID_SCHEMA_NAME, format!("schema \"{schema}\" does not exist")))
+                    Err(PgError::new(
+                        SqlState::INVALID_SCHEMA_NAME,
+                        format!("schema \"{schema}\" does not exist"),
+                    ))
                 }
             }
-            _ => Err(PgError::feature_not_supported(format!("qualified name {name}"))),
+            _ => Err(PgError::feature_not_supported(format!(
+                "qualified name {name}"
+            ))),
         }
     }
 
     /// The catalog table a name refers to, or 42P01.
     pub fn lookup_table(&self, name: &ObjectName) -> Result<&Table, PgError> {
         let folded = self.table_name(name)?;
-        self.catalog.table(&folded).ok_or_else(|| PgError::undefined_table(&folded))
+        self.catalog
+            .table(&folded)
+            .ok_or_else(|| PgError::undefined_table(&folded))
     }
 
     /// Registers a use of `$n` (1-based) and returns its type so far.
@@ -149,10 +191,10 @@ impl Translator<'_> {
     }
 
     pub fn set_param_type(&mut self, n: usize, ty: PgType) {
-        if let Some(slot) = self.params.get_mut(n.wrapping_sub(1)) {
-            if slot.is_none() {
-                *slot = Some(ty);
-            }
+        if let Some(slot) = self.params.get_mut(n.wrapping_sub(1))
+            && slot.is_none()
+        {
+            *slot = Some(ty);
         }
     }
 }

@@ -9,12 +9,48 @@ use super::expr::{BOOL, Ctx, operator_error};
 use crate::make;
 use crate::types::{Ty, arithmetic_result};
 
+/// SQLite refuses expression trees deeper than 1000 (SQLITE_MAX_EXPR_DEPTH).
+const MAX_CHAIN: usize = 900;
+
+pub fn too_complex() -> PgError {
+    PgError::new(
+        SqlState::STATEMENT_TOO_COMPLEX,
+        "stack depth limit exceeded",
+    )
+    .with_hint("The statement is nested too deeply for devdb.")
+}
+
 impl Translator<'_> {
-    pub fn binary_op(&mut self, left: Expr, op: BinaryOperator, right: Expr) -> Result<(Expr, Ty), PgError> {
+    /// `a op b op c ...`: the parser builds left-deep trees for operator chains of any
+    /// length, so the left spine is walked with a loop, not recursion.
+    pub fn binary_chain(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        let mut spine = Vec::new();
+        let mut leftmost = e;
+        while let Expr::BinaryOp { left, op, right } = leftmost {
+            spine.push((op, *right));
+            leftmost = *left;
+        }
+        if spine.len() > MAX_CHAIN {
+            return Err(too_complex());
+        }
+        let mut acc = self.expr(leftmost)?;
+        while let Some((op, right)) = spine.pop() {
+            self.check_stack()?;
+            acc = self.binary_op(acc, op, right)?;
+        }
+        Ok(acc)
+    }
+
+    fn binary_op(
+        &mut self,
+        left: (Expr, Ty),
+        op: BinaryOperator,
+        right: Expr,
+    ) -> Result<(Expr, Ty), PgError> {
         use BinaryOperator as B;
         match op {
             B::And | B::Or => {
-                let l = self.condition(left)?;
+                let l = self.typed_condition(left)?;
                 let r = self.condition(right)?;
                 Ok((make::binary(l, op, r), BOOL))
             }
@@ -22,11 +58,16 @@ impl Translator<'_> {
                 let (l, r) = self.comparison(left, right, &op.to_string())?;
                 Ok((make::binary(l, op, r), BOOL))
             }
-            B::Plus | B::Minus | B::Multiply | B::Divide | B::Modulo => self.arithmetic(left, op, right),
+            B::Plus | B::Minus | B::Multiply | B::Divide | B::Modulo => {
+                self.arithmetic(left, op, right)
+            }
             B::StringConcat => {
-                let (l, lt) = self.expr(left)?;
+                let (l, lt) = left;
                 let (r, rt) = self.expr(right)?;
-                if !(lt.ty.is_text() || rt.ty.is_text()) || lt.ty == PgType::Bytea || rt.ty == PgType::Bytea {
+                if !(lt.ty.is_text() || rt.ty.is_text())
+                    || lt.ty == PgType::Bytea
+                    || rt.ty == PgType::Bytea
+                {
                     return Err(operator_error(lt, "||", rt));
                 }
                 let l = self.text_output(l, lt)?;
@@ -37,8 +78,12 @@ impl Translator<'_> {
         }
     }
 
-    fn arithmetic(&mut self, left: Expr, op: BinaryOperator, right: Expr) -> Result<(Expr, Ty), PgError> {
-        let (l, lo) = self.expr(left)?;
+    fn arithmetic(
+        &mut self,
+        (l, lo): (Expr, Ty),
+        op: BinaryOperator,
+        right: Expr,
+    ) -> Result<(Expr, Ty), PgError> {
         let (r, ro) = self.expr(right)?;
         let (mut lt, mut rt) = (lo, ro);
         let symbol = op.to_string();
@@ -58,8 +103,14 @@ impl Translator<'_> {
         let r = self.coerce(r, ro, rt, Ctx::Implicit)?;
         // date arithmetic: date +- int is a date, date - date an int4 count of days.
         match (lt.ty, &op, rt.ty) {
-            (PgType::Date, BinaryOperator::Plus | BinaryOperator::Minus, t) if t.is_integer() && t != PgType::Int8 => {
-                let f = if op == BinaryOperator::Plus { "pg_date_add" } else { "pg_date_sub" };
+            (PgType::Date, BinaryOperator::Plus | BinaryOperator::Minus, t)
+                if t.is_integer() && t != PgType::Int8 =>
+            {
+                let f = if op == BinaryOperator::Plus {
+                    "pg_date_add"
+                } else {
+                    "pg_date_sub"
+                };
                 return Ok((make::call(f, vec![l, r]), Ty::of(PgType::Date)));
             }
             (t, BinaryOperator::Plus, PgType::Date) if t.is_integer() && t != PgType::Int8 => {
@@ -70,7 +121,8 @@ impl Translator<'_> {
             }
             _ => {}
         }
-        let result = arithmetic_result(lt.ty, rt.ty).ok_or_else(|| operator_error(lt, &symbol, rt))?;
+        let result =
+            arithmetic_result(lt.ty, rt.ty).ok_or_else(|| operator_error(lt, &symbol, rt))?;
         let name = match op {
             BinaryOperator::Plus => "add",
             BinaryOperator::Minus => "sub",
@@ -82,7 +134,9 @@ impl Translator<'_> {
             PgType::Int2 => format!("pg_int2_{name}"),
             PgType::Int4 => format!("pg_int4_{name}"),
             PgType::Int8 => format!("pg_int8_{name}"),
-            PgType::Float4 | PgType::Float8 if name == "mod" => return Err(operator_error(lt, &symbol, rt)),
+            PgType::Float4 | PgType::Float8 if name == "mod" => {
+                return Err(operator_error(lt, &symbol, rt));
+            }
             PgType::Float4 | PgType::Float8 => format!("pg_float8_{name}"),
             // numeric: stored as integer or real until devdb has exact decimals.
             _ => format!("pg_numeric_{name}"),
@@ -92,24 +146,38 @@ impl Translator<'_> {
 
     pub fn unary_op(&mut self, op: UnaryOperator, operand: Expr) -> Result<(Expr, Ty), PgError> {
         match op {
-            UnaryOperator::Not => Ok((Expr::UnaryOp { op, expr: Box::new(self.condition(operand)?) }, BOOL)),
+            UnaryOperator::Not => Ok((
+                Expr::UnaryOp {
+                    op,
+                    expr: Box::new(self.condition(operand)?),
+                },
+                BOOL,
+            )),
             UnaryOperator::Minus => {
                 // `-2147483648` is one int4 constant in PostgreSQL, not the negation of an int8.
-                if let Expr::Value(v) = &operand {
-                    if let Value::Number(n, _) = &v.value {
-                        return self.value(Value::Number(format!("-{n}"), false));
-                    }
+                if let Expr::Value(v) = &operand
+                    && let Value::Number(n, _) = &v.value
+                {
+                    return self.value(Value::Number(format!("-{n}"), false));
                 }
                 let (e, ty) = self.expr(operand)?;
-                let ty = if ty.is_unknown() { Ty::of(PgType::Float8) } else { ty };
+                let ty = if ty.is_unknown() {
+                    Ty::of(PgType::Float8)
+                } else {
+                    ty
+                };
                 match ty.ty {
                     PgType::Int2 | PgType::Int4 | PgType::Int8 => {
                         let f = format!("pg_{}_sub", ty.ty.name());
                         Ok((make::call(&f, vec![make::int(0), e]), Ty::of(ty.ty)))
                     }
-                    PgType::Float4 | PgType::Float8 | PgType::Numeric => {
-                        Ok((Expr::UnaryOp { op, expr: Box::new(make::nested(e)) }, Ty::of(ty.ty)))
-                    }
+                    PgType::Float4 | PgType::Float8 | PgType::Numeric => Ok((
+                        Expr::UnaryOp {
+                            op,
+                            expr: Box::new(make::nested(e)),
+                        },
+                        Ty::of(ty.ty),
+                    )),
                     _ => Err(PgError::new(
                         SqlState::UNDEFINED_FUNCTION,
                         format!("operator does not exist: - {}", ty.ty),
@@ -119,7 +187,10 @@ impl Translator<'_> {
             UnaryOperator::Plus => {
                 let (e, ty) = self.expr(operand)?;
                 if !ty.ty.is_numeric() {
-                    return Err(PgError::new(SqlState::UNDEFINED_FUNCTION, format!("operator does not exist: + {}", ty.ty)));
+                    return Err(PgError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        format!("operator does not exist: + {}", ty.ty),
+                    ));
                 }
                 Ok((e, ty))
             }
@@ -133,10 +204,12 @@ impl Translator<'_> {
             return self.coerce(e, ty, Ty::of(PgType::Text), Ctx::Implicit);
         }
         // Text and integers already print the same in SQLite.
-        if ty.ty.is_text() || ty.ty.is_integer() || matches!(ty.ty, PgType::Uuid | PgType::Json | PgType::Jsonb) {
+        if (ty.ty.is_text() && ty.ty != PgType::Bpchar)
+            || ty.ty.is_integer()
+            || matches!(ty.ty, PgType::Uuid | PgType::Json | PgType::Jsonb)
+        {
             return Ok(e);
         }
         self.coerce(e, ty, Ty::of(PgType::Text), Ctx::Explicit)
     }
 }
-

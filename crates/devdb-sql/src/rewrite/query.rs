@@ -32,7 +32,19 @@ impl Translator<'_> {
     }
 
     pub fn query(&mut self, q: Query) -> Result<(Query, Vec<OutCol>), PgError> {
-        let Query { with, body, order_by, limit_clause, fetch, locks, for_clause: None, settings: None, format_clause: None, pipe_operators } = q
+        self.check_stack()?;
+        let Query {
+            with,
+            body,
+            order_by,
+            limit_clause,
+            fetch,
+            locks,
+            for_clause: None,
+            settings: None,
+            format_clause: None,
+            pipe_operators,
+        } = q
         else {
             return Err(PgError::feature_not_supported("this query clause"));
         };
@@ -73,7 +85,7 @@ impl Translator<'_> {
             other => {
                 let (body, cols) = self.set_expr(other)?;
                 // ORDER BY of a set operation sees only its output columns.
-                self.scopes.push(Scope { rels: vec![Rel { name: String::new(), columns: cols.clone() }] });
+                self.scopes.push(Scope::of(vec![Rel { name: String::new(), columns: cols.clone(), table: None }]));
                 let order_by = self.order_by(order_by, &cols);
                 self.scopes.pop();
                 (body, cols, order_by?)
@@ -91,7 +103,11 @@ impl Translator<'_> {
         Ok((q, cols))
     }
 
-    fn cte(&mut self, mut cte: sqlparser::ast::Cte, recursive: bool) -> Result<sqlparser::ast::Cte, PgError> {
+    fn cte(
+        &mut self,
+        mut cte: sqlparser::ast::Cte,
+        recursive: bool,
+    ) -> Result<sqlparser::ast::Cte, PgError> {
         if cte.materialized.is_some() || cte.from.is_some() {
             return Err(PgError::feature_not_supported("MATERIALIZED CTEs"));
         }
@@ -99,7 +115,15 @@ impl Translator<'_> {
         let renames: Vec<String> = cte.alias.columns.iter().map(|c| fold(&c.name)).collect();
         let query = std::mem::replace(&mut *cte.query, make::query(make::values(Vec::new())));
         let (query, cols) = match (recursive, *query.body) {
-            (true, SetExpr::SetOperation { left, op: op @ SetOperator::Union, set_quantifier, right }) => {
+            (
+                true,
+                SetExpr::SetOperation {
+                    left,
+                    op: op @ SetOperator::Union,
+                    set_quantifier,
+                    right,
+                },
+            ) => {
                 // The non-recursive term fixes the column types before the recursive term runs.
                 let (left, left_cols) = self.set_expr(*left)?;
                 let cols = rename(left_cols, &renames, &name)?;
@@ -108,8 +132,14 @@ impl Translator<'_> {
                 if right_cols.len() != cols.len() {
                     return Err(set_arity_error(&op));
                 }
-                if query.with.is_some() || query.order_by.is_some() || query.limit_clause.is_some() || query.fetch.is_some() {
-                    return Err(PgError::feature_not_supported("ORDER BY, LIMIT or WITH inside a recursive query"));
+                if query.with.is_some()
+                    || query.order_by.is_some()
+                    || query.limit_clause.is_some()
+                    || query.fetch.is_some()
+                {
+                    return Err(PgError::feature_not_supported(
+                        "ORDER BY, LIMIT or WITH inside a recursive query",
+                    ));
                 }
                 let set_quantifier = match set_quantifier {
                     SetQuantifier::All => SetQuantifier::All,
@@ -121,16 +151,25 @@ impl Translator<'_> {
                     set_quantifier,
                     right: Box::new(compound_member(right)),
                 };
-                let q = Query { body: Box::new(body), ..query };
+                let q = Query {
+                    body: Box::new(body),
+                    ..query
+                };
                 (q, cols)
             }
             (_, body) => {
-                let (q, cols) = self.query(Query { body: Box::new(body), ..query })?;
+                let (q, cols) = self.query(Query {
+                    body: Box::new(body),
+                    ..query
+                })?;
                 (q, rename(cols, &renames, &name)?)
             }
         };
         self.register_cte(&name, cols.clone());
-        cte.alias = make::alias(&name, &cols.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>());
+        cte.alias = make::alias(
+            &name,
+            &cols.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+        );
         cte.alias.explicit = false;
         *cte.query = query;
         Ok(cte)
@@ -139,11 +178,16 @@ impl Translator<'_> {
     fn register_cte(&mut self, name: &str, cols: Vec<OutCol>) {
         if let Some(level) = self.ctes.last_mut() {
             level.retain(|r| r.name != name);
-            level.push(Rel { name: name.to_owned(), columns: cols });
+            level.push(Rel {
+                name: name.to_owned(),
+                columns: cols,
+                table: None,
+            });
         }
     }
 
     fn set_expr(&mut self, body: SetExpr) -> Result<(SetExpr, Vec<OutCol>), PgError> {
+        self.check_stack()?;
         match body {
             SetExpr::Select(s) => {
                 let (s, cols, _) = self.select(*s, None)?;
@@ -153,51 +197,47 @@ impl Translator<'_> {
                 let (q, cols) = self.query(*q)?;
                 Ok((SetExpr::Query(Box::new(q)), cols))
             }
-            SetExpr::SetOperation { left, op, set_quantifier, right } => {
-                let quantifier = match (&op, set_quantifier) {
-                    (_, SetQuantifier::None | SetQuantifier::Distinct) => SetQuantifier::None,
-                    (SetOperator::Union, SetQuantifier::All) => SetQuantifier::All,
-                    (op, q) => return Err(PgError::feature_not_supported(format!("{op} {q}"))),
-                };
-                if matches!(op, SetOperator::Minus) {
-                    return Err(PgError::feature_not_supported("MINUS"));
+            SetExpr::SetOperation { .. } => {
+                // Left-deep chains of any length: walk the spine with a loop.
+                let mut spine = Vec::new();
+                let mut leftmost = body;
+                while let SetExpr::SetOperation {
+                    left,
+                    op,
+                    set_quantifier,
+                    right,
+                } = leftmost
+                {
+                    spine.push((op, set_quantifier, *right));
+                    leftmost = *left;
                 }
-                let (left, lcols) = self.set_expr(*left)?;
-                let (right, rcols) = self.set_expr(*right)?;
-                if lcols.len() != rcols.len() {
-                    return Err(set_arity_error(&op));
+                if spine.len() >= 500 {
+                    // SQLite allows 500 terms in a compound SELECT (SQLITE_MAX_COMPOUND_SELECT).
+                    return Err(super::operators::too_complex());
                 }
-                let mut cols = Vec::with_capacity(lcols.len());
-                for ((name, lt), (_, rt)) in lcols.iter().zip(&rcols) {
-                    let ty = common_type(*lt, *rt).ok_or_else(|| {
-                        PgError::new(
-                            SqlState::DATATYPE_MISMATCH,
-                            format!("{op} types {} and {} cannot be matched", lt.ty, rt.ty),
-                        )
-                    })?;
-                    let ty = if ty.is_unknown() { Ty::of(PgType::Text) } else { ty };
-                    cols.push((name.clone(), if *lt == *rt { ty } else { Ty::of(ty.ty) }));
+                let mut acc = self.set_expr(leftmost)?;
+                while let Some((op, quantifier, right)) = spine.pop() {
+                    self.check_stack()?;
+                    acc = self.set_operation(acc, op, quantifier, right)?;
                 }
-                let left = self.coerce_outputs(left, &lcols, &cols)?;
-                let right = self.coerce_outputs(right, &rcols, &cols)?;
-                Ok((
-                    SetExpr::SetOperation {
-                        left: Box::new(compound_member(left)),
-                        op,
-                        set_quantifier: quantifier,
-                        right: Box::new(compound_member(right)),
-                    },
-                    cols,
-                ))
+                Ok(acc)
             }
             SetExpr::Values(values) => {
                 let width = values.rows.first().map(|r| r.content.len()).unwrap_or(0);
                 if values.rows.iter().any(|r| r.content.len() != width) {
-                    return Err(PgError::syntax_error("VALUES lists must all be the same length", None));
+                    return Err(PgError::syntax_error(
+                        "VALUES lists must all be the same length",
+                        None,
+                    ));
                 }
                 let mut typed: Vec<Vec<(Expr, Ty)>> = Vec::with_capacity(values.rows.len());
                 for row in values.rows {
-                    typed.push(row.content.into_iter().map(|e| self.expr(e)).collect::<Result<_, _>>()?);
+                    typed.push(
+                        row.content
+                            .into_iter()
+                            .map(|e| self.expr(e))
+                            .collect::<Result<_, _>>()?,
+                    );
                 }
                 let mut types = vec![Ty::UNKNOWN; width];
                 for row in &typed {
@@ -210,8 +250,16 @@ impl Translator<'_> {
                         })?;
                     }
                 }
-                let types: Vec<Ty> =
-                    types.into_iter().map(|t| if t.is_unknown() { Ty::of(PgType::Text) } else { t }).collect();
+                let types: Vec<Ty> = types
+                    .into_iter()
+                    .map(|t| {
+                        if t.is_unknown() {
+                            Ty::of(PgType::Text)
+                        } else {
+                            t
+                        }
+                    })
+                    .collect();
                 let mut rows = Vec::with_capacity(typed.len());
                 for row in typed {
                     let row = row
@@ -221,22 +269,90 @@ impl Translator<'_> {
                         .collect::<Result<Vec<_>, _>>()?;
                     rows.push(row);
                 }
-                let cols = types.into_iter().enumerate().map(|(i, t)| (format!("column{}", i + 1), t)).collect();
+                let cols = types
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("column{}", i + 1), t))
+                    .collect();
                 Ok((make::values(rows), cols))
             }
             other => Err(PgError::feature_not_supported(format!("query {other}"))),
         }
     }
 
+    fn set_operation(
+        &mut self,
+        (left, lcols): (SetExpr, Vec<OutCol>),
+        op: SetOperator,
+        set_quantifier: SetQuantifier,
+        right: SetExpr,
+    ) -> Result<(SetExpr, Vec<OutCol>), PgError> {
+        let quantifier = match (&op, set_quantifier) {
+            (_, SetQuantifier::None | SetQuantifier::Distinct) => SetQuantifier::None,
+            (SetOperator::Union, SetQuantifier::All) => SetQuantifier::All,
+            (op, q) => return Err(PgError::feature_not_supported(format!("{op} {q}"))),
+        };
+        if matches!(op, SetOperator::Minus) {
+            return Err(PgError::feature_not_supported("MINUS"));
+        }
+        let (right, rcols) = self.set_expr(right)?;
+        if lcols.len() != rcols.len() {
+            return Err(set_arity_error(&op));
+        }
+        let mut cols = Vec::with_capacity(lcols.len());
+        for ((name, lt), (_, rt)) in lcols.iter().zip(&rcols) {
+            let ty = common_type(*lt, *rt).ok_or_else(|| {
+                PgError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!("{op} types {} and {} cannot be matched", lt.ty, rt.ty),
+                )
+            })?;
+            let ty = if ty.is_unknown() {
+                Ty::of(PgType::Text)
+            } else {
+                ty
+            };
+            cols.push((name.clone(), if *lt == *rt { ty } else { Ty::of(ty.ty) }));
+        }
+        let left = self.coerce_outputs(left, &lcols, &cols)?;
+        let right = self.coerce_outputs(right, &rcols, &cols)?;
+        // A compound on the left is fine: SQLite evaluates compounds left to right.
+        let left = if matches!(left, SetExpr::SetOperation { .. }) {
+            left
+        } else {
+            compound_member(left)
+        };
+        Ok((
+            SetExpr::SetOperation {
+                left: Box::new(left),
+                op,
+                set_quantifier: quantifier,
+                right: Box::new(compound_member(right)),
+            },
+            cols,
+        ))
+    }
+
     /// Converts a set-operation branch's outputs to the operation's column types.
-    fn coerce_outputs(&mut self, body: SetExpr, from: &[OutCol], to: &[OutCol]) -> Result<SetExpr, PgError> {
-        if from.iter().zip(to).all(|((_, f), (_, t))| f.ty == t.ty || f.is_unknown() && t.ty == PgType::Text) {
+    fn coerce_outputs(
+        &mut self,
+        body: SetExpr,
+        from: &[OutCol],
+        to: &[OutCol],
+    ) -> Result<SetExpr, PgError> {
+        if from
+            .iter()
+            .zip(to)
+            .all(|((_, f), (_, t))| f.ty == t.ty || f.is_unknown() && t.ty == PgType::Text)
+        {
             return Ok(body);
         }
         match body {
             SetExpr::Select(mut s) => {
                 for (item, ((_, f), (_, t))) in s.projection.iter_mut().zip(from.iter().zip(to)) {
-                    let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item else {
+                    let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) =
+                        item
+                    else {
                         continue;
                     };
                     let taken = std::mem::replace(e, make::null());
@@ -245,17 +361,27 @@ impl Translator<'_> {
                 Ok(SetExpr::Select(s))
             }
             other => {
-                if from.iter().zip(to).all(|((_, f), (_, t))| crate::types::common_type(*f, *t) == Some(*t) && !f.is_unknown() && same_numeric(f.ty, t.ty)) {
+                if from.iter().zip(to).all(|((_, f), (_, t))| {
+                    crate::types::common_type(*f, *t) == Some(*t)
+                        && !f.is_unknown()
+                        && same_numeric(f.ty, t.ty)
+                }) {
                     Ok(other)
                 } else {
-                    Err(PgError::feature_not_supported("set operations mixing these column types"))
+                    Err(PgError::feature_not_supported(
+                        "set operations mixing these column types",
+                    ))
                 }
             }
         }
     }
 
     /// One SELECT; `order_by` is the enclosing query's, which may use this SELECT's FROM items.
-    fn select(&mut self, s: Select, order_by: Option<OrderBy>) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
+    fn select(
+        &mut self,
+        s: Select,
+        order_by: Option<OrderBy>,
+    ) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
         let Select {
             select_token,
             optimizer_hints,
@@ -299,7 +425,16 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("DISTINCT ON"));
         }
         self.scopes.push(Scope::default());
-        let result = self.select_in_scope(select_token, distinct, projection, from, selection, group_by, having, order_by);
+        let result = self.select_in_scope(
+            select_token,
+            distinct,
+            projection,
+            from,
+            selection,
+            group_by,
+            having,
+            order_by,
+        );
         self.scopes.pop();
         result
     }
@@ -322,19 +457,64 @@ impl Translator<'_> {
         }
         let selection = selection.map(|e| self.condition(e)).transpose()?;
         let nested = self.scopes.len() > 1;
-        let (items, cols) = self.projection(projection, nested)?;
-        let group_by = match group_by {
-            GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
-                let mut out = Vec::with_capacity(exprs.len());
-                for e in exprs {
-                    out.push(self.group_key(e, &cols)?);
-                }
-                GroupByExpr::Expressions(out, Vec::new())
-            }
-            _ => return Err(PgError::feature_not_supported("GROUP BY ALL, ROLLUP, CUBE and GROUPING SETS")),
+        let GroupByExpr::Expressions(keys, modifiers) = group_by else {
+            return Err(PgError::feature_not_supported("GROUP BY ALL"));
         };
-        let having = having.map(|e| self.condition(e)).transpose()?;
-        let order_by = self.order_by(order_by, &cols)?;
+        if !modifiers.is_empty() {
+            return Err(PgError::feature_not_supported("ROLLUP, CUBE and GROUPING SETS"));
+        }
+        let grouped_query = !keys.is_empty();
+        // GROUP BY is analysed first so the select list can be checked against it. A key
+        // that names an output column (by name or position) groups that column whole.
+        let output_names: Vec<String> = projection
+            .iter()
+            .filter_map(|item| match item {
+                SelectItem::UnnamedExpr(e) => figure_colname(e),
+                SelectItem::ExprWithAlias { alias, .. } => Some(fold(alias)),
+                _ => None,
+            })
+            .collect();
+        let mut group_exprs = Vec::with_capacity(keys.len());
+        let mut output_keys = Vec::new();
+        let mut grouped_columns = Vec::new();
+        for key in keys {
+            if let Expr::Identifier(id) = &key {
+                let name = fold(id);
+                if self.resolve_column(None, &name).is_err() && output_names.contains(&name) {
+                    output_keys.push(OutputKey::Name(name.clone()));
+                    group_exprs.push(make::column(&name));
+                    continue;
+                }
+            }
+            if let Some(n) = ordinal(&key) {
+                output_keys.push(OutputKey::Position(n));
+                group_exprs.push(key);
+                continue;
+            }
+            self.set_collecting(true);
+            let translated = self.expr(key);
+            self.set_collecting(false);
+            let (e, _) = translated?;
+            if let Some(g) = self.grouping() {
+                let seen = std::mem::take(&mut g.bare);
+                if matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
+                    grouped_columns.extend(seen);
+                }
+                g.keys.push(e.to_string());
+            }
+            group_exprs.push(e);
+        }
+        self.set_collecting(true);
+        let projected = self.projection(projection, nested);
+        let rest = projected.and_then(|(items, cols)| {
+            let having = having.map(|e| self.condition(e)).transpose()?;
+            let order_by = self.order_by(order_by, &cols)?;
+            Ok((items, cols, having, order_by))
+        });
+        self.set_collecting(false);
+        let (items, cols, having, order_by) = rest?;
+        self.check_grouping(grouped_query, &output_keys, &grouped_columns, &cols)?;
+        let group_by = GroupByExpr::Expressions(group_exprs, Vec::new());
         let mut select = make::select(items, Vec::new(), selection);
         select.select_token = select_token;
         select.distinct = distinct;
@@ -346,7 +526,11 @@ impl Translator<'_> {
 
     /// A select list (or RETURNING list): `*` expanded from the scope, each column named as
     /// PostgreSQL names it; `alias_all` names computed columns in SQLite too (subqueries).
-    pub fn projection(&mut self, projection: Vec<SelectItem>, nested: bool) -> Result<(Vec<SelectItem>, Vec<OutCol>), PgError> {
+    pub fn projection(
+        &mut self,
+        projection: Vec<SelectItem>,
+        nested: bool,
+    ) -> Result<(Vec<SelectItem>, Vec<OutCol>), PgError> {
         let mut items = Vec::with_capacity(projection.len());
         let mut cols = Vec::with_capacity(projection.len());
         for item in projection {
@@ -354,13 +538,20 @@ impl Translator<'_> {
                 SelectItem::UnnamedExpr(e) => {
                     let name = figure_colname(&e).unwrap_or_else(|| "?column?".to_owned());
                     let plain = matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+                    let start = self.bare_len();
                     let (e, ty) = self.expr_resolved(e)?;
-                    items.push(make::select_item(e, (nested && !plain).then_some(name.as_str())));
+                    self.item_range(start);
+                    items.push(make::select_item(
+                        e,
+                        (nested && !plain).then_some(name.as_str()),
+                    ));
                     cols.push((name, ty));
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     let name = fold(&alias);
+                    let start = self.bare_len();
                     let (e, ty) = self.expr_resolved(expr)?;
+                    self.item_range(start);
                     items.push(make::select_item(e, Some(&name)));
                     cols.push((name, ty));
                 }
@@ -368,43 +559,137 @@ impl Translator<'_> {
                     check_wildcard_options(&opts)?;
                     let scope = self.scopes.last().cloned().unwrap_or_default();
                     if scope.rels.is_empty() {
-                        return Err(PgError::syntax_error("SELECT * with no tables specified is not valid", None));
+                        return Err(PgError::syntax_error(
+                            "SELECT * with no tables specified is not valid",
+                            None,
+                        ));
                     }
                     for rel in &scope.rels {
-                        expand(rel, &mut items, &mut cols);
+                        self.expand(rel, &mut items, &mut cols);
                     }
                 }
-                SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), opts) => {
+                SelectItem::QualifiedWildcard(
+                    SelectItemQualifiedWildcardKind::ObjectName(name),
+                    opts,
+                ) => {
                     check_wildcard_options(&opts)?;
                     let rel_name = self.table_name(&name)?;
                     let rel = self.find_rel(&rel_name).cloned().ok_or_else(|| {
-                        PgError::new(SqlState::UNDEFINED_TABLE, format!("missing FROM-clause entry for table \"{rel_name}\""))
+                        PgError::new(
+                            SqlState::UNDEFINED_TABLE,
+                            format!("missing FROM-clause entry for table \"{rel_name}\""),
+                        )
                     })?;
-                    expand(&rel, &mut items, &mut cols);
+                    self.expand(&rel, &mut items, &mut cols);
                 }
-                other => return Err(PgError::feature_not_supported(format!("select item {other}"))),
+                other => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "select item {other}"
+                    )));
+                }
             }
         }
         Ok((items, cols))
     }
 
-    /// A GROUP BY item: an input column first, else an output column name or position.
-    fn group_key(&mut self, e: Expr, cols: &[OutCol]) -> Result<Expr, PgError> {
-        if let Expr::Identifier(id) = &e {
-            let name = fold(id);
-            if self.resolve_column(None, &name).is_err() && cols.iter().any(|(c, _)| *c == name) {
-                return Ok(make::column(&name));
+    /// `rel.*`, each column noted for the grouping check like a written column reference.
+    fn expand(&mut self, rel: &Rel, items: &mut Vec<SelectItem>, cols: &mut Vec<OutCol>) {
+        for (name, ty) in &rel.columns {
+            let e = if rel.name.is_empty() {
+                make::column(name)
+            } else {
+                make::qualified_column(&rel.name, name)
+            };
+            let start = self.bare_len();
+            if let Some(g) = self.grouping()
+                && g.collecting
+            {
+                g.bare.push((rel.name.clone(), name.clone()));
             }
+            self.item_range(start);
+            items.push(make::select_item(e, None));
+            cols.push((name.clone(), *ty));
         }
-        if let Some(n) = ordinal(&e) {
-            check_position(n, cols.len(), "GROUP BY")?;
-            return Ok(e);
-        }
-        Ok(self.expr(e)?.0)
     }
 
-    fn order_by(&mut self, order_by: Option<OrderBy>, cols: &[OutCol]) -> Result<Option<OrderBy>, PgError> {
-        let Some(mut order_by) = order_by else { return Ok(None) };
+    fn bare_len(&mut self) -> usize {
+        self.grouping().map(|g| g.bare.len()).unwrap_or(0)
+    }
+
+    fn item_range(&mut self, start: usize) {
+        if let Some(g) = self.grouping()
+            && g.collecting
+        {
+            let end = g.bare.len();
+            g.item_ranges.push(start..end);
+        }
+    }
+
+    fn set_collecting(&mut self, on: bool) {
+        if let Some(g) = self.grouping() {
+            g.collecting = on;
+        }
+    }
+
+    /// 42803 for a column used outside an aggregate in a grouped query and not grouped:
+    /// SQLite would answer with a value from an arbitrary row of the group.
+    fn check_grouping(
+        &mut self,
+        grouped_query: bool,
+        output_keys: &[OutputKey],
+        grouped_columns: &[(String, String)],
+        cols: &[OutCol],
+    ) -> Result<(), PgError> {
+        let Some(scope) = self.scopes.last() else { return Ok(()) };
+        let g = &scope.grouping;
+        if !grouped_query && !g.saw_aggregate {
+            return Ok(());
+        }
+        let mut exempt: Vec<std::ops::Range<usize>> = Vec::new();
+        for key in output_keys {
+            let index = match key {
+                OutputKey::Name(name) => cols.iter().position(|(n, _)| n == name),
+                OutputKey::Position(n) => {
+                    check_position(*n, cols.len(), "GROUP BY")?;
+                    usize::try_from(*n - 1).ok()
+                }
+            };
+            if let Some(range) = index.and_then(|i| g.item_ranges.get(i)) {
+                exempt.push(range.clone());
+            }
+        }
+        for (i, (rel, col)) in g.bare.iter().enumerate() {
+            if exempt.iter().any(|r| r.contains(&i)) || grouped_columns.iter().any(|(r, c)| r == rel && c == col) {
+                continue;
+            }
+            // Grouping by a table's whole primary key makes its other columns dependent.
+            let key_grouped = scope
+                .rels
+                .iter()
+                .find(|r| r.name == *rel)
+                .and_then(|r| r.table.as_deref())
+                .and_then(|t| self.catalog.table(t))
+                .map(|t| t.primary_key())
+                .is_some_and(|pk| !pk.is_empty() && pk.iter().all(|c| grouped_columns.iter().any(|(r, gc)| r == rel && *gc == c.name)));
+            if key_grouped {
+                continue;
+            }
+            return Err(PgError::new(
+                SqlState::GROUPING_ERROR,
+                format!("column \"{rel}.{col}\" must appear in the GROUP BY clause or be used in an aggregate function"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn order_by(
+        &mut self,
+        order_by: Option<OrderBy>,
+        cols: &[OutCol],
+    ) -> Result<Option<OrderBy>, PgError> {
+        let Some(mut order_by) = order_by else {
+            return Ok(None);
+        };
         if order_by.interpolate.is_some() {
             return Err(PgError::feature_not_supported("INTERPOLATE"));
         }
@@ -427,7 +712,10 @@ impl Translator<'_> {
                 Expr::Identifier(id) if cols.iter().any(|(c, _)| *c == fold(&id)) => {
                     let name = fold(&id);
                     if cols.iter().filter(|(c, _)| *c == name).count() > 1 {
-                        return Err(PgError::new(SqlState::AMBIGUOUS_COLUMN, format!("ORDER BY \"{name}\" is ambiguous")));
+                        return Err(PgError::new(
+                            SqlState::AMBIGUOUS_COLUMN,
+                            format!("ORDER BY \"{name}\" is ambiguous"),
+                        ));
                     }
                     make::column(&name)
                 }
@@ -443,16 +731,26 @@ impl Translator<'_> {
         Ok(Some(order_by))
     }
 
-    fn limit(&mut self, limit: Option<LimitClause>, fetch: Option<sqlparser::ast::Fetch>) -> Result<Option<LimitClause>, PgError> {
+    fn limit(
+        &mut self,
+        limit: Option<LimitClause>,
+        fetch: Option<sqlparser::ast::Fetch>,
+    ) -> Result<Option<LimitClause>, PgError> {
         let int8 = Ty::of(PgType::Int8);
         let (mut limit, offset) = match limit {
             None => (None, None),
-            Some(LimitClause::LimitOffset { limit, offset, limit_by }) if limit_by.is_empty() => (limit, offset),
+            Some(LimitClause::LimitOffset {
+                limit,
+                offset,
+                limit_by,
+            }) if limit_by.is_empty() => (limit, offset),
             Some(_) => return Err(PgError::feature_not_supported("LIMIT offset, count")),
         };
         if let Some(f) = fetch {
             if f.with_ties || f.percent || limit.is_some() {
-                return Err(PgError::feature_not_supported("FETCH FIRST ... WITH TIES or PERCENT"));
+                return Err(PgError::feature_not_supported(
+                    "FETCH FIRST ... WITH TIES or PERCENT",
+                ));
             }
             limit = Some(f.quantity.unwrap_or_else(|| make::int(1)));
         }
@@ -462,7 +760,10 @@ impl Translator<'_> {
             None => None,
         };
         let offset = match offset {
-            Some(Offset { value, rows: _ }) => Some(Offset { value: self.row_count(value, int8, "pg_check_offset")?, rows: OffsetRows::None }),
+            Some(Offset { value, rows: _ }) => Some(Offset {
+                value: self.row_count(value, int8, "pg_check_offset")?,
+                rows: OffsetRows::None,
+            }),
             None => None,
         };
         if limit.is_none() && offset.is_none() {
@@ -470,30 +771,33 @@ impl Translator<'_> {
         }
         // SQLite needs a LIMIT before OFFSET; -1 means none.
         let limit = Some(limit.unwrap_or_else(|| make::int(-1)));
-        Ok(Some(LimitClause::LimitOffset { limit, offset, limit_by: Vec::new() }))
+        Ok(Some(LimitClause::LimitOffset {
+            limit,
+            offset,
+            limit_by: Vec::new(),
+        }))
     }
 
     /// LIMIT/OFFSET values: int8, and negative counts are errors in PostgreSQL.
     fn row_count(&mut self, e: Expr, int8: Ty, check: &str) -> Result<Expr, PgError> {
         let e = self.expr_as(e, int8, Ctx::Implicit)?;
-        if let Expr::Value(v) = &e {
-            if let Value::Number(n, _) = &v.value {
-                if n.parse::<i64>().is_ok_and(|n| n >= 0) {
-                    return Ok(e);
-                }
-            }
+        if let Expr::Value(v) = &e
+            && let Value::Number(n, _) = &v.value
+            && n.parse::<i64>().is_ok_and(|n| n >= 0)
+        {
+            return Ok(e);
         }
         Ok(make::call(check, vec![e]))
     }
 
     pub fn table_with_joins(&mut self, twj: TableWithJoins) -> Result<TableWithJoins, PgError> {
-        let relation = self.from_item(twj.relation)?;
+        let relation = self.relation_item(twj.relation)?;
         let mut joins = Vec::with_capacity(twj.joins.len());
         for join in twj.joins {
             if join.global {
                 return Err(PgError::feature_not_supported("GLOBAL JOIN"));
             }
-            let relation = self.from_item(join.relation)?;
+            let relation = self.relation_item(join.relation)?;
             let join_operator = match join.join_operator {
                 JoinOperator::Join(c) => JoinOperator::Join(self.join_constraint(c)?),
                 JoinOperator::Inner(c) => JoinOperator::Inner(self.join_constraint(c)?),
@@ -502,10 +806,16 @@ impl Translator<'_> {
                 JoinOperator::Right(c) => JoinOperator::Right(self.join_constraint(c)?),
                 JoinOperator::RightOuter(c) => JoinOperator::RightOuter(self.join_constraint(c)?),
                 JoinOperator::FullOuter(c) => JoinOperator::FullOuter(self.join_constraint(c)?),
-                JoinOperator::CrossJoin(JoinConstraint::None) => JoinOperator::CrossJoin(JoinConstraint::None),
+                JoinOperator::CrossJoin(JoinConstraint::None) => {
+                    JoinOperator::CrossJoin(JoinConstraint::None)
+                }
                 other => return Err(PgError::feature_not_supported(format!("join {other:?}"))),
             };
-            joins.push(sqlparser::ast::Join { relation, global: false, join_operator });
+            joins.push(sqlparser::ast::Join {
+                relation,
+                global: false,
+                join_operator,
+            });
         }
         Ok(TableWithJoins { relation, joins })
     }
@@ -532,40 +842,91 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn from_item(&mut self, factor: TableFactor) -> Result<TableFactor, PgError> {
+    fn relation_item(&mut self, factor: TableFactor) -> Result<TableFactor, PgError> {
+        self.check_stack()?;
         match factor {
-            TableFactor::Table { name, alias, args: None, with_hints, version: None, with_ordinality: false, partitions, json_path: None, sample: None, index_hints }
-                if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() =>
-            {
+            TableFactor::Table {
+                name,
+                alias,
+                args: None,
+                with_hints,
+                version: None,
+                with_ordinality: false,
+                partitions,
+                json_path: None,
+                sample: None,
+                index_hints,
+            } if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() => {
                 let table = self.table_name(&name)?;
+                let is_cte = name.0.len() == 1 && self.find_cte(&table).is_some();
                 let columns: Vec<OutCol> = match self.find_cte(&table) {
                     Some(cte) if name.0.len() == 1 => cte.columns.clone(),
-                    _ => self.lookup_table(&name)?.columns.iter().map(|c| (c.name.clone(), c.ty())).collect(),
+                    _ => self
+                        .lookup_table(&name)?
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty()))
+                        .collect(),
                 };
                 let original: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
                 let (rel_name, columns) = apply_alias(&table, columns, alias.as_ref())?;
                 let renamed: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
-                self.push_rel(Rel { name: rel_name.clone(), columns })?;
+                self.push_rel(Rel {
+                    name: rel_name.clone(),
+                    columns,
+                    table: (!is_cte).then(|| table.clone()),
+                })?;
                 if renamed == original {
-                    return Ok(make::table(&table, alias.map(|_| make::alias(&rel_name, &[]))));
+                    return Ok(make::table(
+                        &table,
+                        alias.map(|_| make::alias(&rel_name, &[])),
+                    ));
                 }
                 // Renamed columns: select them under their new names.
-                let items = original.iter().zip(&renamed).map(|(o, r)| make::select_item(make::column(o), Some(r))).collect();
+                let items = original
+                    .iter()
+                    .zip(&renamed)
+                    .map(|(o, r)| make::select_item(make::column(o), Some(r)))
+                    .collect();
                 let inner = make::select(items, vec![make::table(&table, None)], None);
-                Ok(make::derived(make::query(SetExpr::Select(Box::new(inner))), make::alias(&rel_name, &[])))
+                Ok(make::derived(
+                    make::query(SetExpr::Select(Box::new(inner))),
+                    make::alias(&rel_name, &[]),
+                ))
             }
-            TableFactor::Table { name, alias, args: Some(TableFunctionArgs { args, settings: None }), with_hints, version: None, with_ordinality: false, partitions, json_path: None, sample: None, index_hints }
-                if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() =>
-            {
+            TableFactor::Table {
+                name,
+                alias,
+                args:
+                    Some(TableFunctionArgs {
+                        args,
+                        settings: None,
+                    }),
+                with_hints,
+                version: None,
+                with_ordinality: false,
+                partitions,
+                json_path: None,
+                sample: None,
+                index_hints,
+            } if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() => {
                 let fname = self.table_name(&name)?;
                 if fname != "generate_series" {
                     return Err(PgError::undefined_function(&format!("{fname}()")));
                 }
                 self.generate_series(args, alias)
             }
-            TableFactor::Derived { lateral: false, subquery, alias, sample: None } => {
+            TableFactor::Derived {
+                lateral: false,
+                subquery,
+                alias,
+                sample: None,
+            } => {
                 let Some(alias) = alias else {
-                    return Err(PgError::syntax_error("subquery in FROM must have an alias", None));
+                    return Err(PgError::syntax_error(
+                        "subquery in FROM must have an alias",
+                        None,
+                    ));
                 };
                 let (mut q, cols) = self.query(*subquery)?;
                 let original: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
@@ -575,13 +936,22 @@ impl Translator<'_> {
                     // SQLite has no column list on a derived table: rename inside it.
                     q = rename_outputs(q, &names);
                 }
-                self.push_rel(Rel { name: rel_name.clone(), columns: cols })?;
+                self.push_rel(Rel {
+                    name: rel_name.clone(),
+                    columns: cols,
+                    table: None,
+                })?;
                 Ok(make::derived(q, make::alias(&rel_name, &[])))
             }
-            TableFactor::NestedJoin { table_with_joins, alias: None } => {
-                Ok(TableFactor::NestedJoin { table_with_joins: Box::new(self.table_with_joins(*table_with_joins)?), alias: None })
-            }
-            TableFactor::Derived { lateral: true, .. } | TableFactor::Function { lateral: true, .. } => {
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias: None,
+            } => Ok(TableFactor::NestedJoin {
+                table_with_joins: Box::new(self.table_with_joins(*table_with_joins)?),
+                alias: None,
+            }),
+            TableFactor::Derived { lateral: true, .. }
+            | TableFactor::Function { lateral: true, .. } => {
                 Err(PgError::feature_not_supported("LATERAL"))
             }
             other => Err(PgError::feature_not_supported(format!("FROM item {other}"))),
@@ -590,57 +960,94 @@ impl Translator<'_> {
 
     /// `generate_series(start, stop[, step]) [AS alias[(column)]]` over SQLite's table-valued
     /// function of the same name, whose column is `value`.
-    fn generate_series(&mut self, args: Vec<FunctionArg>, alias: Option<TableAlias>) -> Result<TableFactor, PgError> {
+    fn generate_series(
+        &mut self,
+        args: Vec<FunctionArg>,
+        alias: Option<TableAlias>,
+    ) -> Result<TableFactor, PgError> {
         let mut exprs = Vec::with_capacity(3);
         for a in args {
             match a {
                 FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => exprs.push(e),
-                other => return Err(PgError::feature_not_supported(format!("generate_series argument {other}"))),
+                other => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "generate_series argument {other}"
+                    )));
+                }
             }
         }
         if !(2..=3).contains(&exprs.len()) {
-            return Err(PgError::undefined_function(&format!("generate_series({})", vec!["integer"; exprs.len()].join(", "))));
+            return Err(PgError::undefined_function(&format!(
+                "generate_series({})",
+                vec!["integer"; exprs.len()].join(", ")
+            )));
         }
         let (exprs, ty) = self.common(exprs, "generate_series")?;
         let ty = match ty.ty {
             PgType::Int2 | PgType::Int4 => Ty::of(PgType::Int4),
             PgType::Int8 => ty,
             PgType::Text => {
-                return Err(PgError::new(SqlState::AMBIGUOUS_FUNCTION, "function generate_series(unknown, unknown) is not unique"));
+                return Err(PgError::new(
+                    SqlState::AMBIGUOUS_FUNCTION,
+                    "function generate_series(unknown, unknown) is not unique",
+                ));
             }
-            other => return Err(PgError::feature_not_supported(format!("generate_series over {other}"))),
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "generate_series over {other}"
+                )));
+            }
         };
         let mut args = exprs.into_iter();
-        let (start, stop, step) = (args.next().unwrap_or_else(make::null), args.next().unwrap_or_else(make::null), args.next());
+        let (start, stop, step) = (
+            args.next().unwrap_or_else(make::null),
+            args.next().unwrap_or_else(make::null),
+            args.next(),
+        );
         let positive_literal = |e: &Expr| matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<i64>().is_ok_and(|n| n > 0)));
         // SQLite's series runs a negative step from the wrong end, so anything but a positive
         // constant step counts k = 0..=(stop - start) / step and yields start + k * step.
         let (series_args, value) = match step {
             None => (vec![start, stop, make::int(1)], make::column("value")),
-            Some(step) if positive_literal(&step) => (vec![start, stop, step], make::column("value")),
+            Some(step) if positive_literal(&step) => {
+                (vec![start, stop, step], make::column("value"))
+            }
             Some(step) => {
                 let count = make::call("pg_series_stop", vec![start.clone(), stop, step.clone()]);
                 let value = make::binary(
                     make::nested(start),
                     sqlparser::ast::BinaryOperator::Plus,
-                    make::binary(make::column("value"), sqlparser::ast::BinaryOperator::Multiply, make::nested(step)),
+                    make::binary(
+                        make::column("value"),
+                        sqlparser::ast::BinaryOperator::Multiply,
+                        make::nested(step),
+                    ),
                 );
                 (vec![make::int(0), count, make::int(1)], value)
             }
         };
-        let alias_name = alias.as_ref().map(|a| fold(&a.name)).unwrap_or_else(|| "generate_series".to_owned());
+        let alias_name = alias
+            .as_ref()
+            .map(|a| fold(&a.name))
+            .unwrap_or_else(|| "generate_series".to_owned());
         let column = match alias.as_ref().map(|a| a.columns.as_slice()) {
             Some([c]) => fold(&c.name),
             Some([]) | None => alias_name.clone(),
             Some(_) => {
-                return Err(PgError::syntax_error("too many column aliases specified for function generate_series", None));
+                return Err(PgError::syntax_error(
+                    "too many column aliases specified for function generate_series",
+                    None,
+                ));
             }
         };
         let series = TableFactor::Table {
             name: sqlparser::ast::ObjectName::from(vec![make::bare_ident("generate_series")]),
             alias: None,
             args: Some(TableFunctionArgs {
-                args: series_args.into_iter().map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e))).collect(),
+                args: series_args
+                    .into_iter()
+                    .map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e)))
+                    .collect(),
                 settings: None,
             }),
             with_hints: Vec::new(),
@@ -651,10 +1058,27 @@ impl Translator<'_> {
             sample: None,
             index_hints: Vec::new(),
         };
-        let inner = make::select(vec![make::select_item(value, Some(&column))], vec![series], None);
-        self.push_rel(Rel { name: alias_name.clone(), columns: vec![(column, ty)] })?;
-        Ok(make::derived(make::query(SetExpr::Select(Box::new(inner))), make::alias(&alias_name, &[])))
+        let inner = make::select(
+            vec![make::select_item(value, Some(&column))],
+            vec![series],
+            None,
+        );
+        self.push_rel(Rel {
+            name: alias_name.clone(),
+            columns: vec![(column, ty)],
+            table: None,
+        })?;
+        Ok(make::derived(
+            make::query(SetExpr::Select(Box::new(inner))),
+            make::alias(&alias_name, &[]),
+        ))
     }
+}
+
+/// A GROUP BY key that refers to an output column.
+enum OutputKey {
+    Name(String),
+    Position(i64),
 }
 
 /// Gives a translated query's output columns new names, as SQLite takes them: from the
@@ -686,22 +1110,39 @@ fn rename_outputs(mut q: Query, names: &[String]) -> Query {
         .enumerate()
         .map(|(i, n)| make::select_item(make::column(&format!("column{}", i + 1)), Some(n)))
         .collect();
-    let inner = make::select(items, vec![make::derived(q, make::alias("__devdb_values", &[]))], None);
+    let inner = make::select(
+        items,
+        vec![make::derived(q, make::alias("__devdb_values", &[]))],
+        None,
+    );
     make::query(SetExpr::Select(Box::new(inner)))
 }
 
 /// Applies `AS alias(c1, c2)`: the relation's name and its (partly) renamed columns.
-fn apply_alias(default: &str, mut cols: Vec<OutCol>, alias: Option<&TableAlias>) -> Result<(String, Vec<OutCol>), PgError> {
-    let Some(alias) = alias else { return Ok((default.to_owned(), cols)) };
+fn apply_alias(
+    default: &str,
+    mut cols: Vec<OutCol>,
+    alias: Option<&TableAlias>,
+) -> Result<(String, Vec<OutCol>), PgError> {
+    let Some(alias) = alias else {
+        return Ok((default.to_owned(), cols));
+    };
     if alias.columns.len() > cols.len() {
         return Err(PgError::syntax_error(
-            format!("table \"{}\" has {} columns available but {} columns specified", fold(&alias.name), cols.len(), alias.columns.len()),
+            format!(
+                "table \"{}\" has {} columns available but {} columns specified",
+                fold(&alias.name),
+                cols.len(),
+                alias.columns.len()
+            ),
             None,
         ));
     }
     for (slot, c) in cols.iter_mut().zip(&alias.columns) {
         if c.data_type.is_some() {
-            return Err(PgError::feature_not_supported("column definitions in an alias"));
+            return Err(PgError::feature_not_supported(
+                "column definitions in an alias",
+            ));
         }
         slot.0 = fold(&c.name);
     }
@@ -711,24 +1152,38 @@ fn apply_alias(default: &str, mut cols: Vec<OutCol>, alias: Option<&TableAlias>)
 fn rename(cols: Vec<OutCol>, names: &[String], cte: &str) -> Result<Vec<OutCol>, PgError> {
     if names.len() > cols.len() {
         return Err(PgError::syntax_error(
-            format!("WITH query \"{cte}\" has {} columns available but {} columns specified", cols.len(), names.len()),
+            format!(
+                "WITH query \"{cte}\" has {} columns available but {} columns specified",
+                cols.len(),
+                names.len()
+            ),
             None,
         ));
     }
-    Ok(cols.into_iter().enumerate().map(|(i, (n, t))| (names.get(i).cloned().unwrap_or(n), t)).collect())
-}
-
-fn expand(rel: &Rel, items: &mut Vec<SelectItem>, cols: &mut Vec<OutCol>) {
-    for (name, ty) in &rel.columns {
-        let e = if rel.name.is_empty() { make::column(name) } else { make::qualified_column(&rel.name, name) };
-        items.push(make::select_item(e, None));
-        cols.push((name.clone(), *ty));
-    }
+    Ok(cols
+        .into_iter()
+        .enumerate()
+        .map(|(i, (n, t))| (names.get(i).cloned().unwrap_or(n), t))
+        .collect())
 }
 
 fn check_wildcard_options(opts: &WildcardAdditionalOptions) -> Result<(), PgError> {
-    let WildcardAdditionalOptions { wildcard_token: _, opt_ilike, opt_exclude, opt_except, opt_replace, opt_rename, opt_alias } = opts;
-    if opt_ilike.is_some() || opt_exclude.is_some() || opt_except.is_some() || opt_replace.is_some() || opt_rename.is_some() || opt_alias.is_some() {
+    let WildcardAdditionalOptions {
+        wildcard_token: _,
+        opt_ilike,
+        opt_exclude,
+        opt_except,
+        opt_replace,
+        opt_rename,
+        opt_alias,
+    } = opts;
+    if opt_ilike.is_some()
+        || opt_exclude.is_some()
+        || opt_except.is_some()
+        || opt_replace.is_some()
+        || opt_rename.is_some()
+        || opt_alias.is_some()
+    {
         return Err(PgError::feature_not_supported("wildcard options"));
     }
     Ok(())
@@ -738,7 +1193,12 @@ fn check_wildcard_options(opts: &WildcardAdditionalOptions) -> Result<(), PgErro
 /// right (SQLite evaluates compounds left to right; PostgreSQL binds INTERSECT tighter).
 fn compound_member(body: SetExpr) -> SetExpr {
     match body {
-        SetExpr::Query(q) if q.with.is_none() && q.order_by.is_none() && q.limit_clause.is_none() && q.fetch.is_none() => {
+        SetExpr::Query(q)
+            if q.with.is_none()
+                && q.order_by.is_none()
+                && q.limit_clause.is_none()
+                && q.fetch.is_none() =>
+        {
             compound_member(*q.body)
         }
         SetExpr::Select(_) | SetExpr::Values(_) => body,
@@ -748,7 +1208,11 @@ fn compound_member(body: SetExpr) -> SetExpr {
                 other => make::query(other),
             };
             let star = SelectItem::Wildcard(WildcardAdditionalOptions::default());
-            let inner = make::select(vec![star], vec![make::derived(q, make::alias("__devdb_compound", &[]))], None);
+            let inner = make::select(
+                vec![star],
+                vec![make::derived(q, make::alias("__devdb_compound", &[]))],
+                None,
+            );
             SetExpr::Select(Box::new(inner))
         }
     }
@@ -759,7 +1223,10 @@ fn same_numeric(a: PgType, b: PgType) -> bool {
 }
 
 fn set_arity_error(op: &SetOperator) -> PgError {
-    PgError::syntax_error(format!("each {op} query must have the same number of columns"), None)
+    PgError::syntax_error(
+        format!("each {op} query must have the same number of columns"),
+        None,
+    )
 }
 
 fn ordinal(e: &Expr) -> Option<i64> {
@@ -784,29 +1251,56 @@ fn check_position(n: i64, len: usize, clause: &str) -> Result<(), PgError> {
 
 /// The result columns as RowDescription lists them.
 pub fn columns(cols: &[OutCol]) -> Vec<Column> {
-    cols.iter().map(|(name, ty)| Column { name: name.clone(), ty: ty.ty, typmod: ty.typmod }).collect()
+    cols.iter()
+        .map(|(name, ty)| Column {
+            name: name.clone(),
+            ty: ty.ty,
+            typmod: ty.typmod,
+        })
+        .collect()
 }
 
 /// PostgreSQL's FigureColname: the name of an unaliased output column.
 pub fn figure_colname(e: &Expr) -> Option<String> {
+    colname(e).map(|(name, _)| name)
+}
+
+/// The name and its strength: a cast replaces a weak (1) name by its type's, not a strong (2).
+fn colname(e: &Expr) -> Option<(String, u8)> {
+    let strong = |s: String| Some((s, 2));
+    let weak = |s: &str| Some((s.to_owned(), 1));
+    let type_name = |dt: &sqlparser::ast::DataType| {
+        crate::types::from_data_type(dt)
+            .ok()
+            .map(|d| (d.ty.ty.name().to_owned(), 1))
+    };
     match e {
-        Expr::Identifier(id) => Some(fold(id)),
-        Expr::CompoundIdentifier(ids) => ids.last().map(fold),
-        Expr::Function(f) => f.name.0.last().and_then(|p| p.as_ident()).map(fold),
-        Expr::Nested(inner) => figure_colname(inner),
-        Expr::Cast { expr, data_type, .. } => figure_colname(expr)
-            .or_else(|| crate::types::from_data_type(data_type).ok().map(|d| d.ty.ty.name().to_owned())),
-        Expr::TypedString(ts) => crate::types::from_data_type(&ts.data_type).ok().map(|d| d.ty.ty.name().to_owned()),
-        Expr::Case { .. } => Some("case".into()),
-        Expr::Exists { .. } => Some("exists".into()),
-        Expr::Substring { .. } => Some("substring".into()),
-        Expr::Trim { .. } => Some("btrim".into()),
-        Expr::Position { .. } => Some("position".into()),
-        Expr::Value(v) if matches!(v.value, Value::Boolean(_)) => Some("bool".into()),
+        Expr::Identifier(id) => strong(fold(id)),
+        Expr::CompoundIdentifier(ids) => ids.last().map(|id| (fold(id), 2)),
+        Expr::Function(f) => f
+            .name
+            .0
+            .last()
+            .and_then(|p| p.as_ident())
+            .map(|id| (fold(id), 2)),
+        Expr::Nested(inner) => colname(inner),
+        Expr::Cast {
+            expr, data_type, ..
+        } => match colname(expr) {
+            Some((name, 2)) => Some((name, 2)),
+            _ => type_name(data_type),
+        },
+        Expr::TypedString(ts) => type_name(&ts.data_type),
+        Expr::Value(v) if matches!(v.value, Value::Boolean(_)) => weak("bool"),
+        Expr::Case { .. } => weak("case"),
+        Expr::Exists { .. } => strong("exists".into()),
+        Expr::Substring { .. } => strong("substring".into()),
+        Expr::Trim { .. } => strong("btrim".into()),
+        Expr::Position { .. } => strong("position".into()),
         Expr::Subquery(q) => match q.body.as_ref() {
             SetExpr::Select(s) => match s.projection.first() {
-                Some(SelectItem::ExprWithAlias { alias, .. }) => Some(fold(alias)),
-                Some(SelectItem::UnnamedExpr(e)) => figure_colname(e),
+                Some(SelectItem::ExprWithAlias { alias, .. }) => strong(fold(alias)),
+                Some(SelectItem::UnnamedExpr(e)) => colname(e),
                 _ => None,
             },
             _ => None,
@@ -814,4 +1308,3 @@ pub fn figure_colname(e: &Expr) -> Option<String> {
         _ => None,
     }
 }
-

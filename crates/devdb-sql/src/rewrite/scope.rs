@@ -10,18 +10,61 @@ use crate::types::Ty;
 pub struct Rel {
     pub name: String,
     pub columns: Vec<(String, Ty)>,
+    /// The catalog table it reads, whose primary key makes grouped columns dependent.
+    pub table: Option<String>,
 }
 
-/// The FROM items of one query level.
+/// The FROM items of one query level, and what its grouping check has seen.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
     pub rels: Vec<Rel>,
+    pub grouping: Grouping,
+}
+
+/// PostgreSQL rejects (42803) a column that is neither grouped nor inside an aggregate where
+/// SQLite would pick a value from some row; this records what the check needs.
+#[derive(Clone, Debug, Default)]
+pub struct Grouping {
+    /// True while translating the select list, HAVING and ORDER BY.
+    pub collecting: bool,
+    /// Depth of aggregate calls being translated.
+    pub in_aggregate: u32,
+    pub saw_aggregate: bool,
+    /// Column references (relation, column) outside aggregates.
+    pub bare: Vec<(String, String)>,
+    /// For each output column, the range of `bare` its expression recorded.
+    pub item_ranges: Vec<std::ops::Range<usize>>,
+    /// The translated GROUP BY expressions, as printed.
+    pub keys: Vec<String>,
+}
+
+impl Scope {
+    pub fn of(rels: Vec<Rel>) -> Scope {
+        Scope { rels, grouping: Grouping::default() }
+    }
 }
 
 impl Translator<'_> {
     /// The type of `qualifier.name` or `name`, searching the innermost query level first.
     pub fn resolve_column(&self, qualifier: Option<&str>, name: &str) -> Result<Ty, PgError> {
-        for scope in self.scopes.iter().rev() {
+        self.resolve(qualifier, name).map(|(_, _, ty)| ty)
+    }
+
+    /// Resolves a column reference and notes it for the grouping check of its query level.
+    pub fn column_reference(&mut self, qualifier: Option<&str>, name: &str) -> Result<Ty, PgError> {
+        let (level, rel, ty) = self.resolve(qualifier, name)?;
+        if let Some(scope) = self.scopes.get_mut(level) {
+            let g = &mut scope.grouping;
+            if g.collecting && g.in_aggregate == 0 {
+                g.bare.push((rel, name.to_owned()));
+            }
+        }
+        Ok(ty)
+    }
+
+    /// (scope index, relation name, type) of a column reference.
+    fn resolve(&self, qualifier: Option<&str>, name: &str) -> Result<(usize, String, Ty), PgError> {
+        for (level, scope) in self.scopes.iter().enumerate().rev() {
             match qualifier {
                 Some(q) => {
                     if let Some(rel) = scope.rels.iter().rev().find(|r| r.name == q) {
@@ -29,20 +72,24 @@ impl Translator<'_> {
                             .columns
                             .iter()
                             .find(|(c, _)| c == name)
-                            .map(|(_, ty)| *ty)
+                            .map(|(_, ty)| (level, rel.name.clone(), *ty))
                             .ok_or_else(|| PgError::undefined_column(&format!("{q}.{name}")));
                     }
                 }
                 None => {
-                    let mut found = scope.rels.iter().flat_map(|r| r.columns.iter()).filter(|(c, _)| c == name);
-                    if let Some((_, ty)) = found.next() {
+                    let mut found = scope
+                        .rels
+                        .iter()
+                        .flat_map(|r| r.columns.iter().map(move |c| (r, c)))
+                        .filter(|(_, (c, _))| c == name);
+                    if let Some((rel, (_, ty))) = found.next() {
                         if found.next().is_some() {
                             return Err(PgError::new(
                                 SqlState::AMBIGUOUS_COLUMN,
                                 format!("column reference \"{name}\" is ambiguous"),
                             ));
                         }
-                        return Ok(*ty);
+                        return Ok((level, rel.name.clone(), *ty));
                     }
                 }
             }
@@ -56,14 +103,24 @@ impl Translator<'_> {
         }
     }
 
+    pub fn grouping(&mut self) -> Option<&mut Grouping> {
+        self.scopes.last_mut().map(|s| &mut s.grouping)
+    }
+
     /// The relation `name` in the innermost scope that has it (for `t.*`).
     pub fn find_rel(&self, name: &str) -> Option<&Rel> {
-        self.scopes.iter().rev().find_map(|s| s.rels.iter().rev().find(|r| r.name == name))
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.rels.iter().rev().find(|r| r.name == name))
     }
 
     /// A CTE visible from here.
     pub fn find_cte(&self, name: &str) -> Option<&Rel> {
-        self.ctes.iter().rev().find_map(|level| level.iter().rev().find(|r| r.name == name))
+        self.ctes
+            .iter()
+            .rev()
+            .find_map(|level| level.iter().rev().find(|r| r.name == name))
     }
 
     pub fn current_scope(&mut self) -> &mut Scope {

@@ -12,28 +12,50 @@ use crate::{Isolation, Kind, TransactionMode};
 /// The Kind of a session statement, or None when `stmt` is not one.
 pub fn kind(stmt: &Statement) -> Result<Option<Kind>, PgError> {
     Ok(Some(match stmt {
-        Statement::StartTransaction { modes, begin: _, transaction: _, modifier: None, statements, exception: None, has_end_keyword: false }
-            if statements.is_empty() =>
-        {
-            Kind::Begin(transaction_mode(modes)?)
-        }
-        Statement::Commit { chain: false, end: _, modifier: None } => Kind::Commit,
-        Statement::Rollback { chain: false, savepoint: None } => Kind::Rollback,
-        Statement::Rollback { chain: false, savepoint: Some(name) } => Kind::RollbackTo(fold(name)),
+        Statement::StartTransaction {
+            modes,
+            begin: _,
+            transaction: _,
+            modifier: None,
+            statements,
+            exception: None,
+            has_end_keyword: false,
+        } if statements.is_empty() => Kind::Begin(transaction_mode(modes)?),
+        Statement::Commit {
+            chain: false,
+            end: _,
+            modifier: None,
+        } => Kind::Commit,
+        Statement::Rollback {
+            chain: false,
+            savepoint: None,
+        } => Kind::Rollback,
+        Statement::Rollback {
+            chain: false,
+            savepoint: Some(name),
+        } => Kind::RollbackTo(fold(name)),
         Statement::Savepoint { name } => Kind::Savepoint(fold(name)),
         Statement::ReleaseSavepoint { name } => Kind::Release(fold(name)),
         Statement::Set(set) => set_kind(set)?,
-        Statement::ShowVariable { variable } => Kind::Show(
-            variable.iter().map(fold).collect::<Vec<_>>().join(" "),
-        ),
+        Statement::ShowVariable { variable } => {
+            Kind::Show(variable.iter().map(fold).collect::<Vec<_>>().join(" "))
+        }
         Statement::Reset(r) => match &r.reset {
             Reset::ALL => Kind::Reset(None),
             Reset::ConfigurationParameter(name) => Kind::Reset(Some(setting_name(name))),
-            Reset::SessionAuthorization => return Err(PgError::feature_not_supported("RESET SESSION AUTHORIZATION")),
+            Reset::SessionAuthorization => {
+                return Err(PgError::feature_not_supported(
+                    "RESET SESSION AUTHORIZATION",
+                ));
+            }
         },
-        Statement::Discard { object_type: DiscardObject::ALL } => Kind::Command("DISCARD ALL"),
+        Statement::Discard {
+            object_type: DiscardObject::ALL,
+        } => Kind::Command("DISCARD ALL"),
         Statement::Discard { object_type } => {
-            return Err(PgError::feature_not_supported(format!("DISCARD {object_type}")));
+            return Err(PgError::feature_not_supported(format!(
+                "DISCARD {object_type}"
+            )));
         }
         _ => return Ok(None),
     }))
@@ -41,23 +63,37 @@ pub fn kind(stmt: &Statement) -> Result<Option<Kind>, PgError> {
 
 fn set_kind(set: &Set) -> Result<Kind, PgError> {
     Ok(match set {
-        Set::SingleAssignment { scope, hivevar: false, variable, values } => {
+        Set::SingleAssignment {
+            scope,
+            hivevar: false,
+            variable,
+            values,
+        } => {
             let local = match scope {
                 None | Some(ContextModifier::Session) => false,
                 Some(ContextModifier::Local) => true,
                 Some(other) => return Err(PgError::feature_not_supported(format!("SET {other}"))),
             };
-            Kind::Set { name: setting_name(variable), value: setting_value(values)?, local }
+            Kind::Set {
+                name: setting_name(variable),
+                value: setting_value(values)?,
+                local,
+            }
         }
         Set::SetTimeZone { local, value } => Kind::Set {
             name: "timezone".into(),
             value: setting_value(std::slice::from_ref(value))?,
             local: *local,
         },
-        Set::SetTransaction { modes, snapshot: None, session: false } => {
-            Kind::SetTransaction(transaction_mode(modes)?)
-        }
-        Set::SetNames { charset_name, collation_name: None } => Kind::Set {
+        Set::SetTransaction {
+            modes,
+            snapshot: None,
+            session: false,
+        } => Kind::SetTransaction(transaction_mode(modes)?),
+        Set::SetNames {
+            charset_name,
+            collation_name: None,
+        } => Kind::Set {
             name: "client_encoding".into(),
             value: Some(charset_name.value.clone()),
             local: false,
@@ -82,11 +118,16 @@ fn setting_value(values: &[Expr]) -> Result<Option<String>, PgError> {
     let mut parts = Vec::new();
     for v in values {
         parts.push(match v {
-            Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default") => {
+            Expr::Identifier(id)
+                if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default") =>
+            {
                 if values.len() == 1 {
                     return Ok(None);
                 }
-                return Err(PgError::syntax_error("syntax error at or near \"DEFAULT\"", None));
+                return Err(PgError::syntax_error(
+                    "syntax error at or near \"DEFAULT\"",
+                    None,
+                ));
             }
             Expr::Identifier(id) => fold(id),
             Expr::Value(v) => match &v.value {
@@ -95,12 +136,23 @@ fn setting_value(values: &[Expr]) -> Result<Option<String>, PgError> {
                 Value::Boolean(b) => if *b { "on" } else { "off" }.to_owned(),
                 other => return Err(PgError::feature_not_supported(format!("SET value {other}"))),
             },
-            Expr::UnaryOp { op: UnaryOperator::Minus, expr } => match expr.as_ref() {
+            Expr::UnaryOp {
+                op: UnaryOperator::Minus,
+                expr,
+            } => match expr.as_ref() {
                 Expr::Value(v) => match &v.value {
                     Value::Number(n, _) => format!("-{n}"),
-                    other => return Err(PgError::feature_not_supported(format!("SET value -{other}"))),
+                    other => {
+                        return Err(PgError::feature_not_supported(format!(
+                            "SET value -{other}"
+                        )));
+                    }
                 },
-                other => return Err(PgError::feature_not_supported(format!("SET value -{other}"))),
+                other => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "SET value -{other}"
+                    )));
+                }
             },
             Expr::CompoundIdentifier(ids) => ids.iter().map(fold).collect::<Vec<_>>().join("."),
             other => return Err(PgError::feature_not_supported(format!("SET value {other}"))),
@@ -119,7 +171,11 @@ fn transaction_mode(modes: &[AstMode]) -> Result<TransactionMode, PgError> {
                     TransactionIsolationLevel::ReadCommitted => Isolation::ReadCommitted,
                     TransactionIsolationLevel::RepeatableRead => Isolation::RepeatableRead,
                     TransactionIsolationLevel::Serializable => Isolation::Serializable,
-                    other => return Err(PgError::feature_not_supported(format!("ISOLATION LEVEL {other}"))),
+                    other => {
+                        return Err(PgError::feature_not_supported(format!(
+                            "ISOLATION LEVEL {other}"
+                        )));
+                    }
                 })
             }
             AstMode::AccessMode(TransactionAccessMode::ReadOnly) => out.read_only = Some(true),

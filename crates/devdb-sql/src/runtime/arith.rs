@@ -7,7 +7,10 @@ use devdb_pg::{PgError, SqlState, Value};
 use super::{arg, as_float, as_int};
 
 fn out_of_range(what: &str) -> PgError {
-    PgError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, format!("{what} out of range"))
+    PgError::new(
+        SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+        format!("{what} out of range"),
+    )
 }
 
 fn division_by_zero() -> PgError {
@@ -30,7 +33,11 @@ fn int_op(args: &[Value], bits: u32, op: fn(i64, i64) -> Option<i64>) -> Result<
         32 => i32::try_from(r).is_ok(),
         _ => true,
     };
-    if fits { Ok(Value::Int(r)) } else { Err(out_of_range(what)) }
+    if fits {
+        Ok(Value::Int(r))
+    } else {
+        Err(out_of_range(what))
+    }
 }
 
 fn int_div(args: &[Value], bits: u32) -> Result<Value, PgError> {
@@ -48,21 +55,51 @@ fn int_mod(args: &[Value], bits: u32) -> Result<Value, PgError> {
     int_op(args, bits, |a, b| Some(a.checked_rem(b).unwrap_or(0)))
 }
 
-pub fn int2_add(a: &[Value]) -> Result<Value, PgError> { int_op(a, 16, i64::checked_add) }
-pub fn int2_sub(a: &[Value]) -> Result<Value, PgError> { int_op(a, 16, i64::checked_sub) }
-pub fn int2_mul(a: &[Value]) -> Result<Value, PgError> { int_op(a, 16, i64::checked_mul) }
-pub fn int2_div(a: &[Value]) -> Result<Value, PgError> { int_div(a, 16) }
-pub fn int2_mod(a: &[Value]) -> Result<Value, PgError> { int_mod(a, 16) }
-pub fn int4_add(a: &[Value]) -> Result<Value, PgError> { int_op(a, 32, i64::checked_add) }
-pub fn int4_sub(a: &[Value]) -> Result<Value, PgError> { int_op(a, 32, i64::checked_sub) }
-pub fn int4_mul(a: &[Value]) -> Result<Value, PgError> { int_op(a, 32, i64::checked_mul) }
-pub fn int4_div(a: &[Value]) -> Result<Value, PgError> { int_div(a, 32) }
-pub fn int4_mod(a: &[Value]) -> Result<Value, PgError> { int_mod(a, 32) }
-pub fn int8_add(a: &[Value]) -> Result<Value, PgError> { int_op(a, 64, i64::checked_add) }
-pub fn int8_sub(a: &[Value]) -> Result<Value, PgError> { int_op(a, 64, i64::checked_sub) }
-pub fn int8_mul(a: &[Value]) -> Result<Value, PgError> { int_op(a, 64, i64::checked_mul) }
-pub fn int8_div(a: &[Value]) -> Result<Value, PgError> { int_div(a, 64) }
-pub fn int8_mod(a: &[Value]) -> Result<Value, PgError> { int_mod(a, 64) }
+pub fn int2_add(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 16, i64::checked_add)
+}
+pub fn int2_sub(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 16, i64::checked_sub)
+}
+pub fn int2_mul(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 16, i64::checked_mul)
+}
+pub fn int2_div(a: &[Value]) -> Result<Value, PgError> {
+    int_div(a, 16)
+}
+pub fn int2_mod(a: &[Value]) -> Result<Value, PgError> {
+    int_mod(a, 16)
+}
+pub fn int4_add(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 32, i64::checked_add)
+}
+pub fn int4_sub(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 32, i64::checked_sub)
+}
+pub fn int4_mul(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 32, i64::checked_mul)
+}
+pub fn int4_div(a: &[Value]) -> Result<Value, PgError> {
+    int_div(a, 32)
+}
+pub fn int4_mod(a: &[Value]) -> Result<Value, PgError> {
+    int_mod(a, 32)
+}
+pub fn int8_add(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 64, i64::checked_add)
+}
+pub fn int8_sub(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 64, i64::checked_sub)
+}
+pub fn int8_mul(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 64, i64::checked_mul)
+}
+pub fn int8_div(a: &[Value]) -> Result<Value, PgError> {
+    int_div(a, 64)
+}
+pub fn int8_mod(a: &[Value]) -> Result<Value, PgError> {
+    int_mod(a, 64)
+}
 
 fn float_op(args: &[Value], op: fn(f64, f64) -> f64) -> Result<Value, PgError> {
     let (Some(a), Some(b)) = (as_float(arg(args, 0))?, as_float(arg(args, 1))?) else {
@@ -70,14 +107,23 @@ fn float_op(args: &[Value], op: fn(f64, f64) -> f64) -> Result<Value, PgError> {
     };
     let r = op(a, b);
     if r.is_infinite() && a.is_finite() && b.is_finite() {
-        return Err(PgError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow"));
+        return Err(PgError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: overflow",
+        ));
     }
     Ok(Value::Float(r))
 }
 
-pub fn float8_add(a: &[Value]) -> Result<Value, PgError> { float_op(a, |x, y| x + y) }
-pub fn float8_sub(a: &[Value]) -> Result<Value, PgError> { float_op(a, |x, y| x - y) }
-pub fn float8_mul(a: &[Value]) -> Result<Value, PgError> { float_op(a, |x, y| x * y) }
+pub fn float8_add(a: &[Value]) -> Result<Value, PgError> {
+    float_op(a, |x, y| x + y)
+}
+pub fn float8_sub(a: &[Value]) -> Result<Value, PgError> {
+    float_op(a, |x, y| x - y)
+}
+pub fn float8_mul(a: &[Value]) -> Result<Value, PgError> {
+    float_op(a, |x, y| x * y)
+}
 pub fn float8_div(a: &[Value]) -> Result<Value, PgError> {
     if as_float(arg(a, 1))? == Some(0.0) && as_float(arg(a, 0))?.is_some() {
         return Err(division_by_zero());
@@ -86,11 +132,15 @@ pub fn float8_div(a: &[Value]) -> Result<Value, PgError> {
 }
 
 /// numeric is an integer or a real for now: exact while both are integers and it fits.
-fn numeric_op(args: &[Value], int: fn(i64, i64) -> Option<i64>, float: fn(f64, f64) -> f64) -> Result<Value, PgError> {
-    if let (Value::Int(a), Value::Int(b)) = (arg(args, 0), arg(args, 1)) {
-        if let Some(r) = int(*a, *b) {
-            return Ok(Value::Int(r));
-        }
+fn numeric_op(
+    args: &[Value],
+    int: fn(i64, i64) -> Option<i64>,
+    float: fn(f64, f64) -> f64,
+) -> Result<Value, PgError> {
+    if let (Value::Int(a), Value::Int(b)) = (arg(args, 0), arg(args, 1))
+        && let Some(r) = int(*a, *b)
+    {
+        return Ok(Value::Int(r));
     }
     let (Some(a), Some(b)) = (as_float(arg(args, 0))?, as_float(arg(args, 1))?) else {
         return Ok(Value::Null);
@@ -98,9 +148,15 @@ fn numeric_op(args: &[Value], int: fn(i64, i64) -> Option<i64>, float: fn(f64, f
     Ok(Value::Float(float(a, b)))
 }
 
-pub fn numeric_add(a: &[Value]) -> Result<Value, PgError> { numeric_op(a, i64::checked_add, |x, y| x + y) }
-pub fn numeric_sub(a: &[Value]) -> Result<Value, PgError> { numeric_op(a, i64::checked_sub, |x, y| x - y) }
-pub fn numeric_mul(a: &[Value]) -> Result<Value, PgError> { numeric_op(a, i64::checked_mul, |x, y| x * y) }
+pub fn numeric_add(a: &[Value]) -> Result<Value, PgError> {
+    numeric_op(a, i64::checked_add, |x, y| x + y)
+}
+pub fn numeric_sub(a: &[Value]) -> Result<Value, PgError> {
+    numeric_op(a, i64::checked_sub, |x, y| x - y)
+}
+pub fn numeric_mul(a: &[Value]) -> Result<Value, PgError> {
+    numeric_op(a, i64::checked_mul, |x, y| x * y)
+}
 pub fn numeric_div(a: &[Value]) -> Result<Value, PgError> {
     if as_float(arg(a, 1))? == Some(0.0) && as_float(arg(a, 0))?.is_some() {
         return Err(division_by_zero());
@@ -115,18 +171,29 @@ pub fn numeric_mod(a: &[Value]) -> Result<Value, PgError> {
 }
 
 pub fn date_add(a: &[Value]) -> Result<Value, PgError> {
-    let (Some(d), Some(n)) = (as_int(arg(a, 0))?, as_int(arg(a, 1))?) else { return Ok(Value::Null) };
-    d.checked_add(n).map(Value::Int).ok_or_else(|| out_of_range("date"))
+    let (Some(d), Some(n)) = (as_int(arg(a, 0))?, as_int(arg(a, 1))?) else {
+        return Ok(Value::Null);
+    };
+    d.checked_add(n)
+        .map(Value::Int)
+        .ok_or_else(|| out_of_range("date"))
 }
 
 pub fn date_sub(a: &[Value]) -> Result<Value, PgError> {
-    let (Some(d), Some(n)) = (as_int(arg(a, 0))?, as_int(arg(a, 1))?) else { return Ok(Value::Null) };
-    d.checked_sub(n).map(Value::Int).ok_or_else(|| out_of_range("date"))
+    let (Some(d), Some(n)) = (as_int(arg(a, 0))?, as_int(arg(a, 1))?) else {
+        return Ok(Value::Null);
+    };
+    d.checked_sub(n)
+        .map(Value::Int)
+        .ok_or_else(|| out_of_range("date"))
 }
 
 pub fn abs(a: &[Value]) -> Result<Value, PgError> {
     match arg(a, 0) {
-        Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| out_of_range("bigint")),
+        Value::Int(i) => i
+            .checked_abs()
+            .map(Value::Int)
+            .ok_or_else(|| out_of_range("bigint")),
         Value::Float(f) => Ok(Value::Float(f.abs())),
         Value::Null => Ok(Value::Null),
         other => Err(PgError::internal(format!("abs of {other:?}"))),
@@ -135,20 +202,30 @@ pub fn abs(a: &[Value]) -> Result<Value, PgError> {
 
 /// round(double precision) rounds half to even, as the C library's rint().
 pub fn round_float8(a: &[Value]) -> Result<Value, PgError> {
-    Ok(as_float(arg(a, 0))?.map(|f| Value::Float(f.round_ties_even())).unwrap_or(Value::Null))
+    Ok(as_float(arg(a, 0))?
+        .map(|f| Value::Float(f.round_ties_even()))
+        .unwrap_or(Value::Null))
 }
 
 /// round(numeric, scale) rounds half away from zero.
 pub fn round_numeric(a: &[Value]) -> Result<Value, PgError> {
-    let Some(scale) = as_int(arg(a, 1))? else { return Ok(Value::Null) };
+    let Some(scale) = as_int(arg(a, 1))? else {
+        return Ok(Value::Null);
+    };
     let scale = scale.clamp(-20, 20) as i32;
     match arg(a, 0) {
         Value::Null => Ok(Value::Null),
         Value::Int(i) if scale >= 0 => Ok(Value::Int(*i)),
         Value::Int(i) => {
-            let unit = 10_i64.pow(scale.unsigned_abs());
+            // Rounding to a unit beyond i64 leaves nothing.
+            let Some(unit) = 10_i64.checked_pow(scale.unsigned_abs()) else {
+                return Ok(Value::Int(0));
+            };
             let rounded = ((*i as f64) / unit as f64).round() as i64;
-            rounded.checked_mul(unit).map(Value::Int).ok_or_else(|| out_of_range("numeric"))
+            rounded
+                .checked_mul(unit)
+                .map(Value::Int)
+                .ok_or_else(|| out_of_range("numeric"))
         }
         Value::Float(f) => {
             let unit = 10_f64.powi(scale);
@@ -163,7 +240,10 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => x.cmp(y),
         (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
-            let (x, y) = (as_float(a).ok().flatten().unwrap_or(0.0), as_float(b).ok().flatten().unwrap_or(0.0));
+            let (x, y) = (
+                as_float(a).ok().flatten().unwrap_or(0.0),
+                as_float(b).ok().flatten().unwrap_or(0.0),
+            );
             x.total_cmp(&y)
         }
         (Value::Text(x), Value::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
@@ -192,5 +272,9 @@ fn pick(args: &[Value], want: Ordering) -> Result<Value, PgError> {
     Ok(best.cloned().unwrap_or(Value::Null))
 }
 
-pub fn greatest(a: &[Value]) -> Result<Value, PgError> { pick(a, Ordering::Greater) }
-pub fn least(a: &[Value]) -> Result<Value, PgError> { pick(a, Ordering::Less) }
+pub fn greatest(a: &[Value]) -> Result<Value, PgError> {
+    pick(a, Ordering::Greater)
+}
+pub fn least(a: &[Value]) -> Result<Value, PgError> {
+    pick(a, Ordering::Less)
+}

@@ -26,7 +26,10 @@ pub fn pg_cast(args: &[Value]) -> Result<Value, PgError> {
 }
 
 fn string_type(ty: PgType) -> bool {
-    matches!(ty, PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name | PgType::Unknown)
+    matches!(
+        ty,
+        PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name | PgType::Unknown
+    )
 }
 
 /// PostgreSQL's text output of a stored value.
@@ -46,7 +49,10 @@ fn int_range(to: PgType, v: i64) -> Result<Value, PgError> {
     if fits {
         Ok(Value::Int(v))
     } else {
-        Err(PgError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, format!("{what} out of range")))
+        Err(PgError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            format!("{what} out of range"),
+        ))
     }
 }
 
@@ -55,35 +61,67 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
         return Ok(v);
     }
     if string_type(from) {
-        let Value::Text(s) = &v else { return Err(PgError::internal(format!("pg_cast: {from} value {v:?}"))) };
+        let Value::Text(s) = &v else {
+            return Err(PgError::internal(format!("pg_cast: {from} value {v:?}")));
+        };
         if string_type(to) {
             // char(n) -> text drops the padding; other string types keep the value.
-            return Ok(if from == PgType::Bpchar { Value::Text(s.trim_end_matches(' ').to_owned()) } else { v });
+            return Ok(if from == PgType::Bpchar {
+                Value::Text(s.trim_end_matches(' ').to_owned())
+            } else {
+                v
+            });
         }
         return decode_text(to, s);
     }
     if string_type(to) {
+        // bool's cast to text spells the words out, unlike its output function.
+        if from == PgType::Bool {
+            return Ok(Value::Text(
+                if as_int(&v)? == Some(0) {
+                    "false"
+                } else {
+                    "true"
+                }
+                .to_owned(),
+            ));
+        }
         return Ok(Value::Text(text_of(&v, from)?));
     }
-    let numeric = |t: PgType| t.is_integer() || matches!(t, PgType::Numeric | PgType::Float4 | PgType::Float8);
+    let numeric = |t: PgType| {
+        t.is_integer() || matches!(t, PgType::Numeric | PgType::Float4 | PgType::Float8)
+    };
     if numeric(from) && numeric(to) {
         return match to {
             PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid => match v {
                 Value::Int(i) => int_range(to, i),
                 Value::Float(f) => {
                     // float -> int rounds half to even (rint); numeric -> int half away from zero.
-                    let r = if from == PgType::Numeric { f.round() } else { f.round_ties_even() };
+                    let r = if from == PgType::Numeric {
+                        f.round()
+                    } else {
+                        f.round_ties_even()
+                    };
                     if !r.is_finite() || r.abs() >= 9.223_372_036_854_776e18 {
                         return int_range(to, i64::MAX).and(Err(PgError::new(
                             SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
-                            format!("{} out of range", if to == PgType::Int8 { "bigint" } else { "integer" }),
+                            format!(
+                                "{} out of range",
+                                if to == PgType::Int8 {
+                                    "bigint"
+                                } else {
+                                    "integer"
+                                }
+                            ),
                         )));
                     }
                     int_range(to, r as i64)
                 }
                 other => Err(PgError::internal(format!("pg_cast: number {other:?}"))),
             },
-            PgType::Float4 => Ok(as_float(&v)?.map(|f| Value::Float(f as f32 as f64)).unwrap_or(Value::Null)),
+            PgType::Float4 => Ok(as_float(&v)?
+                .map(|f| Value::Float(f as f32 as f64))
+                .unwrap_or(Value::Null)),
             PgType::Float8 => Ok(as_float(&v)?.map(Value::Float).unwrap_or(Value::Null)),
             _ => Ok(v),
         };
@@ -93,18 +131,23 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
         (PgType::Int4, PgType::Bool) => Ok(Value::Int((as_int(&v)? != Some(0)) as i64)),
         (PgType::Date, PgType::Timestamp | PgType::Timestamptz) => {
             let d = as_int(&v)?.unwrap_or(0);
-            d.checked_mul(USECS_PER_DAY)
-                .map(Value::Int)
-                .ok_or_else(|| PgError::new(SqlState::DATETIME_FIELD_OVERFLOW, "date out of range for timestamp"))
+            d.checked_mul(USECS_PER_DAY).map(Value::Int).ok_or_else(|| {
+                PgError::new(
+                    SqlState::DATETIME_FIELD_OVERFLOW,
+                    "date out of range for timestamp",
+                )
+            })
         }
-        (PgType::Timestamp | PgType::Timestamptz, PgType::Date) => {
-            Ok(Value::Int(as_int(&v)?.unwrap_or(0).div_euclid(USECS_PER_DAY)))
-        }
-        (PgType::Timestamp | PgType::Timestamptz, PgType::Time) => {
-            Ok(Value::Int(as_int(&v)?.unwrap_or(0).rem_euclid(USECS_PER_DAY)))
-        }
+        (PgType::Timestamp | PgType::Timestamptz, PgType::Date) => Ok(Value::Int(
+            as_int(&v)?.unwrap_or(0).div_euclid(USECS_PER_DAY),
+        )),
+        (PgType::Timestamp | PgType::Timestamptz, PgType::Time) => Ok(Value::Int(
+            as_int(&v)?.unwrap_or(0).rem_euclid(USECS_PER_DAY),
+        )),
         // The session time zone is UTC, so both keep the same instant.
-        (PgType::Timestamp, PgType::Timestamptz) | (PgType::Timestamptz, PgType::Timestamp) => Ok(v),
+        (PgType::Timestamp, PgType::Timestamptz) | (PgType::Timestamptz, PgType::Timestamp) => {
+            Ok(v)
+        }
         (PgType::Json | PgType::Jsonb, PgType::Json | PgType::Jsonb) => Ok(v),
         _ => decode_text(to, &text_of(&v, from)?),
     }
@@ -114,7 +157,8 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
 /// Explicit casts truncate strings; assignments fail unless only spaces are cut, as in
 /// PostgreSQL.
 pub fn apply_typmod(v: Value, ty: PgType, typmod: i32, explicit: bool) -> Result<Value, PgError> {
-    if typmod < 0 {
+    // Every real typmod is at least 4 (VARHDRSZ); anything less means none.
+    if typmod < 4 {
         return Ok(v);
     }
     match (ty, v) {
@@ -125,7 +169,11 @@ pub fn apply_typmod(v: Value, ty: PgType, typmod: i32, explicit: bool) -> Result
                 let cut: String = s.chars().take(n).collect();
                 let rest_blank = s.chars().skip(n).all(|c| c == ' ');
                 if !explicit && !rest_blank {
-                    let name = if ty == PgType::Bpchar { "character" } else { "character varying" };
+                    let name = if ty == PgType::Bpchar {
+                        "character"
+                    } else {
+                        "character varying"
+                    };
                     return Err(PgError::new(
                         SqlState::STRING_DATA_RIGHT_TRUNCATION,
                         format!("value too long for type {name}({n})"),

@@ -1,13 +1,312 @@
-use devdb_pg::Value;
+use devdb_pg::{PgType, Value};
 
-use super::function;
+use super::{FUNCTIONS, function};
 
 fn call(name: &str, args: &[Value]) -> Result<Value, String> {
     let f = function(name).unwrap_or_else(|| panic!("no runtime function {name}"));
-    (f.call)(args).map_err(|e| e.code.to_string())
+    if f.n_args >= 0 {
+        assert_eq!(f.n_args as usize, args.len(), "{name} arity");
+    }
+    (f.call)(args).map_err(|e| format!("{} {}", e.code, e.message))
+}
+
+fn int(i: i64) -> Value {
+    Value::Int(i)
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.into())
 }
 
 #[test]
-fn placeholder() {
-    assert_eq!(call("pg_int4_add", &[Value::Int(1), Value::Int(2)]), Ok(Value::Int(3)));
+fn names_are_unique_and_prefixed() {
+    for (i, f) in FUNCTIONS.iter().enumerate() {
+        assert!(f.name.starts_with("pg_"), "{}", f.name);
+        assert!(
+            FUNCTIONS.iter().skip(i + 1).all(|g| g.name != f.name),
+            "{}",
+            f.name
+        );
+    }
+}
+
+#[test]
+fn integer_arithmetic_is_checked() {
+    assert_eq!(call("pg_int4_add", &[int(1), int(2)]), Ok(int(3)));
+    assert_eq!(
+        call("pg_int4_add", &[int(2147483647), int(1)]),
+        Err("22003 integer out of range".into())
+    );
+    assert_eq!(
+        call("pg_int2_mul", &[int(200), int(200)]),
+        Err("22003 smallint out of range".into())
+    );
+    assert_eq!(
+        call("pg_int8_add", &[int(i64::MAX), int(1)]),
+        Err("22003 bigint out of range".into())
+    );
+    assert_eq!(
+        call("pg_int8_div", &[int(i64::MIN), int(-1)]),
+        Err("22003 bigint out of range".into())
+    );
+    assert_eq!(call("pg_int4_div", &[int(-7), int(2)]), Ok(int(-3)));
+    assert_eq!(call("pg_int4_mod", &[int(-7), int(2)]), Ok(int(-1)));
+    assert_eq!(call("pg_int8_mod", &[int(i64::MIN), int(-1)]), Ok(int(0)));
+    assert_eq!(
+        call("pg_int4_div", &[int(1), int(0)]),
+        Err("22012 division by zero".into())
+    );
+    assert_eq!(
+        call("pg_int4_mod", &[int(1), int(0)]),
+        Err("22012 division by zero".into())
+    );
+    assert_eq!(call("pg_int4_div", &[Value::Null, int(0)]), Ok(Value::Null));
+    assert_eq!(call("pg_int4_add", &[Value::Null, int(1)]), Ok(Value::Null));
+}
+
+#[test]
+fn float_and_numeric_arithmetic() {
+    assert_eq!(
+        call("pg_float8_div", &[int(7), int(2)]),
+        Ok(Value::Float(3.5))
+    );
+    assert_eq!(
+        call("pg_float8_div", &[Value::Float(1.0), Value::Float(0.0)]),
+        Err("22012 division by zero".into())
+    );
+    assert_eq!(
+        call("pg_float8_mul", &[Value::Float(1e308), Value::Float(10.0)]),
+        Err("22003 value out of range: overflow".into())
+    );
+    assert_eq!(call("pg_numeric_add", &[int(1), int(2)]), Ok(int(3)));
+    assert_eq!(
+        call("pg_numeric_add", &[int(i64::MAX), int(1)]),
+        Ok(Value::Float(i64::MAX as f64 + 1.0))
+    );
+    assert_eq!(
+        call("pg_numeric_div", &[int(7), int(2)]),
+        Ok(Value::Float(3.5))
+    );
+    assert_eq!(
+        call("pg_numeric_mod", &[int(7), int(0)]),
+        Err("22012 division by zero".into())
+    );
+    assert_eq!(
+        call("pg_round_float8", &[Value::Float(2.5)]),
+        Ok(Value::Float(2.0))
+    );
+    assert_eq!(
+        call("pg_round_numeric", &[Value::Float(2.345), int(2)]),
+        Ok(Value::Float(2.35))
+    );
+    assert_eq!(
+        call("pg_round_numeric", &[int(1250), int(-2)]),
+        Ok(int(1300))
+    );
+    assert_eq!(call("pg_abs", &[int(-3)]), Ok(int(3)));
+    assert_eq!(
+        call("pg_greatest", &[Value::Null, int(3), Value::Float(2.5)]),
+        Ok(int(3))
+    );
+    assert_eq!(
+        call("pg_least", &[Value::Null, text("b"), text("a")]),
+        Ok(text("a"))
+    );
+    assert_eq!(call("pg_least", &[Value::Null]), Ok(Value::Null));
+    assert_eq!(call("pg_date_add", &[int(10), int(5)]), Ok(int(15)));
+}
+
+fn cast(v: Value, from: PgType, to: PgType, typmod: i32, explicit: bool) -> Result<Value, String> {
+    call(
+        "pg_cast",
+        &[
+            v,
+            int(from.oid().0.into()),
+            int(to.oid().0.into()),
+            int(typmod.into()),
+            int(explicit as i64),
+        ],
+    )
+}
+
+#[test]
+fn casts() {
+    use PgType::*;
+    assert_eq!(cast(text("42"), Text, Int4, -1, true), Ok(int(42)));
+    assert_eq!(
+        cast(text("x"), Text, Int4, -1, true),
+        Err("22P02 invalid input syntax for type integer: \"x\"".into())
+    );
+    assert_eq!(cast(int(42), Int4, Text, -1, true), Ok(text("42")));
+    assert_eq!(cast(int(1), Bool, Text, -1, true), Ok(text("true")));
+    assert_eq!(
+        cast(Value::Float(1.5), Float8, Text, -1, true),
+        Ok(text("1.5"))
+    );
+    assert_eq!(cast(Value::Float(2.5), Float8, Int4, -1, true), Ok(int(2)));
+    assert_eq!(cast(Value::Float(2.5), Numeric, Int4, -1, true), Ok(int(3)));
+    assert_eq!(
+        cast(int(70000), Int4, Int2, -1, true),
+        Err("22003 smallint out of range".into())
+    );
+    assert_eq!(
+        cast(Value::Float(1e300), Float8, Int8, -1, true),
+        Err("22003 bigint out of range".into())
+    );
+    assert_eq!(
+        cast(int(1), Date, Timestamp, -1, true),
+        Ok(int(86_400_000_000))
+    );
+    assert_eq!(cast(int(-1), Timestamptz, Date, -1, true), Ok(int(-1)));
+    assert_eq!(cast(text("ab   "), Bpchar, Text, -1, true), Ok(text("ab")));
+    assert_eq!(cast(int(5), Int4, Bool, -1, true), Ok(int(1)));
+    assert_eq!(cast(Value::Null, Text, Int4, -1, true), Ok(Value::Null));
+}
+
+#[test]
+fn typmods() {
+    use PgType::*;
+    assert_eq!(cast(text("ab"), Text, Bpchar, 8, false), Ok(text("ab  ")));
+    assert_eq!(
+        cast(text("abcdef"), Text, Varchar, 7, true),
+        Ok(text("abc"))
+    );
+    assert_eq!(
+        cast(text("abcdef"), Text, Varchar, 7, false),
+        Err("22001 value too long for type character varying(3)".into())
+    );
+    assert_eq!(
+        cast(text("abc   "), Text, Varchar, 7, false),
+        Ok(text("abc"))
+    );
+    assert_eq!(
+        cast(text("abcd"), Text, Bpchar, 7, false),
+        Err("22001 value too long for type character(3)".into())
+    );
+    let numeric_5_2 = ((5 << 16) | 2) + 4;
+    assert_eq!(
+        cast(Value::Float(1.235), Numeric, Numeric, numeric_5_2, false),
+        Ok(Value::Float(1.24))
+    );
+    assert!(
+        cast(int(1000), Int4, Numeric, numeric_5_2, false)
+            .is_err_and(|e| e.starts_with("22003 numeric field overflow"))
+    );
+}
+
+#[test]
+fn like_is_postgres_like() {
+    let like = |t: &str, p: &str| call("pg_like", &[text(t), text(p)]);
+    assert_eq!(like("abc", "a%"), Ok(int(1)));
+    assert_eq!(like("abc", "A%"), Ok(int(0)));
+    assert_eq!(like("abc", "a_c"), Ok(int(1)));
+    assert_eq!(like("a%c", "a\\%c"), Ok(int(1)));
+    assert_eq!(like("abc", "a\\%c"), Ok(int(0)));
+    assert_eq!(like("aXbXc", "%b%"), Ok(int(1)));
+    assert_eq!(like("", "%"), Ok(int(1)));
+    assert_eq!(like("ab", "a"), Ok(int(0)));
+    assert_eq!(like("héllo", "h_llo"), Ok(int(1)));
+    assert_eq!(
+        like("abc", "ab\\"),
+        Err("22025 LIKE pattern must not end with escape character".into())
+    );
+    assert_eq!(
+        call("pg_like", &[text("a#c"), text("a##c"), text("#")]),
+        Ok(int(1))
+    );
+    assert_eq!(
+        call("pg_like", &[text("a\\c"), text("a\\c"), text("")]),
+        Ok(int(1))
+    );
+    assert_eq!(call("pg_ilike", &[text("ABC"), text("a%")]), Ok(int(1)));
+    assert_eq!(like("x", &"%".repeat(50_000)), Ok(int(1)));
+}
+
+#[test]
+fn text_functions() {
+    assert_eq!(call("pg_upper", &[text("straße")]), Ok(text("STRASSE")));
+    assert_eq!(call("pg_lower", &[text("ÀB")]), Ok(text("àb")));
+    assert_eq!(
+        call("pg_substr", &[text("hello"), int(2)]),
+        Ok(text("ello"))
+    );
+    assert_eq!(
+        call("pg_substr", &[text("hello"), int(0), int(3)]),
+        Ok(text("he"))
+    );
+    assert_eq!(
+        call("pg_substr", &[text("hello"), int(-5), int(3)]),
+        Ok(text(""))
+    );
+    assert_eq!(
+        call("pg_substr", &[text("hello"), int(1), int(-1)]),
+        Err("22011 negative substring length not allowed".into())
+    );
+    assert_eq!(call("pg_left", &[text("hello"), int(-2)]), Ok(text("hel")));
+    assert_eq!(call("pg_right", &[text("hello"), int(2)]), Ok(text("lo")));
+    assert_eq!(call("pg_repeat", &[text("ab"), int(3)]), Ok(text("ababab")));
+    assert!(call("pg_repeat", &[text("ab"), int(i64::MAX)]).is_err_and(|e| e.starts_with("54000")));
+    assert_eq!(call("pg_octet_length", &[text("é")]), Ok(int(2)));
+}
+
+#[test]
+fn row_counts_and_series() {
+    assert_eq!(
+        call("pg_check_limit", &[int(-1)]),
+        Err("2201W LIMIT must not be negative".into())
+    );
+    assert_eq!(call("pg_check_limit", &[Value::Null]), Ok(int(-1)));
+    assert_eq!(
+        call("pg_check_offset", &[int(-1)]),
+        Err("2201X OFFSET must not be negative".into())
+    );
+    assert_eq!(
+        call("pg_series_stop", &[int(10), int(1), int(-3)]),
+        Ok(int(3))
+    );
+    assert_eq!(
+        call("pg_series_stop", &[int(1), int(10), int(-3)]),
+        Ok(int(-1))
+    );
+    assert_eq!(
+        call("pg_series_stop", &[int(1), int(10), int(0)]),
+        Err("22023 step size cannot equal zero".into())
+    );
+    assert_eq!(
+        call("pg_check_no_nulls", &[int(0), text("a"), text("t")]),
+        Ok(int(1))
+    );
+    assert_eq!(
+        call("pg_check_no_nulls", &[int(2), text("a"), text("t")]),
+        Err("23502 column \"a\" of relation \"t\" contains null values".into())
+    );
+}
+
+#[test]
+fn arbitrary_arguments_never_panic() {
+    let samples = [
+        Value::Null,
+        int(0),
+        int(-1),
+        int(i64::MIN),
+        int(i64::MAX),
+        Value::Float(f64::NAN),
+        Value::Float(-0.0),
+        text(""),
+        text("%\\"),
+        Value::Blob(vec![0xff]),
+    ];
+    for f in FUNCTIONS {
+        let n = if f.n_args < 0 { 3 } else { f.n_args as usize };
+        for a in &samples {
+            for b in &samples {
+                let args: Vec<Value> = [a, b, a, b, a]
+                    .iter()
+                    .take(n)
+                    .map(|v| (*v).clone())
+                    .collect();
+                let _ = (f.call)(&args);
+            }
+        }
+    }
 }

@@ -9,7 +9,10 @@ use super::{arg, as_int, as_text};
 const MAX_LEN: usize = 1 << 30;
 
 fn too_large() -> PgError {
-    PgError::new(SqlState::PROGRAM_LIMIT_EXCEEDED, "requested length too large")
+    PgError::new(
+        SqlState::PROGRAM_LIMIT_EXCEEDED,
+        "requested length too large",
+    )
 }
 
 enum Token {
@@ -95,7 +98,11 @@ fn like_impl(args: &[Value], fold: bool) -> Result<Value, PgError> {
             }
         },
     };
-    let (text, pattern) = if fold { (text.to_lowercase(), pattern.to_lowercase()) } else { (text.to_owned(), pattern.to_owned()) };
+    let (text, pattern) = if fold {
+        (text.to_lowercase(), pattern.to_lowercase())
+    } else {
+        (text.to_owned(), pattern.to_owned())
+    };
     let text: Vec<char> = text.chars().collect();
     Ok(Value::Int(matches(&text, &tokens(&pattern, escape)?) as i64))
 }
@@ -109,28 +116,41 @@ pub fn ilike(args: &[Value]) -> Result<Value, PgError> {
 }
 
 pub fn lower(args: &[Value]) -> Result<Value, PgError> {
-    Ok(as_text(arg(args, 0))?.map(|s| Value::Text(s.to_lowercase())).unwrap_or(Value::Null))
+    Ok(as_text(arg(args, 0))?
+        .map(|s| Value::Text(s.to_lowercase()))
+        .unwrap_or(Value::Null))
 }
 
 pub fn upper(args: &[Value]) -> Result<Value, PgError> {
-    Ok(as_text(arg(args, 0))?.map(|s| Value::Text(s.to_uppercase())).unwrap_or(Value::Null))
+    Ok(as_text(arg(args, 0))?
+        .map(|s| Value::Text(s.to_uppercase()))
+        .unwrap_or(Value::Null))
 }
 
 pub fn octet_length(args: &[Value]) -> Result<Value, PgError> {
-    Ok(as_text(arg(args, 0))?.map(|s| Value::Int(s.len() as i64)).unwrap_or(Value::Null))
+    Ok(as_text(arg(args, 0))?
+        .map(|s| Value::Int(s.len() as i64))
+        .unwrap_or(Value::Null))
 }
 
 /// substr(text, from [, count]) counts characters from 1; positions before 1 still use up
 /// the count, and a negative count is an error.
 pub fn substr(args: &[Value]) -> Result<Value, PgError> {
-    let Some(s) = as_text(arg(args, 0))? else { return Ok(Value::Null) };
-    let Some(from) = as_int(arg(args, 1))? else { return Ok(Value::Null) };
+    let Some(s) = as_text(arg(args, 0))? else {
+        return Ok(Value::Null);
+    };
+    let Some(from) = as_int(arg(args, 1))? else {
+        return Ok(Value::Null);
+    };
     let end = match args.get(2) {
         None => i64::MAX,
         Some(v) => match as_int(v)? {
             None => return Ok(Value::Null),
             Some(n) if n < 0 => {
-                return Err(PgError::new(SqlState::SUBSTRING_ERROR, "negative substring length not allowed"));
+                return Err(PgError::new(
+                    SqlState::SUBSTRING_ERROR,
+                    "negative substring length not allowed",
+                ));
             }
             Some(n) => from.saturating_add(n),
         },
@@ -149,21 +169,35 @@ pub fn substr(args: &[Value]) -> Result<Value, PgError> {
 }
 
 pub fn left(args: &[Value]) -> Result<Value, PgError> {
-    let (Some(s), Some(n)) = (as_text(arg(args, 0))?, as_int(arg(args, 1))?) else { return Ok(Value::Null) };
+    let (Some(s), Some(n)) = (as_text(arg(args, 0))?, as_int(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
     let len = s.chars().count() as i64;
-    let take = if n >= 0 { n.min(len) } else { (len + n).max(0) };
+    let take = if n >= 0 {
+        n.min(len)
+    } else {
+        len.saturating_add(n).max(0)
+    };
     Ok(Value::Text(s.chars().take(take as usize).collect()))
 }
 
 pub fn right(args: &[Value]) -> Result<Value, PgError> {
-    let (Some(s), Some(n)) = (as_text(arg(args, 0))?, as_int(arg(args, 1))?) else { return Ok(Value::Null) };
+    let (Some(s), Some(n)) = (as_text(arg(args, 0))?, as_int(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
     let len = s.chars().count() as i64;
-    let skip = if n >= 0 { (len - n).max(0) } else { (-n).min(len) };
+    let skip = if n >= 0 {
+        len.saturating_sub(n).max(0)
+    } else {
+        n.saturating_neg().min(len)
+    };
     Ok(Value::Text(s.chars().skip(skip as usize).collect()))
 }
 
 pub fn repeat(args: &[Value]) -> Result<Value, PgError> {
-    let (Some(s), Some(n)) = (as_text(arg(args, 0))?, as_int(arg(args, 1))?) else { return Ok(Value::Null) };
+    let (Some(s), Some(n)) = (as_text(arg(args, 0))?, as_int(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
     let n = usize::try_from(n).unwrap_or(0);
     if s.len().saturating_mul(n) > MAX_LEN {
         return Err(too_large());

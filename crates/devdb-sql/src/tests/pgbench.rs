@@ -39,11 +39,14 @@ fn init_drop() {
 
 #[test]
 fn init_create() {
-    check_empty("create table pgbench_history(tid int,bid int,aid    int,delta int,mtime timestamp,filler char(22))", expect![[r#"
+    check_empty(
+        "create table pgbench_history(tid int,bid int,aid    int,delta int,mtime timestamp,filler char(22))",
+        expect![[r#"
         CREATE TABLE "pgbench_history" ("tid" INTEGER, "bid" INTEGER, "aid" INTEGER, "delta" INTEGER, "mtime" INTEGER, "filler" TEXT) STRICT;
         INSERT INTO "__devdb_tables" ("schema", "name") VALUES ('public', 'pgbench_history');
         INSERT INTO "__devdb_columns" ("schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position") VALUES ('public', 'pgbench_history', 'tid', 1, 23, -1, 0, NULL, NULL), ('public', 'pgbench_history', 'bid', 2, 23, -1, 0, NULL, NULL), ('public', 'pgbench_history', 'aid', 3, 23, -1, 0, NULL, NULL), ('public', 'pgbench_history', 'delta', 4, 23, -1, 0, NULL, NULL), ('public', 'pgbench_history', 'mtime', 5, 1114, -1, 0, NULL, NULL), ('public', 'pgbench_history', 'filler', 6, 1042, 26, 0, NULL, NULL);
-    "#]]);
+    "#]],
+    );
     check_empty(
         "create table pgbench_tellers(tid int not null,bid int,tbalance int,filler char(84)) with (fillfactor=100)",
         expect![[r#"
@@ -56,22 +59,31 @@ fn init_create() {
 
 #[test]
 fn init_truncate_and_generate() {
-    check("truncate table pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers", expect![[r#"
+    check(
+        "truncate table pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers",
+        expect![[r#"
         DELETE FROM "pgbench_accounts";
         DELETE FROM "pgbench_branches";
         DELETE FROM "pgbench_history";
         DELETE FROM "pgbench_tellers";
-    "#]]);
-    check("insert into pgbench_branches(bid,bbalance) select bid, 0 from generate_series(1, 1) as bid", expect![[r#"
-        INSERT INTO "pgbench_branches" ("bid", "bbalance") SELECT "bid", 0 FROM (SELECT "value" AS "bid" FROM generate_series(1, 1, 1)) AS "bid";
-    "#]]);
-    check("insert into pgbench_tellers(tid,bid,tbalance) select tid, (tid - 1) / 10 + 1, 0 from generate_series(1, 10) as tid", expect![[r#"
-        INSERT INTO "pgbench_tellers" ("tid", "bid", "tbalance") SELECT "tid", pg_int4_add(pg_int4_div((pg_int4_sub("tid", 1)), 10), 1), 0 FROM (SELECT "value" AS "tid" FROM generate_series(1, 10, 1)) AS "tid";
-    "#]]);
+    "#]],
+    );
+    check(
+        "insert into pgbench_branches(bid,bbalance) select bid, 0 from generate_series(1, 1) as bid",
+        expect![[r#"
+            INSERT INTO "pgbench_branches" ("bid", "bbalance") SELECT pg_not_null("bid", 'bid', 'pgbench_branches'), 0 FROM (SELECT "value" AS "bid" FROM generate_series(1, 1, 1)) AS "bid";
+        "#]],
+    );
+    check(
+        "insert into pgbench_tellers(tid,bid,tbalance) select tid, (tid - 1) / 10 + 1, 0 from generate_series(1, 10) as tid",
+        expect![[r#"
+            INSERT INTO "pgbench_tellers" ("tid", "bid", "tbalance") SELECT pg_not_null("tid", 'tid', 'pgbench_tellers'), pg_int4_add(pg_int4_div((pg_int4_sub("tid", 1)), 10), 1), 0 FROM (SELECT "value" AS "tid" FROM generate_series(1, 10, 1)) AS "tid";
+        "#]],
+    );
     check(
         "insert into pgbench_accounts(aid,bid,abalance,filler) select aid, (aid - 1) / 100000 + 1, 0, '' from generate_series(1, 100000) as aid",
         expect![[r#"
-            INSERT INTO "pgbench_accounts" ("aid", "bid", "abalance", "filler") SELECT "aid", pg_int4_add(pg_int4_div((pg_int4_sub("aid", 1)), 100000), 1), 0, pg_cast('', 25, 1042, 88, 0) FROM (SELECT "value" AS "aid" FROM generate_series(1, 100000, 1)) AS "aid";
+            INSERT INTO "pgbench_accounts" ("aid", "bid", "abalance", "filler") SELECT pg_not_null("aid", 'aid', 'pgbench_accounts'), pg_int4_add(pg_int4_div((pg_int4_sub("aid", 1)), 100000), 1), 0, pg_cast('', 25, 1042, 88, 0) FROM (SELECT "value" AS "aid" FROM generate_series(1, 100000, 1)) AS "aid";
         "#]],
     );
 }
@@ -79,11 +91,14 @@ fn init_truncate_and_generate() {
 #[test]
 fn init_vacuum_and_keys() {
     check("vacuum analyze pgbench_branches", expect![[""]]);
-    check("alter table pgbench_branches add primary key (bid)", expect![[r#"
+    check(
+        "alter table pgbench_branches add primary key (bid)",
+        expect![[r#"
         CREATE UNIQUE INDEX "pgbench_branches_pkey" ON "pgbench_branches"("bid");
         INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'pgbench_branches_pkey', 'pgbench_branches', 1, 1);
         UPDATE "__devdb_columns" SET "not_null" = pg_check_no_nulls((SELECT count(*) FROM "pgbench_branches" WHERE "bid" IS NULL), 'bid', 'pgbench_branches'), "pk_position" = 1 WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches' AND "name" = 'bid';
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -101,19 +116,36 @@ fn tpcb_simple() {
             INSERT INTO "pgbench_history" ("tid", "bid", "aid", "delta", "mtime") VALUES (3, 1, 5, -1234, devdb_now());
         "#]],
     );
-    check("select count(*) from pgbench_branches", expect![[r#"
+    check(
+        "select count(*) from pgbench_branches",
+        expect![[r#"
         SELECT count(*) FROM "pgbench_branches";
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn tpcb_extended_params() {
-    assert_eq!(params("UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2;"), "int4, int4");
-    assert_eq!(params("SELECT abalance FROM pgbench_accounts WHERE aid = $1;"), "int4");
     assert_eq!(
-        params("INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES ($1, $2, $3, $4, CURRENT_TIMESTAMP);"),
+        params("UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2;"),
+        "int4, int4"
+    );
+    assert_eq!(
+        params("SELECT abalance FROM pgbench_accounts WHERE aid = $1;"),
+        "int4"
+    );
+    assert_eq!(
+        params(
+            "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES ($1, $2, $3, $4, CURRENT_TIMESTAMP);"
+        ),
         "int4, int4, int4, int4"
     );
-    assert_eq!(columns("SELECT abalance FROM pgbench_accounts WHERE aid = $1;"), "abalance int4");
-    assert_eq!(columns("select count(*) from pgbench_branches"), "count int8");
+    assert_eq!(
+        columns("SELECT abalance FROM pgbench_accounts WHERE aid = $1;"),
+        "abalance int4"
+    );
+    assert_eq!(
+        columns("select count(*) from pgbench_branches"),
+        "count int8"
+    );
 }

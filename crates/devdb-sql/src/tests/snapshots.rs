@@ -26,7 +26,9 @@ fn create_table_with_every_type() {
 
 #[test]
 fn create_table_key_constraints() {
-    check_empty("create table kv (k text, v int, primary key (k), unique (v))", expect![[r#"
+    check_empty(
+        "create table kv (k text, v int, primary key (k), unique (v))",
+        expect![[r#"
         CREATE TABLE "kv" ("k" TEXT NOT NULL, "v" INTEGER) STRICT;
         CREATE UNIQUE INDEX "kv_pkey" ON "kv"("k");
         CREATE UNIQUE INDEX "kv_v_key" ON "kv"("v");
@@ -34,8 +36,11 @@ fn create_table_key_constraints() {
         INSERT INTO "__devdb_columns" ("schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position") VALUES ('public', 'kv', 'k', 1, 25, -1, 1, NULL, 1), ('public', 'kv', 'v', 2, 23, -1, 0, NULL, NULL);
         INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'kv_pkey', 'kv', 1, 1);
         INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'kv_v_key', 'kv', 1, 0);
-    "#]]);
-    check_empty("create table bs (id bigserial, s smallserial)", expect![[r#"
+    "#]],
+    );
+    check_empty(
+        "create table bs (id bigserial, s smallserial)",
+        expect![[r#"
         CREATE TABLE "bs" ("id" INTEGER NOT NULL, "s" INTEGER NOT NULL) STRICT;
         INSERT INTO "__devdb_tables" ("schema", "name") VALUES ('public', 'bs');
         INSERT INTO "__devdb_columns" ("schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position") VALUES ('public', 'bs', 'id', 1, 20, -1, 1, 'nextval(''bs_id_seq'')', NULL), ('public', 'bs', 's', 2, 21, -1, 1, 'nextval(''bs_s_seq'')', NULL);
@@ -43,12 +48,15 @@ fn create_table_key_constraints() {
         INSERT INTO "__devdb_sequence_owners" ("name", "schema", "table_name", "column_name") VALUES ('bs_id_seq', 'public', 'bs', 'id');
         INSERT INTO "__devdb_sequences" ("name", "last_value", "start_value", "is_called") VALUES ('bs_s_seq', 1, 1, 0);
         INSERT INTO "__devdb_sequence_owners" ("name", "schema", "table_name", "column_name") VALUES ('bs_s_seq', 'public', 'bs', 's');
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn drop_and_indexes() {
-    check("drop table t, u cascade", expect![[r#"
+    check(
+        "drop table t, u cascade",
+        expect![[r#"
         DROP TABLE "t";
         DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't');
         DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't';
@@ -61,34 +69,56 @@ fn drop_and_indexes() {
         DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u';
         DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
         DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'u';
-    "#]]);
-    check("create unique index if not exists t_name on t using btree (name, id desc)", expect![[r#"
+    "#]],
+    );
+    check(
+        "create unique index if not exists t_name on t using btree (name, id desc)",
+        expect![[r#"
         CREATE UNIQUE INDEX "t_name" ON "t"("name", "id" DESC);
         INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 't_name', 't', 1, 0);
-    "#]]);
-    check("create index on u (t_id)", expect![[r#"
+    "#]],
+    );
+    check(
+        "create index on u (t_id)",
+        expect![[r#"
         CREATE INDEX "u_t_id_idx" ON "u"("t_id");
         INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'u_t_id_idx', 'u', 0, 0);
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn insert_defaults() {
-    check("insert into t (name) values ('a'), ('b') returning id, ts", expect![[r#"
-        INSERT INTO "t" ("name", "id", "flag", "ts") VALUES ('a', pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 0, devdb_now()), ('b', pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 0, devdb_now()) RETURNING "id", "ts";
-    "#]]);
-    check("insert into t default values", expect![[r#"
-        INSERT INTO "t" ("id", "flag", "ts") VALUES (pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 0, devdb_now());
-    "#]]);
-    check("insert into u default values", expect![[r#"
+    check(
+        "insert into t (name) values ('a'), ('b') returning id, ts",
+        expect![[r#"
+            INSERT INTO "t" ("name", "id", "flag", "ts") VALUES ('a', pg_not_null(pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 'id', 't'), 0, devdb_now()), ('b', pg_not_null(pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 'id', 't'), 0, devdb_now()) RETURNING "id", "ts";
+        "#]],
+    );
+    check(
+        "insert into t default values",
+        expect![[r#"
+            INSERT INTO "t" ("id", "flag", "ts") VALUES (pg_not_null(pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 'id', 't'), 0, devdb_now());
+        "#]],
+    );
+    check(
+        "insert into u default values",
+        expect![[r#"
         INSERT INTO "u" DEFAULT VALUES;
-    "#]]);
-    check("insert into t (id, name, flag) values (DEFAULT, 'x', DEFAULT)", expect![[r#"
-        INSERT INTO "t" ("id", "name", "flag", "ts") VALUES (pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 'x', 0, devdb_now());
-    "#]]);
-    check("insert into u values (1, 2, 'x'), (3, 4, NULL)", expect![[r#"
+    "#]],
+    );
+    check(
+        "insert into t (id, name, flag) values (DEFAULT, 'x', DEFAULT)",
+        expect![[r#"
+            INSERT INTO "t" ("id", "name", "flag", "ts") VALUES (pg_not_null(pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 'id', 't'), 'x', 0, devdb_now());
+        "#]],
+    );
+    check(
+        "insert into u values (1, 2, 'x'), (3, 4, NULL)",
+        expect![[r#"
         INSERT INTO "u" ("id", "t_id", "note") VALUES (1, 2, 'x'), (3, 4, NULL);
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -97,32 +127,47 @@ fn insert_literals_take_column_types() {
         "insert into t (name, ts, day, flag, uid, price, bin) values ('abc', '2024-01-01 10:00+00', '2024-01-02', 't', \
          'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', 12.345, '\\x0102')",
         expect![[r#"
-            INSERT INTO "t" ("name", "ts", "day", "flag", "uid", "price", "bin", "id") VALUES ('abc', 757418400000000, 8767, 1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', pg_cast(12.345, 1700, 1700, 655366, 0), X'0102', pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0));
+            INSERT INTO "t" ("name", "ts", "day", "flag", "uid", "price", "bin", "id") VALUES ('abc', 757418400000000, 8767, 1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', pg_cast(12.345, 1700, 1700, 655366, 0), X'0102', pg_not_null(pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 'id', 't'));
         "#]],
     );
 }
 
 #[test]
 fn insert_select_converts() {
-    check("insert into u (id, note) select big, name from t union all select 1, 'x'", expect![[r#"
+    check(
+        "insert into u (id, note) select big, name from t union all select 1, 'x'",
+        expect![[r#"
         INSERT INTO "u" ("id", "note") WITH AS "__devdb_source" ("__devdb_c1", "__devdb_c2") AS (SELECT "big", "name" FROM "t" UNION ALL SELECT 1, 'x') SELECT pg_cast("__devdb_c1", 20, 23, -1, 0), "__devdb_c2" FROM "__devdb_source";
-    "#]]);
-    check("insert into t (big) select id from u", expect![[r#"
-        INSERT INTO "t" ("big", "id", "flag", "ts") SELECT "id", pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 0, devdb_now() FROM "u";
-    "#]]);
+    "#]],
+    );
+    check(
+        "insert into t (big) select id from u",
+        expect![[r#"
+            INSERT INTO "t" ("big", "id", "flag", "ts") SELECT "id", pg_not_null(pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 'id', 't'), 0, devdb_now() FROM "u";
+        "#]],
+    );
 }
 
 #[test]
 fn update_and_delete() {
-    check("update t set name = upper(name), big = big * 2 where id = 1 returning *", expect![[r#"
+    check(
+        "update t set name = upper(name), big = big * 2 where id = 1 returning *",
+        expect![[r#"
         UPDATE "t" SET "name" = pg_cast(pg_upper("name"), 25, 1043, 14, 0), "big" = pg_int8_mul("big", 2) WHERE "id" = 1 RETURNING "t"."id", "t"."name", "t"."big", "t"."small", "t"."flag", "t"."price", "t"."ratio", "t"."ts", "t"."day", "t"."body", "t"."uid", "t"."doc", "t"."bin";
-    "#]]);
-    check("update t x set flag = true from u where u.t_id = x.id", expect![[r#"
+    "#]],
+    );
+    check(
+        "update t x set flag = true from u where u.t_id = x.id",
+        expect![[r#"
         UPDATE "t" AS "x" SET "flag" = 1 FROM "u" WHERE "u"."t_id" = "x"."id";
-    "#]]);
-    check("delete from u where note like 'a%' returning id", expect![[r#"
+    "#]],
+    );
+    check(
+        "delete from u where note like 'a%' returning id",
+        expect![[r#"
         DELETE FROM "u" WHERE pg_like("note", 'a%') RETURNING "id";
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -133,15 +178,24 @@ fn select_clauses() {
             SELECT DISTINCT "name", count(*) AS "n" FROM "t" WHERE "flag" AND "price" > 1.5 GROUP BY "name" HAVING count(*) > 1 ORDER BY "n" DESC NULLS FIRST, "name" NULLS LAST LIMIT 10 OFFSET 5;
         "#]],
     );
-    check("select * from t order by 1 nulls first fetch first 3 rows only", expect![[r#"
+    check(
+        "select * from t order by 1 nulls first fetch first 3 rows only",
+        expect![[r#"
         SELECT "t"."id", "t"."name", "t"."big", "t"."small", "t"."flag", "t"."price", "t"."ratio", "t"."ts", "t"."day", "t"."body", "t"."uid", "t"."doc", "t"."bin" FROM "t" ORDER BY 1 NULLS FIRST LIMIT 3;
-    "#]]);
-    check("select id from u offset 2", expect![[r#"
+    "#]],
+    );
+    check(
+        "select id from u offset 2",
+        expect![[r#"
         SELECT "id" FROM "u" LIMIT -1 OFFSET 2;
-    "#]]);
-    check("select id from u limit $1", expect![[r#"
+    "#]],
+    );
+    check(
+        "select id from u limit $1",
+        expect![[r#"
         SELECT "id" FROM "u" LIMIT pg_check_limit(?1);
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -152,35 +206,56 @@ fn joins_and_subqueries() {
             SELECT "t"."name", "u"."note" FROM "t" JOIN "u" ON "u"."t_id" = "t"."id" LEFT JOIN "u" AS "v" ON "v"."id" = "u"."id" CROSS JOIN (SELECT 1 AS "one") AS "s" WHERE EXISTS (SELECT 1 AS "?column?" FROM "u" WHERE "u"."id" = "t"."id");
         "#]],
     );
-    check("select id, (select max(note) from u where u.t_id = t.id) from t where id in (select t_id from u)", expect![[r#"
+    check(
+        "select id, (select max(note) from u where u.t_id = t.id) from t where id in (select t_id from u)",
+        expect![[r#"
         SELECT "id", (SELECT max("note") AS "max" FROM "u" WHERE "u"."t_id" = "t"."id") FROM "t" WHERE "id" IN (SELECT "t_id" FROM "u");
-    "#]]);
-    check("select a.* from u a, t b where a.id = b.id", expect![[r#"
+    "#]],
+    );
+    check(
+        "select a.* from u a, t b where a.id = b.id",
+        expect![[r#"
         SELECT "a"."id", "a"."t_id", "a"."note" FROM "u" AS "a", "t" AS "b" WHERE "a"."id" = "b"."id";
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn set_operations_and_values() {
-    check("select 1 union select 2 intersect select 3", expect![[r#"
+    check(
+        "select 1 union select 2 intersect select 3",
+        expect![[r#"
         SELECT 1 UNION SELECT * FROM (SELECT 2 INTERSECT SELECT 3) AS "__devdb_compound";
-    "#]]);
-    check("(select id from u) except (select id from t order by 1 limit 1)", expect![[r#"
+    "#]],
+    );
+    check(
+        "(select id from u) except (select id from t order by 1 limit 1)",
+        expect![[r#"
         SELECT "id" FROM "u" EXCEPT SELECT * FROM (SELECT "id" FROM "t" ORDER BY 1 NULLS LAST LIMIT 1) AS "__devdb_compound";
-    "#]]);
-    check("values (1, 'a'), (2, 'b')", expect![[r#"
+    "#]],
+    );
+    check(
+        "values (1, 'a'), (2, 'b')",
+        expect![[r#"
         VALUES (1, 'a'), (2, 'b');
-    "#]]);
-    check("select 1 union all select 1.5", expect![[r#"
+    "#]],
+    );
+    check(
+        "select 1 union all select 1.5",
+        expect![[r#"
         SELECT 1 UNION ALL SELECT 1.5;
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn ctes() {
-    check("with x as (select id, note from u) select * from x where id > 1", expect![[r#"
+    check(
+        "with x as (select id, note from u) select * from x where id > 1",
+        expect![[r#"
         WITH "x" ("id", "note") AS (SELECT "id", "note" FROM "u") SELECT "x"."id", "x"."note" FROM "x" WHERE "id" > 1;
-    "#]]);
+    "#]],
+    );
     check(
         "with recursive r(n) as (select 1 union all select n + 1 from r where n < 10) select sum(n) from r",
         expect![[r#"
@@ -198,15 +273,24 @@ fn expressions() {
             SELECT coalesce("name", 'x'), nullif("id", 0), CASE WHEN "id" > 1 THEN 'big' ELSE 'small' END, CASE "small" WHEN 1 THEN 10 END, "id" BETWEEN 1 AND 10, "name" IS NULL, "flag" IS NOT TRUE, "big" IS DISTINCT FROM 3, "id" IN (1, 2, 3), pg_int4_sub(0, "id"), NOT "flag" FROM "t";
         "#]],
     );
-    check("select 'a' || 1 || true || 1.5::float8 || now()", expect![[r#"
+    check(
+        "select 'a' || 1 || true || 1.5::float8 || now()",
+        expect![[r#"
         SELECT 'a' || 1 || pg_cast(1, 16, 25, -1, 1) || pg_cast(1.5, 701, 25, -1, 1) || pg_cast(devdb_now(), 1184, 25, -1, 1);
-    "#]]);
-    check("select name like 'a\\_%', name ilike 'A%', name not like 'x#%' escape '#' from t", expect![[r#"
+    "#]],
+    );
+    check(
+        "select name like 'a\\_%', name ilike 'A%', name not like 'x#%' escape '#' from t",
+        expect![[r#"
         SELECT pg_like("name", 'a\_%'), pg_ilike("name", 'A%'), NOT pg_like("name", 'x#%', '#') FROM "t";
-    "#]]);
-    check("select 7 / 2, 7 % 3, 7.0 / 2, 1.5::float8 / 2, big + small, small + small from t", expect![[r#"
+    "#]],
+    );
+    check(
+        "select 7 / 2, 7 % 3, 7.0 / 2, 1.5::float8 / 2, big + small, small + small from t",
+        expect![[r#"
         SELECT pg_int4_div(7, 2), pg_int4_mod(7, 3), pg_numeric_div(7.0, 2), pg_float8_div(1.5, 2), pg_int8_add("big", "small"), pg_int2_add("small", "small") FROM "t";
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -217,12 +301,18 @@ fn casts() {
             SELECT 757382400000000, 42, 1.5, 'ab', 'ab  ', 757382400000000;
         "#]],
     );
-    check("select id::text, name::int, ts::date, day::timestamp, flag::int, ratio::int, big::int2 from t", expect![[r#"
+    check(
+        "select id::text, name::int, ts::date, day::timestamp, flag::int, ratio::int, big::int2 from t",
+        expect![[r#"
         SELECT pg_cast("id", 23, 25, -1, 1), pg_cast("name", 1043, 23, -1, 1), pg_cast("ts", 1184, 1082, -1, 1), pg_cast("day", 1082, 1114, -1, 1), "flag", pg_cast("ratio", 701, 23, -1, 1), pg_cast("big", 20, 21, -1, 1) FROM "t";
-    "#]]);
-    check("select $1::int8, $2::timestamptz", expect![[r#"
+    "#]],
+    );
+    check(
+        "select $1::int8, $2::timestamptz",
+        expect![[r#"
         SELECT ?1, ?2;
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -233,9 +323,12 @@ fn functions() {
             SELECT devdb_now(), devdb_now(), devdb_clock(), devdb_statement_timestamp(), pg_cast(devdb_now(), 1184, 1082, -1, 1), 'PostgreSQL 15.0 (devdb 0.1.0) on x86_64-pc-linux-gnu, compiled by rustc, 64-bit', devdb_current_database(), devdb_current_user(), devdb_current_user();
         "#]],
     );
-    check("select pg_sleep(0.1), nextval('t_id_seq'), currval('T_ID_SEQ'::regclass), setval('t_id_seq', 10, false), current_setting('TimeZone')", expect![[r#"
+    check(
+        "select pg_sleep(0.1), nextval('t_id_seq'), currval('T_ID_SEQ'::regclass), setval('t_id_seq', 10, false), current_setting('TimeZone')",
+        expect![[r#"
         SELECT devdb_pg_sleep(0.1), devdb_nextval('t_id_seq'), devdb_currval('t_id_seq'), devdb_setval('t_id_seq', 10, 0), devdb_setting('TimeZone');
-    "#]]);
+    "#]],
+    );
     check(
         "select lower(name), upper(name), length(name), substr(name, 2), substring(name from 2 for 3), replace(name, 'a', 'b'), trim(name), \
          trim(both 'x' from name), ltrim(name), concat(name, 1, flag), abs(-small), round(ratio), round(price, 1), greatest(1, id), least(big, 2) from t",
@@ -243,22 +336,34 @@ fn functions() {
             SELECT pg_lower("name"), pg_upper("name"), length("name"), pg_substr("name", 2), pg_substr("name", 2, 3), replace("name", 'a', 'b'), trim("name"), trim("name", 'x'), ltrim("name"), concat("name", 1, pg_cast("flag", 16, 25, -1, 1)), pg_abs(pg_int2_sub(0, "small")), pg_round_float8("ratio"), pg_round_numeric("price", 1), pg_greatest(1, "id"), pg_least("big", 2) FROM "t";
         "#]],
     );
-    check("select count(distinct name), sum(small), sum(big), avg(id), min(ts), max(name), sum(ratio) from t", expect![[r#"
+    check(
+        "select count(distinct name), sum(small), sum(big), avg(id), min(ts), max(name), sum(ratio) from t",
+        expect![[r#"
         SELECT count(DISTINCT "name"), sum("small"), sum("big"), avg("id"), min("ts"), max("name"), sum("ratio") FROM "t";
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn generate_series_forms() {
-    check("select * from generate_series(1, 3)", expect![[r#"
+    check(
+        "select * from generate_series(1, 3)",
+        expect![[r#"
         SELECT "generate_series"."generate_series" FROM (SELECT "value" AS "generate_series" FROM generate_series(1, 3, 1)) AS "generate_series";
-    "#]]);
-    check("select x from generate_series(10, 1, -2) as g(x)", expect![[r#"
+    "#]],
+    );
+    check(
+        "select x from generate_series(10, 1, -2) as g(x)",
+        expect![[r#"
         SELECT "x" FROM (SELECT (10) + "value" * (-2) AS "x" FROM generate_series(0, pg_series_stop(10, 1, -2), 1)) AS "g";
-    "#]]);
-    check("select n from generate_series(1, $1::int8) n", expect![[r#"
+    "#]],
+    );
+    check(
+        "select n from generate_series(1, $1::int8) n",
+        expect![[r#"
         SELECT "n" FROM (SELECT "value" AS "n" FROM generate_series(1, ?1, 1)) AS "n";
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -299,7 +404,8 @@ fn session_statements_run_no_sqlite() {
         Command("DISCARD ALL")
         Command("VACUUM")
         Command("ANALYZE")
-        Command("CHECKPOINT")"#]].assert_eq(&kinds.join("\n"));
+        Command("CHECKPOINT")"#]]
+    .assert_eq(&kinds.join("\n"));
 }
 
 #[test]

@@ -1,0 +1,708 @@
+//! `cargo xtask bench`: devdb against a throwaway PostgreSQL 15 on the same machine, the same
+//! workloads on both, interleaved (devdb, PostgreSQL, devdb, PostgreSQL, ... one sample each
+//! per round), medians compared. Prints one Markdown table and writes
+//! `target/bench/latest.json` so runs can be compared.
+//!
+//! The rows are listed in [`plan`]. pgbench drives the throughput rows; `bench-client` (a
+//! tokio-postgres program in this workspace) drives what pgbench cannot: the connection storm,
+//! idle connections held open, start-to-first-query timing and the ORM-shaped workload. A
+//! workload devdb rejects is reported as its error text ("unsupported: ...") and the
+//! benchmark goes on; numbers are never asserted here.
+//!
+//! Modules: [`servers`] starts and measures the servers, [`pgbench`] builds and reads pgbench
+//! runs, [`report`] holds the pure parts (medians, ratios, table, JSON).
+
+mod pgbench;
+mod report;
+mod servers;
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use pgbench::Script;
+use report::{Better, Cell, Json, Row, Sample, Target};
+use servers::{DevDb, Held, Postgres};
+
+/// Flags of `cargo xtask bench`.
+pub struct Options {
+    /// About a second per row, one round, 100-session storm: checks the harness works.
+    pub quick: bool,
+    /// Rounds per row (default 3, quick 1).
+    pub rounds: Option<usize>,
+    /// Seconds per pgbench and ORM run (default 5, quick 1).
+    pub seconds: Option<u32>,
+    /// Only rows whose name contains this (case-insensitive).
+    pub only: Option<String>,
+}
+
+/// The sizes a run uses, from the flags.
+#[derive(Clone, Copy, Debug)]
+struct Settings {
+    quick: bool,
+    rounds: usize,
+    seconds: u32,
+    /// Sessions in the connection storm.
+    storm: usize,
+    /// Idle connections held open for the memory row.
+    idle_connections: usize,
+}
+
+impl Settings {
+    fn from(options: &Options) -> Settings {
+        let quick = options.quick;
+        Settings {
+            quick,
+            rounds: options.rounds.unwrap_or(if quick { 1 } else { 3 }).max(1),
+            seconds: options.seconds.unwrap_or(if quick { 1 } else { 5 }).max(1),
+            storm: if quick { 100 } else { 1000 },
+            idle_connections: if quick { 100 } else { 1000 },
+        }
+    }
+}
+
+/// What a row runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Workload {
+    Pgbench(pgbench::Run),
+    Storm,
+    Orm { clients: usize },
+    FirstQuery,
+    Initdb,
+    RssIdle,
+    RssHeld,
+}
+
+/// The rows, in the order of the table.
+fn plan(settings: &Settings) -> Vec<(Workload, Row)> {
+    let row = |workload: String, unit, better, target| Row {
+        workload,
+        unit,
+        better,
+        target,
+        devdb: Cell::Measured(Vec::new()),
+        postgres: Cell::Measured(Vec::new()),
+    };
+    let mut rows = Vec::new();
+    for (mode, target) in [("simple", 1.5), ("extended", 1.5), ("prepared", 1.0)] {
+        for clients in [1, 4] {
+            let run = pgbench::Run {
+                script: Script::SelectOnly,
+                mode,
+                clients,
+                connect_each: false,
+            };
+            rows.push((
+                Workload::Pgbench(run),
+                row(
+                    format!("select-only -M {mode}, {}", clients_text(run)),
+                    "tps",
+                    Better::Higher,
+                    Some(Target::RatioAtLeast(target)),
+                ),
+            ));
+        }
+    }
+    let tpcb = pgbench::Run {
+        script: Script::TpcbLike,
+        mode: "prepared",
+        clients: 4,
+        connect_each: false,
+    };
+    rows.push((
+        Workload::Pgbench(tpcb),
+        row(
+            format!("TPC-B-like -M prepared, {}", clients_text(tpcb)),
+            "tps",
+            Better::Higher,
+            Some(Target::RatioAtLeast(1.0)),
+        ),
+    ));
+    for clients in [3, 30] {
+        let churn = pgbench::Run {
+            script: Script::SelectOnly,
+            mode: "simple",
+            clients,
+            connect_each: true,
+        };
+        rows.push((
+            Workload::Pgbench(churn),
+            row(
+                format!("session churn -C -S, {}", clients_text(churn)),
+                "sessions/s",
+                Better::Higher,
+                Some(Target::RatioAtLeast(10.0)),
+            ),
+        ));
+    }
+    rows.push((
+        Workload::Storm,
+        row(
+            format!(
+                "storm: {} concurrent connect-query-disconnect",
+                settings.storm
+            ),
+            "ms",
+            Better::Lower,
+            Some(Target::ZeroErrors),
+        ),
+    ));
+    rows.push((
+        Workload::Orm { clients: 8 },
+        row(
+            "ORM-shaped (tokio-postgres), 8 clients".to_owned(),
+            "requests/s",
+            Better::Higher,
+            None,
+        ),
+    ));
+    rows.push((
+        Workload::FirstQuery,
+        row(
+            "process start to first query".to_owned(),
+            "ms",
+            Better::Lower,
+            Some(Target::DevdbBelow(50.0)),
+        ),
+    ));
+    let mut initdb = row(
+        "initdb (PostgreSQL only)".to_owned(),
+        "ms",
+        Better::Lower,
+        None,
+    );
+    initdb.devdb = Cell::NotApplicable;
+    rows.push((Workload::Initdb, initdb));
+    rows.push((
+        Workload::RssIdle,
+        row(
+            "resident memory, idle after start".to_owned(),
+            "MiB",
+            Better::Lower,
+            Some(Target::DevdbBelow(30.0)),
+        ),
+    ));
+    rows.push((
+        Workload::RssHeld,
+        row(
+            format!(
+                "resident memory, {} idle connections",
+                settings.idle_connections
+            ),
+            "MiB",
+            Better::Lower,
+            Some(Target::DevdbBelow(150.0)),
+        ),
+    ));
+    rows
+}
+
+fn clients_text(run: pgbench::Run) -> String {
+    match run.clients {
+        1 => "1 client".to_owned(),
+        n => format!("{n} clients (-j {})", run.threads()),
+    }
+}
+
+/// Which server a sample is taken from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    DevDb,
+    Postgres,
+}
+
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::DevDb => "devdb",
+            Side::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// Paths and servers shared by the rows.
+struct Bench {
+    settings: Settings,
+    devdb_bin: PathBuf,
+    client_bin: PathBuf,
+    pgbench: PathBuf,
+    out_dir: PathBuf,
+}
+
+pub fn run(root: &Path, options: &Options) -> Result<()> {
+    let started = Instant::now();
+    let settings = Settings::from(options);
+    let mut rows = plan(&settings);
+    if let Some(pattern) = &options.only {
+        let pattern = pattern.to_lowercase();
+        rows.retain(|(_, row)| row.workload.to_lowercase().contains(&pattern));
+        if rows.is_empty() {
+            let names: Vec<String> = plan(&settings)
+                .into_iter()
+                .map(|(_, r)| format!("  {}", r.workload))
+                .collect();
+            bail!("--only {pattern:?} matches no row; the rows are:\n{}", names.join("\n"));
+        }
+    }
+    let has = |rows: &[(Workload, Row)], f: &dyn Fn(Workload) -> bool| rows.iter().any(|(w, _)| f(*w));
+
+    eprintln!("==> cargo build --release -p devdb -p bench-client");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--release", "-p", "devdb", "-p", "bench-client"])
+        .status()
+        .context("running cargo build")?;
+    if !status.success() {
+        bail!("cargo build --release failed ({status})");
+    }
+    let target_dir = target_dir(root);
+    let out_dir = target_dir.join("bench");
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("creating {}", out_dir.display()))?;
+    let bench = Bench {
+        settings,
+        devdb_bin: target_dir.join("release/devdb"),
+        client_bin: target_dir.join("release/bench-client"),
+        pgbench: crate::pg::bin("pgbench"),
+        out_dir,
+    };
+    for program in [crate::pg::bin("initdb"), crate::pg::bin("pg_ctl"), bench.pgbench.clone()] {
+        if !program.is_file() {
+            bail!(
+                "{} not found: install postgresql-15 or set PG_BIN",
+                program.display()
+            );
+        }
+    }
+    eprintln!(
+        "==> {} round(s), {} s per pgbench/ORM run, storm of {}, {} idle connections",
+        settings.rounds, settings.seconds, settings.storm, settings.idle_connections
+    );
+
+    eprintln!("==> initdb");
+    let (postgres, initdb_took) = Postgres::init()?;
+    set_cell(
+        &mut rows,
+        Workload::Initdb,
+        Side::Postgres,
+        Cell::Measured(vec![Sample::new(ms(initdb_took))]),
+    );
+
+    if has(&rows, &|w| matches!(w, Workload::FirstQuery | Workload::RssIdle)) {
+        eprintln!("==> process start to first query, and memory when idle");
+        bench.startup_rounds(&postgres, &mut rows)?;
+    }
+    if postgres.postmaster_pid().is_none() {
+        postgres.start()?;
+    }
+    let devdb = DevDb::start(&bench.devdb_bin, &bench.out_dir.join("devdb.log"))?;
+    eprintln!("    devdb at {} (pid {}), PostgreSQL at {}", devdb.url, devdb.pid(), postgres.url());
+
+    let mut init_failed: [Option<String>; 2] = [None, None];
+    if has(&rows, &|w| matches!(w, Workload::Pgbench(_))) {
+        eprintln!("==> pgbench -i -I dtGvp -s 1 -q");
+        for (i, (side, port)) in [(Side::DevDb, devdb.port), (Side::Postgres, postgres.port)]
+            .into_iter()
+            .enumerate()
+        {
+            let args: Vec<String> = ["-i", "-I", "dtGvp", "-s", "1", "-q"].map(str::to_owned).into();
+            let result = bench.pgbench_run(port, &args, Duration::from_secs(600));
+            if let Err(e) = result {
+                eprintln!("    {}: pgbench init failed: {e}", side.name());
+                init_failed[i] = Some(format!("pgbench -i failed: {e}"));
+            }
+        }
+    }
+
+    for (workload, row) in rows.iter_mut() {
+        let workload = *workload;
+        let measure: Box<dyn FnMut(Side) -> Result<Sample, String> + '_> = match workload {
+            Workload::Pgbench(run) => {
+                if let Some(e) = &init_failed[0] {
+                    row.devdb = Cell::Failed(e.clone());
+                }
+                if let Some(e) = &init_failed[1] {
+                    row.postgres = Cell::Failed(e.clone());
+                }
+                let args = run.args(settings.seconds);
+                let timeout = Duration::from_secs(u64::from(settings.seconds) + 120);
+                let bench = &bench;
+                let (devdb_port, pg_port) = (devdb.port, postgres.port);
+                Box::new(move |side| {
+                    let port = if side == Side::DevDb { devdb_port } else { pg_port };
+                    bench.pgbench_run(port, &args, timeout).map(Sample::new)
+                })
+            }
+            Workload::Storm => {
+                let (bench, devdb_url, pg_url) = (&bench, devdb.url.clone(), postgres.url());
+                Box::new(move |side| {
+                    let url = if side == Side::DevDb { &devdb_url } else { &pg_url };
+                    bench.storm(url)
+                })
+            }
+            Workload::Orm { clients } => {
+                let (bench, devdb_url, pg_url) = (&bench, devdb.url.clone(), postgres.url());
+                Box::new(move |side| {
+                    let url = if side == Side::DevDb { &devdb_url } else { &pg_url };
+                    bench.orm(url, clients)
+                })
+            }
+            Workload::RssHeld => {
+                let (bench, devdb_url, pg_url) = (&bench, devdb.url.clone(), postgres.url());
+                let devdb_pid = devdb.pid();
+                let postgres = &postgres;
+                Box::new(move |side| match side {
+                    Side::DevDb => bench.held_rss(&devdb_url, || servers::rss_bytes(devdb_pid)),
+                    Side::Postgres => bench.held_rss(&pg_url, || {
+                        servers::rss_with_children(postgres.postmaster_pid()?)
+                    }),
+                })
+            }
+            // Measured in the start-up rounds above.
+            Workload::FirstQuery | Workload::Initdb | Workload::RssIdle => continue,
+        };
+        eprintln!("==> {}", row.workload);
+        measure_row(row, settings.rounds, measure);
+    }
+
+    devdb.stop()?;
+    postgres.shut_down()?;
+
+    let rows: Vec<Row> = rows.into_iter().map(|(_, row)| row).collect();
+    let table = report::table(&rows);
+    println!(
+        "\nratio: devdb / PostgreSQL for throughput, PostgreSQL / devdb for time and memory; \
+         > 1 means devdb is better. Medians of {} round(s).\n",
+        settings.rounds
+    );
+    print!("{table}");
+    let json = report_json(root, &settings, &rows, started.elapsed());
+    let path = bench.out_dir.join("latest.json");
+    std::fs::write(&path, json.pretty()).with_context(|| format!("writing {}", path.display()))?;
+    println!("\nwrote {} ({:.0} s)", path.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Rounds of devdb then PostgreSQL; a side that fails stops being measured on this row.
+fn measure_row(row: &mut Row, rounds: usize, mut measure: impl FnMut(Side) -> Result<Sample, String>) {
+    for round in 1..=rounds {
+        for side in [Side::DevDb, Side::Postgres] {
+            let cell = match side {
+                Side::DevDb => &mut row.devdb,
+                Side::Postgres => &mut row.postgres,
+            };
+            let Cell::Measured(samples) = cell else {
+                continue;
+            };
+            match measure(side) {
+                Ok(sample) => {
+                    eprintln!(
+                        "    round {round}/{rounds} {:<10} {} {}{}",
+                        side.name(),
+                        report::format_value(row.unit, sample.value),
+                        row.unit,
+                        if sample.errors > 0 {
+                            format!(" ({} errors)", sample.errors)
+                        } else {
+                            String::new()
+                        }
+                    );
+                    samples.push(sample);
+                }
+                Err(e) => {
+                    eprintln!("    round {round}/{rounds} {:<10} {e}", side.name());
+                    *cell = Cell::Failed(e);
+                }
+            }
+        }
+    }
+}
+
+fn set_cell(rows: &mut [(Workload, Row)], workload: Workload, side: Side, cell: Cell) {
+    for (w, row) in rows.iter_mut() {
+        if *w == workload {
+            match side {
+                Side::DevDb => row.devdb = cell.clone(),
+                Side::Postgres => row.postgres = cell.clone(),
+            }
+        }
+    }
+}
+
+fn push_sample(rows: &mut [(Workload, Row)], workload: Workload, side: Side, sample: Result<Sample, String>) {
+    for (w, row) in rows.iter_mut() {
+        if *w != workload {
+            continue;
+        }
+        let cell = match side {
+            Side::DevDb => &mut row.devdb,
+            Side::Postgres => &mut row.postgres,
+        };
+        if let Cell::Measured(samples) = cell {
+            match &sample {
+                Ok(s) => samples.push(s.clone()),
+                Err(e) => *cell = Cell::Failed(e.clone()),
+            }
+        }
+    }
+}
+
+/// How long a settled server is left alone before its memory is read.
+const SETTLE: Duration = Duration::from_millis(300);
+
+impl Bench {
+    /// Each round: devdb started by bench-client (spawn, readiness line, connect, `select 1`),
+    /// then PostgreSQL (`pg_ctl start --no-wait` of the initdb'ed cluster, connect polled
+    /// every millisecond, `select 1`). Idle memory is read after each start.
+    fn startup_rounds(&self, postgres: &Postgres, rows: &mut [(Workload, Row)]) -> Result<()> {
+        let rounds = self.settings.rounds;
+        for round in 1..=rounds {
+            // devdb
+            let mut command = Command::new(&self.client_bin);
+            command
+                .args(["first-query", "--hold", "--"])
+                .arg(&self.devdb_bin)
+                .args(["serve", "--port", "0", "--max-connections"])
+                .arg(servers::MAX_CONNECTIONS.to_string());
+            let held = Held::start(&mut command, Duration::from_secs(120))?;
+            let (first, rss) = match (held.get("error"), held.get("ms")) {
+                (Some(e), _) => (Err(e.to_owned()), Err(e.to_owned())),
+                (None, Some(ms)) => {
+                    std::thread::sleep(SETTLE);
+                    let rss = held
+                        .get("child_pid")
+                        .and_then(|p| p.parse().ok())
+                        .and_then(servers::rss_bytes)
+                        .map(|b| Sample::new(mib(b)))
+                        .ok_or_else(|| "could not read devdb's VmRSS".to_owned());
+                    (parse_number(ms).map(Sample::new), rss)
+                }
+                (None, None) => {
+                    let e = "bench-client gave no start time".to_owned();
+                    (Err(e.clone()), Err(e))
+                }
+            };
+            held.release()?;
+            log_sample(round, rounds, Side::DevDb, "start to first query", &first, "ms");
+            push_sample(rows, Workload::FirstQuery, Side::DevDb, first);
+            push_sample(rows, Workload::RssIdle, Side::DevDb, rss);
+
+            // PostgreSQL
+            postgres.stop()?;
+            let mut command = Command::new(&self.client_bin);
+            command
+                .args(["first-query", "--url", &postgres.url(), "--"])
+                .args(postgres.start_argv(false));
+            let first = servers::output_within(&mut command, Duration::from_secs(120))
+                .map_err(|e| format!("{e:#}"))
+                .and_then(|out| client_result(&out, "ms"));
+            std::thread::sleep(SETTLE);
+            let rss = postgres
+                .postmaster_pid()
+                .and_then(servers::rss_with_children)
+                .map(|b| Sample::new(mib(b)))
+                .ok_or_else(|| "could not read PostgreSQL's VmRSS".to_owned());
+            log_sample(round, rounds, Side::Postgres, "start to first query", &first, "ms");
+            push_sample(rows, Workload::FirstQuery, Side::Postgres, first);
+            push_sample(rows, Workload::RssIdle, Side::Postgres, rss);
+        }
+        Ok(())
+    }
+
+    fn pgbench_run(&self, port: u16, args: &[String], timeout: Duration) -> Result<f64, String> {
+        let mut command = pgbench::command(&self.pgbench, port, args);
+        let output = servers::output_within(&mut command, timeout).map_err(|e| format!("{e:#}"))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let is_init = args.first().is_some_and(|a| a == "-i");
+        if is_init {
+            return if output.status.success() {
+                Ok(0.0)
+            } else {
+                Err(pgbench::parse_tps(&stdout, &stderr, false).err().unwrap_or_default())
+            };
+        }
+        pgbench::parse_tps(&stdout, &stderr, output.status.success())
+    }
+
+    fn storm(&self, url: &str) -> Result<Sample, String> {
+        let mut command = Command::new(&self.client_bin);
+        command.args(["storm", "--url", url, "--sessions", &self.settings.storm.to_string()]);
+        let output = servers::output_within(&mut command, Duration::from_secs(300))
+            .map_err(|e| format!("{e:#}"))?;
+        let value = client_result(&output, "elapsed_ms")?;
+        let kv = servers::parse_kv(&String::from_utf8_lossy(&output.stdout));
+        let get = |k: &str| kv.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+        Ok(Sample {
+            errors: get("errors").and_then(|e| e.parse().ok()).unwrap_or(0),
+            first_error: get("first_error"),
+            ..value
+        })
+    }
+
+    fn orm(&self, url: &str, clients: usize) -> Result<Sample, String> {
+        let mut command = Command::new(&self.client_bin);
+        command.args([
+            "orm",
+            "--url",
+            url,
+            "--clients",
+            &clients.to_string(),
+            "--seconds",
+            &self.settings.seconds.to_string(),
+        ]);
+        let timeout = Duration::from_secs(u64::from(self.settings.seconds) + 120);
+        let output =
+            servers::output_within(&mut command, timeout).map_err(|e| format!("{e:#}"))?;
+        client_result(&output, "requests_per_sec")
+    }
+
+    /// Opens the idle connections, lets the server settle, reads its memory, releases them.
+    fn held_rss(&self, url: &str, rss: impl Fn() -> Option<u64>) -> Result<Sample, String> {
+        let mut command = Command::new(&self.client_bin);
+        command.args([
+            "hold",
+            "--url",
+            url,
+            "--connections",
+            &self.settings.idle_connections.to_string(),
+        ]);
+        let held = Held::start(&mut command, Duration::from_secs(300)).map_err(|e| format!("{e:#}"))?;
+        if let Some(e) = held.get("error") {
+            return Err(e.to_owned());
+        }
+        std::thread::sleep(SETTLE);
+        let bytes = rss().ok_or_else(|| "could not read VmRSS".to_owned());
+        let sample = bytes.map(|b| Sample {
+            value: mib(b),
+            errors: held.get("errors").and_then(|e| e.parse().ok()).unwrap_or(0),
+            first_error: held.get("first_error").map(str::to_owned),
+        });
+        held.release().map_err(|e| format!("{e:#}"))?;
+        // PostgreSQL's backends exit after their client has gone; let them, before the next.
+        std::thread::sleep(Duration::from_millis(500));
+        sample
+    }
+}
+
+/// A bench-client result: its `error=` line, or the number under `key`.
+fn client_result(output: &std::process::Output, key: &str) -> Result<Sample, String> {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let kv = servers::parse_kv(&stdout);
+    let get = |k: &str| kv.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    if let Some(e) = get("error") {
+        return Err(e);
+    }
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "bench-client failed ({}): {}",
+            output.status,
+            stderr.trim()
+        ));
+    }
+    let value = get(key).ok_or_else(|| format!("bench-client printed no {key}="))?;
+    parse_number(&value).map(Sample::new)
+}
+
+fn parse_number(text: &str) -> Result<f64, String> {
+    text.parse()
+        .map_err(|_| format!("not a number: {text:?}"))
+}
+
+fn log_sample(round: usize, rounds: usize, side: Side, what: &str, sample: &Result<Sample, String>, unit: &str) {
+    match sample {
+        Ok(s) => eprintln!(
+            "    round {round}/{rounds} {:<10} {what}: {} {unit}",
+            side.name(),
+            report::format_value(unit, s.value)
+        ),
+        Err(e) => eprintln!("    round {round}/{rounds} {:<10} {what}: {e}", side.name()),
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// `CARGO_TARGET_DIR` when set (relative to the workspace root), else `target/`.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
+/// The whole report: how it was run, on what, and the rows.
+fn report_json(root: &Path, settings: &Settings, rows: &[Row], took: Duration) -> Json {
+    let unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    Json::object([
+        ("timestamp", Json::str(report::utc_timestamp(unix))),
+        ("command", Json::str(format!("cargo xtask {}", args.join(" ")))),
+        ("machine", machine_json(root)),
+        (
+            "settings",
+            Json::object([
+                ("quick", Json::Bool(settings.quick)),
+                ("rounds", Json::Number(settings.rounds as f64)),
+                ("seconds_per_run", Json::Number(f64::from(settings.seconds))),
+                ("storm_sessions", Json::Number(settings.storm as f64)),
+                ("idle_connections", Json::Number(settings.idle_connections as f64)),
+            ]),
+        ),
+        ("wall_seconds", Json::Number(took.as_secs_f64())),
+        ("rows", Json::Array(rows.iter().map(report::row_json).collect())),
+    ])
+}
+
+fn machine_json(root: &Path) -> Json {
+    let nproc = std::thread::available_parallelism().map_or(0, usize::from);
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().to_owned());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_kib = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse::<f64>().ok());
+    let text = |program: &Path, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .current_dir(root)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let git = Path::new("git");
+    let rev = text(git, &["rev-parse", "HEAD"]);
+    // --no-optional-locks: reading the status must not rewrite the index.
+    let dirty = text(git, &["--no-optional-locks", "status", "--porcelain"]).map(|s| !s.is_empty());
+    let opt = |v: Option<String>| v.map_or(Json::Null, Json::String);
+    Json::object([
+        ("nproc", Json::Number(nproc as f64)),
+        ("cpu", opt(cpu)),
+        ("mem_total_mib", mem_kib.map_or(Json::Null, |k| Json::Number((k / 1024.0).round()))),
+        ("kernel", opt(std::fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|s| s.trim().to_owned()))),
+        ("git_rev", opt(rev)),
+        ("git_dirty", dirty.map_or(Json::Null, Json::Bool)),
+        ("postgres", opt(text(&crate::pg::bin("postgres"), &["--version"]))),
+    ])
+}
