@@ -58,19 +58,14 @@ pub async fn run(url: Option<&str>, timeout: Duration, hold: bool, argv: &[Strin
         }
     };
 
-    let mut last_error = String::new();
     loop {
-        match first_answer(&url).await {
-            Ok(()) => break,
-            Err(e) => last_error = e,
-        }
+        let Err(last_error) = first_answer(&url).await else {
+            break;
+        };
         if start.elapsed() > timeout {
             crate::report(
                 "error",
-                format!(
-                    "no answer within {} ms: {last_error}",
-                    timeout.as_millis()
-                ),
+                format!("no answer within {} ms: {last_error}", timeout.as_millis()),
             );
             stop(&mut child).await;
             return Ok(());
@@ -95,9 +90,7 @@ pub async fn run(url: Option<&str>, timeout: Duration, hold: bool, argv: &[Strin
 }
 
 async fn first_answer(url: &str) -> Result<(), String> {
-    let (client, task) = crate::connect(url)
-        .await
-        .map_err(|e| crate::describe(&e))?;
+    let (client, task) = crate::connect(url).await.map_err(|e| crate::describe(&e))?;
     client
         .simple_query("select 1")
         .await

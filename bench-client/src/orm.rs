@@ -125,6 +125,9 @@ async fn setup_and_probe(url: &str, uuids: &[Uuid]) -> Result<(), String> {
     }
 }
 
+/// The schema an ORM would generate, minus foreign keys: devdb rejected `REFERENCES` when
+/// this was written, and the row measures the four statements, not constraint checks. Both
+/// servers get the same schema.
 fn schema_sql(uuids: &[Uuid]) -> String {
     let mut sql = String::from(
         "drop table if exists orm_comments;
@@ -139,14 +142,14 @@ fn schema_sql(uuids: &[Uuid]) -> String {
            created_at timestamptz not null default now());
          create table orm_posts (
            id bigserial primary key,
-           user_id bigint not null references orm_users (id),
+           user_id bigint not null,
            title text not null,
            body text not null,
            created_at timestamptz not null default now());
          create index orm_posts_user_id on orm_posts (user_id);
          create table orm_comments (
            id bigserial primary key,
-           post_id bigint not null references orm_posts (id),
+           post_id bigint not null,
            body text not null);
          create index orm_comments_post_id on orm_comments (post_id);
          create table orm_counters (

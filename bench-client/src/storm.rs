@@ -28,7 +28,10 @@ pub async fn run(url: &str, sessions: usize, timeout: Duration) -> Result<()> {
         }
     }
     let elapsed = start.elapsed();
-    crate::report("elapsed_ms", format!("{:.3}", elapsed.as_secs_f64() * 1000.0));
+    crate::report(
+        "elapsed_ms",
+        format!("{:.3}", elapsed.as_secs_f64() * 1000.0),
+    );
     crate::report("errors", errors);
     if let Some(e) = first_error {
         crate::report("first_error", e);

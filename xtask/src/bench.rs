@@ -74,7 +74,9 @@ enum Workload {
     FirstQuery,
     Initdb,
     RssIdle,
+    PssIdle,
     RssHeld,
+    PssHeld,
 }
 
 /// The rows, in the order of the table.
@@ -187,6 +189,15 @@ fn plan(settings: &Settings) -> Vec<(Workload, Row)> {
         ),
     ));
     rows.push((
+        Workload::PssIdle,
+        row(
+            "proportional memory (PSS), idle after start".to_owned(),
+            "MiB",
+            Better::Lower,
+            None,
+        ),
+    ));
+    rows.push((
         Workload::RssHeld,
         row(
             format!(
@@ -196,6 +207,18 @@ fn plan(settings: &Settings) -> Vec<(Workload, Row)> {
             "MiB",
             Better::Lower,
             Some(Target::DevdbBelow(150.0)),
+        ),
+    ));
+    rows.push((
+        Workload::PssHeld,
+        row(
+            format!(
+                "proportional memory (PSS), {} idle connections",
+                settings.idle_connections
+            ),
+            "MiB",
+            Better::Lower,
+            None,
         ),
     ));
     rows
@@ -231,6 +254,7 @@ struct Bench {
     client_bin: PathBuf,
     pgbench: PathBuf,
     out_dir: PathBuf,
+    started: Instant,
 }
 
 pub fn run(root: &Path, options: &Options) -> Result<()> {
@@ -245,10 +269,14 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
                 .into_iter()
                 .map(|(_, r)| format!("  {}", r.workload))
                 .collect();
-            bail!("--only {pattern:?} matches no row; the rows are:\n{}", names.join("\n"));
+            bail!(
+                "--only {pattern:?} matches no row; the rows are:\n{}",
+                names.join("\n")
+            );
         }
     }
-    let has = |rows: &[(Workload, Row)], f: &dyn Fn(Workload) -> bool| rows.iter().any(|(w, _)| f(*w));
+    let has =
+        |rows: &[(Workload, Row)], f: &dyn Fn(Workload) -> bool| rows.iter().any(|(w, _)| f(*w));
 
     eprintln!("==> cargo build --release -p devdb -p bench-client");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -262,16 +290,20 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     }
     let target_dir = target_dir(root);
     let out_dir = target_dir.join("bench");
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("creating {}", out_dir.display()))?;
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let bench = Bench {
         settings,
         devdb_bin: target_dir.join("release/devdb"),
         client_bin: target_dir.join("release/bench-client"),
         pgbench: crate::pg::bin("pgbench"),
         out_dir,
+        started,
     };
-    for program in [crate::pg::bin("initdb"), crate::pg::bin("pg_ctl"), bench.pgbench.clone()] {
+    for program in [
+        crate::pg::bin("initdb"),
+        crate::pg::bin("pg_ctl"),
+        bench.pgbench.clone(),
+    ] {
         if !program.is_file() {
             bail!(
                 "{} not found: install postgresql-15 or set PG_BIN",
@@ -284,7 +316,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         settings.rounds, settings.seconds, settings.storm, settings.idle_connections
     );
 
-    eprintln!("==> initdb");
+    bench.step("initdb");
     let (postgres, initdb_took) = Postgres::init()?;
     set_cell(
         &mut rows,
@@ -293,24 +325,36 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         Cell::Measured(vec![Sample::new(ms(initdb_took))]),
     );
 
-    if has(&rows, &|w| matches!(w, Workload::FirstQuery | Workload::RssIdle)) {
-        eprintln!("==> process start to first query, and memory when idle");
+    if has(&rows, &|w| {
+        matches!(
+            w,
+            Workload::FirstQuery | Workload::RssIdle | Workload::PssIdle
+        )
+    }) {
+        bench.step("process start to first query, and memory when idle");
         bench.startup_rounds(&postgres, &mut rows)?;
     }
     if postgres.postmaster_pid().is_none() {
         postgres.start()?;
     }
     let devdb = DevDb::start(&bench.devdb_bin, &bench.out_dir.join("devdb.log"))?;
-    eprintln!("    devdb at {} (pid {}), PostgreSQL at {}", devdb.url, devdb.pid(), postgres.url());
+    eprintln!(
+        "    devdb at {} (pid {}), PostgreSQL at {}",
+        devdb.url,
+        devdb.pid(),
+        postgres.url()
+    );
 
     let mut init_failed: [Option<String>; 2] = [None, None];
     if has(&rows, &|w| matches!(w, Workload::Pgbench(_))) {
-        eprintln!("==> pgbench -i -I dtGvp -s 1 -q");
+        bench.step("pgbench -i -I dtGvp -s 1 -q");
         for (i, (side, port)) in [(Side::DevDb, devdb.port), (Side::Postgres, postgres.port)]
             .into_iter()
             .enumerate()
         {
-            let args: Vec<String> = ["-i", "-I", "dtGvp", "-s", "1", "-q"].map(str::to_owned).into();
+            let args: Vec<String> = ["-i", "-I", "dtGvp", "-s", "1", "-q"]
+                .map(str::to_owned)
+                .into();
             let result = bench.pgbench_run(port, &args, Duration::from_secs(600));
             if let Err(e) = result {
                 eprintln!("    {}: pgbench init failed: {e}", side.name());
@@ -334,40 +378,55 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
                 let bench = &bench;
                 let (devdb_port, pg_port) = (devdb.port, postgres.port);
                 Box::new(move |side| {
-                    let port = if side == Side::DevDb { devdb_port } else { pg_port };
+                    let port = if side == Side::DevDb {
+                        devdb_port
+                    } else {
+                        pg_port
+                    };
                     bench.pgbench_run(port, &args, timeout).map(Sample::new)
                 })
             }
             Workload::Storm => {
                 let (bench, devdb_url, pg_url) = (&bench, devdb.url.clone(), postgres.url());
                 Box::new(move |side| {
-                    let url = if side == Side::DevDb { &devdb_url } else { &pg_url };
+                    let url = if side == Side::DevDb {
+                        &devdb_url
+                    } else {
+                        &pg_url
+                    };
                     bench.storm(url)
                 })
             }
             Workload::Orm { clients } => {
                 let (bench, devdb_url, pg_url) = (&bench, devdb.url.clone(), postgres.url());
                 Box::new(move |side| {
-                    let url = if side == Side::DevDb { &devdb_url } else { &pg_url };
+                    let url = if side == Side::DevDb {
+                        &devdb_url
+                    } else {
+                        &pg_url
+                    };
                     bench.orm(url, clients)
                 })
             }
-            Workload::RssHeld => {
-                let (bench, devdb_url, pg_url) = (&bench, devdb.url.clone(), postgres.url());
-                let devdb_pid = devdb.pid();
-                let postgres = &postgres;
-                Box::new(move |side| match side {
-                    Side::DevDb => bench.held_rss(&devdb_url, || servers::rss_bytes(devdb_pid)),
-                    Side::Postgres => bench.held_rss(&pg_url, || {
-                        servers::rss_with_children(postgres.postmaster_pid()?)
-                    }),
-                })
-            }
-            // Measured in the start-up rounds above.
-            Workload::FirstQuery | Workload::Initdb | Workload::RssIdle => continue,
+            // Measured in their own rounds.
+            Workload::FirstQuery
+            | Workload::Initdb
+            | Workload::RssIdle
+            | Workload::PssIdle
+            | Workload::RssHeld
+            | Workload::PssHeld => continue,
         };
-        eprintln!("==> {}", row.workload);
+        bench.step(&row.workload);
         measure_row(row, settings.rounds, measure);
+    }
+    if has(&rows, &|w| {
+        matches!(w, Workload::RssHeld | Workload::PssHeld)
+    }) {
+        bench.step(&format!(
+            "memory with {} idle connections",
+            settings.idle_connections
+        ));
+        bench.held_rounds(&devdb, &postgres, &mut rows);
     }
 
     devdb.stop()?;
@@ -384,12 +443,20 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let json = report_json(root, &settings, &rows, started.elapsed());
     let path = bench.out_dir.join("latest.json");
     std::fs::write(&path, json.pretty()).with_context(|| format!("writing {}", path.display()))?;
-    println!("\nwrote {} ({:.0} s)", path.display(), started.elapsed().as_secs_f64());
+    println!(
+        "\nwrote {} ({:.0} s)",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 /// Rounds of devdb then PostgreSQL; a side that fails stops being measured on this row.
-fn measure_row(row: &mut Row, rounds: usize, mut measure: impl FnMut(Side) -> Result<Sample, String>) {
+fn measure_row(
+    row: &mut Row,
+    rounds: usize,
+    mut measure: impl FnMut(Side) -> Result<Sample, String>,
+) {
     for round in 1..=rounds {
         for side in [Side::DevDb, Side::Postgres] {
             let cell = match side {
@@ -434,7 +501,12 @@ fn set_cell(rows: &mut [(Workload, Row)], workload: Workload, side: Side, cell: 
     }
 }
 
-fn push_sample(rows: &mut [(Workload, Row)], workload: Workload, side: Side, sample: Result<Sample, String>) {
+fn push_sample(
+    rows: &mut [(Workload, Row)],
+    workload: Workload,
+    side: Side,
+    sample: Result<Sample, String>,
+) {
     for (w, row) in rows.iter_mut() {
         if *w != workload {
             continue;
@@ -450,6 +522,18 @@ fn push_sample(rows: &mut [(Workload, Row)], workload: Workload, side: Side, sam
             }
         }
     }
+}
+
+/// Idle memory after a start goes to the VmRSS and the PSS rows.
+fn push_memory(rows: &mut [(Workload, Row)], side: Side, memory: Result<servers::Memory, String>) {
+    let pick = |f: fn(&servers::Memory) -> u64| {
+        memory
+            .as_ref()
+            .map(|m| Sample::new(mib(f(m))))
+            .map_err(Clone::clone)
+    };
+    push_sample(rows, Workload::RssIdle, side, pick(|m| m.rss));
+    push_sample(rows, Workload::PssIdle, side, pick(|m| m.pss));
 }
 
 /// How long a settled server is left alone before its memory is read.
@@ -470,17 +554,16 @@ impl Bench {
                 .args(["serve", "--port", "0", "--max-connections"])
                 .arg(servers::MAX_CONNECTIONS.to_string());
             let held = Held::start(&mut command, Duration::from_secs(120))?;
-            let (first, rss) = match (held.get("error"), held.get("ms")) {
+            let (first, memory) = match (held.get("error"), held.get("ms")) {
                 (Some(e), _) => (Err(e.to_owned()), Err(e.to_owned())),
                 (None, Some(ms)) => {
                     std::thread::sleep(SETTLE);
-                    let rss = held
+                    let memory = held
                         .get("child_pid")
                         .and_then(|p| p.parse().ok())
-                        .and_then(servers::rss_bytes)
-                        .map(|b| Sample::new(mib(b)))
-                        .ok_or_else(|| "could not read devdb's VmRSS".to_owned());
-                    (parse_number(ms).map(Sample::new), rss)
+                        .and_then(servers::memory)
+                        .ok_or_else(|| "could not read devdb's memory".to_owned());
+                    (parse_number(ms).map(Sample::new), memory)
                 }
                 (None, None) => {
                     let e = "bench-client gave no start time".to_owned();
@@ -488,9 +571,16 @@ impl Bench {
                 }
             };
             held.release()?;
-            log_sample(round, rounds, Side::DevDb, "start to first query", &first, "ms");
+            log_sample(
+                round,
+                rounds,
+                Side::DevDb,
+                "start to first query",
+                &first,
+                "ms",
+            );
             push_sample(rows, Workload::FirstQuery, Side::DevDb, first);
-            push_sample(rows, Workload::RssIdle, Side::DevDb, rss);
+            push_memory(rows, Side::DevDb, memory);
 
             // PostgreSQL
             postgres.stop()?;
@@ -502,14 +592,20 @@ impl Bench {
                 .map_err(|e| format!("{e:#}"))
                 .and_then(|out| client_result(&out, "ms"));
             std::thread::sleep(SETTLE);
-            let rss = postgres
+            let memory = postgres
                 .postmaster_pid()
-                .and_then(servers::rss_with_children)
-                .map(|b| Sample::new(mib(b)))
-                .ok_or_else(|| "could not read PostgreSQL's VmRSS".to_owned());
-            log_sample(round, rounds, Side::Postgres, "start to first query", &first, "ms");
+                .and_then(servers::memory_with_children)
+                .ok_or_else(|| "could not read PostgreSQL's memory".to_owned());
+            log_sample(
+                round,
+                rounds,
+                Side::Postgres,
+                "start to first query",
+                &first,
+                "ms",
+            );
             push_sample(rows, Workload::FirstQuery, Side::Postgres, first);
-            push_sample(rows, Workload::RssIdle, Side::Postgres, rss);
+            push_memory(rows, Side::Postgres, memory);
         }
         Ok(())
     }
@@ -524,7 +620,9 @@ impl Bench {
             return if output.status.success() {
                 Ok(0.0)
             } else {
-                Err(pgbench::parse_tps(&stdout, &stderr, false).err().unwrap_or_default())
+                Err(pgbench::parse_tps(&stdout, &stderr, false)
+                    .err()
+                    .unwrap_or_default())
             };
         }
         pgbench::parse_tps(&stdout, &stderr, output.status.success())
@@ -532,7 +630,13 @@ impl Bench {
 
     fn storm(&self, url: &str) -> Result<Sample, String> {
         let mut command = Command::new(&self.client_bin);
-        command.args(["storm", "--url", url, "--sessions", &self.settings.storm.to_string()]);
+        command.args([
+            "storm",
+            "--url",
+            url,
+            "--sessions",
+            &self.settings.storm.to_string(),
+        ]);
         let output = servers::output_within(&mut command, Duration::from_secs(300))
             .map_err(|e| format!("{e:#}"))?;
         let value = client_result(&output, "elapsed_ms")?;
@@ -557,13 +661,47 @@ impl Bench {
             &self.settings.seconds.to_string(),
         ]);
         let timeout = Duration::from_secs(u64::from(self.settings.seconds) + 120);
-        let output =
-            servers::output_within(&mut command, timeout).map_err(|e| format!("{e:#}"))?;
+        let output = servers::output_within(&mut command, timeout).map_err(|e| format!("{e:#}"))?;
         client_result(&output, "requests_per_sec")
     }
 
-    /// Opens the idle connections, lets the server settle, reads its memory, releases them.
-    fn held_rss(&self, url: &str, rss: impl Fn() -> Option<u64>) -> Result<Sample, String> {
+    /// Rounds of: open the idle connections, let the server settle, read its memory,
+    /// release them; devdb first, then PostgreSQL.
+    fn held_rounds(&self, devdb: &DevDb, postgres: &Postgres, rows: &mut [(Workload, Row)]) {
+        let rounds = self.settings.rounds;
+        for round in 1..=rounds {
+            for side in [Side::DevDb, Side::Postgres] {
+                let url = match side {
+                    Side::DevDb => devdb.url.clone(),
+                    Side::Postgres => postgres.url(),
+                };
+                let read = || match side {
+                    Side::DevDb => servers::memory(devdb.pid()),
+                    Side::Postgres => servers::memory_with_children(postgres.postmaster_pid()?),
+                };
+                let (rss, pss) = match self.held_memory(&url, read) {
+                    Ok((m, errors, first_error)) => {
+                        let sample = |bytes| Sample {
+                            value: mib(bytes),
+                            errors,
+                            first_error: first_error.clone(),
+                        };
+                        (Ok(sample(m.rss)), Ok(sample(m.pss)))
+                    }
+                    Err(e) => (Err(e.clone()), Err(e)),
+                };
+                log_sample(round, rounds, side, "VmRSS", &rss, "MiB");
+                push_sample(rows, Workload::RssHeld, side, rss);
+                push_sample(rows, Workload::PssHeld, side, pss);
+            }
+        }
+    }
+
+    fn held_memory(
+        &self,
+        url: &str,
+        read: impl Fn() -> Option<servers::Memory>,
+    ) -> Result<(servers::Memory, u64, Option<String>), String> {
         let mut command = Command::new(&self.client_bin);
         command.args([
             "hold",
@@ -572,21 +710,27 @@ impl Bench {
             "--connections",
             &self.settings.idle_connections.to_string(),
         ]);
-        let held = Held::start(&mut command, Duration::from_secs(300)).map_err(|e| format!("{e:#}"))?;
+        let held =
+            Held::start(&mut command, Duration::from_secs(300)).map_err(|e| format!("{e:#}"))?;
         if let Some(e) = held.get("error") {
             return Err(e.to_owned());
         }
         std::thread::sleep(SETTLE);
-        let bytes = rss().ok_or_else(|| "could not read VmRSS".to_owned());
-        let sample = bytes.map(|b| Sample {
-            value: mib(b),
-            errors: held.get("errors").and_then(|e| e.parse().ok()).unwrap_or(0),
-            first_error: held.get("first_error").map(str::to_owned),
-        });
+        let memory = read().ok_or_else(|| "could not read the server's memory".to_owned());
+        let errors = held.get("errors").and_then(|e| e.parse().ok()).unwrap_or(0);
+        let first_error = held.get("first_error").map(str::to_owned);
         held.release().map_err(|e| format!("{e:#}"))?;
         // PostgreSQL's backends exit after their client has gone; let them, before the next.
         std::thread::sleep(Duration::from_millis(500));
-        sample
+        Ok((memory?, errors, first_error))
+    }
+
+    /// A progress line on stderr with the time since the start.
+    fn step(&self, what: &str) {
+        eprintln!(
+            "==> [{:>5.1} s] {what}",
+            self.started.elapsed().as_secs_f64()
+        );
     }
 }
 
@@ -611,11 +755,17 @@ fn client_result(output: &std::process::Output, key: &str) -> Result<Sample, Str
 }
 
 fn parse_number(text: &str) -> Result<f64, String> {
-    text.parse()
-        .map_err(|_| format!("not a number: {text:?}"))
+    text.parse().map_err(|_| format!("not a number: {text:?}"))
 }
 
-fn log_sample(round: usize, rounds: usize, side: Side, what: &str, sample: &Result<Sample, String>, unit: &str) {
+fn log_sample(
+    round: usize,
+    rounds: usize,
+    side: Side,
+    what: &str,
+    sample: &Result<Sample, String>,
+    unit: &str,
+) {
     match sample {
         Ok(s) => eprintln!(
             "    round {round}/{rounds} {:<10} {what}: {} {unit}",
@@ -651,7 +801,10 @@ fn report_json(root: &Path, settings: &Settings, rows: &[Row], took: Duration) -
     let args: Vec<String> = std::env::args().skip(1).collect();
     Json::object([
         ("timestamp", Json::str(report::utc_timestamp(unix))),
-        ("command", Json::str(format!("cargo xtask {}", args.join(" ")))),
+        (
+            "command",
+            Json::str(format!("cargo xtask {}", args.join(" "))),
+        ),
         ("machine", machine_json(root)),
         (
             "settings",
@@ -660,11 +813,17 @@ fn report_json(root: &Path, settings: &Settings, rows: &[Row], took: Duration) -
                 ("rounds", Json::Number(settings.rounds as f64)),
                 ("seconds_per_run", Json::Number(f64::from(settings.seconds))),
                 ("storm_sessions", Json::Number(settings.storm as f64)),
-                ("idle_connections", Json::Number(settings.idle_connections as f64)),
+                (
+                    "idle_connections",
+                    Json::Number(settings.idle_connections as f64),
+                ),
             ]),
         ),
         ("wall_seconds", Json::Number(took.as_secs_f64())),
-        ("rows", Json::Array(rows.iter().map(report::row_json).collect())),
+        (
+            "rows",
+            Json::Array(rows.iter().map(report::row_json).collect()),
+        ),
     ])
 }
 
@@ -699,10 +858,21 @@ fn machine_json(root: &Path) -> Json {
     Json::object([
         ("nproc", Json::Number(nproc as f64)),
         ("cpu", opt(cpu)),
-        ("mem_total_mib", mem_kib.map_or(Json::Null, |k| Json::Number((k / 1024.0).round()))),
-        ("kernel", opt(std::fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|s| s.trim().to_owned()))),
+        (
+            "mem_total_mib",
+            mem_kib.map_or(Json::Null, |k| Json::Number((k / 1024.0).round())),
+        ),
+        (
+            "kernel",
+            opt(std::fs::read_to_string("/proc/sys/kernel/osrelease")
+                .ok()
+                .map(|s| s.trim().to_owned())),
+        ),
         ("git_rev", opt(rev)),
         ("git_dirty", dirty.map_or(Json::Null, Json::Bool)),
-        ("postgres", opt(text(&crate::pg::bin("postgres"), &["--version"]))),
+        (
+            "postgres",
+            opt(text(&crate::pg::bin("postgres"), &["--version"])),
+        ),
     ])
 }

@@ -39,6 +39,8 @@ pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<H
     let thread_name = db_name.clone();
     std::thread::Builder::new()
         .name(format!("engine-{name}"))
+        // Translation recurses over the AST; deep statements need room before they hit 54001.
+        .stack_size(16 << 20)
         .spawn(
             move || match Engine::open(thread_name, &path, config, thread_interrupts) {
                 Ok(engine) => {
@@ -417,6 +419,25 @@ impl Engine {
         match role {
             Role::Reader => &self.reader,
             Role::Writer => &self.writer,
+        }
+    }
+
+    /// Keeps one read transaction open on the reader between commits: statements of sessions
+    /// that hold no write lock then share the latest committed snapshot without taking and
+    /// dropping SQLite's WAL read lock (file-lock system calls) for every statement.
+    fn pin_reader_snapshot(&self) -> Result<(), PgError> {
+        if self.reader.is_autocommit() {
+            self.reader
+                .execute_batch("BEGIN")
+                .map_err(|e| sqlite_error::to_pg(e, None))?;
+        }
+        Ok(())
+    }
+
+    /// Ends the reader's snapshot; the next read starts a fresh one. Called before every commit.
+    fn release_reader_snapshot(&self) {
+        if !self.reader.is_autocommit() {
+            let _ = self.reader.execute_batch("COMMIT");
         }
     }
 

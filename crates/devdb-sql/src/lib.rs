@@ -6,7 +6,15 @@
 //! what it returns and registers the scalar functions of [`runtime`] on every SQLite connection.
 //!
 //! Invariants: no regex or string surgery on SQL text; anything not handled is
-//! `feature_not_supported` naming the construct, never a silently different answer.
+//! `feature_not_supported` naming the construct, never a silently different answer; no input
+//! panics (a property test feeds mutated SQL), and deep input is 54001, not a stack overflow.
+//! Values in the emitted SQL are in devdb's stored form (see `devdb_pg::types::Storage`):
+//! literals are decoded at translate time into the type their context asks for.
+//!
+//! Where to start reading: [`parse`] (tokens, statements, 42601 positions), then `rewrite`
+//! (one `Translator`, a file per feature area: `query`, `dml`, `ddl`, `expr`, `operators`,
+//! `casts`, `functions`, `session`, `scope`), `make` (AST constructors), [`catalog`] (devdb's
+//! own catalog tables) and [`runtime`] (the `pg_*` functions the emitted SQL calls).
 
 pub mod catalog;
 mod make;

@@ -193,7 +193,9 @@ fn not_null(args: &[Value]) -> Result<Value, PgError> {
             let table = as_text(arg(args, 2))?.unwrap_or("");
             Err(PgError::new(
                 SqlState::NOT_NULL_VIOLATION,
-                format!("null value in column \"{col}\" of relation \"{table}\" violates not-null constraint"),
+                format!(
+                    "null value in column \"{col}\" of relation \"{table}\" violates not-null constraint"
+                ),
             ))
         }
         v => Ok(v.clone()),

@@ -40,10 +40,11 @@ impl Cancels {
     /// silently ignored, as PostgreSQL does (a wrong secret must reveal nothing).
     pub fn cancel(&self, pid: i32, secret: i32) {
         let sessions = self.lock();
-        if let Some(entry) = sessions.get(&pid) {
-            if entry.secret == secret && entry.busy.load(Ordering::Acquire) {
-                entry.handle.cancel();
-            }
+        if let Some(entry) = sessions.get(&pid)
+            && entry.secret == secret
+            && entry.busy.load(Ordering::Acquire)
+        {
+            entry.handle.cancel();
         }
     }
 

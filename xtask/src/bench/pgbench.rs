@@ -81,7 +81,10 @@ pub fn parse_tps(stdout: &str, stderr: &str, success: bool) -> Result<f64, Strin
     };
     if !success {
         return Err(error_line().unwrap_or_else(|| {
-            format!("pgbench failed: {}", stderr.lines().last().unwrap_or("no output"))
+            format!(
+                "pgbench failed: {}",
+                stderr.lines().last().unwrap_or("no output")
+            )
         }));
     }
     let tps = stdout

@@ -196,7 +196,11 @@ pub fn table(rows: &[Row]) -> String {
         .map(|row| {
             let target = match (row.target, row.target_met()) {
                 (Some(t), Some(met)) => {
-                    format!("{} {}", t.describe(row.unit), if met { "met" } else { "MISSED" })
+                    format!(
+                        "{} {}",
+                        t.describe(row.unit),
+                        if met { "met" } else { "MISSED" }
+                    )
                 }
                 _ => String::new(),
             };
@@ -205,7 +209,9 @@ pub fn table(rows: &[Row]) -> String {
                 row.unit.to_owned(),
                 format_cell(row.unit, &row.devdb),
                 format_cell(row.unit, &row.postgres),
-                row.ratio().map(|r| format!("{r:.2}x")).unwrap_or_else(|| "-".to_owned()),
+                row.ratio()
+                    .map(|r| format!("{r:.2}x"))
+                    .unwrap_or_else(|| "-".to_owned()),
                 target,
             ]
         })

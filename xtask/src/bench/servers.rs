@@ -4,7 +4,7 @@
 //!
 //! Only processes started here are ever signalled, always by their own pid.
 
-use std::io::{BufRead as _, BufReader, Read as _};
+use std::io::{BufRead as _, BufReader};
 use std::os::unix::fs::MetadataExt as _;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
@@ -95,7 +95,9 @@ pub fn terminate(child: &mut Child) -> Result<()> {
         }
         thread::sleep(Duration::from_millis(10));
     }
-    child.kill().context("killing a child that ignored SIGTERM")?;
+    child
+        .kill()
+        .context("killing a child that ignored SIGTERM")?;
     child.wait()?;
     Ok(())
 }
@@ -126,10 +128,8 @@ impl Postgres {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!(
-            "devdb-bench-pg-{}-{stamp}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("devdb-bench-pg-{}-{stamp}", std::process::id()));
         std::fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
         if root {
             // initdb refuses to run as root, so the cluster belongs to `postgres`.
@@ -258,7 +258,9 @@ rm -rf "$2""#;
     fn finish_watchdog(&mut self) -> Result<()> {
         if let Some((mut child, stdin)) = self.watchdog.take() {
             drop(stdin);
-            child.wait().context("waiting for the PostgreSQL watchdog")?;
+            child
+                .wait()
+                .context("waiting for the PostgreSQL watchdog")?;
         }
         Ok(())
     }
@@ -280,34 +282,60 @@ impl Drop for Postgres {
     }
 }
 
-/// Resident memory of one process (VmRSS), in bytes.
-pub fn rss_bytes(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    parse_vm_rss(&status)
+/// A process's memory: resident (VmRSS, what the issue's targets use) and proportional
+/// (Pss: shared pages divided among the processes mapping them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Memory {
+    pub rss: u64,
+    pub pss: u64,
 }
 
-/// The `VmRSS:   1234 kB` line of `/proc/PID/status`, in bytes.
-pub fn parse_vm_rss(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+impl std::ops::Add for Memory {
+    type Output = Memory;
+    fn add(self, other: Memory) -> Memory {
+        Memory {
+            rss: self.rss + other.rss,
+            pss: self.pss + other.pss,
+        }
+    }
+}
+
+/// One process's memory, in bytes; `None` when it is gone.
+pub fn memory(pid: u32) -> Option<Memory> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    Some(Memory {
+        rss: kb_field(&status, "VmRSS:")?,
+        pss: kb_field(&rollup, "Pss:").unwrap_or(0),
+    })
+}
+
+/// A `Name:   1234 kB` line of a `/proc` file, in bytes.
+pub fn kb_field(text: &str, name: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(name))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
 
-/// VmRSS of a process plus all of its direct children (PostgreSQL's postmaster and its
-/// backends and helpers). Shared memory pages touched by several processes count once per
-/// process, as VmRSS does.
-pub fn rss_with_children(pid: u32) -> Option<u64> {
-    let mut total = rss_bytes(pid)?;
+/// The memory of a process plus all of its direct children (PostgreSQL's postmaster and its
+/// backends and helpers). In the VmRSS sum, shared memory touched by several processes
+/// counts once per process; the Pss sum counts it once.
+pub fn memory_with_children(pid: u32) -> Option<Memory> {
+    let mut total = memory(pid)?;
     let entries = std::fs::read_dir("/proc").ok()?;
     for entry in entries.flatten() {
-        let Some(child) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+        let Some(child) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
             continue;
         };
         if parent_of(&stat) == Some(pid) {
-            total += rss_bytes(child).unwrap_or(0);
+            total = total + memory(child).unwrap_or_default();
         }
     }
     Some(total)
@@ -322,8 +350,7 @@ pub fn parent_of(stat: &str) -> Option<u32> {
 
 /// A port nobody listens on right now.
 pub fn free_port() -> Result<u16> {
-    let listener =
-        std::net::TcpListener::bind("127.0.0.1:0").context("binding a probe socket")?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("binding a probe socket")?;
     Ok(listener.local_addr()?.port())
 }
 

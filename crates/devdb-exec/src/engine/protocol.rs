@@ -93,10 +93,11 @@ impl Engine {
     /// Ends an implicit transaction at Sync: commit, or roll back if it failed.
     fn end_implicit(&mut self, id: SessionId, session: &mut Session, sink: &mut dyn Sink) {
         let tx = &session.transaction;
-        if tx.implicit && !tx.block {
-            if let Err(err) = self.finish_transaction(id, session, true, sink) {
-                sink.error(&err);
-            }
+        if tx.implicit
+            && !tx.block
+            && let Err(err) = self.finish_transaction(id, session, true, sink)
+        {
+            sink.error(&err);
         }
     }
 
@@ -226,23 +227,23 @@ impl Engine {
             )
         })?;
         // The catalog changed since Parse: translate again, as PostgreSQL re-plans.
-        if prepared.generation != generation {
-            if let Some(old) = &prepared.statement {
-                let (sql, hints) = (prepared.sql.clone(), prepared.param_hints.clone());
-                let fresh = self.translation(id, &sql, 0, &hints)?;
-                if fresh.params != old.params || fresh.columns != old.columns {
-                    return Err(PgError::feature_not_supported(
-                        "cached plan must not change result type",
-                    )
-                    .into());
-                }
-                let prepared = session
-                    .statements
-                    .get_mut(statement)
-                    .ok_or_else(|| PgError::internal("statement vanished"))?;
-                prepared.statement = Some(fresh);
-                prepared.generation = generation;
+        if prepared.generation != generation
+            && let Some(old) = &prepared.statement
+        {
+            let (sql, hints) = (prepared.sql.clone(), prepared.param_hints.clone());
+            let fresh = self.translation(id, &sql, 0, &hints)?;
+            if fresh.params != old.params || fresh.columns != old.columns {
+                return Err(PgError::feature_not_supported(
+                    "cached plan must not change result type",
+                )
+                .into());
             }
+            let prepared = session
+                .statements
+                .get_mut(statement)
+                .ok_or_else(|| PgError::internal("statement vanished"))?;
+            prepared.statement = Some(fresh);
+            prepared.generation = generation;
         }
         let prepared = session
             .statements

@@ -26,8 +26,16 @@ pub(crate) struct Cache {
 
 struct Entry {
     statements: Arc<[Parsed]>,
-    /// Per statement: the catalog generation and parameter hints it was translated for.
-    translations: Vec<Option<(u64, Vec<Option<PgType>>, Translation)>>,
+    /// Per statement, its latest translation.
+    translations: Vec<Option<Cached>>,
+}
+
+/// A translation and what it was made for: a catalog generation and parameter hints.
+#[derive(Clone)]
+struct Cached {
+    generation: u64,
+    hints: Vec<Option<PgType>>,
+    translation: Translation,
 }
 
 /// Enough distinct texts to hold any app's statements; literal-heavy traffic just cycles.
@@ -70,17 +78,22 @@ impl Cache {
             .translations
             .get_mut(index)
             .ok_or_else(|| PgError::internal("statement index out of range"))?;
-        if let Some((g, h, t)) = slot {
-            if *g == generation && h.as_slice() == hints {
-                return Ok(t.clone());
-            }
+        if let Some(cached) = slot
+            && cached.generation == generation
+            && cached.hints.as_slice() == hints
+        {
+            return Ok(cached.translation.clone());
         }
         let statement = entry
             .statements
             .get(index)
             .ok_or_else(|| PgError::internal("statement index out of range"))?;
         let translated = Arc::new(devdb_sql::translate_statement(statement, catalog, hints)?);
-        *slot = Some((generation, hints.to_vec(), translated.clone()));
+        *slot = Some(Cached {
+            generation,
+            hints: hints.to_vec(),
+            translation: translated.clone(),
+        });
         Ok(translated)
     }
 }
@@ -195,6 +208,9 @@ impl Engine {
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         let role = self.acquire(id, session, t.writes)?;
+        if role == Role::Reader {
+            self.pin_reader_snapshot()?;
+        }
         self.begin_statement(id, session);
         let result = run_sqlite(
             self.connection(role),
@@ -342,6 +358,9 @@ impl Engine {
         let mut result = Ok(());
         if session.transaction.writing {
             if commit {
+                // Readers must move to the new snapshot, and an old one would hold back the
+                // checkpoint this commit may run.
+                self.release_reader_snapshot();
                 result = self
                     .writer
                     .execute_batch("COMMIT")
@@ -349,11 +368,11 @@ impl Engine {
                 if result.is_err() && !self.writer.is_autocommit() {
                     let _ = self.writer.execute_batch("ROLLBACK");
                 }
-                if result.is_ok() {
-                    if let Some(pending) = self.pending.take() {
-                        self.committed = pending;
-                        self.generation += 1;
-                    }
+                if result.is_ok()
+                    && let Some(pending) = self.pending.take()
+                {
+                    self.committed = pending;
+                    self.generation += 1;
                 }
             } else {
                 let _ = self.writer.execute_batch("ROLLBACK");

@@ -8,9 +8,9 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
-    AlterTable, AlterTableOperation, Analyze, ColumnDef, ColumnOption, ColumnOptionDef,
-    CreateIndex, CreateTable, CreateTableOptions, DataType, Expr, IndexColumn, IndexType,
-    ObjectName, ObjectType, SqlOption, Statement, TableConstraint, Truncate,
+    AlterColumnOperation, AlterTable, AlterTableOperation, Analyze, ColumnDef, ColumnOption,
+    ColumnOptionDef, CreateIndex, CreateTable, CreateTableOptions, DataType, Expr, IndexColumn,
+    IndexType, ObjectName, ObjectType, SqlOption, Statement, TableConstraint, Truncate,
 };
 
 use super::{Output, Translator, fold};
@@ -386,7 +386,7 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("this ALTER TABLE form"));
         };
         let folded = self.table_name(&name)?;
-        let Some(table) = self.catalog.table(&folded).cloned() else {
+        let Some(mut table) = self.catalog.table(&folded).cloned() else {
             if if_exists {
                 return Ok(Output::new(Kind::Command("ALTER TABLE")));
             }
@@ -395,6 +395,141 @@ impl Translator<'_> {
         let mut sqlite = Vec::new();
         for op in operations {
             match op {
+                AlterTableOperation::AddColumn {
+                    column_keyword: _,
+                    if_not_exists,
+                    column_def,
+                    column_position: None,
+                } => {
+                    let name = fold(&column_def.name);
+                    if table.column(&name).is_some() {
+                        if if_not_exists {
+                            continue;
+                        }
+                        return Err(PgError::new(
+                            SqlState::DUPLICATE_COLUMN,
+                            format!(
+                                "column \"{name}\" of relation \"{}\" already exists",
+                                table.name
+                            ),
+                        ));
+                    }
+                    sqlite.extend(self.add_column(&mut table, &column_def)?);
+                }
+                AlterTableOperation::DropColumn {
+                    has_column_keyword: _,
+                    column_names,
+                    if_exists,
+                    drop_behavior: _,
+                } => {
+                    for ident in &column_names {
+                        let name = fold(ident);
+                        if table.column(&name).is_none() {
+                            if if_exists {
+                                continue;
+                            }
+                            return Err(PgError::undefined_column(&name)
+                                .with_detail(format!("in table \"{}\"", table.name)));
+                        }
+                        if table.column(&name).is_some_and(|c| c.pk_position.is_some()) {
+                            return Err(PgError::feature_not_supported(
+                                "dropping a primary key column",
+                            ));
+                        }
+                        sqlite.push(Statement::AlterTable(sqlite_alter(
+                            &table.name,
+                            AlterTableOperation::DropColumn {
+                                has_column_keyword: true,
+                                column_names: vec![make::ident(&name)],
+                                if_exists: false,
+                                drop_behavior: None,
+                            },
+                        )));
+                        sqlite.push(make::delete(
+                            catalog::COLUMNS,
+                            column_where(&table.name, &name),
+                        ));
+                        table.columns.retain(|c| c.name != name);
+                    }
+                }
+                AlterTableOperation::RenameColumn {
+                    old_column_name,
+                    new_column_name,
+                } => {
+                    let (old, new) = (fold(&old_column_name), fold(&new_column_name));
+                    if table.column(&old).is_none() {
+                        return Err(PgError::undefined_column(&old));
+                    }
+                    if table.column(&new).is_some() {
+                        return Err(PgError::new(
+                            SqlState::DUPLICATE_COLUMN,
+                            format!(
+                                "column \"{new}\" of relation \"{}\" already exists",
+                                table.name
+                            ),
+                        ));
+                    }
+                    sqlite.push(Statement::AlterTable(sqlite_alter(
+                        &table.name,
+                        AlterTableOperation::RenameColumn {
+                            old_column_name: make::ident(&old),
+                            new_column_name: make::ident(&new),
+                        },
+                    )));
+                    sqlite.push(make::update(
+                        catalog::COLUMNS,
+                        vec![("name", make::string(&new))],
+                        column_where(&table.name, &old),
+                    ));
+                    sqlite.push(make::update(
+                        catalog::SEQUENCE_OWNERS,
+                        vec![("column_name", make::string(&new))],
+                        where_eq(&[
+                            ("table_name", make::string(&table.name)),
+                            ("column_name", make::string(&old)),
+                        ]),
+                    ));
+                    if let Some(c) = table.columns.iter_mut().find(|c| c.name == old) {
+                        c.name = new;
+                    }
+                }
+                AlterTableOperation::RenameTable {
+                    table_name: sqlparser::ast::RenameTableNameKind::To(new_name),
+                } => {
+                    let new = self.table_name(&new_name)?;
+                    if self.catalog.table(&new).is_some() || self.catalog.index(&new).is_some() {
+                        return Err(duplicate_table(&new));
+                    }
+                    sqlite.push(Statement::AlterTable(sqlite_alter(
+                        &table.name,
+                        AlterTableOperation::RenameTable {
+                            table_name: sqlparser::ast::RenameTableNameKind::To(make::name(&new)),
+                        },
+                    )));
+                    let old = make::string(&table.name);
+                    let schema = || ("schema", make::string(DEFAULT_SCHEMA));
+                    sqlite.push(make::update(
+                        catalog::TABLES,
+                        vec![("name", make::string(&new))],
+                        where_eq(&[schema(), ("name", old.clone())]),
+                    ));
+                    for t in [catalog::COLUMNS, catalog::INDEXES, catalog::SEQUENCE_OWNERS] {
+                        sqlite.push(make::update(
+                            t,
+                            vec![("table_name", make::string(&new))],
+                            where_eq(&[schema(), ("table_name", old.clone())]),
+                        ));
+                    }
+                    table.name = new;
+                }
+                AlterTableOperation::AlterColumn { column_name, op } => {
+                    let name = fold(&column_name);
+                    let Some(col) = table.column(&name).cloned() else {
+                        return Err(PgError::undefined_column(&name)
+                            .with_detail(format!("in table \"{}\"", table.name)));
+                    };
+                    sqlite.extend(self.alter_column(&mut table, &col, op)?);
+                }
                 AlterTableOperation::AddConstraint {
                     constraint: TableConstraint::PrimaryKey(k),
                     not_valid: false,
@@ -422,6 +557,183 @@ impl Translator<'_> {
             }
         }
         Ok(catalog_output("ALTER TABLE", sqlite))
+    }
+
+    /// ADD COLUMN: SQLite adds it empty; existing rows then get the default evaluated per row
+    /// (nextval gives each its own value, as in PostgreSQL), and NOT NULL is checked after.
+    fn add_column(
+        &mut self,
+        table: &mut Table,
+        def: &ColumnDef,
+    ) -> Result<Vec<Statement>, PgError> {
+        let name = fold(&def.name);
+        let declared = from_data_type(&def.data_type)?;
+        let mut col = Column {
+            name: name.clone(),
+            position: table.columns.iter().map(|c| c.position).max().unwrap_or(0) + 1,
+            ty: declared.ty.ty,
+            typmod: declared.ty.typmod,
+            not_null: false,
+            default: None,
+            pk_position: None,
+        };
+        let mut out = Vec::new();
+        if declared.serial {
+            let seq = format!("{}_{name}_seq", table.name);
+            col.default = Some(format!("nextval('{seq}')"));
+            col.not_null = true;
+            out.push(make::insert_rows(
+                catalog::SEQUENCES,
+                &["name", "last_value", "start_value", "is_called"],
+                vec![vec![
+                    make::string(&seq),
+                    make::int(1),
+                    make::int(1),
+                    make::int(0),
+                ]],
+            ));
+            out.push(make::insert_rows(
+                catalog::SEQUENCE_OWNERS,
+                &["name", "schema", "table_name", "column_name"],
+                vec![vec![
+                    make::string(&seq),
+                    make::string(DEFAULT_SCHEMA),
+                    make::string(&table.name),
+                    make::string(&name),
+                ]],
+            ));
+        }
+        let mut unique = false;
+        for ColumnOptionDef { name: _, option } in &def.options {
+            match option {
+                ColumnOption::Null => {}
+                ColumnOption::NotNull => col.not_null = true,
+                ColumnOption::Default(e) if !declared.serial => col.default = Some(e.to_string()),
+                ColumnOption::Unique(_) => unique = true,
+                other => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "column constraint {other} in ADD COLUMN"
+                    )));
+                }
+            }
+        }
+        let mut sqlite_def = ColumnDef {
+            name: make::ident(&name),
+            data_type: storage_type(col.ty),
+            options: Vec::new(),
+        };
+        sqlite_def.options.clear();
+        out.insert(
+            0,
+            Statement::AlterTable(sqlite_alter(
+                &table.name,
+                AlterTableOperation::AddColumn {
+                    column_keyword: true,
+                    if_not_exists: false,
+                    column_def: sqlite_def,
+                    column_position: None,
+                },
+            )),
+        );
+        if col.default.is_some() {
+            self.target = Some(table.name.clone());
+            let value = {
+                let mut plain = col.clone();
+                plain.not_null = false;
+                self.default_value(&plain)?
+            };
+            out.push(make::update(
+                &table.name,
+                vec![(name.as_str(), value)],
+                None,
+            ));
+        }
+        out.push(make::insert_rows(
+            catalog::COLUMNS,
+            &[
+                "schema",
+                "table_name",
+                "name",
+                "position",
+                "type_oid",
+                "typmod",
+                "not_null",
+                "default_expr",
+                "pk_position",
+            ],
+            vec![vec![
+                make::string(DEFAULT_SCHEMA),
+                make::string(&table.name),
+                make::string(&name),
+                make::int(col.position.into()),
+                make::int(col.ty.oid().0.into()),
+                make::int(col.typmod.into()),
+                make::int(0),
+                col.default
+                    .as_deref()
+                    .map(make::string)
+                    .unwrap_or_else(make::null),
+                make::null(),
+            ]],
+        ));
+        if col.not_null {
+            out.push(set_not_null(&table.name, &name, Vec::new()));
+        }
+        if unique {
+            let index = format!("{}_{name}_key", table.name);
+            out.push(make::create_index(
+                &index,
+                &table.name,
+                std::slice::from_ref(&name),
+                true,
+                false,
+            ));
+            out.push(index_row(&index, &table.name, true, false));
+        }
+        table.columns.push(col);
+        Ok(out)
+    }
+
+    fn alter_column(
+        &mut self,
+        table: &mut Table,
+        col: &Column,
+        op: AlterColumnOperation,
+    ) -> Result<Vec<Statement>, PgError> {
+        let out = match op {
+            AlterColumnOperation::SetNotNull => {
+                vec![set_not_null(&table.name, &col.name, Vec::new())]
+            }
+            AlterColumnOperation::SetDefault { value } => {
+                let text = value.to_string();
+                let mut probe = col.clone();
+                probe.default = Some(text.clone());
+                probe.not_null = false;
+                self.default_value(&probe)?;
+                vec![make::update(
+                    catalog::COLUMNS,
+                    vec![("default_expr", make::string(&text))],
+                    column_where(&table.name, &col.name),
+                )]
+            }
+            AlterColumnOperation::DropDefault => {
+                vec![make::update(
+                    catalog::COLUMNS,
+                    vec![("default_expr", make::null())],
+                    column_where(&table.name, &col.name),
+                )]
+            }
+            // SQLite keeps a NOT NULL declared at CREATE TABLE; it cannot be dropped in place.
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "ALTER COLUMN {other}"
+                )));
+            }
+        };
+        if let Some(c) = table.columns.iter_mut().find(|c| c.name == col.name) {
+            *c = col.clone();
+        }
+        Ok(out)
     }
 
     pub fn create_index(&mut self, ci: CreateIndex) -> Result<Output, PgError> {
@@ -498,6 +810,50 @@ impl Translator<'_> {
     }
 }
 
+/// `ALTER TABLE "t" <op>` for SQLite.
+fn sqlite_alter(table: &str, op: AlterTableOperation) -> AlterTable {
+    AlterTable {
+        name: make::name(table),
+        if_exists: false,
+        only: false,
+        operations: vec![op],
+        location: None,
+        on_cluster: None,
+        table_type: None,
+        end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+    }
+}
+
+fn column_where(table: &str, column: &str) -> Option<Expr> {
+    where_eq(&[
+        ("schema", make::string(DEFAULT_SCHEMA)),
+        ("table_name", make::string(table)),
+        ("name", make::string(column)),
+    ])
+}
+
+/// `UPDATE __devdb_columns SET not_null = pg_check_no_nulls(...)`: fails with 23502 when the
+/// column already holds NULLs, as SET NOT NULL and ADD PRIMARY KEY do in PostgreSQL.
+fn set_not_null(table: &str, column: &str, extra: Vec<(&str, Expr)>) -> Statement {
+    let nulls = make::select(
+        vec![make::select_item(make::count_star(), None)],
+        vec![make::table(table, None)],
+        Some(Expr::IsNull(Box::new(make::column(column)))),
+    );
+    let count = Expr::Subquery(Box::new(make::query(sqlparser::ast::SetExpr::Select(
+        Box::new(nulls),
+    ))));
+    let mut set = vec![(
+        "not_null",
+        make::call(
+            "pg_check_no_nulls",
+            vec![count, make::string(column), make::string(table)],
+        ),
+    )];
+    set.extend(extra);
+    make::update(catalog::COLUMNS, set, column_where(table, column))
+}
+
 fn multiple_pk(table: &str) -> PgError {
     PgError::new(
         SqlState::INVALID_TABLE_DEFINITION,
@@ -570,32 +926,10 @@ fn add_primary_key(table: &Table, cols: &[String]) -> Vec<Statement> {
         index_row(&index, &table.name, true, true),
     ];
     for (pos, col) in cols.iter().enumerate() {
-        // pg_check_no_nulls raises 23502 when the column already holds NULLs.
-        let nulls = make::select(
-            vec![make::select_item(make::count_star(), None)],
-            vec![make::table(&table.name, None)],
-            Some(Expr::IsNull(Box::new(make::column(col)))),
-        );
-        let count = Expr::Subquery(Box::new(make::query(sqlparser::ast::SetExpr::Select(
-            Box::new(nulls),
-        ))));
-        out.push(make::update(
-            catalog::COLUMNS,
-            vec![
-                (
-                    "not_null",
-                    make::call(
-                        "pg_check_no_nulls",
-                        vec![count, make::string(col), make::string(&table.name)],
-                    ),
-                ),
-                ("pk_position", make::int(pos as i64 + 1)),
-            ],
-            where_eq(&[
-                ("schema", make::string(DEFAULT_SCHEMA)),
-                ("table_name", make::string(&table.name)),
-                ("name", make::string(col)),
-            ]),
+        out.push(set_not_null(
+            &table.name,
+            col,
+            vec![("pk_position", make::int(pos as i64 + 1))],
         ));
     }
     out

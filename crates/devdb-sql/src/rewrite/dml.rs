@@ -4,8 +4,9 @@
 
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::{
-    AssignmentTarget, ConflictTarget, DoUpdate, OnConflict, OnConflictAction, OnInsert, Delete, Expr, FromTable, Insert, ObjectName, Query, SelectItem, SetExpr,
-    TableFactor, TableObject, Update, UpdateTableFromKind,
+    AssignmentTarget, ConflictTarget, Delete, DoUpdate, Expr, FromTable, Insert, ObjectName,
+    OnConflict, OnConflictAction, OnInsert, Query, SelectItem, SetExpr, TableFactor, TableObject,
+    Update, UpdateTableFromKind,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -81,7 +82,12 @@ impl Translator<'_> {
         let defaulted: Vec<&Column> = table
             .columns
             .iter()
-            .filter(|c| defaulted.iter().any(|d| d.name == c.name) || (c.not_null && c.default.is_none() && !targets.iter().any(|t| t.name == c.name)))
+            .filter(|c| {
+                defaulted.iter().any(|d| d.name == c.name)
+                    || (c.not_null
+                        && c.default.is_none()
+                        && !targets.iter().any(|t| t.name == c.name))
+            })
             .collect();
         let mut names: Vec<&str> = targets.iter().map(|c| c.name.as_str()).collect();
         names.extend(defaulted.iter().map(|c| c.name.as_str()));
@@ -100,7 +106,11 @@ impl Translator<'_> {
             }
             Some(q) => Some(self.insert_source(*q, &targets, &defaulted)?),
         };
-        self.scopes.push(Scope::of(vec![Rel { name: table.name.clone(), columns: rel_columns(&table), table: Some(table.name.clone()) }]));
+        self.scopes.push(Scope::of(vec![Rel {
+            name: table.name.clone(),
+            columns: rel_columns(&table),
+            table: Some(table.name.clone()),
+        }]));
         let returning = returning.map(|items| self.projection(items, false));
         self.scopes.pop();
         let (returning, cols) = match returning.transpose()? {
@@ -137,7 +147,10 @@ impl Translator<'_> {
     /// `ON CONFLICT (cols) DO NOTHING | DO UPDATE SET ... [WHERE ...]`, which SQLite spells the
     /// same way; EXCLUDED is the row that was proposed for insertion.
     fn on_conflict(&mut self, c: OnConflict, table: &Table) -> Result<OnConflict, PgError> {
-        let OnConflict { conflict_target, action } = c;
+        let OnConflict {
+            conflict_target,
+            action,
+        } = c;
         let conflict_target = match conflict_target {
             None => None,
             Some(ConflictTarget::Columns(cols)) => {
@@ -157,7 +170,10 @@ impl Translator<'_> {
         };
         let action = match action {
             OnConflictAction::DoNothing => OnConflictAction::DoNothing,
-            OnConflictAction::DoUpdate(DoUpdate { assignments, selection }) => {
+            OnConflictAction::DoUpdate(DoUpdate {
+                assignments,
+                selection,
+            }) => {
                 if conflict_target.is_none() {
                     return Err(PgError::syntax_error(
                         "ON CONFLICT DO UPDATE requires inference specification or constraint name",
@@ -167,8 +183,16 @@ impl Translator<'_> {
                 }
                 let columns = rel_columns(table);
                 self.scopes.push(Scope::of(vec![
-                    Rel { name: table.name.clone(), columns: columns.clone(), table: Some(table.name.clone()) },
-                    Rel { name: "excluded".into(), columns, table: None },
+                    Rel {
+                        name: table.name.clone(),
+                        columns: columns.clone(),
+                        table: Some(table.name.clone()),
+                    },
+                    Rel {
+                        name: "excluded".into(),
+                        columns,
+                        table: None,
+                    },
                 ]));
                 let result = self.assignments(table, assignments).and_then(|set| {
                     let selection = selection.map(|e| self.condition(e)).transpose()?;
@@ -176,14 +200,24 @@ impl Translator<'_> {
                 });
                 self.scopes.pop();
                 let (assignments, selection) = result?;
-                OnConflictAction::DoUpdate(DoUpdate { assignments, selection })
+                OnConflictAction::DoUpdate(DoUpdate {
+                    assignments,
+                    selection,
+                })
             }
         };
-        Ok(OnConflict { conflict_target, action })
+        Ok(OnConflict {
+            conflict_target,
+            action,
+        })
     }
 
     /// `SET col = value, ...` of UPDATE and ON CONFLICT DO UPDATE.
-    fn assignments(&mut self, target: &Table, assignments: Vec<sqlparser::ast::Assignment>) -> Result<Vec<sqlparser::ast::Assignment>, PgError> {
+    fn assignments(
+        &mut self,
+        target: &Table,
+        assignments: Vec<sqlparser::ast::Assignment>,
+    ) -> Result<Vec<sqlparser::ast::Assignment>, PgError> {
         let mut set = Vec::with_capacity(assignments.len());
         for a in assignments {
             let AssignmentTarget::ColumnName(col_name) = a.target else {
@@ -191,16 +225,30 @@ impl Translator<'_> {
             };
             let col_name = match col_name.0.as_slice() {
                 [part] => part.as_ident().map(fold).unwrap_or_default(),
-                _ => return Err(PgError::feature_not_supported(format!("assignment to {col_name}"))),
+                _ => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "assignment to {col_name}"
+                    )));
+                }
             };
             let col = target.column(&col_name).ok_or_else(|| {
                 PgError::new(
                     SqlState::UNDEFINED_COLUMN,
-                    format!("column \"{col_name}\" of relation \"{}\" does not exist", target.name),
+                    format!(
+                        "column \"{col_name}\" of relation \"{}\" does not exist",
+                        target.name
+                    ),
                 )
             })?;
-            let value = if is_default_keyword(&a.value) { self.default_value(col)? } else { self.assigned(a.value, col)? };
-            set.push(sqlparser::ast::Assignment { target: AssignmentTarget::ColumnName(make::name(&col_name)), value });
+            let value = if is_default_keyword(&a.value) {
+                self.default_value(col)?
+            } else {
+                self.assigned(a.value, col)?
+            };
+            set.push(sqlparser::ast::Assignment {
+                target: AssignmentTarget::ColumnName(make::name(&col_name)),
+                value,
+            });
         }
         Ok(set)
     }
@@ -385,9 +433,10 @@ impl Translator<'_> {
     fn not_null_check(&self, e: Expr, col: &Column) -> Expr {
         let literal = matches!(&e, Expr::Value(v) if v.value != sqlparser::ast::Value::Null);
         match &self.target {
-            Some(table) if col.not_null && !literal => {
-                make::call("pg_not_null", vec![e, make::string(&col.name), make::string(table)])
-            }
+            Some(table) if col.not_null && !literal => make::call(
+                "pg_not_null",
+                vec![e, make::string(&col.name), make::string(table)],
+            ),
             _ => e,
         }
     }
@@ -446,7 +495,11 @@ impl Translator<'_> {
         if alias.as_ref().is_some_and(|a| !a.columns.is_empty()) {
             return Err(PgError::syntax_error("syntax error at or near \"(\"", None));
         }
-        self.scopes.push(Scope::of(vec![Rel { name: rel_name.clone(), columns: rel_columns(&target), table: Some(target.name.clone()) }]));
+        self.scopes.push(Scope::of(vec![Rel {
+            name: rel_name.clone(),
+            columns: rel_columns(&target),
+            table: Some(target.name.clone()),
+        }]));
         let result = self.update_in_scope(
             &target,
             &rel_name,
@@ -558,7 +611,11 @@ impl Translator<'_> {
             .as_ref()
             .map(|a| fold(&a.name))
             .unwrap_or_else(|| target.name.clone());
-        self.scopes.push(Scope::of(vec![Rel { name: rel_name.clone(), columns: rel_columns(&target), table: Some(target.name.clone()) }]));
+        self.scopes.push(Scope::of(vec![Rel {
+            name: rel_name.clone(),
+            columns: rel_columns(&target),
+            table: Some(target.name.clone()),
+        }]));
         let selection = selection.map(|e| self.condition(e)).transpose();
         let returning = returning
             .map(|items| self.projection(items, false))

@@ -85,7 +85,11 @@ impl Translator<'_> {
             other => {
                 let (body, cols) = self.set_expr(other)?;
                 // ORDER BY of a set operation sees only its output columns.
-                self.scopes.push(Scope::of(vec![Rel { name: String::new(), columns: cols.clone(), table: None }]));
+                self.scopes.push(Scope::of(vec![Rel {
+                    name: String::new(),
+                    columns: cols.clone(),
+                    table: None,
+                }]));
                 let order_by = self.order_by(order_by, &cols);
                 self.scopes.pop();
                 (body, cols, order_by?)
@@ -461,7 +465,9 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("GROUP BY ALL"));
         };
         if !modifiers.is_empty() {
-            return Err(PgError::feature_not_supported("ROLLUP, CUBE and GROUPING SETS"));
+            return Err(PgError::feature_not_supported(
+                "ROLLUP, CUBE and GROUPING SETS",
+            ));
         }
         let grouped_query = !keys.is_empty();
         // GROUP BY is analysed first so the select list can be checked against it. A key
@@ -640,7 +646,9 @@ impl Translator<'_> {
         grouped_columns: &[(String, String)],
         cols: &[OutCol],
     ) -> Result<(), PgError> {
-        let Some(scope) = self.scopes.last() else { return Ok(()) };
+        let Some(scope) = self.scopes.last() else {
+            return Ok(());
+        };
         let g = &scope.grouping;
         if !grouped_query && !g.saw_aggregate {
             return Ok(());
@@ -659,7 +667,9 @@ impl Translator<'_> {
             }
         }
         for (i, (rel, col)) in g.bare.iter().enumerate() {
-            if exempt.iter().any(|r| r.contains(&i)) || grouped_columns.iter().any(|(r, c)| r == rel && c == col) {
+            if exempt.iter().any(|r| r.contains(&i))
+                || grouped_columns.iter().any(|(r, c)| r == rel && c == col)
+            {
                 continue;
             }
             // Grouping by a table's whole primary key makes its other columns dependent.
@@ -670,13 +680,22 @@ impl Translator<'_> {
                 .and_then(|r| r.table.as_deref())
                 .and_then(|t| self.catalog.table(t))
                 .map(|t| t.primary_key())
-                .is_some_and(|pk| !pk.is_empty() && pk.iter().all(|c| grouped_columns.iter().any(|(r, gc)| r == rel && *gc == c.name)));
+                .is_some_and(|pk| {
+                    !pk.is_empty()
+                        && pk.iter().all(|c| {
+                            grouped_columns
+                                .iter()
+                                .any(|(r, gc)| r == rel && *gc == c.name)
+                        })
+                });
             if key_grouped {
                 continue;
             }
             return Err(PgError::new(
                 SqlState::GROUPING_ERROR,
-                format!("column \"{rel}.{col}\" must appear in the GROUP BY clause or be used in an aggregate function"),
+                format!(
+                    "column \"{rel}.{col}\" must appear in the GROUP BY clause or be used in an aggregate function"
+                ),
             ));
         }
         Ok(())
@@ -1291,7 +1310,6 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
             _ => type_name(data_type),
         },
         Expr::TypedString(ts) => type_name(&ts.data_type),
-        Expr::Value(v) if matches!(v.value, Value::Boolean(_)) => weak("bool"),
         Expr::Case { .. } => weak("case"),
         Expr::Exists { .. } => strong("exists".into()),
         Expr::Substring { .. } => strong("substring".into()),

@@ -40,7 +40,10 @@ pub struct Grouping {
 
 impl Scope {
     pub fn of(rels: Vec<Rel>) -> Scope {
-        Scope { rels, grouping: Grouping::default() }
+        Scope {
+            rels,
+            grouping: Grouping::default(),
+        }
     }
 }
 

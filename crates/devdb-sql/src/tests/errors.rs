@@ -124,12 +124,20 @@ fn ungrouped_columns_are_42803() {
         ("select id, note from u group by id", "u.note"),
         ("select * from u group by id", "u.t_id"),
         ("select id from t having count(*) > 1", "t.id"),
-        ("select note, count(*) from u group by lower(note)", "u.note"),
+        (
+            "select note, count(*) from u group by lower(note)",
+            "u.note",
+        ),
         ("select name from t group by id + 1", "t.name"),
-        ("select u.note from t join u on true group by t.id", "u.note"),
+        (
+            "select u.note from t join u on true group by t.id",
+            "u.note",
+        ),
         ("select count(*) from u order by note", "u.note"),
     ] {
-        let expected = format!("42803 column \"{column}\" must appear in the GROUP BY clause or be used in an aggregate function");
+        let expected = format!(
+            "42803 column \"{column}\" must appear in the GROUP BY clause or be used in an aggregate function"
+        );
         assert_eq!(error(sql), expected, "{sql}");
     }
 }

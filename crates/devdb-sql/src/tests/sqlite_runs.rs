@@ -231,10 +231,56 @@ fn upserts() {
     db.ok("insert into kv (k, v) values ('a', 5) on conflict (k) do update set v = kv.v + excluded.v, hits = kv.hits + 1");
     // FIXME: sqlparser cannot parse INSERT ... SELECT without WHERE followed by ON CONFLICT.
     db.ok("insert into kv (k, v) select 'b', 7 where true on conflict (k) do update set v = excluded.v");
-    assert_eq!(db.rows("select k, v, hits from kv order by k"), vec![
-        vec![Value::Text("a".into()), Value::Int(6), Value::Int(2)],
-        vec![Value::Text("b".into()), Value::Int(7), Value::Int(1)],
-    ]);
-    let err = db.run("insert into kv (k, v) values ('a', 1) on conflict (k) do update set v = null").expect_err("not null");
+    assert_eq!(
+        db.rows("select k, v, hits from kv order by k"),
+        vec![
+            vec![Value::Text("a".into()), Value::Int(6), Value::Int(2)],
+            vec![Value::Text("b".into()), Value::Int(7), Value::Int(1)],
+        ]
+    );
+    let err = db
+        .run("insert into kv (k, v) values ('a', 1) on conflict (k) do update set v = null")
+        .expect_err("not null");
     assert!(err.contains("23502"), "{err}");
+}
+
+#[test]
+fn alter_table_forms() {
+    let mut db = Db::new();
+    db.ok("create table a (x int)");
+    db.ok("insert into a values (1), (2)");
+    db.ok("alter table a add column y int not null default 7, add column z serial");
+    assert_eq!(
+        db.rows("select x, y, z from a order by x"),
+        vec![
+            vec![Value::Int(1), Value::Int(7), Value::Int(1)],
+            vec![Value::Int(2), Value::Int(7), Value::Int(2)],
+        ]
+    );
+    let err = db
+        .run("alter table a add column w text not null")
+        .expect_err("existing rows are NULL");
+    assert!(err.contains("23502"), "{err}");
+    db.ok("alter table a rename column y to yy");
+    db.ok("alter table a rename to b");
+    db.ok("insert into b (x) values (3)");
+    assert_eq!(
+        db.rows("select yy, z from b where x = 3"),
+        vec![vec![Value::Int(7), Value::Int(3)]]
+    );
+    db.ok("alter table b alter column yy set default 9");
+    db.ok("alter table b drop column x");
+    db.ok("insert into b default values");
+    assert_eq!(
+        db.rows("select yy from b order by z desc limit 1"),
+        vec![vec![Value::Int(9)]]
+    );
+    let err = db
+        .run("insert into b (yy) values (null)")
+        .expect_err("NOT NULL");
+    assert!(err.contains("23502"), "{err}");
+    assert!(
+        db.run("select x from b")
+            .is_err_and(|e| e.contains("42703"))
+    );
 }

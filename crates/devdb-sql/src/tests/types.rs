@@ -8,7 +8,7 @@ use super::{columns, params, translate_typed};
 fn column_names_and_types() {
     assert_eq!(
         columns("select 1, 2147483648, 99999999999999999999, 1.5, 'a', true, null"),
-        "?column? int4, ?column? int8, ?column? numeric, ?column? numeric, ?column? text, bool bool, ?column? text"
+        "?column? int4, ?column? int8, ?column? numeric, ?column? numeric, ?column? text, ?column? bool, ?column? text"
     );
     assert_eq!(
         columns("select id, name, price, t.ts from t"),
