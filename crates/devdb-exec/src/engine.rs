@@ -1,5 +1,5 @@
-//! One database's engine thread: owns its SQLite connections, its sessions' state and its write
-//! lock, and runs batches one at a time.
+//! One database's engine: owns its SQLite connections, its sessions' state and its write lock,
+//! and runs batches one at a time on the database's thread (see `thread.rs`).
 
 mod open;
 mod protocol;
@@ -7,8 +7,7 @@ mod statement;
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -23,46 +22,9 @@ use crate::interrupt::Interrupts;
 use crate::session::Session;
 use crate::settings::Settings;
 use crate::sqlite_error;
-use crate::{EngineConfig, Handle, Op, Reply, SessionId, Sink};
+use crate::{EngineConfig, Op, Reply, SessionId, Sink};
 
 use open::Role;
-
-/// Starts the engine thread for the database file at `path` and returns its handle once the
-/// database is open (or why it could not be).
-pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<Handle, PgError> {
-    let (jobs, receiver) = mpsc::channel();
-    let interrupts = Interrupts::new();
-    let (ready, opened) = mpsc::sync_channel(1);
-    let thread_interrupts = interrupts.clone();
-    let db_name: Arc<str> = name.into();
-    let shared_config = Arc::new(config.clone());
-    let thread_name = db_name.clone();
-    std::thread::Builder::new()
-        .name(format!("engine-{name}"))
-        // Translation recurses over the AST; deep statements need room before they hit 54001.
-        .stack_size(16 << 20)
-        .spawn(
-            move || match Engine::open(thread_name, &path, config, thread_interrupts) {
-                Ok(engine) => {
-                    let _ = ready.send(Ok(()));
-                    engine.run(receiver);
-                }
-                Err(err) => {
-                    let _ = ready.send(Err(err));
-                }
-            },
-        )
-        .map_err(|e| PgError::internal(format!("starting engine thread: {e}")))?;
-    opened
-        .recv()
-        .map_err(|_| PgError::internal("engine thread died while opening"))??;
-    Ok(Handle {
-        jobs,
-        interrupts,
-        name: db_name,
-        config: shared_config,
-    })
-}
 
 /// A batch being run, or parked waiting for the write lock.
 struct Batch {
@@ -101,7 +63,7 @@ impl From<PgError> for Stop {
     }
 }
 
-struct Engine {
+pub(crate) struct Engine {
     config: EngineConfig,
     reader: Connection,
     writer: Connection,
@@ -120,7 +82,7 @@ struct Engine {
 }
 
 impl Engine {
-    fn open(
+    pub(crate) fn open(
         name: Arc<str>,
         path: &Path,
         config: EngineConfig,
@@ -161,33 +123,7 @@ impl Engine {
         Ok(engine)
     }
 
-    fn run(mut self, jobs: Receiver<Job>) {
-        loop {
-            let next = match self.next_deadline() {
-                Some(deadline) => {
-                    match jobs.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                        Ok(job) => Some(job),
-                        Err(RecvTimeoutError::Timeout) => None,
-                        Err(RecvTimeoutError::Disconnected) => break,
-                    }
-                }
-                None => match jobs.recv() {
-                    Ok(job) => Some(job),
-                    Err(_) => break,
-                },
-            };
-            match next {
-                Some(Job::Shutdown) => break,
-                Some(job) => self.handle(job),
-                None => {}
-            }
-            self.expire_parked();
-            self.resume_parked();
-        }
-        self.shutdown();
-    }
-
-    fn handle(&mut self, job: Job) {
+    pub(crate) fn handle(&mut self, job: Job) {
         match job {
             Job::Open { session, info } => {
                 let settings = Settings::new(&self.config, &info.user, &info.application_name);
@@ -229,7 +165,6 @@ impl Engine {
                 self.drive(batch, None);
             }
             Job::Close { session } => self.close_session(session),
-            Job::Wake | Job::Shutdown => {}
         }
     }
 
@@ -291,7 +226,7 @@ impl Engine {
     }
 
     /// Fails parked batches whose lock wait timed out or was canceled.
-    fn expire_parked(&mut self) {
+    pub(crate) fn expire_parked(&mut self) {
         let now = Instant::now();
         let mut i = 0;
         while i < self.parked.len() {
@@ -324,7 +259,7 @@ impl Engine {
     }
 
     /// Gives the write lock to parked batches, in arrival order, while it is free.
-    fn resume_parked(&mut self) {
+    pub(crate) fn resume_parked(&mut self) {
         while self.lock_holder.is_none() {
             let Some(batch) = self.parked.pop_front() else {
                 return;
@@ -333,7 +268,11 @@ impl Engine {
         }
     }
 
-    fn next_deadline(&self) -> Option<Instant> {
+    pub(crate) fn has_parked(&self) -> bool {
+        !self.parked.is_empty()
+    }
+
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
         self.parked
             .iter()
             .filter_map(|b| b.parked.and_then(|(_, d)| d))
@@ -399,7 +338,7 @@ impl Engine {
         }
     }
 
-    fn shutdown(&mut self) {
+    pub(crate) fn shutdown(&mut self) {
         let ids: Vec<SessionId> = self.sessions.keys().copied().collect();
         for id in ids {
             self.close_session(id);

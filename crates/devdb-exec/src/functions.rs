@@ -47,7 +47,7 @@ pub(crate) fn now_micros() -> i64 {
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic elsewhere on the engine thread must not make every later statement fail.
+    // A panic elsewhere on the database thread must not make every later statement fail.
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 

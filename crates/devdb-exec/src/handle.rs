@@ -1,13 +1,19 @@
-//! The boundary between async sessions and an engine thread: a [`Handle`] sends [`Job`]s over a
-//! channel, and each batch's answer comes back on a oneshot.
+//! The boundary between sessions and a database's engine. A [`Handle`] (thread-safe) moves a
+//! session onto the database's thread; there the session's task uses a [`Local`] to run its
+//! batches on the engine directly, with no channel or thread hop.
 
-use std::sync::Arc;
-use std::sync::mpsc;
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use devdb_pg::PgError;
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, mpsc, oneshot};
 
+use crate::engine::Engine;
+use crate::functions::lock;
 use crate::interrupt::Interrupts;
 use crate::{CancelHandle, Op, SessionStart, Sink, TransactionStatus};
 
@@ -24,6 +30,7 @@ pub struct SessionInfo {
     pub options: Vec<(String, String)>,
 }
 
+/// What the engine is asked to do, on the database's thread.
 pub(crate) enum Job {
     Open {
         session: SessionId,
@@ -36,12 +43,7 @@ pub(crate) enum Job {
         reply: oneshot::Sender<Reply>,
     },
     /// The session is gone: roll back and forget it.
-    Close {
-        session: SessionId,
-    },
-    /// Something outside changed (a cancel): re-check parked batches.
-    Wake,
-    Shutdown,
+    Close { session: SessionId },
 }
 
 /// What a batch left behind, for the session task.
@@ -58,13 +60,25 @@ pub struct Reply {
     pub idle_session_timeout: Option<Duration>,
 }
 
-/// A cheap, cloneable way to one database's engine thread.
+/// A session's work, started on its database's thread with that thread's [`Local`].
+pub type SessionTask = Box<dyn FnOnce(Local) -> Pin<Box<dyn Future<Output = ()>>> + Send>;
+
+/// Messages to a database's thread.
+pub(crate) enum Command {
+    Adopt(SessionTask),
+    Shutdown,
+}
+
+/// A cheap, cloneable, thread-safe way to one database's thread.
 #[derive(Clone)]
 pub struct Handle {
-    pub(crate) jobs: mpsc::Sender<Job>,
+    pub(crate) commands: mpsc::UnboundedSender<Command>,
     pub(crate) interrupts: Arc<Interrupts>,
+    /// Wakes the thread's timer to look at parked batches again (cancels).
+    pub(crate) wake: Arc<Notify>,
     pub(crate) name: Arc<str>,
     pub(crate) config: Arc<crate::EngineConfig>,
+    pub(crate) thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
 }
 
 impl Handle {
@@ -73,24 +87,54 @@ impl Handle {
         &self.name
     }
 
-    /// Registers a session before its first batch; returns what the session starts with and
-    /// how to cancel its batches.
-    pub fn open(
-        &self,
-        session: SessionId,
-        info: SessionInfo,
-    ) -> Result<(SessionStart, CancelHandle), PgError> {
-        let start = SessionStart::new(&self.config, &info);
-        self.send(Job::Open { session, info })?;
-        let cancel = CancelHandle {
-            session,
-            interrupts: self.interrupts.clone(),
-            wake: self.jobs.clone(),
-        };
-        Ok((start, cancel))
+    /// What a session of this database starts with (ParameterStatus values, idle timeouts).
+    pub fn session_start(&self, info: &SessionInfo) -> SessionStart {
+        SessionStart::new(&self.config, info)
     }
 
-    /// Runs one batch exclusively and returns when its answers are all in `sink`.
+    /// How to cancel `session`'s batches from any thread.
+    pub fn cancel_handle(&self, session: SessionId) -> CancelHandle {
+        CancelHandle {
+            session,
+            interrupts: self.interrupts.clone(),
+            wake: self.wake.clone(),
+        }
+    }
+
+    /// Moves a session onto the database's thread, where it runs beside the engine: its batches
+    /// then cost no thread hop.
+    pub fn adopt(&self, task: SessionTask) -> Result<(), PgError> {
+        self.commands
+            .send(Command::Adopt(task))
+            .map_err(|_| engine_gone())
+    }
+
+    /// Stops the database's thread: its sessions are told the server is shutting down, open
+    /// transactions roll back, and the file is checkpointed. Blocks until that is done.
+    pub fn shutdown(&self) {
+        let _ = self.commands.send(Command::Shutdown);
+        let thread = lock(&self.thread).take();
+        if let Some(thread) = thread {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The engine as seen from its own thread: only session tasks running there hold one.
+#[derive(Clone)]
+pub struct Local {
+    pub(crate) engine: Rc<RefCell<Engine>>,
+    pub(crate) wake: Arc<Notify>,
+}
+
+impl Local {
+    /// Registers a session before its first batch.
+    pub fn open(&self, session: SessionId, info: SessionInfo) {
+        self.engine.borrow_mut().handle(Job::Open { session, info });
+    }
+
+    /// Runs one batch exclusively. It runs at once unless it must wait for another session's
+    /// write lock, in which case this waits until the engine resumes or fails it.
     pub async fn run(
         &self,
         session: SessionId,
@@ -98,27 +142,29 @@ impl Handle {
         sink: Box<dyn Sink>,
     ) -> Result<Reply, PgError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Job::Batch {
-            session,
-            ops,
-            sink,
-            reply,
-        })?;
+        let parked = {
+            let mut engine = self.engine.borrow_mut();
+            engine.handle(Job::Batch {
+                session,
+                ops,
+                sink,
+                reply,
+            });
+            engine.resume_parked();
+            engine.has_parked()
+        };
+        if parked {
+            // The timer must learn of a new lock-wait deadline.
+            self.wake.notify_one();
+        }
         answer.await.map_err(|_| engine_gone())
     }
 
     /// Ends a session: its open transaction is rolled back and its locks released at once.
     pub fn close(&self, session: SessionId) {
-        let _ = self.jobs.send(Job::Close { session });
-    }
-
-    /// Stops the engine thread after the jobs already queued.
-    pub fn shutdown(&self) {
-        let _ = self.jobs.send(Job::Shutdown);
-    }
-
-    fn send(&self, job: Job) -> Result<(), PgError> {
-        self.jobs.send(job).map_err(|_| engine_gone())
+        let mut engine = self.engine.borrow_mut();
+        engine.handle(Job::Close { session });
+        engine.resume_parked();
     }
 }
 

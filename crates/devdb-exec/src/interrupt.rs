@@ -1,4 +1,4 @@
-//! Stopping a running statement from outside the engine thread: CancelRequest and
+//! Stopping a running statement from outside the database thread: CancelRequest and
 //! statement_timeout both end in SQLite's progress handler returning true.
 
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::SessionId;
 
-/// Shared between an engine thread, its SQLite progress handlers and cancel requests.
+/// Shared between an database thread, its SQLite progress handlers and cancel requests.
 #[derive(Debug)]
 pub(crate) struct Interrupts {
     /// The session whose statement is running now (0: none).
@@ -81,7 +81,7 @@ impl Interrupts {
 pub struct CancelHandle {
     pub(crate) session: SessionId,
     pub(crate) interrupts: Arc<Interrupts>,
-    pub(crate) wake: std::sync::mpsc::Sender<crate::handle::Job>,
+    pub(crate) wake: Arc<tokio::sync::Notify>,
 }
 
 impl CancelHandle {
@@ -92,7 +92,7 @@ impl CancelHandle {
         self.interrupts
             .cancel
             .store(self.session.0, Ordering::Release);
-        // A batch parked on the write lock is not running SQL: wake the engine to fail it.
-        let _ = self.wake.send(crate::handle::Job::Wake);
+        // A batch parked on the write lock is not running SQL: wake the timer to fail it.
+        self.wake.notify_one();
     }
 }

@@ -1,19 +1,22 @@
 //! devdb-exec runs batches of PostgreSQL statements on embedded SQLite, one batch at a time per
 //! database: the serial executor.
 //!
-//! Each database is one SQLite file (WAL mode) owned by one engine thread ([`engine`]), reached
-//! through a [`Handle`]. A batch is everything one connection sent up to a Sync or Flush, or one
-//! simple Query; batches of different sessions never interleave. Each engine keeps two SQLite
-//! connections: a *reader* on which every statement of a session that holds no write lock runs
-//! in its own snapshot (so reads never wait and never see uncommitted writes), and a *writer*
-//! owned by the one session holding the database's write lock. A session that must write while
-//! another holds the lock is parked until the lock is free or its lock_timeout passes.
+//! Each database is one SQLite file (WAL mode) with its own thread (`thread.rs`): a
+//! single-threaded async runtime that runs the database's engine (`engine.rs`) and the tasks of
+//! the sessions connected to it. A [`Handle`] moves a session there; its task then runs each
+//! batch directly with [`Local::run`]. A batch is everything one connection sent up to a Sync or
+//! Flush, or one simple Query; batches of different sessions never interleave. Each engine keeps
+//! two SQLite connections: a *reader* on which every statement of a session that holds no write
+//! lock runs in the latest committed snapshot (so reads never wait and never see uncommitted
+//! writes), and a *writer* owned by the one session holding the database's write lock. A session
+//! that must write while another holds the lock is parked until the lock is free or its
+//! lock_timeout passes.
 //!
-//! Invariants: only [`engine`] touches rusqlite connections; prepared statements and portals
-//! belong to their session and die with it; a session that ends is rolled back at once; a panic
-//! in a batch becomes an XX000 error for that session alone.
+//! Invariants: only a database's thread touches its rusqlite connections; prepared statements
+//! and portals belong to their session and die with it; a session that ends is rolled back at
+//! once; a panic in a batch becomes an XX000 error for that session alone.
 //!
-//! Start reading at [`Handle::run`], then `engine::Engine::run_batch`.
+//! Start reading at [`Local::run`], then `engine::Engine::drive`.
 
 mod batch;
 pub mod config;
@@ -27,12 +30,13 @@ mod session;
 mod settings;
 mod sink;
 mod sqlite_error;
+mod thread;
 mod transaction;
 
 pub use batch::{Op, Target};
 pub use config::EngineConfig;
 pub use devdb_sql::Column;
-pub use handle::{Handle, Reply, SessionId, SessionInfo};
+pub use handle::{Handle, Local, Reply, SessionId, SessionInfo, SessionTask};
 pub use interrupt::CancelHandle;
 pub use registry::Databases;
 pub use settings::SessionStart;

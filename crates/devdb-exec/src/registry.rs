@@ -1,4 +1,4 @@
-//! Every database of the server by name, each with its own engine thread, so work in one
+//! Every database of the server by name, each with its own database thread, so work in one
 //! database never waits for another's.
 
 use std::collections::HashMap;
@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use devdb_pg::{PgError, SqlState};
 
 use crate::functions::lock;
-use crate::{EngineConfig, Handle, engine};
+use crate::{EngineConfig, Handle, thread};
 
 /// The databases that exist at start.
 pub const INITIAL_DATABASES: &[&str] = &["postgres", "template1"];
@@ -47,14 +47,15 @@ impl Databases {
             .fatal());
         }
         let path = self.config.data_dir.join(format!("{name}.db"));
-        let handle = engine::spawn(name, path, self.config.clone())?;
+        let handle = thread::spawn(name, path, self.config.clone())?;
         engines.insert(name.to_owned(), handle.clone());
         Ok(handle)
     }
 
-    /// Stops every engine after the jobs already queued (open transactions roll back).
+    /// Stops every database's thread (open transactions roll back) and waits for them.
     pub fn shutdown(&self) {
-        for handle in lock(&self.engines).values() {
+        let handles: Vec<Handle> = lock(&self.engines).values().cloned().collect();
+        for handle in handles {
             handle.shutdown();
         }
     }

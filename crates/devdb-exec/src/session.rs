@@ -1,5 +1,5 @@
 //! What the engine keeps per session: settings, prepared statements, portals and the state of
-//! its transaction. Owned by the engine thread; dies with the session.
+//! its transaction. Owned by the database thread; dies with the session.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

@@ -91,5 +91,6 @@ pub async fn serve(
     {
         tracing::warn!("sessions still running after {SHUTDOWN_GRACE:?}; stopping anyway");
     }
-    databases.shutdown();
+    // Each database's thread ends its sessions, rolls back and checkpoints; wait for them all.
+    let _ = tokio::task::spawn_blocking(move || databases.shutdown()).await;
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::BytesMut;
-use devdb_exec::{Op, Sink};
+use devdb_exec::{Local, Op, Sink};
 use devdb_pg::PgError;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -41,7 +41,6 @@ pub(crate) async fn run(
         }
         Err(Refusal::Silent) => return,
     };
-    let span = tracing::info_span!("session", pid = session.pid, user = %session.info.user, app = %session.info.application_name);
     let busy = Arc::new(AtomicBool::new(false));
     shared.cancels.register(
         session.pid,
@@ -49,27 +48,73 @@ pub(crate) async fn run(
         session.cancel.clone(),
         busy.clone(),
     );
-    let pid = session.pid;
+    // The rest of the session runs on its database's thread, beside the engine.
+    let stream = match stream.into_std() {
+        Ok(stream) => stream,
+        Err(err) => {
+            tracing::warn!("cannot move the connection to its database: {err}");
+            shared.cancels.unregister(session.pid);
+            return;
+        }
+    };
     let handle = session.handle.clone();
-    let id = session.id;
+    let pid = session.pid;
+    let task_shared = shared.clone();
+    let adopted = handle.adopt(Box::new(move |local| {
+        Box::pin(serve_on_database_thread(
+            task_shared,
+            stream,
+            buf,
+            out,
+            session,
+            local,
+            busy,
+            permit,
+        ))
+    }));
+    if adopted.is_err() {
+        // The database is shutting down; the connection was dropped with the task.
+        shared.cancels.unregister(pid);
+    }
+}
+
+/// The session after startup, on its database's thread.
+#[allow(clippy::too_many_arguments)]
+async fn serve_on_database_thread(
+    shared: Arc<Shared>,
+    stream: std::net::TcpStream,
+    buf: BytesMut,
+    out: BytesMut,
+    session: Established,
+    local: Local,
+    busy: Arc<AtomicBool>,
+    permit: Option<OwnedSemaphorePermit>,
+) {
+    let (pid, id) = (session.pid, session.id);
+    let span = tracing::info_span!("session", pid, user = %session.info.user, app = %session.info.application_name);
     async {
+        let Ok(mut stream) = TcpStream::from_std(stream) else {
+            return;
+        };
+        local.open(id, session.info.clone());
         tracing::debug!("session started");
         let end = Connection {
             shared: &shared,
             stream: &mut stream,
             buf,
             session,
+            local: local.clone(),
             busy,
         }
         .serve(out)
         .await;
         tracing::debug!(?end, "session ended");
+        // Rolls back whatever the session left open and releases its locks at once.
+        local.close(id);
     }
     .instrument(span)
     .await;
     shared.cancels.unregister(pid);
-    // Rolls back whatever the session left open and releases its locks at once.
-    handle.close(id);
     drop(permit);
 }
 
@@ -85,6 +130,7 @@ struct Connection<'a> {
     stream: &'a mut TcpStream,
     buf: BytesMut,
     session: Established,
+    local: Local,
     busy: Arc<AtomicBool>,
 }
 
@@ -196,8 +242,7 @@ impl Connection<'_> {
                     self.busy.store(true, Ordering::Release);
                     let sink: Box<dyn Sink> = encoder;
                     let reply = self
-                        .session
-                        .handle
+                        .local
                         .run(self.session.id, std::mem::take(&mut ops), sink)
                         .await;
                     self.busy.store(false, Ordering::Release);

@@ -131,7 +131,8 @@ pub(crate) async fn handshake(
     let pid = shared.next_pid();
     let id = SessionId(pid as u64);
     let secret = random_i32();
-    let (start, cancel) = handle.open(id, info.clone())?;
+    let start = handle.session_start(&info);
+    let cancel = handle.cancel_handle(id);
     backend::authentication_ok(out);
     for (name, value) in &start.parameters {
         backend::parameter_status(out, name, value);

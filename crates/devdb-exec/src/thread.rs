@@ -1,0 +1,122 @@
+//! A database's thread: a single-threaded async runtime running the database's engine and the
+//! tasks of every session connected to it. A session's batch runs on the engine directly from
+//! its task, so a query costs no thread hop; sessions of different databases run on different
+//! threads, in parallel.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use devdb_pg::PgError;
+use tokio::sync::{Notify, mpsc};
+use tokio_util::task::TaskTracker;
+
+use crate::engine::Engine;
+use crate::handle::Command;
+use crate::interrupt::Interrupts;
+use crate::{EngineConfig, Handle, Local};
+
+/// How long shutdown waits for a database's sessions to end.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Starts the thread of the database file at `path`; returns once the database is open.
+pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<Handle, PgError> {
+    let (commands, receiver) = mpsc::unbounded_channel();
+    let interrupts = Interrupts::new();
+    let wake = Arc::new(Notify::new());
+    let (ready, opened) = std::sync::mpsc::sync_channel(1);
+    let name: Arc<str> = name.into();
+    let (thread_name, thread_config, thread_interrupts, thread_wake) = (
+        name.clone(),
+        config.clone(),
+        interrupts.clone(),
+        wake.clone(),
+    );
+    let thread = std::thread::Builder::new()
+        .name(format!("db-{name}"))
+        // Translation recurses over the AST; deep statements need room before they hit 54001.
+        .stack_size(16 << 20)
+        .spawn(
+            move || match Engine::open(thread_name, &path, thread_config, thread_interrupts) {
+                Ok(engine) => {
+                    let _ = ready.send(Ok(()));
+                    run(engine, receiver, thread_wake);
+                }
+                Err(err) => {
+                    let _ = ready.send(Err(err));
+                }
+            },
+        )
+        .map_err(|e| PgError::internal(format!("starting the database thread: {e}")))?;
+    opened
+        .recv()
+        .map_err(|_| PgError::internal("database thread died while opening"))??;
+    Ok(Handle {
+        commands,
+        interrupts,
+        wake,
+        name,
+        config: Arc::new(config),
+        thread: Arc::new(Mutex::new(Some(thread))),
+    })
+}
+
+fn run(engine: Engine, mut commands: mpsc::UnboundedReceiver<Command>, wake: Arc<Notify>) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::error!("database thread cannot start its runtime: {err}");
+            return;
+        }
+    };
+    let local = Local {
+        engine: Rc::new(RefCell::new(engine)),
+        wake,
+    };
+    let tasks = tokio::task::LocalSet::new();
+    tasks.block_on(&runtime, async {
+        let timer = tokio::task::spawn_local(lock_waits(local.clone()));
+        let sessions = TaskTracker::new();
+        while let Some(command) = commands.recv().await {
+            match command {
+                Command::Adopt(task) => {
+                    sessions.spawn_local(task(local.clone()));
+                }
+                Command::Shutdown => break,
+            }
+        }
+        sessions.close();
+        if tokio::time::timeout(SHUTDOWN_GRACE, sessions.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("sessions still running after {SHUTDOWN_GRACE:?}; stopping anyway");
+        }
+        timer.abort();
+    });
+    local.engine.borrow_mut().shutdown();
+}
+
+/// Fails lock waits that passed their deadline or were canceled, and resumes parked batches.
+async fn lock_waits(local: Local) {
+    loop {
+        let deadline = local.engine.borrow().next_deadline();
+        match deadline {
+            Some(deadline) => {
+                tokio::select! {
+                    () = tokio::time::sleep_until(deadline.into()) => {}
+                    () = local.wake.notified() => {}
+                }
+            }
+            None => local.wake.notified().await,
+        }
+        let mut engine = local.engine.borrow_mut();
+        engine.expire_parked();
+        engine.resume_parked();
+    }
+}
