@@ -9,6 +9,7 @@
 #[allow(dead_code)]
 mod harness;
 
+mod binary;
 mod clients;
 mod differential;
 mod executor;

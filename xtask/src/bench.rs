@@ -259,6 +259,8 @@ struct Bench {
 
 pub fn run(root: &Path, options: &Options) -> Result<()> {
     let started = Instant::now();
+    // Other builds on a shared machine skew the numbers; the JSON records how busy it was.
+    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let settings = Settings::from(options);
     let mut rows = plan(&settings);
     if let Some(pattern) = &options.only {
@@ -440,7 +442,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         settings.rounds
     );
     print!("{table}");
-    let json = report_json(root, &settings, &rows, started.elapsed());
+    let json = report_json(root, &settings, &rows, started.elapsed(), loadavg.trim());
     let path = bench.out_dir.join("latest.json");
     std::fs::write(&path, json.pretty()).with_context(|| format!("writing {}", path.display()))?;
     println!(
@@ -793,7 +795,13 @@ fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// The whole report: how it was run, on what, and the rows.
-fn report_json(root: &Path, settings: &Settings, rows: &[Row], took: Duration) -> Json {
+fn report_json(
+    root: &Path,
+    settings: &Settings,
+    rows: &[Row],
+    took: Duration,
+    loadavg: &str,
+) -> Json {
     let unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -806,6 +814,7 @@ fn report_json(root: &Path, settings: &Settings, rows: &[Row], took: Duration) -
             Json::str(format!("cargo xtask {}", args.join(" "))),
         ),
         ("machine", machine_json(root)),
+        ("loadavg_at_start", Json::str(loadavg)),
         (
             "settings",
             Json::object([
