@@ -75,7 +75,10 @@ async fn results(client: &Client) -> Vec<(String, Raw)> {
     let mut out = Vec::new();
     for (ty, literal) in VALUES {
         let sql = format!("select {literal}::{ty}");
-        let row = client.query_one(sql.as_str(), &[]).await.unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        let row = client
+            .query_one(sql.as_str(), &[])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
         out.push((sql, row.get::<_, Raw>(0)));
     }
     out
@@ -85,7 +88,10 @@ async fn round_trips(client: &Client, oracle_bytes: &[(String, Raw)]) -> Vec<(St
     let mut out = Vec::new();
     for ((ty, _), (_, raw)) in VALUES.iter().zip(oracle_bytes) {
         let sql = format!("select $1::{ty}");
-        let statement = client.prepare(sql.as_str()).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let statement = client
+            .prepare(sql.as_str())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
         let row = client
             .query_one(&statement, &[&Raw(raw.0.clone())])
             .await

@@ -67,3 +67,18 @@ async fn sigterm_stops_the_server_with_exit_0() {
         db.stderr()
     );
 }
+
+#[tokio::test]
+async fn pg_backend_pid_is_distinct_per_session() {
+    let devdb = DevDb::start(&[]);
+    let (a, b) = (devdb.connect().await, devdb.connect().await);
+    let pid = |c: tokio_postgres::Client| async move {
+        c.query_one("select pg_backend_pid()", &[])
+            .await
+            .expect("pid")
+            .get::<_, i32>(0)
+    };
+    let (pa, pb) = (pid(a).await, pid(b).await);
+    assert!(pa > 0 && pb > 0, "{pa} {pb}");
+    assert_ne!(pa, pb);
+}

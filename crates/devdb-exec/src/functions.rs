@@ -76,6 +76,11 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
     })?;
     conn.create_scalar_function("devdb_clock", 0, volatile, |_| Ok(now_micros()))?;
     let s = state.clone();
+    conn.create_scalar_function("devdb_backend_pid", 0, volatile, move |_| {
+        // A session's id is its backend PID.
+        Ok(session(&s)?.0 as i64)
+    })?;
+    let s = state.clone();
     conn.create_scalar_function("devdb_current_database", 0, volatile, move |_| {
         Ok(s.database.to_string())
     })?;

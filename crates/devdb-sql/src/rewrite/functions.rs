@@ -255,6 +255,12 @@ impl Translator<'_> {
                 ));
             }
             ("version", 0) => return Ok((make::string(VERSION), TEXT)),
+            ("pg_backend_pid", 0) => {
+                return Ok((
+                    make::call("devdb_backend_pid", vec![]),
+                    Ty::of(PgType::Int4),
+                ));
+            }
             ("current_database", 0) => {
                 return Ok((
                     make::call("devdb_current_database", vec![]),
