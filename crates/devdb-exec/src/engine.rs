@@ -77,6 +77,8 @@ pub(crate) struct Engine {
     /// Bumped whenever the catalog any session sees may have changed.
     generation: u64,
     cache: statement::Cache,
+    /// SQLite texts run before, to decide which statements SQLite should keep prepared.
+    sqlite_seen: statement::Sightings,
     functions: Arc<FunctionState>,
     interrupts: Arc<Interrupts>,
 }
@@ -116,6 +118,7 @@ impl Engine {
             pending: None,
             generation: 1,
             cache: statement::Cache::default(),
+            sqlite_seen: Default::default(),
             functions,
             interrupts,
         };

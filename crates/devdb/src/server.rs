@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use devdb_exec::{Databases, EngineConfig};
 use devdb_wire::ServerConfig;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::ServeArgs;
@@ -34,7 +34,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8> {
     let databases = Arc::new(Databases::open(engine).map_err(|e| {
         anyhow::anyhow!("opening databases in {}: {}", data_dir.display(), e.message)
     })?);
-    let listener = TcpListener::bind((args.host.as_str(), args.port))
+    let listener = listen(&args.host, args.port)
         .await
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;
     let port = listener
@@ -79,6 +79,25 @@ pub async fn serve(args: ServeArgs) -> Result<u8> {
     shutdown.cancel();
     server.await.context("server task")?;
     Ok(code)
+}
+
+/// Binds with a deep accept backlog: an e2e suite opening hundreds of connections at once must
+/// not overflow the kernel's queue (the default 128 makes the overflow retry after 1 s).
+async fn listen(host: &str, port: u16) -> std::io::Result<TcpListener> {
+    let mut last_error = None;
+    for addr in tokio::net::lookup_host((host, port)).await? {
+        let socket = if addr.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(addr).and_then(|()| socket.listen(4096)) {
+            Ok(listener) => return Ok(listener),
+            Err(err) => last_error = Some(err),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no address to bind")))
 }
 
 fn database_url(args: &ServeArgs, port: u16) -> String {

@@ -139,7 +139,7 @@ impl Engine {
                 break;
             }
             let result = self
-                .translation(id, sql, *next, &[])
+                .translation(id, sql, statements, *next, &[])
                 .map_err(Stop::Error)
                 .and_then(|t| self.run_statement(id, session, &t, &[], &[], true, None, sink));
             match result {
@@ -182,7 +182,7 @@ impl Engine {
         let statements = self.cache.parse(sql)?;
         let statement = match statements.len() {
             0 => None,
-            1 => Some(self.translation(id, sql, 0, &hints)?),
+            1 => Some(self.translation(id, sql, &statements, 0, &hints)?),
             _ => {
                 return Err(PgError::syntax_error(
                     "cannot insert multiple commands into a prepared statement",
@@ -231,7 +231,8 @@ impl Engine {
             && let Some(old) = &prepared.statement
         {
             let (sql, hints) = (prepared.sql.clone(), prepared.param_hints.clone());
-            let fresh = self.translation(id, &sql, 0, &hints)?;
+            let statements = self.cache.parse(&sql)?;
+            let fresh = self.translation(id, &sql, &statements, 0, &hints)?;
             if fresh.params != old.params || fresh.columns != old.columns {
                 return Err(PgError::feature_not_supported(
                     "cached plan must not change result type",

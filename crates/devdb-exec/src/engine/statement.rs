@@ -1,7 +1,8 @@
 //! Running one translated statement: transaction control, settings, and SQL on the reader or
 //! the writer connection, streaming rows into the sink.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use devdb_pg::{Datum, Format, PgError, PgType, Severity, SqlState, Value};
@@ -19,9 +20,12 @@ use crate::{SessionId, Sink};
 const INLINE_COLUMNS: usize = 32;
 
 /// Parsed statements and their translations, by SQL text, so a repeated query costs a lookup.
+/// A text is kept from its second sighting on: statements with their values inlined as
+/// literals (different every time) then never churn the cache.
 #[derive(Default)]
 pub(crate) struct Cache {
     entries: HashMap<String, Entry>,
+    seen: Sightings,
 }
 
 struct Entry {
@@ -38,7 +42,7 @@ struct Cached {
     translation: Translation,
 }
 
-/// Enough distinct texts to hold any app's statements; literal-heavy traffic just cycles.
+/// Enough distinct texts to hold any app's statements.
 const CACHE_LIMIT: usize = 4096;
 
 impl Cache {
@@ -47,54 +51,72 @@ impl Cache {
             return Ok(entry.statements.clone());
         }
         let statements: Arc<[Parsed]> = devdb_sql::parse(sql)?.into();
+        if self.seen.first(sql) {
+            return Ok(statements);
+        }
         if self.entries.len() >= CACHE_LIMIT {
             self.entries.clear();
         }
         let translations = vec![None; statements.len()];
-        self.entries.insert(
-            sql.to_owned(),
-            Entry {
-                statements: statements.clone(),
-                translations,
-            },
-        );
+        let entry = Entry {
+            statements: statements.clone(),
+            translations,
+        };
+        self.entries.insert(sql.to_owned(), entry);
         Ok(statements)
     }
 
+    /// Translates `statements[index]` (parsed from `sql`), reusing the cached translation when
+    /// it was made for the same catalog generation and parameter hints.
     pub fn translate(
         &mut self,
         sql: &str,
+        statements: &[Parsed],
         index: usize,
         generation: u64,
         catalog: &devdb_sql::Catalog,
         hints: &[Option<PgType>],
     ) -> Result<Translation, PgError> {
-        self.parse(sql)?;
-        let entry = self
+        let slot = self
             .entries
             .get_mut(sql)
-            .ok_or_else(|| PgError::internal("statement cache lost an entry"))?;
-        let slot = entry
-            .translations
-            .get_mut(index)
-            .ok_or_else(|| PgError::internal("statement index out of range"))?;
-        if let Some(cached) = slot
+            .and_then(|e| e.translations.get_mut(index));
+        if let Some(Some(cached)) = &slot
             && cached.generation == generation
             && cached.hints.as_slice() == hints
         {
             return Ok(cached.translation.clone());
         }
-        let statement = entry
-            .statements
+        let statement = statements
             .get(index)
             .ok_or_else(|| PgError::internal("statement index out of range"))?;
         let translated = Arc::new(devdb_sql::translate_statement(statement, catalog, hints)?);
-        *slot = Some(Cached {
-            generation,
-            hints: hints.to_vec(),
-            translation: translated.clone(),
-        });
+        if let Some(slot) = slot {
+            *slot = Some(Cached {
+                generation,
+                hints: hints.to_vec(),
+                translation: translated.clone(),
+            });
+        }
         Ok(translated)
+    }
+}
+
+/// Which texts were seen before, by hash; forgets everything past a bound.
+#[derive(Default)]
+pub(crate) struct Sightings(HashSet<u64>);
+
+impl Sightings {
+    const LIMIT: usize = 1 << 16;
+
+    /// True the first time `text` is seen.
+    pub fn first(&mut self, text: &str) -> bool {
+        let mut hasher = std::hash::DefaultHasher::new();
+        text.hash(&mut hasher);
+        if self.0.len() >= Self::LIMIT {
+            self.0.clear();
+        }
+        self.0.insert(hasher.finish())
     }
 }
 
@@ -110,13 +132,14 @@ impl Engine {
         &mut self,
         id: SessionId,
         sql: &str,
+        statements: &[Parsed],
         index: usize,
         hints: &[Option<PgType>],
     ) -> Result<Translation, PgError> {
         let catalog = self.catalog_for(id);
         let generation = self.generation;
         self.cache
-            .translate(sql, index, generation, &catalog, hints)
+            .translate(sql, statements, index, generation, &catalog, hints)
     }
 
     /// Runs one statement for `id`. `send_description` is true in simple Query, where a
@@ -212,15 +235,15 @@ impl Engine {
             self.pin_reader_snapshot()?;
         }
         self.begin_statement(id, session);
-        let result = run_sqlite(
-            self.connection(role),
-            t,
-            params,
-            formats,
-            send_description,
-            limit,
-            sink,
-        );
+        let conn = match role {
+            Role::Reader => &self.reader,
+            Role::Writer => &self.writer,
+        };
+        let db = Db {
+            conn,
+            seen: &mut self.sqlite_seen,
+        };
+        let result = run_sqlite(db, t, params, formats, send_description, limit, sink);
         let cause = self.interrupts.check();
         self.interrupts.stop();
         let raised = lock(&self.functions.raised).take();
@@ -633,7 +656,7 @@ impl From<PgError> for Failure {
 /// goes out before the first row (or at the end, for none): an error before any row then
 /// arrives alone, as from PostgreSQL, which fails such statements before describing them.
 fn run_sqlite(
-    conn: &Connection,
+    db: Db<'_>,
     t: &Translated,
     params: &[Value],
     formats: &[Format],
@@ -645,15 +668,15 @@ fn run_sqlite(
         return Ok(Some(tag(t, 0, 0)));
     };
     for sql in before {
-        let mut st = conn.prepare_cached(sql)?;
+        let mut st = prepare(db.conn, sql, db.seen)?;
         bind(&mut st, params)?;
         st.raw_execute()?;
     }
-    let mut st = conn.prepare_cached(main)?;
+    let mut st = prepare(db.conn, main, db.seen)?;
     bind(&mut st, params)?;
     if t.columns.is_empty() {
         st.raw_execute()?;
-        return Ok(Some(tag(t, 0, conn.changes())));
+        return Ok(Some(tag(t, 0, db.conn.changes())));
     }
     let n = t.columns.len();
     let formats = resolve_formats(formats, n);
@@ -696,7 +719,53 @@ fn run_sqlite(
     if let Some(limit) = limit {
         *limit.state = PortalState::Done;
     }
-    Ok(Some(tag(t, sent, conn.changes())))
+    Ok(Some(tag(t, sent, db.conn.changes())))
+}
+
+/// The connection a statement runs on, with what decides which statements it keeps prepared.
+struct Db<'a> {
+    conn: &'a Connection,
+    seen: &'a mut Sightings,
+}
+
+/// A SQLite statement from the connection's cache, or prepared for one use.
+enum Prepared<'c> {
+    Cached(rusqlite::CachedStatement<'c>),
+    Once(SqliteStatement<'c>),
+}
+
+impl<'c> std::ops::Deref for Prepared<'c> {
+    type Target = SqliteStatement<'c>;
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Prepared::Cached(st) => st,
+            Prepared::Once(st) => st,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Prepared<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            Prepared::Cached(st) => st,
+            Prepared::Once(st) => st,
+        }
+    }
+}
+
+/// Prepares `sql`, caching it from its second use on: a text seen once (literals inlined)
+/// would only evict statements worth keeping.
+fn prepare<'c>(
+    conn: &'c Connection,
+    sql: &str,
+    seen: &mut Sightings,
+) -> rusqlite::Result<Prepared<'c>> {
+    if seen.first(sql) {
+        conn.prepare(sql).map(Prepared::Once)
+    } else {
+        conn.prepare_cached(sql).map(Prepared::Cached)
+    }
 }
 
 fn owned_row(row: &rusqlite::Row<'_>, n: usize) -> Vec<Value> {
