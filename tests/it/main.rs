@@ -11,6 +11,7 @@ mod harness;
 
 mod binary;
 mod clients;
+mod databases;
 mod differential;
 mod executor;
 mod lifecycle;

@@ -1,6 +1,7 @@
 //! One database's engine: owns its SQLite connections, its sessions' state and its write lock,
 //! and runs batches one at a time on the database's thread (see `thread.rs`).
 
+mod database;
 mod open;
 mod protocol;
 mod statement;
@@ -8,7 +9,7 @@ mod statement;
 use std::collections::{HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Instant;
 
 use devdb_pg::{PgError, PgType, Value};
@@ -22,7 +23,7 @@ use crate::interrupt::Interrupts;
 use crate::session::Session;
 use crate::settings::Settings;
 use crate::sqlite_error;
-use crate::{EngineConfig, Op, Reply, SessionId, Sink};
+use crate::{Databases, EngineConfig, Op, Reply, SessionId, Sink};
 
 use open::Role;
 
@@ -81,6 +82,8 @@ pub(crate) struct Engine {
     sqlite_seen: statement::Sightings,
     functions: Arc<FunctionState>,
     interrupts: Arc<Interrupts>,
+    /// The server's databases, for CREATE/DROP DATABASE and devdb_snapshot/devdb_restore.
+    registry: Weak<Databases>,
 }
 
 impl Engine {
@@ -89,6 +92,7 @@ impl Engine {
         path: &Path,
         config: EngineConfig,
         interrupts: Arc<Interrupts>,
+        registry: Weak<Databases>,
     ) -> Result<Self, PgError> {
         let functions = Arc::new(FunctionState {
             current: Mutex::default(),
@@ -121,6 +125,7 @@ impl Engine {
             sqlite_seen: Default::default(),
             functions,
             interrupts,
+            registry,
         };
         engine.reload_sequences(Role::Reader)?;
         Ok(engine)

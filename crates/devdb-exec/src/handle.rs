@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use devdb_pg::PgError;
 use tokio::sync::{Notify, mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
 
 use crate::engine::Engine;
 use crate::functions::lock;
@@ -79,6 +80,8 @@ pub struct Handle {
     pub(crate) name: Arc<str>,
     pub(crate) config: Arc<crate::EngineConfig>,
     pub(crate) thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
+    /// Cancelled to end every session of the database (DROP DATABASE ... WITH (FORCE)).
+    pub(crate) terminate: CancellationToken,
 }
 
 impl Handle {
@@ -107,6 +110,16 @@ impl Handle {
         self.commands
             .send(Command::Adopt(task))
             .map_err(|_| engine_gone())
+    }
+
+    /// Fired when every session of this database must end with 57P01.
+    pub fn terminated(&self) -> CancellationToken {
+        self.terminate.clone()
+    }
+
+    /// Ends every session of this database (57P01), as DROP DATABASE ... WITH (FORCE) does.
+    pub fn terminate_sessions(&self) {
+        self.terminate.cancel();
     }
 
     /// Stops the database's thread: its sessions are told the server is shutting down, open

@@ -38,6 +38,6 @@ pub use config::EngineConfig;
 pub use devdb_sql::Column;
 pub use handle::{Handle, Local, Reply, SessionId, SessionInfo, SessionTask};
 pub use interrupt::CancelHandle;
-pub use registry::Databases;
+pub use registry::{Databases, Membership};
 pub use settings::SessionStart;
 pub use sink::{Sink, TransactionStatus};

@@ -1,62 +1,548 @@
-//! Every database of the server by name, each with its own database thread, so work in one
-//! database never waits for another's.
+//! Every database of the server by name. Each database is one SQLite file (`<oid>.db` in the
+//! data directory) with its own thread, so work in one database never waits for another's.
+//! A small manifest maps names to files; it is rewritten atomically (write, fsync, rename), so
+//! a crash mid-CREATE or mid-DROP leaves either the old or the new set of databases.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
 
-use devdb_pg::{PgError, SqlState};
+use devdb_pg::{PgError, Severity, SqlState};
+use rusqlite::{Connection, OpenFlags};
 
 use crate::functions::lock;
 use crate::{EngineConfig, Handle, thread};
 
-/// The databases that exist at start.
-pub const INITIAL_DATABASES: &[&str] = &["postgres", "template1"];
+/// The databases a new data directory starts with.
+pub const INITIAL_DATABASES: &[&str] = &["template1", "postgres"];
+
+/// The manifest's file name inside the data directory.
+const MANIFEST: &str = "databases.manifest";
 
 pub struct Databases {
     config: EngineConfig,
-    engines: Mutex<HashMap<String, Handle>>,
+    state: Mutex<State>,
+    this: Weak<Databases>,
+}
+
+#[derive(Default)]
+struct State {
+    entries: HashMap<String, Entry>,
+    next_oid: u32,
+}
+
+struct Entry {
+    oid: u32,
+    /// The database's thread, started on first use.
+    handle: Option<Handle>,
+    /// Sessions connected now.
+    sessions: usize,
+    is_template: bool,
+    allow_connections: bool,
+}
+
+/// A session's membership in a database: counted while it lives, for DROP DATABASE and
+/// TEMPLATE checks.
+pub struct Membership {
+    databases: Arc<Databases>,
+    name: String,
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        let mut state = lock(&self.databases.state);
+        if let Some(entry) = state.entries.get_mut(&self.name) {
+            entry.sessions = entry.sessions.saturating_sub(1);
+        }
+    }
 }
 
 impl Databases {
-    /// Opens (creating if needed) the initial databases in `config.data_dir`.
-    pub fn open(config: EngineConfig) -> Result<Self, PgError> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            PgError::internal(format!("creating {}: {e}", config.data_dir.display()))
-        })?;
-        let databases = Databases {
-            config,
-            engines: Mutex::new(HashMap::new()),
-        };
+    /// Opens the data directory: the databases its manifest lists, or `template1` and
+    /// `postgres` in a new one. Files no manifest names (a crash mid-CREATE) are removed.
+    pub fn open(config: EngineConfig) -> Result<Arc<Self>, PgError> {
+        let dir = &config.data_dir;
+        std::fs::create_dir_all(dir).map_err(|e| io_error("creating", dir, e))?;
+        let databases = Arc::new_cyclic(|this| Databases {
+            config: config.clone(),
+            state: Mutex::new(State::default()),
+            this: this.clone(),
+        });
+        let listed = read_manifest(&dir.join(MANIFEST))?;
+        {
+            let mut state = lock(&databases.state);
+            for (oid, name, is_template) in &listed {
+                state.next_oid = state.next_oid.max(oid + 1);
+                state
+                    .entries
+                    .insert(name.clone(), Entry::new(*oid, *is_template));
+            }
+            if state.entries.is_empty() {
+                for name in INITIAL_DATABASES {
+                    let oid = state.next_oid.max(1);
+                    state.next_oid = oid + 1;
+                    state
+                        .entries
+                        .insert((*name).to_owned(), Entry::new(oid, *name == "template1"));
+                }
+            }
+            databases.write_manifest(&state)?;
+            remove_strays(dir, &state)?;
+        }
+        // Start the initial databases now, so the first connection finds them open.
         for name in INITIAL_DATABASES {
-            databases.get(name)?;
+            if lock(&databases.state).entries.contains_key(*name) {
+                databases.handle(name)?;
+            }
         }
         Ok(databases)
     }
 
-    /// The engine of database `name`, started on first use; 3D000 if it does not exist.
-    pub fn get(&self, name: &str) -> Result<Handle, PgError> {
-        let mut engines = lock(&self.engines);
-        if let Some(handle) = engines.get(name) {
-            return Ok(handle.clone());
-        }
-        if !INITIAL_DATABASES.contains(&name) {
+    /// Joins database `name` for a new session; FATAL 3D000 if it does not exist.
+    pub fn connect(&self, name: &str) -> Result<(Handle, Membership), PgError> {
+        let handle = self.handle(name).map_err(PgError::fatal)?;
+        let mut state = lock(&self.state);
+        let entry = state
+            .entries
+            .get_mut(name)
+            .ok_or_else(|| missing(name).fatal())?;
+        if !entry.allow_connections {
             return Err(PgError::new(
-                SqlState::INVALID_CATALOG_NAME,
-                format!("database \"{name}\" does not exist"),
+                SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                format!("database \"{name}\" is not currently accepting connections"),
             )
             .fatal());
         }
-        let path = self.config.data_dir.join(format!("{name}.db"));
-        let handle = thread::spawn(name, path, self.config.clone())?;
-        engines.insert(name.to_owned(), handle.clone());
+        entry.sessions += 1;
+        let databases = self
+            .this
+            .upgrade()
+            .ok_or_else(PgError::admin_shutdown)?;
+        Ok((
+            handle,
+            Membership {
+                databases,
+                name: name.to_owned(),
+            },
+        ))
+    }
+
+    /// The thread of database `name`, started if it is not running.
+    fn handle(&self, name: &str) -> Result<Handle, PgError> {
+        let mut state = lock(&self.state);
+        let entry = state.entries.get_mut(name).ok_or_else(|| missing(name))?;
+        if let Some(handle) = &entry.handle {
+            return Ok(handle.clone());
+        }
+        let path = self.path(entry.oid);
+        let handle = thread::spawn(name, path, self.config.clone(), self.this.clone())?;
+        entry.handle = Some(handle.clone());
         Ok(handle)
+    }
+
+    /// CREATE DATABASE `name` as a copy of `template` (default `template1`).
+    pub fn create(
+        &self,
+        name: &str,
+        template: Option<&str>,
+        is_template: bool,
+        allow_connections: bool,
+    ) -> Result<(), PgError> {
+        let template = template.unwrap_or("template1");
+        let mut state = lock(&self.state);
+        if state.entries.contains_key(name) {
+            return Err(already_exists(name));
+        }
+        let source = state.entries.get(template).ok_or_else(|| {
+            PgError::new(
+                SqlState::UNDEFINED_DATABASE,
+                format!("template database \"{template}\" does not exist"),
+            )
+        })?;
+        if source.sessions > 0 {
+            return Err(PgError::new(
+                SqlState::OBJECT_IN_USE,
+                format!("source database \"{template}\" is being accessed by other users"),
+            )
+            .with_detail(other_sessions(source.sessions)));
+        }
+        let source_path = self.path(source.oid);
+        self.add_copy(
+            &mut state,
+            name,
+            &source_path,
+            is_template,
+            allow_connections,
+        )
+    }
+
+    /// `devdb_snapshot(name)`: a new database `name` holding what `source` has committed now,
+    /// whoever else is connected to it or writing.
+    pub fn snapshot(&self, source: &str, name: &str) -> Result<(), PgError> {
+        let mut state = lock(&self.state);
+        if state.entries.contains_key(name) {
+            return Err(already_exists(name));
+        }
+        let source_path = self.path(
+            state
+                .entries
+                .get(source)
+                .ok_or_else(|| missing(source))?
+                .oid,
+        );
+        self.add_copy(&mut state, name, &source_path, false, true)
+    }
+
+    /// The file of database `name`, for `devdb_restore`; 3D000 if it does not exist.
+    pub fn file_of(&self, name: &str) -> Result<PathBuf, PgError> {
+        let state = lock(&self.state);
+        Ok(self.path(state.entries.get(name).ok_or_else(|| missing(name))?.oid))
+    }
+
+    fn add_copy(
+        &self,
+        state: &mut State,
+        name: &str,
+        source: &Path,
+        is_template: bool,
+        allow_connections: bool,
+    ) -> Result<(), PgError> {
+        let oid = state.next_oid.max(1);
+        let target = self.path(oid);
+        copy_database(source, &target)?;
+        state.next_oid = oid + 1;
+        let mut entry = Entry::new(oid, is_template);
+        entry.allow_connections = allow_connections;
+        state.entries.insert(name.to_owned(), entry);
+        if let Err(err) = self.write_manifest(state) {
+            state.entries.remove(name);
+            remove_files(&target);
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    /// DROP DATABASE. `current` is the database the requesting session is connected to.
+    /// Returns a notice for `IF EXISTS` on a missing database.
+    pub fn drop_database(
+        &self,
+        name: &str,
+        if_exists: bool,
+        force: bool,
+        current: &str,
+    ) -> Result<Option<PgError>, PgError> {
+        if name == current {
+            return Err(PgError::new(
+                SqlState::OBJECT_IN_USE,
+                "cannot drop the currently open database",
+            ));
+        }
+        let handle = {
+            let state = lock(&self.state);
+            let Some(entry) = state.entries.get(name) else {
+                if if_exists {
+                    let mut notice = PgError::new(
+                        SqlState::SUCCESSFUL_COMPLETION,
+                        format!("database \"{name}\" does not exist, skipping"),
+                    );
+                    notice.severity = Severity::Notice;
+                    return Ok(Some(notice));
+                }
+                return Err(missing(name));
+            };
+            if entry.sessions > 0 && !force {
+                return Err(PgError::new(
+                    SqlState::OBJECT_IN_USE,
+                    format!("database \"{name}\" is being accessed by other users"),
+                )
+                .with_detail(other_sessions(entry.sessions)));
+            }
+            entry.handle.clone()
+        };
+        if let Some(handle) = &handle
+            && force
+        {
+            handle.terminate_sessions();
+            self.wait_until_unused(name)?;
+        }
+        let oid = {
+            let mut state = lock(&self.state);
+            let entry = state.entries.remove(name).ok_or_else(|| missing(name))?;
+            if let Err(err) = self.write_manifest(&state) {
+                state.entries.insert(name.to_owned(), entry);
+                return Err(err);
+            }
+            entry.oid
+        };
+        if let Some(handle) = handle {
+            handle.shutdown();
+        }
+        remove_files(&self.path(oid));
+        Ok(None)
+    }
+
+    /// ALTER DATABASE `from` RENAME TO `to`.
+    pub fn rename(&self, from: &str, to: &str, current: &str) -> Result<(), PgError> {
+        if from == current {
+            return Err(PgError::feature_not_supported(
+                "renaming the current database",
+            ));
+        }
+        let handle = {
+            let mut state = lock(&self.state);
+            // PostgreSQL looks for the database before it checks the new name.
+            if !state.entries.contains_key(from) {
+                return Err(missing(from));
+            }
+            if state.entries.contains_key(to) {
+                return Err(already_exists(to));
+            }
+            let entry = state.entries.get_mut(from).ok_or_else(|| missing(from))?;
+            if entry.sessions > 0 {
+                return Err(PgError::new(
+                    SqlState::OBJECT_IN_USE,
+                    format!("database \"{from}\" is being accessed by other users"),
+                )
+                .with_detail(other_sessions(entry.sessions)));
+            }
+            // The thread knows the database by name (current_database()): restart it later.
+            let handle = entry.handle.take();
+            if let Some(entry) = state.entries.remove(from) {
+                state.entries.insert(to.to_owned(), entry);
+            }
+            if let Err(err) = self.write_manifest(&state) {
+                if let Some(entry) = state.entries.remove(to) {
+                    state.entries.insert(from.to_owned(), entry);
+                }
+                return Err(err);
+            }
+            handle
+        };
+        if let Some(handle) = handle {
+            handle.shutdown();
+        }
+        Ok(())
     }
 
     /// Stops every database's thread (open transactions roll back) and waits for them.
     pub fn shutdown(&self) {
-        let handles: Vec<Handle> = lock(&self.engines).values().cloned().collect();
+        let handles: Vec<Handle> = lock(&self.state)
+            .entries
+            .values()
+            .filter_map(|e| e.handle.clone())
+            .collect();
         for handle in handles {
             handle.shutdown();
+        }
+    }
+
+    fn wait_until_unused(&self, name: &str) -> Result<(), PgError> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let sessions = lock(&self.state)
+                .entries
+                .get(name)
+                .map_or(0, |e| e.sessions);
+            if sessions == 0 {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(PgError::new(
+                    SqlState::OBJECT_IN_USE,
+                    format!("database \"{name}\" is being accessed by other users"),
+                )
+                .with_detail(other_sessions(sessions)));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    fn path(&self, oid: u32) -> PathBuf {
+        self.config.data_dir.join(format!("{oid}.db"))
+    }
+
+    fn write_manifest(&self, state: &State) -> Result<(), PgError> {
+        let mut lines: Vec<(u32, String)> = state
+            .entries
+            .iter()
+            .map(|(name, e)| {
+                (
+                    e.oid,
+                    format!("{}\t{}\t{}\n", e.oid, u8::from(e.is_template), escape(name)),
+                )
+            })
+            .collect();
+        lines.sort();
+        let text: String = lines.into_iter().map(|(_, line)| line).collect();
+        let path = self.config.data_dir.join(MANIFEST);
+        let temp = path.with_extension("tmp");
+        let write = || -> std::io::Result<()> {
+            std::fs::write(&temp, text.as_bytes())?;
+            if !self.config.ephemeral {
+                std::fs::File::open(&temp)?.sync_all()?;
+            }
+            std::fs::rename(&temp, &path)?;
+            if !self.config.ephemeral {
+                std::fs::File::open(&self.config.data_dir)?.sync_all()?;
+            }
+            Ok(())
+        };
+        write().map_err(|e| io_error("writing", &path, e))
+    }
+}
+
+impl Entry {
+    fn new(oid: u32, is_template: bool) -> Self {
+        Entry {
+            oid,
+            handle: None,
+            sessions: 0,
+            is_template,
+            allow_connections: true,
+        }
+    }
+}
+
+/// Copies the committed state of the database file `source` into a new file `target`, with
+/// SQLite's online backup from a connection of its own: a consistent snapshot even while the
+/// source's thread writes, without its uncommitted work.
+fn copy_database(source: &Path, target: &Path) -> Result<(), PgError> {
+    let temp = target.with_extension("creating");
+    remove_files(&temp);
+    let copy = || -> rusqlite::Result<()> {
+        let from = Connection::open_with_flags(
+            source,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut to = Connection::open(&temp)?;
+        let backup = rusqlite::backup::Backup::new(&from, &mut to)?;
+        backup.run_to_completion(i32::MAX, Duration::ZERO, None)?;
+        Ok(())
+    };
+    copy().map_err(|e| {
+        PgError::internal(format!("copying database file {}: {e}", source.display()))
+    })?;
+    std::fs::rename(&temp, target).map_err(|e| io_error("renaming", &temp, e))?;
+    Ok(())
+}
+
+/// Removes a database file and its WAL companions.
+fn remove_files(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut companion = path.as_os_str().to_owned();
+        companion.push(suffix);
+        let _ = std::fs::remove_file(companion);
+    }
+}
+
+/// Deletes database files the manifest does not list.
+fn remove_strays(dir: &Path, state: &State) -> Result<(), PgError> {
+    let listed: Vec<String> = state
+        .entries
+        .values()
+        .map(|e| format!("{}.db", e.oid))
+        .collect();
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error("reading", dir, e))?;
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let stem = file.split(['-', '.']).next().unwrap_or_default();
+        let is_database_file =
+            !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit()) && file.contains(".db")
+                || file.ends_with(".creating");
+        if is_database_file && !listed.iter().any(|l| file.starts_with(l.as_str())) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+fn read_manifest(path: &Path) -> Result<Vec<(u32, String, bool)>, PgError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error("reading", path, e)),
+    };
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let mut fields = line.splitn(3, '\t');
+        let parsed = (|| {
+            let oid = fields.next()?.parse().ok()?;
+            let is_template = fields.next()? == "1";
+            Some((oid, unescape(fields.next()?), is_template))
+        })();
+        out.push(parsed.ok_or_else(|| {
+            PgError::internal(format!("corrupt manifest {}: {line:?}", path.display()))
+        })?);
+    }
+    Ok(out)
+}
+
+/// Names may hold any character; the manifest escapes backslash, tab and newline.
+fn escape(name: &str) -> String {
+    name.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('t') => out.push('\t'),
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            },
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+fn missing(name: &str) -> PgError {
+    PgError::new(
+        SqlState::UNDEFINED_DATABASE,
+        format!("database \"{name}\" does not exist"),
+    )
+}
+
+fn already_exists(name: &str) -> PgError {
+    PgError::new(
+        SqlState::DUPLICATE_DATABASE,
+        format!("database \"{name}\" already exists"),
+    )
+}
+
+fn other_sessions(n: usize) -> String {
+    if n == 1 {
+        "There is 1 other session using the database.".to_owned()
+    } else {
+        format!("There are {n} other sessions using the database.")
+    }
+}
+
+fn io_error(what: &str, path: &Path, err: std::io::Error) -> PgError {
+    PgError::internal(format!("{what} {}: {err}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_names_round_trip_through_escaping() {
+        for name in [
+            "plain",
+            "tab\there",
+            "new\nline",
+            "back\\slash",
+            "\\t literal",
+        ] {
+            assert_eq!(unescape(&escape(name)), name);
         }
     }
 }

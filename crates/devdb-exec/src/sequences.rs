@@ -61,6 +61,13 @@ impl Sequences {
         self.by_name = fresh;
     }
 
+    /// Forgets every in-memory value and takes the table's (devdb_restore: sequences go back too).
+    pub fn replace(&mut self, rows: Vec<Vec<Value>>) {
+        self.by_name.clear();
+        self.currvals.clear();
+        self.reload(rows);
+    }
+
     pub fn nextval(&mut self, session: SessionId, name: &str) -> Result<i64, PgError> {
         let seq = self
             .by_name

@@ -6,23 +6,29 @@
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use devdb_pg::PgError;
 use tokio::sync::{Notify, mpsc};
+use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::engine::Engine;
 use crate::handle::Command;
 use crate::interrupt::Interrupts;
-use crate::{EngineConfig, Handle, Local};
+use crate::{Databases, EngineConfig, Handle, Local};
 
 /// How long shutdown waits for a database's sessions to end.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Starts the thread of the database file at `path`; returns once the database is open.
-pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<Handle, PgError> {
+pub(crate) fn spawn(
+    name: &str,
+    path: PathBuf,
+    config: EngineConfig,
+    registry: Weak<Databases>,
+) -> Result<Handle, PgError> {
     let (commands, receiver) = mpsc::unbounded_channel();
     let interrupts = Interrupts::new();
     let wake = Arc::new(Notify::new());
@@ -38,8 +44,14 @@ pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<H
         .name(format!("db-{name}"))
         // Translation recurses over the AST; deep statements need room before they hit 54001.
         .stack_size(16 << 20)
-        .spawn(
-            move || match Engine::open(thread_name, &path, thread_config, thread_interrupts) {
+        .spawn(move || {
+            match Engine::open(
+                thread_name,
+                &path,
+                thread_config,
+                thread_interrupts,
+                registry,
+            ) {
                 Ok(engine) => {
                     let _ = ready.send(Ok(()));
                     run(engine, receiver, thread_wake);
@@ -47,8 +59,8 @@ pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<H
                 Err(err) => {
                     let _ = ready.send(Err(err));
                 }
-            },
-        )
+            }
+        })
         .map_err(|e| PgError::internal(format!("starting the database thread: {e}")))?;
     opened
         .recv()
@@ -60,6 +72,7 @@ pub(crate) fn spawn(name: &str, path: PathBuf, config: EngineConfig) -> Result<H
         name,
         config: Arc::new(config),
         thread: Arc::new(Mutex::new(Some(thread))),
+        terminate: CancellationToken::new(),
     })
 }
 

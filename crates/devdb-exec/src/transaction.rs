@@ -24,6 +24,9 @@ pub(crate) struct Transaction {
     /// now() for the whole transaction, in microseconds since 2000-01-01.
     pub started_at: i64,
     pub mode: TransactionMode,
+    /// Why the block failed when it was not its own statement's fault (devdb_restore by another
+    /// session): the next statement reports this instead of 25P02's usual wording.
+    pub aborted_by: Option<String>,
 }
 
 impl Transaction {

@@ -7,6 +7,7 @@
 
 mod datetime;
 mod float;
+pub mod json;
 mod numeric;
 
 use bytes::{BufMut, BytesMut};
@@ -221,6 +222,11 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
         PgType::Timestamp => Value::Int(parse_timestamp(text, false).ok_or_else(bad)?),
         PgType::Timestamptz => Value::Int(parse_timestamp(text, true).ok_or_else(bad)?),
         PgType::Uuid => Value::Text(format_uuid(parse_uuid(text)?)),
+        PgType::Json => {
+            json::Json::parse(text, false)?;
+            Value::Text(text.to_owned())
+        }
+        PgType::Jsonb => Value::Text(json::Json::parse_jsonb(text)?.to_jsonb_text()),
         _ => Value::Text(text.to_owned()),
     })
 }
@@ -247,9 +253,10 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
             numeric::from_binary(raw).ok_or_else(|| PgError::invalid_binary("numeric"))?
         }
         PgType::Jsonb => match raw.split_first() {
-            Some((1, rest)) => Value::Text(utf8(rest)?),
+            Some((1, rest)) => decode_text(PgType::Jsonb, &utf8(rest)?)?,
             _ => return Err(PgError::invalid_binary("jsonb")),
         },
+        PgType::Json => decode_text(PgType::Json, &utf8(raw)?)?,
         PgType::Interval => {
             return Err(PgError::feature_not_supported("binary format for interval"));
         }
@@ -372,3 +379,55 @@ pub fn format_uuid(bytes: [u8; 16]) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A stored value of type `ty` as JSON text, as to_json and json_build_object render it:
+/// numbers and booleans bare, json and jsonb as they are, dates and timestamps in ISO 8601
+/// (`2024-01-02T03:04:05+00:00`), everything else as a JSON string of its text output.
+pub fn to_json(ty: PgType, datum: Datum<'_>) -> String {
+    let text = |ty: PgType, datum: Datum<'_>| {
+        let mut out = BytesMut::new();
+        encode_text(ty, datum, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    match (ty, datum) {
+        (_, Datum::Null) => "null".to_owned(),
+        (PgType::Bool, d) => (if text(PgType::Bool, d) == "t" {
+            "true"
+        } else {
+            "false"
+        })
+        .to_owned(),
+        (PgType::Json | PgType::Jsonb, d) => text(ty, d),
+        (PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid, d) => text(ty, d),
+        (PgType::Float4 | PgType::Float8 | PgType::Numeric, d) => {
+            let t = text(ty, d);
+            // NaN and the infinities are not JSON numbers.
+            if t.bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'.' | b'e' | b'+'))
+            {
+                t
+            } else {
+                json::escape(&t)
+            }
+        }
+        (PgType::Timestamp, Datum::Int(us)) => json::escape(&iso_timestamp(us)),
+        (PgType::Timestamptz, Datum::Int(us)) => {
+            let t = iso_timestamp(us);
+            if us == i64::MAX || us == i64::MIN {
+                json::escape(&t)
+            } else {
+                json::escape(&format!("{t}+00:00"))
+            }
+        }
+        (_, d) => json::escape(&text(ty, d)),
+    }
+}
+
+/// `2024-01-02T03:04:05.5`, as JSON renders timestamps.
+fn iso_timestamp(us: i64) -> String {
+    let t = format_timestamp(us);
+    match t.split_once(' ') {
+        Some((date, rest)) if !matches!(us, i64::MAX | i64::MIN) => format!("{date}T{rest}"),
+        _ => t,
+    }
+}

@@ -17,6 +17,7 @@
 //! own catalog tables) and [`runtime`] (the `pg_*` functions the emitted SQL calls).
 
 pub mod catalog;
+pub mod database;
 mod make;
 mod parse;
 mod rewrite;
@@ -90,6 +91,8 @@ pub enum Kind {
     Reset(Option<String>),
     /// An empty query string (only comments or semicolons): EmptyQueryResponse.
     Empty,
+    /// A command on a whole database, run by the executor (see [`database`]).
+    Database(database::DatabaseCommand),
 }
 
 /// What BEGIN / START TRANSACTION / SET TRANSACTION asked for.
@@ -137,7 +140,10 @@ pub fn translate(
 /// caches the result by text and translates each statement when it is about to run, so a
 /// statement sees the catalog changes of the ones before it.
 pub fn parse(sql: &str) -> Result<Vec<Parsed>, PgError> {
-    parse::statements(sql)
+    match database::command(sql) {
+        Some(command) => Ok(vec![Parsed::Database(command?)]),
+        None => parse::statements(sql),
+    }
 }
 
 /// Translates one parsed statement against the catalog as it stands.

@@ -21,6 +21,8 @@ pub enum Parsed {
         tables: Vec<String>,
     },
     Checkpoint,
+    /// A command on a whole database, run by the executor.
+    Database(crate::database::DatabaseCommand),
 }
 
 /// Statements nested deeper than this are refused, so neither the parser nor the rewrite

@@ -100,6 +100,7 @@ async fn serve_on_database_thread(
         tracing::debug!("session started");
         let end = Connection {
             shared: &shared,
+            terminated: session.handle.terminated(),
             stream: &mut stream,
             buf,
             session,
@@ -127,6 +128,8 @@ enum End {
 
 struct Connection<'a> {
     shared: &'a Shared,
+    /// Fired by DROP DATABASE ... WITH (FORCE) on this session's database.
+    terminated: tokio_util::sync::CancellationToken,
     stream: &'a mut TcpStream,
     buf: BytesMut,
     session: Established,
@@ -286,6 +289,9 @@ impl Connection<'_> {
             let outcome = tokio::select! {
                 outcome = read => outcome,
                 () = self.shared.shutdown.cancelled() => {
+                    return self.fatal(encoder, &PgError::admin_shutdown()).await;
+                }
+                () = self.terminated.cancelled() => {
                     return self.fatal(encoder, &PgError::admin_shutdown()).await;
                 }
             };

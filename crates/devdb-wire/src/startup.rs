@@ -28,6 +28,9 @@ pub(crate) struct Established {
     pub cancel: CancelHandle,
     pub info: SessionInfo,
     pub start: devdb_exec::SessionStart,
+    /// Counts the session in its database until it ends (held for its Drop).
+    #[allow(dead_code)]
+    pub membership: devdb_exec::Membership,
 }
 
 /// Why the connection ends during startup.
@@ -122,7 +125,7 @@ pub(crate) async fn handshake(
     let database = param("database")
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| user.clone());
-    let handle = shared.databases.get(&database)?;
+    let (handle, membership) = shared.databases.connect(&database)?;
     let info = SessionInfo {
         user,
         application_name: param("application_name").unwrap_or_default(),
@@ -147,6 +150,7 @@ pub(crate) async fn handshake(
         cancel,
         info,
         start,
+        membership,
     })
 }
 

@@ -1,7 +1,6 @@
 //! Wiring: databases, listener, readiness line, signals, `--run`.
 
 use std::io::Write as _;
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use devdb_exec::{Databases, EngineConfig};
@@ -17,10 +16,13 @@ pub async fn serve(args: ServeArgs) -> Result<u8> {
     let (data_dir, _temp) = match &args.data_dir {
         Some(dir) => (dir.clone(), None),
         None => {
+            remove_abandoned_temp_dirs();
             let temp = tempfile::Builder::new()
-                .prefix("devdb-")
+                .prefix(TEMP_PREFIX)
                 .tempdir()
                 .context("creating a temporary data directory")?;
+            std::fs::write(temp.path().join(OWNER_FILE), std::process::id().to_string())
+                .context("writing the temporary data directory's owner file")?;
             (temp.path().to_path_buf(), Some(temp))
         }
     };
@@ -31,9 +33,9 @@ pub async fn serve(args: ServeArgs) -> Result<u8> {
         idle_in_transaction_timeout: args.idle_in_transaction_timeout,
         idle_session_timeout: args.idle_session_timeout,
     };
-    let databases = Arc::new(Databases::open(engine).map_err(|e| {
+    let databases = Databases::open(engine).map_err(|e| {
         anyhow::anyhow!("opening databases in {}: {}", data_dir.display(), e.message)
-    })?);
+    })?;
     let listener = listen(&args.host, args.port)
         .await
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;
@@ -79,6 +81,33 @@ pub async fn serve(args: ServeArgs) -> Result<u8> {
     shutdown.cancel();
     server.await.context("server task")?;
     Ok(code)
+}
+
+/// Ephemeral data directories are `devdb-*` in the system's temp directory.
+const TEMP_PREFIX: &str = "devdb-";
+/// Holds the PID of the devdb that owns an ephemeral data directory.
+const OWNER_FILE: &str = "devdb.pid";
+
+/// Removes ephemeral data directories whose devdb is gone (killed before it could clean up).
+fn remove_abandoned_temp_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let named_ours = entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
+        let Ok(owner) = std::fs::read_to_string(path.join(OWNER_FILE)) else {
+            continue;
+        };
+        let alive = owner
+            .trim()
+            .parse::<u32>()
+            .is_ok_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+        if named_ours && !alive {
+            tracing::debug!(dir = %path.display(), "removing an abandoned data directory");
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
 }
 
 /// Binds with a deep accept backlog: an e2e suite opening hundreds of connections at once must

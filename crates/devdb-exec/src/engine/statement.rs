@@ -158,6 +158,11 @@ impl Engine {
     ) -> Result<(), Stop> {
         let tx = &mut session.transaction;
         if tx.failed && !matches!(t.kind, Kind::Commit | Kind::Rollback | Kind::RollbackTo(_)) {
+            if let Some(reason) = tx.aborted_by.take() {
+                return Err(PgError::new(SqlState::IN_FAILED_SQL_TRANSACTION, reason)
+                    .with_hint("Run ROLLBACK to use this session again.")
+                    .into());
+            }
             return Err(PgError::in_failed_transaction().into());
         }
         if !tx.is_open() {
@@ -176,6 +181,9 @@ impl Engine {
                     limit,
                     sink,
                 ),
+            Kind::Database(command) => {
+                self.database_command(id, session, command, formats, send_description, sink)
+            }
             Kind::Empty => {
                 sink.empty_query();
                 Ok(())

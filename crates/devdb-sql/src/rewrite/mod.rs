@@ -90,6 +90,7 @@ pub(crate) fn statement(
     let out = match parsed {
         Parsed::Vacuum { analyze, tables } => t.vacuum(analyze, &tables)?,
         Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
+        Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
     };
     Ok(Translated {
