@@ -8,6 +8,7 @@
 //!
 //! Start reading at [`Command`]; each variant has its own module.
 
+mod databases;
 mod first_query;
 mod hold;
 mod orm;
@@ -73,6 +74,47 @@ enum Command {
         #[arg(long, default_value_t = 5.0)]
         seconds: f64,
     },
+    /// Runs statements in order on one database (simple protocol), then disconnects and waits
+    /// for the session to end; prints statements=N or error=.
+    Exec {
+        #[arg(long)]
+        url: String,
+        /// The database to connect to (replaces the URL's).
+        #[arg(long, default_value = "postgres")]
+        database: String,
+        /// A statement; repeat for more.
+        #[arg(long = "sql", required = true)]
+        statements: Vec<String>,
+    },
+    /// From a session on `postgres`, once nobody else is connected to TEMPLATE: N times
+    /// `create database PREFIX_i template TEMPLATE` then `drop database PREFIX_i`, each
+    /// timed; prints create_ms=a,b,.. and drop_ms=a,b,..
+    Template {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        template: String,
+        #[arg(long, default_value = "bench_copy")]
+        prefix: String,
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
+    },
+    /// N clients at once, each creating PREFIX_i from TEMPLATE, using it (insert, select,
+    /// update, join; the template must have the seeded users/posts tables), disconnecting and
+    /// dropping it; prints elapsed_ms, errors.
+    Parallel {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        template: String,
+        #[arg(long, default_value = "bench_par")]
+        prefix: String,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Per-client deadline; a client that misses it counts as an error.
+        #[arg(long, default_value_t = 60_000)]
+        timeout_ms: u64,
+    },
 }
 
 fn main() -> Result<()> {
@@ -109,6 +151,33 @@ fn main() -> Result<()> {
                 clients,
                 seconds,
             } => orm::run(&url, clients, Duration::from_secs_f64(seconds)).await,
+            Command::Exec {
+                url,
+                database,
+                statements,
+            } => databases::exec(&url, &database, &statements).await,
+            Command::Template {
+                url,
+                template,
+                prefix,
+                repeat,
+            } => databases::template(&url, &template, &prefix, repeat).await,
+            Command::Parallel {
+                url,
+                template,
+                prefix,
+                clients,
+                timeout_ms,
+            } => {
+                databases::parallel(
+                    &url,
+                    &template,
+                    &prefix,
+                    clients,
+                    Duration::from_millis(timeout_ms),
+                )
+                .await
+            }
         }
     })
 }

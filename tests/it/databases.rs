@@ -354,3 +354,92 @@ async fn abandoned_ephemeral_data_dirs_are_removed_at_start() {
         abandoned.display()
     );
 }
+
+#[tokio::test]
+async fn init_runs_sql_files_in_name_order_before_readiness() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("02-seed.sql"),
+        "insert into users (name) values ('ann'), ('bob');\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("01-schema.sql"),
+        "create table users (id serial primary key, name text not null);\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("notes.txt"), "not sql").expect("write");
+    let path = dir.path().to_str().expect("utf8");
+    let devdb = DevDb::start(&["--init", path]);
+    let client = devdb.connect().await;
+    assert_eq!(
+        scalar(
+            &client,
+            "select string_agg(name, ',') from (select name from users order by id) s"
+        )
+        .await,
+        "ann,bob"
+    );
+}
+
+#[tokio::test]
+async fn failing_init_file_stops_the_start_with_file_line_and_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("schema.sql");
+    std::fs::write(
+        &file,
+        "create table t (x int);\n\nselect missing_column from t;\n",
+    )
+    .expect("write");
+    let output = std::process::Command::new(crate::harness::devdb::devdb_bin())
+        .args(["serve", "--port", "0", "--init"])
+        .arg(&file)
+        .output()
+        .expect("run devdb");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("DATABASE_URL="),
+        "no readiness line"
+    );
+    assert!(
+        stderr.contains("schema.sql") && stderr.contains("line 3") && stderr.contains("42703"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn auto_create_makes_missing_databases_matching_the_pattern_from_the_template() {
+    let devdb = DevDb::start(&[
+        "--auto-create-from",
+        "template1",
+        "--auto-create-pattern",
+        "test_*",
+    ]);
+    let template1 = connect_to(&devdb, "template1").await.expect("template1");
+    template1
+        .batch_execute("create table seeded (v text); insert into seeded values ('from template')")
+        .await
+        .expect("seed");
+    drop(template1);
+    // The template must be free of sessions; wait for ours to end.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let worker = loop {
+        match connect_to(&devdb, "test_1").await {
+            Ok(client) => break client,
+            Err(err) if code(&err) == "55006" && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(err) => panic!("auto-create: {err:?}"),
+        }
+    };
+    assert_eq!(
+        scalar(&worker, "select v from seeded").await,
+        "from template"
+    );
+    assert_eq!(scalar(&worker, "select current_database()").await, "test_1");
+    let err = connect_to(&devdb, "prod")
+        .await
+        .expect_err("pattern does not match");
+    assert_eq!(code(&err), "3D000");
+}

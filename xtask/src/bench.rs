@@ -10,8 +10,10 @@
 //! benchmark goes on; numbers are never asserted here.
 //!
 //! Modules: [`servers`] starts and measures the servers, [`pgbench`] builds and reads pgbench
-//! runs, [`report`] holds the pure parts (medians, ratios, table, JSON).
+//! runs, [`databases`] sets up and measures the CREATE/DROP DATABASE rows, [`report`] holds the
+//! pure parts (medians, ratios, table, JSON).
 
+mod databases;
 mod pgbench;
 mod report;
 mod servers;
@@ -24,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use databases::{Pair, Template};
 use pgbench::Script;
 use report::{Better, Cell, Json, Row, Sample, Target};
 use servers::{DevDb, Held, Postgres};
@@ -36,7 +39,7 @@ pub struct Options {
     pub rounds: Option<usize>,
     /// Seconds per pgbench and ORM run (default 5, quick 1).
     pub seconds: Option<u32>,
-    /// Only rows whose name contains this (case-insensitive).
+    /// Only rows whose name contains this, or of the group so named (case-insensitive).
     pub only: Option<String>,
 }
 
@@ -50,6 +53,10 @@ struct Settings {
     storm: usize,
     /// Idle connections held open for the memory row.
     idle_connections: usize,
+    /// CREATE DATABASE / DROP DATABASE pairs per server per round.
+    template_repeat: usize,
+    /// Clients each creating, using and dropping their own database at once.
+    parallel_clients: usize,
 }
 
 impl Settings {
@@ -61,6 +68,8 @@ impl Settings {
             seconds: options.seconds.unwrap_or(if quick { 1 } else { 5 }).max(1),
             storm: if quick { 100 } else { 1000 },
             idle_connections: if quick { 100 } else { 1000 },
+            template_repeat: if quick { 2 } else { 5 },
+            parallel_clients: if quick { 8 } else { 32 },
         }
     }
 }
@@ -70,13 +79,56 @@ impl Settings {
 enum Workload {
     Pgbench(pgbench::Run),
     Storm,
-    Orm { clients: usize },
+    Orm {
+        clients: usize,
+    },
     FirstQuery,
     Initdb,
     RssIdle,
     PssIdle,
     RssHeld,
     PssHeld,
+    /// `CREATE DATABASE copy TEMPLATE t`, from a session on `postgres`.
+    CreateDatabase(Template),
+    /// `DROP DATABASE copy` of a copy of the template.
+    DropDatabase(Template),
+    /// Clients each creating, using and dropping their own database, all at once.
+    ParallelDatabases {
+        clients: usize,
+    },
+    /// pgbench on one database alone and on two at once.
+    TwoDatabases(Pair),
+}
+
+impl Workload {
+    /// The group `--only` also selects by: pgbench, connections, orm, startup, memory,
+    /// databases.
+    fn group(self) -> &'static str {
+        match self {
+            Workload::Pgbench(_) => "pgbench",
+            Workload::Storm => "connections",
+            Workload::Orm { .. } => "orm",
+            Workload::FirstQuery | Workload::Initdb => "startup",
+            Workload::RssIdle | Workload::PssIdle | Workload::RssHeld | Workload::PssHeld => {
+                "memory"
+            }
+            Workload::CreateDatabase(_)
+            | Workload::DropDatabase(_)
+            | Workload::ParallelDatabases { .. }
+            | Workload::TwoDatabases(_) => "databases",
+        }
+    }
+
+    fn is_database_row(self) -> bool {
+        self.group() == "databases"
+    }
+}
+
+/// Whether `--only PATTERN` keeps a row: its group is PATTERN, or its name contains it
+/// (case-insensitive both).
+fn selected(workload: Workload, name: &str, pattern: &str) -> bool {
+    let pattern = pattern.to_lowercase();
+    workload.group() == pattern || name.to_lowercase().contains(&pattern)
 }
 
 /// The rows, in the order of the table.
@@ -221,6 +273,79 @@ fn plan(settings: &Settings) -> Vec<(Workload, Row)> {
             None,
         ),
     ));
+    for (template, target) in [
+        (Template::Pgbench, Target::RatioAtLeast(10.0)),
+        (Template::Seeded, Target::DevdbBelow(2.0)),
+    ] {
+        rows.push((
+            Workload::CreateDatabase(template),
+            row(
+                format!("CREATE DATABASE ... TEMPLATE of {}", template.describe()),
+                "ms",
+                Better::Lower,
+                Some(target),
+            ),
+        ));
+    }
+    for template in [Template::Pgbench, Template::Seeded] {
+        rows.push((
+            Workload::DropDatabase(template),
+            row(
+                format!(
+                    "DROP DATABASE of a copy of the {}",
+                    template.describe().trim_start_matches("a ")
+                ),
+                "ms",
+                Better::Lower,
+                Some(Target::DevdbBelow(2.0)),
+            ),
+        ));
+    }
+    rows.push((
+        Workload::ParallelDatabases {
+            clients: settings.parallel_clients,
+        },
+        row(
+            format!(
+                "{} clients at once each create, use, drop own database",
+                settings.parallel_clients
+            ),
+            "ms",
+            Better::Lower,
+            Some(Target::ZeroErrors),
+        ),
+    ));
+    let pair = format!(
+        "select-only -M prepared, {} per database",
+        clients_text(databases::PAIR_RUN)
+    );
+    rows.push((
+        Workload::TwoDatabases(Pair::One),
+        row(
+            format!("1 database alone: {pair}"),
+            "tps",
+            Better::Higher,
+            None,
+        ),
+    ));
+    rows.push((
+        Workload::TwoDatabases(Pair::Both),
+        row(
+            format!("2 databases at once, summed: {pair}"),
+            "tps",
+            Better::Higher,
+            None,
+        ),
+    ));
+    rows.push((
+        Workload::TwoDatabases(Pair::Scaling),
+        row(
+            "2 databases at once / 1 database alone, select-only".to_owned(),
+            "x",
+            Better::Higher,
+            Some(Target::DevdbAtLeast(1.8)),
+        ),
+    ));
     rows
 }
 
@@ -264,15 +389,14 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let settings = Settings::from(options);
     let mut rows = plan(&settings);
     if let Some(pattern) = &options.only {
-        let pattern = pattern.to_lowercase();
-        rows.retain(|(_, row)| row.workload.to_lowercase().contains(&pattern));
+        rows.retain(|(w, row)| selected(*w, &row.workload, pattern));
         if rows.is_empty() {
             let names: Vec<String> = plan(&settings)
                 .into_iter()
-                .map(|(_, r)| format!("  {}", r.workload))
+                .map(|(w, r)| format!("  [{}] {}", w.group(), r.workload))
                 .collect();
             bail!(
-                "--only {pattern:?} matches no row; the rows are:\n{}",
+                "--only {pattern:?} matches no row or group; the rows are:\n{}",
                 names.join("\n")
             );
         }
@@ -411,7 +535,11 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
                 })
             }
             // Measured in their own rounds.
-            Workload::FirstQuery
+            Workload::CreateDatabase(_)
+            | Workload::DropDatabase(_)
+            | Workload::ParallelDatabases { .. }
+            | Workload::TwoDatabases(_)
+            | Workload::FirstQuery
             | Workload::Initdb
             | Workload::RssIdle
             | Workload::PssIdle
@@ -429,6 +557,10 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
             settings.idle_connections
         ));
         bench.held_rounds(&devdb, &postgres, &mut rows);
+    }
+    // Last, so that the rows before are measured as they were before databases existed.
+    if has(&rows, &|w| w.is_database_row()) {
+        bench.database_rows(&devdb, &postgres, &mut rows);
     }
 
     devdb.stop()?;
@@ -490,6 +622,10 @@ fn measure_row(
             }
         }
     }
+}
+
+fn has_row(rows: &[(Workload, Row)], f: impl Fn(Workload) -> bool) -> bool {
+    rows.iter().any(|(w, _)| f(*w))
 }
 
 fn set_cell(rows: &mut [(Workload, Row)], workload: Workload, side: Side, cell: Cell) {
@@ -612,8 +748,75 @@ impl Bench {
         Ok(())
     }
 
+    /// The CREATE/DROP DATABASE, parallel-databases and two-databases rows: their databases
+    /// set up on both servers, then their rounds.
+    fn database_rows(&self, devdb: &DevDb, postgres: &Postgres, rows: &mut [(Workload, Row)]) {
+        let targets = [
+            databases::Target {
+                side: Side::DevDb,
+                url: devdb.url.clone(),
+                port: devdb.port,
+                pid: Some(devdb.pid()),
+            },
+            databases::Target {
+                side: Side::Postgres,
+                url: postgres.url(),
+                port: postgres.port,
+                pid: None,
+            },
+        ];
+        self.step("databases: templates (pgbench -i -s 1, 5,000 seeded rows) on both servers");
+        for target in &targets {
+            let failures = self.setup_databases(target, rows);
+            for (workload, row) in rows.iter_mut() {
+                if let Some(e) = failures.blocking(*workload) {
+                    let cell = match target.side {
+                        Side::DevDb => &mut row.devdb,
+                        Side::Postgres => &mut row.postgres,
+                    };
+                    *cell = Cell::Failed(e.clone());
+                }
+            }
+        }
+        if has_row(rows, |w| {
+            matches!(w, Workload::CreateDatabase(_) | Workload::DropDatabase(_))
+        }) {
+            self.step(&format!(
+                "CREATE DATABASE ... TEMPLATE and DROP DATABASE, {} of each per round",
+                self.settings.template_repeat
+            ));
+            self.template_rounds(&targets, rows);
+        }
+        for (workload, row) in rows.iter_mut() {
+            let Workload::ParallelDatabases { clients } = *workload else {
+                continue;
+            };
+            self.step(&row.workload);
+            let mut round = 0;
+            measure_row(row, self.settings.rounds, |side| {
+                round += 1;
+                let url = &targets[usize::from(side == Side::Postgres)].url;
+                self.parallel(url, clients, round)
+            });
+        }
+        if has_row(rows, |w| matches!(w, Workload::TwoDatabases(_))) {
+            self.step("one database alone, then two at once, under pgbench -S -M prepared");
+            self.pair_rounds(&targets, rows);
+        }
+    }
+
     fn pgbench_run(&self, port: u16, args: &[String], timeout: Duration) -> Result<f64, String> {
-        let mut command = pgbench::command(&self.pgbench, port, args);
+        self.pgbench_run_on(port, "postgres", args, timeout)
+    }
+
+    fn pgbench_run_on(
+        &self,
+        port: u16,
+        database: &str,
+        args: &[String],
+        timeout: Duration,
+    ) -> Result<f64, String> {
+        let mut command = pgbench::command(&self.pgbench, port, database, args);
         let output = servers::output_within(&mut command, timeout).map_err(|e| format!("{e:#}"))?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -825,6 +1028,14 @@ fn report_json(
                 (
                     "idle_connections",
                     Json::Number(settings.idle_connections as f64),
+                ),
+                (
+                    "template_repeat",
+                    Json::Number(settings.template_repeat as f64),
+                ),
+                (
+                    "parallel_clients",
+                    Json::Number(settings.parallel_clients as f64),
                 ),
             ]),
         ),

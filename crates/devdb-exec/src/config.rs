@@ -17,6 +17,56 @@ pub struct EngineConfig {
     pub idle_in_transaction_timeout: Duration,
     /// Default idle_session_timeout (SET-able).
     pub idle_session_timeout: Duration,
+    /// Connections to a missing database create it from this template (opt-in).
+    pub auto_create: Option<AutoCreate>,
+}
+
+/// `--auto-create-from TEMPLATE [--auto-create-pattern GLOB]`.
+#[derive(Clone, Debug)]
+pub struct AutoCreate {
+    pub template: String,
+    /// Only names matching this glob (`*`, `?`) are created; None: any name.
+    pub pattern: Option<String>,
+}
+
+impl AutoCreate {
+    pub fn matches(&self, name: &str) -> bool {
+        self.pattern
+            .as_deref()
+            .is_none_or(|p| glob(p.as_bytes(), name.as_bytes()))
+    }
+}
+
+/// Shell-style matching of `*` (any run) and `?` (any one byte).
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match (pattern.split_first(), text.split_first()) {
+        (None, None) => true,
+        (Some((b'*', rest)), _) => {
+            glob(rest, text) || text.split_first().is_some_and(|(_, t)| glob(pattern, t))
+        }
+        (Some((b'?', rest)), Some((_, t))) => glob(rest, t),
+        (Some((p, rest)), Some((c, t))) if p == c => glob(rest, t),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_create_patterns_are_globs() {
+        let auto = |pattern: Option<&str>| AutoCreate {
+            template: "t".into(),
+            pattern: pattern.map(str::to_owned),
+        };
+        assert!(auto(None).matches("anything"));
+        assert!(auto(Some("test_*")).matches("test_3"));
+        assert!(auto(Some("test_*")).matches("test_"));
+        assert!(!auto(Some("test_*")).matches("prod"));
+        assert!(auto(Some("app_?")).matches("app_1"));
+        assert!(!auto(Some("app_?")).matches("app_12"));
+    }
 }
 
 impl EngineConfig {
@@ -28,6 +78,7 @@ impl EngineConfig {
             lock_timeout: Duration::from_secs(10),
             idle_in_transaction_timeout: Duration::from_secs(60),
             idle_session_timeout: Duration::ZERO,
+            auto_create: None,
         }
     }
 }

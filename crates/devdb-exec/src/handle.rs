@@ -122,6 +122,12 @@ impl Handle {
         self.terminate.cancel();
     }
 
+    /// Asks the database's thread to stop once its work is done, without waiting for it (it may
+    /// be the caller's own thread).
+    pub(crate) fn stop(&self) {
+        let _ = self.commands.send(Command::Shutdown);
+    }
+
     /// Stops the database's thread: its sessions are told the server is shutting down, open
     /// transactions roll back, and the file is checkpointed. Blocks until that is done.
     pub fn shutdown(&self) {

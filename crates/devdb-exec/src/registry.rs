@@ -54,6 +54,14 @@ impl Drop for Membership {
         let mut state = lock(&self.databases.state);
         if let Some(entry) = state.entries.get_mut(&self.name) {
             entry.sessions = entry.sessions.saturating_sub(1);
+            // A database nobody uses holds no thread; the next connection starts one again.
+            // The initial databases stay up: nearly every client connects to them.
+            if entry.sessions == 0
+                && !INITIAL_DATABASES.contains(&self.name.as_str())
+                && let Some(handle) = entry.handle.take()
+            {
+                handle.stop();
+            }
         }
     }
 }
@@ -99,8 +107,19 @@ impl Databases {
         Ok(databases)
     }
 
-    /// Joins database `name` for a new session; FATAL 3D000 if it does not exist.
+    /// Joins database `name` for a new session; FATAL 3D000 if it does not exist (unless
+    /// `--auto-create-from` makes it on the spot).
     pub fn connect(&self, name: &str) -> Result<(Handle, Membership), PgError> {
+        if let Some(auto) = &self.config.auto_create
+            && auto.matches(name)
+            && !lock(&self.state).entries.contains_key(name)
+        {
+            match self.create(name, Some(&auto.template), false, true) {
+                // Another connection created it first.
+                Err(err) if err.code == SqlState::DUPLICATE_DATABASE => {}
+                other => other.map_err(PgError::fatal)?,
+            }
+        }
         let handle = self.handle(name).map_err(PgError::fatal)?;
         let mut state = lock(&self.state);
         let entry = state
@@ -115,10 +134,7 @@ impl Databases {
             .fatal());
         }
         entry.sessions += 1;
-        let databases = self
-            .this
-            .upgrade()
-            .ok_or_else(PgError::admin_shutdown)?;
+        let databases = self.this.upgrade().ok_or_else(PgError::admin_shutdown)?;
         Ok((
             handle,
             Membership {

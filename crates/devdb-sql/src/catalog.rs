@@ -19,6 +19,8 @@ pub(crate) const COLUMNS: &str = "__devdb_columns";
 pub(crate) const INDEXES: &str = "__devdb_indexes";
 pub(crate) const SEQUENCES: &str = "__devdb_sequences";
 pub(crate) const SEQUENCE_OWNERS: &str = "__devdb_sequence_owners";
+pub(crate) const CONSTRAINTS: &str = "__devdb_constraints";
+pub(crate) const INDEX_DEFS: &str = "__devdb_index_defs";
 
 /// SQLite statements that create devdb's catalog tables in a new database file; idempotent.
 ///
@@ -31,6 +33,8 @@ CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public
 CREATE TABLE IF NOT EXISTS __devdb_indexes (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, table_name TEXT NOT NULL, is_unique INTEGER NOT NULL DEFAULT 0, is_primary INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value INTEGER NOT NULL, increment_by INTEGER NOT NULL DEFAULT 1, min_value INTEGER NOT NULL DEFAULT 1, max_value INTEGER NOT NULL DEFAULT 9223372036854775807, start_value INTEGER NOT NULL DEFAULT 1, is_called INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
 ";
 
 /// The queries whose rows [`Catalog::load`] reads, in this order.
@@ -40,6 +44,9 @@ pub const LOAD_SQL: &[&str] = &[
      FROM __devdb_columns ORDER BY schema, table_name, position",
     "SELECT schema, name, table_name, is_unique, is_primary FROM __devdb_indexes ORDER BY schema, name",
     "SELECT name FROM __devdb_sequences ORDER BY name",
+    "SELECT schema, table_name, name, kind, columns, ref_table, ref_columns, on_delete, on_update, is_deferrable, is_deferred, check_expr \
+     FROM __devdb_constraints ORDER BY schema, table_name, rowid",
+    "SELECT schema, name, sql FROM __devdb_index_defs ORDER BY schema, name",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -48,6 +55,125 @@ pub struct Catalog {
     pub tables: Vec<Table>,
     pub indexes: Vec<Index>,
     pub sequences: Vec<String>,
+    /// Named table constraints: keys, foreign keys and checks, in creation order per table.
+    pub constraints: Vec<Constraint>,
+}
+
+/// What kind of constraint a [`Constraint`] is (pg_constraint.contype).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    ForeignKey,
+    Check,
+}
+
+impl ConstraintKind {
+    fn code(self) -> &'static str {
+        match self {
+            ConstraintKind::PrimaryKey => "p",
+            ConstraintKind::Unique => "u",
+            ConstraintKind::ForeignKey => "f",
+            ConstraintKind::Check => "c",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<ConstraintKind> {
+        Some(match code {
+            "p" => ConstraintKind::PrimaryKey,
+            "u" => ConstraintKind::Unique,
+            "f" => ConstraintKind::ForeignKey,
+            "c" => ConstraintKind::Check,
+            _ => return None,
+        })
+    }
+}
+
+/// A table constraint as PostgreSQL names it (`posts_user_id_fkey`, `items_qty_check`), kept
+/// so errors and later DDL (a table rebuild, DROP CONSTRAINT) can find it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Constraint {
+    pub schema: String,
+    pub table: String,
+    pub name: String,
+    pub kind: ConstraintKind,
+    /// The constrained columns (for a check: the columns it mentions).
+    pub columns: Vec<String>,
+    /// Foreign keys: the referenced table and columns, and the actions as SQL spells them
+    /// (`CASCADE`, `SET NULL`, ...), None for NO ACTION.
+    pub ref_table: Option<String>,
+    pub ref_columns: Vec<String>,
+    pub on_delete: Option<String>,
+    pub on_update: Option<String>,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    /// Checks: the expression as PostgreSQL SQL text.
+    pub check: Option<String>,
+}
+
+impl Constraint {
+    /// The catalog row that records this constraint.
+    pub(crate) fn insert_row(&self) -> sqlparser::ast::Statement {
+        use crate::make;
+        let opt = |s: &Option<String>| s.as_deref().map(make::string).unwrap_or_else(make::null);
+        make::insert_rows(
+            CONSTRAINTS,
+            &[
+                "schema",
+                "table_name",
+                "name",
+                "kind",
+                "columns",
+                "ref_table",
+                "ref_columns",
+                "on_delete",
+                "on_update",
+                "is_deferrable",
+                "is_deferred",
+                "check_expr",
+            ],
+            vec![vec![
+                make::string(&self.schema),
+                make::string(&self.table),
+                make::string(&self.name),
+                make::string(self.kind.code()),
+                make::string(&name_list(&self.columns)),
+                opt(&self.ref_table),
+                if self.kind == ConstraintKind::ForeignKey {
+                    make::string(&name_list(&self.ref_columns))
+                } else {
+                    make::null()
+                },
+                opt(&self.on_delete),
+                opt(&self.on_update),
+                make::int(self.deferrable as i64),
+                make::int(self.initially_deferred as i64),
+                opt(&self.check),
+            ]],
+        )
+    }
+}
+
+/// A list of names as a JSON array, as the catalog stores it.
+fn name_list(names: &[String]) -> String {
+    let items: Vec<String> = names
+        .iter()
+        .map(|n| devdb_pg::value::json::escape(n))
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+fn parse_name_list(text: &str) -> Result<Vec<String>, PgError> {
+    match devdb_pg::value::json::Json::parse(text, false) {
+        Ok(devdb_pg::value::json::Json::Array(items)) => items
+            .into_iter()
+            .map(|i| match i {
+                devdb_pg::value::json::Json::String(s) => Ok(s),
+                other => Err(corrupt(&format!("name list item {other:?}"))),
+            })
+            .collect(),
+        _ => Err(corrupt(&format!("name list {text}"))),
+    }
 }
 
 /// A table and its columns in declaration order.
@@ -80,6 +206,9 @@ pub struct Index {
     pub table: String,
     pub unique: bool,
     pub primary: bool,
+    /// The SQLite statement that creates it, kept so a table rebuild can recreate it; None
+    /// for indexes created before devdb recorded them.
+    pub definition: Option<String>,
 }
 
 impl Column {
@@ -113,6 +242,26 @@ impl Catalog {
             .find(|t| t.name == name && t.schema == DEFAULT_SCHEMA)
     }
 
+    /// The constraints of a table, in creation order.
+    pub fn constraints_of<'a>(
+        &'a self,
+        table: &'a str,
+    ) -> impl Iterator<Item = &'a Constraint> + 'a {
+        self.constraints
+            .iter()
+            .filter(move |c| c.table == table && c.schema == DEFAULT_SCHEMA)
+    }
+
+    /// Foreign keys of other tables (or this one) that reference `table`.
+    pub fn references_to<'a>(
+        &'a self,
+        table: &'a str,
+    ) -> impl Iterator<Item = &'a Constraint> + 'a {
+        self.constraints.iter().filter(move |c| {
+            c.kind == ConstraintKind::ForeignKey && c.ref_table.as_deref() == Some(table)
+        })
+    }
+
     pub fn index(&self, name: &str) -> Option<&Index> {
         self.indexes
             .iter()
@@ -124,6 +273,7 @@ impl Catalog {
         let mut sets = results.into_iter();
         let mut next = || sets.next().unwrap_or_default();
         let (table_rows, column_rows, index_rows, sequence_rows) = (next(), next(), next(), next());
+        let (constraint_rows, index_def_rows) = (next(), next());
         let mut catalog = Catalog::default();
         for row in table_rows {
             let mut r = Row::new(row);
@@ -169,6 +319,47 @@ impl Catalog {
                 table: r.text()?,
                 unique: r.int()? != 0,
                 primary: r.int()? != 0,
+                definition: None,
+            });
+        }
+        for row in index_def_rows {
+            let mut r = Row::new(row);
+            let (schema, name, sql) = (r.text()?, r.text()?, r.text()?);
+            if let Some(index) = catalog
+                .indexes
+                .iter_mut()
+                .find(|i| i.schema == schema && i.name == name)
+            {
+                index.definition = Some(sql);
+            }
+        }
+        for row in constraint_rows {
+            let mut r = Row::new(row);
+            let schema = r.text()?;
+            let table = r.text()?;
+            let name = r.text()?;
+            let kind = r.text()?;
+            let kind = ConstraintKind::from_code(&kind)
+                .ok_or_else(|| corrupt(&format!("constraint kind {kind}")))?;
+            let columns = parse_name_list(&r.text()?)?;
+            let ref_table = r.opt_text()?;
+            let ref_columns = match r.opt_text()? {
+                Some(t) => parse_name_list(&t)?,
+                None => Vec::new(),
+            };
+            catalog.constraints.push(Constraint {
+                schema,
+                table,
+                name,
+                kind,
+                columns,
+                ref_table,
+                ref_columns,
+                on_delete: r.opt_text()?,
+                on_update: r.opt_text()?,
+                deferrable: r.int()? != 0,
+                initially_deferred: r.int()? != 0,
+                check: r.opt_text()?,
             });
         }
         for row in sequence_rows {

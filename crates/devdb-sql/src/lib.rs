@@ -22,6 +22,7 @@ mod make;
 mod parse;
 mod rewrite;
 pub mod runtime;
+pub mod script;
 mod types;
 
 use devdb_pg::{PgError, PgType};

@@ -6,11 +6,13 @@
 
 mod arith;
 mod cast;
+mod json;
 mod text;
 
 use devdb_pg::{PgError, SqlState, Value};
 
 pub use cast::apply_typmod;
+pub use json::parse_text_array;
 
 /// A function the translator may emit a call to.
 pub struct Function {
@@ -84,6 +86,28 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_series_stop", 3, series_stop),
     f("pg_check_no_nulls", 3, check_no_nulls),
     f("pg_not_null", 3, not_null),
+    f("pg_json_elem", 2, json::elem),
+    f("pg_to_json", 3, json::to_json),
+    f("pg_jsonb_norm", 1, json::norm),
+    f("pg_json_object", -1, json::build_object),
+    f("pg_json_array", -1, json::build_array),
+    f("pg_json_get", 4, json::get),
+    f("pg_json_path", 4, json::path),
+    f("pg_jsonb_contains", 2, json::contains),
+    f("pg_jsonb_exists", 3, json::exists),
+    f("pg_jsonb_concat", 2, json::concat),
+    f("pg_jsonb_delete", 2, json::delete),
+    f("pg_json_typeof", 1, json::typeof_),
+    f("pg_json_array_length", 1, json::array_length),
+    f("pg_jsonb_strip_nulls", 1, json::strip_nulls),
+    f("pg_jsonb_set", 4, json::set),
+    f("pg_json_items", 2, json::items),
+    Function {
+        name: "pg_gen_random_uuid",
+        n_args: 0,
+        deterministic: false,
+        call: gen_random_uuid,
+    },
 ];
 
 /// Looks a runtime function up by name (for tests and the executor's diagnostics).
@@ -183,6 +207,31 @@ fn check_no_nulls(args: &[Value]) -> Result<Value, PgError> {
         ));
     }
     Ok(Value::Int(1))
+}
+
+/// A version 4 (random) UUID, as gen_random_uuid() and uuid_generate_v4() return.
+fn gen_random_uuid(_: &[Value]) -> Result<Value, PgError> {
+    use std::hash::BuildHasher;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    // RandomState is seeded from the OS once per thread and then varied per instance.
+    let word = |salt: u64| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        std::collections::hash_map::RandomState::new().hash_one((
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            nanos,
+            salt,
+        ))
+    };
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&word(1).to_le_bytes());
+    bytes[8..].copy_from_slice(&word(2).to_le_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    Ok(Value::Text(devdb_pg::value::format_uuid(bytes)))
 }
 
 /// `pg_not_null(value, column, table)`: the value, or 23502 when it is NULL.

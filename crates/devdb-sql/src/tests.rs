@@ -112,6 +112,7 @@ fn base_catalog() -> Catalog {
         ],
         indexes: Vec::new(),
         sequences: vec!["t_id_seq".into()],
+        constraints: Vec::new(),
     }
 }
 

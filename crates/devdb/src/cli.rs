@@ -66,6 +66,16 @@ pub struct ServeArgs {
     /// with its status.
     #[arg(long, env = "DEVDB_RUN")]
     pub run: Option<String>,
+    /// Run this .sql file, or every .sql file of this directory in name order, into the
+    /// `postgres` database before announcing readiness; a failing file stops the start.
+    #[arg(long, env = "DEVDB_INIT")]
+    pub init: Option<PathBuf>,
+    /// Connecting to a database that does not exist creates it from this template.
+    #[arg(long, env = "DEVDB_AUTO_CREATE_FROM")]
+    pub auto_create_from: Option<String>,
+    /// With --auto-create-from: only database names matching this glob (e.g. `test_*`).
+    #[arg(long, env = "DEVDB_AUTO_CREATE_PATTERN", requires = "auto_create_from")]
+    pub auto_create_pattern: Option<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

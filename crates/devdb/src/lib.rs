@@ -9,4 +9,5 @@
 //! translation in devdb-sql.
 
 pub mod cli;
+mod init;
 pub mod server;

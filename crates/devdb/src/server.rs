@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use anyhow::{Context, Result};
-use devdb_exec::{Databases, EngineConfig};
+use devdb_exec::{AutoCreate, Databases, EngineConfig};
 use devdb_wire::ServerConfig;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio_util::sync::CancellationToken;
@@ -32,10 +32,17 @@ pub async fn serve(args: ServeArgs) -> Result<u8> {
         lock_timeout: args.lock_timeout,
         idle_in_transaction_timeout: args.idle_in_transaction_timeout,
         idle_session_timeout: args.idle_session_timeout,
+        auto_create: args.auto_create_from.clone().map(|template| AutoCreate {
+            template,
+            pattern: args.auto_create_pattern.clone(),
+        }),
     };
     let databases = Databases::open(engine).map_err(|e| {
         anyhow::anyhow!("opening databases in {}: {}", data_dir.display(), e.message)
     })?;
+    if let Some(path) = &args.init {
+        crate::init::run(&databases, &args.user, path).await?;
+    }
     let listener = listen(&args.host, args.port)
         .await
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;

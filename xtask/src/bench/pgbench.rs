@@ -52,13 +52,13 @@ impl Run {
     }
 }
 
-/// `pgbench -h 127.0.0.1 -p PORT -U postgres ARGS postgres`.
-pub fn command(pgbench: &Path, port: u16, args: &[String]) -> Command {
+/// `pgbench -h 127.0.0.1 -p PORT -U postgres ARGS DATABASE`.
+pub fn command(pgbench: &Path, port: u16, database: &str, args: &[String]) -> Command {
     let mut command = Command::new(pgbench);
     command
         .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "postgres"])
         .args(args)
-        .arg("postgres")
+        .arg(database)
         // A user's PG* settings must not redirect or reshape the run.
         .env_remove("PGHOST")
         .env_remove("PGPORT")

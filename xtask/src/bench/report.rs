@@ -20,6 +20,8 @@ pub enum Target {
     RatioAtLeast(f64),
     /// devdb's median must be below this, in the row's unit.
     DevdbBelow(f64),
+    /// devdb's median must reach this, in the row's unit.
+    DevdbAtLeast(f64),
     /// devdb must serve every session of every round.
     ZeroErrors,
 }
@@ -29,6 +31,8 @@ impl Target {
         match self {
             Target::RatioAtLeast(x) => format!(">= {x}x"),
             Target::DevdbBelow(x) => format!("< {x} {unit}"),
+            Target::DevdbAtLeast(x) if unit == "x" => format!(">= {x}x (devdb)"),
+            Target::DevdbAtLeast(x) => format!(">= {x} {unit} (devdb)"),
             Target::ZeroErrors => "0 errors".to_owned(),
         }
     }
@@ -111,6 +115,7 @@ impl Row {
         Some(match self.target? {
             Target::RatioAtLeast(x) => self.ratio().is_some_and(|r| r >= x),
             Target::DevdbBelow(x) => self.devdb.median().is_some_and(|m| m < x),
+            Target::DevdbAtLeast(x) => self.devdb.median().is_some_and(|m| m >= x),
             Target::ZeroErrors => {
                 matches!(self.devdb, Cell::Measured(ref s) if !s.is_empty())
                     && self.devdb.errors() == 0
@@ -147,7 +152,9 @@ pub fn ratio(better: Better, devdb: f64, postgres: f64) -> Option<f64> {
 /// A value in its unit's usual precision.
 pub fn format_value(unit: &str, value: f64) -> String {
     match unit {
+        "ms" if value < 10.0 => format!("{value:.2}"),
         "ms" if value < 100.0 => format!("{value:.1}"),
+        "x" => format!("{value:.2}"),
         "MiB" => format!("{value:.1}"),
         _ => format!("{value:.0}"),
     }

@@ -503,3 +503,64 @@ pub fn parse_kv(text: &str) -> Vec<(String, String)> {
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect()
 }
+
+/// A process's CPU time so far (utime + stime of `/proc/PID/stat`, all its threads), in clock
+/// ticks; `None` when it is gone.
+pub fn cpu_ticks(pid: u32) -> Option<u64> {
+    stat_cpu_ticks(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// utime + stime (fields 14 and 15) of a `/proc/PID/stat` text.
+pub fn stat_cpu_ticks(stat: &str) -> Option<u64> {
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // `rest` starts at field 3 (state), so field N is at index N - 3.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// (busy, total) CPU ticks of the whole machine.
+pub type MachineTicks = (u64, u64);
+
+/// The machine's (busy, total) CPU ticks from the `cpu` line of `/proc/stat`.
+pub fn machine_ticks() -> Option<MachineTicks> {
+    proc_stat_ticks(&std::fs::read_to_string("/proc/stat").ok()?)
+}
+
+/// (busy, total) of the first `cpu ` line of a `/proc/stat` text: idle and iowait are not busy.
+pub fn proc_stat_ticks(text: &str) -> Option<MachineTicks> {
+    let line = text.lines().find(|l| l.starts_with("cpu "))?;
+    let values: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|v| v.parse().ok())
+        .collect::<Option<_>>()?;
+    // user nice system idle iowait irq softirq steal [guest guest_nice, already in user/nice]
+    let total: u64 = values.iter().take(8).sum();
+    let idle = values.get(3)? + values.get(4).copied().unwrap_or(0);
+    Some((total - idle, total))
+}
+
+/// CPU use between two readings, for the log: the process's share in percent of one core
+/// (100 Hz clock ticks), and how busy the whole machine was in percent of all its cores.
+pub fn cpu_use(
+    seconds: f64,
+    process: (Option<u64>, Option<u64>),
+    machine: (Option<MachineTicks>, Option<MachineTicks>),
+) -> String {
+    let mut parts = Vec::new();
+    if let (Some(before), Some(after)) = process
+        && seconds > 0.0
+    {
+        let percent = after.saturating_sub(before) as f64 / 100.0 / seconds * 100.0;
+        parts.push(format!("server {percent:.0}% of a core"));
+    }
+    if let (Some((busy0, total0)), Some((busy1, total1))) = machine
+        && total1 > total0
+    {
+        let percent = busy1.saturating_sub(busy0) as f64 / (total1 - total0) as f64 * 100.0;
+        parts.push(format!("machine {percent:.0}% busy"));
+    }
+    parts.join(", ")
+}

@@ -1,10 +1,11 @@
 //! The pure parts of the bench: pgbench's report, medians, ratios, targets, the table and the
 //! JSON shape, `/proc` parsing and bench-client's output. No servers are started here.
 
+use super::databases::{self, Pair, Template};
 use super::pgbench::{self, Script};
 use super::report::{self, Better, Cell, Json, Row, Sample, Target};
 use super::servers;
-use super::{Settings, Workload, plan};
+use super::{Settings, Workload, plan, selected};
 
 const SELECT_ONLY: &str = "pgbench (15.18 (Debian 15.18-0+deb12u1))
 transaction type: <builtin: select only>
@@ -337,4 +338,191 @@ fn plan_has_every_row_of_the_issue() {
         only: None,
     });
     assert_eq!((quick.rounds, quick.seconds, quick.storm), (1, 1, 100));
+}
+
+fn settings(quick: bool) -> Settings {
+    Settings::from(&super::Options {
+        quick,
+        rounds: None,
+        seconds: None,
+        only: None,
+    })
+}
+
+#[test]
+fn database_rows_are_planned_with_the_issue_targets() {
+    let rows = plan(&settings(false));
+    let target_of = |w: Workload| {
+        rows.iter()
+            .find(|(x, _)| *x == w)
+            .map(|(_, r)| r.target)
+            .unwrap_or_else(|| panic!("no row for {w:?}"))
+    };
+    assert_eq!(
+        target_of(Workload::CreateDatabase(Template::Pgbench)),
+        Some(Target::RatioAtLeast(10.0))
+    );
+    assert_eq!(
+        target_of(Workload::CreateDatabase(Template::Seeded)),
+        Some(Target::DevdbBelow(2.0))
+    );
+    for t in [Template::Pgbench, Template::Seeded] {
+        assert_eq!(
+            target_of(Workload::DropDatabase(t)),
+            Some(Target::DevdbBelow(2.0))
+        );
+    }
+    assert_eq!(
+        target_of(Workload::ParallelDatabases { clients: 32 }),
+        Some(Target::ZeroErrors)
+    );
+    assert_eq!(
+        target_of(Workload::TwoDatabases(Pair::Scaling)),
+        Some(Target::DevdbAtLeast(1.8))
+    );
+    let full = settings(false);
+    assert_eq!((full.template_repeat, full.parallel_clients), (5, 32));
+    let quick = settings(true);
+    assert_eq!((quick.template_repeat, quick.parallel_clients), (2, 8));
+    assert!(
+        plan(&quick)
+            .iter()
+            .any(|(w, _)| *w == Workload::ParallelDatabases { clients: 8 })
+    );
+}
+
+#[test]
+fn only_selects_by_group_or_name() {
+    let rows = plan(&settings(false));
+    let pick = |pattern: &str| -> Vec<Workload> {
+        rows.iter()
+            .filter(|(w, r)| selected(*w, &r.workload, pattern))
+            .map(|(w, _)| *w)
+            .collect()
+    };
+    let databases = pick("databases");
+    assert_eq!(databases.len(), 8, "{databases:?}");
+    assert!(databases.iter().all(|w| w.is_database_row()));
+    assert_eq!(pick("DATABASES"), databases);
+    // A name fragment still works, across groups.
+    assert_eq!(pick("select-only -M simple").len(), 2);
+    assert_eq!(pick("drop database").len(), 2);
+    assert_eq!(pick("memory").len(), 4);
+    assert!(pick("no such row").is_empty());
+}
+
+#[test]
+fn seeded_template_has_5000_rows_in_indexed_tables() {
+    let total: u32 = databases::SEEDED.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, 5000);
+    let sql = databases::seed_statements();
+    for (table, rows) in databases::SEEDED {
+        assert!(
+            sql.iter()
+                .any(|s| s.starts_with(&format!("create table {table} ("))),
+            "{sql:#?}"
+        );
+        assert!(
+            sql.iter()
+                .any(|s| s.starts_with(&format!("insert into {table} "))
+                    && s.ends_with(&format!("generate_series(1, {rows}) g"))),
+            "{sql:#?}"
+        );
+    }
+    assert!(sql.iter().filter(|s| s.starts_with("create index")).count() >= 2);
+    // bench-client parallel's statements need these columns.
+    assert!(sql[0].contains("email text not null unique"));
+    assert!(sql[1].contains("published boolean"));
+}
+
+#[test]
+fn template_timings_from_bench_client() {
+    assert_eq!(
+        databases::template_timings("create_ms=1.5,2.25\ndrop_ms=0.5,0.75\n"),
+        Ok(databases::Timings {
+            create: vec![1.5, 2.25],
+            drop: vec![0.5, 0.75],
+            note: None,
+        })
+    );
+    let with_note =
+        databases::template_timings("note=could not check for sessions\ncreate_ms=3\ndrop_ms=1\n");
+    assert_eq!(
+        with_note.map(|t| t.note),
+        Ok(Some("could not check for sessions".to_owned()))
+    );
+    assert_eq!(
+        databases::template_timings(
+            "error=create database c_0 template t: source database \"t\" is being accessed by other users (55006)\n"
+        ),
+        Err("create database c_0 template t: source database \"t\" is being accessed by other users (55006)".to_owned())
+    );
+    assert_eq!(
+        databases::template_timings("create_ms=1\n"),
+        Err("bench-client printed no drop_ms=".to_owned())
+    );
+    assert!(databases::template_timings("create_ms=1,x\ndrop_ms=1\n").is_err());
+    assert_eq!(databases::parse_list(""), Ok(vec![]));
+}
+
+#[test]
+fn two_databases_samples_and_verdict() {
+    let [one, both, scaling] = databases::pair_samples(20_000.0, 18_000.0, 17_000.0);
+    assert_eq!(
+        (one.value, both.value, scaling.value),
+        (20_000.0, 35_000.0, 1.75)
+    );
+    assert!(databases::pair_samples(0.0, 1.0, 1.0)[2].value.is_nan());
+    let r = |devdb: &[f64]| Row {
+        workload: "2 / 1".to_owned(),
+        unit: "x",
+        better: Better::Higher,
+        target: Some(Target::DevdbAtLeast(1.8)),
+        devdb: measured(devdb),
+        postgres: measured(&[1.1]),
+    };
+    assert_eq!(r(&[1.9, 1.7, 1.85]).target_met(), Some(true));
+    assert_eq!(r(&[1.2]).target_met(), Some(false));
+    assert_eq!(
+        Target::DevdbAtLeast(1.8).describe("x"),
+        ">= 1.8x (devdb)".to_owned()
+    );
+    assert_eq!(report::format_value("x", 1.754), "1.75");
+    assert_eq!(report::format_value("ms", 0.734), "0.73");
+    assert_eq!(report::format_value("ms", 18.44), "18.4");
+}
+
+#[test]
+fn pgbench_runs_on_the_named_database() {
+    let command = pgbench::command(
+        std::path::Path::new("pgbench"),
+        5432,
+        "bench_two_a",
+        &["-S".to_owned()],
+    );
+    let args: Vec<String> = command
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        args.join(" "),
+        "-h 127.0.0.1 -p 5432 -U postgres -S bench_two_a"
+    );
+}
+
+#[test]
+fn cpu_time_parsing() {
+    let stat = "4242 (devdb (db 1)) S 1 4242 4242 0 -1 4194560 500 0 0 0 1234 567 0 0 20 0 9 0";
+    assert_eq!(servers::stat_cpu_ticks(stat), Some(1234 + 567));
+    let proc_stat = "cpu  100 5 50 800 20 3 2 0 0 0\ncpu0 50 2 25 400 10 1 1 0 0 0\n";
+    assert_eq!(servers::proc_stat_ticks(proc_stat), Some((160, 980)));
+    assert_eq!(
+        servers::cpu_use(
+            2.0,
+            (Some(100), Some(300)),
+            (Some((0, 100)), Some((150, 300)))
+        ),
+        "server 100% of a core, machine 75% busy"
+    );
+    assert_eq!(servers::cpu_use(2.0, (None, None), (None, None)), "");
 }

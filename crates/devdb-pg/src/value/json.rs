@@ -743,22 +743,22 @@ mod tests {
     #[test]
     fn shallow_split_keeps_text_as_written() {
         assert_eq!(
-            parse_shallow(r#"{"a" : {"b" :1}, "c":[1, 2 ]}"#).unwrap(),
+            parse_shallow(r#"{"a" : {"b" :1}, "c":[1, 2 ]}"#).expect("valid json"),
             Shallow::Object(vec![("a".into(), r#"{"b" :1}"#), ("c".into(), "[1, 2 ]")])
         );
         assert_eq!(
-            parse_shallow(" [1 ,\"x\"] ").unwrap(),
+            parse_shallow(" [1 ,\"x\"] ").expect("valid json"),
             Shallow::Array(vec!["1", "\"x\""])
         );
         assert_eq!(
-            parse_shallow("3").unwrap(),
+            parse_shallow("3").expect("valid json"),
             Shallow::Scalar(Json::Number("3".into()))
         );
     }
 
     #[test]
     fn containment() {
-        let j = |t: &str| Json::parse_jsonb(t).unwrap();
+        let j = |t: &str| Json::parse_jsonb(t).expect("valid json");
         assert!(j(r#"{"a": 1, "b": {"c": [1, 2]}}"#).contains(&j(r#"{"b": {"c": [2]}}"#)));
         assert!(!j(r#"{"a": 1}"#).contains(&j(r#"{"a": 2}"#)));
         assert!(j("[1, 2, [3]]").contains(&j("[[3], 1]")));

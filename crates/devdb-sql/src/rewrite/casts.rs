@@ -97,7 +97,7 @@ fn same_storage(from: PgType, to: PgType) -> bool {
                         | (PgType::Timestamptz, PgType::Timestamp)
                         | (PgType::Bool, PgType::Int4)
                         | (PgType::Uuid | PgType::Json, PgType::Text | PgType::Varchar)
-                        | (PgType::Json, PgType::Jsonb)
+                        | (PgType::Jsonb, PgType::Json | PgType::Text | PgType::Varchar)
                 )
         }
     }

@@ -8,13 +8,15 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTable, AlterTableOperation, Analyze, ColumnDef, ColumnOption,
-    ColumnOptionDef, CreateIndex, CreateTable, CreateTableOptions, DataType, Expr, IndexColumn,
-    IndexType, ObjectName, ObjectType, SqlOption, Statement, TableConstraint, Truncate,
+    AlterColumnOperation, AlterTable, AlterTableOperation, Analyze, CheckConstraint, ColumnDef,
+    ColumnOption, ColumnOptionDef, CreateIndex, CreateTable, CreateTableOptions, DataType, Expr,
+    ForeignKeyConstraint, IndexColumn, IndexType, ObjectName, ObjectType, SqlOption, Statement,
+    TableConstraint, Truncate,
 };
 
+use super::constraints::{Keys, choose_name, given_name};
 use super::{Output, Translator, fold};
-use crate::catalog::{self, Column, DEFAULT_SCHEMA, Table};
+use crate::catalog::{self, Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Table};
 use crate::types::from_data_type;
 use crate::{Kind, make};
 use devdb_pg::types::Storage;
@@ -95,8 +97,11 @@ impl Translator<'_> {
         }
         let mut columns: Vec<Column> = Vec::with_capacity(ct.columns.len());
         let mut serials = Vec::new();
-        let mut pk: Option<Vec<String>> = None;
-        let mut uniques: Vec<Vec<String>> = Vec::new();
+        let mut pk: Option<(Option<String>, Vec<String>)> = None;
+        let mut uniques: Vec<(Option<String>, Vec<String>)> = Vec::new();
+        // Foreign keys and checks wait until every column is known.
+        let mut fks: Vec<(Option<String>, Vec<String>, ForeignKeyConstraint)> = Vec::new();
+        let mut checks: Vec<(Option<String>, CheckConstraint)> = Vec::new();
         for (
             i,
             ColumnDef {
@@ -129,7 +134,11 @@ impl Translator<'_> {
                 col.not_null = true;
                 serials.push((seq, col_name.clone()));
             }
-            for ColumnOptionDef { name: _, option } in options {
+            for ColumnOptionDef {
+                name: option_name,
+                option,
+            } in options
+            {
                 match option {
                     ColumnOption::Null => {}
                     ColumnOption::NotNull => col.not_null = true,
@@ -144,12 +153,25 @@ impl Translator<'_> {
                         }
                         col.default = Some(e.to_string());
                     }
-                    ColumnOption::PrimaryKey(_) => {
-                        if pk.replace(vec![col_name.clone()]).is_some() {
+                    ColumnOption::PrimaryKey(k) => {
+                        let given = given_name(option_name, &k.name);
+                        if pk.replace((given, vec![col_name.clone()])).is_some() {
                             return Err(multiple_pk(&name));
                         }
                     }
-                    ColumnOption::Unique(_) => uniques.push(vec![col_name.clone()]),
+                    ColumnOption::Unique(u) => {
+                        uniques.push((given_name(option_name, &u.name), vec![col_name.clone()]))
+                    }
+                    ColumnOption::ForeignKey(fk) => fks.push((
+                        given_name(option_name, &fk.name),
+                        vec![col_name.clone()],
+                        fk.clone(),
+                    )),
+                    ColumnOption::Check(c) => {
+                        let mut c = c.clone();
+                        c.name = option_name.clone().or(c.name);
+                        checks.push((Some(col_name.clone()), c));
+                    }
                     other => {
                         return Err(PgError::feature_not_supported(format!(
                             "column constraint {other}"
@@ -163,13 +185,19 @@ impl Translator<'_> {
             match constraint {
                 TableConstraint::PrimaryKey(k) => {
                     let cols = key_columns(&name, &columns, &k.columns)?;
-                    if pk.replace(cols).is_some() {
+                    if pk.replace((k.name.as_ref().map(fold), cols)).is_some() {
                         return Err(multiple_pk(&name));
                     }
                 }
-                TableConstraint::Unique(u) => {
-                    uniques.push(key_columns(&name, &columns, &u.columns)?)
+                TableConstraint::Unique(u) => uniques.push((
+                    u.name.as_ref().map(fold),
+                    key_columns(&name, &columns, &u.columns)?,
+                )),
+                TableConstraint::ForeignKey(fk) => {
+                    let cols: Vec<String> = fk.columns.iter().map(fold).collect();
+                    fks.push((fk.name.as_ref().map(fold), cols, fk.clone()));
                 }
+                TableConstraint::Check(c) => checks.push((None, c.clone())),
                 other => {
                     return Err(PgError::feature_not_supported(format!(
                         "table constraint {other}"
@@ -177,7 +205,7 @@ impl Translator<'_> {
                 }
             }
         }
-        for (pos, key_col) in pk.iter().flatten().enumerate() {
+        for (pos, key_col) in pk.iter().flat_map(|(_, k)| k).enumerate() {
             if let Some(c) = columns.iter_mut().find(|c| c.name == *key_col) {
                 c.not_null = true;
                 c.pk_position = Some(pos as i32 + 1);
@@ -189,15 +217,86 @@ impl Translator<'_> {
                 self.default_value(c)?;
             }
         }
-        let mut sqlite = vec![sqlite_create_table(&name, &columns)];
-        let mut indexes = Vec::new();
-        if let Some(key) = &pk {
-            indexes.push((format!("{name}_pkey"), key.clone(), true));
+        let mut constraints: Vec<Constraint> = Vec::new();
+        let mut taken: Vec<String> = Vec::new();
+        let key_constraint = |cname: String, kind, cols: &[String]| Constraint {
+            schema: DEFAULT_SCHEMA.into(),
+            table: name.clone(),
+            name: cname,
+            kind,
+            columns: cols.to_vec(),
+            ref_table: None,
+            ref_columns: Vec::new(),
+            on_delete: None,
+            on_update: None,
+            deferrable: false,
+            initially_deferred: false,
+            check: None,
+        };
+        if let Some((given, key)) = &pk {
+            let cname = given.clone().unwrap_or_else(|| format!("{name}_pkey"));
+            taken.push(cname.clone());
+            constraints.push(key_constraint(cname, ConstraintKind::PrimaryKey, key));
         }
-        for u in &uniques {
-            indexes.push((format!("{name}_{}_key", u.join("_")), u.clone(), false));
+        for (given, cols) in &uniques {
+            let cname = given
+                .clone()
+                .unwrap_or_else(|| choose_name(&name, cols, "key", &taken));
+            taken.push(cname.clone());
+            constraints.push(key_constraint(cname, ConstraintKind::Unique, cols));
+        }
+        let keys = Keys {
+            table: &name,
+            columns: &columns,
+            keys: constraints.iter().map(|c| c.columns.clone()).collect(),
+        };
+        let mut more = Vec::new();
+        for (given, cols, fk) in &fks {
+            let c = self.foreign_key(&keys, given.clone(), cols.clone(), fk, &taken)?;
+            taken.push(c.name.clone());
+            more.push(c);
+        }
+        for (column, check) in &checks {
+            let given = check.name.as_ref().map(fold);
+            let c = self.check_constraint(&name, &columns, given, check, &taken)?;
+            let c = match (column, &check.name) {
+                // A column CHECK is named after its column even when it mentions others.
+                (Some(col), None) if c.columns.len() != 1 => Constraint {
+                    name: choose_name(&name, std::slice::from_ref(col), "check", &taken),
+                    ..c
+                },
+                _ => c,
+            };
+            taken.push(c.name.clone());
+            more.push(c);
+        }
+        constraints.extend(more);
+        for c in &constraints {
+            if constraints.iter().filter(|o| o.name == c.name).count() > 1 {
+                return Err(PgError::new(
+                    SqlState::DUPLICATE_OBJECT,
+                    format!(
+                        "constraint \"{}\" for relation \"{name}\" already exists",
+                        c.name
+                    ),
+                ));
+            }
+        }
+        let mut sqlite = vec![self.sqlite_table(&name, &columns, &constraints)?];
+        let mut indexes = Vec::new();
+        for c in &constraints {
+            match c.kind {
+                ConstraintKind::PrimaryKey => {
+                    indexes.push((c.name.clone(), c.columns.clone(), true))
+                }
+                ConstraintKind::Unique => indexes.push((c.name.clone(), c.columns.clone(), false)),
+                _ => {}
+            }
         }
         for (index, cols, _) in &indexes {
+            if self.catalog.index(index).is_some() || self.catalog.table(index).is_some() {
+                return Err(duplicate_table(index));
+            }
             sqlite.push(make::create_index(index, &name, cols, true, false));
         }
         let schema = || make::string(DEFAULT_SCHEMA);
@@ -242,8 +341,15 @@ impl Translator<'_> {
             ],
             rows,
         ));
-        for (index, _, primary) in &indexes {
+        for (index, cols, primary) in &indexes {
             sqlite.push(index_row(index, &name, true, *primary));
+            sqlite.push(index_def_row(
+                index,
+                &make::create_index(index, &name, cols, true, false),
+            ));
+        }
+        for c in &constraints {
+            sqlite.push(c.insert_row());
         }
         for (seq, col) in &serials {
             sqlite.push(make::insert_rows(
@@ -275,11 +381,11 @@ impl Translator<'_> {
         object_type: ObjectType,
         if_exists: bool,
         names: Vec<ObjectName>,
-        _cascade: bool,
+        cascade: bool,
     ) -> Result<Output, PgError> {
         match object_type {
             ObjectType::Table => {
-                let mut sqlite = Vec::new();
+                let mut dropped = Vec::new();
                 for n in &names {
                     let name = self.table_name(n)?;
                     if self.catalog.table(&name).is_none() {
@@ -288,6 +394,35 @@ impl Translator<'_> {
                         }
                         return Err(PgError::undefined_table(&name));
                     }
+                    if !dropped.contains(&name) {
+                        dropped.push(name);
+                    }
+                }
+                for name in &dropped {
+                    if let Some(fk) = self
+                        .catalog
+                        .references_to(name)
+                        .find(|fk| !dropped.contains(&fk.table))
+                    {
+                        if cascade {
+                            return Err(PgError::feature_not_supported(
+                                "DROP TABLE ... CASCADE of a table other tables reference",
+                            ));
+                        }
+                        return Err(PgError::new(
+                            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                            format!("cannot drop table {name} because other objects depend on it"),
+                        )
+                        .with_detail(format!(
+                            "constraint {} on table {} depends on table {name}",
+                            fk.name, fk.table
+                        ))
+                        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+                    }
+                }
+                // Children go first, so dropping a parent never fires a foreign key action.
+                let mut sqlite = Vec::new();
+                for name in self.children_first(dropped) {
                     sqlite.extend(drop_table_statements(&name));
                 }
                 Ok(catalog_output("DROP TABLE", sqlite))
@@ -314,10 +449,30 @@ impl Translator<'_> {
                             ),
                         ));
                     }
+                    if self
+                        .catalog
+                        .constraints_of(&index.table)
+                        .any(|c| c.name == name && c.kind == ConstraintKind::Unique)
+                    {
+                        return Err(PgError::new(
+                            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                            format!(
+                                "cannot drop index {name} because constraint {name} on table {} requires it",
+                                index.table
+                            ),
+                        ));
+                    }
                     sqlite.push(make::drop(
                         ObjectType::Index,
                         std::slice::from_ref(&name),
                         false,
+                    ));
+                    sqlite.push(make::delete(
+                        catalog::INDEX_DEFS,
+                        where_eq(&[
+                            ("schema", make::string(DEFAULT_SCHEMA)),
+                            ("name", make::string(&name)),
+                        ]),
                     ));
                     sqlite.push(make::delete(
                         catalog::INDEXES,
@@ -340,7 +495,7 @@ impl Translator<'_> {
             table: _,
             if_exists: false,
             identity,
-            cascade: _,
+            cascade,
             on_cluster: None,
         } = t
         else {
@@ -350,9 +505,40 @@ impl Translator<'_> {
             identity,
             Some(sqlparser::ast::TruncateIdentityOption::Restart)
         );
-        let mut sqlite = Vec::new();
+        let mut tables = Vec::new();
         for target in &table_names {
             let table = self.lookup_table(&target.name)?.name.clone();
+            if !tables.contains(&table) {
+                tables.push(table);
+            }
+        }
+        // Tables that reference a truncated one are truncated with it (CASCADE) or stop it.
+        let mut i = 0;
+        while let Some(table) = tables.get(i).cloned() {
+            i += 1;
+            let referencing: Vec<String> = self
+                .catalog
+                .references_to(&table)
+                .filter(|fk| !tables.contains(&fk.table))
+                .map(|fk| fk.table.clone())
+                .collect();
+            for child in referencing {
+                if !matches!(cascade, Some(sqlparser::ast::CascadeOption::Cascade)) {
+                    return Err(PgError::feature_not_supported(
+                        "cannot truncate a table referenced in a foreign key constraint",
+                    )
+                    .with_detail(format!("Table \"{child}\" references \"{table}\"."))
+                    .with_hint(format!(
+                        "Truncate table \"{child}\" at the same time, or use TRUNCATE ... CASCADE."
+                    )));
+                }
+                if !tables.contains(&child) {
+                    tables.push(child);
+                }
+            }
+        }
+        let mut sqlite = Vec::new();
+        for table in self.children_first(tables) {
             sqlite.push(make::delete(&table, None));
             if restart {
                 sqlite.push(make::update(
@@ -393,6 +579,11 @@ impl Translator<'_> {
             return Err(PgError::undefined_table(&folded));
         };
         let mut sqlite = Vec::new();
+        let mut constraints: Vec<Constraint> =
+            self.catalog.constraints_of(&table.name).cloned().collect();
+        let mut rebuild = false;
+        // Indexes this statement creates, which a rebuild must create again.
+        let mut created: Vec<Statement> = Vec::new();
         for op in operations {
             match op {
                 AlterTableOperation::AddColumn {
@@ -436,6 +627,11 @@ impl Translator<'_> {
                                 "dropping a primary key column",
                             ));
                         }
+                        if self.column_in_constraint(&table.name, &name, &constraints) {
+                            return Err(PgError::feature_not_supported(
+                                "dropping a column a constraint uses",
+                            ));
+                        }
                         sqlite.push(Statement::AlterTable(sqlite_alter(
                             &table.name,
                             AlterTableOperation::DropColumn {
@@ -459,6 +655,11 @@ impl Translator<'_> {
                     let (old, new) = (fold(&old_column_name), fold(&new_column_name));
                     if table.column(&old).is_none() {
                         return Err(PgError::undefined_column(&old));
+                    }
+                    if self.column_in_constraint(&table.name, &old, &constraints) {
+                        return Err(PgError::feature_not_supported(
+                            "renaming a column a constraint uses",
+                        ));
                     }
                     if table.column(&new).is_some() {
                         return Err(PgError::new(
@@ -513,12 +714,53 @@ impl Translator<'_> {
                         vec![("name", make::string(&new))],
                         where_eq(&[schema(), ("name", old.clone())]),
                     ));
-                    for t in [catalog::COLUMNS, catalog::INDEXES, catalog::SEQUENCE_OWNERS] {
+                    for t in [
+                        catalog::COLUMNS,
+                        catalog::INDEXES,
+                        catalog::SEQUENCE_OWNERS,
+                        catalog::CONSTRAINTS,
+                    ] {
                         sqlite.push(make::update(
                             t,
                             vec![("table_name", make::string(&new))],
                             where_eq(&[schema(), ("table_name", old.clone())]),
                         ));
+                    }
+                    sqlite.push(make::update(
+                        catalog::CONSTRAINTS,
+                        vec![("ref_table", make::string(&new))],
+                        where_eq(&[schema(), ("ref_table", old.clone())]),
+                    ));
+                    for c in &mut constraints {
+                        c.table = new.clone();
+                        if c.ref_table.as_deref() == Some(table.name.as_str()) {
+                            c.ref_table = Some(new.clone());
+                        }
+                    }
+                    // The recorded index statements name the table: record them anew.
+                    for index in self
+                        .catalog
+                        .indexes
+                        .iter()
+                        .filter(|i| i.table == table.name)
+                    {
+                        let Some(sql) = &index.definition else {
+                            continue;
+                        };
+                        let Ok(mut parsed) = sqlparser::parser::Parser::parse_sql(
+                            &sqlparser::dialect::PostgreSqlDialect {},
+                            sql,
+                        ) else {
+                            continue;
+                        };
+                        if let Some(Statement::CreateIndex(ci)) = parsed.first_mut() {
+                            ci.table_name = make::name(&new);
+                            sqlite.push(make::update(
+                                catalog::INDEX_DEFS,
+                                vec![("sql", make::string(&parsed[0].to_string()))],
+                                where_eq(&[schema(), ("name", make::string(&index.name))]),
+                            ));
+                        }
                     }
                     table.name = new;
                 }
@@ -538,16 +780,155 @@ impl Translator<'_> {
                         return Err(multiple_pk(&table.name));
                     }
                     let cols = key_columns(&table.name, &table.columns, &k.columns)?;
-                    sqlite.extend(add_primary_key(&table, &cols));
+                    let index = k
+                        .name
+                        .as_ref()
+                        .map(fold)
+                        .unwrap_or_else(|| format!("{}_pkey", table.name));
+                    self.check_new_relation(&index, &constraints, &table.name)?;
+                    let c = key_constraint(
+                        &table.name,
+                        index.clone(),
+                        ConstraintKind::PrimaryKey,
+                        &cols,
+                    );
+                    sqlite.extend(add_primary_key(&table, &index, &cols));
+                    sqlite.push(c.insert_row());
+                    created.push(make::create_index(&index, &table.name, &cols, true, false));
+                    constraints.push(c);
+                    for (pos, col) in cols.iter().enumerate() {
+                        if let Some(c) = table.columns.iter_mut().find(|c| c.name == *col) {
+                            c.not_null = true;
+                            c.pk_position = Some(pos as i32 + 1);
+                        }
+                    }
                 }
                 AlterTableOperation::AddConstraint {
                     constraint: TableConstraint::Unique(u),
                     not_valid: false,
                 } => {
                     let cols = key_columns(&table.name, &table.columns, &u.columns)?;
-                    let index = format!("{}_{}_key", table.name, cols.join("_"));
-                    sqlite.push(make::create_index(&index, &table.name, &cols, true, false));
+                    let taken: Vec<String> = constraints.iter().map(|c| c.name.clone()).collect();
+                    let index = u
+                        .name
+                        .as_ref()
+                        .map(fold)
+                        .unwrap_or_else(|| choose_name(&table.name, &cols, "key", &taken));
+                    self.check_new_relation(&index, &constraints, &table.name)?;
+                    let create = make::create_index(&index, &table.name, &cols, true, false);
+                    let c =
+                        key_constraint(&table.name, index.clone(), ConstraintKind::Unique, &cols);
+                    sqlite.push(create.clone());
                     sqlite.push(index_row(&index, &table.name, true, false));
+                    sqlite.push(index_def_row(&index, &create));
+                    sqlite.push(c.insert_row());
+                    created.push(create);
+                    constraints.push(c);
+                }
+                AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::ForeignKey(fk),
+                    not_valid: false,
+                } => {
+                    let taken: Vec<String> = constraints.iter().map(|c| c.name.clone()).collect();
+                    let keys = Keys {
+                        table: &table.name,
+                        columns: &table.columns,
+                        keys: constraints
+                            .iter()
+                            .filter(|c| {
+                                matches!(
+                                    c.kind,
+                                    ConstraintKind::PrimaryKey | ConstraintKind::Unique
+                                )
+                            })
+                            .map(|c| c.columns.clone())
+                            .collect(),
+                    };
+                    let cols: Vec<String> = fk.columns.iter().map(fold).collect();
+                    let c =
+                        self.foreign_key(&keys, fk.name.as_ref().map(fold), cols, &fk, &taken)?;
+                    self.check_new_relation(&c.name, &constraints, &table.name)?;
+                    sqlite.push(c.insert_row());
+                    constraints.push(c);
+                    rebuild = true;
+                }
+                AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::Check(check),
+                    not_valid: false,
+                } => {
+                    let taken: Vec<String> = constraints.iter().map(|c| c.name.clone()).collect();
+                    let c = self.check_constraint(
+                        &table.name,
+                        &table.columns,
+                        check.name.as_ref().map(fold),
+                        &check,
+                        &taken,
+                    )?;
+                    self.check_new_relation(&c.name, &constraints, &table.name)?;
+                    sqlite.push(c.insert_row());
+                    constraints.push(c);
+                    rebuild = true;
+                }
+                AlterTableOperation::DropConstraint {
+                    if_exists,
+                    name,
+                    drop_behavior: _,
+                } => {
+                    let cname = fold(&name);
+                    let Some(pos) = constraints.iter().position(|c| c.name == cname) else {
+                        if if_exists {
+                            continue;
+                        }
+                        return Err(PgError::new(
+                            SqlState::UNDEFINED_OBJECT,
+                            format!(
+                                "constraint \"{cname}\" of relation \"{}\" does not exist",
+                                table.name
+                            ),
+                        ));
+                    };
+                    let c = constraints.remove(pos);
+                    match c.kind {
+                        ConstraintKind::ForeignKey | ConstraintKind::Check => rebuild = true,
+                        ConstraintKind::Unique => {
+                            if self.catalog.references_to(&table.name).any(|fk| {
+                                let mut a = fk.ref_columns.clone();
+                                let mut b = c.columns.clone();
+                                a.sort();
+                                b.sort();
+                                a == b
+                            }) {
+                                return Err(PgError::feature_not_supported(
+                                    "dropping a unique constraint a foreign key uses",
+                                ));
+                            }
+                            sqlite.push(make::drop(
+                                ObjectType::Index,
+                                std::slice::from_ref(&cname),
+                                false,
+                            ));
+                            let by_name = || {
+                                where_eq(&[
+                                    ("schema", make::string(DEFAULT_SCHEMA)),
+                                    ("name", make::string(&cname)),
+                                ])
+                            };
+                            sqlite.push(make::delete(catalog::INDEXES, by_name()));
+                            sqlite.push(make::delete(catalog::INDEX_DEFS, by_name()));
+                            created.retain(|s| !matches!(s, Statement::CreateIndex(ci) if ci.name.as_ref().map(|n| n.to_string()) == Some(make::name(&cname).to_string())));
+                        }
+                        ConstraintKind::PrimaryKey => {
+                            return Err(PgError::feature_not_supported("dropping a primary key"));
+                        }
+                    }
+                    sqlite.push(make::delete(
+                        catalog::CONSTRAINTS,
+                        where_eq(&[
+                            ("schema", make::string(DEFAULT_SCHEMA)),
+                            ("table_name", make::string(&table.name)),
+                            ("name", make::string(&cname)),
+                        ]),
+                    ));
                 }
                 other => {
                     return Err(PgError::feature_not_supported(format!(
@@ -556,7 +937,173 @@ impl Translator<'_> {
                 }
             }
         }
+        if rebuild {
+            sqlite.extend(self.rebuild(&table, &constraints, &created)?);
+        }
         Ok(catalog_output("ALTER TABLE", sqlite))
+    }
+
+    /// True when a foreign key or check of the table, or another table's foreign key, uses the
+    /// column (devdb cannot yet carry such constraints through DROP/RENAME COLUMN).
+    fn column_in_constraint(&self, table: &str, column: &str, own: &[Constraint]) -> bool {
+        own.iter().any(|c| {
+            matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check)
+                && c.columns.iter().any(|n| n == column)
+        }) || self
+            .catalog
+            .references_to(table)
+            .any(|fk| fk.ref_columns.iter().any(|n| n == column))
+    }
+
+    /// 42710 when a constraint of the table, or 42P07 when a relation, already has this name.
+    fn check_new_relation(
+        &self,
+        name: &str,
+        constraints: &[Constraint],
+        table: &str,
+    ) -> Result<(), PgError> {
+        if constraints.iter().any(|c| c.name == name) {
+            return Err(PgError::new(
+                SqlState::DUPLICATE_OBJECT,
+                format!("constraint \"{name}\" for relation \"{table}\" already exists"),
+            ));
+        }
+        if self.catalog.index(name).is_some() || self.catalog.table(name).is_some() {
+            return Err(duplicate_table(name));
+        }
+        Ok(())
+    }
+
+    /// Rebuilds `table` with `constraints`, and every table that references it (directly or
+    /// not) unchanged, as the module docs of `constraints` describe.
+    fn rebuild(
+        &mut self,
+        table: &Table,
+        constraints: &[Constraint],
+        created: &[Statement],
+    ) -> Result<Vec<Statement>, PgError> {
+        let mut set = vec![table.name.clone()];
+        let mut i = 0;
+        while let Some(t) = set.get(i).cloned() {
+            i += 1;
+            for fk in self.catalog.references_to(&t) {
+                if !set.contains(&fk.table) {
+                    set.push(fk.table.clone());
+                }
+            }
+        }
+        let children_first = self.children_first(set.clone());
+        // A cycle of references has no safe order.
+        for (k, t) in children_first.iter().enumerate() {
+            if children_first[k + 1..].iter().any(|later| {
+                self.catalog
+                    .references_to(t)
+                    .any(|fk| fk.table == *later && fk.table != *t)
+            }) {
+                return Err(PgError::feature_not_supported(
+                    "ALTER TABLE ADD/DROP CONSTRAINT on tables whose foreign keys form a cycle",
+                ));
+            }
+        }
+        let temp = |t: &str| format!("__devdb_rebuild_{t}");
+        let mut out = Vec::new();
+        let mut indexes = Vec::new();
+        let mut temp_indexes = Vec::new();
+        for t in children_first.iter().rev() {
+            let (columns, mut cons) = if *t == table.name {
+                (table.columns.clone(), constraints.to_vec())
+            } else {
+                let other = self
+                    .catalog
+                    .table(t)
+                    .ok_or_else(|| PgError::undefined_table(t))?;
+                (
+                    other.columns.clone(),
+                    self.catalog.constraints_of(t).cloned().collect::<Vec<_>>(),
+                )
+            };
+            for c in &mut cons {
+                if let Some(parent) = &c.ref_table
+                    && set.contains(parent)
+                {
+                    c.ref_table = Some(temp(parent));
+                }
+            }
+            out.push(self.sqlite_table(&temp(t), &columns, &cons)?);
+            // The copy's unique keys exist before any child copy is filled (SQLite needs them
+            // to check references); they get their real names after the swap.
+            let mut own_indexes = Vec::new();
+            for index in self.catalog.indexes.iter().filter(|i| i.table == *t) {
+                let Some(sql) = &index.definition else {
+                    return Err(PgError::feature_not_supported(format!(
+                        "rebuilding table {t}, whose index {} predates devdb's index records",
+                        index.name
+                    )));
+                };
+                let parsed = sqlparser::parser::Parser::parse_sql(
+                    &sqlparser::dialect::PostgreSqlDialect {},
+                    sql,
+                )
+                .map_err(|e| PgError::internal(format!("bad index record {}: {e}", index.name)))?;
+                own_indexes.extend(parsed);
+            }
+            if *t == table.name {
+                own_indexes.extend(created.iter().cloned());
+            }
+            for stmt in &own_indexes {
+                if let Statement::CreateIndex(ci) = stmt
+                    && ci.unique
+                    && let Some(name) = &ci.name
+                {
+                    let temp_name = temp(&name.to_string().replace('"', ""));
+                    let mut ci = ci.clone();
+                    ci.name = Some(make::name(&temp_name));
+                    ci.table_name = make::name(&temp(t));
+                    out.push(Statement::CreateIndex(ci));
+                    temp_indexes.push(temp_name);
+                }
+            }
+            indexes.extend(own_indexes);
+            let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            let copy = make::select(
+                names
+                    .iter()
+                    .map(|n| make::select_item(make::column(n), None))
+                    .collect(),
+                vec![make::table(t, None)],
+                None,
+            );
+            out.push(make::insert(
+                &temp(t),
+                &names,
+                Some(make::query(sqlparser::ast::SetExpr::Select(Box::new(copy)))),
+                None,
+            ));
+        }
+        for t in &children_first {
+            out.push(make::drop(
+                ObjectType::Table,
+                std::slice::from_ref(t),
+                false,
+            ));
+        }
+        for t in children_first.iter().rev() {
+            out.push(Statement::AlterTable(sqlite_alter(
+                &temp(t),
+                AlterTableOperation::RenameTable {
+                    table_name: sqlparser::ast::RenameTableNameKind::To(make::name(t)),
+                },
+            )));
+        }
+        for index in &temp_indexes {
+            out.push(make::drop(
+                ObjectType::Index,
+                std::slice::from_ref(index),
+                false,
+            ));
+        }
+        out.extend(indexes);
+        Ok(out)
     }
 
     /// ADD COLUMN: SQLite adds it empty; existing rows then get the default evaluated per row
@@ -788,8 +1335,29 @@ impl Translator<'_> {
         }
         Ok(catalog_output(
             "CREATE INDEX",
-            vec![stmt, index_row(&index, &table.name, unique, false)],
+            vec![
+                stmt.clone(),
+                index_row(&index, &table.name, unique, false),
+                index_def_row(&index, &stmt),
+            ],
         ))
+    }
+
+    /// CREATE EXTENSION for the extensions whose functions devdb has built in (pgcrypto's and
+    /// uuid-ossp's gen_random_uuid and uuid_generate_v4, plpgsql); nothing to install.
+    pub fn create_extension(
+        &mut self,
+        ext: sqlparser::ast::CreateExtension,
+    ) -> Result<Output, PgError> {
+        let name = fold(&ext.name);
+        match name.as_str() {
+            "pgcrypto" | "uuid-ossp" | "plpgsql" => {
+                Ok(Output::new(Kind::Command("CREATE EXTENSION")))
+            }
+            other => Err(PgError::feature_not_supported(format!(
+                "extension \"{other}\""
+            ))),
+        }
     }
 
     pub fn analyze(&mut self, a: Analyze) -> Result<Output, PgError> {
@@ -861,6 +1429,19 @@ fn multiple_pk(table: &str) -> PgError {
     )
 }
 
+/// Records the SQLite statement that creates an index, for table rebuilds.
+fn index_def_row(index: &str, create: &Statement) -> Statement {
+    make::insert_rows(
+        catalog::INDEX_DEFS,
+        &["schema", "name", "sql"],
+        vec![vec![
+            make::string(DEFAULT_SCHEMA),
+            make::string(index),
+            make::string(&create.to_string()),
+        ]],
+    )
+}
+
 fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement {
     make::insert_rows(
         catalog::INDEXES,
@@ -873,6 +1454,25 @@ fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement
             make::int(primary as i64),
         ]],
     )
+}
+
+/// `name IN (SELECT name FROM __devdb_indexes WHERE table_name = 't')`.
+fn indexes_of(table: &str) -> Expr {
+    let indexes = make::select(
+        vec![make::select_item(make::column("name"), None)],
+        vec![make::table(catalog::INDEXES, None)],
+        where_eq(&[
+            ("schema", make::string(DEFAULT_SCHEMA)),
+            ("table_name", make::string(table)),
+        ]),
+    );
+    Expr::InSubquery {
+        expr: Box::new(make::column("name")),
+        subquery: Box::new(make::query(sqlparser::ast::SetExpr::Select(Box::new(
+            indexes,
+        )))),
+        negated: false,
+    }
 }
 
 /// `name IN (SELECT name FROM __devdb_sequence_owners WHERE table_name = 't')`.
@@ -894,6 +1494,42 @@ fn owned_sequences(table: &str) -> Expr {
     }
 }
 
+/// A primary key or unique constraint's catalog record.
+fn key_constraint(table: &str, name: String, kind: ConstraintKind, cols: &[String]) -> Constraint {
+    Constraint {
+        schema: DEFAULT_SCHEMA.into(),
+        table: table.into(),
+        name,
+        kind,
+        columns: cols.to_vec(),
+        ref_table: None,
+        ref_columns: Vec::new(),
+        on_delete: None,
+        on_update: None,
+        deferrable: false,
+        initially_deferred: false,
+        check: None,
+    }
+}
+
+impl Translator<'_> {
+    /// Orders tables so that each comes before the tables it references (cycles keep their
+    /// given order), for DROP and TRUNCATE.
+    fn children_first(&self, mut tables: Vec<String>) -> Vec<String> {
+        let mut ordered = Vec::with_capacity(tables.len());
+        while !tables.is_empty() {
+            let free = tables.iter().position(|t| {
+                !self
+                    .catalog
+                    .references_to(t)
+                    .any(|fk| fk.table != *t && tables.contains(&fk.table))
+            });
+            ordered.push(tables.remove(free.unwrap_or(0)));
+        }
+        ordered
+    }
+}
+
 fn drop_table_statements(table: &str) -> Vec<Statement> {
     let in_table = || {
         where_eq(&[
@@ -905,7 +1541,9 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
         make::drop(ObjectType::Table, &[table.to_owned()], false),
         make::delete(catalog::SEQUENCES, Some(owned_sequences(table))),
         make::delete(catalog::SEQUENCE_OWNERS, in_table()),
+        make::delete(catalog::INDEX_DEFS, Some(indexes_of(table))),
         make::delete(catalog::INDEXES, in_table()),
+        make::delete(catalog::CONSTRAINTS, in_table()),
         make::delete(catalog::COLUMNS, in_table()),
         make::delete(
             catalog::TABLES,
@@ -919,11 +1557,12 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
 
 /// SQLite cannot add a primary key in place: a unique index `<table>_pkey`, and NOT NULL kept
 /// in the catalog (checked against existing rows now, enforced by INSERT/UPDATE rewrites).
-fn add_primary_key(table: &Table, cols: &[String]) -> Vec<Statement> {
-    let index = format!("{}_pkey", table.name);
+fn add_primary_key(table: &Table, index: &str, cols: &[String]) -> Vec<Statement> {
+    let create = make::create_index(index, &table.name, cols, true, false);
     let mut out = vec![
-        make::create_index(&index, &table.name, cols, true, false),
-        index_row(&index, &table.name, true, true),
+        create.clone(),
+        index_row(index, &table.name, true, true),
+        index_def_row(index, &create),
     ];
     for (pos, col) in cols.iter().enumerate() {
         out.push(set_not_null(
@@ -935,33 +1574,9 @@ fn add_primary_key(table: &Table, cols: &[String]) -> Vec<Statement> {
     out
 }
 
-/// `CREATE TABLE "t" ("a" INTEGER NOT NULL, ...) STRICT`: storage classes as column types, so
-/// SQLite's affinity never converts a value, and STRICT rejects a value of the wrong class.
-fn sqlite_create_table(name: &str, columns: &[Column]) -> Statement {
-    let defs = columns
-        .iter()
-        .map(|c| ColumnDef {
-            name: make::ident(&c.name),
-            data_type: storage_type(c.ty),
-            options: if c.not_null {
-                vec![ColumnOptionDef {
-                    name: None,
-                    option: ColumnOption::NotNull,
-                }]
-            } else {
-                Vec::new()
-            },
-        })
-        .collect();
-    Statement::CreateTable(
-        CreateTableBuilder::new(make::name(name))
-            .columns(defs)
-            .strict(true)
-            .build(),
-    )
-}
-
-fn storage_type(ty: PgType) -> DataType {
+/// Storage classes as column types, so SQLite's affinity never converts a value, and STRICT
+/// rejects a value of the wrong class.
+pub(super) fn storage_type(ty: PgType) -> DataType {
     // numeric is an integer or a real until devdb has exact decimals: ANY keeps either.
     if ty == PgType::Numeric {
         return DataType::Custom(ObjectName::from(vec![make::bare_ident("ANY")]), Vec::new());

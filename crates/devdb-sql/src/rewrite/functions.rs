@@ -68,6 +68,7 @@ impl Translator<'_> {
             [schema, one] if schema == "pg_catalog" => one.clone(),
             _ => return Err(PgError::undefined_function(&format!("{name}()"))),
         };
+        let mut order = Vec::new();
         let args = match args {
             FunctionArguments::None => Args::None,
             FunctionArguments::Subquery(_) => {
@@ -75,7 +76,15 @@ impl Translator<'_> {
                     "function call with a subquery argument",
                 ));
             }
-            FunctionArguments::List(list) => {
+            FunctionArguments::List(mut list) => {
+                // ORDER BY inside an aggregate call is the one clause devdb takes (json_agg).
+                if let [sqlparser::ast::FunctionArgumentClause::OrderBy(_)] =
+                    list.clauses.as_slice()
+                    && let Some(sqlparser::ast::FunctionArgumentClause::OrderBy(o)) =
+                        list.clauses.pop()
+                {
+                    order = o;
+                }
                 if !list.clauses.is_empty() {
                     return Err(PgError::feature_not_supported(format!(
                         "clauses in a call of {fname}"
@@ -110,6 +119,23 @@ impl Translator<'_> {
                 }
             }
         };
+        if let Args::List { distinct, args } = args {
+            let (distinct, args) =
+                match self.json_function(&fname, args.clone(), distinct, order.clone())? {
+                    Some(done) => return Ok(done),
+                    None => (distinct, args),
+                };
+            if !order.is_empty() {
+                return Err(PgError::feature_not_supported(format!(
+                    "ORDER BY in a call of {fname}"
+                )));
+            }
+            return if distinct {
+                self.aggregate(&fname, args, true)
+            } else {
+                self.call_builtin(&fname, args)
+            };
+        }
         match args {
             Args::None => self.value_function(&fname),
             Args::Star => {
@@ -255,6 +281,12 @@ impl Translator<'_> {
                 ));
             }
             ("version", 0) => return Ok((make::string(VERSION), TEXT)),
+            ("gen_random_uuid" | "uuid_generate_v4", 0) => {
+                return Ok((
+                    make::call("pg_gen_random_uuid", vec![]),
+                    Ty::of(PgType::Uuid),
+                ));
+            }
             ("pg_backend_pid", 0) => {
                 return Ok((
                     make::call("devdb_backend_pid", vec![]),

@@ -5,10 +5,12 @@
 //! [`Translator`], so one traversal does everything.
 
 mod casts;
+mod constraints;
 mod ddl;
 mod dml;
 mod expr;
 mod functions;
+mod json;
 mod operators;
 mod query;
 mod scope;
@@ -127,6 +129,7 @@ impl Translator<'_> {
             Statement::Truncate(truncate) => self.truncate(truncate),
             Statement::AlterTable(alter) => self.alter_table(alter),
             Statement::CreateIndex(index) => self.create_index(index),
+            Statement::CreateExtension(ext) => self.create_extension(ext),
             Statement::Analyze(analyze) => self.analyze(analyze),
             Statement::Vacuum(v) => {
                 let tables = v

@@ -48,6 +48,29 @@ impl Translator<'_> {
         right: Expr,
     ) -> Result<(Expr, Ty), PgError> {
         use BinaryOperator as B;
+        let json_op = matches!(
+            op,
+            B::Arrow
+                | B::LongArrow
+                | B::HashArrow
+                | B::HashLongArrow
+                | B::AtArrow
+                | B::ArrowAt
+                | B::Question
+                | B::QuestionPipe
+                | B::QuestionAnd
+        ) || (matches!(op, B::StringConcat | B::Minus) && left.1.ty == PgType::Jsonb);
+        if json_op {
+            let symbol = op.to_string();
+            let lt = left.1;
+            return match self.json_operator(left, &op, right)? {
+                Some(done) => Ok(done),
+                None => Err(PgError::feature_not_supported(format!(
+                    "operator {} {symbol}",
+                    lt.ty
+                ))),
+            };
+        }
         match op {
             B::And | B::Or => {
                 let l = self.typed_condition(left)?;

@@ -1312,6 +1312,9 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::TypedString(ts) => type_name(&ts.data_type),
         Expr::Case { .. } => weak("case"),
         Expr::Exists { .. } => strong("exists".into()),
+        Expr::Substring {
+            shorthand: true, ..
+        } => strong("substr".into()),
         Expr::Substring { .. } => strong("substring".into()),
         Expr::Trim { .. } => strong("btrim".into()),
         Expr::Position { .. } => strong("position".into()),

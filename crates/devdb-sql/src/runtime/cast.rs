@@ -60,6 +60,12 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
     if v == Value::Null || from == to {
         return Ok(v);
     }
+    if from == PgType::Json && to == PgType::Jsonb {
+        let Value::Text(s) = &v else {
+            return Err(PgError::internal(format!("pg_cast: json value {v:?}")));
+        };
+        return decode_text(to, s);
+    }
     if string_type(from) {
         let Value::Text(s) = &v else {
             return Err(PgError::internal(format!("pg_cast: {from} value {v:?}")));

@@ -12,25 +12,33 @@ fn init_drop() {
             DROP TABLE "pgbench_accounts";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
+            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
+            DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_accounts';
             DROP TABLE "pgbench_branches";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
+            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
+            DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_branches';
             DROP TABLE "pgbench_history";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
+            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
+            DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_history';
             DROP TABLE "pgbench_tellers";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
+            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
+            DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_tellers';
         "#]],
@@ -94,10 +102,12 @@ fn init_vacuum_and_keys() {
     check(
         "alter table pgbench_branches add primary key (bid)",
         expect![[r#"
-        CREATE UNIQUE INDEX "pgbench_branches_pkey" ON "pgbench_branches"("bid");
-        INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'pgbench_branches_pkey', 'pgbench_branches', 1, 1);
-        UPDATE "__devdb_columns" SET "not_null" = pg_check_no_nulls((SELECT count(*) FROM "pgbench_branches" WHERE "bid" IS NULL), 'bid', 'pgbench_branches'), "pk_position" = 1 WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches' AND "name" = 'bid';
-    "#]],
+            CREATE UNIQUE INDEX "pgbench_branches_pkey" ON "pgbench_branches"("bid");
+            INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'pgbench_branches_pkey', 'pgbench_branches', 1, 1);
+            INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'pgbench_branches_pkey', 'CREATE UNIQUE INDEX "pgbench_branches_pkey" ON "pgbench_branches"("bid")');
+            UPDATE "__devdb_columns" SET "not_null" = pg_check_no_nulls((SELECT count(*) FROM "pgbench_branches" WHERE "bid" IS NULL), 'bid', 'pgbench_branches'), "pk_position" = 1 WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches' AND "name" = 'bid';
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'pgbench_branches', 'pgbench_branches_pkey', 'p', '["bid"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
+        "#]],
     );
 }
 

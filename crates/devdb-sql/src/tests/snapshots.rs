@@ -17,7 +17,11 @@ fn create_table_with_every_type() {
             INSERT INTO "__devdb_tables" ("schema", "name") VALUES ('public', 'items');
             INSERT INTO "__devdb_columns" ("schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position") VALUES ('public', 'items', 'id', 1, 23, -1, 1, 'nextval(''items_id_seq'')', 1), ('public', 'items', 'name', 2, 1043, 14, 1, NULL, NULL), ('public', 'items', 'qty', 3, 21, -1, 0, '0', NULL), ('public', 'items', 'big', 4, 20, -1, 0, NULL, NULL), ('public', 'items', 'price', 5, 1700, 655366, 0, NULL, NULL), ('public', 'items', 'r', 6, 700, -1, 0, NULL, NULL), ('public', 'items', 'd', 7, 701, -1, 0, NULL, NULL), ('public', 'items', 'ok', 8, 16, -1, 0, 'true', NULL), ('public', 'items', 'at', 9, 1184, -1, 0, 'now()', NULL), ('public', 'items', 'ts', 10, 1114, -1, 0, NULL, NULL), ('public', 'items', 'day', 11, 1082, -1, 0, NULL, NULL), ('public', 'items', 'u', 12, 2950, -1, 0, NULL, NULL), ('public', 'items', 'j', 13, 114, -1, 0, NULL, NULL), ('public', 'items', 'jb', 14, 3802, -1, 0, NULL, NULL), ('public', 'items', 'b', 15, 17, -1, 0, NULL, NULL), ('public', 'items', 'c', 16, 1042, 7, 0, NULL, NULL), ('public', 'items', 't', 17, 25, -1, 0, NULL, NULL), ('public', 'items', 'n', 18, 1700, -1, 0, NULL, NULL);
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'items_pkey', 'items', 1, 1);
+            INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'items_pkey', 'CREATE UNIQUE INDEX "items_pkey" ON "items"("id")');
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'items_name_key', 'items', 1, 0);
+            INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'items_name_key', 'CREATE UNIQUE INDEX "items_name_key" ON "items"("name")');
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'items', 'items_pkey', 'p', '["id"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'items', 'items_name_key', 'u', '["name"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
             INSERT INTO "__devdb_sequences" ("name", "last_value", "start_value", "is_called") VALUES ('items_id_seq', 1, 1, 0);
             INSERT INTO "__devdb_sequence_owners" ("name", "schema", "table_name", "column_name") VALUES ('items_id_seq', 'public', 'items', 'id');
         "#]],
@@ -29,14 +33,18 @@ fn create_table_key_constraints() {
     check_empty(
         "create table kv (k text, v int, primary key (k), unique (v))",
         expect![[r#"
-        CREATE TABLE "kv" ("k" TEXT NOT NULL, "v" INTEGER) STRICT;
-        CREATE UNIQUE INDEX "kv_pkey" ON "kv"("k");
-        CREATE UNIQUE INDEX "kv_v_key" ON "kv"("v");
-        INSERT INTO "__devdb_tables" ("schema", "name") VALUES ('public', 'kv');
-        INSERT INTO "__devdb_columns" ("schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position") VALUES ('public', 'kv', 'k', 1, 25, -1, 1, NULL, 1), ('public', 'kv', 'v', 2, 23, -1, 0, NULL, NULL);
-        INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'kv_pkey', 'kv', 1, 1);
-        INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'kv_v_key', 'kv', 1, 0);
-    "#]],
+            CREATE TABLE "kv" ("k" TEXT NOT NULL, "v" INTEGER) STRICT;
+            CREATE UNIQUE INDEX "kv_pkey" ON "kv"("k");
+            CREATE UNIQUE INDEX "kv_v_key" ON "kv"("v");
+            INSERT INTO "__devdb_tables" ("schema", "name") VALUES ('public', 'kv');
+            INSERT INTO "__devdb_columns" ("schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position") VALUES ('public', 'kv', 'k', 1, 25, -1, 1, NULL, 1), ('public', 'kv', 'v', 2, 23, -1, 0, NULL, NULL);
+            INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'kv_pkey', 'kv', 1, 1);
+            INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'kv_pkey', 'CREATE UNIQUE INDEX "kv_pkey" ON "kv"("k")');
+            INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'kv_v_key', 'kv', 1, 0);
+            INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'kv_v_key', 'CREATE UNIQUE INDEX "kv_v_key" ON "kv"("v")');
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'kv', 'kv_pkey', 'p', '["k"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'kv', 'kv_v_key', 'u', '["v"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
+        "#]],
     );
     check_empty(
         "create table bs (id bigserial, s smallserial)",
@@ -57,33 +65,39 @@ fn drop_and_indexes() {
     check(
         "drop table t, u cascade",
         expect![[r#"
-        DROP TABLE "t";
-        DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't');
-        DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't';
-        DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't';
-        DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 't';
-        DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 't';
-        DROP TABLE "u";
-        DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u');
-        DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u';
-        DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u';
-        DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
-        DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'u';
-    "#]],
+            DROP TABLE "t";
+            DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't');
+            DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't';
+            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't');
+            DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't';
+            DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 't';
+            DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 't';
+            DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 't';
+            DROP TABLE "u";
+            DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u');
+            DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u';
+            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u');
+            DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u';
+            DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'u';
+            DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
+            DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'u';
+        "#]],
     );
     check(
         "create unique index if not exists t_name on t using btree (name, id desc)",
         expect![[r#"
-        CREATE UNIQUE INDEX "t_name" ON "t"("name", "id" DESC);
-        INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 't_name', 't', 1, 0);
-    "#]],
+            CREATE UNIQUE INDEX "t_name" ON "t"("name", "id" DESC);
+            INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 't_name', 't', 1, 0);
+            INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 't_name', 'CREATE UNIQUE INDEX "t_name" ON "t"("name", "id" DESC)');
+        "#]],
     );
     check(
         "create index on u (t_id)",
         expect![[r#"
-        CREATE INDEX "u_t_id_idx" ON "u"("t_id");
-        INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'u_t_id_idx', 'u', 0, 0);
-    "#]],
+            CREATE INDEX "u_t_id_idx" ON "u"("t_id");
+            INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'u_t_id_idx', 'u', 0, 0);
+            INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'u_t_id_idx', 'CREATE INDEX "u_t_id_idx" ON "u"("t_id")');
+        "#]],
     );
 }
 
@@ -415,4 +429,40 @@ fn empty_queries() {
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].kind, crate::Kind::Empty);
     }
+}
+
+#[test]
+fn create_table_with_check_and_self_reference() {
+    check_empty(
+        "create table node (id int primary key, parent int references node on delete cascade, qty int check (qty >= 0), \
+         constraint node_parent_not_self check (parent <> id))",
+        expect![[r#"
+            CREATE TABLE "node" ("id" INTEGER NOT NULL, "parent" INTEGER, "qty" INTEGER, CONSTRAINT "node_parent_fkey" FOREIGN KEY ("parent") REFERENCES "node"("id") ON DELETE CASCADE, CONSTRAINT "node_qty_check" CHECK ("qty" >= 0), CONSTRAINT "node_parent_not_self" CHECK ("parent" <> "id")) STRICT;
+            CREATE UNIQUE INDEX "node_pkey" ON "node"("id");
+            INSERT INTO "__devdb_tables" ("schema", "name") VALUES ('public', 'node');
+            INSERT INTO "__devdb_columns" ("schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position") VALUES ('public', 'node', 'id', 1, 23, -1, 1, NULL, 1), ('public', 'node', 'parent', 2, 23, -1, 0, NULL, NULL), ('public', 'node', 'qty', 3, 23, -1, 0, NULL, NULL);
+            INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'node_pkey', 'node', 1, 1);
+            INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'node_pkey', 'CREATE UNIQUE INDEX "node_pkey" ON "node"("id")');
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'node', 'node_pkey', 'p', '["id"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'node', 'node_parent_fkey', 'f', '["parent"]', 'node', '["id"]', 'CASCADE', NULL, 0, 0, NULL);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'node', 'node_qty_check', 'c', '["qty"]', NULL, NULL, NULL, NULL, 0, 0, 'qty >= 0');
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'node', 'node_parent_not_self', 'c', '["parent","id"]', NULL, NULL, NULL, NULL, 0, 0, 'parent <> id');
+        "#]],
+    );
+}
+
+#[test]
+fn json_operators_and_builders() {
+    check(
+        "select json_build_object('id', id, 'name', name), jsonb_build_array(1, 'x') from t",
+        expect![[r#"
+            SELECT pg_json_object(0, 'id', pg_json_elem("id", 23), 'name', pg_json_elem("name", 1043)), pg_json_array(1, pg_json_elem(1, 23), pg_json_elem('x', 25)) FROM "t";
+        "#]],
+    );
+    check(
+        "select json_agg(name order by id desc) from t",
+        expect![[r#"
+            SELECT ('[' || group_concat(pg_json_elem("name", 1043), ', ' ORDER BY "id" DESC NULLS FIRST) || ']') FROM "t";
+        "#]],
+    );
 }

@@ -130,3 +130,15 @@ fn writes_and_catalog_flags() {
     assert_eq!(flags("drop table u"), (true, true));
     assert_eq!(flags("truncate u"), (true, false));
 }
+
+#[test]
+fn json_result_types() {
+    assert_eq!(
+        columns(
+            "select json_build_object('a', 1), jsonb_build_object('a', 1), to_jsonb(1), json_agg(id), \
+             jsonb_agg(name), '{\"a\": 1}'::jsonb -> 'a', '{\"a\": 1}'::jsonb ->> 'a', '{\"a\": 1}'::json -> 'a', \
+             '{\"a\": 1}'::jsonb @> '{}', jsonb_array_length('[]') from t"
+        ),
+        "json_build_object json, jsonb_build_object jsonb, to_jsonb jsonb, json_agg json, jsonb_agg jsonb, ?column? jsonb, ?column? text, ?column? json, ?column? bool, jsonb_array_length int4"
+    );
+}

@@ -1,0 +1,427 @@
+//! Table constraints: foreign keys and CHECK constraints, named as PostgreSQL names them and
+//! kept in devdb's catalog; SQLite enforces them natively from the CREATE TABLE devdb writes.
+//!
+//! SQLite cannot add a constraint to an existing table, so ALTER TABLE ... ADD CONSTRAINT
+//! rebuilds the table (and every table that references it, so that no DROP TABLE ever fires a
+//! foreign key action): new copies are created under temporary names, filled parents first,
+//! the old tables dropped children first, the copies renamed (SQLite rewrites the references
+//! as it renames) and the indexes recreated from their recorded definitions.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
+use sqlparser::ast::{
+    CheckConstraint, ColumnDef, ColumnOption, ColumnOptionDef, ConstraintCharacteristics,
+    DeferrableInitial, Expr, ForeignKeyConstraint, Ident, ReferentialAction, Statement,
+    TableConstraint,
+};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+use super::{Rel, Scope, Translator, fold};
+use crate::catalog::{Column, Constraint, ConstraintKind, DEFAULT_SCHEMA};
+use crate::make;
+use crate::types::Ty;
+
+/// PostgreSQL's ChooseConstraintName: `<table>_<columns>_<suffix>`, numbered when taken.
+pub fn choose_name(table: &str, columns: &[String], suffix: &str, taken: &[String]) -> String {
+    let base = if columns.is_empty() {
+        format!("{table}_{suffix}")
+    } else {
+        format!("{table}_{}_{suffix}", columns.join("_"))
+    };
+    if !taken.contains(&base) {
+        return base;
+    }
+    let stem = base.trim_end_matches(suffix).to_owned();
+    (1..)
+        .map(|i| format!("{stem}{suffix}{i}"))
+        .find(|n| !taken.contains(n))
+        .unwrap_or(base)
+}
+
+fn action_name(a: &Option<ReferentialAction>) -> Result<Option<String>, PgError> {
+    Ok(match a {
+        None | Some(ReferentialAction::NoAction) => None,
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+fn sqlite_action(a: &Option<String>) -> Option<ReferentialAction> {
+    Some(match a.as_deref()? {
+        "CASCADE" => ReferentialAction::Cascade,
+        "SET NULL" => ReferentialAction::SetNull,
+        "SET DEFAULT" => ReferentialAction::SetDefault,
+        // SQLite reports a RESTRICT violation as a trigger error, not as a foreign key
+        // violation; NO ACTION checks the same thing at the end of the statement, which is
+        // where a non-deferred PostgreSQL constraint is checked too.
+        "RESTRICT" => return None,
+        _ => return None,
+    })
+}
+
+fn deferral(c: &Option<ConstraintCharacteristics>) -> Result<(bool, bool), PgError> {
+    match c {
+        None => Ok((false, false)),
+        Some(ConstraintCharacteristics {
+            deferrable,
+            initially,
+            enforced,
+        }) => {
+            if *enforced == Some(false) {
+                return Err(PgError::feature_not_supported("NOT ENFORCED constraints"));
+            }
+            let deferred = *initially == Some(DeferrableInitial::Deferred);
+            if deferred && *deferrable == Some(false) {
+                return Err(PgError::syntax_error(
+                    "constraint declared INITIALLY DEFERRED must be DEFERRABLE",
+                    None,
+                ));
+            }
+            Ok((deferrable.unwrap_or(deferred), deferred))
+        }
+    }
+}
+
+/// The key columns a table being created or altered has: its primary key and unique keys.
+pub struct Keys<'a> {
+    pub table: &'a str,
+    pub columns: &'a [Column],
+    pub keys: Vec<Vec<String>>,
+}
+
+impl Translator<'_> {
+    /// A FOREIGN KEY (or column REFERENCES) as a catalog constraint, checked as PostgreSQL
+    /// checks it: the referenced table and columns exist and carry a unique key, the column
+    /// counts match and the types compare.
+    pub fn foreign_key(
+        &self,
+        own: &Keys<'_>,
+        name: Option<String>,
+        columns: Vec<String>,
+        fk: &ForeignKeyConstraint,
+        taken: &[String],
+    ) -> Result<Constraint, PgError> {
+        let ForeignKeyConstraint {
+            name: _,
+            index_name: None,
+            columns: _,
+            foreign_table,
+            referred_columns,
+            on_delete,
+            on_update,
+            match_kind,
+            characteristics,
+        } = fk
+        else {
+            return Err(PgError::feature_not_supported("this FOREIGN KEY form"));
+        };
+        if let Some(kind) = match_kind
+            && !matches!(kind, sqlparser::ast::ConstraintReferenceMatchKind::Simple)
+        {
+            return Err(PgError::feature_not_supported(format!("MATCH {kind}")));
+        }
+        let parent = self.table_name(foreign_table)?;
+        let (parent_columns, parent_keys): (Vec<Column>, Vec<Vec<String>>) = if parent == own.table
+        {
+            (own.columns.to_vec(), own.keys.clone())
+        } else {
+            let t = self
+                .catalog
+                .table(&parent)
+                .ok_or_else(|| PgError::undefined_table(&parent))?;
+            let mut keys: Vec<Vec<String>> = self
+                .catalog
+                .constraints_of(&parent)
+                .filter(|c| matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique))
+                .map(|c| c.columns.clone())
+                .collect();
+            let pk: Vec<String> = t.primary_key().iter().map(|c| c.name.clone()).collect();
+            if !pk.is_empty() && !keys.contains(&pk) {
+                keys.insert(0, pk);
+            }
+            (t.columns.clone(), keys)
+        };
+        let referred: Vec<String> = if referred_columns.is_empty() {
+            let pk: Vec<String> = {
+                let mut key: Vec<&Column> = parent_columns
+                    .iter()
+                    .filter(|c| c.pk_position.is_some())
+                    .collect();
+                key.sort_by_key(|c| c.pk_position);
+                key.iter().map(|c| c.name.clone()).collect()
+            };
+            if pk.is_empty() {
+                return Err(PgError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("there is no primary key for referenced table \"{parent}\""),
+                ));
+            }
+            pk
+        } else {
+            referred_columns.iter().map(fold).collect()
+        };
+        if referred.len() != columns.len() {
+            return Err(PgError::new(
+                SqlState::INVALID_FOREIGN_KEY,
+                "number of referencing and referenced columns for foreign key disagree",
+            ));
+        }
+        let mut sorted_ref = referred.clone();
+        sorted_ref.sort();
+        let is_key = parent_keys.iter().any(|k| {
+            let mut k = k.clone();
+            k.sort();
+            k == sorted_ref
+        });
+        for (local, remote) in columns.iter().zip(&referred) {
+            let l = own
+                .columns
+                .iter()
+                .find(|c| c.name == *local)
+                .ok_or_else(|| {
+                    PgError::undefined_column(local).with_detail(format!(
+                        "column \"{local}\" referenced in foreign key constraint does not exist"
+                    ))
+                })?;
+            let r = parent_columns
+                .iter()
+                .find(|c| c.name == *remote)
+                .ok_or_else(|| {
+                    PgError::undefined_column(remote).with_detail(format!(
+                        "column \"{remote}\" referenced in foreign key constraint does not exist"
+                    ))
+                })?;
+            if !comparable(l.ty, r.ty) {
+                return Err(PgError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!(
+                        "foreign key constraint cannot be implemented: key columns \"{local}\" and \"{remote}\" are of incompatible types: {} and {}",
+                        l.ty, r.ty
+                    ),
+                ));
+            }
+        }
+        if !is_key {
+            return Err(PgError::new(
+                SqlState::INVALID_FOREIGN_KEY,
+                format!(
+                    "there is no unique constraint matching given keys for referenced table \"{parent}\""
+                ),
+            ));
+        }
+        let (deferrable, initially_deferred) = deferral(characteristics)?;
+        let on_delete = action_name(on_delete)?;
+        let on_update = action_name(on_update)?;
+        let name = name.unwrap_or_else(|| choose_name(own.table, &columns, "fkey", taken));
+        Ok(Constraint {
+            schema: DEFAULT_SCHEMA.into(),
+            table: own.table.into(),
+            name,
+            kind: ConstraintKind::ForeignKey,
+            columns,
+            ref_table: Some(parent),
+            ref_columns: referred,
+            on_delete,
+            on_update,
+            deferrable,
+            initially_deferred,
+            check: None,
+        })
+    }
+
+    /// A CHECK constraint: translated now (so a bad expression fails the DDL) and kept as
+    /// PostgreSQL text; named after the one column it mentions, else `<table>_check`.
+    pub fn check_constraint(
+        &mut self,
+        table: &str,
+        columns: &[Column],
+        name: Option<String>,
+        check: &CheckConstraint,
+        taken: &[String],
+    ) -> Result<Constraint, PgError> {
+        let CheckConstraint {
+            name: _,
+            expr,
+            no_inherit: _,
+            enforced,
+        } = check;
+        if *enforced == Some(false) {
+            return Err(PgError::feature_not_supported("NOT ENFORCED constraints"));
+        }
+        let (_, mentioned) = self.check_expr(table, columns, expr)?;
+        let name = name.unwrap_or_else(|| {
+            let cols = if mentioned.len() == 1 {
+                mentioned.clone()
+            } else {
+                Vec::new()
+            };
+            choose_name(table, &cols, "check", taken)
+        });
+        Ok(Constraint {
+            schema: DEFAULT_SCHEMA.into(),
+            table: table.into(),
+            name,
+            kind: ConstraintKind::Check,
+            columns: mentioned,
+            ref_table: None,
+            ref_columns: Vec::new(),
+            on_delete: None,
+            on_update: None,
+            deferrable: false,
+            initially_deferred: false,
+            check: Some(expr.to_string()),
+        })
+    }
+
+    /// Translates a check expression over the table's columns; returns it with the distinct
+    /// columns it mentions, in order of first mention.
+    fn check_expr(
+        &mut self,
+        table: &str,
+        columns: &[Column],
+        expr: &Expr,
+    ) -> Result<(Expr, Vec<String>), PgError> {
+        if !self.params.is_empty() {
+            return Err(PgError::feature_not_supported("parameters in DDL"));
+        }
+        let saved = std::mem::take(&mut self.scopes);
+        let mut scope = Scope::of(vec![Rel {
+            name: table.into(),
+            columns: columns.iter().map(|c| (c.name.clone(), c.ty())).collect(),
+            table: None,
+        }]);
+        scope.grouping.collecting = true;
+        self.scopes.push(scope);
+        let result = self.condition(expr.clone());
+        let bare = self
+            .scopes
+            .pop()
+            .map(|s| s.grouping.bare)
+            .unwrap_or_default();
+        self.scopes = saved;
+        let translated = result?;
+        if !self.params.is_empty() {
+            return Err(PgError::new(
+                SqlState::UNDEFINED_PARAMETER,
+                "there is no parameter $1",
+            ));
+        }
+        let mut mentioned: Vec<String> = Vec::new();
+        for (_, col) in bare {
+            if !mentioned.contains(&col) {
+                mentioned.push(col);
+            }
+        }
+        Ok((translated, mentioned))
+    }
+
+    /// SQLite's CREATE TABLE for a table with these columns and constraints.
+    pub fn sqlite_table(
+        &mut self,
+        name: &str,
+        columns: &[Column],
+        constraints: &[Constraint],
+    ) -> Result<Statement, PgError> {
+        let set_default_columns: Vec<&String> = constraints
+            .iter()
+            .filter(|c| {
+                c.kind == ConstraintKind::ForeignKey
+                    && [&c.on_delete, &c.on_update]
+                        .iter()
+                        .any(|a| a.as_deref() == Some("SET DEFAULT"))
+            })
+            .flat_map(|c| &c.columns)
+            .collect();
+        let mut defs = Vec::with_capacity(columns.len());
+        for c in columns {
+            let mut options = Vec::new();
+            if c.not_null {
+                options.push(ColumnOptionDef {
+                    name: None,
+                    option: ColumnOption::NotNull,
+                });
+            }
+            // ON DELETE SET DEFAULT is SQLite's to run, so it needs the default as a constant.
+            if set_default_columns.contains(&&c.name) && c.default.is_some() {
+                let mut plain = c.clone();
+                plain.not_null = false;
+                let value = self.default_value(&plain)?;
+                if !matches!(value, Expr::Value(_)) {
+                    return Err(PgError::feature_not_supported(
+                        "ON DELETE/UPDATE SET DEFAULT with a non-constant default",
+                    ));
+                }
+                options.push(ColumnOptionDef {
+                    name: None,
+                    option: ColumnOption::Default(value),
+                });
+            }
+            defs.push(ColumnDef {
+                name: make::ident(&c.name),
+                data_type: super::ddl::storage_type(c.ty),
+                options,
+            });
+        }
+        let mut table_constraints = Vec::new();
+        for c in constraints {
+            match c.kind {
+                ConstraintKind::ForeignKey => {
+                    let characteristics =
+                        c.initially_deferred.then_some(ConstraintCharacteristics {
+                            deferrable: Some(true),
+                            initially: Some(DeferrableInitial::Deferred),
+                            enforced: None,
+                        });
+                    table_constraints.push(TableConstraint::ForeignKey(ForeignKeyConstraint {
+                        name: Some(make::ident(&c.name)),
+                        index_name: None,
+                        columns: c.columns.iter().map(|n| make::ident(n)).collect(),
+                        foreign_table: make::name(c.ref_table.as_deref().unwrap_or_default()),
+                        referred_columns: c.ref_columns.iter().map(|n| make::ident(n)).collect(),
+                        on_delete: sqlite_action(&c.on_delete),
+                        on_update: sqlite_action(&c.on_update),
+                        match_kind: None,
+                        characteristics,
+                    }));
+                }
+                ConstraintKind::Check => {
+                    let text = c.check.as_deref().unwrap_or("true");
+                    let parsed = Parser::new(&PostgreSqlDialect {})
+                        .try_with_sql(text)
+                        .and_then(|mut p| p.parse_expr())
+                        .map_err(|e| {
+                            PgError::internal(format!("bad check constraint {}: {e}", c.name))
+                        })?;
+                    let (expr, _) = self.check_expr(name, columns, &parsed)?;
+                    table_constraints.push(TableConstraint::Check(CheckConstraint {
+                        name: Some(make::ident(&c.name)),
+                        expr: Box::new(expr),
+                        no_inherit: false,
+                        enforced: None,
+                    }));
+                }
+                ConstraintKind::PrimaryKey | ConstraintKind::Unique => {}
+            }
+        }
+        Ok(Statement::CreateTable(
+            CreateTableBuilder::new(make::name(name))
+                .columns(defs)
+                .constraints(table_constraints)
+                .strict(true)
+                .build(),
+        ))
+    }
+}
+
+/// True when PostgreSQL has an equality operator between the two key types.
+fn comparable(a: PgType, b: PgType) -> bool {
+    a == b
+        || (a.is_numeric() && b.is_numeric())
+        || (a.is_text() && b.is_text())
+        || crate::types::common_type(Ty::of(a), Ty::of(b)).is_some()
+}
+
+/// The constraint names a column option or table constraint gives, folded.
+pub fn given_name(def_name: &Option<Ident>, inner: &Option<Ident>) -> Option<String> {
+    def_name.as_ref().or(inner.as_ref()).map(fold)
+}

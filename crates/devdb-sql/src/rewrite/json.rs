@@ -1,0 +1,358 @@
+//! json and jsonb: constructors, aggregates and operators, as calls of the `pg_json*`
+//! runtime functions (see `runtime::json`). Values given to a constructor are rendered to JSON
+//! text by their SQL type (`pg_json_elem(value, oid)`); untyped literals count as text, as
+//! PostgreSQL resolves unknown arguments of its variadic "any" functions.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{
+    BinaryOperator, DuplicateTreatment, Expr, Function, FunctionArgumentClause, FunctionArguments,
+    OrderByExpr,
+};
+
+use super::Translator;
+use super::expr::{Ctx, operator_error};
+use crate::make;
+use crate::types::Ty;
+
+const TEXT: Ty = Ty::of(PgType::Text);
+const JSON: Ty = Ty::of(PgType::Json);
+const JSONB: Ty = Ty::of(PgType::Jsonb);
+
+fn is_json(ty: Ty) -> bool {
+    matches!(ty.ty, PgType::Json | PgType::Jsonb)
+}
+
+impl Translator<'_> {
+    /// The JSON text of a translated value (`null` for NULL), for constructors.
+    fn json_elem(&mut self, (e, ty): (Expr, Ty)) -> Result<Expr, PgError> {
+        let (e, ty) = if ty.is_unknown() {
+            (self.coerce(e, ty, TEXT, Ctx::Implicit)?, TEXT)
+        } else {
+            (e, ty)
+        };
+        Ok(make::call(
+            "pg_json_elem",
+            vec![e, make::int(ty.ty.oid().0.into())],
+        ))
+    }
+
+    /// Translates one argument inside an aggregate, keeping the grouping check informed.
+    fn aggregate_arg(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        if let Some(g) = self.grouping() {
+            g.in_aggregate += 1;
+            g.saw_aggregate = true;
+        }
+        let r = self.expr(e);
+        if let Some(g) = self.grouping() {
+            g.in_aggregate = g.in_aggregate.saturating_sub(1);
+        }
+        r
+    }
+
+    /// The ORDER BY inside an aggregate call, with PostgreSQL's NULL placement.
+    pub fn aggregate_order(
+        &mut self,
+        order: Vec<OrderByExpr>,
+    ) -> Result<Vec<OrderByExpr>, PgError> {
+        let mut out = Vec::with_capacity(order.len());
+        for mut o in order {
+            if o.with_fill.is_some() {
+                return Err(PgError::feature_not_supported("WITH FILL"));
+            }
+            let desc = match &o.options.sort {
+                None | Some(sqlparser::ast::OrderBySort::Asc) => false,
+                Some(sqlparser::ast::OrderBySort::Desc) => true,
+                Some(_) => return Err(PgError::feature_not_supported("ORDER BY ... USING")),
+            };
+            o.options.nulls_first = Some(o.options.nulls_first.unwrap_or(desc));
+            let taken = std::mem::replace(&mut o.expr, make::null());
+            o.expr = self.aggregate_arg(taken)?.0;
+            out.push(o);
+        }
+        Ok(out)
+    }
+
+    /// json and jsonb functions; None when `name` is not one.
+    pub fn json_function(
+        &mut self,
+        name: &str,
+        args: Vec<Expr>,
+        distinct: bool,
+        order: Vec<OrderByExpr>,
+    ) -> Result<Option<(Expr, Ty)>, PgError> {
+        let jsonb = name.starts_with("jsonb") || name == "to_jsonb";
+        let result_ty = if jsonb { JSONB } else { JSON };
+        let flag = make::int(jsonb as i64);
+        let is_aggregate = matches!(
+            name,
+            "json_agg" | "jsonb_agg" | "json_object_agg" | "jsonb_object_agg"
+        );
+        if !is_aggregate
+            && (distinct || !order.is_empty())
+            && matches!(
+                name,
+                "json_build_object"
+                    | "jsonb_build_object"
+                    | "json_build_array"
+                    | "jsonb_build_array"
+                    | "to_json"
+                    | "to_jsonb"
+            )
+        {
+            return Err(PgError::syntax_error(
+                format!("DISTINCT or ORDER BY specified, but {name} is not an aggregate function"),
+                None,
+            ));
+        }
+        let n = args.len();
+        Ok(Some(match name {
+            "json_build_object" | "jsonb_build_object" => {
+                // An odd count fails when the call runs (pg_json_object), as in PostgreSQL.
+                let mut out = vec![flag];
+                for (i, a) in args.into_iter().enumerate() {
+                    let typed = self.expr(a)?;
+                    out.push(if i % 2 == 0 {
+                        self.text_output(typed.0, typed.1)?
+                    } else {
+                        self.json_elem(typed)?
+                    });
+                }
+                (make::call("pg_json_object", out), result_ty)
+            }
+            "json_build_array" | "jsonb_build_array" => {
+                let mut out = vec![flag];
+                for a in args {
+                    let typed = self.expr(a)?;
+                    out.push(self.json_elem(typed)?);
+                }
+                (make::call("pg_json_array", out), result_ty)
+            }
+            "to_json" | "to_jsonb" if n == 1 => {
+                let (e, ty) = self.expr(args.into_iter().next().unwrap_or_else(make::null))?;
+                if ty.is_unknown() {
+                    return Err(PgError::new(
+                        SqlState::INDETERMINATE_DATATYPE,
+                        "could not determine polymorphic type because input has type unknown",
+                    ));
+                }
+                (
+                    make::call("pg_to_json", vec![e, make::int(ty.ty.oid().0.into()), flag]),
+                    result_ty,
+                )
+            }
+            "json_agg" | "jsonb_agg" if n == 1 => {
+                if distinct {
+                    return Err(PgError::feature_not_supported(format!(
+                        "{name}(DISTINCT ...)"
+                    )));
+                }
+                let typed =
+                    self.aggregate_arg(args.into_iter().next().unwrap_or_else(make::null))?;
+                let elem = self.json_elem(typed)?;
+                let order = self.aggregate_order(order)?;
+                let agg = group_concat(vec![elem, make::string(", ")], order);
+                let built = wrap("[", agg, "]");
+                let e = if jsonb {
+                    make::call("pg_jsonb_norm", vec![built])
+                } else {
+                    built
+                };
+                (e, result_ty)
+            }
+            "json_object_agg" | "jsonb_object_agg" if n == 2 => {
+                let mut it = args.into_iter();
+                let key = self.aggregate_arg(it.next().unwrap_or_else(make::null))?;
+                let value = self.aggregate_arg(it.next().unwrap_or_else(make::null))?;
+                let key = self.text_output(key.0, key.1)?;
+                let key = make::call(
+                    "pg_json_elem",
+                    vec![key, make::int(PgType::Text.oid().0.into())],
+                );
+                let value = self.json_elem(value)?;
+                let order = self.aggregate_order(order)?;
+                let pair = make::binary(
+                    make::binary(key, BinaryOperator::StringConcat, make::string(" : ")),
+                    BinaryOperator::StringConcat,
+                    value,
+                );
+                let agg = group_concat(vec![pair, make::string(", ")], order);
+                let built = wrap("{ ", agg, " }");
+                let e = if jsonb {
+                    make::call("pg_jsonb_norm", vec![built])
+                } else {
+                    built
+                };
+                (e, result_ty)
+            }
+            "json_array_length" | "jsonb_array_length" if n == 1 => {
+                let a = self.json_arg(args, result_ty)?;
+                (make::call("pg_json_array_length", a), Ty::of(PgType::Int4))
+            }
+            "json_typeof" | "jsonb_typeof" if n == 1 => {
+                let a = self.json_arg(args, result_ty)?;
+                (make::call("pg_json_typeof", a), TEXT)
+            }
+            "jsonb_strip_nulls" if n == 1 => {
+                let a = self.json_arg(args, JSONB)?;
+                (make::call("pg_jsonb_strip_nulls", a), JSONB)
+            }
+            "jsonb_set" if n == 3 || n == 4 => {
+                let mut it = args.into_iter();
+                let doc =
+                    self.expr_as(it.next().unwrap_or_else(make::null), JSONB, Ctx::Implicit)?;
+                let path = self.text_array_arg(it.next().unwrap_or_else(make::null))?;
+                let new =
+                    self.expr_as(it.next().unwrap_or_else(make::null), JSONB, Ctx::Implicit)?;
+                let create = match it.next() {
+                    Some(e) => self.expr_as(e, Ty::of(PgType::Bool), Ctx::Implicit)?,
+                    None => make::int(1),
+                };
+                (
+                    make::call("pg_jsonb_set", vec![doc, path, new, create]),
+                    JSONB,
+                )
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn json_arg(&mut self, args: Vec<Expr>, ty: Ty) -> Result<Vec<Expr>, PgError> {
+        args.into_iter()
+            .map(|a| self.expr_as(a, ty, Ctx::Implicit))
+            .collect()
+    }
+
+    /// A text[] operand: devdb has no array type yet, so only a literal `'{a,b}'` is taken.
+    fn text_array_arg(&mut self, e: Expr) -> Result<Expr, PgError> {
+        match super::expr::string_literal(&e) {
+            Some(s) => {
+                crate::runtime::parse_text_array(s)?;
+                Ok(make::string(s))
+            }
+            None => Err(PgError::feature_not_supported(
+                "text[] operands other than a literal",
+            )),
+        }
+    }
+
+    /// The json/jsonb operators; None when neither operand is json or jsonb.
+    pub fn json_operator(
+        &mut self,
+        (l, lt): (Expr, Ty),
+        op: &BinaryOperator,
+        right: Expr,
+    ) -> Result<Option<(Expr, Ty)>, PgError> {
+        use BinaryOperator as B;
+        let symbol = op.to_string();
+        match op {
+            B::Arrow | B::LongArrow | B::HashArrow | B::HashLongArrow => {
+                if !is_json(lt) {
+                    let (_, rt) = self.expr(right)?;
+                    return Err(operator_error(lt, &symbol, rt));
+                }
+                let as_text = matches!(op, B::LongArrow | B::HashLongArrow);
+                let flag = make::int((lt.ty == PgType::Jsonb) as i64);
+                let (func, key) = if matches!(op, B::Arrow | B::LongArrow) {
+                    let (r, rt) = self.expr(right)?;
+                    let key = if rt.ty.is_integer() {
+                        self.coerce(r, rt, Ty::of(PgType::Int4), Ctx::Implicit)?
+                    } else if rt.ty.is_text() {
+                        self.coerce(r, rt, TEXT, Ctx::Implicit)?
+                    } else {
+                        return Err(operator_error(lt, &symbol, rt));
+                    };
+                    ("pg_json_get", key)
+                } else {
+                    ("pg_json_path", self.text_array_arg(right)?)
+                };
+                let ty = if as_text { TEXT } else { Ty::of(lt.ty) };
+                Ok(Some((
+                    make::call(func, vec![l, flag, key, make::int(as_text as i64)]),
+                    ty,
+                )))
+            }
+            B::AtArrow | B::ArrowAt => {
+                if lt.ty != PgType::Jsonb && !lt.is_unknown() {
+                    return Ok(None);
+                }
+                let (r, rt) = self.expr(right)?;
+                if rt.ty != PgType::Jsonb && !rt.is_unknown() {
+                    return Err(operator_error(lt, &symbol, rt));
+                }
+                let l = self.coerce(l, lt, JSONB, Ctx::Implicit)?;
+                let r = self.coerce(r, rt, JSONB, Ctx::Implicit)?;
+                let args = if *op == B::AtArrow {
+                    vec![l, r]
+                } else {
+                    vec![r, l]
+                };
+                Ok(Some((
+                    make::call("pg_jsonb_contains", args),
+                    super::expr::BOOL,
+                )))
+            }
+            B::Question | B::QuestionPipe | B::QuestionAnd => {
+                if lt.ty != PgType::Jsonb {
+                    let (_, rt) = self.expr(right)?;
+                    return Err(operator_error(lt, &symbol, rt));
+                }
+                let (mode, keys) = if *op == B::Question {
+                    (0, self.expr_as(right, TEXT, Ctx::Implicit)?)
+                } else {
+                    (
+                        if *op == B::QuestionPipe { 1 } else { 2 },
+                        self.text_array_arg(right)?,
+                    )
+                };
+                Ok(Some((
+                    make::call("pg_jsonb_exists", vec![l, make::int(mode), keys]),
+                    super::expr::BOOL,
+                )))
+            }
+            B::StringConcat | B::Minus if lt.ty == PgType::Jsonb => {
+                let (r, rt) = self.expr(right)?;
+                if *op == B::StringConcat {
+                    if rt.ty != PgType::Jsonb && !rt.is_unknown() {
+                        return Err(operator_error(lt, &symbol, rt));
+                    }
+                    let r = self.coerce(r, rt, JSONB, Ctx::Implicit)?;
+                    return Ok(Some((make::call("pg_jsonb_concat", vec![l, r]), JSONB)));
+                }
+                let key = if rt.ty.is_integer() {
+                    r
+                } else if rt.ty.is_text() {
+                    self.coerce(r, rt, TEXT, Ctx::Implicit)?
+                } else {
+                    return Err(operator_error(lt, &symbol, rt));
+                };
+                Ok(Some((make::call("pg_jsonb_delete", vec![l, key]), JSONB)))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// `group_concat(args ORDER BY ...)`.
+fn group_concat(args: Vec<Expr>, order: Vec<OrderByExpr>) -> Expr {
+    let mut call = make::call("group_concat", args);
+    if let Expr::Function(Function {
+        args: FunctionArguments::List(list),
+        ..
+    }) = &mut call
+    {
+        list.duplicate_treatment = None::<DuplicateTreatment>;
+        if !order.is_empty() {
+            list.clauses = vec![FunctionArgumentClause::OrderBy(order)];
+        }
+    }
+    call
+}
+
+/// `'open' || e || 'close'`: NULL (no rows) stays NULL.
+fn wrap(open: &str, e: Expr, close: &str) -> Expr {
+    make::nested(make::binary(
+        make::binary(make::string(open), BinaryOperator::StringConcat, e),
+        BinaryOperator::StringConcat,
+        make::string(close),
+    ))
+}
