@@ -15,6 +15,7 @@ mod databases;
 mod differential;
 mod executor;
 mod lifecycle;
+mod orm;
 mod pipeline;
 mod protocol;
 mod smoke;

@@ -50,6 +50,20 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
+impl EngineConfig {
+    /// Settings for tests and embedding: ephemeral, PostgreSQL-like defaults.
+    pub fn new(data_dir: PathBuf) -> Self {
+        EngineConfig {
+            data_dir,
+            ephemeral: true,
+            lock_timeout: Duration::from_secs(10),
+            idle_in_transaction_timeout: Duration::from_secs(60),
+            idle_session_timeout: Duration::ZERO,
+            auto_create: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,19 +80,5 @@ mod tests {
         assert!(!auto(Some("test_*")).matches("prod"));
         assert!(auto(Some("app_?")).matches("app_1"));
         assert!(!auto(Some("app_?")).matches("app_12"));
-    }
-}
-
-impl EngineConfig {
-    /// Settings for tests and embedding: ephemeral, PostgreSQL-like defaults.
-    pub fn new(data_dir: PathBuf) -> Self {
-        EngineConfig {
-            data_dir,
-            ephemeral: true,
-            lock_timeout: Duration::from_secs(10),
-            idle_in_transaction_timeout: Duration::from_secs(60),
-            idle_session_timeout: Duration::ZERO,
-            auto_create: None,
-        }
     }
 }

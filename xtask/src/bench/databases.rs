@@ -217,15 +217,15 @@ impl Bench {
     pub(super) fn template_rounds(&self, targets: &[Target; 2], rows: &mut [(Workload, Row)]) {
         let rounds = self.settings.rounds;
         let repeat = self.settings.template_repeat;
+        let mut notes_shown = std::collections::HashSet::new();
         for round in 1..=rounds {
             for target in targets {
                 for template in [Template::Pgbench, Template::Seeded] {
-                    if !uses_template(rows, template)
-                        || !needs(rows, |w| {
-                            matches!(w, Workload::CreateDatabase(t) | Workload::DropDatabase(t)
-                                if t == template)
-                        })
-                    {
+                    let timed = needs(rows, |w| {
+                        matches!(w, Workload::CreateDatabase(t) | Workload::DropDatabase(t)
+                            if t == template)
+                    });
+                    if !timed {
                         continue;
                     }
                     let mut command = Command::new(&self.client_bin);
@@ -253,7 +253,9 @@ impl Bench {
                         });
                     let (create, drop) = match timings {
                         Ok(t) => {
-                            if let Some(note) = t.note {
+                            if let Some(note) = t.note
+                                && notes_shown.insert((target.side.name(), note.clone()))
+                            {
                                 eprintln!("    {}: {note}", target.side.name());
                             }
                             (Ok(t.create), Ok(t.drop))
