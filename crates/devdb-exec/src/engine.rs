@@ -346,6 +346,25 @@ impl Engine {
         }
     }
 
+    /// Moves every committed page from the WAL into the database file and empties the WAL;
+    /// true when that completed. Only possible while nobody holds the write lock.
+    pub(crate) fn checkpoint(&mut self) -> bool {
+        if self.lock_holder.is_some() {
+            return false;
+        }
+        self.release_reader_snapshot();
+        // (busy, pages in the WAL, pages checkpointed): done when not busy and all moved.
+        self.writer
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })
+            .is_ok_and(|(busy, log, moved)| busy == 0 && log == moved)
+    }
+
     pub(crate) fn shutdown(&mut self) {
         let ids: Vec<SessionId> = self.sessions.keys().copied().collect();
         for id in ids {

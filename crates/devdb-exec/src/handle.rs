@@ -67,6 +67,9 @@ pub type SessionTask = Box<dyn FnOnce(Local) -> Pin<Box<dyn Future<Output = ()>>
 /// Messages to a database's thread.
 pub(crate) enum Command {
     Adopt(SessionTask),
+    /// Move everything committed from the WAL into the database file, so the file alone is a
+    /// copy of the database; answers whether the WAL is empty now.
+    Checkpoint(std::sync::mpsc::SyncSender<bool>),
     Shutdown,
 }
 
@@ -110,6 +113,18 @@ impl Handle {
         self.commands
             .send(Command::Adopt(task))
             .map_err(|_| engine_gone())
+    }
+
+    /// Checkpoints the database so its file alone holds everything committed; false when that
+    /// could not be done (the caller then copies through SQLite instead). Blocks briefly.
+    pub(crate) fn checkpoint(&self) -> bool {
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        if self.commands.send(Command::Checkpoint(reply)).is_err() {
+            return false;
+        }
+        answer
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .unwrap_or(false)
     }
 
     /// Fired when every session of this database must end with 57P01.

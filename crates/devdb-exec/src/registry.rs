@@ -184,6 +184,13 @@ impl Databases {
             .with_detail(other_sessions(source.sessions)));
         }
         let source_path = self.path(source.oid);
+        // Nobody uses the template: once its thread has emptied its WAL into the file, a plain
+        // file copy is the database. Otherwise copy through SQLite.
+        let quiescent = source.handle.as_ref().is_none_or(Handle::checkpoint);
+        let oid = state.next_oid.max(1);
+        if quiescent && copy_file(&source_path, &self.path(oid), !self.config.ephemeral).is_ok() {
+            return self.register(&mut state, name, oid, is_template, allow_connections);
+        }
         self.add_copy(
             &mut state,
             name,
@@ -225,15 +232,26 @@ impl Databases {
         allow_connections: bool,
     ) -> Result<(), PgError> {
         let oid = state.next_oid.max(1);
-        let target = self.path(oid);
-        copy_database(source, &target, !self.config.ephemeral)?;
+        copy_database(source, &self.path(oid), !self.config.ephemeral)?;
+        self.register(state, name, oid, is_template, allow_connections)
+    }
+
+    /// Lists the database just copied to `<oid>.db` in the manifest.
+    fn register(
+        &self,
+        state: &mut State,
+        name: &str,
+        oid: u32,
+        is_template: bool,
+        allow_connections: bool,
+    ) -> Result<(), PgError> {
         state.next_oid = oid + 1;
         let mut entry = Entry::new(oid, is_template);
         entry.allow_connections = allow_connections;
         state.entries.insert(name.to_owned(), entry);
         if let Err(err) = self.write_manifest(state) {
             state.entries.remove(name);
-            remove_files(&target);
+            remove_files(&self.path(oid));
             return Err(err);
         }
         Ok(())
@@ -450,6 +468,21 @@ fn copy_database(source: &Path, target: &Path, durable: bool) -> Result<(), PgEr
     }
     std::fs::rename(&temp, target).map_err(|e| io_error("renaming", &temp, e))?;
     Ok(())
+}
+
+/// Copies a quiescent database file (no WAL content, nobody writing) as a new database file.
+fn copy_file(source: &Path, target: &Path, durable: bool) -> std::io::Result<()> {
+    let mut wal = source.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0) {
+        return Err(std::io::Error::other("the WAL still holds pages"));
+    }
+    let temp = target.with_extension("creating");
+    std::fs::copy(source, &temp)?;
+    if durable {
+        std::fs::File::open(&temp)?.sync_all()?;
+    }
+    std::fs::rename(&temp, target)
 }
 
 /// Moves a dropped database's files aside and deletes them in the background: unlinking a large

@@ -100,6 +100,9 @@ fn run(engine: Engine, mut commands: mpsc::UnboundedReceiver<Command>, wake: Arc
                 Command::Adopt(task) => {
                     sessions.spawn_local(task(local.clone()));
                 }
+                Command::Checkpoint(reply) => {
+                    let _ = reply.send(local.engine.borrow_mut().checkpoint());
+                }
                 Command::Shutdown => break,
             }
         }
