@@ -71,6 +71,14 @@ fn from_code(code: ffi::Error, message: &str, interrupted: Option<Cause>) -> PgE
 
 /// SQLite's generic errors carry the fault only in their text.
 fn classify_message(message: &str) -> PgError {
+    if message.contains("FOREIGN KEY constraint failed") {
+        // ON DELETE/UPDATE RESTRICT fails through SQLite's trigger machinery, not as a plain
+        // foreign-key constraint code.
+        return PgError::new(
+            SqlState::FOREIGN_KEY_VIOLATION,
+            "update or delete violates foreign key constraint",
+        );
+    }
     if let Some(name) = message.strip_prefix("no such table: ") {
         return PgError::undefined_table(name.rsplit('.').next().unwrap_or(name));
     }
