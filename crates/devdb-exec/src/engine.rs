@@ -65,7 +65,6 @@ impl From<PgError> for Stop {
 }
 
 pub(crate) struct Engine {
-    config: EngineConfig,
     reader: Connection,
     writer: Connection,
     sessions: HashMap<SessionId, Session>,
@@ -84,6 +83,8 @@ pub(crate) struct Engine {
     interrupts: Arc<Interrupts>,
     /// The server's databases, for CREATE/DROP DATABASE and devdb_snapshot/devdb_restore.
     registry: Weak<Databases>,
+    /// Every session's settings start from these.
+    defaults: crate::settings::Defaults,
 }
 
 impl Engine {
@@ -111,8 +112,8 @@ impl Engine {
             .map_err(|e| sqlite_error::to_pg(e, None))?;
         let reader = open(Role::Reader)?;
         let committed = Arc::new(load_catalog(&reader)?);
+        let defaults = Settings::defaults(&config);
         let mut engine = Engine {
-            config,
             reader,
             writer,
             sessions: HashMap::new(),
@@ -126,6 +127,7 @@ impl Engine {
             functions,
             interrupts,
             registry,
+            defaults,
         };
         engine.reload_sequences(Role::Reader)?;
         Ok(engine)
@@ -134,13 +136,13 @@ impl Engine {
     pub(crate) fn handle(&mut self, job: Job) {
         match job {
             Job::Open { session, info } => {
-                let settings = Settings::new(&self.config, &info.user, &info.application_name);
+                let settings = Settings::new(
+                    self.defaults.clone(),
+                    &info.user,
+                    &info.application_name,
+                    &info.options,
+                );
                 let settings = Arc::new(Mutex::new(settings));
-                for (name, value) in &info.options {
-                    // Startup options are applied like SET; unknown ones are ignored here and
-                    // were already reported by the wire crate.
-                    let _ = lock(&settings).set(name, Some(value), false, false);
-                }
                 self.sessions.insert(
                     session,
                     Session {

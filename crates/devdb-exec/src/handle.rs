@@ -81,7 +81,8 @@ pub struct Handle {
     /// Wakes the thread's timer to look at parked batches again (cancels).
     pub(crate) wake: Arc<Notify>,
     pub(crate) name: Arc<str>,
-    pub(crate) config: Arc<crate::EngineConfig>,
+    /// The settings' server-wide defaults, shared with the engine's sessions.
+    pub(crate) defaults: crate::settings::Defaults,
     pub(crate) thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
     /// Cancelled to end every session of the database (DROP DATABASE ... WITH (FORCE)).
     pub(crate) terminate: CancellationToken,
@@ -95,7 +96,7 @@ impl Handle {
 
     /// What a session of this database starts with (ParameterStatus values, idle timeouts).
     pub fn session_start(&self, info: &SessionInfo) -> SessionStart {
-        SessionStart::new(&self.config, info)
+        SessionStart::new(&self.defaults, info)
     }
 
     /// How to cancel `session`'s batches from any thread.

@@ -2,6 +2,7 @@
 //! ones reported to the client in ParameterStatus.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use devdb_pg::{PgError, SqlState};
@@ -39,11 +40,13 @@ pub struct SessionStart {
 }
 
 impl SessionStart {
-    pub(crate) fn new(config: &EngineConfig, info: &crate::SessionInfo) -> Self {
-        let mut settings = Settings::new(config, &info.user, &info.application_name);
-        for (name, value) in &info.options {
-            let _ = settings.set(name, Some(value), false, false);
-        }
+    pub(crate) fn new(defaults: &Defaults, info: &crate::SessionInfo) -> Self {
+        let settings = Settings::new(
+            defaults.clone(),
+            &info.user,
+            &info.application_name,
+            &info.options,
+        );
         SessionStart {
             parameters: REPORTED
                 .iter()
@@ -85,21 +88,27 @@ struct Saved {
     local: bool,
 }
 
-/// One session's settings.
+/// Every setting's server-wide default, built once per database and shared by its sessions.
+pub type Defaults = Arc<HashMap<String, String>>;
+
+/// One session's settings: the shared defaults, the session's own defaults (its identity and
+/// startup options, which RESET returns to) and what it has SET since.
 #[derive(Clone, Debug)]
 pub struct Settings {
+    defaults: Defaults,
+    session_defaults: Vec<(String, String)>,
     values: HashMap<String, String>,
-    defaults: HashMap<String, String>,
     /// Values to restore when the transaction ends (SET LOCAL, and SET inside a transaction
     /// that rolls back).
     saved: Vec<Saved>,
 }
 
 impl Settings {
-    pub fn new(config: &EngineConfig, user: &str, application_name: &str) -> Self {
+    /// The server-wide defaults for databases run with `config`.
+    pub fn defaults(config: &EngineConfig) -> Defaults {
         let ms = |d: Duration| d.as_millis().to_string();
         let mut defaults: HashMap<String, String> = [
-            ("application_name", application_name.to_owned()),
+            ("application_name", String::new()),
             ("client_encoding", "UTF8".into()),
             ("datestyle", "ISO, MDY".into()),
             ("default_transaction_read_only", "off".into()),
@@ -113,7 +122,7 @@ impl Settings {
             ("server_encoding", "UTF8".into()),
             ("server_version", SERVER_VERSION.into()),
             ("server_version_num", "150000".into()),
-            ("session_authorization", user.to_owned()),
+            ("session_authorization", "postgres".into()),
             ("standard_conforming_strings", "on".into()),
             ("timezone", "UTC".into()),
             ("search_path", "\"$user\", public".into()),
@@ -153,30 +162,63 @@ impl Settings {
                 *v = normalize_ms(v);
             }
         }
-        Settings {
-            values: defaults.clone(),
+        Arc::new(defaults)
+    }
+
+    /// A session's settings: `options` (from the startup packet) become its own defaults;
+    /// unknown or invalid ones are skipped, as the wire crate already reported them.
+    pub fn new(
+        defaults: Defaults,
+        user: &str,
+        application_name: &str,
+        options: &[(String, String)],
+    ) -> Self {
+        let mut settings = Settings {
             defaults,
+            session_defaults: vec![
+                ("application_name".to_owned(), application_name.to_owned()),
+                ("session_authorization".to_owned(), user.to_owned()),
+            ],
+            values: HashMap::new(),
             saved: Vec::new(),
+        };
+        for (name, value) in options {
+            let _ = settings.set(name, Some(value), false, false);
         }
+        let startup = std::mem::take(&mut settings.values);
+        settings.session_defaults.extend(startup);
+        settings
+    }
+
+    /// What RESET returns `key` (lower-case) to.
+    fn default_of(&self, key: &str) -> Option<&str> {
+        self.session_defaults
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .or_else(|| self.defaults.get(key).map(String::as_str))
     }
 
     /// SHOW's answer.
     pub fn get(&self, name: &str) -> Result<&str, PgError> {
         let key = name.to_ascii_lowercase();
-        self.values
-            .get(&key)
-            .map(String::as_str)
-            .ok_or_else(|| unrecognized(name))
+        match self.values.get(&key) {
+            Some(value) => Ok(value),
+            None => self.default_of(&key).ok_or_else(|| unrecognized(name)),
+        }
     }
 
     /// Every setting, sorted by name, for SHOW ALL.
     pub fn all(&self) -> Vec<(&str, &str)> {
-        let mut all: Vec<_> = self
-            .values
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+        let mut all: Vec<(&str, &str)> = self
+            .defaults
+            .keys()
+            .chain(self.values.keys())
+            .filter_map(|k| Some((k.as_str(), self.get(k).ok()?)))
             .collect();
         all.sort_unstable();
+        all.dedup_by_key(|(k, _)| *k);
         all
     }
 
@@ -201,7 +243,7 @@ impl Settings {
             return Err(unrecognized(name));
         }
         let value = match value {
-            None => self.defaults.get(&key).cloned().unwrap_or_default(),
+            None => self.default_of(&key).unwrap_or_default().to_owned(),
             Some(v) => validate(&key, v)?,
         };
         if local && !in_transaction {
@@ -229,7 +271,7 @@ impl Settings {
         let keys: Vec<String> = match name {
             Some(n) => vec![n.to_ascii_lowercase()],
             None => self
-                .defaults
+                .values
                 .keys()
                 .filter(|k| !READ_ONLY.contains(&k.as_str()))
                 .cloned()
@@ -237,7 +279,7 @@ impl Settings {
         };
         let mut changed = Vec::new();
         for key in keys {
-            if self.values.get(&key) == self.defaults.get(&key) {
+            if self.values.get(&key).map(String::as_str) == self.default_of(&key) {
                 continue;
             }
             if let Some(reported) = self.set(&key, None, false, in_transaction)? {
@@ -268,7 +310,7 @@ impl Settings {
 
     /// A duration setting; zero means off.
     pub fn duration(&self, name: &str) -> Option<Duration> {
-        let ms = self.values.get(name).and_then(|v| parse_ms(v))?;
+        let ms = self.get(name).ok().and_then(parse_ms)?;
         (ms > 0).then(|| Duration::from_millis(ms))
     }
 }
@@ -371,7 +413,7 @@ mod tests {
     #[test]
     fn rollback_undoes_set_and_commit_keeps_it() {
         let config = EngineConfig::new(std::env::temp_dir());
-        let mut s = Settings::new(&config, "postgres", "");
+        let mut s = Settings::new(Settings::defaults(&config), "postgres", "", &[]);
         s.set("application_name", Some("a"), false, true)
             .expect("set");
         assert_eq!(s.end_transaction(false), vec!["application_name"]);
@@ -386,9 +428,31 @@ mod tests {
     }
 
     #[test]
+    fn reset_returns_to_startup_options_not_server_defaults() {
+        let config = EngineConfig::new(std::env::temp_dir());
+        let options = [("statement_timeout".to_owned(), "2s".to_owned())];
+        let mut s = Settings::new(Settings::defaults(&config), "alice", "app", &options);
+        assert_eq!(s.get("statement_timeout").expect("get"), "2s");
+        s.set("statement_timeout", Some("5s"), false, false)
+            .expect("set");
+        s.set("application_name", Some("other"), false, false)
+            .expect("set");
+        let changed = s.reset(None, false).expect("reset all");
+        assert_eq!(changed, vec!["application_name"]);
+        assert_eq!(s.get("statement_timeout").expect("get"), "2s");
+        assert_eq!(s.get("application_name").expect("get"), "app");
+        assert_eq!(s.get("session_authorization").expect("get"), "alice");
+        assert!(
+            s.all()
+                .iter()
+                .any(|(k, v)| *k == "statement_timeout" && *v == "2s")
+        );
+    }
+
+    #[test]
     fn unknown_settings_are_rejected_unless_custom() {
         let config = EngineConfig::new(std::env::temp_dir());
-        let mut s = Settings::new(&config, "postgres", "");
+        let mut s = Settings::new(Settings::defaults(&config), "postgres", "", &[]);
         let err = s
             .set("no_such_thing", Some("1"), false, false)
             .expect_err("rejects");

@@ -70,7 +70,7 @@ pub(crate) fn spawn(
         interrupts,
         wake,
         name,
-        config: Arc::new(config),
+        defaults: crate::settings::Settings::defaults(&config),
         thread: Arc::new(Mutex::new(Some(thread))),
         terminate: CancellationToken::new(),
     })

@@ -303,9 +303,7 @@ impl Engine {
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(to_pg)?;
         for name in &tx.savepoints {
-            self.writer
-                .execute_batch(&format!("SAVEPOINT {}", quote(name)))
-                .map_err(to_pg)?;
+            self.on_writer("SAVEPOINT", name)?;
         }
         tx.materialized = tx.savepoints.len();
         tx.writing = true;
@@ -325,6 +323,13 @@ impl Engine {
                 .map_err(|e| sqlite_error::to_pg(e, None))?;
         }
         Ok(())
+    }
+
+    /// Runs `SAVEPOINT`, `RELEASE` or `ROLLBACK TO` for savepoint `name` on the writer.
+    fn on_writer(&self, verb: &str, name: &str) -> Result<(), PgError> {
+        self.writer
+            .execute_batch(&format!("{verb} {}", quote(name)))
+            .map_err(|e| sqlite_error::to_pg(e, None))
     }
 
     fn begin(&mut self, session: &mut Session, mode: &TransactionMode, sink: &mut dyn Sink) {
@@ -458,9 +463,7 @@ impl Engine {
             .into());
         }
         if tx.writing {
-            self.writer
-                .execute_batch(&format!("SAVEPOINT {}", quote(name)))
-                .map_err(|e| sqlite_error::to_pg(e, None))?;
+            self.on_writer("SAVEPOINT", name)?;
             tx.materialized += 1;
         }
         tx.savepoints.push(name.to_owned());
@@ -477,9 +480,7 @@ impl Engine {
         let tx = &mut session.transaction;
         let index = find_savepoint(tx.block, &tx.savepoints, name, "RELEASE SAVEPOINT")?;
         if index < tx.materialized {
-            self.writer
-                .execute_batch(&format!("RELEASE {}", quote(name)))
-                .map_err(|e| sqlite_error::to_pg(e, None))?;
+            self.on_writer("RELEASE", name)?;
             tx.materialized = index;
         }
         tx.savepoints.truncate(index);
@@ -496,9 +497,7 @@ impl Engine {
         let tx = &mut session.transaction;
         let index = find_savepoint(tx.block, &tx.savepoints, name, "ROLLBACK TO SAVEPOINT")?;
         if index < tx.materialized {
-            self.writer
-                .execute_batch(&format!("ROLLBACK TO {}", quote(name)))
-                .map_err(|e| sqlite_error::to_pg(e, None))?;
+            self.on_writer("ROLLBACK TO", name)?;
             tx.materialized = index + 1;
             if self.pending.is_some() {
                 self.pending = Some(Arc::new(load_catalog(&self.writer)?));
