@@ -34,7 +34,7 @@ struct Batch {
     /// The next op to run.
     pos: usize,
     /// Inside a simple Query: its statements and the next one to run.
-    query: Option<(Arc<[devdb_sql::Parsed]>, usize)>,
+    query: Option<QueryProgress>,
     /// After an error in extended protocol: skip everything up to Sync.
     skipping: bool,
     sink: Box<dyn Sink>,
@@ -43,6 +43,14 @@ struct Batch {
     close: bool,
     /// When the batch parked on the write lock, and when that wait times out.
     parked: Option<(Instant, Option<Instant>)>,
+}
+
+/// A simple Query being run: resumable when a statement parks on the write lock.
+struct QueryProgress {
+    statements: Arc<[devdb_sql::Parsed]>,
+    next: usize,
+    /// The integer literals lifted into parameters, and the text they were lifted from.
+    lifted: Option<devdb_sql::literals::Lifted>,
 }
 
 /// What running a batch's ops came to.

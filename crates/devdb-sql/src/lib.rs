@@ -18,6 +18,7 @@
 
 pub mod catalog;
 pub mod database;
+pub mod literals;
 mod make;
 mod parse;
 mod rewrite;

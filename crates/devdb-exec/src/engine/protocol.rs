@@ -1,13 +1,11 @@
 //! The ops of a batch: simple Query, and the extended protocol's Parse, Bind, Describe,
 //! Execute, Close and Sync over the session's own statements and portals.
 
-use std::sync::Arc;
-
 use devdb_pg::{Format, PgError, SqlState, value};
 use devdb_sql::Kind;
 
 use super::statement::{RowLimit, resolve_formats, resume_portal, show_columns};
-use super::{Batch, Engine, Progress, Stop, param_hints};
+use super::{Batch, Engine, Progress, QueryProgress, Stop, param_hints};
 use crate::session::{Portal, PortalState, Prepared, Session};
 use crate::{Op, SessionId, Sink, Target};
 
@@ -108,7 +106,7 @@ impl Engine {
         id: SessionId,
         session: &mut Session,
         sql: &str,
-        progress: &mut Option<(Arc<[devdb_sql::Parsed]>, usize)>,
+        progress: &mut Option<QueryProgress>,
         injected: Option<PgError>,
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
@@ -116,13 +114,22 @@ impl Engine {
             // A simple Query replaces the unnamed statement and portal.
             session.statements.remove("");
             session.portals.remove("");
-            match self.cache.parse(sql) {
+            // Statements that differ only in integer literals share one translation.
+            let lifted = devdb_sql::literals::lift(sql);
+            let text = lifted.as_ref().map_or(sql, |l| l.sql.as_str());
+            match self.cache.parse(text) {
                 Ok(statements) if statements.is_empty() => {
                     sink.empty_query();
                     sink.ready_for_query(session.transaction.status());
                     return Ok(());
                 }
-                Ok(statements) => *progress = Some((statements, 0)),
+                Ok(statements) => {
+                    *progress = Some(QueryProgress {
+                        statements,
+                        next: 0,
+                        lifted,
+                    });
+                }
                 Err(err) => {
                     sink.error(&err);
                     if session.transaction.block {
@@ -134,16 +141,20 @@ impl Engine {
             }
         }
         let mut failure = injected;
-        while let Some((statements, next)) = progress.as_mut() {
-            if *next >= statements.len() || failure.is_some() {
+        while let Some(query) = progress.as_mut() {
+            if query.next >= query.statements.len() || failure.is_some() {
                 break;
             }
+            let (text, hints, params) = match &query.lifted {
+                Some(l) => (l.sql.as_str(), l.types.as_slice(), l.values.as_slice()),
+                None => (sql, &[][..], &[][..]),
+            };
             let result = self
-                .translation(id, sql, statements, *next, &[])
+                .translation(id, text, &query.statements, query.next, hints)
                 .map_err(Stop::Error)
-                .and_then(|t| self.run_statement(id, session, &t, &[], &[], true, None, sink));
+                .and_then(|t| self.run_statement(id, session, &t, params, &[], true, None, sink));
             match result {
-                Ok(()) => *next += 1,
+                Ok(()) => query.next += 1,
                 Err(Stop::Park) => return Err(Stop::Park),
                 Err(Stop::Error(err)) => failure = Some(err),
             }
