@@ -1,7 +1,9 @@
-//! devdb's tooling in Rust: `cargo xtask test`, `cargo xtask bench`, `cargo xtask codegen`.
+//! devdb's tooling in Rust: `cargo xtask test`, `cargo xtask bench`, `cargo xtask fuzz`,
+//! `cargo xtask codegen`.
 
 mod bench;
 mod codegen;
+mod fuzz;
 mod pg;
 mod test;
 
@@ -43,6 +45,15 @@ enum Task {
         #[arg(long, value_name = "PATTERN")]
         only: Option<String>,
     },
+    /// Fuzz a target (frames, startup, translate) with cargo-fuzz; needs nightly, else runs the
+    /// stable no-panic property tests.
+    Fuzz {
+        #[arg(default_value = "frames")]
+        target: String,
+        /// Passed to `cargo fuzz run` (e.g. `-- -max_total_time=60`).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
     /// Regenerate generated sources (SQLSTATE codes); --check fails if they are stale.
     Codegen {
         #[arg(long)]
@@ -76,6 +87,7 @@ fn run(task: Task) -> Result<()> {
                 only,
             },
         ),
+        Task::Fuzz { target, args } => fuzz::run(&root, &target, &args),
         Task::Codegen { check } => codegen::run(&root, check),
     }
 }
