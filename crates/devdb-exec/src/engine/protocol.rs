@@ -4,7 +4,7 @@
 use devdb_pg::{Format, PgError, SqlState, value};
 use devdb_sql::Kind;
 
-use super::statement::{RowLimit, resolve_formats, resume_portal, show_columns};
+use super::statement::{Delivery, RowLimit, resolve_formats, resume_portal, show_columns};
 use super::{Batch, Engine, Progress, QueryProgress, Stop, param_hints};
 use crate::session::{Portal, PortalState, Prepared, Session};
 use crate::{Op, SessionId, Sink, Target};
@@ -152,7 +152,15 @@ impl Engine {
             let result = self
                 .translation(id, text, &query.statements, query.next, hints)
                 .map_err(Stop::Error)
-                .and_then(|t| self.run_statement(id, session, &t, params, &[], true, None, sink));
+                .and_then(|t| {
+                    let delivery = Delivery {
+                        params,
+                        formats: &[],
+                        describe: true,
+                        limit: None,
+                    };
+                    self.run_statement(id, session, &t, delivery, sink)
+                });
             match result {
                 Ok(()) => query.next += 1,
                 Err(Stop::Park) => return Err(Stop::Park),
@@ -336,16 +344,13 @@ impl Engine {
                         max_rows,
                         state: &mut portal.state,
                     };
-                    self.run_statement(
-                        id,
-                        session,
-                        &t,
-                        &portal.params,
-                        &portal.formats,
-                        false,
-                        Some(limit),
-                        sink,
-                    )
+                    let delivery = Delivery {
+                        params: &portal.params,
+                        formats: &portal.formats,
+                        describe: false,
+                        limit: Some(limit),
+                    };
+                    self.run_statement(id, session, &t, delivery, sink)
                 }
                 _ if session.transaction.failed => Err(PgError::in_failed_transaction().into()),
                 _ => resume_portal(&t, &mut portal.state, &portal.formats, max_rows, sink)

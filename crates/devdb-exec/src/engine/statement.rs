@@ -120,6 +120,18 @@ impl Sightings {
     }
 }
 
+/// How one statement is run and its answer delivered.
+pub(crate) struct Delivery<'a> {
+    pub params: &'a [Value],
+    /// Result formats as Bind sent them.
+    pub formats: &'a [Format],
+    /// Simple Query: a RowDescription precedes the rows. In extended protocol the client asked
+    /// with Describe instead.
+    pub describe: bool,
+    /// Execute's row limit and where the rows beyond it wait.
+    pub limit: Option<RowLimit<'a>>,
+}
+
 /// Where an Execute's rows go beyond its row limit.
 pub(crate) struct RowLimit<'a> {
     pub max_rows: u32,
@@ -142,18 +154,13 @@ impl Engine {
             .translate(sql, statements, index, generation, &catalog, hints)
     }
 
-    /// Runs one statement for `id`. `send_description` is true in simple Query, where a
-    /// RowDescription precedes the rows; in extended protocol the client asked with Describe.
-    #[allow(clippy::too_many_arguments)]
+    /// Runs one statement for `id`.
     pub(super) fn run_statement(
         &mut self,
         id: SessionId,
         session: &mut Session,
         t: &Translated,
-        params: &[Value],
-        formats: &[Format],
-        send_description: bool,
-        limit: Option<RowLimit<'_>>,
+        delivery: Delivery<'_>,
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         let tx = &mut session.transaction;
@@ -170,20 +177,17 @@ impl Engine {
             tx.started_at = now_micros();
         }
         match &t.kind {
-            Kind::Select | Kind::Insert | Kind::Update | Kind::Delete | Kind::Command(_) => self
-                .run_sql(
-                    id,
-                    session,
-                    t,
-                    params,
-                    formats,
-                    send_description,
-                    limit,
-                    sink,
-                ),
-            Kind::Database(command) => {
-                self.database_command(id, session, command, formats, send_description, sink)
+            Kind::Select | Kind::Insert | Kind::Update | Kind::Delete | Kind::Command(_) => {
+                self.run_sql(id, session, t, delivery, sink)
             }
+            Kind::Database(command) => self.database_command(
+                id,
+                session,
+                command,
+                delivery.formats,
+                delivery.describe,
+                sink,
+            ),
             Kind::Empty => {
                 sink.empty_query();
                 Ok(())
@@ -215,7 +219,7 @@ impl Engine {
                 sink.command_complete("SET");
                 Ok(())
             }
-            Kind::Show(name) => self.show(session, name, formats, send_description, sink),
+            Kind::Show(name) => self.show(session, name, delivery.formats, delivery.describe, sink),
             Kind::Reset(name) => {
                 let in_tx = session.transaction.is_open();
                 let changed = lock(&session.settings).reset(name.as_deref(), in_tx)?;
@@ -226,16 +230,12 @@ impl Engine {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn run_sql(
         &mut self,
         id: SessionId,
         session: &mut Session,
         t: &Translated,
-        params: &[Value],
-        formats: &[Format],
-        send_description: bool,
-        limit: Option<RowLimit<'_>>,
+        delivery: Delivery<'_>,
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         let role = self.acquire(id, session, t.writes)?;
@@ -251,7 +251,7 @@ impl Engine {
             conn,
             seen: &mut self.sqlite_seen,
         };
-        let result = run_sqlite(db, t, params, formats, send_description, limit, sink);
+        let result = run_sqlite(db, t, delivery, sink);
         let cause = self.interrupts.check();
         self.interrupts.stop();
         let raised = lock(&self.functions.raised).take();
@@ -659,18 +659,21 @@ impl From<PgError> for Failure {
 }
 
 /// Runs the SQLite statements of `t` on `conn`; rows go to `sink`. Returns the command tag,
-/// or None when the portal was suspended at its row limit. With `describe`, a RowDescription
+/// or None when the portal was suspended at its row limit. With `delivery.describe`, a RowDescription
 /// goes out before the first row (or at the end, for none): an error before any row then
 /// arrives alone, as from PostgreSQL, which fails such statements before describing them.
 fn run_sqlite(
     db: Db<'_>,
     t: &Translated,
-    params: &[Value],
-    formats: &[Format],
-    mut describe: bool,
-    limit: Option<RowLimit<'_>>,
+    delivery: Delivery<'_>,
     sink: &mut dyn Sink,
 ) -> Result<Option<String>, Failure> {
+    let Delivery {
+        params,
+        formats,
+        mut describe,
+        limit,
+    } = delivery;
     let Some((main, before)) = t.sqlite.split_last() else {
         return Ok(Some(tag(t, 0, 0)));
     };
