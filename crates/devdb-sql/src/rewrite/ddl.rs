@@ -1458,28 +1458,19 @@ fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement
 
 /// `name IN (SELECT name FROM __devdb_indexes WHERE table_name = 't')`.
 fn indexes_of(table: &str) -> Expr {
-    let indexes = make::select(
-        vec![make::select_item(make::column("name"), None)],
-        vec![make::table(catalog::INDEXES, None)],
-        where_eq(&[
-            ("schema", make::string(DEFAULT_SCHEMA)),
-            ("table_name", make::string(table)),
-        ]),
-    );
-    Expr::InSubquery {
-        expr: Box::new(make::column("name")),
-        subquery: Box::new(make::query(sqlparser::ast::SetExpr::Select(Box::new(
-            indexes,
-        )))),
-        negated: false,
-    }
+    names_listed_for(catalog::INDEXES, table)
 }
 
 /// `name IN (SELECT name FROM __devdb_sequence_owners WHERE table_name = 't')`.
 fn owned_sequences(table: &str) -> Expr {
-    let owners = make::select(
+    names_listed_for(catalog::SEQUENCE_OWNERS, table)
+}
+
+/// `name IN (SELECT name FROM <catalog_table> WHERE schema = 'public' AND table_name = 't')`.
+fn names_listed_for(catalog_table: &str, table: &str) -> Expr {
+    let names = make::select(
         vec![make::select_item(make::column("name"), None)],
-        vec![make::table(catalog::SEQUENCE_OWNERS, None)],
+        vec![make::table(catalog_table, None)],
         where_eq(&[
             ("schema", make::string(DEFAULT_SCHEMA)),
             ("table_name", make::string(table)),
@@ -1488,7 +1479,7 @@ fn owned_sequences(table: &str) -> Expr {
     Expr::InSubquery {
         expr: Box::new(make::column("name")),
         subquery: Box::new(make::query(sqlparser::ast::SetExpr::Select(Box::new(
-            owners,
+            names,
         )))),
         negated: false,
     }
