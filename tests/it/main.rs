@@ -11,10 +11,12 @@ mod harness;
 
 mod binary;
 mod clients;
+mod copy;
 mod databases;
 mod differential;
 mod executor;
 mod lifecycle;
+mod notify;
 mod orm;
 mod pipeline;
 mod protocol;

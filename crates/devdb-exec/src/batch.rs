@@ -49,6 +49,14 @@ pub enum Op {
     Sync,
     /// Ends a batch without ending the implicit transaction.
     Flush,
+    /// All the data the client sent for the COPY FROM STDIN in progress (CopyData..., CopyDone).
+    CopyDone {
+        data: Bytes,
+    },
+    /// The client abandoned the COPY FROM STDIN in progress (CopyFail).
+    CopyFail {
+        message: String,
+    },
 }
 
 impl Op {

@@ -1,6 +1,7 @@
 //! One database's engine: owns its SQLite connections, its sessions' state and its write lock,
 //! and runs batches one at a time on the database's thread (see `thread.rs`).
 
+mod copy;
 mod database;
 mod open;
 mod protocol;
@@ -25,6 +26,7 @@ use crate::settings::Settings;
 use crate::sqlite_error;
 use crate::{Databases, EngineConfig, Op, Reply, SessionId, Sink};
 
+pub(crate) use copy::PendingCopy;
 use open::Role;
 
 /// A batch being run, or parked waiting for the write lock.
@@ -51,6 +53,8 @@ struct QueryProgress {
     next: usize,
     /// The integer literals lifted into parameters, and the text they were lifted from.
     lifted: Option<devdb_sql::literals::Lifted>,
+    /// An error that ends the Query where it stands when it resumes (a failed COPY FROM).
+    failure: Option<PgError>,
 }
 
 /// What running a batch's ops came to.
@@ -63,6 +67,8 @@ enum Progress {
 /// Why a statement did not complete.
 enum Stop {
     Park,
+    /// COPY FROM STDIN: the batch ends until the client's data is complete.
+    CopyIn,
     Error(PgError),
 }
 
@@ -93,6 +99,7 @@ pub(crate) struct Engine {
     registry: Weak<Databases>,
     /// Every session's settings start from these.
     defaults: crate::settings::Defaults,
+    listeners: crate::notify::Listeners,
 }
 
 impl Engine {
@@ -136,6 +143,7 @@ impl Engine {
             interrupts,
             registry,
             defaults,
+            listeners: Default::default(),
         };
         engine.reload_sequences(Role::Reader)?;
         Ok(engine)
@@ -143,7 +151,12 @@ impl Engine {
 
     pub(crate) fn handle(&mut self, job: Job) {
         match job {
-            Job::Open { session, info } => {
+            Job::Open {
+                session,
+                info,
+                notifications,
+            } => {
+                self.listeners.open(session, notifications);
                 let settings = Settings::new(
                     self.defaults.clone(),
                     &info.user,
@@ -160,6 +173,7 @@ impl Engine {
                         portals: HashMap::new(),
                         transaction: Default::default(),
                         idle_since: Instant::now(),
+                        copy: None,
                     },
                 );
             }
@@ -231,6 +245,7 @@ impl Engine {
                     status: session.transaction.status(),
                     in_transaction: session.transaction.is_open(),
                     close: batch.close,
+                    copy_in: session.copy.is_some(),
                     idle_in_transaction_timeout: settings
                         .duration("idle_in_transaction_session_timeout"),
                     idle_session_timeout: settings.duration("idle_session_timeout"),
@@ -334,6 +349,7 @@ impl Engine {
             self.abort_transaction(id, &mut session);
         }
         lock(&self.functions.sequences).forget_session(id);
+        self.listeners.close(id);
     }
 
     /// Rolls back whatever `session` has open and releases its lock.
@@ -432,6 +448,7 @@ impl Engine {
         current.settings = Some(session.settings.clone());
         current.transaction_start = session.transaction.started_at;
         current.statement_start = now_micros();
+        current.notifications.clear();
         drop(current);
         self.interrupts.start(id, timeout);
     }

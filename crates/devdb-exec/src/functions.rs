@@ -30,6 +30,9 @@ pub(crate) struct FunctionState {
 #[derive(Default)]
 pub(crate) struct Current {
     pub session: Option<SessionId>,
+    /// pg_notify calls of this statement (channel, payload), queued on its transaction if it
+    /// succeeds.
+    pub notifications: Vec<(String, String)>,
     pub user: String,
     pub settings: Option<Arc<Mutex<Settings>>>,
     /// Microseconds since 2000-01-01.
@@ -98,6 +101,19 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
             .map(str::to_owned)
             .map_err(|e| s.raise(e))?;
         Ok(value)
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_notify", 2, volatile, move |ctx| {
+        let channel: Option<String> = ctx.get(0)?;
+        let payload: Option<String> = ctx.get(1)?;
+        let mut check = crate::notify::Pending::default();
+        let channel = channel.unwrap_or_default();
+        let payload = payload.unwrap_or_default();
+        check
+            .notify(channel.clone(), payload.clone())
+            .map_err(|e| s.raise(e))?;
+        lock(&s.current).notifications.push((channel, payload));
+        Ok(SqlValue::Null)
     })?;
     let s = state.clone();
     conn.create_scalar_function("devdb_pg_sleep", 1, volatile, move |ctx| {

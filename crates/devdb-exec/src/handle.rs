@@ -10,9 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use devdb_pg::PgError;
+use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use crate::Notification;
 use crate::engine::Engine;
 use crate::functions::lock;
 use crate::interrupt::Interrupts;
@@ -36,6 +38,7 @@ pub(crate) enum Job {
     Open {
         session: SessionId,
         info: SessionInfo,
+        notifications: UnboundedSender<Notification>,
     },
     Batch {
         session: SessionId,
@@ -55,6 +58,9 @@ pub struct Reply {
     pub in_transaction: bool,
     /// A FATAL error was sent: close the connection.
     pub close: bool,
+    /// A COPY FROM STDIN waits for the client's data: CopyData up to CopyDone or CopyFail,
+    /// then [`Op::CopyDone`] or [`Op::CopyFail`].
+    pub copy_in: bool,
     /// The session's idle_in_transaction_session_timeout now (None: off).
     pub idle_in_transaction_timeout: Option<Duration>,
     /// The session's idle_session_timeout now (None: off).
@@ -163,9 +169,19 @@ pub struct Local {
 }
 
 impl Local {
-    /// Registers a session before its first batch.
-    pub fn open(&self, session: SessionId, info: SessionInfo) {
-        self.engine.borrow_mut().handle(Job::Open { session, info });
+    /// Registers a session before its first batch; notifications for it (LISTEN) arrive
+    /// through `notifications` while it is idle.
+    pub fn open(
+        &self,
+        session: SessionId,
+        info: SessionInfo,
+        notifications: UnboundedSender<Notification>,
+    ) {
+        self.engine.borrow_mut().handle(Job::Open {
+            session,
+            info,
+            notifications,
+        });
     }
 
     /// Runs one batch exclusively. It runs at once unless it must wait for another session's

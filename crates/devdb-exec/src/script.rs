@@ -26,19 +26,27 @@ pub async fn run_script(
     handle
         .adopt(Box::new(move |local| {
             Box::pin(async move {
-                local.open(SCRIPT_SESSION, info);
+                // A script listens to nobody: its notifications have no reader.
+                let (notifications, _) = tokio::sync::mpsc::unbounded_channel();
+                local.open(SCRIPT_SESSION, info, notifications);
                 let mut outcome = Ok(());
                 for (index, sql) in statements.into_iter().enumerate() {
-                    let sink = Box::new(FirstError::default());
-                    let error = match local
-                        .run(SCRIPT_SESSION, vec![Op::Query { sql }], sink)
-                        .await
-                    {
-                        Ok(reply) => {
-                            let any: Box<dyn std::any::Any> = reply.sink;
-                            any.downcast::<FirstError>().ok().and_then(|sink| sink.0)
+                    let mut ops = vec![Op::Query { sql }];
+                    let error = loop {
+                        let sink = Box::new(FirstError::default());
+                        match local.run(SCRIPT_SESSION, ops, sink).await {
+                            // A script has no data stream to give COPY FROM STDIN.
+                            Ok(reply) if reply.copy_in => {
+                                ops = vec![Op::CopyFail {
+                                    message: "devdb --init files cannot send COPY data".into(),
+                                }];
+                            }
+                            Ok(reply) => {
+                                let any: Box<dyn std::any::Any> = reply.sink;
+                                break any.downcast::<FirstError>().ok().and_then(|sink| sink.0);
+                            }
+                            Err(err) => break Some(err),
                         }
-                        Err(err) => Some(err),
                     };
                     if let Some(error) = error {
                         outcome = Err((index, error));
@@ -76,4 +84,9 @@ impl Sink for FirstError {
     fn notice(&mut self, _: &PgError) {}
     fn parameter_status(&mut self, _: &str, _: &str) {}
     fn ready_for_query(&mut self, _: TransactionStatus) {}
+    fn copy_in_response(&mut self, _: usize) {}
+    fn copy_out_response(&mut self, _: usize) {}
+    fn copy_data(&mut self, _: &[u8]) {}
+    fn copy_done(&mut self) {}
+    fn notification(&mut self, _: &crate::Notification) {}
 }

@@ -21,6 +21,8 @@ pub(crate) struct Session {
     pub transaction: Transaction,
     /// When the session's last batch ended: how long it has been idle.
     pub idle_since: Instant,
+    /// A COPY FROM STDIN waiting for the client's data.
+    pub copy: Option<crate::engine::PendingCopy>,
 }
 
 /// A prepared statement: the client's text and parameter types, and its translation.

@@ -50,4 +50,12 @@ pub trait Sink: Send + std::any::Any {
     fn notice(&mut self, notice: &PgError);
     fn parameter_status(&mut self, name: &str, value: &str);
     fn ready_for_query(&mut self, status: TransactionStatus);
+    /// COPY FROM STDIN begins: the client sends `columns` fields per row, in text form.
+    fn copy_in_response(&mut self, columns: usize);
+    /// COPY TO STDOUT begins: CopyData messages follow, one per row.
+    fn copy_out_response(&mut self, columns: usize);
+    fn copy_data(&mut self, data: &[u8]);
+    fn copy_done(&mut self);
+    /// NotificationResponse: a NOTIFY on a channel the session listens on.
+    fn notification(&mut self, note: &crate::Notification);
 }

@@ -27,6 +27,10 @@ pub(crate) struct Transaction {
     /// Why the block failed when it was not its own statement's fault (devdb_restore by another
     /// session): the next statement reports this instead of 25P02's usual wording.
     pub aborted_by: Option<String>,
+    /// LISTEN, UNLISTEN and NOTIFY waiting for the commit, and where the queue stood at each
+    /// savepoint.
+    pub notify: crate::notify::Pending,
+    pub notify_marks: Vec<(usize, usize)>,
 }
 
 impl Transaction {

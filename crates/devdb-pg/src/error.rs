@@ -40,6 +40,8 @@ pub struct PgError {
     pub hint: Option<String>,
     /// 1-based character position in the query text.
     pub position: Option<u32>,
+    /// Where it happened, PostgreSQL's CONTEXT (`COPY t, line 3`). Boxed to keep errors small.
+    pub context: Option<Box<str>>,
 }
 
 impl PgError {
@@ -52,6 +54,7 @@ impl PgError {
             detail: None,
             hint: None,
             position: None,
+            context: None,
         }
     }
 
@@ -68,6 +71,11 @@ impl PgError {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        self.context = Some(context.into().into_boxed_str());
         self
     }
 

@@ -6,6 +6,7 @@
 //! Invariant: this crate does no I/O and knows nothing of SQLite or sockets; it sits at the bottom
 //! of the crate graph. Start reading at [`PgError`] and [`PgType`].
 
+pub mod copy;
 mod error;
 mod sqlstate;
 mod sqlstate_codes;

@@ -17,6 +17,7 @@
 //! own catalog tables) and [`runtime`] (the `pg_*` functions the emitted SQL calls).
 
 pub mod catalog;
+mod copy_syntax;
 pub mod database;
 pub mod literals;
 mod make;
@@ -95,6 +96,32 @@ pub enum Kind {
     Empty,
     /// A command on a whole database, run by the executor (see [`database`]).
     Database(database::DatabaseCommand),
+    /// `LISTEN channel`: effective when the transaction commits.
+    Listen(String),
+    /// `UNLISTEN channel`, or `UNLISTEN *` (None): effective when the transaction commits.
+    Unlisten(Option<String>),
+    /// `NOTIFY channel [, 'payload']`: delivered to the channel's listeners at commit.
+    Notify {
+        channel: String,
+        payload: String,
+    },
+    /// `COPY table [(columns)] FROM STDIN`: `sqlite` inserts one row whose parameters (of
+    /// [`CopyFrom::types`]) are the columns' values; the executor runs it for every row the
+    /// client streams. The statement itself takes no parameters.
+    CopyFrom(CopyFrom),
+    /// `COPY table|(query) TO STDOUT`: `sqlite` and `columns` are the query whose rows are
+    /// written out in this format.
+    CopyTo(devdb_pg::copy::CopyFormat),
+}
+
+/// What `COPY ... FROM STDIN` reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CopyFrom {
+    pub table: String,
+    pub format: devdb_pg::copy::CopyFormat,
+    /// The columns each input row fills, in order, and their types.
+    pub columns: Vec<String>,
+    pub types: Vec<PgType>,
 }
 
 /// What BEGIN / START TRANSACTION / SET TRANSACTION asked for.

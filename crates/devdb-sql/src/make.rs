@@ -91,6 +91,11 @@ pub fn placeholder(n: usize) -> Expr {
     value(Value::Placeholder(format!("?{n}")))
 }
 
+/// `$n`: a PostgreSQL parameter, in a statement the translator builds and then translates.
+pub fn parameter(n: usize) -> Expr {
+    value(Value::Placeholder(format!("${n}")))
+}
+
 pub fn nested(e: Expr) -> Expr {
     Expr::Nested(Box::new(e))
 }

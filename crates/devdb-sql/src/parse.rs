@@ -82,10 +82,16 @@ fn statement(
         }
         _ => {}
     }
+    let is_copy = matches!(words.first().map(|t| &t.token),
+        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("copy"));
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
-    let stmt = parser.parse_statement().map_err(|e| parser_error(sql, e))?;
+    let stmt = match is_copy {
+        true => crate::copy_syntax::parse(&mut parser),
+        false => parser.parse_statement(),
+    }
+    .map_err(|e| parser_error(sql, e))?;
     let next = parser.peek_token();
     if next.token != Token::EOF {
         return Err(syntax_error_at(sql, &next));

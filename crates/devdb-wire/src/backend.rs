@@ -152,6 +152,48 @@ pub fn empty_query_response(out: &mut BytesMut) {
     frame(out, b'I', |_| {});
 }
 
+/// CopyInResponse / CopyOutResponse (`tag` 'G' / 'H'): a text-format COPY of `columns`
+/// columns begins.
+fn copy_response(out: &mut BytesMut, tag: u8, columns: usize) {
+    let columns = i16::try_from(columns).unwrap_or(i16::MAX);
+    frame(out, tag, |out| {
+        out.put_i8(0);
+        out.put_i16(columns);
+        for _ in 0..columns {
+            out.put_i16(0);
+        }
+    });
+}
+
+/// CopyInResponse: the client should now send CopyData messages, then CopyDone or CopyFail.
+pub fn copy_in_response(out: &mut BytesMut, columns: usize) {
+    copy_response(out, b'G', columns);
+}
+
+/// CopyOutResponse: CopyData messages follow, then CopyDone.
+pub fn copy_out_response(out: &mut BytesMut, columns: usize) {
+    copy_response(out, b'H', columns);
+}
+
+/// CopyData: a piece of COPY's data stream (devdb sends one row per message).
+pub fn copy_data(out: &mut BytesMut, data: &[u8]) {
+    frame(out, b'd', |out| out.put_slice(data));
+}
+
+/// CopyDone: the end of COPY TO's data.
+pub fn copy_done(out: &mut BytesMut) {
+    frame(out, b'c', |_| {});
+}
+
+/// NotificationResponse: a NOTIFY from backend `pid` on a channel this session listens on.
+pub fn notification_response(out: &mut BytesMut, pid: i32, channel: &str, payload: &str) {
+    frame(out, b'A', |out| {
+        out.put_i32(pid);
+        put_cstr(out, channel);
+        put_cstr(out, payload);
+    });
+}
+
 /// CommandComplete with its tag (`SELECT 3`, `INSERT 0 1`, `BEGIN`, ...).
 pub fn command_complete(out: &mut BytesMut, tag: &str) {
     frame(out, b'C', |out| put_cstr(out, tag));
@@ -289,6 +331,9 @@ fn error_fields(out: &mut BytesMut, err: &PgError) {
     }
     if let Some(position) = err.position {
         field(b'P', &position.to_string());
+    }
+    if let Some(context) = &err.context {
+        field(b'W', context);
     }
     out.put_u8(0);
 }

@@ -3,7 +3,7 @@
 
 use bytes::BytesMut;
 use devdb_exec::Column;
-use devdb_exec::{Sink, TransactionStatus};
+use devdb_exec::{Notification, Sink, TransactionStatus};
 use devdb_pg::{Datum, Format, PgError, PgType, value};
 
 use crate::backend::{self, FieldDescription};
@@ -94,6 +94,26 @@ impl Sink for Encoder {
 
     fn ready_for_query(&mut self, status: TransactionStatus) {
         backend::ready_for_query(&mut self.out, status.byte());
+    }
+
+    fn copy_in_response(&mut self, columns: usize) {
+        backend::copy_in_response(&mut self.out, columns);
+    }
+
+    fn copy_out_response(&mut self, columns: usize) {
+        backend::copy_out_response(&mut self.out, columns);
+    }
+
+    fn copy_data(&mut self, data: &[u8]) {
+        backend::copy_data(&mut self.out, data);
+    }
+
+    fn copy_done(&mut self) {
+        backend::copy_done(&mut self.out);
+    }
+
+    fn notification(&mut self, note: &Notification) {
+        backend::notification_response(&mut self.out, note.pid, &note.channel, &note.payload);
     }
 }
 

@@ -7,11 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::BytesMut;
-use devdb_exec::{Local, Op, Sink};
+use devdb_exec::{Local, Notification, Op, Sink};
 use devdb_pg::PgError;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::OwnedSemaphorePermit;
+use tokio::sync::mpsc::UnboundedReceiver;
 use tracing::Instrument;
 
 use crate::backend;
@@ -96,7 +97,8 @@ async fn serve_on_database_thread(
         let Ok(mut stream) = TcpStream::from_std(stream) else {
             return;
         };
-        local.open(id, session.info.clone());
+        let (notify, notifications) = tokio::sync::mpsc::unbounded_channel();
+        local.open(id, session.info.clone(), notify);
         tracing::debug!("session started");
         let end = Connection {
             shared: &shared,
@@ -106,6 +108,8 @@ async fn serve_on_database_thread(
             session,
             local: local.clone(),
             busy,
+            notifications,
+            held: Vec::new(),
         }
         .serve(out)
         .await;
@@ -135,6 +139,10 @@ struct Connection<'a> {
     session: Established,
     local: Local,
     busy: Arc<AtomicBool>,
+    /// NOTIFYs of other sessions on channels this one listens on.
+    notifications: UnboundedReceiver<Notification>,
+    /// Notifications that arrived inside a transaction: PostgreSQL delivers them after it.
+    held: Vec<Notification>,
 }
 
 /// The timers that apply while the session waits for its client.
@@ -148,6 +156,8 @@ impl Connection<'_> {
     async fn serve(mut self, greeting: BytesMut) -> End {
         let mut encoder = Box::new(Encoder { out: greeting });
         let mut ops: Vec<Op> = Vec::new();
+        // While a COPY FROM STDIN runs: the data the client has sent so far.
+        let mut copy: Option<BytesMut> = None;
         let mut idle = Idle {
             in_transaction: false,
             in_transaction_timeout: self.session.start.idle_in_transaction_timeout,
@@ -162,84 +172,99 @@ impl Connection<'_> {
                     Ok(None) => break,
                     Err(err) => return self.fatal(encoder, &err).await,
                 };
+                let message = match copy.as_mut() {
+                    Some(data) => match copy_message(data, message) {
+                        CopyStep::More => continue,
+                        CopyStep::Terminate => return End::Terminate,
+                        CopyStep::End(op) => {
+                            copy = None;
+                            ops.push(op);
+                            None
+                        }
+                    },
+                    None => Some(message),
+                };
                 let ends_batch = match message {
-                    FrontendMessage::Terminate => return End::Terminate,
-                    FrontendMessage::Query { sql } => {
-                        ops.push(Op::Query { sql });
-                        true
-                    }
-                    FrontendMessage::Parse {
-                        name,
-                        sql,
-                        param_types,
-                    } => {
-                        ops.push(Op::Parse {
+                    None => true,
+                    Some(message) => match message {
+                        FrontendMessage::Terminate => return End::Terminate,
+                        FrontendMessage::Query { sql } => {
+                            ops.push(Op::Query { sql });
+                            true
+                        }
+                        FrontendMessage::Parse {
                             name,
                             sql,
                             param_types,
-                        });
-                        false
-                    }
-                    FrontendMessage::Bind {
-                        portal,
-                        statement,
-                        param_formats,
-                        params,
-                        result_formats,
-                    } => {
-                        let param_formats =
-                            match codec::resolve_formats(&param_formats, params.len()) {
-                                Ok(f) => f,
-                                Err(err) => return self.fatal(encoder, &err).await,
-                            };
-                        ops.push(Op::Bind {
+                        } => {
+                            ops.push(Op::Parse {
+                                name,
+                                sql,
+                                param_types,
+                            });
+                            false
+                        }
+                        FrontendMessage::Bind {
                             portal,
                             statement,
                             param_formats,
                             params,
                             result_formats,
-                        });
-                        false
-                    }
-                    FrontendMessage::Describe { target, name } => {
-                        ops.push(Op::Describe {
-                            target: target.into_exec(),
-                            name,
-                        });
-                        false
-                    }
-                    FrontendMessage::Execute { portal, max_rows } => {
-                        ops.push(Op::Execute {
-                            portal,
-                            max_rows: u32::try_from(max_rows).unwrap_or(0),
-                        });
-                        false
-                    }
-                    FrontendMessage::Close { target, name } => {
-                        ops.push(Op::Close {
-                            target: target.into_exec(),
-                            name,
-                        });
-                        false
-                    }
-                    FrontendMessage::Sync => {
-                        ops.push(Op::Sync);
-                        true
-                    }
-                    FrontendMessage::Flush => {
-                        ops.push(Op::Flush);
-                        true
-                    }
-                    // Outside COPY these are ignored, as the protocol says.
-                    FrontendMessage::CopyData { .. }
-                    | FrontendMessage::CopyDone
-                    | FrontendMessage::CopyFail { .. } => false,
-                    FrontendMessage::Password { .. } => {
-                        let err = PgError::protocol_violation(
-                            "unexpected password message after authentication",
-                        );
-                        return self.fatal(encoder, &err).await;
-                    }
+                        } => {
+                            let param_formats =
+                                match codec::resolve_formats(&param_formats, params.len()) {
+                                    Ok(f) => f,
+                                    Err(err) => return self.fatal(encoder, &err).await,
+                                };
+                            ops.push(Op::Bind {
+                                portal,
+                                statement,
+                                param_formats,
+                                params,
+                                result_formats,
+                            });
+                            false
+                        }
+                        FrontendMessage::Describe { target, name } => {
+                            ops.push(Op::Describe {
+                                target: target.into_exec(),
+                                name,
+                            });
+                            false
+                        }
+                        FrontendMessage::Execute { portal, max_rows } => {
+                            ops.push(Op::Execute {
+                                portal,
+                                max_rows: u32::try_from(max_rows).unwrap_or(0),
+                            });
+                            false
+                        }
+                        FrontendMessage::Close { target, name } => {
+                            ops.push(Op::Close {
+                                target: target.into_exec(),
+                                name,
+                            });
+                            false
+                        }
+                        FrontendMessage::Sync => {
+                            ops.push(Op::Sync);
+                            true
+                        }
+                        FrontendMessage::Flush => {
+                            ops.push(Op::Flush);
+                            true
+                        }
+                        // Outside COPY these are ignored, as the protocol says.
+                        FrontendMessage::CopyData { .. }
+                        | FrontendMessage::CopyDone
+                        | FrontendMessage::CopyFail { .. } => false,
+                        FrontendMessage::Password { .. } => {
+                            let err = PgError::protocol_violation(
+                                "unexpected password message after authentication",
+                            );
+                            return self.fatal(encoder, &err).await;
+                        }
+                    },
                 };
                 if ends_batch {
                     self.busy.store(true, Ordering::Release);
@@ -256,6 +281,14 @@ impl Connection<'_> {
                         }
                     };
                     encoder = reclaim(reply.sink);
+                    if reply.copy_in {
+                        copy = Some(BytesMut::new());
+                    }
+                    if !reply.in_transaction {
+                        for note in self.held.drain(..) {
+                            encoder.notification(&note);
+                        }
+                    }
                     idle = Idle {
                         in_transaction: reply.in_transaction,
                         in_transaction_timeout: reply.idle_in_transaction_timeout,
@@ -278,22 +311,31 @@ impl Connection<'_> {
             } else {
                 idle.session_timeout
             };
-            let read = async {
+            let stream = &mut *self.stream;
+            let buf = &mut self.buf;
+            let read = async move {
                 match timeout {
-                    Some(t) => tokio::time::timeout(t, self.stream.read_buf(&mut self.buf))
-                        .await
-                        .ok(),
-                    None => Some(self.stream.read_buf(&mut self.buf).await),
+                    Some(t) => tokio::time::timeout(t, stream.read_buf(buf)).await.ok(),
+                    None => Some(stream.read_buf(buf).await),
                 }
             };
-            let outcome = tokio::select! {
-                outcome = read => outcome,
-                () = self.shared.shutdown.cancelled() => {
-                    return self.fatal(encoder, &PgError::admin_shutdown()).await;
+            let woke = tokio::select! {
+                outcome = read => Woke::Read(outcome),
+                Some(note) = self.notifications.recv() => Woke::Notification(note),
+                () = self.shared.shutdown.cancelled() => Woke::Shutdown,
+                () = self.terminated.cancelled() => Woke::Shutdown,
+            };
+            let outcome = match woke {
+                Woke::Read(outcome) => outcome,
+                Woke::Notification(note) if idle.in_transaction => {
+                    self.held.push(note);
+                    continue;
                 }
-                () = self.terminated.cancelled() => {
-                    return self.fatal(encoder, &PgError::admin_shutdown()).await;
+                Woke::Notification(note) => {
+                    encoder.notification(&note);
+                    continue;
                 }
+                Woke::Shutdown => return self.fatal(encoder, &PgError::admin_shutdown()).await,
             };
             match outcome {
                 Some(Ok(0)) | Some(Err(_)) => return End::ClientGone,
@@ -314,6 +356,41 @@ impl Connection<'_> {
         encoder.error(err);
         close_with(self.stream, &encoder.out).await;
         End::Fatal
+    }
+}
+
+/// What ended a wait for the client.
+enum Woke {
+    /// Bytes arrived, the client went away, or (None) the idle timeout passed.
+    Read(Option<std::io::Result<usize>>),
+    Notification(Notification),
+    Shutdown,
+}
+
+/// What a message means while a COPY FROM STDIN collects the client's data.
+enum CopyStep {
+    More,
+    Terminate,
+    /// The data is complete or the COPY failed: run this.
+    End(Op),
+}
+
+fn copy_message(data: &mut BytesMut, message: FrontendMessage) -> CopyStep {
+    match message {
+        FrontendMessage::CopyData { data: chunk } => {
+            data.extend_from_slice(&chunk);
+            CopyStep::More
+        }
+        FrontendMessage::CopyDone => CopyStep::End(Op::CopyDone {
+            data: std::mem::take(data).freeze(),
+        }),
+        FrontendMessage::CopyFail { message } => CopyStep::End(Op::CopyFail { message }),
+        // The protocol has the server ignore these during COPY.
+        FrontendMessage::Sync | FrontendMessage::Flush => CopyStep::More,
+        FrontendMessage::Terminate => CopyStep::Terminate,
+        _ => CopyStep::End(Op::CopyFail {
+            message: "unexpected message type during COPY from stdin".into(),
+        }),
     }
 }
 

@@ -71,10 +71,22 @@ impl Engine {
                     Ok(())
                 }
                 Op::Flush => Ok(()),
+                Op::CopyDone { data } => {
+                    let data = data.clone();
+                    self.copy_in_finish(id, session, batch, Ok(&data))
+                }
+                Op::CopyFail { message } => {
+                    let message = message.clone();
+                    self.copy_in_finish(id, session, batch, Err(&message))
+                }
             };
             match result {
                 Ok(()) => batch.pos += 1,
                 Err(Stop::Park) => return Progress::Parked,
+                Err(Stop::CopyIn) => {
+                    self.copy_in_suspend(batch, session);
+                    return Progress::Finished;
+                }
                 Err(Stop::Error(err)) => {
                     let sink = batch.sink.as_mut();
                     sink.error(&err);
@@ -128,6 +140,7 @@ impl Engine {
                         statements,
                         next: 0,
                         lifted,
+                        failure: None,
                     });
                 }
                 Err(err) => {
@@ -140,7 +153,7 @@ impl Engine {
                 }
             }
         }
-        let mut failure = injected;
+        let mut failure = injected.or_else(|| progress.as_mut().and_then(|q| q.failure.take()));
         while let Some(query) = progress.as_mut() {
             if query.next >= query.statements.len() || failure.is_some() {
                 break;
@@ -163,7 +176,7 @@ impl Engine {
                 });
             match result {
                 Ok(()) => query.next += 1,
-                Err(Stop::Park) => return Err(Stop::Park),
+                Err(stop @ (Stop::Park | Stop::CopyIn)) => return Err(stop),
                 Err(Stop::Error(err)) => failure = Some(err),
             }
         }
@@ -370,6 +383,7 @@ impl Engine {
 fn result_columns(t: &devdb_sql::Translated) -> std::borrow::Cow<'_, [devdb_sql::Column]> {
     match &t.kind {
         Kind::Show(name) => show_columns(name).into(),
+        Kind::CopyFrom(_) | Kind::CopyTo(_) => (&[][..]).into(),
         _ => t.columns.as_slice().into(),
     }
 }

@@ -180,6 +180,26 @@ impl Engine {
             Kind::Select | Kind::Insert | Kind::Update | Kind::Delete | Kind::Command(_) => {
                 self.run_sql(id, session, t, delivery, sink)
             }
+            Kind::Listen(channel) => {
+                session.transaction.notify.listen(channel.clone());
+                sink.command_complete("LISTEN");
+                Ok(())
+            }
+            Kind::Unlisten(channel) => {
+                session.transaction.notify.unlisten(channel.clone());
+                sink.command_complete("UNLISTEN");
+                Ok(())
+            }
+            Kind::Notify { channel, payload } => {
+                session
+                    .transaction
+                    .notify
+                    .notify(channel.clone(), payload.clone())?;
+                sink.command_complete("NOTIFY");
+                Ok(())
+            }
+            Kind::CopyTo(format) => self.copy_out(id, session, t, format, delivery.params, sink),
+            Kind::CopyFrom(spec) => self.copy_in_start(session, t, spec, sink),
             Kind::Database(command) => self.database_command(
                 id,
                 session,
@@ -230,7 +250,7 @@ impl Engine {
         }
     }
 
-    fn run_sql(
+    pub(super) fn run_sql(
         &mut self,
         id: SessionId,
         session: &mut Session,
@@ -255,6 +275,7 @@ impl Engine {
         let cause = self.interrupts.check();
         self.interrupts.stop();
         let raised = lock(&self.functions.raised).take();
+        let notifications = std::mem::take(&mut lock(&self.functions.current).notifications);
         let tag = result.map_err(|e| match (e, raised) {
             (Failure::Sqlite(_), Some(raised)) => raised,
             (Failure::Sqlite(e), None) => sqlite_error::to_pg(e, cause),
@@ -267,6 +288,9 @@ impl Engine {
                 self.reload_sequences(Role::Writer)?;
             }
             self.save_sequences()?;
+        }
+        for (channel, payload) in notifications {
+            session.transaction.notify.notify(channel, payload)?;
         }
         if let Some(tag) = tag {
             sink.command_complete(&tag);
@@ -419,8 +443,15 @@ impl Engine {
             }
             self.release_lock(id);
         }
-        let changed = lock(&session.settings).end_transaction(commit && result.is_ok());
+        let committed = commit && result.is_ok();
+        let changed = lock(&session.settings).end_transaction(committed);
         report(session, &changed, sink);
+        let notify = std::mem::take(&mut session.transaction.notify);
+        if committed && !notify.is_empty() {
+            for note in self.listeners.commit(id, notify) {
+                sink.notification(&note);
+            }
+        }
         session.transaction = Default::default();
         session.portals.clear();
         result
@@ -467,6 +498,7 @@ impl Engine {
             tx.materialized += 1;
         }
         tx.savepoints.push(name.to_owned());
+        tx.notify_marks.push(tx.notify.mark());
         sink.command_complete("SAVEPOINT");
         Ok(())
     }
@@ -484,6 +516,7 @@ impl Engine {
             tx.materialized = index;
         }
         tx.savepoints.truncate(index);
+        tx.notify_marks.truncate(index);
         sink.command_complete("RELEASE");
         Ok(())
     }
@@ -506,6 +539,10 @@ impl Engine {
             }
         }
         tx.savepoints.truncate(index + 1);
+        if let Some(&mark) = tx.notify_marks.get(index) {
+            tx.notify.rollback_to(mark);
+        }
+        tx.notify_marks.truncate(index + 1);
         tx.failed = false;
         sink.command_complete("ROLLBACK");
         Ok(())

@@ -305,6 +305,10 @@ impl Translator<'_> {
                     Ty::of(PgType::Name),
                 ));
             }
+            ("pg_notify", 2) => {
+                let args = self.typed_args(args, &[TEXT, TEXT])?;
+                return Ok((make::call("devdb_notify", args), Ty::of(PgType::Void)));
+            }
             ("pg_sleep", 1) => {
                 let args = self.typed_args(args, &[FLOAT8])?;
                 return Ok((make::call("devdb_pg_sleep", args), Ty::of(PgType::Void)));

@@ -6,6 +6,7 @@
 
 mod casts;
 mod constraints;
+mod copy;
 mod ddl;
 mod dml;
 mod expr;
@@ -130,6 +131,16 @@ impl Translator<'_> {
             Statement::AlterTable(alter) => self.alter_table(alter),
             Statement::CreateIndex(index) => self.create_index(index),
             Statement::CreateExtension(ext) => self.create_extension(ext),
+            Statement::Copy {
+                source,
+                to,
+                target,
+                options,
+                legacy_options,
+                values,
+            } if values.is_empty() && legacy_options.is_empty() => {
+                self.copy(source, to, target, options)
+            }
             Statement::Analyze(analyze) => self.analyze(analyze),
             Statement::Vacuum(v) => {
                 let tables = v

@@ -35,6 +35,17 @@ pub fn kind(stmt: &Statement) -> Result<Option<Kind>, PgError> {
             savepoint: Some(name),
         } => Kind::RollbackTo(fold(name)),
         Statement::Savepoint { name } => Kind::Savepoint(fold(name)),
+        Statement::LISTEN { channel } => Kind::Listen(fold(channel)),
+        Statement::UNLISTEN { channel }
+            if channel.value == "*" && channel.quote_style.is_none() =>
+        {
+            Kind::Unlisten(None)
+        }
+        Statement::UNLISTEN { channel } => Kind::Unlisten(Some(fold(channel))),
+        Statement::NOTIFY { channel, payload } => Kind::Notify {
+            channel: fold(channel),
+            payload: payload.clone().unwrap_or_default(),
+        },
         Statement::ReleaseSavepoint { name } => Kind::Release(fold(name)),
         Statement::Set(set) => set_kind(set)?,
         Statement::ShowVariable { variable } => {

@@ -151,7 +151,8 @@ fn unsupported_is_0a000() {
         "select id from t where id = any(array[1])",
         "select pg_catalog.pg_class.relname from pg_catalog.pg_class",
         "select 1 intersect all select 1",
-        "copy t from stdin",
+        "copy t from stdin with (format binary)",
+        "copy t to '/tmp/file'",
         "select id from t window w as (order by id)",
         "select row_number() over () from t",
     ] {

@@ -1,0 +1,282 @@
+//! COPY: `TO STDOUT` runs its query and writes the rows as CopyData; `FROM STDIN` ends the batch
+//! with CopyInResponse, and the rows run when the client's data is complete (`Op::CopyDone`),
+//! so a client that stalls mid-COPY holds nothing of the engine.
+
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use devdb_pg::copy::{self, CopyFormat};
+use devdb_pg::{Datum, Format, PgError, PgType, SqlState, Value, value};
+use devdb_sql::{Column, CopyFrom, Translated};
+
+use super::statement::Delivery;
+use super::{Batch, Engine, QueryProgress, Stop};
+use crate::session::Session;
+use crate::sink::TransactionStatus;
+use crate::{Op, SessionId, Sink};
+
+/// A `COPY ... FROM STDIN` waiting for the client's data.
+pub(crate) struct PendingCopy {
+    statement: Arc<Translated>,
+    /// The simple Query the COPY belongs to, resumed after it.
+    query: Option<(String, QueryProgress)>,
+    /// Set when the client sent something other than copy messages meanwhile.
+    failed: Option<PgError>,
+}
+
+impl Engine {
+    /// `COPY ... TO STDOUT`: the query's rows as CopyData, then `COPY n`.
+    pub(super) fn copy_out(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        t: &Translated,
+        format: &CopyFormat,
+        params: &[Value],
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        let mut out = CopySink::new(format);
+        let delivery = Delivery {
+            params,
+            formats: &[],
+            describe: false,
+            limit: None,
+        };
+        let result = self.run_sql(id, session, t, delivery, &mut out);
+        for notice in &out.notices {
+            sink.notice(notice);
+        }
+        result?;
+        sink.copy_out_response(t.columns.len());
+        if format.header {
+            let mut header = BytesMut::new();
+            let names = t.columns.iter().map(|c| Some(c.name.as_str()));
+            copy::write_row(&mut header, names, format);
+            sink.copy_data(&header);
+        }
+        let mut start = 0;
+        for &end in &out.row_ends {
+            sink.copy_data(&out.data[start..end]);
+            start = end;
+        }
+        sink.copy_done();
+        sink.command_complete(&format!("COPY {}", out.row_ends.len()));
+        Ok(())
+    }
+
+    /// `COPY ... FROM STDIN` starts: the client is asked for its data and the batch ends.
+    pub(super) fn copy_in_start(
+        &mut self,
+        session: &mut Session,
+        t: &Translated,
+        spec: &CopyFrom,
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        if session.transaction.mode.read_only == Some(true) {
+            return Err(PgError::new(
+                SqlState::READ_ONLY_SQL_TRANSACTION,
+                "cannot execute COPY FROM in a read-only transaction",
+            )
+            .into());
+        }
+        sink.copy_in_response(spec.columns.len());
+        session.copy = Some(PendingCopy {
+            statement: Arc::new(t.clone()),
+            query: None,
+            failed: None,
+        });
+        Err(Stop::CopyIn)
+    }
+
+    /// The batch that started a COPY FROM ends: the simple Query it came from is kept to be
+    /// resumed, and whatever the client sent after the COPY is dropped as PostgreSQL does
+    /// (Sync and Flush are ignored during COPY; anything else fails it).
+    pub(super) fn copy_in_suspend(&mut self, batch: &mut Batch, session: &mut Session) {
+        let Some(pending) = session.copy.as_mut() else {
+            return;
+        };
+        if let (Some(Op::Query { sql }), Some(progress)) =
+            (batch.ops.get(batch.pos), batch.query.take())
+        {
+            pending.query = Some((sql.clone(), progress));
+        }
+        let rest = batch.ops.drain(batch.pos + 1..);
+        if rest
+            .into_iter()
+            .any(|op| !matches!(op, Op::Sync | Op::Flush))
+        {
+            pending.failed = Some(PgError::protocol_violation(
+                "unexpected message type during COPY from stdin",
+            ));
+        }
+        batch.pos = batch.ops.len();
+    }
+
+    /// The client's COPY data is complete (`data`), or it gave up (`Err(message)`): inserts the
+    /// rows, then resumes the simple Query the COPY was part of (which reports an error and
+    /// ends), or fails the extended-protocol batch.
+    pub(super) fn copy_in_finish(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        batch: &mut Batch,
+        data: Result<&Bytes, &str>,
+    ) -> Result<(), Stop> {
+        let Some(pending) = session.copy.take() else {
+            // Copy messages outside COPY are ignored, as the protocol says.
+            return Ok(());
+        };
+        let outcome = match (&pending.failed, data) {
+            (Some(err), _) => Err(err.clone()),
+            (None, Err(message)) => Err(PgError::new(
+                SqlState::QUERY_CANCELED,
+                format!("COPY from stdin failed: {message}"),
+            )),
+            (None, Ok(data)) => match self.copy_rows(id, session, &pending.statement, data) {
+                Err(Stop::Park) => {
+                    // Nothing was inserted yet: the whole COPY runs when the lock is free.
+                    session.copy = Some(pending);
+                    return Err(Stop::Park);
+                }
+                Err(Stop::CopyIn) => Err(PgError::internal("COPY inside COPY")),
+                Err(Stop::Error(err)) => Err(err),
+                Ok(rows) => Ok(rows),
+            },
+        };
+        if let Ok(rows) = &outcome {
+            batch.sink.command_complete(&format!("COPY {rows}"));
+        }
+        let Some((sql, mut progress)) = pending.query else {
+            return outcome.map(|_| ()).map_err(Stop::Error);
+        };
+        match outcome {
+            Ok(_) => progress.next += 1,
+            Err(err) => progress.failure = Some(err),
+        }
+        batch.ops.insert(batch.pos + 1, Op::Query { sql });
+        batch.query = Some(progress);
+        Ok(())
+    }
+
+    /// Inserts every row of `data`; the number inserted.
+    fn copy_rows(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        t: &Translated,
+        data: &Bytes,
+    ) -> Result<usize, Stop> {
+        let devdb_sql::Kind::CopyFrom(spec) = &t.kind else {
+            return Err(PgError::internal("not a COPY FROM").into());
+        };
+        let context = |line: usize| format!("COPY {}, line {line}", spec.table);
+        let rows = copy::parse(data, &spec.format, &spec.columns).map_err(|e| {
+            let at = format!(
+                "COPY {}, {}",
+                spec.table,
+                e.context.as_deref().unwrap_or("")
+            );
+            e.with_context(at)
+        })?;
+        let mut answers = CopySink::new(&spec.format);
+        let mut params = Vec::with_capacity(spec.types.len());
+        for row in &rows {
+            params.clear();
+            for ((field, ty), column) in row.fields.iter().zip(&spec.types).zip(&spec.columns) {
+                params.push(match field {
+                    None => Value::Null,
+                    Some(text) => value::decode_text(*ty, text).map_err(|e| {
+                        e.with_context(format!(
+                            "{}, column {column}: \"{text}\"",
+                            context(row.line)
+                        ))
+                    })?,
+                });
+            }
+            let delivery = Delivery {
+                params: &params,
+                formats: &[],
+                describe: false,
+                limit: None,
+            };
+            self.run_sql(id, session, t, delivery, &mut answers)
+                .map_err(|stop| match stop {
+                    Stop::Error(e) => Stop::Error(e.with_context(context(row.line))),
+                    other => other,
+                })?;
+        }
+        Ok(rows.len())
+    }
+}
+
+/// Collects what a statement run by COPY produces: its rows in the copy format (one CopyData
+/// per row, as PostgreSQL sends), and its notices; the per-row answers of COPY FROM's INSERTs
+/// are dropped.
+struct CopySink {
+    format: CopyFormat,
+    data: BytesMut,
+    /// Where each row ends in `data`: one CopyData message per row, as PostgreSQL sends.
+    row_ends: Vec<usize>,
+    notices: Vec<PgError>,
+}
+
+impl CopySink {
+    fn new(format: &CopyFormat) -> CopySink {
+        CopySink {
+            format: format.clone(),
+            data: BytesMut::new(),
+            row_ends: Vec::new(),
+            notices: Vec::new(),
+        }
+    }
+}
+
+impl Sink for CopySink {
+    fn data_row(
+        &mut self,
+        row: &[Datum<'_>],
+        columns: &[Column],
+        _formats: &[Format],
+    ) -> Result<(), PgError> {
+        let mut texts = BytesMut::new();
+        let mut ends = Vec::with_capacity(row.len());
+        for (datum, column) in row.iter().zip(columns) {
+            let null = matches!(datum, Datum::Null);
+            value::encode_text(column.ty, *datum, &mut texts);
+            ends.push((!null).then_some(texts.len()));
+        }
+        let mut start = 0;
+        let fields = ends.iter().map(|end| {
+            end.and_then(|end| {
+                let field = std::str::from_utf8(&texts[start..end]).ok();
+                start = end;
+                field
+            })
+        });
+        copy::write_row(&mut self.data, fields, &self.format);
+        self.row_ends.push(self.data.len());
+        Ok(())
+    }
+
+    fn notice(&mut self, notice: &PgError) {
+        self.notices.push(notice.clone());
+    }
+
+    fn parse_complete(&mut self) {}
+    fn bind_complete(&mut self) {}
+    fn close_complete(&mut self) {}
+    fn no_data(&mut self) {}
+    fn portal_suspended(&mut self) {}
+    fn empty_query(&mut self) {}
+    fn parameter_description(&mut self, _: &[PgType]) {}
+    fn row_description(&mut self, _: &[Column], _: &[Format]) {}
+    fn command_complete(&mut self, _: &str) {}
+    fn error(&mut self, _: &PgError) {}
+    fn parameter_status(&mut self, _: &str, _: &str) {}
+    fn ready_for_query(&mut self, _: TransactionStatus) {}
+    fn copy_in_response(&mut self, _: usize) {}
+    fn copy_out_response(&mut self, _: usize) {}
+    fn copy_data(&mut self, _: &[u8]) {}
+    fn copy_done(&mut self) {}
+    fn notification(&mut self, _: &crate::Notification) {}
+}

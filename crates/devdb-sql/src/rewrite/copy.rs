@@ -1,0 +1,178 @@
+//! `COPY ... FROM STDIN` and `COPY ... TO STDOUT`: the statement becomes an INSERT of one row
+//! (run by the executor for every row the client streams) or the query whose rows are written
+//! out; the format options become a [`CopyFormat`].
+
+use devdb_pg::copy::CopyFormat;
+use devdb_pg::{PgError, SqlState};
+use sqlparser::ast::{CopyOption, CopySource, CopyTarget, Ident, ObjectName};
+
+use super::{Output, Translator, fold};
+use crate::{CopyFrom, Kind, make};
+
+impl Translator<'_> {
+    pub fn copy(
+        &mut self,
+        source: CopySource,
+        to: bool,
+        target: CopyTarget,
+        options: Vec<CopyOption>,
+    ) -> Result<Output, PgError> {
+        match (&target, to) {
+            (CopyTarget::Stdin, false) | (CopyTarget::Stdout, true) => {}
+            _ => {
+                return Err(PgError::feature_not_supported(
+                    "COPY to or from a file or program (use STDIN or STDOUT, as psql's \\copy does)",
+                ));
+            }
+        }
+        let format = copy_format(options)?;
+        if to {
+            let query = match source {
+                CopySource::Query(query) => *query,
+                CopySource::Table {
+                    table_name,
+                    columns,
+                } => self.copy_table_query(&table_name, &columns)?,
+            };
+            let mut out = self.select_statement(query)?;
+            out.kind = Kind::CopyTo(format);
+            return Ok(out);
+        }
+        let CopySource::Table {
+            table_name,
+            columns,
+        } = source
+        else {
+            return Err(PgError::syntax_error(
+                "COPY FROM needs a table, not a query",
+                None,
+            ));
+        };
+        let table = self.lookup_table(&table_name)?;
+        let names = self.copy_columns(&table_name, &columns)?;
+        let name = table.name.clone();
+        let placeholders = (1..=names.len()).map(make::parameter).collect();
+        let columns: Vec<&str> = names.iter().map(String::as_str).collect();
+        let insert = make::insert_rows(&name, &columns, vec![placeholders]);
+        let mut out = self.statement(insert)?;
+        let types = std::mem::take(&mut self.params)
+            .into_iter()
+            .map(|t| t.unwrap_or(devdb_pg::PgType::Text))
+            .collect();
+        out.kind = Kind::CopyFrom(CopyFrom {
+            table: name,
+            format,
+            columns: names,
+            types,
+        });
+        Ok(out)
+    }
+
+    /// `SELECT columns FROM table` for `COPY table TO STDOUT`.
+    fn copy_table_query(
+        &self,
+        table_name: &ObjectName,
+        columns: &[Ident],
+    ) -> Result<sqlparser::ast::Query, PgError> {
+        let table = self.lookup_table(table_name)?.name.clone();
+        let items = self
+            .copy_columns(table_name, columns)?
+            .iter()
+            .map(|c| make::select_item(make::column(c), None))
+            .collect();
+        let select = make::select(items, vec![make::table(&table, None)], None);
+        Ok(make::query(sqlparser::ast::SetExpr::Select(Box::new(
+            select,
+        ))))
+    }
+
+    /// The columns COPY names, or all of the table's in order; 42703 for an unknown one.
+    fn copy_columns(
+        &self,
+        table_name: &ObjectName,
+        columns: &[Ident],
+    ) -> Result<Vec<String>, PgError> {
+        let table = self.lookup_table(table_name)?;
+        if columns.is_empty() {
+            return Ok(table.columns.iter().map(|c| c.name.clone()).collect());
+        }
+        columns
+            .iter()
+            .map(|ident| {
+                let name = fold(ident);
+                match table.columns.iter().any(|c| c.name == name) {
+                    true => Ok(name),
+                    false => Err(PgError::new(
+                        SqlState::UNDEFINED_COLUMN,
+                        format!(
+                            "column \"{name}\" of relation \"{}\" does not exist",
+                            table.name
+                        ),
+                    )),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The format options (the parser turns the old `CSV HEADER` style into these too).
+fn copy_format(options: Vec<CopyOption>) -> Result<CopyFormat, PgError> {
+    let is_csv = options
+        .iter()
+        .any(|o| matches!(o, CopyOption::Format(f) if f.value.eq_ignore_ascii_case("csv")));
+    let mut format = if is_csv {
+        CopyFormat::csv()
+    } else {
+        CopyFormat::text()
+    };
+    let csv_only = |what: &str| {
+        PgError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("COPY {what} available only in CSV mode"),
+        )
+    };
+    let mut quote = None;
+    let mut escape = None;
+    for option in options {
+        match option {
+            CopyOption::Format(f) => match f.value.to_lowercase().as_str() {
+                "text" | "csv" => {}
+                "binary" => return Err(PgError::feature_not_supported("COPY FORMAT binary")),
+                other => {
+                    return Err(PgError::new(
+                        SqlState::INVALID_PARAMETER_VALUE,
+                        format!("COPY format \"{other}\" not recognized"),
+                    ));
+                }
+            },
+            CopyOption::Delimiter(c) => format.delimiter = c,
+            CopyOption::Null(s) => format.null = s,
+            CopyOption::Header(h) => format.header = h,
+            CopyOption::Quote(c) => quote = Some(c),
+            CopyOption::Escape(c) => escape = Some(c),
+            CopyOption::Freeze(_) | CopyOption::Encoding(_) => {}
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "COPY option {other}"
+                )));
+            }
+        }
+    }
+    if !format.csv {
+        if quote.is_some() {
+            return Err(csv_only("quote"));
+        }
+        if escape.is_some() {
+            return Err(csv_only("escape"));
+        }
+    }
+    if let Some(q) = quote {
+        format.quote = q;
+        format.escape = q;
+    }
+    if let Some(e) = escape {
+        format.escape = e;
+    }
+    format.validate()?;
+    Ok(format)
+}

@@ -1,0 +1,188 @@
+//! COPY FROM STDIN and COPY TO STDOUT with the clients that use them: psql (`\copy` and inline
+//! data), tokio-postgres (copy_in / copy_out over the extended protocol) and pgbench's
+//! client-side data generation; each compared with PostgreSQL.
+
+use bytes::Bytes;
+use futures_util::{SinkExt, TryStreamExt};
+
+use crate::harness::postgres::pg_tool;
+use crate::harness::tools::{psql, run};
+use crate::harness::{DevDb, Postgres};
+
+/// A psql script exercising COPY in text and CSV, from files and inline, its errors, and COPY
+/// inside a transaction that rolls back; the same output from devdb and PostgreSQL.
+#[tokio::test]
+async fn psql_copy_matches_postgres() {
+    let Some(psql_bin) = pg_tool("psql") else {
+        return;
+    };
+    let Some(pg) = Postgres::start() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tsv = dir.path().join("rows.tsv");
+    let csv = dir.path().join("rows.csv");
+    std::fs::write(&tsv, "1\tone\n2\t\\N\n3\ttab\\there\n").expect("tsv");
+    std::fs::write(
+        &csv,
+        "id,name\n4,\"a, b\"\n5,\n6,\"\"\"quoted\"\"\nline\"\n",
+    )
+    .expect("csv");
+    let script = dir.path().join("copy.sql");
+    std::fs::write(
+        &script,
+        format!(
+            "create table ct (id int primary key, name text, extra int default 7);\n\
+             \\copy ct (id, name) from '{tsv}'\n\
+             \\copy ct (id, name) from '{csv}' with (format csv, header)\n\
+             select * from ct order by id;\n\
+             copy ct to stdout;\n\
+             copy (select id, name from ct where id > 2 order by id) to stdout with (format csv, header);\n\
+             copy ct (name, id) from stdin;\n\
+             eight\t8\n\
+             \\.\n\
+             select count(*), sum(extra) from ct;\n\
+             \\copy ct from '{tsv}'\n\
+             begin;\n\
+             copy ct (id, name) from stdin with (format csv);\n\
+             9,nine\n\
+             \\.\n\
+             select count(*) from ct;\n\
+             rollback;\n\
+             select count(*) from ct;\n\
+             copy ct (id, nope) from stdin;\n\
+             copy ct (id) from stdin;\n\
+             x\n\
+             \\.\n\
+             copy ct from stdin with (format text, quote '\"');\n\
+             select 'still serving';\n",
+            tsv = tsv.display(),
+            csv = csv.display()
+        ),
+    )
+    .expect("script");
+    let script = script.to_string_lossy().into_owned();
+    let args = ["-v", "ON_ERROR_STOP=0", "-f", &script];
+    let db = DevDb::start(&[]);
+    let on_devdb = psql(&psql_bin, &db.url_with_password(), &args).await;
+    let database = pg.fresh_database("copy").await;
+    let on_postgres = psql(&psql_bin, &pg.url_for(&database), &args).await;
+    assert!(
+        on_postgres.stdout.contains("still serving"),
+        "{on_postgres:?}"
+    );
+    assert_eq!(on_devdb.stdout, on_postgres.stdout);
+    assert_eq!(on_devdb.stderr, on_postgres.stderr);
+}
+
+/// tokio-postgres streams COPY data through the extended protocol (Bind, Execute, Sync, then
+/// CopyData... CopyDone, Sync); dropping the sink unfinished sends CopyFail.
+async fn copy_with_tokio_postgres(client: &tokio_postgres::Client) -> Vec<String> {
+    client
+        .batch_execute("create table tc (id int8 primary key, note text, at date)")
+        .await
+        .expect("create");
+    let mut sink = Box::pin(
+        client
+            .copy_in("copy tc (id, note, at) from stdin")
+            .await
+            .expect("copy in"),
+    );
+    for chunk in [
+        "1\tfirst\t2024-01-31\n2\t\\N\t",
+        "\\N\n3\tthird\\\\\t2000-02-29\n",
+    ] {
+        sink.send(Bytes::from(chunk)).await.expect("send");
+    }
+    let copied = sink.as_mut().finish().await.expect("finish");
+
+    // An abandoned COPY inserts nothing and leaves the connection usable.
+    let mut abandoned = Box::pin(
+        client
+            .copy_in("copy tc (id, note) from stdin")
+            .await
+            .expect("copy in"),
+    );
+    abandoned
+        .send(Bytes::from_static(b"4\tlost\n"))
+        .await
+        .expect("send");
+    drop(abandoned);
+
+    let mut bad = Box::pin(
+        client
+            .copy_in("copy tc (id, note) from stdin")
+            .await
+            .expect("copy in"),
+    );
+    bad.send(Bytes::from_static(b"5\tfine\nnot-a-number\tx\n"))
+        .await
+        .expect("send");
+    let bad_error = bad.as_mut().finish().await.expect_err("22P02");
+
+    let stream = client
+        .copy_out("copy (select * from tc order by id) to stdout with (format csv, header)")
+        .await
+        .expect("copy out");
+    let chunks: Vec<Bytes> = stream.try_collect().await.expect("copy out rows");
+    let count: i64 = client
+        .query_one("select count(*) from tc", &[])
+        .await
+        .expect("count")
+        .get(0);
+    vec![
+        format!("copied {copied}"),
+        format!(
+            "bad: {:?} {}",
+            bad_error.code().map(|c| c.code()),
+            bad_error
+                .as_db_error()
+                .map(|e| e.message().to_owned())
+                .unwrap_or_default()
+        ),
+        format!(
+            "out: {:?}",
+            chunks
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+        ),
+        format!("count {count}"),
+    ]
+}
+
+#[tokio::test]
+async fn tokio_postgres_copy_in_and_out_match_postgres() {
+    let Some(pg) = Postgres::start() else { return };
+    let db = DevDb::start(&[]);
+    let on_devdb = copy_with_tokio_postgres(&db.connect().await).await;
+    let database = pg.fresh_database("copytp").await;
+    let on_postgres = copy_with_tokio_postgres(&pg.connect_to(&database).await).await;
+    assert_eq!(on_postgres[0], "copied 3");
+    assert_eq!(on_devdb, on_postgres);
+}
+
+/// pgbench's default initialization generates its data client-side with COPY.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pgbench_default_init_loads_with_copy() {
+    let Some(pgbench) = pg_tool("pgbench") else {
+        return;
+    };
+    let db = DevDb::start(&[]);
+    let url = db.url_with_password();
+    run(
+        &pgbench,
+        &["-i", "-s", "1", &url],
+        std::time::Duration::from_secs(120),
+    )
+    .await
+    .assert_success("pgbench -i");
+    let client = db.connect().await;
+    let row = client
+        .query_one(
+            "select (select count(*) from pgbench_accounts), (select count(*) from pgbench_branches), (select sum(bid) from pgbench_accounts)",
+            &[],
+        )
+        .await
+        .expect("counts");
+    let counts: (i64, i64) = (row.get(0), row.get(1));
+    assert_eq!(counts, (100_000, 1));
+}
