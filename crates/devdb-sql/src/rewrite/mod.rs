@@ -15,6 +15,7 @@ mod operators;
 mod query;
 mod scope;
 mod session;
+mod system;
 
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
