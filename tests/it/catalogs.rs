@@ -4,7 +4,9 @@
 
 use tokio_postgres::Client;
 
-use crate::harness::{DevDb, compare, compare_extended};
+use crate::harness::postgres::pg_tool;
+use crate::harness::tools::psql;
+use crate::harness::{DevDb, Postgres, compare, compare_extended};
 
 /// A realistic schema: serial and bigserial keys, a unique column, defaults, numeric and
 /// varchar modifiers, a foreign key with an action, a check and a two-column index.
@@ -248,4 +250,52 @@ async fn tokio_postgres_type_lookup_queries_run_with_parameters() {
         .await
         .expect("enum labels");
     assert!(rows.is_empty());
+}
+
+/// psql's meta-commands print the same on devdb as on PostgreSQL for the same schema (the
+/// owner, which is the connected user on devdb, is normalized).
+#[tokio::test]
+async fn psql_meta_commands_match_postgres() {
+    let Some(psql_bin) = pg_tool("psql") else {
+        return;
+    };
+    let Some(pg) = Postgres::start() else {
+        return;
+    };
+    let database = pg.fresh_database("psql_meta").await;
+    let devdb = DevDb::start(&[]);
+    let servers = [
+        (pg.url_for(&database), "postgres".to_owned()),
+        (devdb.url_with_password(), devdb.user().to_owned()),
+    ];
+    let mut outputs = Vec::new();
+    for (url, owner) in &servers {
+        for statement in SCHEMA {
+            psql(&psql_bin, url, &["-c", statement])
+                .await
+                .assert_success(statement);
+        }
+        let mut printed = String::new();
+        for command in [
+            r"\dt",
+            r"\di",
+            r"\ds",
+            r"\dn",
+            r"\dT",
+            r"\dv",
+            r"\dt public.*",
+        ] {
+            let run = psql(&psql_bin, url, &["-c", command]).await;
+            run.assert_success(command);
+            printed.push_str(&format!(
+                "{command}\n{}",
+                run.stdout.replace(owner, "OWNER")
+            ));
+        }
+        outputs.push(printed);
+    }
+    assert_eq!(
+        outputs[1], outputs[0],
+        "devdb (left) and PostgreSQL (right)"
+    );
 }

@@ -13,6 +13,7 @@ mod functions;
 mod json;
 mod operators;
 mod query;
+mod regex;
 mod scope;
 mod session;
 mod system;
