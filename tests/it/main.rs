@@ -10,6 +10,7 @@
 mod harness;
 
 mod binary;
+mod catalogs;
 mod clients;
 mod copy;
 mod databases;

@@ -115,6 +115,7 @@ impl Engine {
             sequences: Mutex::default(),
             interrupts: interrupts.clone(),
             database: name,
+            registry: registry.clone(),
             raised: Mutex::new(None),
         });
         let open = |role| {
@@ -239,6 +240,11 @@ impl Engine {
             Progress::Finished => {
                 self.interrupts.batch_done(batch.session);
                 session.idle_since = Instant::now();
+                if let Some(registry) = self.registry.upgrade() {
+                    registry
+                        .backends()
+                        .idle(batch.session, session.transaction.status());
+                }
                 let settings = lock(&session.settings);
                 let reply = Reply {
                     sink: batch.sink,

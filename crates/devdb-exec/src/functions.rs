@@ -11,6 +11,7 @@ use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqlValue, ValueRef};
 
 use crate::SessionId;
+use crate::backends::Backends;
 use crate::interrupt::{Cause, Interrupts};
 use crate::sequences::Sequences;
 use crate::settings::Settings;
@@ -21,6 +22,9 @@ pub(crate) struct FunctionState {
     pub sequences: Mutex<Sequences>,
     pub interrupts: Arc<Interrupts>,
     pub database: Arc<str>,
+    /// The server's databases and sessions, for pg_database, pg_stat_activity and
+    /// pg_terminate_backend.
+    pub registry: std::sync::Weak<crate::Databases>,
     /// The PostgreSQL error a function raised: SQLite keeps only its text, so the engine takes
     /// the full error (SQLSTATE, detail) from here when the statement fails.
     pub raised: Mutex<Option<PgError>>,
@@ -136,6 +140,49 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         lock(&s.sequences)
             .currval(session, &name)
             .map_err(|e| s.raise(e))
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_databases", 0, volatile, move |_| {
+        Ok(s.registry
+            .upgrade()
+            .map_or_else(|| "[]".to_owned(), |r| r.json()))
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_backends", 0, volatile, move |_| {
+        Ok(s.registry
+            .upgrade()
+            .map_or_else(|| "[]".to_owned(), |r| r.backends().json()))
+    })?;
+    for (name, act) in [
+        (
+            "devdb_terminate_backend",
+            Backends::terminate as fn(&Backends, i64) -> bool,
+        ),
+        ("devdb_cancel_backend", Backends::cancel),
+    ] {
+        let s = state.clone();
+        conn.create_scalar_function(name, 1, volatile, move |ctx| {
+            let pid: Option<i64> = ctx.get(0)?;
+            Ok(pid.map(|pid| s.registry.upgrade().is_some_and(|r| act(r.backends(), pid))))
+        })?;
+    }
+    let s = state.clone();
+    conn.create_scalar_function("devdb_settings", 0, volatile, move |_| {
+        let settings = lock(&s.current).settings.clone();
+        let settings = settings.ok_or_else(|| s.raise(PgError::internal("no session")))?;
+        let settings = lock(&settings);
+        let rows: Vec<String> = settings
+            .all()
+            .into_iter()
+            .map(|(name, value)| {
+                format!(
+                    "{{\"name\":{},\"setting\":{}}}",
+                    devdb_pg::value::json::escape(name),
+                    devdb_pg::value::json::escape(value)
+                )
+            })
+            .collect();
+        Ok(format!("[{}]", rows.join(",")))
     })?;
     for n_args in [2, 3] {
         let s = state.clone();

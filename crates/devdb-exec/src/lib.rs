@@ -18,6 +18,7 @@
 //!
 //! Start reading at [`Local::run`], then `engine::Engine::drive`.
 
+mod backends;
 mod batch;
 pub mod config;
 mod engine;
@@ -32,9 +33,11 @@ mod session;
 mod settings;
 mod sink;
 mod sqlite_error;
+mod system;
 mod thread;
 mod transaction;
 
+pub use backends::BackendStart;
 pub use batch::{Op, Target};
 pub use config::{AutoCreate, EngineConfig};
 pub use devdb_sql::Column;

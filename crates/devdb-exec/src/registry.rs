@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use devdb_pg::{PgError, Severity, SqlState};
 use rusqlite::{Connection, OpenFlags};
 
+use crate::backends::{BackendStart, Backends};
 use crate::functions::lock;
-use crate::{EngineConfig, Handle, thread};
+use crate::{EngineConfig, Handle, SessionId, thread};
 
 /// The databases a new data directory starts with.
 pub const INITIAL_DATABASES: &[&str] = &["template1", "postgres"];
@@ -24,6 +25,8 @@ pub struct Databases {
     config: EngineConfig,
     state: Mutex<State>,
     this: Weak<Databases>,
+    /// Every live session, in any database.
+    backends: Arc<Backends>,
 }
 
 #[derive(Default)]
@@ -47,10 +50,29 @@ struct Entry {
 pub struct Membership {
     databases: Arc<Databases>,
     name: String,
+    /// The session, once registered for pg_stat_activity.
+    session: Option<SessionId>,
+}
+
+impl Membership {
+    /// Lists the session in pg_stat_activity until it ends.
+    pub fn register_backend(&mut self, id: SessionId, start: BackendStart) {
+        let datid = lock(&self.databases.state)
+            .entries
+            .get(&self.name)
+            .map_or(0, |e| e.oid);
+        self.databases
+            .backends
+            .register(id, datid, &self.name, start);
+        self.session = Some(id);
+    }
 }
 
 impl Drop for Membership {
     fn drop(&mut self) {
+        if let Some(id) = self.session {
+            self.databases.backends.unregister(id);
+        }
         let mut state = lock(&self.databases.state);
         if let Some(entry) = state.entries.get_mut(&self.name) {
             entry.sessions = entry.sessions.saturating_sub(1);
@@ -76,6 +98,7 @@ impl Databases {
             config: config.clone(),
             state: Mutex::new(State::default()),
             this: this.clone(),
+            backends: Arc::default(),
         });
         let listed = read_manifest(&dir.join(MANIFEST))?;
         {
@@ -140,8 +163,34 @@ impl Databases {
             Membership {
                 databases,
                 name: name.to_owned(),
+                session: None,
             },
         ))
+    }
+
+    /// Every live session of the server.
+    pub(crate) fn backends(&self) -> &Arc<Backends> {
+        &self.backends
+    }
+
+    /// pg_database's rows as a JSON array (oid, name, is_template, allow_connections), by oid.
+    pub(crate) fn json(&self) -> String {
+        let state = lock(&self.state);
+        let mut entries: Vec<(&String, &Entry)> = state.entries.iter().collect();
+        entries.sort_by_key(|(_, e)| e.oid);
+        let rows: Vec<String> = entries
+            .into_iter()
+            .map(|(name, e)| {
+                format!(
+                    "{{\"oid\":{},\"name\":{},\"is_template\":{},\"allow_connections\":{}}}",
+                    e.oid,
+                    devdb_pg::value::json::escape(name),
+                    e.is_template as i32,
+                    e.allow_connections as i32
+                )
+            })
+            .collect();
+        format!("[{}]", rows.join(","))
     }
 
     /// The thread of database `name`, started if it is not running.

@@ -96,12 +96,17 @@ macro_rules! pg_types {
 pg_types! {
     Bool = 16, "bool", 1, 1000, Integer;
     Bytea = 17, "bytea", -1, 1001, Blob;
+    Char = 18, "char", 1, 1002, Text;
     Name = 19, "name", 64, 1003, Text;
     Int8 = 20, "int8", 8, 1016, Integer;
     Int2 = 21, "int2", 2, 1005, Integer;
+    Int2vector = 22, "int2vector", -1, 1006, Text;
+    Regproc = 24, "regproc", 4, 1008, Integer;
     Int4 = 23, "int4", 4, 1007, Integer;
     Text = 25, "text", -1, 1009, Text;
     Oid = 26, "oid", 4, 1028, Integer;
+    Oidvector = 30, "oidvector", -1, 1013, Text;
+    PgNodeTree = 194, "pg_node_tree", -1, 0, Text;
     Json = 114, "json", -1, 199, Text;
     Float4 = 700, "float4", 4, 1021, Real;
     Float8 = 701, "float8", 8, 1022, Real;
@@ -114,9 +119,12 @@ pg_types! {
     Timestamptz = 1184, "timestamptz", 8, 1185, Integer;
     Interval = 1186, "interval", 16, 1187, Text;
     Numeric = 1700, "numeric", -1, 1231, Real;
+    Regclass = 2205, "regclass", 4, 2210, Integer;
+    Regtype = 2206, "regtype", 4, 2211, Integer;
     Uuid = 2950, "uuid", 16, 2951, Text;
     Void = 2278, "void", 4, 0, Text;
     Jsonb = 3802, "jsonb", -1, 3807, Text;
+    Regnamespace = 4089, "regnamespace", 4, 4090, Integer;
 }
 
 impl PgType {
@@ -133,6 +141,13 @@ impl PgType {
             "int4" | "int" | "integer" => PgType::Int4,
             "text" => PgType::Text,
             "oid" => PgType::Oid,
+            "int2vector" => PgType::Int2vector,
+            "oidvector" => PgType::Oidvector,
+            "regproc" => PgType::Regproc,
+            "regclass" => PgType::Regclass,
+            "regtype" => PgType::Regtype,
+            "regnamespace" => PgType::Regnamespace,
+            "pg_node_tree" => PgType::PgNodeTree,
             "json" => PgType::Json,
             "float4" | "real" => PgType::Float4,
             "float8" | "double precision" | "float" => PgType::Float8,
@@ -164,16 +179,30 @@ impl PgType {
         )
     }
 
+    /// True for the OID alias types (regclass, regtype, regproc, regnamespace): an oid that
+    /// prints as the name of the object it identifies.
+    pub fn is_oid_alias(self) -> bool {
+        matches!(
+            self,
+            PgType::Regclass | PgType::Regtype | PgType::Regproc | PgType::Regnamespace
+        )
+    }
+
     /// True for the types arithmetic operators accept.
     pub fn is_numeric(self) -> bool {
         self.is_integer() || matches!(self, PgType::Float4 | PgType::Float8 | PgType::Numeric)
     }
 
-    /// True for text, varchar, bpchar, name and unknown literals.
+    /// True for text, varchar, bpchar, name, "char" and unknown literals.
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name | PgType::Unknown
+            PgType::Text
+                | PgType::Varchar
+                | PgType::Bpchar
+                | PgType::Name
+                | PgType::Char
+                | PgType::Unknown
         )
     }
 }
@@ -193,6 +222,7 @@ impl fmt::Display for PgType {
             PgType::Time => "time without time zone",
             PgType::Timestamp => "timestamp without time zone",
             PgType::Timestamptz => "timestamp with time zone",
+            PgType::Char => "\"char\"",
             other => other.name(),
         };
         f.write_str(name)

@@ -147,7 +147,20 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
         PgType::Bool => pgt::bool_to_sql(as_int(datum)? != 0, out),
         PgType::Int2 => pgt::int2_to_sql(as_int(datum)? as i16, out),
         PgType::Int4 => pgt::int4_to_sql(as_int(datum)? as i32, out),
-        PgType::Oid => pgt::oid_to_sql(as_int(datum)? as u32, out),
+        ty if ty == PgType::Oid || ty.is_oid_alias() => pgt::oid_to_sql(as_int(datum)? as u32, out),
+        PgType::Char => pgt::char_to_sql(
+            match datum {
+                Datum::Text(s) => s.bytes().next().unwrap_or(0) as i8,
+                _ => return Err(PgError::invalid_binary("\"char\"")),
+            },
+            out,
+        ),
+        PgType::Int2vector | PgType::Oidvector => {
+            return Err(PgError::feature_not_supported(format!(
+                "binary format for {}",
+                ty.name()
+            )));
+        }
         PgType::Int8 => pgt::int8_to_sql(as_int(datum)?, out),
         PgType::Float4 => pgt::float4_to_sql(as_float(datum)? as f32, out),
         PgType::Float8 => pgt::float8_to_sql(as_float(datum)?, out),
@@ -204,7 +217,14 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
     let bad = || PgError::invalid_text(&ty.to_string(), text);
     Ok(match ty {
         PgType::Bool => Value::Int(parse_bool(text).ok_or_else(bad)? as i64),
-        PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid => {
+        PgType::Int2
+        | PgType::Int4
+        | PgType::Int8
+        | PgType::Oid
+        | PgType::Regclass
+        | PgType::Regtype
+        | PgType::Regproc
+        | PgType::Regnamespace => {
             let v: i64 = text.trim().parse().map_err(|_| bad())?;
             check_int_range(ty, v).map_err(|_| {
                 PgError::new(
@@ -238,7 +258,10 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
         PgType::Bool => Value::Int(pgt::bool_from_sql(raw).map_err(bad)? as i64),
         PgType::Int2 => Value::Int(pgt::int2_from_sql(raw).map_err(bad)?.into()),
         PgType::Int4 => Value::Int(pgt::int4_from_sql(raw).map_err(bad)?.into()),
-        PgType::Oid => Value::Int(pgt::oid_from_sql(raw).map_err(bad)?.into()),
+        ty if ty == PgType::Oid || ty.is_oid_alias() => {
+            Value::Int(pgt::oid_from_sql(raw).map_err(bad)?.into())
+        }
+        PgType::Char => Value::Text(utf8(&[pgt::char_from_sql(raw).map_err(bad)? as u8])?),
         PgType::Int8 => Value::Int(pgt::int8_from_sql(raw).map_err(bad)?),
         PgType::Float4 => Value::Float(pgt::float4_from_sql(raw).map_err(bad)?.into()),
         PgType::Float8 => Value::Float(pgt::float8_from_sql(raw).map_err(bad)?),
@@ -278,7 +301,7 @@ pub fn check_int_range(ty: PgType, v: i64) -> Result<i64, PgError> {
     let ok = match ty {
         PgType::Int2 => i16::try_from(v).is_ok(),
         PgType::Int4 => i32::try_from(v).is_ok(),
-        PgType::Oid => (0..=u32::MAX as i64).contains(&v),
+        ty if ty == PgType::Oid || ty.is_oid_alias() => (0..=u32::MAX as i64).contains(&v),
         _ => true,
     };
     if ok {

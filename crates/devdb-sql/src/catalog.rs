@@ -163,7 +163,7 @@ fn name_list(names: &[String]) -> String {
     format!("[{}]", items.join(","))
 }
 
-fn parse_name_list(text: &str) -> Result<Vec<String>, PgError> {
+pub(crate) fn parse_name_list(text: &str) -> Result<Vec<String>, PgError> {
     match devdb_pg::value::json::Json::parse(text, false) {
         Ok(devdb_pg::value::json::Json::Array(items)) => items
             .into_iter()

@@ -25,6 +25,7 @@ mod parse;
 mod rewrite;
 pub mod runtime;
 pub mod script;
+pub mod system;
 mod types;
 
 use devdb_pg::{PgError, PgType};

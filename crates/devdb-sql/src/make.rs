@@ -405,3 +405,31 @@ pub fn drop(object_type: ObjectType, names: &[String], if_exists: bool) -> State
         table: None,
     }
 }
+
+/// `(SELECT ...)` as a scalar expression.
+pub fn subquery(select: Select) -> Expr {
+    Expr::Subquery(Box::new(query(SetExpr::Select(Box::new(select)))))
+}
+
+/// One value read from a catalog view: `item` where `column = key`. The view is read through
+/// a derived table whose only columns are `__key` and `__item`, so column names inside `key`
+/// still mean the enclosing query's columns:
+/// `(SELECT __item FROM (SELECT column AS __key, item AS __item FROM view) WHERE __key = key)`.
+pub fn lookup(view: &str, item: Expr, column: &str, key: Expr) -> Expr {
+    let inner = select(
+        vec![
+            select_item(self::column(column), Some("__key")),
+            select_item(item, Some("__item")),
+        ],
+        vec![table(view, None)],
+        None,
+    );
+    subquery(select(
+        vec![select_item(self::column("__item"), None)],
+        vec![derived(
+            query(SetExpr::Select(Box::new(inner))),
+            alias("__lookup", &[]),
+        )],
+        Some(eq(self::column("__key"), key)),
+    ))
+}

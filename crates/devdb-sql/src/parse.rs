@@ -248,3 +248,31 @@ fn parser_error(sql: &str, err: ParserError) -> PgError {
         ),
     }
 }
+
+/// A type name as regtype input spells it (`integer`, `character varying`, `pg_catalog.int4`).
+pub(crate) fn data_type(text: &str) -> Result<sqlparser::ast::DataType, PgError> {
+    whole(text, |p| p.parse_data_type()).ok_or_else(|| {
+        PgError::new(
+            devdb_pg::SqlState::UNDEFINED_OBJECT,
+            format!("type \"{text}\" does not exist"),
+        )
+    })
+}
+
+/// An object name as regclass input spells it (`users`, `public."Users"`).
+pub(crate) fn object_name(text: &str) -> Result<sqlparser::ast::ObjectName, PgError> {
+    whole(text, |p| p.parse_object_name(false)).ok_or_else(|| {
+        PgError::new(
+            devdb_pg::SqlState::INVALID_NAME,
+            format!("invalid name syntax: \"{text}\""),
+        )
+    })
+}
+
+/// `text` parsed by `item` as a whole, or None.
+fn whole<T>(text: &str, item: impl FnOnce(&mut Parser) -> Result<T, ParserError>) -> Option<T> {
+    let dialect = PostgreSqlDialect {};
+    let mut parser = Parser::new(&dialect).try_with_sql(text).ok()?;
+    let parsed = item(&mut parser).ok()?;
+    (parser.peek_token().token == Token::EOF).then_some(parsed)
+}

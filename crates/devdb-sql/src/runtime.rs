@@ -7,9 +7,12 @@
 mod arith;
 mod cast;
 mod json;
+mod regex;
 mod text;
 
 use devdb_pg::{PgError, SqlState, Value};
+
+use crate::system::functions as catalog;
 
 pub use cast::apply_typmod;
 pub use json::parse_text_array;
@@ -81,6 +84,12 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_left", 2, text::left),
     f("pg_right", 2, text::right),
     f("pg_repeat", 2, text::repeat),
+    f("pg_regex_match", 3, regex::regex_match),
+    f("pg_quote_ident", 1, catalog::pg_quote_ident),
+    f("pg_name_list", 1, catalog::pg_name_list),
+    f("pg_fk_action", 1, catalog::pg_fk_action),
+    f("pg_format_type", 3, catalog::pg_format_type),
+    f("pg_found", 3, catalog::pg_found),
     f("pg_check_limit", 1, check_limit),
     f("pg_check_offset", 1, check_offset),
     f("pg_series_stop", 3, series_stop),

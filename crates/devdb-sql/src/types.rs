@@ -118,8 +118,13 @@ pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
             fields: None,
             precision: None,
         } => plain(P::Interval),
+        DataType::Regclass => plain(P::Regclass),
         DataType::Custom(name, modifiers) if modifiers.is_empty() => {
             let name = custom_name(name).ok_or_else(|| unsupported_type(dt))?;
+            // Only a quoted "char" gets here (a bare char is DataType::Char): the 1-byte type.
+            if name == "char" {
+                return plain(P::Char);
+            }
             let (ty, serial) = PgType::from_sql_name(&name).ok_or_else(|| undefined_type(&name))?;
             Ok(Declared {
                 ty: Ty::of(ty),
@@ -211,6 +216,14 @@ pub fn common_type(a: Ty, b: Ty) -> Option<Ty> {
     }
     if a.ty == b.ty {
         return Some(Ty::of(a.ty));
+    }
+    // regclass = oid, indrelid = 16384: the OID alias types meet as oid.
+    let oid_family = |t: PgType| t == PgType::Oid || t.is_oid_alias();
+    if (oid_family(a.ty) || oid_family(b.ty))
+        && (oid_family(a.ty) || a.ty.is_integer())
+        && (oid_family(b.ty) || b.ty.is_integer())
+    {
+        return Some(Ty::of(PgType::Oid));
     }
     if let (Some(x), Some(y)) = (numeric_rank(a.ty), numeric_rank(b.ty)) {
         return Some(Ty::of(if x >= y { a.ty } else { b.ty }));

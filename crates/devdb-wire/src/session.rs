@@ -102,7 +102,7 @@ async fn serve_on_database_thread(
         tracing::debug!("session started");
         let end = Connection {
             shared: &shared,
-            terminated: session.handle.terminated(),
+            terminated: session.terminate.clone(),
             stream: &mut stream,
             buf,
             session,
@@ -132,7 +132,7 @@ enum End {
 
 struct Connection<'a> {
     shared: &'a Shared,
-    /// Fired by DROP DATABASE ... WITH (FORCE) on this session's database.
+    /// Fired by pg_terminate_backend, or DROP DATABASE ... WITH (FORCE) on its database.
     terminated: tokio_util::sync::CancellationToken,
     stream: &'a mut TcpStream,
     buf: BytesMut,

@@ -31,6 +31,8 @@ pub(crate) struct Established {
     /// Counts the session in its database until it ends (held for its Drop).
     #[allow(dead_code)]
     pub membership: devdb_exec::Membership,
+    /// Fired to end this session with 57P01.
+    pub terminate: tokio_util::sync::CancellationToken,
 }
 
 /// Why the connection ends during startup.
@@ -125,7 +127,7 @@ pub(crate) async fn handshake(
     let database = param("database")
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| user.clone());
-    let (handle, membership) = shared.databases.connect(&database)?;
+    let (handle, mut membership) = shared.databases.connect(&database)?;
     let info = SessionInfo {
         user,
         application_name: param("application_name").unwrap_or_default(),
@@ -136,6 +138,18 @@ pub(crate) async fn handshake(
     let secret = random_i32();
     let start = handle.session_start(&info);
     let cancel = handle.cancel_handle(id);
+    // Ends this session alone (pg_terminate_backend) or with its database (DROP ... FORCE).
+    let terminate = handle.terminated().child_token();
+    membership.register_backend(
+        id,
+        devdb_exec::BackendStart {
+            user: info.user.clone(),
+            application_name: info.application_name.clone(),
+            client: stream.peer_addr().ok(),
+            cancel: cancel.clone(),
+            terminate: terminate.clone(),
+        },
+    );
     backend::authentication_ok(out);
     for (name, value) in &start.parameters {
         backend::parameter_status(out, name, value);
@@ -151,6 +165,7 @@ pub(crate) async fn handshake(
         info,
         start,
         membership,
+        terminate,
     })
 }
 

@@ -26,7 +26,9 @@ pub(crate) fn connection(
 ) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        // The built-in catalog is attached by a `file:` URI (see `system`).
+        | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)?;
     // "missing" must be an unknown column, never the string 'missing'.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
@@ -42,13 +44,15 @@ pub(crate) fn connection(
     conn.pragma_update(None, "case_sensitive_like", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "cache_size", "-32000")?;
+    conn.set_prepared_statement_cache_capacity(512);
+    rusqlite::vtab::series::load_module(&conn)?;
+    functions::register(&conn, state)?;
+    // Before query_only: the catalog views are TEMP objects of the connection.
+    crate::system::attach(&conn)?;
     if role == Role::Reader {
         // A statement wrongly sent to the reader fails instead of writing outside the lock.
         conn.pragma_update(None, "query_only", "ON")?;
     }
-    conn.set_prepared_statement_cache_capacity(512);
-    rusqlite::vtab::series::load_module(&conn)?;
-    functions::register(&conn, state)?;
     let interrupts = state.interrupts.clone();
     conn.progress_handler(1000, Some(move || interrupts.check().is_some()));
     Ok(conn)

@@ -10,6 +10,26 @@ use crate::session::{Portal, PortalState, Prepared, Session};
 use crate::{Op, SessionId, Sink, Target};
 
 impl Engine {
+    /// Shows a statement that starts as the session's activity in pg_stat_activity.
+    fn note_activity(&self, id: SessionId, session: &Session, op: &Op) {
+        let text = match op {
+            Op::Query { sql } => sql.as_str(),
+            Op::Bind { statement, .. } => match session.statements.get(statement) {
+                Some(prepared) => prepared.sql.as_str(),
+                None => return,
+            },
+            _ => return,
+        };
+        if let Some(registry) = self.registry.upgrade() {
+            let started = if session.transaction.is_open() {
+                session.transaction.started_at
+            } else {
+                crate::functions::now_micros()
+            };
+            registry.backends().active(id, text, started);
+        }
+    }
+
     pub(super) fn run_ops(
         &mut self,
         batch: &mut Batch,
@@ -25,6 +45,7 @@ impl Engine {
                 batch.pos += 1;
                 continue;
             }
+            self.note_activity(id, session, op);
             let sink = batch.sink.as_mut();
             let result = match op {
                 Op::Query { sql } => {

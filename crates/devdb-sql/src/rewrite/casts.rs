@@ -44,10 +44,20 @@ fn datetime_rank(ty: PgType) -> Option<u8> {
     })
 }
 
+/// oid, the OID alias types and the integers, which convert among themselves freely.
+fn oid_like(ty: PgType) -> bool {
+    ty.is_integer() || ty.is_oid_alias()
+}
+
 fn string_type(ty: PgType) -> bool {
     matches!(
         ty,
-        PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name
+        PgType::Text
+            | PgType::Varchar
+            | PgType::Bpchar
+            | PgType::Name
+            | PgType::Char
+            | PgType::PgNodeTree
     )
 }
 
@@ -60,6 +70,7 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
         (Some(f), Some(t)) => f <= t,
         _ => {
             (string_type(from) && to == PgType::Text)
+                || (oid_like(from) && oid_like(to))
                 || (string_type(from) && string_type(to) && from != PgType::Bpchar)
                 || matches!((datetime_rank(from), datetime_rank(to)), (Some(f), Some(t)) if f <= t)
         }
@@ -91,6 +102,7 @@ fn same_storage(from: PgType, to: PgType) -> bool {
         (Some(f), Some(t)) => f <= t && !(from == PgType::Float8 && to == PgType::Float4),
         _ => {
             (string_type(from) && from != PgType::Bpchar && string_type(to))
+                || (oid_like(from) && oid_like(to))
                 || matches!(
                     (from, to),
                     (PgType::Timestamp, PgType::Timestamptz)
@@ -121,6 +133,10 @@ impl Translator<'_> {
         if to.is_unknown() {
             return Ok(e);
         }
+        let e = match self.oid_alias_coercion(e, from, to)? {
+            Ok(done) => return Ok(done),
+            Err(e) => e,
+        };
         if from.is_unknown() {
             if let Some(text) = string_literal(&e) {
                 let v = devdb_pg::value::decode_text(to.ty, text)?;

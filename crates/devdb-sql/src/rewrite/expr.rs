@@ -106,6 +106,7 @@ impl Translator<'_> {
             Expr::Substring { .. } | Expr::Trim { .. } | Expr::Position { .. } => {
                 self.expr_special(e)
             }
+            Expr::Collate { expr, collation } => self.collate(*expr, &collation),
             other => Err(PgError::feature_not_supported(format!(
                 "expression {other}"
             ))),

@@ -248,6 +248,10 @@ impl Translator<'_> {
 
     /// A call `name(args)` of a built-in function.
     pub fn call_builtin(&mut self, name: &str, args: Vec<Expr>) -> Result<(Expr, Ty), PgError> {
+        let args = match self.catalog_function(name, args)? {
+            Ok(done) => return Ok(done),
+            Err(args) => args,
+        };
         let n = args.len();
         match (name, n) {
             ("count" | "sum" | "avg" | "min" | "max" | "bool_and" | "bool_or" | "every", 1) => {

@@ -14,8 +14,10 @@ mod functions;
 mod json;
 mod operators;
 mod query;
+mod regex;
 mod scope;
 mod session;
+mod system;
 
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};

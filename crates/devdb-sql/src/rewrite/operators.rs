@@ -71,6 +71,9 @@ impl Translator<'_> {
                 ))),
             };
         }
+        if let Some(regex) = super::regex::RegexOp::of(&op) {
+            return self.regex_match(left, regex, right);
+        }
         match op {
             B::And | B::Or => {
                 let l = self.typed_condition(left)?;

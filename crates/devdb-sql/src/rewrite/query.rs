@@ -19,6 +19,7 @@ pub type OutCol = (String, Ty);
 impl Translator<'_> {
     pub fn select_statement(&mut self, q: Query) -> Result<Output, PgError> {
         let (q, cols) = self.query(q)?;
+        let q = super::system::print_oid_aliases(q, &cols);
         let mut out = Output::new(Kind::Select);
         out.sqlite.push(q.to_string());
         out.columns = columns(&cols);
@@ -876,10 +877,20 @@ impl Translator<'_> {
                 sample: None,
                 index_hints,
             } if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() => {
-                let table = self.table_name(&name)?;
-                let is_cte = name.0.len() == 1 && self.find_cte(&table).is_some();
-                let columns: Vec<OutCol> = match self.find_cte(&table) {
-                    Some(cte) if name.0.len() == 1 => cte.columns.clone(),
+                let system = self.system_relation(&name)?;
+                let (table, stored) = match system {
+                    // A catalog view is always aliased: the client names it `pg_class`.
+                    Some(rel) => (rel.name.to_owned(), rel.view()),
+                    None => {
+                        let table = self.table_name(&name)?;
+                        (table.clone(), table)
+                    }
+                };
+                let is_cte =
+                    system.is_none() && name.0.len() == 1 && self.find_cte(&table).is_some();
+                let columns: Vec<OutCol> = match (system, self.find_cte(&table)) {
+                    (Some(rel), _) => super::system::columns(rel),
+                    (None, Some(cte)) if name.0.len() == 1 => cte.columns.clone(),
                     _ => self
                         .lookup_table(&name)?
                         .columns
@@ -893,12 +904,13 @@ impl Translator<'_> {
                 self.push_rel(Rel {
                     name: rel_name.clone(),
                     columns,
-                    table: (!is_cte).then(|| table.clone()),
+                    table: (!is_cte && system.is_none()).then(|| table.clone()),
                 })?;
                 if renamed == original {
+                    let aliased = alias.is_some() || system.is_some();
                     return Ok(make::table(
-                        &table,
-                        alias.map(|_| make::alias(&rel_name, &[])),
+                        &stored,
+                        aliased.then(|| make::alias(&rel_name, &[])),
                     ));
                 }
                 // Renamed columns: select them under their new names.
@@ -907,7 +919,7 @@ impl Translator<'_> {
                     .zip(&renamed)
                     .map(|(o, r)| make::select_item(make::column(o), Some(r)))
                     .collect();
-                let inner = make::select(items, vec![make::table(&table, None)], None);
+                let inner = make::select(items, vec![make::table(&stored, None)], None);
                 Ok(make::derived(
                     make::query(SetExpr::Select(Box::new(inner))),
                     make::alias(&rel_name, &[]),
@@ -1102,7 +1114,7 @@ enum OutputKey {
 
 /// Gives a translated query's output columns new names, as SQLite takes them: from the
 /// leftmost SELECT of a compound, or from a wrapping SELECT for VALUES.
-fn rename_outputs(mut q: Query, names: &[String]) -> Query {
+pub(super) fn rename_outputs(mut q: Query, names: &[String]) -> Query {
     fn leftmost(body: &mut SetExpr) -> Option<&mut Select> {
         match body {
             SetExpr::Select(s) => Some(s),

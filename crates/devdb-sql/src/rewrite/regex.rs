@@ -1,0 +1,111 @@
+//! POSIX regular-expression matching (`~`, `~*`, `!~`, `!~*`, and psql's
+//! `OPERATOR(pg_catalog.~)`), and `COLLATE` with the collations devdb has.
+
+use devdb_pg::{PgError, SqlState};
+use sqlparser::ast::{BinaryOperator, Expr, ObjectName, UnaryOperator};
+
+use super::Translator;
+use super::expr::{BOOL, Ctx, operator_error};
+use crate::make;
+use crate::types::Ty;
+
+const TEXT: Ty = Ty::of(devdb_pg::PgType::Text);
+
+/// A regular-expression match operator.
+#[derive(Clone, Copy)]
+pub struct RegexOp {
+    case_insensitive: bool,
+    negated: bool,
+    symbol: &'static str,
+}
+
+impl RegexOp {
+    pub fn of(op: &BinaryOperator) -> Option<RegexOp> {
+        let (case_insensitive, negated, symbol) = match op {
+            BinaryOperator::PGRegexMatch => (false, false, "~"),
+            BinaryOperator::PGRegexIMatch => (true, false, "~*"),
+            BinaryOperator::PGRegexNotMatch => (false, true, "!~"),
+            BinaryOperator::PGRegexNotIMatch => (true, true, "!~*"),
+            BinaryOperator::PGCustomBinaryOperator(parts) => {
+                match parts
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .as_slice()
+                {
+                    ["pg_catalog", "~"] => (false, false, "~"),
+                    ["pg_catalog", "~*"] => (true, false, "~*"),
+                    ["pg_catalog", "!~"] => (false, true, "!~"),
+                    ["pg_catalog", "!~*"] => (true, true, "!~*"),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        Some(RegexOp {
+            case_insensitive,
+            negated,
+            symbol,
+        })
+    }
+}
+
+impl Translator<'_> {
+    pub fn regex_match(
+        &mut self,
+        (l, lt): (Expr, Ty),
+        op: RegexOp,
+        right: Expr,
+    ) -> Result<(Expr, Ty), PgError> {
+        let (r, rt) = self.expr(right)?;
+        if !(lt.ty.is_text() && rt.ty.is_text()) {
+            return Err(operator_error(lt, op.symbol, rt));
+        }
+        let l = self.coerce(l, lt, TEXT, Ctx::Implicit)?;
+        let r = self.coerce(r, rt, TEXT, Ctx::Implicit)?;
+        let matched = make::call(
+            "pg_regex_match",
+            vec![l, r, make::int(op.case_insensitive as i64)],
+        );
+        let e = if op.negated {
+            Expr::UnaryOp {
+                op: UnaryOperator::Not,
+                expr: Box::new(matched),
+            }
+        } else {
+            matched
+        };
+        Ok((e, BOOL))
+    }
+
+    /// `expr COLLATE name`: devdb compares text bytewise, which is the "default", "C" and
+    /// "POSIX" collations of a C.UTF-8 cluster; any other collation is 0A000.
+    pub fn collate(&mut self, e: Expr, collation: &ObjectName) -> Result<(Expr, Ty), PgError> {
+        let name = collation.to_string().to_lowercase();
+        let known = matches!(
+            name.as_str(),
+            "default"
+                | "\"default\""
+                | "pg_catalog.default"
+                | "pg_catalog.\"default\""
+                | "\"c\""
+                | "\"posix\""
+                | "pg_catalog.\"c\""
+                | "pg_catalog.\"posix\""
+        );
+        if !known {
+            return Err(PgError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                format!("collation {collation}"),
+            ));
+        }
+        let (e, ty) = self.expr(e)?;
+        if !ty.ty.is_text() {
+            return Err(PgError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("collations are not supported by type {}", ty.ty),
+            ));
+        }
+        Ok((e, ty))
+    }
+}

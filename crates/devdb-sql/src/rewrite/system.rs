@@ -1,0 +1,417 @@
+//! Names and calls that reach the system catalogs: pg_catalog and information_schema
+//! relations as FROM items, the catalog functions psql, drivers and ORMs call, and the OID
+//! alias types (regclass, regtype) in casts and results.
+
+use devdb_pg::{PgError, PgType};
+use sqlparser::ast::{
+    ArrayElemTypeDef, BinaryOperator, DataType, Expr, Ident, ObjectName, ObjectNamePart, Query,
+    SetExpr,
+};
+
+use super::expr::{Ctx, string_literal};
+use super::query::OutCol;
+use super::{Translator, fold};
+use crate::make;
+use crate::system::{self, Relation};
+use crate::types::Ty;
+
+/// The columns a query sees in a system relation.
+pub fn columns(rel: &Relation) -> Vec<OutCol> {
+    rel.columns
+        .iter()
+        .map(|(name, ty)| ((*name).to_owned(), Ty::of(*ty)))
+        .collect()
+}
+
+impl Translator<'_> {
+    /// The system relation a FROM item names, resolved as PostgreSQL's search path would:
+    /// `pg_catalog.x` and `information_schema.x` always, a bare `x` when it is a pg_catalog
+    /// relation and no CTE of that name is in scope (pg_catalog comes first on the path).
+    pub fn system_relation(&self, name: &ObjectName) -> Result<Option<&'static Relation>, PgError> {
+        let parts: Vec<&Ident> = name
+            .0
+            .iter()
+            .filter_map(|p| match p {
+                ObjectNamePart::Identifier(id) => Some(id),
+                ObjectNamePart::Function(_) => None,
+            })
+            .collect();
+        Ok(match parts.as_slice() {
+            [one] => {
+                let one = fold(one);
+                if self.find_cte(&one).is_some() {
+                    None
+                } else {
+                    system::find(None, &one)
+                }
+            }
+            [schema, one] if system::is_system_schema(&fold(schema)) => {
+                let (schema, one) = (fold(schema), fold(one));
+                Some(
+                    system::find(Some(&schema), &one)
+                        .ok_or_else(|| PgError::undefined_table(&format!("{schema}.{one}")))?,
+                )
+            }
+            _ => None,
+        })
+    }
+}
+
+const TEXT: Ty = Ty::of(PgType::Text);
+const NAME: Ty = Ty::of(PgType::Name);
+const BOOL: Ty = Ty::of(PgType::Bool);
+const OID: Ty = Ty::of(PgType::Oid);
+
+/// The schemas on PostgreSQL's default search path, by OID (pg_catalog, public).
+const VISIBLE_NAMESPACES: [i64; 2] = [11, 2200];
+
+impl Translator<'_> {
+    /// Conversions to and from the OID alias types: a literal `'users'::regclass` is looked up,
+    /// an alias cast to text prints the object's name. Anything else comes back unchanged.
+    pub fn oid_alias_coercion(
+        &mut self,
+        e: Expr,
+        from: Ty,
+        to: Ty,
+    ) -> Result<Result<Expr, Expr>, PgError> {
+        if to.ty.is_oid_alias() && from.is_unknown() {
+            let Some(text) = string_literal(&e) else {
+                return Ok(Err(e));
+            };
+            return self.oid_alias_literal(text, to.ty).map(Ok);
+        }
+        if to.ty.is_oid_alias() && from.ty.is_text() {
+            return Err(PgError::feature_not_supported(format!(
+                "casting {} to {} at run time",
+                from.ty, to.ty
+            )));
+        }
+        if from.ty.is_oid_alias() && to.ty.is_text() {
+            return Ok(Ok(oid_alias_name(e, from.ty)));
+        }
+        Ok(Err(e))
+    }
+
+    /// `'name'::regclass`, `'integer'::regtype`, `'now'::regproc`: the object's OID, or the
+    /// error PostgreSQL gives for a missing one. A number is taken as the OID itself.
+    fn oid_alias_literal(&mut self, text: &str, ty: PgType) -> Result<Expr, PgError> {
+        if let Ok(oid) = text.trim().parse::<u32>() {
+            return Ok(make::int(oid.into()));
+        }
+        match ty {
+            PgType::Regtype => {
+                let parsed = crate::parse::data_type(text)?;
+                let oid = match parsed {
+                    DataType::Array(ArrayElemTypeDef::SquareBracket(element, _)) => {
+                        crate::types::from_data_type(&element)?.ty.ty.array_oid()
+                    }
+                    other => crate::types::from_data_type(&other)?.ty.ty.oid(),
+                };
+                Ok(make::int(oid.0.into()))
+            }
+            PgType::Regnamespace => {
+                let (_, name) = object_name(text)?;
+                let oid = make::lookup(
+                    "__pg_namespace",
+                    make::column("oid"),
+                    "nspname",
+                    make::string(&name),
+                );
+                Ok(make::call(
+                    "pg_found",
+                    vec![oid, make::string("schema"), make::string(text)],
+                ))
+            }
+            PgType::Regclass => {
+                let (schema, name) = object_name(text)?;
+                let mut filter = make::eq(make::column("relname"), make::string(&name));
+                let namespaces = match schema {
+                    Some(schema) => vec![make::lookup(
+                        "__pg_namespace",
+                        make::column("oid"),
+                        "nspname",
+                        make::string(&schema),
+                    )],
+                    None => VISIBLE_NAMESPACES.iter().map(|n| make::int(*n)).collect(),
+                };
+                filter = make::and(
+                    filter,
+                    Expr::InList {
+                        expr: Box::new(make::column("relnamespace")),
+                        list: namespaces,
+                        negated: false,
+                    },
+                );
+                let oid = make::subquery(make::select(
+                    vec![make::select_item(make::column("oid"), None)],
+                    vec![make::table("__pg_class", None)],
+                    Some(filter),
+                ));
+                Ok(make::call(
+                    "pg_found",
+                    vec![oid, make::string("relation"), make::string(text)],
+                ))
+            }
+            _ => {
+                let (_, name) = object_name(text)?;
+                let oid = make::lookup(
+                    "__pg_proc",
+                    make::column("oid"),
+                    "proname",
+                    make::string(&name),
+                );
+                Ok(make::call(
+                    "pg_found",
+                    vec![oid, make::string("function"), make::string(text)],
+                ))
+            }
+        }
+    }
+
+    /// The catalog functions, or the arguments back when `name` is not one of them.
+    pub fn catalog_function(
+        &mut self,
+        name: &str,
+        args: Vec<Expr>,
+    ) -> Result<Result<(Expr, Ty), Vec<Expr>>, PgError> {
+        let n = args.len();
+        let done = match (name, n) {
+            ("format_type", 2) => {
+                let [oid, typmod] = self.catalog_args(args, [OID, Ty::of(PgType::Int4)])?;
+                let typname =
+                    make::lookup("__pg_type", make::column("typname"), "oid", oid.clone());
+                (
+                    make::call("pg_format_type", vec![oid, typmod, typname]),
+                    TEXT,
+                )
+            }
+            ("pg_get_expr", 2 | 3) => {
+                let mut args = args.into_iter();
+                let expr = args.next().unwrap_or_else(make::null);
+                let expr = self.expr_as(expr, TEXT, Ctx::Implicit)?;
+                (expr, TEXT)
+            }
+            ("pg_get_indexdef", 1 | 3) => {
+                let oid = self.first_oid(args)?;
+                (
+                    make::lookup("__pg_index", make::column("__def"), "indexrelid", oid),
+                    TEXT,
+                )
+            }
+            ("pg_get_constraintdef", 1 | 2) => {
+                let oid = self.first_oid(args)?;
+                (
+                    make::lookup("__pg_constraint", make::column("__def"), "oid", oid),
+                    TEXT,
+                )
+            }
+            ("pg_get_userbyid", 1) => {
+                let oid = self.first_oid(args)?;
+                (
+                    make::lookup("__pg_authid", make::column("rolname"), "oid", oid),
+                    NAME,
+                )
+            }
+            ("pg_table_is_visible", 1) => {
+                let oid = self.first_oid(args)?;
+                (
+                    make::lookup("__pg_class", visible("relnamespace"), "oid", oid),
+                    BOOL,
+                )
+            }
+            ("pg_type_is_visible", 1) => {
+                let oid = self.first_oid(args)?;
+                (
+                    make::lookup("__pg_type", visible("typnamespace"), "oid", oid),
+                    BOOL,
+                )
+            }
+            ("obj_description" | "shobj_description", 1 | 2) | ("col_description", 2) => {
+                // devdb keeps no comments (COMMENT ON is not supported).
+                (make::null(), TEXT)
+            }
+            ("pg_encoding_to_char", 1) => {
+                let [code] = self.catalog_args(args, [Ty::of(PgType::Int4)])?;
+                let utf8 = make::eq(code, make::int(6));
+                (
+                    make::call("iif", vec![utf8, make::string("UTF8"), make::string("")]),
+                    NAME,
+                )
+            }
+            (
+                "has_table_privilege"
+                | "has_schema_privilege"
+                | "has_database_privilege"
+                | "has_column_privilege"
+                | "has_sequence_privilege"
+                | "has_function_privilege"
+                | "has_type_privilege"
+                | "pg_has_role",
+                2..=4,
+            ) => {
+                // The one dev user is a superuser: every privilege check passes.
+                (make::int(1), BOOL)
+            }
+            ("pg_get_serial_sequence", 2) => self.serial_sequence(args)?,
+            (
+                "pg_relation_size" | "pg_total_relation_size" | "pg_table_size" | "pg_indexes_size",
+                1,
+            ) => {
+                // Sizes are not tracked per relation in SQLite's file: reported as 0.
+                let _ = self.first_oid(args)?;
+                (make::int(0), Ty::of(PgType::Int8))
+            }
+            ("pg_is_in_recovery", 0) => (make::int(0), BOOL),
+            ("pg_my_temp_schema", 0) => (make::int(0), OID),
+            ("pg_terminate_backend" | "pg_cancel_backend", 1 | 2) => {
+                let mut args = args.into_iter();
+                let pid = args.next().unwrap_or_else(make::null);
+                let pid = self.expr_as(pid, Ty::of(PgType::Int4), Ctx::Implicit)?;
+                (
+                    make::call(&format!("devdb_{}", &name[3..]), vec![pid]),
+                    BOOL,
+                )
+            }
+            _ => return Ok(Err(args)),
+        };
+        Ok(Ok(done))
+    }
+
+    fn catalog_args<const N: usize>(
+        &mut self,
+        args: Vec<Expr>,
+        types: [Ty; N],
+    ) -> Result<[Expr; N], PgError> {
+        let mut out = Vec::with_capacity(N);
+        for (a, t) in args.into_iter().zip(types) {
+            out.push(self.expr_as(a, t, Ctx::Implicit)?);
+        }
+        out.try_into()
+            .map_err(|_| PgError::internal("catalog function arity"))
+    }
+
+    /// The first argument as an OID (regclass literals resolved).
+    fn first_oid(&mut self, args: Vec<Expr>) -> Result<Expr, PgError> {
+        let first = args.into_iter().next().unwrap_or_else(make::null);
+        let (e, ty) = self.expr(first)?;
+        let to = if ty.is_unknown() {
+            Ty::of(PgType::Regclass)
+        } else {
+            OID
+        };
+        self.coerce(e, ty, to, Ctx::Implicit)
+    }
+
+    /// pg_get_serial_sequence('table', 'column'): the owned sequence, schema-qualified.
+    fn serial_sequence(&mut self, args: Vec<Expr>) -> Result<(Expr, Ty), PgError> {
+        let mut args = args.into_iter();
+        let (table, column) = (
+            args.next().unwrap_or_else(make::null),
+            args.next().unwrap_or_else(make::null),
+        );
+        let (Some(table), Some(column)) = (string_literal(&table), string_literal(&column)) else {
+            return Err(PgError::feature_not_supported(
+                "pg_get_serial_sequence with non-literal arguments",
+            ));
+        };
+        let (_, table) = object_name(table)?;
+        let filter = make::and(
+            make::eq(make::column("table_name"), make::string(&table)),
+            make::eq(make::column("column_name"), make::string(column)),
+        );
+        let name = make::binary(
+            make::binary(
+                make::column("schema"),
+                BinaryOperator::StringConcat,
+                make::string("."),
+            ),
+            BinaryOperator::StringConcat,
+            make::column("name"),
+        );
+        let seq = make::subquery(make::select(
+            vec![make::select_item(name, None)],
+            vec![make::table(crate::catalog::SEQUENCE_OWNERS, None)],
+            Some(filter),
+        ));
+        Ok((seq, TEXT))
+    }
+}
+
+/// `relnamespace IN (11, 2200)`: visible on the default search path.
+fn visible(column: &str) -> Expr {
+    Expr::InList {
+        expr: Box::new(make::column(column)),
+        list: VISIBLE_NAMESPACES.iter().map(|n| make::int(*n)).collect(),
+        negated: false,
+    }
+}
+
+/// A query's result with its regclass/regtype/regproc columns as names, as PostgreSQL prints
+/// them: the query becomes a derived table with positional column names, read back through
+/// the name lookups.
+pub fn print_oid_aliases(q: Query, cols: &[OutCol]) -> Query {
+    if !cols.iter().any(|(_, t)| t.ty.is_oid_alias()) {
+        return q;
+    }
+    let inner: Vec<String> = (1..=cols.len()).map(|i| format!("c{i}")).collect();
+    let q = super::query::rename_outputs(q, &inner);
+    let items = cols
+        .iter()
+        .zip(&inner)
+        .map(|((name, ty), c)| {
+            let value = make::column(c);
+            let value = if ty.ty.is_oid_alias() {
+                oid_alias_name(value, ty.ty)
+            } else {
+                value
+            };
+            make::select_item(value, Some(name))
+        })
+        .collect();
+    let outer = make::select(items, vec![make::derived(q, make::alias("r", &[]))], None);
+    make::query(SetExpr::Select(Box::new(outer)))
+}
+
+/// An OID alias value as text: the name of the object, or the number when there is none.
+fn oid_alias_name(e: Expr, ty: PgType) -> Expr {
+    let name = match ty {
+        PgType::Regclass => make::lookup("__pg_class", make::column("relname"), "oid", e.clone()),
+        PgType::Regtype => make::call(
+            "pg_format_type",
+            vec![
+                e.clone(),
+                make::null(),
+                make::lookup("__pg_type", make::column("typname"), "oid", e.clone()),
+            ],
+        ),
+        PgType::Regnamespace => {
+            make::lookup("__pg_namespace", make::column("nspname"), "oid", e.clone())
+        }
+        _ => make::lookup("__pg_proc", make::column("proname"), "oid", e.clone()),
+    };
+    let fallback = make::call(
+        "iif",
+        vec![make::eq(e.clone(), make::int(0)), make::string("-"), e],
+    );
+    make::call("coalesce", vec![name, fallback])
+}
+
+/// A possibly qualified, possibly quoted object name as regclass input spells it.
+fn object_name(text: &str) -> Result<(Option<String>, String), PgError> {
+    let name = crate::parse::object_name(text)?;
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .filter_map(|p| match p {
+            ObjectNamePart::Identifier(id) => Some(fold(id)),
+            ObjectNamePart::Function(_) => None,
+        })
+        .collect();
+    match parts.as_slice() {
+        [one] => Ok((None, one.clone())),
+        [schema, one] => Ok((Some(schema.clone()), one.clone())),
+        _ => Err(PgError::feature_not_supported(format!(
+            "object name {text}"
+        ))),
+    }
+}

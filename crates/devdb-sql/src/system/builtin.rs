@@ -1,0 +1,175 @@
+//! The rows of PostgreSQL's catalogs that exist in every database before any DDL: built-in types,
+//! functions, access methods, collations, schemas, predefined roles and extensions.
+//!
+//! The files in `data/` are PostgreSQL 15's own rows, dumped from a fresh `initdb` cluster
+//! (`\copy (SELECT <the columns below> FROM pg_type ORDER BY oid) TO 'pg_type.tsv'`, regproc
+//! columns as `::oid`), never typed by hand. The executor loads them once per process into an
+//! in-memory SQLite database attached to every connection as [`SCHEMA`].
+
+use devdb_pg::{PgError, Value};
+
+use super::Columns;
+
+/// The SQLite schema name the built-in rows are attached under.
+pub const SCHEMA: &str = "devdb_sys";
+
+/// A built-in catalog table: its columns and PostgreSQL's rows in COPY text format.
+pub struct Builtin {
+    pub name: &'static str,
+    pub columns: Columns,
+    data: &'static str,
+}
+
+macro_rules! cols {
+    ($($name:ident: $ty:ident),* $(,)?) => {
+        &[$((stringify!($name), devdb_pg::PgType::$ty)),*]
+    };
+}
+pub(super) use cols;
+
+pub const PG_TYPE: Columns = cols!(
+    oid: Oid, typname: Name, typnamespace: Oid, typowner: Oid, typlen: Int2, typbyval: Bool,
+    typtype: Char, typcategory: Char, typispreferred: Bool, typisdefined: Bool, typdelim: Char,
+    typrelid: Oid, typsubscript: Regproc, typelem: Oid, typarray: Oid, typinput: Regproc,
+    typoutput: Regproc, typreceive: Regproc, typsend: Regproc, typmodin: Regproc,
+    typmodout: Regproc, typanalyze: Regproc, typalign: Char, typstorage: Char, typnotnull: Bool,
+    typbasetype: Oid, typtypmod: Int4, typndims: Int4, typcollation: Oid, typdefault: Text,
+);
+pub const PG_PROC: Columns = cols!(
+    oid: Oid, proname: Name, pronamespace: Oid, proowner: Oid, prolang: Oid, prokind: Char,
+    proretset: Bool, provolatile: Char, pronargs: Int2, prorettype: Oid, proargtypes: Oidvector,
+);
+pub const PG_RANGE: Columns = cols!(
+    rngtypid: Oid, rngsubtype: Oid, rngmultitypid: Oid, rngcollation: Oid, rngsubopc: Oid,
+    rngcanonical: Regproc, rngsubdiff: Regproc,
+);
+pub const PG_AM: Columns = cols!(oid: Oid, amname: Name, amhandler: Regproc, amtype: Char);
+pub const PG_COLLATION: Columns = cols!(
+    oid: Oid, collname: Name, collnamespace: Oid, collowner: Oid, collprovider: Char,
+    collisdeterministic: Bool, collencoding: Int4, collcollate: Text, collctype: Text,
+    colliculocale: Text, collversion: Text,
+);
+pub const PG_NAMESPACE: Columns = cols!(oid: Oid, nspname: Name, nspowner: Oid);
+/// The predefined roles (pg_monitor, ...); the superuser row is the connected user's.
+pub const PREDEFINED_ROLES: Columns = cols!(
+    oid: Oid, rolname: Name, rolsuper: Bool, rolinherit: Bool, rolcreaterole: Bool,
+    rolcreatedb: Bool, rolcanlogin: Bool, rolreplication: Bool, rolconnlimit: Int4,
+    rolbypassrls: Bool,
+);
+pub const PG_OPCLASS: Columns = cols!(
+    oid: Oid, opcmethod: Oid, opcname: Name, opcnamespace: Oid, opcowner: Oid, opcfamily: Oid,
+    opcintype: Oid, opcdefault: Bool, opckeytype: Oid,
+);
+pub const PG_EXTENSION: Columns = cols!(
+    oid: Oid, extname: Name, extowner: Oid, extnamespace: Oid, extrelocatable: Bool,
+    extversion: Text,
+);
+
+const fn builtin(name: &'static str, columns: Columns, data: &'static str) -> Builtin {
+    Builtin {
+        name,
+        columns,
+        data,
+    }
+}
+
+/// Every built-in table.
+pub static BUILTINS: &[Builtin] = &[
+    builtin("pg_type", PG_TYPE, include_str!("data/pg_type.tsv")),
+    builtin("pg_proc", PG_PROC, include_str!("data/pg_proc.tsv")),
+    builtin("pg_range", PG_RANGE, include_str!("data/pg_range.tsv")),
+    builtin("pg_am", PG_AM, include_str!("data/pg_am.tsv")),
+    builtin(
+        "pg_collation",
+        PG_COLLATION,
+        include_str!("data/pg_collation.tsv"),
+    ),
+    builtin(
+        "pg_opclass",
+        PG_OPCLASS,
+        include_str!("data/pg_opclass.tsv"),
+    ),
+    builtin(
+        "pg_namespace",
+        PG_NAMESPACE,
+        include_str!("data/pg_namespace.tsv"),
+    ),
+    builtin(
+        "predefined_roles",
+        PREDEFINED_ROLES,
+        include_str!("data/pg_authid.tsv"),
+    ),
+    builtin(
+        "pg_extension",
+        PG_EXTENSION,
+        include_str!("data/pg_extension.tsv"),
+    ),
+];
+
+impl Builtin {
+    /// The SQLite statement that creates this table under [`SCHEMA`].
+    pub fn create_sql(&self) -> String {
+        let columns: Vec<String> = self
+            .columns
+            .iter()
+            .map(|(name, ty)| format!("{name} {}", super::sqlite_type(*ty)))
+            .collect();
+        format!(
+            "CREATE TABLE {SCHEMA}.{} ({})",
+            self.name,
+            columns.join(", ")
+        )
+    }
+
+    /// The INSERT statement with one `?` per column.
+    pub fn insert_sql(&self) -> String {
+        let marks = vec!["?"; self.columns.len()].join(", ");
+        format!("INSERT INTO {SCHEMA}.{} VALUES ({marks})", self.name)
+    }
+
+    /// The rows in devdb's stored form.
+    pub fn rows(&self) -> Result<Vec<Vec<Value>>, PgError> {
+        self.data
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|line| {
+                let fields: Vec<&str> = line.split('\t').collect();
+                if fields.len() != self.columns.len() {
+                    return Err(PgError::internal(format!(
+                        "built-in {} row has {} fields: {line}",
+                        self.name,
+                        fields.len()
+                    )));
+                }
+                fields
+                    .iter()
+                    .zip(self.columns)
+                    .map(|(field, (_, ty))| match *field {
+                        "\\N" => Ok(Value::Null),
+                        text => devdb_pg::value::decode_text(*ty, &unescape(text)),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Undoes COPY's text-format escapes.
+fn unescape(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}

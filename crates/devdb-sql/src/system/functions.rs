@@ -1,0 +1,279 @@
+//! Pure functions the catalog views and catalog function calls need (quote_ident, the lists
+//! and codes pg_get_constraintdef prints, format_type).
+
+use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
+
+use crate::catalog::parse_name_list;
+
+/// The keywords quote_ident quotes: every PostgreSQL keyword that is not unreserved.
+const QUOTED_KEYWORDS: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "bigint",
+    "binary",
+    "bit",
+    "boolean",
+    "both",
+    "case",
+    "cast",
+    "char",
+    "character",
+    "check",
+    "coalesce",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "dec",
+    "decimal",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "extract",
+    "false",
+    "fetch",
+    "float",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "greatest",
+    "group",
+    "grouping",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "inout",
+    "int",
+    "integer",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "lateral",
+    "leading",
+    "least",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "national",
+    "natural",
+    "nchar",
+    "none",
+    "normalize",
+    "not",
+    "notnull",
+    "null",
+    "nullif",
+    "numeric",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "out",
+    "outer",
+    "overlaps",
+    "overlay",
+    "placing",
+    "position",
+    "precision",
+    "primary",
+    "real",
+    "references",
+    "returning",
+    "right",
+    "row",
+    "select",
+    "session_user",
+    "setof",
+    "similar",
+    "smallint",
+    "some",
+    "substring",
+    "symmetric",
+    "table",
+    "tablesample",
+    "then",
+    "time",
+    "timestamp",
+    "to",
+    "trailing",
+    "treat",
+    "trim",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "values",
+    "varchar",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// PostgreSQL's quote_ident: double quotes unless the name is a plain lower-case identifier.
+pub fn quote_ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !QUOTED_KEYWORDS.contains(&name);
+    if plain {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+fn text_arg(args: &[Value], i: usize) -> Option<&str> {
+    match args.get(i) {
+        Some(Value::Text(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// pg_quote_ident(name).
+pub(crate) fn pg_quote_ident(args: &[Value]) -> Result<Value, PgError> {
+    Ok(text_arg(args, 0).map_or(Value::Null, |s| Value::Text(quote_ident(s))))
+}
+
+/// pg_name_list(json list): `a, "B"`, as constraint definitions list columns.
+pub(crate) fn pg_name_list(args: &[Value]) -> Result<Value, PgError> {
+    let Some(list) = text_arg(args, 0) else {
+        return Ok(Value::Null);
+    };
+    let names: Vec<String> = parse_name_list(list)?
+        .iter()
+        .map(|n| quote_ident(n))
+        .collect();
+    Ok(Value::Text(names.join(", ")))
+}
+
+/// pg_found(oid, kind, name): the OID a regclass/regproc/regnamespace literal resolved to, or
+/// PostgreSQL's error for a missing relation, function or schema.
+pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
+    match (args.first(), text_arg(args, 1), text_arg(args, 2)) {
+        (Some(Value::Null) | None, Some("relation"), Some(name)) => {
+            Err(PgError::undefined_table(name))
+        }
+        (Some(Value::Null) | None, Some("schema"), Some(name)) => Err(PgError::new(
+            SqlState::UNDEFINED_SCHEMA,
+            format!("schema \"{name}\" does not exist"),
+        )),
+        (Some(Value::Null) | None, _, Some(name)) => Err(PgError::new(
+            SqlState::UNDEFINED_FUNCTION,
+            format!("function \"{name}\" does not exist"),
+        )),
+        (Some(v), _, _) => Ok(v.clone()),
+        (None, _, None) => Ok(Value::Null),
+    }
+}
+
+/// pg_fk_action(action as SQL spells it, or NULL): pg_constraint's one-letter code.
+pub(crate) fn pg_fk_action(args: &[Value]) -> Result<Value, PgError> {
+    let code = match text_arg(args, 0) {
+        None => "a",
+        Some("CASCADE") => "c",
+        Some("SET NULL") => "n",
+        Some("SET DEFAULT") => "d",
+        Some("RESTRICT") => "r",
+        Some(_) => "a",
+    };
+    Ok(Value::Text(code.to_owned()))
+}
+
+/// pg_format_type(type oid, typmod, typname): format_type's spelling. `typname` is the name
+/// pg_type has for the OID (NULL when there is no such type), used for types devdb does not
+/// know by heart.
+pub(crate) fn pg_format_type(args: &[Value]) -> Result<Value, PgError> {
+    let oid = match args.first() {
+        Some(Value::Int(o)) => *o,
+        _ => return Ok(Value::Null),
+    };
+    let typmod = match args.get(1) {
+        Some(Value::Int(t)) => *t as i32,
+        _ => -1,
+    };
+    Ok(format_type(oid, typmod, text_arg(args, 2)).map_or(Value::Null, Value::Text))
+}
+
+fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
+    let known = u32::try_from(oid).ok().map(Oid);
+    if let Some(ty) = known.and_then(PgType::from_oid) {
+        return Some(spelled(ty, typmod));
+    }
+    if let Some(element) = PgType::ALL
+        .iter()
+        .find(|t| known == Some(t.array_oid()) && t.array_oid().0 != 0)
+    {
+        return Some(format!("{}[]", spelled(*element, typmod)));
+    }
+    match typname {
+        Some(name) if name.starts_with('_') => Some(format!("{}[]", quote_ident(&name[1..]))),
+        Some(name) => Some(quote_ident(name)),
+        None if oid == 0 => Some("-".to_owned()),
+        None => Some("???".to_owned()),
+    }
+}
+
+/// A type's format_type spelling with its modifier: `character varying(20)`,
+/// `numeric(10,2)`, `timestamp(3) without time zone`.
+fn spelled(ty: PgType, typmod: i32) -> String {
+    let name = ty.to_string();
+    if typmod < 0 {
+        return name;
+    }
+    match ty {
+        PgType::Varchar | PgType::Bpchar => format!("{name}({})", typmod - 4),
+        PgType::Numeric => {
+            let t = typmod - 4;
+            format!("{name}({},{})", (t >> 16) & 0xffff, t & 0xffff)
+        }
+        PgType::Timestamp | PgType::Timestamptz | PgType::Time => match name.split_once(' ') {
+            Some((first, rest)) => format!("{first}({typmod}) {rest}"),
+            None => format!("{name}({typmod})"),
+        },
+        _ => name,
+    }
+}

@@ -1,0 +1,101 @@
+//! PostgreSQL's system catalogs (pg_catalog, information_schema) as devdb answers them.
+//!
+//! Each relation is a SQLite TEMP view that the executor creates on every connection at open
+//! ([`setup_sql`]): it reads devdb's own catalog tables (`__devdb_*`, see `catalog`), so it is
+//! never stale after DDL, the built-in rows PostgreSQL ships ([`builtin`], attached under
+//! [`builtin::SCHEMA`]), and for live server state the executor's `devdb_*` functions.
+//! The translator resolves a catalog name to [`Relation`] (as PostgreSQL's search path would)
+//! and reads its view with the PostgreSQL column types declared here, so RowDescription
+//! carries PostgreSQL's type OIDs.
+
+pub mod builtin;
+pub(crate) mod functions;
+mod information_schema;
+mod pg_catalog;
+
+use devdb_pg::PgType;
+use devdb_pg::types::Storage;
+
+/// A relation's columns with their PostgreSQL types, in order.
+pub type Columns = &'static [(&'static str, PgType)];
+
+/// A system relation.
+pub struct Relation {
+    pub schema: &'static str,
+    pub name: &'static str,
+    pub columns: Columns,
+    /// Extra view columns after the declared ones, read only by translated function calls
+    /// (pg_get_indexdef, pg_get_constraintdef): clients never see them.
+    pub hidden: &'static [&'static str],
+    /// The SELECT whose rows the view holds, in column order.
+    body: &'static str,
+}
+
+impl Relation {
+    /// The SQLite view that holds it: `__pg_class`, `__information_schema_tables`.
+    pub fn view(&self) -> String {
+        match self.schema {
+            "pg_catalog" => format!("__{}", self.name),
+            schema => format!("__{schema}_{}", self.name),
+        }
+    }
+
+    fn create_sql(&self) -> String {
+        let names: Vec<&str> = self
+            .columns
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(self.hidden.iter().copied())
+            .collect();
+        format!(
+            "CREATE TEMP VIEW IF NOT EXISTS {}({}) AS {}",
+            self.view(),
+            names.join(", "),
+            self.body
+        )
+    }
+}
+
+/// The system relation a name means: `schema` as written (already case-folded), or None for
+/// an unqualified name, which finds pg_catalog's relations first as PostgreSQL's search path
+/// does (information_schema is not on the path).
+pub fn find(schema: Option<&str>, name: &str) -> Option<&'static Relation> {
+    let schema = schema.unwrap_or("pg_catalog");
+    pg_catalog::RELATIONS
+        .iter()
+        .chain(information_schema::RELATIONS)
+        .find(|r| r.schema == schema && r.name == name)
+}
+
+/// True for the schemas whose relations are all system relations.
+pub fn is_system_schema(schema: &str) -> bool {
+    schema == "pg_catalog" || schema == "information_schema"
+}
+
+/// The SQLite statements that create the views, in order; each connection runs them once after
+/// attaching the built-in rows.
+pub fn setup_sql() -> Vec<String> {
+    pg_catalog::HELPERS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain(
+            pg_catalog::RELATIONS
+                .iter()
+                .chain(information_schema::RELATIONS)
+                .map(Relation::create_sql),
+        )
+        .collect()
+}
+
+/// The SQLite column type for a PostgreSQL type's stored form.
+fn sqlite_type(ty: PgType) -> &'static str {
+    match ty.storage() {
+        Storage::Integer => "INTEGER",
+        Storage::Real => "REAL",
+        Storage::Text => "TEXT",
+        Storage::Blob => "BLOB",
+    }
+}
+
+#[cfg(test)]
+mod tests;

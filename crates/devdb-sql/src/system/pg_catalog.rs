@@ -1,0 +1,365 @@
+//! The pg_catalog relations: SQLite views over devdb's own catalog tables (`__devdb_*`), the
+//! built-in rows (`devdb_sys.*`) and the executor's functions for server state
+//! (`devdb_databases()`, `devdb_backends()`, `devdb_settings()`).
+//!
+//! Object ids of user objects are derived from the rowid of their catalog row, one range per
+//! kind, so they are stable while the object lives and never collide:
+//! tables 16384 + rowid, indexes 0x0100_0000 + rowid, sequences 0x0200_0000 + rowid,
+//! constraints 0x0300_0000 + rowid, column defaults 0x0400_0000 + rowid.
+//! User types (enums and their array types) are to take 0x0500_0000 + 2 * rowid and that + 1.
+
+use super::builtin::{
+    PG_AM, PG_COLLATION, PG_EXTENSION, PG_NAMESPACE, PG_PROC, PG_RANGE, PG_TYPE, cols,
+};
+use super::{Columns, Relation};
+
+const fn rel(name: &'static str, columns: Columns, body: &'static str) -> Relation {
+    Relation {
+        schema: "pg_catalog",
+        name,
+        columns,
+        hidden: &[],
+        body,
+    }
+}
+
+/// Every pg_catalog relation devdb answers, in creation order (a view may read earlier ones).
+pub static RELATIONS: &[Relation] = &[
+    // User schemas (CREATE SCHEMA) join the built-in ones here.
+    rel(
+        "pg_namespace",
+        PG_NAMESPACE,
+        "SELECT oid, nspname, nspowner FROM devdb_sys.pg_namespace",
+    ),
+    // User types (enums, their arrays) join the built-in ones here, from their catalog table.
+    rel("pg_type", PG_TYPE, "SELECT * FROM devdb_sys.pg_type"),
+    rel("pg_proc", PG_PROC, "SELECT * FROM devdb_sys.pg_proc"),
+    rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
+    rel("pg_am", PG_AM, "SELECT * FROM devdb_sys.pg_am"),
+    rel(
+        "pg_collation",
+        PG_COLLATION,
+        "SELECT * FROM devdb_sys.pg_collation",
+    ),
+    rel(
+        "pg_extension",
+        PG_EXTENSION,
+        "SELECT * FROM devdb_sys.pg_extension",
+    ),
+    rel(
+        "pg_opclass",
+        super::builtin::PG_OPCLASS,
+        "SELECT * FROM devdb_sys.pg_opclass",
+    ),
+    rel(
+        "pg_tablespace",
+        cols!(oid: Oid, spcname: Name, spcowner: Oid),
+        "SELECT 1663, 'pg_default', 10 UNION ALL SELECT 1664, 'pg_global', 10",
+    ),
+    // Views (CREATE VIEW) join as relkind 'v' here.
+    rel(
+        "pg_class",
+        cols!(
+            oid: Oid, relname: Name, relnamespace: Oid, reltype: Oid, reloftype: Oid,
+            relowner: Oid, relam: Oid, relfilenode: Oid, reltablespace: Oid, relpages: Int4,
+            reltuples: Float4, relallvisible: Int4, reltoastrelid: Oid, relhasindex: Bool,
+            relisshared: Bool, relpersistence: Char, relkind: Char, relnatts: Int2,
+            relchecks: Int2, relhasrules: Bool, relhastriggers: Bool, relhassubclass: Bool,
+            relrowsecurity: Bool, relforcerowsecurity: Bool, relispopulated: Bool,
+            relreplident: Char, relispartition: Bool, relrewrite: Oid,
+        ),
+        "SELECT 16384 + t.rowid, t.name, \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = t.schema), 0, 0, 10, 2, \
+           16384 + t.rowid, 0, 0, -1.0, 0, 0, \
+           EXISTS (SELECT 1 FROM __devdb_indexes i WHERE i.schema = t.schema AND i.table_name = t.name), \
+           0, 'p', 'r', \
+           (SELECT count(*) FROM __devdb_columns c WHERE c.schema = t.schema AND c.table_name = t.name), \
+           (SELECT count(*) FROM __devdb_constraints k \
+             WHERE k.schema = t.schema AND k.table_name = t.name AND k.kind = 'c'), \
+           0, \
+           EXISTS (SELECT 1 FROM __devdb_constraints k WHERE k.kind = 'f' \
+             AND ((k.schema = t.schema AND k.table_name = t.name) OR k.ref_table = t.name)), \
+           0, 0, 0, 1, 'd', 0, 0 \
+         FROM __devdb_tables t \
+         UNION ALL \
+         SELECT 16777216 + i.rowid, i.name, \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = i.schema), 0, 0, 10, 403, \
+           16777216 + i.rowid, 0, 1, 0.0, 0, 0, 0, 0, 'p', 'i', \
+           (SELECT count(*) FROM pragma_index_info(i.name)), 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0 \
+         FROM __devdb_indexes i \
+         UNION ALL \
+         SELECT 33554432 + s.rowid, s.name, \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = 'public'), 0, 0, 10, 0, \
+           33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, 'p', 'S', 3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0 \
+         FROM __devdb_sequences s",
+    ),
+    rel(
+        "pg_attribute",
+        cols!(
+            attrelid: Oid, attname: Name, atttypid: Oid, attstattarget: Int4, attlen: Int2,
+            attnum: Int2, attndims: Int4, attcacheoff: Int4, atttypmod: Int4, attbyval: Bool,
+            attalign: Char, attstorage: Char, attcompression: Char, attnotnull: Bool,
+            atthasdef: Bool, atthasmissing: Bool, attidentity: Char, attgenerated: Char,
+            attisdropped: Bool, attislocal: Bool, attinhcount: Int4, attcollation: Oid,
+        ),
+        "SELECT 16384 + t.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, c.typmod, \
+           ty.typbyval, ty.typalign, ty.typstorage, '', c.not_null, c.default_expr IS NOT NULL, \
+           0, '', '', 0, 1, 0, ty.typcollation \
+         FROM __devdb_tables t \
+         JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
+         JOIN __pg_type ty ON ty.oid = c.type_oid \
+         UNION ALL \
+         SELECT x.indexrelid, x.name, x.typid, -1, ty.typlen, x.seqno + 1, 0, -1, x.typmod, \
+           ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, ty.typcollation \
+         FROM __pg_index_columns x JOIN __pg_type ty ON ty.oid = x.typid",
+    ),
+    rel(
+        "pg_attrdef",
+        cols!(oid: Oid, adrelid: Oid, adnum: Int2, adbin: PgNodeTree),
+        "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, c.default_expr \
+         FROM __devdb_tables t \
+         JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
+         WHERE c.default_expr IS NOT NULL",
+    ),
+    Relation {
+        schema: "pg_catalog",
+        name: "pg_index",
+        columns: cols!(
+            indexrelid: Oid, indrelid: Oid, indnatts: Int2, indnkeyatts: Int2, indisunique: Bool,
+            indnullsnotdistinct: Bool, indisprimary: Bool, indisexclusion: Bool,
+            indimmediate: Bool, indisclustered: Bool, indisvalid: Bool, indcheckxmin: Bool,
+            indisready: Bool, indislive: Bool, indisreplident: Bool, indkey: Int2vector,
+            indcollation: Oidvector, indclass: Oidvector, indoption: Int2vector,
+            indexprs: PgNodeTree, indpred: PgNodeTree,
+        ),
+        // __def: what pg_get_indexdef prints.
+        hidden: &["__def"],
+        body: "SELECT 16777216 + i.rowid, 16384 + t.rowid, \
+           (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
+           (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
+           i.is_unique, 0, i.is_primary, 0, 1, 0, 1, 0, 1, 1, 0, \
+           (SELECT group_concat(coalesce(x.attnum, 0), ' ' ORDER BY x.seqno) \
+             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
+           (SELECT group_concat(coalesce(x.collation, 0), ' ' ORDER BY x.seqno) \
+             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
+           (SELECT group_concat(coalesce(x.opclass, 0), ' ' ORDER BY x.seqno) \
+             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
+           (SELECT group_concat(0, ' ') \
+             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
+           NULL, NULL, \
+           'CREATE ' || CASE WHEN i.is_unique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' \
+             || pg_quote_ident(i.name) || ' ON ' || pg_quote_ident(i.schema) || '.' \
+             || pg_quote_ident(i.table_name) || ' USING btree (' \
+             || (SELECT group_concat(pg_quote_ident(x.name), ', ' ORDER BY x.seqno) \
+                 FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid) || ')' \
+         FROM __devdb_indexes i \
+         JOIN __devdb_tables t ON t.schema = i.schema AND t.name = i.table_name",
+    },
+    Relation {
+        schema: "pg_catalog",
+        name: "pg_constraint",
+        columns: cols!(
+            oid: Oid, conname: Name, connamespace: Oid, contype: Char, condeferrable: Bool,
+            condeferred: Bool, convalidated: Bool, conrelid: Oid, contypid: Oid, conindid: Oid,
+            conparentid: Oid, confrelid: Oid, confupdtype: Char, confdeltype: Char,
+            confmatchtype: Char, conislocal: Bool, coninhcount: Int4, connoinherit: Bool,
+            conbin: PgNodeTree,
+        ),
+        // __def: what pg_get_constraintdef prints; __columns, __ref_columns: the JSON lists.
+        hidden: &["__def", "__columns", "__ref_columns"],
+        body: "SELECT 50331648 + k.rowid, k.name, \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = k.schema), k.kind, \
+           k.is_deferrable, k.is_deferred, 1, \
+           (SELECT 16384 + t.rowid FROM __devdb_tables t \
+             WHERE t.schema = k.schema AND t.name = k.table_name), 0, \
+           CASE k.kind \
+             WHEN 'f' THEN coalesce((SELECT 16777216 + i.rowid FROM __devdb_constraints u \
+               JOIN __devdb_indexes i ON i.schema = u.schema AND i.name = u.name \
+               WHERE u.table_name = k.ref_table AND u.kind IN ('p', 'u') \
+               AND u.columns = k.ref_columns), 0) \
+             WHEN 'c' THEN 0 \
+             ELSE coalesce((SELECT 16777216 + i.rowid FROM __devdb_indexes i \
+               WHERE i.schema = k.schema AND i.name = k.name), 0) END, \
+           0, \
+           coalesce((SELECT 16384 + t.rowid FROM __devdb_tables t \
+             WHERE t.schema = k.schema AND t.name = k.ref_table), 0), \
+           CASE WHEN k.kind <> 'f' THEN ' ' ELSE pg_fk_action(k.on_update) END, \
+           CASE WHEN k.kind <> 'f' THEN ' ' ELSE pg_fk_action(k.on_delete) END, \
+           CASE WHEN k.kind = 'f' THEN 's' ELSE ' ' END, \
+           1, 0, 0, k.check_expr, \
+           CASE k.kind \
+             WHEN 'p' THEN 'PRIMARY KEY (' || pg_name_list(k.columns) || ')' \
+             WHEN 'u' THEN 'UNIQUE (' || pg_name_list(k.columns) || ')' \
+             WHEN 'c' THEN 'CHECK ((' || k.check_expr || '))' \
+             ELSE 'FOREIGN KEY (' || pg_name_list(k.columns) || ') REFERENCES ' \
+               || pg_quote_ident(k.ref_table) || '(' || pg_name_list(k.ref_columns) || ')' \
+               || coalesce(' ON UPDATE ' || k.on_update, '') \
+               || coalesce(' ON DELETE ' || k.on_delete, '') \
+               || CASE WHEN k.is_deferrable THEN ' DEFERRABLE' ELSE '' END \
+               || CASE WHEN k.is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END END, \
+           k.columns, k.ref_columns \
+         FROM __devdb_constraints k",
+    },
+    rel(
+        "pg_sequence",
+        cols!(
+            seqrelid: Oid, seqtypid: Oid, seqstart: Int8, seqincrement: Int8, seqmax: Int8,
+            seqmin: Int8, seqcache: Int8, seqcycle: Bool,
+        ),
+        // A serial's sequence has its column's type, whose range bounds the sequence.
+        "SELECT q.oid, q.typid, q.start_value, q.increment_by, \
+           CASE WHEN q.max_value = 9223372036854775807 \
+             THEN CASE q.typid WHEN 21 THEN 32767 WHEN 23 THEN 2147483647 ELSE q.max_value END \
+             ELSE q.max_value END, \
+           q.min_value, 1, 0 \
+         FROM (SELECT 33554432 + s.rowid AS oid, \
+           coalesce((SELECT c.type_oid FROM __devdb_sequence_owners o \
+             JOIN __devdb_columns c ON c.schema = o.schema AND c.table_name = o.table_name \
+               AND c.name = o.column_name WHERE o.name = s.name), 20) AS typid, \
+           s.start_value, s.increment_by, s.max_value, s.min_value \
+         FROM __devdb_sequences s) q",
+    ),
+    rel(
+        "pg_description",
+        cols!(objoid: Oid, classoid: Oid, objsubid: Int4, description: Text),
+        "SELECT 0, 0, 0, '' WHERE 0",
+    ),
+    rel(
+        "pg_inherits",
+        cols!(inhrelid: Oid, inhparent: Oid, inhseqno: Int4, inhdetachpending: Bool),
+        "SELECT 0, 0, 0, 0 WHERE 0",
+    ),
+    // Enum labels join here once enums exist.
+    rel(
+        "pg_enum",
+        cols!(oid: Oid, enumtypid: Oid, enumsortorder: Float4, enumlabel: Name),
+        "SELECT 0, 0, 0.0, '' WHERE 0",
+    ),
+    rel(
+        "pg_database",
+        cols!(
+            oid: Oid, datname: Name, datdba: Oid, encoding: Int4, datlocprovider: Char,
+            datistemplate: Bool, datallowconn: Bool, datconnlimit: Int4, dattablespace: Oid,
+            datcollate: Text, datctype: Text, daticulocale: Text, datcollversion: Text,
+        ),
+        "SELECT j.value ->> '$.oid', j.value ->> '$.name', 10, 6, 'c', \
+           j.value ->> '$.is_template', j.value ->> '$.allow_connections', -1, 1663, \
+           'C.UTF-8', 'C.UTF-8', NULL, NULL \
+         FROM json_each(devdb_databases()) j",
+    ),
+    rel(
+        "pg_authid",
+        cols!(
+            oid: Oid, rolname: Name, rolsuper: Bool, rolinherit: Bool, rolcreaterole: Bool,
+            rolcreatedb: Bool, rolcanlogin: Bool, rolreplication: Bool, rolbypassrls: Bool,
+            rolconnlimit: Int4, rolpassword: Text, rolvaliduntil: Timestamptz,
+        ),
+        "SELECT 10, devdb_current_user(), 1, 1, 1, 1, 1, 1, 1, -1, NULL, NULL \
+         UNION ALL \
+         SELECT oid, rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, \
+           rolreplication, rolbypassrls, rolconnlimit, NULL, NULL \
+         FROM devdb_sys.predefined_roles",
+    ),
+    rel(
+        "pg_roles",
+        cols!(
+            rolname: Name, rolsuper: Bool, rolinherit: Bool, rolcreaterole: Bool,
+            rolcreatedb: Bool, rolcanlogin: Bool, rolreplication: Bool, rolconnlimit: Int4,
+            rolpassword: Text, rolvaliduntil: Timestamptz, rolbypassrls: Bool, oid: Oid,
+        ),
+        "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, \
+           rolreplication, rolconnlimit, '********', rolvaliduntil, rolbypassrls, oid \
+         FROM __pg_authid",
+    ),
+    rel(
+        "pg_user",
+        cols!(
+            usename: Name, usesysid: Oid, usecreatedb: Bool, usesuper: Bool, userepl: Bool,
+            usebypassrls: Bool, passwd: Text, valuntil: Timestamptz,
+        ),
+        "SELECT rolname, oid, rolcreatedb, rolsuper, rolreplication, rolbypassrls, '********', \
+           rolvaliduntil \
+         FROM __pg_authid WHERE rolcanlogin",
+    ),
+    rel(
+        "pg_tables",
+        cols!(
+            schemaname: Name, tablename: Name, tableowner: Name, tablespace: Name,
+            hasindexes: Bool, hasrules: Bool, hastriggers: Bool, rowsecurity: Bool,
+        ),
+        "SELECT n.nspname, c.relname, devdb_current_user(), NULL, c.relhasindex, \
+           c.relhasrules, c.relhastriggers, c.relrowsecurity \
+         FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 'p')",
+    ),
+    rel(
+        "pg_indexes",
+        cols!(
+            schemaname: Name, tablename: Name, indexname: Name, tablespace: Name, indexdef: Text,
+        ),
+        "SELECT n.nspname, t.relname, i.relname, NULL, x.__def \
+         FROM __pg_index x JOIN __pg_class i ON i.oid = x.indexrelid \
+         JOIN __pg_class t ON t.oid = x.indrelid \
+         JOIN __pg_namespace n ON n.oid = t.relnamespace",
+    ),
+    // Views and materialized views join here once CREATE VIEW exists.
+    rel(
+        "pg_views",
+        cols!(schemaname: Name, viewname: Name, viewowner: Name, definition: Text),
+        "SELECT '', '', '', '' WHERE 0",
+    ),
+    rel(
+        "pg_matviews",
+        cols!(
+            schemaname: Name, matviewname: Name, matviewowner: Name, tablespace: Name,
+            hasindexes: Bool, ispopulated: Bool, definition: Text,
+        ),
+        "SELECT '', '', '', '', 0, 0, '' WHERE 0",
+    ),
+    rel(
+        "pg_settings",
+        cols!(
+            name: Text, setting: Text, unit: Text, category: Text, short_desc: Text,
+            extra_desc: Text, context: Text, vartype: Text, source: Text, min_val: Text,
+            max_val: Text, boot_val: Text, reset_val: Text, sourcefile: Text, sourceline: Int4,
+            pending_restart: Bool,
+        ),
+        "SELECT j.value ->> '$.name', j.value ->> '$.setting', NULL, 'devdb', '', NULL, \
+           'user', 'string', j.value ->> '$.source', NULL, NULL, j.value ->> '$.boot', \
+           j.value ->> '$.reset', NULL, NULL, 0 \
+         FROM json_each(devdb_settings()) j",
+    ),
+    rel(
+        "pg_stat_activity",
+        cols!(
+            datid: Oid, datname: Name, pid: Int4, leader_pid: Int4, usesysid: Oid, usename: Name,
+            application_name: Text, client_addr: Text, client_hostname: Text, client_port: Int4,
+            backend_start: Timestamptz, xact_start: Timestamptz, query_start: Timestamptz,
+            state_change: Timestamptz, wait_event_type: Text, wait_event: Text, state: Text,
+            query_id: Int8, query: Text, backend_type: Text,
+        ),
+        "SELECT j.value ->> '$.datid', j.value ->> '$.datname', j.value ->> '$.pid', NULL, 10, \
+           j.value ->> '$.usename', j.value ->> '$.application_name', \
+           j.value ->> '$.client_addr', NULL, j.value ->> '$.client_port', \
+           j.value ->> '$.backend_start', j.value ->> '$.xact_start', \
+           j.value ->> '$.query_start', j.value ->> '$.state_change', \
+           j.value ->> '$.wait_event_type', j.value ->> '$.wait_event', j.value ->> '$.state', \
+           NULL, j.value ->> '$.query', 'client backend' \
+         FROM json_each(devdb_backends()) j",
+    ),
+];
+
+/// Helper views the relations above read; not visible to clients.
+pub const HELPERS: &[&str] = &[
+    // One row per column of each index, with what pg_index and pg_attribute need.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
+     SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \
+       c.position AS attnum, c.type_oid AS typid, c.typmod AS typmod, \
+       ty.typcollation AS collation, \
+       (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
+         AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 ELSE c.type_oid END) AS opclass \
+     FROM __devdb_indexes i, pragma_index_info(i.name) p \
+     LEFT JOIN __devdb_columns c ON c.schema = i.schema AND c.table_name = i.table_name \
+       AND c.name = p.name \
+     LEFT JOIN devdb_sys.pg_type ty ON ty.oid = c.type_oid",
+];

@@ -1,0 +1,78 @@
+use devdb_pg::{PgType, Value};
+
+use super::builtin::BUILTINS;
+use super::functions::{pg_format_type, quote_ident};
+use super::{find, setup_sql};
+
+#[test]
+fn every_builtin_row_parses_into_its_columns() {
+    for table in BUILTINS {
+        let rows = table
+            .rows()
+            .unwrap_or_else(|e| panic!("{}: {e:?}", table.name));
+        assert!(!rows.is_empty(), "{} has no rows", table.name);
+        assert!(rows.iter().all(|r| r.len() == table.columns.len()));
+    }
+}
+
+#[test]
+fn builtin_pg_type_has_every_type_devdb_knows_with_its_array() {
+    let pg_type = BUILTINS
+        .iter()
+        .find(|b| b.name == "pg_type")
+        .expect("pg_type");
+    let rows = pg_type.rows().expect("rows");
+    for ty in PgType::ALL {
+        let row = rows
+            .iter()
+            .find(|r| r[0] == Value::Int(ty.oid().0.into()))
+            .unwrap_or_else(|| panic!("{ty:?} missing"));
+        assert_eq!(row[1], Value::Text(ty.name().to_owned()), "{ty:?}");
+        assert_eq!(
+            row[14],
+            Value::Int(ty.array_oid().0.into()),
+            "{ty:?} typarray"
+        );
+    }
+}
+
+#[test]
+fn names_resolve_as_the_search_path_does() {
+    assert_eq!(
+        find(None, "pg_class").map(|r| r.view()),
+        Some("__pg_class".into())
+    );
+    assert!(find(Some("pg_catalog"), "pg_type").is_some());
+    assert!(find(None, "users").is_none());
+    assert!(find(Some("public"), "pg_class").is_none());
+    assert_eq!(
+        setup_sql().len(),
+        super::pg_catalog::HELPERS.len()
+            + super::pg_catalog::RELATIONS.len()
+            + super::information_schema::RELATIONS.len()
+    );
+}
+
+#[test]
+fn quote_ident_quotes_what_postgres_quotes() {
+    assert_eq!(quote_ident("users"), "users");
+    assert_eq!(quote_ident("user"), "\"user\"");
+    assert_eq!(quote_ident("Users"), "\"Users\"");
+    assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    assert_eq!(quote_ident("1a"), "\"1a\"");
+}
+
+#[test]
+fn format_type_spells_modifiers_and_arrays() {
+    let f = |oid: i64, typmod: i64, name: Option<&str>| {
+        let name = name.map_or(Value::Null, |n| Value::Text(n.into()));
+        pg_format_type(&[Value::Int(oid), Value::Int(typmod), name]).expect("format_type")
+    };
+    let text = |s: &str| Value::Text(s.into());
+    assert_eq!(f(1043, 104, None), text("character varying(100)"));
+    assert_eq!(f(1700, (10 << 16 | 2) + 4, None), text("numeric(10,2)"));
+    assert_eq!(f(1184, 3, None), text("timestamp(3) with time zone"));
+    assert_eq!(f(1007, -1, None), text("integer[]"));
+    assert_eq!(f(3904, -1, Some("int4range")), text("int4range"));
+    assert_eq!(f(0, -1, None), text("-"));
+}

@@ -1,0 +1,301 @@
+//! The system catalogs: pg_catalog and information_schema queries as drivers, ORMs and psql
+//! send them, compared with PostgreSQL 15 on the same schema. Queries name objects by name,
+//! never by OID, because user OIDs differ between the two servers.
+
+use tokio_postgres::Client;
+
+use crate::harness::postgres::pg_tool;
+use crate::harness::tools::psql;
+use crate::harness::{DevDb, Postgres, compare, compare_extended};
+
+/// A realistic schema: serial and bigserial keys, a unique column, defaults, numeric and
+/// varchar modifiers, a foreign key with an action, a check and a two-column index.
+const SCHEMA: &[&str] = &[
+    "create table users (id serial primary key, email varchar(100) not null unique, \
+     name text, score numeric(10,2), active boolean not null, created_at timestamptz)",
+    "create table posts (id bigserial primary key, \
+     user_id int not null references users(id) on delete cascade, \
+     title text check (length(title) > 0), body text, published date)",
+    "create index posts_title_idx on posts (title, user_id)",
+];
+
+fn with_schema<'a>(queries: &[&'a str]) -> Vec<&'a str> {
+    SCHEMA.iter().chain(queries).copied().collect()
+}
+
+/// postgres.js's fetch_types query, sent on every new connection with default options.
+const POSTGRES_JS_ARRAY_TYPES: &str = "select b.oid, b.typarray from pg_catalog.pg_type a \
+     left join pg_catalog.pg_type b on b.oid = a.typelem where a.typcategory = 'A' \
+     group by b.oid, b.typarray order by b.oid";
+
+#[tokio::test]
+async fn postgres_js_array_type_query_matches_postgres() {
+    compare(&[POSTGRES_JS_ARRAY_TYPES]).await;
+    compare_extended(&[POSTGRES_JS_ARRAY_TYPES]).await;
+}
+
+/// tokio-postgres's and asyncpg's lookups of a type they do not know.
+#[tokio::test]
+async fn driver_type_lookups_match_postgres() {
+    compare(&[
+        "SELECT t.typname, t.typtype, t.typelem, r.rngsubtype, t.typbasetype, n.nspname, \
+         t.typrelid FROM pg_catalog.pg_type t \
+         LEFT OUTER JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid \
+         INNER JOIN pg_catalog.pg_namespace n ON t.typnamespace = n.oid \
+         WHERE t.oid in (16, 1007, 3904, 2950, 1043) ORDER BY t.oid",
+        "SELECT enumlabel FROM pg_catalog.pg_enum WHERE enumtypid = 1007 ORDER BY enumsortorder",
+        "select oid, typname, typlen, typbyval, typtype, typcategory, typdelim, typelem, \
+         typarray, typbasetype, typnamespace, typrelid, typalign, typstorage, typcollation \
+         from pg_type where typnamespace = 11 and typtype = 'b' order by oid",
+        "select count(*), count(distinct typarray) from pg_catalog.pg_type",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn pg_class_and_pg_attribute_describe_user_tables() {
+    compare(&with_schema(&[
+        "select c.relname, c.relkind, c.relnatts, c.relhasindex, c.relchecks, \
+         c.relhastriggers, c.relpersistence, n.nspname, pg_get_userbyid(c.relowner) is not null \
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace \
+         where n.nspname = 'public' order by c.relname",
+        "select a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+         a.atthasdef, a.attlen, a.attbyval, a.attalign, a.attstorage, a.attcollation, \
+         a.attidentity, a.attisdropped, a.atttypid::regtype \
+         from pg_attribute a where a.attrelid = 'public.users'::regclass and a.attnum > 0 \
+         order by a.attnum",
+        "select c.relname, a.attname, a.attnum from pg_attribute a \
+         join pg_class c on c.oid = a.attrelid where c.relkind = 'i' \
+         and c.relnamespace = 'public'::regnamespace order by 1, 3",
+    ]))
+    .await;
+}
+
+#[tokio::test]
+async fn constraints_and_indexes_read_back_as_postgres_prints_them() {
+    compare(&with_schema(&[
+        "select conname, contype, condeferrable, condeferred, convalidated, \
+         conrelid::regclass, confrelid::regclass, confupdtype, confdeltype, confmatchtype, \
+         conindid::regclass, pg_get_constraintdef(oid) \
+         from pg_constraint where connamespace = 2200 order by conname",
+        "select indexrelid::regclass, indrelid::regclass, indnatts, indisunique, indisprimary, \
+         indkey, indclass, indcollation, indoption, pg_get_indexdef(indexrelid) \
+         from pg_index where indrelid in ('users'::regclass, 'posts'::regclass) order by 1::text",
+        "select * from pg_indexes where schemaname = 'public' order by indexname",
+        "select schemaname, tablename, hasindexes, hasrules, hastriggers, rowsecurity \
+         from pg_tables where schemaname = 'public' order by tablename",
+        "select pg_get_serial_sequence('users', 'id'), pg_get_serial_sequence('posts', 'id')",
+        "select c.relname, s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmax, s.seqmin, \
+         s.seqcache, s.seqcycle from pg_sequence s join pg_class c on c.oid = s.seqrelid \
+         order by 1",
+    ]))
+    .await;
+}
+
+#[tokio::test]
+async fn oid_alias_casts_match_postgres() {
+    compare(&with_schema(&[
+        "select 'users'::regclass, 'integer'::regtype, 'character varying'::regtype::oid, \
+         'text[]'::regtype, 'users'::regclass::oid = 'public.users'::regclass::oid",
+        "select 'nope'::regclass",
+        "select 'nope'::regtype",
+        "select 1043::regtype, 0::regclass, 'users'::regclass::text",
+        "select format_type(1043, 104), format_type(1700, 655366), format_type(1007, -1), \
+         format_type(23, null), format_type(3904, -1)",
+    ]))
+    .await;
+}
+
+#[tokio::test]
+async fn catalog_functions_answer_as_for_a_superuser() {
+    compare(&with_schema(&[
+        "select pg_table_is_visible('users'::regclass), pg_type_is_visible(23), \
+         has_table_privilege('users', 'select'), has_schema_privilege('public', 'usage'), \
+         obj_description('users'::regclass, 'pg_class'), col_description('users'::regclass, 1), \
+         pg_encoding_to_char(6)",
+        "select nspname, nspowner = 10 from pg_namespace order by oid",
+        "select amname, amtype from pg_am order by oid",
+        "select extname, extversion from pg_extension",
+        "select count(*) from pg_inherits",
+        "select count(*) from pg_description where objoid = 'users'::regclass",
+        "select rolname, rolsuper, rolcanlogin from pg_roles where rolname like 'pg\\_%' \
+         order by rolname",
+        "select datname, datistemplate, datallowconn, pg_encoding_to_char(encoding) \
+         from pg_database where datname in ('postgres', 'template1') order by datname",
+    ]))
+    .await;
+}
+
+async fn connect_to(devdb: &DevDb, database: &str) -> Client {
+    let mut config = devdb.config();
+    config.dbname(database).application_name(database);
+    let (client, connection) = config
+        .connect(tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {database}: {e}"));
+    tokio::spawn(connection);
+    client
+}
+
+async fn backend_pid(client: &Client) -> i32 {
+    let row = client
+        .query_one("select pg_backend_pid()", &[])
+        .await
+        .expect("pid");
+    row.get(0)
+}
+
+#[tokio::test]
+async fn pg_stat_activity_lists_the_sessions_of_every_database() {
+    let devdb = DevDb::start(&[]);
+    let admin = connect_to(&devdb, "postgres").await;
+    admin
+        .batch_execute("create database other")
+        .await
+        .expect("create");
+    let other = connect_to(&devdb, "other").await;
+    other
+        .batch_execute("begin; select 1")
+        .await
+        .expect("open a transaction");
+    let (admin_pid, other_pid) = (backend_pid(&admin).await, backend_pid(&other).await);
+    let activity = "select pid::text || ' ' || datname || ' ' || usename || ' ' || \
+                    application_name || ' ' || state || ' ' || (xact_start is not null)::text \
+                    || ' ' || (client_addr is not null)::text || ' ' || backend_type || ': ' \
+                    || query from pg_stat_activity order by pid";
+    let rows = admin.query(activity, &[]).await.expect("pg_stat_activity");
+    let seen: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    let user = devdb.user();
+    assert_eq!(
+        seen,
+        [
+            format!(
+                "{admin_pid} postgres {user} postgres active true true client backend: {activity}"
+            ),
+            format!(
+                "{other_pid} other {user} other idle in transaction true true client backend: \
+                 select pg_backend_pid()"
+            ),
+        ]
+    );
+    let dbs = admin
+        .query("select datname::text from pg_database order by oid", &[])
+        .await
+        .expect("pg_database");
+    let names: Vec<String> = dbs.iter().map(|r| r.get(0)).collect();
+    assert_eq!(names, ["template1", "postgres", "other"]);
+}
+
+#[tokio::test]
+async fn pg_terminate_backend_ends_a_session_of_another_database() {
+    let devdb = DevDb::start(&[]);
+    let admin = connect_to(&devdb, "postgres").await;
+    admin
+        .batch_execute("create database victim")
+        .await
+        .expect("create");
+    let victim = connect_to(&devdb, "victim").await;
+    let pid = backend_pid(&victim).await;
+    let row = admin
+        .query_one("select pg_terminate_backend($1)", &[&pid])
+        .await
+        .expect("terminate");
+    assert!(row.get::<_, bool>(0));
+    let err = victim
+        .batch_execute("select 1")
+        .await
+        .expect_err("terminated");
+    assert!(
+        err.is_closed() || err.code().map(|c| c.code()) == Some("57P01"),
+        "{err}"
+    );
+    let row = admin
+        .query_one(
+            "select pg_terminate_backend(999999), pg_cancel_backend(999999), \
+             (select count(*) from pg_stat_activity where datname = 'victim')",
+            &[],
+        )
+        .await
+        .expect("unknown pid");
+    assert!(!row.get::<_, bool>(0));
+    assert!(!row.get::<_, bool>(1));
+    assert_eq!(row.get::<_, i64>(2), 0);
+}
+
+/// tokio-postgres looks up unknown type OIDs with these queries, with parameters.
+#[tokio::test]
+async fn tokio_postgres_type_lookup_queries_run_with_parameters() {
+    let devdb = DevDb::start(&[]);
+    let client = devdb.connect().await;
+    let row = client
+        .query_one(
+            "SELECT t.typname, t.typtype, t.typelem, r.rngsubtype, t.typbasetype, n.nspname, \
+             t.typrelid FROM pg_catalog.pg_type t \
+             LEFT OUTER JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid \
+             INNER JOIN pg_catalog.pg_namespace n ON t.typnamespace = n.oid WHERE t.oid = $1",
+            &[&tokio_postgres::types::Oid::from(1007u32)],
+        )
+        .await
+        .expect("typeinfo");
+    assert_eq!(row.get::<_, String>(0), "_int4");
+    assert_eq!(row.get::<_, i8>(1), b'b' as i8);
+    assert_eq!(row.get::<_, u32>(2), 23);
+    assert_eq!(row.get::<_, Option<u32>>(3), None);
+    assert_eq!(row.get::<_, String>(5), "pg_catalog");
+    let rows = client
+        .query(
+            "SELECT enumlabel FROM pg_catalog.pg_enum WHERE enumtypid = $1 ORDER BY enumsortorder",
+            &[&tokio_postgres::types::Oid::from(1007u32)],
+        )
+        .await
+        .expect("enum labels");
+    assert!(rows.is_empty());
+}
+
+/// psql's meta-commands print the same on devdb as on PostgreSQL for the same schema (the
+/// owner, which is the connected user on devdb, is normalized).
+#[tokio::test]
+async fn psql_meta_commands_match_postgres() {
+    let Some(psql_bin) = pg_tool("psql") else {
+        return;
+    };
+    let Some(pg) = Postgres::start() else {
+        return;
+    };
+    let database = pg.fresh_database("psql_meta").await;
+    let devdb = DevDb::start(&[]);
+    let servers = [
+        (pg.url_for(&database), "postgres".to_owned()),
+        (devdb.url_with_password(), devdb.user().to_owned()),
+    ];
+    let mut outputs = Vec::new();
+    for (url, owner) in &servers {
+        for statement in SCHEMA {
+            psql(&psql_bin, url, &["-c", statement])
+                .await
+                .assert_success(statement);
+        }
+        let mut printed = String::new();
+        for command in [
+            r"\dt",
+            r"\di",
+            r"\ds",
+            r"\dn",
+            r"\dT",
+            r"\dv",
+            r"\dt public.*",
+        ] {
+            let run = psql(&psql_bin, url, &["-c", command]).await;
+            run.assert_success(command);
+            printed.push_str(&format!(
+                "{command}\n{}",
+                run.stdout.replace(owner, "OWNER")
+            ));
+        }
+        outputs.push(printed);
+    }
+    assert_eq!(
+        outputs[1], outputs[0],
+        "devdb (left) and PostgreSQL (right)"
+    );
+}
