@@ -12,6 +12,7 @@ mod harness;
 mod binary;
 mod clients;
 mod databases;
+mod ddl;
 mod differential;
 mod executor;
 mod lifecycle;

@@ -21,12 +21,23 @@ pub(crate) const SEQUENCES: &str = "__devdb_sequences";
 pub(crate) const SEQUENCE_OWNERS: &str = "__devdb_sequence_owners";
 pub(crate) const CONSTRAINTS: &str = "__devdb_constraints";
 pub(crate) const INDEX_DEFS: &str = "__devdb_index_defs";
+pub(crate) const TYPES: &str = "__devdb_types";
+pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
+
+/// The first OID devdb hands out to an object it creates (PostgreSQL's FirstNormalObjectId).
+pub const FIRST_OBJECT_ID: u32 = 16384;
 
 /// SQLite statements that create devdb's catalog tables in a new database file; idempotent.
 ///
 /// `__devdb_sequences` has a fixed shape: the executor implements nextval/currval/setval on it.
 /// `pk_position` is the 1-based place of a column in its table's primary key, NULL when the
 /// column is not part of it.
+///
+/// User-defined types: `__devdb_types` has one row per enum (pg_type with typtype 'e': its OID,
+/// namespace, name and the OID of its array type `_name`); `__devdb_enum_labels` has one row
+/// per label, as pg_enum (`oid`, `type_oid` = enumtypid, `sort_order` = enumsortorder,
+/// `label` = enumlabel). A column of an enum type stores the enum's OID in `type_oid` and its
+/// values as their labels.
 pub const BOOTSTRAP_SQL: &str = "\
 CREATE TABLE IF NOT EXISTS __devdb_tables (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, pk_position INTEGER, PRIMARY KEY (schema, table_name, name));
@@ -35,6 +46,8 @@ CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value 
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 ";
 
 /// The queries whose rows [`Catalog::load`] reads, in this order.
@@ -47,6 +60,8 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT schema, table_name, name, kind, columns, ref_table, ref_columns, on_delete, on_update, is_deferrable, is_deferred, check_expr \
      FROM __devdb_constraints ORDER BY schema, table_name, rowid",
     "SELECT schema, name, sql FROM __devdb_index_defs ORDER BY schema, name",
+    "SELECT oid, schema, name, array_oid FROM __devdb_types ORDER BY oid",
+    "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels ORDER BY type_oid, sort_order",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -57,6 +72,36 @@ pub struct Catalog {
     pub sequences: Vec<String>,
     /// Named table constraints: keys, foreign keys and checks, in creation order per table.
     pub constraints: Vec<Constraint>,
+    /// Enum types, by OID.
+    pub enums: Vec<EnumType>,
+}
+
+/// An enum type (`CREATE TYPE mood AS ENUM ('sad', 'ok')`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumType {
+    pub oid: Oid,
+    /// The OID of its array type, `_mood`.
+    pub array_oid: Oid,
+    pub schema: String,
+    pub name: String,
+    /// Labels in sort order.
+    pub labels: Vec<EnumLabel>,
+}
+
+/// One value of an enum, as a pg_enum row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumLabel {
+    pub oid: Oid,
+    /// pg_enum.enumsortorder: declaration order, with values added BEFORE/AFTER in between.
+    pub sort_order: f64,
+    pub label: String,
+}
+
+impl EnumType {
+    /// The 0-based place of a label in sort order.
+    pub fn position(&self, label: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l.label == label)
+    }
 }
 
 /// What kind of constraint a [`Constraint`] is (pg_constraint.contype).
@@ -190,6 +235,8 @@ pub struct Column {
     /// 1-based, as pg_attribute.attnum.
     pub position: i32,
     pub ty: PgType,
+    /// The enum's OID when `ty` is [`PgType::AnyEnum`].
+    pub enum_oid: Option<Oid>,
     /// varchar(n): n + 4; numeric(p,s): ((p << 16) | s) + 4; -1 when none.
     pub typmod: i32,
     pub not_null: bool,
@@ -213,7 +260,15 @@ pub struct Index {
 
 impl Column {
     pub(crate) fn ty(&self) -> Ty {
-        Ty::with_typmod(self.ty, self.typmod)
+        Ty {
+            enum_oid: self.enum_oid,
+            ..Ty::with_typmod(self.ty, self.typmod)
+        }
+    }
+
+    /// The OID the catalog records for the column's type (the enum's own for an enum).
+    pub fn type_oid(&self) -> Oid {
+        self.enum_oid.unwrap_or(self.ty.oid())
     }
 }
 
@@ -262,6 +317,30 @@ impl Catalog {
         })
     }
 
+    /// Finds an enum type in `public` by its (already case-folded) name.
+    pub fn enum_type(&self, name: &str) -> Option<&EnumType> {
+        self.enums
+            .iter()
+            .find(|e| e.name == name && e.schema == DEFAULT_SCHEMA)
+    }
+
+    pub fn enum_by_oid(&self, oid: Oid) -> Option<&EnumType> {
+        self.enums.iter().find(|e| e.oid == oid)
+    }
+
+    /// The next free OID for a new object: above every OID devdb has handed out.
+    pub fn next_oid(&self) -> u32 {
+        self.enums
+            .iter()
+            .flat_map(|e| {
+                [e.oid.0, e.array_oid.0]
+                    .into_iter()
+                    .chain(e.labels.iter().map(|l| l.oid.0))
+            })
+            .max()
+            .map_or(FIRST_OBJECT_ID, |m| m + 1)
+    }
+
     pub fn index(&self, name: &str) -> Option<&Index> {
         self.indexes
             .iter()
@@ -274,7 +353,36 @@ impl Catalog {
         let mut next = || sets.next().unwrap_or_default();
         let (table_rows, column_rows, index_rows, sequence_rows) = (next(), next(), next(), next());
         let (constraint_rows, index_def_rows) = (next(), next());
+        let (type_rows, label_rows) = (next(), next());
         let mut catalog = Catalog::default();
+        for row in type_rows {
+            let mut r = Row::new(row);
+            catalog.enums.push(EnumType {
+                oid: r.oid()?,
+                schema: r.text()?,
+                name: r.text()?,
+                array_oid: r.oid()?,
+                labels: Vec::new(),
+            });
+        }
+        for row in label_rows {
+            let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let type_oid = r.oid()?;
+            let sort_order = r.real()?;
+            let label = r.text()?;
+            catalog
+                .enums
+                .iter_mut()
+                .find(|e| e.oid == type_oid)
+                .ok_or_else(|| corrupt(&format!("label {label} of missing enum {type_oid:?}")))?
+                .labels
+                .push(EnumLabel {
+                    oid,
+                    sort_order,
+                    label,
+                });
+        }
         for row in table_rows {
             let mut r = Row::new(row);
             catalog.tables.push(Table {
@@ -288,15 +396,18 @@ impl Catalog {
             let (schema, table) = (r.text()?, r.text()?);
             let name = r.text()?;
             let position = r.int()? as i32;
-            let oid = r.int()?;
-            let ty = u32::try_from(oid)
-                .ok()
-                .and_then(|o| PgType::from_oid(Oid(o)))
-                .ok_or_else(|| corrupt(&format!("unknown type oid {oid}")))?;
+            let oid = r.oid()?;
+            let enum_oid = catalog.enum_by_oid(oid).map(|e| e.oid);
+            let ty = match enum_oid {
+                Some(_) => PgType::AnyEnum,
+                None => PgType::from_oid(oid)
+                    .ok_or_else(|| corrupt(&format!("unknown type oid {}", oid.0)))?,
+            };
             let column = Column {
                 name,
                 position,
                 ty,
+                enum_oid,
                 typmod: r.int()? as i32,
                 not_null: r.int()? != 0,
                 default: r.opt_text()?,
@@ -403,5 +514,20 @@ impl Row {
 
     fn int(&mut self) -> Result<i64, PgError> {
         self.opt_int()?.ok_or_else(|| corrupt("unexpected NULL"))
+    }
+
+    fn oid(&mut self) -> Result<Oid, PgError> {
+        let i = self.int()?;
+        u32::try_from(i)
+            .map(Oid)
+            .map_err(|_| corrupt(&format!("oid {i}")))
+    }
+
+    fn real(&mut self) -> Result<f64, PgError> {
+        match self.0.next() {
+            Some(Value::Float(f)) => Ok(f),
+            Some(Value::Int(i)) => Ok(i as f64),
+            other => Err(corrupt(&format!("expected real, found {other:?}"))),
+        }
     }
 }

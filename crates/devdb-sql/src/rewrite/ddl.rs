@@ -17,11 +17,10 @@ use sqlparser::ast::{
 use super::constraints::{Keys, choose_name, given_name};
 use super::{Output, Translator, fold};
 use crate::catalog::{self, Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Table};
-use crate::types::from_data_type;
 use crate::{Kind, make};
 use devdb_pg::types::Storage;
 
-fn catalog_output(tag: &'static str, sqlite: Vec<Statement>) -> Output {
+pub(super) fn catalog_output(tag: &'static str, sqlite: Vec<Statement>) -> Output {
     let mut out = Output::new(Kind::Command(tag));
     out.sqlite = sqlite.iter().map(|s| s.to_string()).collect();
     out.writes = true;
@@ -35,6 +34,16 @@ fn where_eq(pairs: &[(&str, Expr)]) -> Option<Expr> {
         .cloned()
         .map(|(c, v)| make::eq(make::column(c), v))
         .reduce(make::and)
+}
+
+/// 2BP01 for DROP without CASCADE of an object others depend on; `what` is `table t`.
+pub(super) fn dependent_objects(what: &str, detail: String) -> PgError {
+    PgError::new(
+        SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+        format!("cannot drop {what} because other objects depend on it"),
+    )
+    .with_detail(detail)
+    .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
 }
 
 fn duplicate_table(name: &str) -> PgError {
@@ -118,11 +127,12 @@ impl Translator<'_> {
                     format!("column \"{col_name}\" specified more than once"),
                 ));
             }
-            let declared = from_data_type(data_type)?;
+            let declared = self.data_type(data_type)?;
             let mut col = Column {
                 name: col_name.clone(),
                 position: i as i32 + 1,
                 ty: declared.ty.ty,
+                enum_oid: declared.ty.enum_oid,
                 typmod: declared.ty.typmod,
                 not_null: false,
                 default: None,
@@ -313,7 +323,7 @@ impl Translator<'_> {
                     make::string(&name),
                     make::string(&c.name),
                     make::int(c.position.into()),
-                    make::int(c.ty.oid().0.into()),
+                    make::int(c.type_oid().0.into()),
                     make::int(c.typmod.into()),
                     make::int(c.not_null as i64),
                     c.default
@@ -409,15 +419,13 @@ impl Translator<'_> {
                                 "DROP TABLE ... CASCADE of a table other tables reference",
                             ));
                         }
-                        return Err(PgError::new(
-                            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-                            format!("cannot drop table {name} because other objects depend on it"),
-                        )
-                        .with_detail(format!(
-                            "constraint {} on table {} depends on table {name}",
-                            fk.name, fk.table
-                        ))
-                        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+                        return Err(dependent_objects(
+                            &format!("table {name}"),
+                            format!(
+                                "constraint {} on table {} depends on table {name}",
+                                fk.name, fk.table
+                            ),
+                        ));
                     }
                 }
                 // Children go first, so dropping a parent never fires a foreign key action.
@@ -484,6 +492,7 @@ impl Translator<'_> {
                 }
                 Ok(catalog_output("DROP INDEX", sqlite))
             }
+            ObjectType::Type => self.drop_types(&names, if_exists, cascade),
             other => Err(PgError::feature_not_supported(format!("DROP {other}"))),
         }
     }
@@ -1114,11 +1123,12 @@ impl Translator<'_> {
         def: &ColumnDef,
     ) -> Result<Vec<Statement>, PgError> {
         let name = fold(&def.name);
-        let declared = from_data_type(&def.data_type)?;
+        let declared = self.data_type(&def.data_type)?;
         let mut col = Column {
             name: name.clone(),
             position: table.columns.iter().map(|c| c.position).max().unwrap_or(0) + 1,
             ty: declared.ty.ty,
+            enum_oid: declared.ty.enum_oid,
             typmod: declared.ty.typmod,
             not_null: false,
             default: None,
@@ -1213,7 +1223,7 @@ impl Translator<'_> {
                 make::string(&table.name),
                 make::string(&name),
                 make::int(col.position.into()),
-                make::int(col.ty.oid().0.into()),
+                make::int(col.type_oid().0.into()),
                 make::int(col.typmod.into()),
                 make::int(0),
                 col.default

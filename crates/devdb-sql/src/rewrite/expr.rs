@@ -137,7 +137,7 @@ impl Translator<'_> {
                 (make::nested(e), ty)
             }
             Expr::TypedString(ts) => {
-                let to = crate::types::from_data_type(&ts.data_type)?.ty;
+                let to = self.data_type(&ts.data_type)?.ty;
                 let (e, from) = self.value(ts.value.value)?;
                 (self.coerce(e, from, to, Ctx::Explicit)?, to)
             }
@@ -230,7 +230,13 @@ impl Translator<'_> {
                 high,
             } => {
                 let (all, ty) = self.common(vec![*expr, *low, *high], "BETWEEN")?;
-                let all: Vec<Expr> = all.into_iter().map(|e| blank_insensitive(e, ty)).collect();
+                let all: Vec<Expr> = all
+                    .into_iter()
+                    .map(|e| match ty.ty {
+                        PgType::AnyEnum => self.enum_ordinal(e, ty),
+                        _ => Ok(blank_insensitive(e, ty)),
+                    })
+                    .collect::<Result<_, _>>()?;
                 let [e, l, h]: [Expr; 3] = all
                     .try_into()
                     .map_err(|_| PgError::internal("BETWEEN arity"))?;
@@ -442,7 +448,10 @@ impl Translator<'_> {
         if common.is_unknown() {
             common = Ty::of(PgType::Text);
         }
-        let common = Ty::of(common.ty);
+        let common = Ty {
+            typmod: -1,
+            ..common
+        };
         let out = typed
             .into_iter()
             .map(|(e, ty)| self.coerce(e, ty, common, Ctx::Implicit))
@@ -465,13 +474,23 @@ impl Translator<'_> {
         let (b, bt) = self.expr(b)?;
         let to = match common_type(at, bt) {
             Some(t) if t.is_unknown() => Ty::of(PgType::Text),
-            Some(t) => Ty::of(t.ty),
-            None => return Err(operator_error(at, op, bt)),
+            Some(t) => Ty { typmod: -1, ..t },
+            None => {
+                return Err(operator_error_named(
+                    &self.type_display(at),
+                    op,
+                    &self.type_display(bt),
+                ));
+            }
         };
-        let (a, b) = (
+        let (mut a, mut b) = (
             self.coerce(a, at, to, Ctx::Implicit)?,
             self.coerce(b, bt, to, Ctx::Implicit)?,
         );
+        if to.ty == PgType::AnyEnum && op != "=" && op != "<>" {
+            a = self.enum_ordinal(a, to)?;
+            b = self.enum_ordinal(b, to)?;
+        }
         Ok((blank_insensitive(a, to), blank_insensitive(b, to)))
     }
 
@@ -599,6 +618,11 @@ fn number(text: &str) -> Result<(Expr, Ty), PgError> {
 
 /// 42883 for an operator with no implementation for these types.
 pub fn operator_error(left: Ty, op: &str, right: Ty) -> PgError {
-    PgError::new(SqlState::UNDEFINED_FUNCTION, format!("operator does not exist: {} {op} {}", left.ty, right.ty))
+    operator_error_named(&left.ty.to_string(), op, &right.ty.to_string())
+}
+
+/// [`operator_error`] for types named by the caller (enums by their own names).
+pub fn operator_error_named(left: &str, op: &str, right: &str) -> PgError {
+    PgError::new(SqlState::UNDEFINED_FUNCTION, format!("operator does not exist: {left} {op} {right}"))
         .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.")
 }

@@ -219,7 +219,7 @@ impl Translator<'_> {
                 PgType::Json | PgType::Bool | PgType::Void => {
                     return Err(undefined_with(name, &[ty]));
                 }
-                _ => Ty::of(ty.ty),
+                _ => Ty { typmod: -1, ..ty },
             },
             "bool_and" | "bool_or" | "every" => {
                 if ty.ty != PgType::Bool {
@@ -234,6 +234,12 @@ impl Translator<'_> {
             "bool_or" => "max",
             other => other,
         };
+        let enum_extreme = matches!(name, "min" | "max") && ty.ty == PgType::AnyEnum;
+        let e = if enum_extreme {
+            self.enum_ordinal(e, ty)?
+        } else {
+            e
+        };
         let mut call = make::call(sqlite_name, vec![e]);
         if distinct
             && let Expr::Function(Function {
@@ -242,6 +248,9 @@ impl Translator<'_> {
             }) = &mut call
         {
             list.duplicate_treatment = Some(DuplicateTreatment::Distinct);
+        }
+        if enum_extreme {
+            call = self.enum_from_ordinal(call, ty)?;
         }
         Ok((call, result))
     }

@@ -8,6 +8,7 @@ mod casts;
 mod constraints;
 mod ddl;
 mod dml;
+mod enums;
 mod expr;
 mod functions;
 mod json;
@@ -126,6 +127,11 @@ impl Translator<'_> {
                 temporary: false,
                 table: None,
             } => self.drop(object_type, if_exists, names, cascade),
+            Statement::CreateType {
+                name,
+                representation,
+            } => self.create_type(name, representation),
+            Statement::AlterType(alter) => self.alter_type(alter),
             Statement::Truncate(truncate) => self.truncate(truncate),
             Statement::AlterTable(alter) => self.alter_table(alter),
             Statement::CreateIndex(index) => self.create_index(index),
