@@ -166,3 +166,122 @@ async fn enum_types_and_their_oids_survive_a_restart() {
         .await;
     assert!(bad.iter().any(|m| m.starts_with("Error 22P02")), "{bad:?}");
 }
+
+#[tokio::test]
+async fn schemas_are_created_used_and_dropped_like_postgres() {
+    compare(&[
+        "create schema app",
+        "create schema app",
+        "create schema if not exists app",
+        "create schema if not exists \"Drizzle\"",
+        "create schema pg_foo",
+        "create schema public",
+        "create table app.users (id serial primary key, email text unique not null, name text)",
+        "create table users (id int primary key, note text)",
+        "create table app.posts (id int primary key, user_id int references app.users (id) on delete cascade, title text)",
+        "insert into app.users (email, name) values ('a@x', 'A'), ('b@x', 'B') returning id, email",
+        "insert into users values (1, 'public one')",
+        "insert into app.posts values (1, 1, 'p1'), (2, 2, 'p2')",
+        "insert into app.posts values (3, 9, 'orphan')",
+        "select * from app.users order by id",
+        "select * from users",
+        "select * from public.users",
+        "select users.email, app.users.name from app.users order by 1",
+        "select u.email, p.title from app.users u join app.posts p on p.user_id = u.id order by 1",
+        "select count(*) from app.users, public.users",
+        "update app.users set name = 'AA' where users.id = 1",
+        "update app.users set name = name || '!' where app.users.id = 2 returning name",
+        "delete from app.users where id = 2",
+        "select * from app.posts order by id",
+        "insert into app.users (email) values ('a@x')",
+        "insert into app.users (id, email) values (7, null)",
+        "create index on app.users (name)",
+        "create index users_name_idx on users (note)",
+        "create index users_name_idx on app.users (name)",
+        "create unique index if not exists users_name_idx on app.users (name)",
+        "drop index app.users_name_idx",
+        "drop index users_name_idx",
+        "alter table app.users add column age int not null default 0",
+        "alter table app.users add constraint users_age_check check (age >= 0)",
+        "update app.users set age = -1",
+        "create type app.mood as enum ('sad', 'happy')",
+        "alter table app.users add column m app.mood",
+        "update app.users set m = 'happy'",
+        "select m, 'sad'::app.mood < m from app.users",
+        "select 'sad'::mood",
+        "select * from nosuch.t",
+        "create table nosuch.t (id int)",
+        "drop schema app",
+        "drop schema nosuch",
+        "drop schema if exists nosuch",
+        "alter table app.users rename to people",
+        "select id, email from app.people",
+        "create table \"Drizzle\".\"__migrations\" (id serial primary key, hash text not null, created_at bigint)",
+        "insert into \"Drizzle\".\"__migrations\" (hash, created_at) values ('abc', 1)",
+        "select id, hash, created_at from \"Drizzle\".\"__migrations\" order by created_at desc limit 1",
+        "drop schema app cascade",
+        "select * from app.people",
+        "select * from users",
+        "drop schema \"Drizzle\" cascade",
+        "create schema app",
+        "create table app.users (id int)",
+        "select * from app.users",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn schema_ddl_rolls_back_and_search_path_public_is_accepted_like_postgres() {
+    compare(&[
+        "begin",
+        "create schema app",
+        "create table app.t (id int)",
+        "rollback",
+        "select * from app.t",
+        "create table app.t (id int)",
+        "set search_path to public",
+        "set search_path to \"$user\", public",
+        "select current_schema()",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn schemas_and_their_tables_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().to_string_lossy().into_owned();
+    let mut db = DevDb::start(&["--data-dir", &data_dir]);
+    let mut conn = db.raw().await;
+    for sql in [
+        "create schema app",
+        "create table app.users (id serial primary key, email text unique)",
+        "create table users (id int)",
+        "insert into app.users (email) values ('a@x')",
+    ] {
+        let answer = conn.query(sql).await;
+        assert!(
+            answer.iter().all(|m| !m.starts_with("Error")),
+            "{sql}: {answer:?}"
+        );
+    }
+    drop(conn);
+    db.stop();
+
+    let db = DevDb::start(&["--data-dir", &data_dir]);
+    let mut conn = db.raw().await;
+    let rows = conn
+        .query("insert into app.users (email) values ('b@x') returning id")
+        .await;
+    assert!(rows.iter().any(|r| r.contains("DataRow[2]")), "{rows:?}");
+    let dup = conn
+        .query("insert into app.users (email) values ('a@x')")
+        .await;
+    assert!(dup.iter().any(|m| m.starts_with("Error 23505")), "{dup:?}");
+    let plain = conn.query("select count(*) from users").await;
+    assert!(plain.iter().any(|r| r.contains("DataRow[0]")), "{plain:?}");
+    let again = conn.query("create schema app").await;
+    assert!(
+        again.iter().any(|m| m.starts_with("Error 42P06")),
+        "{again:?}"
+    );
+}

@@ -10,8 +10,28 @@ use devdb_pg::{Oid, PgError, PgType, Value};
 
 use crate::types::Ty;
 
-/// The schema every object lives in until devdb supports CREATE SCHEMA.
+/// The schema unqualified names resolve to (devdb's search_path is always `public`).
 pub const DEFAULT_SCHEMA: &str = "public";
+
+/// pg_namespace.oid of `public`, as in every PostgreSQL cluster.
+pub const PUBLIC_SCHEMA_OID: u32 = 2200;
+
+/// A relation's, index's or type's key: its name in `public`, `schema.name` in any other
+/// schema. The key is also the object's SQLite name, so objects of different schemas never
+/// collide in the one SQLite namespace; catalog rows keep schema and name apart.
+/// A [`key`]'s schema and plain name. Names are never dotted (the translator refuses a `.`
+/// in a schema or object name), so the first `.` separates them.
+pub fn split(key: &str) -> (&str, &str) {
+    key.split_once('.').unwrap_or((DEFAULT_SCHEMA, key))
+}
+
+pub fn key(schema: &str, name: &str) -> String {
+    if schema == DEFAULT_SCHEMA {
+        name.to_owned()
+    } else {
+        format!("{schema}.{name}")
+    }
+}
 
 /// The catalog tables.
 pub(crate) const TABLES: &str = "__devdb_tables";
@@ -21,6 +41,7 @@ pub(crate) const SEQUENCES: &str = "__devdb_sequences";
 pub(crate) const SEQUENCE_OWNERS: &str = "__devdb_sequence_owners";
 pub(crate) const CONSTRAINTS: &str = "__devdb_constraints";
 pub(crate) const INDEX_DEFS: &str = "__devdb_index_defs";
+pub(crate) const SCHEMAS: &str = "__devdb_schemas";
 pub(crate) const TYPES: &str = "__devdb_types";
 pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
 
@@ -32,6 +53,10 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// `__devdb_sequences` has a fixed shape: the executor implements nextval/currval/setval on it.
 /// `pk_position` is the 1-based place of a column in its table's primary key, NULL when the
 /// column is not part of it.
+///
+/// `__devdb_schemas` lists the schemas (pg_namespace: oid, nspname); `public` is always there.
+/// Every other catalog row names its schema in a `schema` column and its object by its plain
+/// name; in memory ([`Catalog`]) and in SQLite, objects outside `public` go by their [`key`].
 ///
 /// User-defined types: `__devdb_types` has one row per enum (pg_type with typtype 'e': its OID,
 /// namespace, name and the OID of its array type `_name`); `__devdb_enum_labels` has one row
@@ -46,6 +71,8 @@ CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value 
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT OR IGNORE INTO __devdb_schemas (oid, name) VALUES (2200, 'public');
 CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 ";
@@ -62,6 +89,7 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT schema, name, sql FROM __devdb_index_defs ORDER BY schema, name",
     "SELECT oid, schema, name, array_oid FROM __devdb_types ORDER BY oid",
     "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels ORDER BY type_oid, sort_order",
+    "SELECT oid, name FROM __devdb_schemas ORDER BY oid",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -74,6 +102,14 @@ pub struct Catalog {
     pub constraints: Vec<Constraint>,
     /// Enum types, by OID.
     pub enums: Vec<EnumType>,
+    /// Schemas (pg_namespace), `public` included.
+    pub schemas: Vec<Schema>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    pub oid: Oid,
+    pub name: String,
 }
 
 /// An enum type (`CREATE TYPE mood AS ENUM ('sad', 'ok')`).
@@ -83,6 +119,7 @@ pub struct EnumType {
     /// The OID of its array type, `_mood`.
     pub array_oid: Oid,
     pub schema: String,
+    /// The type's [`key`].
     pub name: String,
     /// Labels in sort order.
     pub labels: Vec<EnumLabel>,
@@ -139,6 +176,7 @@ impl ConstraintKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Constraint {
     pub schema: String,
+    /// The table's [`key`]; the constraint's own name is plain.
     pub table: String,
     pub name: String,
     pub kind: ConstraintKind,
@@ -179,7 +217,7 @@ impl Constraint {
             ],
             vec![vec![
                 make::string(&self.schema),
-                make::string(&self.table),
+                make::string(split(&self.table).1),
                 make::string(&self.name),
                 make::string(self.kind.code()),
                 make::string(&name_list(&self.columns)),
@@ -225,6 +263,7 @@ fn parse_name_list(text: &str) -> Result<Vec<String>, PgError> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     pub schema: String,
+    /// The table's [`key`] (its SQLite name).
     pub name: String,
     pub columns: Vec<Column>,
 }
@@ -249,6 +288,7 @@ pub struct Column {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Index {
     pub schema: String,
+    /// The index's and its table's [`key`]s.
     pub name: String,
     pub table: String,
     pub unique: bool,
@@ -290,11 +330,13 @@ impl Table {
 }
 
 impl Catalog {
-    /// Finds a table in `public` by its (already case-folded) name.
+    /// Finds a table by its [`key`].
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables
-            .iter()
-            .find(|t| t.name == name && t.schema == DEFAULT_SCHEMA)
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    pub fn schema(&self, name: &str) -> Option<&Schema> {
+        self.schemas.iter().find(|s| s.name == name)
     }
 
     /// The constraints of a table, in creation order.
@@ -302,9 +344,7 @@ impl Catalog {
         &'a self,
         table: &'a str,
     ) -> impl Iterator<Item = &'a Constraint> + 'a {
-        self.constraints
-            .iter()
-            .filter(move |c| c.table == table && c.schema == DEFAULT_SCHEMA)
+        self.constraints.iter().filter(move |c| c.table == table)
     }
 
     /// Foreign keys of other tables (or this one) that reference `table`.
@@ -317,11 +357,9 @@ impl Catalog {
         })
     }
 
-    /// Finds an enum type in `public` by its (already case-folded) name.
+    /// Finds an enum type by its [`key`].
     pub fn enum_type(&self, name: &str) -> Option<&EnumType> {
-        self.enums
-            .iter()
-            .find(|e| e.name == name && e.schema == DEFAULT_SCHEMA)
+        self.enums.iter().find(|e| e.name == name)
     }
 
     pub fn enum_by_oid(&self, oid: Oid) -> Option<&EnumType> {
@@ -337,14 +375,13 @@ impl Catalog {
                     .into_iter()
                     .chain(e.labels.iter().map(|l| l.oid.0))
             })
+            .chain(self.schemas.iter().map(|s| s.oid.0))
             .max()
-            .map_or(FIRST_OBJECT_ID, |m| m + 1)
+            .map_or(FIRST_OBJECT_ID, |m| (m + 1).max(FIRST_OBJECT_ID))
     }
 
     pub fn index(&self, name: &str) -> Option<&Index> {
-        self.indexes
-            .iter()
-            .find(|i| i.name == name && i.schema == DEFAULT_SCHEMA)
+        self.indexes.iter().find(|i| i.name == name)
     }
 
     /// Rebuilds the catalog from the rows of each [`LOAD_SQL`] query (`results[i]` for query i).
@@ -353,14 +390,23 @@ impl Catalog {
         let mut next = || sets.next().unwrap_or_default();
         let (table_rows, column_rows, index_rows, sequence_rows) = (next(), next(), next(), next());
         let (constraint_rows, index_def_rows) = (next(), next());
-        let (type_rows, label_rows) = (next(), next());
+        let (type_rows, label_rows, schema_rows) = (next(), next(), next());
         let mut catalog = Catalog::default();
+        for row in schema_rows {
+            let mut r = Row::new(row);
+            catalog.schemas.push(Schema {
+                oid: r.oid()?,
+                name: r.text()?,
+            });
+        }
         for row in type_rows {
             let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let schema = r.text()?;
             catalog.enums.push(EnumType {
-                oid: r.oid()?,
-                schema: r.text()?,
-                name: r.text()?,
+                oid,
+                name: key(&schema, &r.text()?),
+                schema,
                 array_oid: r.oid()?,
                 labels: Vec::new(),
             });
@@ -385,15 +431,19 @@ impl Catalog {
         }
         for row in table_rows {
             let mut r = Row::new(row);
+            let schema = r.text()?;
             catalog.tables.push(Table {
-                schema: r.text()?,
-                name: r.text()?,
+                name: key(&schema, &r.text()?),
+                schema,
                 columns: Vec::new(),
             });
         }
         for row in column_rows {
             let mut r = Row::new(row);
-            let (schema, table) = (r.text()?, r.text()?);
+            let table = {
+                let schema = r.text()?;
+                key(&schema, &r.text()?)
+            };
             let name = r.text()?;
             let position = r.int()? as i32;
             let oid = r.oid()?;
@@ -416,7 +466,7 @@ impl Catalog {
             let owner = catalog
                 .tables
                 .iter_mut()
-                .find(|t| t.schema == schema && t.name == table)
+                .find(|t| t.name == table)
                 .ok_or_else(|| {
                     corrupt(&format!("column {} of missing table {table}", column.name))
                 })?;
@@ -424,10 +474,11 @@ impl Catalog {
         }
         for row in index_rows {
             let mut r = Row::new(row);
+            let schema = r.text()?;
             catalog.indexes.push(Index {
-                schema: r.text()?,
-                name: r.text()?,
-                table: r.text()?,
+                name: key(&schema, &r.text()?),
+                table: key(&schema, &r.text()?),
+                schema,
                 unique: r.int()? != 0,
                 primary: r.int()? != 0,
                 definition: None,
@@ -436,18 +487,15 @@ impl Catalog {
         for row in index_def_rows {
             let mut r = Row::new(row);
             let (schema, name, sql) = (r.text()?, r.text()?, r.text()?);
-            if let Some(index) = catalog
-                .indexes
-                .iter_mut()
-                .find(|i| i.schema == schema && i.name == name)
-            {
+            let name = key(&schema, &name);
+            if let Some(index) = catalog.indexes.iter_mut().find(|i| i.name == name) {
                 index.definition = Some(sql);
             }
         }
         for row in constraint_rows {
             let mut r = Row::new(row);
             let schema = r.text()?;
-            let table = r.text()?;
+            let table = key(&schema, &r.text()?);
             let name = r.text()?;
             let kind = r.text()?;
             let kind = ConstraintKind::from_code(&kind)

@@ -47,6 +47,7 @@ fn base_catalog() -> Catalog {
     use PgType::*;
     Catalog {
         enums: Vec::new(),
+        schemas: Vec::new(),
         tables: vec![
             table(
                 "pgbench_accounts",

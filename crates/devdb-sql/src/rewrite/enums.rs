@@ -16,7 +16,7 @@ use sqlparser::ast::{
 use super::ddl::{catalog_output, dependent_objects};
 use super::expr::Ctx;
 use super::{Output, Translator, fold};
-use crate::catalog::{self, DEFAULT_SCHEMA, EnumType};
+use crate::catalog::{self, EnumType};
 use crate::make;
 use crate::types::{Declared, Ty, from_data_type, undefined_type};
 
@@ -244,8 +244,8 @@ impl Translator<'_> {
             &["oid", "schema", "name", "array_oid"],
             vec![vec![
                 make::int(oid.into()),
-                make::string(DEFAULT_SCHEMA),
-                make::string(&folded),
+                make::string(catalog::split(&folded).0),
+                make::string(catalog::split(&folded).1),
                 make::int((oid + 1).into()),
             ]],
         )];
@@ -332,9 +332,11 @@ impl Translator<'_> {
                 sqlite
             }
             AlterTypeOperation::Rename(AlterTypeRename { new_name }) => {
+                // The type stays in its schema.
                 let new_name = fold(&new_name);
-                if self.catalog.enum_type(&new_name).is_some()
-                    || self.catalog.table(&new_name).is_some()
+                let new_key = catalog::key(&en.schema, &new_name);
+                if self.catalog.enum_type(&new_key).is_some()
+                    || self.catalog.table(&new_key).is_some()
                 {
                     return Err(duplicate_type(&new_name));
                 }
@@ -353,6 +355,7 @@ impl Translator<'_> {
         names: &[ObjectName],
         if_exists: bool,
         cascade: bool,
+        dropped_tables: &[String],
     ) -> Result<Output, PgError> {
         let mut sqlite = Vec::new();
         for name in names {
@@ -363,12 +366,17 @@ impl Translator<'_> {
                 }
                 return Err(undefined_type(&folded));
             };
-            let user = self.catalog.tables.iter().find_map(|t| {
-                t.columns
-                    .iter()
-                    .find(|c| c.enum_oid == Some(en.oid))
-                    .map(|c| (t, c))
-            });
+            let user = self
+                .catalog
+                .tables
+                .iter()
+                .filter(|t| !dropped_tables.contains(&t.name))
+                .find_map(|t| {
+                    t.columns
+                        .iter()
+                        .find(|c| c.enum_oid == Some(en.oid))
+                        .map(|c| (t, c))
+                });
             if let Some((table, column)) = user {
                 if cascade {
                     return Err(PgError::feature_not_supported(

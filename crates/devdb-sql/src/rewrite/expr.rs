@@ -358,10 +358,8 @@ impl Translator<'_> {
     ) -> Result<(Expr, Ty), PgError> {
         let names: Vec<String> = ids.iter().map(fold).collect();
         let (rel, col) = match names.as_slice() {
-            [rel, col] => (rel.as_str(), col.as_str()),
-            [schema, rel, col] if schema == crate::catalog::DEFAULT_SCHEMA => {
-                (rel.as_str(), col.as_str())
-            }
+            [rel, col] => (rel.clone(), col.as_str()),
+            [schema, rel, col] => (crate::catalog::key(schema, rel), col.as_str()),
             _ => {
                 return Err(PgError::feature_not_supported(format!(
                     "column reference {}",
@@ -369,8 +367,10 @@ impl Translator<'_> {
                 )));
             }
         };
-        let ty = self.column_reference(Some(rel), col)?;
-        Ok((make::qualified_column(rel, col), ty))
+        let ty = self.column_reference(Some(&rel), col)?;
+        // `users.id` for a table of another schema read as `app.users`: SQLite knows it by key.
+        let rel = self.find_rel(&rel).map_or(rel, |r| r.name.clone());
+        Ok((make::qualified_column(&rel, col), ty))
     }
 
     /// A literal or parameter.

@@ -559,11 +559,48 @@ impl Translator<'_> {
 }
 
 /// A regclass literal as a relation name: case-folded unless double-quoted, `public.` dropped.
+/// The key (`catalog::key`) a regclass text names: `seq`, `"Seq"`, `app.seq`, `"App"."seq"`.
 fn regclass_name(text: &str) -> String {
-    let name = text.strip_prefix("public.").unwrap_or(text);
-    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-        Some(quoted) => quoted.replace("\"\"", "\""),
-        None => name.to_lowercase(),
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                part.push('"');
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut part)),
+            c if quoted => part.push(c),
+            c => part.extend(c.to_lowercase()),
+        }
+    }
+    parts.push(part);
+    match parts.as_slice() {
+        [schema, name] => crate::catalog::key(schema, name),
+        _ => parts.join("."),
+    }
+}
+
+/// The regclass text that names the object with this key, quoting as quote_ident does.
+pub(super) fn regclass_text(key: &str) -> String {
+    let quote = |name: &str| {
+        let plain = name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && !name.is_empty();
+        if plain {
+            name.to_owned()
+        } else {
+            format!("\"{}\"", name.replace('"', "\"\""))
+        }
+    };
+    match crate::catalog::split(key) {
+        (crate::catalog::DEFAULT_SCHEMA, name) => quote(name),
+        (schema, name) => format!("{}.{}", quote(schema), quote(name)),
     }
 }
 

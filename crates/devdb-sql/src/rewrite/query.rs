@@ -898,7 +898,7 @@ impl Translator<'_> {
                 sample: None,
                 index_hints,
             } if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() => {
-                let table = self.table_name(&name)?;
+                let table = self.relation_key(&name)?;
                 let is_cte = name.0.len() == 1 && self.find_cte(&table).is_some();
                 let columns: Vec<OutCol> = match self.find_cte(&table) {
                     Some(cte) if name.0.len() == 1 => cte.columns.clone(),
