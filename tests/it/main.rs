@@ -14,6 +14,7 @@ mod catalogs;
 mod clients;
 mod copy;
 mod databases;
+mod ddl;
 mod differential;
 mod executor;
 mod lifecycle;

@@ -37,7 +37,7 @@ fn from_code(code: ffi::Error, message: &str, interrupted: Option<Cause>) -> PgE
             let target = message
                 .strip_prefix("NOT NULL constraint failed: ")
                 .unwrap_or(message);
-            let (table, column) = target.split_once('.').unwrap_or(("", target));
+            let (table, column) = target.rsplit_once('.').unwrap_or(("", target));
             PgError::new(
                 SqlState::NOT_NULL_VIOLATION,
                 format!(

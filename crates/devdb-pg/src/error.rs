@@ -214,6 +214,14 @@ impl PgError {
         )
     }
 
+    /// 22P02 for a string that is not a label of enum `type_name`.
+    pub fn invalid_enum_label(type_name: &str, input: &str) -> Self {
+        PgError::new(
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            format!("invalid input value for enum {type_name}: \"{input}\""),
+        )
+    }
+
     /// 22P03 for a binary parameter that does not decode as `type_name`.
     pub fn invalid_binary(type_name: &str) -> Self {
         PgError::new(

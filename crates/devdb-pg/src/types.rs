@@ -125,6 +125,9 @@ pg_types! {
     Void = 2278, "void", 4, 0, Text;
     Jsonb = 3802, "jsonb", -1, 3807, Text;
     Regnamespace = 4089, "regnamespace", 4, 4090, Integer;
+    // Every enum type: its values are stored as their labels; the enum's own OID travels
+    // beside this variant (devdb-sql's `Ty`), as each enum is a row of devdb's catalog.
+    AnyEnum = 3500, "anyenum", 4, 0, Text;
 }
 
 impl PgType {

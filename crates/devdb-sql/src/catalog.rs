@@ -10,8 +10,28 @@ use devdb_pg::{Oid, PgError, PgType, Value};
 
 use crate::types::Ty;
 
-/// The schema every object lives in until devdb supports CREATE SCHEMA.
+/// The schema unqualified names resolve to (devdb's search_path is always `public`).
 pub const DEFAULT_SCHEMA: &str = "public";
+
+/// pg_namespace.oid of `public`, as in every PostgreSQL cluster.
+pub const PUBLIC_SCHEMA_OID: u32 = 2200;
+
+/// A relation's, index's or type's key: its name in `public`, `schema.name` in any other
+/// schema. The key is also the object's SQLite name, so objects of different schemas never
+/// collide in the one SQLite namespace; catalog rows keep schema and name apart.
+/// A [`key`]'s schema and plain name. Names are never dotted (the translator refuses a `.`
+/// in a schema or object name), so the first `.` separates them.
+pub fn split(key: &str) -> (&str, &str) {
+    key.split_once('.').unwrap_or((DEFAULT_SCHEMA, key))
+}
+
+pub fn key(schema: &str, name: &str) -> String {
+    if schema == DEFAULT_SCHEMA {
+        name.to_owned()
+    } else {
+        format!("{schema}.{name}")
+    }
+}
 
 /// The catalog tables.
 pub(crate) const TABLES: &str = "__devdb_tables";
@@ -21,12 +41,28 @@ pub(crate) const SEQUENCES: &str = "__devdb_sequences";
 pub(crate) const SEQUENCE_OWNERS: &str = "__devdb_sequence_owners";
 pub(crate) const CONSTRAINTS: &str = "__devdb_constraints";
 pub(crate) const INDEX_DEFS: &str = "__devdb_index_defs";
+pub(crate) const SCHEMAS: &str = "__devdb_schemas";
+pub(crate) const TYPES: &str = "__devdb_types";
+pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
+
+/// The first OID devdb hands out to an object it creates (PostgreSQL's FirstNormalObjectId).
+pub const FIRST_OBJECT_ID: u32 = 16384;
 
 /// SQLite statements that create devdb's catalog tables in a new database file; idempotent.
 ///
 /// `__devdb_sequences` has a fixed shape: the executor implements nextval/currval/setval on it.
 /// `pk_position` is the 1-based place of a column in its table's primary key, NULL when the
 /// column is not part of it.
+///
+/// `__devdb_schemas` lists the schemas (pg_namespace: oid, nspname); `public` is always there.
+/// Every other catalog row names its schema in a `schema` column and its object by its plain
+/// name; in memory ([`Catalog`]) and in SQLite, objects outside `public` go by their [`key`].
+///
+/// User-defined types: `__devdb_types` has one row per enum (pg_type with typtype 'e': its OID,
+/// namespace, name and the OID of its array type `_name`); `__devdb_enum_labels` has one row
+/// per label, as pg_enum (`oid`, `type_oid` = enumtypid, `sort_order` = enumsortorder,
+/// `label` = enumlabel). A column of an enum type stores the enum's OID in `type_oid` and its
+/// values as their labels.
 pub const BOOTSTRAP_SQL: &str = "\
 CREATE TABLE IF NOT EXISTS __devdb_tables (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, pk_position INTEGER, PRIMARY KEY (schema, table_name, name));
@@ -35,6 +71,10 @@ CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value 
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT OR IGNORE INTO __devdb_schemas (oid, name) VALUES (2200, 'public');
+CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 ";
 
 /// The queries whose rows [`Catalog::load`] reads, in this order.
@@ -47,6 +87,9 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT schema, table_name, name, kind, columns, ref_table, ref_columns, on_delete, on_update, is_deferrable, is_deferred, check_expr \
      FROM __devdb_constraints ORDER BY schema, table_name, rowid",
     "SELECT schema, name, sql FROM __devdb_index_defs ORDER BY schema, name",
+    "SELECT oid, schema, name, array_oid FROM __devdb_types ORDER BY oid",
+    "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels ORDER BY type_oid, sort_order",
+    "SELECT oid, name FROM __devdb_schemas ORDER BY oid",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -57,6 +100,45 @@ pub struct Catalog {
     pub sequences: Vec<String>,
     /// Named table constraints: keys, foreign keys and checks, in creation order per table.
     pub constraints: Vec<Constraint>,
+    /// Enum types, by OID.
+    pub enums: Vec<EnumType>,
+    /// Schemas (pg_namespace), `public` included.
+    pub schemas: Vec<Schema>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    pub oid: Oid,
+    pub name: String,
+}
+
+/// An enum type (`CREATE TYPE mood AS ENUM ('sad', 'ok')`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumType {
+    pub oid: Oid,
+    /// The OID of its array type, `_mood`.
+    pub array_oid: Oid,
+    pub schema: String,
+    /// The type's [`key`].
+    pub name: String,
+    /// Labels in sort order.
+    pub labels: Vec<EnumLabel>,
+}
+
+/// One value of an enum, as a pg_enum row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumLabel {
+    pub oid: Oid,
+    /// pg_enum.enumsortorder: declaration order, with values added BEFORE/AFTER in between.
+    pub sort_order: f64,
+    pub label: String,
+}
+
+impl EnumType {
+    /// The 0-based place of a label in sort order.
+    pub fn position(&self, label: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l.label == label)
+    }
 }
 
 /// What kind of constraint a [`Constraint`] is (pg_constraint.contype).
@@ -94,6 +176,7 @@ impl ConstraintKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Constraint {
     pub schema: String,
+    /// The table's [`key`]; the constraint's own name is plain.
     pub table: String,
     pub name: String,
     pub kind: ConstraintKind,
@@ -134,7 +217,7 @@ impl Constraint {
             ],
             vec![vec![
                 make::string(&self.schema),
-                make::string(&self.table),
+                make::string(split(&self.table).1),
                 make::string(&self.name),
                 make::string(self.kind.code()),
                 make::string(&name_list(&self.columns)),
@@ -180,6 +263,7 @@ pub(crate) fn parse_name_list(text: &str) -> Result<Vec<String>, PgError> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     pub schema: String,
+    /// The table's [`key`] (its SQLite name).
     pub name: String,
     pub columns: Vec<Column>,
 }
@@ -190,6 +274,8 @@ pub struct Column {
     /// 1-based, as pg_attribute.attnum.
     pub position: i32,
     pub ty: PgType,
+    /// The enum's OID when `ty` is [`PgType::AnyEnum`].
+    pub enum_oid: Option<Oid>,
     /// varchar(n): n + 4; numeric(p,s): ((p << 16) | s) + 4; -1 when none.
     pub typmod: i32,
     pub not_null: bool,
@@ -202,6 +288,7 @@ pub struct Column {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Index {
     pub schema: String,
+    /// The index's and its table's [`key`]s.
     pub name: String,
     pub table: String,
     pub unique: bool,
@@ -213,7 +300,15 @@ pub struct Index {
 
 impl Column {
     pub(crate) fn ty(&self) -> Ty {
-        Ty::with_typmod(self.ty, self.typmod)
+        Ty {
+            enum_oid: self.enum_oid,
+            ..Ty::with_typmod(self.ty, self.typmod)
+        }
+    }
+
+    /// The OID the catalog records for the column's type (the enum's own for an enum).
+    pub fn type_oid(&self) -> Oid {
+        self.enum_oid.unwrap_or(self.ty.oid())
     }
 }
 
@@ -235,11 +330,13 @@ impl Table {
 }
 
 impl Catalog {
-    /// Finds a table in `public` by its (already case-folded) name.
+    /// Finds a table by its [`key`].
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables
-            .iter()
-            .find(|t| t.name == name && t.schema == DEFAULT_SCHEMA)
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    pub fn schema(&self, name: &str) -> Option<&Schema> {
+        self.schemas.iter().find(|s| s.name == name)
     }
 
     /// The constraints of a table, in creation order.
@@ -247,9 +344,7 @@ impl Catalog {
         &'a self,
         table: &'a str,
     ) -> impl Iterator<Item = &'a Constraint> + 'a {
-        self.constraints
-            .iter()
-            .filter(move |c| c.table == table && c.schema == DEFAULT_SCHEMA)
+        self.constraints.iter().filter(move |c| c.table == table)
     }
 
     /// Foreign keys of other tables (or this one) that reference `table`.
@@ -262,10 +357,31 @@ impl Catalog {
         })
     }
 
-    pub fn index(&self, name: &str) -> Option<&Index> {
-        self.indexes
+    /// Finds an enum type by its [`key`].
+    pub fn enum_type(&self, name: &str) -> Option<&EnumType> {
+        self.enums.iter().find(|e| e.name == name)
+    }
+
+    pub fn enum_by_oid(&self, oid: Oid) -> Option<&EnumType> {
+        self.enums.iter().find(|e| e.oid == oid)
+    }
+
+    /// The next free OID for a new object: above every OID devdb has handed out.
+    pub fn next_oid(&self) -> u32 {
+        self.enums
             .iter()
-            .find(|i| i.name == name && i.schema == DEFAULT_SCHEMA)
+            .flat_map(|e| {
+                [e.oid.0, e.array_oid.0]
+                    .into_iter()
+                    .chain(e.labels.iter().map(|l| l.oid.0))
+            })
+            .chain(self.schemas.iter().map(|s| s.oid.0))
+            .max()
+            .map_or(FIRST_OBJECT_ID, |m| (m + 1).max(FIRST_OBJECT_ID))
+    }
+
+    pub fn index(&self, name: &str) -> Option<&Index> {
+        self.indexes.iter().find(|i| i.name == name)
     }
 
     /// Rebuilds the catalog from the rows of each [`LOAD_SQL`] query (`results[i]` for query i).
@@ -274,29 +390,74 @@ impl Catalog {
         let mut next = || sets.next().unwrap_or_default();
         let (table_rows, column_rows, index_rows, sequence_rows) = (next(), next(), next(), next());
         let (constraint_rows, index_def_rows) = (next(), next());
+        let (type_rows, label_rows, schema_rows) = (next(), next(), next());
         let mut catalog = Catalog::default();
+        for row in schema_rows {
+            let mut r = Row::new(row);
+            catalog.schemas.push(Schema {
+                oid: r.oid()?,
+                name: r.text()?,
+            });
+        }
+        for row in type_rows {
+            let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let schema = r.text()?;
+            catalog.enums.push(EnumType {
+                oid,
+                name: key(&schema, &r.text()?),
+                schema,
+                array_oid: r.oid()?,
+                labels: Vec::new(),
+            });
+        }
+        for row in label_rows {
+            let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let type_oid = r.oid()?;
+            let sort_order = r.real()?;
+            let label = r.text()?;
+            catalog
+                .enums
+                .iter_mut()
+                .find(|e| e.oid == type_oid)
+                .ok_or_else(|| corrupt(&format!("label {label} of missing enum {type_oid:?}")))?
+                .labels
+                .push(EnumLabel {
+                    oid,
+                    sort_order,
+                    label,
+                });
+        }
         for row in table_rows {
             let mut r = Row::new(row);
+            let schema = r.text()?;
             catalog.tables.push(Table {
-                schema: r.text()?,
-                name: r.text()?,
+                name: key(&schema, &r.text()?),
+                schema,
                 columns: Vec::new(),
             });
         }
         for row in column_rows {
             let mut r = Row::new(row);
-            let (schema, table) = (r.text()?, r.text()?);
+            let table = {
+                let schema = r.text()?;
+                key(&schema, &r.text()?)
+            };
             let name = r.text()?;
             let position = r.int()? as i32;
-            let oid = r.int()?;
-            let ty = u32::try_from(oid)
-                .ok()
-                .and_then(|o| PgType::from_oid(Oid(o)))
-                .ok_or_else(|| corrupt(&format!("unknown type oid {oid}")))?;
+            let oid = r.oid()?;
+            let enum_oid = catalog.enum_by_oid(oid).map(|e| e.oid);
+            let ty = match enum_oid {
+                Some(_) => PgType::AnyEnum,
+                None => PgType::from_oid(oid)
+                    .ok_or_else(|| corrupt(&format!("unknown type oid {}", oid.0)))?,
+            };
             let column = Column {
                 name,
                 position,
                 ty,
+                enum_oid,
                 typmod: r.int()? as i32,
                 not_null: r.int()? != 0,
                 default: r.opt_text()?,
@@ -305,7 +466,7 @@ impl Catalog {
             let owner = catalog
                 .tables
                 .iter_mut()
-                .find(|t| t.schema == schema && t.name == table)
+                .find(|t| t.name == table)
                 .ok_or_else(|| {
                     corrupt(&format!("column {} of missing table {table}", column.name))
                 })?;
@@ -313,10 +474,11 @@ impl Catalog {
         }
         for row in index_rows {
             let mut r = Row::new(row);
+            let schema = r.text()?;
             catalog.indexes.push(Index {
-                schema: r.text()?,
-                name: r.text()?,
-                table: r.text()?,
+                name: key(&schema, &r.text()?),
+                table: key(&schema, &r.text()?),
+                schema,
                 unique: r.int()? != 0,
                 primary: r.int()? != 0,
                 definition: None,
@@ -325,18 +487,15 @@ impl Catalog {
         for row in index_def_rows {
             let mut r = Row::new(row);
             let (schema, name, sql) = (r.text()?, r.text()?, r.text()?);
-            if let Some(index) = catalog
-                .indexes
-                .iter_mut()
-                .find(|i| i.schema == schema && i.name == name)
-            {
+            let name = key(&schema, &name);
+            if let Some(index) = catalog.indexes.iter_mut().find(|i| i.name == name) {
                 index.definition = Some(sql);
             }
         }
         for row in constraint_rows {
             let mut r = Row::new(row);
             let schema = r.text()?;
-            let table = r.text()?;
+            let table = key(&schema, &r.text()?);
             let name = r.text()?;
             let kind = r.text()?;
             let kind = ConstraintKind::from_code(&kind)
@@ -403,5 +562,20 @@ impl Row {
 
     fn int(&mut self) -> Result<i64, PgError> {
         self.opt_int()?.ok_or_else(|| corrupt("unexpected NULL"))
+    }
+
+    fn oid(&mut self) -> Result<Oid, PgError> {
+        let i = self.int()?;
+        u32::try_from(i)
+            .map(Oid)
+            .map_err(|_| corrupt(&format!("oid {i}")))
+    }
+
+    fn real(&mut self) -> Result<f64, PgError> {
+        match self.0.next() {
+            Some(Value::Float(f)) => Ok(f),
+            Some(Value::Int(i)) => Ok(i as f64),
+            other => Err(corrupt(&format!("expected real, found {other:?}"))),
+        }
     }
 }

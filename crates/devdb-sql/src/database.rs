@@ -70,6 +70,7 @@ fn void_column(name: &str) -> Column {
         name: name.to_owned(),
         ty: PgType::Void,
         typmod: -1,
+        enum_oid: None,
     }
 }
 

@@ -57,6 +57,15 @@ pub struct Column {
     pub ty: PgType,
     /// The type modifier (varchar(n): n + 4), -1 when none.
     pub typmod: i32,
+    /// The enum's OID when `ty` is [`PgType::AnyEnum`].
+    pub enum_oid: Option<devdb_pg::Oid>,
+}
+
+impl Column {
+    /// The OID RowDescription gives the column.
+    pub fn type_oid(&self) -> devdb_pg::Oid {
+        self.enum_oid.unwrap_or(self.ty.oid())
+    }
 }
 
 /// What a statement is, for the executor's transaction handling and the CommandComplete tag.

@@ -5,11 +5,11 @@
 
 use sqlparser::ast::{Assignment, GroupByExpr, helpers::attached_token::AttachedToken};
 use sqlparser::ast::{
-    AssignmentTarget, BinaryOperator, CreateIndex, Delete, Expr, FromTable, Function, FunctionArg,
-    FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, IndexColumn, Insert,
-    ObjectName, ObjectType, OrderByExpr, OrderByOptions, Query, Select, SelectFlavor, SelectItem,
-    SetExpr, Statement, TableAlias, TableFactor, TableObject, TableWithJoins, Update, Value,
-    ValueWithSpan, Values,
+    AssignmentTarget, BinaryOperator, CaseWhen, CreateIndex, Delete, Expr, FromTable, Function,
+    FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, IndexColumn,
+    Insert, ObjectName, ObjectType, OrderByExpr, OrderByOptions, Query, Select, SelectFlavor,
+    SelectItem, SetExpr, Statement, TableAlias, TableFactor, TableObject, TableWithJoins, Update,
+    Value, ValueWithSpan, Values,
 };
 use sqlparser::tokenizer::Span;
 
@@ -138,6 +138,20 @@ pub fn call(name: &str, args: Vec<Expr>) -> Expr {
 }
 
 /// `count(*)`.
+/// `CASE operand WHEN w THEN r ... END` (NULL when nothing matches).
+pub fn case(operand: Expr, arms: Vec<(Expr, Expr)>) -> Expr {
+    Expr::Case {
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
+        operand: Some(Box::new(operand)),
+        conditions: arms
+            .into_iter()
+            .map(|(condition, result)| CaseWhen { condition, result })
+            .collect(),
+        else_result: None,
+    }
+}
+
 pub fn count_star() -> Expr {
     let mut call = call("count", Vec::new());
     if let Expr::Function(Function {

@@ -28,6 +28,7 @@ pub fn table(name: &str, cols: &[Col<'_>]) -> Table {
                 name: (*n).into(),
                 position: i as i32 + 1,
                 ty: *ty,
+                enum_oid: None,
                 typmod: *typmod,
                 not_null: *not_null,
                 default: default.map(str::to_owned),
@@ -45,6 +46,8 @@ pub fn catalog() -> Catalog {
 fn base_catalog() -> Catalog {
     use PgType::*;
     Catalog {
+        enums: Vec::new(),
+        schemas: Vec::new(),
         tables: vec![
             table(
                 "pgbench_accounts",

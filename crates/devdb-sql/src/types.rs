@@ -1,7 +1,7 @@
 //! PostgreSQL's type rules as the translator needs them: type names to [`PgType`] with their
 //! typmod, and the promotion and common-type rules for operators, CASE, UNION and friends.
 
-use devdb_pg::{PgError, PgType, SqlState};
+use devdb_pg::{Oid, PgError, PgType, SqlState};
 use sqlparser::ast::{
     CharacterLength, DataType, ExactNumberInfo, ObjectName, ObjectNamePart, TimezoneInfo,
 };
@@ -11,15 +11,29 @@ use sqlparser::ast::{
 pub struct Ty {
     pub ty: PgType,
     pub typmod: i32,
+    /// Which enum, when `ty` is [`PgType::AnyEnum`].
+    pub enum_oid: Option<Oid>,
 }
 
 impl Ty {
     pub const fn of(ty: PgType) -> Ty {
-        Ty { ty, typmod: -1 }
+        Ty::with_typmod(ty, -1)
     }
 
     pub const fn with_typmod(ty: PgType, typmod: i32) -> Ty {
-        Ty { ty, typmod }
+        Ty {
+            ty,
+            typmod,
+            enum_oid: None,
+        }
+    }
+
+    pub const fn enumeration(oid: Oid) -> Ty {
+        Ty {
+            ty: PgType::AnyEnum,
+            typmod: -1,
+            enum_oid: Some(oid),
+        }
     }
 
     /// An untyped string literal, NULL or parameter: takes its type from context.
@@ -215,7 +229,7 @@ pub fn common_type(a: Ty, b: Ty) -> Option<Ty> {
         return Some(a);
     }
     if a.ty == b.ty {
-        return Some(Ty::of(a.ty));
+        return (a.enum_oid == b.enum_oid).then_some(Ty { typmod: -1, ..a });
     }
     // regclass = oid, indrelid = 16384: the OID alias types meet as oid.
     let oid_family = |t: PgType| t == PgType::Oid || t.is_oid_alias();

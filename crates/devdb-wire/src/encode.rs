@@ -52,7 +52,7 @@ impl Sink for Encoder {
                 name: &c.name,
                 table_oid: 0,
                 column_id: 0,
-                type_oid: c.ty.oid(),
+                type_oid: c.type_oid(),
                 type_len: c.ty.typlen(),
                 type_modifier: c.typmod,
                 format: formats.get(i).copied().unwrap_or_default(),

@@ -546,6 +546,8 @@ pub fn type_name(oid: Oid) -> String {
         2278 => "void",
         2950 => "uuid",
         3802 => "jsonb",
+        // Enums and other user-defined types: OIDs differ between servers by design.
+        n if n >= 16384 => "user-defined",
         _ => return oid.to_string(),
     };
     name.to_owned()

@@ -612,6 +612,7 @@ pub(super) fn show_columns(name: &str) -> Vec<Column> {
         name: n.to_owned(),
         ty: PgType::Text,
         typmod: -1,
+        enum_oid: None,
     };
     if name == "all" {
         vec![text("name"), text("setting"), text("description")]

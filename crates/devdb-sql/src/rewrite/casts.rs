@@ -9,7 +9,7 @@ use super::Translator;
 use super::expr::{Ctx, is_null, placeholder_index, string_literal};
 use crate::make;
 use crate::runtime::apply_typmod;
-use crate::types::{Ty, from_data_type};
+use crate::types::Ty;
 
 /// The literal expression for a stored value.
 pub fn literal(v: &Value) -> Result<Expr, PgError> {
@@ -117,7 +117,7 @@ fn same_storage(from: PgType, to: PgType) -> bool {
 
 impl Translator<'_> {
     pub fn cast_expr(&mut self, e: Expr, dt: &DataType) -> Result<(Expr, Ty), PgError> {
-        let declared = from_data_type(dt)?;
+        let declared = self.data_type(dt)?;
         if declared.serial {
             return Err(crate::types::undefined_type(&dt.to_string().to_lowercase()));
         }
@@ -137,6 +137,9 @@ impl Translator<'_> {
             Ok(done) => return Ok(done),
             Err(e) => e,
         };
+        if from.ty == PgType::AnyEnum || to.ty == PgType::AnyEnum {
+            return self.coerce_enum(e, from, to, ctx);
+        }
         if from.is_unknown() {
             if let Some(text) = string_literal(&e) {
                 let v = devdb_pg::value::decode_text(to.ty, text)?;

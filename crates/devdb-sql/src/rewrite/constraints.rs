@@ -18,12 +18,13 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use super::{Rel, Scope, Translator, fold};
-use crate::catalog::{Column, Constraint, ConstraintKind, DEFAULT_SCHEMA};
+use crate::catalog::{Column, Constraint, ConstraintKind};
 use crate::make;
 use crate::types::Ty;
 
 /// PostgreSQL's ChooseConstraintName: `<table>_<columns>_<suffix>`, numbered when taken.
 pub fn choose_name(table: &str, columns: &[String], suffix: &str, taken: &[String]) -> String {
+    let table = crate::catalog::split(table).1;
     let base = if columns.is_empty() {
         format!("{table}_{suffix}")
     } else {
@@ -214,7 +215,7 @@ impl Translator<'_> {
         let on_update = action_name(on_update)?;
         let name = name.unwrap_or_else(|| choose_name(own.table, &columns, "fkey", taken));
         Ok(Constraint {
-            schema: DEFAULT_SCHEMA.into(),
+            schema: crate::catalog::split(own.table).0.into(),
             table: own.table.into(),
             name,
             kind: ConstraintKind::ForeignKey,
@@ -258,7 +259,7 @@ impl Translator<'_> {
             choose_name(table, &cols, "check", taken)
         });
         Ok(Constraint {
-            schema: DEFAULT_SCHEMA.into(),
+            schema: crate::catalog::split(table).0.into(),
             table: table.into(),
             name,
             kind: ConstraintKind::Check,

@@ -15,13 +15,13 @@ use sqlparser::ast::{
 };
 
 use super::constraints::{Keys, choose_name, given_name};
+use super::functions::regclass_text;
 use super::{Output, Translator, fold};
-use crate::catalog::{self, Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Table};
-use crate::types::from_data_type;
+use crate::catalog::{self, Column, Constraint, ConstraintKind, Table};
 use crate::{Kind, make};
 use devdb_pg::types::Storage;
 
-fn catalog_output(tag: &'static str, sqlite: Vec<Statement>) -> Output {
+pub(super) fn catalog_output(tag: &'static str, sqlite: Vec<Statement>) -> Output {
     let mut out = Output::new(Kind::Command(tag));
     out.sqlite = sqlite.iter().map(|s| s.to_string()).collect();
     out.writes = true;
@@ -35,6 +35,16 @@ fn where_eq(pairs: &[(&str, Expr)]) -> Option<Expr> {
         .cloned()
         .map(|(c, v)| make::eq(make::column(c), v))
         .reduce(make::and)
+}
+
+/// 2BP01 for DROP without CASCADE of an object others depend on; `what` is `table t`.
+pub(super) fn dependent_objects(what: &str, detail: String) -> PgError {
+    PgError::new(
+        SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+        format!("cannot drop {what} because other objects depend on it"),
+    )
+    .with_detail(detail)
+    .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
 }
 
 fn duplicate_table(name: &str) -> PgError {
@@ -118,11 +128,12 @@ impl Translator<'_> {
                     format!("column \"{col_name}\" specified more than once"),
                 ));
             }
-            let declared = from_data_type(data_type)?;
+            let declared = self.data_type(data_type)?;
             let mut col = Column {
                 name: col_name.clone(),
                 position: i as i32 + 1,
                 ty: declared.ty.ty,
+                enum_oid: declared.ty.enum_oid,
                 typmod: declared.ty.typmod,
                 not_null: false,
                 default: None,
@@ -130,7 +141,7 @@ impl Translator<'_> {
             };
             if declared.serial {
                 let seq = format!("{name}_{col_name}_seq");
-                col.default = Some(format!("nextval('{seq}')"));
+                col.default = Some(format!("nextval('{}')", regclass_text(&seq)));
                 col.not_null = true;
                 serials.push((seq, col_name.clone()));
             }
@@ -219,8 +230,9 @@ impl Translator<'_> {
         }
         let mut constraints: Vec<Constraint> = Vec::new();
         let mut taken: Vec<String> = Vec::new();
+        let (schema_name, plain_name) = catalog::split(&name);
         let key_constraint = |cname: String, kind, cols: &[String]| Constraint {
-            schema: DEFAULT_SCHEMA.into(),
+            schema: schema_name.into(),
             table: name.clone(),
             name: cname,
             kind,
@@ -234,7 +246,9 @@ impl Translator<'_> {
             check: None,
         };
         if let Some((given, key)) = &pk {
-            let cname = given.clone().unwrap_or_else(|| format!("{name}_pkey"));
+            let cname = given
+                .clone()
+                .unwrap_or_else(|| format!("{plain_name}_pkey"));
             taken.push(cname.clone());
             constraints.push(key_constraint(cname, ConstraintKind::PrimaryKey, key));
         }
@@ -287,9 +301,11 @@ impl Translator<'_> {
         for c in &constraints {
             match c.kind {
                 ConstraintKind::PrimaryKey => {
-                    indexes.push((c.name.clone(), c.columns.clone(), true))
+                    indexes.push((catalog::key(schema_name, &c.name), c.columns.clone(), true))
                 }
-                ConstraintKind::Unique => indexes.push((c.name.clone(), c.columns.clone(), false)),
+                ConstraintKind::Unique => {
+                    indexes.push((catalog::key(schema_name, &c.name), c.columns.clone(), false))
+                }
                 _ => {}
             }
         }
@@ -299,21 +315,21 @@ impl Translator<'_> {
             }
             sqlite.push(make::create_index(index, &name, cols, true, false));
         }
-        let schema = || make::string(DEFAULT_SCHEMA);
+        let schema = || make::string(schema_name);
         sqlite.push(make::insert_rows(
             catalog::TABLES,
             &["schema", "name"],
-            vec![vec![schema(), make::string(&name)]],
+            vec![vec![schema(), make::string(plain_name)]],
         ));
         let rows = columns
             .iter()
             .map(|c| {
                 vec![
                     schema(),
-                    make::string(&name),
+                    make::string(plain_name),
                     make::string(&c.name),
                     make::int(c.position.into()),
-                    make::int(c.ty.oid().0.into()),
+                    make::int(c.type_oid().0.into()),
                     make::int(c.typmod.into()),
                     make::int(c.not_null as i64),
                     c.default
@@ -368,7 +384,7 @@ impl Translator<'_> {
                 vec![vec![
                     make::string(seq),
                     schema(),
-                    make::string(&name),
+                    make::string(plain_name),
                     make::string(col),
                 ]],
             ));
@@ -409,15 +425,13 @@ impl Translator<'_> {
                                 "DROP TABLE ... CASCADE of a table other tables reference",
                             ));
                         }
-                        return Err(PgError::new(
-                            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-                            format!("cannot drop table {name} because other objects depend on it"),
-                        )
-                        .with_detail(format!(
-                            "constraint {} on table {} depends on table {name}",
-                            fk.name, fk.table
-                        ))
-                        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+                        return Err(dependent_objects(
+                            &format!("table {name}"),
+                            format!(
+                                "constraint {} on table {} depends on table {name}",
+                                fk.name, fk.table
+                            ),
+                        ));
                     }
                 }
                 // Children go first, so dropping a parent never fires a foreign key action.
@@ -467,23 +481,21 @@ impl Translator<'_> {
                         std::slice::from_ref(&name),
                         false,
                     ));
-                    sqlite.push(make::delete(
-                        catalog::INDEX_DEFS,
-                        where_eq(&[
-                            ("schema", make::string(DEFAULT_SCHEMA)),
-                            ("name", make::string(&name)),
-                        ]),
-                    ));
-                    sqlite.push(make::delete(
-                        catalog::INDEXES,
-                        where_eq(&[
-                            ("schema", make::string(DEFAULT_SCHEMA)),
-                            ("name", make::string(&name)),
-                        ]),
-                    ));
+                    let (schema, plain) = catalog::split(&name);
+                    for catalog_table in [catalog::INDEX_DEFS, catalog::INDEXES] {
+                        sqlite.push(make::delete(
+                            catalog_table,
+                            where_eq(&[
+                                ("schema", make::string(schema)),
+                                ("name", make::string(plain)),
+                            ]),
+                        ));
+                    }
                 }
                 Ok(catalog_output("DROP INDEX", sqlite))
             }
+            ObjectType::Type => self.drop_types(&names, if_exists, cascade, &[]),
+            ObjectType::Schema => self.drop_schemas(&names, if_exists, cascade),
             other => Err(PgError::feature_not_supported(format!("DROP {other}"))),
         }
     }
@@ -685,10 +697,9 @@ impl Translator<'_> {
                     sqlite.push(make::update(
                         catalog::SEQUENCE_OWNERS,
                         vec![("column_name", make::string(&new))],
-                        where_eq(&[
-                            ("table_name", make::string(&table.name)),
-                            ("column_name", make::string(&old)),
-                        ]),
+                        column_where(&table.name, &old).map(|w| {
+                            make::and(w, make::eq(make::column("column_name"), make::string(&old)))
+                        }),
                     ));
                     if let Some(c) = table.columns.iter_mut().find(|c| c.name == old) {
                         c.name = new;
@@ -697,7 +708,10 @@ impl Translator<'_> {
                 AlterTableOperation::RenameTable {
                     table_name: sqlparser::ast::RenameTableNameKind::To(new_name),
                 } => {
-                    let new = self.table_name(&new_name)?;
+                    // The table stays in its schema under its new plain name.
+                    let (schema_name, old_plain) = catalog::split(&table.name);
+                    let new =
+                        catalog::key(schema_name, catalog::split(&self.table_name(&new_name)?).1);
                     if self.catalog.table(&new).is_some() || self.catalog.index(&new).is_some() {
                         return Err(duplicate_table(&new));
                     }
@@ -707,11 +721,12 @@ impl Translator<'_> {
                             table_name: sqlparser::ast::RenameTableNameKind::To(make::name(&new)),
                         },
                     )));
-                    let old = make::string(&table.name);
-                    let schema = || ("schema", make::string(DEFAULT_SCHEMA));
+                    let old = make::string(old_plain);
+                    let new_plain = make::string(catalog::split(&new).1);
+                    let schema = || ("schema", make::string(schema_name));
                     sqlite.push(make::update(
                         catalog::TABLES,
-                        vec![("name", make::string(&new))],
+                        vec![("name", new_plain.clone())],
                         where_eq(&[schema(), ("name", old.clone())]),
                     ));
                     for t in [
@@ -722,14 +737,14 @@ impl Translator<'_> {
                     ] {
                         sqlite.push(make::update(
                             t,
-                            vec![("table_name", make::string(&new))],
+                            vec![("table_name", new_plain.clone())],
                             where_eq(&[schema(), ("table_name", old.clone())]),
                         ));
                     }
                     sqlite.push(make::update(
                         catalog::CONSTRAINTS,
                         vec![("ref_table", make::string(&new))],
-                        where_eq(&[schema(), ("ref_table", old.clone())]),
+                        where_eq(&[("ref_table", make::string(&table.name))]),
                     ));
                     for c in &mut constraints {
                         c.table = new.clone();
@@ -758,7 +773,10 @@ impl Translator<'_> {
                             sqlite.push(make::update(
                                 catalog::INDEX_DEFS,
                                 vec![("sql", make::string(&parsed[0].to_string()))],
-                                where_eq(&[schema(), ("name", make::string(&index.name))]),
+                                where_eq(&[
+                                    schema(),
+                                    ("name", make::string(catalog::split(&index.name).1)),
+                                ]),
                             ));
                         }
                     }
@@ -780,18 +798,14 @@ impl Translator<'_> {
                         return Err(multiple_pk(&table.name));
                     }
                     let cols = key_columns(&table.name, &table.columns, &k.columns)?;
-                    let index = k
+                    let cname = k
                         .name
                         .as_ref()
                         .map(fold)
-                        .unwrap_or_else(|| format!("{}_pkey", table.name));
+                        .unwrap_or_else(|| format!("{}_pkey", catalog::split(&table.name).1));
+                    let index = catalog::key(&table.schema, &cname);
                     self.check_new_relation(&index, &constraints, &table.name)?;
-                    let c = key_constraint(
-                        &table.name,
-                        index.clone(),
-                        ConstraintKind::PrimaryKey,
-                        &cols,
-                    );
+                    let c = key_constraint(&table.name, cname, ConstraintKind::PrimaryKey, &cols);
                     sqlite.extend(add_primary_key(&table, &index, &cols));
                     sqlite.push(c.insert_row());
                     created.push(make::create_index(&index, &table.name, &cols, true, false));
@@ -809,15 +823,15 @@ impl Translator<'_> {
                 } => {
                     let cols = key_columns(&table.name, &table.columns, &u.columns)?;
                     let taken: Vec<String> = constraints.iter().map(|c| c.name.clone()).collect();
-                    let index = u
+                    let cname = u
                         .name
                         .as_ref()
                         .map(fold)
                         .unwrap_or_else(|| choose_name(&table.name, &cols, "key", &taken));
+                    let index = catalog::key(&table.schema, &cname);
                     self.check_new_relation(&index, &constraints, &table.name)?;
                     let create = make::create_index(&index, &table.name, &cols, true, false);
-                    let c =
-                        key_constraint(&table.name, index.clone(), ConstraintKind::Unique, &cols);
+                    let c = key_constraint(&table.name, cname, ConstraintKind::Unique, &cols);
                     sqlite.push(create.clone());
                     sqlite.push(index_row(&index, &table.name, true, false));
                     sqlite.push(index_def_row(&index, &create));
@@ -909,7 +923,7 @@ impl Translator<'_> {
                             ));
                             let by_name = || {
                                 where_eq(&[
-                                    ("schema", make::string(DEFAULT_SCHEMA)),
+                                    ("schema", make::string(&table.schema)),
                                     ("name", make::string(&cname)),
                                 ])
                             };
@@ -923,11 +937,9 @@ impl Translator<'_> {
                     }
                     sqlite.push(make::delete(
                         catalog::CONSTRAINTS,
-                        where_eq(&[
-                            ("schema", make::string(DEFAULT_SCHEMA)),
-                            ("table_name", make::string(&table.name)),
-                            ("name", make::string(&cname)),
-                        ]),
+                        table_where(&table.name).map(|w| {
+                            make::and(w, make::eq(make::column("name"), make::string(&cname)))
+                        }),
                     ));
                 }
                 other => {
@@ -1114,11 +1126,12 @@ impl Translator<'_> {
         def: &ColumnDef,
     ) -> Result<Vec<Statement>, PgError> {
         let name = fold(&def.name);
-        let declared = from_data_type(&def.data_type)?;
+        let declared = self.data_type(&def.data_type)?;
         let mut col = Column {
             name: name.clone(),
             position: table.columns.iter().map(|c| c.position).max().unwrap_or(0) + 1,
             ty: declared.ty.ty,
+            enum_oid: declared.ty.enum_oid,
             typmod: declared.ty.typmod,
             not_null: false,
             default: None,
@@ -1127,7 +1140,7 @@ impl Translator<'_> {
         let mut out = Vec::new();
         if declared.serial {
             let seq = format!("{}_{name}_seq", table.name);
-            col.default = Some(format!("nextval('{seq}')"));
+            col.default = Some(format!("nextval('{}')", regclass_text(&seq)));
             col.not_null = true;
             out.push(make::insert_rows(
                 catalog::SEQUENCES,
@@ -1144,8 +1157,8 @@ impl Translator<'_> {
                 &["name", "schema", "table_name", "column_name"],
                 vec![vec![
                     make::string(&seq),
-                    make::string(DEFAULT_SCHEMA),
-                    make::string(&table.name),
+                    make::string(&table.schema),
+                    make::string(catalog::split(&table.name).1),
                     make::string(&name),
                 ]],
             ));
@@ -1209,11 +1222,11 @@ impl Translator<'_> {
                 "pk_position",
             ],
             vec![vec![
-                make::string(DEFAULT_SCHEMA),
-                make::string(&table.name),
+                make::string(&table.schema),
+                make::string(catalog::split(&table.name).1),
                 make::string(&name),
                 make::int(col.position.into()),
-                make::int(col.ty.oid().0.into()),
+                make::int(col.type_oid().0.into()),
                 make::int(col.typmod.into()),
                 make::int(0),
                 col.default
@@ -1228,6 +1241,7 @@ impl Translator<'_> {
         }
         if unique {
             let index = format!("{}_{name}_key", table.name);
+            // (A key: `schema.table_column_key` outside public.)
             out.push(make::create_index(
                 &index,
                 &table.name,
@@ -1318,7 +1332,8 @@ impl Translator<'_> {
         let table = self.lookup_table(&table_name)?.clone();
         let cols = key_columns(&table.name, &table.columns, &columns)?;
         let index = match &name {
-            Some(n) => self.table_name(n)?,
+            // An index lives in its table's schema.
+            Some(n) => catalog::key(&table.schema, catalog::split(&self.table_name(n)?).1),
             None => format!("{}_{}_idx", table.name, cols.join("_")),
         };
         if self.catalog.index(&index).is_some() || self.catalog.table(&index).is_some() {
@@ -1393,8 +1408,9 @@ fn sqlite_alter(table: &str, op: AlterTableOperation) -> AlterTable {
 }
 
 fn column_where(table: &str, column: &str) -> Option<Expr> {
+    let (schema, table) = catalog::split(table);
     where_eq(&[
-        ("schema", make::string(DEFAULT_SCHEMA)),
+        ("schema", make::string(schema)),
         ("table_name", make::string(table)),
         ("name", make::string(column)),
     ])
@@ -1431,11 +1447,12 @@ fn multiple_pk(table: &str) -> PgError {
 
 /// Records the SQLite statement that creates an index, for table rebuilds.
 fn index_def_row(index: &str, create: &Statement) -> Statement {
+    let (schema, index) = catalog::split(index);
     make::insert_rows(
         catalog::INDEX_DEFS,
         &["schema", "name", "sql"],
         vec![vec![
-            make::string(DEFAULT_SCHEMA),
+            make::string(schema),
             make::string(index),
             make::string(&create.to_string()),
         ]],
@@ -1443,13 +1460,14 @@ fn index_def_row(index: &str, create: &Statement) -> Statement {
 }
 
 fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement {
+    let (schema, index) = catalog::split(index);
     make::insert_rows(
         catalog::INDEXES,
         &["schema", "name", "table_name", "is_unique", "is_primary"],
         vec![vec![
-            make::string(DEFAULT_SCHEMA),
+            make::string(schema),
             make::string(index),
-            make::string(table),
+            make::string(catalog::split(table).1),
             make::int(unique as i64),
             make::int(primary as i64),
         ]],
@@ -1458,7 +1476,14 @@ fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement
 
 /// `name IN (SELECT name FROM __devdb_indexes WHERE table_name = 't')`.
 fn indexes_of(table: &str) -> Expr {
-    names_listed_for(catalog::INDEXES, table)
+    // Index names are plain: the same name may exist in another schema.
+    make::and(
+        make::eq(
+            make::column("schema"),
+            make::string(catalog::split(table).0),
+        ),
+        names_listed_for(catalog::INDEXES, table),
+    )
 }
 
 /// `name IN (SELECT name FROM __devdb_sequence_owners WHERE table_name = 't')`.
@@ -1466,15 +1491,12 @@ fn owned_sequences(table: &str) -> Expr {
     names_listed_for(catalog::SEQUENCE_OWNERS, table)
 }
 
-/// `name IN (SELECT name FROM <catalog_table> WHERE schema = 'public' AND table_name = 't')`.
+/// `name IN (SELECT name FROM <catalog_table> WHERE schema = 's' AND table_name = 't')`.
 fn names_listed_for(catalog_table: &str, table: &str) -> Expr {
     let names = make::select(
         vec![make::select_item(make::column("name"), None)],
         vec![make::table(catalog_table, None)],
-        where_eq(&[
-            ("schema", make::string(DEFAULT_SCHEMA)),
-            ("table_name", make::string(table)),
-        ]),
+        table_where(table),
     );
     Expr::InSubquery {
         expr: Box::new(make::column("name")),
@@ -1488,7 +1510,7 @@ fn names_listed_for(catalog_table: &str, table: &str) -> Expr {
 /// A primary key or unique constraint's catalog record.
 fn key_constraint(table: &str, name: String, kind: ConstraintKind, cols: &[String]) -> Constraint {
     Constraint {
-        schema: DEFAULT_SCHEMA.into(),
+        schema: catalog::split(table).0.into(),
         table: table.into(),
         name,
         kind,
@@ -1521,13 +1543,17 @@ impl Translator<'_> {
     }
 }
 
+/// `schema = 's' AND table_name = 't'` for the catalog rows of a table's parts.
+fn table_where(table: &str) -> Option<Expr> {
+    let (schema, table) = catalog::split(table);
+    where_eq(&[
+        ("schema", make::string(schema)),
+        ("table_name", make::string(table)),
+    ])
+}
+
 fn drop_table_statements(table: &str) -> Vec<Statement> {
-    let in_table = || {
-        where_eq(&[
-            ("schema", make::string(DEFAULT_SCHEMA)),
-            ("table_name", make::string(table)),
-        ])
-    };
+    let in_table = || table_where(table);
     vec![
         make::drop(ObjectType::Table, &[table.to_owned()], false),
         make::delete(catalog::SEQUENCES, Some(owned_sequences(table))),
@@ -1536,13 +1562,13 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
         make::delete(catalog::INDEXES, in_table()),
         make::delete(catalog::CONSTRAINTS, in_table()),
         make::delete(catalog::COLUMNS, in_table()),
-        make::delete(
-            catalog::TABLES,
+        make::delete(catalog::TABLES, {
+            let (schema, table) = catalog::split(table);
             where_eq(&[
-                ("schema", make::string(DEFAULT_SCHEMA)),
+                ("schema", make::string(schema)),
                 ("name", make::string(table)),
-            ]),
-        ),
+            ])
+        }),
     ]
 }
 

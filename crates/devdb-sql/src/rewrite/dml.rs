@@ -414,12 +414,15 @@ impl Translator<'_> {
     }
 
     pub fn assign(&mut self, e: Expr, from: Ty, col: &Column) -> Result<Expr, PgError> {
-        if !from.is_unknown() && !allowed(from.ty, col.ty, Ctx::Assignment) {
+        let other_enum = col.ty == devdb_pg::PgType::AnyEnum && from.enum_oid != col.enum_oid;
+        if !from.is_unknown() && (!allowed(from.ty, col.ty, Ctx::Assignment) || other_enum) {
             return Err(PgError::new(
                 SqlState::DATATYPE_MISMATCH,
                 format!(
                     "column \"{}\" is of type {} but expression is of type {}",
-                    col.name, col.ty, from.ty
+                    col.name,
+                    self.type_display(col.ty()),
+                    self.type_display(from)
                 ),
             )
             .with_hint("You will need to rewrite or cast the expression."));

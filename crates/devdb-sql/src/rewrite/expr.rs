@@ -138,7 +138,7 @@ impl Translator<'_> {
                 (make::nested(e), ty)
             }
             Expr::TypedString(ts) => {
-                let to = crate::types::from_data_type(&ts.data_type)?.ty;
+                let to = self.data_type(&ts.data_type)?.ty;
                 let (e, from) = self.value(ts.value.value)?;
                 (self.coerce(e, from, to, Ctx::Explicit)?, to)
             }
@@ -231,7 +231,13 @@ impl Translator<'_> {
                 high,
             } => {
                 let (all, ty) = self.common(vec![*expr, *low, *high], "BETWEEN")?;
-                let all: Vec<Expr> = all.into_iter().map(|e| blank_insensitive(e, ty)).collect();
+                let all: Vec<Expr> = all
+                    .into_iter()
+                    .map(|e| match ty.ty {
+                        PgType::AnyEnum => self.enum_ordinal(e, ty),
+                        _ => Ok(blank_insensitive(e, ty)),
+                    })
+                    .collect::<Result<_, _>>()?;
                 let [e, l, h]: [Expr; 3] = all
                     .try_into()
                     .map_err(|_| PgError::internal("BETWEEN arity"))?;
@@ -353,10 +359,8 @@ impl Translator<'_> {
     ) -> Result<(Expr, Ty), PgError> {
         let names: Vec<String> = ids.iter().map(fold).collect();
         let (rel, col) = match names.as_slice() {
-            [rel, col] => (rel.as_str(), col.as_str()),
-            [schema, rel, col] if schema == crate::catalog::DEFAULT_SCHEMA => {
-                (rel.as_str(), col.as_str())
-            }
+            [rel, col] => (rel.clone(), col.as_str()),
+            [schema, rel, col] => (crate::catalog::key(schema, rel), col.as_str()),
             _ => {
                 return Err(PgError::feature_not_supported(format!(
                     "column reference {}",
@@ -364,8 +368,10 @@ impl Translator<'_> {
                 )));
             }
         };
-        let ty = self.column_reference(Some(rel), col)?;
-        Ok((make::qualified_column(rel, col), ty))
+        let ty = self.column_reference(Some(&rel), col)?;
+        // `users.id` for a table of another schema read as `app.users`: SQLite knows it by key.
+        let rel = self.find_rel(&rel).map_or(rel, |r| r.name.clone());
+        Ok((make::qualified_column(&rel, col), ty))
     }
 
     /// A literal or parameter.
@@ -443,7 +449,10 @@ impl Translator<'_> {
         if common.is_unknown() {
             common = Ty::of(PgType::Text);
         }
-        let common = Ty::of(common.ty);
+        let common = Ty {
+            typmod: -1,
+            ..common
+        };
         let out = typed
             .into_iter()
             .map(|(e, ty)| self.coerce(e, ty, common, Ctx::Implicit))
@@ -466,13 +475,23 @@ impl Translator<'_> {
         let (b, bt) = self.expr(b)?;
         let to = match common_type(at, bt) {
             Some(t) if t.is_unknown() => Ty::of(PgType::Text),
-            Some(t) => Ty::of(t.ty),
-            None => return Err(operator_error(at, op, bt)),
+            Some(t) => Ty { typmod: -1, ..t },
+            None => {
+                return Err(operator_error_named(
+                    &self.type_display(at),
+                    op,
+                    &self.type_display(bt),
+                ));
+            }
         };
-        let (a, b) = (
+        let (mut a, mut b) = (
             self.coerce(a, at, to, Ctx::Implicit)?,
             self.coerce(b, bt, to, Ctx::Implicit)?,
         );
+        if to.ty == PgType::AnyEnum && op != "=" && op != "<>" {
+            a = self.enum_ordinal(a, to)?;
+            b = self.enum_ordinal(b, to)?;
+        }
         Ok((blank_insensitive(a, to), blank_insensitive(b, to)))
     }
 
@@ -600,6 +619,11 @@ fn number(text: &str) -> Result<(Expr, Ty), PgError> {
 
 /// 42883 for an operator with no implementation for these types.
 pub fn operator_error(left: Ty, op: &str, right: Ty) -> PgError {
-    PgError::new(SqlState::UNDEFINED_FUNCTION, format!("operator does not exist: {} {op} {}", left.ty, right.ty))
+    operator_error_named(&left.ty.to_string(), op, &right.ty.to_string())
+}
+
+/// [`operator_error`] for types named by the caller (enums by their own names).
+pub fn operator_error_named(left: &str, op: &str, right: &str) -> PgError {
+    PgError::new(SqlState::UNDEFINED_FUNCTION, format!("operator does not exist: {left} {op} {right}"))
         .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.")
 }

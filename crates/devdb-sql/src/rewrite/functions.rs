@@ -219,7 +219,7 @@ impl Translator<'_> {
                 PgType::Json | PgType::Bool | PgType::Void => {
                     return Err(undefined_with(name, &[ty]));
                 }
-                _ => Ty::of(ty.ty),
+                _ => Ty { typmod: -1, ..ty },
             },
             "bool_and" | "bool_or" | "every" => {
                 if ty.ty != PgType::Bool {
@@ -234,6 +234,12 @@ impl Translator<'_> {
             "bool_or" => "max",
             other => other,
         };
+        let enum_extreme = matches!(name, "min" | "max") && ty.ty == PgType::AnyEnum;
+        let e = if enum_extreme {
+            self.enum_ordinal(e, ty)?
+        } else {
+            e
+        };
         let mut call = make::call(sqlite_name, vec![e]);
         if distinct
             && let Expr::Function(Function {
@@ -242,6 +248,9 @@ impl Translator<'_> {
             }) = &mut call
         {
             list.duplicate_treatment = Some(DuplicateTreatment::Distinct);
+        }
+        if enum_extreme {
+            call = self.enum_from_ordinal(call, ty)?;
         }
         Ok((call, result))
     }
@@ -558,11 +567,48 @@ impl Translator<'_> {
 }
 
 /// A regclass literal as a relation name: case-folded unless double-quoted, `public.` dropped.
+/// The key (`catalog::key`) a regclass text names: `seq`, `"Seq"`, `app.seq`, `"App"."seq"`.
 fn regclass_name(text: &str) -> String {
-    let name = text.strip_prefix("public.").unwrap_or(text);
-    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-        Some(quoted) => quoted.replace("\"\"", "\""),
-        None => name.to_lowercase(),
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                part.push('"');
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut part)),
+            c if quoted => part.push(c),
+            c => part.extend(c.to_lowercase()),
+        }
+    }
+    parts.push(part);
+    match parts.as_slice() {
+        [schema, name] => crate::catalog::key(schema, name),
+        _ => parts.join("."),
+    }
+}
+
+/// The regclass text that names the object with this key, quoting as quote_ident does.
+pub(super) fn regclass_text(key: &str) -> String {
+    let quote = |name: &str| {
+        let plain = name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && !name.is_empty();
+        if plain {
+            name.to_owned()
+        } else {
+            format!("\"{}\"", name.replace('"', "\"\""))
+        }
+    };
+    match crate::catalog::split(key) {
+        (crate::catalog::DEFAULT_SCHEMA, name) => quote(name),
+        (schema, name) => format!("{}.{}", quote(schema), quote(name)),
     }
 }
 

@@ -9,12 +9,14 @@ mod constraints;
 mod copy;
 mod ddl;
 mod dml;
+mod enums;
 mod expr;
 mod functions;
 mod json;
 mod operators;
 mod query;
 mod regex;
+mod schemas;
 mod scope;
 mod session;
 mod system;
@@ -129,6 +131,20 @@ impl Translator<'_> {
                 temporary: false,
                 table: None,
             } => self.drop(object_type, if_exists, names, cascade),
+            Statement::CreateType {
+                name,
+                representation,
+            } => self.create_type(name, representation),
+            Statement::AlterType(alter) => self.alter_type(alter),
+            Statement::CreateSchema {
+                schema_name,
+                or_replace: false,
+                if_not_exists,
+                with: None,
+                options: None,
+                default_collate_spec: None,
+                clone: None,
+            } => self.create_schema(schema_name, if_not_exists),
             Statement::Truncate(truncate) => self.truncate(truncate),
             Statement::AlterTable(alter) => self.alter_table(alter),
             Statement::CreateIndex(index) => self.create_index(index),
@@ -156,7 +172,8 @@ impl Translator<'_> {
         }
     }
 
-    /// The case-folded name of a table reference, accepting a `public.` qualifier.
+    /// The key (see `catalog::key`) of a possibly schema-qualified table, index or type name;
+    /// 3F000 for a schema that does not exist.
     pub fn table_name(&self, name: &ObjectName) -> Result<String, PgError> {
         let parts: Vec<&Ident> = name
             .0
@@ -168,9 +185,22 @@ impl Translator<'_> {
                 }
             })
             .collect::<Result<_, _>>()?;
+        let plain = |id: &Ident| {
+            let name = fold(id);
+            if name.contains('.') {
+                // Keys use the dot to separate schema and name (see `catalog::key`).
+                return Err(PgError::feature_not_supported(format!(
+                    "name \"{name}\" containing a dot"
+                )));
+            }
+            Ok(name)
+        };
         match parts.as_slice() {
-            [one] => Ok(fold(one)),
-            [schema, one] if fold(schema) == DEFAULT_SCHEMA => Ok(fold(one)),
+            [one] => plain(one),
+            [schema, one] if fold(schema) == DEFAULT_SCHEMA => plain(one),
+            [schema, one] if self.catalog.schema(&fold(schema)).is_some() => {
+                Ok(crate::catalog::key(&fold(schema), &plain(one)?))
+            }
             [schema, one] => {
                 let schema = fold(schema);
                 if schema == "pg_catalog" || schema == "information_schema" {
@@ -191,9 +221,21 @@ impl Translator<'_> {
         }
     }
 
+    /// [`Translator::table_name`] for a relation that must exist: PostgreSQL reports a missing
+    /// schema there as a missing relation (42P01).
+    pub fn relation_key(&self, name: &ObjectName) -> Result<String, PgError> {
+        self.table_name(name).map_err(|e| {
+            if e.code == SqlState::INVALID_SCHEMA_NAME {
+                PgError::undefined_table(&name.to_string())
+            } else {
+                e
+            }
+        })
+    }
+
     /// The catalog table a name refers to, or 42P01.
     pub fn lookup_table(&self, name: &ObjectName) -> Result<&Table, PgError> {
-        let folded = self.table_name(name)?;
+        let folded = self.relation_key(name)?;
         self.catalog
             .table(&folded)
             .ok_or_else(|| PgError::undefined_table(&folded))

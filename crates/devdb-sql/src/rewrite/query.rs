@@ -737,18 +737,40 @@ impl Translator<'_> {
                             format!("ORDER BY \"{name}\" is ambiguous"),
                         ));
                     }
-                    make::column(&name)
+                    let ty = cols.iter().find(|(c, _)| *c == name).map(|(_, t)| *t);
+                    self.sort_key(make::column(&name), ty)?
                 }
                 e => match ordinal(&e) {
                     Some(n) => {
                         check_position(n, cols.len(), "ORDER BY")?;
-                        e
+                        // An enum sorts by its place; a uniquely named output column lets
+                        // SQLite's ORDER BY refer to it by name.
+                        match usize::try_from(n - 1).ok().and_then(|i| cols.get(i)) {
+                            Some((name, ty))
+                                if ty.ty == PgType::AnyEnum
+                                    && cols.iter().filter(|(c, _)| c == name).count() == 1 =>
+                            {
+                                self.sort_key(make::column(name), Some(*ty))?
+                            }
+                            _ => e,
+                        }
                     }
-                    None => self.expr(e)?.0,
+                    None => {
+                        let (e, ty) = self.expr(e)?;
+                        self.sort_key(e, Some(ty))?
+                    }
                 },
             };
         }
         Ok(Some(order_by))
+    }
+
+    /// What ORDER BY sorts on: the value, or its place in its enum's declaration order.
+    fn sort_key(&self, e: Expr, ty: Option<Ty>) -> Result<Expr, PgError> {
+        match ty {
+            Some(ty) if ty.ty == PgType::AnyEnum => self.enum_ordinal(e, ty),
+            _ => Ok(e),
+        }
     }
 
     fn limit(
@@ -882,7 +904,7 @@ impl Translator<'_> {
                     // A catalog view is always aliased: the client names it `pg_class`.
                     Some(rel) => (rel.name.to_owned(), rel.view()),
                     None => {
-                        let table = self.table_name(&name)?;
+                        let table = self.relation_key(&name)?;
                         (table.clone(), table)
                     }
                 };
@@ -1287,6 +1309,7 @@ pub fn columns(cols: &[OutCol]) -> Vec<Column> {
             name: name.clone(),
             ty: ty.ty,
             typmod: ty.typmod,
+            enum_oid: ty.enum_oid,
         })
         .collect()
 }
@@ -1300,10 +1323,17 @@ pub fn figure_colname(e: &Expr) -> Option<String> {
 fn colname(e: &Expr) -> Option<(String, u8)> {
     let strong = |s: String| Some((s, 2));
     let weak = |s: &str| Some((s.to_owned(), 1));
-    let type_name = |dt: &sqlparser::ast::DataType| {
-        crate::types::from_data_type(dt)
+    let type_name = |dt: &sqlparser::ast::DataType| match dt {
+        // A user-defined type (an enum) is named as written.
+        sqlparser::ast::DataType::Custom(name, _) if crate::types::from_data_type(dt).is_err() => {
+            match name.0.last() {
+                Some(sqlparser::ast::ObjectNamePart::Identifier(id)) => Some((fold(id), 1)),
+                _ => None,
+            }
+        }
+        _ => crate::types::from_data_type(dt)
             .ok()
-            .map(|d| (d.ty.ty.name().to_owned(), 1))
+            .map(|d| (d.ty.ty.name().to_owned(), 1)),
     };
     match e {
         Expr::Identifier(id) => strong(fold(id)),

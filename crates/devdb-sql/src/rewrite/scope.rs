@@ -38,6 +38,18 @@ pub struct Grouping {
     pub keys: Vec<String>,
 }
 
+impl Rel {
+    /// True when `qualifier` names this relation: its name, or for a table of another
+    /// schema read without an alias (named by its key, `app.users`) also its plain name.
+    fn answers_to(&self, qualifier: &str) -> bool {
+        self.name == qualifier
+            || (self.table.as_deref() == Some(self.name.as_str())
+                && crate::catalog::split(&self.name)
+                    != (crate::catalog::DEFAULT_SCHEMA, &self.name)
+                && crate::catalog::split(&self.name).1 == qualifier)
+    }
+}
+
 impl Scope {
     pub fn of(rels: Vec<Rel>) -> Scope {
         Scope {
@@ -70,7 +82,7 @@ impl Translator<'_> {
         for (level, scope) in self.scopes.iter().enumerate().rev() {
             match qualifier {
                 Some(q) => {
-                    if let Some(rel) = scope.rels.iter().rev().find(|r| r.name == q) {
+                    if let Some(rel) = scope.rels.iter().rev().find(|r| r.answers_to(q)) {
                         return rel
                             .columns
                             .iter()
@@ -115,7 +127,7 @@ impl Translator<'_> {
         self.scopes
             .iter()
             .rev()
-            .find_map(|s| s.rels.iter().rev().find(|r| r.name == name))
+            .find_map(|s| s.rels.iter().rev().find(|r| r.answers_to(name)))
     }
 
     /// A CTE visible from here.

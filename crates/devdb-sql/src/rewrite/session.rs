@@ -85,11 +85,14 @@ fn set_kind(set: &Set) -> Result<Kind, PgError> {
                 Some(ContextModifier::Local) => true,
                 Some(other) => return Err(PgError::feature_not_supported(format!("SET {other}"))),
             };
-            Kind::Set {
-                name: setting_name(variable),
-                value: setting_value(values)?,
-                local,
+            let name = setting_name(variable);
+            let value = setting_value(values)?;
+            if name == "search_path"
+                && let Some(path) = &value
+            {
+                check_search_path(path)?;
             }
+            Kind::Set { name, value, local }
         }
         Set::SetTimeZone { local, value } => Kind::Set {
             name: "timezone".into(),
@@ -111,6 +114,22 @@ fn set_kind(set: &Set) -> Result<Kind, PgError> {
         },
         other => return Err(PgError::feature_not_supported(format!("{other}"))),
     })
+}
+
+/// devdb resolves unqualified names in `public` only, so a search_path that would resolve them
+/// elsewhere is refused rather than silently ignored.
+fn check_search_path(path: &str) -> Result<(), PgError> {
+    let first = path
+        .split(',')
+        .map(|s| s.trim().trim_matches('"'))
+        .find(|s| !s.is_empty() && *s != "$user" && *s != "pg_catalog");
+    if first == Some(crate::catalog::DEFAULT_SCHEMA) {
+        Ok(())
+    } else {
+        Err(PgError::feature_not_supported(format!(
+            "search_path {path} (unqualified names resolve in public only)"
+        )))
+    }
 }
 
 fn setting_name(name: &sqlparser::ast::ObjectName) -> String {

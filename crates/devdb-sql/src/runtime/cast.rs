@@ -25,6 +25,28 @@ pub fn pg_cast(args: &[Value]) -> Result<Value, PgError> {
     apply_typmod(v, to, typmod, explicit)
 }
 
+/// `pg_enum_in(value, enum_name, label...)`: the value when it is one of the labels, else
+/// PostgreSQL's 22P02; text cast to an enum at run time (parameters, `text::mood`).
+pub fn enum_in(args: &[Value]) -> Result<Value, PgError> {
+    let (value, name, labels) = match args {
+        [Value::Null, ..] => return Ok(Value::Null),
+        [Value::Text(value), Value::Text(name), labels @ ..] => (value, name, labels),
+        [other, Value::Text(name), ..] => {
+            let text = text_of(other, PgType::Text)?;
+            return Err(PgError::invalid_enum_label(name, &text));
+        }
+        _ => return Err(PgError::internal("pg_enum_in: bad arguments")),
+    };
+    if labels
+        .iter()
+        .any(|l| matches!(l, Value::Text(l) if l == value))
+    {
+        Ok(Value::Text(value.clone()))
+    } else {
+        Err(PgError::invalid_enum_label(name, value))
+    }
+}
+
 fn string_type(ty: PgType) -> bool {
     matches!(
         ty,

@@ -12,7 +12,7 @@ fn init_drop() {
             DROP TABLE "pgbench_accounts";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
-            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts');
+            DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
@@ -20,7 +20,7 @@ fn init_drop() {
             DROP TABLE "pgbench_branches";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
-            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches');
+            DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
@@ -28,7 +28,7 @@ fn init_drop() {
             DROP TABLE "pgbench_history";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
-            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history');
+            DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
@@ -36,7 +36,7 @@ fn init_drop() {
             DROP TABLE "pgbench_tellers";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
-            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers');
+            DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';

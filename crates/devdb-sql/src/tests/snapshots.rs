@@ -68,7 +68,7 @@ fn drop_and_indexes() {
             DROP TABLE "t";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't';
-            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't');
+            DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 't';
@@ -76,7 +76,7 @@ fn drop_and_indexes() {
             DROP TABLE "u";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u';
-            DELETE FROM "__devdb_index_defs" WHERE "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u');
+            DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
@@ -384,7 +384,7 @@ fn generate_series_forms() {
 fn session_statements_run_no_sqlite() {
     let kinds: Vec<String> = crate::translate(
         "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY; SAVEPOINT a; RELEASE a; ROLLBACK TO SAVEPOINT a; COMMIT; ABORT; \
-         START TRANSACTION READ WRITE; END; SET x = 1; SET LOCAL search_path TO 'abc'; SET datestyle = DEFAULT; SET TIME ZONE 'UTC'; \
+         START TRANSACTION READ WRITE; END; SET x = 1; SET LOCAL search_path TO 'public'; SET datestyle = DEFAULT; SET TIME ZONE 'UTC'; \
          SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SHOW ALL; SHOW TimeZone; RESET ALL; RESET x; DISCARD ALL; \
          VACUUM; ANALYZE; CHECKPOINT",
         &super::catalog(),
@@ -407,7 +407,7 @@ fn session_statements_run_no_sqlite() {
         Begin(TransactionMode { isolation: None, read_only: Some(false) })
         Commit
         Set { name: "x", value: Some("1"), local: false }
-        Set { name: "search_path", value: Some("abc"), local: true }
+        Set { name: "search_path", value: Some("public"), local: true }
         Set { name: "datestyle", value: None, local: false }
         Set { name: "timezone", value: Some("UTC"), local: false }
         SetTransaction(TransactionMode { isolation: Some(RepeatableRead), read_only: None })

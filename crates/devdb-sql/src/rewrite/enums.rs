@@ -1,0 +1,408 @@
+//! Enum types: CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD/RENAME VALUE, DROP TYPE, and the
+//! rules for enum values in expressions.
+//!
+//! Values are stored as their labels, so equality, grouping and text output need nothing.
+//! Order is the declaration order, not the labels' order: comparisons, ORDER BY and min/max
+//! compare each value's place in the catalog's label list (a CASE over the labels, written at
+//! translate time; ALTER TYPE changes the catalog generation, so no stale translation survives).
+
+use devdb_pg::{Oid, PgError, PgType, SqlState};
+use sqlparser::ast::{
+    AlterType, AlterTypeAddValue, AlterTypeAddValuePosition, AlterTypeOperation, AlterTypeRename,
+    AlterTypeRenameValue, DataType, Expr, Ident, ObjectName, ObjectNamePart, Statement,
+    UserDefinedTypeRepresentation,
+};
+
+use super::ddl::{catalog_output, dependent_objects};
+use super::expr::Ctx;
+use super::{Output, Translator, fold};
+use crate::catalog::{self, EnumType};
+use crate::make;
+use crate::types::{Declared, Ty, from_data_type, undefined_type};
+
+/// PostgreSQL's limit on a label (NAMEDATALEN - 1 bytes).
+const MAX_LABEL: usize = 63;
+
+fn duplicate_type(name: &str) -> PgError {
+    PgError::new(
+        SqlState::DUPLICATE_OBJECT,
+        format!("type \"{name}\" already exists"),
+    )
+}
+
+fn duplicate_label(label: &str) -> PgError {
+    PgError::new(
+        SqlState::DUPLICATE_OBJECT,
+        format!("enum label \"{label}\" already exists"),
+    )
+}
+
+fn missing_label(label: &str) -> PgError {
+    PgError::new(
+        SqlState::INVALID_PARAMETER_VALUE,
+        format!("\"{label}\" is not an existing enum label"),
+    )
+}
+
+fn check_label(label: &str) -> Result<(), PgError> {
+    if label.len() > MAX_LABEL {
+        return Err(PgError::new(
+            SqlState::INVALID_NAME,
+            format!("invalid enum label \"{label}\""),
+        )
+        .with_detail(format!("Labels must be {MAX_LABEL} bytes or less.")));
+    }
+    Ok(())
+}
+
+fn label_row(oid: u32, type_oid: Oid, sort_order: f64, label: &str) -> Vec<Expr> {
+    vec![
+        make::int(oid.into()),
+        make::int(type_oid.0.into()),
+        make::float(sort_order),
+        make::string(label),
+    ]
+}
+
+fn insert_labels(rows: Vec<Vec<Expr>>) -> Statement {
+    make::insert_rows(
+        catalog::ENUM_LABELS,
+        &["oid", "type_oid", "sort_order", "label"],
+        rows,
+    )
+}
+
+impl Translator<'_> {
+    /// Resolves a type as written in a column definition or a cast, enums included.
+    pub fn data_type(&self, dt: &DataType) -> Result<Declared, PgError> {
+        if let DataType::Custom(name, modifiers) = dt
+            && modifiers.is_empty()
+            && let Some(e) = self.enum_named(name)?
+        {
+            return Ok(Declared {
+                ty: Ty::enumeration(e.oid),
+                serial: false,
+            });
+        }
+        from_data_type(dt)
+    }
+
+    /// The enum a (possibly `public.`-qualified) type name refers to, if any.
+    fn enum_named(&self, name: &ObjectName) -> Result<Option<&EnumType>, PgError> {
+        let plain = name
+            .0
+            .iter()
+            .all(|p| matches!(p, ObjectNamePart::Identifier(_)));
+        if !plain || name.0.len() > 2 {
+            return Ok(None);
+        }
+        if let [ObjectNamePart::Identifier(schema), _] = name.0.as_slice()
+            && fold(schema) == "pg_catalog"
+        {
+            return Ok(None);
+        }
+        let folded = self.table_name(name)?;
+        Ok(self.catalog.enum_type(&folded))
+    }
+
+    fn lookup_enum(&self, name: &ObjectName) -> Result<&EnumType, PgError> {
+        let folded = self.table_name(name)?;
+        self.catalog
+            .enum_type(&folded)
+            .ok_or_else(|| undefined_type(&folded))
+    }
+
+    /// A type's name as PostgreSQL prints it in messages (an enum by its own name).
+    pub fn type_display(&self, ty: Ty) -> String {
+        match ty.enum_oid.and_then(|oid| self.catalog.enum_by_oid(oid)) {
+            Some(e) => e.name.clone(),
+            None => ty.ty.to_string(),
+        }
+    }
+
+    fn enum_of(&self, ty: Ty) -> Result<&EnumType, PgError> {
+        ty.enum_oid
+            .and_then(|oid| self.catalog.enum_by_oid(oid))
+            .ok_or_else(|| PgError::internal("enum type missing from the catalog"))
+    }
+
+    /// `e`'s place in its enum's sort order, for comparisons, ORDER BY and min/max.
+    pub fn enum_ordinal(&self, e: Expr, ty: Ty) -> Result<Expr, PgError> {
+        let arms = self
+            .enum_of(ty)?
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (make::string(&l.label), make::int(i as i64)))
+            .collect();
+        Ok(make::case(e, arms))
+    }
+
+    /// The label at an [`Translator::enum_ordinal`] place.
+    pub fn enum_from_ordinal(&self, e: Expr, ty: Ty) -> Result<Expr, PgError> {
+        let arms = self
+            .enum_of(ty)?
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (make::int(i as i64), make::string(&l.label)))
+            .collect();
+        Ok(make::case(e, arms))
+    }
+
+    /// Conversions to and from enums: literals are checked now, text at run time; an enum
+    /// becomes text by assignment or explicitly; anything else is PostgreSQL's cast error.
+    pub fn coerce_enum(&mut self, e: Expr, from: Ty, to: Ty, ctx: Ctx) -> Result<Expr, PgError> {
+        if from.ty == PgType::AnyEnum && to.ty == PgType::AnyEnum && from.enum_oid == to.enum_oid {
+            return Ok(e);
+        }
+        if to.ty == PgType::AnyEnum && from.ty.is_text() {
+            if let Some(text) = super::expr::string_literal(&e)
+                && from.is_unknown()
+            {
+                let en = self.enum_of(to)?;
+                if en.position(text).is_none() {
+                    return Err(PgError::invalid_enum_label(&en.name, text));
+                }
+                return Ok(make::string(text));
+            }
+            if let Some(n) = super::expr::placeholder_index(&e)
+                && from.is_unknown()
+            {
+                // Parameters of enum type are described as text (see docs/compat.md).
+                self.set_param_type(n, PgType::Text);
+            } else if ctx != Ctx::Explicit && !from.is_unknown() {
+                return Err(self.cast_error(from, to, ctx));
+            }
+            let en = self.enum_of(to)?;
+            let mut args = vec![e, make::string(&en.name)];
+            args.extend(en.labels.iter().map(|l| make::string(&l.label)));
+            return Ok(make::call("pg_enum_in", args));
+        }
+        if from.ty == PgType::AnyEnum && to.ty.is_text() && ctx != Ctx::Implicit {
+            return self.coerce(e, Ty::of(PgType::Text), to, ctx);
+        }
+        Err(self.cast_error(from, to, ctx))
+    }
+
+    pub fn cast_error(&self, from: Ty, to: Ty, ctx: Ctx) -> PgError {
+        let code = if ctx == Ctx::Explicit {
+            SqlState::CANNOT_COERCE
+        } else {
+            SqlState::DATATYPE_MISMATCH
+        };
+        PgError::new(
+            code,
+            format!(
+                "cannot cast type {} to {}",
+                self.type_display(from),
+                self.type_display(to)
+            ),
+        )
+    }
+
+    pub fn create_type(
+        &mut self,
+        name: ObjectName,
+        representation: Option<UserDefinedTypeRepresentation>,
+    ) -> Result<Output, PgError> {
+        let Some(UserDefinedTypeRepresentation::Enum { labels }) = representation else {
+            return Err(PgError::feature_not_supported(
+                "CREATE TYPE other than AS ENUM",
+            ));
+        };
+        let folded = self.table_name(&name)?;
+        if self.catalog.enum_type(&folded).is_some()
+            || self.catalog.table(&folded).is_some()
+            || PgType::from_sql_name(&folded).is_some()
+        {
+            return Err(duplicate_type(&folded));
+        }
+        let labels: Vec<String> = labels.into_iter().map(|l: Ident| l.value).collect();
+        for (i, l) in labels.iter().enumerate() {
+            check_label(l)?;
+            if labels[..i].contains(l) {
+                return Err(PgError::new(
+                    SqlState::UNIQUE_VIOLATION,
+                    "duplicate key value violates unique constraint \"pg_enum_typid_label_index\"",
+                )
+                .with_detail(format!(
+                    "Key (enumtypid, enumlabel)=({}, {l}) already exists.",
+                    self.catalog.next_oid()
+                )));
+            }
+        }
+        let oid = self.catalog.next_oid();
+        let type_oid = Oid(oid);
+        let rows = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| label_row(oid + 2 + i as u32, type_oid, i as f64 + 1.0, l))
+            .collect::<Vec<_>>();
+        let mut sqlite = vec![make::insert_rows(
+            catalog::TYPES,
+            &["oid", "schema", "name", "array_oid"],
+            vec![vec![
+                make::int(oid.into()),
+                make::string(catalog::split(&folded).0),
+                make::string(catalog::split(&folded).1),
+                make::int((oid + 1).into()),
+            ]],
+        )];
+        if !rows.is_empty() {
+            sqlite.push(insert_labels(rows));
+        }
+        Ok(catalog_output("CREATE TYPE", sqlite))
+    }
+
+    pub fn alter_type(&mut self, alter: AlterType) -> Result<Output, PgError> {
+        let AlterType { name, operation } = alter;
+        let en = self.lookup_enum(&name)?.clone();
+        let type_key = || make::eq(make::column("oid"), make::int(en.oid.0.into()));
+        let sqlite = match operation {
+            AlterTypeOperation::AddValue(AlterTypeAddValue {
+                if_not_exists,
+                value,
+                position,
+            }) => {
+                let label = value.value;
+                check_label(&label)?;
+                if en.position(&label).is_some() {
+                    if if_not_exists {
+                        return Ok(Output::new(crate::Kind::Command("ALTER TYPE")));
+                    }
+                    return Err(duplicate_label(&label));
+                }
+                let orders: Vec<f64> = en.labels.iter().map(|l| l.sort_order).collect();
+                let sort_order = match position {
+                    None => orders.last().map_or(1.0, |o| o + 1.0),
+                    Some(AlterTypeAddValuePosition::Before(n)) => {
+                        let i = en
+                            .position(&n.value)
+                            .ok_or_else(|| missing_label(&n.value))?;
+                        let prev = if i == 0 {
+                            orders[i] - 1.0
+                        } else {
+                            orders[i - 1]
+                        };
+                        (prev + orders[i]) / 2.0
+                    }
+                    Some(AlterTypeAddValuePosition::After(n)) => {
+                        let i = en
+                            .position(&n.value)
+                            .ok_or_else(|| missing_label(&n.value))?;
+                        let next = orders.get(i + 1).copied().unwrap_or(orders[i] + 2.0);
+                        (orders[i] + next) / 2.0
+                    }
+                };
+                vec![insert_labels(vec![label_row(
+                    self.catalog.next_oid(),
+                    en.oid,
+                    sort_order,
+                    &label,
+                )])]
+            }
+            AlterTypeOperation::RenameValue(AlterTypeRenameValue { from, to }) => {
+                let (from, to) = (from.value, to.value);
+                check_label(&to)?;
+                if en.position(&from).is_none() {
+                    return Err(missing_label(&from));
+                }
+                if en.position(&to).is_some() {
+                    return Err(duplicate_label(&to));
+                }
+                let mut sqlite = vec![make::update(
+                    catalog::ENUM_LABELS,
+                    vec![("label", make::string(&to))],
+                    Some(make::and(
+                        make::eq(make::column("type_oid"), make::int(en.oid.0.into())),
+                        make::eq(make::column("label"), make::string(&from)),
+                    )),
+                )];
+                // Values are stored as labels: every column of the type follows the rename.
+                for table in &self.catalog.tables {
+                    for c in table.columns.iter().filter(|c| c.enum_oid == Some(en.oid)) {
+                        sqlite.push(make::update(
+                            &table.name,
+                            vec![(&c.name, make::string(&to))],
+                            Some(make::eq(make::column(&c.name), make::string(&from))),
+                        ));
+                    }
+                }
+                sqlite
+            }
+            AlterTypeOperation::Rename(AlterTypeRename { new_name }) => {
+                // The type stays in its schema.
+                let new_name = fold(&new_name);
+                let new_key = catalog::key(&en.schema, &new_name);
+                if self.catalog.enum_type(&new_key).is_some()
+                    || self.catalog.table(&new_key).is_some()
+                {
+                    return Err(duplicate_type(&new_name));
+                }
+                vec![make::update(
+                    catalog::TYPES,
+                    vec![("name", make::string(&new_name))],
+                    Some(type_key()),
+                )]
+            }
+        };
+        Ok(catalog_output("ALTER TYPE", sqlite))
+    }
+
+    pub fn drop_types(
+        &mut self,
+        names: &[ObjectName],
+        if_exists: bool,
+        cascade: bool,
+        dropped_tables: &[String],
+    ) -> Result<Output, PgError> {
+        let mut sqlite = Vec::new();
+        for name in names {
+            let folded = self.table_name(name)?;
+            let Some(en) = self.catalog.enum_type(&folded) else {
+                if if_exists {
+                    continue;
+                }
+                return Err(undefined_type(&folded));
+            };
+            let user = self
+                .catalog
+                .tables
+                .iter()
+                .filter(|t| !dropped_tables.contains(&t.name))
+                .find_map(|t| {
+                    t.columns
+                        .iter()
+                        .find(|c| c.enum_oid == Some(en.oid))
+                        .map(|c| (t, c))
+                });
+            if let Some((table, column)) = user {
+                if cascade {
+                    return Err(PgError::feature_not_supported(
+                        "DROP TYPE ... CASCADE of a type columns use",
+                    ));
+                }
+                return Err(dependent_objects(
+                    &format!("type {folded}"),
+                    format!(
+                        "column {} of table {} depends on type {folded}",
+                        column.name, table.name
+                    ),
+                ));
+            }
+            sqlite.push(make::delete(
+                catalog::ENUM_LABELS,
+                Some(make::eq(
+                    make::column("type_oid"),
+                    make::int(en.oid.0.into()),
+                )),
+            ));
+            sqlite.push(make::delete(
+                catalog::TYPES,
+                Some(make::eq(make::column("oid"), make::int(en.oid.0.into()))),
+            ));
+        }
+        Ok(catalog_output("DROP TYPE", sqlite))
+    }
+}

@@ -1,0 +1,158 @@
+//! CREATE SCHEMA and DROP SCHEMA. A schema is a row of `__devdb_schemas`; its tables,
+//! indexes and types go by their keys (`schema.name`, see `catalog::key`) in SQLite.
+
+use devdb_pg::{PgError, SqlState};
+use sqlparser::ast::{ObjectName, ObjectNamePart, ObjectType, SchemaName};
+
+use super::ddl::{catalog_output, dependent_objects};
+use super::{Output, Translator, fold};
+use crate::catalog::{self, DEFAULT_SCHEMA};
+use crate::{Kind, make};
+
+fn undefined_schema(name: &str) -> PgError {
+    PgError::new(
+        SqlState::INVALID_SCHEMA_NAME,
+        format!("schema \"{name}\" does not exist"),
+    )
+}
+
+/// The one case-folded name of a schema, which may not be qualified.
+fn schema_name(name: &ObjectName) -> Result<String, PgError> {
+    match name.0.as_slice() {
+        [ObjectNamePart::Identifier(id)] => {
+            let name = fold(id);
+            if name.contains('.') {
+                return Err(PgError::feature_not_supported(format!(
+                    "schema name \"{name}\" containing a dot"
+                )));
+            }
+            Ok(name)
+        }
+        _ => Err(PgError::syntax_error(
+            format!("improper qualified name (too many dotted names): {name}"),
+            None,
+        )),
+    }
+}
+
+/// `schema.name` as a qualified name, for the DROP statements CASCADE runs.
+fn qualified(key: &str) -> ObjectName {
+    let (schema, name) = catalog::split(key);
+    ObjectName::from(vec![make::ident(schema), make::ident(name)])
+}
+
+impl Translator<'_> {
+    pub fn create_schema(
+        &mut self,
+        name: SchemaName,
+        if_not_exists: bool,
+    ) -> Result<Output, PgError> {
+        let name = match name {
+            SchemaName::Simple(n) | SchemaName::NamedAuthorization(n, _) => schema_name(&n)?,
+            SchemaName::UnnamedAuthorization(_) => {
+                return Err(PgError::feature_not_supported(
+                    "CREATE SCHEMA AUTHORIZATION without a name",
+                ));
+            }
+        };
+        if self.catalog.schema(&name).is_some()
+            || name == "pg_catalog"
+            || name == "information_schema"
+        {
+            if if_not_exists {
+                return Ok(Output::new(Kind::Command("CREATE SCHEMA")));
+            }
+            return Err(PgError::new(
+                SqlState::DUPLICATE_SCHEMA,
+                format!("schema \"{name}\" already exists"),
+            ));
+        }
+        if name.starts_with("pg_") {
+            return Err(PgError::new(
+                SqlState::RESERVED_NAME,
+                format!("unacceptable schema name \"{name}\""),
+            )
+            .with_detail("The prefix \"pg_\" is reserved for system schemas."));
+        }
+        let row = make::insert_rows(
+            catalog::SCHEMAS,
+            &["oid", "name"],
+            vec![vec![
+                make::int(self.catalog.next_oid().into()),
+                make::string(&name),
+            ]],
+        );
+        Ok(catalog_output("CREATE SCHEMA", vec![row]))
+    }
+
+    /// DROP SCHEMA: RESTRICT refuses a schema with objects in it (2BP01); CASCADE drops its
+    /// tables and types as DROP TABLE/TYPE ... CASCADE would.
+    pub fn drop_schemas(
+        &mut self,
+        names: &[ObjectName],
+        if_exists: bool,
+        cascade: bool,
+    ) -> Result<Output, PgError> {
+        let mut schemas = Vec::new();
+        for n in names {
+            let name = schema_name(n)?;
+            if self.catalog.schema(&name).is_none() {
+                if if_exists {
+                    continue;
+                }
+                return Err(undefined_schema(&name));
+            }
+            if name == DEFAULT_SCHEMA {
+                return Err(PgError::feature_not_supported("DROP SCHEMA public"));
+            }
+            schemas.push(name);
+        }
+        let in_schemas = |schema: &str| schemas.iter().any(|s| s == schema);
+        let table_keys: Vec<String> = self
+            .catalog
+            .tables
+            .iter()
+            .filter(|t| in_schemas(&t.schema))
+            .map(|t| t.name.clone())
+            .collect();
+        let type_keys: Vec<String> = self
+            .catalog
+            .enums
+            .iter()
+            .filter(|e| in_schemas(&e.schema))
+            .map(|e| e.name.clone())
+            .collect();
+        let tables: Vec<ObjectName> = table_keys.iter().map(|k| qualified(k)).collect();
+        let types: Vec<ObjectName> = type_keys.iter().map(|k| qualified(k)).collect();
+        if !cascade && let Some(first) = table_keys.first().or(type_keys.first()) {
+            let schema = &schemas[0];
+            let kind = if tables.is_empty() { "type" } else { "table" };
+            return Err(dependent_objects(
+                &format!("schema {schema}"),
+                format!("{kind} {first} depends on schema {schema}"),
+            ));
+        }
+        let mut sqlite = Vec::new();
+        if !tables.is_empty() {
+            sqlite.extend(self.drop(ObjectType::Table, false, tables, true)?.sqlite);
+        }
+        if !types.is_empty() {
+            sqlite.extend(self.drop_types(&types, false, true, &table_keys)?.sqlite);
+        }
+        let mut out = catalog_output(
+            "DROP SCHEMA",
+            schemas
+                .iter()
+                .map(|s| {
+                    make::delete(
+                        catalog::SCHEMAS,
+                        Some(make::eq(make::column("name"), make::string(s))),
+                    )
+                })
+                .collect(),
+        );
+        sqlite.append(&mut out.sqlite);
+        out.sqlite = sqlite;
+        Ok(out)
+    }
+}

@@ -1,0 +1,287 @@
+//! DDL that migrations emit, against PostgreSQL 15: enum types first.
+
+use postgres_protocol::message::backend::Message;
+
+use crate::harness::{DevDb, compare, compare_extended};
+
+const MOOD: &str = "create type mood as enum ('sad', 'ok', 'happy')";
+
+#[tokio::test]
+async fn enum_types_are_created_altered_and_dropped_like_postgres() {
+    compare(&[
+        MOOD,
+        "create type mood as enum ('x')",
+        "create type dup as enum ('a', 'b', 'a')",
+        "create type \"Weird Labels\" as enum ('a b', 'Ünï', '')",
+        "create type empty as enum ()",
+        "alter type mood add value 'ok'",
+        "alter type mood add value if not exists 'ok'",
+        "alter type mood add value 'meh' before 'zz'",
+        "alter type mood add value 'meh' before 'ok'",
+        "alter type mood add value 'ecstatic' after 'happy'",
+        "alter type mood add value 'angry' before 'sad'",
+        "alter type mood add value 'calm' after 'sad'",
+        "alter type mood rename value 'zz' to 'q'",
+        "alter type mood rename value 'ok' to 'sad'",
+        "alter type nothere add value 'x'",
+        "create table people (name text primary key, m mood not null default 'ok')",
+        "create type people as enum ('a')",
+        "drop type mood",
+        "drop type if exists nothere",
+        "drop type nothere",
+        "drop table people",
+        "drop type mood, empty",
+        "select 'sad'::mood",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn enum_values_are_checked_and_ordered_by_declaration_like_postgres() {
+    compare(&[
+        MOOD,
+        "alter type mood add value 'meh' before 'ok'",
+        "create table people (name text, m mood)",
+        "insert into people values ('a', 'x')",
+        "insert into people values ('a', 'happy'), ('b', 'sad'), ('c', null), ('d', 'ok'), ('e', 'meh')",
+        "insert into people values ('z', 'sad'::text)",
+        "insert into people values ('y', 'ok'::text::mood)",
+        "update people set m = 'nope' where name = 'a'",
+        "update people set m = 'happy' where name = 'y'",
+        "select * from people order by m, name",
+        "select * from people order by m desc nulls last, name",
+        "select name from people where m > 'meh' order by name",
+        "select name from people where m between 'meh' and 'happy' order by name",
+        "select name from people where m = 'ok' order by name",
+        "select name from people where m in ('ok', 'sad') order by name",
+        "select min(m), max(m), count(distinct m) from people",
+        "select m, count(*) from people group by m order by m",
+        "select m::text, m::varchar(2), 'ok'::mood > 'sad', 'x'::mood from people",
+        "select m = 'ok'::text from people",
+        "select 1::mood",
+        "select m::int from people",
+        "select 'ok'::mood",
+        "select 'ok'::mood::text || '!'",
+        "alter type mood rename value 'meh' to 'so-so'",
+        "select name, m from people where m >= 'so-so' order by m, name",
+        "alter type mood rename to feeling",
+        "select 'ok'::feeling",
+        "select 'ok'::mood",
+        "select name, m from people order by m, name limit 2",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn enum_parameters_and_results_over_extended_protocol_like_postgres() {
+    compare_extended(&[
+        MOOD,
+        "create table people (name text, m mood default 'ok')",
+        "insert into people (name) values ('a')",
+        "insert into people values ('b', 'happy') returning m",
+        "select m, m < 'happy' from people order by m",
+        "select max(m) from people",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn enum_ddl_rolls_back_like_postgres() {
+    compare(&[
+        "begin",
+        MOOD,
+        "rollback",
+        "select 'ok'::mood",
+        MOOD,
+        "begin",
+        "alter type mood add value 'meh'",
+        "alter type mood rename value 'ok' to 'fine'",
+        "rollback",
+        "select 'meh'::mood",
+        "select 'ok'::mood",
+    ])
+    .await;
+}
+
+/// The RowDescription type OID of the one column `sql` returns.
+async fn column_oid(conn: &mut crate::harness::rawwire::RawConn, sql: &str) -> u32 {
+    conn.send_query(sql);
+    let messages = conn.read_until_ready().await;
+    for m in &messages {
+        if let Message::RowDescription(body) = m {
+            use fallible_iterator::FallibleIterator;
+            let fields: Vec<u32> = body
+                .fields()
+                .map(|f| Ok(f.type_oid()))
+                .collect()
+                .expect("fields");
+            return fields[0];
+        }
+    }
+    panic!("{sql}: no RowDescription");
+}
+
+#[tokio::test]
+async fn enum_types_and_their_oids_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().to_string_lossy().into_owned();
+    let mut db = DevDb::start(&["--data-dir", &data_dir]);
+    let mut conn = db.raw().await;
+    for sql in [
+        MOOD,
+        "create type color as enum ('red', 'green')",
+        "alter type mood add value 'meh' before 'ok'",
+        "create table people (name text, m mood, c color)",
+        "insert into people values ('a', 'happy', 'red'), ('b', 'meh', 'green')",
+    ] {
+        let answer = conn.query(sql).await;
+        assert!(
+            answer.iter().all(|m| !m.starts_with("Error")),
+            "{sql}: {answer:?}"
+        );
+    }
+    let mood = column_oid(&mut conn, "select m from people").await;
+    let color = column_oid(&mut conn, "select c from people").await;
+    assert!(
+        mood >= 16384 && color >= 16384 && mood != color,
+        "{mood} {color}"
+    );
+    drop(conn);
+    db.stop();
+
+    let db = DevDb::start(&["--data-dir", &data_dir]);
+    let mut conn = db.raw().await;
+    assert_eq!(column_oid(&mut conn, "select m from people").await, mood);
+    assert_eq!(column_oid(&mut conn, "select 'red'::color").await, color);
+    let rows = conn.query("select name, m from people order by m").await;
+    assert!(
+        rows.iter().any(|r| r.contains("DataRow[\"b\",\"meh\"]")),
+        "{rows:?}"
+    );
+    let first = rows.iter().position(|r| r.contains("\"b\""));
+    let second = rows.iter().position(|r| r.contains("\"a\""));
+    assert!(first < second, "meh sorts before happy: {rows:?}");
+    let bad = conn
+        .query("insert into people values ('c', 'x', 'red')")
+        .await;
+    assert!(bad.iter().any(|m| m.starts_with("Error 22P02")), "{bad:?}");
+}
+
+#[tokio::test]
+async fn schemas_are_created_used_and_dropped_like_postgres() {
+    compare(&[
+        "create schema app",
+        "create schema app",
+        "create schema if not exists app",
+        "create schema if not exists \"Drizzle\"",
+        "create schema pg_foo",
+        "create schema public",
+        "create table app.users (id serial primary key, email text unique not null, name text)",
+        "create table users (id int primary key, note text)",
+        "create table app.posts (id int primary key, user_id int references app.users (id) on delete cascade, title text)",
+        "insert into app.users (email, name) values ('a@x', 'A'), ('b@x', 'B') returning id, email",
+        "insert into users values (1, 'public one')",
+        "insert into app.posts values (1, 1, 'p1'), (2, 2, 'p2')",
+        "insert into app.posts values (3, 9, 'orphan')",
+        "select * from app.users order by id",
+        "select * from users",
+        "select * from public.users",
+        "select users.email, app.users.name from app.users order by 1",
+        "select u.email, p.title from app.users u join app.posts p on p.user_id = u.id order by 1",
+        "select count(*) from app.users, public.users",
+        "update app.users set name = 'AA' where users.id = 1",
+        "update app.users set name = name || '!' where app.users.id = 2 returning name",
+        "delete from app.users where id = 2",
+        "select * from app.posts order by id",
+        "insert into app.users (email) values ('a@x')",
+        "insert into app.users (id, email) values (7, null)",
+        "create index on app.users (name)",
+        "create index users_name_idx on users (note)",
+        "create index users_name_idx on app.users (name)",
+        "create unique index if not exists users_name_idx on app.users (name)",
+        "drop index app.users_name_idx",
+        "drop index users_name_idx",
+        "alter table app.users add column age int not null default 0",
+        "alter table app.users add constraint users_age_check check (age >= 0)",
+        "update app.users set age = -1",
+        "create type app.mood as enum ('sad', 'happy')",
+        "alter table app.users add column m app.mood",
+        "update app.users set m = 'happy'",
+        "select m, 'sad'::app.mood < m from app.users",
+        "select 'sad'::mood",
+        "select * from nosuch.t",
+        "create table nosuch.t (id int)",
+        "drop schema app",
+        "drop schema nosuch",
+        "drop schema if exists nosuch",
+        "alter table app.users rename to people",
+        "select id, email from app.people",
+        "create table \"Drizzle\".\"__migrations\" (id serial primary key, hash text not null, created_at bigint)",
+        "insert into \"Drizzle\".\"__migrations\" (hash, created_at) values ('abc', 1)",
+        "select id, hash, created_at from \"Drizzle\".\"__migrations\" order by created_at desc limit 1",
+        "drop schema app cascade",
+        "select * from app.people",
+        "select * from users",
+        "drop schema \"Drizzle\" cascade",
+        "create schema app",
+        "create table app.users (id int)",
+        "select * from app.users",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn schema_ddl_rolls_back_and_search_path_public_is_accepted_like_postgres() {
+    compare(&[
+        "begin",
+        "create schema app",
+        "create table app.t (id int)",
+        "rollback",
+        "select * from app.t",
+        "create table app.t (id int)",
+        "set search_path to public",
+        "set search_path to \"$user\", public",
+        "select current_schema()",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn schemas_and_their_tables_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().to_string_lossy().into_owned();
+    let mut db = DevDb::start(&["--data-dir", &data_dir]);
+    let mut conn = db.raw().await;
+    for sql in [
+        "create schema app",
+        "create table app.users (id serial primary key, email text unique)",
+        "create table users (id int)",
+        "insert into app.users (email) values ('a@x')",
+    ] {
+        let answer = conn.query(sql).await;
+        assert!(
+            answer.iter().all(|m| !m.starts_with("Error")),
+            "{sql}: {answer:?}"
+        );
+    }
+    drop(conn);
+    db.stop();
+
+    let db = DevDb::start(&["--data-dir", &data_dir]);
+    let mut conn = db.raw().await;
+    let rows = conn
+        .query("insert into app.users (email) values ('b@x') returning id")
+        .await;
+    assert!(rows.iter().any(|r| r.contains("DataRow[2]")), "{rows:?}");
+    let dup = conn
+        .query("insert into app.users (email) values ('a@x')")
+        .await;
+    assert!(dup.iter().any(|m| m.starts_with("Error 23505")), "{dup:?}");
+    let plain = conn.query("select count(*) from users").await;
+    assert!(plain.iter().any(|r| r.contains("DataRow[0]")), "{plain:?}");
+    let again = conn.query("create schema app").await;
+    assert!(
+        again.iter().any(|m| m.starts_with("Error 42P06")),
+        "{again:?}"
+    );
+}
