@@ -3,7 +3,8 @@
 
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
-    CharacterLength, DataType, ExactNumberInfo, ObjectName, ObjectNamePart, TimezoneInfo,
+    ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, ObjectName, ObjectNamePart,
+    TimezoneInfo,
 };
 
 /// A PostgreSQL type with its modifier, as an expression or column has it.
@@ -118,6 +119,9 @@ pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
             fields: None,
             precision: None,
         } => plain(P::Interval),
+        DataType::Array(
+            ArrayElemTypeDef::SquareBracket(element, _) | ArrayElemTypeDef::Qualified(element, _),
+        ) => crate::rewrite::array_type(from_data_type(element)?),
         DataType::Custom(name, modifiers) if modifiers.is_empty() => {
             let name = custom_name(name).ok_or_else(|| unsupported_type(dt))?;
             let (ty, serial) = PgType::from_sql_name(&name).ok_or_else(|| undefined_type(&name))?;
