@@ -12,7 +12,7 @@ use crate::harness::{DevDb, Postgres};
 
 /// A value's raw binary bytes, whatever its type.
 #[derive(Debug, PartialEq)]
-struct Raw(Option<Vec<u8>>);
+pub(crate) struct Raw(pub(crate) Option<Vec<u8>>);
 
 impl<'a> FromSql<'a> for Raw {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn Error + Sync + Send>> {

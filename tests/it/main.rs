@@ -9,6 +9,7 @@
 #[allow(dead_code)]
 mod harness;
 
+mod arrays;
 mod binary;
 mod catalogs;
 mod clients;

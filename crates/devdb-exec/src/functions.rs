@@ -71,6 +71,14 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
             call(&args).map(to_sql).map_err(|e| s.raise(e))
         })?;
     }
+    for a in devdb_sql::runtime::AGGREGATES {
+        let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+        let collect = Collect {
+            finish: a.finish,
+            state: state.clone(),
+        };
+        conn.create_aggregate_function(a.name, a.n_args, flags, collect)?;
+    }
     let volatile = FunctionFlags::SQLITE_UTF8;
     // Stable within a statement, but not deterministic across statements.
     let s = state.clone();
@@ -215,6 +223,33 @@ impl FunctionState {
         let text = err.message.clone();
         *lock(&self.raised) = Some(err);
         rusqlite::Error::UserFunctionError(text.into())
+    }
+}
+
+/// A runtime aggregate: gathers each row's arguments, then calls its `finish`.
+struct Collect {
+    finish: fn(Vec<Vec<Value>>) -> Result<Value, PgError>,
+    state: Arc<FunctionState>,
+}
+
+impl rusqlite::functions::Aggregate<Vec<Vec<Value>>, SqlValue> for Collect {
+    fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Vec<Vec<Value>>> {
+        Ok(Vec::new())
+    }
+
+    fn step(&self, ctx: &mut Context<'_>, rows: &mut Vec<Vec<Value>>) -> rusqlite::Result<()> {
+        rows.push(arguments(ctx));
+        Ok(())
+    }
+
+    fn finalize(
+        &self,
+        _: &mut Context<'_>,
+        rows: Option<Vec<Vec<Value>>>,
+    ) -> rusqlite::Result<SqlValue> {
+        (self.finish)(rows.unwrap_or_default())
+            .map(to_sql)
+            .map_err(|e| self.state.raise(e))
     }
 }
 

@@ -222,6 +222,15 @@ impl PgError {
         )
     }
 
+    /// 22P02 for array text that is not an array literal, with PostgreSQL's detail.
+    pub fn malformed_array(input: &str, detail: &str) -> Self {
+        PgError::new(
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            format!("malformed array literal: \"{input}\""),
+        )
+        .with_detail(detail)
+    }
+
     /// 22P03 for a binary parameter that does not decode as `type_name`.
     pub fn invalid_binary(type_name: &str) -> Self {
         PgError::new(

@@ -44,7 +44,7 @@ pub enum Storage {
     Real,
     /// TEXT: text-like types, uuid, json, jsonb, interval.
     Text,
-    /// BLOB: bytea.
+    /// BLOB: bytea, and arrays in the order-preserving form of `value::array`.
     Blob,
 }
 
@@ -128,6 +128,28 @@ pg_types! {
     // Every enum type: its values are stored as their labels; the enum's own OID travels
     // beside this variant (devdb-sql's `Ty`), as each enum is a row of devdb's catalog.
     AnyEnum = 3500, "anyenum", 4, 0, Text;
+    // One-dimensional arrays of the types above, kept in the canonical form of value::array.
+    BoolArray = 1000, "_bool", -1, 0, Blob;
+    ByteaArray = 1001, "_bytea", -1, 0, Blob;
+    NameArray = 1003, "_name", -1, 0, Blob;
+    Int2Array = 1005, "_int2", -1, 0, Blob;
+    Int4Array = 1007, "_int4", -1, 0, Blob;
+    TextArray = 1009, "_text", -1, 0, Blob;
+    BpcharArray = 1014, "_bpchar", -1, 0, Blob;
+    VarcharArray = 1015, "_varchar", -1, 0, Blob;
+    Int8Array = 1016, "_int8", -1, 0, Blob;
+    Float4Array = 1021, "_float4", -1, 0, Blob;
+    Float8Array = 1022, "_float8", -1, 0, Blob;
+    OidArray = 1028, "_oid", -1, 0, Blob;
+    TimestampArray = 1115, "_timestamp", -1, 0, Blob;
+    DateArray = 1182, "_date", -1, 0, Blob;
+    TimeArray = 1183, "_time", -1, 0, Blob;
+    TimestamptzArray = 1185, "_timestamptz", -1, 0, Blob;
+    IntervalArray = 1187, "_interval", -1, 0, Blob;
+    JsonArray = 199, "_json", -1, 0, Blob;
+    NumericArray = 1231, "_numeric", -1, 0, Blob;
+    UuidArray = 2951, "_uuid", -1, 0, Blob;
+    JsonbArray = 3807, "_jsonb", -1, 0, Blob;
 }
 
 impl PgType {
@@ -169,9 +191,30 @@ impl PgType {
             "serial" | "serial4" => return Some((PgType::Int4, true)),
             "bigserial" | "serial8" => return Some((PgType::Int8, true)),
             "smallserial" | "serial2" => return Some((PgType::Int2, true)),
+            // `_int4`: an array type by its pg_type name.
+            _ if name.starts_with('_') => PgType::ALL
+                .iter()
+                .copied()
+                .find(|t| t.name() == name && t.element().is_some())?,
             _ => return None,
         };
         Some((ty, false))
+    }
+
+    /// The element type of an array type; None for scalars.
+    pub fn element(self) -> Option<PgType> {
+        PgType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.array_oid() == self.oid())
+    }
+
+    /// The array type whose elements are this type, if devdb has it.
+    pub fn array(self) -> Option<PgType> {
+        match self.array_oid() {
+            Oid(0) => None,
+            oid => PgType::from_oid(oid),
+        }
     }
 
     /// True for int2, int4, int8 (and oid, which behaves as an unsigned int4).
@@ -226,7 +269,10 @@ impl fmt::Display for PgType {
             PgType::Timestamp => "timestamp without time zone",
             PgType::Timestamptz => "timestamp with time zone",
             PgType::Char => "\"char\"",
-            other => other.name(),
+            other => match other.element() {
+                Some(element) => return write!(f, "{element}[]"),
+                None => other.name(),
+            },
         };
         f.write_str(name)
     }

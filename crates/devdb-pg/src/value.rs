@@ -5,6 +5,7 @@
 //! (PostgreSQL's own internal units, so the binary format is a copy), reals for floats, text for
 //! text-like types and blobs for bytea.
 
+pub mod array;
 mod datetime;
 mod float;
 pub mod json;
@@ -81,6 +82,13 @@ pub fn encode(
 /// PostgreSQL's text output for a stored value.
 pub fn encode_text(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) {
     use std::fmt::Write as _;
+    if let (Some(element), Datum::Blob(stored)) = (ty.element(), datum) {
+        let text = array::load(element, stored)
+            .map(|items| array::format_text(element, &items))
+            .unwrap_or_default();
+        out.put_slice(text.as_bytes());
+        return;
+    }
     let mut w = Writer(out);
     let _ = match (ty, datum) {
         (_, Datum::Null) => Ok(()),
@@ -143,6 +151,9 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
             _ => Err(PgError::invalid_binary(ty.name())),
         }
     };
+    if let (Some(element), Datum::Blob(stored)) = (ty.element(), datum) {
+        return array::to_binary(element, &array::load(element, stored)?, out);
+    }
     match ty {
         PgType::Bool => pgt::bool_to_sql(as_int(datum)? != 0, out),
         PgType::Int2 => pgt::int2_to_sql(as_int(datum)? as i16, out),
@@ -215,6 +226,12 @@ pub fn decode(ty: PgType, raw: &[u8], format: Format) -> Result<Value, PgError> 
 /// Parses PostgreSQL's text input syntax for `ty` into a stored value.
 pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
     let bad = || PgError::invalid_text(&ty.to_string(), text);
+    if let Some(element) = ty.element() {
+        return Ok(Value::Blob(array::store(
+            element,
+            &array::parse_text(element, text)?,
+        )));
+    }
     Ok(match ty {
         PgType::Bool => Value::Int(parse_bool(text).ok_or_else(bad)? as i64),
         PgType::Int2
@@ -254,6 +271,12 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
 /// Decodes PostgreSQL's binary format for `ty` into a stored value.
 pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
     let bad = |_| PgError::invalid_binary(&ty.to_string());
+    if let Some(element) = ty.element() {
+        return Ok(Value::Blob(array::store(
+            element,
+            &array::from_binary(element, raw)?,
+        )));
+    }
     Ok(match ty {
         PgType::Bool => Value::Int(pgt::bool_from_sql(raw).map_err(bad)? as i64),
         PgType::Int2 => Value::Int(pgt::int2_from_sql(raw).map_err(bad)?.into()),
@@ -412,6 +435,14 @@ pub fn to_json(ty: PgType, datum: Datum<'_>) -> String {
         encode_text(ty, datum, &mut out);
         String::from_utf8_lossy(&out).into_owned()
     };
+    if let (Some(element), Datum::Blob(stored)) = (ty.element(), datum) {
+        let items = array::load(element, stored).unwrap_or_default();
+        let json: Vec<String> = items
+            .iter()
+            .map(|item| to_json(element, item.as_datum()))
+            .collect();
+        return format!("[{}]", json.join(","));
+    }
     match (ty, datum) {
         (_, Datum::Null) => "null".to_owned(),
         (PgType::Bool, d) => (if text(PgType::Bool, d) == "t" {

@@ -205,6 +205,21 @@ pub fn table(name: &str, alias: Option<TableAlias>) -> TableFactor {
     }
 }
 
+/// A table-valued function call in FROM, such as `json_each(x)`.
+pub fn table_function(name: &str, args: Vec<Expr>) -> TableFactor {
+    let mut factor = table(name, None);
+    if let TableFactor::Table { args: slot, .. } = &mut factor {
+        *slot = Some(sqlparser::ast::TableFunctionArgs {
+            args: args
+                .into_iter()
+                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
+                .collect(),
+            settings: None,
+        });
+    }
+    factor
+}
+
 pub fn derived(subquery: Query, alias: TableAlias) -> TableFactor {
     TableFactor::Derived {
         lateral: false,

@@ -5,6 +5,7 @@
 //! strict functions do; the errors carry PostgreSQL's SQLSTATE and wording.
 
 mod arith;
+mod array;
 mod cast;
 mod json;
 mod regex;
@@ -14,8 +15,8 @@ use devdb_pg::{PgError, SqlState, Value};
 
 use crate::system::functions as catalog;
 
+pub use array::EMPTY as EMPTY_ARRAY;
 pub use cast::apply_typmod;
-pub use json::parse_text_array;
 
 /// A function the translator may emit a call to.
 pub struct Function {
@@ -112,6 +113,21 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_jsonb_strip_nulls", 1, json::strip_nulls),
     f("pg_jsonb_set", 4, json::set),
     f("pg_json_items", 2, json::items),
+    f("pg_array_make", -1, array::make),
+    f("pg_array_json", 2, array::json),
+    f("pg_array_subscript", 3, array::subscript),
+    f("pg_array_slice", 4, array::slice),
+    f("pg_array_bound", 4, array::bound),
+    f("pg_cardinality", 2, array::cardinality),
+    f("pg_array_cat", 2, array::cat),
+    f("pg_array_contains", 3, array::contains),
+    f("pg_array_overlap", 3, array::overlap),
+    f("pg_array_remove", 3, array::remove),
+    f("pg_array_position", 3, array::position),
+    f("pg_array_to_string", 4, array::to_string),
+    f("pg_string_to_array", 3, array::string_to_array),
+    f("pg_array_any", 5, array::any),
+    f("pg_array_pack", 2, array::pack),
     Function {
         name: "pg_gen_random_uuid",
         n_args: 0,
@@ -119,6 +135,21 @@ pub static FUNCTIONS: &[Function] = &[
         call: gen_random_uuid,
     },
 ];
+
+/// An aggregate the translated SQL calls: the executor collects each row's arguments, in the
+/// call's ORDER BY, and `finish` computes the result (an empty list for no rows).
+pub struct Aggregate {
+    pub name: &'static str,
+    pub n_args: i32,
+    pub finish: fn(Vec<Vec<Value>>) -> Result<Value, PgError>,
+}
+
+/// Every runtime aggregate.
+pub static AGGREGATES: &[Aggregate] = &[Aggregate {
+    name: "pg_array_agg",
+    n_args: 1,
+    finish: array::agg,
+}];
 
 /// Looks a runtime function up by name (for tests and the executor's diagnostics).
 pub fn function(name: &str) -> Option<&'static Function> {

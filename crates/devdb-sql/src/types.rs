@@ -3,7 +3,8 @@
 
 use devdb_pg::{Oid, PgError, PgType, SqlState};
 use sqlparser::ast::{
-    CharacterLength, DataType, ExactNumberInfo, ObjectName, ObjectNamePart, TimezoneInfo,
+    ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, ObjectName, ObjectNamePart,
+    TimezoneInfo,
 };
 
 /// A PostgreSQL type with its modifier, as an expression or column has it.
@@ -133,6 +134,9 @@ pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
             precision: None,
         } => plain(P::Interval),
         DataType::Regclass => plain(P::Regclass),
+        DataType::Array(
+            ArrayElemTypeDef::SquareBracket(element, _) | ArrayElemTypeDef::Qualified(element, _),
+        ) => crate::rewrite::array_type(from_data_type(element)?),
         DataType::Custom(name, modifiers) if modifiers.is_empty() => {
             let name = custom_name(name).ok_or_else(|| unsupported_type(dt))?;
             // Only a quoted "char" gets here (a bare char is DataType::Char): the 1-byte type.

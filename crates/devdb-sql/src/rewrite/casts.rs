@@ -66,6 +66,9 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
     if from == to {
         return true;
     }
+    if let (Some(f), Some(t)) = (from.element(), to.element()) {
+        return allowed(f, t, ctx);
+    }
     let implicit = match (rank(from), rank(to)) {
         (Some(f), Some(t)) => f <= t,
         _ => {
@@ -98,6 +101,9 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
 
 /// True when the stored value of `from` is already a valid stored value of `to`.
 fn same_storage(from: PgType, to: PgType) -> bool {
+    if let (Some(f), Some(t)) = (from.element(), to.element()) {
+        return f.storage() == t.storage() && same_storage(f, t);
+    }
     match (rank(from), rank(to)) {
         (Some(f), Some(t)) => f <= t && !(from == PgType::Float8 && to == PgType::Float4),
         _ => {
@@ -120,6 +126,9 @@ impl Translator<'_> {
         let declared = self.data_type(dt)?;
         if declared.serial {
             return Err(crate::types::undefined_type(&dt.to_string().to_lowercase()));
+        }
+        if let Some(empty) = self.empty_array_cast(&e, declared.ty) {
+            return Ok(empty);
         }
         let (e, from) = self.expr(e)?;
         Ok((

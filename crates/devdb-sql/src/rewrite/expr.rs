@@ -103,6 +103,10 @@ impl Translator<'_> {
             | Expr::Like { .. }
             | Expr::ILike { .. } => self.expr_membership(e),
             Expr::Case { .. } | Expr::Exists { .. } | Expr::Subquery(_) => self.expr_compound(e),
+            Expr::Array(_)
+            | Expr::CompoundFieldAccess { .. }
+            | Expr::AnyOp { .. }
+            | Expr::AllOp { .. } => self.array_expr(e),
             Expr::Substring { .. } | Expr::Trim { .. } | Expr::Position { .. } => {
                 self.expr_special(e)
             }
@@ -129,7 +133,7 @@ impl Translator<'_> {
             Expr::Identifier(id) => {
                 let name = fold(&id);
                 let ty = self.column_reference(None, &name)?;
-                (make::column(&name), ty)
+                (self.column_expr(&name), ty)
             }
             Expr::CompoundIdentifier(ids) => self.compound_identifier(&ids)?,
             Expr::Value(v) => self.value(v.value)?,

@@ -71,6 +71,9 @@ impl Translator<'_> {
         let mut order = Vec::new();
         let args = match args {
             FunctionArguments::None => Args::None,
+            FunctionArguments::Subquery(q) if fname == "array" => {
+                return self.array_subquery(*q);
+            }
             FunctionArguments::Subquery(_) => {
                 return Err(PgError::feature_not_supported(
                     "function call with a subquery argument",
@@ -122,6 +125,11 @@ impl Translator<'_> {
         if let Args::List { distinct, args } = args {
             let (distinct, args) =
                 match self.json_function(&fname, args.clone(), distinct, order.clone())? {
+                    Some(done) => return Ok(done),
+                    None => (distinct, args),
+                };
+            let (distinct, args) =
+                match self.array_function(&fname, args.clone(), distinct, order.clone())? {
                     Some(done) => return Ok(done),
                     None => (distinct, args),
                 };

@@ -37,7 +37,7 @@ impl Translator<'_> {
     }
 
     /// Translates one argument inside an aggregate, keeping the grouping check informed.
-    fn aggregate_arg(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+    pub fn aggregate_arg(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         if let Some(g) = self.grouping() {
             g.in_aggregate += 1;
             g.saw_aggregate = true;
@@ -222,17 +222,11 @@ impl Translator<'_> {
             .collect()
     }
 
-    /// A text[] operand: devdb has no array type yet, so only a literal `'{a,b}'` is taken.
+    /// A text[] operand, as the `{a,b}` text the `pg_json*` path functions read.
     fn text_array_arg(&mut self, e: Expr) -> Result<Expr, PgError> {
-        match super::expr::string_literal(&e) {
-            Some(s) => {
-                crate::runtime::parse_text_array(s)?;
-                Ok(make::string(s))
-            }
-            None => Err(PgError::feature_not_supported(
-                "text[] operands other than a literal",
-            )),
-        }
+        let text_array = Ty::of(PgType::TextArray);
+        let e = self.expr_as(e, text_array, Ctx::Implicit)?;
+        self.coerce(e, text_array, TEXT, Ctx::Explicit)
     }
 
     /// The json/jsonb operators; None when neither operand is json or jsonb.

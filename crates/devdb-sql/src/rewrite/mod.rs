@@ -4,6 +4,7 @@
 //! place. The files of this module are feature areas; all of them are methods of one
 //! [`Translator`], so one traversal does everything.
 
+mod arrays;
 mod casts;
 mod constraints;
 mod copy;
@@ -28,6 +29,7 @@ use crate::catalog::{Catalog, DEFAULT_SCHEMA, Table};
 use crate::parse::Parsed;
 use crate::{Column, Kind, Translated};
 
+pub(crate) use arrays::array_type;
 pub(crate) use scope::{Rel, Scope};
 
 /// Case-folds an identifier as PostgreSQL does: unquoted names are lower-cased.

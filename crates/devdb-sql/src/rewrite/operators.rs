@@ -48,6 +48,11 @@ impl Translator<'_> {
         right: Expr,
     ) -> Result<(Expr, Ty), PgError> {
         use BinaryOperator as B;
+        if matches!(op, B::AtArrow | B::ArrowAt | B::PGOverlap | B::StringConcat)
+            && left.1.ty.element().is_some()
+        {
+            return self.array_operator(left, op, right);
+        }
         let json_op = matches!(
             op,
             B::Arrow
@@ -90,6 +95,9 @@ impl Translator<'_> {
             B::StringConcat => {
                 let (l, lt) = left;
                 let (r, rt) = self.expr(right)?;
+                if rt.ty.element().is_some() {
+                    return self.array_concat((l, lt), (r, rt));
+                }
                 if !(lt.ty.is_text() || rt.ty.is_text())
                     || lt.ty == PgType::Bytea
                     || rt.ty == PgType::Bytea

@@ -456,6 +456,7 @@ impl Translator<'_> {
         having: Option<Expr>,
         order_by: Option<OrderBy>,
     ) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
+        self.prepare_set_returning(&projection);
         let mut new_from = Vec::with_capacity(from.len());
         for twj in from {
             new_from.push(self.table_with_joins(twj)?);
@@ -519,13 +520,15 @@ impl Translator<'_> {
             Ok((items, cols, having, order_by))
         });
         self.set_collecting(false);
-        let (items, cols, having, order_by) = rest?;
+        let (mut items, cols, having, order_by) = rest?;
+        let unnested = self.take_set_returning(grouped_query, &mut items, &cols)?;
         self.check_grouping(grouped_query, &output_keys, &grouped_columns, &cols)?;
         let group_by = GroupByExpr::Expressions(group_exprs, Vec::new());
         let mut select = make::select(items, Vec::new(), selection);
         select.select_token = select_token;
         select.distinct = distinct;
         select.from = new_from;
+        select.from.extend(unnested);
         select.group_by = group_by;
         select.having = having;
         Ok((select, cols, order_by))
@@ -872,7 +875,7 @@ impl Translator<'_> {
         }
     }
 
-    fn push_rel(&mut self, rel: Rel) -> Result<(), PgError> {
+    pub fn push_rel(&mut self, rel: Rel) -> Result<(), PgError> {
         let scope = self.current_scope();
         if !rel.name.is_empty() && scope.rels.iter().any(|r| r.name == rel.name) {
             return Err(PgError::new(
@@ -969,6 +972,13 @@ impl Translator<'_> {
                 }
                 self.generate_series(args, alias)
             }
+            TableFactor::UNNEST {
+                alias,
+                array_exprs,
+                with_offset: false,
+                with_offset_alias: None,
+                with_ordinality,
+            } => self.unnest(array_exprs, with_ordinality, alias),
             TableFactor::Derived {
                 lateral: false,
                 subquery,
@@ -1331,9 +1341,14 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
                 _ => None,
             }
         }
-        _ => crate::types::from_data_type(dt)
-            .ok()
-            .map(|d| (d.ty.ty.name().to_owned(), 1)),
+        // `x::int[]` is named after the element type, as written before the brackets.
+        _ => crate::types::from_data_type(dt).ok().map(|d| {
+            let ty = match dt {
+                sqlparser::ast::DataType::Array(_) => d.ty.ty.element().unwrap_or(d.ty.ty),
+                _ => d.ty.ty,
+            };
+            (ty.name().to_owned(), 1)
+        }),
     };
     match e {
         Expr::Identifier(id) => strong(fold(id)),
@@ -1353,6 +1368,8 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         },
         Expr::TypedString(ts) => type_name(&ts.data_type),
         Expr::Case { .. } => weak("case"),
+        Expr::Array(_) => strong("array".into()),
+        Expr::CompoundFieldAccess { root, .. } => colname(root),
         Expr::Exists { .. } => strong("exists".into()),
         Expr::Substring {
             shorthand: true, ..

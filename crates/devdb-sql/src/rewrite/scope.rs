@@ -19,6 +19,11 @@ pub struct Rel {
 pub struct Scope {
     pub rels: Vec<Rel>,
     pub grouping: Grouping,
+    /// FROM items the select list adds: `unnest(a)` there becomes a join with its elements.
+    pub set_returning: Vec<sqlparser::ast::TableFactor>,
+    /// Column references of this level are printed qualified, so the columns of such a join
+    /// (json_each's `id`, `key`, `value`, ...) cannot make them ambiguous.
+    pub qualify: bool,
 }
 
 /// PostgreSQL rejects (42803) a column that is neither grouped nor inside an aggregate where
@@ -54,7 +59,7 @@ impl Scope {
     pub fn of(rels: Vec<Rel>) -> Scope {
         Scope {
             rels,
-            grouping: Grouping::default(),
+            ..Scope::default()
         }
     }
 }
@@ -75,6 +80,18 @@ impl Translator<'_> {
             }
         }
         Ok(ty)
+    }
+
+    /// The SQLite expression for a resolved unqualified column reference.
+    pub fn column_expr(&self, name: &str) -> sqlparser::ast::Expr {
+        match self.resolve(None, name) {
+            Ok((level, rel, _))
+                if !rel.is_empty() && self.scopes.get(level).is_some_and(|s| s.qualify) =>
+            {
+                crate::make::qualified_column(&rel, name)
+            }
+            _ => crate::make::column(name),
+        }
     }
 
     /// (scope index, relation name, type) of a column reference.

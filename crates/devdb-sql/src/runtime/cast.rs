@@ -82,6 +82,9 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
     if v == Value::Null || from == to {
         return Ok(v);
     }
+    if let (Some(f), Some(t)) = (from.element(), to.element()) {
+        return super::array::convert_elements(v, f, t, |x| convert(x, f, t));
+    }
     if from == PgType::Json && to == PgType::Jsonb {
         let Value::Text(s) = &v else {
             return Err(PgError::internal(format!("pg_cast: json value {v:?}")));
@@ -188,6 +191,11 @@ pub fn apply_typmod(v: Value, ty: PgType, typmod: i32, explicit: bool) -> Result
     // Every real typmod is at least 4 (VARHDRSZ); anything less means none.
     if typmod < 4 {
         return Ok(v);
+    }
+    if let Some(element) = ty.element() {
+        return super::array::convert_elements(v, element, element, |x| {
+            apply_typmod(x, element, typmod, explicit)
+        });
     }
     match (ty, v) {
         (PgType::Bpchar | PgType::Varchar, Value::Text(s)) => {

@@ -165,59 +165,16 @@ pub fn get(args: &[Value]) -> Result<Value, PgError> {
     }
 }
 
-/// Reads a text[] literal (`{a,b}` or `{"a b",1}`) into its elements.
-pub fn parse_text_array(t: &str) -> Result<Vec<Option<String>>, PgError> {
-    let bad = || PgError::invalid_text("text[]", t);
-    let inner = t
-        .trim()
-        .strip_prefix('{')
-        .and_then(|r| r.strip_suffix('}'))
-        .ok_or_else(bad)?;
-    let mut out = Vec::new();
-    if inner.trim().is_empty() {
-        return Ok(out);
-    }
-    let mut chars = inner.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        let mut item = String::new();
-        let mut quoted = false;
-        if chars.peek() == Some(&'"') {
-            quoted = true;
-            chars.next();
-            loop {
-                match chars.next() {
-                    Some('"') => break,
-                    Some('\\') => item.extend(chars.next()),
-                    Some(c) => item.push(c),
-                    None => return Err(bad()),
-                }
-            }
-        }
-        while let Some(&c) = chars.peek() {
-            if c == ',' {
-                break;
-            }
-            chars.next();
-            if quoted {
-                if !c.is_whitespace() {
-                    return Err(bad());
-                }
-            } else if c == '\\' {
-                item.extend(chars.next());
-            } else {
-                item.push(c);
-            }
-        }
-        let item = if quoted { item } else { item.trim().to_owned() };
-        out.push((quoted || !item.eq_ignore_ascii_case("null")).then_some(item));
-        if chars.next().is_none() {
-            break;
-        }
-    }
-    Ok(out)
+/// Reads a text[] in its text form (`{a,b}` or `{"a b",1}`) into its elements.
+fn parse_text_array(t: &str) -> Result<Vec<Option<String>>, PgError> {
+    let items = devdb_pg::value::array::parse_text(PgType::Text, t)?;
+    Ok(items
+        .into_iter()
+        .map(|v| match v {
+            Value::Text(s) => Some(s),
+            _ => None,
+        })
+        .collect())
 }
 
 /// `pg_json_path(doc, jsonb, path, as_text)`: `#>` and `#>>`.

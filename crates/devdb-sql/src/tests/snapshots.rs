@@ -466,3 +466,26 @@ fn json_operators_and_builders() {
         "#]],
     );
 }
+
+#[test]
+fn array_forms() {
+    // `= ANY` over an array becomes IN over its elements, so SQLite can use an index on id.
+    check(
+        "select id from t where id = any($1)",
+        expect![[r#"
+            SELECT "id" FROM "t" WHERE "id" IN (SELECT "value" FROM "json_each"(coalesce(pg_array_json(?1, 23), '[null]')));
+        "#]],
+    );
+    check(
+        "select array[id, 2], (array[id])[1], array_agg(name order by id) from t group by id",
+        expect![[r#"
+            SELECT pg_array_make(23, "id", 2), pg_array_subscript((pg_array_make(23, "id")), 23, 1), pg_array_pack(pg_array_agg("name" ORDER BY "id" NULLS LAST), 1043) FROM "t" GROUP BY "id";
+        "#]],
+    );
+    check(
+        "select x from unnest('{1,2}'::int[]) as x",
+        expect![[r#"
+            SELECT "x" FROM (SELECT "value" AS "x" FROM "json_each"(pg_array_json(X'01800000000000000101800000000000000200', 23))) AS "x";
+        "#]],
+    );
+}

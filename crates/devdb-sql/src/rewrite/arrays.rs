@@ -1,0 +1,735 @@
+//! Arrays: the ARRAY[...] and ARRAY(subquery) constructors, subscripts and slices,
+//! `op ANY/ALL (array)`, the array operators and functions, array_agg, and unnest (in FROM,
+//! and in a select list as a join with the array's elements), as
+//! calls of the `pg_array_*` runtime functions (see `runtime::array`). Arrays are stored in
+//! the order-preserving form of `devdb_pg::value::array`, so `=`, `<` and ORDER BY need nothing.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{
+    AccessExpr, BinaryOperator, DuplicateTreatment, Expr, Function, FunctionArgumentClause,
+    FunctionArguments, OrderByExpr, Query, SelectItem, SetExpr, Subscript, TableAlias, TableFactor,
+    TableWithJoins,
+};
+
+use super::expr::{BOOL, Ctx, operator_error};
+use super::{Rel, Translator, fold};
+use crate::make;
+use crate::runtime::EMPTY_ARRAY;
+use crate::types::{Declared, Ty, common_type};
+
+const INT4: Ty = Ty::of(PgType::Int4);
+const TEXT: Ty = Ty::of(PgType::Text);
+
+/// `t[]` for a declared element type, keeping the element's typmod (`varchar(5)[]` checks
+/// each element); `t[][]` is `t[]`, as PostgreSQL ignores dimensions.
+pub fn array_type(element: Declared) -> Result<Declared, PgError> {
+    if element.serial {
+        return Err(PgError::feature_not_supported("array of serial"));
+    }
+    if element.ty.ty.element().is_some() {
+        return Ok(element);
+    }
+    let ty =
+        element.ty.ty.array().ok_or_else(|| {
+            PgError::feature_not_supported(format!("arrays of {}", element.ty.ty))
+        })?;
+    Ok(Declared {
+        ty: Ty::with_typmod(ty, element.ty.typmod),
+        serial: false,
+    })
+}
+
+fn oid(element: PgType) -> Expr {
+    make::int(element.oid().0.into())
+}
+
+fn one_dimension() -> PgError {
+    PgError::feature_not_supported("multidimensional arrays")
+}
+
+/// The array type of values of `ty`.
+fn array_of(ty: Ty) -> Result<Ty, PgError> {
+    if ty.ty.element().is_some() {
+        return Err(one_dimension());
+    }
+    ty.ty
+        .array()
+        .map(Ty::of)
+        .ok_or_else(|| PgError::feature_not_supported(format!("arrays of {}", ty.ty)))
+}
+
+/// 42804 for a polymorphic argument whose type is only `unknown`.
+fn undetermined() -> PgError {
+    PgError::new(
+        SqlState::DATATYPE_MISMATCH,
+        "could not determine polymorphic type because input has type unknown",
+    )
+}
+
+/// An element as json_each's `value` gives it back: bytea travels through JSON as hex.
+fn element_value(element: PgType, value: Expr) -> Expr {
+    if element.storage() == devdb_pg::types::Storage::Blob {
+        make::call("unhex", vec![value])
+    } else {
+        value
+    }
+}
+
+impl Translator<'_> {
+    /// ARRAY[...], subscripts and slices, `op ANY/ALL (...)`.
+    pub fn array_expr(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        match e {
+            Expr::Array(array) => self.array_constructor(array.elem),
+            Expr::CompoundFieldAccess { root, access_chain } => self.subscript(*root, access_chain),
+            Expr::AnyOp {
+                left,
+                compare_op,
+                right,
+                is_some: _,
+            } => self.quantified(*left, compare_op, *right, false),
+            Expr::AllOp {
+                left,
+                compare_op,
+                right,
+            } => self.quantified(*left, compare_op, *right, true),
+            other => Err(PgError::feature_not_supported(format!(
+                "expression {other}"
+            ))),
+        }
+    }
+
+    fn array_constructor(&mut self, elems: Vec<Expr>) -> Result<(Expr, Ty), PgError> {
+        if elems.is_empty() {
+            return Err(PgError::new(
+                SqlState::INDETERMINATE_DATATYPE,
+                "cannot determine type of empty array",
+            )
+            .with_hint("Explicitly cast to the desired type, for example ARRAY[]::integer[]."));
+        }
+        let (exprs, ty) = self.common(elems, "ARRAY")?;
+        let array = array_of(ty)?;
+        let mut args = vec![oid(ty.ty)];
+        args.extend(exprs);
+        Ok((make::call("pg_array_make", args), array))
+    }
+
+    /// `ARRAY[]::t[]`: an empty constructor typed by its cast; None for any other cast.
+    pub fn empty_array_cast(&mut self, e: &Expr, to: Ty) -> Option<(Expr, Ty)> {
+        match e {
+            Expr::Array(a) if a.elem.is_empty() && to.ty.element().is_some() => {
+                Some((make::blob(EMPTY_ARRAY), Ty::of(to.ty)))
+            }
+            _ => None,
+        }
+    }
+
+    /// A translated array operand and its element type.
+    fn array_operand(&mut self, e: Expr) -> Result<(Expr, Ty, PgType), PgError> {
+        let (e, ty) = self.expr(e)?;
+        match ty.ty.element() {
+            Some(element) => Ok((e, ty, element)),
+            None if ty.is_unknown() => Err(undetermined()),
+            None => Err(PgError::undefined_function(&format!(
+                "array function({})",
+                ty.ty
+            ))),
+        }
+    }
+
+    fn subscript(&mut self, root: Expr, chain: Vec<AccessExpr>) -> Result<(Expr, Ty), PgError> {
+        let (array, ty) = self.expr(root)?;
+        let Some(element) = ty.ty.element() else {
+            return Err(PgError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!(
+                    "cannot subscript type {} because it does not support subscripting",
+                    ty.ty
+                ),
+            ));
+        };
+        let Ok([AccessExpr::Subscript(subscript)]) = <[AccessExpr; 1]>::try_from(chain) else {
+            return Err(PgError::feature_not_supported(
+                "subscripts of multidimensional arrays",
+            ));
+        };
+        match subscript {
+            Subscript::Index { index } => {
+                let i = self.expr_as(index, INT4, Ctx::Assignment)?;
+                Ok((
+                    make::call("pg_array_subscript", vec![array, oid(element), i]),
+                    Ty::of(element),
+                ))
+            }
+            Subscript::Slice {
+                lower_bound,
+                upper_bound,
+                stride: None,
+            } => {
+                // An omitted bound is the array's own, which clamping gives.
+                let lower = match lower_bound {
+                    Some(e) => self.expr_as(e, INT4, Ctx::Assignment)?,
+                    None => make::int(1),
+                };
+                let upper = match upper_bound {
+                    Some(e) => self.expr_as(e, INT4, Ctx::Assignment)?,
+                    None => make::int(i32::MAX.into()),
+                };
+                Ok((
+                    make::call("pg_array_slice", vec![array, oid(element), lower, upper]),
+                    Ty::of(ty.ty),
+                ))
+            }
+            Subscript::Slice { .. } => Err(PgError::feature_not_supported("array slice strides")),
+        }
+    }
+
+    /// `x op ANY (array)`, `x op ALL (array)`, and their subquery forms `= ANY` (IN) and
+    /// `<> ALL` (NOT IN). An untyped side takes its type from the other, so `id = ANY($1)`
+    /// describes $1 as an array of id's type.
+    fn quantified(
+        &mut self,
+        left: Expr,
+        op: BinaryOperator,
+        right: Expr,
+        all: bool,
+    ) -> Result<(Expr, Ty), PgError> {
+        let symbol = op.to_string();
+        if !matches!(symbol.as_str(), "=" | "<>" | "<" | "<=" | ">" | ">=") {
+            return Err(PgError::feature_not_supported(format!(
+                "{symbol} {}",
+                if all { "ALL" } else { "ANY" }
+            )));
+        }
+        if let Expr::Subquery(subquery) = right {
+            let negated = match (&op, all) {
+                (BinaryOperator::Eq, false) => false,
+                (BinaryOperator::NotEq, true) => true,
+                _ => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "{symbol} {} (subquery)",
+                        if all { "ALL" } else { "ANY" }
+                    )));
+                }
+            };
+            return self.expr(Expr::InSubquery {
+                expr: Box::new(left),
+                subquery,
+                negated,
+            });
+        }
+        let (l, lt) = self.expr(left)?;
+        let (r, rt) = self.expr(right)?;
+        let element = match (rt.ty.element(), lt.is_unknown()) {
+            (Some(e), true) => Ty::of(e),
+            (Some(e), false) => {
+                common_type(lt, Ty::of(e)).ok_or_else(|| operator_error(lt, &symbol, Ty::of(e)))?
+            }
+            (None, _) if rt.is_unknown() => {
+                if lt.is_unknown() {
+                    TEXT
+                } else {
+                    Ty::of(lt.ty)
+                }
+            }
+            (None, _) => {
+                return Err(PgError::new(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    "op ANY/ALL (array) requires array on right side",
+                ));
+            }
+        };
+        let array = array_of(element)?;
+        let l = self.coerce(l, lt, element, Ctx::Implicit)?;
+        let r = self.coerce(r, rt, array, Ctx::Implicit)?;
+        let membership = matches!(
+            (&op, all),
+            (BinaryOperator::Eq, false) | (BinaryOperator::NotEq, true)
+        );
+        let storage = element.ty.storage();
+        if membership
+            && matches!(
+                storage,
+                devdb_pg::types::Storage::Integer | devdb_pg::types::Storage::Text
+            )
+        {
+            // `x IN (elements)` lets SQLite use an index on x; a NULL array answers NULL, as
+            // comparing with one NULL element does.
+            let json = make::call(
+                "coalesce",
+                vec![
+                    make::call("pg_array_json", vec![r, oid(element.ty)]),
+                    make::string("[null]"),
+                ],
+            );
+            let elements = make::select(
+                vec![make::select_item(make::column("value"), None)],
+                vec![make::table_function("json_each", vec![json])],
+                None,
+            );
+            return Ok((
+                Expr::InSubquery {
+                    expr: Box::new(l),
+                    subquery: Box::new(make::query(SetExpr::Select(Box::new(elements)))),
+                    negated: all,
+                },
+                BOOL,
+            ));
+        }
+        Ok((
+            make::call(
+                "pg_array_any",
+                vec![
+                    l,
+                    r,
+                    oid(element.ty),
+                    make::string(&symbol),
+                    make::int(all.into()),
+                ],
+            ),
+            BOOL,
+        ))
+    }
+
+    /// `@>`, `<@`, `&&` and `||` with an array on the left.
+    pub fn array_operator(
+        &mut self,
+        left: (Expr, Ty),
+        op: BinaryOperator,
+        right: Expr,
+    ) -> Result<(Expr, Ty), PgError> {
+        let right = self.expr(right)?;
+        if op == BinaryOperator::StringConcat {
+            return self.array_concat(left, right);
+        }
+        let ((l, r), ty) = self.same_arrays(left, right, &op.to_string())?;
+        let element = ty.ty.element().ok_or_else(one_dimension)?;
+        let (a, b, func) = match op {
+            BinaryOperator::AtArrow => (l, r, "pg_array_contains"),
+            BinaryOperator::ArrowAt => (r, l, "pg_array_contains"),
+            _ => (l, r, "pg_array_overlap"),
+        };
+        Ok((make::call(func, vec![a, b, oid(element)]), BOOL))
+    }
+
+    /// Two array operands converted to their common array type.
+    fn same_arrays(
+        &mut self,
+        (l, lt): (Expr, Ty),
+        (r, rt): (Expr, Ty),
+        op: &str,
+    ) -> Result<((Expr, Expr), Ty), PgError> {
+        let ty = common_type(lt, rt)
+            .filter(|t| t.ty.element().is_some())
+            .ok_or_else(|| operator_error(lt, op, rt))?;
+        let ty = Ty::of(ty.ty);
+        Ok((
+            (
+                self.coerce(l, lt, ty, Ctx::Implicit)?,
+                self.coerce(r, rt, ty, Ctx::Implicit)?,
+            ),
+            ty,
+        ))
+    }
+
+    /// `||` with an array on either side: array || array, array || element, element || array.
+    pub fn array_concat(
+        &mut self,
+        (l, lt): (Expr, Ty),
+        (r, rt): (Expr, Ty),
+    ) -> Result<(Expr, Ty), PgError> {
+        let single = |element: Ty, e: Expr| make::call("pg_array_make", vec![oid(element.ty), e]);
+        let (l, r, ty) = match (lt.ty.element(), rt.ty.element()) {
+            (Some(e), None) if !rt.is_unknown() => {
+                let element =
+                    common_type(Ty::of(e), rt).ok_or_else(|| operator_error(lt, "||", rt))?;
+                let ty = array_of(element)?;
+                let l = self.coerce(l, lt, ty, Ctx::Implicit)?;
+                let r = self.coerce(r, rt, element, Ctx::Implicit)?;
+                (l, single(element, r), ty)
+            }
+            (None, Some(e)) if !lt.is_unknown() => {
+                let element =
+                    common_type(lt, Ty::of(e)).ok_or_else(|| operator_error(lt, "||", rt))?;
+                let ty = array_of(element)?;
+                let l = self.coerce(l, lt, element, Ctx::Implicit)?;
+                let r = self.coerce(r, rt, ty, Ctx::Implicit)?;
+                (single(element, l), r, ty)
+            }
+            (None, None) => return Err(operator_error(lt, "||", rt)),
+            _ => {
+                // Two arrays, or an array and an untyped value read as an array.
+                let ((l, r), ty) = self.same_arrays((l, lt), (r, rt), "||")?;
+                (l, r, ty)
+            }
+        };
+        Ok((make::call("pg_array_cat", vec![l, r]), ty))
+    }
+
+    /// Array functions and array_agg; None when `name` is not one.
+    pub fn array_function(
+        &mut self,
+        name: &str,
+        args: Vec<Expr>,
+        distinct: bool,
+        order: Vec<OrderByExpr>,
+    ) -> Result<Option<(Expr, Ty)>, PgError> {
+        if name == "array_agg" {
+            return self.array_agg(args, distinct, order).map(Some);
+        }
+        if distinct || !order.is_empty() {
+            return Ok(None);
+        }
+        let n = args.len();
+        let mut args = args.into_iter();
+        let mut next = || args.next().unwrap_or_else(make::null);
+        Ok(Some(match (name, n) {
+            ("array_length" | "array_lower" | "array_upper", 2) => {
+                let (a, _, element) = self.array_operand(next())?;
+                let dim = self.expr_as(next(), INT4, Ctx::Implicit)?;
+                let which = match name {
+                    "array_length" => 0,
+                    "array_lower" => 1,
+                    _ => 2,
+                };
+                (
+                    make::call(
+                        "pg_array_bound",
+                        vec![a, oid(element), dim, make::int(which)],
+                    ),
+                    INT4,
+                )
+            }
+            ("cardinality", 1) => {
+                let (a, _, element) = self.array_operand(next())?;
+                (make::call("pg_cardinality", vec![a, oid(element)]), INT4)
+            }
+            ("array_append", 2) => {
+                let a = self.expr(next())?;
+                let e = self.expr(next())?;
+                self.element_call(a, e, "array_append")?
+            }
+            ("array_prepend", 2) => {
+                let e = self.expr(next())?;
+                let a = self.expr(next())?;
+                self.element_call(a, e, "array_prepend")?
+            }
+            ("array_cat", 2) => {
+                let l = self.expr(next())?;
+                let r = self.expr(next())?;
+                let ((l, r), ty) = self.same_arrays(l, r, "array_cat")?;
+                (make::call("pg_array_cat", vec![l, r]), ty)
+            }
+            ("array_remove" | "array_position", 2) => {
+                let a = self.expr(next())?;
+                let e = self.expr(next())?;
+                self.element_call(a, e, name)?
+            }
+            ("array_to_string", 2 | 3) => {
+                let (a, _, element) = self.array_operand(next())?;
+                let delimiter = self.expr_as(next(), TEXT, Ctx::Implicit)?;
+                let null_text = self.expr_as(next(), TEXT, Ctx::Implicit)?;
+                (
+                    make::call(
+                        "pg_array_to_string",
+                        vec![a, oid(element), delimiter, null_text],
+                    ),
+                    TEXT,
+                )
+            }
+            ("string_to_array", 2 | 3) => {
+                let text = self.expr_as(next(), TEXT, Ctx::Implicit)?;
+                let delimiter = self.expr_as(next(), TEXT, Ctx::Implicit)?;
+                let null_text = self.expr_as(next(), TEXT, Ctx::Implicit)?;
+                (
+                    make::call("pg_string_to_array", vec![text, delimiter, null_text]),
+                    Ty::of(PgType::TextArray),
+                )
+            }
+            ("unnest", 1) => self.select_list_unnest(next())?,
+            ("array_to_json", 1) => {
+                let (a, ty, _) = self.array_operand(next())?;
+                let to_json = vec![a, make::int(ty.ty.oid().0.into()), make::int(0)];
+                (make::call("pg_to_json", to_json), Ty::of(PgType::Json))
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// `unnest(a)` in a select list: a join with the elements of `a` (json_each, which may
+    /// refer to the FROM items before it), whose value the call stands for.
+    fn select_list_unnest(&mut self, arg: Expr) -> Result<(Expr, Ty), PgError> {
+        let refuse = |why: &str| Err(PgError::feature_not_supported(why.to_owned()));
+        match self.grouping() {
+            Some(g) if g.in_aggregate > 0 => {
+                return refuse("set-returning functions inside aggregate calls");
+            }
+            Some(g) if g.collecting => {}
+            _ => return refuse("set-returning functions outside the select list"),
+        }
+        let (a, _, element) = self.array_operand(arg)?;
+        let Some(scope) = self.scopes.last_mut() else {
+            return refuse("set-returning functions outside the select list");
+        };
+        if !scope.set_returning.is_empty() {
+            return refuse("several set-returning functions in one select list");
+        }
+        let name = "__devdb_unnest";
+        let mut elements = make::table_function(
+            "json_each",
+            vec![make::call("pg_array_json", vec![a, oid(element)])],
+        );
+        if let TableFactor::Table { alias, .. } = &mut elements {
+            *alias = Some(make::alias(name, &[]));
+        }
+        scope.set_returning.push(elements);
+        Ok((
+            element_value(element, make::qualified_column(name, "value")),
+            Ty::of(element),
+        ))
+    }
+
+    /// Before a query level is translated: a select list that calls unnest gets its column
+    /// references qualified (see `Scope::qualify`).
+    pub fn prepare_set_returning(&mut self, projection: &Vec<SelectItem>) {
+        let calls_unnest = sqlparser::ast::visit_expressions(projection, |e| match e {
+            Expr::Function(f)
+                if f.name
+                    .0
+                    .last()
+                    .and_then(|p| p.as_ident())
+                    .map(fold)
+                    .as_deref()
+                    == Some("unnest") =>
+            {
+                std::ops::ControlFlow::Break(())
+            }
+            _ => std::ops::ControlFlow::Continue(()),
+        })
+        .is_break();
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.qualify = calls_unnest;
+        }
+    }
+
+    /// The select list's set-returning joins, refused where PostgreSQL would expand rows after
+    /// grouping. Output columns get their names as aliases, so ORDER BY `name` means them and
+    /// not a column of the join.
+    pub fn take_set_returning(
+        &mut self,
+        grouped: bool,
+        items: &mut [SelectItem],
+        cols: &[(String, Ty)],
+    ) -> Result<Vec<TableWithJoins>, PgError> {
+        let Some(scope) = self.scopes.last_mut() else {
+            return Ok(Vec::new());
+        };
+        let joins = std::mem::take(&mut scope.set_returning);
+        if !joins.is_empty() && (grouped || scope.grouping.saw_aggregate) {
+            return Err(PgError::feature_not_supported(
+                "set-returning functions in a grouped select list",
+            ));
+        }
+        if scope.qualify {
+            for (item, (name, _)) in items.iter_mut().zip(cols) {
+                if let SelectItem::UnnamedExpr(e) = item {
+                    let expr = std::mem::replace(e, make::null());
+                    *item = make::select_item(expr, Some(name));
+                }
+            }
+        }
+        Ok(joins
+            .into_iter()
+            .map(|relation| TableWithJoins {
+                relation,
+                joins: Vec::new(),
+            })
+            .collect())
+    }
+
+    /// array_append, array_prepend, array_remove and array_position: an array and a value of
+    /// its element type, either of which may be untyped.
+    fn element_call(
+        &mut self,
+        (a, at): (Expr, Ty),
+        (e, et): (Expr, Ty),
+        name: &str,
+    ) -> Result<(Expr, Ty), PgError> {
+        let element = match at.ty.element() {
+            Some(element) => common_type(Ty::of(element), et).ok_or_else(|| {
+                PgError::undefined_function(&format!("{name}({}, {})", at.ty, et.ty))
+            })?,
+            None if at.is_unknown() && !et.is_unknown() => Ty::of(et.ty),
+            None if at.is_unknown() => return Err(undetermined()),
+            None => {
+                return Err(PgError::undefined_function(&format!(
+                    "{name}({}, {})",
+                    at.ty, et.ty
+                )));
+            }
+        };
+        let ty = array_of(element)?;
+        let a = self.coerce(a, at, ty, Ctx::Implicit)?;
+        let e = self.coerce(e, et, element, Ctx::Implicit)?;
+        let single = || make::call("pg_array_make", vec![oid(element.ty), e.clone()]);
+        Ok(match name {
+            "array_append" => (make::call("pg_array_cat", vec![a, single()]), ty),
+            "array_prepend" => (make::call("pg_array_cat", vec![single(), a]), ty),
+            "array_remove" => (
+                make::call("pg_array_remove", vec![a, e, oid(element.ty)]),
+                ty,
+            ),
+            _ => (
+                make::call("pg_array_position", vec![a, e, oid(element.ty)]),
+                INT4,
+            ),
+        })
+    }
+
+    /// `array_agg([DISTINCT] x [ORDER BY ...])` over the runtime aggregate pg_array_agg.
+    fn array_agg(
+        &mut self,
+        args: Vec<Expr>,
+        distinct: bool,
+        order: Vec<OrderByExpr>,
+    ) -> Result<(Expr, Ty), PgError> {
+        let [arg] = <[Expr; 1]>::try_from(args).map_err(|args| {
+            PgError::undefined_function(&format!("array_agg with {} arguments", args.len()))
+        })?;
+        let (e, ty) = self.aggregate_arg(arg)?;
+        if ty.is_unknown() {
+            return Err(undetermined());
+        }
+        let array = array_of(Ty::of(ty.ty))?;
+        let order = self.aggregate_order(order)?;
+        let mut call = make::call("pg_array_agg", vec![e]);
+        if let Expr::Function(Function {
+            args: FunctionArguments::List(list),
+            ..
+        }) = &mut call
+        {
+            if distinct {
+                list.duplicate_treatment = Some(DuplicateTreatment::Distinct);
+            }
+            if !order.is_empty() {
+                list.clauses = vec![FunctionArgumentClause::OrderBy(order)];
+            }
+        }
+        Ok((make::call("pg_array_pack", vec![call, oid(ty.ty)]), array))
+    }
+
+    /// `ARRAY(subquery)`: the subquery's one column gathered in its row order, `{}` for no rows.
+    pub fn array_subquery(&mut self, q: Query) -> Result<(Expr, Ty), PgError> {
+        let (q, cols) = self.query(q)?;
+        let [(name, ty)] = cols.as_slice() else {
+            return Err(PgError::syntax_error(
+                "subquery must return only one column",
+                None,
+            ));
+        };
+        let element = if ty.is_unknown() { TEXT } else { Ty::of(ty.ty) };
+        let array = array_of(element)?;
+        let agg = make::call(
+            "pg_array_pack",
+            vec![
+                make::call("pg_array_agg", vec![make::column(name)]),
+                oid(element.ty),
+            ],
+        );
+        let inner = make::select(
+            vec![make::select_item(agg, None)],
+            vec![make::derived(q, make::alias("__devdb_array", &[]))],
+            None,
+        );
+        let gathered = Expr::Subquery(Box::new(make::query(SetExpr::Select(Box::new(inner)))));
+        Ok((
+            make::call("coalesce", vec![gathered, make::blob(EMPTY_ARRAY)]),
+            array,
+        ))
+    }
+
+    /// `unnest(array, ...) [WITH ORDINALITY] [AS alias[(columns)]]` in FROM. One array reads
+    /// SQLite's json_each (`key` is the 0-based position); several are zipped by position over
+    /// generate_series, the shorter ones padded with NULLs.
+    pub fn unnest(
+        &mut self,
+        args: Vec<Expr>,
+        with_ordinality: bool,
+        alias: Option<TableAlias>,
+    ) -> Result<TableFactor, PgError> {
+        if args.is_empty() {
+            return Err(PgError::undefined_function("unnest()"));
+        }
+        let mut arrays = Vec::with_capacity(args.len());
+        for arg in args {
+            let (a, _, element) = self.array_operand(arg)?;
+            arrays.push((a, element));
+        }
+        let alias_name = alias
+            .as_ref()
+            .map(|a| fold(&a.name))
+            .unwrap_or_else(|| "unnest".to_owned());
+        let given: Vec<String> = alias
+            .as_ref()
+            .map(|a| a.columns.iter().map(|c| fold(&c.name)).collect())
+            .unwrap_or_default();
+        if given.len() > arrays.len() + usize::from(with_ordinality) {
+            return Err(PgError::syntax_error(
+                "too many column aliases specified for function unnest",
+                None,
+            ));
+        }
+        // PostgreSQL names every column of a multi-array unnest `unnest`; a FROM item's columns
+        // must differ here, so the later ones are numbered (docs/compat.md).
+        let default_name = |i: usize| match (i, arrays.len()) {
+            (0, 1) => alias_name.clone(),
+            (i, n) if i == n => "ordinality".to_owned(),
+            (0, _) => "unnest".to_owned(),
+            (i, _) => format!("unnest_{}", i + 1),
+        };
+        let name = |i: usize| given.get(i).cloned().unwrap_or_else(|| default_name(i));
+        let mut items = Vec::new();
+        let mut columns = Vec::new();
+        let (source, position) = if let [(a, element)] = arrays.as_slice() {
+            let json = make::call("pg_array_json", vec![a.clone(), oid(*element)]);
+            items.push(make::select_item(
+                element_value(*element, make::column("value")),
+                Some(&name(0)),
+            ));
+            columns.push((name(0), Ty::of(*element)));
+            let position = make::binary(make::column("key"), BinaryOperator::Plus, make::int(1));
+            (make::table_function("json_each", vec![json]), position)
+        } else {
+            let mut lengths = Vec::with_capacity(arrays.len());
+            for (i, (a, element)) in arrays.iter().enumerate() {
+                let item = make::call(
+                    "pg_array_subscript",
+                    vec![a.clone(), oid(*element), make::column("value")],
+                );
+                items.push(make::select_item(item, Some(&name(i))));
+                columns.push((name(i), Ty::of(*element)));
+                let n = make::call("pg_cardinality", vec![a.clone(), oid(*element)]);
+                lengths.push(make::call("coalesce", vec![n, make::int(0)]));
+            }
+            let series = make::table_function(
+                "generate_series",
+                vec![make::int(1), make::call("max", lengths)],
+            );
+            (series, make::column("value"))
+        };
+        if with_ordinality {
+            let n = arrays.len();
+            items.push(make::select_item(position, Some(&name(n))));
+            columns.push((name(n), Ty::of(PgType::Int8)));
+        }
+        let inner = make::select(items, vec![source], None);
+        self.push_rel(Rel {
+            name: alias_name.clone(),
+            columns,
+            table: None,
+        })?;
+        Ok(make::derived(
+            make::query(SetExpr::Select(Box::new(inner))),
+            make::alias(&alias_name, &[]),
+        ))
+    }
+}
