@@ -93,6 +93,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_check_limit", 1, check_limit),
     f("pg_check_offset", 1, check_offset),
     f("pg_series_stop", 3, series_stop),
+    f("pg_lateral_row", 2, lateral_row),
     f("pg_check_no_nulls", 3, check_no_nulls),
     f("pg_not_null", 3, not_null),
     f("pg_json_elem", 2, json::elem),
@@ -202,6 +203,17 @@ fn series_stop(args: &[Value]) -> Result<Value, PgError> {
     } else {
         i64::try_from(k).unwrap_or(i64::MAX)
     }))
+}
+
+/// `pg_lateral_row(count, value)`: the value of a LATERAL subquery's one row (see
+/// `rewrite::lateral`); more rows than one is a LATERAL join devdb cannot run.
+fn lateral_row(args: &[Value]) -> Result<Value, PgError> {
+    if as_int(arg(args, 0))?.unwrap_or(0) > 1 {
+        return Err(PgError::feature_not_supported(
+            "a LATERAL subquery returning more than one row per row on its left",
+        ));
+    }
+    Ok(arg(args, 1).clone())
 }
 
 /// ALTER TABLE ... ADD PRIMARY KEY on a column that already holds NULLs fails in PostgreSQL.

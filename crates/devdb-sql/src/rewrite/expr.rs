@@ -126,11 +126,7 @@ impl Translator<'_> {
 
     fn expr_simple(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         Ok(match e {
-            Expr::Identifier(id) => {
-                let name = fold(&id);
-                let ty = self.column_reference(None, &name)?;
-                (make::column(&name), ty)
-            }
+            Expr::Identifier(id) => self.column_expr(None, &fold(&id))?,
             Expr::CompoundIdentifier(ids) => self.compound_identifier(&ids)?,
             Expr::Value(v) => self.value(v.value)?,
             Expr::Nested(inner) => {
@@ -364,8 +360,7 @@ impl Translator<'_> {
                 )));
             }
         };
-        let ty = self.column_reference(Some(rel), col)?;
-        Ok((make::qualified_column(rel, col), ty))
+        self.column_expr(Some(rel), col)
     }
 
     /// A literal or parameter.

@@ -12,6 +12,7 @@ mod dml;
 mod expr;
 mod functions;
 mod json;
+mod lateral;
 mod operators;
 mod query;
 mod regex;

@@ -9,6 +9,7 @@ use sqlparser::ast::{
 };
 
 use super::expr::Ctx;
+use super::lateral::LateralJoin;
 use super::{Output, Rel, Scope, Translator, fold};
 use crate::types::{Ty, common_type};
 use crate::{Column, Kind, make};
@@ -456,9 +457,16 @@ impl Translator<'_> {
         having: Option<Expr>,
         order_by: Option<OrderBy>,
     ) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
-        let mut new_from = Vec::with_capacity(from.len());
+        let mut new_from: Vec<TableWithJoins> = Vec::with_capacity(from.len());
         for twj in from {
-            new_from.push(self.table_with_joins(twj)?);
+            match new_from.last_mut() {
+                Some(left)
+                    if matches!(twj.relation, TableFactor::Derived { lateral: true, .. }) =>
+                {
+                    self.lateral_after_comma(left, twj)?;
+                }
+                _ => new_from.push(self.table_with_joins(twj)?),
+            }
         }
         let selection = selection.map(|e| self.condition(e)).transpose()?;
         let nested = self.scopes.len() > 1;
@@ -544,13 +552,22 @@ impl Translator<'_> {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let name = figure_colname(&e).unwrap_or_else(|| "?column?".to_owned());
-                    let plain = matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+                    let column_ref = matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
                     let start = self.bare_len();
                     let (e, ty) = self.expr_resolved(e)?;
+                    // A column SQLite knows under the same name; a substituted one is not, and
+                    // is named so that ORDER BY can refer to it.
+                    let plain = match &e {
+                        Expr::Identifier(id) => id.value == name,
+                        Expr::CompoundIdentifier(ids) => {
+                            ids.last().is_some_and(|i| i.value == name)
+                        }
+                        _ => false,
+                    };
                     self.item_range(start);
                     items.push(make::select_item(
                         e,
-                        (nested && !plain).then_some(name.as_str()),
+                        ((nested || column_ref) && !plain).then_some(name.as_str()),
                     ));
                     cols.push((name, ty));
                 }
@@ -601,11 +618,13 @@ impl Translator<'_> {
 
     /// `rel.*`, each column noted for the grouping check like a written column reference.
     fn expand(&mut self, rel: &Rel, items: &mut Vec<SelectItem>, cols: &mut Vec<OutCol>) {
+        let level = self.scopes.len().saturating_sub(1);
         for (name, ty) in &rel.columns {
-            let e = if rel.name.is_empty() {
-                make::column(name)
-            } else {
-                make::qualified_column(&rel.name, name)
+            let substitute = self.substitute(level, &rel.name, name);
+            let e = match &substitute {
+                Some(e) => e.clone(),
+                None if rel.name.is_empty() => make::column(name),
+                None => make::qualified_column(&rel.name, name),
             };
             let start = self.bare_len();
             if let Some(g) = self.grouping()
@@ -614,7 +633,10 @@ impl Translator<'_> {
                 g.bare.push((rel.name.clone(), name.clone()));
             }
             self.item_range(start);
-            items.push(make::select_item(e, None));
+            items.push(make::select_item(
+                e,
+                substitute.is_some().then_some(name.as_str()),
+            ));
             cols.push((name.clone(), *ty));
         }
     }
@@ -812,10 +834,63 @@ impl Translator<'_> {
 
     pub fn table_with_joins(&mut self, twj: TableWithJoins) -> Result<TableWithJoins, PgError> {
         let relation = self.relation_item(twj.relation)?;
-        let mut joins = Vec::with_capacity(twj.joins.len());
-        for join in twj.joins {
+        let joins = self.joins(twj.joins)?;
+        Ok(TableWithJoins { relation, joins })
+    }
+
+    /// `, LATERAL (...) x ...` after other FROM items: a cross join onto the items before it,
+    /// which is the same rows and lets the subquery read them.
+    fn lateral_after_comma(
+        &mut self,
+        left: &mut TableWithJoins,
+        twj: TableWithJoins,
+    ) -> Result<(), PgError> {
+        let mut joins = vec![sqlparser::ast::Join {
+            relation: twj.relation,
+            global: false,
+            join_operator: JoinOperator::CrossJoin(JoinConstraint::None),
+        }];
+        joins.extend(twj.joins);
+        let joins = self.joins(joins)?;
+        left.joins.extend(joins);
+        Ok(())
+    }
+
+    fn joins(
+        &mut self,
+        list: Vec<sqlparser::ast::Join>,
+    ) -> Result<Vec<sqlparser::ast::Join>, PgError> {
+        let mut joins = Vec::with_capacity(list.len());
+        for join in list {
             if join.global {
                 return Err(PgError::feature_not_supported("GLOBAL JOIN"));
+            }
+            if let TableFactor::Derived {
+                lateral: true,
+                subquery,
+                alias,
+                sample: None,
+            } = join.relation
+            {
+                let (kind, constraint) = match join.join_operator {
+                    JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (LateralJoin::Left, c),
+                    JoinOperator::Join(c) | JoinOperator::Inner(c) | JoinOperator::CrossJoin(c) => {
+                        (LateralJoin::Inner, c)
+                    }
+                    other => {
+                        return Err(PgError::feature_not_supported(format!(
+                            "LATERAL in join {other:?}"
+                        )));
+                    }
+                };
+                let (relation, constraint) =
+                    self.lateral_subquery(*subquery, alias, kind, constraint)?;
+                joins.push(sqlparser::ast::Join {
+                    relation,
+                    global: false,
+                    join_operator: JoinOperator::Join(constraint),
+                });
+                continue;
             }
             let relation = self.relation_item(join.relation)?;
             let join_operator = match join.join_operator {
@@ -837,7 +912,7 @@ impl Translator<'_> {
                 join_operator,
             });
         }
-        Ok(TableWithJoins { relation, joins })
+        Ok(joins)
     }
 
     fn join_constraint(&mut self, c: JoinConstraint) -> Result<JoinConstraint, PgError> {
@@ -850,7 +925,7 @@ impl Translator<'_> {
         }
     }
 
-    fn push_rel(&mut self, rel: Rel) -> Result<(), PgError> {
+    pub fn push_rel(&mut self, rel: Rel) -> Result<(), PgError> {
         let scope = self.current_scope();
         if !rel.name.is_empty() && scope.rels.iter().any(|r| r.name == rel.name) {
             return Err(PgError::new(
@@ -948,31 +1023,16 @@ impl Translator<'_> {
                 self.generate_series(args, alias)
             }
             TableFactor::Derived {
-                lateral: false,
+                lateral: _,
                 subquery,
                 alias,
                 sample: None,
             } => {
-                let Some(alias) = alias else {
-                    return Err(PgError::syntax_error(
-                        "subquery in FROM must have an alias",
-                        None,
-                    ));
-                };
-                let (mut q, cols) = self.query(*subquery)?;
-                let original: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
-                let (rel_name, cols) = apply_alias(&fold(&alias.name), cols, Some(&alias))?;
-                let names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
-                if names != original {
-                    // SQLite has no column list on a derived table: rename inside it.
-                    q = rename_outputs(q, &names);
-                }
-                self.push_rel(Rel {
-                    name: rel_name.clone(),
-                    columns: cols,
-                    table: None,
-                })?;
-                Ok(make::derived(q, make::alias(&rel_name, &[])))
+                // A LATERAL subquery first in its FROM list has nothing to its left to read.
+                let (q, rel) = self.derived_query(*subquery, alias)?;
+                let name = rel.name.clone();
+                self.push_rel(rel)?;
+                Ok(make::derived(q, make::alias(&name, &[])))
             }
             TableFactor::NestedJoin {
                 table_with_joins,
@@ -981,12 +1041,49 @@ impl Translator<'_> {
                 table_with_joins: Box::new(self.table_with_joins(*table_with_joins)?),
                 alias: None,
             }),
-            TableFactor::Derived { lateral: true, .. }
-            | TableFactor::Function { lateral: true, .. } => {
-                Err(PgError::feature_not_supported("LATERAL"))
+            TableFactor::Function {
+                lateral: true,
+                name,
+                args,
+                with_ordinality: false,
+                alias,
+            } => {
+                let fname = self.table_name(&name)?;
+                if fname != "generate_series" {
+                    return Err(PgError::undefined_function(&format!("{fname}()")));
+                }
+                self.generate_series(args, alias)
             }
             other => Err(PgError::feature_not_supported(format!("FROM item {other}"))),
         }
+    }
+
+    /// A subquery in FROM, translated, with its output columns renamed by its alias.
+    pub fn derived_query(
+        &mut self,
+        subquery: Query,
+        alias: Option<TableAlias>,
+    ) -> Result<(Query, Rel), PgError> {
+        let Some(alias) = alias else {
+            return Err(PgError::syntax_error(
+                "subquery in FROM must have an alias",
+                None,
+            ));
+        };
+        let (mut q, cols) = self.query(subquery)?;
+        let original: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
+        let (rel_name, cols) = apply_alias(&fold(&alias.name), cols, Some(&alias))?;
+        let names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
+        if names != original {
+            // SQLite has no column list on a derived table: rename inside it.
+            q = rename_outputs(q, &names);
+        }
+        let rel = Rel {
+            name: rel_name,
+            columns: cols,
+            table: None,
+        };
+        Ok((q, rel))
     }
 
     /// `generate_series(start, stop[, step]) [AS alias[(column)]]` over SQLite's table-valued
@@ -1035,21 +1132,24 @@ impl Translator<'_> {
             args.next().unwrap_or_else(make::null),
             args.next(),
         );
+        let alias_name = alias
+            .as_ref()
+            .map(|a| fold(&a.name))
+            .unwrap_or_else(|| "generate_series".to_owned());
+        let series_value = make::qualified_column(&alias_name, "value");
         let positive_literal = |e: &Expr| matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<i64>().is_ok_and(|n| n > 0)));
         // SQLite's series runs a negative step from the wrong end, so anything but a positive
         // constant step counts k = 0..=(stop - start) / step and yields start + k * step.
         let (series_args, value) = match step {
-            None => (vec![start, stop, make::int(1)], make::column("value")),
-            Some(step) if positive_literal(&step) => {
-                (vec![start, stop, step], make::column("value"))
-            }
+            None => (vec![start, stop, make::int(1)], series_value),
+            Some(step) if positive_literal(&step) => (vec![start, stop, step], series_value),
             Some(step) => {
                 let count = make::call("pg_series_stop", vec![start.clone(), stop, step.clone()]);
                 let value = make::binary(
                     make::nested(start),
                     sqlparser::ast::BinaryOperator::Plus,
                     make::binary(
-                        make::column("value"),
+                        series_value,
                         sqlparser::ast::BinaryOperator::Multiply,
                         make::nested(step),
                     ),
@@ -1057,10 +1157,6 @@ impl Translator<'_> {
                 (vec![make::int(0), count, make::int(1)], value)
             }
         };
-        let alias_name = alias
-            .as_ref()
-            .map(|a| fold(&a.name))
-            .unwrap_or_else(|| "generate_series".to_owned());
         let column = match alias.as_ref().map(|a| a.columns.as_slice()) {
             Some([c]) => fold(&c.name),
             Some([]) | None => alias_name.clone(),
@@ -1071,9 +1167,11 @@ impl Translator<'_> {
                 ));
             }
         };
+        // SQLite's table-valued function stays in FROM, where its arguments may read the items
+        // to its left (functions in FROM are LATERAL in PostgreSQL); its column is `value`.
         let series = TableFactor::Table {
             name: sqlparser::ast::ObjectName::from(vec![make::bare_ident("generate_series")]),
-            alias: None,
+            alias: Some(make::alias(&alias_name, &[])),
             args: Some(TableFunctionArgs {
                 args: series_args
                     .into_iter()
@@ -1089,20 +1187,15 @@ impl Translator<'_> {
             sample: None,
             index_hints: Vec::new(),
         };
-        let inner = make::select(
-            vec![make::select_item(value, Some(&column))],
-            vec![series],
-            None,
-        );
         self.push_rel(Rel {
             name: alias_name.clone(),
-            columns: vec![(column, ty)],
+            columns: vec![(column.clone(), ty)],
             table: None,
         })?;
-        Ok(make::derived(
-            make::query(SetExpr::Select(Box::new(inner))),
-            make::alias(&alias_name, &[]),
-        ))
+        self.current_scope()
+            .substitutes
+            .push((alias_name, column, value));
+        Ok(series)
     }
 }
 

@@ -147,7 +147,6 @@ fn unsupported_is_0a000() {
     for sql in [
         "select distinct on (id) id from t",
         "select * from t natural join u",
-        "select * from t, lateral (select 1) x",
         "select id from t where id = any(array[1])",
         "select pg_catalog.pg_class.relname from pg_catalog.pg_class",
         "select 1 intersect all select 1",
