@@ -123,3 +123,76 @@ async fn drizzle_one_relation_with_limit_parameter_matches_postgres() {
     assert_eq!(answers[0].len(), 3);
     assert_eq!(answers[0], answers[1]);
 }
+
+#[tokio::test]
+async fn window_functions_match_postgres() {
+    compare(&blog(&[
+        "select id, title, row_number() over (order by id) from posts order by id",
+        "select author_id, title, rank() over (partition by author_id order by score desc nulls last), \
+         dense_rank() over (order by score), percent_rank() over (order by score), \
+         cume_dist() over (order by score) from posts order by id",
+        "select title, lag(score) over (order by id), lead(score, 1, 0) over (order by id), \
+         lag(title, 2) over (order by id) from posts order by id",
+        "select title, sum(score) over (partition by author_id order by id \
+         rows between unbounded preceding and current row), count(*) over (), \
+         max(score) over (order by id rows between 1 preceding and 1 following) from posts order by id",
+        "select title, first_value(title) over w, last_value(title) over w, ntile(2) over w, \
+         nth_value(title, 2) over w from posts \
+         window w as (order by id rows between unbounded preceding and unbounded following) order by id",
+        "select author_id, sum(score), rank() over (order by sum(score) desc) from posts \
+         group by author_id order by 1",
+        "select title, row_number() over (order by score nulls first, id) from posts order by id",
+        "select title, json_agg(title) over (order by id) from posts order by id",
+        "select title, string_agg(title, ',') over (partition by author_id order by id) from posts order by id",
+        "select row_number() from posts",
+        "select lower(title) over () from posts",
+    ]))
+    .await;
+}
+
+#[tokio::test]
+async fn aggregate_filter_and_order_by_match_postgres() {
+    compare(&blog(&[
+        "select count(*) filter (where published), sum(score) filter (where score > 5), \
+         count(score) filter (where author_id = 1) from posts",
+        "select string_agg(title, ',' order by title desc) from posts",
+        "select author_id, string_agg(title, '|' order by id) filter (where published), \
+         json_agg(title order by title) filter (where score is not null) from posts \
+         group by author_id order by 1",
+        "select bool_and(published) filter (where author_id = 2), bool_or(published), every(published) \
+         from posts",
+        "select lower(title) filter (where true) from posts",
+    ]))
+    .await;
+}
+
+#[tokio::test]
+async fn distinct_on_matches_postgres() {
+    compare(&blog(&[
+        "select distinct on (author_id) author_id, title from posts order by author_id, id desc",
+        "select distinct on (author_id) title from posts order by author_id, score desc nulls last, id",
+        "select distinct on (1) author_id, title from posts order by 1, title",
+        "select distinct on (author_id, published) author_id, published, title from posts \
+         order by author_id, published, title desc",
+        "select distinct on (author_id) author_id, title from posts order by title",
+        "select * from (select distinct on (author_id) author_id, score from posts \
+         order by author_id, score) s order by score",
+    ]))
+    .await;
+}
+
+#[tokio::test]
+async fn set_operations_all_match_postgres() {
+    compare(&blog(&[
+        "select author_id from posts intersect all select author_id from posts where published order by 1",
+        "select author_id from posts except all select 1 order by author_id",
+        "select id from users except all select author_id from posts order by 1",
+        "select * from (select author_id, published from posts except all \
+         select author_id, true from posts where score > 6) s order by 1, 2",
+        "select 1 union select 2 intersect select 2 order by 1",
+        "select x from (values (1), (1), (2), (null)) v(x) intersect all \
+         select x from (values (1), (null), (null)) w(x) order by 1",
+        "values (1, 'a'), (2, 'b') except all values (2, 'b') order by 1",
+    ]))
+    .await;
+}

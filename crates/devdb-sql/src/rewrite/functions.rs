@@ -35,6 +35,9 @@ enum Args {
 
 impl Translator<'_> {
     pub fn function(&mut self, f: Function) -> Result<(Expr, Ty), PgError> {
+        if f.over.is_some() || f.filter.is_some() {
+            return self.window_or_filtered(f);
+        }
         let Function {
             name,
             uses_odbc_syntax: false,
@@ -47,7 +50,7 @@ impl Translator<'_> {
         } = f
         else {
             return Err(PgError::feature_not_supported(
-                "window functions, FILTER and WITHIN GROUP",
+                "IGNORE NULLS, RESPECT NULLS and WITHIN GROUP",
             ));
         };
         if !within_group.is_empty() {
@@ -126,9 +129,21 @@ impl Translator<'_> {
                     None => (distinct, args),
                 };
             if !order.is_empty() {
-                return Err(PgError::feature_not_supported(format!(
-                    "ORDER BY in a call of {fname}"
-                )));
+                if fname != "string_agg" || distinct {
+                    return Err(PgError::feature_not_supported(format!(
+                        "ORDER BY in a call of {fname}"
+                    )));
+                }
+                let order = self.aggregate_order(order)?;
+                let (mut e, ty) = self.call_builtin(&fname, args)?;
+                if let Expr::Function(Function {
+                    args: FunctionArguments::List(list),
+                    ..
+                }) = &mut e
+                {
+                    list.clauses = vec![sqlparser::ast::FunctionArgumentClause::OrderBy(order)];
+                }
+                return Ok((e, ty));
             }
             return if distinct {
                 self.aggregate(&fname, args, true)
@@ -472,6 +487,12 @@ impl Translator<'_> {
                     "generate_series outside FROM",
                 ));
             }
+            _ if super::window::is_window_only(name) => {
+                return Err(PgError::new(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    format!("window function {name} requires an OVER clause"),
+                ));
+            }
             _ => return Err(undefined_with(name, &types)),
         };
         let args = typed
@@ -566,7 +587,7 @@ fn regclass_name(text: &str) -> String {
     }
 }
 
-fn undefined(name: &str, n: usize) -> PgError {
+pub fn undefined(name: &str, n: usize) -> PgError {
     let args = vec!["unknown"; n].join(", ");
     PgError::undefined_function(&format!("{name}({args})"))
 }

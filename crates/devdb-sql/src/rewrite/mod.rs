@@ -8,6 +8,7 @@ mod casts;
 mod constraints;
 mod copy;
 mod ddl;
+mod distinct;
 mod dml;
 mod expr;
 mod functions;
@@ -19,6 +20,7 @@ mod regex;
 mod scope;
 mod session;
 mod system;
+mod window;
 
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};

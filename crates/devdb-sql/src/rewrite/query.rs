@@ -293,9 +293,12 @@ impl Translator<'_> {
         set_quantifier: SetQuantifier,
         right: SetExpr,
     ) -> Result<(SetExpr, Vec<OutCol>), PgError> {
-        let quantifier = match (&op, set_quantifier) {
-            (_, SetQuantifier::None | SetQuantifier::Distinct) => SetQuantifier::None,
-            (SetOperator::Union, SetQuantifier::All) => SetQuantifier::All,
+        let (quantifier, numbered) = match (&op, set_quantifier) {
+            (_, SetQuantifier::None | SetQuantifier::Distinct) => (SetQuantifier::None, false),
+            (SetOperator::Union, SetQuantifier::All) => (SetQuantifier::All, false),
+            (SetOperator::Intersect | SetOperator::Except, SetQuantifier::All) => {
+                (SetQuantifier::None, true)
+            }
             (op, q) => return Err(PgError::feature_not_supported(format!("{op} {q}"))),
         };
         if matches!(op, SetOperator::Minus) {
@@ -322,6 +325,9 @@ impl Translator<'_> {
         }
         let left = self.coerce_outputs(left, &lcols, &cols)?;
         let right = self.coerce_outputs(right, &rcols, &cols)?;
+        if numbered {
+            return Ok((all_rows_operation(left, op, right, &cols), cols));
+        }
         // A compound on the left is fine: SQLite evaluates compounds left to right.
         let left = if matches!(left, SetExpr::SetOperation { .. }) {
             left
@@ -422,13 +428,9 @@ impl Translator<'_> {
             && connect_by.is_empty()
             && cluster_by.is_empty()
             && distribute_by.is_empty()
-            && sort_by.is_empty()
-            && named_window.is_empty())
+            && sort_by.is_empty())
         {
             return Err(PgError::feature_not_supported("this SELECT clause"));
-        }
-        if let Some(Distinct::On(_)) = distinct {
-            return Err(PgError::feature_not_supported("DISTINCT ON"));
         }
         self.scopes.push(Scope::default());
         let result = self.select_in_scope(
@@ -439,6 +441,7 @@ impl Translator<'_> {
             selection,
             group_by,
             having,
+            named_window,
             order_by,
         );
         self.scopes.pop();
@@ -455,6 +458,7 @@ impl Translator<'_> {
         selection: Option<Expr>,
         group_by: GroupByExpr,
         having: Option<Expr>,
+        named_window: Vec<sqlparser::ast::NamedWindowDefinition>,
         order_by: Option<OrderBy>,
     ) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
         let mut new_from: Vec<TableWithJoins> = Vec::with_capacity(from.len());
@@ -469,6 +473,7 @@ impl Translator<'_> {
             }
         }
         let selection = selection.map(|e| self.condition(e)).transpose()?;
+        let named_window = self.named_windows(named_window)?;
         let nested = self.scopes.len() > 1;
         let GroupByExpr::Expressions(keys, modifiers) = group_by else {
             return Err(PgError::feature_not_supported("GROUP BY ALL"));
@@ -524,10 +529,17 @@ impl Translator<'_> {
         let rest = projected.and_then(|(items, cols)| {
             let having = having.map(|e| self.condition(e)).transpose()?;
             let order_by = self.order_by(order_by, &cols)?;
-            Ok((items, cols, having, order_by))
+            // DISTINCT ON keys follow ORDER BY's rules (output names, positions).
+            let on = match &distinct {
+                Some(Distinct::On(keys)) => {
+                    self.order_by(Some(super::distinct::keys(keys)), &cols)?
+                }
+                _ => None,
+            };
+            Ok((items, cols, having, order_by, on))
         });
         self.set_collecting(false);
-        let (items, cols, having, order_by) = rest?;
+        let (items, cols, having, order_by, on) = rest?;
         self.check_grouping(grouped_query, &output_keys, &grouped_columns, &cols)?;
         let group_by = GroupByExpr::Expressions(group_exprs, Vec::new());
         let mut select = make::select(items, Vec::new(), selection);
@@ -536,6 +548,12 @@ impl Translator<'_> {
         select.from = new_from;
         select.group_by = group_by;
         select.having = having;
+        select.named_window = named_window;
+        if let Some(on) = on {
+            select.distinct = None;
+            let (select, order_by) = super::distinct::distinct_on(select, &cols, on, order_by)?;
+            return Ok((select, cols, order_by));
+        }
         Ok((select, cols, order_by))
     }
 
@@ -739,16 +757,7 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("ORDER BY ALL"));
         };
         for o in exprs.iter_mut() {
-            if o.with_fill.is_some() {
-                return Err(PgError::feature_not_supported("WITH FILL"));
-            }
-            let desc = match &o.options.sort {
-                None | Some(sqlparser::ast::OrderBySort::Asc) => false,
-                Some(sqlparser::ast::OrderBySort::Desc) => true,
-                Some(_) => return Err(PgError::feature_not_supported("ORDER BY ... USING")),
-            };
-            // PostgreSQL sorts NULLs as larger than any value; SQLite as smaller.
-            o.options.nulls_first = Some(o.options.nulls_first.unwrap_or(desc));
+            nulls_like_postgres(o)?;
             let taken = std::mem::replace(&mut o.expr, make::null());
             o.expr = match taken {
                 Expr::Identifier(id) if cols.iter().any(|(c, _)| *c == fold(&id)) => {
@@ -1199,6 +1208,21 @@ impl Translator<'_> {
     }
 }
 
+/// Spells out PostgreSQL's NULL placement in one ORDER BY term: NULLs sort as larger than any
+/// value there, as smaller in SQLite.
+pub fn nulls_like_postgres(o: &mut sqlparser::ast::OrderByExpr) -> Result<(), PgError> {
+    if o.with_fill.is_some() {
+        return Err(PgError::feature_not_supported("WITH FILL"));
+    }
+    let desc = match &o.options.sort {
+        None | Some(sqlparser::ast::OrderBySort::Asc) => false,
+        Some(sqlparser::ast::OrderBySort::Desc) => true,
+        Some(_) => return Err(PgError::feature_not_supported("ORDER BY ... USING")),
+    };
+    o.options.nulls_first = Some(o.options.nulls_first.unwrap_or(desc));
+    Ok(())
+}
+
 /// A GROUP BY key that refers to an output column.
 enum OutputKey {
     Name(String),
@@ -1313,6 +1337,44 @@ fn check_wildcard_options(opts: &WildcardAdditionalOptions) -> Result<(), PgErro
     Ok(())
 }
 
+/// INTERSECT ALL and EXCEPT ALL, which SQLite lacks: numbering the copies of each row on both
+/// sides (`row_number() OVER (PARTITION BY every column)`) makes them distinct rows, so the
+/// distinct operation keeps min(m, n) copies, or max(m - n, 0); the numbers are then dropped.
+fn all_rows_operation(left: SetExpr, op: SetOperator, right: SetExpr, cols: &[OutCol]) -> SetExpr {
+    let names: Vec<String> = (1..=cols.len()).map(|i| format!("__devdb_c{i}")).collect();
+    let numbered = |side: SetExpr, alias: &str| {
+        let renamed = rename_outputs(make::query(side), &names);
+        let mut items: Vec<SelectItem> = names
+            .iter()
+            .map(|n| make::select_item(make::column(n), None))
+            .collect();
+        let row_number =
+            make::row_number(names.iter().map(|n| make::column(n)).collect(), Vec::new());
+        items.push(make::select_item(row_number, Some("__devdb_copy")));
+        let select = make::select(
+            items,
+            vec![make::derived(renamed, make::alias(alias, &[]))],
+            None,
+        );
+        SetExpr::Select(Box::new(select))
+    };
+    let operation = SetExpr::SetOperation {
+        left: Box::new(numbered(left, "__devdb_left")),
+        op,
+        set_quantifier: SetQuantifier::None,
+        right: Box::new(numbered(right, "__devdb_right")),
+    };
+    let outer_names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
+    let outer = make::select_renamed(
+        &names,
+        &outer_names,
+        make::query(operation),
+        "__devdb_all",
+        None,
+    );
+    SetExpr::Select(Box::new(outer))
+}
+
 /// A compound-select member as SQLite accepts it: no parentheses, no nested compound on the
 /// right (SQLite evaluates compounds left to right; PostgreSQL binds INTERSECT tighter).
 fn compound_member(body: SetExpr) -> SetExpr {
@@ -1353,7 +1415,7 @@ fn set_arity_error(op: &SetOperator) -> PgError {
     )
 }
 
-fn ordinal(e: &Expr) -> Option<i64> {
+pub fn ordinal(e: &Expr) -> Option<i64> {
     match e {
         Expr::Value(v) => match &v.value {
             Value::Number(n, _) => n.parse().ok(),
