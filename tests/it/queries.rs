@@ -196,3 +196,55 @@ async fn set_operations_all_match_postgres() {
     ]))
     .await;
 }
+
+#[tokio::test]
+async fn pattern_matching_matches_postgres() {
+    compare(&blog(&[
+        "select 'abc' ~ '^a', 'ABC' ~* 'b', 'abc' !~ 'z', 'abc' !~* 'Z', 'a1b22' ~ '\\d{2}', \
+         'x' ~ '[[:alpha:]]'",
+        "select title from posts where title ~* '^(hello|world)$' order by 1",
+        "select name from users where email !~ '@x\\.io$' or email is null order by 1",
+        "select 'abc' similar to 'a(b|c)+', 'abc' similar to 'a%', 'abc' not similar to '_b_', \
+         'a.c' similar to 'a.c', 'abc' similar to 'a.c', 'a%c' similar to 'a#%c' escape '#'",
+        "select 'a_c' like 'a#_c' escape '#', 'abc' like 'a#_c' escape '#', 'ABC' ilike 'a%', \
+         'a\\c' like 'a\\\\c'",
+        "select 'abc' ~ '('",
+        "select 1 ~ 'a'",
+    ]))
+    .await;
+}
+
+#[tokio::test]
+async fn string_functions_match_postgres() {
+    compare(&blog(&[
+        "select split_part('a,b,c', ',', 2), split_part('a,b,c', ',', -1), split_part('a,b,c', ',', 5), \
+         split_part('abc', '', 1)",
+        "select split_part('a,b', ',', 0)",
+        "select initcap('hello wORLD-foo bar1baz'), lpad('5', 3, '0'), rpad('ab', 4, '*'), \
+         lpad('hello', 2), rpad('x', 5) || '|', reverse('abc'), translate('12345', '143', 'ax')",
+        "select md5('abc'), md5(''), md5(name) from users order by id",
+        "select encode('abc'::bytea, 'hex'), encode('abc'::bytea, 'base64'), decode('616263', 'hex'), \
+         decode('YWJj', 'base64'), encode('a\\\\b'::bytea, 'escape')",
+        "select decode('abc', 'hex')",
+        "select regexp_replace('foo bar foo', 'foo', 'X', 'g'), regexp_replace('foo bar', 'o+', 'X'), \
+         regexp_replace('John Smith', '(\\w+) (\\w+)', '\\2, \\1'), regexp_replace('abc', 'B', '[\\&]', 'gi'), \
+         regexp_replace('a$b', '\\$', 'd')",
+        "select concat_ws('-', 'a', null, 'b', 1), concat_ws(',', 'x'), concat_ws(null, 'a')",
+        "select concat_ws(', ', name, email) from users order by id",
+    ]))
+    .await;
+}
+
+#[tokio::test]
+async fn math_functions_match_postgres() {
+    compare(&[
+        "select ceil(2.1), floor(-2.1), trunc(2.567, 1), trunc(-2.5), power(2, 10), sqrt(16), \
+         mod(10, 3), ceiling(1.5::float8), floor(2.5::float8)",
+        "select ceil(-0.5), floor(7), trunc(123.456, -1), trunc(5), mod(-7, 3), sqrt(2), \
+         ceil(2.5::float8), trunc(-2.7::float8)",
+        "select power(0, -1)",
+        "select sqrt(-1)",
+        "select mod(1, 0)",
+    ])
+    .await;
+}

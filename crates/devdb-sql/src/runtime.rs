@@ -7,7 +7,9 @@
 mod arith;
 mod cast;
 mod json;
+mod math;
 mod regex;
+mod strings;
 mod text;
 
 use devdb_pg::{PgError, SqlState, Value};
@@ -84,7 +86,24 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_left", 2, text::left),
     f("pg_right", 2, text::right),
     f("pg_repeat", 2, text::repeat),
+    f("pg_ceil", 1, math::ceil),
+    f("pg_floor", 1, math::floor),
+    f("pg_trunc", -1, math::trunc),
+    f("pg_power", 2, math::power),
+    f("pg_sqrt", 1, math::sqrt),
     f("pg_regex_match", 3, regex::regex_match),
+    f("pg_similar", -1, regex::similar),
+    f("pg_regexp_replace", -1, regex::regexp_replace),
+    f("pg_split_part", 3, strings::split_part),
+    f("pg_initcap", 1, strings::initcap),
+    f("pg_lpad", -1, strings::lpad),
+    f("pg_rpad", -1, strings::rpad),
+    f("pg_reverse", 1, strings::reverse),
+    f("pg_translate", 3, strings::translate),
+    f("pg_concat_ws", -1, strings::concat_ws),
+    f("pg_md5", 1, strings::md5),
+    f("pg_encode", 2, strings::encode),
+    f("pg_decode", 2, strings::decode),
     f("pg_quote_ident", 1, catalog::pg_quote_ident),
     f("pg_name_list", 1, catalog::pg_name_list),
     f("pg_fk_action", 1, catalog::pg_fk_action),

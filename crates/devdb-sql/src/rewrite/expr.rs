@@ -101,11 +101,14 @@ impl Translator<'_> {
             | Expr::InSubquery { .. }
             | Expr::Between { .. }
             | Expr::Like { .. }
-            | Expr::ILike { .. } => self.expr_membership(e),
+            | Expr::ILike { .. }
+            | Expr::SimilarTo { .. } => self.expr_membership(e),
             Expr::Case { .. } | Expr::Exists { .. } | Expr::Subquery(_) => self.expr_compound(e),
-            Expr::Substring { .. } | Expr::Trim { .. } | Expr::Position { .. } => {
-                self.expr_special(e)
-            }
+            Expr::Substring { .. }
+            | Expr::Trim { .. }
+            | Expr::Position { .. }
+            | Expr::Ceil { .. }
+            | Expr::Floor { .. } => self.expr_special(e),
             Expr::Collate { expr, collation } => self.collate(*expr, &collation),
             other => Err(PgError::feature_not_supported(format!(
                 "expression {other}"
@@ -261,6 +264,18 @@ impl Translator<'_> {
                 *pattern,
                 escape_char.map(|e| *e),
             )?,
+            Expr::SimilarTo {
+                negated,
+                expr,
+                pattern,
+                escape_char,
+            } => self.like(
+                "pg_similar",
+                negated,
+                *expr,
+                *pattern,
+                escape_char.map(|e| *e),
+            )?,
             other => {
                 return Err(PgError::feature_not_supported(format!(
                     "expression {other}"
@@ -335,6 +350,20 @@ impl Translator<'_> {
                 trim_characters: None,
             } => self.trim(trim_where, trim_what.map(|e| *e), *expr)?,
             Expr::Position { expr, r#in } => self.call_builtin("strpos", vec![*r#in, *expr])?,
+            Expr::Ceil {
+                expr,
+                field:
+                    sqlparser::ast::CeilFloorKind::DateTimeField(
+                        sqlparser::ast::DateTimeField::NoDateTime,
+                    ),
+            } => self.call_builtin("ceil", vec![*expr])?,
+            Expr::Floor {
+                expr,
+                field:
+                    sqlparser::ast::CeilFloorKind::DateTimeField(
+                        sqlparser::ast::DateTimeField::NoDateTime,
+                    ),
+            } => self.call_builtin("floor", vec![*expr])?,
             other => {
                 return Err(PgError::feature_not_supported(format!(
                     "expression {other}"
@@ -482,7 +511,11 @@ impl Translator<'_> {
         let text = Ty::of(PgType::Text);
         let (e, ty) = self.expr(e)?;
         if !ty.ty.is_text() {
-            let op = if func == "pg_like" { "~~" } else { "~~*" };
+            let op = match func {
+                "pg_like" => "~~",
+                "pg_ilike" => "~~*",
+                _ => "~",
+            };
             return Err(operator_error(ty, op, text));
         }
         let mut args = vec![

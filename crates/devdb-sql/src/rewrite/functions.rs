@@ -430,7 +430,82 @@ impl Translator<'_> {
                 TEXT,
             ),
             ("repeat", [t, _]) if text_like(t) => ("pg_repeat", vec![TEXT, INT4], TEXT),
-            ("md5", [t]) if text_like(t) => return Err(PgError::feature_not_supported("md5()")),
+            ("md5", [t]) if text_like(t) => ("pg_md5", vec![TEXT], TEXT),
+            ("md5", [t]) if t.ty == PgType::Bytea => ("pg_md5", vec![*t], TEXT),
+            ("ceil" | "ceiling" | "floor" | "trunc", [t])
+                if t.ty.is_numeric() || t.is_unknown() =>
+            {
+                let t = math_type(*t);
+                let f = match name {
+                    "floor" => "pg_floor",
+                    "trunc" => "pg_trunc",
+                    _ => "pg_ceil",
+                };
+                (f, vec![t], t)
+            }
+            ("trunc", [t, s])
+                if t.ty.is_numeric()
+                    && !matches!(t.ty, PgType::Float4 | PgType::Float8)
+                    && s.ty.is_integer() =>
+            {
+                let numeric = Ty::of(PgType::Numeric);
+                ("pg_trunc", vec![numeric, INT4], numeric)
+            }
+            ("power" | "pow", [a, b]) if a.ty.is_numeric() && b.ty.is_numeric() => {
+                let t = if a.ty == PgType::Numeric || b.ty == PgType::Numeric {
+                    Ty::of(PgType::Numeric)
+                } else {
+                    FLOAT8
+                };
+                ("pg_power", vec![t, t], t)
+            }
+            ("sqrt", [t]) if t.ty.is_numeric() || t.is_unknown() => {
+                let t = if t.ty == PgType::Numeric { *t } else { FLOAT8 };
+                ("pg_sqrt", vec![t], t)
+            }
+            ("mod", [_, _]) => {
+                let mut typed = typed.into_iter();
+                let left = typed.next().unwrap_or((make::null(), Ty::UNKNOWN));
+                let right = typed.next().map(|(e, _)| e).unwrap_or_else(make::null);
+                return self.arithmetic(left, BinaryOperator::Modulo, right);
+            }
+            ("split_part", [a, b, _]) if text_like(a) && text_like(b) => {
+                ("pg_split_part", vec![TEXT, TEXT, INT4], TEXT)
+            }
+            ("initcap", [t]) if text_like(t) => ("pg_initcap", vec![TEXT], TEXT),
+            ("reverse", [t]) if text_like(t) => ("pg_reverse", vec![TEXT], TEXT),
+            ("lpad" | "rpad", [t, _]) if text_like(t) => {
+                (pad_function(name), vec![TEXT, INT4], TEXT)
+            }
+            ("lpad" | "rpad", [t, _, f]) if text_like(t) && text_like(f) => {
+                (pad_function(name), vec![TEXT, INT4, TEXT], TEXT)
+            }
+            ("translate", [a, b, c]) if text_like(a) && text_like(b) && text_like(c) => {
+                ("pg_translate", vec![TEXT; 3], TEXT)
+            }
+            ("regexp_replace", [a, b, c]) if [a, b, c].iter().all(|t| text_like(t)) => {
+                ("pg_regexp_replace", vec![TEXT; 3], TEXT)
+            }
+            ("regexp_replace", [a, b, c, d]) if [a, b, c, d].iter().all(|t| text_like(t)) => {
+                ("pg_regexp_replace", vec![TEXT; 4], TEXT)
+            }
+            ("encode", [b, f]) if b.ty == PgType::Bytea && text_like(f) => {
+                ("pg_encode", vec![*b, TEXT], TEXT)
+            }
+            ("decode", [t, f]) if text_like(t) && text_like(f) => {
+                ("pg_decode", vec![TEXT, TEXT], Ty::of(PgType::Bytea))
+            }
+            ("concat_ws", [sep, _, ..]) if text_like(sep) => {
+                let mut typed = typed.into_iter();
+                let mut args = Vec::with_capacity(types.len());
+                if let Some((e, t)) = typed.next() {
+                    args.push(self.coerce(e, t, TEXT, Ctx::Implicit)?);
+                }
+                for (e, t) in typed {
+                    args.push(self.text_output(e, t)?);
+                }
+                return Ok((make::call("pg_concat_ws", args), TEXT));
+            }
             ("abs", [t]) if t.ty.is_numeric() || t.is_unknown() => {
                 let t = if t.is_unknown() { FLOAT8 } else { Ty::of(t.ty) };
                 ("pg_abs", vec![t], t)
@@ -576,6 +651,16 @@ impl Translator<'_> {
         args.extend(what);
         self.call_builtin(name, args)
     }
+}
+
+/// ceil, floor and trunc keep numeric and take the other numbers as float8, as PostgreSQL
+/// resolves them (float8 is the preferred numeric type).
+fn math_type(t: Ty) -> Ty {
+    if t.ty == PgType::Numeric { t } else { FLOAT8 }
+}
+
+fn pad_function(name: &str) -> &'static str {
+    if name == "lpad" { "pg_lpad" } else { "pg_rpad" }
 }
 
 /// A regclass literal as a relation name: case-folded unless double-quoted, `public.` dropped.

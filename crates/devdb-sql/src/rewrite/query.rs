@@ -1485,6 +1485,8 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::Substring { .. } => strong("substring".into()),
         Expr::Trim { .. } => strong("btrim".into()),
         Expr::Position { .. } => strong("position".into()),
+        Expr::Ceil { .. } => strong("ceil".into()),
+        Expr::Floor { .. } => strong("floor".into()),
         Expr::Subquery(q) => match q.body.as_ref() {
             SetExpr::Select(s) => match s.projection.first() {
                 Some(SelectItem::ExprWithAlias { alias, .. }) => strong(fold(alias)),
