@@ -248,3 +248,80 @@ async fn math_functions_match_postgres() {
     ])
     .await;
 }
+
+#[tokio::test]
+async fn session_functions_match_postgres() {
+    compare(&[
+        "select hashtext('abc'), hashtext(''), hashtext('drizzle-migrations-lock'), \
+         hashtext('a somewhat longer key of more than twelve bytes!'), hashtext('héllo wörld 12345')",
+        "select pg_advisory_lock(1), pg_try_advisory_lock(2), pg_advisory_unlock(1), \
+         pg_advisory_unlock(2), pg_advisory_unlock(3)",
+        "select pg_advisory_lock(1, 2), pg_try_advisory_lock(1, 2), pg_advisory_unlock(1, 2), \
+         pg_advisory_unlock(1, 2), pg_advisory_unlock(1, 2)",
+        "begin",
+        "select pg_advisory_xact_lock(5), pg_try_advisory_xact_lock(6)",
+        "select pg_advisory_unlock(5)",
+        "commit",
+        "select pg_advisory_lock(hashtext('x')), pg_advisory_unlock_all()",
+        "select set_config('application_name', 'x', false), current_setting('application_name')",
+        "select set_config('myapp.user_id', '42', false), current_setting('myapp.user_id')",
+        "begin",
+        "select set_config('myapp.user_id', '7', true)",
+        "commit",
+        "select current_setting('myapp.user_id')",
+        "select txid_current() = txid_current(), txid_current() > 0",
+        "select pg_postmaster_start_time() <= now()",
+    ])
+    .await;
+}
+
+/// Advisory locks are real across sessions: a lock one session holds is refused to another
+/// until it is unlocked, its transaction ends (xact locks) or its session ends.
+#[tokio::test]
+async fn advisory_locks_exclude_other_sessions() {
+    let devdb = DevDb::start(&[]);
+    let a = devdb.connect().await;
+    let b = devdb.connect().await;
+    let try_lock = "select pg_try_advisory_lock(42)";
+    let got = |rows: Vec<tokio_postgres::Row>| -> bool { rows[0].get(0) };
+    a.query("select pg_advisory_lock(42)", &[])
+        .await
+        .expect("a locks");
+    assert!(!got(b.query(try_lock, &[]).await.expect("b tries")));
+    // devdb cannot wait on the database thread: 55P03 at once (docs/compat.md).
+    let err = b
+        .query("select pg_advisory_lock(42)", &[])
+        .await
+        .expect_err("held by a");
+    assert_eq!(err.code().map(|c| c.code()), Some("55P03"));
+    a.query("select pg_advisory_unlock(42)", &[])
+        .await
+        .expect("a unlocks");
+    assert!(got(b.query(try_lock, &[]).await.expect("b locks")));
+    assert!(!got(a.query(try_lock, &[]).await.expect("a tries")));
+    drop(b);
+    // The session's end releases its locks; give the server a moment to see it go.
+    let mut free = false;
+    for _ in 0..100 {
+        if got(a.query(try_lock, &[]).await.expect("a tries again")) {
+            free = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(free, "the lock of a closed session was not released");
+
+    let c = devdb.connect().await;
+    a.batch_execute("begin; select pg_advisory_xact_lock(7)")
+        .await
+        .expect("xact lock");
+    assert!(!got(c
+        .query("select pg_try_advisory_lock(7)", &[])
+        .await
+        .expect("c tries")));
+    a.batch_execute("commit").await.expect("commit");
+    assert!(got(c
+        .query("select pg_try_advisory_lock(7)", &[])
+        .await
+        .expect("c locks")));
+}

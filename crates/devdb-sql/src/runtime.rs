@@ -102,6 +102,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_translate", 3, strings::translate),
     f("pg_concat_ws", -1, strings::concat_ws),
     f("pg_md5", 1, strings::md5),
+    f("pg_hashtext", 1, strings::hashtext),
     f("pg_encode", 2, strings::encode),
     f("pg_decode", 2, strings::decode),
     f("pg_quote_ident", 1, catalog::pg_quote_ident),

@@ -349,6 +349,54 @@ impl Translator<'_> {
                 let args = self.sequence_args(args, rest)?;
                 return Ok((make::call("devdb_setval", args), INT8));
             }
+            (
+                "pg_advisory_lock"
+                | "pg_advisory_xact_lock"
+                | "pg_try_advisory_lock"
+                | "pg_try_advisory_xact_lock"
+                | "pg_advisory_unlock",
+                1 | 2,
+            ) => {
+                let request = match name {
+                    "pg_advisory_lock" => "lock",
+                    "pg_advisory_xact_lock" => "xact_lock",
+                    "pg_try_advisory_lock" => "try_lock",
+                    "pg_try_advisory_xact_lock" => "try_xact_lock",
+                    _ => "unlock",
+                };
+                let keys: &[Ty] = if n == 1 { &[INT8] } else { &[INT4, INT4] };
+                let mut call_args = vec![make::string(request)];
+                call_args.extend(self.typed_args(args, keys)?);
+                let ty = if name.starts_with("pg_advisory_") && name != "pg_advisory_unlock" {
+                    Ty::of(PgType::Void)
+                } else {
+                    Ty::of(PgType::Bool)
+                };
+                return Ok((make::call("devdb_advisory", call_args), ty));
+            }
+            ("pg_advisory_unlock_all", 0) => {
+                return Ok((
+                    make::call("devdb_advisory_unlock_all", vec![]),
+                    Ty::of(PgType::Void),
+                ));
+            }
+            ("txid_current", 0) => {
+                return Ok((make::call("devdb_txid_current", vec![]), INT8));
+            }
+            ("pg_postmaster_start_time", 0) => {
+                return Ok((
+                    make::call("devdb_postmaster_start_time", vec![]),
+                    Ty::of(PgType::Timestamptz),
+                ));
+            }
+            ("set_config", 3) => {
+                let args = self.typed_args(args, &[TEXT, TEXT, Ty::of(PgType::Bool)])?;
+                return Ok((make::call("devdb_set_config", args), TEXT));
+            }
+            ("hashtext", 1) => {
+                let args = self.typed_args(args, &[TEXT])?;
+                return Ok((make::call("pg_hashtext", args), INT4));
+            }
             ("current_setting", 1) => {
                 let args = self.typed_args(args, &[TEXT])?;
                 return Ok((make::call("devdb_setting", args), TEXT));

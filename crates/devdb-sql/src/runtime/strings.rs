@@ -243,3 +243,75 @@ pub fn decode(args: &[Value]) -> Result<Value, PgError> {
     };
     Ok(Value::Blob(bytes))
 }
+
+/// hashtext(text): PostgreSQL's hash_bytes (Bob Jenkins' lookup3, little-endian) of the UTF-8
+/// bytes, as a signed int4. Migration runners key advisory locks by it.
+pub fn hashtext(args: &[Value]) -> Result<Value, PgError> {
+    let Some(s) = as_text(arg(args, 0))? else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::Int(i64::from(hash_bytes(s.as_bytes()) as i32)))
+}
+
+fn hash_bytes(key: &[u8]) -> u32 {
+    fn mix(a: &mut u32, b: &mut u32, c: &mut u32) {
+        *a = a.wrapping_sub(*c);
+        *a ^= c.rotate_left(4);
+        *c = c.wrapping_add(*b);
+        *b = b.wrapping_sub(*a);
+        *b ^= a.rotate_left(6);
+        *a = a.wrapping_add(*c);
+        *c = c.wrapping_sub(*b);
+        *c ^= b.rotate_left(8);
+        *b = b.wrapping_add(*a);
+        *a = a.wrapping_sub(*c);
+        *a ^= c.rotate_left(16);
+        *c = c.wrapping_add(*b);
+        *b = b.wrapping_sub(*a);
+        *b ^= a.rotate_left(19);
+        *a = a.wrapping_add(*c);
+        *c = c.wrapping_sub(*b);
+        *c ^= b.rotate_left(4);
+        *b = b.wrapping_add(*a);
+    }
+    fn finish(a: &mut u32, b: &mut u32, c: &mut u32) {
+        *c ^= *b;
+        *c = c.wrapping_sub(b.rotate_left(14));
+        *a ^= *c;
+        *a = a.wrapping_sub(c.rotate_left(11));
+        *b ^= *a;
+        *b = b.wrapping_sub(a.rotate_left(25));
+        *c ^= *b;
+        *c = c.wrapping_sub(b.rotate_left(16));
+        *a ^= *c;
+        *a = a.wrapping_sub(c.rotate_left(4));
+        *b ^= *a;
+        *b = b.wrapping_sub(a.rotate_left(14));
+        *c ^= *b;
+        *c = c.wrapping_sub(b.rotate_left(24));
+    }
+    let word = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .enumerate()
+            .fold(0u32, |w, (i, b)| w.wrapping_add(u32::from(*b) << (8 * i)))
+    };
+    let init = 0x9e37_79b9_u32
+        .wrapping_add(key.len() as u32)
+        .wrapping_add(3_923_095);
+    let (mut a, mut b, mut c) = (init, init, init);
+    let mut chunks = key.chunks_exact(12);
+    for chunk in &mut chunks {
+        a = a.wrapping_add(word(&chunk[0..4]));
+        b = b.wrapping_add(word(&chunk[4..8]));
+        c = c.wrapping_add(word(&chunk[8..12]));
+        mix(&mut a, &mut b, &mut c);
+    }
+    let rest = chunks.remainder();
+    // The lowest byte of c is reserved for the length: the tail's 9th byte and on go above it.
+    a = a.wrapping_add(word(rest.get(..rest.len().min(4)).unwrap_or_default()));
+    b = b.wrapping_add(word(rest.get(4..rest.len().min(8)).unwrap_or_default()));
+    c = c.wrapping_add(word(rest.get(8..).unwrap_or_default()) << 8);
+    finish(&mut a, &mut b, &mut c);
+    c
+}
