@@ -23,4 +23,5 @@ mod notify;
 mod orm;
 mod pipeline;
 mod protocol;
+mod queries;
 mod smoke;

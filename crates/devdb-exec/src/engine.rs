@@ -117,6 +117,8 @@ impl Engine {
             database: name,
             registry: registry.clone(),
             raised: Mutex::new(None),
+            advisory: Mutex::default(),
+            xids: Mutex::default(),
         });
         let open = |role| {
             open::connection(path, role, !config.ephemeral, &functions)
@@ -356,6 +358,8 @@ impl Engine {
         }
         lock(&self.functions.sequences).forget_session(id);
         self.listeners.close(id);
+        lock(&self.functions.advisory).release_all(id);
+        lock(&self.functions.xids).forget_session(id);
     }
 
     /// Rolls back whatever `session` has open and releases its lock.
@@ -365,6 +369,7 @@ impl Engine {
             self.release_lock(id);
         }
         lock(&session.settings).end_transaction(false);
+        lock(&self.functions.advisory).end_transaction(id);
         session.transaction = Default::default();
         session.portals.clear();
     }

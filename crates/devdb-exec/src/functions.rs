@@ -11,6 +11,7 @@ use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqlValue, ValueRef};
 
 use crate::SessionId;
+use crate::advisory::{AdvisoryLocks, Key, Request};
 use crate::backends::Backends;
 use crate::interrupt::{Cause, Interrupts};
 use crate::sequences::Sequences;
@@ -28,7 +29,40 @@ pub(crate) struct FunctionState {
     /// The PostgreSQL error a function raised: SQLite keeps only its text, so the engine takes
     /// the full error (SQLSTATE, detail) from here when the statement fails.
     pub raised: Mutex<Option<PgError>>,
+    pub advisory: Mutex<AdvisoryLocks>,
+    pub xids: Mutex<Xids>,
 }
+
+/// txid_current(): one number per transaction that asks, increasing, as PostgreSQL assigns
+/// transaction ids; a transaction is known by its session and start time.
+#[derive(Default)]
+pub(crate) struct Xids {
+    next: i64,
+    assigned: std::collections::HashMap<SessionId, (i64, i64)>,
+}
+
+impl Xids {
+    fn current(&mut self, session: SessionId, transaction_start: i64) -> i64 {
+        match self.assigned.get(&session) {
+            Some((start, xid)) if *start == transaction_start => *xid,
+            _ => {
+                // PostgreSQL's first normal transaction id is 3.
+                self.next = self.next.max(2) + 1;
+                self.assigned
+                    .insert(session, (transaction_start, self.next));
+                self.next
+            }
+        }
+    }
+
+    pub fn forget_session(&mut self, session: SessionId) {
+        self.assigned.remove(&session);
+    }
+}
+
+/// When the server started, as pg_postmaster_start_time() reports it: the first database
+/// opened.
+static STARTED: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
 
 /// The statement running now.
 #[derive(Default)]
@@ -80,6 +114,63 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         conn.create_aggregate_function(a.name, a.n_args, flags, collect)?;
     }
     let volatile = FunctionFlags::SQLITE_UTF8;
+    let started = *STARTED.get_or_init(now_micros);
+    conn.create_scalar_function("devdb_postmaster_start_time", 0, volatile, move |_| {
+        Ok(started)
+    })?;
+    // (request, key) for a bigint key, (request, key1, key2) for two integers.
+    for n_args in [2, 3] {
+        let s = state.clone();
+        conn.create_scalar_function("devdb_advisory", n_args, volatile, move |ctx| {
+            let request: String = ctx.get(0)?;
+            let request = Request::parse(&request)
+                .ok_or_else(|| s.raise(PgError::internal("unknown advisory lock request")))?;
+            let first: Option<i64> = ctx.get(1)?;
+            let key = match (first, ctx.len()) {
+                (Some(k), 2) => Key::One(k),
+                (Some(a), _) => match ctx.get::<Option<i64>>(2)? {
+                    Some(b) => Key::Two(a as i32, b as i32),
+                    None => return Ok(SqlValue::Null),
+                },
+                (None, _) => return Ok(SqlValue::Null),
+            };
+            let session = session(&s)?;
+            let answer = lock(&s.advisory)
+                .request(session, key, request)
+                .map_err(|e| s.raise(e))?;
+            // void is an empty value, not NULL.
+            Ok(answer.map_or(SqlValue::Text(String::new()), |b| {
+                SqlValue::Integer(b as i64)
+            }))
+        })?;
+    }
+    let s = state.clone();
+    conn.create_scalar_function("devdb_advisory_unlock_all", 0, volatile, move |_| {
+        let session = session(&s)?;
+        lock(&s.advisory).release_all(session);
+        Ok(SqlValue::Text(String::new()))
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_txid_current", 0, volatile, move |_| {
+        let session = session(&s)?;
+        let start = lock(&s.current).transaction_start;
+        Ok(lock(&s.xids).current(session, start))
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_set_config", 3, volatile, move |ctx| {
+        let name: String = ctx.get(0)?;
+        let value: Option<String> = ctx.get(1)?;
+        let local = ctx.get::<Option<i64>>(2)?.unwrap_or(0) != 0;
+        let settings = lock(&s.current).settings.clone();
+        let settings = settings.ok_or_else(|| s.raise(PgError::internal("no session")))?;
+        let mut settings = lock(&settings);
+        // Every statement runs in a transaction, so its end keeps or restores the value.
+        settings
+            .set(&name, Some(value.as_deref().unwrap_or("")), local, true)
+            .map_err(|e| s.raise(e))?;
+        let value = settings.get(&name).map_err(|e| s.raise(e))?.to_owned();
+        Ok(value)
+    })?;
     // Stable within a statement, but not deterministic across statements.
     let s = state.clone();
     conn.create_scalar_function("devdb_now", 0, volatile, move |_| {

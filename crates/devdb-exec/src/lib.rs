@@ -18,6 +18,7 @@
 //!
 //! Start reading at [`Local::run`], then `engine::Engine::drive`.
 
+mod advisory;
 mod backends;
 mod batch;
 pub mod config;

@@ -462,3 +462,40 @@ pub fn lookup(view: &str, item: Expr, column: &str, key: Expr) -> Expr {
         Some(eq(self::column("__key"), key)),
     ))
 }
+
+/// `row_number() OVER (PARTITION BY ... ORDER BY ...)`.
+pub fn row_number(partition_by: Vec<Expr>, order_by: Vec<OrderByExpr>) -> Expr {
+    let mut call = call("row_number", vec![]);
+    if let Expr::Function(f) = &mut call {
+        f.over = Some(sqlparser::ast::WindowType::WindowSpec(
+            sqlparser::ast::WindowSpec {
+                window_name: None,
+                partition_by,
+                order_by,
+                window_frame: None,
+            },
+        ));
+    }
+    call
+}
+
+/// `SELECT inner_1 AS outer_1, ... FROM (from) AS alias [WHERE selection]`: a wrapping SELECT
+/// that gives a rewritten query's columns back their names.
+pub fn select_renamed(
+    inner: &[String],
+    outer: &[String],
+    from: Query,
+    alias_name: &str,
+    selection: Option<Expr>,
+) -> Select {
+    let items = inner
+        .iter()
+        .zip(outer)
+        .map(|(i, o)| select_item(column(i), Some(o)))
+        .collect();
+    select(
+        items,
+        vec![derived(from, alias(alias_name, &[]))],
+        selection,
+    )
+}

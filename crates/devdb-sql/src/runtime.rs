@@ -8,7 +8,9 @@ mod arith;
 mod array;
 mod cast;
 mod json;
+mod math;
 mod regex;
+mod strings;
 mod text;
 
 use devdb_pg::{PgError, SqlState, Value};
@@ -86,7 +88,25 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_left", 2, text::left),
     f("pg_right", 2, text::right),
     f("pg_repeat", 2, text::repeat),
+    f("pg_ceil", 1, math::ceil),
+    f("pg_floor", 1, math::floor),
+    f("pg_trunc", -1, math::trunc),
+    f("pg_power", 2, math::power),
+    f("pg_sqrt", 1, math::sqrt),
     f("pg_regex_match", 3, regex::regex_match),
+    f("pg_similar", -1, regex::similar),
+    f("pg_regexp_replace", -1, regex::regexp_replace),
+    f("pg_split_part", 3, strings::split_part),
+    f("pg_initcap", 1, strings::initcap),
+    f("pg_lpad", -1, strings::lpad),
+    f("pg_rpad", -1, strings::rpad),
+    f("pg_reverse", 1, strings::reverse),
+    f("pg_translate", 3, strings::translate),
+    f("pg_concat_ws", -1, strings::concat_ws),
+    f("pg_md5", 1, strings::md5),
+    f("pg_hashtext", 1, strings::hashtext),
+    f("pg_encode", 2, strings::encode),
+    f("pg_decode", 2, strings::decode),
     f("pg_quote_ident", 1, catalog::pg_quote_ident),
     f("pg_name_list", 1, catalog::pg_name_list),
     f("pg_fk_action", 1, catalog::pg_fk_action),
@@ -95,6 +115,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_check_limit", 1, check_limit),
     f("pg_check_offset", 1, check_offset),
     f("pg_series_stop", 3, series_stop),
+    f("pg_lateral_row", 2, lateral_row),
     f("pg_check_no_nulls", 3, check_no_nulls),
     f("pg_not_null", 3, not_null),
     f("pg_json_elem", 2, json::elem),
@@ -234,6 +255,17 @@ fn series_stop(args: &[Value]) -> Result<Value, PgError> {
     } else {
         i64::try_from(k).unwrap_or(i64::MAX)
     }))
+}
+
+/// `pg_lateral_row(count, value)`: the value of a LATERAL subquery's one row (see
+/// `rewrite::lateral`); more rows than one is a LATERAL join devdb cannot run.
+fn lateral_row(args: &[Value]) -> Result<Value, PgError> {
+    if as_int(arg(args, 0))?.unwrap_or(0) > 1 {
+        return Err(PgError::feature_not_supported(
+            "a LATERAL subquery returning more than one row per row on its left",
+        ));
+    }
+    Ok(arg(args, 1).clone())
 }
 
 /// ALTER TABLE ... ADD PRIMARY KEY on a column that already holds NULLs fails in PostgreSQL.

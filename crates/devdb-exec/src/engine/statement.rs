@@ -443,6 +443,7 @@ impl Engine {
             }
             self.release_lock(id);
         }
+        lock(&self.functions.advisory).end_transaction(id);
         let committed = commit && result.is_ok();
         let changed = lock(&session.settings).end_transaction(committed);
         report(session, &changed, sink);

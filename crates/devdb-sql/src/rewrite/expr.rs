@@ -101,15 +101,18 @@ impl Translator<'_> {
             | Expr::InSubquery { .. }
             | Expr::Between { .. }
             | Expr::Like { .. }
-            | Expr::ILike { .. } => self.expr_membership(e),
+            | Expr::ILike { .. }
+            | Expr::SimilarTo { .. } => self.expr_membership(e),
             Expr::Case { .. } | Expr::Exists { .. } | Expr::Subquery(_) => self.expr_compound(e),
             Expr::Array(_)
             | Expr::CompoundFieldAccess { .. }
             | Expr::AnyOp { .. }
             | Expr::AllOp { .. } => self.array_expr(e),
-            Expr::Substring { .. } | Expr::Trim { .. } | Expr::Position { .. } => {
-                self.expr_special(e)
-            }
+            Expr::Substring { .. }
+            | Expr::Trim { .. }
+            | Expr::Position { .. }
+            | Expr::Ceil { .. }
+            | Expr::Floor { .. } => self.expr_special(e),
             Expr::Collate { expr, collation } => self.collate(*expr, &collation),
             other => Err(PgError::feature_not_supported(format!(
                 "expression {other}"
@@ -130,11 +133,7 @@ impl Translator<'_> {
 
     fn expr_simple(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         Ok(match e {
-            Expr::Identifier(id) => {
-                let name = fold(&id);
-                let ty = self.column_reference(None, &name)?;
-                (self.column_expr(&name), ty)
-            }
+            Expr::Identifier(id) => self.column_expr(None, &fold(&id))?,
             Expr::CompoundIdentifier(ids) => self.compound_identifier(&ids)?,
             Expr::Value(v) => self.value(v.value)?,
             Expr::Nested(inner) => {
@@ -275,6 +274,18 @@ impl Translator<'_> {
                 *pattern,
                 escape_char.map(|e| *e),
             )?,
+            Expr::SimilarTo {
+                negated,
+                expr,
+                pattern,
+                escape_char,
+            } => self.like(
+                "pg_similar",
+                negated,
+                *expr,
+                *pattern,
+                escape_char.map(|e| *e),
+            )?,
             other => {
                 return Err(PgError::feature_not_supported(format!(
                     "expression {other}"
@@ -349,6 +360,20 @@ impl Translator<'_> {
                 trim_characters: None,
             } => self.trim(trim_where, trim_what.map(|e| *e), *expr)?,
             Expr::Position { expr, r#in } => self.call_builtin("strpos", vec![*r#in, *expr])?,
+            Expr::Ceil {
+                expr,
+                field:
+                    sqlparser::ast::CeilFloorKind::DateTimeField(
+                        sqlparser::ast::DateTimeField::NoDateTime,
+                    ),
+            } => self.call_builtin("ceil", vec![*expr])?,
+            Expr::Floor {
+                expr,
+                field:
+                    sqlparser::ast::CeilFloorKind::DateTimeField(
+                        sqlparser::ast::DateTimeField::NoDateTime,
+                    ),
+            } => self.call_builtin("floor", vec![*expr])?,
             other => {
                 return Err(PgError::feature_not_supported(format!(
                     "expression {other}"
@@ -372,10 +397,7 @@ impl Translator<'_> {
                 )));
             }
         };
-        let ty = self.column_reference(Some(&rel), col)?;
-        // `users.id` for a table of another schema read as `app.users`: SQLite knows it by key.
-        let rel = self.find_rel(&rel).map_or(rel, |r| r.name.clone());
-        Ok((make::qualified_column(&rel, col), ty))
+        self.column_expr(Some(&rel), col)
     }
 
     /// A literal or parameter.
@@ -510,7 +532,11 @@ impl Translator<'_> {
         let text = Ty::of(PgType::Text);
         let (e, ty) = self.expr(e)?;
         if !ty.ty.is_text() {
-            let op = if func == "pg_like" { "~~" } else { "~~*" };
+            let op = match func {
+                "pg_like" => "~~",
+                "pg_ilike" => "~~*",
+                _ => "~",
+            };
             return Err(operator_error(ty, op, text));
         }
         let mut args = vec![

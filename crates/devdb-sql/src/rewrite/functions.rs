@@ -35,6 +35,9 @@ enum Args {
 
 impl Translator<'_> {
     pub fn function(&mut self, f: Function) -> Result<(Expr, Ty), PgError> {
+        if f.over.is_some() || f.filter.is_some() {
+            return self.window_or_filtered(f);
+        }
         let Function {
             name,
             uses_odbc_syntax: false,
@@ -47,7 +50,7 @@ impl Translator<'_> {
         } = f
         else {
             return Err(PgError::feature_not_supported(
-                "window functions, FILTER and WITHIN GROUP",
+                "IGNORE NULLS, RESPECT NULLS and WITHIN GROUP",
             ));
         };
         if !within_group.is_empty() {
@@ -134,9 +137,21 @@ impl Translator<'_> {
                     None => (distinct, args),
                 };
             if !order.is_empty() {
-                return Err(PgError::feature_not_supported(format!(
-                    "ORDER BY in a call of {fname}"
-                )));
+                if fname != "string_agg" || distinct {
+                    return Err(PgError::feature_not_supported(format!(
+                        "ORDER BY in a call of {fname}"
+                    )));
+                }
+                let order = self.aggregate_order(order)?;
+                let (mut e, ty) = self.call_builtin(&fname, args)?;
+                if let Expr::Function(Function {
+                    args: FunctionArguments::List(list),
+                    ..
+                }) = &mut e
+                {
+                    list.clauses = vec![sqlparser::ast::FunctionArgumentClause::OrderBy(order)];
+                }
+                return Ok((e, ty));
             }
             return if distinct {
                 self.aggregate(&fname, args, true)
@@ -351,6 +366,54 @@ impl Translator<'_> {
                 let args = self.sequence_args(args, rest)?;
                 return Ok((make::call("devdb_setval", args), INT8));
             }
+            (
+                "pg_advisory_lock"
+                | "pg_advisory_xact_lock"
+                | "pg_try_advisory_lock"
+                | "pg_try_advisory_xact_lock"
+                | "pg_advisory_unlock",
+                1 | 2,
+            ) => {
+                let request = match name {
+                    "pg_advisory_lock" => "lock",
+                    "pg_advisory_xact_lock" => "xact_lock",
+                    "pg_try_advisory_lock" => "try_lock",
+                    "pg_try_advisory_xact_lock" => "try_xact_lock",
+                    _ => "unlock",
+                };
+                let keys: &[Ty] = if n == 1 { &[INT8] } else { &[INT4, INT4] };
+                let mut call_args = vec![make::string(request)];
+                call_args.extend(self.typed_args(args, keys)?);
+                let ty = if name.starts_with("pg_advisory_") && name != "pg_advisory_unlock" {
+                    Ty::of(PgType::Void)
+                } else {
+                    Ty::of(PgType::Bool)
+                };
+                return Ok((make::call("devdb_advisory", call_args), ty));
+            }
+            ("pg_advisory_unlock_all", 0) => {
+                return Ok((
+                    make::call("devdb_advisory_unlock_all", vec![]),
+                    Ty::of(PgType::Void),
+                ));
+            }
+            ("txid_current", 0) => {
+                return Ok((make::call("devdb_txid_current", vec![]), INT8));
+            }
+            ("pg_postmaster_start_time", 0) => {
+                return Ok((
+                    make::call("devdb_postmaster_start_time", vec![]),
+                    Ty::of(PgType::Timestamptz),
+                ));
+            }
+            ("set_config", 3) => {
+                let args = self.typed_args(args, &[TEXT, TEXT, Ty::of(PgType::Bool)])?;
+                return Ok((make::call("devdb_set_config", args), TEXT));
+            }
+            ("hashtext", 1) => {
+                let args = self.typed_args(args, &[TEXT])?;
+                return Ok((make::call("pg_hashtext", args), INT4));
+            }
             ("current_setting", 1) => {
                 let args = self.typed_args(args, &[TEXT])?;
                 return Ok((make::call("devdb_setting", args), TEXT));
@@ -432,7 +495,82 @@ impl Translator<'_> {
                 TEXT,
             ),
             ("repeat", [t, _]) if text_like(t) => ("pg_repeat", vec![TEXT, INT4], TEXT),
-            ("md5", [t]) if text_like(t) => return Err(PgError::feature_not_supported("md5()")),
+            ("md5", [t]) if text_like(t) => ("pg_md5", vec![TEXT], TEXT),
+            ("md5", [t]) if t.ty == PgType::Bytea => ("pg_md5", vec![*t], TEXT),
+            ("ceil" | "ceiling" | "floor" | "trunc", [t])
+                if t.ty.is_numeric() || t.is_unknown() =>
+            {
+                let t = math_type(*t);
+                let f = match name {
+                    "floor" => "pg_floor",
+                    "trunc" => "pg_trunc",
+                    _ => "pg_ceil",
+                };
+                (f, vec![t], t)
+            }
+            ("trunc", [t, s])
+                if t.ty.is_numeric()
+                    && !matches!(t.ty, PgType::Float4 | PgType::Float8)
+                    && s.ty.is_integer() =>
+            {
+                let numeric = Ty::of(PgType::Numeric);
+                ("pg_trunc", vec![numeric, INT4], numeric)
+            }
+            ("power" | "pow", [a, b]) if a.ty.is_numeric() && b.ty.is_numeric() => {
+                let t = if a.ty == PgType::Numeric || b.ty == PgType::Numeric {
+                    Ty::of(PgType::Numeric)
+                } else {
+                    FLOAT8
+                };
+                ("pg_power", vec![t, t], t)
+            }
+            ("sqrt", [t]) if t.ty.is_numeric() || t.is_unknown() => {
+                let t = if t.ty == PgType::Numeric { *t } else { FLOAT8 };
+                ("pg_sqrt", vec![t], t)
+            }
+            ("mod", [_, _]) => {
+                let mut typed = typed.into_iter();
+                let left = typed.next().unwrap_or((make::null(), Ty::UNKNOWN));
+                let right = typed.next().map(|(e, _)| e).unwrap_or_else(make::null);
+                return self.arithmetic(left, BinaryOperator::Modulo, right);
+            }
+            ("split_part", [a, b, _]) if text_like(a) && text_like(b) => {
+                ("pg_split_part", vec![TEXT, TEXT, INT4], TEXT)
+            }
+            ("initcap", [t]) if text_like(t) => ("pg_initcap", vec![TEXT], TEXT),
+            ("reverse", [t]) if text_like(t) => ("pg_reverse", vec![TEXT], TEXT),
+            ("lpad" | "rpad", [t, _]) if text_like(t) => {
+                (pad_function(name), vec![TEXT, INT4], TEXT)
+            }
+            ("lpad" | "rpad", [t, _, f]) if text_like(t) && text_like(f) => {
+                (pad_function(name), vec![TEXT, INT4, TEXT], TEXT)
+            }
+            ("translate", [a, b, c]) if text_like(a) && text_like(b) && text_like(c) => {
+                ("pg_translate", vec![TEXT; 3], TEXT)
+            }
+            ("regexp_replace", [a, b, c]) if [a, b, c].iter().all(|t| text_like(t)) => {
+                ("pg_regexp_replace", vec![TEXT; 3], TEXT)
+            }
+            ("regexp_replace", [a, b, c, d]) if [a, b, c, d].iter().all(|t| text_like(t)) => {
+                ("pg_regexp_replace", vec![TEXT; 4], TEXT)
+            }
+            ("encode", [b, f]) if b.ty == PgType::Bytea && text_like(f) => {
+                ("pg_encode", vec![*b, TEXT], TEXT)
+            }
+            ("decode", [t, f]) if text_like(t) && text_like(f) => {
+                ("pg_decode", vec![TEXT, TEXT], Ty::of(PgType::Bytea))
+            }
+            ("concat_ws", [sep, _, ..]) if text_like(sep) => {
+                let mut typed = typed.into_iter();
+                let mut args = Vec::with_capacity(types.len());
+                if let Some((e, t)) = typed.next() {
+                    args.push(self.coerce(e, t, TEXT, Ctx::Implicit)?);
+                }
+                for (e, t) in typed {
+                    args.push(self.text_output(e, t)?);
+                }
+                return Ok((make::call("pg_concat_ws", args), TEXT));
+            }
             ("abs", [t]) if t.ty.is_numeric() || t.is_unknown() => {
                 let t = if t.is_unknown() { FLOAT8 } else { Ty::of(t.ty) };
                 ("pg_abs", vec![t], t)
@@ -487,6 +625,12 @@ impl Translator<'_> {
             ("generate_series", _) => {
                 return Err(PgError::feature_not_supported(
                     "generate_series outside FROM",
+                ));
+            }
+            _ if super::window::is_window_only(name) => {
+                return Err(PgError::new(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    format!("window function {name} requires an OVER clause"),
                 ));
             }
             _ => return Err(undefined_with(name, &types)),
@@ -574,6 +718,16 @@ impl Translator<'_> {
     }
 }
 
+/// ceil, floor and trunc keep numeric and take the other numbers as float8, as PostgreSQL
+/// resolves them (float8 is the preferred numeric type).
+fn math_type(t: Ty) -> Ty {
+    if t.ty == PgType::Numeric { t } else { FLOAT8 }
+}
+
+fn pad_function(name: &str) -> &'static str {
+    if name == "lpad" { "pg_lpad" } else { "pg_rpad" }
+}
+
 /// A regclass literal as a relation name: case-folded unless double-quoted, `public.` dropped.
 /// The key (`catalog::key`) a regclass text names: `seq`, `"Seq"`, `app.seq`, `"App"."seq"`.
 fn regclass_name(text: &str) -> String {
@@ -620,7 +774,7 @@ pub(super) fn regclass_text(key: &str) -> String {
     }
 }
 
-fn undefined(name: &str, n: usize) -> PgError {
+pub fn undefined(name: &str, n: usize) -> PgError {
     let args = vec!["unknown"; n].join(", ");
     PgError::undefined_function(&format!("{name}({args})"))
 }

@@ -56,15 +56,7 @@ impl Translator<'_> {
     ) -> Result<Vec<OrderByExpr>, PgError> {
         let mut out = Vec::with_capacity(order.len());
         for mut o in order {
-            if o.with_fill.is_some() {
-                return Err(PgError::feature_not_supported("WITH FILL"));
-            }
-            let desc = match &o.options.sort {
-                None | Some(sqlparser::ast::OrderBySort::Asc) => false,
-                Some(sqlparser::ast::OrderBySort::Desc) => true,
-                Some(_) => return Err(PgError::feature_not_supported("ORDER BY ... USING")),
-            };
-            o.options.nulls_first = Some(o.options.nulls_first.unwrap_or(desc));
+            super::query::nulls_like_postgres(&mut o)?;
             let taken = std::mem::replace(&mut o.expr, make::null());
             o.expr = self.aggregate_arg(taken)?.0;
             out.push(o);

@@ -112,7 +112,7 @@ impl Translator<'_> {
         }
     }
 
-    fn arithmetic(
+    pub fn arithmetic(
         &mut self,
         (l, lo): (Expr, Ty),
         op: BinaryOperator,

@@ -9,6 +9,7 @@ use sqlparser::ast::{
 };
 
 use super::expr::Ctx;
+use super::lateral::LateralJoin;
 use super::{Output, Rel, Scope, Translator, fold};
 use crate::types::{Ty, common_type};
 use crate::{Column, Kind, make};
@@ -292,9 +293,12 @@ impl Translator<'_> {
         set_quantifier: SetQuantifier,
         right: SetExpr,
     ) -> Result<(SetExpr, Vec<OutCol>), PgError> {
-        let quantifier = match (&op, set_quantifier) {
-            (_, SetQuantifier::None | SetQuantifier::Distinct) => SetQuantifier::None,
-            (SetOperator::Union, SetQuantifier::All) => SetQuantifier::All,
+        let (quantifier, numbered) = match (&op, set_quantifier) {
+            (_, SetQuantifier::None | SetQuantifier::Distinct) => (SetQuantifier::None, false),
+            (SetOperator::Union, SetQuantifier::All) => (SetQuantifier::All, false),
+            (SetOperator::Intersect | SetOperator::Except, SetQuantifier::All) => {
+                (SetQuantifier::None, true)
+            }
             (op, q) => return Err(PgError::feature_not_supported(format!("{op} {q}"))),
         };
         if matches!(op, SetOperator::Minus) {
@@ -321,6 +325,9 @@ impl Translator<'_> {
         }
         let left = self.coerce_outputs(left, &lcols, &cols)?;
         let right = self.coerce_outputs(right, &rcols, &cols)?;
+        if numbered {
+            return Ok((all_rows_operation(left, op, right, &cols), cols));
+        }
         // A compound on the left is fine: SQLite evaluates compounds left to right.
         let left = if matches!(left, SetExpr::SetOperation { .. }) {
             left
@@ -421,13 +428,9 @@ impl Translator<'_> {
             && connect_by.is_empty()
             && cluster_by.is_empty()
             && distribute_by.is_empty()
-            && sort_by.is_empty()
-            && named_window.is_empty())
+            && sort_by.is_empty())
         {
             return Err(PgError::feature_not_supported("this SELECT clause"));
-        }
-        if let Some(Distinct::On(_)) = distinct {
-            return Err(PgError::feature_not_supported("DISTINCT ON"));
         }
         self.scopes.push(Scope::default());
         let result = self.select_in_scope(
@@ -438,6 +441,7 @@ impl Translator<'_> {
             selection,
             group_by,
             having,
+            named_window,
             order_by,
         );
         self.scopes.pop();
@@ -454,14 +458,23 @@ impl Translator<'_> {
         selection: Option<Expr>,
         group_by: GroupByExpr,
         having: Option<Expr>,
+        named_window: Vec<sqlparser::ast::NamedWindowDefinition>,
         order_by: Option<OrderBy>,
     ) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
         self.prepare_set_returning(&projection);
-        let mut new_from = Vec::with_capacity(from.len());
+        let mut new_from: Vec<TableWithJoins> = Vec::with_capacity(from.len());
         for twj in from {
-            new_from.push(self.table_with_joins(twj)?);
+            match new_from.last_mut() {
+                Some(left)
+                    if matches!(twj.relation, TableFactor::Derived { lateral: true, .. }) =>
+                {
+                    self.lateral_after_comma(left, twj)?;
+                }
+                _ => new_from.push(self.table_with_joins(twj)?),
+            }
         }
         let selection = selection.map(|e| self.condition(e)).transpose()?;
+        let named_window = self.named_windows(named_window)?;
         let nested = self.scopes.len() > 1;
         let GroupByExpr::Expressions(keys, modifiers) = group_by else {
             return Err(PgError::feature_not_supported("GROUP BY ALL"));
@@ -517,10 +530,17 @@ impl Translator<'_> {
         let rest = projected.and_then(|(items, cols)| {
             let having = having.map(|e| self.condition(e)).transpose()?;
             let order_by = self.order_by(order_by, &cols)?;
-            Ok((items, cols, having, order_by))
+            // DISTINCT ON keys follow ORDER BY's rules (output names, positions).
+            let on = match &distinct {
+                Some(Distinct::On(keys)) => {
+                    self.order_by(Some(super::distinct::keys(keys)), &cols)?
+                }
+                _ => None,
+            };
+            Ok((items, cols, having, order_by, on))
         });
         self.set_collecting(false);
-        let (mut items, cols, having, order_by) = rest?;
+        let (mut items, cols, having, order_by, on) = rest?;
         let unnested = self.take_set_returning(grouped_query, &mut items, &cols)?;
         self.check_grouping(grouped_query, &output_keys, &grouped_columns, &cols)?;
         let group_by = GroupByExpr::Expressions(group_exprs, Vec::new());
@@ -531,6 +551,12 @@ impl Translator<'_> {
         select.from.extend(unnested);
         select.group_by = group_by;
         select.having = having;
+        select.named_window = named_window;
+        if let Some(on) = on {
+            select.distinct = None;
+            let (select, order_by) = super::distinct::distinct_on(select, &cols, on, order_by)?;
+            return Ok((select, cols, order_by));
+        }
         Ok((select, cols, order_by))
     }
 
@@ -547,13 +573,22 @@ impl Translator<'_> {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let name = figure_colname(&e).unwrap_or_else(|| "?column?".to_owned());
-                    let plain = matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+                    let column_ref = matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
                     let start = self.bare_len();
                     let (e, ty) = self.expr_resolved(e)?;
+                    // A column SQLite knows under the same name; a substituted one is not, and
+                    // is named so that ORDER BY can refer to it.
+                    let plain = match &e {
+                        Expr::Identifier(id) => id.value == name,
+                        Expr::CompoundIdentifier(ids) => {
+                            ids.last().is_some_and(|i| i.value == name)
+                        }
+                        _ => false,
+                    };
                     self.item_range(start);
                     items.push(make::select_item(
                         e,
-                        (nested && !plain).then_some(name.as_str()),
+                        ((nested || column_ref) && !plain).then_some(name.as_str()),
                     ));
                     cols.push((name, ty));
                 }
@@ -604,11 +639,13 @@ impl Translator<'_> {
 
     /// `rel.*`, each column noted for the grouping check like a written column reference.
     fn expand(&mut self, rel: &Rel, items: &mut Vec<SelectItem>, cols: &mut Vec<OutCol>) {
+        let level = self.scopes.len().saturating_sub(1);
         for (name, ty) in &rel.columns {
-            let e = if rel.name.is_empty() {
-                make::column(name)
-            } else {
-                make::qualified_column(&rel.name, name)
+            let substitute = self.substitute(level, &rel.name, name);
+            let e = match &substitute {
+                Some(e) => e.clone(),
+                None if rel.name.is_empty() => make::column(name),
+                None => make::qualified_column(&rel.name, name),
             };
             let start = self.bare_len();
             if let Some(g) = self.grouping()
@@ -617,7 +654,10 @@ impl Translator<'_> {
                 g.bare.push((rel.name.clone(), name.clone()));
             }
             self.item_range(start);
-            items.push(make::select_item(e, None));
+            items.push(make::select_item(
+                e,
+                substitute.is_some().then_some(name.as_str()),
+            ));
             cols.push((name.clone(), *ty));
         }
     }
@@ -720,16 +760,7 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("ORDER BY ALL"));
         };
         for o in exprs.iter_mut() {
-            if o.with_fill.is_some() {
-                return Err(PgError::feature_not_supported("WITH FILL"));
-            }
-            let desc = match &o.options.sort {
-                None | Some(sqlparser::ast::OrderBySort::Asc) => false,
-                Some(sqlparser::ast::OrderBySort::Desc) => true,
-                Some(_) => return Err(PgError::feature_not_supported("ORDER BY ... USING")),
-            };
-            // PostgreSQL sorts NULLs as larger than any value; SQLite as smaller.
-            o.options.nulls_first = Some(o.options.nulls_first.unwrap_or(desc));
+            nulls_like_postgres(o)?;
             let taken = std::mem::replace(&mut o.expr, make::null());
             o.expr = match taken {
                 Expr::Identifier(id) if cols.iter().any(|(c, _)| *c == fold(&id)) => {
@@ -837,10 +868,63 @@ impl Translator<'_> {
 
     pub fn table_with_joins(&mut self, twj: TableWithJoins) -> Result<TableWithJoins, PgError> {
         let relation = self.relation_item(twj.relation)?;
-        let mut joins = Vec::with_capacity(twj.joins.len());
-        for join in twj.joins {
+        let joins = self.joins(twj.joins)?;
+        Ok(TableWithJoins { relation, joins })
+    }
+
+    /// `, LATERAL (...) x ...` after other FROM items: a cross join onto the items before it,
+    /// which is the same rows and lets the subquery read them.
+    fn lateral_after_comma(
+        &mut self,
+        left: &mut TableWithJoins,
+        twj: TableWithJoins,
+    ) -> Result<(), PgError> {
+        let mut joins = vec![sqlparser::ast::Join {
+            relation: twj.relation,
+            global: false,
+            join_operator: JoinOperator::CrossJoin(JoinConstraint::None),
+        }];
+        joins.extend(twj.joins);
+        let joins = self.joins(joins)?;
+        left.joins.extend(joins);
+        Ok(())
+    }
+
+    fn joins(
+        &mut self,
+        list: Vec<sqlparser::ast::Join>,
+    ) -> Result<Vec<sqlparser::ast::Join>, PgError> {
+        let mut joins = Vec::with_capacity(list.len());
+        for join in list {
             if join.global {
                 return Err(PgError::feature_not_supported("GLOBAL JOIN"));
+            }
+            if let TableFactor::Derived {
+                lateral: true,
+                subquery,
+                alias,
+                sample: None,
+            } = join.relation
+            {
+                let (kind, constraint) = match join.join_operator {
+                    JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (LateralJoin::Left, c),
+                    JoinOperator::Join(c) | JoinOperator::Inner(c) | JoinOperator::CrossJoin(c) => {
+                        (LateralJoin::Inner, c)
+                    }
+                    other => {
+                        return Err(PgError::feature_not_supported(format!(
+                            "LATERAL in join {other:?}"
+                        )));
+                    }
+                };
+                let (relation, constraint) =
+                    self.lateral_subquery(*subquery, alias, kind, constraint)?;
+                joins.push(sqlparser::ast::Join {
+                    relation,
+                    global: false,
+                    join_operator: JoinOperator::Join(constraint),
+                });
+                continue;
             }
             let relation = self.relation_item(join.relation)?;
             let join_operator = match join.join_operator {
@@ -862,7 +946,7 @@ impl Translator<'_> {
                 join_operator,
             });
         }
-        Ok(TableWithJoins { relation, joins })
+        Ok(joins)
     }
 
     fn join_constraint(&mut self, c: JoinConstraint) -> Result<JoinConstraint, PgError> {
@@ -980,31 +1064,16 @@ impl Translator<'_> {
                 with_ordinality,
             } => self.unnest(array_exprs, with_ordinality, alias),
             TableFactor::Derived {
-                lateral: false,
+                lateral: _,
                 subquery,
                 alias,
                 sample: None,
             } => {
-                let Some(alias) = alias else {
-                    return Err(PgError::syntax_error(
-                        "subquery in FROM must have an alias",
-                        None,
-                    ));
-                };
-                let (mut q, cols) = self.query(*subquery)?;
-                let original: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
-                let (rel_name, cols) = apply_alias(&fold(&alias.name), cols, Some(&alias))?;
-                let names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
-                if names != original {
-                    // SQLite has no column list on a derived table: rename inside it.
-                    q = rename_outputs(q, &names);
-                }
-                self.push_rel(Rel {
-                    name: rel_name.clone(),
-                    columns: cols,
-                    table: None,
-                })?;
-                Ok(make::derived(q, make::alias(&rel_name, &[])))
+                // A LATERAL subquery first in its FROM list has nothing to its left to read.
+                let (q, rel) = self.derived_query(*subquery, alias)?;
+                let name = rel.name.clone();
+                self.push_rel(rel)?;
+                Ok(make::derived(q, make::alias(&name, &[])))
             }
             TableFactor::NestedJoin {
                 table_with_joins,
@@ -1013,12 +1082,49 @@ impl Translator<'_> {
                 table_with_joins: Box::new(self.table_with_joins(*table_with_joins)?),
                 alias: None,
             }),
-            TableFactor::Derived { lateral: true, .. }
-            | TableFactor::Function { lateral: true, .. } => {
-                Err(PgError::feature_not_supported("LATERAL"))
+            TableFactor::Function {
+                lateral: true,
+                name,
+                args,
+                with_ordinality: false,
+                alias,
+            } => {
+                let fname = self.table_name(&name)?;
+                if fname != "generate_series" {
+                    return Err(PgError::undefined_function(&format!("{fname}()")));
+                }
+                self.generate_series(args, alias)
             }
             other => Err(PgError::feature_not_supported(format!("FROM item {other}"))),
         }
+    }
+
+    /// A subquery in FROM, translated, with its output columns renamed by its alias.
+    pub fn derived_query(
+        &mut self,
+        subquery: Query,
+        alias: Option<TableAlias>,
+    ) -> Result<(Query, Rel), PgError> {
+        let Some(alias) = alias else {
+            return Err(PgError::syntax_error(
+                "subquery in FROM must have an alias",
+                None,
+            ));
+        };
+        let (mut q, cols) = self.query(subquery)?;
+        let original: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
+        let (rel_name, cols) = apply_alias(&fold(&alias.name), cols, Some(&alias))?;
+        let names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
+        if names != original {
+            // SQLite has no column list on a derived table: rename inside it.
+            q = rename_outputs(q, &names);
+        }
+        let rel = Rel {
+            name: rel_name,
+            columns: cols,
+            table: None,
+        };
+        Ok((q, rel))
     }
 
     /// `generate_series(start, stop[, step]) [AS alias[(column)]]` over SQLite's table-valued
@@ -1067,21 +1173,24 @@ impl Translator<'_> {
             args.next().unwrap_or_else(make::null),
             args.next(),
         );
+        let alias_name = alias
+            .as_ref()
+            .map(|a| fold(&a.name))
+            .unwrap_or_else(|| "generate_series".to_owned());
+        let series_value = make::qualified_column(&alias_name, "value");
         let positive_literal = |e: &Expr| matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<i64>().is_ok_and(|n| n > 0)));
         // SQLite's series runs a negative step from the wrong end, so anything but a positive
         // constant step counts k = 0..=(stop - start) / step and yields start + k * step.
         let (series_args, value) = match step {
-            None => (vec![start, stop, make::int(1)], make::column("value")),
-            Some(step) if positive_literal(&step) => {
-                (vec![start, stop, step], make::column("value"))
-            }
+            None => (vec![start, stop, make::int(1)], series_value),
+            Some(step) if positive_literal(&step) => (vec![start, stop, step], series_value),
             Some(step) => {
                 let count = make::call("pg_series_stop", vec![start.clone(), stop, step.clone()]);
                 let value = make::binary(
                     make::nested(start),
                     sqlparser::ast::BinaryOperator::Plus,
                     make::binary(
-                        make::column("value"),
+                        series_value,
                         sqlparser::ast::BinaryOperator::Multiply,
                         make::nested(step),
                     ),
@@ -1089,10 +1198,6 @@ impl Translator<'_> {
                 (vec![make::int(0), count, make::int(1)], value)
             }
         };
-        let alias_name = alias
-            .as_ref()
-            .map(|a| fold(&a.name))
-            .unwrap_or_else(|| "generate_series".to_owned());
         let column = match alias.as_ref().map(|a| a.columns.as_slice()) {
             Some([c]) => fold(&c.name),
             Some([]) | None => alias_name.clone(),
@@ -1103,9 +1208,11 @@ impl Translator<'_> {
                 ));
             }
         };
+        // SQLite's table-valued function stays in FROM, where its arguments may read the items
+        // to its left (functions in FROM are LATERAL in PostgreSQL); its column is `value`.
         let series = TableFactor::Table {
             name: sqlparser::ast::ObjectName::from(vec![make::bare_ident("generate_series")]),
-            alias: None,
+            alias: Some(make::alias(&alias_name, &[])),
             args: Some(TableFunctionArgs {
                 args: series_args
                     .into_iter()
@@ -1121,21 +1228,31 @@ impl Translator<'_> {
             sample: None,
             index_hints: Vec::new(),
         };
-        let inner = make::select(
-            vec![make::select_item(value, Some(&column))],
-            vec![series],
-            None,
-        );
         self.push_rel(Rel {
             name: alias_name.clone(),
-            columns: vec![(column, ty)],
+            columns: vec![(column.clone(), ty)],
             table: None,
         })?;
-        Ok(make::derived(
-            make::query(SetExpr::Select(Box::new(inner))),
-            make::alias(&alias_name, &[]),
-        ))
+        self.current_scope()
+            .substitutes
+            .push((alias_name, column, value));
+        Ok(series)
     }
+}
+
+/// Spells out PostgreSQL's NULL placement in one ORDER BY term: NULLs sort as larger than any
+/// value there, as smaller in SQLite.
+pub fn nulls_like_postgres(o: &mut sqlparser::ast::OrderByExpr) -> Result<(), PgError> {
+    if o.with_fill.is_some() {
+        return Err(PgError::feature_not_supported("WITH FILL"));
+    }
+    let desc = match &o.options.sort {
+        None | Some(sqlparser::ast::OrderBySort::Asc) => false,
+        Some(sqlparser::ast::OrderBySort::Desc) => true,
+        Some(_) => return Err(PgError::feature_not_supported("ORDER BY ... USING")),
+    };
+    o.options.nulls_first = Some(o.options.nulls_first.unwrap_or(desc));
+    Ok(())
 }
 
 /// A GROUP BY key that refers to an output column.
@@ -1252,6 +1369,44 @@ fn check_wildcard_options(opts: &WildcardAdditionalOptions) -> Result<(), PgErro
     Ok(())
 }
 
+/// INTERSECT ALL and EXCEPT ALL, which SQLite lacks: numbering the copies of each row on both
+/// sides (`row_number() OVER (PARTITION BY every column)`) makes them distinct rows, so the
+/// distinct operation keeps min(m, n) copies, or max(m - n, 0); the numbers are then dropped.
+fn all_rows_operation(left: SetExpr, op: SetOperator, right: SetExpr, cols: &[OutCol]) -> SetExpr {
+    let names: Vec<String> = (1..=cols.len()).map(|i| format!("__devdb_c{i}")).collect();
+    let numbered = |side: SetExpr, alias: &str| {
+        let renamed = rename_outputs(make::query(side), &names);
+        let mut items: Vec<SelectItem> = names
+            .iter()
+            .map(|n| make::select_item(make::column(n), None))
+            .collect();
+        let row_number =
+            make::row_number(names.iter().map(|n| make::column(n)).collect(), Vec::new());
+        items.push(make::select_item(row_number, Some("__devdb_copy")));
+        let select = make::select(
+            items,
+            vec![make::derived(renamed, make::alias(alias, &[]))],
+            None,
+        );
+        SetExpr::Select(Box::new(select))
+    };
+    let operation = SetExpr::SetOperation {
+        left: Box::new(numbered(left, "__devdb_left")),
+        op,
+        set_quantifier: SetQuantifier::None,
+        right: Box::new(numbered(right, "__devdb_right")),
+    };
+    let outer_names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
+    let outer = make::select_renamed(
+        &names,
+        &outer_names,
+        make::query(operation),
+        "__devdb_all",
+        None,
+    );
+    SetExpr::Select(Box::new(outer))
+}
+
 /// A compound-select member as SQLite accepts it: no parentheses, no nested compound on the
 /// right (SQLite evaluates compounds left to right; PostgreSQL binds INTERSECT tighter).
 fn compound_member(body: SetExpr) -> SetExpr {
@@ -1292,7 +1447,7 @@ fn set_arity_error(op: &SetOperator) -> PgError {
     )
 }
 
-fn ordinal(e: &Expr) -> Option<i64> {
+pub fn ordinal(e: &Expr) -> Option<i64> {
     match e {
         Expr::Value(v) => match &v.value {
             Value::Number(n, _) => n.parse().ok(),
@@ -1377,6 +1532,8 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::Substring { .. } => strong("substring".into()),
         Expr::Trim { .. } => strong("btrim".into()),
         Expr::Position { .. } => strong("position".into()),
+        Expr::Ceil { .. } => strong("ceil".into()),
+        Expr::Floor { .. } => strong("floor".into()),
         Expr::Subquery(q) => match q.body.as_ref() {
             SetExpr::Select(s) => match s.projection.first() {
                 Some(SelectItem::ExprWithAlias { alias, .. }) => strong(fold(alias)),

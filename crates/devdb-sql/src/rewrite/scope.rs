@@ -2,7 +2,10 @@
 
 use devdb_pg::{PgError, SqlState};
 
+use sqlparser::ast::Expr;
+
 use super::Translator;
+use crate::make;
 use crate::types::Ty;
 
 /// A FROM item as the query sees it: its name (alias or table name) and its columns.
@@ -24,6 +27,9 @@ pub struct Scope {
     /// Column references of this level are printed qualified, so the columns of such a join
     /// (json_each's `id`, `key`, `value`, ...) cannot make them ambiguous.
     pub qualify: bool,
+    /// Columns SQLite reads through an expression rather than a column of the same name
+    /// (LATERAL subqueries, set-returning functions): (relation, column, expression).
+    pub substitutes: Vec<(String, String, Expr)>,
 }
 
 /// PostgreSQL rejects (42803) a column that is neither grouped nor inside an aggregate where
@@ -70,28 +76,43 @@ impl Translator<'_> {
         self.resolve(qualifier, name).map(|(_, _, ty)| ty)
     }
 
-    /// Resolves a column reference and notes it for the grouping check of its query level.
-    pub fn column_reference(&mut self, qualifier: Option<&str>, name: &str) -> Result<Ty, PgError> {
+    /// A column reference in SQLite's terms, with its type: `qualifier.name` (or `name` when
+    /// unqualified), or the expression a LATERAL item or a function in FROM stands for.
+    pub fn column_expr(
+        &mut self,
+        qualifier: Option<&str>,
+        name: &str,
+    ) -> Result<(Expr, Ty), PgError> {
         let (level, rel, ty) = self.resolve(qualifier, name)?;
+        // Noted for the grouping check of the query level it belongs to.
         if let Some(scope) = self.scopes.get_mut(level) {
             let g = &mut scope.grouping;
             if g.collecting && g.in_aggregate == 0 {
-                g.bare.push((rel, name.to_owned()));
+                g.bare.push((rel.clone(), name.to_owned()));
             }
         }
-        Ok(ty)
+        let e = self.substitute(level, &rel, name).unwrap_or_else(|| {
+            // Qualified by the relation's own name: SQLite knows a table of another schema read
+            // as `app.users` by its key. Unqualified references are qualified where a level's
+            // set-returning joins could make them ambiguous.
+            let qualify = qualifier.is_some()
+                || (!rel.is_empty() && self.scopes.get(level).is_some_and(|s| s.qualify));
+            match qualify {
+                true => make::qualified_column(&rel, name),
+                false => make::column(name),
+            }
+        });
+        Ok((e, ty))
     }
 
-    /// The SQLite expression for a resolved unqualified column reference.
-    pub fn column_expr(&self, name: &str) -> sqlparser::ast::Expr {
-        match self.resolve(None, name) {
-            Ok((level, rel, _))
-                if !rel.is_empty() && self.scopes.get(level).is_some_and(|s| s.qualify) =>
-            {
-                crate::make::qualified_column(&rel, name)
-            }
-            _ => crate::make::column(name),
-        }
+    /// The expression standing for `rel.name` at one query level, if any.
+    pub fn substitute(&self, level: usize, rel: &str, name: &str) -> Option<Expr> {
+        self.scopes.get(level).and_then(|s| {
+            s.substitutes
+                .iter()
+                .find(|(r, c, _)| r == rel && c == name)
+                .map(|(_, _, e)| e.clone())
+        })
     }
 
     /// (scope index, relation name, type) of a column reference.

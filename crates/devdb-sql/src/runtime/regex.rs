@@ -1,6 +1,7 @@
-//! Regular-expression matching for `~` and friends. PostgreSQL's advanced regular expressions
-//! and the regex crate's syntax agree on the common ground (classes, anchors, groups,
-//! alternation, quantifiers); patterns outside it are reported, not guessed at.
+//! POSIX regular expressions as PostgreSQL writes them (`~`, `~*`, `SIMILAR TO`,
+//! regexp_replace), on the `regex` crate. Its syntax covers what applications write (classes,
+//! `[[:alpha:]]`, `\d`, anchors, alternation, bounds); back-references and lookaround are
+//! refused by the pattern compiler with 2201B.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -8,39 +9,162 @@ use std::collections::HashMap;
 use devdb_pg::{PgError, SqlState, Value};
 use regex::{Regex, RegexBuilder};
 
+use super::{arg, as_text};
+
+/// Compiled patterns per thread; statements reuse one pattern across rows.
+const CACHE_SIZE: usize = 64;
+
 thread_local! {
-    /// Compiled patterns: a catalog query matches every row against the same one.
     static CACHE: RefCell<HashMap<(String, bool), Regex>> = RefCell::new(HashMap::new());
 }
 
-/// The most patterns kept compiled per thread.
-const CACHE_LIMIT: usize = 256;
+fn compile(pattern: &str, icase: bool) -> Result<Regex, PgError> {
+    let key = (pattern.to_owned(), icase);
+    if let Some(re) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return Ok(re);
+    }
+    let re = RegexBuilder::new(pattern)
+        .case_insensitive(icase)
+        .build()
+        .map_err(|e| {
+            PgError::new(
+                SqlState::INVALID_REGULAR_EXPRESSION,
+                format!("invalid regular expression: {e}"),
+            )
+        })?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_SIZE {
+            c.clear();
+        }
+        c.insert(key, re.clone());
+    });
+    Ok(re)
+}
 
-/// pg_regex_match(text, pattern, case_insensitive).
+/// `pg_regex_match(text, pattern, icase)`: `~` and `~*`.
 pub fn regex_match(args: &[Value]) -> Result<Value, PgError> {
-    let (Some(Value::Text(text)), Some(Value::Text(pattern))) = (args.first(), args.get(1)) else {
+    let (Some(text), Some(pattern)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
         return Ok(Value::Null);
     };
-    let insensitive = matches!(args.get(2), Some(Value::Int(1)));
-    CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let key = (pattern.clone(), insensitive);
-        if !cache.contains_key(&key) {
-            let regex = RegexBuilder::new(pattern)
-                .case_insensitive(insensitive)
-                .build()
-                .map_err(|e| {
-                    PgError::new(
-                        SqlState::INVALID_REGULAR_EXPRESSION,
-                        format!("invalid regular expression: {e}"),
-                    )
-                })?;
-            if cache.len() >= CACHE_LIMIT {
-                cache.clear();
+    let icase = matches!(arg(args, 2), Value::Int(1));
+    Ok(Value::Int(compile(pattern, icase)?.is_match(text) as i64))
+}
+
+/// `pg_similar(text, pattern[, escape])`: SQL's SIMILAR TO, as PostgreSQL's similar_to_escape
+/// turns it into an anchored regular expression.
+pub fn similar(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(text), Some(pattern)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    let Some(escape) = super::text::escape_arg(args)? else {
+        return Ok(Value::Null);
+    };
+    let re = similar_to_regex(pattern, escape)?;
+    Ok(Value::Int(compile(&re, false)?.is_match(text) as i64))
+}
+
+fn similar_to_regex(pattern: &str, escape: Option<char>) -> Result<String, PgError> {
+    let mut out = String::from("^(?:");
+    let mut chars = pattern.chars();
+    let mut in_brackets = false;
+    while let Some(c) = chars.next() {
+        if Some(c) == escape {
+            match chars.next() {
+                Some(next) => push_literal(&mut out, next),
+                None => {
+                    return Err(PgError::new(
+                        SqlState::INVALID_ESCAPE_SEQUENCE,
+                        "invalid escape string",
+                    ));
+                }
             }
-            cache.insert(key.clone(), regex);
+            continue;
         }
-        let matched = cache.get(&key).is_some_and(|r| r.is_match(text));
-        Ok(Value::Int(matched as i64))
-    })
+        if in_brackets {
+            if c == ']' {
+                in_brackets = false;
+            }
+            out.push(c);
+            continue;
+        }
+        match c {
+            '%' => out.push_str(".*"),
+            '_' => out.push('.'),
+            '[' => {
+                in_brackets = true;
+                out.push(c);
+            }
+            '|' | '*' | '+' | '?' | '{' | '}' | '(' | ')' => out.push(c),
+            other => push_literal(&mut out, other),
+        }
+    }
+    out.push_str(")$");
+    Ok(out)
+}
+
+fn push_literal(out: &mut String, c: char) {
+    out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
+}
+
+/// `pg_regexp_replace(source, pattern, replacement[, flags])`: the first match, or every
+/// match with flag `g`; `i` ignores case; `\1`..`\9` and `\&` in the replacement.
+pub fn regexp_replace(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(source), Some(pattern), Some(replacement)) = (
+        as_text(arg(args, 0))?,
+        as_text(arg(args, 1))?,
+        as_text(arg(args, 2))?,
+    ) else {
+        return Ok(Value::Null);
+    };
+    let flags = match args.get(3) {
+        None => "",
+        Some(v) => match as_text(v)? {
+            None => return Ok(Value::Null),
+            Some(f) => f,
+        },
+    };
+    let mut global = false;
+    let mut icase = false;
+    for f in flags.chars() {
+        match f {
+            'g' => global = true,
+            'i' => icase = true,
+            'c' => icase = false,
+            other => {
+                return Err(PgError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("invalid regular expression option: \"{other}\""),
+                ));
+            }
+        }
+    }
+    let re = compile(pattern, icase)?;
+    let replacement = rust_replacement(replacement);
+    let out = if global {
+        re.replace_all(source, replacement.as_str())
+    } else {
+        re.replace(source, replacement.as_str())
+    };
+    Ok(Value::Text(out.into_owned()))
+}
+
+/// PostgreSQL's `\1` and `\&` as the regex crate's `${1}` and `${0}`; a `$` is literal.
+fn rust_replacement(pg: &str) -> String {
+    let mut out = String::with_capacity(pg.len());
+    let mut chars = pg.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(d @ '1'..='9') => out.push_str(&format!("${{{d}}}")),
+                Some('&') => out.push_str("${0}"),
+                Some('$') => out.push_str("$$"),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            },
+            '$' => out.push_str("$$"),
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -74,29 +74,32 @@ fn matches(text: &[char], pattern: &[Token]) -> bool {
     pattern.iter().skip(p).all(|tok| matches!(tok, Token::Any))
 }
 
+/// The escape argument of LIKE and SIMILAR TO (the third): backslash when absent, none when
+/// empty; None when it is NULL.
+pub fn escape_arg(args: &[Value]) -> Result<Option<Option<char>>, PgError> {
+    let Some(v) = args.get(2) else {
+        return Ok(Some(Some('\\')));
+    };
+    let Some(e) = as_text(v)? else {
+        return Ok(None);
+    };
+    let mut chars = e.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => Ok(Some(None)),
+        (Some(c), None) => Ok(Some(Some(c))),
+        _ => Err(
+            PgError::new(SqlState::INVALID_ESCAPE_SEQUENCE, "invalid escape string")
+                .with_hint("Escape string must be empty or one character."),
+        ),
+    }
+}
+
 fn like_impl(args: &[Value], fold: bool) -> Result<Value, PgError> {
     let (Some(text), Some(pattern)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
         return Ok(Value::Null);
     };
-    let escape = match args.get(2) {
-        None => Some('\\'),
-        Some(v) => match as_text(v)? {
-            None => return Ok(Value::Null),
-            Some("") => None,
-            Some(e) => {
-                let mut chars = e.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) => Some(c),
-                    _ => {
-                        return Err(PgError::new(
-                            SqlState::INVALID_ESCAPE_SEQUENCE,
-                            "invalid escape string",
-                        )
-                        .with_hint("Escape string must be empty or one character."));
-                    }
-                }
-            }
-        },
+    let Some(escape) = escape_arg(args)? else {
+        return Ok(Value::Null);
     };
     let (text, pattern) = if fold {
         (text.to_lowercase(), pattern.to_lowercase())

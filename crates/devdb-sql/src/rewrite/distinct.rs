@@ -1,0 +1,144 @@
+//! `SELECT DISTINCT ON (keys) ... ORDER BY ...`, which SQLite lacks: the SELECT numbers its rows
+//! within each group of equal keys in ORDER BY order (`row_number() OVER (PARTITION BY keys
+//! ORDER BY ...)`) and an outer SELECT keeps the first of each group.
+
+use devdb_pg::{PgError, SqlState};
+use sqlparser::ast::{
+    Expr, OrderBy, OrderByExpr, OrderByKind, OrderByOptions, Select, SelectItem, SetExpr,
+};
+
+use super::query::{OutCol, ordinal};
+use crate::make;
+
+const ROW: &str = "__devdb_row";
+
+/// DISTINCT ON's keys as an ORDER BY list, to be translated by ORDER BY's rules.
+pub fn keys(exprs: &[Expr]) -> OrderBy {
+    OrderBy {
+        kind: OrderByKind::Expressions(
+            exprs
+                .iter()
+                .map(|e| OrderByExpr {
+                    expr: e.clone(),
+                    options: OrderByOptions {
+                        sort: None,
+                        nulls_first: None,
+                    },
+                    with_fill: None,
+                })
+                .collect(),
+        ),
+        interpolate: None,
+    }
+}
+
+/// Rewrites a translated SELECT (whose DISTINCT ON keys and ORDER BY are translated too) into
+/// the numbered inner SELECT and the outer one that keeps row 1; returns the outer SELECT and
+/// the ORDER BY that goes with it.
+pub fn distinct_on(
+    mut inner: Select,
+    cols: &[OutCol],
+    on: OrderBy,
+    order_by: Option<OrderBy>,
+) -> Result<(Select, Option<OrderBy>), PgError> {
+    let item_exprs: Vec<Expr> = inner
+        .projection
+        .iter()
+        .map(|item| match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e.clone(),
+            _ => make::null(),
+        })
+        .collect();
+    // An ORDER BY term as an expression of the inner SELECT, and whether it is an output column.
+    let resolve = |e: &Expr| -> (Expr, Option<usize>) {
+        if let Some(n) = ordinal(e)
+            && let Some(item) = usize::try_from(n - 1).ok().and_then(|i| item_exprs.get(i))
+        {
+            return (item.clone(), usize::try_from(n - 1).ok());
+        }
+        if let Expr::Identifier(id) = e
+            && let Some(i) = cols.iter().position(|(c, _)| *c == id.value)
+            && let Some(item) = item_exprs.get(i)
+        {
+            return (item.clone(), Some(i));
+        }
+        (e.clone(), None)
+    };
+    let terms = |o: Option<&OrderBy>| -> Vec<OrderByExpr> {
+        match o.map(|o| &o.kind) {
+            Some(OrderByKind::Expressions(list)) => list.clone(),
+            _ => Vec::new(),
+        }
+    };
+    let on_terms = terms(Some(&on));
+    let order_terms = terms(order_by.as_ref());
+    if !order_terms.is_empty() {
+        let matches = on_terms
+            .iter()
+            .zip(&order_terms)
+            .all(|(k, o)| resolve(&k.expr).0.to_string() == resolve(&o.expr).0.to_string());
+        if !matches {
+            return Err(PgError::new(
+                SqlState::INVALID_COLUMN_REFERENCE,
+                "SELECT DISTINCT ON expressions must match initial ORDER BY expressions",
+            ));
+        }
+    }
+    let names: Vec<String> = (1..=cols.len()).map(|i| format!("__devdb_c{i}")).collect();
+    for (item, name) in inner.projection.iter_mut().zip(&names) {
+        // Select items are expressions by now (`*` is expanded).
+        let expr = match std::mem::replace(item, SelectItem::UnnamedExpr(make::null())) {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
+            _ => make::null(),
+        };
+        *item = make::select_item(expr, Some(name));
+    }
+    // Terms that are not output columns travel as hidden columns of the inner SELECT.
+    let mut outer_order = Vec::with_capacity(order_terms.len());
+    let mut window_order = Vec::with_capacity(order_terms.len());
+    for (k, term) in order_terms.into_iter().enumerate() {
+        let (expr, output) = resolve(&term.expr);
+        window_order.push(OrderByExpr {
+            expr: expr.clone(),
+            ..term.clone()
+        });
+        let outer_expr = match output.and_then(|i| names.get(i)) {
+            Some(name) => make::column(name),
+            None => {
+                let hidden = format!("__devdb_o{k}");
+                inner
+                    .projection
+                    .push(make::select_item(expr, Some(&hidden)));
+                make::column(&hidden)
+            }
+        };
+        outer_order.push(OrderByExpr {
+            expr: outer_expr,
+            ..term
+        });
+    }
+    let row_number = make::row_number(
+        on_terms.iter().map(|k| resolve(&k.expr).0).collect(),
+        window_order,
+    );
+    inner
+        .projection
+        .push(make::select_item(row_number, Some(ROW)));
+    let outer_names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
+    let outer = make::select_renamed(
+        &names,
+        &outer_names,
+        make::query(SetExpr::Select(Box::new(inner))),
+        "__devdb_distinct",
+        Some(make::binary(
+            make::column(ROW),
+            sqlparser::ast::BinaryOperator::Eq,
+            make::int(1),
+        )),
+    );
+    let order_by = order_by.map(|mut o| {
+        o.kind = OrderByKind::Expressions(outer_order);
+        o
+    });
+    Ok((outer, order_by))
+}

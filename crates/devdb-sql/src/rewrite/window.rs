@@ -1,0 +1,288 @@
+//! Window functions (`OVER`, `WINDOW w AS (...)`) and aggregate `FILTER (WHERE ...)`.
+//!
+//! SQLite has both with PostgreSQL's meaning, so the work is typing: the window-only functions
+//! get PostgreSQL's result types, aggregates are translated as such and the clause is attached
+//! to the SQLite aggregate call they become (json_agg is a group_concat inside a wrapper), and
+//! ORDER BY inside a window sorts NULLs as PostgreSQL does.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, NamedWindowDefinition,
+    NamedWindowExpr, ObjectNamePart, WindowFrame, WindowFrameBound, WindowSpec, WindowType,
+};
+
+use super::expr::Ctx;
+use super::functions::undefined;
+use super::query::nulls_like_postgres;
+use super::{Translator, fold};
+use crate::types::Ty;
+
+/// Aggregates that take FILTER and OVER: the PostgreSQL names devdb translates to a SQLite
+/// aggregate call.
+const AGGREGATES: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "bool_and",
+    "bool_or",
+    "every",
+    "string_agg",
+    "json_agg",
+    "jsonb_agg",
+    "json_object_agg",
+    "jsonb_object_agg",
+];
+
+/// The SQLite aggregates those become.
+const SQLITE_AGGREGATES: &[&str] = &["count", "sum", "avg", "min", "max", "group_concat"];
+
+impl Translator<'_> {
+    /// A call with OVER or FILTER.
+    pub fn window_or_filtered(&mut self, mut f: Function) -> Result<(Expr, Ty), PgError> {
+        let over = f.over.take();
+        let filter = f.filter.take();
+        let name = match f.name.0.last() {
+            Some(ObjectNamePart::Identifier(id)) => fold(id),
+            _ => return Err(PgError::undefined_function(&format!("{}()", f.name))),
+        };
+        let window_only = over.is_some() && filter.is_none() && is_window_only(&name);
+        if !window_only && !AGGREGATES.contains(&name.as_str()) {
+            let clause = if over.is_some() { "OVER" } else { "FILTER" };
+            return Err(PgError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("{clause} specified, but {name} is not an aggregate function"),
+            ));
+        }
+        let saw_aggregate = self.grouping().map(|g| g.saw_aggregate);
+        let (mut e, ty) = if window_only {
+            self.window_function(&name, f.args)?
+        } else {
+            self.function(f)?
+        };
+        let filter = match filter {
+            Some(c) => {
+                // Evaluated per input row, like the aggregate's argument.
+                if let Some(g) = self.grouping() {
+                    g.in_aggregate += 1;
+                }
+                let c = self.condition(*c);
+                if let Some(g) = self.grouping() {
+                    g.in_aggregate = g.in_aggregate.saturating_sub(1);
+                }
+                Some(Box::new(c?))
+            }
+            None => None,
+        };
+        let over = match over {
+            Some(w) => {
+                // A window aggregate does not group the query.
+                if let (Some(saw), Some(g)) = (saw_aggregate, self.grouping()) {
+                    g.saw_aggregate = saw;
+                }
+                Some(self.window_type(w)?)
+            }
+            None => None,
+        };
+        if !attach(&mut e, &filter, &over) {
+            return Err(PgError::feature_not_supported(format!(
+                "FILTER or OVER on {name}"
+            )));
+        }
+        Ok((e, ty))
+    }
+
+    /// row_number(), rank(), lag(x), ...: the functions that exist only with OVER.
+    fn window_function(
+        &mut self,
+        name: &str,
+        args: FunctionArguments,
+    ) -> Result<(Expr, Ty), PgError> {
+        let exprs = match args {
+            FunctionArguments::None => Vec::new(),
+            FunctionArguments::List(list) if list.clauses.is_empty() => list
+                .args
+                .into_iter()
+                .map(|a| match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e),
+                    other => Err(PgError::feature_not_supported(format!(
+                        "window function argument {other}"
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "window function arguments {other}"
+                )));
+            }
+        };
+        let int4 = Ty::of(PgType::Int4);
+        let n = exprs.len();
+        let mut it = exprs.into_iter();
+        let (args, ty) = match (name, n) {
+            ("row_number" | "rank" | "dense_rank", 0) => (Vec::new(), Ty::of(PgType::Int8)),
+            ("percent_rank" | "cume_dist", 0) => (Vec::new(), Ty::of(PgType::Float8)),
+            ("ntile", 1) => (self.window_args(it, &[int4])?, int4),
+            ("first_value" | "last_value", 1) | ("lag" | "lead" | "nth_value", 1..=3) => {
+                let (value, ty) = self.expr(it.next().unwrap_or_else(crate::make::null))?;
+                let ty = if ty.is_unknown() {
+                    Ty::of(PgType::Text)
+                } else {
+                    ty
+                };
+                let mut args = vec![self.coerce(value, ty, ty, Ctx::Implicit)?];
+                let rest: &[Ty] = match (name, n) {
+                    ("nth_value", 2) | ("lag" | "lead", 2) => &[int4],
+                    ("lag" | "lead", 3) => &[int4, ty],
+                    ("lag" | "lead" | "first_value" | "last_value", 1) => &[],
+                    _ => return Err(undefined(name, n)),
+                };
+                args.extend(self.window_args(it, rest)?);
+                (args, ty)
+            }
+            _ => return Err(undefined(name, n)),
+        };
+        Ok((crate::make::call(name, args), ty))
+    }
+
+    fn window_args(
+        &mut self,
+        args: impl Iterator<Item = Expr>,
+        types: &[Ty],
+    ) -> Result<Vec<Expr>, PgError> {
+        args.zip(types)
+            .map(|(a, t)| self.expr_as(a, *t, Ctx::Implicit))
+            .collect()
+    }
+
+    fn window_type(&mut self, w: WindowType) -> Result<WindowType, PgError> {
+        Ok(match w {
+            WindowType::WindowSpec(spec) => WindowType::WindowSpec(self.window_spec(spec)?),
+            WindowType::NamedWindow(name) => WindowType::NamedWindow(name),
+        })
+    }
+
+    fn window_spec(&mut self, spec: WindowSpec) -> Result<WindowSpec, PgError> {
+        let WindowSpec {
+            window_name,
+            partition_by,
+            order_by,
+            window_frame,
+        } = spec;
+        let partition_by = partition_by
+            .into_iter()
+            .map(|e| self.expr(e).map(|(e, _)| e))
+            .collect::<Result<_, _>>()?;
+        let mut order = Vec::with_capacity(order_by.len());
+        for mut o in order_by {
+            nulls_like_postgres(&mut o)?;
+            o.expr = self.expr(o.expr)?.0;
+            order.push(o);
+        }
+        let window_frame = match window_frame {
+            Some(WindowFrame {
+                units,
+                start_bound,
+                end_bound,
+            }) => Some(WindowFrame {
+                units,
+                start_bound: self.frame_bound(start_bound)?,
+                end_bound: end_bound.map(|b| self.frame_bound(b)).transpose()?,
+            }),
+            None => None,
+        };
+        Ok(WindowSpec {
+            window_name,
+            partition_by,
+            order_by: order,
+            window_frame,
+        })
+    }
+
+    fn frame_bound(&mut self, b: WindowFrameBound) -> Result<WindowFrameBound, PgError> {
+        let offset = |t: &mut Self, e: Option<Box<Expr>>| -> Result<Option<Box<Expr>>, PgError> {
+            match e {
+                Some(e) => {
+                    let (e, ty) = t.expr(*e)?;
+                    if !(ty.ty.is_numeric() || ty.is_unknown()) {
+                        return Err(PgError::feature_not_supported(format!(
+                            "window frame offsets of type {}",
+                            ty.ty
+                        )));
+                    }
+                    Ok(Some(Box::new(e)))
+                }
+                None => Ok(None),
+            }
+        };
+        Ok(match b {
+            WindowFrameBound::CurrentRow => WindowFrameBound::CurrentRow,
+            WindowFrameBound::Preceding(e) => WindowFrameBound::Preceding(offset(self, e)?),
+            WindowFrameBound::Following(e) => WindowFrameBound::Following(offset(self, e)?),
+        })
+    }
+
+    /// `WINDOW w AS (...)`, kept as SQLite's own WINDOW clause.
+    pub fn named_windows(
+        &mut self,
+        defs: Vec<NamedWindowDefinition>,
+    ) -> Result<Vec<NamedWindowDefinition>, PgError> {
+        defs.into_iter()
+            .map(|NamedWindowDefinition(name, expr)| {
+                let expr = match expr {
+                    NamedWindowExpr::WindowSpec(spec) => {
+                        NamedWindowExpr::WindowSpec(self.window_spec(spec)?)
+                    }
+                    NamedWindowExpr::NamedWindow(other) => NamedWindowExpr::NamedWindow(other),
+                };
+                Ok(NamedWindowDefinition(name, expr))
+            })
+            .collect()
+    }
+}
+
+pub fn is_window_only(name: &str) -> bool {
+    matches!(
+        name,
+        "row_number"
+            | "rank"
+            | "dense_rank"
+            | "percent_rank"
+            | "cume_dist"
+            | "ntile"
+            | "lag"
+            | "lead"
+            | "first_value"
+            | "last_value"
+            | "nth_value"
+    )
+}
+
+/// Puts FILTER and OVER on the first SQLite aggregate call in `e` (or on `e` itself for a
+/// window-only function); false when there is none.
+fn attach(e: &mut Expr, filter: &Option<Box<Expr>>, over: &Option<WindowType>) -> bool {
+    match e {
+        Expr::Function(f) => {
+            let name = f.name.to_string().to_lowercase();
+            let is_aggregate = SQLITE_AGGREGATES.contains(&name.as_str());
+            if is_aggregate || (filter.is_none() && is_window_only(&name)) {
+                f.filter.clone_from(filter);
+                f.over.clone_from(over);
+                return true;
+            }
+            match &mut f.args {
+                FunctionArguments::List(list) => list.args.iter_mut().any(|a| match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => attach(e, filter, over),
+                    _ => false,
+                }),
+                _ => false,
+            }
+        }
+        Expr::Nested(inner) => attach(inner, filter, over),
+        Expr::BinaryOp { left, right, .. } => {
+            attach(left, filter, over) || attach(right, filter, over)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,91 @@
+//! ceil, floor, trunc, power and sqrt with PostgreSQL's results and errors; integers stay
+//! integers where the value is integral (numeric until devdb has exact decimals).
+
+use devdb_pg::{PgError, SqlState, Value};
+
+use super::{arg, as_float, as_int};
+
+fn rounded(args: &[Value], f: fn(f64) -> f64) -> Result<Value, PgError> {
+    Ok(match arg(args, 0) {
+        Value::Int(i) => Value::Int(*i),
+        v => match as_float(v)? {
+            // -0 rounds to 0 (numeric has no negative zero).
+            Some(x) => Value::Float(f(x) + 0.0),
+            None => Value::Null,
+        },
+    })
+}
+
+pub fn ceil(args: &[Value]) -> Result<Value, PgError> {
+    rounded(args, f64::ceil)
+}
+
+pub fn floor(args: &[Value]) -> Result<Value, PgError> {
+    rounded(args, f64::floor)
+}
+
+/// trunc(x[, scale]): toward zero at `scale` digits after the point (before it when negative).
+pub fn trunc(args: &[Value]) -> Result<Value, PgError> {
+    let scale = match args.get(1) {
+        None => 0,
+        Some(v) => match as_int(v)? {
+            Some(s) => s.clamp(-400, 400) as i32,
+            None => return Ok(Value::Null),
+        },
+    };
+    match arg(args, 0) {
+        Value::Int(i) if scale >= 0 => Ok(Value::Int(*i)),
+        v => match as_float(v)? {
+            None => Ok(Value::Null),
+            Some(x) => {
+                let factor = 10f64.powi(scale);
+                let t = (x * factor).trunc() / factor;
+                Ok(if t.fract() == 0.0 && t.abs() < 9.2e18 && scale <= 0 {
+                    Value::Int(t as i64)
+                } else {
+                    Value::Float(t)
+                })
+            }
+        },
+    }
+}
+
+fn invalid_power(message: &str) -> PgError {
+    PgError::new(SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION, message)
+}
+
+pub fn power(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(x), Some(y)) = (as_float(arg(args, 0))?, as_float(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    if x == 0.0 && y < 0.0 {
+        return Err(invalid_power(
+            "zero raised to a negative power is undefined",
+        ));
+    }
+    if x < 0.0 && y.fract() != 0.0 {
+        return Err(invalid_power(
+            "a negative number raised to a non-integer power yields a complex result",
+        ));
+    }
+    let r = x.powf(y);
+    if r.is_infinite() {
+        return Err(PgError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: overflow",
+        ));
+    }
+    Ok(Value::Float(r))
+}
+
+pub fn sqrt(args: &[Value]) -> Result<Value, PgError> {
+    let Some(x) = as_float(arg(args, 0))? else {
+        return Ok(Value::Null);
+    };
+    if x < 0.0 {
+        return Err(invalid_power(
+            "cannot take square root of a negative number",
+        ));
+    }
+    Ok(Value::Float(x.sqrt()))
+}
