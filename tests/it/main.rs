@@ -12,6 +12,7 @@ mod harness;
 mod binary;
 mod clients;
 mod copy;
+mod corpus;
 mod databases;
 mod differential;
 mod executor;
