@@ -474,6 +474,7 @@ corpus_files! {
     slt_types_scalars => "types/scalars.slt",
     // The migration set of issue 3: applied, re-applied where twice-safe, restarted.
     migration_set_applies_twice_and_survives_restart => "migrations/app_schema.slt",
+    slt_migrations_orm_dialects => "migrations/orm_dialects.slt",
 }
 
 /// Every `.slt` file under `dir`, relative to the corpus root, sorted.
