@@ -312,8 +312,12 @@ async fn run_file(relative: &str) {
     let records = read_records(relative);
     let Some(pg) = Postgres::start() else { return };
     let mut exchanges: Vec<Vec<Exchange>> = records.iter().map(|_| Vec::new()).collect();
-    for mode in [Mode::Simple, Mode::Extended] {
-        let results = run_mode(pg, &records, mode).await;
+    // The two protocols run side by side: separate devdb processes and oracle databases.
+    let (simple, extended) = tokio::join!(
+        run_mode(pg, &records, Mode::Simple),
+        run_mode(pg, &records, Mode::Extended)
+    );
+    for results in [simple, extended] {
         for (slot, exchange) in exchanges.iter_mut().zip(results) {
             slot.extend(exchange);
         }
