@@ -25,8 +25,10 @@ use crate::harness::{DevDb, Postgres, RawConn};
 enum Kind {
     /// `statement ok`: PostgreSQL runs it without an error and returns no rows.
     StatementOk,
-    /// `statement error SQLSTATE`: PostgreSQL fails it with this SQLSTATE.
-    StatementError(String),
+    /// `statement error SQLSTATE [detail]`: PostgreSQL fails it with this SQLSTATE; with
+    /// `detail`, the error's message and DETAIL are compared too (the constraint and the key
+    /// of a 23505, which apps show to users).
+    StatementError { code: String, detail: bool },
     /// `query [rowsort]`: PostgreSQL returns a row set; `rowsort` compares rows as sorted.
     Query { rowsort: bool },
     /// `restart`: devdb is stopped and started again on the same `--data-dir`; both sides
@@ -87,9 +89,14 @@ fn parse(text: &str) -> Result<Vec<Record>, String> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let kind = match words.as_slice() {
             ["statement", "ok"] => Kind::StatementOk,
-            ["statement", "error", code] if is_sqlstate(code) => {
-                Kind::StatementError((*code).to_owned())
-            }
+            ["statement", "error", code] if is_sqlstate(code) => Kind::StatementError {
+                code: (*code).to_owned(),
+                detail: false,
+            },
+            ["statement", "error", code, "detail"] if is_sqlstate(code) => Kind::StatementError {
+                code: (*code).to_owned(),
+                detail: true,
+            },
             ["query"] => Kind::Query { rowsort: false },
             ["query", "rowsort"] => Kind::Query { rowsort: true },
             ["restart"] => Kind::Restart,
@@ -170,14 +177,20 @@ impl Side {
     /// error raised at Bind instead of Execute (docs/compat.md) is the same outcome; for the
     /// same reason a RowDescription directly followed by an error is left out (PostgreSQL fails
     /// constant expressions at Bind, before Describe answers).
-    /// Error messages are not compared; they come back apart, for reports.
-    async fn run(&mut self, mode: Mode, sql: &str, rowsort: bool) -> (Vec<String>, Vec<String>) {
+    /// Error messages come back apart, for reports, and are compared only when `messages` is set.
+    async fn run(
+        &mut self,
+        mode: Mode,
+        sql: &str,
+        rowsort: bool,
+        messages: bool,
+    ) -> (Vec<String>, Vec<String>) {
         match mode {
             Mode::Simple => self.conn.send_query(sql),
             Mode::Extended => self.conn.send_extended(sql, &[]),
         }
-        let messages = self.conn.read_until_ready().await;
-        let out: Vec<String> = messages
+        let replies = self.conn.read_until_ready().await;
+        let out: Vec<String> = replies
             .iter()
             .filter(|m| {
                 matches!(
@@ -203,7 +216,7 @@ impl Side {
             })
             .map(|(_, line)| line.clone())
             .collect();
-        let messages_of_errors = messages
+        let messages_of_errors: Vec<String> = replies
             .iter()
             .filter_map(|m| match m {
                 Message::ErrorResponse(body) => {
@@ -224,6 +237,9 @@ impl Side {
                 out[i] = row;
             }
         }
+        if messages {
+            out.extend(messages_of_errors.iter().cloned());
+        }
         (out, messages_of_errors)
     }
 }
@@ -239,7 +255,7 @@ fn header_contradiction(kind: &Kind, oracle: &[String]) -> Option<String> {
         Kind::StatementOk if error.is_some() || has_rows => {
             Some("`statement ok` but PostgreSQL answered with an error or rows".into())
         }
-        Kind::StatementError(code) if error != Some(code.as_str()) => Some(format!(
+        Kind::StatementError { code, .. } if error != Some(code.as_str()) => Some(format!(
             "`statement error {code}` but PostgreSQL gave {}",
             error.unwrap_or("no error")
         )),
@@ -274,6 +290,7 @@ async fn run_mode(pg: &Postgres, records: &[Record], mode: Mode) -> Vec<Option<E
     let mut oracle = Side::new(connect_oracle().await);
     let mut out = Vec::with_capacity(records.len());
     for record in records {
+        let messages = matches!(record.kind, Kind::StatementError { detail: true, .. });
         let rowsort = match record.kind {
             Kind::Restart | Kind::Reconnect => {
                 drop(ours);
@@ -289,8 +306,8 @@ async fn run_mode(pg: &Postgres, records: &[Record], mode: Mode) -> Vec<Option<E
             Kind::Query { rowsort } => rowsort,
             _ => false,
         };
-        let (pg, pg_errors) = oracle.run(mode, &record.sql, rowsort).await;
-        let (devdb, devdb_errors) = ours.run(mode, &record.sql, rowsort).await;
+        let (pg, pg_errors) = oracle.run(mode, &record.sql, rowsort, messages).await;
+        let (devdb, devdb_errors) = ours.run(mode, &record.sql, rowsort, messages).await;
         out.push(Some(Exchange {
             mode,
             pg,
@@ -366,9 +383,9 @@ async fn run_file(relative: &str) {
                     problems,
                     "  {mode:?}, PostgreSQL:\n{}{}  {mode:?}, devdb:\n{}{}",
                     indent_lines(&x.pg),
-                    indent_lines(&x.pg_errors),
+                    indent_lines(&not_in(&x.pg_errors, &x.pg)),
                     indent_lines(&x.devdb),
-                    indent_lines(&x.devdb_errors),
+                    indent_lines(&not_in(&x.devdb_errors, &x.devdb)),
                 );
             }
         }
@@ -438,6 +455,15 @@ fn update_markers(relative: &str, edits: &[MarkerEdit]) {
 
 fn indent(text: &str, prefix: &str) -> String {
     text.lines().map(|l| format!("{prefix}{l}\n")).collect()
+}
+
+/// The error messages not already shown among the compared lines.
+fn not_in(errors: &[String], compared: &[String]) -> Vec<String> {
+    errors
+        .iter()
+        .filter(|e| !compared.contains(e))
+        .cloned()
+        .collect()
 }
 
 fn indent_lines(lines: &[String]) -> String {
@@ -543,7 +569,8 @@ fn corpus_format_parses_headers_markers_and_sql() {
     let records = parse(
         "# a comment\nstatement ok\ncreate table t (a int)\n\n\
          # unsupported: arrays\nquery rowsort\nselect\n  1\n\n\
-         statement error 42P01\nselect * from nope\n\nrestart\n\nreconnect\n",
+         statement error 42P01\nselect * from nope\n\n\
+         statement error 23505 detail\ninsert into t values (1)\n\nrestart\n\nreconnect\n",
     )
     .expect("parses");
     let kinds: Vec<&Kind> = records.iter().map(|r| &r.kind).collect();
@@ -552,7 +579,14 @@ fn corpus_format_parses_headers_markers_and_sql() {
         [
             &Kind::StatementOk,
             &Kind::Query { rowsort: true },
-            &Kind::StatementError("42P01".into()),
+            &Kind::StatementError {
+                code: "42P01".into(),
+                detail: false
+            },
+            &Kind::StatementError {
+                code: "23505".into(),
+                detail: true
+            },
             &Kind::Restart,
             &Kind::Reconnect,
         ]
