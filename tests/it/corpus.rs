@@ -323,6 +323,34 @@ async fn run_mode(pg: &Postgres, records: &[Record], mode: Mode) -> Vec<Option<E
     out
 }
 
+/// What one record's exchanges say about it.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// Unmarked and matching, or marked and still differing: what the corpus claims is true.
+    Holds,
+    /// PostgreSQL's answer contradicts the record's header.
+    CorpusError(String),
+    /// Unmarked, and devdb differs from PostgreSQL in some protocol.
+    Differs,
+    /// Marked unsupported with this feature, yet devdb matches in every protocol.
+    StaleMarker(String),
+}
+
+fn judge(record: &Record, exchanges: &[Exchange]) -> Verdict {
+    if let Some(why) = exchanges
+        .iter()
+        .find_map(|x| header_contradiction(&record.kind, &x.pg))
+    {
+        return Verdict::CorpusError(why);
+    }
+    let matches = exchanges.iter().all(|x| x.pg == x.devdb);
+    match (&record.unsupported, matches) {
+        (None, false) => Verdict::Differs,
+        (Some(feature), true) => Verdict::StaleMarker(feature.clone()),
+        _ => Verdict::Holds,
+    }
+}
+
 /// Runs one corpus file in both protocols and fails with every problem found: an unmarked
 /// record that differs, a marked one that matches, a header PostgreSQL contradicts.
 async fn run_file(relative: &str) {
@@ -350,27 +378,23 @@ async fn run_file(relative: &str) {
             continue;
         }
         cases += 1;
-        let contradiction = exchanges
-            .iter()
-            .find_map(|x| header_contradiction(&record.kind, &x.pg));
-        let matches = exchanges.iter().all(|x| x.pg == x.devdb);
-        matching += usize::from(matches);
-        let verdict = match (&contradiction, &record.unsupported, matches) {
-            (Some(why), _, _) => format!("corpus error: {why}"),
-            (None, None, false) if update => {
+        matching += usize::from(exchanges.iter().all(|x| x.pg == x.devdb));
+        let verdict = match judge(record, exchanges) {
+            Verdict::Holds => continue,
+            Verdict::Differs if update => {
                 edits.push(MarkerEdit::Add(record.line, first_difference(exchanges)));
                 continue;
             }
-            (None, Some(_), true) if update => {
+            Verdict::StaleMarker(_) if update => {
                 edits.extend(record.marker_line.map(MarkerEdit::Remove));
                 continue;
             }
-            (None, None, false) => "devdb differs from PostgreSQL".to_owned(),
-            (None, Some(feature), true) => format!(
+            Verdict::CorpusError(why) => format!("corpus error: {why}"),
+            Verdict::Differs => "devdb differs from PostgreSQL".to_owned(),
+            Verdict::StaleMarker(feature) => format!(
                 "marked `# unsupported: {feature}` but devdb now matches PostgreSQL: \
                  remove the marker"
             ),
-            _ => continue,
         };
         let _ = writeln!(problems, "{relative}:{}: {verdict}", record.line);
         let _ = write!(problems, "{}", indent(&record.sql, "    > "));
@@ -606,4 +630,47 @@ fn corpus_format_parses_headers_markers_and_sql() {
     ] {
         assert!(parse(bad).is_err(), "{bad:?} should not parse");
     }
+}
+
+#[test]
+fn verdicts_hold_the_corpus_to_its_claims() {
+    let record = |header: &str, marker: Option<&str>| {
+        let text = match marker {
+            Some(feature) => format!("# unsupported: {feature}\n{header}\nselect 1\n"),
+            None => format!("{header}\nselect 1\n"),
+        };
+        parse(&text).expect("parses").remove(0)
+    };
+    let lines = |ls: &[&str]| ls.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>();
+    let exchange = |mode, pg: &[&str], devdb: &[&str]| Exchange {
+        mode,
+        pg: lines(pg),
+        devdb: lines(devdb),
+        pg_errors: Vec::new(),
+        devdb_errors: Vec::new(),
+    };
+    let ok = ["CommandComplete INSERT 0 1", "ReadyForQuery I"];
+    let failed = ["Error 0A000", "ReadyForQuery I"];
+    let both_match = [
+        exchange(Mode::Simple, &ok, &ok),
+        exchange(Mode::Extended, &ok, &ok),
+    ];
+    let extended_differs = [
+        exchange(Mode::Simple, &ok, &ok),
+        exchange(Mode::Extended, &ok, &failed),
+    ];
+    let unmarked = record("statement ok", None);
+    let marked = record("statement ok", Some("enums"));
+    assert_eq!(judge(&unmarked, &both_match), Verdict::Holds);
+    assert_eq!(judge(&unmarked, &extended_differs), Verdict::Differs);
+    assert_eq!(judge(&marked, &extended_differs), Verdict::Holds);
+    assert_eq!(
+        judge(&marked, &both_match),
+        Verdict::StaleMarker("enums".into())
+    );
+    let wrong_header = record("statement error 23505", Some("enums"));
+    assert!(matches!(
+        judge(&wrong_header, &extended_differs),
+        Verdict::CorpusError(_)
+    ));
 }
