@@ -14,6 +14,7 @@ mod binary;
 mod catalogs;
 mod clients;
 mod copy;
+mod corpus;
 mod databases;
 mod ddl;
 mod differential;

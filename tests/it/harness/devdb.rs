@@ -214,6 +214,14 @@ impl DevDb {
         .await
     }
 
+    /// SIGKILL and wait, for tests that check no shutdown and need not wait for a graceful one.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     /// Sends SIGTERM and waits for the exit (SIGKILL after 5 s); returns the exit status.
     pub fn stop(&mut self) -> ExitStatus {
         let Some(mut child) = self.child.take() else {
