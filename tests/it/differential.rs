@@ -155,3 +155,28 @@ async fn extended_protocol_results_match_postgres() {
     ])
     .await;
 }
+
+/// A failed transaction accepts COMMIT, ROLLBACK and ROLLBACK TO through Parse/Bind/Execute
+/// too (drivers send them that way), and nothing else.
+#[tokio::test]
+async fn failed_transaction_ends_through_extended_protocol_like_postgres() {
+    compare_extended(&[
+        "create table fails (z int)",
+        "insert into fails values (0)",
+        "begin",
+        "select 1/z from fails",
+        "select 1",
+        "rollback",
+        "select 1",
+        "begin",
+        "savepoint s",
+        "select 1/z from fails",
+        "rollback to savepoint s",
+        "select 2",
+        "commit",
+        "begin",
+        "select 1/z from fails",
+        "commit",
+    ])
+    .await;
+}

@@ -398,6 +398,33 @@ async fn sigterm_while_idle_in_transaction_rolls_back_and_exits_0() {
     );
 }
 
+/// The engine keeps a read snapshot open between commits; shutting down must not wait for it.
+#[tokio::test]
+async fn sigterm_after_reads_stops_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().to_string_lossy().into_owned();
+    let mut db = DevDb::start(&["--data-dir", &data_dir]);
+    let client = db.connect().await;
+    client
+        .batch_execute("create table reads (id int); insert into reads values (1)")
+        .await
+        .expect("setup");
+    let one: i32 = client
+        .query_one("select id from reads", &[])
+        .await
+        .expect("read")
+        .get(0);
+    assert_eq!(one, 1);
+    let started = Instant::now();
+    let status = db.stop();
+    let took = started.elapsed();
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+    assert!(
+        took < Duration::from_secs(2),
+        "SIGTERM took {took:?} to stop the server"
+    );
+}
+
 // ---- --run ----
 
 /// Runs `devdb serve --port 0 ARGS` to completion (killed and failed after 20 s); returns

@@ -407,6 +407,8 @@ impl Engine {
         for id in ids {
             self.close_session(id);
         }
+        // The reader's pinned snapshot would make the checkpoint wait out the busy timeout.
+        self.release_reader_snapshot();
         let _ = self.writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
     }
 

@@ -221,9 +221,6 @@ impl Engine {
         param_types: &[devdb_pg::Oid],
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
-        if session.transaction.failed {
-            return Err(PgError::in_failed_transaction().into());
-        }
         if !name.is_empty() && session.statements.contains_key(name) {
             return Err(PgError::new(
                 SqlState::DUPLICATE_PSTATEMENT,
@@ -232,10 +229,18 @@ impl Engine {
             .into());
         }
         let hints = param_hints(param_types);
-        let statements = self.cache.parse(sql)?;
+        let failed = session.transaction.failed;
+        let statements = self.cache.parse(sql).map_err(|e| match failed {
+            true => PgError::in_failed_transaction(),
+            false => e,
+        })?;
         let statement = match statements.len() {
             0 => None,
-            1 => Some(self.translation(id, sql, &statements, 0, &hints)?),
+            1 => match self.translation(id, sql, &statements, 0, &hints) {
+                Ok(t) => Some(t),
+                Err(_) if failed => return Err(PgError::in_failed_transaction().into()),
+                Err(e) => return Err(e.into()),
+            },
             _ => {
                 return Err(PgError::syntax_error(
                     "cannot insert multiple commands into a prepared statement",
@@ -244,6 +249,14 @@ impl Engine {
                 .into());
             }
         };
+        // A failed transaction accepts only what ends it, as PostgreSQL does.
+        if failed
+            && !statement
+                .as_ref()
+                .is_some_and(|t| ends_transaction(&t.kind))
+        {
+            return Err(PgError::in_failed_transaction().into());
+        }
         session.statements.insert(
             name.to_owned(),
             Prepared {
@@ -269,9 +282,6 @@ impl Engine {
         result_formats: &[Format],
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
-        if session.transaction.failed {
-            return Err(PgError::in_failed_transaction().into());
-        }
         let generation = self.generation;
         let prepared = session.statements.get_mut(statement).ok_or_else(|| {
             PgError::new(
@@ -303,6 +313,14 @@ impl Engine {
             .statements
             .get(statement)
             .ok_or_else(|| PgError::internal("statement vanished"))?;
+        if session.transaction.failed
+            && !prepared
+                .statement
+                .as_ref()
+                .is_some_and(|t| ends_transaction(&t.kind))
+        {
+            return Err(PgError::in_failed_transaction().into());
+        }
         let expected = prepared.statement.as_ref().map_or(0, |t| t.params.len());
         if params.len() != expected {
             return Err(PgError::new(
@@ -398,6 +416,11 @@ impl Engine {
         }
         result
     }
+}
+
+/// COMMIT, ROLLBACK and ROLLBACK TO: what a failed transaction still accepts.
+fn ends_transaction(kind: &Kind) -> bool {
+    matches!(kind, Kind::Commit | Kind::Rollback | Kind::RollbackTo(_))
 }
 
 /// The columns a statement returns, SHOW's included.
