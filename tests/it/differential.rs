@@ -180,3 +180,49 @@ async fn failed_transaction_ends_through_extended_protocol_like_postgres() {
     ])
     .await;
 }
+
+/// Constraint errors carry what drivers read besides the SQLSTATE: PostgreSQL's message naming
+/// the constraint, and the table, column and constraint fields.
+#[tokio::test]
+async fn constraint_errors_name_the_constraint_like_postgres() {
+    async fn errors(client: &tokio_postgres::Client) -> Vec<String> {
+        client
+            .batch_execute(
+                "create table users (id int primary key, email text unique, \
+                   handle text not null, age int check (age >= 0), org int, team int, \
+                   constraint users_org_team unique (org, team)); \
+                 create unique index users_lower_handle on users (handle, org); \
+                 insert into users values (1, 'a@x.io', 'a', 30, 1, 1), (9, 'c@x.io', 'c', 9, 9, 9)",
+            )
+            .await
+            .expect("setup");
+        let mut out = Vec::new();
+        for sql in [
+            "insert into users values (1, 'b@x.io', 'b', 1, 2, 2)",
+            "insert into users values (2, 'a@x.io', 'b', 1, 2, 2)",
+            "insert into users values (2, 'b@x.io', 'b', 1, 1, 1)",
+            "insert into users values (2, 'b@x.io', 'a', 1, 1, 3)",
+            "insert into users values (2, 'b@x.io', null, 1, 2, 2)",
+            "insert into users values (2, 'b@x.io', 'b', -1, 2, 2)",
+            "update users set email = 'a@x.io' where id = 9",
+        ] {
+            let err = client.execute(sql, &[]).await.expect_err(sql);
+            let db = err.as_db_error().expect("a server error");
+            out.push(format!(
+                "{sql}: {} {} table={:?} column={:?} constraint={:?}",
+                db.code().code(),
+                db.message(),
+                db.table(),
+                db.column(),
+                db.constraint()
+            ));
+        }
+        out
+    }
+    let Some(pg) = Postgres::start() else { return };
+    let db = crate::harness::DevDb::start(&[]);
+    let on_devdb = errors(&db.connect().await).await;
+    let database = pg.fresh_database("constraints").await;
+    let on_postgres = errors(&pg.connect_to(&database).await).await;
+    assert_eq!(on_devdb, on_postgres);
+}

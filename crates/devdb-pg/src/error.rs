@@ -42,6 +42,18 @@ pub struct PgError {
     pub position: Option<u32>,
     /// Where it happened, PostgreSQL's CONTEXT (`COPY t, line 3`). Boxed to keep errors small.
     pub context: Option<Box<str>>,
+    /// The object a constraint error is about (ErrorResponse fields s, t, c, n).
+    pub object: Option<Box<ErrorObject>>,
+}
+
+/// What drivers read from a constraint error besides its text (node-postgres `err.constraint`,
+/// psycopg `diag.constraint_name`, asyncpg `constraint_name`, ...).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorObject {
+    pub schema: Option<String>,
+    pub table: Option<String>,
+    pub column: Option<String>,
+    pub constraint: Option<String>,
 }
 
 impl PgError {
@@ -55,6 +67,7 @@ impl PgError {
             hint: None,
             position: None,
             context: None,
+            object: None,
         }
     }
 
@@ -71,6 +84,27 @@ impl PgError {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// 23502 for a NULL in NOT NULL column `column` of `table` (in `schema`).
+    pub fn not_null_violation(schema: &str, table: &str, column: &str) -> Self {
+        PgError::new(
+            SqlState::NOT_NULL_VIOLATION,
+            format!(
+                "null value in column \"{column}\" of relation \"{table}\" violates not-null constraint"
+            ),
+        )
+        .with_object(ErrorObject {
+            schema: Some(schema.to_owned()),
+            table: Some(table.to_owned()),
+            column: Some(column.to_owned()),
+            constraint: None,
+        })
+    }
+
+    pub fn with_object(mut self, object: ErrorObject) -> Self {
+        self.object = Some(Box::new(object));
         self
     }
 

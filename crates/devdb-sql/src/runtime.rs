@@ -312,13 +312,8 @@ fn not_null(args: &[Value]) -> Result<Value, PgError> {
     match arg(args, 0) {
         Value::Null => {
             let col = as_text(arg(args, 1))?.unwrap_or("");
-            let table = as_text(arg(args, 2))?.unwrap_or("");
-            Err(PgError::new(
-                SqlState::NOT_NULL_VIOLATION,
-                format!(
-                    "null value in column \"{col}\" of relation \"{table}\" violates not-null constraint"
-                ),
-            ))
+            let (schema, table) = crate::catalog::split(as_text(arg(args, 2))?.unwrap_or(""));
+            Err(PgError::not_null_violation(schema, table, col))
         }
         v => Ok(v.clone()),
     }

@@ -335,6 +335,18 @@ fn error_fields(out: &mut BytesMut, err: &PgError) {
     if let Some(context) = &err.context {
         field(b'W', context);
     }
+    if let Some(object) = &err.object {
+        for (code, value) in [
+            (b's', &object.schema),
+            (b't', &object.table),
+            (b'c', &object.column),
+            (b'n', &object.constraint),
+        ] {
+            if let Some(value) = value {
+                field(code, value);
+            }
+        }
+    }
     out.put_u8(0);
 }
 

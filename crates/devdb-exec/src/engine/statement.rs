@@ -278,7 +278,13 @@ impl Engine {
         let notifications = std::mem::take(&mut lock(&self.functions.current).notifications);
         let tag = result.map_err(|e| match (e, raised) {
             (Failure::Sqlite(_), Some(raised)) => raised,
-            (Failure::Sqlite(e), None) => sqlite_error::to_pg(e, cause),
+            (Failure::Sqlite(e), None) => {
+                let conn = match role {
+                    Role::Reader => &self.reader,
+                    Role::Writer => &self.writer,
+                };
+                sqlite_error::statement_error(e, cause, &self.catalog_for(id), conn)
+            }
             (Failure::Pg(e), _) => e,
         })?;
         if role == Role::Writer {
@@ -618,7 +624,12 @@ pub(super) fn show_columns(name: &str) -> Vec<Column> {
     if name == "all" {
         vec![text("name"), text("setting"), text("description")]
     } else {
-        vec![text(name)]
+        // The column is named as the setting is spelled (`SHOW timezone` gives `TimeZone`).
+        let spelled = crate::settings::REPORTED
+            .iter()
+            .find(|r| r.eq_ignore_ascii_case(name))
+            .map_or(name, |r| r);
+        vec![text(spelled)]
     }
 }
 
