@@ -1,6 +1,6 @@
 //! The one map from SQLite's errors to PostgreSQL's.
 
-use devdb_pg::{ErrorObject, PgError, SqlState};
+use devdb_pg::{ErrorFields, PgError, SqlState};
 use devdb_sql::Catalog;
 use devdb_sql::catalog::ConstraintKind;
 use rusqlite::Connection;
@@ -119,11 +119,11 @@ fn unique_violation(message: &str, names: Option<(&Catalog, &Connection)>) -> Pg
     if !columns.is_empty() {
         err = err.with_detail(format!("Key ({}) already exists.", columns.join(", ")));
     }
-    err.with_object(ErrorObject {
+    err.with_fields(ErrorFields {
         schema,
         table,
-        column: None,
         constraint,
+        ..ErrorFields::default()
     })
 }
 
@@ -193,10 +193,10 @@ fn check_violation(message: &str, catalog: Option<&Catalog>) -> PgError {
         ),
         None => format!("new row violates check constraint \"{name}\""),
     };
-    PgError::new(SqlState::CHECK_VIOLATION, message).with_object(ErrorObject {
+    PgError::new(SqlState::CHECK_VIOLATION, message).with_fields(ErrorFields {
         table: table.map(|t| devdb_sql::catalog::split(&t).1.to_owned()),
         constraint: Some(name.to_owned()),
-        ..ErrorObject::default()
+        ..ErrorFields::default()
     })
 }
 

@@ -40,16 +40,17 @@ pub struct PgError {
     pub hint: Option<String>,
     /// 1-based character position in the query text.
     pub position: Option<u32>,
-    /// Where it happened, PostgreSQL's CONTEXT (`COPY t, line 3`). Boxed to keep errors small.
-    pub context: Option<Box<str>>,
-    /// The object a constraint error is about (ErrorResponse fields s, t, c, n).
-    pub object: Option<Box<ErrorObject>>,
+    /// The rarer fields, boxed to keep errors small.
+    pub fields: Option<Box<ErrorFields>>,
 }
 
-/// What drivers read from a constraint error besides its text (node-postgres `err.constraint`,
-/// psycopg `diag.constraint_name`, asyncpg `constraint_name`, ...).
+/// ErrorResponse fields most errors lack: where it happened (CONTEXT), and the object a
+/// constraint error is about, which drivers read besides its text (node-postgres
+/// `err.constraint`, psycopg `diag.constraint_name`, asyncpg `constraint_name`, ...).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ErrorObject {
+pub struct ErrorFields {
+    /// PostgreSQL's CONTEXT (`COPY t, line 3`).
+    pub context: Option<String>,
     pub schema: Option<String>,
     pub table: Option<String>,
     pub column: Option<String>,
@@ -66,8 +67,7 @@ impl PgError {
             detail: None,
             hint: None,
             position: None,
-            context: None,
-            object: None,
+            fields: None,
         }
     }
 
@@ -95,22 +95,29 @@ impl PgError {
                 "null value in column \"{column}\" of relation \"{table}\" violates not-null constraint"
             ),
         )
-        .with_object(ErrorObject {
+        .with_fields(ErrorFields {
             schema: Some(schema.to_owned()),
             table: Some(table.to_owned()),
             column: Some(column.to_owned()),
-            constraint: None,
+            ..ErrorFields::default()
         })
     }
 
-    pub fn with_object(mut self, object: ErrorObject) -> Self {
-        self.object = Some(Box::new(object));
+    /// Sets the object fields (schema, table, column, constraint), keeping the context.
+    pub fn with_fields(mut self, fields: ErrorFields) -> Self {
+        let context = self.fields.take().and_then(|f| f.context);
+        self.fields = Some(Box::new(ErrorFields { context, ..fields }));
         self
     }
 
     pub fn with_context(mut self, context: impl Into<String>) -> Self {
-        self.context = Some(context.into().into_boxed_str());
+        self.fields.get_or_insert_with(Box::default).context = Some(context.into());
         self
+    }
+
+    /// The CONTEXT field, if any.
+    pub fn context(&self) -> Option<&str> {
+        self.fields.as_ref().and_then(|f| f.context.as_deref())
     }
 
     pub fn with_position(mut self, position: u32) -> Self {

@@ -13,7 +13,7 @@ mod sqlstate_codes;
 pub mod types;
 pub mod value;
 
-pub use error::{ErrorObject, PgError, Severity};
+pub use error::{ErrorFields, PgError, Severity};
 pub use sqlstate::SqlState;
 pub use types::{Format, Oid, PgType};
 pub use value::{Datum, Value};

@@ -332,15 +332,13 @@ fn error_fields(out: &mut BytesMut, err: &PgError) {
     if let Some(position) = err.position {
         field(b'P', &position.to_string());
     }
-    if let Some(context) = &err.context {
-        field(b'W', context);
-    }
-    if let Some(object) = &err.object {
+    if let Some(fields) = &err.fields {
         for (code, value) in [
-            (b's', &object.schema),
-            (b't', &object.table),
-            (b'c', &object.column),
-            (b'n', &object.constraint),
+            (b'W', &fields.context),
+            (b's', &fields.schema),
+            (b't', &fields.table),
+            (b'c', &fields.column),
+            (b'n', &fields.constraint),
         ] {
             if let Some(value) = value {
                 field(code, value);

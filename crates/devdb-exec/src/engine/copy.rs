@@ -171,11 +171,7 @@ impl Engine {
         };
         let context = |line: usize| format!("COPY {}, line {line}", spec.table);
         let rows = copy::parse(data, &spec.format, &spec.columns).map_err(|e| {
-            let at = format!(
-                "COPY {}, {}",
-                spec.table,
-                e.context.as_deref().unwrap_or("")
-            );
+            let at = format!("COPY {}, {}", spec.table, e.context().unwrap_or(""));
             e.with_context(at)
         })?;
         let mut answers = CopySink::new(&spec.format);
