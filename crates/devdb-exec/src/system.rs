@@ -1,6 +1,11 @@
 //! The system catalogs on every SQLite connection: PostgreSQL's built-in catalog rows, loaded
-//! once per process into a shared in-memory SQLite database attached as `devdb_sys`, and the
-//! TEMP views of `devdb_sql::system` over them and the database's own catalog tables.
+//! once per process into an in-memory SQLite database attached read-only as `devdb_sys`, and
+//! the TEMP views of `devdb_sql::system` over them and the database's own catalog tables.
+//!
+//! The database lives in SQLite's `memdb` VFS (a `/name` there is shared by the process's
+//! connections) rather than a shared cache: BEGIN IMMEDIATE locks every attached database that
+//! is writable, so a writable shared attachment would make the write transactions of different
+//! databases exclude each other. Read-only, it takes no write lock.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -9,8 +14,9 @@ use rusqlite::{Connection, params_from_iter};
 
 use crate::functions::to_sql;
 
-/// The shared in-memory database; its name is private to this process.
-const URI: &str = "file:devdb_sys?mode=memory&cache=shared";
+/// The in-memory database, as the keeper writes it and as every connection reads it.
+const URI: &str = "file:/devdb_sys?vfs=memdb";
+const URI_READ_ONLY: &str = "file:/devdb_sys?vfs=memdb&mode=ro";
 
 /// Keeps the in-memory database alive (it lives while one connection to it is open).
 static KEEPER: OnceLock<Result<Mutex<Connection>, String>> = OnceLock::new();
@@ -41,7 +47,7 @@ pub(crate) fn attach(conn: &Connection) -> rusqlite::Result<()> {
             "loading the built-in catalog: {e}"
         )));
     }
-    conn.execute(&format!("ATTACH DATABASE ?1 AS {SCHEMA}"), [URI])?;
+    conn.execute(&format!("ATTACH DATABASE ?1 AS {SCHEMA}"), [URI_READ_ONLY])?;
     for sql in devdb_sql::system::setup_sql() {
         conn.execute_batch(&sql)?;
     }

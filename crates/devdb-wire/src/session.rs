@@ -319,11 +319,13 @@ impl Connection<'_> {
                     None => Some(stream.read_buf(buf).await),
                 }
             };
+            // Biased: a terminated session must not run one more query that was already waiting.
             let woke = tokio::select! {
-                outcome = read => Woke::Read(outcome),
-                Some(note) = self.notifications.recv() => Woke::Notification(note),
+                biased;
                 () = self.shared.shutdown.cancelled() => Woke::Shutdown,
                 () = self.terminated.cancelled() => Woke::Shutdown,
+                Some(note) = self.notifications.recv() => Woke::Notification(note),
+                outcome = read => Woke::Read(outcome),
             };
             let outcome = match woke {
                 Woke::Read(outcome) => outcome,
