@@ -226,3 +226,59 @@ async fn constraint_errors_name_the_constraint_like_postgres() {
     let on_postgres = errors(&pg.connect_to(&database).await).await;
     assert_eq!(on_devdb, on_postgres);
 }
+
+/// A scalar subquery with several rows is 21000 in PostgreSQL; SQLite would take the first.
+/// (Compared by outcome: PostgreSQL sends RowDescription before a run-time error, devdb not.)
+#[tokio::test]
+async fn scalar_subquery_with_several_rows_fails_like_postgres() {
+    async fn outcomes(client: &tokio_postgres::Client) -> Vec<String> {
+        client
+            .batch_execute(
+                "create table sub_t (id int, grp int); \
+                 insert into sub_t values (1, 1), (2, 1), (3, 2)",
+            )
+            .await
+            .expect("setup");
+        let mut out = Vec::new();
+        for sql in [
+            "select (select id from sub_t where grp = 2)",
+            "select (select id from sub_t where grp = 1)",
+            "select (select id from sub_t where grp = 3)",
+            "select (select id from sub_t order by id limit 1)",
+            "select (select count(*) from sub_t), (select max(id) from sub_t where grp = 1)",
+            "select t.id, (select s.id from sub_t s where s.id = t.id + 1) from sub_t t order by 1",
+            "select id from sub_t t where id = (select min(id) from sub_t s where s.grp = t.grp) order by id",
+            "select id from sub_t t where grp = (select grp from sub_t s where s.id > t.id) order by id",
+        ] {
+            out.push(match client.simple_query(sql).await {
+                Ok(messages) => {
+                    let rows: Vec<String> = messages
+                        .iter()
+                        .filter_map(|m| match m {
+                            tokio_postgres::SimpleQueryMessage::Row(r) => Some(
+                                (0..r.len())
+                                    .map(|i| r.get(i).unwrap_or("NULL").to_owned())
+                                    .collect::<Vec<_>>()
+                                    .join("|"),
+                            ),
+                            _ => None,
+                        })
+                        .collect();
+                    format!("{sql}: {rows:?}")
+                }
+                Err(e) => format!("{sql}: {:?}", e.code().map(|c| c.code())),
+            });
+        }
+        out
+    }
+    let Some(pg) = Postgres::start() else { return };
+    let db = crate::harness::DevDb::start(&[]);
+    let on_devdb = outcomes(&db.connect().await).await;
+    let database = pg.fresh_database("scalar").await;
+    let on_postgres = outcomes(&pg.connect_to(&database).await).await;
+    assert!(
+        on_postgres[1].ends_with("Some(\"21000\")"),
+        "{on_postgres:?}"
+    );
+    assert_eq!(on_devdb, on_postgres);
+}

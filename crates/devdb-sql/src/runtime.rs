@@ -116,6 +116,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_check_offset", 1, check_offset),
     f("pg_series_stop", 3, series_stop),
     f("pg_lateral_row", 2, lateral_row),
+    f("pg_scalar_row", 2, scalar_row),
     f("pg_check_no_nulls", 3, check_no_nulls),
     f("pg_not_null", 3, not_null),
     f("pg_json_elem", 2, json::elem),
@@ -263,6 +264,18 @@ fn lateral_row(args: &[Value]) -> Result<Value, PgError> {
     if as_int(arg(args, 0))?.unwrap_or(0) > 1 {
         return Err(PgError::feature_not_supported(
             "a LATERAL subquery returning more than one row per row on its left",
+        ));
+    }
+    Ok(arg(args, 1).clone())
+}
+
+/// `pg_scalar_row(rows, value)`: a scalar subquery's value, or 21000 when it gave more than
+/// one row (SQLite would quietly take the first).
+fn scalar_row(args: &[Value]) -> Result<Value, PgError> {
+    if as_int(arg(args, 0))?.unwrap_or(0) > 1 {
+        return Err(PgError::new(
+            SqlState::CARDINALITY_VIOLATION,
+            "more than one row returned by a subquery used as an expression",
         ));
     }
     Ok(arg(args, 1).clone())

@@ -320,6 +320,7 @@ impl Translator<'_> {
                 )
             }
             Expr::Subquery(q) => {
+                let one_row = yields_one_row(&q);
                 let (q, cols) = self.subquery(*q)?;
                 let [col] = cols.as_slice() else {
                     return Err(PgError::syntax_error(
@@ -327,7 +328,10 @@ impl Translator<'_> {
                         None,
                     ));
                 };
-                (Expr::Subquery(Box::new(q)), *col)
+                match one_row {
+                    true => (Expr::Subquery(Box::new(q)), *col),
+                    false => (single_row(q), *col),
+                }
             }
             other => {
                 return Err(PgError::feature_not_supported(format!(
@@ -656,4 +660,50 @@ pub fn operator_error(left: Ty, op: &str, right: Ty) -> PgError {
 pub fn operator_error_named(left: &str, op: &str, right: &str) -> PgError {
     PgError::new(SqlState::UNDEFINED_FUNCTION, format!("operator does not exist: {left} {op} {right}"))
         .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+}
+
+/// True when a scalar subquery cannot give more than one row: `LIMIT 1`, or one aggregate
+/// and no GROUP BY (the common `(select count(*) ...)`).
+fn yields_one_row(q: &sqlparser::ast::Query) -> bool {
+    use sqlparser::ast::{GroupByExpr, LimitClause, SelectItem, SetExpr};
+    let limit_one = matches!(
+        &q.limit_clause,
+        Some(LimitClause::LimitOffset { limit: Some(Expr::Value(v)), .. })
+            if v.value == sqlparser::ast::Value::Number("1".into(), false)
+    );
+    let aggregate = match q.body.as_ref() {
+        SetExpr::Select(s) => {
+            matches!(&s.group_by, GroupByExpr::Expressions(keys, _) if keys.is_empty())
+                && s.having.is_none()
+                && matches!(s.projection.as_slice(),
+                    [SelectItem::UnnamedExpr(Expr::Function(f)) | SelectItem::ExprWithAlias { expr: Expr::Function(f), .. }]
+                        if f.over.is_none() && super::window::is_aggregate(&f.name))
+        }
+        _ => false,
+    };
+    limit_one || aggregate
+}
+
+/// `pg_scalar_row((select count(*) from (select 1 from (q) limit 2)), (q))`: the subquery's
+/// value, or 21000 when it has several rows, where SQLite would take the first.
+fn single_row(q: sqlparser::ast::Query) -> Expr {
+    use sqlparser::ast::SetExpr;
+    let rows = make::select(
+        vec![make::select_item(make::int(1), None)],
+        vec![make::derived(q.clone(), make::alias("devdb_rows", &[]))],
+        None,
+    );
+    let mut two = make::query(SetExpr::Select(Box::new(rows)));
+    two.limit_clause = Some(sqlparser::ast::LimitClause::LimitOffset {
+        limit: Some(make::int(2)),
+        offset: None,
+        limit_by: Vec::new(),
+    });
+    let count = make::select(
+        vec![make::select_item(make::count_star(), None)],
+        vec![make::derived(two, make::alias("devdb_two", &[]))],
+        None,
+    );
+    let count = Expr::Subquery(Box::new(make::query(SetExpr::Select(Box::new(count)))));
+    make::call("pg_scalar_row", vec![count, Expr::Subquery(Box::new(q))])
 }

@@ -35,6 +35,17 @@ const AGGREGATES: &[&str] = &[
     "jsonb_object_agg",
 ];
 
+/// True for a call of one of [`AGGREGATES`] or array_agg (one row per group).
+pub(super) fn is_aggregate(name: &sqlparser::ast::ObjectName) -> bool {
+    match name.0.last() {
+        Some(ObjectNamePart::Identifier(id)) => {
+            let name = fold(id);
+            name == "array_agg" || AGGREGATES.contains(&name.as_str())
+        }
+        _ => false,
+    }
+}
+
 /// The SQLite aggregates those become.
 const SQLITE_AGGREGATES: &[&str] = &["count", "sum", "avg", "min", "max", "group_concat"];
 
