@@ -111,6 +111,10 @@ async fn array_operators_and_functions_like_postgres() {
         "select string_to_array('a,b,,c', ','), string_to_array('abc', null), \
          string_to_array('a,NULL,b', ',', 'NULL'), string_to_array('', ','), string_to_array('abc', '')",
         "select cardinality(1)",
+        "select '{a}'::varchar[] @> array['a']",
+        "select '{a}'::varchar[] = array['a']",
+        "select array[1]::int8[] @> array[1]",
+        "select 1::int8 = any(array[1, 2]), 1.5 = any(array[1, 2]), 'a'::varchar = any(array['a'])",
         r#"select '{"a": {"b": [1, 2]}}'::jsonb #> array['a', 'b'], '{"a": 1}'::jsonb ?| array['a', 'z'], '{"a": 1}'::jsonb ?& array['a', 'z'], '{"a": {"b": 1}}'::json #>> '{a,b}'"#,
         "select array_to_json(array[1, 2]), to_json(array['a', null]), json_build_object('k', array[true])",
     ])
