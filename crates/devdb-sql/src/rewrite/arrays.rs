@@ -66,6 +66,16 @@ fn undetermined() -> PgError {
     )
 }
 
+/// `ARRAY[]::t[]`: an empty constructor typed by its cast; None for any other cast.
+pub fn empty_array_cast(e: &Expr, to: Ty) -> Option<(Expr, Ty)> {
+    match e {
+        Expr::Array(a) if a.elem.is_empty() && to.ty.element().is_some() => {
+            Some((make::blob(EMPTY_ARRAY), Ty::of(to.ty)))
+        }
+        _ => None,
+    }
+}
+
 /// An element as json_each's `value` gives it back: bytea travels through JSON as hex.
 fn element_value(element: PgType, value: Expr) -> Expr {
     if element.storage() == devdb_pg::types::Storage::Blob {
@@ -113,26 +123,13 @@ impl Translator<'_> {
         Ok((make::call("pg_array_make", args), array))
     }
 
-    /// `ARRAY[]::t[]`: an empty constructor typed by its cast; None for any other cast.
-    pub fn empty_array_cast(&mut self, e: &Expr, to: Ty) -> Option<(Expr, Ty)> {
-        match e {
-            Expr::Array(a) if a.elem.is_empty() && to.ty.element().is_some() => {
-                Some((make::blob(EMPTY_ARRAY), Ty::of(to.ty)))
-            }
-            _ => None,
-        }
-    }
-
-    /// A translated array operand and its element type.
-    fn array_operand(&mut self, e: Expr) -> Result<(Expr, Ty, PgType), PgError> {
+    /// A translated array argument of function `name` and its element type.
+    fn array_operand(&mut self, e: Expr, name: &str) -> Result<(Expr, Ty, PgType), PgError> {
         let (e, ty) = self.expr(e)?;
         match ty.ty.element() {
             Some(element) => Ok((e, ty, element)),
             None if ty.is_unknown() => Err(undetermined()),
-            None => Err(PgError::undefined_function(&format!(
-                "array function({})",
-                ty.ty
-            ))),
+            None => Err(PgError::undefined_function(&format!("{name}({})", ty.ty))),
         }
     }
 
@@ -384,7 +381,7 @@ impl Translator<'_> {
         let mut next = || args.next().unwrap_or_else(make::null);
         Ok(Some(match (name, n) {
             ("array_length" | "array_lower" | "array_upper", 2) => {
-                let (a, _, element) = self.array_operand(next())?;
+                let (a, _, element) = self.array_operand(next(), name)?;
                 let dim = self.expr_as(next(), INT4, Ctx::Implicit)?;
                 let which = match name {
                     "array_length" => 0,
@@ -400,7 +397,7 @@ impl Translator<'_> {
                 )
             }
             ("cardinality", 1) => {
-                let (a, _, element) = self.array_operand(next())?;
+                let (a, _, element) = self.array_operand(next(), name)?;
                 (make::call("pg_cardinality", vec![a, oid(element)]), INT4)
             }
             ("array_append", 2) => {
@@ -425,7 +422,7 @@ impl Translator<'_> {
                 self.element_call(a, e, name)?
             }
             ("array_to_string", 2 | 3) => {
-                let (a, _, element) = self.array_operand(next())?;
+                let (a, _, element) = self.array_operand(next(), name)?;
                 let delimiter = self.expr_as(next(), TEXT, Ctx::Implicit)?;
                 let null_text = self.expr_as(next(), TEXT, Ctx::Implicit)?;
                 (
@@ -447,7 +444,7 @@ impl Translator<'_> {
             }
             ("unnest", 1) => self.select_list_unnest(next())?,
             ("array_to_json", 1) => {
-                let (a, ty, _) = self.array_operand(next())?;
+                let (a, ty, _) = self.array_operand(next(), name)?;
                 let to_json = vec![a, make::int(ty.ty.oid().0.into()), make::int(0)];
                 (make::call("pg_to_json", to_json), Ty::of(PgType::Json))
             }
@@ -466,7 +463,7 @@ impl Translator<'_> {
             Some(g) if g.collecting => {}
             _ => return refuse("set-returning functions outside the select list"),
         }
-        let (a, _, element) = self.array_operand(arg)?;
+        let (a, _, element) = self.array_operand(arg, "unnest")?;
         let Some(scope) = self.scopes.last_mut() else {
             return refuse("set-returning functions outside the select list");
         };
@@ -661,7 +658,7 @@ impl Translator<'_> {
         }
         let mut arrays = Vec::with_capacity(args.len());
         for arg in args {
-            let (a, _, element) = self.array_operand(arg)?;
+            let (a, _, element) = self.array_operand(arg, "unnest")?;
             arrays.push((a, element));
         }
         let alias_name = alias
