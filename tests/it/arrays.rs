@@ -29,6 +29,7 @@ async fn array_columns_store_and_print_like_postgres() {
         "insert into arr_t (id, v) values (5, array['abc', 'abc  '])",
         "select v from arr_t where id = 5",
         "select '{abcdef,x}'::varchar(3)[]",
+        "select format_type(1015, 7), format_type(1007, -1), format_type(1185, -1)",
     ])
     .await;
 }
