@@ -144,6 +144,13 @@ async fn array_agg_and_unnest_like_postgres() {
         "select unnest(array[4,5])",
         "select grp, unnest(array[x, x * 10]) as v from arr_g order by grp, v",
         "select count(unnest(array[1]))",
+        "select g.grp, u from arr_g g, unnest(array[g.x, g.x * 10]) u order by g.grp, u",
+        "create table arr_k (id int, key text, value text, tags text[])",
+        "insert into arr_k values (1, 'k1', 'v1', '{b,a}'), (2, 'k2', 'v2', '{}'), (3, 'k3', 'v3', null)",
+        "select id, key, value, t from arr_k, unnest(tags) t order by id, t",
+        "select * from arr_k, unnest(tags) with ordinality as u(tag, n) where key = 'k1' order by n",
+        "select id, array_agg(t order by t desc) from arr_k, unnest(tags) t group by id",
+        "select id, x, y from arr_k, unnest(tags, array[10, 20, 30]) as z(x, y) where id = 1 order by y",
         "select 1 from arr_g where unnest(array[1]) = 1",
     ])
     .await;

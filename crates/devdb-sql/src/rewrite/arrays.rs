@@ -644,9 +644,11 @@ impl Translator<'_> {
         ))
     }
 
-    /// `unnest(array, ...) [WITH ORDINALITY] [AS alias[(columns)]]` in FROM. One array reads
-    /// SQLite's json_each (`key` is the 0-based position); several are zipped by position over
-    /// generate_series, the shorter ones padded with NULLs.
+    /// `unnest(array, ...) [WITH ORDINALITY] [AS alias[(columns)]]` in FROM, as a table-valued
+    /// function that stays in FROM, so it may read the items to its left (functions in FROM
+    /// are LATERAL). One array reads SQLite's json_each (`key` is the 0-based position);
+    /// several are zipped by position over generate_series, the shorter ones padded with NULLs.
+    /// Its columns are the expressions they stand for (`Scope::substitutes`).
     pub fn unnest(
         &mut self,
         args: Vec<Expr>,
@@ -684,25 +686,22 @@ impl Translator<'_> {
             (i, _) => format!("unnest_{}", i + 1),
         };
         let name = |i: usize| given.get(i).cloned().unwrap_or_else(|| default_name(i));
-        let mut items = Vec::new();
+        let own = |column: &str| make::qualified_column(&alias_name, column);
         let mut columns = Vec::new();
-        let (source, position) = if let [(a, element)] = arrays.as_slice() {
+        let mut substitutes = Vec::new();
+        let (mut source, position) = if let [(a, element)] = arrays.as_slice() {
             let json = make::call("pg_array_json", vec![a.clone(), oid(*element)]);
-            items.push(make::select_item(
-                element_value(*element, make::column("value")),
-                Some(&name(0)),
-            ));
+            substitutes.push(element_value(*element, own("value")));
             columns.push((name(0), Ty::of(*element)));
-            let position = make::binary(make::column("key"), BinaryOperator::Plus, make::int(1));
+            let position = make::binary(own("key"), BinaryOperator::Plus, make::int(1));
             (make::table_function("json_each", vec![json]), position)
         } else {
             let mut lengths = Vec::with_capacity(arrays.len());
             for (i, (a, element)) in arrays.iter().enumerate() {
-                let item = make::call(
+                substitutes.push(make::call(
                     "pg_array_subscript",
-                    vec![a.clone(), oid(*element), make::column("value")],
-                );
-                items.push(make::select_item(item, Some(&name(i))));
+                    vec![a.clone(), oid(*element), own("value")],
+                ));
                 columns.push((name(i), Ty::of(*element)));
                 let n = make::call("pg_cardinality", vec![a.clone(), oid(*element)]);
                 lengths.push(make::call("coalesce", vec![n, make::int(0)]));
@@ -711,22 +710,30 @@ impl Translator<'_> {
                 "generate_series",
                 vec![make::int(1), make::call("max", lengths)],
             );
-            (series, make::column("value"))
+            (series, own("value"))
         };
         if with_ordinality {
             let n = arrays.len();
-            items.push(make::select_item(position, Some(&name(n))));
+            substitutes.push(position);
             columns.push((name(n), Ty::of(PgType::Int8)));
         }
-        let inner = make::select(items, vec![source], None);
+        if let TableFactor::Table { alias, .. } = &mut source {
+            *alias = Some(make::alias(&alias_name, &[]));
+        }
+        let named: Vec<(String, String, Expr)> = columns
+            .iter()
+            .zip(substitutes)
+            .map(|((column, _), e)| (alias_name.clone(), column.clone(), e))
+            .collect();
         self.push_rel(Rel {
             name: alias_name.clone(),
             columns,
             table: None,
         })?;
-        Ok(make::derived(
-            make::query(SetExpr::Select(Box::new(inner))),
-            make::alias(&alias_name, &[]),
-        ))
+        // json_each's own columns (id, key, value, ...) must not capture bare references.
+        let scope = self.current_scope();
+        scope.substitutes.extend(named);
+        scope.qualify = true;
+        Ok(source)
     }
 }
