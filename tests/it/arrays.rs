@@ -29,6 +29,7 @@ async fn array_columns_store_and_print_like_postgres() {
         "insert into arr_t (id, v) values (5, array['abc', 'abc  '])",
         "select v from arr_t where id = 5",
         "select '{abcdef,x}'::varchar(3)[]",
+        "select format_type(1015, 7), format_type(1007, -1), format_type(1185, -1)",
     ])
     .await;
 }
@@ -111,6 +112,10 @@ async fn array_operators_and_functions_like_postgres() {
         "select string_to_array('a,b,,c', ','), string_to_array('abc', null), \
          string_to_array('a,NULL,b', ',', 'NULL'), string_to_array('', ','), string_to_array('abc', '')",
         "select cardinality(1)",
+        "select '{a}'::varchar[] @> array['a']",
+        "select '{a}'::varchar[] = array['a']",
+        "select array[1]::int8[] @> array[1]",
+        "select 1::int8 = any(array[1, 2]), 1.5 = any(array[1, 2]), 'a'::varchar = any(array['a'])",
         r#"select '{"a": {"b": [1, 2]}}'::jsonb #> array['a', 'b'], '{"a": 1}'::jsonb ?| array['a', 'z'], '{"a": 1}'::jsonb ?& array['a', 'z'], '{"a": {"b": 1}}'::json #>> '{a,b}'"#,
         "select array_to_json(array[1, 2]), to_json(array['a', null]), json_build_object('k', array[true])",
     ])
@@ -139,6 +144,13 @@ async fn array_agg_and_unnest_like_postgres() {
         "select unnest(array[4,5])",
         "select grp, unnest(array[x, x * 10]) as v from arr_g order by grp, v",
         "select count(unnest(array[1]))",
+        "select g.grp, u from arr_g g, unnest(array[g.x, g.x * 10]) u order by g.grp, u",
+        "create table arr_k (id int, key text, value text, tags text[])",
+        "insert into arr_k values (1, 'k1', 'v1', '{b,a}'), (2, 'k2', 'v2', '{}'), (3, 'k3', 'v3', null)",
+        "select id, key, value, t from arr_k, unnest(tags) t order by id, t",
+        "select * from arr_k, unnest(tags) with ordinality as u(tag, n) where key = 'k1' order by n",
+        "select id, array_agg(t order by t desc) from arr_k, unnest(tags) t group by id",
+        "select id, x, y from arr_k, unnest(tags, array[10, 20, 30]) as z(x, y) where id = 1 order by y",
         "select 1 from arr_g where unnest(array[1]) = 1",
     ])
     .await;

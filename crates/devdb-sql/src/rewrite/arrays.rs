@@ -66,6 +66,16 @@ fn undetermined() -> PgError {
     )
 }
 
+/// `ARRAY[]::t[]`: an empty constructor typed by its cast; None for any other cast.
+pub fn empty_array_cast(e: &Expr, to: Ty) -> Option<(Expr, Ty)> {
+    match e {
+        Expr::Array(a) if a.elem.is_empty() && to.ty.element().is_some() => {
+            Some((make::blob(EMPTY_ARRAY), Ty::of(to.ty)))
+        }
+        _ => None,
+    }
+}
+
 /// An element as json_each's `value` gives it back: bytea travels through JSON as hex.
 fn element_value(element: PgType, value: Expr) -> Expr {
     if element.storage() == devdb_pg::types::Storage::Blob {
@@ -113,26 +123,13 @@ impl Translator<'_> {
         Ok((make::call("pg_array_make", args), array))
     }
 
-    /// `ARRAY[]::t[]`: an empty constructor typed by its cast; None for any other cast.
-    pub fn empty_array_cast(&mut self, e: &Expr, to: Ty) -> Option<(Expr, Ty)> {
-        match e {
-            Expr::Array(a) if a.elem.is_empty() && to.ty.element().is_some() => {
-                Some((make::blob(EMPTY_ARRAY), Ty::of(to.ty)))
-            }
-            _ => None,
-        }
-    }
-
-    /// A translated array operand and its element type.
-    fn array_operand(&mut self, e: Expr) -> Result<(Expr, Ty, PgType), PgError> {
+    /// A translated array argument of function `name` and its element type.
+    fn array_operand(&mut self, e: Expr, name: &str) -> Result<(Expr, Ty, PgType), PgError> {
         let (e, ty) = self.expr(e)?;
         match ty.ty.element() {
             Some(element) => Ok((e, ty, element)),
             None if ty.is_unknown() => Err(undetermined()),
-            None => Err(PgError::undefined_function(&format!(
-                "array function({})",
-                ty.ty
-            ))),
+            None => Err(PgError::undefined_function(&format!("{name}({})", ty.ty))),
         }
     }
 
@@ -384,7 +381,7 @@ impl Translator<'_> {
         let mut next = || args.next().unwrap_or_else(make::null);
         Ok(Some(match (name, n) {
             ("array_length" | "array_lower" | "array_upper", 2) => {
-                let (a, _, element) = self.array_operand(next())?;
+                let (a, _, element) = self.array_operand(next(), name)?;
                 let dim = self.expr_as(next(), INT4, Ctx::Implicit)?;
                 let which = match name {
                     "array_length" => 0,
@@ -400,7 +397,7 @@ impl Translator<'_> {
                 )
             }
             ("cardinality", 1) => {
-                let (a, _, element) = self.array_operand(next())?;
+                let (a, _, element) = self.array_operand(next(), name)?;
                 (make::call("pg_cardinality", vec![a, oid(element)]), INT4)
             }
             ("array_append", 2) => {
@@ -425,7 +422,7 @@ impl Translator<'_> {
                 self.element_call(a, e, name)?
             }
             ("array_to_string", 2 | 3) => {
-                let (a, _, element) = self.array_operand(next())?;
+                let (a, _, element) = self.array_operand(next(), name)?;
                 let delimiter = self.expr_as(next(), TEXT, Ctx::Implicit)?;
                 let null_text = self.expr_as(next(), TEXT, Ctx::Implicit)?;
                 (
@@ -447,7 +444,7 @@ impl Translator<'_> {
             }
             ("unnest", 1) => self.select_list_unnest(next())?,
             ("array_to_json", 1) => {
-                let (a, ty, _) = self.array_operand(next())?;
+                let (a, ty, _) = self.array_operand(next(), name)?;
                 let to_json = vec![a, make::int(ty.ty.oid().0.into()), make::int(0)];
                 (make::call("pg_to_json", to_json), Ty::of(PgType::Json))
             }
@@ -466,7 +463,7 @@ impl Translator<'_> {
             Some(g) if g.collecting => {}
             _ => return refuse("set-returning functions outside the select list"),
         }
-        let (a, _, element) = self.array_operand(arg)?;
+        let (a, _, element) = self.array_operand(arg, "unnest")?;
         let Some(scope) = self.scopes.last_mut() else {
             return refuse("set-returning functions outside the select list");
         };
@@ -647,9 +644,11 @@ impl Translator<'_> {
         ))
     }
 
-    /// `unnest(array, ...) [WITH ORDINALITY] [AS alias[(columns)]]` in FROM. One array reads
-    /// SQLite's json_each (`key` is the 0-based position); several are zipped by position over
-    /// generate_series, the shorter ones padded with NULLs.
+    /// `unnest(array, ...) [WITH ORDINALITY] [AS alias[(columns)]]` in FROM, as a table-valued
+    /// function that stays in FROM, so it may read the items to its left (functions in FROM
+    /// are LATERAL). One array reads SQLite's json_each (`key` is the 0-based position);
+    /// several are zipped by position over generate_series, the shorter ones padded with NULLs.
+    /// Its columns are the expressions they stand for (`Scope::substitutes`).
     pub fn unnest(
         &mut self,
         args: Vec<Expr>,
@@ -661,7 +660,7 @@ impl Translator<'_> {
         }
         let mut arrays = Vec::with_capacity(args.len());
         for arg in args {
-            let (a, _, element) = self.array_operand(arg)?;
+            let (a, _, element) = self.array_operand(arg, "unnest")?;
             arrays.push((a, element));
         }
         let alias_name = alias
@@ -687,25 +686,22 @@ impl Translator<'_> {
             (i, _) => format!("unnest_{}", i + 1),
         };
         let name = |i: usize| given.get(i).cloned().unwrap_or_else(|| default_name(i));
-        let mut items = Vec::new();
+        let own = |column: &str| make::qualified_column(&alias_name, column);
         let mut columns = Vec::new();
-        let (source, position) = if let [(a, element)] = arrays.as_slice() {
+        let mut substitutes = Vec::new();
+        let (mut source, position) = if let [(a, element)] = arrays.as_slice() {
             let json = make::call("pg_array_json", vec![a.clone(), oid(*element)]);
-            items.push(make::select_item(
-                element_value(*element, make::column("value")),
-                Some(&name(0)),
-            ));
+            substitutes.push(element_value(*element, own("value")));
             columns.push((name(0), Ty::of(*element)));
-            let position = make::binary(make::column("key"), BinaryOperator::Plus, make::int(1));
+            let position = make::binary(own("key"), BinaryOperator::Plus, make::int(1));
             (make::table_function("json_each", vec![json]), position)
         } else {
             let mut lengths = Vec::with_capacity(arrays.len());
             for (i, (a, element)) in arrays.iter().enumerate() {
-                let item = make::call(
+                substitutes.push(make::call(
                     "pg_array_subscript",
-                    vec![a.clone(), oid(*element), make::column("value")],
-                );
-                items.push(make::select_item(item, Some(&name(i))));
+                    vec![a.clone(), oid(*element), own("value")],
+                ));
                 columns.push((name(i), Ty::of(*element)));
                 let n = make::call("pg_cardinality", vec![a.clone(), oid(*element)]);
                 lengths.push(make::call("coalesce", vec![n, make::int(0)]));
@@ -714,22 +710,30 @@ impl Translator<'_> {
                 "generate_series",
                 vec![make::int(1), make::call("max", lengths)],
             );
-            (series, make::column("value"))
+            (series, own("value"))
         };
         if with_ordinality {
             let n = arrays.len();
-            items.push(make::select_item(position, Some(&name(n))));
+            substitutes.push(position);
             columns.push((name(n), Ty::of(PgType::Int8)));
         }
-        let inner = make::select(items, vec![source], None);
+        if let TableFactor::Table { alias, .. } = &mut source {
+            *alias = Some(make::alias(&alias_name, &[]));
+        }
+        let named: Vec<(String, String, Expr)> = columns
+            .iter()
+            .zip(substitutes)
+            .map(|((column, _), e)| (alias_name.clone(), column.clone(), e))
+            .collect();
         self.push_rel(Rel {
             name: alias_name.clone(),
             columns,
             table: None,
         })?;
-        Ok(make::derived(
-            make::query(SetExpr::Select(Box::new(inner))),
-            make::alias(&alias_name, &[]),
-        ))
+        // json_each's own columns (id, key, value, ...) must not capture bare references.
+        let scope = self.current_scope();
+        scope.substitutes.extend(named);
+        scope.qualify = true;
+        Ok(source)
     }
 }

@@ -127,7 +127,7 @@ impl Translator<'_> {
         if declared.serial {
             return Err(crate::types::undefined_type(&dt.to_string().to_lowercase()));
         }
-        if let Some(empty) = self.empty_array_cast(&e, declared.ty) {
+        if let Some(empty) = super::arrays::empty_array_cast(&e, declared.ty) {
             return Ok(empty);
         }
         let (e, from) = self.expr(e)?;

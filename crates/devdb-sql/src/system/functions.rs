@@ -260,6 +260,10 @@ fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
 /// A type's format_type spelling with its modifier: `character varying(20)`,
 /// `numeric(10,2)`, `timestamp(3) without time zone`.
 fn spelled(ty: PgType, typmod: i32) -> String {
+    // An array's typmod is its element's: `character varying(3)[]`.
+    if let Some(element) = ty.element() {
+        return format!("{}[]", spelled(element, typmod));
+    }
     let name = ty.to_string();
     if typmod < 0 {
         return name;

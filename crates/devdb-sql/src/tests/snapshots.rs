@@ -485,7 +485,7 @@ fn array_forms() {
     check(
         "select x from unnest('{1,2}'::int[]) as x",
         expect![[r#"
-            SELECT "x" FROM (SELECT "value" AS "x" FROM "json_each"(pg_array_json(X'01800000000000000101800000000000000200', 23))) AS "x";
+            SELECT "x"."value" AS "x" FROM "json_each"(pg_array_json(X'01800000000000000101800000000000000200', 23)) AS "x";
         "#]],
     );
 }
