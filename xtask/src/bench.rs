@@ -9,14 +9,13 @@
 //! workload devdb rejects is reported as its error text ("unsupported: ...") and the
 //! benchmark goes on; numbers are never asserted here.
 //!
-//! Modules: [`servers`] starts and measures the servers, [`pgbench`] builds and reads pgbench
+//! Modules: [`crate::servers`] starts and measures the servers, [`pgbench`] builds and reads pgbench
 //! runs, [`databases`] sets up and measures the CREATE/DROP DATABASE rows, [`report`] holds the
 //! pure parts (medians, ratios, table, JSON).
 
 mod databases;
 mod pgbench;
 mod report;
-mod servers;
 #[cfg(test)]
 mod tests;
 
@@ -26,10 +25,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::servers::{self, DevDb, Held, Postgres};
 use databases::{Pair, Template};
 use pgbench::Script;
 use report::{Better, Cell, Json, Row, Sample, Target};
-use servers::{DevDb, Held, Postgres};
 
 /// Flags of `cargo xtask bench`.
 pub struct Options {

@@ -2,9 +2,11 @@
 //! `cargo xtask codegen`.
 
 mod bench;
+mod clients;
 mod codegen;
 mod fuzz;
 mod pg;
+mod servers;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +27,9 @@ enum Task {
         /// Skip rustfmt and clippy, for local iteration.
         #[arg(long)]
         quick: bool,
+        /// Only the real-client suites under tests/clients (against PostgreSQL 15 and devdb).
+        #[arg(long)]
+        clients: bool,
         /// Passed to the test runner (nextest or cargo test), e.g. a test name filter.
         #[arg(last = true)]
         test_args: Vec<String>,
@@ -72,7 +77,18 @@ fn main() {
 fn run(task: Task) -> Result<()> {
     let root = project_root();
     match task {
-        Task::Test { quick, test_args } => test::run(&root, &test::Options { quick, test_args }),
+        Task::Test {
+            quick,
+            clients,
+            test_args,
+        } => test::run(
+            &root,
+            &test::Options {
+                quick,
+                clients_only: clients,
+                test_args,
+            },
+        ),
         Task::Bench {
             quick,
             rounds,

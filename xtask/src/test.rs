@@ -1,8 +1,8 @@
 //! `cargo xtask test`: everything CI checks, in order, with one summary at the end.
 //!
 //! Steps: rustfmt check, clippy with `-D warnings`, generated code up to date, the Rust test
-//! suite (nextest when installed, else `cargo test`), then the client suites under
-//! `tests/clients/` (node, python) when they exist. Every step runs even after a failure, so
+//! suite (nextest when installed, else `cargo test`), then the real-client suites under
+//! `tests/clients/` (node, python) against PostgreSQL 15 and devdb (`crate::clients`). Every step runs even after a failure, so
 //! one CI run shows every problem; any failure makes the command exit non-zero.
 
 use std::path::{Path, PathBuf};
@@ -15,6 +15,8 @@ use anyhow::{Context, Result, bail};
 pub struct Options {
     /// Skip rustfmt and clippy (local iteration).
     pub quick: bool,
+    /// Only the client suites.
+    pub clients_only: bool,
     /// Extra arguments for the test runner (a filter, `--nocapture`, ...).
     pub test_args: Vec<String>,
 }
@@ -22,7 +24,6 @@ pub struct Options {
 /// How a step ended.
 enum Outcome {
     Passed,
-    Skipped(String),
     Failed(String),
 }
 
@@ -34,12 +35,55 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         let outcome = f();
         match &outcome {
             Outcome::Passed => println!("--> {name}: ok"),
-            Outcome::Skipped(why) => println!("--> {name}: SKIPPED ({why})"),
             Outcome::Failed(why) => println!("--> {name}: FAILED ({why})"),
         }
         results.push((name.to_owned(), outcome, start.elapsed()));
     };
 
+    if !options.clients_only {
+        rust_steps(root, options, &mut step);
+    }
+
+    // The real-client suites, each against PostgreSQL 15 and devdb (see clients.rs).
+    let mut clients = crate::clients::Clients::new(root);
+    for suite in [crate::clients::Suite::Node, crate::clients::Suite::Python] {
+        let name = format!(
+            "client suite: {} (tests/clients/{})",
+            suite.name(),
+            suite.name()
+        );
+        step(&name, &mut || match clients.run(suite) {
+            Ok(()) => Outcome::Passed,
+            Err(e) => Outcome::Failed(format!("{e:#}")),
+        });
+    }
+    clients.print_table();
+
+    println!("\n==> summary");
+    let mut failed = 0;
+    for (name, outcome, took) in &results {
+        let secs = took.as_secs_f32();
+        match outcome {
+            Outcome::Passed => println!("  ok      {name} ({secs:.1}s)"),
+            Outcome::Failed(why) => {
+                failed += 1;
+                println!("  FAILED  {name}: {why} ({secs:.1}s)");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} steps failed", results.len());
+    }
+    println!("all {} steps passed", results.len());
+    Ok(())
+}
+
+/// The Rust steps: rustfmt and clippy (unless `--quick`), codegen check, the test suite.
+fn rust_steps(
+    root: &Path,
+    options: &Options,
+    step: &mut dyn FnMut(&str, &mut dyn FnMut() -> Outcome),
+) {
     if options.quick {
         println!("--quick: skipping rustfmt and clippy");
     } else {
@@ -107,41 +151,6 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
             cargo(root, &args)
         });
     }
-
-    let clients = root.join("tests").join("clients");
-    let node = clients.join("node");
-    step("client suite: node (tests/clients/node)", &mut || {
-        if !node.join("package.json").is_file() {
-            return Outcome::Skipped("tests/clients/node/package.json absent".into());
-        }
-        node_suite(root, &node)
-    });
-    let python = clients.join("python");
-    step("client suite: python (tests/clients/python)", &mut || {
-        if !python.is_dir() {
-            return Outcome::Skipped("tests/clients/python absent".into());
-        }
-        python_suite(root, &python)
-    });
-
-    println!("\n==> summary");
-    let mut failed = 0;
-    for (name, outcome, took) in &results {
-        let secs = took.as_secs_f32();
-        match outcome {
-            Outcome::Passed => println!("  ok      {name} ({secs:.1}s)"),
-            Outcome::Skipped(why) => println!("  SKIPPED {name}: {why}"),
-            Outcome::Failed(why) => {
-                failed += 1;
-                println!("  FAILED  {name}: {why} ({secs:.1}s)");
-            }
-        }
-    }
-    if failed > 0 {
-        bail!("{failed} of {} steps failed", results.len());
-    }
-    println!("all {} steps passed or were skipped", results.len());
-    Ok(())
 }
 
 /// `cargo ARGS` in the workspace root.
@@ -182,17 +191,8 @@ fn status(command: &mut Command) -> Outcome {
     }
 }
 
-/// Client suites start devdb themselves: they get the freshly built binary as `DEVDB_BIN`
-/// and PostgreSQL's programs as `PG_BIN`.
-fn client_env(root: &Path, command: &mut Command) -> Result<()> {
-    let bin = build_devdb(root)?;
-    command.env("DEVDB_BIN", bin);
-    command.env("PG_BIN", crate::pg::bin_dir());
-    Ok(())
-}
-
 /// Builds the devdb binary and returns its path.
-fn build_devdb(root: &Path) -> Result<PathBuf> {
+pub fn build_devdb(root: &Path) -> Result<PathBuf> {
     let ok = Command::new(cargo_bin())
         .args(["build", "-q", "-p", "devdb", "--bin", "devdb"])
         .current_dir(root)
@@ -213,61 +213,4 @@ pub fn target_dir(root: &Path) -> PathBuf {
         .ok()
         .and_then(|exe| Some(exe.parent()?.parent()?.to_path_buf()))
         .unwrap_or_else(|| root.join("target"))
-}
-
-/// `npm ci` (with a lockfile) or `npm install`, then `npm test`.
-fn node_suite(root: &Path, dir: &Path) -> Outcome {
-    let install = if dir.join("package-lock.json").is_file() {
-        "ci"
-    } else {
-        "install"
-    };
-    let mut npm = Command::new("npm");
-    npm.args([install, "--no-audit", "--no-fund"])
-        .current_dir(dir);
-    if let Outcome::Failed(why) = status(&mut npm) {
-        return Outcome::Failed(why);
-    }
-    let mut npm = Command::new("npm");
-    npm.arg("test").current_dir(dir);
-    if let Err(e) = client_env(root, &mut npm) {
-        return Outcome::Failed(format!("{e:#}"));
-    }
-    status(&mut npm)
-}
-
-/// A virtualenv under the target directory (never in the source tree), the suite's
-/// requirements, then pytest. pytest's exit code 5 (no tests collected) is a skip, not a pass
-/// or a failure.
-fn python_suite(root: &Path, dir: &Path) -> Outcome {
-    let venv = target_dir(root).join("clients-python-venv");
-    let python = venv.join("bin").join("python");
-    if !python.is_file() {
-        let mut make = Command::new("python3");
-        make.args(["-m", "venv"]).arg(&venv);
-        if let Outcome::Failed(why) = status(&mut make) {
-            return Outcome::Failed(why);
-        }
-    }
-    let requirements = dir.join("requirements.txt");
-    if requirements.is_file() {
-        let mut pip = Command::new(&python);
-        pip.args(["-m", "pip", "install", "-q", "-r"])
-            .arg(&requirements)
-            .current_dir(dir);
-        if let Outcome::Failed(why) = status(&mut pip) {
-            return Outcome::Failed(why);
-        }
-    }
-    let mut pytest = Command::new(&python);
-    pytest.args(["-m", "pytest", "-q"]).current_dir(dir);
-    if let Err(e) = client_env(root, &mut pytest) {
-        return Outcome::Failed(format!("{e:#}"));
-    }
-    match pytest.status() {
-        Ok(s) if s.success() => Outcome::Passed,
-        Ok(s) if s.code() == Some(5) => Outcome::Skipped("pytest collected no tests".into()),
-        Ok(s) => Outcome::Failed(format!("pytest exited with {s}")),
-        Err(e) => Outcome::Failed(format!("could not run pytest: {e}")),
-    }
 }

@@ -4,8 +4,8 @@
 use super::databases::{self, Pair, Template};
 use super::pgbench::{self, Script};
 use super::report::{self, Better, Cell, Json, Row, Sample, Target};
-use super::servers;
 use super::{Settings, Workload, plan, selected};
+use crate::servers;
 
 const SELECT_ONLY: &str = "pgbench (15.18 (Debian 15.18-0+deb12u1))
 transaction type: <builtin: select only>

@@ -1,5 +1,5 @@
-//! The two servers under test and the processes around them: devdb started from its release
-//! binary, a throwaway PostgreSQL 15 cluster (initdb into a temp dir, free port, fsync off),
+//! The two servers under test (by the benchmark and the client suites) and the processes around
+//! them: devdb started from a built binary, a throwaway PostgreSQL 15 cluster (initdb into a temp dir, free port, fsync off),
 //! resident memory from `/proc`, and child processes run with a deadline.
 //!
 //! Only processes started here are ever signalled, always by their own pid.
@@ -129,7 +129,7 @@ impl Postgres {
             .map(|d| d.as_nanos())
             .unwrap_or_default();
         let dir =
-            std::env::temp_dir().join(format!("devdb-bench-pg-{}-{stamp}", std::process::id()));
+            std::env::temp_dir().join(format!("devdb-xtask-pg-{}-{stamp}", std::process::id()));
         std::fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
         if root {
             // initdb refuses to run as root, so the cluster belongs to `postgres`.
@@ -152,7 +152,7 @@ rm -rf "$2""#;
         let mut watchdog = Command::new("sh")
             .arg("-c")
             .arg(script)
-            .arg("devdb-bench-pg-watchdog")
+            .arg("devdb-xtask-pg-watchdog")
             .arg(&data)
             .arg(&dir)
             .arg(crate::pg::bin("pg_ctl"))

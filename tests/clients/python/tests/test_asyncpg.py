@@ -1,0 +1,103 @@
+"""asyncpg: the binary protocol, prepared statements, a pool of 10, enum and enum[] columns
+(asyncpg looks unknown type OIDs up in pg_type), transactions."""
+
+import asyncio
+from decimal import Decimal
+
+import asyncpg
+import pytest
+
+from conftest import SAMPLE_VALUES
+
+
+def run(url, body):
+    """Runs `body(conn)` on a fresh connection to `url`, closed after it."""
+
+    async def main():
+        conn = await asyncpg.connect(url)
+        try:
+            return await body(conn)
+        finally:
+            await conn.close()
+
+    return asyncio.run(asyncio.wait_for(main(), 60))
+
+
+def test_binary_protocol_types(database_url):
+    async def body(conn):
+        row = await conn.fetchrow(
+            "select $1::int4 as i, $2::int8 as big, $3::text as t, $4::bool as b, $5::float8 as f, "
+            "$6::date as d, $7::timestamptz as ts, $8::bytea as bin, $9::uuid as u, $10::text as n",
+            *SAMPLE_VALUES,
+        )
+        assert list(row.values()) == SAMPLE_VALUES
+
+    run(database_url, body)
+
+
+def test_numeric_exact(database_url):
+    async def body(conn):
+        value = await conn.fetchval("select $1::numeric + 1", Decimal("12345678901234567890.125"))
+        assert value == Decimal("12345678901234567891.125")
+
+    run(database_url, body)
+
+
+def test_prepared_statements(database_url):
+    async def body(conn):
+        await conn.execute("create table items (id serial primary key, name text not null, qty int4 not null)")
+        await conn.executemany("insert into items (name, qty) values ($1, $2)", [(f"i{n}", n) for n in range(10)])
+        stmt = await conn.prepare("select name, qty from items where qty >= $1 order by qty limit $2")
+        assert [a.name for a in stmt.get_attributes()] == ["name", "qty"]
+        assert [tuple(r) for r in await stmt.fetch(8, 5)] == [("i8", 8), ("i9", 9)]
+        assert [tuple(r) for r in await stmt.fetch(0, 2)] == [("i0", 0), ("i1", 1)]
+        assert await stmt.fetchval(5, 1) == "i5"
+
+    run(database_url, body)
+
+
+def test_pool_of_10(database_url):
+    async def main():
+        pool = await asyncpg.create_pool(database_url, min_size=10, max_size=10)
+        try:
+            results = await asyncio.gather(
+                *(pool.fetchval("select $1::int4 * 2", i) for i in range(200))
+            )
+            assert results == [i * 2 for i in range(200)]
+            pids = await asyncio.gather(*(pool.fetchval("select pg_backend_pid()") for _ in range(10)))
+            assert all(isinstance(p, int) for p in pids)
+        finally:
+            await pool.close()
+
+    asyncio.run(asyncio.wait_for(main(), 60))
+
+
+def test_enum_and_enum_array_columns(database_url):
+    async def body(conn):
+        await conn.execute("create type mood as enum ('sad', 'ok', 'happy')")
+        await conn.execute("create table feelings (id serial primary key, now mood not null, history mood[])")
+        await conn.execute(
+            "insert into feelings (now, history) values ($1, $2)", "happy", ["sad", "ok"]
+        )
+        row = await conn.fetchrow("select now, history from feelings")
+        assert (row["now"], row["history"]) == ("happy", ["sad", "ok"])
+        assert await conn.fetchval("select count(*) from feelings where now > 'ok'") == 1
+
+    run(database_url, body)
+
+
+def test_transactions_and_savepoints(database_url):
+    async def body(conn):
+        await conn.execute("create table tx (v text primary key)")
+        async with conn.transaction():
+            await conn.execute("insert into tx values ('outer')")
+            with pytest.raises(asyncpg.UniqueViolationError):
+                async with conn.transaction():
+                    await conn.execute("insert into tx values ('outer')")
+        with pytest.raises(RuntimeError):
+            async with conn.transaction():
+                await conn.execute("insert into tx values ('lost')")
+                raise RuntimeError("roll back")
+        assert [r["v"] for r in await conn.fetch("select v from tx order by v")] == ["outer"]
+
+    run(database_url, body)
