@@ -325,3 +325,41 @@ async fn advisory_locks_exclude_other_sessions() {
         .await
         .expect("c locks")));
 }
+
+#[tokio::test]
+async fn json_set_returning_functions_match_postgres() {
+    compare(&[
+        "create table docs (id int primary key, doc jsonb, raw json)",
+        "insert into docs values (1, '{\"a\": 1, \"b\": [1, 2]}', '[\"x\", 2]'), \
+         (2, '{\"c\": null}', '[]'), (3, '{}', '[{\"k\":true}]')",
+        "select * from jsonb_each('{\"a\":1,\"b\":\"x\",\"c\":null,\"d\":[1, 2],\"e\":true,\"f\":1.50}')",
+        "select * from json_each('{\"a\":1,\"b\":\"x\",\"c\":null,\"e\":true,\"f\":1.50}')",
+        "select * from jsonb_each_text('{\"a\":1,\"b\":\"x\",\"c\":null,\"d\":[1,2],\"e\":true}')",
+        "select * from json_array_elements('[1,\"two\",{\"a\":3},null]')",
+        "select value from jsonb_array_elements_text('[\"a\",\"b\",null,1]') order by 1",
+        "select * from jsonb_object_keys('{\"a\":1,\"b\":2}') order by 1",
+        "select k from json_object_keys('{\"x\":1,\"y\":2}') k order by 1",
+        "select t.k, t.v from json_each_text('{\"a\":\"1\"}') as t(k, v)",
+        "select d.id, e.key, e.value from docs d, jsonb_each(d.doc) e order by 1, 2",
+        "select d.id, x from docs d cross join lateral json_array_elements_text(d.raw) x order by 1, 2",
+        "select d.id, count(k) from docs d left join jsonb_object_keys(d.doc) k on true \
+         group by d.id order by 1",
+    ])
+    .await;
+}
+
+/// PostgreSQL describes the result before the function fails on its argument; devdb fails
+/// first. The SQLSTATE is the same.
+#[tokio::test]
+async fn json_set_returning_functions_refuse_the_wrong_kind_of_document() {
+    let devdb = DevDb::start(&[]);
+    let client = devdb.connect().await;
+    for sql in [
+        "select * from json_array_elements('{\"a\":1}')",
+        "select * from jsonb_each('[1]')",
+        "select * from jsonb_object_keys('3')",
+    ] {
+        let err = client.query(sql, &[]).await.expect_err(sql);
+        assert_eq!(err.code().map(|c| c.code()), Some("22023"), "{sql}");
+    }
+}

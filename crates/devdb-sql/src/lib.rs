@@ -13,7 +13,8 @@
 //!
 //! Where to start reading: [`parse`] (tokens, statements, 42601 positions), then `rewrite`
 //! (one `Translator`, a file per feature area: `query`, `dml`, `ddl`, `expr`, `operators`,
-//! `casts`, `functions`, `session`, `scope`), `make` (AST constructors), [`catalog`] (devdb's
+//! `casts`, `functions`, `session`, `scope`, `lateral`, `window`, `distinct`, `json_sets`),
+//! `make` (AST constructors), [`catalog`] (devdb's
 //! own catalog tables) and [`runtime`] (the `pg_*` functions the emitted SQL calls).
 
 pub mod catalog;

@@ -220,6 +220,15 @@ pub fn table_function(name: &str, args: Vec<Expr>) -> TableFactor {
     factor
 }
 
+/// `name(args) AS alias` in FROM.
+pub fn table_function_as(name: &str, args: Vec<Expr>, alias_name: &str) -> TableFactor {
+    let mut factor = table_function(name, args);
+    if let TableFactor::Table { alias: slot, .. } = &mut factor {
+        *slot = Some(alias(alias_name, &[]));
+    }
+    factor
+}
+
 pub fn derived(subquery: Query, alias: TableAlias) -> TableFactor {
     TableFactor::Derived {
         lateral: false,

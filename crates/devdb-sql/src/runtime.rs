@@ -8,6 +8,7 @@ mod arith;
 mod array;
 mod cast;
 mod json;
+mod json_sets;
 mod math;
 mod regex;
 mod strings;
@@ -105,6 +106,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_concat_ws", -1, strings::concat_ws),
     f("pg_md5", 1, strings::md5),
     f("pg_hashtext", 1, strings::hashtext),
+    f("pg_json_set_arg", 3, json_sets::set_arg),
     f("pg_encode", 2, strings::encode),
     f("pg_decode", 2, strings::decode),
     f("pg_quote_ident", 1, catalog::pg_quote_ident),

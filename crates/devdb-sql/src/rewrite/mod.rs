@@ -15,6 +15,7 @@ mod enums;
 mod expr;
 mod functions;
 mod json;
+mod json_sets;
 mod lateral;
 mod operators;
 mod query;

@@ -1051,10 +1051,13 @@ impl Translator<'_> {
                 index_hints,
             } if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() => {
                 let fname = self.table_name(&name)?;
-                if fname != "generate_series" {
-                    return Err(PgError::undefined_function(&format!("{fname}()")));
+                if fname == "generate_series" {
+                    return self.generate_series(args, alias);
                 }
-                self.generate_series(args, alias)
+                match self.json_set_function(&fname, args, alias)? {
+                    Some(table) => Ok(table),
+                    None => Err(PgError::undefined_function(&format!("{fname}()"))),
+                }
             }
             TableFactor::UNNEST {
                 alias,
@@ -1090,10 +1093,13 @@ impl Translator<'_> {
                 alias,
             } => {
                 let fname = self.table_name(&name)?;
-                if fname != "generate_series" {
-                    return Err(PgError::undefined_function(&format!("{fname}()")));
+                if fname == "generate_series" {
+                    return self.generate_series(args, alias);
                 }
-                self.generate_series(args, alias)
+                match self.json_set_function(&fname, args, alias)? {
+                    Some(table) => Ok(table),
+                    None => Err(PgError::undefined_function(&format!("{fname}()"))),
+                }
             }
             other => Err(PgError::feature_not_supported(format!("FROM item {other}"))),
         }
@@ -1210,24 +1216,7 @@ impl Translator<'_> {
         };
         // SQLite's table-valued function stays in FROM, where its arguments may read the items
         // to its left (functions in FROM are LATERAL in PostgreSQL); its column is `value`.
-        let series = TableFactor::Table {
-            name: sqlparser::ast::ObjectName::from(vec![make::bare_ident("generate_series")]),
-            alias: Some(make::alias(&alias_name, &[])),
-            args: Some(TableFunctionArgs {
-                args: series_args
-                    .into_iter()
-                    .map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e)))
-                    .collect(),
-                settings: None,
-            }),
-            with_hints: Vec::new(),
-            version: None,
-            with_ordinality: false,
-            partitions: Vec::new(),
-            json_path: None,
-            sample: None,
-            index_hints: Vec::new(),
-        };
+        let series = make::table_function_as("generate_series", series_args, &alias_name);
         self.push_rel(Rel {
             name: alias_name.clone(),
             columns: vec![(column.clone(), ty)],

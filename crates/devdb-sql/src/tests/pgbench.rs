@@ -79,19 +79,19 @@ fn init_truncate_and_generate() {
     check(
         "insert into pgbench_branches(bid,bbalance) select bid, 0 from generate_series(1, 1) as bid",
         expect![[r#"
-            INSERT INTO "pgbench_branches" ("bid", "bbalance") SELECT pg_not_null("bid"."value", 'bid', 'pgbench_branches') AS "bid", 0 FROM generate_series(1, 1, 1) AS "bid";
+            INSERT INTO "pgbench_branches" ("bid", "bbalance") SELECT pg_not_null("bid"."value", 'bid', 'pgbench_branches') AS "bid", 0 FROM "generate_series"(1, 1, 1) AS "bid";
         "#]],
     );
     check(
         "insert into pgbench_tellers(tid,bid,tbalance) select tid, (tid - 1) / 10 + 1, 0 from generate_series(1, 10) as tid",
         expect![[r#"
-            INSERT INTO "pgbench_tellers" ("tid", "bid", "tbalance") SELECT pg_not_null("tid"."value", 'tid', 'pgbench_tellers') AS "tid", pg_int4_add(pg_int4_div((pg_int4_sub("tid"."value", 1)), 10), 1), 0 FROM generate_series(1, 10, 1) AS "tid";
+            INSERT INTO "pgbench_tellers" ("tid", "bid", "tbalance") SELECT pg_not_null("tid"."value", 'tid', 'pgbench_tellers') AS "tid", pg_int4_add(pg_int4_div((pg_int4_sub("tid"."value", 1)), 10), 1), 0 FROM "generate_series"(1, 10, 1) AS "tid";
         "#]],
     );
     check(
         "insert into pgbench_accounts(aid,bid,abalance,filler) select aid, (aid - 1) / 100000 + 1, 0, '' from generate_series(1, 100000) as aid",
         expect![[r#"
-            INSERT INTO "pgbench_accounts" ("aid", "bid", "abalance", "filler") SELECT pg_not_null("aid"."value", 'aid', 'pgbench_accounts') AS "aid", pg_int4_add(pg_int4_div((pg_int4_sub("aid"."value", 1)), 100000), 1), 0, pg_cast('', 25, 1042, 88, 0) FROM generate_series(1, 100000, 1) AS "aid";
+            INSERT INTO "pgbench_accounts" ("aid", "bid", "abalance", "filler") SELECT pg_not_null("aid"."value", 'aid', 'pgbench_accounts') AS "aid", pg_int4_add(pg_int4_div((pg_int4_sub("aid"."value", 1)), 100000), 1), 0, pg_cast('', 25, 1042, 88, 0) FROM "generate_series"(1, 100000, 1) AS "aid";
         "#]],
     );
 }

@@ -363,19 +363,19 @@ fn generate_series_forms() {
     check(
         "select * from generate_series(1, 3)",
         expect![[r#"
-            SELECT "generate_series"."value" AS "generate_series" FROM generate_series(1, 3, 1) AS "generate_series";
+            SELECT "generate_series"."value" AS "generate_series" FROM "generate_series"(1, 3, 1) AS "generate_series";
         "#]],
     );
     check(
         "select x from generate_series(10, 1, -2) as g(x)",
         expect![[r#"
-            SELECT (10) + "g"."value" * (-2) AS "x" FROM generate_series(0, pg_series_stop(10, 1, -2), 1) AS "g";
+            SELECT (10) + "g"."value" * (-2) AS "x" FROM "generate_series"(0, pg_series_stop(10, 1, -2), 1) AS "g";
         "#]],
     );
     check(
         "select n from generate_series(1, $1::int8) n",
         expect![[r#"
-            SELECT "n"."value" AS "n" FROM generate_series(1, ?1, 1) AS "n";
+            SELECT "n"."value" AS "n" FROM "generate_series"(1, ?1, 1) AS "n";
         "#]],
     );
 }
