@@ -112,6 +112,8 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_fk_action", 1, catalog::pg_fk_action),
     f("pg_format_type", 3, catalog::pg_format_type),
     f("pg_found", 3, catalog::pg_found),
+    f("pg_fk_rule", 1, catalog::pg_fk_rule),
+    f("pg_default_display", 3, catalog::pg_default_display),
     f("pg_check_limit", 1, check_limit),
     f("pg_check_offset", 1, check_offset),
     f("pg_series_stop", 3, series_stop),

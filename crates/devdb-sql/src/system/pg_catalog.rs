@@ -14,13 +14,7 @@ use super::builtin::{
 use super::{Columns, Relation};
 
 const fn rel(name: &'static str, columns: Columns, body: &'static str) -> Relation {
-    Relation {
-        schema: "pg_catalog",
-        name,
-        columns,
-        hidden: &[],
-        body,
-    }
+    Relation::new("pg_catalog", name, columns, body)
 }
 
 /// Every pg_catalog relation devdb answers, in creation order (a view may read earlier ones).
@@ -116,7 +110,8 @@ pub static RELATIONS: &[Relation] = &[
     rel(
         "pg_attrdef",
         cols!(oid: Oid, adrelid: Oid, adnum: Int2, adbin: PgNodeTree),
-        "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, c.default_expr \
+        "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
+           pg_default_display(c.default_expr, c.type_oid, c.typmod) \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          WHERE c.default_expr IS NOT NULL",
