@@ -284,7 +284,12 @@ async fn psql_meta_commands_match_postgres() {
     ];
     let mut outputs = Vec::new();
     for (url, owner) in &servers {
-        for statement in SCHEMA {
+        let extra = [
+            "create schema app",
+            "create type mood as enum ('sad', 'ok')",
+            "create table app.people (id serial primary key, m mood)",
+        ];
+        for statement in SCHEMA.iter().chain(&extra) {
             psql(&psql_bin, url, &["-c", statement])
                 .await
                 .assert_success(statement);
@@ -298,6 +303,7 @@ async fn psql_meta_commands_match_postgres() {
             r"\dT",
             r"\dv",
             r"\dt public.*",
+            r"\dt app.*",
         ] {
             let run = psql(&psql_bin, url, &["-c", command]).await;
             run.assert_success(command);
@@ -365,5 +371,38 @@ async fn information_schema_matches_postgres() {
          join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum \
          where d.adrelid = 'defaults'::regclass order by a.attnum",
     ]))
+    .await;
+}
+
+/// Schemas and enums as the catalogs list them, and as drivers look enum types up.
+#[tokio::test]
+async fn schemas_and_enums_appear_in_the_catalogs() {
+    compare(&[
+        "create schema app",
+        "create type mood as enum ('sad', 'ok', 'happy')",
+        "create table app.people (id serial primary key, m mood not null, ms text)",
+        "select t.typname, t.typtype, t.typcategory, t.typlen, t.typbyval, t.typalign, \
+         t.typstorage, t.typinput, t.typoutput, t.typreceive, t.typsend, t.typsubscript, \
+         t.typanalyze, t.typdelim, t.typrelid, t.typbasetype, n.nspname, \
+         (select e.typname from pg_type e where e.oid = t.typelem), \
+         (select a.typname from pg_type a where a.oid = t.typarray) \
+         from pg_type t join pg_namespace n on n.oid = t.typnamespace \
+         where t.typname in ('mood', '_mood') order by 1",
+        "select enumlabel, enumsortorder from pg_enum where enumtypid = 'mood'::regtype \
+         order by enumsortorder",
+        "select 'mood'::regtype, 'mood[]'::regtype, 'mood'::regtype::oid = \
+         (select oid from pg_type where typname = 'mood')",
+        "select nspname, nspowner = 10 from pg_namespace where nspname in ('app', 'public') \
+         order by 1",
+        "select c.relname, c.relkind, n.nspname from pg_class c \
+         join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'app' order by 1",
+        "select a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull \
+         from pg_attribute a where a.attrelid = 'app.people'::regclass and a.attnum > 0 \
+         order by a.attnum",
+        "select column_name, data_type, udt_schema, udt_name, column_default \
+         from information_schema.columns where table_schema = 'app' order by ordinal_position",
+        "select pg_get_serial_sequence('app.people', 'id')",
+        "select schema_name from information_schema.schemata order by 1",
+    ])
     .await;
 }

@@ -101,13 +101,36 @@ impl Translator<'_> {
         match ty {
             PgType::Regtype => {
                 let parsed = crate::parse::data_type(text)?;
-                let oid = match parsed {
+                let (element, array) = match parsed {
                     DataType::Array(ArrayElemTypeDef::SquareBracket(element, _)) => {
-                        crate::types::from_data_type(&element)?.ty.ty.array_oid()
+                        (*element, true)
                     }
-                    other => crate::types::from_data_type(&other)?.ty.ty.oid(),
+                    other => (other, false),
                 };
-                Ok(make::int(oid.0.into()))
+                if let Ok(declared) = crate::types::from_data_type(&element) {
+                    let ty = declared.ty.ty;
+                    let oid = if array { ty.array_oid() } else { ty.oid() };
+                    return Ok(make::int(oid.0.into()));
+                }
+                // A user type (an enum): found by name in pg_type.
+                let DataType::Custom(name, _) = &element else {
+                    return Err(PgError::new(
+                        devdb_pg::SqlState::UNDEFINED_OBJECT,
+                        format!("type \"{text}\" does not exist"),
+                    ));
+                };
+                let (_, name) = object_name(&name.to_string())?;
+                let typname = if array { format!("_{name}") } else { name };
+                let oid = make::lookup(
+                    "__pg_type",
+                    make::column("oid"),
+                    "typname",
+                    make::string(&typname),
+                );
+                Ok(make::call(
+                    "pg_found",
+                    vec![oid, make::string("type"), make::string(text)],
+                ))
             }
             PgType::Regnamespace => {
                 let (_, name) = object_name(text)?;
@@ -314,9 +337,13 @@ impl Translator<'_> {
                 "pg_get_serial_sequence with non-literal arguments",
             ));
         };
-        let (_, table) = object_name(table)?;
+        let (schema, table) = object_name(table)?;
+        let schema = schema.unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_owned());
         let filter = make::and(
-            make::eq(make::column("table_name"), make::string(&table)),
+            make::and(
+                make::eq(make::column("schema"), make::string(&schema)),
+                make::eq(make::column("table_name"), make::string(&table)),
+            ),
             make::eq(make::column("column_name"), make::string(column)),
         );
         let name = make::binary(
@@ -326,7 +353,7 @@ impl Translator<'_> {
                 make::string("."),
             ),
             BinaryOperator::StringConcat,
-            make::column("name"),
+            make::call("pg_key_name", vec![make::column("name")]),
         );
         let seq = make::subquery(make::select(
             vec![make::select_item(name, None)],

@@ -200,6 +200,10 @@ pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
         (Some(Value::Null) | None, Some("relation"), Some(name)) => {
             Err(PgError::undefined_table(name))
         }
+        (Some(Value::Null) | None, Some("type"), Some(name)) => Err(PgError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("type \"{name}\" does not exist"),
+        )),
         (Some(Value::Null) | None, Some("schema"), Some(name)) => Err(PgError::new(
             SqlState::UNDEFINED_SCHEMA,
             format!("schema \"{name}\" does not exist"),
@@ -224,6 +228,28 @@ pub(crate) fn pg_fk_action(args: &[Value]) -> Result<Value, PgError> {
         Some(_) => "a",
     };
     Ok(Value::Text(code.to_owned()))
+}
+
+/// pg_key(schema, name): the SQLite name of an object (`name` in public, `schema.name` elsewhere).
+pub(crate) fn pg_key(args: &[Value]) -> Result<Value, PgError> {
+    Ok(match (text_arg(args, 0), text_arg(args, 1)) {
+        (Some(schema), Some(name)) => Value::Text(crate::catalog::key(schema, name)),
+        _ => Value::Null,
+    })
+}
+
+/// pg_key_name(key): an object's plain name.
+pub(crate) fn pg_key_name(args: &[Value]) -> Result<Value, PgError> {
+    Ok(text_arg(args, 0).map_or(Value::Null, |k| {
+        Value::Text(crate::catalog::split(k).1.to_owned())
+    }))
+}
+
+/// pg_key_schema(key): an object's schema.
+pub(crate) fn pg_key_schema(args: &[Value]) -> Result<Value, PgError> {
+    Ok(text_arg(args, 0).map_or(Value::Null, |k| {
+        Value::Text(crate::catalog::split(k).0.to_owned())
+    }))
 }
 
 /// pg_fk_rule(pg_constraint action code): information_schema's spelling of the action.
