@@ -146,30 +146,7 @@ impl Translator<'_> {
                 ))
             }
             PgType::Regclass => {
-                let (schema, name) = object_name(text)?;
-                let mut filter = make::eq(make::column("relname"), make::string(&name));
-                let namespaces = match schema {
-                    Some(schema) => vec![make::lookup(
-                        "__pg_namespace",
-                        make::column("oid"),
-                        "nspname",
-                        make::string(&schema),
-                    )],
-                    None => VISIBLE_NAMESPACES.iter().map(|n| make::int(*n)).collect(),
-                };
-                filter = make::and(
-                    filter,
-                    Expr::InList {
-                        expr: Box::new(make::column("relnamespace")),
-                        list: namespaces,
-                        negated: false,
-                    },
-                );
-                let oid = make::subquery(make::select(
-                    vec![make::select_item(make::column("oid"), None)],
-                    vec![make::table("__pg_class", None)],
-                    Some(filter),
-                ));
+                let oid = regclass_oid(text)?;
                 Ok(make::call(
                     "pg_found",
                     vec![oid, make::string("relation"), make::string(text)],
@@ -276,6 +253,17 @@ impl Translator<'_> {
                 (make::int(1), BOOL)
             }
             ("pg_get_serial_sequence", 2) => self.serial_sequence(args)?,
+            ("to_regclass", 1) => {
+                let first = args.into_iter().next().unwrap_or_else(make::null);
+                let Some(text) = string_literal(&first) else {
+                    return Err(PgError::feature_not_supported(
+                        "to_regclass with a non-literal argument",
+                    ));
+                };
+                // The regclass lookup without its error: NULL for a missing relation.
+                let oid = regclass_oid(text)?;
+                (oid, Ty::of(PgType::Regclass))
+            }
             (
                 "pg_relation_size" | "pg_total_relation_size" | "pg_table_size" | "pg_indexes_size",
                 1,
@@ -362,6 +350,34 @@ impl Translator<'_> {
         ));
         Ok((seq, TEXT))
     }
+}
+
+/// The OID of the relation `text` names (schema-qualified or found on the search path), NULL
+/// when there is none.
+fn regclass_oid(text: &str) -> Result<Expr, PgError> {
+    let (schema, name) = object_name(text)?;
+    let namespaces = match schema {
+        Some(schema) => vec![make::lookup(
+            "__pg_namespace",
+            make::column("oid"),
+            "nspname",
+            make::string(&schema),
+        )],
+        None => VISIBLE_NAMESPACES.iter().map(|n| make::int(*n)).collect(),
+    };
+    let filter = make::and(
+        make::eq(make::column("relname"), make::string(&name)),
+        Expr::InList {
+            expr: Box::new(make::column("relnamespace")),
+            list: namespaces,
+            negated: false,
+        },
+    );
+    Ok(make::subquery(make::select(
+        vec![make::select_item(make::column("oid"), None)],
+        vec![make::table("__pg_class", None)],
+        Some(filter),
+    )))
 }
 
 /// `relnamespace IN (11, 2200)`: visible on the default search path.
