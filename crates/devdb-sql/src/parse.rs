@@ -269,6 +269,11 @@ pub(crate) fn object_name(text: &str) -> Result<sqlparser::ast::ObjectName, PgEr
     })
 }
 
+/// An expression as devdb's catalog stores it (a column default), or None.
+pub(crate) fn expression(text: &str) -> Option<sqlparser::ast::Expr> {
+    whole(text, |p| p.parse_expr())
+}
+
 /// `text` parsed by `item` as a whole, or None.
 fn whole<T>(text: &str, item: impl FnOnce(&mut Parser) -> Result<T, ParserError>) -> Option<T> {
     let dialect = PostgreSqlDialect {};

@@ -101,13 +101,36 @@ impl Translator<'_> {
         match ty {
             PgType::Regtype => {
                 let parsed = crate::parse::data_type(text)?;
-                let oid = match parsed {
+                let (element, array) = match parsed {
                     DataType::Array(ArrayElemTypeDef::SquareBracket(element, _)) => {
-                        crate::types::from_data_type(&element)?.ty.ty.array_oid()
+                        (*element, true)
                     }
-                    other => crate::types::from_data_type(&other)?.ty.ty.oid(),
+                    other => (other, false),
                 };
-                Ok(make::int(oid.0.into()))
+                if let Ok(declared) = crate::types::from_data_type(&element) {
+                    let ty = declared.ty.ty;
+                    let oid = if array { ty.array_oid() } else { ty.oid() };
+                    return Ok(make::int(oid.0.into()));
+                }
+                // A user type (an enum): found by name in pg_type.
+                let DataType::Custom(name, _) = &element else {
+                    return Err(PgError::new(
+                        devdb_pg::SqlState::UNDEFINED_OBJECT,
+                        format!("type \"{text}\" does not exist"),
+                    ));
+                };
+                let (_, name) = object_name(&name.to_string())?;
+                let typname = if array { format!("_{name}") } else { name };
+                let oid = make::lookup(
+                    "__pg_type",
+                    make::column("oid"),
+                    "typname",
+                    make::string(&typname),
+                );
+                Ok(make::call(
+                    "pg_found",
+                    vec![oid, make::string("type"), make::string(text)],
+                ))
             }
             PgType::Regnamespace => {
                 let (_, name) = object_name(text)?;
@@ -123,30 +146,7 @@ impl Translator<'_> {
                 ))
             }
             PgType::Regclass => {
-                let (schema, name) = object_name(text)?;
-                let mut filter = make::eq(make::column("relname"), make::string(&name));
-                let namespaces = match schema {
-                    Some(schema) => vec![make::lookup(
-                        "__pg_namespace",
-                        make::column("oid"),
-                        "nspname",
-                        make::string(&schema),
-                    )],
-                    None => VISIBLE_NAMESPACES.iter().map(|n| make::int(*n)).collect(),
-                };
-                filter = make::and(
-                    filter,
-                    Expr::InList {
-                        expr: Box::new(make::column("relnamespace")),
-                        list: namespaces,
-                        negated: false,
-                    },
-                );
-                let oid = make::subquery(make::select(
-                    vec![make::select_item(make::column("oid"), None)],
-                    vec![make::table("__pg_class", None)],
-                    Some(filter),
-                ));
+                let oid = regclass_oid(text)?;
                 Ok(make::call(
                     "pg_found",
                     vec![oid, make::string("relation"), make::string(text)],
@@ -253,6 +253,17 @@ impl Translator<'_> {
                 (make::int(1), BOOL)
             }
             ("pg_get_serial_sequence", 2) => self.serial_sequence(args)?,
+            ("to_regclass", 1) => {
+                let first = args.into_iter().next().unwrap_or_else(make::null);
+                let Some(text) = string_literal(&first) else {
+                    return Err(PgError::feature_not_supported(
+                        "to_regclass with a non-literal argument",
+                    ));
+                };
+                // The regclass lookup without its error: NULL for a missing relation.
+                let oid = regclass_oid(text)?;
+                (oid, Ty::of(PgType::Regclass))
+            }
             (
                 "pg_relation_size" | "pg_total_relation_size" | "pg_table_size" | "pg_indexes_size",
                 1,
@@ -314,9 +325,13 @@ impl Translator<'_> {
                 "pg_get_serial_sequence with non-literal arguments",
             ));
         };
-        let (_, table) = object_name(table)?;
+        let (schema, table) = object_name(table)?;
+        let schema = schema.unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_owned());
         let filter = make::and(
-            make::eq(make::column("table_name"), make::string(&table)),
+            make::and(
+                make::eq(make::column("schema"), make::string(&schema)),
+                make::eq(make::column("table_name"), make::string(&table)),
+            ),
             make::eq(make::column("column_name"), make::string(column)),
         );
         let name = make::binary(
@@ -326,7 +341,7 @@ impl Translator<'_> {
                 make::string("."),
             ),
             BinaryOperator::StringConcat,
-            make::column("name"),
+            make::call("pg_key_name", vec![make::column("name")]),
         );
         let seq = make::subquery(make::select(
             vec![make::select_item(name, None)],
@@ -335,6 +350,34 @@ impl Translator<'_> {
         ));
         Ok((seq, TEXT))
     }
+}
+
+/// The OID of the relation `text` names (schema-qualified or found on the search path), NULL
+/// when there is none.
+fn regclass_oid(text: &str) -> Result<Expr, PgError> {
+    let (schema, name) = object_name(text)?;
+    let namespaces = match schema {
+        Some(schema) => vec![make::lookup(
+            "__pg_namespace",
+            make::column("oid"),
+            "nspname",
+            make::string(&schema),
+        )],
+        None => VISIBLE_NAMESPACES.iter().map(|n| make::int(*n)).collect(),
+    };
+    let filter = make::and(
+        make::eq(make::column("relname"), make::string(&name)),
+        Expr::InList {
+            expr: Box::new(make::column("relnamespace")),
+            list: namespaces,
+            negated: false,
+        },
+    );
+    Ok(make::subquery(make::select(
+        vec![make::select_item(make::column("oid"), None)],
+        vec![make::table("__pg_class", None)],
+        Some(filter),
+    )))
 }
 
 /// `relnamespace IN (11, 2200)`: visible on the default search path.

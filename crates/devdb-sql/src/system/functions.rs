@@ -2,6 +2,9 @@
 //! and codes pg_get_constraintdef prints, format_type).
 
 use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
+use sqlparser::ast::{
+    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator, Value as SqlValue,
+};
 
 use crate::catalog::parse_name_list;
 
@@ -197,6 +200,10 @@ pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
         (Some(Value::Null) | None, Some("relation"), Some(name)) => {
             Err(PgError::undefined_table(name))
         }
+        (Some(Value::Null) | None, Some("type"), Some(name)) => Err(PgError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("type \"{name}\" does not exist"),
+        )),
         (Some(Value::Null) | None, Some("schema"), Some(name)) => Err(PgError::new(
             SqlState::UNDEFINED_SCHEMA,
             format!("schema \"{name}\" does not exist"),
@@ -221,6 +228,110 @@ pub(crate) fn pg_fk_action(args: &[Value]) -> Result<Value, PgError> {
         Some(_) => "a",
     };
     Ok(Value::Text(code.to_owned()))
+}
+
+/// pg_key(schema, name): the SQLite name of an object (`name` in public, `schema.name` elsewhere).
+pub(crate) fn pg_key(args: &[Value]) -> Result<Value, PgError> {
+    Ok(match (text_arg(args, 0), text_arg(args, 1)) {
+        (Some(schema), Some(name)) => Value::Text(crate::catalog::key(schema, name)),
+        _ => Value::Null,
+    })
+}
+
+/// pg_key_name(key): an object's plain name.
+pub(crate) fn pg_key_name(args: &[Value]) -> Result<Value, PgError> {
+    Ok(text_arg(args, 0).map_or(Value::Null, |k| {
+        Value::Text(crate::catalog::split(k).1.to_owned())
+    }))
+}
+
+/// pg_key_schema(key): an object's schema.
+pub(crate) fn pg_key_schema(args: &[Value]) -> Result<Value, PgError> {
+    Ok(text_arg(args, 0).map_or(Value::Null, |k| {
+        Value::Text(crate::catalog::split(k).0.to_owned())
+    }))
+}
+
+/// pg_fk_rule(pg_constraint action code): information_schema's spelling of the action.
+pub(crate) fn pg_fk_rule(args: &[Value]) -> Result<Value, PgError> {
+    let rule = match text_arg(args, 0) {
+        Some("c") => "CASCADE",
+        Some("n") => "SET NULL",
+        Some("d") => "SET DEFAULT",
+        Some("r") => "RESTRICT",
+        _ => "NO ACTION",
+    };
+    Ok(Value::Text(rule.to_owned()))
+}
+
+/// pg_default_display(default as stored, type oid, typmod): a column default as
+/// pg_get_expr prints it, for the forms defaults take: literals carry their column's type
+/// (`'x'::text`, `'-1'::integer`), `nextval('s')` its regclass cast; anything else as stored.
+pub(crate) fn pg_default_display(args: &[Value]) -> Result<Value, PgError> {
+    let Some(stored) = text_arg(args, 0) else {
+        return Ok(Value::Null);
+    };
+    let ty = match args.get(1) {
+        Some(Value::Int(oid)) => u32::try_from(*oid).ok().map(Oid).and_then(PgType::from_oid),
+        _ => None,
+    };
+    let shown = match (crate::parse::expression(stored), ty) {
+        (Some(e), Some(ty)) => default_display(e, ty),
+        _ => None,
+    };
+    Ok(Value::Text(shown.unwrap_or_else(|| stored.to_owned())))
+}
+
+fn default_display(e: Expr, ty: PgType) -> Option<String> {
+    let cast_name = match ty {
+        PgType::Bpchar => "bpchar".to_owned(),
+        other => other.to_string(),
+    };
+    let quoted = |s: &str| format!("'{}'::{cast_name}", s.replace('\'', "''"));
+    match e {
+        Expr::Value(v) => match v.value {
+            SqlValue::SingleQuotedString(s) if ty.is_text() => Some(quoted(&s)),
+            SqlValue::SingleQuotedString(s) => {
+                let stored = devdb_pg::value::decode_text(ty, &s).ok()?;
+                let mut out = bytes::BytesMut::new();
+                devdb_pg::value::encode_text(ty, stored.as_datum(), &mut out);
+                let text = String::from_utf8(out.to_vec()).ok()?;
+                if ty.is_numeric() && !text.starts_with('-') {
+                    Some(text)
+                } else {
+                    Some(quoted(&text))
+                }
+            }
+            SqlValue::Number(n, _) => Some(n),
+            SqlValue::Boolean(b) => Some(b.to_string()),
+            _ => None,
+        },
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => match *expr {
+            Expr::Value(v) => match v.value {
+                SqlValue::Number(n, _) => Some(quoted(&format!("-{n}"))),
+                _ => None,
+            },
+            _ => None,
+        },
+        Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("nextval") => {
+            let FunctionArguments::List(list) = &f.args else {
+                return None;
+            };
+            match list.args.as_slice() {
+                [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))] => match &v.value {
+                    SqlValue::SingleQuotedString(s) => {
+                        Some(format!("nextval('{}'::regclass)", s.replace('\'', "''")))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// pg_format_type(type oid, typmod, typname): format_type's spelling. `typname` is the name

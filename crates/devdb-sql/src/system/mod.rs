@@ -32,6 +32,21 @@ pub struct Relation {
 }
 
 impl Relation {
+    const fn new(
+        schema: &'static str,
+        name: &'static str,
+        columns: Columns,
+        body: &'static str,
+    ) -> Relation {
+        Relation {
+            schema,
+            name,
+            columns,
+            hidden: &[],
+            body,
+        }
+    }
+
     /// The SQLite view that holds it: `__pg_class`, `__information_schema_tables`.
     pub fn view(&self) -> String {
         match self.schema {
@@ -75,16 +90,16 @@ pub fn is_system_schema(schema: &str) -> bool {
 /// The SQLite statements that create the views, in order; each connection runs them once after
 /// attaching the built-in rows.
 pub fn setup_sql() -> Vec<String> {
-    pg_catalog::HELPERS
-        .iter()
-        .map(|s| (*s).to_owned())
-        .chain(
-            pg_catalog::RELATIONS
-                .iter()
-                .chain(information_schema::RELATIONS)
-                .map(Relation::create_sql),
-        )
-        .collect()
+    let helpers = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let mut all = helpers(pg_catalog::HELPERS);
+    all.extend(pg_catalog::RELATIONS.iter().map(Relation::create_sql));
+    all.extend(helpers(information_schema::HELPERS));
+    all.extend(
+        information_schema::RELATIONS
+            .iter()
+            .map(Relation::create_sql),
+    );
+    all
 }
 
 /// The SQLite column type for a PostgreSQL type's stored form.

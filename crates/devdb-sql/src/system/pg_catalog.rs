@@ -6,7 +6,8 @@
 //! kind, so they are stable while the object lives and never collide:
 //! tables 16384 + rowid, indexes 0x0100_0000 + rowid, sequences 0x0200_0000 + rowid,
 //! constraints 0x0300_0000 + rowid, column defaults 0x0400_0000 + rowid.
-//! User types (enums and their array types) are to take 0x0500_0000 + 2 * rowid and that + 1.
+//! Schemas, enums and their array types have the OIDs their DDL gave them (`__devdb_schemas`,
+//! `__devdb_types`).
 
 use super::builtin::{
     PG_AM, PG_COLLATION, PG_EXTENSION, PG_NAMESPACE, PG_PROC, PG_RANGE, PG_TYPE, cols,
@@ -14,25 +15,33 @@ use super::builtin::{
 use super::{Columns, Relation};
 
 const fn rel(name: &'static str, columns: Columns, body: &'static str) -> Relation {
-    Relation {
-        schema: "pg_catalog",
-        name,
-        columns,
-        hidden: &[],
-        body,
-    }
+    Relation::new("pg_catalog", name, columns, body)
 }
 
 /// Every pg_catalog relation devdb answers, in creation order (a view may read earlier ones).
 pub static RELATIONS: &[Relation] = &[
-    // User schemas (CREATE SCHEMA) join the built-in ones here.
     rel(
         "pg_namespace",
         PG_NAMESPACE,
-        "SELECT oid, nspname, nspowner FROM devdb_sys.pg_namespace",
+        "SELECT oid, nspname, nspowner FROM devdb_sys.pg_namespace \
+         UNION ALL \
+         SELECT oid, name, 10 FROM __devdb_schemas \
+         WHERE name NOT IN (SELECT nspname FROM devdb_sys.pg_namespace)",
     ),
-    // User types (enums, their arrays) join the built-in ones here, from their catalog table.
-    rel("pg_type", PG_TYPE, "SELECT * FROM devdb_sys.pg_type"),
+    // Enums and their array types, with the rows PostgreSQL gives them (enum_in, array_in, ...).
+    rel(
+        "pg_type",
+        PG_TYPE,
+        "SELECT * FROM devdb_sys.pg_type \
+         UNION ALL \
+         SELECT t.oid, t.name, n.oid, 10, 4, 1, 'e', 'E', 0, 1, ',', 0, 0, 0, t.array_oid, \
+           3506, 3507, 3532, 3533, 0, 0, 0, 'i', 'p', 0, 0, -1, 0, 0, NULL \
+         FROM __devdb_types t JOIN __devdb_schemas n ON n.name = t.schema \
+         UNION ALL \
+         SELECT t.array_oid, '_' || t.name, n.oid, 10, -1, 0, 'b', 'A', 0, 1, ',', 0, 6179, \
+           t.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 0, NULL \
+         FROM __devdb_types t JOIN __devdb_schemas n ON n.name = t.schema",
+    ),
     rel("pg_proc", PG_PROC, "SELECT * FROM devdb_sys.pg_proc"),
     rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
     rel("pg_am", PG_AM, "SELECT * FROM devdb_sys.pg_am"),
@@ -85,11 +94,13 @@ pub static RELATIONS: &[Relation] = &[
          SELECT 16777216 + i.rowid, i.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = i.schema), 0, 0, 10, 403, \
            16777216 + i.rowid, 0, 1, 0.0, 0, 0, 0, 0, 'p', 'i', \
-           (SELECT count(*) FROM pragma_index_info(i.name)), 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0 \
+           (SELECT count(*) FROM pragma_index_info(pg_key(i.schema, i.name))), \
+           0, 0, 0, 0, 0, 0, 1, 'n', 0, 0 \
          FROM __devdb_indexes i \
          UNION ALL \
-         SELECT 33554432 + s.rowid, s.name, \
-           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = 'public'), 0, 0, 10, 0, \
+         SELECT 33554432 + s.rowid, pg_key_name(s.name), \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = pg_key_schema(s.name)), \
+           0, 0, 10, 0, \
            33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, 'p', 'S', 3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0 \
          FROM __devdb_sequences s",
     ),
@@ -116,7 +127,8 @@ pub static RELATIONS: &[Relation] = &[
     rel(
         "pg_attrdef",
         cols!(oid: Oid, adrelid: Oid, adnum: Int2, adbin: PgNodeTree),
-        "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, c.default_expr \
+        "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
+           pg_default_display(c.default_expr, c.type_oid, c.typmod) \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          WHERE c.default_expr IS NOT NULL",
@@ -229,11 +241,10 @@ pub static RELATIONS: &[Relation] = &[
         cols!(inhrelid: Oid, inhparent: Oid, inhseqno: Int4, inhdetachpending: Bool),
         "SELECT 0, 0, 0, 0 WHERE 0",
     ),
-    // Enum labels join here once enums exist.
     rel(
         "pg_enum",
         cols!(oid: Oid, enumtypid: Oid, enumsortorder: Float4, enumlabel: Name),
-        "SELECT 0, 0, 0.0, '' WHERE 0",
+        "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels",
     ),
     rel(
         "pg_database",
@@ -358,7 +369,7 @@ pub const HELPERS: &[&str] = &[
        ty.typcollation AS collation, \
        (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
          AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 ELSE c.type_oid END) AS opclass \
-     FROM __devdb_indexes i, pragma_index_info(i.name) p \
+     FROM __devdb_indexes i, pragma_index_info(pg_key(i.schema, i.name)) p \
      LEFT JOIN __devdb_columns c ON c.schema = i.schema AND c.table_name = i.table_name \
        AND c.name = p.name \
      LEFT JOIN devdb_sys.pg_type ty ON ty.oid = c.type_oid",

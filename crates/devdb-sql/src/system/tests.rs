@@ -49,6 +49,7 @@ fn names_resolve_as_the_search_path_does() {
         setup_sql().len(),
         super::pg_catalog::HELPERS.len()
             + super::pg_catalog::RELATIONS.len()
+            + super::information_schema::HELPERS.len()
             + super::information_schema::RELATIONS.len()
     );
 }
