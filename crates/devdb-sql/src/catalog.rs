@@ -42,6 +42,7 @@ pub(crate) const SEQUENCE_OWNERS: &str = "__devdb_sequence_owners";
 pub(crate) const CONSTRAINTS: &str = "__devdb_constraints";
 pub(crate) const INDEX_DEFS: &str = "__devdb_index_defs";
 pub(crate) const SCHEMAS: &str = "__devdb_schemas";
+pub(crate) const IDENTITY_COLUMNS: &str = "__devdb_identity_columns";
 pub(crate) const TYPES: &str = "__devdb_types";
 pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
 
@@ -58,6 +59,11 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// Every other catalog row names its schema in a `schema` column and its object by its plain
 /// name; in memory ([`Catalog`]) and in SQLite, objects outside `public` go by their [`key`].
 ///
+/// `__devdb_identity_columns` marks identity columns (pg_attribute.attidentity: `kind` 'a' for
+/// GENERATED ALWAYS, 'd' for BY DEFAULT); their sequence is `<table>_<column>_seq`, owned by
+/// the column in `__devdb_sequence_owners`, and their default calls nextval on it.
+/// `__devdb_sequences.name` and `__devdb_sequence_owners.name` are sequence keys.
+///
 /// User-defined types: `__devdb_types` has one row per enum (pg_type with typtype 'e': its OID,
 /// namespace, name and the OID of its array type `_name`); `__devdb_enum_labels` has one row
 /// per label, as pg_enum (`oid`, `type_oid` = enumtypid, `sort_order` = enumsortorder,
@@ -73,6 +79,7 @@ CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'pu
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 INSERT OR IGNORE INTO __devdb_schemas (oid, name) VALUES (2200, 'public');
+CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 ";
@@ -90,6 +97,7 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT oid, schema, name, array_oid FROM __devdb_types ORDER BY oid",
     "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels ORDER BY type_oid, sort_order",
     "SELECT oid, name FROM __devdb_schemas ORDER BY oid",
+    "SELECT schema, table_name, name, kind FROM __devdb_identity_columns",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -283,6 +291,24 @@ pub struct Column {
     pub default: Option<String>,
     /// 1-based place in the primary key.
     pub pk_position: Option<i32>,
+    /// GENERATED ... AS IDENTITY.
+    pub identity: Option<Identity>,
+}
+
+/// How an identity column was declared (pg_attribute.attidentity).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Identity {
+    Always,
+    ByDefault,
+}
+
+impl Identity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Identity::Always => "a",
+            Identity::ByDefault => "d",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -391,6 +417,7 @@ impl Catalog {
         let (table_rows, column_rows, index_rows, sequence_rows) = (next(), next(), next(), next());
         let (constraint_rows, index_def_rows) = (next(), next());
         let (type_rows, label_rows, schema_rows) = (next(), next(), next());
+        let identity_rows = next();
         let mut catalog = Catalog::default();
         for row in schema_rows {
             let mut r = Row::new(row);
@@ -462,6 +489,7 @@ impl Catalog {
                 not_null: r.int()? != 0,
                 default: r.opt_text()?,
                 pk_position: r.opt_int()?.map(|p| p as i32),
+                identity: None,
             };
             let owner = catalog
                 .tables
@@ -520,6 +548,27 @@ impl Catalog {
                 initially_deferred: r.int()? != 0,
                 check: r.opt_text()?,
             });
+        }
+        for row in identity_rows {
+            let mut r = Row::new(row);
+            let table = {
+                let schema = r.text()?;
+                key(&schema, &r.text()?)
+            };
+            let (name, kind) = (r.text()?, r.text()?);
+            let identity = match kind.as_str() {
+                "a" => Identity::Always,
+                "d" => Identity::ByDefault,
+                other => return Err(corrupt(&format!("identity kind {other}"))),
+            };
+            if let Some(c) = catalog
+                .tables
+                .iter_mut()
+                .find(|t| t.name == table)
+                .and_then(|t| t.columns.iter_mut().find(|c| c.name == name))
+            {
+                c.identity = Some(identity);
+            }
         }
         for row in sequence_rows {
             catalog.sequences.push(Row::new(row).text()?);

@@ -33,6 +33,7 @@ pub fn table(name: &str, cols: &[Col<'_>]) -> Table {
                 not_null: *not_null,
                 default: default.map(str::to_owned),
                 pk_position: None,
+                identity: None,
             })
             .collect(),
     }

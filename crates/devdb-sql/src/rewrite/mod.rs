@@ -21,6 +21,7 @@ mod query;
 mod regex;
 mod schemas;
 mod scope;
+mod sequences;
 mod session;
 mod system;
 mod window;
@@ -56,6 +57,8 @@ pub(crate) struct Translator<'a> {
     pub ctes: Vec<Vec<Rel>>,
     /// The table INSERT or UPDATE writes, for NOT NULL checks.
     pub target: Option<String>,
+    /// INSERT ... OVERRIDING SYSTEM VALUE: GENERATED ALWAYS columns take explicit values.
+    pub overriding_system: bool,
     /// An address near the top of the stack when translation began (see `check_stack`).
     pub stack_base: usize,
 }
@@ -94,6 +97,7 @@ pub(crate) fn statement(
         scopes: Vec::new(),
         ctes: Vec::new(),
         target: None,
+        overriding_system: false,
         stack_base: {
             let marker = 0u8;
             &marker as *const u8 as usize
@@ -104,6 +108,10 @@ pub(crate) fn statement(
         Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
+        Parsed::InsertOverridingSystemValue(stmt) => {
+            t.overriding_system = true;
+            t.statement(*stmt)?
+        }
     };
     Ok(Translated {
         kind: out.kind,
@@ -141,6 +149,20 @@ impl Translator<'_> {
                 representation,
             } => self.create_type(name, representation),
             Statement::AlterType(alter) => self.alter_type(alter),
+            Statement::CreateSequence {
+                temporary: false,
+                if_not_exists,
+                name,
+                data_type,
+                sequence_options,
+                owned_by,
+            } => self.create_sequence(
+                if_not_exists,
+                &name,
+                data_type.as_ref(),
+                &sequence_options,
+                owned_by.as_ref(),
+            ),
             Statement::CreateSchema {
                 schema_name,
                 or_replace: false,
