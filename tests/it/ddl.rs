@@ -382,3 +382,32 @@ async fn sequences_are_created_used_and_dropped_like_postgres() {
     ])
     .await;
 }
+
+#[tokio::test]
+async fn comments_are_accepted_like_postgres() {
+    compare(&[
+        "create schema app",
+        "create table app.users (id int primary key, email text)",
+        "create index users_email_idx on app.users (email)",
+        "create sequence app.counter",
+        "create type mood as enum ('sad')",
+        "comment on table app.users is 'People who sign in'",
+        "comment on column app.users.email is 'Where we write'",
+        "comment on column app.users.nope is 'x'",
+        "comment on column users.email is 'x'",
+        "comment on table nope is 'x'",
+        "comment on index app.users_email_idx is 'lookup'",
+        "comment on sequence app.counter is 'counts'",
+        "comment on type mood is 'feelings'",
+        "comment on type nope is 'x'",
+        "comment on schema app is 'the app'",
+        "comment on schema nope is 'x'",
+        "comment on table app.users is null",
+        "comment on table app.users is 'again'",
+        "begin",
+        "comment on column app.users.id is 'key'",
+        "rollback",
+        "drop table app.users",
+    ])
+    .await;
+}

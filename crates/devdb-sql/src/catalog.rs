@@ -43,6 +43,7 @@ pub(crate) const CONSTRAINTS: &str = "__devdb_constraints";
 pub(crate) const INDEX_DEFS: &str = "__devdb_index_defs";
 pub(crate) const SCHEMAS: &str = "__devdb_schemas";
 pub(crate) const IDENTITY_COLUMNS: &str = "__devdb_identity_columns";
+pub(crate) const COMMENTS: &str = "__devdb_comments";
 pub(crate) const TYPES: &str = "__devdb_types";
 pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
 
@@ -64,6 +65,11 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// the column in `__devdb_sequence_owners`, and their default calls nextval on it.
 /// `__devdb_sequences.name` and `__devdb_sequence_owners.name` are sequence keys.
 ///
+/// `__devdb_comments` holds COMMENT ON descriptions (pg_description): `kind` is `table`,
+/// `column`, `index`, `sequence`, `type` or `schema`; `schema` and `name` name the object
+/// (a schema's own name is in `schema`, with `name` empty); `column_name` is empty except for
+/// columns. The translator writes it and never reads it.
+///
 /// User-defined types: `__devdb_types` has one row per enum (pg_type with typtype 'e': its OID,
 /// namespace, name and the OID of its array type `_name`); `__devdb_enum_labels` has one row
 /// per label, as pg_enum (`oid`, `type_oid` = enumtypid, `sort_order` = enumsortorder,
@@ -80,6 +86,7 @@ CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'pub
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 INSERT OR IGNORE INTO __devdb_schemas (oid, name) VALUES (2200, 'public');
 CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_comments (kind TEXT NOT NULL, schema TEXT NOT NULL, name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL, PRIMARY KEY (kind, schema, name, column_name));
 CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 ";

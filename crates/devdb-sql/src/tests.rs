@@ -1,6 +1,7 @@
 //! Translator tests: snapshots of the SQLite text (`UPDATE_EXPECT=1` regenerates them), result
 //! and parameter types, errors, and a no-panic property test.
 
+mod catalog_rows;
 mod errors;
 mod fuzz;
 mod pgbench;

@@ -1612,6 +1612,14 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
                 ("name", make::string(table)),
             ])
         }),
+        // The table's and its columns' descriptions.
+        make::delete(catalog::COMMENTS, {
+            let (schema, table) = catalog::split(table);
+            where_eq(&[
+                ("schema", make::string(schema)),
+                ("name", make::string(table)),
+            ])
+        }),
     ]
 }
 

@@ -6,6 +6,7 @@
 
 mod arrays;
 mod casts;
+mod comments;
 mod constraints;
 mod copy;
 mod ddl;
@@ -149,6 +150,12 @@ impl Translator<'_> {
                 representation,
             } => self.create_type(name, representation),
             Statement::AlterType(alter) => self.alter_type(alter),
+            Statement::Comment {
+                object_type,
+                object_name,
+                comment,
+                if_exists: false,
+            } => self.comment(object_type, object_name, comment),
             Statement::CreateSequence {
                 temporary: false,
                 if_not_exists,
