@@ -336,6 +336,8 @@ async fn identity_columns_like_postgres() {
         "drop table things",
         "create table things (id int generated always as identity)",
         "insert into things default values returning id",
+        "select attname, attidentity from pg_attribute \
+         where attrelid = 'items'::regclass and attnum > 0 order by attnum",
     ])
     .await;
 }
