@@ -413,3 +413,37 @@ async fn comments_are_accepted_like_postgres() {
     ])
     .await;
 }
+
+#[tokio::test]
+async fn do_blocks_of_migration_tools_like_postgres() {
+    let create_role = "DO $$ BEGIN\n CREATE TYPE \"public\".\"role\" AS ENUM('admin', 'user');\n\
+                       EXCEPTION\n WHEN duplicate_object THEN null;\nEND $$;";
+    let add_fk = "DO $$ BEGIN\n ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_user_id_users_id_fk\" \
+                  FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") \
+                  ON DELETE cascade ON UPDATE no action;\nEXCEPTION\n WHEN duplicate_object THEN null;\nEND $$;";
+    compare(&[
+        "create table users (id int primary key)",
+        "create table posts (id int primary key, user_id int)",
+        create_role,
+        create_role,
+        "select 'admin'::role",
+        add_fk,
+        add_fk,
+        "insert into users values (1)",
+        "insert into posts values (1, 1)",
+        "delete from users",
+        "select count(*) from posts",
+        "do $$ begin create schema app; exception when duplicate_schema or duplicate_object then null; end $$",
+        "do $$ begin create schema app; exception when duplicate_schema or duplicate_object then null; end $$",
+        "do $$ begin create schema app; end $$",
+        "do $$ begin create type role as enum ('x'); exception when undefined_table then null; end $$",
+        "do $$ begin create type role as enum ('x'); exception when nonsense then null; end $$",
+        "do language plpgsql $$ begin insert into users values (5); end $$",
+        "select * from users",
+        "begin",
+        create_role,
+        "select 1",
+        "commit",
+    ])
+    .await;
+}

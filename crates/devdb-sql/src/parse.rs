@@ -24,6 +24,8 @@ pub enum Parsed {
     /// `INSERT ... OVERRIDING SYSTEM VALUE ...`, which sqlparser cannot parse: the INSERT
     /// without those words.
     InsertOverridingSystemValue(Box<Statement>),
+    /// `DO $$ BEGIN ... END $$` of the shape migrations use.
+    Do(crate::do_block::DoBlock),
     /// A command on a whole database, run by the executor.
     Database(crate::database::DatabaseCommand),
 }
@@ -60,7 +62,7 @@ pub fn statements(sql: &str) -> Result<Vec<Parsed>, PgError> {
     Ok(out)
 }
 
-fn statement(
+pub(crate) fn statement(
     sql: &str,
     dialect: &PostgreSqlDialect,
     tokens: Vec<TokenWithSpan>,
@@ -74,6 +76,9 @@ fn statement(
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("vacuum") =>
         {
             return vacuum(sql, &words);
+        }
+        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("do") => {
+            return crate::do_block::parse(&words).map(Parsed::Do);
         }
         Some(Token::Word(w))
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("checkpoint") =>

@@ -113,6 +113,29 @@ pub(crate) fn statement(
             t.overriding_system = true;
             t.statement(*stmt)?
         }
+        Parsed::Do(block) => {
+            // The block's one statement; an error its EXCEPTION clause names does nothing.
+            let inner = statement(*block.statement.clone(), catalog, param_types);
+            return match inner {
+                Err(e) if block.catches(&e) => Ok(Translated {
+                    kind: Kind::Command("DO"),
+                    sqlite: Vec::new(),
+                    params: Vec::new(),
+                    columns: Vec::new(),
+                    writes: false,
+                    changes_catalog: false,
+                }),
+                Err(e) => Err(e),
+                Ok(t) if !t.columns.is_empty() => Err(PgError::new(
+                    SqlState::SYNTAX_ERROR,
+                    "query has no destination for result data",
+                )),
+                Ok(t) => Ok(Translated {
+                    kind: Kind::Command("DO"),
+                    ..t
+                }),
+            };
+        }
     };
     Ok(Translated {
         kind: out.kind,
