@@ -247,7 +247,7 @@ async fn schema_ddl_rolls_back_and_search_path_public_is_accepted_like_postgres(
 }
 
 #[tokio::test]
-async fn schemas_identities_and_sequences_survive_a_restart() {
+async fn schemas_identities_sequences_and_views_survive_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = dir.path().to_string_lossy().into_owned();
     let mut db = DevDb::start(&["--data-dir", &data_dir]);
@@ -261,6 +261,8 @@ async fn schemas_identities_and_sequences_survive_a_restart() {
         "insert into items (v) values ('a')",
         "create sequence app.counter increment by 7 start with 3",
         "select nextval('app.counter')",
+        "create view app.emails as select id, email from app.users",
+        "comment on table items is 'kept'",
     ] {
         let answer = conn.query(sql).await;
         assert!(
@@ -298,6 +300,12 @@ async fn schemas_identities_and_sequences_survive_a_restart() {
     assert!(
         counter.iter().any(|r| r.contains("DataRow[10]")),
         "{counter:?}"
+    );
+    let view = conn.query("select email from app.emails order by id").await;
+    assert!(
+        view.iter().any(|r| r == "RowDescription[email:text]")
+            && view.iter().any(|r| r == "DataRow[\"b@x\"]"),
+        "{view:?}"
     );
     let again = conn.query("create schema app").await;
     assert!(
@@ -444,6 +452,48 @@ async fn do_blocks_of_migration_tools_like_postgres() {
         create_role,
         "select 1",
         "commit",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn views_are_created_selected_and_dropped_like_postgres() {
+    compare(&[
+        "create type mood as enum ('sad', 'ok')",
+        "create table users (id int primary key, name varchar(20), m mood, created timestamptz)",
+        "insert into users values (1, 'a', 'ok', '2024-01-01'), (2, 'b', 'sad', null)",
+        "create view v_users as select id, name, m, created, id * 2 as dbl from users",
+        "select * from v_users order by m",
+        "select m, max(dbl) from v_users group by m order by m",
+        "create view v_users as select 1",
+        "create or replace view v_users as select id, name, m, created, id * 2 as dbl, 'x' as extra from users",
+        "select * from v_users order by id",
+        "create or replace view v_users as select id from users",
+        "create or replace view v_users as select name as id, name, m, created, id * 2 as dbl, 'x' as extra from users",
+        "create view v2 (uid, uname) as select id, name from users where id > 1",
+        "select * from v2",
+        "select uname, length(uname) from v2 join users on users.id = v2.uid",
+        "create view v3 as select uid from v2",
+        "drop table users",
+        "drop view v2",
+        "drop table v3",
+        "drop view users",
+        "drop view nope",
+        "drop view if exists nope",
+        "drop view v3, v2",
+        "select * from v2",
+        "create schema app",
+        "create view app.totals as select count(*) as c from users",
+        "select c from app.totals",
+        "drop schema app",
+        "drop schema app cascade",
+        "drop view v_users",
+        "drop table users",
+        "begin",
+        "create view rb as select 1 as one",
+        "rollback",
+        "select * from rb",
+        "create view p as select $1::int",
     ])
     .await;
 }

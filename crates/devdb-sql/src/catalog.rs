@@ -44,6 +44,8 @@ pub(crate) const INDEX_DEFS: &str = "__devdb_index_defs";
 pub(crate) const SCHEMAS: &str = "__devdb_schemas";
 pub(crate) const IDENTITY_COLUMNS: &str = "__devdb_identity_columns";
 pub(crate) const COMMENTS: &str = "__devdb_comments";
+pub(crate) const VIEWS: &str = "__devdb_views";
+pub(crate) const VIEW_COLUMNS: &str = "__devdb_view_columns";
 pub(crate) const TYPES: &str = "__devdb_types";
 pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
 
@@ -70,6 +72,11 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// (a schema's own name is in `schema`, with `name` empty); `column_name` is empty except for
 /// columns. The translator writes it and never reads it.
 ///
+/// Views: `__devdb_views` has one row per view (its schema and plain name, its query as
+/// PostgreSQL SQL in `definition`, and `depends_on`, a JSON list of the keys of the tables
+/// and views it reads); `__devdb_view_columns` its output columns like `__devdb_columns`.
+/// In SQLite a view is the view named by its key.
+///
 /// User-defined types: `__devdb_types` has one row per enum (pg_type with typtype 'e': its OID,
 /// namespace, name and the OID of its array type `_name`); `__devdb_enum_labels` has one row
 /// per label, as pg_enum (`oid`, `type_oid` = enumtypid, `sort_order` = enumsortorder,
@@ -87,6 +94,8 @@ CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT N
 INSERT OR IGNORE INTO __devdb_schemas (oid, name) VALUES (2200, 'public');
 CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_comments (kind TEXT NOT NULL, schema TEXT NOT NULL, name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL, PRIMARY KEY (kind, schema, name, column_name));
+CREATE TABLE IF NOT EXISTS __devdb_views (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, definition TEXT NOT NULL, depends_on TEXT NOT NULL, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_view_columns (schema TEXT NOT NULL DEFAULT 'public', view_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, PRIMARY KEY (schema, view_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 ";
@@ -105,6 +114,9 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels ORDER BY type_oid, sort_order",
     "SELECT oid, name FROM __devdb_schemas ORDER BY oid",
     "SELECT schema, table_name, name, kind FROM __devdb_identity_columns",
+    "SELECT schema, name, definition, depends_on FROM __devdb_views ORDER BY schema, name",
+    "SELECT schema, view_name, name, position, type_oid, typmod FROM __devdb_view_columns \
+     ORDER BY schema, view_name, position",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -119,6 +131,19 @@ pub struct Catalog {
     pub enums: Vec<EnumType>,
     /// Schemas (pg_namespace), `public` included.
     pub schemas: Vec<Schema>,
+    pub views: Vec<View>,
+}
+
+/// A view: its key, its query as PostgreSQL SQL, what it reads, and its output columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    pub schema: String,
+    pub name: String,
+    pub definition: String,
+    /// Keys of the tables and views the query reads.
+    pub depends_on: Vec<String>,
+    /// Output columns (only name, position, type and typmod are meaningful).
+    pub columns: Vec<Column>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -253,7 +278,7 @@ impl Constraint {
 }
 
 /// A list of names as a JSON array, as the catalog stores it.
-fn name_list(names: &[String]) -> String {
+pub(crate) fn name_list(names: &[String]) -> String {
     let items: Vec<String> = names
         .iter()
         .map(|n| devdb_pg::value::json::escape(n))
@@ -368,6 +393,10 @@ impl Catalog {
         self.tables.iter().find(|t| t.name == name)
     }
 
+    pub fn view(&self, name: &str) -> Option<&View> {
+        self.views.iter().find(|v| v.name == name)
+    }
+
     pub fn schema(&self, name: &str) -> Option<&Schema> {
         self.schemas.iter().find(|s| s.name == name)
     }
@@ -388,6 +417,16 @@ impl Catalog {
         self.constraints.iter().filter(move |c| {
             c.kind == ConstraintKind::ForeignKey && c.ref_table.as_deref() == Some(table)
         })
+    }
+
+    /// A column's type from the OID its catalog row records: a built-in type or an enum.
+    fn column_type(&self, oid: Oid) -> Result<(PgType, Option<Oid>), PgError> {
+        match self.enum_by_oid(oid) {
+            Some(e) => Ok((PgType::AnyEnum, Some(e.oid))),
+            None => PgType::from_oid(oid)
+                .map(|ty| (ty, None))
+                .ok_or_else(|| corrupt(&format!("unknown type oid {}", oid.0))),
+        }
     }
 
     /// Finds an enum type by its [`key`].
@@ -425,6 +464,7 @@ impl Catalog {
         let (constraint_rows, index_def_rows) = (next(), next());
         let (type_rows, label_rows, schema_rows) = (next(), next(), next());
         let identity_rows = next();
+        let (view_rows, view_column_rows) = (next(), next());
         let mut catalog = Catalog::default();
         for row in schema_rows {
             let mut r = Row::new(row);
@@ -480,13 +520,7 @@ impl Catalog {
             };
             let name = r.text()?;
             let position = r.int()? as i32;
-            let oid = r.oid()?;
-            let enum_oid = catalog.enum_by_oid(oid).map(|e| e.oid);
-            let ty = match enum_oid {
-                Some(_) => PgType::AnyEnum,
-                None => PgType::from_oid(oid)
-                    .ok_or_else(|| corrupt(&format!("unknown type oid {}", oid.0)))?,
-            };
+            let (ty, enum_oid) = catalog.column_type(r.oid()?)?;
             let column = Column {
                 name,
                 position,
@@ -555,6 +589,45 @@ impl Catalog {
                 initially_deferred: r.int()? != 0,
                 check: r.opt_text()?,
             });
+        }
+        for row in view_rows {
+            let mut r = Row::new(row);
+            let schema = r.text()?;
+            catalog.views.push(View {
+                name: key(&schema, &r.text()?),
+                schema,
+                definition: r.text()?,
+                depends_on: parse_name_list(&r.text()?)?,
+                columns: Vec::new(),
+            });
+        }
+        for row in view_column_rows {
+            let mut r = Row::new(row);
+            let view = {
+                let schema = r.text()?;
+                key(&schema, &r.text()?)
+            };
+            let name = r.text()?;
+            let position = r.int()? as i32;
+            let (ty, enum_oid) = catalog.column_type(r.oid()?)?;
+            let column = Column {
+                name,
+                position,
+                ty,
+                enum_oid,
+                typmod: r.int()? as i32,
+                not_null: false,
+                default: None,
+                pk_position: None,
+                identity: None,
+            };
+            catalog
+                .views
+                .iter_mut()
+                .find(|v| v.name == view)
+                .ok_or_else(|| corrupt(&format!("column of missing view {view}")))?
+                .columns
+                .push(column);
         }
         for row in identity_rows {
             let mut r = Row::new(row);

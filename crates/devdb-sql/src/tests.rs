@@ -50,6 +50,7 @@ fn base_catalog() -> Catalog {
     Catalog {
         enums: Vec::new(),
         schemas: Vec::new(),
+        views: Vec::new(),
         tables: vec![
             table(
                 "pgbench_accounts",

@@ -448,6 +448,13 @@ impl Translator<'_> {
                 let mut dropped = Vec::new();
                 for n in &names {
                     let name = self.table_name(n)?;
+                    if self.catalog.table(&name).is_none() && self.catalog.view(&name).is_some() {
+                        return Err(PgError::new(
+                            SqlState::WRONG_OBJECT_TYPE,
+                            format!("\"{}\" is not a table", catalog::split(&name).1),
+                        )
+                        .with_hint("Use DROP VIEW to remove a view."));
+                    }
                     if self.catalog.table(&name).is_none() {
                         if if_exists {
                             continue;
@@ -459,6 +466,15 @@ impl Translator<'_> {
                     }
                 }
                 for name in &dropped {
+                    let dropping = std::mem::take(&mut self.dropping_views);
+                    let readers = self.check_no_view_reads(name, &dropping);
+                    self.dropping_views = dropping;
+                    if cascade && readers.is_err() {
+                        return Err(PgError::feature_not_supported(
+                            "DROP TABLE ... CASCADE of a table a view reads",
+                        ));
+                    }
+                    readers?;
                     if let Some(fk) = self
                         .catalog
                         .references_to(name)
@@ -541,6 +557,7 @@ impl Translator<'_> {
             ObjectType::Type => self.drop_types(&names, if_exists, cascade, &[]),
             ObjectType::Schema => self.drop_schemas(&names, if_exists, cascade),
             ObjectType::Sequence => self.drop_sequences(&names, if_exists, cascade),
+            ObjectType::View => self.drop_views(&names, if_exists, cascade),
             other => Err(PgError::feature_not_supported(format!("DROP {other}"))),
         }
     }

@@ -25,6 +25,7 @@ mod scope;
 mod sequences;
 mod session;
 mod system;
+mod views;
 mod window;
 
 use devdb_pg::{PgError, PgType, SqlState};
@@ -58,6 +59,10 @@ pub(crate) struct Translator<'a> {
     pub ctes: Vec<Vec<Rel>>,
     /// The table INSERT or UPDATE writes, for NOT NULL checks.
     pub target: Option<String>,
+    /// Keys of the tables and views FROM items read (what a view depends on).
+    pub read_relations: Vec<String>,
+    /// Views DROP SCHEMA ... CASCADE drops before the tables they read.
+    pub dropping_views: Vec<String>,
     /// INSERT ... OVERRIDING SYSTEM VALUE: GENERATED ALWAYS columns take explicit values.
     pub overriding_system: bool,
     /// An address near the top of the stack when translation began (see `check_stack`).
@@ -99,6 +104,8 @@ pub(crate) fn statement(
         ctes: Vec::new(),
         target: None,
         overriding_system: false,
+        read_relations: Vec::new(),
+        dropping_views: Vec::new(),
         stack_base: {
             let marker = 0u8;
             &marker as *const u8 as usize
@@ -173,6 +180,7 @@ impl Translator<'_> {
                 representation,
             } => self.create_type(name, representation),
             Statement::AlterType(alter) => self.alter_type(alter),
+            Statement::CreateView(view) => self.create_view(view),
             Statement::Comment {
                 object_type,
                 object_name,
@@ -293,9 +301,14 @@ impl Translator<'_> {
     /// The catalog table a name refers to, or 42P01.
     pub fn lookup_table(&self, name: &ObjectName) -> Result<&Table, PgError> {
         let folded = self.relation_key(name)?;
-        self.catalog
-            .table(&folded)
-            .ok_or_else(|| PgError::undefined_table(&folded))
+        self.catalog.table(&folded).ok_or_else(|| {
+            if self.catalog.view(&folded).is_some() {
+                // PostgreSQL writes through simple views; devdb's are read-only.
+                PgError::feature_not_supported(format!("this statement on view {folded}"))
+            } else {
+                PgError::undefined_table(&folded)
+            }
+        })
     }
 
     /// Registers a use of `$n` (1-based) and returns its type so far.
