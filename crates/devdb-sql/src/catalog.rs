@@ -58,7 +58,8 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// `pk_position` is the 1-based place of a column in its table's primary key, NULL when the
 /// column is not part of it.
 ///
-/// `__devdb_schemas` lists the schemas (pg_namespace: oid, nspname); `public` is always there.
+/// `__devdb_schemas` lists the schemas CREATE SCHEMA made (pg_namespace: oid, nspname); `public`
+/// (oid 2200) is implicit, never a row, so opening a database never writes.
 /// Every other catalog row names its schema in a `schema` column and its object by its plain
 /// name; in memory ([`Catalog`]) and in SQLite, objects outside `public` go by their [`key`].
 ///
@@ -91,7 +92,6 @@ CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schem
 CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-INSERT OR IGNORE INTO __devdb_schemas (oid, name) VALUES (2200, 'public');
 CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_comments (kind TEXT NOT NULL, schema TEXT NOT NULL, name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL, PRIMARY KEY (kind, schema, name, column_name));
 CREATE TABLE IF NOT EXISTS __devdb_views (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, definition TEXT NOT NULL, depends_on TEXT NOT NULL, PRIMARY KEY (schema, name));
@@ -466,6 +466,10 @@ impl Catalog {
         let identity_rows = next();
         let (view_rows, view_column_rows) = (next(), next());
         let mut catalog = Catalog::default();
+        catalog.schemas.push(Schema {
+            oid: Oid(PUBLIC_SCHEMA_OID),
+            name: DEFAULT_SCHEMA.to_owned(),
+        });
         for row in schema_rows {
             let mut r = Row::new(row);
             catalog.schemas.push(Schema {
