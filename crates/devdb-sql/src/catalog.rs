@@ -42,6 +42,10 @@ pub(crate) const SEQUENCE_OWNERS: &str = "__devdb_sequence_owners";
 pub(crate) const CONSTRAINTS: &str = "__devdb_constraints";
 pub(crate) const INDEX_DEFS: &str = "__devdb_index_defs";
 pub(crate) const SCHEMAS: &str = "__devdb_schemas";
+pub(crate) const IDENTITY_COLUMNS: &str = "__devdb_identity_columns";
+pub(crate) const COMMENTS: &str = "__devdb_comments";
+pub(crate) const VIEWS: &str = "__devdb_views";
+pub(crate) const VIEW_COLUMNS: &str = "__devdb_view_columns";
 pub(crate) const TYPES: &str = "__devdb_types";
 pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
 
@@ -54,9 +58,25 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// `pk_position` is the 1-based place of a column in its table's primary key, NULL when the
 /// column is not part of it.
 ///
-/// `__devdb_schemas` lists the schemas (pg_namespace: oid, nspname); `public` is always there.
+/// `__devdb_schemas` lists the schemas CREATE SCHEMA made (pg_namespace: oid, nspname); `public`
+/// (oid 2200) is implicit, never a row, so opening a database never writes.
 /// Every other catalog row names its schema in a `schema` column and its object by its plain
 /// name; in memory ([`Catalog`]) and in SQLite, objects outside `public` go by their [`key`].
+///
+/// `__devdb_identity_columns` marks identity columns (pg_attribute.attidentity: `kind` 'a' for
+/// GENERATED ALWAYS, 'd' for BY DEFAULT); their sequence is `<table>_<column>_seq`, owned by
+/// the column in `__devdb_sequence_owners`, and their default calls nextval on it.
+/// `__devdb_sequences.name` and `__devdb_sequence_owners.name` are sequence keys.
+///
+/// `__devdb_comments` holds COMMENT ON descriptions (pg_description): `kind` is `table`,
+/// `column`, `index`, `sequence`, `type` or `schema`; `schema` and `name` name the object
+/// (a schema's own name is in `schema`, with `name` empty); `column_name` is empty except for
+/// columns. The translator writes it and never reads it.
+///
+/// Views: `__devdb_views` has one row per view (its schema and plain name, its query as
+/// PostgreSQL SQL in `definition`, and `depends_on`, a JSON list of the keys of the tables
+/// and views it reads); `__devdb_view_columns` its output columns like `__devdb_columns`.
+/// In SQLite a view is the view named by its key.
 ///
 /// User-defined types: `__devdb_types` has one row per enum (pg_type with typtype 'e': its OID,
 /// namespace, name and the OID of its array type `_name`); `__devdb_enum_labels` has one row
@@ -72,7 +92,10 @@ CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schem
 CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-INSERT OR IGNORE INTO __devdb_schemas (oid, name) VALUES (2200, 'public');
+CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_comments (kind TEXT NOT NULL, schema TEXT NOT NULL, name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL, PRIMARY KEY (kind, schema, name, column_name));
+CREATE TABLE IF NOT EXISTS __devdb_views (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, definition TEXT NOT NULL, depends_on TEXT NOT NULL, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_view_columns (schema TEXT NOT NULL DEFAULT 'public', view_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, PRIMARY KEY (schema, view_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 ";
@@ -90,6 +113,10 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT oid, schema, name, array_oid FROM __devdb_types ORDER BY oid",
     "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels ORDER BY type_oid, sort_order",
     "SELECT oid, name FROM __devdb_schemas ORDER BY oid",
+    "SELECT schema, table_name, name, kind FROM __devdb_identity_columns",
+    "SELECT schema, name, definition, depends_on FROM __devdb_views ORDER BY schema, name",
+    "SELECT schema, view_name, name, position, type_oid, typmod FROM __devdb_view_columns \
+     ORDER BY schema, view_name, position",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -104,6 +131,19 @@ pub struct Catalog {
     pub enums: Vec<EnumType>,
     /// Schemas (pg_namespace), `public` included.
     pub schemas: Vec<Schema>,
+    pub views: Vec<View>,
+}
+
+/// A view: its key, its query as PostgreSQL SQL, what it reads, and its output columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    pub schema: String,
+    pub name: String,
+    pub definition: String,
+    /// Keys of the tables and views the query reads.
+    pub depends_on: Vec<String>,
+    /// Output columns (only name, position, type and typmod are meaningful).
+    pub columns: Vec<Column>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -238,7 +278,7 @@ impl Constraint {
 }
 
 /// A list of names as a JSON array, as the catalog stores it.
-fn name_list(names: &[String]) -> String {
+pub(crate) fn name_list(names: &[String]) -> String {
     let items: Vec<String> = names
         .iter()
         .map(|n| devdb_pg::value::json::escape(n))
@@ -283,6 +323,24 @@ pub struct Column {
     pub default: Option<String>,
     /// 1-based place in the primary key.
     pub pk_position: Option<i32>,
+    /// GENERATED ... AS IDENTITY.
+    pub identity: Option<Identity>,
+}
+
+/// How an identity column was declared (pg_attribute.attidentity).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Identity {
+    Always,
+    ByDefault,
+}
+
+impl Identity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Identity::Always => "a",
+            Identity::ByDefault => "d",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -335,6 +393,10 @@ impl Catalog {
         self.tables.iter().find(|t| t.name == name)
     }
 
+    pub fn view(&self, name: &str) -> Option<&View> {
+        self.views.iter().find(|v| v.name == name)
+    }
+
     pub fn schema(&self, name: &str) -> Option<&Schema> {
         self.schemas.iter().find(|s| s.name == name)
     }
@@ -355,6 +417,16 @@ impl Catalog {
         self.constraints.iter().filter(move |c| {
             c.kind == ConstraintKind::ForeignKey && c.ref_table.as_deref() == Some(table)
         })
+    }
+
+    /// A column's type from the OID its catalog row records: a built-in type or an enum.
+    fn column_type(&self, oid: Oid) -> Result<(PgType, Option<Oid>), PgError> {
+        match self.enum_by_oid(oid) {
+            Some(e) => Ok((PgType::AnyEnum, Some(e.oid))),
+            None => PgType::from_oid(oid)
+                .map(|ty| (ty, None))
+                .ok_or_else(|| corrupt(&format!("unknown type oid {}", oid.0))),
+        }
     }
 
     /// Finds an enum type by its [`key`].
@@ -391,7 +463,13 @@ impl Catalog {
         let (table_rows, column_rows, index_rows, sequence_rows) = (next(), next(), next(), next());
         let (constraint_rows, index_def_rows) = (next(), next());
         let (type_rows, label_rows, schema_rows) = (next(), next(), next());
+        let identity_rows = next();
+        let (view_rows, view_column_rows) = (next(), next());
         let mut catalog = Catalog::default();
+        catalog.schemas.push(Schema {
+            oid: Oid(PUBLIC_SCHEMA_OID),
+            name: DEFAULT_SCHEMA.to_owned(),
+        });
         for row in schema_rows {
             let mut r = Row::new(row);
             catalog.schemas.push(Schema {
@@ -446,13 +524,7 @@ impl Catalog {
             };
             let name = r.text()?;
             let position = r.int()? as i32;
-            let oid = r.oid()?;
-            let enum_oid = catalog.enum_by_oid(oid).map(|e| e.oid);
-            let ty = match enum_oid {
-                Some(_) => PgType::AnyEnum,
-                None => PgType::from_oid(oid)
-                    .ok_or_else(|| corrupt(&format!("unknown type oid {}", oid.0)))?,
-            };
+            let (ty, enum_oid) = catalog.column_type(r.oid()?)?;
             let column = Column {
                 name,
                 position,
@@ -462,6 +534,7 @@ impl Catalog {
                 not_null: r.int()? != 0,
                 default: r.opt_text()?,
                 pk_position: r.opt_int()?.map(|p| p as i32),
+                identity: None,
             };
             let owner = catalog
                 .tables
@@ -520,6 +593,66 @@ impl Catalog {
                 initially_deferred: r.int()? != 0,
                 check: r.opt_text()?,
             });
+        }
+        for row in view_rows {
+            let mut r = Row::new(row);
+            let schema = r.text()?;
+            catalog.views.push(View {
+                name: key(&schema, &r.text()?),
+                schema,
+                definition: r.text()?,
+                depends_on: parse_name_list(&r.text()?)?,
+                columns: Vec::new(),
+            });
+        }
+        for row in view_column_rows {
+            let mut r = Row::new(row);
+            let view = {
+                let schema = r.text()?;
+                key(&schema, &r.text()?)
+            };
+            let name = r.text()?;
+            let position = r.int()? as i32;
+            let (ty, enum_oid) = catalog.column_type(r.oid()?)?;
+            let column = Column {
+                name,
+                position,
+                ty,
+                enum_oid,
+                typmod: r.int()? as i32,
+                not_null: false,
+                default: None,
+                pk_position: None,
+                identity: None,
+            };
+            catalog
+                .views
+                .iter_mut()
+                .find(|v| v.name == view)
+                .ok_or_else(|| corrupt(&format!("column of missing view {view}")))?
+                .columns
+                .push(column);
+        }
+        for row in identity_rows {
+            let mut r = Row::new(row);
+            let table = {
+                let schema = r.text()?;
+                key(&schema, &r.text()?)
+            };
+            let (name, kind) = (r.text()?, r.text()?);
+            let identity = match kind.as_str() {
+                "a" => Identity::Always,
+                "d" => Identity::ByDefault,
+                other => return Err(corrupt(&format!("identity kind {other}"))),
+            };
+            if let Some(c) = catalog
+                .tables
+                .iter_mut()
+                .find(|t| t.name == table)
+                .and_then(|t| t.columns.iter_mut().find(|c| c.name == name))
+            {
+                c.identity = Some(identity);
+            }
         }
         for row in sequence_rows {
             catalog.sequences.push(Row::new(row).text()?);

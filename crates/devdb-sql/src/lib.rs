@@ -20,6 +20,7 @@
 pub mod catalog;
 mod copy_syntax;
 pub mod database;
+mod do_block;
 pub mod literals;
 mod make;
 mod parse;

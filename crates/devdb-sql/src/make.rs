@@ -431,6 +431,29 @@ pub fn create_index(
 }
 
 /// `DROP object_type [IF EXISTS] names`.
+/// `CREATE VIEW name AS query`.
+pub fn create_view(view: &str, query: Query) -> Statement {
+    Statement::CreateView(sqlparser::ast::CreateView {
+        or_alter: false,
+        or_replace: false,
+        materialized: false,
+        secure: false,
+        name: name(view),
+        name_before_not_exists: false,
+        columns: Vec::new(),
+        query: Box::new(query),
+        options: sqlparser::ast::CreateTableOptions::None,
+        cluster_by: Vec::new(),
+        comment: None,
+        with_no_schema_binding: false,
+        if_not_exists: false,
+        temporary: false,
+        copy_grants: false,
+        to: None,
+        params: None,
+    })
+}
+
 pub fn drop(object_type: ObjectType, names: &[String], if_exists: bool) -> Statement {
     Statement::Drop {
         object_type,

@@ -21,6 +21,11 @@ pub enum Parsed {
         tables: Vec<String>,
     },
     Checkpoint,
+    /// `INSERT ... OVERRIDING SYSTEM VALUE ...`, which sqlparser cannot parse: the INSERT
+    /// without those words.
+    InsertOverridingSystemValue(Box<Statement>),
+    /// `DO $$ BEGIN ... END $$` of the shape migrations use.
+    Do(crate::do_block::DoBlock),
     /// A command on a whole database, run by the executor.
     Database(crate::database::DatabaseCommand),
 }
@@ -57,7 +62,7 @@ pub fn statements(sql: &str) -> Result<Vec<Parsed>, PgError> {
     Ok(out)
 }
 
-fn statement(
+pub(crate) fn statement(
     sql: &str,
     dialect: &PostgreSqlDialect,
     tokens: Vec<TokenWithSpan>,
@@ -72,6 +77,9 @@ fn statement(
         {
             return vacuum(sql, &words);
         }
+        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("do") => {
+            return crate::do_block::parse(&words).map(Parsed::Do);
+        }
         Some(Token::Word(w))
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("checkpoint") =>
         {
@@ -79,6 +87,16 @@ fn statement(
                 None => Ok(Parsed::Checkpoint),
                 Some(t) => Err(syntax_error_at(sql, t)),
             };
+        }
+        Some(Token::Word(w))
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("insert") =>
+        {
+            if let Some(tokens) = without_overriding(sql, &tokens)? {
+                return match statement(sql, dialect, tokens)? {
+                    Parsed::Statement(s) => Ok(Parsed::InsertOverridingSystemValue(s)),
+                    _ => Err(PgError::internal("OVERRIDING on a non-INSERT")),
+                };
+            }
         }
         _ => {}
     }
@@ -97,6 +115,39 @@ fn statement(
         return Err(syntax_error_at(sql, &next));
     }
     Ok(Parsed::Statement(Box::new(stmt)))
+}
+
+/// The tokens of an INSERT without its `OVERRIDING SYSTEM VALUE` words, or None when it has
+/// none; `OVERRIDING USER VALUE` is refused.
+fn without_overriding(
+    sql: &str,
+    tokens: &[TokenWithSpan],
+) -> Result<Option<Vec<TokenWithSpan>>, PgError> {
+    let is_word = |t: &TokenWithSpan, word: &str| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
+        .collect();
+    for (n, &i) in words.iter().enumerate() {
+        if !is_word(&tokens[i], "overriding") {
+            continue;
+        }
+        let (Some(&kind), Some(&value)) = (words.get(n + 1), words.get(n + 2)) else {
+            return Err(syntax_error_at(sql, &tokens[i]));
+        };
+        if !is_word(&tokens[value], "value") {
+            return Err(syntax_error_at(sql, &tokens[value]));
+        }
+        if is_word(&tokens[kind], "user") {
+            return Err(PgError::feature_not_supported("OVERRIDING USER VALUE"));
+        }
+        if !is_word(&tokens[kind], "system") {
+            return Err(syntax_error_at(sql, &tokens[kind]));
+        }
+        let mut rest = tokens.to_vec();
+        rest.drain(i..=value);
+        return Ok(Some(rest));
+    }
+    Ok(None)
 }
 
 /// `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [(options)] [table [, ...]]`.

@@ -1,6 +1,7 @@
 //! Translator tests: snapshots of the SQLite text (`UPDATE_EXPECT=1` regenerates them), result
 //! and parameter types, errors, and a no-panic property test.
 
+mod catalog_rows;
 mod errors;
 mod fuzz;
 mod pgbench;
@@ -33,6 +34,7 @@ pub fn table(name: &str, cols: &[Col<'_>]) -> Table {
                 not_null: *not_null,
                 default: default.map(str::to_owned),
                 pk_position: None,
+                identity: None,
             })
             .collect(),
     }
@@ -48,6 +50,7 @@ fn base_catalog() -> Catalog {
     Catalog {
         enums: Vec::new(),
         schemas: Vec::new(),
+        views: Vec::new(),
         tables: vec![
             table(
                 "pgbench_accounts",

@@ -10,14 +10,15 @@ use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, Analyze, CheckConstraint, ColumnDef,
     ColumnOption, ColumnOptionDef, CreateIndex, CreateTable, CreateTableOptions, DataType, Expr,
-    ForeignKeyConstraint, IndexColumn, IndexType, ObjectName, ObjectType, SqlOption, Statement,
-    TableConstraint, Truncate,
+    ForeignKeyConstraint, GeneratedAs, IndexColumn, IndexType, ObjectName, ObjectType, SqlOption,
+    Statement, TableConstraint, Truncate,
 };
 
 use super::constraints::{Keys, choose_name, given_name};
 use super::functions::regclass_text;
+use super::sequences::{SequenceSpec, identity_row, owner_row};
 use super::{Output, Translator, fold};
-use crate::catalog::{self, Column, Constraint, ConstraintKind, Table};
+use crate::catalog::{self, Column, Constraint, ConstraintKind, Identity, Table};
 use crate::{Kind, make};
 use devdb_pg::types::Storage;
 
@@ -107,6 +108,7 @@ impl Translator<'_> {
         }
         let mut columns: Vec<Column> = Vec::with_capacity(ct.columns.len());
         let mut serials = Vec::new();
+        let mut identities = Vec::new();
         let mut pk: Option<(Option<String>, Vec<String>)> = None;
         let mut uniques: Vec<(Option<String>, Vec<String>)> = Vec::new();
         // Foreign keys and checks wait until every column is known.
@@ -138,6 +140,7 @@ impl Translator<'_> {
                 not_null: false,
                 default: None,
                 pk_position: None,
+                identity: None,
             };
             if declared.serial {
                 let seq = format!("{name}_{col_name}_seq");
@@ -153,7 +156,52 @@ impl Translator<'_> {
                 match option {
                     ColumnOption::Null => {}
                     ColumnOption::NotNull => col.not_null = true,
+                    ColumnOption::Generated {
+                        generated_as: generated @ (GeneratedAs::Always | GeneratedAs::ByDefault),
+                        sequence_options,
+                        generation_expr: None,
+                        generation_expr_mode: None,
+                        generated_keyword: true,
+                    } => {
+                        if !matches!(col.ty, PgType::Int2 | PgType::Int4 | PgType::Int8) {
+                            return Err(PgError::new(
+                                SqlState::INVALID_PARAMETER_VALUE,
+                                "identity column type must be smallint, integer, or bigint",
+                            ));
+                        }
+                        if declared.serial || col.default.is_some() {
+                            return Err(PgError::syntax_error(
+                                format!(
+                                    "both default and identity specified for column \"{col_name}\" of table \"{}\"",
+                                    catalog::split(&name).1
+                                ),
+                                None,
+                            ));
+                        }
+                        let identity = match generated {
+                            GeneratedAs::Always => Identity::Always,
+                            _ => Identity::ByDefault,
+                        };
+                        let spec = SequenceSpec::new(
+                            sequence_options.as_deref().unwrap_or_default(),
+                            col.ty,
+                        )?;
+                        let seq = format!("{name}_{col_name}_seq");
+                        col.default = Some(format!("nextval('{}')", regclass_text(&seq)));
+                        col.not_null = true;
+                        col.identity = Some(identity);
+                        identities.push((seq, col_name.clone(), spec, identity));
+                    }
                     ColumnOption::Default(e) => {
+                        if col.identity.is_some() {
+                            return Err(PgError::syntax_error(
+                                format!(
+                                    "both default and identity specified for column \"{col_name}\" of table \"{}\"",
+                                    catalog::split(&name).1
+                                ),
+                                None,
+                            ));
+                        }
                         if declared.serial {
                             return Err(PgError::syntax_error(
                                 format!(
@@ -378,16 +426,12 @@ impl Translator<'_> {
                     make::int(0),
                 ]],
             ));
-            sqlite.push(make::insert_rows(
-                catalog::SEQUENCE_OWNERS,
-                &["name", "schema", "table_name", "column_name"],
-                vec![vec![
-                    make::string(seq),
-                    schema(),
-                    make::string(plain_name),
-                    make::string(col),
-                ]],
-            ));
+            sqlite.push(owner_row(seq, &name, col));
+        }
+        for (seq, col, spec, identity) in &identities {
+            sqlite.push(spec.insert_row(seq));
+            sqlite.push(owner_row(seq, &name, col));
+            sqlite.push(identity_row(&name, col, *identity));
         }
         Ok(catalog_output("CREATE TABLE", sqlite))
     }
@@ -404,6 +448,13 @@ impl Translator<'_> {
                 let mut dropped = Vec::new();
                 for n in &names {
                     let name = self.table_name(n)?;
+                    if self.catalog.table(&name).is_none() && self.catalog.view(&name).is_some() {
+                        return Err(PgError::new(
+                            SqlState::WRONG_OBJECT_TYPE,
+                            format!("\"{}\" is not a table", catalog::split(&name).1),
+                        )
+                        .with_hint("Use DROP VIEW to remove a view."));
+                    }
                     if self.catalog.table(&name).is_none() {
                         if if_exists {
                             continue;
@@ -415,6 +466,15 @@ impl Translator<'_> {
                     }
                 }
                 for name in &dropped {
+                    let dropping = std::mem::take(&mut self.dropping_views);
+                    let readers = self.check_no_view_reads(name, &dropping);
+                    self.dropping_views = dropping;
+                    if cascade && readers.is_err() {
+                        return Err(PgError::feature_not_supported(
+                            "DROP TABLE ... CASCADE of a table a view reads",
+                        ));
+                    }
+                    readers?;
                     if let Some(fk) = self
                         .catalog
                         .references_to(name)
@@ -496,6 +556,8 @@ impl Translator<'_> {
             }
             ObjectType::Type => self.drop_types(&names, if_exists, cascade, &[]),
             ObjectType::Schema => self.drop_schemas(&names, if_exists, cascade),
+            ObjectType::Sequence => self.drop_sequences(&names, if_exists, cascade),
+            ObjectType::View => self.drop_views(&names, if_exists, cascade),
             other => Err(PgError::feature_not_supported(format!("DROP {other}"))),
         }
     }
@@ -653,10 +715,12 @@ impl Translator<'_> {
                                 drop_behavior: None,
                             },
                         )));
-                        sqlite.push(make::delete(
-                            catalog::COLUMNS,
-                            column_where(&table.name, &name),
-                        ));
+                        for catalog_table in [catalog::COLUMNS, catalog::IDENTITY_COLUMNS] {
+                            sqlite.push(make::delete(
+                                catalog_table,
+                                column_where(&table.name, &name),
+                            ));
+                        }
                         table.columns.retain(|c| c.name != name);
                     }
                 }
@@ -689,11 +753,13 @@ impl Translator<'_> {
                             new_column_name: make::ident(&new),
                         },
                     )));
-                    sqlite.push(make::update(
-                        catalog::COLUMNS,
-                        vec![("name", make::string(&new))],
-                        column_where(&table.name, &old),
-                    ));
+                    for catalog_table in [catalog::COLUMNS, catalog::IDENTITY_COLUMNS] {
+                        sqlite.push(make::update(
+                            catalog_table,
+                            vec![("name", make::string(&new))],
+                            column_where(&table.name, &old),
+                        ));
+                    }
                     sqlite.push(make::update(
                         catalog::SEQUENCE_OWNERS,
                         vec![("column_name", make::string(&new))],
@@ -731,6 +797,7 @@ impl Translator<'_> {
                     ));
                     for t in [
                         catalog::COLUMNS,
+                        catalog::IDENTITY_COLUMNS,
                         catalog::INDEXES,
                         catalog::SEQUENCE_OWNERS,
                         catalog::CONSTRAINTS,
@@ -1136,6 +1203,7 @@ impl Translator<'_> {
             not_null: false,
             default: None,
             pk_position: None,
+            identity: None,
         };
         let mut out = Vec::new();
         if declared.serial {
@@ -1152,16 +1220,7 @@ impl Translator<'_> {
                     make::int(0),
                 ]],
             ));
-            out.push(make::insert_rows(
-                catalog::SEQUENCE_OWNERS,
-                &["name", "schema", "table_name", "column_name"],
-                vec![vec![
-                    make::string(&seq),
-                    make::string(&table.schema),
-                    make::string(catalog::split(&table.name).1),
-                    make::string(&name),
-                ]],
-            ));
+            out.push(owner_row(&seq, &table.name, &name));
         }
         let mut unique = false;
         for ColumnOptionDef { name: _, option } in &def.options {
@@ -1562,7 +1621,16 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
         make::delete(catalog::INDEXES, in_table()),
         make::delete(catalog::CONSTRAINTS, in_table()),
         make::delete(catalog::COLUMNS, in_table()),
+        make::delete(catalog::IDENTITY_COLUMNS, in_table()),
         make::delete(catalog::TABLES, {
+            let (schema, table) = catalog::split(table);
+            where_eq(&[
+                ("schema", make::string(schema)),
+                ("name", make::string(table)),
+            ])
+        }),
+        // The table's and its columns' descriptions.
+        make::delete(catalog::COMMENTS, {
             let (schema, table) = catalog::split(table);
             where_eq(&[
                 ("schema", make::string(schema)),

@@ -243,6 +243,7 @@ impl Translator<'_> {
             let value = if is_default_keyword(&a.value) {
                 self.default_value(col)?
             } else {
+                self.check_identity_write(col, true)?;
                 self.assigned(a.value, col)?
             };
             set.push(sqlparser::ast::Assignment {
@@ -321,6 +322,7 @@ impl Translator<'_> {
                         out.push(if is_default_keyword(&e) {
                             self.default_value(col)?
                         } else {
+                            self.check_identity_write(col, false)?;
                             self.assigned(e, col)?
                         });
                     }
@@ -365,6 +367,7 @@ impl Translator<'_> {
                                     "unexpected select item in INSERT source",
                                 ));
                             };
+                            self.check_identity_write(col, false)?;
                             let taken = std::mem::replace(e, make::null());
                             *e = self.assign(taken, *from, col)?;
                         }
@@ -378,6 +381,7 @@ impl Translator<'_> {
                             (1..=cols.len()).map(|i| format!("__devdb_c{i}")).collect();
                         let mut items = Vec::with_capacity(cols.len() + defaults.len());
                         for ((name, (_, from)), col) in names.iter().zip(&cols).zip(targets) {
+                            self.check_identity_write(col, false)?;
                             items.push(make::select_item(
                                 self.assign(make::column(name), *from, col)?,
                                 None,

@@ -6,6 +6,7 @@
 
 mod arrays;
 mod casts;
+mod comments;
 mod constraints;
 mod copy;
 mod ddl;
@@ -22,8 +23,10 @@ mod query;
 mod regex;
 mod schemas;
 mod scope;
+mod sequences;
 mod session;
 mod system;
+mod views;
 mod window;
 
 use devdb_pg::{PgError, PgType, SqlState};
@@ -57,6 +60,12 @@ pub(crate) struct Translator<'a> {
     pub ctes: Vec<Vec<Rel>>,
     /// The table INSERT or UPDATE writes, for NOT NULL checks.
     pub target: Option<String>,
+    /// Keys of the tables and views FROM items read (what a view depends on).
+    pub read_relations: Vec<String>,
+    /// Views DROP SCHEMA ... CASCADE drops before the tables they read.
+    pub dropping_views: Vec<String>,
+    /// INSERT ... OVERRIDING SYSTEM VALUE: GENERATED ALWAYS columns take explicit values.
+    pub overriding_system: bool,
     /// An address near the top of the stack when translation began (see `check_stack`).
     pub stack_base: usize,
 }
@@ -95,6 +104,9 @@ pub(crate) fn statement(
         scopes: Vec::new(),
         ctes: Vec::new(),
         target: None,
+        overriding_system: false,
+        read_relations: Vec::new(),
+        dropping_views: Vec::new(),
         stack_base: {
             let marker = 0u8;
             &marker as *const u8 as usize
@@ -105,6 +117,33 @@ pub(crate) fn statement(
         Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
+        Parsed::InsertOverridingSystemValue(stmt) => {
+            t.overriding_system = true;
+            t.statement(*stmt)?
+        }
+        Parsed::Do(block) => {
+            // The block's one statement; an error its EXCEPTION clause names does nothing.
+            let inner = statement(*block.statement.clone(), catalog, param_types);
+            return match inner {
+                Err(e) if block.catches(&e) => Ok(Translated {
+                    kind: Kind::Command("DO"),
+                    sqlite: Vec::new(),
+                    params: Vec::new(),
+                    columns: Vec::new(),
+                    writes: false,
+                    changes_catalog: false,
+                }),
+                Err(e) => Err(e),
+                Ok(t) if !t.columns.is_empty() => Err(PgError::new(
+                    SqlState::SYNTAX_ERROR,
+                    "query has no destination for result data",
+                )),
+                Ok(t) => Ok(Translated {
+                    kind: Kind::Command("DO"),
+                    ..t
+                }),
+            };
+        }
     };
     Ok(Translated {
         kind: out.kind,
@@ -142,6 +181,27 @@ impl Translator<'_> {
                 representation,
             } => self.create_type(name, representation),
             Statement::AlterType(alter) => self.alter_type(alter),
+            Statement::CreateView(view) => self.create_view(view),
+            Statement::Comment {
+                object_type,
+                object_name,
+                comment,
+                if_exists: false,
+            } => self.comment(object_type, object_name, comment),
+            Statement::CreateSequence {
+                temporary: false,
+                if_not_exists,
+                name,
+                data_type,
+                sequence_options,
+                owned_by,
+            } => self.create_sequence(
+                if_not_exists,
+                &name,
+                data_type.as_ref(),
+                &sequence_options,
+                owned_by.as_ref(),
+            ),
             Statement::CreateSchema {
                 schema_name,
                 or_replace: false,
@@ -242,9 +302,14 @@ impl Translator<'_> {
     /// The catalog table a name refers to, or 42P01.
     pub fn lookup_table(&self, name: &ObjectName) -> Result<&Table, PgError> {
         let folded = self.relation_key(name)?;
-        self.catalog
-            .table(&folded)
-            .ok_or_else(|| PgError::undefined_table(&folded))
+        self.catalog.table(&folded).ok_or_else(|| {
+            if self.catalog.view(&folded).is_some() {
+                // PostgreSQL writes through simple views; devdb's are read-only.
+                PgError::feature_not_supported(format!("this statement on view {folded}"))
+            } else {
+                PgError::undefined_table(&folded)
+            }
+        })
     }
 
     /// Registers a use of `$n` (1-based) and returns its type so far.

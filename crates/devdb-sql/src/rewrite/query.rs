@@ -997,9 +997,18 @@ impl Translator<'_> {
                 };
                 let is_cte =
                     system.is_none() && name.0.len() == 1 && self.find_cte(&table).is_some();
-                let columns: Vec<OutCol> = match (system, self.find_cte(&table)) {
-                    (Some(rel), _) => super::system::columns(rel),
-                    (None, Some(cte)) if name.0.len() == 1 => cte.columns.clone(),
+                // A user view (CREATE VIEW), when no table has the name.
+                let view = (system.is_none() && !is_cte && self.catalog.table(&table).is_none())
+                    .then(|| self.catalog.view(&table))
+                    .flatten();
+                let columns: Vec<OutCol> = match (system, self.find_cte(&table), view) {
+                    (Some(rel), _, _) => super::system::columns(rel),
+                    (None, Some(cte), _) if name.0.len() == 1 => cte.columns.clone(),
+                    (_, _, Some(view)) => view
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty()))
+                        .collect(),
                     _ => self
                         .lookup_table(&name)?
                         .columns
@@ -1007,13 +1016,17 @@ impl Translator<'_> {
                         .map(|c| (c.name.clone(), c.ty()))
                         .collect(),
                 };
+                let is_view = view.is_some();
+                if system.is_none() && !is_cte {
+                    self.read_relations.push(table.clone());
+                }
                 let original: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
                 let (rel_name, columns) = apply_alias(&table, columns, alias.as_ref())?;
                 let renamed: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
                 self.push_rel(Rel {
                     name: rel_name.clone(),
                     columns,
-                    table: (!is_cte && system.is_none()).then(|| table.clone()),
+                    table: (!is_cte && !is_view && system.is_none()).then(|| table.clone()),
                 })?;
                 if renamed == original {
                     let aliased = alias.is_some() || system.is_some();

@@ -122,17 +122,40 @@ impl Translator<'_> {
             .filter(|e| in_schemas(&e.schema))
             .map(|e| e.name.clone())
             .collect();
+        let view_keys: Vec<String> = self
+            .catalog
+            .views
+            .iter()
+            .filter(|v| in_schemas(&v.schema))
+            .map(|v| v.name.clone())
+            .collect();
         let tables: Vec<ObjectName> = table_keys.iter().map(|k| qualified(k)).collect();
         let types: Vec<ObjectName> = type_keys.iter().map(|k| qualified(k)).collect();
-        if !cascade && let Some(first) = table_keys.first().or(type_keys.first()) {
+        if !cascade
+            && let Some(first) = table_keys
+                .first()
+                .or(view_keys.first())
+                .or(type_keys.first())
+        {
             let schema = &schemas[0];
-            let kind = if tables.is_empty() { "type" } else { "table" };
+            let kind = if !table_keys.is_empty() {
+                "table"
+            } else if !view_keys.is_empty() {
+                "view"
+            } else {
+                "type"
+            };
             return Err(dependent_objects(
                 &format!("schema {schema}"),
                 format!("{kind} {first} depends on schema {schema}"),
             ));
         }
         let mut sqlite = Vec::new();
+        if !view_keys.is_empty() {
+            let views: Vec<ObjectName> = view_keys.iter().map(|k| qualified(k)).collect();
+            sqlite.extend(self.drop_views(&views, false, true)?.sqlite);
+            self.dropping_views = view_keys.clone();
+        }
         if !tables.is_empty() {
             sqlite.extend(self.drop(ObjectType::Table, false, tables, true)?.sqlite);
         }

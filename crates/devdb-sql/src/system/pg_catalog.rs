@@ -115,7 +115,8 @@ pub static RELATIONS: &[Relation] = &[
         ),
         "SELECT 16384 + t.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, c.typmod, \
            ty.typbyval, ty.typalign, ty.typstorage, '', c.not_null, c.default_expr IS NOT NULL, \
-           0, '', '', 0, 1, 0, ty.typcollation \
+           0, COALESCE((SELECT i.kind FROM __devdb_identity_columns i WHERE i.schema = c.schema \
+             AND i.table_name = c.table_name AND i.name = c.name), ''), '', 0, 1, 0, ty.typcollation \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          JOIN __pg_type ty ON ty.oid = c.type_oid \

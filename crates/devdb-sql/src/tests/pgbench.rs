@@ -16,7 +16,9 @@ fn init_drop() {
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
+            DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_accounts';
+            DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_accounts';
             DROP TABLE "pgbench_branches";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
@@ -24,7 +26,9 @@ fn init_drop() {
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
+            DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_branches';
+            DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_branches';
             DROP TABLE "pgbench_history";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
@@ -32,7 +36,9 @@ fn init_drop() {
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
+            DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_history';
+            DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_history';
             DROP TABLE "pgbench_tellers";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
@@ -40,7 +46,9 @@ fn init_drop() {
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
+            DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_tellers';
+            DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_tellers';
         "#]],
     );
 }

@@ -72,7 +72,9 @@ fn drop_and_indexes() {
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 't';
+            DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 't';
+            DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 't';
             DROP TABLE "u";
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u';
@@ -80,7 +82,9 @@ fn drop_and_indexes() {
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
+            DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'u';
+            DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'u';
         "#]],
     );
     check(

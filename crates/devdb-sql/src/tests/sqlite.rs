@@ -140,6 +140,22 @@ impl Db {
     pub fn rows(&mut self, sql: &str) -> Vec<Vec<Value>> {
         self.run(sql).unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
+
+    /// Rows of a SQLite query run as is (for devdb's own catalog tables).
+    pub fn raw(&self, sql: &str) -> Vec<Vec<Value>> {
+        let mut s = self
+            .conn
+            .prepare(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let n = s.column_count();
+        s.query_map([], |r| {
+            Ok((0..n)
+                .map(|c| r.get_ref(c).map(to_value).unwrap_or(Value::Null))
+                .collect())
+        })
+        .and_then(|rows| rows.collect())
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
 }
 
 fn pg_error(e: Error) -> String {

@@ -1,0 +1,309 @@
+//! CREATE SEQUENCE, DROP SEQUENCE, and the sequences behind identity columns.
+//!
+//! A sequence is a row of `__devdb_sequences` named by its key (`catalog::key`); the executor
+//! keeps its value (nextval/currval/setval). Identity columns are serial columns whose kind
+//! (ALWAYS or BY DEFAULT) is recorded in `__devdb_identity_columns`.
+
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{
+    DataType, Expr, ObjectName, SequenceOptions, Statement, UnaryOperator, Value,
+};
+
+use super::ddl::{catalog_output, dependent_objects};
+use super::{Output, Translator};
+use crate::catalog::{self, Column, Identity};
+use crate::{Kind, make};
+
+/// A sequence's parameters, as CREATE SEQUENCE and identity options give them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SequenceSpec {
+    pub increment: i64,
+    pub min: i64,
+    pub max: i64,
+    pub start: i64,
+}
+
+fn invalid(message: String) -> PgError {
+    PgError::new(SqlState::INVALID_PARAMETER_VALUE, message)
+}
+
+/// An integer option value (`5`, `-5`).
+fn option_int(e: &Expr) -> Result<i64, PgError> {
+    let bad = || PgError::syntax_error(format!("syntax error at or near \"{e}\""), None);
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => n.parse().map_err(|_| bad()),
+            _ => Err(bad()),
+        },
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => option_int(expr)?.checked_neg().ok_or_else(bad),
+        _ => Err(bad()),
+    }
+}
+
+impl SequenceSpec {
+    /// PostgreSQL's defaults and checks (DefineSequence) for a sequence of integer type `ty`.
+    pub fn new(options: &[SequenceOptions], ty: PgType) -> Result<SequenceSpec, PgError> {
+        let (type_min, type_max) = match ty {
+            PgType::Int2 => (i16::MIN.into(), i16::MAX.into()),
+            PgType::Int4 => (i32::MIN.into(), i32::MAX.into()),
+            _ => (i64::MIN, i64::MAX),
+        };
+        let (mut increment, mut min, mut max, mut start) = (1, None, None, None);
+        for option in options {
+            match option {
+                SequenceOptions::IncrementBy(e, _) => increment = option_int(e)?,
+                SequenceOptions::MinValue(e) => min = e.as_ref().map(option_int).transpose()?,
+                SequenceOptions::MaxValue(e) => max = e.as_ref().map(option_int).transpose()?,
+                SequenceOptions::StartWith(e, _) => start = Some(option_int(e)?),
+                // Every nextval is a single step here; a cache changes nothing visible.
+                SequenceOptions::Cache(e) => {
+                    if option_int(e)? < 1 {
+                        return Err(invalid(format!("CACHE ({e}) must be greater than zero")));
+                    }
+                }
+                // sqlparser's flag is true for NO CYCLE.
+                SequenceOptions::Cycle(true) => {}
+                SequenceOptions::Cycle(false) => {
+                    return Err(PgError::feature_not_supported("sequences with CYCLE"));
+                }
+            }
+        }
+        if increment == 0 {
+            return Err(invalid("INCREMENT must not be zero".into()));
+        }
+        let min = min.unwrap_or(if increment > 0 { 1 } else { type_min });
+        let max = max.unwrap_or(if increment > 0 { type_max } else { -1 });
+        let name = ty.to_string();
+        if min < type_min || min > type_max {
+            return Err(invalid(format!(
+                "MINVALUE ({min}) is out of range for sequence data type {name}"
+            )));
+        }
+        if max < type_min || max > type_max {
+            return Err(invalid(format!(
+                "MAXVALUE ({max}) is out of range for sequence data type {name}"
+            )));
+        }
+        if min >= max {
+            return Err(invalid(format!(
+                "MINVALUE ({min}) must be less than MAXVALUE ({max})"
+            )));
+        }
+        let start = start.unwrap_or(if increment > 0 { min } else { max });
+        if start < min {
+            return Err(invalid(format!(
+                "START value ({start}) cannot be less than MINVALUE ({min})"
+            )));
+        }
+        if start > max {
+            return Err(invalid(format!(
+                "START value ({start}) cannot be greater than MAXVALUE ({max})"
+            )));
+        }
+        Ok(SequenceSpec {
+            increment,
+            min,
+            max,
+            start,
+        })
+    }
+
+    /// The `__devdb_sequences` row of a new sequence named by its key.
+    pub fn insert_row(&self, key: &str) -> Statement {
+        make::insert_rows(
+            catalog::SEQUENCES,
+            &[
+                "name",
+                "last_value",
+                "increment_by",
+                "min_value",
+                "max_value",
+                "start_value",
+                "is_called",
+            ],
+            vec![vec![
+                make::string(key),
+                make::int(self.start),
+                make::int(self.increment),
+                make::int(self.min),
+                make::int(self.max),
+                make::int(self.start),
+                make::int(0),
+            ]],
+        )
+    }
+}
+
+/// The `__devdb_sequence_owners` row that makes sequence `seq` belong to a column of `table`
+/// (a key): dropped with its table.
+pub fn owner_row(seq: &str, table: &str, column: &str) -> Statement {
+    let (schema, table) = catalog::split(table);
+    make::insert_rows(
+        catalog::SEQUENCE_OWNERS,
+        &["name", "schema", "table_name", "column_name"],
+        vec![vec![
+            make::string(seq),
+            make::string(schema),
+            make::string(table),
+            make::string(column),
+        ]],
+    )
+}
+
+/// The `__devdb_identity_columns` row of an identity column of table `table` (a key).
+pub fn identity_row(table: &str, column: &str, identity: Identity) -> Statement {
+    let (schema, table) = catalog::split(table);
+    make::insert_rows(
+        catalog::IDENTITY_COLUMNS,
+        &["schema", "table_name", "name", "kind"],
+        vec![vec![
+            make::string(schema),
+            make::string(table),
+            make::string(column),
+            make::string(identity.code()),
+        ]],
+    )
+}
+
+impl Translator<'_> {
+    /// 428C9 when a statement writes an explicit value into a GENERATED ALWAYS column.
+    pub fn check_identity_write(&self, col: &Column, update: bool) -> Result<(), PgError> {
+        if col.identity != Some(Identity::Always) || (self.overriding_system && !update) {
+            return Ok(());
+        }
+        let message = if update {
+            format!("column \"{}\" can only be updated to DEFAULT", col.name)
+        } else {
+            format!(
+                "cannot insert a non-DEFAULT value into column \"{}\"",
+                col.name
+            )
+        };
+        let err = PgError::new(SqlState::GENERATED_ALWAYS, message).with_detail(format!(
+            "Column \"{}\" is an identity column defined as GENERATED ALWAYS.",
+            col.name
+        ));
+        Err(if update {
+            err
+        } else {
+            err.with_hint("Use OVERRIDING SYSTEM VALUE to override.")
+        })
+    }
+
+    fn relation_exists(&self, key: &str) -> bool {
+        self.catalog.table(key).is_some()
+            || self.catalog.index(key).is_some()
+            || self.catalog.sequences.iter().any(|s| s == key)
+    }
+
+    pub fn create_sequence(
+        &mut self,
+        if_not_exists: bool,
+        name: &ObjectName,
+        data_type: Option<&DataType>,
+        options: &[SequenceOptions],
+        owned_by: Option<&ObjectName>,
+    ) -> Result<Output, PgError> {
+        let key = self.table_name(name)?;
+        if self.relation_exists(&key) {
+            if if_not_exists {
+                return Ok(Output::new(Kind::Command("CREATE SEQUENCE")));
+            }
+            return Err(PgError::new(
+                SqlState::DUPLICATE_TABLE,
+                format!("relation \"{}\" already exists", catalog::split(&key).1),
+            ));
+        }
+        let ty = match data_type {
+            None => PgType::Int8,
+            Some(dt) => {
+                let ty = self.data_type(dt)?.ty.ty;
+                if !matches!(ty, PgType::Int2 | PgType::Int4 | PgType::Int8) {
+                    return Err(invalid(
+                        "sequence type must be smallint, integer, or bigint".into(),
+                    ));
+                }
+                ty
+            }
+        };
+        let spec = SequenceSpec::new(options, ty)?;
+        let mut sqlite = vec![spec.insert_row(&key)];
+        let none = owned_by.is_some_and(|o| o.to_string().eq_ignore_ascii_case("none"));
+        if let Some(owner) = owned_by.filter(|_| !none) {
+            sqlite.push(self.owned_by_row(&key, owner)?);
+        }
+        Ok(catalog_output("CREATE SEQUENCE", sqlite))
+    }
+
+    /// OWNED BY table.column: the sequence is dropped with its table.
+    fn owned_by_row(&self, key: &str, owner: &ObjectName) -> Result<Statement, PgError> {
+        let Some((column, table)) = owner.0.split_last().filter(|(_, t)| !t.is_empty()) else {
+            return Err(invalid("invalid OWNED BY option".into())
+                .with_hint("Specify OWNED BY table.column or OWNED BY NONE."));
+        };
+        let table = self.lookup_table(&ObjectName(table.to_vec()))?;
+        let column = match column {
+            sqlparser::ast::ObjectNamePart::Identifier(id) => super::fold(id),
+            other => return Err(PgError::feature_not_supported(format!("OWNED BY {other}"))),
+        };
+        if table.column(&column).is_none() {
+            return Err(PgError::undefined_column(&column));
+        }
+        Ok(owner_row(key, &table.name, &column))
+    }
+
+    pub fn drop_sequences(
+        &mut self,
+        names: &[ObjectName],
+        if_exists: bool,
+        cascade: bool,
+    ) -> Result<Output, PgError> {
+        let mut sqlite = Vec::new();
+        for name in names {
+            let key = self.table_name(name)?;
+            if !self.catalog.sequences.contains(&key) {
+                if if_exists {
+                    continue;
+                }
+                return Err(PgError::new(
+                    SqlState::UNDEFINED_TABLE,
+                    format!("sequence \"{}\" does not exist", catalog::split(&key).1),
+                ));
+            }
+            // A column default that calls nextval on it depends on it.
+            let text = super::functions::regclass_text(&key);
+            let user = self.catalog.tables.iter().find_map(|t| {
+                t.columns
+                    .iter()
+                    .find(|c| c.default.as_deref() == Some(&format!("nextval('{text}')")))
+                    .map(|c| (t, c))
+            });
+            if let Some((table, column)) = user {
+                if cascade {
+                    return Err(PgError::feature_not_supported(
+                        "DROP SEQUENCE ... CASCADE of a sequence a column default uses",
+                    ));
+                }
+                return Err(dependent_objects(
+                    &format!("sequence {}", catalog::split(&key).1),
+                    format!(
+                        "default value for column {} of table {} depends on sequence {}",
+                        column.name,
+                        table.name,
+                        catalog::split(&key).1
+                    ),
+                ));
+            }
+            for catalog_table in [catalog::SEQUENCES, catalog::SEQUENCE_OWNERS] {
+                sqlite.push(make::delete(
+                    catalog_table,
+                    Some(make::eq(make::column("name"), make::string(&key))),
+                ));
+            }
+        }
+        Ok(catalog_output("DROP SEQUENCE", sqlite))
+    }
+}
