@@ -9,7 +9,7 @@ pub mod array;
 mod datetime;
 mod float;
 pub mod json;
-mod numeric;
+pub mod numeric;
 
 use bytes::{BufMut, BytesMut};
 use postgres_protocol::types as pgt;
@@ -18,6 +18,7 @@ use crate::{Format, PgError, PgType, SqlState};
 
 pub use datetime::{format_date, format_time, format_timestamp, parse_date, parse_timestamp};
 pub use float::{format_float4, format_float8};
+pub use numeric::Numeric;
 
 /// An owned stored value: a bound parameter, or a row kept for a suspended portal.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,7 +99,7 @@ pub fn encode_text(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) {
         (PgType::Float4, Datum::Float(f)) => w.write_str(&format_float4(f as f32)),
         (PgType::Float8, Datum::Int(i)) => w.write_str(&format_float8(i as f64)),
         (PgType::Float8, Datum::Float(f)) => w.write_str(&format_float8(f)),
-        (PgType::Numeric, Datum::Float(f)) => w.write_str(&numeric::format_real(f)),
+        (PgType::Numeric, Datum::Float(f)) => write!(w, "{}", Numeric::from_float(f, 15)),
         (PgType::Date, Datum::Int(days)) => w.write_str(&format_date(days)),
         (PgType::Time, Datum::Int(us)) => w.write_str(&format_time(us)),
         (PgType::Timestamp, Datum::Int(us)) => w.write_str(&format_timestamp(us)),
@@ -178,13 +179,7 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
         PgType::Date => pgt::date_to_sql(as_int(datum)? as i32, out),
         PgType::Time => pgt::time_to_sql(as_int(datum)?, out),
         PgType::Timestamp | PgType::Timestamptz => pgt::timestamp_to_sql(as_int(datum)?, out),
-        PgType::Numeric => {
-            let mut text = BytesMut::new();
-            encode_text(ty, datum, &mut text);
-            let text =
-                std::str::from_utf8(&text).map_err(|_| PgError::invalid_binary("numeric"))?;
-            numeric::to_binary(text, out)?;
-        }
+        PgType::Numeric => numeric_of(datum)?.to_binary(out),
         PgType::Uuid => {
             let Datum::Text(s) = datum else {
                 return Err(PgError::invalid_binary("uuid"));
@@ -252,7 +247,7 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
             Value::Int(v)
         }
         PgType::Float4 | PgType::Float8 => Value::Float(float::parse(text).ok_or_else(bad)?),
-        PgType::Numeric => numeric::parse(text).ok_or_else(bad)?,
+        PgType::Numeric => Value::Text(Numeric::parse(text)?.to_string()),
         PgType::Bytea => Value::Blob(parse_bytea(text).ok_or_else(bad)?),
         PgType::Date => Value::Int(parse_date(text).ok_or_else(bad)?),
         PgType::Time => Value::Int(datetime::parse_time(text).ok_or_else(bad)?),
@@ -295,9 +290,11 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
         }
         PgType::Uuid => Value::Text(format_uuid(pgt::uuid_from_sql(raw).map_err(bad)?)),
         PgType::Bytea => Value::Blob(raw.to_vec()),
-        PgType::Numeric => {
-            numeric::from_binary(raw).ok_or_else(|| PgError::invalid_binary("numeric"))?
-        }
+        PgType::Numeric => Value::Text(
+            Numeric::from_binary(raw)
+                .ok_or_else(|| PgError::invalid_binary("numeric"))?
+                .to_string(),
+        ),
         PgType::Jsonb => match raw.split_first() {
             Some((1, rest)) => decode_text(PgType::Jsonb, &utf8(rest)?)?,
             _ => return Err(PgError::invalid_binary("jsonb")),
@@ -308,6 +305,16 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
         }
         _ => Value::Text(utf8(raw)?),
     })
+}
+
+/// A stored numeric: its text, or an integer or real kept by an older devdb.
+pub fn numeric_of(datum: Datum<'_>) -> Result<Numeric, PgError> {
+    match datum {
+        Datum::Text(s) => Numeric::parse(s),
+        Datum::Int(i) => Ok(Numeric::from_i64(i)),
+        Datum::Float(f) => Ok(Numeric::from_float(f, 15)),
+        _ => Err(PgError::invalid_binary("numeric")),
+    }
 }
 
 fn utf8(raw: &[u8]) -> Result<String, PgError> {

@@ -105,7 +105,12 @@ fn same_storage(from: PgType, to: PgType) -> bool {
         return f.storage() == t.storage() && same_storage(f, t);
     }
     match (rank(from), rank(to)) {
-        (Some(f), Some(t)) => f <= t && !(from == PgType::Float8 && to == PgType::Float4),
+        // numeric is stored as text, every other number as an integer or a real.
+        (Some(f), Some(t)) => {
+            f <= t
+                && !(from == PgType::Float8 && to == PgType::Float4)
+                && (from == PgType::Numeric) == (to == PgType::Numeric)
+        }
         _ => {
             (string_type(from) && from != PgType::Bpchar && string_type(to))
                 || (oid_like(from) && oid_like(to))

@@ -195,7 +195,7 @@ impl Translator<'_> {
                 let mut all = vec![*expr];
                 all.extend(list);
                 let (all, ty) = self.common(all, "IN")?;
-                let mut all = all.into_iter().map(|e| blank_insensitive(e, ty));
+                let mut all = all.into_iter().map(|e| comparable(e, ty));
                 let expr = all.next().unwrap_or_else(make::null);
                 (
                     Expr::InList {
@@ -217,7 +217,7 @@ impl Translator<'_> {
                 };
                 let (e, ty) = self.expr(*expr)?;
                 let to = common_type(ty, *col).ok_or_else(|| operator_error(ty, "=", *col))?;
-                let e = self.coerce(e, ty, to, Ctx::Implicit)?;
+                let e = comparable(self.coerce(e, ty, to, Ctx::Implicit)?, to);
                 (
                     Expr::InSubquery {
                         expr: Box::new(e),
@@ -238,7 +238,7 @@ impl Translator<'_> {
                     .into_iter()
                     .map(|e| match ty.ty {
                         PgType::AnyEnum => self.enum_ordinal(e, ty),
-                        _ => Ok(blank_insensitive(e, ty)),
+                        _ => Ok(comparable(e, ty)),
                     })
                     .collect::<Result<_, _>>()?;
                 let [e, l, h]: [Expr; 3] = all
@@ -522,7 +522,7 @@ impl Translator<'_> {
             a = self.enum_ordinal(a, to)?;
             b = self.enum_ordinal(b, to)?;
         }
-        Ok((blank_insensitive(a, to), blank_insensitive(b, to)))
+        Ok((comparable(a, to), comparable(b, to)))
     }
 
     fn like(
@@ -628,12 +628,15 @@ impl Translator<'_> {
     }
 }
 
-/// char(n) values compare without their trailing blanks, as PostgreSQL's bpchar operators do.
-fn blank_insensitive(e: Expr, ty: Ty) -> Expr {
-    if ty.ty == PgType::Bpchar && !is_null(&e) {
-        make::call("rtrim", vec![e])
-    } else {
-        e
+/// An operand as SQLite must compare it: char(n) values without their trailing blanks, as
+/// PostgreSQL's bpchar operators do; numerics (stored as text) by value, through the
+/// `pg_numeric` collation.
+pub fn comparable(e: Expr, ty: Ty) -> Expr {
+    match ty.ty {
+        _ if is_null(&e) => e,
+        PgType::Bpchar => make::call("rtrim", vec![e]),
+        PgType::Numeric => make::collate(e, devdb_pg::value::numeric::COLLATION),
+        _ => e,
     }
 }
 

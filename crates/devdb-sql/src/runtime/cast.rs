@@ -2,9 +2,10 @@
 //! and the typmod rules of char(n), varchar(n) and numeric(p,s).
 
 use bytes::BytesMut;
-use devdb_pg::value::{decode_text, encode_text};
+use devdb_pg::value::{Numeric, decode_text, encode_text};
 use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
 
+use super::numeric::{numeric, stored};
 use super::{arg, as_float, as_int};
 
 const USECS_PER_DAY: i64 = 86_400_000_000;
@@ -119,20 +120,30 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
         }
         return Ok(Value::Text(text_of(&v, from)?));
     }
-    let numeric = |t: PgType| {
+    let numeric_type = |t: PgType| {
         t.is_integer() || matches!(t, PgType::Numeric | PgType::Float4 | PgType::Float8)
     };
-    if numeric(from) && numeric(to) {
+    if numeric_type(from) && numeric_type(to) {
+        if to == PgType::Numeric {
+            return Ok(match v {
+                Value::Int(i) => stored(&Numeric::from_i64(i)),
+                Value::Float(f) => {
+                    // float8_numeric and float4_numeric go through %.15g and %.6g.
+                    let digits = if from == PgType::Float4 { 6 } else { 15 };
+                    stored(&Numeric::from_float(f, digits))
+                }
+                other => other,
+            });
+        }
+        if from == PgType::Numeric {
+            return from_numeric(&v, to);
+        }
         return match to {
             PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid => match v {
                 Value::Int(i) => int_range(to, i),
                 Value::Float(f) => {
-                    // float -> int rounds half to even (rint); numeric -> int half away from zero.
-                    let r = if from == PgType::Numeric {
-                        f.round()
-                    } else {
-                        f.round_ties_even()
-                    };
+                    // float -> int rounds half to even (rint).
+                    let r = f.round_ties_even();
                     if !r.is_finite() || r.abs() >= 9.223_372_036_854_776e18 {
                         return int_range(to, i64::MAX).and(Err(PgError::new(
                             SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
@@ -184,6 +195,36 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
     }
 }
 
+/// numeric to an integer (rounded half away from zero) or a float, with PostgreSQL's errors.
+fn from_numeric(v: &Value, to: PgType) -> Result<Value, PgError> {
+    let Some(n) = numeric(v)? else {
+        return Ok(Value::Null);
+    };
+    let int = |name: &str, min: i64, max: i64| n.to_int(name, min, max).map(Value::Int);
+    match to {
+        PgType::Int2 => int("smallint", i16::MIN.into(), i16::MAX.into()),
+        PgType::Int4 => int("integer", i32::MIN.into(), i32::MAX.into()),
+        PgType::Oid => int("OID", 0, u32::MAX.into()),
+        PgType::Float4 | PgType::Float8 => {
+            let f = n.to_f64();
+            let (f, name) = if to == PgType::Float4 {
+                (f64::from(f as f32), "real")
+            } else {
+                (f, "double precision")
+            };
+            let finite = matches!(n, Numeric::Finite { .. });
+            if finite && (f.is_infinite() || (f == 0.0 && n != Numeric::zero())) {
+                return Err(PgError::new(
+                    SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+                    format!("\"{n}\" is out of range for type {name}"),
+                ));
+            }
+            Ok(Value::Float(f))
+        }
+        _ => int("bigint", i64::MIN, i64::MAX),
+    }
+}
+
 /// Enforces a type modifier on a stored value: char(n)/varchar(n) length, numeric(p,s).
 /// Explicit casts truncate strings; assignments fail unless only spaces are cut, as in
 /// PostgreSQL.
@@ -225,27 +266,13 @@ pub fn apply_typmod(v: Value, ty: PgType, typmod: i32, explicit: bool) -> Result
             }
             Ok(Value::Text(s))
         }
-        (PgType::Numeric, v @ (Value::Int(_) | Value::Float(_))) => {
-            let precision = ((typmod - 4) >> 16) & 0xffff;
-            let scale = (typmod - 4) & 0xffff;
-            let rounded = match v {
-                Value::Float(f) => {
-                    let unit = 10_f64.powi(scale);
-                    Value::Float((f * unit).round() / unit)
-                }
-                other => other,
-            };
-            let magnitude = as_float(&rounded)?.unwrap_or(0.0).abs();
-            let limit = 10_f64.powi(precision - scale);
-            if magnitude >= limit {
-                return Err(PgError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow").with_detail(
-                    format!(
-                        "A field with precision {precision}, scale {scale} must round to an absolute value less than 10^{}.",
-                        precision - scale
-                    ),
-                ));
-            }
-            Ok(rounded)
+        (PgType::Numeric, v) if v != Value::Null => {
+            let packed = typmod - 4;
+            let precision = (packed >> 16) & 0xffff;
+            // The scale is an 11-bit two's complement number (PostgreSQL 15 allows -1000..1000).
+            let scale = ((packed & 0x7ff) ^ 0x400) - 0x400;
+            let n = numeric(&v)?.unwrap_or_else(Numeric::zero);
+            Ok(stored(&n.apply_typmod(precision, scale)?))
         }
         (_, v) => Ok(v),
     }
