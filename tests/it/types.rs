@@ -64,10 +64,13 @@ async fn numeric_casts_round_and_fail_like_postgres() {
         "select 1e20::float8::numeric, (1.0/3)::float8::numeric, 1.1::float4::numeric, 42::numeric",
         "select 12.345::numeric(5,2), 1.5::numeric(3,0), 0.5::numeric(2,2), '1.50'::numeric::text",
         "select 1.50 || 'x', 'x' || 0.0",
+        "select 0.0012345::numeric(3,5), 1.5::numeric(3,0)",
     ])
     .await;
     compare_errors(&[
         "select 999.995::numeric(5,2)",
+        "select 0.012345::numeric(3,5)",
+        "select 1::numeric(3,1001)",
         "select 3e9::numeric::int",
         "select 40000.4::int2",
         "select 1e400::numeric::float8",
