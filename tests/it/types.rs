@@ -146,3 +146,68 @@ async fn sums_and_averages_of_integers_are_numeric() {
     ])
     .await;
 }
+
+#[tokio::test]
+async fn timestamptz_reads_and_prints_in_the_session_time_zone() {
+    compare_both(&[
+        "create table events (id int primary key, at timestamptz)",
+        "insert into events values (1, '2024-07-01 10:00+00'), (2, '2024-01-15 23:30:00.25Z'), \
+         (3, 'infinity')",
+        "set timezone = 'europe/paris'",
+        "show timezone",
+        "select id, at from events order by id",
+        "select at::date, at::timestamp, at::time from events where id < 3 order by id",
+        "select '2024-03-31 02:30'::timestamptz, '2024-10-27 02:30'::timestamptz, \
+         '2024-07-01 10:00 America/New_York'::timestamptz, '2024-07-01 10:00-03:30'::timestamptz",
+        "insert into events values (4, '2024-07-01 12:00')",
+        "select at, at = '2024-07-01 10:00+00' from events where id = 4",
+        "set time zone 'Asia/Kolkata'",
+        "select at from events where id = 4",
+        "select '1900-01-01 00:00'::timestamptz, '2024-07-01 10:00'::timestamp::timestamptz",
+        "set time zone 'America/St_Johns'",
+        "select at, at at time zone 'Asia/Tokyo', at at time zone 'utc' from events where id = 1",
+        "select '2024-07-01 10:00'::timestamp at time zone 'Asia/Tokyo', \
+         '2024-07-01 10:00+00'::timestamptz at time zone '+05', '2024-07-01'::date::timestamptz",
+        "select to_json(at), at::text from events where id = 1",
+        "select count(*) from events where at < '2024-07-01 08:00'",
+        "set time zone 5",
+        "show timezone",
+        "select at from events where id = 1",
+        "set time zone '+05:30'",
+        "show timezone",
+        "select at from events where id = 1",
+        "begin",
+        "set local timezone = 'Asia/Tokyo'",
+        "select at from events where id = 1",
+        "commit",
+        "select at from events where id = 1",
+        "set time zone local",
+        "select at from events where id = 1",
+    ])
+    .await;
+    compare_errors(&[
+        "set timezone = 'Asia/Tokyo'",
+        "set timezone = 'Foo/Bar'",
+        "select '2024-07-01 10:00+00'::timestamptz",
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn float_and_bytea_input_like_postgres() {
+    compare_both(&[
+        "select '1e-7'::float8, 'inf'::float8, '  1.5  '::float8, 3.14159265358979::float4, \
+         '1e38'::float4, 123456789012345678::float8",
+        "select '\\x01 ff'::bytea, 'abc\\000'::bytea, '\\x'::bytea",
+    ])
+    .await;
+    compare_errors(&[
+        "select '1e400'::float8",
+        "select '1e-400'::float8",
+        "select '1e40'::float4",
+        "select 'abc'::float8",
+        "select '\\x01zz'::bytea",
+        "select '\\x012'::bytea",
+    ])
+    .await;
+}

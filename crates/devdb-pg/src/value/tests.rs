@@ -90,3 +90,32 @@ fn bytea_and_uuid_spellings() {
         Ok(Value::Text("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".into()))
     );
 }
+
+#[test]
+fn float_input_out_of_range_is_22003() {
+    for (ty, text) in [
+        (PgType::Float8, "1e400"),
+        (PgType::Float8, "-1e-400"),
+        (PgType::Float4, "1e40"),
+    ] {
+        let e = decode_text(ty, text).expect_err(text);
+        assert_eq!(e.code, SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "{text}");
+    }
+    assert_eq!(
+        decode_text(PgType::Float8, "-inf"),
+        Ok(Value::Float(f64::NEG_INFINITY))
+    );
+    assert_eq!(decode_text(PgType::Float8, "0e-400"), Ok(Value::Float(0.0)));
+}
+
+#[test]
+fn bad_bytea_hex_is_22023() {
+    for text in ["\\x01zz", "\\x012"] {
+        let e = decode_text(PgType::Bytea, text).expect_err(text);
+        assert_eq!(e.code, SqlState::INVALID_PARAMETER_VALUE, "{text}");
+    }
+    assert_eq!(
+        decode_text(PgType::Bytea, "\\x01 FF"),
+        Ok(Value::Blob(vec![1, 255]))
+    );
+}

@@ -112,7 +112,8 @@ impl Translator<'_> {
             | Expr::Trim { .. }
             | Expr::Position { .. }
             | Expr::Ceil { .. }
-            | Expr::Floor { .. } => self.expr_special(e),
+            | Expr::Floor { .. }
+            | Expr::AtTimeZone { .. } => self.expr_special(e),
             Expr::Collate { expr, collation } => self.collate(*expr, &collation),
             other => Err(PgError::feature_not_supported(format!(
                 "expression {other}"
@@ -341,6 +342,29 @@ impl Translator<'_> {
         })
     }
 
+    /// `ts AT TIME ZONE zone`: a timestamptz becomes a timestamp (the wall-clock time there),
+    /// a timestamp a timestamptz (read as wall-clock time there).
+    fn at_time_zone(&mut self, ts: Expr, zone: Expr) -> Result<(Expr, Ty), PgError> {
+        let (e, ty) = self.expr(ts)?;
+        let text = Ty::of(PgType::Text);
+        let zone = self.expr_as(zone, text, Ctx::Implicit)?;
+        let (e, from_instant, result) = match ty.ty {
+            PgType::Timestamp => (e, 0, PgType::Timestamptz),
+            PgType::Timestamptz | PgType::Unknown | PgType::Date => {
+                let tz = Ty::of(PgType::Timestamptz);
+                (self.coerce(e, ty, tz, Ctx::Implicit)?, 1, PgType::Timestamp)
+            }
+            _ => {
+                return Err(PgError::undefined_function(&format!(
+                    "timezone(unknown, {})",
+                    ty.ty
+                )));
+            }
+        };
+        let call = make::call("pg_at_time_zone", vec![e, zone, make::int(from_instant)]);
+        Ok((call, Ty::of(result)))
+    }
+
     fn expr_special(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         Ok(match e {
             Expr::Substring {
@@ -378,6 +402,10 @@ impl Translator<'_> {
                         sqlparser::ast::DateTimeField::NoDateTime,
                     ),
             } => self.call_builtin("floor", vec![*expr])?,
+            Expr::AtTimeZone {
+                timestamp,
+                time_zone,
+            } => self.at_time_zone(*timestamp, *time_zone)?,
             other => {
                 return Err(PgError::feature_not_supported(format!(
                     "expression {other}"

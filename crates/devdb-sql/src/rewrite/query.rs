@@ -1527,6 +1527,7 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::Position { .. } => strong("position".into()),
         Expr::Ceil { .. } => strong("ceil".into()),
         Expr::Floor { .. } => strong("floor".into()),
+        Expr::AtTimeZone { .. } => strong("timezone".into()),
         Expr::Subquery(q) => match q.body.as_ref() {
             SetExpr::Select(s) => match s.projection.first() {
                 Some(SelectItem::ExprWithAlias { alias, .. }) => strong(fold(alias)),

@@ -2,7 +2,7 @@
 //! and the typmod rules of char(n), varchar(n) and numeric(p,s).
 
 use bytes::BytesMut;
-use devdb_pg::value::{Numeric, decode_text, encode_text};
+use devdb_pg::value::{Numeric, decode_text, encode_text, zone};
 use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
 
 use super::numeric::{numeric, stored};
@@ -173,26 +173,57 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
         (PgType::Int4, PgType::Bool) => Ok(Value::Int((as_int(&v)? != Some(0)) as i64)),
         (PgType::Date, PgType::Timestamp | PgType::Timestamptz) => {
             let d = as_int(&v)?.unwrap_or(0);
-            d.checked_mul(USECS_PER_DAY).map(Value::Int).ok_or_else(|| {
+            let local = d.checked_mul(USECS_PER_DAY).ok_or_else(|| {
                 PgError::new(
                     SqlState::DATETIME_FIELD_OVERFLOW,
                     "date out of range for timestamp",
                 )
-            })
+            })?;
+            Ok(Value::Int(if to == PgType::Timestamptz {
+                zone::to_utc(&zone::session_zone(), local)
+            } else {
+                local
+            }))
         }
-        (PgType::Timestamp | PgType::Timestamptz, PgType::Date) => Ok(Value::Int(
-            as_int(&v)?.unwrap_or(0).div_euclid(USECS_PER_DAY),
-        )),
-        (PgType::Timestamp | PgType::Timestamptz, PgType::Time) => Ok(Value::Int(
-            as_int(&v)?.unwrap_or(0).rem_euclid(USECS_PER_DAY),
-        )),
-        // The session time zone is UTC, so both keep the same instant.
-        (PgType::Timestamp, PgType::Timestamptz) | (PgType::Timestamptz, PgType::Timestamp) => {
-            Ok(v)
+        // A timestamptz is an instant: its date, time and timestamp are the session zone's.
+        (PgType::Timestamp | PgType::Timestamptz, PgType::Date | PgType::Time) => {
+            let us = as_int(&v)?.unwrap_or(0);
+            let local = if from == PgType::Timestamptz {
+                zone::to_local(&zone::session_zone(), us)
+            } else {
+                us
+            };
+            Ok(Value::Int(if to == PgType::Date {
+                local.div_euclid(USECS_PER_DAY)
+            } else {
+                local.rem_euclid(USECS_PER_DAY)
+            }))
         }
+        (PgType::Timestamp, PgType::Timestamptz) => Ok(Value::Int(zone::to_utc(
+            &zone::session_zone(),
+            as_int(&v)?.unwrap_or(0),
+        ))),
+        (PgType::Timestamptz, PgType::Timestamp) => Ok(Value::Int(zone::to_local(
+            &zone::session_zone(),
+            as_int(&v)?.unwrap_or(0),
+        ))),
         (PgType::Json | PgType::Jsonb, PgType::Json | PgType::Jsonb) => Ok(v),
         _ => decode_text(to, &text_of(&v, from)?),
     }
+}
+
+/// `pg_at_time_zone(value, zone, from_instant)`: a timestamptz (`from_instant`) as the
+/// wall-clock time in `zone`, or a timestamp read as wall-clock time in `zone`.
+pub fn at_time_zone(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(us), Some(name)) = (as_int(arg(args, 0))?, super::as_text(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    let zone = zone::lookup(name)?;
+    Ok(Value::Int(if as_int(arg(args, 2))? == Some(1) {
+        zone::to_local(&zone, us)
+    } else {
+        zone::to_utc(&zone, us)
+    }))
 }
 
 /// numeric to an integer (rounded half away from zero) or a float, with PostgreSQL's errors.
