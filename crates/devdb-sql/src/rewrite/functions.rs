@@ -533,6 +533,9 @@ impl Translator<'_> {
             }
             ("sqrt", [t]) if t.ty == PgType::Numeric => ("pg_numeric_sqrt", vec![NUMERIC], NUMERIC),
             ("sign", [t]) if t.ty == PgType::Numeric => ("pg_numeric_sign", vec![NUMERIC], NUMERIC),
+            ("mod", [a, b]) if a.ty == PgType::Numeric || b.ty == PgType::Numeric => {
+                ("pg_numeric_mod", vec![NUMERIC; 2], NUMERIC)
+            }
             ("power" | "pow", [a, b]) if a.ty == PgType::Numeric || b.ty == PgType::Numeric => {
                 return Err(PgError::feature_not_supported("power() of numeric"));
             }
