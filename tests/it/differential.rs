@@ -69,26 +69,14 @@ async fn aggregates_have_postgres_result_types() {
     .await;
 }
 
-/// FIXME(exact numerics): PostgreSQL prints `avg(int)` with numeric's computed scale
-/// (`1.5000000000000000`); devdb stores numeric fractions as doubles and prints `1.5`.
-/// The type is already right; this pins today's text until numeric is exact.
 #[tokio::test]
-async fn avg_of_integers_prints_without_numeric_scale_fixme() {
-    let devdb = crate::harness::DevDb::start(&[]);
-    let client = devdb.connect().await;
-    client
-        .batch_execute("create table agg (i int4); insert into agg values (1), (2)")
-        .await
-        .expect("setup");
-    let rows = client
-        .simple_query("select avg(i) from agg")
-        .await
-        .expect("avg");
-    let value = rows.iter().find_map(|m| match m {
-        tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
-        _ => None,
-    });
-    assert_eq!(value.as_deref(), Some("1.5"));
+async fn avg_of_integers_prints_numeric_scale_like_postgres() {
+    compare(&[
+        "create table agg (i int4)",
+        "insert into agg values (1), (2)",
+        "select avg(i) from agg",
+    ])
+    .await;
 }
 
 #[tokio::test]

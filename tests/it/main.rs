@@ -26,3 +26,4 @@ mod pipeline;
 mod protocol;
 mod queries;
 mod smoke;
+mod types;

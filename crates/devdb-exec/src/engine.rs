@@ -459,11 +459,19 @@ impl Engine {
         current.session = Some(id);
         current.user.clone_from(&session.info.user);
         current.settings = Some(session.settings.clone());
+        sync_zone(session);
         current.transaction_start = session.transaction.started_at;
         current.statement_start = now_micros();
         current.notifications.clear();
         drop(current);
         self.interrupts.start(id, timeout);
+    }
+}
+
+/// Makes the session's TimeZone the one text I/O and casts use on this thread.
+pub(crate) fn sync_zone(session: &Session) {
+    if let Ok(zone) = lock(&session.settings).get("timezone") {
+        devdb_pg::value::zone::set_session_zone(zone);
     }
 }
 

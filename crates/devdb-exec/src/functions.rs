@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use devdb_pg::value::numeric;
 use devdb_pg::{PgError, Value};
 use rusqlite::Connection;
 use rusqlite::functions::{Context, FunctionFlags};
@@ -113,6 +114,8 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         };
         conn.create_aggregate_function(a.name, a.n_args, flags, collect)?;
     }
+    // Numerics are stored as text; this collation compares them by value.
+    conn.create_collation(numeric::COLLATION, numeric::cmp_text)?;
     let volatile = FunctionFlags::SQLITE_UTF8;
     let started = *STARTED.get_or_init(now_micros);
     conn.create_scalar_function("devdb_postmaster_start_time", 0, volatile, move |_| {

@@ -339,18 +339,8 @@ fn validate(key: &str, value: &str) -> Result<String, PgError> {
             )),
         };
     }
-    if key == "timezone"
-        && !matches!(
-            value.to_ascii_uppercase().as_str(),
-            "UTC" | "GMT" | "ETC/UTC" | "Z" | "00:00" | "+00" | "0"
-        )
-    {
-        return Err(PgError::feature_not_supported(format!(
-            "time zone \"{value}\" (devdb supports only UTC so far)"
-        )));
-    }
     if key == "timezone" {
-        return Ok("UTC".to_owned());
+        return devdb_pg::value::zone::zone_setting(value);
     }
     Ok(value.to_owned())
 }

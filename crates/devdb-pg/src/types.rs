@@ -40,9 +40,10 @@ pub enum Storage {
     /// midnight), timestamp and timestamptz (microseconds since 2000-01-01 00:00 UTC), as
     /// PostgreSQL itself keeps them.
     Integer,
-    /// REAL: float4, float8, and numeric until devdb has exact decimals.
+    /// REAL: float4, float8.
     Real,
-    /// TEXT: text-like types, uuid, json, jsonb, interval.
+    /// TEXT: text-like types, uuid, json, jsonb, interval, and numeric as its text output
+    /// (compared by value through the `pg_numeric` collation).
     Text,
     /// BLOB: bytea, and arrays in the order-preserving form of `value::array`.
     Blob,
@@ -118,7 +119,7 @@ pg_types! {
     Timestamp = 1114, "timestamp", 8, 1115, Integer;
     Timestamptz = 1184, "timestamptz", 8, 1185, Integer;
     Interval = 1186, "interval", 16, 1187, Text;
-    Numeric = 1700, "numeric", -1, 1231, Real;
+    Numeric = 1700, "numeric", -1, 1231, Text;
     Regclass = 2205, "regclass", 4, 2210, Integer;
     Regtype = 2206, "regtype", 4, 2211, Integer;
     Uuid = 2950, "uuid", 16, 2951, Text;

@@ -9,15 +9,19 @@ pub mod array;
 mod datetime;
 mod float;
 pub mod json;
-mod numeric;
+pub mod numeric;
+pub mod zone;
 
 use bytes::{BufMut, BytesMut};
 use postgres_protocol::types as pgt;
 
 use crate::{Format, PgError, PgType, SqlState};
 
-pub use datetime::{format_date, format_time, format_timestamp, parse_date, parse_timestamp};
+pub use datetime::{
+    format_date, format_time, format_timestamp, format_timestamptz, parse_date, parse_timestamp,
+};
 pub use float::{format_float4, format_float8};
+pub use numeric::Numeric;
 
 /// An owned stored value: a bound parameter, or a row kept for a suspended portal.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,15 +102,11 @@ pub fn encode_text(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) {
         (PgType::Float4, Datum::Float(f)) => w.write_str(&format_float4(f as f32)),
         (PgType::Float8, Datum::Int(i)) => w.write_str(&format_float8(i as f64)),
         (PgType::Float8, Datum::Float(f)) => w.write_str(&format_float8(f)),
-        (PgType::Numeric, Datum::Float(f)) => w.write_str(&numeric::format_real(f)),
+        (PgType::Numeric, Datum::Float(f)) => write!(w, "{}", Numeric::from_float(f, 15)),
         (PgType::Date, Datum::Int(days)) => w.write_str(&format_date(days)),
         (PgType::Time, Datum::Int(us)) => w.write_str(&format_time(us)),
         (PgType::Timestamp, Datum::Int(us)) => w.write_str(&format_timestamp(us)),
-        (PgType::Timestamptz, Datum::Int(us)) => {
-            // The session TimeZone is UTC until devdb supports SET TIME ZONE.
-            w.write_str(&format_timestamp(us))
-                .and_then(|()| w.write_str("+00"))
-        }
+        (PgType::Timestamptz, Datum::Int(us)) => w.write_str(&format_timestamptz(us)),
         (PgType::Bytea, Datum::Blob(b)) => {
             w.0.put_slice(b"\\x");
             b.iter().try_for_each(|byte| write!(w, "{byte:02x}"))
@@ -178,13 +178,7 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
         PgType::Date => pgt::date_to_sql(as_int(datum)? as i32, out),
         PgType::Time => pgt::time_to_sql(as_int(datum)?, out),
         PgType::Timestamp | PgType::Timestamptz => pgt::timestamp_to_sql(as_int(datum)?, out),
-        PgType::Numeric => {
-            let mut text = BytesMut::new();
-            encode_text(ty, datum, &mut text);
-            let text =
-                std::str::from_utf8(&text).map_err(|_| PgError::invalid_binary("numeric"))?;
-            numeric::to_binary(text, out)?;
-        }
+        PgType::Numeric => numeric_of(datum)?.to_binary(out),
         PgType::Uuid => {
             let Datum::Text(s) = datum else {
                 return Err(PgError::invalid_binary("uuid"));
@@ -251,9 +245,12 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
             })?;
             Value::Int(v)
         }
-        PgType::Float4 | PgType::Float8 => Value::Float(float::parse(text).ok_or_else(bad)?),
-        PgType::Numeric => numeric::parse(text).ok_or_else(bad)?,
-        PgType::Bytea => Value::Blob(parse_bytea(text).ok_or_else(bad)?),
+        PgType::Float4 | PgType::Float8 => {
+            let v = float::parse(text).ok_or_else(bad)?;
+            Value::Float(float::check_range(text, v, ty)?)
+        }
+        PgType::Numeric => Value::Text(Numeric::parse(text)?.to_string()),
+        PgType::Bytea => Value::Blob(parse_bytea(text).ok_or_else(bad)??),
         PgType::Date => Value::Int(parse_date(text).ok_or_else(bad)?),
         PgType::Time => Value::Int(datetime::parse_time(text).ok_or_else(bad)?),
         PgType::Timestamp => Value::Int(parse_timestamp(text, false).ok_or_else(bad)?),
@@ -295,9 +292,11 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
         }
         PgType::Uuid => Value::Text(format_uuid(pgt::uuid_from_sql(raw).map_err(bad)?)),
         PgType::Bytea => Value::Blob(raw.to_vec()),
-        PgType::Numeric => {
-            numeric::from_binary(raw).ok_or_else(|| PgError::invalid_binary("numeric"))?
-        }
+        PgType::Numeric => Value::Text(
+            Numeric::from_binary(raw)
+                .ok_or_else(|| PgError::invalid_binary("numeric"))?
+                .to_string(),
+        ),
         PgType::Jsonb => match raw.split_first() {
             Some((1, rest)) => decode_text(PgType::Jsonb, &utf8(rest)?)?,
             _ => return Err(PgError::invalid_binary("jsonb")),
@@ -308,6 +307,16 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
         }
         _ => Value::Text(utf8(raw)?),
     })
+}
+
+/// A stored numeric: its text, or an integer or real kept by an older devdb.
+pub fn numeric_of(datum: Datum<'_>) -> Result<Numeric, PgError> {
+    match datum {
+        Datum::Text(s) => Numeric::parse(s),
+        Datum::Int(i) => Ok(Numeric::from_i64(i)),
+        Datum::Float(f) => Ok(Numeric::from_float(f, 15)),
+        _ => Err(PgError::invalid_binary("numeric")),
+    }
 }
 
 fn utf8(raw: &[u8]) -> Result<String, PgError> {
@@ -352,19 +361,29 @@ pub fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
-fn parse_bytea(text: &str) -> Option<Vec<u8>> {
+/// bytea's hex format after `\x`: pairs of hex digits, blanks allowed between pairs; a bad
+/// digit or a lone one is 22023, as in PostgreSQL.
+fn parse_hex(hex: &str) -> Result<Vec<u8>, PgError> {
+    let invalid = |message: String| PgError::new(SqlState::INVALID_PARAMETER_VALUE, message);
+    let mut out = Vec::with_capacity(hex.len() / 2);
+    let mut chars = hex.chars().filter(|c| !c.is_ascii_whitespace());
+    while let Some(high) = chars.next() {
+        let digit = |c: char| {
+            c.to_digit(16)
+                .ok_or_else(|| invalid(format!("invalid hexadecimal digit: \"{c}\"")))
+        };
+        let high = digit(high)?;
+        let low = chars
+            .next()
+            .ok_or_else(|| invalid("invalid hexadecimal data: odd number of digits".to_owned()))?;
+        out.push((high * 16 + digit(low)?) as u8);
+    }
+    Ok(out)
+}
+
+fn parse_bytea(text: &str) -> Option<Result<Vec<u8>, PgError>> {
     if let Some(hex) = text.strip_prefix("\\x") {
-        let digits: Vec<u8> = hex.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-        if !digits.len().is_multiple_of(2) {
-            return None;
-        }
-        return digits
-            .chunks(2)
-            .map(|pair| {
-                let s = std::str::from_utf8(pair).ok()?;
-                u8::from_str_radix(s, 16).ok()
-            })
-            .collect();
+        return Some(parse_hex(hex));
     }
     // The escape format: backslash escapes \\ and \ooo, everything else verbatim.
     let bytes = text.as_bytes();
@@ -388,7 +407,7 @@ fn parse_bytea(text: &str) -> Option<Vec<u8>> {
             (None, _) => break,
         }
     }
-    Some(out)
+    Some(Ok(out))
 }
 
 /// Parses a UUID in any of the spellings PostgreSQL accepts (hyphens optional, braces).
@@ -466,11 +485,13 @@ pub fn to_json(ty: PgType, datum: Datum<'_>) -> String {
         }
         (PgType::Timestamp, Datum::Int(us)) => json::escape(&iso_timestamp(us)),
         (PgType::Timestamptz, Datum::Int(us)) => {
-            let t = iso_timestamp(us);
             if us == i64::MAX || us == i64::MIN {
-                json::escape(&t)
+                json::escape(&iso_timestamp(us))
             } else {
-                json::escape(&format!("{t}+00:00"))
+                let z = zone::session_zone();
+                let offset = zone::offset_at(&z, us);
+                let local = iso_timestamp(zone::to_local(&z, us));
+                json::escape(&format!("{local}{}", zone::format_offset(offset, true)))
             }
         }
         (_, d) => json::escape(&text(ty, d)),

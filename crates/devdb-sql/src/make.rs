@@ -100,6 +100,22 @@ pub fn nested(e: Expr) -> Expr {
     Expr::Nested(Box::new(e))
 }
 
+/// `(e) COLLATE name`: parenthesized, since COLLATE binds tighter than any operator.
+pub fn collate(e: Expr, collation: &str) -> Expr {
+    let e = match e {
+        simple @ (Expr::Identifier(_)
+        | Expr::CompoundIdentifier(_)
+        | Expr::Function(_)
+        | Expr::Value(_)
+        | Expr::Nested(_)) => simple,
+        other => nested(other),
+    };
+    Expr::Collate {
+        expr: Box::new(e),
+        collation: name(collation),
+    }
+}
+
 pub fn binary(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
     Expr::BinaryOp {
         left: Box::new(left),

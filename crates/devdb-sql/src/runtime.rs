@@ -10,6 +10,7 @@ mod cast;
 mod json;
 mod json_sets;
 mod math;
+pub mod numeric;
 mod regex;
 mod strings;
 mod text;
@@ -66,20 +67,29 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_float8_sub", 2, arith::float8_sub),
     f("pg_float8_mul", 2, arith::float8_mul),
     f("pg_float8_div", 2, arith::float8_div),
-    f("pg_numeric_add", 2, arith::numeric_add),
-    f("pg_numeric_sub", 2, arith::numeric_sub),
-    f("pg_numeric_mul", 2, arith::numeric_mul),
-    f("pg_numeric_div", 2, arith::numeric_div),
-    f("pg_numeric_mod", 2, arith::numeric_mod),
+    f("pg_numeric_add", 2, numeric::add),
+    f("pg_numeric_sub", 2, numeric::sub),
+    f("pg_numeric_mul", 2, numeric::mul),
+    f("pg_numeric_div", 2, numeric::div),
+    f("pg_numeric_mod", 2, numeric::rem),
+    f("pg_numeric_abs", 1, numeric::abs),
+    f("pg_numeric_sign", 1, numeric::sign),
+    f("pg_numeric_sqrt", 1, numeric::sqrt),
+    f("pg_numeric_ceil", 1, numeric::ceil),
+    f("pg_numeric_floor", 1, numeric::floor),
+    f("pg_numeric_round", -1, numeric::round),
+    f("pg_numeric_trunc", -1, numeric::trunc),
+    f("pg_numeric_greatest", -1, numeric::greatest),
+    f("pg_numeric_least", -1, numeric::least),
     f("pg_date_add", 2, arith::date_add),
     f("pg_date_sub", 2, arith::date_sub),
     f("pg_abs", 1, arith::abs),
     f("pg_round_float8", 1, arith::round_float8),
-    f("pg_round_numeric", 2, arith::round_numeric),
     f("pg_greatest", -1, arith::greatest),
     f("pg_least", -1, arith::least),
     f("pg_cast", 5, cast::pg_cast),
     f("pg_enum_in", -1, cast::enum_in),
+    f("pg_at_time_zone", 3, cast::at_time_zone),
     f("pg_like", -1, text::like),
     f("pg_ilike", -1, text::ilike),
     f("pg_lower", 1, text::lower),
@@ -174,11 +184,23 @@ pub struct Aggregate {
 }
 
 /// Every runtime aggregate.
-pub static AGGREGATES: &[Aggregate] = &[Aggregate {
-    name: "pg_array_agg",
-    n_args: 1,
-    finish: array::agg,
-}];
+pub static AGGREGATES: &[Aggregate] = &[
+    Aggregate {
+        name: "pg_array_agg",
+        n_args: 1,
+        finish: array::agg,
+    },
+    Aggregate {
+        name: "pg_numeric_sum",
+        n_args: 1,
+        finish: numeric::sum,
+    },
+    Aggregate {
+        name: "pg_numeric_avg",
+        n_args: 1,
+        finish: numeric::avg,
+    },
+];
 
 /// Looks a runtime function up by name (for tests and the executor's diagnostics).
 pub fn function(name: &str) -> Option<&'static Function> {

@@ -103,9 +103,7 @@ pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
             let typmod = match *info {
                 ExactNumberInfo::None => -1,
                 ExactNumberInfo::Precision(p) => numeric_typmod(p, 0)?,
-                ExactNumberInfo::PrecisionAndScale(p, s) => {
-                    numeric_typmod(p, u64::try_from(s).map_err(|_| unsupported_type(dt))?)?
-                }
+                ExactNumberInfo::PrecisionAndScale(p, s) => numeric_typmod(p, s)?,
             };
             Ok(Declared {
                 ty: Ty::with_typmod(P::Numeric, typmod),
@@ -170,20 +168,22 @@ fn custom_name(name: &ObjectName) -> Option<String> {
     }
 }
 
-fn numeric_typmod(precision: u64, scale: u64) -> Result<i32, PgError> {
+/// numeric(p,s)'s typmod: PostgreSQL 15 packs the scale (-1000..1000, may exceed p) as an
+/// 11-bit two's complement number below the precision.
+fn numeric_typmod(precision: u64, scale: i64) -> Result<i32, PgError> {
     if !(1..=1000).contains(&precision) {
         return Err(PgError::new(
             SqlState::INVALID_PARAMETER_VALUE,
             format!("NUMERIC precision {precision} must be between 1 and 1000"),
         ));
     }
-    if scale > precision {
+    if !(-1000..=1000).contains(&scale) {
         return Err(PgError::new(
             SqlState::INVALID_PARAMETER_VALUE,
-            format!("NUMERIC scale {scale} must be between 0 and precision {precision}"),
+            format!("NUMERIC scale {scale} must be between -1000 and 1000"),
         ));
     }
-    Ok((((precision << 16) | scale) + 4) as i32)
+    Ok((((precision as i32) << 16) | (scale as i32 & 0x7ff)) + 4)
 }
 
 fn unsupported_type(dt: &DataType) -> PgError {

@@ -46,6 +46,8 @@ impl Engine {
                 continue;
             }
             self.note_activity(id, session, op);
+            // Bind decodes parameters, Execute encodes rows: both in the session's zone.
+            super::sync_zone(session);
             let sink = batch.sink.as_mut();
             let result = match op {
                 Op::Query { sql } => {

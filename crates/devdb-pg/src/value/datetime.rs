@@ -1,5 +1,9 @@
 //! Dates and times in PostgreSQL's internal units: days and microseconds since 2000-01-01.
 
+use jiff::tz::TimeZone;
+
+use super::zone;
+
 const USECS_PER_DAY: i64 = 86_400_000_000;
 /// Days from 1970-01-01 to 2000-01-01.
 const PG_EPOCH_DAYS: i64 = 10_957;
@@ -135,8 +139,9 @@ pub fn parse_time(text: &str) -> Option<i64> {
 }
 
 /// Parses a timestamp (`YYYY-MM-DD[ T]HH:MM[:SS[.f]][zone]`, or a date alone) into microseconds
-/// since 2000-01-01. With `with_zone`, an explicit offset (`Z`, `+HH`, `-HH:MM`) moves the value
-/// to UTC; without it the offset is ignored, as PostgreSQL ignores it for `timestamp`.
+/// since 2000-01-01. With `with_zone`, the value is an instant: an explicit zone (`Z`, `+HH`,
+/// `-HH:MM`, `Europe/Paris`) or else the session's TimeZone places it in UTC; without it the
+/// zone is ignored, as PostgreSQL ignores it for `timestamp`.
 pub fn parse_timestamp(text: &str, with_zone: bool) -> Option<i64> {
     let t = text.trim();
     match t.to_ascii_lowercase().as_str() {
@@ -151,34 +156,49 @@ pub fn parse_timestamp(text: &str, with_zone: bool) -> Option<i64> {
         None => (t, ""),
     };
     let days = parse_date(date_part)?;
-    let (time_part, offset_secs) = split_zone(rest)?;
+    let (time_part, zone) = split_zone(rest)?;
     let time = if time_part.is_empty() {
         0
     } else {
         parse_time(time_part)?
     };
     let local = days * USECS_PER_DAY + time;
-    Some(if with_zone {
-        local - offset_secs * 1_000_000
-    } else {
-        local
+    Some(match (with_zone, zone) {
+        (false, _) => local,
+        (true, Zone::Offset(secs)) => local - secs * 1_000_000,
+        (true, Zone::Named(z)) => zone::to_utc(&z, local),
+        (true, Zone::Session) => zone::to_utc(&zone::session_zone(), local),
     })
 }
 
-/// Splits `12:00:00+05:30` into the time and the zone offset in seconds east of UTC.
-fn split_zone(rest: &str) -> Option<(&str, i64)> {
+/// The zone written after a time.
+enum Zone {
+    /// Seconds east of UTC.
+    Offset(i64),
+    Named(TimeZone),
+    /// None written: the session's.
+    Session,
+}
+
+/// Splits `12:00:00+05:30` or `12:00 Europe/Paris` into the time and its zone.
+fn split_zone(rest: &str) -> Option<(&str, Zone)> {
     let rest = rest.trim();
     if let Some(time) = rest.strip_suffix('Z').or_else(|| rest.strip_suffix('z')) {
-        return Some((time.trim(), 0));
+        return Some((time.trim(), Zone::Offset(0)));
+    }
+    if let Some((time, name)) = rest.rsplit_once(' ')
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return Some((time.trim(), Zone::Named(zone::named_zone(name)?)));
     }
     if let Some(time) = rest
         .strip_suffix("UTC")
         .or_else(|| rest.strip_suffix("GMT"))
     {
-        return Some((time.trim(), 0));
+        return Some((time.trim(), Zone::Offset(0)));
     }
     let Some(i) = rest.rfind(['+', '-']) else {
-        return Some((rest, 0));
+        return Some((rest, Zone::Session));
     };
     let (time, zone) = (rest[..i].trim(), &rest[i..]);
     let sign = if zone.starts_with('-') { -1 } else { 1 };
@@ -197,5 +217,16 @@ fn split_zone(rest: &str) -> Option<(&str, i64)> {
             _ => return None,
         }
     };
-    Some((time, sign * (h * 3600 + m * 60 + s)))
+    Some((time, Zone::Offset(sign * (h * 3600 + m * 60 + s))))
+}
+
+/// A timestamptz as PostgreSQL prints it: the wall-clock time in the session's zone and that
+/// zone's offset (`2024-07-01 12:00:00+02`).
+pub fn format_timestamptz(us: i64) -> String {
+    if matches!(us, i64::MAX | i64::MIN) {
+        return format_timestamp(us);
+    }
+    let z = zone::session_zone();
+    let offset = zone::offset_at(&z, us);
+    format_timestamp(us + offset * 1_000_000) + &zone::format_offset(offset, false)
 }

@@ -1,6 +1,8 @@
 //! float4/float8 text I/O as PostgreSQL 15 does it: the shortest digits that round-trip, in
 //! fixed notation for decimal exponents in [-4, 15) (float4: [-4, 6)), else `d.ddde+XX`.
 
+use crate::{PgError, PgType, SqlState};
+
 /// Parses PostgreSQL's float input, including `NaN`, `Infinity` and `-Infinity`.
 pub fn parse(text: &str) -> Option<f64> {
     let t = text.trim();
@@ -10,6 +12,26 @@ pub fn parse(text: &str) -> Option<f64> {
         "-infinity" | "-inf" => Some(f64::NEG_INFINITY),
         _ => t.parse().ok(),
     }
+}
+
+/// 22003 when finite input overflows or underflows `ty` (float4 or float8), as float8in and
+/// float4in refuse `1e400` and `1e-400`; returns the value rounded to `ty`.
+pub fn check_range(text: &str, v: f64, ty: PgType) -> Result<f64, PgError> {
+    let narrowed = if ty == PgType::Float4 {
+        f64::from(v as f32)
+    } else {
+        v
+    };
+    let mantissa = text.split(['e', 'E']).next().unwrap_or("");
+    let nonzero = mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
+    let spelled_infinite = text.to_ascii_lowercase().contains("inf");
+    if (narrowed.is_infinite() && !spelled_infinite) || (narrowed == 0.0 && nonzero) {
+        return Err(PgError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            format!("\"{}\" is out of range for type {ty}", text.trim()),
+        ));
+    }
+    Ok(narrowed)
 }
 
 pub fn format_float8(v: f64) -> String {

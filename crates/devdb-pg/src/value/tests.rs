@@ -61,13 +61,13 @@ fn bools_accept_postgresql_spellings() {
 }
 
 #[test]
-fn numeric_binary_round_trips() {
-    for input in ["0", "1", "-1234.5678", "10000", "0.0001", "123456789.25"] {
-        let mut out = BytesMut::new();
-        numeric::to_binary(input, &mut out).expect("encodes");
-        let back = numeric::from_binary(&out).expect("decodes");
-        assert_eq!(back, numeric::parse(input).expect("parses"), "{input}");
-    }
+fn numeric_values_travel_as_their_text() {
+    let text_in = decode_text(PgType::Numeric, " 1.50 ").expect("parses");
+    assert_eq!(text_in, Value::Text("1.50".into()));
+    let mut out = BytesMut::new();
+    encode_binary(PgType::Numeric, text_in.as_datum(), &mut out).expect("encodes");
+    assert_eq!(decode_binary(PgType::Numeric, &out), Ok(text_in));
+    assert_eq!(text(PgType::Numeric, Datum::Int(7)), "7");
 }
 
 #[test]
@@ -88,5 +88,34 @@ fn bytea_and_uuid_spellings() {
     assert_eq!(
         decode_text(PgType::Uuid, "{A0EEBC99-9C0B4EF8-BB6D6BB9-BD380A11}"),
         Ok(Value::Text("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".into()))
+    );
+}
+
+#[test]
+fn float_input_out_of_range_is_22003() {
+    for (ty, text) in [
+        (PgType::Float8, "1e400"),
+        (PgType::Float8, "-1e-400"),
+        (PgType::Float4, "1e40"),
+    ] {
+        let e = decode_text(ty, text).expect_err(text);
+        assert_eq!(e.code, SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "{text}");
+    }
+    assert_eq!(
+        decode_text(PgType::Float8, "-inf"),
+        Ok(Value::Float(f64::NEG_INFINITY))
+    );
+    assert_eq!(decode_text(PgType::Float8, "0e-400"), Ok(Value::Float(0.0)));
+}
+
+#[test]
+fn bad_bytea_hex_is_22023() {
+    for text in ["\\x01zz", "\\x012"] {
+        let e = decode_text(PgType::Bytea, text).expect_err(text);
+        assert_eq!(e.code, SqlState::INVALID_PARAMETER_VALUE, "{text}");
+    }
+    assert_eq!(
+        decode_text(PgType::Bytea, "\\x01 FF"),
+        Ok(Value::Blob(vec![1, 255]))
     );
 }

@@ -105,15 +105,18 @@ fn same_storage(from: PgType, to: PgType) -> bool {
         return f.storage() == t.storage() && same_storage(f, t);
     }
     match (rank(from), rank(to)) {
-        (Some(f), Some(t)) => f <= t && !(from == PgType::Float8 && to == PgType::Float4),
+        // numeric is stored as text, every other number as an integer or a real.
+        (Some(f), Some(t)) => {
+            f <= t
+                && !(from == PgType::Float8 && to == PgType::Float4)
+                && (from == PgType::Numeric) == (to == PgType::Numeric)
+        }
         _ => {
             (string_type(from) && from != PgType::Bpchar && string_type(to))
                 || (oid_like(from) && oid_like(to))
                 || matches!(
                     (from, to),
-                    (PgType::Timestamp, PgType::Timestamptz)
-                        | (PgType::Timestamptz, PgType::Timestamp)
-                        | (PgType::Bool, PgType::Int4)
+                    (PgType::Bool, PgType::Int4)
                         | (PgType::Uuid | PgType::Json, PgType::Text | PgType::Varchar)
                         | (PgType::Jsonb, PgType::Json | PgType::Text | PgType::Varchar)
                 )
@@ -150,6 +153,11 @@ impl Translator<'_> {
             return self.coerce_enum(e, from, to, ctx);
         }
         if from.is_unknown() {
+            // A timestamptz literal depends on the session's TimeZone, which a cached
+            // translation must not bake in: it is read when the statement runs.
+            if to.ty == PgType::Timestamptz && string_literal(&e).is_some() {
+                return Ok(pg_cast(e, PgType::Text, to, ctx));
+            }
             if let Some(text) = string_literal(&e) {
                 let v = devdb_pg::value::decode_text(to.ty, text)?;
                 let v = apply_typmod(v, to.ty, to.typmod, ctx == Ctx::Explicit)?;

@@ -10,9 +10,8 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
-    CheckConstraint, ColumnDef, ColumnOption, ColumnOptionDef, ConstraintCharacteristics,
-    DeferrableInitial, Expr, ForeignKeyConstraint, Ident, ReferentialAction, Statement,
-    TableConstraint,
+    CheckConstraint, ColumnOption, ColumnOptionDef, ConstraintCharacteristics, DeferrableInitial,
+    Expr, ForeignKeyConstraint, Ident, ReferentialAction, Statement, TableConstraint,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -357,11 +356,7 @@ impl Translator<'_> {
                     option: ColumnOption::Default(value),
                 });
             }
-            defs.push(ColumnDef {
-                name: make::ident(&c.name),
-                data_type: super::ddl::storage_type(c.ty),
-                options,
-            });
+            defs.push(super::ddl::storage_column(&c.name, c.ty, options));
         }
         let mut table_constraints = Vec::new();
         for c in constraints {

@@ -1236,12 +1236,7 @@ impl Translator<'_> {
                 }
             }
         }
-        let mut sqlite_def = ColumnDef {
-            name: make::ident(&name),
-            data_type: storage_type(col.ty),
-            options: Vec::new(),
-        };
-        sqlite_def.options.clear();
+        let sqlite_def = storage_column(&name, col.ty, Vec::new());
         out.insert(
             0,
             Statement::AlterTable(sqlite_alter(
@@ -1659,17 +1654,29 @@ fn add_primary_key(table: &Table, index: &str, cols: &[String]) -> Vec<Statement
     out
 }
 
-/// Storage classes as column types, so SQLite's affinity never converts a value, and STRICT
-/// rejects a value of the wrong class.
-pub(super) fn storage_type(ty: PgType) -> DataType {
-    // numeric is an integer or a real until devdb has exact decimals: ANY keeps either.
-    if ty == PgType::Numeric {
-        return DataType::Custom(ObjectName::from(vec![make::bare_ident("ANY")]), Vec::new());
-    }
-    match ty.storage() {
+/// A SQLite column for a PostgreSQL one: its storage class as the column type, so SQLite's
+/// affinity never converts a value and STRICT rejects a value of the wrong class; numerics
+/// also get the collation that compares them by value, for indexes, UNIQUE and ORDER BY.
+pub(super) fn storage_column(
+    name: &str,
+    ty: PgType,
+    mut options: Vec<ColumnOptionDef>,
+) -> ColumnDef {
+    let data_type = match ty.storage() {
         Storage::Integer => DataType::Integer(None),
         Storage::Real => DataType::Real,
         Storage::Text => DataType::Text,
         Storage::Blob => DataType::Blob(None),
+    };
+    if ty == PgType::Numeric {
+        options.push(ColumnOptionDef {
+            name: None,
+            option: ColumnOption::Collation(make::name(devdb_pg::value::numeric::COLLATION)),
+        });
+    }
+    ColumnDef {
+        name: make::ident(name),
+        data_type,
+        options,
     }
 }

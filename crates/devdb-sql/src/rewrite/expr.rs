@@ -112,7 +112,8 @@ impl Translator<'_> {
             | Expr::Trim { .. }
             | Expr::Position { .. }
             | Expr::Ceil { .. }
-            | Expr::Floor { .. } => self.expr_special(e),
+            | Expr::Floor { .. }
+            | Expr::AtTimeZone { .. } => self.expr_special(e),
             Expr::Collate { expr, collation } => self.collate(*expr, &collation),
             other => Err(PgError::feature_not_supported(format!(
                 "expression {other}"
@@ -195,7 +196,7 @@ impl Translator<'_> {
                 let mut all = vec![*expr];
                 all.extend(list);
                 let (all, ty) = self.common(all, "IN")?;
-                let mut all = all.into_iter().map(|e| blank_insensitive(e, ty));
+                let mut all = all.into_iter().map(|e| comparable(e, ty));
                 let expr = all.next().unwrap_or_else(make::null);
                 (
                     Expr::InList {
@@ -217,7 +218,7 @@ impl Translator<'_> {
                 };
                 let (e, ty) = self.expr(*expr)?;
                 let to = common_type(ty, *col).ok_or_else(|| operator_error(ty, "=", *col))?;
-                let e = self.coerce(e, ty, to, Ctx::Implicit)?;
+                let e = comparable(self.coerce(e, ty, to, Ctx::Implicit)?, to);
                 (
                     Expr::InSubquery {
                         expr: Box::new(e),
@@ -238,7 +239,7 @@ impl Translator<'_> {
                     .into_iter()
                     .map(|e| match ty.ty {
                         PgType::AnyEnum => self.enum_ordinal(e, ty),
-                        _ => Ok(blank_insensitive(e, ty)),
+                        _ => Ok(comparable(e, ty)),
                     })
                     .collect::<Result<_, _>>()?;
                 let [e, l, h]: [Expr; 3] = all
@@ -341,6 +342,29 @@ impl Translator<'_> {
         })
     }
 
+    /// `ts AT TIME ZONE zone`: a timestamptz becomes a timestamp (the wall-clock time there),
+    /// a timestamp a timestamptz (read as wall-clock time there).
+    fn at_time_zone(&mut self, ts: Expr, zone: Expr) -> Result<(Expr, Ty), PgError> {
+        let (e, ty) = self.expr(ts)?;
+        let text = Ty::of(PgType::Text);
+        let zone = self.expr_as(zone, text, Ctx::Implicit)?;
+        let (e, from_instant, result) = match ty.ty {
+            PgType::Timestamp => (e, 0, PgType::Timestamptz),
+            PgType::Timestamptz | PgType::Unknown | PgType::Date => {
+                let tz = Ty::of(PgType::Timestamptz);
+                (self.coerce(e, ty, tz, Ctx::Implicit)?, 1, PgType::Timestamp)
+            }
+            _ => {
+                return Err(PgError::undefined_function(&format!(
+                    "timezone(unknown, {})",
+                    ty.ty
+                )));
+            }
+        };
+        let call = make::call("pg_at_time_zone", vec![e, zone, make::int(from_instant)]);
+        Ok((call, Ty::of(result)))
+    }
+
     fn expr_special(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         Ok(match e {
             Expr::Substring {
@@ -378,6 +402,10 @@ impl Translator<'_> {
                         sqlparser::ast::DateTimeField::NoDateTime,
                     ),
             } => self.call_builtin("floor", vec![*expr])?,
+            Expr::AtTimeZone {
+                timestamp,
+                time_zone,
+            } => self.at_time_zone(*timestamp, *time_zone)?,
             other => {
                 return Err(PgError::feature_not_supported(format!(
                     "expression {other}"
@@ -522,7 +550,7 @@ impl Translator<'_> {
             a = self.enum_ordinal(a, to)?;
             b = self.enum_ordinal(b, to)?;
         }
-        Ok((blank_insensitive(a, to), blank_insensitive(b, to)))
+        Ok((comparable(a, to), comparable(b, to)))
     }
 
     fn like(
@@ -628,12 +656,15 @@ impl Translator<'_> {
     }
 }
 
-/// char(n) values compare without their trailing blanks, as PostgreSQL's bpchar operators do.
-fn blank_insensitive(e: Expr, ty: Ty) -> Expr {
-    if ty.ty == PgType::Bpchar && !is_null(&e) {
-        make::call("rtrim", vec![e])
-    } else {
-        e
+/// An operand as SQLite must compare it: char(n) values without their trailing blanks, as
+/// PostgreSQL's bpchar operators do; numerics (stored as text) by value, through the
+/// `pg_numeric` collation.
+pub fn comparable(e: Expr, ty: Ty) -> Expr {
+    match ty.ty {
+        _ if is_null(&e) => e,
+        PgType::Bpchar => make::call("rtrim", vec![e]),
+        PgType::Numeric => make::collate(e, devdb_pg::value::numeric::COLLATION),
+        _ => e,
     }
 }
 

@@ -7,7 +7,7 @@ use sqlparser::ast::{
     FunctionArguments, ObjectNamePart, TrimWhereField,
 };
 
-use super::expr::{Ctx, string_literal};
+use super::expr::{Ctx, comparable, string_literal};
 use super::{Translator, fold};
 use crate::make;
 use crate::types::Ty;
@@ -20,6 +20,12 @@ const TEXT: Ty = Ty::of(PgType::Text);
 const INT4: Ty = Ty::of(PgType::Int4);
 const INT8: Ty = Ty::of(PgType::Int8);
 const FLOAT8: Ty = Ty::of(PgType::Float8);
+const NUMERIC: Ty = Ty::of(PgType::Numeric);
+
+/// Integers and numerics (and untyped literals): the arguments numeric-only functions take.
+fn exact_number(t: &Ty) -> bool {
+    t.ty.is_integer() || t.ty == PgType::Numeric || t.is_unknown()
+}
 
 /// The arguments of a call.
 enum Args {
@@ -255,11 +261,17 @@ impl Translator<'_> {
         let sqlite_name = match name {
             "bool_and" | "every" => "min",
             "bool_or" => "max",
+            // Exact sums and averages (numeric results) need devdb's own aggregates.
+            "sum" if result.ty == PgType::Numeric => "pg_numeric_sum",
+            "avg" if result.ty == PgType::Numeric => "pg_numeric_avg",
             other => other,
         };
         let enum_extreme = matches!(name, "min" | "max") && ty.ty == PgType::AnyEnum;
         let e = if enum_extreme {
             self.enum_ordinal(e, ty)?
+        } else if ty.ty == PgType::Numeric {
+            // min, max and DISTINCT compare numerics by value.
+            comparable(e, ty)
         } else {
             e
         };
@@ -495,6 +507,38 @@ impl Translator<'_> {
                 TEXT,
             ),
             ("repeat", [t, _]) if text_like(t) => ("pg_repeat", vec![TEXT, INT4], TEXT),
+            // numeric arguments first: exact, with numeric's scales.
+            ("abs", [t]) if t.ty == PgType::Numeric => ("pg_numeric_abs", vec![NUMERIC], NUMERIC),
+            ("round", [t]) if t.ty == PgType::Numeric => {
+                ("pg_numeric_round", vec![NUMERIC], NUMERIC)
+            }
+            ("trunc", [t]) if t.ty == PgType::Numeric => {
+                ("pg_numeric_trunc", vec![NUMERIC], NUMERIC)
+            }
+            ("round" | "trunc", [t, s])
+                if exact_number(t) && (s.ty.is_integer() || s.is_unknown()) =>
+            {
+                let f = if name == "round" {
+                    "pg_numeric_round"
+                } else {
+                    "pg_numeric_trunc"
+                };
+                (f, vec![NUMERIC, INT4], NUMERIC)
+            }
+            ("ceil" | "ceiling", [t]) if t.ty == PgType::Numeric => {
+                ("pg_numeric_ceil", vec![NUMERIC], NUMERIC)
+            }
+            ("floor", [t]) if t.ty == PgType::Numeric => {
+                ("pg_numeric_floor", vec![NUMERIC], NUMERIC)
+            }
+            ("sqrt", [t]) if t.ty == PgType::Numeric => ("pg_numeric_sqrt", vec![NUMERIC], NUMERIC),
+            ("sign", [t]) if t.ty == PgType::Numeric => ("pg_numeric_sign", vec![NUMERIC], NUMERIC),
+            ("mod", [a, b]) if a.ty == PgType::Numeric || b.ty == PgType::Numeric => {
+                ("pg_numeric_mod", vec![NUMERIC; 2], NUMERIC)
+            }
+            ("power" | "pow", [a, b]) if a.ty == PgType::Numeric || b.ty == PgType::Numeric => {
+                return Err(PgError::feature_not_supported("power() of numeric"));
+            }
             ("md5", [t]) if text_like(t) => ("pg_md5", vec![TEXT], TEXT),
             ("md5", [t]) if t.ty == PgType::Bytea => ("pg_md5", vec![*t], TEXT),
             ("ceil" | "ceiling" | "floor" | "trunc", [t])
@@ -575,24 +619,8 @@ impl Translator<'_> {
                 let t = if t.is_unknown() { FLOAT8 } else { Ty::of(t.ty) };
                 ("pg_abs", vec![t], t)
             }
-            ("round", [t]) if matches!(t.ty, PgType::Float8 | PgType::Float4) => {
-                ("pg_round_float8", vec![FLOAT8], FLOAT8)
-            }
-            ("round", [t]) if t.ty.is_numeric() => (
-                "round",
-                vec![Ty::of(PgType::Numeric)],
-                Ty::of(PgType::Numeric),
-            ),
-            ("round", [t, s])
-                if (t.ty.is_numeric() && !matches!(t.ty, PgType::Float4 | PgType::Float8))
-                    && (s.ty.is_integer() || s.is_unknown()) =>
-            {
-                (
-                    "pg_round_numeric",
-                    vec![Ty::of(PgType::Numeric), INT4],
-                    Ty::of(PgType::Numeric),
-                )
-            }
+            // Integers go to the float8 variant, float8 being the preferred numeric type.
+            ("round", [t]) if t.ty.is_numeric() => ("pg_round_float8", vec![FLOAT8], FLOAT8),
             ("coalesce" | "greatest" | "least", [_, ..]) => {
                 let (mut exprs, ty) = self.unify(typed, name)?;
                 let sqlite = match name {
@@ -601,6 +629,8 @@ impl Translator<'_> {
                         "coalesce"
                     }
                     "coalesce" => "coalesce",
+                    "greatest" if ty.ty == PgType::Numeric => "pg_numeric_greatest",
+                    "least" if ty.ty == PgType::Numeric => "pg_numeric_least",
                     "greatest" => "pg_greatest",
                     _ => "pg_least",
                 };
@@ -608,6 +638,12 @@ impl Translator<'_> {
             }
             ("nullif", [_, _]) => {
                 let (exprs, ty) = self.unify(typed, name)?;
+                // SQLite's nullif() compares with its arguments' collation.
+                let exprs = if ty.ty == PgType::Numeric {
+                    exprs.into_iter().map(|e| comparable(e, ty)).collect()
+                } else {
+                    exprs
+                };
                 return Ok((make::call("nullif", exprs), ty));
             }
             ("concat", _) => {

@@ -157,6 +157,20 @@ impl Translator<'_> {
         }
         let result =
             arithmetic_result(lt.ty, rt.ty).ok_or_else(|| operator_error(lt, &symbol, rt))?;
+        // A numeric operand of float arithmetic becomes a float first (it is stored as text).
+        let float = Ty::of(PgType::Float8);
+        let as_float =
+            |t: Ty| matches!(result, PgType::Float4 | PgType::Float8) && t.ty == PgType::Numeric;
+        let l = if as_float(lt) {
+            self.coerce(l, lt, float, Ctx::Implicit)?
+        } else {
+            l
+        };
+        let r = if as_float(rt) {
+            self.coerce(r, rt, float, Ctx::Implicit)?
+        } else {
+            r
+        };
         let name = match op {
             BinaryOperator::Plus => "add",
             BinaryOperator::Minus => "sub",
@@ -172,7 +186,6 @@ impl Translator<'_> {
                 return Err(operator_error(lt, &symbol, rt));
             }
             PgType::Float4 | PgType::Float8 => format!("pg_float8_{name}"),
-            // numeric: stored as integer or real until devdb has exact decimals.
             _ => format!("pg_numeric_{name}"),
         };
         Ok((make::call(&func, vec![l, r]), Ty::of(result)))
@@ -201,11 +214,11 @@ impl Translator<'_> {
                     ty
                 };
                 match ty.ty {
-                    PgType::Int2 | PgType::Int4 | PgType::Int8 => {
+                    PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Numeric => {
                         let f = format!("pg_{}_sub", ty.ty.name());
                         Ok((make::call(&f, vec![make::int(0), e]), Ty::of(ty.ty)))
                     }
-                    PgType::Float4 | PgType::Float8 | PgType::Numeric => Ok((
+                    PgType::Float4 | PgType::Float8 => Ok((
                         Expr::UnaryOp {
                             op,
                             expr: Box::new(make::nested(e)),

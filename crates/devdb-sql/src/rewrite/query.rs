@@ -8,7 +8,7 @@ use sqlparser::ast::{
     TableFunctionArgs, TableWithJoins, Value, WildcardAdditionalOptions,
 };
 
-use super::expr::Ctx;
+use super::expr::{Ctx, comparable};
 use super::lateral::LateralJoin;
 use super::{Output, Rel, Scope, Translator, fold};
 use crate::types::{Ty, common_type};
@@ -786,6 +786,8 @@ impl Translator<'_> {
                             {
                                 self.sort_key(make::column(name), Some(*ty))?
                             }
+                            // SQLite resolves an ordinal under COLLATE, and sorts by it.
+                            Some((_, ty)) if ty.ty == PgType::Numeric => comparable(e, *ty),
                             _ => e,
                         }
                     }
@@ -799,10 +801,12 @@ impl Translator<'_> {
         Ok(Some(order_by))
     }
 
-    /// What ORDER BY sorts on: the value, or its place in its enum's declaration order.
+    /// What ORDER BY sorts on: the value, its place in its enum's declaration order, or a
+    /// numeric by value (its collation).
     fn sort_key(&self, e: Expr, ty: Option<Ty>) -> Result<Expr, PgError> {
         match ty {
             Some(ty) if ty.ty == PgType::AnyEnum => self.enum_ordinal(e, ty),
+            Some(ty) if ty.ty == PgType::Numeric => Ok(comparable(e, ty)),
             _ => Ok(e),
         }
     }
@@ -1536,6 +1540,7 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::Position { .. } => strong("position".into()),
         Expr::Ceil { .. } => strong("ceil".into()),
         Expr::Floor { .. } => strong("floor".into()),
+        Expr::AtTimeZone { .. } => strong("timezone".into()),
         Expr::Subquery(q) => match q.body.as_ref() {
             SetExpr::Select(s) => match s.projection.first() {
                 Some(SelectItem::ExprWithAlias { alias, .. }) => strong(fold(alias)),

@@ -96,7 +96,15 @@ fn set_kind(set: &Set) -> Result<Kind, PgError> {
         }
         Set::SetTimeZone { local, value } => Kind::Set {
             name: "timezone".into(),
-            value: setting_value(std::slice::from_ref(value))?,
+            // SET TIME ZONE LOCAL means the default, as DEFAULT does.
+            value: match value {
+                Expr::Identifier(id)
+                    if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("local") =>
+                {
+                    None
+                }
+                other => setting_value(std::slice::from_ref(other))?,
+            },
             local: *local,
         },
         Set::SetTransaction {

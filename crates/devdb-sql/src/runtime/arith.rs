@@ -131,45 +131,6 @@ pub fn float8_div(a: &[Value]) -> Result<Value, PgError> {
     float_op(a, |x, y| x / y)
 }
 
-/// numeric is an integer or a real for now: exact while both are integers and it fits.
-fn numeric_op(
-    args: &[Value],
-    int: fn(i64, i64) -> Option<i64>,
-    float: fn(f64, f64) -> f64,
-) -> Result<Value, PgError> {
-    if let (Value::Int(a), Value::Int(b)) = (arg(args, 0), arg(args, 1))
-        && let Some(r) = int(*a, *b)
-    {
-        return Ok(Value::Int(r));
-    }
-    let (Some(a), Some(b)) = (as_float(arg(args, 0))?, as_float(arg(args, 1))?) else {
-        return Ok(Value::Null);
-    };
-    Ok(Value::Float(float(a, b)))
-}
-
-pub fn numeric_add(a: &[Value]) -> Result<Value, PgError> {
-    numeric_op(a, i64::checked_add, |x, y| x + y)
-}
-pub fn numeric_sub(a: &[Value]) -> Result<Value, PgError> {
-    numeric_op(a, i64::checked_sub, |x, y| x - y)
-}
-pub fn numeric_mul(a: &[Value]) -> Result<Value, PgError> {
-    numeric_op(a, i64::checked_mul, |x, y| x * y)
-}
-pub fn numeric_div(a: &[Value]) -> Result<Value, PgError> {
-    if as_float(arg(a, 1))? == Some(0.0) && as_float(arg(a, 0))?.is_some() {
-        return Err(division_by_zero());
-    }
-    numeric_op(a, |_, _| None, |x, y| x / y)
-}
-pub fn numeric_mod(a: &[Value]) -> Result<Value, PgError> {
-    if as_float(arg(a, 1))? == Some(0.0) && as_float(arg(a, 0))?.is_some() {
-        return Err(division_by_zero());
-    }
-    numeric_op(a, |x, y| Some(x.checked_rem(y).unwrap_or(0)), |x, y| x % y)
-}
-
 pub fn date_add(a: &[Value]) -> Result<Value, PgError> {
     let (Some(d), Some(n)) = (as_int(arg(a, 0))?, as_int(arg(a, 1))?) else {
         return Ok(Value::Null);
@@ -207,34 +168,6 @@ pub fn round_float8(a: &[Value]) -> Result<Value, PgError> {
         .unwrap_or(Value::Null))
 }
 
-/// round(numeric, scale) rounds half away from zero.
-pub fn round_numeric(a: &[Value]) -> Result<Value, PgError> {
-    let Some(scale) = as_int(arg(a, 1))? else {
-        return Ok(Value::Null);
-    };
-    let scale = scale.clamp(-20, 20) as i32;
-    match arg(a, 0) {
-        Value::Null => Ok(Value::Null),
-        Value::Int(i) if scale >= 0 => Ok(Value::Int(*i)),
-        Value::Int(i) => {
-            // Rounding to a unit beyond i64 leaves nothing.
-            let Some(unit) = 10_i64.checked_pow(scale.unsigned_abs()) else {
-                return Ok(Value::Int(0));
-            };
-            let rounded = ((*i as f64) / unit as f64).round() as i64;
-            rounded
-                .checked_mul(unit)
-                .map(Value::Int)
-                .ok_or_else(|| out_of_range("numeric"))
-        }
-        Value::Float(f) => {
-            let unit = 10_f64.powi(scale);
-            Ok(Value::Float((f * unit).round() / unit))
-        }
-        other => Err(PgError::internal(format!("round of {other:?}"))),
-    }
-}
-
 /// Orders stored values of one type: numbers numerically, text and bytes bytewise.
 pub fn compare(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
@@ -262,7 +195,11 @@ fn rank(v: &Value) -> u8 {
 }
 
 /// GREATEST/LEAST ignore NULLs, unlike SQLite's multi-argument max()/min().
-fn pick(args: &[Value], want: Ordering) -> Result<Value, PgError> {
+pub(super) fn pick(
+    args: &[Value],
+    want: Ordering,
+    compare: fn(&Value, &Value) -> Ordering,
+) -> Result<Value, PgError> {
     let mut best: Option<&Value> = None;
     for v in args.iter().filter(|v| **v != Value::Null) {
         if best.is_none_or(|b| compare(v, b) == want) {
@@ -273,8 +210,8 @@ fn pick(args: &[Value], want: Ordering) -> Result<Value, PgError> {
 }
 
 pub fn greatest(a: &[Value]) -> Result<Value, PgError> {
-    pick(a, Ordering::Greater)
+    pick(a, Ordering::Greater, compare)
 }
 pub fn least(a: &[Value]) -> Result<Value, PgError> {
-    pick(a, Ordering::Less)
+    pick(a, Ordering::Less, compare)
 }

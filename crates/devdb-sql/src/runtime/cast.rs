@@ -2,9 +2,10 @@
 //! and the typmod rules of char(n), varchar(n) and numeric(p,s).
 
 use bytes::BytesMut;
-use devdb_pg::value::{decode_text, encode_text};
+use devdb_pg::value::{Numeric, decode_text, encode_text, zone};
 use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
 
+use super::numeric::{numeric, stored};
 use super::{arg, as_float, as_int};
 
 const USECS_PER_DAY: i64 = 86_400_000_000;
@@ -119,20 +120,30 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
         }
         return Ok(Value::Text(text_of(&v, from)?));
     }
-    let numeric = |t: PgType| {
+    let numeric_type = |t: PgType| {
         t.is_integer() || matches!(t, PgType::Numeric | PgType::Float4 | PgType::Float8)
     };
-    if numeric(from) && numeric(to) {
+    if numeric_type(from) && numeric_type(to) {
+        if to == PgType::Numeric {
+            return Ok(match v {
+                Value::Int(i) => stored(&Numeric::from_i64(i)),
+                Value::Float(f) => {
+                    // float8_numeric and float4_numeric go through %.15g and %.6g.
+                    let digits = if from == PgType::Float4 { 6 } else { 15 };
+                    stored(&Numeric::from_float(f, digits))
+                }
+                other => other,
+            });
+        }
+        if from == PgType::Numeric {
+            return from_numeric(&v, to);
+        }
         return match to {
             PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid => match v {
                 Value::Int(i) => int_range(to, i),
                 Value::Float(f) => {
-                    // float -> int rounds half to even (rint); numeric -> int half away from zero.
-                    let r = if from == PgType::Numeric {
-                        f.round()
-                    } else {
-                        f.round_ties_even()
-                    };
+                    // float -> int rounds half to even (rint).
+                    let r = f.round_ties_even();
                     if !r.is_finite() || r.abs() >= 9.223_372_036_854_776e18 {
                         return int_range(to, i64::MAX).and(Err(PgError::new(
                             SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
@@ -162,25 +173,86 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
         (PgType::Int4, PgType::Bool) => Ok(Value::Int((as_int(&v)? != Some(0)) as i64)),
         (PgType::Date, PgType::Timestamp | PgType::Timestamptz) => {
             let d = as_int(&v)?.unwrap_or(0);
-            d.checked_mul(USECS_PER_DAY).map(Value::Int).ok_or_else(|| {
+            let local = d.checked_mul(USECS_PER_DAY).ok_or_else(|| {
                 PgError::new(
                     SqlState::DATETIME_FIELD_OVERFLOW,
                     "date out of range for timestamp",
                 )
-            })
+            })?;
+            Ok(Value::Int(if to == PgType::Timestamptz {
+                zone::to_utc(&zone::session_zone(), local)
+            } else {
+                local
+            }))
         }
-        (PgType::Timestamp | PgType::Timestamptz, PgType::Date) => Ok(Value::Int(
-            as_int(&v)?.unwrap_or(0).div_euclid(USECS_PER_DAY),
-        )),
-        (PgType::Timestamp | PgType::Timestamptz, PgType::Time) => Ok(Value::Int(
-            as_int(&v)?.unwrap_or(0).rem_euclid(USECS_PER_DAY),
-        )),
-        // The session time zone is UTC, so both keep the same instant.
-        (PgType::Timestamp, PgType::Timestamptz) | (PgType::Timestamptz, PgType::Timestamp) => {
-            Ok(v)
+        // A timestamptz is an instant: its date, time and timestamp are the session zone's.
+        (PgType::Timestamp | PgType::Timestamptz, PgType::Date | PgType::Time) => {
+            let us = as_int(&v)?.unwrap_or(0);
+            let local = if from == PgType::Timestamptz {
+                zone::to_local(&zone::session_zone(), us)
+            } else {
+                us
+            };
+            Ok(Value::Int(if to == PgType::Date {
+                local.div_euclid(USECS_PER_DAY)
+            } else {
+                local.rem_euclid(USECS_PER_DAY)
+            }))
         }
+        (PgType::Timestamp, PgType::Timestamptz) => Ok(Value::Int(zone::to_utc(
+            &zone::session_zone(),
+            as_int(&v)?.unwrap_or(0),
+        ))),
+        (PgType::Timestamptz, PgType::Timestamp) => Ok(Value::Int(zone::to_local(
+            &zone::session_zone(),
+            as_int(&v)?.unwrap_or(0),
+        ))),
         (PgType::Json | PgType::Jsonb, PgType::Json | PgType::Jsonb) => Ok(v),
         _ => decode_text(to, &text_of(&v, from)?),
+    }
+}
+
+/// `pg_at_time_zone(value, zone, from_instant)`: a timestamptz (`from_instant`) as the
+/// wall-clock time in `zone`, or a timestamp read as wall-clock time in `zone`.
+pub fn at_time_zone(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(us), Some(name)) = (as_int(arg(args, 0))?, super::as_text(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    let zone = zone::lookup(name)?;
+    Ok(Value::Int(if as_int(arg(args, 2))? == Some(1) {
+        zone::to_local(&zone, us)
+    } else {
+        zone::to_utc(&zone, us)
+    }))
+}
+
+/// numeric to an integer (rounded half away from zero) or a float, with PostgreSQL's errors.
+fn from_numeric(v: &Value, to: PgType) -> Result<Value, PgError> {
+    let Some(n) = numeric(v)? else {
+        return Ok(Value::Null);
+    };
+    let int = |name: &str, min: i64, max: i64| n.to_int(name, min, max).map(Value::Int);
+    match to {
+        PgType::Int2 => int("smallint", i16::MIN.into(), i16::MAX.into()),
+        PgType::Int4 => int("integer", i32::MIN.into(), i32::MAX.into()),
+        PgType::Oid => int("OID", 0, u32::MAX.into()),
+        PgType::Float4 | PgType::Float8 => {
+            let f = n.to_f64();
+            let (f, name) = if to == PgType::Float4 {
+                (f64::from(f as f32), "real")
+            } else {
+                (f, "double precision")
+            };
+            let finite = matches!(n, Numeric::Finite { .. });
+            if finite && (f.is_infinite() || (f == 0.0 && n != Numeric::zero())) {
+                return Err(PgError::new(
+                    SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+                    format!("\"{n}\" is out of range for type {name}"),
+                ));
+            }
+            Ok(Value::Float(f))
+        }
+        _ => int("bigint", i64::MIN, i64::MAX),
     }
 }
 
@@ -225,27 +297,13 @@ pub fn apply_typmod(v: Value, ty: PgType, typmod: i32, explicit: bool) -> Result
             }
             Ok(Value::Text(s))
         }
-        (PgType::Numeric, v @ (Value::Int(_) | Value::Float(_))) => {
-            let precision = ((typmod - 4) >> 16) & 0xffff;
-            let scale = (typmod - 4) & 0xffff;
-            let rounded = match v {
-                Value::Float(f) => {
-                    let unit = 10_f64.powi(scale);
-                    Value::Float((f * unit).round() / unit)
-                }
-                other => other,
-            };
-            let magnitude = as_float(&rounded)?.unwrap_or(0.0).abs();
-            let limit = 10_f64.powi(precision - scale);
-            if magnitude >= limit {
-                return Err(PgError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow").with_detail(
-                    format!(
-                        "A field with precision {precision}, scale {scale} must round to an absolute value less than 10^{}.",
-                        precision - scale
-                    ),
-                ));
-            }
-            Ok(rounded)
+        (PgType::Numeric, v) if v != Value::Null => {
+            let packed = typmod - 4;
+            let precision = (packed >> 16) & 0xffff;
+            // The scale is an 11-bit two's complement number (PostgreSQL 15 allows -1000..1000).
+            let scale = ((packed & 0x7ff) ^ 0x400) - 0x400;
+            let n = numeric(&v)?.unwrap_or_else(Numeric::zero);
+            Ok(stored(&n.apply_typmod(precision, scale)?))
         }
         (_, v) => Ok(v),
     }

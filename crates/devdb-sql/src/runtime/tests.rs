@@ -78,14 +78,17 @@ fn float_and_numeric_arithmetic() {
         call("pg_float8_mul", &[Value::Float(1e308), Value::Float(10.0)]),
         Err("22003 value out of range: overflow".into())
     );
-    assert_eq!(call("pg_numeric_add", &[int(1), int(2)]), Ok(int(3)));
+    assert_eq!(
+        call("pg_numeric_add", &[text("0.10"), int(2)]),
+        Ok(text("2.10"))
+    );
     assert_eq!(
         call("pg_numeric_add", &[int(i64::MAX), int(1)]),
-        Ok(Value::Float(i64::MAX as f64 + 1.0))
+        Ok(text("9223372036854775808"))
     );
     assert_eq!(
         call("pg_numeric_div", &[int(7), int(2)]),
-        Ok(Value::Float(3.5))
+        Ok(text("3.5000000000000000"))
     );
     assert_eq!(
         call("pg_numeric_mod", &[int(7), int(0)]),
@@ -96,12 +99,17 @@ fn float_and_numeric_arithmetic() {
         Ok(Value::Float(2.0))
     );
     assert_eq!(
-        call("pg_round_numeric", &[Value::Float(2.345), int(2)]),
-        Ok(Value::Float(2.35))
+        call("pg_numeric_round", &[text("2.345"), int(2)]),
+        Ok(text("2.35"))
+    );
+    assert_eq!(call("pg_numeric_round", &[text("2.5")]), Ok(text("3")));
+    assert_eq!(
+        call("pg_numeric_round", &[int(1250), int(-2)]),
+        Ok(text("1300"))
     );
     assert_eq!(
-        call("pg_round_numeric", &[int(1250), int(-2)]),
-        Ok(int(1300))
+        call("pg_numeric_trunc", &[text("-2.57"), int(1)]),
+        Ok(text("-2.5"))
     );
     assert_eq!(call("pg_abs", &[int(-3)]), Ok(int(3)));
     assert_eq!(
@@ -144,7 +152,21 @@ fn casts() {
         Ok(text("1.5"))
     );
     assert_eq!(cast(Value::Float(2.5), Float8, Int4, -1, true), Ok(int(2)));
-    assert_eq!(cast(Value::Float(2.5), Numeric, Int4, -1, true), Ok(int(3)));
+    assert_eq!(cast(text("2.5"), Numeric, Int4, -1, true), Ok(int(3)));
+    assert_eq!(cast(text("-2.5"), Numeric, Int8, -1, true), Ok(int(-3)));
+    assert_eq!(cast(int(3), Int4, Numeric, -1, true), Ok(text("3")));
+    assert_eq!(
+        cast(Value::Float(0.1), Float8, Numeric, -1, true),
+        Ok(text("0.1"))
+    );
+    assert_eq!(
+        cast(text("0.1"), Numeric, Float8, -1, true),
+        Ok(Value::Float(0.1))
+    );
+    assert_eq!(
+        cast(text("1e400"), Numeric, Float8, -1, true).map_err(|e| e[..5].to_owned()),
+        Err("22003".into())
+    );
     assert_eq!(
         cast(int(70000), Int4, Int2, -1, true),
         Err("22003 smallint out of range".into())
@@ -185,8 +207,12 @@ fn typmods() {
     );
     let numeric_5_2 = ((5 << 16) | 2) + 4;
     assert_eq!(
-        cast(Value::Float(1.235), Numeric, Numeric, numeric_5_2, false),
-        Ok(Value::Float(1.24))
+        cast(text("1.235"), Numeric, Numeric, numeric_5_2, false),
+        Ok(text("1.24"))
+    );
+    assert_eq!(
+        cast(text("-1.5"), Numeric, Numeric, numeric_5_2, false),
+        Ok(text("-1.50"))
     );
     assert!(
         cast(int(1000), Int4, Numeric, numeric_5_2, false)

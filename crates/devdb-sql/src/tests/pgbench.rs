@@ -131,7 +131,7 @@ fn tpcb_simple() {
     check(
         "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (3, 1, 5, -1234, CURRENT_TIMESTAMP);",
         expect![[r#"
-            INSERT INTO "pgbench_history" ("tid", "bid", "aid", "delta", "mtime") VALUES (3, 1, 5, -1234, devdb_now());
+            INSERT INTO "pgbench_history" ("tid", "bid", "aid", "delta", "mtime") VALUES (3, 1, 5, -1234, pg_cast(devdb_now(), 1184, 1114, -1, 0));
         "#]],
     );
     check(

@@ -42,6 +42,9 @@ impl Db {
         let conn = Connection::open_in_memory().expect("open");
         rusqlite::vtab::series::load_module(&conn).expect("series");
         conn.execute_batch(BOOTSTRAP_SQL).expect("bootstrap");
+        use devdb_pg::value::numeric;
+        conn.create_collation(numeric::COLLATION, numeric::cmp_text)
+            .expect("collation");
         for f in FUNCTIONS {
             let call = f.call;
             conn.create_scalar_function(

@@ -1,0 +1,152 @@
+//! numeric operators, functions and aggregates over stored numerics (their text; integers
+//! where an int was passed straight in), exact, with PostgreSQL's scales and errors.
+
+use devdb_pg::value::numeric::Rounding;
+use devdb_pg::value::{Numeric, numeric_of};
+use devdb_pg::{PgError, Value};
+
+use std::cmp::Ordering;
+
+use super::arith::pick;
+use super::{arg, as_int};
+
+/// The numeric in a stored value; None for NULL.
+pub fn numeric(v: &Value) -> Result<Option<Numeric>, PgError> {
+    match v {
+        Value::Null => Ok(None),
+        other => numeric_of(other.as_datum()).map(Some),
+    }
+}
+
+/// A numeric as devdb stores it.
+pub fn stored(n: &Numeric) -> Value {
+    Value::Text(n.to_string())
+}
+
+fn binary(
+    args: &[Value],
+    op: fn(&Numeric, &Numeric) -> Result<Numeric, PgError>,
+) -> Result<Value, PgError> {
+    let (Some(a), Some(b)) = (numeric(arg(args, 0))?, numeric(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    op(&a, &b).map(|r| stored(&r))
+}
+
+fn unary(args: &[Value], op: fn(&Numeric) -> Result<Numeric, PgError>) -> Result<Value, PgError> {
+    match numeric(arg(args, 0))? {
+        None => Ok(Value::Null),
+        Some(a) => op(&a).map(|r| stored(&r)),
+    }
+}
+
+pub fn add(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, Numeric::add)
+}
+pub fn sub(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, Numeric::sub)
+}
+pub fn mul(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, Numeric::mul)
+}
+pub fn div(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, Numeric::div)
+}
+pub fn rem(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, Numeric::rem)
+}
+pub fn abs(a: &[Value]) -> Result<Value, PgError> {
+    unary(a, |n| Ok(n.abs()))
+}
+pub fn sign(a: &[Value]) -> Result<Value, PgError> {
+    unary(a, |n| Ok(n.signum()))
+}
+pub fn sqrt(a: &[Value]) -> Result<Value, PgError> {
+    unary(a, Numeric::sqrt)
+}
+pub fn ceil(a: &[Value]) -> Result<Value, PgError> {
+    unary(a, |n| Ok(n.round_to(0, Rounding::Ceil)))
+}
+pub fn floor(a: &[Value]) -> Result<Value, PgError> {
+    unary(a, |n| Ok(n.round_to(0, Rounding::Floor)))
+}
+
+/// `f(x)` rounds to an integer, `f(x, places)` to that many decimal places.
+fn round_with(args: &[Value], mode: Rounding) -> Result<Value, PgError> {
+    let places = match args.get(1) {
+        None => Some(0),
+        Some(p) => as_int(p)?,
+    };
+    let (Some(n), Some(places)) = (numeric(arg(args, 0))?, places) else {
+        return Ok(Value::Null);
+    };
+    Ok(stored(&n.round_to(places, mode)))
+}
+
+/// round(numeric, int): half away from zero.
+pub fn round(a: &[Value]) -> Result<Value, PgError> {
+    round_with(a, Rounding::HalfAway)
+}
+/// trunc(numeric, int).
+pub fn trunc(a: &[Value]) -> Result<Value, PgError> {
+    round_with(a, Rounding::Trunc)
+}
+
+/// Orders two stored numerics by value.
+fn by_value(a: &Value, b: &Value) -> Ordering {
+    match (numeric(a), numeric(b)) {
+        (Ok(Some(x)), Ok(Some(y))) => x.cmp(&y),
+        _ => Ordering::Equal,
+    }
+}
+
+/// GREATEST of numerics, by value.
+pub fn greatest(a: &[Value]) -> Result<Value, PgError> {
+    pick(a, Ordering::Greater, by_value)
+}
+/// LEAST of numerics, by value.
+pub fn least(a: &[Value]) -> Result<Value, PgError> {
+    pick(a, Ordering::Less, by_value)
+}
+
+/// The numerics (or int8s) of the rows an aggregate collected, NULLs skipped.
+fn numerics(rows: Vec<Vec<Value>>) -> Result<Vec<Numeric>, PgError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(n) = numeric(row.first().unwrap_or(&Value::Null))? {
+            out.push(n);
+        }
+    }
+    Ok(out)
+}
+
+fn total(values: &[Numeric]) -> Result<Option<Numeric>, PgError> {
+    let mut values = values.iter();
+    let Some(first) = values.next() else {
+        return Ok(None);
+    };
+    values
+        .try_fold(first.clone(), |sum, n| sum.add(n))
+        .map(Some)
+}
+
+/// sum() over numerics or int8s: exact, NULL over no rows.
+pub fn sum(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    Ok(total(&numerics(rows)?)?
+        .as_ref()
+        .map(stored)
+        .unwrap_or(Value::Null))
+}
+
+/// avg() over numerics or integers: the exact sum divided by the count with numeric
+/// division's scale.
+pub fn avg(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    let values = numerics(rows)?;
+    match total(&values)? {
+        None => Ok(Value::Null),
+        Some(sum) => {
+            let count = Numeric::from_i64(values.len() as i64);
+            sum.div(&count).map(|r| stored(&r))
+        }
+    }
+}
