@@ -497,3 +497,15 @@ async fn views_are_created_selected_and_dropped_like_postgres() {
     ])
     .await;
 }
+
+/// drizzle-kit's identity columns name their sequence in the options; devdb accepts the name
+/// it gives that sequence anyway.
+#[tokio::test]
+async fn drizzle_kit_identity_with_sequence_name_like_postgres() {
+    compare(&[
+        "CREATE TABLE \"users\" (\"id\" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name \"users_id_seq\" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1), \"name\" text NOT NULL)",
+        "INSERT INTO \"users\" (\"name\") VALUES ('a'), ('b') RETURNING \"id\"",
+        "SELECT pg_get_serial_sequence('users', 'id')",
+    ])
+    .await;
+}

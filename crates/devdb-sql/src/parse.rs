@@ -89,6 +89,15 @@ pub(crate) fn statement(
             };
         }
         Some(Token::Word(w))
+            if w.quote_style.is_none()
+                && (w.value.eq_ignore_ascii_case("create")
+                    || w.value.eq_ignore_ascii_case("alter")) =>
+        {
+            if let Some(tokens) = identity_sequence_name(sql, &tokens)? {
+                return statement(sql, dialect, tokens);
+            }
+        }
+        Some(Token::Word(w))
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("insert") =>
         {
             if let Some(tokens) = without_overriding(sql, &tokens)? {
@@ -115,6 +124,89 @@ pub(crate) fn statement(
         return Err(syntax_error_at(sql, &next));
     }
     Ok(Parsed::Statement(Box::new(stmt)))
+}
+
+/// The tokens of a CREATE/ALTER TABLE without the `SEQUENCE NAME name` of an identity
+/// column's options (drizzle-kit writes it; sqlparser cannot parse it), or None when there is
+/// none. Only the name devdb gives that sequence anyway (`table_column_seq`) is accepted, so
+/// nothing is silently named otherwise.
+fn identity_sequence_name(
+    sql: &str,
+    tokens: &[TokenWithSpan],
+) -> Result<Option<Vec<TokenWithSpan>>, PgError> {
+    let word = |t: &TokenWithSpan| match &t.token {
+        Token::Word(w) => Some(fold_word(w)),
+        _ => None,
+    };
+    let is_word = |t: &TokenWithSpan, text: &str| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(text));
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
+        .collect();
+    let Some(n) = (0..words.len().saturating_sub(1)).find(|&n| {
+        is_word(&tokens[words[n]], "sequence")
+            && is_word(&tokens[words[n + 1]], "name")
+            && words[..n].iter().any(|&i| is_word(&tokens[i], "identity"))
+    }) else {
+        return Ok(None);
+    };
+    // The table: the name after TABLE [IF NOT EXISTS] [ONLY]; the column: the first word after
+    // the `(` or `,` (or ADD [COLUMN]) that starts its definition.
+    let table = words
+        .iter()
+        .position(|&i| is_word(&tokens[i], "table"))
+        .and_then(|p| {
+            words[p + 1..].iter().find(|&&i| {
+                !["if", "not", "exists", "only"]
+                    .iter()
+                    .any(|w| is_word(&tokens[i], w))
+            })
+        })
+        .and_then(|&i| word(&tokens[i]));
+    let mut depth = 0usize;
+    let mut starts = Vec::new();
+    for (p, &i) in words[..n].iter().enumerate() {
+        match tokens[i].token {
+            Token::LParen => {
+                depth += 1;
+                if depth == 1 {
+                    starts.push(p);
+                }
+            }
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Comma if depth == 1 => starts.push(p),
+            _ if depth == 0 && (is_word(&tokens[i], "add") || is_word(&tokens[i], "column")) => {
+                starts.push(p)
+            }
+            _ => {}
+        }
+    }
+    let column = starts
+        .last()
+        .and_then(|&p| words.get(p + 1))
+        .and_then(|&i| word(&tokens[i]));
+    let Some(&name_at) = words.get(n + 2) else {
+        return Err(syntax_error_at(sql, &tokens[words[n + 1]]));
+    };
+    let mut end = n + 2;
+    // A qualified name: `schema.name`.
+    while words
+        .get(end + 1)
+        .is_some_and(|&i| tokens[i].token == Token::Period)
+    {
+        end += 2;
+    }
+    let given = words.get(end).and_then(|&i| word(&tokens[i]));
+    let expected = table.zip(column).map(|(t, c)| format!("{t}_{c}_seq"));
+    if given.is_none() || given != expected {
+        return Err(PgError::feature_not_supported(format!(
+            "SEQUENCE NAME {} for an identity column (devdb names it {})",
+            word(&tokens[name_at]).unwrap_or_default(),
+            expected.as_deref().unwrap_or("table_column_seq"),
+        )));
+    }
+    let mut rest = tokens.to_vec();
+    rest.drain(words[n]..=words[end]);
+    Ok(Some(rest))
 }
 
 /// The tokens of an INSERT without its `OVERRIDING SYSTEM VALUE` words, or None when it has
