@@ -7,6 +7,7 @@
 //! tables 16384 + rowid, indexes 0x0100_0000 + rowid, sequences 0x0200_0000 + rowid,
 //! constraints 0x0300_0000 + rowid, column defaults 0x0400_0000 + rowid.
 //! Schemas, enums and their array types have the OIDs their DDL gave them (`__devdb_schemas`,
+//! which lists every schema but `public`, OID 2200,
 //! `__devdb_types`).
 
 use super::builtin::{
@@ -34,13 +35,14 @@ pub static RELATIONS: &[Relation] = &[
         PG_TYPE,
         "SELECT * FROM devdb_sys.pg_type \
          UNION ALL \
-         SELECT t.oid, t.name, n.oid, 10, 4, 1, 'e', 'E', 0, 1, ',', 0, 0, 0, t.array_oid, \
-           3506, 3507, 3532, 3533, 0, 0, 0, 'i', 'p', 0, 0, -1, 0, 0, NULL \
-         FROM __devdb_types t JOIN __devdb_schemas n ON n.name = t.schema \
+         SELECT t.oid, t.name, coalesce(n.oid, 2200), 10, 4, 1, 'e', 'E', 0, 1, ',', 0, 0, 0, \
+           t.array_oid, 3506, 3507, 3532, 3533, 0, 0, 0, 'i', 'p', 0, 0, -1, 0, 0, NULL \
+         FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema \
          UNION ALL \
-         SELECT t.array_oid, '_' || t.name, n.oid, 10, -1, 0, 'b', 'A', 0, 1, ',', 0, 6179, \
-           t.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 0, NULL \
-         FROM __devdb_types t JOIN __devdb_schemas n ON n.name = t.schema",
+         SELECT t.array_oid, '_' || t.name, coalesce(n.oid, 2200), 10, -1, 0, 'b', 'A', 0, 1, \
+           ',', 0, 6179, t.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 0, \
+           NULL \
+         FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema",
     ),
     rel("pg_proc", PG_PROC, "SELECT * FROM devdb_sys.pg_proc"),
     rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
