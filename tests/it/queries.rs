@@ -363,3 +363,21 @@ async fn json_set_returning_functions_refuse_the_wrong_kind_of_document() {
         assert_eq!(err.code().map(|c| c.code()), Some("22023"), "{sql}");
     }
 }
+
+/// drizzle's relational queries nest one LATERAL level per `with`: three levels translate
+/// (the database thread gives translation the stack it needs) and match PostgreSQL.
+#[tokio::test]
+async fn three_nested_lateral_levels_match_postgres() {
+    compare(&[
+        r#"create table u (id int primary key, name text)"#,
+        r#"create table p (id int primary key, author_id int, title text)"#,
+        r#"create table c (id int primary key, post_id int, body text)"#,
+        r#"create table l (id int primary key, comment_id int, who text)"#,
+        r#"insert into u values (1,'a')"#,
+        r#"insert into p values (1,1,'t')"#,
+        r#"insert into c values (1,1,'b')"#,
+        r#"insert into l values (1,1,'x')"#,
+        r#"select "u"."id", "u"."name", "u_p"."data" as "p" from "u" left join lateral (select coalesce(json_agg(json_build_array("u_p"."id", "u_p"."title", "u_p_c"."data") order by "u_p"."id"), '[]'::json) as "data" from (select * from "p" "u_p" where "u_p"."author_id" = "u"."id") "u_p" left join lateral (select coalesce(json_agg(json_build_array("u_p_c"."id", "u_p_c"."body", "u_p_c_l"."data") order by "u_p_c"."id"), '[]'::json) as "data" from (select * from "c" "u_p_c" where "u_p_c"."post_id" = "u_p"."id") "u_p_c" left join lateral (select coalesce(json_agg(json_build_array("u_p_c_l"."id", "u_p_c_l"."who") order by "u_p_c_l"."id"), '[]'::json) as "data" from (select * from "l" "u_p_c_l" where "u_p_c_l"."comment_id" = "u_p_c"."id") "u_p_c_l") "u_p_c_l" on true) "u_p_c" on true) "u_p" on true order by "u"."id""#,
+    ])
+    .await;
+}

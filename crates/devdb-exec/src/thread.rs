@@ -15,6 +15,9 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::engine::Engine;
+
+/// A database thread's stack: translation recurses over the AST, and ORMs nest deeply.
+const STACK: usize = 16 << 20;
 use crate::handle::Command;
 use crate::interrupt::Interrupts;
 use crate::{Databases, EngineConfig, Handle, Local};
@@ -43,8 +46,9 @@ pub(crate) fn spawn(
     let thread = std::thread::Builder::new()
         .name(format!("db-{name}"))
         // Translation recurses over the AST; deep statements need room before they hit 54001.
-        .stack_size(16 << 20)
+        .stack_size(STACK)
         .spawn(move || {
+            devdb_sql::set_stack_budget(STACK - (4 << 20));
             match Engine::open(
                 thread_name,
                 &path,

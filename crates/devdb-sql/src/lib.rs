@@ -35,6 +35,13 @@ use devdb_pg::{PgError, PgType};
 pub use catalog::Catalog;
 pub use parse::Parsed;
 
+/// Lets translations on the calling thread use up to `bytes` of stack before a statement is
+/// "nested too deeply" (54001): for threads started with a large stack, where ORMs' nested
+/// queries (drizzle's LATERAL levels) need more than the 1 MiB any thread can give.
+pub fn set_stack_budget(bytes: usize) {
+    rewrite::expr::STACK_BUDGET.with(|b| b.set(bytes));
+}
+
 /// One PostgreSQL statement, ready for the executor.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Translated {

@@ -13,8 +13,11 @@ use crate::types::{Ty, common_type};
 
 pub const BOOL: Ty = Ty::of(PgType::Bool);
 
-/// Stack bytes one translation may use; threads get at least 2 MiB.
-const STACK_BUDGET: usize = 1 << 20;
+thread_local! {
+    /// Stack bytes one translation may use on this thread: 1 MiB (any thread has 2), or what
+    /// the thread's owner granted with [`crate::set_stack_budget`].
+    pub(crate) static STACK_BUDGET: std::cell::Cell<usize> = const { std::cell::Cell::new(1 << 20) };
+}
 
 /// Where a value goes, which decides the casts PostgreSQL applies without being asked.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -126,7 +129,7 @@ impl Translator<'_> {
     pub fn check_stack(&self) -> Result<(), PgError> {
         let marker = 0u8;
         let here = &marker as *const u8 as usize;
-        if self.stack_base.abs_diff(here) > STACK_BUDGET {
+        if self.stack_base.abs_diff(here) > STACK_BUDGET.with(std::cell::Cell::get) {
             return Err(super::operators::too_complex());
         }
         Ok(())

@@ -13,7 +13,7 @@ mod ddl;
 mod distinct;
 mod dml;
 mod enums;
-mod expr;
+pub(crate) mod expr;
 mod functions;
 mod json;
 mod json_sets;
