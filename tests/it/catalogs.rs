@@ -406,3 +406,17 @@ async fn schemas_and_enums_appear_in_the_catalogs() {
     ])
     .await;
 }
+
+/// pg_sequences, drizzle-kit's first introspection query.
+#[tokio::test]
+async fn pg_sequences_match_postgres() {
+    compare(&[
+        "create table seq_t (id serial primary key, big bigserial, small smallserial)",
+        "create sequence seq_s increment 2 start 5",
+        "select nextval('seq_s'), nextval('seq_s')",
+        "select schemaname, sequencename, sequenceowner = current_user, data_type, start_value, \
+         min_value, max_value, increment_by, cycle, cache_size, last_value \
+         from pg_sequences order by sequencename",
+    ])
+    .await;
+}

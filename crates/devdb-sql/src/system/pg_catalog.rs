@@ -307,6 +307,20 @@ pub static RELATIONS: &[Relation] = &[
          WHERE c.relkind IN ('r', 'p')",
     ),
     rel(
+        "pg_sequences",
+        cols!(
+            schemaname: Name, sequencename: Name, sequenceowner: Name, data_type: Regtype,
+            start_value: Int8, min_value: Int8, max_value: Int8, increment_by: Int8,
+            cycle: Bool, cache_size: Int8, last_value: Int8,
+        ),
+        "SELECT n.nspname, c.relname, devdb_current_user(), s.seqtypid, s.seqstart, s.seqmin, \
+           s.seqmax, s.seqincrement, s.seqcycle, s.seqcache, \
+           (SELECT CASE WHEN q.is_called THEN q.last_value END FROM __devdb_sequences q \
+             WHERE 33554432 + q.rowid = s.seqrelid) \
+         FROM __pg_sequence s JOIN __pg_class c ON c.oid = s.seqrelid \
+         JOIN __pg_namespace n ON n.oid = c.relnamespace",
+    ),
+    rel(
         "pg_indexes",
         cols!(
             schemaname: Name, tablename: Name, indexname: Name, tablespace: Name, indexdef: Text,
