@@ -79,7 +79,7 @@ pub static RELATIONS: &[Relation] = &[
             is_updatable: Varchar,
         ),
         "SELECT devdb_current_database(), n.nspname, c.relname, a.attname, a.attnum, \
-           d.adbin, \
+           CASE WHEN a.attidentity = '' THEN d.adbin END, \
            CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END, \
            CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY' \
              WHEN tn.nspname = 'pg_catalog' THEN pg_format_type(t.oid, NULL, t.typname) \
@@ -100,7 +100,10 @@ pub static RELATIONS: &[Relation] = &[
                CASE WHEN a.atttypmod >= 0 THEN a.atttypmod ELSE 6 END END, \
            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
            devdb_current_database(), tn.nspname, t.typname, NULL, NULL, NULL, NULL, \
-           CAST(a.attnum AS TEXT), 'NO', 'NO', NULL, NULL, NULL, NULL, NULL, 'NO', 'NEVER', \
+           CAST(a.attnum AS TEXT), 'NO', \
+           CASE WHEN a.attidentity = '' THEN 'NO' ELSE 'YES' END, \
+           CASE a.attidentity WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END, \
+           NULL, NULL, NULL, NULL, 'NO', 'NEVER', \
            NULL, 'YES' \
          FROM __pg_attribute a JOIN __pg_class c ON c.oid = a.attrelid \
          JOIN __pg_namespace n ON n.oid = c.relnamespace \
