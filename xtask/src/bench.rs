@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::servers::{self, DevDb, Held, Postgres};
-use databases::{Pair, Template};
+use databases::{Pair, PairLoad, Template};
 use pgbench::Script;
 use report::{Better, Cell, Json, Row, Sample, Target};
 
@@ -96,7 +96,7 @@ enum Workload {
         clients: usize,
     },
     /// pgbench on one database alone and on two at once.
-    TwoDatabases(Pair),
+    TwoDatabases(PairLoad, Pair),
 }
 
 impl Workload {
@@ -114,7 +114,7 @@ impl Workload {
             Workload::CreateDatabase(_)
             | Workload::DropDatabase(_)
             | Workload::ParallelDatabases { .. }
-            | Workload::TwoDatabases(_) => "databases",
+            | Workload::TwoDatabases(..) => "databases",
         }
     }
 
@@ -314,37 +314,40 @@ fn plan(settings: &Settings) -> Vec<(Workload, Row)> {
             Some(Target::ZeroErrors),
         ),
     ));
-    let pair = format!(
-        "select-only -M prepared, {} per database",
-        clients_text(databases::PAIR_RUN)
-    );
-    rows.push((
-        Workload::TwoDatabases(Pair::One),
-        row(
-            format!("1 database alone: {pair}"),
-            "tps",
-            Better::Higher,
-            None,
-        ),
-    ));
-    rows.push((
-        Workload::TwoDatabases(Pair::Both),
-        row(
-            format!("2 databases at once, summed: {pair}"),
-            "tps",
-            Better::Higher,
-            None,
-        ),
-    ));
-    rows.push((
-        Workload::TwoDatabases(Pair::Scaling),
-        row(
-            "2 databases at once / 1 database alone, select-only".to_owned(),
-            "x",
-            Better::Higher,
-            Some(Target::DevdbAtLeast(1.8)),
-        ),
-    ));
+    for load in PairLoad::ALL {
+        let what = load.describe();
+        let pair = format!(
+            "{what} -M prepared, {} per database",
+            clients_text(load.run())
+        );
+        rows.push((
+            Workload::TwoDatabases(load, Pair::One),
+            row(
+                format!("1 database alone: {pair}"),
+                "tps",
+                Better::Higher,
+                None,
+            ),
+        ));
+        rows.push((
+            Workload::TwoDatabases(load, Pair::Both),
+            row(
+                format!("2 databases at once, summed: {pair}"),
+                "tps",
+                Better::Higher,
+                None,
+            ),
+        ));
+        rows.push((
+            Workload::TwoDatabases(load, Pair::Scaling),
+            row(
+                format!("2 databases at once / 1 database alone, {what}"),
+                "x",
+                Better::Higher,
+                Some(Target::DevdbAtLeast(1.8)),
+            ),
+        ));
+    }
     rows
 }
 
@@ -537,7 +540,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
             Workload::CreateDatabase(_)
             | Workload::DropDatabase(_)
             | Workload::ParallelDatabases { .. }
-            | Workload::TwoDatabases(_)
+            | Workload::TwoDatabases(..)
             | Workload::FirstQuery
             | Workload::Initdb
             | Workload::RssIdle
@@ -798,9 +801,17 @@ impl Bench {
                 self.parallel(url, clients, round)
             });
         }
-        if has_row(rows, |w| matches!(w, Workload::TwoDatabases(_))) {
-            self.step("one database alone, then two at once, under pgbench -S -M prepared");
-            self.pair_rounds(&targets, rows);
+        for load in PairLoad::ALL {
+            if has_row(
+                rows,
+                |w| matches!(w, Workload::TwoDatabases(l, _) if l == load),
+            ) {
+                self.step(&format!(
+                    "one database alone, then two at once, under pgbench {} -M prepared",
+                    load.describe()
+                ));
+                self.pair_rounds(load, &targets, rows);
+            }
         }
     }
 

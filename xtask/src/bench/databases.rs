@@ -54,13 +54,45 @@ pub enum Pair {
 /// The two pgbench-initialized databases of the two-databases rows.
 pub const PAIR_DATABASES: [&str; 2] = ["bench_two_a", "bench_two_b"];
 
-/// The pgbench run of the two-databases rows, on each database.
-pub const PAIR_RUN: super::pgbench::Run = super::pgbench::Run {
-    script: super::pgbench::Script::SelectOnly,
-    mode: "prepared",
-    clients: 4,
-    connect_each: false,
-};
+/// What the two-databases rows run on each database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairLoad {
+    /// `pgbench -S -M prepared`, 4 clients: the issue's row. On a 2-core machine the pgbench
+    /// processes need about as much CPU as the server, so two at once cannot double.
+    SelectOnly,
+    /// [`RANGE_SCAN`], 1 client, `-M prepared`: each transaction costs the server far more than
+    /// the client, so the row shows whether two databases use two cores.
+    RangeScan,
+}
+
+/// The pgbench script of [`PairLoad::RangeScan`]: an aggregate over 1,000 accounts.
+pub const RANGE_SCAN: &str = "\\set a random(1, 99001)\n\
+    SELECT count(*), sum(abalance) FROM pgbench_accounts WHERE aid BETWEEN :a AND :a + 999;\n";
+
+impl PairLoad {
+    pub const ALL: [PairLoad; 2] = [PairLoad::SelectOnly, PairLoad::RangeScan];
+
+    pub fn run(self) -> super::pgbench::Run {
+        let (script, clients) = match self {
+            PairLoad::SelectOnly => (super::pgbench::Script::SelectOnly, 4),
+            PairLoad::RangeScan => (super::pgbench::Script::File, 1),
+        };
+        super::pgbench::Run {
+            script,
+            mode: "prepared",
+            clients,
+            connect_each: false,
+        }
+    }
+
+    /// How the rows name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PairLoad::SelectOnly => "select-only",
+            PairLoad::RangeScan => "1,000-row range aggregate",
+        }
+    }
+}
 
 /// The seeded template's tables and their row counts (5,000 in all).
 pub const SEEDED: [(&str, u32); 3] = [("users", 1000), ("posts", 2500), ("comments", 1500)];
@@ -121,7 +153,7 @@ impl SetupFailures {
             Workload::CreateDatabase(Template::Seeded)
             | Workload::DropDatabase(Template::Seeded)
             | Workload::ParallelDatabases { .. } => self.seeded_template.as_ref(),
-            Workload::TwoDatabases(_) => self.pair.as_ref(),
+            Workload::TwoDatabases(..) => self.pair.as_ref(),
             _ => None,
         }
     }
@@ -185,7 +217,7 @@ impl Bench {
                 .map_err(|e| format!("seeding {name} failed: {e}"))
                 .err();
         }
-        if needs(rows, |w| matches!(w, Workload::TwoDatabases(_))) {
+        if needs(rows, |w| matches!(w, Workload::TwoDatabases(..))) {
             failures.pair = PAIR_DATABASES.iter().find_map(|db| pgbench_db(db).err());
         }
         for (what, failure) in [
@@ -322,9 +354,22 @@ impl Bench {
 
     /// Rounds of: pgbench on one database alone, then on both at once (two processes);
     /// devdb then PostgreSQL.
-    pub(super) fn pair_rounds(&self, targets: &[Target; 2], rows: &mut [(Workload, Row)]) {
+    pub(super) fn pair_rounds(
+        &self,
+        load: PairLoad,
+        targets: &[Target; 2],
+        rows: &mut [(Workload, Row)],
+    ) {
         let rounds = self.settings.rounds;
-        let args = PAIR_RUN.args(self.settings.seconds);
+        let mut args = load.run().args(self.settings.seconds);
+        if load == PairLoad::RangeScan {
+            let script = self.out_dir.join("range-scan.sql");
+            if let Err(e) = std::fs::write(&script, RANGE_SCAN) {
+                eprintln!("    writing {} failed: {e}", script.display());
+                return;
+            }
+            args.extend(["-f".to_owned(), script.display().to_string()]);
+        }
         let timeout = Duration::from_secs(u64::from(self.settings.seconds) + 120);
         for round in 1..=rounds {
             for target in targets {
@@ -390,7 +435,12 @@ impl Bench {
                     .into_iter()
                     .zip(samples)
                 {
-                    push_sample(rows, Workload::TwoDatabases(pair), target.side, sample);
+                    push_sample(
+                        rows,
+                        Workload::TwoDatabases(load, pair),
+                        target.side,
+                        sample,
+                    );
                 }
             }
         }

@@ -10,6 +10,8 @@ pub enum Script {
     SelectOnly,
     /// The default TPC-B-like script: three updates, a select and an insert in a transaction.
     TpcbLike,
+    /// A script file the caller passes with `-f`.
+    File,
 }
 
 /// One pgbench run's shape.

@@ -1,7 +1,7 @@
 //! The pure parts of the bench: pgbench's report, medians, ratios, targets, the table and the
 //! JSON shape, `/proc` parsing and bench-client's output. No servers are started here.
 
-use super::databases::{self, Pair, Template};
+use super::databases::{self, Pair, PairLoad, Template};
 use super::pgbench::{self, Script};
 use super::report::{self, Better, Cell, Json, Row, Sample, Target};
 use super::{Settings, Workload, plan, selected};
@@ -377,7 +377,7 @@ fn database_rows_are_planned_with_the_issue_targets() {
         Some(Target::ZeroErrors)
     );
     assert_eq!(
-        target_of(Workload::TwoDatabases(Pair::Scaling)),
+        target_of(Workload::TwoDatabases(PairLoad::SelectOnly, Pair::Scaling)),
         Some(Target::DevdbAtLeast(1.8))
     );
     let full = settings(false);
@@ -401,7 +401,7 @@ fn only_selects_by_group_or_name() {
             .collect()
     };
     let databases = pick("databases");
-    assert_eq!(databases.len(), 8, "{databases:?}");
+    assert_eq!(databases.len(), 11, "{databases:?}");
     assert!(databases.iter().all(|w| w.is_database_row()));
     assert_eq!(pick("DATABASES"), databases);
     // A name fragment still works, across groups.
@@ -525,4 +525,25 @@ fn cpu_time_parsing() {
         "server 100% of a core, machine 75% busy"
     );
     assert_eq!(servers::cpu_use(2.0, (None, None), (None, None)), "");
+}
+
+#[test]
+fn two_database_rows_run_select_only_and_the_range_scan() {
+    for load in PairLoad::ALL {
+        for pair in [Pair::One, Pair::Both, Pair::Scaling] {
+            assert!(
+                plan(&settings(false))
+                    .iter()
+                    .any(|(w, _)| *w == Workload::TwoDatabases(load, pair)),
+                "{load:?} {pair:?}"
+            );
+        }
+    }
+    let select_only = PairLoad::SelectOnly.run().args(5);
+    assert!(select_only.contains(&"-S".to_owned()));
+    // The range scan's script comes with -f; one client keeps the client's share small.
+    let range = PairLoad::RangeScan.run();
+    assert_eq!(range.clients, 1);
+    assert!(!range.args(5).contains(&"-S".to_owned()));
+    assert!(databases::RANGE_SCAN.starts_with("\\set a random(1, "));
 }
