@@ -266,8 +266,9 @@ async fn tokio_postgres_type_lookup_queries_run_with_parameters() {
     assert!(rows.is_empty());
 }
 
-/// psql's meta-commands print the same on devdb as on PostgreSQL for the same schema (the
-/// owner, which is the connected user on devdb, is normalized).
+/// psql's meta-commands print the same on devdb as on PostgreSQL for the same schema: listings,
+/// databases, roles, and `\d` of tables, indexes, sequences and views with every catalog query
+/// psql 15 sends for them (the owner, which is the connected user on devdb, is normalized).
 #[tokio::test]
 async fn psql_meta_commands_match_postgres() {
     let Some(psql_bin) = pg_tool("psql") else {
@@ -287,7 +288,14 @@ async fn psql_meta_commands_match_postgres() {
         let extra = [
             "create schema app",
             "create type mood as enum ('sad', 'ok')",
-            "create table app.people (id serial primary key, m mood)",
+            "create table app.people (id serial primary key, m mood, t text default 'hi', \
+             n numeric(5,1) default 1.5)",
+            // An identity key, a foreign key, a unique constraint, a default and a check.
+            "create table tagged (id int generated always as identity primary key, \
+             user_id int references users(id), label varchar(20) not null default 'x', \
+             unique (user_id, label), constraint id_positive check (id > 0))",
+            "create sequence counter increment 2 start 5",
+            "create view active_users as select id, email from users where active",
         ];
         for statement in SCHEMA.iter().chain(&extra) {
             psql(&psql_bin, url, &["-c", statement])
@@ -304,6 +312,25 @@ async fn psql_meta_commands_match_postgres() {
             r"\dv",
             r"\dt public.*",
             r"\dt app.*",
+            // The databases both servers have (devdb has no template0).
+            r"\l postgres",
+            r"\l template1",
+            r"\du",
+            r"\df",
+            r"\d",
+            r"\d users",
+            r"\d+ users",
+            r"\d posts",
+            r"\d tagged",
+            r"\d+ tagged",
+            r"\d app.people",
+            r"\d users_pkey",
+            r"\d posts_title_idx",
+            r"\d tagged_user_id_label_key",
+            r"\d users_id_seq",
+            r"\d tagged_id_seq",
+            r"\d counter",
+            r"\d active_users",
         ] {
             let run = psql(&psql_bin, url, &["-c", command]).await;
             run.assert_success(command);

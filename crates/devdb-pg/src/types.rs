@@ -126,11 +126,14 @@ pg_types! {
     Void = 2278, "void", 4, 0, Text;
     Jsonb = 3802, "jsonb", -1, 3807, Text;
     Regnamespace = 4089, "regnamespace", 4, 4090, Integer;
+    // Access privileges (pg_database.datacl), kept as their text form.
+    Aclitem = 1033, "aclitem", 12, 1034, Text;
     // Every enum type: its values are stored as their labels; the enum's own OID travels
     // beside this variant (devdb-sql's `Ty`), as each enum is a row of devdb's catalog.
     AnyEnum = 3500, "anyenum", 4, 0, Text;
     // One-dimensional arrays of the types above, kept in the canonical form of value::array.
     BoolArray = 1000, "_bool", -1, 0, Blob;
+    CharArray = 1002, "_char", -1, 0, Blob;
     ByteaArray = 1001, "_bytea", -1, 0, Blob;
     NameArray = 1003, "_name", -1, 0, Blob;
     Int2Array = 1005, "_int2", -1, 0, Blob;
@@ -151,6 +154,8 @@ pg_types! {
     NumericArray = 1231, "_numeric", -1, 0, Blob;
     UuidArray = 2951, "_uuid", -1, 0, Blob;
     JsonbArray = 3807, "_jsonb", -1, 0, Blob;
+    AclitemArray = 1034, "_aclitem", -1, 0, Blob;
+    RegtypeArray = 2211, "_regtype", -1, 0, Blob;
 }
 
 impl PgType {
@@ -173,6 +178,7 @@ impl PgType {
             "regclass" => PgType::Regclass,
             "regtype" => PgType::Regtype,
             "regnamespace" => PgType::Regnamespace,
+            "aclitem" => PgType::Aclitem,
             "pg_node_tree" => PgType::PgNodeTree,
             "json" => PgType::Json,
             "float4" | "real" => PgType::Float4,

@@ -123,6 +123,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_name_list", 1, catalog::pg_name_list),
     f("pg_fk_action", 1, catalog::pg_fk_action),
     f("pg_format_type", 3, catalog::pg_format_type),
+    f("pg_format_type_list", 1, catalog::pg_format_type_list),
     f("pg_found", 3, catalog::pg_found),
     f("pg_fk_rule", 1, catalog::pg_fk_rule),
     f("pg_key", 2, catalog::pg_key),

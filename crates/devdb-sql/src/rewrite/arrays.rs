@@ -135,6 +135,15 @@ impl Translator<'_> {
 
     fn subscript(&mut self, root: Expr, chain: Vec<AccessExpr>) -> Result<(Expr, Ty), PgError> {
         let (array, ty) = self.expr(root)?;
+        // int2vector and oidvector subscripts start at 0; their array form's at 1.
+        let (array, ty, first) = match vector_array(ty.ty) {
+            Some(as_array) => (
+                self.coerce(array, ty, as_array, Ctx::Implicit)?,
+                as_array,
+                0,
+            ),
+            None => (array, ty, 1),
+        };
         let Some(element) = ty.ty.element() else {
             return Err(PgError::new(
                 SqlState::DATATYPE_MISMATCH,
@@ -151,12 +160,18 @@ impl Translator<'_> {
         };
         match subscript {
             Subscript::Index { index } => {
-                let i = self.expr_as(index, INT4, Ctx::Assignment)?;
+                let mut i = self.expr_as(index, INT4, Ctx::Assignment)?;
+                if first == 0 {
+                    i = make::binary(i, BinaryOperator::Plus, make::int(1));
+                }
                 Ok((
                     make::call("pg_array_subscript", vec![array, oid(element), i]),
                     Ty::of(element),
                 ))
             }
+            Subscript::Slice { .. } if first == 0 => Err(PgError::feature_not_supported(
+                "slices of int2vector and oidvector",
+            )),
             Subscript::Slice {
                 lower_bound,
                 upper_bound,
@@ -455,48 +470,60 @@ impl Translator<'_> {
     /// `unnest(a)` in a select list: a join with the elements of `a` (json_each, which may
     /// refer to the FROM items before it), whose value the call stands for.
     fn select_list_unnest(&mut self, arg: Expr) -> Result<(Expr, Ty), PgError> {
+        self.check_select_list_set()?;
+        let (a, _, element) = self.array_operand(arg, "unnest")?;
+        let value = self.select_list_set(make::call("pg_array_json", vec![a, oid(element)]))?;
+        Ok((element_value(element, value), Ty::of(element)))
+    }
+
+    /// Refuses a set-returning call where devdb cannot expand its rows.
+    pub(super) fn check_select_list_set(&mut self) -> Result<(), PgError> {
         let refuse = |why: &str| Err(PgError::feature_not_supported(why.to_owned()));
         match self.grouping() {
             Some(g) if g.in_aggregate > 0 => {
-                return refuse("set-returning functions inside aggregate calls");
+                refuse("set-returning functions inside aggregate calls")
             }
-            Some(g) if g.collecting => {}
-            _ => return refuse("set-returning functions outside the select list"),
+            Some(g) if g.collecting => Ok(()),
+            _ => refuse("set-returning functions outside the select list"),
         }
-        let (a, _, element) = self.array_operand(arg, "unnest")?;
-        let Some(scope) = self.scopes.last_mut() else {
-            return refuse("set-returning functions outside the select list");
-        };
-        if !scope.set_returning.is_empty() {
-            return refuse("several set-returning functions in one select list");
-        }
-        let name = "__devdb_unnest";
-        let mut elements = make::table_function(
-            "json_each",
-            vec![make::call("pg_array_json", vec![a, oid(element)])],
-        );
-        if let TableFactor::Table { alias, .. } = &mut elements {
-            *alias = Some(make::alias(name, &[]));
-        }
-        scope.set_returning.push(elements);
-        Ok((
-            element_value(element, make::qualified_column(name, "value")),
-            Ty::of(element),
-        ))
     }
 
-    /// Before a query level is translated: a select list that calls unnest gets its column
-    /// references qualified (see `Scope::qualify`).
+    /// A set-returning call in a select list as a join with the elements of the JSON array
+    /// `elements` (json_each): the expression for the current element's value.
+    pub(super) fn select_list_set(&mut self, elements: Expr) -> Result<Expr, PgError> {
+        let Some(scope) = self.scopes.last_mut() else {
+            return Err(PgError::feature_not_supported(
+                "set-returning functions outside the select list",
+            ));
+        };
+        if !scope.set_returning.is_empty() {
+            return Err(PgError::feature_not_supported(
+                "several set-returning functions in one select list",
+            ));
+        }
+        let name = "__devdb_unnest";
+        let mut join = make::table_function("json_each", vec![elements]);
+        if let TableFactor::Table { alias, .. } = &mut join {
+            *alias = Some(make::alias(name, &[]));
+        }
+        scope.set_returning.push(join);
+        Ok(make::qualified_column(name, "value"))
+    }
+
+    /// Before a query level is translated: a select list that calls a set-returning function
+    /// gets its column references qualified (see `Scope::qualify`).
     pub fn prepare_set_returning(&mut self, projection: &Vec<SelectItem>) {
         let calls_unnest = sqlparser::ast::visit_expressions(projection, |e| match e {
             Expr::Function(f)
-                if f.name
-                    .0
-                    .last()
-                    .and_then(|p| p.as_ident())
-                    .map(fold)
-                    .as_deref()
-                    == Some("unnest") =>
+                if matches!(
+                    f.name
+                        .0
+                        .last()
+                        .and_then(|p| p.as_ident())
+                        .map(fold)
+                        .as_deref(),
+                    Some("unnest" | "pg_partition_ancestors")
+                ) =>
             {
                 std::ops::ControlFlow::Break(())
             }
@@ -735,5 +762,14 @@ impl Translator<'_> {
         scope.substitutes.extend(named);
         scope.qualify = true;
         Ok(source)
+    }
+}
+
+/// The array type an int2vector or oidvector converts to (implicitly, as in PostgreSQL).
+pub(super) fn vector_array(ty: PgType) -> Option<Ty> {
+    match ty {
+        PgType::Int2vector => Some(Ty::of(PgType::Int2Array)),
+        PgType::Oidvector => Some(Ty::of(PgType::OidArray)),
+        _ => None,
     }
 }

@@ -76,6 +76,10 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
                 || (oid_like(from) && oid_like(to))
                 || (string_type(from) && string_type(to) && from != PgType::Bpchar)
                 || matches!((datetime_rank(from), datetime_rank(to)), (Some(f), Some(t)) if f <= t)
+                || matches!(
+                    (from, to),
+                    (PgType::Int2vector, PgType::Int2Array) | (PgType::Oidvector, PgType::OidArray)
+                )
         }
     };
     if implicit || ctx == Ctx::Implicit {

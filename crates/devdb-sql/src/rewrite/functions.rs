@@ -4,7 +4,7 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
     BinaryOperator, DataType, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArguments, ObjectNamePart, TrimWhereField,
+    FunctionArguments, ObjectName, ObjectNamePart, TrimWhereField,
 };
 
 use super::expr::{Ctx, comparable, string_literal};
@@ -62,21 +62,7 @@ impl Translator<'_> {
         if !within_group.is_empty() {
             return Err(PgError::feature_not_supported("WITHIN GROUP"));
         }
-        let parts: Vec<String> = name
-            .0
-            .iter()
-            .map(|p| match p {
-                ObjectNamePart::Identifier(id) => Ok(fold(id)),
-                ObjectNamePart::Function(_) => Err(PgError::feature_not_supported(format!(
-                    "function name {name}"
-                ))),
-            })
-            .collect::<Result<_, _>>()?;
-        let fname = match parts.as_slice() {
-            [one] => one.clone(),
-            [schema, one] if schema == "pg_catalog" => one.clone(),
-            _ => return Err(PgError::undefined_function(&format!("{name}()"))),
-        };
+        let fname = function_name(&name)?;
         let mut order = Vec::new();
         let args = match args {
             FunctionArguments::None => Args::None,
@@ -540,6 +526,7 @@ impl Translator<'_> {
                 return Err(PgError::feature_not_supported("power() of numeric"));
             }
             ("md5", [t]) if text_like(t) => ("pg_md5", vec![TEXT], TEXT),
+            ("quote_ident", [t]) if text_like(t) => ("pg_quote_ident", vec![TEXT], TEXT),
             ("md5", [t]) if t.ty == PgType::Bytea => ("pg_md5", vec![*t], TEXT),
             ("ceil" | "ceiling" | "floor" | "trunc", [t])
                 if t.ty.is_numeric() || t.is_unknown() =>
@@ -818,4 +805,24 @@ pub fn undefined(name: &str, n: usize) -> PgError {
 fn undefined_with(name: &str, types: &[Ty]) -> PgError {
     let args: Vec<String> = types.iter().map(|t| t.ty.to_string()).collect();
     PgError::undefined_function(&format!("{name}({})", args.join(", ")))
+}
+
+/// A function's name as a call spells it, plain or qualified by pg_catalog (where every
+/// function devdb has lives).
+pub(super) fn function_name(name: &ObjectName) -> Result<String, PgError> {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(id) => Ok(fold(id)),
+            ObjectNamePart::Function(_) => Err(PgError::feature_not_supported(format!(
+                "function name {name}"
+            ))),
+        })
+        .collect::<Result<_, _>>()?;
+    match parts.as_slice() {
+        [one] => Ok(one.clone()),
+        [schema, one] if schema == "pg_catalog" => Ok(one.clone()),
+        _ => Err(PgError::undefined_function(&format!("{name}()"))),
+    }
 }

@@ -3,9 +3,9 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
     Distinct, Expr, FunctionArg, FunctionArgExpr, GroupByExpr, JoinConstraint, JoinOperator,
-    LimitClause, Offset, OffsetRows, OrderBy, OrderByKind, Query, Select, SelectFlavor, SelectItem,
-    SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier, TableAlias, TableFactor,
-    TableFunctionArgs, TableWithJoins, Value, WildcardAdditionalOptions,
+    LimitClause, ObjectName, Offset, OffsetRows, OrderBy, OrderByKind, Query, Select, SelectFlavor,
+    SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier, TableAlias,
+    TableFactor, TableFunctionArgs, TableWithJoins, Value, WildcardAdditionalOptions,
 };
 
 use super::expr::{Ctx, comparable};
@@ -1061,20 +1061,13 @@ impl Translator<'_> {
                     }),
                 with_hints,
                 version: None,
-                with_ordinality: false,
+                with_ordinality,
                 partitions,
                 json_path: None,
                 sample: None,
                 index_hints,
             } if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() => {
-                let fname = self.table_name(&name)?;
-                if fname == "generate_series" {
-                    return self.generate_series(args, alias);
-                }
-                match self.json_set_function(&fname, args, alias)? {
-                    Some(table) => Ok(table),
-                    None => Err(PgError::undefined_function(&format!("{fname}()"))),
-                }
+                self.function_item(&name, args, with_ordinality, alias)
             }
             TableFactor::UNNEST {
                 alias,
@@ -1106,18 +1099,9 @@ impl Translator<'_> {
                 lateral: true,
                 name,
                 args,
-                with_ordinality: false,
+                with_ordinality,
                 alias,
-            } => {
-                let fname = self.table_name(&name)?;
-                if fname == "generate_series" {
-                    return self.generate_series(args, alias);
-                }
-                match self.json_set_function(&fname, args, alias)? {
-                    Some(table) => Ok(table),
-                    None => Err(PgError::undefined_function(&format!("{fname}()"))),
-                }
-            }
+            } => self.function_item(&name, args, with_ordinality, alias),
             other => Err(PgError::feature_not_supported(format!("FROM item {other}"))),
         }
     }
@@ -1152,6 +1136,45 @@ impl Translator<'_> {
 
     /// `generate_series(start, stop[, step]) [AS alias[(column)]]` over SQLite's table-valued
     /// function of the same name, whose column is `value`.
+    /// A function call in FROM, plain or `pg_catalog.`-qualified.
+    fn function_item(
+        &mut self,
+        name: &ObjectName,
+        args: Vec<FunctionArg>,
+        with_ordinality: bool,
+        alias: Option<TableAlias>,
+    ) -> Result<TableFactor, PgError> {
+        let fname = super::functions::function_name(name)?;
+        match fname.as_str() {
+            "unnest" => {
+                let exprs = args
+                    .into_iter()
+                    .map(|a| match a {
+                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e),
+                        other => Err(PgError::feature_not_supported(format!(
+                            "unnest argument {other}"
+                        ))),
+                    })
+                    .collect::<Result<_, _>>()?;
+                return self.unnest(exprs, with_ordinality, alias);
+            }
+            "pg_partition_ancestors" => {
+                return self.partition_ancestors_item(with_ordinality, alias);
+            }
+            _ if with_ordinality => {
+                return Err(PgError::feature_not_supported(format!(
+                    "{fname} WITH ORDINALITY"
+                )));
+            }
+            "generate_series" => return self.generate_series(args, alias),
+            _ => {}
+        }
+        match self.json_set_function(&fname, args, alias)? {
+            Some(table) => Ok(table),
+            None => Err(PgError::undefined_function(&format!("{fname}()"))),
+        }
+    }
+
     fn generate_series(
         &mut self,
         args: Vec<FunctionArg>,

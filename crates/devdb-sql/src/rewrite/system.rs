@@ -62,6 +62,9 @@ const NAME: Ty = Ty::of(PgType::Name);
 const BOOL: Ty = Ty::of(PgType::Bool);
 const OID: Ty = Ty::of(PgType::Oid);
 
+/// The first OID of objects created after initdb.
+const FIRST_USER_OID: i64 = 16384;
+
 /// The schemas on PostgreSQL's default search path, by OID (pg_catalog, public).
 const VISIBLE_NAMESPACES: [i64; 2] = [11, 2200];
 
@@ -191,19 +194,56 @@ impl Translator<'_> {
                 let expr = self.expr_as(expr, TEXT, Ctx::Implicit)?;
                 (expr, TEXT)
             }
-            ("pg_get_indexdef", 1 | 3) => {
+            ("pg_get_indexdef", 1) => {
                 let oid = self.first_oid(args)?;
                 (
                     make::lookup("__pg_index", make::column("__def"), "indexrelid", oid),
                     TEXT,
                 )
             }
+            ("pg_get_indexdef", 3) => {
+                // With a column number other than 0, only that column's definition.
+                let mut args = args.into_iter();
+                let oid = self.first_oid(args.next().into_iter().collect())?;
+                let column = args.next().unwrap_or_else(make::null);
+                let column = self.expr_as(column, Ty::of(PgType::Int4), Ctx::Implicit)?;
+                let whole = make::lookup(
+                    "__pg_index",
+                    make::column("__def"),
+                    "indexrelid",
+                    oid.clone(),
+                );
+                let one = make::subquery(make::select(
+                    vec![make::select_item(
+                        make::call("pg_quote_ident", vec![make::column("name")]),
+                        None,
+                    )],
+                    vec![make::table("__pg_index_columns", None)],
+                    Some(make::and(
+                        make::eq(make::column("indexrelid"), oid),
+                        make::eq(
+                            make::column("seqno"),
+                            make::binary(column.clone(), BinaryOperator::Minus, make::int(1)),
+                        ),
+                    )),
+                ));
+                let def = make::call("iif", vec![make::eq(column, make::int(0)), whole, one]);
+                (def, TEXT)
+            }
             ("pg_get_constraintdef", 1 | 2) => {
-                let oid = self.first_oid(args)?;
-                (
-                    make::lookup("__pg_constraint", make::column("__def"), "oid", oid),
-                    TEXT,
-                )
+                // pretty (the second argument) prints a check without its outer parentheses.
+                let mut args = args.into_iter();
+                let oid = self.first_oid(args.next().into_iter().collect())?;
+                let pretty = match args.next() {
+                    Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
+                    None => make::int(0),
+                };
+                let pretty_def = make::call(
+                    "coalesce",
+                    vec![make::column("__pretty"), make::column("__def")],
+                );
+                let def = make::call("iif", vec![pretty, pretty_def, make::column("__def")]);
+                (make::lookup("__pg_constraint", def, "oid", oid), TEXT)
             }
             ("pg_get_userbyid", 1) => {
                 let oid = self.first_oid(args)?;
@@ -212,19 +252,54 @@ impl Translator<'_> {
                     NAME,
                 )
             }
-            ("pg_table_is_visible", 1) => {
+            ("pg_table_is_visible" | "pg_type_is_visible" | "pg_function_is_visible", 1) => {
+                let (view, namespace) = match name {
+                    "pg_table_is_visible" => ("__pg_class", "relnamespace"),
+                    "pg_type_is_visible" => ("__pg_type", "typnamespace"),
+                    _ => ("__pg_proc", "pronamespace"),
+                };
                 let oid = self.first_oid(args)?;
-                (
-                    make::lookup("__pg_class", visible("relnamespace"), "oid", oid),
-                    BOOL,
-                )
+                (make::lookup(view, visible(namespace), "oid", oid), BOOL)
             }
-            ("pg_type_is_visible", 1) => {
+            ("pg_get_function_result", 1) => {
                 let oid = self.first_oid(args)?;
-                (
-                    make::lookup("__pg_type", visible("typnamespace"), "oid", oid),
-                    BOOL,
-                )
+                let rettype = make::column("prorettype");
+                let typname =
+                    make::lookup("__pg_type", make::column("typname"), "oid", rettype.clone());
+                let formatted = make::call("pg_format_type", vec![rettype, make::null(), typname]);
+                (make::lookup("__pg_proc", formatted, "oid", oid), TEXT)
+            }
+            ("pg_get_function_arguments" | "pg_get_function_identity_arguments", 1) => {
+                let oid = self.first_oid(args)?;
+                let formatted =
+                    make::call("pg_format_type_list", vec![make::column("proargtypes")]);
+                (make::lookup("__pg_proc", formatted, "oid", oid), TEXT)
+            }
+            // PostgreSQL's answer for an OID that names no such object: devdb has no
+            // triggers, rules or extended statistics.
+            ("pg_get_triggerdef" | "pg_get_ruledef", 1 | 2)
+            | ("pg_get_statisticsobjdef_columns", 1) => {
+                let _ = self.first_oid(args)?;
+                (make::null(), TEXT)
+            }
+            ("pg_relation_is_publishable", 1) => {
+                let oid = self.first_oid(args)?;
+                let user_table = make::and(
+                    make::eq(make::column("relkind"), make::string("r")),
+                    make::binary(
+                        make::column("oid"),
+                        BinaryOperator::GtEq,
+                        make::int(FIRST_USER_OID),
+                    ),
+                );
+                (make::lookup("__pg_class", user_table, "oid", oid), BOOL)
+            }
+            ("pg_partition_ancestors", 1) => {
+                // devdb has no partitions: the set is always empty.
+                self.check_select_list_set()?;
+                let _ = self.first_oid(args)?;
+                let value = self.select_list_set(make::string("[]"))?;
+                (value, Ty::of(PgType::Regclass))
             }
             ("obj_description" | "shobj_description", 1 | 2) | ("col_description", 2) => {
                 // devdb keeps no comments (COMMENT ON is not supported).
@@ -286,6 +361,42 @@ impl Translator<'_> {
             _ => return Ok(Err(args)),
         };
         Ok(Ok(done))
+    }
+
+    /// `pg_partition_ancestors(rel) [WITH ORDINALITY]` in FROM: devdb has no partitions, so
+    /// no rows, with the columns PostgreSQL gives it (relid regclass, and the ordinality).
+    pub fn partition_ancestors_item(
+        &mut self,
+        with_ordinality: bool,
+        alias: Option<sqlparser::ast::TableAlias>,
+    ) -> Result<sqlparser::ast::TableFactor, PgError> {
+        let typed = |e: Expr, data_type: DataType| Expr::Cast {
+            kind: sqlparser::ast::CastKind::DoubleColon,
+            expr: Box::new(e),
+            data_type,
+            format: None,
+        };
+        let mut items = vec![make::select_item(
+            typed(make::int(0), DataType::Regclass),
+            Some("pg_partition_ancestors"),
+        )];
+        if with_ordinality {
+            items.push(make::select_item(
+                typed(make::int(0), DataType::BigInt(None)),
+                Some("ordinality"),
+            ));
+        }
+        let empty = make::select(
+            items,
+            Vec::new(),
+            Some(make::value(sqlparser::ast::Value::Boolean(false))),
+        );
+        let alias = alias.unwrap_or_else(|| make::alias("pg_partition_ancestors", &[]));
+        let (q, rel) =
+            self.derived_query(make::query(SetExpr::Select(Box::new(empty))), Some(alias))?;
+        let name = rel.name.clone();
+        self.push_rel(rel)?;
+        Ok(make::derived(q, make::alias(&name, &[])))
     }
 
     fn catalog_args<const N: usize>(
@@ -397,7 +508,21 @@ pub fn print_oid_aliases(q: Query, cols: &[OutCol]) -> Query {
         return q;
     }
     let inner: Vec<String> = (1..=cols.len()).map(|i| format!("c{i}")).collect();
-    let q = super::query::rename_outputs(q, &inner);
+    let mut q = super::query::rename_outputs(q, &inner);
+    // ORDER BY an output column's name now means its positional name.
+    if let Some(sqlparser::ast::OrderBy {
+        kind: sqlparser::ast::OrderByKind::Expressions(terms),
+        ..
+    }) = &mut q.order_by
+    {
+        for term in terms {
+            if let Expr::Identifier(id) = &term.expr
+                && let Some(i) = cols.iter().position(|(name, _)| *name == id.value)
+            {
+                term.expr = make::column(&inner[i]);
+            }
+        }
+    }
     let items = cols
         .iter()
         .zip(&inner)

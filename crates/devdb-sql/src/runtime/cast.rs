@@ -86,6 +86,17 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
     if let (Some(f), Some(t)) = (from.element(), to.element()) {
         return super::array::convert_elements(v, f, t, |x| convert(x, f, t));
     }
+    if let (PgType::Int2vector | PgType::Oidvector, Some(element)) = (from, to.element()) {
+        // int2vector and oidvector print as space-separated numbers.
+        let Value::Text(s) = &v else {
+            return Err(PgError::internal(format!("pg_cast: {from} value {v:?}")));
+        };
+        let items = s
+            .split_whitespace()
+            .map(|n| decode_text(element, n))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Value::Blob(devdb_pg::value::array::store(element, &items)));
+    }
     if from == PgType::Json && to == PgType::Jsonb {
         let Value::Text(s) = &v else {
             return Err(PgError::internal(format!("pg_cast: json value {v:?}")));

@@ -1,5 +1,6 @@
 //! The rows of PostgreSQL's catalogs that exist in every database before any DDL: built-in types,
-//! functions, access methods, collations, schemas, predefined roles and extensions.
+//! functions, system tables and views, access methods, collations, schemas, predefined roles
+//! and extensions.
 //!
 //! The files in `data/` are PostgreSQL 15's own rows, dumped from a fresh `initdb` cluster
 //! (`\copy (SELECT <the columns below> FROM pg_type ORDER BY oid) TO 'pg_type.tsv'`, regproc
@@ -49,6 +50,17 @@ pub const PG_COLLATION: Columns = cols!(
     collisdeterministic: Bool, collencoding: Int4, collcollate: Text, collctype: Text,
     colliculocale: Text, collversion: Text,
 );
+/// pg_class; the built-in rows are the tables and views of pg_catalog and information_schema.
+pub const PG_CLASS: Columns = cols!(
+    oid: Oid, relname: Name, relnamespace: Oid, reltype: Oid, reloftype: Oid,
+    relowner: Oid, relam: Oid, relfilenode: Oid, reltablespace: Oid, relpages: Int4,
+    reltuples: Float4, relallvisible: Int4, reltoastrelid: Oid, relhasindex: Bool,
+    relisshared: Bool, relpersistence: Char, relkind: Char, relnatts: Int2,
+    relchecks: Int2, relhasrules: Bool, relhastriggers: Bool, relhassubclass: Bool,
+    relrowsecurity: Bool, relforcerowsecurity: Bool, relispopulated: Bool,
+    relreplident: Char, relispartition: Bool, relrewrite: Oid, reloptions: TextArray,
+    relpartbound: PgNodeTree,
+);
 pub const PG_NAMESPACE: Columns = cols!(oid: Oid, nspname: Name, nspowner: Oid);
 /// The predefined roles (pg_monitor, ...); the superuser row is the connected user's.
 pub const PREDEFINED_ROLES: Columns = cols!(
@@ -77,6 +89,7 @@ const fn builtin(name: &'static str, columns: Columns, data: &'static str) -> Bu
 pub static BUILTINS: &[Builtin] = &[
     builtin("pg_type", PG_TYPE, include_str!("data/pg_type.tsv")),
     builtin("pg_proc", PG_PROC, include_str!("data/pg_proc.tsv")),
+    builtin("pg_class", PG_CLASS, include_str!("data/pg_class.tsv")),
     builtin("pg_range", PG_RANGE, include_str!("data/pg_range.tsv")),
     builtin("pg_am", PG_AM, include_str!("data/pg_am.tsv")),
     builtin(

@@ -349,6 +349,19 @@ pub(crate) fn pg_format_type(args: &[Value]) -> Result<Value, PgError> {
     Ok(format_type(oid, typmod, text_arg(args, 2)).map_or(Value::Null, Value::Text))
 }
 
+/// pg_format_type_list(oidvector): the types as pg_get_function_arguments lists them.
+pub(crate) fn pg_format_type_list(args: &[Value]) -> Result<Value, PgError> {
+    let Some(list) = text_arg(args, 0) else {
+        return Ok(Value::Null);
+    };
+    let names: Vec<String> = list
+        .split_whitespace()
+        .filter_map(|oid| oid.parse::<i64>().ok())
+        .filter_map(|oid| format_type(oid, -1, None))
+        .collect();
+    Ok(Value::Text(names.join(", ")))
+}
+
 fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
     let known = u32::try_from(oid).ok().map(Oid);
     if let Some(ty) = known.and_then(PgType::from_oid) {

@@ -215,7 +215,8 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __pg_namespace n ON n.oid = c.relnamespace",
     ),
     // Views join here once CREATE VIEW exists (from pg_views).
-    rel(
+    Relation::empty(
+        "information_schema",
         "views",
         cols!(
             table_catalog: Name, table_schema: Name, table_name: Name,
@@ -223,10 +224,10 @@ pub static RELATIONS: &[Relation] = &[
             is_insertable_into: Varchar, is_trigger_updatable: Varchar,
             is_trigger_deletable: Varchar, is_trigger_insertable_into: Varchar,
         ),
-        "SELECT '', '', '', '', '', '', '', '', '', '' WHERE 0",
     ),
     // devdb has no user-defined functions.
-    rel(
+    Relation::empty(
+        "information_schema",
         "routines",
         cols!(
             specific_catalog: Name, specific_schema: Name,
@@ -236,6 +237,5 @@ pub static RELATIONS: &[Relation] = &[
             routine_body: Varchar, routine_definition: Varchar,
             external_language: Varchar, is_deterministic: Varchar,
         ),
-        "SELECT '', '', '', '', '', '', '', '', '', '', '', '' WHERE 0",
     ),
 ];

@@ -27,7 +27,7 @@ pub struct Relation {
     /// Extra view columns after the declared ones, read only by translated function calls
     /// (pg_get_indexdef, pg_get_constraintdef): clients never see them.
     pub hidden: &'static [&'static str],
-    /// The SELECT whose rows the view holds, in column order.
+    /// The SELECT whose rows the view holds, in column order; empty for a relation without rows.
     body: &'static str,
 }
 
@@ -47,6 +47,15 @@ impl Relation {
         }
     }
 
+    /// A relation that never has rows: catalogs of objects devdb does not have.
+    pub(crate) const fn empty(
+        schema: &'static str,
+        name: &'static str,
+        columns: Columns,
+    ) -> Relation {
+        Relation::new(schema, name, columns, "")
+    }
+
     /// The SQLite view that holds it: `__pg_class`, `__information_schema_tables`.
     pub fn view(&self) -> String {
         match self.schema {
@@ -62,11 +71,14 @@ impl Relation {
             .map(|(n, _)| *n)
             .chain(self.hidden.iter().copied())
             .collect();
+        let body = match self.body {
+            "" => format!("SELECT {} WHERE 0", vec!["NULL"; names.len()].join(", ")),
+            body => body.to_owned(),
+        };
         format!(
-            "CREATE TEMP VIEW IF NOT EXISTS {}({}) AS {}",
+            "CREATE TEMP VIEW IF NOT EXISTS {}({}) AS {body}",
             self.view(),
             names.join(", "),
-            self.body
         )
     }
 }

@@ -5,18 +5,22 @@
 //! Object ids of user objects are derived from the rowid of their catalog row, one range per
 //! kind, so they are stable while the object lives and never collide:
 //! tables 16384 + rowid, indexes 0x0100_0000 + rowid, sequences 0x0200_0000 + rowid,
-//! constraints 0x0300_0000 + rowid, column defaults 0x0400_0000 + rowid.
+//! constraints 0x0300_0000 + rowid, column defaults 0x0400_0000 + rowid, views 0x0500_0000 + rowid.
 //! Schemas, enums and their array types have the OIDs their DDL gave them (`__devdb_schemas`,
 //! which lists every schema but `public`, OID 2200,
 //! `__devdb_types`).
 
 use super::builtin::{
-    PG_AM, PG_COLLATION, PG_EXTENSION, PG_NAMESPACE, PG_PROC, PG_RANGE, PG_TYPE, cols,
+    PG_AM, PG_CLASS, PG_COLLATION, PG_EXTENSION, PG_NAMESPACE, PG_PROC, PG_RANGE, PG_TYPE, cols,
 };
 use super::{Columns, Relation};
 
 const fn rel(name: &'static str, columns: Columns, body: &'static str) -> Relation {
     Relation::new("pg_catalog", name, columns, body)
+}
+
+const fn empty(name: &'static str, columns: Columns) -> Relation {
+    Relation::empty("pg_catalog", name, columns)
 }
 
 /// Every pg_catalog relation devdb answers, in creation order (a view may read earlier ones).
@@ -67,18 +71,9 @@ pub static RELATIONS: &[Relation] = &[
         cols!(oid: Oid, spcname: Name, spcowner: Oid),
         "SELECT 1663, 'pg_default', 10 UNION ALL SELECT 1664, 'pg_global', 10",
     ),
-    // Views (CREATE VIEW) join as relkind 'v' here.
     rel(
         "pg_class",
-        cols!(
-            oid: Oid, relname: Name, relnamespace: Oid, reltype: Oid, reloftype: Oid,
-            relowner: Oid, relam: Oid, relfilenode: Oid, reltablespace: Oid, relpages: Int4,
-            reltuples: Float4, relallvisible: Int4, reltoastrelid: Oid, relhasindex: Bool,
-            relisshared: Bool, relpersistence: Char, relkind: Char, relnatts: Int2,
-            relchecks: Int2, relhasrules: Bool, relhastriggers: Bool, relhassubclass: Bool,
-            relrowsecurity: Bool, relforcerowsecurity: Bool, relispopulated: Bool,
-            relreplident: Char, relispartition: Bool, relrewrite: Oid,
-        ),
+        PG_CLASS,
         "SELECT 16384 + t.rowid, t.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = t.schema), 0, 0, 10, 2, \
            16384 + t.rowid, 0, 0, -1.0, 0, 0, \
@@ -90,21 +85,32 @@ pub static RELATIONS: &[Relation] = &[
            0, \
            EXISTS (SELECT 1 FROM __devdb_constraints k WHERE k.kind = 'f' \
              AND ((k.schema = t.schema AND k.table_name = t.name) OR k.ref_table = t.name)), \
-           0, 0, 0, 1, 'd', 0, 0 \
+           0, 0, 0, 1, 'd', 0, 0, NULL, NULL \
          FROM __devdb_tables t \
          UNION ALL \
          SELECT 16777216 + i.rowid, i.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = i.schema), 0, 0, 10, 403, \
            16777216 + i.rowid, 0, 1, 0.0, 0, 0, 0, 0, 'p', 'i', \
            (SELECT count(*) FROM pragma_index_info(pg_key(i.schema, i.name))), \
-           0, 0, 0, 0, 0, 0, 1, 'n', 0, 0 \
+           0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL \
          FROM __devdb_indexes i \
          UNION ALL \
          SELECT 33554432 + s.rowid, pg_key_name(s.name), \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = pg_key_schema(s.name)), \
            0, 0, 10, 0, \
-           33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, 'p', 'S', 3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0 \
-         FROM __devdb_sequences s",
+           33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, 'p', 'S', 3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, \
+           NULL, NULL \
+         FROM __devdb_sequences s \
+         UNION ALL \
+         SELECT 83886080 + v.rowid, v.name, \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = v.schema), 0, 0, 10, 0, 0, 0, \
+           0, -1.0, 0, 0, 0, 0, 'p', 'v', \
+           (SELECT count(*) FROM __devdb_view_columns c \
+             WHERE c.schema = v.schema AND c.view_name = v.name), \
+           0, 1, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL \
+         FROM __devdb_views v \
+         UNION ALL \
+         SELECT * FROM devdb_sys.pg_class",
     ),
     rel(
         "pg_attribute",
@@ -125,7 +131,14 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT x.indexrelid, x.name, x.typid, -1, ty.typlen, x.seqno + 1, 0, -1, x.typmod, \
            ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, ty.typcollation \
-         FROM __pg_index_columns x JOIN __pg_type ty ON ty.oid = x.typid",
+         FROM __pg_index_columns x JOIN __pg_type ty ON ty.oid = x.typid \
+         UNION ALL \
+         SELECT 83886080 + v.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, \
+           c.typmod, ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
+           ty.typcollation \
+         FROM __devdb_views v \
+         JOIN __devdb_view_columns c ON c.schema = v.schema AND c.view_name = v.name \
+         JOIN __pg_type ty ON ty.oid = c.type_oid",
     ),
     rel(
         "pg_attrdef",
@@ -180,8 +193,10 @@ pub static RELATIONS: &[Relation] = &[
             confmatchtype: Char, conislocal: Bool, coninhcount: Int4, connoinherit: Bool,
             conbin: PgNodeTree,
         ),
-        // __def: what pg_get_constraintdef prints; __columns, __ref_columns: the JSON lists.
-        hidden: &["__def", "__columns", "__ref_columns"],
+        // __def: what pg_get_constraintdef prints, __pretty: its pretty form where that
+        // differs (a check without its outer parentheses); __columns, __ref_columns: the JSON
+        // lists.
+        hidden: &["__def", "__columns", "__ref_columns", "__pretty"],
         body: "SELECT 50331648 + k.rowid, k.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = k.schema), k.kind, \
            k.is_deferrable, k.is_deferred, 1, \
@@ -212,7 +227,8 @@ pub static RELATIONS: &[Relation] = &[
                || coalesce(' ON DELETE ' || k.on_delete, '') \
                || CASE WHEN k.is_deferrable THEN ' DEFERRABLE' ELSE '' END \
                || CASE WHEN k.is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END END, \
-           k.columns, k.ref_columns \
+           k.columns, k.ref_columns, \
+           CASE WHEN k.kind = 'c' THEN 'CHECK (' || k.check_expr || ')' END \
          FROM __devdb_constraints k",
     },
     rel(
@@ -234,15 +250,94 @@ pub static RELATIONS: &[Relation] = &[
            s.start_value, s.increment_by, s.max_value, s.min_value \
          FROM __devdb_sequences s) q",
     ),
-    rel(
+    empty(
         "pg_description",
         cols!(objoid: Oid, classoid: Oid, objsubid: Int4, description: Text),
-        "SELECT 0, 0, 0, '' WHERE 0",
     ),
-    rel(
+    empty(
         "pg_inherits",
         cols!(inhrelid: Oid, inhparent: Oid, inhseqno: Int4, inhdetachpending: Bool),
-        "SELECT 0, 0, 0, 0 WHERE 0",
+    ),
+    // What depends on what; devdb records the one dependency clients read: a sequence owned by
+    // its column ('a' for serial and OWNED BY, 'i' for identity), with pg_class's OID 1259 as
+    // both class ids.
+    rel(
+        "pg_depend",
+        cols!(
+            classid: Oid, objid: Oid, objsubid: Int4, refclassid: Oid, refobjid: Oid,
+            refobjsubid: Int4, deptype: Char,
+        ),
+        "SELECT 1259, 33554432 + s.rowid, 0, 1259, 16384 + t.rowid, c.position, \
+           CASE WHEN EXISTS (SELECT 1 FROM __devdb_identity_columns i \
+             WHERE i.schema = o.schema AND i.table_name = o.table_name \
+               AND i.name = o.column_name) THEN 'i' ELSE 'a' END \
+         FROM __devdb_sequence_owners o \
+         JOIN __devdb_sequences s ON s.name = o.name \
+         JOIN __devdb_tables t ON t.schema = o.schema AND t.name = o.table_name \
+         JOIN __devdb_columns c ON c.schema = o.schema AND c.table_name = o.table_name \
+           AND c.name = o.column_name",
+    ),
+    // The built-in role memberships: pg_monitor is a member of three predefined roles.
+    rel(
+        "pg_auth_members",
+        cols!(roleid: Oid, member: Oid, grantor: Oid, admin_option: Bool),
+        "SELECT 3374, 3373, 10, 0 UNION ALL SELECT 3375, 3373, 10, 0 \
+         UNION ALL SELECT 3377, 3373, 10, 0",
+    ),
+    // Catalogs of objects devdb has none of (row security policies, triggers, rules,
+    // extended statistics, publications): empty, with PostgreSQL's columns.
+    empty(
+        "pg_policy",
+        cols!(
+            oid: Oid, polname: Name, polrelid: Oid, polcmd: Char, polpermissive: Bool,
+            polroles: OidArray, polqual: PgNodeTree, polwithcheck: PgNodeTree,
+        ),
+    ),
+    empty(
+        "pg_policies",
+        cols!(
+            schemaname: Name, tablename: Name, policyname: Name, permissive: Text,
+            roles: NameArray, cmd: Text, qual: Text, with_check: Text,
+        ),
+    ),
+    empty(
+        "pg_trigger",
+        cols!(
+            oid: Oid, tgrelid: Oid, tgparentid: Oid, tgname: Name, tgfoid: Oid, tgtype: Int2,
+            tgenabled: Char, tgisinternal: Bool, tgconstrrelid: Oid, tgconstrindid: Oid,
+            tgconstraint: Oid, tgdeferrable: Bool, tginitdeferred: Bool, tgnargs: Int2,
+            tgattr: Int2vector, tgargs: Bytea, tgqual: PgNodeTree, tgoldtable: Name,
+            tgnewtable: Name,
+        ),
+    ),
+    empty(
+        "pg_rewrite",
+        cols!(
+            oid: Oid, rulename: Name, ev_class: Oid, ev_type: Char, ev_enabled: Char,
+            is_instead: Bool, ev_qual: PgNodeTree, ev_action: PgNodeTree,
+        ),
+    ),
+    empty(
+        "pg_statistic_ext",
+        cols!(
+            oid: Oid, stxrelid: Oid, stxname: Name, stxnamespace: Oid, stxowner: Oid,
+            stxstattarget: Int4, stxkeys: Int2vector, stxkind: CharArray, stxexprs: PgNodeTree,
+        ),
+    ),
+    empty(
+        "pg_publication",
+        cols!(
+            oid: Oid, pubname: Name, pubowner: Oid, puballtables: Bool, pubinsert: Bool,
+            pubupdate: Bool, pubdelete: Bool, pubtruncate: Bool, pubviaroot: Bool,
+        ),
+    ),
+    empty(
+        "pg_publication_rel",
+        cols!(oid: Oid, prpubid: Oid, prrelid: Oid, prqual: PgNodeTree, prattrs: Int2vector),
+    ),
+    empty(
+        "pg_publication_namespace",
+        cols!(oid: Oid, pnpubid: Oid, pnnspid: Oid),
     ),
     rel(
         "pg_enum",
@@ -255,10 +350,16 @@ pub static RELATIONS: &[Relation] = &[
             oid: Oid, datname: Name, datdba: Oid, encoding: Int4, datlocprovider: Char,
             datistemplate: Bool, datallowconn: Bool, datconnlimit: Int4, dattablespace: Oid,
             datcollate: Text, datctype: Text, daticulocale: Text, datcollversion: Text,
+            datacl: AclitemArray,
         ),
+        // initdb grants template1 CONNECT to PUBLIC and everything to its owner.
         "SELECT j.value ->> '$.oid', j.value ->> '$.name', 10, 6, 'c', \
            j.value ->> '$.is_template', j.value ->> '$.allow_connections', -1, 1663, \
-           'C.UTF-8', 'C.UTF-8', NULL, NULL \
+           'C.UTF-8', 'C.UTF-8', NULL, NULL, \
+           CASE WHEN j.value ->> '$.name' = 'template1' THEN pg_array_make(1033, \
+             '=c/' || pg_quote_ident(devdb_current_user()), \
+             pg_quote_ident(devdb_current_user()) || '=CTc/' \
+               || pg_quote_ident(devdb_current_user())) END \
          FROM json_each(devdb_databases()) j",
     ),
     rel(
@@ -331,18 +432,28 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __pg_namespace n ON n.oid = t.relnamespace",
     ),
     // Views and materialized views join here once CREATE VIEW exists.
+    // Index usage is not counted: every counter is 0.
     rel(
+        "pg_stat_user_indexes",
+        cols!(
+            relid: Oid, indexrelid: Oid, schemaname: Name, relname: Name, indexrelname: Name,
+            idx_scan: Int8, idx_tup_read: Int8, idx_tup_fetch: Int8,
+        ),
+        "SELECT x.indrelid, x.indexrelid, n.nspname, t.relname, i.relname, 0, 0, 0 \
+         FROM __pg_index x JOIN __pg_class i ON i.oid = x.indexrelid \
+         JOIN __pg_class t ON t.oid = x.indrelid \
+         JOIN __pg_namespace n ON n.oid = t.relnamespace",
+    ),
+    empty(
         "pg_views",
         cols!(schemaname: Name, viewname: Name, viewowner: Name, definition: Text),
-        "SELECT '', '', '', '' WHERE 0",
     ),
-    rel(
+    empty(
         "pg_matviews",
         cols!(
             schemaname: Name, matviewname: Name, matviewowner: Name, tablespace: Name,
             hasindexes: Bool, ispopulated: Bool, definition: Text,
         ),
-        "SELECT '', '', '', '', 0, 0, '' WHERE 0",
     ),
     rel(
         "pg_settings",
