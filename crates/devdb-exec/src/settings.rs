@@ -209,7 +209,8 @@ impl Settings {
         }
     }
 
-    /// Every setting, sorted by name, for SHOW ALL.
+    /// Every setting, sorted by name, for SHOW ALL and pg_settings; names as PostgreSQL spells
+    /// them (`TimeZone`, `DateStyle`).
     pub fn all(&self) -> Vec<(&str, &str)> {
         let mut all: Vec<(&str, &str)> = self
             .defaults
@@ -219,7 +220,9 @@ impl Settings {
             .collect();
         all.sort_unstable();
         all.dedup_by_key(|(k, _)| *k);
-        all
+        all.into_iter()
+            .map(|(k, v)| (reported_name(k).unwrap_or(k), v))
+            .collect()
     }
 
     /// SET name = value (None: DEFAULT). `in_transaction` records the old value so a rollback
