@@ -458,3 +458,157 @@ async fn identity_columns_in_information_schema_match_postgres() {
     ])
     .await;
 }
+
+/// A schema as drizzle-kit pushes it: an enum with a default, an identity key, serial keys, a
+/// composite primary key, foreign keys with actions, a jsonb default, unique and plain indexes.
+const DRIZZLE_SCHEMA: &[&str] = &[
+    "create type role as enum ('reader', 'author')",
+    "create table users (id integer primary key generated always as identity \
+     (sequence name users_id_seq increment by 1 minvalue 1 maxvalue 2147483647 start with 1 \
+     cache 1), email text not null, role role default 'reader' not null)",
+    "create table posts (id serial primary key not null, author_id integer not null, \
+     meta jsonb default '{}'::jsonb)",
+    "create table tags (id serial primary key not null, name text not null, \
+     constraint tags_name_unique unique (name))",
+    "create table post_tags (post_id integer not null, tag_id integer not null, \
+     constraint post_tags_pk primary key (tag_id, post_id))",
+    "alter table posts add constraint posts_author_fk foreign key (author_id) \
+     references public.users(id) on delete cascade on update no action",
+    "alter table post_tags add constraint post_tags_post_fk foreign key (post_id) \
+     references public.posts(id) on delete cascade",
+    "create index posts_author_idx on posts using btree (author_id)",
+    "create unique index users_email_key on users using btree (email)",
+];
+
+/// drizzle-kit's introspection queries (push and pull), as it sends them, ordered.
+#[tokio::test]
+async fn drizzle_kit_introspection_queries_match_postgres() {
+    let queries = [
+        // Columns: serial detection through pg_attrdef, identity details, enum defaults.
+        "select a.attrelid::regclass::text as table_name, a.attname as column_name, \
+         case when a.atttypid = any ('{int,int8,int2}'::regtype[]) and exists ( \
+           select from pg_attrdef ad where ad.adrelid = a.attrelid and ad.adnum = a.attnum \
+           and pg_get_expr(ad.adbin, ad.adrelid) = 'nextval(''' \
+             || pg_get_serial_sequence(a.attrelid::regclass::text, a.attname)::regclass \
+             || '''::regclass)') \
+         then case a.atttypid when 'int'::regtype then 'serial' when 'int8'::regtype \
+           then 'bigserial' when 'int2'::regtype then 'smallserial' end \
+         else format_type(a.atttypid, a.atttypmod) end as data_type, \
+         pg_get_serial_sequence('\"public\".\"' || cls.relname || '\"', a.attname)::regclass \
+           as seq_name, \
+         c.column_default, c.data_type as additional_dt, c.udt_name as enum_name, \
+         c.is_identity, c.identity_generation, c.identity_start, c.identity_increment, \
+         c.identity_maximum, c.identity_minimum, c.identity_cycle, enum_ns.nspname as type_schema \
+         from pg_attribute a join pg_class cls on cls.oid = a.attrelid \
+         join pg_namespace ns on ns.oid = cls.relnamespace \
+         left join information_schema.columns c on c.column_name = a.attname \
+           and c.table_schema = ns.nspname and c.table_name = cls.relname \
+         left join pg_type enum_t on enum_t.oid = a.atttypid \
+         left join pg_namespace enum_ns on enum_ns.oid = enum_t.typnamespace \
+         where a.attnum > 0 and not a.attisdropped and cls.relkind in ('r', 'v', 'm') \
+           and ns.nspname = 'public' order by cls.relname, a.attnum",
+        // Key columns of constraints, through JOIN ... USING.
+        "select c.column_name, c.data_type, constraint_type, constraint_name, constraint_schema \
+         from information_schema.table_constraints tc \
+         join information_schema.constraint_column_usage as ccu \
+           using (constraint_schema, constraint_name) \
+         join information_schema.columns as c on c.table_schema = tc.constraint_schema \
+           and tc.table_name = c.table_name and ccu.column_name = c.column_name \
+         where constraint_schema = 'public' order by 4, 1",
+        // Foreign keys through conkey and confkey.
+        "select con.contype, nsp.nspname, con.conname, rel.relname, att.attname, \
+         frel.relname, fatt.attname, con.confupdtype, con.confdeltype \
+         from pg_catalog.pg_constraint con \
+         join pg_catalog.pg_class rel on rel.oid = con.conrelid \
+         join pg_catalog.pg_namespace nsp on nsp.oid = con.connamespace \
+         left join pg_catalog.pg_attribute att on att.attnum = any (con.conkey) \
+           and att.attrelid = con.conrelid \
+         left join pg_catalog.pg_class frel on frel.oid = con.confrelid \
+         left join pg_catalog.pg_attribute fatt on fatt.attnum = any (con.confkey) \
+           and fatt.attrelid = con.confrelid \
+         where nsp.nspname = 'public' order by con.conname, att.attname",
+        "select conname, conkey, confkey from pg_constraint where connamespace = 2200 \
+         order by conname",
+        // Index columns: a LATERAL set over int2vector, its subscripts from 0, = ANY (oidvector).
+        "select distinct on (t.relname, ic.relname, k.i) t.relname as table_name, \
+         ic.relname as indexname, k.i as index_order, i.indisunique as is_unique, \
+         am.amname as method, ic.reloptions as with, \
+         coalesce(a.attname, pg_get_indexdef(i.indexrelid, k.i, false)) as column_name, \
+         case when pg_get_expr(i.indexprs, i.indrelid) is not null then 1 else 0 end \
+           as is_expression, \
+         i.indoption[k.i-1] & 1 = 1 as descending, i.indoption[k.i-1] & 2 = 2 as nulls_first, \
+         pg_get_expr(i.indpred, i.indrelid) as where, opc.opcname \
+         from pg_class t left join pg_index i on t.oid = i.indrelid \
+         left join pg_class ic on ic.oid = i.indexrelid \
+         cross join lateral (select unnest(i.indkey), generate_subscripts(i.indkey, 1) + 1) \
+           as k(attnum, i) \
+         left join pg_attribute as a on i.indrelid = a.attrelid and k.attnum = a.attnum \
+         join pg_namespace c on c.oid = t.relnamespace \
+         left join pg_am as am on ic.relam = am.oid \
+         join pg_opclass opc on opc.oid = any(i.indclass) \
+         where c.nspname = 'public' order by t.relname, ic.relname, k.i",
+        "select idx.indexrelname, idx.relname, schemaname, \
+         case when con.conname is not null then 1 else 0 end as generated_by_constraint \
+         from pg_stat_user_indexes idx left join pg_constraint con on con.conindid = idx.indexrelid \
+         where schemaname = 'public' order by 1",
+        "select conname from pg_constraint join pg_class on (pg_class.oid = conrelid) \
+         where contype = 'p' and connamespace = 'public'::text::regnamespace \
+         and pg_class.relname = 'post_tags'",
+        "select schemaname, tablename, policyname from pg_policies",
+        "select relname from pg_class where oid = 'public.posts'::text::regclass",
+        "select unnest(array[5, 6]), generate_subscripts(array[5, 6], 1)",
+        "select 6 & 3, 6 | 3, 6::int2 & 3",
+    ];
+    compare(
+        &DRIZZLE_SCHEMA
+            .iter()
+            .chain(&queries)
+            .copied()
+            .collect::<Vec<_>>(),
+    )
+    .await;
+}
+
+/// JOIN ... USING: its columns must be on both sides, and an unqualified one is not ambiguous.
+#[tokio::test]
+async fn join_using_matches_postgres() {
+    compare(&[
+        "create table a (x int, y int)",
+        "create table b (x int, z int)",
+        "select a.y, b.z from a join b using (y)",
+        "select a.y, b.z from a join b using (z)",
+        "insert into a values (1, 2)",
+        "insert into b values (1, 3), (2, 4)",
+        "select x, y, z from a join b using (x)",
+        "select x, y, z from a left join b using (x) order by x",
+    ])
+    .await;
+}
+
+/// `$1::regnamespace` and `$1::regclass` take the name the client sends, as drizzle-kit does.
+#[tokio::test]
+async fn oid_alias_parameters_take_names() {
+    let devdb = DevDb::start(&[]);
+    let client = devdb.connect().await;
+    client
+        .batch_execute("create table named (id int primary key)")
+        .await
+        .expect("schema");
+    let row = client
+        .query_one(
+            "select $1::regnamespace::oid, $2::regclass::text",
+            &[&"public", &"named"],
+        )
+        .await
+        .expect("lookup");
+    assert_eq!(row.get::<_, u32>(0), 2200);
+    assert_eq!(row.get::<_, String>(1), "named");
+    let err = client
+        .query_one("select $1::regclass", &[&"missing"])
+        .await
+        .expect_err("missing relation");
+    assert_eq!(
+        err.code(),
+        Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
+    );
+}

@@ -247,6 +247,10 @@ pub fn common_type(a: Ty, b: Ty) -> Option<Ty> {
         return Some(Ty::of(if x >= y { a.ty } else { b.ty }));
     }
     if a.ty.is_text() && b.ty.is_text() {
+        // name first stays name: text and varchar convert to it implicitly, as it does to them.
+        if a.ty == PgType::Name {
+            return Some(Ty::of(PgType::Name));
+        }
         return Some(Ty::of(PgType::Text));
     }
     let datetime = |t: PgType| match t {

@@ -126,6 +126,17 @@ impl Translator<'_> {
     /// A translated array argument of function `name` and its element type.
     fn array_operand(&mut self, e: Expr, name: &str) -> Result<(Expr, Ty, PgType), PgError> {
         let (e, ty) = self.expr(e)?;
+        self.array_operand_typed(e, ty, name)
+    }
+
+    /// [`Self::array_operand`] for an operand already translated.
+    fn array_operand_typed(
+        &mut self,
+        e: Expr,
+        ty: Ty,
+        name: &str,
+    ) -> Result<(Expr, Ty, PgType), PgError> {
+        let (e, ty) = self.vector_as_array(e, ty)?;
         match ty.ty.element() {
             Some(element) => Ok((e, ty, element)),
             None if ty.is_unknown() => Err(undetermined()),
@@ -133,17 +144,27 @@ impl Translator<'_> {
         }
     }
 
+    /// An int2vector or oidvector as the array it converts to; anything else unchanged.
+    fn vector_as_array(&mut self, e: Expr, ty: Ty) -> Result<(Expr, Ty), PgError> {
+        match vector_array(ty.ty) {
+            Some(as_array) => Ok((self.coerce(e, ty, as_array, Ctx::Implicit)?, as_array)),
+            None => Ok((e, ty)),
+        }
+    }
+
     fn subscript(&mut self, root: Expr, chain: Vec<AccessExpr>) -> Result<(Expr, Ty), PgError> {
+        // `t.col[1]` arrives as `t` with the access chain `.col`, `[1]`: the column comes first.
+        let (root, chain) = match (root, chain.split_first()) {
+            (Expr::Identifier(table), Some((AccessExpr::Dot(Expr::Identifier(column)), rest))) => (
+                Expr::CompoundIdentifier(vec![table, column.clone()]),
+                rest.to_vec(),
+            ),
+            (root, _) => (root, chain),
+        };
         let (array, ty) = self.expr(root)?;
         // int2vector and oidvector subscripts start at 0; their array form's at 1.
-        let (array, ty, first) = match vector_array(ty.ty) {
-            Some(as_array) => (
-                self.coerce(array, ty, as_array, Ctx::Implicit)?,
-                as_array,
-                0,
-            ),
-            None => (array, ty, 1),
-        };
+        let first = if vector_array(ty.ty).is_some() { 0 } else { 1 };
+        let (array, ty) = self.vector_as_array(array, ty)?;
         let Some(element) = ty.ty.element() else {
             return Err(PgError::new(
                 SqlState::DATATYPE_MISMATCH,
@@ -231,6 +252,7 @@ impl Translator<'_> {
         }
         let (l, lt) = self.expr(left)?;
         let (r, rt) = self.expr(right)?;
+        let (r, rt) = self.vector_as_array(r, rt)?;
         let element = match (rt.ty.element(), lt.is_unknown()) {
             (Some(e), true) => Ty::of(e),
             (Some(e), false) => {
@@ -458,6 +480,31 @@ impl Translator<'_> {
                 )
             }
             ("unnest", 1) => self.select_list_unnest(next())?,
+            ("generate_subscripts", 2) => {
+                // The subscripts of dimension 1 (devdb's arrays have one): each element's
+                // position, from 0 for int2vector and oidvector, else from 1.
+                self.check_select_list_set()?;
+                let arg = next();
+                let dimension = self.expr_as(next(), INT4, Ctx::Implicit)?;
+                let (e, ty) = self.expr(arg)?;
+                let first = if vector_array(ty.ty).is_some() { 0 } else { 1 };
+                let (a, _, element) = self.array_operand_typed(e, ty, name)?;
+                let json = make::call("pg_array_json", vec![a, oid(element)]);
+                // Dimension 1 spelled as such shares its join with an unnest of the same array.
+                let elements = if dimension == make::int(1) {
+                    json
+                } else {
+                    make::call(
+                        "iif",
+                        vec![make::eq(dimension, make::int(1)), json, make::string("[]")],
+                    )
+                };
+                let key = self.select_list_set(elements, "key")?;
+                (
+                    make::binary(key, BinaryOperator::Plus, make::int(first)),
+                    INT4,
+                )
+            }
             ("array_to_json", 1) => {
                 let (a, ty, _) = self.array_operand(next(), name)?;
                 let to_json = vec![a, make::int(ty.ty.oid().0.into()), make::int(0)];
@@ -472,7 +519,8 @@ impl Translator<'_> {
     fn select_list_unnest(&mut self, arg: Expr) -> Result<(Expr, Ty), PgError> {
         self.check_select_list_set()?;
         let (a, _, element) = self.array_operand(arg, "unnest")?;
-        let value = self.select_list_set(make::call("pg_array_json", vec![a, oid(element)]))?;
+        let value =
+            self.select_list_set(make::call("pg_array_json", vec![a, oid(element)]), "value")?;
         Ok((element_value(element, value), Ty::of(element)))
     }
 
@@ -489,49 +537,42 @@ impl Translator<'_> {
     }
 
     /// A set-returning call in a select list as a join with the elements of the JSON array
-    /// `elements` (json_each): the expression for the current element's value.
-    pub(super) fn select_list_set(&mut self, elements: Expr) -> Result<Expr, PgError> {
+    /// `elements` (json_each): the expression for json_each's `column` (`value`, or `key`, the
+    /// 0-based position). Calls over the same array share one join, so they advance together as
+    /// in PostgreSQL; calls over different arrays are refused.
+    pub(super) fn select_list_set(
+        &mut self,
+        elements: Expr,
+        column: &str,
+    ) -> Result<Expr, PgError> {
         let Some(scope) = self.scopes.last_mut() else {
             return Err(PgError::feature_not_supported(
                 "set-returning functions outside the select list",
             ));
         };
-        if !scope.set_returning.is_empty() {
-            return Err(PgError::feature_not_supported(
-                "several set-returning functions in one select list",
-            ));
-        }
         let name = "__devdb_unnest";
         let mut join = make::table_function("json_each", vec![elements]);
         if let TableFactor::Table { alias, .. } = &mut join {
             *alias = Some(make::alias(name, &[]));
         }
-        scope.set_returning.push(join);
-        Ok(make::qualified_column(name, "value"))
+        match scope.set_returning.as_slice() {
+            [] => scope.set_returning.push(join),
+            [same] if *same == join => {}
+            _ => {
+                return Err(PgError::feature_not_supported(
+                    "several set-returning functions over different sets in one select list",
+                ));
+            }
+        }
+        Ok(make::qualified_column(name, column))
     }
 
     /// Before a query level is translated: a select list that calls a set-returning function
     /// gets its column references qualified (see `Scope::qualify`).
     pub fn prepare_set_returning(&mut self, projection: &Vec<SelectItem>) {
-        let calls_unnest = sqlparser::ast::visit_expressions(projection, |e| match e {
-            Expr::Function(f)
-                if matches!(
-                    f.name
-                        .0
-                        .last()
-                        .and_then(|p| p.as_ident())
-                        .map(fold)
-                        .as_deref(),
-                    Some("unnest" | "pg_partition_ancestors")
-                ) =>
-            {
-                std::ops::ControlFlow::Break(())
-            }
-            _ => std::ops::ControlFlow::Continue(()),
-        })
-        .is_break();
+        let calls = calls_set_returning(projection);
         if let Some(scope) = self.scopes.last_mut() {
-            scope.qualify = calls_unnest;
+            scope.qualify = calls;
         }
     }
 
@@ -772,4 +813,25 @@ pub(super) fn vector_array(ty: PgType) -> Option<Ty> {
         PgType::Oidvector => Some(Ty::of(PgType::OidArray)),
         _ => None,
     }
+}
+
+/// True when a select list calls a set-returning function devdb expands there.
+pub(super) fn calls_set_returning(projection: &Vec<SelectItem>) -> bool {
+    sqlparser::ast::visit_expressions(projection, |e| match e {
+        Expr::Function(f)
+            if matches!(
+                f.name
+                    .0
+                    .last()
+                    .and_then(|p| p.as_ident())
+                    .map(fold)
+                    .as_deref(),
+                Some("unnest" | "generate_subscripts" | "pg_partition_ancestors")
+            ) =>
+        {
+            std::ops::ControlFlow::Break(())
+        }
+        _ => std::ops::ControlFlow::Continue(()),
+    })
+    .is_break()
 }

@@ -295,11 +295,7 @@ impl Translator<'_> {
         targets: &[Column],
         defaulted: &[&Column],
     ) -> Result<Query, PgError> {
-        let plain = q.with.is_none()
-            && q.order_by.is_none()
-            && q.limit_clause.is_none()
-            && q.fetch.is_none()
-            && q.locks.is_empty();
+        let plain = super::query::without_clauses(&q);
         match *q.body {
             SetExpr::Values(values) if plain => {
                 let mut rows = Vec::with_capacity(values.rows.len());

@@ -5,7 +5,7 @@
 //! [`Translator::coerce`] can still resolve, as PostgreSQL resolves them from context.
 
 use devdb_pg::{PgError, PgType, SqlState};
-use sqlparser::ast::{CaseWhen, Expr, UnaryOperator, Value};
+use sqlparser::ast::{CaseWhen, Expr, SetExpr, UnaryOperator, Value};
 
 use super::{Translator, fold};
 use crate::make;
@@ -314,7 +314,13 @@ impl Translator<'_> {
                 else_result.map(|e| *e),
             )?,
             Expr::Exists { subquery, negated } => {
-                let (q, _) = self.subquery(*subquery)?;
+                let (mut q, _) = self.subquery(*subquery)?;
+                // `EXISTS (SELECT FROM ...)`: SQLite needs a column to select.
+                if let SetExpr::Select(s) = q.body.as_mut()
+                    && s.projection.is_empty()
+                {
+                    s.projection.push(make::select_item(make::int(1), None));
+                }
                 (
                     Expr::Exists {
                         subquery: Box::new(q),

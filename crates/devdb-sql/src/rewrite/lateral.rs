@@ -11,7 +11,7 @@
 //! items to their left as they are (see `generate_series`).
 
 use devdb_pg::PgError;
-use sqlparser::ast::{Expr, JoinConstraint, Query, SetExpr, TableAlias, TableFactor};
+use sqlparser::ast::{Expr, JoinConstraint, Query, SelectItem, SetExpr, TableAlias, TableFactor};
 
 use super::Translator;
 use crate::make;
@@ -47,6 +47,15 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported(
                 "LEFT JOIN LATERAL with a condition other than ON true",
             ));
+        }
+        let mut subquery = subquery;
+        if let Some(items) = set_returning_items(&mut subquery) {
+            if !on.as_ref().is_none_or(is_true) {
+                return Err(PgError::feature_not_supported(
+                    "a LATERAL set-returning select list with a join condition",
+                ));
+            }
+            return self.lateral_set(items, alias, join);
         }
         let (q, rel) = self.derived_query(subquery, alias)?;
         let name = rel.name.clone();
@@ -95,6 +104,97 @@ impl Translator<'_> {
             make::alias(&name, &[]),
         );
         Ok((placeholder, constraint))
+    }
+}
+
+impl Translator<'_> {
+    /// `LATERAL (SELECT unnest(a), generate_subscripts(a, 1))`: the select list's set joined
+    /// here as a table-valued function (which reads the items to its left), the subquery's
+    /// columns standing for the expressions over it.
+    fn lateral_set(
+        &mut self,
+        items: Vec<SelectItem>,
+        alias: Option<TableAlias>,
+        join: LateralJoin,
+    ) -> Result<(TableFactor, JoinConstraint), PgError> {
+        self.scopes.push(super::Scope::default());
+        self.prepare_set_returning(&items);
+        if let Some(g) = self.grouping() {
+            g.collecting = true;
+        }
+        let projected = self.projection(items, true);
+        let joins = self
+            .scopes
+            .pop()
+            .map(|s| s.set_returning)
+            .unwrap_or_default();
+        let (items, cols) = projected?;
+        let [set] = <[TableFactor; 1]>::try_from(joins)
+            .map_err(|_| PgError::internal("a set-returning LATERAL subquery without its set"))?;
+        let name = alias
+            .as_ref()
+            .map(|a| super::fold(&a.name))
+            .unwrap_or_else(|| "unnamed_subquery".to_owned());
+        let given: Vec<String> = alias
+            .iter()
+            .flat_map(|a| a.columns.iter().map(|c| super::fold(&c.name)))
+            .collect();
+        if given.len() > cols.len() {
+            return Err(PgError::syntax_error(
+                format!(
+                    "table \"{name}\" has {} columns available but {} columns specified",
+                    cols.len(),
+                    given.len()
+                ),
+                None,
+            ));
+        }
+        let mut columns = Vec::with_capacity(cols.len());
+        let mut substitutes = Vec::with_capacity(cols.len());
+        for (i, (item, (column, ty))) in items.into_iter().zip(cols).enumerate() {
+            let column = given.get(i).cloned().unwrap_or(column);
+            let value = match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
+                _ => return Err(PgError::internal("a set-returning LATERAL item")),
+            };
+            substitutes.push((name.clone(), column.clone(), value));
+            columns.push((column, ty));
+        }
+        self.push_rel(super::Rel {
+            name,
+            columns,
+            table: None,
+        })?;
+        let scope = self.current_scope();
+        scope.substitutes.extend(substitutes);
+        // json_each's columns (key, value, ...) must not capture this level's references.
+        scope.qualify = true;
+        let constraint = match join {
+            LateralJoin::Left => JoinConstraint::On(make::int(1)),
+            LateralJoin::Inner => JoinConstraint::None,
+        };
+        Ok((set, constraint))
+    }
+}
+
+/// The select list of `SELECT f(...), ...` with no other clause and a set-returning call in it,
+/// taken out of `q`; None (and `q` untouched) for any other query.
+fn set_returning_items(q: &mut Query) -> Option<Vec<SelectItem>> {
+    if !super::query::without_clauses(q) {
+        return None;
+    }
+    match q.body.as_mut() {
+        SetExpr::Select(s)
+            if s.from.is_empty()
+                && s.selection.is_none()
+                && s.having.is_none()
+                && s.distinct.is_none()
+                && matches!(&s.group_by, sqlparser::ast::GroupByExpr::Expressions(k, _) if k.is_empty())
+                && super::arrays::calls_set_returning(&s.projection) =>
+        {
+            Some(std::mem::take(&mut s.projection))
+        }
+        _ => None,
     }
 }
 

@@ -7,7 +7,7 @@ use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
 use super::Translator;
 use super::expr::{BOOL, Ctx, operator_error};
 use crate::make;
-use crate::types::{Ty, arithmetic_result};
+use crate::types::{Ty, arithmetic_result, common_type};
 
 /// SQLite refuses expression trees deeper than 1000 (SQLITE_MAX_EXPR_DEPTH).
 const MAX_CHAIN: usize = 900;
@@ -107,6 +107,23 @@ impl Translator<'_> {
                 let l = self.text_output(l, lt)?;
                 let r = self.text_output(r, rt)?;
                 Ok((make::binary(l, op, r), Ty::of(PgType::Text)))
+            }
+            B::BitwiseAnd | B::BitwiseOr => {
+                // Integers only; the wider operand's type, as PostgreSQL's int2/int4/int8 `&`.
+                let (l, lt) = left;
+                let (r, rt) = self.expr(right)?;
+                let symbol = op.to_string();
+                let ty = match (lt.is_unknown(), rt.is_unknown()) {
+                    (true, false) => Ty::of(rt.ty),
+                    (false, true) => Ty::of(lt.ty),
+                    _ => common_type(lt, rt).ok_or_else(|| operator_error(lt, &symbol, rt))?,
+                };
+                if !matches!(ty.ty, PgType::Int2 | PgType::Int4 | PgType::Int8) {
+                    return Err(operator_error(lt, &symbol, rt));
+                }
+                let l = self.coerce(l, lt, ty, Ctx::Implicit)?;
+                let r = self.coerce(r, rt, ty, Ctx::Implicit)?;
+                Ok((make::binary(l, op, r), ty))
             }
             other => Err(PgError::feature_not_supported(format!("operator {other}"))),
         }

@@ -3,9 +3,10 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
     Distinct, Expr, FunctionArg, FunctionArgExpr, GroupByExpr, JoinConstraint, JoinOperator,
-    LimitClause, ObjectName, Offset, OffsetRows, OrderBy, OrderByKind, Query, Select, SelectFlavor,
-    SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier, TableAlias,
-    TableFactor, TableFunctionArgs, TableWithJoins, Value, WildcardAdditionalOptions,
+    LimitClause, ObjectName, ObjectNamePart, Offset, OffsetRows, OrderBy, OrderByKind, Query,
+    Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator,
+    SetQuantifier, TableAlias, TableFactor, TableFunctionArgs, TableWithJoins, Value,
+    WildcardAdditionalOptions,
 };
 
 use super::expr::{Ctx, comparable};
@@ -603,6 +604,12 @@ impl Translator<'_> {
                 SelectItem::Wildcard(opts) => {
                     check_wildcard_options(&opts)?;
                     let scope = self.scopes.last().cloned().unwrap_or_default();
+                    if !scope.merged.is_empty() {
+                        // PostgreSQL lists a merged column once, first.
+                        return Err(PgError::feature_not_supported(
+                            "SELECT * over JOIN ... USING",
+                        ));
+                    }
                     if scope.rels.is_empty() {
                         return Err(PgError::syntax_error(
                             "SELECT * with no tables specified is not valid",
@@ -932,6 +939,18 @@ impl Translator<'_> {
             }
             let relation = self.relation_item(join.relation)?;
             let join_operator = match join.join_operator {
+                JoinOperator::Join(JoinConstraint::Using(names)) => {
+                    JoinOperator::Join(self.join_using(names)?)
+                }
+                JoinOperator::Inner(JoinConstraint::Using(names)) => {
+                    JoinOperator::Inner(self.join_using(names)?)
+                }
+                JoinOperator::Left(JoinConstraint::Using(names)) => {
+                    JoinOperator::Left(self.join_using(names)?)
+                }
+                JoinOperator::LeftOuter(JoinConstraint::Using(names)) => {
+                    JoinOperator::LeftOuter(self.join_using(names)?)
+                }
                 JoinOperator::Join(c) => JoinOperator::Join(self.join_constraint(c)?),
                 JoinOperator::Inner(c) => JoinOperator::Inner(self.join_constraint(c)?),
                 JoinOperator::Left(c) => JoinOperator::Left(self.join_constraint(c)?),
@@ -953,12 +972,52 @@ impl Translator<'_> {
         Ok(joins)
     }
 
+    /// `JOIN ... USING (a, b)` of an inner or left join, which SQLite runs as written: each
+    /// column must be on both sides, and an unqualified reference to it means the left side's
+    /// (the merged column's value in these joins).
+    fn join_using(&mut self, names: Vec<ObjectName>) -> Result<JoinConstraint, PgError> {
+        let scope = self.current_scope();
+        let Some((right, left)) = scope.rels.split_last() else {
+            return Err(PgError::internal("JOIN ... USING without relations"));
+        };
+        let mut columns = Vec::with_capacity(names.len());
+        for name in &names {
+            let [ObjectNamePart::Identifier(id)] = name.0.as_slice() else {
+                return Err(PgError::syntax_error(
+                    format!("syntax error at or near \"{name}\""),
+                    None,
+                ));
+            };
+            let column = fold(id);
+            let has = |r: &Rel| r.columns.iter().any(|(c, _)| *c == column);
+            for (side, found) in [("left", left.iter().any(has)), ("right", has(right))] {
+                if !found {
+                    return Err(PgError::new(
+                        SqlState::UNDEFINED_COLUMN,
+                        format!(
+                            "column \"{column}\" specified in USING clause does not exist in {side} table"
+                        ),
+                    ));
+                }
+            }
+            columns.push(column);
+        }
+        let using = columns.iter().map(|c| make::name(c)).collect();
+        let right = right.name.clone();
+        scope
+            .merged
+            .extend(columns.into_iter().map(|c| (c, right.clone())));
+        Ok(JoinConstraint::Using(using))
+    }
+
     fn join_constraint(&mut self, c: JoinConstraint) -> Result<JoinConstraint, PgError> {
         match c {
             JoinConstraint::On(e) => Ok(JoinConstraint::On(self.condition(e)?)),
             JoinConstraint::None => Ok(JoinConstraint::None),
-            // USING and NATURAL merge columns, which changes what `*` expands to.
-            JoinConstraint::Using(_) => Err(PgError::feature_not_supported("JOIN ... USING")),
+            JoinConstraint::Using(_) => Err(PgError::feature_not_supported(
+                "JOIN ... USING in right and full joins",
+            )),
+            // NATURAL merges columns, which changes what `*` expands to.
             JoinConstraint::Natural => Err(PgError::feature_not_supported("NATURAL JOIN")),
         }
     }
@@ -1325,6 +1384,16 @@ pub(super) fn rename_outputs(mut q: Query, names: &[String]) -> Query {
         None,
     );
     make::query(SetExpr::Select(Box::new(inner)))
+}
+
+/// True for a query with none of the clauses around its body (WITH, ORDER BY, LIMIT, FETCH,
+/// FOR UPDATE).
+pub(super) fn without_clauses(q: &Query) -> bool {
+    q.with.is_none()
+        && q.order_by.is_none()
+        && q.limit_clause.is_none()
+        && q.fetch.is_none()
+        && q.locks.is_empty()
 }
 
 /// Applies `AS alias(c1, c2)`: the relation's name and its (partly) renamed columns.

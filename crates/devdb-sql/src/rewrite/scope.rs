@@ -30,6 +30,9 @@ pub struct Scope {
     /// Columns SQLite reads through an expression rather than a column of the same name
     /// (LATERAL subqueries, set-returning functions): (relation, column, expression).
     pub substitutes: Vec<(String, String, Expr)>,
+    /// Columns merged by JOIN ... USING, with the right side's relation: an unqualified
+    /// reference means the left side's.
+    pub merged: Vec<(String, String)>,
 }
 
 /// PostgreSQL rejects (42803) a column that is neither grouped nor inside an aggregate where
@@ -134,7 +137,13 @@ impl Translator<'_> {
                         .rels
                         .iter()
                         .flat_map(|r| r.columns.iter().map(move |c| (r, c)))
-                        .filter(|(_, (c, _))| c == name);
+                        .filter(|(r, (c, _))| {
+                            c == name
+                                && !scope
+                                    .merged
+                                    .iter()
+                                    .any(|(m, right)| m == c && *right == r.name)
+                        });
                     if let Some((rel, (_, ty))) = found.next() {
                         if found.next().is_some() {
                             return Err(PgError::new(

@@ -12,6 +12,7 @@ use super::expr::{Ctx, string_literal};
 use super::query::OutCol;
 use super::{Translator, fold};
 use crate::make;
+use crate::system::functions::object_name;
 use crate::system::{self, Relation};
 use crate::types::Ty;
 
@@ -78,16 +79,57 @@ impl Translator<'_> {
         to: Ty,
     ) -> Result<Result<Expr, Expr>, PgError> {
         if to.ty.is_oid_alias() && from.is_unknown() {
-            let Some(text) = string_literal(&e) else {
-                return Ok(Err(e));
-            };
-            return self.oid_alias_literal(text, to.ty).map(Ok);
+            if let Some(text) = string_literal(&e) {
+                return self.oid_alias_literal(text, to.ty).map(Ok);
+            }
+            // `$1::regclass`: the client sends a name, looked up when the statement runs
+            // (unless it declared the parameter's type itself).
+            if let Some(n) = super::expr::placeholder_index(&e) {
+                self.set_param_type(n, PgType::Text);
+                let actual = Ty::of(self.param(n).unwrap_or(PgType::Text));
+                return self.oid_alias_coercion(e, actual, to);
+            }
+            return Ok(Err(e));
         }
         if to.ty.is_oid_alias() && from.ty.is_text() {
-            return Err(PgError::feature_not_supported(format!(
-                "casting {} to {} at run time",
-                from.ty, to.ty
-            )));
+            // A name known only at run time: looked up when the statement runs.
+            let (oid, kind) = match to.ty {
+                PgType::Regclass => (
+                    regclass_lookup(name_part(&e, 0), name_part(&e, 1)),
+                    "relation",
+                ),
+                PgType::Regnamespace => (
+                    make::lookup(
+                        "__pg_namespace",
+                        make::column("oid"),
+                        "nspname",
+                        name_part(&e, 1),
+                    ),
+                    "schema",
+                ),
+                _ => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "casting {} to {} at run time",
+                        from.ty, to.ty
+                    )));
+                }
+            };
+            return Ok(Ok(make::call("pg_found", vec![oid, make::string(kind), e])));
+        }
+        if let (Some(element), true) = (to.ty.element(), from.is_unknown())
+            && element.is_oid_alias()
+            && let Some(text) = string_literal(&e)
+        {
+            // '{int,int8}'::regtype[]: each element looked up as its own literal.
+            let items = devdb_pg::value::array::parse_text(PgType::Text, text)?;
+            let mut elements = vec![make::int(element.oid().0.into())];
+            for item in items {
+                elements.push(match item {
+                    devdb_pg::Value::Text(name) => self.oid_alias_literal(&name, element)?,
+                    _ => make::null(),
+                });
+            }
+            return Ok(Ok(make::call("pg_array_make", elements)));
         }
         if from.ty.is_oid_alias() && to.ty.is_text() {
             return Ok(Ok(oid_alias_name(e, from.ty)));
@@ -298,7 +340,7 @@ impl Translator<'_> {
                 // devdb has no partitions: the set is always empty.
                 self.check_select_list_set()?;
                 let _ = self.first_oid(args)?;
-                let value = self.select_list_set(make::string("[]"))?;
+                let value = self.select_list_set(make::string("[]"), "value")?;
                 (value, Ty::of(PgType::Regclass))
             }
             ("obj_description" | "shobj_description", 1 | 2) | ("col_description", 2) => {
@@ -424,26 +466,23 @@ impl Translator<'_> {
         self.coerce(e, ty, to, Ctx::Implicit)
     }
 
-    /// pg_get_serial_sequence('table', 'column'): the owned sequence, schema-qualified.
+    /// pg_get_serial_sequence('table', 'column'): the owned sequence, schema-qualified. The
+    /// table is a name as regclass reads it, the column taken as written.
     fn serial_sequence(&mut self, args: Vec<Expr>) -> Result<(Expr, Ty), PgError> {
-        let mut args = args.into_iter();
-        let (table, column) = (
-            args.next().unwrap_or_else(make::null),
-            args.next().unwrap_or_else(make::null),
+        let [table, column] = self.catalog_args(args, [TEXT, TEXT])?;
+        let schema = make::call(
+            "coalesce",
+            vec![
+                name_part(&table, 0),
+                make::string(crate::catalog::DEFAULT_SCHEMA),
+            ],
         );
-        let (Some(table), Some(column)) = (string_literal(&table), string_literal(&column)) else {
-            return Err(PgError::feature_not_supported(
-                "pg_get_serial_sequence with non-literal arguments",
-            ));
-        };
-        let (schema, table) = object_name(table)?;
-        let schema = schema.unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_owned());
         let filter = make::and(
             make::and(
-                make::eq(make::column("schema"), make::string(&schema)),
-                make::eq(make::column("table_name"), make::string(&table)),
+                make::eq(make::column("schema"), schema),
+                make::eq(make::column("table_name"), name_part(&table, 1)),
             ),
-            make::eq(make::column("column_name"), make::string(column)),
+            make::eq(make::column("column_name"), column),
         );
         let name = make::binary(
             make::binary(
@@ -467,28 +506,41 @@ impl Translator<'_> {
 /// when there is none.
 fn regclass_oid(text: &str) -> Result<Expr, PgError> {
     let (schema, name) = object_name(text)?;
-    let namespaces = match schema {
-        Some(schema) => vec![make::lookup(
+    let schema = schema.map_or_else(make::null, |s| make::string(&s));
+    Ok(regclass_lookup(schema, make::string(&name)))
+}
+
+/// The OID of the relation `name` in schema `schema`, or on the search path where `schema` is
+/// NULL; NULL when there is none.
+fn regclass_lookup(schema: Expr, name: Expr) -> Expr {
+    let in_schema = make::eq(
+        make::column("relnamespace"),
+        make::lookup(
             "__pg_namespace",
             make::column("oid"),
             "nspname",
-            make::string(&schema),
-        )],
-        None => VISIBLE_NAMESPACES.iter().map(|n| make::int(*n)).collect(),
-    };
-    let filter = make::and(
-        make::eq(make::column("relname"), make::string(&name)),
-        Expr::InList {
-            expr: Box::new(make::column("relnamespace")),
-            list: namespaces,
-            negated: false,
-        },
+            schema.clone(),
+        ),
     );
-    Ok(make::subquery(make::select(
+    let namespace = make::call(
+        "iif",
+        vec![
+            Expr::IsNull(Box::new(schema)),
+            visible("relnamespace"),
+            in_schema,
+        ],
+    );
+    let filter = make::and(make::eq(make::column("relname"), name), namespace);
+    make::subquery(make::select(
         vec![make::select_item(make::column("oid"), None)],
         vec![make::table("__pg_class", None)],
         Some(filter),
-    )))
+    ))
+}
+
+/// A part of a name given as text at run time: 0 its schema (NULL when unqualified), 1 the name.
+fn name_part(text: &Expr, part: i64) -> Expr {
+    make::call("pg_name_part", vec![text.clone(), make::int(part)])
 }
 
 /// `relnamespace IN (11, 2200)`: visible on the default search path.
@@ -562,24 +614,4 @@ fn oid_alias_name(e: Expr, ty: PgType) -> Expr {
         vec![make::eq(e.clone(), make::int(0)), make::string("-"), e],
     );
     make::call("coalesce", vec![name, fallback])
-}
-
-/// A possibly qualified, possibly quoted object name as regclass input spells it.
-fn object_name(text: &str) -> Result<(Option<String>, String), PgError> {
-    let name = crate::parse::object_name(text)?;
-    let parts: Vec<String> = name
-        .0
-        .iter()
-        .filter_map(|p| match p {
-            ObjectNamePart::Identifier(id) => Some(fold(id)),
-            ObjectNamePart::Function(_) => None,
-        })
-        .collect();
-    match parts.as_slice() {
-        [one] => Ok((None, one.clone())),
-        [schema, one] => Ok((Some(schema.clone()), one.clone())),
-        _ => Err(PgError::feature_not_supported(format!(
-            "object name {text}"
-        ))),
-    }
 }

@@ -3,7 +3,8 @@
 
 use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
 use sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator, Value as SqlValue,
+    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, ObjectNamePart, UnaryOperator,
+    Value as SqlValue,
 };
 
 use crate::catalog::parse_name_list;
@@ -264,9 +265,10 @@ pub(crate) fn pg_fk_rule(args: &[Value]) -> Result<Value, PgError> {
     Ok(Value::Text(rule.to_owned()))
 }
 
-/// pg_default_display(default as stored, type oid, typmod): a column default as
-/// pg_get_expr prints it, for the forms defaults take: literals carry their column's type
-/// (`'x'::text`, `'-1'::integer`), `nextval('s')` its regclass cast; anything else as stored.
+/// pg_default_display(default as stored, type oid, typmod, enum type name): a column default
+/// as pg_get_expr prints it, for the forms defaults take: literals carry their column's type
+/// (`'x'::text`, `'-1'::integer`, `'ok'::mood`), `nextval('s')` its regclass cast; anything
+/// else as stored.
 pub(crate) fn pg_default_display(args: &[Value]) -> Result<Value, PgError> {
     let Some(stored) = text_arg(args, 0) else {
         return Ok(Value::Null);
@@ -275,11 +277,26 @@ pub(crate) fn pg_default_display(args: &[Value]) -> Result<Value, PgError> {
         Some(Value::Int(oid)) => u32::try_from(*oid).ok().map(Oid).and_then(PgType::from_oid),
         _ => None,
     };
-    let shown = match (crate::parse::expression(stored), ty) {
-        (Some(e), Some(ty)) => default_display(e, ty),
+    let shown = match (crate::parse::expression(stored), ty, text_arg(args, 3)) {
+        (Some(e), Some(ty), _) => default_display(e, ty),
+        (Some(e), None, Some(enum_name)) => {
+            literal_text(&e).map(|label| format!("'{}'::{enum_name}", label.replace('\'', "''")))
+        }
         _ => None,
     };
     Ok(Value::Text(shown.unwrap_or_else(|| stored.to_owned())))
+}
+
+/// The text of a string literal, also when cast to a type: `'x'`, `'x'::t`.
+fn literal_text(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            SqlValue::SingleQuotedString(s) => Some(s),
+            _ => None,
+        },
+        Expr::Cast { expr, .. } => literal_text(expr),
+        _ => None,
+    }
 }
 
 fn default_display(e: Expr, ty: PgType) -> Option<String> {
@@ -289,6 +306,12 @@ fn default_display(e: Expr, ty: PgType) -> Option<String> {
     };
     let quoted = |s: &str| format!("'{}'::{cast_name}", s.replace('\'', "''"));
     match e {
+        // A literal cast to the column's own type shows as the literal.
+        Expr::Cast {
+            expr, data_type, ..
+        } if crate::types::from_data_type(&data_type).is_ok_and(|d| d.ty.ty == ty) => {
+            default_display(*expr, ty)
+        }
         Expr::Value(v) => match v.value {
             SqlValue::SingleQuotedString(s) if ty.is_text() => Some(quoted(&s)),
             SqlValue::SingleQuotedString(s) => {
@@ -404,4 +427,37 @@ fn spelled(ty: PgType, typmod: i32) -> String {
         },
         _ => name,
     }
+}
+
+/// A possibly qualified, possibly quoted object name as regclass input spells it.
+pub(crate) fn object_name(text: &str) -> Result<(Option<String>, String), PgError> {
+    let name = crate::parse::object_name(text)?;
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .filter_map(|p| match p {
+            ObjectNamePart::Identifier(id) => Some(crate::rewrite::fold(id)),
+            ObjectNamePart::Function(_) => None,
+        })
+        .collect();
+    match parts.as_slice() {
+        [one] => Ok((None, one.clone())),
+        [schema, one] => Ok((Some(schema.clone()), one.clone())),
+        _ => Err(PgError::feature_not_supported(format!(
+            "object name {text}"
+        ))),
+    }
+}
+
+/// pg_name_part(text, part): a qualified name's schema (part 0, NULL when unqualified) or its
+/// object name (part 1), as regclass input reads it at run time.
+pub(crate) fn pg_name_part(args: &[Value]) -> Result<Value, PgError> {
+    let Some(text) = text_arg(args, 0) else {
+        return Ok(Value::Null);
+    };
+    let (schema, name) = object_name(text)?;
+    Ok(match args.get(1) {
+        Some(Value::Int(0)) => schema.map_or(Value::Null, Value::Text),
+        _ => Value::Text(name),
+    })
 }

@@ -103,13 +103,17 @@ pub static RELATIONS: &[Relation] = &[
            CAST(a.attnum AS TEXT), 'NO', \
            CASE WHEN a.attidentity = '' THEN 'NO' ELSE 'YES' END, \
            CASE a.attidentity WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END, \
-           NULL, NULL, NULL, NULL, 'NO', 'NEVER', \
+           CAST(q.seqstart AS TEXT), CAST(q.seqincrement AS TEXT), CAST(q.seqmax AS TEXT), \
+           CAST(q.seqmin AS TEXT), iif(q.seqcycle, 'YES', 'NO'), 'NEVER', \
            NULL, 'YES' \
          FROM __pg_attribute a JOIN __pg_class c ON c.oid = a.attrelid \
          JOIN __pg_namespace n ON n.oid = c.relnamespace \
          JOIN __pg_type t ON t.oid = a.atttypid \
          JOIN __pg_namespace tn ON tn.oid = t.typnamespace \
          LEFT JOIN __pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+         LEFT JOIN (SELECT dp.refobjid AS relid, dp.refobjsubid AS attnum, s.* \
+           FROM __pg_depend dp JOIN __pg_sequence s ON s.seqrelid = dp.objid \
+           WHERE dp.deptype = 'i') q ON q.relid = a.attrelid AND q.attnum = a.attnum \
          WHERE c.relkind IN ('r', 'v', 'f', 'p') AND a.attnum > 0",
     ),
     rel(

@@ -122,7 +122,9 @@ pub static RELATIONS: &[Relation] = &[
             attisdropped: Bool, attislocal: Bool, attinhcount: Int4, attcollation: Oid,
         ),
         "SELECT 16384 + t.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, c.typmod, \
-           ty.typbyval, ty.typalign, ty.typstorage, '', c.not_null, c.default_expr IS NOT NULL, \
+           ty.typbyval, ty.typalign, ty.typstorage, '', c.not_null, \
+           c.default_expr IS NOT NULL AND NOT EXISTS (SELECT 1 FROM __devdb_identity_columns i \
+             WHERE i.schema = c.schema AND i.table_name = c.table_name AND i.name = c.name), \
            0, COALESCE((SELECT i.kind FROM __devdb_identity_columns i WHERE i.schema = c.schema \
              AND i.table_name = c.table_name AND i.name = c.name), ''), '', 0, 1, 0, ty.typcollation \
          FROM __devdb_tables t \
@@ -143,11 +145,16 @@ pub static RELATIONS: &[Relation] = &[
     rel(
         "pg_attrdef",
         cols!(oid: Oid, adrelid: Oid, adnum: Int2, adbin: PgNodeTree),
+        // An identity column's sequence is no default in PostgreSQL's catalog.
         "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
-           pg_default_display(c.default_expr, c.type_oid, c.typmod) \
+           pg_default_display(c.default_expr, c.type_oid, c.typmod, \
+             (SELECT iif(e.schema = 'public', '', pg_quote_ident(e.schema) || '.') \
+               || pg_quote_ident(e.name) FROM __devdb_types e WHERE e.oid = c.type_oid)) \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
-         WHERE c.default_expr IS NOT NULL",
+         WHERE c.default_expr IS NOT NULL AND NOT EXISTS (SELECT 1 \
+           FROM __devdb_identity_columns i WHERE i.schema = c.schema \
+             AND i.table_name = c.table_name AND i.name = c.name)",
     ),
     Relation {
         schema: "pg_catalog",
@@ -191,7 +198,7 @@ pub static RELATIONS: &[Relation] = &[
             condeferred: Bool, convalidated: Bool, conrelid: Oid, contypid: Oid, conindid: Oid,
             conparentid: Oid, confrelid: Oid, confupdtype: Char, confdeltype: Char,
             confmatchtype: Char, conislocal: Bool, coninhcount: Int4, connoinherit: Bool,
-            conbin: PgNodeTree,
+            conkey: Int2Array, confkey: Int2Array, conbin: PgNodeTree,
         ),
         // __def: what pg_get_constraintdef prints, __pretty: its pretty form where that
         // differs (a check without its outer parentheses); __columns, __ref_columns: the JSON
@@ -216,7 +223,15 @@ pub static RELATIONS: &[Relation] = &[
            CASE WHEN k.kind <> 'f' THEN ' ' ELSE pg_fk_action(k.on_update) END, \
            CASE WHEN k.kind <> 'f' THEN ' ' ELSE pg_fk_action(k.on_delete) END, \
            CASE WHEN k.kind = 'f' THEN 's' ELSE ' ' END, \
-           1, 0, 0, k.check_expr, \
+           1, 0, 0, \
+           (SELECT pg_array_pack(pg_array_agg(x.n), 21) FROM (SELECT c.position AS n \
+             FROM json_each(k.columns) j JOIN __devdb_columns c ON c.schema = k.schema \
+               AND c.table_name = k.table_name AND c.name = j.value ORDER BY j.key) x), \
+           CASE WHEN k.kind = 'f' THEN (SELECT pg_array_pack(pg_array_agg(x.n), 21) \
+             FROM (SELECT c.position AS n FROM json_each(k.ref_columns) j \
+               JOIN __devdb_columns c ON c.schema = k.schema AND c.table_name = k.ref_table \
+               AND c.name = j.value ORDER BY j.key) x) END, \
+           k.check_expr, \
            CASE k.kind \
              WHEN 'p' THEN 'PRIMARY KEY (' || pg_name_list(k.columns) || ')' \
              WHEN 'u' THEN 'UNIQUE (' || pg_name_list(k.columns) || ')' \
