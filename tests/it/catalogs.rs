@@ -296,6 +296,7 @@ async fn psql_meta_commands_match_postgres() {
              unique (user_id, label), constraint id_positive check (id > 0))",
             "create sequence counter increment 2 start 5",
             "create view active_users as select id, email from users where active",
+            "comment on column tagged.label is 'what the user calls it'",
         ];
         for statement in SCHEMA.iter().chain(&extra) {
             psql(&psql_bin, url, &["-c", statement])
@@ -317,6 +318,7 @@ async fn psql_meta_commands_match_postgres() {
             r"\l template1",
             r"\du",
             r"\df",
+            r"\dx",
             r"\d",
             r"\d users",
             r"\d+ users",
@@ -611,4 +613,29 @@ async fn oid_alias_parameters_take_names() {
         err.code(),
         Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
     );
+}
+
+/// Descriptions: PostgreSQL's own (built-in objects) and COMMENT ON's, as obj_description and
+/// col_description read them.
+#[tokio::test]
+async fn descriptions_match_postgres() {
+    compare(&[
+        "create table described (id int primary key, note text)",
+        "create type shade as enum ('light', 'dark')",
+        "comment on table described is 'a described table'",
+        "comment on column described.note is 'free text'",
+        "comment on type shade is 'how dark'",
+        "comment on schema public is 'the usual place'",
+        "select obj_description('described'::regclass, 'pg_class'), \
+         obj_description('described'::regclass), col_description('described'::regclass, 2), \
+         col_description('described'::regclass, 1)",
+        "select obj_description('shade'::regtype, 'pg_type'), \
+         obj_description('public'::regnamespace, 'pg_namespace')",
+        "select obj_description(oid, 'pg_extension') from pg_extension",
+        "select obj_description('int4'::regtype, 'pg_type'), \
+         obj_description('pg_catalog'::regnamespace, 'pg_namespace')",
+        "select d.description from pg_description d join pg_class c on c.oid = d.objoid \
+         where c.relname = 'described' order by d.objsubid",
+    ])
+    .await;
 }

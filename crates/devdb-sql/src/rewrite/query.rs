@@ -21,7 +21,7 @@ pub type OutCol = (String, Ty);
 impl Translator<'_> {
     pub fn select_statement(&mut self, q: Query) -> Result<Output, PgError> {
         let (q, cols) = self.query(q)?;
-        let q = super::system::print_oid_aliases(q, &cols);
+        let q = super::system::print_oid_aliases(q, &cols)?;
         let mut out = Output::new(Kind::Select);
         out.sqlite.push(q.to_string());
         out.columns = columns(&cols);

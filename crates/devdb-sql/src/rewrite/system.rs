@@ -343,8 +343,39 @@ impl Translator<'_> {
                 let value = self.select_list_set(make::string("[]"), "value")?;
                 (value, Ty::of(PgType::Regclass))
             }
-            ("obj_description" | "shobj_description", 1 | 2) | ("col_description", 2) => {
-                // devdb keeps no comments (COMMENT ON is not supported).
+            ("obj_description", 1 | 2) | ("col_description", 2) => {
+                // obj_description(oid, 'pg_class'): the catalog's own OID (pg_class 1259, ...).
+                let mut args = args.into_iter();
+                let oid = self.first_oid(args.next().into_iter().collect())?;
+                let second = args.next();
+                let (class, subid) = match (name, second) {
+                    ("col_description", Some(n)) => (
+                        Some(make::int(1259)),
+                        self.expr_as(n, Ty::of(PgType::Int4), Ctx::Implicit)?,
+                    ),
+                    (_, Some(catalog)) => (Some(self.first_oid(vec![catalog])?), make::int(0)),
+                    (_, None) => (None, make::int(0)),
+                };
+                let mut filter = make::and(
+                    make::eq(make::column("objoid"), oid),
+                    make::eq(make::column("objsubid"), subid),
+                );
+                if let Some(class) = class {
+                    filter = make::and(filter, make::eq(make::column("classoid"), class));
+                }
+                let description = make::subquery(make::select(
+                    vec![make::select_item(
+                        make::call("max", vec![make::column("description")]),
+                        None,
+                    )],
+                    vec![make::table("__pg_description", None)],
+                    Some(filter),
+                ));
+                (description, TEXT)
+            }
+            ("shobj_description", 2) => {
+                // Databases and roles carry no descriptions in devdb.
+                let _ = self.first_oid(args)?;
                 (make::null(), TEXT)
             }
             ("pg_encoding_to_char", 1) => {
@@ -555,9 +586,19 @@ fn visible(column: &str) -> Expr {
 /// A query's result with its regclass/regtype/regproc columns as names, as PostgreSQL prints
 /// them: the query becomes a derived table with positional column names, read back through
 /// the name lookups.
-pub fn print_oid_aliases(q: Query, cols: &[OutCol]) -> Query {
+pub fn print_oid_aliases(q: Query, cols: &[OutCol]) -> Result<Query, PgError> {
+    if let Some((_, t)) = cols
+        .iter()
+        .find(|(_, t)| t.ty.element().is_some_and(PgType::is_oid_alias))
+    {
+        // Their elements would print as numbers where PostgreSQL prints names.
+        return Err(PgError::feature_not_supported(format!(
+            "{} in results",
+            t.ty
+        )));
+    }
     if !cols.iter().any(|(_, t)| t.ty.is_oid_alias()) {
-        return q;
+        return Ok(q);
     }
     let inner: Vec<String> = (1..=cols.len()).map(|i| format!("c{i}")).collect();
     let mut q = super::query::rename_outputs(q, &inner);
@@ -589,7 +630,7 @@ pub fn print_oid_aliases(q: Query, cols: &[OutCol]) -> Query {
         })
         .collect();
     let outer = make::select(items, vec![make::derived(q, make::alias("r", &[]))], None);
-    make::query(SetExpr::Select(Box::new(outer)))
+    Ok(make::query(SetExpr::Select(Box::new(outer))))
 }
 
 /// An OID alias value as text: the name of the object, or the number when there is none.

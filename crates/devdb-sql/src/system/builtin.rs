@@ -1,6 +1,6 @@
 //! The rows of PostgreSQL's catalogs that exist in every database before any DDL: built-in types,
-//! functions, system tables and views, access methods, collations, schemas, predefined roles
-//! and extensions.
+//! functions, system tables and views, descriptions, access methods, collations, schemas,
+//! predefined roles and extensions.
 //!
 //! The files in `data/` are PostgreSQL 15's own rows, dumped from a fresh `initdb` cluster
 //! (`\copy (SELECT <the columns below> FROM pg_type ORDER BY oid) TO 'pg_type.tsv'`, regproc
@@ -61,6 +61,8 @@ pub const PG_CLASS: Columns = cols!(
     relreplident: Char, relispartition: Bool, relrewrite: Oid, reloptions: TextArray,
     relpartbound: PgNodeTree,
 );
+pub const PG_DESCRIPTION: Columns =
+    cols!(objoid: Oid, classoid: Oid, objsubid: Int4, description: Text);
 pub const PG_NAMESPACE: Columns = cols!(oid: Oid, nspname: Name, nspowner: Oid);
 /// The predefined roles (pg_monitor, ...); the superuser row is the connected user's.
 pub const PREDEFINED_ROLES: Columns = cols!(
@@ -90,6 +92,11 @@ pub static BUILTINS: &[Builtin] = &[
     builtin("pg_type", PG_TYPE, include_str!("data/pg_type.tsv")),
     builtin("pg_proc", PG_PROC, include_str!("data/pg_proc.tsv")),
     builtin("pg_class", PG_CLASS, include_str!("data/pg_class.tsv")),
+    builtin(
+        "pg_description",
+        PG_DESCRIPTION,
+        include_str!("data/pg_description.tsv"),
+    ),
     builtin("pg_range", PG_RANGE, include_str!("data/pg_range.tsv")),
     builtin("pg_am", PG_AM, include_str!("data/pg_am.tsv")),
     builtin(

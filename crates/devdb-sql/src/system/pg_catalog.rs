@@ -11,7 +11,8 @@
 //! `__devdb_types`).
 
 use super::builtin::{
-    PG_AM, PG_CLASS, PG_COLLATION, PG_EXTENSION, PG_NAMESPACE, PG_PROC, PG_RANGE, PG_TYPE, cols,
+    PG_AM, PG_CLASS, PG_COLLATION, PG_DESCRIPTION, PG_EXTENSION, PG_NAMESPACE, PG_PROC, PG_RANGE,
+    PG_TYPE, cols,
 };
 use super::{Columns, Relation};
 
@@ -265,9 +266,15 @@ pub static RELATIONS: &[Relation] = &[
            s.start_value, s.increment_by, s.max_value, s.min_value \
          FROM __devdb_sequences s) q",
     ),
-    empty(
+    // COMMENT ON's descriptions, and PostgreSQL's of the built-in objects no COMMENT ON replaced.
+    rel(
         "pg_description",
-        cols!(objoid: Oid, classoid: Oid, objsubid: Int4, description: Text),
+        PG_DESCRIPTION,
+        "SELECT * FROM __pg_user_descriptions \
+         UNION ALL \
+         SELECT * FROM devdb_sys.pg_description b WHERE NOT EXISTS (SELECT 1 \
+           FROM __pg_user_descriptions u WHERE u.objoid = b.objoid \
+             AND u.classoid = b.classoid AND u.objsubid = b.objsubid)",
     ),
     empty(
         "pg_inherits",
@@ -505,6 +512,22 @@ pub static RELATIONS: &[Relation] = &[
 
 /// Helper views the relations above read; not visible to clients.
 pub const HELPERS: &[&str] = &[
+    // COMMENT ON's descriptions (of relations and their columns, enum types, schemas) as
+    // pg_description rows.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_user_descriptions \
+       (objoid, classoid, objsubid, description) AS \
+     SELECT CASE c.kind \
+         WHEN 'type' THEN (SELECT t.oid FROM __devdb_types t \
+           WHERE t.schema = c.schema AND t.name = c.name) \
+         WHEN 'schema' THEN (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = c.schema) \
+         ELSE (SELECT r.oid FROM __pg_class r JOIN __pg_namespace n \
+           ON n.oid = r.relnamespace WHERE n.nspname = c.schema AND r.relname = c.name) END, \
+       CASE c.kind WHEN 'type' THEN 1247 WHEN 'schema' THEN 2615 ELSE 1259 END, \
+       CASE WHEN c.kind = 'column' THEN (SELECT a.position FROM __devdb_columns a \
+         WHERE a.schema = c.schema AND a.table_name = c.name AND a.name = c.column_name) \
+         ELSE 0 END, \
+       c.description \
+     FROM __devdb_comments c",
     // One row per column of each index, with what pg_index and pg_attribute need.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \
