@@ -319,6 +319,7 @@ async fn psql_meta_commands_match_postgres() {
             r"\du",
             r"\df",
             r"\dx",
+            r"\dn+",
             r"\d",
             r"\d users",
             r"\d+ users",
@@ -636,6 +637,21 @@ async fn descriptions_match_postgres() {
          obj_description('pg_catalog'::regnamespace, 'pg_namespace')",
         "select d.description from pg_description d join pg_class c on c.oid = d.objoid \
          where c.relname = 'described' order by d.objsubid",
+    ])
+    .await;
+}
+
+/// pg_size_pretty's units and rounding, and the schemas' access privileges.
+#[tokio::test]
+async fn size_pretty_and_schema_privileges_match_postgres() {
+    compare(&[
+        "select pg_size_pretty(0::bigint), pg_size_pretty(10239::bigint), \
+         pg_size_pretty(10240::bigint), pg_size_pretty(123456789::bigint), \
+         pg_size_pretty(-5000000::bigint), pg_size_pretty(9223372036854775807), \
+         pg_size_pretty(-10240::int8), pg_size_pretty(1125899906842624), pg_size_pretty(null::int8)",
+        "create schema mine",
+        "select nspname, array_to_string(nspacl, ',') from pg_namespace \
+         where nspname in ('public', 'mine') order by 1",
     ])
     .await;
 }

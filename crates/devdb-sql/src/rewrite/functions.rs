@@ -527,6 +527,9 @@ impl Translator<'_> {
             }
             ("md5", [t]) if text_like(t) => ("pg_md5", vec![TEXT], TEXT),
             ("quote_ident", [t]) if text_like(t) => ("pg_quote_ident", vec![TEXT], TEXT),
+            ("pg_size_pretty", [t]) if t.ty == PgType::Int8 => {
+                ("pg_size_pretty", vec![Ty::of(PgType::Int8)], TEXT)
+            }
             ("md5", [t]) if t.ty == PgType::Bytea => ("pg_md5", vec![*t], TEXT),
             ("ceil" | "ceiling" | "floor" | "trunc", [t])
                 if t.ty.is_numeric() || t.is_unknown() =>

@@ -461,3 +461,47 @@ pub(crate) fn pg_name_part(args: &[Value]) -> Result<Value, PgError> {
         _ => Value::Text(name),
     })
 }
+
+/// pg_size_pretty(bigint): PostgreSQL 15's spelling of a size, from bytes up to PB, each unit
+/// up to 20 kB-like steps and rounded half away from zero.
+pub(crate) fn pg_size_pretty(args: &[Value]) -> Result<Value, PgError> {
+    let Some(Value::Int(size)) = args.first() else {
+        return Ok(Value::Null);
+    };
+    // (name, limit, rounded, bits of the unit)
+    const UNITS: [(&str, i64, bool, u32); 6] = [
+        ("bytes", 10 * 1024, false, 0),
+        ("kB", 20 * 1024 - 1, true, 10),
+        ("MB", 20 * 1024 - 1, true, 20),
+        ("GB", 20 * 1024 - 1, true, 30),
+        ("TB", 20 * 1024 - 1, true, 40),
+        ("PB", 20 * 1024 - 1, true, 50),
+    ];
+    let mut size = *size;
+    for (i, (name, limit, round, bits)) in UNITS.iter().enumerate() {
+        let Some((_, _, next_round, next_bits)) = UNITS.get(i + 1) else {
+            return Ok(Value::Text(format!(
+                "{} {name}",
+                half_rounded(size, *round)
+            )));
+        };
+        if size.unsigned_abs() < limit.unsigned_abs() {
+            return Ok(Value::Text(format!(
+                "{} {name}",
+                half_rounded(size, *round)
+            )));
+        }
+        // One extra bit is kept for rounding in the next unit.
+        let shift = next_bits - bits - u32::from(*next_round) + u32::from(*round);
+        size /= 1i64 << shift;
+    }
+    Ok(Value::Null)
+}
+
+fn half_rounded(size: i64, round: bool) -> i64 {
+    if round {
+        (size + if size < 0 { -1 } else { 1 }) / 2
+    } else {
+        size
+    }
+}

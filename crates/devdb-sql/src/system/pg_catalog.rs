@@ -11,8 +11,7 @@
 //! `__devdb_types`).
 
 use super::builtin::{
-    PG_AM, PG_CLASS, PG_COLLATION, PG_DESCRIPTION, PG_EXTENSION, PG_NAMESPACE, PG_PROC, PG_RANGE,
-    PG_TYPE, cols,
+    PG_AM, PG_CLASS, PG_COLLATION, PG_DESCRIPTION, PG_EXTENSION, PG_PROC, PG_RANGE, PG_TYPE, cols,
 };
 use super::{Columns, Relation};
 
@@ -26,12 +25,22 @@ const fn empty(name: &'static str, columns: Columns) -> Relation {
 
 /// Every pg_catalog relation devdb answers, in creation order (a view may read earlier ones).
 pub static RELATIONS: &[Relation] = &[
+    // initdb grants USAGE on pg_catalog and information_schema to PUBLIC, and public to its
+    // owner pg_database_owner (CREATE too) and PUBLIC.
     rel(
         "pg_namespace",
-        PG_NAMESPACE,
-        "SELECT oid, nspname, nspowner FROM devdb_sys.pg_namespace \
+        cols!(oid: Oid, nspname: Name, nspowner: Oid, nspacl: AclitemArray),
+        "SELECT oid, nspname, nspowner, CASE oid \
+             WHEN 2200 THEN pg_array_make(1033, 'pg_database_owner=UC/pg_database_owner', \
+               '=U/pg_database_owner') \
+             WHEN 99 THEN NULL \
+             ELSE pg_array_make(1033, \
+               pg_quote_ident(devdb_current_user()) || '=UC/' \
+                 || pg_quote_ident(devdb_current_user()), \
+               '=U/' || pg_quote_ident(devdb_current_user())) END \
+         FROM devdb_sys.pg_namespace \
          UNION ALL \
-         SELECT oid, name, 10 FROM __devdb_schemas \
+         SELECT oid, name, 10, NULL FROM __devdb_schemas \
          WHERE name NOT IN (SELECT nspname FROM devdb_sys.pg_namespace)",
     ),
     // Enums and their array types, with the rows PostgreSQL gives them (enum_in, array_in, ...).
