@@ -770,16 +770,22 @@ impl Translator<'_> {
             nulls_like_postgres(o)?;
             let taken = std::mem::replace(&mut o.expr, make::null());
             o.expr = match taken {
-                Expr::Identifier(id) if cols.iter().any(|(c, _)| *c == fold(&id)) => {
-                    let name = fold(&id);
-                    if cols.iter().filter(|(c, _)| *c == name).count() > 1 {
+                Expr::Identifier(id)
+                    if let Some(i) = cols.iter().position(|(c, _)| *c == fold(&id)) =>
+                {
+                    let (name, ty) = &cols[i];
+                    if cols.iter().filter(|(c, _)| c == name).count() > 1 {
                         return Err(PgError::new(
                             SqlState::AMBIGUOUS_COLUMN,
                             format!("ORDER BY \"{name}\" is ambiguous"),
                         ));
                     }
-                    let ty = cols.iter().find(|(c, _)| *c == name).map(|(_, t)| *t);
-                    self.sort_key(make::column(&name), ty)?
+                    match ty.ty {
+                        PgType::AnyEnum => self.sort_key(make::column(name), Some(*ty))?,
+                        // By position: SQLite resolves a bare name that is no alias against
+                        // the FROM clause, where two tables may both have it.
+                        _ => self.sort_key(make::int(i as i64 + 1), Some(*ty))?,
+                    }
                 }
                 e => match ordinal(&e) {
                     Some(n) => {
