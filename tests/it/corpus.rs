@@ -516,6 +516,7 @@ corpus_files! {
     slt_ddl_schemas_enums_views => "ddl/schemas_enums_views.slt",
     slt_ddl_sequences_identity => "ddl/sequences_identity.slt",
     slt_dml_crud => "dml/crud.slt",
+    slt_dml_data_modifying_with => "dml/data_modifying_with.slt",
     slt_dml_transactions => "dml/transactions.slt",
     slt_errors_constraints => "errors/constraints.slt",
     slt_errors_names_and_types => "errors/names_and_types.slt",

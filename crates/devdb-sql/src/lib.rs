@@ -57,6 +57,20 @@ pub struct Translated {
     pub writes: bool,
     /// True when the statement changes the catalog, so the executor must reload it afterwards.
     pub changes_catalog: bool,
+    /// Temporary tables to fill, in order, before `sqlite` runs (the parts of a WITH that holds
+    /// a data-modifying statement); the executor drops them when the statement ends.
+    pub captures: Vec<Capture>,
+}
+
+/// Rows the executor stores in a temporary table for the statement to read by its name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Capture {
+    /// The temporary table, created with these untyped columns (values keep their stored form).
+    pub table: String,
+    pub columns: Vec<String>,
+    /// SQLite statements to run in order; the last one's rows fill the table (it yields none
+    /// when `columns` is empty: a data-modifying statement without RETURNING).
+    pub sqlite: Vec<String>,
 }
 
 /// A result column as RowDescription describes it.
@@ -176,6 +190,7 @@ pub fn translate(
             columns: Vec::new(),
             writes: false,
             changes_catalog: false,
+            captures: Vec::new(),
         }]);
     }
     statements

@@ -109,7 +109,7 @@ impl Translator<'_> {
         Ok((q, cols))
     }
 
-    fn cte(
+    pub(super) fn cte(
         &mut self,
         mut cte: sqlparser::ast::Cte,
         recursive: bool,
@@ -181,7 +181,7 @@ impl Translator<'_> {
         Ok(cte)
     }
 
-    fn register_cte(&mut self, name: &str, cols: Vec<OutCol>) {
+    pub(super) fn register_cte(&mut self, name: &str, cols: Vec<OutCol>) {
         if let Some(level) = self.ctes.last_mut() {
             level.retain(|r| r.name != name);
             level.push(Rel {
@@ -282,6 +282,10 @@ impl Translator<'_> {
                     .collect();
                 Ok((make::values(rows), cols))
             }
+            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) => Err(PgError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "WITH clause containing a data-modifying statement must be at the top level",
+            )),
             other => Err(PgError::feature_not_supported(format!("query {other}"))),
         }
     }
@@ -1001,6 +1005,13 @@ impl Translator<'_> {
                 };
                 let is_cte =
                     system.is_none() && name.0.len() == 1 && self.find_cte(&table).is_some();
+                if system.is_none() && name.0.len() == 1 && self.without_returning.contains(&table)
+                {
+                    return Err(PgError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        format!("WITH query \"{table}\" does not have a RETURNING clause"),
+                    ));
+                }
                 // A user view (CREATE VIEW), when no table has the name.
                 let view = (system.is_none() && !is_cte && self.catalog.table(&table).is_none())
                     .then(|| self.catalog.view(&table))
@@ -1024,6 +1035,12 @@ impl Translator<'_> {
                 if system.is_none() && !is_cte {
                     self.read_relations.push(table.clone());
                 }
+                // A table an earlier part of a data-modifying WITH changed: its copy from before.
+                let copy = (system.is_none() && !is_cte && !is_view)
+                    .then(|| self.copies.iter().find(|(key, _)| *key == table))
+                    .flatten()
+                    .map(|(_, copy)| copy.clone());
+                let stored = copy.clone().unwrap_or(stored);
                 let original: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
                 let (rel_name, columns) = apply_alias(&table, columns, alias.as_ref())?;
                 let renamed: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
@@ -1033,7 +1050,7 @@ impl Translator<'_> {
                     table: (!is_cte && !is_view && system.is_none()).then(|| table.clone()),
                 })?;
                 if renamed == original {
-                    let aliased = alias.is_some() || system.is_some();
+                    let aliased = alias.is_some() || system.is_some() || copy.is_some();
                     return Ok(make::table(
                         &stored,
                         aliased.then(|| make::alias(&rel_name, &[])),
@@ -1335,7 +1352,11 @@ fn apply_alias(
     Ok((fold(&alias.name), cols))
 }
 
-fn rename(cols: Vec<OutCol>, names: &[String], cte: &str) -> Result<Vec<OutCol>, PgError> {
+pub(super) fn rename(
+    cols: Vec<OutCol>,
+    names: &[String],
+    cte: &str,
+) -> Result<Vec<OutCol>, PgError> {
     if names.len() > cols.len() {
         return Err(PgError::syntax_error(
             format!(

@@ -493,3 +493,22 @@ fn array_forms() {
         "#]],
     );
 }
+
+#[test]
+fn data_modifying_with_reads_a_copy_of_what_an_earlier_part_changed() {
+    let t = super::translate_one(
+        "WITH ins AS (INSERT INTO pgbench_branches (bid) VALUES (1) ON CONFLICT DO NOTHING RETURNING bid) \
+         SELECT bid FROM ins UNION ALL SELECT bid FROM pgbench_branches WHERE bid = 1",
+    );
+    let captures: Vec<String> = t
+        .captures
+        .iter()
+        .map(|c| format!("{} {:?}: {}", c.table, c.columns, c.sqlite.join("; ")))
+        .collect();
+    expect![[r#"
+        __devdb_before_pgbench_branches ["bid", "bbalance", "filler"]: SELECT "bid", "bbalance", "filler" FROM "pgbench_branches"
+        ins ["bid"]: INSERT INTO "pgbench_branches" ("bid") VALUES (1) ON CONFLICT DO NOTHING RETURNING "bid""#]]
+    .assert_eq(&captures.join("\n"));
+    expect![[r#"SELECT "bid" FROM "ins" UNION ALL SELECT "bid" FROM "__devdb_before_pgbench_branches" AS "pgbench_branches" WHERE "bid" = 1"#]]
+        .assert_eq(&t.sqlite.join("; "));
+}
