@@ -521,6 +521,7 @@ corpus_files! {
     slt_errors_constraints => "errors/constraints.slt",
     slt_errors_names_and_types => "errors/names_and_types.slt",
     slt_json_operators => "json/operators.slt",
+    slt_queries_cursors => "queries/cursors.slt",
     slt_queries_introspection => "queries/introspection.slt",
     slt_queries_select => "queries/select.slt",
     slt_types_arrays => "types/arrays.slt",

@@ -19,6 +19,7 @@
 
 pub mod catalog;
 mod copy_syntax;
+pub mod cursor;
 pub mod database;
 mod do_block;
 pub mod literals;
@@ -145,6 +146,26 @@ pub enum Kind {
     /// `COPY table|(query) TO STDOUT`: `sqlite` and `columns` are the query whose rows are
     /// written out in this format.
     CopyTo(devdb_pg::copy::CopyFormat),
+    /// `DECLARE name CURSOR FOR query`: `sqlite` is the query, whose rows the cursor holds.
+    Declare(Cursor),
+    /// `FETCH` or `MOVE`: the rows come from the session's cursor, and so do the columns.
+    Fetch(cursor::Fetch),
+    /// `CLOSE name`, or `CLOSE ALL` (None).
+    Close(Option<String>),
+}
+
+/// What DECLARE asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
+    pub name: String,
+    /// The query's columns (DECLARE itself returns no rows).
+    pub columns: Vec<Column>,
+    /// `SCROLL` (true), `NO SCROLL` (false), or neither.
+    pub scroll: Option<bool>,
+    /// `WITH HOLD`: the cursor outlives the transaction that commits it.
+    pub hold: bool,
+    /// `BINARY`: rows in binary format unless the client asked otherwise.
+    pub binary: bool,
 }
 
 /// What `COPY ... FROM STDIN` reads.

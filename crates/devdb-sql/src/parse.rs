@@ -28,6 +28,8 @@ pub enum Parsed {
     Do(crate::do_block::DoBlock),
     /// A command on a whole database, run by the executor.
     Database(crate::database::DatabaseCommand),
+    /// `FETCH` or `MOVE` on a cursor.
+    Fetch(crate::cursor::Fetch),
 }
 
 /// Statements nested deeper than this are refused, so neither the parser nor the rewrite
@@ -76,6 +78,13 @@ pub(crate) fn statement(
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("vacuum") =>
         {
             return vacuum(sql, &words);
+        }
+        Some(Token::Word(w))
+            if w.quote_style.is_none()
+                && (w.value.eq_ignore_ascii_case("fetch")
+                    || w.value.eq_ignore_ascii_case("move")) =>
+        {
+            return crate::cursor::parse(sql, &words).map(Parsed::Fetch);
         }
         Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("do") => {
             return crate::do_block::parse(&words).map(Parsed::Do);
@@ -303,7 +312,7 @@ fn is_vacuum_option(word: &str) -> bool {
         .any(|o| word.eq_ignore_ascii_case(o))
 }
 
-fn fold_word(w: &sqlparser::tokenizer::Word) -> String {
+pub(crate) fn fold_word(w: &sqlparser::tokenizer::Word) -> String {
     match w.quote_style {
         Some(_) => w.value.clone(),
         None => w.value.to_lowercase(),
@@ -329,7 +338,7 @@ fn position(sql: &str, line: u64, column: u64) -> Option<u32> {
     None
 }
 
-fn syntax_error_at(sql: &str, token: &TokenWithSpan) -> PgError {
+pub(crate) fn syntax_error_at(sql: &str, token: &TokenWithSpan) -> PgError {
     let start = token.span.start;
     match &token.token {
         Token::EOF => {

@@ -199,6 +199,9 @@ impl Engine {
                 Ok(())
             }
             Kind::CopyTo(format) => self.copy_out(id, session, t, format, delivery.params, sink),
+            Kind::Declare(spec) => self.declare_cursor(id, session, t, spec, delivery.params, sink),
+            Kind::Fetch(fetch) => self.fetch(session, fetch, delivery, sink),
+            Kind::Close(name) => super::cursors::close(session, name.as_deref(), sink),
             Kind::CopyFrom(spec) => self.copy_in_start(session, t, spec, sink),
             Kind::Database(command) => self.database_command(
                 id,
@@ -455,6 +458,7 @@ impl Engine {
         lock(&self.functions.advisory).end_transaction(id);
         let committed = commit && result.is_ok();
         let changed = lock(&session.settings).end_transaction(committed);
+        super::cursors::end_transaction(session, committed);
         report(session, &changed, sink);
         let notify = std::mem::take(&mut session.transaction.notify);
         if committed && !notify.is_empty() {

@@ -9,6 +9,7 @@ mod casts;
 mod comments;
 mod constraints;
 mod copy;
+mod cursors;
 mod data_modifying;
 mod ddl;
 mod distinct;
@@ -124,6 +125,7 @@ pub(crate) fn statement(
     let out = match parsed {
         Parsed::Vacuum { analyze, tables } => t.vacuum(analyze, &tables)?,
         Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
+        Parsed::Fetch(fetch) => Output::new(Kind::Fetch(fetch)),
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
         Parsed::InsertOverridingSystemValue(stmt) => {
@@ -174,6 +176,8 @@ impl Translator<'_> {
         match stmt {
             Statement::Query(q) if data_modifying::applies(&q) => self.data_modifying(*q),
             Statement::Query(q) => self.select_statement(*q),
+            Statement::Declare { stmts } => self.declare(stmts),
+            Statement::Close { cursor } => Ok(self.close(cursor)),
             Statement::Insert(insert) => self.insert(insert),
             Statement::Update(update) => self.update(update),
             Statement::Delete(delete) => self.delete(delete),
