@@ -517,6 +517,7 @@ corpus_files! {
     slt_ddl_sequences_identity => "ddl/sequences_identity.slt",
     slt_dml_crud => "dml/crud.slt",
     slt_dml_data_modifying_with => "dml/data_modifying_with.slt",
+    slt_dml_forms => "dml/dml_forms.slt",
     slt_dml_transactions => "dml/transactions.slt",
     slt_errors_constraints => "errors/constraints.slt",
     slt_errors_names_and_types => "errors/names_and_types.slt",

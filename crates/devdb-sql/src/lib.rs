@@ -106,7 +106,8 @@ pub enum Kind {
     /// DDL and utility statements that run SQL and answer with a fixed tag (`CREATE TABLE`,
     /// `DROP TABLE`, `TRUNCATE TABLE`, `VACUUM`, ...). `sqlite` may be empty (accepted no-ops).
     Command(&'static str),
-    Begin(TransactionMode),
+    /// BEGIN or START TRANSACTION, with the command tag it answers with.
+    Begin(TransactionMode, &'static str),
     /// COMMIT or END.
     Commit,
     /// ROLLBACK or ABORT.

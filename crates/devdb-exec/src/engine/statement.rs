@@ -215,8 +215,8 @@ impl Engine {
                 sink.empty_query();
                 Ok(())
             }
-            Kind::Begin(mode) => {
-                self.begin(session, mode, sink);
+            Kind::Begin(mode, tag) => {
+                self.begin(session, mode, tag, sink);
                 Ok(())
             }
             Kind::Commit => self.commit(id, session, sink),
@@ -368,7 +368,13 @@ impl Engine {
             .map_err(|e| sqlite_error::to_pg(e, None))
     }
 
-    fn begin(&mut self, session: &mut Session, mode: &TransactionMode, sink: &mut dyn Sink) {
+    fn begin(
+        &mut self,
+        session: &mut Session,
+        mode: &TransactionMode,
+        tag: &str,
+        sink: &mut dyn Sink,
+    ) {
         let tx = &mut session.transaction;
         if tx.block {
             sink.notice(&warning(
@@ -379,7 +385,7 @@ impl Engine {
             tx.block = true;
             tx.mode = mode.clone();
         }
-        sink.command_complete("BEGIN");
+        sink.command_complete(tag);
     }
 
     fn commit(

@@ -14,13 +14,16 @@ pub fn kind(stmt: &Statement) -> Result<Option<Kind>, PgError> {
     Ok(Some(match stmt {
         Statement::StartTransaction {
             modes,
-            begin: _,
+            begin,
             transaction: _,
             modifier: None,
             statements,
             exception: None,
             has_end_keyword: false,
-        } if statements.is_empty() => Kind::Begin(transaction_mode(modes)?),
+        } if statements.is_empty() => Kind::Begin(
+            transaction_mode(modes)?,
+            if *begin { "BEGIN" } else { "START TRANSACTION" },
+        ),
         Statement::Commit {
             chain: false,
             end: _,

@@ -402,13 +402,13 @@ fn session_statements_run_no_sqlite() {
     })
     .collect();
     expect![[r#"
-        Begin(TransactionMode { isolation: Some(Serializable), read_only: Some(true) })
+        Begin(TransactionMode { isolation: Some(Serializable), read_only: Some(true) }, "BEGIN")
         Savepoint("a")
         Release("a")
         RollbackTo("a")
         Commit
         Rollback
-        Begin(TransactionMode { isolation: None, read_only: Some(false) })
+        Begin(TransactionMode { isolation: None, read_only: Some(false) }, "START TRANSACTION")
         Commit
         Set { name: "x", value: Some("1"), local: false }
         Set { name: "search_path", value: Some("public"), local: true }
