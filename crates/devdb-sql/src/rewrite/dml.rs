@@ -142,6 +142,7 @@ impl Translator<'_> {
             }
             Some(other) => return Err(PgError::feature_not_supported(format!("{other}"))),
         };
+        let once = upsert_once(on.as_ref(), source.as_ref(), &names[..targets.len()]);
         let mut stmt = make::insert(&table.name, &names, source, returning);
         if let sqlparser::ast::Statement::Insert(i) = &mut stmt {
             i.on = on;
@@ -151,6 +152,7 @@ impl Translator<'_> {
             });
         }
         let mut out = Output::new(Kind::Insert);
+        out.sqlite.extend(once.map(|check| check.to_string()));
         out.sqlite.push(stmt.to_string());
         out.columns = super::query::columns(&cols);
         out.writes = true;
@@ -731,6 +733,63 @@ impl Translator<'_> {
             negated: false,
         })
     }
+}
+
+/// For `INSERT ... VALUES (..), (..) ON CONFLICT (keys) DO UPDATE`, a query that fails with
+/// 21000 when two proposed rows have the same keys, as PostgreSQL does (SQLite would update the
+/// row twice); it returns no rows. None where no check applies: other sources (a query could have
+/// side effects if run twice), keys the statement leaves to their defaults (nextval), or a DO
+/// UPDATE ... WHERE (which may leave the first row alone, and then the second may update it).
+fn upsert_once(on: Option<&OnInsert>, source: Option<&Query>, targets: &[&str]) -> Option<Query> {
+    let Some(OnInsert::OnConflict(OnConflict {
+        conflict_target: Some(ConflictTarget::Columns(keys)),
+        action: OnConflictAction::DoUpdate(DoUpdate {
+            selection: None, ..
+        }),
+    })) = on
+    else {
+        return None;
+    };
+    let SetExpr::Values(values) = source?.body.as_ref() else {
+        return None;
+    };
+    if values.rows.len() < 2 {
+        return None;
+    }
+    let positions: Vec<usize> = keys
+        .iter()
+        .map(|k| targets.iter().position(|t| *t == k.value))
+        .collect::<Option<_>>()?;
+    let rows = values
+        .rows
+        .iter()
+        .map(|row| {
+            positions
+                .iter()
+                .map(|&i| row.content.get(i).cloned())
+                .collect::<Option<Vec<Expr>>>()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    // Rows with a NULL key conflict with nothing.
+    let columns: Vec<Expr> = (1..=positions.len())
+        .map(|i| make::column(&format!("column{i}")))
+        .collect();
+    let not_null = columns
+        .iter()
+        .map(|c| Expr::IsNotNull(Box::new(c.clone())))
+        .reduce(make::and);
+    let proposed = make::derived(
+        make::query(make::values(rows)),
+        make::alias("proposed", &[]),
+    );
+    let mut select = make::select(
+        vec![make::select_item(make::int(1), None)],
+        vec![proposed],
+        not_null,
+    );
+    select.group_by = sqlparser::ast::GroupByExpr::Expressions(columns, Vec::new());
+    select.having = Some(make::call("pg_upsert_once", vec![make::count_star()]));
+    Some(make::query(SetExpr::Select(Box::new(select))))
 }
 
 /// An aliased target's columns as SQLite's RETURNING reads them: unqualified, since it knows
