@@ -524,6 +524,7 @@ corpus_files! {
     slt_json_operators => "json/operators.slt",
     slt_queries_cursors => "queries/cursors.slt",
     slt_queries_introspection => "queries/introspection.slt",
+    slt_queries_join_forms => "queries/join_forms.slt",
     slt_queries_select => "queries/select.slt",
     slt_types_arrays => "types/arrays.slt",
     slt_types_datetime => "types/datetime.slt",

@@ -613,8 +613,17 @@ impl Translator<'_> {
                             None,
                         ));
                     }
+                    if scope.merged_out_of_order {
+                        return Err(PgError::feature_not_supported(
+                            "SELECT * over JOIN ... USING columns that are not the leading columns of the first table",
+                        ));
+                    }
                     for rel in &scope.rels {
-                        self.expand(rel, &mut items, &mut cols);
+                        let mut rel = rel.clone();
+                        rel.columns.retain(|(c, _)| {
+                            !scope.merged.contains(&(rel.name.clone(), c.clone()))
+                        });
+                        self.expand(&rel, &mut items, &mut cols);
                     }
                 }
                 SelectItem::QualifiedWildcard(
@@ -767,6 +776,29 @@ impl Translator<'_> {
             nulls_like_postgres(o)?;
             let taken = std::mem::replace(&mut o.expr, make::null());
             o.expr = match taken {
+                // An output column named like a merged USING column: SQLite has two columns of
+                // that name in FROM, so the output column is named by its position.
+                Expr::Identifier(id)
+                    if self
+                        .scopes
+                        .last()
+                        .is_some_and(|s| s.merged.iter().any(|(_, c)| *c == fold(&id)))
+                        && cols.iter().filter(|(c, _)| *c == fold(&id)).count() == 1 =>
+                {
+                    let name = fold(&id);
+                    let position = cols.iter().position(|(c, _)| *c == name).unwrap_or(0);
+                    let ty = cols.get(position).map_or(Ty::UNKNOWN, |(_, t)| *t);
+                    let ordinal = make::int(i64::try_from(position + 1).unwrap_or(1));
+                    match ty.ty {
+                        PgType::AnyEnum => {
+                            return Err(PgError::feature_not_supported(
+                                "ORDER BY an enum column merged by JOIN ... USING",
+                            ));
+                        }
+                        PgType::Numeric => comparable(ordinal, ty),
+                        _ => ordinal,
+                    }
+                }
                 Expr::Identifier(id) if cols.iter().any(|(c, _)| *c == fold(&id)) => {
                     let name = fold(&id);
                     if cols.iter().filter(|(c, _)| *c == name).count() > 1 {
@@ -936,13 +968,19 @@ impl Translator<'_> {
             }
             let relation = self.relation_item(join.relation)?;
             let join_operator = match join.join_operator {
-                JoinOperator::Join(c) => JoinOperator::Join(self.join_constraint(c)?),
-                JoinOperator::Inner(c) => JoinOperator::Inner(self.join_constraint(c)?),
-                JoinOperator::Left(c) => JoinOperator::Left(self.join_constraint(c)?),
-                JoinOperator::LeftOuter(c) => JoinOperator::LeftOuter(self.join_constraint(c)?),
-                JoinOperator::Right(c) => JoinOperator::Right(self.join_constraint(c)?),
-                JoinOperator::RightOuter(c) => JoinOperator::RightOuter(self.join_constraint(c)?),
-                JoinOperator::FullOuter(c) => JoinOperator::FullOuter(self.join_constraint(c)?),
+                JoinOperator::Join(c) => JoinOperator::Join(self.join_constraint(c, true)?),
+                JoinOperator::Inner(c) => JoinOperator::Inner(self.join_constraint(c, true)?),
+                JoinOperator::Left(c) => JoinOperator::Left(self.join_constraint(c, true)?),
+                JoinOperator::LeftOuter(c) => {
+                    JoinOperator::LeftOuter(self.join_constraint(c, true)?)
+                }
+                JoinOperator::Right(c) => JoinOperator::Right(self.join_constraint(c, false)?),
+                JoinOperator::RightOuter(c) => {
+                    JoinOperator::RightOuter(self.join_constraint(c, false)?)
+                }
+                JoinOperator::FullOuter(c) => {
+                    JoinOperator::FullOuter(self.join_constraint(c, false)?)
+                }
                 JoinOperator::CrossJoin(JoinConstraint::None) => {
                     JoinOperator::CrossJoin(JoinConstraint::None)
                 }
@@ -957,14 +995,96 @@ impl Translator<'_> {
         Ok(joins)
     }
 
-    fn join_constraint(&mut self, c: JoinConstraint) -> Result<JoinConstraint, PgError> {
+    /// The join's condition; `merges` for joins whose USING columns take the left side's value
+    /// (inner and left joins: RIGHT and FULL would need the right's, or a coalesce).
+    fn join_constraint(
+        &mut self,
+        c: JoinConstraint,
+        merges: bool,
+    ) -> Result<JoinConstraint, PgError> {
         match c {
             JoinConstraint::On(e) => Ok(JoinConstraint::On(self.condition(e)?)),
             JoinConstraint::None => Ok(JoinConstraint::None),
-            // USING and NATURAL merge columns, which changes what `*` expands to.
-            JoinConstraint::Using(_) => Err(PgError::feature_not_supported("JOIN ... USING")),
-            JoinConstraint::Natural => Err(PgError::feature_not_supported("NATURAL JOIN")),
+            JoinConstraint::Using(_) | JoinConstraint::Natural if !merges => Err(
+                PgError::feature_not_supported("RIGHT or FULL JOIN with USING or NATURAL"),
+            ),
+            JoinConstraint::Using(names) => {
+                let columns = names
+                    .iter()
+                    .map(|n| n.0.last().and_then(|p| p.as_ident()).map(fold))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| PgError::feature_not_supported("a qualified USING column"))?;
+                self.using(columns)
+            }
+            JoinConstraint::Natural => {
+                let scope = self.current_scope();
+                let Some((right, left)) = scope.rels.split_last() else {
+                    return Err(PgError::internal("NATURAL JOIN without a right side"));
+                };
+                let common: Vec<String> = right
+                    .columns
+                    .iter()
+                    .map(|(c, _)| c.clone())
+                    .filter(|c| {
+                        left.iter().any(|r| {
+                            r.columns.iter().any(|(lc, _)| lc == c)
+                                && !scope.merged.contains(&(r.name.clone(), c.clone()))
+                        })
+                    })
+                    .collect();
+                if common.is_empty() {
+                    return Ok(JoinConstraint::None);
+                }
+                self.using(common)
+            }
         }
+    }
+
+    /// `JOIN right USING (columns)`: `left.c = right.c` for each column, the left side being
+    /// the one FROM item before it that has the column; right's columns are then merged away.
+    fn using(&mut self, columns: Vec<String>) -> Result<JoinConstraint, PgError> {
+        let scope = self.current_scope();
+        let Some((right, left)) = scope.rels.split_last() else {
+            return Err(PgError::internal("JOIN ... USING without a right side"));
+        };
+        let missing = |side: &str, c: &str| {
+            PgError::new(
+                SqlState::UNDEFINED_COLUMN,
+                format!("column \"{c}\" specified in USING clause does not exist in {side} table"),
+            )
+        };
+        let mut condition: Option<Expr> = None;
+        let mut merged = Vec::with_capacity(columns.len());
+        let mut leading = true;
+        for (i, c) in columns.iter().enumerate() {
+            if !right.columns.iter().any(|(rc, _)| rc == c) {
+                return Err(missing("right", c));
+            }
+            let mut lefts = left.iter().enumerate().filter(|(_, r)| {
+                r.columns.iter().any(|(lc, _)| lc == c)
+                    && !scope.merged.contains(&(r.name.clone(), c.clone()))
+            });
+            let (position, left_rel) = lefts.next().ok_or_else(|| missing("left", c))?;
+            if lefts.next().is_some() {
+                return Err(PgError::new(
+                    SqlState::AMBIGUOUS_COLUMN,
+                    format!("common column name \"{c}\" appears more than once in left table"),
+                ));
+            }
+            leading &= position == 0 && left_rel.columns.get(i).is_some_and(|(lc, _)| lc == c);
+            let side =
+                |rel: &Rel| Expr::CompoundIdentifier(vec![make::ident(&rel.name), make::ident(c)]);
+            let eq = make::eq(side(left_rel), side(right));
+            condition = Some(match condition {
+                None => eq,
+                Some(acc) => make::and(acc, eq),
+            });
+            merged.push((right.name.clone(), c.clone()));
+        }
+        scope.merged_out_of_order |= !leading;
+        scope.merged.extend(merged);
+        let condition = condition.ok_or_else(|| PgError::syntax_error("USING ()", None))?;
+        Ok(JoinConstraint::On(self.condition(condition)?))
     }
 
     pub fn push_rel(&mut self, rel: Rel) -> Result<(), PgError> {
