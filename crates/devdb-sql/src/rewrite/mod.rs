@@ -17,6 +17,7 @@ mod dml;
 mod enums;
 pub(crate) mod expr;
 mod functions;
+mod grouping_sets;
 mod json;
 mod json_sets;
 mod lateral;

@@ -79,6 +79,12 @@ impl Translator<'_> {
             }
             None => None,
         };
+        let body = match body {
+            SetExpr::Select(s) if super::grouping_sets::applies(&s) => {
+                super::grouping_sets::expand(*s)?
+            }
+            other => other,
+        };
         let (body, cols, order_by) = match body {
             SetExpr::Select(s) => {
                 let (s, cols, order_by) = self.select(*s, order_by)?;
