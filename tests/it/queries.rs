@@ -1,6 +1,7 @@
 //! The query features apps and ORMs use beyond plain SELECT, on devdb and on PostgreSQL 15 side
 //! by side (see `harness::compare`): LATERAL joins as drizzle-orm's relational queries write
-//! them, window functions, DISTINCT ON, aggregate clauses, set operations, pattern matching.
+//! them, window functions, DISTINCT ON, aggregate clauses, set operations, pattern matching, cursors
+//! and data-modifying WITH with bound parameters.
 
 use crate::harness::{DevDb, Postgres, compare, compare_extended};
 
@@ -380,4 +381,77 @@ async fn three_nested_lateral_levels_match_postgres() {
         r#"select "u"."id", "u"."name", "u_p"."data" as "p" from "u" left join lateral (select coalesce(json_agg(json_build_array("u_p"."id", "u_p"."title", "u_p_c"."data") order by "u_p"."id"), '[]'::json) as "data" from (select * from "p" "u_p" where "u_p"."author_id" = "u"."id") "u_p" left join lateral (select coalesce(json_agg(json_build_array("u_p_c"."id", "u_p_c"."body", "u_p_c_l"."data") order by "u_p_c"."id"), '[]'::json) as "data" from (select * from "c" "u_p_c" where "u_p_c"."post_id" = "u_p"."id") "u_p_c" left join lateral (select coalesce(json_agg(json_build_array("u_p_c_l"."id", "u_p_c_l"."who") order by "u_p_c_l"."id"), '[]'::json) as "data" from (select * from "l" "u_p_c_l" where "u_p_c_l"."comment_id" = "u_p_c"."id") "u_p_c_l") "u_p_c_l" on true) "u_p_c" on true) "u_p" on true order by "u"."id""#,
     ])
     .await;
+}
+
+/// A cursor declared with a bound parameter, fetched in binary by tokio-postgres (which asks
+/// for binary results): the same rows in the same batches on both servers.
+#[tokio::test]
+async fn cursor_with_parameters_fetches_in_binary_as_postgres() {
+    let Some(pg) = Postgres::start() else { return };
+    let database = pg.fresh_database("cursor").await;
+    let oracle = pg.connect_to(&database).await;
+    let devdb = DevDb::start(&[]);
+    let client = devdb.connect().await;
+    let mut answers = Vec::new();
+    for c in [&oracle, &client] {
+        c.batch_execute(&BLOG.join(";")).await.expect("schema");
+        c.batch_execute("begin").await.expect("begin");
+        c.execute(
+            "declare posts_by SCROLL cursor for select id, title, score from posts \
+             where author_id = $1 order by id",
+            &[&1_i32],
+        )
+        .await
+        .expect("declare");
+        let mut batches = Vec::new();
+        for fetch in [
+            "fetch forward 2 from posts_by",
+            "fetch next from posts_by",
+            "fetch prior from posts_by",
+            "fetch all from posts_by",
+        ] {
+            let rows = c.query(fetch, &[]).await.expect(fetch);
+            let rows: Vec<(i32, String, Option<i32>)> = rows
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect();
+            batches.push(rows);
+        }
+        c.batch_execute("commit").await.expect("commit");
+        answers.push(batches);
+    }
+    assert_eq!(answers[0][0].len(), 2);
+    assert_eq!(answers[0], answers[1]);
+}
+
+/// Data-modifying WITH with bound parameters in its parts, over the extended protocol.
+#[tokio::test]
+async fn data_modifying_with_binds_parameters_in_every_part() {
+    let Some(pg) = Postgres::start() else { return };
+    let database = pg.fresh_database("dmwith").await;
+    let oracle = pg.connect_to(&database).await;
+    let devdb = DevDb::start(&[]);
+    let client = devdb.connect().await;
+    let sql = "with moved as (delete from comments where post_id = $1 returning id, body), \
+               tagged as (insert into comments (post_id, body) select $2::int, body || $3 from moved \
+               returning post_id, body) \
+               select t.post_id, t.body, (select count(*) from comments) as before from tagged t \
+               order by t.body";
+    let mut answers = Vec::new();
+    for c in [&oracle, &client] {
+        c.batch_execute(&BLOG.join(";")).await.expect("schema");
+        let rows = c.query(sql, &[&1_i32, &3_i32, &"!"]).await.expect("query");
+        let rows: Vec<(i32, String, i64)> = rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        let after = c
+            .query("select post_id, body from comments order by body", &[])
+            .await
+            .expect("after");
+        let after: Vec<(i32, String)> = after.iter().map(|r| (r.get(0), r.get(1))).collect();
+        answers.push((rows, after));
+    }
+    assert_eq!(answers[0].0.len(), 2);
+    assert_eq!(answers[0], answers[1]);
 }

@@ -2,6 +2,7 @@
 //! and runs batches one at a time on the database's thread (see `thread.rs`).
 
 mod copy;
+mod cursors;
 mod database;
 mod open;
 mod protocol;
@@ -27,6 +28,7 @@ use crate::sqlite_error;
 use crate::{Databases, EngineConfig, Op, Reply, SessionId, Sink};
 
 pub(crate) use copy::PendingCopy;
+pub(crate) use cursors::OpenCursor;
 use open::Role;
 
 /// A batch being run, or parked waiting for the write lock.
@@ -174,6 +176,7 @@ impl Engine {
                         settings,
                         statements: HashMap::new(),
                         portals: HashMap::new(),
+                        cursors: HashMap::new(),
                         transaction: Default::default(),
                         idle_since: Instant::now(),
                         copy: None,

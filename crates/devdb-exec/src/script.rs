@@ -1,10 +1,11 @@
 //! Running a SQL script on a database from inside the server (`devdb serve --init`): the text
 //! goes through a session of its own, exactly as a client's simple Query would.
 
-use devdb_pg::{Datum, Format, PgError, PgType};
+use devdb_pg::PgError;
 use tokio::sync::oneshot;
 
-use crate::{Column, Handle, Op, SessionId, SessionInfo, Sink, TransactionStatus};
+use crate::sink::{Keep, Kept};
+use crate::{Handle, Op, SessionId, SessionInfo};
 
 /// The session id scripts run as; client sessions start at 1000.
 const SCRIPT_SESSION: SessionId = SessionId(1);
@@ -33,7 +34,7 @@ pub async fn run_script(
                 for (index, sql) in statements.into_iter().enumerate() {
                     let mut ops = vec![Op::Query { sql }];
                     let error = loop {
-                        let sink = Box::new(FirstError::default());
+                        let sink = Box::new(Kept(FirstError::default()));
                         match local.run(SCRIPT_SESSION, ops, sink).await {
                             // A script has no data stream to give COPY FROM STDIN.
                             Ok(reply) if reply.copy_in => {
@@ -43,7 +44,10 @@ pub async fn run_script(
                             }
                             Ok(reply) => {
                                 let any: Box<dyn std::any::Any> = reply.sink;
-                                break any.downcast::<FirstError>().ok().and_then(|sink| sink.0);
+                                break any
+                                    .downcast::<Kept<FirstError>>()
+                                    .ok()
+                                    .and_then(|sink| sink.0.0);
                             }
                             Err(err) => break Some(err),
                         }
@@ -65,28 +69,8 @@ pub async fn run_script(
 #[derive(Default)]
 struct FirstError(Option<PgError>);
 
-impl Sink for FirstError {
-    fn parse_complete(&mut self) {}
-    fn bind_complete(&mut self) {}
-    fn close_complete(&mut self) {}
-    fn no_data(&mut self) {}
-    fn portal_suspended(&mut self) {}
-    fn empty_query(&mut self) {}
-    fn parameter_description(&mut self, _: &[PgType]) {}
-    fn row_description(&mut self, _: &[Column], _: &[Format]) {}
-    fn data_row(&mut self, _: &[Datum<'_>], _: &[Column], _: &[Format]) -> Result<(), PgError> {
-        Ok(())
-    }
-    fn command_complete(&mut self, _: &str) {}
+impl Keep for FirstError {
     fn error(&mut self, err: &PgError) {
         self.0.get_or_insert_with(|| err.clone());
     }
-    fn notice(&mut self, _: &PgError) {}
-    fn parameter_status(&mut self, _: &str, _: &str) {}
-    fn ready_for_query(&mut self, _: TransactionStatus) {}
-    fn copy_in_response(&mut self, _: usize) {}
-    fn copy_out_response(&mut self, _: usize) {}
-    fn copy_data(&mut self, _: &[u8]) {}
-    fn copy_done(&mut self) {}
-    fn notification(&mut self, _: &crate::Notification) {}
 }

@@ -18,6 +18,8 @@ pub(crate) struct Session {
     pub settings: Arc<Mutex<Settings>>,
     pub statements: HashMap<String, Prepared>,
     pub portals: HashMap<String, Portal>,
+    /// Cursors DECLARE opened, by name.
+    pub cursors: HashMap<String, crate::engine::OpenCursor>,
     pub transaction: Transaction,
     /// When the session's last batch ended: how long it has been idle.
     pub idle_since: Instant,

@@ -59,3 +59,49 @@ pub trait Sink: Send + std::any::Any {
     /// NotificationResponse: a NOTIFY on a channel the session listens on.
     fn notification(&mut self, note: &crate::Notification);
 }
+
+/// The part of an answer the engine's own sinks keep (COPY's rows, a cursor's rows, the first
+/// error of an `--init` script); [`Kept`] drops the protocol messages around it.
+pub(crate) trait Keep: Send + 'static {
+    fn data_row(&mut self, _row: &[Datum<'_>], _columns: &[Column]) -> Result<(), PgError> {
+        Ok(())
+    }
+    fn notice(&mut self, _notice: &PgError) {}
+    fn error(&mut self, _err: &PgError) {}
+}
+
+/// A [`Sink`] that hands its [`Keep`] the rows, notices and errors, and drops the rest.
+pub(crate) struct Kept<K>(pub K);
+
+impl<K: Keep> Sink for Kept<K> {
+    fn data_row(
+        &mut self,
+        row: &[Datum<'_>],
+        columns: &[Column],
+        _: &[Format],
+    ) -> Result<(), PgError> {
+        self.0.data_row(row, columns)
+    }
+    fn notice(&mut self, notice: &PgError) {
+        self.0.notice(notice);
+    }
+    fn error(&mut self, err: &PgError) {
+        self.0.error(err);
+    }
+    fn command_complete(&mut self, _: &str) {}
+    fn parse_complete(&mut self) {}
+    fn bind_complete(&mut self) {}
+    fn close_complete(&mut self) {}
+    fn no_data(&mut self) {}
+    fn portal_suspended(&mut self) {}
+    fn empty_query(&mut self) {}
+    fn parameter_description(&mut self, _: &[PgType]) {}
+    fn row_description(&mut self, _: &[Column], _: &[Format]) {}
+    fn parameter_status(&mut self, _: &str, _: &str) {}
+    fn ready_for_query(&mut self, _: TransactionStatus) {}
+    fn copy_in_response(&mut self, _: usize) {}
+    fn copy_out_response(&mut self, _: usize) {}
+    fn copy_data(&mut self, _: &[u8]) {}
+    fn copy_done(&mut self) {}
+    fn notification(&mut self, _: &crate::Notification) {}
+}

@@ -219,6 +219,12 @@ fn classify_message(message: &str) -> PgError {
     if let Some(name) = message.strip_prefix("no such function: ") {
         return PgError::undefined_function(name);
     }
+    if message.contains("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint") {
+        return PgError::new(
+            SqlState::INVALID_COLUMN_REFERENCE,
+            "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+        );
+    }
     if message.contains("already exists") {
         return PgError::new(
             SqlState::DUPLICATE_TABLE,

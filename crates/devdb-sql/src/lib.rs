@@ -19,6 +19,7 @@
 
 pub mod catalog;
 mod copy_syntax;
+pub mod cursor;
 pub mod database;
 mod do_block;
 pub mod literals;
@@ -57,6 +58,20 @@ pub struct Translated {
     pub writes: bool,
     /// True when the statement changes the catalog, so the executor must reload it afterwards.
     pub changes_catalog: bool,
+    /// Temporary tables to fill, in order, before `sqlite` runs (the parts of a WITH that holds
+    /// a data-modifying statement); the executor drops them when the statement ends.
+    pub captures: Vec<Capture>,
+}
+
+/// Rows the executor stores in a temporary table for the statement to read by its name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Capture {
+    /// The temporary table, created with these untyped columns (values keep their stored form).
+    pub table: String,
+    pub columns: Vec<String>,
+    /// SQLite statements to run in order; the last one's rows fill the table (it yields none
+    /// when `columns` is empty: a data-modifying statement without RETURNING).
+    pub sqlite: Vec<String>,
 }
 
 /// A result column as RowDescription describes it.
@@ -91,7 +106,8 @@ pub enum Kind {
     /// DDL and utility statements that run SQL and answer with a fixed tag (`CREATE TABLE`,
     /// `DROP TABLE`, `TRUNCATE TABLE`, `VACUUM`, ...). `sqlite` may be empty (accepted no-ops).
     Command(&'static str),
-    Begin(TransactionMode),
+    /// BEGIN or START TRANSACTION, with the command tag it answers with.
+    Begin(TransactionMode, &'static str),
     /// COMMIT or END.
     Commit,
     /// ROLLBACK or ABORT.
@@ -131,6 +147,26 @@ pub enum Kind {
     /// `COPY table|(query) TO STDOUT`: `sqlite` and `columns` are the query whose rows are
     /// written out in this format.
     CopyTo(devdb_pg::copy::CopyFormat),
+    /// `DECLARE name CURSOR FOR query`: `sqlite` is the query, whose rows the cursor holds.
+    Declare(Cursor),
+    /// `FETCH` or `MOVE`: the rows come from the session's cursor, and so do the columns.
+    Fetch(cursor::Fetch),
+    /// `CLOSE name`, or `CLOSE ALL` (None).
+    Close(Option<String>),
+}
+
+/// What DECLARE asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
+    pub name: String,
+    /// The query's columns (DECLARE itself returns no rows).
+    pub columns: Vec<Column>,
+    /// `SCROLL` (true), `NO SCROLL` (false), or neither.
+    pub scroll: Option<bool>,
+    /// `WITH HOLD`: the cursor outlives the transaction that commits it.
+    pub hold: bool,
+    /// `BINARY`: rows in binary format unless the client asked otherwise.
+    pub binary: bool,
 }
 
 /// What `COPY ... FROM STDIN` reads.
@@ -176,6 +212,7 @@ pub fn translate(
             columns: Vec::new(),
             writes: false,
             changes_catalog: false,
+            captures: Vec::new(),
         }]);
     }
     statements

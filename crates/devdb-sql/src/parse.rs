@@ -28,6 +28,8 @@ pub enum Parsed {
     Do(crate::do_block::DoBlock),
     /// A command on a whole database, run by the executor.
     Database(crate::database::DatabaseCommand),
+    /// `FETCH` or `MOVE` on a cursor.
+    Fetch(crate::cursor::Fetch),
 }
 
 /// Statements nested deeper than this are refused, so neither the parser nor the rewrite
@@ -77,6 +79,13 @@ pub(crate) fn statement(
         {
             return vacuum(sql, &words);
         }
+        Some(Token::Word(w))
+            if w.quote_style.is_none()
+                && (w.value.eq_ignore_ascii_case("fetch")
+                    || w.value.eq_ignore_ascii_case("move")) =>
+        {
+            return crate::cursor::parse(sql, &words).map(Parsed::Fetch);
+        }
         Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("do") => {
             return crate::do_block::parse(&words).map(Parsed::Do);
         }
@@ -111,6 +120,7 @@ pub(crate) fn statement(
     }
     let is_copy = matches!(words.first().map(|t| &t.token),
         Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("copy"));
+    let tokens = between_symmetric(tokens);
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
@@ -242,6 +252,63 @@ fn without_overriding(
     Ok(None)
 }
 
+/// The function `BETWEEN SYMMETRIC a AND b` is read into, which sqlparser cannot parse: `a`
+/// becomes `__devdb_between_symmetric(a)` (see [`symmetric_low`]). `a` cannot hold a bare AND
+/// (BETWEEN binds tighter), so it ends at the first AND outside parentheses.
+const SYMMETRIC: &str = "__devdb_between_symmetric";
+
+fn between_symmetric(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let is_word = |t: &TokenWithSpan, word: &str| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
+    let mut i = 0;
+    while i < tokens.len() {
+        let next_word =
+            (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)));
+        let Some(j) = next_word.filter(|_| is_word(&tokens[i], "between")) else {
+            i += 1;
+            continue;
+        };
+        if is_word(&tokens[j], "asymmetric") {
+            // The default, spelled out.
+            tokens.remove(j);
+        } else if is_word(&tokens[j], "symmetric") {
+            let mut depth = 0i32;
+            let end = (j + 1..tokens.len()).find(|&k| {
+                match &tokens[k].token {
+                    Token::LParen | Token::LBracket => depth += 1,
+                    Token::RParen | Token::RBracket => depth -= 1,
+                    _ => {}
+                }
+                depth == 0 && is_word(&tokens[k], "and")
+            });
+            if let Some(end) = end {
+                tokens.insert(end, TokenWithSpan::wrap(Token::RParen));
+                tokens[j] = TokenWithSpan::wrap(Token::make_word(SYMMETRIC, None));
+                tokens.insert(j + 1, TokenWithSpan::wrap(Token::LParen));
+            }
+        }
+        i += 1;
+    }
+    tokens
+}
+
+/// The low bound of a BETWEEN that was SYMMETRIC (see [`between_symmetric`]).
+pub(crate) fn symmetric_low(low: &sqlparser::ast::Expr) -> Option<&sqlparser::ast::Expr> {
+    use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, FunctionArguments};
+    let Expr::Function(f) = low else {
+        return None;
+    };
+    if f.name.to_string() != SYMMETRIC {
+        return None;
+    }
+    match &f.args {
+        FunctionArguments::List(list) => match list.args.as_slice() {
+            [FunctionArg::Unnamed(FunctionArgExpr::Expr(e))] => Some(e),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [(options)] [table [, ...]]`.
 fn vacuum(sql: &str, words: &[&TokenWithSpan]) -> Result<Parsed, PgError> {
     let mut analyze = false;
@@ -303,7 +370,7 @@ fn is_vacuum_option(word: &str) -> bool {
         .any(|o| word.eq_ignore_ascii_case(o))
 }
 
-fn fold_word(w: &sqlparser::tokenizer::Word) -> String {
+pub(crate) fn fold_word(w: &sqlparser::tokenizer::Word) -> String {
     match w.quote_style {
         Some(_) => w.value.clone(),
         None => w.value.to_lowercase(),
@@ -329,7 +396,7 @@ fn position(sql: &str, line: u64, column: u64) -> Option<u32> {
     None
 }
 
-fn syntax_error_at(sql: &str, token: &TokenWithSpan) -> PgError {
+pub(crate) fn syntax_error_at(sql: &str, token: &TokenWithSpan) -> PgError {
     let start = token.span.start;
     match &token.token {
         Token::EOF => {

@@ -139,6 +139,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_scalar_row", 2, scalar_row),
     f("pg_check_no_nulls", 3, check_no_nulls),
     f("pg_not_null", 3, not_null),
+    f("pg_upsert_once", 1, upsert_once),
     f("pg_json_elem", 2, json::elem),
     f("pg_to_json", 3, json::to_json),
     f("pg_jsonb_norm", 1, json::norm),
@@ -311,6 +312,21 @@ fn scalar_row(args: &[Value]) -> Result<Value, PgError> {
         ));
     }
     Ok(arg(args, 1).clone())
+}
+
+/// `pg_upsert_once(count)`: false, or 21000 when an upsert proposed `count` > 1 rows with the
+/// same keys (see `rewrite::dml`).
+fn upsert_once(args: &[Value]) -> Result<Value, PgError> {
+    if as_int(arg(args, 0))?.unwrap_or(0) > 1 {
+        return Err(PgError::new(
+            SqlState::CARDINALITY_VIOLATION,
+            "ON CONFLICT DO UPDATE command cannot affect row a second time",
+        )
+        .with_hint(
+            "Ensure that no rows proposed for insertion within the same command have duplicate constrained values.",
+        ));
+    }
+    Ok(Value::Int(0))
 }
 
 /// ALTER TABLE ... ADD PRIMARY KEY on a column that already holds NULLs fails in PostgreSQL.

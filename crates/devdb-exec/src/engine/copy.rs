@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use devdb_pg::copy::{self, CopyFormat};
-use devdb_pg::{Datum, Format, PgError, PgType, SqlState, Value, value};
+use devdb_pg::{Datum, PgError, SqlState, Value, value};
 use devdb_sql::{Column, CopyFrom, Translated};
 
 use super::statement::Delivery;
 use super::{Batch, Engine, QueryProgress, Stop};
 use crate::session::Session;
-use crate::sink::TransactionStatus;
+use crate::sink::{Keep, Kept};
 use crate::{Op, SessionId, Sink};
 
 /// A `COPY ... FROM STDIN` waiting for the client's data.
@@ -35,7 +35,7 @@ impl Engine {
         params: &[Value],
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
-        let mut out = CopySink::new(format);
+        let mut out = Kept(CopySink::new(format));
         let delivery = Delivery {
             params,
             formats: &[],
@@ -43,6 +43,7 @@ impl Engine {
             limit: None,
         };
         let result = self.run_sql(id, session, t, delivery, &mut out);
+        let Kept(out) = out;
         for notice in &out.notices {
             sink.notice(notice);
         }
@@ -174,7 +175,7 @@ impl Engine {
             let at = format!("COPY {}, {}", spec.table, e.context().unwrap_or(""));
             e.with_context(at)
         })?;
-        let mut answers = CopySink::new(&spec.format);
+        let mut answers = Kept(CopySink::new(&spec.format));
         let mut params = Vec::with_capacity(spec.types.len());
         for row in &rows {
             params.clear();
@@ -227,13 +228,8 @@ impl CopySink {
     }
 }
 
-impl Sink for CopySink {
-    fn data_row(
-        &mut self,
-        row: &[Datum<'_>],
-        columns: &[Column],
-        _formats: &[Format],
-    ) -> Result<(), PgError> {
+impl Keep for CopySink {
+    fn data_row(&mut self, row: &[Datum<'_>], columns: &[Column]) -> Result<(), PgError> {
         let mut texts = BytesMut::new();
         let mut ends = Vec::with_capacity(row.len());
         for (datum, column) in row.iter().zip(columns) {
@@ -257,22 +253,4 @@ impl Sink for CopySink {
     fn notice(&mut self, notice: &PgError) {
         self.notices.push(notice.clone());
     }
-
-    fn parse_complete(&mut self) {}
-    fn bind_complete(&mut self) {}
-    fn close_complete(&mut self) {}
-    fn no_data(&mut self) {}
-    fn portal_suspended(&mut self) {}
-    fn empty_query(&mut self) {}
-    fn parameter_description(&mut self, _: &[PgType]) {}
-    fn row_description(&mut self, _: &[Column], _: &[Format]) {}
-    fn command_complete(&mut self, _: &str) {}
-    fn error(&mut self, _: &PgError) {}
-    fn parameter_status(&mut self, _: &str, _: &str) {}
-    fn ready_for_query(&mut self, _: TransactionStatus) {}
-    fn copy_in_response(&mut self, _: usize) {}
-    fn copy_out_response(&mut self, _: usize) {}
-    fn copy_data(&mut self, _: &[u8]) {}
-    fn copy_done(&mut self) {}
-    fn notification(&mut self, _: &crate::Notification) {}
 }

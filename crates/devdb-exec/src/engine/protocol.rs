@@ -347,7 +347,7 @@ impl Engine {
         let columns = prepared
             .statement
             .as_ref()
-            .map_or(0, |t| result_columns(t).len());
+            .map_or(0, |t| result_columns(session, t).len());
         if !matches!(result_formats.len(), 0 | 1) && result_formats.len() != columns {
             return Err(PgError::protocol_violation(format!(
                 "bind message has {} result formats but query has {columns} columns",
@@ -425,10 +425,14 @@ fn ends_transaction(kind: &Kind) -> bool {
     matches!(kind, Kind::Commit | Kind::Rollback | Kind::RollbackTo(_))
 }
 
-/// The columns a statement returns, SHOW's included.
-fn result_columns(t: &devdb_sql::Translated) -> std::borrow::Cow<'_, [devdb_sql::Column]> {
+/// The columns a statement returns, SHOW's and FETCH's included.
+fn result_columns<'a>(
+    session: &'a Session,
+    t: &'a devdb_sql::Translated,
+) -> std::borrow::Cow<'a, [devdb_sql::Column]> {
     match &t.kind {
         Kind::Show(name) => show_columns(name).into(),
+        Kind::Fetch(fetch) => super::cursors::fetch_columns(session, fetch).into(),
         Kind::CopyFrom(_) | Kind::CopyTo(_) => (&[][..]).into(),
         _ => t.columns.as_slice().into(),
     }
@@ -454,7 +458,7 @@ fn describe(
                 return Ok(());
             };
             sink.parameter_description(&t.params);
-            let columns = result_columns(t);
+            let columns = result_columns(session, t);
             if columns.is_empty() {
                 sink.no_data();
             } else {
@@ -462,6 +466,13 @@ fn describe(
             }
         }
         Target::Portal => {
+            // A cursor is a portal too (psycopg describes its named cursors so).
+            if !session.portals.contains_key(name)
+                && let Some(cursor) = session.cursors.get(name)
+            {
+                sink.row_description(&cursor.spec.columns, &cursor.formats(&[]));
+                return Ok(());
+            }
             let portal = session.portals.get(name).ok_or_else(|| {
                 PgError::new(
                     SqlState::INVALID_CURSOR_NAME,
@@ -469,8 +480,8 @@ fn describe(
                 )
             })?;
             match &portal.statement {
-                Some(t) if !result_columns(t).is_empty() => {
-                    sink.row_description(&result_columns(t), &portal.formats)
+                Some(t) if !result_columns(session, t).is_empty() => {
+                    sink.row_description(&result_columns(session, t), &portal.formats)
                 }
                 _ => sink.no_data(),
             }

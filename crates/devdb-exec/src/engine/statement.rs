@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use devdb_pg::{Datum, Format, PgError, PgType, Severity, SqlState, Value};
-use devdb_sql::{Column, Kind, Parsed, TransactionMode, Translated};
+use devdb_sql::{Capture, Column, Kind, Parsed, TransactionMode, Translated};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Statement as SqliteStatement};
 
@@ -199,6 +199,9 @@ impl Engine {
                 Ok(())
             }
             Kind::CopyTo(format) => self.copy_out(id, session, t, format, delivery.params, sink),
+            Kind::Declare(spec) => self.declare_cursor(id, session, t, spec, delivery.params, sink),
+            Kind::Fetch(fetch) => self.fetch(session, fetch, delivery, sink),
+            Kind::Close(name) => super::cursors::close(session, name.as_deref(), sink),
             Kind::CopyFrom(spec) => self.copy_in_start(session, t, spec, sink),
             Kind::Database(command) => self.database_command(
                 id,
@@ -212,8 +215,8 @@ impl Engine {
                 sink.empty_query();
                 Ok(())
             }
-            Kind::Begin(mode) => {
-                self.begin(session, mode, sink);
+            Kind::Begin(mode, tag) => {
+                self.begin(session, mode, tag, sink);
                 Ok(())
             }
             Kind::Commit => self.commit(id, session, sink),
@@ -272,6 +275,9 @@ impl Engine {
             seen: &mut self.sqlite_seen,
         };
         let result = run_sqlite(db, t, delivery, sink);
+        if !t.captures.is_empty() {
+            drop_captures(conn, &t.captures);
+        }
         let cause = self.interrupts.check();
         self.interrupts.stop();
         let raised = lock(&self.functions.raised).take();
@@ -362,7 +368,13 @@ impl Engine {
             .map_err(|e| sqlite_error::to_pg(e, None))
     }
 
-    fn begin(&mut self, session: &mut Session, mode: &TransactionMode, sink: &mut dyn Sink) {
+    fn begin(
+        &mut self,
+        session: &mut Session,
+        mode: &TransactionMode,
+        tag: &str,
+        sink: &mut dyn Sink,
+    ) {
         let tx = &mut session.transaction;
         if tx.block {
             sink.notice(&warning(
@@ -373,7 +385,7 @@ impl Engine {
             tx.block = true;
             tx.mode = mode.clone();
         }
-        sink.command_complete("BEGIN");
+        sink.command_complete(tag);
     }
 
     fn commit(
@@ -452,6 +464,7 @@ impl Engine {
         lock(&self.functions.advisory).end_transaction(id);
         let committed = commit && result.is_ok();
         let changed = lock(&session.settings).end_transaction(committed);
+        super::cursors::end_transaction(session, committed);
         report(session, &changed, sink);
         let notify = std::mem::take(&mut session.transaction.notify);
         if committed && !notify.is_empty() {
@@ -724,6 +737,7 @@ fn run_sqlite(
         mut describe,
         limit,
     } = delivery;
+    fill_captures(db.conn, db.seen, &t.captures, params)?;
     let Some((main, before)) = t.sqlite.split_last() else {
         return Ok(Some(tag(t, 0, 0)));
     };
@@ -780,6 +794,71 @@ fn run_sqlite(
         *limit.state = PortalState::Done;
     }
     Ok(Some(tag(t, sent, db.conn.changes())))
+}
+
+/// Fills the temporary tables a data-modifying WITH reads, in order: each part runs and its
+/// rows are stored as they came, in untyped columns (no affinity converts them).
+fn fill_captures(
+    conn: &Connection,
+    seen: &mut Sightings,
+    captures: &[Capture],
+    params: &[Value],
+) -> Result<(), Failure> {
+    for capture in captures {
+        let table = quote(&capture.table);
+        let columns: Vec<String> = capture.columns.iter().map(|c| quote(c)).collect();
+        conn.execute_batch(&format!("DROP TABLE IF EXISTS temp.{table}"))?;
+        if !columns.is_empty() {
+            conn.execute_batch(&format!(
+                "CREATE TEMP TABLE {table} ({})",
+                columns.join(", ")
+            ))?;
+        }
+        let Some((last, before)) = capture.sqlite.split_last() else {
+            continue;
+        };
+        for sql in before {
+            let mut st = prepare(conn, sql, seen)?;
+            bind(&mut st, params)?;
+            st.raw_execute()?;
+        }
+        let mut st = prepare(conn, last, seen)?;
+        bind(&mut st, params)?;
+        let n = columns.len();
+        if n == 0 {
+            st.raw_execute()?;
+            continue;
+        }
+        let mut rows = Vec::new();
+        let mut results = st.raw_query();
+        while let Some(row) = results.next()? {
+            rows.push(owned_row(row, n));
+        }
+        drop(results);
+        let slots: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+        let mut insert = conn.prepare_cached(&format!(
+            "INSERT INTO temp.{table} VALUES ({})",
+            slots.join(", ")
+        ))?;
+        for row in rows {
+            for (i, value) in row.into_iter().enumerate() {
+                insert.raw_bind_parameter(i + 1, to_sql(value))?;
+            }
+            insert.raw_execute()?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops the tables of [`fill_captures`] when the statement ends, however it ended.
+fn drop_captures(conn: &Connection, captures: &[Capture]) {
+    for capture in captures {
+        // Gone already when the failure rolled the transaction back.
+        let _ = conn.execute_batch(&format!(
+            "DROP TABLE IF EXISTS temp.{}",
+            quote(&capture.table)
+        ));
+    }
 }
 
 /// The connection a statement runs on, with what decides which statements it keeps prepared.

@@ -77,6 +77,10 @@ fn key_columns(table: &str, cols: &[Column], key: &[IndexColumn]) -> Result<Vec<
 
 impl Translator<'_> {
     pub fn create_table(&mut self, ct: CreateTable) -> Result<Output, PgError> {
+        if ct.temporary {
+            // Tables private to a session need a per-session catalog, which devdb lacks yet.
+            return Err(PgError::feature_not_supported("CREATE TEMPORARY TABLE"));
+        }
         let expected = CreateTableBuilder::new(ct.name.clone())
             .if_not_exists(ct.if_not_exists)
             .columns(ct.columns.clone())

@@ -14,7 +14,7 @@ use sqlparser::parser::Parser;
 use super::casts::allowed;
 use super::expr::Ctx;
 use super::{Output, Rel, Scope, Translator, fold};
-use crate::catalog::{Column, Table};
+use crate::catalog::{Column, ConstraintKind, Table};
 use crate::types::Ty;
 use crate::{Kind, make};
 
@@ -31,7 +31,7 @@ impl Translator<'_> {
             ignore: false,
             into: _,
             table: TableObject::TableName(name),
-            table_alias: None,
+            table_alias,
             columns,
             overwrite: false,
             source,
@@ -53,9 +53,7 @@ impl Translator<'_> {
             multi_table_else_clause: None,
         } = ins
         else {
-            return Err(PgError::feature_not_supported(
-                "this INSERT form (ON CONFLICT, table alias)",
-            ));
+            return Err(PgError::feature_not_supported("this INSERT form"));
         };
         if !(optimizer_hints.is_empty()
             && assignments.is_empty()
@@ -106,11 +104,20 @@ impl Translator<'_> {
             }
             Some(q) => Some(self.insert_source(*q, &targets, &defaulted)?),
         };
-        self.scopes.push(Scope::of(vec![Rel {
-            name: table.name.clone(),
+        // `INSERT INTO t AS a`: RETURNING and ON CONFLICT name the table `a`. SQLite's RETURNING
+        // cannot, so there its columns are read unqualified (only the target's are in scope).
+        let rel_name = table_alias
+            .as_ref()
+            .map_or_else(|| table.name.clone(), |a| fold(&a.alias));
+        let mut scope = Scope::of(vec![Rel {
+            name: rel_name.clone(),
             columns: rel_columns(&table),
             table: Some(table.name.clone()),
-        }]));
+        }]);
+        if table_alias.is_some() {
+            scope.substitutes = returned_unqualified(&rel_name, &table);
+        }
+        self.scopes.push(scope);
         let returning = returning.map(|items| self.projection(items, false));
         self.scopes.pop();
         let (returning, cols) = match returning.transpose()? {
@@ -129,15 +136,23 @@ impl Translator<'_> {
                 {
                     s.selection = Some(make::value(sqlparser::ast::Value::Boolean(true)));
                 }
-                Some(OnInsert::OnConflict(self.on_conflict(c, &table)?))
+                Some(OnInsert::OnConflict(
+                    self.on_conflict(c, &table, &rel_name)?,
+                ))
             }
             Some(other) => return Err(PgError::feature_not_supported(format!("{other}"))),
         };
+        let once = upsert_once(on.as_ref(), source.as_ref(), &names[..targets.len()]);
         let mut stmt = make::insert(&table.name, &names, source, returning);
         if let sqlparser::ast::Statement::Insert(i) = &mut stmt {
             i.on = on;
+            i.table_alias = table_alias.map(|_| sqlparser::ast::TableAliasWithoutColumns {
+                explicit: true,
+                alias: make::ident(&rel_name),
+            });
         }
         let mut out = Output::new(Kind::Insert);
+        out.sqlite.extend(once.map(|check| check.to_string()));
         out.sqlite.push(stmt.to_string());
         out.columns = super::query::columns(&cols);
         out.writes = true;
@@ -146,7 +161,12 @@ impl Translator<'_> {
 
     /// `ON CONFLICT (cols) DO NOTHING | DO UPDATE SET ... [WHERE ...]`, which SQLite spells the
     /// same way; EXCLUDED is the row that was proposed for insertion.
-    fn on_conflict(&mut self, c: OnConflict, table: &Table) -> Result<OnConflict, PgError> {
+    fn on_conflict(
+        &mut self,
+        c: OnConflict,
+        table: &Table,
+        rel_name: &str,
+    ) -> Result<OnConflict, PgError> {
         let OnConflict {
             conflict_target,
             action,
@@ -164,8 +184,25 @@ impl Translator<'_> {
                 }
                 Some(ConflictTarget::Columns(out))
             }
-            Some(ConflictTarget::OnConstraint(_)) => {
-                return Err(PgError::feature_not_supported("ON CONFLICT ON CONSTRAINT"));
+            Some(ConflictTarget::OnConstraint(name)) => {
+                // The constraint's columns name the same unique index SQLite infers from them.
+                let name = name.0.last().and_then(|p| p.as_ident()).map(fold);
+                let constraint = self.catalog.constraints_of(&table.name).find(|c| {
+                    Some(&c.name) == name.as_ref()
+                        && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+                });
+                let Some(constraint) = constraint else {
+                    return Err(PgError::new(
+                        SqlState::UNDEFINED_OBJECT,
+                        format!(
+                            "constraint \"{}\" for table \"{}\" does not exist",
+                            name.unwrap_or_default(),
+                            table.name
+                        ),
+                    ));
+                };
+                let columns = constraint.columns.iter().map(|c| make::ident(c)).collect();
+                Some(ConflictTarget::Columns(columns))
             }
         };
         let action = match action {
@@ -184,7 +221,7 @@ impl Translator<'_> {
                 let columns = rel_columns(table);
                 self.scopes.push(Scope::of(vec![
                     Rel {
-                        name: table.name.clone(),
+                        name: rel_name.to_owned(),
                         columns: columns.clone(),
                         table: Some(table.name.clone()),
                     },
@@ -542,6 +579,10 @@ impl Translator<'_> {
         };
         let set = self.assignments(target, assignments)?;
         let selection = selection.map(|e| self.condition(e)).transpose()?;
+        if aliased {
+            let returned = returned_unqualified(rel_name, target);
+            self.current_scope().substitutes.extend(returned);
+        }
         let (returning, cols) = match returning {
             Some(items) => {
                 let (items, cols) = self.projection(items, false)?;
@@ -577,7 +618,7 @@ impl Translator<'_> {
             optimizer_hints,
             tables,
             from,
-            using: None,
+            using,
             selection,
             returning,
             output: None,
@@ -585,7 +626,7 @@ impl Translator<'_> {
             limit: None,
         } = del
         else {
-            return Err(PgError::feature_not_supported("DELETE ... USING"));
+            return Err(PgError::feature_not_supported("this DELETE form"));
         };
         if !optimizer_hints.is_empty() || !tables.is_empty() || !order_by.is_empty() {
             return Err(PgError::feature_not_supported("this DELETE form"));
@@ -619,10 +660,25 @@ impl Translator<'_> {
             columns: rel_columns(&target),
             table: Some(target.name.clone()),
         }]));
-        let selection = selection.map(|e| self.condition(e)).transpose();
+        let has_using = using.is_some();
+        let selection = match using {
+            None => selection.map(|e| self.condition(e)).transpose(),
+            Some(using) => self.delete_using(using, selection).map(Some),
+        };
+        if alias.is_some() {
+            let returned = returned_unqualified(&rel_name, &target);
+            self.current_scope().substitutes.extend(returned);
+        }
         let returning = returning
             .map(|items| self.projection(items, false))
-            .transpose();
+            .transpose()
+            .map_err(|e| match e.code {
+                // SQLite's RETURNING sees the target only.
+                SqlState::UNDEFINED_TABLE | SqlState::UNDEFINED_COLUMN if has_using => {
+                    PgError::feature_not_supported("RETURNING columns of DELETE ... USING tables")
+                }
+                _ => e,
+            });
         self.scopes.pop();
         let (selection, returning) = (selection?, returning?);
         let mut stmt = make::delete(&target.name, selection);
@@ -644,6 +700,102 @@ impl Translator<'_> {
         out.writes = true;
         Ok(out)
     }
+}
+
+impl Translator<'_> {
+    /// `DELETE FROM t USING u WHERE cond`: the rows of t for which `EXISTS (SELECT 1 FROM u
+    /// WHERE cond)`, SQLite having no USING.
+    fn delete_using(
+        &mut self,
+        using: Vec<sqlparser::ast::TableWithJoins>,
+        selection: Option<Expr>,
+    ) -> Result<Expr, PgError> {
+        self.scopes.push(Scope::default());
+        let result = using
+            .into_iter()
+            .map(|twj| self.table_with_joins(twj))
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(|from| Ok((from, selection.map(|e| self.condition(e)).transpose()?)));
+        self.scopes.pop();
+        let (from, selection) = result?;
+        let mut select = make::select(
+            vec![make::select_item(make::int(1), None)],
+            Vec::new(),
+            selection,
+        );
+        select.from = from;
+        Ok(Expr::Exists {
+            subquery: Box::new(make::query(SetExpr::Select(Box::new(select)))),
+            negated: false,
+        })
+    }
+}
+
+/// For `INSERT ... VALUES (..), (..) ON CONFLICT (keys) DO UPDATE`, a query that fails with
+/// 21000 when two proposed rows have the same keys, as PostgreSQL does (SQLite would update the
+/// row twice); it returns no rows. None where no check applies: other sources (a query could have
+/// side effects if run twice), keys the statement leaves to their defaults (nextval), or a DO
+/// UPDATE ... WHERE (which may leave the first row alone, and then the second may update it).
+fn upsert_once(on: Option<&OnInsert>, source: Option<&Query>, targets: &[&str]) -> Option<Query> {
+    let Some(OnInsert::OnConflict(OnConflict {
+        conflict_target: Some(ConflictTarget::Columns(keys)),
+        action: OnConflictAction::DoUpdate(DoUpdate {
+            selection: None, ..
+        }),
+    })) = on
+    else {
+        return None;
+    };
+    let SetExpr::Values(values) = source?.body.as_ref() else {
+        return None;
+    };
+    if values.rows.len() < 2 {
+        return None;
+    }
+    let positions: Vec<usize> = keys
+        .iter()
+        .map(|k| targets.iter().position(|t| *t == k.value))
+        .collect::<Option<_>>()?;
+    let rows = values
+        .rows
+        .iter()
+        .map(|row| {
+            positions
+                .iter()
+                .map(|&i| row.content.get(i).cloned())
+                .collect::<Option<Vec<Expr>>>()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    // Rows with a NULL key conflict with nothing.
+    let columns: Vec<Expr> = (1..=positions.len())
+        .map(|i| make::column(&format!("column{i}")))
+        .collect();
+    let not_null = columns
+        .iter()
+        .map(|c| Expr::IsNotNull(Box::new(c.clone())))
+        .reduce(make::and);
+    let proposed = make::derived(
+        make::query(make::values(rows)),
+        make::alias("proposed", &[]),
+    );
+    let mut select = make::select(
+        vec![make::select_item(make::int(1), None)],
+        vec![proposed],
+        not_null,
+    );
+    select.group_by = sqlparser::ast::GroupByExpr::Expressions(columns, Vec::new());
+    select.having = Some(make::call("pg_upsert_once", vec![make::count_star()]));
+    Some(make::query(SetExpr::Select(Box::new(select))))
+}
+
+/// An aliased target's columns as SQLite's RETURNING reads them: unqualified, since it knows
+/// no alias there and sees only the target's columns.
+fn returned_unqualified(alias: &str, table: &Table) -> Vec<(String, String, Expr)> {
+    table
+        .columns
+        .iter()
+        .map(|c| (alias.to_owned(), c.name.clone(), make::column(&c.name)))
+        .collect()
 }
 
 /// A table's columns as a FROM item sees them.

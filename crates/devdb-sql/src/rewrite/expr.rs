@@ -236,6 +236,38 @@ impl Translator<'_> {
                 negated,
                 low,
                 high,
+            } if crate::parse::symmetric_low(&low).is_some() => {
+                // PostgreSQL's own reading: (x BETWEEN a AND b) OR (x BETWEEN b AND a).
+                let low = crate::parse::symmetric_low(&low)
+                    .cloned()
+                    .ok_or_else(|| PgError::internal("BETWEEN SYMMETRIC"))?;
+                let between = |low: &Expr, high: &Expr| {
+                    make::nested(Expr::Between {
+                        expr: expr.clone(),
+                        negated: false,
+                        low: Box::new(low.clone()),
+                        high: Box::new(high.clone()),
+                    })
+                };
+                let either = make::binary(
+                    between(&low, &high),
+                    sqlparser::ast::BinaryOperator::Or,
+                    between(&high, &low),
+                );
+                let e = match negated {
+                    false => either,
+                    true => Expr::UnaryOp {
+                        op: UnaryOperator::Not,
+                        expr: Box::new(make::nested(either)),
+                    },
+                };
+                self.expr(e)?
+            }
+            Expr::Between {
+                expr,
+                negated,
+                low,
+                high,
             } => {
                 let (all, ty) = self.common(vec![*expr, *low, *high], "BETWEEN")?;
                 let all: Vec<Expr> = all

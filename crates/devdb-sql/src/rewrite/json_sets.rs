@@ -142,6 +142,8 @@ impl Translator<'_> {
         for (n, _, e) in columns {
             scope.substitutes.push((rel.clone(), n, e));
         }
+        // json_each's own columns (id, key, value, ...) must not capture bare references.
+        scope.qualify = true;
         Ok(Some(make::table_function_as("json_each", vec![doc], &rel)))
     }
 }

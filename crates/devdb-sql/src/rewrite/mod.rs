@@ -9,12 +9,15 @@ mod casts;
 mod comments;
 mod constraints;
 mod copy;
+mod cursors;
+mod data_modifying;
 mod ddl;
 mod distinct;
 mod dml;
 mod enums;
 pub(crate) mod expr;
 mod functions;
+mod grouping_sets;
 mod json;
 mod json_sets;
 mod lateral;
@@ -68,6 +71,10 @@ pub(crate) struct Translator<'a> {
     pub overriding_system: bool,
     /// An address near the top of the stack when translation began (see `check_stack`).
     pub stack_base: usize,
+    /// Tables read from a copy taken before a data-modifying WITH changed them: (key, copy).
+    pub copies: Vec<(String, String)>,
+    /// Data-modifying WITH queries without RETURNING, which nothing may read.
+    pub without_returning: Vec<String>,
 }
 
 /// What a statement handler produces; the parameters are added at the end.
@@ -77,6 +84,7 @@ pub(crate) struct Output {
     pub columns: Vec<Column>,
     pub writes: bool,
     pub changes_catalog: bool,
+    pub captures: Vec<crate::Capture>,
 }
 
 impl Output {
@@ -87,6 +95,7 @@ impl Output {
             columns: Vec::new(),
             writes: false,
             changes_catalog: false,
+            captures: Vec::new(),
         }
     }
 }
@@ -107,6 +116,8 @@ pub(crate) fn statement(
         overriding_system: false,
         read_relations: Vec::new(),
         dropping_views: Vec::new(),
+        copies: Vec::new(),
+        without_returning: Vec::new(),
         stack_base: {
             let marker = 0u8;
             &marker as *const u8 as usize
@@ -115,6 +126,7 @@ pub(crate) fn statement(
     let out = match parsed {
         Parsed::Vacuum { analyze, tables } => t.vacuum(analyze, &tables)?,
         Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
+        Parsed::Fetch(fetch) => Output::new(Kind::Fetch(fetch)),
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
         Parsed::InsertOverridingSystemValue(stmt) => {
@@ -132,6 +144,7 @@ pub(crate) fn statement(
                     columns: Vec::new(),
                     writes: false,
                     changes_catalog: false,
+                    captures: Vec::new(),
                 }),
                 Err(e) => Err(e),
                 Ok(t) if !t.columns.is_empty() => Err(PgError::new(
@@ -152,6 +165,7 @@ pub(crate) fn statement(
         columns: out.columns,
         writes: out.writes || t.writes,
         changes_catalog: out.changes_catalog,
+        captures: out.captures,
     })
 }
 
@@ -161,7 +175,10 @@ impl Translator<'_> {
             return Ok(Output::new(kind));
         }
         match stmt {
+            Statement::Query(q) if data_modifying::applies(&q) => self.data_modifying(*q),
             Statement::Query(q) => self.select_statement(*q),
+            Statement::Declare { stmts } => self.declare(stmts),
+            Statement::Close { cursor } => Ok(self.close(cursor)),
             Statement::Insert(insert) => self.insert(insert),
             Statement::Update(update) => self.update(update),
             Statement::Delete(delete) => self.delete(delete),

@@ -3,10 +3,9 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
     Distinct, Expr, FunctionArg, FunctionArgExpr, GroupByExpr, JoinConstraint, JoinOperator,
-    LimitClause, ObjectName, ObjectNamePart, Offset, OffsetRows, OrderBy, OrderByKind, Query,
-    Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator,
-    SetQuantifier, TableAlias, TableFactor, TableFunctionArgs, TableWithJoins, Value,
-    WildcardAdditionalOptions,
+    LimitClause, ObjectName, Offset, OffsetRows, OrderBy, OrderByKind, Query, Select, SelectFlavor,
+    SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier, TableAlias,
+    TableFactor, TableFunctionArgs, TableWithJoins, Value, WildcardAdditionalOptions,
 };
 
 use super::expr::{Ctx, comparable};
@@ -80,6 +79,12 @@ impl Translator<'_> {
             }
             None => None,
         };
+        let body = match body {
+            SetExpr::Select(s) if super::grouping_sets::applies(&s) => {
+                super::grouping_sets::expand(*s)?
+            }
+            other => other,
+        };
         let (body, cols, order_by) = match body {
             SetExpr::Select(s) => {
                 let (s, cols, order_by) = self.select(*s, order_by)?;
@@ -110,7 +115,7 @@ impl Translator<'_> {
         Ok((q, cols))
     }
 
-    fn cte(
+    pub(super) fn cte(
         &mut self,
         mut cte: sqlparser::ast::Cte,
         recursive: bool,
@@ -182,7 +187,7 @@ impl Translator<'_> {
         Ok(cte)
     }
 
-    fn register_cte(&mut self, name: &str, cols: Vec<OutCol>) {
+    pub(super) fn register_cte(&mut self, name: &str, cols: Vec<OutCol>) {
         if let Some(level) = self.ctes.last_mut() {
             level.retain(|r| r.name != name);
             level.push(Rel {
@@ -283,6 +288,10 @@ impl Translator<'_> {
                     .collect();
                 Ok((make::values(rows), cols))
             }
+            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) => Err(PgError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "WITH clause containing a data-modifying statement must be at the top level",
+            )),
             other => Err(PgError::feature_not_supported(format!("query {other}"))),
         }
     }
@@ -616,8 +625,17 @@ impl Translator<'_> {
                             None,
                         ));
                     }
+                    if scope.merged_out_of_order {
+                        return Err(PgError::feature_not_supported(
+                            "SELECT * over JOIN ... USING columns that are not the leading columns of the first table",
+                        ));
+                    }
                     for rel in &scope.rels {
-                        self.expand(rel, &mut items, &mut cols);
+                        let mut rel = rel.clone();
+                        rel.columns.retain(|(c, _)| {
+                            !scope.merged.contains(&(rel.name.clone(), c.clone()))
+                        });
+                        self.expand(&rel, &mut items, &mut cols);
                     }
                 }
                 SelectItem::QualifiedWildcard(
@@ -945,25 +963,19 @@ impl Translator<'_> {
             }
             let relation = self.relation_item(join.relation)?;
             let join_operator = match join.join_operator {
-                JoinOperator::Join(JoinConstraint::Using(names)) => {
-                    JoinOperator::Join(self.join_using(names)?)
+                JoinOperator::Join(c) => JoinOperator::Join(self.join_constraint(c, true)?),
+                JoinOperator::Inner(c) => JoinOperator::Inner(self.join_constraint(c, true)?),
+                JoinOperator::Left(c) => JoinOperator::Left(self.join_constraint(c, true)?),
+                JoinOperator::LeftOuter(c) => {
+                    JoinOperator::LeftOuter(self.join_constraint(c, true)?)
                 }
-                JoinOperator::Inner(JoinConstraint::Using(names)) => {
-                    JoinOperator::Inner(self.join_using(names)?)
+                JoinOperator::Right(c) => JoinOperator::Right(self.join_constraint(c, false)?),
+                JoinOperator::RightOuter(c) => {
+                    JoinOperator::RightOuter(self.join_constraint(c, false)?)
                 }
-                JoinOperator::Left(JoinConstraint::Using(names)) => {
-                    JoinOperator::Left(self.join_using(names)?)
+                JoinOperator::FullOuter(c) => {
+                    JoinOperator::FullOuter(self.join_constraint(c, false)?)
                 }
-                JoinOperator::LeftOuter(JoinConstraint::Using(names)) => {
-                    JoinOperator::LeftOuter(self.join_using(names)?)
-                }
-                JoinOperator::Join(c) => JoinOperator::Join(self.join_constraint(c)?),
-                JoinOperator::Inner(c) => JoinOperator::Inner(self.join_constraint(c)?),
-                JoinOperator::Left(c) => JoinOperator::Left(self.join_constraint(c)?),
-                JoinOperator::LeftOuter(c) => JoinOperator::LeftOuter(self.join_constraint(c)?),
-                JoinOperator::Right(c) => JoinOperator::Right(self.join_constraint(c)?),
-                JoinOperator::RightOuter(c) => JoinOperator::RightOuter(self.join_constraint(c)?),
-                JoinOperator::FullOuter(c) => JoinOperator::FullOuter(self.join_constraint(c)?),
                 JoinOperator::CrossJoin(JoinConstraint::None) => {
                     JoinOperator::CrossJoin(JoinConstraint::None)
                 }
@@ -978,54 +990,96 @@ impl Translator<'_> {
         Ok(joins)
     }
 
-    /// `JOIN ... USING (a, b)` of an inner or left join, which SQLite runs as written: each
-    /// column must be on both sides, and an unqualified reference to it means the left side's
-    /// (the merged column's value in these joins).
-    fn join_using(&mut self, names: Vec<ObjectName>) -> Result<JoinConstraint, PgError> {
-        let scope = self.current_scope();
-        let Some((right, left)) = scope.rels.split_last() else {
-            return Err(PgError::internal("JOIN ... USING without relations"));
-        };
-        let mut columns = Vec::with_capacity(names.len());
-        for name in &names {
-            let [ObjectNamePart::Identifier(id)] = name.0.as_slice() else {
-                return Err(PgError::syntax_error(
-                    format!("syntax error at or near \"{name}\""),
-                    None,
-                ));
-            };
-            let column = fold(id);
-            let has = |r: &Rel| r.columns.iter().any(|(c, _)| *c == column);
-            for (side, found) in [("left", left.iter().any(has)), ("right", has(right))] {
-                if !found {
-                    return Err(PgError::new(
-                        SqlState::UNDEFINED_COLUMN,
-                        format!(
-                            "column \"{column}\" specified in USING clause does not exist in {side} table"
-                        ),
-                    ));
-                }
-            }
-            columns.push(column);
-        }
-        let using = columns.iter().map(|c| make::name(c)).collect();
-        let right = right.name.clone();
-        scope
-            .merged
-            .extend(columns.into_iter().map(|c| (c, right.clone())));
-        Ok(JoinConstraint::Using(using))
-    }
-
-    fn join_constraint(&mut self, c: JoinConstraint) -> Result<JoinConstraint, PgError> {
+    /// The join's condition; `merges` for joins whose USING columns take the left side's value
+    /// (inner and left joins: RIGHT and FULL would need the right's, or a coalesce).
+    fn join_constraint(
+        &mut self,
+        c: JoinConstraint,
+        merges: bool,
+    ) -> Result<JoinConstraint, PgError> {
         match c {
             JoinConstraint::On(e) => Ok(JoinConstraint::On(self.condition(e)?)),
             JoinConstraint::None => Ok(JoinConstraint::None),
-            JoinConstraint::Using(_) => Err(PgError::feature_not_supported(
-                "JOIN ... USING in right and full joins",
-            )),
-            // NATURAL merges columns, which changes what `*` expands to.
-            JoinConstraint::Natural => Err(PgError::feature_not_supported("NATURAL JOIN")),
+            JoinConstraint::Using(_) | JoinConstraint::Natural if !merges => Err(
+                PgError::feature_not_supported("RIGHT or FULL JOIN with USING or NATURAL"),
+            ),
+            JoinConstraint::Using(names) => {
+                let columns = names
+                    .iter()
+                    .map(|n| n.0.last().and_then(|p| p.as_ident()).map(fold))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| PgError::feature_not_supported("a qualified USING column"))?;
+                self.using(columns)
+            }
+            JoinConstraint::Natural => {
+                let scope = self.current_scope();
+                let Some((right, left)) = scope.rels.split_last() else {
+                    return Err(PgError::internal("NATURAL JOIN without a right side"));
+                };
+                let common: Vec<String> = right
+                    .columns
+                    .iter()
+                    .map(|(c, _)| c.clone())
+                    .filter(|c| {
+                        left.iter().any(|r| {
+                            r.columns.iter().any(|(lc, _)| lc == c)
+                                && !scope.merged.contains(&(r.name.clone(), c.clone()))
+                        })
+                    })
+                    .collect();
+                if common.is_empty() {
+                    return Ok(JoinConstraint::None);
+                }
+                self.using(common)
+            }
         }
+    }
+
+    /// `JOIN right USING (columns)`: `left.c = right.c` for each column, the left side being
+    /// the one FROM item before it that has the column; right's columns are then merged away.
+    fn using(&mut self, columns: Vec<String>) -> Result<JoinConstraint, PgError> {
+        let scope = self.current_scope();
+        let Some((right, left)) = scope.rels.split_last() else {
+            return Err(PgError::internal("JOIN ... USING without a right side"));
+        };
+        let missing = |side: &str, c: &str| {
+            PgError::new(
+                SqlState::UNDEFINED_COLUMN,
+                format!("column \"{c}\" specified in USING clause does not exist in {side} table"),
+            )
+        };
+        let mut condition: Option<Expr> = None;
+        let mut merged = Vec::with_capacity(columns.len());
+        let mut leading = true;
+        for (i, c) in columns.iter().enumerate() {
+            if !right.columns.iter().any(|(rc, _)| rc == c) {
+                return Err(missing("right", c));
+            }
+            let mut lefts = left.iter().enumerate().filter(|(_, r)| {
+                r.columns.iter().any(|(lc, _)| lc == c)
+                    && !scope.merged.contains(&(r.name.clone(), c.clone()))
+            });
+            let (position, left_rel) = lefts.next().ok_or_else(|| missing("left", c))?;
+            if lefts.next().is_some() {
+                return Err(PgError::new(
+                    SqlState::AMBIGUOUS_COLUMN,
+                    format!("common column name \"{c}\" appears more than once in left table"),
+                ));
+            }
+            leading &= position == 0 && left_rel.columns.get(i).is_some_and(|(lc, _)| lc == c);
+            let side =
+                |rel: &Rel| Expr::CompoundIdentifier(vec![make::ident(&rel.name), make::ident(c)]);
+            let eq = make::eq(side(left_rel), side(right));
+            condition = Some(match condition {
+                None => eq,
+                Some(acc) => make::and(acc, eq),
+            });
+            merged.push((right.name.clone(), c.clone()));
+        }
+        scope.merged_out_of_order |= !leading;
+        scope.merged.extend(merged);
+        let condition = condition.ok_or_else(|| PgError::syntax_error("USING ()", None))?;
+        Ok(JoinConstraint::On(self.condition(condition)?))
     }
 
     pub fn push_rel(&mut self, rel: Rel) -> Result<(), PgError> {
@@ -1066,6 +1120,13 @@ impl Translator<'_> {
                 };
                 let is_cte =
                     system.is_none() && name.0.len() == 1 && self.find_cte(&table).is_some();
+                if system.is_none() && name.0.len() == 1 && self.without_returning.contains(&table)
+                {
+                    return Err(PgError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        format!("WITH query \"{table}\" does not have a RETURNING clause"),
+                    ));
+                }
                 // A user view (CREATE VIEW), when no table has the name.
                 let view = (system.is_none() && !is_cte && self.catalog.table(&table).is_none())
                     .then(|| self.catalog.view(&table))
@@ -1089,6 +1150,12 @@ impl Translator<'_> {
                 if system.is_none() && !is_cte {
                     self.read_relations.push(table.clone());
                 }
+                // A table an earlier part of a data-modifying WITH changed: its copy from before.
+                let copy = (system.is_none() && !is_cte && !is_view)
+                    .then(|| self.copies.iter().find(|(key, _)| *key == table))
+                    .flatten()
+                    .map(|(_, copy)| copy.clone());
+                let stored = copy.clone().unwrap_or(stored);
                 let original: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
                 let (rel_name, columns) = apply_alias(&table, columns, alias.as_ref())?;
                 let renamed: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
@@ -1098,7 +1165,7 @@ impl Translator<'_> {
                     table: (!is_cte && !is_view && system.is_none()).then(|| table.clone()),
                 })?;
                 if renamed == original {
-                    let aliased = alias.is_some() || system.is_some();
+                    let aliased = alias.is_some() || system.is_some() || copy.is_some();
                     return Ok(make::table(
                         &stored,
                         aliased.then(|| make::alias(&rel_name, &[])),
@@ -1433,7 +1500,11 @@ fn apply_alias(
     Ok((fold(&alias.name), cols))
 }
 
-fn rename(cols: Vec<OutCol>, names: &[String], cte: &str) -> Result<Vec<OutCol>, PgError> {
+pub(super) fn rename(
+    cols: Vec<OutCol>,
+    names: &[String],
+    cte: &str,
+) -> Result<Vec<OutCol>, PgError> {
     if names.len() > cols.len() {
         return Err(PgError::syntax_error(
             format!(

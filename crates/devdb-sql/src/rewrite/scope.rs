@@ -30,9 +30,11 @@ pub struct Scope {
     /// Columns SQLite reads through an expression rather than a column of the same name
     /// (LATERAL subqueries, set-returning functions): (relation, column, expression).
     pub substitutes: Vec<(String, String, Expr)>,
-    /// Columns merged by JOIN ... USING, with the right side's relation: an unqualified
-    /// reference means the left side's.
+    /// Columns a JOIN ... USING (or NATURAL JOIN) merged into the same column on its left:
+    /// (relation, column). Only a qualified reference reads them, and `*` lists them once.
     pub merged: Vec<(String, String)>,
+    /// True when `*` would list the merged columns elsewhere than PostgreSQL (first).
+    pub merged_out_of_order: bool,
 }
 
 /// PostgreSQL rejects (42803) a column that is neither grouped nor inside an aggregate where
@@ -98,8 +100,13 @@ impl Translator<'_> {
             // Qualified by the relation's own name: SQLite knows a table of another schema read
             // as `app.users` by its key. Unqualified references are qualified where a level's
             // set-returning joins could make them ambiguous.
+            // A merged USING column is qualified too: SQLite joined it ON, so it has two.
             let qualify = qualifier.is_some()
-                || (!rel.is_empty() && self.scopes.get(level).is_some_and(|s| s.qualify));
+                || (!rel.is_empty()
+                    && self
+                        .scopes
+                        .get(level)
+                        .is_some_and(|s| s.qualify || s.merged.iter().any(|(_, c)| c == name)));
             match qualify {
                 true => make::qualified_column(&rel, name),
                 false => make::column(name),
@@ -139,10 +146,7 @@ impl Translator<'_> {
                         .flat_map(|r| r.columns.iter().map(move |c| (r, c)))
                         .filter(|(r, (c, _))| {
                             c == name
-                                && !scope
-                                    .merged
-                                    .iter()
-                                    .any(|(m, right)| m == c && *right == r.name)
+                                && !scope.merged.iter().any(|(mr, mc)| *mr == r.name && mc == c)
                         });
                     if let Some((rel, (_, ty))) = found.next() {
                         if found.next().is_some() {

@@ -1,6 +1,6 @@
 //! Transaction control and session statements: they map to a [`Kind`] and run no SQLite.
 
-use devdb_pg::{PgError, SqlState};
+use devdb_pg::PgError;
 use sqlparser::ast::{
     ContextModifier, DiscardObject, Expr, Reset, Set, Statement, TransactionAccessMode,
     TransactionIsolationLevel, TransactionMode as AstMode, UnaryOperator, Value,
@@ -14,13 +14,16 @@ pub fn kind(stmt: &Statement) -> Result<Option<Kind>, PgError> {
     Ok(Some(match stmt {
         Statement::StartTransaction {
             modes,
-            begin: _,
+            begin,
             transaction: _,
             modifier: None,
             statements,
             exception: None,
             has_end_keyword: false,
-        } if statements.is_empty() => Kind::Begin(transaction_mode(modes)?),
+        } if statements.is_empty() => Kind::Begin(
+            transaction_mode(modes)?,
+            if *begin { "BEGIN" } else { "START TRANSACTION" },
+        ),
         Statement::Commit {
             chain: false,
             end: _,
@@ -63,19 +66,6 @@ pub fn kind(stmt: &Statement) -> Result<Option<Kind>, PgError> {
         Statement::Discard {
             object_type: DiscardObject::ALL,
         } => Kind::Command("DISCARD ALL"),
-        // devdb has no cursors (SQL-level DECLARE is refused), so none is ever open: CLOSE ALL
-        // (asyncpg's pool reset) has nothing to do and a named one does not exist.
-        Statement::Close {
-            cursor: sqlparser::ast::CloseCursor::All,
-        } => Kind::Command("CLOSE CURSOR ALL"),
-        Statement::Close {
-            cursor: sqlparser::ast::CloseCursor::Specific { name },
-        } => {
-            return Err(PgError::new(
-                SqlState::INVALID_CURSOR_NAME,
-                format!("cursor \"{}\" does not exist", fold(name)),
-            ));
-        }
         Statement::Discard { object_type } => {
             return Err(PgError::feature_not_supported(format!(
                 "DISCARD {object_type}"

@@ -193,7 +193,7 @@ fn select_clauses() {
     check(
         "select distinct name, count(*) as n from t where flag and price > 1.5 group by name having count(*) > 1 order by n desc, name limit 10 offset 5",
         expect![[r#"
-            SELECT DISTINCT "name", count(*) AS "n" FROM "t" WHERE "flag" AND "price" COLLATE "pg_numeric" > '1.5' COLLATE "pg_numeric" GROUP BY "name" HAVING count(*) > 1 ORDER BY "n" DESC NULLS FIRST, "name" NULLS LAST LIMIT 10 OFFSET 5;
+            SELECT DISTINCT "name", count(*) AS "n" FROM "t" WHERE "flag" AND "price" COLLATE "pg_numeric" > '1.5' COLLATE "pg_numeric" GROUP BY "name" HAVING count(*) > 1 ORDER BY 2 DESC NULLS FIRST, 1 NULLS LAST LIMIT 10 OFFSET 5;
         "#]],
     );
     check(
@@ -402,13 +402,13 @@ fn session_statements_run_no_sqlite() {
     })
     .collect();
     expect![[r#"
-        Begin(TransactionMode { isolation: Some(Serializable), read_only: Some(true) })
+        Begin(TransactionMode { isolation: Some(Serializable), read_only: Some(true) }, "BEGIN")
         Savepoint("a")
         Release("a")
         RollbackTo("a")
         Commit
         Rollback
-        Begin(TransactionMode { isolation: None, read_only: Some(false) })
+        Begin(TransactionMode { isolation: None, read_only: Some(false) }, "START TRANSACTION")
         Commit
         Set { name: "x", value: Some("1"), local: false }
         Set { name: "search_path", value: Some("public"), local: true }
@@ -492,4 +492,23 @@ fn array_forms() {
             SELECT "x"."value" AS "x" FROM "json_each"(pg_array_json(X'01800000000000000101800000000000000200', 23)) AS "x";
         "#]],
     );
+}
+
+#[test]
+fn data_modifying_with_reads_a_copy_of_what_an_earlier_part_changed() {
+    let t = super::translate_one(
+        "WITH ins AS (INSERT INTO pgbench_branches (bid) VALUES (1) ON CONFLICT DO NOTHING RETURNING bid) \
+         SELECT bid FROM ins UNION ALL SELECT bid FROM pgbench_branches WHERE bid = 1",
+    );
+    let captures: Vec<String> = t
+        .captures
+        .iter()
+        .map(|c| format!("{} {:?}: {}", c.table, c.columns, c.sqlite.join("; ")))
+        .collect();
+    expect![[r#"
+        __devdb_before_pgbench_branches ["bid", "bbalance", "filler"]: SELECT "bid", "bbalance", "filler" FROM "pgbench_branches"
+        ins ["bid"]: INSERT INTO "pgbench_branches" ("bid") VALUES (1) ON CONFLICT DO NOTHING RETURNING "bid""#]]
+    .assert_eq(&captures.join("\n"));
+    expect![[r#"SELECT "bid" FROM "ins" UNION ALL SELECT "bid" FROM "__devdb_before_pgbench_branches" AS "pgbench_branches" WHERE "bid" = 1"#]]
+        .assert_eq(&t.sqlite.join("; "));
 }
