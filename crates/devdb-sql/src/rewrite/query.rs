@@ -613,12 +613,6 @@ impl Translator<'_> {
                 SelectItem::Wildcard(opts) => {
                     check_wildcard_options(&opts)?;
                     let scope = self.scopes.last().cloned().unwrap_or_default();
-                    if !scope.merged.is_empty() {
-                        // PostgreSQL lists a merged column once, first.
-                        return Err(PgError::feature_not_supported(
-                            "SELECT * over JOIN ... USING",
-                        ));
-                    }
                     if scope.rels.is_empty() {
                         return Err(PgError::syntax_error(
                             "SELECT * with no tables specified is not valid",
