@@ -7,6 +7,8 @@
 mod arith;
 mod array;
 mod cast;
+mod datetime;
+mod formatting;
 mod json;
 mod json_sets;
 mod math;
@@ -83,6 +85,29 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_numeric_least", -1, numeric::least),
     f("pg_date_add", 2, arith::date_add),
     f("pg_date_sub", 2, arith::date_sub),
+    f("pg_ts_add", 4, datetime::ts_add),
+    f("pg_ts_diff", 2, datetime::ts_diff),
+    f("pg_date_time", 2, datetime::date_time),
+    f("pg_time_add", 3, datetime::time_add),
+    f("pg_time_diff", 2, datetime::time_diff),
+    f("pg_interval_add", 2, datetime::interval_add),
+    f("pg_interval_sub", 2, datetime::interval_sub),
+    f("pg_interval_mul", 2, datetime::interval_mul),
+    f("pg_interval_div", 2, datetime::interval_div),
+    f("pg_interval_neg", 1, datetime::interval_neg),
+    f("pg_justify", 2, datetime::justify),
+    f("pg_age", 3, datetime::age),
+    f("pg_extract", 4, datetime::extract),
+    f("pg_date_trunc", 4, datetime::date_trunc),
+    f("pg_date_bin", 3, datetime::date_bin),
+    f("pg_make_date", 3, datetime::make_date),
+    f("pg_make_time", 3, datetime::make_time),
+    f("pg_make_timestamp", 8, datetime::make_timestamp),
+    f("pg_make_interval", 7, datetime::make_interval),
+    f("pg_to_timestamp_epoch", 1, datetime::to_timestamp_epoch),
+    f("pg_isfinite", 1, datetime::isfinite),
+    f("pg_to_char", 3, formatting::to_char),
+    f("pg_to_timestamp", 3, formatting::to_timestamp),
     f("pg_abs", 1, arith::abs),
     f("pg_round_float8", 1, arith::round_float8),
     f("pg_greatest", -1, arith::greatest),

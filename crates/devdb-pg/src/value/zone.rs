@@ -118,6 +118,11 @@ pub fn offset_at(zone: &TimeZone, us: i64) -> i64 {
     i64::from(zone.to_offset(timestamp(us)).seconds())
 }
 
+/// The zone's abbreviation at the instant `us` (`EST`, `CEST`, `+03`), as to_char's TZ shows it.
+pub fn abbreviation_at(zone: &TimeZone, us: i64) -> String {
+    zone.to_offset_info(timestamp(us)).abbreviation().to_owned()
+}
+
 /// The wall-clock time in `zone` at the instant `us`; infinities stay infinite.
 pub fn to_local(zone: &TimeZone, us: i64) -> i64 {
     if matches!(us, i64::MAX | i64::MIN) {

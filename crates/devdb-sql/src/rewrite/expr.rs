@@ -118,6 +118,12 @@ impl Translator<'_> {
             | Expr::Floor { .. }
             | Expr::AtTimeZone { .. } => self.expr_special(e),
             Expr::Collate { expr, collation } => self.collate(*expr, &collation),
+            Expr::Interval(iv) => self.interval_literal(iv),
+            Expr::Extract {
+                field,
+                syntax: _,
+                expr,
+            } => self.extract(&field, *expr),
             other => Err(PgError::feature_not_supported(format!(
                 "expression {other}"
             ))),
@@ -667,12 +673,13 @@ impl Translator<'_> {
 
 /// An operand as SQLite must compare it: char(n) values without their trailing blanks, as
 /// PostgreSQL's bpchar operators do; numerics (stored as text) by value, through the
-/// `pg_numeric` collation.
+/// `pg_numeric` collation; intervals by span, through `pg_interval`.
 pub fn comparable(e: Expr, ty: Ty) -> Expr {
     match ty.ty {
         _ if is_null(&e) => e,
         PgType::Bpchar => make::call("rtrim", vec![e]),
         PgType::Numeric => make::collate(e, devdb_pg::value::numeric::COLLATION),
+        PgType::Interval => make::collate(e, devdb_pg::value::interval::COLLATION),
         _ => e,
     }
 }

@@ -94,6 +94,16 @@ impl Translator<'_> {
                 for a in list.args {
                     match a {
                         FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => exprs.push(e),
+                        FunctionArg::Named {
+                            name,
+                            arg: FunctionArgExpr::Expr(e),
+                            operator: _,
+                        } => super::datetime::named_argument(&fname, &name, e, &mut exprs)?,
+                        FunctionArg::ExprNamed {
+                            name: Expr::Identifier(name),
+                            arg: FunctionArgExpr::Expr(e),
+                            operator: _,
+                        } => super::datetime::named_argument(&fname, &name, e, &mut exprs)?,
                         FunctionArg::Unnamed(FunctionArgExpr::Wildcard) if fname == "count" => {
                             star = true
                         }
@@ -171,7 +181,7 @@ impl Translator<'_> {
     }
 
     /// SQL value functions, written without parentheses.
-    fn value_function(&mut self, name: &str) -> Result<(Expr, Ty), PgError> {
+    pub(super) fn value_function(&mut self, name: &str) -> Result<(Expr, Ty), PgError> {
         Ok(match name {
             "current_timestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz)),
             "localtimestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamp)),
@@ -442,6 +452,10 @@ impl Translator<'_> {
             .into_iter()
             .map(|a| self.expr(a))
             .collect::<Result<Vec<_>, _>>()?;
+        let typed = match self.datetime_function(name, typed)? {
+            Ok(done) => return Ok(done),
+            Err(typed) => typed,
+        };
         let types: Vec<Ty> = typed.iter().map(|(_, t)| *t).collect();
         let text_like = |t: &Ty| t.ty.is_text();
         let (sqlite, arg_types, result): (&str, Vec<Ty>, Ty) = match (name, types.as_slice()) {

@@ -9,6 +9,7 @@ mod casts;
 mod comments;
 mod constraints;
 mod copy;
+mod datetime;
 mod ddl;
 mod distinct;
 mod dml;

@@ -152,6 +152,10 @@ impl Translator<'_> {
         }
         let l = self.coerce(l, lo, lt, Ctx::Implicit)?;
         let r = self.coerce(r, ro, rt, Ctx::Implicit)?;
+        let (l, r) = match self.datetime_arithmetic((l, lt), &op, (r, rt))? {
+            Ok(done) => return Ok(done),
+            Err(operands) => operands,
+        };
         // date arithmetic: date +- int is a date, date - date an int4 count of days.
         match (lt.ty, &op, rt.ty) {
             (PgType::Date, BinaryOperator::Plus | BinaryOperator::Minus, t)
@@ -235,6 +239,7 @@ impl Translator<'_> {
                         let f = format!("pg_{}_sub", ty.ty.name());
                         Ok((make::call(&f, vec![make::int(0), e]), Ty::of(ty.ty)))
                     }
+                    PgType::Interval => Ok((make::call("pg_interval_neg", vec![e]), ty)),
                     PgType::Float4 | PgType::Float8 => Ok((
                         Expr::UnaryOp {
                             op,

@@ -1639,6 +1639,8 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::Ceil { .. } => strong("ceil".into()),
         Expr::Floor { .. } => strong("floor".into()),
         Expr::AtTimeZone { .. } => strong("timezone".into()),
+        Expr::Interval(_) => Some(("interval".into(), 1)),
+        Expr::Extract { .. } => strong("extract".into()),
         Expr::Subquery(q) => match q.body.as_ref() {
             SetExpr::Select(s) => match s.projection.first() {
                 Some(SelectItem::ExprWithAlias { alias, .. }) => strong(fold(alias)),
