@@ -87,6 +87,8 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_date_sub", 2, arith::date_sub),
     f("pg_ts_add", 4, datetime::ts_add),
     f("pg_ts_diff", 2, datetime::ts_diff),
+    f("pg_ts_series_stop", 4, datetime::ts_series_stop),
+    f("pg_ts_series_nth", 4, datetime::ts_series_nth),
     f("pg_date_time", 2, datetime::date_time),
     f("pg_time_add", 3, datetime::time_add),
     f("pg_time_diff", 2, datetime::time_diff),

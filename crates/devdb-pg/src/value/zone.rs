@@ -8,7 +8,8 @@
 use std::cell::RefCell;
 
 use jiff::Timestamp;
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::Offset;
+pub use jiff::tz::TimeZone;
 
 use crate::{PgError, SqlState};
 

@@ -1262,52 +1262,22 @@ impl Translator<'_> {
                 vec!["integer"; exprs.len()].join(", ")
             )));
         }
-        let (exprs, ty) = self.common(exprs, "generate_series")?;
-        let ty = match ty.ty {
-            PgType::Int2 | PgType::Int4 => Ty::of(PgType::Int4),
-            PgType::Int8 => ty,
-            PgType::Text => {
-                return Err(PgError::new(
-                    SqlState::AMBIGUOUS_FUNCTION,
-                    "function generate_series(unknown, unknown) is not unique",
-                ));
-            }
-            other => {
-                return Err(PgError::feature_not_supported(format!(
-                    "generate_series over {other}"
-                )));
-            }
-        };
-        let mut args = exprs.into_iter();
-        let (start, stop, step) = (
-            args.next().unwrap_or_else(make::null),
-            args.next().unwrap_or_else(make::null),
-            args.next(),
-        );
+        let step = if exprs.len() == 3 { exprs.pop() } else { None };
+        let (bounds, bounds_ty) = self.common(exprs, "generate_series")?;
+        let step = step.map(|s| self.expr(s)).transpose()?;
         let alias_name = alias
             .as_ref()
             .map(|a| fold(&a.name))
             .unwrap_or_else(|| "generate_series".to_owned());
         let series_value = make::qualified_column(&alias_name, "value");
-        let positive_literal = |e: &Expr| matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<i64>().is_ok_and(|n| n > 0)));
-        // SQLite's series runs a negative step from the wrong end, so anything but a positive
-        // constant step counts k = 0..=(stop - start) / step and yields start + k * step.
-        let (series_args, value) = match step {
-            None => (vec![start, stop, make::int(1)], series_value),
-            Some(step) if positive_literal(&step) => (vec![start, stop, step], series_value),
-            Some(step) => {
-                let count = make::call("pg_series_stop", vec![start.clone(), stop, step.clone()]);
-                let value = make::binary(
-                    make::nested(start),
-                    sqlparser::ast::BinaryOperator::Plus,
-                    make::binary(
-                        series_value,
-                        sqlparser::ast::BinaryOperator::Multiply,
-                        make::nested(step),
-                    ),
-                );
-                (vec![make::int(0), count, make::int(1)], value)
-            }
+        let datetime = matches!(
+            bounds_ty.ty,
+            PgType::Date | PgType::Timestamp | PgType::Timestamptz
+        ) || step.as_ref().is_some_and(|(_, t)| t.ty == PgType::Interval);
+        let (series_args, value, ty) = if datetime {
+            self.timestamp_series(bounds, bounds_ty, step, series_value)?
+        } else {
+            self.integer_series(bounds, bounds_ty, step, series_value)?
         };
         let column = match alias.as_ref().map(|a| a.columns.as_slice()) {
             Some([c]) => fold(&c.name),
@@ -1331,6 +1301,103 @@ impl Translator<'_> {
             .substitutes
             .push((alias_name, column, value));
         Ok(series)
+    }
+
+    /// generate_series over integers: SQLite's series, or k = 0..=count with start + k * step
+    /// where its own would run a negative or computed step from the wrong end.
+    fn integer_series(
+        &mut self,
+        bounds: Vec<Expr>,
+        bounds_ty: Ty,
+        step: Option<(Expr, Ty)>,
+        series_value: Expr,
+    ) -> Result<(Vec<Expr>, Expr, Ty), PgError> {
+        let ty = match &step {
+            Some((_, st)) => crate::types::common_type(bounds_ty, *st).ok_or_else(|| {
+                PgError::undefined_function(&format!(
+                    "generate_series({}, {}, {})",
+                    bounds_ty.ty, bounds_ty.ty, st.ty
+                ))
+            })?,
+            None => bounds_ty,
+        };
+        let ty = match ty.ty {
+            PgType::Int2 | PgType::Int4 => Ty::of(PgType::Int4),
+            PgType::Int8 => ty,
+            PgType::Text | PgType::Unknown => {
+                return Err(PgError::new(
+                    SqlState::AMBIGUOUS_FUNCTION,
+                    "function generate_series(unknown, unknown) is not unique",
+                ));
+            }
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "generate_series over {other}"
+                )));
+            }
+        };
+        let mut args = bounds.into_iter();
+        let start = args.next().unwrap_or_else(make::null);
+        let stop = args.next().unwrap_or_else(make::null);
+        let start = self.coerce(start, bounds_ty, ty, Ctx::Implicit)?;
+        let stop = self.coerce(stop, bounds_ty, ty, Ctx::Implicit)?;
+        let step = step
+            .map(|(e, t)| self.coerce(e, t, ty, Ctx::Implicit))
+            .transpose()?;
+        let positive_literal = |e: &Expr| matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<i64>().is_ok_and(|n| n > 0)));
+        // SQLite's series runs a negative step from the wrong end, so anything but a positive
+        // constant step counts k = 0..=(stop - start) / step and yields start + k * step.
+        Ok(match step {
+            None => (vec![start, stop, make::int(1)], series_value, ty),
+            Some(step) if positive_literal(&step) => (vec![start, stop, step], series_value, ty),
+            Some(step) => {
+                let count = make::call("pg_series_stop", vec![start.clone(), stop, step.clone()]);
+                let value = make::binary(
+                    make::nested(start),
+                    sqlparser::ast::BinaryOperator::Plus,
+                    make::binary(
+                        series_value,
+                        sqlparser::ast::BinaryOperator::Multiply,
+                        make::nested(step),
+                    ),
+                );
+                (vec![make::int(0), count, make::int(1)], value, ty)
+            }
+        })
+    }
+
+    /// generate_series over timestamps with an interval step: k = 0..=count over SQLite's
+    /// series, each value the start with k steps added as PostgreSQL adds them, one by one.
+    fn timestamp_series(
+        &mut self,
+        bounds: Vec<Expr>,
+        bounds_ty: Ty,
+        step: Option<(Expr, Ty)>,
+        series_value: Expr,
+    ) -> Result<(Vec<Expr>, Expr, Ty), PgError> {
+        let ty = match bounds_ty.ty {
+            PgType::Timestamp => Ty::of(PgType::Timestamp),
+            _ => Ty::of(PgType::Timestamptz),
+        };
+        let Some((step, step_ty)) = step else {
+            return Err(PgError::undefined_function(&format!(
+                "generate_series({ty}, {ty})",
+                ty = bounds_ty.ty
+            )));
+        };
+        let step = self.coerce(step, step_ty, Ty::of(PgType::Interval), Ctx::Implicit)?;
+        let mut args = bounds.into_iter();
+        let start = args.next().unwrap_or_else(make::null);
+        let stop = args.next().unwrap_or_else(make::null);
+        let start = self.coerce(start, bounds_ty, ty, Ctx::Implicit)?;
+        let stop = self.coerce(stop, bounds_ty, ty, Ctx::Implicit)?;
+        let zone = make::int((ty.ty == PgType::Timestamptz).into());
+        let count = make::call(
+            "pg_ts_series_stop",
+            vec![start.clone(), stop, step.clone(), zone.clone()],
+        );
+        let value = make::call("pg_ts_series_nth", vec![start, step, series_value, zone]);
+        Ok((vec![make::int(0), count, make::int(1)], value, ty))
     }
 }
 

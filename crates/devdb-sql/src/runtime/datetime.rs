@@ -5,6 +5,7 @@
 use devdb_pg::value::datetime::{self, PG_EPOCH_DAYS, Tm, USECS_PER_DAY, check_timestamp};
 use devdb_pg::value::interval::{self, Interval};
 use devdb_pg::value::zone;
+use devdb_pg::value::zone::TimeZone;
 use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
 
 use super::{arg, as_float, as_int, as_text};
@@ -49,6 +50,72 @@ pub fn ts_diff(a: &[Value]) -> Result<Value, PgError> {
         return Ok(Value::Null);
     };
     datetime::difference(x, y).map(stored)
+}
+
+/// The k-th value of generate_series(start, ..., step): the step added k times, one by one as
+/// PostgreSQL adds them (months clamp the day each time), in one go when it has no months.
+fn series_nth(start: i64, step: Interval, k: i64, zone: Option<&TimeZone>) -> Result<i64, PgError> {
+    if step.months == 0 {
+        let days = i64::from(step.days) * k;
+        let total = Interval {
+            months: 0,
+            days: i32::try_from(days).map_err(|_| datetime::timestamp_out_of_range())?,
+            micros: step
+                .micros
+                .checked_mul(k)
+                .ok_or_else(datetime::timestamp_out_of_range)?,
+        };
+        return datetime::add_interval(start, total, zone);
+    }
+    (0..k).try_fold(start, |ts, _| datetime::add_interval(ts, step, zone))
+}
+
+/// `pg_ts_series_stop(start, stop, step, with_zone)`: the last k of a timestamp series, or -1
+/// when it is empty.
+pub fn ts_series_stop(a: &[Value]) -> Result<Value, PgError> {
+    let (Some(start), Some(stop), Some(step)) = (
+        as_int(arg(a, 0))?,
+        as_int(arg(a, 1))?,
+        interval_of(arg(a, 2))?,
+    ) else {
+        return Ok(Value::Int(-1));
+    };
+    let zone = (as_int(arg(a, 3))? == Some(1)).then(zone::session_zone);
+    let forward = match step.span().signum() {
+        0 => {
+            return Err(PgError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "step size cannot equal zero",
+            ));
+        }
+        s => s > 0,
+    };
+    let mut k = -1;
+    let mut ts = start;
+    while if forward { ts <= stop } else { ts >= stop } {
+        k += 1;
+        if !datetime::is_finite(ts) {
+            break;
+        }
+        match datetime::add_interval(ts, step, zone.as_ref()) {
+            Ok(next) => ts = next,
+            Err(_) => break,
+        }
+    }
+    Ok(Value::Int(k))
+}
+
+/// `pg_ts_series_nth(start, step, k, with_zone)`.
+pub fn ts_series_nth(a: &[Value]) -> Result<Value, PgError> {
+    let (Some(start), Some(step), Some(k)) = (
+        as_int(arg(a, 0))?,
+        interval_of(arg(a, 1))?,
+        as_int(arg(a, 2))?,
+    ) else {
+        return Ok(Value::Null);
+    };
+    let zone = (as_int(arg(a, 3))? == Some(1)).then(zone::session_zone);
+    series_nth(start, step, k.max(0), zone.as_ref()).map(Value::Int)
 }
 
 /// `pg_date_time(date, time)`: date + time, a timestamp.

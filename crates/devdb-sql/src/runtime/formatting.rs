@@ -348,9 +348,14 @@ pub fn to_timestamp(a: &[Value]) -> Result<Value, PgError> {
     let mut pm: Option<bool> = None;
     let mut bc = false;
     let mut input = text;
-    for piece in parse_template(fmt) {
-        let name = match piece {
-            Piece::Literal(s) => {
+    let pieces = parse_template(fmt);
+    for (i, piece) in pieces.iter().enumerate() {
+        // A number followed by another pattern has its fixed width (`YYYYMMDD`); before a
+        // separator or at the end it takes every digit there is, as PostgreSQL reads it.
+        let greedy = !matches!(pieces.get(i + 1), Some(Piece::Pattern { .. }));
+        let width = |w: usize| if greedy && w > 1 { 9 } else { w };
+        let name = match *piece {
+            Piece::Literal(ref s) => {
                 // A separator or blank in the template skips what stands in the input.
                 if s.chars().all(|c| !c.is_alphanumeric()) {
                     input = input.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '-');
@@ -366,7 +371,7 @@ pub fn to_timestamp(a: &[Value]) -> Result<Value, PgError> {
         };
         input = input.trim_start();
         match name {
-            "YYYY" | "IYYY" => tm.year = read_number(&mut input, 9, name)?.0,
+            "YYYY" | "IYYY" => tm.year = read_number(&mut input, width(4), name)?.0,
             "Y,YYY" => {
                 let (th, _) = read_number(&mut input, 3, name)?;
                 input = input.strip_prefix(',').unwrap_or(input);
@@ -381,17 +386,17 @@ pub fn to_timestamp(a: &[Value]) -> Result<Value, PgError> {
                 tm.year = if y < 70 { y + 2000 } else { y + 1900 };
             }
             "Y" | "I" => tm.year = read_number(&mut input, 1, name)?.0 + 2000,
-            "MM" => tm.month = read_number(&mut input, 2, name)?.0,
-            "DD" => tm.day = read_number(&mut input, 2, name)?.0,
+            "MM" => tm.month = read_number(&mut input, width(2), name)?.0,
+            "DD" => tm.day = read_number(&mut input, width(2), name)?.0,
             "DDD" | "IDDD" => {
                 let doy = read_number(&mut input, 3, name)?.0;
                 let d = datetime::days_from_civil(tm.year, 1, 1) + doy - 1;
                 let (_, m, dd) = datetime::civil_from_days(d);
                 (tm.month, tm.day) = (m, dd);
             }
-            "HH" | "HH12" | "HH24" => tm.hour = read_number(&mut input, 2, name)?.0,
-            "MI" => tm.minute = read_number(&mut input, 2, name)?.0,
-            "SS" => tm.second = read_number(&mut input, 2, name)?.0,
+            "HH" | "HH12" | "HH24" => tm.hour = read_number(&mut input, width(2), name)?.0,
+            "MI" => tm.minute = read_number(&mut input, width(2), name)?.0,
+            "SS" => tm.second = read_number(&mut input, width(2), name)?.0,
             "MS" => {
                 let (v, n) = read_number(&mut input, 3, name)?;
                 tm.micros += v * 10i64.pow(6 - n as u32);
