@@ -1303,6 +1303,22 @@ impl Translator<'_> {
         Ok(series)
     }
 
+    /// The start and stop of a series, as `ty`.
+    fn series_bounds(
+        &mut self,
+        bounds: Vec<Expr>,
+        from: Ty,
+        ty: Ty,
+    ) -> Result<(Expr, Expr), PgError> {
+        let mut args = bounds.into_iter();
+        let start = args.next().unwrap_or_else(make::null);
+        let stop = args.next().unwrap_or_else(make::null);
+        Ok((
+            self.coerce(start, from, ty, Ctx::Implicit)?,
+            self.coerce(stop, from, ty, Ctx::Implicit)?,
+        ))
+    }
+
     /// generate_series over integers: SQLite's series, or k = 0..=count with start + k * step
     /// where its own would run a negative or computed step from the wrong end.
     fn integer_series(
@@ -1336,11 +1352,7 @@ impl Translator<'_> {
                 )));
             }
         };
-        let mut args = bounds.into_iter();
-        let start = args.next().unwrap_or_else(make::null);
-        let stop = args.next().unwrap_or_else(make::null);
-        let start = self.coerce(start, bounds_ty, ty, Ctx::Implicit)?;
-        let stop = self.coerce(stop, bounds_ty, ty, Ctx::Implicit)?;
+        let (start, stop) = self.series_bounds(bounds, bounds_ty, ty)?;
         let step = step
             .map(|(e, t)| self.coerce(e, t, ty, Ctx::Implicit))
             .transpose()?;
@@ -1386,11 +1398,7 @@ impl Translator<'_> {
             )));
         };
         let step = self.coerce(step, step_ty, Ty::of(PgType::Interval), Ctx::Implicit)?;
-        let mut args = bounds.into_iter();
-        let start = args.next().unwrap_or_else(make::null);
-        let stop = args.next().unwrap_or_else(make::null);
-        let start = self.coerce(start, bounds_ty, ty, Ctx::Implicit)?;
-        let stop = self.coerce(stop, bounds_ty, ty, Ctx::Implicit)?;
+        let (start, stop) = self.series_bounds(bounds, bounds_ty, ty)?;
         let zone = make::int((ty.ty == PgType::Timestamptz).into());
         let count = make::call(
             "pg_ts_series_stop",
