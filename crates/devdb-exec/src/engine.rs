@@ -460,6 +460,7 @@ impl Engine {
         current.user.clone_from(&session.info.user);
         current.settings = Some(session.settings.clone());
         sync_zone(session);
+        devdb_pg::value::datetime::input::set_now(session.transaction.started_at);
         current.transaction_start = session.transaction.started_at;
         current.statement_start = now_micros();
         current.notifications.clear();

@@ -18,9 +18,7 @@ use postgres_protocol::types as pgt;
 
 use crate::{Format, PgError, PgType, SqlState};
 
-pub use datetime::{
-    format_date, format_time, format_timestamp, format_timestamptz, parse_date, parse_timestamp,
-};
+pub use datetime::{format_date, format_time, format_timestamp, format_timestamptz};
 pub use float::{format_float4, format_float8};
 pub use interval::Interval;
 pub use numeric::Numeric;
@@ -254,10 +252,9 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
         }
         PgType::Numeric => Value::Text(Numeric::parse(text)?.to_string()),
         PgType::Bytea => Value::Blob(parse_bytea(text).ok_or_else(bad)??),
-        PgType::Date => Value::Int(parse_date(text).ok_or_else(bad)?),
-        PgType::Time => Value::Int(datetime::parse_time(text).ok_or_else(bad)?),
-        PgType::Timestamp => Value::Int(parse_timestamp(text, false).ok_or_else(bad)?),
-        PgType::Timestamptz => Value::Int(parse_timestamp(text, true).ok_or_else(bad)?),
+        PgType::Date | PgType::Time | PgType::Timestamp | PgType::Timestamptz => {
+            Value::Int(datetime::input::parse(ty, text)?)
+        }
         PgType::Uuid => Value::Text(format_uuid(parse_uuid(text)?)),
         PgType::Interval => Value::Text(Interval::parse(text)?.to_string()),
         PgType::Json => {
