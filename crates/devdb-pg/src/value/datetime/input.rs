@@ -219,11 +219,8 @@ pub fn parse(ty: PgType, text: &str) -> Result<i64, PgError> {
     let mut f = Fields::default();
     // Tokens: blanks and commas separate; an ISO `T` between a date and a time does too.
     let mut tokens: Vec<(String, String)> = Vec::new();
-    let mut pos = 0;
-    for word in lower.split([' ', ',', '\t', '\n']) {
-        let start = original[pos..].find(word).map_or(pos, |i| pos + i);
-        let orig = original.get(start..start + word.len()).unwrap_or(word);
-        pos = start + word.len();
+    for orig in original.split([' ', ',', '\t', '\n']) {
+        let word = orig.to_ascii_lowercase();
         if word.is_empty() {
             continue;
         }
@@ -236,7 +233,7 @@ pub fn parse(ty: PgType, text: &str) -> Result<i64, PgError> {
                 tokens.push((word[..i].to_owned(), orig[..i].to_owned()));
                 tokens.push((word[i + 1..].to_owned(), orig[i + 1..].to_owned()));
             }
-            _ => tokens.push((word.to_owned(), orig.to_owned())),
+            _ => tokens.push((word, orig.to_owned())),
         }
     }
     if tokens.is_empty() {
@@ -270,6 +267,12 @@ pub fn parse(ty: PgType, text: &str) -> Result<i64, PgError> {
             }
         } else if tok.starts_with(['+', '-']) && (f.time.is_some() || f.day.is_some()) {
             f.offset = Some(offset_of(tok).ok_or_else(bad)?);
+        } else if tok.starts_with(|c: char| c.is_ascii_alphabetic())
+            && tok.contains('/')
+            && tok.split('/').next().and_then(month).is_none()
+        {
+            // A zone name (`Europe/Paris`); an unknown one is 22023.
+            f.named = Some(zone::lookup(orig)?);
         } else if tok.contains(['-', '/', '.'])
             && tok.starts_with(|c: char| c.is_ascii_alphanumeric())
         {
@@ -279,6 +282,15 @@ pub fn parse(ty: PgType, text: &str) -> Result<i64, PgError> {
             date_string(tok, &mut f).ok_or_else(bad)?;
         } else if tok.bytes().all(|b| b.is_ascii_digit()) {
             match tok.len() {
+                // `20240701 120000`: HHMMSS after a date.
+                6 if f.day.is_some() && f.time.is_none() => {
+                    let t = |r: std::ops::Range<usize>| tok[r].parse::<i64>().map_err(|_| bad());
+                    let (h, m, sec) = (t(0..2)?, t(2..4)?, t(4..6)?);
+                    if h > 23 || m > 59 || sec > 59 {
+                        return Err(range(text));
+                    }
+                    f.time = Some(((h * 60 + m) * 60 + sec) * 1_000_000);
+                }
                 8 if f.day.is_none() && f.month.is_none() => {
                     f.year = Some((tok[..4].parse().map_err(|_| bad())?, 4));
                     f.month = Some(tok[4..6].parse().map_err(|_| bad())?);
