@@ -8,6 +8,7 @@ mod arith;
 mod array;
 mod cast;
 mod datetime;
+mod format;
 mod formatting;
 mod json;
 mod json_sets;
@@ -142,6 +143,14 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_translate", 3, strings::translate),
     f("pg_concat_ws", -1, strings::concat_ws),
     f("pg_md5", 1, strings::md5),
+    f("pg_format", -1, format::format),
+    f("pg_quote_literal", 1, format::quote_literal),
+    Function {
+        name: "pg_quote_nullable",
+        n_args: 1,
+        deterministic: true,
+        call: format::quote_nullable,
+    },
     f("pg_hashtext", 1, strings::hashtext),
     f("pg_json_set_arg", 3, json_sets::set_arg),
     f("pg_encode", 2, strings::encode),

@@ -34,7 +34,9 @@ pub enum Ctx {
 pub fn string_literal(e: &Expr) -> Option<&str> {
     match e {
         Expr::Value(v) => match &v.value {
-            Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => Some(s),
+            Value::SingleQuotedString(s)
+            | Value::EscapedStringLiteral(s)
+            | Value::UnicodeStringLiteral(s) => Some(s),
             Value::DollarQuotedString(d) => Some(&d.value),
             _ => None,
         },
@@ -451,9 +453,9 @@ impl Translator<'_> {
     pub fn value(&mut self, v: Value) -> Result<(Expr, Ty), PgError> {
         Ok(match v {
             Value::Number(n, _) => number(&n)?,
-            Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => {
-                (make::string(&s), Ty::UNKNOWN)
-            }
+            Value::SingleQuotedString(s)
+            | Value::EscapedStringLiteral(s)
+            | Value::UnicodeStringLiteral(s) => (make::string(&s), Ty::UNKNOWN),
             Value::DollarQuotedString(d) => (make::string(&d.value), Ty::UNKNOWN),
             Value::Boolean(b) => (make::int(b as i64), BOOL),
             Value::Null => (make::null(), Ty::UNKNOWN),

@@ -615,7 +615,7 @@ impl Translator<'_> {
                     args.push(self.coerce(e, t, TEXT, Ctx::Implicit)?);
                 }
                 for (e, t) in typed {
-                    args.push(self.text_output(e, t)?);
+                    args.push(self.output_text(e, t)?);
                 }
                 return Ok((make::call("pg_concat_ws", args), TEXT));
             }
@@ -650,10 +650,33 @@ impl Translator<'_> {
                 };
                 return Ok((make::call("nullif", exprs), ty));
             }
+            // The argument is still evaluated (and keeps an aggregate an aggregate).
+            ("pg_typeof", [t]) => {
+                let oid = make::int(t.enum_oid.unwrap_or(t.ty.oid()).0.into());
+                let e = typed.into_iter().next().map_or_else(make::null, |(e, _)| e);
+                let call = make::call("iif", vec![Expr::IsNull(Box::new(e)), oid.clone(), oid]);
+                return Ok((call, Ty::of(PgType::Regtype)));
+            }
+            ("quote_ident", [t]) if text_like(t) => ("pg_quote_ident", vec![TEXT], TEXT),
+            ("quote_literal" | "quote_nullable" | "format", [_, ..]) => {
+                let f = match name {
+                    "quote_literal" => "pg_quote_literal",
+                    "quote_nullable" => "pg_quote_nullable",
+                    _ => "pg_format",
+                };
+                if name != "format" && types.len() != 1 {
+                    return Err(undefined_with(name, &types));
+                }
+                let args = typed
+                    .into_iter()
+                    .map(|(e, t)| self.output_text(e, t))
+                    .collect::<Result<Vec<_>, _>>()?;
+                return Ok((make::call(f, args), TEXT));
+            }
             ("concat", _) => {
                 let args = typed
                     .into_iter()
-                    .map(|(e, t)| self.text_output(e, t))
+                    .map(|(e, t)| self.output_text(e, t))
                     .collect::<Result<Vec<_>, _>>()?;
                 let args = if args.is_empty() {
                     vec![make::string("")]

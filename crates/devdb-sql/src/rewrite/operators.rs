@@ -125,6 +125,23 @@ impl Translator<'_> {
                 let r = self.coerce(r, rt, ty, Ctx::Implicit)?;
                 Ok((make::binary(l, op, r), ty))
             }
+            B::PGExp => {
+                let (l, lt) = left;
+                let (r, rt) = self.expr(right)?;
+                let numeric = |t: Ty| t.ty == PgType::Numeric;
+                if numeric(lt) || numeric(rt) {
+                    return Err(PgError::feature_not_supported("operator ^ on numeric"));
+                }
+                let number = |t: Ty| t.ty.is_numeric() || t.is_unknown();
+                if !number(lt) || !number(rt) {
+                    return Err(operator_error(lt, "^", rt));
+                }
+                // Without a numeric operand, ^ is float8's power().
+                let float = Ty::of(PgType::Float8);
+                let l = self.coerce(l, lt, float, Ctx::Implicit)?;
+                let r = self.coerce(r, rt, float, Ctx::Implicit)?;
+                Ok((make::call("pg_power", vec![l, r]), float))
+            }
             other => Err(PgError::feature_not_supported(format!("operator {other}"))),
         }
     }
@@ -221,6 +238,34 @@ impl Translator<'_> {
                 },
                 BOOL,
             )),
+            // Unary minus binds tighter than ^ in PostgreSQL (`-2 ^ 2` is 4); sqlparser
+            // parses it as `-(2 ^ 2)`, so the minus goes back onto the leftmost operand.
+            UnaryOperator::Minus
+                if matches!(
+                    &operand,
+                    Expr::BinaryOp {
+                        op: BinaryOperator::PGExp,
+                        ..
+                    }
+                ) =>
+            {
+                let mut e = operand;
+                let mut leftmost = &mut e;
+                while let Expr::BinaryOp {
+                    left,
+                    op: BinaryOperator::PGExp,
+                    ..
+                } = leftmost
+                {
+                    leftmost = left.as_mut();
+                }
+                let inner = std::mem::replace(leftmost, make::null());
+                *leftmost = Expr::UnaryOp {
+                    op,
+                    expr: Box::new(inner),
+                };
+                self.expr(e)
+            }
             UnaryOperator::Minus => {
                 // `-2147483648` is one int4 constant in PostgreSQL, not the negation of an int8.
                 if let Expr::Value(v) = &operand
@@ -263,8 +308,24 @@ impl Translator<'_> {
                 }
                 Ok((e, ty))
             }
+            // `|/ x` and `@ x`: sqrt() and abs().
+            UnaryOperator::PGSquareRoot => self.call_builtin("sqrt", vec![operand]),
+            UnaryOperator::PGAbs => self.call_builtin("abs", vec![operand]),
             other => Err(PgError::feature_not_supported(format!("operator {other}"))),
         }
+    }
+
+    /// The value as its type's output function spells it, for concat(), concat_ws() and
+    /// format(): booleans are `t` and `f` there, unlike their cast to text (`||`).
+    pub fn output_text(&mut self, e: Expr, ty: Ty) -> Result<Expr, PgError> {
+        if ty.ty == PgType::Bool {
+            let arms = vec![
+                (make::int(1), make::string("t")),
+                (make::int(0), make::string("f")),
+            ];
+            return Ok(make::case(e, arms));
+        }
+        self.text_output(e, ty)
     }
 
     /// The value as PostgreSQL's text output would spell it, for `||` and concat().
