@@ -239,6 +239,16 @@ pub static AGGREGATES: &[Aggregate] = &[
         n_args: 1,
         finish: numeric::avg,
     },
+    Aggregate {
+        name: "pg_interval_sum",
+        n_args: 1,
+        finish: datetime::interval_sum,
+    },
+    Aggregate {
+        name: "pg_interval_avg",
+        n_args: 1,
+        finish: datetime::interval_avg,
+    },
 ];
 
 /// Looks a runtime function up by name (for tests and the executor's diagnostics).

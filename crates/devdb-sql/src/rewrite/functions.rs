@@ -229,6 +229,7 @@ impl Translator<'_> {
         let result = match name {
             "count" => INT8,
             "sum" => Ty::of(match ty.ty {
+                PgType::Interval => PgType::Interval,
                 PgType::Int2 | PgType::Int4 => PgType::Int8,
                 PgType::Int8 | PgType::Numeric => PgType::Numeric,
                 PgType::Float4 => PgType::Float4,
@@ -236,6 +237,7 @@ impl Translator<'_> {
                 _ => return Err(undefined_with(name, &[ty])),
             }),
             "avg" => Ty::of(match ty.ty {
+                PgType::Interval => PgType::Interval,
                 PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Numeric => PgType::Numeric,
                 PgType::Float4 | PgType::Float8 => PgType::Float8,
                 _ => return Err(undefined_with(name, &[ty])),
@@ -260,13 +262,15 @@ impl Translator<'_> {
             // Exact sums and averages (numeric results) need devdb's own aggregates.
             "sum" if result.ty == PgType::Numeric => "pg_numeric_sum",
             "avg" if result.ty == PgType::Numeric => "pg_numeric_avg",
+            "sum" if result.ty == PgType::Interval => "pg_interval_sum",
+            "avg" if result.ty == PgType::Interval => "pg_interval_avg",
             other => other,
         };
         let enum_extreme = matches!(name, "min" | "max") && ty.ty == PgType::AnyEnum;
         let e = if enum_extreme {
             self.enum_ordinal(e, ty)?
-        } else if ty.ty == PgType::Numeric {
-            // min, max and DISTINCT compare numerics by value.
+        } else if matches!(ty.ty, PgType::Numeric | PgType::Interval) {
+            // min, max and DISTINCT compare numerics by value, intervals by span.
             comparable(e, ty)
         } else {
             e

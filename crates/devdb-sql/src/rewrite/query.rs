@@ -800,7 +800,11 @@ impl Translator<'_> {
                                 self.sort_key(make::column(name), Some(*ty))?
                             }
                             // SQLite resolves an ordinal under COLLATE, and sorts by it.
-                            Some((_, ty)) if ty.ty == PgType::Numeric => comparable(e, *ty),
+                            Some((_, ty))
+                                if matches!(ty.ty, PgType::Numeric | PgType::Interval) =>
+                            {
+                                comparable(e, *ty)
+                            }
                             _ => e,
                         }
                     }
@@ -815,11 +819,13 @@ impl Translator<'_> {
     }
 
     /// What ORDER BY sorts on: the value, its place in its enum's declaration order, or a
-    /// numeric by value (its collation).
+    /// numeric by value and an interval by span (their collations).
     fn sort_key(&self, e: Expr, ty: Option<Ty>) -> Result<Expr, PgError> {
         match ty {
             Some(ty) if ty.ty == PgType::AnyEnum => self.enum_ordinal(e, ty),
-            Some(ty) if ty.ty == PgType::Numeric => Ok(comparable(e, ty)),
+            Some(ty) if matches!(ty.ty, PgType::Numeric | PgType::Interval) => {
+                Ok(comparable(e, ty))
+            }
             _ => Ok(e),
         }
     }

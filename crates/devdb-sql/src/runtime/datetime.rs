@@ -231,6 +231,39 @@ pub fn age(a: &[Value]) -> Result<Value, PgError> {
     datetime::age(x, y).map(stored)
 }
 
+/// The non-NULL intervals an aggregate collected.
+fn intervals(rows: Vec<Vec<Value>>) -> Result<Vec<Interval>, PgError> {
+    rows.iter()
+        .filter_map(|row| interval_of(arg(row, 0)).transpose())
+        .collect()
+}
+
+/// sum(interval): part by part, NULL for no rows.
+pub fn interval_sum(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    let values = intervals(rows)?;
+    if values.is_empty() {
+        return Ok(Value::Null);
+    }
+    values
+        .into_iter()
+        .try_fold(Interval::ZERO, Interval::checked_add)
+        .map(stored)
+}
+
+/// avg(interval): the sum divided by the count, as interval / float8 divides.
+pub fn interval_avg(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    let values = intervals(rows)?;
+    let n = values.len() as f64;
+    if values.is_empty() {
+        return Ok(Value::Null);
+    }
+    values
+        .into_iter()
+        .try_fold(Interval::ZERO, Interval::checked_add)?
+        .divided_by(n)
+        .map(stored)
+}
+
 /// The units extract, date_part and date_trunc name, by PostgreSQL's spellings.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Unit {
