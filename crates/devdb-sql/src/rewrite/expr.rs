@@ -361,7 +361,7 @@ impl Translator<'_> {
 
     /// `ts AT TIME ZONE zone`: a timestamptz becomes a timestamp (the wall-clock time there),
     /// a timestamp a timestamptz (read as wall-clock time there).
-    fn at_time_zone(&mut self, ts: Expr, zone: Expr) -> Result<(Expr, Ty), PgError> {
+    pub(super) fn at_time_zone(&mut self, ts: Expr, zone: Expr) -> Result<(Expr, Ty), PgError> {
         let (e, ty) = self.expr(ts)?;
         let text = Ty::of(PgType::Text);
         let zone = self.expr_as(zone, text, Ctx::Implicit)?;

@@ -184,16 +184,17 @@ impl Translator<'_> {
     pub(super) fn value_function(&mut self, name: &str) -> Result<(Expr, Ty), PgError> {
         Ok(match name {
             "current_timestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz)),
-            "localtimestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamp)),
-            "current_date" => (
-                self.coerce(
-                    make::call("devdb_now", vec![]),
-                    Ty::of(PgType::Timestamptz),
-                    Ty::of(PgType::Date),
-                    Ctx::Explicit,
-                )?,
-                Ty::of(PgType::Date),
-            ),
+            // The transaction's start seen in the session's zone.
+            "localtimestamp" | "localtime" | "current_date" => {
+                let ty = Ty::of(match name {
+                    "localtimestamp" => PgType::Timestamp,
+                    "localtime" => PgType::Time,
+                    _ => PgType::Date,
+                });
+                let now = make::call("devdb_now", vec![]);
+                let tz = Ty::of(PgType::Timestamptz);
+                (self.coerce(now, tz, ty, Ctx::Explicit)?, ty)
+            }
             "current_user" | "session_user" | "user" | "current_role" => (
                 make::call("devdb_current_user", vec![]),
                 Ty::of(PgType::Name),
@@ -327,6 +328,13 @@ impl Translator<'_> {
                     make::call("devdb_clock", vec![]),
                     Ty::of(PgType::Timestamptz),
                 ));
+            }
+            // timezone(zone, ts) is `ts AT TIME ZONE zone`.
+            ("timezone", 2) => {
+                let mut args = args.into_iter();
+                let zone = args.next().unwrap_or_else(make::null);
+                let ts = args.next().unwrap_or_else(make::null);
+                return self.at_time_zone(ts, zone);
             }
             ("version", 0) => return Ok((make::string(VERSION), TEXT)),
             ("gen_random_uuid" | "uuid_generate_v4", 0) => {
