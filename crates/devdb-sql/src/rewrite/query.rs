@@ -516,7 +516,7 @@ impl Translator<'_> {
             self.set_collecting(true);
             let translated = self.expr(key);
             self.set_collecting(false);
-            let (e, _) = translated?;
+            let (e, ty) = translated?;
             if let Some(g) = self.grouping() {
                 let seen = std::mem::take(&mut g.bare);
                 if matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
@@ -524,7 +524,12 @@ impl Translator<'_> {
                 }
                 g.keys.push(e.to_string());
             }
-            group_exprs.push(e);
+            // Intervals group by span ('1 day' with '24 hours'), as PostgreSQL's equality has it.
+            group_exprs.push(if ty.ty == PgType::Interval {
+                comparable(e, ty)
+            } else {
+                e
+            });
         }
         self.set_collecting(true);
         let projected = self.projection(projection, nested);
