@@ -2,6 +2,7 @@
 //! microseconds since 2000-01-01 (timestamptz in UTC, read in the session's TimeZone), dates as
 //! days, times as microseconds since midnight, intervals as their text output.
 
+use devdb_pg::value::Numeric;
 use devdb_pg::value::datetime::{self, PG_EPOCH_DAYS, Tm, USECS_PER_DAY, check_timestamp};
 use devdb_pg::value::interval::{self, Interval};
 use devdb_pg::value::zone;
@@ -511,12 +512,40 @@ fn extract_scaled(name: &str, v: &Value, ty: PgType) -> Result<Option<Scaled>, P
     }
 }
 
+/// The Julian day of a timestamp with its time as a fraction, computed as PostgreSQL does:
+/// the day number plus the numeric quotient of the time by a day.
+fn julian(x: i64, ty: PgType) -> Result<Numeric, PgError> {
+    let local = if ty == PgType::Timestamptz {
+        zone::to_local(&zone::session_zone(), x)
+    } else {
+        x
+    };
+    let day = local.div_euclid(USECS_PER_DAY) + PG_EPOCH_DAYS + 2_440_588;
+    let time = Numeric::from_i64(local.rem_euclid(USECS_PER_DAY));
+    let fraction = time.div(&Numeric::from_i64(USECS_PER_DAY))?;
+    Numeric::from_i64(day).add(&fraction)
+}
+
 /// `pg_extract(field, value, type_oid, as_float)`: EXTRACT (numeric) or date_part (float8).
 pub fn extract(a: &[Value]) -> Result<Value, PgError> {
     let Some(name) = as_text(arg(a, 0))? else {
         return Ok(Value::Null);
     };
     let ty = type_arg(arg(a, 2))?;
+    if matches!(ty, PgType::Timestamp | PgType::Timestamptz) && unit(name) == Some(Unit::Julian) {
+        let Some(x) = as_int(arg(a, 1))? else {
+            return Ok(Value::Null);
+        };
+        if !datetime::is_finite(x) {
+            return Err(unsupported(name, ty));
+        }
+        let j = julian(x, ty)?;
+        return Ok(if as_int(arg(a, 3))? == Some(1) {
+            Value::Float(j.to_f64())
+        } else {
+            Value::Text(j.to_string())
+        });
+    }
     let Some(s) = extract_scaled(name, arg(a, 1), ty)? else {
         return Ok(Value::Null);
     };
