@@ -547,6 +547,19 @@ impl Translator<'_> {
         });
         self.set_collecting(false);
         let (mut items, cols, having, order_by, on) = rest?;
+        // SELECT DISTINCT compares intervals by span ('1 day' and '24 hours' are one row).
+        if matches!(distinct, Some(Distinct::Distinct)) {
+            for (item, (_, ty)) in items.iter_mut().zip(&cols) {
+                if let (
+                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. },
+                    PgType::Interval,
+                ) = (item, ty.ty)
+                {
+                    let inner = std::mem::replace(e, make::null());
+                    *e = comparable(inner, *ty);
+                }
+            }
+        }
         let unnested = self.take_set_returning(grouped_query, &mut items, &cols)?;
         self.check_grouping(grouped_query, &output_keys, &grouped_columns, &cols)?;
         let group_by = GroupByExpr::Expressions(group_exprs, Vec::new());
