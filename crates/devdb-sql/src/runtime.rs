@@ -91,6 +91,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_ts_series_stop", 4, datetime::ts_series_stop),
     f("pg_ts_series_nth", 4, datetime::ts_series_nth),
     f("pg_date_time", 2, datetime::date_time),
+    f("pg_overlaps", 4, datetime::overlaps),
     f("pg_time_add", 3, datetime::time_add),
     f("pg_time_diff", 2, datetime::time_diff),
     f("pg_interval_add", 2, datetime::interval_add),

@@ -172,6 +172,65 @@ impl Translator<'_> {
         }))
     }
 
+    /// `(start, end) OVERLAPS (start, end)`, each end a time or an interval after the start.
+    pub fn overlaps(&mut self, left: Expr, right: Expr) -> Result<(Expr, Ty), PgError> {
+        let pair = |e: Expr| match e {
+            Expr::Tuple(items) if items.len() == 2 => {
+                let mut it = items.into_iter();
+                Ok((
+                    it.next().unwrap_or_else(make::null),
+                    it.next().unwrap_or_else(make::null),
+                ))
+            }
+            other => Err(PgError::syntax_error(
+                format!("syntax error at or near \"{other}\""),
+                None,
+            )),
+        };
+        let ((s1, e1), (s2, e2)) = (pair(left)?, pair(right)?);
+        let mut typed = Vec::with_capacity(4);
+        for (start, end) in [(s1, e1), (s2, e2)] {
+            let start = self.expr(start)?;
+            let end = self.expr(end)?;
+            // An interval end is the start plus the interval.
+            let end = if end.1.ty == PgType::Interval {
+                let (e, ty) = start.clone();
+                match self.datetime_arithmetic((e, ty), &BinaryOperator::Plus, end)? {
+                    Ok(done) => done,
+                    Err(_) => return Err(PgError::undefined_function("overlaps")),
+                }
+            } else {
+                end
+            };
+            typed.push(start);
+            typed.push(end);
+        }
+        let mut common = Ty::UNKNOWN;
+        for (_, t) in &typed {
+            common = crate::types::common_type(common, *t)
+                .ok_or_else(|| PgError::undefined_function("overlaps"))?;
+        }
+        let common = if common.is_unknown() {
+            Ty::of(PgType::Timestamptz)
+        } else {
+            Ty::of(common.ty)
+        };
+        if !matches!(
+            common.ty,
+            PgType::Date | PgType::Time | PgType::Timestamp | PgType::Timestamptz
+        ) {
+            return Err(PgError::undefined_function(&format!(
+                "overlaps({0}, {0}, {0}, {0})",
+                common.ty
+            )));
+        }
+        let args = typed
+            .into_iter()
+            .map(|(e, t)| self.coerce(e, t, common, Ctx::Implicit))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((make::call("pg_overlaps", args), Ty::of(PgType::Bool)))
+    }
+
     /// `EXTRACT(field FROM value)`: numeric, as in PostgreSQL 14 and later.
     pub fn extract(&mut self, field: &DateTimeField, value: Expr) -> Result<(Expr, Ty), PgError> {
         let (e, ty) = self.expr(value)?;

@@ -24,11 +24,27 @@ impl Translator<'_> {
     /// `a op b op c ...`: the parser builds left-deep trees for operator chains of any
     /// length, so the left spine is walked with a loop, not recursion.
     pub fn binary_chain(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        let e = match e {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Overlaps,
+                right,
+            } => return self.overlaps(*left, *right),
+            other => other,
+        };
         let mut spine = Vec::new();
         let mut leftmost = e;
-        while let Expr::BinaryOp { left, op, right } = leftmost {
-            spine.push((op, *right));
-            leftmost = *left;
+        loop {
+            match leftmost {
+                Expr::BinaryOp { left, op, right } if op != BinaryOperator::Overlaps => {
+                    spine.push((op, *right));
+                    leftmost = *left;
+                }
+                other => {
+                    leftmost = other;
+                    break;
+                }
+            }
         }
         if spine.len() > MAX_CHAIN {
             return Err(too_complex());

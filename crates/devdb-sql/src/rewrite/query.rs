@@ -1740,6 +1740,10 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::AtTimeZone { .. } => strong("timezone".into()),
         Expr::Interval(_) => Some(("interval".into(), 1)),
         Expr::Extract { .. } => strong("extract".into()),
+        Expr::BinaryOp {
+            op: sqlparser::ast::BinaryOperator::Overlaps,
+            ..
+        } => strong("overlaps".into()),
         Expr::Subquery(q) => match q.body.as_ref() {
             SetExpr::Select(s) => match s.projection.first() {
                 Some(SelectItem::ExprWithAlias { alias, .. }) => strong(fold(alias)),

@@ -119,6 +119,40 @@ pub fn ts_series_nth(a: &[Value]) -> Result<Value, PgError> {
     series_nth(start, step, k.max(0), zone.as_ref()).map(Value::Int)
 }
 
+/// `pg_overlaps(s1, e1, s2, e2)`: SQL's OVERLAPS with PostgreSQL's NULL rules; each pair
+/// may be given end first.
+pub fn overlaps(a: &[Value]) -> Result<Value, PgError> {
+    let ordered = |s: Option<i64>, e: Option<i64>| match (s, e) {
+        (None, None) => None,
+        (None, e) => Some((e, None)),
+        (Some(s), Some(e)) if s > e => Some((Some(e), Some(s))),
+        (s, e) => Some((s, e)),
+    };
+    let (Some((Some(s1), e1)), Some((Some(s2), e2))) = (
+        ordered(as_int(arg(a, 0))?, as_int(arg(a, 1))?),
+        ordered(as_int(arg(a, 2))?, as_int(arg(a, 3))?),
+    ) else {
+        return Ok(Value::Null);
+    };
+    let answer = |b: bool| Value::Int(b.into());
+    Ok(match s1.cmp(&s2) {
+        std::cmp::Ordering::Greater => match (e2, e1) {
+            (None, _) => Value::Null,
+            (Some(e2), _) if s1 < e2 => answer(true),
+            (_, None) => Value::Null,
+            _ => answer(false),
+        },
+        std::cmp::Ordering::Less => match (e1, e2) {
+            (None, _) => Value::Null,
+            (Some(e1), _) if s2 < e1 => answer(true),
+            (_, None) => Value::Null,
+            _ => answer(false),
+        },
+        std::cmp::Ordering::Equal if e1.is_none() || e2.is_none() => Value::Null,
+        std::cmp::Ordering::Equal => answer(true),
+    })
+}
+
 /// `pg_date_time(date, time)`: date + time, a timestamp.
 pub fn date_time(a: &[Value]) -> Result<Value, PgError> {
     let (Some(d), Some(t)) = (as_int(arg(a, 0))?, as_int(arg(a, 1))?) else {
