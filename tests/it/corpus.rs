@@ -529,6 +529,9 @@ corpus_files! {
     slt_queries_select => "queries/select.slt",
     slt_types_arrays => "types/arrays.slt",
     slt_types_datetime => "types/datetime.slt",
+    slt_types_intervals => "types/intervals.slt",
+    slt_types_datetime_input => "types/datetime_input.slt",
+    slt_types_scalar_functions => "types/scalar_functions.slt",
     slt_types_numeric => "types/numeric.slt",
     slt_types_scalars => "types/scalars.slt",
     // The migration set of issue 3: applied, re-applied where twice-safe, restarted.

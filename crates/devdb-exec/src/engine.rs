@@ -471,8 +471,10 @@ impl Engine {
     }
 }
 
-/// Makes the session's TimeZone the one text I/O and casts use on this thread.
+/// Makes the session's TimeZone the one text I/O and casts use on this thread, and its
+/// transaction's start what `now` and `today` read.
 pub(crate) fn sync_zone(session: &Session) {
+    devdb_pg::value::datetime::input::set_now(session.transaction.started_at);
     if let Ok(zone) = lock(&session.settings).get("timezone") {
         devdb_pg::value::zone::set_session_zone(zone);
     }

@@ -116,6 +116,11 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
     }
     // Numerics are stored as text; this collation compares them by value.
     conn.create_collation(numeric::COLLATION, numeric::cmp_text)?;
+    // Intervals are stored as their text; this collation compares them by span.
+    conn.create_collation(
+        devdb_pg::value::interval::COLLATION,
+        devdb_pg::value::interval::cmp_text,
+    )?;
     let volatile = FunctionFlags::SQLITE_UTF8;
     let started = *STARTED.get_or_init(now_micros);
     conn.create_scalar_function("devdb_postmaster_start_time", 0, volatile, move |_| {

@@ -6,8 +6,9 @@
 //! text-like types and blobs for bytea.
 
 pub mod array;
-mod datetime;
+pub mod datetime;
 mod float;
+pub mod interval;
 pub mod json;
 pub mod numeric;
 pub mod zone;
@@ -17,10 +18,9 @@ use postgres_protocol::types as pgt;
 
 use crate::{Format, PgError, PgType, SqlState};
 
-pub use datetime::{
-    format_date, format_time, format_timestamp, format_timestamptz, parse_date, parse_timestamp,
-};
+pub use datetime::{format_date, format_time, format_timestamp, format_timestamptz};
 pub use float::{format_float4, format_float8};
+pub use interval::Interval;
 pub use numeric::Numeric;
 
 /// An owned stored value: a bound parameter, or a row kept for a suspended portal.
@@ -189,9 +189,10 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
             out.put_u8(1);
             encode_text(ty, datum, out);
         }
-        PgType::Interval => {
-            return Err(PgError::feature_not_supported("binary format for interval"));
-        }
+        PgType::Interval => match datum {
+            Datum::Text(s) => Interval::parse(s)?.to_binary(out),
+            _ => return Err(PgError::invalid_binary("interval")),
+        },
         PgType::Bytea => match datum {
             Datum::Blob(b) => out.put_slice(b),
             other => encode_text(PgType::Text, other, out),
@@ -251,11 +252,11 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
         }
         PgType::Numeric => Value::Text(Numeric::parse(text)?.to_string()),
         PgType::Bytea => Value::Blob(parse_bytea(text).ok_or_else(bad)??),
-        PgType::Date => Value::Int(parse_date(text).ok_or_else(bad)?),
-        PgType::Time => Value::Int(datetime::parse_time(text).ok_or_else(bad)?),
-        PgType::Timestamp => Value::Int(parse_timestamp(text, false).ok_or_else(bad)?),
-        PgType::Timestamptz => Value::Int(parse_timestamp(text, true).ok_or_else(bad)?),
+        PgType::Date | PgType::Time | PgType::Timestamp | PgType::Timestamptz => {
+            Value::Int(datetime::input::parse(ty, text)?)
+        }
         PgType::Uuid => Value::Text(format_uuid(parse_uuid(text)?)),
+        PgType::Interval => Value::Text(Interval::parse(text)?.to_string()),
         PgType::Json => {
             json::Json::parse(text, false)?;
             Value::Text(text.to_owned())
@@ -302,9 +303,11 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
             _ => return Err(PgError::invalid_binary("jsonb")),
         },
         PgType::Json => decode_text(PgType::Json, &utf8(raw)?)?,
-        PgType::Interval => {
-            return Err(PgError::feature_not_supported("binary format for interval"));
-        }
+        PgType::Interval => Value::Text(
+            Interval::from_binary(raw)
+                .ok_or_else(|| PgError::invalid_binary("interval"))?
+                .to_string(),
+        ),
         _ => Value::Text(utf8(raw)?),
     })
 }

@@ -106,6 +106,23 @@ pub(crate) fn statement(
                 return statement(sql, dialect, tokens);
             }
         }
+        // `RESET TIME ZONE`, which sqlparser cannot parse, is `RESET timezone`.
+        Some(Token::Word(w))
+            if w.quote_style.is_none()
+                && w.value.eq_ignore_ascii_case("reset")
+                && words.len() == 3
+                && [(1, "time"), (2, "zone")].iter().all(|(i, word)| {
+                    matches!(&words[*i].token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+                }) =>
+        {
+            return Ok(Parsed::Statement(Box::new(Statement::Reset(
+                sqlparser::ast::ResetStatement {
+                    reset: sqlparser::ast::Reset::ConfigurationParameter(crate::make::name(
+                        "timezone",
+                    )),
+                },
+            ))));
+        }
         Some(Token::Word(w))
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("insert") =>
         {

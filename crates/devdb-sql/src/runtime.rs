@@ -7,6 +7,9 @@
 mod arith;
 mod array;
 mod cast;
+mod datetime;
+mod format;
+mod formatting;
 mod json;
 mod json_sets;
 mod math;
@@ -83,6 +86,32 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_numeric_least", -1, numeric::least),
     f("pg_date_add", 2, arith::date_add),
     f("pg_date_sub", 2, arith::date_sub),
+    f("pg_ts_add", 4, datetime::ts_add),
+    f("pg_ts_diff", 2, datetime::ts_diff),
+    f("pg_ts_series_stop", 4, datetime::ts_series_stop),
+    f("pg_ts_series_nth", 4, datetime::ts_series_nth),
+    f("pg_date_time", 2, datetime::date_time),
+    f("pg_overlaps", 4, datetime::overlaps),
+    f("pg_time_add", 3, datetime::time_add),
+    f("pg_time_diff", 2, datetime::time_diff),
+    f("pg_interval_add", 2, datetime::interval_add),
+    f("pg_interval_sub", 2, datetime::interval_sub),
+    f("pg_interval_mul", 2, datetime::interval_mul),
+    f("pg_interval_div", 2, datetime::interval_div),
+    f("pg_interval_neg", 1, datetime::interval_neg),
+    f("pg_justify", 2, datetime::justify),
+    f("pg_age", 3, datetime::age),
+    f("pg_extract", 4, datetime::extract),
+    f("pg_date_trunc", 4, datetime::date_trunc),
+    f("pg_date_bin", 3, datetime::date_bin),
+    f("pg_make_date", 3, datetime::make_date),
+    f("pg_make_time", 3, datetime::make_time),
+    f("pg_make_timestamp", 8, datetime::make_timestamp),
+    f("pg_make_interval", 7, datetime::make_interval),
+    f("pg_to_timestamp_epoch", 1, datetime::to_timestamp_epoch),
+    f("pg_isfinite", 1, datetime::isfinite),
+    f("pg_to_char", 3, formatting::to_char),
+    f("pg_to_timestamp", 3, formatting::to_timestamp),
     f("pg_abs", 1, arith::abs),
     f("pg_round_float8", 1, arith::round_float8),
     f("pg_greatest", -1, arith::greatest),
@@ -115,6 +144,14 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_translate", 3, strings::translate),
     f("pg_concat_ws", -1, strings::concat_ws),
     f("pg_md5", 1, strings::md5),
+    f("pg_format", -1, format::format),
+    f("pg_quote_literal", 1, format::quote_literal),
+    Function {
+        name: "pg_quote_nullable",
+        n_args: 1,
+        deterministic: true,
+        call: format::quote_nullable,
+    },
     f("pg_hashtext", 1, strings::hashtext),
     f("pg_json_set_arg", 3, json_sets::set_arg),
     f("pg_encode", 2, strings::encode),
@@ -203,6 +240,16 @@ pub static AGGREGATES: &[Aggregate] = &[
         name: "pg_numeric_avg",
         n_args: 1,
         finish: numeric::avg,
+    },
+    Aggregate {
+        name: "pg_interval_sum",
+        n_args: 1,
+        finish: datetime::interval_sum,
+    },
+    Aggregate {
+        name: "pg_interval_avg",
+        n_args: 1,
+        finish: datetime::interval_avg,
     },
 ];
 

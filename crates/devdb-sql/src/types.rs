@@ -122,6 +122,23 @@ pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
             plain(P::Timestamptz)
         }
         DataType::Time(None, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => plain(P::Time),
+        // timestamp(p), timestamptz(p), time(p): p fractional digits kept (at most 6).
+        DataType::Timestamp(Some(p), tz) | DataType::Time(Some(p), tz) => {
+            let ty = match (dt, tz) {
+                (DataType::Time(..), TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => P::Time,
+                (DataType::Timestamp(..), TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => {
+                    P::Timestamp
+                }
+                (DataType::Timestamp(..), TimezoneInfo::WithTimeZone | TimezoneInfo::Tz) => {
+                    P::Timestamptz
+                }
+                _ => return Err(unsupported_type(dt)),
+            };
+            Ok(Declared {
+                ty: Ty::with_typmod(ty, (*p).min(6) as i32),
+                serial: false,
+            })
+        }
         DataType::Date => plain(P::Date),
         DataType::Uuid => plain(P::Uuid),
         DataType::JSON => plain(P::Json),

@@ -31,17 +31,43 @@ fn floats_print_like_postgresql() {
 
 #[test]
 fn timestamps_round_trip_through_text() {
-    let us = parse_timestamp("2024-02-29 13:14:15.5", false).expect("parses");
+    let parse = |ty, text| datetime::input::parse(ty, text).map_err(|e| e.code.to_string());
+    let us = parse(PgType::Timestamp, "2024-02-29 13:14:15.5").expect("parses");
     assert_eq!(format_timestamp(us), "2024-02-29 13:14:15.5");
-    assert_eq!(parse_timestamp("2000-01-01 00:00:00+00", true), Some(0));
-    assert_eq!(parse_timestamp("2000-01-01T01:00:00+01:00", true), Some(0));
-    assert_eq!(parse_timestamp("2000-01-01T00:00:00.000Z", true), Some(0));
+    for text in [
+        "2000-01-01 00:00:00+00",
+        "2000-01-01T01:00:00+01:00",
+        "2000-01-01T00:00:00.000Z",
+        "Jan 1 2000 00:00 UTC",
+        "20000101 00:00:00 +00",
+        "1999-12-31 07:00:00 PM -05:00",
+    ] {
+        assert_eq!(parse(PgType::Timestamptz, text), Ok(0), "{text}");
+    }
+    for (text, days) in [
+        ("Feb 29 2024", 8825),
+        ("20240229", 8825),
+        ("2024-2-29", 8825),
+        ("29 February 2024", 8825),
+        ("2/29/2024", 8825),
+        ("2024-Feb-29", 8825),
+        ("2/29/24", 8825),
+    ] {
+        assert_eq!(parse(PgType::Date, text), Ok(days), "{text}");
+    }
+    assert_eq!(parse(PgType::Date, "2023-02-29"), Err("22008".into()));
+    assert_eq!(parse(PgType::Date, "2024-13-01"), Err("22008".into()));
+    assert_eq!(parse(PgType::Date, "yesterday-ish"), Err("22007".into()));
+    assert_eq!(
+        parse(PgType::Timestamp, "2024-01-01 25:00:00"),
+        Err("22008".into())
+    );
+    assert_eq!(parse(PgType::Time, "24:00:00"), Ok(86_400_000_000));
     assert_eq!(
         text(PgType::Timestamptz, Datum::Int(0)),
         "2000-01-01 00:00:00+00"
     );
     assert_eq!(text(PgType::Date, Datum::Int(-1)), "1999-12-31");
-    assert_eq!(parse_date("2023-02-29"), None);
 }
 
 #[test]

@@ -8,7 +8,8 @@
 use std::cell::RefCell;
 
 use jiff::Timestamp;
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::Offset;
+pub use jiff::tz::TimeZone;
 
 use crate::{PgError, SqlState};
 
@@ -116,6 +117,11 @@ fn timestamp(us: i64) -> Timestamp {
 /// Seconds east of UTC that `zone` keeps at the instant `us` (microseconds since 2000-01-01 UTC).
 pub fn offset_at(zone: &TimeZone, us: i64) -> i64 {
     i64::from(zone.to_offset(timestamp(us)).seconds())
+}
+
+/// The zone's abbreviation at the instant `us` (`EST`, `CEST`, `+03`), as to_char's TZ shows it.
+pub fn abbreviation_at(zone: &TimeZone, us: i64) -> String {
+    zone.to_offset_info(timestamp(us)).abbreviation().to_owned()
 }
 
 /// The wall-clock time in `zone` at the instant `us`; infinities stay infinite.

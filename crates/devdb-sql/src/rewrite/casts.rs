@@ -162,6 +162,13 @@ impl Translator<'_> {
             if to.ty == PgType::Timestamptz && string_literal(&e).is_some() {
                 return Ok(pg_cast(e, PgType::Text, to, ctx));
             }
+            // So does `now`, `today` and friends: read when the statement runs.
+            let datetime = matches!(to.ty, PgType::Date | PgType::Time | PgType::Timestamp);
+            if datetime
+                && string_literal(&e).is_some_and(devdb_pg::value::datetime::input::is_relative)
+            {
+                return Ok(pg_cast(e, PgType::Text, to, ctx));
+            }
             if let Some(text) = string_literal(&e) {
                 let v = devdb_pg::value::decode_text(to.ty, text)?;
                 let v = apply_typmod(v, to.ty, to.typmod, ctx == Ctx::Explicit)?;

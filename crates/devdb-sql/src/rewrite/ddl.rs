@@ -1672,10 +1672,15 @@ pub(super) fn storage_column(
         Storage::Text => DataType::Text,
         Storage::Blob => DataType::Blob(None),
     };
-    if ty == PgType::Numeric {
+    let collation = match ty {
+        PgType::Numeric => Some(devdb_pg::value::numeric::COLLATION),
+        PgType::Interval => Some(devdb_pg::value::interval::COLLATION),
+        _ => None,
+    };
+    if let Some(collation) = collation {
         options.push(ColumnOptionDef {
             name: None,
-            option: ColumnOption::Collation(make::name(devdb_pg::value::numeric::COLLATION)),
+            option: ColumnOption::Collation(make::name(collation)),
         });
     }
     ColumnDef {

@@ -34,7 +34,9 @@ pub enum Ctx {
 pub fn string_literal(e: &Expr) -> Option<&str> {
     match e {
         Expr::Value(v) => match &v.value {
-            Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => Some(s),
+            Value::SingleQuotedString(s)
+            | Value::EscapedStringLiteral(s)
+            | Value::UnicodeStringLiteral(s) => Some(s),
             Value::DollarQuotedString(d) => Some(&d.value),
             _ => None,
         },
@@ -118,6 +120,12 @@ impl Translator<'_> {
             | Expr::Floor { .. }
             | Expr::AtTimeZone { .. } => self.expr_special(e),
             Expr::Collate { expr, collation } => self.collate(*expr, &collation),
+            Expr::Interval(iv) => self.interval_literal(iv),
+            Expr::Extract {
+                field,
+                syntax: _,
+                expr,
+            } => self.extract(&field, *expr),
             other => Err(PgError::feature_not_supported(format!(
                 "expression {other}"
             ))),
@@ -385,7 +393,7 @@ impl Translator<'_> {
 
     /// `ts AT TIME ZONE zone`: a timestamptz becomes a timestamp (the wall-clock time there),
     /// a timestamp a timestamptz (read as wall-clock time there).
-    fn at_time_zone(&mut self, ts: Expr, zone: Expr) -> Result<(Expr, Ty), PgError> {
+    pub(super) fn at_time_zone(&mut self, ts: Expr, zone: Expr) -> Result<(Expr, Ty), PgError> {
         let (e, ty) = self.expr(ts)?;
         let text = Ty::of(PgType::Text);
         let zone = self.expr_as(zone, text, Ctx::Implicit)?;
@@ -477,9 +485,9 @@ impl Translator<'_> {
     pub fn value(&mut self, v: Value) -> Result<(Expr, Ty), PgError> {
         Ok(match v {
             Value::Number(n, _) => number(&n)?,
-            Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => {
-                (make::string(&s), Ty::UNKNOWN)
-            }
+            Value::SingleQuotedString(s)
+            | Value::EscapedStringLiteral(s)
+            | Value::UnicodeStringLiteral(s) => (make::string(&s), Ty::UNKNOWN),
             Value::DollarQuotedString(d) => (make::string(&d.value), Ty::UNKNOWN),
             Value::Boolean(b) => (make::int(b as i64), BOOL),
             Value::Null => (make::null(), Ty::UNKNOWN),
@@ -699,12 +707,13 @@ impl Translator<'_> {
 
 /// An operand as SQLite must compare it: char(n) values without their trailing blanks, as
 /// PostgreSQL's bpchar operators do; numerics (stored as text) by value, through the
-/// `pg_numeric` collation.
+/// `pg_numeric` collation; intervals by span, through `pg_interval`.
 pub fn comparable(e: Expr, ty: Ty) -> Expr {
     match ty.ty {
         _ if is_null(&e) => e,
         PgType::Bpchar => make::call("rtrim", vec![e]),
         PgType::Numeric => make::collate(e, devdb_pg::value::numeric::COLLATION),
+        PgType::Interval => make::collate(e, devdb_pg::value::interval::COLLATION),
         _ => e,
     }
 }

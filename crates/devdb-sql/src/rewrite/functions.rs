@@ -94,6 +94,16 @@ impl Translator<'_> {
                 for a in list.args {
                     match a {
                         FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => exprs.push(e),
+                        FunctionArg::Named {
+                            name,
+                            arg: FunctionArgExpr::Expr(e),
+                            operator: _,
+                        } => super::datetime::named_argument(&fname, &name, e, &mut exprs)?,
+                        FunctionArg::ExprNamed {
+                            name: Expr::Identifier(name),
+                            arg: FunctionArgExpr::Expr(e),
+                            operator: _,
+                        } => super::datetime::named_argument(&fname, &name, e, &mut exprs)?,
                         FunctionArg::Unnamed(FunctionArgExpr::Wildcard) if fname == "count" => {
                             star = true
                         }
@@ -171,19 +181,20 @@ impl Translator<'_> {
     }
 
     /// SQL value functions, written without parentheses.
-    fn value_function(&mut self, name: &str) -> Result<(Expr, Ty), PgError> {
+    pub(super) fn value_function(&mut self, name: &str) -> Result<(Expr, Ty), PgError> {
         Ok(match name {
             "current_timestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamptz)),
-            "localtimestamp" => (make::call("devdb_now", vec![]), Ty::of(PgType::Timestamp)),
-            "current_date" => (
-                self.coerce(
-                    make::call("devdb_now", vec![]),
-                    Ty::of(PgType::Timestamptz),
-                    Ty::of(PgType::Date),
-                    Ctx::Explicit,
-                )?,
-                Ty::of(PgType::Date),
-            ),
+            // The transaction's start seen in the session's zone.
+            "localtimestamp" | "localtime" | "current_date" => {
+                let ty = Ty::of(match name {
+                    "localtimestamp" => PgType::Timestamp,
+                    "localtime" => PgType::Time,
+                    _ => PgType::Date,
+                });
+                let now = make::call("devdb_now", vec![]);
+                let tz = Ty::of(PgType::Timestamptz);
+                (self.coerce(now, tz, ty, Ctx::Explicit)?, ty)
+            }
             "current_user" | "session_user" | "user" | "current_role" => (
                 make::call("devdb_current_user", vec![]),
                 Ty::of(PgType::Name),
@@ -219,6 +230,7 @@ impl Translator<'_> {
         let result = match name {
             "count" => INT8,
             "sum" => Ty::of(match ty.ty {
+                PgType::Interval => PgType::Interval,
                 PgType::Int2 | PgType::Int4 => PgType::Int8,
                 PgType::Int8 | PgType::Numeric => PgType::Numeric,
                 PgType::Float4 => PgType::Float4,
@@ -226,6 +238,7 @@ impl Translator<'_> {
                 _ => return Err(undefined_with(name, &[ty])),
             }),
             "avg" => Ty::of(match ty.ty {
+                PgType::Interval => PgType::Interval,
                 PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Numeric => PgType::Numeric,
                 PgType::Float4 | PgType::Float8 => PgType::Float8,
                 _ => return Err(undefined_with(name, &[ty])),
@@ -250,13 +263,15 @@ impl Translator<'_> {
             // Exact sums and averages (numeric results) need devdb's own aggregates.
             "sum" if result.ty == PgType::Numeric => "pg_numeric_sum",
             "avg" if result.ty == PgType::Numeric => "pg_numeric_avg",
+            "sum" if result.ty == PgType::Interval => "pg_interval_sum",
+            "avg" if result.ty == PgType::Interval => "pg_interval_avg",
             other => other,
         };
         let enum_extreme = matches!(name, "min" | "max") && ty.ty == PgType::AnyEnum;
         let e = if enum_extreme {
             self.enum_ordinal(e, ty)?
-        } else if ty.ty == PgType::Numeric {
-            // min, max and DISTINCT compare numerics by value.
+        } else if matches!(ty.ty, PgType::Numeric | PgType::Interval) {
+            // min, max and DISTINCT compare numerics by value, intervals by span.
             comparable(e, ty)
         } else {
             e
@@ -313,6 +328,13 @@ impl Translator<'_> {
                     make::call("devdb_clock", vec![]),
                     Ty::of(PgType::Timestamptz),
                 ));
+            }
+            // timezone(zone, ts) is `ts AT TIME ZONE zone`.
+            ("timezone", 2) => {
+                let mut args = args.into_iter();
+                let zone = args.next().unwrap_or_else(make::null);
+                let ts = args.next().unwrap_or_else(make::null);
+                return self.at_time_zone(ts, zone);
             }
             ("version", 0) => return Ok((make::string(VERSION), TEXT)),
             ("gen_random_uuid" | "uuid_generate_v4", 0) => {
@@ -442,6 +464,10 @@ impl Translator<'_> {
             .into_iter()
             .map(|a| self.expr(a))
             .collect::<Result<Vec<_>, _>>()?;
+        let typed = match self.datetime_function(name, typed)? {
+            Ok(done) => return Ok(done),
+            Err(typed) => typed,
+        };
         let types: Vec<Ty> = typed.iter().map(|(_, t)| *t).collect();
         let text_like = |t: &Ty| t.ty.is_text();
         let (sqlite, arg_types, result): (&str, Vec<Ty>, Ty) = match (name, types.as_slice()) {
@@ -601,7 +627,7 @@ impl Translator<'_> {
                     args.push(self.coerce(e, t, TEXT, Ctx::Implicit)?);
                 }
                 for (e, t) in typed {
-                    args.push(self.text_output(e, t)?);
+                    args.push(self.output_text(e, t)?);
                 }
                 return Ok((make::call("pg_concat_ws", args), TEXT));
             }
@@ -636,10 +662,33 @@ impl Translator<'_> {
                 };
                 return Ok((make::call("nullif", exprs), ty));
             }
+            // The argument is still evaluated (and keeps an aggregate an aggregate).
+            ("pg_typeof", [t]) => {
+                let oid = make::int(t.enum_oid.unwrap_or(t.ty.oid()).0.into());
+                let e = typed.into_iter().next().map_or_else(make::null, |(e, _)| e);
+                let call = make::call("iif", vec![Expr::IsNull(Box::new(e)), oid.clone(), oid]);
+                return Ok((call, Ty::of(PgType::Regtype)));
+            }
+            ("quote_ident", [t]) if text_like(t) => ("pg_quote_ident", vec![TEXT], TEXT),
+            ("quote_literal" | "quote_nullable" | "format", [_, ..]) => {
+                let f = match name {
+                    "quote_literal" => "pg_quote_literal",
+                    "quote_nullable" => "pg_quote_nullable",
+                    _ => "pg_format",
+                };
+                if name != "format" && types.len() != 1 {
+                    return Err(undefined_with(name, &types));
+                }
+                let args = typed
+                    .into_iter()
+                    .map(|(e, t)| self.output_text(e, t))
+                    .collect::<Result<Vec<_>, _>>()?;
+                return Ok((make::call(f, args), TEXT));
+            }
             ("concat", _) => {
                 let args = typed
                     .into_iter()
-                    .map(|(e, t)| self.text_output(e, t))
+                    .map(|(e, t)| self.output_text(e, t))
                     .collect::<Result<Vec<_>, _>>()?;
                 let args = if args.is_empty() {
                     vec![make::string("")]

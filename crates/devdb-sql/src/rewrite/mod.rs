@@ -11,6 +11,7 @@ mod constraints;
 mod copy;
 mod cursors;
 mod data_modifying;
+mod datetime;
 mod ddl;
 mod distinct;
 mod dml;

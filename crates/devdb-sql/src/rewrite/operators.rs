@@ -24,11 +24,27 @@ impl Translator<'_> {
     /// `a op b op c ...`: the parser builds left-deep trees for operator chains of any
     /// length, so the left spine is walked with a loop, not recursion.
     pub fn binary_chain(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        let e = match e {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Overlaps,
+                right,
+            } => return self.overlaps(*left, *right),
+            other => other,
+        };
         let mut spine = Vec::new();
         let mut leftmost = e;
-        while let Expr::BinaryOp { left, op, right } = leftmost {
-            spine.push((op, *right));
-            leftmost = *left;
+        loop {
+            match leftmost {
+                Expr::BinaryOp { left, op, right } if op != BinaryOperator::Overlaps => {
+                    spine.push((op, *right));
+                    leftmost = *left;
+                }
+                other => {
+                    leftmost = other;
+                    break;
+                }
+            }
         }
         if spine.len() > MAX_CHAIN {
             return Err(too_complex());
@@ -125,6 +141,23 @@ impl Translator<'_> {
                 let r = self.coerce(r, rt, ty, Ctx::Implicit)?;
                 Ok((make::binary(l, op, r), ty))
             }
+            B::PGExp => {
+                let (l, lt) = left;
+                let (r, rt) = self.expr(right)?;
+                let numeric = |t: Ty| t.ty == PgType::Numeric;
+                if numeric(lt) || numeric(rt) {
+                    return Err(PgError::feature_not_supported("operator ^ on numeric"));
+                }
+                let number = |t: Ty| t.ty.is_numeric() || t.is_unknown();
+                if !number(lt) || !number(rt) {
+                    return Err(operator_error(lt, "^", rt));
+                }
+                // Without a numeric operand, ^ is float8's power().
+                let float = Ty::of(PgType::Float8);
+                let l = self.coerce(l, lt, float, Ctx::Implicit)?;
+                let r = self.coerce(r, rt, float, Ctx::Implicit)?;
+                Ok((make::call("pg_power", vec![l, r]), float))
+            }
             other => Err(PgError::feature_not_supported(format!("operator {other}"))),
         }
     }
@@ -152,6 +185,10 @@ impl Translator<'_> {
         }
         let l = self.coerce(l, lo, lt, Ctx::Implicit)?;
         let r = self.coerce(r, ro, rt, Ctx::Implicit)?;
+        let (l, r) = match self.datetime_arithmetic((l, lt), &op, (r, rt))? {
+            Ok(done) => return Ok(done),
+            Err(operands) => operands,
+        };
         // date arithmetic: date +- int is a date, date - date an int4 count of days.
         match (lt.ty, &op, rt.ty) {
             (PgType::Date, BinaryOperator::Plus | BinaryOperator::Minus, t)
@@ -217,6 +254,34 @@ impl Translator<'_> {
                 },
                 BOOL,
             )),
+            // Unary minus binds tighter than ^ in PostgreSQL (`-2 ^ 2` is 4); sqlparser
+            // parses it as `-(2 ^ 2)`, so the minus goes back onto the leftmost operand.
+            UnaryOperator::Minus
+                if matches!(
+                    &operand,
+                    Expr::BinaryOp {
+                        op: BinaryOperator::PGExp,
+                        ..
+                    }
+                ) =>
+            {
+                let mut e = operand;
+                let mut leftmost = &mut e;
+                while let Expr::BinaryOp {
+                    left,
+                    op: BinaryOperator::PGExp,
+                    ..
+                } = leftmost
+                {
+                    leftmost = left.as_mut();
+                }
+                let inner = std::mem::replace(leftmost, make::null());
+                *leftmost = Expr::UnaryOp {
+                    op,
+                    expr: Box::new(inner),
+                };
+                self.expr(e)
+            }
             UnaryOperator::Minus => {
                 // `-2147483648` is one int4 constant in PostgreSQL, not the negation of an int8.
                 if let Expr::Value(v) = &operand
@@ -235,6 +300,7 @@ impl Translator<'_> {
                         let f = format!("pg_{}_sub", ty.ty.name());
                         Ok((make::call(&f, vec![make::int(0), e]), Ty::of(ty.ty)))
                     }
+                    PgType::Interval => Ok((make::call("pg_interval_neg", vec![e]), ty)),
                     PgType::Float4 | PgType::Float8 => Ok((
                         Expr::UnaryOp {
                             op,
@@ -258,8 +324,24 @@ impl Translator<'_> {
                 }
                 Ok((e, ty))
             }
+            // `|/ x` and `@ x`: sqrt() and abs().
+            UnaryOperator::PGSquareRoot => self.call_builtin("sqrt", vec![operand]),
+            UnaryOperator::PGAbs => self.call_builtin("abs", vec![operand]),
             other => Err(PgError::feature_not_supported(format!("operator {other}"))),
         }
+    }
+
+    /// The value as its type's output function spells it, for concat(), concat_ws() and
+    /// format(): booleans are `t` and `f` there, unlike their cast to text (`||`).
+    pub fn output_text(&mut self, e: Expr, ty: Ty) -> Result<Expr, PgError> {
+        if ty.ty == PgType::Bool {
+            let arms = vec![
+                (make::int(1), make::string("t")),
+                (make::int(0), make::string("f")),
+            ];
+            return Ok(make::case(e, arms));
+        }
+        self.text_output(e, ty)
     }
 
     /// The value as PostgreSQL's text output would spell it, for `||` and concat().

@@ -525,7 +525,7 @@ impl Translator<'_> {
             self.set_collecting(true);
             let translated = self.expr(key);
             self.set_collecting(false);
-            let (e, _) = translated?;
+            let (e, ty) = translated?;
             if let Some(g) = self.grouping() {
                 let seen = std::mem::take(&mut g.bare);
                 if matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
@@ -533,7 +533,12 @@ impl Translator<'_> {
                 }
                 g.keys.push(e.to_string());
             }
-            group_exprs.push(e);
+            // Intervals group by span ('1 day' with '24 hours'), as PostgreSQL's equality has it.
+            group_exprs.push(if ty.ty == PgType::Interval {
+                comparable(e, ty)
+            } else {
+                e
+            });
         }
         self.set_collecting(true);
         let projected = self.projection(projection, nested);
@@ -551,6 +556,19 @@ impl Translator<'_> {
         });
         self.set_collecting(false);
         let (mut items, cols, having, order_by, on) = rest?;
+        // SELECT DISTINCT compares intervals by span ('1 day' and '24 hours' are one row).
+        if matches!(distinct, Some(Distinct::Distinct)) {
+            for (item, (_, ty)) in items.iter_mut().zip(&cols) {
+                if let (
+                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. },
+                    PgType::Interval,
+                ) = (item, ty.ty)
+                {
+                    let inner = std::mem::replace(e, make::null());
+                    *e = comparable(inner, *ty);
+                }
+            }
+        }
         let unnested = self.take_set_returning(grouped_query, &mut items, &cols)?;
         self.check_grouping(grouped_query, &output_keys, &grouped_columns, &cols)?;
         let group_by = GroupByExpr::Expressions(group_exprs, Vec::new());
@@ -812,7 +830,11 @@ impl Translator<'_> {
                                 self.sort_key(make::column(name), Some(*ty))?
                             }
                             // SQLite resolves an ordinal under COLLATE, and sorts by it.
-                            Some((_, ty)) if ty.ty == PgType::Numeric => comparable(e, *ty),
+                            Some((_, ty))
+                                if matches!(ty.ty, PgType::Numeric | PgType::Interval) =>
+                            {
+                                comparable(e, *ty)
+                            }
                             _ => e,
                         }
                     }
@@ -827,11 +849,13 @@ impl Translator<'_> {
     }
 
     /// What ORDER BY sorts on: the value, its place in its enum's declaration order, or a
-    /// numeric by value (its collation).
+    /// numeric by value and an interval by span (their collations).
     fn sort_key(&self, e: Expr, ty: Option<Ty>) -> Result<Expr, PgError> {
         match ty {
             Some(ty) if ty.ty == PgType::AnyEnum => self.enum_ordinal(e, ty),
-            Some(ty) if ty.ty == PgType::Numeric => Ok(comparable(e, ty)),
+            Some(ty) if matches!(ty.ty, PgType::Numeric | PgType::Interval) => {
+                Ok(comparable(e, ty))
+            }
             _ => Ok(e),
         }
     }
@@ -1323,52 +1347,22 @@ impl Translator<'_> {
                 vec!["integer"; exprs.len()].join(", ")
             )));
         }
-        let (exprs, ty) = self.common(exprs, "generate_series")?;
-        let ty = match ty.ty {
-            PgType::Int2 | PgType::Int4 => Ty::of(PgType::Int4),
-            PgType::Int8 => ty,
-            PgType::Text => {
-                return Err(PgError::new(
-                    SqlState::AMBIGUOUS_FUNCTION,
-                    "function generate_series(unknown, unknown) is not unique",
-                ));
-            }
-            other => {
-                return Err(PgError::feature_not_supported(format!(
-                    "generate_series over {other}"
-                )));
-            }
-        };
-        let mut args = exprs.into_iter();
-        let (start, stop, step) = (
-            args.next().unwrap_or_else(make::null),
-            args.next().unwrap_or_else(make::null),
-            args.next(),
-        );
+        let step = if exprs.len() == 3 { exprs.pop() } else { None };
+        let (bounds, bounds_ty) = self.common(exprs, "generate_series")?;
+        let step = step.map(|s| self.expr(s)).transpose()?;
         let alias_name = alias
             .as_ref()
             .map(|a| fold(&a.name))
             .unwrap_or_else(|| "generate_series".to_owned());
         let series_value = make::qualified_column(&alias_name, "value");
-        let positive_literal = |e: &Expr| matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<i64>().is_ok_and(|n| n > 0)));
-        // SQLite's series runs a negative step from the wrong end, so anything but a positive
-        // constant step counts k = 0..=(stop - start) / step and yields start + k * step.
-        let (series_args, value) = match step {
-            None => (vec![start, stop, make::int(1)], series_value),
-            Some(step) if positive_literal(&step) => (vec![start, stop, step], series_value),
-            Some(step) => {
-                let count = make::call("pg_series_stop", vec![start.clone(), stop, step.clone()]);
-                let value = make::binary(
-                    make::nested(start),
-                    sqlparser::ast::BinaryOperator::Plus,
-                    make::binary(
-                        series_value,
-                        sqlparser::ast::BinaryOperator::Multiply,
-                        make::nested(step),
-                    ),
-                );
-                (vec![make::int(0), count, make::int(1)], value)
-            }
+        let datetime = matches!(
+            bounds_ty.ty,
+            PgType::Date | PgType::Timestamp | PgType::Timestamptz
+        ) || step.as_ref().is_some_and(|(_, t)| t.ty == PgType::Interval);
+        let (series_args, value, ty) = if datetime {
+            self.timestamp_series(bounds, bounds_ty, step, series_value)?
+        } else {
+            self.integer_series(bounds, bounds_ty, step, series_value)?
         };
         let column = match alias.as_ref().map(|a| a.columns.as_slice()) {
             Some([c]) => fold(&c.name),
@@ -1392,6 +1386,111 @@ impl Translator<'_> {
             .substitutes
             .push((alias_name, column, value));
         Ok(series)
+    }
+
+    /// The start and stop of a series, as `ty`.
+    fn series_bounds(
+        &mut self,
+        bounds: Vec<Expr>,
+        from: Ty,
+        ty: Ty,
+    ) -> Result<(Expr, Expr), PgError> {
+        let mut args = bounds.into_iter();
+        let start = args.next().unwrap_or_else(make::null);
+        let stop = args.next().unwrap_or_else(make::null);
+        Ok((
+            self.coerce(start, from, ty, Ctx::Implicit)?,
+            self.coerce(stop, from, ty, Ctx::Implicit)?,
+        ))
+    }
+
+    /// generate_series over integers: SQLite's series, or k = 0..=count with start + k * step
+    /// where its own would run a negative or computed step from the wrong end.
+    fn integer_series(
+        &mut self,
+        bounds: Vec<Expr>,
+        bounds_ty: Ty,
+        step: Option<(Expr, Ty)>,
+        series_value: Expr,
+    ) -> Result<(Vec<Expr>, Expr, Ty), PgError> {
+        let ty = match &step {
+            Some((_, st)) => crate::types::common_type(bounds_ty, *st).ok_or_else(|| {
+                PgError::undefined_function(&format!(
+                    "generate_series({}, {}, {})",
+                    bounds_ty.ty, bounds_ty.ty, st.ty
+                ))
+            })?,
+            None => bounds_ty,
+        };
+        let ty = match ty.ty {
+            PgType::Int2 | PgType::Int4 => Ty::of(PgType::Int4),
+            PgType::Int8 => ty,
+            PgType::Text | PgType::Unknown => {
+                return Err(PgError::new(
+                    SqlState::AMBIGUOUS_FUNCTION,
+                    "function generate_series(unknown, unknown) is not unique",
+                ));
+            }
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "generate_series over {other}"
+                )));
+            }
+        };
+        let (start, stop) = self.series_bounds(bounds, bounds_ty, ty)?;
+        let step = step
+            .map(|(e, t)| self.coerce(e, t, ty, Ctx::Implicit))
+            .transpose()?;
+        let positive_literal = |e: &Expr| matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<i64>().is_ok_and(|n| n > 0)));
+        // SQLite's series runs a negative step from the wrong end, so anything but a positive
+        // constant step counts k = 0..=(stop - start) / step and yields start + k * step.
+        Ok(match step {
+            None => (vec![start, stop, make::int(1)], series_value, ty),
+            Some(step) if positive_literal(&step) => (vec![start, stop, step], series_value, ty),
+            Some(step) => {
+                let count = make::call("pg_series_stop", vec![start.clone(), stop, step.clone()]);
+                let value = make::binary(
+                    make::nested(start),
+                    sqlparser::ast::BinaryOperator::Plus,
+                    make::binary(
+                        series_value,
+                        sqlparser::ast::BinaryOperator::Multiply,
+                        make::nested(step),
+                    ),
+                );
+                (vec![make::int(0), count, make::int(1)], value, ty)
+            }
+        })
+    }
+
+    /// generate_series over timestamps with an interval step: k = 0..=count over SQLite's
+    /// series, each value the start with k steps added as PostgreSQL adds them, one by one.
+    fn timestamp_series(
+        &mut self,
+        bounds: Vec<Expr>,
+        bounds_ty: Ty,
+        step: Option<(Expr, Ty)>,
+        series_value: Expr,
+    ) -> Result<(Vec<Expr>, Expr, Ty), PgError> {
+        let ty = match bounds_ty.ty {
+            PgType::Timestamp => Ty::of(PgType::Timestamp),
+            _ => Ty::of(PgType::Timestamptz),
+        };
+        let Some((step, step_ty)) = step else {
+            return Err(PgError::undefined_function(&format!(
+                "generate_series({ty}, {ty})",
+                ty = bounds_ty.ty
+            )));
+        };
+        let step = self.coerce(step, step_ty, Ty::of(PgType::Interval), Ctx::Implicit)?;
+        let (start, stop) = self.series_bounds(bounds, bounds_ty, ty)?;
+        let zone = make::int((ty.ty == PgType::Timestamptz).into());
+        let count = make::call(
+            "pg_ts_series_stop",
+            vec![start.clone(), stop, step.clone(), zone.clone()],
+        );
+        let value = make::call("pg_ts_series_nth", vec![start, step, series_value, zone]);
+        Ok((vec![make::int(0), count, make::int(1)], value, ty))
     }
 }
 
@@ -1704,6 +1803,12 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::Ceil { .. } => strong("ceil".into()),
         Expr::Floor { .. } => strong("floor".into()),
         Expr::AtTimeZone { .. } => strong("timezone".into()),
+        Expr::Interval(_) => Some(("interval".into(), 1)),
+        Expr::Extract { .. } => strong("extract".into()),
+        Expr::BinaryOp {
+            op: sqlparser::ast::BinaryOperator::Overlaps,
+            ..
+        } => strong("overlaps".into()),
         Expr::Subquery(q) => match q.body.as_ref() {
             SetExpr::Select(s) => match s.projection.first() {
                 Some(SelectItem::ExprWithAlias { alias, .. }) => strong(fold(alias)),

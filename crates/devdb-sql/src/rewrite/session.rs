@@ -52,7 +52,13 @@ pub fn kind(stmt: &Statement) -> Result<Option<Kind>, PgError> {
         Statement::ReleaseSavepoint { name } => Kind::Release(fold(name)),
         Statement::Set(set) => set_kind(set)?,
         Statement::ShowVariable { variable } => {
-            Kind::Show(variable.iter().map(fold).collect::<Vec<_>>().join(" "))
+            let name = variable.iter().map(fold).collect::<Vec<_>>().join(" ");
+            // SHOW TIME ZONE is SHOW timezone.
+            Kind::Show(if name == "time zone" {
+                "timezone".into()
+            } else {
+                name
+            })
         }
         Statement::Reset(r) => match &r.reset {
             Reset::ALL => Kind::Reset(None),

@@ -267,10 +267,24 @@ fn from_numeric(v: &Value, to: PgType) -> Result<Value, PgError> {
     }
 }
 
+/// Rounds microseconds to `precision` fractional digits, half away from zero, as PostgreSQL's
+/// AdjustTimestampForTypmod does; infinities stay.
+fn round_fraction(us: i64, precision: i32) -> i64 {
+    if !(0..6).contains(&precision) || matches!(us, i64::MAX | i64::MIN) {
+        return us;
+    }
+    let scale = 10i64.pow(6 - precision as u32);
+    let round = |t: i64| t.saturating_add(scale / 2) / scale * scale;
+    if us >= 0 { round(us) } else { -round(-us) }
+}
+
 /// Enforces a type modifier on a stored value: char(n)/varchar(n) length, numeric(p,s).
 /// Explicit casts truncate strings; assignments fail unless only spaces are cut, as in
 /// PostgreSQL.
 pub fn apply_typmod(v: Value, ty: PgType, typmod: i32, explicit: bool) -> Result<Value, PgError> {
+    if let (PgType::Timestamp | PgType::Timestamptz | PgType::Time, Value::Int(us)) = (ty, &v) {
+        return Ok(Value::Int(round_fraction(*us, typmod)));
+    }
     // Every real typmod is at least 4 (VARHDRSZ); anything less means none.
     if typmod < 4 {
         return Ok(v);

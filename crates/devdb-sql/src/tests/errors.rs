@@ -36,10 +36,9 @@ fn sqlstates() {
             "select 'abc'::int",
             "22P02 invalid input syntax for type integer: \"abc\"",
         ),
-        // FIXME: PostgreSQL says 22008 "date/time field value out of range" (devdb-pg's decode_text).
         (
             "select '2024-13-45'::date",
-            "22P02 invalid input syntax for type date: \"2024-13-45\"",
+            "22008 date/time field value out of range: \"2024-13-45\"",
         ),
         (
             "select 99999::int2 + 'x'",

@@ -351,7 +351,7 @@ fn functions() {
         "select lower(name), upper(name), length(name), substr(name, 2), substring(name from 2 for 3), replace(name, 'a', 'b'), trim(name), \
          trim(both 'x' from name), ltrim(name), concat(name, 1, flag), abs(-small), round(ratio), round(price, 1), greatest(1, id), least(big, 2) from t",
         expect![[r#"
-            SELECT pg_lower("name"), pg_upper("name"), length("name"), pg_substr("name", 2), pg_substr("name", 2, 3), replace("name", 'a', 'b'), trim("name"), trim("name", 'x'), ltrim("name"), concat("name", 1, pg_cast("flag", 16, 25, -1, 1)), pg_abs(pg_int2_sub(0, "small")), pg_round_float8("ratio"), pg_numeric_round("price", 1), pg_greatest(1, "id"), pg_least("big", 2) FROM "t";
+            SELECT pg_lower("name"), pg_upper("name"), length("name"), pg_substr("name", 2), pg_substr("name", 2, 3), replace("name", 'a', 'b'), trim("name"), trim("name", 'x'), ltrim("name"), concat("name", 1, CASE "flag" WHEN 1 THEN 't' WHEN 0 THEN 'f' END), pg_abs(pg_int2_sub(0, "small")), pg_round_float8("ratio"), pg_numeric_round("price", 1), pg_greatest(1, "id"), pg_least("big", 2) FROM "t";
         "#]],
     );
     check(

@@ -45,7 +45,7 @@ fn skipped_and_repeated_times_read_as_the_later() {
 }
 
 fn parse_local(text: &str) -> i64 {
-    crate::value::parse_timestamp(text, false).expect(text)
+    crate::value::datetime::input::parse(crate::PgType::Timestamp, text).expect(text)
 }
 
 #[test]
