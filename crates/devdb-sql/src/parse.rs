@@ -97,6 +97,11 @@ pub(crate) fn statement(
                 return statement(sql, dialect, tokens);
             }
         }
+        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("drop") => {
+            if let Some(tokens) = without_drop_index_concurrently(&tokens)? {
+                return statement(sql, dialect, tokens);
+            }
+        }
         Some(Token::Word(w))
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("insert") =>
         {
@@ -240,6 +245,36 @@ fn without_overriding(
         return Ok(Some(rest));
     }
     Ok(None)
+}
+
+/// The tokens of `DROP INDEX CONCURRENTLY ...` without CONCURRENTLY (sqlparser cannot parse
+/// it), or None for any other DROP. devdb's DDL never blocks readers, so dropping
+/// concurrently is dropping.
+fn without_drop_index_concurrently(
+    tokens: &[TokenWithSpan],
+) -> Result<Option<Vec<TokenWithSpan>>, PgError> {
+    let is_word = |t: &TokenWithSpan, word: &str| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
+        .take(3)
+        .collect();
+    match words.as_slice() {
+        [_, index, concurrently]
+            if is_word(&tokens[*index], "index")
+                && is_word(&tokens[*concurrently], "concurrently") =>
+        {
+            if tokens.iter().any(|t| t.token == Token::Comma) {
+                return Err(PgError::new(
+                    devdb_pg::SqlState::FEATURE_NOT_SUPPORTED,
+                    "DROP INDEX CONCURRENTLY does not support dropping multiple objects",
+                ));
+            }
+            let mut rest = tokens.to_vec();
+            rest.remove(*concurrently);
+            Ok(Some(rest))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [(options)] [table [, ...]]`.

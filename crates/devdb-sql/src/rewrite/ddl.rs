@@ -9,9 +9,9 @@ use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, Analyze, CheckConstraint, ColumnDef,
-    ColumnOption, ColumnOptionDef, CreateIndex, CreateTable, CreateTableOptions, DataType, Expr,
-    ForeignKeyConstraint, GeneratedAs, IndexColumn, IndexType, ObjectName, ObjectType, SqlOption,
-    Statement, TableConstraint, Truncate,
+    ColumnOption, ColumnOptionDef, CreateTable, CreateTableOptions, DataType, Expr,
+    ForeignKeyConstraint, GeneratedAs, IndexColumn, ObjectName, ObjectType, SqlOption, Statement,
+    TableConstraint, Truncate,
 };
 
 use super::constraints::{Keys, choose_name, given_name};
@@ -30,7 +30,7 @@ pub(super) fn catalog_output(tag: &'static str, sqlite: Vec<Statement>) -> Outpu
     out
 }
 
-fn where_eq(pairs: &[(&str, Expr)]) -> Option<Expr> {
+pub(super) fn where_eq(pairs: &[(&str, Expr)]) -> Option<Expr> {
     pairs
         .iter()
         .cloned()
@@ -48,7 +48,7 @@ pub(super) fn dependent_objects(what: &str, detail: String) -> PgError {
     .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
 }
 
-fn duplicate_table(name: &str) -> PgError {
+pub(super) fn duplicate_table(name: &str) -> PgError {
     PgError::new(
         SqlState::DUPLICATE_TABLE,
         format!("relation \"{name}\" already exists"),
@@ -501,59 +501,7 @@ impl Translator<'_> {
                 }
                 Ok(catalog_output("DROP TABLE", sqlite))
             }
-            ObjectType::Index => {
-                let mut sqlite = Vec::new();
-                for n in &names {
-                    let name = self.table_name(n)?;
-                    let Some(index) = self.catalog.index(&name) else {
-                        if if_exists {
-                            continue;
-                        }
-                        return Err(PgError::new(
-                            SqlState::UNDEFINED_OBJECT,
-                            format!("index \"{name}\" does not exist"),
-                        ));
-                    };
-                    if index.primary {
-                        return Err(PgError::new(
-                            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-                            format!(
-                                "cannot drop index {name} because constraint {name} on table {} requires it",
-                                index.table
-                            ),
-                        ));
-                    }
-                    if self
-                        .catalog
-                        .constraints_of(&index.table)
-                        .any(|c| c.name == name && c.kind == ConstraintKind::Unique)
-                    {
-                        return Err(PgError::new(
-                            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-                            format!(
-                                "cannot drop index {name} because constraint {name} on table {} requires it",
-                                index.table
-                            ),
-                        ));
-                    }
-                    sqlite.push(make::drop(
-                        ObjectType::Index,
-                        std::slice::from_ref(&name),
-                        false,
-                    ));
-                    let (schema, plain) = catalog::split(&name);
-                    for catalog_table in [catalog::INDEX_DEFS, catalog::INDEXES] {
-                        sqlite.push(make::delete(
-                            catalog_table,
-                            where_eq(&[
-                                ("schema", make::string(schema)),
-                                ("name", make::string(plain)),
-                            ]),
-                        ));
-                    }
-                }
-                Ok(catalog_output("DROP INDEX", sqlite))
-            }
+            ObjectType::Index => self.drop_indexes(&names, if_exists),
             ObjectType::Type => self.drop_types(&names, if_exists, cascade, &[]),
             ObjectType::Schema => self.drop_schemas(&names, if_exists, cascade),
             ObjectType::Sequence => self.drop_sequences(&names, if_exists, cascade),
@@ -615,12 +563,18 @@ impl Translator<'_> {
         for table in self.children_first(tables) {
             sqlite.push(make::delete(&table, None));
             if restart {
+                // Through setval, so the executor's in-memory value restarts too.
+                let restarted = make::call(
+                    "devdb_setval",
+                    vec![
+                        make::column("name"),
+                        make::column("start_value"),
+                        make::int(0),
+                    ],
+                );
                 sqlite.push(make::update(
                     catalog::SEQUENCES,
-                    vec![
-                        ("last_value", make::column("start_value")),
-                        ("is_called", make::int(0)),
-                    ],
+                    vec![("last_value", restarted), ("is_called", make::int(0))],
                     Some(owned_sequences(&table)),
                 ));
             }
@@ -1351,67 +1305,6 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    pub fn create_index(&mut self, ci: CreateIndex) -> Result<Output, PgError> {
-        let CreateIndex {
-            name,
-            table_name,
-            using,
-            columns,
-            unique,
-            concurrently: _,
-            r#async: false,
-            if_not_exists,
-            include,
-            nulls_distinct: None,
-            with,
-            predicate: None,
-            index_options,
-            alter_options,
-        } = ci
-        else {
-            return Err(PgError::feature_not_supported("this CREATE INDEX option"));
-        };
-        if !(include.is_empty()
-            && with.is_empty()
-            && index_options.is_empty()
-            && alter_options.is_empty())
-        {
-            return Err(PgError::feature_not_supported("this CREATE INDEX option"));
-        }
-        if !matches!(using, None | Some(IndexType::BTree)) {
-            return Err(PgError::feature_not_supported(
-                "index methods other than btree",
-            ));
-        }
-        let table = self.lookup_table(&table_name)?.clone();
-        let cols = key_columns(&table.name, &table.columns, &columns)?;
-        let index = match &name {
-            // An index lives in its table's schema.
-            Some(n) => catalog::key(&table.schema, catalog::split(&self.table_name(n)?).1),
-            None => format!("{}_{}_idx", table.name, cols.join("_")),
-        };
-        if self.catalog.index(&index).is_some() || self.catalog.table(&index).is_some() {
-            if if_not_exists {
-                return Ok(Output::new(Kind::Command("CREATE INDEX")));
-            }
-            return Err(duplicate_table(&index));
-        }
-        let mut stmt = make::create_index(&index, &table.name, &cols, unique, false);
-        if let Statement::CreateIndex(ci) = &mut stmt {
-            for (made, asked) in ci.columns.iter_mut().zip(&columns) {
-                made.column.options = asked.column.options.clone();
-            }
-        }
-        Ok(catalog_output(
-            "CREATE INDEX",
-            vec![
-                stmt.clone(),
-                index_row(&index, &table.name, unique, false),
-                index_def_row(&index, &stmt),
-            ],
-        ))
-    }
-
     /// CREATE EXTENSION for the extensions whose functions devdb has built in (pgcrypto's and
     /// uuid-ossp's gen_random_uuid and uuid_generate_v4, plpgsql); nothing to install.
     pub fn create_extension(
@@ -1500,7 +1393,7 @@ fn multiple_pk(table: &str) -> PgError {
 }
 
 /// Records the SQLite statement that creates an index, for table rebuilds.
-fn index_def_row(index: &str, create: &Statement) -> Statement {
+pub(super) fn index_def_row(index: &str, create: &Statement) -> Statement {
     let (schema, index) = catalog::split(index);
     make::insert_rows(
         catalog::INDEX_DEFS,
@@ -1513,7 +1406,7 @@ fn index_def_row(index: &str, create: &Statement) -> Statement {
     )
 }
 
-fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement {
+pub(super) fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement {
     let (schema, index) = catalog::split(index);
     make::insert_rows(
         catalog::INDEXES,
@@ -1613,6 +1506,7 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
         make::delete(catalog::SEQUENCES, Some(owned_sequences(table))),
         make::delete(catalog::SEQUENCE_OWNERS, in_table()),
         make::delete(catalog::INDEX_DEFS, Some(indexes_of(table))),
+        make::delete(catalog::INDEX_KEYS, Some(indexes_of(table))),
         make::delete(catalog::INDEXES, in_table()),
         make::delete(catalog::CONSTRAINTS, in_table()),
         make::delete(catalog::COLUMNS, in_table()),

@@ -15,6 +15,7 @@ mod dml;
 mod enums;
 pub(crate) mod expr;
 mod functions;
+mod indexes;
 mod json;
 mod json_sets;
 mod lateral;
@@ -214,6 +215,7 @@ impl Translator<'_> {
             Statement::Truncate(truncate) => self.truncate(truncate),
             Statement::AlterTable(alter) => self.alter_table(alter),
             Statement::CreateIndex(index) => self.create_index(index),
+            Statement::AlterIndex { name, operation } => self.alter_index(&name, operation),
             Statement::CreateExtension(ext) => self.create_extension(ext),
             Statement::Copy {
                 source,
