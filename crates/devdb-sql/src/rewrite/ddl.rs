@@ -8,10 +8,10 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTable, AlterTableOperation, Analyze, CheckConstraint, ColumnDef,
-    ColumnOption, ColumnOptionDef, CreateTable, CreateTableOptions, DataType, Expr,
-    ForeignKeyConstraint, GeneratedAs, IndexColumn, ObjectName, ObjectType, SqlOption, Statement,
-    TableConstraint, Truncate,
+    AlterTable, AlterTableOperation, Analyze, CheckConstraint, ColumnDef, ColumnOption,
+    ColumnOptionDef, CreateTable, CreateTableOptions, DataType, Expr, ForeignKeyConstraint,
+    GeneratedAs, IndexColumn, ObjectName, ObjectType, SqlOption, Statement, TableConstraint,
+    Truncate,
 };
 
 use super::constraints::{Keys, choose_name, given_name};
@@ -612,6 +612,8 @@ impl Translator<'_> {
         let mut rebuild = false;
         // Indexes this statement creates, which a rebuild must create again.
         let mut created: Vec<Statement> = Vec::new();
+        // Columns whose values a rebuild converts (ALTER COLUMN TYPE), with the conversion.
+        let mut conversions: Vec<(String, Expr)> = Vec::new();
         for op in operations {
             match op {
                 AlterTableOperation::AddColumn {
@@ -809,7 +811,10 @@ impl Translator<'_> {
                         return Err(PgError::undefined_column(&name)
                             .with_detail(format!("in table \"{}\"", table.name)));
                     };
-                    sqlite.extend(self.alter_column(&mut table, &col, op)?);
+                    let altered = self.alter_column(&mut table, &col, op)?;
+                    sqlite.extend(altered.sqlite);
+                    rebuild |= altered.rebuild;
+                    conversions.extend(altered.conversion);
                 }
                 AlterTableOperation::AddConstraint {
                     constraint: TableConstraint::PrimaryKey(k),
@@ -971,14 +976,19 @@ impl Translator<'_> {
             }
         }
         if rebuild {
-            sqlite.extend(self.rebuild(&table, &constraints, &created)?);
+            sqlite.extend(self.rebuild(&table, &constraints, &created, &conversions)?);
         }
         Ok(catalog_output("ALTER TABLE", sqlite))
     }
 
     /// True when a foreign key or check of the table, or another table's foreign key, uses the
     /// column (devdb cannot yet carry such constraints through DROP/RENAME COLUMN).
-    fn column_in_constraint(&self, table: &str, column: &str, own: &[Constraint]) -> bool {
+    pub(super) fn column_in_constraint(
+        &self,
+        table: &str,
+        column: &str,
+        own: &[Constraint],
+    ) -> bool {
         own.iter().any(|c| {
             matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check)
                 && c.columns.iter().any(|n| n == column)
@@ -1014,6 +1024,7 @@ impl Translator<'_> {
         table: &Table,
         constraints: &[Constraint],
         created: &[Statement],
+        conversions: &[(String, Expr)],
     ) -> Result<Vec<Statement>, PgError> {
         let mut set = vec![table.name.clone()];
         let mut i = 0;
@@ -1101,7 +1112,13 @@ impl Translator<'_> {
             let copy = make::select(
                 names
                     .iter()
-                    .map(|n| make::select_item(make::column(n), None))
+                    .map(|n| {
+                        let value = conversions
+                            .iter()
+                            .find(|(c, _)| *t == table.name && c == n)
+                            .map_or_else(|| make::column(n), |(_, e)| e.clone());
+                        make::select_item(value, None)
+                    })
                     .collect(),
                 vec![make::table(t, None)],
                 None,
@@ -1263,48 +1280,6 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    fn alter_column(
-        &mut self,
-        table: &mut Table,
-        col: &Column,
-        op: AlterColumnOperation,
-    ) -> Result<Vec<Statement>, PgError> {
-        let out = match op {
-            AlterColumnOperation::SetNotNull => {
-                vec![set_not_null(&table.name, &col.name, Vec::new())]
-            }
-            AlterColumnOperation::SetDefault { value } => {
-                let text = value.to_string();
-                let mut probe = col.clone();
-                probe.default = Some(text.clone());
-                probe.not_null = false;
-                self.default_value(&probe)?;
-                vec![make::update(
-                    catalog::COLUMNS,
-                    vec![("default_expr", make::string(&text))],
-                    column_where(&table.name, &col.name),
-                )]
-            }
-            AlterColumnOperation::DropDefault => {
-                vec![make::update(
-                    catalog::COLUMNS,
-                    vec![("default_expr", make::null())],
-                    column_where(&table.name, &col.name),
-                )]
-            }
-            // SQLite keeps a NOT NULL declared at CREATE TABLE; it cannot be dropped in place.
-            other => {
-                return Err(PgError::feature_not_supported(format!(
-                    "ALTER COLUMN {other}"
-                )));
-            }
-        };
-        if let Some(c) = table.columns.iter_mut().find(|c| c.name == col.name) {
-            *c = col.clone();
-        }
-        Ok(out)
-    }
-
     /// CREATE EXTENSION for the extensions whose functions devdb has built in (pgcrypto's and
     /// uuid-ossp's gen_random_uuid and uuid_generate_v4, plpgsql); nothing to install.
     pub fn create_extension(
@@ -1354,7 +1329,7 @@ fn sqlite_alter(table: &str, op: AlterTableOperation) -> AlterTable {
     }
 }
 
-fn column_where(table: &str, column: &str) -> Option<Expr> {
+pub(super) fn column_where(table: &str, column: &str) -> Option<Expr> {
     let (schema, table) = catalog::split(table);
     where_eq(&[
         ("schema", make::string(schema)),
@@ -1365,7 +1340,7 @@ fn column_where(table: &str, column: &str) -> Option<Expr> {
 
 /// `UPDATE __devdb_columns SET not_null = pg_check_no_nulls(...)`: fails with 23502 when the
 /// column already holds NULLs, as SET NOT NULL and ADD PRIMARY KEY do in PostgreSQL.
-fn set_not_null(table: &str, column: &str, extra: Vec<(&str, Expr)>) -> Statement {
+pub(super) fn set_not_null(table: &str, column: &str, extra: Vec<(&str, Expr)>) -> Statement {
     let nulls = make::select(
         vec![make::select_item(make::count_star(), None)],
         vec![make::table(table, None)],

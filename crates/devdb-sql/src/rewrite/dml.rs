@@ -446,8 +446,17 @@ impl Translator<'_> {
 
     /// The column's DEFAULT expression translated for SQLite, or NULL.
     pub fn default_value(&mut self, col: &Column) -> Result<Expr, PgError> {
+        match self.default_expr(col)? {
+            None => Ok(self.not_null_check(make::null(), col)),
+            Some((e, from)) => self.assign(e, from, col),
+        }
+    }
+
+    /// The column's DEFAULT expression translated with its own type, before the assignment
+    /// to the column; None without a default.
+    pub fn default_expr(&mut self, col: &Column) -> Result<Option<(Expr, Ty)>, PgError> {
         let Some(text) = &col.default else {
-            return Ok(self.not_null_check(make::null(), col));
+            return Ok(None);
         };
         let parsed = Parser::new(&PostgreSqlDialect {})
             .try_with_sql(text)
@@ -455,9 +464,9 @@ impl Translator<'_> {
             .map_err(|e| PgError::internal(format!("bad default for column {}: {e}", col.name)))?;
         // A default sees no columns: hide the enclosing scopes while translating it.
         let scopes = std::mem::take(&mut self.scopes);
-        let result = self.assigned(parsed, col);
+        let result = self.expr(parsed);
         self.scopes = scopes;
-        result
+        result.map(Some)
     }
 
     pub fn update(&mut self, upd: Update) -> Result<Output, PgError> {

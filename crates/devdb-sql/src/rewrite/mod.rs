@@ -4,6 +4,7 @@
 //! place. The files of this module are feature areas; all of them are methods of one
 //! [`Translator`], so one traversal does everything.
 
+mod alter_column;
 mod arrays;
 mod casts;
 mod comments;

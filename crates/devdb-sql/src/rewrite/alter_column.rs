@@ -1,0 +1,222 @@
+//! ALTER TABLE ... ALTER COLUMN: defaults and SET NOT NULL change the catalog in place;
+//! DROP NOT NULL and a new type rebuild the table, which SQLite cannot alter in place.
+//!
+//! ALTER COLUMN TYPE converts every value as PostgreSQL does: with the assignment cast from the
+//! old type (or the USING expression, cast by assignment), failing with its errors (42804 when
+//! no such cast exists, the conversion's own 22P02 or 22001 for a value that does not fit).
+//! Indexes, constraints, defaults and foreign keys stay: the rebuild recreates them.
+
+use devdb_pg::{PgError, SqlState};
+use sqlparser::ast::{AlterColumnOperation, DataType, Expr, Statement};
+
+use super::Translator;
+use super::casts::allowed;
+use super::ddl::{column_where, set_not_null};
+use super::expr::Ctx;
+use crate::catalog::{self, Column, Table};
+use crate::make;
+use crate::types::Ty;
+
+/// What one ALTER COLUMN does.
+pub(super) struct Altered {
+    pub sqlite: Vec<Statement>,
+    /// The table must be rebuilt (after the statement's other operations).
+    pub rebuild: bool,
+    /// The column's values change type: the SQLite expression the rebuild copies them with.
+    pub conversion: Option<(String, Expr)>,
+}
+
+impl Translator<'_> {
+    pub(super) fn alter_column(
+        &mut self,
+        table: &mut Table,
+        col: &Column,
+        op: AlterColumnOperation,
+    ) -> Result<Altered, PgError> {
+        let mut altered = col.clone();
+        let mut out = Altered {
+            sqlite: Vec::new(),
+            rebuild: false,
+            conversion: None,
+        };
+        match op {
+            AlterColumnOperation::SetNotNull => {
+                out.sqlite
+                    .push(set_not_null(&table.name, &col.name, Vec::new()));
+                altered.not_null = true;
+            }
+            AlterColumnOperation::DropNotNull => {
+                let problem = if col.pk_position.is_some() {
+                    Some(format!("column \"{}\" is in a primary key", col.name))
+                } else if col.identity.is_some() {
+                    Some(format!(
+                        "column \"{}\" of relation \"{}\" is an identity column",
+                        col.name,
+                        catalog::split(&table.name).1
+                    ))
+                } else {
+                    None
+                };
+                if let Some(message) = problem {
+                    return Err(PgError::new(SqlState::INVALID_TABLE_DEFINITION, message));
+                }
+                out.sqlite.push(make::update(
+                    catalog::COLUMNS,
+                    vec![("not_null", make::int(0))],
+                    column_where(&table.name, &col.name),
+                ));
+                // SQLite keeps a NOT NULL declared at CREATE TABLE.
+                out.rebuild = col.not_null;
+                altered.not_null = false;
+            }
+            AlterColumnOperation::SetDefault { value } => {
+                let text = value.to_string();
+                altered.default = Some(text.clone());
+                let mut probe = altered.clone();
+                probe.not_null = false;
+                self.default_value(&probe)?;
+                out.sqlite.push(make::update(
+                    catalog::COLUMNS,
+                    vec![("default_expr", make::string(&text))],
+                    column_where(&table.name, &col.name),
+                ));
+            }
+            AlterColumnOperation::DropDefault => {
+                altered.default = None;
+                out.sqlite.push(make::update(
+                    catalog::COLUMNS,
+                    vec![("default_expr", make::null())],
+                    column_where(&table.name, &col.name),
+                ));
+            }
+            AlterColumnOperation::SetDataType {
+                data_type,
+                using,
+                had_set: _,
+            } => {
+                let (to, conversion) = self.new_column_type(table, col, &data_type, using)?;
+                altered.ty = to.ty;
+                altered.enum_oid = to.enum_oid;
+                altered.typmod = to.typmod;
+                out.sqlite.push(make::update(
+                    catalog::COLUMNS,
+                    vec![
+                        ("type_oid", make::int(altered.type_oid().0.into())),
+                        ("typmod", make::int(to.typmod.into())),
+                    ],
+                    column_where(&table.name, &col.name),
+                ));
+                out.rebuild = true;
+                out.conversion = Some((col.name.clone(), conversion));
+            }
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "ALTER COLUMN {other}"
+                )));
+            }
+        }
+        if let Some(c) = table.columns.iter_mut().find(|c| c.name == col.name) {
+            *c = altered;
+        }
+        Ok(out)
+    }
+
+    /// ALTER COLUMN TYPE: the new type and the SQLite expression that converts a stored value
+    /// of the column (over the table as it stands) into it.
+    fn new_column_type(
+        &mut self,
+        table: &Table,
+        col: &Column,
+        data_type: &DataType,
+        using: Option<Expr>,
+    ) -> Result<(Ty, Expr), PgError> {
+        let declared = self.data_type(data_type)?;
+        if declared.serial {
+            return Err(crate::types::undefined_type(
+                &data_type.to_string().to_lowercase(),
+            ));
+        }
+        let to = declared.ty;
+        if self
+            .catalog
+            .views
+            .iter()
+            .any(|v| v.depends_on.contains(&table.name))
+        {
+            return Err(PgError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "cannot alter type of a column used by a view or rule",
+            ));
+        }
+        if self.catalog.indexes.iter().any(|i| {
+            i.table == table.name
+                && (i.expressions || i.predicate.is_some())
+                && i.definition
+                    .as_deref()
+                    .is_none_or(|d| mentions(d, &col.name))
+        }) {
+            return Err(PgError::feature_not_supported(
+                "ALTER COLUMN TYPE of a column an expression or partial index uses",
+            ));
+        }
+        let type_name = self.type_display(Ty { typmod: -1, ..to });
+        let source = using
+            .clone()
+            .unwrap_or_else(|| Expr::Identifier(make::ident(&col.name)));
+        let ((value, from), _) =
+            self.in_table_scope(&table.name, &table.columns, |t| t.expr(source))?;
+        let other_enum = to.enum_oid.is_some() && from.enum_oid != to.enum_oid;
+        if !from.is_unknown() && (!allowed(from.ty, to.ty, Ctx::Assignment) || other_enum) {
+            let name = &col.name;
+            return Err(match using {
+                None => PgError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!("column \"{name}\" cannot be cast automatically to type {type_name}"),
+                )
+                .with_hint(format!(
+                    "You might need to specify \"USING {name}::{type_name}\"."
+                )),
+                Some(_) => PgError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!(
+                        "result of USING clause for column \"{name}\" cannot be cast automatically to type {type_name}"
+                    ),
+                )
+                .with_hint("You might need to add an explicit cast."),
+            });
+        }
+        // The default keeps its expression, which must now convert to the new type; a
+        // constant default has the old column's type, as PostgreSQL stored it.
+        if let Some((_, ty)) = self.default_expr(col)? {
+            let ty = if ty.is_unknown() { col.ty() } else { ty };
+            if !allowed(ty.ty, to.ty, Ctx::Assignment) {
+                return Err(PgError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!(
+                        "default for column \"{}\" cannot be cast automatically to type {type_name}",
+                        col.name
+                    ),
+                ));
+            }
+        }
+        let value = self.coerce(value, from, to, Ctx::Assignment)?;
+        Ok((to, value))
+    }
+}
+
+/// True when the SQLite statement `sql` names the column `column` anywhere.
+fn mentions(sql: &str, column: &str) -> bool {
+    let Ok(statements) =
+        sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, sql)
+    else {
+        return true;
+    };
+    let found = sqlparser::ast::visit_expressions(&statements, |e| match e {
+        Expr::Identifier(id) if id.value == column => std::ops::ControlFlow::Break(()),
+        Expr::CompoundIdentifier(ids) if ids.last().is_some_and(|id| id.value == column) => {
+            std::ops::ControlFlow::Break(())
+        }
+        _ => std::ops::ControlFlow::Continue(()),
+    });
+    found.is_break()
+}
