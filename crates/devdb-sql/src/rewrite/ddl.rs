@@ -465,26 +465,23 @@ impl Translator<'_> {
                         dropped.push(name);
                     }
                 }
+                let dependents = match cascade {
+                    true => self.drop_dependents(&dropped)?,
+                    false => Vec::new(),
+                };
                 for name in &dropped {
+                    if cascade {
+                        break;
+                    }
                     let dropping = std::mem::take(&mut self.dropping_views);
                     let readers = self.check_no_view_reads(name, &dropping);
                     self.dropping_views = dropping;
-                    if cascade && readers.is_err() {
-                        return Err(PgError::feature_not_supported(
-                            "DROP TABLE ... CASCADE of a table a view reads",
-                        ));
-                    }
                     readers?;
                     if let Some(fk) = self
                         .catalog
                         .references_to(name)
                         .find(|fk| !dropped.contains(&fk.table))
                     {
-                        if cascade {
-                            return Err(PgError::feature_not_supported(
-                                "DROP TABLE ... CASCADE of a table other tables reference",
-                            ));
-                        }
                         return Err(dependent_objects(
                             &format!("table {name}"),
                             format!(
@@ -499,7 +496,9 @@ impl Translator<'_> {
                 for name in self.children_first(dropped) {
                     sqlite.extend(drop_table_statements(&name));
                 }
-                Ok(catalog_output("DROP TABLE", sqlite))
+                let mut out = catalog_output("DROP TABLE", sqlite);
+                out.sqlite.splice(0..0, dependents);
+                Ok(out)
             }
             ObjectType::Index => self.drop_indexes(&names, if_exists),
             ObjectType::Type => self.drop_types(&names, if_exists, cascade, &[]),
@@ -981,6 +980,57 @@ impl Translator<'_> {
         Ok(catalog_output("ALTER TABLE", sqlite))
     }
 
+    /// What DROP TABLE ... CASCADE drops besides the tables: the views that read them (and
+    /// the views reading those), and the foreign keys of other tables that reference them,
+    /// each such table rebuilt without its key.
+    fn drop_dependents(&mut self, dropped: &[String]) -> Result<Vec<String>, PgError> {
+        let readers = self.views_reading(dropped);
+        let mut sqlite = Vec::new();
+        if !readers.is_empty() {
+            let names: Vec<ObjectName> = readers
+                .iter()
+                .map(|v| super::schemas::qualified(v))
+                .collect();
+            sqlite.extend(self.drop_views(&names, false, true)?.sqlite);
+        }
+        // Rebuilding the tables that referenced the dropped ones must not bring them back,
+        // nor their foreign keys to them.
+        self.dropping_views.extend(readers);
+        self.dropping_tables.extend(dropped.iter().cloned());
+        let mut children: Vec<String> = Vec::new();
+        for fk in dropped.iter().flat_map(|t| self.catalog.references_to(t)) {
+            if !dropped.contains(&fk.table) && !children.contains(&fk.table) {
+                children.push(fk.table.clone());
+            }
+        }
+        for child in children {
+            let table = self
+                .catalog
+                .table(&child)
+                .cloned()
+                .ok_or_else(|| PgError::undefined_table(&child))?;
+            let (gone, kept): (Vec<Constraint>, Vec<Constraint>) =
+                self.catalog.constraints_of(&child).cloned().partition(|c| {
+                    c.kind == ConstraintKind::ForeignKey
+                        && c.ref_table.as_ref().is_some_and(|r| dropped.contains(r))
+                });
+            for c in &gone {
+                sqlite.push(
+                    make::delete(
+                        catalog::CONSTRAINTS,
+                        table_where(&child).map(|w| {
+                            make::and(w, make::eq(make::column("name"), make::string(&c.name)))
+                        }),
+                    )
+                    .to_string(),
+                );
+            }
+            let rebuilt = self.rebuild(&table, &kept, &[], &[])?;
+            sqlite.extend(rebuilt.iter().map(|s| s.to_string()));
+        }
+        Ok(sqlite)
+    }
+
     /// True when a foreign key or check of the table, or another table's foreign key, uses the
     /// column (devdb cannot yet carry such constraints through DROP/RENAME COLUMN).
     pub(super) fn column_in_constraint(
@@ -1051,6 +1101,12 @@ impl Translator<'_> {
         }
         let temp = |t: &str| format!("__devdb_rebuild_{t}");
         let mut out = Vec::new();
+        // SQLite checks every view as it renames a table: the views reading the rebuilt
+        // tables go first and come back last.
+        let views = self.views_reading(&set);
+        for v in views.iter().rev() {
+            out.push(make::drop(ObjectType::View, std::slice::from_ref(v), false));
+        }
         let mut indexes = Vec::new();
         let mut temp_indexes = Vec::new();
         for t in children_first.iter().rev() {
@@ -1063,7 +1119,15 @@ impl Translator<'_> {
                     .ok_or_else(|| PgError::undefined_table(t))?;
                 (
                     other.columns.clone(),
-                    self.catalog.constraints_of(t).cloned().collect::<Vec<_>>(),
+                    self.catalog
+                        .constraints_of(t)
+                        .filter(|c| {
+                            c.ref_table
+                                .as_ref()
+                                .is_none_or(|r| !self.dropping_tables.contains(r))
+                        })
+                        .cloned()
+                        .collect::<Vec<_>>(),
                 )
             };
             for c in &mut cons {
@@ -1153,6 +1217,9 @@ impl Translator<'_> {
             ));
         }
         out.extend(indexes);
+        for v in &views {
+            out.push(self.sqlite_view(v)?);
+        }
         Ok(out)
     }
 

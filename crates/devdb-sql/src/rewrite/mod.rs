@@ -66,6 +66,8 @@ pub(crate) struct Translator<'a> {
     pub read_relations: Vec<String>,
     /// Views DROP SCHEMA ... CASCADE drops before the tables they read.
     pub dropping_views: Vec<String>,
+    /// Tables DROP TABLE ... CASCADE drops: table rebuilds leave out foreign keys to them.
+    pub dropping_tables: Vec<String>,
     /// INSERT ... OVERRIDING SYSTEM VALUE: GENERATED ALWAYS columns take explicit values.
     pub overriding_system: bool,
     /// An address near the top of the stack when translation began (see `check_stack`).
@@ -109,6 +111,7 @@ pub(crate) fn statement(
         overriding_system: false,
         read_relations: Vec::new(),
         dropping_views: Vec::new(),
+        dropping_tables: Vec::new(),
         stack_base: {
             let marker = 0u8;
             &marker as *const u8 as usize
