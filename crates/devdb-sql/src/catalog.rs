@@ -123,7 +123,7 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT schema, name, definition, depends_on FROM __devdb_views ORDER BY schema, name",
     "SELECT schema, view_name, name, position, type_oid, typmod FROM __devdb_view_columns \
      ORDER BY schema, view_name, position",
-    "SELECT schema, name, predicate, expressions FROM __devdb_index_keys",
+    "SELECT schema, name, keys, predicate, expressions FROM __devdb_index_keys",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -361,6 +361,8 @@ pub struct Index {
     /// The SQLite statement that creates it, kept so a table rebuild can recreate it; None
     /// for indexes created before devdb recorded them.
     pub definition: Option<String>,
+    /// The keys as PostgreSQL prints them, for indexes CREATE INDEX made.
+    pub keys: Option<String>,
     /// A partial index's WHERE predicate as PostgreSQL prints it.
     pub predicate: Option<String>,
     /// True when a key is an expression rather than a column.
@@ -567,6 +569,7 @@ impl Catalog {
                 unique: r.int()? != 0,
                 primary: r.int()? != 0,
                 definition: None,
+                keys: None,
                 predicate: None,
                 expressions: false,
             });
@@ -574,8 +577,9 @@ impl Catalog {
         for row in index_key_rows {
             let mut r = Row::new(row);
             let name = key(&r.text()?, &r.text()?);
-            let (predicate, expressions) = (r.opt_text()?, r.int()? != 0);
+            let (keys, predicate, expressions) = (r.text()?, r.opt_text()?, r.int()? != 0);
             if let Some(index) = catalog.indexes.iter_mut().find(|i| i.name == name) {
+                index.keys = Some(keys);
                 index.predicate = predicate;
                 index.expressions = expressions;
             }

@@ -27,6 +27,44 @@ pub(super) struct Altered {
 }
 
 impl Translator<'_> {
+    /// The expression and partial indexes of `table` that read a column whose type the
+    /// statement changes, translated again for the new types, each with the update of its
+    /// record.
+    pub(super) fn reindex_converted(
+        &mut self,
+        table: &Table,
+        converted: &[String],
+    ) -> Result<Vec<(Statement, Statement)>, PgError> {
+        let affected: Vec<catalog::Index> = self
+            .catalog
+            .indexes
+            .iter()
+            .filter(|i| {
+                i.table == table.name
+                    && (i.expressions || i.predicate.is_some())
+                    && converted
+                        .iter()
+                        .any(|c| i.definition.as_deref().is_none_or(|d| mentions(d, c)))
+            })
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for index in &affected {
+            let create = self.reindex(table, index)?;
+            let (schema, name) = catalog::split(&index.name);
+            let record = make::update(
+                catalog::INDEX_DEFS,
+                vec![("sql", make::string(&create.to_string()))],
+                super::ddl::where_eq(&[
+                    ("schema", make::string(schema)),
+                    ("name", make::string(name)),
+                ]),
+            );
+            out.push((create, record));
+        }
+        Ok(out)
+    }
+
     pub(super) fn alter_column(
         &mut self,
         table: &mut Table,
@@ -146,17 +184,6 @@ impl Translator<'_> {
             return Err(PgError::new(
                 SqlState::FEATURE_NOT_SUPPORTED,
                 "cannot alter type of a column used by a view or rule",
-            ));
-        }
-        if self.catalog.indexes.iter().any(|i| {
-            i.table == table.name
-                && (i.expressions || i.predicate.is_some())
-                && i.definition
-                    .as_deref()
-                    .is_none_or(|d| mentions(d, &col.name))
-        }) {
-            return Err(PgError::feature_not_supported(
-                "ALTER COLUMN TYPE of a column an expression or partial index uses",
             ));
         }
         let type_name = self.type_display(Ty { typmod: -1, ..to });

@@ -974,6 +974,13 @@ impl Translator<'_> {
                 }
             }
         }
+        if !conversions.is_empty() {
+            let converted: Vec<String> = conversions.iter().map(|(c, _)| c.clone()).collect();
+            for (create, record) in self.reindex_converted(&table, &converted)? {
+                sqlite.push(record);
+                created.push(create);
+            }
+        }
         if rebuild {
             sqlite.extend(self.rebuild(&table, &constraints, &created, &conversions)?);
         }
@@ -1141,7 +1148,20 @@ impl Translator<'_> {
             // The copy's unique keys exist before any child copy is filled (SQLite needs them
             // to check references); they get their real names after the swap.
             let mut own_indexes = Vec::new();
-            for index in self.catalog.indexes.iter().filter(|i| i.table == *t) {
+            // An index this statement creates again (translated anew) replaces its record.
+            let recreated = |name: &str| {
+                *t == table.name
+                    && created.iter().any(|s| {
+                        matches!(s, Statement::CreateIndex(ci)
+                            if ci.name.as_ref().is_some_and(|n| *n == make::name(name)))
+                    })
+            };
+            for index in self
+                .catalog
+                .indexes
+                .iter()
+                .filter(|i| i.table == *t && !recreated(&i.name))
+            {
                 let Some(sql) = &index.definition else {
                     return Err(PgError::feature_not_supported(format!(
                         "rebuilding table {t}, whose index {} predates devdb's index records",

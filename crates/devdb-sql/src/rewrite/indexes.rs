@@ -17,7 +17,10 @@ use super::constraints::choose_name;
 use super::ddl::{catalog_output, duplicate_table, index_def_row, index_row, where_eq};
 use super::expr::string_literal;
 use super::{Output, Translator, fold};
-use crate::catalog::{self, Column, ConstraintKind, Table};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+use crate::catalog::{self, Column, ConstraintKind, Index, Table};
 use crate::make;
 use crate::system::functions::quote_ident;
 
@@ -107,11 +110,13 @@ impl Translator<'_> {
             }
             return Err(duplicate_table(&index));
         }
-        let mut stmt = make::create_index(&index, &table.name, &[], unique, false);
-        if let Statement::CreateIndex(ci) = &mut stmt {
-            ci.columns = keys.iter().map(|k| k.sqlite.clone()).collect();
-            ci.predicate = predicate.as_ref().map(|(sqlite, _)| sqlite.clone());
-        }
+        let stmt = sqlite_index(
+            &index,
+            &table.name,
+            unique,
+            &keys,
+            predicate.as_ref().map(|(sqlite, _)| sqlite.clone()),
+        );
         let texts: Vec<&str> = keys.iter().map(|k| k.text.as_str()).collect();
         let (schema, plain) = catalog::split(&index);
         let keys_row = make::insert_rows(
@@ -136,6 +141,48 @@ impl Translator<'_> {
                 index_def_row(&index, &stmt),
                 keys_row,
             ],
+        ))
+    }
+
+    /// The SQLite statement for an index CREATE INDEX made, translated again from its keys
+    /// and predicate against the table as it now stands (ALTER COLUMN TYPE changed a column
+    /// they read).
+    pub(super) fn reindex(&mut self, table: &Table, index: &Index) -> Result<Statement, PgError> {
+        let bad = |e: sqlparser::parser::ParserError| {
+            PgError::internal(format!("bad index record {}: {e}", index.name))
+        };
+        let Some(keys) = &index.keys else {
+            return Err(PgError::feature_not_supported(format!(
+                "ALTER COLUMN TYPE of a column index {} uses",
+                index.name
+            )));
+        };
+        let columns = Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(keys)
+            .and_then(|mut p| p.parse_comma_separated(Parser::parse_create_index_expr))
+            .map_err(bad)?;
+        let keys = columns
+            .iter()
+            .map(|ic| self.index_key(table, ic))
+            .collect::<Result<Vec<_>, _>>()?;
+        let predicate = match &index.predicate {
+            Some(text) => {
+                let parsed = Parser::new(&PostgreSqlDialect {})
+                    .try_with_sql(text)
+                    .and_then(|mut p| p.parse_expr())
+                    .map_err(bad)?;
+                let (sqlite, _) =
+                    self.in_table_scope(&table.name, &table.columns, |t| t.condition(parsed))?;
+                Some(sqlite)
+            }
+            None => None,
+        };
+        Ok(sqlite_index(
+            &index.name,
+            &table.name,
+            index.unique,
+            &keys,
+            predicate,
         ))
     }
 
@@ -333,6 +380,22 @@ impl Translator<'_> {
     }
 }
 
+/// SQLite's CREATE INDEX for translated keys and predicate.
+fn sqlite_index(
+    index: &str,
+    table: &str,
+    unique: bool,
+    keys: &[Key],
+    predicate: Option<Expr>,
+) -> Statement {
+    let mut stmt = make::create_index(index, table, &[], unique, false);
+    if let Statement::CreateIndex(ci) = &mut stmt {
+        ci.columns = keys.iter().map(|k| k.sqlite.clone()).collect();
+        ci.predicate = predicate;
+    }
+    stmt
+}
+
 /// 0A000 for a subquery in an index key or predicate, which PostgreSQL refuses.
 fn no_subquery(e: &Expr, part: &str) -> Result<(), PgError> {
     let found = sqlparser::ast::visit_expressions(e, |e| match e {
@@ -388,7 +451,7 @@ fn expr_text(e: &Expr, columns: &[Column]) -> String {
                 Some(s) if literal_is_text(op, other, columns) => {
                     format!("'{}'::text", s.replace('\'', "''"))
                 }
-                _ => text_of(side),
+                _ => text_operand(side, columns),
             };
             format!("({} {op} {})", typed(left, right), typed(right, left))
         }
@@ -398,7 +461,7 @@ fn expr_text(e: &Expr, columns: &[Column]) -> String {
                     .args
                     .iter()
                     .map(|a| match a {
-                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => text_of(e),
+                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => text_operand(e, columns),
                         other => other.to_string(),
                     })
                     .collect::<Vec<_>>()
@@ -419,9 +482,25 @@ fn expr_text(e: &Expr, columns: &[Column]) -> String {
     }
 }
 
+/// An operand or function argument: a varchar column reaches text operators and functions
+/// through its implicit cast, which PostgreSQL prints (`lower((email)::text)`).
+fn text_operand(e: &Expr, columns: &[Column]) -> String {
+    match e {
+        Expr::Identifier(id) if column_type(id, columns) == Some(PgType::Varchar) => {
+            format!("({})::text", quote_ident(&fold(id)))
+        }
+        other => expr_text(other, columns),
+    }
+}
+
+fn column_type(id: &sqlparser::ast::Ident, columns: &[Column]) -> Option<PgType> {
+    let name = fold(id);
+    columns.iter().find(|c| c.name == name).map(|c| c.ty)
+}
+
 /// True when a string constant beside `other` under `op` is text in PostgreSQL.
 fn literal_is_text(op: &BinaryOperator, other: &Expr, columns: &[Column]) -> bool {
     matches!(op, BinaryOperator::Arrow | BinaryOperator::LongArrow)
         || matches!(other, Expr::Identifier(id)
-            if columns.iter().any(|c| c.name == fold(id) && c.ty == PgType::Text))
+            if matches!(column_type(id, columns), Some(PgType::Text | PgType::Varchar)))
 }

@@ -117,7 +117,7 @@ fn expression_and_partial_indexes() {
             CREATE UNIQUE INDEX "t_lower_id_idx" ON "t"(pg_lower("name"), "id" DESC) WHERE "flag" AND "name" <> 'x';
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 't_lower_id_idx', 't', 1, 0);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 't_lower_id_idx', 'CREATE UNIQUE INDEX "t_lower_id_idx" ON "t"(pg_lower("name"), "id" DESC) WHERE "flag" AND "name" <> ''x''');
-            INSERT INTO "__devdb_index_keys" ("schema", "name", "keys", "predicate", "expressions") VALUES ('public', 't_lower_id_idx', 'lower(name), id DESC NULLS LAST', '(flag AND (name <> ''x''::text))', 1);
+            INSERT INTO "__devdb_index_keys" ("schema", "name", "keys", "predicate", "expressions") VALUES ('public', 't_lower_id_idx', 'lower((name)::text), id DESC NULLS LAST', '(flag AND ((name)::text <> ''x''::text))', 1);
         "#]],
     );
 }
