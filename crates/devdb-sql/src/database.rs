@@ -62,6 +62,7 @@ pub fn translated(command: DatabaseCommand) -> Translated {
         columns,
         writes: false,
         changes_catalog: false,
+        notices: Vec::new(),
     }
 }
 

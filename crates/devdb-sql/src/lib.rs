@@ -57,6 +57,8 @@ pub struct Translated {
     pub writes: bool,
     /// True when the statement changes the catalog, so the executor must reload it afterwards.
     pub changes_catalog: bool,
+    /// NOTICEs the statement sends when it succeeds (what DROP ... CASCADE dropped).
+    pub notices: Vec<PgError>,
 }
 
 /// A result column as RowDescription describes it.
@@ -176,6 +178,7 @@ pub fn translate(
             columns: Vec::new(),
             writes: false,
             changes_catalog: false,
+            notices: Vec::new(),
         }]);
     }
     statements

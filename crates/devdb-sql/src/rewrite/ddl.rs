@@ -992,6 +992,32 @@ impl Translator<'_> {
     /// each such table rebuilt without its key.
     fn drop_dependents(&mut self, dropped: &[String]) -> Result<Vec<String>, PgError> {
         let readers = self.views_reading(dropped);
+        // PostgreSQL names what the drop cascades to: foreign keys, then views.
+        let mut cascaded: Vec<String> = dropped
+            .iter()
+            .flat_map(|t| self.catalog.references_to(t))
+            .filter(|fk| !dropped.contains(&fk.table))
+            .map(|fk| {
+                format!(
+                    "drop cascades to constraint {} on table {}",
+                    fk.name,
+                    catalog::split(&fk.table).1
+                )
+            })
+            .collect();
+        cascaded.extend(
+            readers
+                .iter()
+                .map(|v| format!("drop cascades to view {}", catalog::split(v).1)),
+        );
+        match cascaded.as_slice() {
+            [] => {}
+            [one] => self.notices.push(PgError::notice(one)),
+            many => self.notices.push(
+                PgError::notice(format!("drop cascades to {} other objects", many.len()))
+                    .with_detail(many.join("\n")),
+            ),
+        }
         let mut sqlite = Vec::new();
         if !readers.is_empty() {
             let names: Vec<ObjectName> = readers

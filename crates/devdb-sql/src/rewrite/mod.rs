@@ -68,6 +68,8 @@ pub(crate) struct Translator<'a> {
     pub dropping_views: Vec<String>,
     /// Tables DROP TABLE ... CASCADE drops: table rebuilds leave out foreign keys to them.
     pub dropping_tables: Vec<String>,
+    /// NOTICEs for the client when the statement succeeds.
+    pub notices: Vec<PgError>,
     /// INSERT ... OVERRIDING SYSTEM VALUE: GENERATED ALWAYS columns take explicit values.
     pub overriding_system: bool,
     /// An address near the top of the stack when translation began (see `check_stack`).
@@ -112,6 +114,7 @@ pub(crate) fn statement(
         read_relations: Vec::new(),
         dropping_views: Vec::new(),
         dropping_tables: Vec::new(),
+        notices: Vec::new(),
         stack_base: {
             let marker = 0u8;
             &marker as *const u8 as usize
@@ -137,6 +140,7 @@ pub(crate) fn statement(
                     columns: Vec::new(),
                     writes: false,
                     changes_catalog: false,
+                    notices: Vec::new(),
                 }),
                 Err(e) => Err(e),
                 Ok(t) if !t.columns.is_empty() => Err(PgError::new(
@@ -157,6 +161,7 @@ pub(crate) fn statement(
         columns: out.columns,
         writes: out.writes || t.writes,
         changes_catalog: out.changes_catalog,
+        notices: t.notices,
     })
 }
 
