@@ -195,10 +195,25 @@ impl Translator<'_> {
                     options: OrderByOptions { sort, nulls_first },
                     with_fill: None,
                 },
-            operator_class: None,
+            operator_class,
         } = ic
         else {
             return Err(PgError::feature_not_supported(format!("index key {ic}")));
+        };
+        // The pattern operator classes (Django's `_like` indexes) only let LIKE use the index;
+        // the SQLite index finds and enforces the same keys without them.
+        let opclass = match operator_class {
+            None => String::new(),
+            Some(name) => match name.to_string().to_lowercase().as_str() {
+                c @ ("text_pattern_ops" | "varchar_pattern_ops" | "bpchar_pattern_ops") => {
+                    format!(" {c}")
+                }
+                other => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "operator class {other}"
+                    )));
+                }
+            },
         };
         let desc = match sort {
             None | Some(OrderBySort::Asc) => false,
@@ -228,7 +243,7 @@ impl Translator<'_> {
                 },
                 operator_class: None,
             },
-            text: format!("{text}{order}"),
+            text: format!("{text}{opclass}{order}"),
             name_part,
             expression,
         };
