@@ -723,8 +723,9 @@ impl Translator<'_> {
                         }),
                     ));
                     if let Some(c) = table.columns.iter_mut().find(|c| c.name == old) {
-                        c.name = new;
+                        c.name = new.clone();
                     }
+                    sqlite.extend(self.rename_in_index_records(&table, &old, &new)?);
                 }
                 AlterTableOperation::RenameTable {
                     table_name: sqlparser::ast::RenameTableNameKind::To(new_name),

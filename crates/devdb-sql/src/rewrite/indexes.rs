@@ -188,62 +188,24 @@ impl Translator<'_> {
 
     /// One key of CREATE INDEX: a column of the table or an expression over its columns.
     fn index_key(&mut self, table: &Table, ic: &IndexColumn) -> Result<Key, PgError> {
-        let IndexColumn {
-            column:
-                OrderByExpr {
-                    expr,
-                    options: OrderByOptions { sort, nulls_first },
-                    with_fill: None,
-                },
-            operator_class,
-        } = ic
-        else {
-            return Err(PgError::feature_not_supported(format!("index key {ic}")));
-        };
-        // The pattern operator classes (Django's `_like` indexes) only let LIKE use the index;
-        // the SQLite index finds and enforces the same keys without them.
-        let opclass = match operator_class {
-            None => String::new(),
-            Some(name) => match name.to_string().to_lowercase().as_str() {
-                c @ ("text_pattern_ops" | "varchar_pattern_ops" | "bpchar_pattern_ops") => {
-                    format!(" {c}")
-                }
-                other => {
-                    return Err(PgError::feature_not_supported(format!(
-                        "operator class {other}"
-                    )));
-                }
-            },
-        };
-        let desc = match sort {
-            None | Some(OrderBySort::Asc) => false,
-            Some(OrderBySort::Desc) => true,
-            Some(OrderBySort::Using(_)) => {
-                return Err(PgError::feature_not_supported("index key ordered USING"));
-            }
-        };
+        let text = key_text(ic, &table.columns)?;
+        let expr = &ic.column.expr;
         // SQLite takes no NULLS FIRST/LAST in an index; the order of NULLs within the index
-        // changes nothing it finds.
-        let options = OrderByOptions {
-            sort: sort.clone(),
-            nulls_first: None,
-        };
-        let mut order = if desc { " DESC" } else { "" }.to_owned();
-        match (desc, nulls_first) {
-            (false, Some(true)) => order.push_str(" NULLS FIRST"),
-            (true, Some(false)) => order.push_str(" NULLS LAST"),
-            _ => {}
-        }
-        let key = |sqlite: Expr, text: String, name_part: String, expression: bool| Key {
+        // changes nothing it finds. Nor does it know the pattern operator classes, which only
+        // let LIKE use an index.
+        let key = |sqlite: Expr, name_part: String, expression: bool| Key {
             sqlite: IndexColumn {
                 column: OrderByExpr {
                     expr: sqlite,
-                    options: options.clone(),
+                    options: OrderByOptions {
+                        sort: ic.column.options.sort.clone(),
+                        nulls_first: None,
+                    },
                     with_fill: None,
                 },
                 operator_class: None,
             },
-            text: format!("{text}{opclass}{order}"),
+            text,
             name_part,
             expression,
         };
@@ -253,28 +215,91 @@ impl Translator<'_> {
                 return Err(PgError::undefined_column(&name)
                     .with_detail(format!("in table \"{}\"", table.name)));
             }
-            return Ok(key(make::column(&name), quote_ident(&name), name, false));
+            return Ok(key(make::column(&name), name, false));
         }
         let ((sqlite, _), _) =
             self.in_table_scope(&table.name, &table.columns, |t| t.expr(expr.clone()))?;
-        let bare = match expr {
-            Expr::Nested(inner) => inner.as_ref(),
-            other => other,
-        };
-        let (text, name_part) =
-            match bare {
-                Expr::Function(f) => (
-                    expr_text(bare, &table.columns),
+        let name_part =
+            match unnested(expr) {
+                Expr::Function(f) => {
                     fold(f.name.0.last().and_then(|p| p.as_ident()).ok_or_else(|| {
                         PgError::feature_not_supported(format!("index key {expr}"))
-                    })?),
-                ),
-                _ => (
-                    format!("({})", expr_text(bare, &table.columns)),
-                    "expr".to_owned(),
-                ),
+                    })?)
+                }
+                _ => "expr".to_owned(),
             };
-        Ok(key(sqlite, text, name_part, true))
+        Ok(key(sqlite, name_part, true))
+    }
+
+    /// The catalog updates that keep the records of `table`'s indexes true once its column
+    /// `old` is `new` (SQLite renames it in the indexes themselves); `table` has the new name.
+    pub(super) fn rename_in_index_records(
+        &self,
+        table: &Table,
+        old: &str,
+        new: &str,
+    ) -> Result<Vec<Statement>, PgError> {
+        let mut out = Vec::new();
+        for index in self
+            .catalog
+            .indexes
+            .iter()
+            .filter(|i| i.table == table.name)
+        {
+            let bad = |e: sqlparser::parser::ParserError| {
+                PgError::internal(format!("bad index record {}: {e}", index.name))
+            };
+            let (schema, plain) = catalog::split(&index.name);
+            let by_name = || {
+                where_eq(&[
+                    ("schema", make::string(schema)),
+                    ("name", make::string(plain)),
+                ])
+            };
+            if let Some(sql) = &index.definition {
+                let mut parsed = Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(bad)?;
+                rename_column(&mut parsed, |id| id.value == old, new);
+                if let Some(stmt) = parsed.first() {
+                    out.push(make::update(
+                        catalog::INDEX_DEFS,
+                        vec![("sql", make::string(&stmt.to_string()))],
+                        by_name(),
+                    ));
+                }
+            }
+            let Some(keys) = &index.keys else {
+                continue;
+            };
+            let mut columns = Parser::new(&PostgreSqlDialect {})
+                .try_with_sql(keys)
+                .and_then(|mut p| p.parse_comma_separated(Parser::parse_create_index_expr))
+                .map_err(bad)?;
+            rename_column(&mut columns, |id| fold(id) == old, new);
+            let texts = columns
+                .iter()
+                .map(|ic| key_text(ic, &table.columns))
+                .collect::<Result<Vec<_>, _>>()?;
+            let predicate = match &index.predicate {
+                Some(text) => {
+                    let mut parsed = Parser::new(&PostgreSqlDialect {})
+                        .try_with_sql(text)
+                        .and_then(|mut p| p.parse_expr())
+                        .map_err(bad)?;
+                    rename_column(&mut parsed, |id| fold(id) == old, new);
+                    make::string(&expr_text(&parsed, &table.columns))
+                }
+                None => make::null(),
+            };
+            out.push(make::update(
+                catalog::INDEX_KEYS,
+                vec![
+                    ("keys", make::string(&texts.join(", "))),
+                    ("predicate", predicate),
+                ],
+                by_name(),
+            ));
+        }
+        Ok(out)
     }
 
     /// DROP INDEX [IF EXISTS] name, ...: an index that backs a constraint stays (2BP01).
@@ -395,6 +420,81 @@ impl Translator<'_> {
     }
 }
 
+/// An index key as pg_get_indexdef prints it: the column, the function call or the
+/// parenthesized expression, its operator class and its order where not the default.
+fn key_text(ic: &IndexColumn, columns: &[Column]) -> Result<String, PgError> {
+    let IndexColumn {
+        column:
+            OrderByExpr {
+                expr,
+                options: OrderByOptions { sort, nulls_first },
+                with_fill: None,
+            },
+        operator_class,
+    } = ic
+    else {
+        return Err(PgError::feature_not_supported(format!("index key {ic}")));
+    };
+    let opclass = match operator_class {
+        None => String::new(),
+        Some(name) => match name.to_string().to_lowercase().as_str() {
+            c @ ("text_pattern_ops" | "varchar_pattern_ops" | "bpchar_pattern_ops") => {
+                format!(" {c}")
+            }
+            other => {
+                return Err(PgError::feature_not_supported(format!(
+                    "operator class {other}"
+                )));
+            }
+        },
+    };
+    let desc = match sort {
+        None | Some(OrderBySort::Asc) => false,
+        Some(OrderBySort::Desc) => true,
+        Some(OrderBySort::Using(_)) => {
+            return Err(PgError::feature_not_supported("index key ordered USING"));
+        }
+    };
+    let order = match (desc, nulls_first) {
+        (false, Some(true)) => " NULLS FIRST",
+        (false, _) => "",
+        (true, Some(false)) => " DESC NULLS LAST",
+        (true, _) => " DESC",
+    };
+    let key = match expr {
+        Expr::Identifier(id) => quote_ident(&fold(id)),
+        other => match unnested(other) {
+            bare @ Expr::Function(_) => expr_text(bare, columns),
+            bare => format!("({})", expr_text(bare, columns)),
+        },
+    };
+    Ok(format!("{key}{opclass}{order}"))
+}
+
+/// An index key without the parentheses around an expression key.
+fn unnested(e: &Expr) -> &Expr {
+    match e {
+        Expr::Nested(inner) => unnested(inner),
+        other => other,
+    }
+}
+
+/// Renames a column wherever `is_old` recognizes it in `node`.
+fn rename_column<T: sqlparser::ast::VisitMut>(
+    node: &mut T,
+    is_old: impl Fn(&sqlparser::ast::Ident) -> bool,
+    new: &str,
+) {
+    let _ = sqlparser::ast::visit_expressions_mut(node, |e| {
+        if let Expr::Identifier(id) = e
+            && is_old(id)
+        {
+            *id = make::ident(new);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+}
+
 /// SQLite's CREATE INDEX for translated keys and predicate.
 fn sqlite_index(
     index: &str,
@@ -485,6 +585,23 @@ fn expr_text(e: &Expr, columns: &[Column]) -> String {
                 other => other.to_string(),
             };
             format!("{}({args})", f.name.to_string().to_lowercase())
+        }
+        // What this function printed before (`'x'::text`, `(email)::text`), read back after a
+        // column rename.
+        Expr::Cast {
+            kind: sqlparser::ast::CastKind::DoubleColon,
+            expr,
+            data_type,
+            format: None,
+        } => {
+            let inner = match expr.as_ref() {
+                Expr::Nested(e) => format!("({})", text_of(e)),
+                e => match string_literal(e) {
+                    Some(s) => format!("'{}'", s.replace('\'', "''")),
+                    None => text_of(e),
+                },
+            };
+            format!("{inner}::{}", data_type.to_string().to_lowercase())
         }
         Expr::Value(v) => match &v.value {
             Value::Boolean(b) => b.to_string(),
