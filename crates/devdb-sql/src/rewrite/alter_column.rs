@@ -232,7 +232,7 @@ impl Translator<'_> {
 }
 
 /// True when the SQLite statement `sql` names the column `column` anywhere.
-fn mentions(sql: &str, column: &str) -> bool {
+pub(super) fn mentions(sql: &str, column: &str) -> bool {
     let Ok(statements) =
         sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, sql)
     else {

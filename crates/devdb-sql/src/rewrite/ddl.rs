@@ -661,6 +661,11 @@ impl Translator<'_> {
                                 "dropping a column a constraint uses",
                             ));
                         }
+                        sqlite.extend(self.drop_indexes_reading(
+                            &table.name,
+                            &name,
+                            &mut constraints,
+                        ));
                         sqlite.push(Statement::AlterTable(sqlite_alter(
                             &table.name,
                             AlterTableOperation::DropColumn {

@@ -20,7 +20,7 @@ use super::{Output, Translator, fold};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
-use crate::catalog::{self, Column, ConstraintKind, Index, Table};
+use crate::catalog::{self, Column, Constraint, ConstraintKind, Index, Table};
 use crate::make;
 use crate::system::functions::quote_ident;
 
@@ -229,6 +229,43 @@ impl Translator<'_> {
                 _ => "expr".to_owned(),
             };
         Ok(key(sqlite, name_part, true))
+    }
+
+    /// DROP COLUMN: the indexes that read the column go with it, and so do the unique
+    /// constraints they back, as in PostgreSQL (SQLite refuses to drop an indexed column).
+    pub(super) fn drop_indexes_reading(
+        &self,
+        table: &str,
+        column: &str,
+        constraints: &mut Vec<Constraint>,
+    ) -> Vec<Statement> {
+        let mut out = Vec::new();
+        for index in self.catalog.indexes.iter().filter(|i| {
+            i.table == table
+                && i.definition
+                    .as_deref()
+                    .is_some_and(|d| super::alter_column::mentions(d, column))
+        }) {
+            out.push(make::drop(
+                ObjectType::Index,
+                std::slice::from_ref(&index.name),
+                false,
+            ));
+            out.extend(forget_index(&index.name));
+            let plain = catalog::split(&index.name).1;
+            if let Some(pos) = constraints.iter().position(|c| c.name == plain) {
+                constraints.remove(pos);
+                out.push(make::delete(
+                    catalog::CONSTRAINTS,
+                    where_eq(&[
+                        ("schema", make::string(catalog::split(table).0)),
+                        ("table_name", make::string(catalog::split(table).1)),
+                        ("name", make::string(plain)),
+                    ]),
+                ));
+            }
+        }
+        out
     }
 
     /// The catalog updates that keep the records of `table`'s indexes true once its column
