@@ -186,6 +186,7 @@ impl Translator<'_> {
                 "cannot alter type of a column used by a view or rule",
             ));
         }
+        self.check_foreign_keys(table, col, to)?;
         let type_name = self.type_display(Ty { typmod: -1, ..to });
         let source = using
             .clone()
@@ -228,6 +229,52 @@ impl Translator<'_> {
         }
         let value = self.coerce(value, from, to, Ctx::Assignment)?;
         Ok((to, value))
+    }
+}
+
+impl Translator<'_> {
+    /// 42804 when a foreign key on either side of `col` could no longer compare its keys once
+    /// `col` has type `to`.
+    fn check_foreign_keys(&self, table: &Table, col: &Column, to: Ty) -> Result<(), PgError> {
+        let column_type = |t: &str, c: &str| {
+            if t == table.name {
+                table.column(c).map(|c| c.ty)
+            } else {
+                self.catalog
+                    .table(t)
+                    .and_then(|t| t.column(c))
+                    .map(|c| c.ty)
+            }
+        };
+        let fks = self
+            .catalog
+            .constraints_of(&table.name)
+            .filter(|c| c.kind == catalog::ConstraintKind::ForeignKey)
+            .chain(self.catalog.references_to(&table.name));
+        for fk in fks {
+            let parent = fk.ref_table.as_deref().unwrap_or_default();
+            for (local, remote) in fk.columns.iter().zip(&fk.ref_columns) {
+                let (child_ty, parent_ty) = if fk.table == table.name && *local == col.name {
+                    (Some(to.ty), column_type(parent, remote))
+                } else if parent == table.name && *remote == col.name {
+                    (column_type(&fk.table, local), Some(to.ty))
+                } else {
+                    continue;
+                };
+                if let (Some(a), Some(b)) = (child_ty, parent_ty)
+                    && !super::constraints::comparable(a, b)
+                {
+                    return Err(PgError::new(
+                        SqlState::DATATYPE_MISMATCH,
+                        format!("foreign key constraint \"{}\" cannot be implemented", fk.name),
+                    )
+                    .with_detail(format!(
+                        "Key columns \"{local}\" and \"{remote}\" are of incompatible types: {a} and {b}."
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -422,7 +422,7 @@ impl Translator<'_> {
 }
 
 /// True when PostgreSQL has an equality operator between the two key types.
-fn comparable(a: PgType, b: PgType) -> bool {
+pub(super) fn comparable(a: PgType, b: PgType) -> bool {
     a == b
         || (a.is_numeric() && b.is_numeric())
         || (a.is_text() && b.is_text())
