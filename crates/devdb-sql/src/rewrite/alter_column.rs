@@ -175,16 +175,21 @@ impl Translator<'_> {
             ));
         }
         let to = declared.ty;
-        if self
+        if let Some(view) = self
             .catalog
             .views
             .iter()
-            .any(|v| v.depends_on.contains(&table.name))
+            .find(|v| v.depends_on.contains(&table.name) && view_may_use(v, &col.name))
         {
             return Err(PgError::new(
                 SqlState::FEATURE_NOT_SUPPORTED,
                 "cannot alter type of a column used by a view or rule",
-            ));
+            )
+            .with_detail(format!(
+                "rule _RETURN on view {} depends on column \"{}\"",
+                catalog::split(&view.name).1,
+                col.name
+            )));
         }
         self.check_foreign_keys(table, col, to)?;
         let type_name = self.type_display(Ty { typmod: -1, ..to });
@@ -276,6 +281,28 @@ impl Translator<'_> {
         }
         Ok(())
     }
+}
+
+/// True unless a view certainly does not read `column`: its query names no such identifier
+/// and it has no output column of that name (which a `*` gives it).
+fn view_may_use(view: &catalog::View, column: &str) -> bool {
+    if view.columns.iter().any(|c| c.name == column) {
+        return true;
+    }
+    let Ok(query) = sqlparser::parser::Parser::new(&sqlparser::dialect::PostgreSqlDialect {})
+        .try_with_sql(&view.definition)
+        .and_then(|mut p| p.parse_query())
+    else {
+        return true;
+    };
+    let named = sqlparser::ast::visit_expressions(&query, |e| match e {
+        Expr::Identifier(id) if super::fold(id) == column => std::ops::ControlFlow::Break(()),
+        Expr::CompoundIdentifier(ids) if ids.last().is_some_and(|id| super::fold(id) == column) => {
+            std::ops::ControlFlow::Break(())
+        }
+        _ => std::ops::ControlFlow::Continue(()),
+    });
+    named.is_break()
 }
 
 /// True when the SQLite statement `sql` names the column `column` anywhere.
