@@ -24,6 +24,12 @@ pub enum Parsed {
     /// `INSERT ... OVERRIDING SYSTEM VALUE ...`, which sqlparser cannot parse: the INSERT
     /// without those words.
     InsertOverridingSystemValue(Box<Statement>),
+    /// `INSERT ... ON CONFLICT (cols) WHERE predicate DO ...`, which sqlparser cannot parse:
+    /// the INSERT without the WHERE, and the predicate that picks a partial unique index.
+    InsertConflictWhere {
+        insert: Box<Statement>,
+        predicate: Box<sqlparser::ast::Expr>,
+    },
     /// `DO $$ BEGIN ... END $$` of the shape migrations use.
     Do(crate::do_block::DoBlock),
     /// A command on a whole database, run by the executor.
@@ -105,6 +111,25 @@ pub(crate) fn statement(
         Some(Token::Word(w))
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("insert") =>
         {
+            if let Some((rest, predicate)) = conflict_where(&tokens) {
+                let mut parser = Parser::new(dialect)
+                    .with_recursion_limit(RECURSION_LIMIT)
+                    .with_tokens_with_locations(predicate);
+                let predicate = parser.parse_expr().map_err(|e| parser_error(sql, e))?;
+                let next = parser.peek_token();
+                if next.token != Token::EOF {
+                    return Err(syntax_error_at(sql, &next));
+                }
+                return match statement(sql, dialect, rest)? {
+                    Parsed::Statement(insert) => Ok(Parsed::InsertConflictWhere {
+                        insert,
+                        predicate: Box::new(predicate),
+                    }),
+                    _ => Err(PgError::feature_not_supported(
+                        "OVERRIDING SYSTEM VALUE with ON CONFLICT (...) WHERE",
+                    )),
+                };
+            }
             if let Some(tokens) = without_overriding(sql, &tokens)? {
                 return match statement(sql, dialect, tokens)? {
                     Parsed::Statement(s) => Ok(Parsed::InsertOverridingSystemValue(s)),
@@ -214,13 +239,56 @@ fn identity_sequence_name(
     Ok(Some(rest))
 }
 
+/// True when the token is the unquoted keyword `word`.
+fn is_word(t: &TokenWithSpan, word: &str) -> bool {
+    matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+}
+
+/// An INSERT's tokens without the `WHERE predicate` of `ON CONFLICT (cols) WHERE predicate DO`,
+/// and the predicate's tokens; None when there is no such clause.
+fn conflict_where(tokens: &[TokenWithSpan]) -> Option<(Vec<TokenWithSpan>, Vec<TokenWithSpan>)> {
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
+        .collect();
+    // Nesting depth before each word.
+    let mut depth = 0i32;
+    let mut depths = Vec::with_capacity(words.len());
+    for &i in &words {
+        depths.push(depth);
+        match tokens[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ => {}
+        }
+    }
+    let at = |n: usize| words.get(n).map(|&i| &tokens[i]);
+    let start = (0..words.len()).find(|&n| {
+        depths[n] == 0
+            && at(n).is_some_and(|t| is_word(t, "on"))
+            && at(n + 1).is_some_and(|t| is_word(t, "conflict"))
+            && at(n + 2).is_some_and(|t| t.token == Token::LParen)
+    })?;
+    let close = (start + 3..words.len())
+        .find(|&n| depths[n] == 1 && at(n).is_some_and(|t| t.token == Token::RParen))?;
+    let where_at = close + 1;
+    if !at(where_at).is_some_and(|t| is_word(t, "where")) {
+        return None;
+    }
+    let do_at = (where_at + 1..words.len())
+        .find(|&n| depths[n] == 0 && at(n).is_some_and(|t| is_word(t, "do")))?;
+    let (from, to) = (words[where_at], words[do_at]);
+    let predicate = tokens[words[where_at + 1]..to].to_vec();
+    let mut rest = tokens[..from].to_vec();
+    rest.extend_from_slice(&tokens[to..]);
+    Some((rest, predicate))
+}
+
 /// The tokens of an INSERT without its `OVERRIDING SYSTEM VALUE` words, or None when it has
 /// none; `OVERRIDING USER VALUE` is refused.
 fn without_overriding(
     sql: &str,
     tokens: &[TokenWithSpan],
 ) -> Result<Option<Vec<TokenWithSpan>>, PgError> {
-    let is_word = |t: &TokenWithSpan, word: &str| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
     let words: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
         .collect();
@@ -253,7 +321,6 @@ fn without_overriding(
 fn without_drop_index_concurrently(
     tokens: &[TokenWithSpan],
 ) -> Result<Option<Vec<TokenWithSpan>>, PgError> {
-    let is_word = |t: &TokenWithSpan, word: &str| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
     let words: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
         .take(3)

@@ -133,12 +133,28 @@ impl Translator<'_> {
             }
             Some(other) => return Err(PgError::feature_not_supported(format!("{other}"))),
         };
+        let conflict_where = match self.conflict_predicate.take() {
+            Some(p) => {
+                self.scopes.push(Scope::of(vec![Rel {
+                    name: table.name.clone(),
+                    columns: rel_columns(&table),
+                    table: Some(table.name.clone()),
+                }]));
+                let p = self.condition(p);
+                self.scopes.pop();
+                Some(p?)
+            }
+            None => None,
+        };
         let mut stmt = make::insert(&table.name, &names, source, returning);
         if let sqlparser::ast::Statement::Insert(i) = &mut stmt {
             i.on = on;
         }
         let mut out = Output::new(Kind::Insert);
-        out.sqlite.push(stmt.to_string());
+        out.sqlite.push(match &conflict_where {
+            None => stmt.to_string(),
+            Some(predicate) => upsert_with_predicate(stmt, predicate),
+        });
         out.columns = super::query::columns(&cols);
         out.writes = true;
         Ok(out)
@@ -656,6 +672,30 @@ impl Translator<'_> {
 }
 
 /// A table's columns as a FROM item sees them.
+/// `INSERT ... ON CONFLICT (cols) WHERE predicate DO ... [RETURNING ...]` for SQLite, which
+/// finds a partial unique index by that predicate as PostgreSQL does. sqlparser's AST has no
+/// place for the predicate, so the statement is printed in its parts.
+fn upsert_with_predicate(stmt: sqlparser::ast::Statement, predicate: &Expr) -> String {
+    let sqlparser::ast::Statement::Insert(mut insert) = stmt else {
+        return stmt.to_string();
+    };
+    let on = insert.on.take();
+    let returning = insert.returning.take();
+    let mut sql = sqlparser::ast::Statement::Insert(insert).to_string();
+    if let Some(OnInsert::OnConflict(OnConflict {
+        conflict_target: Some(target),
+        action,
+    })) = on
+    {
+        sql.push_str(&format!(" ON CONFLICT{target} WHERE {predicate} {action}"));
+    }
+    if let Some(items) = returning {
+        let items: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+        sql.push_str(&format!(" RETURNING {}", items.join(", ")));
+    }
+    sql
+}
+
 pub fn rel_columns(table: &Table) -> Vec<(String, Ty)> {
     table
         .columns

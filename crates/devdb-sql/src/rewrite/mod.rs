@@ -70,6 +70,8 @@ pub(crate) struct Translator<'a> {
     pub dropping_tables: Vec<String>,
     /// NOTICEs for the client when the statement succeeds.
     pub notices: Vec<PgError>,
+    /// The WHERE of `ON CONFLICT (cols) WHERE predicate`, for the INSERT being translated.
+    pub conflict_predicate: Option<sqlparser::ast::Expr>,
     /// INSERT ... OVERRIDING SYSTEM VALUE: GENERATED ALWAYS columns take explicit values.
     pub overriding_system: bool,
     /// An address near the top of the stack when translation began (see `check_stack`).
@@ -115,6 +117,7 @@ pub(crate) fn statement(
         dropping_views: Vec::new(),
         dropping_tables: Vec::new(),
         notices: Vec::new(),
+        conflict_predicate: None,
         stack_base: {
             let marker = 0u8;
             &marker as *const u8 as usize
@@ -125,6 +128,10 @@ pub(crate) fn statement(
         Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
+        Parsed::InsertConflictWhere { insert, predicate } => {
+            t.conflict_predicate = Some(*predicate);
+            t.statement(*insert)?
+        }
         Parsed::InsertOverridingSystemValue(stmt) => {
             t.overriding_system = true;
             t.statement(*stmt)?

@@ -123,6 +123,16 @@ fn expression_and_partial_indexes() {
 }
 
 #[test]
+fn upsert_on_a_partial_unique_index() {
+    check(
+        "insert into t (name) values ('a') on conflict (name) where flag do update set name = 'b' returning id",
+        expect![[r#"
+            INSERT INTO "t" ("name", "id", "flag", "ts") VALUES ('a', pg_not_null(pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 'id', 't'), 0, devdb_now()) ON CONFLICT("name") WHERE "flag" DO UPDATE SET "name" = 'b' RETURNING "id";
+        "#]],
+    );
+}
+
+#[test]
 fn insert_defaults() {
     check(
         "insert into t (name) values ('a'), ('b') returning id, ts",
