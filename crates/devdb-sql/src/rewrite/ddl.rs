@@ -469,27 +469,13 @@ impl Translator<'_> {
                     true => self.drop_dependents(&dropped)?,
                     false => Vec::new(),
                 };
-                for name in &dropped {
-                    if cascade {
-                        break;
-                    }
-                    let dropping = std::mem::take(&mut self.dropping_views);
-                    let readers = self.check_no_view_reads(name, &dropping);
-                    self.dropping_views = dropping;
-                    readers?;
-                    if let Some(fk) = self
-                        .catalog
-                        .references_to(name)
-                        .find(|fk| !dropped.contains(&fk.table))
-                    {
-                        return Err(dependent_objects(
-                            &format!("table {name}"),
-                            format!(
-                                "constraint {} on table {} depends on table {name}",
-                                fk.name, fk.table
-                            ),
-                        ));
-                    }
+                if !cascade && let Some((_, on)) = self.dependents_of(&dropped).first() {
+                    let detail: Vec<String> = self
+                        .dependents_of(&dropped)
+                        .iter()
+                        .map(|(object, on)| format!("{object} depends on {on}"))
+                        .collect();
+                    return Err(dependent_objects(on, detail.join("\n")));
                 }
                 // Children go first, so dropping a parent never fires a foreign key action.
                 let mut sqlite = Vec::new();
@@ -993,29 +979,59 @@ impl Translator<'_> {
         Ok(catalog_output("ALTER TABLE", sqlite))
     }
 
+    /// The objects that depend on the tables being dropped, each with what it depends on, as
+    /// PostgreSQL names them: other tables' foreign keys, then the views reading the tables
+    /// (and the views reading those).
+    fn dependents_of(&self, dropped: &[String]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = dropped
+            .iter()
+            .flat_map(|t| self.catalog.references_to(t))
+            .filter(|fk| !dropped.contains(&fk.table))
+            .map(|fk| {
+                (
+                    format!(
+                        "constraint {} on table {}",
+                        fk.name,
+                        catalog::split(&fk.table).1
+                    ),
+                    format!(
+                        "table {}",
+                        catalog::split(fk.ref_table.as_deref().unwrap_or_default()).1
+                    ),
+                )
+            })
+            .collect();
+        let readers = self.views_reading(dropped);
+        for (i, v) in readers.iter().enumerate() {
+            let Some(view) = self.catalog.view(v) else {
+                continue;
+            };
+            let on = view.depends_on.iter().find_map(|d| {
+                if dropped.contains(d) {
+                    Some(format!("table {}", catalog::split(d).1))
+                } else if readers[..i].contains(d) {
+                    Some(format!("view {}", catalog::split(d).1))
+                } else {
+                    None
+                }
+            });
+            if let Some(on) = on {
+                out.push((format!("view {}", catalog::split(v).1), on));
+            }
+        }
+        out
+    }
+
     /// What DROP TABLE ... CASCADE drops besides the tables: the views that read them (and
     /// the views reading those), and the foreign keys of other tables that reference them,
     /// each such table rebuilt without its key.
     fn drop_dependents(&mut self, dropped: &[String]) -> Result<Vec<String>, PgError> {
         let readers = self.views_reading(dropped);
-        // PostgreSQL names what the drop cascades to: foreign keys, then views.
-        let mut cascaded: Vec<String> = dropped
-            .iter()
-            .flat_map(|t| self.catalog.references_to(t))
-            .filter(|fk| !dropped.contains(&fk.table))
-            .map(|fk| {
-                format!(
-                    "drop cascades to constraint {} on table {}",
-                    fk.name,
-                    catalog::split(&fk.table).1
-                )
-            })
+        let cascaded: Vec<String> = self
+            .dependents_of(dropped)
+            .into_iter()
+            .map(|(object, _)| format!("drop cascades to {object}"))
             .collect();
-        cascaded.extend(
-            readers
-                .iter()
-                .map(|v| format!("drop cascades to view {}", catalog::split(v).1)),
-        );
         match cascaded.as_slice() {
             [] => {}
             [one] => self.notices.push(PgError::notice(one)),
