@@ -509,3 +509,43 @@ async fn drizzle_kit_identity_with_sequence_name_like_postgres() {
     ])
     .await;
 }
+
+/// The messages devdb and PostgreSQL send for each statement, notices included.
+async fn transcript_with_notices(
+    conn: &mut crate::harness::rawwire::RawConn,
+    script: &[&str],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for sql in script {
+        out.push(format!("> {sql}"));
+        out.extend(conn.query(sql).await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn drop_table_cascade_names_what_it_drops_in_notices_like_postgres() {
+    let Some(pg) = crate::harness::Postgres::start() else {
+        return;
+    };
+    let script = [
+        "create table owners (id int primary key)",
+        "create table pets (id int primary key, owner_id int references owners(id))",
+        "create view owner_ids as select id from owners",
+        "create table lone (id int)",
+        "create view lone_ids as select id from lone",
+        "drop table lone cascade",
+        "drop table owners cascade",
+        "drop table pets cascade",
+    ];
+    let expected = transcript_with_notices(&mut pg.raw().await, &script).await;
+    let devdb = DevDb::start(&[]);
+    let actual = transcript_with_notices(&mut devdb.raw().await, &script).await;
+    assert_eq!(actual, expected);
+    assert!(
+        actual
+            .iter()
+            .any(|m| m.starts_with("Notice 00000 drop cascades to 2 other objects")),
+        "{actual:#?}"
+    );
+}

@@ -20,6 +20,8 @@ pub(crate) fn to_pg(err: rusqlite::Error, interrupted: Option<Cause>) -> PgError
             let message = message.unwrap_or_else(|| code.to_string());
             from_code(code, &message, interrupted)
         }
+        // What SQLite's prepare refuses in SQL devdb wrote (an index on a volatile function).
+        rusqlite::Error::SqlInputError { error, msg, .. } => from_code(error, &msg, interrupted),
         other => PgError::internal(other.to_string()),
     }
 }
@@ -233,6 +235,18 @@ fn classify_message(message: &str) -> PgError {
     }
     if message.contains("syntax error") {
         return PgError::syntax_error(message, None);
+    }
+    // SQLite's deterministic functions are the ones PostgreSQL marks IMMUTABLE.
+    if let Some(place) = message.strip_prefix("non-deterministic functions prohibited in ") {
+        let part = match place {
+            p if p.starts_with("index expressions") => "index expression",
+            p if p.starts_with("partial index WHERE") => "index predicate",
+            _ => return PgError::internal(message),
+        };
+        return PgError::new(
+            SqlState::INVALID_OBJECT_DEFINITION,
+            format!("functions in {part} must be marked IMMUTABLE"),
+        );
     }
     PgError::internal(message)
 }

@@ -71,6 +71,14 @@ impl PgError {
         }
     }
 
+    /// A NOTICE (00000): a message about a statement that succeeded.
+    pub fn notice(message: impl Into<String>) -> Self {
+        PgError {
+            severity: Severity::Notice,
+            ..PgError::new(SqlState::SUCCESSFUL_COMPLETION, message)
+        }
+    }
+
     /// The same error as FATAL: the server closes the connection after sending it.
     pub fn fatal(mut self) -> Self {
         self.severity = Severity::Fatal;

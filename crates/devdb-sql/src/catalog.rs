@@ -41,6 +41,7 @@ pub(crate) const SEQUENCES: &str = "__devdb_sequences";
 pub(crate) const SEQUENCE_OWNERS: &str = "__devdb_sequence_owners";
 pub(crate) const CONSTRAINTS: &str = "__devdb_constraints";
 pub(crate) const INDEX_DEFS: &str = "__devdb_index_defs";
+pub(crate) const INDEX_KEYS: &str = "__devdb_index_keys";
 pub(crate) const SCHEMAS: &str = "__devdb_schemas";
 pub(crate) const IDENTITY_COLUMNS: &str = "__devdb_identity_columns";
 pub(crate) const COMMENTS: &str = "__devdb_comments";
@@ -57,6 +58,10 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// `__devdb_sequences` has a fixed shape: the executor implements nextval/currval/setval on it.
 /// `pk_position` is the 1-based place of a column in its table's primary key, NULL when the
 /// column is not part of it.
+///
+/// `__devdb_index_keys` keeps, for each index CREATE INDEX made, its key list and WHERE
+/// predicate as pg_get_indexdef prints them (`lower(email)`, `(deleted_at IS NULL)`) and
+/// whether a key is an expression (pg_index.indexprs); the SQLite index holds their translation.
 ///
 /// `__devdb_schemas` lists the schemas CREATE SCHEMA made (pg_namespace: oid, nspname); `public`
 /// (oid 2200) is implicit, never a row, so opening a database never writes.
@@ -91,6 +96,7 @@ CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value 
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_index_keys (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, keys TEXT NOT NULL, predicate TEXT, expressions INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_comments (kind TEXT NOT NULL, schema TEXT NOT NULL, name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL, PRIMARY KEY (kind, schema, name, column_name));
@@ -117,6 +123,7 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT schema, name, definition, depends_on FROM __devdb_views ORDER BY schema, name",
     "SELECT schema, view_name, name, position, type_oid, typmod FROM __devdb_view_columns \
      ORDER BY schema, view_name, position",
+    "SELECT schema, name, keys, predicate, expressions FROM __devdb_index_keys",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -354,6 +361,12 @@ pub struct Index {
     /// The SQLite statement that creates it, kept so a table rebuild can recreate it; None
     /// for indexes created before devdb recorded them.
     pub definition: Option<String>,
+    /// The keys as PostgreSQL prints them, for indexes CREATE INDEX made.
+    pub keys: Option<String>,
+    /// A partial index's WHERE predicate as PostgreSQL prints it.
+    pub predicate: Option<String>,
+    /// True when a key is an expression rather than a column.
+    pub expressions: bool,
 }
 
 impl Column {
@@ -465,6 +478,7 @@ impl Catalog {
         let (type_rows, label_rows, schema_rows) = (next(), next(), next());
         let identity_rows = next();
         let (view_rows, view_column_rows) = (next(), next());
+        let index_key_rows = next();
         let mut catalog = Catalog::default();
         catalog.schemas.push(Schema {
             oid: Oid(PUBLIC_SCHEMA_OID),
@@ -555,7 +569,20 @@ impl Catalog {
                 unique: r.int()? != 0,
                 primary: r.int()? != 0,
                 definition: None,
+                keys: None,
+                predicate: None,
+                expressions: false,
             });
+        }
+        for row in index_key_rows {
+            let mut r = Row::new(row);
+            let name = key(&r.text()?, &r.text()?);
+            let (keys, predicate, expressions) = (r.text()?, r.opt_text()?, r.int()? != 0);
+            if let Some(index) = catalog.indexes.iter_mut().find(|i| i.name == name) {
+                index.keys = Some(keys);
+                index.predicate = predicate;
+                index.expressions = expressions;
+            }
         }
         for row in index_def_rows {
             let mut r = Row::new(row);

@@ -63,6 +63,7 @@ pub fn translated(command: DatabaseCommand) -> Translated {
         writes: false,
         changes_catalog: false,
         captures: Vec::new(),
+        notices: Vec::new(),
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Translated {
     /// Temporary tables to fill, in order, before `sqlite` runs (the parts of a WITH that holds
     /// a data-modifying statement); the executor drops them when the statement ends.
     pub captures: Vec<Capture>,
+    /// NOTICEs the statement sends when it succeeds (what DROP ... CASCADE dropped).
+    pub notices: Vec<PgError>,
 }
 
 /// Rows the executor stores in a temporary table for the statement to read by its name.
@@ -213,6 +215,7 @@ pub fn translate(
             writes: false,
             changes_catalog: false,
             captures: Vec::new(),
+            notices: Vec::new(),
         }]);
     }
     statements

@@ -24,6 +24,12 @@ pub enum Parsed {
     /// `INSERT ... OVERRIDING SYSTEM VALUE ...`, which sqlparser cannot parse: the INSERT
     /// without those words.
     InsertOverridingSystemValue(Box<Statement>),
+    /// `INSERT ... ON CONFLICT (cols) WHERE predicate DO ...`, which sqlparser cannot parse:
+    /// the INSERT without the WHERE, and the predicate that picks a partial unique index.
+    InsertConflictWhere {
+        insert: Box<Statement>,
+        predicate: Box<sqlparser::ast::Expr>,
+    },
     /// `DO $$ BEGIN ... END $$` of the shape migrations use.
     Do(crate::do_block::DoBlock),
     /// A command on a whole database, run by the executor.
@@ -123,9 +129,33 @@ pub(crate) fn statement(
                 },
             ))));
         }
+        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("drop") => {
+            if let Some(tokens) = without_drop_index_concurrently(&tokens)? {
+                return statement(sql, dialect, tokens);
+            }
+        }
         Some(Token::Word(w))
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("insert") =>
         {
+            if let Some((rest, predicate)) = conflict_where(&tokens) {
+                let mut parser = Parser::new(dialect)
+                    .with_recursion_limit(RECURSION_LIMIT)
+                    .with_tokens_with_locations(predicate);
+                let predicate = parser.parse_expr().map_err(|e| parser_error(sql, e))?;
+                let next = parser.peek_token();
+                if next.token != Token::EOF {
+                    return Err(syntax_error_at(sql, &next));
+                }
+                return match statement(sql, dialect, rest)? {
+                    Parsed::Statement(insert) => Ok(Parsed::InsertConflictWhere {
+                        insert,
+                        predicate: Box::new(predicate),
+                    }),
+                    _ => Err(PgError::feature_not_supported(
+                        "OVERRIDING SYSTEM VALUE with ON CONFLICT (...) WHERE",
+                    )),
+                };
+            }
             if let Some(tokens) = without_overriding(sql, &tokens)? {
                 return match statement(sql, dialect, tokens)? {
                     Parsed::Statement(s) => Ok(Parsed::InsertOverridingSystemValue(s)),
@@ -236,13 +266,56 @@ fn identity_sequence_name(
     Ok(Some(rest))
 }
 
+/// True when the token is the unquoted keyword `word`.
+fn is_word(t: &TokenWithSpan, word: &str) -> bool {
+    matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+}
+
+/// An INSERT's tokens without the `WHERE predicate` of `ON CONFLICT (cols) WHERE predicate DO`,
+/// and the predicate's tokens; None when there is no such clause.
+fn conflict_where(tokens: &[TokenWithSpan]) -> Option<(Vec<TokenWithSpan>, Vec<TokenWithSpan>)> {
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
+        .collect();
+    // Nesting depth before each word.
+    let mut depth = 0i32;
+    let mut depths = Vec::with_capacity(words.len());
+    for &i in &words {
+        depths.push(depth);
+        match tokens[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ => {}
+        }
+    }
+    let at = |n: usize| words.get(n).map(|&i| &tokens[i]);
+    let start = (0..words.len()).find(|&n| {
+        depths[n] == 0
+            && at(n).is_some_and(|t| is_word(t, "on"))
+            && at(n + 1).is_some_and(|t| is_word(t, "conflict"))
+            && at(n + 2).is_some_and(|t| t.token == Token::LParen)
+    })?;
+    let close = (start + 3..words.len())
+        .find(|&n| depths[n] == 1 && at(n).is_some_and(|t| t.token == Token::RParen))?;
+    let where_at = close + 1;
+    if !at(where_at).is_some_and(|t| is_word(t, "where")) {
+        return None;
+    }
+    let do_at = (where_at + 1..words.len())
+        .find(|&n| depths[n] == 0 && at(n).is_some_and(|t| is_word(t, "do")))?;
+    let (from, to) = (words[where_at], words[do_at]);
+    let predicate = tokens[words[where_at + 1]..to].to_vec();
+    let mut rest = tokens[..from].to_vec();
+    rest.extend_from_slice(&tokens[to..]);
+    Some((rest, predicate))
+}
+
 /// The tokens of an INSERT without its `OVERRIDING SYSTEM VALUE` words, or None when it has
 /// none; `OVERRIDING USER VALUE` is refused.
 fn without_overriding(
     sql: &str,
     tokens: &[TokenWithSpan],
 ) -> Result<Option<Vec<TokenWithSpan>>, PgError> {
-    let is_word = |t: &TokenWithSpan, word: &str| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
     let words: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
         .collect();
@@ -323,6 +396,35 @@ pub(crate) fn symmetric_low(low: &sqlparser::ast::Expr) -> Option<&sqlparser::as
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// The tokens of `DROP INDEX CONCURRENTLY ...` without CONCURRENTLY (sqlparser cannot parse
+/// it), or None for any other DROP. devdb's DDL never blocks readers, so dropping
+/// concurrently is dropping.
+fn without_drop_index_concurrently(
+    tokens: &[TokenWithSpan],
+) -> Result<Option<Vec<TokenWithSpan>>, PgError> {
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
+        .take(3)
+        .collect();
+    match words.as_slice() {
+        [_, index, concurrently]
+            if is_word(&tokens[*index], "index")
+                && is_word(&tokens[*concurrently], "concurrently") =>
+        {
+            if tokens.iter().any(|t| t.token == Token::Comma) {
+                return Err(PgError::new(
+                    devdb_pg::SqlState::FEATURE_NOT_SUPPORTED,
+                    "DROP INDEX CONCURRENTLY does not support dropping multiple objects",
+                ));
+            }
+            let mut rest = tokens.to_vec();
+            rest.remove(*concurrently);
+            Ok(Some(rest))
+        }
+        _ => Ok(None),
     }
 }
 

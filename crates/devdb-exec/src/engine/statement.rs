@@ -304,6 +304,9 @@ impl Engine {
         for (channel, payload) in notifications {
             session.transaction.notify.notify(channel, payload)?;
         }
+        for notice in &t.notices {
+            sink.notice(notice);
+        }
         if let Some(tag) = tag {
             sink.command_complete(&tag);
         }

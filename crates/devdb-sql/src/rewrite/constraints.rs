@@ -281,6 +281,18 @@ impl Translator<'_> {
         columns: &[Column],
         expr: &Expr,
     ) -> Result<(Expr, Vec<String>), PgError> {
+        self.in_table_scope(table, columns, |t| t.condition(expr.clone()))
+    }
+
+    /// Runs `translate` with the table's columns as the only names in scope, as for the
+    /// expressions of DDL (checks, index keys and predicates, USING); returns its result with
+    /// the distinct columns it mentions, in order of first mention. DDL takes no parameters.
+    pub(super) fn in_table_scope<T>(
+        &mut self,
+        table: &str,
+        columns: &[Column],
+        translate: impl FnOnce(&mut Self) -> Result<T, PgError>,
+    ) -> Result<(T, Vec<String>), PgError> {
         if !self.params.is_empty() {
             return Err(PgError::feature_not_supported("parameters in DDL"));
         }
@@ -292,7 +304,7 @@ impl Translator<'_> {
         }]);
         scope.grouping.collecting = true;
         self.scopes.push(scope);
-        let result = self.condition(expr.clone());
+        let result = translate(self);
         let bare = self
             .scopes
             .pop()
@@ -410,7 +422,7 @@ impl Translator<'_> {
 }
 
 /// True when PostgreSQL has an equality operator between the two key types.
-fn comparable(a: PgType, b: PgType) -> bool {
+pub(super) fn comparable(a: PgType, b: PgType) -> bool {
     a == b
         || (a.is_numeric() && b.is_numeric())
         || (a.is_text() && b.is_text())

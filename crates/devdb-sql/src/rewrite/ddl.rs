@@ -8,10 +8,10 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTable, AlterTableOperation, Analyze, CheckConstraint, ColumnDef,
-    ColumnOption, ColumnOptionDef, CreateIndex, CreateTable, CreateTableOptions, DataType, Expr,
-    ForeignKeyConstraint, GeneratedAs, IndexColumn, IndexType, ObjectName, ObjectType, SqlOption,
-    Statement, TableConstraint, Truncate,
+    AlterTable, AlterTableOperation, Analyze, CheckConstraint, ColumnDef, ColumnOption,
+    ColumnOptionDef, CreateTable, CreateTableOptions, DataType, Expr, ForeignKeyConstraint,
+    GeneratedAs, IndexColumn, ObjectName, ObjectType, SqlOption, Statement, TableConstraint,
+    Truncate,
 };
 
 use super::constraints::{Keys, choose_name, given_name};
@@ -30,7 +30,7 @@ pub(super) fn catalog_output(tag: &'static str, sqlite: Vec<Statement>) -> Outpu
     out
 }
 
-fn where_eq(pairs: &[(&str, Expr)]) -> Option<Expr> {
+pub(super) fn where_eq(pairs: &[(&str, Expr)]) -> Option<Expr> {
     pairs
         .iter()
         .cloned()
@@ -48,7 +48,7 @@ pub(super) fn dependent_objects(what: &str, detail: String) -> PgError {
     .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
 }
 
-fn duplicate_table(name: &str) -> PgError {
+pub(super) fn duplicate_table(name: &str) -> PgError {
     PgError::new(
         SqlState::DUPLICATE_TABLE,
         format!("relation \"{name}\" already exists"),
@@ -469,95 +469,28 @@ impl Translator<'_> {
                         dropped.push(name);
                     }
                 }
-                for name in &dropped {
-                    let dropping = std::mem::take(&mut self.dropping_views);
-                    let readers = self.check_no_view_reads(name, &dropping);
-                    self.dropping_views = dropping;
-                    if cascade && readers.is_err() {
-                        return Err(PgError::feature_not_supported(
-                            "DROP TABLE ... CASCADE of a table a view reads",
-                        ));
-                    }
-                    readers?;
-                    if let Some(fk) = self
-                        .catalog
-                        .references_to(name)
-                        .find(|fk| !dropped.contains(&fk.table))
-                    {
-                        if cascade {
-                            return Err(PgError::feature_not_supported(
-                                "DROP TABLE ... CASCADE of a table other tables reference",
-                            ));
-                        }
-                        return Err(dependent_objects(
-                            &format!("table {name}"),
-                            format!(
-                                "constraint {} on table {} depends on table {name}",
-                                fk.name, fk.table
-                            ),
-                        ));
-                    }
+                let dependents = match cascade {
+                    true => self.drop_dependents(&dropped)?,
+                    false => Vec::new(),
+                };
+                if !cascade && let Some((_, on)) = self.dependents_of(&dropped).first() {
+                    let detail: Vec<String> = self
+                        .dependents_of(&dropped)
+                        .iter()
+                        .map(|(object, on)| format!("{object} depends on {on}"))
+                        .collect();
+                    return Err(dependent_objects(on, detail.join("\n")));
                 }
                 // Children go first, so dropping a parent never fires a foreign key action.
                 let mut sqlite = Vec::new();
                 for name in self.children_first(dropped) {
                     sqlite.extend(drop_table_statements(&name));
                 }
-                Ok(catalog_output("DROP TABLE", sqlite))
+                let mut out = catalog_output("DROP TABLE", sqlite);
+                out.sqlite.splice(0..0, dependents);
+                Ok(out)
             }
-            ObjectType::Index => {
-                let mut sqlite = Vec::new();
-                for n in &names {
-                    let name = self.table_name(n)?;
-                    let Some(index) = self.catalog.index(&name) else {
-                        if if_exists {
-                            continue;
-                        }
-                        return Err(PgError::new(
-                            SqlState::UNDEFINED_OBJECT,
-                            format!("index \"{name}\" does not exist"),
-                        ));
-                    };
-                    if index.primary {
-                        return Err(PgError::new(
-                            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-                            format!(
-                                "cannot drop index {name} because constraint {name} on table {} requires it",
-                                index.table
-                            ),
-                        ));
-                    }
-                    if self
-                        .catalog
-                        .constraints_of(&index.table)
-                        .any(|c| c.name == name && c.kind == ConstraintKind::Unique)
-                    {
-                        return Err(PgError::new(
-                            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-                            format!(
-                                "cannot drop index {name} because constraint {name} on table {} requires it",
-                                index.table
-                            ),
-                        ));
-                    }
-                    sqlite.push(make::drop(
-                        ObjectType::Index,
-                        std::slice::from_ref(&name),
-                        false,
-                    ));
-                    let (schema, plain) = catalog::split(&name);
-                    for catalog_table in [catalog::INDEX_DEFS, catalog::INDEXES] {
-                        sqlite.push(make::delete(
-                            catalog_table,
-                            where_eq(&[
-                                ("schema", make::string(schema)),
-                                ("name", make::string(plain)),
-                            ]),
-                        ));
-                    }
-                }
-                Ok(catalog_output("DROP INDEX", sqlite))
-            }
+            ObjectType::Index => self.drop_indexes(&names, if_exists),
             ObjectType::Type => self.drop_types(&names, if_exists, cascade, &[]),
             ObjectType::Schema => self.drop_schemas(&names, if_exists, cascade),
             ObjectType::Sequence => self.drop_sequences(&names, if_exists, cascade),
@@ -619,12 +552,18 @@ impl Translator<'_> {
         for table in self.children_first(tables) {
             sqlite.push(make::delete(&table, None));
             if restart {
+                // Through setval, so the executor's in-memory value restarts too.
+                let restarted = make::call(
+                    "devdb_setval",
+                    vec![
+                        make::column("name"),
+                        make::column("start_value"),
+                        make::int(0),
+                    ],
+                );
                 sqlite.push(make::update(
                     catalog::SEQUENCES,
-                    vec![
-                        ("last_value", make::column("start_value")),
-                        ("is_called", make::int(0)),
-                    ],
+                    vec![("last_value", restarted), ("is_called", make::int(0))],
                     Some(owned_sequences(&table)),
                 ));
             }
@@ -662,6 +601,8 @@ impl Translator<'_> {
         let mut rebuild = false;
         // Indexes this statement creates, which a rebuild must create again.
         let mut created: Vec<Statement> = Vec::new();
+        // Columns whose values a rebuild converts (ALTER COLUMN TYPE), with the conversion.
+        let mut conversions: Vec<(String, Expr)> = Vec::new();
         for op in operations {
             match op {
                 AlterTableOperation::AddColumn {
@@ -710,6 +651,11 @@ impl Translator<'_> {
                                 "dropping a column a constraint uses",
                             ));
                         }
+                        sqlite.extend(self.drop_indexes_reading(
+                            &table.name,
+                            &name,
+                            &mut constraints,
+                        ));
                         sqlite.push(Statement::AlterTable(sqlite_alter(
                             &table.name,
                             AlterTableOperation::DropColumn {
@@ -772,8 +718,9 @@ impl Translator<'_> {
                         }),
                     ));
                     if let Some(c) = table.columns.iter_mut().find(|c| c.name == old) {
-                        c.name = new;
+                        c.name = new.clone();
                     }
+                    sqlite.extend(self.rename_in_index_records(&table, &old, &new)?);
                 }
                 AlterTableOperation::RenameTable {
                     table_name: sqlparser::ast::RenameTableNameKind::To(new_name),
@@ -859,7 +806,10 @@ impl Translator<'_> {
                         return Err(PgError::undefined_column(&name)
                             .with_detail(format!("in table \"{}\"", table.name)));
                     };
-                    sqlite.extend(self.alter_column(&mut table, &col, op)?);
+                    let altered = self.alter_column(&mut table, &col, op)?;
+                    sqlite.extend(altered.sqlite);
+                    rebuild |= altered.rebuild;
+                    conversions.extend(altered.conversion);
                 }
                 AlterTableOperation::AddConstraint {
                     constraint: TableConstraint::PrimaryKey(k),
@@ -1020,15 +970,134 @@ impl Translator<'_> {
                 }
             }
         }
+        if !conversions.is_empty() {
+            let converted: Vec<String> = conversions.iter().map(|(c, _)| c.clone()).collect();
+            for (create, record) in self.reindex_converted(&table, &converted)? {
+                sqlite.push(record);
+                created.push(create);
+            }
+        }
         if rebuild {
-            sqlite.extend(self.rebuild(&table, &constraints, &created)?);
+            sqlite.extend(self.rebuild(&table, &constraints, &created, &conversions)?);
         }
         Ok(catalog_output("ALTER TABLE", sqlite))
     }
 
+    /// The objects that depend on the tables being dropped, each with what it depends on, as
+    /// PostgreSQL names them: other tables' foreign keys, then the views reading the tables
+    /// (and the views reading those).
+    fn dependents_of(&self, dropped: &[String]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = dropped
+            .iter()
+            .flat_map(|t| self.catalog.references_to(t))
+            .filter(|fk| !dropped.contains(&fk.table))
+            .map(|fk| {
+                (
+                    format!(
+                        "constraint {} on table {}",
+                        fk.name,
+                        catalog::split(&fk.table).1
+                    ),
+                    format!(
+                        "table {}",
+                        catalog::split(fk.ref_table.as_deref().unwrap_or_default()).1
+                    ),
+                )
+            })
+            .collect();
+        let readers = self.views_reading(dropped);
+        for (i, v) in readers.iter().enumerate() {
+            let Some(view) = self.catalog.view(v) else {
+                continue;
+            };
+            let on = view.depends_on.iter().find_map(|d| {
+                if dropped.contains(d) {
+                    Some(format!("table {}", catalog::split(d).1))
+                } else if readers[..i].contains(d) {
+                    Some(format!("view {}", catalog::split(d).1))
+                } else {
+                    None
+                }
+            });
+            if let Some(on) = on {
+                out.push((format!("view {}", catalog::split(v).1), on));
+            }
+        }
+        out
+    }
+
+    /// What DROP TABLE ... CASCADE drops besides the tables: the views that read them (and
+    /// the views reading those), and the foreign keys of other tables that reference them,
+    /// each such table rebuilt without its key.
+    fn drop_dependents(&mut self, dropped: &[String]) -> Result<Vec<String>, PgError> {
+        let readers = self.views_reading(dropped);
+        let cascaded: Vec<String> = self
+            .dependents_of(dropped)
+            .into_iter()
+            .map(|(object, _)| format!("drop cascades to {object}"))
+            .collect();
+        match cascaded.as_slice() {
+            [] => {}
+            [one] => self.notices.push(PgError::notice(one)),
+            many => self.notices.push(
+                PgError::notice(format!("drop cascades to {} other objects", many.len()))
+                    .with_detail(many.join("\n")),
+            ),
+        }
+        let mut sqlite = Vec::new();
+        if !readers.is_empty() {
+            let names: Vec<ObjectName> = readers
+                .iter()
+                .map(|v| super::schemas::qualified(v))
+                .collect();
+            sqlite.extend(self.drop_views(&names, false, true)?.sqlite);
+        }
+        // Rebuilding the tables that referenced the dropped ones must not bring them back,
+        // nor their foreign keys to them.
+        self.dropping_views.extend(readers);
+        self.dropping_tables.extend(dropped.iter().cloned());
+        let mut children: Vec<String> = Vec::new();
+        for fk in dropped.iter().flat_map(|t| self.catalog.references_to(t)) {
+            if !dropped.contains(&fk.table) && !children.contains(&fk.table) {
+                children.push(fk.table.clone());
+            }
+        }
+        for child in children {
+            let table = self
+                .catalog
+                .table(&child)
+                .cloned()
+                .ok_or_else(|| PgError::undefined_table(&child))?;
+            let (gone, kept): (Vec<Constraint>, Vec<Constraint>) =
+                self.catalog.constraints_of(&child).cloned().partition(|c| {
+                    c.kind == ConstraintKind::ForeignKey
+                        && c.ref_table.as_ref().is_some_and(|r| dropped.contains(r))
+                });
+            for c in &gone {
+                sqlite.push(
+                    make::delete(
+                        catalog::CONSTRAINTS,
+                        table_where(&child).map(|w| {
+                            make::and(w, make::eq(make::column("name"), make::string(&c.name)))
+                        }),
+                    )
+                    .to_string(),
+                );
+            }
+            let rebuilt = self.rebuild(&table, &kept, &[], &[])?;
+            sqlite.extend(rebuilt.iter().map(|s| s.to_string()));
+        }
+        Ok(sqlite)
+    }
+
     /// True when a foreign key or check of the table, or another table's foreign key, uses the
     /// column (devdb cannot yet carry such constraints through DROP/RENAME COLUMN).
-    fn column_in_constraint(&self, table: &str, column: &str, own: &[Constraint]) -> bool {
+    pub(super) fn column_in_constraint(
+        &self,
+        table: &str,
+        column: &str,
+        own: &[Constraint],
+    ) -> bool {
         own.iter().any(|c| {
             matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check)
                 && c.columns.iter().any(|n| n == column)
@@ -1064,6 +1133,7 @@ impl Translator<'_> {
         table: &Table,
         constraints: &[Constraint],
         created: &[Statement],
+        conversions: &[(String, Expr)],
     ) -> Result<Vec<Statement>, PgError> {
         let mut set = vec![table.name.clone()];
         let mut i = 0;
@@ -1090,6 +1160,12 @@ impl Translator<'_> {
         }
         let temp = |t: &str| format!("__devdb_rebuild_{t}");
         let mut out = Vec::new();
+        // SQLite checks every view as it renames a table: the views reading the rebuilt
+        // tables go first and come back last.
+        let views = self.views_reading(&set);
+        for v in views.iter().rev() {
+            out.push(make::drop(ObjectType::View, std::slice::from_ref(v), false));
+        }
         let mut indexes = Vec::new();
         let mut temp_indexes = Vec::new();
         for t in children_first.iter().rev() {
@@ -1102,7 +1178,15 @@ impl Translator<'_> {
                     .ok_or_else(|| PgError::undefined_table(t))?;
                 (
                     other.columns.clone(),
-                    self.catalog.constraints_of(t).cloned().collect::<Vec<_>>(),
+                    self.catalog
+                        .constraints_of(t)
+                        .filter(|c| {
+                            c.ref_table
+                                .as_ref()
+                                .is_none_or(|r| !self.dropping_tables.contains(r))
+                        })
+                        .cloned()
+                        .collect::<Vec<_>>(),
                 )
             };
             for c in &mut cons {
@@ -1116,7 +1200,20 @@ impl Translator<'_> {
             // The copy's unique keys exist before any child copy is filled (SQLite needs them
             // to check references); they get their real names after the swap.
             let mut own_indexes = Vec::new();
-            for index in self.catalog.indexes.iter().filter(|i| i.table == *t) {
+            // An index this statement creates again (translated anew) replaces its record.
+            let recreated = |name: &str| {
+                *t == table.name
+                    && created.iter().any(|s| {
+                        matches!(s, Statement::CreateIndex(ci)
+                            if ci.name.as_ref().is_some_and(|n| *n == make::name(name)))
+                    })
+            };
+            for index in self
+                .catalog
+                .indexes
+                .iter()
+                .filter(|i| i.table == *t && !recreated(&i.name))
+            {
                 let Some(sql) = &index.definition else {
                     return Err(PgError::feature_not_supported(format!(
                         "rebuilding table {t}, whose index {} predates devdb's index records",
@@ -1151,7 +1248,13 @@ impl Translator<'_> {
             let copy = make::select(
                 names
                     .iter()
-                    .map(|n| make::select_item(make::column(n), None))
+                    .map(|n| {
+                        let value = conversions
+                            .iter()
+                            .find(|(c, _)| *t == table.name && c == n)
+                            .map_or_else(|| make::column(n), |(_, e)| e.clone());
+                        make::select_item(value, None)
+                    })
                     .collect(),
                 vec![make::table(t, None)],
                 None,
@@ -1186,6 +1289,9 @@ impl Translator<'_> {
             ));
         }
         out.extend(indexes);
+        for v in &views {
+            out.push(self.sqlite_view(v)?);
+        }
         Ok(out)
     }
 
@@ -1313,109 +1419,6 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    fn alter_column(
-        &mut self,
-        table: &mut Table,
-        col: &Column,
-        op: AlterColumnOperation,
-    ) -> Result<Vec<Statement>, PgError> {
-        let out = match op {
-            AlterColumnOperation::SetNotNull => {
-                vec![set_not_null(&table.name, &col.name, Vec::new())]
-            }
-            AlterColumnOperation::SetDefault { value } => {
-                let text = value.to_string();
-                let mut probe = col.clone();
-                probe.default = Some(text.clone());
-                probe.not_null = false;
-                self.default_value(&probe)?;
-                vec![make::update(
-                    catalog::COLUMNS,
-                    vec![("default_expr", make::string(&text))],
-                    column_where(&table.name, &col.name),
-                )]
-            }
-            AlterColumnOperation::DropDefault => {
-                vec![make::update(
-                    catalog::COLUMNS,
-                    vec![("default_expr", make::null())],
-                    column_where(&table.name, &col.name),
-                )]
-            }
-            // SQLite keeps a NOT NULL declared at CREATE TABLE; it cannot be dropped in place.
-            other => {
-                return Err(PgError::feature_not_supported(format!(
-                    "ALTER COLUMN {other}"
-                )));
-            }
-        };
-        if let Some(c) = table.columns.iter_mut().find(|c| c.name == col.name) {
-            *c = col.clone();
-        }
-        Ok(out)
-    }
-
-    pub fn create_index(&mut self, ci: CreateIndex) -> Result<Output, PgError> {
-        let CreateIndex {
-            name,
-            table_name,
-            using,
-            columns,
-            unique,
-            concurrently: _,
-            r#async: false,
-            if_not_exists,
-            include,
-            nulls_distinct: None,
-            with,
-            predicate: None,
-            index_options,
-            alter_options,
-        } = ci
-        else {
-            return Err(PgError::feature_not_supported("this CREATE INDEX option"));
-        };
-        if !(include.is_empty()
-            && with.is_empty()
-            && index_options.is_empty()
-            && alter_options.is_empty())
-        {
-            return Err(PgError::feature_not_supported("this CREATE INDEX option"));
-        }
-        if !matches!(using, None | Some(IndexType::BTree)) {
-            return Err(PgError::feature_not_supported(
-                "index methods other than btree",
-            ));
-        }
-        let table = self.lookup_table(&table_name)?.clone();
-        let cols = key_columns(&table.name, &table.columns, &columns)?;
-        let index = match &name {
-            // An index lives in its table's schema.
-            Some(n) => catalog::key(&table.schema, catalog::split(&self.table_name(n)?).1),
-            None => format!("{}_{}_idx", table.name, cols.join("_")),
-        };
-        if self.catalog.index(&index).is_some() || self.catalog.table(&index).is_some() {
-            if if_not_exists {
-                return Ok(Output::new(Kind::Command("CREATE INDEX")));
-            }
-            return Err(duplicate_table(&index));
-        }
-        let mut stmt = make::create_index(&index, &table.name, &cols, unique, false);
-        if let Statement::CreateIndex(ci) = &mut stmt {
-            for (made, asked) in ci.columns.iter_mut().zip(&columns) {
-                made.column.options = asked.column.options.clone();
-            }
-        }
-        Ok(catalog_output(
-            "CREATE INDEX",
-            vec![
-                stmt.clone(),
-                index_row(&index, &table.name, unique, false),
-                index_def_row(&index, &stmt),
-            ],
-        ))
-    }
-
     /// CREATE EXTENSION for the extensions whose functions devdb has built in (pgcrypto's and
     /// uuid-ossp's gen_random_uuid and uuid_generate_v4, plpgsql); nothing to install.
     pub fn create_extension(
@@ -1465,7 +1468,7 @@ fn sqlite_alter(table: &str, op: AlterTableOperation) -> AlterTable {
     }
 }
 
-fn column_where(table: &str, column: &str) -> Option<Expr> {
+pub(super) fn column_where(table: &str, column: &str) -> Option<Expr> {
     let (schema, table) = catalog::split(table);
     where_eq(&[
         ("schema", make::string(schema)),
@@ -1476,7 +1479,7 @@ fn column_where(table: &str, column: &str) -> Option<Expr> {
 
 /// `UPDATE __devdb_columns SET not_null = pg_check_no_nulls(...)`: fails with 23502 when the
 /// column already holds NULLs, as SET NOT NULL and ADD PRIMARY KEY do in PostgreSQL.
-fn set_not_null(table: &str, column: &str, extra: Vec<(&str, Expr)>) -> Statement {
+pub(super) fn set_not_null(table: &str, column: &str, extra: Vec<(&str, Expr)>) -> Statement {
     let nulls = make::select(
         vec![make::select_item(make::count_star(), None)],
         vec![make::table(table, None)],
@@ -1504,7 +1507,7 @@ fn multiple_pk(table: &str) -> PgError {
 }
 
 /// Records the SQLite statement that creates an index, for table rebuilds.
-fn index_def_row(index: &str, create: &Statement) -> Statement {
+pub(super) fn index_def_row(index: &str, create: &Statement) -> Statement {
     let (schema, index) = catalog::split(index);
     make::insert_rows(
         catalog::INDEX_DEFS,
@@ -1517,7 +1520,7 @@ fn index_def_row(index: &str, create: &Statement) -> Statement {
     )
 }
 
-fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement {
+pub(super) fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement {
     let (schema, index) = catalog::split(index);
     make::insert_rows(
         catalog::INDEXES,
@@ -1617,6 +1620,7 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
         make::delete(catalog::SEQUENCES, Some(owned_sequences(table))),
         make::delete(catalog::SEQUENCE_OWNERS, in_table()),
         make::delete(catalog::INDEX_DEFS, Some(indexes_of(table))),
+        make::delete(catalog::INDEX_KEYS, Some(indexes_of(table))),
         make::delete(catalog::INDEXES, in_table()),
         make::delete(catalog::CONSTRAINTS, in_table()),
         make::delete(catalog::COLUMNS, in_table()),

@@ -143,6 +143,19 @@ impl Translator<'_> {
             Some(other) => return Err(PgError::feature_not_supported(format!("{other}"))),
         };
         let once = upsert_once(on.as_ref(), source.as_ref(), &names[..targets.len()]);
+        let conflict_where = match self.conflict_predicate.take() {
+            Some(p) => {
+                self.scopes.push(Scope::of(vec![Rel {
+                    name: table.name.clone(),
+                    columns: rel_columns(&table),
+                    table: Some(table.name.clone()),
+                }]));
+                let p = self.condition(p);
+                self.scopes.pop();
+                Some(p?)
+            }
+            None => None,
+        };
         let mut stmt = make::insert(&table.name, &names, source, returning);
         if let sqlparser::ast::Statement::Insert(i) = &mut stmt {
             i.on = on;
@@ -153,7 +166,10 @@ impl Translator<'_> {
         }
         let mut out = Output::new(Kind::Insert);
         out.sqlite.extend(once.map(|check| check.to_string()));
-        out.sqlite.push(stmt.to_string());
+        out.sqlite.push(match &conflict_where {
+            None => stmt.to_string(),
+            Some(predicate) => upsert_with_predicate(stmt, predicate),
+        });
         out.columns = super::query::columns(&cols);
         out.writes = true;
         Ok(out)
@@ -483,8 +499,17 @@ impl Translator<'_> {
 
     /// The column's DEFAULT expression translated for SQLite, or NULL.
     pub fn default_value(&mut self, col: &Column) -> Result<Expr, PgError> {
+        match self.default_expr(col)? {
+            None => Ok(self.not_null_check(make::null(), col)),
+            Some((e, from)) => self.assign(e, from, col),
+        }
+    }
+
+    /// The column's DEFAULT expression translated with its own type, before the assignment
+    /// to the column; None without a default.
+    pub fn default_expr(&mut self, col: &Column) -> Result<Option<(Expr, Ty)>, PgError> {
         let Some(text) = &col.default else {
-            return Ok(self.not_null_check(make::null(), col));
+            return Ok(None);
         };
         let parsed = Parser::new(&PostgreSqlDialect {})
             .try_with_sql(text)
@@ -492,9 +517,9 @@ impl Translator<'_> {
             .map_err(|e| PgError::internal(format!("bad default for column {}: {e}", col.name)))?;
         // A default sees no columns: hide the enclosing scopes while translating it.
         let scopes = std::mem::take(&mut self.scopes);
-        let result = self.assigned(parsed, col);
+        let result = self.expr(parsed);
         self.scopes = scopes;
-        result
+        result.map(Some)
     }
 
     pub fn update(&mut self, upd: Update) -> Result<Output, PgError> {
@@ -799,6 +824,30 @@ fn returned_unqualified(alias: &str, table: &Table) -> Vec<(String, String, Expr
 }
 
 /// A table's columns as a FROM item sees them.
+/// `INSERT ... ON CONFLICT (cols) WHERE predicate DO ... [RETURNING ...]` for SQLite, which
+/// finds a partial unique index by that predicate as PostgreSQL does. sqlparser's AST has no
+/// place for the predicate, so the statement is printed in its parts.
+fn upsert_with_predicate(stmt: sqlparser::ast::Statement, predicate: &Expr) -> String {
+    let sqlparser::ast::Statement::Insert(mut insert) = stmt else {
+        return stmt.to_string();
+    };
+    let on = insert.on.take();
+    let returning = insert.returning.take();
+    let mut sql = sqlparser::ast::Statement::Insert(insert).to_string();
+    if let Some(OnInsert::OnConflict(OnConflict {
+        conflict_target: Some(target),
+        action,
+    })) = on
+    {
+        sql.push_str(&format!(" ON CONFLICT{target} WHERE {predicate} {action}"));
+    }
+    if let Some(items) = returning {
+        let items: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+        sql.push_str(&format!(" RETURNING {}", items.join(", ")));
+    }
+    sql
+}
+
 pub fn rel_columns(table: &Table) -> Vec<(String, Ty)> {
     table
         .columns

@@ -4,6 +4,7 @@
 //! place. The files of this module are feature areas; all of them are methods of one
 //! [`Translator`], so one traversal does everything.
 
+mod alter_column;
 mod arrays;
 mod casts;
 mod comments;
@@ -19,6 +20,7 @@ mod enums;
 pub(crate) mod expr;
 mod functions;
 mod grouping_sets;
+mod indexes;
 mod json;
 mod json_sets;
 mod lateral;
@@ -68,6 +70,12 @@ pub(crate) struct Translator<'a> {
     pub read_relations: Vec<String>,
     /// Views DROP SCHEMA ... CASCADE drops before the tables they read.
     pub dropping_views: Vec<String>,
+    /// Tables DROP TABLE ... CASCADE drops: table rebuilds leave out foreign keys to them.
+    pub dropping_tables: Vec<String>,
+    /// NOTICEs for the client when the statement succeeds.
+    pub notices: Vec<PgError>,
+    /// The WHERE of `ON CONFLICT (cols) WHERE predicate`, for the INSERT being translated.
+    pub conflict_predicate: Option<sqlparser::ast::Expr>,
     /// INSERT ... OVERRIDING SYSTEM VALUE: GENERATED ALWAYS columns take explicit values.
     pub overriding_system: bool,
     /// An address near the top of the stack when translation began (see `check_stack`).
@@ -119,6 +127,9 @@ pub(crate) fn statement(
         dropping_views: Vec::new(),
         copies: Vec::new(),
         without_returning: Vec::new(),
+        dropping_tables: Vec::new(),
+        notices: Vec::new(),
+        conflict_predicate: None,
         stack_base: {
             let marker = 0u8;
             &marker as *const u8 as usize
@@ -130,6 +141,10 @@ pub(crate) fn statement(
         Parsed::Fetch(fetch) => Output::new(Kind::Fetch(fetch)),
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
+        Parsed::InsertConflictWhere { insert, predicate } => {
+            t.conflict_predicate = Some(*predicate);
+            t.statement(*insert)?
+        }
         Parsed::InsertOverridingSystemValue(stmt) => {
             t.overriding_system = true;
             t.statement(*stmt)?
@@ -146,6 +161,7 @@ pub(crate) fn statement(
                     writes: false,
                     changes_catalog: false,
                     captures: Vec::new(),
+                    notices: Vec::new(),
                 }),
                 Err(e) => Err(e),
                 Ok(t) if !t.columns.is_empty() => Err(PgError::new(
@@ -167,6 +183,7 @@ pub(crate) fn statement(
         writes: out.writes || t.writes,
         changes_catalog: out.changes_catalog,
         captures: out.captures,
+        notices: t.notices,
     })
 }
 
@@ -232,6 +249,7 @@ impl Translator<'_> {
             Statement::Truncate(truncate) => self.truncate(truncate),
             Statement::AlterTable(alter) => self.alter_table(alter),
             Statement::CreateIndex(index) => self.create_index(index),
+            Statement::AlterIndex { name, operation } => self.alter_index(&name, operation),
             Statement::CreateExtension(ext) => self.create_extension(ext),
             Statement::Copy {
                 source,

@@ -36,7 +36,7 @@ fn schema_name(name: &ObjectName) -> Result<String, PgError> {
 }
 
 /// `schema.name` as a qualified name, for the DROP statements CASCADE runs.
-fn qualified(key: &str) -> ObjectName {
+pub(super) fn qualified(key: &str) -> ObjectName {
     let (schema, name) = catalog::split(key);
     ObjectName::from(vec![make::ident(schema), make::ident(name)])
 }

@@ -186,6 +186,43 @@ impl Translator<'_> {
         Ok(catalog_output("CREATE VIEW", sqlite))
     }
 
+    /// The views that read any of `relations`, directly or through other views, in an order
+    /// that creates each after the views it reads; views being dropped are left out.
+    pub fn views_reading(&self, relations: &[String]) -> Vec<String> {
+        let mut reading: Vec<String> = Vec::new();
+        loop {
+            let next = self.catalog.views.iter().find(|v| {
+                !reading.contains(&v.name)
+                    && !self.dropping_views.contains(&v.name)
+                    && v.depends_on
+                        .iter()
+                        .any(|d| relations.contains(d) || reading.contains(d))
+            });
+            match next {
+                Some(v) => reading.push(v.name.clone()),
+                None => break,
+            }
+        }
+        // Readers of readers were found after what they read, so the list is in order.
+        reading
+    }
+
+    /// The SQLite CREATE VIEW for a view of the catalog, translated anew from its definition
+    /// (a table rebuild drops and recreates the views that read the table).
+    pub fn sqlite_view(&mut self, key: &str) -> Result<Statement, PgError> {
+        let view = self
+            .catalog
+            .view(key)
+            .ok_or_else(|| PgError::undefined_table(key))?;
+        let names: Vec<String> = view.columns.iter().map(|c| c.name.clone()).collect();
+        let query = sqlparser::parser::Parser::new(&sqlparser::dialect::PostgreSqlDialect {})
+            .try_with_sql(&view.definition)
+            .and_then(|mut p| p.parse_query())
+            .map_err(|e| PgError::internal(format!("bad view record {key}: {e}")))?;
+        let (q, _) = self.query(*query)?;
+        Ok(make::create_view(key, rename_outputs(q, &names)))
+    }
+
     /// 2BP01 when a view reads `key` and is not itself being dropped.
     pub fn check_no_view_reads(&self, key: &str, dropped: &[String]) -> Result<(), PgError> {
         if let Some(v) = self

@@ -191,14 +191,16 @@ pub static RELATIONS: &[Relation] = &[
              FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
            (SELECT group_concat(0, ' ') \
              FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
-           NULL, NULL, \
+           CASE WHEN k.expressions THEN k.keys END, k.predicate, \
            'CREATE ' || CASE WHEN i.is_unique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' \
              || pg_quote_ident(i.name) || ' ON ' || pg_quote_ident(i.schema) || '.' \
              || pg_quote_ident(i.table_name) || ' USING btree (' \
-             || (SELECT group_concat(pg_quote_ident(x.name), ', ' ORDER BY x.seqno) \
-                 FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid) || ')' \
+             || coalesce(k.keys, (SELECT group_concat(pg_quote_ident(x.name), ', ' ORDER BY x.seqno) \
+                 FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid)) || ')' \
+             || coalesce(' WHERE ' || k.predicate, '') \
          FROM __devdb_indexes i \
-         JOIN __devdb_tables t ON t.schema = i.schema AND t.name = i.table_name",
+         JOIN __devdb_tables t ON t.schema = i.schema AND t.name = i.table_name \
+         LEFT JOIN __devdb_index_keys k ON k.schema = i.schema AND k.name = i.name",
     },
     Relation {
         schema: "pg_catalog",

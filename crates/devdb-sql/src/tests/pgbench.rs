@@ -13,6 +13,7 @@ fn init_drop() {
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts');
+            DELETE FROM "__devdb_index_keys" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
@@ -23,6 +24,7 @@ fn init_drop() {
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches');
+            DELETE FROM "__devdb_index_keys" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
@@ -33,6 +35,7 @@ fn init_drop() {
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history');
+            DELETE FROM "__devdb_index_keys" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
@@ -43,6 +46,7 @@ fn init_drop() {
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers');
+            DELETE FROM "__devdb_index_keys" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';

@@ -69,6 +69,7 @@ fn drop_and_indexes() {
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't');
+            DELETE FROM "__devdb_index_keys" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 't';
@@ -79,6 +80,7 @@ fn drop_and_indexes() {
             DELETE FROM "__devdb_sequences" WHERE "name" IN (SELECT "name" FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u');
             DELETE FROM "__devdb_sequence_owners" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_index_defs" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u');
+            DELETE FROM "__devdb_index_keys" WHERE "schema" = 'public' AND "name" IN (SELECT "name" FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u');
             DELETE FROM "__devdb_indexes" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_constraints" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
@@ -93,6 +95,7 @@ fn drop_and_indexes() {
             CREATE UNIQUE INDEX "t_name" ON "t"("name", "id" DESC);
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 't_name', 't', 1, 0);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 't_name', 'CREATE UNIQUE INDEX "t_name" ON "t"("name", "id" DESC)');
+            INSERT INTO "__devdb_index_keys" ("schema", "name", "keys", "predicate", "expressions") VALUES ('public', 't_name', 'name, id DESC', NULL, 0);
         "#]],
     );
     check(
@@ -101,6 +104,30 @@ fn drop_and_indexes() {
             CREATE INDEX "u_t_id_idx" ON "u"("t_id");
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'u_t_id_idx', 'u', 0, 0);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'u_t_id_idx', 'CREATE INDEX "u_t_id_idx" ON "u"("t_id")');
+            INSERT INTO "__devdb_index_keys" ("schema", "name", "keys", "predicate", "expressions") VALUES ('public', 'u_t_id_idx', 't_id', NULL, 0);
+        "#]],
+    );
+}
+
+#[test]
+fn expression_and_partial_indexes() {
+    check(
+        "create unique index on t (lower(name), id desc nulls last) where flag and name <> 'x'",
+        expect![[r#"
+            CREATE UNIQUE INDEX "t_lower_id_idx" ON "t"(pg_lower("name"), "id" DESC) WHERE "flag" AND "name" <> 'x';
+            INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 't_lower_id_idx', 't', 1, 0);
+            INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 't_lower_id_idx', 'CREATE UNIQUE INDEX "t_lower_id_idx" ON "t"(pg_lower("name"), "id" DESC) WHERE "flag" AND "name" <> ''x''');
+            INSERT INTO "__devdb_index_keys" ("schema", "name", "keys", "predicate", "expressions") VALUES ('public', 't_lower_id_idx', 'lower((name)::text), id DESC NULLS LAST', '(flag AND ((name)::text <> ''x''::text))', 1);
+        "#]],
+    );
+}
+
+#[test]
+fn upsert_on_a_partial_unique_index() {
+    check(
+        "insert into t (name) values ('a') on conflict (name) where flag do update set name = 'b' returning id",
+        expect![[r#"
+            INSERT INTO "t" ("name", "id", "flag", "ts") VALUES ('a', pg_not_null(pg_cast(devdb_nextval('t_id_seq'), 20, 23, -1, 0), 'id', 't'), 0, devdb_now()) ON CONFLICT("name") WHERE "flag" DO UPDATE SET "name" = 'b' RETURNING "id";
         "#]],
     );
 }
