@@ -28,6 +28,7 @@ mod parse;
 mod rewrite;
 pub mod runtime;
 pub mod script;
+pub mod sequence_syntax;
 pub mod system;
 mod types;
 

@@ -74,6 +74,12 @@ pub fn float(f: f64) -> Expr {
 }
 
 pub fn string(s: &str) -> Expr {
+    // sqlparser prints a quote that is already doubled, or follows a backslash, as it is (it
+    // cannot know whether the text was unescaped), which would end SQLite's literal early:
+    // such text is printed as a token of its own with every quote doubled.
+    if s.contains("''") || s.contains("\\'") {
+        return value(Value::Placeholder(format!("'{}'", s.replace('\'', "''"))));
+    }
     value(Value::SingleQuotedString(s.to_owned()))
 }
 

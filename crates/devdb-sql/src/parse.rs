@@ -36,6 +36,8 @@ pub enum Parsed {
     Database(crate::database::DatabaseCommand),
     /// `FETCH` or `MOVE` on a cursor.
     Fetch(crate::cursor::Fetch),
+    /// `ALTER SEQUENCE`, which sqlparser cannot parse.
+    AlterSequence(Box<crate::sequence_syntax::AlterSequence>),
 }
 
 /// Statements nested deeper than this are refused, so neither the parser nor the rewrite
@@ -165,15 +167,34 @@ pub(crate) fn statement(
         }
         _ => {}
     }
-    let is_copy = matches!(words.first().map(|t| &t.token),
-        Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("copy"));
+    let is_word = |n: usize, text: &str| {
+        matches!(words.get(n).map(|t| &t.token),
+            Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(text))
+    };
+    let is_copy = is_word(0, "copy");
+    let is_create_sequence = is_word(0, "create")
+        && (is_word(1, "sequence")
+            || ((is_word(1, "temp") || is_word(1, "temporary")) && is_word(2, "sequence")));
+    let is_alter_sequence = is_word(0, "alter") && is_word(1, "sequence");
     let tokens = between_symmetric(tokens);
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
-    let stmt = match is_copy {
-        true => crate::copy_syntax::parse(&mut parser),
-        false => parser.parse_statement(),
+    if is_alter_sequence {
+        let alter =
+            crate::sequence_syntax::parse_alter(&mut parser).map_err(|e| parser_error(sql, e))?;
+        let next = parser.peek_token();
+        if next.token != Token::EOF {
+            return Err(syntax_error_at(sql, &next));
+        }
+        return Ok(Parsed::AlterSequence(Box::new(alter)));
+    }
+    let stmt = if is_copy {
+        crate::copy_syntax::parse(&mut parser)
+    } else if is_create_sequence {
+        crate::sequence_syntax::parse_create(&mut parser)
+    } else {
+        parser.parse_statement()
     }
     .map_err(|e| parser_error(sql, e))?;
     let next = parser.peek_token();

@@ -939,6 +939,8 @@ pub(crate) fn stored(value: Option<ValueRef<'_>>) -> Datum<'_> {
 /// The CommandComplete tag as PostgreSQL writes it.
 pub(super) fn tag(t: &Translated, rows: u64, changes: u64) -> String {
     match &t.kind {
+        // CREATE TABLE AS returns no rows and counts the rows it stored.
+        Kind::Select if t.columns.is_empty() => format!("SELECT {changes}"),
         Kind::Select => format!("SELECT {rows}"),
         Kind::Insert => format!("INSERT 0 {changes}"),
         Kind::Update => format!("UPDATE {changes}"),

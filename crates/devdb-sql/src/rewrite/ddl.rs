@@ -76,10 +76,15 @@ fn key_columns(table: &str, cols: &[Column], key: &[IndexColumn]) -> Result<Vec<
 }
 
 impl Translator<'_> {
-    pub fn create_table(&mut self, ct: CreateTable) -> Result<Output, PgError> {
+    pub fn create_table(&mut self, mut ct: CreateTable) -> Result<Output, PgError> {
+        // UNLOGGED only spares PostgreSQL's WAL (and crash safety); devdb has none to spare.
+        ct.unlogged = false;
         if ct.temporary {
-            // Tables private to a session need a per-session catalog, which devdb lacks yet.
+            // Sessions share devdb's SQLite connections, which cannot keep a table private.
             return Err(PgError::feature_not_supported("CREATE TEMPORARY TABLE"));
+        }
+        if ct.query.is_some() || ct.like.is_some() {
+            return self.create_table_from(ct);
         }
         let expected = CreateTableBuilder::new(ct.name.clone())
             .if_not_exists(ct.if_not_exists)

@@ -484,6 +484,8 @@ impl Translator<'_> {
                 ("length", vec![TEXT], INT4)
             }
             ("length" | "octet_length", [t]) if t.ty == PgType::Bytea => ("length", vec![*t], INT4),
+            // char(n) keeps its padding here (bpcharoctetlen), where a cast to text drops it.
+            ("octet_length", [t]) if t.ty == PgType::Bpchar => ("pg_octet_length", vec![*t], INT4),
             ("octet_length", [t]) if text_like(t) => ("pg_octet_length", vec![TEXT], INT4),
             ("substr" | "substring", [t, _]) if text_like(t) => {
                 ("pg_substr", vec![TEXT, INT4], TEXT)

@@ -32,6 +32,7 @@ mod scope;
 mod sequences;
 mod session;
 mod system;
+mod table_forms;
 mod views;
 mod window;
 
@@ -139,6 +140,7 @@ pub(crate) fn statement(
         Parsed::Vacuum { analyze, tables } => t.vacuum(analyze, &tables)?,
         Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
         Parsed::Fetch(fetch) => Output::new(Kind::Fetch(fetch)),
+        Parsed::AlterSequence(alter) => t.alter_sequence(*alter)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
         Parsed::InsertConflictWhere { insert, predicate } => {

@@ -12,6 +12,7 @@ use sqlparser::ast::{
 use super::ddl::{catalog_output, dependent_objects};
 use super::{Output, Translator};
 use crate::catalog::{self, Column, Identity};
+use crate::sequence_syntax::AlterSequence;
 use crate::{Kind, make};
 
 /// A sequence's parameters, as CREATE SEQUENCE and identity options give them.
@@ -253,6 +254,89 @@ impl Translator<'_> {
             return Err(PgError::undefined_column(&column));
         }
         Ok(owner_row(key, &table.name, &column))
+    }
+
+    /// ALTER SEQUENCE: the options given replace the sequence's own; RESTART sets its value
+    /// through the executor's setval, which keeps sequences in memory.
+    pub fn alter_sequence(&mut self, alter: AlterSequence) -> Result<Output, PgError> {
+        let AlterSequence {
+            if_exists,
+            name,
+            data_type,
+            options,
+            restart,
+            owned_by,
+        } = alter;
+        let key = self.table_name(&name)?;
+        if !self.catalog.sequences.contains(&key) {
+            if if_exists {
+                return Ok(Output::new(Kind::Command("ALTER SEQUENCE")));
+            }
+            return Err(PgError::undefined_table(catalog::split(&key).1));
+        }
+        if data_type.is_some() {
+            return Err(PgError::feature_not_supported("ALTER SEQUENCE ... AS"));
+        }
+        let mut set: Vec<(&str, Expr)> = Vec::new();
+        for option in &options {
+            match option {
+                SequenceOptions::IncrementBy(e, _) => {
+                    let n = option_int(e)?;
+                    if n == 0 {
+                        return Err(invalid("INCREMENT must not be zero".into()));
+                    }
+                    set.push(("increment_by", make::int(n)));
+                }
+                SequenceOptions::MinValue(Some(e)) => {
+                    set.push(("min_value", make::int(option_int(e)?)))
+                }
+                SequenceOptions::MaxValue(Some(e)) => {
+                    set.push(("max_value", make::int(option_int(e)?)))
+                }
+                SequenceOptions::StartWith(e, _) => {
+                    set.push(("start_value", make::int(option_int(e)?)))
+                }
+                SequenceOptions::Cache(e) if option_int(e)? >= 1 => {}
+                SequenceOptions::Cycle(true) => {}
+                other => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "ALTER SEQUENCE ... {other}"
+                    )));
+                }
+            }
+        }
+        let is_key = || Some(make::eq(make::column("name"), make::string(&key)));
+        let mut sqlite = Vec::new();
+        if !set.is_empty() {
+            sqlite.push(make::update(catalog::SEQUENCES, set, is_key()));
+        }
+        if let Some(value) = restart {
+            let value = match value {
+                Some(e) => make::int(option_int(&e)?),
+                None => make::column("start_value"),
+            };
+            sqlite.push(make::update(
+                catalog::SEQUENCES,
+                vec![
+                    (
+                        "last_value",
+                        make::call(
+                            "devdb_setval",
+                            vec![make::column("name"), value, make::int(0)],
+                        ),
+                    ),
+                    ("is_called", make::int(0)),
+                ],
+                is_key(),
+            ));
+        }
+        if let Some(owner) = owned_by {
+            sqlite.push(make::delete(catalog::SEQUENCE_OWNERS, is_key()));
+            if !owner.to_string().eq_ignore_ascii_case("none") {
+                sqlite.push(self.owned_by_row(&key, &owner)?);
+            }
+        }
+        Ok(catalog_output("ALTER SEQUENCE", sqlite))
     }
 
     pub fn drop_sequences(

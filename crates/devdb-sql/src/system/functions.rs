@@ -278,6 +278,7 @@ pub(crate) fn pg_default_display(args: &[Value]) -> Result<Value, PgError> {
         _ => None,
     };
     let shown = match (crate::parse::expression(stored), ty, text_arg(args, 3)) {
+        (Some(e), _, _) if sql_function(&e).is_some() => sql_function(&e),
         (Some(e), Some(ty), _) => default_display(e, ty),
         (Some(e), None, Some(enum_name)) => {
             literal_text(&e).map(|label| format!("'{}'::{enum_name}", label.replace('\'', "''")))
@@ -352,6 +353,47 @@ fn default_display(e: Expr, ty: PgType) -> Option<String> {
                 },
                 _ => None,
             }
+        }
+        _ => None,
+    }
+}
+
+/// A call as pg_get_expr prints it, for the calls defaults make: the SQL-standard functions
+/// without parentheses in capitals (`CURRENT_DATE`), a call without arguments in lower case
+/// (`now()`).
+fn sql_function(e: &Expr) -> Option<String> {
+    let Expr::Function(f) = e else {
+        return None;
+    };
+    let name = f.name.to_string();
+    match &f.args {
+        FunctionArguments::None => {
+            let upper = name.to_ascii_uppercase();
+            [
+                "CURRENT_DATE",
+                "CURRENT_TIME",
+                "CURRENT_TIMESTAMP",
+                "LOCALTIME",
+                "LOCALTIMESTAMP",
+                "CURRENT_USER",
+                "SESSION_USER",
+                "CURRENT_ROLE",
+                "CURRENT_CATALOG",
+                "CURRENT_SCHEMA",
+            ]
+            .contains(&upper.as_str())
+            .then_some(upper)
+        }
+        FunctionArguments::List(list)
+            if list.args.is_empty()
+                && list.duplicate_treatment.is_none()
+                && list.clauses.is_empty()
+                && f.filter.is_none()
+                && f.over.is_none()
+                && f.within_group.is_empty()
+                && !name.contains('"') =>
+        {
+            Some(format!("{}()", name.to_ascii_lowercase()))
         }
         _ => None,
     }
