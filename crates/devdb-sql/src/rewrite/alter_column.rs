@@ -7,13 +7,13 @@
 //! Indexes, constraints, defaults and foreign keys stay: the rebuild recreates them.
 
 use devdb_pg::{PgError, SqlState};
-use sqlparser::ast::{AlterColumnOperation, DataType, Expr, Statement};
+use sqlparser::ast::{AlterColumnOperation, DataType, Expr, GeneratedAs, Statement};
 
 use super::Translator;
 use super::casts::allowed;
 use super::ddl::{column_where, set_not_null};
 use super::expr::Ctx;
-use crate::catalog::{self, Column, Table};
+use crate::catalog::{self, Column, Identity, Table};
 use crate::make;
 use crate::types::Ty;
 
@@ -146,6 +146,20 @@ impl Translator<'_> {
                 ));
                 out.rebuild = true;
                 out.conversion = Some((col.name.clone(), conversion));
+            }
+            AlterColumnOperation::AddGenerated {
+                generated_as:
+                    generated @ (Some(GeneratedAs::Always | GeneratedAs::ByDefault) | None),
+                sequence_options,
+            } => {
+                let identity = match generated {
+                    Some(GeneratedAs::Always) => Identity::Always,
+                    _ => Identity::ByDefault,
+                };
+                // add_identity records the column's new default and identity in `table`.
+                out.sqlite =
+                    self.add_identity(table, col, identity, sequence_options.unwrap_or_default())?;
+                return Ok(out);
             }
             other => {
                 return Err(PgError::feature_not_supported(format!(

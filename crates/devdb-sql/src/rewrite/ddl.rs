@@ -1424,6 +1424,62 @@ impl Translator<'_> {
         Ok(out)
     }
 
+    /// ALTER COLUMN ADD GENERATED ... AS IDENTITY: the column gets a sequence of its own, as
+    /// CREATE TABLE gives an identity column.
+    pub(super) fn add_identity(
+        &mut self,
+        table: &mut Table,
+        col: &Column,
+        identity: Identity,
+        options: Vec<sqlparser::ast::SequenceOptions>,
+    ) -> Result<Vec<Statement>, PgError> {
+        let plain = catalog::split(&table.name).1;
+        let prerequisite = |what: &str| {
+            PgError::new(
+                SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                format!("column \"{}\" of relation \"{plain}\" {what}", col.name),
+            )
+        };
+        if !matches!(col.ty, PgType::Int2 | PgType::Int4 | PgType::Int8) {
+            return Err(PgError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "identity column type must be smallint, integer, or bigint",
+            ));
+        }
+        if !col.not_null {
+            return Err(prerequisite(
+                "must be declared NOT NULL before identity can be added",
+            ));
+        }
+        if col.identity.is_some() {
+            return Err(prerequisite("is already an identity column"));
+        }
+        if col.default.is_some() {
+            return Err(prerequisite("already has a default value"));
+        }
+        let spec = SequenceSpec::new(&options, col.ty)?;
+        let seq = format!("{}_{}_seq", table.name, col.name);
+        if self.catalog.table(&seq).is_some() || self.catalog.sequences.contains(&seq) {
+            return Err(duplicate_table(catalog::split(&seq).1));
+        }
+        let default = format!("nextval('{}')", regclass_text(&seq));
+        let out = vec![
+            spec.insert_row(&seq),
+            owner_row(&seq, &table.name, &col.name),
+            identity_row(&table.name, &col.name, identity),
+            make::update(
+                catalog::COLUMNS,
+                vec![("default_expr", make::string(&default))],
+                column_where(&table.name, &col.name),
+            ),
+        ];
+        if let Some(c) = table.columns.iter_mut().find(|c| c.name == col.name) {
+            c.default = Some(default);
+            c.identity = Some(identity);
+        }
+        Ok(out)
+    }
+
     /// CREATE EXTENSION for the extensions whose functions devdb has built in (pgcrypto's and
     /// uuid-ossp's gen_random_uuid and uuid_generate_v4, plpgsql); nothing to install.
     pub fn create_extension(
