@@ -135,3 +135,39 @@ async fn binary_parameters_round_trip_like_postgres() {
         assert_eq!(mine, theirs, "binary round trip of `{}`", theirs.0);
     }
 }
+
+/// An enum array's binary form, with the element OID its header names replaced by whether it
+/// is the enum's own OID (the OIDs of user types differ between the two servers).
+async fn enum_array_binary(client: &Client) -> (bool, Vec<u8>) {
+    client
+        .batch_execute("create type bin_mood as enum ('sad', 'ok')")
+        .await
+        .expect("create type");
+    let enum_oid: u32 = client
+        .query_one("select 'bin_mood'::regtype::oid", &[])
+        .await
+        .expect("enum oid")
+        .get(0);
+    let raw = client
+        .query_one("select '{sad,NULL,ok}'::bin_mood[]", &[])
+        .await
+        .expect("enum array")
+        .get::<_, Raw>(0)
+        .0
+        .expect("not null");
+    // ndim, has-null flag, element OID, then the dimensions and elements.
+    let header_oid = u32::from_be_bytes([raw[8], raw[9], raw[10], raw[11]]);
+    let mut rest = raw[..8].to_vec();
+    rest.extend_from_slice(&raw[12..]);
+    (header_oid == enum_oid, rest)
+}
+
+#[tokio::test]
+async fn enum_arrays_in_binary_name_their_enum_like_postgres() {
+    let Some(pg) = Postgres::start() else { return };
+    let oracle = enum_array_binary(&pg.connect().await).await;
+    let devdb = DevDb::start(&[]);
+    let ours = enum_array_binary(&devdb.connect().await).await;
+    assert!(oracle.0, "PostgreSQL names the enum in the header");
+    assert_eq!(ours, oracle);
+}

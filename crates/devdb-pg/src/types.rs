@@ -131,6 +131,9 @@ pg_types! {
     // Every enum type: its values are stored as their labels; the enum's own OID travels
     // beside this variant (devdb-sql's `Ty`), as each enum is a row of devdb's catalog.
     AnyEnum = 3500, "anyenum", 4, 0, Text;
+    // Every enum array type: labels in the stored form of value::array, like text[]; the
+    // enum's OID travels beside it as for AnyEnum. (2277 is anyarray, the pseudo-type.)
+    AnyEnumArray = 2277, "anyarray", -1, 0, Blob;
     // One-dimensional arrays of the types above, kept in the canonical form of value::array.
     BoolArray = 1000, "_bool", -1, 0, Blob;
     CharArray = 1002, "_char", -1, 0, Blob;
@@ -210,6 +213,9 @@ impl PgType {
 
     /// The element type of an array type; None for scalars.
     pub fn element(self) -> Option<PgType> {
+        if self == PgType::AnyEnumArray {
+            return Some(PgType::AnyEnum);
+        }
         PgType::ALL
             .iter()
             .copied()
@@ -218,9 +224,22 @@ impl PgType {
 
     /// The array type whose elements are this type, if devdb has it.
     pub fn array(self) -> Option<PgType> {
+        if self == PgType::AnyEnum {
+            return Some(PgType::AnyEnumArray);
+        }
         match self.array_oid() {
             Oid(0) => None,
             oid => PgType::from_oid(oid),
+        }
+    }
+
+    /// The OID of a value of this type: `enum_oid` names the enum of AnyEnum and AnyEnumArray,
+    /// whose array type has the next OID (devdb hands an enum's two OIDs out together).
+    pub fn oid_with_enum(self, enum_oid: Option<Oid>) -> Oid {
+        match (self, enum_oid) {
+            (PgType::AnyEnumArray, Some(Oid(oid))) => Oid(oid + 1),
+            (_, Some(oid)) => oid,
+            (ty, None) => ty.oid(),
         }
     }
 
@@ -276,6 +295,7 @@ impl fmt::Display for PgType {
             PgType::Timestamp => "timestamp without time zone",
             PgType::Timestamptz => "timestamp with time zone",
             PgType::Char => "\"char\"",
+            PgType::AnyEnumArray => "anyarray",
             other => match other.element() {
                 Some(element) => return write!(f, "{element}[]"),
                 None => other.name(),

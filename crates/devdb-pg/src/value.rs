@@ -83,6 +83,28 @@ pub fn encode(
     }
 }
 
+/// A value of a column of type `ty` in `format`; `enum_oid` names the enum of an enum array,
+/// whose binary form carries its element type's OID.
+pub fn encode_column(
+    ty: PgType,
+    enum_oid: Option<crate::Oid>,
+    datum: Datum<'_>,
+    format: Format,
+    out: &mut BytesMut,
+) -> Result<(), PgError> {
+    match (ty, enum_oid, format, datum) {
+        (PgType::AnyEnumArray, Some(oid), Format::Binary, Datum::Blob(stored)) => {
+            array::to_binary_of(
+                PgType::AnyEnum,
+                oid,
+                &array::load(PgType::AnyEnum, stored)?,
+                out,
+            )
+        }
+        _ => encode(ty, datum, format, out),
+    }
+}
+
 /// PostgreSQL's text output for a stored value.
 pub fn encode_text(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) {
     use std::fmt::Write as _;

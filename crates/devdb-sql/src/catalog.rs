@@ -321,7 +321,7 @@ pub struct Column {
     /// 1-based, as pg_attribute.attnum.
     pub position: i32,
     pub ty: PgType,
-    /// The enum's OID when `ty` is [`PgType::AnyEnum`].
+    /// The enum's OID when `ty` is [`PgType::AnyEnum`] or [`PgType::AnyEnumArray`].
     pub enum_oid: Option<Oid>,
     /// varchar(n): n + 4; numeric(p,s): ((p << 16) | s) + 4; -1 when none.
     pub typmod: i32,
@@ -379,7 +379,7 @@ impl Column {
 
     /// The OID the catalog records for the column's type (the enum's own for an enum).
     pub fn type_oid(&self) -> Oid {
-        self.enum_oid.unwrap_or(self.ty.oid())
+        self.ty.oid_with_enum(self.enum_oid)
     }
 }
 
@@ -434,6 +434,9 @@ impl Catalog {
 
     /// A column's type from the OID its catalog row records: a built-in type or an enum.
     fn column_type(&self, oid: Oid) -> Result<(PgType, Option<Oid>), PgError> {
+        if let Some(e) = self.enums.iter().find(|e| e.array_oid == oid) {
+            return Ok((PgType::AnyEnumArray, Some(e.oid)));
+        }
         match self.enum_by_oid(oid) {
             Some(e) => Ok((PgType::AnyEnum, Some(e.oid))),
             None => PgType::from_oid(oid)

@@ -84,14 +84,14 @@ pub struct Column {
     pub ty: PgType,
     /// The type modifier (varchar(n): n + 4), -1 when none.
     pub typmod: i32,
-    /// The enum's OID when `ty` is [`PgType::AnyEnum`].
+    /// The enum's OID when `ty` is [`PgType::AnyEnum`] or [`PgType::AnyEnumArray`].
     pub enum_oid: Option<devdb_pg::Oid>,
 }
 
 impl Column {
     /// The OID RowDescription gives the column.
     pub fn type_oid(&self) -> devdb_pg::Oid {
-        self.enum_oid.unwrap_or(self.ty.oid())
+        self.ty.oid_with_enum(self.enum_oid)
     }
 }
 

@@ -118,6 +118,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_least", -1, arith::least),
     f("pg_cast", 5, cast::pg_cast),
     f("pg_enum_in", -1, cast::enum_in),
+    f("pg_enum_array_in", -1, cast::enum_array_in),
     f("pg_at_time_zone", 3, cast::at_time_zone),
     f("pg_like", -1, text::like),
     f("pg_ilike", -1, text::ilike),

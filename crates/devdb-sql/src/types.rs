@@ -12,7 +12,7 @@ use sqlparser::ast::{
 pub struct Ty {
     pub ty: PgType,
     pub typmod: i32,
-    /// Which enum, when `ty` is [`PgType::AnyEnum`].
+    /// Which enum, when `ty` is [`PgType::AnyEnum`] or [`PgType::AnyEnumArray`].
     pub enum_oid: Option<Oid>,
 }
 
@@ -39,6 +39,15 @@ impl Ty {
 
     /// An untyped string literal, NULL or parameter: takes its type from context.
     pub const UNKNOWN: Ty = Ty::of(PgType::Unknown);
+
+    /// The element type of an array type (an enum array's elements are its enum).
+    pub fn element(self) -> Option<Ty> {
+        self.ty.element().map(|ty| Ty {
+            ty,
+            typmod: -1,
+            enum_oid: self.enum_oid,
+        })
+    }
 
     pub fn is_unknown(self) -> bool {
         self.ty == PgType::Unknown

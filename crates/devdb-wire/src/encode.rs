@@ -128,9 +128,13 @@ fn encode_row(
             backend::data_row_null(out);
             continue;
         }
-        let ty = columns.get(i).map_or(PgType::Text, |c| c.ty);
+        let (ty, enum_oid) = columns
+            .get(i)
+            .map_or((PgType::Text, None), |c| (c.ty, c.enum_oid));
         let format = formats.get(i).copied().unwrap_or_default();
-        backend::data_row_value(out, |buf| value::encode(ty, *datum, format, buf))?;
+        backend::data_row_value(out, |buf| {
+            value::encode_column(ty, enum_oid, *datum, format, buf)
+        })?;
     }
     Ok(())
 }

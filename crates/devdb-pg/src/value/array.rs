@@ -15,7 +15,7 @@ use postgres_protocol::IsNull;
 use postgres_protocol::types as pgt;
 
 use crate::types::Storage;
-use crate::{PgError, PgType, SqlState, Value};
+use crate::{Oid, PgError, PgType, SqlState, Value};
 
 const END: u8 = 0x00;
 const VALUE: u8 = 0x01;
@@ -315,6 +315,16 @@ pub fn parse_text(element: PgType, input: &str) -> Result<Vec<Value>, PgError> {
 
 /// PostgreSQL's binary array format: no dimension for `{}`, else one with lower bound 1.
 pub fn to_binary(element: PgType, items: &[Value], out: &mut BytesMut) -> Result<(), PgError> {
+    to_binary_of(element, element.oid(), items, out)
+}
+
+/// [`to_binary`] with the element OID the header names (an enum's own, for enum arrays).
+pub fn to_binary_of(
+    element: PgType,
+    element_oid: Oid,
+    items: &[Value],
+    out: &mut BytesMut,
+) -> Result<(), PgError> {
     let len = i32::try_from(items.len()).map_err(|_| {
         PgError::new(
             SqlState::PROGRAM_LIMIT_EXCEEDED,
@@ -328,7 +338,7 @@ pub fn to_binary(element: PgType, items: &[Value], out: &mut BytesMut) -> Result
     let mut failed = None;
     let written = pgt::array_to_sql(
         dimension,
-        element.oid().0,
+        element_oid.0,
         items,
         |item, buf| {
             if *item == Value::Null {

@@ -34,7 +34,11 @@ pub fn array_type(element: Declared) -> Result<Declared, PgError> {
             PgError::feature_not_supported(format!("arrays of {}", element.ty.ty))
         })?;
     Ok(Declared {
-        ty: Ty::with_typmod(ty, element.ty.typmod),
+        ty: Ty {
+            ty,
+            typmod: element.ty.typmod,
+            enum_oid: element.ty.enum_oid,
+        },
         serial: false,
     })
 }
@@ -54,7 +58,10 @@ fn array_of(ty: Ty) -> Result<Ty, PgError> {
     }
     ty.ty
         .array()
-        .map(Ty::of)
+        .map(|array| Ty {
+            enum_oid: ty.enum_oid,
+            ..Ty::of(array)
+        })
         .ok_or_else(|| PgError::feature_not_supported(format!("arrays of {}", ty.ty)))
 }
 
@@ -187,7 +194,10 @@ impl Translator<'_> {
                 }
                 Ok((
                     make::call("pg_array_subscript", vec![array, oid(element), i]),
-                    Ty::of(element),
+                    Ty {
+                        enum_oid: ty.enum_oid,
+                        ..Ty::of(element)
+                    },
                 ))
             }
             Subscript::Slice { .. } if first == 0 => Err(PgError::feature_not_supported(
@@ -253,11 +263,9 @@ impl Translator<'_> {
         let (l, lt) = self.expr(left)?;
         let (r, rt) = self.expr(right)?;
         let (r, rt) = self.vector_as_array(r, rt)?;
-        let element = match (rt.ty.element(), lt.is_unknown()) {
-            (Some(e), true) => Ty::of(e),
-            (Some(e), false) => {
-                common_type(lt, Ty::of(e)).ok_or_else(|| operator_error(lt, &symbol, Ty::of(e)))?
-            }
+        let element = match (rt.element(), lt.is_unknown()) {
+            (Some(e), true) => e,
+            (Some(e), false) => common_type(lt, e).ok_or_else(|| operator_error(lt, &symbol, e))?,
             (None, _) if rt.is_unknown() => {
                 if lt.is_unknown() {
                     TEXT
@@ -355,7 +363,7 @@ impl Translator<'_> {
         let ty = common_type(lt, rt)
             .filter(|t| t.ty.element().is_some())
             .ok_or_else(|| operator_error(lt, op, rt))?;
-        let ty = Ty::of(ty.ty);
+        let ty = Ty { typmod: -1, ..ty };
         Ok((
             (
                 self.coerce(l, lt, ty, Ctx::Implicit)?,
@@ -619,8 +627,8 @@ impl Translator<'_> {
         (e, et): (Expr, Ty),
         name: &str,
     ) -> Result<(Expr, Ty), PgError> {
-        let element = match at.ty.element() {
-            Some(element) => common_type(Ty::of(element), et).ok_or_else(|| {
+        let element = match at.element() {
+            Some(element) => common_type(element, et).ok_or_else(|| {
                 PgError::undefined_function(&format!("{name}({}, {})", at.ty, et.ty))
             })?,
             None if at.is_unknown() && !et.is_unknown() => Ty::of(et.ty),

@@ -153,7 +153,8 @@ impl Translator<'_> {
             Ok(done) => return Ok(done),
             Err(e) => e,
         };
-        if from.ty == PgType::AnyEnum || to.ty == PgType::AnyEnum {
+        let enums = [PgType::AnyEnum, PgType::AnyEnumArray];
+        if enums.contains(&from.ty) || enums.contains(&to.ty) {
             return self.coerce_enum(e, from, to, ctx);
         }
         if from.is_unknown() {

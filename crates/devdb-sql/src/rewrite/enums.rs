@@ -9,8 +9,8 @@
 use devdb_pg::{Oid, PgError, PgType, SqlState};
 use sqlparser::ast::{
     AlterType, AlterTypeAddValue, AlterTypeAddValuePosition, AlterTypeOperation, AlterTypeRename,
-    AlterTypeRenameValue, DataType, Expr, Ident, ObjectName, ObjectNamePart, Statement,
-    UserDefinedTypeRepresentation,
+    AlterTypeRenameValue, ArrayElemTypeDef, DataType, Expr, Ident, ObjectName, ObjectNamePart,
+    Statement, UserDefinedTypeRepresentation,
 };
 
 use super::ddl::{catalog_output, dependent_objects};
@@ -75,6 +75,12 @@ fn insert_labels(rows: Vec<Vec<Expr>>) -> Statement {
 impl Translator<'_> {
     /// Resolves a type as written in a column definition or a cast, enums included.
     pub fn data_type(&self, dt: &DataType) -> Result<Declared, PgError> {
+        if let DataType::Array(
+            ArrayElemTypeDef::SquareBracket(element, _) | ArrayElemTypeDef::Qualified(element, _),
+        ) = dt
+        {
+            return crate::rewrite::array_type(self.data_type(element)?);
+        }
         if let DataType::Custom(name, modifiers) = dt
             && modifiers.is_empty()
             && let Some(e) = self.enum_named(name)?
@@ -115,6 +121,7 @@ impl Translator<'_> {
     /// A type's name as PostgreSQL prints it in messages (an enum by its own name).
     pub fn type_display(&self, ty: Ty) -> String {
         match ty.enum_oid.and_then(|oid| self.catalog.enum_by_oid(oid)) {
+            Some(e) if ty.ty == PgType::AnyEnumArray => format!("{}[]", e.name),
             Some(e) => e.name.clone(),
             None => ty.ty.to_string(),
         }
@@ -153,8 +160,11 @@ impl Translator<'_> {
     /// Conversions to and from enums: literals are checked now, text at run time; an enum
     /// becomes text by assignment or explicitly; anything else is PostgreSQL's cast error.
     pub fn coerce_enum(&mut self, e: Expr, from: Ty, to: Ty, ctx: Ctx) -> Result<Expr, PgError> {
-        if from.ty == PgType::AnyEnum && to.ty == PgType::AnyEnum && from.enum_oid == to.enum_oid {
+        if from.ty == to.ty && from.enum_oid == to.enum_oid {
             return Ok(e);
+        }
+        if from.ty == PgType::AnyEnumArray || to.ty == PgType::AnyEnumArray {
+            return self.coerce_enum_array(e, from, to, ctx);
         }
         if to.ty == PgType::AnyEnum && from.ty.is_text() {
             if let Some(text) = super::expr::string_literal(&e)
@@ -181,6 +191,85 @@ impl Translator<'_> {
         }
         if from.ty == PgType::AnyEnum && to.ty.is_text() && ctx != Ctx::Implicit {
             return self.coerce(e, Ty::of(PgType::Text), to, ctx);
+        }
+        Err(self.cast_error(from, to, ctx))
+    }
+
+    /// enum_range, enum_first and enum_last of an enum value (only its type matters): the
+    /// labels as they stand, in sort order.
+    pub fn enum_function(&self, name: &str, ty: Ty) -> Result<(Expr, Ty), PgError> {
+        let labels: Vec<&str> = self
+            .enum_of(ty)?
+            .labels
+            .iter()
+            .map(|l| l.label.as_str())
+            .collect();
+        let one = |label: Option<&&str>| label.map_or_else(make::null, |l| make::string(l));
+        Ok(match name {
+            "enum_first" => (one(labels.first()), ty),
+            "enum_last" => (one(labels.last()), ty),
+            _ => {
+                let items: Vec<devdb_pg::Value> = labels
+                    .iter()
+                    .map(|l| devdb_pg::Value::Text((*l).to_owned()))
+                    .collect();
+                (
+                    make::blob(&devdb_pg::value::array::store(PgType::AnyEnum, &items)),
+                    Ty {
+                        ty: PgType::AnyEnumArray,
+                        ..ty
+                    },
+                )
+            }
+        })
+    }
+
+    /// Enum arrays convert as their enum does, element by element: array literals are checked
+    /// now, text arrays (and parameters, described as text[]) at run time; an enum array is
+    /// stored like a text array, so it becomes one as it is.
+    fn coerce_enum_array(&mut self, e: Expr, from: Ty, to: Ty, ctx: Ctx) -> Result<Expr, PgError> {
+        let text_array = Ty::of(PgType::TextArray);
+        if to.ty == PgType::AnyEnumArray
+            && (from.is_unknown() || from.ty.element().is_some_and(PgType::is_text))
+        {
+            let en = self.enum_of(to)?;
+            if let Some(text) = super::expr::string_literal(&e)
+                && from.is_unknown()
+            {
+                let items = devdb_pg::value::array::parse_text(PgType::AnyEnum, text)?;
+                for item in &items {
+                    if let devdb_pg::Value::Text(label) = item
+                        && en.position(label).is_none()
+                    {
+                        return Err(PgError::invalid_enum_label(&en.name, label));
+                    }
+                }
+                return Ok(make::blob(&devdb_pg::value::array::store(
+                    PgType::AnyEnum,
+                    &items,
+                )));
+            }
+            let mut args = vec![e, make::string(&en.name)];
+            args.extend(en.labels.iter().map(|l| make::string(&l.label)));
+            let e = match super::expr::placeholder_index(&args[0]) {
+                Some(n) if from.is_unknown() => {
+                    // Parameters of enum array type are described as text[] (docs/compat.md).
+                    self.set_param_type(n, PgType::TextArray);
+                    args.remove(0)
+                }
+                _ if ctx != Ctx::Explicit && !from.is_unknown() => {
+                    return Err(self.cast_error(from, to, ctx));
+                }
+                _ => {
+                    let e = args.remove(0);
+                    self.coerce(e, from, text_array, ctx)?
+                }
+            };
+            args.insert(0, e);
+            return Ok(make::call("pg_enum_array_in", args));
+        }
+        if from.ty == PgType::AnyEnumArray && ctx != Ctx::Implicit {
+            return self.coerce(e, text_array, to, ctx);
         }
         Err(self.cast_error(from, to, ctx))
     }

@@ -469,6 +469,11 @@ impl Translator<'_> {
             Err(typed) => typed,
         };
         let types: Vec<Ty> = typed.iter().map(|(_, t)| *t).collect();
+        if let ("enum_range" | "enum_first" | "enum_last", [t]) = (name, types.as_slice())
+            && t.ty == PgType::AnyEnum
+        {
+            return self.enum_function(name, *t);
+        }
         let text_like = |t: &Ty| t.ty.is_text();
         let (sqlite, arg_types, result): (&str, Vec<Ty>, Ty) = match (name, types.as_slice()) {
             ("lower" | "upper", [t]) if text_like(t) => (

@@ -1756,22 +1756,28 @@ pub fn figure_colname(e: &Expr) -> Option<String> {
 fn colname(e: &Expr) -> Option<(String, u8)> {
     let strong = |s: String| Some((s, 2));
     let weak = |s: &str| Some((s.to_owned(), 1));
-    let type_name = |dt: &sqlparser::ast::DataType| match dt {
-        // A user-defined type (an enum) is named as written.
-        sqlparser::ast::DataType::Custom(name, _) if crate::types::from_data_type(dt).is_err() => {
-            match name.0.last() {
-                Some(sqlparser::ast::ObjectNamePart::Identifier(id)) => Some((fold(id), 1)),
-                _ => None,
-            }
-        }
+    let type_name = |dt: &sqlparser::ast::DataType| {
+        use sqlparser::ast::{ArrayElemTypeDef, DataType};
         // `x::int[]` is named after the element type, as written before the brackets.
-        _ => crate::types::from_data_type(dt).ok().map(|d| {
-            let ty = match dt {
-                sqlparser::ast::DataType::Array(_) => d.ty.ty.element().unwrap_or(d.ty.ty),
-                _ => d.ty.ty,
-            };
-            (ty.name().to_owned(), 1)
-        }),
+        let dt = match dt {
+            DataType::Array(
+                ArrayElemTypeDef::SquareBracket(element, _)
+                | ArrayElemTypeDef::Qualified(element, _),
+            ) => element.as_ref(),
+            other => other,
+        };
+        match dt {
+            // A user-defined type (an enum) is named as written.
+            DataType::Custom(name, _) if crate::types::from_data_type(dt).is_err() => {
+                match name.0.last() {
+                    Some(sqlparser::ast::ObjectNamePart::Identifier(id)) => Some((fold(id), 1)),
+                    _ => None,
+                }
+            }
+            _ => crate::types::from_data_type(dt)
+                .ok()
+                .map(|d| (d.ty.ty.name().to_owned(), 1)),
+        }
     };
     match e {
         Expr::Identifier(id) => strong(fold(id)),

@@ -48,6 +48,26 @@ pub fn enum_in(args: &[Value]) -> Result<Value, PgError> {
     }
 }
 
+/// `pg_enum_array_in(text[], enum_name, label...)`: the array when each element is one of the
+/// labels, else PostgreSQL's 22P02 for the first that is not; text[] cast to an enum array.
+pub fn enum_array_in(args: &[Value]) -> Result<Value, PgError> {
+    let (stored, name, labels) = match args {
+        [Value::Null, ..] => return Ok(Value::Null),
+        [Value::Blob(stored), Value::Text(name), labels @ ..] => (stored, name, labels),
+        _ => return Err(PgError::internal("pg_enum_array_in: bad arguments")),
+    };
+    for item in devdb_pg::value::array::load(PgType::Text, stored)? {
+        if let Value::Text(label) = &item
+            && !labels
+                .iter()
+                .any(|l| matches!(l, Value::Text(l) if l == label))
+        {
+            return Err(PgError::invalid_enum_label(name, label));
+        }
+    }
+    Ok(Value::Blob(stored.clone()))
+}
+
 fn string_type(ty: PgType) -> bool {
     matches!(
         ty,
