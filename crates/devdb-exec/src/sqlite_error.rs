@@ -188,6 +188,28 @@ fn check_violation(message: &str, catalog: Option<&Catalog>) -> PgError {
             .find(|k| k.kind == ConstraintKind::Check && k.name == name)
             .map(|k| k.table.clone())
     });
+    // A domain's CHECK guards each column of the domain under the domain constraint's name.
+    let domain = match (&table, catalog) {
+        (None, Some(c)) => c
+            .domains
+            .iter()
+            .find(|d| d.check.as_ref().is_some_and(|(n, _)| n == name)),
+        _ => None,
+    };
+    if let Some(d) = domain {
+        return PgError::new(
+            SqlState::CHECK_VIOLATION,
+            format!(
+                "value for domain {} violates check constraint \"{name}\"",
+                devdb_sql::catalog::split(&d.name).1
+            ),
+        )
+        .with_fields(ErrorFields {
+            schema: Some(d.schema.clone()),
+            constraint: Some(name.to_owned()),
+            ..ErrorFields::default()
+        });
+    }
     let message = match &table {
         Some(t) => format!(
             "new row for relation \"{}\" violates check constraint \"{name}\"",

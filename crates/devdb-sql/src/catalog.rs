@@ -49,6 +49,8 @@ pub(crate) const VIEWS: &str = "__devdb_views";
 pub(crate) const VIEW_COLUMNS: &str = "__devdb_view_columns";
 pub(crate) const TYPES: &str = "__devdb_types";
 pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
+pub(crate) const DOMAINS: &str = "__devdb_domains";
+pub(crate) const DOMAIN_COLUMNS: &str = "__devdb_domain_columns";
 
 /// The first OID devdb hands out to an object it creates (PostgreSQL's FirstNormalObjectId).
 pub const FIRST_OBJECT_ID: u32 = 16384;
@@ -88,6 +90,11 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// per label, as pg_enum (`oid`, `type_oid` = enumtypid, `sort_order` = enumsortorder,
 /// `label` = enumlabel). A column of an enum type stores the enum's OID in `type_oid` and its
 /// values as their labels.
+///
+/// Domains: `__devdb_domains` has one row per domain (its OID, name, base type and typmod, NOT
+/// NULL, DEFAULT as PostgreSQL SQL, and its CHECK's name and expression over VALUE);
+/// `__devdb_domain_columns` names the domain of each column declared with one (the column
+/// itself has the base type in `__devdb_columns`).
 pub const BOOTSTRAP_SQL: &str = "\
 CREATE TABLE IF NOT EXISTS __devdb_tables (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, pk_position INTEGER, PRIMARY KEY (schema, table_name, name));
@@ -104,6 +111,8 @@ CREATE TABLE IF NOT EXISTS __devdb_views (schema TEXT NOT NULL DEFAULT 'public',
 CREATE TABLE IF NOT EXISTS __devdb_view_columns (schema TEXT NOT NULL DEFAULT 'public', view_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, PRIMARY KEY (schema, view_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
+CREATE TABLE IF NOT EXISTS __devdb_domains (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, base_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, check_name TEXT, check_expr TEXT, UNIQUE (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_domain_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, PRIMARY KEY (schema, table_name, name));
 ";
 
 /// The queries whose rows [`Catalog::load`] reads, in this order.
@@ -124,6 +133,9 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT schema, view_name, name, position, type_oid, typmod FROM __devdb_view_columns \
      ORDER BY schema, view_name, position",
     "SELECT schema, name, keys, predicate, expressions FROM __devdb_index_keys",
+    "SELECT oid, schema, name, base_oid, typmod, not_null, default_expr, check_name, check_expr \
+     FROM __devdb_domains ORDER BY oid",
+    "SELECT schema, table_name, name, domain_oid FROM __devdb_domain_columns",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -139,6 +151,23 @@ pub struct Catalog {
     /// Schemas (pg_namespace), `public` included.
     pub schemas: Vec<Schema>,
     pub views: Vec<View>,
+    pub domains: Vec<Domain>,
+}
+
+/// A domain (`CREATE DOMAIN email AS text CHECK (VALUE ~ '@')`): its columns have its base type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Domain {
+    pub oid: Oid,
+    pub schema: String,
+    /// The domain's [`key`].
+    pub name: String,
+    pub base: PgType,
+    pub typmod: i32,
+    pub not_null: bool,
+    /// DEFAULT as PostgreSQL SQL text.
+    pub default: Option<String>,
+    /// The CHECK's name and its expression over VALUE, as PostgreSQL SQL text.
+    pub check: Option<(String, String)>,
 }
 
 /// A view: its key, its query as PostgreSQL SQL, what it reads, and its output columns.
@@ -332,6 +361,8 @@ pub struct Column {
     pub pk_position: Option<i32>,
     /// GENERATED ... AS IDENTITY.
     pub identity: Option<Identity>,
+    /// The OID of the domain the column was declared with (it has the domain's base type).
+    pub domain: Option<Oid>,
 }
 
 /// How an identity column was declared (pg_attribute.attidentity).
@@ -450,6 +481,15 @@ impl Catalog {
         self.enums.iter().find(|e| e.name == name)
     }
 
+    /// Finds a domain by its [`key`].
+    pub fn domain(&self, name: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.name == name)
+    }
+
+    pub fn domain_by_oid(&self, oid: Oid) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.oid == oid)
+    }
+
     pub fn enum_by_oid(&self, oid: Oid) -> Option<&EnumType> {
         self.enums.iter().find(|e| e.oid == oid)
     }
@@ -464,6 +504,7 @@ impl Catalog {
                     .chain(e.labels.iter().map(|l| l.oid.0))
             })
             .chain(self.schemas.iter().map(|s| s.oid.0))
+            .chain(self.domains.iter().map(|d| d.oid.0))
             .max()
             .map_or(FIRST_OBJECT_ID, |m| (m + 1).max(FIRST_OBJECT_ID))
     }
@@ -482,6 +523,7 @@ impl Catalog {
         let identity_rows = next();
         let (view_rows, view_column_rows) = (next(), next());
         let index_key_rows = next();
+        let (domain_rows, domain_column_rows) = (next(), next());
         let mut catalog = Catalog::default();
         catalog.schemas.push(Schema {
             oid: Oid(PUBLIC_SCHEMA_OID),
@@ -552,6 +594,7 @@ impl Catalog {
                 default: r.opt_text()?,
                 pk_position: r.opt_int()?.map(|p| p as i32),
                 identity: None,
+                domain: None,
             };
             let owner = catalog
                 .tables
@@ -654,6 +697,7 @@ impl Catalog {
                 default: None,
                 pk_position: None,
                 identity: None,
+                domain: None,
             };
             catalog
                 .views
@@ -686,6 +730,43 @@ impl Catalog {
         }
         for row in sequence_rows {
             catalog.sequences.push(Row::new(row).text()?);
+        }
+        for row in domain_rows {
+            let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let schema = r.text()?;
+            let name = key(&schema, &r.text()?);
+            let base = r.oid()?;
+            let base = PgType::from_oid(base)
+                .ok_or_else(|| corrupt(&format!("domain base type oid {}", base.0)))?;
+            let (typmod, not_null, default) = (r.int()? as i32, r.int()? != 0, r.opt_text()?);
+            let check = r.opt_text()?.zip(r.opt_text()?);
+            catalog.domains.push(Domain {
+                oid,
+                schema,
+                name,
+                base,
+                typmod,
+                not_null,
+                default,
+                check,
+            });
+        }
+        for row in domain_column_rows {
+            let mut r = Row::new(row);
+            let table = {
+                let schema = r.text()?;
+                key(&schema, &r.text()?)
+            };
+            let (name, domain) = (r.text()?, r.oid()?);
+            if let Some(c) = catalog
+                .tables
+                .iter_mut()
+                .find(|t| t.name == table)
+                .and_then(|t| t.columns.iter_mut().find(|c| c.name == name))
+            {
+                c.domain = Some(domain);
+            }
         }
         Ok(catalog)
     }

@@ -22,6 +22,7 @@ mod copy_syntax;
 pub mod cursor;
 pub mod database;
 mod do_block;
+pub mod domain_syntax;
 pub mod literals;
 mod make;
 mod parse;

@@ -38,6 +38,8 @@ pub enum Parsed {
     Fetch(crate::cursor::Fetch),
     /// `ALTER SEQUENCE`, which sqlparser cannot parse.
     AlterSequence(Box<crate::sequence_syntax::AlterSequence>),
+    /// `CREATE DOMAIN`, whose NOT NULL sqlparser cannot parse.
+    CreateDomain(Box<crate::domain_syntax::CreateDomain>),
 }
 
 /// Statements nested deeper than this are refused, so neither the parser nor the rewrite
@@ -176,18 +178,31 @@ pub(crate) fn statement(
         && (is_word(1, "sequence")
             || ((is_word(1, "temp") || is_word(1, "temporary")) && is_word(2, "sequence")));
     let is_alter_sequence = is_word(0, "alter") && is_word(1, "sequence");
+    let is_create_domain = is_word(0, "create") && is_word(1, "domain");
     let tokens = between_symmetric(tokens);
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
-    if is_alter_sequence {
-        let alter =
-            crate::sequence_syntax::parse_alter(&mut parser).map_err(|e| parser_error(sql, e))?;
+    let own = if is_alter_sequence {
+        Some(
+            crate::sequence_syntax::parse_alter(&mut parser)
+                .map(|alter| Parsed::AlterSequence(Box::new(alter))),
+        )
+    } else if is_create_domain {
+        Some(
+            crate::domain_syntax::parse(&mut parser)
+                .map(|domain| Parsed::CreateDomain(Box::new(domain))),
+        )
+    } else {
+        None
+    };
+    if let Some(parsed) = own {
+        let parsed = parsed.map_err(|e| parser_error(sql, e))?;
         let next = parser.peek_token();
         if next.token != Token::EOF {
             return Err(syntax_error_at(sql, &next));
         }
-        return Ok(Parsed::AlterSequence(Box::new(alter)));
+        return Ok(parsed);
     }
     let stmt = if is_copy {
         crate::copy_syntax::parse(&mut parser)

@@ -35,6 +35,7 @@ pub fn table(name: &str, cols: &[Col<'_>]) -> Table {
                 default: default.map(str::to_owned),
                 pk_position: None,
                 identity: None,
+                domain: None,
             })
             .collect(),
     }
@@ -51,6 +52,7 @@ fn base_catalog() -> Catalog {
         enums: Vec::new(),
         schemas: Vec::new(),
         views: Vec::new(),
+        domains: Vec::new(),
         tables: vec![
             table(
                 "pgbench_accounts",

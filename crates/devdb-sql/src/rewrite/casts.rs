@@ -134,6 +134,15 @@ impl Translator<'_> {
         if declared.serial {
             return Err(crate::types::undefined_type(&dt.to_string().to_lowercase()));
         }
+        if let Some(domain) = self.domain_named(dt)?
+            && (domain.not_null || domain.check.is_some())
+        {
+            // A column of the domain checks its values; a cast would have to as well.
+            return Err(PgError::feature_not_supported(format!(
+                "casts to domain {} with constraints",
+                crate::catalog::split(&domain.name).1
+            )));
+        }
         if let Some(empty) = super::arrays::empty_array_cast(&e, declared.ty) {
             return Ok(empty);
         }

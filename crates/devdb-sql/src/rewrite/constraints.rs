@@ -275,7 +275,7 @@ impl Translator<'_> {
 
     /// Translates a check expression over the table's columns; returns it with the distinct
     /// columns it mentions, in order of first mention.
-    fn check_expr(
+    pub(super) fn check_expr(
         &mut self,
         table: &str,
         columns: &[Column],
@@ -371,6 +371,17 @@ impl Translator<'_> {
             defs.push(super::ddl::storage_column(&c.name, c.ty, options));
         }
         let mut table_constraints = Vec::new();
+        for c in columns {
+            if let Some((check_name, expr)) = self.domain_check(c)? {
+                let (expr, _) = self.check_expr(name, columns, &expr)?;
+                table_constraints.push(TableConstraint::Check(CheckConstraint {
+                    name: Some(make::ident(&check_name)),
+                    expr: Box::new(expr),
+                    no_inherit: false,
+                    enforced: None,
+                }));
+            }
+        }
         for c in constraints {
             match c.kind {
                 ConstraintKind::ForeignKey => {

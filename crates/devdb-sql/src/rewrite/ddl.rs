@@ -150,7 +150,9 @@ impl Translator<'_> {
                 default: None,
                 pk_position: None,
                 identity: None,
+                domain: None,
             };
+            self.apply_domain(&mut col, data_type)?;
             if declared.serial {
                 let seq = format!("{name}_{col_name}_seq");
                 col.default = Some(format!("nextval('{}')", regclass_text(&seq)));
@@ -442,6 +444,11 @@ impl Translator<'_> {
             sqlite.push(owner_row(seq, &name, col));
             sqlite.push(identity_row(&name, col, *identity));
         }
+        sqlite.extend(
+            columns
+                .iter()
+                .filter_map(|c| super::domains::domain_column_row(&name, c)),
+        );
         Ok(catalog_output("CREATE TABLE", sqlite))
     }
 
@@ -670,7 +677,11 @@ impl Translator<'_> {
                                 drop_behavior: None,
                             },
                         )));
-                        for catalog_table in [catalog::COLUMNS, catalog::IDENTITY_COLUMNS] {
+                        for catalog_table in [
+                            catalog::COLUMNS,
+                            catalog::IDENTITY_COLUMNS,
+                            catalog::DOMAIN_COLUMNS,
+                        ] {
                             sqlite.push(make::delete(
                                 catalog_table,
                                 column_where(&table.name, &name),
@@ -708,7 +719,11 @@ impl Translator<'_> {
                             new_column_name: make::ident(&new),
                         },
                     )));
-                    for catalog_table in [catalog::COLUMNS, catalog::IDENTITY_COLUMNS] {
+                    for catalog_table in [
+                        catalog::COLUMNS,
+                        catalog::IDENTITY_COLUMNS,
+                        catalog::DOMAIN_COLUMNS,
+                    ] {
                         sqlite.push(make::update(
                             catalog_table,
                             vec![("name", make::string(&new))],
@@ -754,6 +769,7 @@ impl Translator<'_> {
                     for t in [
                         catalog::COLUMNS,
                         catalog::IDENTITY_COLUMNS,
+                        catalog::DOMAIN_COLUMNS,
                         catalog::INDEXES,
                         catalog::SEQUENCE_OWNERS,
                         catalog::CONSTRAINTS,
@@ -1319,6 +1335,7 @@ impl Translator<'_> {
             default: None,
             pk_position: None,
             identity: None,
+            domain: None,
         };
         let mut out = Vec::new();
         if declared.serial {
@@ -1351,6 +1368,13 @@ impl Translator<'_> {
                 }
             }
         }
+        self.apply_domain(&mut col, &def.data_type)?;
+        if self.domain_check(&col)?.is_some() {
+            return Err(PgError::feature_not_supported(
+                "ADD COLUMN of a domain with a CHECK",
+            ));
+        }
+        out.extend(super::domains::domain_column_row(&table.name, &col));
         let sqlite_def = storage_column(&name, col.ty, Vec::new());
         out.insert(
             0,
@@ -1686,6 +1710,7 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
         make::delete(catalog::CONSTRAINTS, in_table()),
         make::delete(catalog::COLUMNS, in_table()),
         make::delete(catalog::IDENTITY_COLUMNS, in_table()),
+        make::delete(catalog::DOMAIN_COLUMNS, in_table()),
         make::delete(catalog::TABLES, {
             let (schema, table) = catalog::split(table);
             where_eq(&[

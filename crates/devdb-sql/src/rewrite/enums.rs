@@ -81,6 +81,12 @@ impl Translator<'_> {
         {
             return crate::rewrite::array_type(self.data_type(element)?);
         }
+        if let Some(domain) = self.domain_named(dt)? {
+            return Ok(Declared {
+                ty: Ty::with_typmod(domain.base, domain.typmod),
+                serial: false,
+            });
+        }
         if let DataType::Custom(name, modifiers) = dt
             && modifiers.is_empty()
             && let Some(e) = self.enum_named(name)?

@@ -16,6 +16,7 @@ mod datetime;
 mod ddl;
 mod distinct;
 mod dml;
+mod domains;
 mod enums;
 pub(crate) mod expr;
 mod functions;
@@ -141,6 +142,7 @@ pub(crate) fn statement(
         Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
         Parsed::Fetch(fetch) => Output::new(Kind::Fetch(fetch)),
         Parsed::AlterSequence(alter) => t.alter_sequence(*alter)?,
+        Parsed::CreateDomain(domain) => t.create_domain(*domain)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
         Parsed::InsertConflictWhere { insert, predicate } => {
@@ -203,6 +205,7 @@ impl Translator<'_> {
             Statement::Update(update) => self.update(update),
             Statement::Delete(delete) => self.delete(delete),
             Statement::CreateTable(create) => self.create_table(create),
+            Statement::DropDomain(drop) => self.drop_domain(drop),
             Statement::Drop {
                 object_type,
                 if_exists,

@@ -160,6 +160,7 @@ impl Translator<'_> {
                     default: None,
                     pk_position: None,
                     identity: None,
+                    domain: None,
                 };
                 vec![
                     make::string(schema),
