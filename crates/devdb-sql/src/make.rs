@@ -83,6 +83,22 @@ pub fn string(s: &str) -> Expr {
     value(Value::SingleQuotedString(s.to_owned()))
 }
 
+/// A parsed node printed as PostgreSQL SQL that parses back to the same node, for the catalog
+/// (defaults, checks, view definitions): string literals print through [`string`], since
+/// sqlparser's own printing leaves a doubled quote inside a literal undoubled.
+pub fn sql_text<T: sqlparser::ast::VisitMut + std::fmt::Display + Clone>(node: &T) -> String {
+    let mut node = node.clone();
+    let _ = sqlparser::ast::visit_expressions_mut(&mut node, |e| {
+        if let Expr::Value(v) = e
+            && let Value::SingleQuotedString(s) = &v.value
+        {
+            *e = string(s);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    node.to_string()
+}
+
 pub fn blob(bytes: &[u8]) -> Expr {
     let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
     value(Value::HexStringLiteral(hex))

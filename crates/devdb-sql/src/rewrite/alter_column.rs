@@ -108,7 +108,7 @@ impl Translator<'_> {
                 altered.not_null = false;
             }
             AlterColumnOperation::SetDefault { value } => {
-                let text = value.to_string();
+                let text = make::sql_text(&value);
                 altered.default = Some(text.clone());
                 let mut probe = altered.clone();
                 probe.not_null = false;

@@ -269,7 +269,7 @@ impl Translator<'_> {
             on_update: None,
             deferrable: false,
             initially_deferred: false,
-            check: Some(expr.to_string()),
+            check: Some(make::sql_text(expr)),
         })
     }
 

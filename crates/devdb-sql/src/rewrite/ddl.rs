@@ -221,7 +221,7 @@ impl Translator<'_> {
                                 None,
                             ));
                         }
-                        col.default = Some(e.to_string());
+                        col.default = Some(make::sql_text(e));
                     }
                     ColumnOption::PrimaryKey(k) => {
                         let given = given_name(option_name, &k.name);
@@ -1359,7 +1359,9 @@ impl Translator<'_> {
             match option {
                 ColumnOption::Null => {}
                 ColumnOption::NotNull => col.not_null = true,
-                ColumnOption::Default(e) if !declared.serial => col.default = Some(e.to_string()),
+                ColumnOption::Default(e) if !declared.serial => {
+                    col.default = Some(make::sql_text(e))
+                }
                 ColumnOption::Unique(_) => unique = true,
                 other => {
                     return Err(PgError::feature_not_supported(format!(

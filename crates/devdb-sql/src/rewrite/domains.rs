@@ -147,7 +147,7 @@ impl Translator<'_> {
             enum_oid: None,
             typmod: declared.ty.typmod,
             not_null: false,
-            default: default.as_ref().map(Expr::to_string),
+            default: default.as_ref().map(make::sql_text),
             pk_position: None,
             identity: None,
             domain: None,
@@ -161,7 +161,7 @@ impl Translator<'_> {
         }
         let text = |e: Option<String>| e.as_deref().map_or_else(make::null, make::string);
         let (check_name, check_expr) = match check {
-            Some((n, e)) => (Some(n), Some(e.to_string())),
+            Some((n, e)) => (Some(n), Some(make::sql_text(&e))),
             None => (None, None),
         };
         let oid = self.catalog.next_oid();
@@ -172,7 +172,7 @@ impl Translator<'_> {
             make::int(declared.ty.ty.oid().0.into()),
             make::int(declared.ty.typmod.into()),
             make::int(not_null.into()),
-            text(default.map(|e| e.to_string())),
+            text(default.as_ref().map(make::sql_text)),
             text(check_name),
             text(check_expr),
         ];

@@ -57,7 +57,7 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("this CREATE VIEW form"));
         }
         let key = self.table_name(&name)?;
-        let definition = query.to_string();
+        let definition = make::sql_text(&query);
         self.read_relations.clear();
         let (q, mut cols) = self.query(*query)?;
         if !self.params.is_empty() {
