@@ -30,6 +30,7 @@ use crate::{Databases, EngineConfig, Op, Reply, SessionId, Sink};
 pub(crate) use copy::PendingCopy;
 pub(crate) use cursors::OpenCursor;
 use open::Role;
+pub(crate) use statement::stored;
 
 /// A batch being run, or parked waiting for the write lock.
 struct Batch {

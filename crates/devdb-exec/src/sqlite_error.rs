@@ -2,6 +2,7 @@
 
 use devdb_pg::{ErrorFields, PgError, SqlState};
 use devdb_sql::Catalog;
+use devdb_sql::KeyProbe;
 use devdb_sql::catalog::ConstraintKind;
 use rusqlite::Connection;
 use rusqlite::ffi;
@@ -60,17 +61,121 @@ pub(crate) fn statement_error(
     interrupted: Option<Cause>,
     catalog: &Catalog,
     conn: &Connection,
+    inserted: Option<Inserted<'_>>,
 ) -> PgError {
     if let rusqlite::Error::SqliteFailure(code, Some(message)) = &err {
         match code.extended_code {
             ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-                return unique_violation(message, Some((catalog, conn)));
+                let err = unique_violation(message, Some((catalog, conn)));
+                return match inserted.and_then(|i| duplicate_key(&err, catalog, conn, i)) {
+                    Some(detail) => err.with_detail(detail),
+                    None => err,
+                };
             }
             ffi::SQLITE_CONSTRAINT_CHECK => return check_violation(message, Some(catalog)),
             _ => {}
         }
     }
     to_pg(err, interrupted)
+}
+
+/// What an INSERT gave: its [`KeyProbe`] and the probe's rows.
+pub(crate) type Inserted<'a> = (&'a KeyProbe, Vec<Vec<rusqlite::types::Value>>);
+
+/// True for SQLite's unique and primary key violations.
+pub(crate) fn is_unique_violation(err: &rusqlite::Error) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(code, _)
+        if matches!(code.extended_code, ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY))
+}
+
+/// PostgreSQL's `Key (a, b)=(1, x) already exists.` for a unique violation of an INSERT: the
+/// first inserted row whose key a row of the table (the statement's own rows were rolled back
+/// with it) or an earlier inserted row already has. None when the INSERT's values for the key
+/// are not all known.
+fn duplicate_key(
+    err: &PgError,
+    catalog: &Catalog,
+    conn: &Connection,
+    (probe, rows): Inserted<'_>,
+) -> Option<String> {
+    let fields = err.fields.as_deref()?;
+    let table_key = devdb_sql::catalog::key(fields.schema.as_deref()?, fields.table.as_deref()?);
+    if table_key != probe.table {
+        return None;
+    }
+    let constraint = fields.constraint.as_deref()?;
+    let table = catalog.table(&table_key)?;
+    let columns: Vec<String> = catalog
+        .constraints_of(&table_key)
+        .find(|c| c.name == constraint)
+        .map(|c| c.columns.clone())
+        .or_else(|| {
+            catalog
+                .indexes
+                .iter()
+                .find(|i| {
+                    devdb_sql::catalog::split(&i.name).1 == constraint && i.table == table_key
+                })
+                .and_then(|i| index_columns(conn, &i.name))
+        })?;
+    let places: Vec<usize> = columns
+        .iter()
+        .map(|c| probe.columns.iter().position(|p| p == c))
+        .collect::<Option<_>>()?;
+    let condition: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("\"{}\" = ?{}", c.replace('"', "\"\""), i + 1))
+        .collect();
+    let exists = format!(
+        "SELECT 1 FROM \"{}\" WHERE {} LIMIT 1",
+        table_key.replace('"', "\"\""),
+        condition.join(" AND ")
+    );
+    let mut seen: Vec<Vec<rusqlite::types::Value>> = Vec::new();
+    for row in rows {
+        let key: Vec<rusqlite::types::Value> = places
+            .iter()
+            .map(|&p| row.get(p).cloned())
+            .collect::<Option<_>>()?;
+        if key.contains(&rusqlite::types::Value::Null) {
+            continue;
+        }
+        let duplicate = seen.contains(&key)
+            || conn
+                .query_row(&exists, rusqlite::params_from_iter(key.iter()), |_| Ok(()))
+                .is_ok();
+        if duplicate {
+            let texts: Vec<String> = columns
+                .iter()
+                .zip(&key)
+                .map(|(c, v)| {
+                    let ty = table.column(c).map_or(devdb_pg::PgType::Text, |c| c.ty);
+                    let mut out = bytes::BytesMut::new();
+                    let datum = crate::engine::stored(Some(rusqlite::types::ValueRef::from(v)));
+                    devdb_pg::value::encode_text(ty, datum, &mut out);
+                    String::from_utf8_lossy(&out).into_owned()
+                })
+                .collect();
+            return Some(format!(
+                "Key ({})=({}) already exists.",
+                columns.join(", "),
+                texts.join(", ")
+            ));
+        }
+        seen.push(key);
+    }
+    None
+}
+
+/// The columns of a SQLite index, in order.
+fn index_columns(conn: &Connection, index: &str) -> Option<Vec<String>> {
+    conn.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
+        .and_then(|mut st| {
+            st.query_map([index], |row| row.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .ok()
 }
 
 /// 23505 from `UNIQUE constraint failed: t.a, t.b` or `... failed: index 'name'`.
@@ -151,20 +256,9 @@ fn unique_constraint_name(
                 .collect::<Result<_, _>>()
         })
         .ok()?;
-    indexes.into_iter().find(|index| {
-        conn.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
-            .and_then(|mut st| {
-                st.query_map([index], |row| row.get::<_, Option<String>>(0))?
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .is_ok_and(|names| {
-                names.len() == columns.len()
-                    && names
-                        .iter()
-                        .zip(columns)
-                        .all(|(n, c)| n.as_deref() == Some(c))
-            })
-    })
+    indexes
+        .into_iter()
+        .find(|index| index_columns(conn, index).is_some_and(|names| names == columns))
 }
 
 /// 23502 from `NOT NULL constraint failed: t.c`.

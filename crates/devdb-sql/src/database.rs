@@ -64,6 +64,7 @@ pub fn translated(command: DatabaseCommand) -> Translated {
         changes_catalog: false,
         captures: Vec::new(),
         notices: Vec::new(),
+        key_probe: None,
     }
 }
 

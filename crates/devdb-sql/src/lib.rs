@@ -65,6 +65,9 @@ pub struct Translated {
     pub captures: Vec<Capture>,
     /// NOTICEs the statement sends when it succeeds (what DROP ... CASCADE dropped).
     pub notices: Vec<PgError>,
+    /// For INSERT ... VALUES: the values given for a table's columns, to name the duplicate key
+    /// of a unique violation as PostgreSQL does.
+    pub key_probe: Option<KeyProbe>,
 }
 
 /// Rows the executor stores in a temporary table for the statement to read by its name.
@@ -76,6 +79,16 @@ pub struct Capture {
     /// SQLite statements to run in order; the last one's rows fill the table (it yields none
     /// when `columns` is empty: a data-modifying statement without RETURNING).
     pub sqlite: Vec<String>,
+}
+
+/// A query (over the statement's own parameters) that yields, row by row, the values an INSERT
+/// gives `columns` of `table` (a key), in the order they were inserted. Only columns whose value
+/// is a literal or a parameter in every row are listed, so running it has no side effects.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyProbe {
+    pub table: String,
+    pub columns: Vec<String>,
+    pub sql: String,
 }
 
 /// A result column as RowDescription describes it.
@@ -218,6 +231,7 @@ pub fn translate(
             changes_catalog: false,
             captures: Vec::new(),
             notices: Vec::new(),
+            key_probe: None,
         }]);
     }
     statements

@@ -274,6 +274,7 @@ impl Engine {
             conn,
             seen: &mut self.sqlite_seen,
         };
+        let params = delivery.params;
         let result = run_sqlite(db, t, delivery, sink);
         if !t.captures.is_empty() {
             drop_captures(conn, &t.captures);
@@ -289,7 +290,13 @@ impl Engine {
                     Role::Reader => &self.reader,
                     Role::Writer => &self.writer,
                 };
-                sqlite_error::statement_error(e, cause, &self.catalog_for(id), conn)
+                // The values an INSERT gave, to name the duplicate key of a unique violation.
+                let inserted = t
+                    .key_probe
+                    .as_ref()
+                    .filter(|_| sqlite_error::is_unique_violation(&e))
+                    .and_then(|probe| Some((probe, probe_rows(conn, &probe.sql, params)?)));
+                sqlite_error::statement_error(e, cause, &self.catalog_for(id), conn, inserted)
             }
             (Failure::Pg(e), _) => e,
         })?;
@@ -923,6 +930,23 @@ fn bind(st: &mut SqliteStatement<'_>, params: &[Value]) -> rusqlite::Result<()> 
         st.raw_bind_parameter(i + 1, to_sql(value.clone()))?;
     }
     Ok(())
+}
+
+/// The rows of a [`devdb_sql::KeyProbe`] query; None when it cannot run.
+fn probe_rows(
+    conn: &Connection,
+    sql: &str,
+    params: &[Value],
+) -> Option<Vec<Vec<rusqlite::types::Value>>> {
+    let mut st = conn.prepare(sql).ok()?;
+    bind(&mut st, params).ok()?;
+    let n = st.column_count();
+    let mut rows = st.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().ok()? {
+        out.push((0..n).map(|i| row.get(i)).collect::<Result<_, _>>().ok()?);
+    }
+    Some(out)
 }
 
 /// A SQLite value as a stored datum; invalid UTF-8 in TEXT is passed on as bytes.

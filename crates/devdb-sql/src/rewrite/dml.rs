@@ -18,6 +18,22 @@ use crate::catalog::{Column, ConstraintKind, Table};
 use crate::types::Ty;
 use crate::{Kind, make};
 
+/// Column names and their values row by row (see [`Translator::insert_source`]).
+type KeyValues = (Vec<String>, Vec<Vec<Expr>>);
+
+/// A literal or a parameter, possibly cast or negated: evaluating it again has no side effect.
+fn is_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Value(_) => true,
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => is_constant(expr),
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus,
+            expr,
+        } => is_constant(expr),
+        _ => false,
+    }
+}
+
 fn is_default_keyword(e: &Expr) -> bool {
     matches!(e, Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default"))
 }
@@ -90,6 +106,7 @@ impl Translator<'_> {
         let mut names: Vec<&str> = targets.iter().map(|c| c.name.as_str()).collect();
         names.extend(defaulted.iter().map(|c| c.name.as_str()));
 
+        let mut key_probe = None;
         let source = match source {
             None => {
                 if defaulted.is_empty() {
@@ -102,7 +119,15 @@ impl Translator<'_> {
                     Some(make::query(make::values(vec![row])))
                 }
             }
-            Some(q) => Some(self.insert_source(*q, &targets, &defaulted)?),
+            Some(q) => {
+                let (q, probe) = self.insert_source(*q, &targets, &defaulted)?;
+                key_probe = probe.map(|(columns, rows)| crate::KeyProbe {
+                    table: table.name.clone(),
+                    columns,
+                    sql: make::query(make::values(rows)).to_string(),
+                });
+                Some(q)
+            }
         };
         // `INSERT INTO t AS a`: RETURNING and ON CONFLICT name the table `a`. SQLite's RETURNING
         // cannot, so there its columns are read unqualified (only the target's are in scope).
@@ -172,6 +197,7 @@ impl Translator<'_> {
         });
         out.columns = super::query::columns(&cols);
         out.writes = true;
+        out.key_probe = key_probe;
         Ok(out)
     }
 
@@ -342,16 +368,19 @@ impl Translator<'_> {
         Ok(out)
     }
 
+    /// The translated source, and for VALUES the target columns given a literal or parameter in
+    /// every row with those values row by row (see [`crate::KeyProbe`]).
     fn insert_source(
         &mut self,
         q: Query,
         targets: &[Column],
         defaulted: &[&Column],
-    ) -> Result<Query, PgError> {
+    ) -> Result<(Query, Option<KeyValues>), PgError> {
         let plain = super::query::without_clauses(&q);
         match *q.body {
             SetExpr::Values(values) if plain => {
                 let mut rows = Vec::with_capacity(values.rows.len());
+                let mut constant = vec![true; targets.len()];
                 for row in values.rows {
                     let exprs = row.content;
                     if exprs.len() > targets.len() {
@@ -367,7 +396,8 @@ impl Translator<'_> {
                         ));
                     }
                     let mut out = Vec::with_capacity(exprs.len() + defaulted.len());
-                    for (e, col) in exprs.into_iter().zip(targets) {
+                    for (i, (e, col)) in exprs.into_iter().zip(targets).enumerate() {
+                        constant[i] &= is_constant(&e);
                         out.push(if is_default_keyword(&e) {
                             self.default_value(col)?
                         } else {
@@ -380,7 +410,22 @@ impl Translator<'_> {
                     }
                     rows.push(out);
                 }
-                Ok(make::query(make::values(rows)))
+                let keep = |row: &Vec<Expr>| -> Vec<Expr> {
+                    row.iter()
+                        .zip(&constant)
+                        .filter(|(_, c)| **c)
+                        .map(|(e, _)| e.clone())
+                        .collect()
+                };
+                let columns: Vec<String> = targets
+                    .iter()
+                    .zip(&constant)
+                    .filter(|(_, c)| **c)
+                    .map(|(t, _)| t.name.clone())
+                    .collect();
+                let probe =
+                    (!columns.is_empty()).then(|| (columns, rows.iter().map(keep).collect()));
+                Ok((make::query(make::values(rows)), probe))
             }
             body => {
                 let q = Query {
@@ -422,7 +467,7 @@ impl Translator<'_> {
                         }
                         s.projection
                             .extend(defaults.into_iter().map(|d| make::select_item(d, None)));
-                        Ok(q)
+                        Ok((q, None))
                     }
                     _ => {
                         // Convert through a CTE whose columns have names we choose.
@@ -453,7 +498,7 @@ impl Translator<'_> {
                                     sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
                             }],
                         });
-                        Ok(wrapped)
+                        Ok((wrapped, None))
                     }
                 }
             }

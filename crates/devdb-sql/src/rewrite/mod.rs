@@ -96,6 +96,7 @@ pub(crate) struct Output {
     pub writes: bool,
     pub changes_catalog: bool,
     pub captures: Vec<crate::Capture>,
+    pub key_probe: Option<crate::KeyProbe>,
 }
 
 impl Output {
@@ -107,6 +108,7 @@ impl Output {
             writes: false,
             changes_catalog: false,
             captures: Vec::new(),
+            key_probe: None,
         }
     }
 }
@@ -166,6 +168,7 @@ pub(crate) fn statement(
                     changes_catalog: false,
                     captures: Vec::new(),
                     notices: Vec::new(),
+                    key_probe: None,
                 }),
                 Err(e) => Err(e),
                 Ok(t) if !t.columns.is_empty() => Err(PgError::new(
@@ -188,6 +191,7 @@ pub(crate) fn statement(
         changes_catalog: out.changes_catalog,
         captures: out.captures,
         notices: t.notices,
+        key_probe: out.key_probe,
     })
 }
 
