@@ -72,6 +72,11 @@ pub(crate) fn statement_error(
                     None => err,
                 };
             }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                if let Some(err) = inserted.and_then(|i| missing_referenced_key(catalog, conn, i)) {
+                    return err;
+                }
+            }
             ffi::SQLITE_CONSTRAINT_CHECK => return check_violation(message, Some(catalog)),
             _ => {}
         }
@@ -82,10 +87,117 @@ pub(crate) fn statement_error(
 /// What an INSERT gave: its [`KeyProbe`] and the probe's rows.
 pub(crate) type Inserted<'a> = (&'a KeyProbe, Vec<Vec<rusqlite::types::Value>>);
 
-/// True for SQLite's unique and primary key violations.
-pub(crate) fn is_unique_violation(err: &rusqlite::Error) -> bool {
+/// True for the violations whose report names the inserted key: unique, primary and foreign
+/// keys.
+pub(crate) fn names_inserted_key(err: &rusqlite::Error) -> bool {
     matches!(err, rusqlite::Error::SqliteFailure(code, _)
-        if matches!(code.extended_code, ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY))
+        if matches!(code.extended_code, ffi::SQLITE_CONSTRAINT_UNIQUE
+            | ffi::SQLITE_CONSTRAINT_PRIMARYKEY | ffi::SQLITE_CONSTRAINT_FOREIGNKEY))
+}
+
+/// `SELECT 1 FROM table WHERE c1 = ?1 AND ... LIMIT 1`: whether a row has this key.
+fn key_exists(
+    conn: &Connection,
+    table: &str,
+    columns: &[String],
+    key: &[rusqlite::types::Value],
+) -> bool {
+    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let condition: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = ?{}", quote(c), i + 1))
+        .collect();
+    let sql = format!(
+        "SELECT 1 FROM {} WHERE {} LIMIT 1",
+        quote(table),
+        condition.join(" AND ")
+    );
+    conn.query_row(&sql, rusqlite::params_from_iter(key.iter()), |_| Ok(()))
+        .is_ok()
+}
+
+/// A key as PostgreSQL prints it in a DETAIL: `(a, b)=(1, x)`.
+fn key_text(
+    table: &devdb_sql::catalog::Table,
+    columns: &[String],
+    key: &[rusqlite::types::Value],
+) -> String {
+    let texts: Vec<String> = columns
+        .iter()
+        .zip(key)
+        .map(|(c, v)| {
+            let ty = table.column(c).map_or(devdb_pg::PgType::Text, |c| c.ty);
+            let mut out = bytes::BytesMut::new();
+            let datum = crate::engine::stored(Some(rusqlite::types::ValueRef::from(v)));
+            devdb_pg::value::encode_text(ty, datum, &mut out);
+            String::from_utf8_lossy(&out).into_owned()
+        })
+        .collect();
+    format!("({})=({})", columns.join(", "), texts.join(", "))
+}
+
+/// The values of `columns` in each probed row, None when the INSERT did not give them all.
+fn keys_of(
+    probe: &KeyProbe,
+    rows: &[Vec<rusqlite::types::Value>],
+    columns: &[String],
+) -> Option<Vec<Vec<rusqlite::types::Value>>> {
+    let places: Vec<usize> = columns
+        .iter()
+        .map(|c| probe.columns.iter().position(|p| p == c))
+        .collect::<Option<_>>()?;
+    rows.iter()
+        .map(|row| places.iter().map(|&p| row.get(p).cloned()).collect())
+        .collect()
+}
+
+/// 23503 for an INSERT whose foreign key names no row of the referenced table, as PostgreSQL
+/// reports it: the first inserted row (in order) whose key is missing.
+fn missing_referenced_key(
+    catalog: &Catalog,
+    conn: &Connection,
+    (probe, rows): Inserted<'_>,
+) -> Option<PgError> {
+    let table = catalog.table(&probe.table)?;
+    let fks: Vec<_> = catalog
+        .constraints_of(&probe.table)
+        .filter(|c| c.kind == ConstraintKind::ForeignKey && !c.initially_deferred)
+        .filter_map(|c| Some((c, keys_of(probe, &rows, &c.columns)?)))
+        .collect();
+    for i in 0..rows.len() {
+        for (fk, keys) in &fks {
+            let key = keys.get(i)?;
+            let referenced = fk.ref_table.as_deref()?;
+            if key.contains(&rusqlite::types::Value::Null)
+                || key_exists(conn, referenced, &fk.ref_columns, key)
+            {
+                continue;
+            }
+            let (schema, plain) = devdb_sql::catalog::split(&probe.table);
+            return Some(
+                PgError::new(
+                    SqlState::FOREIGN_KEY_VIOLATION,
+                    format!(
+                        "insert or update on table \"{plain}\" violates foreign key constraint \"{}\"",
+                        fk.name
+                    ),
+                )
+                .with_detail(format!(
+                    "Key {} is not present in table \"{}\".",
+                    key_text(table, &fk.columns, key),
+                    devdb_sql::catalog::split(referenced).1
+                ))
+                .with_fields(ErrorFields {
+                    schema: Some(schema.to_owned()),
+                    table: Some(plain.to_owned()),
+                    constraint: Some(fk.name.clone()),
+                    ..ErrorFields::default()
+                }),
+            );
+        }
+    }
+    None
 }
 
 /// PostgreSQL's `Key (a, b)=(1, x) already exists.` for a unique violation of an INSERT: the
@@ -118,49 +230,16 @@ fn duplicate_key(
                 })
                 .and_then(|i| index_columns(conn, &i.name))
         })?;
-    let places: Vec<usize> = columns
-        .iter()
-        .map(|c| probe.columns.iter().position(|p| p == c))
-        .collect::<Option<_>>()?;
-    let condition: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("\"{}\" = ?{}", c.replace('"', "\"\""), i + 1))
-        .collect();
-    let exists = format!(
-        "SELECT 1 FROM \"{}\" WHERE {} LIMIT 1",
-        table_key.replace('"', "\"\""),
-        condition.join(" AND ")
-    );
-    let mut seen: Vec<Vec<rusqlite::types::Value>> = Vec::new();
-    for row in rows {
-        let key: Vec<rusqlite::types::Value> = places
-            .iter()
-            .map(|&p| row.get(p).cloned())
-            .collect::<Option<_>>()?;
+    let mut seen: Vec<&Vec<rusqlite::types::Value>> = Vec::new();
+    let keys = keys_of(probe, &rows, &columns)?;
+    for key in &keys {
         if key.contains(&rusqlite::types::Value::Null) {
             continue;
         }
-        let duplicate = seen.contains(&key)
-            || conn
-                .query_row(&exists, rusqlite::params_from_iter(key.iter()), |_| Ok(()))
-                .is_ok();
-        if duplicate {
-            let texts: Vec<String> = columns
-                .iter()
-                .zip(&key)
-                .map(|(c, v)| {
-                    let ty = table.column(c).map_or(devdb_pg::PgType::Text, |c| c.ty);
-                    let mut out = bytes::BytesMut::new();
-                    let datum = crate::engine::stored(Some(rusqlite::types::ValueRef::from(v)));
-                    devdb_pg::value::encode_text(ty, datum, &mut out);
-                    String::from_utf8_lossy(&out).into_owned()
-                })
-                .collect();
+        if seen.contains(&key) || key_exists(conn, &table_key, &columns, key) {
             return Some(format!(
-                "Key ({})=({}) already exists.",
-                columns.join(", "),
-                texts.join(", ")
+                "Key {} already exists.",
+                key_text(table, &columns, key)
             ));
         }
         seen.push(key);

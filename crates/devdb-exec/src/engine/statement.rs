@@ -290,11 +290,11 @@ impl Engine {
                     Role::Reader => &self.reader,
                     Role::Writer => &self.writer,
                 };
-                // The values an INSERT gave, to name the duplicate key of a unique violation.
+                // The values an INSERT gave, to name the key of a unique or foreign key violation.
                 let inserted = t
                     .key_probe
                     .as_ref()
-                    .filter(|_| sqlite_error::is_unique_violation(&e))
+                    .filter(|_| sqlite_error::names_inserted_key(&e))
                     .and_then(|probe| Some((probe, probe_rows(conn, &probe.sql, params)?)));
                 sqlite_error::statement_error(e, cause, &self.catalog_for(id), conn, inserted)
             }
