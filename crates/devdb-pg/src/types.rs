@@ -86,6 +86,12 @@ macro_rules! pg_types {
                 match self { $(PgType::$variant => Storage::$storage,)* }
             }
 
+            /// The type whose array type has this OID (the first listed, as pg_type's typelem).
+            #[allow(unreachable_patterns)]
+            fn with_array_oid(oid: Oid) -> Option<PgType> {
+                match oid.0 { 0 => None, $($array => Some(PgType::$variant),)* _ => None }
+            }
+
             /// The type with this OID, if devdb knows it.
             pub fn from_oid(oid: Oid) -> Option<PgType> {
                 match oid.0 { $($oid => Some(PgType::$variant),)* _ => None }
@@ -216,10 +222,7 @@ impl PgType {
         if self == PgType::AnyEnumArray {
             return Some(PgType::AnyEnum);
         }
-        PgType::ALL
-            .iter()
-            .copied()
-            .find(|t| t.array_oid() == self.oid())
+        PgType::with_array_oid(self.oid())
     }
 
     /// The array type whose elements are this type, if devdb has it.
@@ -302,5 +305,24 @@ impl fmt::Display for PgType {
             },
         };
         f.write_str(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PgType;
+
+    #[test]
+    fn element_and_array_are_inverse() {
+        for &t in PgType::ALL {
+            if let Some(array) = t.array() {
+                assert_eq!(array.element(), Some(t), "{t:?}");
+            }
+            if t.array_oid().0 == 0 && t != PgType::AnyEnum {
+                assert_eq!(t.array(), None, "{t:?}");
+            }
+        }
+        assert_eq!(PgType::Int4.element(), None);
+        assert_eq!(PgType::Int4Array.element(), Some(PgType::Int4));
     }
 }
