@@ -56,15 +56,8 @@ pub fn translated(command: DatabaseCommand) -> Translated {
         _ => Vec::new(),
     };
     Translated {
-        kind: Kind::Database(command),
-        sqlite: Vec::new(),
-        params: Vec::new(),
         columns,
-        writes: false,
-        changes_catalog: false,
-        captures: Vec::new(),
-        notices: Vec::new(),
-        key_probe: None,
+        ..Translated::nothing(Kind::Database(command))
     }
 }
 

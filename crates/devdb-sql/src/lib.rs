@@ -70,6 +70,23 @@ pub struct Translated {
     pub key_probe: Option<KeyProbe>,
 }
 
+impl Translated {
+    /// A statement the executor answers without running SQLite: no rows, no parameters.
+    pub fn nothing(kind: Kind) -> Translated {
+        Translated {
+            kind,
+            sqlite: Vec::new(),
+            params: Vec::new(),
+            columns: Vec::new(),
+            writes: false,
+            changes_catalog: false,
+            captures: Vec::new(),
+            notices: Vec::new(),
+            key_probe: None,
+        }
+    }
+}
+
 /// Rows the executor stores in a temporary table for the statement to read by its name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Capture {
@@ -222,17 +239,7 @@ pub fn translate(
 ) -> Result<Vec<Translated>, PgError> {
     let statements = parse::statements(sql)?;
     if statements.is_empty() {
-        return Ok(vec![Translated {
-            kind: Kind::Empty,
-            sqlite: Vec::new(),
-            params: Vec::new(),
-            columns: Vec::new(),
-            writes: false,
-            changes_catalog: false,
-            captures: Vec::new(),
-            notices: Vec::new(),
-            key_probe: None,
-        }]);
+        return Ok(vec![Translated::nothing(Kind::Empty)]);
     }
     statements
         .into_iter()

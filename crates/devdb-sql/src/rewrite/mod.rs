@@ -159,17 +159,7 @@ pub(crate) fn statement(
             // The block's one statement; an error its EXCEPTION clause names does nothing.
             let inner = statement(*block.statement.clone(), catalog, param_types);
             return match inner {
-                Err(e) if block.catches(&e) => Ok(Translated {
-                    kind: Kind::Command("DO"),
-                    sqlite: Vec::new(),
-                    params: Vec::new(),
-                    columns: Vec::new(),
-                    writes: false,
-                    changes_catalog: false,
-                    captures: Vec::new(),
-                    notices: Vec::new(),
-                    key_probe: None,
-                }),
+                Err(e) if block.catches(&e) => Ok(Translated::nothing(Kind::Command("DO"))),
                 Err(e) => Err(e),
                 Ok(t) if !t.columns.is_empty() => Err(PgError::new(
                     SqlState::SYNTAX_ERROR,
