@@ -655,3 +655,23 @@ async fn size_pretty_and_schema_privileges_match_postgres() {
     ])
     .await;
 }
+
+/// The catalog views appear on a connection when a statement first reads them, which may be
+/// inside a transaction: one that rolls back takes them along, and the next read makes them again.
+#[tokio::test]
+async fn catalog_reads_work_after_a_rollback_that_took_the_views() {
+    compare(&[
+        "begin",
+        "create table gone (id int)",
+        "select relname from pg_class where relname = 'gone'",
+        "rollback",
+        "select count(*) from pg_class where relname = 'gone'",
+        "begin",
+        "create table kept (id int)",
+        "select table_name from information_schema.tables where table_name = 'kept'",
+        "rollback",
+        "select count(*) from information_schema.tables where table_name in ('gone', 'kept')",
+        "select typname from pg_type where oid = 'int4'::regtype",
+    ])
+    .await;
+}

@@ -92,6 +92,7 @@ impl Databases {
     /// Opens the data directory: the databases its manifest lists, or `template1` and
     /// `postgres` in a new one. Files no manifest names (a crash mid-CREATE) are removed.
     pub fn open(config: EngineConfig) -> Result<Arc<Self>, PgError> {
+        crate::system::warm();
         let dir = &config.data_dir;
         std::fs::create_dir_all(dir).map_err(|e| io_error("creating", dir, e))?;
         let databases = Arc::new_cyclic(|this| Databases {

@@ -1,6 +1,8 @@
 //! The system catalogs on every SQLite connection: PostgreSQL's built-in catalog rows, loaded
 //! once per process into an in-memory SQLite database attached read-only as `devdb_sys`, and
-//! the TEMP views of `devdb_sql::system` over them and the database's own catalog tables.
+//! the TEMP views of `devdb_sql::system` over them and the database's own catalog tables,
+//! created on a connection only when a statement first reads them: most connections (pgbench,
+//! an app's queries, a test's fresh database) never do, and creating them costs milliseconds.
 //!
 //! The database lives in SQLite's `memdb` VFS (a `/name` there is shared by the process's
 //! connections) rather than a shared cache: BEGIN IMMEDIATE locks every attached database that
@@ -40,16 +42,55 @@ fn load() -> Result<Mutex<Connection>, String> {
     Ok(Mutex::new(conn))
 }
 
-/// Attaches the built-in rows and creates the catalog views on `conn`.
+/// Attaches the built-in rows on `conn`. Cheap, and it does not wait for them: the shared
+/// in-memory database exists from the first attachment and the rows appear in it when [`load`]
+/// commits, which every reader of the views awaits in [`ensure_views`]. (ATTACH cannot run
+/// inside a transaction, so it is done when the connection opens.)
 pub(crate) fn attach(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute(&format!("ATTACH DATABASE ?1 AS {SCHEMA}"), [URI_READ_ONLY])?;
+    Ok(())
+}
+
+/// Starts loading the built-in rows in the background, so that the first catalog query (a
+/// driver's type lookup right after connecting) seldom waits for them and start-up never does.
+pub(crate) fn warm() {
+    std::thread::spawn(|| KEEPER.get_or_init(load));
+}
+
+/// Creates the catalog views on `conn` unless it has them: run before each statement that reads
+/// them. The check is repeated because views created inside a transaction that rolls back are
+/// gone again. `query_only` is lifted for the reader, whose TEMP schema is its own.
+pub(crate) fn ensure_views(conn: &Connection, query_only: bool) -> rusqlite::Result<()> {
     if let Err(e) = KEEPER.get_or_init(load) {
         return Err(rusqlite::Error::ModuleError(format!(
             "loading the built-in catalog: {e}"
         )));
     }
-    conn.execute(&format!("ATTACH DATABASE ?1 AS {SCHEMA}"), [URI_READ_ONLY])?;
-    for sql in devdb_sql::system::setup_sql() {
-        conn.execute_batch(&sql)?;
+    let present = conn
+        .prepare_cached("SELECT 1 FROM temp.sqlite_master WHERE name = ?1")?
+        .exists([devdb_sql::system::PRESENCE_VIEW])?;
+    if present {
+        return Ok(());
     }
-    Ok(())
+    if query_only {
+        conn.pragma_update(None, "query_only", "OFF")?;
+    }
+    let created = create_views(conn);
+    if query_only {
+        conn.pragma_update(None, "query_only", "ON")?;
+    }
+    created
+}
+
+/// All the views or none: a failure part-way must not leave a half catalog behind.
+fn create_views(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("SAVEPOINT devdb_catalog_views")?;
+    for sql in devdb_sql::system::setup_sql() {
+        if let Err(e) = conn.execute_batch(&sql) {
+            let _ =
+                conn.execute_batch("ROLLBACK TO devdb_catalog_views; RELEASE devdb_catalog_views");
+            return Err(e);
+        }
+    }
+    conn.execute_batch("RELEASE devdb_catalog_views")
 }

@@ -68,6 +68,9 @@ pub struct Translated {
     /// For INSERT ... VALUES: the values given for a table's columns, to name the duplicate key
     /// of a unique violation as PostgreSQL does.
     pub key_probe: Option<KeyProbe>,
+    /// True when the SQLite text reads the system catalog views, which the executor creates on
+    /// a connection only when a statement first needs them (see [`system::reads_views`]).
+    pub reads_catalog: bool,
 }
 
 impl Translated {
@@ -83,6 +86,7 @@ impl Translated {
             captures: Vec::new(),
             notices: Vec::new(),
             key_probe: None,
+            reads_catalog: false,
         }
     }
 }

@@ -47,7 +47,6 @@ pub(crate) fn connection(
     conn.set_prepared_statement_cache_capacity(512);
     rusqlite::vtab::series::load_module(&conn)?;
     functions::register(&conn, state)?;
-    // Before query_only: the catalog views are TEMP objects of the connection.
     crate::system::attach(&conn)?;
     if role == Role::Reader {
         // A statement wrongly sent to the reader fails instead of writing outside the lock.

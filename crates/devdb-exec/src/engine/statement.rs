@@ -265,6 +265,10 @@ impl Engine {
         if role == Role::Reader {
             self.pin_reader_snapshot()?;
         }
+        if t.reads_catalog {
+            crate::system::ensure_views(self.connection(role), role == Role::Reader)
+                .map_err(|e| sqlite_error::to_pg(e, None))?;
+        }
         self.begin_statement(id, session);
         let conn = match role {
             Role::Reader => &self.reader,

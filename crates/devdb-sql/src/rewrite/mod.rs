@@ -172,6 +172,11 @@ pub(crate) fn statement(
             };
         }
     };
+    let reads_catalog = out
+        .sqlite
+        .iter()
+        .chain(out.captures.iter().flat_map(|c| &c.sqlite))
+        .any(|sql| crate::system::reads_views(sql));
     Ok(Translated {
         kind: out.kind,
         sqlite: out.sqlite,
@@ -182,6 +187,7 @@ pub(crate) fn statement(
         captures: out.captures,
         notices: t.notices,
         key_probe: out.key_probe,
+        reads_catalog,
     })
 }
 

@@ -1,7 +1,7 @@
 //! PostgreSQL's system catalogs (pg_catalog, information_schema) as devdb answers them.
 //!
-//! Each relation is a SQLite TEMP view that the executor creates on every connection at open
-//! ([`setup_sql`]): it reads devdb's own catalog tables (`__devdb_*`, see `catalog`), so it is
+//! Each relation is a SQLite TEMP view that the executor creates on a connection before the
+//! first statement that reads one ([`setup_sql`], [`reads_views`]): it reads devdb's own catalog tables (`__devdb_*`, see `catalog`), so it is
 //! never stale after DDL, the built-in rows PostgreSQL ships ([`builtin`], attached under
 //! [`builtin::SCHEMA`]), and for live server state the executor's `devdb_*` functions.
 //! The translator resolves a catalog name to [`Relation`] (as PostgreSQL's search path would)
@@ -99,8 +99,18 @@ pub fn is_system_schema(schema: &str) -> bool {
     schema == "pg_catalog" || schema == "information_schema"
 }
 
-/// The SQLite statements that create the views, in order; each connection runs them once after
-/// attaching the built-in rows.
+/// A view [`setup_sql`] creates: its presence on a connection means all of them are there.
+pub const PRESENCE_VIEW: &str = "__pg_class";
+
+/// True when SQLite text reads the catalog views. Every view and helper view is named `__pg_*`
+/// or `__information_schema_*`, so no statement that reads one escapes this test; a false
+/// positive (a string literal spelling such a name) only creates the views a little early.
+pub fn reads_views(sqlite: &str) -> bool {
+    sqlite.contains("__pg_") || sqlite.contains("__information_schema_")
+}
+
+/// The SQLite statements that create the views, in order; a connection runs them before its
+/// first statement that [`reads_views`].
 pub fn setup_sql() -> Vec<String> {
     let helpers = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     let mut all = helpers(pg_catalog::HELPERS);

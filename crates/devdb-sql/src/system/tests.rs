@@ -2,7 +2,7 @@ use devdb_pg::{PgType, Value};
 
 use super::builtin::BUILTINS;
 use super::functions::{pg_format_type, quote_ident};
-use super::{find, setup_sql};
+use super::{PRESENCE_VIEW, find, reads_views, setup_sql};
 
 #[test]
 fn every_builtin_row_parses_into_its_columns() {
@@ -76,4 +76,20 @@ fn format_type_spells_modifiers_and_arrays() {
     assert_eq!(f(1007, -1, None), text("integer[]"));
     assert_eq!(f(3904, -1, Some("int4range")), text("int4range"));
     assert_eq!(f(0, -1, None), text("-"));
+}
+
+#[test]
+fn every_view_is_named_so_that_statements_reading_it_are_flagged() {
+    let views: Vec<String> = setup_sql()
+        .iter()
+        .map(|sql| {
+            let name = sql
+                .strip_prefix("CREATE TEMP VIEW IF NOT EXISTS ")
+                .unwrap_or_else(|| panic!("not a TEMP view: {sql}"));
+            name[..name.find(['(', ' ']).expect("a name")].to_owned()
+        })
+        .collect();
+    assert!(views.iter().all(|v| reads_views(v)), "{views:?}");
+    assert!(views.iter().any(|v| v == PRESENCE_VIEW));
+    assert!(!reads_views("SELECT * FROM \"users\" WHERE \"id\" = ?1"));
 }
