@@ -1,7 +1,6 @@
 //! Wiring: databases, listener, readiness line, signals, `--run`.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use devdb_exec::{AutoCreate, Databases, EngineConfig};
@@ -18,14 +17,9 @@ pub async fn serve(args: ServeArgs) -> Result<u8> {
         Some(dir) => (dir.clone(), None),
         None => {
             remove_abandoned_temp_dirs();
-            let temp = ephemeral_parents()
-                .iter()
-                .find_map(|parent| {
-                    tempfile::Builder::new()
-                        .prefix(TEMP_PREFIX)
-                        .tempdir_in(parent)
-                        .ok()
-                })
+            let temp = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .tempdir()
                 .context("creating a temporary data directory")?;
             std::fs::write(temp.path().join(OWNER_FILE), std::process::id().to_string())
                 .context("writing the temporary data directory's owner file")?;
@@ -101,35 +95,9 @@ const TEMP_PREFIX: &str = "devdb-";
 /// Holds the PID of the devdb that owns an ephemeral data directory.
 const OWNER_FILE: &str = "devdb.pid";
 
-/// Shared memory with at least this much room holds ephemeral data; less (a container's 64 MB
-/// default) could fill up with a few copied databases.
-const SHM_MIN_ROOM: u64 = 1 << 30;
-
-/// Where ephemeral data directories go, best first: `$TMPDIR` when the user set it; else
-/// /dev/shm when it has room, because data thrown away at exit needs no disk and creating and
-/// copying database files in memory takes milliseconds off every start and CREATE DATABASE;
-/// else the system's temp directory.
-fn ephemeral_parents() -> Vec<PathBuf> {
-    let shm = Path::new("/dev/shm");
-    let shm_has_room = rustix::fs::statvfs(shm)
-        .is_ok_and(|st| st.f_bavail.saturating_mul(st.f_frsize) >= SHM_MIN_ROOM);
-    let mut parents = Vec::new();
-    if std::env::var_os("TMPDIR").is_none() && shm_has_room {
-        parents.push(shm.to_path_buf());
-    }
-    parents.push(std::env::temp_dir());
-    parents
-}
-
 /// Removes ephemeral data directories whose devdb is gone (killed before it could clean up).
 fn remove_abandoned_temp_dirs() {
-    for parent in ephemeral_parents() {
-        remove_abandoned_in(&parent);
-    }
-}
-
-fn remove_abandoned_in(parent: &Path) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
         return;
     };
     for entry in entries.flatten() {
@@ -141,7 +109,7 @@ fn remove_abandoned_in(parent: &Path) {
         let alive = owner
             .trim()
             .parse::<u32>()
-            .is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            .is_ok_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
         if named_ours && !alive {
             tracing::debug!(dir = %path.display(), "removing an abandoned data directory");
             let _ = std::fs::remove_dir_all(&path);
