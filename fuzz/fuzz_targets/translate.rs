@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let catalog = devdb_sql::Catalog::default();
     if let Ok(statements) = devdb_sql::parse(sql) {
         for statement in &statements {
-            let _ = devdb_sql::translate_statement(statement, &catalog, &[]);
+            let _ = devdb_sql::translate_statement(statement, &catalog, &Default::default(), &[]);
         }
     }
     let _ = devdb_sql::literals::lift(sql);

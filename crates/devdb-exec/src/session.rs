@@ -33,8 +33,9 @@ pub(crate) struct Prepared {
     pub param_hints: Vec<Option<PgType>>,
     /// None for an empty query string.
     pub statement: Option<Arc<Translated>>,
-    /// The catalog generation the translation was made against.
+    /// The catalog generation and search path the translation was made against.
     pub generation: u64,
+    pub path: devdb_sql::SearchPath,
 }
 
 /// A bound statement ready to execute.

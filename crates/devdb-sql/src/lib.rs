@@ -29,6 +29,7 @@ mod parse;
 mod rewrite;
 pub mod runtime;
 pub mod script;
+pub mod search_path;
 pub mod sequence_syntax;
 pub mod system;
 mod types;
@@ -37,6 +38,7 @@ use devdb_pg::{PgError, PgType};
 
 pub use catalog::Catalog;
 pub use parse::Parsed;
+pub use search_path::SearchPath;
 
 /// Lets translations on the calling thread use up to `bytes` of stack before a statement is
 /// "nested too deeply" (54001): for threads started with a large stack, where ORMs' nested
@@ -232,7 +234,8 @@ pub enum Isolation {
     Serializable,
 }
 
-/// Translates one query string (possibly several statements separated by `;`).
+/// Translates one query string (possibly several statements separated by `;`) on the default
+/// search path.
 ///
 /// `param_types[i]` is the type the client gave `$i+1` in Parse, or None where it left the
 /// type unspecified (OID 0); unspecified types are inferred from context, else text.
@@ -247,7 +250,7 @@ pub fn translate(
     }
     statements
         .into_iter()
-        .map(|s| rewrite::statement(s, catalog, param_types))
+        .map(|s| rewrite::statement(s, catalog, &SearchPath::default(), param_types))
         .collect()
 }
 
@@ -261,13 +264,15 @@ pub fn parse(sql: &str) -> Result<Vec<Parsed>, PgError> {
     }
 }
 
-/// Translates one parsed statement against the catalog as it stands.
+/// Translates one parsed statement against the catalog as it stands, resolving unqualified
+/// names on the session's search path.
 pub fn translate_statement(
     statement: &Parsed,
     catalog: &Catalog,
+    path: &SearchPath,
     param_types: &[Option<PgType>],
 ) -> Result<Translated, PgError> {
-    rewrite::statement(statement.clone(), catalog, param_types)
+    rewrite::statement(statement.clone(), catalog, path, param_types)
 }
 
 #[cfg(test)]

@@ -186,7 +186,7 @@ impl Engine {
                 None => (sql, &[][..], &[][..]),
             };
             let result = self
-                .translation(id, text, &query.statements, query.next, hints)
+                .translation(id, session, text, &query.statements, query.next, hints)
                 .map_err(Stop::Error)
                 .and_then(|t| {
                     let delivery = Delivery {
@@ -238,7 +238,7 @@ impl Engine {
         })?;
         let statement = match statements.len() {
             0 => None,
-            1 => match self.translation(id, sql, &statements, 0, &hints) {
+            1 => match self.translation(id, session, sql, &statements, 0, &hints) {
                 Ok(t) => Some(t),
                 Err(_) if failed => return Err(PgError::in_failed_transaction().into()),
                 Err(e) => return Err(e.into()),
@@ -266,6 +266,7 @@ impl Engine {
                 param_hints: hints,
                 statement,
                 generation: self.generation,
+                path: super::statement::search_path(id, session, &self.catalog_for(id)),
             },
         );
         sink.parse_complete();
@@ -285,19 +286,21 @@ impl Engine {
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         let generation = self.generation;
-        let prepared = session.statements.get_mut(statement).ok_or_else(|| {
+        let path = super::statement::search_path(id, session, &self.catalog_for(id));
+        let prepared = session.statements.get(statement).ok_or_else(|| {
             PgError::new(
                 SqlState::INVALID_SQL_STATEMENT_NAME,
                 format!("prepared statement \"{statement}\" does not exist"),
             )
         })?;
-        // The catalog changed since Parse: translate again, as PostgreSQL re-plans.
-        if prepared.generation != generation
-            && let Some(old) = &prepared.statement
+        // The catalog or the search path changed since Parse: translate again, as PostgreSQL
+        // re-plans.
+        if (prepared.generation != generation || !prepared.path.translates_like(&path))
+            && let Some(old) = prepared.statement.clone()
         {
             let (sql, hints) = (prepared.sql.clone(), prepared.param_hints.clone());
             let statements = self.cache.parse(&sql)?;
-            let fresh = self.translation(id, &sql, &statements, 0, &hints)?;
+            let fresh = self.translation(id, session, &sql, &statements, 0, &hints)?;
             if fresh.params != old.params || fresh.columns != old.columns {
                 return Err(PgError::feature_not_supported(
                     "cached plan must not change result type",
@@ -310,6 +313,7 @@ impl Engine {
                 .ok_or_else(|| PgError::internal("statement vanished"))?;
             prepared.statement = Some(fresh);
             prepared.generation = generation;
+            prepared.path = path;
         }
         let prepared = session
             .statements

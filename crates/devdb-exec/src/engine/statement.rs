@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use devdb_pg::{Datum, Format, PgError, PgType, Severity, SqlState, Value};
-use devdb_sql::{Capture, Column, Kind, Parsed, TransactionMode, Translated};
+use devdb_sql::{Capture, Catalog, Column, Kind, Parsed, SearchPath, TransactionMode, Translated};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Statement as SqliteStatement};
 
@@ -34,10 +34,12 @@ struct Entry {
     translations: Vec<Option<Cached>>,
 }
 
-/// A translation and what it was made for: a catalog generation and parameter hints.
+/// A translation and what it was made for: a catalog generation, a search path and parameter
+/// hints.
 #[derive(Clone)]
 struct Cached {
     generation: u64,
+    path: SearchPath,
     hints: Vec<Option<PgType>>,
     translation: Translation,
 }
@@ -67,7 +69,9 @@ impl Cache {
     }
 
     /// Translates `statements[index]` (parsed from `sql`), reusing the cached translation when
-    /// it was made for the same catalog generation and parameter hints.
+    /// it was made for the same catalog generation, search path and parameter hints. DDL is
+    /// never reused: it may name the session's temporary schema before that exists.
+    #[allow(clippy::too_many_arguments)]
     pub fn translate(
         &mut self,
         sql: &str,
@@ -75,6 +79,7 @@ impl Cache {
         index: usize,
         generation: u64,
         catalog: &devdb_sql::Catalog,
+        path: &SearchPath,
         hints: &[Option<PgType>],
     ) -> Result<Translation, PgError> {
         let slot = self
@@ -83,6 +88,7 @@ impl Cache {
             .and_then(|e| e.translations.get_mut(index));
         if let Some(Some(cached)) = &slot
             && cached.generation == generation
+            && cached.path.translates_like(path)
             && cached.hints.as_slice() == hints
         {
             return Ok(cached.translation.clone());
@@ -90,10 +96,15 @@ impl Cache {
         let statement = statements
             .get(index)
             .ok_or_else(|| PgError::internal("statement index out of range"))?;
-        let translated = Arc::new(devdb_sql::translate_statement(statement, catalog, hints)?);
-        if let Some(slot) = slot {
+        let translated = Arc::new(devdb_sql::translate_statement(
+            statement, catalog, path, hints,
+        )?);
+        if let Some(slot) = slot
+            && !translated.changes_catalog
+        {
             *slot = Some(Cached {
                 generation,
+                path: path.clone(),
                 hints: hints.to_vec(),
                 translation: translated.clone(),
             });
@@ -139,19 +150,22 @@ pub(crate) struct RowLimit<'a> {
 }
 
 impl Engine {
-    /// Translates statement `index` of `sql` against the catalog `id` sees now.
+    /// Translates statement `index` of `sql` against the catalog `id` sees now, on the
+    /// session's search path.
     pub(super) fn translation(
         &mut self,
         id: SessionId,
+        session: &Session,
         sql: &str,
         statements: &[Parsed],
         index: usize,
         hints: &[Option<PgType>],
     ) -> Result<Translation, PgError> {
         let catalog = self.catalog_for(id);
+        let path = search_path(id, session, &catalog);
         let generation = self.generation;
         self.cache
-            .translate(sql, statements, index, generation, &catalog, hints)
+            .translate(sql, statements, index, generation, &catalog, &path, hints)
     }
 
     /// Runs one statement for `id`.
@@ -638,6 +652,18 @@ impl Engine {
         sink.command_complete("SHOW");
         Ok(())
     }
+}
+
+/// The session's search_path against `catalog`; its temporary schema is `pg_temp_<pid>`.
+pub(super) fn search_path(id: SessionId, session: &Session, catalog: &Catalog) -> SearchPath {
+    let settings = lock(&session.settings);
+    let setting = settings.get("search_path").unwrap_or_default();
+    SearchPath::new(setting, &session.info.user, temp_schema(id), catalog)
+}
+
+/// The name of a session's temporary schema.
+pub(crate) fn temp_schema(id: SessionId) -> String {
+    format!("{}{}", devdb_sql::search_path::TEMP_SCHEMA_PREFIX, id.0)
 }
 
 /// The columns SHOW returns: the setting's name, or name/setting/description for SHOW ALL.

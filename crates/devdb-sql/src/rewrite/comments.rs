@@ -60,7 +60,7 @@ impl Translator<'_> {
                 ("sequence", key, "")
             }
             CommentObject::Type => {
-                let key = self.table_name(&object_name)?;
+                let key = self.type_key(&object_name)?;
                 if self.catalog.enum_type(&key).is_none() {
                     return Err(crate::types::undefined_type(&object_name.to_string()));
                 }

@@ -108,7 +108,7 @@ impl Translator<'_> {
                 )));
             }
         }
-        let name = self.table_name(&ct.name)?;
+        let name = self.creation_key(&ct.name)?;
         if self.catalog.table(&name).is_some() || self.catalog.index(&name).is_some() {
             if ct.if_not_exists {
                 return Ok(Output::new(Kind::Command("CREATE TABLE")));

@@ -15,6 +15,7 @@ use super::casts::allowed;
 use super::expr::Ctx;
 use super::{Output, Rel, Scope, Translator, fold};
 use crate::catalog::{Column, ConstraintKind, Table};
+use crate::search_path::{Resolved, SearchPath};
 use crate::types::Ty;
 use crate::{Kind, make};
 
@@ -560,9 +561,13 @@ impl Translator<'_> {
             .try_with_sql(text)
             .and_then(|mut p| p.parse_expr())
             .map_err(|e| PgError::internal(format!("bad default for column {}: {e}", col.name)))?;
-        // A default sees no columns: hide the enclosing scopes while translating it.
+        // A default sees no columns: hide the enclosing scopes while translating it. Its names
+        // are keys (`seq`, `app.seq`), so they resolve as on the default path.
         let scopes = std::mem::take(&mut self.scopes);
+        let default_path = Resolved::new(&SearchPath::default(), self.catalog);
+        let path = std::mem::replace(&mut self.path, default_path);
         let result = self.expr(parsed);
+        self.path = path;
         self.scopes = scopes;
         result.map(Some)
     }

@@ -66,7 +66,7 @@ impl Translator<'_> {
         if !modifiers.is_empty() || self.catalog.domains.is_empty() {
             return Ok(None);
         }
-        Ok(self.catalog.domain(&self.table_name(name)?))
+        Ok(self.catalog.domain(&self.type_key(name)?))
     }
 
     /// A column declared with domain `dt`: its NOT NULL and DEFAULT come from the domain.
@@ -105,7 +105,7 @@ impl Translator<'_> {
             not_null,
             checks,
         } = domain;
-        let key = self.table_name(&name)?;
+        let key = self.creation_key(&name)?;
         let plain = catalog::split(&key).1.to_owned();
         if self.catalog.domain(&key).is_some()
             || self.catalog.enum_type(&key).is_some()
@@ -202,7 +202,7 @@ impl Translator<'_> {
             name,
             drop_behavior,
         } = drop;
-        let key = self.table_name(&name)?;
+        let key = self.type_key(&name)?;
         let Some(domain) = self.catalog.domain(&key) else {
             if if_exists {
                 return Ok(Output::new(crate::Kind::Command("DROP DOMAIN")));

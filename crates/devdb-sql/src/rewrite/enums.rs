@@ -113,12 +113,12 @@ impl Translator<'_> {
         {
             return Ok(None);
         }
-        let folded = self.table_name(name)?;
+        let folded = self.type_key(name)?;
         Ok(self.catalog.enum_type(&folded))
     }
 
     fn lookup_enum(&self, name: &ObjectName) -> Result<&EnumType, PgError> {
-        let folded = self.table_name(name)?;
+        let folded = self.type_key(name)?;
         self.catalog
             .enum_type(&folded)
             .ok_or_else(|| undefined_type(&folded))
@@ -306,7 +306,7 @@ impl Translator<'_> {
                 "CREATE TYPE other than AS ENUM",
             ));
         };
-        let folded = self.table_name(&name)?;
+        let folded = self.creation_key(&name)?;
         if self.catalog.enum_type(&folded).is_some()
             || self.catalog.table(&folded).is_some()
             || PgType::from_sql_name(&folded).is_some()
@@ -454,7 +454,7 @@ impl Translator<'_> {
     ) -> Result<Output, PgError> {
         let mut sqlite = Vec::new();
         for name in names {
-            let folded = self.table_name(name)?;
+            let folded = self.type_key(name)?;
             let Some(en) = self.catalog.enum_type(&folded) else {
                 if if_exists {
                     continue;

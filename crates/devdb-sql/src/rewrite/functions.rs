@@ -203,10 +203,7 @@ impl Translator<'_> {
                 make::call("devdb_current_database", vec![]),
                 Ty::of(PgType::Name),
             ),
-            "current_schema" => (
-                make::string(crate::catalog::DEFAULT_SCHEMA),
-                Ty::of(PgType::Name),
-            ),
+            "current_schema" => (self.current_schema(), Ty::of(PgType::Name)),
             other => return Err(PgError::feature_not_supported(other.to_uppercase())),
         })
     }
@@ -355,11 +352,12 @@ impl Translator<'_> {
                     Ty::of(PgType::Name),
                 ));
             }
-            ("current_schema", 0) => {
-                return Ok((
-                    make::string(crate::catalog::DEFAULT_SCHEMA),
-                    Ty::of(PgType::Name),
-                ));
+            ("current_schema", 0) => return Ok((self.current_schema(), Ty::of(PgType::Name))),
+            ("current_schemas", 1) => {
+                let [implicit] =
+                    <[Expr; 1]>::try_from(self.typed_args(args, &[Ty::of(PgType::Bool)])?)
+                        .map_err(|_| PgError::internal("current_schemas takes one argument"))?;
+                return Ok((self.current_schemas(implicit), Ty::of(PgType::NameArray)));
             }
             ("pg_notify", 2) => {
                 let args = self.typed_args(args, &[TEXT, TEXT])?;
@@ -770,11 +768,11 @@ impl Translator<'_> {
                 data_type: DataType::Regclass,
                 ..
             } => match string_literal(&expr) {
-                Some(s) => make::string(&regclass_name(s)),
+                Some(s) => make::string(&self.regclass_key(s)?),
                 None => return Err(PgError::feature_not_supported("regclass expressions")),
             },
             other => match string_literal(&other) {
-                Some(s) => make::string(&regclass_name(s)),
+                Some(s) => make::string(&self.regclass_key(s)?),
                 None => self.expr_as(other, TEXT, Ctx::Implicit)?,
             },
         };
@@ -808,32 +806,6 @@ fn math_type(t: Ty) -> Ty {
 
 fn pad_function(name: &str) -> &'static str {
     if name == "lpad" { "pg_lpad" } else { "pg_rpad" }
-}
-
-/// A regclass literal as a relation name: case-folded unless double-quoted, `public.` dropped.
-/// The key (`catalog::key`) a regclass text names: `seq`, `"Seq"`, `app.seq`, `"App"."seq"`.
-fn regclass_name(text: &str) -> String {
-    let mut parts = Vec::new();
-    let mut part = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                part.push('"');
-            }
-            '"' => quoted = !quoted,
-            '.' if !quoted => parts.push(std::mem::take(&mut part)),
-            c if quoted => part.push(c),
-            c => part.extend(c.to_lowercase()),
-        }
-    }
-    parts.push(part);
-    match parts.as_slice() {
-        [schema, name] => crate::catalog::key(schema, name),
-        _ => parts.join("."),
-    }
 }
 
 /// The regclass text that names the object with this key, quoting as quote_ident does.

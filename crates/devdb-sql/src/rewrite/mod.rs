@@ -40,8 +40,9 @@ mod window;
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
 
-use crate::catalog::{Catalog, DEFAULT_SCHEMA, Table};
+use crate::catalog::{self, Catalog, DEFAULT_SCHEMA, Table};
 use crate::parse::Parsed;
+use crate::search_path::{Resolved, SearchPath};
 use crate::{Column, Kind, Translated};
 
 pub(crate) use arrays::array_type;
@@ -58,6 +59,8 @@ pub fn fold(ident: &Ident) -> String {
 /// The state of one statement's translation.
 pub(crate) struct Translator<'a> {
     pub catalog: &'a Catalog,
+    /// The session's search_path against this catalog.
+    pub path: Resolved,
     /// `$n` types so far: the client's, or inferred; None while still unknown.
     pub params: Vec<Option<PgType>>,
     /// True once anything needs the write lock (nextval, setval).
@@ -117,10 +120,12 @@ impl Output {
 pub(crate) fn statement(
     parsed: Parsed,
     catalog: &Catalog,
+    path: &SearchPath,
     param_types: &[Option<PgType>],
 ) -> Result<Translated, PgError> {
     let mut t = Translator {
         catalog,
+        path: Resolved::new(path, catalog),
         params: param_types.to_vec(),
         writes: false,
         scopes: Vec::new(),
@@ -157,7 +162,7 @@ pub(crate) fn statement(
         }
         Parsed::Do(block) => {
             // The block's one statement; an error its EXCEPTION clause names does nothing.
-            let inner = statement(*block.statement.clone(), catalog, param_types);
+            let inner = statement(*block.statement.clone(), catalog, path, param_types);
             return match inner {
                 Err(e) if block.catches(&e) => Ok(Translated::nothing(Kind::Command("DO"))),
                 Err(e) => Err(e),
@@ -279,52 +284,103 @@ impl Translator<'_> {
         }
     }
 
-    /// The key (see `catalog::key`) of a possibly schema-qualified table, index or type name;
-    /// 3F000 for a schema that does not exist.
+    /// The key (see `catalog::key`) of a possibly schema-qualified relation name (table, view,
+    /// index, sequence): an unqualified one resolves in the first schema of the search path
+    /// that holds a relation of that name. 3F000 for a schema that does not exist.
     pub fn table_name(&self, name: &ObjectName) -> Result<String, PgError> {
-        let parts: Vec<&Ident> = name
-            .0
-            .iter()
-            .map(|p| match p {
-                ObjectNamePart::Identifier(id) => Ok(id),
-                ObjectNamePart::Function(_) => {
-                    Err(PgError::feature_not_supported(format!("name {name}")))
-                }
-            })
-            .collect::<Result<_, _>>()?;
-        let plain = |id: &Ident| {
-            let name = fold(id);
-            if name.contains('.') {
-                // Keys use the dot to separate schema and name (see `catalog::key`).
-                return Err(PgError::feature_not_supported(format!(
-                    "name \"{name}\" containing a dot"
-                )));
-            }
-            Ok(name)
-        };
-        match parts.as_slice() {
-            [one] => plain(one),
-            [schema, one] if fold(schema) == DEFAULT_SCHEMA => plain(one),
-            [schema, one] if self.catalog.schema(&fold(schema)).is_some() => {
-                Ok(crate::catalog::key(&fold(schema), &plain(one)?))
-            }
-            [schema, one] => {
-                let schema = fold(schema);
-                if schema == "pg_catalog" || schema == "information_schema" {
-                    Err(PgError::feature_not_supported(format!(
-                        "system catalog {schema}.{}",
-                        fold(one)
-                    )))
-                } else {
-                    Err(PgError::new(
+        self.lookup_key(name, Namespace::Relation)
+    }
+
+    /// The key of the relation a regclass text names (`seq`, `"Seq"`, `app.seq`).
+    pub fn regclass_key(&self, text: &str) -> Result<String, PgError> {
+        self.table_name(&crate::parse::object_name(text)?)
+    }
+
+    /// [`Translator::table_name`] for a type name (enums and domains).
+    pub fn type_key(&self, name: &ObjectName) -> Result<String, PgError> {
+        self.lookup_key(name, Namespace::Type)
+    }
+
+    /// The key a new object named `name` gets: an unqualified name goes to the first existing
+    /// schema of the search path (3F000 when there is none).
+    pub fn creation_key(&self, name: &ObjectName) -> Result<String, PgError> {
+        match name_parts(name)?.as_slice() {
+            [one] => {
+                let schema = self.path.creation.as_deref().ok_or_else(|| {
+                    PgError::new(
                         SqlState::INVALID_SCHEMA_NAME,
-                        format!("schema \"{schema}\" does not exist"),
-                    ))
+                        "no schema has been selected to create in",
+                    )
+                })?;
+                if schema == "pg_catalog" || schema == "information_schema" {
+                    return Err(PgError::feature_not_supported(format!(
+                        "creating objects in {schema}"
+                    )));
                 }
+                Ok(catalog::key(schema, &plain_name(one)?))
             }
+            [schema, one] => self.qualified_key(schema, one),
             _ => Err(PgError::feature_not_supported(format!(
                 "qualified name {name}"
             ))),
+        }
+    }
+
+    fn lookup_key(&self, name: &ObjectName, namespace: Namespace) -> Result<String, PgError> {
+        match name_parts(name)?.as_slice() {
+            [one] => Ok(self.search(&plain_name(one)?, namespace)),
+            [schema, one] => self.qualified_key(schema, one),
+            _ => Err(PgError::feature_not_supported(format!(
+                "qualified name {name}"
+            ))),
+        }
+    }
+
+    /// The key of `name` in the first schema of the path that holds it; when none does, a key
+    /// that names nothing (the plain name while `public` is searched, so messages name it as
+    /// written).
+    fn search(&self, name: &str, namespace: Namespace) -> String {
+        let exists = |key: &str| match namespace {
+            Namespace::Relation => {
+                self.catalog.table(key).is_some()
+                    || self.catalog.view(key).is_some()
+                    || self.catalog.index(key).is_some()
+                    || self.catalog.sequences.iter().any(|s| s == key)
+            }
+            Namespace::Type => {
+                self.catalog.enum_type(key).is_some() || self.catalog.domain(key).is_some()
+            }
+        };
+        let mut searched_public = false;
+        for schema in &self.path.search {
+            let key = catalog::key(schema, name);
+            if exists(&key) {
+                return key;
+            }
+            searched_public |= schema == DEFAULT_SCHEMA;
+        }
+        match self.path.search.first() {
+            Some(_) if searched_public => name.to_owned(),
+            Some(first) => catalog::key(first, name),
+            // devdb keeps no user objects in pg_catalog.
+            None => catalog::key("pg_catalog", name),
+        }
+    }
+
+    fn qualified_key(&self, schema: &Ident, one: &Ident) -> Result<String, PgError> {
+        let schema = fold(schema);
+        match schema.as_str() {
+            DEFAULT_SCHEMA => plain_name(one),
+            "pg_temp" => Ok(catalog::key(&self.path.temp, &plain_name(one)?)),
+            s if self.catalog.schema(s).is_some() => Ok(catalog::key(s, &plain_name(one)?)),
+            "pg_catalog" | "information_schema" => Err(PgError::feature_not_supported(format!(
+                "system catalog {schema}.{}",
+                fold(one)
+            ))),
+            _ => Err(PgError::new(
+                SqlState::INVALID_SCHEMA_NAME,
+                format!("schema \"{schema}\" does not exist"),
+            )),
         }
     }
 
@@ -368,6 +424,37 @@ impl Translator<'_> {
             *slot = Some(ty);
         }
     }
+}
+
+/// Relations and types are looked up separately, as in PostgreSQL (pg_class and pg_type).
+#[derive(Clone, Copy)]
+enum Namespace {
+    Relation,
+    Type,
+}
+
+fn name_parts(name: &ObjectName) -> Result<Vec<&Ident>, PgError> {
+    name.0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(id) => Ok(id),
+            ObjectNamePart::Function(_) => {
+                Err(PgError::feature_not_supported(format!("name {name}")))
+            }
+        })
+        .collect()
+}
+
+/// A case-folded name part, which may not hold the dot keys use to separate schema and name
+/// (see `catalog::key`).
+fn plain_name(id: &Ident) -> Result<String, PgError> {
+    let name = fold(id);
+    if name.contains('.') {
+        return Err(PgError::feature_not_supported(format!(
+            "name \"{name}\" containing a dot"
+        )));
+    }
+    Ok(name)
 }
 
 fn statement_name(stmt: &Statement) -> String {

@@ -3,9 +3,10 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
     Distinct, Expr, FunctionArg, FunctionArgExpr, GroupByExpr, JoinConstraint, JoinOperator,
-    LimitClause, ObjectName, Offset, OffsetRows, OrderBy, OrderByKind, Query, Select, SelectFlavor,
-    SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier, TableAlias,
-    TableFactor, TableFunctionArgs, TableWithJoins, Value, WildcardAdditionalOptions,
+    LimitClause, ObjectName, ObjectNamePart, Offset, OffsetRows, OrderBy, OrderByKind, Query,
+    Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator,
+    SetQuantifier, TableAlias, TableFactor, TableFunctionArgs, TableWithJoins, Value,
+    WildcardAdditionalOptions,
 };
 
 use super::expr::{Ctx, comparable};
@@ -655,7 +656,11 @@ impl Translator<'_> {
                     opts,
                 ) => {
                     check_wildcard_options(&opts)?;
-                    let rel_name = self.table_name(&name)?;
+                    // `t.*` names a FROM item by its alias or table name, `s.t.*` by its key.
+                    let rel_name = match name.0.as_slice() {
+                        [ObjectNamePart::Identifier(one)] => fold(one),
+                        _ => self.table_name(&name)?,
+                    };
                     let rel = self.find_rel(&rel_name).cloned().ok_or_else(|| {
                         PgError::new(
                             SqlState::UNDEFINED_TABLE,
@@ -1132,7 +1137,16 @@ impl Translator<'_> {
                     // A catalog view is always aliased: the client names it `pg_class`.
                     Some(rel) => (rel.name.to_owned(), rel.view()),
                     None => {
-                        let table = self.relation_key(&name)?;
+                        // A CTE hides relations of its name; `without_returning` lists CTEs.
+                        let table = match name.0.as_slice() {
+                            [ObjectNamePart::Identifier(one)]
+                                if self.find_cte(&fold(one)).is_some()
+                                    || self.without_returning.contains(&fold(one)) =>
+                            {
+                                fold(one)
+                            }
+                            _ => self.relation_key(&name)?,
+                        };
                         (table.clone(), table)
                     }
                 };

@@ -1,8 +1,8 @@
 //! CREATE SCHEMA and DROP SCHEMA. A schema is a row of `__devdb_schemas`; its tables,
 //! indexes and types go by their keys (`schema.name`, see `catalog::key`) in SQLite.
 
-use devdb_pg::{PgError, SqlState};
-use sqlparser::ast::{ObjectName, ObjectNamePart, ObjectType, SchemaName};
+use devdb_pg::{PgError, PgType, SqlState};
+use sqlparser::ast::{Expr, ObjectName, ObjectNamePart, ObjectType, SchemaName};
 
 use super::ddl::{catalog_output, dependent_objects};
 use super::{Output, Translator, fold};
@@ -177,5 +177,56 @@ impl Translator<'_> {
         sqlite.append(&mut out.sqlite);
         out.sqlite = sqlite;
         Ok(out)
+    }
+}
+
+/// pg_namespace.oid of pg_catalog.
+const PG_CATALOG_OID: u32 = 11;
+
+impl Translator<'_> {
+    /// current_schema(): the first existing schema the search path names, NULL when none.
+    pub fn current_schema(&self) -> Expr {
+        self.path
+            .explicit
+            .first()
+            .map_or_else(make::null, |s| make::string(s))
+    }
+
+    /// current_schemas(implicit): the path's existing schemas, with pg_catalog and the
+    /// temporary schema where the path implies them when `implicit` is true.
+    pub fn current_schemas(&self, implicit: Expr) -> Expr {
+        let array = |schemas: &[String]| {
+            let mut items = vec![make::int(PgType::Name.oid().0.into())];
+            items.extend(schemas.iter().map(|s| make::string(s)));
+            make::call("pg_array_make", items)
+        };
+        make::case(
+            implicit,
+            vec![
+                (make::int(1), array(&self.path.implicit)),
+                (make::int(0), array(&self.path.explicit)),
+            ],
+        )
+    }
+
+    /// `column IN (...)`: the namespace OIDs on the search path (pg_table_is_visible).
+    pub fn visible(&self, column: &str) -> Expr {
+        let oids = self.path.implicit.iter().filter_map(|s| match s.as_str() {
+            "pg_catalog" => Some(PG_CATALOG_OID),
+            s => self.catalog.schema(s).map(|s| s.oid.0),
+        });
+        Expr::InList {
+            expr: Box::new(make::column(column)),
+            list: oids.map(|oid| make::int(oid.into())).collect(),
+            negated: false,
+        }
+    }
+
+    /// pg_my_temp_schema(): the OID of the session's temporary schema, 0 when it has none.
+    pub fn temp_schema_oid(&self) -> u32 {
+        match self.path.temp_exists {
+            true => self.catalog.schema(&self.path.temp).map_or(0, |s| s.oid.0),
+            false => 0,
+        }
     }
 }

@@ -208,7 +208,7 @@ impl Translator<'_> {
         options: &[SequenceOptions],
         owned_by: Option<&ObjectName>,
     ) -> Result<Output, PgError> {
-        let key = self.table_name(name)?;
+        let key = self.creation_key(name)?;
         if self.relation_exists(&key) {
             if if_not_exists {
                 return Ok(Output::new(Kind::Command("CREATE SEQUENCE")));

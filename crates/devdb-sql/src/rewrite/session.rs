@@ -95,12 +95,7 @@ fn set_kind(set: &Set) -> Result<Kind, PgError> {
                 Some(other) => return Err(PgError::feature_not_supported(format!("SET {other}"))),
             };
             let name = setting_name(variable);
-            let value = setting_value(values)?;
-            if name == "search_path"
-                && let Some(path) = &value
-            {
-                check_search_path(path)?;
-            }
+            let value = setting_value(values, name == "search_path")?;
             Kind::Set { name, value, local }
         }
         Set::SetTimeZone { local, value } => Kind::Set {
@@ -112,7 +107,7 @@ fn set_kind(set: &Set) -> Result<Kind, PgError> {
                 {
                     None
                 }
-                other => setting_value(std::slice::from_ref(other))?,
+                other => setting_value(std::slice::from_ref(other), false)?,
             },
             local: *local,
         },
@@ -133,22 +128,6 @@ fn set_kind(set: &Set) -> Result<Kind, PgError> {
     })
 }
 
-/// devdb resolves unqualified names in `public` only, so a search_path that would resolve them
-/// elsewhere is refused rather than silently ignored.
-fn check_search_path(path: &str) -> Result<(), PgError> {
-    let first = path
-        .split(',')
-        .map(|s| s.trim().trim_matches('"'))
-        .find(|s| !s.is_empty() && *s != "$user" && *s != "pg_catalog");
-    if first == Some(crate::catalog::DEFAULT_SCHEMA) {
-        Ok(())
-    } else {
-        Err(PgError::feature_not_supported(format!(
-            "search_path {path} (unqualified names resolve in public only)"
-        )))
-    }
-}
-
 fn setting_name(name: &sqlparser::ast::ObjectName) -> String {
     name.0
         .iter()
@@ -160,8 +139,9 @@ fn setting_name(name: &sqlparser::ast::ObjectName) -> String {
         .join(".")
 }
 
-/// The value as SHOW would print it back; None for DEFAULT.
-fn setting_value(values: &[Expr]) -> Result<Option<String>, PgError> {
+/// The value as SHOW would print it back; None for DEFAULT. The elements of a list of names
+/// (`list_quote`: search_path) are quoted as identifiers where they need it, as PostgreSQL does.
+fn setting_value(values: &[Expr], list_quote: bool) -> Result<Option<String>, PgError> {
     let mut parts = Vec::new();
     for v in values {
         parts.push(match v {
@@ -204,6 +184,9 @@ fn setting_value(values: &[Expr]) -> Result<Option<String>, PgError> {
             Expr::CompoundIdentifier(ids) => ids.iter().map(fold).collect::<Vec<_>>().join("."),
             other => return Err(PgError::feature_not_supported(format!("SET value {other}"))),
         });
+        if list_quote && let Some(last) = parts.last_mut() {
+            *last = crate::system::functions::quote_ident(last);
+        }
     }
     Ok(Some(parts.join(", ")))
 }

@@ -66,9 +66,6 @@ const OID: Ty = Ty::of(PgType::Oid);
 /// The first OID of objects created after initdb.
 const FIRST_USER_OID: i64 = 16384;
 
-/// The schemas on PostgreSQL's default search path, by OID (pg_catalog, public).
-const VISIBLE_NAMESPACES: [i64; 2] = [11, 2200];
-
 impl Translator<'_> {
     /// Conversions to and from the OID alias types: a literal `'users'::regclass` is looked up,
     /// an alias cast to text prints the object's name. Anything else comes back unchanged.
@@ -95,7 +92,11 @@ impl Translator<'_> {
             // A name known only at run time: looked up when the statement runs.
             let (oid, kind) = match to.ty {
                 PgType::Regclass => (
-                    regclass_lookup(name_part(&e, 0), name_part(&e, 1)),
+                    regclass_lookup(
+                        name_part(&e, 0),
+                        name_part(&e, 1),
+                        self.visible("relnamespace"),
+                    ),
                     "relation",
                 ),
                 PgType::Regnamespace => (
@@ -191,7 +192,7 @@ impl Translator<'_> {
                 ))
             }
             PgType::Regclass => {
-                let oid = regclass_oid(text)?;
+                let oid = regclass_oid(text, self.visible("relnamespace"))?;
                 Ok(make::call(
                     "pg_found",
                     vec![oid, make::string("relation"), make::string(text)],
@@ -301,7 +302,8 @@ impl Translator<'_> {
                     _ => ("__pg_proc", "pronamespace"),
                 };
                 let oid = self.first_oid(args)?;
-                (make::lookup(view, visible(namespace), "oid", oid), BOOL)
+                let visible = self.visible(namespace);
+                (make::lookup(view, visible, "oid", oid), BOOL)
             }
             ("pg_get_function_result", 1) => {
                 let oid = self.first_oid(args)?;
@@ -409,7 +411,7 @@ impl Translator<'_> {
                     ));
                 };
                 // The regclass lookup without its error: NULL for a missing relation.
-                let oid = regclass_oid(text)?;
+                let oid = regclass_oid(text, self.visible("relnamespace"))?;
                 (oid, Ty::of(PgType::Regclass))
             }
             (
@@ -421,7 +423,7 @@ impl Translator<'_> {
                 (make::int(0), Ty::of(PgType::Int8))
             }
             ("pg_is_in_recovery", 0) => (make::int(0), BOOL),
-            ("pg_my_temp_schema", 0) => (make::int(0), OID),
+            ("pg_my_temp_schema", 0) => (make::int(self.temp_schema_oid().into()), OID),
             ("pg_terminate_backend" | "pg_cancel_backend", 1 | 2) => {
                 let mut args = args.into_iter();
                 let pid = args.next().unwrap_or_else(make::null);
@@ -535,15 +537,15 @@ impl Translator<'_> {
 
 /// The OID of the relation `text` names (schema-qualified or found on the search path), NULL
 /// when there is none.
-fn regclass_oid(text: &str) -> Result<Expr, PgError> {
+fn regclass_oid(text: &str, visible: Expr) -> Result<Expr, PgError> {
     let (schema, name) = object_name(text)?;
     let schema = schema.map_or_else(make::null, |s| make::string(&s));
-    Ok(regclass_lookup(schema, make::string(&name)))
+    Ok(regclass_lookup(schema, make::string(&name), visible))
 }
 
-/// The OID of the relation `name` in schema `schema`, or on the search path where `schema` is
-/// NULL; NULL when there is none.
-fn regclass_lookup(schema: Expr, name: Expr) -> Expr {
+/// The OID of the relation `name` in schema `schema`, or in the `visible` namespaces where
+/// `schema` is NULL; NULL when there is none.
+fn regclass_lookup(schema: Expr, name: Expr, visible: Expr) -> Expr {
     let in_schema = make::eq(
         make::column("relnamespace"),
         make::lookup(
@@ -555,11 +557,7 @@ fn regclass_lookup(schema: Expr, name: Expr) -> Expr {
     );
     let namespace = make::call(
         "iif",
-        vec![
-            Expr::IsNull(Box::new(schema)),
-            visible("relnamespace"),
-            in_schema,
-        ],
+        vec![Expr::IsNull(Box::new(schema)), visible, in_schema],
     );
     let filter = make::and(make::eq(make::column("relname"), name), namespace);
     make::subquery(make::select(
@@ -572,15 +570,6 @@ fn regclass_lookup(schema: Expr, name: Expr) -> Expr {
 /// A part of a name given as text at run time: 0 its schema (NULL when unqualified), 1 the name.
 fn name_part(text: &Expr, part: i64) -> Expr {
     make::call("pg_name_part", vec![text.clone(), make::int(part)])
-}
-
-/// `relnamespace IN (11, 2200)`: visible on the default search path.
-fn visible(column: &str) -> Expr {
-    Expr::InList {
-        expr: Box::new(make::column(column)),
-        list: VISIBLE_NAMESPACES.iter().map(|n| make::int(*n)).collect(),
-        negated: false,
-    }
 }
 
 /// A query's result with its regclass/regtype/regproc columns as names, as PostgreSQL prints

@@ -37,8 +37,8 @@ impl Translator<'_> {
             .iter()
             .map(|(name, ty)| column_def(name, self.declared(*ty), Vec::new()))
             .collect();
-        let created = ct.if_not_exists && self.catalog.table(&self.table_name(&ct.name)?).is_some();
-        let table = self.table_name(&ct.name)?;
+        let table = self.creation_key(&ct.name)?;
+        let created = ct.if_not_exists && self.catalog.table(&table).is_some();
         let mut out = self.create_table(ct)?;
         if created {
             return Ok(out);

@@ -56,7 +56,7 @@ impl Translator<'_> {
         if !cluster_by.is_empty() || columns.iter().any(|c| c.data_type.is_some()) {
             return Err(PgError::feature_not_supported("this CREATE VIEW form"));
         }
-        let key = self.table_name(&name)?;
+        let key = self.creation_key(&name)?;
         let definition = make::sql_text(&query);
         self.read_relations.clear();
         let (q, mut cols) = self.query(*query)?;
