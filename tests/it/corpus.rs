@@ -515,6 +515,7 @@ corpus_files! {
     slt_ddl_indexes => "ddl/indexes.slt",
     slt_ddl_schemas_enums_views => "ddl/schemas_enums_views.slt",
     slt_ddl_search_path => "ddl/search_path.slt",
+    slt_ddl_temp_tables => "ddl/temp_tables.slt",
     slt_ddl_sequences_identity => "ddl/sequences_identity.slt",
     slt_dml_crud => "dml/crud.slt",
     slt_dml_data_modifying_with => "dml/data_modifying_with.slt",

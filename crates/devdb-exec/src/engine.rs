@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Instant;
 
 use devdb_pg::{PgError, PgType, Value};
+use devdb_sql::search_path::TEMP_SCHEMA_PREFIX;
 use devdb_sql::{Catalog, Translated};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -103,6 +104,8 @@ pub(crate) struct Engine {
     /// Every session's settings start from these.
     defaults: crate::settings::Defaults,
     listeners: crate::notify::Listeners,
+    /// Temporary schemas of sessions that ended, dropped once the write lock is free.
+    orphan_temps: Vec<String>,
 }
 
 impl Engine {
@@ -150,8 +153,18 @@ impl Engine {
             registry,
             defaults,
             listeners: Default::default(),
+            orphan_temps: Vec::new(),
         };
         engine.reload_sequences(Role::Reader)?;
+        // Temporary schemas left by sessions of an earlier run (a crash, a kill).
+        engine.orphan_temps = engine
+            .committed
+            .schemas
+            .iter()
+            .filter(|s| s.name.starts_with(TEMP_SCHEMA_PREFIX))
+            .map(|s| s.name.clone())
+            .collect();
+        engine.drop_orphan_temps();
         Ok(engine)
     }
 
@@ -181,6 +194,7 @@ impl Engine {
                         transaction: Default::default(),
                         idle_since: Instant::now(),
                         copy: None,
+                        temp_on_commit: Vec::new(),
                     },
                 );
             }
@@ -303,8 +317,10 @@ impl Engine {
         }
     }
 
-    /// Gives the write lock to parked batches, in arrival order, while it is free.
+    /// Gives the write lock to parked batches, in arrival order, while it is free (after
+    /// dropping the temporary schemas of ended sessions).
     pub(crate) fn resume_parked(&mut self) {
+        self.drop_orphan_temps();
         while self.lock_holder.is_none() {
             let Some(batch) = self.parked.pop_front() else {
                 return;
@@ -360,6 +376,11 @@ impl Engine {
         if let Some(mut session) = self.sessions.remove(&id) {
             self.abort_transaction(id, &mut session);
         }
+        let temp = statement::temp_schema(id);
+        if self.committed.schema(&temp).is_some() {
+            self.orphan_temps.push(temp);
+            self.drop_orphan_temps();
+        }
         lock(&self.functions.sequences).forget_session(id);
         self.listeners.close(id);
         lock(&self.functions.advisory).release_all(id);
@@ -376,6 +397,45 @@ impl Engine {
         lock(&self.functions.advisory).end_transaction(id);
         session.transaction = Default::default();
         session.portals.clear();
+    }
+
+    /// Drops the temporary schemas in `orphan_temps`, each in a transaction of its own, when
+    /// nobody holds the write lock; they wait for the next chance otherwise.
+    fn drop_orphan_temps(&mut self) {
+        if self.lock_holder.is_some() || self.orphan_temps.is_empty() {
+            return;
+        }
+        for schema in std::mem::take(&mut self.orphan_temps) {
+            if let Err(e) = self.drop_temp_schema(&schema) {
+                tracing::warn!("dropping temporary schema {schema}: {}", e.message);
+            }
+        }
+    }
+
+    fn drop_temp_schema(&mut self, schema: &str) -> Result<(), PgError> {
+        let Some(t) = devdb_sql::drop_temp_schema(schema, &self.committed)? else {
+            return Ok(());
+        };
+        let to_pg = |e| sqlite_error::to_pg(e, None);
+        self.writer
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(to_pg)?;
+        let run = t
+            .sqlite
+            .iter()
+            .try_for_each(|sql| self.writer.execute_batch(sql))
+            .and_then(|()| {
+                // Readers must move to the new snapshot.
+                self.release_reader_snapshot();
+                self.writer.execute_batch("COMMIT")
+            });
+        if let Err(e) = run {
+            let _ = self.writer.execute_batch("ROLLBACK");
+            return Err(to_pg(e));
+        }
+        self.committed = Arc::new(load_catalog(&self.writer)?);
+        self.generation += 1;
+        self.reload_sequences(Role::Writer)
     }
 
     fn release_lock(&mut self, id: SessionId) {

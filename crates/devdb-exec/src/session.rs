@@ -25,6 +25,8 @@ pub(crate) struct Session {
     pub idle_since: Instant,
     /// A COPY FROM STDIN waiting for the client's data.
     pub copy: Option<crate::engine::PendingCopy>,
+    /// The ON COMMIT actions of the session's temporary tables, in creation order.
+    pub temp_on_commit: Vec<devdb_sql::TempOnCommit>,
 }
 
 /// A prepared statement: the client's text and parameter types, and its translation.

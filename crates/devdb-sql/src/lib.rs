@@ -73,6 +73,35 @@ pub struct Translated {
     /// True when the SQLite text reads the system catalog views, which the executor creates on
     /// a connection only when a statement first needs them (see [`system::reads_views`]).
     pub reads_catalog: bool,
+    /// CREATE TEMP TABLE ... ON COMMIT DELETE ROWS or DROP: what the session's transactions do
+    /// to the table when they commit.
+    pub temp_on_commit: Option<TempOnCommit>,
+}
+
+/// A temporary table's ON COMMIT action (PRESERVE ROWS, the default, needs none).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TempOnCommit {
+    /// The table's key.
+    pub table: String,
+    pub action: OnCommitAction,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnCommitAction {
+    DeleteRows,
+    Drop,
+}
+
+/// What `temp`'s ON COMMIT action runs in the transaction, before it commits; None once the
+/// table is gone.
+pub fn on_commit(temp: &TempOnCommit, catalog: &Catalog) -> Result<Option<Translated>, PgError> {
+    rewrite::on_commit(temp, catalog)
+}
+
+/// DROP SCHEMA ... CASCADE of a session's temporary schema (`pg_temp_<pid>`), for the end of
+/// the session and the start of the server; None when it does not exist.
+pub fn drop_temp_schema(schema: &str, catalog: &Catalog) -> Result<Option<Translated>, PgError> {
+    rewrite::drop_temp_schema(schema, catalog)
 }
 
 impl Translated {
@@ -89,6 +118,7 @@ impl Translated {
             notices: Vec::new(),
             key_probe: None,
             reads_catalog: false,
+            temp_on_commit: None,
         }
     }
 }

@@ -127,6 +127,22 @@ impl Resolved {
     }
 }
 
+impl Resolved {
+    /// The path on which names written as keys (`seq`, `app.seq`, see `catalog::key`) read as
+    /// those keys: only `public` is searched; the temporary schema stays this session's.
+    pub fn for_keys(&self) -> Resolved {
+        let public = vec![DEFAULT_SCHEMA.to_owned()];
+        Resolved {
+            search: public.clone(),
+            creation: Some(DEFAULT_SCHEMA.to_owned()),
+            explicit: public.clone(),
+            implicit: public,
+            temp: self.temp.clone(),
+            temp_exists: self.temp_exists,
+        }
+    }
+}
+
 /// PostgreSQL's SplitIdentifierString: comma-separated names, double-quoted ones kept as
 /// written (`""` is a quote), others lower-cased.
 pub fn split_identifiers(text: &str) -> Vec<String> {

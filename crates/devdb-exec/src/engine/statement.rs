@@ -326,6 +326,9 @@ impl Engine {
             }
             self.save_sequences()?;
         }
+        if let Some(temp) = &t.temp_on_commit {
+            session.temp_on_commit.push(temp.clone());
+        }
         for (channel, payload) in notifications {
             session.transaction.notify.notify(channel, payload)?;
         }
@@ -440,6 +443,31 @@ impl Engine {
         Ok(())
     }
 
+    /// Runs the ON COMMIT actions of the session's temporary tables in its transaction, before
+    /// it commits: DELETE ROWS empties a table, DROP drops it.
+    fn temp_on_commit(&mut self, id: SessionId, session: &mut Session) -> Result<(), PgError> {
+        let mut kept = Vec::new();
+        for temp in std::mem::take(&mut session.temp_on_commit) {
+            let Some(t) = devdb_sql::on_commit(&temp, &self.catalog_for(id))? else {
+                continue;
+            };
+            for sql in &t.sqlite {
+                self.writer
+                    .execute_batch(sql)
+                    .map_err(|e| sqlite_error::to_pg(e, None))?;
+            }
+            if t.changes_catalog {
+                self.pending = Some(Arc::new(load_catalog(&self.writer)?));
+                self.generation += 1;
+            }
+            if temp.action == devdb_sql::OnCommitAction::DeleteRows {
+                kept.push(temp);
+            }
+        }
+        session.temp_on_commit = kept;
+        Ok(())
+    }
+
     fn rollback(&mut self, id: SessionId, session: &mut Session, sink: &mut dyn Sink) {
         if !session.transaction.block {
             sink.notice(&warning(
@@ -464,13 +492,16 @@ impl Engine {
         let mut result = Ok(());
         if session.transaction.writing {
             if commit {
+                result = self.temp_on_commit(id, session);
                 // Readers must move to the new snapshot, and an old one would hold back the
                 // checkpoint this commit may run.
                 self.release_reader_snapshot();
-                result = self
-                    .writer
-                    .execute_batch("COMMIT")
-                    .map_err(|e| sqlite_error::to_pg(e, None));
+                if result.is_ok() {
+                    result = self
+                        .writer
+                        .execute_batch("COMMIT")
+                        .map_err(|e| sqlite_error::to_pg(e, None));
+                }
                 if result.is_err() && !self.writer.is_autocommit() {
                     let _ = self.writer.execute_batch("ROLLBACK");
                 }
@@ -491,6 +522,13 @@ impl Engine {
         }
         lock(&self.functions.advisory).end_transaction(id);
         let committed = commit && result.is_ok();
+        if !committed {
+            // A rolled-back CREATE TEMP TABLE leaves no action behind.
+            let catalog = self.catalog_for(id);
+            session
+                .temp_on_commit
+                .retain(|temp| catalog.table(&temp.table).is_some());
+        }
         let changed = lock(&session.settings).end_transaction(committed);
         super::cursors::end_transaction(session, committed);
         report(session, &changed, sink);

@@ -79,9 +79,8 @@ impl Translator<'_> {
     pub fn create_table(&mut self, mut ct: CreateTable) -> Result<Output, PgError> {
         // UNLOGGED only spares PostgreSQL's WAL (and crash safety); devdb has none to spare.
         ct.unlogged = false;
-        if ct.temporary {
-            // Sessions share devdb's SQLite connections, which cannot keep a table private.
-            return Err(PgError::feature_not_supported("CREATE TEMPORARY TABLE"));
+        if self.is_temp_table(&ct)? {
+            return self.create_temp_table(ct);
         }
         if ct.query.is_some() || ct.like.is_some() {
             return self.create_table_from(ct);

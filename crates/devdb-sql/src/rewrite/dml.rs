@@ -15,7 +15,6 @@ use super::casts::allowed;
 use super::expr::Ctx;
 use super::{Output, Rel, Scope, Translator, fold};
 use crate::catalog::{Column, ConstraintKind, Table};
-use crate::search_path::{Resolved, SearchPath};
 use crate::types::Ty;
 use crate::{Kind, make};
 
@@ -564,8 +563,8 @@ impl Translator<'_> {
         // A default sees no columns: hide the enclosing scopes while translating it. Its names
         // are keys (`seq`, `app.seq`), so they resolve as on the default path.
         let scopes = std::mem::take(&mut self.scopes);
-        let default_path = Resolved::new(&SearchPath::default(), self.catalog);
-        let path = std::mem::replace(&mut self.path, default_path);
+        let keys = self.path.for_keys();
+        let path = std::mem::replace(&mut self.path, keys);
         let result = self.expr(parsed);
         self.path = path;
         self.scopes = scopes;

@@ -34,6 +34,7 @@ mod sequences;
 mod session;
 mod system;
 mod table_forms;
+mod temp_tables;
 mod views;
 mod window;
 
@@ -47,6 +48,7 @@ use crate::{Column, Kind, Translated};
 
 pub(crate) use arrays::array_type;
 pub(crate) use scope::{Rel, Scope};
+pub(crate) use temp_tables::{drop_temp_schema, on_commit};
 
 /// Case-folds an identifier as PostgreSQL does: unquoted names are lower-cased.
 pub fn fold(ident: &Ident) -> String {
@@ -100,6 +102,7 @@ pub(crate) struct Output {
     pub changes_catalog: bool,
     pub captures: Vec<crate::Capture>,
     pub key_probe: Option<crate::KeyProbe>,
+    pub temp_on_commit: Option<crate::TempOnCommit>,
 }
 
 impl Output {
@@ -112,6 +115,7 @@ impl Output {
             changes_catalog: false,
             captures: Vec::new(),
             key_probe: None,
+            temp_on_commit: None,
         }
     }
 }
@@ -193,6 +197,7 @@ pub(crate) fn statement(
         notices: t.notices,
         key_probe: out.key_probe,
         reads_catalog,
+        temp_on_commit: out.temp_on_commit,
     })
 }
 
@@ -371,7 +376,16 @@ impl Translator<'_> {
         let schema = fold(schema);
         match schema.as_str() {
             DEFAULT_SCHEMA => plain_name(one),
+            // The session's temporary schema, whether or not it exists yet.
             "pg_temp" => Ok(catalog::key(&self.path.temp, &plain_name(one)?)),
+            s if s == self.path.temp => Ok(catalog::key(s, &plain_name(one)?)),
+            s if s.starts_with(crate::search_path::TEMP_SCHEMA_PREFIX)
+                && self.catalog.schema(s).is_some() =>
+            {
+                Err(PgError::feature_not_supported(
+                    "cannot access temporary tables of other sessions",
+                ))
+            }
             s if self.catalog.schema(s).is_some() => Ok(catalog::key(s, &plain_name(one)?)),
             "pg_catalog" | "information_schema" => Err(PgError::feature_not_supported(format!(
                 "system catalog {schema}.{}",

@@ -88,7 +88,7 @@ pub static RELATIONS: &[Relation] = &[
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = t.schema), 0, 0, 10, 2, \
            16384 + t.rowid, 0, 0, -1.0, 0, 0, \
            EXISTS (SELECT 1 FROM __devdb_indexes i WHERE i.schema = t.schema AND i.table_name = t.name), \
-           0, 'p', 'r', \
+           0, iif(substr(t.schema, 1, 8) = 'pg_temp_', 't', 'p'), 'r', \
            (SELECT count(*) FROM __devdb_columns c WHERE c.schema = t.schema AND c.table_name = t.name), \
            (SELECT count(*) FROM __devdb_constraints k \
              WHERE k.schema = t.schema AND k.table_name = t.name AND k.kind = 'c'), \
@@ -100,7 +100,8 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT 16777216 + i.rowid, i.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = i.schema), 0, 0, 10, 403, \
-           16777216 + i.rowid, 0, 1, 0.0, 0, 0, 0, 0, 'p', 'i', \
+           16777216 + i.rowid, 0, 1, 0.0, 0, 0, 0, 0, \
+           iif(substr(i.schema, 1, 8) = 'pg_temp_', 't', 'p'), 'i', \
            (SELECT count(*) FROM pragma_index_info(pg_key(i.schema, i.name))), \
            0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL \
          FROM __devdb_indexes i \
@@ -108,7 +109,9 @@ pub static RELATIONS: &[Relation] = &[
          SELECT 33554432 + s.rowid, pg_key_name(s.name), \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = pg_key_schema(s.name)), \
            0, 0, 10, 0, \
-           33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, 'p', 'S', 3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, \
+           33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, \
+           iif(substr(pg_key_schema(s.name), 1, 8) = 'pg_temp_', 't', 'p'), 'S', \
+           3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, \
            NULL, NULL \
          FROM __devdb_sequences s \
          UNION ALL \
