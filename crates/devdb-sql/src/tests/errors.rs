@@ -145,7 +145,6 @@ fn ungrouped_columns_are_42803() {
 fn unsupported_is_0a000() {
     for sql in [
         "select * from t natural full join u",
-        "create temp table tt (a int)",
         "select count(unnest(array[1]))",
         "copy t from stdin with (format binary)",
         "copy t to '/tmp/file'",
