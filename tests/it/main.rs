@@ -26,4 +26,5 @@ mod pipeline;
 mod protocol;
 mod queries;
 mod smoke;
+mod temp_tables;
 mod types;
