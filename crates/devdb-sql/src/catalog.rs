@@ -10,7 +10,7 @@ use devdb_pg::{Oid, PgError, PgType, Value};
 
 use crate::types::Ty;
 
-/// The schema unqualified names resolve to (devdb's search_path is always `public`).
+/// The schema whose objects keys name without a prefix (see [`key`]), first on the default search path.
 pub const DEFAULT_SCHEMA: &str = "public";
 
 /// pg_namespace.oid of `public`, as in every PostgreSQL cluster.

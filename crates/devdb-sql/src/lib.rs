@@ -1,8 +1,8 @@
 //! devdb-sql translates PostgreSQL SQL into SQLite SQL, carrying PostgreSQL's types.
 //!
 //! One parse with sqlparser's PostgreSQL dialect, one typed rewrite pass over the AST, one print.
-//! [`translate`] is a pure function of the SQL text, the [`Catalog`] as it stands and the
-//! parameter types the client named; it does no I/O and never touches SQLite. The executor runs
+//! [`translate_statement`] is a pure function of the statement, the [`Catalog`] as it stands, the
+//! session's [`SearchPath`] and the parameter types the client named; it does no I/O and never touches SQLite. The executor runs
 //! what it returns and registers the scalar functions of [`runtime`] on every SQLite connection.
 //!
 //! Invariants: no regex or string surgery on SQL text; anything not handled is

@@ -2,8 +2,9 @@
 //! relations and types resolve, and where CREATE without a schema puts the object.
 //!
 //! The executor builds a [`SearchPath`] from the setting for each statement; it is part of
-//! what a cached translation was made for, so it holds only what changes a translation
-//! (`$user` only when that schema exists, the temporary schema only when there is one).
+//! what a cached translation was made for ([`SearchPath::translates_like`]), so `$user` is
+//! kept only when that schema exists, and translations of sessions without a temporary schema
+//! are shared.
 
 use crate::catalog::{Catalog, DEFAULT_SCHEMA};
 

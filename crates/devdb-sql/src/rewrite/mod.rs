@@ -418,7 +418,11 @@ impl Translator<'_> {
                 // PostgreSQL writes through simple views; devdb's are read-only.
                 PgError::feature_not_supported(format!("this statement on view {folded}"))
             } else {
-                PgError::undefined_table(&folded)
+                // Named as written: the key of a name the path did not find is not.
+                let written: Vec<String> = name_parts(name)
+                    .map(|parts| parts.into_iter().map(fold).collect())
+                    .unwrap_or_default();
+                PgError::undefined_table(&written.join("."))
             }
         })
     }
