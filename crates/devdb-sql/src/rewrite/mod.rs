@@ -39,7 +39,7 @@ mod views;
 mod window;
 
 use devdb_pg::{PgError, PgType, SqlState};
-use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Statement};
+use sqlparser::ast::{DiscardObject, Ident, ObjectName, ObjectNamePart, Statement};
 
 use crate::catalog::{self, Catalog, DEFAULT_SCHEMA, Table};
 use crate::parse::Parsed;
@@ -203,6 +203,12 @@ pub(crate) fn statement(
 
 impl Translator<'_> {
     fn statement(&mut self, stmt: Statement) -> Result<Output, PgError> {
+        if let Statement::Discard {
+            object_type: object_type @ (DiscardObject::ALL | DiscardObject::TEMP),
+        } = stmt
+        {
+            return self.discard_temp(object_type);
+        }
         if let Some(kind) = session::kind(&stmt)? {
             return Ok(Output::new(kind));
         }

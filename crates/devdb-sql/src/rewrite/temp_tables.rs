@@ -4,7 +4,7 @@
 //! ON COMMIT actions at the end of each transaction (see [`TempOnCommit`]).
 
 use devdb_pg::{PgError, SqlState};
-use sqlparser::ast::{CreateTable, ObjectName, ObjectType, OnCommit};
+use sqlparser::ast::{CreateTable, DiscardObject, ObjectName, ObjectType, OnCommit};
 
 use super::schemas::qualified;
 use super::{Output, Translator, name_parts};
@@ -65,6 +65,26 @@ impl Translator<'_> {
         }
         let key = catalog::key(&self.path.temp, &plain);
         out.temp_on_commit = on_commit.map(|action| TempOnCommit { table: key, action });
+        Ok(out)
+    }
+}
+
+impl Translator<'_> {
+    /// DISCARD TEMP, and DISCARD ALL (which also discards the rest of the session's state):
+    /// the session's temporary schema goes with everything in it.
+    pub fn discard_temp(&mut self, object_type: DiscardObject) -> Result<Output, PgError> {
+        let tag = match object_type {
+            DiscardObject::ALL => "DISCARD ALL",
+            _ => "DISCARD TEMP",
+        };
+        let mut out = Output::new(Kind::Command(tag));
+        if self.path.temp_exists
+            && let Some(dropped) = drop_temp_schema(&self.path.temp, self.catalog)?
+        {
+            out.sqlite = dropped.sqlite;
+            out.writes = true;
+            out.changes_catalog = true;
+        }
         Ok(out)
     }
 }
