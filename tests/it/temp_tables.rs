@@ -70,6 +70,7 @@ where
         "insert into scratch values (1)",
         "select count(*) from scratch",
         "select count(*) from pg_class where relname = 'items'",
+        "select table_type from information_schema.tables where table_name = 'items'",
     ] {
         out.push(step(&b, sql).await);
     }

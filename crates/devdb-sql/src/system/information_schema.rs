@@ -47,12 +47,18 @@ pub static RELATIONS: &[Relation] = &[
             user_defined_type_schema: Name, user_defined_type_name: Name,
             is_insertable_into: Varchar, is_typed: Varchar, commit_action: Varchar,
         ),
+        // The session's own temporary schema is pg_temp_<its backend pid>; those of other
+        // sessions are left out, as PostgreSQL does.
         "SELECT devdb_current_database(), n.nspname, c.relname, \
-           CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'f' THEN 'FOREIGN' ELSE 'BASE TABLE' END, \
+           CASE WHEN n.nspname = 'pg_temp_' || devdb_backend_pid() THEN 'LOCAL TEMPORARY' \
+             WHEN c.relkind = 'v' THEN 'VIEW' WHEN c.relkind = 'f' THEN 'FOREIGN' \
+             ELSE 'BASE TABLE' END, \
            NULL, NULL, NULL, NULL, NULL, \
            CASE WHEN c.relkind IN ('r', 'p') THEN 'YES' ELSE 'NO' END, 'NO', NULL \
          FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
-         WHERE c.relkind IN ('r', 'v', 'f', 'p')",
+         WHERE c.relkind IN ('r', 'v', 'f', 'p') \
+           AND (n.nspname NOT LIKE 'pg\\_temp\\_%' ESCAPE '\\' \
+             OR n.nspname = 'pg_temp_' || devdb_backend_pid())",
     ),
     rel(
         "columns",
