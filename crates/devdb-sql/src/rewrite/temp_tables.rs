@@ -70,6 +70,31 @@ impl Translator<'_> {
 }
 
 impl Translator<'_> {
+    /// Where a view whose query was just translated goes: a view reading temporary relations
+    /// is temporary itself (with PostgreSQL's NOTICE), and 42P16 in a schema named for it.
+    pub fn temp_view_key(&mut self, key: String, name: &ObjectName) -> Result<String, PgError> {
+        let temp = self.path.temp.as_str();
+        let (schema, plain) = catalog::split(&key);
+        if schema == temp
+            || !self
+                .read_relations
+                .iter()
+                .any(|r| catalog::split(r).0 == temp)
+        {
+            return Ok(key);
+        }
+        if name_parts(name)?.len() > 1 {
+            return Err(PgError::new(
+                SqlState::INVALID_TABLE_DEFINITION,
+                "cannot create temporary relation in non-temporary schema",
+            ));
+        }
+        self.notices.push(PgError::notice(format!(
+            "view \"{plain}\" will be a temporary view"
+        )));
+        Ok(catalog::key(temp, plain))
+    }
+
     /// DISCARD TEMP, and DISCARD ALL (which also discards the rest of the session's state):
     /// the session's temporary schema goes with everything in it.
     pub fn discard_temp(&mut self, object_type: DiscardObject) -> Result<Output, PgError> {

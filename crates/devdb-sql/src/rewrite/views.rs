@@ -60,6 +60,7 @@ impl Translator<'_> {
         let definition = make::sql_text(&query);
         self.read_relations.clear();
         let (q, mut cols) = self.query(*query)?;
+        let key = self.temp_view_key(key, &name)?;
         if !self.params.is_empty() {
             return Err(PgError::new(
                 SqlState::UNDEFINED_PARAMETER,

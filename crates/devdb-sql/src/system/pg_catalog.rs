@@ -117,7 +117,7 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT 83886080 + v.rowid, v.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = v.schema), 0, 0, 10, 0, 0, 0, \
-           0, -1.0, 0, 0, 0, 0, 'p', 'v', \
+           0, -1.0, 0, 0, 0, 0, iif(substr(v.schema, 1, 8) = 'pg_temp_', 't', 'p'), 'v', \
            (SELECT count(*) FROM __devdb_view_columns c \
              WHERE c.schema = v.schema AND c.view_name = v.name), \
            0, 1, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL \
