@@ -74,6 +74,18 @@ where
     ] {
         out.push(step(&b, sql).await);
     }
+    // Naming a's temporary schema does not reach its tables either.
+    let a_schema: String = a
+        .query_one(
+            "select nspname::text from pg_namespace where oid = pg_my_temp_schema()",
+            &[],
+        )
+        .await
+        .expect("temporary schema")
+        .get(0);
+    let other = format!("select * from {a_schema}.items");
+    let refused = step(&b, &other).await;
+    out.push(refused.replace(&a_schema, "<temporary schema of a>"));
     out.push(step(&a, "select * from scratch").await);
     out.push(step(&a, "insert into scratch values (2)").await);
     let b_pid: i32 = b

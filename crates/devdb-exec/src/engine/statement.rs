@@ -459,6 +459,7 @@ impl Engine {
             if t.changes_catalog {
                 self.pending = Some(Arc::new(load_catalog(&self.writer)?));
                 self.generation += 1;
+                self.reload_sequences(Role::Writer)?;
             }
             if temp.action == devdb_sql::OnCommitAction::DeleteRows {
                 kept.push(temp);

@@ -323,12 +323,18 @@ impl Translator<'_> {
                         "no schema has been selected to create in",
                     )
                 })?;
-                if schema == "pg_catalog" || schema == "information_schema" {
-                    return Err(PgError::feature_not_supported(format!(
-                        "creating objects in {schema}"
-                    )));
+                let name = plain_name(one)?;
+                match schema {
+                    "pg_catalog" => Err(PgError::new(
+                        SqlState::INSUFFICIENT_PRIVILEGE,
+                        format!("permission denied to create \"pg_catalog.{name}\""),
+                    )
+                    .with_detail("System catalog modifications are currently disallowed.")),
+                    "information_schema" => Err(PgError::feature_not_supported(
+                        "creating objects in information_schema",
+                    )),
+                    _ => Ok(catalog::key(schema, &name)),
                 }
-                Ok(catalog::key(schema, &plain_name(one)?))
             }
             [schema, one] => self.qualified_key(schema, one),
             _ => Err(PgError::feature_not_supported(format!(
@@ -388,7 +394,8 @@ impl Translator<'_> {
             s if s.starts_with(crate::search_path::TEMP_SCHEMA_PREFIX)
                 && self.catalog.schema(s).is_some() =>
             {
-                Err(PgError::feature_not_supported(
+                Err(PgError::new(
+                    SqlState::FEATURE_NOT_SUPPORTED,
                     "cannot access temporary tables of other sessions",
                 ))
             }
