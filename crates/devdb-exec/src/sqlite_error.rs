@@ -2,10 +2,12 @@
 
 use devdb_pg::{ErrorFields, PgError, SqlState};
 use devdb_sql::Catalog;
-use devdb_sql::KeyProbe;
+use devdb_sql::RowProbe;
 use devdb_sql::catalog::ConstraintKind;
+use devdb_sql::catalog::Table;
 use rusqlite::Connection;
 use rusqlite::ffi;
+use rusqlite::types::Value as SqlValue;
 
 use crate::interrupt::Cause;
 
@@ -55,126 +57,237 @@ fn from_code(code: ffi::Error, message: &str, interrupted: Option<Cause>) -> PgE
 }
 
 /// Like [`to_pg`] for an error of a client's statement: constraint errors name the constraint
-/// (found in the catalog, or among the SQLite indexes of `conn`) as PostgreSQL does.
+/// (found in the catalog, or among the SQLite indexes of `conn`) and, from the statement's
+/// [`RowProbe`], the failing row or key, as PostgreSQL does.
 pub(crate) fn statement_error(
     err: rusqlite::Error,
+    raised: Option<PgError>,
     interrupted: Option<Cause>,
     catalog: &Catalog,
     conn: &Connection,
-    inserted: Option<Inserted<'_>>,
+    probed: Option<&Probed<'_>>,
 ) -> PgError {
-    if let rusqlite::Error::SqliteFailure(code, Some(message)) = &err {
-        match code.extended_code {
-            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-                let err = unique_violation(message, Some((catalog, conn)));
-                return match inserted.and_then(|i| duplicate_key(&err, catalog, conn, i)) {
+    if let Some(raised) = raised {
+        return match raised.code {
+            SqlState::NOT_NULL_VIOLATION => with_failing_row(raised, catalog, probed),
+            _ => raised,
+        };
+    }
+    let rusqlite::Error::SqliteFailure(code, Some(message)) = &err else {
+        return to_pg(err, interrupted);
+    };
+    let found = |find: &dyn Fn(&Probed<'_>) -> Option<PgError>| probed.and_then(find);
+    let named = match code.extended_code {
+        ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            let err = unique_violation(message, Some((catalog, conn)));
+            Some(
+                match probed.and_then(|p| duplicate_key(&err, catalog, conn, p)) {
                     Some(detail) => err.with_detail(detail),
                     None => err,
-                };
-            }
-            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
-                if let Some(err) = inserted.and_then(|i| missing_referenced_key(catalog, conn, i)) {
-                    return err;
-                }
-            }
-            ffi::SQLITE_CONSTRAINT_CHECK => return check_violation(message, Some(catalog)),
-            _ => {}
+                },
+            )
         }
+        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => found(&|p| {
+            missing_referenced_key(catalog, conn, p).or_else(|| still_referenced(catalog, conn, p))
+        }),
+        ffi::SQLITE_CONSTRAINT_NOTNULL => Some(with_failing_row(
+            not_null_violation(message),
+            catalog,
+            probed,
+        )),
+        ffi::SQLITE_CONSTRAINT_CHECK => Some(with_failing_row(
+            check_violation(message, Some(catalog)),
+            catalog,
+            probed,
+        )),
+        // ON DELETE/UPDATE RESTRICT fails through SQLite's trigger machinery.
+        _ if message.contains("FOREIGN KEY constraint failed") => {
+            found(&|p| still_referenced(catalog, conn, p))
+        }
+        _ => None,
+    };
+    named.unwrap_or_else(|| to_pg(err, interrupted))
+}
+
+/// What a statement's [`RowProbe`] gave: the probe, its rows, and whether the statement
+/// deletes them (else it writes them).
+pub(crate) struct Probed<'a> {
+    pub probe: &'a RowProbe,
+    pub rows: Vec<Vec<SqlValue>>,
+    pub deleting: bool,
+}
+
+/// One row of a probe: the rowid it replaces, its values (one per column of the table) and
+/// the outcome of each CHECK.
+struct ProbeRow<'r> {
+    rowid: Option<&'r SqlValue>,
+    values: &'r [SqlValue],
+    checks: &'r [SqlValue],
+}
+
+impl Probed<'_> {
+    fn rows(&self) -> impl Iterator<Item = ProbeRow<'_>> {
+        let skip = usize::from(self.probe.replaces);
+        let width = self.probe.known.len();
+        self.rows.iter().map(move |row| ProbeRow {
+            rowid: row.first().filter(|_| skip == 1),
+            values: row.get(skip..skip + width).unwrap_or_default(),
+            checks: row.get(skip + width..).unwrap_or_default(),
+        })
     }
-    to_pg(err, interrupted)
+
+    /// The places of `columns` in the probe's rows, None unless all are known.
+    fn places(&self, table: &Table, columns: &[String]) -> Option<Vec<usize>> {
+        columns
+            .iter()
+            .map(|c| {
+                let place = table.columns.iter().position(|t| t.name == *c)?;
+                self.probe.known.get(place)?.then_some(place)
+            })
+            .collect()
+    }
 }
 
-/// What an INSERT gave: its [`KeyProbe`] and the probe's rows.
-pub(crate) type Inserted<'a> = (&'a KeyProbe, Vec<Vec<rusqlite::types::Value>>);
-
-/// True for the violations whose report names the inserted key: unique, primary and foreign
-/// keys.
-pub(crate) fn names_inserted_key(err: &rusqlite::Error) -> bool {
-    matches!(err, rusqlite::Error::SqliteFailure(code, _)
-        if matches!(code.extended_code, ffi::SQLITE_CONSTRAINT_UNIQUE
-            | ffi::SQLITE_CONSTRAINT_PRIMARYKEY | ffi::SQLITE_CONSTRAINT_FOREIGNKEY))
+/// True for the violations whose report names the failing row or key (`raised`: the error
+/// a runtime function raised, which SQLite reports as a function error).
+pub(crate) fn names_a_row(err: &rusqlite::Error, raised: Option<&PgError>) -> bool {
+    match (err, raised) {
+        (_, Some(raised)) => raised.code == SqlState::NOT_NULL_VIOLATION,
+        (rusqlite::Error::SqliteFailure(code, _), None) => {
+            code.code == ffi::ErrorCode::ConstraintViolation
+        }
+        _ => false,
+    }
 }
 
-/// `SELECT 1 FROM table WHERE c1 = ?1 AND ... LIMIT 1`: whether a row has this key.
-fn key_exists(
-    conn: &Connection,
-    table: &str,
-    columns: &[String],
-    key: &[rusqlite::types::Value],
-) -> bool {
-    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+/// A SQLite identifier in double quotes.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The rowids of the rows of `table` whose `columns` hold `key`.
+fn key_holders(conn: &Connection, table: &str, columns: &[String], key: &[SqlValue]) -> Vec<i64> {
     let condition: Vec<String> = columns
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{} = ?{}", quote(c), i + 1))
+        .map(|(i, c)| format!("{} = ?{}", quoted(c), i + 1))
         .collect();
     let sql = format!(
-        "SELECT 1 FROM {} WHERE {} LIMIT 1",
-        quote(table),
+        "SELECT rowid FROM {} WHERE {}",
+        quoted(table),
         condition.join(" AND ")
     );
-    conn.query_row(&sql, rusqlite::params_from_iter(key.iter()), |_| Ok(()))
-        .is_ok()
+    conn.prepare(&sql)
+        .and_then(|mut st| {
+            st.query_map(rusqlite::params_from_iter(key.iter()), |row| row.get(0))?
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A value as PostgreSQL prints it in a DETAIL, in the text form of `ty`.
+fn value_text(ty: devdb_pg::PgType, value: &SqlValue) -> String {
+    let mut out = bytes::BytesMut::new();
+    let datum = crate::engine::stored(Some(rusqlite::types::ValueRef::from(value)));
+    devdb_pg::value::encode_text(ty, datum, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A key as PostgreSQL prints it in a DETAIL: `(a, b)=(1, x)`.
-fn key_text(
-    table: &devdb_sql::catalog::Table,
-    columns: &[String],
-    key: &[rusqlite::types::Value],
-) -> String {
+fn key_text(table: &Table, columns: &[String], key: &[SqlValue]) -> String {
     let texts: Vec<String> = columns
         .iter()
         .zip(key)
-        .map(|(c, v)| {
-            let ty = table.column(c).map_or(devdb_pg::PgType::Text, |c| c.ty);
-            let mut out = bytes::BytesMut::new();
-            let datum = crate::engine::stored(Some(rusqlite::types::ValueRef::from(v)));
-            devdb_pg::value::encode_text(ty, datum, &mut out);
-            String::from_utf8_lossy(&out).into_owned()
-        })
+        .map(|(c, v)| value_text(table.column(c).map_or(devdb_pg::PgType::Text, |c| c.ty), v))
         .collect();
     format!("({})=({})", columns.join(", "), texts.join(", "))
 }
 
-/// The values of `columns` in each probed row, None when the INSERT did not give them all.
-fn keys_of(
-    probe: &KeyProbe,
-    rows: &[Vec<rusqlite::types::Value>],
-    columns: &[String],
-) -> Option<Vec<Vec<rusqlite::types::Value>>> {
-    let places: Vec<usize> = columns
-        .iter()
-        .map(|c| probe.columns.iter().position(|p| p == c))
-        .collect::<Option<_>>()?;
-    rows.iter()
-        .map(|row| places.iter().map(|&p| row.get(p).cloned()).collect())
-        .collect()
+/// `Failing row contains (1, null, x).` for a 23502 or 23514 of the probed table: the first
+/// probed row that breaks the constraint, each value cut to 64 bytes as PostgreSQL does.
+fn with_failing_row(err: PgError, catalog: &Catalog, probed: Option<&Probed<'_>>) -> PgError {
+    let row = (|| {
+        let probed = probed?;
+        let fields = err.fields.as_deref()?;
+        let table_key =
+            devdb_sql::catalog::key(fields.schema.as_deref()?, fields.table.as_deref()?);
+        if table_key != probed.probe.table || !probed.probe.known.iter().all(|k| *k) {
+            return None;
+        }
+        let table = catalog.table(&table_key)?;
+        let breaks: Box<dyn Fn(&ProbeRow<'_>) -> bool> = if err.code == SqlState::NOT_NULL_VIOLATION
+        {
+            let place = probed.places(table, std::slice::from_ref(fields.column.as_ref()?))?[0];
+            Box::new(move |row| row.values.get(place) == Some(&SqlValue::Null))
+        } else {
+            let constraint = fields.constraint.as_deref()?;
+            let place = probed.probe.checks.iter().position(|c| c == constraint)?;
+            Box::new(move |row| row.checks.get(place) == Some(&SqlValue::Integer(0)))
+        };
+        let row = probed.rows().find(|row| breaks(row))?;
+        let texts: Vec<String> = table
+            .columns
+            .iter()
+            .zip(row.values)
+            .map(|(c, v)| match v {
+                SqlValue::Null => "null".to_owned(),
+                v => clipped(value_text(c.ty, v)),
+            })
+            .collect();
+        Some(format!("Failing row contains ({}).", texts.join(", ")))
+    })();
+    match row {
+        Some(detail) => err.with_detail(detail),
+        None => err,
+    }
 }
 
-/// 23503 for an INSERT whose foreign key names no row of the referenced table, as PostgreSQL
-/// reports it: the first inserted row (in order) whose key is missing.
+/// A value cut to PostgreSQL's 64 bytes for a row in a DETAIL, at a character boundary.
+fn clipped(mut text: String) -> String {
+    const MAX: usize = 64;
+    if text.len() > MAX {
+        let mut end = MAX;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push_str("...");
+    }
+    text
+}
+
+/// The values of `places` in a probed row.
+fn key_at(row: &ProbeRow<'_>, places: &[usize]) -> Option<Vec<SqlValue>> {
+    places.iter().map(|&p| row.values.get(p).cloned()).collect()
+}
+
+/// 23503 for an INSERT or UPDATE whose foreign key names no row of the referenced table, as
+/// PostgreSQL reports it: the first written row (in order) whose key is missing.
 fn missing_referenced_key(
     catalog: &Catalog,
     conn: &Connection,
-    (probe, rows): Inserted<'_>,
+    probed: &Probed<'_>,
 ) -> Option<PgError> {
-    let table = catalog.table(&probe.table)?;
+    if probed.deleting {
+        return None;
+    }
+    let table_key = &probed.probe.table;
+    let table = catalog.table(table_key)?;
     let fks: Vec<_> = catalog
-        .constraints_of(&probe.table)
+        .constraints_of(table_key)
         .filter(|c| c.kind == ConstraintKind::ForeignKey && !c.initially_deferred)
-        .filter_map(|c| Some((c, keys_of(probe, &rows, &c.columns)?)))
+        .filter_map(|c| Some((c, probed.places(table, &c.columns)?)))
         .collect();
-    for i in 0..rows.len() {
-        for (fk, keys) in &fks {
-            let key = keys.get(i)?;
+    for row in probed.rows() {
+        for (fk, places) in &fks {
+            let key = key_at(&row, places)?;
             let referenced = fk.ref_table.as_deref()?;
-            if key.contains(&rusqlite::types::Value::Null)
-                || key_exists(conn, referenced, &fk.ref_columns, key)
+            if key.contains(&SqlValue::Null)
+                || !key_holders(conn, referenced, &fk.ref_columns, &key).is_empty()
             {
                 continue;
             }
-            let (schema, plain) = devdb_sql::catalog::split(&probe.table);
+            let (schema, plain) = devdb_sql::catalog::split(table_key);
             return Some(
                 PgError::new(
                     SqlState::FOREIGN_KEY_VIOLATION,
@@ -185,7 +298,7 @@ fn missing_referenced_key(
                 )
                 .with_detail(format!(
                     "Key {} is not present in table \"{}\".",
-                    key_text(table, &fk.columns, key),
+                    key_text(table, &fk.columns, &key),
                     devdb_sql::catalog::split(referenced).1
                 ))
                 .with_fields(ErrorFields {
@@ -200,19 +313,97 @@ fn missing_referenced_key(
     None
 }
 
-/// PostgreSQL's `Key (a, b)=(1, x) already exists.` for a unique violation of an INSERT: the
-/// first inserted row whose key a row of the table (the statement's own rows were rolled back
-/// with it) or an earlier inserted row already has. None when the INSERT's values for the key
-/// are not all known.
+/// 23503 for a DELETE or UPDATE that takes away a key another table's rows still reference
+/// (a NO ACTION or RESTRICT foreign key), as PostgreSQL reports it: the first such row.
+fn still_referenced(catalog: &Catalog, conn: &Connection, probed: &Probed<'_>) -> Option<PgError> {
+    let table_key = &probed.probe.table;
+    let table = catalog.table(table_key)?;
+    let fks: Vec<_> = catalog
+        .constraints
+        .iter()
+        .filter(|c| {
+            let action = if probed.deleting {
+                &c.on_delete
+            } else {
+                &c.on_update
+            };
+            c.kind == ConstraintKind::ForeignKey
+                && !c.initially_deferred
+                && c.ref_table.as_ref() == Some(table_key)
+                && matches!(action.as_deref(), None | Some("RESTRICT" | "NO ACTION"))
+        })
+        .filter_map(|c| Some((c, probed.places(table, &c.ref_columns)?)))
+        .collect();
+    for row in probed.rows() {
+        let Some(SqlValue::Integer(rowid)) = row.rowid else {
+            return None;
+        };
+        for (fk, places) in &fks {
+            let old = old_values(conn, table_key, &fk.ref_columns, *rowid)?;
+            if old.contains(&SqlValue::Null)
+                || (!probed.deleting && key_at(&row, places)? == old)
+                || key_holders(conn, &fk.table, &fk.columns, &old).is_empty()
+            {
+                continue;
+            }
+            let (schema, referencing) = devdb_sql::catalog::split(&fk.table);
+            return Some(
+                PgError::new(
+                    SqlState::FOREIGN_KEY_VIOLATION,
+                    format!(
+                        "update or delete on table \"{}\" violates foreign key constraint \"{}\" on table \"{referencing}\"",
+                        devdb_sql::catalog::split(table_key).1,
+                        fk.name
+                    ),
+                )
+                .with_detail(format!(
+                    "Key {} is still referenced from table \"{referencing}\".",
+                    key_text(table, &fk.ref_columns, &old),
+                ))
+                .with_fields(ErrorFields {
+                    schema: Some(schema.to_owned()),
+                    table: Some(referencing.to_owned()),
+                    constraint: Some(fk.name.clone()),
+                    ..ErrorFields::default()
+                }),
+            );
+        }
+    }
+    None
+}
+
+/// The values of `columns` in the row `rowid` of `table` as it stands.
+fn old_values(
+    conn: &Connection,
+    table: &str,
+    columns: &[String],
+    rowid: i64,
+) -> Option<Vec<SqlValue>> {
+    let list: Vec<String> = columns.iter().map(|c| quoted(c)).collect();
+    let sql = format!(
+        "SELECT {} FROM {} WHERE rowid = ?1",
+        list.join(", "),
+        quoted(table)
+    );
+    conn.query_row(&sql, [rowid], |row| {
+        (0..columns.len()).map(|i| row.get(i)).collect()
+    })
+    .ok()
+}
+
+/// PostgreSQL's `Key (a, b)=(1, x) already exists.` for a unique violation: the first written
+/// row whose key a row of the table holds (one the statement has not replaced yet: its own
+/// rows were rolled back with it) or an earlier written row took. None when the statement's
+/// values for the key are not all known.
 fn duplicate_key(
     err: &PgError,
     catalog: &Catalog,
     conn: &Connection,
-    (probe, rows): Inserted<'_>,
+    probed: &Probed<'_>,
 ) -> Option<String> {
     let fields = err.fields.as_deref()?;
     let table_key = devdb_sql::catalog::key(fields.schema.as_deref()?, fields.table.as_deref()?);
-    if table_key != probe.table {
+    if table_key != probed.probe.table || probed.deleting {
         return None;
     }
     let constraint = fields.constraint.as_deref()?;
@@ -230,16 +421,26 @@ fn duplicate_key(
                 })
                 .and_then(|i| index_columns(conn, &i.name))
         })?;
-    let mut seen: Vec<&Vec<rusqlite::types::Value>> = Vec::new();
-    let keys = keys_of(probe, &rows, &columns)?;
-    for key in &keys {
-        if key.contains(&rusqlite::types::Value::Null) {
+    let places = probed.places(table, &columns)?;
+    let mut seen: Vec<Vec<SqlValue>> = Vec::new();
+    let mut replaced: Vec<i64> = Vec::new();
+    for row in probed.rows() {
+        if let Some(SqlValue::Integer(rowid)) = row.rowid {
+            replaced.push(*rowid);
+        }
+        let key = key_at(&row, &places)?;
+        if key.contains(&SqlValue::Null) {
             continue;
         }
-        if seen.contains(&key) || key_exists(conn, &table_key, &columns, key) {
+        let held = || {
+            key_holders(conn, &table_key, &columns, &key)
+                .iter()
+                .any(|r| !replaced.contains(r))
+        };
+        if seen.contains(&key) || held() {
             return Some(format!(
                 "Key {} already exists.",
-                key_text(table, &columns, key)
+                key_text(table, &columns, &key)
             ));
         }
         seen.push(key);
@@ -391,6 +592,9 @@ fn check_violation(message: &str, catalog: Option<&Catalog>) -> PgError {
         None => format!("new row violates check constraint \"{name}\""),
     };
     PgError::new(SqlState::CHECK_VIOLATION, message).with_fields(ErrorFields {
+        schema: table
+            .as_ref()
+            .map(|t| devdb_sql::catalog::split(t).0.to_owned()),
         table: table.map(|t| devdb_sql::catalog::split(&t).1.to_owned()),
         constraint: Some(name.to_owned()),
         ..ErrorFields::default()

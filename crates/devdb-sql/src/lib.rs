@@ -67,9 +67,9 @@ pub struct Translated {
     pub captures: Vec<Capture>,
     /// NOTICEs the statement sends when it succeeds (what DROP ... CASCADE dropped).
     pub notices: Vec<PgError>,
-    /// For INSERT ... VALUES: the values given for a table's columns, to name the duplicate key
-    /// of a unique violation as PostgreSQL does.
-    pub key_probe: Option<KeyProbe>,
+    /// For INSERT, UPDATE and DELETE: their rows recomputed, to name the failing row or key of
+    /// a constraint violation as PostgreSQL does.
+    pub row_probe: Option<RowProbe>,
     /// True when the SQLite text reads the system catalog views, which the executor creates on
     /// a connection only when a statement first needs them (see [`system::reads_views`]).
     pub reads_catalog: bool,
@@ -116,7 +116,7 @@ impl Translated {
             changes_catalog: false,
             captures: Vec::new(),
             notices: Vec::new(),
-            key_probe: None,
+            row_probe: None,
             reads_catalog: false,
             temp_on_commit: None,
         }
@@ -134,14 +134,19 @@ pub struct Capture {
     pub sqlite: Vec<String>,
 }
 
-/// A query (over the statement's own parameters) that yields, row by row, the values an INSERT
-/// gives `columns` of `table` (a key), in the order they were inserted. Only columns whose value
-/// is a literal or a parameter in every row are listed, so running it has no side effects.
+/// A query (over the statement's own parameters, without side effects) that yields the rows an
+/// INSERT or UPDATE writes to `table`, or a DELETE removes from it, in the order it writes them.
+/// Each row holds the rowid of the row it replaces (UPDATE, DELETE: `replaces`), a value per
+/// column of the table in order (NULL where `known` says the statement's value cannot be
+/// recomputed without a side effect), then the outcome of each CHECK constraint named in
+/// `checks` on that row.
 #[derive(Clone, Debug, PartialEq)]
-pub struct KeyProbe {
+pub struct RowProbe {
     pub table: String,
-    pub columns: Vec<String>,
     pub sql: String,
+    pub replaces: bool,
+    pub known: Vec<bool>,
+    pub checks: Vec<String>,
 }
 
 /// A result column as RowDescription describes it.

@@ -327,6 +327,25 @@ pub fn query(body: SetExpr) -> Query {
     }
 }
 
+/// `WITH name(columns) AS (cte) query`: `query` reading `cte`'s columns by names we choose.
+pub fn with_cte(mut query: Query, name: &str, columns: &[String], cte: Query) -> Query {
+    query.with = Some(sqlparser::ast::With {
+        with_token: AttachedToken::empty(),
+        recursive: false,
+        cte_tables: vec![sqlparser::ast::Cte {
+            alias: TableAlias {
+                explicit: false,
+                ..alias(name, columns)
+            },
+            query: Box::new(cte),
+            from: None,
+            materialized: None,
+            closing_paren_token: AttachedToken::empty(),
+        }],
+    });
+    query
+}
+
 pub fn values(rows: Vec<Vec<Expr>>) -> SetExpr {
     SetExpr::Values(Values {
         explicit_row: false,

@@ -301,22 +301,30 @@ impl Engine {
         self.interrupts.stop();
         let raised = lock(&self.functions.raised).take();
         let notifications = std::mem::take(&mut lock(&self.functions.current).notifications);
-        let tag = result.map_err(|e| match (e, raised) {
-            (Failure::Sqlite(_), Some(raised)) => raised,
-            (Failure::Sqlite(e), None) => {
+        let tag = result.map_err(|e| match e {
+            Failure::Sqlite(e) => {
                 let conn = match role {
                     Role::Reader => &self.reader,
                     Role::Writer => &self.writer,
                 };
-                // The values an INSERT gave, to name the key of a unique or foreign key violation.
-                let inserted = t
-                    .key_probe
+                // The statement's rows, to name the failing row or key of a violation.
+                let probed = t
+                    .row_probe
                     .as_ref()
-                    .filter(|_| sqlite_error::names_inserted_key(&e))
-                    .and_then(|probe| Some((probe, probe_rows(conn, &probe.sql, params)?)));
-                sqlite_error::statement_error(e, cause, &self.catalog_for(id), conn, inserted)
+                    .filter(|_| sqlite_error::names_a_row(&e, raised.as_ref()))
+                    .and_then(|probe| {
+                        Some(sqlite_error::Probed {
+                            probe,
+                            rows: probe_rows(conn, &probe.sql, params)?,
+                            deleting: t.kind == Kind::Delete,
+                        })
+                    });
+                // An error of the probe itself is no one's.
+                lock(&self.functions.raised).take();
+                let catalog = self.catalog_for(id);
+                sqlite_error::statement_error(e, raised, cause, &catalog, conn, probed.as_ref())
             }
-            (Failure::Pg(e), _) => e,
+            Failure::Pg(e) => e,
         })?;
         if role == Role::Writer {
             if t.changes_catalog {
@@ -1001,7 +1009,7 @@ fn bind(st: &mut SqliteStatement<'_>, params: &[Value]) -> rusqlite::Result<()> 
     Ok(())
 }
 
-/// The rows of a [`devdb_sql::KeyProbe`] query; None when it cannot run.
+/// The rows of a [`devdb_sql::RowProbe`] query; None when it cannot run.
 fn probe_rows(
     conn: &Connection,
     sql: &str,

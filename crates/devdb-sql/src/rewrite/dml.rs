@@ -18,19 +18,11 @@ use crate::catalog::{Column, ConstraintKind, Table};
 use crate::types::Ty;
 use crate::{Kind, make};
 
-/// Column names and their values row by row (see [`Translator::insert_source`]).
-type KeyValues = (Vec<String>, Vec<Vec<Expr>>);
-
-/// A literal or a parameter, possibly cast or negated: evaluating it again has no side effect.
-fn is_constant(e: &Expr) -> bool {
-    match e {
-        Expr::Value(_) => true,
-        Expr::Cast { expr, .. } | Expr::Nested(expr) => is_constant(expr),
-        Expr::UnaryOp {
-            op: sqlparser::ast::UnaryOperator::Minus,
-            expr,
-        } => is_constant(expr),
-        _ => false,
+/// The column a translated `SET col = value` assigns.
+fn assigned_column(a: &sqlparser::ast::Assignment) -> Option<&str> {
+    match &a.target {
+        AssignmentTarget::ColumnName(n) => n.0.last()?.as_ident().map(|i| i.value.as_str()),
+        AssignmentTarget::Tuple(_) => None,
     }
 }
 
@@ -106,7 +98,6 @@ impl Translator<'_> {
         let mut names: Vec<&str> = targets.iter().map(|c| c.name.as_str()).collect();
         names.extend(defaulted.iter().map(|c| c.name.as_str()));
 
-        let mut key_probe = None;
         let source = match source {
             None => {
                 if defaulted.is_empty() {
@@ -119,15 +110,14 @@ impl Translator<'_> {
                     Some(make::query(make::values(vec![row])))
                 }
             }
+            Some(q) => Some(self.insert_source(*q, &targets, &defaulted)?),
+        };
+        let row_probe = match &source {
             Some(q) => {
-                let (q, probe) = self.insert_source(*q, &targets, &defaulted)?;
-                key_probe = probe.map(|(columns, rows)| crate::KeyProbe {
-                    table: table.name.clone(),
-                    columns,
-                    sql: make::query(make::values(rows)).to_string(),
-                });
-                Some(q)
+                let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+                self.row_probe(&table, q.clone(), &names, false, true)
             }
+            None => None,
         };
         // `INSERT INTO t AS a`: RETURNING and ON CONFLICT name the table `a`. SQLite's RETURNING
         // cannot, so there its columns are read unqualified (only the target's are in scope).
@@ -197,7 +187,7 @@ impl Translator<'_> {
         });
         out.columns = super::query::columns(&cols);
         out.writes = true;
-        out.key_probe = key_probe;
+        out.row_probe = row_probe;
         Ok(out)
     }
 
@@ -368,19 +358,17 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    /// The translated source, and for VALUES the target columns given a literal or parameter in
-    /// every row with those values row by row (see [`crate::KeyProbe`]).
+    /// The translated source: a value for each target, then each defaulted column.
     fn insert_source(
         &mut self,
         q: Query,
         targets: &[Column],
         defaulted: &[&Column],
-    ) -> Result<(Query, Option<KeyValues>), PgError> {
+    ) -> Result<Query, PgError> {
         let plain = super::query::without_clauses(&q);
         match *q.body {
             SetExpr::Values(values) if plain => {
                 let mut rows = Vec::with_capacity(values.rows.len());
-                let mut constant = vec![true; targets.len()];
                 for row in values.rows {
                     let exprs = row.content;
                     if exprs.len() > targets.len() {
@@ -396,8 +384,7 @@ impl Translator<'_> {
                         ));
                     }
                     let mut out = Vec::with_capacity(exprs.len() + defaulted.len());
-                    for (i, (e, col)) in exprs.into_iter().zip(targets).enumerate() {
-                        constant[i] &= is_constant(&e);
+                    for (e, col) in exprs.into_iter().zip(targets) {
                         out.push(if is_default_keyword(&e) {
                             self.default_value(col)?
                         } else {
@@ -410,22 +397,7 @@ impl Translator<'_> {
                     }
                     rows.push(out);
                 }
-                let keep = |row: &Vec<Expr>| -> Vec<Expr> {
-                    row.iter()
-                        .zip(&constant)
-                        .filter(|(_, c)| **c)
-                        .map(|(e, _)| e.clone())
-                        .collect()
-                };
-                let columns: Vec<String> = targets
-                    .iter()
-                    .zip(&constant)
-                    .filter(|(_, c)| **c)
-                    .map(|(t, _)| t.name.clone())
-                    .collect();
-                let probe =
-                    (!columns.is_empty()).then(|| (columns, rows.iter().map(keep).collect()));
-                Ok((make::query(make::values(rows)), probe))
+                Ok(make::query(make::values(rows)))
             }
             body => {
                 let q = Query {
@@ -467,7 +439,7 @@ impl Translator<'_> {
                         }
                         s.projection
                             .extend(defaults.into_iter().map(|d| make::select_item(d, None)));
-                        Ok((q, None))
+                        Ok(q)
                     }
                     _ => {
                         // Convert through a CTE whose columns have names we choose.
@@ -484,21 +456,13 @@ impl Translator<'_> {
                         items.extend(defaults.into_iter().map(|d| make::select_item(d, None)));
                         let outer =
                             make::select(items, vec![make::table("__devdb_source", None)], None);
-                        let mut wrapped = make::query(SetExpr::Select(Box::new(outer)));
-                        wrapped.with = Some(sqlparser::ast::With {
-                            with_token:
-                                sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
-                            recursive: false,
-                            cte_tables: vec![sqlparser::ast::Cte {
-                                alias: make::alias("__devdb_source", &names),
-                                query: Box::new(q),
-                                from: None,
-                                materialized: None,
-                                closing_paren_token:
-                                    sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
-                            }],
-                        });
-                        Ok((wrapped, None))
+                        let wrapped = make::with_cte(
+                            make::query(SetExpr::Select(Box::new(outer))),
+                            "__devdb_source",
+                            &names,
+                            q,
+                        );
+                        Ok(wrapped)
                     }
                 }
             }
@@ -665,6 +629,31 @@ impl Translator<'_> {
             None => (None, Vec::new()),
         };
         let alias = aliased.then(|| make::alias(rel_name, &[]));
+        let new_values = target
+            .columns
+            .iter()
+            .map(|c| {
+                set.iter()
+                    .find(|a| assigned_column(a) == Some(c.name.as_str()))
+                    .map_or_else(
+                        || make::qualified_column(rel_name, &c.name),
+                        |a| a.value.clone(),
+                    )
+            })
+            .collect();
+        let from_items = match &from {
+            Some(UpdateTableFromKind::AfterSet(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        let names: Vec<String> = target.columns.iter().map(|c| c.name.clone()).collect();
+        let replaced = super::row_probe::replaced_rows(
+            make::table(&target.name, alias.clone()),
+            rel_name,
+            new_values,
+            from_items,
+            selection.clone(),
+        );
+        let row_probe = self.row_probe(target, replaced, &names, true, true);
         let mut stmt = make::update(&target.name, Vec::new(), selection);
         if let sqlparser::ast::Statement::Update(u) = &mut stmt {
             u.table.relation = make::table(&target.name, alias);
@@ -676,6 +665,7 @@ impl Translator<'_> {
         out.sqlite.push(stmt.to_string());
         out.columns = super::query::columns(&cols);
         out.writes = true;
+        out.row_probe = row_probe;
         Ok(out)
     }
 
@@ -755,13 +745,26 @@ impl Translator<'_> {
             });
         self.scopes.pop();
         let (selection, returning) = (selection?, returning?);
+        let names: Vec<String> = target.columns.iter().map(|c| c.name.clone()).collect();
+        let old_values = names
+            .iter()
+            .map(|c| make::qualified_column(&rel_name, c))
+            .collect();
+        let alias = alias.map(|_| make::alias(&rel_name, &[]));
+        let replaced = super::row_probe::replaced_rows(
+            make::table(&target.name, alias.clone()),
+            &rel_name,
+            old_values,
+            Vec::new(),
+            selection.clone(),
+        );
+        let row_probe = self.row_probe(&target, replaced, &names, true, false);
         let mut stmt = make::delete(&target.name, selection);
         let (returning, cols) = match returning {
             Some((items, cols)) => (Some(items), cols),
             None => (None, Vec::new()),
         };
         if let sqlparser::ast::Statement::Delete(d) = &mut stmt {
-            let alias = alias.map(|_| make::alias(&rel_name, &[]));
             d.from = FromTable::WithFromKeyword(vec![sqlparser::ast::TableWithJoins {
                 relation: make::table(&target.name, alias),
                 joins: Vec::new(),
@@ -772,6 +775,7 @@ impl Translator<'_> {
         out.sqlite.push(stmt.to_string());
         out.columns = super::query::columns(&cols);
         out.writes = true;
+        out.row_probe = row_probe;
         Ok(out)
     }
 }

@@ -28,6 +28,7 @@ mod lateral;
 mod operators;
 mod query;
 mod regex;
+mod row_probe;
 mod schemas;
 mod scope;
 mod sequences;
@@ -101,7 +102,7 @@ pub(crate) struct Output {
     pub writes: bool,
     pub changes_catalog: bool,
     pub captures: Vec<crate::Capture>,
-    pub key_probe: Option<crate::KeyProbe>,
+    pub row_probe: Option<crate::RowProbe>,
     pub temp_on_commit: Option<crate::TempOnCommit>,
 }
 
@@ -114,7 +115,7 @@ impl Output {
             writes: false,
             changes_catalog: false,
             captures: Vec::new(),
-            key_probe: None,
+            row_probe: None,
             temp_on_commit: None,
         }
     }
@@ -195,7 +196,7 @@ pub(crate) fn statement(
         changes_catalog: out.changes_catalog,
         captures: out.captures,
         notices: t.notices,
-        key_probe: out.key_probe,
+        row_probe: out.row_probe,
         reads_catalog,
         temp_on_commit: out.temp_on_commit,
     })

@@ -184,8 +184,8 @@ fn insert_select_converts() {
     check(
         "insert into u (id, note) select big, name from t union all select 1, 'x'",
         expect![[r#"
-        INSERT INTO "u" ("id", "note") WITH AS "__devdb_source" ("__devdb_c1", "__devdb_c2") AS (SELECT "big", "name" FROM "t" UNION ALL SELECT 1, 'x') SELECT pg_cast("__devdb_c1", 20, 23, -1, 0), "__devdb_c2" FROM "__devdb_source";
-    "#]],
+            INSERT INTO "u" ("id", "note") WITH "__devdb_source" ("__devdb_c1", "__devdb_c2") AS (SELECT "big", "name" FROM "t" UNION ALL SELECT 1, 'x') SELECT pg_cast("__devdb_c1", 20, 23, -1, 0), "__devdb_c2" FROM "__devdb_source";
+        "#]],
     );
     check(
         "insert into t (big) select id from u",
