@@ -384,6 +384,7 @@ pub(crate) fn to_sql(value: Value) -> SqlValue {
     match value {
         Value::Null => SqlValue::Null,
         Value::Int(v) => SqlValue::Integer(v),
+        Value::Float(v) if v.is_nan() => SqlValue::Text(devdb_pg::value::FLOAT_NAN.to_owned()),
         Value::Float(v) => SqlValue::Real(v),
         Value::Text(v) => SqlValue::Text(v),
         Value::Blob(v) => SqlValue::Blob(v),

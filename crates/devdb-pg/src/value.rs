@@ -19,7 +19,7 @@ use postgres_protocol::types as pgt;
 use crate::{Format, PgError, PgType, SqlState};
 
 pub use datetime::{format_date, format_time, format_timestamp, format_timestamptz};
-pub use float::{format_float4, format_float8};
+pub use float::{NAN as FLOAT_NAN, format_float4, format_float8};
 pub use interval::Interval;
 pub use numeric::Numeric;
 

@@ -70,6 +70,10 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_float8_sub", 2, arith::float8_sub),
     f("pg_float8_mul", 2, arith::float8_mul),
     f("pg_float8_div", 2, arith::float8_div),
+    f("pg_float4_add", 2, arith::float4_add),
+    f("pg_float4_sub", 2, arith::float4_sub),
+    f("pg_float4_mul", 2, arith::float4_mul),
+    f("pg_float4_div", 2, arith::float4_div),
     f("pg_numeric_add", 2, numeric::add),
     f("pg_numeric_sub", 2, numeric::sub),
     f("pg_numeric_mul", 2, numeric::mul),
@@ -243,6 +247,21 @@ pub static AGGREGATES: &[Aggregate] = &[
         finish: numeric::avg,
     },
     Aggregate {
+        name: "pg_float8_sum",
+        n_args: 1,
+        finish: arith::float8_sum,
+    },
+    Aggregate {
+        name: "pg_float4_sum",
+        n_args: 1,
+        finish: arith::float4_sum,
+    },
+    Aggregate {
+        name: "pg_float8_avg",
+        n_args: 1,
+        finish: arith::float8_avg,
+    },
+    Aggregate {
         name: "pg_interval_sum",
         n_args: 1,
         finish: datetime::interval_sum,
@@ -276,6 +295,7 @@ pub(crate) fn as_float(v: &Value) -> Result<Option<f64>, PgError> {
         Value::Null => Ok(None),
         Value::Int(i) => Ok(Some(*i as f64)),
         Value::Float(f) => Ok(Some(*f)),
+        Value::Text(t) if t == devdb_pg::value::FLOAT_NAN => Ok(Some(f64::NAN)),
         other => Err(PgError::internal(format!(
             "expected a number, found {other:?}"
         ))),

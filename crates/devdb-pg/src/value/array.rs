@@ -43,10 +43,16 @@ pub fn store(element: PgType, items: &[Value]) -> Vec<u8> {
                 let f = match item {
                     Value::Int(i) => *i as f64,
                     Value::Float(f) => *f,
+                    Value::Text(t) if t == super::FLOAT_NAN => f64::NAN,
                     _ => 0.0,
                 };
-                // -0 equals 0 in PostgreSQL, so both get one encoding.
-                let bits = if f == 0.0 { 0 } else { f.to_bits() };
+                // -0 equals 0 in PostgreSQL, so both get one encoding; so do all NaNs, which
+                // sort above +Infinity.
+                let bits = match f {
+                    0.0 => 0,
+                    f if f.is_nan() => f64::NAN.to_bits(),
+                    f => f.to_bits(),
+                };
                 let sortable = if bits >> 63 == 1 {
                     !bits
                 } else {

@@ -3,6 +3,10 @@
 
 use crate::{PgError, PgType, SqlState};
 
+/// How SQLite holds a float NaN (it reads a REAL NaN as NULL): TEXT, which it orders above
+/// every number, as PostgreSQL orders NaN, and which equals itself.
+pub const NAN: &str = "NaN";
+
 /// Parses PostgreSQL's float input, including `NaN`, `Infinity` and `-Infinity`.
 pub fn parse(text: &str) -> Option<f64> {
     let t = text.trim();

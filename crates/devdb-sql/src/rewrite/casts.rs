@@ -16,7 +16,7 @@ pub fn literal(v: &Value) -> Result<Expr, PgError> {
     Ok(match v {
         Value::Null => make::null(),
         Value::Int(i) => make::int(*i),
-        Value::Float(f) if f.is_nan() => return Err(PgError::feature_not_supported("NaN values")),
+        Value::Float(f) if f.is_nan() => make::string(devdb_pg::value::FLOAT_NAN),
         Value::Float(f) => make::float(*f),
         Value::Text(s) => make::string(s),
         Value::Blob(b) => make::blob(b),

@@ -1759,7 +1759,11 @@ pub(super) fn storage_column(
 ) -> ColumnDef {
     let data_type = match ty.storage() {
         Storage::Integer => DataType::Integer(None),
-        Storage::Real => DataType::Real,
+        // A float is a REAL, but NaN, which SQLite cannot hold, is the TEXT 'NaN': an ANY
+        // column keeps both (and keeps -0, which a REAL column stores as 0).
+        Storage::Real => {
+            DataType::Custom(ObjectName::from(vec![make::bare_ident("ANY")]), Vec::new())
+        }
         Storage::Text => DataType::Text,
         Storage::Blob => DataType::Blob(None),
     };

@@ -262,6 +262,10 @@ impl Translator<'_> {
             "avg" if result.ty == PgType::Numeric => "pg_numeric_avg",
             "sum" if result.ty == PgType::Interval => "pg_interval_sum",
             "avg" if result.ty == PgType::Interval => "pg_interval_avg",
+            // SQLite's sum and avg read the TEXT of a NaN as 0.
+            "sum" if result.ty == PgType::Float8 => "pg_float8_sum",
+            "sum" if result.ty == PgType::Float4 => "pg_float4_sum",
+            "avg" if result.ty == PgType::Float8 => "pg_float8_avg",
             other => other,
         };
         let enum_extreme = matches!(name, "min" | "max") && ty.ty == PgType::AnyEnum;

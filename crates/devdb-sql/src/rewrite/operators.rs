@@ -239,7 +239,8 @@ impl Translator<'_> {
             PgType::Float4 | PgType::Float8 if name == "mod" => {
                 return Err(operator_error(lt, &symbol, rt));
             }
-            PgType::Float4 | PgType::Float8 => format!("pg_float8_{name}"),
+            PgType::Float4 => format!("pg_float4_{name}"),
+            PgType::Float8 => format!("pg_float8_{name}"),
             _ => format!("pg_numeric_{name}"),
         };
         Ok((make::call(&func, vec![l, r]), Ty::of(result)))
@@ -301,11 +302,9 @@ impl Translator<'_> {
                         Ok((make::call(&f, vec![make::int(0), e]), Ty::of(ty.ty)))
                     }
                     PgType::Interval => Ok((make::call("pg_interval_neg", vec![e]), ty)),
+                    // SQLite's minus makes -0 of 0 and 0 of 'NaN'; times -1 keeps both.
                     PgType::Float4 | PgType::Float8 => Ok((
-                        Expr::UnaryOp {
-                            op,
-                            expr: Box::new(make::nested(e)),
-                        },
+                        make::call("pg_float8_mul", vec![e, make::float(-1.0)]),
                         Ty::of(ty.ty),
                     )),
                     _ => Err(PgError::new(

@@ -101,34 +101,130 @@ pub fn int8_mod(a: &[Value]) -> Result<Value, PgError> {
     int_mod(a, 64)
 }
 
-fn float_op(args: &[Value], op: fn(f64, f64) -> f64) -> Result<Value, PgError> {
+/// Float arithmetic as float8pl/mi/mul/div: 22003 when finite operands overflow to an
+/// infinity, or (`underflows`) when nonzero ones give zero.
+fn float_op(
+    args: &[Value],
+    op: fn(f64, f64) -> f64,
+    underflows: fn(f64, f64) -> bool,
+) -> Result<Value, PgError> {
     let (Some(a), Some(b)) = (as_float(arg(args, 0))?, as_float(arg(args, 1))?) else {
         return Ok(Value::Null);
     };
-    let r = op(a, b);
+    checked_float(op(a, b), a, b, underflows).map(Value::Float)
+}
+
+fn checked_float(r: f64, a: f64, b: f64, underflows: fn(f64, f64) -> bool) -> Result<f64, PgError> {
     if r.is_infinite() && a.is_finite() && b.is_finite() {
         return Err(PgError::new(
             SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
             "value out of range: overflow",
         ));
     }
-    Ok(Value::Float(r))
+    if r == 0.0 && underflows(a, b) {
+        return Err(PgError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: underflow",
+        ));
+    }
+    Ok(r)
+}
+
+/// A float8 as a float4 (float84), with its overflow and underflow errors.
+pub(crate) fn to_float4(f: f64) -> Result<f64, PgError> {
+    checked_float(f64::from(f as f32), f, 1.0, |f, _| f != 0.0)
+}
+
+/// Float4 arithmetic as float4pl/mi/mul/div: done in single precision.
+fn float4_op(
+    args: &[Value],
+    op: fn(f32, f32) -> f32,
+    underflows: fn(f64, f64) -> bool,
+) -> Result<Value, PgError> {
+    let (Some(a), Some(b)) = (as_float(arg(args, 0))?, as_float(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    let r = f64::from(op(a as f32, b as f32));
+    checked_float(r, a, b, underflows).map(Value::Float)
+}
+
+fn never(_: f64, _: f64) -> bool {
+    false
+}
+fn nonzero(a: f64, b: f64) -> bool {
+    a != 0.0 && b != 0.0
+}
+fn finite_divisor(a: f64, b: f64) -> bool {
+    a != 0.0 && !b.is_infinite()
 }
 
 pub fn float8_add(a: &[Value]) -> Result<Value, PgError> {
-    float_op(a, |x, y| x + y)
+    float_op(a, |x, y| x + y, never)
 }
 pub fn float8_sub(a: &[Value]) -> Result<Value, PgError> {
-    float_op(a, |x, y| x - y)
+    float_op(a, |x, y| x - y, never)
 }
 pub fn float8_mul(a: &[Value]) -> Result<Value, PgError> {
-    float_op(a, |x, y| x * y)
+    float_op(a, |x, y| x * y, nonzero)
 }
 pub fn float8_div(a: &[Value]) -> Result<Value, PgError> {
-    if as_float(arg(a, 1))? == Some(0.0) && as_float(arg(a, 0))?.is_some() {
+    zero_divisor(a)?;
+    float_op(a, |x, y| x / y, finite_divisor)
+}
+pub fn float4_add(a: &[Value]) -> Result<Value, PgError> {
+    float4_op(a, |x, y| x + y, never)
+}
+pub fn float4_sub(a: &[Value]) -> Result<Value, PgError> {
+    float4_op(a, |x, y| x - y, never)
+}
+pub fn float4_mul(a: &[Value]) -> Result<Value, PgError> {
+    float4_op(a, |x, y| x * y, nonzero)
+}
+pub fn float4_div(a: &[Value]) -> Result<Value, PgError> {
+    zero_divisor(a)?;
+    float4_op(a, |x, y| x / y, finite_divisor)
+}
+
+/// 22012 for a float division by zero, unless the dividend is NULL or NaN (NaN / 0 is NaN).
+fn zero_divisor(a: &[Value]) -> Result<(), PgError> {
+    let dividend = as_float(arg(a, 0))?;
+    if as_float(arg(a, 1))? == Some(0.0) && dividend.is_some_and(|x| !x.is_nan()) {
         return Err(division_by_zero());
     }
-    float_op(a, |x, y| x / y)
+    Ok(())
+}
+
+/// sum() of floats as float8pl (float4pl for real) adds them: NaN and the infinities as
+/// PostgreSQL, 22003 when finite values overflow.
+pub fn float8_sum(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    float_total(&rows, float8_add)
+}
+pub fn float4_sum(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    float_total(&rows, float4_add)
+}
+
+/// avg() of floats: their float8 sum over their count.
+pub fn float8_avg(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    let count = rows.iter().filter(|r| arg(r, 0) != &Value::Null).count();
+    match float_total(&rows, float8_add)? {
+        Value::Null => Ok(Value::Null),
+        sum => float8_div(&[sum, Value::Float(count as f64)]),
+    }
+}
+
+fn float_total(
+    rows: &[Vec<Value>],
+    add: fn(&[Value]) -> Result<Value, PgError>,
+) -> Result<Value, PgError> {
+    let mut total = Value::Null;
+    for row in rows {
+        match (arg(row, 0), &total) {
+            (Value::Null, _) => {}
+            (v, Value::Null) => total = Value::Float(as_float(v)?.unwrap_or(f64::NAN)),
+            (v, t) => total = add(&[t.clone(), v.clone()])?,
+        }
+    }
+    Ok(total)
 }
 
 pub fn date_add(a: &[Value]) -> Result<Value, PgError> {
@@ -155,9 +251,8 @@ pub fn abs(a: &[Value]) -> Result<Value, PgError> {
             .checked_abs()
             .map(Value::Int)
             .ok_or_else(|| out_of_range("bigint")),
-        Value::Float(f) => Ok(Value::Float(f.abs())),
         Value::Null => Ok(Value::Null),
-        other => Err(PgError::internal(format!("abs of {other:?}"))),
+        other => Ok(Value::Float(as_float(other)?.unwrap_or(f64::NAN).abs())),
     }
 }
 

@@ -172,9 +172,9 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
         return match to {
             PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid => match v {
                 Value::Int(i) => int_range(to, i),
-                Value::Float(f) => {
-                    // float -> int rounds half to even (rint).
-                    let r = f.round_ties_even();
+                Value::Float(_) | Value::Text(_) => {
+                    // float -> int rounds half to even (rint); NaN is out of range.
+                    let r = as_float(&v)?.unwrap_or(f64::NAN).round_ties_even();
                     if !r.is_finite() || r.abs() >= 9.223_372_036_854_776e18 {
                         return int_range(to, i64::MAX).and(Err(PgError::new(
                             SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
@@ -192,9 +192,9 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
                 }
                 other => Err(PgError::internal(format!("pg_cast: number {other:?}"))),
             },
-            PgType::Float4 => Ok(as_float(&v)?
-                .map(|f| Value::Float(f as f32 as f64))
-                .unwrap_or(Value::Null)),
+            PgType::Float4 => as_float(&v)?
+                .map(|f| super::arith::to_float4(f).map(Value::Float))
+                .unwrap_or(Ok(Value::Null)),
             PgType::Float8 => Ok(as_float(&v)?.map(Value::Float).unwrap_or(Value::Null)),
             _ => Ok(v),
         };

@@ -1,5 +1,5 @@
-//! ceil, floor, trunc, power and sqrt with PostgreSQL's results and errors; integers stay
-//! integers where the value is integral (numeric until devdb has exact decimals).
+//! ceil, floor, trunc, power and sqrt of integers and floats with PostgreSQL's results and
+//! errors (numerics have their own in `runtime::numeric`).
 
 use devdb_pg::{PgError, SqlState, Value};
 
@@ -9,8 +9,7 @@ fn rounded(args: &[Value], f: fn(f64) -> f64) -> Result<Value, PgError> {
     Ok(match arg(args, 0) {
         Value::Int(i) => Value::Int(*i),
         v => match as_float(v)? {
-            // -0 rounds to 0 (numeric has no negative zero).
-            Some(x) => Value::Float(f(x) + 0.0),
+            Some(x) => Value::Float(f(x)),
             None => Value::Null,
         },
     })
@@ -40,11 +39,15 @@ pub fn trunc(args: &[Value]) -> Result<Value, PgError> {
             Some(x) => {
                 let factor = 10f64.powi(scale);
                 let t = (x * factor).trunc() / factor;
-                Ok(if t.fract() == 0.0 && t.abs() < 9.2e18 && scale <= 0 {
-                    Value::Int(t as i64)
-                } else {
-                    Value::Float(t)
-                })
+                // A float stays a float (trunc(-0.5) is -0).
+                let int = matches!(v, Value::Int(_));
+                Ok(
+                    if int && t.fract() == 0.0 && t.abs() < 9.2e18 && scale <= 0 {
+                        Value::Int(t as i64)
+                    } else {
+                        Value::Float(t)
+                    },
+                )
             }
         },
     }
@@ -63,16 +66,23 @@ pub fn power(args: &[Value]) -> Result<Value, PgError> {
             "zero raised to a negative power is undefined",
         ));
     }
-    if x < 0.0 && y.fract() != 0.0 {
+    if x < 0.0 && y.is_finite() && y.fract() != 0.0 {
         return Err(invalid_power(
             "a negative number raised to a non-integer power yields a complex result",
         ));
     }
     let r = x.powf(y);
-    if r.is_infinite() {
+    let finite = x.is_finite() && y.is_finite();
+    if r.is_infinite() && finite {
         return Err(PgError::new(
             SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
             "value out of range: overflow",
+        ));
+    }
+    if r == 0.0 && x != 0.0 && finite {
+        return Err(PgError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: underflow",
         ));
     }
     Ok(Value::Float(r))
