@@ -116,6 +116,11 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
     }
     // Numerics are stored as text; this collation compares them by value.
     conn.create_collation(numeric::COLLATION, numeric::cmp_text)?;
+    // citext values are stored as written; this collation compares them without case.
+    conn.create_collation(
+        devdb_pg::value::citext::COLLATION,
+        devdb_pg::value::citext::cmp_text,
+    )?;
     // Intervals are stored as their text; this collation compares them by span.
     conn.create_collation(
         devdb_pg::value::interval::COLLATION,

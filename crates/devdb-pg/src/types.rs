@@ -134,6 +134,10 @@ pg_types! {
     Regnamespace = 4089, "regnamespace", 4, 4090, Integer;
     // Access privileges (pg_database.datacl), kept as their text form.
     Aclitem = 1033, "aclitem", 12, 1034, Text;
+    // The citext extension's type, case-insensitive text, stored as written (compared through
+    // the `pg_citext` collation). PostgreSQL gives it an OID when the extension is created;
+    // devdb's is fixed, in a range no other object takes.
+    Citext = 100663297, "citext", -1, 100663298, Text;
     // Every enum type: its values are stored as their labels; the enum's own OID travels
     // beside this variant (devdb-sql's `Ty`), as each enum is a row of devdb's catalog.
     AnyEnum = 3500, "anyenum", 4, 0, Text;
@@ -165,6 +169,7 @@ pg_types! {
     JsonbArray = 3807, "_jsonb", -1, 0, Blob;
     AclitemArray = 1034, "_aclitem", -1, 0, Blob;
     RegtypeArray = 2211, "_regtype", -1, 0, Blob;
+    CitextArray = 100663298, "_citext", -1, 0, Blob;
 }
 
 impl PgType {
@@ -180,6 +185,7 @@ impl PgType {
             "int2" | "smallint" => PgType::Int2,
             "int4" | "int" | "integer" => PgType::Int4,
             "text" => PgType::Text,
+            "citext" => PgType::Citext,
             "oid" => PgType::Oid,
             "int2vector" => PgType::Int2vector,
             "oidvector" => PgType::Oidvector,
@@ -268,11 +274,12 @@ impl PgType {
         self.is_integer() || matches!(self, PgType::Float4 | PgType::Float8 | PgType::Numeric)
     }
 
-    /// True for text, varchar, bpchar, name, "char" and unknown literals.
+    /// True for text, varchar, bpchar, name, "char", citext and unknown literals.
     pub fn is_text(self) -> bool {
         matches!(
             self,
             PgType::Text
+                | PgType::Citext
                 | PgType::Varchar
                 | PgType::Bpchar
                 | PgType::Name

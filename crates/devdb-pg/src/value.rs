@@ -6,6 +6,7 @@
 //! text-like types and blobs for bytea.
 
 pub mod array;
+pub mod citext;
 pub mod datetime;
 mod float;
 pub mod interval;

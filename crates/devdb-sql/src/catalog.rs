@@ -112,6 +112,7 @@ CREATE TABLE IF NOT EXISTS __devdb_view_columns (schema TEXT NOT NULL DEFAULT 'p
 CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 CREATE TABLE IF NOT EXISTS __devdb_domains (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, base_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, check_name TEXT, check_expr TEXT, UNIQUE (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_extensions (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS __devdb_domain_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, PRIMARY KEY (schema, table_name, name));
 ";
 

@@ -73,6 +73,7 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
         (Some(f), Some(t)) => f <= t,
         _ => {
             (string_type(from) && to == PgType::Text)
+                || (from == PgType::Citext && matches!(to, PgType::Text | PgType::Varchar))
                 || (oid_like(from) && oid_like(to))
                 || (string_type(from) && string_type(to) && from != PgType::Bpchar)
                 || matches!((datetime_rank(from), datetime_rank(to)), (Some(f), Some(t)) if f <= t)
@@ -87,6 +88,7 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
     }
     let assignment = (rank(from).is_some() && rank(to).is_some())
         || string_type(to)
+        || (to == PgType::Citext && string_type(from))
         || (datetime_rank(from).is_some() && datetime_rank(to).is_some())
         || (matches!(from, PgType::Timestamp | PgType::Timestamptz) && to == PgType::Time)
         || matches!(
@@ -97,6 +99,7 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
         return assignment;
     }
     string_type(from)
+        || from == PgType::Citext
         || matches!(
             (from, to),
             (PgType::Bool, PgType::Int4) | (PgType::Int4, PgType::Bool)
@@ -117,6 +120,8 @@ fn same_storage(from: PgType, to: PgType) -> bool {
         }
         _ => {
             (string_type(from) && from != PgType::Bpchar && string_type(to))
+                || (from == PgType::Citext && string_type(to) && to != PgType::Bpchar)
+                || (string_type(from) && from != PgType::Bpchar && to == PgType::Citext)
                 || (oid_like(from) && oid_like(to))
                 || matches!(
                     (from, to),
@@ -212,6 +217,12 @@ impl Translator<'_> {
             return Ok(e);
         }
         if same_storage(from.ty, to.ty) {
+            // A citext column's collation would follow its value into text comparisons.
+            let e = if from.ty == PgType::Citext && to.ty != PgType::Citext {
+                make::collate(e, "BINARY")
+            } else {
+                e
+            };
             return Ok(self.typmod_check(e, from, to, ctx));
         }
         Ok(pg_cast(e, from.ty, to, ctx))

@@ -1505,8 +1505,8 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    /// CREATE EXTENSION for the extensions whose functions devdb has built in (pgcrypto's and
-    /// uuid-ossp's gen_random_uuid and uuid_generate_v4, plpgsql); nothing to install.
+    /// CREATE EXTENSION for the extensions devdb has built in (pgcrypto's and uuid-ossp's
+    /// gen_random_uuid and uuid_generate_v4, plpgsql, citext's type); nothing to install.
     pub fn create_extension(
         &mut self,
         ext: sqlparser::ast::CreateExtension,
@@ -1515,6 +1515,27 @@ impl Translator<'_> {
         match name.as_str() {
             "pgcrypto" | "uuid-ossp" | "plpgsql" => {
                 Ok(Output::new(Kind::Command("CREATE EXTENSION")))
+            }
+            // citext's type is built in (PgType::Citext); the extension's row lists it in
+            // pg_extension and pg_type.
+            "citext" => {
+                let mut stmt = make::insert_rows(
+                    "__devdb_extensions",
+                    &["name"],
+                    vec![vec![make::string("citext")]],
+                );
+                if let Statement::Insert(i) = &mut stmt {
+                    i.on = Some(sqlparser::ast::OnInsert::OnConflict(
+                        sqlparser::ast::OnConflict {
+                            conflict_target: None,
+                            action: sqlparser::ast::OnConflictAction::DoNothing,
+                        },
+                    ));
+                }
+                let mut out = Output::new(Kind::Command("CREATE EXTENSION"));
+                out.sqlite.push(stmt.to_string());
+                out.writes = true;
+                Ok(out)
             }
             other => Err(PgError::feature_not_supported(format!(
                 "extension \"{other}\""
@@ -1770,6 +1791,7 @@ pub(super) fn storage_column(
     let collation = match ty {
         PgType::Numeric => Some(devdb_pg::value::numeric::COLLATION),
         PgType::Interval => Some(devdb_pg::value::interval::COLLATION),
+        PgType::Citext => Some(devdb_pg::value::citext::COLLATION),
         _ => None,
     };
     if let Some(collation) = collation {

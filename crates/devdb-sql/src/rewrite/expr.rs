@@ -612,6 +612,11 @@ impl Translator<'_> {
     ) -> Result<(Expr, Ty), PgError> {
         let text = Ty::of(PgType::Text);
         let (e, ty) = self.expr(e)?;
+        // citext's LIKE ignores case (its ~~ lower-cases both sides).
+        let func = match func {
+            "pg_like" if ty.ty == PgType::Citext => "pg_ilike",
+            other => other,
+        };
         if !ty.ty.is_text() {
             let op = match func {
                 "pg_like" => "~~",
@@ -707,15 +712,22 @@ impl Translator<'_> {
 
 /// An operand as SQLite must compare it: char(n) values without their trailing blanks, as
 /// PostgreSQL's bpchar operators do; numerics (stored as text) by value, through the
-/// `pg_numeric` collation; intervals by span, through `pg_interval`.
+/// `pg_numeric` collation; intervals by span, through `pg_interval`; citext without case,
+/// through `pg_citext`.
 pub fn comparable(e: Expr, ty: Ty) -> Expr {
     match ty.ty {
         _ if is_null(&e) => e,
         PgType::Bpchar => make::call("rtrim", vec![e]),
         PgType::Numeric => make::collate(e, devdb_pg::value::numeric::COLLATION),
         PgType::Interval => make::collate(e, devdb_pg::value::interval::COLLATION),
+        PgType::Citext => make::collate(e, devdb_pg::value::citext::COLLATION),
         _ => e,
     }
+}
+
+/// True for the types SQLite compares through a collation of devdb's (see [`comparable`]).
+pub fn collated(ty: PgType) -> bool {
+    matches!(ty, PgType::Numeric | PgType::Interval | PgType::Citext)
 }
 
 /// A numeric literal: int4 when it fits, then int8, else numeric (PostgreSQL's rule).

@@ -271,7 +271,7 @@ impl Translator<'_> {
         let enum_extreme = matches!(name, "min" | "max") && ty.ty == PgType::AnyEnum;
         let e = if enum_extreme {
             self.enum_ordinal(e, ty)?
-        } else if matches!(ty.ty, PgType::Numeric | PgType::Interval) {
+        } else if super::expr::collated(ty.ty) {
             // min, max and DISTINCT compare numerics by value, intervals by span.
             comparable(e, ty)
         } else {

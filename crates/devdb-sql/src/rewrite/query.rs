@@ -534,8 +534,9 @@ impl Translator<'_> {
                 }
                 g.keys.push(e.to_string());
             }
-            // Intervals group by span ('1 day' with '24 hours'), as PostgreSQL's equality has it.
-            group_exprs.push(if ty.ty == PgType::Interval {
+            // Intervals group by span ('1 day' with '24 hours'), citext without case, as
+            // PostgreSQL's equality has it.
+            group_exprs.push(if matches!(ty.ty, PgType::Interval | PgType::Citext) {
                 comparable(e, ty)
             } else {
                 e
@@ -557,12 +558,13 @@ impl Translator<'_> {
         });
         self.set_collecting(false);
         let (mut items, cols, having, order_by, on) = rest?;
-        // SELECT DISTINCT compares intervals by span ('1 day' and '24 hours' are one row).
+        // SELECT DISTINCT compares intervals by span ('1 day' and '24 hours' are one row),
+        // citext without case.
         if matches!(distinct, Some(Distinct::Distinct)) {
             for (item, (_, ty)) in items.iter_mut().zip(&cols) {
                 if let (
                     SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. },
-                    PgType::Interval,
+                    PgType::Interval | PgType::Citext,
                 ) = (item, ty.ty)
                 {
                     let inner = std::mem::replace(e, make::null());
@@ -835,11 +837,7 @@ impl Translator<'_> {
                                 self.sort_key(make::column(name), Some(*ty))?
                             }
                             // SQLite resolves an ordinal under COLLATE, and sorts by it.
-                            Some((_, ty))
-                                if matches!(ty.ty, PgType::Numeric | PgType::Interval) =>
-                            {
-                                comparable(e, *ty)
-                            }
+                            Some((_, ty)) if super::expr::collated(ty.ty) => comparable(e, *ty),
                             _ => e,
                         }
                     }
@@ -858,9 +856,7 @@ impl Translator<'_> {
     fn sort_key(&self, e: Expr, ty: Option<Ty>) -> Result<Expr, PgError> {
         match ty {
             Some(ty) if ty.ty == PgType::AnyEnum => self.enum_ordinal(e, ty),
-            Some(ty) if matches!(ty.ty, PgType::Numeric | PgType::Interval) => {
-                Ok(comparable(e, ty))
-            }
+            Some(ty) if super::expr::collated(ty.ty) => Ok(comparable(e, ty)),
             _ => Ok(e),
         }
     }

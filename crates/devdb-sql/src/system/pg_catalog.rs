@@ -6,6 +6,8 @@
 //! kind, so they are stable while the object lives and never collide:
 //! tables 16384 + rowid, indexes 0x0100_0000 + rowid, sequences 0x0200_0000 + rowid,
 //! constraints 0x0300_0000 + rowid, column defaults 0x0400_0000 + rowid, views 0x0500_0000 + rowid.
+//! The citext extension's types are 0x0600_0001 and 0x0600_0002, the extension 0x0600_0003
+//! (listed once CREATE EXTENSION citext has put it in `__devdb_extensions`).
 //! Schemas, enums and their array types have the OIDs their DDL gave them (`__devdb_schemas`,
 //! which lists every schema but `public`, OID 2200,
 //! `__devdb_types`).
@@ -56,7 +58,15 @@ pub static RELATIONS: &[Relation] = &[
          SELECT t.array_oid, '_' || t.name, coalesce(n.oid, 2200), 10, -1, 0, 'b', 'A', 0, 1, \
            ',', 0, 6179, t.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 0, \
            NULL \
-         FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema",
+         FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema \
+         UNION ALL \
+         SELECT 100663297, 'citext', 2200, 10, -1, 0, 'b', 'S', 0, 1, ',', 0, 0, 0, 100663298, \
+           46, 47, 2414, 2415, 0, 0, 0, 'i', 'x', 0, 0, -1, 0, 100, NULL \
+         FROM __devdb_extensions WHERE name = 'citext' \
+         UNION ALL \
+         SELECT 100663298, '_citext', 2200, 10, -1, 0, 'b', 'A', 0, 1, ',', 0, 6179, 100663297, \
+           0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 100, NULL \
+         FROM __devdb_extensions WHERE name = 'citext'",
     ),
     rel("pg_proc", PG_PROC, "SELECT * FROM devdb_sys.pg_proc"),
     rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
@@ -69,7 +79,9 @@ pub static RELATIONS: &[Relation] = &[
     rel(
         "pg_extension",
         PG_EXTENSION,
-        "SELECT * FROM devdb_sys.pg_extension",
+        "SELECT * FROM devdb_sys.pg_extension \
+         UNION ALL \
+         SELECT 100663299, 'citext', 10, 2200, 1, '1.6' FROM __devdb_extensions WHERE name = 'citext'",
     ),
     rel(
         "pg_opclass",

@@ -22,7 +22,9 @@ fn builtin_pg_type_has_every_type_devdb_knows_with_its_array() {
         .find(|b| b.name == "pg_type")
         .expect("pg_type");
     let rows = pg_type.rows().expect("rows");
-    for ty in PgType::ALL {
+    // citext's rows come with CREATE EXTENSION (the pg_type view), not with the built-ins.
+    let extension = [PgType::Citext, PgType::CitextArray];
+    for ty in PgType::ALL.iter().filter(|t| !extension.contains(t)) {
         let row = rows
             .iter()
             .find(|r| r[0] == Value::Int(ty.oid().0.into()))
