@@ -82,6 +82,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_numeric_abs", 1, numeric::abs),
     f("pg_numeric_sign", 1, numeric::sign),
     f("pg_numeric_sqrt", 1, numeric::sqrt),
+    f("pg_numeric_power", 2, numeric::power),
     f("pg_numeric_ceil", 1, numeric::ceil),
     f("pg_numeric_floor", 1, numeric::floor),
     f("pg_numeric_round", -1, numeric::round),

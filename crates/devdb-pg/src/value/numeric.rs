@@ -22,6 +22,8 @@ pub const COLLATION: &str = "pg_numeric";
 
 /// PostgreSQL's NUMERIC_MIN_SIG_DIGITS: division keeps at least this many significant digits.
 const MIN_SIG_DIGITS: i64 = 16;
+/// The most digits [`Numeric::power`] computes exactly.
+pub const MAX_POWER_DIGITS: u64 = 20_000;
 /// NUMERIC_MAX_DISPLAY_SCALE.
 const MAX_DISPLAY_SCALE: i64 = 1000;
 /// NUMERIC_MAX_RESULT_SCALE: the bound of round()'s and trunc()'s scale argument.
@@ -466,6 +468,90 @@ impl Numeric {
             (N::PosInf | N::NegInf, _) => Ok(N::NaN),
             _ => Ok(self.clone()),
         }
+    }
+
+    /// `^` and power() for an integral exponent, as power_var_int: the exact power rounded to
+    /// 16 decimals or the base's scale if larger; 0 ^ 0 is 1, a zero base with a negative
+    /// exponent 2201F, NaN ^ 0 and 1 ^ NaN 1, a result too large 22003. A fractional exponent, an infinite operand, or
+    /// a power with more than [`MAX_POWER_DIGITS`] digits to compute exactly is 0A000 (devdb
+    /// has no arbitrary-precision ln and exp).
+    pub fn power(&self, exponent: &Numeric) -> Result<Numeric, PgError> {
+        use Numeric as N;
+        let one = N::from_i64(1);
+        if self.is_nan() || exponent.is_nan() {
+            let is_one = |n: &Numeric| n.sub(&one).is_ok_and(|d| d.sign() == Ordering::Equal);
+            let fixed = (self.is_nan() && !exponent.is_nan() && exponent.sign() == Ordering::Equal)
+                || (exponent.is_nan() && is_one(self));
+            return Ok(if fixed { one } else { N::NaN });
+        }
+        let (Some((base, bscale)), Some((e, escale))) = (self.parts(), exponent.parts()) else {
+            return Err(PgError::feature_not_supported(
+                "power() of numeric infinity",
+            ));
+        };
+        let (whole, fraction) = e.div_rem(&pow10(escale));
+        if !fraction.is_zero() {
+            return Err(PgError::feature_not_supported(
+                "power() of numeric with a fractional exponent",
+            ));
+        }
+        let Some(n) = whole.to_i64().filter(|n| i32::try_from(*n).is_ok()) else {
+            return Err(PgError::feature_not_supported(
+                "power() of numeric with this exponent",
+            ));
+        };
+        let rscale = MIN_SIG_DIGITS.max(i64::from(bscale)).min(MAX_DISPLAY_SCALE);
+        if n == 0 {
+            return Ok(one.round_to(rscale, Rounding::HalfAway));
+        }
+        if base.is_zero() {
+            if n < 0 {
+                return Err(PgError::new(
+                    SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+                    "zero raised to a negative power is undefined",
+                ));
+            }
+            return Ok(N::zero().round_to(rscale, Rounding::HalfAway));
+        }
+        // The result's decimal weight: too large is 22003, too small rounds to zero.
+        let weight = self.abs().to_f64().log10() * n as f64;
+        if weight >= MAX_INT_DIGITS as f64 {
+            return Err(overflow());
+        }
+        if weight < -(rscale as f64) - 1.0 {
+            return Ok(N::zero().round_to(rscale, Rounding::HalfAway));
+        }
+        let digits = base.magnitude().to_string().len() as u64;
+        if digits.saturating_mul(n.unsigned_abs()) > MAX_POWER_DIGITS {
+            return Err(PgError::feature_not_supported(
+                "power() of numeric this large",
+            ));
+        }
+        let exact = base.pow(n.unsigned_abs() as u32);
+        let exact_scale = u64::from(bscale) * n.unsigned_abs();
+        if exact_scale > u64::from(u32::MAX) {
+            return Err(PgError::feature_not_supported(
+                "power() of numeric this large",
+            ));
+        }
+        let power = N::Finite {
+            digits: exact,
+            scale: exact_scale as u32,
+        };
+        if n > 0 {
+            let rounded = power.round_to(rscale, Rounding::HalfAway);
+            let Some((d, s)) = rounded.parts() else {
+                return Ok(rounded);
+            };
+            return N::finite(d.clone(), s);
+        }
+        // 1 / base^|n| rounded to the result scale.
+        let (p, ps) = power
+            .parts()
+            .map(|(d, s)| (d.clone(), s))
+            .unwrap_or_default();
+        let num = pow10(rscale as u32 + ps);
+        N::finite(divide(&num, &p, Rounding::HalfAway), rscale as u32)
     }
 
     /// sqrt() with PostgreSQL's result scale: 16 significant digits, at least the input's.

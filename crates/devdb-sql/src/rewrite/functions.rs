@@ -558,7 +558,7 @@ impl Translator<'_> {
                 ("pg_numeric_mod", vec![NUMERIC; 2], NUMERIC)
             }
             ("power" | "pow", [a, b]) if a.ty == PgType::Numeric || b.ty == PgType::Numeric => {
-                return Err(PgError::feature_not_supported("power() of numeric"));
+                ("pg_numeric_power", vec![NUMERIC; 2], NUMERIC)
             }
             ("md5", [t]) if text_like(t) => ("pg_md5", vec![TEXT], TEXT),
             ("quote_ident", [t]) if text_like(t) => ("pg_quote_ident", vec![TEXT], TEXT),

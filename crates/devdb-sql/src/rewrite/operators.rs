@@ -144,13 +144,16 @@ impl Translator<'_> {
             B::PGExp => {
                 let (l, lt) = left;
                 let (r, rt) = self.expr(right)?;
-                let numeric = |t: Ty| t.ty == PgType::Numeric;
-                if numeric(lt) || numeric(rt) {
-                    return Err(PgError::feature_not_supported("operator ^ on numeric"));
-                }
                 let number = |t: Ty| t.ty.is_numeric() || t.is_unknown();
                 if !number(lt) || !number(rt) {
                     return Err(operator_error(lt, "^", rt));
+                }
+                // With a numeric operand, ^ is numeric's power().
+                if lt.ty == PgType::Numeric || rt.ty == PgType::Numeric {
+                    let numeric = Ty::of(PgType::Numeric);
+                    let l = self.coerce(l, lt, numeric, Ctx::Implicit)?;
+                    let r = self.coerce(r, rt, numeric, Ctx::Implicit)?;
+                    return Ok((make::call("pg_numeric_power", vec![l, r]), numeric));
                 }
                 // Without a numeric operand, ^ is float8's power().
                 let float = Ty::of(PgType::Float8);

@@ -61,6 +61,9 @@ pub fn abs(a: &[Value]) -> Result<Value, PgError> {
 pub fn sign(a: &[Value]) -> Result<Value, PgError> {
     unary(a, |n| Ok(n.signum()))
 }
+pub fn power(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, Numeric::power)
+}
 pub fn sqrt(a: &[Value]) -> Result<Value, PgError> {
     unary(a, Numeric::sqrt)
 }
