@@ -837,7 +837,7 @@ pub fn undefined(name: &str, n: usize) -> PgError {
     PgError::undefined_function(&format!("{name}({args})"))
 }
 
-fn undefined_with(name: &str, types: &[Ty]) -> PgError {
+pub(super) fn undefined_with(name: &str, types: &[Ty]) -> PgError {
     let args: Vec<String> = types.iter().map(|t| t.ty.to_string()).collect();
     PgError::undefined_function(&format!("{name}({})", args.join(", ")))
 }

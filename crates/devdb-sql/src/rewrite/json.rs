@@ -36,6 +36,51 @@ impl Translator<'_> {
         ))
     }
 
+    /// The relation a bare name stands for as a whole row (`row_to_json(t)`), unless a column
+    /// of that name is in scope (PostgreSQL reads the column then).
+    fn whole_row(&self, e: &Expr) -> Option<super::Rel> {
+        let Expr::Identifier(id) = e else {
+            return None;
+        };
+        let name = super::fold(id);
+        let column = self
+            .scopes
+            .iter()
+            .flat_map(|s| &s.rels)
+            .any(|r| r.columns.iter().any(|(c, _)| *c == name));
+        if column {
+            return None;
+        }
+        self.find_rel(&name).cloned()
+    }
+
+    /// row_to_json(rel): `{"a":1,"b":"x"}`, each column as to_json gives it.
+    fn row_json(&mut self, rel: &super::Rel) -> Result<Expr, PgError> {
+        let mut body: Option<Expr> = None;
+        for (name, _) in &rel.columns {
+            let column = Expr::CompoundIdentifier(vec![make::ident(&rel.name), make::ident(name)]);
+            let typed = self.expr(column)?;
+            let key = make::call(
+                "pg_json_elem",
+                vec![make::string(name), make::int(PgType::Text.oid().0.into())],
+            );
+            let pair = make::binary(
+                make::binary(key, BinaryOperator::StringConcat, make::string(":")),
+                BinaryOperator::StringConcat,
+                self.json_elem(typed)?,
+            );
+            body = Some(match body {
+                None => pair,
+                Some(b) => make::binary(
+                    make::binary(b, BinaryOperator::StringConcat, make::string(",")),
+                    BinaryOperator::StringConcat,
+                    pair,
+                ),
+            });
+        }
+        Ok(wrap("{", body.unwrap_or_else(|| make::string("")), "}"))
+    }
+
     /// Translates one argument inside an aggregate, keeping the grouping check informed.
     pub fn aggregate_arg(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         if let Some(g) = self.grouping() {
@@ -110,6 +155,17 @@ impl Translator<'_> {
                     });
                 }
                 (make::call("pg_json_object", out), result_ty)
+            }
+            "row_to_json" if n == 1 => {
+                let arg = args.into_iter().next().unwrap_or_else(make::null);
+                match self.whole_row(&arg) {
+                    Some(rel) => (self.row_json(&rel)?, JSON),
+                    // devdb has no record values: whatever else it is, it is not one.
+                    None => {
+                        let (_, ty) = self.expr(arg)?;
+                        return Err(super::functions::undefined_with(name, &[ty]));
+                    }
+                }
             }
             "json_build_array" | "jsonb_build_array" => {
                 let mut out = vec![flag];
