@@ -593,6 +593,22 @@ impl Translator<'_> {
                 };
                 ("pg_power", vec![t, t], t)
             }
+            ("exp" | "ln" | "log" | "log10", [t]) if t.ty == PgType::Numeric => {
+                return Err(PgError::feature_not_supported(format!(
+                    "{name}() of numeric"
+                )));
+            }
+            ("exp" | "ln" | "log" | "log10" | "sign", [t])
+                if t.ty.is_numeric() || t.is_unknown() =>
+            {
+                let f = match name {
+                    "exp" => "pg_float8_exp",
+                    "ln" => "pg_float8_ln",
+                    "sign" => "pg_float8_sign",
+                    _ => "pg_float8_log10",
+                };
+                (f, vec![FLOAT8], FLOAT8)
+            }
             ("sqrt", [t]) if t.ty.is_numeric() || t.is_unknown() => {
                 let t = if t.ty == PgType::Numeric { *t } else { FLOAT8 };
                 ("pg_sqrt", vec![t], t)

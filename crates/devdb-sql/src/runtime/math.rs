@@ -1,4 +1,4 @@
-//! ceil, floor, trunc, power and sqrt of integers and floats with PostgreSQL's results and
+//! ceil, floor, trunc, power, sqrt, exp, ln, log and sign of integers and floats with PostgreSQL's results and
 //! errors (numerics have their own in `runtime::numeric`).
 
 use devdb_pg::{PgError, SqlState, Value};
@@ -98,4 +98,73 @@ pub fn sqrt(args: &[Value]) -> Result<Value, PgError> {
         ));
     }
     Ok(Value::Float(x.sqrt()))
+}
+
+fn float_arg(args: &[Value], f: impl Fn(f64) -> Result<f64, PgError>) -> Result<Value, PgError> {
+    match as_float(arg(args, 0))? {
+        Some(x) => f(x).map(Value::Float),
+        None => Ok(Value::Null),
+    }
+}
+
+fn out_of_range(what: &str) -> PgError {
+    PgError::new(
+        SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+        format!("value out of range: {what}"),
+    )
+}
+
+/// exp(double precision) as dexp: NaN stays, exp(-Infinity) is 0, 22003 when a finite
+/// argument overflows or underflows.
+pub fn exp(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| {
+        if x.is_nan() || x == f64::INFINITY {
+            return Ok(x);
+        }
+        if x == f64::NEG_INFINITY {
+            return Ok(0.0);
+        }
+        match x.exp() {
+            r if r.is_infinite() => Err(out_of_range("overflow")),
+            0.0 => Err(out_of_range("underflow")),
+            r => Ok(r),
+        }
+    })
+}
+
+/// 2201E for the logarithm of zero or of a negative number, as dlog1 and dlog10.
+fn log_arg(x: f64) -> Result<f64, PgError> {
+    if x == 0.0 {
+        return Err(PgError::new(
+            SqlState::INVALID_ARGUMENT_FOR_LOG,
+            "cannot take logarithm of zero",
+        ));
+    }
+    if x < 0.0 {
+        return Err(PgError::new(
+            SqlState::INVALID_ARGUMENT_FOR_LOG,
+            "cannot take logarithm of a negative number",
+        ));
+    }
+    Ok(x)
+}
+
+pub fn ln(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| log_arg(x).map(f64::ln))
+}
+
+/// log(double precision) and log10: the base-10 logarithm.
+pub fn log10(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| log_arg(x).map(f64::log10))
+}
+
+/// sign(double precision): -1, 0 or 1 (0 for NaN and -0, as dsign).
+pub fn sign(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| {
+        Ok(match x {
+            x if x > 0.0 => 1.0,
+            x if x < 0.0 => -1.0,
+            _ => 0.0,
+        })
+    })
 }
