@@ -46,6 +46,13 @@ pub(super) fn is_aggregate(name: &sqlparser::ast::ObjectName) -> bool {
     }
 }
 
+/// devdb's NaN-aware float aggregates and the SQLite aggregates they stand for.
+const FLOAT_AGGREGATES: &[(&str, &str)] = &[
+    ("pg_float8_sum", "sum"),
+    ("pg_float4_sum", "sum"),
+    ("pg_float8_avg", "avg"),
+];
+
 /// The SQLite aggregates those become.
 const SQLITE_AGGREGATES: &[&str] = &["count", "sum", "avg", "min", "max", "group_concat"];
 
@@ -276,6 +283,17 @@ fn attach(e: &mut Expr, filter: &Option<Box<Expr>>, over: &Option<WindowType>) -
     match e {
         Expr::Function(f) => {
             let name = f.name.to_string().to_lowercase();
+            // devdb's float sums and averages take FILTER; under OVER, where SQLite runs only
+            // window-capable aggregates, SQLite's own (which read NaN as 0: docs/compat.md).
+            if let Some((_, sqlite)) = FLOAT_AGGREGATES.iter().find(|(devdb, _)| *devdb == name) {
+                if over.is_some() {
+                    f.name =
+                        sqlparser::ast::ObjectName::from(vec![crate::make::bare_ident(sqlite)]);
+                }
+                f.filter.clone_from(filter);
+                f.over.clone_from(over);
+                return true;
+            }
             let is_aggregate = SQLITE_AGGREGATES.contains(&name.as_str());
             if is_aggregate || (filter.is_none() && is_window_only(&name)) {
                 f.filter.clone_from(filter);
