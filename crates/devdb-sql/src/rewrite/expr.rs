@@ -145,7 +145,7 @@ impl Translator<'_> {
 
     fn expr_simple(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         Ok(match e {
-            Expr::Identifier(id) => self.column_expr(None, &fold(&id))?,
+            Expr::Identifier(id) => self.name_expr(&fold(&id))?,
             Expr::CompoundIdentifier(ids) => self.compound_identifier(&ids)?,
             Expr::Value(v) => self.value(v.value)?,
             Expr::Nested(inner) => {
