@@ -51,6 +51,8 @@ pub(crate) const TYPES: &str = "__devdb_types";
 pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
 pub(crate) const DOMAINS: &str = "__devdb_domains";
 pub(crate) const DOMAIN_COLUMNS: &str = "__devdb_domain_columns";
+pub(crate) const FUNCTIONS: &str = "__devdb_functions";
+pub(crate) const TRIGGERS: &str = "__devdb_triggers";
 
 /// The first OID devdb hands out to an object it creates (PostgreSQL's FirstNormalObjectId).
 pub const FIRST_OBJECT_ID: u32 = 16384;
@@ -95,6 +97,12 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// NULL, DEFAULT as PostgreSQL SQL, and its CHECK's name and expression over VALUE);
 /// `__devdb_domain_columns` names the domain of each column declared with one (the column
 /// itself has the base type in `__devdb_columns`).
+///
+/// Trigger functions: `__devdb_functions` has one row per CREATE FUNCTION ... RETURNS trigger
+/// (its OID, schema, name and PL/pgSQL body as written, which `trigger_body` reads);
+/// `__devdb_triggers` one row per CREATE TRIGGER (BEFORE ... FOR EACH ROW): its OID, table,
+/// name, the function's key and the events it fires on. The translator applies them to each
+/// INSERT and UPDATE of the table, so they need no SQLite object and survive table rebuilds.
 pub const BOOTSTRAP_SQL: &str = "\
 CREATE TABLE IF NOT EXISTS __devdb_tables (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, pk_position INTEGER, PRIMARY KEY (schema, table_name, name));
@@ -113,6 +121,8 @@ CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT N
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 CREATE TABLE IF NOT EXISTS __devdb_domains (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, base_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, check_name TEXT, check_expr TEXT, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_domain_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_triggers (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, function TEXT NOT NULL, on_insert INTEGER NOT NULL, on_update INTEGER NOT NULL, UNIQUE (schema, table_name, name));
 ";
 
 /// The queries whose rows [`Catalog::load`] reads, in this order.
@@ -136,6 +146,9 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT oid, schema, name, base_oid, typmod, not_null, default_expr, check_name, check_expr \
      FROM __devdb_domains ORDER BY oid",
     "SELECT schema, table_name, name, domain_oid FROM __devdb_domain_columns",
+    "SELECT oid, schema, name, body FROM __devdb_functions ORDER BY oid",
+    "SELECT oid, schema, table_name, name, function, on_insert, on_update FROM __devdb_triggers \
+     ORDER BY schema, table_name, name",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -152,6 +165,33 @@ pub struct Catalog {
     pub schemas: Vec<Schema>,
     pub views: Vec<View>,
     pub domains: Vec<Domain>,
+    pub functions: Vec<Function>,
+    /// Triggers, by table and then name (the order PostgreSQL fires them in).
+    pub triggers: Vec<Trigger>,
+}
+
+/// A trigger function (`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub oid: Oid,
+    pub schema: String,
+    /// The function's [`key`].
+    pub name: String,
+    /// The PL/pgSQL body as written.
+    pub body: String,
+}
+
+/// A BEFORE ... FOR EACH ROW trigger.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trigger {
+    pub oid: Oid,
+    /// The table's [`key`].
+    pub table: String,
+    pub name: String,
+    /// The function's [`key`].
+    pub function: String,
+    pub on_insert: bool,
+    pub on_update: bool,
 }
 
 /// A domain (`CREATE DOMAIN email AS text CHECK (VALUE ~ '@')`): its columns have its base type.
@@ -505,8 +545,14 @@ impl Catalog {
             })
             .chain(self.schemas.iter().map(|s| s.oid.0))
             .chain(self.domains.iter().map(|d| d.oid.0))
+            .chain(self.functions.iter().map(|f| f.oid.0))
+            .chain(self.triggers.iter().map(|t| t.oid.0))
             .max()
             .map_or(FIRST_OBJECT_ID, |m| (m + 1).max(FIRST_OBJECT_ID))
+    }
+
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.functions.iter().find(|f| f.name == name)
     }
 
     pub fn index(&self, name: &str) -> Option<&Index> {
@@ -524,6 +570,7 @@ impl Catalog {
         let (view_rows, view_column_rows) = (next(), next());
         let index_key_rows = next();
         let (domain_rows, domain_column_rows) = (next(), next());
+        let (function_rows, trigger_rows) = (next(), next());
         let mut catalog = Catalog::default();
         catalog.schemas.push(Schema {
             oid: Oid(PUBLIC_SCHEMA_OID),
@@ -767,6 +814,33 @@ impl Catalog {
             {
                 c.domain = Some(domain);
             }
+        }
+        for row in function_rows {
+            let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let schema = r.text()?;
+            catalog.functions.push(Function {
+                oid,
+                name: key(&schema, &r.text()?),
+                schema,
+                body: r.text()?,
+            });
+        }
+        for row in trigger_rows {
+            let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let table = {
+                let schema = r.text()?;
+                key(&schema, &r.text()?)
+            };
+            catalog.triggers.push(Trigger {
+                oid,
+                table,
+                name: r.text()?,
+                function: r.text()?,
+                on_insert: r.int()? != 0,
+                on_update: r.int()? != 0,
+            });
         }
         Ok(catalog)
     }

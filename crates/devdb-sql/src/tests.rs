@@ -53,6 +53,8 @@ fn base_catalog() -> Catalog {
         schemas: Vec::new(),
         views: Vec::new(),
         domains: Vec::new(),
+        functions: Vec::new(),
+        triggers: Vec::new(),
         tables: vec![
             table(
                 "pgbench_accounts",
