@@ -189,6 +189,16 @@ pub fn case(operand: Expr, arms: Vec<(Expr, Expr)>) -> Expr {
     }
 }
 
+/// `CAST(e AS type)`.
+pub fn cast(e: Expr, data_type: sqlparser::ast::DataType) -> Expr {
+    Expr::Cast {
+        kind: sqlparser::ast::CastKind::Cast,
+        expr: Box::new(e),
+        data_type,
+        format: None,
+    }
+}
+
 /// `CAST(e AS type)` to a type named by its [`crate::catalog::key`].
 pub fn cast_to(e: Expr, type_key: &str) -> Expr {
     let (schema, plain) = crate::catalog::split(type_key);
@@ -197,12 +207,8 @@ pub fn cast_to(e: Expr, type_key: &str) -> Expr {
     } else {
         vec![ident(plain)]
     };
-    Expr::Cast {
-        kind: sqlparser::ast::CastKind::Cast,
-        expr: Box::new(e),
-        data_type: sqlparser::ast::DataType::Custom(ObjectName::from(parts), Vec::new()),
-        format: None,
-    }
+    let data_type = sqlparser::ast::DataType::Custom(ObjectName::from(parts), Vec::new());
+    cast(e, data_type)
 }
 
 /// `CASE WHEN condition THEN then ELSE otherwise END`.

@@ -55,6 +55,7 @@ fn base_catalog() -> Catalog {
         domains: Vec::new(),
         functions: Vec::new(),
         triggers: Vec::new(),
+        sql_functions: Vec::new(),
         tables: vec![
             table(
                 "pgbench_accounts",

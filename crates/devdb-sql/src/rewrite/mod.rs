@@ -32,6 +32,7 @@ mod schemas;
 mod scope;
 mod sequences;
 mod session;
+mod sql_functions;
 mod system;
 mod table_forms;
 mod temp_tables;

@@ -51,7 +51,7 @@ fn is_volatile(e: &Expr) -> bool {
 }
 
 /// The one-part name of a function or trigger, folded.
-fn plain_name(name: &ObjectName, what: &str) -> Result<String, PgError> {
+pub(super) fn plain_name(name: &ObjectName, what: &str) -> Result<String, PgError> {
     match name.0.as_slice() {
         [part] => part
             .as_ident()
@@ -61,6 +61,14 @@ fn plain_name(name: &ObjectName, what: &str) -> Result<String, PgError> {
             "schema-qualified {what} name {name}"
         ))),
     }
+}
+
+/// 42723 for CREATE FUNCTION of a name taken (devdb's functions are not overloaded).
+pub(super) fn duplicate_function(name: &str) -> PgError {
+    PgError::new(
+        SqlState::DUPLICATE_FUNCTION,
+        format!("function \"{name}\" already exists with same argument types"),
+    )
 }
 
 fn undefined_function(name: &str) -> PgError {
@@ -470,6 +478,9 @@ impl Translator<'_> {
         else {
             return Err(PgError::feature_not_supported("this CREATE FUNCTION form"));
         };
+        if language.as_ref().map(fold).as_deref() == Some("sql") && set_params.is_empty() {
+            return self.create_sql_function(or_replace, &name, args, return_type, function_body);
+        }
         let returns_trigger = matches!(
             &return_type,
             Some(FunctionReturnType::DataType(DataType::Trigger))
@@ -477,7 +488,7 @@ impl Translator<'_> {
             if m.is_empty() && n.to_string().eq_ignore_ascii_case("trigger"));
         if !returns_trigger {
             return Err(PgError::feature_not_supported(
-                "CREATE FUNCTION other than RETURNS trigger LANGUAGE plpgsql",
+                "CREATE FUNCTION other than RETURNS trigger LANGUAGE plpgsql or LANGUAGE sql",
             ));
         }
         if args.as_ref().is_some_and(|a| !a.is_empty()) {
@@ -527,12 +538,10 @@ impl Translator<'_> {
         let (schema, _) = catalog::split(&plain);
         let mut sqlite = Vec::new();
         match self.catalog.function(&plain) {
-            Some(_) if !or_replace => {
-                return Err(PgError::new(
-                    SqlState::DUPLICATE_FUNCTION,
-                    format!("function \"{plain}\" already exists with same argument types"),
-                ));
+            _ if self.catalog.sql_function(&plain).is_some() => {
+                return Err(duplicate_function(&plain));
             }
+            Some(_) if !or_replace => return Err(duplicate_function(&plain)),
             Some(existing) => sqlite.push(make::update(
                 catalog::FUNCTIONS,
                 vec![("body", make::string(&body))],
@@ -727,13 +736,22 @@ impl Translator<'_> {
         let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
         let mut sqlite = Vec::new();
         for desc in func_desc {
-            if desc.args.as_ref().is_some_and(|a| !a.is_empty()) {
-                return Err(PgError::feature_not_supported(
-                    "DROP FUNCTION of functions with arguments",
-                ));
-            }
             let name = plain_name(&desc.name, "function")?;
-            let Some(f) = self.catalog.function(&name) else {
+            let arity = desc.args.as_ref().map(Vec::len);
+            if let Some(f) = self.catalog.sql_function(&name)
+                && arity.is_none_or(|n| n == f.args.len())
+            {
+                sqlite.push(make::delete(
+                    catalog::SQL_FUNCTIONS,
+                    where_eq(&[("oid", make::int(f.oid.0.into()))]),
+                ));
+                continue;
+            }
+            let f = self
+                .catalog
+                .function(&name)
+                .filter(|_| arity.unwrap_or(0) == 0);
+            let Some(f) = f else {
                 if if_exists {
                     self.notices.push(PgError::notice(format!(
                         "function {name}() does not exist, skipping"

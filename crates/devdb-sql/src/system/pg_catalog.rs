@@ -59,7 +59,7 @@ pub static RELATIONS: &[Relation] = &[
          FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema",
     ),
     // Trigger functions: language plpgsql (13563 in a fresh PostgreSQL 15 cluster), returning
-    // trigger (2279), no arguments.
+    // trigger (2279), no arguments; SQL functions: language sql (14).
     rel(
         "pg_proc",
         PG_PROC,
@@ -67,7 +67,11 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
            10, 13563, 'f', 0, 'v', 0, 2279, '' \
-         FROM __devdb_functions f",
+         FROM __devdb_functions f \
+         UNION ALL \
+         SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
+           10, 14, 'f', 0, 'v', json_array_length(f.arg_types), f.return_oid, f.arg_oids \
+         FROM __devdb_sql_functions f",
     ),
     rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
     rel("pg_am", PG_AM, "SELECT * FROM devdb_sys.pg_am"),
