@@ -27,4 +27,5 @@ mod protocol;
 mod queries;
 mod smoke;
 mod temp_tables;
+mod triggers;
 mod types;

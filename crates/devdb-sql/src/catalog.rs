@@ -51,6 +51,9 @@ pub(crate) const TYPES: &str = "__devdb_types";
 pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
 pub(crate) const DOMAINS: &str = "__devdb_domains";
 pub(crate) const DOMAIN_COLUMNS: &str = "__devdb_domain_columns";
+pub(crate) const FUNCTIONS: &str = "__devdb_functions";
+pub(crate) const TRIGGERS: &str = "__devdb_triggers";
+pub(crate) const SQL_FUNCTIONS: &str = "__devdb_sql_functions";
 
 /// The first OID devdb hands out to an object it creates (PostgreSQL's FirstNormalObjectId).
 pub const FIRST_OBJECT_ID: u32 = 16384;
@@ -95,6 +98,18 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// NULL, DEFAULT as PostgreSQL SQL, and its CHECK's name and expression over VALUE);
 /// `__devdb_domain_columns` names the domain of each column declared with one (the column
 /// itself has the base type in `__devdb_columns`).
+///
+/// Trigger functions: `__devdb_functions` has one row per CREATE FUNCTION ... RETURNS trigger
+/// (its OID, schema, name and PL/pgSQL body as written, which `trigger_body` reads);
+/// `__devdb_triggers` one row per CREATE TRIGGER (BEFORE ... FOR EACH ROW): its OID, table,
+/// name, the function's key and the events it fires on. The translator applies them to each
+/// INSERT and UPDATE of the table, so they need no SQLite object and survive table rebuilds.
+///
+/// SQL functions: `__devdb_sql_functions` has one row per CREATE FUNCTION ... LANGUAGE sql whose
+/// body is one expression: its OID, schema, name, argument names (a JSON list, "" where
+/// unnamed) and types (a JSON list of PostgreSQL type names), the argument type OIDs
+/// (pg_proc.proargtypes, space separated), its return type's name and OID, and the body's
+/// expression as PostgreSQL SQL. Calls are inlined.
 pub const BOOTSTRAP_SQL: &str = "\
 CREATE TABLE IF NOT EXISTS __devdb_tables (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, pk_position INTEGER, PRIMARY KEY (schema, table_name, name));
@@ -114,6 +129,9 @@ CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oi
 CREATE TABLE IF NOT EXISTS __devdb_domains (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, base_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, check_name TEXT, check_expr TEXT, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_extensions (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS __devdb_domain_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_triggers (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, function TEXT NOT NULL, on_insert INTEGER NOT NULL, on_update INTEGER NOT NULL, UNIQUE (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_sql_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, arg_names TEXT NOT NULL, arg_types TEXT NOT NULL, arg_oids TEXT NOT NULL, return_type TEXT NOT NULL, return_oid INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (schema, name));
 ";
 
 /// The queries whose rows [`Catalog::load`] reads, in this order.
@@ -137,6 +155,11 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT oid, schema, name, base_oid, typmod, not_null, default_expr, check_name, check_expr \
      FROM __devdb_domains ORDER BY oid",
     "SELECT schema, table_name, name, domain_oid FROM __devdb_domain_columns",
+    "SELECT oid, schema, name, body FROM __devdb_functions ORDER BY oid",
+    "SELECT oid, schema, table_name, name, function, on_insert, on_update FROM __devdb_triggers \
+     ORDER BY schema, table_name, name",
+    "SELECT oid, schema, name, arg_names, arg_types, return_type, body FROM __devdb_sql_functions \
+     ORDER BY oid",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -153,6 +176,50 @@ pub struct Catalog {
     pub schemas: Vec<Schema>,
     pub views: Vec<View>,
     pub domains: Vec<Domain>,
+    pub functions: Vec<Function>,
+    /// Triggers, by table and then name (the order PostgreSQL fires them in).
+    pub triggers: Vec<Trigger>,
+    pub sql_functions: Vec<SqlFunction>,
+}
+
+/// A function whose body is one SQL expression (`CREATE FUNCTION f(a int) RETURNS int
+/// LANGUAGE sql AS 'SELECT a + 1'`); calls are inlined.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SqlFunction {
+    pub oid: Oid,
+    pub schema: String,
+    /// The function's [`key`].
+    pub name: String,
+    /// Each argument's name ("" when unnamed) and type, as PostgreSQL SQL.
+    pub args: Vec<(String, String)>,
+    /// The return type as PostgreSQL SQL.
+    pub returns: String,
+    /// The body's expression as PostgreSQL SQL.
+    pub body: String,
+}
+
+/// A trigger function (`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub oid: Oid,
+    pub schema: String,
+    /// The function's [`key`].
+    pub name: String,
+    /// The PL/pgSQL body as written.
+    pub body: String,
+}
+
+/// A BEFORE ... FOR EACH ROW trigger.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trigger {
+    pub oid: Oid,
+    /// The table's [`key`].
+    pub table: String,
+    pub name: String,
+    /// The function's [`key`].
+    pub function: String,
+    pub on_insert: bool,
+    pub on_update: bool,
 }
 
 /// A domain (`CREATE DOMAIN email AS text CHECK (VALUE ~ '@')`): its columns have its base type.
@@ -506,8 +573,19 @@ impl Catalog {
             })
             .chain(self.schemas.iter().map(|s| s.oid.0))
             .chain(self.domains.iter().map(|d| d.oid.0))
+            .chain(self.functions.iter().map(|f| f.oid.0))
+            .chain(self.triggers.iter().map(|t| t.oid.0))
+            .chain(self.sql_functions.iter().map(|f| f.oid.0))
             .max()
             .map_or(FIRST_OBJECT_ID, |m| (m + 1).max(FIRST_OBJECT_ID))
+    }
+
+    pub fn sql_function(&self, name: &str) -> Option<&SqlFunction> {
+        self.sql_functions.iter().find(|f| f.name == name)
+    }
+
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.functions.iter().find(|f| f.name == name)
     }
 
     pub fn index(&self, name: &str) -> Option<&Index> {
@@ -525,6 +603,7 @@ impl Catalog {
         let (view_rows, view_column_rows) = (next(), next());
         let index_key_rows = next();
         let (domain_rows, domain_column_rows) = (next(), next());
+        let (function_rows, trigger_rows, sql_function_rows) = (next(), next(), next());
         let mut catalog = Catalog::default();
         catalog.schemas.push(Schema {
             oid: Oid(PUBLIC_SCHEMA_OID),
@@ -768,6 +847,49 @@ impl Catalog {
             {
                 c.domain = Some(domain);
             }
+        }
+        for row in function_rows {
+            let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let schema = r.text()?;
+            catalog.functions.push(Function {
+                oid,
+                name: key(&schema, &r.text()?),
+                schema,
+                body: r.text()?,
+            });
+        }
+        for row in trigger_rows {
+            let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let table = {
+                let schema = r.text()?;
+                key(&schema, &r.text()?)
+            };
+            catalog.triggers.push(Trigger {
+                oid,
+                table,
+                name: r.text()?,
+                function: r.text()?,
+                on_insert: r.int()? != 0,
+                on_update: r.int()? != 0,
+            });
+        }
+        for row in sql_function_rows {
+            let mut r = Row::new(row);
+            let oid = r.oid()?;
+            let schema = r.text()?;
+            let name = key(&schema, &r.text()?);
+            let names = parse_name_list(&r.text()?)?;
+            let types = parse_name_list(&r.text()?)?;
+            catalog.sql_functions.push(SqlFunction {
+                oid,
+                schema,
+                name,
+                args: names.into_iter().zip(types).collect(),
+                returns: r.text()?,
+                body: r.text()?,
+            });
         }
         Ok(catalog)
     }

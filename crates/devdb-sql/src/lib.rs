@@ -32,6 +32,7 @@ pub mod script;
 pub mod search_path;
 pub mod sequence_syntax;
 pub mod system;
+mod trigger_body;
 mod types;
 
 use devdb_pg::{PgError, PgType};

@@ -175,7 +175,6 @@ pub fn call(name: &str, args: Vec<Expr>) -> Expr {
     })
 }
 
-/// `count(*)`.
 /// `CASE operand WHEN w THEN r ... END` (NULL when nothing matches).
 pub fn case(operand: Expr, arms: Vec<(Expr, Expr)>) -> Expr {
     Expr::Case {
@@ -190,6 +189,43 @@ pub fn case(operand: Expr, arms: Vec<(Expr, Expr)>) -> Expr {
     }
 }
 
+/// `CAST(e AS type)`.
+pub fn cast(e: Expr, data_type: sqlparser::ast::DataType) -> Expr {
+    Expr::Cast {
+        kind: sqlparser::ast::CastKind::Cast,
+        expr: Box::new(e),
+        data_type,
+        format: None,
+    }
+}
+
+/// `CAST(e AS type)` to a type named by its [`crate::catalog::key`].
+pub fn cast_to(e: Expr, type_key: &str) -> Expr {
+    let (schema, plain) = crate::catalog::split(type_key);
+    let parts = if type_key.contains('.') {
+        vec![ident(schema), ident(plain)]
+    } else {
+        vec![ident(plain)]
+    };
+    let data_type = sqlparser::ast::DataType::Custom(ObjectName::from(parts), Vec::new());
+    cast(e, data_type)
+}
+
+/// `CASE WHEN condition THEN then ELSE otherwise END`.
+pub fn if_else(condition: Expr, then: Expr, otherwise: Expr) -> Expr {
+    Expr::Case {
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
+        operand: None,
+        conditions: vec![CaseWhen {
+            condition,
+            result: then,
+        }],
+        else_result: Some(Box::new(otherwise)),
+    }
+}
+
+/// `count(*)`.
 pub fn count_star() -> Expr {
     let mut call = call("count", Vec::new());
     if let Expr::Function(Function {

@@ -11,6 +11,7 @@ mod datetime;
 mod format;
 mod formatting;
 mod json;
+mod json_edit;
 mod json_sets;
 mod math;
 pub mod numeric;
@@ -201,8 +202,12 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_json_typeof", 1, json::typeof_),
     f("pg_json_array_length", 1, json::array_length),
     f("pg_jsonb_strip_nulls", 1, json::strip_nulls),
-    f("pg_jsonb_set", 4, json::set),
-    f("pg_json_items", 2, json::items),
+    f("pg_jsonb_set", 4, json_edit::set),
+    f("pg_jsonb_insert", 4, json_edit::insert),
+    f("pg_jsonb_delete_path", 2, json_edit::delete_path),
+    f("pg_jsonb_delete_keys", 2, json_edit::delete_keys),
+    f("pg_jsonb_pretty", 1, json_edit::pretty),
+    f("pg_json_items", 3, json_sets::items),
     f("pg_array_make", -1, array::make),
     f("pg_array_json", 2, array::json),
     f("pg_array_subscript", 3, array::subscript),

@@ -53,6 +53,9 @@ fn base_catalog() -> Catalog {
         schemas: Vec::new(),
         views: Vec::new(),
         domains: Vec::new(),
+        functions: Vec::new(),
+        triggers: Vec::new(),
+        sql_functions: Vec::new(),
         tables: vec![
             table(
                 "pgbench_accounts",

@@ -834,7 +834,17 @@ pub(super) fn calls_set_returning(projection: &Vec<SelectItem>) -> bool {
                     .and_then(|p| p.as_ident())
                     .map(fold)
                     .as_deref(),
-                Some("unnest" | "generate_subscripts" | "pg_partition_ancestors")
+                Some(
+                    "unnest"
+                        | "generate_subscripts"
+                        | "pg_partition_ancestors"
+                        | "json_object_keys"
+                        | "jsonb_object_keys"
+                        | "json_array_elements"
+                        | "jsonb_array_elements"
+                        | "json_array_elements_text"
+                        | "jsonb_array_elements_text"
+                )
             ) =>
         {
             std::ops::ControlFlow::Break(())

@@ -772,6 +772,7 @@ impl Translator<'_> {
                         catalog::INDEXES,
                         catalog::SEQUENCE_OWNERS,
                         catalog::CONSTRAINTS,
+                        catalog::TRIGGERS,
                     ] {
                         sqlite.push(make::update(
                             t,
@@ -1733,6 +1734,7 @@ fn drop_table_statements(table: &str) -> Vec<Statement> {
         make::delete(catalog::COLUMNS, in_table()),
         make::delete(catalog::IDENTITY_COLUMNS, in_table()),
         make::delete(catalog::DOMAIN_COLUMNS, in_table()),
+        make::delete(catalog::TRIGGERS, in_table()),
         make::delete(catalog::TABLES, {
             let (schema, table) = catalog::split(table);
             where_eq(&[

@@ -26,12 +26,21 @@ fn assigned_column(a: &sqlparser::ast::Assignment) -> Option<&str> {
     }
 }
 
-fn is_default_keyword(e: &Expr) -> bool {
+/// A column's DEFAULT, PostgreSQL SQL text in the catalog, as an expression.
+pub(super) fn parse_default(text: &str, column: &str) -> Result<Expr, PgError> {
+    Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(text)
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|e| PgError::internal(format!("bad default for column {column}: {e}")))
+}
+
+pub(super) fn is_default_keyword(e: &Expr) -> bool {
     matches!(e, Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default"))
 }
 
 impl Translator<'_> {
-    pub fn insert(&mut self, ins: Insert) -> Result<Output, PgError> {
+    pub fn insert(&mut self, mut ins: Insert) -> Result<Output, PgError> {
+        self.fire_insert_triggers(&mut ins)?;
         let Insert {
             insert_token: _,
             optimizer_hints,
@@ -74,11 +83,18 @@ impl Translator<'_> {
         let table = self.lookup_table(&name)?.clone();
         self.target = Some(table.name.clone());
         // DEFAULT VALUES targets no column: every column gets its default.
-        let targets = if source.is_none() {
+        let mut targets = if source.is_none() {
             Vec::new()
         } else {
             self.target_columns(&table, &columns)?
         };
+        // Without a column list, VALUES fills the leading columns; the rest take defaults.
+        if columns.is_empty()
+            && let Some(SetExpr::Values(values)) = source.as_deref().map(|q| q.body.as_ref())
+            && let Some(first) = values.rows.first()
+        {
+            targets.truncate(first.content.len());
+        }
         let defaulted: Vec<&Column> = table
             .columns
             .iter()
@@ -520,10 +536,7 @@ impl Translator<'_> {
         let Some(text) = &col.default else {
             return Ok(None);
         };
-        let parsed = Parser::new(&PostgreSqlDialect {})
-            .try_with_sql(text)
-            .and_then(|mut p| p.parse_expr())
-            .map_err(|e| PgError::internal(format!("bad default for column {}: {e}", col.name)))?;
+        let parsed = parse_default(text, &col.name)?;
         // A default sees no columns: hide the enclosing scopes while translating it. Its names
         // are keys (`seq`, `app.seq`), so they resolve as on the default path.
         let scopes = std::mem::take(&mut self.scopes);
@@ -535,7 +548,8 @@ impl Translator<'_> {
         result.map(Some)
     }
 
-    pub fn update(&mut self, upd: Update) -> Result<Output, PgError> {
+    pub fn update(&mut self, mut upd: Update) -> Result<Output, PgError> {
+        self.fire_update_triggers(&mut upd)?;
         let Update {
             update_token: _,
             optimizer_hints,

@@ -145,12 +145,18 @@ impl Translator<'_> {
 
     fn expr_simple(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         Ok(match e {
-            Expr::Identifier(id) => self.column_expr(None, &fold(&id))?,
+            Expr::Identifier(id) => self.name_expr(&fold(&id))?,
             Expr::CompoundIdentifier(ids) => self.compound_identifier(&ids)?,
             Expr::Value(v) => self.value(v.value)?,
             Expr::Nested(inner) => {
                 let (e, ty) = self.expr(*inner)?;
-                (make::nested(e), ty)
+                // `('5')` is still an untyped literal (or NULL, or a parameter), which a cast or
+                // an operator must see as such; it needs no parentheses.
+                if ty.is_unknown() {
+                    (e, ty)
+                } else {
+                    (make::nested(e), ty)
+                }
             }
             Expr::TypedString(ts) => {
                 let to = self.data_type(&ts.data_type)?.ty;

@@ -128,6 +128,9 @@ impl Translator<'_> {
             }
         };
         if let Args::List { distinct, args } = args {
+            if let Some(done) = self.sql_function_call(&fname, &args)? {
+                return Ok(done);
+            }
             let (distinct, args) =
                 match self.json_function(&fname, args.clone(), distinct, order.clone())? {
                     Some(done) => return Ok(done),

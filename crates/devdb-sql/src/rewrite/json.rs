@@ -36,58 +36,44 @@ impl Translator<'_> {
         ))
     }
 
-    /// The relation a bare name stands for as a whole row (`row_to_json(t)`), unless a column
-    /// of that name is in scope (PostgreSQL reads the column then).
-    fn whole_row(&self, e: &Expr) -> Option<super::Rel> {
+    /// A FROM item named where a value goes (`row_to_json(t)`, `json_agg(t)`) as JSON text:
+    /// an object of its columns, `{"a":1,"b":"x"}` as PostgreSQL spells a row (normalized for
+    /// jsonb). None when `e` is not such a name (a column of that name wins, as in PostgreSQL).
+    fn whole_row(&mut self, e: &Expr, jsonb: bool) -> Result<Option<Expr>, PgError> {
         let Expr::Identifier(id) = e else {
-            return None;
+            return Ok(None);
         };
         let name = super::fold(id);
-        let column = self
-            .scopes
-            .iter()
-            .flat_map(|s| &s.rels)
-            .any(|r| r.columns.iter().any(|(c, _)| *c == name));
-        if column {
-            return None;
+        if self.resolve_column(None, &name).is_ok() {
+            return Ok(None);
         }
-        self.find_rel(&name).cloned()
-    }
-
-    /// row_to_json(rel): `{"a":1,"b":"x"}`, each column as to_json gives it.
-    fn row_json(&mut self, rel: &super::Rel) -> Result<Expr, PgError> {
-        let mut body: Option<Expr> = None;
-        for (name, _) in &rel.columns {
-            let column = Expr::CompoundIdentifier(vec![make::ident(&rel.name), make::ident(name)]);
-            let typed = self.expr(column)?;
-            let key = make::call(
-                "pg_json_elem",
-                vec![make::string(name), make::int(PgType::Text.oid().0.into())],
-            );
-            let pair = make::binary(
-                make::binary(key, BinaryOperator::StringConcat, make::string(":")),
-                BinaryOperator::StringConcat,
-                self.json_elem(typed)?,
-            );
-            body = Some(match body {
-                None => pair,
-                Some(b) => make::binary(
-                    make::binary(b, BinaryOperator::StringConcat, make::string(",")),
-                    BinaryOperator::StringConcat,
-                    pair,
-                ),
-            });
+        let Some(rel) = self.find_rel(&name).cloned() else {
+            return Ok(None);
+        };
+        let mut out = vec![make::int(if jsonb { 1 } else { 2 })];
+        for (column, _) in &rel.columns {
+            let typed = self.column_expr(Some(&rel.name), column)?;
+            out.push(make::string(column));
+            out.push(self.json_elem(typed)?);
         }
-        Ok(wrap("{", body.unwrap_or_else(|| make::string("")), "}"))
+        Ok(Some(make::call("pg_json_object", out)))
     }
 
     /// Translates one argument inside an aggregate, keeping the grouping check informed.
     pub fn aggregate_arg(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
+        self.inside_aggregate(|t| t.expr(e))
+    }
+
+    /// Runs `f` as the translation of an aggregate's argument.
+    fn inside_aggregate<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, PgError>,
+    ) -> Result<T, PgError> {
         if let Some(g) = self.grouping() {
             g.in_aggregate += 1;
             g.saw_aggregate = true;
         }
-        let r = self.expr(e);
+        let r = f(self);
         if let Some(g) = self.grouping() {
             g.in_aggregate = g.in_aggregate.saturating_sub(1);
         }
@@ -156,17 +142,6 @@ impl Translator<'_> {
                 }
                 (make::call("pg_json_object", out), result_ty)
             }
-            "row_to_json" if n == 1 => {
-                let arg = args.into_iter().next().unwrap_or_else(make::null);
-                match self.whole_row(&arg) {
-                    Some(rel) => (self.row_json(&rel)?, JSON),
-                    // devdb has no record values: whatever else it is, it is not one.
-                    None => {
-                        let (_, ty) = self.expr(arg)?;
-                        return Err(super::functions::undefined_with(name, &[ty]));
-                    }
-                }
-            }
             "json_build_array" | "jsonb_build_array" => {
                 let mut out = vec![flag];
                 for a in args {
@@ -175,8 +150,27 @@ impl Translator<'_> {
                 }
                 (make::call("pg_json_array", out), result_ty)
             }
-            "to_json" | "to_jsonb" if n == 1 => {
-                let (e, ty) = self.expr(args.into_iter().next().unwrap_or_else(make::null))?;
+            "to_json" | "to_jsonb" | "row_to_json" if n == 1 => {
+                let arg = args.into_iter().next().unwrap_or_else(make::null);
+                if let Some(row) = self.whole_row(&arg, jsonb)? {
+                    return Ok(Some((row, result_ty)));
+                }
+                if name == "row_to_json" {
+                    let is_row = match &arg {
+                        Expr::Tuple(_) => true,
+                        Expr::Function(f) => f.name.to_string().eq_ignore_ascii_case("row"),
+                        _ => false,
+                    };
+                    if is_row {
+                        return Err(PgError::feature_not_supported(
+                            "row_to_json of anything but a FROM item",
+                        ));
+                    }
+                    // devdb has no other record values: whatever else it is, it is not one.
+                    let (_, ty) = self.expr(arg)?;
+                    return Err(super::functions::undefined_with(name, &[ty]));
+                }
+                let (e, ty) = self.expr(arg)?;
                 if ty.is_unknown() {
                     return Err(PgError::new(
                         SqlState::INDETERMINATE_DATATYPE,
@@ -194,11 +188,20 @@ impl Translator<'_> {
                         "{name}(DISTINCT ...)"
                     )));
                 }
-                let typed =
-                    self.aggregate_arg(args.into_iter().next().unwrap_or_else(make::null))?;
-                let elem = self.json_elem(typed)?;
+                let arg = args.into_iter().next().unwrap_or_else(make::null);
+                // PostgreSQL starts each row or array after the first on a line of its own.
+                let (elem, structured) =
+                    match self.inside_aggregate(|t| t.whole_row(&arg, false))? {
+                        Some(row) => (row, true),
+                        None => {
+                            let typed = self.aggregate_arg(arg)?;
+                            let structured = typed.1.element().is_some();
+                            (self.json_elem(typed)?, structured)
+                        }
+                    };
+                let separator = if structured { ", \n " } else { ", " };
                 let order = self.aggregate_order(order)?;
-                let agg = group_concat(vec![elem, make::string(", ")], order);
+                let agg = group_concat(vec![elem, make::string(separator)], order);
                 let built = wrap("[", agg, "]");
                 let e = if jsonb {
                     make::call("pg_jsonb_norm", vec![built])
@@ -244,24 +247,63 @@ impl Translator<'_> {
                 let a = self.json_arg(args, JSONB)?;
                 (make::call("pg_jsonb_strip_nulls", a), JSONB)
             }
-            "jsonb_set" if n == 3 || n == 4 => {
+            "jsonb_set" | "jsonb_insert" if n == 3 || n == 4 => {
                 let mut it = args.into_iter();
                 let doc =
                     self.expr_as(it.next().unwrap_or_else(make::null), JSONB, Ctx::Implicit)?;
                 let path = self.text_array_arg(it.next().unwrap_or_else(make::null))?;
                 let new =
                     self.expr_as(it.next().unwrap_or_else(make::null), JSONB, Ctx::Implicit)?;
-                let create = match it.next() {
+                // jsonb_set's create_missing defaults to true, jsonb_insert's insert_after to false.
+                let last = match it.next() {
                     Some(e) => self.expr_as(e, Ty::of(PgType::Bool), Ctx::Implicit)?,
-                    None => make::int(1),
+                    None => make::int((name == "jsonb_set") as i64),
                 };
-                (
-                    make::call("pg_jsonb_set", vec![doc, path, new, create]),
-                    JSONB,
-                )
+                let func = format!("pg_{name}");
+                (make::call(&func, vec![doc, path, new, last]), JSONB)
+            }
+            "jsonb_pretty" if n == 1 => {
+                let a = self.json_arg(args, JSONB)?;
+                (make::call("pg_jsonb_pretty", a), TEXT)
+            }
+            "json_object_keys"
+            | "jsonb_object_keys"
+            | "json_array_elements"
+            | "jsonb_array_elements"
+            | "json_array_elements_text"
+            | "jsonb_array_elements_text"
+                if n == 1 =>
+            {
+                self.select_list_json_set(name, args, result_ty)?
+            }
+            "json_each" | "jsonb_each" | "json_each_text" | "jsonb_each_text" => {
+                return Err(PgError::feature_not_supported(format!(
+                    "{name} in a select list (a record per row); call it in FROM"
+                )));
             }
             _ => return Ok(None),
         }))
+    }
+
+    /// json(b)_object_keys and json(b)_array_elements(_text) in a select list: a join with
+    /// the document's members (see `select_list_set`), whose value the call stands for.
+    fn select_list_json_set(
+        &mut self,
+        name: &str,
+        args: Vec<Expr>,
+        doc_ty: Ty,
+    ) -> Result<(Expr, Ty), PgError> {
+        self.check_select_list_set()?;
+        let doc = self.json_arg(args, doc_ty)?;
+        let (mode, ty) = match name {
+            "json_object_keys" | "jsonb_object_keys" => (2, TEXT),
+            "json_array_elements" | "jsonb_array_elements" => (0, doc_ty),
+            _ => (1, TEXT),
+        };
+        let mut items = doc;
+        items.extend([make::int(mode), make::string(name)]);
+        let value = self.select_list_set(make::call("pg_json_items", items), "value")?;
+        Ok((value, ty))
     }
 
     fn json_arg(&mut self, args: Vec<Expr>, ty: Ty) -> Result<Vec<Expr>, PgError> {
@@ -351,6 +393,17 @@ impl Translator<'_> {
                     super::expr::BOOL,
                 )))
             }
+            B::HashMinus => {
+                if lt.ty != PgType::Jsonb {
+                    let (_, rt) = self.expr(right)?;
+                    return Err(operator_error(lt, &symbol, rt));
+                }
+                let path = self.text_array_arg(right)?;
+                Ok(Some((
+                    make::call("pg_jsonb_delete_path", vec![l, path]),
+                    JSONB,
+                )))
+            }
             B::StringConcat | B::Minus if lt.ty == PgType::Jsonb => {
                 let (r, rt) = self.expr(right)?;
                 if *op == B::StringConcat {
@@ -359,6 +412,13 @@ impl Translator<'_> {
                     }
                     let r = self.coerce(r, rt, JSONB, Ctx::Implicit)?;
                     return Ok(Some((make::call("pg_jsonb_concat", vec![l, r]), JSONB)));
+                }
+                if rt.ty == PgType::TextArray {
+                    let keys = self.coerce(r, rt, TEXT, Ctx::Explicit)?;
+                    return Ok(Some((
+                        make::call("pg_jsonb_delete_keys", vec![l, keys]),
+                        JSONB,
+                    )));
                 }
                 let key = if rt.ty.is_integer() {
                     r

@@ -19,7 +19,7 @@ use crate::types::Ty;
 enum Shape {
     /// key, value
     Each { text: bool },
-    /// value (or the alias)
+    /// value
     Elements { text: bool },
     /// one text column named after the function (or its alias)
     Keys,
@@ -114,11 +114,11 @@ impl Translator<'_> {
                 let (e, ty) = value(t);
                 vec![("key".into(), text, col("key")), ("value".into(), ty, e)]
             }
-            // A single column of a scalar type takes the alias's name, as PostgreSQL names it.
+            // The elements' column is the OUT parameter `value`; object_keys has none, so its
+            // one column takes the alias's name, as PostgreSQL names it.
             Shape::Elements { text: t } => {
                 let (e, ty) = value(t);
-                let name = alias.as_ref().map_or("value".to_owned(), |a| fold(&a.name));
-                vec![(name, ty, e)]
+                vec![("value".to_owned(), ty, e)]
             }
             Shape::Keys => vec![(rel.clone(), text, col("key"))],
         };
@@ -139,6 +139,9 @@ impl Translator<'_> {
             table: None,
         })?;
         let scope = self.current_scope();
+        if let Shape::Elements { .. } = shape {
+            scope.scalar_rows.push((rel.clone(), "value".to_owned()));
+        }
         for (n, _, e) in columns {
             scope.substitutes.push((rel.clone(), n, e));
         }

@@ -33,9 +33,11 @@ mod schemas;
 mod scope;
 mod sequences;
 mod session;
+mod sql_functions;
 mod system;
 mod table_forms;
 mod temp_tables;
+mod triggers;
 mod views;
 mod window;
 
@@ -273,6 +275,10 @@ impl Translator<'_> {
             Statement::CreateIndex(index) => self.create_index(index),
             Statement::AlterIndex { name, operation } => self.alter_index(&name, operation),
             Statement::CreateExtension(ext) => self.create_extension(ext),
+            Statement::CreateFunction(f) => self.create_function(f),
+            Statement::CreateTrigger(t) => self.create_trigger(t),
+            Statement::DropTrigger(d) => self.drop_trigger(d),
+            Statement::DropFunction(d) => self.drop_function(d),
             Statement::Copy {
                 source,
                 to,

@@ -80,6 +80,7 @@ impl Translator<'_> {
                 | B::Question
                 | B::QuestionPipe
                 | B::QuestionAnd
+                | B::HashMinus
         ) || (matches!(op, B::StringConcat | B::Minus) && left.1.ty == PgType::Jsonb);
         if json_op {
             let symbol = op.to_string();

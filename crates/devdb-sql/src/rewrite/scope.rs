@@ -35,6 +35,9 @@ pub struct Scope {
     pub merged: Vec<(String, String)>,
     /// True when `*` would list the merged columns elsewhere than PostgreSQL (first).
     pub merged_out_of_order: bool,
+    /// FROM items whose row is one value of a base type (a function with one OUT column):
+    /// (relation, column). PostgreSQL reads the item's bare name as that value.
+    pub scalar_rows: Vec<(String, String)>,
 }
 
 /// PostgreSQL rejects (42803) a column that is neither grouped nor inside an aggregate where
@@ -76,6 +79,24 @@ impl Scope {
 }
 
 impl Translator<'_> {
+    /// A bare name: a column, or the value of a FROM item in `scalar_rows` named so.
+    pub fn name_expr(&mut self, name: &str) -> Result<(Expr, Ty), PgError> {
+        let column = self.column_expr(None, name);
+        if column.is_ok() {
+            return column;
+        }
+        let item = self.scopes.iter().rev().find_map(|s| {
+            s.scalar_rows
+                .iter()
+                .find(|(rel, _)| rel == name)
+                .map(|(rel, c)| (rel.clone(), c.clone()))
+        });
+        match item {
+            Some((rel, c)) => self.column_expr(Some(&rel), &c),
+            None => column,
+        }
+    }
+
     /// The type of `qualifier.name` or `name`, searching the innermost query level first.
     pub fn resolve_column(&self, qualifier: Option<&str>, name: &str) -> Result<Ty, PgError> {
         self.resolve(qualifier, name).map(|(_, _, ty)| ty)

@@ -320,9 +320,21 @@ impl Translator<'_> {
                 (make::lookup("__pg_proc", formatted, "oid", oid), TEXT)
             }
             // PostgreSQL's answer for an OID that names no such object: devdb has no
-            // triggers, rules or extended statistics.
-            ("pg_get_triggerdef" | "pg_get_ruledef", 1 | 2)
-            | ("pg_get_statisticsobjdef_columns", 1) => {
+            // rules or extended statistics.
+            ("pg_get_triggerdef", 1 | 2) => {
+                let mut args = args.into_iter();
+                let oid = self.first_oid(args.next().into_iter().collect())?;
+                let pretty = match args.next() {
+                    Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
+                    None => make::int(0),
+                };
+                let def = make::call(
+                    "iif",
+                    vec![pretty, make::column("__pretty"), make::column("__def")],
+                );
+                (make::lookup("__pg_trigger", def, "oid", oid), TEXT)
+            }
+            ("pg_get_ruledef", 1 | 2) | ("pg_get_statisticsobjdef_columns", 1) => {
                 let _ = self.first_oid(args)?;
                 (make::null(), TEXT)
             }

@@ -49,10 +49,13 @@ pub fn norm(args: &[Value]) -> Result<Value, PgError> {
     }
 }
 
-/// `pg_json_object(jsonb, key1, value1, ...)`, values already JSON text: json_build_object
-/// spells `{"a" : 1, "b" : 2}`, jsonb_build_object normalizes.
+/// `pg_json_object(mode, key1, value1, ...)`, values already JSON text: mode 0 spells
+/// json_build_object's `{"a" : 1, "b" : 2}`, 1 normalizes for jsonb, 2 spells a row as
+/// row_to_json does, `{"a":1,"b":2}`.
 pub fn build_object(args: &[Value]) -> Result<Value, PgError> {
-    let jsonb = flag(arg(args, 0))?;
+    let mode = as_int(arg(args, 0))?.unwrap_or(0);
+    let jsonb = mode == 1;
+    let (comma, colon) = if mode == 2 { (",", ":") } else { (", ", " : ") };
     let pairs = args.get(1..).unwrap_or_default();
     if pairs.len() % 2 != 0 {
         return Err(PgError::new(
@@ -78,10 +81,10 @@ pub fn build_object(args: &[Value]) -> Result<Value, PgError> {
             }
         };
         if i > 0 {
-            out.push_str(", ");
+            out.push_str(comma);
         }
         json::escape_into(&key, &mut out);
-        out.push_str(" : ");
+        out.push_str(colon);
         match pair.get(1) {
             Some(Value::Text(v)) => out.push_str(v),
             _ => out.push_str("null"),
@@ -144,7 +147,7 @@ fn step(doc: &str, key: &Value, jsonb: bool) -> Result<Option<String>, PgError> 
 }
 
 /// The `->>` text of a JSON value's text: strings unquoted, null as SQL NULL.
-fn as_sql_text(value: &str) -> Result<Value, PgError> {
+pub(super) fn as_sql_text(value: &str) -> Result<Value, PgError> {
     Ok(match Json::parse(value, false)? {
         Json::Null => Value::Null,
         Json::String(s) => text(s),
@@ -166,7 +169,7 @@ pub fn get(args: &[Value]) -> Result<Value, PgError> {
 }
 
 /// Reads a text[] in its text form (`{a,b}` or `{"a b",1}`) into its elements.
-fn parse_text_array(t: &str) -> Result<Vec<Option<String>>, PgError> {
+pub(super) fn parse_text_array(t: &str) -> Result<Vec<Option<String>>, PgError> {
     let items = devdb_pg::value::array::parse_text(PgType::Text, t)?;
     Ok(items
         .into_iter()
@@ -361,128 +364,4 @@ pub fn strip_nulls(args: &[Value]) -> Result<Value, PgError> {
         None => Ok(Value::Null),
         Some(j) => Ok(text(strip(j).to_jsonb_text())),
     }
-}
-
-/// `pg_jsonb_set(doc, path, new, create_missing)`.
-pub fn set(args: &[Value]) -> Result<Value, PgError> {
-    let (Some(doc), Some(path), Some(new)) = (
-        jsonb_arg(args, 0)?,
-        as_text(arg(args, 1))?,
-        jsonb_arg(args, 2)?,
-    ) else {
-        return Ok(Value::Null);
-    };
-    let create = flag(arg(args, 3))?;
-    let keys: Vec<String> = parse_text_array(path)?
-        .into_iter()
-        .map(|k| {
-            k.ok_or_else(|| {
-                PgError::new(
-                    SqlState::NULL_VALUE_NOT_ALLOWED,
-                    "path element at position 1 is null",
-                )
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    fn apply(node: &mut Json, keys: &[String], new: &Json, create: bool) {
-        let Some((first, rest)) = keys.split_first() else {
-            *node = new.clone();
-            return;
-        };
-        match node {
-            Json::Object(m) => match m.iter_mut().find(|(k, _)| k == first) {
-                Some((_, v)) => apply(v, rest, new, create),
-                None if create && rest.is_empty() => m.push((first.clone(), new.clone())),
-                None => {}
-            },
-            Json::Array(items) => {
-                let Ok(i) = first.trim().parse::<i64>() else {
-                    return;
-                };
-                let len = items.len() as i64;
-                let idx = if i < 0 { len + i } else { i };
-                match usize::try_from(idx).ok().filter(|&i| i < items.len()) {
-                    Some(i) => {
-                        if let Some(v) = items.get_mut(i) {
-                            apply(v, rest, new, create);
-                        }
-                    }
-                    None if create && rest.is_empty() => {
-                        if idx < 0 {
-                            items.insert(0, new.clone());
-                        } else {
-                            items.push(new.clone());
-                        }
-                    }
-                    None => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut doc = doc;
-    apply(&mut doc, &keys, &new, create);
-    doc.normalize();
-    Ok(text(doc.to_jsonb_text()))
-}
-
-/// `pg_json_items(doc, mode)`: the members of a json/jsonb value as a JSON array of strings,
-/// for SQLite's json_each to turn into rows: mode 0 array elements, 1 their text, 2 object
-/// keys, 3 object values, 4 their text. The strings hold each member's own JSON text, so
-/// json_each never reformats a number.
-pub fn items(args: &[Value]) -> Result<Value, PgError> {
-    let Some(doc) = as_text(arg(args, 0))? else {
-        return Ok(Value::Null);
-    };
-    let mode = as_int(arg(args, 1))?.unwrap_or(0);
-    let member_text = |v: &str, as_text: bool| -> Result<Json, PgError> {
-        if !as_text {
-            return Ok(Json::String(v.to_owned()));
-        }
-        Ok(match as_sql_text(v)? {
-            Value::Text(t) => Json::String(t),
-            _ => Json::Null,
-        })
-    };
-    let out = match (json::parse_shallow(doc)?, mode) {
-        (Shallow::Array(items), 0 | 1) => Json::Array(
-            items
-                .into_iter()
-                .map(|v| member_text(v, mode == 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        (Shallow::Object(members), 2) => {
-            Json::Array(members.into_iter().map(|(k, _)| Json::String(k)).collect())
-        }
-        (Shallow::Object(members), 3 | 4) => Json::Array(
-            members
-                .into_iter()
-                .map(|(k, v)| {
-                    Ok(Json::Array(vec![
-                        Json::String(k),
-                        member_text(v, mode == 4)?,
-                    ]))
-                })
-                .collect::<Result<_, PgError>>()?,
-        ),
-        (Shallow::Array(_), _) => {
-            return Err(PgError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "cannot call json_object_keys on an array",
-            ));
-        }
-        (Shallow::Object(_), _) => {
-            return Err(PgError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "cannot extract elements from an object",
-            ));
-        }
-        (Shallow::Scalar(_), _) => {
-            return Err(PgError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "cannot extract elements from a scalar",
-            ));
-        }
-    };
-    Ok(text(out.to_jsonb_text()))
 }

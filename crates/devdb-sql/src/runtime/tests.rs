@@ -336,3 +336,44 @@ fn arbitrary_arguments_never_panic() {
         }
     }
 }
+
+#[test]
+fn jsonb_path_edits_walk_like_set_path() {
+    let doc = text(r#"{"a": [1, 2, {"b": 1}], "c": 3}"#);
+    let edit = |name: &str, path: &str, new: &str, flag: i64| {
+        call(name, &[doc.clone(), text(path), text(new), int(flag)])
+    };
+    // Negative indexes count from the end; past either end adds at that end when creating.
+    assert_eq!(
+        edit("pg_jsonb_set", "{a,-1,b}", "9", 0),
+        Ok(text(r#"{"a": [1, 2, {"b": 9}], "c": 3}"#))
+    );
+    assert_eq!(
+        edit("pg_jsonb_set", "{a,-9}", "0", 1),
+        Ok(text(r#"{"a": [0, 1, 2, {"b": 1}], "c": 3}"#))
+    );
+    assert_eq!(
+        edit("pg_jsonb_insert", "{a,0}", "0", 1),
+        Ok(text(r#"{"a": [1, 0, 2, {"b": 1}], "c": 3}"#))
+    );
+    assert!(edit("pg_jsonb_insert", "{c}", "0", 0).is_err_and(|e| e.starts_with("22023")));
+    assert!(edit("pg_jsonb_set", "{a,x}", "0", 1).is_err_and(|e| e.starts_with("22P02")));
+    assert_eq!(
+        call("pg_jsonb_delete_path", &[doc.clone(), text("{a,2,b}")]),
+        Ok(text(r#"{"a": [1, 2, {}], "c": 3}"#))
+    );
+    assert_eq!(
+        call("pg_jsonb_delete_keys", &[doc, text("{a,z}")]),
+        Ok(text(r#"{"c": 3}"#))
+    );
+}
+
+#[test]
+fn jsonb_pretty_indents_by_four_and_opens_empty_containers() {
+    assert_eq!(
+        call("pg_jsonb_pretty", &[text(r#"{"a": {}, "b": [1]}"#)]),
+        Ok(text(
+            "{\n    \"a\": {\n    },\n    \"b\": [\n        1\n    ]\n}"
+        ))
+    );
+}

@@ -68,7 +68,21 @@ pub static RELATIONS: &[Relation] = &[
            0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 100, NULL \
          FROM __devdb_extensions WHERE name = 'citext'",
     ),
-    rel("pg_proc", PG_PROC, "SELECT * FROM devdb_sys.pg_proc"),
+    // Trigger functions: language plpgsql (13563 in a fresh PostgreSQL 15 cluster), returning
+    // trigger (2279), no arguments; SQL functions: language sql (14).
+    rel(
+        "pg_proc",
+        PG_PROC,
+        "SELECT * FROM devdb_sys.pg_proc \
+         UNION ALL \
+         SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
+           10, 13563, 'f', 0, 'v', 0, 2279, '' \
+         FROM __devdb_functions f \
+         UNION ALL \
+         SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
+           10, 14, 'f', 0, 'v', json_array_length(f.arg_types), f.return_oid, f.arg_oids \
+         FROM __devdb_sql_functions f",
+    ),
     rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
     rel("pg_am", PG_AM, "SELECT * FROM devdb_sys.pg_am"),
     rel(
@@ -106,7 +120,9 @@ pub static RELATIONS: &[Relation] = &[
              WHERE k.schema = t.schema AND k.table_name = t.name AND k.kind = 'c'), \
            0, \
            EXISTS (SELECT 1 FROM __devdb_constraints k WHERE k.kind = 'f' \
-             AND ((k.schema = t.schema AND k.table_name = t.name) OR k.ref_table = t.name)), \
+             AND ((k.schema = t.schema AND k.table_name = t.name) OR k.ref_table = t.name)) \
+           OR EXISTS (SELECT 1 FROM __devdb_triggers g \
+             WHERE g.schema = t.schema AND g.table_name = t.name), \
            0, 0, 0, 1, 'd', 0, 0, NULL, NULL \
          FROM __devdb_tables t \
          UNION ALL \
@@ -332,7 +348,7 @@ pub static RELATIONS: &[Relation] = &[
         "SELECT 3374, 3373, 10, 0 UNION ALL SELECT 3375, 3373, 10, 0 \
          UNION ALL SELECT 3377, 3373, 10, 0",
     ),
-    // Catalogs of objects devdb has none of (row security policies, triggers, rules,
+    // Catalogs of objects devdb has none of (row security policies, rules,
     // extended statistics, publications): empty, with PostgreSQL's columns.
     empty(
         "pg_policy",
@@ -348,16 +364,42 @@ pub static RELATIONS: &[Relation] = &[
             roles: NameArray, cmd: Text, qual: Text, with_check: Text,
         ),
     ),
-    empty(
-        "pg_trigger",
-        cols!(
+    // BEFORE ROW triggers (tgtype: ROW 1 | BEFORE 2, INSERT 4, UPDATE 16); the foreign keys'
+    // internal triggers PostgreSQL lists are absent.
+    Relation {
+        schema: "pg_catalog",
+        name: "pg_trigger",
+        columns: cols!(
             oid: Oid, tgrelid: Oid, tgparentid: Oid, tgname: Name, tgfoid: Oid, tgtype: Int2,
             tgenabled: Char, tgisinternal: Bool, tgconstrrelid: Oid, tgconstrindid: Oid,
             tgconstraint: Oid, tgdeferrable: Bool, tginitdeferred: Bool, tgnargs: Int2,
             tgattr: Int2vector, tgargs: Bytea, tgqual: PgNodeTree, tgoldtable: Name,
             tgnewtable: Name,
         ),
-    ),
+        // __def and __pretty: what pg_get_triggerdef prints (pretty leaves out `public.`).
+        hidden: &["__def", "__pretty"],
+        body: "SELECT g.oid, \
+           (SELECT 16384 + t.rowid FROM __devdb_tables t \
+             WHERE t.schema = g.schema AND t.name = g.table_name), \
+           0, g.name, \
+           (SELECT f.oid FROM __devdb_functions f WHERE pg_key(f.schema, f.name) = g.function), \
+           3 + 4 * g.on_insert + 16 * g.on_update, 'O', 0, 0, 0, 0, 0, 0, 0, '', X'', NULL, \
+           NULL, NULL, \
+           'CREATE TRIGGER ' || pg_quote_ident(g.name) || ' BEFORE ' || __events || ' ON ' \
+             || pg_quote_ident(g.schema) || '.' || pg_quote_ident(g.table_name) \
+             || ' FOR EACH ROW EXECUTE FUNCTION ' || __function || '()', \
+           'CREATE TRIGGER ' || pg_quote_ident(g.name) || ' BEFORE ' || __events || ' ON ' \
+             || iif(g.schema = 'public', '', pg_quote_ident(g.schema) || '.') \
+             || pg_quote_ident(g.table_name) \
+             || ' FOR EACH ROW EXECUTE FUNCTION ' || __function || '()' \
+         FROM (SELECT *, \
+             iif(on_insert, 'INSERT', '') || iif(on_insert AND on_update, ' OR ', '') \
+               || iif(on_update, 'UPDATE', '') AS __events, \
+             iif(pg_key_schema(function) = 'public', '', \
+                 pg_quote_ident(pg_key_schema(function)) || '.') \
+               || pg_quote_ident(pg_key_name(function)) AS __function \
+           FROM __devdb_triggers) g",
+    },
     empty(
         "pg_rewrite",
         cols!(

@@ -19,6 +19,7 @@ fn init_drop() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
+            DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_accounts';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_accounts';
             DROP TABLE "pgbench_branches";
@@ -31,6 +32,7 @@ fn init_drop() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
+            DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_branches';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_branches';
             DROP TABLE "pgbench_history";
@@ -43,6 +45,7 @@ fn init_drop() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
+            DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_history';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_history';
             DROP TABLE "pgbench_tellers";
@@ -55,6 +58,7 @@ fn init_drop() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
+            DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_tellers';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_tellers';
         "#]],
