@@ -267,8 +267,9 @@ async fn tokio_postgres_type_lookup_queries_run_with_parameters() {
 }
 
 /// psql's meta-commands print the same on devdb as on PostgreSQL for the same schema: listings,
-/// databases, roles, and `\d` of tables, indexes, sequences and views with every catalog query
-/// psql 15 sends for them (the owner, which is the connected user on devdb, is normalized).
+/// databases, roles, and `\d` of tables, indexes, sequences, views and materialized views with
+/// every catalog query psql 15 sends for them (the owner, which is the connected user on devdb,
+/// is normalized).
 #[tokio::test]
 async fn psql_meta_commands_match_postgres() {
     let Some(psql_bin) = pg_tool("psql") else {
@@ -296,6 +297,8 @@ async fn psql_meta_commands_match_postgres() {
              unique (user_id, label), constraint id_positive check (id > 0))",
             "create sequence counter increment 2 start 5",
             "create view active_users as select id, email from users where active",
+            "create materialized view user_emails as select id, email from users",
+            "create unique index user_emails_id on user_emails (id)",
             "comment on column tagged.label is 'what the user calls it'",
         ];
         for statement in SCHEMA.iter().chain(&extra) {
@@ -334,6 +337,9 @@ async fn psql_meta_commands_match_postgres() {
             r"\d tagged_id_seq",
             r"\d counter",
             r"\d active_users",
+            r"\dm",
+            r"\d user_emails",
+            r"\d user_emails_id",
         ] {
             let run = psql(&psql_bin, url, &["-c", command]).await;
             run.assert_success(command);

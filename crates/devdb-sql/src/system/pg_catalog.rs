@@ -128,12 +128,17 @@ pub static RELATIONS: &[Relation] = &[
          FROM __devdb_sequences s \
          UNION ALL \
          SELECT 83886080 + v.rowid, v.name, \
-           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = v.schema), 0, 0, 10, 0, 0, 0, \
-           0, -1.0, 0, 0, 0, 0, iif(substr(v.schema, 1, 8) = 'pg_temp_', 't', 'p'), 'v', \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = v.schema), 0, 0, 10, \
+           iif(m.name IS NULL, 0, 2), iif(m.name IS NULL, 0, 83886080 + v.rowid), 0, \
+           0, -1.0, 0, 0, \
+           EXISTS (SELECT 1 FROM __devdb_indexes i WHERE i.schema = v.schema AND i.table_name = v.name), \
+           0, iif(substr(v.schema, 1, 8) = 'pg_temp_', 't', 'p'), iif(m.name IS NULL, 'v', 'm'), \
            (SELECT count(*) FROM __devdb_view_columns c \
              WHERE c.schema = v.schema AND c.view_name = v.name), \
-           0, 1, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL \
+           0, 1, 0, 0, 0, 0, coalesce(m.populated, 1), iif(m.name IS NULL, 'n', 'd'), 0, 0, \
+           NULL, NULL \
          FROM __devdb_views v \
+         LEFT JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name \
          UNION ALL \
          SELECT * FROM devdb_sys.pg_class",
     ),
@@ -194,7 +199,7 @@ pub static RELATIONS: &[Relation] = &[
         ),
         // __def: what pg_get_indexdef prints.
         hidden: &["__def"],
-        body: "SELECT 16777216 + i.rowid, 16384 + t.rowid, \
+        body: "SELECT 16777216 + i.rowid, t.oid, \
            (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
            (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
            i.is_unique, 0, i.is_primary, 0, 1, 0, 1, 0, 1, 1, 0, \
@@ -214,7 +219,7 @@ pub static RELATIONS: &[Relation] = &[
                  FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid)) || ')' \
              || coalesce(' WHERE ' || k.predicate, '') \
          FROM __devdb_indexes i \
-         JOIN __devdb_tables t ON t.schema = i.schema AND t.name = i.table_name \
+         JOIN __pg_relations t ON t.schema = i.schema AND t.name = i.table_name \
          LEFT JOIN __devdb_index_keys k ON k.schema = i.schema AND k.name = i.name",
     },
     Relation {
@@ -479,7 +484,6 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __pg_class t ON t.oid = x.indrelid \
          JOIN __pg_namespace n ON n.oid = t.relnamespace",
     ),
-    // Views and materialized views join here once CREATE VIEW exists.
     // Index usage is not counted: every counter is 0.
     rel(
         "pg_stat_user_indexes",
@@ -492,16 +496,28 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __pg_class t ON t.oid = x.indrelid \
          JOIN __pg_namespace n ON n.oid = t.relnamespace",
     ),
-    empty(
+    // definition is the query as written, where PostgreSQL prints its own deparsed form.
+    rel(
         "pg_views",
         cols!(schemaname: Name, viewname: Name, viewowner: Name, definition: Text),
+        "SELECT n.nspname, c.relname, devdb_current_user(), \
+           (SELECT ' ' || v.definition || ';' FROM __devdb_views v \
+             WHERE 83886080 + v.rowid = c.oid) \
+         FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind = 'v'",
     ),
-    empty(
+    rel(
         "pg_matviews",
         cols!(
             schemaname: Name, matviewname: Name, matviewowner: Name, tablespace: Name,
             hasindexes: Bool, ispopulated: Bool, definition: Text,
         ),
+        "SELECT n.nspname, c.relname, devdb_current_user(), NULL, c.relhasindex, \
+           c.relispopulated, \
+           (SELECT ' ' || v.definition || ';' FROM __devdb_views v \
+             WHERE 83886080 + v.rowid = c.oid) \
+         FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind = 'm'",
     ),
     rel(
         "pg_settings",
@@ -554,6 +570,10 @@ pub const HELPERS: &[&str] = &[
          ELSE 0 END, \
        c.description \
      FROM __devdb_comments c",
+    // The OIDs of the relations an index may be on: tables and materialized views.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_relations (schema, name, oid) AS \
+     SELECT schema, name, 16384 + rowid FROM __devdb_tables \
+     UNION ALL SELECT schema, name, 83886080 + rowid FROM __devdb_views",
     // One row per column of each index, with what pg_index and pg_attribute need.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \
@@ -562,7 +582,10 @@ pub const HELPERS: &[&str] = &[
        (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
          AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 ELSE c.type_oid END) AS opclass \
      FROM __devdb_indexes i, pragma_index_info(pg_key(i.schema, i.name)) p \
-     LEFT JOIN __devdb_columns c ON c.schema = i.schema AND c.table_name = i.table_name \
-       AND c.name = p.name \
+     LEFT JOIN (SELECT schema, table_name, name, position, type_oid, typmod \
+         FROM __devdb_columns \
+       UNION ALL SELECT schema, view_name, name, position, type_oid, typmod \
+         FROM __devdb_view_columns) c \
+       ON c.schema = i.schema AND c.table_name = i.table_name AND c.name = p.name \
      LEFT JOIN devdb_sys.pg_type ty ON ty.oid = c.type_oid",
 ];
