@@ -340,6 +340,7 @@ async fn psql_meta_commands_match_postgres() {
             r"\dm",
             r"\d user_emails",
             r"\d user_emails_id",
+            r"\dT+",
         ] {
             let run = psql(&psql_bin, url, &["-c", command]).await;
             run.assert_success(command);
@@ -348,12 +349,42 @@ async fn psql_meta_commands_match_postgres() {
                 run.stdout.replace(owner, "OWNER")
             ));
         }
+        // The `+` listings print sizes, which are SQLite's pages on devdb: all else must match.
+        for command in [r"\dt+", r"\di+", r"\dm+", r"\l+ postgres"] {
+            let run = psql(&psql_bin, url, &["-A", "-c", command]).await;
+            run.assert_success(command);
+            printed.push_str(&format!(
+                "{command}\n{}",
+                mask_column(&run.stdout.replace(owner, "OWNER"), "Size")
+            ));
+        }
         outputs.push(printed);
     }
     assert_eq!(
         outputs[1], outputs[0],
         "devdb (left) and PostgreSQL (right)"
     );
+}
+
+/// psql's unaligned output (`-A`) with the values of column `name` replaced by `*`.
+fn mask_column(unaligned: &str, name: &str) -> String {
+    let mut header: Option<(usize, usize)> = None;
+    let mut out = Vec::new();
+    for line in unaligned.lines() {
+        let mut row: Vec<&str> = line.split('|').collect();
+        match header {
+            None => {
+                header = row
+                    .iter()
+                    .position(|h| *h == name)
+                    .map(|at| (at, row.len()))
+            }
+            Some((at, fields)) if row.len() == fields => row[at] = "*",
+            Some(_) => {}
+        }
+        out.push(row.join("|"));
+    }
+    out.join("\n")
 }
 
 /// What ORMs and migration tools read to diff a schema.
@@ -680,4 +711,71 @@ async fn catalog_reads_work_after_a_rollback_that_took_the_views() {
         "select typname from pg_type where oid = 'int4'::regtype",
     ])
     .await;
+}
+
+/// Relation and database sizes: SQLite's pages are not PostgreSQL's, so the numbers differ, but
+/// what holds between them (a table with rows has a size, the total is the table and its
+/// indexes, a view has none) is compared.
+#[tokio::test]
+async fn relation_and_database_sizes_match_postgres_in_shape() {
+    compare(&with_schema(&[
+        "create view active_users as select id, email from users where active",
+        "insert into users (email, active) select 'u' || g || '@x.io', true \
+         from generate_series(1, 2000) g",
+        "select c.relname, pg_relation_size(c.oid) > 0, pg_table_size(c.oid) > 0, \
+         pg_total_relation_size(c.oid) = pg_table_size(c.oid) + pg_indexes_size(c.oid), \
+         pg_indexes_size(c.oid) > 0, pg_relation_size(c.oid, 'main') = pg_relation_size(c.oid) \
+         from pg_class c where c.relname in ('users', 'users_pkey', 'users_email_key', \
+         'active_users') order by 1",
+        "select pg_relation_size('users') > 0, pg_total_relation_size('users') > \
+         pg_relation_size('users'), pg_size_pretty(pg_relation_size('active_users'))",
+        "select pg_database_size(current_database()) > 0, \
+         pg_database_size(current_database()) = pg_database_size(oid) \
+         from pg_database where datname = current_database()",
+        "select pg_database_size(123456789::oid), pg_relation_size(0)",
+        "select datname, shobj_description(oid, 'pg_database') from pg_database \
+         where datname in ('postgres', 'template1') order by 1",
+    ]))
+    .await;
+}
+
+/// Sizes grow with the data: a table, its indexes and the database.
+#[tokio::test]
+async fn relation_sizes_grow_with_data() {
+    let devdb = DevDb::start(&[]);
+    let client = devdb.connect().await;
+    client
+        .batch_execute(SCHEMA.join(";").as_str())
+        .await
+        .expect("schema");
+    let sizes = "select pg_relation_size('users'), pg_indexes_size('users'), \
+                 pg_total_relation_size('users'), pg_database_size(current_database())";
+    let read = |row: tokio_postgres::Row| -> [i64; 4] { [0, 1, 2, 3].map(|i| row.get(i)) };
+    let before = read(client.query_one(sizes, &[]).await.expect("sizes"));
+    client
+        .batch_execute(
+            "insert into users (email, name, active) select 'user' || g || '@example.com', \
+             repeat('n', 200), true from generate_series(1, 5000) g",
+        )
+        .await
+        .expect("rows");
+    let after = read(client.query_one(sizes, &[]).await.expect("sizes"));
+    for (i, what) in ["table", "indexes", "total", "database"].iter().enumerate() {
+        assert!(
+            after[i] > before[i] && after[i] > 0,
+            "{what}: {} before, {} after",
+            before[i],
+            after[i]
+        );
+    }
+    assert_eq!(after[2], after[0] + after[1], "total = table + indexes");
+    // PostgreSQL sends the row description before this error, which compare() would see.
+    let err = client
+        .query_one("select pg_database_size('no_such_database')", &[])
+        .await
+        .expect_err("missing database");
+    assert_eq!(
+        err.code(),
+        Some(&tokio_postgres::error::SqlState::INVALID_CATALOG_NAME)
+    );
 }

@@ -194,8 +194,9 @@ pub(crate) fn pg_name_list(args: &[Value]) -> Result<Value, PgError> {
     Ok(Value::Text(names.join(", ")))
 }
 
-/// pg_found(oid, kind, name): the OID a regclass/regproc/regnamespace literal resolved to, or
-/// PostgreSQL's error for a missing relation, function or schema.
+/// pg_found(oid, kind, name): the OID a regclass/regproc/regnamespace literal resolved to (or
+/// another value found by name), or PostgreSQL's error for a missing relation, function,
+/// schema or database.
 pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
     match (args.first(), text_arg(args, 1), text_arg(args, 2)) {
         (Some(Value::Null) | None, Some("relation"), Some(name)) => {
@@ -208,6 +209,10 @@ pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
         (Some(Value::Null) | None, Some("schema"), Some(name)) => Err(PgError::new(
             SqlState::UNDEFINED_SCHEMA,
             format!("schema \"{name}\" does not exist"),
+        )),
+        (Some(Value::Null) | None, Some("database"), Some(name)) => Err(PgError::new(
+            SqlState::INVALID_CATALOG_NAME,
+            format!("database \"{name}\" does not exist"),
         )),
         (Some(Value::Null) | None, _, Some(name)) => Err(PgError::new(
             SqlState::UNDEFINED_FUNCTION,

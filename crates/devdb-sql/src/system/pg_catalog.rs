@@ -52,20 +52,20 @@ pub static RELATIONS: &[Relation] = &[
         "SELECT * FROM devdb_sys.pg_type \
          UNION ALL \
          SELECT t.oid, t.name, coalesce(n.oid, 2200), 10, 4, 1, 'e', 'E', 0, 1, ',', 0, 0, 0, \
-           t.array_oid, 3506, 3507, 3532, 3533, 0, 0, 0, 'i', 'p', 0, 0, -1, 0, 0, NULL \
+           t.array_oid, 3506, 3507, 3532, 3533, 0, 0, 0, 'i', 'p', 0, 0, -1, 0, 0, NULL, NULL \
          FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema \
          UNION ALL \
          SELECT t.array_oid, '_' || t.name, coalesce(n.oid, 2200), 10, -1, 0, 'b', 'A', 0, 1, \
            ',', 0, 6179, t.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 0, \
-           NULL \
+           NULL, NULL \
          FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema \
          UNION ALL \
          SELECT 100663297, 'citext', 2200, 10, -1, 0, 'b', 'S', 0, 1, ',', 0, 0, 0, 100663298, \
-           46, 47, 2414, 2415, 0, 0, 0, 'i', 'x', 0, 0, -1, 0, 100, NULL \
+           46, 47, 2414, 2415, 0, 0, 0, 'i', 'x', 0, 0, -1, 0, 100, NULL, NULL \
          FROM __devdb_extensions WHERE name = 'citext' \
          UNION ALL \
          SELECT 100663298, '_citext', 2200, 10, -1, 0, 'b', 'A', 0, 1, ',', 0, 6179, 100663297, \
-           0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 100, NULL \
+           0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 100, NULL, NULL \
          FROM __devdb_extensions WHERE name = 'citext'",
     ),
     rel("pg_proc", PG_PROC, "SELECT * FROM devdb_sys.pg_proc"),
@@ -570,10 +570,25 @@ pub const HELPERS: &[&str] = &[
          ELSE 0 END, \
        c.description \
      FROM __devdb_comments c",
-    // The OIDs of the relations an index may be on: tables and materialized views.
+    // The server's databases (devdb_databases()), with their size on disk.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_databases (oid, name, size) AS \
+     SELECT j.value ->> '$.oid', j.value ->> '$.name', j.value ->> '$.size' \
+     FROM json_each(devdb_databases()) j",
+    // The OIDs of the relations that hold rows (an index may be on one): tables and
+    // materialized views.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_relations (schema, name, oid) AS \
      SELECT schema, name, 16384 + rowid FROM __devdb_tables \
-     UNION ALL SELECT schema, name, 83886080 + rowid FROM __devdb_views",
+     UNION ALL SELECT v.schema, v.name, 83886080 + v.rowid FROM __devdb_views v \
+       JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name",
+    // The bytes SQLite's pages hold for each table, materialized view and index (dbstat), with
+    // the relation an index is on (table_oid): what pg_relation_size and friends report.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_relation_sizes (oid, table_oid, size) AS \
+     SELECT f.oid, f.table_oid, coalesce((SELECT sum(s.pgsize) FROM dbstat s \
+       WHERE s.name = f.file AND s.aggregate = 1), 0) \
+     FROM (SELECT oid, oid AS table_oid, pg_key(schema, name) AS file FROM __pg_relations \
+       UNION ALL SELECT 16777216 + i.rowid, r.oid, pg_key(i.schema, i.name) \
+       FROM __devdb_indexes i JOIN __pg_relations r \
+         ON r.schema = i.schema AND r.name = i.table_name) f",
     // One row per column of each index, with what pg_index and pg_attribute need.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \
