@@ -779,3 +779,29 @@ async fn relation_sizes_grow_with_data() {
         Some(&tokio_postgres::error::SqlState::INVALID_CATALOG_NAME)
     );
 }
+
+/// CHECK constraints as PostgreSQL's deparser prints them (pg_get_constraintdef, plain and
+/// pretty, and information_schema.check_constraints): typed literals, varchar compared as
+/// text, IN as `= ANY (ARRAY[...])`, BETWEEN as two comparisons, LIKE as `~~`; and their names,
+/// taken from the one column a check mentions.
+#[tokio::test]
+async fn check_constraints_print_as_postgres_deparses_them() {
+    compare(&[
+        "create table ck (a int check (a > 0), b bigint check (b >= 0 and b < 100), \
+         c numeric(10,2) check (c >= 0), d numeric check (d > 1.5), \
+         e text check (e in ('x', 'y')), f varchar(10) check (f in ('x', 'y')), \
+         g varchar(10) check (g <> ''), h text check (length(h) <= 20), \
+         i int check (i between 1 and 10), j text check (j is not null or a is null), \
+         k float8 check (k > 0), l smallint check (l > -1), m text check (m ~ '^[a-z]+$'), \
+         n text check (n like 'a%'), o date check (o > '2020-1-1'), p boolean check (not p), \
+         q int check (q not in (1, 2, 3)), r text check (char_length(r) > 2 and r <> upper(r)), \
+         s int check (s + 1 > a * 2), t int check (t > 1.5), u char(2) check (u <> 'zz'), \
+         v timestamptz check (v > now()), w int check (w > 0 and (w < 10 or w > 20)), \
+         x text check (x ilike '%@%' and x not like '% %'), y int check (1 > 0))",
+        "select conname, pg_get_constraintdef(oid), pg_get_constraintdef(oid, true) \
+         from pg_constraint where conrelid = 'ck'::regclass order by conname",
+        "select constraint_name, check_clause from information_schema.check_constraints \
+         where constraint_schema = 'public' and constraint_name like 'ck%' order by 1",
+    ])
+    .await;
+}

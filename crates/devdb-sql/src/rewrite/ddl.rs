@@ -328,17 +328,10 @@ impl Translator<'_> {
             taken.push(c.name.clone());
             more.push(c);
         }
-        for (column, check) in &checks {
+        // A CHECK is named after the one column it mentions, wherever it is written.
+        for (_, check) in &checks {
             let given = check.name.as_ref().map(fold);
             let c = self.check_constraint(&name, &columns, given, check, &taken)?;
-            let c = match (column, &check.name) {
-                // A column CHECK is named after its column even when it mentions others.
-                (Some(col), None) if c.columns.len() != 1 => Constraint {
-                    name: choose_name(&name, std::slice::from_ref(col), "check", &taken),
-                    ..c
-                },
-                _ => c,
-            };
             taken.push(c.name.clone());
             more.push(c);
         }

@@ -453,6 +453,11 @@ fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
 
 /// A type's format_type spelling with its modifier: `character varying(20)`,
 /// `numeric(10,2)`, `timestamp(3) without time zone`.
+/// A built-in type as format_type spells it without a typmod: `character varying`.
+pub(super) fn format_type_name(ty: PgType) -> String {
+    spelled(ty, -1)
+}
+
 fn spelled(ty: PgType, typmod: i32) -> String {
     // An array's typmod is its element's: `character varying(3)[]`.
     if let Some(element) = ty.element() {

@@ -9,6 +9,7 @@
 //! carries PostgreSQL's type OIDs.
 
 pub mod builtin;
+pub(crate) mod check_display;
 pub(crate) mod functions;
 mod information_schema;
 mod pg_catalog;

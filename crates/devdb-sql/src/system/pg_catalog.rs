@@ -233,7 +233,7 @@ pub static RELATIONS: &[Relation] = &[
             conkey: Int2Array, confkey: Int2Array, conbin: PgNodeTree,
         ),
         // __def: what pg_get_constraintdef prints, __pretty: its pretty form where that
-        // differs (a check without its outer parentheses); __columns, __ref_columns: the JSON
+        // differs (a check's, with fewer parentheses); __columns, __ref_columns: the JSON
         // lists.
         hidden: &["__def", "__columns", "__ref_columns", "__pretty"],
         body: "SELECT 50331648 + k.rowid, k.name, \
@@ -267,7 +267,9 @@ pub static RELATIONS: &[Relation] = &[
            CASE k.kind \
              WHEN 'p' THEN 'PRIMARY KEY (' || pg_name_list(k.columns) || ')' \
              WHEN 'u' THEN 'UNIQUE (' || pg_name_list(k.columns) || ')' \
-             WHEN 'c' THEN 'CHECK ((' || k.check_expr || '))' \
+             WHEN 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
+               (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
+                 WHERE c.schema = k.schema AND c.table_name = k.table_name), 0) || ')' \
              ELSE 'FOREIGN KEY (' || pg_name_list(k.columns) || ') REFERENCES ' \
                || pg_quote_ident(k.ref_table) || '(' || pg_name_list(k.ref_columns) || ')' \
                || coalesce(' ON UPDATE ' || k.on_update, '') \
@@ -275,7 +277,9 @@ pub static RELATIONS: &[Relation] = &[
                || CASE WHEN k.is_deferrable THEN ' DEFERRABLE' ELSE '' END \
                || CASE WHEN k.is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END END, \
            k.columns, k.ref_columns, \
-           CASE WHEN k.kind = 'c' THEN 'CHECK (' || k.check_expr || ')' END \
+           CASE WHEN k.kind = 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
+             (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
+               WHERE c.schema = k.schema AND c.table_name = k.table_name), 1) || ')' END \
          FROM __devdb_constraints k",
     },
     rel(
