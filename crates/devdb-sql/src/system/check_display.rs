@@ -192,18 +192,20 @@ impl Deparser<'_> {
                 expr,
                 pattern,
                 escape_char: None,
-            } => {
-                let op = if *negated { "!~~" } else { "~~" };
-                self.compare(self.operand(expr)?, op, self.operand(pattern)?)
             }
-            Expr::ILike {
+            | Expr::ILike {
                 negated,
                 any: false,
                 expr,
                 pattern,
                 escape_char: None,
             } => {
-                let op = if *negated { "!~~*" } else { "~~*" };
+                let op = match (matches!(e, Expr::ILike { .. }), *negated) {
+                    (false, false) => "~~",
+                    (false, true) => "!~~",
+                    (true, false) => "~~*",
+                    (true, true) => "!~~*",
+                };
                 self.compare(self.operand(expr)?, op, self.operand(pattern)?)
             }
             Expr::IsNull(inner) | Expr::IsNotNull(inner) => {
