@@ -805,3 +805,65 @@ async fn check_constraints_print_as_postgres_deparses_them() {
     ])
     .await;
 }
+
+/// A Rust enum mapped to a PostgreSQL enum, as tokio-postgres users write it: the driver looks
+/// the type up in pg_type and its labels in pg_enum (with parameters), then reads values and
+/// arrays of it. (Sending one as a parameter needs the enum's OID in ParameterDescription,
+/// where devdb describes text: not covered here.)
+#[derive(Debug, PartialEq)]
+enum Shade {
+    Light,
+    Dark,
+}
+
+impl<'a> tokio_postgres::types::FromSql<'a> for Shade {
+    fn from_sql(
+        _: &tokio_postgres::types::Type,
+        raw: &'a [u8],
+    ) -> Result<Shade, Box<dyn std::error::Error + Sync + Send>> {
+        match raw {
+            b"light" => Ok(Shade::Light),
+            b"dark" => Ok(Shade::Dark),
+            other => Err(format!("unknown label {other:?}").into()),
+        }
+    }
+
+    /// The type tokio-postgres found: `public.shade`, an enum with exactly these labels.
+    fn accepts(ty: &tokio_postgres::types::Type) -> bool {
+        ty.name() == "shade"
+            && ty.schema() == "public"
+            && matches!(ty.kind(), tokio_postgres::types::Kind::Enum(labels) if labels == &["light", "dark"])
+    }
+}
+
+async fn custom_enum_values(client: &Client) -> (Shade, Vec<Shade>, Vec<Option<Shade>>) {
+    client
+        .batch_execute(
+            "create type shade as enum ('light', 'dark'); \
+             create table paints (id int primary key, shade shade not null, history shade[]); \
+             insert into paints values (1, 'dark', '{light,dark}')",
+        )
+        .await
+        .expect("schema");
+    let row = client
+        .query_one("select shade, history, array[null, shade] from paints", &[])
+        .await
+        .expect("select");
+    (row.get(0), row.get(1), row.get(2))
+}
+
+#[tokio::test]
+async fn tokio_postgres_reads_custom_enum_types() {
+    let expected = (
+        Shade::Dark,
+        vec![Shade::Light, Shade::Dark],
+        vec![None, Some(Shade::Dark)],
+    );
+    if let Some(pg) = Postgres::start() {
+        let database = pg.fresh_database("custom_enum").await;
+        let oracle = custom_enum_values(&pg.connect_to(&database).await).await;
+        assert_eq!(oracle, expected, "PostgreSQL");
+    }
+    let devdb = DevDb::start(&[]);
+    assert_eq!(custom_enum_values(&devdb.connect().await).await, expected);
+}
