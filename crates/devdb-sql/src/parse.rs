@@ -655,6 +655,11 @@ pub(crate) fn expression(text: &str) -> Option<sqlparser::ast::Expr> {
     whole(text, |p| p.parse_expr())
 }
 
+/// A query as devdb's catalog stores it (a view's definition), or None.
+pub(crate) fn query(text: &str) -> Option<sqlparser::ast::Query> {
+    whole(text, |p| p.parse_query()).map(|q| *q)
+}
+
 /// `text` parsed by `item` as a whole, or None.
 fn whole<T>(text: &str, item: impl FnOnce(&mut Parser) -> Result<T, ParserError>) -> Option<T> {
     let dialect = PostgreSqlDialect {};

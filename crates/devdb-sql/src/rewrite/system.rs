@@ -274,19 +274,22 @@ impl Translator<'_> {
                 (def, TEXT)
             }
             ("pg_get_constraintdef", 1 | 2) => {
-                // pretty (the second argument) prints a check without its outer parentheses.
-                let mut args = args.into_iter();
-                let oid = self.first_oid(args.next().into_iter().collect())?;
-                let pretty = match args.next() {
-                    Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
-                    None => make::int(0),
-                };
+                // pretty (the second argument) prints a check with fewer parentheses.
+                let (oid, pretty) = self.oid_and_pretty(args)?;
                 let pretty_def = make::call(
                     "coalesce",
                     vec![make::column("__pretty"), make::column("__def")],
                 );
                 let def = make::call("iif", vec![pretty, pretty_def, make::column("__def")]);
                 (make::lookup("__pg_constraint", def, "oid", oid), TEXT)
+            }
+            ("pg_get_viewdef", 1 | 2) => {
+                let (oid, pretty) = self.oid_and_pretty(args)?;
+                let def = make::call(
+                    "iif",
+                    vec![pretty, make::column("pretty"), make::column("plain")],
+                );
+                (make::lookup("__pg_viewdefs", def, "oid", oid), TEXT)
             }
             ("pg_get_userbyid", 1) => {
                 let oid = self.first_oid(args)?;
@@ -574,6 +577,17 @@ impl Translator<'_> {
         }
         out.try_into()
             .map_err(|_| PgError::internal("catalog function arity"))
+    }
+
+    /// `(oid [, pretty])`: the OID and the pretty flag, false when not given.
+    fn oid_and_pretty(&mut self, args: Vec<Expr>) -> Result<(Expr, Expr), PgError> {
+        let mut args = args.into_iter();
+        let oid = self.first_oid(args.next().into_iter().collect())?;
+        let pretty = match args.next() {
+            Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
+            None => make::int(0),
+        };
+        Ok((oid, pretty))
     }
 
     /// The first argument as an OID (regclass literals resolved).

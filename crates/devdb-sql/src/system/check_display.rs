@@ -14,7 +14,7 @@ use sqlparser::ast::{
 use super::functions::{format_type_name, quote_ident};
 
 /// A deparsed expression, printed by [`Node::print`].
-enum Node {
+pub(super) enum Node {
     /// A column, a constant or a function call: never parenthesized.
     Atom(String),
     Cast(Box<Node>, String),
@@ -30,7 +30,7 @@ enum Node {
 impl Node {
     /// PostgreSQL's plain form parenthesizes every operator; the pretty form only operators
     /// under operators, and AND/OR under the other one.
-    fn print(&self, pretty: bool, parent: Option<&Node>) -> String {
+    pub(super) fn print(&self, pretty: bool, parent: Option<&Node>) -> String {
         let needs = match (pretty, parent) {
             (false, _) => true,
             (true, None) => false,
@@ -81,7 +81,7 @@ impl Node {
 
 /// What an expression's type is while deparsing: a known type, or a literal still untyped.
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Typed(PgType),
     /// A quoted string: takes the type of what it is compared with.
     String,
@@ -89,9 +89,9 @@ enum Kind {
 
 /// A deparsed operand: its node (before the operator coerces it) and its kind; `literal` keeps
 /// a constant's text, which coercion prints anew.
-struct Operand {
-    node: Node,
-    kind: Kind,
+pub(super) struct Operand {
+    pub node: Node,
+    pub kind: Kind,
     literal: Option<Literal>,
 }
 
@@ -111,7 +111,24 @@ pub(crate) fn pg_check_display(args: &[Value]) -> Result<Value, PgError> {
         return Ok(Value::Null);
     };
     let pretty = matches!(args.get(2), Some(Value::Int(1)));
-    let columns: Vec<(String, PgType)> = match Json::parse(columns, false) {
+    let columns = column_types(columns);
+    let deparser = Deparser {
+        columns: &columns,
+        qualifier: None,
+    };
+    let shown = crate::parse::expression(text)
+        .and_then(|e| deparser.bool_expr(&e))
+        .map(|node| node.print(pretty, None));
+    Ok(Value::Text(shown.unwrap_or_else(|| match pretty {
+        true => text.clone(),
+        false => format!("({text})"),
+    })))
+}
+
+/// A JSON object of column names and type OIDs as (name, type) pairs; columns of types
+/// PostgreSQL does not build in (enums) are left out.
+pub(super) fn column_types(json: &str) -> Vec<(String, PgType)> {
+    match Json::parse(json, false) {
         Ok(Json::Object(members)) => members
             .into_iter()
             .filter_map(|(name, oid)| match oid {
@@ -120,28 +137,32 @@ pub(crate) fn pg_check_display(args: &[Value]) -> Result<Value, PgError> {
             })
             .collect(),
         _ => Vec::new(),
-    };
-    let shown = crate::parse::expression(text)
-        .and_then(|e| Deparser { columns: &columns }.bool_expr(&e))
-        .map(|node| node.print(pretty, None));
-    Ok(Value::Text(shown.unwrap_or_else(|| match pretty {
-        true => text.clone(),
-        false => format!("({text})"),
-    })))
+    }
 }
 
-struct Deparser<'a> {
-    columns: &'a [(String, PgType)],
+pub(super) struct Deparser<'a> {
+    /// The columns an expression may name, with their types.
+    pub columns: &'a [(String, PgType)],
+    /// The relation name a view's columns are printed with (`users.id`).
+    pub qualifier: Option<&'a str>,
 }
 
 impl Deparser<'_> {
+    /// A column as printed: `name`, or `relation.name` in a view.
+    pub(super) fn column(&self, name: &str) -> Node {
+        Node::Atom(match self.qualifier {
+            Some(q) => format!("{}.{}", quote_ident(q), quote_ident(name)),
+            None => quote_ident(name),
+        })
+    }
+
     /// An expression whose value is a boolean (the whole CHECK, an AND's operand).
-    fn bool_expr(&self, e: &Expr) -> Option<Node> {
+    pub(super) fn bool_expr(&self, e: &Expr) -> Option<Node> {
         let op = self.operand(e)?;
         (op.kind == Kind::Typed(PgType::Bool)).then_some(op.node)
     }
 
-    fn operand(&self, e: &Expr) -> Option<Operand> {
+    pub(super) fn operand(&self, e: &Expr) -> Option<Operand> {
         let typed = |node: Node, ty: PgType| Operand {
             node,
             kind: Kind::Typed(ty),
@@ -156,7 +177,7 @@ impl Deparser<'_> {
                     id.value.to_lowercase()
                 };
                 let ty = self.columns.iter().find(|(n, _)| *n == name)?.1;
-                Some(typed(Node::Atom(quote_ident(&name)), ty))
+                Some(typed(self.column(&name), ty))
             }
             Expr::Value(v) => match &v.value {
                 SqlValue::SingleQuotedString(s) => Some(Operand {
@@ -239,6 +260,9 @@ impl Deparser<'_> {
             } => self.in_list(expr, list, *negated),
             Expr::Function(f) => {
                 let name = f.name.to_string().to_lowercase();
+                if let Some(aggregate) = self.aggregate(&name, &f.args) {
+                    return Some(aggregate);
+                }
                 let ty = match name.as_str() {
                     "length" | "char_length" | "character_length" | "octet_length" => PgType::Int4,
                     "lower" | "upper" | "btrim" => PgType::Text,
@@ -269,6 +293,45 @@ impl Deparser<'_> {
             }
             _ => None,
         }
+    }
+
+    /// `count(*)`, and count, min and max of a column (a view's aggregates).
+    fn aggregate(&self, name: &str, args: &FunctionArguments) -> Option<Operand> {
+        let FunctionArguments::List(list) = args else {
+            return None;
+        };
+        if !list.clauses.is_empty() || list.duplicate_treatment.is_some() {
+            return None;
+        }
+        let (node, ty) = match (name, list.args.as_slice()) {
+            ("count", [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)]) => {
+                (Node::Atom("count(*)".to_owned()), PgType::Int8)
+            }
+            (
+                "count" | "min" | "max",
+                [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg @ Expr::Identifier(_)))],
+            ) => {
+                let arg = self.operand(arg)?;
+                let Kind::Typed(arg_ty) = arg.kind else {
+                    return None;
+                };
+                let ty = if name == "count" {
+                    PgType::Int8
+                } else {
+                    arg_ty
+                };
+                (
+                    Node::Atom(format!("{name}({})", arg.node.print(true, None))),
+                    ty,
+                )
+            }
+            _ => return None,
+        };
+        Some(Operand {
+            node,
+            kind: Kind::Typed(ty),
+            literal: None,
+        })
     }
 
     fn binary(&self, left: &Expr, op: &BinaryOperator, right: &Expr) -> Option<Operand> {
@@ -425,7 +488,7 @@ fn common(a: PgType, b: PgType, op: &str) -> Option<(PgType, PgType)> {
 
 /// An operand as the operator takes it: a literal typed (`'x'::text`, `(0)::numeric`,
 /// `'-1'::integer`), a column of another type cast (`(code)::text`).
-fn coerce(operand: Operand, to: PgType) -> Option<Node> {
+pub(super) fn coerce(operand: Operand, to: PgType) -> Option<Node> {
     let Operand {
         node,
         kind,

@@ -500,13 +500,11 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __pg_class t ON t.oid = x.indrelid \
          JOIN __pg_namespace n ON n.oid = t.relnamespace",
     ),
-    // definition is the query as written, where PostgreSQL prints its own deparsed form.
     rel(
         "pg_views",
         cols!(schemaname: Name, viewname: Name, viewowner: Name, definition: Text),
         "SELECT n.nspname, c.relname, devdb_current_user(), \
-           (SELECT ' ' || v.definition || ';' FROM __devdb_views v \
-             WHERE 83886080 + v.rowid = c.oid) \
+           (SELECT d.plain FROM __pg_viewdefs d WHERE d.oid = c.oid) \
          FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.relkind = 'v'",
     ),
@@ -517,9 +515,7 @@ pub static RELATIONS: &[Relation] = &[
             hasindexes: Bool, ispopulated: Bool, definition: Text,
         ),
         "SELECT n.nspname, c.relname, devdb_current_user(), NULL, c.relhasindex, \
-           c.relispopulated, \
-           (SELECT ' ' || v.definition || ';' FROM __devdb_views v \
-             WHERE 83886080 + v.rowid = c.oid) \
+           c.relispopulated, (SELECT d.plain FROM __pg_viewdefs d WHERE d.oid = c.oid) \
          FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.relkind = 'm'",
     ),
@@ -593,6 +589,26 @@ pub const HELPERS: &[&str] = &[
        UNION ALL SELECT 16777216 + i.rowid, r.oid, pg_key(i.schema, i.name) \
        FROM __devdb_indexes i JOIN __pg_relations r \
          ON r.schema = i.schema AND r.name = i.table_name) f",
+    // Each view's query as pg_get_viewdef prints it, plain and pretty. A view over one
+    // relation is printed with that relation's columns; any other as written.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_viewdefs (oid, plain, pretty) AS \
+     SELECT d.oid, pg_view_display(d.definition, d.relation, d.columns, d.outputs, 0), \
+       pg_view_display(d.definition, d.relation, d.columns, d.outputs, 1) \
+     FROM (SELECT 83886080 + v.rowid AS oid, v.definition AS definition, \
+       iif(r.key IS NULL, NULL, iif(pg_key_schema(r.key) = 'public', '', \
+         pg_quote_ident(pg_key_schema(r.key)) || '.') || pg_quote_ident(pg_key_name(r.key))) \
+         AS relation, \
+       (SELECT json_group_object(c.name, c.type_oid) FROM (SELECT name, type_oid, position \
+         FROM __devdb_columns WHERE schema = pg_key_schema(r.key) \
+           AND table_name = pg_key_name(r.key) \
+         UNION ALL SELECT name, type_oid, position FROM __devdb_view_columns \
+         WHERE schema = pg_key_schema(r.key) AND view_name = pg_key_name(r.key) \
+         ORDER BY position) c) AS columns, \
+       (SELECT json_group_array(o.name) FROM (SELECT name FROM __devdb_view_columns \
+         WHERE schema = v.schema AND view_name = v.name ORDER BY position) o) AS outputs \
+     FROM __devdb_views v \
+     LEFT JOIN (SELECT schema, name, depends_on ->> '$[0]' AS key FROM __devdb_views \
+       WHERE json_array_length(depends_on) = 1) r ON r.schema = v.schema AND r.name = v.name) d",
     // One row per column of each index, with what pg_index and pg_attribute need.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \
