@@ -186,16 +186,23 @@ async fn pg_stat_activity_lists_the_sessions_of_every_database() {
     assert_eq!(names, ["template1", "postgres", "other"]);
 }
 
+/// A session in `postgres` and one in a new database `name`, with the second's pid: sessions
+/// of one database take turns, so the one acted on is in a database of its own.
+async fn admin_and_victim(devdb: &DevDb, name: &str) -> (Client, Client, i32) {
+    let admin = connect_to(devdb, "postgres").await;
+    admin
+        .batch_execute(&format!("create database {name}"))
+        .await
+        .expect("create");
+    let victim = connect_to(devdb, name).await;
+    let pid = backend_pid(&victim).await;
+    (admin, victim, pid)
+}
+
 #[tokio::test]
 async fn pg_terminate_backend_ends_a_session_of_another_database() {
     let devdb = DevDb::start(&[]);
-    let admin = connect_to(&devdb, "postgres").await;
-    admin
-        .batch_execute("create database victim")
-        .await
-        .expect("create");
-    let victim = connect_to(&devdb, "victim").await;
-    let pid = backend_pid(&victim).await;
+    let (admin, victim, pid) = admin_and_victim(&devdb, "victim").await;
     let row = admin
         .query_one("select pg_terminate_backend($1)", &[&pid])
         .await
@@ -894,4 +901,70 @@ async fn view_definitions_print_as_postgres_deparses_them() {
          pg_get_viewdef('v_all'::regclass::oid, false)",
     ]))
     .await;
+}
+
+/// The catalogs the other tests do not read: collations, roles as pg_user and pg_authid see
+/// them, functions, settings, and int2vector bounds.
+#[tokio::test]
+async fn remaining_catalogs_match_postgres() {
+    compare(&with_schema(&[
+        "select collname, collprovider, collisdeterministic, collencoding from pg_collation \
+         where collname in ('C', 'POSIX', 'default') order by 1",
+        "select usename = current_user, usesuper, usecreatedb, userepl, passwd from pg_user",
+        "select rolname = current_user, rolsuper, rolcanlogin, rolcreatedb from pg_authid \
+         where oid = 10",
+        "select proname, pronargs, prorettype, proretset from pg_proc \
+         where oid in ('now'::regproc, 'pg_backend_pid'::regproc::oid) order by 1",
+        "select 'length'::regproc",
+        "select count(*) > 2000 from pg_proc",
+        "select name, setting from pg_settings \
+         where name in ('DateStyle', 'client_encoding', 'standard_conforming_strings') order by 1",
+        "select array_length(indkey, 1), array_upper(indkey, 1) - array_lower(indkey, 1) + 1 \
+         from pg_index where indexrelid = 'posts_title_idx'::regclass",
+    ]))
+    .await;
+}
+
+/// pg_cancel_backend cancels the statement another session is running (57014), and that
+/// session goes on; pg_stat_activity shows it active meanwhile.
+#[tokio::test]
+async fn pg_cancel_backend_cancels_a_running_statement() {
+    let devdb = DevDb::start(&[]);
+    let (admin, victim, pid) = admin_and_victim(&devdb, "sleepy").await;
+    let sleeping = tokio::spawn(async move {
+        let outcome = victim.batch_execute("select pg_sleep(30)").await;
+        (victim, outcome)
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let row = admin
+            .query_one(
+                "select count(*) from pg_stat_activity where pid = $1 and state = 'active' \
+                 and query like 'select pg_sleep%' and state_change is not null",
+                &[&pid],
+            )
+            .await
+            .expect("activity");
+        if row.get::<_, i64>(0) == 1 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "victim never active");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let row = admin
+        .query_one("select pg_cancel_backend($1)", &[&pid])
+        .await
+        .expect("cancel");
+    assert!(row.get::<_, bool>(0));
+    let (victim, outcome) = tokio::time::timeout(std::time::Duration::from_secs(10), sleeping)
+        .await
+        .expect("canceled in time")
+        .expect("task");
+    let err = outcome.expect_err("canceled");
+    assert_eq!(
+        err.code(),
+        Some(&tokio_postgres::error::SqlState::QUERY_CANCELED)
+    );
+    let row = victim.query_one("select 1", &[]).await.expect("goes on");
+    assert_eq!(row.get::<_, i32>(0), 1);
 }

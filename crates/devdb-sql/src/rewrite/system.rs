@@ -206,10 +206,21 @@ impl Translator<'_> {
                     "proname",
                     make::string(&name),
                 );
-                Ok(make::call(
-                    "pg_found",
-                    vec![oid, make::string("function"), make::string(text)],
-                ))
+                // A name several functions share names none of them.
+                let count = make::subquery(make::select(
+                    vec![make::select_item(make::count_star(), None)],
+                    vec![make::table("__pg_proc", None)],
+                    Some(make::eq(make::column("proname"), make::string(&name))),
+                ));
+                let kind = make::call(
+                    "iif",
+                    vec![
+                        make::binary(count, BinaryOperator::Gt, make::int(1)),
+                        make::string("ambiguous function"),
+                        make::string("function"),
+                    ],
+                );
+                Ok(make::call("pg_found", vec![oid, kind, make::string(text)]))
             }
         }
     }

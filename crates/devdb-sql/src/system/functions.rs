@@ -196,9 +196,13 @@ pub(crate) fn pg_name_list(args: &[Value]) -> Result<Value, PgError> {
 
 /// pg_found(oid, kind, name): the OID a regclass/regproc/regnamespace literal resolved to (or
 /// another value found by name), or PostgreSQL's error for a missing relation, function,
-/// schema or database.
+/// schema or database, or for a function name that several functions share.
 pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
     match (args.first(), text_arg(args, 1), text_arg(args, 2)) {
+        (_, Some("ambiguous function"), Some(name)) => Err(PgError::new(
+            SqlState::AMBIGUOUS_FUNCTION,
+            format!("more than one function named \"{name}\""),
+        )),
         (Some(Value::Null) | None, Some("relation"), Some(name)) => {
             Err(PgError::undefined_table(name))
         }
