@@ -72,6 +72,15 @@ impl Translator<'_> {
             columns: cols,
             depends_on,
         } = self.define_view(&columns, *query)?;
+        if depends_on
+            .iter()
+            .any(|r| catalog::split(r).0 == self.path.temp)
+        {
+            return Err(PgError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "materialized views must not use temporary tables or views",
+            ));
+        }
         let mut sqlite = view_rows(&key, &definition, &depends_on, &cols);
         sqlite.push(populated(&key, with_data, true));
         sqlite.push(self.sqlite_table(&key, &view_columns(&cols), &[])?);

@@ -295,7 +295,7 @@ impl Deparser<'_> {
         }
     }
 
-    /// `count(*)`, and count, min and max of a column (a view's aggregates).
+    /// `count(*)`, and count, min, max, sum and avg of a column (a view's aggregates).
     fn aggregate(&self, name: &str, args: &FunctionArguments) -> Option<Operand> {
         let FunctionArguments::List(list) = args else {
             return None;
@@ -308,17 +308,21 @@ impl Deparser<'_> {
                 (Node::Atom("count(*)".to_owned()), PgType::Int8)
             }
             (
-                "count" | "min" | "max",
+                "count" | "min" | "max" | "sum" | "avg",
                 [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg @ Expr::Identifier(_)))],
             ) => {
                 let arg = self.operand(arg)?;
                 let Kind::Typed(arg_ty) = arg.kind else {
                     return None;
                 };
-                let ty = if name == "count" {
-                    PgType::Int8
-                } else {
-                    arg_ty
+                let ty = match (name, arg_ty) {
+                    ("count", _) => PgType::Int8,
+                    ("sum", PgType::Int2 | PgType::Int4) => PgType::Int8,
+                    ("sum", PgType::Int8) | ("avg", PgType::Int2 | PgType::Int4 | PgType::Int8) => {
+                        PgType::Numeric
+                    }
+                    ("avg", PgType::Float4) => PgType::Float8,
+                    _ => arg_ty,
                 };
                 (
                     Node::Atom(format!("{name}({})", arg.node.print(true, None))),
