@@ -514,6 +514,7 @@ corpus_files! {
     slt_ddl_constraints => "ddl/constraints.slt",
     slt_ddl_indexes => "ddl/indexes.slt",
     slt_ddl_schemas_enums_views => "ddl/schemas_enums_views.slt",
+    slt_ddl_materialized_views => "ddl/materialized_views.slt",
     slt_ddl_search_path => "ddl/search_path.slt",
     slt_ddl_temp_tables => "ddl/temp_tables.slt",
     slt_ddl_sequences_identity => "ddl/sequences_identity.slt",

@@ -174,7 +174,8 @@ impl Databases {
         &self.backends
     }
 
-    /// pg_database's rows as a JSON array (oid, name, is_template, allow_connections), by oid.
+    /// pg_database's rows as a JSON array (oid, name, is_template, allow_connections), by oid,
+    /// with each database's size on disk (pg_database_size): its file and its write-ahead log.
     pub(crate) fn json(&self) -> String {
         let state = lock(&self.state);
         let mut entries: Vec<(&String, &Entry)> = state.entries.iter().collect();
@@ -182,8 +183,15 @@ impl Databases {
         let rows: Vec<String> = entries
             .into_iter()
             .map(|(name, e)| {
+                let file = self.path(e.oid);
+                let size: u64 = [file.clone(), file.with_extension("db-wal")]
+                    .iter()
+                    .filter_map(|f| std::fs::metadata(f).ok())
+                    .map(|m| m.len())
+                    .sum();
                 format!(
-                    "{{\"oid\":{},\"name\":{},\"is_template\":{},\"allow_connections\":{}}}",
+                    "{{\"oid\":{},\"name\":{},\"is_template\":{},\"allow_connections\":{},\
+                     \"size\":{size}}}",
                     e.oid,
                     devdb_pg::value::json::escape(name),
                     e.is_template as i32,

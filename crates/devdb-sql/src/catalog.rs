@@ -47,6 +47,7 @@ pub(crate) const IDENTITY_COLUMNS: &str = "__devdb_identity_columns";
 pub(crate) const COMMENTS: &str = "__devdb_comments";
 pub(crate) const VIEWS: &str = "__devdb_views";
 pub(crate) const VIEW_COLUMNS: &str = "__devdb_view_columns";
+pub(crate) const MATVIEWS: &str = "__devdb_matviews";
 pub(crate) const TYPES: &str = "__devdb_types";
 pub(crate) const ENUM_LABELS: &str = "__devdb_enum_labels";
 pub(crate) const DOMAINS: &str = "__devdb_domains";
@@ -87,6 +88,8 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// PostgreSQL SQL in `definition`, and `depends_on`, a JSON list of the keys of the tables
 /// and views it reads); `__devdb_view_columns` its output columns like `__devdb_columns`.
 /// In SQLite a view is the view named by its key.
+/// A materialized view is a view with a row in `__devdb_matviews` (`populated` false after
+/// WITH NO DATA); in SQLite it is the table named by its key, which holds its rows.
 ///
 /// User-defined types: `__devdb_types` has one row per enum (pg_type with typtype 'e': its OID,
 /// namespace, name and the OID of its array type `_name`); `__devdb_enum_labels` has one row
@@ -123,6 +126,7 @@ CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT N
 CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_comments (kind TEXT NOT NULL, schema TEXT NOT NULL, name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL, PRIMARY KEY (kind, schema, name, column_name));
 CREATE TABLE IF NOT EXISTS __devdb_views (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, definition TEXT NOT NULL, depends_on TEXT NOT NULL, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_matviews (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, populated INTEGER NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_view_columns (schema TEXT NOT NULL DEFAULT 'public', view_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, PRIMARY KEY (schema, view_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, array_oid INTEGER NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
@@ -148,7 +152,9 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels ORDER BY type_oid, sort_order",
     "SELECT oid, name FROM __devdb_schemas ORDER BY oid",
     "SELECT schema, table_name, name, kind FROM __devdb_identity_columns",
-    "SELECT schema, name, definition, depends_on FROM __devdb_views ORDER BY schema, name",
+    "SELECT v.schema, v.name, v.definition, v.depends_on, m.populated FROM __devdb_views v \
+     LEFT JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name \
+     ORDER BY v.rowid",
     "SELECT schema, view_name, name, position, type_oid, typmod FROM __devdb_view_columns \
      ORDER BY schema, view_name, position",
     "SELECT schema, name, keys, predicate, expressions FROM __devdb_index_keys",
@@ -248,6 +254,18 @@ pub struct View {
     pub depends_on: Vec<String>,
     /// Output columns (only name, position, type and typmod are meaningful).
     pub columns: Vec<Column>,
+    /// For a materialized view, whether it holds its query's rows (false after WITH NO DATA).
+    pub materialized: Option<bool>,
+}
+
+impl View {
+    /// What PostgreSQL calls it in messages: `view` or `materialized view`.
+    pub fn kind(&self) -> &'static str {
+        match self.materialized {
+            Some(_) => "materialized view",
+            None => "view",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -756,6 +774,7 @@ impl Catalog {
                 definition: r.text()?,
                 depends_on: parse_name_list(&r.text()?)?,
                 columns: Vec::new(),
+                materialized: r.opt_int()?.map(|populated| populated != 0),
             });
         }
         for row in view_column_rows {

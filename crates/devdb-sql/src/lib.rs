@@ -25,6 +25,7 @@ mod do_block;
 pub mod domain_syntax;
 pub mod literals;
 mod make;
+pub mod matview_syntax;
 mod parse;
 mod rewrite;
 pub mod runtime;

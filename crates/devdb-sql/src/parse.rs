@@ -40,6 +40,10 @@ pub enum Parsed {
     AlterSequence(Box<crate::sequence_syntax::AlterSequence>),
     /// `CREATE DOMAIN`, whose NOT NULL sqlparser cannot parse.
     CreateDomain(Box<crate::domain_syntax::CreateDomain>),
+    /// `CREATE MATERIALIZED VIEW`, whose WITH [NO] DATA sqlparser cannot parse.
+    CreateMaterializedView(Box<crate::matview_syntax::CreateMaterializedView>),
+    /// `REFRESH MATERIALIZED VIEW`, which sqlparser cannot parse.
+    Refresh(Box<crate::matview_syntax::Refresh>),
 }
 
 /// Statements nested deeper than this are refused, so neither the parser nor the rewrite
@@ -179,6 +183,8 @@ pub(crate) fn statement(
             || ((is_word(1, "temp") || is_word(1, "temporary")) && is_word(2, "sequence")));
     let is_alter_sequence = is_word(0, "alter") && is_word(1, "sequence");
     let is_create_domain = is_word(0, "create") && is_word(1, "domain");
+    let is_create_matview = is_word(0, "create") && is_word(1, "materialized");
+    let is_refresh = is_word(0, "refresh");
     let tokens = between_symmetric(tokens);
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
@@ -192,6 +198,16 @@ pub(crate) fn statement(
         Some(
             crate::domain_syntax::parse(&mut parser)
                 .map(|domain| Parsed::CreateDomain(Box::new(domain))),
+        )
+    } else if is_create_matview {
+        Some(
+            crate::matview_syntax::parse_create(&mut parser)
+                .map(|view| Parsed::CreateMaterializedView(Box::new(view))),
+        )
+    } else if is_refresh {
+        Some(
+            crate::matview_syntax::parse_refresh(&mut parser)
+                .map(|refresh| Parsed::Refresh(Box::new(refresh))),
         )
     } else {
         None
@@ -637,6 +653,11 @@ pub(crate) fn object_name(text: &str) -> Result<sqlparser::ast::ObjectName, PgEr
 /// An expression as devdb's catalog stores it (a column default), or None.
 pub(crate) fn expression(text: &str) -> Option<sqlparser::ast::Expr> {
     whole(text, |p| p.parse_expr())
+}
+
+/// A query as devdb's catalog stores it (a view's definition), or None.
+pub(crate) fn query(text: &str) -> Option<sqlparser::ast::Query> {
+    whole(text, |p| p.parse_query()).map(|q| *q)
 }
 
 /// `text` parsed by `item` as a whole, or None.

@@ -169,6 +169,16 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_decode", 2, strings::decode),
     f("pg_quote_ident", 1, catalog::pg_quote_ident),
     f("pg_name_list", 1, catalog::pg_name_list),
+    f(
+        "pg_check_display",
+        3,
+        crate::system::check_display::pg_check_display,
+    ),
+    f(
+        "pg_view_display",
+        5,
+        crate::system::view_display::pg_view_display,
+    ),
     f("pg_fk_action", 1, catalog::pg_fk_action),
     f("pg_format_type", 3, catalog::pg_format_type),
     f("pg_format_type_list", 1, catalog::pg_format_type_list),

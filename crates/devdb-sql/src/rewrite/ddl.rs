@@ -328,17 +328,10 @@ impl Translator<'_> {
             taken.push(c.name.clone());
             more.push(c);
         }
-        for (column, check) in &checks {
+        // A CHECK is named after the one column it mentions, wherever it is written.
+        for (_, check) in &checks {
             let given = check.name.as_ref().map(fold);
             let c = self.check_constraint(&name, &columns, given, check, &taken)?;
-            let c = match (column, &check.name) {
-                // A column CHECK is named after its column even when it mentions others.
-                (Some(col), None) if c.columns.len() != 1 => Constraint {
-                    name: choose_name(&name, std::slice::from_ref(col), "check", &taken),
-                    ..c
-                },
-                _ => c,
-            };
             taken.push(c.name.clone());
             more.push(c);
         }
@@ -463,12 +456,10 @@ impl Translator<'_> {
                 let mut dropped = Vec::new();
                 for n in &names {
                     let name = self.table_name(n)?;
-                    if self.catalog.table(&name).is_none() && self.catalog.view(&name).is_some() {
-                        return Err(PgError::new(
-                            SqlState::WRONG_OBJECT_TYPE,
-                            format!("\"{}\" is not a table", catalog::split(&name).1),
-                        )
-                        .with_hint("Use DROP VIEW to remove a view."));
+                    if let (None, Some(view)) =
+                        (self.catalog.table(&name), self.catalog.view(&name))
+                    {
+                        return Err(super::views::wrong_kind(&name, "table", Some(view.kind())));
                     }
                     if self.catalog.table(&name).is_none() {
                         if if_exists {
@@ -505,7 +496,8 @@ impl Translator<'_> {
             ObjectType::Type => self.drop_types(&names, if_exists, cascade, &[]),
             ObjectType::Schema => self.drop_schemas(&names, if_exists, cascade),
             ObjectType::Sequence => self.drop_sequences(&names, if_exists, cascade),
-            ObjectType::View => self.drop_views(&names, if_exists, cascade),
+            ObjectType::View => self.drop_views(&names, if_exists, cascade, false),
+            ObjectType::MaterializedView => self.drop_views(&names, if_exists, cascade, true),
             other => Err(PgError::feature_not_supported(format!("DROP {other}"))),
         }
     }
@@ -1026,7 +1018,7 @@ impl Translator<'_> {
                 )
             })
             .collect();
-        let readers = self.views_reading(dropped);
+        let readers = self.views_reading(dropped, true);
         for (i, v) in readers.iter().enumerate() {
             let Some(view) = self.catalog.view(v) else {
                 continue;
@@ -1035,13 +1027,14 @@ impl Translator<'_> {
                 if dropped.contains(d) {
                     Some(format!("table {}", catalog::split(d).1))
                 } else if readers[..i].contains(d) {
-                    Some(format!("view {}", catalog::split(d).1))
+                    let kind = self.catalog.view(d).map_or("view", catalog::View::kind);
+                    Some(format!("{kind} {}", catalog::split(d).1))
                 } else {
                     None
                 }
             });
             if let Some(on) = on {
-                out.push((format!("view {}", catalog::split(v).1), on));
+                out.push((format!("{} {}", view.kind(), catalog::split(v).1), on));
             }
         }
         out
@@ -1051,7 +1044,7 @@ impl Translator<'_> {
     /// the views reading those), and the foreign keys of other tables that reference them,
     /// each such table rebuilt without its key.
     fn drop_dependents(&mut self, dropped: &[String]) -> Result<Vec<String>, PgError> {
-        let readers = self.views_reading(dropped);
+        let readers = self.views_reading(dropped, true);
         let cascaded: Vec<String> = self
             .dependents_of(dropped)
             .into_iter()
@@ -1067,11 +1060,7 @@ impl Translator<'_> {
         }
         let mut sqlite = Vec::new();
         if !readers.is_empty() {
-            let names: Vec<ObjectName> = readers
-                .iter()
-                .map(|v| super::schemas::qualified(v))
-                .collect();
-            sqlite.extend(self.drop_views(&names, false, true)?.sqlite);
+            sqlite.extend(self.drop_view_keys(readers.clone(), true)?.sqlite);
         }
         // Rebuilding the tables that referenced the dropped ones must not bring them back,
         // nor their foreign keys to them.
@@ -1183,7 +1172,7 @@ impl Translator<'_> {
         let mut out = Vec::new();
         // SQLite checks every view as it renames a table: the views reading the rebuilt
         // tables go first and come back last.
-        let views = self.views_reading(&set);
+        let views = self.views_reading(&set, false);
         for v in views.iter().rev() {
             out.push(make::drop(ObjectType::View, std::slice::from_ref(v), false));
         }
@@ -1721,7 +1710,7 @@ fn table_where(table: &str) -> Option<Expr> {
     ])
 }
 
-fn drop_table_statements(table: &str) -> Vec<Statement> {
+pub(super) fn drop_table_statements(table: &str) -> Vec<Statement> {
     let in_table = || table_where(table);
     vec![
         make::drop(ObjectType::Table, &[table.to_owned()], false),

@@ -68,7 +68,10 @@ impl Translator<'_> {
                 "index methods other than btree",
             ));
         }
-        let table = self.lookup_table(&table_name)?.clone();
+        let table = match self.matview_table(&table_name) {
+            Some(matview) => matview,
+            None => self.lookup_table(&table_name)?.clone(),
+        };
         let keys = columns
             .iter()
             .map(|ic| self.index_key(&table, ic))

@@ -25,6 +25,7 @@ mod indexes;
 mod json;
 mod json_sets;
 mod lateral;
+mod matviews;
 mod operators;
 mod query;
 mod regex;
@@ -157,6 +158,8 @@ pub(crate) fn statement(
         Parsed::Fetch(fetch) => Output::new(Kind::Fetch(fetch)),
         Parsed::AlterSequence(alter) => t.alter_sequence(*alter)?,
         Parsed::CreateDomain(domain) => t.create_domain(*domain)?,
+        Parsed::CreateMaterializedView(view) => t.create_materialized_view(*view)?,
+        Parsed::Refresh(refresh) => t.refresh(*refresh)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
         Parsed::InsertConflictWhere { insert, predicate } => {
@@ -434,7 +437,16 @@ impl Translator<'_> {
     pub fn lookup_table(&self, name: &ObjectName) -> Result<&Table, PgError> {
         let folded = self.relation_key(name)?;
         self.catalog.table(&folded).ok_or_else(|| {
-            if self.catalog.view(&folded).is_some() {
+            if let Some(view) = self.catalog.view(&folded) {
+                if view.materialized.is_some() {
+                    return PgError::new(
+                        SqlState::WRONG_OBJECT_TYPE,
+                        format!(
+                            "cannot change materialized view \"{}\"",
+                            crate::catalog::split(&view.name).1
+                        ),
+                    );
+                }
                 // PostgreSQL writes through simple views; devdb's are read-only.
                 PgError::feature_not_supported(format!("this statement on view {folded}"))
             } else {

@@ -1174,6 +1174,18 @@ impl Translator<'_> {
                         .map(|c| (c.name.clone(), c.ty()))
                         .collect(),
                 };
+                if let Some(v) = view
+                    && v.materialized == Some(false)
+                {
+                    return Err(PgError::new(
+                        SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                        format!(
+                            "materialized view \"{}\" has not been populated",
+                            crate::catalog::split(&v.name).1
+                        ),
+                    )
+                    .with_hint("Use the REFRESH MATERIALIZED VIEW command."));
+                }
                 let is_view = view.is_some();
                 if system.is_none() && !is_cte {
                     self.read_relations.push(table.clone());

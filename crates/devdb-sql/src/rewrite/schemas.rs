@@ -140,8 +140,8 @@ impl Translator<'_> {
             let schema = &schemas[0];
             let kind = if !table_keys.is_empty() {
                 "table"
-            } else if !view_keys.is_empty() {
-                "view"
+            } else if let Some(view) = view_keys.first().and_then(|k| self.catalog.view(k)) {
+                view.kind()
             } else {
                 "type"
             };
@@ -152,8 +152,7 @@ impl Translator<'_> {
         }
         let mut sqlite = Vec::new();
         if !view_keys.is_empty() {
-            let views: Vec<ObjectName> = view_keys.iter().map(|k| qualified(k)).collect();
-            sqlite.extend(self.drop_views(&views, false, true)?.sqlite);
+            sqlite.extend(self.drop_view_keys(view_keys.clone(), true)?.sqlite);
             self.dropping_views = view_keys.clone();
         }
         if !tables.is_empty() {

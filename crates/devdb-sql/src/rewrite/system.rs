@@ -206,10 +206,21 @@ impl Translator<'_> {
                     "proname",
                     make::string(&name),
                 );
-                Ok(make::call(
-                    "pg_found",
-                    vec![oid, make::string("function"), make::string(text)],
-                ))
+                // A name several functions share names none of them.
+                let count = make::subquery(make::select(
+                    vec![make::select_item(make::count_star(), None)],
+                    vec![make::table("__pg_proc", None)],
+                    Some(make::eq(make::column("proname"), make::string(&name))),
+                ));
+                let kind = make::call(
+                    "iif",
+                    vec![
+                        make::binary(count, BinaryOperator::Gt, make::int(1)),
+                        make::string("ambiguous function"),
+                        make::string("function"),
+                    ],
+                );
+                Ok(make::call("pg_found", vec![oid, kind, make::string(text)]))
             }
         }
     }
@@ -274,19 +285,22 @@ impl Translator<'_> {
                 (def, TEXT)
             }
             ("pg_get_constraintdef", 1 | 2) => {
-                // pretty (the second argument) prints a check without its outer parentheses.
-                let mut args = args.into_iter();
-                let oid = self.first_oid(args.next().into_iter().collect())?;
-                let pretty = match args.next() {
-                    Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
-                    None => make::int(0),
-                };
+                // pretty (the second argument) prints a check with fewer parentheses.
+                let (oid, pretty) = self.oid_and_pretty(args)?;
                 let pretty_def = make::call(
                     "coalesce",
                     vec![make::column("__pretty"), make::column("__def")],
                 );
                 let def = make::call("iif", vec![pretty, pretty_def, make::column("__def")]);
                 (make::lookup("__pg_constraint", def, "oid", oid), TEXT)
+            }
+            ("pg_get_viewdef", 1 | 2) => {
+                let (oid, pretty) = self.oid_and_pretty(args)?;
+                let def = make::call(
+                    "iif",
+                    vec![pretty, make::column("pretty"), make::column("plain")],
+                );
+                (make::lookup("__pg_viewdefs", def, "oid", oid), TEXT)
             }
             ("pg_get_userbyid", 1) => {
                 let oid = self.first_oid(args)?;
@@ -388,9 +402,31 @@ impl Translator<'_> {
                 (description, TEXT)
             }
             ("shobj_description", 2) => {
-                // Databases and roles carry no descriptions in devdb.
-                let _ = self.first_oid(args)?;
-                (make::null(), TEXT)
+                // initdb's descriptions of its databases; roles carry none, and COMMENT ON
+                // DATABASE is not supported.
+                let [oid, catalog] = self.catalog_args(args, [OID, NAME])?;
+                let description = make::case(
+                    make::column("name"),
+                    vec![
+                        (
+                            make::string("postgres"),
+                            make::string("default administrative connection database"),
+                        ),
+                        (
+                            make::string("template1"),
+                            make::string("default template for new databases"),
+                        ),
+                    ],
+                );
+                let found = make::call(
+                    "iif",
+                    vec![
+                        make::eq(catalog, make::string("pg_database")),
+                        make::lookup("__pg_databases", description, "oid", oid),
+                        make::null(),
+                    ],
+                );
+                (found, TEXT)
             }
             ("pg_encoding_to_char", 1) => {
                 let [code] = self.catalog_args(args, [Ty::of(PgType::Int4)])?;
@@ -426,13 +462,80 @@ impl Translator<'_> {
                 let oid = regclass_oid(text, self.visible("relnamespace"))?;
                 (oid, Ty::of(PgType::Regclass))
             }
-            (
-                "pg_relation_size" | "pg_total_relation_size" | "pg_table_size" | "pg_indexes_size",
-                1,
-            ) => {
-                // Sizes are not tracked per relation in SQLite's file: reported as 0.
-                let _ = self.first_oid(args)?;
-                (make::int(0), Ty::of(PgType::Int8))
+            ("pg_relation_size", 1 | 2)
+            | ("pg_total_relation_size" | "pg_table_size" | "pg_indexes_size", 1) => {
+                // The bytes of SQLite's pages: the relation's own (a fork other than main has
+                // none), its indexes', or both; 0 for a relation without storage (a view, a
+                // sequence), NULL for none.
+                let mut args = args.into_iter();
+                let oid = self.first_oid(args.next().into_iter().collect())?;
+                let main_fork = match args.next() {
+                    Some(fork) => {
+                        let fork = self.expr_as(fork, TEXT, Ctx::Implicit)?;
+                        make::eq(fork, make::string("main"))
+                    }
+                    None => make::int(1),
+                };
+                // The view's columns are renamed so that they never capture the caller's.
+                let filter = match name {
+                    "pg_relation_size" | "pg_table_size" => {
+                        make::and(make::eq(make::column("__oid"), oid.clone()), main_fork)
+                    }
+                    "pg_indexes_size" => make::and(
+                        make::eq(make::column("__table"), oid.clone()),
+                        make::binary(make::column("__oid"), BinaryOperator::NotEq, oid.clone()),
+                    ),
+                    _ => make::binary(
+                        make::eq(make::column("__oid"), oid.clone()),
+                        BinaryOperator::Or,
+                        make::eq(make::column("__table"), oid.clone()),
+                    ),
+                };
+                let sizes = make::select(
+                    vec![
+                        make::select_item(make::column("oid"), Some("__oid")),
+                        make::select_item(make::column("table_oid"), Some("__table")),
+                        make::select_item(make::column("size"), Some("__size")),
+                    ],
+                    vec![make::table("__pg_relation_sizes", None)],
+                    None,
+                );
+                let bytes = make::subquery(make::select(
+                    vec![make::select_item(
+                        make::call("sum", vec![make::column("__size")]),
+                        None,
+                    )],
+                    vec![make::derived(
+                        make::query(SetExpr::Select(Box::new(sizes))),
+                        make::alias("__sizes", &[]),
+                    )],
+                    Some(filter),
+                ));
+                let exists = make::lookup("__pg_class", make::int(0), "oid", oid);
+                (
+                    make::call("coalesce", vec![bytes, exists]),
+                    Ty::of(PgType::Int8),
+                )
+            }
+            ("pg_database_size", 1) => {
+                // The database's file and write-ahead log, by name or OID.
+                let first = args.into_iter().next().unwrap_or_else(make::null);
+                let (e, ty) = self.expr(first)?;
+                let by_oid = matches!(
+                    ty.ty,
+                    PgType::Oid | PgType::Int4 | PgType::Int8 | PgType::Int2
+                );
+                let (key, e) = match by_oid {
+                    true => ("oid", self.coerce(e, ty, OID, Ctx::Implicit)?),
+                    false => ("name", self.coerce(e, ty, NAME, Ctx::Implicit)?),
+                };
+                let size = make::lookup("__pg_databases", make::column("size"), key, e.clone());
+                // A missing OID is NULL, a missing name PostgreSQL's error.
+                let size = match by_oid {
+                    true => size,
+                    false => make::call("pg_found", vec![size, make::string("database"), e]),
+                };
+                (size, Ty::of(PgType::Int8))
             }
             ("pg_is_in_recovery", 0) => (make::int(0), BOOL),
             ("pg_my_temp_schema", 0) => (make::int(self.temp_schema_oid().into()), OID),
@@ -497,6 +600,17 @@ impl Translator<'_> {
         }
         out.try_into()
             .map_err(|_| PgError::internal("catalog function arity"))
+    }
+
+    /// `(oid [, pretty])`: the OID and the pretty flag, false when not given.
+    fn oid_and_pretty(&mut self, args: Vec<Expr>) -> Result<(Expr, Expr), PgError> {
+        let mut args = args.into_iter();
+        let oid = self.first_oid(args.next().into_iter().collect())?;
+        let pretty = match args.next() {
+            Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
+            None => make::int(0),
+        };
+        Ok((oid, pretty))
     }
 
     /// The first argument as an OID (regclass literals resolved).

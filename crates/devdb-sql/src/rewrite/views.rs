@@ -1,16 +1,29 @@
-//! CREATE [OR REPLACE] VIEW and DROP VIEW. A view is a SQLite view over the translated query,
-//! named by its key; the catalog keeps its PostgreSQL definition, output column types and the
-//! relations it reads, so selecting from it types columns as PostgreSQL does and dropping what
-//! it reads is refused as PostgreSQL refuses it.
+//! CREATE [OR REPLACE] VIEW and DROP [MATERIALIZED] VIEW. A view is a SQLite view over the
+//! translated query, named by its key; the catalog keeps its PostgreSQL definition, output
+//! column types and the relations it reads, so selecting from it types columns as PostgreSQL
+//! does and dropping what it reads is refused as PostgreSQL refuses it. A materialized view
+//! (`matviews.rs`) has the same catalog rows, and a SQLite table in place of the view.
 
 use devdb_pg::{PgError, SqlState};
-use sqlparser::ast::{CreateTableOptions, CreateView, ObjectName, ObjectType, Statement};
+use sqlparser::ast::{
+    CreateTableOptions, CreateView, ObjectName, ObjectType, Query, Statement, ViewColumnDef,
+};
 
 use super::ddl::{catalog_output, dependent_objects};
-use super::query::rename_outputs;
+use super::query::{OutCol, rename_outputs};
 use super::{Output, Translator, fold};
 use crate::catalog::{self, Column};
 use crate::make;
+
+/// A view's translated query, its output columns and what it reads.
+pub(super) struct Defined {
+    /// The query as PostgreSQL SQL, kept to translate it again.
+    pub definition: String,
+    pub query: Query,
+    pub columns: Vec<OutCol>,
+    /// Keys of the tables and views it reads.
+    pub depends_on: Vec<String>,
+}
 
 fn view_where(key: &str, name_column: &str) -> Option<sqlparser::ast::Expr> {
     let (schema, name) = catalog::split(key);
@@ -20,13 +33,88 @@ fn view_where(key: &str, name_column: &str) -> Option<sqlparser::ast::Expr> {
     ))
 }
 
-/// Catalog and SQLite statements that remove view `key`.
-fn drop_view_statements(key: &str) -> Vec<Statement> {
-    vec![
-        make::drop(ObjectType::View, &[key.to_owned()], false),
-        make::delete(catalog::VIEWS, view_where(key, "name")),
-        make::delete(catalog::VIEW_COLUMNS, view_where(key, "view_name")),
-    ]
+/// Catalog and SQLite statements that remove view `key` (a SQLite table for a materialized
+/// view).
+fn drop_view_statements(key: &str, materialized: bool) -> Vec<Statement> {
+    let mut out = match materialized {
+        // Its table, with the table's indexes and descriptions.
+        true => super::ddl::drop_table_statements(key),
+        false => vec![make::drop(ObjectType::View, &[key.to_owned()], false)],
+    };
+    out.push(make::delete(catalog::VIEWS, view_where(key, "name")));
+    out.push(make::delete(
+        catalog::VIEW_COLUMNS,
+        view_where(key, "view_name"),
+    ));
+    if materialized {
+        out.push(make::delete(catalog::MATVIEWS, view_where(key, "name")));
+    }
+    out
+}
+
+/// The catalog rows of view `key`: its definition and its columns.
+pub(super) fn view_rows(
+    key: &str,
+    definition: &str,
+    depends_on: &[String],
+    cols: &[OutCol],
+) -> Vec<Statement> {
+    let (schema, plain) = catalog::split(key);
+    let view = make::insert_rows(
+        catalog::VIEWS,
+        &["schema", "name", "definition", "depends_on"],
+        vec![vec![
+            make::string(schema),
+            make::string(plain),
+            make::string(definition),
+            make::string(&catalog::name_list(depends_on)),
+        ]],
+    );
+    let rows = view_columns(cols)
+        .iter()
+        .map(|c| {
+            vec![
+                make::string(schema),
+                make::string(plain),
+                make::string(&c.name),
+                make::int(c.position.into()),
+                make::int(c.type_oid().0.into()),
+                make::int(c.typmod.into()),
+            ]
+        })
+        .collect();
+    let columns = make::insert_rows(
+        catalog::VIEW_COLUMNS,
+        &[
+            "schema",
+            "view_name",
+            "name",
+            "position",
+            "type_oid",
+            "typmod",
+        ],
+        rows,
+    );
+    vec![view, columns]
+}
+
+/// A view's output columns as catalog columns (nullable, without defaults).
+pub(super) fn view_columns(cols: &[OutCol]) -> Vec<Column> {
+    cols.iter()
+        .enumerate()
+        .map(|(i, (n, ty))| Column {
+            name: n.clone(),
+            position: i as i32 + 1,
+            ty: ty.ty,
+            enum_oid: ty.enum_oid,
+            typmod: ty.typmod,
+            not_null: false,
+            default: None,
+            pk_position: None,
+            identity: None,
+            domain: None,
+        })
+        .collect()
 }
 
 impl Translator<'_> {
@@ -57,37 +145,20 @@ impl Translator<'_> {
             return Err(PgError::feature_not_supported("this CREATE VIEW form"));
         }
         let key = self.creation_key(&name)?;
-        let definition = make::sql_text(&query);
-        self.read_relations.clear();
-        let (q, mut cols) = self.query(*query)?;
+        let Defined {
+            definition,
+            query: q,
+            columns: cols,
+            depends_on,
+        } = self.define_view(&columns, *query)?;
         let key = self.temp_view_key(key, &name)?;
-        if !self.params.is_empty() {
-            return Err(PgError::new(
-                SqlState::UNDEFINED_PARAMETER,
-                "there is no parameter $1",
-            ));
-        }
-        if columns.len() > cols.len() {
-            return Err(PgError::new(
-                SqlState::SYNTAX_ERROR,
-                "CREATE VIEW specifies more column names than columns",
-            ));
-        }
-        for (col, alias) in cols.iter_mut().zip(&columns) {
-            col.0 = fold(&alias.name);
-        }
-        for (i, (n, _)) in cols.iter().enumerate() {
-            if cols[..i].iter().any(|(m, _)| m == n) {
-                return Err(PgError::new(
-                    SqlState::DUPLICATE_COLUMN,
-                    format!("column \"{n}\" specified more than once"),
-                ));
-            }
-        }
         let mut sqlite = Vec::new();
         if let Some(old) = self.catalog.view(&key) {
             if !or_replace {
                 return Err(duplicate_relation(&key));
+            }
+            if old.materialized.is_some() {
+                return Err(wrong_kind(&key, "view", None));
             }
             // OR REPLACE keeps the old columns (same names and types) and may add more.
             if old.columns.len() > cols.len() {
@@ -124,7 +195,7 @@ impl Translator<'_> {
                     ));
                 }
             }
-            sqlite.extend(drop_view_statements(&key));
+            sqlite.extend(drop_view_statements(&key, false));
         } else if self.catalog.table(&key).is_some()
             || self.catalog.index(&key).is_some()
             || self.catalog.sequences.contains(&key)
@@ -133,69 +204,65 @@ impl Translator<'_> {
         }
         let names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
         sqlite.push(make::create_view(&key, rename_outputs(q, &names)));
-        let (schema, plain) = catalog::split(&key);
-        let mut depends_on = std::mem::take(&mut self.read_relations);
+        sqlite.extend(view_rows(&key, &definition, &depends_on, &cols));
+        Ok(catalog_output("CREATE VIEW", sqlite))
+    }
+
+    /// A view's query translated, with its output columns named by `aliases` (CREATE VIEW
+    /// v (a, b)) or by the query, and the relations it reads.
+    pub(super) fn define_view(
+        &mut self,
+        aliases: &[ViewColumnDef],
+        query: Query,
+    ) -> Result<Defined, PgError> {
+        let definition = make::sql_text(&query);
+        self.read_relations.clear();
+        let (q, mut cols) = self.query(query)?;
+        if !self.params.is_empty() {
+            return Err(PgError::new(
+                SqlState::UNDEFINED_PARAMETER,
+                "there is no parameter $1",
+            ));
+        }
+        if aliases.len() > cols.len() {
+            return Err(PgError::new(
+                SqlState::SYNTAX_ERROR,
+                "CREATE VIEW specifies more column names than columns",
+            ));
+        }
+        for (col, alias) in cols.iter_mut().zip(aliases) {
+            col.0 = fold(&alias.name);
+        }
+        for (i, (n, _)) in cols.iter().enumerate() {
+            if cols[..i].iter().any(|(m, _)| m == n) {
+                return Err(PgError::new(
+                    SqlState::DUPLICATE_COLUMN,
+                    format!("column \"{n}\" specified more than once"),
+                ));
+            }
+        }
+        let mut depends_on = self.read_relations.clone();
         depends_on.sort();
         depends_on.dedup();
-        sqlite.push(make::insert_rows(
-            catalog::VIEWS,
-            &["schema", "name", "definition", "depends_on"],
-            vec![vec![
-                make::string(schema),
-                make::string(plain),
-                make::string(&definition),
-                make::string(&catalog::name_list(&depends_on)),
-            ]],
-        ));
-        let rows = cols
-            .iter()
-            .enumerate()
-            .map(|(i, (n, ty))| {
-                let c = Column {
-                    name: n.clone(),
-                    position: i as i32 + 1,
-                    ty: ty.ty,
-                    enum_oid: ty.enum_oid,
-                    typmod: ty.typmod,
-                    not_null: false,
-                    default: None,
-                    pk_position: None,
-                    identity: None,
-                    domain: None,
-                };
-                vec![
-                    make::string(schema),
-                    make::string(plain),
-                    make::string(&c.name),
-                    make::int(c.position.into()),
-                    make::int(c.type_oid().0.into()),
-                    make::int(c.typmod.into()),
-                ]
-            })
-            .collect();
-        sqlite.push(make::insert_rows(
-            catalog::VIEW_COLUMNS,
-            &[
-                "schema",
-                "view_name",
-                "name",
-                "position",
-                "type_oid",
-                "typmod",
-            ],
-            rows,
-        ));
-        Ok(catalog_output("CREATE VIEW", sqlite))
+        Ok(Defined {
+            definition,
+            query: q,
+            columns: cols,
+            depends_on,
+        })
     }
 
     /// The views that read any of `relations`, directly or through other views, in an order
     /// that creates each after the views it reads; views being dropped are left out.
-    pub fn views_reading(&self, relations: &[String]) -> Vec<String> {
+    /// Without `materialized`, materialized views and what reads them are left out too: they
+    /// hold their own rows, so a rebuild of what they read leaves them be.
+    pub fn views_reading(&self, relations: &[String], materialized: bool) -> Vec<String> {
         let mut reading: Vec<String> = Vec::new();
         loop {
             let next = self.catalog.views.iter().find(|v| {
                 !reading.contains(&v.name)
                     && !self.dropping_views.contains(&v.name)
+                    && (materialized || v.materialized.is_none())
                     && v.depends_on
                         .iter()
                         .any(|d| relations.contains(d) || reading.contains(d))
@@ -212,6 +279,12 @@ impl Translator<'_> {
     /// The SQLite CREATE VIEW for a view of the catalog, translated anew from its definition
     /// (a table rebuild drops and recreates the views that read the table).
     pub fn sqlite_view(&mut self, key: &str) -> Result<Statement, PgError> {
+        Ok(make::create_view(key, self.view_query(key)?))
+    }
+
+    /// The query of view `key` translated anew from its definition, its outputs named as the
+    /// view's columns.
+    pub(super) fn view_query(&mut self, key: &str) -> Result<Query, PgError> {
         let view = self
             .catalog
             .view(key)
@@ -222,7 +295,7 @@ impl Translator<'_> {
             .and_then(|mut p| p.parse_query())
             .map_err(|e| PgError::internal(format!("bad view record {key}: {e}")))?;
         let (q, _) = self.query(*query)?;
-        Ok(make::create_view(key, rename_outputs(q, &names)))
+        Ok(rename_outputs(q, &names))
     }
 
     /// 2BP01 when a view reads `key` and is not itself being dropped.
@@ -233,50 +306,62 @@ impl Translator<'_> {
             .iter()
             .find(|v| v.depends_on.iter().any(|d| d == key) && !dropped.contains(&v.name))
         {
-            let what = if self.catalog.view(key).is_some() {
-                "view"
-            } else {
-                "table"
-            };
+            let what = self.catalog.view(key).map_or("table", catalog::View::kind);
+            let (reader, plain) = (v.kind(), catalog::split(key).1);
             return Err(dependent_objects(
-                &format!("{what} {}", catalog::split(key).1),
-                format!(
-                    "view {} depends on {what} {}",
-                    v.name,
-                    catalog::split(key).1
-                ),
+                &format!("{what} {plain}"),
+                format!("{reader} {} depends on {what} {plain}", v.name),
             ));
         }
         Ok(())
     }
 
+    /// DROP VIEW, or DROP MATERIALIZED VIEW when `materialized`.
     pub fn drop_views(
         &mut self,
         names: &[ObjectName],
         if_exists: bool,
         cascade: bool,
+        materialized: bool,
     ) -> Result<Output, PgError> {
-        let mut dropped = Vec::new();
+        let what = match materialized {
+            true => "materialized view",
+            false => "view",
+        };
+        let mut keys = Vec::new();
         for n in names {
             let key = self.table_name(n)?;
-            if self.catalog.view(&key).is_none() {
-                if self.catalog.table(&key).is_some() {
+            let plain = catalog::split(&key).1;
+            match self.catalog.view(&key) {
+                Some(v) if v.materialized.is_some() == materialized => keys.push(key),
+                Some(v) => return Err(wrong_kind(&key, what, Some(v.kind()))),
+                None if self.catalog.table(&key).is_some() => {
+                    return Err(wrong_kind(&key, what, Some("table")));
+                }
+                None if if_exists => self.notices.push(PgError::notice(format!(
+                    "{what} \"{plain}\" does not exist, skipping"
+                ))),
+                None => {
                     return Err(PgError::new(
-                        SqlState::WRONG_OBJECT_TYPE,
-                        format!("\"{}\" is not a view", catalog::split(&key).1),
-                    )
-                    .with_hint("Use DROP TABLE to remove a table."));
+                        SqlState::UNDEFINED_TABLE,
+                        format!("{what} \"{plain}\" does not exist"),
+                    ));
                 }
-                if if_exists {
-                    continue;
-                }
-                return Err(PgError::new(
-                    SqlState::UNDEFINED_TABLE,
-                    format!("view \"{}\" does not exist", catalog::split(&key).1),
-                ));
             }
-            dropped.push(key);
         }
+        let mut out = self.drop_view_keys(keys, cascade)?;
+        if materialized {
+            out.kind = crate::Kind::Command("DROP MATERIALIZED VIEW");
+        }
+        Ok(out)
+    }
+
+    /// Drops views and materialized views by key; with `cascade` the views reading them too.
+    pub(super) fn drop_view_keys(
+        &mut self,
+        mut dropped: Vec<String>,
+        cascade: bool,
+    ) -> Result<Output, PgError> {
         if cascade {
             // Views reading dropped views go too, readers first.
             let mut i = 0;
@@ -298,9 +383,30 @@ impl Translator<'_> {
         let sqlite = dropped
             .iter()
             .rev()
-            .flat_map(|k| drop_view_statements(k))
+            .flat_map(|k| {
+                let materialized = self
+                    .catalog
+                    .view(k)
+                    .is_some_and(|v| v.materialized.is_some());
+                drop_view_statements(k, materialized)
+            })
             .collect();
         Ok(catalog_output("DROP VIEW", sqlite))
+    }
+}
+
+/// 42809 for a DROP or REFRESH of `key` as a `wanted` that is a `found` (None: it is what was
+/// wanted's other kind and PostgreSQL names no hint).
+pub(super) fn wrong_kind(key: &str, wanted: &str, found: Option<&str>) -> PgError {
+    let error = PgError::new(
+        SqlState::WRONG_OBJECT_TYPE,
+        format!("\"{}\" is not a {wanted}", catalog::split(key).1),
+    );
+    match found {
+        Some("table") => error.with_hint("Use DROP TABLE to remove a table."),
+        Some("view") => error.with_hint("Use DROP VIEW to remove a view."),
+        Some(_) => error.with_hint("Use DROP MATERIALIZED VIEW to remove a materialized view."),
+        None => error,
     }
 }
 

@@ -35,6 +35,7 @@ pub const PG_TYPE: Columns = cols!(
     typoutput: Regproc, typreceive: Regproc, typsend: Regproc, typmodin: Regproc,
     typmodout: Regproc, typanalyze: Regproc, typalign: Char, typstorage: Char, typnotnull: Bool,
     typbasetype: Oid, typtypmod: Int4, typndims: Int4, typcollation: Oid, typdefault: Text,
+    typacl: AclitemArray,
 );
 pub const PG_PROC: Columns = cols!(
     oid: Oid, proname: Name, pronamespace: Oid, proowner: Oid, prolang: Oid, prokind: Char,

@@ -194,10 +194,15 @@ pub(crate) fn pg_name_list(args: &[Value]) -> Result<Value, PgError> {
     Ok(Value::Text(names.join(", ")))
 }
 
-/// pg_found(oid, kind, name): the OID a regclass/regproc/regnamespace literal resolved to, or
-/// PostgreSQL's error for a missing relation, function or schema.
+/// pg_found(oid, kind, name): the OID a regclass/regproc/regnamespace literal resolved to (or
+/// another value found by name), or PostgreSQL's error for a missing relation, function,
+/// schema or database, or for a function name that several functions share.
 pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
     match (args.first(), text_arg(args, 1), text_arg(args, 2)) {
+        (_, Some("ambiguous function"), Some(name)) => Err(PgError::new(
+            SqlState::AMBIGUOUS_FUNCTION,
+            format!("more than one function named \"{name}\""),
+        )),
         (Some(Value::Null) | None, Some("relation"), Some(name)) => {
             Err(PgError::undefined_table(name))
         }
@@ -208,6 +213,10 @@ pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
         (Some(Value::Null) | None, Some("schema"), Some(name)) => Err(PgError::new(
             SqlState::UNDEFINED_SCHEMA,
             format!("schema \"{name}\" does not exist"),
+        )),
+        (Some(Value::Null) | None, Some("database"), Some(name)) => Err(PgError::new(
+            SqlState::INVALID_CATALOG_NAME,
+            format!("database \"{name}\" does not exist"),
         )),
         (Some(Value::Null) | None, _, Some(name)) => Err(PgError::new(
             SqlState::UNDEFINED_FUNCTION,
@@ -448,6 +457,11 @@ fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
 
 /// A type's format_type spelling with its modifier: `character varying(20)`,
 /// `numeric(10,2)`, `timestamp(3) without time zone`.
+/// A built-in type as format_type spells it without a typmod: `character varying`.
+pub(super) fn format_type_name(ty: PgType) -> String {
+    spelled(ty, -1)
+}
+
 fn spelled(ty: PgType, typmod: i32) -> String {
     // An array's typmod is its element's: `character varying(3)[]`.
     if let Some(element) = ty.element() {

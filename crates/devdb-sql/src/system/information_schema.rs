@@ -224,9 +224,8 @@ pub static RELATIONS: &[Relation] = &[
          FROM __pg_sequence s JOIN __pg_class c ON c.oid = s.seqrelid \
          JOIN __pg_namespace n ON n.oid = c.relnamespace",
     ),
-    // Views join here once CREATE VIEW exists (from pg_views).
-    Relation::empty(
-        "information_schema",
+    // devdb's views are read-only, so none is updatable or insertable into.
+    rel(
         "views",
         cols!(
             table_catalog: Name, table_schema: Name, table_name: Name,
@@ -234,6 +233,9 @@ pub static RELATIONS: &[Relation] = &[
             is_insertable_into: Varchar, is_trigger_updatable: Varchar,
             is_trigger_deletable: Varchar, is_trigger_insertable_into: Varchar,
         ),
+        "SELECT devdb_current_database(), schemaname, viewname, definition, 'NONE', 'NO', 'NO', \
+           'NO', 'NO', 'NO' \
+         FROM __pg_views",
     ),
     // devdb has no user-defined functions.
     Relation::empty(

@@ -9,9 +9,11 @@
 //! carries PostgreSQL's type OIDs.
 
 pub mod builtin;
+pub(crate) mod check_display;
 pub(crate) mod functions;
 mod information_schema;
 mod pg_catalog;
+pub(crate) mod view_display;
 
 use devdb_pg::PgType;
 use devdb_pg::types::Storage;

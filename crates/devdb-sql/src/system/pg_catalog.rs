@@ -52,20 +52,20 @@ pub static RELATIONS: &[Relation] = &[
         "SELECT * FROM devdb_sys.pg_type \
          UNION ALL \
          SELECT t.oid, t.name, coalesce(n.oid, 2200), 10, 4, 1, 'e', 'E', 0, 1, ',', 0, 0, 0, \
-           t.array_oid, 3506, 3507, 3532, 3533, 0, 0, 0, 'i', 'p', 0, 0, -1, 0, 0, NULL \
+           t.array_oid, 3506, 3507, 3532, 3533, 0, 0, 0, 'i', 'p', 0, 0, -1, 0, 0, NULL, NULL \
          FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema \
          UNION ALL \
          SELECT t.array_oid, '_' || t.name, coalesce(n.oid, 2200), 10, -1, 0, 'b', 'A', 0, 1, \
            ',', 0, 6179, t.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 0, \
-           NULL \
+           NULL, NULL \
          FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema \
          UNION ALL \
          SELECT 100663297, 'citext', 2200, 10, -1, 0, 'b', 'S', 0, 1, ',', 0, 0, 0, 100663298, \
-           46, 47, 2414, 2415, 0, 0, 0, 'i', 'x', 0, 0, -1, 0, 100, NULL \
+           46, 47, 2414, 2415, 0, 0, 0, 'i', 'x', 0, 0, -1, 0, 100, NULL, NULL \
          FROM __devdb_extensions WHERE name = 'citext' \
          UNION ALL \
          SELECT 100663298, '_citext', 2200, 10, -1, 0, 'b', 'A', 0, 1, ',', 0, 6179, 100663297, \
-           0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 100, NULL \
+           0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 100, NULL, NULL \
          FROM __devdb_extensions WHERE name = 'citext'",
     ),
     // Trigger functions: language plpgsql (13563 in a fresh PostgreSQL 15 cluster), returning
@@ -144,12 +144,17 @@ pub static RELATIONS: &[Relation] = &[
          FROM __devdb_sequences s \
          UNION ALL \
          SELECT 83886080 + v.rowid, v.name, \
-           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = v.schema), 0, 0, 10, 0, 0, 0, \
-           0, -1.0, 0, 0, 0, 0, iif(substr(v.schema, 1, 8) = 'pg_temp_', 't', 'p'), 'v', \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = v.schema), 0, 0, 10, \
+           iif(m.name IS NULL, 0, 2), iif(m.name IS NULL, 0, 83886080 + v.rowid), 0, \
+           0, -1.0, 0, 0, \
+           EXISTS (SELECT 1 FROM __devdb_indexes i WHERE i.schema = v.schema AND i.table_name = v.name), \
+           0, iif(substr(v.schema, 1, 8) = 'pg_temp_', 't', 'p'), iif(m.name IS NULL, 'v', 'm'), \
            (SELECT count(*) FROM __devdb_view_columns c \
              WHERE c.schema = v.schema AND c.view_name = v.name), \
-           0, 1, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL \
+           0, 1, 0, 0, 0, 0, coalesce(m.populated, 1), iif(m.name IS NULL, 'n', 'd'), 0, 0, \
+           NULL, NULL \
          FROM __devdb_views v \
+         LEFT JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name \
          UNION ALL \
          SELECT * FROM devdb_sys.pg_class",
     ),
@@ -210,7 +215,7 @@ pub static RELATIONS: &[Relation] = &[
         ),
         // __def: what pg_get_indexdef prints.
         hidden: &["__def"],
-        body: "SELECT 16777216 + i.rowid, 16384 + t.rowid, \
+        body: "SELECT 16777216 + i.rowid, t.oid, \
            (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
            (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
            i.is_unique, 0, i.is_primary, 0, 1, 0, 1, 0, 1, 1, 0, \
@@ -230,7 +235,7 @@ pub static RELATIONS: &[Relation] = &[
                  FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid)) || ')' \
              || coalesce(' WHERE ' || k.predicate, '') \
          FROM __devdb_indexes i \
-         JOIN __devdb_tables t ON t.schema = i.schema AND t.name = i.table_name \
+         JOIN __pg_relations t ON t.schema = i.schema AND t.name = i.table_name \
          LEFT JOIN __devdb_index_keys k ON k.schema = i.schema AND k.name = i.name",
     },
     Relation {
@@ -244,7 +249,7 @@ pub static RELATIONS: &[Relation] = &[
             conkey: Int2Array, confkey: Int2Array, conbin: PgNodeTree,
         ),
         // __def: what pg_get_constraintdef prints, __pretty: its pretty form where that
-        // differs (a check without its outer parentheses); __columns, __ref_columns: the JSON
+        // differs (a check's, with fewer parentheses); __columns, __ref_columns: the JSON
         // lists.
         hidden: &["__def", "__columns", "__ref_columns", "__pretty"],
         body: "SELECT 50331648 + k.rowid, k.name, \
@@ -278,7 +283,9 @@ pub static RELATIONS: &[Relation] = &[
            CASE k.kind \
              WHEN 'p' THEN 'PRIMARY KEY (' || pg_name_list(k.columns) || ')' \
              WHEN 'u' THEN 'UNIQUE (' || pg_name_list(k.columns) || ')' \
-             WHEN 'c' THEN 'CHECK ((' || k.check_expr || '))' \
+             WHEN 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
+               (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
+                 WHERE c.schema = k.schema AND c.table_name = k.table_name), 0) || ')' \
              ELSE 'FOREIGN KEY (' || pg_name_list(k.columns) || ') REFERENCES ' \
                || pg_quote_ident(k.ref_table) || '(' || pg_name_list(k.ref_columns) || ')' \
                || coalesce(' ON UPDATE ' || k.on_update, '') \
@@ -286,7 +293,9 @@ pub static RELATIONS: &[Relation] = &[
                || CASE WHEN k.is_deferrable THEN ' DEFERRABLE' ELSE '' END \
                || CASE WHEN k.is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END END, \
            k.columns, k.ref_columns, \
-           CASE WHEN k.kind = 'c' THEN 'CHECK (' || k.check_expr || ')' END \
+           CASE WHEN k.kind = 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
+             (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
+               WHERE c.schema = k.schema AND c.table_name = k.table_name), 1) || ')' END \
          FROM __devdb_constraints k",
     },
     rel(
@@ -521,7 +530,6 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __pg_class t ON t.oid = x.indrelid \
          JOIN __pg_namespace n ON n.oid = t.relnamespace",
     ),
-    // Views and materialized views join here once CREATE VIEW exists.
     // Index usage is not counted: every counter is 0.
     rel(
         "pg_stat_user_indexes",
@@ -534,16 +542,24 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __pg_class t ON t.oid = x.indrelid \
          JOIN __pg_namespace n ON n.oid = t.relnamespace",
     ),
-    empty(
+    rel(
         "pg_views",
         cols!(schemaname: Name, viewname: Name, viewowner: Name, definition: Text),
+        "SELECT n.nspname, c.relname, devdb_current_user(), \
+           (SELECT d.plain FROM __pg_viewdefs d WHERE d.oid = c.oid) \
+         FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind = 'v'",
     ),
-    empty(
+    rel(
         "pg_matviews",
         cols!(
             schemaname: Name, matviewname: Name, matviewowner: Name, tablespace: Name,
             hasindexes: Bool, ispopulated: Bool, definition: Text,
         ),
+        "SELECT n.nspname, c.relname, devdb_current_user(), NULL, c.relhasindex, \
+           c.relispopulated, (SELECT d.plain FROM __pg_viewdefs d WHERE d.oid = c.oid) \
+         FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind = 'm'",
     ),
     rel(
         "pg_settings",
@@ -596,6 +612,45 @@ pub const HELPERS: &[&str] = &[
          ELSE 0 END, \
        c.description \
      FROM __devdb_comments c",
+    // The server's databases (devdb_databases()), with their size on disk.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_databases (oid, name, size) AS \
+     SELECT j.value ->> '$.oid', j.value ->> '$.name', j.value ->> '$.size' \
+     FROM json_each(devdb_databases()) j",
+    // The OIDs of the relations that hold rows (an index may be on one): tables and
+    // materialized views.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_relations (schema, name, oid) AS \
+     SELECT schema, name, 16384 + rowid FROM __devdb_tables \
+     UNION ALL SELECT v.schema, v.name, 83886080 + v.rowid FROM __devdb_views v \
+       JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name",
+    // The bytes SQLite's pages hold for each table, materialized view and index (dbstat), with
+    // the relation an index is on (table_oid): what pg_relation_size and friends report.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_relation_sizes (oid, table_oid, size) AS \
+     SELECT f.oid, f.table_oid, coalesce((SELECT sum(s.pgsize) FROM dbstat s \
+       WHERE s.name = f.file AND s.aggregate = 1), 0) \
+     FROM (SELECT oid, oid AS table_oid, pg_key(schema, name) AS file FROM __pg_relations \
+       UNION ALL SELECT 16777216 + i.rowid, r.oid, pg_key(i.schema, i.name) \
+       FROM __devdb_indexes i JOIN __pg_relations r \
+         ON r.schema = i.schema AND r.name = i.table_name) f",
+    // Each view's query as pg_get_viewdef prints it, plain and pretty. A view over one
+    // relation is printed with that relation's columns; any other as written.
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_viewdefs (oid, plain, pretty) AS \
+     SELECT d.oid, pg_view_display(d.definition, d.relation, d.columns, d.outputs, 0), \
+       pg_view_display(d.definition, d.relation, d.columns, d.outputs, 1) \
+     FROM (SELECT 83886080 + v.rowid AS oid, v.definition AS definition, \
+       iif(r.key IS NULL, NULL, iif(pg_key_schema(r.key) = 'public', '', \
+         pg_quote_ident(pg_key_schema(r.key)) || '.') || pg_quote_ident(pg_key_name(r.key))) \
+         AS relation, \
+       (SELECT json_group_object(c.name, c.type_oid) FROM (SELECT name, type_oid, position \
+         FROM __devdb_columns WHERE schema = pg_key_schema(r.key) \
+           AND table_name = pg_key_name(r.key) \
+         UNION ALL SELECT name, type_oid, position FROM __devdb_view_columns \
+         WHERE schema = pg_key_schema(r.key) AND view_name = pg_key_name(r.key) \
+         ORDER BY position) c) AS columns, \
+       (SELECT json_group_array(o.name) FROM (SELECT name FROM __devdb_view_columns \
+         WHERE schema = v.schema AND view_name = v.name ORDER BY position) o) AS outputs \
+     FROM __devdb_views v \
+     LEFT JOIN (SELECT schema, name, depends_on ->> '$[0]' AS key FROM __devdb_views \
+       WHERE json_array_length(depends_on) = 1) r ON r.schema = v.schema AND r.name = v.name) d",
     // One row per column of each index, with what pg_index and pg_attribute need.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \
@@ -604,7 +659,10 @@ pub const HELPERS: &[&str] = &[
        (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
          AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 ELSE c.type_oid END) AS opclass \
      FROM __devdb_indexes i, pragma_index_info(pg_key(i.schema, i.name)) p \
-     LEFT JOIN __devdb_columns c ON c.schema = i.schema AND c.table_name = i.table_name \
-       AND c.name = p.name \
+     LEFT JOIN (SELECT schema, table_name, name, position, type_oid, typmod \
+         FROM __devdb_columns \
+       UNION ALL SELECT schema, view_name, name, position, type_oid, typmod \
+         FROM __devdb_view_columns) c \
+       ON c.schema = i.schema AND c.table_name = i.table_name AND c.name = p.name \
      LEFT JOIN devdb_sys.pg_type ty ON ty.oid = c.type_oid",
 ];

@@ -1,0 +1,546 @@
+//! A CHECK constraint's expression as PostgreSQL's deparser prints it (pg_get_constraintdef):
+//! literals with the type the operator gave them (`''::text`, `(0)::numeric`), a varchar column
+//! cast to text where text's operator applies, IN lists as `= ANY (ARRAY[...])`, BETWEEN as
+//! two comparisons, LIKE as `~~`, and parentheses as the pretty and the plain form place them.
+//! Expressions outside these forms print as written.
+
+use devdb_pg::value::json::Json;
+use devdb_pg::{Oid, PgError, PgType, Value};
+use sqlparser::ast::{
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator,
+    Value as SqlValue,
+};
+
+use super::functions::{format_type_name, quote_ident};
+
+/// A deparsed expression, printed by [`Node::print`].
+pub(super) enum Node {
+    /// A column, a constant or a function call: never parenthesized.
+    Atom(String),
+    Cast(Box<Node>, String),
+    Op(Box<Node>, &'static str, Box<Node>),
+    /// AND or OR of two or more operands.
+    Bool(&'static str, Vec<Node>),
+    Not(Box<Node>),
+    IsNull(Box<Node>, bool),
+    /// `x op ANY (array)`, `x op ALL (array)`.
+    Quantified(Box<Node>, &'static str, &'static str, Box<Node>),
+}
+
+impl Node {
+    /// PostgreSQL's plain form parenthesizes every operator; the pretty form only operators
+    /// under operators, and AND/OR under the other one.
+    pub(super) fn print(&self, pretty: bool, parent: Option<&Node>) -> String {
+        let needs = match (pretty, parent) {
+            (false, _) => true,
+            (true, None) => false,
+            (true, Some(Node::Bool(outer, _))) => match self {
+                Node::Bool(inner, _) => inner != outer,
+                _ => false,
+            },
+            (true, Some(Node::Not(_))) => !matches!(self, Node::Atom(_)),
+            (true, Some(Node::Cast(..))) => !matches!(self, Node::Atom(_) | Node::Cast(..)),
+            (true, Some(_)) => true,
+        };
+        let wrap = |s: String| if needs { format!("({s})") } else { s };
+        match self {
+            Node::Atom(s) => s.clone(),
+            Node::Cast(inner, ty) => {
+                let inner = match (pretty, inner.as_ref()) {
+                    (false, _) => format!("({})", inner.print(pretty, None)),
+                    (true, _) => inner.print(pretty, Some(self)),
+                };
+                format!("{inner}::{ty}")
+            }
+            Node::Op(l, op, r) => wrap(format!(
+                "{} {op} {}",
+                l.print(pretty, Some(self)),
+                r.print(pretty, Some(self))
+            )),
+            Node::Bool(op, items) => wrap(
+                items
+                    .iter()
+                    .map(|i| i.print(pretty, Some(self)))
+                    .collect::<Vec<_>>()
+                    .join(&format!(" {op} ")),
+            ),
+            Node::Not(inner) => wrap(format!("NOT {}", inner.print(pretty, Some(self)))),
+            Node::IsNull(inner, negated) => wrap(format!(
+                "{} IS {}NULL",
+                inner.print(pretty, Some(self)),
+                if *negated { "NOT " } else { "" }
+            )),
+            Node::Quantified(l, op, which, array) => wrap(format!(
+                "{} {op} {which} ({})",
+                l.print(pretty, Some(self)),
+                array.print(pretty, None)
+            )),
+        }
+    }
+}
+
+/// What an expression's type is while deparsing: a known type, or a literal still untyped.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Kind {
+    Typed(PgType),
+    /// A quoted string: takes the type of what it is compared with.
+    String,
+}
+
+/// A deparsed operand: its node (before the operator coerces it) and its kind; `literal` keeps
+/// a constant's text, which coercion prints anew.
+pub(super) struct Operand {
+    pub node: Node,
+    pub kind: Kind,
+    literal: Option<Literal>,
+}
+
+#[derive(Clone)]
+enum Literal {
+    Str(String),
+    /// A number as written, with its sign.
+    Number(String),
+}
+
+/// pg_check_display(expression, columns, pretty): the CHECK's expression as
+/// pg_get_constraintdef prints it; `columns` is a JSON object of the table's column names and
+/// type OIDs. Outside the forms deparsed here, the expression as written (parenthesized in the
+/// plain form).
+pub(crate) fn pg_check_display(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(Value::Text(text)), Some(Value::Text(columns))) = (args.first(), args.get(1)) else {
+        return Ok(Value::Null);
+    };
+    let pretty = matches!(args.get(2), Some(Value::Int(1)));
+    let columns = column_types(columns);
+    let deparser = Deparser {
+        columns: &columns,
+        qualifier: None,
+    };
+    let shown = crate::parse::expression(text)
+        .and_then(|e| deparser.bool_expr(&e))
+        .map(|node| node.print(pretty, None));
+    Ok(Value::Text(shown.unwrap_or_else(|| match pretty {
+        true => text.clone(),
+        false => format!("({text})"),
+    })))
+}
+
+/// A JSON object of column names and type OIDs as (name, type) pairs; columns of types
+/// PostgreSQL does not build in (enums) are left out.
+pub(super) fn column_types(json: &str) -> Vec<(String, PgType)> {
+    match Json::parse(json, false) {
+        Ok(Json::Object(members)) => members
+            .into_iter()
+            .filter_map(|(name, oid)| match oid {
+                Json::Number(n) => Some((name, PgType::from_oid(Oid(n.parse().ok()?))?)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub(super) struct Deparser<'a> {
+    /// The columns an expression may name, with their types.
+    pub columns: &'a [(String, PgType)],
+    /// The relation name a view's columns are printed with (`users.id`).
+    pub qualifier: Option<&'a str>,
+}
+
+impl Deparser<'_> {
+    /// A column as printed: `name`, or `relation.name` in a view.
+    pub(super) fn column(&self, name: &str) -> Node {
+        Node::Atom(match self.qualifier {
+            Some(q) => format!("{}.{}", quote_ident(q), quote_ident(name)),
+            None => quote_ident(name),
+        })
+    }
+
+    /// An expression whose value is a boolean (the whole CHECK, an AND's operand).
+    pub(super) fn bool_expr(&self, e: &Expr) -> Option<Node> {
+        let op = self.operand(e)?;
+        (op.kind == Kind::Typed(PgType::Bool)).then_some(op.node)
+    }
+
+    pub(super) fn operand(&self, e: &Expr) -> Option<Operand> {
+        let typed = |node: Node, ty: PgType| Operand {
+            node,
+            kind: Kind::Typed(ty),
+            literal: None,
+        };
+        match e {
+            Expr::Nested(inner) => self.operand(inner),
+            Expr::Identifier(id) => {
+                let name = if id.quote_style.is_some() {
+                    id.value.clone()
+                } else {
+                    id.value.to_lowercase()
+                };
+                let ty = self.columns.iter().find(|(n, _)| *n == name)?.1;
+                Some(typed(self.column(&name), ty))
+            }
+            Expr::Value(v) => match &v.value {
+                SqlValue::SingleQuotedString(s) => Some(Operand {
+                    node: Node::Atom(format!("'{}'", s.replace('\'', "''"))),
+                    kind: Kind::String,
+                    literal: Some(Literal::Str(s.clone())),
+                }),
+                SqlValue::Number(n, _) => number(n.clone()),
+                SqlValue::Boolean(b) => Some(typed(Node::Atom(b.to_string()), PgType::Bool)),
+                _ => None,
+            },
+            Expr::UnaryOp {
+                op: UnaryOperator::Minus,
+                expr,
+            } => match expr.as_ref() {
+                Expr::Value(v) => match &v.value {
+                    SqlValue::Number(n, _) => number(format!("-{n}")),
+                    _ => None,
+                },
+                _ => None,
+            },
+            Expr::UnaryOp {
+                op: UnaryOperator::Not,
+                expr,
+            } => Some(typed(
+                Node::Not(Box::new(self.bool_expr(expr)?)),
+                PgType::Bool,
+            )),
+            Expr::BinaryOp { left, op, right } => self.binary(left, op, right),
+            Expr::Like {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char: None,
+            }
+            | Expr::ILike {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char: None,
+            } => {
+                let op = match (matches!(e, Expr::ILike { .. }), *negated) {
+                    (false, false) => "~~",
+                    (false, true) => "!~~",
+                    (true, false) => "~~*",
+                    (true, true) => "!~~*",
+                };
+                self.compare(self.operand(expr)?, op, self.operand(pattern)?)
+            }
+            Expr::IsNull(inner) | Expr::IsNotNull(inner) => {
+                let operand = self.operand(inner)?;
+                if operand.literal.is_some() {
+                    return None;
+                }
+                let negated = matches!(e, Expr::IsNotNull(_));
+                Some(typed(
+                    Node::IsNull(Box::new(operand.node), negated),
+                    PgType::Bool,
+                ))
+            }
+            Expr::Between {
+                expr,
+                negated: false,
+                low,
+                high,
+            } => {
+                let low = self.compare(self.operand(expr)?, ">=", self.operand(low)?)?;
+                let high = self.compare(self.operand(expr)?, "<=", self.operand(high)?)?;
+                Some(typed(
+                    Node::Bool("AND", vec![low.node, high.node]),
+                    PgType::Bool,
+                ))
+            }
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => self.in_list(expr, list, *negated),
+            Expr::Function(f) => {
+                let name = f.name.to_string().to_lowercase();
+                if let Some(aggregate) = self.aggregate(&name, &f.args) {
+                    return Some(aggregate);
+                }
+                let ty = match name.as_str() {
+                    "length" | "char_length" | "character_length" | "octet_length" => PgType::Int4,
+                    "lower" | "upper" | "btrim" => PgType::Text,
+                    "now" => PgType::Timestamptz,
+                    _ => return None,
+                };
+                let args = match &f.args {
+                    FunctionArguments::List(list) if list.clauses.is_empty() => &list.args,
+                    FunctionArguments::None if name == "now" => &Vec::new(),
+                    _ => return None,
+                };
+                let mut shown = Vec::new();
+                for arg in args {
+                    let FunctionArg::Unnamed(FunctionArgExpr::Expr(arg)) = arg else {
+                        return None;
+                    };
+                    let arg = self.operand(arg)?;
+                    // Literal arguments would take the function's parameter types.
+                    if arg.literal.is_some() {
+                        return None;
+                    }
+                    shown.push(arg.node.print(true, None));
+                }
+                Some(typed(
+                    Node::Atom(format!("{name}({})", shown.join(", "))),
+                    ty,
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// `count(*)`, and count, min, max, sum and avg of a column (a view's aggregates).
+    fn aggregate(&self, name: &str, args: &FunctionArguments) -> Option<Operand> {
+        let FunctionArguments::List(list) = args else {
+            return None;
+        };
+        if !list.clauses.is_empty() || list.duplicate_treatment.is_some() {
+            return None;
+        }
+        let (node, ty) = match (name, list.args.as_slice()) {
+            ("count", [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)]) => {
+                (Node::Atom("count(*)".to_owned()), PgType::Int8)
+            }
+            (
+                "count" | "min" | "max" | "sum" | "avg",
+                [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg @ Expr::Identifier(_)))],
+            ) => {
+                let arg = self.operand(arg)?;
+                let Kind::Typed(arg_ty) = arg.kind else {
+                    return None;
+                };
+                let ty = match (name, arg_ty) {
+                    ("count", _) => PgType::Int8,
+                    ("sum", PgType::Int2 | PgType::Int4) => PgType::Int8,
+                    ("sum", PgType::Int8) | ("avg", PgType::Int2 | PgType::Int4 | PgType::Int8) => {
+                        PgType::Numeric
+                    }
+                    ("avg", PgType::Float4) => PgType::Float8,
+                    _ => arg_ty,
+                };
+                (
+                    Node::Atom(format!("{name}({})", arg.node.print(true, None))),
+                    ty,
+                )
+            }
+            _ => return None,
+        };
+        Some(Operand {
+            node,
+            kind: Kind::Typed(ty),
+            literal: None,
+        })
+    }
+
+    fn binary(&self, left: &Expr, op: &BinaryOperator, right: &Expr) -> Option<Operand> {
+        let op = match op {
+            BinaryOperator::And | BinaryOperator::Or => {
+                let word = if *op == BinaryOperator::And {
+                    "AND"
+                } else {
+                    "OR"
+                };
+                let mut items = Vec::new();
+                for side in [left, right] {
+                    match self.bool_expr(side)? {
+                        // PostgreSQL flattens a chain of one operator.
+                        Node::Bool(inner, more) if inner == word => items.extend(more),
+                        other => items.push(other),
+                    }
+                }
+                return Some(Operand {
+                    node: Node::Bool(word, items),
+                    kind: Kind::Typed(PgType::Bool),
+                    literal: None,
+                });
+            }
+            BinaryOperator::Eq => "=",
+            BinaryOperator::NotEq => "<>",
+            BinaryOperator::Lt => "<",
+            BinaryOperator::LtEq => "<=",
+            BinaryOperator::Gt => ">",
+            BinaryOperator::GtEq => ">=",
+            BinaryOperator::PGRegexMatch => "~",
+            BinaryOperator::PGRegexIMatch => "~*",
+            BinaryOperator::PGRegexNotMatch => "!~",
+            BinaryOperator::PGRegexNotIMatch => "!~*",
+            BinaryOperator::Plus => "+",
+            BinaryOperator::Minus => "-",
+            BinaryOperator::Multiply => "*",
+            _ => return None,
+        };
+        self.compare(self.operand(left)?, op, self.operand(right)?)
+    }
+
+    /// `l op r` with both sides coerced to the type of the operator PostgreSQL picks.
+    fn compare(&self, l: Operand, op: &'static str, r: Operand) -> Option<Operand> {
+        let arithmetic = matches!(op, "+" | "-" | "*");
+        let (l_ty, r_ty) = match (l.kind, r.kind) {
+            (Kind::String, Kind::String) => return None,
+            (Kind::String, Kind::Typed(t)) => (operator_type(t, op)?, operator_type(t, op)?),
+            (Kind::Typed(t), Kind::String) => (operator_type(t, op)?, operator_type(t, op)?),
+            (Kind::Typed(a), Kind::Typed(b)) => common(a, b, op)?,
+        };
+        let result = match arithmetic {
+            true if l_ty == r_ty => l_ty,
+            true => return None,
+            false => PgType::Bool,
+        };
+        let node = Node::Op(Box::new(coerce(l, l_ty)?), op, Box::new(coerce(r, r_ty)?));
+        Some(Operand {
+            node,
+            kind: Kind::Typed(result),
+            literal: None,
+        })
+    }
+
+    /// `x IN (a, b)` as `x = ANY (ARRAY[a, b])`, `NOT IN` as `<> ALL`.
+    fn in_list(&self, expr: &Expr, list: &[Expr], negated: bool) -> Option<Operand> {
+        let left = self.operand(expr)?;
+        let Kind::Typed(ty) = left.kind else {
+            return None;
+        };
+        let elements = list
+            .iter()
+            .map(|e| self.operand(e))
+            .collect::<Option<Vec<_>>>()?;
+        // The elements take the column's type; an array of varchar compares as text[].
+        let compared = operator_type(ty, "=")?;
+        let mut shown = Vec::new();
+        for element in elements {
+            let (_, element_ty) = match element.kind {
+                Kind::String => (ty, ty),
+                Kind::Typed(t) => common(ty, t, "=")?,
+            };
+            let element_ty = if element_ty == compared {
+                ty
+            } else {
+                element_ty
+            };
+            shown.push(coerce(element, element_ty)?.print(true, None));
+        }
+        let array = Node::Atom(format!("ARRAY[{}]", shown.join(", ")));
+        let array = match compared == ty {
+            true => array,
+            false => Node::Cast(Box::new(array), format!("{}[]", type_name(compared))),
+        };
+        let (op, which) = if negated { ("<>", "ALL") } else { ("=", "ANY") };
+        Some(Operand {
+            node: Node::Quantified(
+                Box::new(coerce(left, compared)?),
+                op,
+                which,
+                Box::new(array),
+            ),
+            kind: Kind::Typed(PgType::Bool),
+            literal: None,
+        })
+    }
+}
+
+/// A number as PostgreSQL types it: int4, int8 or numeric.
+fn number(text: String) -> Option<Operand> {
+    let ty = if text.parse::<i32>().is_ok() {
+        PgType::Int4
+    } else if text.parse::<i64>().is_ok() {
+        PgType::Int8
+    } else if text.parse::<f64>().is_ok() {
+        PgType::Numeric
+    } else {
+        return None;
+    };
+    Some(Operand {
+        node: Node::Atom(text.clone()),
+        kind: Kind::Typed(ty),
+        literal: Some(Literal::Number(text)),
+    })
+}
+
+/// The type an operator takes `ty` as: varchar and the like compare as text.
+fn operator_type(ty: PgType, op: &str) -> Option<PgType> {
+    match ty {
+        PgType::Varchar | PgType::Name => Some(PgType::Text),
+        PgType::Bpchar if op.contains('~') => Some(PgType::Text),
+        PgType::Bool | PgType::Json | PgType::Bytea => None,
+        other => Some(other),
+    }
+}
+
+/// The operand types of the operator PostgreSQL picks for `a op b`.
+fn common(a: PgType, b: PgType, op: &str) -> Option<(PgType, PgType)> {
+    let int = |t: PgType| matches!(t, PgType::Int2 | PgType::Int4 | PgType::Int8);
+    let (a, b) = (operator_type(a, op)?, operator_type(b, op)?);
+    if a == b {
+        return Some((a, b));
+    }
+    match (a, b) {
+        // The integer operators take mixed widths.
+        (x, y) if int(x) && int(y) => Some((x, y)),
+        (x, PgType::Numeric) if int(x) => Some((PgType::Numeric, PgType::Numeric)),
+        (PgType::Numeric, y) if int(y) => Some((PgType::Numeric, PgType::Numeric)),
+        (x, PgType::Float8) if int(x) => Some((PgType::Float8, PgType::Float8)),
+        (PgType::Float8, y) if int(y) => Some((PgType::Float8, PgType::Float8)),
+        _ => None,
+    }
+}
+
+/// An operand as the operator takes it: a literal typed (`'x'::text`, `(0)::numeric`,
+/// `'-1'::integer`), a column of another type cast (`(code)::text`).
+pub(super) fn coerce(operand: Operand, to: PgType) -> Option<Node> {
+    let Operand {
+        node,
+        kind,
+        literal,
+    } = operand;
+    match (literal, kind) {
+        (Some(Literal::Str(s)), _) => {
+            let text = match to {
+                t if t.is_text() => s,
+                t => {
+                    let stored = devdb_pg::value::decode_text(t, &s).ok()?;
+                    let mut out = bytes::BytesMut::new();
+                    devdb_pg::value::encode_text(t, stored.as_datum(), &mut out);
+                    String::from_utf8(out.to_vec()).ok()?
+                }
+            };
+            Some(Node::Atom(format!(
+                "'{}'::{}",
+                text.replace('\'', "''"),
+                type_name(to)
+            )))
+        }
+        (Some(Literal::Number(n)), Kind::Typed(from)) => {
+            if n.starts_with('-') {
+                return Some(Node::Atom(format!("'{n}'::{}", type_name(to))));
+            }
+            match from == to {
+                true => Some(Node::Atom(n)),
+                false => Some(Node::Cast(Box::new(Node::Atom(n)), type_name(to))),
+            }
+        }
+        (_, Kind::Typed(from)) if from == to => Some(node),
+        // Integers of other widths meet in PostgreSQL's cross-type operators.
+        (_, Kind::Typed(from))
+            if matches!(from, PgType::Int2 | PgType::Int4 | PgType::Int8)
+                && matches!(to, PgType::Int2 | PgType::Int4 | PgType::Int8) =>
+        {
+            Some(node)
+        }
+        (_, Kind::Typed(_)) => Some(Node::Cast(Box::new(node), type_name(to))),
+        (_, Kind::String) => None,
+    }
+}
+
+/// A type as a cast names it: format_type without a typmod.
+fn type_name(ty: PgType) -> String {
+    match ty {
+        PgType::Bpchar => "bpchar".to_owned(),
+        other => format_type_name(other),
+    }
+}

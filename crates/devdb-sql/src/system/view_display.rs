@@ -1,0 +1,211 @@
+//! A view's query as PostgreSQL's pg_get_viewdef prints it, for views over one relation: each
+//! output on its own line, columns qualified by their relation, an output named otherwise than
+//! its column `AS name`, and the clauses indented as PostgreSQL indents them. Other queries
+//! print as written.
+
+use devdb_pg::{PgError, PgType, Value};
+use sqlparser::ast::{
+    Expr, GroupByExpr, LimitClause, OrderByKind, OrderBySort, Query, SelectItem, SetExpr,
+    TableFactor,
+};
+
+use super::check_display::{Deparser, Kind, coerce, column_types};
+use super::functions::quote_ident;
+use crate::catalog::parse_name_list;
+
+/// pg_view_display(definition, relation, columns, outputs, pretty): the view's query as
+/// pg_get_viewdef prints it. `relation` is the name the one relation it reads is printed as
+/// (`users`, `app.people`), `columns` that relation's columns and type OIDs as a JSON object,
+/// `outputs` the view's column names as a JSON list.
+pub(crate) fn pg_view_display(args: &[Value]) -> Result<Value, PgError> {
+    let text = |i: usize| match args.get(i) {
+        Some(Value::Text(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let Some(definition) = text(0) else {
+        return Ok(Value::Null);
+    };
+    let pretty = matches!(args.get(4), Some(Value::Int(1)));
+    let shown = match (text(1), text(2), text(3)) {
+        (Some(relation), Some(columns), Some(outputs)) => {
+            let outputs = parse_name_list(outputs)?;
+            crate::parse::query(definition)
+                .and_then(|q| display(&q, relation, &column_types(columns), &outputs, pretty))
+        }
+        _ => None,
+    };
+    Ok(Value::Text(
+        shown.unwrap_or_else(|| format!(" {definition};")),
+    ))
+}
+
+fn display(
+    query: &Query,
+    relation: &str,
+    columns: &[(String, PgType)],
+    outputs: &[String],
+    pretty: bool,
+) -> Option<String> {
+    let Query {
+        with: None,
+        body,
+        order_by,
+        limit_clause,
+        fetch: None,
+        locks,
+        for_clause: None,
+        settings: None,
+        format_clause: None,
+        pipe_operators,
+    } = query
+    else {
+        return None;
+    };
+    if !locks.is_empty() || !pipe_operators.is_empty() {
+        return None;
+    }
+    let SetExpr::Select(select) = body.as_ref() else {
+        return None;
+    };
+    if select.distinct.is_some()
+        || select.top.is_some()
+        || select.into.is_some()
+        || !select.lateral_views.is_empty()
+        || select.prewhere.is_some()
+        || !select.cluster_by.is_empty()
+        || !select.distribute_by.is_empty()
+        || !select.sort_by.is_empty()
+        || !select.named_window.is_empty()
+        || select.qualify.is_some()
+        || !select.connect_by.is_empty()
+    {
+        return None;
+    }
+    let [from] = select.from.as_slice() else {
+        return None;
+    };
+    if !from.joins.is_empty() {
+        return None;
+    }
+    let TableFactor::Table {
+        name,
+        alias,
+        args: None,
+        ..
+    } = &from.relation
+    else {
+        return None;
+    };
+    let alias = match alias {
+        Some(a) if a.columns.is_empty() => Some(a.name.value.as_str()),
+        Some(_) => return None,
+        None => None,
+    };
+    // The relation as PostgreSQL names it: its own plain name, or the alias.
+    let plain = name.0.last()?.as_ident()?.value.to_lowercase();
+    if relation.rsplit('.').next() != Some(quote_ident(&plain).as_str()) {
+        return None;
+    }
+    let deparser = Deparser {
+        columns,
+        qualifier: Some(alias.unwrap_or(&plain)),
+    };
+    let mut items = Vec::new();
+    for item in &select.projection {
+        match item {
+            SelectItem::Wildcard(_) => {
+                for (name, _) in columns {
+                    items.push((
+                        deparser.column(name).print(pretty, None),
+                        Some(name.clone()),
+                    ));
+                }
+            }
+            SelectItem::UnnamedExpr(e) => items.push(target(&deparser, e, pretty)?),
+            SelectItem::ExprWithAlias { expr, .. } => {
+                items.push((target(&deparser, expr, pretty)?.0, None));
+            }
+            _ => return None,
+        }
+    }
+    if items.len() != outputs.len() {
+        return None;
+    }
+    let targets: Vec<String> = items
+        .into_iter()
+        .zip(outputs)
+        .map(|((shown, natural), output)| match natural {
+            Some(n) if n == *output => shown,
+            _ => format!("{shown} AS {}", quote_ident(output)),
+        })
+        .collect();
+    let mut out = format!(" SELECT {}\n   FROM {relation}", targets.join(",\n    "));
+    if let Some(a) = alias {
+        out.push_str(&format!(" {}", quote_ident(a)));
+    }
+    if let Some(selection) = &select.selection {
+        let node = deparser.bool_expr(selection)?;
+        out.push_str(&format!("\n  WHERE {}", node.print(pretty, None)));
+    }
+    match &select.group_by {
+        GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
+            if !exprs.is_empty() {
+                let shown = exprs
+                    .iter()
+                    .map(|e| Some(deparser.operand(e)?.node.print(pretty, None)))
+                    .collect::<Option<Vec<_>>>()?;
+                out.push_str(&format!("\n  GROUP BY {}", shown.join(", ")));
+            }
+        }
+        _ => return None,
+    }
+    if let Some(having) = &select.having {
+        let node = deparser.bool_expr(having)?;
+        out.push_str(&format!("\n HAVING {}", node.print(pretty, None)));
+    }
+    if let Some(order_by) = order_by {
+        let OrderByKind::Expressions(terms) = &order_by.kind else {
+            return None;
+        };
+        let mut shown = Vec::new();
+        for term in terms {
+            let mut s = deparser.operand(&term.expr)?.node.print(pretty, None);
+            match (&term.options.sort, term.options.nulls_first) {
+                (None | Some(OrderBySort::Asc), None) => {}
+                (Some(OrderBySort::Desc), None) => s.push_str(" DESC"),
+                _ => return None,
+            }
+            shown.push(s);
+        }
+        out.push_str(&format!("\n  ORDER BY {}", shown.join(", ")));
+    }
+    match limit_clause {
+        None => {}
+        Some(LimitClause::LimitOffset {
+            limit: Some(limit),
+            offset: None,
+            limit_by,
+        }) if limit_by.is_empty() => match limit {
+            Expr::Value(v) => out.push_str(&format!("\n LIMIT {}", v.value)),
+            _ => return None,
+        },
+        Some(_) => return None,
+    }
+    out.push(';');
+    Some(out)
+}
+
+/// A select-list item as printed, with the name it gives its output when it is a column.
+fn target(deparser: &Deparser<'_>, e: &Expr, pretty: bool) -> Option<(String, Option<String>)> {
+    let operand = deparser.operand(e)?;
+    let natural = match e {
+        Expr::Identifier(id) => Some(id.value.to_lowercase()),
+        _ => None,
+    };
+    let node = match operand.kind {
+        // An untyped literal's output is text.
+        Kind::String => coerce(operand, PgType::Text)?,
+        Kind::Typed(_) => operand.node,
+    };
+    Some((node.print(pretty, None), natural))
+}
