@@ -443,3 +443,28 @@ async fn auto_create_makes_missing_databases_matching_the_pattern_from_the_templ
         .expect_err("pattern does not match");
     assert_eq!(code(&err), "3D000");
 }
+
+/// DROP DATABASE waits up to 5 seconds for the database's sessions to end before 55006, as
+/// PostgreSQL does: a client that has just disconnected may still be ending its session.
+#[tokio::test]
+async fn drop_database_waits_for_sessions_that_end_within_seconds() {
+    let devdb = DevDb::start(&[]);
+    let admin = devdb.connect().await;
+    admin
+        .batch_execute("create database leaving")
+        .await
+        .expect("create");
+    let user = connect_to(&devdb, "leaving").await.expect("connect");
+    user.batch_execute("select 1").await.expect("use");
+    let started = Instant::now();
+    let leave = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        drop(user);
+    });
+    admin
+        .batch_execute("drop database leaving")
+        .await
+        .expect("drop waits for the session to end");
+    assert!(started.elapsed() >= Duration::from_millis(250));
+    leave.await.expect("leave");
+}

@@ -330,7 +330,7 @@ impl Databases {
                 "cannot drop the currently open database",
             ));
         }
-        let handle = {
+        let (handle, in_use) = {
             let state = lock(&self.state);
             let Some(entry) = state.entries.get(name) else {
                 if if_exists {
@@ -343,19 +343,16 @@ impl Databases {
                 }
                 return Err(missing(name));
             };
-            if entry.sessions > 0 && !force {
-                return Err(PgError::new(
-                    SqlState::OBJECT_IN_USE,
-                    format!("database \"{name}\" is being accessed by other users"),
-                )
-                .with_detail(other_sessions(entry.sessions)));
-            }
-            entry.handle.clone()
+            (entry.handle.clone(), entry.sessions > 0)
         };
         if let Some(handle) = &handle
             && force
         {
             handle.terminate_sessions();
+        }
+        // Like PostgreSQL, wait a few seconds for sessions to go before refusing: a client that
+        // just disconnected may still be ending its session.
+        if in_use {
             self.wait_until_unused(name)?;
         }
         let oid = {
@@ -429,6 +426,7 @@ impl Databases {
         }
     }
 
+    /// Waits up to 5 seconds (PostgreSQL's limit) for `name` to have no sessions; 55006 after.
     fn wait_until_unused(&self, name: &str) -> Result<(), PgError> {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
