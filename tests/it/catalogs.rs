@@ -817,8 +817,8 @@ async fn check_constraints_print_as_postgres_deparses_them() {
 
 /// A Rust enum mapped to a PostgreSQL enum, as tokio-postgres users write it: the driver looks
 /// the type up in pg_type and its labels in pg_enum (with parameters), then reads values and
-/// arrays of it. (Sending one as a parameter needs the enum's OID in ParameterDescription,
-/// where devdb describes text: not covered here.)
+/// arrays of it, and sends one as a parameter (which needs the enum's OID in
+/// ParameterDescription).
 #[derive(Debug, PartialEq)]
 enum Shade {
     Light,
@@ -845,7 +845,27 @@ impl<'a> tokio_postgres::types::FromSql<'a> for Shade {
     }
 }
 
-async fn custom_enum_values(client: &Client) -> (Shade, Vec<Shade>, Vec<Option<Shade>>) {
+impl tokio_postgres::types::ToSql for Shade {
+    fn to_sql(
+        &self,
+        _: &tokio_postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        out.extend_from_slice(match self {
+            Shade::Light => b"light",
+            Shade::Dark => b"dark",
+        });
+        Ok(tokio_postgres::types::IsNull::No)
+    }
+
+    fn accepts(ty: &tokio_postgres::types::Type) -> bool {
+        <Shade as tokio_postgres::types::FromSql>::accepts(ty)
+    }
+
+    tokio_postgres::types::to_sql_checked!();
+}
+
+async fn custom_enum_values(client: &Client) -> (Shade, Vec<Shade>, Vec<Option<Shade>>, i64) {
     client
         .batch_execute(
             "create type shade as enum ('light', 'dark'); \
@@ -858,7 +878,22 @@ async fn custom_enum_values(client: &Client) -> (Shade, Vec<Shade>, Vec<Option<S
         .query_one("select shade, history, array[null, shade] from paints", &[])
         .await
         .expect("select");
-    (row.get(0), row.get(1), row.get(2))
+    client
+        .execute(
+            "insert into paints (id, shade) values (2, $1)",
+            &[&Shade::Light],
+        )
+        .await
+        .expect("insert an enum parameter");
+    let light: i64 = client
+        .query_one(
+            "select count(*) from paints where shade = $1",
+            &[&Shade::Light],
+        )
+        .await
+        .expect("compare with an enum parameter")
+        .get(0);
+    (row.get(0), row.get(1), row.get(2), light)
 }
 
 #[tokio::test]
@@ -867,6 +902,7 @@ async fn tokio_postgres_reads_custom_enum_types() {
         Shade::Dark,
         vec![Shade::Light, Shade::Dark],
         vec![None, Some(Shade::Dark)],
+        1,
     );
     if let Some(pg) = Postgres::start() {
         let database = pg.fresh_database("custom_enum").await;

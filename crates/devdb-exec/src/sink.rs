@@ -1,6 +1,6 @@
 //! Where a batch's answers go: the wire crate implements [`Sink`] by writing backend messages.
 
-use devdb_pg::{Datum, Format, PgError, PgType};
+use devdb_pg::{Datum, Format, Oid, PgError};
 use devdb_sql::Column;
 
 /// The transaction status ReadyForQuery reports.
@@ -35,7 +35,7 @@ pub trait Sink: Send + std::any::Any {
     fn no_data(&mut self);
     fn portal_suspended(&mut self);
     fn empty_query(&mut self);
-    fn parameter_description(&mut self, params: &[PgType]);
+    fn parameter_description(&mut self, oids: &[Oid]);
     /// `formats` has one entry per column.
     fn row_description(&mut self, columns: &[Column], formats: &[Format]);
     /// One row; on error nothing of the row may remain in the output.
@@ -95,7 +95,7 @@ impl<K: Keep> Sink for Kept<K> {
     fn no_data(&mut self) {}
     fn portal_suspended(&mut self) {}
     fn empty_query(&mut self) {}
-    fn parameter_description(&mut self, _: &[PgType]) {}
+    fn parameter_description(&mut self, _: &[Oid]) {}
     fn row_description(&mut self, _: &[Column], _: &[Format]) {}
     fn parameter_status(&mut self, _: &str, _: &str) {}
     fn ready_for_query(&mut self, _: TransactionStatus) {}

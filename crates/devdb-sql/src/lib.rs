@@ -58,6 +58,9 @@ pub struct Translated {
     pub sqlite: Vec<String>,
     /// The type of each parameter `$n` (index n-1). The SQLite text refers to `$n` as `?n`.
     pub params: Vec<PgType>,
+    /// Parameters of an enum type, as (index into `params`, the enum's OID): described to the
+    /// client with that OID (drivers then send the label), bound as the text `params` says.
+    pub enum_params: Vec<(usize, devdb_pg::Oid)>,
     /// The result columns (empty for statements that return no rows).
     pub columns: Vec<Column>,
     /// True when the statement must hold the database's write lock (DML, DDL, nextval, FOR UPDATE).
@@ -113,6 +116,7 @@ impl Translated {
             kind,
             sqlite: Vec::new(),
             params: Vec::new(),
+            enum_params: Vec::new(),
             columns: Vec::new(),
             writes: false,
             changes_catalog: false,

@@ -4,7 +4,7 @@
 use bytes::BytesMut;
 use devdb_exec::Column;
 use devdb_exec::{Notification, Sink, TransactionStatus};
-use devdb_pg::{Datum, Format, PgError, PgType, value};
+use devdb_pg::{Datum, Format, Oid, PgError, PgType, value};
 
 use crate::backend::{self, FieldDescription};
 
@@ -39,9 +39,8 @@ impl Sink for Encoder {
         backend::empty_query_response(&mut self.out);
     }
 
-    fn parameter_description(&mut self, params: &[PgType]) {
-        let oids: Vec<_> = params.iter().map(|t| t.oid()).collect();
-        backend::parameter_description(&mut self.out, &oids);
+    fn parameter_description(&mut self, oids: &[Oid]) {
+        backend::parameter_description(&mut self.out, oids);
     }
 
     fn row_description(&mut self, columns: &[Column], formats: &[Format]) {

@@ -1,7 +1,7 @@
 //! The ops of a batch: simple Query, and the extended protocol's Parse, Bind, Describe,
 //! Execute, Close and Sync over the session's own statements and portals.
 
-use devdb_pg::{Format, PgError, SqlState, value};
+use devdb_pg::{Format, Oid, PgError, SqlState, value};
 use devdb_sql::Kind;
 
 use super::statement::{Delivery, RowLimit, resolve_formats, resume_portal, show_columns};
@@ -461,7 +461,13 @@ fn describe(
                 sink.no_data();
                 return Ok(());
             };
-            sink.parameter_description(&t.params);
+            let mut oids: Vec<Oid> = t.params.iter().map(|p| p.oid()).collect();
+            for (i, oid) in &t.enum_params {
+                if let Some(slot) = oids.get_mut(*i) {
+                    *slot = *oid;
+                }
+            }
+            sink.parameter_description(&oids);
             let columns = result_columns(session, t);
             if columns.is_empty() {
                 sink.no_data();

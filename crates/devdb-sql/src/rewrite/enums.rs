@@ -185,7 +185,12 @@ impl Translator<'_> {
             if let Some(n) = super::expr::placeholder_index(&e)
                 && from.is_unknown()
             {
-                // Parameters of enum type are described as text (see docs/compat.md).
+                // Bound as text, described as the enum so drivers send its labels.
+                if self.param(n).is_none()
+                    && let Some(oid) = to.enum_oid
+                {
+                    self.enum_params.push((n - 1, oid));
+                }
                 self.set_param_type(n, PgType::Text);
             } else if ctx != Ctx::Explicit && !from.is_unknown() {
                 return Err(self.cast_error(from, to, ctx));
