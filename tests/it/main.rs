@@ -26,6 +26,7 @@ mod pipeline;
 mod protocol;
 mod queries;
 mod smoke;
+mod storage;
 mod temp_tables;
 mod triggers;
 mod types;

@@ -7,6 +7,7 @@ mod database;
 mod open;
 mod protocol;
 mod statement;
+mod upgrade;
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -136,6 +137,7 @@ impl Engine {
             .map_err(|e| sqlite_error::to_pg(e, None))?;
         let reader = open(Role::Reader)?;
         let committed = Arc::new(load_catalog(&reader)?);
+        upgrade::upgrade(&writer, &committed)?;
         let defaults = Settings::defaults(&config);
         let mut engine = Engine {
             reader,

@@ -1,10 +1,10 @@
 //! The one map from SQLite's errors to PostgreSQL's.
 
-use devdb_pg::{ErrorFields, PgError, SqlState};
+use devdb_pg::{ErrorFields, PgError, PgType, SqlState, Value};
 use devdb_sql::Catalog;
 use devdb_sql::RowProbe;
 use devdb_sql::catalog::ConstraintKind;
-use devdb_sql::catalog::Table;
+use devdb_sql::catalog::{Column, Table};
 use rusqlite::Connection;
 use rusqlite::ffi;
 use rusqlite::types::Value as SqlValue;
@@ -161,7 +161,7 @@ pub(crate) fn names_a_row(err: &rusqlite::Error, raised: Option<&PgError>) -> bo
 }
 
 /// A SQLite identifier in double quotes.
-fn quoted(name: &str) -> String {
+pub(crate) fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -186,11 +186,22 @@ fn key_holders(conn: &Connection, table: &str, columns: &[String], key: &[SqlVal
 }
 
 /// A value as PostgreSQL prints it in a DETAIL, in the text form of `ty`.
-fn value_text(ty: devdb_pg::PgType, value: &SqlValue) -> String {
+/// A stored value of `column` (text when unknown) as PostgreSQL prints it: char(n) padded.
+fn value_text(column: Option<&Column>, value: &SqlValue) -> String {
     let mut out = bytes::BytesMut::new();
     let datum = crate::engine::stored(Some(rusqlite::types::ValueRef::from(value)));
+    let ty = column.map_or(PgType::Text, |c| c.ty);
     devdb_pg::value::encode_text(ty, datum, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    let text = String::from_utf8_lossy(&out).into_owned();
+    match column {
+        Some(c) if ty == PgType::Bpchar => {
+            match devdb_sql::runtime::apply_typmod(Value::Text(text.clone()), ty, c.typmod, true) {
+                Ok(Value::Text(padded)) => padded,
+                _ => text,
+            }
+        }
+        _ => text,
+    }
 }
 
 /// A key as PostgreSQL prints it in a DETAIL: `(a, b)=(1, x)`.
@@ -198,7 +209,7 @@ fn key_text(table: &Table, columns: &[String], key: &[SqlValue]) -> String {
     let texts: Vec<String> = columns
         .iter()
         .zip(key)
-        .map(|(c, v)| value_text(table.column(c).map_or(devdb_pg::PgType::Text, |c| c.ty), v))
+        .map(|(c, v)| value_text(table.column(c), v))
         .collect();
     format!("({})=({})", columns.join(", "), texts.join(", "))
 }
@@ -231,7 +242,7 @@ fn with_failing_row(err: PgError, catalog: &Catalog, probed: Option<&Probed<'_>>
             .zip(row.values)
             .map(|(c, v)| match v {
                 SqlValue::Null => "null".to_owned(),
-                v => clipped(value_text(c.ty, v)),
+                v => clipped(value_text(Some(c), v)),
             })
             .collect();
         Some(format!("Failing row contains ({}).", texts.join(", ")))

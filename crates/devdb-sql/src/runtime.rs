@@ -123,6 +123,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_greatest", -1, arith::greatest),
     f("pg_least", -1, arith::least),
     f("pg_cast", 5, cast::pg_cast),
+    f("pg_bpchar_pad", 2, cast::bpchar_pad),
     f("pg_enum_in", -1, cast::enum_in),
     f("pg_enum_array_in", -1, cast::enum_array_in),
     f("pg_at_time_zone", 3, cast::at_time_zone),

@@ -247,7 +247,7 @@ impl Translator<'_> {
             }
         }
         let value = self.coerce(value, from, to, Ctx::Assignment)?;
-        Ok((to, value))
+        Ok((to, super::bpchar::store(value, to)))
     }
 }
 

@@ -300,7 +300,8 @@ impl Translator<'_> {
         let mut scope = Scope::of(vec![Rel {
             name: table.into(),
             columns: columns.iter().map(|c| (c.name.clone(), c.ty())).collect(),
-            table: None,
+            // The table's stored values: char(n) reads pad them.
+            table: Some(table.into()),
         }]);
         scope.grouping.collecting = true;
         self.scopes.push(scope);

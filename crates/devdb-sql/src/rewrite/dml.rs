@@ -506,6 +506,7 @@ impl Translator<'_> {
             .with_hint("You will need to rewrite or cast the expression."));
         }
         let e = self.coerce(e, from, col.ty(), Ctx::Assignment)?;
+        let e = super::bpchar::store(e, col.ty());
         Ok(self.not_null_check(e, col))
     }
 

@@ -236,6 +236,10 @@ impl Translator<'_> {
                 let (e, ty) = self.expr(*expr)?;
                 let to = common_type(ty, *col).ok_or_else(|| operator_error(ty, "=", *col))?;
                 let e = comparable(self.coerce(e, ty, to, Ctx::Implicit)?, to);
+                let q = match to.ty {
+                    PgType::Bpchar => super::bpchar::compared_column(q),
+                    _ => q,
+                };
                 (
                     Expr::InSubquery {
                         expr: Box::new(e),
@@ -723,7 +727,7 @@ impl Translator<'_> {
 pub fn comparable(e: Expr, ty: Ty) -> Expr {
     match ty.ty {
         _ if is_null(&e) => e,
-        PgType::Bpchar => make::call("rtrim", vec![e]),
+        PgType::Bpchar => super::bpchar::compared(e),
         PgType::Numeric => make::collate(e, devdb_pg::value::numeric::COLLATION),
         PgType::Interval => make::collate(e, devdb_pg::value::interval::COLLATION),
         PgType::Citext => make::collate(e, devdb_pg::value::citext::COLLATION),

@@ -655,7 +655,7 @@ impl Translator<'_> {
                     args.push(self.coerce(e, t, TEXT, Ctx::Implicit)?);
                 }
                 for (e, t) in typed {
-                    args.push(self.output_text(e, t)?);
+                    args.push(self.output_any(e, t)?);
                 }
                 return Ok((make::call("pg_concat_ws", args), TEXT));
             }
@@ -709,14 +709,17 @@ impl Translator<'_> {
                 }
                 let args = typed
                     .into_iter()
-                    .map(|(e, t)| self.output_text(e, t))
+                    .map(|(e, t)| match name {
+                        "format" => self.output_any(e, t),
+                        _ => self.output_text(e, t),
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 return Ok((make::call(f, args), TEXT));
             }
             ("concat", _) => {
                 let args = typed
                     .into_iter()
-                    .map(|(e, t)| self.output_text(e, t))
+                    .map(|(e, t)| self.output_any(e, t))
                     .collect::<Result<Vec<_>, _>>()?;
                 let args = if args.is_empty() {
                     vec![make::string("")]

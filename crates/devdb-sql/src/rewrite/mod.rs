@@ -6,6 +6,7 @@
 
 mod alter_column;
 mod arrays;
+mod bpchar;
 mod casts;
 mod comments;
 mod constraints;

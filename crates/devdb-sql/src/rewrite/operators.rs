@@ -347,6 +347,15 @@ impl Translator<'_> {
         self.text_output(e, ty)
     }
 
+    /// An argument of concat(), concat_ws() or format(), which take "any" and print it with
+    /// its type's output function: char(n) keeps its padding there, unlike in a cast to text.
+    pub fn output_any(&mut self, e: Expr, ty: Ty) -> Result<Expr, PgError> {
+        if ty.ty == PgType::Bpchar {
+            return Ok(e);
+        }
+        self.output_text(e, ty)
+    }
+
     /// The value as PostgreSQL's text output would spell it, for `||` and concat().
     pub fn text_output(&mut self, e: Expr, ty: Ty) -> Result<Expr, PgError> {
         if ty.is_unknown() {

@@ -698,10 +698,13 @@ impl Translator<'_> {
                 g.bare.push((rel.name.clone(), name.clone()));
             }
             self.item_range(start);
-            items.push(make::select_item(
-                e,
-                substitute.is_some().then_some(name.as_str()),
-            ));
+            // A table's char(n) columns are read padded, and so named in SQLite too.
+            let read = match rel.table {
+                Some(_) => super::bpchar::read(e.clone(), *ty),
+                None => e.clone(),
+            };
+            let renamed = substitute.is_some() || read != e;
+            items.push(make::select_item(read, renamed.then_some(name.as_str())));
             cols.push((name.clone(), *ty));
         }
     }

@@ -133,7 +133,19 @@ impl Translator<'_> {
                 false => make::column(name),
             }
         });
-        Ok((e, ty))
+        // Only a table holds stored values; what a subquery or view gives is already read.
+        let stored = self
+            .scopes
+            .get(level)
+            .is_some_and(|s| s.rels.iter().any(|r| r.name == rel && r.table.is_some()));
+        Ok((
+            if stored {
+                super::bpchar::read(e, ty)
+            } else {
+                e
+            },
+            ty,
+        ))
     }
 
     /// The expression standing for `rel.name` at one query level, if any.

@@ -45,6 +45,7 @@ impl Translator<'_> {
         }
         let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
         // Last, so that the tag counts the rows it stored: `SELECT n` as PostgreSQL answers.
+        let query = super::bpchar::stored_rows(query, &cols);
         out.sqlite
             .push(make::insert(&table, &names, Some(query), None).to_string());
         out.kind = Kind::Select;

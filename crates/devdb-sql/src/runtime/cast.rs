@@ -26,6 +26,13 @@ pub fn pg_cast(args: &[Value]) -> Result<Value, PgError> {
     apply_typmod(v, to, typmod, explicit)
 }
 
+/// `pg_bpchar_pad(value, typmod)`: a char(n) column's stored value (kept without its trailing
+/// blanks) as PostgreSQL holds it, blank-padded to n characters.
+pub fn bpchar_pad(args: &[Value]) -> Result<Value, PgError> {
+    let typmod = as_int(arg(args, 1))?.unwrap_or(-1) as i32;
+    apply_typmod(arg(args, 0).clone(), PgType::Bpchar, typmod, true)
+}
+
 /// `pg_enum_in(value, enum_name, label...)`: the value when it is one of the labels, else
 /// PostgreSQL's 22P02; text cast to an enum at run time (parameters, `text::mood`).
 pub fn enum_in(args: &[Value]) -> Result<Value, PgError> {

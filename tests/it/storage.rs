@@ -1,0 +1,118 @@
+//! How values sit in the database files: char(n) without its blank padding, and files of
+//! older devdb versions brought to today's form when they open.
+
+use std::path::{Path, PathBuf};
+
+use crate::harness::DevDb;
+
+/// The SQLite file of database `name` in a data directory, as its manifest lists it.
+fn database_file(data_dir: &Path, name: &str) -> PathBuf {
+    let manifest =
+        std::fs::read_to_string(data_dir.join("databases.manifest")).expect("read the manifest");
+    let oid = manifest
+        .lines()
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            (fields.get(2) == Some(&name)).then(|| fields[0].to_owned())
+        })
+        .unwrap_or_else(|| panic!("{name} is not in the manifest:\n{manifest}"));
+    data_dir.join(format!("{oid}.db"))
+}
+
+fn serve(data_dir: &Path) -> DevDb {
+    DevDb::start(&["--data-dir", &data_dir.to_string_lossy()])
+}
+
+async fn run(db: &DevDb, sql: &str) {
+    db.connect()
+        .await
+        .batch_execute(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+#[tokio::test]
+async fn char_values_are_stored_without_their_padding() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut db = serve(dir.path());
+    run(
+        &db,
+        "create table accounts (id int primary key, filler char(84));
+         insert into accounts select i, '' from generate_series(1, 1000) i;
+         insert into accounts values (1001, 'abc  ');",
+    )
+    .await;
+    let client = db.connect().await;
+    let row = client
+        .query_one(
+            "select filler, octet_length(filler) from accounts where id = 1001",
+            &[],
+        )
+        .await
+        .expect("select");
+    assert_eq!(row.get::<_, String>(0), format!("abc{}", " ".repeat(81)));
+    assert_eq!(row.get::<_, i32>(1), 84);
+    drop(client);
+    db.stop();
+
+    let file = rusqlite::Connection::open(database_file(dir.path(), "postgres")).expect("open");
+    let stored: (i64, i64) = file
+        .query_row(
+            "select sum(length(filler)), max(length(filler)) from accounts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("read the file");
+    assert_eq!(stored, (3, 3), "only 'abc' takes space");
+}
+
+#[tokio::test]
+async fn padded_char_values_of_older_files_are_trimmed_once_when_they_open() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut db = serve(dir.path());
+    run(
+        &db,
+        "create table codes (id int primary key, code char(5) unique);
+         insert into codes values (1, 'ab'), (2, 'abcde');",
+    )
+    .await;
+    db.stop();
+    // What devdb before storage version 1 wrote: char(n) blank-padded, user_version 0.
+    let path = database_file(dir.path(), "postgres");
+    {
+        let file = rusqlite::Connection::open(&path).expect("open");
+        file.execute_batch(
+            "update codes set code = 'ab   ' where id = 1; pragma user_version = 0;",
+        )
+        .expect("write the old form");
+    }
+
+    let mut db = serve(dir.path());
+    let client = db.connect().await;
+    let found = client
+        .query("select id from codes where code = 'ab'", &[])
+        .await
+        .expect("select");
+    assert_eq!(found.len(), 1, "the old padded value matches");
+    let err = client
+        .batch_execute("insert into codes values (3, 'ab')")
+        .await
+        .expect_err("'ab' is already there");
+    assert_eq!(
+        err.as_db_error().map(|e| e.code().code()),
+        Some("23505"),
+        "{err}"
+    );
+    drop(client);
+    db.stop();
+
+    let file = rusqlite::Connection::open(&path).expect("open");
+    let (code, version): (String, i64) = file
+        .query_row(
+            "select code, (select user_version from pragma_user_version) from codes where id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("read the file");
+    assert_eq!((code.as_str(), version), ("ab", 1));
+}
