@@ -197,6 +197,8 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_lateral_row", 2, lateral_row),
     f("pg_scalar_row", 2, scalar_row),
     f("pg_check_no_nulls", 3, check_no_nulls),
+    f("pg_check_violation", 4, check_violation),
+    f("pg_foreign_key_violation", 7, foreign_key_violation),
     f("pg_not_null", 3, not_null),
     f("pg_upsert_once", 1, upsert_once),
     f("pg_json_elem", 2, json::elem),
@@ -430,6 +432,56 @@ fn check_no_nulls(args: &[Value]) -> Result<Value, PgError> {
         ));
     }
     Ok(Value::Int(1))
+}
+
+/// `pg_check_violation(violated, constraint, schema, table)`: ALTER TABLE ... ADD CHECK on
+/// rows that break it fails as PostgreSQL's does, naming the constraint and the relation.
+fn check_violation(args: &[Value]) -> Result<Value, PgError> {
+    violation(args, |[constraint, _, table, ..]| {
+        PgError::new(
+            SqlState::CHECK_VIOLATION,
+            format!(
+                "check constraint \"{constraint}\" of relation \"{table}\" is violated by some row"
+            ),
+        )
+    })
+}
+
+/// `pg_foreign_key_violation(violated, constraint, schema, table, columns, key, referenced)`:
+/// ALTER TABLE ... ADD FOREIGN KEY over a row whose key the referenced table lacks fails as
+/// PostgreSQL's does.
+fn foreign_key_violation(args: &[Value]) -> Result<Value, PgError> {
+    violation(args, |[constraint, _, table, columns, key, referenced]| {
+        PgError::new(
+            SqlState::FOREIGN_KEY_VIOLATION,
+            format!("insert or update on table \"{table}\" violates foreign key constraint \"{constraint}\""),
+        )
+        .with_detail(format!("Key ({columns})=({key}) is not present in table \"{referenced}\"."))
+    })
+}
+
+/// 0 when `args[0]` is false, else the error `error` makes of the text arguments after it
+/// (constraint, schema, table, then its own), with the schema, table and constraint fields.
+fn violation(
+    args: &[Value],
+    error: impl FnOnce(&[String; 6]) -> PgError,
+) -> Result<Value, PgError> {
+    if as_int(arg(args, 0))?.unwrap_or(0) == 0 {
+        return Ok(Value::Int(0));
+    }
+    let mut texts: [String; 6] = Default::default();
+    for (i, text) in texts.iter_mut().enumerate() {
+        if let Some(t) = args.get(i + 1) {
+            *text = as_text(t)?.unwrap_or("").to_owned();
+        }
+    }
+    let [constraint, schema, table, ..] = texts.clone();
+    Err(error(&texts).with_fields(devdb_pg::ErrorFields {
+        schema: Some(schema),
+        table: Some(table),
+        constraint: Some(constraint),
+        ..Default::default()
+    }))
 }
 
 /// A version 4 (random) UUID, as gen_random_uuid() and uuid_generate_v4() return.

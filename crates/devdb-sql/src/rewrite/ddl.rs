@@ -896,6 +896,7 @@ impl Translator<'_> {
                     let c =
                         self.foreign_key(&keys, fk.name.as_ref().map(fold), cols, &fk, &taken)?;
                     self.check_new_relation(&c.name, &constraints, &table.name)?;
+                    sqlite.push(self.foreign_key_rows(&table, &c)?);
                     sqlite.push(c.insert_row());
                     constraints.push(c);
                     rebuild = true;
@@ -913,6 +914,8 @@ impl Translator<'_> {
                         &taken,
                     )?;
                     self.check_new_relation(&c.name, &constraints, &table.name)?;
+                    let (holds, _) = self.check_expr(&table.name, &table.columns, &check.expr)?;
+                    sqlite.push(super::validation::check_rows(&table.name, &c.name, holds));
                     sqlite.push(c.insert_row());
                     constraints.push(c);
                     rebuild = true;

@@ -40,6 +40,7 @@ mod system;
 mod table_forms;
 mod temp_tables;
 mod triggers;
+mod validation;
 mod views;
 mod window;
 
