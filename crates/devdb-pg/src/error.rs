@@ -247,6 +247,14 @@ impl PgError {
         )
     }
 
+    /// 42P02: a statement names parameter `$n` that nobody supplies.
+    pub fn undefined_parameter(n: usize) -> Self {
+        PgError::new(
+            SqlState::UNDEFINED_PARAMETER,
+            format!("there is no parameter ${n}"),
+        )
+    }
+
     /// 25P02: statements after an error inside a transaction block.
     pub fn in_failed_transaction() -> Self {
         PgError::new(

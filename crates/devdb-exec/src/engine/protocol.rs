@@ -189,6 +189,9 @@ impl Engine {
                 .translation(id, session, text, &query.statements, query.next, hints)
                 .map_err(Stop::Error)
                 .and_then(|t| {
+                    if t.params.len() > params.len() {
+                        return Err(no_parameter(&query.statements, query.next).into());
+                    }
                     let delivery = Delivery {
                         params,
                         formats: &[],
@@ -422,6 +425,15 @@ impl Engine {
         }
         result
     }
+}
+
+/// 42P02 for a simple-protocol statement that names a parameter: it has none to give.
+fn no_parameter(statements: &[devdb_sql::Parsed], index: usize) -> PgError {
+    let n = statements
+        .get(index)
+        .and_then(devdb_sql::Parsed::first_parameter)
+        .unwrap_or(1);
+    PgError::undefined_parameter(n)
 }
 
 /// COMMIT, ROLLBACK and ROLLBACK TO: what a failed transaction still accepts.
