@@ -375,6 +375,7 @@ impl Engine {
 
     fn close_session(&mut self, id: SessionId) {
         self.parked.retain(|b| b.session != id);
+        self.interrupts.forget(id);
         if let Some(mut session) = self.sessions.remove(&id) {
             self.abort_transaction(id, &mut session);
         }

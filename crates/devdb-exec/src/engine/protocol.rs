@@ -38,7 +38,8 @@ impl Engine {
     ) -> Progress {
         let id = batch.session;
         while let Some(op) = batch.ops.get(batch.pos) {
-            if batch.close {
+            // Nobody waits for the answers of a client that hung up.
+            if batch.close || self.interrupts.is_gone(id) {
                 break;
             }
             if batch.skipping && !op.is_sync() {
@@ -179,6 +180,10 @@ impl Engine {
         let mut failure = injected.or_else(|| progress.as_mut().and_then(|q| q.failure.take()));
         while let Some(query) = progress.as_mut() {
             if query.next >= query.statements.len() || failure.is_some() {
+                break;
+            }
+            if self.interrupts.is_gone(id) {
+                failure = Some(PgError::query_canceled());
                 break;
             }
             let (text, hints, params) = match &query.lifted {
