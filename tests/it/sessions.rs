@@ -5,14 +5,7 @@ use std::time::Duration;
 
 use tokio_postgres::error::SqlState;
 
-use crate::harness::{DevDb, Postgres, compare};
-
-async fn within<F: std::future::Future>(limit: Duration, what: &str, future: F) -> F::Output {
-    match tokio::time::timeout(limit, future).await {
-        Ok(out) => out,
-        Err(_) => panic!("{what}: no answer within {limit:?}"),
-    }
-}
+use crate::harness::{DevDb, Postgres, compare, within};
 
 /// Waits until `other` is the server's only session, as pg_stat_activity lists them.
 async fn until_alone(other: &tokio_postgres::Client, what: &str) {
