@@ -1,11 +1,198 @@
-//! A session's life beyond single statements: a client that hangs up mid-statement,
-//! parameters a simple Query cannot have, and errors raised while rows are produced.
+//! A session's life beyond single statements: sleeping beside other sessions, a client that
+//! hangs up mid-statement, parameters a simple Query cannot have, and errors raised while rows
+//! are produced.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio_postgres::error::SqlState;
 
-use crate::harness::{DevDb, Postgres, compare, within};
+use crate::harness::{DevDb, Postgres, compare, compare_extended, within};
+
+const SLEEPS: &[&str] = &[
+    "select pg_sleep(0.2)",
+    "select pg_sleep(0.1) as nap",
+    "select pg_sleep_for('0.1 seconds')",
+    "select pg_sleep(null)",
+    "select pg_sleep(-1)",
+    "select pg_sleep('x')",
+    "begin",
+    "select pg_sleep(0.1)",
+    "commit",
+];
+
+#[tokio::test]
+async fn pg_sleep_answers_like_postgres() {
+    compare(SLEEPS).await;
+}
+
+#[tokio::test]
+async fn pg_sleep_answers_like_postgres_extended() {
+    compare_extended(SLEEPS).await;
+}
+
+/// Runs `sql` on `client`, failing the test unless it is answered within 300 ms.
+async fn promptly(client: &tokio_postgres::Client, sql: &str) {
+    within(Duration::from_millis(300), sql, client.batch_execute(sql))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// A session that sleeps holds nothing: the database's other sessions read and write
+/// meanwhile, as in PostgreSQL, where sessions sleep independently.
+#[tokio::test]
+async fn a_sleeping_session_does_not_hold_up_the_others() {
+    let db = DevDb::start(&[]);
+    let other = db.connect().await;
+    for (setup, sleep) in [
+        ("", "select pg_sleep(1.5)"),
+        ("", "select pg_sleep_for('1.5 seconds')"),
+        // In a transaction that has read but not written.
+        ("begin; select 1", "select pg_sleep(1.5)"),
+    ] {
+        let sleeper = db.connect().await;
+        if !setup.is_empty() {
+            sleeper.batch_execute(setup).await.expect(setup);
+        }
+        let started = Instant::now();
+        let sleeping = tokio::spawn(async move {
+            let rows = sleeper.simple_query(sleep).await;
+            (sleeper, rows)
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        promptly(&other, "select 1").await;
+        promptly(&other, "create table if not exists beside (x int)").await;
+        promptly(&other, "insert into beside values (1)").await;
+        promptly(&other, "select count(*) from beside").await;
+        let (_sleeper, rows) = within(Duration::from_secs(5), sleep, sleeping)
+            .await
+            .expect("the sleeper's task");
+        rows.unwrap_or_else(|e| panic!("{sleep}: {e}"));
+        let slept = started.elapsed();
+        assert!(
+            slept >= Duration::from_millis(1500),
+            "{sleep} slept {slept:?}"
+        );
+    }
+}
+
+/// A sleep with a parameter (extended protocol) parks too.
+#[tokio::test]
+async fn a_sleep_with_a_parameter_does_not_hold_up_the_others() {
+    let db = DevDb::start(&[]);
+    let other = db.connect().await;
+    let sleeper = db.connect().await;
+    let started = Instant::now();
+    let sleeping = tokio::spawn(async move {
+        sleeper
+            .query("select pg_sleep($1)", &[&1.0f64])
+            .await
+            .map(|rows| rows.len())
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    promptly(&other, "select 1").await;
+    let rows = within(Duration::from_secs(5), "pg_sleep($1)", sleeping)
+        .await
+        .expect("the sleeper's task")
+        .expect("pg_sleep($1)");
+    assert_eq!(rows, 1);
+    assert!(started.elapsed() >= Duration::from_secs(1));
+}
+
+/// A session that sleeps in a transaction that has written keeps the write lock, as
+/// PostgreSQL keeps its row locks: readers go on, the next writer waits for its commit.
+#[tokio::test]
+async fn a_sleep_in_a_writing_transaction_keeps_its_write_lock() {
+    let db = DevDb::start(&[]);
+    let other = db.connect().await;
+    other
+        .batch_execute("create table locked (x int)")
+        .await
+        .expect("create");
+    let sleeper = db.connect().await;
+    sleeper
+        .batch_execute("begin; insert into locked values (1)")
+        .await
+        .expect("insert");
+    let sleeping = tokio::spawn(async move {
+        sleeper
+            .batch_execute("select pg_sleep(1); commit")
+            .await
+            .map(|()| Instant::now())
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let rows = within(
+        Duration::from_millis(300),
+        "a read beside the sleeper",
+        other.query_one("select count(*) from locked", &[]),
+    )
+    .await
+    .expect("read");
+    assert_eq!(
+        rows.get::<_, i64>(0),
+        0,
+        "the sleeper's insert is not committed yet"
+    );
+    within(
+        Duration::from_secs(5),
+        "the next writer",
+        other.batch_execute("insert into locked values (2)"),
+    )
+    .await
+    .expect("the next writer");
+    let written = Instant::now();
+    let committed = within(Duration::from_secs(5), "the sleeper", sleeping)
+        .await
+        .expect("the sleeper's task")
+        .expect("the sleeper's commit");
+    assert!(
+        committed <= written,
+        "the next writer waited for the sleeper's commit"
+    );
+}
+
+/// Cancel and statement_timeout stop a parked sleep with 57014, in either protocol.
+#[tokio::test]
+async fn cancel_and_statement_timeout_stop_a_sleep() {
+    let db = DevDb::start(&[]);
+    let client = db.connect().await;
+    client
+        .batch_execute("set statement_timeout = 300")
+        .await
+        .expect("set");
+    let started = Instant::now();
+    let e = within(
+        Duration::from_secs(2),
+        "pg_sleep($1) past statement_timeout",
+        client.query("select pg_sleep($1)", &[&10.0f64]),
+    )
+    .await
+    .expect_err("statement_timeout");
+    assert_eq!(e.code(), Some(&SqlState::QUERY_CANCELED));
+    assert!(started.elapsed() < Duration::from_secs(1));
+    client
+        .batch_execute("set statement_timeout = 0")
+        .await
+        .expect("set");
+    let token = client.cancel_token();
+    let sleeping = tokio::spawn(async move {
+        let result = client.query("select pg_sleep($1)", &[&10.0f64]).await;
+        (client, result)
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    token
+        .cancel_query(tokio_postgres::NoTls)
+        .await
+        .expect("cancel");
+    let (client, result) = within(Duration::from_secs(1), "the canceled sleep", sleeping)
+        .await
+        .expect("the sleeper's task");
+    let e = result.expect_err("canceled");
+    assert_eq!(e.code(), Some(&SqlState::QUERY_CANCELED));
+    client
+        .batch_execute("select 1")
+        .await
+        .expect("usable after");
+}
 
 /// Waits until `other` is the server's only session, as pg_stat_activity lists them.
 async fn until_alone(other: &tokio_postgres::Client, what: &str) {

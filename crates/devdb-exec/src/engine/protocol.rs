@@ -4,7 +4,7 @@
 use devdb_pg::{Format, Oid, PgError, SqlState, value};
 use devdb_sql::Kind;
 
-use super::statement::{Delivery, RowLimit, resolve_formats, resume_portal, show_columns};
+use super::statement::{Delivery, Nap, RowLimit, resolve_formats, resume_portal, show_columns};
 use super::{Batch, Engine, Progress, QueryProgress, Stop, param_hints};
 use crate::session::{Portal, PortalState, Prepared, Session};
 use crate::{Op, SessionId, Sink, Target};
@@ -37,6 +37,11 @@ impl Engine {
         mut injected: Option<PgError>,
     ) -> Progress {
         let id = batch.session;
+        // The first op run answers the statement its batch slept for.
+        let mut nap = match std::mem::take(&mut batch.slept) {
+            true => Nap::Done,
+            false => Nap::Park,
+        };
         while let Some(op) = batch.ops.get(batch.pos) {
             // Nobody waits for the answers of a client that hung up.
             if batch.close || self.interrupts.is_gone(id) {
@@ -50,9 +55,11 @@ impl Engine {
             // Bind decodes parameters, Execute encodes rows: both in the session's zone.
             super::sync_zone(session);
             let sink = batch.sink.as_mut();
+            let nap = std::mem::replace(&mut nap, Nap::Park);
             let result = match op {
                 Op::Query { sql } => {
-                    self.simple_query(id, session, sql, &mut batch.query, injected.take(), sink)
+                    let injected = injected.take();
+                    self.simple_query(id, session, sql, &mut batch.query, injected, nap, sink)
                 }
                 Op::Parse {
                     name,
@@ -78,7 +85,7 @@ impl Engine {
                 Op::Describe { target, name } => describe(session, *target, name, sink),
                 Op::Execute { portal, max_rows } => match injected.take() {
                     Some(err) => Err(Stop::Error(err)),
-                    None => self.execute(id, session, portal, *max_rows, sink),
+                    None => self.execute(id, session, portal, *max_rows, nap, sink),
                 },
                 Op::Close { target, name } => {
                     match target {
@@ -107,6 +114,7 @@ impl Engine {
             match result {
                 Ok(()) => batch.pos += 1,
                 Err(Stop::Park) => return Progress::Parked,
+                Err(Stop::Sleep(duration)) => return Progress::Sleeping(duration),
                 Err(Stop::CopyIn) => {
                     self.copy_in_suspend(batch, session);
                     return Progress::Finished;
@@ -137,6 +145,7 @@ impl Engine {
 
     /// A simple Query: every statement in one implicit transaction (unless the text opens its
     /// own), a RowDescription before each result, ReadyForQuery at the end. Errors end it.
+    #[allow(clippy::too_many_arguments)]
     fn simple_query(
         &mut self,
         id: SessionId,
@@ -144,6 +153,7 @@ impl Engine {
         sql: &str,
         progress: &mut Option<QueryProgress>,
         injected: Option<PgError>,
+        mut nap: Nap,
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         if progress.is_none() {
@@ -202,12 +212,13 @@ impl Engine {
                         formats: &[],
                         describe: true,
                         limit: None,
+                        nap: std::mem::replace(&mut nap, Nap::Park),
                     };
                     self.run_statement(id, session, &t, delivery, sink)
                 });
             match result {
                 Ok(()) => query.next += 1,
-                Err(stop @ (Stop::Park | Stop::CopyIn)) => return Err(stop),
+                Err(stop @ (Stop::Park | Stop::Sleep(_) | Stop::CopyIn)) => return Err(stop),
                 Err(Stop::Error(err)) => failure = Some(err),
             }
         }
@@ -391,6 +402,7 @@ impl Engine {
         session: &mut Session,
         portal_name: &str,
         max_rows: u32,
+        nap: Nap,
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         let mut portal = session.portals.remove(portal_name).ok_or_else(|| {
@@ -415,6 +427,7 @@ impl Engine {
                         formats: &portal.formats,
                         describe: false,
                         limit: Some(limit),
+                        nap,
                     };
                     self.run_statement(id, session, &t, delivery, sink)
                 }
@@ -425,7 +438,7 @@ impl Engine {
         };
         // Transaction control inside the statement may have cleared the session's portals;
         // a portal that ran stays (executing it again returns nothing more).
-        if session.transaction.is_open() || matches!(result, Err(Stop::Park)) {
+        if session.transaction.is_open() || matches!(result, Err(Stop::Park | Stop::Sleep(_))) {
             session.portals.insert(portal_name.to_owned(), portal);
         }
         result
