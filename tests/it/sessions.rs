@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use tokio_postgres::error::SqlState;
 
-use crate::harness::{DevDb, Postgres, compare, compare_extended, within};
+use crate::harness::{DevDb, Postgres, RawConn, compare, compare_extended, within};
 
 const SLEEPS: &[&str] = &[
     "select pg_sleep(0.2)",
@@ -324,4 +324,107 @@ async fn an_error_before_the_first_row_reaches_clients_as_an_error_on_postgres()
     let Some(pg) = Postgres::start() else { return };
     let database = pg.fresh_database("rows").await;
     error_before_the_first_row(pg.connect_to(&database).await).await;
+}
+
+/// DISCARD ALL resets the session as PostgreSQL does: settings, cursors (WITH HOLD too),
+/// temporary tables, advisory locks; and is refused in a transaction block or beside other
+/// statements (25001).
+#[tokio::test]
+async fn discard_all_resets_the_session_like_postgres() {
+    compare(&[
+        "set statement_timeout = 1234",
+        "set search_path = nowhere, public",
+        "create temp table scratch (x int)",
+        "begin",
+        "declare held cursor with hold for select 1",
+        "commit",
+        "select pg_advisory_lock(7)",
+        "create sequence counter",
+        "select nextval('counter')",
+        "begin",
+        "discard all",
+        "rollback",
+        "select 1; discard all",
+        "discard all; select 1",
+        "show statement_timeout",
+        "discard all",
+        "show statement_timeout",
+        "show search_path",
+        "select * from scratch",
+        "fetch held",
+        "select pg_advisory_unlock(7)",
+        "discard plans",
+        "create temp table scratch (x int)",
+        "discard temp",
+        "select * from scratch",
+    ])
+    .await;
+    compare_extended(&[
+        "set statement_timeout = 1234",
+        "discard all",
+        "show statement_timeout",
+        "begin",
+        "discard all",
+        "rollback",
+    ])
+    .await;
+}
+
+/// What DISCARD ALL (and DISCARD SEQUENCES) do to prepared statements, LISTEN and currval, on
+/// the raw protocol: a statement prepared before it is gone (26000), a NOTIFY on a channel
+/// listened to before it does not come back, currval is unset (55000).
+async fn discard_all_forgets_statements_and_listens(conn: &mut RawConn) -> Vec<String> {
+    conn.hide_error_messages(true);
+    let mut out = Vec::new();
+    conn.send_parse("kept", "select 1", &[]);
+    conn.send_sync();
+    out.extend(conn.read_until_ready_rendered().await);
+    for sql in [
+        "create sequence counter",
+        "select nextval('counter')",
+        "listen chan",
+        "notify chan",
+        "discard all",
+        "notify chan",
+        "select currval('counter')",
+        "select nextval('counter')",
+        "discard sequences",
+        "select currval('counter')",
+    ] {
+        out.push(format!("> {sql}"));
+        out.extend(conn.query(sql).await);
+    }
+    conn.send_bind("", "kept", &[]);
+    conn.send_execute("", 0);
+    conn.send_sync();
+    out.extend(conn.read_until_ready_rendered().await);
+    // PostgreSQL describes currval's row before failing (see errors_while_producing_rows).
+    out.retain(|m| {
+        !m.starts_with("ParameterStatus")
+            && !m.starts_with("Notice")
+            && m != "RowDescription[currval:int8]"
+    });
+    // The notifying session's pid differs between servers.
+    for m in &mut out {
+        if m.starts_with("Notification") {
+            *m = "Notification".to_owned();
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn discard_all_forgets_prepared_statements_and_listens_like_postgres() {
+    let Some(pg) = Postgres::start() else { return };
+    let database = pg.fresh_database("discard").await;
+    let mut oracle = RawConn::startup(pg.host(), pg.port(), "postgres", &database, None).await;
+    let expected = discard_all_forgets_statements_and_listens(&mut oracle).await;
+    assert!(
+        expected.iter().any(|m| m == "Notification"),
+        "the oracle delivers the first NOTIFY: {expected:#?}"
+    );
+    let db = DevDb::start(&[]);
+    let mut conn = db.raw().await;
+    let actual = discard_all_forgets_statements_and_listens(&mut conn).await;
+    assert_eq!(actual, expected);
 }

@@ -207,6 +207,10 @@ impl Engine {
                     if t.params.len() > params.len() {
                         return Err(no_parameter(&query.statements, query.next).into());
                     }
+                    // The statements of a multi-statement Query share one transaction block.
+                    if query.statements.len() > 1 && t.kind == Kind::Command("DISCARD ALL") {
+                        return Err(PgError::active_sql_transaction("DISCARD ALL").into());
+                    }
                     let delivery = Delivery {
                         params,
                         formats: &[],

@@ -204,6 +204,19 @@ impl Engine {
             tx.started_at = now_micros();
         }
         match &t.kind {
+            Kind::Command("DISCARD ALL") => {
+                if session.transaction.block {
+                    return Err(PgError::active_sql_transaction("DISCARD ALL").into());
+                }
+                self.discard_all(id, session, sink)?;
+                // Its SQLite drops the session's temporary tables.
+                self.run_sql(id, session, t, delivery, sink)
+            }
+            Kind::Command("DISCARD SEQUENCES") => {
+                lock(&self.functions.sequences).forget_session(id);
+                sink.command_complete("DISCARD SEQUENCES");
+                Ok(())
+            }
             Kind::Select | Kind::Insert | Kind::Update | Kind::Delete | Kind::Command(_) => {
                 self.run_sql(id, session, t, delivery, sink)
             }
@@ -278,6 +291,28 @@ impl Engine {
                 Ok(())
             }
         }
+    }
+
+    /// What DISCARD ALL resets besides the temporary tables: the session is as new (settings,
+    /// named prepared statements, portals and cursors, LISTENs, advisory locks, currval). Run
+    /// again if the statement parks, which changes nothing more.
+    fn discard_all(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        sink: &mut dyn Sink,
+    ) -> Result<(), PgError> {
+        session.cursors.clear();
+        session.portals.clear();
+        // PostgreSQL keeps the unnamed statement, which may be the one running.
+        session.statements.retain(|name, _| name.is_empty());
+        let in_tx = session.transaction.is_open();
+        let changed = lock(&session.settings).reset(None, in_tx)?;
+        report(session, &changed, sink);
+        session.transaction.notify.unlisten(None);
+        lock(&self.functions.advisory).release_all(id);
+        lock(&self.functions.sequences).forget_session(id);
+        Ok(())
     }
 
     pub(super) fn run_sql(
