@@ -136,4 +136,9 @@ impl CancelHandle {
         drop(gone);
         self.wake.notify_one();
     }
+
+    /// The session has ended: forgets a hang-up noticed too late to matter.
+    pub fn session_ended(&self) {
+        self.interrupts.forget(self.session);
+    }
 }

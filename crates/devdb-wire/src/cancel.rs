@@ -59,7 +59,10 @@ impl Cancels {
     }
 
     pub fn unregister(&self, pid: i32) {
-        self.lock().remove(&pid);
+        // Under the lock a hang-up check holds: none can mark the session after this.
+        if let Some(entry) = self.lock().remove(&pid) {
+            entry.handle.session_ended();
+        }
     }
 
     /// Honours a CancelRequest whose pid and secret match a busy session; anything else is
