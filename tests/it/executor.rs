@@ -14,18 +14,10 @@ use tokio::task::JoinHandle;
 use tokio_postgres::{Client, NoTls};
 
 use crate::harness::rawwire::error_fields;
-use crate::harness::{DevDb, RawConn};
+use crate::harness::{DevDb, RawConn, within};
 
 /// How long an answer that must not wait for anyone may take (generous: 2 shared cores).
 const PROMPT: Duration = Duration::from_secs(2);
-
-/// Awaits `future`, failing the test if it takes longer than `limit`.
-async fn within<F: std::future::Future>(limit: Duration, what: &str, future: F) -> F::Output {
-    match tokio::time::timeout(limit, future).await {
-        Ok(out) => out,
-        Err(_) => panic!("{what}: no answer within {limit:?}"),
-    }
-}
 
 /// A tokio-postgres client with this application_name; its connection task runs on the
 /// current runtime.

@@ -16,14 +16,7 @@ use tokio_postgres::{Client, NoTls};
 
 use crate::harness::devdb::devdb_bin;
 use crate::harness::postgres::pg_tool;
-use crate::harness::{DevDb, Postgres, RawConn};
-
-async fn within<F: std::future::Future>(limit: Duration, what: &str, future: F) -> F::Output {
-    match tokio::time::timeout(limit, future).await {
-        Ok(out) => out,
-        Err(_) => panic!("{what}: no answer within {limit:?}"),
-    }
-}
+use crate::harness::{DevDb, Postgres, RawConn, within};
 
 fn code(e: &tokio_postgres::Error) -> String {
     match e.code() {

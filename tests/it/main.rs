@@ -25,6 +25,7 @@ mod orm;
 mod pipeline;
 mod protocol;
 mod queries;
+mod sessions;
 mod smoke;
 mod storage;
 mod temp_tables;

@@ -13,7 +13,7 @@ use tokio::task::JoinSet;
 use tokio_postgres::Client;
 use tokio_postgres::types::{ToSql, Type};
 
-use crate::harness::{DevDb, Postgres, RawConn};
+use crate::harness::{DevDb, Postgres, RawConn, within};
 
 /// The server a scenario runs against.
 enum Target {
@@ -71,13 +71,6 @@ macro_rules! on_both {
 
 /// The bound on one whole scenario.
 const LIMIT: Duration = Duration::from_secs(30);
-
-async fn within<F: std::future::Future>(limit: Duration, what: &str, future: F) -> F::Output {
-    match tokio::time::timeout(limit, future).await {
-        Ok(out) => out,
-        Err(_) => panic!("{what}: not done within {limit:?}"),
-    }
-}
 
 /// The next `n` messages, rendered (for batches that end in Flush, not ReadyForQuery).
 async fn read_n(conn: &mut RawConn, n: usize) -> Vec<String> {

@@ -50,6 +50,11 @@ struct Batch {
     close: bool,
     /// When the batch parked on the write lock, and when that wait times out.
     parked: Option<(Instant, Option<Instant>)>,
+    /// While its statement sleeps parked: when the sleep ends, and when statement_timeout
+    /// stops it.
+    sleep: Option<(Instant, Option<Instant>)>,
+    /// Resumed after its sleep: the sleeping statement answers instead of sleeping again.
+    slept: bool,
 }
 
 /// A simple Query being run: resumable when a statement parks on the write lock.
@@ -67,11 +72,15 @@ enum Progress {
     Finished,
     /// A statement needs the write lock another session holds.
     Parked,
+    /// A statement sleeps this long, parked.
+    Sleeping(std::time::Duration),
 }
 
 /// Why a statement did not complete.
 enum Stop {
     Park,
+    /// A statement that only sleeps: its batch parks for this long (see `statement::Nap`).
+    Sleep(std::time::Duration),
     /// COPY FROM STDIN: the batch ends until the client's data is complete.
     CopyIn,
     Error(PgError),
@@ -90,6 +99,9 @@ pub(crate) struct Engine {
     /// The session holding the write lock.
     lock_holder: Option<SessionId>,
     parked: VecDeque<Batch>,
+    /// Batches whose statement sleeps (`SELECT pg_sleep(x)`), holding nothing but what their
+    /// transaction holds.
+    sleeping: Vec<Batch>,
     /// The catalog as committed, and the lock holder's uncommitted version after its DDL.
     committed: Arc<Catalog>,
     pending: Option<Arc<Catalog>>,
@@ -145,6 +157,7 @@ impl Engine {
             sessions: HashMap::new(),
             lock_holder: None,
             parked: VecDeque::new(),
+            sleeping: Vec::new(),
             committed,
             pending: None,
             generation: 1,
@@ -216,6 +229,8 @@ impl Engine {
                     reply,
                     close: false,
                     parked: None,
+                    sleep: None,
+                    slept: false,
                 };
                 self.drive(batch, None);
             }
@@ -259,6 +274,14 @@ impl Engine {
                 self.sessions.insert(batch.session, session);
                 self.parked.push_back(batch);
             }
+            Progress::Sleeping(duration) => {
+                let now = Instant::now();
+                let far = |d| now.checked_add(d).unwrap_or(now + FOREVER);
+                let timeout = lock(&session.settings).duration("statement_timeout");
+                batch.sleep = Some((far(duration), timeout.map(far)));
+                self.sessions.insert(batch.session, session);
+                self.sleeping.push(batch);
+            }
             Progress::Finished => {
                 self.interrupts.batch_done(batch.session);
                 session.idle_since = Instant::now();
@@ -286,9 +309,31 @@ impl Engine {
         }
     }
 
-    /// Fails parked batches whose lock wait timed out or was canceled.
+    /// Fails parked batches whose lock wait timed out or was canceled; resumes sleeping
+    /// batches whose sleep is over, and fails those canceled or past their statement_timeout.
     pub(crate) fn expire_parked(&mut self) {
         let now = Instant::now();
+        let mut i = 0;
+        while let Some(batch) = self.sleeping.get(i) {
+            let (until, deadline) = batch.sleep.unwrap_or((now, None));
+            let outcome = if self.interrupts.is_canceled(batch.session) {
+                Some(Some(PgError::query_canceled()))
+            } else if deadline.is_some_and(|d| d <= now && d <= until) {
+                Some(Some(PgError::statement_timeout()))
+            } else if until <= now {
+                Some(None)
+            } else {
+                None
+            };
+            let Some(injected) = outcome else {
+                i += 1;
+                continue;
+            };
+            let mut batch = self.sleeping.swap_remove(i);
+            batch.sleep = None;
+            batch.slept = injected.is_none();
+            self.drive(batch, injected);
+        }
         let mut i = 0;
         while i < self.parked.len() {
             let Some(batch) = self.parked.get(i) else {
@@ -332,14 +377,19 @@ impl Engine {
     }
 
     pub(crate) fn has_parked(&self) -> bool {
-        !self.parked.is_empty()
+        !self.parked.is_empty() || !self.sleeping.is_empty()
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.parked
+        let lock_waits = self
+            .parked
             .iter()
-            .filter_map(|b| b.parked.and_then(|(_, d)| d))
-            .min()
+            .filter_map(|b| b.parked.and_then(|(_, d)| d));
+        let sleeps = self.sleeping.iter().filter_map(|b| {
+            let (until, deadline) = b.sleep?;
+            Some(deadline.map_or(until, |d| d.min(until)))
+        });
+        lock_waits.chain(sleeps).min()
     }
 
     /// 55P03 naming who holds the lock, so a stuck test says which connection to look at.
@@ -375,6 +425,8 @@ impl Engine {
 
     fn close_session(&mut self, id: SessionId) {
         self.parked.retain(|b| b.session != id);
+        self.sleeping.retain(|b| b.session != id);
+        self.interrupts.forget(id);
         if let Some(mut session) = self.sessions.remove(&id) {
             self.abort_transaction(id, &mut session);
         }
@@ -574,6 +626,9 @@ fn query_rows(conn: &Connection, sql: &str) -> Result<Vec<Vec<Value>>, PgError> 
 fn param_hints(oids: &[devdb_pg::Oid]) -> Vec<Option<PgType>> {
     oids.iter().map(|oid| PgType::from_oid(*oid)).collect()
 }
+
+/// Where a sleep too long for the clock ends: never, for any purpose.
+const FOREVER: std::time::Duration = std::time::Duration::from_secs(100 * 365 * 86_400);
 
 /// Translations the engine keeps per statement text.
 type Translation = Arc<Translated>;

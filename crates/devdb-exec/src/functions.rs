@@ -233,9 +233,12 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
     })?;
     let s = state.clone();
     conn.create_scalar_function("devdb_pg_sleep", 1, volatile, move |ctx| {
-        let seconds: f64 = ctx.get::<Option<f64>>(0)?.unwrap_or(0.0);
-        sleep(&s.interrupts, seconds).map_err(|e| s.raise(e))?;
-        Ok(SqlValue::Null)
+        // Strict, as in PostgreSQL: NULL in, NULL out; otherwise void, whose text is empty.
+        let Some(seconds) = ctx.get::<Option<f64>>(0)? else {
+            return Ok(SqlValue::Null);
+        };
+        sleep(&s.interrupts, sleep_duration(seconds)).map_err(|e| s.raise(e))?;
+        Ok(SqlValue::Text(String::new()))
     })?;
     let s = state.clone();
     conn.create_scalar_function("devdb_nextval", 1, volatile, move |ctx| {
@@ -357,9 +360,16 @@ impl rusqlite::functions::Aggregate<Vec<Vec<Value>>, SqlValue> for Collect {
     }
 }
 
+/// How long pg_sleep(`seconds`) waits: nothing for a negative or NaN number.
+pub(crate) fn sleep_duration(seconds: f64) -> Duration {
+    match seconds > 0.0 {
+        true => Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX),
+        false => Duration::ZERO,
+    }
+}
+
 /// pg_sleep: sleeps in small steps so a cancel or statement_timeout stops it promptly.
-fn sleep(interrupts: &Interrupts, seconds: f64) -> Result<(), PgError> {
-    let total = Duration::try_from_secs_f64(seconds.max(0.0)).unwrap_or(Duration::MAX);
+fn sleep(interrupts: &Interrupts, total: Duration) -> Result<(), PgError> {
     let start = std::time::Instant::now();
     while start.elapsed() < total {
         match interrupts.check() {

@@ -205,7 +205,7 @@ impl Local {
             engine.has_parked()
         };
         if parked {
-            // The timer must learn of a new lock-wait deadline.
+            // The timer must learn of a new lock-wait deadline or the end of a sleep.
             self.wake.notify_one();
         }
         answer.await.map_err(|_| engine_gone())
@@ -213,9 +213,16 @@ impl Local {
 
     /// Ends a session: its open transaction is rolled back and its locks released at once.
     pub fn close(&self, session: SessionId) {
-        let mut engine = self.engine.borrow_mut();
-        engine.handle(Job::Close { session });
-        engine.resume_parked();
+        let parked = {
+            let mut engine = self.engine.borrow_mut();
+            engine.handle(Job::Close { session });
+            engine.resume_parked();
+            engine.has_parked()
+        };
+        if parked {
+            // A batch resumed here may sleep or wait again: the timer must learn when.
+            self.wake.notify_one();
+        }
     }
 }
 

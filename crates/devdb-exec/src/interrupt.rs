@@ -1,8 +1,10 @@
-//! Stopping a running statement from outside the database thread: CancelRequest and
-//! statement_timeout both end in SQLite's progress handler returning true.
+//! Stopping a running statement from outside the database thread: CancelRequest,
+//! statement_timeout and a client that hung up all end in SQLite's progress handler returning
+//! true.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::SessionId;
@@ -17,6 +19,11 @@ pub(crate) struct Interrupts {
     /// Microseconds since `epoch` after which the running statement times out (0: none).
     deadline: AtomicU64,
     epoch: Instant,
+    /// Sessions whose client hung up while they were busy: what they run stops, what they
+    /// queued is dropped. Kept until the session is closed.
+    gone: Mutex<HashSet<SessionId>>,
+    /// `gone` is not empty: spares the progress handler a lock.
+    any_gone: AtomicBool,
 }
 
 /// Why a statement was interrupted.
@@ -33,6 +40,8 @@ impl Interrupts {
             cancel: AtomicU64::new(0),
             deadline: AtomicU64::new(0),
             epoch: Instant::now(),
+            gone: Mutex::default(),
+            any_gone: AtomicBool::new(false),
         })
     }
 
@@ -55,8 +64,29 @@ impl Interrupts {
             .compare_exchange(session.0, 0, Ordering::AcqRel, Ordering::Relaxed);
     }
 
+    /// Whether `session`'s batch must stop: a cancel aimed at it, or its client hung up.
     pub fn is_canceled(&self, session: SessionId) -> bool {
-        session.0 != 0 && self.cancel.load(Ordering::Acquire) == session.0
+        (session.0 != 0 && self.cancel.load(Ordering::Acquire) == session.0)
+            || self.is_gone(session)
+    }
+
+    /// Whether `session`'s client hung up: nothing more of its work runs.
+    pub fn is_gone(&self, session: SessionId) -> bool {
+        self.any_gone.load(Ordering::Acquire) && self.gone_sessions().contains(&session)
+    }
+
+    /// Forgets a session that was closed.
+    pub fn forget(&self, session: SessionId) {
+        if !self.any_gone.load(Ordering::Acquire) {
+            return;
+        }
+        let mut gone = self.gone_sessions();
+        gone.remove(&session);
+        self.any_gone.store(!gone.is_empty(), Ordering::Release);
+    }
+
+    fn gone_sessions(&self) -> std::sync::MutexGuard<'_, HashSet<SessionId>> {
+        crate::functions::lock(&self.gone)
     }
 
     /// Whether the running statement must stop now, and why.
@@ -65,7 +95,7 @@ impl Interrupts {
         if running == 0 {
             return None;
         }
-        if self.cancel.load(Ordering::Acquire) == running {
+        if self.is_canceled(SessionId(running)) {
             return Some(Cause::Cancel);
         }
         let deadline = self.deadline.load(Ordering::Relaxed);
@@ -94,5 +124,21 @@ impl CancelHandle {
             .store(self.session.0, Ordering::Release);
         // A batch parked on the write lock is not running SQL: wake the timer to fail it.
         self.wake.notify_one();
+    }
+
+    /// The client hung up while this session was busy: stops its running or parked statement
+    /// (as a cancel does) and drops the rest of its work, so the database is not kept busy for
+    /// nobody.
+    pub fn hang_up(&self) {
+        let mut gone = self.interrupts.gone_sessions();
+        gone.insert(self.session);
+        self.interrupts.any_gone.store(true, Ordering::Release);
+        drop(gone);
+        self.wake.notify_one();
+    }
+
+    /// The session has ended: forgets a hang-up noticed too late to matter.
+    pub fn session_ended(&self) {
+        self.interrupts.forget(self.session);
     }
 }

@@ -97,7 +97,7 @@ fn run(engine: Engine, mut commands: mpsc::UnboundedReceiver<Command>, wake: Arc
     };
     let tasks = tokio::task::LocalSet::new();
     tasks.block_on(&runtime, async {
-        let timer = tokio::task::spawn_local(lock_waits(local.clone()));
+        let timer = tokio::task::spawn_local(waits(local.clone()));
         let sessions = TaskTracker::new();
         while let Some(command) = commands.recv().await {
             match command {
@@ -122,8 +122,9 @@ fn run(engine: Engine, mut commands: mpsc::UnboundedReceiver<Command>, wake: Arc
     local.engine.borrow_mut().shutdown();
 }
 
-/// Fails lock waits that passed their deadline or were canceled, and resumes parked batches.
-async fn lock_waits(local: Local) {
+/// Fails lock waits that passed their deadline or were canceled, resumes parked batches, and
+/// ends sleeps (`SELECT pg_sleep(x)` parked) when they are over, canceled or timed out.
+async fn waits(local: Local) {
     loop {
         let deadline = local.engine.borrow().next_deadline();
         match deadline {

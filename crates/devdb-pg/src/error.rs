@@ -247,6 +247,22 @@ impl PgError {
         )
     }
 
+    /// 25001: `what` must run outside any transaction block.
+    pub fn active_sql_transaction(what: &str) -> Self {
+        PgError::new(
+            SqlState::ACTIVE_SQL_TRANSACTION,
+            format!("{what} cannot run inside a transaction block"),
+        )
+    }
+
+    /// 42P02: a statement names parameter `$n` that nobody supplies.
+    pub fn undefined_parameter(n: usize) -> Self {
+        PgError::new(
+            SqlState::UNDEFINED_PARAMETER,
+            format!("there is no parameter ${n}"),
+        )
+    }
+
     /// 25P02: statements after an error inside a transaction block.
     pub fn in_failed_transaction() -> Self {
         PgError::new(

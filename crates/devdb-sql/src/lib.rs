@@ -81,6 +81,10 @@ pub struct Translated {
     /// CREATE TEMP TABLE ... ON COMMIT DELETE ROWS or DROP: what the session's transactions do
     /// to the table when they commit.
     pub temp_on_commit: Option<TempOnCommit>,
+    /// A statement that is only `SELECT pg_sleep(x)`: the SQLite query giving the seconds it
+    /// sleeps, so the executor can wait them out without holding the database. `sqlite` still
+    /// sleeps where it stands, for whoever runs it otherwise (a cursor, COPY).
+    pub sleep: Option<String>,
 }
 
 /// A temporary table's ON COMMIT action (PRESERVE ROWS, the default, needs none).
@@ -125,6 +129,7 @@ impl Translated {
             row_probe: None,
             reads_catalog: false,
             temp_on_commit: None,
+            sleep: None,
         }
     }
 }

@@ -61,6 +61,8 @@ pub fn lift(sql: &str) -> Option<Lifted> {
             Token::SemiColon => ended = true,
             Token::Whitespace(_) | Token::EOF => {}
             _ if ended => return None,
+            // The client's own `$n` would collide with the lifted ones (and must fail 42P02).
+            Token::Placeholder(_) => return None,
             _ => {}
         }
         if let Token::Number(digits, false) = &token.token
@@ -153,6 +155,8 @@ mod tests {
             "set statement_timeout = 5",
             "select 1; select x from t where x = 2",
             "create table t (x int default 5)",
+            "select $1 + 5",
+            "select x from t where x = 2 and y = $1",
         ] {
             assert_eq!(lift(sql), None, "{sql}");
         }

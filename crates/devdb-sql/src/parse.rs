@@ -6,7 +6,9 @@
 //! recognised here from their tokens.
 
 use devdb_pg::PgError;
-use sqlparser::ast::Statement;
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{Expr, Statement, Value};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
@@ -44,6 +46,33 @@ pub enum Parsed {
     CreateMaterializedView(Box<crate::matview_syntax::CreateMaterializedView>),
     /// `REFRESH MATERIALIZED VIEW`, which sqlparser cannot parse.
     Refresh(Box<crate::matview_syntax::Refresh>),
+}
+
+impl Parsed {
+    /// The number of the first `$n` parameter the statement names, in text order: the one
+    /// PostgreSQL reports when a simple-protocol statement names a parameter (42P02).
+    pub fn first_parameter(&self) -> Option<usize> {
+        let (Parsed::Statement(statement)
+        | Parsed::InsertOverridingSystemValue(statement)
+        | Parsed::InsertConflictWhere {
+            insert: statement, ..
+        }) = self
+        else {
+            return None;
+        };
+        let mut first = None;
+        let _ = sqlparser::ast::visit_expressions(statement, |e| {
+            if let Expr::Value(v) = e
+                && let Value::Placeholder(p) = &v.value
+                && let Some(n) = p.strip_prefix('$').and_then(|n| n.parse().ok())
+            {
+                first = Some(n);
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+        first
+    }
 }
 
 /// Statements nested deeper than this are refused, so neither the parser nor the rewrite

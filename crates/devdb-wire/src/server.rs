@@ -64,6 +64,10 @@ pub async fn serve(
         next_pid: AtomicI32::new(1000),
     });
     let tracker = TaskTracker::new();
+    tracker.spawn(crate::cancel::watch_hang_ups(
+        shared.clone(),
+        shutdown.clone(),
+    ));
     loop {
         let accepted = tokio::select! {
             () = shutdown.cancelled() => break,

@@ -42,47 +42,55 @@ pub(crate) async fn run(
         }
         Err(Refusal::Silent) => return,
     };
+    // The rest of the session runs on its database's thread, beside the engine.
+    let (stream, watched) = match stream.into_std().and_then(|s| {
+        let watched = s.try_clone()?;
+        Ok((s, watched))
+    }) {
+        Ok(streams) => streams,
+        Err(err) => {
+            tracing::warn!("cannot move the connection to its database: {err}");
+            return;
+        }
+    };
     let busy = Arc::new(AtomicBool::new(false));
     shared.cancels.register(
         session.pid,
         session.secret,
         session.cancel.clone(),
         busy.clone(),
+        watched,
     );
-    // The rest of the session runs on its database's thread, beside the engine.
-    let stream = match stream.into_std() {
-        Ok(stream) => stream,
-        Err(err) => {
-            tracing::warn!("cannot move the connection to its database: {err}");
-            shared.cancels.unregister(session.pid);
-            return;
-        }
+    let registered = Registered {
+        shared: shared.clone(),
+        pid: session.pid,
     };
     let handle = session.handle.clone();
-    let pid = session.pid;
-    let task_shared = shared.clone();
-    let adopted = handle.adopt(Box::new(move |local| {
+    // When the database is shutting down the task is dropped, and the connection with it.
+    let _ = handle.adopt(Box::new(move |local| {
         Box::pin(serve_on_database_thread(
-            task_shared,
-            stream,
-            buf,
-            out,
-            session,
-            local,
-            busy,
-            permit,
+            registered, stream, buf, out, session, local, busy, permit,
         ))
     }));
-    if adopted.is_err() {
-        // The database is shutting down; the connection was dropped with the task.
-        shared.cancels.unregister(pid);
+}
+
+/// A session's entry in the cancel registry, removed when the session's task ends or is
+/// dropped unrun: the entry holds a descriptor of the connection, which must not outlive it.
+struct Registered {
+    shared: Arc<Shared>,
+    pid: i32,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.shared.cancels.unregister(self.pid);
     }
 }
 
 /// The session after startup, on its database's thread.
 #[allow(clippy::too_many_arguments)]
 async fn serve_on_database_thread(
-    shared: Arc<Shared>,
+    registered: Registered,
     stream: std::net::TcpStream,
     buf: BytesMut,
     out: BytesMut,
@@ -91,6 +99,7 @@ async fn serve_on_database_thread(
     busy: Arc<AtomicBool>,
     permit: Option<OwnedSemaphorePermit>,
 ) {
+    let shared = registered.shared.clone();
     let (pid, id) = (session.pid, session.id);
     let span = tracing::info_span!("session", pid, user = %session.info.user, app = %session.info.application_name);
     async {
@@ -119,7 +128,7 @@ async fn serve_on_database_thread(
     }
     .instrument(span)
     .await;
-    shared.cancels.unregister(pid);
+    drop(registered);
     drop(permit);
 }
 

@@ -15,3 +15,15 @@ pub use rawwire::RawConn;
 
 #[cfg(test)]
 mod selftest;
+
+/// Awaits `future`, failing the test if it takes longer than `limit`.
+pub async fn within<F: std::future::Future>(
+    limit: std::time::Duration,
+    what: &str,
+    future: F,
+) -> F::Output {
+    match tokio::time::timeout(limit, future).await {
+        Ok(out) => out,
+        Err(_) => panic!("{what}: no answer within {limit:?}"),
+    }
+}

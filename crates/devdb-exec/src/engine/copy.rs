@@ -9,7 +9,7 @@ use devdb_pg::copy::{self, CopyFormat};
 use devdb_pg::{Datum, PgError, SqlState, Value, value};
 use devdb_sql::{Column, CopyFrom, Translated};
 
-use super::statement::Delivery;
+use super::statement::{Delivery, Nap};
 use super::{Batch, Engine, QueryProgress, Stop};
 use crate::session::Session;
 use crate::sink::{Keep, Kept};
@@ -41,6 +41,7 @@ impl Engine {
             formats: &[],
             describe: false,
             limit: None,
+            nap: Nap::InPlace,
         };
         let result = self.run_sql(id, session, t, delivery, &mut out);
         let Kept(out) = out;
@@ -140,6 +141,7 @@ impl Engine {
                     return Err(Stop::Park);
                 }
                 Err(Stop::CopyIn) => Err(PgError::internal("COPY inside COPY")),
+                Err(Stop::Sleep(_)) => Err(PgError::internal("COPY parked to sleep")),
                 Err(Stop::Error(err)) => Err(err),
                 Ok(rows) => Ok(rows),
             },
@@ -195,6 +197,7 @@ impl Engine {
                 formats: &[],
                 describe: false,
                 limit: None,
+                nap: Nap::InPlace,
             };
             self.run_sql(id, session, t, delivery, &mut answers)
                 .map_err(|stop| match stop {

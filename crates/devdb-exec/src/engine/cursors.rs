@@ -7,7 +7,7 @@ use devdb_pg::{Datum, Format, PgError, SqlState, Value};
 use devdb_sql::cursor::{Direction, Fetch};
 use devdb_sql::{Column, Cursor, Kind, Translated};
 
-use super::statement::{Delivery, resolve_formats};
+use super::statement::{Delivery, Nap, resolve_formats};
 use super::{Engine, Stop};
 use crate::session::{PortalState, Session};
 use crate::sink::{Keep, Kept};
@@ -134,6 +134,7 @@ impl Engine {
             formats: &[],
             describe: false,
             limit: None,
+            nap: Nap::InPlace,
         };
         let result = self.run_sql(id, session, &query, delivery, &mut rows);
         let Kept(rows) = rows;

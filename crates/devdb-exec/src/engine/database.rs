@@ -33,13 +33,10 @@ impl Engine {
         let current = self.functions.database.clone();
         let in_block = session.transaction.block;
         let outside_block = |what: &str| -> Result<(), PgError> {
-            if in_block {
-                return Err(PgError::new(
-                    SqlState::ACTIVE_SQL_TRANSACTION,
-                    format!("{what} cannot run inside a transaction block"),
-                ));
+            match in_block {
+                true => Err(PgError::active_sql_transaction(what)),
+                false => Ok(()),
             }
-            Ok(())
         };
         match command {
             DatabaseCommand::Create {

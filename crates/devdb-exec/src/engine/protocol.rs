@@ -4,7 +4,7 @@
 use devdb_pg::{Format, Oid, PgError, SqlState, value};
 use devdb_sql::Kind;
 
-use super::statement::{Delivery, RowLimit, resolve_formats, resume_portal, show_columns};
+use super::statement::{Delivery, Nap, RowLimit, resolve_formats, resume_portal, show_columns};
 use super::{Batch, Engine, Progress, QueryProgress, Stop, param_hints};
 use crate::session::{Portal, PortalState, Prepared, Session};
 use crate::{Op, SessionId, Sink, Target};
@@ -37,8 +37,14 @@ impl Engine {
         mut injected: Option<PgError>,
     ) -> Progress {
         let id = batch.session;
+        // The first op run answers the statement its batch slept for.
+        let mut nap = match std::mem::take(&mut batch.slept) {
+            true => Nap::Done,
+            false => Nap::Park,
+        };
         while let Some(op) = batch.ops.get(batch.pos) {
-            if batch.close {
+            // Nobody waits for the answers of a client that hung up.
+            if batch.close || self.interrupts.is_gone(id) {
                 break;
             }
             if batch.skipping && !op.is_sync() {
@@ -49,9 +55,11 @@ impl Engine {
             // Bind decodes parameters, Execute encodes rows: both in the session's zone.
             super::sync_zone(session);
             let sink = batch.sink.as_mut();
+            let nap = std::mem::replace(&mut nap, Nap::Park);
             let result = match op {
                 Op::Query { sql } => {
-                    self.simple_query(id, session, sql, &mut batch.query, injected.take(), sink)
+                    let injected = injected.take();
+                    self.simple_query(id, session, sql, &mut batch.query, injected, nap, sink)
                 }
                 Op::Parse {
                     name,
@@ -77,7 +85,7 @@ impl Engine {
                 Op::Describe { target, name } => describe(session, *target, name, sink),
                 Op::Execute { portal, max_rows } => match injected.take() {
                     Some(err) => Err(Stop::Error(err)),
-                    None => self.execute(id, session, portal, *max_rows, sink),
+                    None => self.execute(id, session, portal, *max_rows, nap, sink),
                 },
                 Op::Close { target, name } => {
                     match target {
@@ -106,6 +114,7 @@ impl Engine {
             match result {
                 Ok(()) => batch.pos += 1,
                 Err(Stop::Park) => return Progress::Parked,
+                Err(Stop::Sleep(duration)) => return Progress::Sleeping(duration),
                 Err(Stop::CopyIn) => {
                     self.copy_in_suspend(batch, session);
                     return Progress::Finished;
@@ -136,6 +145,7 @@ impl Engine {
 
     /// A simple Query: every statement in one implicit transaction (unless the text opens its
     /// own), a RowDescription before each result, ReadyForQuery at the end. Errors end it.
+    #[allow(clippy::too_many_arguments)]
     fn simple_query(
         &mut self,
         id: SessionId,
@@ -143,6 +153,7 @@ impl Engine {
         sql: &str,
         progress: &mut Option<QueryProgress>,
         injected: Option<PgError>,
+        mut nap: Nap,
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         if progress.is_none() {
@@ -181,6 +192,10 @@ impl Engine {
             if query.next >= query.statements.len() || failure.is_some() {
                 break;
             }
+            if self.interrupts.is_gone(id) {
+                failure = Some(PgError::query_canceled());
+                break;
+            }
             let (text, hints, params) = match &query.lifted {
                 Some(l) => (l.sql.as_str(), l.types.as_slice(), l.values.as_slice()),
                 None => (sql, &[][..], &[][..]),
@@ -189,17 +204,25 @@ impl Engine {
                 .translation(id, session, text, &query.statements, query.next, hints)
                 .map_err(Stop::Error)
                 .and_then(|t| {
+                    if t.params.len() > params.len() {
+                        return Err(no_parameter(&query.statements, query.next).into());
+                    }
+                    // The statements of a multi-statement Query share one transaction block.
+                    if query.statements.len() > 1 && t.kind == Kind::Command("DISCARD ALL") {
+                        return Err(PgError::active_sql_transaction("DISCARD ALL").into());
+                    }
                     let delivery = Delivery {
                         params,
                         formats: &[],
                         describe: true,
                         limit: None,
+                        nap: std::mem::replace(&mut nap, Nap::Park),
                     };
                     self.run_statement(id, session, &t, delivery, sink)
                 });
             match result {
                 Ok(()) => query.next += 1,
-                Err(stop @ (Stop::Park | Stop::CopyIn)) => return Err(stop),
+                Err(stop @ (Stop::Park | Stop::Sleep(_) | Stop::CopyIn)) => return Err(stop),
                 Err(Stop::Error(err)) => failure = Some(err),
             }
         }
@@ -383,6 +406,7 @@ impl Engine {
         session: &mut Session,
         portal_name: &str,
         max_rows: u32,
+        nap: Nap,
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         let mut portal = session.portals.remove(portal_name).ok_or_else(|| {
@@ -407,6 +431,7 @@ impl Engine {
                         formats: &portal.formats,
                         describe: false,
                         limit: Some(limit),
+                        nap,
                     };
                     self.run_statement(id, session, &t, delivery, sink)
                 }
@@ -417,11 +442,20 @@ impl Engine {
         };
         // Transaction control inside the statement may have cleared the session's portals;
         // a portal that ran stays (executing it again returns nothing more).
-        if session.transaction.is_open() || matches!(result, Err(Stop::Park)) {
+        if session.transaction.is_open() || matches!(result, Err(Stop::Park | Stop::Sleep(_))) {
             session.portals.insert(portal_name.to_owned(), portal);
         }
         result
     }
+}
+
+/// 42P02 for a simple-protocol statement that names a parameter: it has none to give.
+fn no_parameter(statements: &[devdb_sql::Parsed], index: usize) -> PgError {
+    let n = statements
+        .get(index)
+        .and_then(devdb_sql::Parsed::first_parameter)
+        .unwrap_or(1);
+    PgError::undefined_parameter(n)
 }
 
 /// COMMIT, ROLLBACK and ROLLBACK TO: what a failed transaction still accepts.

@@ -141,6 +141,19 @@ pub(crate) struct Delivery<'a> {
     pub describe: bool,
     /// Execute's row limit and where the rows beyond it wait.
     pub limit: Option<RowLimit<'a>>,
+    /// What a statement that only sleeps does.
+    pub nap: Nap,
+}
+
+/// How a statement that only sleeps (`Translated::sleep`) is run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Nap {
+    /// On the database's thread, as any other call of pg_sleep: the caller cannot park.
+    InPlace,
+    /// Its batch parks for the seconds, so the database's other sessions go on meanwhile.
+    Park,
+    /// Its batch was parked for the seconds: answer its row.
+    Done,
 }
 
 /// Where an Execute's rows go beyond its row limit.
@@ -191,6 +204,19 @@ impl Engine {
             tx.started_at = now_micros();
         }
         match &t.kind {
+            Kind::Command("DISCARD ALL") => {
+                if session.transaction.block {
+                    return Err(PgError::active_sql_transaction("DISCARD ALL").into());
+                }
+                self.discard_all(id, session, sink)?;
+                // Its SQLite drops the session's temporary tables.
+                self.run_sql(id, session, t, delivery, sink)
+            }
+            Kind::Command("DISCARD SEQUENCES") => {
+                lock(&self.functions.sequences).forget_session(id);
+                sink.command_complete("DISCARD SEQUENCES");
+                Ok(())
+            }
             Kind::Select | Kind::Insert | Kind::Update | Kind::Delete | Kind::Command(_) => {
                 self.run_sql(id, session, t, delivery, sink)
             }
@@ -267,6 +293,28 @@ impl Engine {
         }
     }
 
+    /// What DISCARD ALL resets besides the temporary tables: the session is as new (settings,
+    /// named prepared statements, portals and cursors, LISTENs, advisory locks, currval). Run
+    /// again if the statement parks, which changes nothing more.
+    fn discard_all(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        sink: &mut dyn Sink,
+    ) -> Result<(), PgError> {
+        session.cursors.clear();
+        session.portals.clear();
+        // PostgreSQL keeps the unnamed statement, which may be the one running.
+        session.statements.retain(|name, _| name.is_empty());
+        let in_tx = session.transaction.is_open();
+        let changed = lock(&session.settings).reset(None, in_tx)?;
+        report(session, &changed, sink);
+        session.transaction.notify.unlisten(None);
+        lock(&self.functions.advisory).release_all(id);
+        lock(&self.functions.sequences).forget_session(id);
+        Ok(())
+    }
+
     pub(super) fn run_sql(
         &mut self,
         id: SessionId,
@@ -293,7 +341,19 @@ impl Engine {
             seen: &mut self.sqlite_seen,
         };
         let params = delivery.params;
-        let result = run_sqlite(db, t, delivery, sink);
+        let mut nap = None;
+        let result = match (&t.sleep, delivery.nap) {
+            (Some(seconds), Nap::Park) => match sleep_seconds(db, seconds, params) {
+                Ok(Some(d)) if !d.is_zero() => {
+                    nap = Some(d);
+                    Ok(None)
+                }
+                Ok(seconds) => answer_sleep(t, delivery, seconds.is_none(), sink).map(Some),
+                Err(e) => Err(e),
+            },
+            (Some(_), Nap::Done) => answer_sleep(t, delivery, false, sink).map(Some),
+            _ => run_sqlite(db, t, delivery, sink),
+        };
         if !t.captures.is_empty() {
             drop_captures(conn, &t.captures);
         }
@@ -326,6 +386,9 @@ impl Engine {
             }
             Failure::Pg(e) => e,
         })?;
+        if let Some(d) = nap {
+            return Err(Stop::Sleep(d));
+        }
         if role == Role::Writer {
             if t.changes_catalog {
                 self.pending = Some(Arc::new(load_catalog(&self.writer)?));
@@ -823,6 +886,7 @@ fn run_sqlite(
         formats,
         mut describe,
         limit,
+        nap: _,
     } = delivery;
     fill_captures(db.conn, db.seen, &t.captures, params)?;
     let Some((main, before)) = t.sqlite.split_last() else {
@@ -881,6 +945,45 @@ fn run_sqlite(
         *limit.state = PortalState::Done;
     }
     Ok(Some(tag(t, sent, db.conn.changes())))
+}
+
+/// The time a statement that only sleeps waits, from its `Translated::sleep` query (zero for
+/// a negative or NaN number of seconds); None for NULL, as pg_sleep is strict.
+fn sleep_seconds(
+    db: Db<'_>,
+    sql: &str,
+    params: &[Value],
+) -> Result<Option<std::time::Duration>, Failure> {
+    let mut st = prepare(db.conn, sql, db.seen)?;
+    bind(&mut st, params)?;
+    let mut rows = st.raw_query();
+    let seconds = match rows.next()?.map(|row| row.get_ref(0)).transpose()? {
+        None | Some(ValueRef::Null) => return Ok(None),
+        Some(ValueRef::Real(s)) => s,
+        Some(ValueRef::Integer(s)) => s as f64,
+        Some(_) => 0.0,
+    };
+    Ok(Some(crate::functions::sleep_duration(seconds)))
+}
+
+/// The one row of a statement that only sleeps, once it has slept: pg_sleep's void (NULL for
+/// a NULL argument).
+fn answer_sleep(
+    t: &Translated,
+    delivery: Delivery<'_>,
+    null: bool,
+    sink: &mut dyn Sink,
+) -> Result<String, Failure> {
+    let formats = resolve_formats(delivery.formats, t.columns.len());
+    if delivery.describe {
+        sink.row_description(&t.columns, &formats);
+    }
+    let void = if null { Datum::Null } else { Datum::Text("") };
+    sink.data_row(&[void], &t.columns, &formats)?;
+    if let Some(limit) = delivery.limit {
+        *limit.state = PortalState::Done;
+    }
+    Ok(tag(t, 1, 0))
 }
 
 /// Fills the temporary tables a data-modifying WITH reads, in order: each part runs and its

@@ -20,7 +20,7 @@ const INT4: Ty = Ty::of(PgType::Int4);
 /// module's.
 pub type Handled<T> = Result<(Expr, Ty), T>;
 
-fn type_oid(ty: PgType) -> Expr {
+pub(super) fn type_oid(ty: PgType) -> Expr {
     make::int(ty.oid().0.into())
 }
 

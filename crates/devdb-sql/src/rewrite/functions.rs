@@ -370,10 +370,8 @@ impl Translator<'_> {
                 let args = self.typed_args(args, &[TEXT, TEXT])?;
                 return Ok((make::call("devdb_notify", args), Ty::of(PgType::Void)));
             }
-            ("pg_sleep", 1) => {
-                let args = self.typed_args(args, &[FLOAT8])?;
-                return Ok((make::call("devdb_pg_sleep", args), Ty::of(PgType::Void)));
-            }
+            ("pg_sleep", 1) => return self.pg_sleep(args),
+            ("pg_sleep_for", 1) => return self.pg_sleep_for(args),
             ("nextval" | "currval", 1) => {
                 if name == "nextval" {
                     self.writes = true;
@@ -777,7 +775,11 @@ impl Translator<'_> {
         Ok((exprs, common))
     }
 
-    fn typed_args(&mut self, args: Vec<Expr>, types: &[Ty]) -> Result<Vec<Expr>, PgError> {
+    pub(super) fn typed_args(
+        &mut self,
+        args: Vec<Expr>,
+        types: &[Ty],
+    ) -> Result<Vec<Expr>, PgError> {
         args.into_iter()
             .zip(types)
             .map(|(a, t)| self.expr_as(a, *t, Ctx::Implicit))

@@ -35,6 +35,7 @@ mod schemas;
 mod scope;
 mod sequences;
 mod session;
+mod sleep;
 mod sql_functions;
 mod system;
 mod table_forms;
@@ -111,6 +112,7 @@ pub(crate) struct Output {
     pub captures: Vec<crate::Capture>,
     pub row_probe: Option<crate::RowProbe>,
     pub temp_on_commit: Option<crate::TempOnCommit>,
+    pub sleep: Option<String>,
 }
 
 impl Output {
@@ -124,6 +126,7 @@ impl Output {
             captures: Vec::new(),
             row_probe: None,
             temp_on_commit: None,
+            sleep: None,
         }
     }
 }
@@ -210,6 +213,7 @@ pub(crate) fn statement(
         row_probe: out.row_probe,
         reads_catalog,
         temp_on_commit: out.temp_on_commit,
+        sleep: out.sleep,
     })
 }
 

@@ -23,6 +23,7 @@ impl Translator<'_> {
         let (q, cols) = self.query(q)?;
         let q = super::system::print_oid_aliases(q, &cols)?;
         let mut out = Output::new(Kind::Select);
+        out.sleep = super::sleep::seconds(&q).map(|s| s.to_string());
         out.sqlite.push(q.to_string());
         out.columns = columns(&cols);
         Ok(out)

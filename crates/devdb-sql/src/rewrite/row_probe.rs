@@ -23,7 +23,7 @@ const SIDE_EFFECTS: &[&str] = &[
     "devdb_advisory_unlock_all",
     "devdb_set_config",
     "devdb_notify",
-    "devdb_pg_sleep",
+    super::sleep::SLEEP,
     "devdb_nextval",
     "devdb_setval",
     "devdb_terminate_backend",

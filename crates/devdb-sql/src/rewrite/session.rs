@@ -69,14 +69,13 @@ pub fn kind(stmt: &Statement) -> Result<Option<Kind>, PgError> {
                 ));
             }
         },
-        Statement::Discard {
-            object_type: DiscardObject::ALL,
-        } => Kind::Command("DISCARD ALL"),
-        Statement::Discard { object_type } => {
-            return Err(PgError::feature_not_supported(format!(
-                "DISCARD {object_type}"
-            )));
-        }
+        Statement::Discard { object_type } => match object_type {
+            DiscardObject::ALL => Kind::Command("DISCARD ALL"),
+            // devdb keeps no plans beyond its translations, which follow the catalog.
+            DiscardObject::PLANS => Kind::Command("DISCARD PLANS"),
+            DiscardObject::SEQUENCES => Kind::Command("DISCARD SEQUENCES"),
+            DiscardObject::TEMP => Kind::Command("DISCARD TEMP"),
+        },
         _ => return Ok(None),
     }))
 }
