@@ -375,6 +375,106 @@ async fn psql_meta_commands_match_postgres() {
     );
 }
 
+/// Runs `setup` then each psql meta-command on a fresh PostgreSQL database and on devdb, and
+/// asserts both print the same (the owner's name masked); without psql or PostgreSQL the
+/// harness reports a skip.
+async fn psql_meta_commands_match(prefix: &str, setup: &[&str], commands: &[&str]) {
+    let Some(psql_bin) = pg_tool("psql") else {
+        return;
+    };
+    let Some(pg) = Postgres::start() else {
+        return;
+    };
+    let database = pg.fresh_database(prefix).await;
+    let devdb = DevDb::start(&[]);
+    let mut outputs = Vec::new();
+    for (url, owner) in [
+        (pg.url_for(&database), "postgres"),
+        (devdb.url_with_password(), devdb.user()),
+    ] {
+        for statement in setup {
+            psql(&psql_bin, &url, &["-c", statement])
+                .await
+                .assert_success(statement);
+        }
+        let mut printed = String::new();
+        for command in commands {
+            let run = psql(&psql_bin, &url, &["-c", command]).await;
+            run.assert_success(command);
+            printed.push_str(&format!(
+                "{command}\n{}",
+                run.stdout.replace(owner, "OWNER")
+            ));
+        }
+        outputs.push(printed);
+    }
+    assert_eq!(
+        outputs[1], outputs[0],
+        "devdb (left) and PostgreSQL (right)"
+    );
+}
+
+/// Domains, with a NOT NULL, a DEFAULT and CHECKs, and columns of them.
+const DOMAINS: &[&str] = &[
+    "create domain email as text not null default 'a@b' check (value ~ '@')",
+    "create domain posint as int check (value > 0)",
+    "create domain code as varchar(5)",
+    "create table dt (id serial primary key, e email, p posint not null, c code default 'x', \
+     e2 email default 'z@z')",
+];
+
+/// psql's \dD, \dT and \d list domains, and a column of one by the domain's name.
+#[tokio::test]
+async fn psql_lists_domains_as_postgres() {
+    psql_meta_commands_match(
+        "psql_domains",
+        DOMAINS,
+        &[r"\dD", r"\dD public.*", r"\dT", r"\d dt", r"\d+ dt"],
+    )
+    .await;
+}
+
+/// Domains in pg_type (typtype 'd', with an array type), their CHECKs in pg_constraint, columns
+/// of a domain in pg_attribute, pg_attrdef and information_schema, as drivers read them; a
+/// query's columns are described with the base type.
+#[tokio::test]
+async fn domains_appear_in_the_catalogs() {
+    let queries = [
+        "select typname, typtype, typbasetype::regtype, typtypmod, typnotnull, typdefault, \
+         typcategory, typlen, typbyval, typalign, typstorage, typinput, typoutput, typreceive, \
+         typsend, typcollation, typelem::regtype, typndims, typmodin, typanalyze, \
+         typarray::regtype, typdelim, typrelid from pg_type \
+         where typnamespace = 'public'::regnamespace and typname not in ('dt', '_dt') \
+         order by typname",
+        "select t.typname, t.typtype, t.typelem, r.rngsubtype, t.typbasetype::regtype, \
+         n.nspname, t.typrelid from pg_catalog.pg_type t \
+         left outer join pg_catalog.pg_range r on r.rngtypid = t.oid \
+         inner join pg_catalog.pg_namespace n on t.typnamespace = n.oid \
+         where t.oid = 'posint'::regtype",
+        "select conname, contype, contypid::regtype, conrelid, pg_get_constraintdef(oid), \
+         pg_get_constraintdef(oid, true), conbin is not null, convalidated from pg_constraint \
+         where contypid <> 0 and connamespace = 'public'::regnamespace order by conname",
+        "select attname, format_type(atttypid, atttypmod), attnotnull, atthasdef \
+         from pg_attribute where attrelid = 'dt'::regclass and attnum > 0 order by attnum",
+        "select a.attname, pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d \
+         join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum \
+         where d.adrelid = 'dt'::regclass order by a.attnum",
+        "select column_name, column_default, is_nullable, data_type, character_maximum_length, \
+         character_octet_length, numeric_precision, domain_catalog is not null, domain_schema, \
+         domain_name, udt_schema, udt_name from information_schema.columns \
+         where table_name = 'dt' order by ordinal_position",
+        "select constraint_name, check_clause from information_schema.check_constraints \
+         where constraint_schema = 'public' and constraint_name not like '%not_null' order by 1",
+        "select 'email'::regtype, format_type('email'::regtype, -1), \
+         format_type((select typarray from pg_type where typname = 'code'), -1), \
+         pg_type_is_visible('email'::regtype)",
+        "insert into dt (p) values (1) returning *",
+        "select e, p, c from dt",
+    ];
+    compare(&DOMAINS.iter().chain(&queries).copied().collect::<Vec<_>>()).await;
+    compare_extended(&DOMAINS.iter().chain(&queries).copied().collect::<Vec<_>>()).await;
+}
+
 /// psql's unaligned output (`-A`) with the values of column `name` replaced by `*`.
 fn mask_column(unaligned: &str, name: &str) -> String {
     let mut header: Option<(usize, usize)> = None;

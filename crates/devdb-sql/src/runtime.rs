@@ -172,7 +172,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_name_list", 1, catalog::pg_name_list),
     f(
         "pg_check_display",
-        3,
+        4,
         crate::system::check_display::pg_check_display,
     ),
     f(

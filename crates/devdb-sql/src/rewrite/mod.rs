@@ -488,7 +488,7 @@ enum Namespace {
     Type,
 }
 
-fn name_parts(name: &ObjectName) -> Result<Vec<&Ident>, PgError> {
+pub(super) fn name_parts(name: &ObjectName) -> Result<Vec<&Ident>, PgError> {
     name.0
         .iter()
         .map(|p| match p {

@@ -102,9 +102,9 @@ enum Literal {
     Number(String),
 }
 
-/// pg_check_display(expression, columns, pretty): the CHECK's expression as
+/// pg_check_display(expression, columns, pretty, domain): the CHECK's expression as
 /// pg_get_constraintdef prints it; `columns` is a JSON object of the table's column names and
-/// type OIDs. Outside the forms deparsed here, the expression as written (parenthesized in the
+/// type OIDs, or for a domain's CHECK (`domain` 1) the one column `value`, printed VALUE. Outside the forms deparsed here, the expression as written (parenthesized in the
 /// plain form).
 pub(crate) fn pg_check_display(args: &[Value]) -> Result<Value, PgError> {
     let (Some(Value::Text(text)), Some(Value::Text(columns))) = (args.first(), args.get(1)) else {
@@ -115,6 +115,7 @@ pub(crate) fn pg_check_display(args: &[Value]) -> Result<Value, PgError> {
     let deparser = Deparser {
         columns: &columns,
         qualifier: None,
+        value_keyword: matches!(args.get(3), Some(Value::Int(1))),
     };
     let shown = crate::parse::expression(text)
         .and_then(|e| deparser.bool_expr(&e))
@@ -145,6 +146,8 @@ pub(super) struct Deparser<'a> {
     pub columns: &'a [(String, PgType)],
     /// The relation name a view's columns are printed with (`users.id`).
     pub qualifier: Option<&'a str>,
+    /// In a domain's CHECK, the column `value` is the keyword VALUE.
+    pub value_keyword: bool,
 }
 
 impl Deparser<'_> {
@@ -152,6 +155,7 @@ impl Deparser<'_> {
     pub(super) fn column(&self, name: &str) -> Node {
         Node::Atom(match self.qualifier {
             Some(q) => format!("{}.{}", quote_ident(q), quote_ident(name)),
+            None if self.value_keyword && name == "value" => "VALUE".to_owned(),
             None => quote_ident(name),
         })
     }

@@ -109,6 +109,7 @@ fn display(
     let deparser = Deparser {
         columns,
         qualifier: Some(alias.unwrap_or(&plain)),
+        value_keyword: false,
     };
     let mut items = Vec::new();
     for item in &select.projection {
