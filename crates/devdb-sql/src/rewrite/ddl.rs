@@ -518,6 +518,9 @@ impl Translator<'_> {
         );
         let mut tables = Vec::new();
         for target in &table_names {
+            if let Some(view) = self.catalog.view(&self.relation_key(&target.name)?) {
+                return Err(super::views::not_a_table(view));
+            }
             let table = self.lookup_table(&target.name)?.name.clone();
             if !tables.contains(&table) {
                 tables.push(table);
@@ -590,6 +593,9 @@ impl Translator<'_> {
         };
         let folded = self.table_name(&name)?;
         let Some(mut table) = self.catalog.table(&folded).cloned() else {
+            if let Some(view) = self.catalog.view(&folded) {
+                return Err(super::views::alter_view_error(view, &operations));
+            }
             if if_exists {
                 return Ok(Output::new(Kind::Command("ALTER TABLE")));
             }
