@@ -659,9 +659,11 @@ pub const HELPERS: &[&str] = &[
      UNION ALL SELECT v.schema, v.name, 83886080 + v.rowid FROM __devdb_views v \
        JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name",
     // The bytes SQLite's pages hold for each table, materialized view and index (dbstat), with
-    // the relation an index is on (table_oid): what pg_relation_size and friends report.
+    // the relation an index is on (table_oid): what pg_relation_size and friends report. Empty
+    // ones are the size PostgreSQL gives them: no page for a table, a metapage for a btree.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_relation_sizes (oid, table_oid, size) AS \
-     SELECT f.oid, f.table_oid, coalesce((SELECT sum(s.pgsize) FROM dbstat s \
+     SELECT f.oid, f.table_oid, coalesce((SELECT CASE WHEN sum(s.ncell) > 0 THEN sum(s.pgsize) \
+         WHEN f.oid = f.table_oid THEN 0 ELSE 8192 END FROM dbstat s \
        WHERE s.name = f.file AND s.aggregate = 1), 0) \
      FROM (SELECT oid, oid AS table_oid, pg_key(schema, name) AS file FROM __pg_relations \
        UNION ALL SELECT 16777216 + i.rowid, r.oid, pg_key(i.schema, i.name) \
