@@ -1031,6 +1031,14 @@ async fn view_definitions_print_as_postgres_deparses_them() {
         "create view v_nested as select id from v_active where email like '%@x.io'",
         "create materialized view m_titles as select title, max(published) as latest \
          from posts group by title",
+        // Joins, with and without aliases, an aggregate over a join, a table read twice.
+        "create view v_join as select u.id, p.title from users u join posts p on p.user_id = u.id",
+        "create view v_left as select users.email, count(posts.id) as n from users \
+         left join posts on posts.user_id = users.id where users.active group by users.email \
+         order by users.email",
+        "create view v_twice as select u.name, p.title, p2.body from users u \
+         inner join posts p on p.user_id = u.id left outer join posts p2 on p2.id = p.id",
+        "create view v_bare as select email, title from users u join posts p on user_id = u.id",
         "select viewname, definition from pg_views where schemaname = 'public' order by 1",
         "select matviewname, definition from pg_matviews order by 1",
         // is_updatable is left out: devdb's views are read-only (docs/compat.md).
@@ -1038,6 +1046,8 @@ async fn view_definitions_print_as_postgres_deparses_them() {
          from information_schema.views where table_schema = 'public' order by 1",
         "select pg_get_viewdef('v_shapes'), pg_get_viewdef('v_counts'::regclass, true), \
          pg_get_viewdef('v_all'::regclass::oid, false)",
+        "select viewname, pg_get_viewdef(viewname::regclass, true) from pg_views \
+         where viewname in ('v_join', 'v_left', 'v_twice', 'v_bare') order by 1",
     ]))
     .await;
 }

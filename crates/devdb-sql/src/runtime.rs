@@ -177,7 +177,7 @@ pub static FUNCTIONS: &[Function] = &[
     ),
     f(
         "pg_view_display",
-        5,
+        4,
         crate::system::view_display::pg_view_display,
     ),
     f("pg_fk_action", 1, catalog::pg_fk_action),

@@ -669,26 +669,24 @@ pub const HELPERS: &[&str] = &[
        UNION ALL SELECT 16777216 + i.rowid, r.oid, pg_key(i.schema, i.name) \
        FROM __devdb_indexes i JOIN __pg_relations r \
          ON r.schema = i.schema AND r.name = i.table_name) f",
-    // Each view's query as pg_get_viewdef prints it, plain and pretty. A view over one
-    // relation is printed with that relation's columns; any other as written.
+    // Each view's query as pg_get_viewdef prints it, plain and pretty, from the columns of the
+    // relations it reads.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_viewdefs (oid, plain, pretty) AS \
-     SELECT d.oid, pg_view_display(d.definition, d.relation, d.columns, d.outputs, 0), \
-       pg_view_display(d.definition, d.relation, d.columns, d.outputs, 1) \
+     SELECT d.oid, pg_view_display(d.definition, d.relations, d.outputs, 0), \
+       pg_view_display(d.definition, d.relations, d.outputs, 1) \
      FROM (SELECT 83886080 + v.rowid AS oid, v.definition AS definition, \
-       iif(r.key IS NULL, NULL, iif(pg_key_schema(r.key) = 'public', '', \
-         pg_quote_ident(pg_key_schema(r.key)) || '.') || pg_quote_ident(pg_key_name(r.key))) \
-         AS relation, \
-       (SELECT json_group_object(c.name, c.type_oid) FROM (SELECT name, type_oid, position \
-         FROM __devdb_columns WHERE schema = pg_key_schema(r.key) \
-           AND table_name = pg_key_name(r.key) \
-         UNION ALL SELECT name, type_oid, position FROM __devdb_view_columns \
-         WHERE schema = pg_key_schema(r.key) AND view_name = pg_key_name(r.key) \
-         ORDER BY position) c) AS columns, \
+       (SELECT json_group_object(iif(pg_key_schema(r.value) = 'public', '', \
+           pg_quote_ident(pg_key_schema(r.value)) || '.') || pg_quote_ident(pg_key_name(r.value)), \
+         json((SELECT json_group_object(c.name, c.type_oid) FROM (SELECT name, type_oid, position \
+           FROM __devdb_columns WHERE schema = pg_key_schema(r.value) \
+             AND table_name = pg_key_name(r.value) \
+           UNION ALL SELECT name, type_oid, position FROM __devdb_view_columns \
+           WHERE schema = pg_key_schema(r.value) AND view_name = pg_key_name(r.value) \
+           ORDER BY position) c))) \
+         FROM json_each(v.depends_on) r) AS relations, \
        (SELECT json_group_array(o.name) FROM (SELECT name FROM __devdb_view_columns \
          WHERE schema = v.schema AND view_name = v.name ORDER BY position) o) AS outputs \
-     FROM __devdb_views v \
-     LEFT JOIN (SELECT schema, name, depends_on ->> '$[0]' AS key FROM __devdb_views \
-       WHERE json_array_length(depends_on) = 1) r ON r.schema = v.schema AND r.name = v.name) d",
+     FROM __devdb_views v) d",
     // One row per column of each index, with what pg_index and pg_attribute need.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \
