@@ -475,6 +475,61 @@ async fn domains_appear_in_the_catalogs() {
     compare_extended(&DOMAINS.iter().chain(&queries).copied().collect::<Vec<_>>()).await;
 }
 
+/// The parameters of statements over columns of a domain as tokio-postgres prepares them: an
+/// assigned one is of the domain (the driver looks it up in pg_type), a compared one of its
+/// base type; with the names, kinds and rows each server gives.
+async fn domain_parameters(client: &Client) -> Vec<String> {
+    client
+        .batch_execute(&DOMAINS.join(";"))
+        .await
+        .expect("domains");
+    let mut seen = Vec::new();
+    for query in [
+        "insert into dt (p, e, c) values ($1, $2, $3)",
+        "update dt set p = $1, e = $2 where p = $3",
+        "select e, p from dt where p = $1",
+    ] {
+        let statement = client.prepare(query).await.expect(query);
+        let types: Vec<String> = statement
+            .params()
+            .iter()
+            .map(|t| format!("{} {:?}", t.name(), t.kind()))
+            .collect();
+        seen.push(format!("{query}: {}", types.join(", ")));
+    }
+    client
+        .execute(
+            "insert into dt (p, e, c) values ($1::int, $2::text, $3::varchar)",
+            &[&5i32, &"a@b.c", &"abc"],
+        )
+        .await
+        .expect("insert");
+    let row = client
+        .query_one("select e, p, c from dt where p = $1", &[&5i32])
+        .await
+        .expect("select");
+    seen.push(format!(
+        "{:?}",
+        (
+            row.get::<_, String>(0),
+            row.get::<_, i32>(1),
+            row.get::<_, String>(2)
+        )
+    ));
+    seen
+}
+
+#[tokio::test]
+async fn domain_parameters_are_described_as_postgres_describes_them() {
+    let Some(pg) = Postgres::start() else {
+        return;
+    };
+    let database = pg.fresh_database("domain_params").await;
+    let expected = domain_parameters(&pg.connect_to(&database).await).await;
+    let devdb = DevDb::start(&[]);
+    assert_eq!(domain_parameters(&devdb.connect().await).await, expected);
+}
+
 /// psql's unaligned output (`-A`) with the values of column `name` replaced by `*`.
 fn mask_column(unaligned: &str, name: &str) -> String {
     let mut header: Option<(usize, usize)> = None;
