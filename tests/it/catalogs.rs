@@ -375,6 +375,161 @@ async fn psql_meta_commands_match_postgres() {
     );
 }
 
+/// Runs `setup` then each psql meta-command on a fresh PostgreSQL database and on devdb, and
+/// asserts both print the same (the owner's name masked); without psql or PostgreSQL the
+/// harness reports a skip.
+async fn psql_meta_commands_match(prefix: &str, setup: &[&str], commands: &[&str]) {
+    let Some(psql_bin) = pg_tool("psql") else {
+        return;
+    };
+    let Some(pg) = Postgres::start() else {
+        return;
+    };
+    let database = pg.fresh_database(prefix).await;
+    let devdb = DevDb::start(&[]);
+    let mut outputs = Vec::new();
+    for (url, owner) in [
+        (pg.url_for(&database), "postgres"),
+        (devdb.url_with_password(), devdb.user()),
+    ] {
+        for statement in setup {
+            psql(&psql_bin, &url, &["-c", statement])
+                .await
+                .assert_success(statement);
+        }
+        let mut printed = String::new();
+        for command in commands {
+            let run = psql(&psql_bin, &url, &["-c", command]).await;
+            run.assert_success(command);
+            printed.push_str(&format!(
+                "{command}\n{}",
+                run.stdout.replace(owner, "OWNER")
+            ));
+        }
+        outputs.push(printed);
+    }
+    assert_eq!(
+        outputs[1], outputs[0],
+        "devdb (left) and PostgreSQL (right)"
+    );
+}
+
+/// Domains, with a NOT NULL, a DEFAULT and CHECKs, and columns of them.
+const DOMAINS: &[&str] = &[
+    "create domain email as text not null default 'a@b' check (value ~ '@')",
+    "create domain posint as int check (value > 0)",
+    "create domain code as varchar(5)",
+    "create table dt (id serial primary key, e email, p posint not null, c code default 'x', \
+     e2 email default 'z@z')",
+];
+
+/// psql's \dD, \dT and \d list domains, and a column of one by the domain's name.
+#[tokio::test]
+async fn psql_lists_domains_as_postgres() {
+    psql_meta_commands_match(
+        "psql_domains",
+        DOMAINS,
+        &[r"\dD", r"\dD public.*", r"\dT", r"\d dt", r"\d+ dt"],
+    )
+    .await;
+}
+
+/// Domains in pg_type (typtype 'd', with an array type), their CHECKs in pg_constraint, columns
+/// of a domain in pg_attribute, pg_attrdef and information_schema, as drivers read them; a
+/// query's columns are described with the base type.
+#[tokio::test]
+async fn domains_appear_in_the_catalogs() {
+    let queries = [
+        "select typname, typtype, typbasetype::regtype, typtypmod, typnotnull, typdefault, \
+         typcategory, typlen, typbyval, typalign, typstorage, typinput, typoutput, typreceive, \
+         typsend, typcollation, typelem::regtype, typndims, typmodin, typanalyze, \
+         typarray::regtype, typdelim, typrelid from pg_type \
+         where typnamespace = 'public'::regnamespace and typname not in ('dt', '_dt') \
+         order by typname",
+        "select t.typname, t.typtype, t.typelem, r.rngsubtype, t.typbasetype::regtype, \
+         n.nspname, t.typrelid from pg_catalog.pg_type t \
+         left outer join pg_catalog.pg_range r on r.rngtypid = t.oid \
+         inner join pg_catalog.pg_namespace n on t.typnamespace = n.oid \
+         where t.oid = 'posint'::regtype",
+        "select conname, contype, contypid::regtype, conrelid, pg_get_constraintdef(oid), \
+         pg_get_constraintdef(oid, true), conbin is not null, convalidated from pg_constraint \
+         where contypid <> 0 and connamespace = 'public'::regnamespace order by conname",
+        "select attname, format_type(atttypid, atttypmod), attnotnull, atthasdef \
+         from pg_attribute where attrelid = 'dt'::regclass and attnum > 0 order by attnum",
+        "select a.attname, pg_get_expr(d.adbin, d.adrelid) from pg_attrdef d \
+         join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum \
+         where d.adrelid = 'dt'::regclass order by a.attnum",
+        "select column_name, column_default, is_nullable, data_type, character_maximum_length, \
+         character_octet_length, numeric_precision, domain_catalog is not null, domain_schema, \
+         domain_name, udt_schema, udt_name from information_schema.columns \
+         where table_name = 'dt' order by ordinal_position",
+        "select constraint_name, check_clause from information_schema.check_constraints \
+         where constraint_schema = 'public' and constraint_name not like '%not_null' order by 1",
+        "select 'email'::regtype, format_type('email'::regtype, -1), \
+         format_type((select typarray from pg_type where typname = 'code'), -1), \
+         pg_type_is_visible('email'::regtype)",
+        "insert into dt (p) values (1) returning *",
+        "select e, p, c from dt",
+    ];
+    compare(&DOMAINS.iter().chain(&queries).copied().collect::<Vec<_>>()).await;
+    compare_extended(&DOMAINS.iter().chain(&queries).copied().collect::<Vec<_>>()).await;
+}
+
+/// The parameters of statements over columns of a domain as tokio-postgres prepares them: an
+/// assigned one is of the domain (the driver looks it up in pg_type), a compared one of its
+/// base type; with the names, kinds and rows each server gives.
+async fn domain_parameters(client: &Client) -> Vec<String> {
+    client
+        .batch_execute(&DOMAINS.join(";"))
+        .await
+        .expect("domains");
+    let mut seen = Vec::new();
+    for query in [
+        "insert into dt (p, e, c) values ($1, $2, $3)",
+        "update dt set p = $1, e = $2 where p = $3",
+        "select e, p from dt where p = $1",
+    ] {
+        let statement = client.prepare(query).await.expect(query);
+        let types: Vec<String> = statement
+            .params()
+            .iter()
+            .map(|t| format!("{} {:?}", t.name(), t.kind()))
+            .collect();
+        seen.push(format!("{query}: {}", types.join(", ")));
+    }
+    client
+        .execute(
+            "insert into dt (p, e, c) values ($1::int, $2::text, $3::varchar)",
+            &[&5i32, &"a@b.c", &"abc"],
+        )
+        .await
+        .expect("insert");
+    let row = client
+        .query_one("select e, p, c from dt where p = $1", &[&5i32])
+        .await
+        .expect("select");
+    seen.push(format!(
+        "{:?}",
+        (
+            row.get::<_, String>(0),
+            row.get::<_, i32>(1),
+            row.get::<_, String>(2)
+        )
+    ));
+    seen
+}
+
+#[tokio::test]
+async fn domain_parameters_are_described_as_postgres_describes_them() {
+    let Some(pg) = Postgres::start() else {
+        return;
+    };
+    let database = pg.fresh_database("domain_params").await;
+    let expected = domain_parameters(&pg.connect_to(&database).await).await;
+    let devdb = DevDb::start(&[]);
+    assert_eq!(domain_parameters(&devdb.connect().await).await, expected);
+}
+
 /// psql's unaligned output (`-A`) with the values of column `name` replaced by `*`.
 fn mask_column(unaligned: &str, name: &str) -> String {
     let mut header: Option<(usize, usize)> = None;
@@ -729,6 +884,9 @@ async fn catalog_reads_work_after_a_rollback_that_took_the_views() {
 async fn relation_and_database_sizes_match_postgres_in_shape() {
     compare(&with_schema(&[
         "create view active_users as select id, email from users where active",
+        // Empty: a table has no page, a btree index its metapage.
+        "select pg_relation_size('users'), pg_relation_size('users_pkey'), \
+         pg_indexes_size('users'), pg_relation_size('active_users')",
         "insert into users (email, active) select 'u' || g || '@x.io', true \
          from generate_series(1, 2000) g",
         "select c.relname, pg_relation_size(c.oid) > 0, pg_table_size(c.oid) > 0, \
@@ -928,6 +1086,14 @@ async fn view_definitions_print_as_postgres_deparses_them() {
         "create view v_nested as select id from v_active where email like '%@x.io'",
         "create materialized view m_titles as select title, max(published) as latest \
          from posts group by title",
+        // Joins, with and without aliases, an aggregate over a join, a table read twice.
+        "create view v_join as select u.id, p.title from users u join posts p on p.user_id = u.id",
+        "create view v_left as select users.email, count(posts.id) as n from users \
+         left join posts on posts.user_id = users.id where users.active group by users.email \
+         order by users.email",
+        "create view v_twice as select u.name, p.title, p2.body from users u \
+         inner join posts p on p.user_id = u.id left outer join posts p2 on p2.id = p.id",
+        "create view v_bare as select email, title from users u join posts p on user_id = u.id",
         "select viewname, definition from pg_views where schemaname = 'public' order by 1",
         "select matviewname, definition from pg_matviews order by 1",
         // is_updatable is left out: devdb's views are read-only (docs/compat.md).
@@ -935,6 +1101,8 @@ async fn view_definitions_print_as_postgres_deparses_them() {
          from information_schema.views where table_schema = 'public' order by 1",
         "select pg_get_viewdef('v_shapes'), pg_get_viewdef('v_counts'::regclass, true), \
          pg_get_viewdef('v_all'::regclass::oid, false)",
+        "select viewname, pg_get_viewdef(viewname::regclass, true) from pg_views \
+         where viewname in ('v_join', 'v_left', 'v_twice', 'v_bare') order by 1",
     ]))
     .await;
 }

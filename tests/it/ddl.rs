@@ -549,3 +549,32 @@ async fn drop_table_cascade_names_what_it_drops_in_notices_like_postgres() {
         "{actual:#?}"
     );
 }
+
+/// TRUNCATE, ALTER TABLE and DROP TABLE name a view or a materialized view as PostgreSQL does:
+/// 42809 with its message and detail.
+#[tokio::test]
+async fn views_are_not_tables_to_truncate_alter_or_drop() {
+    compare(&[
+        "create table mt (a int)",
+        "create materialized view mv as select a from mt",
+        "create view vv as select a from mt",
+        "truncate mv",
+        "truncate vv",
+        "truncate mt, mv",
+        "alter table mv add column b int",
+        "alter table vv add column b int",
+        "alter table mv alter column a set not null",
+        "alter table mv alter column a drop not null",
+        "alter table vv alter column a type text",
+        "alter table mv alter column a type text",
+        "alter table mv alter column a set default 1",
+        "alter table mv drop column a",
+        "alter table vv drop column a",
+        "alter table mv add constraint c check (a > 0)",
+        "alter table vv add constraint c check (a > 0)",
+        "drop table mv",
+        "drop table vv",
+        "select count(*) from mv",
+    ])
+    .await;
+}

@@ -114,5 +114,66 @@ async fn padded_char_values_of_older_files_are_trimmed_once_when_they_open() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .expect("read the file");
-    assert_eq!((code.as_str(), version), ("ab", 1));
+    assert_eq!((code.as_str(), version), ("ab", 2));
+}
+
+#[tokio::test]
+async fn domain_columns_of_older_files_keep_their_catalog_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut db = serve(dir.path());
+    run(
+        &db,
+        "create domain email as text not null default 'a@b' check (value ~ '@');
+         create table people (id int primary key, e email, f email not null default 'x@y');",
+    )
+    .await;
+    db.stop();
+    // What devdb before storage version 2 wrote: no record of a column's own NOT NULL and
+    // DEFAULT, user_version 1.
+    let path = database_file(dir.path(), "postgres");
+    {
+        let file = rusqlite::Connection::open(&path).expect("open");
+        file.execute_batch(
+            "create table old_domain_columns (schema TEXT NOT NULL DEFAULT 'public', \
+               table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, \
+               PRIMARY KEY (schema, table_name, name));
+             insert into old_domain_columns select schema, table_name, name, domain_oid \
+               from __devdb_domain_columns;
+             drop table __devdb_domain_columns;
+             alter table old_domain_columns rename to __devdb_domain_columns;
+             pragma user_version = 1;",
+        )
+        .expect("write the old form");
+    }
+
+    let mut db = serve(dir.path());
+    let client = db.connect().await;
+    let rows = client
+        .query(
+            "select attname, format_type(atttypid, atttypmod), attnotnull, atthasdef \
+             from pg_attribute where attrelid = 'people'::regclass and attnum > 0 \
+             order by attnum",
+            &[],
+        )
+        .await
+        .expect("pg_attribute");
+    let seen: Vec<(String, String, bool, bool)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    let row = |name: &str, ty: &str, not_null, has_default| {
+        (name.to_owned(), ty.to_owned(), not_null, has_default)
+    };
+    // The merged NOT NULL and DEFAULT are kept as the columns' own, as devdb reported them.
+    assert_eq!(
+        seen,
+        [
+            row("id", "integer", true, false),
+            row("e", "email", true, true),
+            row("f", "email", true, true),
+        ]
+    );
+    run(&db, "create table more (e email)").await;
+    drop(client);
+    db.stop();
 }

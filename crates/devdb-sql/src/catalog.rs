@@ -100,7 +100,9 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// Domains: `__devdb_domains` has one row per domain (its OID, name, base type and typmod, NOT
 /// NULL, DEFAULT as PostgreSQL SQL, and its CHECK's name and expression over VALUE);
 /// `__devdb_domain_columns` names the domain of each column declared with one (the column
-/// itself has the base type in `__devdb_columns`).
+/// itself has the base type in `__devdb_columns`, with the domain's NOT NULL and DEFAULT merged
+/// in) and whether the column declared NOT NULL and DEFAULT itself. A domain's array type
+/// `_name` has the OID after the domain's.
 ///
 /// Trigger functions: `__devdb_functions` has one row per CREATE FUNCTION ... RETURNS trigger
 /// (its OID, schema, name and PL/pgSQL body as written, which `trigger_body` reads);
@@ -132,7 +134,7 @@ CREATE TABLE IF NOT EXISTS __devdb_types (oid INTEGER PRIMARY KEY, schema TEXT N
 CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oid INTEGER NOT NULL, sort_order REAL NOT NULL, label TEXT NOT NULL, UNIQUE (type_oid, label));
 CREATE TABLE IF NOT EXISTS __devdb_domains (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, base_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, check_name TEXT, check_expr TEXT, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_extensions (name TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS __devdb_domain_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_domain_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, own_not_null INTEGER NOT NULL DEFAULT 0, own_default INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_triggers (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, function TEXT NOT NULL, on_insert INTEGER NOT NULL, on_update INTEGER NOT NULL, UNIQUE (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_sql_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, arg_names TEXT NOT NULL, arg_types TEXT NOT NULL, arg_oids TEXT NOT NULL, return_type TEXT NOT NULL, return_oid INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (schema, name));
@@ -590,7 +592,7 @@ impl Catalog {
                     .chain(e.labels.iter().map(|l| l.oid.0))
             })
             .chain(self.schemas.iter().map(|s| s.oid.0))
-            .chain(self.domains.iter().map(|d| d.oid.0))
+            .chain(self.domains.iter().map(|d| d.oid.0 + 1))
             .chain(self.functions.iter().map(|f| f.oid.0))
             .chain(self.triggers.iter().map(|t| t.oid.0))
             .chain(self.sql_functions.iter().map(|f| f.oid.0))

@@ -172,12 +172,12 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_name_list", 1, catalog::pg_name_list),
     f(
         "pg_check_display",
-        3,
+        4,
         crate::system::check_display::pg_check_display,
     ),
     f(
         "pg_view_display",
-        5,
+        4,
         crate::system::view_display::pg_view_display,
     ),
     f("pg_fk_action", 1, catalog::pg_fk_action),

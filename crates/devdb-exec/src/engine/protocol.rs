@@ -496,7 +496,7 @@ fn describe(
                 return Ok(());
             };
             let mut oids: Vec<Oid> = t.params.iter().map(|p| p.oid()).collect();
-            for (i, oid) in &t.enum_params {
+            for (i, oid) in &t.described_params {
                 if let Some(slot) = oids.get_mut(*i) {
                     *slot = *oid;
                 }

@@ -7,8 +7,9 @@ use rusqlite::Connection;
 
 use crate::sqlite_error::{self, quoted};
 
-/// The storage form this devdb writes. 1: char(n) values without their trailing blanks.
-const STORAGE_VERSION: i64 = 1;
+/// The storage form this devdb writes. 1: char(n) values without their trailing blanks; 2:
+/// `__devdb_domain_columns` records what a column of a domain declared itself.
+const STORAGE_VERSION: i64 = 2;
 
 /// Upgrades the file behind `writer`, whose committed catalog is `catalog`, in one transaction.
 pub(super) fn upgrade(writer: &Connection, catalog: &Catalog) -> Result<(), PgError> {
@@ -21,7 +22,7 @@ pub(super) fn upgrade(writer: &Connection, catalog: &Catalog) -> Result<(), PgEr
     }
     let mut sql = String::from("BEGIN IMMEDIATE;");
     // Version 0 stored char(n) blank-padded; reads pad again, so only the trailing blanks go.
-    for table in &catalog.tables {
+    for table in catalog.tables.iter().filter(|_| version < 1) {
         for column in &table.columns {
             if column.ty == PgType::Bpchar && column.typmod >= 5 {
                 let (t, c) = (quoted(&table.name), quoted(&column.name));
@@ -30,6 +31,28 @@ pub(super) fn upgrade(writer: &Connection, catalog: &Catalog) -> Result<(), PgEr
                 ));
             }
         }
+    }
+    // Before version 2, a column of a domain had the domain's NOT NULL and DEFAULT merged into
+    // its row with no record of its own: the merged ones are kept as its own, as reported then.
+    let recorded: i64 = writer
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('__devdb_domain_columns') \
+             WHERE name = 'own_not_null'",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(to_pg)?;
+    if recorded == 0 {
+        sql.push_str(
+            "ALTER TABLE __devdb_domain_columns \
+               ADD COLUMN own_not_null INTEGER NOT NULL DEFAULT 0; \
+             ALTER TABLE __devdb_domain_columns \
+               ADD COLUMN own_default INTEGER NOT NULL DEFAULT 0; \
+             UPDATE __devdb_domain_columns AS d \
+               SET own_not_null = c.not_null, own_default = c.default_expr IS NOT NULL \
+               FROM __devdb_columns c WHERE c.schema = d.schema \
+                 AND c.table_name = d.table_name AND c.name = d.name;",
+        );
     }
     sql.push_str(&format!("PRAGMA user_version = {STORAGE_VERSION}; COMMIT;"));
     writer.execute_batch(&sql).map_err(|e| {

@@ -117,6 +117,7 @@ impl Translator<'_> {
         let mut columns: Vec<Column> = Vec::with_capacity(ct.columns.len());
         let mut serials = Vec::new();
         let mut identities = Vec::new();
+        let mut domain_rows = Vec::new();
         let mut pk: Option<(Option<String>, Vec<String>)> = None;
         let mut uniques: Vec<(Option<String>, Vec<String>)> = Vec::new();
         // Foreign keys and checks wait until every column is known.
@@ -151,7 +152,6 @@ impl Translator<'_> {
                 identity: None,
                 domain: None,
             };
-            self.apply_domain(&mut col, data_type)?;
             if declared.serial {
                 let seq = format!("{name}_{col_name}_seq");
                 col.default = Some(format!("nextval('{}')", regclass_text(&seq)));
@@ -248,6 +248,7 @@ impl Translator<'_> {
                     }
                 }
             }
+            domain_rows.extend(self.apply_domain(&name, &mut col, data_type)?);
             columns.push(col);
         }
         for constraint in &ct.constraints {
@@ -436,11 +437,7 @@ impl Translator<'_> {
             sqlite.push(owner_row(seq, &name, col));
             sqlite.push(identity_row(&name, col, *identity));
         }
-        sqlite.extend(
-            columns
-                .iter()
-                .filter_map(|c| super::domains::domain_column_row(&name, c)),
-        );
+        sqlite.extend(domain_rows);
         Ok(catalog_output("CREATE TABLE", sqlite))
     }
 
@@ -521,6 +518,9 @@ impl Translator<'_> {
         );
         let mut tables = Vec::new();
         for target in &table_names {
+            if let Some(view) = self.catalog.view(&self.relation_key(&target.name)?) {
+                return Err(super::views::not_a_table(view));
+            }
             let table = self.lookup_table(&target.name)?.name.clone();
             if !tables.contains(&table) {
                 tables.push(table);
@@ -593,6 +593,9 @@ impl Translator<'_> {
         };
         let folded = self.table_name(&name)?;
         let Some(mut table) = self.catalog.table(&folded).cloned() else {
+            if let Some(view) = self.catalog.view(&folded) {
+                return Err(super::views::alter_view_error(view, &operations));
+            }
             if if_exists {
                 return Ok(Output::new(Kind::Command("ALTER TABLE")));
             }
@@ -1362,13 +1365,13 @@ impl Translator<'_> {
                 }
             }
         }
-        self.apply_domain(&mut col, &def.data_type)?;
+        let domain_row = self.apply_domain(&table.name, &mut col, &def.data_type)?;
         if self.domain_check(&col)?.is_some() {
             return Err(PgError::feature_not_supported(
                 "ADD COLUMN of a domain with a CHECK",
             ));
         }
-        out.extend(super::domains::domain_column_row(&table.name, &col));
+        out.extend(domain_row);
         let sqlite_def = storage_column(&name, col.ty, Vec::new());
         out.insert(
             0,

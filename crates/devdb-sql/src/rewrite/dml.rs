@@ -505,6 +505,14 @@ impl Translator<'_> {
             )
             .with_hint("You will need to rewrite or cast the expression."));
         }
+        // A parameter assigned to a column of a domain is of the domain, as in PostgreSQL.
+        if let Some(domain) = col.domain
+            && from.is_unknown()
+            && let Some(n) = super::expr::placeholder_index(&e)
+            && self.param(n).is_none()
+        {
+            self.described_params.push((n - 1, domain));
+        }
         let e = self.coerce(e, from, col.ty(), Ctx::Assignment)?;
         let e = super::bpchar::store(e, col.ty());
         Ok(self.not_null_check(e, col))

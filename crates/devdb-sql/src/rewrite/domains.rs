@@ -41,22 +41,6 @@ impl VisitorMut for ValueIs<'_> {
     }
 }
 
-/// The `__devdb_domain_columns` row of a column declared with a domain.
-pub fn domain_column_row(table: &str, col: &Column) -> Option<Statement> {
-    let domain = col.domain?;
-    let (schema, table) = catalog::split(table);
-    Some(make::insert_rows(
-        catalog::DOMAIN_COLUMNS,
-        &["schema", "table_name", "name", "domain_oid"],
-        vec![vec![
-            make::string(schema),
-            make::string(table),
-            make::string(&col.name),
-            make::int(domain.0.into()),
-        ]],
-    ))
-}
-
 impl Translator<'_> {
     /// The domain a (possibly schema-qualified) type name refers to, if any.
     pub fn domain_named(&self, dt: &DataType) -> Result<Option<&Domain>, PgError> {
@@ -66,19 +50,54 @@ impl Translator<'_> {
         if !modifiers.is_empty() || self.catalog.domains.is_empty() {
             return Ok(None);
         }
+        // pg_catalog.text names a built-in type, never a domain.
+        if let [schema, _] = super::name_parts(name)?.as_slice()
+            && crate::system::is_system_schema(&fold(schema))
+        {
+            return Ok(None);
+        }
         Ok(self.catalog.domain(&self.type_key(name)?))
     }
 
-    /// A column declared with domain `dt`: its NOT NULL and DEFAULT come from the domain.
-    pub fn apply_domain(&self, col: &mut Column, dt: &DataType) -> Result<(), PgError> {
-        if let Some(domain) = self.domain_named(dt)? {
-            col.domain = Some(domain.oid);
-            col.not_null |= domain.not_null;
-            if col.default.is_none() {
-                col.default = domain.default.clone();
-            }
+    /// A column of `table` declared with domain `dt`, after its own options: it takes the
+    /// domain's NOT NULL and, when it has none, its DEFAULT. Returns the column's
+    /// `__devdb_domain_columns` row, which records what the column declared itself, as
+    /// pg_attribute and pg_attrdef report it.
+    pub fn apply_domain(
+        &self,
+        table: &str,
+        col: &mut Column,
+        dt: &DataType,
+    ) -> Result<Option<Statement>, PgError> {
+        let Some(domain) = self.domain_named(dt)? else {
+            return Ok(None);
+        };
+        let (own_not_null, own_default) = (col.not_null, col.default.is_some());
+        col.domain = Some(domain.oid);
+        col.not_null |= domain.not_null;
+        if col.default.is_none() {
+            col.default = domain.default.clone();
         }
-        Ok(())
+        let (schema, table) = catalog::split(table);
+        Ok(Some(make::insert_rows(
+            catalog::DOMAIN_COLUMNS,
+            &[
+                "schema",
+                "table_name",
+                "name",
+                "domain_oid",
+                "own_not_null",
+                "own_default",
+            ],
+            vec![vec![
+                make::string(schema),
+                make::string(table),
+                make::string(&col.name),
+                make::int(domain.oid.0.into()),
+                make::int(own_not_null.into()),
+                make::int(own_default.into()),
+            ]],
+        )))
     }
 
     /// The CHECK a domain puts on column `col`, as PostgreSQL SQL over that column, with the

@@ -189,7 +189,7 @@ impl Translator<'_> {
                 if self.param(n).is_none()
                     && let Some(oid) = to.enum_oid
                 {
-                    self.enum_params.push((n - 1, oid));
+                    self.described_params.push((n - 1, oid));
                 }
                 self.set_param_type(n, PgType::Text);
             } else if ctx != Ctx::Explicit && !from.is_unknown() {

@@ -72,8 +72,9 @@ pub(crate) struct Translator<'a> {
     pub path: Resolved,
     /// `$n` types so far: the client's, or inferred; None while still unknown.
     pub params: Vec<Option<PgType>>,
-    /// Parameters inferred as an enum: (index, the enum's OID); see `Translated::enum_params`.
-    pub enum_params: Vec<(usize, devdb_pg::Oid)>,
+    /// Parameters inferred as an enum or a domain: (index, the type's OID); see
+    /// `Translated::described_params`.
+    pub described_params: Vec<(usize, devdb_pg::Oid)>,
     /// True once anything needs the write lock (nextval, setval).
     pub writes: bool,
     /// Name scopes of the enclosing queries, innermost last.
@@ -142,7 +143,7 @@ pub(crate) fn statement(
         catalog,
         path: Resolved::new(path, catalog),
         params: param_types.to_vec(),
-        enum_params: Vec::new(),
+        described_params: Vec::new(),
         writes: false,
         scopes: Vec::new(),
         ctes: Vec::new(),
@@ -204,7 +205,7 @@ pub(crate) fn statement(
         kind: out.kind,
         sqlite: out.sqlite,
         params: t.params.iter().map(|p| p.unwrap_or(PgType::Text)).collect(),
-        enum_params: t.enum_params,
+        described_params: t.described_params,
         columns: out.columns,
         writes: out.writes || t.writes,
         changes_catalog: out.changes_catalog,
@@ -493,7 +494,7 @@ enum Namespace {
     Type,
 }
 
-fn name_parts(name: &ObjectName) -> Result<Vec<&Ident>, PgError> {
+pub(super) fn name_parts(name: &ObjectName) -> Result<Vec<&Ident>, PgError> {
     name.0
         .iter()
         .map(|p| match p {

@@ -6,13 +6,14 @@
 
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::{
-    CreateTableOptions, CreateView, ObjectName, ObjectType, Query, Statement, ViewColumnDef,
+    AlterColumnOperation, AlterTableOperation, CreateTableOptions, CreateView, ObjectName,
+    ObjectType, Query, Statement, ViewColumnDef,
 };
 
 use super::ddl::{catalog_output, dependent_objects};
 use super::query::{OutCol, rename_outputs};
 use super::{Output, Translator, fold};
-use crate::catalog::{self, Column};
+use crate::catalog::{self, Column, View};
 use crate::make;
 
 /// A view's translated query, its output columns and what it reads.
@@ -415,4 +416,55 @@ fn duplicate_relation(key: &str) -> PgError {
         SqlState::DUPLICATE_TABLE,
         format!("relation \"{}\" already exists", catalog::split(key).1),
     )
+}
+
+/// What PostgreSQL says when TRUNCATE or DROP TABLE names a view (42809).
+pub fn not_a_table(view: &View) -> PgError {
+    PgError::new(
+        SqlState::WRONG_OBJECT_TYPE,
+        format!("\"{}\" is not a table", catalog::split(&view.name).1),
+    )
+}
+
+/// ALTER TABLE on a view: the actions PostgreSQL refuses on one are 42809, as it reports them;
+/// the ones it allows (RENAME, OWNER TO, a view column's DEFAULT) devdb lacks (0A000).
+pub fn alter_view_error(view: &View, operations: &[AlterTableOperation]) -> PgError {
+    let materialized = view.materialized.is_some();
+    let refused = operations.iter().find_map(|op| {
+        Some(match op {
+            AlterTableOperation::AddColumn { .. } => "ADD COLUMN",
+            AlterTableOperation::DropColumn { .. } => "DROP COLUMN",
+            AlterTableOperation::AddConstraint { .. } => "ADD CONSTRAINT",
+            AlterTableOperation::DropConstraint { .. } => "DROP CONSTRAINT",
+            AlterTableOperation::AlterColumn { op, .. } => match op {
+                AlterColumnOperation::SetNotNull => "ALTER COLUMN ... SET NOT NULL",
+                AlterColumnOperation::DropNotNull => "ALTER COLUMN ... DROP NOT NULL",
+                AlterColumnOperation::SetDataType { .. } => "ALTER COLUMN ... SET DATA TYPE",
+                AlterColumnOperation::SetDefault { .. } if materialized => {
+                    "ALTER COLUMN ... SET DEFAULT"
+                }
+                AlterColumnOperation::DropDefault if materialized => {
+                    "ALTER COLUMN ... DROP DEFAULT"
+                }
+                _ => return None,
+            },
+            _ => return None,
+        })
+    });
+    let kind = if materialized {
+        "materialized views"
+    } else {
+        "views"
+    };
+    match refused {
+        Some(action) => PgError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!(
+                "ALTER action {action} cannot be performed on relation \"{}\"",
+                catalog::split(&view.name).1
+            ),
+        )
+        .with_detail(format!("This operation is not supported for {kind}.")),
+        None => PgError::feature_not_supported(format!("ALTER TABLE on {kind}")),
+    }
 }

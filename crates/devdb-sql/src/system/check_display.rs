@@ -12,6 +12,7 @@ use sqlparser::ast::{
 };
 
 use super::functions::{format_type_name, quote_ident};
+use crate::rewrite::fold;
 
 /// A deparsed expression, printed by [`Node::print`].
 pub(super) enum Node {
@@ -102,19 +103,19 @@ enum Literal {
     Number(String),
 }
 
-/// pg_check_display(expression, columns, pretty): the CHECK's expression as
+/// pg_check_display(expression, columns, pretty, domain): the CHECK's expression as
 /// pg_get_constraintdef prints it; `columns` is a JSON object of the table's column names and
-/// type OIDs. Outside the forms deparsed here, the expression as written (parenthesized in the
+/// type OIDs, or for a domain's CHECK (`domain` 1) the one column `value`, printed VALUE. Outside the forms deparsed here, the expression as written (parenthesized in the
 /// plain form).
 pub(crate) fn pg_check_display(args: &[Value]) -> Result<Value, PgError> {
     let (Some(Value::Text(text)), Some(Value::Text(columns))) = (args.first(), args.get(1)) else {
         return Ok(Value::Null);
     };
     let pretty = matches!(args.get(2), Some(Value::Int(1)));
-    let columns = column_types(columns);
+    let relations = [(None, column_types(columns))];
     let deparser = Deparser {
-        columns: &columns,
-        qualifier: None,
+        relations: &relations,
+        value_keyword: matches!(args.get(3), Some(Value::Int(1))),
     };
     let shown = crate::parse::expression(text)
         .and_then(|e| deparser.bool_expr(&e))
@@ -128,8 +129,15 @@ pub(crate) fn pg_check_display(args: &[Value]) -> Result<Value, PgError> {
 /// A JSON object of column names and type OIDs as (name, type) pairs; columns of types
 /// PostgreSQL does not build in (enums) are left out.
 pub(super) fn column_types(json: &str) -> Vec<(String, PgType)> {
-    match Json::parse(json, false) {
-        Ok(Json::Object(members)) => members
+    Json::parse(json, false)
+        .map(column_types_of)
+        .unwrap_or_default()
+}
+
+/// [`column_types`] of a parsed JSON object.
+pub(super) fn column_types_of(json: Json) -> Vec<(String, PgType)> {
+    match json {
+        Json::Object(members) => members
             .into_iter()
             .filter_map(|(name, oid)| match oid {
                 Json::Number(n) => Some((name, PgType::from_oid(Oid(n.parse().ok()?))?)),
@@ -140,19 +148,44 @@ pub(super) fn column_types(json: &str) -> Vec<(String, PgType)> {
     }
 }
 
+/// A relation an expression may name columns of: the name its columns are printed with in a
+/// view (`users`, an alias), none in a CHECK; and its columns with their types.
+pub(super) type Scope = (Option<String>, Vec<(String, PgType)>);
+
 pub(super) struct Deparser<'a> {
-    /// The columns an expression may name, with their types.
-    pub columns: &'a [(String, PgType)],
-    /// The relation name a view's columns are printed with (`users.id`).
-    pub qualifier: Option<&'a str>,
+    pub relations: &'a [Scope],
+    /// In a domain's CHECK, the column `value` is the keyword VALUE.
+    pub value_keyword: bool,
 }
 
 impl Deparser<'_> {
     /// A column as printed: `name`, or `relation.name` in a view.
-    pub(super) fn column(&self, name: &str) -> Node {
-        Node::Atom(match self.qualifier {
+    pub(super) fn column(&self, qualifier: Option<&str>, name: &str) -> Node {
+        Node::Atom(match qualifier {
             Some(q) => format!("{}.{}", quote_ident(q), quote_ident(name)),
+            None if self.value_keyword && name == "value" => "VALUE".to_owned(),
             None => quote_ident(name),
+        })
+    }
+
+    /// The column `name` of the relation printed as `qualifier` (of the only relation that
+    /// has one so named when None), with its type.
+    fn find_column(&self, qualifier: Option<&str>, name: &str) -> Option<Operand> {
+        let mut found = self.relations.iter().filter_map(|(q, columns)| {
+            if qualifier.is_some() && q.as_deref() != qualifier {
+                return None;
+            }
+            let ty = columns.iter().find(|(n, _)| n == name)?.1;
+            Some((q.as_deref(), ty))
+        });
+        let (q, ty) = found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        Some(Operand {
+            node: self.column(q, name),
+            kind: Kind::Typed(ty),
+            literal: None,
         })
     }
 
@@ -170,15 +203,11 @@ impl Deparser<'_> {
         };
         match e {
             Expr::Nested(inner) => self.operand(inner),
-            Expr::Identifier(id) => {
-                let name = if id.quote_style.is_some() {
-                    id.value.clone()
-                } else {
-                    id.value.to_lowercase()
-                };
-                let ty = self.columns.iter().find(|(n, _)| *n == name)?.1;
-                Some(typed(self.column(&name), ty))
-            }
+            Expr::Identifier(id) => self.find_column(None, &fold(id)),
+            Expr::CompoundIdentifier(parts) => match parts.as_slice() {
+                [relation, column] => self.find_column(Some(&fold(relation)), &fold(column)),
+                _ => None,
+            },
             Expr::Value(v) => match &v.value {
                 SqlValue::SingleQuotedString(s) => Some(Operand {
                     node: Node::Atom(format!("'{}'", s.replace('\'', "''"))),
@@ -309,7 +338,11 @@ impl Deparser<'_> {
             }
             (
                 "count" | "min" | "max" | "sum" | "avg",
-                [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg @ Expr::Identifier(_)))],
+                [
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(
+                        arg @ (Expr::Identifier(_) | Expr::CompoundIdentifier(_)),
+                    )),
+                ],
             ) => {
                 let arg = self.operand(arg)?;
                 let Kind::Typed(arg_ty) = arg.kind else {

@@ -60,6 +60,8 @@ pub static RELATIONS: &[Relation] = &[
            AND (n.nspname NOT LIKE 'pg\\_temp\\_%' ESCAPE '\\' \
              OR n.nspname = 'pg_temp_' || devdb_backend_pid())",
     ),
+    // A column of a domain is described by the domain's base type and typmod, as PostgreSQL's
+    // _pg_truetypid does, names the domain in domain_*, and is NOT NULL when the domain is.
     rel(
         "columns",
         cols!(
@@ -86,25 +88,27 @@ pub static RELATIONS: &[Relation] = &[
         ),
         "SELECT devdb_current_database(), n.nspname, c.relname, a.attname, a.attnum, \
            CASE WHEN a.attidentity = '' THEN d.adbin END, \
-           CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END, \
+           CASE WHEN a.attnotnull OR a.domnotnull THEN 'NO' ELSE 'YES' END, \
            CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY' \
              WHEN tn.nspname = 'pg_catalog' THEN pg_format_type(t.oid, NULL, t.typname) \
              ELSE 'USER-DEFINED' END, \
-           CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod >= 0 THEN a.atttypmod - 4 END, \
-           CASE WHEN a.atttypid IN (25, 1042, 1043) THEN \
-             CASE WHEN a.atttypmod >= 0 THEN (a.atttypmod - 4) * 4 ELSE 1073741824 END END, \
-           CASE a.atttypid WHEN 21 THEN 16 WHEN 23 THEN 32 WHEN 20 THEN 64 WHEN 700 THEN 24 \
+           CASE WHEN a.tid IN (1042, 1043) AND a.tmod >= 0 THEN a.tmod - 4 END, \
+           CASE WHEN a.tid IN (25, 1042, 1043) THEN \
+             CASE WHEN a.tmod >= 0 THEN (a.tmod - 4) * 4 ELSE 1073741824 END END, \
+           CASE a.tid WHEN 21 THEN 16 WHEN 23 THEN 32 WHEN 20 THEN 64 WHEN 700 THEN 24 \
              WHEN 701 THEN 53 \
-             WHEN 1700 THEN CASE WHEN a.atttypmod >= 0 THEN ((a.atttypmod - 4) >> 16) & 65535 END \
+             WHEN 1700 THEN CASE WHEN a.tmod >= 0 THEN ((a.tmod - 4) >> 16) & 65535 END \
              END, \
-           CASE WHEN a.atttypid IN (21, 23, 20, 700, 701) THEN 2 \
-             WHEN a.atttypid = 1700 THEN 10 END, \
-           CASE WHEN a.atttypid IN (21, 23, 20) THEN 0 \
-             WHEN a.atttypid = 1700 AND a.atttypmod >= 0 THEN (a.atttypmod - 4) & 65535 END, \
-           CASE WHEN a.atttypid = 1082 THEN 0 \
-             WHEN a.atttypid IN (1083, 1114, 1184, 1266, 1186) THEN \
-               CASE WHEN a.atttypmod >= 0 THEN a.atttypmod ELSE 6 END END, \
-           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+           CASE WHEN a.tid IN (21, 23, 20, 700, 701) THEN 2 \
+             WHEN a.tid = 1700 THEN 10 END, \
+           CASE WHEN a.tid IN (21, 23, 20) THEN 0 \
+             WHEN a.tid = 1700 AND a.tmod >= 0 THEN (a.tmod - 4) & 65535 END, \
+           CASE WHEN a.tid = 1082 THEN 0 \
+             WHEN a.tid IN (1083, 1114, 1184, 1266, 1186) THEN \
+               CASE WHEN a.tmod >= 0 THEN a.tmod ELSE 6 END END, \
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+           iif(a.domoid IS NULL, NULL, devdb_current_database()), \
+           (SELECT dn.nspname FROM __pg_namespace dn WHERE dn.oid = a.domnsp), a.domname, \
            devdb_current_database(), tn.nspname, t.typname, NULL, NULL, NULL, NULL, \
            CAST(a.attnum AS TEXT), 'NO', \
            CASE WHEN a.attidentity = '' THEN 'NO' ELSE 'YES' END, \
@@ -112,9 +116,15 @@ pub static RELATIONS: &[Relation] = &[
            CAST(q.seqstart AS TEXT), CAST(q.seqincrement AS TEXT), CAST(q.seqmax AS TEXT), \
            CAST(q.seqmin AS TEXT), iif(q.seqcycle, 'YES', 'NO'), 'NEVER', \
            NULL, 'YES' \
-         FROM __pg_attribute a JOIN __pg_class c ON c.oid = a.attrelid \
+         FROM (SELECT a.*, coalesce(dom.typbasetype, a.atttypid) AS tid, \
+             iif(dom.oid IS NULL, a.atttypmod, dom.typtypmod) AS tmod, dom.oid AS domoid, \
+             dom.typname AS domname, dom.typnamespace AS domnsp, \
+             coalesce(dom.typnotnull, 0) AS domnotnull \
+           FROM __pg_attribute a \
+           LEFT JOIN __pg_type dom ON dom.oid = a.atttypid AND dom.typtype = 'd') a \
+         JOIN __pg_class c ON c.oid = a.attrelid \
          JOIN __pg_namespace n ON n.oid = c.relnamespace \
-         JOIN __pg_type t ON t.oid = a.atttypid \
+         JOIN __pg_type t ON t.oid = a.tid \
          JOIN __pg_namespace tn ON tn.oid = t.typnamespace \
          LEFT JOIN __pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
          LEFT JOIN (SELECT dp.refobjid AS relid, dp.refobjsubid AS attnum, s.* \

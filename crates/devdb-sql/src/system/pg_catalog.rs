@@ -45,7 +45,8 @@ pub static RELATIONS: &[Relation] = &[
          SELECT oid, name, 10, NULL FROM __devdb_schemas \
          WHERE name NOT IN (SELECT nspname FROM devdb_sys.pg_namespace)",
     ),
-    // Enums and their array types, with the rows PostgreSQL gives them (enum_in, array_in, ...).
+    // Enums, domains and their array types, with the rows PostgreSQL gives them (enum_in,
+    // domain_in, array_in, ...): a domain's row is its base type's with typtype 'd'.
     rel(
         "pg_type",
         PG_TYPE,
@@ -59,6 +60,21 @@ pub static RELATIONS: &[Relation] = &[
            ',', 0, 6179, t.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 0, \
            NULL, NULL \
          FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema \
+         UNION ALL \
+         SELECT d.oid, d.name, coalesce(n.oid, 2200), 10, b.typlen, b.typbyval, 'd', \
+           b.typcategory, 0, 1, b.typdelim, 0, 0, 0, d.oid + 1, 2597, b.typoutput, 2598, \
+           b.typsend, 0, 0, b.typanalyze, b.typalign, b.typstorage, d.not_null, d.base_oid, \
+           d.typmod, 0, b.typcollation, \
+           pg_default_display(d.default_expr, d.base_oid, d.typmod, NULL), NULL \
+         FROM __devdb_domains d JOIN devdb_sys.pg_type b ON b.oid = d.base_oid \
+         LEFT JOIN __devdb_schemas n ON n.name = d.schema \
+         UNION ALL \
+         SELECT d.oid + 1, '_' || d.name, coalesce(n.oid, 2200), 10, -1, 0, 'b', 'A', 0, 1, \
+           a.typdelim, 0, 6179, d.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, a.typalign, 'x', 0, \
+           0, -1, 0, a.typcollation, NULL, NULL \
+         FROM __devdb_domains d JOIN devdb_sys.pg_type b ON b.oid = d.base_oid \
+         JOIN devdb_sys.pg_type a ON a.oid = b.typarray \
+         LEFT JOIN __devdb_schemas n ON n.name = d.schema \
          UNION ALL \
          SELECT 100663297, 'citext', 2200, 10, -1, 0, 'b', 'S', 0, 1, ',', 0, 0, 0, 100663298, \
            46, 47, 2414, 2415, 0, 0, 0, 'i', 'x', 0, 0, -1, 0, 100, NULL, NULL \
@@ -167,15 +183,22 @@ pub static RELATIONS: &[Relation] = &[
             atthasdef: Bool, atthasmissing: Bool, attidentity: Char, attgenerated: Char,
             attisdropped: Bool, attislocal: Bool, attinhcount: Int4, attcollation: Oid,
         ),
-        "SELECT 16384 + t.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, c.typmod, \
-           ty.typbyval, ty.typalign, ty.typstorage, '', c.not_null, \
-           c.default_expr IS NOT NULL AND NOT EXISTS (SELECT 1 FROM __devdb_identity_columns i \
+        // A column of a domain names the domain, with what it declared itself (not the
+        // domain's NOT NULL and DEFAULT, merged into its __devdb_columns row).
+        "SELECT 16384 + t.rowid, c.name, ty.oid, -1, ty.typlen, c.position, 0, -1, \
+           iif(dc.domain_oid IS NULL, c.typmod, -1), \
+           ty.typbyval, ty.typalign, ty.typstorage, '', \
+           iif(dc.domain_oid IS NULL, c.not_null, dc.own_not_null OR c.pk_position IS NOT NULL), \
+           c.default_expr IS NOT NULL AND coalesce(dc.own_default, 1) \
+             AND NOT EXISTS (SELECT 1 FROM __devdb_identity_columns i \
              WHERE i.schema = c.schema AND i.table_name = c.table_name AND i.name = c.name), \
            0, COALESCE((SELECT i.kind FROM __devdb_identity_columns i WHERE i.schema = c.schema \
              AND i.table_name = c.table_name AND i.name = c.name), ''), '', 0, 1, 0, ty.typcollation \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
-         JOIN __pg_type ty ON ty.oid = c.type_oid \
+         LEFT JOIN __devdb_domain_columns dc ON dc.schema = c.schema \
+           AND dc.table_name = c.table_name AND dc.name = c.name \
+         JOIN __pg_type ty ON ty.oid = coalesce(dc.domain_oid, c.type_oid) \
          UNION ALL \
          SELECT x.indexrelid, x.name, x.typid, -1, ty.typlen, x.seqno + 1, 0, -1, x.typmod, \
            ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, ty.typcollation \
@@ -191,7 +214,8 @@ pub static RELATIONS: &[Relation] = &[
     rel(
         "pg_attrdef",
         cols!(oid: Oid, adrelid: Oid, adnum: Int2, adbin: PgNodeTree),
-        // An identity column's sequence is no default in PostgreSQL's catalog.
+        // An identity column's sequence is no default in PostgreSQL's catalog, nor a domain's
+        // DEFAULT its column's.
         "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
            pg_default_display(c.default_expr, c.type_oid, c.typmod, \
              (SELECT iif(e.schema = 'public', '', pg_quote_ident(e.schema) || '.') \
@@ -200,7 +224,9 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          WHERE c.default_expr IS NOT NULL AND NOT EXISTS (SELECT 1 \
            FROM __devdb_identity_columns i WHERE i.schema = c.schema \
-             AND i.table_name = c.table_name AND i.name = c.name)",
+             AND i.table_name = c.table_name AND i.name = c.name) \
+         AND NOT EXISTS (SELECT 1 FROM __devdb_domain_columns dc WHERE dc.schema = c.schema \
+           AND dc.table_name = c.table_name AND dc.name = c.name AND NOT dc.own_default)",
     ),
     Relation {
         schema: "pg_catalog",
@@ -285,7 +311,7 @@ pub static RELATIONS: &[Relation] = &[
              WHEN 'u' THEN 'UNIQUE (' || pg_name_list(k.columns) || ')' \
              WHEN 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
                (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
-                 WHERE c.schema = k.schema AND c.table_name = k.table_name), 0) || ')' \
+                 WHERE c.schema = k.schema AND c.table_name = k.table_name), 0, 0) || ')' \
              ELSE 'FOREIGN KEY (' || pg_name_list(k.columns) || ') REFERENCES ' \
                || pg_quote_ident(k.ref_table) || '(' || pg_name_list(k.ref_columns) || ')' \
                || coalesce(' ON UPDATE ' || k.on_update, '') \
@@ -295,8 +321,18 @@ pub static RELATIONS: &[Relation] = &[
            k.columns, k.ref_columns, \
            CASE WHEN k.kind = 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
              (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
-               WHERE c.schema = k.schema AND c.table_name = k.table_name), 1) || ')' END \
-         FROM __devdb_constraints k",
+               WHERE c.schema = k.schema AND c.table_name = k.table_name), 1, 0) || ')' END \
+         FROM __devdb_constraints k \
+         UNION ALL \
+         SELECT d.oid, d.check_name, \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = d.schema), 'c', 0, 0, 1, 0, \
+           d.oid, 0, 0, 0, ' ', ' ', ' ', 1, 0, 0, NULL, NULL, d.check_expr, \
+           'CHECK (' || pg_check_display(d.check_expr, json_object('value', d.base_oid), 0, 1) \
+             || ')', \
+           NULL, NULL, \
+           'CHECK (' || pg_check_display(d.check_expr, json_object('value', d.base_oid), 1, 1) \
+             || ')' \
+         FROM __devdb_domains d WHERE d.check_name IS NOT NULL",
     },
     rel(
         "pg_sequence",
@@ -623,34 +659,34 @@ pub const HELPERS: &[&str] = &[
      UNION ALL SELECT v.schema, v.name, 83886080 + v.rowid FROM __devdb_views v \
        JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name",
     // The bytes SQLite's pages hold for each table, materialized view and index (dbstat), with
-    // the relation an index is on (table_oid): what pg_relation_size and friends report.
+    // the relation an index is on (table_oid): what pg_relation_size and friends report. Empty
+    // ones are the size PostgreSQL gives them: no page for a table, a metapage for a btree.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_relation_sizes (oid, table_oid, size) AS \
-     SELECT f.oid, f.table_oid, coalesce((SELECT sum(s.pgsize) FROM dbstat s \
+     SELECT f.oid, f.table_oid, coalesce((SELECT CASE WHEN sum(s.ncell) > 0 THEN sum(s.pgsize) \
+         WHEN f.oid = f.table_oid THEN 0 ELSE 8192 END FROM dbstat s \
        WHERE s.name = f.file AND s.aggregate = 1), 0) \
      FROM (SELECT oid, oid AS table_oid, pg_key(schema, name) AS file FROM __pg_relations \
        UNION ALL SELECT 16777216 + i.rowid, r.oid, pg_key(i.schema, i.name) \
        FROM __devdb_indexes i JOIN __pg_relations r \
          ON r.schema = i.schema AND r.name = i.table_name) f",
-    // Each view's query as pg_get_viewdef prints it, plain and pretty. A view over one
-    // relation is printed with that relation's columns; any other as written.
+    // Each view's query as pg_get_viewdef prints it, plain and pretty, from the columns of the
+    // relations it reads.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_viewdefs (oid, plain, pretty) AS \
-     SELECT d.oid, pg_view_display(d.definition, d.relation, d.columns, d.outputs, 0), \
-       pg_view_display(d.definition, d.relation, d.columns, d.outputs, 1) \
+     SELECT d.oid, pg_view_display(d.definition, d.relations, d.outputs, 0), \
+       pg_view_display(d.definition, d.relations, d.outputs, 1) \
      FROM (SELECT 83886080 + v.rowid AS oid, v.definition AS definition, \
-       iif(r.key IS NULL, NULL, iif(pg_key_schema(r.key) = 'public', '', \
-         pg_quote_ident(pg_key_schema(r.key)) || '.') || pg_quote_ident(pg_key_name(r.key))) \
-         AS relation, \
-       (SELECT json_group_object(c.name, c.type_oid) FROM (SELECT name, type_oid, position \
-         FROM __devdb_columns WHERE schema = pg_key_schema(r.key) \
-           AND table_name = pg_key_name(r.key) \
-         UNION ALL SELECT name, type_oid, position FROM __devdb_view_columns \
-         WHERE schema = pg_key_schema(r.key) AND view_name = pg_key_name(r.key) \
-         ORDER BY position) c) AS columns, \
+       (SELECT json_group_object(iif(pg_key_schema(r.value) = 'public', '', \
+           pg_quote_ident(pg_key_schema(r.value)) || '.') || pg_quote_ident(pg_key_name(r.value)), \
+         json((SELECT json_group_object(c.name, c.type_oid) FROM (SELECT name, type_oid, position \
+           FROM __devdb_columns WHERE schema = pg_key_schema(r.value) \
+             AND table_name = pg_key_name(r.value) \
+           UNION ALL SELECT name, type_oid, position FROM __devdb_view_columns \
+           WHERE schema = pg_key_schema(r.value) AND view_name = pg_key_name(r.value) \
+           ORDER BY position) c))) \
+         FROM json_each(v.depends_on) r) AS relations, \
        (SELECT json_group_array(o.name) FROM (SELECT name FROM __devdb_view_columns \
          WHERE schema = v.schema AND view_name = v.name ORDER BY position) o) AS outputs \
-     FROM __devdb_views v \
-     LEFT JOIN (SELECT schema, name, depends_on ->> '$[0]' AS key FROM __devdb_views \
-       WHERE json_array_length(depends_on) = 1) r ON r.schema = v.schema AND r.name = v.name) d",
+     FROM __devdb_views v) d",
     // One row per column of each index, with what pg_index and pg_attribute need.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \

@@ -1,21 +1,23 @@
-//! A view's query as PostgreSQL's pg_get_viewdef prints it, for views over one relation: each
-//! output on its own line, columns qualified by their relation, an output named otherwise than
-//! its column `AS name`, and the clauses indented as PostgreSQL indents them. Other queries
-//! print as written.
+//! A view's query as PostgreSQL's pg_get_viewdef prints it, for views over tables and views
+//! joined with JOIN ... ON: each output on its own line, columns qualified by their relation,
+//! an output named otherwise than its column `AS name`, joins parenthesized in the plain form,
+//! and the clauses indented as PostgreSQL indents them. Other queries print as written.
 
+use devdb_pg::value::json::Json;
 use devdb_pg::{PgError, PgType, Value};
 use sqlparser::ast::{
-    Expr, GroupByExpr, LimitClause, OrderByKind, OrderBySort, Query, SelectItem, SetExpr,
-    TableFactor,
+    Expr, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, OrderByKind, OrderBySort, Query,
+    SelectItem, SetExpr, TableFactor,
 };
 
-use super::check_display::{Deparser, Kind, coerce, column_types};
+use super::check_display::{Deparser, Kind, Scope, coerce, column_types_of};
 use super::functions::quote_ident;
 use crate::catalog::parse_name_list;
+use crate::rewrite::fold;
 
-/// pg_view_display(definition, relation, columns, outputs, pretty): the view's query as
-/// pg_get_viewdef prints it. `relation` is the name the one relation it reads is printed as
-/// (`users`, `app.people`), `columns` that relation's columns and type OIDs as a JSON object,
+/// pg_view_display(definition, relations, outputs, pretty): the view's query as
+/// pg_get_viewdef prints it. `relations` is a JSON object of the relations it reads, each by
+/// the name it is printed as (`users`, `app.people`), with its columns and their type OIDs;
 /// `outputs` the view's column names as a JSON list.
 pub(crate) fn pg_view_display(args: &[Value]) -> Result<Value, PgError> {
     let text = |i: usize| match args.get(i) {
@@ -25,12 +27,15 @@ pub(crate) fn pg_view_display(args: &[Value]) -> Result<Value, PgError> {
     let Some(definition) = text(0) else {
         return Ok(Value::Null);
     };
-    let pretty = matches!(args.get(4), Some(Value::Int(1)));
-    let shown = match (text(1), text(2), text(3)) {
-        (Some(relation), Some(columns), Some(outputs)) => {
+    let pretty = matches!(args.get(3), Some(Value::Int(1)));
+    let shown = match (text(1).map(|r| Json::parse(r, false)), text(2)) {
+        (Some(Ok(Json::Object(relations))), Some(outputs)) => {
+            let relations: Vec<(String, Vec<(String, PgType)>)> = relations
+                .into_iter()
+                .map(|(name, columns)| (name, column_types_of(columns)))
+                .collect();
             let outputs = parse_name_list(outputs)?;
-            crate::parse::query(definition)
-                .and_then(|q| display(&q, relation, &column_types(columns), &outputs, pretty))
+            crate::parse::query(definition).and_then(|q| display(&q, &relations, &outputs, pretty))
         }
         _ => None,
     };
@@ -39,10 +44,44 @@ pub(crate) fn pg_view_display(args: &[Value]) -> Result<Value, PgError> {
     ))
 }
 
+/// A FROM item: the relation's printed name and alias, and its scope.
+fn from_item(
+    factor: &TableFactor,
+    relations: &[(String, Vec<(String, PgType)>)],
+) -> Option<(String, Scope)> {
+    let TableFactor::Table {
+        name,
+        alias,
+        args: None,
+        ..
+    } = factor
+    else {
+        return None;
+    };
+    let alias = match alias {
+        Some(a) if a.columns.is_empty() => Some(fold(&a.name)),
+        Some(_) => return None,
+        None => None,
+    };
+    // The relation as PostgreSQL names it: its own plain name, or the alias.
+    let plain = fold(name.0.last()?.as_ident()?);
+    let mut matching = relations
+        .iter()
+        .filter(|(printed, _)| printed.rsplit('.').next() == Some(quote_ident(&plain).as_str()));
+    let (printed, columns) = matching.next()?;
+    if matching.next().is_some() {
+        return None;
+    }
+    let shown = match &alias {
+        Some(a) => format!("{printed} {}", quote_ident(a)),
+        None => printed.clone(),
+    };
+    Some((shown, (Some(alias.unwrap_or(plain)), columns.clone())))
+}
+
 fn display(
     query: &Query,
-    relation: &str,
-    columns: &[(String, PgType)],
+    relations: &[(String, Vec<(String, PgType)>)],
     outputs: &[String],
     pretty: bool,
 ) -> Option<String> {
@@ -84,41 +123,51 @@ fn display(
     let [from] = select.from.as_slice() else {
         return None;
     };
-    if !from.joins.is_empty() {
-        return None;
-    }
-    let TableFactor::Table {
-        name,
-        alias,
-        args: None,
-        ..
-    } = &from.relation
-    else {
-        return None;
-    };
-    let alias = match alias {
-        Some(a) if a.columns.is_empty() => Some(a.name.value.as_str()),
-        Some(_) => return None,
-        None => None,
-    };
-    // The relation as PostgreSQL names it: its own plain name, or the alias.
-    let plain = name.0.last()?.as_ident()?.value.to_lowercase();
-    if relation.rsplit('.').next() != Some(quote_ident(&plain).as_str()) {
-        return None;
+    let (first, scope) = from_item(&from.relation, relations)?;
+    let mut scopes = vec![scope];
+    // Each join with its printed keyword, relation and ON condition.
+    let mut joins = Vec::new();
+    for join in &from.joins {
+        let (keyword, constraint) = match &join.join_operator {
+            JoinOperator::Join(c) | JoinOperator::Inner(c) => ("JOIN", c),
+            JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => ("LEFT JOIN", c),
+            JoinOperator::Right(c) | JoinOperator::RightOuter(c) => ("RIGHT JOIN", c),
+            JoinOperator::FullOuter(c) => ("FULL JOIN", c),
+            _ => return None,
+        };
+        let JoinConstraint::On(on) = constraint else {
+            return None;
+        };
+        let (shown, scope) = from_item(&join.relation, relations)?;
+        scopes.push(scope);
+        joins.push((keyword, shown, on));
     }
     let deparser = Deparser {
-        columns,
-        qualifier: Some(alias.unwrap_or(&plain)),
+        relations: &scopes,
+        value_keyword: false,
     };
+    // PostgreSQL's plain form parenthesizes each join and its condition.
+    let mut from_clause = "(".repeat(if pretty { 0 } else { joins.len() }) + &first;
+    for (keyword, shown, on) in joins {
+        let on = deparser.bool_expr(on)?.print(pretty, None);
+        match pretty {
+            true => from_clause.push_str(&format!("\n     {keyword} {shown} ON {on}")),
+            false => from_clause.push_str(&format!("\n     {keyword} {shown} ON ({on}))")),
+        }
+    }
     let mut items = Vec::new();
     for item in &select.projection {
         match item {
             SelectItem::Wildcard(_) => {
-                for (name, _) in columns {
-                    items.push((
-                        deparser.column(name).print(pretty, None),
-                        Some(name.clone()),
-                    ));
+                for (qualifier, columns) in &scopes {
+                    for (name, _) in columns {
+                        items.push((
+                            deparser
+                                .column(qualifier.as_deref(), name)
+                                .print(pretty, None),
+                            Some(name.clone()),
+                        ));
+                    }
                 }
             }
             SelectItem::UnnamedExpr(e) => items.push(target(&deparser, e, pretty)?),
@@ -139,10 +188,7 @@ fn display(
             _ => format!("{shown} AS {}", quote_ident(output)),
         })
         .collect();
-    let mut out = format!(" SELECT {}\n   FROM {relation}", targets.join(",\n    "));
-    if let Some(a) = alias {
-        out.push_str(&format!(" {}", quote_ident(a)));
-    }
+    let mut out = format!(" SELECT {}\n   FROM {from_clause}", targets.join(",\n    "));
     if let Some(selection) = &select.selection {
         let node = deparser.bool_expr(selection)?;
         out.push_str(&format!("\n  WHERE {}", node.print(pretty, None)));
@@ -199,7 +245,8 @@ fn display(
 fn target(deparser: &Deparser<'_>, e: &Expr, pretty: bool) -> Option<(String, Option<String>)> {
     let operand = deparser.operand(e)?;
     let natural = match e {
-        Expr::Identifier(id) => Some(id.value.to_lowercase()),
+        Expr::Identifier(id) => Some(fold(id)),
+        Expr::CompoundIdentifier(parts) => parts.last().map(fold),
         _ => None,
     };
     let node = match operand.kind {

@@ -1,5 +1,5 @@
 """asyncpg: the binary protocol, prepared statements, a pool of 10, enum and enum[] columns
-(asyncpg looks unknown type OIDs up in pg_type), transactions."""
+(asyncpg looks unknown type OIDs up in pg_type), domains, transactions."""
 
 import asyncio
 from decimal import Decimal
@@ -82,6 +82,23 @@ def test_enum_and_enum_array_columns(database_url):
         row = await conn.fetchrow("select now, history from feelings")
         assert (row["now"], row["history"]) == ("happy", ["sad", "ok"])
         assert await conn.fetchval("select count(*) from feelings where now > 'ok'") == 1
+
+    run(database_url, body)
+
+
+def test_domain_columns_and_their_introspection(database_url):
+    async def body(conn):
+        await conn.execute("create domain email as text not null check (value ~ '@')")
+        await conn.execute("create table contacts (id serial primary key, address email)")
+        await conn.execute("insert into contacts (address) values ($1)", "a@b.c")
+        assert await conn.fetchval("select address from contacts") == "a@b.c"
+        with pytest.raises(asyncpg.CheckViolationError):
+            await conn.execute("insert into contacts (address) values ($1)", "nope")
+        # asyncpg finds the domain in pg_type (typtype 'd') and refuses a codec on it.
+        with pytest.raises(asyncpg.UnsupportedClientFeatureError):
+            await conn.set_type_codec(
+                "email", schema="public", encoder=str, decoder=str, format="text"
+            )
 
     run(database_url, body)
 

@@ -1,4 +1,4 @@
-"""information_schema.columns for a realistic schema: the server under test must answer with
+"""information_schema.columns for a realistic schema (a column of a domain too): the server under test must answer with
 the rows PostgreSQL 15 gives (ORACLE_URL, set by `cargo xtask test`) for the same DDL."""
 
 import os
@@ -8,6 +8,7 @@ import psycopg
 from conftest import fresh_database
 
 SCHEMA = [
+    "create domain sku_code as varchar(20) not null check (value <> '')",
     "create table customers (id bigint generated always as identity primary key, "
     "email varchar(255) not null unique, name text, created_at timestamptz not null default now(), "
     "balance numeric(12, 2) not null default 0, active boolean default true)",
@@ -16,14 +17,14 @@ SCHEMA = [
     "placed_on date not null default current_date, total numeric(10, 2), note varchar(80), "
     "status char(1) not null default 'n', weight real, items smallint)",
     "create table order_lines (order_id int references orders (id), line int not null, "
-    "sku text not null, qty int not null check (qty > 0), price double precision, meta jsonb, "
+    "sku sku_code, qty int not null check (qty > 0), price double precision, meta jsonb, "
     "uid uuid, primary key (order_id, line))",
 ]
 
 COLUMNS = (
     "select table_name, column_name, ordinal_position, column_default, is_nullable, data_type, "
     "udt_name, character_maximum_length, numeric_precision, numeric_scale, datetime_precision, "
-    "is_identity, identity_generation from information_schema.columns "
+    "is_identity, identity_generation, domain_schema, domain_name from information_schema.columns "
     "where table_schema = 'public' order by table_name, ordinal_position"
 )
 
