@@ -1023,7 +1023,9 @@ impl tokio_postgres::types::ToSql for Shade {
     tokio_postgres::types::to_sql_checked!();
 }
 
-async fn custom_enum_values(client: &Client) -> (Shade, Vec<Shade>, Vec<Option<Shade>>, i64) {
+async fn custom_enum_values(
+    client: &Client,
+) -> (Shade, Vec<Shade>, Vec<Option<Shade>>, i64, Vec<i32>) {
     client
         .batch_execute(
             "create type shade as enum ('light', 'dark'); \
@@ -1051,7 +1053,25 @@ async fn custom_enum_values(client: &Client) -> (Shade, Vec<Shade>, Vec<Option<S
         .await
         .expect("compare with an enum parameter")
         .get(0);
-    (row.get(0), row.get(1), row.get(2), light)
+    // Enum array parameters: assigned to a column, compared with one and used with ANY.
+    client
+        .execute(
+            "insert into paints (id, shade, history) values (3, 'light', $1)",
+            &[&vec![Shade::Dark, Shade::Light]],
+        )
+        .await
+        .expect("insert an enum array parameter");
+    let ids = client
+        .query(
+            "select id from paints where history = $1 or shade = any($2) order by id",
+            &[&vec![Shade::Dark, Shade::Light], &vec![Shade::Dark]],
+        )
+        .await
+        .expect("compare with enum array parameters")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    (row.get(0), row.get(1), row.get(2), light, ids)
 }
 
 #[tokio::test]
@@ -1061,6 +1081,7 @@ async fn tokio_postgres_reads_custom_enum_types() {
         vec![Shade::Light, Shade::Dark],
         vec![None, Some(Shade::Dark)],
         1,
+        vec![1, 3],
     );
     if let Some(pg) = Postgres::start() {
         let database = pg.fresh_database("custom_enum").await;

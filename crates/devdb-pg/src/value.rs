@@ -241,6 +241,23 @@ pub fn decode(ty: PgType, raw: &[u8], format: Format) -> Result<Value, PgError> 
     }
 }
 
+/// [`decode`] of an array type whose binary header names `element_oid` instead of its element
+/// type's: an enum array parameter, bound as text[].
+pub fn decode_array_of(
+    ty: PgType,
+    element_oid: crate::Oid,
+    raw: &[u8],
+    format: Format,
+) -> Result<Value, PgError> {
+    match (format, ty.element()) {
+        (Format::Binary, Some(element)) => Ok(Value::Blob(array::store(
+            element,
+            &array::from_binary_of(element, element_oid, raw)?,
+        ))),
+        _ => decode(ty, raw, format),
+    }
+}
+
 /// Parses PostgreSQL's text input syntax for `ty` into a stored value.
 pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
     let bad = || PgError::invalid_text(&ty.to_string(), text);

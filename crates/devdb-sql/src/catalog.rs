@@ -553,7 +553,7 @@ impl Catalog {
 
     /// A column's type from the OID its catalog row records: a built-in type or an enum.
     fn column_type(&self, oid: Oid) -> Result<(PgType, Option<Oid>), PgError> {
-        if let Some(e) = self.enums.iter().find(|e| e.array_oid == oid) {
+        if let Some(e) = self.enum_by_array_oid(oid) {
             return Ok((PgType::AnyEnumArray, Some(e.oid)));
         }
         match self.enum_by_oid(oid) {
@@ -580,6 +580,11 @@ impl Catalog {
 
     pub fn enum_by_oid(&self, oid: Oid) -> Option<&EnumType> {
         self.enums.iter().find(|e| e.oid == oid)
+    }
+
+    /// Finds an enum type by the OID of its array type.
+    pub fn enum_by_array_oid(&self, oid: Oid) -> Option<&EnumType> {
+        self.enums.iter().find(|e| e.array_oid == oid)
     }
 
     /// The next free OID for a new object: above every OID devdb has handed out.

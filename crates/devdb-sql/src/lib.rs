@@ -58,9 +58,10 @@ pub struct Translated {
     pub sqlite: Vec<String>,
     /// The type of each parameter `$n` (index n-1). The SQLite text refers to `$n` as `?n`.
     pub params: Vec<PgType>,
-    /// Parameters of an enum or a domain, as (index into `params`, the type's OID): described
-    /// to the client with that OID, as PostgreSQL does (drivers then send an enum's label, a
-    /// domain's base type value), bound as `params` says (text, the domain's base type).
+    /// Parameters of an enum, an enum array or a domain, as (index into `params`, the type's
+    /// OID): described to the client with that OID, as PostgreSQL does (drivers then send an
+    /// enum's labels, a domain's base type value), bound as `params` says (text or text[], the
+    /// domain's base type).
     pub described_params: Vec<(usize, devdb_pg::Oid)>,
     /// The result columns (empty for statements that return no rows).
     pub columns: Vec<Column>,

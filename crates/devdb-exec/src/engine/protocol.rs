@@ -363,11 +363,19 @@ impl Engine {
         }
         let mut values = Vec::with_capacity(params.len());
         if let Some(t) = &prepared.statement {
+            let catalog = self.catalog_for(id);
             for (i, (raw, ty)) in params.iter().zip(&t.params).enumerate() {
                 let format = param_formats.get(i).copied().unwrap_or_default();
-                values.push(match raw {
-                    None => devdb_pg::Value::Null,
-                    Some(raw) => value::decode(*ty, raw, format)?,
+                // An enum array parameter arrives with its enum's OID in the array header.
+                let enum_element = t
+                    .described_params
+                    .iter()
+                    .find(|(j, _)| *j == i)
+                    .and_then(|(_, oid)| catalog.enum_by_array_oid(*oid));
+                values.push(match (raw, enum_element) {
+                    (None, _) => devdb_pg::Value::Null,
+                    (Some(raw), Some(e)) => value::decode_array_of(*ty, e.oid, raw, format)?,
+                    (Some(raw), None) => value::decode(*ty, raw, format)?,
                 });
             }
         }

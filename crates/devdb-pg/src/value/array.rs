@@ -365,18 +365,28 @@ pub fn to_binary_of(
 
 /// Reads PostgreSQL's binary array format, checking the element type.
 pub fn from_binary(element: PgType, raw: &[u8]) -> Result<Vec<Value>, PgError> {
+    from_binary_of(element, element.oid(), raw)
+}
+
+/// [`from_binary`] of an array whose header must name `element_oid` (an enum's own, for enum
+/// arrays).
+pub fn from_binary_of(
+    element: PgType,
+    element_oid: Oid,
+    raw: &[u8],
+) -> Result<Vec<Value>, PgError> {
     let bad = |_| PgError::invalid_binary(&format!("{element}[]"));
     let array = pgt::array_from_sql(raw).map_err(bad)?;
     if array.dimensions().count().map_err(bad)? > 1 {
         return Err(PgError::feature_not_supported("multidimensional arrays"));
     }
-    if array.element_type() != element.oid().0 {
+    if array.element_type() != element_oid.0 {
         return Err(PgError::new(
             SqlState::DATATYPE_MISMATCH,
             format!(
                 "binary data has array element type {} instead of expected {}",
                 array.element_type(),
-                element.oid().0
+                element_oid.0
             ),
         ));
     }

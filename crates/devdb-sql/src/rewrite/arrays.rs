@@ -270,7 +270,10 @@ impl Translator<'_> {
                 if lt.is_unknown() {
                     TEXT
                 } else {
-                    Ty::of(lt.ty)
+                    Ty {
+                        enum_oid: lt.enum_oid,
+                        ..Ty::of(lt.ty)
+                    }
                 }
             }
             (None, _) => {

@@ -236,7 +236,7 @@ impl Translator<'_> {
     }
 
     /// Enum arrays convert as their enum does, element by element: array literals are checked
-    /// now, text arrays (and parameters, described as text[]) at run time; an enum array is
+    /// now, text arrays (and parameters) at run time; an enum array is
     /// stored like a text array, so it becomes one as it is.
     fn coerce_enum_array(&mut self, e: Expr, from: Ty, to: Ty, ctx: Ctx) -> Result<Expr, PgError> {
         let text_array = Ty::of(PgType::TextArray);
@@ -260,11 +260,16 @@ impl Translator<'_> {
                     &items,
                 )));
             }
+            let array_oid = en.array_oid;
             let mut args = vec![e, make::string(&en.name)];
             args.extend(en.labels.iter().map(|l| make::string(&l.label)));
             let e = match super::expr::placeholder_index(&args[0]) {
                 Some(n) if from.is_unknown() => {
-                    // Parameters of enum array type are described as text[] (docs/compat.md).
+                    // Bound as text[], described as the enum's array type so drivers send
+                    // its labels.
+                    if self.param(n).is_none() {
+                        self.described_params.push((n - 1, array_oid));
+                    }
                     self.set_param_type(n, PgType::TextArray);
                     args.remove(0)
                 }

@@ -72,7 +72,7 @@ pub(crate) struct Translator<'a> {
     pub path: Resolved,
     /// `$n` types so far: the client's, or inferred; None while still unknown.
     pub params: Vec<Option<PgType>>,
-    /// Parameters inferred as an enum or a domain: (index, the type's OID); see
+    /// Parameters inferred as an enum, an enum array or a domain: (index, the type's OID); see
     /// `Translated::described_params`.
     pub described_params: Vec<(usize, devdb_pg::Oid)>,
     /// True once anything needs the write lock (nextval, setval).

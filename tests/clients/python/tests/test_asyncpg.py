@@ -82,6 +82,12 @@ def test_enum_and_enum_array_columns(database_url):
         row = await conn.fetchrow("select now, history from feelings")
         assert (row["now"], row["history"]) == ("happy", ["sad", "ok"])
         assert await conn.fetchval("select count(*) from feelings where now > 'ok'") == 1
+        # An enum[] parameter is described as mood[]: asyncpg sends the labels in binary.
+        assert await conn.fetchval(
+            "select count(*) from feelings where history = $1 and now = any($2)",
+            ["sad", "ok"],
+            ["ok", "happy"],
+        ) == 1
 
     run(database_url, body)
 
