@@ -532,6 +532,7 @@ corpus_files! {
     slt_queries_introspection => "queries/introspection.slt",
     slt_queries_join_forms => "queries/join_forms.slt",
     slt_queries_select => "queries/select.slt",
+    slt_types_aggregates => "types/aggregates.slt",
     slt_types_arrays => "types/arrays.slt",
     slt_types_datetime => "types/datetime.slt",
     slt_types_intervals => "types/intervals.slt",

@@ -112,7 +112,8 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
             finish: a.finish,
             state: state.clone(),
         };
-        conn.create_aggregate_function(a.name, a.n_args, flags, collect)?;
+        // Window-capable, so OVER works on them as on SQLite's own aggregates.
+        conn.create_window_function(a.name, a.n_args, flags, collect)?;
     }
     // Numerics are stored as text; this collation compares them by value.
     conn.create_collation(numeric::COLLATION, numeric::cmp_text)?;
@@ -357,6 +358,22 @@ impl rusqlite::functions::Aggregate<Vec<Vec<Value>>, SqlValue> for Collect {
         (self.finish)(rows.unwrap_or_default())
             .map(to_sql)
             .map_err(|e| self.state.raise(e))
+    }
+}
+
+/// Under OVER: the result for the current frame, whose rows SQLite adds and removes in order.
+impl rusqlite::functions::WindowAggregate<Vec<Vec<Value>>, SqlValue> for Collect {
+    fn value(&self, rows: Option<&mut Vec<Vec<Value>>>) -> rusqlite::Result<SqlValue> {
+        (self.finish)(rows.map(|r| r.clone()).unwrap_or_default())
+            .map(to_sql)
+            .map_err(|e| self.state.raise(e))
+    }
+
+    fn inverse(&self, _: &mut Context<'_>, rows: &mut Vec<Vec<Value>>) -> rusqlite::Result<()> {
+        if !rows.is_empty() {
+            rows.remove(0);
+        }
+        Ok(())
     }
 }
 

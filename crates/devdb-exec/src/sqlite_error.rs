@@ -40,6 +40,13 @@ fn from_code(code: ffi::Error, message: &str, interrupted: Option<Cause>) -> PgE
             "insert or update on table violates foreign key constraint",
         ),
         ffi::SQLITE_CONSTRAINT_CHECK => check_violation(message, None),
+        // Float columns of tables made by a devdb before NaN support are STRICT REALs.
+        ffi::SQLITE_CONSTRAINT_DATATYPE if message.contains("TEXT value in REAL column") => {
+            PgError::feature_not_supported(format!(
+                "NaN in a float column of a table created by an older devdb ({})",
+                message.rsplit(' ').next().unwrap_or(message)
+            ))
+        }
         _ => match code.code {
             ffi::ErrorCode::OperationInterrupted => match interrupted {
                 Some(Cause::Timeout) => PgError::statement_timeout(),
@@ -659,4 +666,22 @@ fn classify_message(message: &str) -> PgError {
         );
     }
     PgError::internal(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nan_in_an_old_real_column_is_unsupported() {
+        let conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch("CREATE TABLE t (v REAL) STRICT")
+            .expect("create");
+        let err = conn
+            .execute("INSERT INTO t VALUES ('NaN')", [])
+            .expect_err("a REAL column holds no text");
+        let pg = to_pg(err, None);
+        assert_eq!(pg.code, SqlState::FEATURE_NOT_SUPPORTED);
+        assert!(pg.message.contains("(t.v)"), "{}", pg.message);
+    }
 }

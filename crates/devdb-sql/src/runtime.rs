@@ -8,6 +8,7 @@ mod arith;
 mod array;
 mod cast;
 mod datetime;
+mod extremes;
 mod format;
 mod formatting;
 mod json;
@@ -18,10 +19,12 @@ pub mod numeric;
 mod regex;
 mod strings;
 mod text;
+mod variance;
 
 use devdb_pg::{PgError, SqlState, Value};
 
 use crate::system::functions as catalog;
+use variance::Statistic::{StddevPop, StddevSamp, VarPop, VarSamp};
 
 pub use array::EMPTY as EMPTY_ARRAY;
 pub use cast::apply_typmod;
@@ -252,6 +255,17 @@ pub struct Aggregate {
     pub finish: fn(Vec<Vec<Value>>) -> Result<Value, PgError>,
 }
 
+const fn one_arg(
+    name: &'static str,
+    finish: fn(Vec<Vec<Value>>) -> Result<Value, PgError>,
+) -> Aggregate {
+    Aggregate {
+        name,
+        n_args: 1,
+        finish,
+    }
+}
+
 /// Every runtime aggregate.
 pub static AGGREGATES: &[Aggregate] = &[
     Aggregate {
@@ -283,6 +297,26 @@ pub static AGGREGATES: &[Aggregate] = &[
         name: "pg_float8_avg",
         n_args: 1,
         finish: arith::float8_avg,
+    },
+    one_arg("pg_float8_stddev_samp", |r| variance::float8(r, StddevSamp)),
+    one_arg("pg_numeric_stddev_samp", |r| {
+        variance::numeric(r, StddevSamp)
+    }),
+    one_arg("pg_float8_stddev_pop", |r| variance::float8(r, StddevPop)),
+    one_arg("pg_numeric_stddev_pop", |r| variance::numeric(r, StddevPop)),
+    one_arg("pg_float8_var_samp", |r| variance::float8(r, VarSamp)),
+    one_arg("pg_numeric_var_samp", |r| variance::numeric(r, VarSamp)),
+    one_arg("pg_float8_var_pop", |r| variance::float8(r, VarPop)),
+    one_arg("pg_numeric_var_pop", |r| variance::numeric(r, VarPop)),
+    Aggregate {
+        name: "pg_collated_min",
+        n_args: 2,
+        finish: extremes::min,
+    },
+    Aggregate {
+        name: "pg_collated_max",
+        n_args: 2,
+        finish: extremes::max,
     },
     Aggregate {
         name: "pg_interval_sum",

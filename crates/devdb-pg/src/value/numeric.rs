@@ -574,14 +574,30 @@ impl Numeric {
                 let rscale = (MIN_SIG_DIGITS - sweight)
                     .max(i64::from(*scale))
                     .clamp(0, MAX_DISPLAY_SCALE) as u32;
-                // floor(sqrt(x) * 10^(rscale+1)), then round the extra digit half up.
-                let want = 2 * (rscale + 1);
-                let radicand = Numeric::rescaled(digits, *scale, want);
-                let root = radicand.sqrt();
-                let rounded = divide(&root, &BigInt::from(10u8), Rounding::HalfAway);
-                Numeric::finite(rounded, rscale)
+                self.sqrt_at(rscale)
             }
         }
+    }
+
+    /// The square root of a finite, non-negative value rounded to `rscale` decimals, as
+    /// sqrt_var computes it (stddev's square root takes the variance's scale).
+    pub fn sqrt_at(&self, rscale: u32) -> Result<Numeric, PgError> {
+        let Some((digits, scale)) = self.parts().filter(|(d, _)| d.sign() != Sign::Minus) else {
+            return Err(PgError::internal(
+                "sqrt_at of a negative or special numeric",
+            ));
+        };
+        // floor(sqrt(x) * 10^(rscale+1)), then round the extra digit half up.
+        let want = 2 * (rscale + 1);
+        let radicand = Numeric::rescaled(digits, scale, want);
+        let root = radicand.sqrt();
+        let rounded = divide(&root, &BigInt::from(10u8), Rounding::HalfAway);
+        Numeric::finite(rounded, rscale)
+    }
+
+    /// False for NaN and the infinities.
+    pub fn is_finite(&self) -> bool {
+        matches!(self, Numeric::Finite { .. })
     }
 
     /// Applies numeric(precision, scale): rounds to the scale, then 22003 when the integer

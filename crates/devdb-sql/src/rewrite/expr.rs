@@ -735,9 +735,19 @@ pub fn comparable(e: Expr, ty: Ty) -> Expr {
     }
 }
 
+/// The collation of devdb's through which SQLite compares values of `ty` (see [`comparable`]).
+pub fn collation(ty: PgType) -> Option<&'static str> {
+    match ty {
+        PgType::Numeric => Some(devdb_pg::value::numeric::COLLATION),
+        PgType::Interval => Some(devdb_pg::value::interval::COLLATION),
+        PgType::Citext => Some(devdb_pg::value::citext::COLLATION),
+        _ => None,
+    }
+}
+
 /// True for the types SQLite compares through a collation of devdb's (see [`comparable`]).
 pub fn collated(ty: PgType) -> bool {
-    matches!(ty, PgType::Numeric | PgType::Interval | PgType::Citext)
+    collation(ty).is_some()
 }
 
 /// A numeric literal: int4 when it fits, then int8, else numeric (PostgreSQL's rule).

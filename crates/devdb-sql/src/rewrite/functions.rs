@@ -249,6 +249,11 @@ impl Translator<'_> {
                 }
                 _ => Ty { typmod: -1, ..ty },
             },
+            _ if is_variance(name) => Ty::of(match ty.ty {
+                PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Numeric => PgType::Numeric,
+                PgType::Float4 | PgType::Float8 => PgType::Float8,
+                _ => return Err(undefined_with(name, &[ty])),
+            }),
             "bool_and" | "bool_or" | "every" => {
                 if ty.ty != PgType::Bool {
                     return Err(undefined_with(name, &[ty]));
@@ -269,18 +274,36 @@ impl Translator<'_> {
             "sum" if result.ty == PgType::Float8 => "pg_float8_sum",
             "sum" if result.ty == PgType::Float4 => "pg_float4_sum",
             "avg" if result.ty == PgType::Float8 => "pg_float8_avg",
+            "stddev" | "stddev_samp" if result.ty == PgType::Float8 => "pg_float8_stddev_samp",
+            "stddev" | "stddev_samp" => "pg_numeric_stddev_samp",
+            "stddev_pop" if result.ty == PgType::Float8 => "pg_float8_stddev_pop",
+            "stddev_pop" => "pg_numeric_stddev_pop",
+            "variance" | "var_samp" if result.ty == PgType::Float8 => "pg_float8_var_samp",
+            "variance" | "var_samp" => "pg_numeric_var_samp",
+            "var_pop" if result.ty == PgType::Float8 => "pg_float8_var_pop",
+            "var_pop" => "pg_numeric_var_pop",
             other => other,
         };
         let enum_extreme = matches!(name, "min" | "max") && ty.ty == PgType::AnyEnum;
-        let e = if enum_extreme {
-            self.enum_ordinal(e, ty)?
+        let mut call = if enum_extreme {
+            make::call(sqlite_name, vec![self.enum_ordinal(e, ty)?])
+        } else if let (Some(collation), "min" | "max", false) =
+            (super::expr::collation(ty.ty), name, distinct)
+        {
+            // Compared by value, span or without case, keeping the last of equal values as
+            // PostgreSQL does (`1.5` or `1.50`).
+            let devdb_name = if name == "min" {
+                "pg_collated_min"
+            } else {
+                "pg_collated_max"
+            };
+            make::call(devdb_name, vec![e, make::string(collation)])
         } else if super::expr::collated(ty.ty) {
             // min, max and DISTINCT compare numerics by value, intervals by span.
-            comparable(e, ty)
+            make::call(sqlite_name, vec![comparable(e, ty)])
         } else {
-            e
+            make::call(sqlite_name, vec![e])
         };
-        let mut call = make::call(sqlite_name, vec![e]);
         if distinct
             && let Expr::Function(Function {
                 args: FunctionArguments::List(list),
@@ -306,6 +329,7 @@ impl Translator<'_> {
             ("count" | "sum" | "avg" | "min" | "max" | "bool_and" | "bool_or" | "every", 1) => {
                 return self.aggregate(name, args, false);
             }
+            (_, 1) if is_variance(name) => return self.aggregate(name, args, false),
             ("string_agg", 2) => {
                 if let Some(g) = self.grouping() {
                     g.in_aggregate += 1;
@@ -884,4 +908,12 @@ pub(super) fn function_name(name: &ObjectName) -> Result<String, PgError> {
         [schema, one] if schema == "pg_catalog" => Ok(one.clone()),
         _ => Err(PgError::undefined_function(&format!("{name}()"))),
     }
+}
+
+/// The variance and standard deviation aggregates.
+fn is_variance(name: &str) -> bool {
+    matches!(
+        name,
+        "stddev" | "stddev_samp" | "stddev_pop" | "variance" | "var_samp" | "var_pop"
+    )
 }

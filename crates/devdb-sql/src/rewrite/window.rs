@@ -20,6 +20,7 @@ use crate::types::Ty;
 /// Aggregates that take FILTER and OVER: the PostgreSQL names devdb translates to a SQLite
 /// aggregate call.
 const AGGREGATES: &[&str] = &[
+    "array_agg",
     "count",
     "sum",
     "avg",
@@ -33,25 +34,24 @@ const AGGREGATES: &[&str] = &[
     "jsonb_agg",
     "json_object_agg",
     "jsonb_object_agg",
+    "stddev",
+    "stddev_samp",
+    "stddev_pop",
+    "variance",
+    "var_samp",
+    "var_pop",
 ];
 
-/// True for a call of one of [`AGGREGATES`] or array_agg (one row per group).
+/// True for a call of one of [`AGGREGATES`] (one row per group).
 pub(super) fn is_aggregate(name: &sqlparser::ast::ObjectName) -> bool {
     match name.0.last() {
         Some(ObjectNamePart::Identifier(id)) => {
             let name = fold(id);
-            name == "array_agg" || AGGREGATES.contains(&name.as_str())
+            AGGREGATES.contains(&name.as_str())
         }
         _ => false,
     }
 }
-
-/// devdb's NaN-aware float aggregates and the SQLite aggregates they stand for.
-const FLOAT_AGGREGATES: &[(&str, &str)] = &[
-    ("pg_float8_sum", "sum"),
-    ("pg_float4_sum", "sum"),
-    ("pg_float8_avg", "avg"),
-];
 
 /// The SQLite aggregates those become.
 const SQLITE_AGGREGATES: &[&str] = &["count", "sum", "avg", "min", "max", "group_concat"];
@@ -283,18 +283,9 @@ fn attach(e: &mut Expr, filter: &Option<Box<Expr>>, over: &Option<WindowType>) -
     match e {
         Expr::Function(f) => {
             let name = f.name.to_string().to_lowercase();
-            // devdb's float sums and averages take FILTER; under OVER, where SQLite runs only
-            // window-capable aggregates, SQLite's own (which read NaN as 0: docs/compat.md).
-            if let Some((_, sqlite)) = FLOAT_AGGREGATES.iter().find(|(devdb, _)| *devdb == name) {
-                if over.is_some() {
-                    f.name =
-                        sqlparser::ast::ObjectName::from(vec![crate::make::bare_ident(sqlite)]);
-                }
-                f.filter.clone_from(filter);
-                f.over.clone_from(over);
-                return true;
-            }
-            let is_aggregate = SQLITE_AGGREGATES.contains(&name.as_str());
+            // devdb's runtime aggregates are window-capable too (numeric and float sums, ...).
+            let is_aggregate = SQLITE_AGGREGATES.contains(&name.as_str())
+                || crate::runtime::AGGREGATES.iter().any(|a| a.name == name);
             if is_aggregate || (filter.is_none() && is_window_only(&name)) {
                 f.filter.clone_from(filter);
                 f.over.clone_from(over);

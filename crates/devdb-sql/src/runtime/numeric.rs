@@ -113,7 +113,7 @@ pub fn least(a: &[Value]) -> Result<Value, PgError> {
 }
 
 /// The numerics (or int8s) of the rows an aggregate collected, NULLs skipped.
-fn numerics(rows: Vec<Vec<Value>>) -> Result<Vec<Numeric>, PgError> {
+pub(super) fn numerics(rows: Vec<Vec<Value>>) -> Result<Vec<Numeric>, PgError> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         if let Some(n) = numeric(row.first().unwrap_or(&Value::Null))? {
@@ -123,7 +123,7 @@ fn numerics(rows: Vec<Vec<Value>>) -> Result<Vec<Numeric>, PgError> {
     Ok(out)
 }
 
-fn total(values: &[Numeric]) -> Result<Option<Numeric>, PgError> {
+pub(super) fn total(values: &[Numeric]) -> Result<Option<Numeric>, PgError> {
     let mut values = values.iter();
     let Some(first) = values.next() else {
         return Ok(None);
