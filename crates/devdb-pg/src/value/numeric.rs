@@ -470,11 +470,11 @@ impl Numeric {
         }
     }
 
-    /// `^` and power() for an integral exponent, as power_var_int: the exact power rounded to
-    /// 16 decimals or the base's scale if larger; 0 ^ 0 is 1, a zero base with a negative
-    /// exponent 2201F, NaN ^ 0 and 1 ^ NaN 1, a result too large 22003. A fractional exponent, an infinite operand, or
-    /// a power with more than [`MAX_POWER_DIGITS`] digits to compute exactly is 0A000 (devdb
-    /// has no arbitrary-precision ln and exp).
+    /// `^` and power(). For a 32-bit integral exponent as power_var_int: the exact power
+    /// rounded to 16 decimals or the base's scale if larger (through logarithms when it has
+    /// more than [`MAX_POWER_DIGITS`] digits; 0A000 past e^6000's size). Other exponents as
+    /// power_var, infinities as POSIX pow(); 0 ^ 0 is 1, a zero base with a negative exponent
+    /// 2201F, NaN ^ 0 and 1 ^ NaN 1, a result too large 22003.
     pub fn power(&self, exponent: &Numeric) -> Result<Numeric, PgError> {
         use Numeric as N;
         let one = N::from_i64(1);
@@ -485,32 +485,26 @@ impl Numeric {
             return Ok(if fixed { one } else { N::NaN });
         }
         let (Some((base, bscale)), Some((e, escale))) = (self.parts(), exponent.parts()) else {
-            return Err(PgError::feature_not_supported(
-                "power() of numeric infinity",
-            ));
+            return transcendental::power_of_infinity(self, exponent);
         };
-        let (whole, fraction) = e.div_rem(&pow10(escale));
-        if !fraction.is_zero() {
-            return Err(PgError::feature_not_supported(
-                "power() of numeric with a fractional exponent",
+        if base.is_zero() && e.is_negative() {
+            return Err(PgError::new(
+                SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+                "zero raised to a negative power is undefined",
             ));
         }
-        let Some(n) = whole.to_i64().filter(|n| i32::try_from(*n).is_ok()) else {
-            return Err(PgError::feature_not_supported(
-                "power() of numeric with this exponent",
-            ));
+        let (whole, fraction) = e.div_rem(&pow10(escale));
+        let Some(n) = whole
+            .to_i64()
+            .filter(|n| fraction.is_zero() && i32::try_from(*n).is_ok())
+        else {
+            return self.power_by_logarithm(exponent);
         };
         let rscale = MIN_SIG_DIGITS.max(i64::from(bscale)).min(MAX_DISPLAY_SCALE);
         if n == 0 {
             return Ok(one.round_to(rscale, Rounding::HalfAway));
         }
         if base.is_zero() {
-            if n < 0 {
-                return Err(PgError::new(
-                    SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
-                    "zero raised to a negative power is undefined",
-                ));
-            }
             return Ok(N::zero().round_to(rscale, Rounding::HalfAway));
         }
         // The result's decimal weight: too large is 22003, too small rounds to zero.
@@ -522,18 +516,14 @@ impl Numeric {
             return Ok(N::zero().round_to(rscale, Rounding::HalfAway));
         }
         let digits = base.magnitude().to_string().len() as u64;
-        if digits.saturating_mul(n.unsigned_abs()) > MAX_POWER_DIGITS {
-            return Err(PgError::feature_not_supported(
-                "power() of numeric this large",
-            ));
+        let exact_scale = u64::from(bscale) * n.unsigned_abs();
+        if digits.saturating_mul(n.unsigned_abs()) > MAX_POWER_DIGITS
+            || exact_scale > u64::from(u32::MAX)
+        {
+            // Too many digits to compute exactly: through logarithms, rounded the same way.
+            return self.power_rounded(exponent, rscale as u32);
         }
         let exact = base.pow(n.unsigned_abs() as u32);
-        let exact_scale = u64::from(bscale) * n.unsigned_abs();
-        if exact_scale > u64::from(u32::MAX) {
-            return Err(PgError::feature_not_supported(
-                "power() of numeric this large",
-            ));
-        }
         let power = N::Finite {
             digits: exact,
             scale: exact_scale as u32,
@@ -814,6 +804,8 @@ pub fn cmp_text(a: &str, b: &str) -> Ordering {
         (Err(_), Err(_)) => a.cmp(b),
     }
 }
+
+mod transcendental;
 
 #[cfg(test)]
 mod tests;

@@ -618,10 +618,20 @@ impl Translator<'_> {
                 };
                 ("pg_power", vec![t, t], t)
             }
-            ("exp" | "ln" | "log" | "log10", [t]) if t.ty == PgType::Numeric => {
-                return Err(PgError::feature_not_supported(format!(
-                    "{name}() of numeric"
-                )));
+            ("exp", [t]) if t.ty == PgType::Numeric => ("pg_numeric_exp", vec![NUMERIC], NUMERIC),
+            ("ln", [t]) if t.ty == PgType::Numeric => ("pg_numeric_ln", vec![NUMERIC], NUMERIC),
+            // log(numeric) and log10(numeric) are log(10, x), as PostgreSQL defines them.
+            ("log" | "log10", [t]) if t.ty == PgType::Numeric => {
+                let mut typed = typed.into_iter();
+                let (x, t) = typed.next().unwrap_or((make::null(), Ty::UNKNOWN));
+                let x = self.coerce(x, t, NUMERIC, Ctx::Implicit)?;
+                return Ok((
+                    make::call("pg_numeric_log", vec![make::string("10"), x]),
+                    NUMERIC,
+                ));
+            }
+            ("log", [a, b]) if [a, b].iter().all(|t| t.ty.is_numeric() || t.is_unknown()) => {
+                ("pg_numeric_log", vec![NUMERIC; 2], NUMERIC)
             }
             ("exp" | "ln" | "log" | "log10" | "sign", [t])
                 if t.ty.is_numeric() || t.is_unknown() =>

@@ -67,6 +67,16 @@ pub fn power(a: &[Value]) -> Result<Value, PgError> {
 pub fn sqrt(a: &[Value]) -> Result<Value, PgError> {
     unary(a, Numeric::sqrt)
 }
+pub fn exp(a: &[Value]) -> Result<Value, PgError> {
+    unary(a, Numeric::exp)
+}
+pub fn ln(a: &[Value]) -> Result<Value, PgError> {
+    unary(a, Numeric::ln)
+}
+/// log(base, x).
+pub fn log(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, Numeric::log)
+}
 pub fn ceil(a: &[Value]) -> Result<Value, PgError> {
     unary(a, |n| Ok(n.round_to(0, Rounding::Ceil)))
 }

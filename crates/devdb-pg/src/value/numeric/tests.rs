@@ -175,3 +175,20 @@ fn binary_round_trips_and_matches_postgres_layout() {
         None
     );
 }
+
+#[test]
+fn logarithms_and_exponentials_have_postgres_digits() {
+    let show = |r: Result<Numeric, PgError>| {
+        r.map(|x| x.to_string())
+            .unwrap_or_else(|e| e.code.0.to_owned())
+    };
+    assert_eq!(show(n("2").ln()), "0.6931471805599453");
+    assert_eq!(show(n("1.0").exp()), "2.7182818284590452");
+    assert_eq!(
+        show(Numeric::log(&n("10"), &n("1000"))),
+        "3.0000000000000000"
+    );
+    assert_eq!(show(n("2").power(&n("0.5"))), "1.4142135623730950");
+    assert_eq!(show(n("0").ln()), "2201E");
+    assert_eq!(show(n("-8").power(&n("0.5"))), "2201F");
+}
