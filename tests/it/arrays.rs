@@ -3,7 +3,7 @@
 //! and the binary form through tokio-postgres with `Vec<..>` parameters and results.
 
 use crate::binary::Raw;
-use crate::harness::{DevDb, Postgres, compare, compare_extended};
+use crate::harness::{DevDb, Postgres, compare, compare_extended, compare_parameter_types};
 
 #[tokio::test]
 async fn array_columns_store_and_print_like_postgres() {
@@ -377,20 +377,5 @@ async fn array_parameter_types_are_inferred_like_postgres() {
         "select * from unnest($1::uuid[])",
     ];
     let setup = "create table arr_pt (id int8, tags text[], stamps timestamptz[])";
-    let Some(pg) = Postgres::start() else { return };
-    let database = pg.fresh_database("arrpt").await;
-    let oracle = pg.connect_to(&database).await;
-    let devdb = DevDb::start(&[]);
-    let ours = devdb.connect().await;
-    for client in [&oracle, &ours] {
-        client.batch_execute(setup).await.expect("setup");
-    }
-    for sql in statements {
-        let expected = oracle.prepare(sql).await.map(|s| s.params().to_vec());
-        let actual = ours.prepare(sql).await.map(|s| s.params().to_vec());
-        match (expected, actual) {
-            (Ok(e), Ok(a)) => assert_eq!(a, e, "{sql}"),
-            (e, a) => panic!("{sql}: PostgreSQL {e:?}, devdb {a:?}"),
-        }
-    }
+    compare_parameter_types(setup, &statements).await;
 }

@@ -1,7 +1,7 @@
 //! Values of PostgreSQL's types exactly as PostgreSQL gives them, compared against PostgreSQL 15
 //! statement by statement (`harness::compare`), in simple and extended protocol.
 
-use crate::harness::{compare, compare_extended};
+use crate::harness::{compare, compare_extended, compare_parameter_types};
 
 /// Runs `statements` over both protocols.
 async fn compare_both(statements: &[&str]) {
@@ -210,4 +210,35 @@ async fn float_and_bytea_input_like_postgres() {
         "select '\\x012'::bytea",
     ])
     .await;
+}
+
+/// The types devdb describes for scalar `$n` from their context (a column compared or
+/// assigned, a cast, a function argument, LIMIT, arithmetic), as PostgreSQL infers them.
+#[tokio::test]
+async fn scalar_parameter_types_are_inferred_like_postgres() {
+    let setup = "create table pt (id int8 primary key, email text, n numeric(12,2), r real, \
+                 at timestamptz, day date, flag bool, doc jsonb, u uuid, b bytea, name varchar(20), \
+                 span interval, small int2)";
+    let statements = [
+        "select id from pt where email = $1",
+        "select id from pt where id = $1 and n > $2 and r < $3 and at >= $4 and day <> $5",
+        "select id from pt where flag = $1 or u = $2 or b = $3 or name = $4 or small = $5",
+        "insert into pt (id, email, n, r, at, day, flag, doc, u, b, name, span, small) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        "update pt set email = $1, n = n + $2 where id = $3 returning id",
+        "delete from pt where at < now() - $1::interval",
+        "select $1::int4, $2::text, $3::numeric, $4::timestamptz, $5::bool, $6::float8",
+        "select lower($1), length($2), coalesce(email, $3) from pt",
+        "select id from pt order by id limit $1 offset $2",
+        "select id + $1, n * $2, at + $3 from pt",
+        "select at - $1, $2 + at, span * $3, $4 * span, day - $5, span + $6 from pt",
+        "select id from pt where email like $1 and doc @> $2 and doc ->> $3 = $4",
+        "select id from pt where id in ($1, $2, $3)",
+        "select id from pt where id between $1 and $2",
+        "select greatest(n, $1), nullif(email, $2) from pt",
+        "insert into pt (id, email) values ($1, $2) on conflict (id) do update set email = $3",
+        "select count(*) filter (where small > $1) from pt",
+        "select case when id = $1 then $2 else email end from pt",
+    ];
+    compare_parameter_types(setup, &statements).await;
 }

@@ -29,6 +29,27 @@ pub async fn compare(statements: &[&str]) {
     compare_in(Mode::Simple, statements).await;
 }
 
+/// Prepares each of `statements` on devdb and on PostgreSQL (after `setup` on both) and
+/// asserts that devdb describes the same parameter types.
+pub async fn compare_parameter_types(setup: &str, statements: &[&str]) {
+    let Some(pg) = Postgres::start() else { return };
+    let database = pg.fresh_database("params").await;
+    let oracle = pg.connect_to(&database).await;
+    let devdb = DevDb::start(&[]);
+    let ours = devdb.connect().await;
+    for client in [&oracle, &ours] {
+        client.batch_execute(setup).await.expect("setup");
+    }
+    for sql in statements {
+        let expected = oracle.prepare(sql).await.map(|s| s.params().to_vec());
+        let actual = ours.prepare(sql).await.map(|s| s.params().to_vec());
+        match (expected, actual) {
+            (Ok(e), Ok(a)) => assert_eq!(a, e, "{sql}"),
+            (e, a) => panic!("{sql}: PostgreSQL {e:?}, devdb {a:?}"),
+        }
+    }
+}
+
 /// [`compare`] over the extended protocol.
 pub async fn compare_extended(statements: &[&str]) {
     compare_in(Mode::Extended, statements).await;

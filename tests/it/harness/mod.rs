@@ -8,7 +8,7 @@ pub mod postgres;
 pub mod rawwire;
 pub mod tools;
 
-pub use compare::{compare, compare_extended};
+pub use compare::{compare, compare_extended, compare_parameter_types};
 pub use devdb::DevDb;
 pub use postgres::Postgres;
 pub use rawwire::RawConn;

@@ -591,7 +591,9 @@ impl Translator<'_> {
     ) -> Result<(Expr, Expr), PgError> {
         let (b, bt) = self.expr(b)?;
         let to = match common_type(at, bt) {
-            Some(t) if t.is_unknown() => Ty::of(PgType::Text),
+            // varchar has no operators of its own: PostgreSQL compares it as text (so
+            // `name = $1` describes $1 as text).
+            Some(t) if t.is_unknown() || t.ty == PgType::Varchar => Ty::of(PgType::Text),
             Some(t) => Ty { typmod: -1, ..t },
             None => {
                 return Err(operator_error_named(

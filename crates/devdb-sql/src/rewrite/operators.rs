@@ -183,8 +183,8 @@ impl Translator<'_> {
                     format!("operator is not unique: unknown {symbol} unknown"),
                 ));
             }
-            (true, false) => lt = Ty::of(rt.ty),
-            (false, true) => rt = Ty::of(lt.ty),
+            (true, false) => lt = Ty::of(unknown_operand(rt.ty, &op)?),
+            (false, true) => rt = Ty::of(unknown_operand(lt.ty, &op)?),
             (false, false) => {}
         }
         let l = self.coerce(l, lo, lt, Ctx::Implicit)?;
@@ -370,4 +370,27 @@ impl Translator<'_> {
         }
         self.coerce(e, ty, Ty::of(PgType::Text), Ctx::Explicit)
     }
+}
+
+/// The type PostgreSQL's operator resolution gives an unknown operand (a parameter, a quoted
+/// literal) of `op` beside a `known` one: the known type where an operator takes it on both
+/// sides, else the only operator's other operand (`timestamptz + $1` is an interval,
+/// `interval * $1` a float8); `date + $1` matches several operators (42725).
+fn unknown_operand(known: PgType, op: &BinaryOperator) -> Result<PgType, PgError> {
+    Ok(match (known, op) {
+        (PgType::Timestamptz | PgType::Timestamp | PgType::Time, BinaryOperator::Plus) => {
+            PgType::Interval
+        }
+        (PgType::Interval, BinaryOperator::Multiply) => PgType::Float8,
+        (PgType::Date, BinaryOperator::Plus) => {
+            return Err(PgError::new(
+                SqlState::AMBIGUOUS_FUNCTION,
+                "operator is not unique: date + unknown",
+            )
+            .with_hint(
+                "Could not choose a best candidate operator. You might need to add explicit type casts.",
+            ));
+        }
+        _ => known,
+    })
 }
