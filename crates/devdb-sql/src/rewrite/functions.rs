@@ -433,6 +433,14 @@ impl Translator<'_> {
                 let args = self.typed_args(args, &[TEXT, TEXT, Ty::of(PgType::Bool)])?;
                 return Ok((make::call("devdb_set_config", args), TEXT));
             }
+            ("regexp_matches", 2 | 3) => {
+                // A set of text[]: each match's groups, as a join with their stored arrays.
+                self.check_select_list_set()?;
+                let n = args.len();
+                let args = self.typed_args(args, &vec![TEXT; n])?;
+                let value = self.select_list_set(make::call("pg_regexp_matches", args), "value")?;
+                return Ok((make::call("unhex", vec![value]), Ty::of(PgType::TextArray)));
+            }
             ("hashtext", 1) => {
                 let args = self.typed_args(args, &[TEXT])?;
                 return Ok((make::call("pg_hashtext", args), INT4));
@@ -633,6 +641,12 @@ impl Translator<'_> {
             }
             ("translate", [a, b, c]) if text_like(a) && text_like(b) && text_like(c) => {
                 ("pg_translate", vec![TEXT; 3], TEXT)
+            }
+            ("regexp_match", [a, b]) if text_like(a) && text_like(b) => {
+                ("pg_regexp_match", vec![TEXT; 2], Ty::of(PgType::TextArray))
+            }
+            ("regexp_match", [a, b, c]) if [a, b, c].iter().all(|t| text_like(t)) => {
+                ("pg_regexp_match", vec![TEXT; 3], Ty::of(PgType::TextArray))
             }
             ("regexp_replace", [a, b, c]) if [a, b, c].iter().all(|t| text_like(t)) => {
                 ("pg_regexp_replace", vec![TEXT; 3], TEXT)

@@ -1403,6 +1403,7 @@ impl Translator<'_> {
                 )));
             }
             "generate_series" => return self.generate_series(args, alias),
+            "regexp_matches" => return self.regexp_matches_item(args, alias),
             _ => {}
         }
         match self.json_set_function(&fname, args, alias)? {
