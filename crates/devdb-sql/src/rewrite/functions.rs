@@ -376,7 +376,21 @@ impl Translator<'_> {
                 if name == "nextval" {
                     self.writes = true;
                 }
-                let args = self.sequence_args(args, &[])?;
+                // A name known only when the call runs is looked up on the search path then.
+                let at_run_time = args.first().is_some_and(|a| {
+                    string_literal(a).is_none()
+                        && !matches!(
+                            a,
+                            Expr::Cast {
+                                data_type: DataType::Regclass,
+                                ..
+                            }
+                        )
+                });
+                let mut args = self.sequence_args(args, &[])?;
+                if at_run_time {
+                    args.extend(self.path.search.iter().map(|s| make::string(s)));
+                }
                 return Ok((make::call(&format!("devdb_{name}"), args), INT8));
             }
             ("setval", 2 | 3) => {
