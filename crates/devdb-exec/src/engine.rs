@@ -4,6 +4,7 @@
 mod copy;
 mod cursors;
 mod database;
+mod do_block;
 mod open;
 mod protocol;
 mod statement;

@@ -241,20 +241,21 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         sleep(&s.interrupts, sleep_duration(seconds)).map_err(|e| s.raise(e))?;
         Ok(SqlValue::Text(String::new()))
     })?;
+    // (key) or, for a name known only now, (name, schema, ...): the search path's schemas.
     let s = state.clone();
-    conn.create_scalar_function("devdb_nextval", 1, volatile, move |ctx| {
-        let name: String = ctx.get(0)?;
+    conn.create_scalar_function("devdb_nextval", -1, volatile, move |ctx| {
         let session = session(&s)?;
-        lock(&s.sequences)
-            .nextval(session, &name)
+        let mut sequences = lock(&s.sequences);
+        sequence_key(ctx, &sequences)
+            .and_then(|name| sequences.nextval(session, &name))
             .map_err(|e| s.raise(e))
     })?;
     let s = state.clone();
-    conn.create_scalar_function("devdb_currval", 1, volatile, move |ctx| {
-        let name: String = ctx.get(0)?;
+    conn.create_scalar_function("devdb_currval", -1, volatile, move |ctx| {
         let session = session(&s)?;
-        lock(&s.sequences)
-            .currval(session, &name)
+        let sequences = lock(&s.sequences);
+        sequence_key(ctx, &sequences)
+            .and_then(|name| sequences.currval(session, &name))
             .map_err(|e| s.raise(e))
     })?;
     let s = state.clone();
@@ -421,4 +422,23 @@ pub(crate) fn to_sql(value: Value) -> SqlValue {
         Value::Text(v) => SqlValue::Text(v),
         Value::Blob(v) => SqlValue::Blob(v),
     }
+}
+
+/// The sequence a nextval/currval call means: its first argument, a key, when it is the only
+/// one; else the first key the name has on the search path given after it that exists.
+fn sequence_key(ctx: &Context<'_>, sequences: &Sequences) -> Result<String, PgError> {
+    let text = |i: usize| {
+        ctx.get::<String>(i)
+            .map_err(|e| PgError::internal(format!("sequence argument: {e}")))
+    };
+    let name = text(0)?;
+    if ctx.len() == 1 {
+        return Ok(name);
+    }
+    let search = (1..ctx.len()).map(text).collect::<Result<Vec<_>, _>>()?;
+    let candidates = devdb_sql::search_path::sequence_candidates(&name, &search)?;
+    Ok(candidates
+        .into_iter()
+        .find(|key| sequences.exists(key))
+        .unwrap_or(name))
 }

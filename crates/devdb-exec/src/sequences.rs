@@ -96,6 +96,10 @@ impl Sequences {
         Ok(next)
     }
 
+    pub fn exists(&self, key: &str) -> bool {
+        self.by_name.contains_key(key)
+    }
+
     pub fn currval(&self, session: SessionId, name: &str) -> Result<i64, PgError> {
         if !self.by_name.contains_key(name) {
             return Err(PgError::undefined_table(name));

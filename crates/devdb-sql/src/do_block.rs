@@ -1,6 +1,7 @@
-//! `DO` blocks of the shape migration tools emit: one statement in `BEGIN ... END`, with an
+//! `DO` blocks of the shapes migration tools emit: one statement in `BEGIN ... END`, with an
 //! optional `EXCEPTION WHEN <condition> THEN NULL` that turns that error into a no-op
-//! (`DO $$ BEGIN CREATE TYPE ...; EXCEPTION WHEN duplicate_object THEN null; END $$;`).
+//! (`DO $$ BEGIN CREATE TYPE ...; EXCEPTION WHEN duplicate_object THEN null; END $$;`), or
+//! guarded by one condition (`BEGIN IF NOT EXISTS (SELECT ...) THEN CREATE ...; END IF; END`).
 //! The body is split into statements by tokens and each is parsed like a top-level one; any
 //! other PL/pgSQL is 0A000.
 
@@ -14,6 +15,8 @@ use crate::parse::Parsed;
 #[derive(Clone, Debug, PartialEq)]
 pub struct DoBlock {
     pub statement: Box<Parsed>,
+    /// `IF <condition> THEN`: the statement runs only when this `SELECT <condition>` is true.
+    pub guard: Option<Box<Parsed>>,
     /// The SQLSTATEs the block swallows; `None` for `WHEN others`.
     pub catches: Vec<Option<SqlState>>,
 }
@@ -30,7 +33,7 @@ impl DoBlock {
 
 fn unsupported() -> PgError {
     PgError::feature_not_supported(
-        "DO blocks other than BEGIN <one statement>; [EXCEPTION WHEN ... THEN NULL;] END",
+        "DO blocks other than BEGIN [IF <condition> THEN] <one statement>; [END IF;] [EXCEPTION WHEN ... THEN NULL;] END",
     )
 }
 
@@ -144,6 +147,14 @@ fn block(body: &str) -> Result<DoBlock, PgError> {
         }
     }
     statements.retain(|s| !s.is_empty());
+    let (guard, statements) = match statements.as_slice() {
+        [guarded, end_if] if matches!(end_if.as_slice(), [e, i] if is_word(e, "end") && is_word(i, "if")) =>
+        {
+            let (condition, statement) = split_if(guarded)?;
+            (Some(condition), vec![statement])
+        }
+        _ => (None, statements),
+    };
     let ([statement], true) = (statements.as_slice(), ended) else {
         return Err(unsupported());
     };
@@ -155,8 +166,36 @@ fn block(body: &str) -> Result<DoBlock, PgError> {
         return Err(unsupported());
     }
     let parsed = crate::parse::statement(body, &dialect, statement.clone())?;
+    let guard = match guard {
+        Some(condition) => {
+            let mut select = vec![TokenWithSpan::wrap(Token::make_keyword("SELECT"))];
+            select.extend(condition);
+            Some(Box::new(crate::parse::statement(body, &dialect, select)?))
+        }
+        None => None,
+    };
     Ok(DoBlock {
         statement: Box::new(parsed),
+        guard,
         catches,
     })
+}
+
+/// `IF <condition> THEN <statement>` split at its first THEN, where PL/pgSQL ends the
+/// condition too (a CASE inside it is a syntax error there as well).
+fn split_if(tokens: &[TokenWithSpan]) -> Result<(Vec<TokenWithSpan>, Vec<TokenWithSpan>), PgError> {
+    let Some((first, rest)) = tokens.split_first() else {
+        return Err(unsupported());
+    };
+    let then = rest.iter().position(|t| is_word(t, "then"));
+    match then {
+        Some(i) if is_word(first, "if") && i > 0 && i + 1 < rest.len() => {
+            let (condition, statement) = rest.split_at(i);
+            Ok((
+                condition.to_vec(),
+                statement.iter().skip(1).cloned().collect(),
+            ))
+        }
+        _ => Err(unsupported()),
+    }
 }

@@ -241,6 +241,19 @@ pub enum Kind {
     Fetch(cursor::Fetch),
     /// `CLOSE name`, or `CLOSE ALL` (None).
     Close(Option<String>),
+    /// `DO $$ BEGIN IF <condition> THEN <statement>; END IF; END $$`: the executor runs the
+    /// condition, then the statement when it is true.
+    GuardedDo(Box<GuardedDo>),
+}
+
+/// A DO block's condition and the statement it guards.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GuardedDo {
+    /// `SELECT <condition>`: one boolean.
+    pub condition: Translated,
+    /// The statement (tagged DO), or the error translating it gave: PostgreSQL only meets it
+    /// when the condition holds (`CREATE TYPE` of a type that exists, under `IF NOT EXISTS`).
+    pub then: Result<Translated, PgError>,
 }
 
 /// What DECLARE asked for.

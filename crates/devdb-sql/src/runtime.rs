@@ -154,6 +154,8 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_regex_match", 3, regex::regex_match),
     f("pg_similar", -1, regex::similar),
     f("pg_regexp_replace", -1, regex::regexp_replace),
+    f("pg_regexp_match", -1, regex::regexp_match),
+    f("pg_regexp_matches", -1, regex::regexp_matches),
     f("pg_split_part", 3, strings::split_part),
     f("pg_initcap", 1, strings::initcap),
     f("pg_lpad", -1, strings::lpad),

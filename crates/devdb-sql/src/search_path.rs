@@ -7,6 +7,7 @@
 //! are shared.
 
 use crate::catalog::{Catalog, DEFAULT_SCHEMA};
+use devdb_pg::PgError;
 
 /// The prefix of a session's temporary schema, `pg_temp_<backend pid>` as PostgreSQL names it.
 pub const TEMP_SCHEMA_PREFIX: &str = "pg_temp_";
@@ -189,3 +190,27 @@ pub fn split_identifiers(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// The keys a sequence name known only when the statement runs (`nextval(name_column)`) may
+/// mean, in search order: its schema's when qualified, else one per schema of `search`.
+pub fn sequence_candidates(text: &str, search: &[String]) -> Result<Vec<String>, PgError> {
+    let name = crate::parse::object_name(text)?;
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|p| p.as_ident().map(crate::rewrite::fold))
+        .collect::<Option<_>>()
+        .ok_or_else(|| PgError::feature_not_supported(format!("sequence name {name}")))?;
+    Ok(match parts.as_slice() {
+        [one] => search
+            .iter()
+            .map(|schema| crate::catalog::key(schema, one))
+            .collect(),
+        [schema, one] => vec![crate::catalog::key(schema, one)],
+        _ => {
+            return Err(PgError::feature_not_supported(format!(
+                "sequence name {name}"
+            )));
+        }
+    })
+}

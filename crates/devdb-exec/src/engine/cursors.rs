@@ -234,11 +234,11 @@ pub(super) fn fetch_columns<'s>(session: &'s Session, fetch: &Fetch) -> &'s [Col
     }
 }
 
-/// Keeps the rows of a cursor's query as they come.
+/// Keeps the rows of a cursor's query (or a DO block's condition) as they come.
 #[derive(Default)]
-struct Rows {
-    rows: Vec<Vec<Value>>,
-    notices: Vec<PgError>,
+pub(super) struct Rows {
+    pub rows: Vec<Vec<Value>>,
+    pub notices: Vec<PgError>,
 }
 
 impl Keep for Rows {

@@ -242,6 +242,7 @@ impl Engine {
             Kind::Declare(spec) => self.declare_cursor(id, session, t, spec, delivery.params, sink),
             Kind::Fetch(fetch) => self.fetch(session, fetch, delivery, sink),
             Kind::Close(name) => super::cursors::close(session, name.as_deref(), sink),
+            Kind::GuardedDo(guarded) => self.guarded_do(id, session, guarded, delivery, sink),
             Kind::CopyFrom(spec) => self.copy_in_start(session, t, spec, sink),
             Kind::Database(command) => self.database_command(
                 id,

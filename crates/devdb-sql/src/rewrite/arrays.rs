@@ -847,6 +847,7 @@ pub(super) fn calls_set_returning(projection: &Vec<SelectItem>) -> bool {
                         | "jsonb_array_elements"
                         | "json_array_elements_text"
                         | "jsonb_array_elements_text"
+                        | "regexp_matches"
                 )
             ) =>
         {

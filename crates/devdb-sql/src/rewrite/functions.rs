@@ -400,7 +400,21 @@ impl Translator<'_> {
                 if name == "nextval" {
                     self.writes = true;
                 }
-                let args = self.sequence_args(args, &[])?;
+                // A name known only when the call runs is looked up on the search path then.
+                let at_run_time = args.first().is_some_and(|a| {
+                    string_literal(a).is_none()
+                        && !matches!(
+                            a,
+                            Expr::Cast {
+                                data_type: DataType::Regclass,
+                                ..
+                            }
+                        )
+                });
+                let mut args = self.sequence_args(args, &[])?;
+                if at_run_time {
+                    args.extend(self.path.search.iter().map(|s| make::string(s)));
+                }
                 return Ok((make::call(&format!("devdb_{name}"), args), INT8));
             }
             ("setval", 2 | 3) => {
@@ -456,6 +470,14 @@ impl Translator<'_> {
             ("set_config", 3) => {
                 let args = self.typed_args(args, &[TEXT, TEXT, Ty::of(PgType::Bool)])?;
                 return Ok((make::call("devdb_set_config", args), TEXT));
+            }
+            ("regexp_matches", 2 | 3) => {
+                // A set of text[]: each match's groups, as a join with their stored arrays.
+                self.check_select_list_set()?;
+                let n = args.len();
+                let args = self.typed_args(args, &vec![TEXT; n])?;
+                let value = self.select_list_set(make::call("pg_regexp_matches", args), "value")?;
+                return Ok((make::call("unhex", vec![value]), Ty::of(PgType::TextArray)));
             }
             ("hashtext", 1) => {
                 let args = self.typed_args(args, &[TEXT])?;
@@ -667,6 +689,12 @@ impl Translator<'_> {
             }
             ("translate", [a, b, c]) if text_like(a) && text_like(b) && text_like(c) => {
                 ("pg_translate", vec![TEXT; 3], TEXT)
+            }
+            ("regexp_match", [a, b]) if text_like(a) && text_like(b) => {
+                ("pg_regexp_match", vec![TEXT; 2], Ty::of(PgType::TextArray))
+            }
+            ("regexp_match", [a, b, c]) if [a, b, c].iter().all(|t| text_like(t)) => {
+                ("pg_regexp_match", vec![TEXT; 3], Ty::of(PgType::TextArray))
             }
             ("regexp_replace", [a, b, c]) if [a, b, c].iter().all(|t| text_like(t)) => {
                 ("pg_regexp_replace", vec![TEXT; 3], TEXT)

@@ -5,8 +5,8 @@
 
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
-    BinaryOperator, DuplicateTreatment, Expr, Function, FunctionArgumentClause, FunctionArguments,
-    OrderByExpr,
+    BinaryOperator, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr,
+    FunctionArgumentClause, FunctionArguments, OrderByExpr,
 };
 
 use super::Translator;
@@ -36,10 +36,14 @@ impl Translator<'_> {
         ))
     }
 
-    /// A FROM item named where a value goes (`row_to_json(t)`, `json_agg(t)`) as JSON text:
-    /// an object of its columns, `{"a":1,"b":"x"}` as PostgreSQL spells a row (normalized for
-    /// jsonb). None when `e` is not such a name (a column of that name wins, as in PostgreSQL).
+    /// A FROM item named where a value goes (`row_to_json(t)`, `json_agg(t)`), or a row
+    /// constructor there, as JSON text: an object of its columns, `{"a":1,"b":"x"}` as
+    /// PostgreSQL spells a row (normalized for jsonb). None when `e` is neither (a column of
+    /// the item's name wins, as in PostgreSQL).
     fn whole_row(&mut self, e: &Expr, jsonb: bool) -> Result<Option<Expr>, PgError> {
+        if let Some(fields) = row_constructor(e)? {
+            return self.anonymous_row(fields, jsonb).map(Some);
+        }
         let Expr::Identifier(id) = e else {
             return Ok(None);
         };
@@ -57,6 +61,17 @@ impl Translator<'_> {
             out.push(self.json_elem(typed)?);
         }
         Ok(Some(make::call("pg_json_object", out)))
+    }
+
+    /// `ROW(a, b)` as JSON text: PostgreSQL names an anonymous record's fields f1, f2, ...
+    fn anonymous_row(&mut self, fields: Vec<Expr>, jsonb: bool) -> Result<Expr, PgError> {
+        let mut out = vec![make::int(if jsonb { 1 } else { 2 })];
+        for (i, field) in fields.into_iter().enumerate() {
+            let typed = self.expr(field)?;
+            out.push(make::string(&format!("f{}", i + 1)));
+            out.push(self.json_elem(typed)?);
+        }
+        Ok(make::call("pg_json_object", out))
     }
 
     /// Translates one argument inside an aggregate, keeping the grouping check informed.
@@ -156,16 +171,6 @@ impl Translator<'_> {
                     return Ok(Some((row, result_ty)));
                 }
                 if name == "row_to_json" {
-                    let is_row = match &arg {
-                        Expr::Tuple(_) => true,
-                        Expr::Function(f) => f.name.to_string().eq_ignore_ascii_case("row"),
-                        _ => false,
-                    };
-                    if is_row {
-                        return Err(PgError::feature_not_supported(
-                            "row_to_json of anything but a FROM item",
-                        ));
-                    }
                     // devdb has no other record values: whatever else it is, it is not one.
                     let (_, ty) = self.expr(arg)?;
                     return Err(super::functions::undefined_with(name, &[ty]));
@@ -457,4 +462,27 @@ fn wrap(open: &str, e: Expr, close: &str) -> Expr {
         BinaryOperator::StringConcat,
         make::string(close),
     ))
+}
+
+/// The fields of a row constructor, `ROW(a, b)` or `(a, b)`; None for any other expression.
+fn row_constructor(e: &Expr) -> Result<Option<Vec<Expr>>, PgError> {
+    match e {
+        Expr::Tuple(items) => Ok(Some(items.clone())),
+        Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("row") => match &f.args {
+            FunctionArguments::List(list) if list.clauses.is_empty() => list
+                .args
+                .iter()
+                .map(|a| match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e.clone()),
+                    other => Err(PgError::feature_not_supported(format!("ROW field {other}"))),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            FunctionArguments::None => Ok(Some(Vec::new())),
+            _ => Err(PgError::feature_not_supported(format!(
+                "row constructor {e}"
+            ))),
+        },
+        _ => Ok(None),
+    }
 }

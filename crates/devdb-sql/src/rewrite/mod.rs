@@ -182,7 +182,7 @@ pub(crate) fn statement(
         Parsed::Do(block) => {
             // The block's one statement; an error its EXCEPTION clause names does nothing.
             let inner = statement(*block.statement.clone(), catalog, path, param_types);
-            return match inner {
+            let inner = match inner {
                 Err(e) if block.catches(&e) => Ok(Translated::nothing(Kind::Command("DO"))),
                 Err(e) => Err(e),
                 Ok(t) if !t.columns.is_empty() => Err(PgError::new(
@@ -194,6 +194,36 @@ pub(crate) fn statement(
                     ..t
                 }),
             };
+            let Some(guard) = block.guard else {
+                return inner;
+            };
+            let condition = statement(*guard, catalog, path, param_types)?;
+            if condition.columns.len() != 1
+                || condition
+                    .columns
+                    .first()
+                    .is_some_and(|c| c.ty != PgType::Bool)
+            {
+                return Err(PgError::feature_not_supported(
+                    "IF in a DO block with a condition that is not one boolean",
+                ));
+            }
+            let (writes, changes_catalog) = inner
+                .as_ref()
+                .map_or((false, false), |t| (t.writes, t.changes_catalog));
+            let condition = Translated {
+                kind: Kind::Select,
+                writes: condition.writes || writes,
+                ..condition
+            };
+            return Ok(Translated {
+                writes,
+                changes_catalog,
+                ..Translated::nothing(Kind::GuardedDo(Box::new(crate::GuardedDo {
+                    condition,
+                    then: inner,
+                })))
+            });
         }
     };
     let reads_catalog = out

@@ -11,6 +11,7 @@ use sqlparser::ast::{
 
 use super::expr::{Ctx, comparable};
 use super::lateral::LateralJoin;
+use super::scope::MergedValue;
 use super::{Output, Rel, Scope, Translator, fold};
 use crate::types::{Ty, common_type};
 use crate::{Column, Kind, make};
@@ -524,13 +525,16 @@ impl Translator<'_> {
                 group_exprs.push(key);
                 continue;
             }
+            // A column reference groups its column, even when it reads an expression (a
+            // merged FULL JOIN ... USING column).
+            let column_ref = matches!(key, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
             self.set_collecting(true);
             let translated = self.expr(key);
             self.set_collecting(false);
             let (e, ty) = translated?;
             if let Some(g) = self.grouping() {
                 let seen = std::mem::take(&mut g.bare);
-                if matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
+                if column_ref || matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
                     grouped_columns.extend(seen);
                 }
                 g.keys.push(e.to_string());
@@ -651,7 +655,7 @@ impl Translator<'_> {
                         rel.columns.retain(|(c, _)| {
                             !scope.merged.contains(&(rel.name.clone(), c.clone()))
                         });
-                        self.expand(&rel, &mut items, &mut cols);
+                        self.expand(&rel, true, &mut items, &mut cols);
                     }
                 }
                 SelectItem::QualifiedWildcard(
@@ -670,7 +674,7 @@ impl Translator<'_> {
                             format!("missing FROM-clause entry for table \"{rel_name}\""),
                         )
                     })?;
-                    self.expand(&rel, &mut items, &mut cols);
+                    self.expand(&rel, false, &mut items, &mut cols);
                 }
                 other => {
                     return Err(PgError::feature_not_supported(format!(
@@ -682,11 +686,27 @@ impl Translator<'_> {
         Ok((items, cols))
     }
 
-    /// `rel.*`, each column noted for the grouping check like a written column reference.
-    fn expand(&mut self, rel: &Rel, items: &mut Vec<SelectItem>, cols: &mut Vec<OutCol>) {
+    /// `rel.*`, each column noted for the grouping check like a written column reference;
+    /// `unqualified` for a plain `*`, which reads merged USING columns as their join keeps them.
+    fn expand(
+        &mut self,
+        rel: &Rel,
+        unqualified: bool,
+        items: &mut Vec<SelectItem>,
+        cols: &mut Vec<OutCol>,
+    ) {
         let level = self.scopes.len().saturating_sub(1);
         for (name, ty) in &rel.columns {
-            let substitute = self.substitute(level, &rel.name, name);
+            let merged = unqualified
+                .then(|| self.merged_value(level, &rel.name, name))
+                .flatten()
+                .map(|m| (m.sqlite.clone(), m.ty));
+            let ty = merged.as_ref().map_or(*ty, |(_, ty)| *ty);
+            // A merged value was translated from its columns, so it is read already.
+            let stored = rel.table.is_some() && merged.is_none();
+            let substitute = merged
+                .map(|(e, _)| e)
+                .or_else(|| self.substitute(level, &rel.name, name));
             let e = match &substitute {
                 Some(e) => e.clone(),
                 None if rel.name.is_empty() => make::column(name),
@@ -700,13 +720,13 @@ impl Translator<'_> {
             }
             self.item_range(start);
             // A table's char(n) columns are read padded, and so named in SQLite too.
-            let read = match rel.table {
-                Some(_) => super::bpchar::read(e.clone(), *ty),
-                None => e.clone(),
+            let read = match stored {
+                true => super::bpchar::read(e.clone(), ty),
+                false => e.clone(),
             };
             let renamed = substitute.is_some() || read != e;
             items.push(make::select_item(read, renamed.then_some(name.as_str())));
-            cols.push((name.clone(), *ty));
+            cols.push((name.clone(), ty));
         }
     }
 
@@ -986,18 +1006,22 @@ impl Translator<'_> {
             }
             let relation = self.relation_item(join.relation)?;
             let join_operator = match join.join_operator {
-                JoinOperator::Join(c) => JoinOperator::Join(self.join_constraint(c, true)?),
-                JoinOperator::Inner(c) => JoinOperator::Inner(self.join_constraint(c, true)?),
-                JoinOperator::Left(c) => JoinOperator::Left(self.join_constraint(c, true)?),
-                JoinOperator::LeftOuter(c) => {
-                    JoinOperator::LeftOuter(self.join_constraint(c, true)?)
+                JoinOperator::Join(c) => JoinOperator::Join(self.join_constraint(c, Merge::Left)?),
+                JoinOperator::Inner(c) => {
+                    JoinOperator::Inner(self.join_constraint(c, Merge::Left)?)
                 }
-                JoinOperator::Right(c) => JoinOperator::Right(self.join_constraint(c, false)?),
+                JoinOperator::Left(c) => JoinOperator::Left(self.join_constraint(c, Merge::Left)?),
+                JoinOperator::LeftOuter(c) => {
+                    JoinOperator::LeftOuter(self.join_constraint(c, Merge::Left)?)
+                }
+                JoinOperator::Right(c) => {
+                    JoinOperator::Right(self.join_constraint(c, Merge::Right)?)
+                }
                 JoinOperator::RightOuter(c) => {
-                    JoinOperator::RightOuter(self.join_constraint(c, false)?)
+                    JoinOperator::RightOuter(self.join_constraint(c, Merge::Right)?)
                 }
                 JoinOperator::FullOuter(c) => {
-                    JoinOperator::FullOuter(self.join_constraint(c, false)?)
+                    JoinOperator::FullOuter(self.join_constraint(c, Merge::Full)?)
                 }
                 JoinOperator::CrossJoin(JoinConstraint::None) => {
                     JoinOperator::CrossJoin(JoinConstraint::None)
@@ -1013,26 +1037,22 @@ impl Translator<'_> {
         Ok(joins)
     }
 
-    /// The join's condition; `merges` for joins whose USING columns take the left side's value
-    /// (inner and left joins: RIGHT and FULL would need the right's, or a coalesce).
+    /// The join's condition; `merge` says which value its USING columns keep.
     fn join_constraint(
         &mut self,
         c: JoinConstraint,
-        merges: bool,
+        merge: Merge,
     ) -> Result<JoinConstraint, PgError> {
         match c {
             JoinConstraint::On(e) => Ok(JoinConstraint::On(self.condition(e)?)),
             JoinConstraint::None => Ok(JoinConstraint::None),
-            JoinConstraint::Using(_) | JoinConstraint::Natural if !merges => Err(
-                PgError::feature_not_supported("RIGHT or FULL JOIN with USING or NATURAL"),
-            ),
             JoinConstraint::Using(names) => {
                 let columns = names
                     .iter()
                     .map(|n| n.0.last().and_then(|p| p.as_ident()).map(fold))
                     .collect::<Option<Vec<_>>>()
                     .ok_or_else(|| PgError::feature_not_supported("a qualified USING column"))?;
-                self.using(columns)
+                self.using(columns, merge)
             }
             JoinConstraint::Natural => {
                 let scope = self.current_scope();
@@ -1053,14 +1073,16 @@ impl Translator<'_> {
                 if common.is_empty() {
                     return Ok(JoinConstraint::None);
                 }
-                self.using(common)
+                self.using(common, merge)
             }
         }
     }
 
     /// `JOIN right USING (columns)`: `left.c = right.c` for each column, the left side being
-    /// the one FROM item before it that has the column; right's columns are then merged away.
-    fn using(&mut self, columns: Vec<String>) -> Result<JoinConstraint, PgError> {
+    /// the one FROM item before it that has the column (or the value an earlier RIGHT or FULL
+    /// join merged into it); right's columns are then merged away, and an unqualified `c`
+    /// reads the value `merge` keeps.
+    fn using(&mut self, columns: Vec<String>, merge: Merge) -> Result<JoinConstraint, PgError> {
         let scope = self.current_scope();
         let Some((right, left)) = scope.rels.split_last() else {
             return Err(PgError::internal("JOIN ... USING without a right side"));
@@ -1092,15 +1114,53 @@ impl Translator<'_> {
             leading &= position == 0 && left_rel.columns.get(i).is_some_and(|(lc, _)| lc == c);
             let side =
                 |rel: &Rel| Expr::CompoundIdentifier(vec![make::ident(&rel.name), make::ident(c)]);
-            let eq = make::eq(side(left_rel), side(right));
+            let type_of = |rel: &Rel| rel.columns.iter().find(|(n, _)| n == c).map(|(_, t)| *t);
+            let (left_value, left_ty) = match scope
+                .merged_values
+                .iter()
+                .find(|m| m.rel == left_rel.name && m.column == *c)
+            {
+                Some(m) => (m.pg.clone(), Some(m.ty)),
+                None => (side(left_rel), type_of(left_rel)),
+            };
+            let eq = make::eq(left_value.clone(), side(right));
             condition = Some(match condition {
                 None => eq,
                 Some(acc) => make::and(acc, eq),
             });
-            merged.push((right.name.clone(), c.clone()));
+            // The merged column has the type both sides meet in (int4 and int8 give int8).
+            let ty = left_ty
+                .zip(type_of(right))
+                .and_then(|(l, r)| common_type(l, r))
+                .or(left_ty);
+            let value = match merge {
+                Merge::Left if ty == left_ty => None,
+                Merge::Left => Some(left_value),
+                Merge::Right => Some(side(right)),
+                Merge::Full => Some(make::call("coalesce", vec![left_value, side(right)])),
+            };
+            let value = value.map(|v| (v, ty));
+            merged.push((left_rel.name.clone(), right.name.clone(), c.clone(), value));
         }
         scope.merged_out_of_order |= !leading;
-        scope.merged.extend(merged);
+        for (left, right, c, value) in merged {
+            if let Some((pg, common)) = value {
+                let (sqlite, ty) = self.expr(pg.clone())?;
+                let ty = common.unwrap_or(ty);
+                let scope = self.current_scope();
+                scope
+                    .merged_values
+                    .retain(|m| !(m.rel == left && m.column == c));
+                scope.merged_values.push(MergedValue {
+                    rel: left,
+                    column: c.clone(),
+                    pg,
+                    sqlite,
+                    ty,
+                });
+            }
+            self.current_scope().merged.push((right, c));
+        }
         let condition = condition.ok_or_else(|| PgError::syntax_error("USING ()", None))?;
         Ok(JoinConstraint::On(self.condition(condition)?))
     }
@@ -1343,6 +1403,7 @@ impl Translator<'_> {
                 )));
             }
             "generate_series" => return self.generate_series(args, alias),
+            "regexp_matches" => return self.regexp_matches_item(args, alias),
             _ => {}
         }
         match self.json_set_function(&fname, args, alias)? {
@@ -1851,4 +1912,13 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         },
         _ => None,
     }
+}
+
+/// Which value a JOIN ... USING column keeps, as PostgreSQL merges it: the left side's for
+/// inner and left joins, the right's for right joins, the non-null one for full joins.
+#[derive(Clone, Copy)]
+enum Merge {
+    Left,
+    Right,
+    Full,
 }

@@ -1,11 +1,15 @@
 //! POSIX regular-expression matching (`~`, `~*`, `!~`, `!~*`, and psql's
-//! `OPERATOR(pg_catalog.~)`), and `COLLATE` with the collations devdb has.
+//! `OPERATOR(pg_catalog.~)`), regexp_matches in FROM, and `COLLATE` with the collations devdb
+//! has.
 
 use devdb_pg::{PgError, SqlState};
-use sqlparser::ast::{BinaryOperator, Expr, ObjectName, UnaryOperator};
+use sqlparser::ast::{
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, ObjectName, TableAlias, TableFactor,
+    UnaryOperator,
+};
 
-use super::Translator;
 use super::expr::{BOOL, Ctx, operator_error};
+use super::{Rel, Translator, fold};
 use crate::make;
 use crate::types::Ty;
 
@@ -107,5 +111,63 @@ impl Translator<'_> {
             ));
         }
         Ok((e, ty))
+    }
+}
+
+impl Translator<'_> {
+    /// `regexp_matches(source, pattern[, flags]) [AS alias]` in FROM: one text[] column named
+    /// after the function (or its alias), over json_each of the matches' stored arrays.
+    pub fn regexp_matches_item(
+        &mut self,
+        args: Vec<FunctionArg>,
+        alias: Option<TableAlias>,
+    ) -> Result<TableFactor, PgError> {
+        let n = args.len();
+        if !(2..=3).contains(&n) {
+            return Err(super::functions::undefined("regexp_matches", n));
+        }
+        let mut exprs = Vec::with_capacity(n);
+        for a in args {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => {
+                    exprs.push(self.expr_as(e, TEXT, Ctx::Implicit)?)
+                }
+                other => {
+                    return Err(PgError::feature_not_supported(format!(
+                        "regexp_matches argument {other}"
+                    )));
+                }
+            }
+        }
+        let rel = alias
+            .as_ref()
+            .map(|a| fold(&a.name))
+            .unwrap_or_else(|| "regexp_matches".to_owned());
+        let column = match alias.as_ref().map(|a| a.columns.as_slice()) {
+            Some([c]) => fold(&c.name),
+            Some([_, _, ..]) => {
+                return Err(PgError::syntax_error(
+                    "too many column aliases specified for function regexp_matches",
+                    None,
+                ));
+            }
+            _ => rel.clone(),
+        };
+        self.push_rel(Rel {
+            name: rel.clone(),
+            columns: vec![(column.clone(), Ty::of(devdb_pg::PgType::TextArray))],
+            table: None,
+        })?;
+        let value = make::call("unhex", vec![make::qualified_column(&rel, "value")]);
+        let scope = self.current_scope();
+        scope.scalar_rows.push((rel.clone(), column.clone()));
+        scope.substitutes.push((rel.clone(), column, value));
+        // json_each's own columns (id, key, value, ...) must not capture bare references.
+        scope.qualify = true;
+        Ok(make::table_function_as(
+            "json_each",
+            vec![make::call("pg_regexp_matches", exprs)],
+            &rel,
+        ))
     }
 }

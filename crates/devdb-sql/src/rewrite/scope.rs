@@ -35,9 +35,23 @@ pub struct Scope {
     pub merged: Vec<(String, String)>,
     /// True when `*` would list the merged columns elsewhere than PostgreSQL (first).
     pub merged_out_of_order: bool,
+    /// What an unqualified merged column reads when it is not its left column's value: the
+    /// right's after a RIGHT JOIN, the non-null one of both after a FULL JOIN.
+    pub merged_values: Vec<MergedValue>,
     /// FROM items whose row is one value of a base type (a function with one OUT column):
     /// (relation, column). PostgreSQL reads the item's bare name as that value.
     pub scalar_rows: Vec<(String, String)>,
+}
+
+/// The value of a JOIN ... USING column named `column` of `rel` (its left side) when read
+/// unqualified, in PostgreSQL's terms (for later joins' conditions) and in SQLite's.
+#[derive(Clone, Debug)]
+pub struct MergedValue {
+    pub rel: String,
+    pub column: String,
+    pub pg: Expr,
+    pub sqlite: Expr,
+    pub ty: Ty,
 }
 
 /// PostgreSQL rejects (42803) a column that is neither grouped nor inside an aggregate where
@@ -117,6 +131,11 @@ impl Translator<'_> {
                 g.bare.push((rel.clone(), name.to_owned()));
             }
         }
+        if qualifier.is_none()
+            && let Some(m) = self.merged_value(level, &rel, name)
+        {
+            return Ok((m.sqlite.clone(), m.ty));
+        }
         let e = self.substitute(level, &rel, name).unwrap_or_else(|| {
             // Qualified by the relation's own name: SQLite knows a table of another schema read
             // as `app.users` by its key. Unqualified references are qualified where a level's
@@ -155,6 +174,16 @@ impl Translator<'_> {
                 .iter()
                 .find(|(r, c, _)| r == rel && c == name)
                 .map(|(_, _, e)| e.clone())
+        })
+    }
+
+    /// The unqualified value of a merged USING column whose left side is `rel.name`, if it
+    /// is not that column's own value.
+    pub fn merged_value(&self, level: usize, rel: &str, name: &str) -> Option<&MergedValue> {
+        self.scopes.get(level).and_then(|s| {
+            s.merged_values
+                .iter()
+                .find(|m| m.rel == rel && m.column == name)
         })
     }
 

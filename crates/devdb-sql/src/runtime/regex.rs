@@ -1,12 +1,13 @@
 //! POSIX regular expressions as PostgreSQL writes them (`~`, `~*`, `SIMILAR TO`,
-//! regexp_replace), on the `regex` crate. Its syntax covers what applications write (classes,
+//! regexp_replace, regexp_match, regexp_matches), on the `regex` crate. Its syntax covers what applications write (classes,
 //! `[[:alpha:]]`, `\d`, anchors, alternation, bounds); back-references and lookaround are
 //! refused by the pattern compiler with 2201B.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use devdb_pg::{PgError, SqlState, Value};
+use devdb_pg::value::array::store;
+use devdb_pg::{PgError, PgType, SqlState, Value};
 use regex::{Regex, RegexBuilder};
 
 use super::{arg, as_text};
@@ -107,6 +108,96 @@ fn push_literal(out: &mut String, c: char) {
     out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
 }
 
+/// The flags of the regexp_ functions; None when they are NULL.
+struct Flags {
+    global: bool,
+    icase: bool,
+}
+
+fn flags(v: Option<&Value>) -> Result<Option<Flags>, PgError> {
+    let flags = match v {
+        None => "",
+        Some(v) => match as_text(v)? {
+            None => return Ok(None),
+            Some(f) => f,
+        },
+    };
+    let mut out = Flags {
+        global: false,
+        icase: false,
+    };
+    for f in flags.chars() {
+        match f {
+            'g' => out.global = true,
+            'i' => out.icase = true,
+            'c' => out.icase = false,
+            other => {
+                return Err(PgError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("invalid regular expression option: \"{other}\""),
+                ));
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// One match as PostgreSQL's text[]: its parenthesized groups (NULL where one took no part),
+/// or the whole match when the pattern has none; in the stored array form.
+fn match_array(caps: &regex::Captures<'_>) -> Vec<u8> {
+    let text =
+        |m: Option<regex::Match<'_>>| m.map_or(Value::Null, |m| Value::Text(m.as_str().to_owned()));
+    let items: Vec<Value> = match caps.len() {
+        1 => vec![text(caps.get(0))],
+        n => (1..n).map(|i| text(caps.get(i))).collect(),
+    };
+    store(PgType::Text, &items)
+}
+
+/// `pg_regexp_match(source, pattern[, flags])`: the first match's text[], NULL for none.
+pub fn regexp_match(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(source), Some(pattern)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    let Some(Flags { global, icase }) = flags(args.get(2))? else {
+        return Ok(Value::Null);
+    };
+    if global {
+        return Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "regexp_match() does not support the \"global\" option",
+        )
+        .with_hint("Use the regexp_matches function instead."));
+    }
+    Ok(compile(pattern, icase)?
+        .captures(source)
+        .map_or(Value::Null, |caps| Value::Blob(match_array(&caps))))
+}
+
+/// `pg_regexp_matches(source, pattern[, flags])`: the text[] of the first match, or of every
+/// match with flag `g`, as a JSON array of their stored forms in hex (read by json_each).
+pub fn regexp_matches(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(source), Some(pattern)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
+        return Ok(Value::Text("[]".to_owned()));
+    };
+    let Some(Flags { global, icase }) = flags(args.get(2))? else {
+        return Ok(Value::Text("[]".to_owned()));
+    };
+    let re = compile(pattern, icase)?;
+    let hex = |caps: regex::Captures<'_>| {
+        let hex: String = match_array(&caps)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("\"{hex}\"")
+    };
+    let matches: Vec<String> = match global {
+        true => re.captures_iter(source).map(hex).collect(),
+        false => re.captures(source).map(hex).into_iter().collect(),
+    };
+    Ok(Value::Text(format!("[{}]", matches.join(","))))
+}
+
 /// `pg_regexp_replace(source, pattern, replacement[, flags])`: the first match, or every
 /// match with flag `g`; `i` ignores case; `\1`..`\9` and `\&` in the replacement.
 pub fn regexp_replace(args: &[Value]) -> Result<Value, PgError> {
@@ -117,28 +208,9 @@ pub fn regexp_replace(args: &[Value]) -> Result<Value, PgError> {
     ) else {
         return Ok(Value::Null);
     };
-    let flags = match args.get(3) {
-        None => "",
-        Some(v) => match as_text(v)? {
-            None => return Ok(Value::Null),
-            Some(f) => f,
-        },
+    let Some(Flags { global, icase }) = flags(args.get(3))? else {
+        return Ok(Value::Null);
     };
-    let mut global = false;
-    let mut icase = false;
-    for f in flags.chars() {
-        match f {
-            'g' => global = true,
-            'i' => icase = true,
-            'c' => icase = false,
-            other => {
-                return Err(PgError::new(
-                    SqlState::INVALID_PARAMETER_VALUE,
-                    format!("invalid regular expression option: \"{other}\""),
-                ));
-            }
-        }
-    }
     let re = compile(pattern, icase)?;
     let replacement = rust_replacement(replacement);
     let out = if global {

@@ -144,7 +144,7 @@ fn ungrouped_columns_are_42803() {
 #[test]
 fn unsupported_is_0a000() {
     for sql in [
-        "select * from t natural full join u",
+        "select * from (t natural full join u) j",
         "select count(unnest(array[1]))",
         "copy t from stdin with (format binary)",
         "copy t to '/tmp/file'",
