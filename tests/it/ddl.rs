@@ -523,6 +523,21 @@ async fn transcript_with_notices(
     out
 }
 
+/// Runs `script` on both servers: the transcripts, notices included, must be the same, and
+/// hold a notice starting with `notice`.
+async fn same_transcript_with_notice(pg: &crate::harness::Postgres, script: &[&str], notice: &str) {
+    let expected = transcript_with_notices(&mut pg.raw().await, script).await;
+    let devdb = DevDb::start(&[]);
+    let actual = transcript_with_notices(&mut devdb.raw().await, script).await;
+    assert_eq!(actual, expected);
+    assert!(
+        actual
+            .iter()
+            .any(|m| m.starts_with(&format!("Notice 00000 {notice}"))),
+        "{actual:#?}"
+    );
+}
+
 #[tokio::test]
 async fn drop_table_cascade_names_what_it_drops_in_notices_like_postgres() {
     let Some(pg) = crate::harness::Postgres::start() else {
@@ -538,16 +553,31 @@ async fn drop_table_cascade_names_what_it_drops_in_notices_like_postgres() {
         "drop table owners cascade",
         "drop table pets cascade",
     ];
-    let expected = transcript_with_notices(&mut pg.raw().await, &script).await;
-    let devdb = DevDb::start(&[]);
-    let actual = transcript_with_notices(&mut devdb.raw().await, &script).await;
-    assert_eq!(actual, expected);
-    assert!(
-        actual
-            .iter()
-            .any(|m| m.starts_with("Notice 00000 drop cascades to 2 other objects")),
-        "{actual:#?}"
-    );
+    same_transcript_with_notice(pg, &script, "drop cascades to 2 other objects").await;
+}
+
+#[tokio::test]
+async fn drop_type_cascade_drops_the_columns_of_the_type_like_postgres() {
+    let Some(pg) = crate::harness::Postgres::start() else {
+        return;
+    };
+    let script = [
+        "create type mood as enum ('sad', 'ok')",
+        "create type size as enum ('s', 'm')",
+        "create table people (id int primary key, m mood, ms mood[], name text)",
+        "create table shirts (id int, s size)",
+        "create index on people (m)",
+        "insert into people values (1, 'ok', '{sad,ok}', 'a')",
+        "insert into shirts values (1, 'm')",
+        "drop type mood",
+        "drop type mood cascade",
+        "select * from people",
+        "select column_name from information_schema.columns where table_name = 'people' order by 1",
+        "drop type size cascade",
+        "select * from shirts",
+        "insert into people values (2, 'b')",
+    ];
+    same_transcript_with_notice(pg, &script, "drop cascades to 2 other objects").await;
 }
 
 /// TRUNCATE, ALTER TABLE and DROP TABLE name a view or a materialized view as PostgreSQL does:

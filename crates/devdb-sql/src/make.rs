@@ -34,6 +34,23 @@ pub fn name(name: &str) -> ObjectName {
     ObjectName::from(vec![ident(name)])
 }
 
+/// `ALTER TABLE name operations`.
+pub fn alter_table(
+    name: ObjectName,
+    operations: Vec<sqlparser::ast::AlterTableOperation>,
+) -> sqlparser::ast::AlterTable {
+    sqlparser::ast::AlterTable {
+        name,
+        if_exists: false,
+        only: false,
+        operations,
+        location: None,
+        on_cluster: None,
+        table_type: None,
+        end_token: AttachedToken::empty(),
+    }
+}
+
 pub fn column(name: &str) -> Expr {
     Expr::Identifier(ident(name))
 }

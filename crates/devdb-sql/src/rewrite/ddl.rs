@@ -1559,16 +1559,7 @@ impl Translator<'_> {
 
 /// `ALTER TABLE "t" <op>` for SQLite.
 fn sqlite_alter(table: &str, op: AlterTableOperation) -> AlterTable {
-    AlterTable {
-        name: make::name(table),
-        if_exists: false,
-        only: false,
-        operations: vec![op],
-        location: None,
-        on_cluster: None,
-        table_type: None,
-        end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
-    }
+    make::alter_table(make::name(table), vec![op])
 }
 
 pub(super) fn column_where(table: &str, column: &str) -> Option<Expr> {

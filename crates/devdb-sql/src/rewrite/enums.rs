@@ -8,9 +8,10 @@
 
 use devdb_pg::{Oid, PgError, PgType, SqlState};
 use sqlparser::ast::{
-    AlterType, AlterTypeAddValue, AlterTypeAddValuePosition, AlterTypeOperation, AlterTypeRename,
-    AlterTypeRenameValue, ArrayElemTypeDef, DataType, Expr, Ident, ObjectName, ObjectNamePart,
-    Statement, UserDefinedTypeRepresentation,
+    AlterTableOperation, AlterType, AlterTypeAddValue, AlterTypeAddValuePosition,
+    AlterTypeOperation, AlterTypeRename, AlterTypeRenameValue, ArrayElemTypeDef, DataType,
+    DropBehavior, Expr, Ident, ObjectName, ObjectNamePart, Statement,
+    UserDefinedTypeRepresentation,
 };
 
 use super::ddl::{catalog_output, dependent_objects};
@@ -463,6 +464,7 @@ impl Translator<'_> {
         dropped_tables: &[String],
     ) -> Result<Output, PgError> {
         let mut sqlite = Vec::new();
+        let mut dropped_columns = Vec::new();
         for name in names {
             let folded = self.type_key(name)?;
             let Some(en) = self.catalog.enum_type(&folded) else {
@@ -471,30 +473,64 @@ impl Translator<'_> {
                 }
                 return Err(undefined_type(&folded));
             };
-            let user = self
+            // The columns of this type (or an array of it), table by table.
+            let users: Vec<(String, Vec<String>)> = self
                 .catalog
                 .tables
                 .iter()
                 .filter(|t| !dropped_tables.contains(&t.name))
-                .find_map(|t| {
-                    t.columns
+                .map(|t| {
+                    let columns = t.columns.iter().filter(|c| c.enum_oid == Some(en.oid));
+                    (t.name.clone(), columns.map(|c| c.name.clone()).collect())
+                })
+                .filter(|(_, columns): &(String, Vec<String>)| !columns.is_empty())
+                .collect();
+            let dependents: Vec<String> = users
+                .iter()
+                .flat_map(|(t, columns)| {
+                    let t = catalog::split(t).1;
+                    columns
                         .iter()
-                        .find(|c| c.enum_oid == Some(en.oid))
-                        .map(|c| (t, c))
-                });
-            if let Some((table, column)) = user {
-                if cascade {
-                    return Err(PgError::feature_not_supported(
-                        "DROP TYPE ... CASCADE of a type columns use",
-                    ));
-                }
+                        .map(move |c| format!("column {c} of table {t}"))
+                })
+                .collect();
+            if let Some(first) = dependents.first()
+                && !cascade
+            {
                 return Err(dependent_objects(
                     &format!("type {folded}"),
-                    format!(
-                        "column {} of table {} depends on type {folded}",
-                        column.name, table.name
-                    ),
+                    format!("{first} depends on type {folded}"),
                 ));
+            }
+            match dependents.as_slice() {
+                [] => {}
+                [one] => self
+                    .notices
+                    .push(PgError::notice(format!("drop cascades to {one}"))),
+                many => self.notices.push(
+                    PgError::notice(format!("drop cascades to {} other objects", many.len()))
+                        .with_detail(
+                            many.iter()
+                                .map(|d| format!("drop cascades to {d}"))
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                ),
+            }
+            // CASCADE drops those columns, as ALTER TABLE ... DROP COLUMN does.
+            for (table, columns) in users {
+                let (schema, plain) = catalog::split(&table);
+                let drops = columns
+                    .iter()
+                    .map(|c| AlterTableOperation::DropColumn {
+                        has_column_keyword: true,
+                        column_names: vec![make::ident(c)],
+                        if_exists: false,
+                        drop_behavior: Some(DropBehavior::Cascade),
+                    })
+                    .collect();
+                let name = ObjectName::from(vec![make::ident(schema), make::ident(plain)]);
+                dropped_columns.extend(self.alter_table(make::alter_table(name, drops))?.sqlite);
             }
             sqlite.push(make::delete(
                 catalog::ENUM_LABELS,
@@ -508,6 +544,9 @@ impl Translator<'_> {
                 Some(make::eq(make::column("oid"), make::int(en.oid.0.into()))),
             ));
         }
-        Ok(catalog_output("DROP TYPE", sqlite))
+        let mut out = catalog_output("DROP TYPE", sqlite);
+        dropped_columns.append(&mut out.sqlite);
+        out.sqlite = dropped_columns;
+        Ok(out)
     }
 }
