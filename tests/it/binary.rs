@@ -129,6 +129,23 @@ async fn binary_results_match_postgres_byte_for_byte() {
     }
 }
 
+/// inet_server_addr() (inet) and pg_current_xact_id() (xid8) in binary: the address's bytes
+/// as PostgreSQL's, the transaction id as 8 bytes (the counters differ between servers).
+#[tokio::test]
+async fn session_address_and_transaction_id_in_binary_like_postgres() {
+    let Some(pg) = Postgres::start() else { return };
+    let devdb = DevDb::start(&[]);
+    let sql = "select inet_server_addr(), pg_current_xact_id()";
+    let mut answers = Vec::new();
+    for client in [pg.connect().await, devdb.connect().await] {
+        let row = client.query_one(sql, &[]).await.expect(sql);
+        let xid = row.get::<_, Raw>(1).0.map(|b| b.len());
+        answers.push((row.columns()[0].type_().oid(), row.get::<_, Raw>(0), xid));
+    }
+    assert_eq!(answers[1], answers[0]);
+    assert_eq!(answers[0].2, Some(8));
+}
+
 #[tokio::test]
 async fn binary_parameters_round_trip_like_postgres() {
     let Some(pg) = Postgres::start() else { return };

@@ -23,6 +23,8 @@ pub struct BackendStart {
     pub user: String,
     pub application_name: String,
     pub client: Option<SocketAddr>,
+    /// The server's address the client connected to (inet_server_addr).
+    pub server: Option<SocketAddr>,
     pub cancel: CancelHandle,
     /// Cancelled to end this session alone with 57P01.
     pub terminate: CancellationToken,
@@ -101,6 +103,13 @@ impl Backends {
             b.start.terminate.cancel();
         }
         found.is_some()
+    }
+
+    /// Session `id`'s two ends: the client's address and the server's it connected to.
+    pub(crate) fn addresses(&self, id: SessionId) -> (Option<SocketAddr>, Option<SocketAddr>) {
+        lock(&self.sessions)
+            .get(&id)
+            .map_or((None, None), |b| (b.start.client, b.start.server))
     }
 
     /// Cancels the running statement of session `pid`; false when there is no such session.

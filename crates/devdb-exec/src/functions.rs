@@ -270,6 +270,27 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
             .upgrade()
             .map_or_else(|| "[]".to_owned(), |r| r.backends().json()))
     })?;
+    // inet_client_addr/port and inet_server_addr/port: this session's two ends.
+    for (name, server, port) in [
+        ("devdb_inet_client_addr", false, false),
+        ("devdb_inet_client_port", false, true),
+        ("devdb_inet_server_addr", true, false),
+        ("devdb_inet_server_port", true, true),
+    ] {
+        let s = state.clone();
+        conn.create_scalar_function(name, 0, volatile, move |_| {
+            let id = session(&s)?;
+            let (client, local) = s
+                .registry
+                .upgrade()
+                .map_or((None, None), |r| r.backends().addresses(id));
+            let end = if server { local } else { client };
+            Ok(end.map(|a| match port {
+                true => rusqlite::types::Value::Integer(a.port().into()),
+                false => rusqlite::types::Value::Text(a.ip().to_string()),
+            }))
+        })?;
+    }
     for (name, act) in [
         (
             "devdb_terminate_backend",

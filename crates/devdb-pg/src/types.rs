@@ -132,6 +132,10 @@ pg_types! {
     Void = 2278, "void", 4, 0, Text;
     Jsonb = 3802, "jsonb", -1, 3807, Text;
     Regnamespace = 4089, "regnamespace", 4, 4090, Integer;
+    // A full transaction id (pg_current_xact_id), a 64-bit count.
+    Xid8 = 5069, "xid8", 8, 271, Integer;
+    // A host address (inet_server_addr), kept as its text form.
+    Inet = 869, "inet", -1, 1041, Text;
     // Access privileges (pg_database.datacl), kept as their text form.
     Aclitem = 1033, "aclitem", 12, 1034, Text;
     // The citext extension's type, case-insensitive text, stored as written (compared through

@@ -195,7 +195,15 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
                 ty.name()
             )));
         }
-        PgType::Int8 => pgt::int8_to_sql(as_int(datum)?, out),
+        PgType::Int8 | PgType::Xid8 => pgt::int8_to_sql(as_int(datum)?, out),
+        PgType::Inet => {
+            let Datum::Text(s) = datum else {
+                return Err(PgError::invalid_binary("inet"));
+            };
+            let addr: std::net::IpAddr = s.parse().map_err(|_| PgError::invalid_binary("inet"))?;
+            let bits = if addr.is_ipv4() { 32 } else { 128 };
+            pgt::inet_to_sql(addr, bits, out);
+        }
         PgType::Float4 => pgt::float4_to_sql(as_float(datum)? as f32, out),
         PgType::Float8 => pgt::float8_to_sql(as_float(datum)?, out),
         PgType::Date => pgt::date_to_sql(as_int(datum)? as i32, out),
@@ -323,7 +331,7 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
             Value::Int(pgt::oid_from_sql(raw).map_err(bad)?.into())
         }
         PgType::Char => Value::Text(utf8(&[pgt::char_from_sql(raw).map_err(bad)? as u8])?),
-        PgType::Int8 => Value::Int(pgt::int8_from_sql(raw).map_err(bad)?),
+        PgType::Int8 | PgType::Xid8 => Value::Int(pgt::int8_from_sql(raw).map_err(bad)?),
         PgType::Float4 => Value::Float(pgt::float4_from_sql(raw).map_err(bad)?.into()),
         PgType::Float8 => Value::Float(pgt::float8_from_sql(raw).map_err(bad)?),
         PgType::Date => Value::Int(pgt::date_from_sql(raw).map_err(bad)?.into()),

@@ -146,6 +146,7 @@ pub(crate) async fn handshake(
             user: info.user.clone(),
             application_name: info.application_name.clone(),
             client: stream.peer_addr().ok(),
+            server: stream.local_addr().ok(),
             cancel: cancel.clone(),
             terminate: terminate.clone(),
         },

@@ -461,6 +461,22 @@ impl Translator<'_> {
             ("txid_current", 0) => {
                 return Ok((make::call("devdb_txid_current", vec![]), INT8));
             }
+            ("pg_current_xact_id", 0) => {
+                return Ok((
+                    make::call("devdb_txid_current", vec![]),
+                    Ty::of(PgType::Xid8),
+                ));
+            }
+            (
+                "inet_client_addr" | "inet_client_port" | "inet_server_addr" | "inet_server_port",
+                0,
+            ) => {
+                let ty = match name.ends_with("port") {
+                    true => INT4,
+                    false => Ty::of(PgType::Inet),
+                };
+                return Ok((make::call(&format!("devdb_{name}"), vec![]), ty));
+            }
             ("pg_postmaster_start_time", 0) => {
                 return Ok((
                     make::call("devdb_postmaster_start_time", vec![]),
