@@ -13,6 +13,7 @@ mod arrays;
 mod binary;
 mod catalogs;
 mod clients;
+mod concurrent_writes;
 mod copy;
 mod corpus;
 mod databases;

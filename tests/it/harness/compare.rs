@@ -100,19 +100,21 @@ pub async fn transcript(conn: &mut RawConn, mode: Mode, statements: &[&str]) -> 
         let messages = conn.read_until_ready().await;
         let lines: Vec<String> = messages
             .iter()
-            .filter(|m| {
-                !matches!(
-                    m,
-                    Message::NoticeResponse(_)
-                        | Message::ParameterStatus(_)
-                        | Message::NotificationResponse(_)
-                )
-            })
+            .filter(|m| is_compared(m))
             .map(|m| renderer.render(m))
             .collect();
         out.push(lines.join("\n"));
     }
     out
+}
+
+/// Whether a transcript shows this message: notices, ParameterStatus and notifications are
+/// left out (their wording and timing are free to differ between servers).
+pub fn is_compared(message: &Message) -> bool {
+    !matches!(
+        message,
+        Message::NoticeResponse(_) | Message::ParameterStatus(_) | Message::NotificationResponse(_)
+    )
 }
 
 fn indent(text: &str, prefix: &str) -> String {
