@@ -57,9 +57,11 @@ enum Step {
     Ext(usize, &'static str),
     /// Waits for the session's blocked statement and records its answer here.
     Wait(usize),
+    /// The session's client says Terminate and closes its connection.
+    Quit(usize),
 }
 
-use Step::{Ext, Run, Slow, Wait};
+use Step::{Ext, Quit, Run, Slow, Wait};
 
 /// One transcript line group: what is compared (errors by SQLSTATE) and what a failure shows
 /// (errors with their messages).
@@ -198,6 +200,13 @@ async fn transcript(conns: Vec<RawConn>, script: &[Step]) -> Vec<(String, Entry)
                 };
                 out.push((format!("{} waits", name(s)), entry));
             }
+            Quit(s) => {
+                let session = &mut sessions[s];
+                session.conn.send_terminate();
+                session.conn.write_out().await;
+                session.closed = true;
+                out.push((format!("{} quits", name(s)), Entry::note("closed")));
+            }
         }
     }
     for (s, session) in sessions.iter_mut().enumerate() {
@@ -242,7 +251,7 @@ async fn both(script: &[Step]) -> Option<(Vec<(String, Entry)>, Vec<(String, Ent
     let sessions = 1 + script
         .iter()
         .map(|step| match step {
-            Run(s, _) | Slow(s, _) | Ext(s, _) | Wait(s) => *s,
+            Run(s, _) | Slow(s, _) | Ext(s, _) | Wait(s) | Quit(s) => *s,
         })
         .max()
         .unwrap_or(0);
@@ -1001,6 +1010,23 @@ async fn foreign_key_references_do_not_hold_up_unrelated_writes() {
             C,
             "select p.id, p.note, c.id from p left join c on c.pid = p.id order by 1, 3",
         ),
+    ])
+    .await;
+}
+
+/// A client that goes away ends its transaction: the rows it held are free at once for the
+/// session waiting for them, and its changes are gone.
+#[tokio::test]
+async fn holder_that_disconnects_releases_its_rows() {
+    compare_sessions(&[
+        Slow(A, TWO_ROWS),
+        Run(A, "begin"),
+        Run(A, "update t set v = 1 where id = 1"),
+        Run(A, "insert into t values (3, 3)"),
+        Run(B, "update t set v = v + 10 where id = 1"),
+        Quit(A),
+        Wait(B),
+        Run(C, "select id, v from t order by id"),
     ])
     .await;
 }
