@@ -859,9 +859,9 @@ const HISTORY_C2: &str = "insert into pgbench_history (tid, bid, aid, delta, mti
                           values (3, 1, 50, -20, current_timestamp)";
 
 /// Known difference (docs/compat.md): a transaction that does DDL, uses a savepoint, locks
-/// rows with FOR UPDATE or runs REPEATABLE READ waits on devdb for every other writing
-/// transaction and then makes every other writer wait, even for rows and tables it never
-/// touches; PostgreSQL waits for neither. The script is run on both; the two marked steps must
+/// rows with FOR UPDATE or FOR SHARE, or runs REPEATABLE READ or SERIALIZABLE waits on devdb
+/// for every other writing transaction and then makes every other writer wait, even for rows
+/// and tables it never touches; PostgreSQL waits for neither. The script is run on both; the two marked steps must
 /// block on devdb and not on PostgreSQL, and everything else must be equal.
 #[tokio::test]
 async fn exclusive_transactions_wait_for_all_writers_on_devdb_only() {
