@@ -549,6 +549,26 @@ async fn delete_and_update_of_the_same_row_wait_for_each_other() {
     .await;
 }
 
+/// INSERT ... ON CONFLICT DO UPDATE of a row another transaction updated waits for it and
+/// then updates the committed row. (DO NOTHING is in
+/// `conflicting_inserts_fail_the_later_transaction`.)
+#[tokio::test]
+async fn upsert_of_a_row_another_transaction_updated() {
+    compare_sessions(
+        &[
+            &[Slow(A, TWO_ROWS)][..],
+            &round(
+                "update t set v = 5 where id = 1",
+                "insert into t values (1, 100) on conflict (id) do update set v = t.v + excluded.v
+                 returning id, v",
+                "commit",
+            ),
+        ]
+        .concat(),
+    )
+    .await;
+}
+
 /// Inserts into one table (with a serial key, and without any key) from two transactions
 /// proceed together; the serial values are distinct and every row is there after both commit.
 #[tokio::test]
@@ -913,7 +933,8 @@ async fn exclusive_transactions_wait_for_all_writers_on_devdb_only() {
 /// deleting a parent row while another inserts a child of it. PostgreSQL makes the second
 /// wait for the first and then fails it (23505, 23503) or lets it go on if the first rolled
 /// back; devdb lets both go on and fails the one that commits later, at its next statement or
-/// COMMIT. Compared: which errors each session got (by SQLSTATE, in order) and the final
+/// COMMIT. Likewise INSERT ... ON CONFLICT DO NOTHING against a row another transaction
+/// updated waits on PostgreSQL only. Compared: which errors each session got (by SQLSTATE, in order) and the final
 /// contents, so no duplicate key and no orphan survives on either.
 #[tokio::test]
 async fn conflicting_inserts_fail_the_later_transaction() {
@@ -954,6 +975,19 @@ async fn conflicting_inserts_fail_the_later_transaction() {
             Run(C, CONTENTS),
         ]);
     }
+    // ON CONFLICT DO NOTHING on a row another transaction updated: PostgreSQL waits for it,
+    // devdb does not (the statement changes no row); both insert nothing.
+    scripts.push(
+        [
+            &[Slow(A, TWO_ROWS)][..],
+            &round(
+                "update t set v = 6 where id = 2",
+                "insert into t values (2, 0) on conflict do nothing",
+                "commit",
+            ),
+        ]
+        .concat(),
+    );
     // Independent servers and databases: the cases run at once to save time.
     join_all(scripts.iter().map(|script| compare_outcomes(script))).await;
 }
