@@ -1109,3 +1109,48 @@ async fn large_open_transaction_does_not_hold_up_other_rows() {
     ])
     .await;
 }
+
+/// A transaction whose changes are taken off the writer whenever another session writes
+/// (devdb writes them back at its next statement) keeps them all: a changed primary key, a
+/// row deleted and inserted again, a row inserted and deleted, cascaded deletes, and rows of a
+/// table without a key interleaved with another transaction's committed inserts.
+#[tokio::test]
+async fn a_transaction_interleaved_with_others_keeps_its_own_changes() {
+    compare_sessions(&[
+        Slow(
+            A,
+            "create table k (id integer primary key, v text);
+             create table p (id bigint primary key);
+             create table ch (p bigint references p on delete cascade, n int);
+             create table loose (n int, note text);
+             insert into k values (1, 'one'), (2, 'two'), (3, 'three');
+             insert into p values (1), (2);
+             insert into ch values (1, 10), (1, 11), (2, 20);
+             insert into loose values (1, 'committed')",
+        ),
+        Run(A, "begin"),
+        Run(A, "update k set id = 100 where id = 1"),
+        Run(B, "insert into loose values (2, 'b')"),
+        Run(A, "delete from k where id = 2"),
+        Run(B, "insert into loose values (3, 'b')"),
+        Run(A, "insert into k values (2, 'two again')"),
+        Run(A, "insert into loose values (10, 'a'), (11, 'a')"),
+        Run(B, "insert into loose values (4, 'b')"),
+        Run(A, "insert into k values (50, 'fleeting')"),
+        Run(B, "update k set v = 'three by b' where id = 3"),
+        Run(A, "delete from k where id = 50"),
+        Run(A, "delete from p where id = 1"),
+        Run(B, "insert into loose values (5, 'b')"),
+        Run(A, "update loose set note = note || '!' where note = 'a'"),
+        Run(B, "insert into ch values (2, 21)"),
+        Run(A, "select * from k order by id"),
+        Run(A, "select * from ch order by p, n"),
+        Run(A, "select * from loose order by n"),
+        Run(A, "commit"),
+        Run(C, "select * from k order by id"),
+        Run(C, "select * from p order by id"),
+        Run(C, "select * from ch order by p, n"),
+        Run(C, "select * from loose order by n"),
+    ])
+    .await;
+}

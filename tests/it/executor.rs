@@ -189,7 +189,8 @@ async fn read_only_transaction_does_not_block_a_writer() {
     assert_eq!(ids(&reader, "r2").await, [1, 3]);
 }
 
-// ---- 2. A second writer waits, and proceeds the moment the lock is released ----
+// ---- 2. A writer of a row another transaction changed waits, and proceeds the moment that
+// transaction ends ----
 
 #[derive(Clone, Copy, Debug)]
 enum Release {
@@ -198,20 +199,21 @@ enum Release {
     Disconnect,
 }
 
-/// A holder opens a write transaction; a second connection's INSERT waits (still pending after
-/// half a second, lock timeout 10 s), then completes promptly after `release`.
+/// A holder updates a row in an open transaction; a second connection's UPDATE of that row
+/// waits (still pending after half a second, lock timeout 10 s), then completes promptly after
+/// `release`, on the row as the holder left it.
 async fn waiting_writer_proceeds_on(release: Release) {
     let db = DevDb::start(&["--lock-timeout", "10000"]);
     let holder = connect_as(&db, "holder").await;
     let waiter = Arc::new(connect_as(&db, "waiter").await);
-    exec(&holder, "create table w (id int)").await;
-    exec(&holder, "begin; insert into w values (1)").await;
+    exec(&holder, "create table w (id int); insert into w values (0)").await;
+    exec(&holder, "begin; update w set id = 1 where id = 0").await;
 
-    let pending = spawn_execute(Arc::clone(&waiter), "insert into w values (2)");
+    let pending = spawn_execute(Arc::clone(&waiter), "update w set id = id + 10");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(
         !pending.is_finished(),
-        "the second writer must wait for the open write transaction"
+        "the second writer must wait for the transaction that changed its row"
     );
 
     let released_at = Instant::now();
@@ -220,9 +222,9 @@ async fn waiting_writer_proceeds_on(release: Release) {
         Release::Rollback => exec(&holder, "rollback").await,
         Release::Disconnect => drop(holder),
     }
-    let (done_at, result) = finish(pending, Duration::from_secs(5), "the waiting INSERT").await;
-    let inserted = result.unwrap_or_else(|e| panic!("the waiting INSERT failed: {e:?}"));
-    assert_eq!(inserted, 1);
+    let (done_at, result) = finish(pending, Duration::from_secs(5), "the waiting UPDATE").await;
+    let updated = result.unwrap_or_else(|e| panic!("the waiting UPDATE failed: {e:?}"));
+    assert_eq!(updated, 1);
     let waited = done_at.saturating_duration_since(released_at);
     assert!(
         waited < PROMPT,
@@ -230,8 +232,8 @@ async fn waiting_writer_proceeds_on(release: Release) {
     );
 
     let expected: &[i32] = match release {
-        Release::Commit => &[1, 2],
-        Release::Rollback | Release::Disconnect => &[2],
+        Release::Commit => &[11],
+        Release::Rollback | Release::Disconnect => &[10],
     };
     assert_eq!(ids(&waiter, "w").await, expected);
 }
@@ -255,14 +257,18 @@ async fn waiting_writer_proceeds_when_holder_disconnects() {
 async fn lock_timeout_gives_55p03_naming_the_idle_holder() {
     let db = DevDb::start(&["--lock-timeout", "300"]);
     let (mut holder, holder_pid) = raw_as(&db, "blocker-app").await;
-    raw_query(&mut holder, "create table lt (id int)").await;
+    raw_query(
+        &mut holder,
+        "create table lt (id int); insert into lt values (0)",
+    )
+    .await;
     assert_eq!(
         raw_query(&mut holder, "begin").await,
         ["CommandComplete BEGIN", "ReadyForQuery T"]
     );
     assert_eq!(
-        raw_query(&mut holder, "insert into lt values (1)").await,
-        ["CommandComplete INSERT 0 1", "ReadyForQuery T"]
+        raw_query(&mut holder, "update lt set id = 1 where id = 0").await,
+        ["CommandComplete UPDATE 1", "ReadyForQuery T"]
     );
 
     let waiter = connect_as(&db, "waiter").await;
@@ -270,12 +276,12 @@ async fn lock_timeout_gives_55p03_naming_the_idle_holder() {
     let result = within(
         Duration::from_secs(5),
         "a write past lock_timeout",
-        waiter.execute("insert into lt values (2)", &[]),
+        waiter.execute("update lt set id = 2", &[]),
     )
     .await;
     let waited = started.elapsed();
     let e = match result {
-        Ok(n) => panic!("the write must fail with 55P03 while another holds the lock, got Ok({n})"),
+        Ok(n) => panic!("the write must fail with 55P03 while another holds the row, got Ok({n})"),
         Err(e) => e,
     };
     assert_eq!(code(&e), "55P03", "{e:?}");
@@ -302,8 +308,8 @@ async fn lock_timeout_gives_55p03_naming_the_idle_holder() {
         raw_query(&mut holder, "commit").await,
         ["CommandComplete COMMIT", "ReadyForQuery I"]
     );
-    exec(&waiter, "insert into lt values (2)").await;
-    assert_eq!(ids(&waiter, "lt").await, [1, 2]);
+    exec(&waiter, "update lt set id = 2").await;
+    assert_eq!(ids(&waiter, "lt").await, [2]);
 }
 
 #[tokio::test]
@@ -312,8 +318,12 @@ async fn set_lock_timeout_applies_to_that_session_only() {
     let holder = connect_as(&db, "holder").await;
     let impatient = connect_as(&db, "impatient").await;
     let patient = Arc::new(connect_as(&db, "patient").await);
-    exec(&holder, "create table slt (id int)").await;
-    exec(&holder, "begin; insert into slt values (1)").await;
+    exec(
+        &holder,
+        "create table slt (id int); insert into slt values (0)",
+    )
+    .await;
+    exec(&holder, "begin; update slt set id = 1 where id = 0").await;
 
     exec(&impatient, "set lock_timeout = '200ms'").await;
     let shown = impatient
@@ -326,12 +336,12 @@ async fn set_lock_timeout_applies_to_that_session_only() {
     });
     assert_eq!(value.as_deref(), Some("200ms"));
 
-    let patient_write = spawn_execute(Arc::clone(&patient), "insert into slt values (3)");
+    let patient_write = spawn_execute(Arc::clone(&patient), "update slt set id = id + 10");
     let started = Instant::now();
     let result = within(
         Duration::from_secs(5),
         "a write with lock_timeout 200ms",
-        impatient.execute("insert into slt values (2)", &[]),
+        impatient.execute("update slt set id = 2", &[]),
     )
     .await;
     let e = result.expect_err("the write must time out after 200 ms");
@@ -351,7 +361,7 @@ async fn set_lock_timeout_applies_to_that_session_only() {
     exec(&holder, "commit").await;
     let (_, result) = finish(patient_write, Duration::from_secs(5), "the patient write").await;
     assert_eq!(result.expect("the patient write"), 1);
-    assert_eq!(ids(&holder, "slt").await, [1, 3]);
+    assert_eq!(ids(&holder, "slt").await, [11]);
 }
 
 // ---- 3. A connection that dies mid-transaction is rolled back at once ----
@@ -360,23 +370,31 @@ async fn set_lock_timeout_applies_to_that_session_only() {
 async fn connection_dropped_mid_transaction_is_rolled_back_at_once() {
     let db = DevDb::start(&["--lock-timeout", "10000"]);
     let (mut dying, _) = raw_as(&db, "dying").await;
-    raw_query(&mut dying, "create table dd (id int)").await;
+    raw_query(
+        &mut dying,
+        "create table dd (id int); insert into dd values (0)",
+    )
+    .await;
     raw_query(&mut dying, "begin").await;
     assert_eq!(
         raw_query(&mut dying, "insert into dd values (1), (2)").await,
         ["CommandComplete INSERT 0 2", "ReadyForQuery T"]
     );
+    assert_eq!(
+        raw_query(&mut dying, "update dd set id = 5 where id = 0").await,
+        ["CommandComplete UPDATE 1", "ReadyForQuery T"]
+    );
 
     let other = Arc::new(connect_as(&db, "other").await);
-    let pending = spawn_execute(Arc::clone(&other), "insert into dd values (3)");
+    let pending = spawn_execute(Arc::clone(&other), "update dd set id = id + 10");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(!pending.is_finished(), "the write must wait for the lock");
+    assert!(!pending.is_finished(), "the write must wait for the row");
 
     // The socket goes away without a Terminate message, as when a client process dies.
     let died_at = Instant::now();
     drop(dying);
-    let (done_at, result) = finish(pending, Duration::from_secs(5), "the waiting INSERT").await;
-    result.expect("the waiting INSERT");
+    let (done_at, result) = finish(pending, Duration::from_secs(5), "the waiting UPDATE").await;
+    assert_eq!(result.expect("the waiting UPDATE"), 1);
     let waited = done_at.saturating_duration_since(died_at);
     assert!(
         waited < PROMPT,
@@ -384,8 +402,8 @@ async fn connection_dropped_mid_transaction_is_rolled_back_at_once() {
     );
     assert_eq!(
         ids(&other, "dd").await,
-        [3],
-        "uncommitted rows must be gone"
+        [10],
+        "uncommitted changes must be gone"
     );
 }
 
@@ -415,41 +433,41 @@ async fn killed_client_process_mid_transaction_is_rolled_back_at_once() {
     let stdout = child.stdout.take().expect("psql stdout");
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
     stdin
-        .write_all(b"begin;\ninsert into kc values (2);\nselect 'in transaction';\n")
+        .write_all(b"begin;\nupdate kc set id = 2 where id = 1;\nselect 'in transaction';\n")
         .await
         .expect("writing to psql");
     stdin.flush().await.expect("flushing psql's stdin");
     let mut lines = tokio::io::BufReader::new(stdout).lines();
-    within(Duration::from_secs(10), "psql's insert", async {
+    within(Duration::from_secs(10), "psql's update", async {
         loop {
             match lines.next_line().await {
                 Ok(Some(line)) if line == "in transaction" => break,
                 Ok(Some(_)) => {}
-                other => panic!("psql ended before the insert: {other:?}"),
+                other => panic!("psql ended before the update: {other:?}"),
             }
         }
     })
     .await;
 
-    let pending = spawn_execute(Arc::clone(&other), "insert into kc values (3)");
+    let pending = spawn_execute(Arc::clone(&other), "update kc set id = id + 10");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         !pending.is_finished(),
-        "the write must wait for psql's lock"
+        "the write must wait for the row psql changed"
     );
 
     let killed_at = Instant::now();
     child.start_kill().expect("SIGKILL psql");
     let _ = within(Duration::from_secs(5), "psql to die", child.wait()).await;
-    let (done_at, result) = finish(pending, Duration::from_secs(5), "the waiting INSERT").await;
-    result.expect("the waiting INSERT");
+    let (done_at, result) = finish(pending, Duration::from_secs(5), "the waiting UPDATE").await;
+    assert_eq!(result.expect("the waiting UPDATE"), 1);
     let waited = done_at.saturating_duration_since(killed_at);
     assert!(
         waited < PROMPT,
         "the writer waited {waited:?} after psql was killed"
     );
     drop(stdin);
-    assert_eq!(ids(&other, "kc").await, [1, 3]);
+    assert_eq!(ids(&other, "kc").await, [11]);
 }
 
 // ---- 4. Stalled pipelines block nobody; idle transactions are reaped ----
@@ -596,14 +614,18 @@ async fn client_waiting_for_its_parked_write_is_not_reaped_as_idle() {
         "10000",
     ]);
     let holder = connect_as(&db, "holder").await;
-    // The holder opts out of reaping so that it keeps the lock for three idle timeouts.
+    // The holder opts out of reaping so that it keeps its row for three idle timeouts.
     exec(&holder, "set idle_in_transaction_session_timeout = 0").await;
-    exec(&holder, "create table pw (id int)").await;
-    exec(&holder, "begin; insert into pw values (1)").await;
+    exec(
+        &holder,
+        "create table pw (id int); insert into pw values (0)",
+    )
+    .await;
+    exec(&holder, "begin; update pw set id = 1 where id = 0").await;
 
     let (mut waiter, _) = raw_as(&db, "waiter").await;
     raw_query(&mut waiter, "begin").await;
-    waiter.send_query("insert into pw values (2)");
+    waiter.send_query("update pw set id = id + 10");
     // The server owes the waiter an answer the whole time: no result yet, and no FATAL.
     match waiter
         .read_message_within(Duration::from_millis(1200))
@@ -611,7 +633,7 @@ async fn client_waiting_for_its_parked_write_is_not_reaped_as_idle() {
     {
         Err(_) => {}
         Ok(m) => panic!(
-            "the parked write must neither finish nor be reaped while the lock is held, got {:?}",
+            "the parked write must neither finish nor be reaped while the row is held, got {:?}",
             m.map(|m| waiter.render(&[m]))
         ),
     }
@@ -623,13 +645,13 @@ async fn client_waiting_for_its_parked_write_is_not_reaped_as_idle() {
             waiter.read_until_ready_rendered()
         )
         .await,
-        ["CommandComplete INSERT 0 1", "ReadyForQuery T"]
+        ["CommandComplete UPDATE 1", "ReadyForQuery T"]
     );
     assert_eq!(
         raw_query(&mut waiter, "commit").await,
         ["CommandComplete COMMIT", "ReadyForQuery I"]
     );
-    assert_eq!(ids(&holder, "pw").await, [1, 2]);
+    assert_eq!(ids(&holder, "pw").await, [11]);
 }
 
 // ---- 5. Idle sessions outside a transaction ----

@@ -98,21 +98,21 @@ async fn a_sleep_with_a_parameter_does_not_hold_up_the_others() {
     assert!(started.elapsed() >= Duration::from_secs(1));
 }
 
-/// A session that sleeps in a transaction that has written keeps the write lock, as
-/// PostgreSQL keeps its row locks: readers go on, the next writer waits for its commit.
+/// A session that sleeps in a transaction that has written keeps its row locks, as
+/// PostgreSQL does: readers go on, a writer of the same row waits for its commit.
 #[tokio::test]
-async fn a_sleep_in_a_writing_transaction_keeps_its_write_lock() {
+async fn a_sleep_in_a_writing_transaction_keeps_its_row_locks() {
     let db = DevDb::start(&[]);
     let other = db.connect().await;
     other
-        .batch_execute("create table locked (x int)")
+        .batch_execute("create table locked (x int); insert into locked values (0)")
         .await
         .expect("create");
     let sleeper = db.connect().await;
     sleeper
-        .batch_execute("begin; insert into locked values (1)")
+        .batch_execute("begin; update locked set x = 1")
         .await
-        .expect("insert");
+        .expect("update");
     let sleeping = tokio::spawn(async move {
         sleeper
             .batch_execute("select pg_sleep(1); commit")
@@ -123,19 +123,19 @@ async fn a_sleep_in_a_writing_transaction_keeps_its_write_lock() {
     let rows = within(
         Duration::from_millis(300),
         "a read beside the sleeper",
-        other.query_one("select count(*) from locked", &[]),
+        other.query_one("select sum(x) from locked", &[]),
     )
     .await
     .expect("read");
     assert_eq!(
         rows.get::<_, i64>(0),
         0,
-        "the sleeper's insert is not committed yet"
+        "the sleeper's update is not committed yet"
     );
     within(
         Duration::from_secs(5),
         "the next writer",
-        other.batch_execute("insert into locked values (2)"),
+        other.batch_execute("update locked set x = x + 10"),
     )
     .await
     .expect("the next writer");
@@ -147,6 +147,15 @@ async fn a_sleep_in_a_writing_transaction_keeps_its_write_lock() {
     assert!(
         committed <= written,
         "the next writer waited for the sleeper's commit"
+    );
+    let rows = other
+        .query_one("select sum(x) from locked", &[])
+        .await
+        .expect("read");
+    assert_eq!(
+        rows.get::<_, i64>(0),
+        11,
+        "the writer updated the committed row"
     );
 }
 

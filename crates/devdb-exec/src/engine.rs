@@ -1,12 +1,15 @@
-//! One database's engine: owns its SQLite connections, its sessions' state and its write lock,
+//! One database's engine: owns its SQLite connections, its sessions' state and the writer,
 //! and runs batches one at a time on the database's thread (see `thread.rs`).
 
+pub(crate) mod changes;
 mod copy;
 mod cursors;
 mod database;
 mod do_block;
 mod open;
+mod preupdate;
 mod protocol;
+mod sharing;
 mod statement;
 mod upgrade;
 
@@ -33,9 +36,10 @@ use crate::{Databases, EngineConfig, Op, Reply, SessionId, Sink};
 pub(crate) use copy::PendingCopy;
 pub(crate) use cursors::OpenCursor;
 use open::Role;
+use sharing::Wait;
 pub(crate) use statement::stored;
 
-/// A batch being run, or parked waiting for the write lock.
+/// A batch being run, or parked waiting for the writer or a row (`sharing.rs`).
 struct Batch {
     session: SessionId,
     ops: Vec<Op>,
@@ -49,8 +53,10 @@ struct Batch {
     reply: oneshot::Sender<Reply>,
     /// A FATAL error was sent.
     close: bool,
-    /// When the batch parked on the write lock, and when that wait times out.
+    /// When the batch parked waiting for the writer or a row, and when that wait times out.
     parked: Option<(Instant, Option<Instant>)>,
+    /// What it waits for while parked.
+    wait: Option<Wait>,
     /// While its statement sleeps parked: when the sleep ends, and when statement_timeout
     /// stops it.
     sleep: Option<(Instant, Option<Instant>)>,
@@ -58,7 +64,7 @@ struct Batch {
     slept: bool,
 }
 
-/// A simple Query being run: resumable when a statement parks on the write lock.
+/// A simple Query being run: resumable when a statement parks.
 struct QueryProgress {
     statements: Arc<[devdb_sql::Parsed]>,
     next: usize,
@@ -71,15 +77,15 @@ struct QueryProgress {
 /// What running a batch's ops came to.
 enum Progress {
     Finished,
-    /// A statement needs the write lock another session holds.
-    Parked,
+    /// A statement waits for the writer or for another transaction's row.
+    Parked(Wait),
     /// A statement sleeps this long, parked.
     Sleeping(std::time::Duration),
 }
 
 /// Why a statement did not complete.
 enum Stop {
-    Park,
+    Park(Wait),
     /// A statement that only sleeps: its batch parks for this long (see `statement::Nap`).
     Sleep(std::time::Duration),
     /// COPY FROM STDIN: the batch ends until the client's data is complete.
@@ -97,7 +103,7 @@ pub(crate) struct Engine {
     reader: Connection,
     writer: Connection,
     sessions: HashMap<SessionId, Session>,
-    /// The session holding the write lock.
+    /// The session whose SQLite transaction is open on the writer (see `sharing.rs`).
     lock_holder: Option<SessionId>,
     parked: VecDeque<Batch>,
     /// Batches whose statement sleeps (`SELECT pg_sleep(x)`), holding nothing but what their
@@ -118,7 +124,7 @@ pub(crate) struct Engine {
     /// Every session's settings start from these.
     defaults: crate::settings::Defaults,
     listeners: crate::notify::Listeners,
-    /// Temporary schemas of sessions that ended, dropped once the write lock is free.
+    /// Temporary schemas of sessions that ended, dropped once the writer is free.
     orphan_temps: Vec<String>,
 }
 
@@ -139,6 +145,7 @@ impl Engine {
             raised: Mutex::new(None),
             advisory: Mutex::default(),
             xids: Mutex::default(),
+            changes: Mutex::default(),
         });
         let open = |role| {
             open::connection(path, role, !config.ephemeral, &functions)
@@ -230,6 +237,7 @@ impl Engine {
                     reply,
                     close: false,
                     parked: None,
+                    wait: None,
                     sleep: None,
                     slept: false,
                 };
@@ -266,7 +274,13 @@ impl Engine {
             }
         };
         match progress {
-            Progress::Parked => {
+            Progress::Parked(wait) => {
+                if self.deadlocks(batch.session, wait) {
+                    self.sessions.insert(batch.session, session);
+                    let err = sharing::deadlock_error(batch.session, wait);
+                    return self.drive(batch, Some(err));
+                }
+                batch.wait = Some(wait);
                 if batch.parked.is_none() {
                     let timeout = lock(&session.settings).duration("lock_timeout");
                     let now = Instant::now();
@@ -359,20 +373,28 @@ impl Engine {
                     .parked
                     .map(|(since, _)| since.elapsed())
                     .unwrap_or_default();
-                self.lock_timeout_error(waited)
+                self.lock_timeout_error(batch.session, waited, batch.wait)
             };
             self.drive(batch, Some(err));
         }
     }
 
-    /// Gives the write lock to parked batches, in arrival order, while it is free (after
-    /// dropping the temporary schemas of ended sessions).
+    /// Runs parked batches whose wait is over, oldest first (after dropping the temporary
+    /// schemas of ended sessions). A batch that runs may free others, so the scan starts over
+    /// after each; it ends when none can run.
     pub(crate) fn resume_parked(&mut self) {
         self.drop_orphan_temps();
-        while self.lock_holder.is_none() {
-            let Some(batch) = self.parked.pop_front() else {
+        // Each run either finishes a batch or parks it on something that cannot be over yet;
+        // the bound only guards against a wait that says it is over and then parks again.
+        let mut runs = 2 * self.parked.len() + 2;
+        while runs > 0 {
+            let Some(i) = self.parked.iter().position(|b| self.may_resume(b)) else {
                 return;
             };
+            let Some(batch) = self.parked.remove(i) else {
+                return;
+            };
+            runs -= 1;
             self.drive(batch, None);
         }
     }
@@ -393,11 +415,24 @@ impl Engine {
         lock_waits.chain(sleeps).min()
     }
 
-    /// 55P03 naming who holds the lock, so a stuck test says which connection to look at.
-    fn lock_timeout_error(&self, waited: std::time::Duration) -> PgError {
-        let holder = self
-            .lock_holder
-            .and_then(|id| self.sessions.get(&id).map(|s| (id, s)));
+    /// 55P03 naming whom the statement waited for, so a stuck test says which connection to
+    /// look at.
+    fn lock_timeout_error(
+        &self,
+        id: SessionId,
+        waited: std::time::Duration,
+        wait: Option<Wait>,
+    ) -> PgError {
+        let (holder, what) = match wait {
+            Some(Wait::Row(owner)) => (Some(owner), "changed a row this statement changes"),
+            Some(Wait::Alone) => (
+                self.lock_holder
+                    .or_else(|| lock(&self.functions.changes).others(id).next()),
+                "has a writing transaction open (this one must write alone)",
+            ),
+            _ => (self.lock_holder, "keeps the database's writer to itself"),
+        };
+        let holder = holder.and_then(|id| self.sessions.get(&id).map(|s| (id, s)));
         let detail = match holder {
             Some((id, s)) => {
                 let state = if s.transaction.is_open() {
@@ -406,7 +441,7 @@ impl Engine {
                     "active"
                 };
                 format!(
-                    "Process {} (application_name \"{}\") holds the database's write lock; {} for {:.1} s. Waited {:.1} s.",
+                    "Process {} (application_name \"{}\") {what}; {} for {:.1} s. Waited {:.1} s.",
                     id.0,
                     s.info.application_name,
                     state,
@@ -414,13 +449,10 @@ impl Engine {
                     waited.as_secs_f64()
                 )
             }
-            None => format!(
-                "Waited {:.1} s for the database's write lock.",
-                waited.as_secs_f64()
-            ),
+            None => format!("Waited {:.1} s for the writer.", waited.as_secs_f64()),
         };
         PgError::lock_not_available(detail).with_hint(
-            "devdb runs one writing transaction per database at a time: commit or roll back the other transaction, or raise lock_timeout.",
+            "Commit or roll back the other transaction, or raise lock_timeout. DDL, savepoints, FOR UPDATE and REPEATABLE READ transactions write alone in devdb.",
         )
     }
 
@@ -445,9 +477,10 @@ impl Engine {
     /// Rolls back whatever `session` has open and releases its lock.
     fn abort_transaction(&mut self, id: SessionId, session: &mut Session) {
         if session.transaction.writing {
-            let _ = self.writer.execute_batch("ROLLBACK");
+            let _ = control(&self.writer, "ROLLBACK");
             self.release_lock(id);
         }
+        lock(&self.functions.changes).end(id);
         lock(&session.settings).end_transaction(false);
         lock(&self.functions.advisory).end_transaction(id);
         session.transaction = Default::default();
@@ -455,7 +488,7 @@ impl Engine {
     }
 
     /// Drops the temporary schemas in `orphan_temps`, each in a transaction of its own, when
-    /// nobody holds the write lock; they wait for the next chance otherwise.
+    /// no session has the writer; they wait for the next chance otherwise.
     fn drop_orphan_temps(&mut self) {
         if self.lock_holder.is_some() || self.orphan_temps.is_empty() {
             return;
@@ -471,6 +504,7 @@ impl Engine {
         let Some(t) = devdb_sql::drop_temp_schema(schema, &self.committed)? else {
             return Ok(());
         };
+        self.close_shared();
         let to_pg = |e| sqlite_error::to_pg(e, None);
         self.writer
             .execute_batch("BEGIN IMMEDIATE")
@@ -503,11 +537,12 @@ impl Engine {
     }
 
     /// Moves every committed page from the WAL into the database file and empties the WAL;
-    /// true when that completed. Only possible while nobody holds the write lock.
+    /// true when that completed. Only possible while no session has the writer.
     pub(crate) fn checkpoint(&mut self) -> bool {
         if self.lock_holder.is_some() {
             return false;
         }
+        self.close_shared();
         self.release_reader_snapshot();
         // (busy, pages in the WAL, pages checkpointed): done when not busy and all moved.
         self.writer
@@ -526,6 +561,7 @@ impl Engine {
         for id in ids {
             self.close_session(id);
         }
+        self.close_shared();
         // The reader's pinned snapshot would make the checkpoint wait out the busy timeout.
         self.release_reader_snapshot();
         let _ = self.writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -547,13 +583,11 @@ impl Engine {
     }
 
     /// Keeps one read transaction open on the reader between commits: statements of sessions
-    /// that hold no write lock then share the latest committed snapshot without taking and
+    /// that need no writer then share the latest committed snapshot without taking and
     /// dropping SQLite's WAL read lock (file-lock system calls) for every statement.
     fn pin_reader_snapshot(&self) -> Result<(), PgError> {
         if self.reader.is_autocommit() {
-            self.reader
-                .execute_batch("BEGIN")
-                .map_err(|e| sqlite_error::to_pg(e, None))?;
+            control(&self.reader, "BEGIN").map_err(|e| sqlite_error::to_pg(e, None))?;
         }
         Ok(())
     }
@@ -561,7 +595,7 @@ impl Engine {
     /// Ends the reader's snapshot; the next read starts a fresh one. Called before every commit.
     fn release_reader_snapshot(&self) {
         if !self.reader.is_autocommit() {
-            let _ = self.reader.execute_batch("COMMIT");
+            let _ = control(&self.reader, "COMMIT");
         }
     }
 
@@ -604,6 +638,12 @@ fn load_catalog(conn: &Connection) -> Result<Catalog, PgError> {
         results.push(query_rows(conn, sql)?);
     }
     Catalog::load(results)
+}
+
+/// Runs a transaction control statement (BEGIN, COMMIT, ROLLBACK, savepoints), kept prepared:
+/// the hot path runs several per transaction.
+fn control(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.raw_execute().map(drop)
 }
 
 /// Every row of a query on devdb's own tables, as stored values.

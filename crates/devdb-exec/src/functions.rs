@@ -32,6 +32,8 @@ pub(crate) struct FunctionState {
     pub raised: Mutex<Option<PgError>>,
     pub advisory: Mutex<AdvisoryLocks>,
     pub xids: Mutex<Xids>,
+    /// The writing transactions' row changes, recorded by the writer's pre-update hook.
+    pub changes: Mutex<crate::engine::changes::Changes>,
 }
 
 /// txid_current(): one number per transaction that asks, increasing, as PostgreSQL assigns

@@ -185,7 +185,7 @@ impl Local {
     }
 
     /// Runs one batch exclusively. It runs at once unless it must wait for another session's
-    /// write lock, in which case this waits until the engine resumes or fails it.
+    /// writer or a row, in which case this waits until the engine resumes or fails it.
     pub async fn run(
         &self,
         session: SessionId,

@@ -122,7 +122,7 @@ impl CancelHandle {
         self.interrupts
             .cancel
             .store(self.session.0, Ordering::Release);
-        // A batch parked on the write lock is not running SQL: wake the timer to fail it.
+        // A parked batch is not running SQL: wake the timer to fail it.
         self.wake.notify_one();
     }
 

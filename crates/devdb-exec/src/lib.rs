@@ -6,11 +6,13 @@
 //! the sessions connected to it. A [`Handle`] moves a session there; its task then runs each
 //! batch directly with [`Local::run`]. A batch is everything one connection sent up to a Sync or
 //! Flush, or one simple Query; batches of different sessions never interleave. Each engine keeps
-//! two SQLite connections: a *reader* on which every statement of a session that holds no write
-//! lock runs in the latest committed snapshot (so reads never wait and never see uncommitted
-//! writes), and a *writer* owned by the one session holding the database's write lock. A session
-//! that must write while another holds the lock is parked until the lock is free or its
-//! lock_timeout passes.
+//! two SQLite connections: a *reader* on which every statement of a session that has not written
+//! runs in the latest committed snapshot (so reads never wait and never see uncommitted
+//! writes), and a *writer* that writing transactions share, one statement at a time, each with
+//! its own row changes and row locks (`engine/sharing.rs`). A statement that changes a row
+//! another open transaction changed is parked until that transaction ends or its lock_timeout
+//! passes; so is a statement of a transaction that must have the writer to itself (DDL,
+//! savepoints, FOR UPDATE, REPEATABLE READ) while others write.
 //!
 //! Invariants: only a database's thread touches its rusqlite connections; prepared statements
 //! and portals belong to their session and die with it; a session that ends is rolled back at

@@ -1,8 +1,9 @@
 //! The state of one session's transaction, as the engine tracks it.
 //!
 //! A transaction that has not written runs each statement on the shared reader connection in a
-//! fresh snapshot (PostgreSQL's READ COMMITTED). Its first write takes the database's write lock
-//! and opens a SQLite transaction on the writer connection, where the rest of it runs.
+//! fresh snapshot (PostgreSQL's READ COMMITTED). From its first write on it runs on the writer
+//! connection, which it shares with other writing transactions or keeps to itself (see
+//! `engine/sharing.rs`).
 
 use devdb_sql::{Isolation, TransactionMode};
 
@@ -16,8 +17,11 @@ pub(crate) struct Transaction {
     pub implicit: bool,
     /// An error happened in the block: everything but ROLLBACK fails with 25P02.
     pub failed: bool,
-    /// Holds the write lock with a SQLite transaction open on the writer.
+    /// Its SQLite transaction is open on the writer (it is the engine's `lock_holder`).
     pub writing: bool,
+    /// Keeps the writer to itself until it ends (see `engine/sharing.rs`): its SQLite
+    /// transaction is never rolled back to let another session write.
+    pub pinned: bool,
     /// Savepoints in order; the first `materialized` of them exist on the writer.
     pub savepoints: Vec<String>,
     pub materialized: usize,
@@ -40,7 +44,7 @@ impl Transaction {
     }
 
     /// REPEATABLE READ and SERIALIZABLE need one stable snapshot for the whole transaction;
-    /// with one writer per database, holding the write lock from the first statement gives it.
+    /// keeping the writer to itself from the first statement gives it.
     pub fn needs_snapshot(&self) -> bool {
         matches!(
             self.mode.isolation,

@@ -135,10 +135,10 @@ impl Engine {
                 format!("COPY from stdin failed: {message}"),
             )),
             (None, Ok(data)) => match self.copy_rows(id, session, &pending.statement, data) {
-                Err(Stop::Park) => {
-                    // Nothing was inserted yet: the whole COPY runs when the lock is free.
+                Err(Stop::Park(wait)) => {
+                    // Nothing was inserted yet: the whole COPY runs when the writer is free.
                     session.copy = Some(pending);
-                    return Err(Stop::Park);
+                    return Err(Stop::Park(wait));
                 }
                 Err(Stop::CopyIn) => Err(PgError::internal("COPY inside COPY")),
                 Err(Stop::Sleep(_)) => Err(PgError::internal("COPY parked to sleep")),

@@ -114,6 +114,7 @@ impl Engine {
                 tx.implicit = false;
             }
             tx.writing = false;
+            tx.pinned = false;
             tx.materialized = 0;
             state.portals.clear();
             if holder == Some(*other) {
@@ -123,6 +124,10 @@ impl Engine {
         if let Some(holder) = holder {
             self.release_lock(holder);
         }
+        self.close_shared();
+        // Nobody's row changes apply to the restored contents (the restoring session is
+        // outside a transaction block).
+        *lock(&self.functions.changes) = Default::default();
         self.release_reader_snapshot();
         let copy = |writer: &mut Connection| -> rusqlite::Result<()> {
             let from = Connection::open_with_flags(

@@ -12,9 +12,9 @@ use crate::functions::{self, FunctionState};
 /// Which of the engine's two connections to open.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
-    /// Runs every statement of sessions that hold no write lock, each in a fresh snapshot.
+    /// Runs every statement of sessions that have not written, each in a fresh snapshot.
     Reader,
-    /// Runs the statements of the session holding the write lock.
+    /// Runs the statements of writing transactions, one session's at a time (`sharing.rs`).
     Writer,
 }
 
@@ -52,7 +52,22 @@ pub(crate) fn connection(
         // A statement wrongly sent to the reader fails instead of writing outside the lock.
         conn.pragma_update(None, "query_only", "ON")?;
     }
-    let interrupts = state.interrupts.clone();
-    conn.progress_handler(1000, Some(move || interrupts.check().is_some()));
+    if role == Role::Reader {
+        let interrupts = state.interrupts.clone();
+        conn.progress_handler(1000, Some(move || interrupts.check().is_some()));
+    } else {
+        // The writer records row changes, and stops a statement early that touched a row
+        // another transaction holds (`changes.rs`).
+        super::preupdate::record_changes(&conn, state);
+        let state = state.clone();
+        conn.progress_handler(
+            1000,
+            Some(move || {
+                state.interrupts.check().is_some()
+                    || super::changes::from_callback(&state.changes)
+                        .is_some_and(|changes| changes.conflict().is_some())
+            }),
+        );
+    }
     Ok(conn)
 }

@@ -113,7 +113,7 @@ impl Engine {
             };
             match result {
                 Ok(()) => batch.pos += 1,
-                Err(Stop::Park) => return Progress::Parked,
+                Err(Stop::Park(wait)) => return Progress::Parked(wait),
                 Err(Stop::Sleep(duration)) => return Progress::Sleeping(duration),
                 Err(Stop::CopyIn) => {
                     self.copy_in_suspend(batch, session);
@@ -222,7 +222,7 @@ impl Engine {
                 });
             match result {
                 Ok(()) => query.next += 1,
-                Err(stop @ (Stop::Park | Stop::Sleep(_) | Stop::CopyIn)) => return Err(stop),
+                Err(stop @ (Stop::Park(_) | Stop::Sleep(_) | Stop::CopyIn)) => return Err(stop),
                 Err(Stop::Error(err)) => failure = Some(err),
             }
         }
@@ -450,7 +450,7 @@ impl Engine {
         };
         // Transaction control inside the statement may have cleared the session's portals;
         // a portal that ran stays (executing it again returns nothing more).
-        if session.transaction.is_open() || matches!(result, Err(Stop::Park | Stop::Sleep(_))) {
+        if session.transaction.is_open() || matches!(result, Err(Stop::Park(_) | Stop::Sleep(_))) {
             session.portals.insert(portal_name.to_owned(), portal);
         }
         result

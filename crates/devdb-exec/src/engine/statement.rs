@@ -265,7 +265,7 @@ impl Engine {
                 self.rollback(id, session, sink);
                 Ok(())
             }
-            Kind::Savepoint(name) => self.savepoint(session, name, sink),
+            Kind::Savepoint(name) => self.savepoint(id, session, name, sink),
             Kind::Release(name) => self.release(session, name, sink),
             Kind::RollbackTo(name) => self.rollback_to(session, name, sink),
             Kind::Set { name, value, local } => {
@@ -324,7 +324,7 @@ impl Engine {
         delivery: Delivery<'_>,
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
-        let role = self.acquire(id, session, t.writes)?;
+        let role = self.acquire(id, session, t)?;
         if role == Role::Reader {
             self.pin_reader_snapshot()?;
         }
@@ -333,6 +333,9 @@ impl Engine {
                 .map_err(|e| sqlite_error::to_pg(e, None))?;
         }
         self.begin_statement(id, session);
+        // A transaction that shares the writer records its row changes (`sharing.rs`).
+        let recording = role == Role::Writer && !session.transaction.pinned;
+        lock(&self.functions.changes).start(recording.then_some(id));
         let conn = match role {
             Role::Reader => &self.reader,
             Role::Writer => &self.writer,
@@ -340,6 +343,7 @@ impl Engine {
         let db = Db {
             conn,
             seen: &mut self.sqlite_seen,
+            changes: recording.then_some(&self.functions.changes),
         };
         let params = delivery.params;
         let mut nap = None;
@@ -358,10 +362,18 @@ impl Engine {
         if !t.captures.is_empty() {
             drop_captures(conn, &t.captures);
         }
+        let conflict = {
+            let mut changes = lock(&self.functions.changes);
+            changes.stop();
+            changes.conflict()
+        };
         let cause = self.interrupts.check();
         self.interrupts.stop();
         let raised = lock(&self.functions.raised).take();
         let notifications = std::mem::take(&mut lock(&self.functions.current).notifications);
+        if let Some(owner) = conflict {
+            return Err(self.conflicted(id, session, owner));
+        }
         let tag = result.map_err(|e| match e {
             Failure::Sqlite(e) => {
                 let conn = match role {
@@ -386,17 +398,16 @@ impl Engine {
                 sqlite_error::statement_error(e, raised, cause, &catalog, conn, probed.as_ref())
             }
             Failure::Pg(e) => e,
+            // Handled above: the statement waits for the row's holder and runs again.
+            Failure::Conflict => PgError::internal("row lock conflict"),
         })?;
         if let Some(d) = nap {
             return Err(Stop::Sleep(d));
         }
-        if role == Role::Writer {
-            if t.changes_catalog {
-                self.pending = Some(Arc::new(load_catalog(&self.writer)?));
-                self.generation += 1;
-                self.reload_sequences(Role::Writer)?;
-            }
-            self.save_sequences()?;
+        if role == Role::Writer && t.changes_catalog {
+            self.pending = Some(Arc::new(load_catalog(&self.writer)?));
+            self.generation += 1;
+            self.reload_sequences(Role::Writer)?;
         }
         if let Some(temp) = &t.temp_on_commit {
             session.temp_on_commit.push(temp.clone());
@@ -413,44 +424,8 @@ impl Engine {
         Ok(())
     }
 
-    /// Picks the connection for a statement, taking the write lock if it must write.
-    fn acquire(
-        &mut self,
-        id: SessionId,
-        session: &mut Session,
-        writes: bool,
-    ) -> Result<Role, Stop> {
-        let tx = &mut session.transaction;
-        if tx.writing {
-            return Ok(Role::Writer);
-        }
-        if !writes && !tx.needs_snapshot() {
-            return Ok(Role::Reader);
-        }
-        if tx.mode.read_only == Some(true) && writes {
-            return Err(PgError::new(
-                SqlState::READ_ONLY_SQL_TRANSACTION,
-                "cannot execute statement in a read-only transaction",
-            )
-            .into());
-        }
-        if self.lock_holder.is_some_and(|holder| holder != id) {
-            return Err(Stop::Park);
-        }
-        let to_pg = |e| sqlite_error::to_pg(e, None);
-        self.writer
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(to_pg)?;
-        for name in &tx.savepoints {
-            self.on_writer("SAVEPOINT", name)?;
-        }
-        tx.materialized = tx.savepoints.len();
-        tx.writing = true;
-        self.lock_holder = Some(id);
-        Ok(Role::Writer)
-    }
-
-    /// Writes advanced sequence values in the writer's transaction.
+    /// Writes advanced sequence values in the writer's transaction, before it commits: any
+    /// session's, as sequences are not transactional.
     fn save_sequences(&mut self) -> Result<(), PgError> {
         let dirty = lock(&self.functions.sequences).take_dirty();
         for (name, last_value, is_called) in dirty {
@@ -465,7 +440,7 @@ impl Engine {
     }
 
     /// Runs `SAVEPOINT`, `RELEASE` or `ROLLBACK TO` for savepoint `name` on the writer.
-    fn on_writer(&self, verb: &str, name: &str) -> Result<(), PgError> {
+    pub(super) fn on_writer(&self, verb: &str, name: &str) -> Result<(), PgError> {
         self.writer
             .execute_batch(&format!("{verb} {}", quote(name)))
             .map_err(|e| sqlite_error::to_pg(e, None))
@@ -509,6 +484,10 @@ impl Engine {
             self.finish_transaction(id, session, false, sink)?;
             sink.command_complete("ROLLBACK");
             return Ok(());
+        }
+        if lock(&self.functions.changes).has_log(id) {
+            // Shelved changes are written again to be committed.
+            self.writer_for(id, session, false)?;
         }
         self.finish_transaction(id, session, true, sink)?;
         sink.command_complete("COMMIT");
@@ -565,18 +544,18 @@ impl Engine {
         let mut result = Ok(());
         if session.transaction.writing {
             if commit {
-                result = self.temp_on_commit(id, session);
+                result = self
+                    .temp_on_commit(id, session)
+                    .and_then(|()| self.save_sequences());
                 // Readers must move to the new snapshot, and an old one would hold back the
                 // checkpoint this commit may run.
                 self.release_reader_snapshot();
                 if result.is_ok() {
-                    result = self
-                        .writer
-                        .execute_batch("COMMIT")
+                    result = super::control(&self.writer, "COMMIT")
                         .map_err(|e| sqlite_error::to_pg(e, None));
                 }
                 if result.is_err() && !self.writer.is_autocommit() {
-                    let _ = self.writer.execute_batch("ROLLBACK");
+                    let _ = super::control(&self.writer, "ROLLBACK");
                 }
                 if result.is_ok()
                     && let Some(pending) = self.pending.take()
@@ -584,8 +563,10 @@ impl Engine {
                     self.committed = pending;
                     self.generation += 1;
                 }
+            } else if session.transaction.pinned {
+                let _ = super::control(&self.writer, "ROLLBACK");
             } else {
-                let _ = self.writer.execute_batch("ROLLBACK");
+                self.shelve(id, session);
             }
             if !commit || result.is_err() {
                 // Sequences in memory keep their values; the catalog goes back.
@@ -593,6 +574,7 @@ impl Engine {
             }
             self.release_lock(id);
         }
+        lock(&self.functions.changes).end(id);
         lock(&self.functions.advisory).end_transaction(id);
         let committed = commit && result.is_ok();
         if !committed {
@@ -625,7 +607,15 @@ impl Engine {
         sink: &mut dyn Sink,
     ) {
         let tx = &mut session.transaction;
-        if tx.block {
+        if tx.block && !tx.pinned {
+            // Without savepoints nothing of it can be used again: like PostgreSQL, it lets go
+            // of its rows at once, not at ROLLBACK.
+            tx.failed = true;
+            if tx.writing {
+                self.shelve(id, session);
+            }
+            lock(&self.functions.changes).end(id);
+        } else if tx.block {
             tx.failed = true;
             if tx.writing && self.writer.is_autocommit() {
                 // SQLite rolled the whole transaction back itself (interrupts, I/O errors).
@@ -640,6 +630,7 @@ impl Engine {
 
     fn savepoint(
         &mut self,
+        id: SessionId,
         session: &mut Session,
         name: &str,
         sink: &mut dyn Sink,
@@ -652,10 +643,13 @@ impl Engine {
             )
             .into());
         }
-        if tx.writing {
+        if tx.writing || lock(&self.functions.changes).has_log(id) {
+            // Savepoints live in the SQLite transaction, which must then stay open.
+            self.writer_for(id, session, true)?;
             self.on_writer("SAVEPOINT", name)?;
-            tx.materialized += 1;
+            session.transaction.materialized += 1;
         }
+        let tx = &mut session.transaction;
         tx.savepoints.push(name.to_owned());
         tx.notify_marks.push(tx.notify.mark());
         sink.command_complete("SAVEPOINT");
@@ -851,13 +845,15 @@ fn warning(code: SqlState, message: &str) -> PgError {
 }
 
 /// An SQL identifier for SQLite, in double quotes.
-fn quote(name: &str) -> String {
+pub(super) fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 enum Failure {
     Sqlite(rusqlite::Error),
     Pg(PgError),
+    /// The statement touched a row another transaction holds (`changes.rs`).
+    Conflict,
 }
 
 impl From<rusqlite::Error> for Failure {
@@ -910,6 +906,11 @@ fn run_sqlite(
     let mut sent = 0u64;
     let mut rows = st.raw_query();
     while let Some(row) = rows.next()? {
+        // SQLite makes every change of a RETURNING statement before its first row: a row lock
+        // conflict is known now, before anything is sent.
+        if sent == 0 && db.changes.is_some_and(|c| lock(c).conflict().is_some()) {
+            return Err(Failure::Conflict);
+        }
         if describe {
             sink.row_description(&t.columns, &formats);
             describe = false;
@@ -1056,6 +1057,8 @@ fn drop_captures(conn: &Connection, captures: &[Capture]) {
 struct Db<'a> {
     conn: &'a Connection,
     seen: &'a mut Sightings,
+    /// The row changes being recorded, when the statement's transaction shares the writer.
+    changes: Option<&'a std::sync::Mutex<super::changes::Changes>>,
 }
 
 /// A SQLite statement from the connection's cache, or prepared for one use.

@@ -1,0 +1,418 @@
+//! The row changes of each open READ COMMITTED writing transaction, and the row locks they
+//! imply: what lets several sessions' writing transactions share the one writer connection.
+//!
+//! A pre-update hook on the writer records every row the running statement inserts, updates
+//! or deletes into its session's log (table, rowid and the row's new values). A row that was
+//! committed before and that a transaction updated or deleted is locked by it until it ends;
+//! a statement of another session touching that row is a conflict: the engine undoes the
+//! statement and parks it until the holder ends, then runs it again on the new data, which is
+//! PostgreSQL's READ COMMITTED behaviour. Rows a transaction inserted are invisible to others,
+//! so they lock nothing.
+//!
+//! Between statements the writer holds the SQLite transaction of one session only (see
+//! `sharing.rs`); when another session needs it, the first one's SQLite transaction is rolled
+//! back and its log replayed when it runs again (`replay`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+
+use rusqlite::Connection;
+use rusqlite::types::Value;
+
+use super::preupdate::RowChange;
+use crate::SessionId;
+
+/// A row: its table (SQLite name) and rowid.
+type RowKey = (Arc<str>, i64);
+
+/// The row changes, from a callback SQLite makes on the database's thread: None while that
+/// thread holds them itself, as it does while it writes a log back (which records nothing).
+pub(crate) fn from_callback(changes: &Mutex<Changes>) -> Option<MutexGuard<'_, Changes>> {
+    match changes.try_lock() {
+        Ok(guard) => Some(guard),
+        Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Changes {
+    /// Whose statement is running on the writer and recording into its log.
+    recording: Option<SessionId>,
+    logs: HashMap<SessionId, Log>,
+    locks: HashMap<RowKey, SessionId>,
+    /// The first other session whose locked row the running statement touched.
+    conflict: Option<SessionId>,
+    /// The running statement's changes to its log, to take back after a conflict: the log's
+    /// length before it, and earlier entries it changed with their previous change.
+    undo_mark: usize,
+    undo: Vec<(usize, Change)>,
+    tables: HashSet<Arc<str>>,
+    /// Replay statements per table, for the catalog generation they were built in.
+    shapes: HashMap<Arc<str>, Arc<Shape>>,
+    shapes_generation: u64,
+}
+
+/// One transaction's changes, in the order it first touched each row.
+#[derive(Default)]
+struct Log {
+    entries: Vec<Entry>,
+    index: HashMap<RowKey, usize>,
+}
+
+struct Entry {
+    table: Arc<str>,
+    rowid: i64,
+    change: Change,
+}
+
+#[derive(Clone)]
+enum Change {
+    /// A row the transaction inserted, with its values now.
+    Inserted(Vec<Value>),
+    /// A committed row the transaction updated, with its values now.
+    Updated(Vec<Value>),
+    /// A committed row the transaction deleted.
+    Deleted,
+    /// A row the transaction inserted and deleted again.
+    Gone,
+}
+
+/// How to write a table's rows back: its columns that hold values, in table order.
+struct Shape {
+    /// Indexes of the stored columns among all of the table's columns.
+    stored: Vec<usize>,
+    /// Without the rowid: a row keeps its INTEGER PRIMARY KEY, others get a fresh rowid.
+    insert: String,
+    update: String,
+    delete: String,
+}
+
+impl Changes {
+    /// Records one row change of the running statement (nothing when no session is
+    /// recording, or for devdb's own tables and other databases than `main`).
+    pub fn record(&mut self, db: &str, table: &str, change: RowChange) {
+        let Some(me) = self.recording else {
+            return;
+        };
+        if db != "main" || table.starts_with("__devdb_") || table.starts_with("sqlite_") {
+            return;
+        }
+        let table = self.intern(table);
+        match change {
+            RowChange::Insert { rowid, values } => self.inserted(me, table, rowid, values),
+            RowChange::Delete { rowid } => self.deleted(me, table, rowid),
+            RowChange::Update { old, new, values } if old == new => {
+                self.updated(me, table, new, values)
+            }
+            RowChange::Update { old, new, values } => {
+                self.deleted(me, table.clone(), old);
+                self.inserted(me, table, new, values);
+            }
+        }
+    }
+
+    fn intern(&mut self, table: &str) -> Arc<str> {
+        if let Some(known) = self.tables.get(table) {
+            return known.clone();
+        }
+        let table: Arc<str> = Arc::from(table);
+        self.tables.insert(table.clone());
+        table
+    }
+
+    fn inserted(&mut self, me: SessionId, table: Arc<str>, rowid: i64, values: Vec<Value>) {
+        let key = (table, rowid);
+        match self.existing(me, &key) {
+            // A rowid the transaction freed, taken again: the committed row gets new values.
+            Some(Change::Deleted) => self.set(me, &key, Change::Updated(values)),
+            Some(Change::Inserted(_) | Change::Updated(_)) => {
+                self.set(me, &key, Change::Inserted(values))
+            }
+            Some(Change::Gone) | None => self.push(me, key, Change::Inserted(values), false),
+        }
+    }
+
+    fn updated(&mut self, me: SessionId, table: Arc<str>, rowid: i64, values: Vec<Value>) {
+        let key = (table, rowid);
+        match self.existing(me, &key) {
+            Some(Change::Inserted(_)) => self.set(me, &key, Change::Inserted(values)),
+            Some(_) => self.set(me, &key, Change::Updated(values)),
+            None => self.push(me, key, Change::Updated(values), true),
+        }
+    }
+
+    fn deleted(&mut self, me: SessionId, table: Arc<str>, rowid: i64) {
+        let key = (table, rowid);
+        match self.existing(me, &key) {
+            Some(Change::Inserted(_)) => {
+                self.set(me, &key, Change::Gone);
+                if let Some(log) = self.logs.get_mut(&me) {
+                    log.index.remove(&key);
+                }
+            }
+            Some(_) => self.set(me, &key, Change::Deleted),
+            None => self.push(me, key, Change::Deleted, true),
+        }
+    }
+
+    fn existing(&self, me: SessionId, key: &RowKey) -> Option<Change> {
+        let log = self.logs.get(&me)?;
+        let &i = log.index.get(key)?;
+        log.entries.get(i).map(|e| e.change.clone())
+    }
+
+    /// Changes an entry the log has, remembering the old change if the statement is to be
+    /// undone.
+    fn set(&mut self, me: SessionId, key: &RowKey, change: Change) {
+        let Some(log) = self.logs.get_mut(&me) else {
+            return;
+        };
+        let Some(&i) = log.index.get(key) else {
+            return;
+        };
+        let Some(entry) = log.entries.get_mut(i) else {
+            return;
+        };
+        let old = std::mem::replace(&mut entry.change, change);
+        if i < self.undo_mark {
+            self.undo.push((i, old));
+        }
+    }
+
+    /// A row the log has not seen: a committed row (`locking`) is locked, or touching it is a
+    /// conflict when another transaction holds it.
+    fn push(&mut self, me: SessionId, key: RowKey, change: Change, locking: bool) {
+        if locking {
+            match self.locks.get(&key) {
+                Some(&owner) if owner != me => {
+                    self.conflict.get_or_insert(owner);
+                }
+                _ => {
+                    self.locks.insert(key.clone(), me);
+                }
+            }
+        }
+        let log = self.logs.entry(me).or_default();
+        log.index.insert(key.clone(), log.entries.len());
+        log.entries.push(Entry {
+            table: key.0,
+            rowid: key.1,
+            change,
+        });
+    }
+
+    /// Starts recording `me`'s statement; None records nothing (a transaction that keeps the
+    /// writer to itself).
+    pub fn start(&mut self, me: Option<SessionId>) {
+        self.recording = me;
+        self.conflict = None;
+        self.undo.clear();
+        self.undo_mark = me
+            .and_then(|me| self.logs.get(&me))
+            .map_or(0, |log| log.entries.len());
+    }
+
+    pub fn stop(&mut self) {
+        self.recording = None;
+    }
+
+    /// The holder of a row the running statement touched, if it touched one.
+    pub fn conflict(&self) -> Option<SessionId> {
+        self.conflict
+    }
+
+    /// Takes back what the running statement of `me` recorded (its SQLite effects are rolled
+    /// back by the caller).
+    pub fn undo(&mut self, me: SessionId) {
+        let mark = self.undo_mark;
+        let Some(log) = self.logs.get_mut(&me) else {
+            return;
+        };
+        for entry in log.entries.drain(mark.min(log.entries.len())..) {
+            let key = (entry.table, entry.rowid);
+            log.index.remove(&key);
+            if self.locks.get(&key) == Some(&me) {
+                self.locks.remove(&key);
+            }
+        }
+        for (i, change) in self.undo.drain(..).rev() {
+            if let Some(entry) = log.entries.get_mut(i) {
+                entry.change = change;
+                if !matches!(entry.change, Change::Gone) {
+                    log.index.insert((entry.table.clone(), entry.rowid), i);
+                }
+            }
+        }
+        self.conflict = None;
+        if log.entries.is_empty() {
+            self.logs.remove(&me);
+        }
+    }
+
+    /// Forgets `me`'s changes and releases its row locks: its transaction ended.
+    pub fn end(&mut self, me: SessionId) {
+        if let Some(log) = self.logs.remove(&me) {
+            for entry in log.entries {
+                let key = (entry.table, entry.rowid);
+                if self.locks.get(&key) == Some(&me) {
+                    self.locks.remove(&key);
+                }
+            }
+        }
+        if self.recording == Some(me) {
+            self.recording = None;
+        }
+    }
+
+    /// Whether `me`'s transaction has changed rows.
+    pub fn has_log(&self, me: SessionId) -> bool {
+        self.logs.contains_key(&me)
+    }
+
+    /// How many rows `me`'s transaction has changed.
+    pub fn log_len(&self, me: SessionId) -> usize {
+        self.logs.get(&me).map_or(0, |log| log.entries.len())
+    }
+
+    /// The sessions with changed rows other than `me`.
+    pub fn others(&self, me: SessionId) -> impl Iterator<Item = SessionId> + '_ {
+        self.logs.keys().copied().filter(move |&s| s != me)
+    }
+
+    /// Writes `me`'s changes again on `conn`, in a SQLite transaction just opened on the latest
+    /// committed data (nothing is recorded meanwhile). Rows it inserted may get other rowids.
+    pub fn replay(
+        &mut self,
+        conn: &Connection,
+        me: SessionId,
+        generation: u64,
+    ) -> rusqlite::Result<()> {
+        let recording = self.recording.take();
+        let result = self.write_back(conn, me, generation);
+        self.recording = recording;
+        result
+    }
+
+    fn write_back(
+        &mut self,
+        conn: &Connection,
+        me: SessionId,
+        generation: u64,
+    ) -> rusqlite::Result<()> {
+        if self.shapes_generation != generation {
+            self.shapes.clear();
+            self.shapes_generation = generation;
+        }
+        let Some(mut log) = self.logs.remove(&me) else {
+            return Ok(());
+        };
+        let mut result = Ok(());
+        let mut moved = Vec::new();
+        for (i, entry) in log.entries.iter_mut().enumerate() {
+            let shape = match self.shape(conn, &entry.table) {
+                Ok(shape) => shape,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            };
+            let step = match &entry.change {
+                Change::Inserted(values) => {
+                    let stored = shape
+                        .stored
+                        .iter()
+                        .map(|&c| values.get(c).unwrap_or(&Value::Null));
+                    conn.prepare_cached(&shape.insert)
+                        .and_then(|mut st| st.execute(rusqlite::params_from_iter(stored)))
+                        .map(|_| {
+                            let rowid = conn.last_insert_rowid();
+                            if rowid != entry.rowid {
+                                moved.push((i, entry.rowid, rowid));
+                                entry.rowid = rowid;
+                            }
+                        })
+                }
+                Change::Updated(values) => {
+                    let stored = shape
+                        .stored
+                        .iter()
+                        .map(|&c| values.get(c).unwrap_or(&Value::Null));
+                    let rowid = Value::Integer(entry.rowid);
+                    conn.prepare_cached(&shape.update)
+                        .and_then(|mut st| {
+                            st.execute(rusqlite::params_from_iter(stored.chain([&rowid])))
+                        })
+                        .map(drop)
+                }
+                Change::Deleted => conn
+                    .prepare_cached(&shape.delete)
+                    .and_then(|mut st| st.execute([entry.rowid]))
+                    .map(drop),
+                Change::Gone => Ok(()),
+            };
+            if let Err(e) = step {
+                result = Err(e);
+                break;
+            }
+        }
+        for (i, from, to) in moved {
+            if let Some(entry) = log.entries.get(i) {
+                log.index.remove(&(entry.table.clone(), from));
+                log.index.insert((entry.table.clone(), to), i);
+            }
+        }
+        self.logs.insert(me, log);
+        result
+    }
+
+    fn shape(&mut self, conn: &Connection, table: &Arc<str>) -> rusqlite::Result<Arc<Shape>> {
+        if let Some(shape) = self.shapes.get(table) {
+            return Ok(shape.clone());
+        }
+        let shape = Arc::new(Shape::read(conn, table)?);
+        self.shapes.insert(table.clone(), shape.clone());
+        Ok(shape)
+    }
+}
+
+impl Shape {
+    fn read(conn: &Connection, table: &str) -> rusqlite::Result<Shape> {
+        let mut st = conn.prepare("SELECT name, hidden FROM pragma_table_xinfo(?1, 'main')")?;
+        let columns: Vec<(String, i64)> = st
+            .query_map([table], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let stored: Vec<usize> = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, hidden))| *hidden == 0)
+            .map(|(i, _)| i)
+            .collect();
+        let names: Vec<String> = stored
+            .iter()
+            .filter_map(|&i| columns.get(i))
+            .map(|(name, _)| super::statement::quote(name))
+            .collect();
+        let table = super::statement::quote(table);
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+        let sets: Vec<String> = names
+            .iter()
+            .zip(&marks)
+            .map(|(name, mark)| format!("{name} = {mark}"))
+            .collect();
+        Ok(Shape {
+            insert: format!(
+                "INSERT INTO main.{table} ({}) VALUES ({})",
+                names.join(", "),
+                marks.join(", ")
+            ),
+            update: format!(
+                "UPDATE main.{table} SET {} WHERE rowid = ?{}",
+                sets.join(", "),
+                names.len() + 1
+            ),
+            delete: format!("DELETE FROM main.{table} WHERE rowid = ?1"),
+            stored,
+        })
+    }
+}

@@ -1,0 +1,146 @@
+//! SQLite's pre-update hook, through its C API.
+//!
+//! rusqlite wraps the hook only when its bindings are generated at build time, which needs
+//! libclang; the bundled SQLite is built with the hook instead (`SQLITE_ENABLE_PREUPDATE_HOOK`
+//! in `.cargo/config.toml`) and libsqlite3-sys's prebuilt bindings declare its functions. This
+//! is the workspace's one module with unsafe code.
+#![allow(unsafe_code)]
+
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::sync::Arc;
+
+use rusqlite::Connection;
+use rusqlite::ffi;
+use rusqlite::types::Value;
+
+use crate::functions::FunctionState;
+
+/// One row change, seen before SQLite makes it.
+pub(crate) enum RowChange {
+    Insert {
+        rowid: i64,
+        values: Vec<Value>,
+    },
+    Delete {
+        rowid: i64,
+    },
+    /// `old` and `new` differ when the statement changes an INTEGER PRIMARY KEY.
+    Update {
+        old: i64,
+        new: i64,
+        values: Vec<Value>,
+    },
+}
+
+/// Records every row change made on `conn` into `state.changes`.
+///
+/// The hook reads `state` through a plain pointer. It stays valid as long as the connection:
+/// the connection's SQL functions own clones of the same `Arc` (`functions::register`), and
+/// SQLite releases them only when it closes the connection, after which no hook runs.
+pub(crate) fn record_changes(conn: &Connection, state: &Arc<FunctionState>) {
+    // SAFETY: `conn.handle()` is the live connection, used on this thread only; the context
+    // pointer outlives every call of the hook (see above).
+    unsafe {
+        ffi::sqlite3_preupdate_hook(
+            conn.handle(),
+            Some(hook),
+            Arc::as_ptr(state).cast_mut().cast::<c_void>(),
+        );
+    }
+}
+
+unsafe extern "C" fn hook(
+    context: *mut c_void,
+    db: *mut ffi::sqlite3,
+    op: c_int,
+    schema: *const c_char,
+    table: *const c_char,
+    old: i64,
+    new: i64,
+) {
+    // SAFETY: `context` is the `FunctionState` given in `record_changes`; SQLite passes valid
+    // NUL-terminated names and calls this only while the change is being made.
+    let (state, schema, table) = unsafe {
+        (
+            &*context.cast::<FunctionState>().cast_const(),
+            CStr::from_ptr(schema),
+            CStr::from_ptr(table),
+        )
+    };
+    let (Ok(schema), Ok(table)) = (schema.to_str(), table.to_str()) else {
+        return;
+    };
+    let change = match op {
+        ffi::SQLITE_INSERT => RowChange::Insert {
+            rowid: new,
+            values: new_values(db),
+        },
+        ffi::SQLITE_DELETE => RowChange::Delete { rowid: old },
+        ffi::SQLITE_UPDATE => RowChange::Update {
+            old,
+            new,
+            values: new_values(db),
+        },
+        _ => return,
+    };
+    // A panic must not unwind into SQLite.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if let Some(mut changes) = super::changes::from_callback(&state.changes) {
+            changes.record(schema, table, change);
+        }
+    }));
+}
+
+/// The row's values after the change, every column in table order.
+fn new_values(db: *mut ffi::sqlite3) -> Vec<Value> {
+    // SAFETY: called from the hook of `db`, where the pre-update accessors are valid.
+    let n = unsafe { ffi::sqlite3_preupdate_count(db) };
+    (0..n)
+        .map(|i| {
+            let mut value = std::ptr::null_mut();
+            // SAFETY: as above, for column `i` < count.
+            let rc = unsafe { ffi::sqlite3_preupdate_new(db, i, &mut value) };
+            if rc == ffi::SQLITE_OK && !value.is_null() {
+                // SAFETY: SQLite gave a valid protected value.
+                unsafe { owned(value) }
+            } else {
+                Value::Null
+            }
+        })
+        .collect()
+}
+
+/// Copies an SQLite value.
+///
+/// # Safety
+/// `value` must be a valid `sqlite3_value` for the duration of the call.
+unsafe fn owned(value: *mut ffi::sqlite3_value) -> Value {
+    // SAFETY: the caller's promise; text and blob pointers are valid for `bytes` bytes until
+    // the value changes, and they are copied at once.
+    unsafe {
+        match ffi::sqlite3_value_type(value) {
+            ffi::SQLITE_INTEGER => Value::Integer(ffi::sqlite3_value_int64(value)),
+            ffi::SQLITE_FLOAT => Value::Real(ffi::sqlite3_value_double(value)),
+            ffi::SQLITE_TEXT => {
+                let text = ffi::sqlite3_value_text(value);
+                let len = usize::try_from(ffi::sqlite3_value_bytes(value)).unwrap_or(0);
+                if text.is_null() {
+                    Value::Text(String::new())
+                } else {
+                    let bytes = std::slice::from_raw_parts(text, len);
+                    Value::Text(String::from_utf8_lossy(bytes).into_owned())
+                }
+            }
+            ffi::SQLITE_BLOB => {
+                let blob = ffi::sqlite3_value_blob(value);
+                let len = usize::try_from(ffi::sqlite3_value_bytes(value)).unwrap_or(0);
+                if blob.is_null() {
+                    Value::Blob(Vec::new())
+                } else {
+                    Value::Blob(std::slice::from_raw_parts(blob.cast::<u8>(), len).to_vec())
+                }
+            }
+            _ => Value::Null,
+        }
+    }
+}
