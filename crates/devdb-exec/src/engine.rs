@@ -277,7 +277,8 @@ impl Engine {
             Progress::Parked(wait) => {
                 if self.deadlocks(batch.session, wait) {
                     self.sessions.insert(batch.session, session);
-                    let err = sharing::deadlock_error(batch.session, wait);
+                    let holder = lock(&self.functions.changes).row_holder(batch.session);
+                    let err = sharing::deadlock_error(batch.session, wait, holder);
                     return self.drive(batch, Some(err));
                 }
                 batch.wait = Some(wait);
@@ -424,7 +425,10 @@ impl Engine {
         wait: Option<Wait>,
     ) -> PgError {
         let (holder, what) = match wait {
-            Some(Wait::Row(owner)) => (Some(owner), "changed a row this statement changes"),
+            Some(Wait::Row) => (
+                lock(&self.functions.changes).row_holder(id),
+                "changed a row this statement changes",
+            ),
             Some(Wait::Alone) => (
                 self.lock_holder
                     .or_else(|| lock(&self.functions.changes).others(id).next()),

@@ -41,8 +41,10 @@ pub(crate) struct Changes {
     recording: Option<SessionId>,
     logs: HashMap<SessionId, Log>,
     locks: HashMap<RowKey, SessionId>,
-    /// The first other session whose locked row the running statement touched.
-    conflict: Option<SessionId>,
+    /// The first row of another transaction that the running statement touched.
+    conflict: Option<RowKey>,
+    /// The row each parked session waits for.
+    waits: HashMap<SessionId, RowKey>,
     /// The running statement's changes to its log, to take back after a conflict: the log's
     /// length before it, and earlier entries it changed with their previous change.
     undo_mark: usize,
@@ -186,7 +188,7 @@ impl Changes {
         if locking {
             match self.locks.get(&key) {
                 Some(&owner) if owner != me => {
-                    self.conflict.get_or_insert(owner);
+                    self.conflict.get_or_insert_with(|| key.clone());
                 }
                 _ => {
                     self.locks.insert(key.clone(), me);
@@ -207,6 +209,9 @@ impl Changes {
     pub fn start(&mut self, me: Option<SessionId>) {
         self.recording = me;
         self.conflict = None;
+        if let Some(me) = me {
+            self.waits.remove(&me);
+        }
         self.undo.clear();
         self.undo_mark = me
             .and_then(|me| self.logs.get(&me))
@@ -217,9 +222,23 @@ impl Changes {
         self.recording = None;
     }
 
-    /// The holder of a row the running statement touched, if it touched one.
-    pub fn conflict(&self) -> Option<SessionId> {
-        self.conflict
+    /// Whether the running statement touched a row another transaction holds.
+    pub fn conflict(&self) -> bool {
+        self.conflict.is_some()
+    }
+
+    /// Makes `me` wait for the row its statement conflicted on.
+    pub fn wait_for_conflict(&mut self, me: SessionId) {
+        if let Some(key) = self.conflict.take() {
+            self.waits.insert(me, key);
+        }
+    }
+
+    /// Who holds the row `me` waits for now: the transaction it waited for, or one that took
+    /// the row when that ended. None once the row is free.
+    pub fn row_holder(&self, me: SessionId) -> Option<SessionId> {
+        let key = self.waits.get(&me)?;
+        self.locks.get(key).copied().filter(|&owner| owner != me)
     }
 
     /// Takes back what the running statement of `me` recorded (its SQLite effects are rolled
@@ -252,6 +271,7 @@ impl Changes {
 
     /// Forgets `me`'s changes and releases its row locks: its transaction ended.
     pub fn end(&mut self, me: SessionId) {
+        self.waits.remove(&me);
         if let Some(log) = self.logs.remove(&me) {
             for entry in log.entries {
                 let key = (entry.table, entry.rowid);

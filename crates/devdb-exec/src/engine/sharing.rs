@@ -30,8 +30,9 @@ pub(crate) enum Wait {
     Writer,
     /// The writer to itself: every other writing transaction has ended.
     Alone,
-    /// The end of this session's transaction, which changed a row the statement changes.
-    Row(SessionId),
+    /// A row another transaction changed, which the statement changes: until that transaction
+    /// (or the next one to take the row) ends.
+    Row,
 }
 
 /// The savepoint of the writer's transaction that the loaded sharing session's changes are in.
@@ -130,7 +131,9 @@ impl Engine {
     pub(super) fn may_resume(&self, batch: &Batch) -> bool {
         match batch.wait {
             None => true,
-            Some(Wait::Row(owner)) => !lock(&self.functions.changes).has_log(owner),
+            Some(Wait::Row) => lock(&self.functions.changes)
+                .row_holder(batch.session)
+                .is_none(),
             Some(Wait::Writer) => self.must_wait(batch.session, false, false).is_none(),
             Some(Wait::Alone) => self.must_wait(batch.session, true, true).is_none(),
         }
@@ -203,17 +206,16 @@ impl Engine {
         changes.log_len(id) >= LARGE_LOG && changes.others(id).next().is_none()
     }
 
-    /// After a statement of `id` touched a row `owner`'s transaction holds: takes the
-    /// statement back and parks it until `owner` ends.
-    pub(super) fn conflicted(
-        &mut self,
-        id: SessionId,
-        session: &mut Session,
-        owner: SessionId,
-    ) -> Stop {
-        lock(&self.functions.changes).undo(id);
+    /// After a statement of `id` touched a row another transaction holds: takes the
+    /// statement back and parks it until that row is free.
+    pub(super) fn conflicted(&mut self, id: SessionId, session: &mut Session) -> Stop {
+        {
+            let mut changes = lock(&self.functions.changes);
+            changes.wait_for_conflict(id);
+            changes.undo(id);
+        }
         self.shelve(id, session);
-        Stop::Park(Wait::Row(owner))
+        Stop::Park(Wait::Row)
     }
 
     /// Whether parking `id` on `wait` closes a cycle of sessions waiting for each other.
@@ -241,12 +243,15 @@ impl Engine {
 
     /// The sessions `id` waits for while parked on `wait`.
     fn blockers(&self, id: SessionId, wait: Wait) -> Vec<SessionId> {
-        if let Wait::Row(owner) = wait {
-            return vec![owner];
+        if wait == Wait::Row {
+            return lock(&self.functions.changes)
+                .row_holder(id)
+                .into_iter()
+                .collect();
         }
         let mut out: Vec<SessionId> = self.lock_holder.filter(|&h| h != id).into_iter().collect();
         match wait {
-            Wait::Row(_) => {}
+            Wait::Row => {}
             Wait::Writer => out.extend(
                 self.parked
                     .iter()
@@ -272,14 +277,14 @@ fn must_keep_writer(session: &Session, t: &Translated) -> bool {
     tx.needs_snapshot() || !tx.savepoints.is_empty() || t.changes_catalog || (t.writes && !logged)
 }
 
-/// 40P01 for the statement whose wait would close a cycle.
-pub(super) fn deadlock_error(id: SessionId, wait: Wait) -> PgError {
-    let detail = match wait {
-        Wait::Row(owner) => format!(
+/// 40P01 for the statement of `id` whose wait would close a cycle.
+pub(super) fn deadlock_error(id: SessionId, wait: Wait, holder: Option<SessionId>) -> PgError {
+    let detail = match (wait, holder) {
+        (Wait::Row, Some(owner)) => format!(
             "Process {} waits for a row that process {} changed; process {} waits for process {}.",
             id.0, owner.0, owner.0, id.0
         ),
-        Wait::Writer | Wait::Alone => format!(
+        _ => format!(
             "Process {} waits for the other writing transactions to end, and one of them waits for process {}.",
             id.0, id.0
         ),

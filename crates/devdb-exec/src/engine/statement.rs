@@ -371,8 +371,8 @@ impl Engine {
         self.interrupts.stop();
         let raised = lock(&self.functions.raised).take();
         let notifications = std::mem::take(&mut lock(&self.functions.current).notifications);
-        if let Some(owner) = conflict {
-            return Err(self.conflicted(id, session, owner));
+        if conflict {
+            return Err(self.conflicted(id, session));
         }
         let tag = result.map_err(|e| match e {
             Failure::Sqlite(e) => {
@@ -908,7 +908,7 @@ fn run_sqlite(
     while let Some(row) = rows.next()? {
         // SQLite makes every change of a RETURNING statement before its first row: a row lock
         // conflict is known now, before anything is sent.
-        if sent == 0 && db.changes.is_some_and(|c| lock(c).conflict().is_some()) {
+        if sent == 0 && db.changes.is_some_and(|c| lock(c).conflict()) {
             return Err(Failure::Conflict);
         }
         if describe {
