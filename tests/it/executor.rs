@@ -253,6 +253,50 @@ async fn waiting_writer_proceeds_when_holder_disconnects() {
     waiting_writer_proceeds_on(Release::Disconnect).await;
 }
 
+/// A transaction that changes 10,000 rows while no other transaction has changes stops
+/// logging them and writes alone from then on (devdb only: PostgreSQL would let the other
+/// session's insert through): its rows all commit, and the other session's write proceeds
+/// promptly after the commit.
+#[tokio::test]
+async fn large_transaction_alone_keeps_the_writer_until_it_ends() {
+    let db = DevDb::start(&["--lock-timeout", "10000"]);
+    let big = connect_as(&db, "big").await;
+    let other = Arc::new(connect_as(&db, "other").await);
+    exec(
+        &big,
+        "create table big (id int); create table small (id int)",
+    )
+    .await;
+    exec(
+        &big,
+        "begin; insert into big select g from generate_series(1, 20000) g",
+    )
+    .await;
+
+    let pending = spawn_execute(Arc::clone(&other), "insert into small values (1)");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !pending.is_finished(),
+        "a write beside the large transaction waits for it"
+    );
+    exec(&big, "update big set id = -id where id <= 10; commit").await;
+    let (_, result) = finish(pending, Duration::from_secs(5), "the waiting INSERT").await;
+    assert_eq!(result.expect("the waiting INSERT"), 1);
+    let counts = within(
+        PROMPT,
+        "counting",
+        other.query_one(
+            "select count(*), count(*) filter (where id < 0), sum(id) from big",
+            &[],
+        ),
+    )
+    .await
+    .expect("count");
+    assert_eq!(counts.get::<_, i64>(0), 20_000);
+    assert_eq!(counts.get::<_, i64>(1), 10);
+    assert_eq!(ids(&other, "small").await, [1]);
+}
+
 #[tokio::test]
 async fn lock_timeout_gives_55p03_naming_the_idle_holder() {
     let db = DevDb::start(&["--lock-timeout", "300"]);

@@ -25,6 +25,11 @@ use crate::SessionId;
 /// A row: its table (SQLite name) and rowid.
 type RowKey = (Arc<str>, i64);
 
+/// A transaction that changed this many rows while no other transaction had changes stops
+/// recording and keeps the writer to itself (`take_outgrown`): a large import or seed must not
+/// hold a copy of every row it wrote, nor be written again whenever another session writes.
+pub(crate) const LARGE_LOG: usize = 10_000;
+
 /// The row changes, from a callback SQLite makes on the database's thread: None while that
 /// thread holds them itself, as it does while it writes a log back (which records nothing).
 pub(crate) fn from_callback(changes: &Mutex<Changes>) -> Option<MutexGuard<'_, Changes>> {
@@ -45,6 +50,8 @@ pub(crate) struct Changes {
     conflict: Option<RowKey>,
     /// The row each parked session waits for.
     waits: HashMap<SessionId, RowKey>,
+    /// The session whose running statement stopped recording at [`LARGE_LOG`] rows.
+    outgrown: Option<SessionId>,
     /// The running statement's changes to its log, to take back after a conflict: the log's
     /// length before it, and earlier entries it changed with their previous change.
     undo_mark: usize,
@@ -202,6 +209,16 @@ impl Changes {
             rowid: key.1,
             change,
         });
+        if log.entries.len() >= LARGE_LOG && self.logs.len() == 1 {
+            self.recording = None;
+            self.outgrown = Some(me);
+        }
+    }
+
+    /// Whether `me`'s statement stopped recording because its transaction grew large while
+    /// alone: it must then keep the writer to itself, its log being incomplete.
+    pub fn take_outgrown(&mut self, me: SessionId) -> bool {
+        self.outgrown.take_if(|&mut s| s == me).is_some()
     }
 
     /// Starts recording `me`'s statement; None records nothing (a transaction that keeps the

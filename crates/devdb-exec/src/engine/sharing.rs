@@ -40,10 +40,6 @@ pub(crate) enum Wait {
 const SAVEPOINT_SHARED: &str = "SAVEPOINT \"devdb shared\"";
 const ROLLBACK_SHARED: &str = "ROLLBACK TO \"devdb shared\"";
 
-/// A transaction that grew this many changed rows keeps the writer once nobody else writes,
-/// rather than being written again each time another session takes the writer.
-const LARGE_LOG: usize = 10_000;
-
 impl Engine {
     /// Picks the connection for a statement of `id`, taking the writer if it must write or
     /// read its own changes.
@@ -203,7 +199,7 @@ impl Engine {
     /// A loaded transaction with a large row log keeps the writer when nobody else writes.
     fn may_keep_large(&self, id: SessionId) -> bool {
         let changes = lock(&self.functions.changes);
-        changes.log_len(id) >= LARGE_LOG && changes.others(id).next().is_none()
+        changes.log_len(id) >= super::changes::LARGE_LOG && changes.others(id).next().is_none()
     }
 
     /// After a statement of `id` touched a row another transaction holds: takes the

@@ -365,6 +365,9 @@ impl Engine {
         let conflict = {
             let mut changes = lock(&self.functions.changes);
             changes.stop();
+            if changes.take_outgrown(id) {
+                session.transaction.pinned = true;
+            }
             changes.conflict()
         };
         let cause = self.interrupts.check();
