@@ -1154,3 +1154,29 @@ async fn a_transaction_interleaved_with_others_keeps_its_own_changes() {
     ])
     .await;
 }
+
+/// nextval beside open writing transactions, in autocommit and inside transactions, neither
+/// waits (sequences are not transactional) and hands out distinct values.
+#[tokio::test]
+async fn nextval_beside_open_transactions_does_not_wait() {
+    compare_sessions(&[
+        Slow(
+            A,
+            "create table t (id int primary key, v int);
+             insert into t values (1, 1), (2, 2);
+             create sequence sq",
+        ),
+        Run(A, "begin"),
+        Run(A, "update t set v = 10 where id = 1"),
+        Run(B, "select nextval('sq')"),
+        Run(B, "begin"),
+        Run(B, "select nextval('sq'), currval('sq')"),
+        Run(B, "update t set v = 20 where id = 2"),
+        Run(A, "select nextval('sq')"),
+        Run(B, "commit"),
+        Run(A, "rollback"),
+        Run(C, "select nextval('sq')"),
+        Run(C, "select * from t order by id"),
+    ])
+    .await;
+}

@@ -65,8 +65,12 @@ pub struct Translated {
     pub described_params: Vec<(usize, devdb_pg::Oid)>,
     /// The result columns (empty for statements that return no rows).
     pub columns: Vec<Column>,
-    /// True when the statement must hold the database's write lock (DML, DDL, nextval, FOR UPDATE).
+    /// True when the statement writes: DML, DDL, nextval, FOR UPDATE (which the executor runs on
+    /// its writer).
     pub writes: bool,
+    /// SELECT ... FOR UPDATE/SHARE: rows the statement reads stay locked until the transaction
+    /// ends, which devdb gives by having the transaction write alone.
+    pub locks_rows: bool,
     /// True when the statement changes the catalog, so the executor must reload it afterwards.
     pub changes_catalog: bool,
     /// Temporary tables to fill, in order, before `sqlite` runs (the parts of a WITH that holds
@@ -125,6 +129,7 @@ impl Translated {
             described_params: Vec::new(),
             columns: Vec::new(),
             writes: false,
+            locks_rows: false,
             changes_catalog: false,
             captures: Vec::new(),
             notices: Vec::new(),

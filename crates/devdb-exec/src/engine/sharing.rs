@@ -1,7 +1,7 @@
 //! How sessions share the writer connection.
 //!
-//! A READ COMMITTED transaction that only inserts, updates and deletes rows does not keep the
-//! writer: its SQLite transaction stays open there between its statements only until another
+//! A READ COMMITTED transaction that only inserts, updates, deletes and reads rows (nextval
+//! included) does not keep the writer: its SQLite transaction stays open there between its statements only until another
 //! session needs the writer, which rolls it back; the transaction's row changes, recorded as
 //! they happen (`changes.rs`), are written again when it next runs. Rows it updated or deleted
 //! stay locked to it, so such transactions run side by side as in PostgreSQL, and a statement
@@ -266,10 +266,12 @@ fn must_keep_writer(session: &Session, t: &Translated) -> bool {
     if tx.pinned {
         return true;
     }
-    let logged = matches!(
-        t.kind,
-        Kind::Insert | Kind::Update | Kind::Delete | Kind::CopyFrom(_)
-    );
+    // What a row log carries: row changes, and sequences (saved at every commit).
+    let logged = match t.kind {
+        Kind::Insert | Kind::Update | Kind::Delete | Kind::CopyFrom(_) => true,
+        Kind::Select => !t.locks_rows,
+        _ => false,
+    };
     tx.needs_snapshot() || !tx.savepoints.is_empty() || t.changes_catalog || (t.writes && !logged)
 }
 

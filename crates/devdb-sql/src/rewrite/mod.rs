@@ -75,8 +75,10 @@ pub(crate) struct Translator<'a> {
     /// Parameters inferred as an enum, an enum array or a domain: (index, the type's OID); see
     /// `Translated::described_params`.
     pub described_params: Vec<(usize, devdb_pg::Oid)>,
-    /// True once anything needs the write lock (nextval, setval).
+    /// True once anything writes (nextval, setval, FOR UPDATE).
     pub writes: bool,
+    /// SELECT ... FOR UPDATE/SHARE somewhere in the statement.
+    pub locks_rows: bool,
     /// Name scopes of the enclosing queries, innermost last.
     pub scopes: Vec<Scope>,
     /// CTEs visible at each query level, innermost last.
@@ -145,6 +147,7 @@ pub(crate) fn statement(
         params: param_types.to_vec(),
         described_params: Vec::new(),
         writes: false,
+        locks_rows: false,
         scopes: Vec::new(),
         ctes: Vec::new(),
         target: None,
@@ -238,6 +241,7 @@ pub(crate) fn statement(
         described_params: t.described_params,
         columns: out.columns,
         writes: out.writes || t.writes,
+        locks_rows: t.locks_rows,
         changes_catalog: out.changes_catalog,
         captures: out.captures,
         notices: t.notices,

@@ -108,8 +108,10 @@ impl Translator<'_> {
         };
         let limit_clause = self.limit(limit_clause, fetch)?;
         if !locks.is_empty() {
-            // One writer per database: holding the write lock gives FOR UPDATE/SHARE its meaning.
+            // The executor gives FOR UPDATE/SHARE its meaning by letting the transaction write
+            // alone.
             self.writes = true;
+            self.locks_rows = true;
         }
         let mut q = make::query(body);
         q.with = with;
