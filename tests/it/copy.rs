@@ -186,3 +186,45 @@ async fn pgbench_default_init_loads_with_copy() {
     let counts: (i64, i64) = (row.get(0), row.get(1));
     assert_eq!(counts, (100_000, 1));
 }
+
+/// A COPY FROM STDIN that must wait for the writer (another transaction writes alone: it made
+/// a savepoint) fails with 55P03 after lock_timeout, inserts nothing, and leaves its connection
+/// usable; once the other transaction ends, the same COPY goes through.
+#[tokio::test]
+async fn copy_waiting_for_the_writer_times_out_with_55p03() {
+    let db = DevDb::start(&["--lock-timeout", "300"]);
+    let holder = db.connect().await;
+    let copier = db.connect().await;
+    holder
+        .batch_execute("create table cw (id int)")
+        .await
+        .expect("create");
+    holder
+        .batch_execute("begin; savepoint s; insert into cw values (1)")
+        .await
+        .expect("holder");
+    let copy = async {
+        let mut sink = Box::pin(copier.copy_in("copy cw from stdin").await?);
+        sink.send(Bytes::from("2\n3\n")).await?;
+        sink.as_mut().finish().await
+    };
+    let started = std::time::Instant::now();
+    let result = crate::harness::within(std::time::Duration::from_secs(5), "the COPY", copy).await;
+    let err = result.expect_err("the COPY must time out");
+    assert_eq!(
+        err.as_db_error().map(|e| e.code().code()),
+        Some("55P03"),
+        "{err:?}"
+    );
+    assert!(started.elapsed() >= std::time::Duration::from_millis(250));
+    holder.batch_execute("commit").await.expect("commit");
+    let mut sink = Box::pin(copier.copy_in("copy cw from stdin").await.expect("copy"));
+    sink.send(Bytes::from("2\n3\n")).await.expect("send");
+    assert_eq!(sink.as_mut().finish().await.expect("finish"), 2);
+    let rows = copier
+        .query("select id from cw order by id", &[])
+        .await
+        .expect("select");
+    let ids: Vec<i32> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(ids, [1, 2, 3]);
+}

@@ -20,8 +20,9 @@ pub(crate) struct PendingCopy {
     statement: Arc<Translated>,
     /// The simple Query the COPY belongs to, resumed after it.
     query: Option<(String, QueryProgress)>,
-    /// Set when the client sent something other than copy messages meanwhile.
-    failed: Option<PgError>,
+    /// Set when the client sent something other than copy messages meanwhile, or when the
+    /// COPY's wait for the writer timed out or was canceled.
+    pub(super) failed: Option<PgError>,
 }
 
 impl Engine {

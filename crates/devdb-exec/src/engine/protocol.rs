@@ -103,6 +103,10 @@ impl Engine {
                 }
                 Op::Flush => Ok(()),
                 Op::CopyDone { data } => {
+                    // A wait for the writer that timed out or was canceled fails the COPY.
+                    if let (Some(err), Some(pending)) = (injected.take(), session.copy.as_mut()) {
+                        pending.failed.get_or_insert(err);
+                    }
                     let data = data.clone();
                     self.copy_in_finish(id, session, batch, Ok(&data))
                 }
