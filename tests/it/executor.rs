@@ -356,6 +356,50 @@ async fn lock_timeout_gives_55p03_naming_the_idle_holder() {
     assert_eq!(ids(&waiter, "lt").await, [2]);
 }
 
+/// lock_timeout bounds each wait, not the batch: a Query whose two statements each wait less
+/// than lock_timeout for a different transaction's row succeeds, however long it waited in all.
+#[tokio::test]
+async fn each_wait_of_a_query_gets_its_own_lock_timeout() {
+    let db = DevDb::start(&["--lock-timeout", "700"]);
+    let first = connect_as(&db, "first").await;
+    let second = connect_as(&db, "second").await;
+    let waiter = Arc::new(connect_as(&db, "waiter").await);
+    exec(
+        &first,
+        "create table lw (id int, v int); insert into lw values (1, 0), (2, 0)",
+    )
+    .await;
+    exec(&first, "begin; update lw set v = 1 where id = 1").await;
+    exec(&second, "begin; update lw set v = 2 where id = 2").await;
+    let pending = {
+        let waiter = Arc::clone(&waiter);
+        tokio::spawn(async move {
+            waiter
+                .batch_execute(
+                    "update lw set v = v + 10 where id = 1; update lw set v = v + 20 where id = 2",
+                )
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    exec(&first, "commit").await;
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    assert!(
+        !pending.is_finished(),
+        "the second statement waits for its row"
+    );
+    exec(&second, "commit").await;
+    finish(pending, Duration::from_secs(5), "the waiting Query")
+        .await
+        .unwrap_or_else(|e| panic!("each wait was shorter than lock_timeout: {e:?}"));
+    let rows = waiter
+        .query("select v from lw order by id", &[])
+        .await
+        .expect("select");
+    let values: Vec<i32> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(values, [11, 22]);
+}
+
 #[tokio::test]
 async fn set_lock_timeout_applies_to_that_session_only() {
     let db = DevDb::start(&["--lock-timeout", "10000"]);

@@ -392,10 +392,13 @@ impl Engine {
             let Some(i) = self.parked.iter().position(|b| self.may_resume(b)) else {
                 return;
             };
-            let Some(batch) = self.parked.remove(i) else {
+            let Some(mut batch) = self.parked.remove(i) else {
                 return;
             };
             runs -= 1;
+            // Its next wait, if any, gets a lock_timeout of its own, as each lock wait does in
+            // PostgreSQL.
+            batch.parked = None;
             self.drive(batch, None);
         }
     }
