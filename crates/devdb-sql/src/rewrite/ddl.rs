@@ -841,7 +841,7 @@ impl Translator<'_> {
                         .map(fold)
                         .unwrap_or_else(|| format!("{}_pkey", catalog::split(&table.name).1));
                     let index = catalog::key(&table.schema, &cname);
-                    self.check_new_relation(&index, &constraints, &table.name)?;
+                    self.check_new_relation(&index, &constraints, &table.name, true)?;
                     let c = key_constraint(&table.name, cname, ConstraintKind::PrimaryKey, &cols);
                     sqlite.extend(add_primary_key(&table, &index, &cols));
                     sqlite.push(c.insert_row());
@@ -866,7 +866,7 @@ impl Translator<'_> {
                         .map(fold)
                         .unwrap_or_else(|| choose_name(&table.name, &cols, "key", &taken));
                     let index = catalog::key(&table.schema, &cname);
-                    self.check_new_relation(&index, &constraints, &table.name)?;
+                    self.check_new_relation(&index, &constraints, &table.name, true)?;
                     let create = make::create_index(&index, &table.name, &cols, true, false);
                     let c = key_constraint(&table.name, cname, ConstraintKind::Unique, &cols);
                     sqlite.push(create.clone());
@@ -898,7 +898,7 @@ impl Translator<'_> {
                     let cols: Vec<String> = fk.columns.iter().map(fold).collect();
                     let c =
                         self.foreign_key(&keys, fk.name.as_ref().map(fold), cols, &fk, &taken)?;
-                    self.check_new_relation(&c.name, &constraints, &table.name)?;
+                    self.check_new_relation(&c.name, &constraints, &table.name, false)?;
                     sqlite.push(self.foreign_key_rows(&table, &c)?);
                     sqlite.push(c.insert_row());
                     constraints.push(c);
@@ -916,7 +916,7 @@ impl Translator<'_> {
                         &check,
                         &taken,
                     )?;
-                    self.check_new_relation(&c.name, &constraints, &table.name)?;
+                    self.check_new_relation(&c.name, &constraints, &table.name, false)?;
                     let (holds, _) = self.check_expr(&table.name, &table.columns, &check.expr)?;
                     sqlite.push(super::validation::check_rows(&table.name, &c.name, holds));
                     sqlite.push(c.insert_row());
@@ -1124,19 +1124,32 @@ impl Translator<'_> {
     }
 
     /// 42710 when a constraint of the table, or 42P07 when a relation, already has this name.
+    /// For a constraint that makes an index (`indexed`: UNIQUE, PRIMARY KEY) the relation comes
+    /// first, a unique constraint's index included, as PostgreSQL creates the index first.
     fn check_new_relation(
         &self,
         name: &str,
         constraints: &[Constraint],
         table: &str,
+        indexed: bool,
     ) -> Result<(), PgError> {
+        let relation = self.catalog.index(name).is_some()
+            || self.catalog.table(name).is_some()
+            || (indexed
+                && constraints.iter().any(|c| {
+                    c.name == name
+                        && matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
+                }));
+        if indexed && relation {
+            return Err(duplicate_table(name));
+        }
         if constraints.iter().any(|c| c.name == name) {
             return Err(PgError::new(
                 SqlState::DUPLICATE_OBJECT,
                 format!("constraint \"{name}\" for relation \"{table}\" already exists"),
             ));
         }
-        if self.catalog.index(name).is_some() || self.catalog.table(name).is_some() {
+        if relation {
             return Err(duplicate_table(name));
         }
         Ok(())
