@@ -549,23 +549,26 @@ impl Translator<'_> {
 
     /// A set-returning call in a select list as a join with the elements of the JSON array
     /// `elements` (json_each): the expression for json_each's `column` (`value`, or `key`, the
-    /// 0-based position). Calls over the same array share one join, so they advance together as
-    /// in PostgreSQL; calls over different arrays are refused.
+    /// 0-based position).
     pub(super) fn select_list_set(
         &mut self,
         elements: Expr,
         column: &str,
     ) -> Result<Expr, PgError> {
+        let name = "__devdb_unnest";
+        self.select_list_join(make::table_function_as("json_each", vec![elements], name))?;
+        Ok(make::qualified_column(name, column))
+    }
+
+    /// Joins the set of a select list's set-returning call to the query level. Calls over the
+    /// same set share one join, so they advance together as in PostgreSQL; calls over
+    /// different sets are refused.
+    pub(super) fn select_list_join(&mut self, join: TableFactor) -> Result<(), PgError> {
         let Some(scope) = self.scopes.last_mut() else {
             return Err(PgError::feature_not_supported(
                 "set-returning functions outside the select list",
             ));
         };
-        let name = "__devdb_unnest";
-        let mut join = make::table_function("json_each", vec![elements]);
-        if let TableFactor::Table { alias, .. } = &mut join {
-            *alias = Some(make::alias(name, &[]));
-        }
         match scope.set_returning.as_slice() {
             [] => scope.set_returning.push(join),
             [same] if *same == join => {}
@@ -575,7 +578,7 @@ impl Translator<'_> {
                 ));
             }
         }
-        Ok(make::qualified_column(name, column))
+        Ok(())
     }
 
     /// Before a query level is translated: a select list that calls a set-returning function
@@ -839,6 +842,7 @@ pub(super) fn calls_set_returning(projection: &Vec<SelectItem>) -> bool {
                     .as_deref(),
                 Some(
                     "unnest"
+                        | "generate_series"
                         | "generate_subscripts"
                         | "pg_partition_ancestors"
                         | "json_object_keys"
