@@ -476,7 +476,7 @@ impl Translator<'_> {
         named_window: Vec<sqlparser::ast::NamedWindowDefinition>,
         order_by: Option<OrderBy>,
     ) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
-        self.prepare_set_returning(&projection);
+        self.prepare_set_returning(&projection)?;
         let mut new_from: Vec<TableWithJoins> = Vec::with_capacity(from.len());
         for twj in from {
             match new_from.last_mut() {

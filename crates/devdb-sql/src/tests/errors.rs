@@ -184,6 +184,18 @@ fn set_returning_calls_devdb_cannot_expand() {
             "select sum(generate_series(1, 2))",
             "set-returning functions inside aggregate calls",
         ),
+        (
+            "select case when id > 1 then generate_series(1, 2) end from t",
+            "set-returning functions are not allowed in CASE",
+        ),
+        (
+            "select coalesce(unnest(array[1]), 0)",
+            "set-returning functions are not allowed in COALESCE",
+        ),
+        (
+            "select generate_series(1, 3), row_number() over ()",
+            "set-returning functions beside window functions",
+        ),
     ] {
         let got = error(sql);
         assert!(
