@@ -533,6 +533,7 @@ corpus_files! {
     slt_queries_join_forms => "queries/join_forms.slt",
     slt_queries_regex_functions => "queries/regex_functions.slt",
     slt_queries_select => "queries/select.slt",
+    slt_queries_srf_select_list => "queries/srf_select_list.slt",
     slt_types_aggregates => "types/aggregates.slt",
     slt_types_arrays => "types/arrays.slt",
     slt_types_datetime => "types/datetime.slt",

@@ -11,6 +11,10 @@ use sqlparser::ast::{
     TableWithJoins,
 };
 
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{Visit, Visitor, visit_expressions};
+
 use super::expr::{BOOL, Ctx, operator_error};
 use super::{Rel, Translator, fold};
 use crate::make;
@@ -549,23 +553,26 @@ impl Translator<'_> {
 
     /// A set-returning call in a select list as a join with the elements of the JSON array
     /// `elements` (json_each): the expression for json_each's `column` (`value`, or `key`, the
-    /// 0-based position). Calls over the same array share one join, so they advance together as
-    /// in PostgreSQL; calls over different arrays are refused.
+    /// 0-based position).
     pub(super) fn select_list_set(
         &mut self,
         elements: Expr,
         column: &str,
     ) -> Result<Expr, PgError> {
+        let name = "__devdb_unnest";
+        self.select_list_join(make::table_function_as("json_each", vec![elements], name))?;
+        Ok(make::qualified_column(name, column))
+    }
+
+    /// Joins the set of a select list's set-returning call to the query level. Calls over the
+    /// same set share one join, so they advance together as in PostgreSQL; calls over
+    /// different sets are refused.
+    pub(super) fn select_list_join(&mut self, join: TableFactor) -> Result<(), PgError> {
         let Some(scope) = self.scopes.last_mut() else {
             return Err(PgError::feature_not_supported(
                 "set-returning functions outside the select list",
             ));
         };
-        let name = "__devdb_unnest";
-        let mut join = make::table_function("json_each", vec![elements]);
-        if let TableFactor::Table { alias, .. } = &mut join {
-            *alias = Some(make::alias(name, &[]));
-        }
         match scope.set_returning.as_slice() {
             [] => scope.set_returning.push(join),
             [same] if *same == join => {}
@@ -575,16 +582,21 @@ impl Translator<'_> {
                 ));
             }
         }
-        Ok(make::qualified_column(name, column))
+        Ok(())
     }
 
     /// Before a query level is translated: a select list that calls a set-returning function
-    /// gets its column references qualified (see `Scope::qualify`).
-    pub fn prepare_set_returning(&mut self, projection: &Vec<SelectItem>) {
+    /// gets its column references qualified (see `Scope::qualify`), and one whose call devdb
+    /// would expand in the wrong place is refused.
+    pub fn prepare_set_returning(&mut self, projection: &Vec<SelectItem>) -> Result<(), PgError> {
         let calls = calls_set_returning(projection);
+        if calls {
+            set_returning_placement(projection)?;
+        }
         if let Some(scope) = self.scopes.last_mut() {
             scope.qualify = calls;
         }
+        Ok(())
     }
 
     /// The select list's set-returning joins, refused where PostgreSQL would expand rows after
@@ -828,32 +840,112 @@ pub(super) fn vector_array(ty: PgType) -> Option<Ty> {
 
 /// True when a select list calls a set-returning function devdb expands there.
 pub(super) fn calls_set_returning(projection: &Vec<SelectItem>) -> bool {
-    sqlparser::ast::visit_expressions(projection, |e| match e {
-        Expr::Function(f)
-            if matches!(
-                f.name
+    visit_expressions(projection, |e| {
+        if is_set_returning(e) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .is_break()
+}
+
+/// A call of a set-returning function devdb expands in a select list.
+fn is_set_returning(e: &Expr) -> bool {
+    matches!(e, Expr::Function(f)
+    if matches!(
+        f.name.0.last().and_then(|p| p.as_ident()).map(fold).as_deref(),
+        Some(
+            "unnest"
+                | "generate_series"
+                | "generate_subscripts"
+                | "pg_partition_ancestors"
+                | "json_object_keys"
+                | "jsonb_object_keys"
+                | "json_array_elements"
+                | "jsonb_array_elements"
+                | "json_array_elements_text"
+                | "jsonb_array_elements_text"
+                | "regexp_matches"
+        )
+    ))
+}
+
+/// Refuses a select list whose set-returning call (at its own query level, not in a subquery)
+/// sits inside CASE or COALESCE, which PostgreSQL refuses too, or beside a window function,
+/// which PostgreSQL computes before expanding the set and devdb's join would compute after.
+fn set_returning_placement(projection: &Vec<SelectItem>) -> Result<(), PgError> {
+    #[derive(Default)]
+    struct Placement {
+        subqueries: usize,
+        conditionals: Vec<&'static str>,
+        set_returning: bool,
+        window: bool,
+    }
+    fn conditional(e: &Expr) -> Option<&'static str> {
+        match e {
+            Expr::Case { .. } => Some("CASE"),
+            Expr::Function(f)
+                if f.name
                     .0
                     .last()
                     .and_then(|p| p.as_ident())
                     .map(fold)
-                    .as_deref(),
-                Some(
-                    "unnest"
-                        | "generate_subscripts"
-                        | "pg_partition_ancestors"
-                        | "json_object_keys"
-                        | "jsonb_object_keys"
-                        | "json_array_elements"
-                        | "jsonb_array_elements"
-                        | "json_array_elements_text"
-                        | "jsonb_array_elements_text"
-                        | "regexp_matches"
-                )
-            ) =>
-        {
-            std::ops::ControlFlow::Break(())
+                    .as_deref()
+                    == Some("coalesce") =>
+            {
+                Some("COALESCE")
+            }
+            _ => None,
         }
-        _ => std::ops::ControlFlow::Continue(()),
-    })
-    .is_break()
+    }
+    impl Visitor for Placement {
+        type Break = &'static str;
+        fn pre_visit_query(&mut self, _: &Query) -> ControlFlow<Self::Break> {
+            self.subqueries += 1;
+            ControlFlow::Continue(())
+        }
+        fn post_visit_query(&mut self, _: &Query) -> ControlFlow<Self::Break> {
+            self.subqueries -= 1;
+            ControlFlow::Continue(())
+        }
+        fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<Self::Break> {
+            if self.subqueries > 0 {
+                return ControlFlow::Continue(());
+            }
+            if let Some(kind) = conditional(e) {
+                self.conditionals.push(kind);
+            } else if is_set_returning(e) {
+                if let Some(kind) = self.conditionals.last() {
+                    return ControlFlow::Break(kind);
+                }
+                self.set_returning = true;
+            } else if matches!(e, Expr::Function(f) if f.over.is_some()) {
+                self.window = true;
+            }
+            ControlFlow::Continue(())
+        }
+        fn post_visit_expr(&mut self, e: &Expr) -> ControlFlow<Self::Break> {
+            if self.subqueries == 0 && conditional(e).is_some() {
+                self.conditionals.pop();
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut placement = Placement::default();
+    if let ControlFlow::Break(kind) = projection.visit(&mut placement) {
+        return Err(PgError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("set-returning functions are not allowed in {kind}"),
+        )
+        .with_hint(
+            "You might be able to move the set-returning function into a LATERAL FROM item.",
+        ));
+    }
+    if placement.set_returning && placement.window {
+        return Err(PgError::feature_not_supported(
+            "set-returning functions beside window functions",
+        ));
+    }
+    Ok(())
 }

@@ -487,6 +487,7 @@ impl Translator<'_> {
                 let args = self.typed_args(args, &[TEXT, TEXT, Ty::of(PgType::Bool)])?;
                 return Ok((make::call("devdb_set_config", args), TEXT));
             }
+            ("generate_series", _) => return self.select_list_series(args),
             ("regexp_matches", 2 | 3) => {
                 // A set of text[]: each match's groups, as a join with their stored arrays.
                 self.check_select_list_set()?;
@@ -803,11 +804,6 @@ impl Translator<'_> {
                     args
                 };
                 return Ok((make::call("concat", args), TEXT));
-            }
-            ("generate_series", _) => {
-                return Err(PgError::feature_not_supported(
-                    "generate_series outside FROM",
-                ));
             }
             _ if super::window::is_window_only(name) => {
                 return Err(PgError::new(

@@ -118,7 +118,7 @@ impl Translator<'_> {
         join: LateralJoin,
     ) -> Result<(TableFactor, JoinConstraint), PgError> {
         self.scopes.push(super::Scope::default());
-        self.prepare_set_returning(&items);
+        self.prepare_set_returning(&items)?;
         if let Some(g) = self.grouping() {
             g.collecting = true;
         }

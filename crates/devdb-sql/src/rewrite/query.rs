@@ -476,7 +476,7 @@ impl Translator<'_> {
         named_window: Vec<sqlparser::ast::NamedWindowDefinition>,
         order_by: Option<OrderBy>,
     ) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
-        self.prepare_set_returning(&projection);
+        self.prepare_set_returning(&projection)?;
         let mut new_from: Vec<TableWithJoins> = Vec::with_capacity(from.len());
         for twj in from {
             match new_from.last_mut() {
@@ -1372,8 +1372,6 @@ impl Translator<'_> {
         Ok((q, rel))
     }
 
-    /// `generate_series(start, stop[, step]) [AS alias[(column)]]` over SQLite's table-valued
-    /// function of the same name, whose column is `value`.
     /// A function call in FROM, plain or `pg_catalog.`-qualified.
     fn function_item(
         &mut self,
@@ -1414,6 +1412,8 @@ impl Translator<'_> {
         }
     }
 
+    /// `generate_series(start, stop[, step]) [AS alias[(column)]]` over SQLite's table-valued
+    /// function of the same name, whose column is `value`.
     fn generate_series(
         &mut self,
         args: Vec<FunctionArg>,
@@ -1430,29 +1430,11 @@ impl Translator<'_> {
                 }
             }
         }
-        if !(2..=3).contains(&exprs.len()) {
-            return Err(PgError::undefined_function(&format!(
-                "generate_series({})",
-                vec!["integer"; exprs.len()].join(", ")
-            )));
-        }
-        let step = if exprs.len() == 3 { exprs.pop() } else { None };
-        let (bounds, bounds_ty) = self.common(exprs, "generate_series")?;
-        let step = step.map(|s| self.expr(s)).transpose()?;
         let alias_name = alias
             .as_ref()
             .map(|a| fold(&a.name))
             .unwrap_or_else(|| "generate_series".to_owned());
-        let series_value = make::qualified_column(&alias_name, "value");
-        let datetime = matches!(
-            bounds_ty.ty,
-            PgType::Date | PgType::Timestamp | PgType::Timestamptz
-        ) || step.as_ref().is_some_and(|(_, t)| t.ty == PgType::Interval);
-        let (series_args, value, ty) = if datetime {
-            self.timestamp_series(bounds, bounds_ty, step, series_value)?
-        } else {
-            self.integer_series(bounds, bounds_ty, step, series_value)?
-        };
+        let (series_args, value, ty) = self.series(exprs, &alias_name)?;
         let column = match alias.as_ref().map(|a| a.columns.as_slice()) {
             Some([c]) => fold(&c.name),
             Some([]) | None => alias_name.clone(),
@@ -1475,6 +1457,48 @@ impl Translator<'_> {
             .substitutes
             .push((alias_name, column, value));
         Ok(series)
+    }
+
+    /// `generate_series(start, stop[, step])` in a select list: a join with the series (as in
+    /// FROM), whose value the call stands for.
+    pub(super) fn select_list_series(&mut self, args: Vec<Expr>) -> Result<(Expr, Ty), PgError> {
+        self.check_select_list_set()?;
+        let name = "__devdb_series";
+        let (series_args, value, ty) = self.series(args, name)?;
+        self.select_list_join(make::table_function_as(
+            "generate_series",
+            series_args,
+            name,
+        ))?;
+        Ok((value, ty))
+    }
+
+    /// A generate_series call over SQLite's series read as `alias_name`: the arguments of
+    /// SQLite's `generate_series`, the expression each row's value is, and its type.
+    fn series(
+        &mut self,
+        mut exprs: Vec<Expr>,
+        alias_name: &str,
+    ) -> Result<(Vec<Expr>, Expr, Ty), PgError> {
+        if !(2..=3).contains(&exprs.len()) {
+            return Err(PgError::undefined_function(&format!(
+                "generate_series({})",
+                vec!["integer"; exprs.len()].join(", ")
+            )));
+        }
+        let step = if exprs.len() == 3 { exprs.pop() } else { None };
+        let (bounds, bounds_ty) = self.common(exprs, "generate_series")?;
+        let step = step.map(|s| self.expr(s)).transpose()?;
+        let series_value = make::qualified_column(alias_name, "value");
+        let datetime = matches!(
+            bounds_ty.ty,
+            PgType::Date | PgType::Timestamp | PgType::Timestamptz
+        ) || step.as_ref().is_some_and(|(_, t)| t.ty == PgType::Interval);
+        if datetime {
+            self.timestamp_series(bounds, bounds_ty, step, series_value)
+        } else {
+            self.integer_series(bounds, bounds_ty, step, series_value)
+        }
     }
 
     /// The start and stop of a series, as `ty`.
@@ -1538,7 +1562,8 @@ impl Translator<'_> {
             Some(step) if positive_literal(&step) => (vec![start, stop, step], series_value, ty),
             Some(step) => {
                 let count = make::call("pg_series_stop", vec![start.clone(), stop, step.clone()]);
-                let value = make::binary(
+                // Nested: it stands for a column inside any expression (`'n' || x`).
+                let value = make::nested(make::binary(
                     make::nested(start),
                     sqlparser::ast::BinaryOperator::Plus,
                     make::binary(
@@ -1546,7 +1571,7 @@ impl Translator<'_> {
                         sqlparser::ast::BinaryOperator::Multiply,
                         make::nested(step),
                     ),
-                );
+                ));
                 (vec![make::int(0), count, make::int(1)], value, ty)
             }
         })

@@ -158,6 +158,54 @@ fn unsupported_is_0a000() {
 }
 
 #[test]
+fn set_returning_calls_devdb_cannot_expand() {
+    for (sql, message) in [
+        (
+            "select id from t where generate_series(1, 2) > 1",
+            "set-returning functions outside the select list",
+        ),
+        (
+            "select generate_series(1, 2), generate_series(1, 3)",
+            "several set-returning functions over different sets in one select list",
+        ),
+        (
+            "select generate_series(1, 2), unnest(array[1])",
+            "several set-returning functions over different sets in one select list",
+        ),
+        (
+            "select count(*), generate_series(1, 2)",
+            "set-returning functions in a grouped select list",
+        ),
+        (
+            "select id, generate_series(1, 2) from t group by id",
+            "set-returning functions in a grouped select list",
+        ),
+        (
+            "select sum(generate_series(1, 2))",
+            "set-returning functions inside aggregate calls",
+        ),
+        (
+            "select case when id > 1 then generate_series(1, 2) end from t",
+            "set-returning functions are not allowed in CASE",
+        ),
+        (
+            "select coalesce(unnest(array[1]), 0)",
+            "set-returning functions are not allowed in COALESCE",
+        ),
+        (
+            "select generate_series(1, 3), row_number() over ()",
+            "set-returning functions beside window functions",
+        ),
+    ] {
+        let got = error(sql);
+        assert!(
+            got.starts_with("0A000") && got.contains(message),
+            "{sql}: {got}"
+        );
+    }
+}
+
+#[test]
 fn syntax_errors_have_positions() {
     let err = translate("select * fromm t", &catalog(), &[]).expect_err("syntax");
     assert_eq!(

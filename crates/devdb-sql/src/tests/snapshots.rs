@@ -404,13 +404,25 @@ fn generate_series_forms() {
     check(
         "select x from generate_series(10, 1, -2) as g(x)",
         expect![[r#"
-            SELECT (10) + "g"."value" * (-2) AS "x" FROM "generate_series"(0, pg_series_stop(10, 1, -2), 1) AS "g";
+            SELECT ((10) + "g"."value" * (-2)) AS "x" FROM "generate_series"(0, pg_series_stop(10, 1, -2), 1) AS "g";
         "#]],
     );
     check(
         "select n from generate_series(1, $1::int8) n",
         expect![[r#"
             SELECT "n"."value" AS "n" FROM "generate_series"(1, ?1, 1) AS "n";
+        "#]],
+    );
+    check(
+        "select generate_series(1, 3)",
+        expect![[r#"
+            SELECT "__devdb_series"."value" AS "generate_series" FROM "generate_series"(1, 3, 1) AS "__devdb_series";
+        "#]],
+    );
+    check(
+        "select id, 'u' || generate_series(id, 1, -1) from t",
+        expect![[r#"
+            SELECT "t"."id" AS "id", 'u' || (("t"."id") + "__devdb_series"."value" * (-1)) AS "?column?" FROM "t", "generate_series"(0, pg_series_stop("t"."id", 1, -1), 1) AS "__devdb_series";
         "#]],
     );
 }

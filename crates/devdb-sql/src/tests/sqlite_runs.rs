@@ -287,3 +287,24 @@ fn alter_table_forms() {
             .is_err_and(|e| e.contains("42703"))
     );
 }
+
+#[test]
+fn select_list_series_keeps_input_order() {
+    // PostgreSQL reads each input row, then its series; a small series joined to a larger
+    // table (or one with an index) must not become SQLite's outer loop.
+    let mut db = Db::new();
+    db.ok("create table w (id int primary key, k int)");
+    db.ok("create index w_k on w (k)");
+    db.ok("insert into w (id, k) select g, 1000 - g from generate_series(1, 500) as g");
+    for filter in ["", " where k > 990", " where id between 100 and 120"] {
+        let input = ints(&db.rows(&format!("select id from w{filter}")));
+        let expected: Vec<i64> = input
+            .iter()
+            .flat_map(|i| (1..=3).map(move |s| i * 10 + s))
+            .collect();
+        let rows = db.rows(&format!(
+            "select id * 10 + generate_series(1, 3) from w{filter}"
+        ));
+        assert_eq!(ints(&rows), expected, "{filter}");
+    }
+}
