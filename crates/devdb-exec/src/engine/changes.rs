@@ -453,3 +453,161 @@ impl Shape {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+    use rusqlite::types::Value;
+
+    use super::{Changes, LARGE_LOG, RowChange};
+    use crate::SessionId;
+
+    const A: SessionId = SessionId(1);
+    const B: SessionId = SessionId(2);
+
+    fn insert(rowid: i64, v: i64) -> RowChange {
+        RowChange::Insert {
+            rowid,
+            values: vec![Value::Integer(rowid), Value::Integer(v)],
+        }
+    }
+
+    fn update(rowid: i64, v: i64) -> RowChange {
+        RowChange::Update {
+            old: rowid,
+            new: rowid,
+            values: vec![Value::Integer(rowid), Value::Integer(v)],
+        }
+    }
+
+    fn rows(conn: &Connection) -> Vec<(i64, i64)> {
+        let mut st = conn
+            .prepare("SELECT id, v FROM t ORDER BY id")
+            .expect("prepare");
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows")
+    }
+
+    #[test]
+    fn rows_a_transaction_inserted_lock_nothing_and_vanish_when_deleted() {
+        let mut changes = Changes::default();
+        changes.start(Some(A));
+        changes.record("main", "t", insert(5, 1));
+        changes.record("main", "t", update(5, 2));
+        changes.stop();
+        changes.start(Some(B));
+        changes.record("main", "t", update(5, 3));
+        assert!(!changes.conflict(), "another's inserted row is not locked");
+        changes.stop();
+        changes.start(Some(A));
+        changes.record("main", "t", RowChange::Delete { rowid: 5 });
+        changes.stop();
+        assert_eq!(changes.log_len(A), 1, "the entry stays, as gone");
+    }
+
+    #[test]
+    fn a_committed_row_changed_by_one_transaction_conflicts_for_another_until_it_ends() {
+        let mut changes = Changes::default();
+        changes.start(Some(A));
+        changes.record("main", "t", update(1, 10));
+        changes.stop();
+        changes.start(Some(B));
+        changes.record("main", "t", update(2, 20));
+        changes.record("main", "t", RowChange::Delete { rowid: 1 });
+        assert!(changes.conflict());
+        changes.wait_for_conflict(B);
+        changes.undo(B);
+        assert_eq!(changes.row_holder(B), Some(A));
+        assert_eq!(
+            changes.log_len(B),
+            0,
+            "the statement's changes are taken back"
+        );
+        changes.end(A);
+        assert_eq!(changes.row_holder(B), None, "the row is free once A ends");
+        // Row 2, which B's undone statement had locked, is free too.
+        changes.start(Some(A));
+        changes.record("main", "t", update(2, 30));
+        assert!(!changes.conflict());
+    }
+
+    #[test]
+    fn undo_restores_entries_the_statement_changed() {
+        let mut changes = Changes::default();
+        changes.start(Some(A));
+        changes.record("main", "t", insert(7, 1));
+        changes.stop();
+        changes.start(Some(A));
+        changes.record("main", "t", RowChange::Delete { rowid: 7 });
+        changes.record("main", "t", insert(8, 1));
+        changes.undo(A);
+        let conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER); BEGIN")
+            .expect("schema");
+        changes.replay(&conn, A, 1).expect("replay");
+        assert_eq!(rows(&conn), [(7, 1)]);
+    }
+
+    #[test]
+    fn replay_writes_a_transaction_back_over_newer_committed_rows() {
+        let conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER);
+             CREATE TABLE loose (id INTEGER, v INTEGER);
+             INSERT INTO t VALUES (1, 1), (2, 2), (3, 3);
+             INSERT INTO loose VALUES (1, 1)",
+        )
+        .expect("schema");
+        let mut changes = Changes::default();
+        changes.start(Some(A));
+        changes.record("main", "t", update(1, 10));
+        changes.record("main", "t", RowChange::Delete { rowid: 2 });
+        changes.record("main", "t", insert(9, 9));
+        changes.record(
+            "main",
+            "t",
+            RowChange::Update {
+                old: 3,
+                new: 30,
+                values: vec![Value::Integer(30), Value::Integer(3)],
+            },
+        );
+        // The keyless table's row took rowid 2, which someone else commits too.
+        changes.record("main", "loose", insert(2, 5));
+        changes.stop();
+        conn.execute_batch("INSERT INTO loose VALUES (2, 7); BEGIN")
+            .expect("another commit");
+        changes.replay(&conn, A, 1).expect("replay");
+        assert_eq!(rows(&conn), [(1, 10), (9, 9), (30, 3)]);
+        let loose: Vec<i64> = conn
+            .prepare("SELECT v FROM loose ORDER BY v")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(loose, [1, 5, 7], "the row got a fresh rowid");
+    }
+
+    #[test]
+    fn a_large_transaction_stops_recording_only_while_alone() {
+        let mut changes = Changes::default();
+        changes.start(Some(B));
+        changes.record("main", "t", update(1, 1));
+        changes.stop();
+        changes.start(Some(A));
+        for rowid in 0..LARGE_LOG as i64 {
+            changes.record("main", "big", insert(rowid + 100, 0));
+        }
+        assert!(!changes.take_outgrown(A), "B has changes: A keeps logging");
+        changes.stop();
+        changes.end(B);
+        changes.start(Some(A));
+        changes.record("main", "big", insert(1_000_000, 0));
+        assert!(changes.take_outgrown(A));
+        changes.record("main", "big", insert(1_000_001, 0));
+        assert_eq!(changes.log_len(A), LARGE_LOG + 1, "nothing recorded after");
+    }
+}
