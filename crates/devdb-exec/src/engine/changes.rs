@@ -221,18 +221,13 @@ impl Changes {
         self.outgrown.take_if(|&mut s| s == me).is_some()
     }
 
-    /// Starts recording `me`'s statement; None records nothing (a transaction that keeps the
-    /// writer to itself).
-    pub fn start(&mut self, me: Option<SessionId>) {
-        self.recording = me;
+    /// Starts recording `me`'s statement, until [`Changes::stop`].
+    pub fn start(&mut self, me: SessionId) {
+        self.recording = Some(me);
         self.conflict = None;
-        if let Some(me) = me {
-            self.waits.remove(&me);
-        }
+        self.waits.remove(&me);
         self.undo.clear();
-        self.undo_mark = me
-            .and_then(|me| self.logs.get(&me))
-            .map_or(0, |log| log.entries.len());
+        self.undo_mark = self.logs.get(&me).map_or(0, |log| log.entries.len());
     }
 
     pub fn stop(&mut self) {
@@ -493,15 +488,15 @@ mod tests {
     #[test]
     fn rows_a_transaction_inserted_lock_nothing_and_vanish_when_deleted() {
         let mut changes = Changes::default();
-        changes.start(Some(A));
+        changes.start(A);
         changes.record("main", "t", insert(5, 1));
         changes.record("main", "t", update(5, 2));
         changes.stop();
-        changes.start(Some(B));
+        changes.start(B);
         changes.record("main", "t", update(5, 3));
         assert!(!changes.conflict(), "another's inserted row is not locked");
         changes.stop();
-        changes.start(Some(A));
+        changes.start(A);
         changes.record("main", "t", RowChange::Delete { rowid: 5 });
         changes.stop();
         assert_eq!(changes.log_len(A), 1, "the entry stays, as gone");
@@ -510,10 +505,10 @@ mod tests {
     #[test]
     fn a_committed_row_changed_by_one_transaction_conflicts_for_another_until_it_ends() {
         let mut changes = Changes::default();
-        changes.start(Some(A));
+        changes.start(A);
         changes.record("main", "t", update(1, 10));
         changes.stop();
-        changes.start(Some(B));
+        changes.start(B);
         changes.record("main", "t", update(2, 20));
         changes.record("main", "t", RowChange::Delete { rowid: 1 });
         assert!(changes.conflict());
@@ -528,7 +523,7 @@ mod tests {
         changes.end(A);
         assert_eq!(changes.row_holder(B), None, "the row is free once A ends");
         // Row 2, which B's undone statement had locked, is free too.
-        changes.start(Some(A));
+        changes.start(A);
         changes.record("main", "t", update(2, 30));
         assert!(!changes.conflict());
     }
@@ -536,10 +531,10 @@ mod tests {
     #[test]
     fn undo_restores_entries_the_statement_changed() {
         let mut changes = Changes::default();
-        changes.start(Some(A));
+        changes.start(A);
         changes.record("main", "t", insert(7, 1));
         changes.stop();
-        changes.start(Some(A));
+        changes.start(A);
         changes.record("main", "t", RowChange::Delete { rowid: 7 });
         changes.record("main", "t", insert(8, 1));
         changes.undo(A);
@@ -561,7 +556,7 @@ mod tests {
         )
         .expect("schema");
         let mut changes = Changes::default();
-        changes.start(Some(A));
+        changes.start(A);
         changes.record("main", "t", update(1, 10));
         changes.record("main", "t", RowChange::Delete { rowid: 2 });
         changes.record("main", "t", insert(9, 9));
@@ -594,17 +589,17 @@ mod tests {
     #[test]
     fn a_large_transaction_stops_recording_only_while_alone() {
         let mut changes = Changes::default();
-        changes.start(Some(B));
+        changes.start(B);
         changes.record("main", "t", update(1, 1));
         changes.stop();
-        changes.start(Some(A));
+        changes.start(A);
         for rowid in 0..LARGE_LOG as i64 {
             changes.record("main", "big", insert(rowid + 100, 0));
         }
         assert!(!changes.take_outgrown(A), "B has changes: A keeps logging");
         changes.stop();
         changes.end(B);
-        changes.start(Some(A));
+        changes.start(A);
         changes.record("main", "big", insert(1_000_000, 0));
         assert!(changes.take_outgrown(A));
         changes.record("main", "big", insert(1_000_001, 0));

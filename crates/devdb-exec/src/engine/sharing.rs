@@ -145,18 +145,15 @@ impl Engine {
     /// drop and take file locks and read the pages again.
     fn take_writer(&mut self, id: SessionId, session: &mut Session) -> Result<(), PgError> {
         let to_pg = |e| sqlite_error::to_pg(e, None);
-        let previous = self.lock_holder.filter(|&h| h != id);
-        if let Some(holder) = previous {
-            if let Some(other) = self.sessions.get_mut(&holder) {
-                other.transaction.writing = false;
-                other.transaction.materialized = 0;
+        if let Some(holder) = self.lock_holder.filter(|&h| h != id) {
+            // A holder always has its session: a session that ends rolls back first.
+            if let Some(mut other) = self.sessions.remove(&holder) {
+                self.shelve(holder, &mut other);
+                self.sessions.insert(holder, other);
             }
-            self.release_lock(holder);
         }
-        if !self.writer.is_autocommit() {
-            // The shared transaction, with the previous session's changes or none.
-            control(&self.writer, ROLLBACK_SHARED).map_err(to_pg)?;
-        } else {
+        // Otherwise the shared transaction is still open, with nobody's changes in it.
+        if self.writer.is_autocommit() {
             control(&self.writer, "BEGIN IMMEDIATE").map_err(to_pg)?;
             control(&self.writer, SAVEPOINT_SHARED).map_err(to_pg)?;
         }

@@ -333,9 +333,12 @@ impl Engine {
                 .map_err(|e| sqlite_error::to_pg(e, None))?;
         }
         self.begin_statement(id, session);
-        // A transaction that shares the writer records its row changes (`sharing.rs`).
+        // A transaction that shares the writer records its row changes (`sharing.rs`); nothing
+        // records otherwise, as every recording statement stops recording when it ends.
         let recording = role == Role::Writer && !session.transaction.pinned;
-        lock(&self.functions.changes).start(recording.then_some(id));
+        if recording {
+            lock(&self.functions.changes).start(id);
+        }
         let conn = match role {
             Role::Reader => &self.reader,
             Role::Writer => &self.writer,
@@ -362,7 +365,7 @@ impl Engine {
         if !t.captures.is_empty() {
             drop_captures(conn, &t.captures);
         }
-        let conflict = {
+        let conflict = recording && {
             let mut changes = lock(&self.functions.changes);
             changes.stop();
             if changes.take_outgrown(id) {
