@@ -263,9 +263,7 @@ impl Changes {
         for entry in log.entries.drain(mark.min(log.entries.len())..) {
             let key = (entry.table, entry.rowid);
             log.index.remove(&key);
-            if self.locks.get(&key) == Some(&me) {
-                self.locks.remove(&key);
-            }
+            unlock(&mut self.locks, &key, me);
         }
         for (i, change) in self.undo.drain(..).rev() {
             if let Some(entry) = log.entries.get_mut(i) {
@@ -286,10 +284,7 @@ impl Changes {
         self.waits.remove(&me);
         if let Some(log) = self.logs.remove(&me) {
             for entry in log.entries {
-                let key = (entry.table, entry.rowid);
-                if self.locks.get(&key) == Some(&me) {
-                    self.locks.remove(&key);
-                }
+                unlock(&mut self.locks, &(entry.table, entry.rowid), me);
             }
         }
         if self.recording == Some(me) {
@@ -313,20 +308,9 @@ impl Changes {
     }
 
     /// Writes `me`'s changes again on `conn`, in a SQLite transaction just opened on the latest
-    /// committed data (nothing is recorded meanwhile). Rows it inserted may get other rowids.
+    /// committed data. Rows it inserted may get other rowids. Nothing is recorded meanwhile:
+    /// the hook cannot take the changes while the caller holds them (`from_callback`).
     pub fn replay(
-        &mut self,
-        conn: &Connection,
-        me: SessionId,
-        generation: u64,
-    ) -> rusqlite::Result<()> {
-        let recording = self.recording.take();
-        let result = self.write_back(conn, me, generation);
-        self.recording = recording;
-        result
-    }
-
-    fn write_back(
         &mut self,
         conn: &Connection,
         me: SessionId,
@@ -405,6 +389,13 @@ impl Changes {
         let shape = Arc::new(Shape::read(conn, table)?);
         self.shapes.insert(table.clone(), shape.clone());
         Ok(shape)
+    }
+}
+
+/// Releases `key` if `me` holds it.
+fn unlock(locks: &mut HashMap<RowKey, SessionId>, key: &RowKey, me: SessionId) {
+    if locks.get(key) == Some(&me) {
+        locks.remove(key);
     }
 }
 
