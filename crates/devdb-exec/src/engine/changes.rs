@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
-use super::preupdate::RowChange;
+use super::preupdate::{Columns, RowChange};
 use crate::SessionId;
 
 /// A row: its table (SQLite name) and rowid.
@@ -79,8 +79,9 @@ struct Entry {
 enum Change {
     /// A row the transaction inserted, with its values now.
     Inserted(Vec<Value>),
-    /// A committed row the transaction updated, with its values now.
-    Updated(Vec<Value>),
+    /// A committed row the transaction updated, with its values now and the columns it
+    /// changed.
+    Updated(Vec<Value>, Columns),
     /// A committed row the transaction deleted.
     Deleted,
     /// A row the transaction inserted and deleted again.
@@ -91,30 +92,43 @@ enum Change {
 struct Shape {
     /// Indexes of the stored columns among all of the table's columns.
     stored: Vec<usize>,
+    /// The quoted names of all of the table's columns.
+    names: Vec<String>,
+    /// `main."table"`.
+    table: String,
     /// Without the rowid: a row keeps its INTEGER PRIMARY KEY, others get a fresh rowid.
     insert: String,
-    update: String,
     delete: String,
 }
 
 impl Changes {
-    /// Records one row change of the running statement (nothing when no session is
-    /// recording, or for devdb's own tables and other databases than `main`).
+    /// Whether a change of `db`.`table` now is recorded: a session's statement is recording,
+    /// and the table is a user's table of the database itself.
+    pub fn records(&self, db: &str, table: &str) -> bool {
+        self.recording.is_some()
+            && db == "main"
+            && !table.starts_with("__devdb_")
+            && !table.starts_with("sqlite_")
+    }
+
+    /// Records one row change of the running statement (nothing unless [`Changes::records`]).
     pub fn record(&mut self, db: &str, table: &str, change: RowChange) {
-        let Some(me) = self.recording else {
+        let Some(me) = self.recording.filter(|_| self.records(db, table)) else {
             return;
         };
-        if db != "main" || table.starts_with("__devdb_") || table.starts_with("sqlite_") {
-            return;
-        }
         let table = self.intern(table);
         match change {
             RowChange::Insert { rowid, values } => self.inserted(me, table, rowid, values),
             RowChange::Delete { rowid } => self.deleted(me, table, rowid),
-            RowChange::Update { old, new, values } if old == new => {
-                self.updated(me, table, new, values)
-            }
-            RowChange::Update { old, new, values } => {
+            RowChange::Update {
+                old,
+                new,
+                values,
+                changed,
+            } if old == new => self.updated(me, table, new, values, changed),
+            RowChange::Update {
+                old, new, values, ..
+            } => {
                 self.deleted(me, table.clone(), old);
                 self.inserted(me, table, new, values);
             }
@@ -134,20 +148,30 @@ impl Changes {
         let key = (table, rowid);
         match self.existing(me, &key) {
             // A rowid the transaction freed, taken again: the committed row gets new values.
-            Some(Change::Deleted) => self.set(me, &key, Change::Updated(values)),
-            Some(Change::Inserted(_) | Change::Updated(_)) => {
+            Some(Change::Deleted) => self.set(me, &key, Change::Updated(values, Columns::ALL)),
+            Some(Change::Inserted(_) | Change::Updated(..)) => {
                 self.set(me, &key, Change::Inserted(values))
             }
             Some(Change::Gone) | None => self.push(me, key, Change::Inserted(values), false),
         }
     }
 
-    fn updated(&mut self, me: SessionId, table: Arc<str>, rowid: i64, values: Vec<Value>) {
+    fn updated(
+        &mut self,
+        me: SessionId,
+        table: Arc<str>,
+        rowid: i64,
+        values: Vec<Value>,
+        changed: Columns,
+    ) {
         let key = (table, rowid);
         match self.existing(me, &key) {
             Some(Change::Inserted(_)) => self.set(me, &key, Change::Inserted(values)),
-            Some(_) => self.set(me, &key, Change::Updated(values)),
-            None => self.push(me, key, Change::Updated(values), true),
+            Some(Change::Updated(_, before)) => {
+                self.set(me, &key, Change::Updated(values, before.union(changed)))
+            }
+            Some(_) => self.set(me, &key, Change::Updated(values, Columns::ALL)),
+            None => self.push(me, key, Change::Updated(values, changed), true),
         }
     }
 
@@ -349,15 +373,19 @@ impl Changes {
                             }
                         })
                 }
-                Change::Updated(values) => {
-                    let stored = shape
+                Change::Updated(_, changed) if *changed == Columns::NONE => Ok(()),
+                Change::Updated(values, changed) => {
+                    let set: Vec<usize> = shape
                         .stored
                         .iter()
-                        .map(|&c| values.get(c).unwrap_or(&Value::Null));
+                        .copied()
+                        .filter(|&c| changed.contains(c))
+                        .collect();
                     let rowid = Value::Integer(entry.rowid);
-                    conn.prepare_cached(&shape.update)
+                    let values = set.iter().map(|&c| values.get(c).unwrap_or(&Value::Null));
+                    conn.prepare_cached(&shape.update(&set))
                         .and_then(|mut st| {
-                            st.execute(rusqlite::params_from_iter(stored.chain([&rowid])))
+                            st.execute(rusqlite::params_from_iter(values.chain([&rowid])))
                         })
                         .map(drop)
                 }
@@ -411,32 +439,43 @@ impl Shape {
             .filter(|(_, (_, hidden))| *hidden == 0)
             .map(|(i, _)| i)
             .collect();
-        let names: Vec<String> = stored
+        let names: Vec<String> = columns
             .iter()
-            .filter_map(|&i| columns.get(i))
             .map(|(name, _)| super::statement::quote(name))
             .collect();
-        let table = super::statement::quote(table);
-        let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-        let sets: Vec<String> = names
+        let table = format!("main.{}", super::statement::quote(table));
+        let stored_names: Vec<&str> = stored
             .iter()
-            .zip(&marks)
-            .map(|(name, mark)| format!("{name} = {mark}"))
+            .filter_map(|&i| names.get(i))
+            .map(String::as_str)
             .collect();
+        let marks: Vec<String> = (1..=stored.len()).map(|i| format!("?{i}")).collect();
         Ok(Shape {
             insert: format!(
-                "INSERT INTO main.{table} ({}) VALUES ({})",
-                names.join(", "),
+                "INSERT INTO {table} ({}) VALUES ({})",
+                stored_names.join(", "),
                 marks.join(", ")
             ),
-            update: format!(
-                "UPDATE main.{table} SET {} WHERE rowid = ?{}",
-                sets.join(", "),
-                names.len() + 1
-            ),
-            delete: format!("DELETE FROM main.{table} WHERE rowid = ?1"),
+            delete: format!("DELETE FROM {table} WHERE rowid = ?1"),
             stored,
+            names,
+            table,
         })
+    }
+
+    /// `UPDATE` of the columns `set` (positions among all columns), then the rowid.
+    fn update(&self, set: &[usize]) -> String {
+        let sets: Vec<String> = set
+            .iter()
+            .zip(1..)
+            .filter_map(|(&c, mark)| Some(format!("{} = ?{mark}", self.names.get(c)?)))
+            .collect();
+        format!(
+            "UPDATE {} SET {} WHERE rowid = ?{}",
+            self.table,
+            sets.join(", "),
+            sets.len() + 1
+        )
     }
 }
 
@@ -445,7 +484,7 @@ mod tests {
     use rusqlite::Connection;
     use rusqlite::types::Value;
 
-    use super::{Changes, LARGE_LOG, RowChange};
+    use super::{Changes, Columns, LARGE_LOG, RowChange};
     use crate::SessionId;
 
     const A: SessionId = SessionId(1);
@@ -462,6 +501,7 @@ mod tests {
         RowChange::Update {
             old: rowid,
             new: rowid,
+            changed: Columns::ALL,
             values: vec![Value::Integer(rowid), Value::Integer(v)],
         }
     }
@@ -558,6 +598,7 @@ mod tests {
                 old: 3,
                 new: 30,
                 values: vec![Value::Integer(30), Value::Integer(3)],
+                changed: Columns::ALL,
             },
         );
         // The keyless table's row took rowid 2, which someone else commits too.
@@ -575,6 +616,48 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .expect("rows");
         assert_eq!(loose, [1, 5, 7], "the row got a fresh rowid");
+    }
+
+    #[test]
+    fn replay_sets_only_the_columns_the_transaction_changed() {
+        let conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)")
+            .expect("schema");
+        conn.execute_batch("INSERT INTO t VALUES (1, 1), (2, 2); BEGIN")
+            .expect("rows");
+        let update = |rowid, id, v, changed| RowChange::Update {
+            old: rowid,
+            new: rowid,
+            values: vec![Value::Integer(id), Value::Integer(v)],
+            changed,
+        };
+        let mut changes = Changes::default();
+        changes.start(A);
+        // The log's copy of row 1's id is stale on purpose: only v may be written back.
+        changes.record("main", "t", update(1, 99, 10, Columns::NONE.with(1)));
+        changes.record("main", "t", update(2, 2, 2, Columns::NONE));
+        changes.stop();
+        changes.replay(&conn, A, 1).expect("replay");
+        assert_eq!(rows(&conn), [(1, 10), (2, 2)]);
+        // Two updates of one row write back what either changed.
+        changes.start(A);
+        changes.record("main", "t", update(2, 2, 20, Columns::NONE.with(1)));
+        changes.stop();
+        conn.execute_batch("ROLLBACK; BEGIN").expect("roll back");
+        changes.replay(&conn, A, 1).expect("replay");
+        assert_eq!(rows(&conn), [(1, 10), (2, 20)]);
+    }
+
+    #[test]
+    fn column_sets_past_the_64th_column_mean_all() {
+        let some = Columns::NONE.with(3);
+        assert!(some.contains(3) && !some.contains(4) && !some.contains(200));
+        assert_eq!(some.with(64), Columns::ALL);
+        assert!(Columns::ALL.contains(200));
+        assert_eq!(
+            some.union(Columns::NONE.with(5)),
+            Columns::NONE.with(3).with(5)
+        );
     }
 
     #[test]

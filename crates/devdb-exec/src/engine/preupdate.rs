@@ -29,7 +29,35 @@ pub(crate) enum RowChange {
         old: i64,
         new: i64,
         values: Vec<Value>,
+        changed: Columns,
     },
+}
+
+/// A set of a table's columns by position; a column past the 64th stands for all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Columns(u64);
+
+impl Columns {
+    pub const ALL: Columns = Columns(u64::MAX);
+    pub const NONE: Columns = Columns(0);
+
+    pub fn with(self, column: usize) -> Columns {
+        match u32::try_from(column).ok().and_then(|c| 1u64.checked_shl(c)) {
+            Some(bit) => Columns(self.0 | bit),
+            None => Columns::ALL,
+        }
+    }
+
+    pub fn union(self, other: Columns) -> Columns {
+        Columns(self.0 | other.0)
+    }
+
+    pub fn contains(self, column: usize) -> bool {
+        match u32::try_from(column).ok().and_then(|c| 1u64.checked_shl(c)) {
+            Some(bit) => self.0 & bit != 0,
+            None => self == Columns::ALL,
+        }
+    }
 }
 
 /// Records every row change made on `conn` into `state.changes`.
@@ -70,24 +98,34 @@ unsafe extern "C" fn hook(
     let (Ok(schema), Ok(table)) = (schema.to_str(), table.to_str()) else {
         return;
     };
-    let change = match op {
-        ffi::SQLITE_INSERT => RowChange::Insert {
-            rowid: new,
-            values: new_values(db),
-        },
-        ffi::SQLITE_DELETE => RowChange::Delete { rowid: old },
-        ffi::SQLITE_UPDATE => RowChange::Update {
-            old,
-            new,
-            values: new_values(db),
-        },
-        _ => return,
-    };
     // A panic must not unwind into SQLite.
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if let Some(mut changes) = super::changes::from_callback(&state.changes) {
-            changes.record(schema, table, change);
+        let Some(mut changes) = super::changes::from_callback(&state.changes) else {
+            return;
+        };
+        // Values are copied only for the changes that are kept: a log's write-back and
+        // devdb's own tables record nothing.
+        if !changes.records(schema, table) {
+            return;
         }
+        let change = match op {
+            ffi::SQLITE_INSERT => RowChange::Insert {
+                rowid: new,
+                values: new_values(db),
+            },
+            ffi::SQLITE_DELETE => RowChange::Delete { rowid: old },
+            ffi::SQLITE_UPDATE => {
+                let values = new_values(db);
+                RowChange::Update {
+                    old,
+                    new,
+                    changed: changed_columns(db, &values),
+                    values,
+                }
+            }
+            _ => return,
+        };
+        changes.record(schema, table, change);
     }));
 }
 
@@ -108,6 +146,68 @@ fn new_values(db: *mut ffi::sqlite3) -> Vec<Value> {
             }
         })
         .collect()
+}
+
+/// The columns whose new value differs from the old one, so that writing the row back sets
+/// only those (an unchanged key column then costs no index work).
+fn changed_columns(db: *mut ffi::sqlite3, new: &[Value]) -> Columns {
+    new.iter()
+        .enumerate()
+        .fold(Columns::NONE, |changed, (i, value)| {
+            let Ok(column) = c_int::try_from(i) else {
+                return Columns::ALL;
+            };
+            let mut old = std::ptr::null_mut();
+            // SAFETY: called from the hook of `db` on an UPDATE, where the old values are readable
+            // for every column < count.
+            let rc = unsafe { ffi::sqlite3_preupdate_old(db, column, &mut old) };
+            // SAFETY: SQLite gave a valid protected value.
+            if rc != ffi::SQLITE_OK || old.is_null() || !unsafe { equals(old, value) } {
+                changed.with(i)
+            } else {
+                changed
+            }
+        })
+}
+
+/// Whether an SQLite value is `value`: same storage class, same contents.
+///
+/// # Safety
+/// `sqlite` must be a valid `sqlite3_value` for the duration of the call.
+unsafe fn equals(sqlite: *mut ffi::sqlite3_value, value: &Value) -> bool {
+    // SAFETY: the caller's promise; text and blob pointers are valid for `bytes` bytes.
+    unsafe {
+        match (ffi::sqlite3_value_type(sqlite), value) {
+            (ffi::SQLITE_NULL, Value::Null) => true,
+            (ffi::SQLITE_INTEGER, Value::Integer(i)) => ffi::sqlite3_value_int64(sqlite) == *i,
+            (ffi::SQLITE_FLOAT, Value::Real(f)) => {
+                ffi::sqlite3_value_double(sqlite).to_bits() == f.to_bits()
+            }
+            (ffi::SQLITE_TEXT, Value::Text(text)) => {
+                bytes(ffi::sqlite3_value_text(sqlite), sqlite) == text.as_bytes()
+            }
+            (ffi::SQLITE_BLOB, Value::Blob(blob)) => {
+                bytes(ffi::sqlite3_value_blob(sqlite).cast(), sqlite) == blob.as_slice()
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The bytes of a text or blob value whose data pointer SQLite just returned.
+///
+/// # Safety
+/// `data` must be the value's text or blob pointer, read just before.
+unsafe fn bytes<'v>(data: *const u8, sqlite: *mut ffi::sqlite3_value) -> &'v [u8] {
+    // SAFETY: the caller's promise; SQLite's pointer is valid for `bytes` bytes.
+    unsafe {
+        let len = usize::try_from(ffi::sqlite3_value_bytes(sqlite)).unwrap_or(0);
+        if data.is_null() || len == 0 {
+            &[]
+        } else {
+            std::slice::from_raw_parts(data, len)
+        }
+    }
 }
 
 /// Copies an SQLite value.
