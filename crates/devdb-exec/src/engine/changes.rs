@@ -58,7 +58,7 @@ pub(crate) struct Changes {
     undo: Vec<(usize, Change)>,
     tables: HashSet<Arc<str>>,
     /// Replay statements per table, for the catalog generation they were built in.
-    shapes: HashMap<Arc<str>, Arc<Shape>>,
+    shapes: HashMap<Arc<str>, Shape>,
     shapes_generation: u64,
 }
 
@@ -96,6 +96,8 @@ struct Shape {
     names: Vec<String>,
     /// `main."table"`.
     table: String,
+    /// `UPDATE` statements by the columns they set.
+    updates: HashMap<Columns, String>,
     /// Without the rowid: a row keeps its INTEGER PRIMARY KEY, others get a fresh rowid.
     insert: String,
     delete: String,
@@ -375,19 +377,14 @@ impl Changes {
                 }
                 Change::Updated(_, changed) if *changed == Columns::NONE => Ok(()),
                 Change::Updated(values, changed) => {
-                    let set: Vec<usize> = shape
-                        .stored
-                        .iter()
-                        .copied()
-                        .filter(|&c| changed.contains(c))
-                        .collect();
                     let rowid = Value::Integer(entry.rowid);
-                    let values = set.iter().map(|&c| values.get(c).unwrap_or(&Value::Null));
-                    conn.prepare_cached(&shape.update(&set))
+                    conn.prepare_cached(shape.update(*changed))
                         .and_then(|mut st| {
+                            let set = shape.stored.iter().filter(|&&c| changed.contains(c));
+                            let values = set.map(|&c| values.get(c).unwrap_or(&Value::Null));
                             st.execute(rusqlite::params_from_iter(values.chain([&rowid])))
+                                .map(drop)
                         })
-                        .map(drop)
                 }
                 Change::Deleted => conn
                     .prepare_cached(&shape.delete)
@@ -410,13 +407,13 @@ impl Changes {
         result
     }
 
-    fn shape(&mut self, conn: &Connection, table: &Arc<str>) -> rusqlite::Result<Arc<Shape>> {
-        if let Some(shape) = self.shapes.get(table) {
-            return Ok(shape.clone());
+    fn shape(&mut self, conn: &Connection, table: &Arc<str>) -> rusqlite::Result<&mut Shape> {
+        match self.shapes.entry(table.clone()) {
+            std::collections::hash_map::Entry::Occupied(known) => Ok(known.into_mut()),
+            std::collections::hash_map::Entry::Vacant(new) => {
+                Ok(new.insert(Shape::read(conn, table)?))
+            }
         }
-        let shape = Arc::new(Shape::read(conn, table)?);
-        self.shapes.insert(table.clone(), shape.clone());
-        Ok(shape)
     }
 }
 
@@ -460,22 +457,26 @@ impl Shape {
             stored,
             names,
             table,
+            updates: HashMap::new(),
         })
     }
 
-    /// `UPDATE` of the columns `set` (positions among all columns), then the rowid.
-    fn update(&self, set: &[usize]) -> String {
-        let sets: Vec<String> = set
-            .iter()
-            .zip(1..)
-            .filter_map(|(&c, mark)| Some(format!("{} = ?{mark}", self.names.get(c)?)))
-            .collect();
-        format!(
-            "UPDATE {} SET {} WHERE rowid = ?{}",
-            self.table,
-            sets.join(", "),
-            sets.len() + 1
-        )
+    /// `UPDATE` of the stored columns in `changed`, their values first, then the rowid.
+    fn update(&mut self, changed: Columns) -> &str {
+        let (names, stored, table) = (&self.names, &self.stored, &self.table);
+        self.updates.entry(changed).or_insert_with(|| {
+            let sets: Vec<String> = stored
+                .iter()
+                .filter(|&&c| changed.contains(c))
+                .zip(1..)
+                .map(|(&c, mark)| format!("{} = ?{mark}", names[c]))
+                .collect();
+            format!(
+                "UPDATE {table} SET {} WHERE rowid = ?{}",
+                sets.join(", "),
+                sets.len() + 1
+            )
+        })
     }
 }
 

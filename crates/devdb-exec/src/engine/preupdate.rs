@@ -34,7 +34,7 @@ pub(crate) enum RowChange {
 }
 
 /// A set of a table's columns by position; a column past the 64th stands for all of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Columns(u64);
 
 impl Columns {
