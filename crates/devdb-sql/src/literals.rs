@@ -9,8 +9,10 @@
 //! positions or function arguments the translator reads), and so does everything else.
 
 use devdb_pg::{PgType, Value};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::tokenizer::{Token, Tokenizer};
+
+mod scan;
+
+use scan::{Scanner, Token};
 
 /// A statement with its integer literals replaced by `$1..$n`.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,72 +24,55 @@ pub struct Lifted {
 }
 
 /// Lifts `sql`'s eligible integer literals, or None when there is nothing to lift.
+///
+/// This runs on every simple Query before any cache can answer, so it scans the text with
+/// [`scan`]'s small lexer instead of a full tokenizer that allocates each token.
 pub fn lift(sql: &str) -> Option<Lifted> {
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql)
-        .tokenize_with_location()
-        .ok()?;
-    let first_word = tokens.iter().find_map(|t| match &t.token {
-        Token::Whitespace(_) => None,
-        Token::Word(w) => Some(w.value.to_ascii_lowercase()),
-        _ => Some(String::new()),
-    })?;
-    if !matches!(
-        first_word.as_str(),
-        "select" | "insert" | "update" | "delete" | "with"
-    ) {
+    let mut tokens = Scanner::new(sql);
+    let first = tokens.next()?;
+    let word = match first.token {
+        Token::Word => sql.get(first.start..first.end)?,
+        _ => return None,
+    };
+    if !["select", "insert", "update", "delete", "with"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(word))
+    {
         return None;
     }
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    // Byte offset of a 1-based line and character column.
-    let offset = |line: u64, column: u64| -> Option<usize> {
-        let start = *line_starts.get(usize::try_from(line).ok()?.checked_sub(1)?)?;
-        let column = usize::try_from(column).ok()?.checked_sub(1)?;
-        match sql.get(start..)?.char_indices().nth(column) {
-            Some((i, _)) => Some(start + i),
-            None => Some(sql.len()),
-        }
-    };
-    let mut out = String::with_capacity(sql.len());
+    let mut out = String::new();
     let mut copied = 0;
     let mut types = Vec::new();
     let mut values = Vec::new();
-    let mut previous: Option<&Token> = None;
+    let mut previous = first.token;
     let mut ended = false;
-    for token in &tokens {
-        match &token.token {
+    for token in tokens {
+        match token.token {
             // One statement only: parameters are numbered across the whole text.
-            Token::SemiColon => ended = true,
-            Token::Whitespace(_) | Token::EOF => {}
+            Token::Semicolon => ended = true,
             _ if ended => return None,
             // The client's own `$n` would collide with the lifted ones (and must fail 42P02).
-            Token::Placeholder(_) => return None,
+            Token::Unliftable => return None,
+            Token::Integer if previous == Token::Operator => {
+                if let Ok(value) = sql.get(token.start..token.end)?.parse::<i64>() {
+                    if out.is_empty() {
+                        out.reserve(sql.len() + 8);
+                    }
+                    out.push_str(sql.get(copied..token.start)?);
+                    values.push(Value::Int(value));
+                    types.push(Some(if i32::try_from(value).is_ok() {
+                        PgType::Int4
+                    } else {
+                        PgType::Int8
+                    }));
+                    out.push('$');
+                    out.push_str(&values.len().to_string());
+                    copied = token.end;
+                }
+            }
             _ => {}
         }
-        if let Token::Number(digits, false) = &token.token
-            && previous.is_some_and(is_operator)
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && let Ok(value) = digits.parse::<i64>()
-        {
-            let start = offset(token.span.start.line, token.span.start.column)?;
-            let end = start + digits.len();
-            if sql.get(start..end) != Some(digits.as_str()) {
-                return None;
-            }
-            out.push_str(sql.get(copied..start)?);
-            values.push(Value::Int(value));
-            types.push(Some(if i32::try_from(value).is_ok() {
-                PgType::Int4
-            } else {
-                PgType::Int8
-            }));
-            out.push_str(&format!("${}", values.len()));
-            copied = end;
-        }
-        if !matches!(token.token, Token::Whitespace(_)) {
-            previous = Some(&token.token);
-        }
+        previous = token.token;
     }
     if values.is_empty() {
         return None;
@@ -98,24 +83,6 @@ pub fn lift(sql: &str) -> Option<Lifted> {
         types,
         values,
     })
-}
-
-fn is_operator(token: &Token) -> bool {
-    matches!(
-        token,
-        Token::Eq
-            | Token::DoubleEq
-            | Token::Neq
-            | Token::Lt
-            | Token::Gt
-            | Token::LtEq
-            | Token::GtEq
-            | Token::Plus
-            | Token::Minus
-            | Token::Mul
-            | Token::Div
-            | Token::Mod
-    )
 }
 
 #[cfg(test)]
@@ -157,6 +124,11 @@ mod tests {
             "create table t (x int default 5)",
             "select $1 + 5",
             "select x from t where x = 2 and y = $1",
+            "select x from t where x = 6e-2",
+            "select x from t where x = 5.",
+            "select x from t where d ? 'k' and x = 1",
+            "select x from t where x = 1 and s = 'unterminated",
+            "select x from t where x = 1 /* unterminated",
         ] {
             assert_eq!(lift(sql), None, "{sql}");
         }
@@ -172,6 +144,14 @@ mod tests {
         );
         let l = lift("select 'é' from t where x >= 12").expect("lifted");
         assert_eq!(l.sql, "select 'é' from t where x >= $1");
+        let l =
+            lift("select /* a = 1 /* b = 2 */ c = 3 */ $t$ = 4 $t$, E'\\' = 5' from t where y=-6")
+                .expect("lifted");
+        assert_eq!(
+            l.sql,
+            "select /* a = 1 /* b = 2 */ c = 3 */ $t$ = 4 $t$, E'\\' = 5' from t where y=-$1"
+        );
+        assert_eq!(l.values, vec![Value::Int(6)]);
     }
 
     #[test]
