@@ -218,6 +218,7 @@ impl Engine {
                         idle_since: Instant::now(),
                         copy: None,
                         temp_on_commit: Vec::new(),
+                        path: Default::default(),
                     },
                 );
             }

@@ -27,6 +27,16 @@ pub(crate) struct Session {
     pub copy: Option<crate::engine::PendingCopy>,
     /// The ON COMMIT actions of the session's temporary tables, in creation order.
     pub temp_on_commit: Vec<devdb_sql::TempOnCommit>,
+    /// The search path as last resolved (`statement::search_path`).
+    pub path: std::cell::RefCell<Option<ResolvedPath>>,
+}
+
+/// A search path and what it was resolved from.
+pub(crate) struct ResolvedPath {
+    pub setting: String,
+    pub user: String,
+    pub catalog: Arc<devdb_sql::Catalog>,
+    pub path: Arc<devdb_sql::SearchPath>,
 }
 
 /// A prepared statement: the client's text and parameter types, and its translation.
@@ -37,7 +47,7 @@ pub(crate) struct Prepared {
     pub statement: Option<Arc<Translated>>,
     /// The catalog generation and search path the translation was made against.
     pub generation: u64,
-    pub path: devdb_sql::SearchPath,
+    pub path: Arc<devdb_sql::SearchPath>,
 }
 
 /// A bound statement ready to execute.

@@ -202,8 +202,12 @@ impl Settings {
 
     /// SHOW's answer.
     pub fn get(&self, name: &str) -> Result<&str, PgError> {
-        let key = name.to_ascii_lowercase();
-        match self.values.get(&key) {
+        // The engine asks for lowercase names on every statement: no copy for those.
+        let key = match name.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => std::borrow::Cow::Owned(name.to_ascii_lowercase()),
+            false => std::borrow::Cow::Borrowed(name),
+        };
+        match self.values.get(key.as_ref()) {
             Some(value) => Ok(value),
             None => self.default_of(&key).ok_or_else(|| unrecognized(name)),
         }

@@ -39,7 +39,7 @@ struct Entry {
 #[derive(Clone)]
 struct Cached {
     generation: u64,
-    path: SearchPath,
+    path: Arc<SearchPath>,
     hints: Vec<Option<PgType>>,
     translation: Translation,
 }
@@ -79,7 +79,7 @@ impl Cache {
         index: usize,
         generation: u64,
         catalog: &devdb_sql::Catalog,
-        path: &SearchPath,
+        path: &Arc<SearchPath>,
         hints: &[Option<PgType>],
     ) -> Result<Translation, PgError> {
         let slot = self
@@ -88,7 +88,7 @@ impl Cache {
             .and_then(|e| e.translations.get_mut(index));
         if let Some(Some(cached)) = &slot
             && cached.generation == generation
-            && cached.path.translates_like(path)
+            && (Arc::ptr_eq(&cached.path, path) || cached.path.translates_like(path))
             && cached.hints.as_slice() == hints
         {
             return Ok(cached.translation.clone());
@@ -766,10 +766,32 @@ impl Engine {
 }
 
 /// The session's search_path against `catalog`; its temporary schema is `pg_temp_<pid>`.
-pub(super) fn search_path(id: SessionId, session: &Session, catalog: &Catalog) -> SearchPath {
+/// Resolved again only when the setting, the user or the catalog changed: every statement and
+/// Bind asks for it.
+pub(super) fn search_path(
+    id: SessionId,
+    session: &Session,
+    catalog: &Arc<Catalog>,
+) -> Arc<SearchPath> {
     let settings = lock(&session.settings);
     let setting = settings.get("search_path").unwrap_or_default();
-    SearchPath::new(setting, &session.info.user, temp_schema(id), catalog)
+    let user = &session.info.user;
+    let mut resolved = session.path.borrow_mut();
+    if let Some(r) = resolved.as_ref()
+        && Arc::ptr_eq(&r.catalog, catalog)
+        && r.setting == setting
+        && r.user == *user
+    {
+        return r.path.clone();
+    }
+    let path = Arc::new(SearchPath::new(setting, user, temp_schema(id), catalog));
+    *resolved = Some(crate::session::ResolvedPath {
+        setting: setting.to_owned(),
+        user: user.clone(),
+        catalog: catalog.clone(),
+        path: path.clone(),
+    });
+    path
 }
 
 /// The name of a session's temporary schema.
