@@ -167,6 +167,48 @@ async fn read_does_not_wait_for_an_open_write_transaction_nor_see_its_rows() {
     assert_eq!(row.get::<_, String>(0), "changed");
 }
 
+/// Reads run on the writer connection while no transaction's changes are loaded there (its
+/// page cache stays warm): they must still see only committed rows, whoever has changes set
+/// aside, and a write must find the writer usable after such reads.
+#[tokio::test]
+async fn reads_between_shared_writers_see_only_committed_rows() {
+    let db = DevDb::start(&[]);
+    let a = connect_as(&db, "a").await;
+    let b = connect_as(&db, "b").await;
+    let reader = connect_as(&db, "reader").await;
+    exec(
+        &a,
+        "create table r2 (id int, v text); insert into r2 values (1, 'committed')",
+    )
+    .await;
+    async fn value(client: &Client) -> String {
+        let row = within(
+            PROMPT,
+            "read",
+            client.query_one("select v from r2 where id = 1", &[]),
+        )
+        .await
+        .expect("read");
+        row.get::<_, String>(0)
+    }
+    exec(&a, "begin").await;
+    exec(&a, "update r2 set v = 'a1' where id = 1").await;
+    // b's autocommit insert sets a's change aside and commits: nobody's changes are loaded.
+    exec(&b, "insert into r2 values (2, 'b')").await;
+    assert_eq!(ids(&reader, "r2").await, [1, 2]);
+    assert_eq!(value(&reader).await, "committed");
+    // a takes the writer back after those reads, changes its row again and sees its own work.
+    exec(&a, "update r2 set v = v || '+a2' where id = 1").await;
+    assert_eq!(value(&a).await, "a1+a2");
+    assert_eq!(value(&reader).await, "committed");
+    exec(&b, "insert into r2 values (3, 'b')").await;
+    assert_eq!(ids(&reader, "r2").await, [1, 2, 3]);
+    assert_eq!(ids(&a, "r2").await, [1, 2, 3]);
+    exec(&a, "commit").await;
+    assert_eq!(value(&reader).await, "a1+a2");
+    assert_eq!(value(&b).await, "a1+a2");
+}
+
 #[tokio::test]
 async fn read_only_transaction_does_not_block_a_writer() {
     let db = DevDb::start(&[]);

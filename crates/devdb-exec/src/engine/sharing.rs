@@ -184,6 +184,19 @@ impl Engine {
         self.release_lock(id);
     }
 
+    /// Opens the shared transaction, with nobody's changes in it, for a read on the writer:
+    /// the reads between two commits then share one snapshot instead of taking and dropping
+    /// SQLite's WAL read lock (file-lock system calls) each, as on the reader
+    /// (`pin_reader_snapshot`). A write later takes SQLite's write lock inside it.
+    pub(super) fn open_shared_for_reads(&self) -> Result<(), PgError> {
+        if self.writer.is_autocommit() {
+            let to_pg = |e| sqlite_error::to_pg(e, None);
+            control(&self.writer, "BEGIN").map_err(to_pg)?;
+            control(&self.writer, SAVEPOINT_SHARED).map_err(to_pg)?;
+        }
+        Ok(())
+    }
+
     /// Ends the shared transaction the writer keeps open between sessions (`shelve`) when no
     /// session's changes are in it, for work that needs the writer idle (checkpoints, restore,
     /// dropping temporary schemas).

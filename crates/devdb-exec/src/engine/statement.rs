@@ -325,8 +325,14 @@ impl Engine {
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         let role = self.acquire(id, session, t)?;
-        if role == Role::Reader {
+        // A read runs on the writer too while no transaction's changes are loaded there: SQLite
+        // empties the reader's page cache after every commit, the writer's stays warm. Catalog
+        // reads stay on the reader, whose catalog views no rollback on the writer takes away.
+        let on_writer = role == Role::Writer || (self.lock_holder.is_none() && !t.reads_catalog);
+        if !on_writer {
             self.pin_reader_snapshot()?;
+        } else if role == Role::Reader {
+            self.open_shared_for_reads()?;
         }
         if t.reads_catalog {
             crate::system::ensure_views(self.connection(role), role == Role::Reader)
@@ -339,14 +345,16 @@ impl Engine {
         if recording {
             lock(&self.functions.changes).start(id);
         }
-        let conn = match role {
-            Role::Reader => &self.reader,
-            Role::Writer => &self.writer,
+        let conn = if on_writer {
+            &self.writer
+        } else {
+            &self.reader
         };
         let db = Db {
             conn,
             seen: &mut self.sqlite_seen,
             changes: recording.then_some(&self.functions.changes),
+            read_only: role == Role::Reader,
         };
         let params = delivery.params;
         let mut nap = None;
@@ -382,9 +390,10 @@ impl Engine {
         }
         let tag = result.map_err(|e| match e {
             Failure::Sqlite(e) => {
-                let conn = match role {
-                    Role::Reader => &self.reader,
-                    Role::Writer => &self.writer,
+                let conn = if on_writer {
+                    &self.writer
+                } else {
+                    &self.reader
                 };
                 // The statement's rows, to name the failing row or key of a violation.
                 let probed = t
@@ -918,11 +927,11 @@ fn run_sqlite(
         return Ok(Some(tag(t, 0, 0)));
     };
     for sql in before {
-        let mut st = prepare(db.conn, sql, db.seen)?;
+        let mut st = prepare(db.conn, sql, db.seen, db.read_only)?;
         bind(&mut st, params)?;
         st.raw_execute()?;
     }
-    let mut st = prepare(db.conn, main, db.seen)?;
+    let mut st = prepare(db.conn, main, db.seen, db.read_only)?;
     bind(&mut st, params)?;
     if t.columns.is_empty() {
         st.raw_execute()?;
@@ -984,7 +993,7 @@ fn sleep_seconds(
     sql: &str,
     params: &[Value],
 ) -> Result<Option<std::time::Duration>, Failure> {
-    let mut st = prepare(db.conn, sql, db.seen)?;
+    let mut st = prepare(db.conn, sql, db.seen, db.read_only)?;
     bind(&mut st, params)?;
     let mut rows = st.raw_query();
     let seconds = match rows.next()?.map(|row| row.get_ref(0)).transpose()? {
@@ -1038,11 +1047,11 @@ fn fill_captures(
             continue;
         };
         for sql in before {
-            let mut st = prepare(conn, sql, seen)?;
+            let mut st = prepare(conn, sql, seen, false)?;
             bind(&mut st, params)?;
             st.raw_execute()?;
         }
-        let mut st = prepare(conn, last, seen)?;
+        let mut st = prepare(conn, last, seen, false)?;
         bind(&mut st, params)?;
         let n = columns.len();
         if n == 0 {
@@ -1087,6 +1096,9 @@ struct Db<'a> {
     seen: &'a mut Sightings,
     /// The row changes being recorded, when the statement's transaction shares the writer.
     changes: Option<&'a std::sync::Mutex<super::changes::Changes>>,
+    /// A read, which must not write wherever it runs (the reader is `query_only`; a read on
+    /// the writer is checked statement by statement).
+    read_only: bool,
 }
 
 /// A SQLite statement from the connection's cache, or prepared for one use.
@@ -1121,12 +1133,19 @@ fn prepare<'c>(
     conn: &'c Connection,
     sql: &str,
     seen: &mut Sightings,
-) -> rusqlite::Result<Prepared<'c>> {
-    if seen.first(sql) {
-        conn.prepare(sql).map(Prepared::Once)
+    read_only: bool,
+) -> Result<Prepared<'c>, Failure> {
+    let st = if seen.first(sql) {
+        conn.prepare(sql).map(Prepared::Once)?
     } else {
-        conn.prepare_cached(sql).map(Prepared::Cached)
+        conn.prepare_cached(sql).map(Prepared::Cached)?
+    };
+    if read_only && !st.readonly() {
+        return Err(Failure::Pg(PgError::internal(
+            "a statement translated as a read writes",
+        )));
     }
+    Ok(st)
 }
 
 fn owned_row(row: &rusqlite::Row<'_>, n: usize) -> Vec<Value> {
