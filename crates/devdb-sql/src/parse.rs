@@ -163,6 +163,9 @@ pub(crate) fn statement(
                 && (w.value.eq_ignore_ascii_case("create")
                     || w.value.eq_ignore_ascii_case("alter")) =>
         {
+            if crate::prepare_syntax::creates_from_execute(&words) {
+                return Err(PgError::feature_not_supported("CREATE TABLE ... AS EXECUTE"));
+            }
             if let Some(tokens) = identity_sequence_name(sql, &tokens)? {
                 return statement(sql, dialect, tokens);
             }

@@ -108,3 +108,14 @@ pub(crate) fn check_execute(sql: &str, words: &[&TokenWithSpan]) -> Result<(), P
     }
     Err(syntax_error_at(sql, &end(words.len())))
 }
+
+/// True for `CREATE ... AS EXECUTE ...`, which sqlparser cannot parse.
+pub(crate) fn creates_from_execute(words: &[&TokenWithSpan]) -> bool {
+    is_word_at(words, 0, "create")
+        && (1..words.len())
+            .any(|n| is_word_at(words, n, "as") && is_word_at(words, n + 1, "execute"))
+}
+
+fn is_word_at(words: &[&TokenWithSpan], n: usize, word: &str) -> bool {
+    words.get(n).is_some_and(|t| is_word(t, word))
+}

@@ -56,6 +56,8 @@ fn shapes_postgresql_refuses() {
     expect![[r#"42601 syntax error at or near ")""#]].assert_eq(&error("EXECUTE p()"));
     expect![[r#"42601 syntax error at or near "1""#]].assert_eq(&error("EXECUTE p 1"));
     expect![[r#"42601 syntax error at or near "USING""#]].assert_eq(&error("EXECUTE p(1) USING 2"));
+    expect![[r#"0A000 CREATE TABLE ... AS EXECUTE is not supported by devdb"#]]
+        .assert_eq(&error("CREATE TABLE x AS EXECUTE p (1)"));
     expect![[r#"42704 type "nosuchtype" does not exist"#]]
         .assert_eq(&error("PREPARE p (nosuchtype) AS SELECT $1"));
 }
