@@ -311,7 +311,12 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
     }
     let s = state.clone();
     conn.create_scalar_function("devdb_prepared_statements", 0, volatile, move |_| {
-        Ok(lock(&s.current).prepared_statements.clone())
+        let rows = lock(&s.current).prepared_statements.clone();
+        Ok(if rows.is_empty() {
+            "[]".to_owned()
+        } else {
+            rows
+        })
     })?;
     let s = state.clone();
     conn.create_scalar_function("devdb_settings", 0, volatile, move |_| {
