@@ -397,7 +397,9 @@ impl Engine {
             .statements
             .get(name)
             .ok_or_else(|| PgError::undefined_prepared_statement(name))?;
-        let stale = prepared.generation != generation || !prepared.path.translates_like(&path);
+        let same_path =
+            std::sync::Arc::ptr_eq(&prepared.path, &path) || prepared.path.translates_like(&path);
+        let stale = prepared.generation != generation || !same_path;
         let Some(old) = prepared.statement.clone().filter(|_| stale) else {
             return Ok(());
         };
