@@ -24,6 +24,7 @@ mod lifecycle;
 mod notify;
 mod orm;
 mod pipeline;
+mod prepared_statements;
 mod protocol;
 mod queries;
 mod sessions;

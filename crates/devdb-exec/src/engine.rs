@@ -7,6 +7,7 @@ mod cursors;
 mod database;
 mod do_block;
 mod open;
+mod prepared;
 mod preupdate;
 mod protocol;
 mod sharing;

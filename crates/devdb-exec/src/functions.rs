@@ -79,6 +79,9 @@ pub(crate) struct Current {
     /// Microseconds since 2000-01-01.
     pub transaction_start: i64,
     pub statement_start: i64,
+    /// The session's named prepared statements as JSON rows, for pg_prepared_statements (set
+    /// before each statement that reads the catalog).
+    pub prepared_statements: String,
 }
 
 /// Microseconds since 2000-01-01 00:00 UTC, PostgreSQL's timestamp unit.
@@ -306,6 +309,15 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
             Ok(pid.map(|pid| s.registry.upgrade().is_some_and(|r| act(r.backends(), pid))))
         })?;
     }
+    let s = state.clone();
+    conn.create_scalar_function("devdb_prepared_statements", 0, volatile, move |_| {
+        let rows = lock(&s.current).prepared_statements.clone();
+        Ok(if rows.is_empty() {
+            "[]".to_owned()
+        } else {
+            rows
+        })
+    })?;
     let s = state.clone();
     conn.create_scalar_function("devdb_settings", 0, volatile, move |_| {
         let settings = lock(&s.current).settings.clone();

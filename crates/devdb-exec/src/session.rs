@@ -39,8 +39,10 @@ pub(crate) struct ResolvedPath {
     pub path: Arc<devdb_sql::SearchPath>,
 }
 
-/// A prepared statement: the client's text and parameter types, and its translation.
+/// A prepared statement, by Parse or PREPARE: the client's text and parameter types, and its
+/// translation.
 pub(crate) struct Prepared {
+    /// Parse's text, or the query string PREPARE came in.
     pub sql: String,
     pub param_hints: Vec<Option<PgType>>,
     /// None for an empty query string.
@@ -48,6 +50,11 @@ pub(crate) struct Prepared {
     /// The catalog generation and search path the translation was made against.
     pub generation: u64,
     pub path: Arc<devdb_sql::SearchPath>,
+    /// PREPARE's statement as parsed, translated again from it when the catalog changes (None
+    /// for Parse, whose text is parsed again).
+    pub source: Option<devdb_sql::Parsed>,
+    /// When it was prepared, in microseconds since 2000-01-01 (pg_prepared_statements).
+    pub prepared_at: i64,
 }
 
 /// A bound statement ready to execute.

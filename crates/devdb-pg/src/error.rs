@@ -263,6 +263,22 @@ impl PgError {
         )
     }
 
+    /// 26000: Bind, Describe, EXECUTE or DEALLOCATE of a prepared statement nobody prepared.
+    pub fn undefined_prepared_statement(name: &str) -> Self {
+        PgError::new(
+            SqlState::INVALID_SQL_STATEMENT_NAME,
+            format!("prepared statement \"{name}\" does not exist"),
+        )
+    }
+
+    /// 42P05: Parse or PREPARE of a name the session already uses.
+    pub fn duplicate_prepared_statement(name: &str) -> Self {
+        PgError::new(
+            SqlState::DUPLICATE_PSTATEMENT,
+            format!("prepared statement \"{name}\" already exists"),
+        )
+    }
+
     /// 25P02: statements after an error inside a transaction block.
     pub fn in_failed_transaction() -> Self {
         PgError::new(

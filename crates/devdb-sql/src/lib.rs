@@ -27,6 +27,7 @@ pub mod literals;
 mod make;
 pub mod matview_syntax;
 mod parse;
+mod prepare_syntax;
 mod rewrite;
 pub mod runtime;
 pub mod script;
@@ -249,6 +250,40 @@ pub enum Kind {
     /// `DO $$ BEGIN IF <condition> THEN <statement>; END IF; END $$`: the executor runs the
     /// condition, then the statement when it is true.
     GuardedDo(Box<GuardedDo>),
+    /// `PREPARE name [(types)] AS statement`: the session keeps the statement under its name,
+    /// beside the extended protocol's named statements (one namespace, as in PostgreSQL).
+    Prepare(Box<Prepare>),
+    /// `EXECUTE name [(arguments)]`: runs one of the session's prepared statements.
+    Execute(Box<Execute>),
+    /// `DEALLOCATE [PREPARE] name`, or `DEALLOCATE ALL` (None).
+    Deallocate(Option<String>),
+}
+
+/// What PREPARE prepares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepare {
+    pub name: String,
+    /// The query string the PREPARE came in (what pg_prepared_statements shows).
+    pub text: String,
+    /// The statement as parsed, and the declared parameter types: what it is translated from
+    /// again when the catalog changes.
+    pub source: Parsed,
+    pub hints: Vec<Option<PgType>>,
+    /// The statement, translated with the declared parameter types (the others inferred, as
+    /// Parse infers them).
+    pub statement: Translated,
+}
+
+/// What EXECUTE runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Execute {
+    pub name: String,
+    /// The arguments as written: [`execute_arguments`] translates them against the prepared
+    /// statement's parameter types when it runs.
+    pub arguments: Vec<sqlparser::ast::Expr>,
+    /// The prepared statement as the executor found it when it looked the name up (None from
+    /// the translator): EXECUTE describes its columns and answers with its command tag.
+    pub statement: Option<std::sync::Arc<Translated>>,
 }
 
 /// A DO block's condition and the statement it guards.
@@ -339,6 +374,17 @@ pub fn translate_statement(
     param_types: &[Option<PgType>],
 ) -> Result<Translated, PgError> {
     rewrite::statement(statement.clone(), catalog, path, param_types)
+}
+
+/// The query that evaluates EXECUTE's arguments, one column each, converted to the prepared
+/// statement's parameter types as an assignment converts them.
+pub fn execute_arguments(
+    arguments: &[sqlparser::ast::Expr],
+    types: &[PgType],
+    catalog: &Catalog,
+    path: &SearchPath,
+) -> Result<Translated, PgError> {
+    rewrite::execute_arguments(arguments, types, catalog, path)
 }
 
 #[cfg(test)]

@@ -46,6 +46,14 @@ pub enum Parsed {
     CreateMaterializedView(Box<crate::matview_syntax::CreateMaterializedView>),
     /// `REFRESH MATERIALIZED VIEW`, which sqlparser cannot parse.
     Refresh(Box<crate::matview_syntax::Refresh>),
+    /// `PREPARE name [(types)] AS statement` (see `prepare_syntax`), with the query string it
+    /// came in, which pg_prepared_statements shows.
+    Prepare {
+        name: sqlparser::ast::Ident,
+        data_types: Vec<sqlparser::ast::DataType>,
+        statement: Box<Parsed>,
+        text: String,
+    },
 }
 
 impl Parsed {
@@ -133,6 +141,16 @@ pub(crate) fn statement(
             return crate::do_block::parse(&words).map(Parsed::Do);
         }
         Some(Token::Word(w))
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("prepare") =>
+        {
+            return crate::prepare_syntax::prepare(sql, dialect, tokens);
+        }
+        Some(Token::Word(w))
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("execute") =>
+        {
+            crate::prepare_syntax::check_execute(sql, &words)?;
+        }
+        Some(Token::Word(w))
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("checkpoint") =>
         {
             return match words.get(1) {
@@ -145,6 +163,9 @@ pub(crate) fn statement(
                 && (w.value.eq_ignore_ascii_case("create")
                     || w.value.eq_ignore_ascii_case("alter")) =>
         {
+            if crate::prepare_syntax::creates_from_execute(&words) {
+                return Err(PgError::feature_not_supported("CREATE TABLE ... AS EXECUTE"));
+            }
             if let Some(tokens) = identity_sequence_name(sql, &tokens)? {
                 return statement(sql, dialect, tokens);
             }
@@ -348,7 +369,7 @@ fn identity_sequence_name(
 }
 
 /// True when the token is the unquoted keyword `word`.
-fn is_word(t: &TokenWithSpan, word: &str) -> bool {
+pub(crate) fn is_word(t: &TokenWithSpan, word: &str) -> bool {
     matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
 }
 
@@ -619,7 +640,7 @@ fn tokenizer_error(sql: &str, message: &str, at: Location) -> PgError {
 }
 
 /// Maps "Expected: X, found: Y at Line: L, Column: C" to PostgreSQL's wording and position.
-fn parser_error(sql: &str, err: ParserError) -> PgError {
+pub(crate) fn parser_error(sql: &str, err: ParserError) -> PgError {
     let text = match err {
         ParserError::RecursionLimitExceeded => {
             return PgError::new(

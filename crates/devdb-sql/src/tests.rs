@@ -5,6 +5,7 @@ mod catalog_rows;
 mod errors;
 mod fuzz;
 mod pgbench;
+mod prepare;
 mod snapshots;
 mod sqlite;
 mod sqlite_runs;

@@ -36,20 +36,7 @@ impl Engine {
         params: &[Value],
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
-        let mut out = Kept(CopySink::new(format));
-        let delivery = Delivery {
-            params,
-            formats: &[],
-            describe: false,
-            limit: None,
-            nap: Nap::InPlace,
-        };
-        let result = self.run_sql(id, session, t, delivery, &mut out);
-        let Kept(out) = out;
-        for notice in &out.notices {
-            sink.notice(notice);
-        }
-        result?;
+        let out = self.run_kept(id, session, t, params, CopySink::new(format), sink)?;
         sink.copy_out_response(t.columns.len());
         if format.header {
             let mut header = BytesMut::new();
@@ -211,14 +198,12 @@ impl Engine {
 }
 
 /// Collects what a statement run by COPY produces: its rows in the copy format (one CopyData
-/// per row, as PostgreSQL sends), and its notices; the per-row answers of COPY FROM's INSERTs
-/// are dropped.
+/// per row, as PostgreSQL sends); the per-row answers of COPY FROM's INSERTs are dropped.
 struct CopySink {
     format: CopyFormat,
     data: BytesMut,
     /// Where each row ends in `data`: one CopyData message per row, as PostgreSQL sends.
     row_ends: Vec<usize>,
-    notices: Vec<PgError>,
 }
 
 impl CopySink {
@@ -227,7 +212,6 @@ impl CopySink {
             format: format.clone(),
             data: BytesMut::new(),
             row_ends: Vec::new(),
-            notices: Vec::new(),
         }
     }
 }
@@ -252,9 +236,5 @@ impl Keep for CopySink {
         copy::write_row(&mut self.data, fields, &self.format);
         self.row_ends.push(self.data.len());
         Ok(())
-    }
-
-    fn notice(&mut self, notice: &PgError) {
-        self.notices.push(notice.clone());
     }
 }

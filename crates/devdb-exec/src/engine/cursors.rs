@@ -128,23 +128,10 @@ impl Engine {
             columns: spec.columns.clone(),
             ..t.clone()
         };
-        let mut rows = Kept(Rows::default());
-        let delivery = Delivery {
-            params,
-            formats: &[],
-            describe: false,
-            limit: None,
-            nap: Nap::InPlace,
-        };
-        let result = self.run_sql(id, session, &query, delivery, &mut rows);
-        let Kept(rows) = rows;
-        for notice in &rows.notices {
-            sink.notice(notice);
-        }
-        result?;
+        let Rows(rows) = self.run_kept(id, session, &query, params, Rows::default(), sink)?;
         let cursor = OpenCursor {
             spec: spec.clone(),
-            rows: rows.rows,
+            rows,
             position: 0,
             uncommitted: true,
         };
@@ -234,21 +221,66 @@ pub(super) fn fetch_columns<'s>(session: &'s Session, fetch: &Fetch) -> &'s [Col
     }
 }
 
-/// Keeps the rows of a cursor's query (or a DO block's condition) as they come.
-#[derive(Default)]
-pub(super) struct Rows {
-    pub rows: Vec<Vec<Value>>,
-    pub notices: Vec<PgError>,
+impl Engine {
+    /// Runs `t` to its end with what it answers handed to `keep` (a cursor's rows, a DO block's
+    /// condition, EXECUTE's arguments, COPY TO's data); its notices go to `sink`.
+    pub(super) fn run_kept<K: Keep>(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        t: &Translated,
+        params: &[Value],
+        keep: K,
+        sink: &mut dyn Sink,
+    ) -> Result<K, Stop> {
+        let mut kept = Kept(Noting {
+            keep,
+            notices: Vec::new(),
+        });
+        let delivery = Delivery {
+            params,
+            formats: &[],
+            describe: false,
+            limit: None,
+            nap: Nap::InPlace,
+        };
+        let result = self.run_sql(id, session, t, delivery, &mut kept);
+        let Kept(Noting { keep, notices }) = kept;
+        for notice in &notices {
+            sink.notice(notice);
+        }
+        result.map(|()| keep)
+    }
 }
 
-impl Keep for Rows {
-    fn data_row(&mut self, row: &[Datum<'_>], _: &[Column]) -> Result<(), PgError> {
-        self.rows.push(row.iter().map(|d| d.to_value()).collect());
-        Ok(())
+/// A [`Keep`] that also keeps the notices, to pass on to the client.
+struct Noting<K> {
+    keep: K,
+    notices: Vec<PgError>,
+}
+
+impl<K: Keep> Keep for Noting<K> {
+    fn data_row(&mut self, row: &[Datum<'_>], columns: &[Column]) -> Result<(), PgError> {
+        self.keep.data_row(row, columns)
     }
 
     fn notice(&mut self, notice: &PgError) {
         self.notices.push(notice.clone());
+    }
+
+    fn error(&mut self, err: &PgError) {
+        self.keep.error(err);
+    }
+}
+
+/// Keeps the rows of a query as they come.
+#[derive(Default)]
+pub(super) struct Rows(pub Vec<Vec<Value>>);
+
+impl Keep for Rows {
+    fn data_row(&mut self, row: &[Datum<'_>], _: &[Column]) -> Result<(), PgError> {
+        self.0.push(row.iter().map(|d| d.to_value()).collect());
+        Ok(())
     }
 }
 

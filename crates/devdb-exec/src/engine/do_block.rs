@@ -6,10 +6,9 @@ use devdb_pg::Value;
 use devdb_sql::GuardedDo;
 
 use super::cursors::Rows;
-use super::statement::{Delivery, Nap};
+use super::statement::Delivery;
 use super::{Engine, Stop};
 use crate::session::Session;
-use crate::sink::Kept;
 use crate::{SessionId, Sink};
 
 impl Engine {
@@ -21,25 +20,17 @@ impl Engine {
         delivery: Delivery<'_>,
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
-        let mut rows = Kept(Rows::default());
-        let condition = Delivery {
-            params: delivery.params,
-            formats: &[],
-            describe: false,
-            limit: None,
-            nap: Nap::InPlace,
-        };
-        let result = self.run_sql(id, session, &guarded.condition, condition, &mut rows);
-        let Kept(rows) = rows;
-        for notice in &rows.notices {
-            sink.notice(notice);
-        }
-        result?;
+        let condition = &guarded.condition;
+        let Rows(rows) = self.run_kept(
+            id,
+            session,
+            condition,
+            delivery.params,
+            Rows::default(),
+            sink,
+        )?;
         // A boolean is SQLite's 1 or 0; NULL counts as false, as PL/pgSQL's IF takes it.
-        let holds = matches!(
-            rows.rows.first().and_then(|r| r.first()),
-            Some(Value::Int(1))
-        );
+        let holds = matches!(rows.first().and_then(|r| r.first()), Some(Value::Int(1)));
         if !holds {
             sink.command_complete("DO");
             return Ok(());

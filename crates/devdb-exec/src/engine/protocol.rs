@@ -251,11 +251,7 @@ impl Engine {
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         if !name.is_empty() && session.statements.contains_key(name) {
-            return Err(PgError::new(
-                SqlState::DUPLICATE_PSTATEMENT,
-                format!("prepared statement \"{name}\" already exists"),
-            )
-            .into());
+            return Err(PgError::duplicate_prepared_statement(name).into());
         }
         let hints = param_hints(param_types);
         let failed = session.transaction.failed;
@@ -294,6 +290,8 @@ impl Engine {
                 statement,
                 generation: self.generation,
                 path: super::statement::search_path(id, session, &self.catalog_for(id)),
+                source: None,
+                prepared_at: crate::functions::now_micros(),
             },
         );
         sink.parse_complete();
@@ -312,36 +310,7 @@ impl Engine {
         result_formats: &[Format],
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
-        let generation = self.generation;
-        let path = super::statement::search_path(id, session, &self.catalog_for(id));
-        let prepared = session.statements.get(statement).ok_or_else(|| {
-            PgError::new(
-                SqlState::INVALID_SQL_STATEMENT_NAME,
-                format!("prepared statement \"{statement}\" does not exist"),
-            )
-        })?;
-        // The catalog or the search path changed since Parse: translate again, as PostgreSQL
-        // re-plans.
-        if (prepared.generation != generation || !prepared.path.translates_like(&path))
-            && let Some(old) = prepared.statement.clone()
-        {
-            let (sql, hints) = (prepared.sql.clone(), prepared.param_hints.clone());
-            let statements = self.cache.parse(&sql)?;
-            let fresh = self.translation(id, session, &sql, &statements, 0, &hints)?;
-            if fresh.params != old.params || fresh.columns != old.columns {
-                return Err(PgError::feature_not_supported(
-                    "cached plan must not change result type",
-                )
-                .into());
-            }
-            let prepared = session
-                .statements
-                .get_mut(statement)
-                .ok_or_else(|| PgError::internal("statement vanished"))?;
-            prepared.statement = Some(fresh);
-            prepared.generation = generation;
-            prepared.path = path;
-        }
+        self.refresh_statement(id, session, statement)?;
         let prepared = session
             .statements
             .get(statement)
@@ -412,6 +381,54 @@ impl Engine {
         Ok(())
     }
 
+    /// Finds prepared statement `name` (26000 when there is none) and, when the catalog or the
+    /// search path changed since it was translated, translates it again, as PostgreSQL
+    /// re-plans.
+    pub(super) fn refresh_statement(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        name: &str,
+    ) -> Result<(), Stop> {
+        let generation = self.generation;
+        let catalog = self.catalog_for(id);
+        let path = super::statement::search_path(id, session, &catalog);
+        let prepared = session
+            .statements
+            .get(name)
+            .ok_or_else(|| PgError::undefined_prepared_statement(name))?;
+        let same_path =
+            std::sync::Arc::ptr_eq(&prepared.path, &path) || prepared.path.translates_like(&path);
+        let stale = prepared.generation != generation || !same_path;
+        let Some(old) = prepared.statement.clone().filter(|_| stale) else {
+            return Ok(());
+        };
+        let hints = prepared.param_hints.clone();
+        let fresh = match &prepared.source {
+            Some(source) => std::sync::Arc::new(devdb_sql::translate_statement(
+                source, &catalog, &path, &hints,
+            )?),
+            None => {
+                let sql = prepared.sql.clone();
+                let statements = self.cache.parse(&sql)?;
+                self.translation(id, session, &sql, &statements, 0, &hints)?
+            }
+        };
+        if fresh.params != old.params || fresh.columns != old.columns {
+            return Err(
+                PgError::feature_not_supported("cached plan must not change result type").into(),
+            );
+        }
+        let prepared = session
+            .statements
+            .get_mut(name)
+            .ok_or_else(|| PgError::internal("statement vanished"))?;
+        prepared.statement = Some(fresh);
+        prepared.generation = generation;
+        prepared.path = path;
+        Ok(())
+    }
+
     fn execute(
         &mut self,
         id: SessionId,
@@ -476,7 +493,7 @@ fn ends_transaction(kind: &Kind) -> bool {
 }
 
 /// The columns a statement returns, SHOW's and FETCH's included.
-fn result_columns<'a>(
+pub(super) fn result_columns<'a>(
     session: &'a Session,
     t: &'a devdb_sql::Translated,
 ) -> std::borrow::Cow<'a, [devdb_sql::Column]> {
@@ -488,6 +505,17 @@ fn result_columns<'a>(
     }
 }
 
+/// The OIDs ParameterDescription gives a statement's parameters (an enum's or a domain's own).
+pub(super) fn param_oids(t: &devdb_sql::Translated) -> Vec<Oid> {
+    let mut oids: Vec<Oid> = t.params.iter().map(|p| p.oid()).collect();
+    for (i, oid) in &t.described_params {
+        if let Some(slot) = oids.get_mut(*i) {
+            *slot = *oid;
+        }
+    }
+    oids
+}
+
 fn describe(
     session: &Session,
     target: Target,
@@ -496,24 +524,16 @@ fn describe(
 ) -> Result<(), Stop> {
     match target {
         Target::Statement => {
-            let prepared = session.statements.get(name).ok_or_else(|| {
-                PgError::new(
-                    SqlState::INVALID_SQL_STATEMENT_NAME,
-                    format!("prepared statement \"{name}\" does not exist"),
-                )
-            })?;
+            let prepared = session
+                .statements
+                .get(name)
+                .ok_or_else(|| PgError::undefined_prepared_statement(name))?;
             let Some(t) = &prepared.statement else {
                 sink.parameter_description(&[]);
                 sink.no_data();
                 return Ok(());
             };
-            let mut oids: Vec<Oid> = t.params.iter().map(|p| p.oid()).collect();
-            for (i, oid) in &t.described_params {
-                if let Some(slot) = oids.get_mut(*i) {
-                    *slot = *oid;
-                }
-            }
-            sink.parameter_description(&oids);
+            sink.parameter_description(&param_oids(t));
             let columns = result_columns(session, t);
             if columns.is_empty() {
                 sink.no_data();

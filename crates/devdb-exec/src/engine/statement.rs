@@ -177,8 +177,13 @@ impl Engine {
         let catalog = self.catalog_for(id);
         let path = search_path(id, session, &catalog);
         let generation = self.generation;
-        self.cache
-            .translate(sql, statements, index, generation, &catalog, &path, hints)
+        let t = self
+            .cache
+            .translate(sql, statements, index, generation, &catalog, &path, hints)?;
+        match &t.kind {
+            Kind::Execute(execute) => super::prepared::describe_execute(session, &t, execute),
+            _ => Ok(t),
+        }
     }
 
     /// Runs one statement for `id`.
@@ -243,6 +248,9 @@ impl Engine {
             Kind::Fetch(fetch) => self.fetch(session, fetch, delivery, sink),
             Kind::Close(name) => super::cursors::close(session, name.as_deref(), sink),
             Kind::GuardedDo(guarded) => self.guarded_do(id, session, guarded, delivery, sink),
+            Kind::Prepare(prepare) => self.prepare(id, session, prepare, sink),
+            Kind::Execute(execute) => self.execute_prepared(id, session, execute, delivery, sink),
+            Kind::Deallocate(name) => super::prepared::deallocate(session, name.as_deref(), sink),
             Kind::CopyFrom(spec) => self.copy_in_start(session, t, spec, sink),
             Kind::Database(command) => self.database_command(
                 id,
@@ -337,6 +345,7 @@ impl Engine {
         if t.reads_catalog {
             crate::system::ensure_views(self.connection(role), role == Role::Reader)
                 .map_err(|e| sqlite_error::to_pg(e, None))?;
+            lock(&self.functions.current).prepared_statements = super::prepared::listing(session);
         }
         self.begin_statement(id, session);
         // A transaction that shares the writer records its row changes (`sharing.rs`); nothing
@@ -1201,6 +1210,11 @@ pub(super) fn tag(t: &Translated, rows: u64, changes: u64) -> String {
         Kind::Update => format!("UPDATE {changes}"),
         Kind::Delete => format!("DELETE {changes}"),
         Kind::Command(tag) => (*tag).to_owned(),
+        // The statement an EXECUTE ran answers for it.
+        Kind::Execute(e) => e
+            .statement
+            .as_ref()
+            .map_or_else(String::new, |s| tag(s, rows, changes)),
         _ => String::new(),
     }
 }

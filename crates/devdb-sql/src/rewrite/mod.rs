@@ -28,6 +28,7 @@ mod json_sets;
 mod lateral;
 mod matviews;
 mod operators;
+mod prepare;
 mod query;
 mod regex;
 mod row_probe;
@@ -54,6 +55,7 @@ use crate::search_path::{Resolved, SearchPath};
 use crate::{Column, Kind, Translated};
 
 pub(crate) use arrays::array_type;
+pub(crate) use prepare::execute_arguments;
 pub(crate) use scope::{Rel, Scope};
 pub(crate) use temp_tables::{drop_temp_schema, on_commit};
 
@@ -141,29 +143,7 @@ pub(crate) fn statement(
     path: &SearchPath,
     param_types: &[Option<PgType>],
 ) -> Result<Translated, PgError> {
-    let mut t = Translator {
-        catalog,
-        path: Resolved::new(path, catalog),
-        params: param_types.to_vec(),
-        described_params: Vec::new(),
-        writes: false,
-        locks_rows: false,
-        scopes: Vec::new(),
-        ctes: Vec::new(),
-        target: None,
-        overriding_system: false,
-        read_relations: Vec::new(),
-        dropping_views: Vec::new(),
-        copies: Vec::new(),
-        without_returning: Vec::new(),
-        dropping_tables: Vec::new(),
-        notices: Vec::new(),
-        conflict_predicate: None,
-        stack_base: {
-            let marker = 0u8;
-            &marker as *const u8 as usize
-        },
-    };
+    let mut t = Translator::new(catalog, path, param_types);
     let out = match parsed {
         Parsed::Vacuum { analyze, tables } => t.vacuum(analyze, &tables)?,
         Parsed::Checkpoint => Output::new(Kind::Command("CHECKPOINT")),
@@ -174,6 +154,12 @@ pub(crate) fn statement(
         Parsed::Refresh(refresh) => t.refresh(*refresh)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
+        Parsed::Prepare {
+            name,
+            data_types,
+            statement: inner,
+            text,
+        } => return prepare::prepare(t, path, &name, &data_types, *inner, text),
         Parsed::InsertConflictWhere { insert, predicate } => {
             t.conflict_predicate = Some(*predicate);
             t.statement(*insert)?
@@ -229,12 +215,17 @@ pub(crate) fn statement(
             });
         }
     };
+    Ok(finish(t, out))
+}
+
+/// The translation of a statement `t` translated into `out`.
+fn finish(t: Translator<'_>, out: Output) -> Translated {
     let reads_catalog = out
         .sqlite
         .iter()
         .chain(out.captures.iter().flat_map(|c| &c.sqlite))
         .any(|sql| crate::system::reads_views(sql));
-    Ok(Translated {
+    Translated {
         kind: out.kind,
         sqlite: out.sqlite,
         params: t.params.iter().map(|p| p.unwrap_or(PgType::Text)).collect(),
@@ -249,7 +240,35 @@ pub(crate) fn statement(
         reads_catalog,
         temp_on_commit: out.temp_on_commit,
         sleep: out.sleep,
-    })
+    }
+}
+
+impl<'a> Translator<'a> {
+    fn new(catalog: &'a Catalog, path: &SearchPath, param_types: &[Option<PgType>]) -> Self {
+        Translator {
+            catalog,
+            path: Resolved::new(path, catalog),
+            params: param_types.to_vec(),
+            described_params: Vec::new(),
+            writes: false,
+            locks_rows: false,
+            scopes: Vec::new(),
+            ctes: Vec::new(),
+            target: None,
+            overriding_system: false,
+            read_relations: Vec::new(),
+            dropping_views: Vec::new(),
+            copies: Vec::new(),
+            without_returning: Vec::new(),
+            dropping_tables: Vec::new(),
+            notices: Vec::new(),
+            conflict_predicate: None,
+            stack_base: {
+                let marker = 0u8;
+                &marker as *const u8 as usize
+            },
+        }
+    }
 }
 
 impl Translator<'_> {
@@ -337,6 +356,17 @@ impl Translator<'_> {
             } if values.is_empty() && legacy_options.is_empty() => {
                 self.copy(source, to, target, options)
             }
+            Statement::Execute {
+                name: Some(name),
+                parameters,
+                has_parentheses: _,
+                immediate: false,
+                into,
+                using,
+                output: false,
+                default: false,
+            } if into.is_empty() && using.is_empty() => prepare::execute(&name, parameters),
+            Statement::Deallocate { name, prepare: _ } => Ok(prepare::deallocate(&name)),
             Statement::Analyze(analyze) => self.analyze(analyze),
             Statement::Vacuum(v) => {
                 let tables = v

@@ -1,6 +1,7 @@
 //! The pg_catalog relations: SQLite views over devdb's own catalog tables (`__devdb_*`), the
 //! built-in rows (`devdb_sys.*`) and the executor's functions for server state
-//! (`devdb_databases()`, `devdb_backends()`, `devdb_settings()`).
+//! (`devdb_databases()`, `devdb_backends()`, `devdb_settings()`,
+//! `devdb_prepared_statements()`).
 //!
 //! Object ids of user objects are derived from the rowid of their catalog row, one range per
 //! kind, so they are stable while the object lives and never collide:
@@ -627,6 +628,19 @@ pub static RELATIONS: &[Relation] = &[
            j.value ->> '$.wait_event_type', j.value ->> '$.wait_event', j.value ->> '$.state', \
            NULL, j.value ->> '$.query', 'client backend' \
          FROM json_each(devdb_backends()) j",
+    ),
+    // The session's named statements, Parse's and PREPARE's. Plans are not counted.
+    rel(
+        "pg_prepared_statements",
+        cols!(
+            name: Text, statement: Text, prepare_time: Timestamptz,
+            parameter_types: RegtypeArray, from_sql: Bool, generic_plans: Int8,
+            custom_plans: Int8,
+        ),
+        "SELECT j.value ->> '$.name', j.value ->> '$.statement', j.value ->> '$.prepare_time', \
+           pg_cast(j.value ->> '$.parameter_types', 25, 2211, -1, 1), \
+           j.value ->> '$.from_sql', 0, 0 \
+         FROM json_each(devdb_prepared_statements()) j",
     ),
 ];
 
