@@ -1539,9 +1539,8 @@ impl Translator<'_> {
             PgType::Int2 | PgType::Int4 => Ty::of(PgType::Int4),
             PgType::Int8 => ty,
             PgType::Text | PgType::Unknown => {
-                return Err(PgError::new(
-                    SqlState::AMBIGUOUS_FUNCTION,
-                    "function generate_series(unknown, unknown) is not unique",
+                return Err(PgError::ambiguous_function(
+                    "generate_series(unknown, unknown)",
                 ));
             }
             other => {
