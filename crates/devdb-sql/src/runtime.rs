@@ -207,6 +207,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_check_no_nulls", 3, check_no_nulls),
     f("pg_check_violation", 4, check_violation),
     f("pg_foreign_key_violation", 7, foreign_key_violation),
+    f("pg_not_valid_violation", 4, not_valid_violation),
     f("pg_not_null", 3, not_null),
     f("pg_upsert_once", 1, upsert_once),
     f("pg_json_elem", 2, json::elem),
@@ -496,6 +497,16 @@ fn foreign_key_violation(args: &[Value]) -> Result<Value, PgError> {
             format!("insert or update on table \"{table}\" violates foreign key constraint \"{constraint}\""),
         )
         .with_detail(format!("Key ({columns})=({key}) is not present in table \"{referenced}\"."))
+    })
+}
+
+/// `pg_not_valid_violation(violated, constraint, schema, table)`: ALTER TABLE ... ADD ... NOT
+/// VALID over rows that break the constraint, which devdb cannot keep (0A000).
+fn not_valid_violation(args: &[Value]) -> Result<Value, PgError> {
+    violation(args, |[constraint, _, table, ..]| {
+        PgError::feature_not_supported(format!(
+            "NOT VALID constraint \"{constraint}\" of relation \"{table}\" over rows that violate it"
+        ))
     })
 }
 
