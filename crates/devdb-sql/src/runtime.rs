@@ -83,6 +83,8 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_numeric_mul", 2, numeric::mul),
     f("pg_numeric_div", 2, numeric::div),
     f("pg_numeric_mod", 2, numeric::rem),
+    f("pg_numeric_series_stop", 3, numeric::series_stop),
+    f("pg_numeric_series_nth", 3, numeric::series_nth),
     f("pg_numeric_abs", 1, numeric::abs),
     f("pg_numeric_sign", 1, numeric::sign),
     f("pg_numeric_sqrt", 1, numeric::sqrt),
