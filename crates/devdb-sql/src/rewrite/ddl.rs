@@ -837,6 +837,20 @@ impl Translator<'_> {
                     conversions.extend(altered.conversion);
                 }
                 AlterTableOperation::AddConstraint {
+                    constraint:
+                        constraint @ (TableConstraint::PrimaryKey(_) | TableConstraint::Unique(_)),
+                    not_valid: true,
+                } => {
+                    let kind = match constraint {
+                        TableConstraint::PrimaryKey(_) => "PRIMARY KEY",
+                        _ => "UNIQUE",
+                    };
+                    return Err(PgError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        format!("{kind} constraints cannot be marked NOT VALID"),
+                    ));
+                }
+                AlterTableOperation::AddConstraint {
                     constraint: TableConstraint::PrimaryKey(k),
                     not_valid: false,
                 } => {
