@@ -512,6 +512,7 @@ corpus_files! {
     slt_ddl_create_table => "ddl/create_table.slt",
     slt_ddl_alter_table => "ddl/alter_table.slt",
     slt_ddl_constraints => "ddl/constraints.slt",
+    slt_ddl_not_valid_constraints => "ddl/not_valid_constraints.slt",
     slt_ddl_indexes => "ddl/indexes.slt",
     slt_ddl_schemas_enums_views => "ddl/schemas_enums_views.slt",
     slt_ddl_materialized_views => "ddl/materialized_views.slt",
@@ -540,8 +541,10 @@ corpus_files! {
     slt_types_datetime => "types/datetime.slt",
     slt_types_intervals => "types/intervals.slt",
     slt_types_datetime_input => "types/datetime_input.slt",
+    slt_types_datetime_unknown_literals => "types/datetime_unknown_literals.slt",
     slt_types_scalar_functions => "types/scalar_functions.slt",
     slt_types_numeric => "types/numeric.slt",
+    slt_types_numeric_series => "types/numeric_series.slt",
     slt_types_scalars => "types/scalars.slt",
     slt_types_char => "types/char.slt",
     // The migration set of issue 3: applied, re-applied where twice-safe, restarted.

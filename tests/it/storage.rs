@@ -177,3 +177,51 @@ async fn domain_columns_of_older_files_keep_their_catalog_rows() {
     drop(client);
     db.stop();
 }
+
+#[tokio::test]
+async fn constraints_of_older_files_are_validated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut db = serve(dir.path());
+    run(
+        &db,
+        "create table parents (id int primary key);
+         create table kids (id int primary key, parent int references parents, n int check (n > 0));",
+    )
+    .await;
+    db.stop();
+    // What devdb wrote before NOT VALID: no `validated` column in __devdb_constraints.
+    let path = database_file(dir.path(), "postgres");
+    {
+        let file = rusqlite::Connection::open(&path).expect("open");
+        file.execute_batch("alter table __devdb_constraints drop column validated;")
+            .expect("write the old form");
+    }
+
+    let mut db = serve(dir.path());
+    let client = db.connect().await;
+    let rows = client
+        .query(
+            "select conname::text, convalidated from pg_constraint \
+             where conrelid = 'kids'::regclass order by conname",
+            &[],
+        )
+        .await
+        .expect("pg_constraint");
+    let seen: Vec<(String, bool)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(
+        seen,
+        [
+            ("kids_n_check".to_owned(), true),
+            ("kids_parent_fkey".to_owned(), true),
+            ("kids_pkey".to_owned(), true),
+        ]
+    );
+    run(
+        &db,
+        "alter table kids add constraint kids_small check (n < 10) not valid;
+         alter table kids validate constraint kids_small;",
+    )
+    .await;
+    drop(client);
+    db.stop();
+}

@@ -156,6 +156,7 @@ impl Engine {
         writer
             .execute_batch(devdb_sql::catalog::BOOTSTRAP_SQL)
             .map_err(|e| sqlite_error::to_pg(e, None))?;
+        upgrade::add_catalog_columns(&writer)?;
         let reader = open(Role::Reader)?;
         let committed = Arc::new(load_catalog(&reader)?);
         upgrade::upgrade(&writer, &committed)?;

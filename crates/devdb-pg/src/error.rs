@@ -247,6 +247,22 @@ impl PgError {
         )
     }
 
+    /// 42725: several functions match `signature` (`date_trunc(unknown, unknown)`).
+    pub fn ambiguous_function(signature: &str) -> Self {
+        Self::ambiguous(format!("function {signature} is not unique"), "function")
+    }
+
+    /// 42725: several operators match `operands` (`date + unknown`, `- unknown`).
+    pub fn ambiguous_operator(operands: &str) -> Self {
+        Self::ambiguous(format!("operator is not unique: {operands}"), "operator")
+    }
+
+    fn ambiguous(message: String, what: &str) -> Self {
+        PgError::new(SqlState::AMBIGUOUS_FUNCTION, message).with_hint(format!(
+            "Could not choose a best candidate {what}. You might need to add explicit type casts."
+        ))
+    }
+
     /// 25001: `what` must run outside any transaction block.
     pub fn active_sql_transaction(what: &str) -> Self {
         PgError::new(

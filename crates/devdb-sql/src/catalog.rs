@@ -121,7 +121,7 @@ CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public
 CREATE TABLE IF NOT EXISTS __devdb_indexes (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, table_name TEXT NOT NULL, is_unique INTEGER NOT NULL DEFAULT 0, is_primary INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value INTEGER NOT NULL, increment_by INTEGER NOT NULL DEFAULT 1, min_value INTEGER NOT NULL DEFAULT 1, max_value INTEGER NOT NULL DEFAULT 9223372036854775807, start_value INTEGER NOT NULL DEFAULT 1, is_called INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, validated INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_keys (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, keys TEXT NOT NULL, predicate TEXT, expressions INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -147,7 +147,7 @@ pub const LOAD_SQL: &[&str] = &[
      FROM __devdb_columns ORDER BY schema, table_name, position",
     "SELECT schema, name, table_name, is_unique, is_primary FROM __devdb_indexes ORDER BY schema, name",
     "SELECT name FROM __devdb_sequences ORDER BY name",
-    "SELECT schema, table_name, name, kind, columns, ref_table, ref_columns, on_delete, on_update, is_deferrable, is_deferred, check_expr \
+    "SELECT schema, table_name, name, kind, columns, ref_table, ref_columns, on_delete, on_update, is_deferrable, is_deferred, check_expr, validated \
      FROM __devdb_constraints ORDER BY schema, table_name, rowid",
     "SELECT schema, name, sql FROM __devdb_index_defs ORDER BY schema, name",
     "SELECT oid, schema, name, array_oid FROM __devdb_types ORDER BY oid",
@@ -356,6 +356,9 @@ pub struct Constraint {
     pub initially_deferred: bool,
     /// Checks: the expression as PostgreSQL SQL text.
     pub check: Option<String>,
+    /// False for a foreign key or check added NOT VALID and not validated since
+    /// (pg_constraint.convalidated).
+    pub validated: bool,
 }
 
 impl Constraint {
@@ -378,6 +381,7 @@ impl Constraint {
                 "is_deferrable",
                 "is_deferred",
                 "check_expr",
+                "validated",
             ],
             vec![vec![
                 make::string(&self.schema),
@@ -396,6 +400,7 @@ impl Constraint {
                 make::int(self.deferrable as i64),
                 make::int(self.initially_deferred as i64),
                 opt(&self.check),
+                make::int(self.validated.into()),
             ]],
         )
     }
@@ -770,6 +775,7 @@ impl Catalog {
                 deferrable: r.int()? != 0,
                 initially_deferred: r.int()? != 0,
                 check: r.opt_text()?,
+                validated: r.int()? != 0,
             });
         }
         for row in view_rows {

@@ -83,6 +83,8 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_numeric_mul", 2, numeric::mul),
     f("pg_numeric_div", 2, numeric::div),
     f("pg_numeric_mod", 2, numeric::rem),
+    f("pg_numeric_series_stop", 3, numeric::series_stop),
+    f("pg_numeric_series_nth", 3, numeric::series_nth),
     f("pg_numeric_abs", 1, numeric::abs),
     f("pg_numeric_sign", 1, numeric::sign),
     f("pg_numeric_sqrt", 1, numeric::sqrt),
@@ -207,6 +209,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_check_no_nulls", 3, check_no_nulls),
     f("pg_check_violation", 4, check_violation),
     f("pg_foreign_key_violation", 7, foreign_key_violation),
+    f("pg_not_valid_violation", 4, not_valid_violation),
     f("pg_not_null", 3, not_null),
     f("pg_upsert_once", 1, upsert_once),
     f("pg_json_elem", 2, json::elem),
@@ -496,6 +499,16 @@ fn foreign_key_violation(args: &[Value]) -> Result<Value, PgError> {
             format!("insert or update on table \"{table}\" violates foreign key constraint \"{constraint}\""),
         )
         .with_detail(format!("Key ({columns})=({key}) is not present in table \"{referenced}\"."))
+    })
+}
+
+/// `pg_not_valid_violation(violated, constraint, schema, table)`: ALTER TABLE ... ADD ... NOT
+/// VALID over rows that break the constraint, which devdb cannot keep (0A000).
+fn not_valid_violation(args: &[Value]) -> Result<Value, PgError> {
+    violation(args, |[constraint, _, table, ..]| {
+        PgError::feature_not_supported(format!(
+            "NOT VALID constraint \"{constraint}\" of relation \"{table}\" over rows that violate it"
+        ))
     })
 }
 

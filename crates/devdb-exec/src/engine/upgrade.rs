@@ -11,6 +11,21 @@ use crate::sqlite_error::{self, quoted};
 /// `__devdb_domain_columns` records what a column of a domain declared itself.
 const STORAGE_VERSION: i64 = 2;
 
+/// Adds the catalog columns a file written by an older devdb lacks, before its catalog is
+/// loaded (which reads them): `__devdb_constraints.validated`, every constraint valid then.
+pub(super) fn add_catalog_columns(writer: &Connection) -> Result<(), PgError> {
+    let to_pg = |e| sqlite_error::to_pg(e, None);
+    if !has_column(writer, "__devdb_constraints", "validated")? {
+        writer
+            .execute_batch(
+                "ALTER TABLE __devdb_constraints \
+                   ADD COLUMN validated INTEGER NOT NULL DEFAULT 1",
+            )
+            .map_err(to_pg)?;
+    }
+    Ok(())
+}
+
 /// Upgrades the file behind `writer`, whose committed catalog is `catalog`, in one transaction.
 pub(super) fn upgrade(writer: &Connection, catalog: &Catalog) -> Result<(), PgError> {
     let to_pg = |e| sqlite_error::to_pg(e, None);
@@ -34,15 +49,7 @@ pub(super) fn upgrade(writer: &Connection, catalog: &Catalog) -> Result<(), PgEr
     }
     // Before version 2, a column of a domain had the domain's NOT NULL and DEFAULT merged into
     // its row with no record of its own: the merged ones are kept as its own, as reported then.
-    let recorded: i64 = writer
-        .query_row(
-            "SELECT count(*) FROM pragma_table_info('__devdb_domain_columns') \
-             WHERE name = 'own_not_null'",
-            [],
-            |row| row.get(0),
-        )
-        .map_err(to_pg)?;
-    if recorded == 0 {
+    if !has_column(writer, "__devdb_domain_columns", "own_not_null")? {
         sql.push_str(
             "ALTER TABLE __devdb_domain_columns \
                ADD COLUMN own_not_null INTEGER NOT NULL DEFAULT 0; \
@@ -59,4 +66,15 @@ pub(super) fn upgrade(writer: &Connection, catalog: &Catalog) -> Result<(), PgEr
         let _ = writer.execute_batch("ROLLBACK");
         to_pg(e)
     })
+}
+
+/// True when the catalog table has the column.
+fn has_column(writer: &Connection, table: &str, column: &str) -> Result<bool, PgError> {
+    writer
+        .query_row(
+            "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
+            [table, column],
+            |row| row.get(0),
+        )
+        .map_err(|e| sqlite_error::to_pg(e, None))
 }

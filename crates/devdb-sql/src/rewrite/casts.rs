@@ -79,7 +79,9 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
                 || matches!((datetime_rank(from), datetime_rank(to)), (Some(f), Some(t)) if f <= t)
                 || matches!(
                     (from, to),
-                    (PgType::Int2vector, PgType::Int2Array) | (PgType::Oidvector, PgType::OidArray)
+                    (PgType::Int2vector, PgType::Int2Array)
+                        | (PgType::Oidvector, PgType::OidArray)
+                        | (PgType::Time, PgType::Interval)
                 )
         }
     };
@@ -173,8 +175,12 @@ impl Translator<'_> {
         }
         if from.is_unknown() {
             // A timestamptz literal depends on the session's TimeZone, which a cached
-            // translation must not bake in: it is read when the statement runs.
-            if to.ty == PgType::Timestamptz && string_literal(&e).is_some() {
+            // translation must not bake in: it is read when the statement runs. Its syntax is
+            // checked now, as PostgreSQL reads every literal before running anything.
+            if to.ty == PgType::Timestamptz
+                && let Some(text) = string_literal(&e)
+            {
+                devdb_pg::value::decode_text(to.ty, text)?;
                 return Ok(pg_cast(e, PgType::Text, to, ctx));
             }
             // So does `now`, `today` and friends: read when the statement runs.

@@ -226,6 +226,7 @@ impl Translator<'_> {
             deferrable,
             initially_deferred,
             check: None,
+            validated: true,
         })
     }
 
@@ -270,6 +271,7 @@ impl Translator<'_> {
             deferrable: false,
             initially_deferred: false,
             check: Some(make::sql_text(expr)),
+            validated: true,
         })
     }
 

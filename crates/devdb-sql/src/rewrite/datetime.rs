@@ -99,6 +99,15 @@ impl Translator<'_> {
             make::call("pg_ts_add", vec![ts, iv, zone, sign(op)])
         };
         let timestamp = Ty::of(P::Timestamp);
+        // time has no * or /: it converts to interval implicitly, which has them.
+        let scaled_time = |t: PgType, n: PgType| t == P::Time && n.is_numeric();
+        if matches!(op, Multiply | Divide) && scaled_time(lt.ty, rt.ty)
+            || *op == Multiply && scaled_time(rt.ty, lt.ty)
+        {
+            let left = self.time_as_interval(l, lt)?;
+            let right = self.time_as_interval(r, rt)?;
+            return self.datetime_arithmetic(left, op, right);
+        }
         Ok(Ok(match (lt.ty, op, rt.ty) {
             (P::Date, Plus | Minus, P::Interval) => {
                 let ts = self.coerce(l, lt, timestamp, Ctx::Implicit)?;
@@ -172,6 +181,14 @@ impl Translator<'_> {
         }))
     }
 
+    /// A time operand as the interval it converts to implicitly; any other as it is.
+    fn time_as_interval(&mut self, e: Expr, ty: Ty) -> Result<(Expr, Ty), PgError> {
+        if ty.ty != PgType::Time {
+            return Ok((e, ty));
+        }
+        Ok((self.coerce(e, ty, INTERVAL, Ctx::Implicit)?, INTERVAL))
+    }
+
     /// `(start, end) OVERLAPS (start, end)`, each end a time or an interval after the start.
     pub fn overlaps(&mut self, left: Expr, right: Expr) -> Result<(Expr, Ty), PgError> {
         let pair = |e: Expr| match e {
@@ -188,10 +205,36 @@ impl Translator<'_> {
             )),
         };
         let ((s1, e1), (s2, e2)) = (pair(left)?, pair(right)?);
+        let operands = [s1, e1, s2, e2]
+            .into_iter()
+            .map(|e| self.expr(e))
+            .collect::<Result<Vec<_>, _>>()?;
+        // An unknown end may be a point or an interval: only operands all of one type pick.
+        let types: Vec<PgType> = operands.iter().map(|(_, t)| t.ty).collect();
+        let known = || types.iter().filter(|t| **t != PgType::Unknown);
+        let unknown_end = matches!(
+            types.as_slice(),
+            [_, PgType::Unknown, ..] | [_, _, _, PgType::Unknown]
+        );
+        let mixed = known().any(|t| Some(t) != known().next());
+        if (unknown_end && mixed) || known().next().is_none() {
+            return Err(PgError::ambiguous_function(&signature(
+                "pg_catalog.overlaps",
+                &types,
+            )));
+        }
+        // An unknown start is a point of the others' type.
+        let point = known()
+            .find(|t| **t != PgType::Interval)
+            .map_or(Ty::of(PgType::Timestamptz), |t| Ty::of(*t));
         let mut typed = Vec::with_capacity(4);
-        for (start, end) in [(s1, e1), (s2, e2)] {
-            let start = self.expr(start)?;
-            let end = self.expr(end)?;
+        let mut operands = operands.into_iter();
+        while let (Some((start, ty)), Some(end)) = (operands.next(), operands.next()) {
+            let start = if ty.is_unknown() {
+                (self.coerce(start, ty, point, Ctx::Implicit)?, point)
+            } else {
+                (start, ty)
+            };
             // An interval end is the start plus the interval.
             let end = if end.1.ty == PgType::Interval {
                 let (e, ty) = start.clone();
@@ -210,11 +253,7 @@ impl Translator<'_> {
             common = crate::types::common_type(common, *t)
                 .ok_or_else(|| PgError::undefined_function("overlaps"))?;
         }
-        let common = if common.is_unknown() {
-            Ty::of(PgType::Timestamptz)
-        } else {
-            Ty::of(common.ty)
-        };
+        let common = Ty::of(common.ty);
         if !matches!(
             common.ty,
             PgType::Date | PgType::Time | PgType::Timestamp | PgType::Timestamptz
@@ -234,7 +273,8 @@ impl Translator<'_> {
     /// `EXTRACT(field FROM value)`: numeric, as in PostgreSQL 14 and later.
     pub fn extract(&mut self, field: &DateTimeField, value: Expr) -> Result<(Expr, Ty), PgError> {
         let (e, ty) = self.expr(value)?;
-        let (e, ty) = self.datetime_operand(e, ty, "extract")?;
+        let call = format!("pg_catalog.extract(unknown, {})", ty.ty);
+        let (e, ty) = Self::datetime_operand(e, ty, &call)?;
         let call = make::call(
             "pg_extract",
             vec![
@@ -247,23 +287,17 @@ impl Translator<'_> {
         Ok((call, Ty::of(PgType::Numeric)))
     }
 
-    /// A date, time, timestamp, timestamptz or interval operand; an unknown literal is read as
-    /// a timestamptz, as PostgreSQL resolves it.
-    fn datetime_operand(&mut self, e: Expr, ty: Ty, name: &str) -> Result<(Expr, Ty), PgError> {
+    /// A date, time, timestamp, timestamptz or interval operand of the function `call` (its
+    /// name and argument types, for errors); an unknown one fits several of them (42725).
+    fn datetime_operand(e: Expr, ty: Ty, call: &str) -> Result<(Expr, Ty), PgError> {
         match ty.ty {
             PgType::Date
             | PgType::Time
             | PgType::Timestamp
             | PgType::Timestamptz
             | PgType::Interval => Ok((e, ty)),
-            PgType::Unknown => {
-                let tz = Ty::of(PgType::Timestamptz);
-                Ok((self.coerce(e, ty, tz, Ctx::Implicit)?, tz))
-            }
-            _ => Err(PgError::undefined_function(&format!(
-                "{name}(unknown, {})",
-                ty.ty
-            ))),
+            PgType::Unknown => Err(PgError::ambiguous_function(call)),
+            _ => Err(PgError::undefined_function(call)),
         }
     }
 
@@ -303,7 +337,7 @@ impl Translator<'_> {
             ("date_part", [_, _]) => {
                 let field = self.arg(next(), TEXT)?;
                 let (e, ty) = next();
-                let (e, ty) = self.datetime_operand(e, ty, name)?;
+                let (e, ty) = Self::datetime_operand(e, ty, &signature(name, &types))?;
                 // date_part(text, date) is date_part(text, timestamp) in PostgreSQL.
                 let (e, ty) = if ty.ty == P::Date {
                     let ts = Ty::of(P::Timestamp);
@@ -319,9 +353,13 @@ impl Translator<'_> {
                 let (e, ty) = next();
                 let (e, ty) = match ty.ty {
                     P::Timestamp | P::Timestamptz | P::Interval => (e, ty),
-                    P::Date | P::Unknown => {
+                    // Only date_trunc(text, timestamptz, text) takes a zone.
+                    P::Date | P::Unknown if types.len() == 3 || ty.ty == P::Date => {
                         let tz = Ty::of(P::Timestamptz);
                         (self.coerce(e, ty, tz, Ctx::Implicit)?, tz)
+                    }
+                    P::Unknown => {
+                        return Err(PgError::ambiguous_function(&signature(name, &types)));
                     }
                     _ => return Err(undefined(name, &types)),
                 };
@@ -332,6 +370,10 @@ impl Translator<'_> {
                 };
                 let call = make::call("pg_date_trunc", vec![field, e, type_oid(ty.ty), zone]);
                 (call, Ty::of(ty.ty))
+            }
+            // An unknown fits several of their argument types (age(xid), to_char(numeric), ...).
+            ("age" | "isfinite", [P::Unknown]) | ("to_char", [P::Unknown, _]) => {
+                return Err(PgError::ambiguous_function(&signature(name, &types)));
             }
             ("age", [_] | [_, _]) => {
                 let first = next();
@@ -364,14 +406,8 @@ impl Translator<'_> {
                     INTERVAL,
                 )
             }
-            ("to_char", [P::Timestamp | P::Timestamptz | P::Date | P::Unknown, _]) => {
+            ("to_char", [P::Timestamp | P::Timestamptz | P::Date, _]) => {
                 let (e, ty) = next();
-                let (e, ty) = if ty.is_unknown() {
-                    let tz = Ty::of(P::Timestamptz);
-                    (self.coerce(e, ty, tz, Ctx::Implicit)?, tz)
-                } else {
-                    (e, ty)
-                };
                 let fmt = self.arg(next(), TEXT)?;
                 (
                     make::call("pg_to_char", vec![e, type_oid(ty.ty), fmt]),
@@ -482,6 +518,11 @@ pub fn named_argument(
 }
 
 fn undefined(name: &str, types: &[PgType]) -> PgError {
+    PgError::undefined_function(&signature(name, types))
+}
+
+/// `name(type, ...)`, as PostgreSQL names a call in its errors.
+fn signature(name: &str, types: &[PgType]) -> String {
     let args: Vec<String> = types.iter().map(|t| t.to_string()).collect();
-    PgError::undefined_function(&format!("{name}({})", args.join(", ")))
+    format!("{name}({})", args.join(", "))
 }

@@ -48,6 +48,14 @@ pub(super) fn dependent_objects(what: &str, detail: String) -> PgError {
     .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
 }
 
+/// 42704 for a constraint the table does not have.
+fn undefined_constraint(name: &str, table: &str) -> PgError {
+    PgError::new(
+        SqlState::UNDEFINED_OBJECT,
+        format!("constraint \"{name}\" of relation \"{table}\" does not exist"),
+    )
+}
+
 pub(super) fn duplicate_table(name: &str) -> PgError {
     PgError::new(
         SqlState::DUPLICATE_TABLE,
@@ -303,6 +311,7 @@ impl Translator<'_> {
             deferrable: false,
             initially_deferred: false,
             check: None,
+            validated: true,
         };
         if let Some((given, key)) = &pk {
             let cname = given
@@ -828,6 +837,20 @@ impl Translator<'_> {
                     conversions.extend(altered.conversion);
                 }
                 AlterTableOperation::AddConstraint {
+                    constraint:
+                        constraint @ (TableConstraint::PrimaryKey(_) | TableConstraint::Unique(_)),
+                    not_valid: true,
+                } => {
+                    let kind = match constraint {
+                        TableConstraint::PrimaryKey(_) => "PRIMARY KEY",
+                        _ => "UNIQUE",
+                    };
+                    return Err(PgError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        format!("{kind} constraints cannot be marked NOT VALID"),
+                    ));
+                }
+                AlterTableOperation::AddConstraint {
                     constraint: TableConstraint::PrimaryKey(k),
                     not_valid: false,
                 } => {
@@ -878,7 +901,7 @@ impl Translator<'_> {
                 }
                 AlterTableOperation::AddConstraint {
                     constraint: TableConstraint::ForeignKey(fk),
-                    not_valid: false,
+                    not_valid,
                 } => {
                     let taken: Vec<String> = constraints.iter().map(|c| c.name.clone()).collect();
                     let keys = Keys {
@@ -896,9 +919,10 @@ impl Translator<'_> {
                             .collect(),
                     };
                     let cols: Vec<String> = fk.columns.iter().map(fold).collect();
-                    let c =
+                    let mut c =
                         self.foreign_key(&keys, fk.name.as_ref().map(fold), cols, &fk, &taken)?;
                     self.check_new_relation(&c.name, &constraints, &table.name, false)?;
+                    c.validated = !not_valid;
                     sqlite.push(self.foreign_key_rows(&table, &c)?);
                     sqlite.push(c.insert_row());
                     constraints.push(c);
@@ -906,10 +930,10 @@ impl Translator<'_> {
                 }
                 AlterTableOperation::AddConstraint {
                     constraint: TableConstraint::Check(check),
-                    not_valid: false,
+                    not_valid,
                 } => {
                     let taken: Vec<String> = constraints.iter().map(|c| c.name.clone()).collect();
-                    let c = self.check_constraint(
+                    let mut c = self.check_constraint(
                         &table.name,
                         &table.columns,
                         check.name.as_ref().map(fold),
@@ -917,11 +941,37 @@ impl Translator<'_> {
                         &taken,
                     )?;
                     self.check_new_relation(&c.name, &constraints, &table.name, false)?;
+                    c.validated = !not_valid;
                     let (holds, _) = self.check_expr(&table.name, &table.columns, &check.expr)?;
-                    sqlite.push(super::validation::check_rows(&table.name, &c.name, holds));
+                    sqlite.push(super::validation::check_rows(&table.name, &c, holds));
                     sqlite.push(c.insert_row());
                     constraints.push(c);
                     rebuild = true;
+                }
+                AlterTableOperation::ValidateConstraint { name } => {
+                    let cname = fold(&name);
+                    let Some(c) = constraints.iter_mut().find(|c| c.name == cname) else {
+                        return Err(undefined_constraint(&cname, &table.name));
+                    };
+                    if !matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check) {
+                        return Err(PgError::new(
+                            SqlState::WRONG_OBJECT_TYPE,
+                            format!(
+                                "constraint \"{cname}\" of relation \"{}\" is not a foreign key or check constraint",
+                                catalog::split(&table.name).1
+                            ),
+                        ));
+                    }
+                    // The rows it was added over were checked then (see validation.rs), and
+                    // SQLite has enforced it on every write since: only the mark is left.
+                    c.validated = true;
+                    sqlite.push(make::update(
+                        catalog::CONSTRAINTS,
+                        vec![("validated", make::int(1))],
+                        table_where(&table.name).map(|w| {
+                            make::and(w, make::eq(make::column("name"), make::string(&cname)))
+                        }),
+                    ));
                 }
                 AlterTableOperation::DropConstraint {
                     if_exists,
@@ -933,13 +983,7 @@ impl Translator<'_> {
                         if if_exists {
                             continue;
                         }
-                        return Err(PgError::new(
-                            SqlState::UNDEFINED_OBJECT,
-                            format!(
-                                "constraint \"{cname}\" of relation \"{}\" does not exist",
-                                table.name
-                            ),
-                        ));
+                        return Err(undefined_constraint(&cname, &table.name));
                     };
                     let c = constraints.remove(pos);
                     match c.kind {
@@ -1690,6 +1734,7 @@ fn key_constraint(table: &str, name: String, kind: ConstraintKind, cols: &[Strin
         deferrable: false,
         initially_deferred: false,
         check: None,
+        validated: true,
     }
 }
 

@@ -178,13 +178,12 @@ impl Translator<'_> {
         // An unknown operand is taken to be of the other operand's type, as PostgreSQL does.
         match (lt.is_unknown(), rt.is_unknown()) {
             (true, true) => {
-                return Err(PgError::new(
-                    SqlState::AMBIGUOUS_FUNCTION,
-                    format!("operator is not unique: unknown {symbol} unknown"),
-                ));
+                return Err(PgError::ambiguous_operator(&format!(
+                    "unknown {symbol} unknown"
+                )));
             }
-            (true, false) => lt = Ty::of(unknown_operand(rt.ty, &op)?),
-            (false, true) => rt = Ty::of(unknown_operand(lt.ty, &op)?),
+            (true, false) => (rt, lt) = unknown_operand(rt, &op, Side::Right)?,
+            (false, true) => (lt, rt) = unknown_operand(lt, &op, Side::Left)?,
             (false, false) => {}
         }
         let l = self.coerce(l, lo, lt, Ctx::Implicit)?;
@@ -295,11 +294,10 @@ impl Translator<'_> {
                     return self.value(Value::Number(format!("-{n}"), false));
                 }
                 let (e, ty) = self.expr(operand)?;
-                let ty = if ty.is_unknown() {
-                    Ty::of(PgType::Float8)
-                } else {
-                    ty
-                };
+                // Unary minus takes numbers and intervals: an unknown operand fits several.
+                if ty.is_unknown() {
+                    return Err(PgError::ambiguous_operator("- unknown"));
+                }
                 match ty.ty {
                     PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Numeric => {
                         let f = format!("pg_{}_sub", ty.ty.name());
@@ -319,6 +317,11 @@ impl Translator<'_> {
             }
             UnaryOperator::Plus => {
                 let (e, ty) = self.expr(operand)?;
+                // Unary plus takes numbers only: an unknown operand is float8, the preferred one.
+                if ty.is_unknown() {
+                    let float = Ty::of(PgType::Float8);
+                    return Ok((self.coerce(e, ty, float, Ctx::Implicit)?, float));
+                }
                 if !ty.ty.is_numeric() {
                     return Err(PgError::new(
                         SqlState::UNDEFINED_FUNCTION,
@@ -372,25 +375,40 @@ impl Translator<'_> {
     }
 }
 
-/// The type PostgreSQL's operator resolution gives an unknown operand (a parameter, a quoted
-/// literal) of `op` beside a `known` one: the known type where an operator takes it on both
-/// sides, else the only operator's other operand (`timestamptz + $1` is an interval,
-/// `interval * $1` a float8); `date + $1` matches several operators (42725).
-fn unknown_operand(known: PgType, op: &BinaryOperator) -> Result<PgType, PgError> {
-    Ok(match (known, op) {
-        (PgType::Timestamptz | PgType::Timestamp | PgType::Time, BinaryOperator::Plus) => {
-            PgType::Interval
+/// Which side of a binary operator the known operand is on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+}
+
+/// What PostgreSQL's operator resolution makes of `op` with an unknown operand (a parameter,
+/// a quoted literal) beside a `known` one: the types the known and the unknown operand take.
+/// An operator taking the known type on both sides wins (`timestamptz - '...'` reads a
+/// timestamptz); else the only operator left once the known operand's implicit casts are
+/// tried (`timestamptz + '...'` an interval, `interval * '...'` and `time * '...'` are
+/// interval * float8); `date + '...'` matches several (42725), `date * '...'` none (42883).
+fn unknown_operand(known: Ty, op: &BinaryOperator, side: Side) -> Result<(Ty, Ty), PgError> {
+    use BinaryOperator::{Divide, Multiply, Plus};
+    use PgType as P;
+    let name = known.ty.to_string();
+    let (left, right) = match side {
+        Side::Left => (name.as_str(), "unknown"),
+        Side::Right => ("unknown", name.as_str()),
+    };
+    let symbol = op.to_string();
+    match (known.ty, op, side) {
+        (P::Timestamptz | P::Timestamp | P::Time, Plus, _) => Ok((known, Ty::of(P::Interval))),
+        // time converts to interval implicitly, and has no * or / of its own.
+        (P::Interval | P::Time, Multiply, _) | (P::Interval | P::Time, Divide, Side::Left) => {
+            Ok((Ty::of(P::Interval), Ty::of(P::Float8)))
         }
-        (PgType::Interval, BinaryOperator::Multiply) => PgType::Float8,
-        (PgType::Date, BinaryOperator::Plus) => {
-            return Err(PgError::new(
-                SqlState::AMBIGUOUS_FUNCTION,
-                "operator is not unique: date + unknown",
-            )
-            .with_hint(
-                "Could not choose a best candidate operator. You might need to add explicit type casts.",
-            ));
+        (P::Date, Plus, _) => Err(PgError::ambiguous_operator(&format!(
+            "{left} {symbol} {right}"
+        ))),
+        (P::Timestamptz | P::Timestamp | P::Date | P::Time | P::Interval, Multiply | Divide, _) => {
+            Err(super::expr::operator_error_named(left, &symbol, right))
         }
-        _ => known,
-    })
+        _ => Ok((known, Ty::of(known.ty))),
+    }
 }

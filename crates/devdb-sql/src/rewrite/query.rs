@@ -1487,8 +1487,27 @@ impl Translator<'_> {
             )));
         }
         let step = if exprs.len() == 3 { exprs.pop() } else { None };
-        let (bounds, bounds_ty) = self.common(exprs, "generate_series")?;
         let step = step.map(|s| self.expr(s)).transpose()?;
+        let numeric = Ty::of(PgType::Numeric);
+        // A numeric step makes it generate_series(numeric, numeric, numeric), whatever the
+        // bounds (`generate_series(1, '3.5', 0.5)`).
+        let (bounds, bounds_ty) = if step.as_ref().is_some_and(|(_, t)| t.ty == PgType::Numeric) {
+            let mut bounds = Vec::with_capacity(2);
+            for e in exprs {
+                let (e, ty) = self.expr(e)?;
+                if !ty.is_unknown() && !super::casts::allowed(ty.ty, PgType::Numeric, Ctx::Implicit)
+                {
+                    return Err(PgError::undefined_function(&format!(
+                        "generate_series({}, numeric, numeric)",
+                        ty.ty
+                    )));
+                }
+                bounds.push(self.coerce(e, ty, numeric, Ctx::Implicit)?);
+            }
+            (bounds, numeric)
+        } else {
+            self.common(exprs, "generate_series")?
+        };
         let series_value = make::qualified_column(alias_name, "value");
         let datetime = matches!(
             bounds_ty.ty,
@@ -1496,6 +1515,8 @@ impl Translator<'_> {
         ) || step.as_ref().is_some_and(|(_, t)| t.ty == PgType::Interval);
         if datetime {
             self.timestamp_series(bounds, bounds_ty, step, series_value)
+        } else if bounds_ty.ty == PgType::Numeric {
+            self.numeric_series(bounds, bounds_ty, step, series_value)
         } else {
             self.integer_series(bounds, bounds_ty, step, series_value)
         }
@@ -1539,14 +1560,15 @@ impl Translator<'_> {
             PgType::Int2 | PgType::Int4 => Ty::of(PgType::Int4),
             PgType::Int8 => ty,
             PgType::Text | PgType::Unknown => {
-                return Err(PgError::new(
-                    SqlState::AMBIGUOUS_FUNCTION,
-                    "function generate_series(unknown, unknown) is not unique",
+                return Err(PgError::ambiguous_function(
+                    "generate_series(unknown, unknown)",
                 ));
             }
             other => {
-                return Err(PgError::feature_not_supported(format!(
-                    "generate_series over {other}"
+                let args = vec![other.to_string(); 2 + usize::from(step.is_some())];
+                return Err(PgError::undefined_function(&format!(
+                    "generate_series({})",
+                    args.join(", ")
                 )));
             }
         };
@@ -1575,6 +1597,29 @@ impl Translator<'_> {
                 (vec![make::int(0), count, make::int(1)], value, ty)
             }
         })
+    }
+
+    /// generate_series over numerics: k = 0..=count over SQLite's series, each value the
+    /// start plus k exact steps.
+    fn numeric_series(
+        &mut self,
+        bounds: Vec<Expr>,
+        bounds_ty: Ty,
+        step: Option<(Expr, Ty)>,
+        series_value: Expr,
+    ) -> Result<(Vec<Expr>, Expr, Ty), PgError> {
+        let ty = Ty::of(PgType::Numeric);
+        let (start, stop) = self.series_bounds(bounds, bounds_ty, ty)?;
+        let step = match step {
+            Some((e, t)) => self.coerce(e, t, ty, Ctx::Implicit)?,
+            None => make::int(1),
+        };
+        let count = make::call(
+            "pg_numeric_series_stop",
+            vec![start.clone(), stop, step.clone()],
+        );
+        let value = make::call("pg_numeric_series_nth", vec![start, step, series_value]);
+        Ok((vec![make::int(0), count, make::int(1)], value, ty))
     }
 
     /// generate_series over timestamps with an interval step: k = 0..=count over SQLite's

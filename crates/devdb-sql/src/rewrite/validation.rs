@@ -1,7 +1,8 @@
 //! What ALTER TABLE checks on the rows a table already holds before it adds a CHECK or a
 //! foreign key: a query that fails at the first offending row with PostgreSQL's error, naming
 //! the constraint, the relation and (for a foreign key) the missing key. Without it the table
-//! rebuild would fail with SQLite's anonymous constraint error.
+//! rebuild would fail with SQLite's anonymous constraint error. A constraint added NOT VALID
+//! over rows that break it is 0A000: the rebuilt table could not hold them.
 
 use devdb_pg::PgError;
 use sqlparser::ast::{BinaryOperator, Expr, SetExpr, Statement, UnaryOperator};
@@ -17,22 +18,33 @@ const ROW: &str = "__devdb_row";
 
 /// `SELECT 1 FROM table WHERE pg_check_violation(NOT (holds), ...)`: 23514 at the first row
 /// the new CHECK rejects.
-pub fn check_rows(table: &str, constraint: &str, holds: Expr) -> Statement {
+pub fn check_rows(table: &str, check: &Constraint, holds: Expr) -> Statement {
     let (schema, name) = catalog::split(table);
     let violated = Expr::UnaryOp {
         op: UnaryOperator::Not,
         expr: Box::new(make::nested(holds)),
     };
-    let test = make::call(
-        "pg_check_violation",
-        vec![
-            violated,
-            make::string(constraint),
-            make::string(schema),
-            make::string(name),
-        ],
-    );
-    rows_where(make::table(table, None), test)
+    let args = vec![
+        violated,
+        make::string(&check.name),
+        make::string(schema),
+        make::string(name),
+    ];
+    rows_where(
+        make::table(table, None),
+        violation_call("pg_check_violation", check, args),
+    )
+}
+
+/// The call that fails at a row breaking `constraint`: `function`'s error, or 0A000 for a
+/// constraint added NOT VALID, which PostgreSQL would keep over such rows and SQLite cannot
+/// (its rebuilt table enforces every constraint on the rows copied in).
+fn violation_call(function: &str, constraint: &Constraint, mut args: Vec<Expr>) -> Expr {
+    if constraint.validated {
+        return make::call(function, args);
+    }
+    args.truncate(4);
+    make::call("pg_not_valid_violation", args)
 }
 
 impl Translator<'_> {
@@ -83,18 +95,16 @@ impl Translator<'_> {
             .reduce(make::and)
             .ok_or_else(|| PgError::internal("a foreign key without columns"))?;
         let (schema, name) = catalog::split(&table.name);
-        let test = make::call(
-            "pg_foreign_key_violation",
-            vec![
-                violated,
-                make::string(&fk.name),
-                make::string(schema),
-                make::string(name),
-                make::string(&fk.columns.join(", ")),
-                make::call("concat_ws", texts),
-                make::string(catalog::split(parent).1),
-            ],
-        );
+        let args = vec![
+            violated,
+            make::string(&fk.name),
+            make::string(schema),
+            make::string(name),
+            make::string(&fk.columns.join(", ")),
+            make::call("concat_ws", texts),
+            make::string(catalog::split(parent).1),
+        ];
+        let test = violation_call("pg_foreign_key_violation", fk, args);
         Ok(rows_where(
             make::table(&table.name, Some(make::alias(ROW, &[]))),
             test,

@@ -3,7 +3,7 @@
 
 use devdb_pg::value::numeric::Rounding;
 use devdb_pg::value::{Numeric, numeric_of};
-use devdb_pg::{PgError, Value};
+use devdb_pg::{PgError, SqlState, Value};
 
 use std::cmp::Ordering;
 
@@ -162,4 +162,71 @@ pub fn avg(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
             sum.div(&count).map(|r| stored(&r))
         }
     }
+}
+
+/// `pg_numeric_series_stop(start, stop, step)`: the last k of generate_series(numeric, numeric,
+/// numeric), whose values are start + k * step, or -1 when it is empty (or an argument is
+/// NULL); PostgreSQL's errors for NaN, infinite and zero arguments.
+pub fn series_stop(a: &[Value]) -> Result<Value, PgError> {
+    let (Some(start), Some(stop), Some(step)) = (
+        numeric(arg(a, 0))?,
+        numeric(arg(a, 1))?,
+        numeric(arg(a, 2))?,
+    ) else {
+        return Ok(Value::Int(-1));
+    };
+    for (n, what) in [
+        (&start, "start value"),
+        (&stop, "stop value"),
+        (&step, "step size"),
+    ] {
+        if n.is_nan() {
+            return Err(series_argument(format!("{what} cannot be NaN")));
+        }
+        if !n.is_finite() {
+            return Err(series_argument(format!("{what} cannot be infinity")));
+        }
+    }
+    let zero = Numeric::zero();
+    if step == zero {
+        return Err(series_argument("step size cannot equal zero".into()));
+    }
+    let forward = step > zero;
+    let past = |k: &Numeric| -> Result<bool, PgError> {
+        let value = start.add(&k.mul(&step)?)?;
+        Ok(if forward { value > stop } else { value < stop })
+    };
+    // The quotient is rounded: step it to the exact last k.
+    let one = Numeric::from_i64(1);
+    let mut k = stop.sub(&start)?.div(&step)?.round_to(0, Rounding::Floor);
+    while k >= zero && past(&k)? {
+        k = k.sub(&one)?;
+    }
+    while !past(&k.add(&one)?)? {
+        k = k.add(&one)?;
+    }
+    if k < zero {
+        return Ok(Value::Int(-1));
+    }
+    Ok(Value::Int(
+        k.to_int("bigint", 0, i64::MAX).unwrap_or(i64::MAX),
+    ))
+}
+
+/// `pg_numeric_series_nth(start, step, k)`: the k-th value, which PostgreSQL reaches by adding
+/// the step k times (so its scale is the larger of theirs after the start itself).
+pub fn series_nth(a: &[Value]) -> Result<Value, PgError> {
+    let (Some(start), Some(step), Some(k)) =
+        (numeric(arg(a, 0))?, numeric(arg(a, 1))?, as_int(arg(a, 2))?)
+    else {
+        return Ok(Value::Null);
+    };
+    if k == 0 {
+        return Ok(stored(&start));
+    }
+    Ok(stored(&start.add(&Numeric::from_i64(k).mul(&step)?)?))
+}
+
+fn series_argument(message: String) -> PgError {
+    PgError::new(SqlState::INVALID_PARAMETER_VALUE, message)
 }

@@ -377,3 +377,38 @@ fn jsonb_pretty_indents_by_four_and_opens_empty_containers() {
         ))
     );
 }
+
+#[test]
+fn numeric_series_stop_is_exact() {
+    let stop = |a: &str, b: &str, step: &str| {
+        call("pg_numeric_series_stop", &[text(a), text(b), text(step)])
+    };
+    // The quotient rounds up to 10; the tenth step would pass the stop.
+    assert_eq!(stop("0", "0.99999999999999999999999999", "0.1"), Ok(int(9)));
+    assert_eq!(stop("0", "1", "0.3333333333333333333333"), Ok(int(3)));
+    assert_eq!(stop("3", "1", "-0.5"), Ok(int(4)));
+    assert_eq!(stop("1", "2", "-0.5"), Ok(int(-1)));
+    assert_eq!(stop("1", "1", "7"), Ok(int(0)));
+    assert_eq!(
+        call("pg_numeric_series_stop", &[Value::Null, text("1"), int(1)]),
+        Ok(int(-1))
+    );
+    assert_eq!(
+        stop("1", "2", "0.000"),
+        Err("22023 step size cannot equal zero".into())
+    );
+    assert_eq!(
+        stop("1", "NaN", "1"),
+        Err("22023 stop value cannot be NaN".into())
+    );
+    assert_eq!(
+        stop("-Infinity", "NaN", "1"),
+        Err("22023 start value cannot be infinity".into())
+    );
+    let nth = |start: &str, step: &str, k: i64| {
+        call("pg_numeric_series_nth", &[text(start), text(step), int(k)])
+    };
+    assert_eq!(nth("1", "0.5", 0), Ok(text("1")));
+    assert_eq!(nth("1", "0.5", 2), Ok(text("2.0")));
+    assert_eq!(nth("1.50", "0.75", 2), Ok(text("3.00")));
+}

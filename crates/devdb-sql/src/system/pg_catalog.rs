@@ -281,7 +281,7 @@ pub static RELATIONS: &[Relation] = &[
         hidden: &["__def", "__columns", "__ref_columns", "__pretty"],
         body: "SELECT 50331648 + k.rowid, k.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = k.schema), k.kind, \
-           k.is_deferrable, k.is_deferred, 1, \
+           k.is_deferrable, k.is_deferred, k.validated, \
            (SELECT 16384 + t.rowid FROM __devdb_tables t \
              WHERE t.schema = k.schema AND t.name = k.table_name), 0, \
            CASE k.kind \
@@ -318,11 +318,13 @@ pub static RELATIONS: &[Relation] = &[
                || coalesce(' ON UPDATE ' || k.on_update, '') \
                || coalesce(' ON DELETE ' || k.on_delete, '') \
                || CASE WHEN k.is_deferrable THEN ' DEFERRABLE' ELSE '' END \
-               || CASE WHEN k.is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END END, \
+               || CASE WHEN k.is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END END \
+             || CASE WHEN k.validated THEN '' ELSE ' NOT VALID' END, \
            k.columns, k.ref_columns, \
            CASE WHEN k.kind = 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
              (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
-               WHERE c.schema = k.schema AND c.table_name = k.table_name), 1, 0) || ')' END \
+               WHERE c.schema = k.schema AND c.table_name = k.table_name), 1, 0) || ')' \
+             || CASE WHEN k.validated THEN '' ELSE ' NOT VALID' END END \
          FROM __devdb_constraints k \
          UNION ALL \
          SELECT d.oid, d.check_name, \

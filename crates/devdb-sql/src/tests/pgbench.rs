@@ -126,7 +126,7 @@ fn init_vacuum_and_keys() {
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'pgbench_branches_pkey', 'pgbench_branches', 1, 1);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'pgbench_branches_pkey', 'CREATE UNIQUE INDEX "pgbench_branches_pkey" ON "pgbench_branches"("bid")');
             UPDATE "__devdb_columns" SET "not_null" = pg_check_no_nulls((SELECT count(*) FROM "pgbench_branches" WHERE "bid" IS NULL), 'bid', 'pgbench_branches'), "pk_position" = 1 WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches' AND "name" = 'bid';
-            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'pgbench_branches', 'pgbench_branches_pkey', 'p', '["bid"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'pgbench_branches', 'pgbench_branches_pkey', 'p', '["bid"]', NULL, NULL, NULL, NULL, 0, 0, NULL, 1);
         "#]],
     );
 }

@@ -20,8 +20,8 @@ fn create_table_with_every_type() {
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'items_pkey', 'CREATE UNIQUE INDEX "items_pkey" ON "items"("id")');
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'items_name_key', 'items', 1, 0);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'items_name_key', 'CREATE UNIQUE INDEX "items_name_key" ON "items"("name")');
-            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'items', 'items_pkey', 'p', '["id"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
-            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'items', 'items_name_key', 'u', '["name"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'items', 'items_pkey', 'p', '["id"]', NULL, NULL, NULL, NULL, 0, 0, NULL, 1);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'items', 'items_name_key', 'u', '["name"]', NULL, NULL, NULL, NULL, 0, 0, NULL, 1);
             INSERT INTO "__devdb_sequences" ("name", "last_value", "start_value", "is_called") VALUES ('items_id_seq', 1, 1, 0);
             INSERT INTO "__devdb_sequence_owners" ("name", "schema", "table_name", "column_name") VALUES ('items_id_seq', 'public', 'items', 'id');
         "#]],
@@ -42,8 +42,8 @@ fn create_table_key_constraints() {
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'kv_pkey', 'CREATE UNIQUE INDEX "kv_pkey" ON "kv"("k")');
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'kv_v_key', 'kv', 1, 0);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'kv_v_key', 'CREATE UNIQUE INDEX "kv_v_key" ON "kv"("v")');
-            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'kv', 'kv_pkey', 'p', '["k"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
-            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'kv', 'kv_v_key', 'u', '["v"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'kv', 'kv_pkey', 'p', '["k"]', NULL, NULL, NULL, NULL, 0, 0, NULL, 1);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'kv', 'kv_v_key', 'u', '["v"]', NULL, NULL, NULL, NULL, 0, 0, NULL, 1);
         "#]],
     );
     check_empty(
@@ -490,10 +490,10 @@ fn create_table_with_check_and_self_reference() {
             INSERT INTO "__devdb_columns" ("schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position") VALUES ('public', 'node', 'id', 1, 23, -1, 1, NULL, 1), ('public', 'node', 'parent', 2, 23, -1, 0, NULL, NULL), ('public', 'node', 'qty', 3, 23, -1, 0, NULL, NULL);
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'node_pkey', 'node', 1, 1);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'node_pkey', 'CREATE UNIQUE INDEX "node_pkey" ON "node"("id")');
-            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'node', 'node_pkey', 'p', '["id"]', NULL, NULL, NULL, NULL, 0, 0, NULL);
-            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'node', 'node_parent_fkey', 'f', '["parent"]', 'node', '["id"]', 'CASCADE', NULL, 0, 0, NULL);
-            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'node', 'node_qty_check', 'c', '["qty"]', NULL, NULL, NULL, NULL, 0, 0, 'qty >= 0');
-            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr") VALUES ('public', 'node', 'node_parent_not_self', 'c', '["parent","id"]', NULL, NULL, NULL, NULL, 0, 0, 'parent <> id');
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'node', 'node_pkey', 'p', '["id"]', NULL, NULL, NULL, NULL, 0, 0, NULL, 1);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'node', 'node_parent_fkey', 'f', '["parent"]', 'node', '["id"]', 'CASCADE', NULL, 0, 0, NULL, 1);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'node', 'node_qty_check', 'c', '["qty"]', NULL, NULL, NULL, NULL, 0, 0, 'qty >= 0', 1);
+            INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'node', 'node_parent_not_self', 'c', '["parent","id"]', NULL, NULL, NULL, NULL, 0, 0, 'parent <> id', 1);
         "#]],
     );
 }

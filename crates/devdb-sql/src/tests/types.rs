@@ -111,6 +111,26 @@ fn parameter_types_are_inferred() {
 }
 
 #[test]
+fn operator_resolution_types_parameters_as_postgres() {
+    // PostgreSQL 15's parameter_types for the same PREPAREs.
+    assert_eq!(params("select now() - $1"), "timestamptz");
+    assert_eq!(params("select now() + $1"), "interval");
+    assert_eq!(params("select interval '1 day' / $1"), "float8");
+    assert_eq!(params("select time '01:00' * $1"), "float8");
+    assert_eq!(params("select $1 * interval '1 day'"), "float8");
+    assert_eq!(params("select current_date - $1"), "date");
+    assert_eq!(
+        params("select * from generate_series(1.5, 3, $1)"),
+        "numeric"
+    );
+    assert_eq!(params("select * from generate_series(1, 3, $1)"), "int4");
+    assert_eq!(
+        params("select * from generate_series(1, $1, 0.5)"),
+        "numeric"
+    );
+}
+
+#[test]
 fn client_parameter_types_win() {
     let t = translate_typed("select * from t where id = $1", &[Some(PgType::Int8)]);
     assert_eq!(t.params, vec![PgType::Int8]);
