@@ -192,6 +192,18 @@ pub fn call(name: &str, args: Vec<Expr>) -> Expr {
     })
 }
 
+/// An ORDER BY term with the default direction and NULLs placement.
+pub fn order_by(expr: Expr) -> OrderByExpr {
+    OrderByExpr {
+        expr,
+        options: OrderByOptions {
+            sort: None,
+            nulls_first: None,
+        },
+        with_fill: None,
+    }
+}
+
 /// `CASE operand WHEN w THEN r ... END` (NULL when nothing matches).
 pub fn case(operand: Expr, arms: Vec<(Expr, Expr)>) -> Expr {
     Expr::Case {
@@ -516,14 +528,7 @@ pub fn create_index(
         columns: columns
             .iter()
             .map(|c| IndexColumn {
-                column: OrderByExpr {
-                    expr: column(c),
-                    options: OrderByOptions {
-                        sort: None,
-                        nulls_first: None,
-                    },
-                    with_fill: None,
-                },
+                column: order_by(column(c)),
                 operator_class: None,
             })
             .collect(),

@@ -689,19 +689,7 @@ impl Translator<'_> {
         }
         let array = array_of(Ty::of(ty.ty))?;
         let order = self.aggregate_order(order)?;
-        let mut call = make::call("pg_array_agg", vec![e]);
-        if let Expr::Function(Function {
-            args: FunctionArguments::List(list),
-            ..
-        }) = &mut call
-        {
-            if distinct {
-                list.duplicate_treatment = Some(DuplicateTreatment::Distinct);
-            }
-            if !order.is_empty() {
-                list.clauses = vec![FunctionArgumentClause::OrderBy(order)];
-            }
-        }
+        let call = gather(e, distinct, order);
         Ok((make::call("pg_array_pack", vec![call, oid(ty.ty)]), array))
     }
 
@@ -827,6 +815,60 @@ impl Translator<'_> {
         scope.qualify = true;
         Ok(source)
     }
+}
+
+/// `pg_array_agg([DISTINCT] e [ORDER BY ...])`.
+fn gather(e: Expr, distinct: bool, order: Vec<OrderByExpr>) -> Expr {
+    let mut call = make::call("pg_array_agg", vec![e]);
+    if let Expr::Function(Function {
+        args: FunctionArguments::List(list),
+        ..
+    }) = &mut call
+    {
+        if distinct {
+            list.duplicate_treatment = Some(DuplicateTreatment::Distinct);
+        }
+        if !order.is_empty() {
+            list.clauses = vec![FunctionArgumentClause::OrderBy(order)];
+        }
+    }
+    call
+}
+
+/// The array `a` of `from` elements as an array of `to`, each element converted by `convert`
+/// (given the element's value, it returns the converted value, or its argument back when it
+/// has no conversion). NULL stays NULL and the elements keep their order.
+pub fn map_elements(
+    a: Expr,
+    from: PgType,
+    to: PgType,
+    convert: impl FnOnce(Expr) -> Result<Result<Expr, Expr>, PgError>,
+) -> Result<Result<Expr, Expr>, PgError> {
+    const ELEMENTS: &str = "__devdb_elements";
+    let value = element_value(from, make::qualified_column(ELEMENTS, "value"));
+    let converted = match convert(value)? {
+        Ok(converted) => converted,
+        Err(_) => return Ok(Err(a)),
+    };
+    let order = vec![make::order_by(make::qualified_column(ELEMENTS, "key"))];
+    let packed = make::call(
+        "pg_array_pack",
+        vec![gather(converted, false, order), oid(to)],
+    );
+    let json = make::call("pg_array_json", vec![a.clone(), oid(from)]);
+    let gathered = make::subquery(make::select(
+        vec![make::select_item(packed, None)],
+        vec![make::table_function_as("json_each", vec![json], ELEMENTS)],
+        None,
+    ));
+    Ok(Ok(make::call(
+        "iif",
+        vec![
+            Expr::IsNull(Box::new(a)),
+            make::null(),
+            make::call("coalesce", vec![gathered, make::blob(EMPTY_ARRAY)]),
+        ],
+    )))
 }
 
 /// The array type an int2vector or oidvector converts to (implicitly, as in PostgreSQL).

@@ -3,9 +3,7 @@
 //! ORDER BY ...)`) and an outer SELECT keeps the first of each group.
 
 use devdb_pg::{PgError, SqlState};
-use sqlparser::ast::{
-    Expr, OrderBy, OrderByExpr, OrderByKind, OrderByOptions, Select, SelectItem, SetExpr,
-};
+use sqlparser::ast::{Expr, OrderBy, OrderByExpr, OrderByKind, Select, SelectItem, SetExpr};
 
 use super::query::{OutCol, ordinal};
 use crate::make;
@@ -15,19 +13,7 @@ const ROW: &str = "__devdb_row";
 /// DISTINCT ON's keys as an ORDER BY list, to be translated by ORDER BY's rules.
 pub fn keys(exprs: &[Expr]) -> OrderBy {
     OrderBy {
-        kind: OrderByKind::Expressions(
-            exprs
-                .iter()
-                .map(|e| OrderByExpr {
-                    expr: e.clone(),
-                    options: OrderByOptions {
-                        sort: None,
-                        nulls_first: None,
-                    },
-                    with_fill: None,
-                })
-                .collect(),
-        ),
+        kind: OrderByKind::Expressions(exprs.iter().map(|e| make::order_by(e.clone())).collect()),
         interpolate: None,
     }
 }

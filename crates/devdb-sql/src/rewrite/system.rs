@@ -135,6 +135,15 @@ impl Translator<'_> {
         if from.ty.is_oid_alias() && to.ty.is_text() {
             return Ok(Ok(oid_alias_name(e, from.ty)));
         }
+        if let (Some(f), Some(t)) = (from.ty.element(), to.ty.element())
+            && f != t
+            && (f.is_oid_alias() || t.is_oid_alias())
+        {
+            // regtype[]::text[] and back: element by element, as PostgreSQL's array casts.
+            return super::arrays::map_elements(e, f, t, |value| {
+                self.oid_alias_coercion(value, Ty::of(f), Ty::of(t))
+            });
+        }
         Ok(Err(e))
     }
 
