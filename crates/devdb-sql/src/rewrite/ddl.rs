@@ -290,6 +290,10 @@ impl Translator<'_> {
             }
         }
         // Check that each default translates now, not at the first INSERT.
+        self.creating
+            .extend(serials.iter().map(|(seq, _)| seq.clone()));
+        self.creating
+            .extend(identities.iter().map(|(seq, ..)| seq.clone()));
         for c in &columns {
             if c.default.is_some() {
                 self.default_value(c)?;
@@ -1394,6 +1398,7 @@ impl Translator<'_> {
             let seq = format!("{}_{name}_seq", table.name);
             col.default = Some(format!("nextval('{}')", regclass_text(&seq)));
             col.not_null = true;
+            self.creating.push(seq.clone());
             out.push(make::insert_rows(
                 catalog::SEQUENCES,
                 &["name", "last_value", "start_value", "is_called"],

@@ -89,6 +89,8 @@ pub(crate) struct Translator<'a> {
     pub target: Option<String>,
     /// Keys of the tables and views FROM items read (what a view depends on).
     pub read_relations: Vec<String>,
+    /// Keys of the sequences the statement creates (a serial's), which its defaults name.
+    pub creating: Vec<String>,
     /// Views DROP SCHEMA ... CASCADE drops before the tables they read.
     pub dropping_views: Vec<String>,
     /// Tables DROP TABLE ... CASCADE drops: table rebuilds leave out foreign keys to them.
@@ -257,6 +259,7 @@ impl<'a> Translator<'a> {
             target: None,
             overriding_system: false,
             read_relations: Vec::new(),
+            creating: Vec::new(),
             dropping_views: Vec::new(),
             copies: Vec::new(),
             without_returning: Vec::new(),
@@ -387,9 +390,44 @@ impl Translator<'_> {
         self.lookup_key(name, Namespace::Relation)
     }
 
-    /// The key of the relation a regclass text names (`seq`, `"Seq"`, `app.seq`).
+    /// The key of the relation a regclass constant names (`seq`, `"Seq"`, `app.seq`), which
+    /// must exist (see [`Translator::check_regclass`]).
     pub fn regclass_key(&self, text: &str) -> Result<String, PgError> {
+        self.check_regclass(text)?;
         self.table_name(&crate::parse::object_name(text)?)
+    }
+
+    /// 42P01 unless the relation a regclass constant names exists: PostgreSQL resolves the
+    /// constant when it analyses the statement, before anything runs.
+    pub fn check_regclass(&self, text: &str) -> Result<(), PgError> {
+        let name = crate::parse::object_name(text)?;
+        let parts: Vec<String> = name_parts(&name)?.into_iter().map(fold).collect();
+        let missing = || PgError::undefined_table(&parts.join("."));
+        match parts.as_slice() {
+            [one] if crate::system::find(None, one).is_some() => return Ok(()),
+            [schema, one] if crate::system::is_system_schema(schema) => {
+                return match crate::system::find(Some(schema), one) {
+                    Some(_) => Ok(()),
+                    None => Err(missing()),
+                };
+            }
+            _ => {}
+        }
+        let key = self.table_name(&name)?;
+        if self.names_relation(&key) {
+            Ok(())
+        } else {
+            Err(missing())
+        }
+    }
+
+    /// True when a table, view, index or sequence has this key.
+    fn names_relation(&self, key: &str) -> bool {
+        self.catalog.table(key).is_some()
+            || self.catalog.view(key).is_some()
+            || self.catalog.index(key).is_some()
+            || self.catalog.sequences.iter().any(|s| s == key)
+            || self.creating.iter().any(|s| s == key)
     }
 
     /// [`Translator::table_name`] for a type name (enums and domains).
@@ -443,12 +481,7 @@ impl Translator<'_> {
     /// written).
     fn search(&self, name: &str, namespace: Namespace) -> String {
         let exists = |key: &str| match namespace {
-            Namespace::Relation => {
-                self.catalog.table(key).is_some()
-                    || self.catalog.view(key).is_some()
-                    || self.catalog.index(key).is_some()
-                    || self.catalog.sequences.iter().any(|s| s == key)
-            }
+            Namespace::Relation => self.names_relation(key),
             Namespace::Type => {
                 self.catalog.enum_type(key).is_some() || self.catalog.domain(key).is_some()
             }

@@ -201,6 +201,7 @@ impl Translator<'_> {
                 ))
             }
             PgType::Regclass => {
+                self.check_regclass(text)?;
                 let oid = regclass_oid(text, self.visible("relnamespace"))?;
                 Ok(make::call(
                     "pg_found",
