@@ -538,6 +538,48 @@ async fn same_transcript_with_notice(pg: &crate::harness::Postgres, script: &[&s
     );
 }
 
+/// Every IF EXISTS / IF NOT EXISTS form that skips its work says so in PostgreSQL's NOTICE.
+#[tokio::test]
+async fn if_exists_forms_that_skip_send_postgres_notices() {
+    let Some(pg) = crate::harness::Postgres::start() else {
+        return;
+    };
+    let script = [
+        "create table ie_t (a int, b int)",
+        "alter table if exists missing add column c int",
+        "alter table if exists public.missing rename to m2",
+        "alter table if exists missing drop column x",
+        "alter table ie_t drop column if exists zz",
+        "alter table ie_t drop constraint if exists zz_check",
+        "alter table ie_t add column if not exists a int",
+        "alter table ie_t add column if not exists c int",
+        "drop table if exists missing, public.ie_nope",
+        "drop table if exists nosch.missing",
+        "drop index if exists missing_idx",
+        "drop view if exists missing_v",
+        "drop sequence if exists missing_s",
+        "drop type if exists missing_ty",
+        "drop domain if exists public.missing_d",
+        "drop schema if exists missing_sc",
+        "drop function if exists missing_fn()",
+        "drop trigger if exists missing_tr on ie_t",
+        "drop trigger if exists missing_tr on missing",
+        "drop materialized view if exists missing_mv",
+        "alter sequence if exists missing_s restart",
+        "create sequence if not exists ie_s",
+        "create sequence if not exists ie_s",
+        "create table if not exists ie_t (a int)",
+        "create table if not exists ie_t as select 1 as a",
+        "create index if not exists ie_i on ie_t (a)",
+        "create index if not exists ie_i on ie_t (a)",
+        "create schema if not exists public",
+        "create type ie_m as enum ('a')",
+        "alter type ie_m add value if not exists 'a'",
+        "create materialized view if not exists ie_t as select 1 as a",
+    ];
+    same_transcript_with_notice(pg, &script, "relation \"missing\" does not exist, skipping").await;
+}
+
 #[tokio::test]
 async fn drop_table_cascade_names_what_it_drops_in_notices_like_postgres() {
     let Some(pg) = crate::harness::Postgres::start() else {

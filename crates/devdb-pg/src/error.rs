@@ -79,6 +79,15 @@ impl PgError {
         }
     }
 
+    /// The NOTICE of an IF NOT EXISTS that skips its work: it keeps the code of the error it
+    /// avoids (42P07 for a relation that exists), as PostgreSQL's does.
+    pub fn skipping(code: SqlState, message: impl Into<String>) -> Self {
+        PgError {
+            severity: Severity::Notice,
+            ..PgError::new(code, message)
+        }
+    }
+
     /// The same error as FATAL: the server closes the connection after sending it.
     pub fn fatal(mut self) -> Self {
         self.severity = Severity::Fatal;

@@ -17,7 +17,7 @@ use sqlparser::ast::{
 use super::constraints::{Keys, choose_name, given_name};
 use super::functions::regclass_text;
 use super::sequences::{SequenceSpec, identity_row, owner_row};
-use super::{Output, Translator, fold};
+use super::{Output, Translator, already_exists_skipping, does_not_exist_skipping, fold};
 use crate::catalog::{self, Column, Constraint, ConstraintKind, Identity, Table};
 use crate::{Kind, make};
 use devdb_pg::types::Storage;
@@ -118,6 +118,7 @@ impl Translator<'_> {
         let name = self.creation_key(&ct.name)?;
         if self.catalog.table(&name).is_some() || self.catalog.index(&name).is_some() {
             if ct.if_not_exists {
+                self.notices.push(already_exists_skipping(&name));
                 return Ok(Output::new(Kind::Command("CREATE TABLE")));
             }
             return Err(duplicate_table(&name));
@@ -465,7 +466,9 @@ impl Translator<'_> {
             ObjectType::Table => {
                 let mut dropped = Vec::new();
                 for n in &names {
-                    let name = self.table_name(n)?;
+                    let Some(name) = self.drop_key(n, if_exists)? else {
+                        continue;
+                    };
                     if let (None, Some(view)) =
                         (self.catalog.table(&name), self.catalog.view(&name))
                     {
@@ -473,6 +476,7 @@ impl Translator<'_> {
                     }
                     if self.catalog.table(&name).is_none() {
                         if if_exists {
+                            self.notices.push(does_not_exist_skipping("table", n));
                             continue;
                         }
                         return Err(PgError::undefined_table(&name));
@@ -610,6 +614,8 @@ impl Translator<'_> {
                 return Err(super::views::alter_view_error(view, &operations));
             }
             if if_exists {
+                self.notices
+                    .push(does_not_exist_skipping("relation", &name));
                 return Ok(Output::new(Kind::Command("ALTER TABLE")));
             }
             return Err(PgError::undefined_table(&folded));
@@ -633,6 +639,13 @@ impl Translator<'_> {
                     let name = fold(&column_def.name);
                     if table.column(&name).is_some() {
                         if if_not_exists {
+                            self.notices.push(PgError::skipping(
+                                SqlState::DUPLICATE_COLUMN,
+                                format!(
+                                    "column \"{name}\" of relation \"{}\" already exists, skipping",
+                                    catalog::split(&table.name).1
+                                ),
+                            ));
                             continue;
                         }
                         return Err(PgError::new(
@@ -655,6 +668,10 @@ impl Translator<'_> {
                         let name = fold(ident);
                         if table.column(&name).is_none() {
                             if if_exists {
+                                self.notices.push(PgError::notice(format!(
+                                    "column \"{name}\" of relation \"{}\" does not exist, skipping",
+                                    catalog::split(&table.name).1
+                                )));
                                 continue;
                             }
                             return Err(PgError::undefined_column(&name)
@@ -985,6 +1002,10 @@ impl Translator<'_> {
                     let cname = fold(&name);
                     let Some(pos) = constraints.iter().position(|c| c.name == cname) else {
                         if if_exists {
+                            self.notices.push(PgError::notice(format!(
+                                "constraint \"{cname}\" of relation \"{}\" does not exist, skipping",
+                                catalog::split(&table.name).1
+                            )));
                             continue;
                         }
                         return Err(undefined_constraint(&cname, &table.name));

@@ -224,6 +224,8 @@ impl Translator<'_> {
         let key = self.type_key(&name)?;
         let Some(domain) = self.catalog.domain(&key) else {
             if if_exists {
+                self.notices
+                    .push(super::type_does_not_exist_skipping(&name));
                 return Ok(Output::new(crate::Kind::Command("DROP DOMAIN")));
             }
             return Err(undefined_domain(catalog::split(&key).1));

@@ -375,6 +375,11 @@ impl Translator<'_> {
                 check_label(&label)?;
                 if en.position(&label).is_some() {
                     if if_not_exists {
+                        let avoided = duplicate_label(&label);
+                        self.notices.push(PgError::skipping(
+                            avoided.code,
+                            format!("{}, skipping", avoided.message),
+                        ));
                         return Ok(Output::new(crate::Kind::Command("ALTER TYPE")));
                     }
                     return Err(duplicate_label(&label));
@@ -469,6 +474,7 @@ impl Translator<'_> {
             let folded = self.type_key(name)?;
             let Some(en) = self.catalog.enum_type(&folded) else {
                 if if_exists {
+                    self.notices.push(super::type_does_not_exist_skipping(name));
                     continue;
                 }
                 return Err(undefined_type(&folded));

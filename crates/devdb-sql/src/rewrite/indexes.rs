@@ -109,6 +109,7 @@ impl Translator<'_> {
         };
         if self.catalog.index(&index).is_some() || self.catalog.table(&index).is_some() {
             if if_not_exists {
+                self.notices.push(super::already_exists_skipping(&index));
                 return Ok(Output::new(crate::Kind::Command("CREATE INDEX")));
             }
             return Err(duplicate_table(&index));
@@ -350,9 +351,13 @@ impl Translator<'_> {
     ) -> Result<Output, PgError> {
         let mut sqlite = Vec::new();
         for n in names {
-            let name = self.table_name(n)?;
+            let Some(name) = self.drop_key(n, if_exists)? else {
+                continue;
+            };
             let Some(index) = self.catalog.index(&name) else {
                 if if_exists {
+                    self.notices
+                        .push(super::does_not_exist_skipping("index", n));
                     continue;
                 }
                 return Err(PgError::new(

@@ -56,9 +56,7 @@ impl Translator<'_> {
             || self.catalog.sequences.contains(&key)
         {
             if if_not_exists {
-                self.notices.push(PgError::notice(format!(
-                    "relation \"{plain}\" already exists, skipping"
-                )));
+                self.notices.push(super::already_exists_skipping(&key));
                 return Ok(Output::new(Kind::Command("CREATE MATERIALIZED VIEW")));
             }
             return Err(PgError::new(

@@ -390,6 +390,23 @@ impl Translator<'_> {
         self.lookup_key(name, Namespace::Relation)
     }
 
+    /// The key of a relation `DROP ... IF EXISTS` names; None, with PostgreSQL's NOTICE, when
+    /// its schema does not exist.
+    pub fn drop_key(
+        &mut self,
+        name: &ObjectName,
+        if_exists: bool,
+    ) -> Result<Option<String>, PgError> {
+        match self.table_name(name) {
+            Err(e) if if_exists && e.code == SqlState::INVALID_SCHEMA_NAME => {
+                self.notices
+                    .push(PgError::notice(format!("{}, skipping", e.message)));
+                Ok(None)
+            }
+            other => other.map(Some),
+        }
+    }
+
     /// The key of the relation a regclass constant names (`seq`, `"Seq"`, `app.seq`), which
     /// must exist (see [`Translator::check_regclass`]).
     pub fn regclass_key(&self, text: &str) -> Result<String, PgError> {
@@ -422,7 +439,7 @@ impl Translator<'_> {
     }
 
     /// True when a table, view, index or sequence has this key.
-    fn names_relation(&self, key: &str) -> bool {
+    pub(crate) fn names_relation(&self, key: &str) -> bool {
         self.catalog.table(key).is_some()
             || self.catalog.view(key).is_some()
             || self.catalog.index(key).is_some()
@@ -559,10 +576,7 @@ impl Translator<'_> {
                 PgError::feature_not_supported(format!("this statement on view {folded}"))
             } else {
                 // Named as written: the key of a name the path did not find is not.
-                let written: Vec<String> = name_parts(name)
-                    .map(|parts| parts.into_iter().map(fold).collect())
-                    .unwrap_or_default();
-                PgError::undefined_table(&written.join("."))
+                PgError::undefined_table(&written(name))
             }
         })
     }
@@ -582,6 +596,43 @@ impl Translator<'_> {
             *slot = Some(ty);
         }
     }
+}
+
+/// A name as written, folded: the key of a name the path did not find is not its name.
+fn written(name: &ObjectName) -> String {
+    let parts: Vec<String> = name_parts(name)
+        .map(|parts| parts.into_iter().map(fold).collect())
+        .unwrap_or_default();
+    parts.join(".")
+}
+
+/// The NOTICE of `DROP <what> IF EXISTS name` for a missing relation (`what`: table, index,
+/// sequence, relation for ALTER): PostgreSQL names it without its schema.
+pub(crate) fn does_not_exist_skipping(what: &str, name: &ObjectName) -> PgError {
+    let relname = name_parts(name)
+        .ok()
+        .and_then(|parts| parts.last().map(|one| fold(one)))
+        .unwrap_or_default();
+    PgError::notice(format!("{what} \"{relname}\" does not exist, skipping"))
+}
+
+/// The NOTICE of `DROP TYPE/DOMAIN IF EXISTS name` for a missing type, named as written.
+pub(crate) fn type_does_not_exist_skipping(name: &ObjectName) -> PgError {
+    PgError::notice(format!(
+        "type \"{}\" does not exist, skipping",
+        written(name)
+    ))
+}
+
+/// The NOTICE of `CREATE ... IF NOT EXISTS` for a relation that exists (by key).
+pub(crate) fn already_exists_skipping(key: &str) -> PgError {
+    PgError::skipping(
+        SqlState::DUPLICATE_TABLE,
+        format!(
+            "relation \"{}\" already exists, skipping",
+            catalog::split(key).1
+        ),
+    )
 }
 
 /// Relations and types are looked up separately, as in PostgreSQL (pg_class and pg_type).

@@ -60,6 +60,10 @@ impl Translator<'_> {
             || name == "information_schema"
         {
             if if_not_exists {
+                self.notices.push(PgError::skipping(
+                    SqlState::DUPLICATE_SCHEMA,
+                    format!("schema \"{name}\" already exists, skipping"),
+                ));
                 return Ok(Output::new(Kind::Command("CREATE SCHEMA")));
             }
             return Err(PgError::new(
@@ -98,6 +102,9 @@ impl Translator<'_> {
             let name = schema_name(n)?;
             if self.catalog.schema(&name).is_none() {
                 if if_exists {
+                    self.notices.push(PgError::notice(format!(
+                        "schema \"{name}\" does not exist, skipping"
+                    )));
                     continue;
                 }
                 return Err(undefined_schema(&name));

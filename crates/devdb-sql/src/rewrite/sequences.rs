@@ -10,7 +10,7 @@ use sqlparser::ast::{
 };
 
 use super::ddl::{catalog_output, dependent_objects};
-use super::{Output, Translator};
+use super::{Output, Translator, already_exists_skipping, does_not_exist_skipping};
 use crate::catalog::{self, Column, Identity};
 use crate::sequence_syntax::AlterSequence;
 use crate::{Kind, make};
@@ -194,12 +194,6 @@ impl Translator<'_> {
         })
     }
 
-    fn relation_exists(&self, key: &str) -> bool {
-        self.catalog.table(key).is_some()
-            || self.catalog.index(key).is_some()
-            || self.catalog.sequences.iter().any(|s| s == key)
-    }
-
     pub fn create_sequence(
         &mut self,
         if_not_exists: bool,
@@ -209,8 +203,9 @@ impl Translator<'_> {
         owned_by: Option<&ObjectName>,
     ) -> Result<Output, PgError> {
         let key = self.creation_key(name)?;
-        if self.relation_exists(&key) {
+        if self.names_relation(&key) {
             if if_not_exists {
+                self.notices.push(already_exists_skipping(&key));
                 return Ok(Output::new(Kind::Command("CREATE SEQUENCE")));
             }
             return Err(PgError::new(
@@ -270,6 +265,8 @@ impl Translator<'_> {
         let key = self.table_name(&name)?;
         if !self.catalog.sequences.contains(&key) {
             if if_exists {
+                self.notices
+                    .push(does_not_exist_skipping("relation", &name));
                 return Ok(Output::new(Kind::Command("ALTER SEQUENCE")));
             }
             return Err(PgError::undefined_table(catalog::split(&key).1));
@@ -347,9 +344,12 @@ impl Translator<'_> {
     ) -> Result<Output, PgError> {
         let mut sqlite = Vec::new();
         for name in names {
-            let key = self.table_name(name)?;
+            let Some(key) = self.drop_key(name, if_exists)? else {
+                continue;
+            };
             if !self.catalog.sequences.contains(&key) {
                 if if_exists {
+                    self.notices.push(does_not_exist_skipping("sequence", name));
                     continue;
                 }
                 return Err(PgError::new(

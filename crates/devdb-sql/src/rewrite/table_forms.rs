@@ -41,6 +41,7 @@ impl Translator<'_> {
         let created = ct.if_not_exists && self.catalog.table(&table).is_some();
         let mut out = self.create_table(ct)?;
         if created {
+            out.kind = Kind::Command("CREATE TABLE AS");
             return Ok(out);
         }
         let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();

@@ -694,7 +694,11 @@ impl Translator<'_> {
         let trigger = plain_name(&trigger_name, "trigger")?;
         let table = match self.lookup_table(&table_name) {
             Ok(t) => t.name.clone(),
-            Err(_) if if_exists => return Ok(catalog_output("DROP TRIGGER", Vec::new())),
+            Err(_) if if_exists => {
+                self.notices
+                    .push(super::does_not_exist_skipping("relation", &table_name));
+                return Ok(catalog_output("DROP TRIGGER", Vec::new()));
+            }
             Err(e) => return Err(e),
         };
         let found = self

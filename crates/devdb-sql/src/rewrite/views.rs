@@ -331,7 +331,9 @@ impl Translator<'_> {
         };
         let mut keys = Vec::new();
         for n in names {
-            let key = self.table_name(n)?;
+            let Some(key) = self.drop_key(n, if_exists)? else {
+                continue;
+            };
             let plain = catalog::split(&key).1;
             match self.catalog.view(&key) {
                 Some(v) if v.materialized.is_some() == materialized => keys.push(key),
