@@ -1,6 +1,6 @@
 //! A CHECK constraint's expression as PostgreSQL's deparser prints it (pg_get_constraintdef):
 //! literals with the type the operator gave them (`''::text`, `(0)::numeric`), a varchar column
-//! cast to text where text's operator applies, IN lists as `= ANY (ARRAY[...])`, BETWEEN as
+//! cast to text where text's operator or function applies (`length((note)::text)`), IN lists as `= ANY (ARRAY[...])`, BETWEEN as
 //! two comparisons, LIKE as `~~`, and parentheses as the pretty and the plain form place them.
 //! Expressions outside these forms print as written.
 
@@ -26,6 +26,8 @@ pub(super) enum Node {
     IsNull(Box<Node>, bool),
     /// `x op ANY (array)`, `x op ALL (array)`.
     Quantified(Box<Node>, &'static str, &'static str, Box<Node>),
+    /// A function call: its arguments print as top-level expressions.
+    Call(String, Vec<Node>),
 }
 
 impl Node {
@@ -33,6 +35,7 @@ impl Node {
     /// under operators, and AND/OR under the other one.
     pub(super) fn print(&self, pretty: bool, parent: Option<&Node>) -> String {
         let needs = match (pretty, parent) {
+            (_, _) if matches!(self, Node::Call(..)) => false,
             (false, _) => true,
             (true, None) => false,
             (true, Some(Node::Bool(outer, _))) => match self {
@@ -41,6 +44,7 @@ impl Node {
             },
             (true, Some(Node::Not(_))) => !matches!(self, Node::Atom(_)),
             (true, Some(Node::Cast(..))) => !matches!(self, Node::Atom(_) | Node::Cast(..)),
+            (true, Some(Node::Call(..))) => false,
             (true, Some(_)) => true,
         };
         let wrap = |s: String| if needs { format!("({s})") } else { s };
@@ -76,6 +80,10 @@ impl Node {
                 l.print(pretty, Some(self)),
                 array.print(pretty, None)
             )),
+            Node::Call(name, args) => {
+                let args: Vec<String> = args.iter().map(|a| a.print(pretty, None)).collect();
+                format!("{name}({})", args.join(", "))
+            }
         }
     }
 }
@@ -292,10 +300,16 @@ impl Deparser<'_> {
                 if let Some(aggregate) = self.aggregate(&name, &f.args) {
                     return Some(aggregate);
                 }
-                let ty = match name.as_str() {
-                    "length" | "char_length" | "character_length" | "octet_length" => PgType::Int4,
-                    "lower" | "upper" | "btrim" => PgType::Text,
-                    "now" => PgType::Timestamptz,
+                let (ty, parameter): (PgType, fn(PgType) -> Option<PgType>) = match name.as_str() {
+                    // character has its own length functions; other strings are text.
+                    "length" | "char_length" | "character_length" | "octet_length" => {
+                        (PgType::Int4, |t| match t {
+                            PgType::Bpchar | PgType::Text | PgType::Bytea => Some(t),
+                            t => string_as_text(t),
+                        })
+                    }
+                    "lower" | "upper" | "btrim" => (PgType::Text, string_as_text),
+                    "now" => (PgType::Timestamptz, |_| None),
                     _ => return None,
                 };
                 let args = match &f.args {
@@ -313,12 +327,13 @@ impl Deparser<'_> {
                     if arg.literal.is_some() {
                         return None;
                     }
-                    shown.push(arg.node.print(true, None));
+                    let Kind::Typed(arg_ty) = arg.kind else {
+                        return None;
+                    };
+                    // A varchar argument is cast to the text the function takes.
+                    shown.push(coerce(arg, parameter(arg_ty)?)?);
                 }
-                Some(typed(
-                    Node::Atom(format!("{name}({})", shown.join(", "))),
-                    ty,
-                ))
+                Some(typed(Node::Call(name, shown), ty))
             }
             _ => None,
         }
@@ -406,6 +421,9 @@ impl Deparser<'_> {
             BinaryOperator::Plus => "+",
             BinaryOperator::Minus => "-",
             BinaryOperator::Multiply => "*",
+            BinaryOperator::StringConcat => {
+                return concat(self.operand(left)?, self.operand(right)?);
+            }
             _ => return None,
         };
         self.compare(self.operand(left)?, op, self.operand(right)?)
@@ -415,6 +433,10 @@ impl Deparser<'_> {
     fn compare(&self, l: Operand, op: &'static str, r: Operand) -> Option<Operand> {
         let arithmetic = matches!(op, "+" | "-" | "*");
         let (l_ty, r_ty) = match (l.kind, r.kind) {
+            // character has its own LIKE and regex operators, with a text pattern.
+            (Kind::Typed(PgType::Bpchar), Kind::String) if op.contains('~') => {
+                (PgType::Bpchar, PgType::Text)
+            }
             (Kind::String, Kind::String) => return None,
             (Kind::String, Kind::Typed(t)) => (operator_type(t, op)?, operator_type(t, op)?),
             (Kind::Typed(t), Kind::String) => (operator_type(t, op)?, operator_type(t, op)?),
@@ -475,6 +497,48 @@ impl Deparser<'_> {
             literal: None,
         })
     }
+}
+
+/// A string type as the text a text function or operator takes it; None for other types.
+fn string_as_text(ty: PgType) -> Option<PgType> {
+    matches!(
+        ty,
+        PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name
+    )
+    .then_some(PgType::Text)
+}
+
+/// `l || r` as PostgreSQL resolves it: text concatenation, strings cast to text; with a
+/// number, a boolean or a date/time value on one side, that side as it is (anytextcat).
+fn concat(l: Operand, r: Operand) -> Option<Operand> {
+    let side = |kind: Kind| match kind {
+        Kind::String => Some((true, PgType::Text)),
+        Kind::Typed(t) => match string_as_text(t) {
+            Some(text) => Some((true, text)),
+            None if t.is_numeric()
+                || matches!(
+                    t,
+                    PgType::Bool
+                        | PgType::Date
+                        | PgType::Timestamp
+                        | PgType::Timestamptz
+                        | PgType::Uuid
+                ) =>
+            {
+                Some((false, t))
+            }
+            None => None,
+        },
+    };
+    let ((l_string, l_ty), (r_string, r_ty)) = (side(l.kind)?, side(r.kind)?);
+    if !(l_string || r_string) || (l.kind == Kind::String && r.kind == Kind::String) {
+        return None;
+    }
+    Some(Operand {
+        node: Node::Op(Box::new(coerce(l, l_ty)?), "||", Box::new(coerce(r, r_ty)?)),
+        kind: Kind::Typed(PgType::Text),
+        literal: None,
+    })
 }
 
 /// A number as PostgreSQL types it: int4, int8 or numeric.
