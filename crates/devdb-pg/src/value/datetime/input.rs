@@ -365,7 +365,11 @@ pub fn parse(ty: PgType, text: &str) -> Result<i64, PgError> {
         return Err(range(text));
     }
     let year = if f.bc { 1 - year } else { year };
-    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(year, m) {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        // A month or day no month has: perhaps written in another field order.
+        return Err(range(text).with_hint("Perhaps you need a different \"datestyle\" setting."));
+    }
+    if d > days_in_month(year, m) {
         return Err(range(text));
     }
     let days = days_from_civil(year, m, d) - PG_EPOCH_DAYS;
