@@ -92,7 +92,10 @@ pub fn allowed(from: PgType, to: PgType, ctx: Ctx) -> bool {
         || string_type(to)
         || (to == PgType::Citext && string_type(from))
         || (datetime_rank(from).is_some() && datetime_rank(to).is_some())
-        || (matches!(from, PgType::Timestamp | PgType::Timestamptz) && to == PgType::Time)
+        || (matches!(
+            from,
+            PgType::Timestamp | PgType::Timestamptz | PgType::Interval
+        ) && to == PgType::Time)
         || matches!(
             (from, to),
             (PgType::Json, PgType::Jsonb) | (PgType::Jsonb, PgType::Json)

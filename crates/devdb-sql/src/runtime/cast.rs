@@ -237,6 +237,11 @@ fn convert(v: Value, from: PgType, to: PgType) -> Result<Value, PgError> {
                 local.rem_euclid(USECS_PER_DAY)
             }))
         }
+        // The time of day the interval's time part reaches; its days and months drop.
+        (PgType::Interval, PgType::Time) => Ok(super::datetime::interval_of(&v)?
+            .map_or(Value::Null, |iv| {
+                Value::Int(iv.micros.rem_euclid(USECS_PER_DAY))
+            })),
         (PgType::Timestamp, PgType::Timestamptz) => Ok(Value::Int(zone::to_utc(
             &zone::session_zone(),
             as_int(&v)?.unwrap_or(0),
