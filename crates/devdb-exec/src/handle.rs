@@ -192,6 +192,11 @@ impl Local {
         ops: Vec<Op>,
         sink: Box<dyn Sink>,
     ) -> Result<Reply, PgError> {
+        // While sessions wait for rows, a batch of a session holding none of them lets the
+        // batches that are ready run first: the holders' among them end the waits sooner.
+        if self.engine.borrow().others_go_first(session) {
+            tokio::task::yield_now().await;
+        }
         let (reply, answer) = oneshot::channel();
         let parked = {
             let mut engine = self.engine.borrow_mut();

@@ -279,6 +279,16 @@ impl Changes {
         self.locks.get(key).copied().filter(|&owner| owner != me)
     }
 
+    /// Whether another session waits for a row and `me` does not hold one that is waited for:
+    /// `me`'s next batch should let a holder's go first, which shortens everyone's wait.
+    pub fn others_go_first(&self, me: SessionId) -> bool {
+        !self.waits.is_empty()
+            && !self
+                .waits
+                .values()
+                .any(|key| self.locks.get(key) == Some(&me))
+    }
+
     /// Takes back what the running statement of `me` recorded (its SQLite effects are rolled
     /// back by the caller).
     pub fn undo(&mut self, me: SessionId) {
