@@ -2,13 +2,12 @@
 //! and the typmod rules of char(n), varchar(n) and numeric(p,s).
 
 use bytes::BytesMut;
+use devdb_pg::value::datetime::USECS_PER_DAY;
 use devdb_pg::value::{Numeric, decode_text, encode_text, zone};
 use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
 
 use super::numeric::{numeric, stored};
 use super::{arg, as_float, as_int};
-
-const USECS_PER_DAY: i64 = 86_400_000_000;
 
 fn type_arg(v: &Value) -> Result<PgType, PgError> {
     as_int(v)?
