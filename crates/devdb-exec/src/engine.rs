@@ -577,12 +577,12 @@ impl Engine {
         let _ = self.writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
-    /// The catalog `session` sees: its own uncommitted DDL if it holds the lock.
     /// See `Changes::others_go_first`.
     pub(crate) fn others_go_first(&self, id: SessionId) -> bool {
         lock(&self.functions.changes).others_go_first(id)
     }
 
+    /// The catalog `session` sees: its own uncommitted DDL if it holds the lock.
     fn catalog_for(&self, id: SessionId) -> Arc<Catalog> {
         match (&self.pending, self.lock_holder) {
             (Some(pending), Some(holder)) if holder == id => pending.clone(),
