@@ -41,8 +41,13 @@ impl Columns {
     pub const ALL: Columns = Columns(u64::MAX);
     pub const NONE: Columns = Columns(0);
 
+    /// The bit of `column`; None past the 64th.
+    fn bit(column: usize) -> Option<u64> {
+        u32::try_from(column).ok().and_then(|c| 1u64.checked_shl(c))
+    }
+
     pub fn with(self, column: usize) -> Columns {
-        match u32::try_from(column).ok().and_then(|c| 1u64.checked_shl(c)) {
+        match Self::bit(column) {
             Some(bit) => Columns(self.0 | bit),
             None => Columns::ALL,
         }
@@ -53,7 +58,7 @@ impl Columns {
     }
 
     pub fn contains(self, column: usize) -> bool {
-        match u32::try_from(column).ok().and_then(|c| 1u64.checked_shl(c)) {
+        match Self::bit(column) {
             Some(bit) => self.0 & bit != 0,
             None => self == Columns::ALL,
         }
@@ -215,30 +220,18 @@ unsafe fn bytes<'v>(data: *const u8, sqlite: *mut ffi::sqlite3_value) -> &'v [u8
 /// # Safety
 /// `value` must be a valid `sqlite3_value` for the duration of the call.
 unsafe fn owned(value: *mut ffi::sqlite3_value) -> Value {
-    // SAFETY: the caller's promise; text and blob pointers are valid for `bytes` bytes until
-    // the value changes, and they are copied at once.
+    // SAFETY: the caller's promise; text and blob pointers are read just before `bytes`,
+    // and copied at once.
     unsafe {
         match ffi::sqlite3_value_type(value) {
             ffi::SQLITE_INTEGER => Value::Integer(ffi::sqlite3_value_int64(value)),
             ffi::SQLITE_FLOAT => Value::Real(ffi::sqlite3_value_double(value)),
             ffi::SQLITE_TEXT => {
-                let text = ffi::sqlite3_value_text(value);
-                let len = usize::try_from(ffi::sqlite3_value_bytes(value)).unwrap_or(0);
-                if text.is_null() {
-                    Value::Text(String::new())
-                } else {
-                    let bytes = std::slice::from_raw_parts(text, len);
-                    Value::Text(String::from_utf8_lossy(bytes).into_owned())
-                }
+                let text = bytes(ffi::sqlite3_value_text(value), value);
+                Value::Text(String::from_utf8_lossy(text).into_owned())
             }
             ffi::SQLITE_BLOB => {
-                let blob = ffi::sqlite3_value_blob(value);
-                let len = usize::try_from(ffi::sqlite3_value_bytes(value)).unwrap_or(0);
-                if blob.is_null() {
-                    Value::Blob(Vec::new())
-                } else {
-                    Value::Blob(std::slice::from_raw_parts(blob.cast::<u8>(), len).to_vec())
-                }
+                Value::Blob(bytes(ffi::sqlite3_value_blob(value).cast(), value).to_vec())
             }
             _ => Value::Null,
         }
