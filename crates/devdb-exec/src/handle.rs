@@ -154,10 +154,20 @@ impl Handle {
     /// transactions roll back, and the file is checkpointed. Blocks until that is done.
     pub fn shutdown(&self) {
         let _ = self.commands.send(Command::Shutdown);
-        let thread = lock(&self.thread).take();
-        if let Some(thread) = thread {
+        self.join();
+    }
+
+    /// Waits for the stopped thread to end; callers meanwhile wait for the first one.
+    pub(crate) fn join(&self) {
+        let mut thread = lock(&self.thread);
+        if let Some(thread) = thread.take() {
             let _ = thread.join();
         }
+    }
+
+    /// Whether both handles are of the same thread.
+    pub(crate) fn is(&self, other: &Handle) -> bool {
+        Arc::ptr_eq(&self.thread, &other.thread)
     }
 }
 

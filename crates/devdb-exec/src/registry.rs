@@ -39,6 +39,10 @@ struct Entry {
     oid: u32,
     /// The database's thread, started on first use.
     handle: Option<Handle>,
+    /// The thread its last session's leaving stopped, until it has closed the file: a new
+    /// thread opens the file only after that (`settle`), since the old one's final checkpoint
+    /// takes SQLite's write lock and would fail the new one's first writes.
+    stopping: Option<Handle>,
     /// Sessions connected now.
     sessions: usize,
     is_template: bool,
@@ -83,6 +87,7 @@ impl Drop for Membership {
                 && let Some(handle) = entry.handle.take()
             {
                 handle.stop();
+                entry.stopping = Some(handle);
             }
         }
     }
@@ -204,6 +209,7 @@ impl Databases {
 
     /// The thread of database `name`, started if it is not running.
     fn handle(&self, name: &str) -> Result<Handle, PgError> {
+        self.settle(name);
         let mut state = lock(&self.state);
         let entry = state.entries.get_mut(name).ok_or_else(|| missing(name))?;
         if let Some(handle) = &entry.handle {
@@ -215,6 +221,23 @@ impl Databases {
         Ok(handle)
     }
 
+    /// Waits until the stopping thread of database `name`, if any, has closed its file
+    /// (milliseconds: it has no sessions left, only its final checkpoint).
+    fn settle(&self, name: &str) {
+        let stopping = lock(&self.state)
+            .entries
+            .get(name)
+            .and_then(|entry| entry.stopping.clone());
+        let Some(stopping) = stopping else {
+            return;
+        };
+        // Concurrent callers wait in `join` until the first has joined the thread.
+        stopping.join();
+        if let Some(entry) = lock(&self.state).entries.get_mut(name) {
+            entry.stopping.take_if(|h| h.is(&stopping));
+        }
+    }
+
     /// CREATE DATABASE `name` as a copy of `template` (default `template1`).
     pub fn create(
         &self,
@@ -224,6 +247,7 @@ impl Databases {
         allow_connections: bool,
     ) -> Result<(), PgError> {
         let template = template.unwrap_or("template1");
+        self.settle(template);
         let mut state = lock(&self.state);
         if state.entries.contains_key(name) {
             return Err(already_exists(name));
@@ -419,7 +443,8 @@ impl Databases {
         let handles: Vec<Handle> = lock(&self.state)
             .entries
             .values()
-            .filter_map(|e| e.handle.clone())
+            .flat_map(|e| [e.handle.clone(), e.stopping.clone()])
+            .flatten()
             .collect();
         for handle in handles {
             handle.shutdown();
@@ -487,6 +512,7 @@ impl Entry {
         Entry {
             oid,
             handle: None,
+            stopping: None,
             sessions: 0,
             is_template,
             allow_connections: true,
@@ -674,6 +700,29 @@ fn io_error(what: &str, path: &Path, err: std::io::Error) -> PgError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_reopens_only_after_its_stopped_thread_has_closed_the_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let databases = Databases::open(EngineConfig::new(dir.path().to_owned())).expect("open");
+        databases.create("x", None, false, true).expect("create");
+        let (first, membership) = databases.connect("x").expect("connect");
+        // Keeps the thread busy past its last session's leaving, as a loaded machine may.
+        first
+            .adopt(Box::new(|_| {
+                Box::pin(async { std::thread::sleep(Duration::from_millis(200)) })
+            }))
+            .expect("adopt");
+        drop(membership);
+        let (second, _membership) = databases.connect("x").expect("reconnect");
+        let joined = |handle: &Handle| lock(&handle.thread).is_none();
+        assert!(
+            joined(&first),
+            "the old thread (and its final checkpoint) must be over before the new one opens"
+        );
+        assert!(!joined(&second));
+        databases.shutdown();
+    }
 
     #[test]
     fn manifest_names_round_trip_through_escaping() {
