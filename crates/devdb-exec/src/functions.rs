@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use devdb_pg::value::numeric;
-use devdb_pg::{PgError, Value};
+use devdb_pg::{PgError, SqlState, Value};
 use rusqlite::Connection;
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqlValue, ValueRef};
@@ -251,7 +251,7 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
     conn.create_scalar_function("devdb_nextval", -1, volatile, move |ctx| {
         let session = session(&s)?;
         let mut sequences = lock(&s.sequences);
-        sequence_key(ctx, &sequences)
+        sequence_key(ctx, 1, &sequences)
             .and_then(|name| sequences.nextval(session, &name))
             .map_err(|e| s.raise(e))
     })?;
@@ -259,7 +259,7 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
     conn.create_scalar_function("devdb_currval", -1, volatile, move |ctx| {
         let session = session(&s)?;
         let sequences = lock(&s.sequences);
-        sequence_key(ctx, &sequences)
+        sequence_key(ctx, 1, &sequences)
             .and_then(|name| sequences.currval(session, &name))
             .map_err(|e| s.raise(e))
     })?;
@@ -336,22 +336,17 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
             .collect();
         Ok(format!("[{}]", rows.join(",")))
     })?;
-    for n_args in [2, 3] {
-        let s = state.clone();
-        conn.create_scalar_function("devdb_setval", n_args, volatile, move |ctx| {
-            let name: String = ctx.get(0)?;
-            let value: i64 = ctx.get(1)?;
-            let is_called = if ctx.len() > 2 {
-                ctx.get::<i64>(2)? != 0
-            } else {
-                true
-            };
-            let session = session(&s)?;
-            lock(&s.sequences)
-                .setval(session, &name, value, is_called)
-                .map_err(|e| s.raise(e))
-        })?;
-    }
+    let s = state.clone();
+    // devdb_setval(name, value, is_called, search path...)
+    conn.create_scalar_function("devdb_setval", -1, volatile, move |ctx| {
+        let value: i64 = ctx.get(1)?;
+        let is_called = ctx.get::<i64>(2)? != 0;
+        let session = session(&s)?;
+        let mut sequences = lock(&s.sequences);
+        sequence_key(ctx, 3, &sequences)
+            .and_then(|name| sequences.setval(session, &name, value, is_called))
+            .map_err(|e| s.raise(e))
+    })?;
     Ok(())
 }
 
@@ -461,16 +456,31 @@ pub(crate) fn to_sql(value: Value) -> SqlValue {
 
 /// The sequence a nextval/currval call means: its first argument, a key, when it is the only
 /// one; else the first key the name has on the search path given after it that exists.
-fn sequence_key(ctx: &Context<'_>, sequences: &Sequences) -> Result<String, PgError> {
+/// A relation the translator resolved from a regclass constant, as a sequence: PostgreSQL checks
+/// only when the call runs that it is one (42809).
+fn resolved_sequence(key: String, sequences: &Sequences) -> Result<String, PgError> {
+    if sequences.exists(&key) {
+        return Ok(key);
+    }
+    let (_, relname) = devdb_sql::catalog::split(&key);
+    Err(PgError::new(
+        SqlState::WRONG_OBJECT_TYPE,
+        format!("\"{relname}\" is not a sequence"),
+    ))
+}
+
+/// The sequence a call's first argument names: a key the translator resolved, or (the search
+/// path given from argument `path` on) a name looked up on that path.
+fn sequence_key(ctx: &Context<'_>, path: usize, sequences: &Sequences) -> Result<String, PgError> {
     let text = |i: usize| {
         ctx.get::<String>(i)
             .map_err(|e| PgError::internal(format!("sequence argument: {e}")))
     };
     let name = text(0)?;
-    if ctx.len() == 1 {
-        return Ok(name);
+    if ctx.len() <= path {
+        return resolved_sequence(name, sequences);
     }
-    let search = (1..ctx.len()).map(text).collect::<Result<Vec<_>, _>>()?;
+    let search = (path..ctx.len()).map(text).collect::<Result<Vec<_>, _>>()?;
     let candidates = devdb_sql::search_path::sequence_candidates(&name, &search)?;
     Ok(candidates
         .into_iter()

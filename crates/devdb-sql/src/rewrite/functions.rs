@@ -400,21 +400,7 @@ impl Translator<'_> {
                 if name == "nextval" {
                     self.writes = true;
                 }
-                // A name known only when the call runs is looked up on the search path then.
-                let at_run_time = args.first().is_some_and(|a| {
-                    string_literal(a).is_none()
-                        && !matches!(
-                            a,
-                            Expr::Cast {
-                                data_type: DataType::Regclass,
-                                ..
-                            }
-                        )
-                });
-                let mut args = self.sequence_args(args, &[])?;
-                if at_run_time {
-                    args.extend(self.path.search.iter().map(|s| make::string(s)));
-                }
+                let args = self.sequence_args(args, &[])?;
                 return Ok((make::call(&format!("devdb_{name}"), args), INT8));
             }
             ("setval", 2 | 3) => {
@@ -861,7 +847,20 @@ impl Translator<'_> {
     }
 
     /// nextval('name'), nextval('name'::regclass): the sequence name as text, then `rest`.
+    /// The arguments of nextval, currval or setval: the sequence's key when a constant names it,
+    /// the `rest` typed, then (setval) is_called; a name known only when the call runs is
+    /// followed by the search path, to look it up on then.
     fn sequence_args(&mut self, args: Vec<Expr>, rest: &[Ty]) -> Result<Vec<Expr>, PgError> {
+        let at_run_time = args.first().is_some_and(|a| {
+            string_literal(a).is_none()
+                && !matches!(
+                    a,
+                    Expr::Cast {
+                        data_type: DataType::Regclass,
+                        ..
+                    }
+                )
+        });
         let mut args = args.into_iter();
         let first = args.next().unwrap_or_else(make::null);
         let first = match first {
@@ -880,6 +879,13 @@ impl Translator<'_> {
         };
         let mut out = vec![first];
         out.extend(self.typed_args(args.collect(), rest)?);
+        if rest.len() == 1 {
+            // setval's is_called defaults to true.
+            out.push(make::int(1));
+        }
+        if at_run_time {
+            out.extend(self.path.search.iter().map(|s| make::string(s)));
+        }
         Ok(out)
     }
 
