@@ -22,7 +22,7 @@ pub type OutCol = (String, Ty);
 impl Translator<'_> {
     pub fn select_statement(&mut self, q: Query) -> Result<Output, PgError> {
         let (q, cols) = self.query(q)?;
-        let q = super::system::print_oid_aliases(q, &cols)?;
+        let q = super::system::print_oid_aliases(q, &cols, self.visible("relnamespace"))?;
         let mut out = Output::new(Kind::Select);
         out.sleep = super::sleep::seconds(&q).map(|s| s.to_string());
         out.sqlite.push(q.to_string());

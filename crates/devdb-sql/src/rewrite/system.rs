@@ -133,7 +133,7 @@ impl Translator<'_> {
             return Ok(Ok(make::call("pg_array_make", elements)));
         }
         if from.ty.is_oid_alias() && to.ty.is_text() {
-            return Ok(Ok(oid_alias_name(e, from.ty)));
+            return Ok(Ok(oid_alias_name(e, from.ty, self.visible("relnamespace"))));
         }
         if let (Some(f), Some(t)) = (from.ty.element(), to.ty.element())
             && f != t
@@ -711,7 +711,7 @@ fn name_part(text: &Expr, part: i64) -> Expr {
 /// A query's result with its regclass/regtype/regproc columns as names, as PostgreSQL prints
 /// them: the query becomes a derived table with positional column names, read back through
 /// the name lookups.
-pub fn print_oid_aliases(q: Query, cols: &[OutCol]) -> Result<Query, PgError> {
+pub fn print_oid_aliases(q: Query, cols: &[OutCol], visible: Expr) -> Result<Query, PgError> {
     if let Some((_, t)) = cols
         .iter()
         .find(|(_, t)| t.ty.element().is_some_and(PgType::is_oid_alias))
@@ -747,7 +747,7 @@ pub fn print_oid_aliases(q: Query, cols: &[OutCol]) -> Result<Query, PgError> {
         .map(|((name, ty), c)| {
             let value = make::column(c);
             let value = if ty.ty.is_oid_alias() {
-                oid_alias_name(value, ty.ty)
+                oid_alias_name(value, ty.ty, visible.clone())
             } else {
                 value
             };
@@ -759,9 +759,32 @@ pub fn print_oid_aliases(q: Query, cols: &[OutCol]) -> Result<Query, PgError> {
 }
 
 /// An OID alias value as text: the name of the object, or the number when there is none.
-fn oid_alias_name(e: Expr, ty: PgType) -> Expr {
+/// A relation outside the `visible` namespaces (the search path) is named with its schema.
+fn oid_alias_name(e: Expr, ty: PgType, visible: Expr) -> Expr {
     let name = match ty {
-        PgType::Regclass => make::lookup("__pg_class", make::column("relname"), "oid", e.clone()),
+        PgType::Regclass => {
+            let quoted = |name: Expr| make::call("pg_quote_ident", vec![name]);
+            let schema = make::lookup(
+                "__pg_namespace",
+                make::column("nspname"),
+                "oid",
+                make::column("relnamespace"),
+            );
+            let qualified = make::binary(
+                make::binary(
+                    quoted(schema),
+                    BinaryOperator::StringConcat,
+                    make::string("."),
+                ),
+                BinaryOperator::StringConcat,
+                quoted(make::column("relname")),
+            );
+            let text = make::call(
+                "iif",
+                vec![visible, quoted(make::column("relname")), qualified],
+            );
+            make::lookup("__pg_class", text, "oid", e.clone())
+        }
         PgType::Regtype => make::call(
             "pg_format_type",
             vec![
