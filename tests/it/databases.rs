@@ -202,6 +202,50 @@ async fn a_write_transaction_in_one_database_does_not_block_another() {
     left.batch_execute("commit").await.expect("commit");
 }
 
+/// The names of devdb's database threads (`db-<name>`) now.
+fn database_threads(devdb: &DevDb) -> Vec<String> {
+    let tasks = std::fs::read_dir(format!("/proc/{}/task", devdb.pid())).expect("/proc tasks");
+    tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| name.starts_with("db-"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_database_nobody_uses_holds_no_thread_once_its_last_session_has_gone_a_while() {
+    let devdb = DevDb::start(&[]);
+    let admin = devdb.connect().await;
+    admin
+        .batch_execute("create database lonely")
+        .await
+        .expect("create");
+    let client = connect_to(&devdb, "lonely").await.expect("connect");
+    client
+        .batch_execute("create table t (x int); insert into t values (1)")
+        .await
+        .expect("write");
+    assert!(database_threads(&devdb).contains(&"db-lonely".to_owned()));
+    drop(client);
+    // Sessions that come and go within the linger find the database open; each reconnect
+    // writes at once, whether it meets the old thread or a new one.
+    for i in 0..20 {
+        let client = connect_to(&devdb, "lonely").await.expect("reconnect");
+        client
+            .batch_execute(&format!("insert into t values ({i})"))
+            .await
+            .expect("write after reconnecting");
+    }
+    // The linger is 2 s; the bound leaves room for a loaded machine.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while database_threads(&devdb).contains(&"db-lonely".to_owned()) {
+        assert!(Instant::now() < deadline, "db-lonely still has a thread");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let client = connect_to(&devdb, "lonely").await.expect("connect again");
+    assert_eq!(scalar(&client, "select count(*) from t").await, "21");
+}
+
 #[tokio::test]
 async fn databases_survive_a_restart_with_data_dir() {
     let dir = tempfile::tempdir().expect("tempdir");

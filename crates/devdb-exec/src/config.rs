@@ -19,6 +19,9 @@ pub struct EngineConfig {
     pub idle_session_timeout: Duration,
     /// Connections to a missing database create it from this template (opt-in).
     pub auto_create: Option<AutoCreate>,
+    /// How long a database's thread stays up after its last session left, for the next one
+    /// (a test's connection pool, a client reconnecting per query) to find it open.
+    pub linger: Duration,
 }
 
 /// `--auto-create-from TEMPLATE [--auto-create-pattern GLOB]`.
@@ -50,6 +53,9 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
+/// The default [`EngineConfig::linger`].
+pub const LINGER: Duration = Duration::from_secs(2);
+
 impl EngineConfig {
     /// Settings for tests and embedding: ephemeral, PostgreSQL-like defaults.
     pub fn new(data_dir: PathBuf) -> Self {
@@ -60,6 +66,7 @@ impl EngineConfig {
             idle_in_transaction_timeout: Duration::from_secs(60),
             idle_session_timeout: Duration::ZERO,
             auto_create: None,
+            linger: LINGER,
         }
     }
 }

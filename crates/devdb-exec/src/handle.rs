@@ -76,6 +76,9 @@ pub(crate) enum Command {
     /// Move everything committed from the WAL into the database file, so the file alone is a
     /// copy of the database; answers whether the WAL is empty now.
     Checkpoint(std::sync::mpsc::SyncSender<bool>),
+    /// The last session left: stop after the linger unless another one has come meanwhile
+    /// (`Databases::retire`).
+    Retire,
     Shutdown,
 }
 
@@ -90,6 +93,8 @@ pub struct Handle {
     /// The settings' server-wide defaults, shared with the engine's sessions.
     pub(crate) defaults: crate::settings::Defaults,
     pub(crate) thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
+    /// Tells this database thread from the ones before and after it.
+    pub(crate) serial: u64,
     /// Cancelled to end every session of the database (DROP DATABASE ... WITH (FORCE)).
     pub(crate) terminate: CancellationToken,
 }
@@ -144,10 +149,9 @@ impl Handle {
         self.terminate.cancel();
     }
 
-    /// Asks the database's thread to stop once its work is done, without waiting for it (it may
-    /// be the caller's own thread).
-    pub(crate) fn stop(&self) {
-        let _ = self.commands.send(Command::Shutdown);
+    /// Tells the thread its last session left (see [`Command::Retire`]).
+    pub(crate) fn retire(&self) {
+        let _ = self.commands.send(Command::Retire);
     }
 
     /// Stops the database's thread: its sessions are told the server is shutting down, open
@@ -167,7 +171,7 @@ impl Handle {
 
     /// Whether both handles are of the same thread.
     pub(crate) fn is(&self, other: &Handle) -> bool {
-        Arc::ptr_eq(&self.thread, &other.thread)
+        self.serial == other.serial
     }
 }
 

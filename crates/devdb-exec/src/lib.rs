@@ -42,7 +42,7 @@ mod transaction;
 
 pub use backends::BackendStart;
 pub use batch::{Op, Target};
-pub use config::{AutoCreate, EngineConfig};
+pub use config::{AutoCreate, EngineConfig, LINGER};
 pub use devdb_sql::Column;
 pub use handle::{Handle, Local, Reply, SessionId, SessionInfo, SessionTask};
 pub use interrupt::CancelHandle;

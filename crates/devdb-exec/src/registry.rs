@@ -80,14 +80,14 @@ impl Drop for Membership {
         let mut state = lock(&self.databases.state);
         if let Some(entry) = state.entries.get_mut(&self.name) {
             entry.sessions = entry.sessions.saturating_sub(1);
-            // A database nobody uses holds no thread; the next connection starts one again.
-            // The initial databases stay up: nearly every client connects to them.
+            // A database nobody uses holds no thread once the linger is over (`retire`); the
+            // next connection starts one again. The initial databases stay up: nearly every
+            // client connects to them.
             if entry.sessions == 0
                 && !INITIAL_DATABASES.contains(&self.name.as_str())
-                && let Some(handle) = entry.handle.take()
+                && let Some(handle) = &entry.handle
             {
-                handle.stop();
-                entry.stopping = Some(handle);
+                handle.retire();
             }
         }
     }
@@ -219,6 +219,26 @@ impl Databases {
         let handle = thread::spawn(name, path, self.config.clone(), self.this.clone())?;
         entry.handle = Some(handle.clone());
         Ok(handle)
+    }
+
+    /// Whether the database thread `serial`, whose last session left a linger ago, is to stop
+    /// now: nobody has connected since. Its handle then moves aside until it has closed the
+    /// file (`settle`).
+    pub(crate) fn retire(&self, serial: u64) -> bool {
+        let mut state = lock(&self.state);
+        let Some(entry) = state
+            .entries
+            .values_mut()
+            .find(|e| e.handle.as_ref().is_some_and(|h| h.serial == serial))
+        else {
+            // DROP DATABASE or a rename took it and stops it.
+            return false;
+        };
+        if entry.sessions > 0 {
+            return false;
+        }
+        entry.stopping = entry.handle.take();
+        true
     }
 
     /// Waits until the stopping thread of database `name`, if any, has closed its file
@@ -701,19 +721,61 @@ fn io_error(what: &str, path: &Path, err: std::io::Error) -> PgError {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_database_reopens_only_after_its_stopped_thread_has_closed_the_file() {
+    fn databases(linger: Duration) -> (tempfile::TempDir, Arc<Databases>) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let databases = Databases::open(EngineConfig::new(dir.path().to_owned())).expect("open");
+        let mut config = EngineConfig::new(dir.path().to_owned());
+        config.linger = linger;
+        let databases = Databases::open(config).expect("open");
         databases.create("x", None, false, true).expect("create");
+        (dir, databases)
+    }
+
+    /// Waits (up to 5 s) until database `name`'s thread has retired.
+    fn until_retired(databases: &Databases, name: &str) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while lock(&databases.state).entries[name].handle.is_some() {
+            assert!(Instant::now() < deadline, "the thread did not retire");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn a_database_keeps_its_thread_for_a_session_that_comes_within_the_linger() {
+        let (_dir, databases) = databases(Duration::from_secs(60));
         let (first, membership) = databases.connect("x").expect("connect");
-        // Keeps the thread busy past its last session's leaving, as a loaded machine may.
+        drop(membership);
+        let (second, _membership) = databases.connect("x").expect("reconnect");
+        assert!(second.is(&first), "the same thread serves the next session");
+        databases.shutdown();
+    }
+
+    #[test]
+    fn a_database_nobody_uses_holds_no_thread_after_the_linger() {
+        let (_dir, databases) = databases(Duration::from_millis(10));
+        let (first, membership) = databases.connect("x").expect("connect");
+        drop(membership);
+        until_retired(&databases, "x");
+        let (second, _membership) = databases.connect("x").expect("reconnect");
+        assert!(!second.is(&first), "a new thread serves the next session");
+        assert!(lock(&first.thread).is_none(), "the old thread was joined");
+        databases.shutdown();
+    }
+
+    #[test]
+    fn a_database_reopens_only_after_its_retired_thread_has_closed_the_file() {
+        let (_dir, databases) = databases(Duration::from_millis(10));
+        let (first, membership) = databases.connect("x").expect("connect");
+        // Keeps the thread busy past its retirement, as a loaded machine may.
         first
             .adopt(Box::new(|_| {
-                Box::pin(async { std::thread::sleep(Duration::from_millis(200)) })
+                Box::pin(async {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    std::thread::sleep(Duration::from_millis(300));
+                })
             }))
             .expect("adopt");
         drop(membership);
+        until_retired(&databases, "x");
         let (second, _membership) = databases.connect("x").expect("reconnect");
         let joined = |handle: &Handle| lock(&handle.thread).is_none();
         assert!(

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -37,6 +38,12 @@ pub(crate) fn spawn(
     let wake = Arc::new(Notify::new());
     let (ready, opened) = std::sync::mpsc::sync_channel(1);
     let name: Arc<str> = name.into();
+    let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
+    let retiring = Retiring {
+        registry: registry.clone(),
+        serial,
+        linger: config.linger,
+    };
     let (thread_name, thread_config, thread_interrupts, thread_wake) = (
         name.clone(),
         config.clone(),
@@ -58,7 +65,7 @@ pub(crate) fn spawn(
             ) {
                 Ok(engine) => {
                     let _ = ready.send(Ok(()));
-                    run(engine, receiver, thread_wake);
+                    run(engine, receiver, thread_wake, retiring);
                 }
                 Err(err) => {
                     let _ = ready.send(Err(err));
@@ -76,11 +83,27 @@ pub(crate) fn spawn(
         name,
         defaults: crate::settings::Settings::defaults(&config),
         thread: Arc::new(Mutex::new(Some(thread))),
+        serial,
         terminate: CancellationToken::new(),
     })
 }
 
-fn run(engine: Engine, mut commands: mpsc::UnboundedReceiver<Command>, wake: Arc<Notify>) {
+/// Numbers the database threads (`Handle::serial`).
+static SERIAL: AtomicU64 = AtomicU64::new(0);
+
+/// How a database thread whose last session left asks the registry whether to stop.
+struct Retiring {
+    registry: Weak<Databases>,
+    serial: u64,
+    linger: Duration,
+}
+
+fn run(
+    engine: Engine,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    wake: Arc<Notify>,
+    retiring: Retiring,
+) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -99,15 +122,33 @@ fn run(engine: Engine, mut commands: mpsc::UnboundedReceiver<Command>, wake: Arc
     tasks.block_on(&runtime, async {
         let timer = tokio::task::spawn_local(waits(local.clone()));
         let sessions = TaskTracker::new();
-        while let Some(command) = commands.recv().await {
+        // When the last session left, plus the linger.
+        let mut retire_at: Option<tokio::time::Instant> = None;
+        loop {
+            let command = match retire_at {
+                Some(at) => tokio::select! {
+                    command = commands.recv() => command,
+                    () = tokio::time::sleep_until(at) => {
+                        retire_at = None;
+                        match retiring.registry.upgrade() {
+                            Some(registry) if registry.retire(retiring.serial) => break,
+                            _ => continue,
+                        }
+                    }
+                },
+                None => commands.recv().await,
+            };
             match command {
-                Command::Adopt(task) => {
+                Some(Command::Adopt(task)) => {
                     sessions.spawn_local(task(local.clone()));
                 }
-                Command::Checkpoint(reply) => {
+                Some(Command::Checkpoint(reply)) => {
                     let _ = reply.send(local.engine.borrow_mut().checkpoint());
                 }
-                Command::Shutdown => break,
+                Some(Command::Retire) => {
+                    retire_at = Some(tokio::time::Instant::now() + retiring.linger);
+                }
+                Some(Command::Shutdown) | None => break,
             }
         }
         sessions.close();

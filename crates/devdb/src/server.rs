@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use anyhow::{Context, Result};
-use devdb_exec::{AutoCreate, Databases, EngineConfig};
+use devdb_exec::{AutoCreate, Databases, EngineConfig, LINGER};
 use devdb_wire::ServerConfig;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio_util::sync::CancellationToken;
@@ -36,6 +36,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8> {
             template,
             pattern: args.auto_create_pattern.clone(),
         }),
+        linger: LINGER,
     };
     let databases = Databases::open(engine).map_err(|e| {
         anyhow::anyhow!("opening databases in {}: {}", data_dir.display(), e.message)
