@@ -329,10 +329,20 @@ fn default_display(e: Expr, ty: PgType) -> Option<String> {
                 let mut out = bytes::BytesMut::new();
                 devdb_pg::value::encode_text(ty, stored.as_datum(), &mut out);
                 let text = String::from_utf8(out.to_vec()).ok()?;
-                if ty.is_numeric() && !text.starts_with('-') {
-                    Some(text)
-                } else {
-                    Some(quoted(&text))
+                // Which constants ruleutils prints bare: an int4 that is not negative, a
+                // numeric that reads as a float constant (`1.5`, not `0`), a boolean.
+                let bare = match ty {
+                    PgType::Int4 => !text.starts_with('-'),
+                    PgType::Numeric => {
+                        text.starts_with(|c: char| c.is_ascii_digit())
+                            && text.contains(['.', 'e', 'E'])
+                    }
+                    _ => false,
+                };
+                match (ty, stored) {
+                    (PgType::Bool, Value::Int(b)) => Some((b != 0).to_string()),
+                    _ if bare => Some(text),
+                    _ => Some(quoted(&text)),
                 }
             }
             SqlValue::Number(n, _) => Some(n),
