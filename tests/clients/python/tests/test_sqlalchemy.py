@@ -40,7 +40,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID, insert as pg_insert
+from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY, JSONB, UUID, insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -101,7 +101,7 @@ class Order(Base):
     )
     status: Mapped[Status] = mapped_column(Enum(Status, name="order_status"), default=Status.draft)
     total: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
-    tags: Mapped[list[str] | None] = mapped_column(ARRAY(String(20)))
+    tags: Mapped[list[str] | None] = mapped_column(PG_ARRAY(String(20)))
     meta: Mapped[dict | None] = mapped_column(sa.JSON)
     customer: Mapped[Customer] = relationship(back_populates="orders")
     lines: Mapped[list["Line"]] = relationship(
@@ -339,6 +339,98 @@ def test_savepoints_and_rollback(session):
         session.flush()
 
 
+def test_query_forms_apps_use(session):
+    seed(session)
+    session.execute(
+        update(Customer).where(Customer.email == "c2@example.com").values(prefs={"theme": "dark", "n": [1, 2]})
+    )
+    ranked = session.execute(
+        select(
+            Order.id,
+            func.row_number().over(partition_by=Order.customer_id, order_by=Order.total.desc()).label("rank"),
+        ).order_by(Order.id)
+    ).all()
+    assert [r.rank for r in ranked] == [2, 1, 2, 1, 2, 1]
+    totals = select(Order.customer_id, func.sum(Order.total).label("spent")).group_by(Order.customer_id).cte("totals")
+    top = session.execute(
+        select(Customer.email, totals.c.spent)
+        .join(totals, totals.c.customer_id == Customer.id)
+        .order_by(totals.c.spent.desc(), Customer.email)
+        .limit(2)
+        .offset(1)
+    ).all()
+    assert top == [("c1@example.com", Decimal("30.50")), ("c2@example.com", Decimal("30.50"))]
+    label = sa.case((Order.total > 15, "big"), else_="small")
+    assert session.execute(
+        select(label, func.count()).group_by(label).order_by(label)
+    ).all() == [("big", 3), ("small", 3)]
+    assert session.scalars(
+        select(Customer.email).where(Customer.email.ilike("C1@%")).distinct()
+    ).all() == ["c1@example.com"]
+    assert session.scalar(select(Customer.email).where(Customer.prefs["theme"].astext == "dark")) == "c2@example.com"
+    assert session.scalar(select(func.count()).where(Customer.prefs.contains({"n": [2]}))) == 1
+    assert session.scalar(select(func.count()).where(Order.tags.any("t1"))) == 3
+    assert session.scalar(select(func.count()).where(Order.tags.contains(["a", "t0"]))) == 3
+    assert session.scalar(select(func.coalesce(func.max(Customer.birthday), dt.date(2000, 1, 1)))) == dt.date(2000, 1, 1)
+    emails = sa.union(
+        select(Customer.email).where(Customer.email == "c0@example.com"),
+        select(Customer.email).where(Customer.email == "c1@example.com"),
+    ).order_by("email")
+    assert session.scalars(emails).all() == ["c0@example.com", "c1@example.com"]
+    assert session.scalar(select(sa.exists().where(Line.qty > 1))) is True
+    locked = session.scalars(select(Customer).where(Customer.email == "c0@example.com").with_for_update()).one()
+    locked.name = "locked"
+    session.commit()
+    streamed = session.scalars(
+        select(Line).order_by(Line.order_id, Line.sku).execution_options(yield_per=4)
+    )
+    assert len(list(streamed)) == 12
+
+
+def test_orm_bulk_insert_and_update_by_primary_key(session):
+    rows = session.scalars(
+        sa.insert(Customer).returning(Customer.id, sort_by_parameter_order=True),
+        [{"email": f"b{i}@example.com", "credit": Decimal(i)} for i in range(40)],
+    ).all()
+    assert len(rows) == 40
+    session.execute(update(Customer), [{"id": pk, "name": f"bulk {i}"} for i, pk in enumerate(rows)])
+    session.commit()
+    assert session.scalar(select(Customer.name).where(Customer.id == rows[7])) == "bulk 7"
+    session.execute(
+        sa.insert(Counter).from_select(
+            ["name", "hits"], select(Customer.email, sa.cast(Customer.credit, BigInteger)).where(Customer.credit > 35)
+        )
+    )
+    assert session.scalars(select(Counter.hits).order_by(Counter.hits)).all() == [36, 37, 38, 39]
+    merged = session.merge(Counter(id=session.scalar(select(func.min(Counter.id))), name="merged", hits=7))
+    session.commit()
+    assert session.get(Counter, merged.id).name == "merged"
+
+
+def test_asyncpg_core_and_reflection(database_url):
+    async def main():
+        engine = create_async_engine(engine_url(database_url, "asyncpg"))
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(Base.metadata.create_all)
+                rows = (
+                    await conn.execute(
+                        sa.insert(Customer).returning(Customer.id, Customer.created_at),
+                        [{"email": f"a{i}@example.com", "ref": uuid.uuid4()} for i in range(30)],
+                    )
+                ).all()
+                assert len(rows) == 30 and all(r.created_at.tzinfo for r in rows)
+                names = await conn.run_sync(lambda c: sorted(sa.inspect(c).get_table_names()))
+                assert names == ["counters", "customers", "order_lines", "orders"]
+                columns = await conn.run_sync(lambda c: sa.inspect(c).get_columns("orders"))
+                assert [c["name"] for c in columns] == ["id", "customer_id", "status", "total", "tags", "meta"]
+                await conn.execute(delete(Customer))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(asyncio.wait_for(main(), 60))
+
+
 def test_asyncpg_orm(database_url):
     async def main():
         engine = create_async_engine(engine_url(database_url, "asyncpg"))
@@ -561,12 +653,47 @@ MIGRATIONS = {
             op.drop_column("books", "published")
             op.drop_column("books", "pages")
     ''',
+    "0003_reviews.py": '''
+        import sqlalchemy as sa
+        from alembic import op
+
+        revision = "0003"
+        down_revision = "0002"
+
+        def upgrade():
+            op.create_table(
+                "reviews",
+                sa.Column("id", sa.Integer, primary_key=True),
+                sa.Column("book_id", sa.BigInteger,
+                          sa.ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+                sa.Column("mood", sa.Enum("good", "bad", name="review_mood"), nullable=False),
+                sa.Column("body", sa.Text),
+                sa.Column("created_at", sa.DateTime(timezone=True),
+                          server_default=sa.func.now(), nullable=False),
+            )
+            op.create_index("ix_reviews_book_mood", "reviews", ["book_id", "mood"])
+            op.create_check_constraint("ck_books_pages", "books", "pages > 0")
+            op.alter_column("books", "pages", server_default="1", existing_type=sa.Integer)
+            op.execute("update books set pages = 1 where pages is null")
+
+        def downgrade():
+            op.alter_column("books", "pages", server_default=None, existing_type=sa.Integer)
+            op.drop_constraint("ck_books_pages", "books", type_="check")
+            op.drop_index("ix_reviews_book_mood", table_name="reviews")
+            op.drop_table("reviews")
+            sa.Enum(name="review_mood").drop(op.get_bind())
+    ''',
 }
 
 ENV_PY = """
 from alembic import context
 
-context.configure(connection=context.config.attributes["connection"], target_metadata=None)
+context.configure(
+    connection=context.config.attributes["connection"],
+    target_metadata=context.config.attributes.get("metadata"),
+    compare_type=True,
+    compare_server_default=True,
+)
 with context.begin_transaction():
     context.run_migrations()
 """
@@ -585,8 +712,19 @@ sa.Table(
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
     sa.Column("title", sa.String(200), nullable=False, index=True),
     sa.Column("author_id", sa.Integer, ForeignKey("authors.id", name="fk_books_author")),
-    sa.Column("pages", sa.Integer),
+    sa.Column("pages", sa.Integer, server_default="1"),
     sa.Column("published", sa.Boolean, nullable=False, server_default=sa.false()),
+    CheckConstraint("pages > 0", name="ck_books_pages"),
+)
+sa.Table(
+    "reviews",
+    migrated,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("book_id", sa.BigInteger, ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("mood", sa.Enum("good", "bad", name="review_mood"), nullable=False),
+    sa.Column("body", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), server_default=func.now(), nullable=False),
+    Index("ix_reviews_book_mood", "book_id", "mood"),
 )
 
 
@@ -599,6 +737,7 @@ def alembic_config(tmp_path, connection):
     config = Config()
     config.set_main_option("script_location", str(tmp_path))
     config.attributes["connection"] = connection
+    config.attributes["metadata"] = migrated
     return config
 
 
@@ -622,8 +761,11 @@ def test_alembic_upgrade_autogenerate_downgrade(alembic_url, tmp_path):
             config = alembic_config(tmp_path, conn)
             command.upgrade(config, "head")
         with engine.connect() as conn:
-            assert conn.scalar(sa.text("select version_num from alembic_version")) == "0002"
+            assert conn.scalar(sa.text("select version_num from alembic_version")) == "0003"
             assert differences(conn) == []
+            # Autogenerate through env.py too: raises when models and database differ.
+            config.attributes["connection"] = conn
+            command.check(config)
             inspector = sa.inspect(conn)
             assert [c["name"] for c in inspector.get_columns("authors")] == ["id", "name"]
         with engine.begin() as conn:
@@ -633,8 +775,11 @@ def test_alembic_upgrade_autogenerate_downgrade(alembic_url, tmp_path):
                 with conn.begin_nested():
                     conn.execute(sa.text("insert into books (title, author_id) values ('U', 99)"))
         with engine.begin() as conn:
+            conn.execute(sa.text("insert into reviews (book_id, mood) values (1, 'good')"))
+        with engine.begin() as conn:
             config.attributes["connection"] = conn
             command.downgrade(config, "0001")
+            assert [e["name"] for e in sa.inspect(conn).get_enums()] == []
         with engine.connect() as conn:
             inspector = sa.inspect(conn)
             assert [c["name"] for c in inspector.get_columns("books")] == ["id", "title", "author_id"]
