@@ -76,7 +76,7 @@ class Customer(Base):
         CheckConstraint("credit >= 0", name="ck_customers_credit"),
         {"comment": "people who order"},
     )
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(start=1000, minvalue=1000), primary_key=True)
     email: Mapped[str] = mapped_column(String(120))
     name: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa.true())
@@ -196,7 +196,7 @@ def test_session_add_flush_commit_defaults(session):
     customer = Customer(email="a@example.com", name="A")
     session.add(customer)
     session.flush()
-    assert isinstance(customer.id, int)
+    assert customer.id >= 1000  # Identity(start=1000, minvalue=1000)
     session.commit()
     session.refresh(customer)
     assert customer.active is True
@@ -559,6 +559,7 @@ def test_inspector_concrete_columns(reflected):
     inspector = sa.inspect(tested)
     columns = {c["name"]: c for c in inspector.get_columns("customers")}
     assert columns["id"]["identity"]["always"] is False
+    assert (columns["id"]["identity"]["start"], columns["id"]["identity"]["minvalue"]) == (1000, 1000)
     assert isinstance(columns["id"]["type"], BigInteger)
     assert columns["email"]["type"].length == 120 and not columns["email"]["nullable"]
     assert columns["created_at"]["default"] == "now()"
