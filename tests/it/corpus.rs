@@ -550,6 +550,7 @@ corpus_files! {
     // The migration set of issue 3: applied, re-applied where twice-safe, restarted.
     migration_set_applies_twice_and_survives_restart => "migrations/app_schema.slt",
     slt_migrations_orm_dialects => "migrations/orm_dialects.slt",
+    slt_migrations_sqlalchemy => "migrations/sqlalchemy.slt",
 }
 
 /// Every `.slt` file under `dir`, relative to the corpus root, sorted.

@@ -169,6 +169,9 @@ pub(crate) fn statement(
             if let Some(tokens) = identity_sequence_name(sql, &tokens)? {
                 return statement(sql, dialect, tokens);
             }
+            if let Some(tokens) = crate::sequence_syntax::identity_options_in_order(&tokens) {
+                return statement(sql, dialect, tokens);
+            }
         }
         // `RESET TIME ZONE`, which sqlparser cannot parse, is `RESET timezone`.
         Some(Token::Word(w))

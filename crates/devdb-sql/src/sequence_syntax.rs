@@ -6,6 +6,7 @@
 use sqlparser::ast::{DataType, Expr, Ident, ObjectName, SequenceOptions, Statement};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
 /// `ALTER SEQUENCE [IF EXISTS] name options`.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,4 +132,101 @@ fn number_follows(parser: &Parser<'_>) -> bool {
         parser.peek_token().token,
         Token::Number(..) | Token::Minus | Token::Plus
     )
+}
+
+/// The tokens of a CREATE/ALTER TABLE with each identity column's options `(...)` put in the
+/// order sqlparser reads them (INCREMENT, MINVALUE, MAXVALUE, START, CACHE, CYCLE), or None
+/// when they already are. PostgreSQL takes them in any order, and SQLAlchemy and Alembic
+/// write `INCREMENT BY 1 START WITH 1 MINVALUE 1 ...`.
+pub(crate) fn identity_options_in_order(tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
+    let mut out = tokens.to_vec();
+    let mut changed = false;
+    let mut i = 0;
+    while i < out.len() {
+        let open = (i + 1..out.len()).find(significant_in(&out));
+        let at_options = crate::parse::is_word(&out[i], "identity")
+            && open.is_some_and(|o| out[o].token == Token::LParen);
+        let (true, Some(open)) = (at_options, open) else {
+            i += 1;
+            continue;
+        };
+        let close = matching_paren(&out, open)?;
+        let clauses = option_clauses(&out[open + 1..close])?;
+        let mut sorted = clauses.clone();
+        sorted.sort_by_key(|(rank, _)| *rank);
+        if sorted != clauses {
+            let mut inner = Vec::new();
+            for (_, clause) in sorted {
+                inner.extend(clause);
+                inner.push(TokenWithSpan::wrap(Token::Whitespace(Whitespace::Space)));
+            }
+            out.splice(open + 1..close, inner);
+            changed = true;
+        }
+        i = open + 1;
+    }
+    changed.then_some(out)
+}
+
+fn significant_in(tokens: &[TokenWithSpan]) -> impl Fn(&usize) -> bool + '_ {
+    |i| !matches!(tokens[*i].token, Token::Whitespace(_))
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+fn matching_paren(tokens: &[TokenWithSpan], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, t) in tokens.iter().enumerate().skip(open) {
+        match t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Identity options split into clauses, each with its place in sqlparser's order; None for a
+/// word that starts no option sqlparser reads there (left for its error).
+fn option_clauses(tokens: &[TokenWithSpan]) -> Option<Vec<(u8, Vec<TokenWithSpan>)>> {
+    let mut clauses: Vec<(u8, Vec<TokenWithSpan>)> = Vec::new();
+    let mut after_no = false;
+    for t in tokens {
+        if matches!(t.token, Token::Whitespace(_)) {
+            continue;
+        }
+        let rank = match &t.token {
+            Token::Word(w) if w.quote_style.is_none() => match w.keyword {
+                Keyword::INCREMENT => Some(0),
+                Keyword::MINVALUE => Some(1),
+                Keyword::MAXVALUE => Some(2),
+                Keyword::START => Some(3),
+                Keyword::CACHE => Some(4),
+                Keyword::CYCLE => Some(5),
+                Keyword::NO => Some(u8::MAX),
+                Keyword::BY | Keyword::WITH => None,
+                _ => return None,
+            },
+            _ => None,
+        };
+        match (rank, clauses.last_mut()) {
+            // NO MINVALUE, NO MAXVALUE, NO CYCLE: the clause NO started takes the next word's rank.
+            (Some(rank), Some((last, clause))) if after_no => {
+                *last = rank;
+                clause.push(t.clone());
+                after_no = false;
+            }
+            (Some(rank), _) => {
+                after_no = rank == u8::MAX;
+                clauses.push((rank, vec![t.clone()]));
+            }
+            (None, Some((_, clause))) => clause.push(t.clone()),
+            (None, None) => return None,
+        }
+    }
+    Some(clauses)
 }

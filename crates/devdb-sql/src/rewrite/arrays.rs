@@ -6,9 +6,9 @@
 
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
-    AccessExpr, BinaryOperator, DuplicateTreatment, Expr, Function, FunctionArgumentClause,
-    FunctionArguments, OrderByExpr, Query, SelectItem, SetExpr, Subscript, TableAlias, TableFactor,
-    TableWithJoins,
+    AccessExpr, BinaryOperator, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr,
+    FunctionArgumentClause, FunctionArguments, Join, JoinConstraint, JoinOperator, OrderByExpr,
+    Query, SelectItem, SetExpr, Subscript, TableAlias, TableFactor, TableWithJoins,
 };
 
 use std::ops::ControlFlow;
@@ -20,6 +20,37 @@ use super::{Rel, Translator, fold};
 use crate::make;
 use crate::runtime::EMPTY_ARRAY;
 use crate::types::{Declared, Ty, common_type};
+
+/// The alias of the join that expands the `i`th set of a select list's set-returning calls.
+fn set_alias(i: usize) -> String {
+    match i {
+        0 => "__devdb_unnest".to_owned(),
+        i => format!("__devdb_unnest{}", i + 1),
+    }
+}
+
+/// True for the elements of an array as a select list's set reads them (pg_array_json), which
+/// other arrays' elements can be zipped with by position.
+fn is_array_elements(elements: &Expr) -> bool {
+    matches!(elements, Expr::Function(f) if f.name.to_string() == "pg_array_json")
+}
+
+/// True for a select list's join over an array's elements.
+fn zips(join: &TableFactor) -> bool {
+    matches!(join, TableFactor::Table { args: Some(args), .. }
+        if matches!(args.args.first(), Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e)))
+            if is_array_elements(e)))
+}
+
+fn outside_select_list() -> PgError {
+    PgError::feature_not_supported("set-returning functions outside the select list")
+}
+
+fn different_sets() -> PgError {
+    PgError::feature_not_supported(
+        "several set-returning functions over different sets in one select list",
+    )
+}
 
 const INT4: Ty = Ty::of(PgType::Int4);
 const TEXT: Ty = Ty::of(PgType::Text);
@@ -506,19 +537,26 @@ impl Translator<'_> {
                 let (a, _, element) = self.array_operand_typed(e, ty, name)?;
                 let json = make::call("pg_array_json", vec![a, oid(element)]);
                 // Dimension 1 spelled as such shares its join with an unnest of the same array.
-                let elements = if dimension == make::int(1) {
-                    json
-                } else {
-                    make::call(
-                        "iif",
-                        vec![make::eq(dimension, make::int(1)), json, make::string("[]")],
+                // So does a dimension given as a parameter (SQLAlchemy's reflection) after such
+                // an unnest: the two advance together, and another dimension's subscripts are
+                // NULL beside the elements, as PostgreSQL pads the shorter set.
+                let subscript = |key| make::binary(key, BinaryOperator::Plus, make::int(first));
+                if dimension == make::int(1) {
+                    let key = self.select_list_set(json, "key")?;
+                    (subscript(key), INT4)
+                } else if self.has_select_list_set(&json) {
+                    let key = self.select_list_set(json, "key")?;
+                    let one = make::eq(dimension, make::int(1));
+                    (
+                        make::call("iif", vec![one, subscript(key), make::null()]),
+                        INT4,
                     )
-                };
-                let key = self.select_list_set(elements, "key")?;
-                (
-                    make::binary(key, BinaryOperator::Plus, make::int(first)),
-                    INT4,
-                )
+                } else {
+                    let one = make::eq(dimension, make::int(1));
+                    let elements = make::call("iif", vec![one, json, make::string("[]")]);
+                    let key = self.select_list_set(elements, "key")?;
+                    (subscript(key), INT4)
+                }
             }
             ("array_to_json", 1) => {
                 let (a, ty, _) = self.array_operand(next(), name)?;
@@ -527,6 +565,18 @@ impl Translator<'_> {
             }
             _ => return Ok(None),
         }))
+    }
+
+    /// True when the query level already joins the elements of the JSON array `elements` for
+    /// a set-returning call of its select list.
+    fn has_select_list_set(&self, elements: &Expr) -> bool {
+        self.scopes.last().is_some_and(|s| {
+            (0..s.set_returning.len()).any(|i| {
+                let join =
+                    make::table_function_as("json_each", vec![elements.clone()], &set_alias(i));
+                s.set_returning.contains(&join)
+            })
+        })
     }
 
     /// `unnest(a)` in a select list: a join with the elements of `a` (json_each, which may
@@ -553,34 +603,52 @@ impl Translator<'_> {
 
     /// A set-returning call in a select list as a join with the elements of the JSON array
     /// `elements` (json_each): the expression for json_each's `column` (`value`, or `key`, the
-    /// 0-based position).
+    /// 0-based position). Calls over the same set share its join; the elements of different
+    /// arrays (`unnest(indkey), unnest(indclass)`, as SQLAlchemy reflects indexes) get a join
+    /// each, zipped by position in `take_set_returning`.
     pub(super) fn select_list_set(
         &mut self,
         elements: Expr,
         column: &str,
     ) -> Result<Expr, PgError> {
-        let name = "__devdb_unnest";
-        self.select_list_join(make::table_function_as("json_each", vec![elements], name))?;
-        Ok(make::qualified_column(name, column))
+        let zippable = is_array_elements(&elements);
+        let set = |i: usize| {
+            let alias = set_alias(i);
+            (
+                make::table_function_as("json_each", vec![elements.clone()], &alias),
+                alias,
+            )
+        };
+        let Some(scope) = self.scopes.last_mut() else {
+            return Err(outside_select_list());
+        };
+        let sets = &scope.set_returning;
+        let alias = match (0..sets.len())
+            .map(set)
+            .find(|(join, _)| sets.contains(join))
+        {
+            Some((_, alias)) => alias,
+            None if sets.is_empty() || (zippable && sets.iter().all(zips)) => {
+                let (join, alias) = set(sets.len());
+                scope.set_returning.push(join);
+                alias
+            }
+            None => return Err(different_sets()),
+        };
+        Ok(make::qualified_column(&alias, column))
     }
 
     /// Joins the set of a select list's set-returning call to the query level. Calls over the
     /// same set share one join, so they advance together as in PostgreSQL; calls over
-    /// different sets are refused.
+    /// different sets are refused unless they are arrays' elements (`select_list_set`).
     pub(super) fn select_list_join(&mut self, join: TableFactor) -> Result<(), PgError> {
         let Some(scope) = self.scopes.last_mut() else {
-            return Err(PgError::feature_not_supported(
-                "set-returning functions outside the select list",
-            ));
+            return Err(outside_select_list());
         };
         match scope.set_returning.as_slice() {
             [] => scope.set_returning.push(join),
             [same] if *same == join => {}
-            _ => {
-                return Err(PgError::feature_not_supported(
-                    "several set-returning functions over different sets in one select list",
-                ));
-            }
+            _ => return Err(different_sets()),
         }
         Ok(())
     }
@@ -625,13 +693,63 @@ impl Translator<'_> {
                 }
             }
         }
-        Ok(joins
-            .into_iter()
-            .map(|relation| TableWithJoins {
-                relation,
-                joins: Vec::new(),
-            })
-            .collect())
+        if joins.len() < 2 {
+            return Ok(joins
+                .into_iter()
+                .map(|relation| TableWithJoins {
+                    relation,
+                    joins: Vec::new(),
+                })
+                .collect());
+        }
+        // Arrays' elements in lockstep, as PostgreSQL runs a select list's set-returning
+        // calls: as many rows as the longest, the others' values (and positions) NULL past
+        // their end.
+        let positions = "__devdb_positions";
+        let mut lengths = Vec::with_capacity(joins.len());
+        let mut zipped = Vec::with_capacity(joins.len());
+        for (i, join) in joins.into_iter().enumerate() {
+            let TableFactor::Table {
+                args: Some(args), ..
+            } = &join
+            else {
+                return Err(PgError::internal(
+                    "a select list's set without its elements",
+                ));
+            };
+            let elements = match args.args.first() {
+                Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) => e.clone(),
+                _ => {
+                    return Err(PgError::internal(
+                        "a select list's set without its elements",
+                    ));
+                }
+            };
+            let length = make::call("json_array_length", vec![elements]);
+            lengths.push(make::call("coalesce", vec![length, make::int(0)]));
+            let on = make::eq(
+                make::qualified_column(&set_alias(i), "key"),
+                make::qualified_column(positions, "value"),
+            );
+            zipped.push(Join {
+                relation: join,
+                global: false,
+                join_operator: JoinOperator::LeftOuter(JoinConstraint::On(on)),
+            });
+        }
+        let last = make::binary(
+            make::call("max", lengths),
+            BinaryOperator::Minus,
+            make::int(1),
+        );
+        Ok(vec![TableWithJoins {
+            relation: make::table_function_as(
+                "generate_series",
+                vec![make::int(0), last],
+                positions,
+            ),
+            joins: zipped,
+        }])
     }
 
     /// array_append, array_prepend, array_remove and array_position: an array and a value of

@@ -480,6 +480,11 @@ impl Translator<'_> {
         let names: Vec<String> = ids.iter().map(fold).collect();
         let (rel, col) = match names.as_slice() {
             [rel, col] => (rel.clone(), col.as_str()),
+            // `pg_catalog.pg_class.relname` (SQLAlchemy's reflection): a catalog relation is
+            // in scope under its plain name.
+            [schema, rel, col] if crate::system::find(Some(schema), rel).is_some() => {
+                (rel.clone(), col.as_str())
+            }
             [schema, rel, col] => (crate::catalog::key(schema, rel), col.as_str()),
             _ => {
                 return Err(PgError::feature_not_supported(format!(

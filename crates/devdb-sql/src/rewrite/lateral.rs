@@ -129,8 +129,11 @@ impl Translator<'_> {
             .map(|s| s.set_returning)
             .unwrap_or_default();
         let (items, cols) = projected?;
-        let [set] = <[TableFactor; 1]>::try_from(joins)
-            .map_err(|_| PgError::internal("a set-returning LATERAL subquery without its set"))?;
+        let [set] = <[TableFactor; 1]>::try_from(joins).map_err(|_| {
+            PgError::feature_not_supported(
+                "several set-returning functions over different sets in a LATERAL subquery",
+            )
+        })?;
         let name = alias
             .as_ref()
             .map(|a| super::fold(&a.name))

@@ -53,11 +53,12 @@ pub fn kind(stmt: &Statement) -> Result<Option<Kind>, PgError> {
         Statement::Set(set) => set_kind(set)?,
         Statement::ShowVariable { variable } => {
             let name = variable.iter().map(fold).collect::<Vec<_>>().join(" ");
-            // SHOW TIME ZONE is SHOW timezone.
-            Kind::Show(if name == "time zone" {
-                "timezone".into()
-            } else {
-                name
+            // PostgreSQL's grammar spells these settings in words (SQLAlchemy asks for the
+            // isolation level this way on every new connection).
+            Kind::Show(match name.as_str() {
+                "time zone" => "timezone".into(),
+                "transaction isolation level" => "transaction_isolation".into(),
+                _ => name,
             })
         }
         Statement::Reset(r) => match &r.reset {

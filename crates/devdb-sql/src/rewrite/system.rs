@@ -4,15 +4,14 @@
 
 use devdb_pg::{PgError, PgType};
 use sqlparser::ast::{
-    ArrayElemTypeDef, BinaryOperator, DataType, Expr, Ident, ObjectName, ObjectNamePart, Query,
-    SetExpr,
+    BinaryOperator, DataType, Expr, Ident, ObjectName, ObjectNamePart, Query, SetExpr,
 };
 
 use super::expr::{Ctx, string_literal};
 use super::query::OutCol;
 use super::{Translator, fold};
 use crate::make;
-use crate::system::functions::object_name;
+use crate::system::functions::{TypeKey, object_name, type_key};
 use crate::system::{self, Relation};
 use crate::types::Ty;
 
@@ -154,39 +153,18 @@ impl Translator<'_> {
             return Ok(make::int(oid.into()));
         }
         match ty {
-            PgType::Regtype => {
-                let parsed = crate::parse::data_type(text)?;
-                let (element, array) = match parsed {
-                    DataType::Array(ArrayElemTypeDef::SquareBracket(element, _)) => {
-                        (*element, true)
-                    }
-                    other => (other, false),
-                };
-                if let Ok(declared) = crate::types::from_data_type(&element) {
-                    let ty = declared.ty.ty;
-                    let oid = if array { ty.array_oid() } else { ty.oid() };
-                    return Ok(make::int(oid.0.into()));
-                }
+            PgType::Regtype => Ok(match type_key(text)? {
+                TypeKey::Builtin(oid) => make::int(oid.0.into()),
                 // A user type (an enum): found by name in pg_type.
-                let DataType::Custom(name, _) = &element else {
-                    return Err(PgError::new(
-                        devdb_pg::SqlState::UNDEFINED_OBJECT,
-                        format!("type \"{text}\" does not exist"),
-                    ));
-                };
-                let (_, name) = object_name(&name.to_string())?;
-                let typname = if array { format!("_{name}") } else { name };
-                let oid = make::lookup(
-                    "__pg_type",
-                    make::column("oid"),
-                    "typname",
-                    make::string(&typname),
-                );
-                Ok(make::call(
+                TypeKey::Named(typname) => make::call(
                     "pg_found",
-                    vec![oid, make::string("type"), make::string(text)],
-                ))
-            }
+                    vec![
+                        type_by_name(make::string(&typname)),
+                        make::string("type"),
+                        make::string(text),
+                    ],
+                ),
+            }),
             PgType::Regnamespace => {
                 let (_, name) = object_name(text)?;
                 let oid = make::lookup(
@@ -472,6 +450,19 @@ impl Translator<'_> {
                 let oid = regclass_oid(text, self.visible("relnamespace"))?;
                 (oid, Ty::of(PgType::Regclass))
             }
+            ("to_regtype", 1) => {
+                // The regtype lookup without its error: NULL for a missing type. psycopg looks
+                // its types up with a parameter (`to_regtype($1)`), so it runs at run time.
+                let [text] = self.catalog_args(args, [TEXT])?;
+                let oid = make::call(
+                    "coalesce",
+                    vec![
+                        make::call("pg_regtype_oid", vec![text.clone()]),
+                        type_by_name(make::call("pg_regtype_typname", vec![text])),
+                    ],
+                );
+                (oid, Ty::of(PgType::Regtype))
+            }
             ("pg_relation_size", 1 | 2)
             | ("pg_total_relation_size" | "pg_table_size" | "pg_indexes_size", 1) => {
                 // The bytes of SQLite's pages: the relation's own (a fork other than main has
@@ -756,6 +747,11 @@ pub fn print_oid_aliases(q: Query, cols: &[OutCol], visible: Expr) -> Result<Que
         .collect();
     let outer = make::select(items, vec![make::derived(q, make::alias("r", &[]))], None);
     Ok(make::query(SetExpr::Select(Box::new(outer))))
+}
+
+/// The OID of the pg_type row named `typname`, or NULL.
+fn type_by_name(typname: Expr) -> Expr {
+    make::lookup("__pg_type", make::column("oid"), "typname", typname)
 }
 
 /// An OID alias value as text: the name of the object, or the number when there is none.

@@ -3,8 +3,8 @@
 
 use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
 use sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, ObjectNamePart, UnaryOperator,
-    Value as SqlValue,
+    ArrayElemTypeDef, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
+    ObjectNamePart, UnaryOperator, Value as SqlValue,
 };
 
 use crate::catalog::parse_name_list;
@@ -329,10 +329,20 @@ fn default_display(e: Expr, ty: PgType) -> Option<String> {
                 let mut out = bytes::BytesMut::new();
                 devdb_pg::value::encode_text(ty, stored.as_datum(), &mut out);
                 let text = String::from_utf8(out.to_vec()).ok()?;
-                if ty.is_numeric() && !text.starts_with('-') {
-                    Some(text)
-                } else {
-                    Some(quoted(&text))
+                // Which constants ruleutils prints bare: an int4 that is not negative, a
+                // numeric that reads as a float constant (`1.5`, not `0`), a boolean.
+                let bare = match ty {
+                    PgType::Int4 => !text.starts_with('-'),
+                    PgType::Numeric => {
+                        text.starts_with(|c: char| c.is_ascii_digit())
+                            && text.contains(['.', 'e', 'E'])
+                    }
+                    _ => false,
+                };
+                match (ty, stored) {
+                    (PgType::Bool, Value::Int(b)) => Some((b != 0).to_string()),
+                    _ if bare => Some(text),
+                    _ => Some(quoted(&text)),
                 }
             }
             SqlValue::Number(n, _) => Some(n),
@@ -483,6 +493,59 @@ fn spelled(ty: PgType, typmod: i32) -> String {
         },
         _ => name,
     }
+}
+
+/// What regtype input names: a built-in type (its OID), or a user type (an enum) by its
+/// pg_type name, `_name` for its array.
+pub(crate) enum TypeKey {
+    Builtin(Oid),
+    Named(String),
+}
+
+/// Reads regtype input (`integer`, `character varying[]`, `pg_catalog.int4`, `mood`).
+pub(crate) fn type_key(text: &str) -> Result<TypeKey, PgError> {
+    let (element, array) = match crate::parse::data_type(text)? {
+        DataType::Array(ArrayElemTypeDef::SquareBracket(element, _)) => (*element, true),
+        other => (other, false),
+    };
+    if let Ok(declared) = crate::types::from_data_type(&element) {
+        let ty = declared.ty.ty;
+        return Ok(TypeKey::Builtin(if array {
+            ty.array_oid()
+        } else {
+            ty.oid()
+        }));
+    }
+    let DataType::Custom(name, _) = &element else {
+        return Err(PgError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("type \"{text}\" does not exist"),
+        ));
+    };
+    let (_, name) = object_name(&name.to_string())?;
+    Ok(TypeKey::Named(if array {
+        format!("_{name}")
+    } else {
+        name
+    }))
+}
+
+/// pg_regtype_oid(text): to_regtype's answer for a built-in type; NULL for a user type's name
+/// (looked up in pg_type by the caller) and for input that names no type.
+pub(crate) fn pg_regtype_oid(args: &[Value]) -> Result<Value, PgError> {
+    Ok(match text_arg(args, 0).map(type_key) {
+        Some(Ok(TypeKey::Builtin(oid))) => Value::Int(oid.0.into()),
+        _ => Value::Null,
+    })
+}
+
+/// pg_regtype_typname(text): the pg_type name to_regtype looks a user type up by; NULL for a
+/// built-in type and for input that names no type.
+pub(crate) fn pg_regtype_typname(args: &[Value]) -> Result<Value, PgError> {
+    Ok(match text_arg(args, 0).map(type_key) {
+        Some(Ok(TypeKey::Named(name))) => Value::Text(name),
+        _ => Value::Null,
+    })
 }
 
 /// A possibly qualified, possibly quoted object name as regclass input spells it.

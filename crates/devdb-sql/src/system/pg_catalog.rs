@@ -703,13 +703,19 @@ pub const HELPERS: &[&str] = &[
        (SELECT json_group_array(o.name) FROM (SELECT name FROM __devdb_view_columns \
          WHERE schema = v.schema AND view_name = v.name ORDER BY position) o) AS outputs \
      FROM __devdb_views v) d",
-    // One row per column of each index, with what pg_index and pg_attribute need.
+    // One row per column of each index, with what pg_index and pg_attribute need. The
+    // opclass is the default btree one for the column's type; strings, arrays and enums share
+    // theirs (text_ops, array_ops, enum_ops).
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \
        c.position AS attnum, c.type_oid AS typid, c.typmod AS typmod, \
        ty.typcollation AS collation, \
        (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
-         AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 ELSE c.type_oid END) AS opclass \
+         AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 \
+           WHEN ty.typcategory = 'A' THEN 2277 \
+           WHEN c.type_oid IN (SELECT e.oid FROM __devdb_types e) THEN 3500 \
+           WHEN c.type_oid IN (SELECT e.array_oid FROM __devdb_types e) THEN 2277 \
+           ELSE c.type_oid END) AS opclass \
      FROM __devdb_indexes i, pragma_index_info(pg_key(i.schema, i.name)) p \
      LEFT JOIN (SELECT schema, table_name, name, position, type_oid, typmod \
          FROM __devdb_columns \
