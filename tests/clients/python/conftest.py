@@ -40,21 +40,13 @@ def database_url(request):
 
 
 def fresh_database(server_url: str, name: str):
-    """Creates (or recreates) database `name` on the server at `server_url` and yields its URL.
-
-    One idle connection to it stays open meanwhile. devdb stops a database's thread when its
-    last session leaves, and a session connecting right then can fail its first write with
-    XX000 "database is locked" after 5 s (a devdb bug, reported): the suites test the
-    clients, not that race, so their databases are never left without a session.
-    """
+    """Creates (or recreates) database `name` on the server at `server_url` and yields its URL."""
     if not server_url:
         raise RuntimeError("DATABASE_URL is not set: run the suite through `cargo xtask test`")
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f"drop database if exists {name}")
         conn.execute(f"create database {name}")
-    url = urlsplit(server_url)._replace(path=f"/{name}").geturl()
-    with psycopg.connect(url):
-        yield url
+    yield urlsplit(server_url)._replace(path=f"/{name}").geturl()
 
 
 _outcomes: dict[str, tuple[str, str]] = {}

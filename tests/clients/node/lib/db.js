@@ -1,7 +1,6 @@
 // Where the suite connects. `cargo xtask test` starts each server (devdb, then PostgreSQL 15)
 // and runs this suite against it with DATABASE_URL pointing at its `postgres` database; each
 // test file works in a database of its own, created here.
-import { after } from 'node:test';
 import pg from 'pg';
 
 const admin = process.env.DATABASE_URL;
@@ -12,11 +11,6 @@ if (!admin) {
 /**
  * Creates (or recreates) database `name` on the server under test (or the server at
  * `serverUrl`) and returns its URL.
- *
- * One idle connection to it stays open until the test file ends. devdb stops a database's
- * thread when its last session leaves, and a session connecting right then can fail its first
- * write with XX000 "database is locked" after 5 s (a devdb bug, reported): the suites test
- * the clients, not that race, so their databases are never left without a session.
  */
 export async function freshDatabase(name, serverUrl = admin) {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -29,8 +23,5 @@ export async function freshDatabase(name, serverUrl = admin) {
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const keeper = new pg.Client({ connectionString: url.toString() });
-  await keeper.connect();
-  after(() => keeper.end());
   return url.toString();
 }
