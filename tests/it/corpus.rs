@@ -512,6 +512,7 @@ corpus_files! {
     slt_ddl_create_table => "ddl/create_table.slt",
     slt_ddl_alter_table => "ddl/alter_table.slt",
     slt_ddl_constraints => "ddl/constraints.slt",
+    slt_ddl_set_constraints => "ddl/set_constraints.slt",
     slt_ddl_not_valid_constraints => "ddl/not_valid_constraints.slt",
     slt_ddl_indexes => "ddl/indexes.slt",
     slt_ddl_schemas_enums_views => "ddl/schemas_enums_views.slt",

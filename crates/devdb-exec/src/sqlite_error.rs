@@ -305,30 +305,90 @@ fn missing_referenced_key(
             {
                 continue;
             }
-            let (schema, plain) = devdb_sql::catalog::split(table_key);
-            return Some(
-                PgError::new(
-                    SqlState::FOREIGN_KEY_VIOLATION,
-                    format!(
-                        "insert or update on table \"{plain}\" violates foreign key constraint \"{}\"",
-                        fk.name
-                    ),
-                )
-                .with_detail(format!(
-                    "Key {} is not present in table \"{}\".",
-                    key_text(table, &fk.columns, &key),
-                    devdb_sql::catalog::split(referenced).1
-                ))
-                .with_fields(ErrorFields {
-                    schema: Some(schema.to_owned()),
-                    table: Some(plain.to_owned()),
-                    constraint: Some(fk.name.clone()),
-                    ..ErrorFields::default()
-                }),
-            );
+            return Some(missing_key(table, fk, &key));
         }
     }
     None
+}
+
+/// 23503 for the first row (in rowid order) of the foreign keys `fks` (table key, name) whose
+/// key names no referenced row: what a deferred key's check finds at SET CONSTRAINTS
+/// IMMEDIATE or at commit, reported as PostgreSQL reports the inserted or updated row.
+pub(crate) fn dangling_reference(
+    catalog: &Catalog,
+    conn: &Connection,
+    fks: &[(String, String)],
+) -> Option<PgError> {
+    for (table_key, name) in fks {
+        let Some(fk) = catalog
+            .constraints_of(table_key)
+            .find(|c| c.name == *name && c.kind == ConstraintKind::ForeignKey)
+        else {
+            continue;
+        };
+        let (Some(table), Some(referenced)) = (catalog.table(table_key), fk.ref_table.as_deref())
+        else {
+            continue;
+        };
+        let own = |c: &String| format!("{}.{}", quoted(table_key), quoted(c));
+        let present: Vec<String> = fk
+            .columns
+            .iter()
+            .map(|c| format!("{} IS NOT NULL", own(c)))
+            .collect();
+        let matches: Vec<String> = fk
+            .columns
+            .iter()
+            .zip(&fk.ref_columns)
+            .map(|(c, r)| format!("{}.{} = {}", quoted(referenced), quoted(r), own(c)))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} AND NOT EXISTS (SELECT 1 FROM {} WHERE {}) \
+             ORDER BY {}.rowid LIMIT 1",
+            fk.columns.iter().map(own).collect::<Vec<_>>().join(", "),
+            quoted(table_key),
+            present.join(" AND "),
+            quoted(referenced),
+            matches.join(" AND "),
+            quoted(table_key),
+        );
+        let width = fk.columns.len();
+        let key = conn
+            .query_row(&sql, [], |row| {
+                (0..width)
+                    .map(|i| row.get::<_, SqlValue>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .ok();
+        if let Some(key) = key {
+            return Some(missing_key(table, fk, &key));
+        }
+    }
+    None
+}
+
+/// 23503 for a row of `table` whose foreign key `fk` holds `key`, which no row has.
+fn missing_key(table: &Table, fk: &devdb_sql::catalog::Constraint, key: &[SqlValue]) -> PgError {
+    let (schema, plain) = devdb_sql::catalog::split(&fk.table);
+    let referenced = fk.ref_table.as_deref().unwrap_or_default();
+    PgError::new(
+        SqlState::FOREIGN_KEY_VIOLATION,
+        format!(
+            "insert or update on table \"{plain}\" violates foreign key constraint \"{}\"",
+            fk.name
+        ),
+    )
+    .with_detail(format!(
+        "Key {} is not present in table \"{}\".",
+        key_text(table, &fk.columns, key),
+        devdb_sql::catalog::split(referenced).1
+    ))
+    .with_fields(ErrorFields {
+        schema: Some(schema.to_owned()),
+        table: Some(plain.to_owned()),
+        constraint: Some(fk.name.clone()),
+        ..ErrorFields::default()
+    })
 }
 
 /// 23503 for a DELETE or UPDATE that takes away a key another table's rows still reference

@@ -33,6 +33,7 @@ pub mod runtime;
 pub mod script;
 pub mod search_path;
 pub mod sequence_syntax;
+pub mod set_constraints_syntax;
 pub mod system;
 mod trigger_body;
 mod types;
@@ -217,6 +218,12 @@ pub enum Kind {
     },
     /// `SET TRANSACTION ...` inside a transaction block.
     SetTransaction(TransactionMode),
+    /// `SET CONSTRAINTS ... IMMEDIATE` (`check` holds the foreign keys to check now, as
+    /// (table key, name)) or `... DEFERRED` (`check` empty). SQLite keeps checking a
+    /// DEFERRABLE foreign key as declared, so only the check itself is run (see compat.md).
+    SetConstraints {
+        check: Vec<(String, String)>,
+    },
     /// `SHOW name` (lower-cased); `SHOW ALL` is `name == "all"`.
     Show(String),
     /// `RESET name`, or every setting when None (`RESET ALL`).

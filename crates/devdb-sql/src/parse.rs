@@ -46,6 +46,8 @@ pub enum Parsed {
     CreateMaterializedView(Box<crate::matview_syntax::CreateMaterializedView>),
     /// `REFRESH MATERIALIZED VIEW`, which sqlparser cannot parse.
     Refresh(Box<crate::matview_syntax::Refresh>),
+    /// `SET CONSTRAINTS`, which sqlparser cannot parse.
+    SetConstraints(crate::set_constraints_syntax::SetConstraints),
     /// `PREPARE name [(types)] AS statement` (see `prepare_syntax`), with the query string it
     /// came in, which pg_prepared_statements shows.
     Prepare {
@@ -238,6 +240,7 @@ pub(crate) fn statement(
     let is_create_domain = is_word(0, "create") && is_word(1, "domain");
     let is_create_matview = is_word(0, "create") && is_word(1, "materialized");
     let is_refresh = is_word(0, "refresh");
+    let is_set_constraints = is_word(0, "set") && is_word(1, "constraints");
     let tokens = between_symmetric(tokens);
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
@@ -262,6 +265,8 @@ pub(crate) fn statement(
             crate::matview_syntax::parse_refresh(&mut parser)
                 .map(|refresh| Parsed::Refresh(Box::new(refresh))),
         )
+    } else if is_set_constraints {
+        Some(crate::set_constraints_syntax::parse(&mut parser).map(Parsed::SetConstraints))
     } else {
         None
     };

@@ -291,6 +291,7 @@ impl Engine {
                 sink.command_complete("SET");
                 Ok(())
             }
+            Kind::SetConstraints { check } => self.set_constraints(id, session, check, sink),
             Kind::Show(name) => self.show(session, name, delivery.formats, delivery.describe, sink),
             Kind::Reset(name) => {
                 let in_tx = session.transaction.is_open();
@@ -518,6 +519,34 @@ impl Engine {
         Ok(())
     }
 
+    /// SET CONSTRAINTS: IMMEDIATE checks the deferred foreign keys in `check` now. Only rows
+    /// this transaction wrote can break them, so the check runs on the writer while no other
+    /// transaction's rows are there.
+    fn set_constraints(
+        &mut self,
+        id: SessionId,
+        session: &mut Session,
+        check: &[(String, String)],
+        sink: &mut dyn Sink,
+    ) -> Result<(), Stop> {
+        if !session.transaction.block {
+            sink.notice(&warning(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "SET CONSTRAINTS can only be used in transaction blocks",
+            ));
+        }
+        let wrote = session.transaction.writing || lock(&self.functions.changes).has_log(id);
+        if wrote && !check.is_empty() {
+            self.writer_for(id, session, true)?;
+            let catalog = self.catalog_for(id);
+            if let Some(err) = sqlite_error::dangling_reference(&catalog, &self.writer, check) {
+                return Err(err.into());
+            }
+        }
+        sink.command_complete("SET CONSTRAINTS");
+        Ok(())
+    }
+
     /// Runs the ON COMMIT actions of the session's temporary tables in its transaction, before
     /// it commits: DELETE ROWS empties a table, DROP drops it.
     fn temp_on_commit(&mut self, id: SessionId, session: &mut Session) -> Result<(), PgError> {
@@ -542,6 +571,22 @@ impl Engine {
         }
         session.temp_on_commit = kept;
         Ok(())
+    }
+
+    /// A failed COMMIT's error; a deferred foreign key's names the row and key that break it.
+    fn commit_error(&self, id: SessionId, err: rusqlite::Error) -> PgError {
+        let err = sqlite_error::to_pg(err, None);
+        if err.code != SqlState::FOREIGN_KEY_VIOLATION {
+            return err;
+        }
+        let catalog = self.catalog_for(id);
+        let deferred: Vec<(String, String)> = catalog
+            .constraints
+            .iter()
+            .filter(|c| c.initially_deferred)
+            .map(|c| (c.table.clone(), c.name.clone()))
+            .collect();
+        sqlite_error::dangling_reference(&catalog, &self.writer, &deferred).unwrap_or(err)
     }
 
     fn rollback(&mut self, id: SessionId, session: &mut Session, sink: &mut dyn Sink) {
@@ -576,7 +621,7 @@ impl Engine {
                 self.release_reader_snapshot();
                 if result.is_ok() {
                     result = super::control(&self.writer, "COMMIT")
-                        .map_err(|e| sqlite_error::to_pg(e, None));
+                        .map_err(|e| self.commit_error(id, e));
                 }
                 if result.is_err() && !self.writer.is_autocommit() {
                     let _ = super::control(&self.writer, "ROLLBACK");

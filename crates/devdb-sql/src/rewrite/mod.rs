@@ -36,6 +36,7 @@ mod schemas;
 mod scope;
 mod sequences;
 mod session;
+mod set_constraints;
 mod sleep;
 mod sql_functions;
 mod system;
@@ -154,6 +155,7 @@ pub(crate) fn statement(
         Parsed::CreateDomain(domain) => t.create_domain(*domain)?,
         Parsed::CreateMaterializedView(view) => t.create_materialized_view(*view)?,
         Parsed::Refresh(refresh) => t.refresh(*refresh)?,
+        Parsed::SetConstraints(set) => t.set_constraints(set)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) => t.statement(*stmt)?,
         Parsed::Prepare {

@@ -1,0 +1,91 @@
+//! SET CONSTRAINTS: the constraints it names, looked up as PostgreSQL looks them up, and for
+//! IMMEDIATE the deferrable foreign keys the executor checks at once.
+//!
+//! SQLite checks a foreign key either at the end of each statement or at commit, as declared,
+//! and cannot switch one over inside a transaction: IMMEDIATE checks the deferred keys now
+//! (what Django's `check_constraints` relies on) without changing when later statements are
+//! checked, and DEFERRED is exact only for keys declared INITIALLY DEFERRED (0A000 otherwise).
+
+use devdb_pg::{PgError, SqlState};
+use sqlparser::ast::ObjectName;
+
+use super::{Output, Translator, fold, name_parts};
+use crate::Kind;
+use crate::catalog::{self, Constraint, ConstraintKind};
+use crate::set_constraints_syntax::SetConstraints;
+
+impl Translator<'_> {
+    pub(super) fn set_constraints(&mut self, set: SetConstraints) -> Result<Output, PgError> {
+        let chosen: Vec<&Constraint> = match &set.names {
+            None => self
+                .catalog
+                .constraints
+                .iter()
+                .filter(|c| c.deferrable)
+                .collect(),
+            Some(names) => {
+                let mut chosen = Vec::new();
+                for name in names {
+                    chosen.extend(self.constraints_named(name)?);
+                }
+                chosen
+            }
+        };
+        if !set.immediate {
+            if let Some(c) = chosen.iter().find(|c| !c.deferrable) {
+                return Err(PgError::new(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    format!("constraint \"{}\" is not deferrable", c.name),
+                ));
+            }
+            if let Some(c) = chosen.iter().find(|c| !c.initially_deferred) {
+                return Err(PgError::feature_not_supported(format!(
+                    "SET CONSTRAINTS ... DEFERRED on constraint \"{}\", declared INITIALLY IMMEDIATE",
+                    c.name
+                )));
+            }
+        }
+        let check = chosen
+            .into_iter()
+            .filter(|c| set.immediate && c.deferrable && c.kind == ConstraintKind::ForeignKey)
+            .map(|c| (c.table.clone(), c.name.clone()))
+            .collect();
+        Ok(Output::new(Kind::SetConstraints { check }))
+    }
+
+    /// The constraints a SET CONSTRAINTS name means: those of that name in its schema, or in
+    /// the first schema of the search path that has one (42704 when none has).
+    fn constraints_named(&self, name: &ObjectName) -> Result<Vec<&Constraint>, PgError> {
+        let parts = name_parts(name)?;
+        let schemas = match parts.as_slice() {
+            [_] => self.path.search.clone(),
+            [schema, one] => vec![
+                catalog::split(&self.qualified_key(schema, one)?)
+                    .0
+                    .to_owned(),
+            ],
+            _ => {
+                return Err(PgError::feature_not_supported(format!(
+                    "qualified name {name}"
+                )));
+            }
+        };
+        let plain = parts.last().map(|p| fold(p)).unwrap_or_default();
+        schemas
+            .iter()
+            .map(|schema| {
+                self.catalog
+                    .constraints
+                    .iter()
+                    .filter(|c| c.schema == *schema && c.name == plain)
+                    .collect::<Vec<_>>()
+            })
+            .find(|found| !found.is_empty())
+            .ok_or_else(|| {
+                PgError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("constraint \"{plain}\" does not exist"),
+                )
+            })
+    }
+}
