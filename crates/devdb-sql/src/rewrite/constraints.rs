@@ -10,8 +10,9 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
-    CheckConstraint, ColumnOption, ColumnOptionDef, ConstraintCharacteristics, DeferrableInitial,
-    Expr, ForeignKeyConstraint, Ident, ReferentialAction, Statement, TableConstraint,
+    AlterTableOperation, CheckConstraint, ColumnOption, ColumnOptionDef, ConstraintCharacteristics,
+    DeferrableInitial, Expr, ForeignKeyConstraint, Ident, ReferentialAction, Statement,
+    TableConstraint,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -446,4 +447,49 @@ pub(super) fn comparable(a: PgType, b: PgType) -> bool {
 /// The constraint names a column option or table constraint gives, folded.
 pub fn given_name(def_name: &Option<Ident>, inner: &Option<Ident>) -> Option<String> {
     def_name.as_ref().or(inner.as_ref()).map(fold)
+}
+
+/// ALTER TABLE's operations with each `ADD COLUMN ... REFERENCES` (Django's AddField of a
+/// ForeignKey) split as PostgreSQL runs it: the column, then its foreign key as an ADD
+/// CONSTRAINT. `ADD COLUMN IF NOT EXISTS` keeps its REFERENCES, which ADD COLUMN refuses.
+pub(super) fn column_references_apart(ops: Vec<AlterTableOperation>) -> Vec<AlterTableOperation> {
+    let mut out = Vec::with_capacity(ops.len());
+    for op in ops {
+        let AlterTableOperation::AddColumn {
+            column_keyword,
+            if_not_exists: false,
+            mut column_def,
+            column_position,
+        } = op
+        else {
+            out.push(op);
+            continue;
+        };
+        let mut fks = Vec::new();
+        let column = column_def.name.clone();
+        column_def.options.retain(|def| match &def.option {
+            ColumnOption::ForeignKey(fk) => {
+                let mut fk = fk.clone();
+                fk.name = def.name.clone().or(fk.name);
+                fk.columns = vec![column.clone()];
+                fks.push(fk);
+                false
+            }
+            _ => true,
+        });
+        out.push(AlterTableOperation::AddColumn {
+            column_keyword,
+            if_not_exists: false,
+            column_def,
+            column_position,
+        });
+        out.extend(
+            fks.into_iter()
+                .map(|fk| AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::ForeignKey(fk),
+                    not_valid: false,
+                }),
+        );
+    }
+    out
 }

@@ -14,7 +14,7 @@ use sqlparser::ast::{
     Truncate,
 };
 
-use super::constraints::{Keys, choose_name, given_name};
+use super::constraints::{Keys, choose_name, column_references_apart, given_name};
 use super::functions::regclass_text;
 use super::sequences::{SequenceSpec, identity_row, owner_row};
 use super::{Output, Translator, already_exists_skipping, does_not_exist_skipping, fold};
@@ -628,7 +628,7 @@ impl Translator<'_> {
         let mut created: Vec<Statement> = Vec::new();
         // Columns whose values a rebuild converts (ALTER COLUMN TYPE), with the conversion.
         let mut conversions: Vec<(String, Expr)> = Vec::new();
-        for op in operations {
+        for op in column_references_apart(operations) {
             match op {
                 AlterTableOperation::AddColumn {
                     column_keyword: _,

@@ -18,7 +18,7 @@ APP_TABLES = {
     "django_app_book",
     "django_app_book_tags",
     "django_app_review",
-    "django_app_tag",
+    "django_app_label",
 }
 
 
@@ -92,7 +92,7 @@ def seed():
     ann = m.Author.objects.create(name="Ann", email="ann@example.com", born=dt.date(1970, 5, 1))
     bob = m.Author.objects.create(name="Bob", born=dt.date(1985, 1, 2))
     cy = m.Author.objects.create(name="Cy")
-    tags = m.Tag.objects.bulk_create([m.Tag(name=n) for n in ("sf", "poetry", "history")])
+    tags = m.Label.objects.bulk_create([m.Label(name=n) for n in ("sf", "poetry", "history")])
     paris = ZoneInfo("Europe/Paris")
     books = [
         m.Book(title="Dune", author=ann, price=Decimal("9.99"), pages=412, rating=4.5,
@@ -155,8 +155,52 @@ def test_migrate_back_to_zero_and_forwards():
     assert "rating" in book and "score" not in book
     assert book["pages"].type_code == 23  # int4 after ALTER COLUMN ... TYPE integer USING
     assert "email" in columns("django_app_author")
-    assert {"book_author_title_uniq", "book_price_nonneg"} <= constraint_names("django_app_book")
-    assert "author_born_idx" in constraint_names("django_app_author")
+    assert {"book_author_title_uniq", "book_price_nonneg", "book_lower_title_idx"} <= constraint_names(
+        "django_app_book")
+    assert "author_born_date_idx" in constraint_names("django_app_author")
+    assert "label_id" in columns("django_app_book_tags")
+
+
+def test_migrations_move_data():
+    """A row written at 0002 goes through 0003: RunPython fills the new column, the
+    renamed model's table keeps its rows, and the new foreign key is deferred."""
+    from django.db import connection
+
+    call("migrate", "django_app", "0002")
+    try:
+        with connection.cursor() as cur:
+            cur.execute("insert into django_app_author (name, email) values ('Mo', '') returning id")
+            (author,) = cur.fetchone()
+            cur.execute(
+                "insert into django_app_book (id, title, author_id, price, meta, keywords) "
+                "values (%s, 'B', %s, 3, '{}', '{}')",
+                [uuid.UUID(int=7), author],
+            )
+            cur.execute("insert into django_app_tag (name) values ('kept') returning id")
+            (tag,) = cur.fetchone()
+            cur.execute("insert into django_app_book_tags (book_id, tag_id) values (%s, %s)",
+                        [uuid.UUID(int=7), tag])
+            cur.execute(
+                "insert into django_app_review (book_id, reviewer, stars, created) "
+                "values (%s, 'r', 5, now()), (%s, 's', 1, now())",
+                [uuid.UUID(int=7), uuid.UUID(int=7)],
+            )
+    finally:
+        call("migrate", "django_app")
+    m = models()
+    try:
+        assert sorted(m.Review.objects.values_list("reviewer", "comment")) == [("r", "liked"), ("s", "")]
+        assert [t.name for t in m.Book.objects.get(pk=uuid.UUID(int=7)).tags.all()] == ["kept"]
+        with connection.cursor() as cur:
+            editor_fk = [c for c in connection.introspection.get_constraints(cur, "django_app_book").values()
+                         if c["foreign_key"] and c["columns"] == ["editor_id"]]
+            assert [c["foreign_key"] for c in editor_fk] == [("django_app_author", "id")]
+            cur.execute("select condeferrable, condeferred from pg_constraint where conname like "
+                        "'django_app_book_editor_id%%'")
+            assert cur.fetchall() == [(True, True)]
+    finally:
+        m.Author.objects.all().delete()
+        m.Label.objects.all().delete()
 
 
 def test_alter_field_type_keeps_data(clean):
@@ -448,7 +492,8 @@ def test_introspection():
         assert (description["price"].precision, description["price"].scale) == (8, 2)
         constraints = connection.introspection.get_constraints(cur, "django_app_book")
         fk = [c for c in constraints.values() if c["foreign_key"]]
-        assert [(c["columns"], c["foreign_key"]) for c in fk] == [(["author_id"], ("django_app_author", "id"))]
+        assert sorted((c["columns"], c["foreign_key"]) for c in fk) == [
+            (["author_id"], ("django_app_author", "id")), (["editor_id"], ("django_app_author", "id"))]
         pk = [c for c in constraints.values() if c["primary_key"]]
         assert [c["columns"] for c in pk] == [["id"]]
         assert constraints["book_author_title_uniq"]["unique"]
