@@ -552,6 +552,7 @@ corpus_files! {
     migration_set_applies_twice_and_survives_restart => "migrations/app_schema.slt",
     slt_migrations_orm_dialects => "migrations/orm_dialects.slt",
     slt_migrations_sqlalchemy => "migrations/sqlalchemy.slt",
+    slt_migrations_django_sequences => "migrations/django_sequences.slt",
 }
 
 /// Every `.slt` file under `dir`, relative to the corpus root, sorted.

@@ -339,12 +339,18 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
     let s = state.clone();
     // devdb_setval(name, value, is_called, search path...)
     conn.create_scalar_function("devdb_setval", -1, volatile, move |ctx| {
-        let value: i64 = ctx.get(1)?;
+        // setval is strict: a NULL name (pg_get_serial_sequence of a column without one) or
+        // value gives NULL.
+        let (Some(_), Some(value)) = (ctx.get::<Option<String>>(0)?, ctx.get::<Option<i64>>(1)?)
+        else {
+            return Ok(None);
+        };
         let is_called = ctx.get::<i64>(2)? != 0;
         let session = session(&s)?;
         let mut sequences = lock(&s.sequences);
         sequence_key(ctx, 3, &sequences)
             .and_then(|name| sequences.setval(session, &name, value, is_called))
+            .map(Some)
             .map_err(|e| s.raise(e))
     })?;
     Ok(())

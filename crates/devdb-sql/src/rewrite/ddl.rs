@@ -754,12 +754,15 @@ impl Translator<'_> {
                             column_where(&table.name, &old),
                         ));
                     }
+                    let (schema, plain) = catalog::split(&table.name);
                     sqlite.push(make::update(
                         catalog::SEQUENCE_OWNERS,
                         vec![("column_name", make::string(&new))],
-                        column_where(&table.name, &old).map(|w| {
-                            make::and(w, make::eq(make::column("column_name"), make::string(&old)))
-                        }),
+                        where_eq(&[
+                            ("schema", make::string(schema)),
+                            ("table_name", make::string(plain)),
+                            ("column_name", make::string(&old)),
+                        ]),
                     ));
                     if let Some(c) = table.columns.iter_mut().find(|c| c.name == old) {
                         c.name = new.clone();

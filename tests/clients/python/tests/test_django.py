@@ -2,7 +2,10 @@
 (forwards through an altering migration and back to zero), the ORM queries Django projects run,
 transactions, introspection and `flush`."""
 
+import contextlib
 import datetime as dt
+import io
+import json
 import uuid
 from decimal import Decimal
 from urllib.parse import unquote, urlsplit
@@ -26,16 +29,20 @@ def configure(url: str):
     """Django settings for the test database at `url` (done once per process: Django's
     settings cannot be configured twice)."""
     parts = urlsplit(url)
+    default = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parts.path.lstrip("/"),
+        "USER": unquote(parts.username or "postgres"),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname,
+        "PORT": parts.port,
+    }
     settings.configure(
         DATABASES={
-            "default": {
-                "ENGINE": "django.db.backends.postgresql",
-                "NAME": parts.path.lstrip("/"),
-                "USER": unquote(parts.username or "postgres"),
-                "PASSWORD": unquote(parts.password or ""),
-                "HOST": parts.hostname,
-                "PORT": parts.port,
-            }
+            "default": default,
+            # Server-side parameters: psycopg's extended protocol instead of Django's default
+            # client-side binding.
+            "server_side": {**default, "OPTIONS": {"server_side_binding": True}},
         },
         INSTALLED_APPS=[
             "django.contrib.auth",
@@ -79,6 +86,24 @@ def clean():
     with connection.cursor() as cur:
         for sql in connection.ops.sql_flush(no_style(), sorted(APP_TABLES), reset_sequences=True):
             cur.execute(sql)
+
+
+@contextlib.contextmanager
+def at_migration(name):
+    """The app migrated back to `name` for the block, then forwards to its latest migration."""
+    call("migrate", "django_app", name)
+    try:
+        yield
+    finally:
+        call("migrate", "django_app")
+
+
+def insert_row(cur, table, **values):
+    """Inserts a row with plain SQL (the models describe the latest migration, not the one
+    the app is at) and returns its id."""
+    marks = ", ".join(["%s"] * len(values))
+    cur.execute(f"insert into {table} ({', '.join(values)}) values ({marks}) returning id", list(values.values()))
+    return cur.fetchone()[0]
 
 
 def models():
@@ -166,27 +191,16 @@ def test_migrations_move_data():
     renamed model's table keeps its rows, and the new foreign key is deferred."""
     from django.db import connection
 
-    call("migrate", "django_app", "0002")
-    try:
-        with connection.cursor() as cur:
-            cur.execute("insert into django_app_author (name, email) values ('Mo', '') returning id")
-            (author,) = cur.fetchone()
-            cur.execute(
-                "insert into django_app_book (id, title, author_id, price, meta, keywords) "
-                "values (%s, 'B', %s, 3, '{}', '{}')",
-                [uuid.UUID(int=7), author],
-            )
-            cur.execute("insert into django_app_tag (name) values ('kept') returning id")
-            (tag,) = cur.fetchone()
-            cur.execute("insert into django_app_book_tags (book_id, tag_id) values (%s, %s)",
-                        [uuid.UUID(int=7), tag])
-            cur.execute(
-                "insert into django_app_review (book_id, reviewer, stars, created) "
-                "values (%s, 'r', 5, now()), (%s, 's', 1, now())",
-                [uuid.UUID(int=7), uuid.UUID(int=7)],
-            )
-    finally:
-        call("migrate", "django_app")
+    book = uuid.UUID(int=7)
+    with at_migration("0002"), connection.cursor() as cur:
+        author = insert_row(cur, "django_app_author", name="Mo", email="")
+        insert_row(cur, "django_app_book", id=book, title="B", author_id=author, price=3, meta="{}",
+                   keywords="{}")
+        tag = insert_row(cur, "django_app_tag", name="kept")
+        insert_row(cur, "django_app_book_tags", book_id=book, tag_id=tag)
+        for reviewer, stars in [("r", 5), ("s", 1)]:
+            insert_row(cur, "django_app_review", book_id=book, reviewer=reviewer, stars=stars,
+                       created=dt.datetime.now(dt.timezone.utc))
     m = models()
     try:
         assert sorted(m.Review.objects.values_list("reviewer", "comment")) == [("r", "liked"), ("s", "")]
@@ -207,18 +221,10 @@ def test_alter_field_type_keeps_data(clean):
     """0001 -> 0002 with a row in place: `pages` goes from varchar to integer through USING."""
     from django.db import connection
 
-    call("migrate", "django_app", "0001")
-    try:
-        with connection.cursor() as cur:
-            cur.execute("insert into django_app_author (name, nickname) values ('Zed', 'z') returning id")
-            (author,) = cur.fetchone()
-            cur.execute(
-                "insert into django_app_book (id, title, author_id, price, pages, meta, keywords) "
-                "values (%s, 'T', %s, 1, '123', '{}', '{}')",
-                [uuid.uuid4(), author],
-            )
-    finally:
-        call("migrate", "django_app")
+    with at_migration("0001"), connection.cursor() as cur:
+        author = insert_row(cur, "django_app_author", name="Zed", nickname="z")
+        insert_row(cur, "django_app_book", id=uuid.uuid4(), title="T", author_id=author, price=1, pages="123",
+                   meta="{}", keywords="{}")
     m = models()
     assert m.Book.objects.get().pages == 123
     assert m.Author.objects.get().email == ""
@@ -533,6 +539,193 @@ def test_flush_resets_sequences(clean):
         assert cur.fetchone() == (0,)
     assert m.Author.objects.create(name="first").pk == 1
     call("migrate")  # restores the permissions and content types flush removed
+
+
+def test_server_side_binding(clean):
+    """The same ORM calls with server_side_binding: psycopg sends parameters separately
+    (extended protocol, typed parameters) instead of Django inlining them."""
+    from django.db import transaction
+    from django.db.models import Count, Q
+
+    m = models()
+    seed()
+    books = m.Book.objects.using("server_side")
+    assert sorted(books.filter(Q(price__lt=Decimal("10")) | Q(meta__lang="fr")).values_list("title", flat=True)) == [
+        "Dune", "Odes"]
+    assert books.filter(published__gte=dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc)).get().title == "Odes"
+    assert books.filter(keywords__contains=["spice"], meta__ed__n=2).get().title == "Dune"
+    assert books.filter(pk=uuid.UUID(str(seed_book_id("Rome")))).get().title == "Rome"
+    assert dict(m.Author.objects.using("server_side").annotate(n=Count("books")).values_list("name", "n")) == {
+        "Ann": 2, "Bob": 1, "Cy": 0}
+    with transaction.atomic(using="server_side"):
+        a = m.Author.objects.using("server_side").create(name="Srv", born=dt.date(2000, 1, 1))
+        m.Book.objects.using("server_side").bulk_create(
+            [m.Book(title=f"s{i}", author=a, price=Decimal(i), meta={"i": i}) for i in range(3)])
+    assert m.Book.objects.filter(author__name="Srv").count() == 3
+
+
+def seed_book_id(title):
+    return models().Book.objects.values_list("pk", flat=True).get(title=title)
+
+
+def test_iterator_uses_server_side_cursors(clean):
+    """QuerySet.iterator() reads through a named cursor: WITH HOLD outside a transaction."""
+    from django.db import transaction
+
+    m = models()
+    m.Author.objects.bulk_create([m.Author(name=f"it{i:02}") for i in range(25)])
+    names = [a.name for a in m.Author.objects.order_by("name").iterator(chunk_size=4)]
+    assert names == [f"it{i:02}" for i in range(25)]
+    with transaction.atomic():
+        assert sum(1 for _ in m.Author.objects.filter(name__gte="it10").iterator(chunk_size=3)) == 15
+
+
+def test_bulk_update_and_conflicts(clean):
+    m = models()
+    authors = m.Author.objects.bulk_create([m.Author(name=n) for n in ("a", "b", "c")])
+    for i, a in enumerate(authors):
+        a.email = f"{a.name}@x"
+        a.born = dt.date(1990 + i, 1, 1)
+    assert m.Author.objects.bulk_update(authors, ["email", "born"], batch_size=2) == 3
+    assert list(m.Author.objects.order_by("name").values_list("email", "born")) == [
+        ("a@x", dt.date(1990, 1, 1)), ("b@x", dt.date(1991, 1, 1)), ("c@x", dt.date(1992, 1, 1))]
+    m.Author.objects.bulk_create([m.Author(name="a"), m.Author(name="d")], ignore_conflicts=True)
+    assert m.Author.objects.count() == 4
+    m.Author.objects.bulk_create(
+        [m.Author(name="a", email="new@x"), m.Author(name="e", email="e@x")],
+        update_conflicts=True, unique_fields=["name"], update_fields=["email"])
+    assert dict(m.Author.objects.values_list("name", "email")) == {
+        "a": "new@x", "b": "b@x", "c": "c@x", "d": "", "e": "e@x"}
+
+
+def test_database_functions(clean):
+    from django.db.models import CharField, F, FloatField, IntegerField, Value
+    from django.db.models.functions import (
+        Cast, Coalesce, Concat, ExtractYear, Greatest, JSONObject, Left, Length, Lower, Now, Replace,
+        Round, StrIndex, Upper,
+    )
+
+    m = models()
+    seed()
+    row = m.Book.objects.annotate(
+        label=Concat(Upper("title"), Value(" by "), Lower("author__name"), output_field=CharField()),
+        pages_or_zero=Coalesce("pages", 0),
+        price_int=Cast("price", IntegerField()),
+        longest=Greatest(Length("title"), Value(3)),
+        head=Left("title", 2),
+        replaced=Replace("title", Value("u"), Value("oo")),
+        at=StrIndex("title", Value("n")),
+        year=ExtractYear("published"),
+        rounded=Round(F("rating") * 1.05, 1, output_field=FloatField()),
+        doc=JSONObject(t="title", p="price"),
+        recent=Now(),
+    ).get(title="Dune")
+    assert (row.label, row.pages_or_zero, row.price_int, row.longest, row.head, row.replaced, row.at) == (
+        "DUNE by ann", 412, 10, 4, "Du", "Doone", 3)
+    assert (row.year, row.rounded) == (2020, 4.7)
+    assert row.doc == {"t": "Dune", "p": 9.99}
+    assert row.recent.tzinfo is not None
+
+
+def test_postgres_aggregates(clean):
+    from django.contrib.postgres.aggregates import ArrayAgg, BoolAnd, JSONBAgg, StringAgg
+    from django.db.models import Q
+
+    m = models()
+    seed()
+    rows = list(m.Author.objects.annotate(
+        titles=ArrayAgg("books__title", order_by="-books__title", filter=Q(books__isnull=False), default=[]),
+        joined=StringAgg("books__title", delimiter=", ", order_by="books__title", default=""),
+        cheap=BoolAnd(Q(books__price__lt=20)),
+        docs=JSONBAgg("books__meta__lang", order_by="books__title", default=[]),
+    ).order_by("name").values_list("name", "titles", "joined", "cheap", "docs"))
+    assert rows == [
+        ("Ann", ["Odes", "Dune"], "Dune, Odes", True, ["en", "fr"]),
+        ("Bob", ["Rome"], "Rome", False, ["en"]),
+        ("Cy", [], "", None, [None]),
+    ]
+
+
+def test_set_operations_and_slicing(clean):
+    m = models()
+    seed()
+    cheap = m.Book.objects.filter(price__lt=20).values_list("title", flat=True)
+    by_ann = m.Book.objects.filter(author__name="Ann").values_list("title", flat=True)
+    rome = m.Book.objects.filter(title="Rome").values_list("title", flat=True)
+    assert sorted(cheap.union(rome)) == ["Dune", "Odes", "Rome"]
+    assert sorted(cheap.intersection(by_ann)) == ["Dune", "Odes"]
+    assert list(by_ann.difference(cheap)) == []
+    ordered = m.Book.objects.order_by("title")
+    assert [b.title for b in ordered[1:3]] == ["Odes", "Rome"]
+    assert ordered.first().title == "Dune" and ordered.last().title == "Rome"
+    assert set(m.Author.objects.in_bulk(field_name="name")) == {"Ann", "Bob", "Cy"}
+    assert m.Book.objects.filter(tags__name__in=["sf", "poetry"]).distinct().count() == 3
+    dates = list(m.Book.objects.dates("published", "year"))
+    assert dates == [dt.date(2020, 1, 1), dt.date(2021, 1, 1)]
+    months = list(m.Book.objects.datetimes("published", "month"))
+    assert months == [dt.datetime(2020, 3, 1, tzinfo=ZoneInfo("Europe/Paris")),
+                      dt.datetime(2021, 7, 1, tzinfo=ZoneInfo("Europe/Paris"))]
+
+
+def test_raw_queries(clean):
+    from django.db import connection
+
+    m = models()
+    seed()
+    raw = list(m.Author.objects.raw("select id, name from django_app_author where name <> %s order by name", ["Cy"]))
+    assert [a.name for a in raw] == ["Ann", "Bob"]
+    with connection.cursor() as cur:
+        cur.execute("select title, price from django_app_book where price > %s order by price", [Decimal("10")])
+        assert cur.fetchall() == [("Odes", Decimal("15.00")), ("Rome", Decimal("25.50"))]
+        cur.executemany("insert into django_app_label (name) values (%s)", [("x1",), ("x2",)])
+    assert m.Label.objects.filter(name__startswith="x").count() == 2
+
+
+def test_auth_and_sessions():
+    from django.contrib.auth.models import Group, Permission, User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    editors = Group.objects.create(name="editors")
+    editors.permissions.add(*Permission.objects.filter(content_type__app_label="django_app",
+                                                       codename__startswith="change_"))
+    user = User.objects.create_user("ed", "ed@example.com", "secret")
+    user.groups.add(editors)
+    user = User.objects.get(pk=user.pk)
+    assert user.has_perm("django_app.change_book") and not user.has_perm("django_app.delete_book")
+    assert list(User.objects.filter(groups__name="editors").values_list("username", flat=True)) == ["ed"]
+    session = SessionStore()
+    session["user"] = user.pk
+    session.set_expiry(300)
+    session.save()
+    assert SessionStore(session_key=session.session_key)["user"] == user.pk
+    session.delete()
+    user.delete()
+    editors.delete()
+
+
+def test_dumpdata_loaddata_sequence_reset(clean, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    m = models()
+    seed()
+    out = io.StringIO()
+    call_command("dumpdata", "django_app", stdout=out)
+    dumped = json.loads(out.getvalue())
+    assert len([o for o in dumped if o["model"] == "django_app.book"]) == 3
+    fixture = tmp_path / "app.json"
+    fixture.write_text(out.getvalue())
+    m.Author.objects.all().delete()
+    m.Label.objects.all().delete()
+    call("loaddata", str(fixture))
+    assert m.Book.objects.count() == 3 and m.Review.objects.count() == 3
+    assert sorted(t.name for t in m.Book.objects.get(title="Rome").tags.all()) == ["history", "sf"]
+    with connection.cursor() as cur:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [m.Author, m.Label, m.Review]):
+            cur.execute(sql)
+    top = max(m.Author.objects.values_list("pk", flat=True))
+    assert m.Author.objects.create(name="next").pk == top + 1
 
 
 class TestCaseRollsBack(TestCase):
