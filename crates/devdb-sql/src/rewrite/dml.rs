@@ -149,7 +149,7 @@ impl Translator<'_> {
             scope.substitutes = returned_unqualified(&rel_name, &table);
         }
         self.scopes.push(scope);
-        let returning = returning.map(|items| self.projection(items, false));
+        let returning = returning.map(|items| self.projection(items, false, false));
         self.scopes.pop();
         let (returning, cols) = match returning.transpose()? {
             Some((items, cols)) => (Some(items), cols),
@@ -420,7 +420,11 @@ impl Translator<'_> {
                     body: Box::new(body),
                     ..q
                 };
-                let (mut q, cols) = self.query(q)?;
+                self.insert_select = q.with.is_none()
+                    && matches!(q.body.as_ref(), SetExpr::Select(s) if s.distinct.is_none());
+                let translated = self.query(q);
+                self.insert_select = false;
+                let (mut q, cols) = translated?;
                 if cols.len() > targets.len() {
                     return Err(PgError::syntax_error(
                         "INSERT has more expressions than target columns",
@@ -646,7 +650,7 @@ impl Translator<'_> {
         }
         let (returning, cols) = match returning {
             Some(items) => {
-                let (items, cols) = self.projection(items, false)?;
+                let (items, cols) = self.projection(items, false, false)?;
                 (Some(items), cols)
             }
             None => (None, Vec::new()),
@@ -757,7 +761,7 @@ impl Translator<'_> {
             self.current_scope().substitutes.extend(returned);
         }
         let returning = returning
-            .map(|items| self.projection(items, false))
+            .map(|items| self.projection(items, false, false))
             .transpose()
             .map_err(|e| match e.code {
                 // SQLite's RETURNING sees the target only.

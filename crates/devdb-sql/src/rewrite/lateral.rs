@@ -122,7 +122,7 @@ impl Translator<'_> {
         if let Some(g) = self.grouping() {
             g.collecting = true;
         }
-        let projected = self.projection(items, true);
+        let projected = self.projection(items, true, false);
         let joins = self
             .scopes
             .pop()

@@ -550,7 +550,9 @@ impl Translator<'_> {
             });
         }
         self.set_collecting(true);
-        let projected = self.projection(projection, nested);
+        // The select list of INSERT ... SELECT keeps untyped literals for the assignment.
+        let unknowns = !nested && std::mem::take(&mut self.insert_select);
+        let projected = self.projection(projection, nested, unknowns);
         let rest = projected.and_then(|(items, cols)| {
             let having = having.map(|e| self.condition(e)).transpose()?;
             let order_by = self.order_by(order_by, &cols)?;
@@ -600,11 +602,20 @@ impl Translator<'_> {
 
     /// A select list (or RETURNING list): `*` expanded from the scope, each column named as
     /// PostgreSQL names it; `alias_all` names computed columns in SQLite too (subqueries).
+    /// The select list; `unknowns` keeps untyped literals unknown instead of text.
     pub fn projection(
         &mut self,
         projection: Vec<SelectItem>,
         nested: bool,
+        unknowns: bool,
     ) -> Result<(Vec<SelectItem>, Vec<OutCol>), PgError> {
+        let output = |t: &mut Self, e: Expr| {
+            if unknowns {
+                t.expr(e)
+            } else {
+                t.expr_resolved(e)
+            }
+        };
         let mut items = Vec::with_capacity(projection.len());
         let mut cols = Vec::with_capacity(projection.len());
         for item in projection {
@@ -613,7 +624,7 @@ impl Translator<'_> {
                     let name = figure_colname(&e).unwrap_or_else(|| "?column?".to_owned());
                     let column_ref = matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
                     let start = self.bare_len();
-                    let (e, ty) = self.expr_resolved(e)?;
+                    let (e, ty) = output(self, e)?;
                     // A column SQLite knows under the same name; a substituted one is not, and
                     // is named so that ORDER BY can refer to it.
                     let plain = match &e {
@@ -633,7 +644,7 @@ impl Translator<'_> {
                 SelectItem::ExprWithAlias { expr, alias } => {
                     let name = fold(&alias);
                     let start = self.bare_len();
-                    let (e, ty) = self.expr_resolved(expr)?;
+                    let (e, ty) = output(self, expr)?;
                     self.item_range(start);
                     items.push(make::select_item(e, Some(&name)));
                     cols.push((name, ty));
