@@ -728,6 +728,146 @@ def test_dumpdata_loaddata_sequence_reset(clean, tmp_path):
     assert m.Author.objects.create(name="next").pk == top + 1
 
 
+@contextlib.contextmanager
+def created(*model_classes):
+    """The models' tables made by Django's schema editor for the block, dropped after it.
+
+    Not atomic: a schema editor whose deferred SQL (its indexes) fails leaves its atomic block
+    open, and every later test of the module would fail with it."""
+    from django.db import DatabaseError, connection
+
+    made = False
+    try:
+        with connection.schema_editor(atomic=False) as editor:
+            for model in model_classes:
+                editor.create_model(model)
+        made = True
+        yield
+    finally:
+        # What a failed creation left behind goes quietly; a failed drop after a good one is
+        # a failure of its own.
+        with contextlib.suppress(*(() if made else (DatabaseError,))):
+            with connection.schema_editor(atomic=False) as editor:
+                for model in reversed(model_classes):
+                    editor.delete_model(model)
+
+
+def test_schema_editor_features():
+    """Django 4.2-5.x schema features: db_default, column and table comments, an expression
+    index, a partial index, unique constraints on an expression and with a condition."""
+    from django.db import IntegrityError, connection, models, transaction
+    from django.db.models import Q
+    from django.db.models.functions import Lower, Now
+
+    class Gadget(models.Model):
+        name = models.CharField(max_length=50, db_comment="what it is called")
+        made = models.DateTimeField(db_default=Now())
+        price = models.DecimalField(max_digits=6, decimal_places=2, db_default=1)
+
+        class Meta:
+            app_label = "django_app"
+            db_table_comment = "gadgets of all kinds"
+            indexes = [
+                models.Index(Lower("name"), name="gadget_lower_name"),
+                models.Index(fields=["price"], condition=Q(price__gt=10), name="gadget_pricey"),
+            ]
+            constraints = [
+                models.UniqueConstraint(Lower("name"), name="gadget_uniq_lower_name"),
+                models.UniqueConstraint(fields=["price"], condition=Q(price__gt=100), name="gadget_uniq_big"),
+            ]
+
+    with created(Gadget):
+        before = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)
+        g = Gadget.objects.create(name="Knife")
+        g.refresh_from_db()
+        assert g.made >= before and g.price == Decimal("1.00")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Gadget.objects.create(name="KNIFE")
+        Gadget.objects.create(name="Fork", price=200)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Gadget.objects.create(name="Spoon", price=200)
+        Gadget.objects.create(name="Cup", price=50)
+        Gadget.objects.create(name="Mug", price=50)
+        with connection.cursor() as cur:
+            description = {c.name: c for c in connection.introspection.get_table_description(cur, "django_app_gadget")}
+            assert description["name"].comment == "what it is called"
+            tables = {t.name: t.comment for t in connection.introspection.get_table_list(cur)}
+            assert tables["django_app_gadget"] == "gadgets of all kinds"
+            constraints = connection.introspection.get_constraints(cur, "django_app_gadget")
+            assert {"gadget_lower_name", "gadget_pricey", "gadget_uniq_lower_name", "gadget_uniq_big"} <= set(
+                constraints)
+            assert constraints["gadget_uniq_lower_name"]["unique"]
+
+
+def test_generated_field():
+    from django.db import models
+    from django.db.models import F
+
+    class Priced(models.Model):
+        price = models.DecimalField(max_digits=6, decimal_places=2)
+        doubled = models.GeneratedField(expression=F("price") * 2, db_persist=True,
+                                        output_field=models.DecimalField(max_digits=8, decimal_places=2))
+
+        class Meta:
+            app_label = "django_app"
+
+    with created(Priced):
+        p = Priced.objects.create(price=Decimal("2.50"))
+        p.refresh_from_db()
+        assert p.doubled == Decimal("5.00")
+        assert Priced.objects.filter(doubled__gt=4).count() == 1
+
+
+def test_gin_index():
+    from django.contrib.postgres.indexes import GinIndex
+    from django.db import models
+
+    class Tagged(models.Model):
+        tags = models.JSONField(default=list)
+
+        class Meta:
+            app_label = "django_app"
+            indexes = [GinIndex(fields=["tags"], name="tagged_tags_gin")]
+
+    with created(Tagged):
+        Tagged.objects.create(tags=["a", "b"])
+        assert Tagged.objects.filter(tags__contains=["a"]).count() == 1
+
+
+def test_full_text_search(clean):
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    m = models()
+    seed()
+    vector = SearchVector("title", weight="A") + SearchVector("meta__lang", weight="B")
+    found = m.Book.objects.annotate(search=vector).filter(search=SearchQuery("dune"))
+    assert [b.title for b in found] == ["Dune"]
+    ranked = m.Book.objects.annotate(rank=SearchRank(vector, SearchQuery("en"))).filter(rank__gt=0)
+    assert sorted(b.title for b in ranked) == ["Dune", "Rome"]
+
+
+def test_date_range_field():
+    from django.contrib.postgres.fields import DateRangeField
+    from django.db import models
+    from django.db.backends.postgresql.psycopg_any import DateRange
+
+    class Booking(models.Model):
+        during = DateRangeField()
+
+        class Meta:
+            app_label = "django_app"
+
+    with created(Booking):
+        Booking.objects.create(during=DateRange(dt.date(2024, 1, 1), dt.date(2024, 1, 10)))
+        assert Booking.objects.filter(during__contains=dt.date(2024, 1, 5)).count() == 1
+
+
+def test_explain(clean):
+    m = models()
+    plan = m.Author.objects.filter(name="Ann").explain()
+    assert "django_app_author" in plan
+
+
 class TestCaseRollsBack(TestCase):
     """django.test.TestCase: each test inside a transaction (and its class inside another),
     rolled back after it; setUpTestData rows are seen by every test."""
