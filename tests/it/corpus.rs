@@ -553,6 +553,7 @@ corpus_files! {
     slt_migrations_orm_dialects => "migrations/orm_dialects.slt",
     slt_migrations_sqlalchemy => "migrations/sqlalchemy.slt",
     slt_migrations_django_sequences => "migrations/django_sequences.slt",
+    slt_migrations_node_orms => "migrations/node_orms.slt",
 }
 
 /// Every `.slt` file under `dir`, relative to the corpus root, sorted.

@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use jiff::tz::Offset;
 pub use jiff::tz::TimeZone;
 
+use crate::value::interval::{Interval, USECS_PER_SEC};
 use crate::{PgError, SqlState};
 
 /// Microseconds from 1970-01-01 to 2000-01-01.
@@ -60,6 +61,61 @@ pub fn lookup(value: &str) -> Result<TimeZone, PgError> {
     })
 }
 
+/// The setting `SET TIME ZONE INTERVAL '...'` makes: a fixed offset east of UTC, shown as
+/// `<+05:30>-05:30`. PostgreSQL takes only hours, minutes and seconds from the interval.
+pub fn interval_zone_setting(offset: Interval) -> Result<String, PgError> {
+    let unit = match offset {
+        Interval {
+            months: 0, days: 0, ..
+        } => None,
+        Interval { months: 0, .. } => Some("days"),
+        _ => Some("months"),
+    };
+    let secs = offset.micros / USECS_PER_SEC;
+    let fixed = i32::try_from(secs).ok().and_then(fixed_offset);
+    match (unit, fixed) {
+        (None, Some((_, shown))) => Ok(shown),
+        (unit, _) => {
+            let e = PgError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("invalid value for parameter \"TimeZone\": \"INTERVAL '{offset}'\""),
+            );
+            Err(match unit {
+                Some(unit) => {
+                    e.with_detail(format!("Cannot specify {unit} in time zone interval."))
+                }
+                None => e,
+            })
+        }
+    }
+}
+
+/// The fixed zone `secs` east of UTC, with the POSIX spelling SHOW gives it (`<+05>-05`).
+fn fixed_offset(secs: i32) -> Option<(TimeZone, String)> {
+    let east = format_offset(i64::from(secs), false);
+    // POSIX counts west, so the sign flips: zero is `-00`, as PostgreSQL writes it.
+    let west = match secs {
+        0 => "-00".to_owned(),
+        _ => format_offset(-i64::from(secs), false),
+    };
+    let zone = TimeZone::fixed(Offset::from_seconds(secs).ok()?);
+    Some((zone, format!("<{east}>{west}")))
+}
+
+/// A POSIX offset `[+-]HH[:MM[:SS]]` in seconds *west* of UTC, as POSIX counts.
+fn posix_offset(text: &str) -> Option<i32> {
+    let rest = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let mut fields = rest.split(':');
+    let h: i32 = fields.next()?.parse().ok()?;
+    let m: i32 = fields.next().map_or(Some(0), |m| m.parse().ok())?;
+    let s: i32 = fields.next().map_or(Some(0), |s| s.parse().ok())?;
+    if fields.next().is_some() || h > 24 || !(0..60).contains(&m) || !(0..60).contains(&s) {
+        return None;
+    }
+    let west = (h * 60 + m) * 60 + s;
+    Some(if text.starts_with('-') { -west } else { west })
+}
+
 fn resolve(value: &str, numeric_hours: bool) -> Option<(TimeZone, String)> {
     let v = value.trim();
     if let Some(hours) = v.parse::<f64>().ok().filter(|_| numeric_hours) {
@@ -67,23 +123,12 @@ fn resolve(value: &str, numeric_hours: bool) -> Option<(TimeZone, String)> {
         if !secs.is_finite() || secs.abs() >= 15.0 * 3600.0 {
             return None;
         }
-        let secs = secs as i32;
-        let east = format_offset(i64::from(secs), false);
-        let west = format_offset(-i64::from(secs), false);
-        let shown = format!("<{east}>{west}");
-        return Some((TimeZone::fixed(Offset::from_seconds(secs).ok()?), shown));
+        return fixed_offset(secs as i32);
     }
-    if let Some(rest) = v.strip_prefix(['+', '-']) {
-        let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
-        let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
-        if h > 15 || !(0..60).contains(&m) {
-            return None;
-        }
-        // POSIX offsets count hours west of UTC.
-        let west = (h * 60 + m) * 60;
-        let east = if v.starts_with('-') { west } else { -west };
+    if v.starts_with(['+', '-']) {
+        let west = posix_offset(v).filter(|w| w.abs() < 16 * 3600)?;
         return Some((
-            TimeZone::fixed(Offset::from_seconds(east).ok()?),
+            TimeZone::fixed(Offset::from_seconds(-west).ok()?),
             v.to_owned(),
         ));
     }
@@ -91,8 +136,17 @@ fn resolve(value: &str, numeric_hours: bool) -> Option<(TimeZone, String)> {
         let shown = zone.iana_name().unwrap_or(v).to_owned();
         return Some((zone, shown));
     }
-    let zone = TimeZone::posix(v).ok()?;
-    Some((zone, v.to_owned()))
+    if let Ok(zone) = TimeZone::posix(v) {
+        return Some((zone, v.to_owned()));
+    }
+    // `<+05:30>-05:30`, as SHOW prints an offset zone: POSIX abbreviations cannot hold the
+    // colons jiff's POSIX parser would need, so the offset after the name is read here.
+    let (_, offset) = v.strip_prefix('<')?.split_once('>')?;
+    let west = posix_offset(offset)?;
+    Some((
+        TimeZone::fixed(Offset::from_seconds(-west).ok()?),
+        v.to_owned(),
+    ))
 }
 
 /// A named zone written inside a timestamp (`2024-07-01 10:00 Europe/Paris`).

@@ -42,6 +42,14 @@ fn interval_field(f: &DateTimeField) -> Result<Field, PgError> {
     })
 }
 
+/// The interval `INTERVAL 'text' [.. last]` denotes: a bare number counts `last` units, and
+/// what lies below `last` is dropped.
+pub fn interval_constant(text: &str, last: Option<&DateTimeField>) -> Result<Interval, PgError> {
+    let last = last.map(interval_field).transpose()?;
+    let parsed = Interval::parse_in(text, last.unwrap_or(Field::Second))?;
+    Ok(last.map_or(parsed, |f| parsed.truncate_to(f)))
+}
+
 /// The field name EXTRACT is given, as date_part spells it.
 pub fn field_name(f: &DateTimeField) -> String {
     match f {
@@ -69,7 +77,6 @@ impl Translator<'_> {
             fractional_seconds_precision: _,
         } = iv;
         let last = last_field.as_ref().or(leading_field.as_ref());
-        let last = last.map(interval_field).transpose()?;
         let Some(text) = string_literal(&value) else {
             let (e, ty) = self.expr(*value)?;
             if last.is_some() {
@@ -79,8 +86,7 @@ impl Translator<'_> {
             }
             return Ok((self.coerce(e, ty, INTERVAL, Ctx::Explicit)?, INTERVAL));
         };
-        let parsed = Interval::parse_in(text, last.unwrap_or(Field::Second))?;
-        let parsed = last.map_or(parsed, |f| parsed.truncate_to(f));
+        let parsed = interval_constant(text, last)?;
         Ok((make::string(&parsed.to_string()), INTERVAL))
     }
 

@@ -1,11 +1,14 @@
 //! Transaction control and session statements: they map to a [`Kind`] and run no SQLite.
 
 use devdb_pg::PgError;
+use devdb_pg::value::zone;
 use sqlparser::ast::{
-    ContextModifier, DiscardObject, Expr, Reset, Set, Statement, TransactionAccessMode,
+    ContextModifier, DiscardObject, Expr, Interval, Reset, Set, Statement, TransactionAccessMode,
     TransactionIsolationLevel, TransactionMode as AstMode, UnaryOperator, Value,
 };
 
+use super::datetime::interval_constant;
+use super::expr::string_literal;
 use super::fold;
 use crate::{Isolation, Kind, TransactionMode};
 
@@ -107,6 +110,7 @@ fn set_kind(set: &Set) -> Result<Kind, PgError> {
                 {
                     None
                 }
+                Expr::Interval(iv) => Some(interval_zone(iv)?),
                 other => setting_value(std::slice::from_ref(other), false)?,
             },
             local: *local,
@@ -126,6 +130,17 @@ fn set_kind(set: &Set) -> Result<Kind, PgError> {
         },
         other => return Err(PgError::feature_not_supported(format!("{other}"))),
     })
+}
+
+/// `SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE`: a fixed offset east of UTC.
+fn interval_zone(iv: &Interval) -> Result<String, PgError> {
+    let Some(text) = string_literal(&iv.value) else {
+        return Err(PgError::feature_not_supported(
+            "SET TIME ZONE with an interval expression",
+        ));
+    };
+    let last = iv.last_field.as_ref().or(iv.leading_field.as_ref());
+    zone::interval_zone_setting(interval_constant(text, last)?)
 }
 
 fn setting_name(name: &sqlparser::ast::ObjectName) -> String {

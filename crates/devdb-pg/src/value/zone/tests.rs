@@ -11,6 +11,31 @@ fn settings_resolve_like_postgres() {
     assert_eq!(zone_setting("5"), Ok("<+05>-05".to_owned()));
     assert_eq!(zone_setting("-3.5"), Ok("<-03:30>+03:30".to_owned()));
     assert_eq!(zone_setting("+05:30"), Ok("+05:30".to_owned()));
+    // SHOW's spelling of an offset zone is a setting too, colons and all.
+    let shown =
+        zone_setting("<+05:30>-05:30").map(|s| offset_at(&resolve(&s, true).expect("zone").0, 0));
+    assert_eq!(shown, Ok(19_800));
+    let half_hour = Interval {
+        micros: 1_800_000_000,
+        ..Interval::ZERO
+    };
+    assert_eq!(
+        interval_zone_setting(half_hour),
+        Ok("<+00:30>-00:30".to_owned())
+    );
+    assert_eq!(
+        interval_zone_setting(Interval::ZERO),
+        Ok("<+00>-00".to_owned())
+    );
+    let day = Interval {
+        days: 1,
+        ..Interval::ZERO
+    };
+    let e = interval_zone_setting(day).expect_err("days");
+    assert_eq!(
+        e.detail.as_deref(),
+        Some("Cannot specify days in time zone interval.")
+    );
     let e = zone_setting("Foo/Bar").expect_err("unknown zone");
     assert_eq!(e.code, SqlState::INVALID_PARAMETER_VALUE);
     let e = lookup("Foo").expect_err("unknown zone");
