@@ -18,6 +18,13 @@ use super::builtin::{
 };
 use super::{Columns, Relation};
 
+/// pg_statio_all_tables and pg_statio_user_tables.
+const PG_STATIO_TABLES: Columns = cols!(
+    relid: Oid, schemaname: Name, relname: Name, heap_blks_read: Int8, heap_blks_hit: Int8,
+    idx_blks_read: Int8, idx_blks_hit: Int8, toast_blks_read: Int8, toast_blks_hit: Int8,
+    tidx_blks_read: Int8, tidx_blks_hit: Int8,
+);
+
 const fn rel(name: &'static str, columns: Columns, body: &'static str) -> Relation {
     Relation::new("pg_catalog", name, columns, body)
 }
@@ -480,7 +487,9 @@ pub static RELATIONS: &[Relation] = &[
     rel(
         "pg_enum",
         cols!(oid: Oid, enumtypid: Oid, enumsortorder: Float4, enumlabel: Name),
-        "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels",
+        // NOT INDEXED: a lookup by type reads labels in OID order, as a scan of PostgreSQL's heap
+        // does (Sequelize takes array_agg(enumlabel) unordered as the declared order).
+        "SELECT oid, type_oid, sort_order, label FROM __devdb_enum_labels NOT INDEXED",
     ),
     rel(
         "pg_database",
@@ -580,6 +589,21 @@ pub static RELATIONS: &[Relation] = &[
          FROM __pg_index x JOIN __pg_class i ON i.oid = x.indexrelid \
          JOIN __pg_class t ON t.oid = x.indrelid \
          JOIN __pg_namespace n ON n.oid = t.relnamespace",
+    ),
+    // Block I/O is not counted either: every counter is 0. Sequelize's describeTable joins
+    // pg_statio_all_tables to pg_description for column comments.
+    rel(
+        "pg_statio_all_tables",
+        PG_STATIO_TABLES,
+        "SELECT c.oid, n.nspname, c.relname, 0, 0, 0, 0, 0, 0, 0, 0 \
+         FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 't', 'm')",
+    ),
+    rel(
+        "pg_statio_user_tables",
+        PG_STATIO_TABLES,
+        "SELECT * FROM __pg_statio_all_tables \
+         WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
     ),
     rel(
         "pg_views",
