@@ -221,6 +221,14 @@ impl PgError {
         )
     }
 
+    /// 42P10: an alias names more columns than `what` (`table "f"`, `WITH query "w"`) has.
+    pub fn too_many_column_aliases(what: &str, available: usize, specified: usize) -> Self {
+        PgError::new(
+            SqlState::INVALID_COLUMN_REFERENCE,
+            format!("{what} has {available} columns available but {specified} columns specified"),
+        )
+    }
+
     /// 42601 at a 1-based character position.
     pub fn syntax_error(message: impl Into<String>, position: Option<u32>) -> Self {
         let mut err = PgError::new(SqlState::SYNTAX_ERROR, message);

@@ -173,16 +173,22 @@ pub fn and(left: Expr, right: Expr) -> Expr {
 
 /// A call of a SQLite or devdb runtime function.
 pub fn call(name: &str, args: Vec<Expr>) -> Expr {
+    let args = args
+        .into_iter()
+        .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
+        .collect();
+    call_args(ObjectName::from(vec![bare_ident(name)]), args)
+}
+
+/// A plain call `name(args)`, the arguments as written (named ones too).
+pub fn call_args(name: ObjectName, args: Vec<FunctionArg>) -> Expr {
     Expr::Function(Function {
-        name: ObjectName::from(vec![bare_ident(name)]),
+        name,
         uses_odbc_syntax: false,
         parameters: FunctionArguments::None,
         args: FunctionArguments::List(FunctionArgumentList {
             duplicate_treatment: None,
-            args: args
-                .into_iter()
-                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
-                .collect(),
+            args,
             clauses: Vec::new(),
         }),
         within_group: Vec::new(),

@@ -16,7 +16,7 @@ use crate::types::Ty;
 
 /// What a json set-returning function yields.
 #[derive(Clone, Copy, PartialEq)]
-enum Shape {
+pub(super) enum Shape {
     /// key, value
     Each { text: bool },
     /// value
@@ -25,7 +25,9 @@ enum Shape {
     Keys,
 }
 
-fn shape(name: &str) -> Option<(Shape, bool)> {
+/// The shape of json set-returning function `name`, and whether it is the jsonb one; None
+/// when `name` is not one.
+pub(super) fn shape(name: &str) -> Option<(Shape, bool)> {
     let jsonb = name.starts_with("jsonb_");
     let rest = name.strip_prefix(if jsonb { "jsonb_" } else { "json_" })?;
     let shape = match rest {
@@ -40,16 +42,14 @@ fn shape(name: &str) -> Option<(Shape, bool)> {
 }
 
 impl Translator<'_> {
-    /// A json set-returning function in FROM; None when `name` is not one.
-    pub fn json_set_function(
+    /// A json set-returning function in FROM, of the [`shape`] its name has.
+    pub(super) fn json_set_function(
         &mut self,
+        (shape, jsonb): (Shape, bool),
         name: &str,
         args: Vec<FunctionArg>,
         alias: Option<TableAlias>,
-    ) -> Result<Option<TableFactor>, PgError> {
-        let Some((shape, jsonb)) = shape(name) else {
-            return Ok(None);
-        };
+    ) -> Result<TableFactor, PgError> {
         let doc_ty = Ty::of(if jsonb { PgType::Jsonb } else { PgType::Json });
         let [FunctionArg::Unnamed(FunctionArgExpr::Expr(doc))] = <[FunctionArg; 1]>::try_from(args)
             .map_err(|a| super::functions::undefined(name, a.len()))?
@@ -147,6 +147,6 @@ impl Translator<'_> {
         }
         // json_each's own columns (id, key, value, ...) must not capture bare references.
         scope.qualify = true;
-        Ok(Some(make::table_function_as("json_each", vec![doc], &rel)))
+        Ok(make::table_function_as("json_each", vec![doc], &rel))
     }
 }

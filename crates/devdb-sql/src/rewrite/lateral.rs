@@ -143,13 +143,10 @@ impl Translator<'_> {
             .flat_map(|a| a.columns.iter().map(|c| super::fold(&c.name)))
             .collect();
         if given.len() > cols.len() {
-            return Err(PgError::syntax_error(
-                format!(
-                    "table \"{name}\" has {} columns available but {} columns specified",
-                    cols.len(),
-                    given.len()
-                ),
-                None,
+            return Err(PgError::too_many_column_aliases(
+                &format!("table \"{name}\""),
+                cols.len(),
+                given.len(),
             ));
         }
         let mut columns = Vec::with_capacity(cols.len());

@@ -1417,10 +1417,30 @@ impl Translator<'_> {
             "regexp_matches" => return self.regexp_matches_item(args, alias),
             _ => {}
         }
-        match self.json_set_function(&fname, args, alias)? {
-            Some(table) => Ok(table),
-            None => Err(PgError::undefined_function(&format!("{fname}()"))),
+        match super::json_sets::shape(&fname) {
+            Some(shape) => self.json_set_function(shape, &fname, args, alias),
+            None => self.scalar_function_item(name, &fname, args, alias),
         }
+    }
+
+    /// Any other function in FROM (`SELECT * FROM current_schema()`, as TypeORM asks): the
+    /// rows of `SELECT f(args)`, one column named after the function, or after the alias.
+    fn scalar_function_item(
+        &mut self,
+        name: &ObjectName,
+        fname: &str,
+        args: Vec<FunctionArg>,
+        alias: Option<TableAlias>,
+    ) -> Result<TableFactor, PgError> {
+        let alias = alias.unwrap_or_else(|| make::alias(fname, &[]));
+        let column = fold(&alias.name);
+        let call = make::call_args(name.clone(), args);
+        let select = make::select(vec![make::select_item(call, Some(&column))], vec![], None);
+        let query = make::query(SetExpr::Select(Box::new(select)));
+        let (q, rel) = self.derived_query(query, Some(alias))?;
+        let rel_name = rel.name.clone();
+        self.push_rel(rel)?;
+        Ok(make::derived(q, make::alias(&rel_name, &[])))
     }
 
     /// `generate_series(start, stop[, step]) [AS alias[(column)]]` over SQLite's table-valued
@@ -1742,14 +1762,10 @@ fn apply_alias(
         return Ok((default.to_owned(), cols));
     };
     if alias.columns.len() > cols.len() {
-        return Err(PgError::syntax_error(
-            format!(
-                "table \"{}\" has {} columns available but {} columns specified",
-                fold(&alias.name),
-                cols.len(),
-                alias.columns.len()
-            ),
-            None,
+        return Err(PgError::too_many_column_aliases(
+            &format!("table \"{}\"", fold(&alias.name)),
+            cols.len(),
+            alias.columns.len(),
         ));
     }
     for (slot, c) in cols.iter_mut().zip(&alias.columns) {
@@ -1769,13 +1785,10 @@ pub(super) fn rename(
     cte: &str,
 ) -> Result<Vec<OutCol>, PgError> {
     if names.len() > cols.len() {
-        return Err(PgError::syntax_error(
-            format!(
-                "WITH query \"{cte}\" has {} columns available but {} columns specified",
-                cols.len(),
-                names.len()
-            ),
-            None,
+        return Err(PgError::too_many_column_aliases(
+            &format!("WITH query \"{cte}\""),
+            cols.len(),
+            names.len(),
         ));
     }
     Ok(cols

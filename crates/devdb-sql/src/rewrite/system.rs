@@ -98,6 +98,18 @@ impl Translator<'_> {
                     ),
                     "relation",
                 ),
+                // Run-time type names are pg_type's (`int4`, `"public"."mood"`, as TypeORM
+                // builds them from information_schema's udt_name); SQL's spellings
+                // (`integer`, `varchar(20)`) are read in literals only.
+                PgType::Regtype => (
+                    named_oid(
+                        ("__pg_type", "typname", "typnamespace"),
+                        name_part(&e, 0),
+                        name_part(&e, 1),
+                        self.visible("typnamespace"),
+                    ),
+                    "type",
+                ),
                 PgType::Regnamespace => (
                     make::lookup(
                         "__pg_namespace",
@@ -673,8 +685,24 @@ fn regclass_oid(text: &str, visible: Expr) -> Result<Expr, PgError> {
 /// The OID of the relation `name` in schema `schema`, or in the `visible` namespaces where
 /// `schema` is NULL; NULL when there is none.
 fn regclass_lookup(schema: Expr, name: Expr, visible: Expr) -> Expr {
+    named_oid(
+        ("__pg_class", "relname", "relnamespace"),
+        schema,
+        name,
+        visible,
+    )
+}
+
+/// The OID of the row of catalog view `view` whose `name_column` is `name`, in schema `schema`
+/// (its `namespace_column`), or in the `visible` namespaces where `schema` is NULL.
+fn named_oid(
+    (view, name_column, namespace_column): (&str, &str, &str),
+    schema: Expr,
+    name: Expr,
+    visible: Expr,
+) -> Expr {
     let in_schema = make::eq(
-        make::column("relnamespace"),
+        make::column(namespace_column),
         make::lookup(
             "__pg_namespace",
             make::column("oid"),
@@ -686,17 +714,21 @@ fn regclass_lookup(schema: Expr, name: Expr, visible: Expr) -> Expr {
         "iif",
         vec![Expr::IsNull(Box::new(schema)), visible, in_schema],
     );
-    let filter = make::and(make::eq(make::column("relname"), name), namespace);
+    let filter = make::and(make::eq(make::column(name_column), name), namespace);
     make::subquery(make::select(
         vec![make::select_item(make::column("oid"), None)],
-        vec![make::table("__pg_class", None)],
+        vec![make::table(view, None)],
         Some(filter),
     ))
 }
 
 /// A part of a name given as text at run time: 0 its schema (NULL when unqualified), 1 the name.
 fn name_part(text: &Expr, part: i64) -> Expr {
-    make::call("pg_name_part", vec![text.clone(), make::int(part)])
+    let database = make::call("devdb_current_database", vec![]);
+    make::call(
+        "pg_name_part",
+        vec![text.clone(), make::int(part), database],
+    )
 }
 
 /// A query's result with its regclass/regtype/regproc columns as names, as PostgreSQL prints

@@ -550,6 +550,12 @@ pub(crate) fn pg_regtype_typname(args: &[Value]) -> Result<Value, PgError> {
 
 /// A possibly qualified, possibly quoted object name as regclass input spells it.
 pub(crate) fn object_name(text: &str) -> Result<(Option<String>, String), PgError> {
+    object_name_in(text, None)
+}
+
+/// [`object_name`], where a name may also be qualified by `database` (`app.public.users`), the
+/// current one: PostgreSQL reads such a name without its database and refuses any other.
+fn object_name_in(text: &str, database: Option<&str>) -> Result<(Option<String>, String), PgError> {
     let name = crate::parse::object_name(text)?;
     let parts: Vec<String> = name
         .0
@@ -559,22 +565,30 @@ pub(crate) fn object_name(text: &str) -> Result<(Option<String>, String), PgErro
             ObjectNamePart::Function(_) => None,
         })
         .collect();
-    match parts.as_slice() {
-        [one] => Ok((None, one.clone())),
-        [schema, one] => Ok((Some(schema.clone()), one.clone())),
+    match (parts.as_slice(), database) {
+        ([one], _) => Ok((None, one.clone())),
+        ([schema, one], _) => Ok((Some(schema.clone()), one.clone())),
+        ([db, schema, one], Some(current)) if db == current => {
+            Ok((Some(schema.clone()), one.clone()))
+        }
+        ([_, _, _], Some(_)) => Err(PgError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("cross-database references are not implemented: {text}"),
+        )),
         _ => Err(PgError::feature_not_supported(format!(
             "object name {text}"
         ))),
     }
 }
 
-/// pg_name_part(text, part): a qualified name's schema (part 0, NULL when unqualified) or its
-/// object name (part 1), as regclass input reads it at run time.
+/// pg_name_part(text, part, database): a qualified name's schema (part 0, NULL when
+/// unqualified) or its object name (part 1), as regclass input reads it at run time in
+/// `database`.
 pub(crate) fn pg_name_part(args: &[Value]) -> Result<Value, PgError> {
     let Some(text) = text_arg(args, 0) else {
         return Ok(Value::Null);
     };
-    let (schema, name) = object_name(text)?;
+    let (schema, name) = object_name_in(text, text_arg(args, 2))?;
     Ok(match args.get(1) {
         Some(Value::Int(0)) => schema.map_or(Value::Null, Value::Text),
         _ => Value::Text(name),
