@@ -98,18 +98,8 @@ impl Translator<'_> {
                     ),
                     "relation",
                 ),
-                // Run-time type names are pg_type's (`int4`, `"public"."mood"`, as TypeORM
-                // builds them from information_schema's udt_name); SQL's spellings
-                // (`integer`, `varchar(20)`) are read in literals only.
-                PgType::Regtype => (
-                    named_oid(
-                        ("__pg_type", "typname", "typnamespace"),
-                        name_part(&e, 0),
-                        name_part(&e, 1),
-                        self.visible("typnamespace"),
-                    ),
-                    "type",
-                ),
+                // As to_regtype reads it, then refused when it names no type.
+                PgType::Regtype => (regtype_lookup(e.clone()), "type"),
                 PgType::Regnamespace => (
                     make::lookup(
                         "__pg_namespace",
@@ -466,14 +456,7 @@ impl Translator<'_> {
                 // The regtype lookup without its error: NULL for a missing type. psycopg looks
                 // its types up with a parameter (`to_regtype($1)`), so it runs at run time.
                 let [text] = self.catalog_args(args, [TEXT])?;
-                let oid = make::call(
-                    "coalesce",
-                    vec![
-                        make::call("pg_regtype_oid", vec![text.clone()]),
-                        type_by_name(make::call("pg_regtype_typname", vec![text])),
-                    ],
-                );
-                (oid, Ty::of(PgType::Regtype))
+                (regtype_lookup(text), Ty::of(PgType::Regtype))
             }
             ("pg_relation_size", 1 | 2)
             | ("pg_total_relation_size" | "pg_table_size" | "pg_indexes_size", 1) => {
@@ -685,24 +668,8 @@ fn regclass_oid(text: &str, visible: Expr) -> Result<Expr, PgError> {
 /// The OID of the relation `name` in schema `schema`, or in the `visible` namespaces where
 /// `schema` is NULL; NULL when there is none.
 fn regclass_lookup(schema: Expr, name: Expr, visible: Expr) -> Expr {
-    named_oid(
-        ("__pg_class", "relname", "relnamespace"),
-        schema,
-        name,
-        visible,
-    )
-}
-
-/// The OID of the row of catalog view `view` whose `name_column` is `name`, in schema `schema`
-/// (its `namespace_column`), or in the `visible` namespaces where `schema` is NULL.
-fn named_oid(
-    (view, name_column, namespace_column): (&str, &str, &str),
-    schema: Expr,
-    name: Expr,
-    visible: Expr,
-) -> Expr {
     let in_schema = make::eq(
-        make::column(namespace_column),
+        make::column("relnamespace"),
         make::lookup(
             "__pg_namespace",
             make::column("oid"),
@@ -714,10 +681,10 @@ fn named_oid(
         "iif",
         vec![Expr::IsNull(Box::new(schema)), visible, in_schema],
     );
-    let filter = make::and(make::eq(make::column(name_column), name), namespace);
+    let filter = make::and(make::eq(make::column("relname"), name), namespace);
     make::subquery(make::select(
         vec![make::select_item(make::column("oid"), None)],
-        vec![make::table(view, None)],
+        vec![make::table("__pg_class", None)],
         Some(filter),
     ))
 }
@@ -779,6 +746,17 @@ pub fn print_oid_aliases(q: Query, cols: &[OutCol], visible: Expr) -> Result<Que
         .collect();
     let outer = make::select(items, vec![make::derived(q, make::alias("r", &[]))], None);
     Ok(make::query(SetExpr::Select(Box::new(outer))))
+}
+
+/// The OID of the type the text `text` names when the statement runs, NULL for none.
+fn regtype_lookup(text: Expr) -> Expr {
+    make::call(
+        "coalesce",
+        vec![
+            make::call("pg_regtype_oid", vec![text.clone()]),
+            type_by_name(make::call("pg_regtype_typname", vec![text])),
+        ],
+    )
 }
 
 /// The OID of the pg_type row named `typname`, or NULL.
