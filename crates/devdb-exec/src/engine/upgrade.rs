@@ -12,7 +12,8 @@ use crate::sqlite_error::{self, quoted};
 const STORAGE_VERSION: i64 = 2;
 
 /// Adds the catalog columns a file written by an older devdb lacks, before its catalog is
-/// loaded (which reads them): `__devdb_constraints.validated`, every constraint valid then.
+/// loaded (which reads them): `__devdb_constraints.validated`, every constraint valid then;
+/// `__devdb_index_keys`' pretty texts, INCLUDE list and per-column records, absent then.
 pub(super) fn add_catalog_columns(writer: &Connection) -> Result<(), PgError> {
     let to_pg = |e| sqlite_error::to_pg(e, None);
     if !has_column(writer, "__devdb_constraints", "validated")? {
@@ -20,6 +21,17 @@ pub(super) fn add_catalog_columns(writer: &Connection) -> Result<(), PgError> {
             .execute_batch(
                 "ALTER TABLE __devdb_constraints \
                    ADD COLUMN validated INTEGER NOT NULL DEFAULT 1",
+            )
+            .map_err(to_pg)?;
+    }
+    // Since INCLUDE and per-key catalog rows: indexes made before have none (NULL).
+    if !has_column(writer, "__devdb_index_keys", "columns")? {
+        writer
+            .execute_batch(
+                "ALTER TABLE __devdb_index_keys ADD COLUMN pretty_keys TEXT; \
+                 ALTER TABLE __devdb_index_keys ADD COLUMN pretty_predicate TEXT; \
+                 ALTER TABLE __devdb_index_keys ADD COLUMN include TEXT; \
+                 ALTER TABLE __devdb_index_keys ADD COLUMN columns TEXT",
             )
             .map_err(to_pg)?;
     }

@@ -227,8 +227,27 @@ impl Translator<'_> {
                 let [oid, typmod] = self.catalog_args(args, [OID, Ty::of(PgType::Int4)])?;
                 let typname =
                     make::lookup("__pg_type", make::column("typname"), "oid", oid.clone());
+                // A type the search path does not find is named with its schema.
+                let schema = make::lookup(
+                    "__pg_namespace",
+                    make::column("nspname"),
+                    "oid",
+                    make::column("typnamespace"),
+                );
+                let qualifier = make::lookup(
+                    "__pg_type",
+                    make::call(
+                        "iif",
+                        vec![self.visible("typnamespace"), make::null(), schema],
+                    ),
+                    "oid",
+                    oid.clone(),
+                );
                 (
-                    make::call("pg_format_type", vec![oid, typmod, typname]),
+                    make::call(
+                        "pg_format_type_qualified",
+                        vec![oid, typmod, typname, qualifier],
+                    ),
                     TEXT,
                 )
             }
@@ -246,31 +265,68 @@ impl Translator<'_> {
                 )
             }
             ("pg_get_indexdef", 3) => {
-                // With a column number other than 0, only that column's definition.
+                // Column 0 is the whole definition, else only that column's key (no operator
+                // class or order); '' past the last column. pretty leaves out parentheses and
+                // the table's schema where the search path finds it.
                 let mut args = args.into_iter();
                 let oid = self.first_oid(args.next().into_iter().collect())?;
                 let column = args.next().unwrap_or_else(make::null);
                 let column = self.expr_as(column, Ty::of(PgType::Int4), Ctx::Implicit)?;
+                let pretty = args.next().unwrap_or_else(make::null);
+                let pretty = self.expr_as(pretty, BOOL, Ctx::Implicit)?;
+                let relation = make::call(
+                    "iif",
+                    vec![
+                        self.visible("__relnamespace"),
+                        make::column("__relname"),
+                        make::binary(
+                            make::binary(
+                                make::column("__nspname"),
+                                BinaryOperator::StringConcat,
+                                make::string("."),
+                            ),
+                            BinaryOperator::StringConcat,
+                            make::column("__relname"),
+                        ),
+                    ],
+                );
+                let pretty_def = [
+                    make::column("__pretty_head"),
+                    relation,
+                    make::column("__pretty_tail"),
+                ]
+                .into_iter()
+                .reduce(|l, r| make::binary(l, BinaryOperator::StringConcat, r))
+                .unwrap_or_else(make::null);
                 let whole = make::lookup(
                     "__pg_index",
-                    make::column("__def"),
+                    make::call(
+                        "iif",
+                        vec![pretty.clone(), pretty_def, make::column("__def")],
+                    ),
                     "indexrelid",
                     oid.clone(),
                 );
                 let one = make::subquery(make::select(
                     vec![make::select_item(
-                        make::call("pg_quote_ident", vec![make::column("name")]),
+                        make::call(
+                            "iif",
+                            vec![pretty, make::column("pretty"), make::column("plain")],
+                        ),
                         None,
                     )],
                     vec![make::table("__pg_index_columns", None)],
                     Some(make::and(
-                        make::eq(make::column("indexrelid"), oid),
+                        make::eq(make::column("indexrelid"), oid.clone()),
                         make::eq(
                             make::column("seqno"),
                             make::binary(column.clone(), BinaryOperator::Minus, make::int(1)),
                         ),
                     )),
                 ));
+                // A column past the last, of an index that exists, prints as ''.
+                let exists = make::lookup("__pg_index", make::string(""), "indexrelid", oid);
+                let one = make::call("coalesce", vec![one, exists]);
                 let def = make::call("iif", vec![make::eq(column, make::int(0)), whole, one]);
                 (def, TEXT)
             }
@@ -282,6 +338,14 @@ impl Translator<'_> {
                     vec![make::column("__pretty"), make::column("__def")],
                 );
                 let def = make::call("iif", vec![pretty, pretty_def, make::column("__def")]);
+                // A foreign key names its referenced table with the schema where the search
+                // path does not find it.
+                let found = make::binary(
+                    Expr::IsNull(Box::new(make::column("__ref_namespace"))),
+                    BinaryOperator::Or,
+                    make::nested(self.visible("__ref_namespace")),
+                );
+                let def = make::call("iif", vec![found, def, make::column("__qualified_def")]);
                 (make::lookup("__pg_constraint", def, "oid", oid), TEXT)
             }
             ("pg_get_viewdef", 1 | 2) => {
