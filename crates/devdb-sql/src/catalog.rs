@@ -125,7 +125,7 @@ CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public
 CREATE TABLE IF NOT EXISTS __devdb_indexes (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, table_name TEXT NOT NULL, is_unique INTEGER NOT NULL DEFAULT 0, is_primary INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value INTEGER NOT NULL, increment_by INTEGER NOT NULL DEFAULT 1, min_value INTEGER NOT NULL DEFAULT 1, max_value INTEGER NOT NULL DEFAULT 9223372036854775807, start_value INTEGER NOT NULL DEFAULT 1, is_called INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, validated INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, validated INTEGER NOT NULL DEFAULT 1, match_full INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_keys (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, keys TEXT NOT NULL, predicate TEXT, expressions INTEGER NOT NULL DEFAULT 0, pretty_keys TEXT, pretty_predicate TEXT, include TEXT, columns TEXT, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -151,7 +151,7 @@ pub const LOAD_SQL: &[&str] = &[
      FROM __devdb_columns ORDER BY schema, table_name, position",
     "SELECT schema, name, table_name, is_unique, is_primary FROM __devdb_indexes ORDER BY schema, name",
     "SELECT name FROM __devdb_sequences ORDER BY name",
-    "SELECT schema, table_name, name, kind, columns, ref_table, ref_columns, on_delete, on_update, is_deferrable, is_deferred, check_expr, validated \
+    "SELECT schema, table_name, name, kind, columns, ref_table, ref_columns, on_delete, on_update, is_deferrable, is_deferred, check_expr, validated, match_full \
      FROM __devdb_constraints ORDER BY schema, table_name, rowid",
     "SELECT schema, name, sql FROM __devdb_index_defs ORDER BY schema, name",
     "SELECT oid, schema, name, array_oid FROM __devdb_types ORDER BY oid",
@@ -363,6 +363,8 @@ pub struct Constraint {
     /// False for a foreign key or check added NOT VALID and not validated since
     /// (pg_constraint.convalidated).
     pub validated: bool,
+    /// A foreign key declared MATCH FULL (pg_constraint.confmatchtype `f`).
+    pub match_full: bool,
 }
 
 impl Constraint {
@@ -370,43 +372,46 @@ impl Constraint {
     pub(crate) fn insert_row(&self) -> sqlparser::ast::Statement {
         use crate::make;
         let opt = |s: &Option<String>| s.as_deref().map(make::string).unwrap_or_else(make::null);
-        make::insert_rows(
-            CONSTRAINTS,
-            &[
-                "schema",
-                "table_name",
-                "name",
-                "kind",
-                "columns",
-                "ref_table",
-                "ref_columns",
-                "on_delete",
-                "on_update",
-                "is_deferrable",
-                "is_deferred",
-                "check_expr",
-                "validated",
-            ],
-            vec![vec![
-                make::string(&self.schema),
-                make::string(split(&self.table).1),
-                make::string(&self.name),
-                make::string(self.kind.code()),
-                make::string(&name_list(&self.columns)),
-                opt(&self.ref_table),
-                if self.kind == ConstraintKind::ForeignKey {
-                    make::string(&name_list(&self.ref_columns))
-                } else {
-                    make::null()
-                },
-                opt(&self.on_delete),
-                opt(&self.on_update),
-                make::int(self.deferrable as i64),
-                make::int(self.initially_deferred as i64),
-                opt(&self.check),
-                make::int(self.validated.into()),
-            ]],
-        )
+        let mut names = vec![
+            "schema",
+            "table_name",
+            "name",
+            "kind",
+            "columns",
+            "ref_table",
+            "ref_columns",
+            "on_delete",
+            "on_update",
+            "is_deferrable",
+            "is_deferred",
+            "check_expr",
+            "validated",
+        ];
+        let mut values = vec![
+            make::string(&self.schema),
+            make::string(split(&self.table).1),
+            make::string(&self.name),
+            make::string(self.kind.code()),
+            make::string(&name_list(&self.columns)),
+            opt(&self.ref_table),
+            if self.kind == ConstraintKind::ForeignKey {
+                make::string(&name_list(&self.ref_columns))
+            } else {
+                make::null()
+            },
+            opt(&self.on_delete),
+            opt(&self.on_update),
+            make::int(self.deferrable as i64),
+            make::int(self.initially_deferred as i64),
+            opt(&self.check),
+            make::int(self.validated.into()),
+        ];
+        // Written only when set, so the rows of everything else stay as they were.
+        if self.match_full {
+            names.push("match_full");
+            values.push(make::int(1));
+        }
+        make::insert_rows(CONSTRAINTS, &names, vec![values])
     }
 }
 
@@ -785,6 +790,7 @@ impl Catalog {
                 initially_deferred: r.int()? != 0,
                 check: r.opt_text()?,
                 validated: r.int()? != 0,
+                match_full: r.int()? != 0,
             });
         }
         for row in view_rows {

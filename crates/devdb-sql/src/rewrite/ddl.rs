@@ -321,6 +321,7 @@ impl Translator<'_> {
             initially_deferred: false,
             check: None,
             validated: true,
+            match_full: false,
         };
         if let Some((given, key)) = &pk {
             let cname = given
@@ -1781,6 +1782,7 @@ fn key_constraint(table: &str, name: String, kind: ConstraintKind, cols: &[Strin
         initially_deferred: false,
         check: None,
         validated: true,
+        match_full: false,
     }
 }
 

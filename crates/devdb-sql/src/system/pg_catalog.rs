@@ -343,7 +343,7 @@ pub static RELATIONS: &[Relation] = &[
              AND t.name = pg_key_name(k.ref_table)), 0), \
            CASE WHEN k.kind <> 'f' THEN ' ' ELSE pg_fk_action(k.on_update) END, \
            CASE WHEN k.kind <> 'f' THEN ' ' ELSE pg_fk_action(k.on_delete) END, \
-           CASE WHEN k.kind = 'f' THEN 's' ELSE ' ' END, \
+           CASE WHEN k.kind <> 'f' THEN ' ' WHEN k.match_full THEN 'f' ELSE 's' END, \
            1, 0, 0, \
            (SELECT pg_array_pack(pg_array_agg(x.n), 21) FROM (SELECT c.position AS n \
              FROM json_each(k.columns) j JOIN __devdb_columns c ON c.schema = k.schema \
@@ -375,6 +375,7 @@ pub static RELATIONS: &[Relation] = &[
              || pg_quote_ident(pg_key_name(k.ref_table)) || k.__fk_tail \
              || CASE WHEN k.validated THEN '' ELSE ' NOT VALID' END END \
          FROM (SELECT *, '(' || pg_name_list(ref_columns) || ')' \
+             || CASE WHEN match_full THEN ' MATCH FULL' ELSE '' END \
              || coalesce(' ON UPDATE ' || on_update, '') \
              || coalesce(' ON DELETE ' || on_delete, '') \
              || CASE WHEN is_deferrable THEN ' DEFERRABLE' ELSE '' END \
