@@ -314,7 +314,8 @@ pub static RELATIONS: &[Relation] = &[
         // differs (a check's, with fewer parentheses); __columns, __ref_columns: the JSON
         // lists.
         // __ref_namespace: a foreign key's referenced schema, whose name __qualified_def
-        // adds to the referenced table where the search path does not find it.
+        // adds to the referenced table where the search path does not find it. The CHECKs
+        // of information_schema's domains are PostgreSQL 15's rows.
         hidden: &[
             "__def",
             "__columns",
@@ -391,7 +392,19 @@ pub static RELATIONS: &[Relation] = &[
            NULL, NULL, \
            'CHECK (' || pg_check_display(d.check_expr, json_object('value', d.base_oid), 1, 1) \
              || ')', NULL, NULL \
-         FROM __devdb_domains d WHERE d.check_name IS NOT NULL",
+         FROM __devdb_domains d WHERE d.check_name IS NOT NULL \
+         UNION ALL \
+         SELECT 13222, 'cardinal_number_domain_check', 13207, 'c', 0, 0, 1, 0, 13221, 0, 0, 0, \
+           ' ', ' ', ' ', 1, 0, 0, NULL, NULL, 'VALUE >= 0', 'CHECK ((VALUE >= 0))', NULL, NULL, \
+           'CHECK (VALUE >= 0)', NULL, NULL \
+         UNION ALL \
+         SELECT 13235, 'yes_or_no_check', 13207, 'c', 0, 0, 1, 0, 13234, 0, 0, 0, \
+           ' ', ' ', ' ', 1, 0, 0, NULL, NULL, \
+           '(VALUE)::text = ANY ((ARRAY[''YES''::character varying, ''NO''::character varying])::text[])', \
+           'CHECK (((VALUE)::text = ANY ((ARRAY[''YES''::character varying, \
+''NO''::character varying])::text[])))', NULL, NULL, \
+           'CHECK (VALUE::text = ANY (ARRAY[''YES''::character varying, \
+''NO''::character varying]::text[]))', NULL, NULL",
     },
     rel(
         "pg_sequence",
