@@ -255,7 +255,39 @@ impl Translator<'_> {
                 let mut args = args.into_iter();
                 let expr = args.next().unwrap_or_else(make::null);
                 let expr = self.expr_as(expr, TEXT, Ctx::Implicit)?;
-                (expr, TEXT)
+                let relation = args.next().unwrap_or_else(make::null);
+                let relation = self.expr_as(relation, OID, Ctx::Implicit)?;
+                // A column default that names an enum outside `public` leaves its schema out
+                // where the search path finds the enum (pg_attrdef's __short).
+                let short = make::call(
+                    "iif",
+                    vec![
+                        make::nested(self.visible("__enum_namespace")),
+                        make::column("__short"),
+                        make::column("adbin"),
+                    ],
+                );
+                let inner = make::select(
+                    vec![
+                        make::select_item(make::column("adrelid"), Some("__rel")),
+                        make::select_item(make::column("adbin"), Some("__bin")),
+                        make::select_item(short, Some("__item")),
+                    ],
+                    vec![make::table("__pg_attrdef", None)],
+                    Some(Expr::IsNotNull(Box::new(make::column("__short")))),
+                );
+                let found = make::subquery(make::select(
+                    vec![make::select_item(make::column("__item"), None)],
+                    vec![make::derived(
+                        make::query(SetExpr::Select(Box::new(inner))),
+                        make::alias("__defaults", &[]),
+                    )],
+                    Some(make::and(
+                        make::eq(make::column("__rel"), relation),
+                        make::eq(make::column("__bin"), expr.clone()),
+                    )),
+                ));
+                (make::call("coalesce", vec![found, expr]), TEXT)
             }
             ("pg_get_indexdef", 1) => {
                 let oid = self.first_oid(args)?;

@@ -220,15 +220,24 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __devdb_view_columns c ON c.schema = v.schema AND c.view_name = v.name \
          JOIN __pg_type ty ON ty.oid = c.type_oid",
     ),
-    rel(
-        "pg_attrdef",
-        cols!(oid: Oid, adrelid: Oid, adnum: Int2, adbin: PgNodeTree),
+    Relation {
+        schema: "pg_catalog",
+        name: "pg_attrdef",
+        columns: cols!(oid: Oid, adrelid: Oid, adnum: Int2, adbin: PgNodeTree),
         // An identity column's sequence is no default in PostgreSQL's catalog, nor a domain's
-        // DEFAULT its column's.
-        "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
+        // DEFAULT its column's. adbin names an enum outside `public` with its schema;
+        // __enum_namespace and __short (the default naming it without) let pg_get_expr leave
+        // the schema out where the search path finds the enum.
+        hidden: &["__enum_namespace", "__short"],
+        body: "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
            pg_default_display(c.default_expr, c.type_oid, c.typmod, \
              (SELECT iif(e.schema = 'public', '', pg_quote_ident(e.schema) || '.') \
-               || pg_quote_ident(e.name) FROM __devdb_types e WHERE e.oid = c.type_oid)) \
+               || pg_quote_ident(e.name) FROM __devdb_types e WHERE e.oid = c.type_oid)), \
+           (SELECT n.oid FROM __devdb_types e JOIN __pg_namespace n ON n.nspname = e.schema \
+             WHERE e.oid = c.type_oid AND e.schema <> 'public'), \
+           (SELECT pg_default_display(c.default_expr, c.type_oid, c.typmod, \
+               pg_quote_ident(e.name)) \
+             FROM __devdb_types e WHERE e.oid = c.type_oid AND e.schema <> 'public') \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          WHERE c.default_expr IS NOT NULL AND NOT EXISTS (SELECT 1 \
@@ -236,7 +245,7 @@ pub static RELATIONS: &[Relation] = &[
              AND i.table_name = c.table_name AND i.name = c.name) \
          AND NOT EXISTS (SELECT 1 FROM __devdb_domain_columns dc WHERE dc.schema = c.schema \
            AND dc.table_name = c.table_name AND dc.name = c.name AND NOT dc.own_default)",
-    ),
+    },
     Relation {
         schema: "pg_catalog",
         name: "pg_index",
