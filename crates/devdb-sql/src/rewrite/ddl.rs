@@ -1070,8 +1070,8 @@ impl Translator<'_> {
         }
         if !conversions.is_empty() {
             let converted: Vec<String> = conversions.iter().map(|(c, _)| c.clone()).collect();
-            for (create, record) in self.reindex_converted(&table, &converted)? {
-                sqlite.push(record);
+            for (create, records) in self.reindex_converted(&table, &converted)? {
+                sqlite.extend(records);
                 created.push(create);
             }
         }

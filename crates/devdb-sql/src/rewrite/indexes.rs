@@ -364,50 +364,76 @@ impl Translator<'_> {
                     ));
                 }
             }
-            let Some(keys) = &index.keys else {
-                continue;
-            };
-            let mut columns = Parser::new(&PostgreSqlDialect {})
-                .try_with_sql(keys)
-                .and_then(|mut p| p.parse_comma_separated(Parser::parse_create_index_expr))
-                .map_err(bad)?;
-            rename_column(&mut columns, |id| fold(id) == old, new);
-            let keys = columns
-                .iter()
-                .map(|ic| self.index_key(table, ic))
-                .collect::<Result<Vec<_>, _>>()?;
-            let include: Vec<String> = match &index.include {
-                Some(list) => Parser::new(&PostgreSqlDialect {})
-                    .try_with_sql(list)
-                    .and_then(|mut p| p.parse_comma_separated(Parser::parse_identifier))
-                    .map_err(bad)?
-                    .iter()
-                    .map(|id| match fold(id) {
-                        name if name == old => new.to_owned(),
-                        name => name,
-                    })
-                    .collect(),
-                None => Vec::new(),
-            };
-            let mut record = match &index.predicate {
-                Some(text) => {
-                    let mut parsed = Parser::new(&PostgreSqlDialect {})
-                        .try_with_sql(text)
-                        .and_then(|mut p| p.parse_expr())
-                        .map_err(bad)?;
-                    rename_column(&mut parsed, |id| fold(id) == old, new);
-                    let (text, pretty) = deparse_predicate(&parsed, &table.columns);
-                    vec![
-                        ("predicate", make::string(&text)),
-                        ("pretty_predicate", make::string(&pretty)),
-                    ]
-                }
-                None => Vec::new(),
-            };
-            record.extend(key_records(&keys, &include));
-            out.push(make::update(catalog::INDEX_KEYS, record, by_name()));
+            out.extend(self.index_keys_update(table, index, Some((old, new)))?);
         }
         Ok(out)
+    }
+
+    /// The update of the `__devdb_index_keys` row of an index CREATE INDEX made: its keys,
+    /// INCLUDE columns and predicate read back from the row (with column `old` renamed `new`)
+    /// and described again against `table` as it now stands (renamed or retyped columns).
+    pub(super) fn index_keys_update(
+        &mut self,
+        table: &Table,
+        index: &Index,
+        rename: Option<(&str, &str)>,
+    ) -> Result<Option<Statement>, PgError> {
+        let Some(keys) = &index.keys else {
+            return Ok(None);
+        };
+        let bad = |e: sqlparser::parser::ParserError| {
+            PgError::internal(format!("bad index record {}: {e}", index.name))
+        };
+        // Without a rename, `old` is empty and matches no column.
+        let (old, new) = rename.unwrap_or_default();
+        let is_old = |id: &sqlparser::ast::Ident| !old.is_empty() && fold(id) == old;
+        let mut columns = Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(keys)
+            .and_then(|mut p| p.parse_comma_separated(Parser::parse_create_index_expr))
+            .map_err(bad)?;
+        rename_column(&mut columns, is_old, new);
+        let keys = columns
+            .iter()
+            .map(|ic| self.index_key(table, ic))
+            .collect::<Result<Vec<_>, _>>()?;
+        let include: Vec<String> = match &index.include {
+            Some(list) => Parser::new(&PostgreSqlDialect {})
+                .try_with_sql(list)
+                .and_then(|mut p| p.parse_comma_separated(Parser::parse_identifier))
+                .map_err(bad)?
+                .iter()
+                .map(|id| match is_old(id) {
+                    true => new.to_owned(),
+                    false => fold(id),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut record = match &index.predicate {
+            Some(text) => {
+                let mut parsed = Parser::new(&PostgreSqlDialect {})
+                    .try_with_sql(text)
+                    .and_then(|mut p| p.parse_expr())
+                    .map_err(bad)?;
+                rename_column(&mut parsed, is_old, new);
+                let (text, pretty) = deparse_predicate(&parsed, &table.columns);
+                vec![
+                    ("predicate", make::string(&text)),
+                    ("pretty_predicate", make::string(&pretty)),
+                ]
+            }
+            None => Vec::new(),
+        };
+        record.extend(key_records(&keys, &include));
+        let (schema, plain) = catalog::split(&index.name);
+        Ok(Some(make::update(
+            catalog::INDEX_KEYS,
+            record,
+            where_eq(&[
+                ("schema", make::string(schema)),
+                ("name", make::string(plain)),
+            ]),
+        )))
     }
 
     /// DROP INDEX [IF EXISTS] name, ...: an index that backs a constraint stays (2BP01).
