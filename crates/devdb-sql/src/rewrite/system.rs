@@ -225,31 +225,7 @@ impl Translator<'_> {
         let done = match (name, n) {
             ("format_type", 2) => {
                 let [oid, typmod] = self.catalog_args(args, [OID, Ty::of(PgType::Int4)])?;
-                let typname =
-                    make::lookup("__pg_type", make::column("typname"), "oid", oid.clone());
-                // A type the search path does not find is named with its schema.
-                let schema = make::lookup(
-                    "__pg_namespace",
-                    make::column("nspname"),
-                    "oid",
-                    make::column("typnamespace"),
-                );
-                let qualifier = make::lookup(
-                    "__pg_type",
-                    make::call(
-                        "iif",
-                        vec![self.visible("typnamespace"), make::null(), schema],
-                    ),
-                    "oid",
-                    oid.clone(),
-                );
-                (
-                    make::call(
-                        "pg_format_type_qualified",
-                        vec![oid, typmod, typname, qualifier],
-                    ),
-                    TEXT,
-                )
+                (type_name(oid, typmod, self.visible("typnamespace")), TEXT)
             }
             ("pg_get_expr", 2 | 3) => {
                 let mut args = args.into_iter();
@@ -860,18 +836,40 @@ fn type_by_name(typname: Expr) -> Expr {
     make::lookup("__pg_type", make::column("oid"), "typname", typname)
 }
 
+/// The name of the namespace whose OID `column` holds.
+fn namespace_name(column: &str) -> Expr {
+    make::lookup(
+        "__pg_namespace",
+        make::column("nspname"),
+        "oid",
+        make::column(column),
+    )
+}
+
+/// A type as format_type names it: a user type the search path does not find (outside the
+/// namespaces `visible` accepts as `typnamespace`) with its schema.
+fn type_name(oid: Expr, typmod: Expr, visible: Expr) -> Expr {
+    let typname = make::lookup("__pg_type", make::column("typname"), "oid", oid.clone());
+    let schema = namespace_name("typnamespace");
+    let qualifier = make::lookup(
+        "__pg_type",
+        make::call("iif", vec![visible, make::null(), schema]),
+        "oid",
+        oid.clone(),
+    );
+    make::call(
+        "pg_format_type_qualified",
+        vec![oid, typmod, typname, qualifier],
+    )
+}
+
 /// An OID alias value as text: the name of the object, or the number when there is none.
 /// A relation outside the `visible` namespaces (the search path) is named with its schema.
 fn oid_alias_name(e: Expr, ty: PgType, visible: Expr) -> Expr {
     let name = match ty {
         PgType::Regclass => {
             let quoted = |name: Expr| make::call("pg_quote_ident", vec![name]);
-            let schema = make::lookup(
-                "__pg_namespace",
-                make::column("nspname"),
-                "oid",
-                make::column("relnamespace"),
-            );
+            let schema = namespace_name("relnamespace");
             let qualified = make::binary(
                 make::binary(
                     quoted(schema),
@@ -887,14 +885,14 @@ fn oid_alias_name(e: Expr, ty: PgType, visible: Expr) -> Expr {
             );
             make::lookup("__pg_class", text, "oid", e.clone())
         }
-        PgType::Regtype => make::call(
-            "pg_format_type",
-            vec![
-                e.clone(),
-                make::null(),
-                make::lookup("__pg_type", make::column("typname"), "oid", e.clone()),
-            ],
-        ),
+        PgType::Regtype => {
+            // The same namespaces, as pg_type names them.
+            let mut types_visible = visible;
+            if let Expr::InList { expr, .. } = &mut types_visible {
+                **expr = make::column("typnamespace");
+            }
+            type_name(e.clone(), make::null(), types_visible)
+        }
         PgType::Regnamespace => {
             make::lookup("__pg_namespace", make::column("nspname"), "oid", e.clone())
         }
