@@ -22,6 +22,9 @@ pub struct EngineConfig {
     /// How long a database's thread stays up after its last session left, for the next one
     /// (a test's connection pool, a client reconnecting per query) to find it open.
     pub linger: Duration,
+    /// How long a database thread with nothing to run polls its sessions' sockets before it
+    /// sleeps (`idle_poll`); zero sleeps at once.
+    pub idle_poll: Duration,
 }
 
 /// `--auto-create-from TEMPLATE [--auto-create-pattern GLOB]`.
@@ -67,6 +70,7 @@ impl EngineConfig {
             idle_session_timeout: Duration::ZERO,
             auto_create: None,
             linger: LINGER,
+            idle_poll: Duration::ZERO,
         }
     }
 }

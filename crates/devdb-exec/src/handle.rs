@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::os::fd::AsFd;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
@@ -17,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::Notification;
 use crate::engine::Engine;
 use crate::functions::lock;
+use crate::idle_poll::IdlePoll;
 use crate::interrupt::Interrupts;
 use crate::{CancelHandle, Op, SessionStart, Sink, TransactionStatus};
 
@@ -180,6 +182,7 @@ impl Handle {
 pub struct Local {
     pub(crate) engine: Rc<RefCell<Engine>>,
     pub(crate) wake: Arc<Notify>,
+    pub(crate) idle_poll: Option<Arc<IdlePoll>>,
 }
 
 impl Local {
@@ -196,6 +199,13 @@ impl Local {
             info,
             notifications,
         });
+    }
+
+    /// Lets the thread poll a session's socket when it has nothing to run (`idle_poll`).
+    pub fn watch(&self, socket: impl AsFd) {
+        if let Some(poll) = &self.idle_poll {
+            poll.watch(socket);
+        }
     }
 
     /// Runs one batch exclusively. It runs at once unless it must wait for another session's

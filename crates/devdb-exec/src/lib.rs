@@ -27,6 +27,7 @@ pub mod config;
 mod engine;
 mod functions;
 mod handle;
+mod idle_poll;
 mod interrupt;
 mod notify;
 mod registry;

@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::engine::Engine;
+use crate::idle_poll::IdlePoll;
 
 /// A database thread's stack: translation recurses over the AST, and ORMs nest deeply.
 const STACK: usize = 16 << 20;
@@ -56,6 +57,7 @@ pub(crate) fn spawn(
         .stack_size(STACK)
         .spawn(move || {
             devdb_sql::set_stack_budget(STACK - (4 << 20));
+            let idle_poll = IdlePoll::new(thread_config.idle_poll).map(Arc::new);
             match Engine::open(
                 thread_name,
                 &path,
@@ -65,7 +67,7 @@ pub(crate) fn spawn(
             ) {
                 Ok(engine) => {
                     let _ = ready.send(Ok(()));
-                    run(engine, receiver, thread_wake, retiring);
+                    run(engine, receiver, thread_wake, idle_poll, retiring);
                 }
                 Err(err) => {
                     let _ = ready.send(Err(err));
@@ -102,12 +104,15 @@ fn run(
     engine: Engine,
     mut commands: mpsc::UnboundedReceiver<Command>,
     wake: Arc<Notify>,
+    idle_poll: Option<Arc<IdlePoll>>,
     retiring: Retiring,
 ) {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let mut builder = tokio::runtime::Builder::new_current_thread();
+    builder.enable_all();
+    if let Some(poll) = idle_poll.clone() {
+        builder.on_thread_park(move || poll.before_park());
+    }
+    let runtime = match builder.build() {
         Ok(runtime) => runtime,
         Err(err) => {
             tracing::error!("database thread cannot start its runtime: {err}");
@@ -117,6 +122,7 @@ fn run(
     let local = Local {
         engine: Rc::new(RefCell::new(engine)),
         wake,
+        idle_poll,
     };
     let tasks = tokio::task::LocalSet::new();
     tasks.block_on(&runtime, async {

@@ -106,6 +106,7 @@ async fn serve_on_database_thread(
         let Ok(mut stream) = TcpStream::from_std(stream) else {
             return;
         };
+        local.watch(&stream);
         let (notify, notifications) = tokio::sync::mpsc::unbounded_channel();
         local.open(id, session.info.clone(), notify);
         tracing::debug!("session started");

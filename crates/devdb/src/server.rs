@@ -37,6 +37,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8> {
             pattern: args.auto_create_pattern.clone(),
         }),
         linger: LINGER,
+        idle_poll: args.idle_poll,
     };
     let databases = Databases::open(engine).map_err(|e| {
         anyhow::anyhow!("opening databases in {}: {}", data_dir.display(), e.message)
