@@ -99,6 +99,8 @@ pub struct Handle {
     pub(crate) serial: u64,
     /// Cancelled to end every session of the database (DROP DATABASE ... WITH (FORCE)).
     pub(crate) terminate: CancellationToken,
+    /// Interrupted after each command, which an idle poll would not see.
+    pub(crate) idle_poll: Option<Arc<IdlePoll>>,
 }
 
 impl Handle {
@@ -124,16 +126,22 @@ impl Handle {
     /// Moves a session onto the database's thread, where it runs beside the engine: its batches
     /// then cost no thread hop.
     pub fn adopt(&self, task: SessionTask) -> Result<(), PgError> {
-        self.commands
-            .send(Command::Adopt(task))
-            .map_err(|_| engine_gone())
+        self.send(Command::Adopt(task)).map_err(|_| engine_gone())
+    }
+
+    fn send(&self, command: Command) -> Result<(), ()> {
+        self.commands.send(command).map_err(|_| ())?;
+        if let Some(poll) = &self.idle_poll {
+            poll.interrupt();
+        }
+        Ok(())
     }
 
     /// Checkpoints the database so its file alone holds everything committed; false when that
     /// could not be done (the caller then copies through SQLite instead). Blocks briefly.
     pub(crate) fn checkpoint(&self) -> bool {
         let (reply, answer) = std::sync::mpsc::sync_channel(1);
-        if self.commands.send(Command::Checkpoint(reply)).is_err() {
+        if self.send(Command::Checkpoint(reply)).is_err() {
             return false;
         }
         answer
@@ -153,13 +161,13 @@ impl Handle {
 
     /// Tells the thread its last session left (see [`Command::Retire`]).
     pub(crate) fn retire(&self) {
-        let _ = self.commands.send(Command::Retire);
+        let _ = self.send(Command::Retire);
     }
 
     /// Stops the database's thread: its sessions are told the server is shutting down, open
     /// transactions roll back, and the file is checkpointed. Blocks until that is done.
     pub fn shutdown(&self) {
-        let _ = self.commands.send(Command::Shutdown);
+        let _ = self.send(Command::Shutdown);
         self.join();
     }
 

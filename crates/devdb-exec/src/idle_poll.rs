@@ -6,20 +6,26 @@
 //! sleeping thread costs an interrupt and a context switch; on a virtual machine that does not
 //! poll before halting an idle CPU, tens of microseconds, more than the query itself. The
 //! runtime calls [`IdlePoll::before_park`] only when no task is ready, so a busy thread never
-//! polls here.
+//! polls here. Commands from other threads (a session to adopt, a checkpoint for CREATE
+//! DATABASE) end the poll through [`IdlePoll::interrupt`], so polling never delays them.
 
 use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, OwnedFd};
 use std::time::{Duration, Instant};
 
-use rustix::event::{Timespec, epoll};
+use rustix::event::{EventfdFlags, Timespec, epoll, eventfd};
 
 pub(crate) struct IdlePoll {
-    /// The sockets of the sessions on this thread, level-triggered for input. A socket leaves
-    /// the set by itself when its last descriptor is closed.
+    /// The sockets of the sessions on this thread, level-triggered for input, and `wakeup`. A
+    /// socket leaves the set by itself when its last descriptor is closed.
     sockets: OwnedFd,
+    /// An eventfd other threads write to after sending the thread a command.
+    wakeup: OwnedFd,
     budget: Duration,
 }
+
+/// The event data of `wakeup` (sockets have 0).
+const WAKEUP: u64 = 1;
 
 impl IdlePoll {
     /// None when polling is off (`budget` zero) or the kernel refuses an epoll set.
@@ -28,7 +34,24 @@ impl IdlePoll {
             return None;
         }
         let sockets = epoll::create(epoll::CreateFlags::CLOEXEC).ok()?;
-        Some(IdlePoll { sockets, budget })
+        let wakeup = eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK).ok()?;
+        epoll::add(
+            &sockets,
+            &wakeup,
+            epoll::EventData::new_u64(WAKEUP),
+            epoll::EventFlags::IN,
+        )
+        .ok()?;
+        Some(IdlePoll {
+            sockets,
+            wakeup,
+            budget,
+        })
+    }
+
+    /// Ends a poll in progress (or the next one): the thread has a command to run.
+    pub(crate) fn interrupt(&self) {
+        let _ = rustix::io::write(&self.wakeup, &1u64.to_ne_bytes());
     }
 
     /// Adds a session's socket. Polling only saves time, so a failure is ignored.
@@ -53,7 +76,13 @@ impl IdlePoll {
         loop {
             match epoll::wait(&self.sockets, &mut events, Some(&NOW)) {
                 Ok((ready, _)) if ready.is_empty() => {}
-                _ => return,
+                Ok((ready, _)) => {
+                    if ready[0].data.u64() == WAKEUP {
+                        let _ = rustix::io::read(&self.wakeup, &mut [0u8; 8]);
+                    }
+                    return;
+                }
+                Err(_) => return,
             }
             if Instant::now() >= deadline {
                 return;
@@ -67,7 +96,7 @@ impl IdlePoll {
 mod tests {
     use std::io::Write;
     use std::os::unix::net::UnixStream;
-    use std::sync::mpsc;
+    use std::sync::{Arc, mpsc};
 
     use super::*;
 
@@ -99,6 +128,26 @@ mod tests {
         let short = IdlePoll::new(Duration::from_millis(1)).expect("epoll");
         short.watch(&server);
         assert!(returns_within(short, Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn an_interrupt_stops_polling_and_is_consumed() {
+        let poll = Arc::new(IdlePoll::new(Duration::from_secs(600)).expect("epoll"));
+        poll.interrupt();
+        let (done, returned) = mpsc::channel();
+        let polling = poll.clone();
+        std::thread::spawn(move || {
+            polling.before_park();
+            let _ = done.send(());
+            // Consumed: the next poll runs until the next interrupt.
+            polling.before_park();
+            let _ = done.send(());
+        });
+        let wait = Duration::from_secs(10);
+        assert!(returned.recv_timeout(wait).is_ok());
+        assert!(returned.recv_timeout(Duration::from_millis(300)).is_err());
+        poll.interrupt();
+        assert!(returned.recv_timeout(wait).is_ok());
     }
 
     #[test]

@@ -45,11 +45,13 @@ pub(crate) fn spawn(
         serial,
         linger: config.linger,
     };
-    let (thread_name, thread_config, thread_interrupts, thread_wake) = (
+    let idle_poll = IdlePoll::new(config.idle_poll).map(Arc::new);
+    let (thread_name, thread_config, thread_interrupts, thread_wake, thread_poll) = (
         name.clone(),
         config.clone(),
         interrupts.clone(),
         wake.clone(),
+        idle_poll.clone(),
     );
     let thread = std::thread::Builder::new()
         .name(format!("db-{name}"))
@@ -57,7 +59,6 @@ pub(crate) fn spawn(
         .stack_size(STACK)
         .spawn(move || {
             devdb_sql::set_stack_budget(STACK - (4 << 20));
-            let idle_poll = IdlePoll::new(thread_config.idle_poll).map(Arc::new);
             match Engine::open(
                 thread_name,
                 &path,
@@ -67,7 +68,7 @@ pub(crate) fn spawn(
             ) {
                 Ok(engine) => {
                     let _ = ready.send(Ok(()));
-                    run(engine, receiver, thread_wake, idle_poll, retiring);
+                    run(engine, receiver, thread_wake, thread_poll, retiring);
                 }
                 Err(err) => {
                     let _ = ready.send(Err(err));
@@ -87,6 +88,7 @@ pub(crate) fn spawn(
         thread: Arc::new(Mutex::new(Some(thread))),
         serial,
         terminate: CancellationToken::new(),
+        idle_poll,
     })
 }
 
