@@ -236,7 +236,20 @@ impl Translator<'_> {
                 let mut args = args.into_iter();
                 let expr = args.next().unwrap_or_else(make::null);
                 let expr = self.expr_as(expr, TEXT, Ctx::Implicit)?;
-                (expr, TEXT)
+                let relation = args.next().unwrap_or_else(make::null);
+                let relation = self.expr_as(relation, OID, Ctx::Implicit)?;
+                let pretty = match args.next() {
+                    Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
+                    None => make::int(0),
+                };
+                // A generation expression has a pretty form of its own (pg_attrdef.__pretty).
+                let pretty_form = make::lookup_by(
+                    "__pg_attrdef",
+                    make::column("__pretty"),
+                    vec![("adbin", expr.clone()), ("adrelid", relation)],
+                );
+                let pretty_form = make::call("coalesce", vec![pretty_form, expr.clone()]);
+                (make::call("iif", vec![pretty, pretty_form, expr]), TEXT)
             }
             ("pg_get_indexdef", 1) => {
                 let oid = self.first_oid(args)?;
