@@ -155,21 +155,22 @@ pub(crate) fn pg_generated_display(args: &[Value]) -> Result<Value, PgError> {
         relations: &relations,
         value_keyword: false,
     };
-    let shown = crate::parse::expression(text)
-        .and_then(|e| deparser.operand(&e))
-        .and_then(|op| {
-            let Kind::Typed(ty) = op.kind else {
-                return None;
-            };
-            let shown = op.node.print(pretty, None);
-            let coerced = Some(ty) != column_ty || coerced_typmod;
-            let simple = matches!(op.node, Node::Atom(_) | Node::Call(..) | Node::Cast(..));
-            Some(match pretty && coerced && !simple {
-                true => format!("({shown})"),
-                false => shown,
-            })
-        });
-    Ok(Value::Text(shown.unwrap_or_else(|| match pretty {
+    let parsed = crate::parse::expression(text);
+    // A call prints without parentheses of its own (PostgreSQL's `round(n, 1)`).
+    let call = matches!(parsed, Some(Expr::Function(_)));
+    let shown = parsed.and_then(|e| deparser.operand(&e)).and_then(|op| {
+        let Kind::Typed(ty) = op.kind else {
+            return None;
+        };
+        let shown = op.node.print(pretty, None);
+        let coerced = Some(ty) != column_ty || coerced_typmod;
+        let simple = matches!(op.node, Node::Atom(_) | Node::Call(..) | Node::Cast(..));
+        Some(match pretty && coerced && !simple {
+            true => format!("({shown})"),
+            false => shown,
+        })
+    });
+    Ok(Value::Text(shown.unwrap_or_else(|| match pretty || call {
         true => text.clone(),
         false => format!("({text})"),
     })))
