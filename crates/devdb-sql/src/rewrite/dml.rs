@@ -123,21 +123,16 @@ impl Translator<'_> {
             self.target_columns(&table, &columns)?
         };
         // Without a column list, the source fills the leading columns; the rest take defaults.
-        if columns.is_empty() {
-            match source.as_deref() {
-                Some(Query { body, .. }) if matches!(body.as_ref(), SetExpr::Values(_)) => {
-                    if let SetExpr::Values(values) = body.as_ref()
-                        && let Some(first) = values.rows.first()
-                    {
-                        targets.truncate(first.content.len());
-                    }
-                }
-                // The query's width is known once translated: translate a copy first.
-                Some(q) => {
-                    let width = self.query(q.clone())?.1.len();
-                    targets.truncate(width);
-                }
-                None => {}
+        if columns.is_empty()
+            && let Some(q) = source.as_deref()
+        {
+            let width = match q.body.as_ref() {
+                SetExpr::Values(values) => values.rows.first().map(|r| r.content.len()),
+                // A query's width is known once translated: translate a copy first.
+                _ => Some(self.query(q.clone())?.1.len()),
+            };
+            if let Some(width) = width {
+                targets.truncate(width);
             }
         }
         let mut source = source;

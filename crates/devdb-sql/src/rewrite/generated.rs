@@ -3,8 +3,8 @@
 //! The SQLite column is a STORED generated column computing the expression's translation
 //! (with the assignment to the column's type), so every INSERT, UPDATE, upsert and table copy
 //! computes it and RETURNING, indexes and constraints see the value. SQLite refuses
-//! non-deterministic functions there, PostgreSQL's non-IMMUTABLE ones (42P17 via
-//! `exec::sqlite_error`). The PostgreSQL text is kept in `__devdb_generated_columns`, which
+//! non-deterministic functions there, which `exec::sqlite_error` reports as PostgreSQL's 42P17
+//! for a volatile function. The PostgreSQL text is kept in `__devdb_generated_columns`, which
 //! the catalogs read (attgenerated 's', pg_attrdef, information_schema).
 
 use devdb_pg::{PgError, SqlState};
