@@ -105,6 +105,31 @@ pub fn renamed_readers(table: &Table, old: &str, new: &str) -> Vec<(String, Stri
         .collect()
 }
 
+/// Functions PostgreSQL marks STABLE in every form (they read the session's locale or
+/// settings), which devdb's runtime computes deterministically, so SQLite would take them.
+const STABLE_FUNCTIONS: &[&str] = &[
+    "concat",
+    "concat_ws",
+    "format",
+    "to_char",
+    "to_date",
+    "to_number",
+];
+
+/// True when the expression calls one of [`STABLE_FUNCTIONS`].
+fn calls_stable_function(e: &Expr) -> bool {
+    let mut found = false;
+    let _ = sqlparser::ast::visit_expressions(e, |e| {
+        if let Expr::Function(f) = e
+            && let Some(name) = f.name.0.last().and_then(|part| part.as_ident())
+        {
+            found |= STABLE_FUNCTIONS.contains(&super::fold(name).as_str());
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    found
+}
+
 /// 428C9 when a statement writes an explicit value into a generated column.
 pub fn check_generated_write(col: &Column, update: bool) -> Result<(), PgError> {
     if col.generated.is_none() {
@@ -135,6 +160,12 @@ impl Translator<'_> {
             return Ok(None);
         };
         let parsed = parse_default(text, &col.name)?;
+        if calls_stable_function(&parsed) {
+            return Err(PgError::new(
+                SqlState::INVALID_OBJECT_DEFINITION,
+                "generation expression is not immutable",
+            ));
+        }
         // The value is not assigned by a statement: no NOT NULL rewrite names a target.
         let target = self.target.take();
         let translated = self.in_table_scope(table, columns, |t| {
