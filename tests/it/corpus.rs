@@ -553,6 +553,7 @@ corpus_files! {
     migration_set_applies_twice_and_survives_restart => "migrations/app_schema.slt",
     slt_migrations_orm_dialects => "migrations/orm_dialects.slt",
     slt_migrations_sqlalchemy => "migrations/sqlalchemy.slt",
+    slt_migrations_sqlalchemy_reflection => "migrations/sqlalchemy_reflection.slt",
     slt_migrations_django_sequences => "migrations/django_sequences.slt",
     slt_migrations_node_orms => "migrations/node_orms.slt",
 }

@@ -225,3 +225,85 @@ async fn constraints_of_older_files_are_validated() {
     drop(client);
     db.stop();
 }
+
+#[tokio::test]
+async fn index_records_and_foreign_keys_of_older_files_still_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut db = serve(dir.path());
+    run(
+        &db,
+        "create table parents (id int primary key);
+         create table kids (id int primary key, parent int references parents, email text);
+         create index kids_lower on kids (lower(email), id desc);",
+    )
+    .await;
+    db.stop();
+    // What devdb wrote before per-column index records and MATCH FULL.
+    let path = database_file(dir.path(), "postgres");
+    {
+        let file = rusqlite::Connection::open(&path).expect("open");
+        file.execute_batch(
+            "alter table __devdb_index_keys drop column pretty_keys;
+             alter table __devdb_index_keys drop column pretty_predicate;
+             alter table __devdb_index_keys drop column include;
+             alter table __devdb_index_keys drop column columns;
+             alter table __devdb_constraints drop column match_full;",
+        )
+        .expect("write the old form");
+    }
+
+    let mut db = serve(dir.path());
+    let client = db.connect().await;
+    run(
+        &db,
+        "create index kids_covering on kids (parent desc) include (email);",
+    )
+    .await;
+    let rows = client
+        .query(
+            "select c.relname::text, pg_get_indexdef(i.indexrelid), i.indoption::text \
+             from pg_index i join pg_class c on c.oid = i.indexrelid \
+             where i.indrelid = 'kids'::regclass order by 1",
+            &[],
+        )
+        .await
+        .expect("pg_index");
+    let seen: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let row = |name: &str, def: &str, option: &str| (name.into(), def.into(), option.into());
+    // The older index keeps its definition; its per-column details (indoption) are unknown.
+    assert_eq!(
+        seen,
+        [
+            row(
+                "kids_covering",
+                "CREATE INDEX kids_covering ON public.kids USING btree (parent DESC) INCLUDE (email)",
+                "3"
+            ),
+            row(
+                "kids_lower",
+                "CREATE INDEX kids_lower ON public.kids USING btree (lower(email), id DESC)",
+                "0 0"
+            ),
+            row(
+                "kids_pkey",
+                "CREATE UNIQUE INDEX kids_pkey ON public.kids USING btree (id)",
+                "0"
+            ),
+        ]
+    );
+    let matching: String = client
+        .query_one(
+            "select confmatchtype::text from pg_constraint where conrelid = 'kids'::regclass \
+             and contype = 'f'",
+            &[],
+        )
+        .await
+        .expect("pg_constraint")
+        .get(0);
+    assert_eq!(matching, "s");
+    drop(client);
+    db.stop();
+}

@@ -30,6 +30,9 @@ enum Task {
         /// Only the real-client suites under tests/clients (against PostgreSQL 15 and devdb).
         #[arg(long)]
         clients: bool,
+        /// Only this client suite (`node` or `python`); implies --clients.
+        #[arg(long, value_name = "SUITE")]
+        suite: Option<String>,
         /// Passed to the test runner (nextest or cargo test), e.g. a test name filter.
         #[arg(last = true)]
         test_args: Vec<String>,
@@ -80,12 +83,14 @@ fn run(task: Task) -> Result<()> {
         Task::Test {
             quick,
             clients,
+            suite,
             test_args,
         } => test::run(
             &root,
             &test::Options {
                 quick,
-                clients_only: clients,
+                clients_only: clients || suite.is_some(),
+                suite,
                 test_args,
             },
         ),

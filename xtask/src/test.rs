@@ -17,6 +17,8 @@ pub struct Options {
     pub quick: bool,
     /// Only the client suites.
     pub clients_only: bool,
+    /// Only the client suite of this name (`node`, `python`).
+    pub suite: Option<String>,
     /// Extra arguments for the test runner (a filter, `--nocapture`, ...).
     pub test_args: Vec<String>,
 }
@@ -46,7 +48,16 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
 
     // The real-client suites, each against PostgreSQL 15 and devdb (see clients.rs).
     let mut clients = crate::clients::Clients::new(root);
-    for suite in [crate::clients::Suite::Node, crate::clients::Suite::Python] {
+    let suites = [crate::clients::Suite::Node, crate::clients::Suite::Python];
+    if let Some(only) = &options.suite
+        && !suites.iter().any(|s| s.name() == only)
+    {
+        bail!("no client suite {only:?}: node or python");
+    }
+    for suite in suites
+        .into_iter()
+        .filter(|s| options.suite.as_deref().is_none_or(|only| s.name() == only))
+    {
         let name = format!(
             "client suite: {} (tests/clients/{})",
             suite.name(),

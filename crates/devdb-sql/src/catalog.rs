@@ -69,6 +69,10 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// `__devdb_index_keys` keeps, for each index CREATE INDEX made, its key list and WHERE
 /// predicate as pg_get_indexdef prints them (`lower(email)`, `(deleted_at IS NULL)`) and
 /// whether a key is an expression (pg_index.indexprs); the SQLite index holds their translation.
+/// Since INCLUDE and per-key catalog rows, also the keys and predicate as the pretty form prints
+/// them, the INCLUDE columns (quoted, comma-separated; the SQLite index leaves them out) and
+/// `columns`, one JSON object per index column: its pg_attribute name, its texts, indoption
+/// bits, operator class and an expression's type (NULL in rows older devdbs wrote).
 ///
 /// `__devdb_schemas` lists the schemas CREATE SCHEMA made (pg_namespace: oid, nspname); `public`
 /// (oid 2200) is implicit, never a row, so opening a database never writes.
@@ -126,9 +130,9 @@ CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public
 CREATE TABLE IF NOT EXISTS __devdb_indexes (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, table_name TEXT NOT NULL, is_unique INTEGER NOT NULL DEFAULT 0, is_primary INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value INTEGER NOT NULL, increment_by INTEGER NOT NULL DEFAULT 1, min_value INTEGER NOT NULL DEFAULT 1, max_value INTEGER NOT NULL DEFAULT 9223372036854775807, start_value INTEGER NOT NULL DEFAULT 1, is_called INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, validated INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, validated INTEGER NOT NULL DEFAULT 1, match_full INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
-CREATE TABLE IF NOT EXISTS __devdb_index_keys (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, keys TEXT NOT NULL, predicate TEXT, expressions INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_index_keys (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, keys TEXT NOT NULL, predicate TEXT, expressions INTEGER NOT NULL DEFAULT 0, pretty_keys TEXT, pretty_predicate TEXT, include TEXT, columns TEXT, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_comments (kind TEXT NOT NULL, schema TEXT NOT NULL, name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL, PRIMARY KEY (kind, schema, name, column_name));
@@ -153,7 +157,7 @@ pub const LOAD_SQL: &[&str] = &[
      FROM __devdb_columns ORDER BY schema, table_name, position",
     "SELECT schema, name, table_name, is_unique, is_primary FROM __devdb_indexes ORDER BY schema, name",
     "SELECT name FROM __devdb_sequences ORDER BY name",
-    "SELECT schema, table_name, name, kind, columns, ref_table, ref_columns, on_delete, on_update, is_deferrable, is_deferred, check_expr, validated \
+    "SELECT schema, table_name, name, kind, columns, ref_table, ref_columns, on_delete, on_update, is_deferrable, is_deferred, check_expr, validated, match_full \
      FROM __devdb_constraints ORDER BY schema, table_name, rowid",
     "SELECT schema, name, sql FROM __devdb_index_defs ORDER BY schema, name",
     "SELECT oid, schema, name, array_oid FROM __devdb_types ORDER BY oid",
@@ -165,7 +169,7 @@ pub const LOAD_SQL: &[&str] = &[
      ORDER BY v.rowid",
     "SELECT schema, view_name, name, position, type_oid, typmod FROM __devdb_view_columns \
      ORDER BY schema, view_name, position",
-    "SELECT schema, name, keys, predicate, expressions FROM __devdb_index_keys",
+    "SELECT schema, name, keys, predicate, expressions, include FROM __devdb_index_keys",
     "SELECT oid, schema, name, base_oid, typmod, not_null, default_expr, check_name, check_expr \
      FROM __devdb_domains ORDER BY oid",
     "SELECT schema, table_name, name, domain_oid FROM __devdb_domain_columns",
@@ -366,6 +370,8 @@ pub struct Constraint {
     /// False for a foreign key or check added NOT VALID and not validated since
     /// (pg_constraint.convalidated).
     pub validated: bool,
+    /// A foreign key declared MATCH FULL (pg_constraint.confmatchtype `f`).
+    pub match_full: bool,
 }
 
 impl Constraint {
@@ -373,43 +379,46 @@ impl Constraint {
     pub(crate) fn insert_row(&self) -> sqlparser::ast::Statement {
         use crate::make;
         let opt = |s: &Option<String>| s.as_deref().map(make::string).unwrap_or_else(make::null);
-        make::insert_rows(
-            CONSTRAINTS,
-            &[
-                "schema",
-                "table_name",
-                "name",
-                "kind",
-                "columns",
-                "ref_table",
-                "ref_columns",
-                "on_delete",
-                "on_update",
-                "is_deferrable",
-                "is_deferred",
-                "check_expr",
-                "validated",
-            ],
-            vec![vec![
-                make::string(&self.schema),
-                make::string(split(&self.table).1),
-                make::string(&self.name),
-                make::string(self.kind.code()),
-                make::string(&name_list(&self.columns)),
-                opt(&self.ref_table),
-                if self.kind == ConstraintKind::ForeignKey {
-                    make::string(&name_list(&self.ref_columns))
-                } else {
-                    make::null()
-                },
-                opt(&self.on_delete),
-                opt(&self.on_update),
-                make::int(self.deferrable as i64),
-                make::int(self.initially_deferred as i64),
-                opt(&self.check),
-                make::int(self.validated.into()),
-            ]],
-        )
+        let mut names = vec![
+            "schema",
+            "table_name",
+            "name",
+            "kind",
+            "columns",
+            "ref_table",
+            "ref_columns",
+            "on_delete",
+            "on_update",
+            "is_deferrable",
+            "is_deferred",
+            "check_expr",
+            "validated",
+        ];
+        let mut values = vec![
+            make::string(&self.schema),
+            make::string(split(&self.table).1),
+            make::string(&self.name),
+            make::string(self.kind.code()),
+            make::string(&name_list(&self.columns)),
+            opt(&self.ref_table),
+            if self.kind == ConstraintKind::ForeignKey {
+                make::string(&name_list(&self.ref_columns))
+            } else {
+                make::null()
+            },
+            opt(&self.on_delete),
+            opt(&self.on_update),
+            make::int(self.deferrable as i64),
+            make::int(self.initially_deferred as i64),
+            opt(&self.check),
+            make::int(self.validated.into()),
+        ];
+        // Written only when set, so the rows of everything else stay as they were.
+        if self.match_full {
+            names.push("match_full");
+            values.push(make::int(1));
+        }
+        make::insert_rows(CONSTRAINTS, &names, vec![values])
     }
 }
 
@@ -500,6 +509,8 @@ pub struct Index {
     pub predicate: Option<String>,
     /// True when a key is an expression rather than a column.
     pub expressions: bool,
+    /// The INCLUDE columns as pg_get_indexdef prints them (`b, c`).
+    pub include: Option<String>,
 }
 
 impl Column {
@@ -749,16 +760,19 @@ impl Catalog {
                 keys: None,
                 predicate: None,
                 expressions: false,
+                include: None,
             });
         }
         for row in index_key_rows {
             let mut r = Row::new(row);
             let name = key(&r.text()?, &r.text()?);
             let (keys, predicate, expressions) = (r.text()?, r.opt_text()?, r.int()? != 0);
+            let include = r.opt_text()?;
             if let Some(index) = catalog.indexes.iter_mut().find(|i| i.name == name) {
                 index.keys = Some(keys);
                 index.predicate = predicate;
                 index.expressions = expressions;
+                index.include = include;
             }
         }
         for row in index_def_rows {
@@ -797,6 +811,7 @@ impl Catalog {
                 initially_deferred: r.int()? != 0,
                 check: r.opt_text()?,
                 validated: r.int()? != 0,
+                match_full: r.int()? != 0,
             });
         }
         for row in view_rows {

@@ -197,6 +197,7 @@ pub static FUNCTIONS: &[Function] = &[
     ),
     f("pg_fk_action", 1, catalog::pg_fk_action),
     f("pg_format_type", 3, catalog::pg_format_type),
+    f("pg_format_type_qualified", 4, catalog::pg_format_type),
     f("pg_format_type_list", 1, catalog::pg_format_type_list),
     f("pg_name_part", 3, catalog::pg_name_part),
     f("pg_size_pretty", 1, catalog::pg_size_pretty),

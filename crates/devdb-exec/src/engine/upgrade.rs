@@ -11,17 +11,40 @@ use crate::sqlite_error::{self, quoted};
 /// `__devdb_domain_columns` records what a column of a domain declared itself.
 const STORAGE_VERSION: i64 = 2;
 
-/// Adds the catalog columns a file written by an older devdb lacks, before its catalog is
-/// loaded (which reads them): `__devdb_constraints.validated`, every constraint valid then.
+/// The catalog columns added since files were first written, each with the statements that
+/// add it (and the columns that came with it): `__devdb_constraints.validated`, every
+/// constraint valid then; `match_full`, none MATCH FULL then; `__devdb_index_keys`' pretty
+/// texts, INCLUDE list and per-column records, absent (NULL) then.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    (
+        "__devdb_constraints",
+        "validated",
+        "ALTER TABLE __devdb_constraints ADD COLUMN validated INTEGER NOT NULL DEFAULT 1",
+    ),
+    (
+        "__devdb_constraints",
+        "match_full",
+        "ALTER TABLE __devdb_constraints ADD COLUMN match_full INTEGER NOT NULL DEFAULT 0",
+    ),
+    (
+        "__devdb_index_keys",
+        "columns",
+        "ALTER TABLE __devdb_index_keys ADD COLUMN pretty_keys TEXT; \
+         ALTER TABLE __devdb_index_keys ADD COLUMN pretty_predicate TEXT; \
+         ALTER TABLE __devdb_index_keys ADD COLUMN include TEXT; \
+         ALTER TABLE __devdb_index_keys ADD COLUMN columns TEXT",
+    ),
+];
+
+/// Adds the catalog columns a file written by an older devdb lacks ([`ADDED_COLUMNS`]), before
+/// its catalog is loaded (which reads them).
 pub(super) fn add_catalog_columns(writer: &Connection) -> Result<(), PgError> {
-    let to_pg = |e| sqlite_error::to_pg(e, None);
-    if !has_column(writer, "__devdb_constraints", "validated")? {
-        writer
-            .execute_batch(
-                "ALTER TABLE __devdb_constraints \
-                   ADD COLUMN validated INTEGER NOT NULL DEFAULT 1",
-            )
-            .map_err(to_pg)?;
+    for (table, column, sql) in ADDED_COLUMNS {
+        if !has_column(writer, table, column)? {
+            writer
+                .execute_batch(sql)
+                .map_err(|e| sqlite_error::to_pg(e, None))?;
+        }
     }
     Ok(())
 }

@@ -28,13 +28,13 @@ pub(super) struct Altered {
 
 impl Translator<'_> {
     /// The expression and partial indexes of `table` that read a column whose type the
-    /// statement changes, translated again for the new types, each with the update of its
-    /// record.
+    /// statement changes, translated again for the new types, each with the updates of its
+    /// records (its SQLite statement, its keys' types).
     pub(super) fn reindex_converted(
         &mut self,
         table: &Table,
         converted: &[String],
-    ) -> Result<Vec<(Statement, Statement)>, PgError> {
+    ) -> Result<Vec<(Statement, Vec<Statement>)>, PgError> {
         let affected: Vec<catalog::Index> = self
             .catalog
             .indexes
@@ -60,7 +60,8 @@ impl Translator<'_> {
                     ("name", make::string(name)),
                 ]),
             );
-            out.push((create, record));
+            let keys = self.index_keys_update(table, index, None)?;
+            out.push((create, std::iter::once(record).chain(keys).collect()));
         }
         Ok(out)
     }

@@ -116,11 +116,17 @@ impl Translator<'_> {
         else {
             return Err(PgError::feature_not_supported("this FOREIGN KEY form"));
         };
-        if let Some(kind) = match_kind
-            && !matches!(kind, sqlparser::ast::ConstraintReferenceMatchKind::Simple)
-        {
-            return Err(PgError::feature_not_supported(format!("MATCH {kind}")));
-        }
+        // MATCH FULL differs from SIMPLE only for keys of several columns, one of them NULL.
+        let match_full = match match_kind {
+            None | Some(sqlparser::ast::ConstraintReferenceMatchKind::Simple) => false,
+            Some(sqlparser::ast::ConstraintReferenceMatchKind::Full) if columns.len() == 1 => true,
+            Some(kind) => {
+                return Err(PgError::feature_not_supported(match columns.len() {
+                    1 => format!("{kind}"),
+                    _ => format!("{kind} on a key of several columns"),
+                }));
+            }
+        };
         let parent = self.table_name(foreign_table)?;
         let (parent_columns, parent_keys): (Vec<Column>, Vec<Vec<String>>) = if parent == own.table
         {
@@ -228,6 +234,7 @@ impl Translator<'_> {
             initially_deferred,
             check: None,
             validated: true,
+            match_full,
         })
     }
 
@@ -273,6 +280,7 @@ impl Translator<'_> {
             initially_deferred: false,
             check: Some(make::sql_text(expr)),
             validated: true,
+            match_full: false,
         })
     }
 

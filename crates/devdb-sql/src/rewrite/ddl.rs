@@ -280,15 +280,19 @@ impl Translator<'_> {
         for constraint in &ct.constraints {
             match constraint {
                 TableConstraint::PrimaryKey(k) => {
+                    no_include(&k.include)?;
                     let cols = key_columns(&name, &columns, &k.columns)?;
                     if pk.replace((k.name.as_ref().map(fold), cols)).is_some() {
                         return Err(multiple_pk(&name));
                     }
                 }
-                TableConstraint::Unique(u) => uniques.push((
-                    u.name.as_ref().map(fold),
-                    key_columns(&name, &columns, &u.columns)?,
-                )),
+                TableConstraint::Unique(u) => {
+                    no_include(&u.include)?;
+                    uniques.push((
+                        u.name.as_ref().map(fold),
+                        key_columns(&name, &columns, &u.columns)?,
+                    ))
+                }
                 TableConstraint::ForeignKey(fk) => {
                     let cols: Vec<String> = fk.columns.iter().map(fold).collect();
                     fks.push((fk.name.as_ref().map(fold), cols, fk.clone()));
@@ -334,6 +338,7 @@ impl Translator<'_> {
             initially_deferred: false,
             check: None,
             validated: true,
+            match_full: false,
         };
         if let Some((given, key)) = &pk {
             let cname = given
@@ -922,6 +927,7 @@ impl Translator<'_> {
                     if !table.primary_key().is_empty() {
                         return Err(multiple_pk(&table.name));
                     }
+                    no_include(&k.include)?;
                     let cols = key_columns(&table.name, &table.columns, &k.columns)?;
                     let cname = k
                         .name
@@ -946,6 +952,7 @@ impl Translator<'_> {
                     constraint: TableConstraint::Unique(u),
                     not_valid: false,
                 } => {
+                    no_include(&u.include)?;
                     let cols = key_columns(&table.name, &table.columns, &u.columns)?;
                     let taken: Vec<String> = constraints.iter().map(|c| c.name.clone()).collect();
                     let cname = u
@@ -1104,8 +1111,8 @@ impl Translator<'_> {
         }
         if !conversions.is_empty() {
             let converted: Vec<String> = conversions.iter().map(|(c, _)| c.clone()).collect();
-            for (create, record) in self.reindex_converted(&table, &converted)? {
-                sqlite.push(record);
+            for (create, records) in self.reindex_converted(&table, &converted)? {
+                sqlite.extend(records);
                 created.push(create);
             }
         }
@@ -1767,6 +1774,17 @@ pub(super) fn index_def_row(index: &str, create: &Statement) -> Statement {
     )
 }
 
+/// 0A000 for INCLUDE columns in a PRIMARY KEY or UNIQUE constraint, which devdb's constraint
+/// records do not keep (CREATE INDEX ... INCLUDE has them).
+fn no_include(include: &[sqlparser::ast::Ident]) -> Result<(), PgError> {
+    match include.is_empty() {
+        true => Ok(()),
+        false => Err(PgError::feature_not_supported(
+            "INCLUDE in a PRIMARY KEY or UNIQUE constraint",
+        )),
+    }
+}
+
 pub(super) fn index_row(index: &str, table: &str, unique: bool, primary: bool) -> Statement {
     let (schema, index) = catalog::split(index);
     make::insert_rows(
@@ -1831,6 +1849,7 @@ fn key_constraint(table: &str, name: String, kind: ConstraintKind, cols: &[Strin
         initially_deferred: false,
         check: None,
         validated: true,
+        match_full: false,
     }
 }
 

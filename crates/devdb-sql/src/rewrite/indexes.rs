@@ -22,7 +22,9 @@ use sqlparser::parser::Parser;
 
 use crate::catalog::{self, Column, Constraint, ConstraintKind, Index, Table};
 use crate::make;
+use crate::system::check_display::{Deparser, Kind as Deparsed, Scope};
 use crate::system::functions::quote_ident;
+use crate::types::Ty;
 
 /// One key of an index being created.
 struct Key {
@@ -33,6 +35,27 @@ struct Key {
     /// The column name, or the name PostgreSQL's ChooseIndexColumnNames gives an expression.
     name_part: String,
     expression: bool,
+    /// What the catalogs show of it (`__devdb_index_keys.columns`).
+    shown: Shown,
+}
+
+/// An index column as the catalogs show it: pg_get_indexdef's texts, pg_index's option bits
+/// and operator class, the expression's type for pg_attribute.
+struct Shown {
+    /// The column, or the expression as pg_get_indexdef prints a key alone (a function call
+    /// bare, anything else in parentheses), plain and pretty.
+    plain: String,
+    pretty: String,
+    /// What follows the key in the whole definition: operator class, DESC, NULLS FIRST/LAST.
+    suffix: String,
+    /// pg_index.indoption: 1 DESC, 2 NULLS FIRST.
+    option: i64,
+    /// An operator class named in the key (a pattern one), else the type's default.
+    opclass: Option<String>,
+    /// An expression key: its plain text (pg_index.indexprs) and type.
+    expression: Option<(String, Ty)>,
+    /// The table column a column key reads.
+    column: Option<String>,
 }
 
 impl Translator<'_> {
@@ -56,11 +79,7 @@ impl Translator<'_> {
         else {
             return Err(PgError::feature_not_supported("this CREATE INDEX option"));
         };
-        if !(include.is_empty()
-            && with.is_empty()
-            && index_options.is_empty()
-            && alter_options.is_empty())
-        {
+        if !(with.is_empty() && index_options.is_empty() && alter_options.is_empty()) {
             return Err(PgError::feature_not_supported("this CREATE INDEX option"));
         }
         if !matches!(using, None | Some(IndexType::BTree)) {
@@ -79,12 +98,13 @@ impl Translator<'_> {
         for key in &columns {
             no_subquery(&key.column.expr, "index expression")?;
         }
+        let include = include_columns(&table, &include)?;
         let predicate = predicate
             .map(|p| {
                 no_subquery(&p, "index predicate")?;
                 let (sqlite, _) =
                     self.in_table_scope(&table.name, &table.columns, |t| t.condition(p.clone()))?;
-                Ok::<_, PgError>((sqlite, expr_text(&p, &table.columns)))
+                Ok::<_, PgError>((sqlite, deparse_predicate(&p, &table.columns)))
             })
             .transpose()?;
         let index = match &name {
@@ -92,7 +112,11 @@ impl Translator<'_> {
             Some(n) => catalog::key(&table.schema, catalog::split(&self.table_name(n)?).1),
             None => {
                 // PostgreSQL's ChooseRelationName: numbered while the name is taken.
-                let parts: Vec<String> = keys.iter().map(|k| k.name_part.clone()).collect();
+                let parts: Vec<String> = keys
+                    .iter()
+                    .map(|k| k.name_part.clone())
+                    .chain(include.iter().cloned())
+                    .collect();
                 let taken: Vec<String> = self
                     .catalog
                     .indexes
@@ -121,22 +145,20 @@ impl Translator<'_> {
             &keys,
             predicate.as_ref().map(|(sqlite, _)| sqlite.clone()),
         );
-        let texts: Vec<&str> = keys.iter().map(|k| k.text.as_str()).collect();
         let (schema, plain) = catalog::split(&index);
-        let keys_row = make::insert_rows(
-            catalog::INDEX_KEYS,
-            &["schema", "name", "keys", "predicate", "expressions"],
-            vec![vec![
-                make::string(schema),
-                make::string(plain),
-                make::string(&texts.join(", ")),
-                predicate
-                    .as_ref()
-                    .map(|(_, text)| make::string(text))
-                    .unwrap_or_else(make::null),
-                make::int(keys.iter().any(|k| k.expression) as i64),
-            ]],
-        );
+        let (predicate_text, predicate_pretty) = match &predicate {
+            Some((_, (text, pretty))) => (make::string(text), make::string(pretty)),
+            None => (make::null(), make::null()),
+        };
+        let mut record = vec![
+            ("schema", make::string(schema)),
+            ("name", make::string(plain)),
+            ("predicate", predicate_text),
+            ("pretty_predicate", predicate_pretty),
+        ];
+        record.extend(key_records(&keys, &include));
+        let (names, values): (Vec<&str>, Vec<Expr>) = record.into_iter().unzip();
+        let keys_row = make::insert_rows(catalog::INDEX_KEYS, &names, vec![values]);
         Ok(catalog_output(
             "CREATE INDEX",
             vec![
@@ -192,26 +214,49 @@ impl Translator<'_> {
 
     /// One key of CREATE INDEX: a column of the table or an expression over its columns.
     fn index_key(&mut self, table: &Table, ic: &IndexColumn) -> Result<Key, PgError> {
-        let text = key_text(ic, &table.columns)?;
+        // Checks the operator class and order.
+        key_text(ic, &table.columns)?;
         let expr = &ic.column.expr;
+        let (option, suffix) = key_order(ic);
+        let opclass = ic
+            .operator_class
+            .as_ref()
+            .map(|name| name.to_string().to_lowercase());
+        let suffix = match &opclass {
+            Some(class) => format!(" {class}{suffix}"),
+            None => suffix,
+        };
         // SQLite takes no NULLS FIRST/LAST in an index; the order of NULLs within the index
         // changes nothing it finds. Nor does it know the pattern operator classes, which only
         // let LIKE use an index.
-        let key = |sqlite: Expr, name_part: String, expression: bool| Key {
-            sqlite: IndexColumn {
-                column: OrderByExpr {
-                    expr: sqlite,
-                    options: OrderByOptions {
-                        sort: ic.column.options.sort.clone(),
-                        nulls_first: None,
+        let key = |sqlite: Expr, name_part: String, texts: [String; 2], expression, column| {
+            let [plain, pretty] = texts;
+            let shown = Shown {
+                plain,
+                pretty,
+                suffix,
+                option,
+                opclass,
+                expression,
+                column,
+            };
+            Key {
+                text: format!("{}{}", shown.plain, shown.suffix),
+                sqlite: IndexColumn {
+                    column: OrderByExpr {
+                        expr: sqlite,
+                        options: OrderByOptions {
+                            sort: ic.column.options.sort.clone(),
+                            nulls_first: None,
+                        },
+                        with_fill: None,
                     },
-                    with_fill: None,
+                    operator_class: None,
                 },
-                operator_class: None,
-            },
-            text,
-            name_part,
-            expression,
+                name_part,
+                expression: shown.expression.is_some(),
+                shown,
+            }
         };
         if let Expr::Identifier(id) = expr {
             let name = fold(id);
@@ -219,9 +264,11 @@ impl Translator<'_> {
                 return Err(PgError::undefined_column(&name)
                     .with_detail(format!("in table \"{}\"", table.name)));
             }
-            return Ok(key(make::column(&name), name, false));
+            let texts = [quote_ident(&name), quote_ident(&name)];
+            let column = Some(name.clone());
+            return Ok(key(make::column(&name), name, texts, None, column));
         }
-        let ((sqlite, _), _) =
+        let ((sqlite, ty), _) =
             self.in_table_scope(&table.name, &table.columns, |t| t.expr(expr.clone()))?;
         let name_part =
             match unnested(expr) {
@@ -232,7 +279,13 @@ impl Translator<'_> {
                 }
                 _ => "expr".to_owned(),
             };
-        Ok(key(sqlite, name_part, true))
+        let (plain, pretty, function) = deparse_key(expr, &table.columns);
+        let wrap = |s: &str| match function {
+            true => s.to_owned(),
+            false => format!("({s})"),
+        };
+        let texts = [wrap(&plain), wrap(&pretty)];
+        Ok(key(sqlite, name_part, texts, Some((plain, ty)), None))
     }
 
     /// DROP COLUMN: the indexes that read the column go with it, and so do the unique
@@ -246,9 +299,10 @@ impl Translator<'_> {
         let mut out = Vec::new();
         for index in self.catalog.indexes.iter().filter(|i| {
             i.table == table
-                && i.definition
-                    .as_deref()
-                    .is_some_and(|d| super::alter_column::mentions(d, column))
+                && [i.definition.as_deref(), i.include.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|d| super::alter_column::mentions(d, column))
         }) {
             out.push(make::drop(
                 ObjectType::Index,
@@ -275,18 +329,20 @@ impl Translator<'_> {
     /// The catalog updates that keep the records of `table`'s indexes true once its column
     /// `old` is `new` (SQLite renames it in the indexes themselves); `table` has the new name.
     pub(super) fn rename_in_index_records(
-        &self,
+        &mut self,
         table: &Table,
         old: &str,
         new: &str,
     ) -> Result<Vec<Statement>, PgError> {
         let mut out = Vec::new();
-        for index in self
+        let indexes: Vec<Index> = self
             .catalog
             .indexes
             .iter()
             .filter(|i| i.table == table.name)
-        {
+            .cloned()
+            .collect();
+        for index in &indexes {
             let bad = |e: sqlparser::parser::ParserError| {
                 PgError::internal(format!("bad index record {}: {e}", index.name))
             };
@@ -308,39 +364,76 @@ impl Translator<'_> {
                     ));
                 }
             }
-            let Some(keys) = &index.keys else {
-                continue;
-            };
-            let mut columns = Parser::new(&PostgreSqlDialect {})
-                .try_with_sql(keys)
-                .and_then(|mut p| p.parse_comma_separated(Parser::parse_create_index_expr))
-                .map_err(bad)?;
-            rename_column(&mut columns, |id| fold(id) == old, new);
-            let texts = columns
-                .iter()
-                .map(|ic| key_text(ic, &table.columns))
-                .collect::<Result<Vec<_>, _>>()?;
-            let predicate = match &index.predicate {
-                Some(text) => {
-                    let mut parsed = Parser::new(&PostgreSqlDialect {})
-                        .try_with_sql(text)
-                        .and_then(|mut p| p.parse_expr())
-                        .map_err(bad)?;
-                    rename_column(&mut parsed, |id| fold(id) == old, new);
-                    make::string(&expr_text(&parsed, &table.columns))
-                }
-                None => make::null(),
-            };
-            out.push(make::update(
-                catalog::INDEX_KEYS,
-                vec![
-                    ("keys", make::string(&texts.join(", "))),
-                    ("predicate", predicate),
-                ],
-                by_name(),
-            ));
+            out.extend(self.index_keys_update(table, index, Some((old, new)))?);
         }
         Ok(out)
+    }
+
+    /// The update of the `__devdb_index_keys` row of an index CREATE INDEX made: its keys,
+    /// INCLUDE columns and predicate read back from the row (with column `old` renamed `new`)
+    /// and described again against `table` as it now stands (renamed or retyped columns).
+    pub(super) fn index_keys_update(
+        &mut self,
+        table: &Table,
+        index: &Index,
+        rename: Option<(&str, &str)>,
+    ) -> Result<Option<Statement>, PgError> {
+        let Some(keys) = &index.keys else {
+            return Ok(None);
+        };
+        let bad = |e: sqlparser::parser::ParserError| {
+            PgError::internal(format!("bad index record {}: {e}", index.name))
+        };
+        // Without a rename, `old` is empty and matches no column.
+        let (old, new) = rename.unwrap_or_default();
+        let is_old = |id: &sqlparser::ast::Ident| !old.is_empty() && fold(id) == old;
+        let mut columns = Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(keys)
+            .and_then(|mut p| p.parse_comma_separated(Parser::parse_create_index_expr))
+            .map_err(bad)?;
+        rename_column(&mut columns, is_old, new);
+        let keys = columns
+            .iter()
+            .map(|ic| self.index_key(table, ic))
+            .collect::<Result<Vec<_>, _>>()?;
+        let include: Vec<String> = match &index.include {
+            Some(list) => Parser::new(&PostgreSqlDialect {})
+                .try_with_sql(list)
+                .and_then(|mut p| p.parse_comma_separated(Parser::parse_identifier))
+                .map_err(bad)?
+                .iter()
+                .map(|id| match is_old(id) {
+                    true => new.to_owned(),
+                    false => fold(id),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut record = match &index.predicate {
+            Some(text) => {
+                let mut parsed = Parser::new(&PostgreSqlDialect {})
+                    .try_with_sql(text)
+                    .and_then(|mut p| p.parse_expr())
+                    .map_err(bad)?;
+                rename_column(&mut parsed, is_old, new);
+                let (text, pretty) = deparse_predicate(&parsed, &table.columns);
+                vec![
+                    ("predicate", make::string(&text)),
+                    ("pretty_predicate", make::string(&pretty)),
+                ]
+            }
+            None => Vec::new(),
+        };
+        record.extend(key_records(&keys, &include));
+        let (schema, plain) = catalog::split(&index.name);
+        Ok(Some(make::update(
+            catalog::INDEX_KEYS,
+            record,
+            where_eq(&[
+                ("schema", make::string(schema)),
+                ("name", make::string(plain)),
+            ]),
+        )))
     }
 
     /// DROP INDEX [IF EXISTS] name, ...: an index that backs a constraint stays (2BP01).
@@ -493,19 +586,11 @@ fn key_text(ic: &IndexColumn, columns: &[Column]) -> Result<String, PgError> {
             }
         },
     };
-    let desc = match sort {
-        None | Some(OrderBySort::Asc) => false,
-        Some(OrderBySort::Desc) => true,
-        Some(OrderBySort::Using(_)) => {
-            return Err(PgError::feature_not_supported("index key ordered USING"));
-        }
-    };
-    let order = match (desc, nulls_first) {
-        (false, Some(true)) => " NULLS FIRST",
-        (false, _) => "",
-        (true, Some(false)) => " DESC NULLS LAST",
-        (true, _) => " DESC",
-    };
+    if let Some(OrderBySort::Using(_)) = sort {
+        return Err(PgError::feature_not_supported("index key ordered USING"));
+    }
+    let _ = nulls_first;
+    let (_, order) = key_order(ic);
     let key = match expr {
         Expr::Identifier(id) => quote_ident(&fold(id)),
         other => match unnested(other) {
@@ -514,6 +599,215 @@ fn key_text(ic: &IndexColumn, columns: &[Column]) -> Result<String, PgError> {
         },
     };
     Ok(format!("{key}{opclass}{order}"))
+}
+
+/// The INCLUDE columns of CREATE INDEX, which must be columns of the table.
+fn include_columns(
+    table: &Table,
+    include: &[sqlparser::ast::Ident],
+) -> Result<Vec<String>, PgError> {
+    include
+        .iter()
+        .map(|id| {
+            let name = fold(id);
+            match table.column(&name) {
+                Some(_) => Ok(name),
+                None => Err(PgError::undefined_column(&name)),
+            }
+        })
+        .collect()
+}
+
+/// The `__devdb_index_keys` columns that describe an index's keys and INCLUDE columns: the
+/// key lists plain and pretty, the INCLUDE list, whether a key is an expression, and `columns`,
+/// a JSON array with one object per index column (pg_index, pg_attribute and
+/// pg_get_indexdef read it).
+fn key_records(keys: &[Key], include: &[String]) -> Vec<(&'static str, Expr)> {
+    use devdb_pg::value::json::Json;
+    let text = |s: &str| Json::String(s.to_owned());
+    let number = |n: i64| Json::Number(n.to_string());
+    // PostgreSQL's ChooseIndexColumnNames: each name numbered while an earlier one has it.
+    let mut taken: Vec<String> = Vec::new();
+    let mut attname = |base: &str| {
+        let mut name = base.to_owned();
+        let mut n = 0;
+        while taken.contains(&name) {
+            n += 1;
+            name = format!("{base}{n}");
+        }
+        taken.push(name.clone());
+        name
+    };
+    let mut columns = Vec::new();
+    for key in keys {
+        let shown = &key.shown;
+        let mut members = vec![
+            ("name".to_owned(), text(&attname(&key.name_part))),
+            ("plain".to_owned(), text(&shown.plain)),
+            ("pretty".to_owned(), text(&shown.pretty)),
+            ("option".to_owned(), number(shown.option)),
+        ];
+        if let Some(column) = &shown.column {
+            members.push(("column".to_owned(), text(column)));
+        }
+        if let Some(class) = &shown.opclass {
+            members.push(("opclass".to_owned(), text(class)));
+        }
+        if let Some((expr, ty)) = &shown.expression {
+            members.push(("expr".to_owned(), text(expr)));
+            let oid = ty.ty.oid_with_enum(ty.enum_oid);
+            members.push(("type".to_owned(), number(i64::from(oid.0))));
+            members.push(("typmod".to_owned(), number(i64::from(ty.typmod))));
+        }
+        columns.push(Json::Object(members));
+    }
+    for column in include {
+        columns.push(Json::Object(vec![
+            ("name".to_owned(), text(&attname(column))),
+            ("plain".to_owned(), text(&quote_ident(column))),
+            ("pretty".to_owned(), text(&quote_ident(column))),
+            ("column".to_owned(), text(column)),
+            ("include".to_owned(), Json::Bool(true)),
+        ]));
+    }
+    let joined = |f: &dyn Fn(&Key) -> String| keys.iter().map(f).collect::<Vec<_>>().join(", ");
+    let include_list = match include.is_empty() {
+        true => make::null(),
+        false => make::string(
+            &include
+                .iter()
+                .map(|c| quote_ident(c))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    };
+    vec![
+        ("keys", make::string(&joined(&|k| k.text.clone()))),
+        (
+            "pretty_keys",
+            make::string(&joined(&|k| {
+                format!("{}{}", k.shown.pretty, k.shown.suffix)
+            })),
+        ),
+        ("include", include_list),
+        (
+            "expressions",
+            make::int(keys.iter().any(|k| k.expression) as i64),
+        ),
+        (
+            "columns",
+            make::string(&Json::Array(columns).to_jsonb_text()),
+        ),
+    ]
+}
+
+/// A key's pg_index.indoption bits (1 DESC, 2 NULLS FIRST) and its order as pg_get_indexdef
+/// prints it: only what differs from the default (NULLS LAST ascending, FIRST descending).
+fn key_order(ic: &IndexColumn) -> (i64, String) {
+    let desc = matches!(ic.column.options.sort, Some(OrderBySort::Desc));
+    let nulls_first = ic.column.options.nulls_first.unwrap_or(desc);
+    let order = match (desc, nulls_first) {
+        (false, true) => " NULLS FIRST",
+        (false, false) => "",
+        (true, false) => " DESC NULLS LAST",
+        (true, true) => " DESC",
+    };
+    (
+        i64::from(desc) | (i64::from(nulls_first) << 1),
+        order.to_owned(),
+    )
+}
+
+/// The deparser of check constraints, over the table's columns of built-in types.
+fn deparser_columns(columns: &[Column]) -> [Scope; 1] {
+    let typed = columns
+        .iter()
+        .filter(|c| !matches!(c.ty, PgType::AnyEnum | PgType::AnyEnumArray))
+        .map(|c| (c.name.clone(), c.ty))
+        .collect();
+    [(None, typed)]
+}
+
+/// An expression key deparsed plain and pretty, and whether it is a function call (which
+/// pg_get_indexdef prints without parentheses of its own). Forms the deparser does not know
+/// print as [`expr_text`] has them, without their outer parentheses when pretty.
+fn deparse_key(e: &Expr, columns: &[Column]) -> (String, String, bool) {
+    let relations = deparser_columns(columns);
+    let deparser = Deparser {
+        relations: &relations,
+        value_keyword: false,
+    };
+    let bare = &without_text_casts(unnested(e), columns);
+    if let Some(op) = deparser.operand(bare)
+        && op.kind != Deparsed::String
+    {
+        let function = matches!(op.node, crate::system::check_display::Node::Call(..));
+        return (
+            op.node.print(false, None),
+            op.node.print(true, None),
+            function,
+        );
+    }
+    let plain = expr_text(bare, columns);
+    let function = matches!(bare, Expr::Function(_));
+    (plain.clone(), pretty_fallback(bare, plain), function)
+}
+
+/// A partial index's predicate deparsed plain and pretty.
+fn deparse_predicate(e: &Expr, columns: &[Column]) -> (String, String) {
+    let relations = deparser_columns(columns);
+    let deparser = Deparser {
+        relations: &relations,
+        value_keyword: false,
+    };
+    let e = &without_text_casts(e, columns);
+    match deparser.bool_expr(e) {
+        Some(node) => (node.print(false, None), node.print(true, None)),
+        None => {
+            let plain = expr_text(e, columns);
+            (plain.clone(), pretty_fallback(unnested(e), plain))
+        }
+    }
+}
+
+/// `e` without the casts of varchar columns to text that [`expr_text`] and the deparser print
+/// (`lower((email)::text)`), so that a key read back from its record deparses as written.
+fn without_text_casts(e: &Expr, columns: &[Column]) -> Expr {
+    let mut e = e.clone();
+    let _ = sqlparser::ast::visit_expressions_mut(&mut e, |node| {
+        if let Expr::Cast {
+            kind: sqlparser::ast::CastKind::DoubleColon,
+            expr,
+            data_type: sqlparser::ast::DataType::Text,
+            format: None,
+        } = node
+            && let Expr::Identifier(id) = unnested(expr)
+            && column_type(id, columns) == Some(PgType::Varchar)
+        {
+            *node = Expr::Identifier(id.clone());
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    e
+}
+
+/// The pretty form of what [`expr_text`] printed: the same without the parentheses it puts
+/// around a whole operator or test, which the pretty form leaves off at the top.
+fn pretty_fallback(e: &Expr, plain: String) -> String {
+    let wrapped = matches!(
+        e,
+        Expr::BinaryOp { .. }
+            | Expr::IsNull(_)
+            | Expr::IsNotNull(_)
+            | Expr::UnaryOp {
+                op: UnaryOperator::Not,
+                ..
+            }
+    );
+    match plain.strip_prefix('(').and_then(|p| p.strip_suffix(')')) {
+        Some(inner) if wrapped => inner.to_owned(),
+        _ => plain,
+    }
 }
 
 /// An index key without the parentheses around an expression key.
@@ -629,7 +923,13 @@ fn expr_text(e: &Expr, columns: &[Column]) -> String {
                 FunctionArguments::None => return f.name.to_string().to_lowercase(),
                 other => other.to_string(),
             };
-            format!("{}({args})", f.name.to_string().to_lowercase())
+            // The SQL-standard forms ruleutils prints in capitals.
+            let name = f.name.to_string().to_lowercase();
+            let name = match name.as_str() {
+                "coalesce" | "greatest" | "least" | "nullif" => name.to_uppercase(),
+                _ => name,
+            };
+            format!("{name}({args})")
         }
         // What this function printed before (`'x'::text`, `(email)::text`), read back after a
         // column rename.

@@ -225,12 +225,7 @@ impl Translator<'_> {
         let done = match (name, n) {
             ("format_type", 2) => {
                 let [oid, typmod] = self.catalog_args(args, [OID, Ty::of(PgType::Int4)])?;
-                let typname =
-                    make::lookup("__pg_type", make::column("typname"), "oid", oid.clone());
-                (
-                    make::call("pg_format_type", vec![oid, typmod, typname]),
-                    TEXT,
-                )
+                (type_name(oid, typmod, self.visible("typnamespace")), TEXT)
             }
             ("pg_get_expr", 2 | 3) => {
                 let mut args = args.into_iter();
@@ -238,6 +233,37 @@ impl Translator<'_> {
                 let expr = self.expr_as(expr, TEXT, Ctx::Implicit)?;
                 let relation = args.next().unwrap_or_else(make::null);
                 let relation = self.expr_as(relation, OID, Ctx::Implicit)?;
+                // A column default that names an enum outside `public` leaves its schema out
+                // where the search path finds the enum (pg_attrdef's __short).
+                let short = make::call(
+                    "iif",
+                    vec![
+                        make::nested(self.visible("__enum_namespace")),
+                        make::column("__short"),
+                        make::column("adbin"),
+                    ],
+                );
+                let inner = make::select(
+                    vec![
+                        make::select_item(make::column("adrelid"), Some("__rel")),
+                        make::select_item(make::column("adbin"), Some("__bin")),
+                        make::select_item(short, Some("__item")),
+                    ],
+                    vec![make::table("__pg_attrdef", None)],
+                    Some(Expr::IsNotNull(Box::new(make::column("__short")))),
+                );
+                let found = make::subquery(make::select(
+                    vec![make::select_item(make::column("__item"), None)],
+                    vec![make::derived(
+                        make::query(SetExpr::Select(Box::new(inner))),
+                        make::alias("__defaults", &[]),
+                    )],
+                    Some(make::and(
+                        make::eq(make::column("__rel"), relation.clone()),
+                        make::eq(make::column("__bin"), expr.clone()),
+                    )),
+                ));
+                let plain = make::call("coalesce", vec![found, expr.clone()]);
                 let pretty = match args.next() {
                     Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
                     None => make::int(0),
@@ -246,10 +272,10 @@ impl Translator<'_> {
                 let pretty_form = make::lookup_by(
                     "__pg_attrdef",
                     make::column("__pretty"),
-                    vec![("adbin", expr.clone()), ("adrelid", relation)],
+                    vec![("adbin", expr), ("adrelid", relation)],
                 );
-                let pretty_form = make::call("coalesce", vec![pretty_form, expr.clone()]);
-                (make::call("iif", vec![pretty, pretty_form, expr]), TEXT)
+                let pretty_form = make::call("coalesce", vec![pretty_form, plain.clone()]);
+                (make::call("iif", vec![pretty, pretty_form, plain]), TEXT)
             }
             ("pg_get_indexdef", 1) => {
                 let oid = self.first_oid(args)?;
@@ -259,31 +285,68 @@ impl Translator<'_> {
                 )
             }
             ("pg_get_indexdef", 3) => {
-                // With a column number other than 0, only that column's definition.
+                // Column 0 is the whole definition, else only that column's key (no operator
+                // class or order); '' past the last column. pretty leaves out parentheses and
+                // the table's schema where the search path finds it.
                 let mut args = args.into_iter();
                 let oid = self.first_oid(args.next().into_iter().collect())?;
                 let column = args.next().unwrap_or_else(make::null);
                 let column = self.expr_as(column, Ty::of(PgType::Int4), Ctx::Implicit)?;
+                let pretty = args.next().unwrap_or_else(make::null);
+                let pretty = self.expr_as(pretty, BOOL, Ctx::Implicit)?;
+                let relation = make::call(
+                    "iif",
+                    vec![
+                        self.visible("__relnamespace"),
+                        make::column("__relname"),
+                        make::binary(
+                            make::binary(
+                                make::column("__nspname"),
+                                BinaryOperator::StringConcat,
+                                make::string("."),
+                            ),
+                            BinaryOperator::StringConcat,
+                            make::column("__relname"),
+                        ),
+                    ],
+                );
+                let pretty_def = [
+                    make::column("__pretty_head"),
+                    relation,
+                    make::column("__pretty_tail"),
+                ]
+                .into_iter()
+                .reduce(|l, r| make::binary(l, BinaryOperator::StringConcat, r))
+                .unwrap_or_else(make::null);
                 let whole = make::lookup(
                     "__pg_index",
-                    make::column("__def"),
+                    make::call(
+                        "iif",
+                        vec![pretty.clone(), pretty_def, make::column("__def")],
+                    ),
                     "indexrelid",
                     oid.clone(),
                 );
                 let one = make::subquery(make::select(
                     vec![make::select_item(
-                        make::call("pg_quote_ident", vec![make::column("name")]),
+                        make::call(
+                            "iif",
+                            vec![pretty, make::column("pretty"), make::column("plain")],
+                        ),
                         None,
                     )],
                     vec![make::table("__pg_index_columns", None)],
                     Some(make::and(
-                        make::eq(make::column("indexrelid"), oid),
+                        make::eq(make::column("indexrelid"), oid.clone()),
                         make::eq(
                             make::column("seqno"),
                             make::binary(column.clone(), BinaryOperator::Minus, make::int(1)),
                         ),
                     )),
                 ));
+                // A column past the last, of an index that exists, prints as ''.
+                let exists = make::lookup("__pg_index", make::string(""), "indexrelid", oid);
+                let one = make::call("coalesce", vec![one, exists]);
                 let def = make::call("iif", vec![make::eq(column, make::int(0)), whole, one]);
                 (def, TEXT)
             }
@@ -295,6 +358,14 @@ impl Translator<'_> {
                     vec![make::column("__pretty"), make::column("__def")],
                 );
                 let def = make::call("iif", vec![pretty, pretty_def, make::column("__def")]);
+                // A foreign key names its referenced table with the schema where the search
+                // path does not find it.
+                let found = make::binary(
+                    Expr::IsNull(Box::new(make::column("__ref_namespace"))),
+                    BinaryOperator::Or,
+                    make::nested(self.visible("__ref_namespace")),
+                );
+                let def = make::call("iif", vec![found, def, make::column("__qualified_def")]);
                 (make::lookup("__pg_constraint", def, "oid", oid), TEXT)
             }
             ("pg_get_viewdef", 1 | 2) => {
@@ -777,18 +848,40 @@ fn type_by_name(typname: Expr) -> Expr {
     make::lookup("__pg_type", make::column("oid"), "typname", typname)
 }
 
+/// The name of the namespace whose OID `column` holds.
+fn namespace_name(column: &str) -> Expr {
+    make::lookup(
+        "__pg_namespace",
+        make::column("nspname"),
+        "oid",
+        make::column(column),
+    )
+}
+
+/// A type as format_type names it: a user type the search path does not find (outside the
+/// namespaces `visible` accepts as `typnamespace`) with its schema.
+fn type_name(oid: Expr, typmod: Expr, visible: Expr) -> Expr {
+    let typname = make::lookup("__pg_type", make::column("typname"), "oid", oid.clone());
+    let schema = namespace_name("typnamespace");
+    let qualifier = make::lookup(
+        "__pg_type",
+        make::call("iif", vec![visible, make::null(), schema]),
+        "oid",
+        oid.clone(),
+    );
+    make::call(
+        "pg_format_type_qualified",
+        vec![oid, typmod, typname, qualifier],
+    )
+}
+
 /// An OID alias value as text: the name of the object, or the number when there is none.
 /// A relation outside the `visible` namespaces (the search path) is named with its schema.
 fn oid_alias_name(e: Expr, ty: PgType, visible: Expr) -> Expr {
     let name = match ty {
         PgType::Regclass => {
             let quoted = |name: Expr| make::call("pg_quote_ident", vec![name]);
-            let schema = make::lookup(
-                "__pg_namespace",
-                make::column("nspname"),
-                "oid",
-                make::column("relnamespace"),
-            );
+            let schema = namespace_name("relnamespace");
             let qualified = make::binary(
                 make::binary(
                     quoted(schema),
@@ -804,14 +897,14 @@ fn oid_alias_name(e: Expr, ty: PgType, visible: Expr) -> Expr {
             );
             make::lookup("__pg_class", text, "oid", e.clone())
         }
-        PgType::Regtype => make::call(
-            "pg_format_type",
-            vec![
-                e.clone(),
-                make::null(),
-                make::lookup("__pg_type", make::column("typname"), "oid", e.clone()),
-            ],
-        ),
+        PgType::Regtype => {
+            // The same namespaces, as pg_type names them.
+            let mut types_visible = visible;
+            if let Expr::InList { expr, .. } = &mut types_visible {
+                **expr = make::column("typnamespace");
+            }
+            type_name(e.clone(), make::null(), types_visible)
+        }
         PgType::Regnamespace => {
             make::lookup("__pg_namespace", make::column("nspname"), "oid", e.clone())
         }

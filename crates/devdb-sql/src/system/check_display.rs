@@ -15,7 +15,7 @@ use super::functions::{format_type_name, quote_ident};
 use crate::rewrite::fold;
 
 /// A deparsed expression, printed by [`Node::print`].
-pub(super) enum Node {
+pub(crate) enum Node {
     /// A column, a constant or a function call: never parenthesized.
     Atom(String),
     Cast(Box<Node>, String),
@@ -33,7 +33,7 @@ pub(super) enum Node {
 impl Node {
     /// PostgreSQL's plain form parenthesizes every operator; the pretty form only operators
     /// under operators, and AND/OR under the other one.
-    pub(super) fn print(&self, pretty: bool, parent: Option<&Node>) -> String {
+    pub(crate) fn print(&self, pretty: bool, parent: Option<&Node>) -> String {
         let needs = match (pretty, parent) {
             (_, _) if matches!(self, Node::Call(..)) => false,
             (false, _) => true,
@@ -90,7 +90,7 @@ impl Node {
 
 /// What an expression's type is while deparsing: a known type, or a literal still untyped.
 #[derive(Clone, Copy, PartialEq)]
-pub(super) enum Kind {
+pub(crate) enum Kind {
     Typed(PgType),
     /// A quoted string: takes the type of what it is compared with.
     String,
@@ -98,7 +98,7 @@ pub(super) enum Kind {
 
 /// A deparsed operand: its node (before the operator coerces it) and its kind; `literal` keeps
 /// a constant's text, which coercion prints anew.
-pub(super) struct Operand {
+pub(crate) struct Operand {
     pub node: Node,
     pub kind: Kind,
     literal: Option<Literal>,
@@ -200,9 +200,9 @@ pub(super) fn column_types_of(json: Json) -> Vec<(String, PgType)> {
 
 /// A relation an expression may name columns of: the name its columns are printed with in a
 /// view (`users`, an alias), none in a CHECK; and its columns with their types.
-pub(super) type Scope = (Option<String>, Vec<(String, PgType)>);
+pub(crate) type Scope = (Option<String>, Vec<(String, PgType)>);
 
-pub(super) struct Deparser<'a> {
+pub(crate) struct Deparser<'a> {
     pub relations: &'a [Scope],
     /// In a domain's CHECK, the column `value` is the keyword VALUE.
     pub value_keyword: bool,
@@ -240,12 +240,12 @@ impl Deparser<'_> {
     }
 
     /// An expression whose value is a boolean (the whole CHECK, an AND's operand).
-    pub(super) fn bool_expr(&self, e: &Expr) -> Option<Node> {
+    pub(crate) fn bool_expr(&self, e: &Expr) -> Option<Node> {
         let op = self.operand(e)?;
         (op.kind == Kind::Typed(PgType::Bool)).then_some(op.node)
     }
 
-    pub(super) fn operand(&self, e: &Expr) -> Option<Operand> {
+    pub(crate) fn operand(&self, e: &Expr) -> Option<Operand> {
         let typed = |node: Node, ty: PgType| Operand {
             node,
             kind: Kind::Typed(ty),

@@ -345,16 +345,17 @@ fn default_display(e: Expr, ty: PgType) -> Option<String> {
                     _ => Some(quoted(&text)),
                 }
             }
-            SqlValue::Number(n, _) => Some(n),
+            SqlValue::Number(n, _) => Some(number_display(&n)),
             SqlValue::Boolean(b) => Some(b.to_string()),
             _ => None,
         },
+        Expr::Nested(inner) => default_display(*inner, ty),
         Expr::UnaryOp {
             op: UnaryOperator::Minus,
             expr,
         } => match *expr {
             Expr::Value(v) => match v.value {
-                SqlValue::Number(n, _) => Some(quoted(&format!("-{n}"))),
+                SqlValue::Number(n, _) => Some(number_display(&format!("-{n}"))),
                 _ => None,
             },
             _ => None,
@@ -374,6 +375,27 @@ fn default_display(e: Expr, ty: PgType) -> Option<String> {
             }
         }
         _ => None,
+    }
+}
+
+/// A numeric constant as ruleutils prints it, with the type the parser gave it whatever the
+/// column's (the conversion to the column's type is an implicit cast it leaves out): an int4
+/// bare unless negative (`5`, `'-5'::integer`), an int8 always typed (`'5000000000'::bigint`),
+/// a numeric bare when it reads as a float constant (`1.5`, `'-1.5'::numeric`).
+fn number_display(n: &str) -> String {
+    let digits = n.strip_prefix('-').unwrap_or(n);
+    let (ty, bare) = if digits.contains(['.', 'e', 'E']) {
+        ("numeric", !n.starts_with('-'))
+    } else if n.parse::<i32>().is_ok() {
+        ("integer", !n.starts_with('-'))
+    } else if n.parse::<i64>().is_ok() {
+        ("bigint", false)
+    } else {
+        ("numeric", false)
+    };
+    match bare {
+        true => n.to_owned(),
+        false => format!("'{n}'::{ty}"),
     }
 }
 
@@ -418,9 +440,9 @@ fn sql_function(e: &Expr) -> Option<String> {
     }
 }
 
-/// pg_format_type(type oid, typmod, typname): format_type's spelling. `typname` is the name
-/// pg_type has for the OID (NULL when there is no such type), used for types devdb does not
-/// know by heart.
+/// pg_format_type(type oid, typmod, typname [, schema]): format_type's spelling. `typname` is
+/// the name pg_type has for the OID (NULL when there is no such type), used for types devdb does
+/// not know by heart; `schema`, when not NULL, qualifies it (a type the search path misses).
 pub(crate) fn pg_format_type(args: &[Value]) -> Result<Value, PgError> {
     let oid = match args.first() {
         Some(Value::Int(o)) => *o,
@@ -430,7 +452,20 @@ pub(crate) fn pg_format_type(args: &[Value]) -> Result<Value, PgError> {
         Some(Value::Int(t)) => *t as i32,
         _ => -1,
     };
-    Ok(format_type(oid, typmod, text_arg(args, 2)).map_or(Value::Null, Value::Text))
+    let shown = format_type(oid, typmod, text_arg(args, 2));
+    // A user type outside the search path, with its schema (the fourth argument).
+    let shown = match (shown, text_arg(args, 3)) {
+        (Some(name), Some(schema))
+            if u32::try_from(oid)
+                .ok()
+                .and_then(|o| PgType::from_oid(Oid(o)))
+                .is_none() =>
+        {
+            Some(format!("{}.{name}", quote_ident(schema)))
+        }
+        (shown, _) => shown,
+    };
+    Ok(shown.map_or(Value::Null, Value::Text))
 }
 
 /// pg_format_type_list(oidvector): the types as pg_get_function_arguments lists them.

@@ -199,7 +199,8 @@ pub static RELATIONS: &[Relation] = &[
            n.nspname, \
            (SELECT u.conname FROM __pg_constraint u \
              WHERE u.conindid = k.conindid AND u.contype IN ('p', 'u')), \
-           'NONE', pg_fk_rule(k.confupdtype), pg_fk_rule(k.confdeltype) \
+           CASE k.confmatchtype WHEN 'f' THEN 'FULL' ELSE 'NONE' END, \
+           pg_fk_rule(k.confupdtype), pg_fk_rule(k.confdeltype) \
          FROM __pg_constraint k JOIN __pg_namespace n ON n.oid = k.connamespace \
          WHERE k.contype = 'f'",
     ),

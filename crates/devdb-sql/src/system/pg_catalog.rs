@@ -144,7 +144,8 @@ pub static RELATIONS: &[Relation] = &[
              WHERE k.schema = t.schema AND k.table_name = t.name AND k.kind = 'c'), \
            0, \
            EXISTS (SELECT 1 FROM __devdb_constraints k WHERE k.kind = 'f' \
-             AND ((k.schema = t.schema AND k.table_name = t.name) OR k.ref_table = t.name)) \
+             AND ((k.schema = t.schema AND k.table_name = t.name) \
+               OR k.ref_table = pg_key(t.schema, t.name))) \
            OR EXISTS (SELECT 1 FROM __devdb_triggers g \
              WHERE g.schema = t.schema AND g.table_name = t.name), \
            0, 0, 0, 1, 'd', 0, 0, NULL, NULL \
@@ -226,26 +227,32 @@ pub static RELATIONS: &[Relation] = &[
         schema: "pg_catalog",
         name: "pg_attrdef",
         columns: cols!(oid: Oid, adrelid: Oid, adnum: Int2, adbin: PgNodeTree),
-        // __pretty: what pg_get_expr prints with pretty true, for a generation expression.
-        hidden: &["__pretty"],
         // An identity column's sequence is no default in PostgreSQL's catalog, nor a domain's
-        // DEFAULT its column's. A generated column's expression is its default.
-        body: "SELECT d.*, d.adbin FROM (SELECT 67108864 + c.rowid AS oid, \
-             16384 + t.rowid AS adrelid, c.position AS adnum, \
-             pg_default_display(c.default_expr, c.type_oid, c.typmod, \
-               (SELECT iif(e.schema = 'public', '', pg_quote_ident(e.schema) || '.') \
-                 || pg_quote_ident(e.name) FROM __devdb_types e WHERE e.oid = c.type_oid)) \
-               AS adbin \
-           FROM __devdb_tables t \
-           JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
-           WHERE c.default_expr IS NOT NULL AND NOT EXISTS (SELECT 1 \
-             FROM __devdb_identity_columns i WHERE i.schema = c.schema \
-               AND i.table_name = c.table_name AND i.name = c.name) \
-           AND NOT EXISTS (SELECT 1 FROM __devdb_domain_columns dc WHERE dc.schema = c.schema \
-             AND dc.table_name = c.table_name AND dc.name = c.name AND NOT dc.own_default)) d \
+        // DEFAULT its column's. adbin names an enum outside `public` with its schema;
+        // __enum_namespace and __short (the default naming it without) let pg_get_expr leave
+        // the schema out where the search path finds the enum. A generated column's expression
+        // is its default; __pretty is what pg_get_expr prints of it with pretty true.
+        hidden: &["__enum_namespace", "__short", "__pretty"],
+        body: "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
+           pg_default_display(c.default_expr, c.type_oid, c.typmod, \
+             (SELECT iif(e.schema = 'public', '', pg_quote_ident(e.schema) || '.') \
+               || pg_quote_ident(e.name) FROM __devdb_types e WHERE e.oid = c.type_oid)), \
+           (SELECT n.oid FROM __devdb_types e JOIN __pg_namespace n ON n.nspname = e.schema \
+             WHERE e.oid = c.type_oid AND e.schema <> 'public'), \
+           (SELECT pg_default_display(c.default_expr, c.type_oid, c.typmod, \
+               pg_quote_ident(e.name)) \
+             FROM __devdb_types e WHERE e.oid = c.type_oid AND e.schema <> 'public'), \
+           NULL \
+         FROM __devdb_tables t \
+         JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
+         WHERE c.default_expr IS NOT NULL AND NOT EXISTS (SELECT 1 \
+           FROM __devdb_identity_columns i WHERE i.schema = c.schema \
+             AND i.table_name = c.table_name AND i.name = c.name) \
+         AND NOT EXISTS (SELECT 1 FROM __devdb_domain_columns dc WHERE dc.schema = c.schema \
+           AND dc.table_name = c.table_name AND dc.name = c.name AND NOT dc.own_default) \
          UNION ALL \
          SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
-           pg_generated_display(g.expr, x.types, c.type_oid, c.typmod, 0), \
+           pg_generated_display(g.expr, x.types, c.type_oid, c.typmod, 0), NULL, NULL, \
            pg_generated_display(g.expr, x.types, c.type_oid, c.typmod, 1) \
          FROM __devdb_generated_columns g \
          JOIN __devdb_tables t ON t.schema = g.schema AND t.name = g.table_name \
@@ -266,27 +273,54 @@ pub static RELATIONS: &[Relation] = &[
             indcollation: Oidvector, indclass: Oidvector, indoption: Int2vector,
             indexprs: PgNodeTree, indpred: PgNodeTree,
         ),
-        // __def: what pg_get_indexdef prints.
-        hidden: &["__def"],
+        // __def: what pg_get_indexdef prints; __pretty_head, __relname, __nspname,
+        // __relnamespace and __pretty_tail: its pretty form, which names the table without its
+        // schema where the search path finds it.
+        hidden: &[
+            "__def",
+            "__pretty_head",
+            "__relname",
+            "__nspname",
+            "__relnamespace",
+            "__pretty_tail",
+        ],
         body: "SELECT 16777216 + i.rowid, t.oid, \
            (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
-           (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
+           (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid \
+             AND NOT x.include), \
            i.is_unique, 0, i.is_primary, 0, 1, 0, 1, 0, 1, 1, 0, \
            (SELECT group_concat(coalesce(x.attnum, 0), ' ' ORDER BY x.seqno) \
              FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
            (SELECT group_concat(coalesce(x.collation, 0), ' ' ORDER BY x.seqno) \
-             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
+             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid \
+             AND NOT x.include), \
            (SELECT group_concat(coalesce(x.opclass, 0), ' ' ORDER BY x.seqno) \
-             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
-           (SELECT group_concat(0, ' ') \
-             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
-           CASE WHEN k.expressions THEN k.keys END, k.predicate, \
+             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid \
+             AND NOT x.include), \
+           (SELECT group_concat(x.option, ' ' ORDER BY x.seqno) \
+             FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid \
+             AND NOT x.include), \
+           CASE WHEN k.columns IS NULL THEN CASE WHEN k.expressions THEN k.keys END \
+             ELSE (SELECT group_concat(x.expr, ', ' ORDER BY x.seqno) FROM __pg_index_columns x \
+               WHERE x.indexrelid = 16777216 + i.rowid AND x.expr IS NOT NULL) END, \
+           k.predicate, \
            'CREATE ' || CASE WHEN i.is_unique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' \
              || pg_quote_ident(i.name) || ' ON ' || pg_quote_ident(i.schema) || '.' \
              || pg_quote_ident(i.table_name) || ' USING btree (' \
              || coalesce(k.keys, (SELECT group_concat(pg_quote_ident(x.name), ', ' ORDER BY x.seqno) \
                  FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid)) || ')' \
-             || coalesce(' WHERE ' || k.predicate, '') \
+             || coalesce(' INCLUDE (' || k.include || ')', '') \
+             || coalesce(' WHERE ' || k.predicate, ''), \
+           'CREATE ' || CASE WHEN i.is_unique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' \
+             || pg_quote_ident(i.name) || ' ON ', \
+           pg_quote_ident(i.table_name), pg_quote_ident(i.schema), \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = i.schema), \
+           ' USING btree (' \
+             || coalesce(k.pretty_keys, k.keys, (SELECT group_concat(pg_quote_ident(x.name), ', ' \
+                 ORDER BY x.seqno) \
+                 FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid)) || ')' \
+             || coalesce(' INCLUDE (' || k.include || ')', '') \
+             || coalesce(' WHERE ' || coalesce(k.pretty_predicate, k.predicate), '') \
          FROM __devdb_indexes i \
          JOIN __pg_relations t ON t.schema = i.schema AND t.name = i.table_name \
          LEFT JOIN __devdb_index_keys k ON k.schema = i.schema AND k.name = i.name",
@@ -304,7 +338,17 @@ pub static RELATIONS: &[Relation] = &[
         // __def: what pg_get_constraintdef prints, __pretty: its pretty form where that
         // differs (a check's, with fewer parentheses); __columns, __ref_columns: the JSON
         // lists.
-        hidden: &["__def", "__columns", "__ref_columns", "__pretty"],
+        // __ref_namespace: a foreign key's referenced schema, whose name __qualified_def
+        // adds to the referenced table where the search path does not find it. The CHECKs
+        // of information_schema's domains are PostgreSQL 15's rows.
+        hidden: &[
+            "__def",
+            "__columns",
+            "__ref_columns",
+            "__pretty",
+            "__ref_namespace",
+            "__qualified_def",
+        ],
         body: "SELECT 50331648 + k.rowid, k.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = k.schema), k.kind, \
            k.is_deferrable, k.is_deferred, k.validated, \
@@ -313,24 +357,27 @@ pub static RELATIONS: &[Relation] = &[
            CASE k.kind \
              WHEN 'f' THEN coalesce((SELECT 16777216 + i.rowid FROM __devdb_constraints u \
                JOIN __devdb_indexes i ON i.schema = u.schema AND i.name = u.name \
-               WHERE u.table_name = k.ref_table AND u.kind IN ('p', 'u') \
+               WHERE u.schema = pg_key_schema(k.ref_table) \
+               AND u.table_name = pg_key_name(k.ref_table) AND u.kind IN ('p', 'u') \
                AND u.columns = k.ref_columns), 0) \
              WHEN 'c' THEN 0 \
              ELSE coalesce((SELECT 16777216 + i.rowid FROM __devdb_indexes i \
                WHERE i.schema = k.schema AND i.name = k.name), 0) END, \
            0, \
            coalesce((SELECT 16384 + t.rowid FROM __devdb_tables t \
-             WHERE t.schema = k.schema AND t.name = k.ref_table), 0), \
+             WHERE t.schema = pg_key_schema(k.ref_table) \
+             AND t.name = pg_key_name(k.ref_table)), 0), \
            CASE WHEN k.kind <> 'f' THEN ' ' ELSE pg_fk_action(k.on_update) END, \
            CASE WHEN k.kind <> 'f' THEN ' ' ELSE pg_fk_action(k.on_delete) END, \
-           CASE WHEN k.kind = 'f' THEN 's' ELSE ' ' END, \
+           CASE WHEN k.kind <> 'f' THEN ' ' WHEN k.match_full THEN 'f' ELSE 's' END, \
            1, 0, 0, \
            (SELECT pg_array_pack(pg_array_agg(x.n), 21) FROM (SELECT c.position AS n \
              FROM json_each(k.columns) j JOIN __devdb_columns c ON c.schema = k.schema \
                AND c.table_name = k.table_name AND c.name = j.value ORDER BY j.key) x), \
            CASE WHEN k.kind = 'f' THEN (SELECT pg_array_pack(pg_array_agg(x.n), 21) \
              FROM (SELECT c.position AS n FROM json_each(k.ref_columns) j \
-               JOIN __devdb_columns c ON c.schema = k.schema AND c.table_name = k.ref_table \
+               JOIN __devdb_columns c ON c.schema = pg_key_schema(k.ref_table) \
+               AND c.table_name = pg_key_name(k.ref_table) \
                AND c.name = j.value ORDER BY j.key) x) END, \
            k.check_expr, \
            CASE k.kind \
@@ -340,18 +387,27 @@ pub static RELATIONS: &[Relation] = &[
                (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
                  WHERE c.schema = k.schema AND c.table_name = k.table_name), 0, 0) || ')' \
              ELSE 'FOREIGN KEY (' || pg_name_list(k.columns) || ') REFERENCES ' \
-               || pg_quote_ident(k.ref_table) || '(' || pg_name_list(k.ref_columns) || ')' \
-               || coalesce(' ON UPDATE ' || k.on_update, '') \
-               || coalesce(' ON DELETE ' || k.on_delete, '') \
-               || CASE WHEN k.is_deferrable THEN ' DEFERRABLE' ELSE '' END \
-               || CASE WHEN k.is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END END \
+               || pg_quote_ident(pg_key_name(k.ref_table)) || k.__fk_tail END \
              || CASE WHEN k.validated THEN '' ELSE ' NOT VALID' END, \
            k.columns, k.ref_columns, \
            CASE WHEN k.kind = 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
              (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
                WHERE c.schema = k.schema AND c.table_name = k.table_name), 1, 0) || ')' \
+             || CASE WHEN k.validated THEN '' ELSE ' NOT VALID' END END, \
+           CASE WHEN k.kind = 'f' THEN (SELECT n.oid FROM __pg_namespace n \
+             WHERE n.nspname = pg_key_schema(k.ref_table)) END, \
+           CASE WHEN k.kind = 'f' THEN 'FOREIGN KEY (' || pg_name_list(k.columns) \
+             || ') REFERENCES ' || pg_quote_ident(pg_key_schema(k.ref_table)) || '.' \
+             || pg_quote_ident(pg_key_name(k.ref_table)) || k.__fk_tail \
              || CASE WHEN k.validated THEN '' ELSE ' NOT VALID' END END \
-         FROM __devdb_constraints k \
+         FROM (SELECT *, '(' || pg_name_list(ref_columns) || ')' \
+             || CASE WHEN match_full THEN ' MATCH FULL' ELSE '' END \
+             || coalesce(' ON UPDATE ' || on_update, '') \
+             || coalesce(' ON DELETE ' || on_delete, '') \
+             || CASE WHEN is_deferrable THEN ' DEFERRABLE' ELSE '' END \
+             || CASE WHEN is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END AS __fk_tail, \
+             rowid AS rowid \
+           FROM __devdb_constraints) k \
          UNION ALL \
          SELECT d.oid, d.check_name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = d.schema), 'c', 0, 0, 1, 0, \
@@ -360,8 +416,20 @@ pub static RELATIONS: &[Relation] = &[
              || ')', \
            NULL, NULL, \
            'CHECK (' || pg_check_display(d.check_expr, json_object('value', d.base_oid), 1, 1) \
-             || ')' \
-         FROM __devdb_domains d WHERE d.check_name IS NOT NULL",
+             || ')', NULL, NULL \
+         FROM __devdb_domains d WHERE d.check_name IS NOT NULL \
+         UNION ALL \
+         SELECT 13222, 'cardinal_number_domain_check', 13207, 'c', 0, 0, 1, 0, 13221, 0, 0, 0, \
+           ' ', ' ', ' ', 1, 0, 0, NULL, NULL, 'VALUE >= 0', 'CHECK ((VALUE >= 0))', NULL, NULL, \
+           'CHECK (VALUE >= 0)', NULL, NULL \
+         UNION ALL \
+         SELECT 13235, 'yes_or_no_check', 13207, 'c', 0, 0, 1, 0, 13234, 0, 0, 0, \
+           ' ', ' ', ' ', 1, 0, 0, NULL, NULL, \
+           '(VALUE)::text = ANY ((ARRAY[''YES''::character varying, ''NO''::character varying])::text[])', \
+           'CHECK (((VALUE)::text = ANY ((ARRAY[''YES''::character varying, \
+''NO''::character varying])::text[])))', NULL, NULL, \
+           'CHECK (VALUE::text = ANY (ARRAY[''YES''::character varying, \
+''NO''::character varying]::text[]))', NULL, NULL",
     },
     rel(
         "pg_sequence",
@@ -746,24 +814,49 @@ pub const HELPERS: &[&str] = &[
        (SELECT json_group_array(o.name) FROM (SELECT name FROM __devdb_view_columns \
          WHERE schema = v.schema AND view_name = v.name ORDER BY position) o) AS outputs \
      FROM __devdb_views v) d",
-    // One row per column of each index, with what pg_index and pg_attribute need. The
-    // opclass is the default btree one for the column's type; strings, arrays and enums share
-    // theirs (text_ops, array_ops, enum_ops).
+    // One row per column of each index, with what pg_index and pg_attribute need: from the
+    // index's per-column records (`__devdb_index_keys.columns`), else from SQLite's own list of
+    // the index's columns (indexes of constraints, and those an older devdb made). The
+    // opclass is the one the key names, else the default btree one for the column's type;
+    // strings, arrays and enums share theirs (text_ops, array_ops, enum_ops). INCLUDE
+    // columns have none.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
-     SELECT 16777216 + i.rowid AS indexrelid, p.seqno AS seqno, p.name AS name, \
-       c.position AS attnum, c.type_oid AS typid, c.typmod AS typmod, \
-       ty.typcollation AS collation, \
-       (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
-         AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 \
-           WHEN ty.typcategory = 'A' THEN 2277 \
-           WHEN c.type_oid IN (SELECT e.oid FROM __devdb_types e) THEN 3500 \
-           WHEN c.type_oid IN (SELECT e.array_oid FROM __devdb_types e) THEN 2277 \
-           ELSE c.type_oid END) AS opclass \
-     FROM __devdb_indexes i, pragma_index_info(pg_key(i.schema, i.name)) p \
+     SELECT x.indexrelid AS indexrelid, x.seqno AS seqno, x.name AS name, \
+       c.position AS attnum, coalesce(c.type_oid, x.expr_type) AS typid, \
+       coalesce(c.typmod, x.expr_typmod) AS typmod, ty.typcollation AS collation, \
+       CASE WHEN NOT x.include THEN coalesce( \
+         (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 \
+           AND o.opcname = x.opclass), \
+         (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
+           AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 \
+             WHEN ty.typcategory = 'A' THEN 2277 \
+             WHEN coalesce(c.type_oid, x.expr_type) IN \
+               (SELECT e.oid FROM __devdb_types e) THEN 3500 \
+             WHEN coalesce(c.type_oid, x.expr_type) IN \
+               (SELECT e.array_oid FROM __devdb_types e) THEN 2277 \
+             ELSE coalesce(c.type_oid, x.expr_type) END)) END AS opclass, \
+       x.option AS option, x.include AS include, x.plain AS plain, x.pretty AS pretty, \
+       x.expr AS expr \
+     FROM (SELECT 16777216 + i.rowid AS indexrelid, i.schema AS schema, \
+         i.table_name AS table_name, p.seqno AS seqno, p.name AS name, p.name AS col, \
+         NULL AS expr_type, NULL AS expr_typmod, NULL AS opclass, 0 AS option, 0 AS include, \
+         pg_quote_ident(p.name) AS plain, pg_quote_ident(p.name) AS pretty, NULL AS expr \
+       FROM __devdb_indexes i, pragma_index_info(pg_key(i.schema, i.name)) p \
+       WHERE NOT EXISTS (SELECT 1 FROM __devdb_index_keys k WHERE k.schema = i.schema \
+         AND k.name = i.name AND k.columns IS NOT NULL) \
+       UNION ALL \
+       SELECT 16777216 + i.rowid, i.schema, i.table_name, j.key, j.value ->> 'name', \
+         j.value ->> 'column', j.value ->> 'type', j.value ->> 'typmod', \
+         j.value ->> 'opclass', coalesce(j.value ->> 'option', 0), \
+         coalesce(j.value ->> 'include', 0), j.value ->> 'plain', j.value ->> 'pretty', \
+         j.value ->> 'expr' \
+       FROM __devdb_indexes i \
+       JOIN __devdb_index_keys k ON k.schema = i.schema AND k.name = i.name, \
+         json_each(k.columns) j) x \
      LEFT JOIN (SELECT schema, table_name, name, position, type_oid, typmod \
          FROM __devdb_columns \
        UNION ALL SELECT schema, view_name, name, position, type_oid, typmod \
          FROM __devdb_view_columns) c \
-       ON c.schema = i.schema AND c.table_name = i.table_name AND c.name = p.name \
-     LEFT JOIN devdb_sys.pg_type ty ON ty.oid = c.type_oid",
+       ON c.schema = x.schema AND c.table_name = x.table_name AND c.name = x.col \
+     LEFT JOIN devdb_sys.pg_type ty ON ty.oid = coalesce(c.type_oid, x.expr_type)",
 ];

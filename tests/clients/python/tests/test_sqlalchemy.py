@@ -792,3 +792,215 @@ def test_alembic_upgrade_autogenerate_downgrade(alembic_url, tmp_path):
         assert sorted(inspector.get_table_names()) == ["alembic_version"]
     finally:
         engine.dispose()
+
+
+# Reflection and autogenerate of expression, DESC/NULLS, INCLUDE and partial indexes, foreign
+# keys into another schema and user types outside the search path: a migration creates them,
+# the inspector's answers are compared with PostgreSQL's, autogenerate finds nothing to do.
+
+SCHEMA_MIGRATION = '''
+    import sqlalchemy as sa
+    from alembic import op
+
+    from test_sqlalchemy import people_columns
+
+    revision = "s0001"
+    down_revision = None
+
+    def upgrade():
+        op.execute("create schema other")
+        color = sa.Enum("red", "green", name="color", schema="other")
+        op.create_table(
+            "parents",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("code", sa.String(20), nullable=False),
+            sa.UniqueConstraint("code", name="uq_parents_code"),
+            schema="other",
+        )
+        op.create_table("people", *people_columns(color))
+        op.create_index("ix_people_lower_email", "people", [sa.text("lower(email)")], unique=True)
+        op.create_index("ix_people_sum", "people", [sa.text("(a + b)")])
+        op.create_index("ix_people_sorted", "people",
+                        [sa.text("a DESC"), sa.text("b DESC NULLS LAST"), sa.text("name NULLS FIRST")])
+        op.create_index("ix_people_mixed", "people", ["name", sa.text("lower(email) DESC")])
+        op.create_index("ix_people_covering", "people", ["a"], postgresql_include=["name", "b"])
+        op.create_index("ix_people_positive", "people", ["email"], unique=True,
+                        postgresql_where=sa.text("a > 0"))
+        op.create_table(
+            "children",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("person_id", sa.Integer, sa.ForeignKey("public.people.id", ondelete="SET NULL")),
+            sa.Column("color", color),
+            schema="other",
+        )
+        op.create_index("ix_children_person_desc", "children", [sa.text("person_id DESC")],
+                        schema="other")
+
+    def downgrade():
+        op.drop_table("children", schema="other")
+        op.drop_table("people")
+        op.drop_table("parents", schema="other")
+        sa.Enum(name="color", schema="other").drop(op.get_bind())
+        op.execute("drop schema other")
+'''
+
+schema_metadata = sa.MetaData()
+_color = sa.Enum("red", "green", name="color", schema="other")
+_parents = sa.Table(
+    "parents",
+    schema_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(20), nullable=False),
+    UniqueConstraint("code", name="uq_parents_code"),
+    schema="other",
+)
+
+
+def people_columns(color):
+    """The people table's columns and foreign keys, for the migration and the models alike."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(120), nullable=False),
+        sa.Column("a", sa.Integer),
+        sa.Column("b", sa.Integer),
+        sa.Column("name", sa.Text),
+        sa.Column("score", sa.Integer, server_default=sa.text("-1")),
+        sa.Column("ratio", sa.Numeric(6, 2), server_default=sa.text("-1.5")),
+        sa.Column("color", color, server_default="red"),
+        sa.Column("parent_id", sa.Integer),
+        sa.Column("parent_code", sa.String(20)),
+        sa.ForeignKeyConstraint(["parent_id"], ["other.parents.id"], name="fk_people_parent",
+                                ondelete="CASCADE", onupdate="SET NULL"),
+        sa.ForeignKeyConstraint(["parent_code"], ["other.parents.code"],
+                                name="fk_people_parent_code", deferrable=True,
+                                initially="DEFERRED"),
+    ]
+
+
+_people = sa.Table("people", schema_metadata, *people_columns(_color))
+Index("ix_people_lower_email", func.lower(_people.c.email), unique=True)
+Index("ix_people_sum", _people.c.a + _people.c.b)
+Index("ix_people_sorted", _people.c.a.desc(), _people.c.b.desc().nulls_last(),
+      _people.c.name.nulls_first())
+Index("ix_people_mixed", _people.c.name, func.lower(_people.c.email).desc())
+Index("ix_people_covering", _people.c.a, postgresql_include=["name", "b"])
+Index("ix_people_positive", _people.c.email, unique=True, postgresql_where=_people.c.a > 0)
+_children = sa.Table(
+    "children",
+    schema_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("person_id", sa.Integer, ForeignKey("people.id", ondelete="SET NULL")),
+    sa.Column("color", _color),
+    schema="other",
+)
+Index("ix_children_person_desc", _children.c.person_id.desc())
+
+SCHEMA_TABLES = [("people", None), ("parents", "other"), ("children", "other")]
+
+
+def migrated_schema(server_url, name, tmp_path):
+    """A fresh database at `server_url` migrated by SCHEMA_MIGRATION; yields an engine."""
+    for url in fresh_database(server_url, name):
+        engine = sa.create_engine(engine_url(url, "psycopg"))
+        scripts = tmp_path / name
+        (scripts / "versions").mkdir(parents=True)
+        (scripts / "env.py").write_text(ENV_PY)
+        (scripts / "versions" / "s0001_schema.py").write_text(textwrap.dedent(SCHEMA_MIGRATION))
+        config = Config()
+        config.set_main_option("script_location", str(scripts))
+        config.attributes["metadata"] = schema_metadata
+        try:
+            with engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+            yield engine, config
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def schemas(database_url, tmp_path_factory):
+    oracle = os.environ.get("ORACLE_URL")
+    assert oracle, "ORACLE_URL (PostgreSQL 15) is not set: run the suite through `cargo xtask test`"
+    tmp = tmp_path_factory.mktemp("schemas")
+    for tested in migrated_schema(ADMIN_URL, "client_sqla_schemas", tmp):
+        for expected in migrated_schema(oracle, "client_sqla_schemas_oracle", tmp):
+            yield tested, expected
+
+
+@pytest.mark.parametrize("method", PER_TABLE)
+def test_inspector_indexes_and_schemas_match_postgres(schemas, method):
+    (tested, _), (expected, _) = schemas
+
+    def answers(engine):
+        inspector = sa.inspect(engine)
+        return {
+            f"{schema}.{table}": plain(getattr(inspector, method)(table, schema=schema))
+            for table, schema in SCHEMA_TABLES
+        }
+
+    assert answers(tested) == answers(expected)
+
+
+def test_inspector_multi_and_ignore_search_path_match_postgres(schemas):
+    (tested, _), (expected, _) = schemas
+
+    def answers(engine):
+        inspector = sa.inspect(engine)
+        return {
+            "indexes": plain(dict(inspector.get_multi_indexes())),
+            "other indexes": plain(dict(inspector.get_multi_indexes(schema="other"))),
+            "foreign keys": plain(dict(inspector.get_multi_foreign_keys())),
+            "other foreign keys": plain(dict(inspector.get_multi_foreign_keys(schema="other"))),
+            "ignoring search path": plain(
+                inspector.get_foreign_keys("people", postgresql_ignore_search_path=True)
+            ),
+            "columns": plain(dict(inspector.get_multi_columns())),
+            "enums": plain(inspector.get_enums(schema="*")),
+        }
+
+    assert answers(tested) == answers(expected)
+
+
+def test_inspector_reads_expression_and_sorted_indexes(schemas):
+    (tested, _), _ = schemas
+    inspector = sa.inspect(tested)
+    indexes = {i["name"]: i for i in inspector.get_indexes("people")}
+    assert indexes["ix_people_lower_email"]["expressions"] == ["lower(email::text)"]
+    assert indexes["ix_people_lower_email"]["column_names"] == [None]
+    assert indexes["ix_people_sum"]["expressions"] == ["(a + b)"]
+    assert indexes["ix_people_sorted"]["column_sorting"] == {
+        "a": ("desc",),
+        "b": ("desc", "nulls_last"),
+        "name": ("nulls_first",),
+    }
+    assert indexes["ix_people_mixed"]["column_names"] == ["name", None]
+    assert indexes["ix_people_mixed"]["column_sorting"] == {"lower(email::text)": ("desc",)}
+    assert indexes["ix_people_covering"]["include_columns"] == ["name", "b"]
+    assert indexes["ix_people_positive"]["dialect_options"]["postgresql_where"] == "(a > 0)"
+    fks = {f["name"]: f for f in inspector.get_foreign_keys("people")}
+    assert fks["fk_people_parent"]["referred_schema"] == "other"
+    assert fks["fk_people_parent"]["options"] == {"onupdate": "SET NULL", "ondelete": "CASCADE"}
+    assert fks["fk_people_parent_code"]["options"] == {"deferrable": True, "initially": "DEFERRED"}
+    children = inspector.get_foreign_keys("children", schema="other")
+    assert [(f["referred_schema"], f["referred_table"]) for f in children] == [(None, "people")]
+    columns = {c["name"]: c for c in inspector.get_columns("people")}
+    assert columns["score"]["default"] == "'-1'::integer"
+    assert columns["ratio"]["default"] == "'-1.5'::numeric"
+    assert columns["color"]["type"].schema == "other"
+
+
+def test_alembic_autogenerate_finds_nothing_after_schema_migration(schemas):
+    for engine, config in schemas:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn,
+                opts={
+                    "compare_type": True,
+                    "compare_server_default": True,
+                    "include_schemas": True,
+                    "include_name": lambda name, type_, parent: type_ != "schema"
+                    or name in (None, "public", "other"),
+                },
+            )
+            assert compare_metadata(context, schema_metadata) == []
