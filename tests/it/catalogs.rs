@@ -434,6 +434,22 @@ async fn psql_lists_domains_as_postgres() {
     .await;
 }
 
+/// psql's \d prints a stored generated column's expression in its Default column.
+#[tokio::test]
+async fn psql_describes_generated_columns_as_postgres() {
+    psql_meta_commands_match(
+        "psql_generated",
+        &[
+            "create table priced (id int primary key, price numeric(6,2), qty int, \
+             doubled numeric(8,2) generated always as (price * 2) stored, \
+             total numeric generated always as (price * qty) stored, name varchar(10), \
+             shout text generated always as (upper(name) || '!') stored not null)",
+        ],
+        &[r"\d priced", r"\d+ priced"],
+    )
+    .await;
+}
+
 /// Domains in pg_type (typtype 'd', with an array type), their CHECKs in pg_constraint, columns
 /// of a domain in pg_attribute, pg_attrdef and information_schema, as drivers read them; a
 /// query's columns are described with the base type.

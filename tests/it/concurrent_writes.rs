@@ -449,6 +449,33 @@ async fn updates_of_different_rows_do_not_wait() {
     .await;
 }
 
+/// Transactions sharing the writer write a table with a stored generated column: each one's
+/// rows are written back from its log without the computed column, which SQLite computes again.
+#[tokio::test]
+async fn interleaved_writes_of_a_table_with_a_generated_column() {
+    compare_sessions(&[
+        Slow(
+            A,
+            "create table g (id int primary key, v int not null, \
+               twice int generated always as (v * 2) stored);
+             insert into g (id, v) values (1, 1), (2, 2), (3, 3)",
+        ),
+        Run(A, "begin"),
+        Run(B, "begin"),
+        Run(A, "update g set v = 10 where id = 1"),
+        Run(B, "insert into g (id, v) values (4, 4)"),
+        Run(A, "insert into g values (5, 5) returning twice"),
+        Run(B, "update g set v = v + 1 where id = 2 returning twice"),
+        Run(A, "select id, v, twice from g order by id"),
+        Run(B, "select id, v, twice from g order by id"),
+        Run(A, "commit"),
+        Run(B, "delete from g where id = 3"),
+        Run(B, "commit"),
+        Run(C, "select id, v, twice from g order by id"),
+    ])
+    .await;
+}
+
 /// The second update of a row waits for the first transaction and then applies to the
 /// committed value: `v + 1` twice gives 2.
 #[tokio::test]

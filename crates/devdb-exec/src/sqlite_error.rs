@@ -715,6 +715,12 @@ fn classify_message(message: &str) -> PgError {
     }
     // SQLite's deterministic functions are the ones PostgreSQL marks IMMUTABLE.
     if let Some(place) = message.strip_prefix("non-deterministic functions prohibited in ") {
+        if place.starts_with("generated columns") {
+            return PgError::new(
+                SqlState::INVALID_OBJECT_DEFINITION,
+                "generation expression is not immutable",
+            );
+        }
         let part = match place {
             p if p.starts_with("index expressions") => "index expression",
             p if p.starts_with("partial index WHERE") => "index predicate",
@@ -723,6 +729,12 @@ fn classify_message(message: &str) -> PgError {
         return PgError::new(
             SqlState::INVALID_OBJECT_DEFINITION,
             format!("functions in {part} must be marked IMMUTABLE"),
+        );
+    }
+    if message.starts_with("subqueries prohibited in generated columns") {
+        return PgError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "cannot use subquery in column generation expression",
         );
     }
     PgError::internal(message)

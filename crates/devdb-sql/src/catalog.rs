@@ -55,6 +55,7 @@ pub(crate) const DOMAIN_COLUMNS: &str = "__devdb_domain_columns";
 pub(crate) const FUNCTIONS: &str = "__devdb_functions";
 pub(crate) const TRIGGERS: &str = "__devdb_triggers";
 pub(crate) const SQL_FUNCTIONS: &str = "__devdb_sql_functions";
+pub(crate) const GENERATED_COLUMNS: &str = "__devdb_generated_columns";
 
 /// The first OID devdb hands out to an object it creates (PostgreSQL's FirstNormalObjectId).
 pub const FIRST_OBJECT_ID: u32 = 16384;
@@ -119,6 +120,10 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// unnamed) and types (a JSON list of PostgreSQL type names), the argument type OIDs
 /// (pg_proc.proargtypes, space separated), its return type's name and OID, and the body's
 /// expression as PostgreSQL SQL. Calls are inlined.
+///
+/// `__devdb_generated_columns` marks stored generated columns (pg_attribute.attgenerated 's')
+/// with their expression as PostgreSQL SQL; the SQLite column is a STORED generated column
+/// computing its translation.
 pub const BOOTSTRAP_SQL: &str = "\
 CREATE TABLE IF NOT EXISTS __devdb_tables (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL, type_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, pk_position INTEGER, PRIMARY KEY (schema, table_name, name));
@@ -142,6 +147,7 @@ CREATE TABLE IF NOT EXISTS __devdb_domain_columns (schema TEXT NOT NULL DEFAULT 
 CREATE TABLE IF NOT EXISTS __devdb_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_triggers (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, function TEXT NOT NULL, on_insert INTEGER NOT NULL, on_update INTEGER NOT NULL, UNIQUE (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_sql_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, arg_names TEXT NOT NULL, arg_types TEXT NOT NULL, arg_oids TEXT NOT NULL, return_type TEXT NOT NULL, return_oid INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_generated_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, expr TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 ";
 
 /// The queries whose rows [`Catalog::load`] reads, in this order.
@@ -172,6 +178,7 @@ pub const LOAD_SQL: &[&str] = &[
      ORDER BY schema, table_name, name",
     "SELECT oid, schema, name, arg_names, arg_types, return_type, body FROM __devdb_sql_functions \
      ORDER BY oid",
+    "SELECT schema, table_name, name, expr FROM __devdb_generated_columns",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -465,6 +472,8 @@ pub struct Column {
     pub identity: Option<Identity>,
     /// The OID of the domain the column was declared with (it has the domain's base type).
     pub domain: Option<Oid>,
+    /// GENERATED ALWAYS AS (expression) STORED: the expression as PostgreSQL SQL text.
+    pub generated: Option<String>,
 }
 
 /// How an identity column was declared (pg_attribute.attidentity).
@@ -629,6 +638,16 @@ impl Catalog {
         self.functions.iter().find(|f| f.name == name)
     }
 
+    /// The column `name` of table `table` (a key), which a per-column catalog row marks.
+    fn column_mut(&mut self, table: &str, name: &str) -> Option<&mut Column> {
+        self.tables
+            .iter_mut()
+            .find(|t| t.name == table)?
+            .columns
+            .iter_mut()
+            .find(|c| c.name == name)
+    }
+
     pub fn index(&self, name: &str) -> Option<&Index> {
         self.indexes.iter().find(|i| i.name == name)
     }
@@ -645,6 +664,7 @@ impl Catalog {
         let index_key_rows = next();
         let (domain_rows, domain_column_rows) = (next(), next());
         let (function_rows, trigger_rows, sql_function_rows) = (next(), next(), next());
+        let generated_rows = next();
         let mut catalog = Catalog::default();
         catalog.schemas.push(Schema {
             oid: Oid(PUBLIC_SCHEMA_OID),
@@ -716,6 +736,7 @@ impl Catalog {
                 pk_position: r.opt_int()?.map(|p| p as i32),
                 identity: None,
                 domain: None,
+                generated: None,
             };
             let owner = catalog
                 .tables
@@ -825,6 +846,7 @@ impl Catalog {
                 pk_position: None,
                 identity: None,
                 domain: None,
+                generated: None,
             };
             catalog
                 .views
@@ -846,13 +868,16 @@ impl Catalog {
                 "d" => Identity::ByDefault,
                 other => return Err(corrupt(&format!("identity kind {other}"))),
             };
-            if let Some(c) = catalog
-                .tables
-                .iter_mut()
-                .find(|t| t.name == table)
-                .and_then(|t| t.columns.iter_mut().find(|c| c.name == name))
-            {
+            if let Some(c) = catalog.column_mut(&table, &name) {
                 c.identity = Some(identity);
+            }
+        }
+        for row in generated_rows {
+            let mut r = Row::new(row);
+            let (table, name) = (key(&r.text()?, &r.text()?), r.text()?);
+            let expr = r.text()?;
+            if let Some(c) = catalog.column_mut(&table, &name) {
+                c.generated = Some(expr);
             }
         }
         for row in sequence_rows {
@@ -886,12 +911,7 @@ impl Catalog {
                 key(&schema, &r.text()?)
             };
             let (name, domain) = (r.text()?, r.oid()?);
-            if let Some(c) = catalog
-                .tables
-                .iter_mut()
-                .find(|t| t.name == table)
-                .and_then(|t| t.columns.iter_mut().find(|c| c.name == name))
-            {
+            if let Some(c) = catalog.column_mut(&table, &name) {
                 c.domain = Some(domain);
             }
         }

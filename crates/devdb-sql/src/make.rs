@@ -598,21 +598,34 @@ pub fn subquery(select: Select) -> Expr {
 /// still mean the enclosing query's columns:
 /// `(SELECT __item FROM (SELECT column AS __key, item AS __item FROM view) WHERE __key = key)`.
 pub fn lookup(view: &str, item: Expr, column: &str, key: Expr) -> Expr {
-    let inner = select(
-        vec![
-            select_item(self::column(column), Some("__key")),
-            select_item(item, Some("__item")),
-        ],
-        vec![table(view, None)],
-        None,
-    );
+    lookup_by(view, item, vec![(column, key)])
+}
+
+/// [`lookup`] by several columns (`__key1`, `__key2`, ...).
+pub fn lookup_by(view: &str, item: Expr, keys: Vec<(&str, Expr)>) -> Expr {
+    let names: Vec<String> = match keys.len() {
+        1 => vec!["__key".to_owned()],
+        n => (1..=n).map(|i| format!("__key{i}")).collect(),
+    };
+    let mut items: Vec<SelectItem> = keys
+        .iter()
+        .zip(&names)
+        .map(|((c, _), name)| select_item(self::column(c), Some(name)))
+        .collect();
+    items.push(select_item(item, Some("__item")));
+    let inner = select(items, vec![table(view, None)], None);
+    let matches = keys
+        .into_iter()
+        .zip(&names)
+        .map(|((_, key), name)| eq(self::column(name), key))
+        .reduce(and);
     subquery(select(
         vec![select_item(self::column("__item"), None)],
         vec![derived(
             query(SetExpr::Select(Box::new(inner))),
             alias("__lookup", &[]),
         )],
-        Some(eq(self::column("__key"), key)),
+        matches,
     ))
 }
 

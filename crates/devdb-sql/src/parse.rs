@@ -168,6 +168,13 @@ pub(crate) fn statement(
             if crate::prepare_syntax::creates_from_execute(&words) {
                 return Err(PgError::feature_not_supported("CREATE TABLE ... AS EXECUTE"));
             }
+            // sqlparser cannot read it: say what is missing rather than a syntax error.
+            if w.value.eq_ignore_ascii_case("alter") && has_words(&words, &["drop", "expression"])
+            {
+                return Err(PgError::feature_not_supported(
+                    "ALTER COLUMN ... DROP EXPRESSION",
+                ));
+            }
             if let Some(tokens) = identity_sequence_name(sql, &tokens)? {
                 return statement(sql, dialect, tokens);
             }
@@ -291,6 +298,16 @@ pub(crate) fn statement(
         return Err(syntax_error_at(sql, &next));
     }
     Ok(Parsed::Statement(Box::new(stmt)))
+}
+
+/// True when the unquoted words `seq` follow one another somewhere in `words`.
+fn has_words(words: &[&TokenWithSpan], seq: &[&str]) -> bool {
+    words.windows(seq.len()).any(|run| {
+        run.iter().zip(seq).all(|(t, word)| {
+            matches!(&t.token, Token::Word(w)
+                if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+        })
+    })
 }
 
 /// The tokens of a CREATE/ALTER TABLE without the `SEQUENCE NAME name` of an identity

@@ -186,6 +186,11 @@ pub static FUNCTIONS: &[Function] = &[
         crate::system::check_display::pg_check_display,
     ),
     f(
+        "pg_generated_display",
+        5,
+        crate::system::check_display::pg_generated_display,
+    ),
+    f(
         "pg_view_display",
         4,
         crate::system::view_display::pg_view_display,

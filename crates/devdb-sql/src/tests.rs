@@ -37,6 +37,7 @@ pub fn table(name: &str, cols: &[Col<'_>]) -> Table {
                 pk_position: None,
                 identity: None,
                 domain: None,
+                generated: None,
             })
             .collect(),
     }

@@ -78,6 +78,21 @@ impl Translator<'_> {
             rebuild: false,
             conversion: None,
         };
+        if col.generated.is_some()
+            && matches!(
+                op,
+                AlterColumnOperation::SetDefault { .. } | AlterColumnOperation::DropDefault
+            )
+        {
+            return Err(PgError::syntax_error(
+                format!(
+                    "column \"{}\" of relation \"{}\" is a generated column",
+                    col.name,
+                    catalog::split(&table.name).1
+                ),
+                None,
+            ));
+        }
         match op {
             AlterColumnOperation::SetNotNull => {
                 out.sqlite
@@ -133,6 +148,19 @@ impl Translator<'_> {
                 using,
                 had_set: _,
             } => {
+                if let Some(reader) = super::generated::generated_readers(table, &col.name)
+                    .into_iter()
+                    .find(|c| c.name != col.name)
+                {
+                    return Err(PgError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        "cannot alter type of a column used by a generated column",
+                    )
+                    .with_detail(format!(
+                        "Column \"{}\" is used by generated column \"{}\".",
+                        col.name, reader.name
+                    )));
+                }
                 let (to, conversion) = self.new_column_type(table, col, &data_type, using)?;
                 altered.ty = to.ty;
                 altered.enum_oid = to.enum_oid;

@@ -380,6 +380,7 @@ impl Translator<'_> {
                     option: ColumnOption::Default(value),
                 });
             }
+            options.extend(self.sqlite_generated(name, columns, c)?);
             defs.push(super::ddl::storage_column(&c.name, c.ty, options));
         }
         let mut table_constraints = Vec::new();

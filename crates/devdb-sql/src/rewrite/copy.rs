@@ -87,6 +87,8 @@ impl Translator<'_> {
     }
 
     /// The columns COPY names, or all of the table's in order; 42703 for an unknown one.
+    /// Generated columns are left out of the default list and refused in a given one (42P10),
+    /// as PostgreSQL 15 does both ways.
     fn copy_columns(
         &self,
         table_name: &ObjectName,
@@ -94,15 +96,25 @@ impl Translator<'_> {
     ) -> Result<Vec<String>, PgError> {
         let table = self.lookup_table(table_name)?;
         if columns.is_empty() {
-            return Ok(table.columns.iter().map(|c| c.name.clone()).collect());
+            return Ok(table
+                .columns
+                .iter()
+                .filter(|c| c.generated.is_none())
+                .map(|c| c.name.clone())
+                .collect());
         }
         columns
             .iter()
             .map(|ident| {
                 let name = fold(ident);
-                match table.columns.iter().any(|c| c.name == name) {
-                    true => Ok(name),
-                    false => Err(PgError::new(
+                match table.columns.iter().find(|c| c.name == name) {
+                    Some(c) if c.generated.is_some() => Err(PgError::new(
+                        SqlState::INVALID_COLUMN_REFERENCE,
+                        format!("column \"{name}\" is a generated column"),
+                    )
+                    .with_detail("Generated columns cannot be used in COPY.")),
+                    Some(_) => Ok(name),
+                    None => Err(PgError::new(
                         SqlState::UNDEFINED_COLUMN,
                         format!(
                             "column \"{name}\" of relation \"{}\" does not exist",

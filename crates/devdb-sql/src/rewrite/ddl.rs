@@ -9,13 +9,14 @@ use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
     AlterTable, AlterTableOperation, Analyze, CheckConstraint, ColumnDef, ColumnOption,
-    ColumnOptionDef, CreateTable, CreateTableOptions, DataType, Expr, ForeignKeyConstraint,
-    GeneratedAs, IndexColumn, ObjectName, ObjectType, SqlOption, Statement, TableConstraint,
-    Truncate,
+    ColumnOptionDef, CreateTable, CreateTableOptions, DataType, DropBehavior, Expr,
+    ForeignKeyConstraint, GeneratedAs, IndexColumn, ObjectName, ObjectType, SqlOption, Statement,
+    TableConstraint, Truncate,
 };
 
 use super::constraints::{Keys, choose_name, column_references_apart, given_name};
 use super::functions::regclass_text;
+use super::generated::{generated_and, generated_row, renamed_readers, stored_generation};
 use super::sequences::{SequenceSpec, identity_row, owner_row};
 use super::{Output, Translator, already_exists_skipping, does_not_exist_skipping, fold};
 use crate::catalog::{self, Column, Constraint, ConstraintKind, Identity, Table};
@@ -160,6 +161,7 @@ impl Translator<'_> {
                 pk_position: None,
                 identity: None,
                 domain: None,
+                generated: None,
             };
             if declared.serial {
                 let seq = format!("{name}_{col_name}_seq");
@@ -188,6 +190,9 @@ impl Translator<'_> {
                                 "identity column type must be smallint, integer, or bigint",
                             ));
                         }
+                        if col.generated.is_some() {
+                            return Err(generated_and("identity", &col_name, &name));
+                        }
                         if declared.serial || col.default.is_some() {
                             return Err(PgError::syntax_error(
                                 format!(
@@ -211,7 +216,19 @@ impl Translator<'_> {
                         col.identity = Some(identity);
                         identities.push((seq, col_name.clone(), spec, identity));
                     }
+                    o if let Some(e) = stored_generation(o) => {
+                        if col.identity.is_some() {
+                            return Err(generated_and("identity", &col_name, &name));
+                        }
+                        if col.default.is_some() {
+                            return Err(generated_and("default", &col_name, &name));
+                        }
+                        col.generated = Some(make::sql_text(e));
+                    }
                     ColumnOption::Default(e) => {
+                        if col.generated.is_some() {
+                            return Err(generated_and("default", &col_name, &name));
+                        }
                         if col.identity.is_some() {
                             return Err(PgError::syntax_error(
                                 format!(
@@ -456,6 +473,11 @@ impl Translator<'_> {
             sqlite.push(owner_row(seq, &name, col));
             sqlite.push(identity_row(&name, col, *identity));
         }
+        for c in &columns {
+            if let Some(expr) = &c.generated {
+                sqlite.push(generated_row(&name, &c.name, expr));
+            }
+        }
         sqlite.extend(domain_rows);
         Ok(catalog_output("CREATE TABLE", sqlite))
     }
@@ -662,15 +684,21 @@ impl Translator<'_> {
                         ));
                     }
                     sqlite.extend(self.add_column(&mut table, &column_def)?);
+                    rebuild |= table.columns.last().is_some_and(|c| c.generated.is_some());
                 }
                 AlterTableOperation::DropColumn {
                     has_column_keyword: _,
                     column_names,
                     if_exists,
-                    drop_behavior: _,
+                    drop_behavior,
                 } => {
-                    for ident in &column_names {
-                        let name = fold(ident);
+                    let cascade = matches!(drop_behavior, Some(DropBehavior::Cascade));
+                    let names = self.with_generated_readers(
+                        &table,
+                        column_names.iter().map(fold).collect(),
+                        cascade,
+                    )?;
+                    for name in names {
                         if table.column(&name).is_none() {
                             if if_exists {
                                 self.notices.push(PgError::notice(format!(
@@ -710,6 +738,7 @@ impl Translator<'_> {
                             catalog::COLUMNS,
                             catalog::IDENTITY_COLUMNS,
                             catalog::DOMAIN_COLUMNS,
+                            catalog::GENERATED_COLUMNS,
                         ] {
                             sqlite.push(make::delete(
                                 catalog_table,
@@ -752,6 +781,7 @@ impl Translator<'_> {
                         catalog::COLUMNS,
                         catalog::IDENTITY_COLUMNS,
                         catalog::DOMAIN_COLUMNS,
+                        catalog::GENERATED_COLUMNS,
                     ] {
                         sqlite.push(make::update(
                             catalog_table,
@@ -769,6 +799,16 @@ impl Translator<'_> {
                             ("column_name", make::string(&old)),
                         ]),
                     ));
+                    for (reader, expr) in renamed_readers(&table, &old, &new) {
+                        sqlite.push(make::update(
+                            catalog::GENERATED_COLUMNS,
+                            vec![("expr", make::string(&expr))],
+                            column_where(&table.name, &reader),
+                        ));
+                        if let Some(c) = table.columns.iter_mut().find(|c| c.name == reader) {
+                            c.generated = Some(expr);
+                        }
+                    }
                     if let Some(c) = table.columns.iter_mut().find(|c| c.name == old) {
                         c.name = new.clone();
                     }
@@ -802,6 +842,7 @@ impl Translator<'_> {
                         catalog::COLUMNS,
                         catalog::IDENTITY_COLUMNS,
                         catalog::DOMAIN_COLUMNS,
+                        catalog::GENERATED_COLUMNS,
                         catalog::INDEXES,
                         catalog::SEQUENCE_OWNERS,
                         catalog::CONSTRAINTS,
@@ -1352,7 +1393,12 @@ impl Translator<'_> {
                 }
             }
             indexes.extend(own_indexes);
-            let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            // The copy computes its generated columns itself.
+            let names: Vec<&str> = columns
+                .iter()
+                .filter(|c| c.generated.is_none())
+                .map(|c| c.name.as_str())
+                .collect();
             let copy = make::select(
                 names
                     .iter()
@@ -1423,6 +1469,7 @@ impl Translator<'_> {
             pk_position: None,
             identity: None,
             domain: None,
+            generated: None,
         };
         let mut out = Vec::new();
         if declared.serial {
@@ -1448,7 +1495,16 @@ impl Translator<'_> {
                 ColumnOption::Null => {}
                 ColumnOption::NotNull => col.not_null = true,
                 ColumnOption::Default(e) if !declared.serial => {
+                    if col.generated.is_some() {
+                        return Err(generated_and("default", &name, &table.name));
+                    }
                     col.default = Some(make::sql_text(e))
+                }
+                o if let Some(e) = stored_generation(o) => {
+                    if col.default.is_some() {
+                        return Err(generated_and("default", &name, &table.name));
+                    }
+                    col.generated = Some(make::sql_text(e));
                 }
                 ColumnOption::Unique(_) => unique = true,
                 other => {
@@ -1465,19 +1521,29 @@ impl Translator<'_> {
             ));
         }
         out.extend(domain_row);
-        let sqlite_def = storage_column(&name, col.ty, Vec::new());
-        out.insert(
-            0,
-            Statement::AlterTable(sqlite_alter(
-                &table.name,
-                AlterTableOperation::AddColumn {
-                    column_keyword: true,
-                    if_not_exists: false,
-                    column_def: sqlite_def,
-                    column_position: None,
-                },
-            )),
-        );
+        // SQLite cannot add a STORED column: the caller rebuilds the table, which computes it.
+        if let Some(expr) = &col.generated {
+            if unique {
+                return Err(PgError::feature_not_supported(
+                    "ADD COLUMN of a generated column with UNIQUE",
+                ));
+            }
+            out.push(generated_row(&table.name, &name, expr));
+        } else {
+            let sqlite_def = storage_column(&name, col.ty, Vec::new());
+            out.insert(
+                0,
+                Statement::AlterTable(sqlite_alter(
+                    &table.name,
+                    AlterTableOperation::AddColumn {
+                        column_keyword: true,
+                        if_not_exists: false,
+                        column_def: sqlite_def,
+                        column_position: None,
+                    },
+                )),
+            );
+        }
         if col.default.is_some() {
             self.target = Some(table.name.clone());
             let value = {
@@ -1511,7 +1577,8 @@ impl Translator<'_> {
                 make::int(col.position.into()),
                 make::int(col.type_oid().0.into()),
                 make::int(col.typmod.into()),
-                make::int(0),
+                // A rebuild computes a generated column, under its NOT NULL.
+                make::int((col.generated.is_some() && col.not_null) as i64),
                 col.default
                     .as_deref()
                     .map(make::string)
@@ -1519,7 +1586,7 @@ impl Translator<'_> {
                 make::null(),
             ]],
         ));
-        if col.not_null {
+        if col.not_null && col.generated.is_none() {
             out.push(set_not_null(&table.name, &name, Vec::new()));
         }
         if unique {
@@ -1826,6 +1893,7 @@ pub(super) fn drop_table_statements(table: &str) -> Vec<Statement> {
         make::delete(catalog::COLUMNS, in_table()),
         make::delete(catalog::IDENTITY_COLUMNS, in_table()),
         make::delete(catalog::DOMAIN_COLUMNS, in_table()),
+        make::delete(catalog::GENERATED_COLUMNS, in_table()),
         make::delete(catalog::TRIGGERS, in_table()),
         make::delete(catalog::TABLES, {
             let (schema, table) = catalog::split(table);

@@ -26,6 +26,40 @@ fn assigned_column(a: &sqlparser::ast::Assignment) -> Option<&str> {
     }
 }
 
+/// Generated columns leave the target list of a plain VALUES where every row gives them
+/// DEFAULT (SQLite computes them); an explicit value is 428C9, as is any generated target of
+/// another source (left to its translation).
+fn generated_defaults_apart(
+    targets: &mut Vec<Column>,
+    source: Option<&mut Query>,
+) -> Result<(), PgError> {
+    let Some(q) = source.filter(|q| super::query::without_clauses(q)) else {
+        return Ok(());
+    };
+    let SetExpr::Values(values) = q.body.as_mut() else {
+        return Ok(());
+    };
+    // Rows of the wrong width fail in `insert_source`, as in PostgreSQL.
+    if values.rows.iter().any(|r| r.content.len() != targets.len()) {
+        return Ok(());
+    }
+    for i in (0..targets.len()).rev() {
+        if targets[i].generated.is_none() {
+            continue;
+        }
+        for row in &mut values.rows {
+            if !is_default_keyword(&row.content[i]) {
+                return super::generated::check_generated_write(&targets[i], false);
+            }
+        }
+        for row in &mut values.rows {
+            row.content.remove(i);
+        }
+        targets.remove(i);
+    }
+    Ok(())
+}
+
 /// A column's DEFAULT, PostgreSQL SQL text in the catalog, as an expression.
 pub(super) fn parse_default(text: &str, column: &str) -> Result<Expr, PgError> {
     Parser::new(&PostgreSqlDialect {})
@@ -88,13 +122,21 @@ impl Translator<'_> {
         } else {
             self.target_columns(&table, &columns)?
         };
-        // Without a column list, VALUES fills the leading columns; the rest take defaults.
+        // Without a column list, the source fills the leading columns; the rest take defaults.
         if columns.is_empty()
-            && let Some(SetExpr::Values(values)) = source.as_deref().map(|q| q.body.as_ref())
-            && let Some(first) = values.rows.first()
+            && let Some(q) = source.as_deref()
         {
-            targets.truncate(first.content.len());
+            let width = match q.body.as_ref() {
+                SetExpr::Values(values) => values.rows.first().map(|r| r.content.len()),
+                // A query's width is known once translated: translate a copy first.
+                _ => Some(self.query(q.clone())?.1.len()),
+            };
+            if let Some(width) = width {
+                targets.truncate(width);
+            }
         }
+        let mut source = source;
+        generated_defaults_apart(&mut targets, source.as_deref_mut())?;
         let defaulted: Vec<&Column> = table
             .columns
             .iter()
@@ -108,13 +150,14 @@ impl Translator<'_> {
                 defaulted.iter().any(|d| d.name == c.name)
                     || (c.not_null
                         && c.default.is_none()
+                        && c.generated.is_none()
                         && !targets.iter().any(|t| t.name == c.name))
             })
             .collect();
         let mut names: Vec<&str> = targets.iter().map(|c| c.name.as_str()).collect();
         names.extend(defaulted.iter().map(|c| c.name.as_str()));
 
-        let source = match source {
+        let mut source = match source {
             None => {
                 if defaulted.is_empty() {
                     None
@@ -155,7 +198,6 @@ impl Translator<'_> {
             Some((items, cols)) => (Some(items), cols),
             None => (None, Vec::new()),
         };
-        let mut source = source;
         let on = match on {
             None => None,
             Some(OnInsert::OnConflict(c)) => {
@@ -326,6 +368,10 @@ impl Translator<'_> {
                 )
             })?;
             let value = if is_default_keyword(&a.value) {
+                // SQLite computes a generated column on every update of its row.
+                if col.generated.is_some() {
+                    continue;
+                }
                 self.default_value(col)?
             } else {
                 self.check_identity_write(col, true)?;
@@ -334,6 +380,15 @@ impl Translator<'_> {
             set.push(sqlparser::ast::Assignment {
                 target: AssignmentTarget::ColumnName(make::name(&col_name)),
                 value,
+            });
+        }
+        // `SET g = DEFAULT` alone still updates each row (SQLite needs an assignment).
+        if set.is_empty()
+            && let Some(col) = target.columns.iter().find(|c| c.generated.is_none())
+        {
+            set.push(sqlparser::ast::Assignment {
+                target: AssignmentTarget::ColumnName(make::name(&col.name)),
+                value: make::column(&col.name),
             });
         }
         Ok(set)

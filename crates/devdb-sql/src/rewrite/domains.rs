@@ -170,6 +170,7 @@ impl Translator<'_> {
             pk_position: None,
             identity: None,
             domain: None,
+            generated: None,
         };
         if probe.default.is_some() {
             self.default_value(&probe)?;

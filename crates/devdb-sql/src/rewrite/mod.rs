@@ -21,6 +21,7 @@ mod domains;
 mod enums;
 pub(crate) mod expr;
 mod functions;
+mod generated;
 mod grouping_sets;
 mod indexes;
 mod json;

@@ -172,6 +172,7 @@ pub fn identity_row(table: &str, column: &str, identity: Identity) -> Statement 
 impl Translator<'_> {
     /// 428C9 when a statement writes an explicit value into a GENERATED ALWAYS column.
     pub fn check_identity_write(&self, col: &Column, update: bool) -> Result<(), PgError> {
+        super::generated::check_generated_write(col, update)?;
         if col.identity != Some(Identity::Always) || (self.overriding_system && !update) {
             return Ok(());
         }

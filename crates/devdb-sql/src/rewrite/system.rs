@@ -259,11 +259,23 @@ impl Translator<'_> {
                         make::alias("__defaults", &[]),
                     )],
                     Some(make::and(
-                        make::eq(make::column("__rel"), relation),
+                        make::eq(make::column("__rel"), relation.clone()),
                         make::eq(make::column("__bin"), expr.clone()),
                     )),
                 ));
-                (make::call("coalesce", vec![found, expr]), TEXT)
+                let plain = make::call("coalesce", vec![found, expr.clone()]);
+                let pretty = match args.next() {
+                    Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
+                    None => make::int(0),
+                };
+                // A generation expression has a pretty form of its own (pg_attrdef.__pretty).
+                let pretty_form = make::lookup_by(
+                    "__pg_attrdef",
+                    make::column("__pretty"),
+                    vec![("adbin", expr), ("adrelid", relation)],
+                );
+                let pretty_form = make::call("coalesce", vec![pretty_form, plain.clone()]);
+                (make::call("iif", vec![pretty, pretty_form, plain]), TEXT)
             }
             ("pg_get_indexdef", 1) => {
                 let oid = self.first_oid(args)?;

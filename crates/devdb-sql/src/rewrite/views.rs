@@ -114,6 +114,7 @@ pub(super) fn view_columns(cols: &[OutCol]) -> Vec<Column> {
             pk_position: None,
             identity: None,
             domain: None,
+            generated: None,
         })
         .collect()
 }

@@ -134,6 +134,48 @@ pub(crate) fn pg_check_display(args: &[Value]) -> Result<Value, PgError> {
     })))
 }
 
+/// pg_generated_display(expression, columns, type oid, typmod, pretty): a generation expression
+/// as pg_get_expr prints it, `columns` as for [`pg_check_display`]. PostgreSQL assigns the
+/// value to the column's type (and typmod) with an implicit coercion, under which the pretty
+/// form keeps an operator's parentheses. Outside the forms deparsed here, as written.
+pub(crate) fn pg_generated_display(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(Value::Text(text)), Some(Value::Text(columns))) = (args.first(), args.get(1)) else {
+        return Ok(Value::Null);
+    };
+    let column_ty = match args.get(2) {
+        Some(Value::Int(oid)) => u32::try_from(*oid)
+            .ok()
+            .and_then(|o| PgType::from_oid(Oid(o))),
+        _ => None,
+    };
+    let coerced_typmod = matches!(args.get(3), Some(Value::Int(t)) if *t >= 0);
+    let pretty = matches!(args.get(4), Some(Value::Int(1)));
+    let relations = [(None, column_types(columns))];
+    let deparser = Deparser {
+        relations: &relations,
+        value_keyword: false,
+    };
+    let parsed = crate::parse::expression(text);
+    // A call prints without parentheses of its own (PostgreSQL's `round(n, 1)`).
+    let call = matches!(parsed, Some(Expr::Function(_)));
+    let shown = parsed.and_then(|e| deparser.operand(&e)).and_then(|op| {
+        let Kind::Typed(ty) = op.kind else {
+            return None;
+        };
+        let shown = op.node.print(pretty, None);
+        let coerced = Some(ty) != column_ty || coerced_typmod;
+        let simple = matches!(op.node, Node::Atom(_) | Node::Call(..) | Node::Cast(..));
+        Some(match pretty && coerced && !simple {
+            true => format!("({shown})"),
+            false => shown,
+        })
+    });
+    Ok(Value::Text(shown.unwrap_or_else(|| match pretty || call {
+        true => text.clone(),
+        false => format!("({text})"),
+    })))
+}
+
 /// A JSON object of column names and type OIDs as (name, type) pairs; columns of types
 /// PostgreSQL does not build in (enums) are left out.
 pub(super) fn column_types(json: &str) -> Vec<(String, PgType)> {

@@ -87,7 +87,7 @@ pub static RELATIONS: &[Relation] = &[
             is_updatable: Varchar,
         ),
         "SELECT devdb_current_database(), n.nspname, c.relname, a.attname, a.attnum, \
-           CASE WHEN a.attidentity = '' THEN d.adbin END, \
+           CASE WHEN a.attidentity = '' AND a.attgenerated = '' THEN d.adbin END, \
            CASE WHEN a.attnotnull OR a.domnotnull THEN 'NO' ELSE 'YES' END, \
            CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY' \
              WHEN tn.nspname = 'pg_catalog' THEN pg_format_type(t.oid, NULL, t.typname) \
@@ -114,8 +114,9 @@ pub static RELATIONS: &[Relation] = &[
            CASE WHEN a.attidentity = '' THEN 'NO' ELSE 'YES' END, \
            CASE a.attidentity WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END, \
            CAST(q.seqstart AS TEXT), CAST(q.seqincrement AS TEXT), CAST(q.seqmax AS TEXT), \
-           CAST(q.seqmin AS TEXT), iif(q.seqcycle, 'YES', 'NO'), 'NEVER', \
-           NULL, 'YES' \
+           CAST(q.seqmin AS TEXT), iif(q.seqcycle, 'YES', 'NO'), \
+           iif(a.attgenerated = '', 'NEVER', 'ALWAYS'), \
+           CASE WHEN a.attgenerated <> '' THEN d.adbin END, 'YES' \
          FROM (SELECT a.*, coalesce(dom.typbasetype, a.atttypid) AS tid, \
              iif(dom.oid IS NULL, a.atttypmod, dom.typtypmod) AS tmod, dom.oid AS domoid, \
              dom.typname AS domname, dom.typnamespace AS domnsp, \

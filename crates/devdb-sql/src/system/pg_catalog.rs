@@ -198,15 +198,18 @@ pub static RELATIONS: &[Relation] = &[
            iif(dc.domain_oid IS NULL, c.typmod, -1), \
            ty.typbyval, ty.typalign, ty.typstorage, '', \
            iif(dc.domain_oid IS NULL, c.not_null, dc.own_not_null OR c.pk_position IS NOT NULL), \
-           c.default_expr IS NOT NULL AND coalesce(dc.own_default, 1) \
+           g.name IS NOT NULL OR (c.default_expr IS NOT NULL AND coalesce(dc.own_default, 1) \
              AND NOT EXISTS (SELECT 1 FROM __devdb_identity_columns i \
-             WHERE i.schema = c.schema AND i.table_name = c.table_name AND i.name = c.name), \
+             WHERE i.schema = c.schema AND i.table_name = c.table_name AND i.name = c.name)), \
            0, COALESCE((SELECT i.kind FROM __devdb_identity_columns i WHERE i.schema = c.schema \
-             AND i.table_name = c.table_name AND i.name = c.name), ''), '', 0, 1, 0, ty.typcollation \
+             AND i.table_name = c.table_name AND i.name = c.name), ''), \
+           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          LEFT JOIN __devdb_domain_columns dc ON dc.schema = c.schema \
            AND dc.table_name = c.table_name AND dc.name = c.name \
+         LEFT JOIN __devdb_generated_columns g ON g.schema = c.schema \
+           AND g.table_name = c.table_name AND g.name = c.name \
          JOIN __pg_type ty ON ty.oid = coalesce(dc.domain_oid, c.type_oid) \
          UNION ALL \
          SELECT x.indexrelid, x.name, x.typid, -1, ty.typlen, x.seqno + 1, 0, -1, x.typmod, \
@@ -227,8 +230,9 @@ pub static RELATIONS: &[Relation] = &[
         // An identity column's sequence is no default in PostgreSQL's catalog, nor a domain's
         // DEFAULT its column's. adbin names an enum outside `public` with its schema;
         // __enum_namespace and __short (the default naming it without) let pg_get_expr leave
-        // the schema out where the search path finds the enum.
-        hidden: &["__enum_namespace", "__short"],
+        // the schema out where the search path finds the enum. A generated column's expression
+        // is its default; __pretty is what pg_get_expr prints of it with pretty true.
+        hidden: &["__enum_namespace", "__short", "__pretty"],
         body: "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
            pg_default_display(c.default_expr, c.type_oid, c.typmod, \
              (SELECT iif(e.schema = 'public', '', pg_quote_ident(e.schema) || '.') \
@@ -237,14 +241,26 @@ pub static RELATIONS: &[Relation] = &[
              WHERE e.oid = c.type_oid AND e.schema <> 'public'), \
            (SELECT pg_default_display(c.default_expr, c.type_oid, c.typmod, \
                pg_quote_ident(e.name)) \
-             FROM __devdb_types e WHERE e.oid = c.type_oid AND e.schema <> 'public') \
+             FROM __devdb_types e WHERE e.oid = c.type_oid AND e.schema <> 'public'), \
+           NULL \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          WHERE c.default_expr IS NOT NULL AND NOT EXISTS (SELECT 1 \
            FROM __devdb_identity_columns i WHERE i.schema = c.schema \
              AND i.table_name = c.table_name AND i.name = c.name) \
          AND NOT EXISTS (SELECT 1 FROM __devdb_domain_columns dc WHERE dc.schema = c.schema \
-           AND dc.table_name = c.table_name AND dc.name = c.name AND NOT dc.own_default)",
+           AND dc.table_name = c.table_name AND dc.name = c.name AND NOT dc.own_default) \
+         UNION ALL \
+         SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
+           pg_generated_display(g.expr, x.types, c.type_oid, c.typmod, 0), NULL, NULL, \
+           pg_generated_display(g.expr, x.types, c.type_oid, c.typmod, 1) \
+         FROM __devdb_generated_columns g \
+         JOIN __devdb_tables t ON t.schema = g.schema AND t.name = g.table_name \
+         JOIN __devdb_columns c ON c.schema = g.schema AND c.table_name = g.table_name \
+           AND c.name = g.name \
+         JOIN (SELECT schema, table_name, json_group_object(name, type_oid) AS types \
+           FROM __devdb_columns GROUP BY schema, table_name) x \
+           ON x.schema = g.schema AND x.table_name = g.table_name",
     },
     Relation {
         schema: "pg_catalog",

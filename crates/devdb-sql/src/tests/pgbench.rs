@@ -19,6 +19,7 @@ fn init_drop() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
+            DELETE FROM "__devdb_generated_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 'pgbench_accounts';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_accounts';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_accounts';
@@ -32,6 +33,7 @@ fn init_drop() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
+            DELETE FROM "__devdb_generated_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 'pgbench_branches';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_branches';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_branches';
@@ -45,6 +47,7 @@ fn init_drop() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
+            DELETE FROM "__devdb_generated_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 'pgbench_history';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_history';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_history';
@@ -58,6 +61,7 @@ fn init_drop() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
+            DELETE FROM "__devdb_generated_columns" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 'pgbench_tellers';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'pgbench_tellers';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'pgbench_tellers';

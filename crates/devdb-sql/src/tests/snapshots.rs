@@ -75,6 +75,7 @@ fn drop_and_indexes() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 't';
+            DELETE FROM "__devdb_generated_columns" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 't';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 't';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 't';
@@ -88,6 +89,7 @@ fn drop_and_indexes() {
             DELETE FROM "__devdb_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_identity_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_domain_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
+            DELETE FROM "__devdb_generated_columns" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_triggers" WHERE "schema" = 'public' AND "table_name" = 'u';
             DELETE FROM "__devdb_tables" WHERE "schema" = 'public' AND "name" = 'u';
             DELETE FROM "__devdb_comments" WHERE "schema" = 'public' AND "name" = 'u';
