@@ -75,7 +75,7 @@ impl IdlePoll {
         let mut events = [MaybeUninit::<epoll::Event>::uninit(); 1];
         loop {
             match epoll::wait(&self.sockets, &mut events, Some(&NOW)) {
-                Ok((ready, _)) if ready.is_empty() => {}
+                Ok(([], _)) => {}
                 Ok((ready, _)) => {
                     if ready[0].data.u64() == WAKEUP {
                         let _ = rustix::io::read(&self.wakeup, &mut [0u8; 8]);
@@ -114,16 +114,16 @@ mod tests {
     #[test]
     fn stops_polling_once_a_watched_socket_has_input() {
         let poll = IdlePoll::new(Duration::from_secs(600)).expect("epoll");
-        let (mut client, server) = UnixStream::pair().unwrap();
+        let (mut client, server) = UnixStream::pair().expect("socket pair");
         poll.watch(&server);
-        client.write_all(b"Q").unwrap();
+        client.write_all(b"Q").expect("write");
         assert!(returns_within(poll, Duration::from_secs(10)));
     }
 
     #[test]
     fn a_socket_without_input_keeps_it_polling_until_the_budget_is_spent() {
         let poll = IdlePoll::new(Duration::from_secs(600)).expect("epoll");
-        let (_client, server) = UnixStream::pair().unwrap();
+        let (_client, server) = UnixStream::pair().expect("socket pair");
         poll.watch(&server);
         assert!(!returns_within(poll, Duration::from_millis(300)));
         let short = IdlePoll::new(Duration::from_millis(1)).expect("epoll");

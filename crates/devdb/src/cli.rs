@@ -51,7 +51,7 @@ pub struct ServeArgs {
     /// After answering, a database's thread with nothing else to do polls for the next request
     /// this long before it sleeps, which saves a wake-up per query; 0 = off. Units as above,
     /// plus us.
-    #[arg(long, env = "DEVDB_IDLE_POLL", default_value = "200us", value_parser = parse_duration)]
+    #[arg(long, env = "DEVDB_IDLE_POLL", default_value = "100us", value_parser = parse_duration)]
     pub idle_poll: Duration,
     /// The role clients connect as.
     #[arg(long, env = "DEVDB_USER", default_value = "postgres")]
