@@ -98,19 +98,21 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let n: u64 = number
         .parse()
         .map_err(|_| format!("invalid duration \"{text}\""))?;
-    let us = match unit.trim() {
-        "us" => n,
-        "" | "ms" => n * 1000,
-        "s" => n * 1_000_000,
-        "min" | "m" => n * 60_000_000,
-        "h" => n * 3_600_000_000,
+    let micros_per_unit: u64 = match unit.trim() {
+        "us" => 1,
+        "" | "ms" => 1000,
+        "s" => 1_000_000,
+        "min" | "m" => 60_000_000,
+        "h" => 3_600_000_000,
         _ => {
             return Err(format!(
                 "invalid duration unit in \"{text}\" (use us, ms, s, min or h)"
             ));
         }
     };
-    Ok(Duration::from_micros(us))
+    n.checked_mul(micros_per_unit)
+        .map(Duration::from_micros)
+        .ok_or_else(|| format!("duration \"{text}\" is out of range"))
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -157,5 +159,11 @@ mod tests {
         assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
         assert_eq!(parse_duration("200us"), Ok(Duration::from_micros(200)));
         assert!(parse_duration("ten").is_err());
+    }
+
+    #[test]
+    fn durations_too_long_for_microseconds_are_errors() {
+        assert!(parse_duration("18446744073709551615h").is_err());
+        assert!(parse_duration("20000000000000s").is_err());
     }
 }
