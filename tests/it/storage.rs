@@ -238,7 +238,7 @@ async fn index_records_and_foreign_keys_of_older_files_still_read() {
     )
     .await;
     db.stop();
-    // What devdb wrote before per-column index records and MATCH FULL.
+    // What devdb wrote before per-column index records, access methods and MATCH FULL.
     let path = database_file(dir.path(), "postgres");
     {
         let file = rusqlite::Connection::open(&path).expect("open");
@@ -247,6 +247,7 @@ async fn index_records_and_foreign_keys_of_older_files_still_read() {
              alter table __devdb_index_keys drop column pretty_predicate;
              alter table __devdb_index_keys drop column include;
              alter table __devdb_index_keys drop column columns;
+             alter table __devdb_index_keys drop column method;
              alter table __devdb_constraints drop column match_full;",
         )
         .expect("write the old form");
@@ -256,7 +257,8 @@ async fn index_records_and_foreign_keys_of_older_files_still_read() {
     let client = db.connect().await;
     run(
         &db,
-        "create index kids_covering on kids (parent desc) include (email);",
+        "create index kids_covering on kids (parent desc) include (email);
+         create index kids_email_hash on kids using hash (email);",
     )
     .await;
     let rows = client
@@ -281,6 +283,11 @@ async fn index_records_and_foreign_keys_of_older_files_still_read() {
                 "kids_covering",
                 "CREATE INDEX kids_covering ON public.kids USING btree (parent DESC) INCLUDE (email)",
                 "3"
+            ),
+            row(
+                "kids_email_hash",
+                "CREATE INDEX kids_email_hash ON public.kids USING hash (email)",
+                "0"
             ),
             row(
                 "kids_lower",

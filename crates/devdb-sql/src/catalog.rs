@@ -8,6 +8,7 @@
 
 use devdb_pg::{Oid, PgError, PgType, Value};
 
+use crate::access_methods::AccessMethod;
 use crate::types::Ty;
 
 /// The schema whose objects keys name without a prefix (see [`key`]), first on the default search path.
@@ -72,7 +73,8 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// Since INCLUDE and per-key catalog rows, also the keys and predicate as the pretty form prints
 /// them, the INCLUDE columns (quoted, comma-separated; the SQLite index leaves them out) and
 /// `columns`, one JSON object per index column: its pg_attribute name, its texts, indoption
-/// bits, operator class and an expression's type (NULL in rows older devdbs wrote).
+/// bits, operator class and an expression's type (NULL in rows older devdbs wrote), and the
+/// access method (NULL: btree).
 ///
 /// `__devdb_schemas` lists the schemas CREATE SCHEMA made (pg_namespace: oid, nspname); `public`
 /// (oid 2200) is implicit, never a row, so opening a database never writes.
@@ -132,7 +134,7 @@ CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value 
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, validated INTEGER NOT NULL DEFAULT 1, match_full INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
-CREATE TABLE IF NOT EXISTS __devdb_index_keys (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, keys TEXT NOT NULL, predicate TEXT, expressions INTEGER NOT NULL DEFAULT 0, pretty_keys TEXT, pretty_predicate TEXT, include TEXT, columns TEXT, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_index_keys (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, keys TEXT NOT NULL, predicate TEXT, expressions INTEGER NOT NULL DEFAULT 0, pretty_keys TEXT, pretty_predicate TEXT, include TEXT, columns TEXT, method TEXT, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_comments (kind TEXT NOT NULL, schema TEXT NOT NULL, name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL, PRIMARY KEY (kind, schema, name, column_name));
@@ -169,7 +171,7 @@ pub const LOAD_SQL: &[&str] = &[
      ORDER BY v.rowid",
     "SELECT schema, view_name, name, position, type_oid, typmod FROM __devdb_view_columns \
      ORDER BY schema, view_name, position",
-    "SELECT schema, name, keys, predicate, expressions, include FROM __devdb_index_keys",
+    "SELECT schema, name, keys, predicate, expressions, include, method FROM __devdb_index_keys",
     "SELECT oid, schema, name, base_oid, typmod, not_null, default_expr, check_name, check_expr \
      FROM __devdb_domains ORDER BY oid",
     "SELECT schema, table_name, name, domain_oid FROM __devdb_domain_columns",
@@ -511,6 +513,8 @@ pub struct Index {
     pub expressions: bool,
     /// The INCLUDE columns as pg_get_indexdef prints them (`b, c`).
     pub include: Option<String>,
+    /// USING: btree for constraints' indexes and indexes made before devdb kept it.
+    pub method: AccessMethod,
 }
 
 impl Column {
@@ -761,6 +765,7 @@ impl Catalog {
                 predicate: None,
                 expressions: false,
                 include: None,
+                method: AccessMethod::Btree,
             });
         }
         for row in index_key_rows {
@@ -768,11 +773,16 @@ impl Catalog {
             let name = key(&r.text()?, &r.text()?);
             let (keys, predicate, expressions) = (r.text()?, r.opt_text()?, r.int()? != 0);
             let include = r.opt_text()?;
+            let method = match r.opt_text()? {
+                Some(name) => AccessMethod::named(&name)?,
+                None => AccessMethod::Btree,
+            };
             if let Some(index) = catalog.indexes.iter_mut().find(|i| i.name == name) {
                 index.keys = Some(keys);
                 index.predicate = predicate;
                 index.expressions = expressions;
                 index.include = include;
+                index.method = method;
             }
         }
         for row in index_def_rows {

@@ -17,6 +17,7 @@
 //! `make` (AST constructors), [`catalog`] (devdb's
 //! own catalog tables) and [`runtime`] (the `pg_*` functions the emitted SQL calls).
 
+pub mod access_methods;
 pub mod catalog;
 mod copy_syntax;
 pub mod cursor;

@@ -14,7 +14,7 @@ const STORAGE_VERSION: i64 = 2;
 /// The catalog columns added since files were first written, each with the statements that
 /// add it (and the columns that came with it): `__devdb_constraints.validated`, every
 /// constraint valid then; `match_full`, none MATCH FULL then; `__devdb_index_keys`' pretty
-/// texts, INCLUDE list and per-column records, absent (NULL) then.
+/// texts, INCLUDE list, per-column records and access method, absent (NULL) then.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     (
         "__devdb_constraints",
@@ -33,6 +33,11 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
          ALTER TABLE __devdb_index_keys ADD COLUMN pretty_predicate TEXT; \
          ALTER TABLE __devdb_index_keys ADD COLUMN include TEXT; \
          ALTER TABLE __devdb_index_keys ADD COLUMN columns TEXT",
+    ),
+    (
+        "__devdb_index_keys",
+        "method",
+        "ALTER TABLE __devdb_index_keys ADD COLUMN method TEXT",
     ),
 ];
 

@@ -27,9 +27,9 @@ pub(super) struct Altered {
 }
 
 impl Translator<'_> {
-    /// The expression and partial indexes of `table` that read a column whose type the
-    /// statement changes, translated again for the new types, each with the updates of its
-    /// records (its SQLite statement, its keys' types).
+    /// The indexes CREATE INDEX made on `table` that read a column whose type the statement
+    /// changes, translated again for the new types, each with the updates of its records (its
+    /// SQLite statement, its keys' types and operator classes).
     pub(super) fn reindex_converted(
         &mut self,
         table: &Table,
@@ -41,7 +41,7 @@ impl Translator<'_> {
             .iter()
             .filter(|i| {
                 i.table == table.name
-                    && (i.expressions || i.predicate.is_some())
+                    && i.keys.is_some()
                     && converted
                         .iter()
                         .any(|c| i.definition.as_deref().is_none_or(|d| mentions(d, c)))

@@ -20,6 +20,7 @@ use super::{Output, Translator, fold};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
+use crate::access_methods::{AccessMethod, TypeClass};
 use crate::catalog::{self, Column, Constraint, ConstraintKind, Index, Table};
 use crate::make;
 use crate::system::check_display::{Deparser, Kind as Deparsed, Scope};
@@ -50,8 +51,8 @@ struct Shown {
     suffix: String,
     /// pg_index.indoption: 1 DESC, 2 NULLS FIRST.
     option: i64,
-    /// An operator class named in the key (a pattern one), else the type's default.
-    opclass: Option<String>,
+    /// The operator class: the one the key names, else the type's default for the method.
+    opclass: String,
     /// An expression key: its plain text (pg_index.indexprs) and type.
     expression: Option<(String, Ty)>,
     /// The table column a column key reads.
@@ -82,18 +83,19 @@ impl Translator<'_> {
         if !(with.is_empty() && index_options.is_empty() && alter_options.is_empty()) {
             return Err(PgError::feature_not_supported("this CREATE INDEX option"));
         }
-        if !matches!(using, None | Some(IndexType::BTree)) {
-            return Err(PgError::feature_not_supported(
-                "index methods other than btree",
-            ));
-        }
         let table = match self.matview_table(&table_name) {
             Some(matview) => matview,
             None => self.lookup_table(&table_name)?.clone(),
         };
+        let method = match &using {
+            None => AccessMethod::Btree,
+            Some(IndexType::Custom(name)) => AccessMethod::named(&name.value)?,
+            Some(other) => AccessMethod::named(&other.to_string())?,
+        };
+        method.check_index(unique, !include.is_empty(), columns.len())?;
         let keys = columns
             .iter()
-            .map(|ic| self.index_key(&table, ic))
+            .map(|ic| self.index_key(&table, ic, method))
             .collect::<Result<Vec<_>, _>>()?;
         for key in &columns {
             no_subquery(&key.column.expr, "index expression")?;
@@ -155,6 +157,7 @@ impl Translator<'_> {
             ("name", make::string(plain)),
             ("predicate", predicate_text),
             ("pretty_predicate", predicate_pretty),
+            ("method", make::string(method.name())),
         ];
         record.extend(key_records(&keys, &include));
         let (names, values): (Vec<&str>, Vec<Expr>) = record.into_iter().unzip();
@@ -189,7 +192,7 @@ impl Translator<'_> {
             .map_err(bad)?;
         let keys = columns
             .iter()
-            .map(|ic| self.index_key(table, ic))
+            .map(|ic| self.index_key(table, ic, index.method))
             .collect::<Result<Vec<_>, _>>()?;
         let predicate = match &index.predicate {
             Some(text) => {
@@ -213,34 +216,45 @@ impl Translator<'_> {
     }
 
     /// One key of CREATE INDEX: a column of the table or an expression over its columns.
-    fn index_key(&mut self, table: &Table, ic: &IndexColumn) -> Result<Key, PgError> {
-        // Checks the operator class and order.
-        key_text(ic, &table.columns)?;
+    fn index_key(
+        &mut self,
+        table: &Table,
+        ic: &IndexColumn,
+        method: AccessMethod,
+    ) -> Result<Key, PgError> {
+        check_key_form(ic)?;
         let expr = &ic.column.expr;
-        let (option, suffix) = key_order(ic);
-        let opclass = ic
-            .operator_class
-            .as_ref()
-            .map(|name| name.to_string().to_lowercase());
-        let suffix = match &opclass {
-            Some(class) => format!(" {class}{suffix}"),
-            None => suffix,
-        };
+        let (option, order) = key_order(ic);
         // SQLite takes no NULLS FIRST/LAST in an index; the order of NULLs within the index
-        // changes nothing it finds. Nor does it know the pattern operator classes, which only
-        // let LIKE use an index.
-        let key = |sqlite: Expr, name_part: String, texts: [String; 2], expression, column| {
+        // changes nothing it finds. Nor does it know operator classes, which only decide which
+        // operators PostgreSQL can answer from the index.
+        let key = |sqlite: Expr,
+                   name_part: String,
+                   texts: [String; 2],
+                   expression: Option<(String, Ty)>,
+                   column: Option<String>,
+                   (ty, type_name): (Ty, String)|
+         -> Result<Key, PgError> {
+            let named = ic.operator_class.as_ref().map(|n| n.to_string());
+            let class = TypeClass::new(ty.ty, ty.ty.oid_with_enum(ty.enum_oid));
+            let (opclass, default) = method.operator_class(named.as_deref(), class, &type_name)?;
+            let options = &ic.column.options;
+            method.check_order(options.sort.is_some(), options.nulls_first.is_some())?;
+            let suffix = match default {
+                true => order,
+                false => format!(" {opclass}{order}"),
+            };
             let [plain, pretty] = texts;
             let shown = Shown {
                 plain,
                 pretty,
                 suffix,
                 option,
-                opclass,
+                opclass: opclass.to_owned(),
                 expression,
                 column,
             };
-            Key {
+            Ok(Key {
                 text: format!("{}{}", shown.plain, shown.suffix),
                 sqlite: IndexColumn {
                     column: OrderByExpr {
@@ -256,7 +270,7 @@ impl Translator<'_> {
                 name_part,
                 expression: shown.expression.is_some(),
                 shown,
-            }
+            })
         };
         if let Expr::Identifier(id) = expr {
             let name = fold(id);
@@ -265,8 +279,10 @@ impl Translator<'_> {
                     .with_detail(format!("in table \"{}\"", table.name)));
             }
             let texts = [quote_ident(&name), quote_ident(&name)];
+            let ty = table.column(&name).map_or(Ty::UNKNOWN, Column::ty);
             let column = Some(name.clone());
-            return Ok(key(make::column(&name), name, texts, None, column));
+            let ty = (ty, self.type_display(ty));
+            return key(make::column(&name), name, texts, None, column, ty);
         }
         let ((sqlite, ty), _) =
             self.in_table_scope(&table.name, &table.columns, |t| t.expr(expr.clone()))?;
@@ -285,7 +301,8 @@ impl Translator<'_> {
             false => format!("({s})"),
         };
         let texts = [wrap(&plain), wrap(&pretty)];
-        Ok(key(sqlite, name_part, texts, Some((plain, ty)), None))
+        let typed = (ty, self.type_display(ty));
+        key(sqlite, name_part, texts, Some((plain, ty)), None, typed)
     }
 
     /// DROP COLUMN: the indexes that read the column go with it, and so do the unique
@@ -394,7 +411,7 @@ impl Translator<'_> {
         rename_column(&mut columns, is_old, new);
         let keys = columns
             .iter()
-            .map(|ic| self.index_key(table, ic))
+            .map(|ic| self.index_key(table, ic, index.method))
             .collect::<Result<Vec<_>, _>>()?;
         let include: Vec<String> = match &index.include {
             Some(list) => Parser::new(&PostgreSqlDialect {})
@@ -558,47 +575,22 @@ impl Translator<'_> {
     }
 }
 
-/// An index key as pg_get_indexdef prints it: the column, the function call or the
-/// parenthesized expression, its operator class and its order where not the default.
-fn key_text(ic: &IndexColumn, columns: &[Column]) -> Result<String, PgError> {
-    let IndexColumn {
-        column:
-            OrderByExpr {
-                expr,
-                options: OrderByOptions { sort, nulls_first },
-                with_fill: None,
-            },
-        operator_class,
-    } = ic
-    else {
-        return Err(PgError::feature_not_supported(format!("index key {ic}")));
-    };
-    let opclass = match operator_class {
-        None => String::new(),
-        Some(name) => match name.to_string().to_lowercase().as_str() {
-            c @ ("text_pattern_ops" | "varchar_pattern_ops" | "bpchar_pattern_ops") => {
-                format!(" {c}")
-            }
-            other => {
-                return Err(PgError::feature_not_supported(format!(
-                    "operator class {other}"
-                )));
-            }
-        },
-    };
-    if let Some(OrderBySort::Using(_)) = sort {
-        return Err(PgError::feature_not_supported("index key ordered USING"));
+/// 0A000 for key forms devdb does not take: an order USING an operator, WITH FILL.
+fn check_key_form(ic: &IndexColumn) -> Result<(), PgError> {
+    match &ic.column {
+        OrderByExpr {
+            options:
+                OrderByOptions {
+                    sort: Some(OrderBySort::Using(_)),
+                    ..
+                },
+            ..
+        } => Err(PgError::feature_not_supported("index key ordered USING")),
+        OrderByExpr {
+            with_fill: Some(_), ..
+        } => Err(PgError::feature_not_supported(format!("index key {ic}"))),
+        _ => Ok(()),
     }
-    let _ = nulls_first;
-    let (_, order) = key_order(ic);
-    let key = match expr {
-        Expr::Identifier(id) => quote_ident(&fold(id)),
-        other => match unnested(other) {
-            bare @ Expr::Function(_) => expr_text(bare, columns),
-            bare => format!("({})", expr_text(bare, columns)),
-        },
-    };
-    Ok(format!("{key}{opclass}{order}"))
 }
 
 /// The INCLUDE columns of CREATE INDEX, which must be columns of the table.
@@ -650,9 +642,7 @@ fn key_records(keys: &[Key], include: &[String]) -> Vec<(&'static str, Expr)> {
         if let Some(column) = &shown.column {
             members.push(("column".to_owned(), text(column)));
         }
-        if let Some(class) = &shown.opclass {
-            members.push(("opclass".to_owned(), text(class)));
-        }
+        members.push(("opclass".to_owned(), text(&shown.opclass)));
         if let Some((expr, ty)) = &shown.expression {
             members.push(("expr".to_owned(), text(expr)));
             let oid = ty.ty.oid_with_enum(ty.enum_oid);

@@ -152,7 +152,9 @@ pub static RELATIONS: &[Relation] = &[
          FROM __devdb_tables t \
          UNION ALL \
          SELECT 16777216 + i.rowid, i.name, \
-           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = i.schema), 0, 0, 10, 403, \
+           (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = i.schema), 0, 0, 10, \
+           coalesce((SELECT a.oid FROM devdb_sys.pg_am a JOIN __devdb_index_keys k \
+             ON a.amname = k.method WHERE k.schema = i.schema AND k.name = i.name), 403), \
            16777216 + i.rowid, 0, 1, 0.0, 0, 0, 0, 0, \
            iif(substr(i.schema, 1, 8) = 'pg_temp_', 't', 'p'), 'i', \
            (SELECT count(*) FROM pragma_index_info(pg_key(i.schema, i.name))), \
@@ -306,7 +308,7 @@ pub static RELATIONS: &[Relation] = &[
            k.predicate, \
            'CREATE ' || CASE WHEN i.is_unique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' \
              || pg_quote_ident(i.name) || ' ON ' || pg_quote_ident(i.schema) || '.' \
-             || pg_quote_ident(i.table_name) || ' USING btree (' \
+             || pg_quote_ident(i.table_name) || ' USING ' || coalesce(k.method, 'btree') || ' (' \
              || coalesce(k.keys, (SELECT group_concat(pg_quote_ident(x.name), ', ' ORDER BY x.seqno) \
                  FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid)) || ')' \
              || coalesce(' INCLUDE (' || k.include || ')', '') \
@@ -315,7 +317,7 @@ pub static RELATIONS: &[Relation] = &[
              || pg_quote_ident(i.name) || ' ON ', \
            pg_quote_ident(i.table_name), pg_quote_ident(i.schema), \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = i.schema), \
-           ' USING btree (' \
+           ' USING ' || coalesce(k.method, 'btree') || ' (' \
              || coalesce(k.pretty_keys, k.keys, (SELECT group_concat(pg_quote_ident(x.name), ', ' \
                  ORDER BY x.seqno) \
                  FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid)) || ')' \
@@ -817,15 +819,15 @@ pub const HELPERS: &[&str] = &[
     // One row per column of each index, with what pg_index and pg_attribute need: from the
     // index's per-column records (`__devdb_index_keys.columns`), else from SQLite's own list of
     // the index's columns (indexes of constraints, and those an older devdb made). The
-    // opclass is the one the key names, else the default btree one for the column's type;
-    // strings, arrays and enums share theirs (text_ops, array_ops, enum_ops). INCLUDE
-    // columns have none.
+    // opclass is the one the key record names (CREATE INDEX resolves it for the index's
+    // method), else the default btree one for the column's type; strings, arrays and enums
+    // share theirs (text_ops, array_ops, enum_ops). INCLUDE columns have none.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT x.indexrelid AS indexrelid, x.seqno AS seqno, x.name AS name, \
        c.position AS attnum, coalesce(c.type_oid, x.expr_type) AS typid, \
        coalesce(c.typmod, x.expr_typmod) AS typmod, ty.typcollation AS collation, \
        CASE WHEN NOT x.include THEN coalesce( \
-         (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 \
+         (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = x.am \
            AND o.opcname = x.opclass), \
          (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
            AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 \
@@ -839,7 +841,8 @@ pub const HELPERS: &[&str] = &[
        x.expr AS expr \
      FROM (SELECT 16777216 + i.rowid AS indexrelid, i.schema AS schema, \
          i.table_name AS table_name, p.seqno AS seqno, p.name AS name, p.name AS col, \
-         NULL AS expr_type, NULL AS expr_typmod, NULL AS opclass, 0 AS option, 0 AS include, \
+         NULL AS expr_type, NULL AS expr_typmod, NULL AS opclass, 403 AS am, 0 AS option, \
+         0 AS include, \
          pg_quote_ident(p.name) AS plain, pg_quote_ident(p.name) AS pretty, NULL AS expr \
        FROM __devdb_indexes i, pragma_index_info(pg_key(i.schema, i.name)) p \
        WHERE NOT EXISTS (SELECT 1 FROM __devdb_index_keys k WHERE k.schema = i.schema \
@@ -847,7 +850,9 @@ pub const HELPERS: &[&str] = &[
        UNION ALL \
        SELECT 16777216 + i.rowid, i.schema, i.table_name, j.key, j.value ->> 'name', \
          j.value ->> 'column', j.value ->> 'type', j.value ->> 'typmod', \
-         j.value ->> 'opclass', coalesce(j.value ->> 'option', 0), \
+         j.value ->> 'opclass', \
+         coalesce((SELECT a.oid FROM devdb_sys.pg_am a WHERE a.amname = k.method), 403), \
+         coalesce(j.value ->> 'option', 0), \
          coalesce(j.value ->> 'include', 0), j.value ->> 'plain', j.value ->> 'pretty', \
          j.value ->> 'expr' \
        FROM __devdb_indexes i \

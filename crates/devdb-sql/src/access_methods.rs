@@ -1,0 +1,300 @@
+//! Index access methods and their operator classes, as PostgreSQL 15 defines them.
+//!
+//! A method decides how PostgreSQL finds rows, never which rows a query returns, so devdb
+//! builds every index as a SQLite index of the same keys. What the method does change is
+//! what CREATE INDEX accepts (uniqueness, several keys, INCLUDE, ordering, which types have an
+//! operator class) and what the catalogs show; both follow PostgreSQL's pg_am and pg_opclass.
+
+use std::sync::OnceLock;
+
+use devdb_pg::{Oid, PgError, PgType, SqlState};
+
+/// The access methods PostgreSQL 15 has built in (pg_am).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AccessMethod {
+    #[default]
+    Btree,
+    Hash,
+    Gist,
+    Gin,
+    Spgist,
+    Brin,
+}
+
+impl AccessMethod {
+    /// The method named in `USING name`: 42704 for one PostgreSQL 15 does not have built in.
+    pub fn named(name: &str) -> Result<AccessMethod, PgError> {
+        Ok(match name.to_lowercase().as_str() {
+            "btree" => AccessMethod::Btree,
+            "hash" => AccessMethod::Hash,
+            "gist" => AccessMethod::Gist,
+            "gin" => AccessMethod::Gin,
+            "spgist" => AccessMethod::Spgist,
+            "brin" => AccessMethod::Brin,
+            other => {
+                return Err(PgError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("access method \"{other}\" does not exist"),
+                ));
+            }
+        })
+    }
+
+    /// pg_am.amname.
+    pub fn name(self) -> &'static str {
+        match self {
+            AccessMethod::Btree => "btree",
+            AccessMethod::Hash => "hash",
+            AccessMethod::Gist => "gist",
+            AccessMethod::Gin => "gin",
+            AccessMethod::Spgist => "spgist",
+            AccessMethod::Brin => "brin",
+        }
+    }
+
+    /// pg_am.oid.
+    fn oid(self) -> u32 {
+        match self {
+            AccessMethod::Btree => 403,
+            AccessMethod::Hash => 405,
+            AccessMethod::Gist => 783,
+            AccessMethod::Gin => 2742,
+            AccessMethod::Spgist => 4000,
+            AccessMethod::Brin => 3580,
+        }
+    }
+
+    /// The checks of PostgreSQL's DefineIndex on the index as a whole, in its order.
+    pub fn check_index(self, unique: bool, include: bool, keys: usize) -> Result<(), PgError> {
+        let refuse = |what: &str| Err(self.unsupported(what));
+        if unique && self != AccessMethod::Btree {
+            return refuse("unique indexes");
+        }
+        let can_include = matches!(
+            self,
+            AccessMethod::Btree | AccessMethod::Gist | AccessMethod::Spgist
+        );
+        if include && !can_include {
+            return refuse("included columns");
+        }
+        let can_multicolumn = !matches!(self, AccessMethod::Hash | AccessMethod::Spgist);
+        if keys > 1 && !can_multicolumn {
+            return refuse("multicolumn indexes");
+        }
+        Ok(())
+    }
+
+    /// 0A000 for ASC/DESC or NULLS FIRST/LAST on a key of a method that keeps no order.
+    pub fn check_order(self, ordered: bool, nulls: bool) -> Result<(), PgError> {
+        if self == AccessMethod::Btree {
+            return Ok(());
+        }
+        let what = match (ordered, nulls) {
+            (true, _) => "ASC/DESC options",
+            (false, true) => "NULLS FIRST/LAST options",
+            (false, false) => return Ok(()),
+        };
+        Err(self.unsupported(what))
+    }
+
+    fn unsupported(self, what: &str) -> PgError {
+        PgError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("access method \"{}\" does not support {what}", self.name()),
+        )
+    }
+
+    /// The operator class of a key of type `ty` (its OID, `shown` as messages name the type):
+    /// the one named, which must exist for this method and accept the type, else the type's
+    /// default. Returns the class's name and whether it is the default (pg_get_indexdef then
+    /// leaves it out).
+    pub fn operator_class(
+        self,
+        named: Option<&str>,
+        ty: TypeClass,
+        shown: &str,
+    ) -> Result<(&'static str, bool), PgError> {
+        let classes = || opclasses().iter().filter(move |c| c.method == self.oid());
+        let default = classes()
+            .filter(|c| c.default)
+            .find(|c| ty.accepted_by(c.input))
+            .map(|c| c.name);
+        let Some(named) = named else {
+            return default.map(|name| (name, true)).ok_or_else(|| {
+                PgError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!(
+                        "data type {shown} has no default operator class for access method \"{}\"",
+                        self.name()
+                    ),
+                )
+                .with_hint(
+                    "You must specify an operator class for the index or define a default \
+                     operator class for the data type.",
+                )
+            });
+        };
+        let named = named.to_lowercase();
+        let mut candidates = classes().filter(|c| c.name == named).peekable();
+        if candidates.peek().is_none() {
+            return Err(PgError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!(
+                    "operator class \"{named}\" does not exist for access method \"{}\"",
+                    self.name()
+                ),
+            ));
+        }
+        match candidates.find(|c| ty.accepted_by(c.input)) {
+            Some(class) => Ok((class.name, Some(class.name) == default)),
+            None => Err(PgError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("operator class \"{named}\" does not accept data type {shown}"),
+            )),
+        }
+    }
+}
+
+/// What operator classes a key's type can use: its own, and the ones it reaches by binary
+/// coercion or as a polymorphic type (PostgreSQL's IsBinaryCoercible).
+#[derive(Clone, Copy, Debug)]
+pub struct TypeClass {
+    oid: Oid,
+    array: bool,
+    enumeration: bool,
+    /// regclass, regtype and the other OID aliases.
+    reg: bool,
+}
+
+impl TypeClass {
+    /// `ty` with the OID its values carry (an enum's or enum array's own).
+    pub fn new(ty: PgType, oid: Oid) -> TypeClass {
+        TypeClass {
+            oid,
+            array: ty.element().is_some(),
+            enumeration: ty == PgType::AnyEnum,
+            reg: ty.is_oid_alias(),
+        }
+    }
+
+    fn accepted_by(self, input: Oid) -> bool {
+        input == self.oid
+            || (input == Oid(2277) && self.array)
+            || (input == PgType::AnyEnum.oid() && self.enumeration)
+            || (input == PgType::Text.oid() && self.oid == PgType::Varchar.oid())
+            || (input == PgType::Inet.oid() && self.oid == Oid(650))
+            || (input == PgType::Oid.oid() && self.reg)
+    }
+}
+
+/// One row of pg_opclass, as much as devdb needs.
+struct OpClass {
+    method: u32,
+    name: &'static str,
+    input: Oid,
+    default: bool,
+}
+
+/// pg_opclass, read once from the rows devdb's catalog serves, and the classes the citext
+/// extension adds.
+fn opclasses() -> &'static [OpClass] {
+    static CLASSES: OnceLock<Vec<OpClass>> = OnceLock::new();
+    CLASSES.get_or_init(|| {
+        let citext = |method: AccessMethod, name, default| OpClass {
+            method: method.oid(),
+            name,
+            input: PgType::Citext.oid(),
+            default,
+        };
+        let extension = [
+            citext(AccessMethod::Btree, "citext_ops", true),
+            citext(AccessMethod::Hash, "citext_ops", true),
+            citext(AccessMethod::Btree, "citext_pattern_ops", false),
+        ];
+        include_str!("system/data/pg_opclass.tsv")
+            .lines()
+            .filter_map(|line| {
+                // oid, opcmethod, opcname, opcnamespace, opcowner, opcfamily, opcintype,
+                // opcdefault, opckeytype
+                let fields: Vec<&'static str> = line.split('\t').collect();
+                Some(OpClass {
+                    method: fields.get(1)?.parse().ok()?,
+                    name: fields.get(2)?,
+                    input: Oid(fields.get(6)?.parse().ok()?),
+                    default: *fields.get(7)? == "t",
+                })
+            })
+            .chain(extension)
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(method: AccessMethod, named: Option<&str>, ty: PgType) -> Result<&str, String> {
+        method
+            .operator_class(named, TypeClass::new(ty, ty.oid()), &ty.to_string())
+            .map(|(name, _)| name)
+            .map_err(|e| format!("{} {}", e.code.code(), e.message))
+    }
+
+    #[test]
+    fn defaults_follow_pg_opclass() {
+        assert_eq!(
+            class(AccessMethod::Gin, None, PgType::Jsonb),
+            Ok("jsonb_ops")
+        );
+        assert_eq!(
+            class(AccessMethod::Gin, None, PgType::Int4Array),
+            Ok("array_ops")
+        );
+        assert_eq!(
+            class(AccessMethod::Hash, None, PgType::Varchar),
+            Ok("text_ops")
+        );
+        assert_eq!(
+            class(AccessMethod::Btree, None, PgType::Bpchar),
+            Ok("bpchar_ops")
+        );
+        assert_eq!(
+            class(AccessMethod::Brin, None, PgType::Int8),
+            Ok("int8_minmax_ops")
+        );
+        assert_eq!(
+            class(AccessMethod::Btree, None, PgType::Regclass),
+            Ok("oid_ops")
+        );
+        assert_eq!(
+            class(AccessMethod::Hash, None, PgType::Citext),
+            Ok("citext_ops")
+        );
+        assert_eq!(
+            class(AccessMethod::Gin, None, PgType::Int4),
+            Err(
+                "42704 data type integer has no default operator class for access method \"gin\""
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn named_classes_must_exist_and_accept_the_type() {
+        assert_eq!(
+            class(AccessMethod::Gin, Some("jsonb_path_ops"), PgType::Jsonb),
+            Ok("jsonb_path_ops")
+        );
+        assert_eq!(
+            class(AccessMethod::Gin, Some("foo_ops"), PgType::Jsonb),
+            Err("42704 operator class \"foo_ops\" does not exist for access method \"gin\"".into())
+        );
+        assert_eq!(
+            class(AccessMethod::Gin, Some("jsonb_path_ops"), PgType::Int4Array),
+            Err(
+                "42804 operator class \"jsonb_path_ops\" does not accept data type integer[]"
+                    .into()
+            )
+        );
+    }
+}
