@@ -20,6 +20,7 @@ mod databases;
 mod ddl;
 mod differential;
 mod executor;
+mod explain;
 mod lifecycle;
 mod notify;
 mod orm;

@@ -132,6 +132,7 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         devdb_pg::value::interval::COLLATION,
         devdb_pg::value::interval::cmp_text,
     )?;
+    crate::query_plan::register(conn)?;
     let volatile = FunctionFlags::SQLITE_UTF8;
     let started = *STARTED.get_or_init(now_micros);
     conn.create_scalar_function("devdb_postmaster_start_time", 0, volatile, move |_| {

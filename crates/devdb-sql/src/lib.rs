@@ -29,6 +29,7 @@ mod make;
 pub mod matview_syntax;
 mod parse;
 mod prepare_syntax;
+pub mod query_plan;
 mod rewrite;
 pub mod runtime;
 pub mod script;

@@ -3,7 +3,7 @@
 //! rusqlite wraps the hook only when its bindings are generated at build time, which needs
 //! libclang; the bundled SQLite is built with the hook instead (`SQLITE_ENABLE_PREUPDATE_HOOK`
 //! in `.cargo/config.toml`) and libsqlite3-sys's prebuilt bindings declare its functions. This
-//! is the workspace's one module with unsafe code.
+//! is one of the workspace's two modules with unsafe code (`query_plan` is the other).
 #![allow(unsafe_code)]
 
 use std::ffi::{CStr, c_char, c_int, c_void};

@@ -19,6 +19,7 @@ mod distinct;
 mod dml;
 mod domains;
 mod enums;
+mod explain;
 pub(crate) mod expr;
 mod functions;
 mod generated;
@@ -162,6 +163,9 @@ pub(crate) fn statement(
         Parsed::Refresh(refresh) => t.refresh(*refresh)?,
         Parsed::SetConstraints(set) => t.set_constraints(set)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
+        Parsed::Statement(stmt) if matches!(*stmt, Statement::Explain { .. }) => {
+            return explain::explain(*stmt, catalog, path, param_types);
+        }
         Parsed::Statement(stmt) => t.statement(*stmt)?,
         Parsed::Prepare {
             name,
