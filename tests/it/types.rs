@@ -239,6 +239,8 @@ async fn scalar_parameter_types_are_inferred_like_postgres() {
         "insert into pt (id, email) values ($1, $2) on conflict (id) do update set email = $3",
         "select count(*) filter (where small > $1) from pt",
         "select case when id = $1 then $2 else email end from pt",
+        "insert into pt select $1, $2, $3",
+        "insert into pt select $1, $2 from pt where day = $3",
     ];
     compare_parameter_types(setup, &statements).await;
 }
