@@ -169,8 +169,7 @@ pub(crate) fn statement(
                 return Err(PgError::feature_not_supported("CREATE TABLE ... AS EXECUTE"));
             }
             // sqlparser cannot read it: say what is missing rather than a syntax error.
-            if w.value.eq_ignore_ascii_case("alter") && has_words(&words, &["drop", "expression"])
-            {
+            if w.value.eq_ignore_ascii_case("alter") && drops_expression(&words) {
                 return Err(PgError::feature_not_supported(
                     "ALTER COLUMN ... DROP EXPRESSION",
                 ));
@@ -300,13 +299,18 @@ pub(crate) fn statement(
     Ok(Parsed::Statement(Box::new(stmt)))
 }
 
-/// True when the unquoted words `seq` follow one another somewhere in `words`.
-fn has_words(words: &[&TokenWithSpan], seq: &[&str]) -> bool {
-    words.windows(seq.len()).any(|run| {
-        run.iter().zip(seq).all(|(t, word)| {
-            matches!(&t.token, Token::Word(w)
-                if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
-        })
+/// True when an ALTER TABLE holds `ALTER [COLUMN] c DROP EXPRESSION`; a bare `DROP
+/// expression` drops a column of that name.
+fn drops_expression(words: &[&TokenWithSpan]) -> bool {
+    let is = |t: &TokenWithSpan, word: &str| {
+        matches!(&t.token, Token::Word(w)
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+    };
+    words.windows(5).any(|run| match run {
+        [a, b, _, drop, expression] if is(drop, "drop") && is(expression, "expression") => {
+            is(b, "alter") || (is(a, "alter") && is(b, "column"))
+        }
+        _ => false,
     })
 }
 
