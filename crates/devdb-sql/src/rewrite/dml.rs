@@ -384,15 +384,9 @@ impl Translator<'_> {
                     )));
                 }
             };
-            let col = target.column(&col_name).ok_or_else(|| {
-                PgError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!(
-                        "column \"{col_name}\" of relation \"{}\" does not exist",
-                        target.name
-                    ),
-                )
-            })?;
+            let col = target
+                .column(&col_name)
+                .ok_or_else(|| PgError::undefined_column_of(&col_name, &target.name))?;
             let value = if is_default_keyword(&a.value) {
                 // SQLite computes a generated column on every update of its row.
                 if col.generated.is_some() {
@@ -435,15 +429,9 @@ impl Translator<'_> {
                     )));
                 }
             };
-            let col = table.column(&col_name).ok_or_else(|| {
-                PgError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!(
-                        "column \"{col_name}\" of relation \"{}\" does not exist",
-                        table.name
-                    ),
-                )
-            })?;
+            let col = table
+                .column(&col_name)
+                .ok_or_else(|| PgError::undefined_column_of(&col_name, &table.name))?;
             if out.iter().any(|c| c.name == col_name) {
                 return Err(PgError::new(
                     SqlState::DUPLICATE_COLUMN,
