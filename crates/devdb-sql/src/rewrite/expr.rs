@@ -595,7 +595,12 @@ impl Translator<'_> {
         op: &str,
     ) -> Result<(Expr, Expr), PgError> {
         let (b, bt) = self.expr(b)?;
-        let to = match common_type(at, bt) {
+        // time has no common type with interval, but converts to it implicitly, so interval's
+        // comparisons take both (PostgreSQL's operator resolution).
+        let time_and_interval = |x: Ty, y: Ty| x.ty == PgType::Time && y.ty == PgType::Interval;
+        let interval = (time_and_interval(at, bt) || time_and_interval(bt, at))
+            .then_some(Ty::of(PgType::Interval));
+        let to = match common_type(at, bt).or(interval) {
             // varchar has no operators of its own: PostgreSQL compares it as text (so
             // `name = $1` describes $1 as text).
             Some(t) if t.is_unknown() || t.ty == PgType::Varchar => Ty::of(PgType::Text),
