@@ -470,15 +470,23 @@ impl Translator<'_> {
     ) -> Result<Output, PgError> {
         let mut sqlite = Vec::new();
         let mut dropped_columns = Vec::new();
+        // PostgreSQL finds every type before it looks at what depends on them.
+        let mut found = Vec::with_capacity(names.len());
         for name in names {
             let folded = self.type_key(name)?;
-            let Some(en) = self.catalog.enum_type(&folded) else {
-                if if_exists {
-                    self.notices.push(super::type_does_not_exist_skipping(name));
-                    continue;
-                }
-                return Err(undefined_type(&folded));
-            };
+            match self.catalog.enum_type(&folded) {
+                Some(en) => found.push(Ok((folded, en))),
+                None => match self.row_type_drop(name)? {
+                    Some(refused) => found.push(Err(refused)),
+                    None if if_exists => {
+                        self.notices.push(super::type_does_not_exist_skipping(name));
+                    }
+                    None => return Err(undefined_type(&folded)),
+                },
+            }
+        }
+        for type_found in found {
+            let (folded, en) = type_found?;
             // The columns of this type (or an array of it), table by table.
             let users: Vec<(String, Vec<String>)> = self
                 .catalog
@@ -554,5 +562,23 @@ impl Translator<'_> {
         dropped_columns.append(&mut out.sqlite);
         out.sqlite = dropped_columns;
         Ok(out)
+    }
+
+    /// 2BP01 when `name` is a relation's row type, which goes only with its relation (even
+    /// with CASCADE); None when no relation has that name.
+    fn row_type_drop(&self, name: &ObjectName) -> Result<Option<PgError>, PgError> {
+        let key = self.table_name(name)?;
+        let kind = match (self.catalog.view(&key), self.catalog.table(&key)) {
+            (Some(view), _) => view.kind(),
+            (None, Some(_)) => "table",
+            (None, None) => return Ok(None),
+        };
+        Ok(Some(
+            PgError::new(
+                SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!("cannot drop type {key} because {kind} {key} requires it"),
+            )
+            .with_hint(format!("You can drop {kind} {key} instead.")),
+        ))
     }
 }
