@@ -28,6 +28,7 @@ mod make;
 pub mod matview_syntax;
 mod parse;
 mod prepare_syntax;
+pub mod rename_syntax;
 mod rewrite;
 pub mod runtime;
 pub mod script;

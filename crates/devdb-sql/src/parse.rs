@@ -48,6 +48,9 @@ pub enum Parsed {
     Refresh(Box<crate::matview_syntax::Refresh>),
     /// `SET CONSTRAINTS`, which sqlparser cannot parse.
     SetConstraints(crate::set_constraints_syntax::SetConstraints),
+    /// `ALTER INDEX IF EXISTS ... RENAME TO` and `ALTER VIEW ... RENAME TO`, which sqlparser
+    /// cannot parse.
+    AlterRename(Box<crate::rename_syntax::AlterRename>),
     /// `PREPARE name [(types)] AS statement` (see `prepare_syntax`), with the query string it
     /// came in, which pg_prepared_statements shows.
     Prepare {
@@ -247,6 +250,8 @@ pub(crate) fn statement(
     let is_create_matview = is_word(0, "create") && is_word(1, "materialized");
     let is_refresh = is_word(0, "refresh");
     let is_set_constraints = is_word(0, "set") && is_word(1, "constraints");
+    let is_alter_rename =
+        is_word(0, "alter") && (is_word(1, "view") || (is_word(1, "index") && is_word(2, "if")));
     let tokens = between_symmetric(tokens);
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
@@ -273,6 +278,11 @@ pub(crate) fn statement(
         )
     } else if is_set_constraints {
         Some(crate::set_constraints_syntax::parse(&mut parser).map(Parsed::SetConstraints))
+    } else if is_alter_rename {
+        Some(
+            crate::rename_syntax::parse(&mut parser)
+                .map(|rename| Parsed::AlterRename(Box::new(rename))),
+        )
     } else {
         None
     };
