@@ -727,6 +727,20 @@ impl Translator<'_> {
             BinaryOperator::StringConcat,
             name.clone(),
         );
+        // A schema that does not exist is 3F000, before any relation is looked for.
+        let schema = make::call(
+            "pg_found",
+            vec![
+                make::lookup(
+                    "__pg_namespace",
+                    make::column("nspname"),
+                    "nspname",
+                    schema.clone(),
+                ),
+                make::string("schema"),
+                schema,
+            ],
+        );
         let visible = self.visible("relnamespace");
         let oid = make::call(
             "pg_found",
