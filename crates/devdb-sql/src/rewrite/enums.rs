@@ -476,7 +476,7 @@ impl Translator<'_> {
             let folded = self.type_key(name)?;
             match self.catalog.enum_type(&folded) {
                 Some(en) => found.push(Ok((folded, en))),
-                None => match self.row_type_drop(name)? {
+                None => match self.undroppable_type(name)? {
                     Some(refused) => found.push(Err(refused)),
                     None if if_exists => {
                         self.notices.push(super::type_does_not_exist_skipping(name));
@@ -564,9 +564,21 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    /// 2BP01 when `name` is a relation's row type, which goes only with its relation (even
-    /// with CASCADE); None when no relation has that name.
-    fn row_type_drop(&self, name: &ObjectName) -> Result<Option<PgError>, PgError> {
+    /// 2BP01 when `name` is a built-in type or a relation's row type, which goes only with its
+    /// relation (even with CASCADE); None when it is neither.
+    fn undroppable_type(&self, name: &ObjectName) -> Result<Option<PgError>, PgError> {
+        let builtin = crate::parse::data_type(&name.to_string())
+            .and_then(|t| from_data_type(&t))
+            .ok();
+        if let Some(declared) = builtin {
+            return Ok(Some(PgError::new(
+                SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!(
+                    "cannot drop type {} because it is required by the database system",
+                    declared.ty.ty
+                ),
+            )));
+        }
         let key = self.table_name(name)?;
         let kind = match (self.catalog.view(&key), self.catalog.table(&key)) {
             (Some(view), _) => view.kind(),
