@@ -2,7 +2,7 @@
 
 use postgres_protocol::message::backend::Message;
 
-use crate::harness::{DevDb, compare, compare_extended};
+use crate::harness::{DevDb, compare, compare_error_hints, compare_extended};
 
 const MOOD: &str = "create type mood as enum ('sad', 'ok', 'happy')";
 
@@ -648,5 +648,22 @@ async fn views_are_not_tables_to_truncate_alter_or_drop() {
         "drop table vv",
         "select count(*) from mv",
     ])
+    .await;
+}
+
+/// DROP TYPE of a relation's row type is refused with the relation's kind in the message and
+/// the HINT, as PostgreSQL refuses it.
+#[tokio::test]
+async fn drop_type_of_a_relation_hints_at_its_drop_like_postgres() {
+    compare_error_hints(
+        "create table row_typed (a int); \
+         create view row_typed_view as select a from row_typed; \
+         create materialized view row_typed_mat as select a from row_typed",
+        &[
+            "drop type row_typed",
+            "drop type row_typed_view cascade",
+            "drop type if exists row_typed_mat",
+        ],
+    )
     .await;
 }

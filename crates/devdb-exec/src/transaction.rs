@@ -35,6 +35,11 @@ pub(crate) struct Transaction {
     /// savepoint.
     pub notify: crate::notify::Pending,
     pub notify_marks: Vec<(usize, usize)>,
+    /// Foreign keys declared INITIALLY DEFERRED that SET CONSTRAINTS made immediate, as
+    /// (table key, name): checked after each statement that writes; and what they were at each
+    /// savepoint, which ROLLBACK TO restores.
+    pub immediate: Vec<(String, String)>,
+    pub immediate_marks: Vec<Vec<(String, String)>>,
 }
 
 impl Transaction {

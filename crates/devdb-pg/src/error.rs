@@ -252,6 +252,14 @@ impl PgError {
         )
     }
 
+    /// 42703 for a column a named relation lacks.
+    pub fn undefined_column_of(name: &str, relation: &str) -> Self {
+        PgError::new(
+            SqlState::UNDEFINED_COLUMN,
+            format!("column \"{name}\" of relation \"{relation}\" does not exist"),
+        )
+    }
+
     /// 42883.
     pub fn undefined_function(signature: &str) -> Self {
         PgError::new(

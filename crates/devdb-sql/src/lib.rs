@@ -30,6 +30,7 @@ pub mod matview_syntax;
 mod parse;
 mod prepare_syntax;
 pub mod query_plan;
+pub mod rename_syntax;
 mod rewrite;
 pub mod runtime;
 pub mod script;
@@ -220,11 +221,13 @@ pub enum Kind {
     },
     /// `SET TRANSACTION ...` inside a transaction block.
     SetTransaction(TransactionMode),
-    /// `SET CONSTRAINTS ... IMMEDIATE` (`check` holds the foreign keys to check now, as
-    /// (table key, name)) or `... DEFERRED` (`check` empty). SQLite keeps checking a
-    /// DEFERRABLE foreign key as declared, so only the check itself is run (see compat.md).
+    /// `SET CONSTRAINTS ... IMMEDIATE | DEFERRED`, with the foreign keys declared INITIALLY
+    /// DEFERRED that it names, as (table key, name). SQLite checks those only at commit, so
+    /// while they are immediate the executor checks them itself: at once, then after each
+    /// statement that writes, until DEFERRED or the end of the transaction.
     SetConstraints {
-        check: Vec<(String, String)>,
+        immediate: bool,
+        keys: Vec<(String, String)>,
     },
     /// `SHOW name` (lower-cased); `SHOW ALL` is `name == "all"`.
     Show(String),

@@ -48,6 +48,9 @@ pub enum Parsed {
     Refresh(Box<crate::matview_syntax::Refresh>),
     /// `SET CONSTRAINTS`, which sqlparser cannot parse.
     SetConstraints(crate::set_constraints_syntax::SetConstraints),
+    /// `ALTER INDEX IF EXISTS ... RENAME TO` and `ALTER VIEW ... RENAME TO`, which sqlparser
+    /// cannot parse.
+    AlterRename(Box<crate::rename_syntax::AlterRename>),
     /// `PREPARE name [(types)] AS statement` (see `prepare_syntax`), with the query string it
     /// came in, which pg_prepared_statements shows.
     Prepare {
@@ -169,8 +172,7 @@ pub(crate) fn statement(
                 return Err(PgError::feature_not_supported("CREATE TABLE ... AS EXECUTE"));
             }
             // sqlparser cannot read it: say what is missing rather than a syntax error.
-            if w.value.eq_ignore_ascii_case("alter") && has_words(&words, &["drop", "expression"])
-            {
+            if w.value.eq_ignore_ascii_case("alter") && drops_expression(&words) {
                 return Err(PgError::feature_not_supported(
                     "ALTER COLUMN ... DROP EXPRESSION",
                 ));
@@ -248,6 +250,8 @@ pub(crate) fn statement(
     let is_create_matview = is_word(0, "create") && is_word(1, "materialized");
     let is_refresh = is_word(0, "refresh");
     let is_set_constraints = is_word(0, "set") && is_word(1, "constraints");
+    let is_alter_rename =
+        is_word(0, "alter") && (is_word(1, "view") || (is_word(1, "index") && is_word(2, "if")));
     let tokens = between_symmetric(tokens);
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
@@ -274,6 +278,11 @@ pub(crate) fn statement(
         )
     } else if is_set_constraints {
         Some(crate::set_constraints_syntax::parse(&mut parser).map(Parsed::SetConstraints))
+    } else if is_alter_rename {
+        Some(
+            crate::rename_syntax::parse(&mut parser)
+                .map(|rename| Parsed::AlterRename(Box::new(rename))),
+        )
     } else {
         None
     };
@@ -300,13 +309,18 @@ pub(crate) fn statement(
     Ok(Parsed::Statement(Box::new(stmt)))
 }
 
-/// True when the unquoted words `seq` follow one another somewhere in `words`.
-fn has_words(words: &[&TokenWithSpan], seq: &[&str]) -> bool {
-    words.windows(seq.len()).any(|run| {
-        run.iter().zip(seq).all(|(t, word)| {
-            matches!(&t.token, Token::Word(w)
-                if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
-        })
+/// True when an ALTER TABLE holds `ALTER [COLUMN] c DROP EXPRESSION`; a bare `DROP
+/// expression` drops a column of that name.
+fn drops_expression(words: &[&TokenWithSpan]) -> bool {
+    let is = |t: &TokenWithSpan, word: &str| {
+        matches!(&t.token, Token::Word(w)
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+    };
+    words.windows(5).any(|run| match run {
+        [a, b, _, drop, expression] if is(drop, "drop") && is(expression, "expression") => {
+            is(b, "alter") || (is(a, "alter") && is(b, "column"))
+        }
+        _ => false,
     })
 }
 

@@ -201,7 +201,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_format_type_list", 1, catalog::pg_format_type_list),
     f("pg_name_part", 3, catalog::pg_name_part),
     f("pg_size_pretty", 1, catalog::pg_size_pretty),
-    f("pg_found", 3, catalog::pg_found),
+    f("pg_found", -1, catalog::pg_found),
     f("pg_regtype_oid", 1, catalog::pg_regtype_oid),
     f("pg_regtype_typname", 1, catalog::pg_regtype_typname),
     f("pg_fk_rule", 1, catalog::pg_fk_rule),

@@ -32,14 +32,9 @@ pub async fn compare(statements: &[&str]) {
 /// Prepares each of `statements` on devdb and on PostgreSQL (after `setup` on both) and
 /// asserts that devdb describes the same parameter types.
 pub async fn compare_parameter_types(setup: &str, statements: &[&str]) {
-    let Some(pg) = Postgres::start() else { return };
-    let database = pg.fresh_database("params").await;
-    let oracle = pg.connect_to(&database).await;
-    let devdb = DevDb::start(&[]);
-    let ours = devdb.connect().await;
-    for client in [&oracle, &ours] {
-        client.batch_execute(setup).await.expect("setup");
-    }
+    let Some((oracle, ours, _devdb)) = set_up("params", setup).await else {
+        return;
+    };
     for sql in statements {
         let expected = oracle.prepare(sql).await.map(|s| s.params().to_vec());
         let actual = ours.prepare(sql).await.map(|s| s.params().to_vec());
@@ -48,6 +43,48 @@ pub async fn compare_parameter_types(setup: &str, statements: &[&str]) {
             (e, a) => panic!("{sql}: PostgreSQL {e:?}, devdb {a:?}"),
         }
     }
+}
+
+/// The SQLSTATE, message and HINT of each statement's error after `setup`, the same on devdb
+/// as on PostgreSQL (which must fail every one).
+pub async fn compare_error_hints(setup: &str, statements: &[&str]) {
+    let Some((oracle, ours, _devdb)) = set_up("hints", setup).await else {
+        return;
+    };
+    let fields = |result: Result<_, tokio_postgres::Error>| {
+        result.err().and_then(|e| {
+            e.as_db_error().map(|db| {
+                (
+                    db.code().code().to_owned(),
+                    db.message().to_owned(),
+                    db.hint().map(str::to_owned),
+                )
+            })
+        })
+    };
+    for sql in statements {
+        let expected = fields(oracle.simple_query(sql).await);
+        assert!(expected.is_some(), "{sql}: PostgreSQL gave no error");
+        assert_eq!(fields(ours.simple_query(sql).await), expected, "{sql}");
+    }
+}
+
+/// A fresh database on the oracle (named after `prefix`) and a fresh devdb, each with `setup`
+/// run: the oracle's client, devdb's, and devdb itself, which stops when dropped. None without
+/// PostgreSQL.
+async fn set_up(
+    prefix: &str,
+    setup: &str,
+) -> Option<(tokio_postgres::Client, tokio_postgres::Client, DevDb)> {
+    let pg = Postgres::start()?;
+    let database = pg.fresh_database(prefix).await;
+    let oracle = pg.connect_to(&database).await;
+    let devdb = DevDb::start(&[]);
+    let ours = devdb.connect().await;
+    for client in [&oracle, &ours] {
+        client.batch_execute(setup).await.expect("setup");
+    }
+    Some((oracle, ours, devdb))
 }
 
 /// [`compare`] over the extended protocol.

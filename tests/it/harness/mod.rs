@@ -8,7 +8,7 @@ pub mod postgres;
 pub mod rawwire;
 pub mod tools;
 
-pub use compare::{compare, compare_extended, compare_parameter_types};
+pub use compare::{compare, compare_error_hints, compare_extended, compare_parameter_types};
 pub use devdb::DevDb;
 pub use postgres::Postgres;
 pub use rawwire::RawConn;

@@ -291,7 +291,9 @@ impl Engine {
                 sink.command_complete("SET");
                 Ok(())
             }
-            Kind::SetConstraints { check } => self.set_constraints(id, session, check, sink),
+            Kind::SetConstraints { immediate, keys } => {
+                self.set_constraints(id, session, *immediate, keys, sink)
+            }
             Kind::Show(name) => self.show(session, name, delivery.formats, delivery.describe, sink),
             Kind::Reset(name) => {
                 let in_tx = session.transaction.is_open();
@@ -429,6 +431,14 @@ impl Engine {
         if let Some(d) = nap {
             return Err(Stop::Sleep(d));
         }
+        // DDL is left out: its catalog is not loaded yet, and it is not what breaks a key.
+        if role == Role::Writer
+            && t.writes
+            && !t.changes_catalog
+            && !session.transaction.immediate.is_empty()
+        {
+            self.check_immediate(id, session)?;
+        }
         if role == Role::Writer && t.changes_catalog {
             self.pending = Some(Arc::new(load_catalog(&self.writer)?));
             self.generation += 1;
@@ -519,14 +529,16 @@ impl Engine {
         Ok(())
     }
 
-    /// SET CONSTRAINTS: IMMEDIATE checks the deferred foreign keys in `check` now. Only rows
+    /// SET CONSTRAINTS: IMMEDIATE checks the deferred foreign keys in `keys` now, and marks
+    /// them for [`Self::check_immediate`] until DEFERRED or the end of the block. Only rows
     /// this transaction wrote can break them, so the check runs on the writer while no other
     /// transaction's rows are there.
     fn set_constraints(
         &mut self,
         id: SessionId,
         session: &mut Session,
-        check: &[(String, String)],
+        immediate: bool,
+        keys: &[(String, String)],
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         if !session.transaction.block {
@@ -536,15 +548,30 @@ impl Engine {
             ));
         }
         let wrote = session.transaction.writing || lock(&self.functions.changes).has_log(id);
-        if wrote && !check.is_empty() {
+        if immediate && wrote && !keys.is_empty() {
             self.writer_for(id, session, true)?;
             let catalog = self.catalog_for(id);
-            if let Some(err) = sqlite_error::dangling_reference(&catalog, &self.writer, check) {
+            if let Some(err) = sqlite_error::dangling_reference(&catalog, &self.writer, keys) {
                 return Err(err.into());
+            }
+        }
+        let tx = &mut session.transaction;
+        if tx.block {
+            tx.immediate.retain(|k| !keys.contains(k));
+            if immediate {
+                tx.immediate.extend_from_slice(keys);
             }
         }
         sink.command_complete("SET CONSTRAINTS");
         Ok(())
+    }
+
+    /// The deferred foreign keys SET CONSTRAINTS made immediate, checked at the end of a
+    /// statement that wrote on the writer, as PostgreSQL checks an immediate constraint.
+    fn check_immediate(&self, id: SessionId, session: &Session) -> Result<(), PgError> {
+        let catalog = self.catalog_for(id);
+        let keys = &session.transaction.immediate;
+        sqlite_error::dangling_reference(&catalog, &self.writer, keys).map_or(Ok(()), Err)
     }
 
     /// Runs the ON COMMIT actions of the session's temporary tables in its transaction, before
@@ -721,6 +748,7 @@ impl Engine {
         let tx = &mut session.transaction;
         tx.savepoints.push(name.to_owned());
         tx.notify_marks.push(tx.notify.mark());
+        tx.immediate_marks.push(tx.immediate.clone());
         sink.command_complete("SAVEPOINT");
         Ok(())
     }
@@ -739,6 +767,7 @@ impl Engine {
         }
         tx.savepoints.truncate(index);
         tx.notify_marks.truncate(index);
+        tx.immediate_marks.truncate(index);
         sink.command_complete("RELEASE");
         Ok(())
     }
@@ -765,6 +794,10 @@ impl Engine {
             tx.notify.rollback_to(mark);
         }
         tx.notify_marks.truncate(index + 1);
+        if let Some(marked) = tx.immediate_marks.get(index) {
+            tx.immediate.clone_from(marked);
+        }
+        tx.immediate_marks.truncate(index + 1);
         tx.failed = false;
         sink.command_complete("ROLLBACK");
         Ok(())

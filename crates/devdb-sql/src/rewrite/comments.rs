@@ -35,12 +35,9 @@ impl Translator<'_> {
                     }
                 };
                 if table.column(&column).is_none() {
-                    return Err(PgError::new(
-                        SqlState::UNDEFINED_COLUMN,
-                        format!(
-                            "column \"{column}\" of relation \"{}\" does not exist",
-                            catalog::split(&table.name).1
-                        ),
+                    return Err(PgError::undefined_column_of(
+                        &column,
+                        catalog::split(&table.name).1,
                     ));
                 }
                 return self.describe("column", &table.name.clone(), &column, comment);

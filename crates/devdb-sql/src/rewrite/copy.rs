@@ -114,13 +114,7 @@ impl Translator<'_> {
                     )
                     .with_detail("Generated columns cannot be used in COPY.")),
                     Some(_) => Ok(name),
-                    None => Err(PgError::new(
-                        SqlState::UNDEFINED_COLUMN,
-                        format!(
-                            "column \"{name}\" of relation \"{}\" does not exist",
-                            table.name
-                        ),
-                    )),
+                    None => Err(PgError::undefined_column_of(&name, &table.name)),
                 }
             })
             .collect()

@@ -6,13 +6,14 @@ use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::{
     AssignmentTarget, ConflictTarget, Delete, DoUpdate, Expr, FromTable, Insert, ObjectName,
     OnConflict, OnConflictAction, OnInsert, Query, SelectItem, SetExpr, TableFactor, TableObject,
-    Update, UpdateTableFromKind,
+    Update, UpdateTableFromKind, Values,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use super::casts::allowed;
 use super::expr::Ctx;
+use super::query::OutCol;
 use super::{Output, Rel, Scope, Translator, fold};
 use crate::catalog::{Column, ConstraintKind, Table};
 use crate::types::Ty;
@@ -31,12 +32,9 @@ fn assigned_column(a: &sqlparser::ast::Assignment) -> Option<&str> {
 /// another source (left to its translation).
 fn generated_defaults_apart(
     targets: &mut Vec<Column>,
-    source: Option<&mut Query>,
+    values: Option<&mut Values>,
 ) -> Result<(), PgError> {
-    let Some(q) = source.filter(|q| super::query::without_clauses(q)) else {
-        return Ok(());
-    };
-    let SetExpr::Values(values) = q.body.as_mut() else {
+    let Some(values) = values else {
         return Ok(());
     };
     // Rows of the wrong width fail in `insert_source`, as in PostgreSQL.
@@ -66,6 +64,32 @@ pub(super) fn parse_default(text: &str, column: &str) -> Result<Expr, PgError> {
         .try_with_sql(text)
         .and_then(|mut p| p.parse_expr())
         .map_err(|e| PgError::internal(format!("bad default for column {column}: {e}")))
+}
+
+/// The rows of a VALUES list alone, translated row by row against the targets; any other
+/// source is translated as a query.
+fn plain_values(q: Box<Query>) -> Result<Values, Box<Query>> {
+    if !super::query::without_clauses(&q) {
+        return Err(q);
+    }
+    let q = *q;
+    match *q.body {
+        SetExpr::Values(values) => Ok(values),
+        body => Err(Box::new(Query {
+            body: Box::new(body),
+            ..q
+        })),
+    }
+}
+
+/// PostgreSQL's 42601 when a source row and the target columns differ in width.
+fn check_insert_width(values: usize, targets: usize) -> Result<(), PgError> {
+    let message = match values.cmp(&targets) {
+        std::cmp::Ordering::Greater => "INSERT has more expressions than target columns",
+        std::cmp::Ordering::Less => "INSERT has more target columns than expressions",
+        std::cmp::Ordering::Equal => return Ok(()),
+    };
+    Err(PgError::syntax_error(message, None))
 }
 
 pub(super) fn is_default_keyword(e: &Expr) -> bool {
@@ -122,21 +146,25 @@ impl Translator<'_> {
         } else {
             self.target_columns(&table, &columns)?
         };
+        // A query source is translated once, before the targets are settled: its width is
+        // known only then (a second translation would see its parameters already typed).
+        let (mut values, selected) = match source.map(plain_values) {
+            None => (None, None),
+            Some(Ok(values)) => (Some(values), None),
+            Some(Err(q)) => (None, Some(self.select_source(*q)?)),
+        };
         // Without a column list, the source fills the leading columns; the rest take defaults.
-        if columns.is_empty()
-            && let Some(q) = source.as_deref()
-        {
-            let width = match q.body.as_ref() {
-                SetExpr::Values(values) => values.rows.first().map(|r| r.content.len()),
-                // A query's width is known once translated: translate a copy first.
-                _ => Some(self.query(q.clone())?.1.len()),
+        if columns.is_empty() {
+            let width = match (&values, &selected) {
+                (Some(values), _) => values.rows.first().map(|r| r.content.len()),
+                (None, Some((_, cols))) => Some(cols.len()),
+                (None, None) => None,
             };
             if let Some(width) = width {
                 targets.truncate(width);
             }
         }
-        let mut source = source;
-        generated_defaults_apart(&mut targets, source.as_deref_mut())?;
+        generated_defaults_apart(&mut targets, values.as_mut())?;
         let defaulted: Vec<&Column> = table
             .columns
             .iter()
@@ -157,19 +185,17 @@ impl Translator<'_> {
         let mut names: Vec<&str> = targets.iter().map(|c| c.name.as_str()).collect();
         names.extend(defaulted.iter().map(|c| c.name.as_str()));
 
-        let mut source = match source {
-            None => {
-                if defaulted.is_empty() {
-                    None
-                } else {
-                    let row = defaulted
-                        .iter()
-                        .map(|c| self.default_value(c))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Some(make::query(make::values(vec![row])))
-                }
+        let mut source = match (values, selected) {
+            (Some(values), _) => Some(self.values_source(values, &targets, &defaulted)?),
+            (None, Some((q, cols))) => Some(self.converted_select(q, &cols, &targets, &defaulted)?),
+            (None, None) if defaulted.is_empty() => None,
+            (None, None) => {
+                let row = defaulted
+                    .iter()
+                    .map(|c| self.default_value(c))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Some(make::query(make::values(vec![row])))
             }
-            Some(q) => Some(self.insert_source(*q, &targets, &defaulted)?),
         };
         let row_probe = match &source {
             Some(q) => {
@@ -358,15 +384,9 @@ impl Translator<'_> {
                     )));
                 }
             };
-            let col = target.column(&col_name).ok_or_else(|| {
-                PgError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!(
-                        "column \"{col_name}\" of relation \"{}\" does not exist",
-                        target.name
-                    ),
-                )
-            })?;
+            let col = target
+                .column(&col_name)
+                .ok_or_else(|| PgError::undefined_column_of(&col_name, &target.name))?;
             let value = if is_default_keyword(&a.value) {
                 // SQLite computes a generated column on every update of its row.
                 if col.generated.is_some() {
@@ -409,15 +429,9 @@ impl Translator<'_> {
                     )));
                 }
             };
-            let col = table.column(&col_name).ok_or_else(|| {
-                PgError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!(
-                        "column \"{col_name}\" of relation \"{}\" does not exist",
-                        table.name
-                    ),
-                )
-            })?;
+            let col = table
+                .column(&col_name)
+                .ok_or_else(|| PgError::undefined_column_of(&col_name, &table.name))?;
             if out.iter().any(|c| c.name == col_name) {
                 return Err(PgError::new(
                     SqlState::DUPLICATE_COLUMN,
@@ -429,117 +443,95 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    /// The translated source: a value for each target, then each defaulted column.
-    fn insert_source(
+    /// A plain VALUES source translated: a value for each target, then each defaulted column.
+    fn values_source(
         &mut self,
-        q: Query,
+        values: Values,
         targets: &[Column],
         defaulted: &[&Column],
     ) -> Result<Query, PgError> {
-        let plain = super::query::without_clauses(&q);
-        match *q.body {
-            SetExpr::Values(values) if plain => {
-                let mut rows = Vec::with_capacity(values.rows.len());
-                for row in values.rows {
-                    let exprs = row.content;
-                    if exprs.len() > targets.len() {
-                        return Err(PgError::syntax_error(
-                            "INSERT has more expressions than target columns",
-                            None,
-                        ));
-                    }
-                    if exprs.len() < targets.len() {
-                        return Err(PgError::syntax_error(
-                            "INSERT has more target columns than expressions",
-                            None,
-                        ));
-                    }
-                    let mut out = Vec::with_capacity(exprs.len() + defaulted.len());
-                    for (e, col) in exprs.into_iter().zip(targets) {
-                        out.push(if is_default_keyword(&e) {
-                            self.default_value(col)?
-                        } else {
-                            self.check_identity_write(col, false)?;
-                            self.assigned(e, col)?
-                        });
-                    }
-                    for col in defaulted {
-                        out.push(self.default_value(col)?);
-                    }
-                    rows.push(out);
-                }
-                Ok(make::query(make::values(rows)))
+        let mut rows = Vec::with_capacity(values.rows.len());
+        for row in values.rows {
+            let exprs = row.content;
+            check_insert_width(exprs.len(), targets.len())?;
+            let mut out = Vec::with_capacity(exprs.len() + defaulted.len());
+            for (e, col) in exprs.into_iter().zip(targets) {
+                out.push(if is_default_keyword(&e) {
+                    self.default_value(col)?
+                } else {
+                    self.check_identity_write(col, false)?;
+                    self.assigned(e, col)?
+                });
             }
-            body => {
-                let q = Query {
-                    body: Box::new(body),
-                    ..q
-                };
-                self.insert_select = q.with.is_none()
-                    && matches!(q.body.as_ref(), SetExpr::Select(s) if s.distinct.is_none());
-                let translated = self.query(q);
-                self.insert_select = false;
-                let (mut q, cols) = translated?;
-                if cols.len() > targets.len() {
-                    return Err(PgError::syntax_error(
-                        "INSERT has more expressions than target columns",
+            for col in defaulted {
+                out.push(self.default_value(col)?);
+            }
+            rows.push(out);
+        }
+        Ok(make::query(make::values(rows)))
+    }
+
+    /// Any other source translated as a query whose select list keeps untyped values for
+    /// the assignment.
+    fn select_source(&mut self, q: Query) -> Result<(Query, Vec<OutCol>), PgError> {
+        self.insert_select = q.with.is_none()
+            && matches!(q.body.as_ref(), SetExpr::Select(s) if s.distinct.is_none());
+        let translated = self.query(q);
+        self.insert_select = false;
+        translated
+    }
+
+    /// A translated query source converted to the targets, then each defaulted column added.
+    fn converted_select(
+        &mut self,
+        mut q: Query,
+        cols: &[OutCol],
+        targets: &[Column],
+        defaulted: &[&Column],
+    ) -> Result<Query, PgError> {
+        check_insert_width(cols.len(), targets.len())?;
+        let defaults = defaulted
+            .iter()
+            .map(|c| self.default_value(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        match q.body.as_mut() {
+            SetExpr::Select(s) if s.distinct.is_none() => {
+                for (item, ((_, from), col)) in
+                    s.projection.iter_mut().zip(cols.iter().zip(targets))
+                {
+                    let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) =
+                        item
+                    else {
+                        return Err(PgError::internal("unexpected select item in INSERT source"));
+                    };
+                    self.check_identity_write(col, false)?;
+                    let taken = std::mem::replace(e, make::null());
+                    *e = self.assign(taken, *from, col)?;
+                }
+                s.projection
+                    .extend(defaults.into_iter().map(|d| make::select_item(d, None)));
+                Ok(q)
+            }
+            _ => {
+                // Convert through a CTE whose columns have names we choose.
+                let names: Vec<String> =
+                    (1..=cols.len()).map(|i| format!("__devdb_c{i}")).collect();
+                let mut items = Vec::with_capacity(cols.len() + defaults.len());
+                for ((name, (_, from)), col) in names.iter().zip(cols).zip(targets) {
+                    self.check_identity_write(col, false)?;
+                    items.push(make::select_item(
+                        self.assign(make::column(name), *from, col)?,
                         None,
                     ));
                 }
-                if cols.len() < targets.len() {
-                    return Err(PgError::syntax_error(
-                        "INSERT has more target columns than expressions",
-                        None,
-                    ));
-                }
-                let defaults = defaulted
-                    .iter()
-                    .map(|c| self.default_value(c))
-                    .collect::<Result<Vec<_>, _>>()?;
-                match q.body.as_mut() {
-                    SetExpr::Select(s) if s.distinct.is_none() => {
-                        for (item, ((_, from), col)) in
-                            s.projection.iter_mut().zip(cols.iter().zip(targets))
-                        {
-                            let (SelectItem::UnnamedExpr(e)
-                            | SelectItem::ExprWithAlias { expr: e, .. }) = item
-                            else {
-                                return Err(PgError::internal(
-                                    "unexpected select item in INSERT source",
-                                ));
-                            };
-                            self.check_identity_write(col, false)?;
-                            let taken = std::mem::replace(e, make::null());
-                            *e = self.assign(taken, *from, col)?;
-                        }
-                        s.projection
-                            .extend(defaults.into_iter().map(|d| make::select_item(d, None)));
-                        Ok(q)
-                    }
-                    _ => {
-                        // Convert through a CTE whose columns have names we choose.
-                        let names: Vec<String> =
-                            (1..=cols.len()).map(|i| format!("__devdb_c{i}")).collect();
-                        let mut items = Vec::with_capacity(cols.len() + defaults.len());
-                        for ((name, (_, from)), col) in names.iter().zip(&cols).zip(targets) {
-                            self.check_identity_write(col, false)?;
-                            items.push(make::select_item(
-                                self.assign(make::column(name), *from, col)?,
-                                None,
-                            ));
-                        }
-                        items.extend(defaults.into_iter().map(|d| make::select_item(d, None)));
-                        let outer =
-                            make::select(items, vec![make::table("__devdb_source", None)], None);
-                        let wrapped = make::with_cte(
-                            make::query(SetExpr::Select(Box::new(outer))),
-                            "__devdb_source",
-                            &names,
-                            q,
-                        );
-                        Ok(wrapped)
-                    }
-                }
+                items.extend(defaults.into_iter().map(|d| make::select_item(d, None)));
+                let outer = make::select(items, vec![make::table("__devdb_source", None)], None);
+                Ok(make::with_cte(
+                    make::query(SetExpr::Select(Box::new(outer))),
+                    "__devdb_source",
+                    &names,
+                    q,
+                ))
             }
         }
     }

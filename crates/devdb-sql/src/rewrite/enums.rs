@@ -470,15 +470,23 @@ impl Translator<'_> {
     ) -> Result<Output, PgError> {
         let mut sqlite = Vec::new();
         let mut dropped_columns = Vec::new();
+        // PostgreSQL finds every type before it looks at what depends on them.
+        let mut found = Vec::with_capacity(names.len());
         for name in names {
             let folded = self.type_key(name)?;
-            let Some(en) = self.catalog.enum_type(&folded) else {
-                if if_exists {
-                    self.notices.push(super::type_does_not_exist_skipping(name));
-                    continue;
-                }
-                return Err(undefined_type(&folded));
-            };
+            match self.catalog.enum_type(&folded) {
+                Some(en) => found.push(Ok((folded, en))),
+                None => match self.undroppable_type(name)? {
+                    Some(refused) => found.push(Err(refused)),
+                    None if if_exists => {
+                        self.notices.push(super::type_does_not_exist_skipping(name));
+                    }
+                    None => return Err(undefined_type(&folded)),
+                },
+            }
+        }
+        for type_found in found {
+            let (folded, en) = type_found?;
             // The columns of this type (or an array of it), table by table.
             let users: Vec<(String, Vec<String>)> = self
                 .catalog
@@ -554,5 +562,35 @@ impl Translator<'_> {
         dropped_columns.append(&mut out.sqlite);
         out.sqlite = dropped_columns;
         Ok(out)
+    }
+
+    /// 2BP01 when `name` is a built-in type or a relation's row type, which goes only with its
+    /// relation (even with CASCADE); None when it is neither.
+    fn undroppable_type(&self, name: &ObjectName) -> Result<Option<PgError>, PgError> {
+        let builtin = crate::parse::data_type(&name.to_string())
+            .and_then(|t| from_data_type(&t))
+            .ok();
+        if let Some(declared) = builtin {
+            return Ok(Some(PgError::new(
+                SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!(
+                    "cannot drop type {} because it is required by the database system",
+                    declared.ty.ty
+                ),
+            )));
+        }
+        let key = self.table_name(name)?;
+        let kind = match (self.catalog.view(&key), self.catalog.table(&key)) {
+            (Some(view), _) => view.kind(),
+            (None, Some(_)) => "table",
+            (None, None) => return Ok(None),
+        };
+        Ok(Some(
+            PgError::new(
+                SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!("cannot drop type {key} because {kind} {key} requires it"),
+            )
+            .with_hint(format!("You can drop {kind} {key} instead.")),
+        ))
     }
 }

@@ -212,7 +212,7 @@ impl Translator<'_> {
             } => {
                 let mut all = vec![*expr];
                 all.extend(list);
-                let (all, ty) = self.common(all, "IN")?;
+                let (all, ty) = self.compared(all, "IN")?;
                 let mut all = all.into_iter().map(|e| comparable(e, ty));
                 let expr = all.next().unwrap_or_else(make::null);
                 (
@@ -287,7 +287,7 @@ impl Translator<'_> {
                 low,
                 high,
             } => {
-                let (all, ty) = self.common(vec![*expr, *low, *high], "BETWEEN")?;
+                let (all, ty) = self.compared(vec![*expr, *low, *high], "BETWEEN")?;
                 let all: Vec<Expr> = all
                     .into_iter()
                     .map(|e| match ty.ty {
@@ -556,11 +556,26 @@ impl Translator<'_> {
 
     /// Translates values that must share one type (IN lists, CASE branches, COALESCE ...).
     pub fn common(&mut self, exprs: Vec<Expr>, what: &str) -> Result<(Vec<Expr>, Ty), PgError> {
+        self.common_by(exprs, what, common_type)
+    }
+
+    /// [`Self::common`] for values compared with one another (IN, BETWEEN, CASE x WHEN), which
+    /// PostgreSQL reads as comparisons: they meet as [`comparison_type`] says.
+    fn compared(&mut self, exprs: Vec<Expr>, what: &str) -> Result<(Vec<Expr>, Ty), PgError> {
+        self.common_by(exprs, what, comparison_type)
+    }
+
+    fn common_by(
+        &mut self,
+        exprs: Vec<Expr>,
+        what: &str,
+        meet: fn(Ty, Ty) -> Option<Ty>,
+    ) -> Result<(Vec<Expr>, Ty), PgError> {
         let mut typed = Vec::with_capacity(exprs.len());
         let mut common = Ty::UNKNOWN;
         for e in exprs {
             let (e, ty) = self.expr(e)?;
-            common = common_type(common, ty).ok_or_else(|| {
+            common = meet(common, ty).ok_or_else(|| {
                 PgError::new(
                     SqlState::DATATYPE_MISMATCH,
                     format!("{what} types {} and {} cannot be matched", common.ty, ty.ty),
@@ -595,7 +610,7 @@ impl Translator<'_> {
         op: &str,
     ) -> Result<(Expr, Expr), PgError> {
         let (b, bt) = self.expr(b)?;
-        let to = match common_type(at, bt) {
+        let to = match comparison_type(at, bt) {
             // varchar has no operators of its own: PostgreSQL compares it as text (so
             // `name = $1` describes $1 as text).
             Some(t) if t.is_unknown() || t.ty == PgType::Varchar => Ty::of(PgType::Text),
@@ -678,7 +693,7 @@ impl Translator<'_> {
                     values.push(c.condition);
                     thens.push(c.result);
                 }
-                let mut values = self.common(values, "CASE/WHEN")?.0.into_iter();
+                let mut values = self.compared(values, "CASE/WHEN")?.0.into_iter();
                 let op = values.next().unwrap_or_else(make::null);
                 (Some(Box::new(op)), values.collect::<Vec<_>>(), thens)
             }
@@ -725,6 +740,16 @@ impl Translator<'_> {
         all.truncate(n);
         Ok(((all, else_result), ty))
     }
+}
+
+/// The type two compared values meet in: their common type, or interval for a time and an
+/// interval (time has no common type with interval but converts to it implicitly, so
+/// PostgreSQL's operator resolution picks interval's comparisons for both).
+fn comparison_type(a: Ty, b: Ty) -> Option<Ty> {
+    let time_and_interval = |x: Ty, y: Ty| x.ty == PgType::Time && y.ty == PgType::Interval;
+    common_type(a, b).or_else(|| {
+        (time_and_interval(a, b) || time_and_interval(b, a)).then_some(Ty::of(PgType::Interval))
+    })
 }
 
 /// An operand as SQLite must compare it: char(n) values without their trailing blanks, as

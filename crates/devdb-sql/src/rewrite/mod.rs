@@ -162,6 +162,7 @@ pub(crate) fn statement(
         Parsed::CreateMaterializedView(view) => t.create_materialized_view(*view)?,
         Parsed::Refresh(refresh) => t.refresh(*refresh)?,
         Parsed::SetConstraints(set) => t.set_constraints(set)?,
+        Parsed::AlterRename(rename) => t.alter_rename(*rename)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) if matches!(*stmt, Statement::Explain { .. }) => {
             return explain::explain(*stmt, catalog, path, param_types);

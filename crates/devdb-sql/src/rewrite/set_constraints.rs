@@ -2,9 +2,10 @@
 //! IMMEDIATE the deferrable foreign keys the executor checks at once.
 //!
 //! SQLite checks a foreign key either at the end of each statement or at commit, as declared,
-//! and cannot switch one over inside a transaction: IMMEDIATE checks the deferred keys now
-//! (what Django's `check_constraints` relies on) without changing when later statements are
-//! checked, and DEFERRED is exact only for keys declared INITIALLY DEFERRED (0A000 otherwise).
+//! and cannot switch one over inside a transaction: for IMMEDIATE the executor checks the
+//! deferred keys itself, now (what Django's `check_constraints` relies on) and after each later
+//! statement that writes, and DEFERRED is exact only for keys declared INITIALLY DEFERRED
+//! (0A000 otherwise).
 
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::ObjectName;
@@ -45,12 +46,15 @@ impl Translator<'_> {
                 )));
             }
         }
-        let check = chosen
+        let keys = chosen
             .into_iter()
-            .filter(|c| set.immediate && c.deferrable && c.kind == ConstraintKind::ForeignKey)
+            .filter(|c| c.initially_deferred && c.kind == ConstraintKind::ForeignKey)
             .map(|c| (c.table.clone(), c.name.clone()))
             .collect();
-        Ok(Output::new(Kind::SetConstraints { check }))
+        Ok(Output::new(Kind::SetConstraints {
+            immediate: set.immediate,
+            keys,
+        }))
     }
 
     /// The constraints a SET CONSTRAINTS name means: those of that name in its schema, or in

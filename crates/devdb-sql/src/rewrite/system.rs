@@ -706,24 +706,90 @@ impl Translator<'_> {
     }
 
     /// pg_get_serial_sequence('table', 'column'): the owned sequence, schema-qualified. The
-    /// table is a name as regclass reads it, the column taken as written.
+    /// table is a name as regclass reads it (42P01 when missing), the column taken as written
+    /// (42703 when the table has none of that name).
     fn serial_sequence(&mut self, args: Vec<Expr>) -> Result<(Expr, Ty), PgError> {
         let [table, column] = self.catalog_args(args, [TEXT, TEXT])?;
+        let (schema, name) = (name_part(&table, 0), name_part(&table, 1));
+        // The relation's error names it folded, as PostgreSQL's does.
+        let folded = make::binary(
+            make::call(
+                "coalesce",
+                vec![
+                    make::binary(
+                        schema.clone(),
+                        BinaryOperator::StringConcat,
+                        make::string("."),
+                    ),
+                    make::string(""),
+                ],
+            ),
+            BinaryOperator::StringConcat,
+            name.clone(),
+        );
+        // A schema that does not exist is 3F000, before any relation is looked for.
         let schema = make::call(
-            "coalesce",
+            "pg_found",
             vec![
-                name_part(&table, 0),
-                make::string(crate::catalog::DEFAULT_SCHEMA),
+                make::lookup(
+                    "__pg_namespace",
+                    make::column("nspname"),
+                    "nspname",
+                    schema.clone(),
+                ),
+                make::string("schema"),
+                schema,
             ],
         );
-        let filter = make::and(
-            make::and(
-                make::eq(make::column("schema"), schema),
-                make::eq(make::column("table_name"), name_part(&table, 1)),
-            ),
-            make::eq(make::column("column_name"), column),
+        let visible = self.visible("relnamespace");
+        let oid = make::call(
+            "pg_found",
+            vec![
+                regclass_lookup(schema, name, visible),
+                make::string("relation"),
+                folded,
+            ],
         );
-        let name = make::binary(
+        // The relation is looked up once, in a derived table of one row that the rest reads.
+        let relation = || make::qualified_column("__relation", "oid");
+        let relname = make::lookup("__pg_class", make::column("relname"), "oid", relation());
+        let nspname = make::lookup(
+            "__pg_namespace",
+            make::column("nspname"),
+            "oid",
+            make::lookup(
+                "__pg_class",
+                make::column("relnamespace"),
+                "oid",
+                relation(),
+            ),
+        );
+        let system = SYSTEM_COLUMNS
+            .iter()
+            .zip(1..)
+            .map(|(name, n)| (make::string(name), make::int(-n)))
+            .collect();
+        let attnum = make::call(
+            "coalesce",
+            vec![
+                make::case(column.clone(), system),
+                make::lookup_by(
+                    "__pg_attribute",
+                    make::column("attnum"),
+                    vec![("attrelid", relation()), ("attname", column.clone())],
+                ),
+            ],
+        );
+        let found = make::call(
+            "pg_found",
+            vec![
+                attnum,
+                make::string("column"),
+                column.clone(),
+                relname.clone(),
+            ],
+        );
+        let sequence = make::binary(
             make::binary(
                 make::column("schema"),
                 BinaryOperator::StringConcat,
@@ -732,14 +798,37 @@ impl Translator<'_> {
             BinaryOperator::StringConcat,
             make::call("pg_key_name", vec![make::column("name")]),
         );
+        let owned = make::lookup_by(
+            crate::catalog::SEQUENCE_OWNERS,
+            sequence,
+            vec![
+                ("schema", nspname),
+                ("table_name", relname),
+                ("column_name", column),
+            ],
+        );
+        // NULL for a NULL argument, as the function is strict; CASE checks the column only
+        // once the relation is known.
+        let checked = make::if_else(
+            Expr::IsNull(Box::new(relation())),
+            make::null(),
+            make::if_else(Expr::IsNull(Box::new(found)), make::null(), owned),
+        );
+        let one_row = make::select(vec![make::select_item(oid, Some("oid"))], vec![], None);
         let seq = make::subquery(make::select(
-            vec![make::select_item(name, None)],
-            vec![make::table(crate::catalog::SEQUENCE_OWNERS, None)],
-            Some(filter),
+            vec![make::select_item(checked, None)],
+            vec![make::derived(
+                make::query(SetExpr::Select(Box::new(one_row))),
+                make::alias("__relation", &[]),
+            )],
+            None,
         ));
         Ok((seq, TEXT))
     }
 }
+
+/// The system columns every table has, in PostgreSQL's order of attnum -1, -2, ...
+const SYSTEM_COLUMNS: [&str; 6] = ["ctid", "xmin", "cmin", "xmax", "cmax", "tableoid"];
 
 /// The OID of the relation `text` names (schema-qualified or found on the search path), NULL
 /// when there is none.

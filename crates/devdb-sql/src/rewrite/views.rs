@@ -6,8 +6,8 @@
 
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, CreateTableOptions, CreateView, ObjectName,
-    ObjectType, Query, Statement, ViewColumnDef,
+    AlterColumnOperation, AlterIndexOperation, AlterTableOperation, CreateTableOptions, CreateView,
+    ObjectName, ObjectType, Query, Statement, ViewColumnDef,
 };
 
 use super::ddl::{catalog_output, dependent_objects};
@@ -15,6 +15,7 @@ use super::query::{OutCol, rename_outputs};
 use super::{Output, Translator, fold};
 use crate::catalog::{self, Column, View};
 use crate::make;
+use crate::rename_syntax::AlterRename;
 
 /// A view's translated query, its output columns and what it reads.
 pub(super) struct Defined {
@@ -316,6 +317,37 @@ impl Translator<'_> {
             ));
         }
         Ok(())
+    }
+
+    /// `ALTER INDEX IF EXISTS ... RENAME TO` (ALTER INDEX's rename, once the index is found)
+    /// and `ALTER VIEW [IF EXISTS] ... RENAME TO` (not supported for a view that exists).
+    pub fn alter_rename(&mut self, rename: AlterRename) -> Result<Output, PgError> {
+        let AlterRename {
+            view,
+            if_exists,
+            name,
+            new_name,
+        } = rename;
+        let tag = if view { "ALTER VIEW" } else { "ALTER INDEX" };
+        let Some(key) = self.drop_key(&name, if_exists)? else {
+            return Ok(Output::new(crate::Kind::Command(tag)));
+        };
+        if !self.names_relation(&key) {
+            if !if_exists {
+                return Err(PgError::undefined_table(catalog::split(&key).1));
+            }
+            self.notices
+                .push(super::does_not_exist_skipping("relation", &name));
+            return Ok(Output::new(crate::Kind::Command(tag)));
+        }
+        if !view {
+            let index_name = new_name;
+            return self.alter_index(&name, AlterIndexOperation::RenameIndex { index_name });
+        }
+        match self.catalog.view(&key) {
+            Some(_) => Err(PgError::feature_not_supported("ALTER VIEW ... RENAME TO")),
+            None => Err(wrong_kind(&key, "view", None)),
+        }
     }
 
     /// DROP VIEW, or DROP MATERIALIZED VIEW when `materialized`.

@@ -194,9 +194,10 @@ pub(crate) fn pg_name_list(args: &[Value]) -> Result<Value, PgError> {
     Ok(Value::Text(names.join(", ")))
 }
 
-/// pg_found(oid, kind, name): the OID a regclass/regproc/regnamespace literal resolved to (or
-/// another value found by name), or PostgreSQL's error for a missing relation, function,
-/// schema or database, or for a function name that several functions share.
+/// pg_found(oid, kind, name [, relation]): the OID a regclass/regproc/regnamespace literal
+/// resolved to (or another value found by name), or PostgreSQL's error for a missing relation,
+/// function, schema, database or column of `relation`, or for a function name that several
+/// functions share.
 pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
     match (args.first(), text_arg(args, 1), text_arg(args, 2)) {
         (_, Some("ambiguous function"), Some(name)) => Err(PgError::new(
@@ -206,6 +207,9 @@ pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
         (Some(Value::Null) | None, Some("relation"), Some(name)) => {
             Err(PgError::undefined_table(name))
         }
+        (Some(Value::Null) | None, Some("column"), Some(name)) => Err(
+            PgError::undefined_column_of(name, text_arg(args, 3).unwrap_or_default()),
+        ),
         (Some(Value::Null) | None, Some("type"), Some(name)) => Err(PgError::new(
             SqlState::UNDEFINED_OBJECT,
             format!("type \"{name}\" does not exist"),
