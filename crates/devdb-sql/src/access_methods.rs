@@ -84,6 +84,76 @@ impl AccessMethod {
         Ok(())
     }
 
+    /// `WITH (name = value, ...)` checked as PostgreSQL 15's reloptions check an index's
+    /// storage parameters (22023), as pg_get_indexdef prints them: `fillfactor='70'`. They tune
+    /// PostgreSQL's storage only, so devdb keeps them for the catalogs and nothing else.
+    pub fn storage_parameters(self, given: &[(String, String)]) -> Result<String, PgError> {
+        let bad = |message: String| PgError::new(SqlState::INVALID_PARAMETER_VALUE, message);
+        let mut printed = Vec::new();
+        for (i, (name, value)) in given.iter().enumerate() {
+            if given[..i].iter().any(|(earlier, _)| earlier == name) {
+                return Err(bad(format!(
+                    "parameter \"{name}\" specified more than once"
+                )));
+            }
+            match self.parameter(name) {
+                None => return Err(bad(format!("unrecognized parameter \"{name}\""))),
+                Some(Parameter::Bool) if parse_bool(value).is_none() => {
+                    return Err(bad(format!(
+                        "invalid value for boolean option \"{name}\": {value}"
+                    )));
+                }
+                Some(Parameter::Int(min, max)) => match value.trim().parse::<i64>() {
+                    Err(_) => {
+                        return Err(bad(format!(
+                            "invalid value for integer option \"{name}\": {value}"
+                        )));
+                    }
+                    Ok(n) if !(min..=max).contains(&n) => {
+                        return Err(bad(format!(
+                            "value {value} out of bounds for option \"{name}\""
+                        ))
+                        .with_detail(format!(
+                            "Valid values are between \"{min}\" and \"{max}\"."
+                        )));
+                    }
+                    Ok(_) => {}
+                },
+                Some(Parameter::Buffering) if !["on", "off", "auto"].contains(&value.as_str()) => {
+                    return Err(
+                        bad(format!("invalid value for enum option \"{name}\": {value}"))
+                            .with_detail("Valid values are \"on\", \"off\", and \"auto\"."),
+                    );
+                }
+                Some(_) => {}
+            }
+            // ruleutils' flatten_reloptions: a value that needs no quotes as a name goes bare.
+            let shown = match crate::system::functions::quote_ident(value) == *value {
+                true => value.clone(),
+                false => format!("'{}'", value.replace('\'', "''")),
+            };
+            printed.push(format!("{name}={shown}"));
+        }
+        Ok(printed.join(", "))
+    }
+
+    /// The storage parameters the method has (PostgreSQL 15's reloptions.c).
+    fn parameter(self, name: &str) -> Option<Parameter> {
+        const FILLFACTOR: Parameter = Parameter::Int(10, 100);
+        Some(match (self, name) {
+            (AccessMethod::Btree, "deduplicate_items") => Parameter::Bool,
+            (AccessMethod::Gist, "buffering") => Parameter::Buffering,
+            (AccessMethod::Gin, "fastupdate") => Parameter::Bool,
+            // MAX_KILOBYTES: INT_MAX / 1024.
+            (AccessMethod::Gin, "gin_pending_list_limit") => Parameter::Int(64, 2_097_151),
+            (AccessMethod::Brin, "pages_per_range") => Parameter::Int(1, 131_072),
+            (AccessMethod::Brin, "autosummarize") => Parameter::Bool,
+            (AccessMethod::Gin | AccessMethod::Brin, _) => return None,
+            (_, "fillfactor") => FILLFACTOR,
+            _ => return None,
+        })
+    }
+
     /// 0A000 for ASC/DESC or NULLS FIRST/LAST on a key of a method that keeps no order.
     pub fn check_order(self, ordered: bool, nulls: bool) -> Result<(), PgError> {
         if self == AccessMethod::Btree {
@@ -152,6 +222,28 @@ impl AccessMethod {
                 format!("operator class \"{named}\" does not accept data type {shown}"),
             )),
         }
+    }
+}
+
+/// The kinds of storage parameter values.
+#[derive(Clone, Copy)]
+enum Parameter {
+    Bool,
+    Int(i64, i64),
+    /// GiST's buffering: on, off or auto.
+    Buffering,
+}
+
+/// PostgreSQL's parse_bool: true, false, yes, no, on, off, 1, 0 and their unique prefixes.
+fn parse_bool(text: &str) -> Option<bool> {
+    let t = text.trim().to_lowercase();
+    let prefix_of = |word: &str, min: usize| t.len() >= min && word.starts_with(t.as_str());
+    match () {
+        _ if prefix_of("true", 1) || prefix_of("yes", 1) || t == "on" || t == "1" => Some(true),
+        _ if prefix_of("false", 1) || prefix_of("no", 1) || prefix_of("off", 2) || t == "0" => {
+            Some(false)
+        }
+        _ => None,
     }
 }
 

@@ -74,7 +74,7 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// them, the INCLUDE columns (quoted, comma-separated; the SQLite index leaves them out) and
 /// `columns`, one JSON object per index column: its pg_attribute name, its texts, indoption
 /// bits, operator class and an expression's type (NULL in rows older devdbs wrote), and the
-/// access method (NULL: btree).
+/// access method (NULL: btree) and storage parameters as pg_get_indexdef prints them.
 ///
 /// `__devdb_schemas` lists the schemas CREATE SCHEMA made (pg_namespace: oid, nspname); `public`
 /// (oid 2200) is implicit, never a row, so opening a database never writes.
@@ -134,7 +134,7 @@ CREATE TABLE IF NOT EXISTS __devdb_sequences (name TEXT PRIMARY KEY, last_value 
 CREATE TABLE IF NOT EXISTS __devdb_sequence_owners (name TEXT PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, column_name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS __devdb_constraints (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, columns TEXT NOT NULL, ref_table TEXT, ref_columns TEXT, on_delete TEXT, on_update TEXT, is_deferrable INTEGER NOT NULL DEFAULT 0, is_deferred INTEGER NOT NULL DEFAULT 0, check_expr TEXT, validated INTEGER NOT NULL DEFAULT 1, match_full INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_index_defs (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (schema, name));
-CREATE TABLE IF NOT EXISTS __devdb_index_keys (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, keys TEXT NOT NULL, predicate TEXT, expressions INTEGER NOT NULL DEFAULT 0, pretty_keys TEXT, pretty_predicate TEXT, include TEXT, columns TEXT, method TEXT, PRIMARY KEY (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_index_keys (schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, keys TEXT NOT NULL, predicate TEXT, expressions INTEGER NOT NULL DEFAULT 0, pretty_keys TEXT, pretty_predicate TEXT, include TEXT, columns TEXT, method TEXT, options TEXT, PRIMARY KEY (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_schemas (oid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS __devdb_identity_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_comments (kind TEXT NOT NULL, schema TEXT NOT NULL, name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL, PRIMARY KEY (kind, schema, name, column_name));

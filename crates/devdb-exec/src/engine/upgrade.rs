@@ -14,7 +14,8 @@ const STORAGE_VERSION: i64 = 2;
 /// The catalog columns added since files were first written, each with the statements that
 /// add it (and the columns that came with it): `__devdb_constraints.validated`, every
 /// constraint valid then; `match_full`, none MATCH FULL then; `__devdb_index_keys`' pretty
-/// texts, INCLUDE list, per-column records and access method, absent (NULL) then.
+/// texts, INCLUDE list, per-column records, access method and storage parameters, absent
+/// (NULL) then.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     (
         "__devdb_constraints",
@@ -38,6 +39,11 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
         "__devdb_index_keys",
         "method",
         "ALTER TABLE __devdb_index_keys ADD COLUMN method TEXT",
+    ),
+    (
+        "__devdb_index_keys",
+        "options",
+        "ALTER TABLE __devdb_index_keys ADD COLUMN options TEXT",
     ),
 ];
 

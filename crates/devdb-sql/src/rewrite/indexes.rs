@@ -80,7 +80,7 @@ impl Translator<'_> {
         else {
             return Err(PgError::feature_not_supported("this CREATE INDEX option"));
         };
-        if !(with.is_empty() && index_options.is_empty() && alter_options.is_empty()) {
+        if !(index_options.is_empty() && alter_options.is_empty()) {
             return Err(PgError::feature_not_supported("this CREATE INDEX option"));
         }
         let table = match self.matview_table(&table_name) {
@@ -93,6 +93,11 @@ impl Translator<'_> {
             Some(other) => AccessMethod::named(&other.to_string())?,
         };
         method.check_index(unique, !include.is_empty(), columns.len())?;
+        let parameters = with
+            .iter()
+            .map(storage_parameter)
+            .collect::<Result<Vec<_>, _>>()?;
+        let parameters = method.storage_parameters(&parameters)?;
         let keys = columns
             .iter()
             .map(|ic| self.index_key(&table, ic, method))
@@ -158,6 +163,13 @@ impl Translator<'_> {
             ("predicate", predicate_text),
             ("pretty_predicate", predicate_pretty),
             ("method", make::string(method.name())),
+            (
+                "options",
+                match parameters.is_empty() {
+                    true => make::null(),
+                    false => make::string(&parameters),
+                },
+            ),
         ];
         record.extend(key_records(&keys, &include));
         let (names, values): (Vec<&str>, Vec<Expr>) = record.into_iter().unzip();
@@ -573,6 +585,26 @@ impl Translator<'_> {
         }
         Ok(catalog_output("ALTER INDEX", sqlite))
     }
+}
+
+/// One `name = value` of CREATE INDEX ... WITH, the value as PostgreSQL keeps it: a name
+/// folded, a number or string as written, no value `true`.
+fn storage_parameter(e: &Expr) -> Result<(String, String), PgError> {
+    let unsupported = || PgError::feature_not_supported(format!("storage parameter {e}"));
+    let (name, value) = match e {
+        Expr::Identifier(name) => return Ok((fold(name), "true".to_owned())),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } => match left.as_ref() {
+            Expr::Identifier(name) => (fold(name), right.as_ref()),
+            _ => return Err(unsupported()),
+        },
+        _ => return Err(unsupported()),
+    };
+    let value = super::option_text(value).ok_or_else(unsupported)?;
+    Ok((name, value))
 }
 
 /// 0A000 for key forms devdb does not take: an order USING an operator, WITH FILL.

@@ -62,6 +62,33 @@ pub(crate) use prepare::execute_arguments;
 pub(crate) use scope::{Rel, Scope};
 pub(crate) use temp_tables::{drop_temp_schema, on_commit};
 
+/// An option's argument as PostgreSQL's grammar keeps it (SET values, storage parameters): a
+/// name folded, a number (negative too) or a string as written, TRUE and FALSE as words. None
+/// for any other expression.
+pub(crate) fn option_text(e: &sqlparser::ast::Expr) -> Option<String> {
+    use sqlparser::ast::{Expr, UnaryOperator, Value};
+    let literal = |v: &Value| match v {
+        Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => Some(s.clone()),
+        Value::Number(n, _) => Some(n.clone()),
+        Value::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    };
+    match e {
+        Expr::Identifier(id) => Some(fold(id)),
+        Expr::Value(v) => literal(&v.value),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => match expr.as_ref() {
+            Expr::Value(v) if matches!(v.value, Value::Number(..)) => {
+                literal(&v.value).map(|n| format!("-{n}"))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Case-folds an identifier as PostgreSQL does: unquoted names are lower-cased.
 pub fn fold(ident: &Ident) -> String {
     match ident.quote_style {

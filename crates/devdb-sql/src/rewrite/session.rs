@@ -4,7 +4,7 @@ use devdb_pg::PgError;
 use devdb_pg::value::zone;
 use sqlparser::ast::{
     ContextModifier, DiscardObject, Expr, Interval, Reset, Set, Statement, TransactionAccessMode,
-    TransactionIsolationLevel, TransactionMode as AstMode, UnaryOperator, Value,
+    TransactionIsolationLevel, TransactionMode as AstMode, Value,
 };
 
 use super::datetime::interval_constant;
@@ -171,33 +171,17 @@ fn setting_value(values: &[Expr], list_quote: bool) -> Result<Option<String>, Pg
                     None,
                 ));
             }
-            Expr::Identifier(id) => fold(id),
-            Expr::Value(v) => match &v.value {
-                Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => s.clone(),
-                Value::Number(n, _) => n.clone(),
-                Value::Boolean(b) => if *b { "on" } else { "off" }.to_owned(),
-                other => return Err(PgError::feature_not_supported(format!("SET value {other}"))),
-            },
-            Expr::UnaryOp {
-                op: UnaryOperator::Minus,
-                expr,
-            } => match expr.as_ref() {
-                Expr::Value(v) => match &v.value {
-                    Value::Number(n, _) => format!("-{n}"),
-                    other => {
-                        return Err(PgError::feature_not_supported(format!(
-                            "SET value -{other}"
-                        )));
-                    }
-                },
-                other => {
-                    return Err(PgError::feature_not_supported(format!(
-                        "SET value -{other}"
-                    )));
+            Expr::Value(v) if matches!(v.value, Value::Boolean(_)) => {
+                if v.value == Value::Boolean(true) {
+                    "on"
+                } else {
+                    "off"
                 }
-            },
+                .to_owned()
+            }
             Expr::CompoundIdentifier(ids) => ids.iter().map(fold).collect::<Vec<_>>().join("."),
-            other => return Err(PgError::feature_not_supported(format!("SET value {other}"))),
+            other => super::option_text(other)
+                .ok_or_else(|| PgError::feature_not_supported(format!("SET value {other}")))?,
         });
         if list_quote && let Some(last) = parts.last_mut() {
             *last = crate::system::functions::quote_ident(last);

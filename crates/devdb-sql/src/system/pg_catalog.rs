@@ -312,6 +312,7 @@ pub static RELATIONS: &[Relation] = &[
              || coalesce(k.keys, (SELECT group_concat(pg_quote_ident(x.name), ', ' ORDER BY x.seqno) \
                  FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid)) || ')' \
              || coalesce(' INCLUDE (' || k.include || ')', '') \
+             || coalesce(' WITH (' || k.options || ')', '') \
              || coalesce(' WHERE ' || k.predicate, ''), \
            'CREATE ' || CASE WHEN i.is_unique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' \
              || pg_quote_ident(i.name) || ' ON ', \
@@ -322,6 +323,7 @@ pub static RELATIONS: &[Relation] = &[
                  ORDER BY x.seqno) \
                  FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid)) || ')' \
              || coalesce(' INCLUDE (' || k.include || ')', '') \
+             || coalesce(' WITH (' || k.options || ')', '') \
              || coalesce(' WHERE ' || coalesce(k.pretty_predicate, k.predicate), '') \
          FROM __devdb_indexes i \
          JOIN __pg_relations t ON t.schema = i.schema AND t.name = i.table_name \
