@@ -153,6 +153,10 @@ const FRAGMENTS: &[&str] = &[
     "show",
     "reset",
     "lateral",
+    "explain",
+    "using gin",
+    "using hash",
+    "with (fillfactor = 70)",
     "E'\\n'",
     "$$x$$",
     "\"Quoted\"",
@@ -175,6 +179,8 @@ const SEEDS: &[&str] = &[
     "create table z (id serial primary key, v varchar(3) default 'a', n numeric(5,2))",
     "select x from generate_series(1, 10, 2) as g(x) union select 1 order by 1",
     "select case when flag then 'y' else 'n' end, coalesce(big, small, 0) from t",
+    "explain (costs off, verbose) update t set name = $1 where id = 2",
+    "create index if not exists ti on t using gin (doc jsonb_path_ops) with (fastupdate = off)",
 ];
 
 fn mutate(rng: &mut Rng, seed: &str) -> String {
