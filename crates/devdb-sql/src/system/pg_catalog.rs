@@ -822,8 +822,8 @@ pub const HELPERS: &[&str] = &[
     // index's per-column records (`__devdb_index_keys.columns`), else from SQLite's own list of
     // the index's columns (indexes of constraints, and those an older devdb made). The
     // opclass is the one the key record names (CREATE INDEX resolves it for the index's
-    // method), else the default btree one for the column's type; strings, arrays and enums
-    // share theirs (text_ops, array_ops, enum_ops). INCLUDE columns have none.
+    // method), else the default btree one for the column's type, or the one it shares: other
+    // strings text_ops, arrays array_ops, enums enum_ops. INCLUDE columns have none.
     "CREATE TEMP VIEW IF NOT EXISTS __pg_index_columns AS \
      SELECT x.indexrelid AS indexrelid, x.seqno AS seqno, x.name AS name, \
        c.position AS attnum, coalesce(c.type_oid, x.expr_type) AS typid, \
@@ -831,6 +831,8 @@ pub const HELPERS: &[&str] = &[
        CASE WHEN NOT x.include THEN coalesce( \
          (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = x.am \
            AND o.opcname = x.opclass), \
+         (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
+           AND o.opcintype = coalesce(c.type_oid, x.expr_type)), \
          (SELECT o.oid FROM devdb_sys.pg_opclass o WHERE o.opcmethod = 403 AND o.opcdefault \
            AND o.opcintype = CASE WHEN ty.typcategory = 'S' THEN 25 \
              WHEN ty.typcategory = 'A' THEN 2277 \
