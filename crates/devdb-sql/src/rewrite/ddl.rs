@@ -638,6 +638,17 @@ impl Translator<'_> {
         let folded = self.table_name(&name)?;
         let Some(mut table) = self.catalog.table(&folded).cloned() else {
             if let Some(view) = self.catalog.view(&folded) {
+                // PostgreSQL lets ALTER TABLE rename a view too.
+                if let [
+                    AlterTableOperation::RenameTable {
+                        table_name: sqlparser::ast::RenameTableNameKind::To(new_name),
+                    },
+                ] = operations.as_slice()
+                {
+                    let mut out = self.rename_view(&folded, new_name)?;
+                    out.kind = Kind::Command("ALTER TABLE");
+                    return Ok(out);
+                }
                 return Err(super::views::alter_view_error(view, &operations));
             }
             if if_exists {
@@ -865,6 +876,7 @@ impl Translator<'_> {
                             c.ref_table = Some(new.clone());
                         }
                     }
+                    sqlite.extend(self.retarget_readers(&table.name, &new)?);
                     // The recorded index statements name the table: record them anew.
                     for index in self
                         .catalog
