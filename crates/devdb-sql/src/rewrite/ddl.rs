@@ -149,6 +149,7 @@ impl Translator<'_> {
                     format!("column \"{col_name}\" specified more than once"),
                 ));
             }
+            case_distinct(columns.iter().map(|c| c.name.as_str()), &col_name)?;
             let declared = self.data_type(data_type)?;
             let mut col = Column {
                 name: col_name.clone(),
@@ -694,6 +695,7 @@ impl Translator<'_> {
                             ),
                         ));
                     }
+                    case_distinct(table.columns.iter().map(|c| c.name.as_str()), &name)?;
                     sqlite.extend(self.add_column(&mut table, &column_def)?);
                     rebuild |= table.columns.last().is_some_and(|c| c.generated.is_some());
                 }
@@ -781,6 +783,8 @@ impl Translator<'_> {
                             ),
                         ));
                     }
+                    let others = table.columns.iter().map(|c| c.name.as_str());
+                    case_distinct(others.filter(|c| *c != old), &new)?;
                     sqlite.push(Statement::AlterTable(sqlite_alter(
                         &table.name,
                         AlterTableOperation::RenameColumn {
@@ -1890,6 +1894,20 @@ fn table_where(table: &str) -> Option<Expr> {
         ("schema", make::string(schema)),
         ("table_name", make::string(table)),
     ])
+}
+
+/// 0A000 when column `name` differs from one of `existing` only in letter case: PostgreSQL
+/// keeps both, but SQLite's column names ignore ASCII case and would refuse the second.
+fn case_distinct<'a>(
+    mut existing: impl Iterator<Item = &'a str>,
+    name: &str,
+) -> Result<(), PgError> {
+    match existing.find(|c| c.eq_ignore_ascii_case(name)) {
+        Some(other) => Err(PgError::feature_not_supported(format!(
+            "a column named \"{name}\" beside \"{other}\" (names differing only in letter case)"
+        ))),
+        None => Ok(()),
+    }
 }
 
 pub(super) fn drop_table_statements(table: &str) -> Vec<Statement> {
