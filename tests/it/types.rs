@@ -241,6 +241,13 @@ async fn scalar_parameter_types_are_inferred_like_postgres() {
         "select case when id = $1 then $2 else email end from pt",
         "insert into pt select $1, $2, $3",
         "insert into pt select $1, $2 from pt where day = $3",
+        "select $1 union all select 2",
+        "select 1 union select $1",
+        "select 1 union select 2 union select $1",
+        "select $1, 'x' union all select n, email from pt",
+        "select $1 intersect select id from pt except select small from pt",
+        "select * from (select $1 as a union all select 2.5) s",
+        "select $1 union select $2",
     ];
     compare_parameter_types(setup, &statements).await;
 }

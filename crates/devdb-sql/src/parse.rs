@@ -250,8 +250,10 @@ pub(crate) fn statement(
     let is_create_matview = is_word(0, "create") && is_word(1, "materialized");
     let is_refresh = is_word(0, "refresh");
     let is_set_constraints = is_word(0, "set") && is_word(1, "constraints");
-    let is_alter_rename =
-        is_word(0, "alter") && (is_word(1, "view") || (is_word(1, "index") && is_word(2, "if")));
+    let is_alter_rename = is_word(0, "alter")
+        && (is_word(1, "view")
+            || (is_word(1, "materialized") && is_word(2, "view"))
+            || (is_word(1, "index") && is_word(2, "if")));
     let tokens = between_symmetric(tokens);
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)

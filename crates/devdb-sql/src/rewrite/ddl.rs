@@ -149,6 +149,7 @@ impl Translator<'_> {
                     format!("column \"{col_name}\" specified more than once"),
                 ));
             }
+            case_distinct(columns.iter().map(|c| c.name.as_str()), &col_name)?;
             let declared = self.data_type(data_type)?;
             let mut col = Column {
                 name: col_name.clone(),
@@ -638,6 +639,17 @@ impl Translator<'_> {
         let folded = self.table_name(&name)?;
         let Some(mut table) = self.catalog.table(&folded).cloned() else {
             if let Some(view) = self.catalog.view(&folded) {
+                // PostgreSQL lets ALTER TABLE rename a view too.
+                if let [
+                    AlterTableOperation::RenameTable {
+                        table_name: sqlparser::ast::RenameTableNameKind::To(new_name),
+                    },
+                ] = operations.as_slice()
+                {
+                    let mut out = self.rename_view(&folded, new_name)?;
+                    out.kind = Kind::Command("ALTER TABLE");
+                    return Ok(out);
+                }
                 return Err(super::views::alter_view_error(view, &operations));
             }
             if if_exists {
@@ -683,6 +695,7 @@ impl Translator<'_> {
                             ),
                         ));
                     }
+                    case_distinct(table.columns.iter().map(|c| c.name.as_str()), &name)?;
                     sqlite.extend(self.add_column(&mut table, &column_def)?);
                     rebuild |= table.columns.last().is_some_and(|c| c.generated.is_some());
                 }
@@ -770,6 +783,8 @@ impl Translator<'_> {
                             ),
                         ));
                     }
+                    let others = table.columns.iter().map(|c| c.name.as_str());
+                    case_distinct(others.filter(|c| *c != old), &new)?;
                     sqlite.push(Statement::AlterTable(sqlite_alter(
                         &table.name,
                         AlterTableOperation::RenameColumn {
@@ -865,6 +880,7 @@ impl Translator<'_> {
                             c.ref_table = Some(new.clone());
                         }
                     }
+                    sqlite.extend(self.retarget_readers(&table.name, &new)?);
                     // The recorded index statements name the table: record them anew.
                     for index in self
                         .catalog
@@ -1878,6 +1894,20 @@ fn table_where(table: &str) -> Option<Expr> {
         ("schema", make::string(schema)),
         ("table_name", make::string(table)),
     ])
+}
+
+/// 0A000 when column `name` differs from one of `existing` only in letter case: PostgreSQL
+/// keeps both, but SQLite's column names ignore ASCII case and would refuse the second.
+fn case_distinct<'a>(
+    mut existing: impl Iterator<Item = &'a str>,
+    name: &str,
+) -> Result<(), PgError> {
+    match existing.find(|c| c.eq_ignore_ascii_case(name)) {
+        Some(other) => Err(PgError::feature_not_supported(format!(
+            "a column named \"{name}\" beside \"{other}\" (names differing only in letter case)"
+        ))),
+        None => Ok(()),
+    }
 }
 
 pub(super) fn drop_table_statements(table: &str) -> Vec<Statement> {

@@ -474,10 +474,10 @@ impl Translator<'_> {
     /// Any other source translated as a query whose select list keeps untyped values for
     /// the assignment.
     fn select_source(&mut self, q: Query) -> Result<(Query, Vec<OutCol>), PgError> {
-        self.insert_select = q.with.is_none()
+        self.keep_unknowns = q.with.is_none()
             && matches!(q.body.as_ref(), SetExpr::Select(s) if s.distinct.is_none());
         let translated = self.query(q);
-        self.insert_select = false;
+        self.keep_unknowns = false;
         translated
     }
 

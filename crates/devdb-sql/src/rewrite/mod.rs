@@ -131,10 +131,10 @@ pub(crate) struct Translator<'a> {
     pub conflict_predicate: Option<sqlparser::ast::Expr>,
     /// INSERT ... OVERRIDING SYSTEM VALUE: GENERATED ALWAYS columns take explicit values.
     pub overriding_system: bool,
-    /// Translating the SELECT of an INSERT ... SELECT: its own select list keeps untyped
-    /// literals unknown, to be assigned to the target columns' types (PostgreSQL's
-    /// resolve_unknowns = false there).
-    pub insert_select: bool,
+    /// The next SELECT's select list keeps untyped literals and parameters unknown for its
+    /// consumer to type: INSERT ... SELECT assigns them the target columns' types, a set
+    /// operation the other branches' (PostgreSQL's resolve_unknowns = false there).
+    pub keep_unknowns: bool,
     /// An address near the top of the stack when translation began (see `check_stack`).
     pub stack_base: usize,
     /// Tables read from a copy taken before a data-modifying WITH changed them: (key, copy).
@@ -297,7 +297,7 @@ impl<'a> Translator<'a> {
             ctes: Vec::new(),
             target: None,
             overriding_system: false,
-            insert_select: false,
+            keep_unknowns: false,
             read_relations: Vec::new(),
             creating: Vec::new(),
             dropping_views: Vec::new(),

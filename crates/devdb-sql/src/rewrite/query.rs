@@ -232,7 +232,7 @@ impl Translator<'_> {
                     // SQLite allows 500 terms in a compound SELECT (SQLITE_MAX_COMPOUND_SELECT).
                     return Err(super::operators::too_complex());
                 }
-                let mut acc = self.set_expr(leftmost)?;
+                let mut acc = self.set_member(leftmost)?;
                 while let Some((op, quantifier, right)) = spine.pop() {
                     self.check_stack()?;
                     acc = self.set_operation(acc, op, quantifier, right)?;
@@ -301,6 +301,15 @@ impl Translator<'_> {
         }
     }
 
+    /// A branch of a set operation: a plain SELECT leaves its untyped outputs to the
+    /// operation (`SELECT $1 UNION SELECT 2` makes $1 an integer); DISTINCT resolves them.
+    fn set_member(&mut self, body: SetExpr) -> Result<(SetExpr, Vec<OutCol>), PgError> {
+        self.keep_unknowns = matches!(&body, SetExpr::Select(s) if s.distinct.is_none());
+        let member = self.set_expr(body);
+        self.keep_unknowns = false;
+        member
+    }
+
     fn set_operation(
         &mut self,
         (left, lcols): (SetExpr, Vec<OutCol>),
@@ -319,7 +328,7 @@ impl Translator<'_> {
         if matches!(op, SetOperator::Minus) {
             return Err(PgError::feature_not_supported("MINUS"));
         }
-        let (right, rcols) = self.set_expr(right)?;
+        let (right, rcols) = self.set_member(right)?;
         if lcols.len() != rcols.len() {
             return Err(set_arity_error(&op));
         }
@@ -476,6 +485,8 @@ impl Translator<'_> {
         named_window: Vec<sqlparser::ast::NamedWindowDefinition>,
         order_by: Option<OrderBy>,
     ) -> Result<(Select, Vec<OutCol>, Option<OrderBy>), PgError> {
+        // Taken first, so that the subqueries of this SELECT resolve their own unknowns.
+        let unknowns = std::mem::take(&mut self.keep_unknowns);
         self.prepare_set_returning(&projection)?;
         let mut new_from: Vec<TableWithJoins> = Vec::with_capacity(from.len());
         for twj in from {
@@ -550,8 +561,6 @@ impl Translator<'_> {
             });
         }
         self.set_collecting(true);
-        // The select list of INSERT ... SELECT keeps untyped literals for the assignment.
-        let unknowns = !nested && std::mem::take(&mut self.insert_select);
         let projected = self.projection(projection, nested, unknowns);
         let rest = projected.and_then(|(items, cols)| {
             let having = having.map(|e| self.condition(e)).transpose()?;

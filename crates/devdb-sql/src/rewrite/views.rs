@@ -7,15 +7,17 @@
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTableOperation, CreateTableOptions, CreateView,
-    ObjectName, ObjectType, Query, Statement, ViewColumnDef,
+    ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind, Statement, TableFactor,
+    ViewColumnDef, VisitMut, VisitorMut,
 };
+use std::ops::ControlFlow;
 
 use super::ddl::{catalog_output, dependent_objects};
 use super::query::{OutCol, rename_outputs};
 use super::{Output, Translator, fold};
 use crate::catalog::{self, Column, View};
 use crate::make;
-use crate::rename_syntax::AlterRename;
+use crate::rename_syntax::{AlterRename, Renamed};
 
 /// A view's translated query, its output columns and what it reads.
 pub(super) struct Defined {
@@ -293,11 +295,7 @@ impl Translator<'_> {
             .view(key)
             .ok_or_else(|| PgError::undefined_table(key))?;
         let names: Vec<String> = view.columns.iter().map(|c| c.name.clone()).collect();
-        let query = sqlparser::parser::Parser::new(&sqlparser::dialect::PostgreSqlDialect {})
-            .try_with_sql(&view.definition)
-            .and_then(|mut p| p.parse_query())
-            .map_err(|e| PgError::internal(format!("bad view record {key}: {e}")))?;
-        let (q, _) = self.query(*query)?;
+        let (q, _) = self.query(parse_definition(view)?)?;
         Ok(rename_outputs(q, &names))
     }
 
@@ -320,15 +318,19 @@ impl Translator<'_> {
     }
 
     /// `ALTER INDEX IF EXISTS ... RENAME TO` (ALTER INDEX's rename, once the index is found)
-    /// and `ALTER VIEW [IF EXISTS] ... RENAME TO` (not supported for a view that exists).
+    /// and `ALTER [MATERIALIZED] VIEW [IF EXISTS] ... RENAME TO`.
     pub fn alter_rename(&mut self, rename: AlterRename) -> Result<Output, PgError> {
         let AlterRename {
-            view,
+            kind,
             if_exists,
             name,
             new_name,
         } = rename;
-        let tag = if view { "ALTER VIEW" } else { "ALTER INDEX" };
+        let tag = match kind {
+            Renamed::Index => "ALTER INDEX",
+            Renamed::View => "ALTER VIEW",
+            Renamed::MaterializedView => "ALTER MATERIALIZED VIEW",
+        };
         let Some(key) = self.drop_key(&name, if_exists)? else {
             return Ok(Output::new(crate::Kind::Command(tag)));
         };
@@ -340,14 +342,151 @@ impl Translator<'_> {
                 .push(super::does_not_exist_skipping("relation", &name));
             return Ok(Output::new(crate::Kind::Command(tag)));
         }
-        if !view {
+        if kind == Renamed::Index {
             let index_name = new_name;
             return self.alter_index(&name, AlterIndexOperation::RenameIndex { index_name });
         }
+        let materialized = kind == Renamed::MaterializedView;
         match self.catalog.view(&key) {
-            Some(_) => Err(PgError::feature_not_supported("ALTER VIEW ... RENAME TO")),
-            None => Err(wrong_kind(&key, "view", None)),
+            Some(v) if v.materialized.is_some() == materialized => {
+                let mut out = self.rename_view(&key, &new_name)?;
+                out.kind = crate::Kind::Command(tag);
+                Ok(out)
+            }
+            _ if materialized => Err(wrong_kind(&key, "materialized view", None)),
+            _ => Err(wrong_kind(&key, "view", None)),
         }
+    }
+
+    /// Renames view or materialized view `key` within its schema, and points the views that
+    /// read it at the new name.
+    pub fn rename_view(&mut self, key: &str, new_name: &ObjectName) -> Result<Output, PgError> {
+        let (schema, old_plain) = catalog::split(key);
+        let new = catalog::key(schema, catalog::split(&self.table_name(new_name)?).1);
+        if self.names_relation(&new) {
+            return Err(duplicate_relation(&new));
+        }
+        let view = self
+            .catalog
+            .view(key)
+            .cloned()
+            .ok_or_else(|| PgError::undefined_table(key))?;
+        let new_plain = catalog::split(&new).1;
+        let mut sqlite = Vec::new();
+        if view.materialized.is_some() {
+            if self.catalog.indexes.iter().any(|i| i.table == key) {
+                return Err(PgError::feature_not_supported(
+                    "renaming a materialized view that has indexes",
+                ));
+            }
+            sqlite.push(Statement::AlterTable(make::alter_table(
+                make::name(key),
+                vec![AlterTableOperation::RenameTable {
+                    table_name: RenameTableNameKind::To(make::name(&new)),
+                }],
+            )));
+            sqlite.push(rename_row(
+                catalog::MATVIEWS,
+                "name",
+                schema,
+                old_plain,
+                new_plain,
+            ));
+        } else {
+            let query = self.view_query(key)?;
+            sqlite.push(make::drop(ObjectType::View, &[key.to_owned()], false));
+            sqlite.push(make::create_view(&new, query));
+        }
+        sqlite.push(rename_row(
+            catalog::VIEWS,
+            "name",
+            schema,
+            old_plain,
+            new_plain,
+        ));
+        sqlite.push(rename_row(
+            catalog::VIEW_COLUMNS,
+            "view_name",
+            schema,
+            old_plain,
+            new_plain,
+        ));
+        sqlite.extend(self.retarget_readers(key, &new)?);
+        Ok(catalog_output("ALTER VIEW", sqlite))
+    }
+
+    /// The statements that point the views reading relation `old` at `new`, its new name,
+    /// as PostgreSQL keeps them working.
+    pub(super) fn retarget_readers(
+        &mut self,
+        old: &str,
+        new: &str,
+    ) -> Result<Vec<Statement>, PgError> {
+        let readers: Vec<View> = self
+            .catalog
+            .views
+            .iter()
+            .filter(|v| v.depends_on.iter().any(|d| d == old))
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for r in &readers {
+            out.extend(self.retarget_reader(r, old, new)?);
+        }
+        Ok(out)
+    }
+
+    /// The statements that point view `reader` at relation `new` in place of `old`: its
+    /// recorded definition and dependencies, and its SQLite view unless it is materialized.
+    fn retarget_reader(
+        &mut self,
+        reader: &View,
+        old: &str,
+        new: &str,
+    ) -> Result<Vec<Statement>, PgError> {
+        let mut definition = parse_definition(reader)?;
+        let new_plain = catalog::split(new).1;
+        retarget(
+            &mut definition,
+            |n| self.table_name(n).is_ok_and(|k| k == old),
+            |n| {
+                let mut n = n.clone();
+                if let Some(last) = n.0.last_mut() {
+                    *last = ObjectNamePart::Identifier(sqlparser::ast::Ident::with_quote(
+                        '"', new_plain,
+                    ));
+                }
+                n
+            },
+            catalog::split(old).1,
+        );
+        let depends_on: Vec<String> = reader
+            .depends_on
+            .iter()
+            .map(|d| if d == old { new.to_owned() } else { d.clone() })
+            .collect();
+        let mut out = vec![make::update(
+            catalog::VIEWS,
+            vec![
+                ("definition", make::string(&make::sql_text(&definition))),
+                ("depends_on", make::string(&catalog::name_list(&depends_on))),
+            ],
+            view_where(&reader.name, "name"),
+        )];
+        if reader.materialized.is_none() {
+            // Translated against the catalog before the rename, then pointed at the new name.
+            let mut query = self.view_query(&reader.name)?;
+            retarget(
+                &mut query,
+                |n| *n == make::name(old),
+                |_| make::name(new),
+                old,
+            );
+            let name = std::slice::from_ref(&reader.name);
+            out.push(make::drop(ObjectType::View, name, false));
+            out.push(make::create_view(&reader.name, query));
+        }
+        Ok(out)
     }
 
     /// DROP VIEW, or DROP MATERIALIZED VIEW when `materialized`.
@@ -429,6 +568,60 @@ impl Translator<'_> {
             .collect();
         Ok(catalog_output("DROP VIEW", sqlite))
     }
+}
+
+/// The recorded PostgreSQL query of `view`.
+fn parse_definition(view: &View) -> Result<Query, PgError> {
+    sqlparser::parser::Parser::new(&sqlparser::dialect::PostgreSqlDialect {})
+        .try_with_sql(&view.definition)
+        .and_then(|mut p| p.parse_query())
+        .map(|q| *q)
+        .map_err(|e| PgError::internal(format!("bad view record {}: {e}", view.name)))
+}
+
+/// Points the FROM items of a query that `is_old` names at `new(name)`. An item without an
+/// alias gets `alias`, the name it was known by, so columns qualified with it still resolve.
+struct Retarget<'a, F, G> {
+    is_old: F,
+    new: G,
+    alias: &'a str,
+}
+
+impl<F: Fn(&ObjectName) -> bool, G: Fn(&ObjectName) -> ObjectName> VisitorMut
+    for Retarget<'_, F, G>
+{
+    type Break = ();
+
+    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        if let TableFactor::Table { name, alias, .. } = factor
+            && (self.is_old)(name)
+        {
+            *name = (self.new)(name);
+            alias.get_or_insert_with(|| make::alias(self.alias, &[]));
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn retarget(
+    query: &mut Query,
+    is_old: impl Fn(&ObjectName) -> bool,
+    new: impl Fn(&ObjectName) -> ObjectName,
+    alias: &str,
+) {
+    let _ = query.visit(&mut Retarget { is_old, new, alias });
+}
+
+/// `UPDATE catalog_table SET column = new WHERE schema = .. AND column = old`.
+fn rename_row(table: &str, column: &str, schema: &str, old: &str, new: &str) -> Statement {
+    make::update(
+        table,
+        vec![(column, make::string(new))],
+        Some(make::and(
+            make::eq(make::column("schema"), make::string(schema)),
+            make::eq(make::column(column), make::string(old)),
+        )),
+    )
 }
 
 /// 42809 for a DROP or REFRESH of `key` as a `wanted` that is a `found` (None: it is what was

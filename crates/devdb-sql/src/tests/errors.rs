@@ -157,6 +157,36 @@ fn unsupported_is_0a000() {
     }
 }
 
+/// SQLite's column names ignore ASCII case: two that differ only in it are 0A000 naming both,
+/// never SQLite's "duplicate column name" (XX000).
+#[test]
+fn column_names_differing_only_in_case() {
+    for (sql, columns) in [
+        (
+            "create table c (expression text, \"Expression\" text)",
+            "\"Expression\" beside \"expression\"",
+        ),
+        (
+            "alter table t add column \"ID\" int",
+            "\"ID\" beside \"id\"",
+        ),
+        (
+            "alter table t rename column name to \"ID\"",
+            "\"ID\" beside \"id\"",
+        ),
+    ] {
+        let got = error(sql);
+        assert_eq!(
+            got,
+            format!(
+                "0A000 a column named {columns} (names differing only in letter case) is not \
+                 supported by devdb"
+            ),
+            "{sql}"
+        );
+    }
+}
+
 #[test]
 fn set_returning_calls_devdb_cannot_expand() {
     for (sql, message) in [
