@@ -101,7 +101,7 @@ fn drop_and_indexes() {
             CREATE UNIQUE INDEX "t_name" ON "t"("name", "id" DESC);
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 't_name', 't', 1, 0);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 't_name', 'CREATE UNIQUE INDEX "t_name" ON "t"("name", "id" DESC)');
-            INSERT INTO "__devdb_index_keys" ("schema", "name", "predicate", "pretty_predicate", "method", "keys", "pretty_keys", "include", "expressions", "columns") VALUES ('public', 't_name', NULL, NULL, 'btree', 'name, id DESC', 'name, id DESC', NULL, 0, '[{"name": "name", "plain": "name", "pretty": "name", "option": 0, "column": "name", "opclass": "text_ops"}, {"name": "id", "plain": "id", "pretty": "id", "option": 3, "column": "id", "opclass": "int4_ops"}]');
+            INSERT INTO "__devdb_index_keys" ("schema", "name", "predicate", "pretty_predicate", "method", "options", "keys", "pretty_keys", "include", "expressions", "columns") VALUES ('public', 't_name', NULL, NULL, 'btree', NULL, 'name, id DESC', 'name, id DESC', NULL, 0, '[{"name": "name", "plain": "name", "pretty": "name", "option": 0, "column": "name", "opclass": "text_ops"}, {"name": "id", "plain": "id", "pretty": "id", "option": 3, "column": "id", "opclass": "int4_ops"}]');
         "#]],
     );
     check(
@@ -110,7 +110,7 @@ fn drop_and_indexes() {
             CREATE INDEX "u_t_id_idx" ON "u"("t_id");
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 'u_t_id_idx', 'u', 0, 0);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'u_t_id_idx', 'CREATE INDEX "u_t_id_idx" ON "u"("t_id")');
-            INSERT INTO "__devdb_index_keys" ("schema", "name", "predicate", "pretty_predicate", "method", "keys", "pretty_keys", "include", "expressions", "columns") VALUES ('public', 'u_t_id_idx', NULL, NULL, 'btree', 't_id', 't_id', NULL, 0, '[{"name": "t_id", "plain": "t_id", "pretty": "t_id", "option": 0, "column": "t_id", "opclass": "int4_ops"}]');
+            INSERT INTO "__devdb_index_keys" ("schema", "name", "predicate", "pretty_predicate", "method", "options", "keys", "pretty_keys", "include", "expressions", "columns") VALUES ('public', 'u_t_id_idx', NULL, NULL, 'btree', NULL, 't_id', 't_id', NULL, 0, '[{"name": "t_id", "plain": "t_id", "pretty": "t_id", "option": 0, "column": "t_id", "opclass": "int4_ops"}]');
         "#]],
     );
 }
@@ -123,7 +123,7 @@ fn expression_and_partial_indexes() {
             CREATE UNIQUE INDEX "t_lower_id_idx" ON "t"(pg_lower("name"), "id" DESC) WHERE "flag" AND "name" <> 'x';
             INSERT INTO "__devdb_indexes" ("schema", "name", "table_name", "is_unique", "is_primary") VALUES ('public', 't_lower_id_idx', 't', 1, 0);
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 't_lower_id_idx', 'CREATE UNIQUE INDEX "t_lower_id_idx" ON "t"(pg_lower("name"), "id" DESC) WHERE "flag" AND "name" <> ''x''');
-            INSERT INTO "__devdb_index_keys" ("schema", "name", "predicate", "pretty_predicate", "method", "keys", "pretty_keys", "include", "expressions", "columns") VALUES ('public', 't_lower_id_idx', '(flag AND ((name)::text <> ''x''::text))', 'flag AND name::text <> ''x''::text', 'btree', 'lower((name)::text), id DESC NULLS LAST', 'lower(name::text), id DESC NULLS LAST', NULL, 1, '[{"name": "lower", "plain": "lower((name)::text)", "pretty": "lower(name::text)", "option": 0, "opclass": "text_ops", "expr": "lower((name)::text)", "type": 25, "typmod": -1}, {"name": "id", "plain": "id", "pretty": "id", "option": 1, "column": "id", "opclass": "int4_ops"}]');
+            INSERT INTO "__devdb_index_keys" ("schema", "name", "predicate", "pretty_predicate", "method", "options", "keys", "pretty_keys", "include", "expressions", "columns") VALUES ('public', 't_lower_id_idx', '(flag AND ((name)::text <> ''x''::text))', 'flag AND name::text <> ''x''::text', 'btree', NULL, 'lower((name)::text), id DESC NULLS LAST', 'lower(name::text), id DESC NULLS LAST', NULL, 1, '[{"name": "lower", "plain": "lower((name)::text)", "pretty": "lower(name::text)", "option": 0, "opclass": "text_ops", "expr": "lower((name)::text)", "type": 25, "typmod": -1}, {"name": "id", "plain": "id", "pretty": "id", "option": 1, "column": "id", "opclass": "int4_ops"}]');
         "#]],
     );
 }
