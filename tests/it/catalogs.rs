@@ -307,6 +307,9 @@ async fn psql_meta_commands_match_postgres() {
             "create materialized view user_emails as select id, email from users",
             "create unique index user_emails_id on user_emails (id)",
             "comment on column tagged.label is 'what the user calls it'",
+            "alter table tagged add column attrs jsonb",
+            "create index tagged_attrs on tagged using gin (attrs jsonb_path_ops) \
+             with (fastupdate = off)",
         ];
         for statement in SCHEMA.iter().chain(&extra) {
             psql(&psql_bin, url, &["-c", statement])
@@ -350,6 +353,7 @@ async fn psql_meta_commands_match_postgres() {
             r"\dT+",
             r"\d+ active_users",
             r"\d+ user_emails",
+            r"\db",
         ] {
             let run = psql(&psql_bin, url, &["-c", command]).await;
             run.assert_success(command);

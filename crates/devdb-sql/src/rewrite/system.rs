@@ -376,6 +376,16 @@ impl Translator<'_> {
                 );
                 (make::lookup("__pg_viewdefs", def, "oid", oid), TEXT)
             }
+            // pg_default and pg_global live in the data directory: PostgreSQL answers ''.
+            ("pg_tablespace_location", 1) => {
+                let oid = self.first_oid(args)?;
+                let builtin = make::binary(
+                    make::eq(oid.clone(), make::int(1663)),
+                    BinaryOperator::Or,
+                    make::eq(oid, make::int(1664)),
+                );
+                (make::if_else(builtin, make::string(""), make::null()), TEXT)
+            }
             ("pg_get_userbyid", 1) => {
                 let oid = self.first_oid(args)?;
                 (
