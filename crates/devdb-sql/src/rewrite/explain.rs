@@ -9,7 +9,9 @@ use sqlparser::ast::{
     UtilityOption,
 };
 
-use crate::{Column, Kind, Translated, catalog::Catalog, parse::Parsed, search_path::SearchPath};
+use crate::{
+    Column, Kind, Translated, catalog::Catalog, make, parse::Parsed, search_path::SearchPath,
+};
 
 /// What EXPLAIN's options ask for, as far as devdb answers them.
 pub(super) fn explain(
@@ -74,8 +76,9 @@ pub(super) fn explain(
     }
     // The parameters are passed along, unused, so that Bind finds each one in the statement.
     let mut arguments = vec![
-        sql_string(sql),
-        top.map_or("NULL".to_owned(), |t| sql_string(&t)),
+        make::string(sql).to_string(),
+        top.map_or_else(make::null, |t| make::string(&t))
+            .to_string(),
     ];
     arguments.extend((1..=inner.params.len()).map(|n| format!("?{n}")));
     let query = format!(
@@ -165,9 +168,4 @@ fn plain_name(name: &ObjectName) -> String {
         .and_then(|part| part.as_ident())
         .map(super::fold)
         .unwrap_or_default()
-}
-
-/// `text` as a SQLite string literal.
-fn sql_string(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
