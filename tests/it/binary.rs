@@ -86,6 +86,13 @@ const VALUES: &[(&str, &str)] = &[
     ("time", "'23:59:59.999999'"),
     ("json", "'{\"b\": 1, \"a\": [true, null]}'"),
     ("jsonb", "'{\"a\": 1}'"),
+    ("int4range", "'[1,5]'"),
+    ("int4range", "'empty'"),
+    ("int8range", "'(,10)'"),
+    ("numrange", "'(1.50,)'"),
+    ("daterange", "'[2024-01-01,2024-02-01)'"),
+    ("tsrange", "'[2024-01-01 10:00,2024-01-01 12:00]'"),
+    ("tstzrange", "'(,2024-01-01 00:00+00)'"),
 ];
 
 async fn results(client: &Client) -> Vec<(String, Raw)> {

@@ -543,6 +543,7 @@ corpus_files! {
     slt_types_arrays => "types/arrays.slt",
     slt_types_datetime => "types/datetime.slt",
     slt_types_intervals => "types/intervals.slt",
+    slt_types_ranges => "types/ranges.slt",
     slt_types_datetime_input => "types/datetime_input.slt",
     slt_types_datetime_unknown_literals => "types/datetime_unknown_literals.slt",
     slt_types_scalar_functions => "types/scalar_functions.slt",

@@ -45,7 +45,8 @@ pub enum Storage {
     /// TEXT: text-like types, uuid, json, jsonb, interval, and numeric as its text output
     /// (compared by value through the `pg_numeric` collation).
     Text,
-    /// BLOB: bytea, and arrays in the order-preserving form of `value::array`.
+    /// BLOB: bytea, arrays in the order-preserving form of `value::array` and ranges in that of
+    /// `value::range`.
     Blob,
 }
 
@@ -174,6 +175,13 @@ pg_types! {
     AclitemArray = 1034, "_aclitem", -1, 0, Blob;
     RegtypeArray = 2211, "_regtype", -1, 0, Blob;
     CitextArray = 100663298, "_citext", -1, 0, Blob;
+    // Range types, in the order-preserving stored form of value::range.
+    Int4Range = 3904, "int4range", -1, 3905, Blob;
+    NumRange = 3906, "numrange", -1, 3907, Blob;
+    TsRange = 3908, "tsrange", -1, 3909, Blob;
+    TstzRange = 3910, "tstzrange", -1, 3911, Blob;
+    DateRange = 3912, "daterange", -1, 3913, Blob;
+    Int8Range = 3926, "int8range", -1, 3927, Blob;
 }
 
 impl PgType {
@@ -213,6 +221,12 @@ impl PgType {
             "uuid" => PgType::Uuid,
             "jsonb" => PgType::Jsonb,
             "void" => PgType::Void,
+            "int4range" => PgType::Int4Range,
+            "int8range" => PgType::Int8Range,
+            "numrange" => PgType::NumRange,
+            "daterange" => PgType::DateRange,
+            "tsrange" => PgType::TsRange,
+            "tstzrange" => PgType::TstzRange,
             "unknown" => PgType::Unknown,
             "serial" | "serial4" => return Some((PgType::Int4, true)),
             "bigserial" | "serial8" => return Some((PgType::Int8, true)),
@@ -254,6 +268,33 @@ impl PgType {
             (_, Some(oid)) => oid,
             (ty, None) => ty.oid(),
         }
+    }
+
+    /// The element type of a range type; None for every other type.
+    pub fn range_element(self) -> Option<PgType> {
+        Some(match self {
+            PgType::Int4Range => PgType::Int4,
+            PgType::Int8Range => PgType::Int8,
+            PgType::NumRange => PgType::Numeric,
+            PgType::DateRange => PgType::Date,
+            PgType::TsRange => PgType::Timestamp,
+            PgType::TstzRange => PgType::Timestamptz,
+            _ => return None,
+        })
+    }
+
+    /// The range type over this element type, if PostgreSQL has one built in.
+    pub fn range_of(self) -> Option<PgType> {
+        [
+            PgType::Int4Range,
+            PgType::Int8Range,
+            PgType::NumRange,
+            PgType::DateRange,
+            PgType::TsRange,
+            PgType::TstzRange,
+        ]
+        .into_iter()
+        .find(|r| r.range_element() == Some(self))
     }
 
     /// True for int2, int4, int8 (and oid, which behaves as an unsigned int4).

@@ -12,6 +12,7 @@ mod float;
 pub mod interval;
 pub mod json;
 pub mod numeric;
+pub mod range;
 pub mod zone;
 
 use bytes::{BufMut, BytesMut};
@@ -116,6 +117,11 @@ pub fn encode_text(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) {
         out.put_slice(text.as_bytes());
         return;
     }
+    if ty.range_element().is_some() {
+        let text = range::text_of_stored(ty, datum).unwrap_or_default();
+        out.put_slice(text.as_bytes());
+        return;
+    }
     let mut w = Writer(out);
     let _ = match (ty, datum) {
         (_, Datum::Null) => Ok(()),
@@ -176,6 +182,9 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
     };
     if let (Some(element), Datum::Blob(stored)) = (ty.element(), datum) {
         return array::to_binary(element, &array::load(element, stored)?, out);
+    }
+    if let (Some(_), Datum::Blob(stored)) = (ty.range_element(), datum) {
+        return range::to_binary(ty, &range::load(ty, stored)?, out);
     }
     match ty {
         PgType::Bool => pgt::bool_to_sql(as_int(datum)? != 0, out),
@@ -275,6 +284,9 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
             &array::parse_text(element, text)?,
         )));
     }
+    if ty.range_element().is_some() {
+        return Ok(Value::Blob(range::store(&range::parse_text(ty, text)?)));
+    }
     Ok(match ty {
         PgType::Bool => Value::Int(parse_bool(text).ok_or_else(bad)? as i64),
         PgType::Int2
@@ -322,6 +334,9 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
             element,
             &array::from_binary(element, raw)?,
         )));
+    }
+    if ty.range_element().is_some() {
+        return Ok(Value::Blob(range::store(&range::from_binary(ty, raw)?)));
     }
     Ok(match ty {
         PgType::Bool => Value::Int(pgt::bool_from_sql(raw).map_err(bad)? as i64),

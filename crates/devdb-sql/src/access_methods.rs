@@ -253,6 +253,7 @@ fn parse_bool(text: &str) -> Option<bool> {
 pub struct TypeClass {
     oid: Oid,
     array: bool,
+    range: bool,
     enumeration: bool,
     /// regclass, regtype and the other OID aliases.
     reg: bool,
@@ -264,6 +265,7 @@ impl TypeClass {
         TypeClass {
             oid,
             array: ty.element().is_some(),
+            range: ty.range_element().is_some(),
             enumeration: ty == PgType::AnyEnum,
             reg: ty.is_oid_alias(),
         }
@@ -272,12 +274,16 @@ impl TypeClass {
     fn accepted_by(self, input: Oid) -> bool {
         input == self.oid
             || (input == Oid(2277) && self.array)
+            || (input == ANYRANGE && self.range)
             || (input == PgType::AnyEnum.oid() && self.enumeration)
             || (input == PgType::Text.oid() && self.oid == PgType::Varchar.oid())
             || (input == PgType::Inet.oid() && self.oid == Oid(650))
             || (input == PgType::Oid.oid() && self.reg)
     }
 }
+
+/// The polymorphic type of range_ops' input (pg_type's anyrange).
+const ANYRANGE: Oid = Oid(3831);
 
 /// One row of pg_opclass, as much as devdb needs.
 struct OpClass {

@@ -16,6 +16,7 @@ mod json_edit;
 mod json_sets;
 mod math;
 pub mod numeric;
+mod range;
 mod regex;
 mod strings;
 mod text;
@@ -98,6 +99,9 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_numeric_trunc", -1, numeric::trunc),
     f("pg_numeric_greatest", -1, numeric::greatest),
     f("pg_numeric_least", -1, numeric::least),
+    f("pg_range", 4, range::make),
+    f("pg_range_op", 4, range::op),
+    f("pg_range_part", 3, range::part),
     f("pg_date_add", 2, arith::date_add),
     f("pg_date_sub", 2, arith::date_sub),
     f("pg_ts_add", 4, datetime::ts_add),

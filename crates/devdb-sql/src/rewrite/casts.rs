@@ -178,11 +178,14 @@ impl Translator<'_> {
         }
         if from.is_unknown() {
             // A timestamptz literal depends on the session's TimeZone, which a cached
-            // translation must not bake in: it is read when the statement runs. Its syntax is
+            // translation must not bake in: it is read when the statement runs (so are the
+            // datetime ranges, whose bounds may also be `now` or `today`). Its syntax is
             // checked now, as PostgreSQL reads every literal before running anything.
-            if to.ty == PgType::Timestamptz
-                && let Some(text) = string_literal(&e)
-            {
+            let zoned = matches!(
+                to.ty,
+                PgType::Timestamptz | PgType::TstzRange | PgType::TsRange | PgType::DateRange
+            );
+            if zoned && let Some(text) = string_literal(&e) {
                 devdb_pg::value::decode_text(to.ty, text)?;
                 return Ok(pg_cast(e, PgType::Text, to, ctx));
             }

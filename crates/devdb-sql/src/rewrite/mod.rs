@@ -32,6 +32,7 @@ mod matviews;
 mod operators;
 mod prepare;
 mod query;
+mod ranges;
 mod regex;
 mod row_probe;
 mod schemas;

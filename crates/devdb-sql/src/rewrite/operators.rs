@@ -69,6 +69,15 @@ impl Translator<'_> {
         {
             return self.array_operator(left, op, right);
         }
+        // `element <@ range` has the element on the left.
+        let element_in_range = op == B::ArrowAt
+            && !left.1.is_unknown()
+            && !matches!(left.1.ty, PgType::Json | PgType::Jsonb);
+        if super::ranges::is_range_operator(&op)
+            && (left.1.ty.range_element().is_some() || element_in_range)
+        {
+            return self.range_operator(left, &op, right);
+        }
         let json_op = matches!(
             op,
             B::Arrow
