@@ -1019,6 +1019,33 @@ async fn conflicting_inserts_fail_the_later_transaction() {
     join_all(scripts.iter().map(|script| compare_outcomes(script))).await;
 }
 
+/// The same difference for an EXCLUDE constraint: two transactions booking overlapping spans
+/// of one room. PostgreSQL makes the second wait and fails it once the first commits; devdb
+/// fails it at its COMMIT. Either way one booking survives, and both when the first rolls back.
+#[tokio::test]
+async fn overlapping_bookings_fail_the_later_transaction() {
+    const TABLES: &str = "create extension if not exists btree_gist;
+        create table booking (room int, during int4range, exclude using gist (room with =, during with &&))";
+    const CONTENTS: &str = "select room, during::text from booking order by during";
+    let scripts: Vec<Vec<Step>> = ["commit", "rollback"]
+        .into_iter()
+        .map(|first_ends| {
+            vec![
+                Slow(A, TABLES),
+                Run(A, "begin"),
+                Run(B, "begin"),
+                Run(A, "insert into booking values (1, '[1,5)')"),
+                Run(B, "insert into booking values (1, '[3,8)'), (2, '[3,8)')"),
+                Run(A, first_ends),
+                Wait(B),
+                Run(B, "commit"),
+                Run(C, CONTENTS),
+            ]
+        })
+        .collect();
+    join_all(scripts.iter().map(|script| compare_outcomes(script))).await;
+}
+
 /// Statements that wait over the extended protocol (as pgbench -M extended or prepared and
 /// most drivers send them) and a multi-statement Query whose second statement waits: the
 /// whole implicit transaction of the Query ends only after the wait.

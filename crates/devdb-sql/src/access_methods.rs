@@ -184,7 +184,11 @@ impl AccessMethod {
         ty: TypeClass,
         shown: &str,
     ) -> Result<(&'static str, bool), PgError> {
-        let classes = || opclasses().iter().filter(move |c| c.method == self.oid());
+        let classes = || {
+            opclasses()
+                .iter()
+                .filter(move |c| c.method == self.oid() && (!c.btree_gist || ty.btree_gist))
+        };
         let default = classes()
             .filter(|c| c.default)
             .find(|c| ty.accepted_by(c.input))
@@ -257,6 +261,8 @@ pub struct TypeClass {
     enumeration: bool,
     /// regclass, regtype and the other OID aliases.
     reg: bool,
+    /// Whether the btree_gist extension (GiST classes for the scalar types) is installed.
+    btree_gist: bool,
 }
 
 impl TypeClass {
@@ -268,6 +274,15 @@ impl TypeClass {
             range: ty.range_element().is_some(),
             enumeration: ty == PgType::AnyEnum,
             reg: ty.is_oid_alias(),
+            btree_gist: false,
+        }
+    }
+
+    /// This type where the btree_gist extension is (`installed`) or is not installed.
+    pub fn with_btree_gist(self, installed: bool) -> TypeClass {
+        TypeClass {
+            btree_gist: installed,
+            ..self
         }
     }
 
@@ -282,6 +297,29 @@ impl TypeClass {
     }
 }
 
+/// btree_gist's default GiST operator classes, for the types devdb has.
+const BTREE_GIST: &[(&str, PgType)] = &[
+    ("gist_int2_ops", PgType::Int2),
+    ("gist_int4_ops", PgType::Int4),
+    ("gist_int8_ops", PgType::Int8),
+    ("gist_float4_ops", PgType::Float4),
+    ("gist_float8_ops", PgType::Float8),
+    ("gist_numeric_ops", PgType::Numeric),
+    ("gist_text_ops", PgType::Text),
+    ("gist_bpchar_ops", PgType::Bpchar),
+    ("gist_bytea_ops", PgType::Bytea),
+    ("gist_date_ops", PgType::Date),
+    ("gist_time_ops", PgType::Time),
+    ("gist_timestamp_ops", PgType::Timestamp),
+    ("gist_timestamptz_ops", PgType::Timestamptz),
+    ("gist_interval_ops", PgType::Interval),
+    ("gist_uuid_ops", PgType::Uuid),
+    ("gist_bool_ops", PgType::Bool),
+    ("gist_oid_ops", PgType::Oid),
+    ("gist_inet_ops", PgType::Inet),
+    ("gist_enum_ops", PgType::AnyEnum),
+];
+
 /// The polymorphic type of range_ops' input (pg_type's anyrange).
 const ANYRANGE: Oid = Oid(3831);
 
@@ -291,10 +329,12 @@ struct OpClass {
     name: &'static str,
     input: Oid,
     default: bool,
+    /// One of the btree_gist extension's classes.
+    btree_gist: bool,
 }
 
-/// pg_opclass, read once from the rows devdb's catalog serves, and the classes the citext
-/// extension adds.
+/// pg_opclass, read once from the rows devdb's catalog serves, and the classes the citext and
+/// btree_gist extensions add.
 fn opclasses() -> &'static [OpClass] {
     static CLASSES: OnceLock<Vec<OpClass>> = OnceLock::new();
     CLASSES.get_or_init(|| {
@@ -303,12 +343,20 @@ fn opclasses() -> &'static [OpClass] {
             name,
             input: PgType::Citext.oid(),
             default,
+            btree_gist: false,
         };
-        let extension = [
+        let citext_classes = [
             citext(AccessMethod::Btree, "citext_ops", true),
             citext(AccessMethod::Hash, "citext_ops", true),
             citext(AccessMethod::Btree, "citext_pattern_ops", false),
         ];
+        let btree_gist = BTREE_GIST.iter().map(|&(name, ty)| OpClass {
+            method: AccessMethod::Gist.oid(),
+            name,
+            input: ty.oid(),
+            default: true,
+            btree_gist: true,
+        });
         include_str!("system/data/pg_opclass.tsv")
             .lines()
             .filter_map(|line| {
@@ -320,9 +368,11 @@ fn opclasses() -> &'static [OpClass] {
                     name: fields.get(2)?,
                     input: Oid(fields.get(6)?.parse().ok()?),
                     default: *fields.get(7)? == "t",
+                    btree_gist: false,
                 })
             })
-            .chain(extension)
+            .chain(citext_classes)
+            .chain(btree_gist)
             .collect()
     })
 }

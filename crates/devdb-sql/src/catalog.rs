@@ -181,6 +181,7 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT oid, schema, name, arg_names, arg_types, return_type, body FROM __devdb_sql_functions \
      ORDER BY oid",
     "SELECT schema, table_name, name, expr FROM __devdb_generated_columns",
+    "SELECT name FROM __devdb_extensions ORDER BY name",
 ];
 
 /// The catalog as it stands in one database at one moment.
@@ -201,6 +202,8 @@ pub struct Catalog {
     /// Triggers, by table and then name (the order PostgreSQL fires them in).
     pub triggers: Vec<Trigger>,
     pub sql_functions: Vec<SqlFunction>,
+    /// The extensions CREATE EXTENSION recorded (citext, btree_gist).
+    pub extensions: Vec<String>,
 }
 
 /// A function whose body is one SQL expression (`CREATE FUNCTION f(a int) RETURNS int
@@ -325,6 +328,8 @@ pub enum ConstraintKind {
     Unique,
     ForeignKey,
     Check,
+    /// EXCLUDE: `check` holds its definition as pg_get_constraintdef prints it.
+    Exclusion,
 }
 
 impl ConstraintKind {
@@ -334,6 +339,7 @@ impl ConstraintKind {
             ConstraintKind::Unique => "u",
             ConstraintKind::ForeignKey => "f",
             ConstraintKind::Check => "c",
+            ConstraintKind::Exclusion => "x",
         }
     }
 
@@ -343,6 +349,7 @@ impl ConstraintKind {
             "u" => ConstraintKind::Unique,
             "f" => ConstraintKind::ForeignKey,
             "c" => ConstraintKind::Check,
+            "x" => ConstraintKind::Exclusion,
             _ => return None,
         })
     }
@@ -377,6 +384,27 @@ pub struct Constraint {
 }
 
 impl Constraint {
+    /// A constraint of `kind` named `name` on `table` (its key) over `columns`, validated,
+    /// with nothing else set.
+    pub fn new(table: &str, name: String, kind: ConstraintKind, columns: &[String]) -> Constraint {
+        Constraint {
+            schema: split(table).0.into(),
+            table: table.into(),
+            name,
+            kind,
+            columns: columns.to_vec(),
+            ref_table: None,
+            ref_columns: Vec::new(),
+            on_delete: None,
+            on_update: None,
+            deferrable: false,
+            initially_deferred: false,
+            check: None,
+            validated: true,
+            match_full: false,
+        }
+    }
+
     /// The catalog row that records this constraint.
     pub(crate) fn insert_row(&self) -> sqlparser::ast::Statement {
         use crate::make;
@@ -669,7 +697,11 @@ impl Catalog {
         let (domain_rows, domain_column_rows) = (next(), next());
         let (function_rows, trigger_rows, sql_function_rows) = (next(), next(), next());
         let generated_rows = next();
+        let extension_rows = next();
         let mut catalog = Catalog::default();
+        for row in extension_rows {
+            catalog.extensions.push(Row::new(row).text()?);
+        }
         catalog.schemas.push(Schema {
             oid: Oid(PUBLIC_SCHEMA_OID),
             name: DEFAULT_SCHEMA.to_owned(),

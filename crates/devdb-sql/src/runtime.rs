@@ -8,6 +8,7 @@ mod arith;
 mod array;
 mod cast;
 mod datetime;
+mod exclusion;
 mod extremes;
 mod format;
 mod formatting;
@@ -220,6 +221,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_scalar_row", 2, scalar_row),
     f("pg_check_no_nulls", 3, check_no_nulls),
     f("pg_check_violation", 4, check_violation),
+    f("pg_exclusion_violation", -1, exclusion::violation),
     f("pg_foreign_key_violation", 7, foreign_key_violation),
     f("pg_not_valid_violation", 4, not_valid_violation),
     f("pg_not_null", 3, not_null),

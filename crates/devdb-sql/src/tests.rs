@@ -58,6 +58,7 @@ fn base_catalog() -> Catalog {
         functions: Vec::new(),
         triggers: Vec::new(),
         sql_functions: Vec::new(),
+        extensions: Vec::new(),
         tables: vec![
             table(
                 "pgbench_accounts",

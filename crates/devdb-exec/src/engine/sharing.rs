@@ -159,9 +159,11 @@ impl Engine {
         }
         let replayed = lock(&self.functions.changes).replay(&self.writer, id, self.generation);
         if let Err(e) = replayed {
+            // A function's error (an EXCLUDE constraint's trigger) keeps its own SQLSTATE.
+            let raised = lock(&self.functions.raised).take();
             let _ = control(&self.writer, "ROLLBACK");
             lock(&self.functions.changes).end(id);
-            return Err(to_pg(e));
+            return Err(raised.unwrap_or_else(|| to_pg(e)));
         }
         let tx = &mut session.transaction;
         for name in &tx.savepoints {

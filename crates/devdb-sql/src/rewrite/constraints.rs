@@ -267,20 +267,8 @@ impl Translator<'_> {
             choose_name(table, &cols, "check", taken)
         });
         Ok(Constraint {
-            schema: crate::catalog::split(table).0.into(),
-            table: table.into(),
-            name,
-            kind: ConstraintKind::Check,
-            columns: mentioned,
-            ref_table: None,
-            ref_columns: Vec::new(),
-            on_delete: None,
-            on_update: None,
-            deferrable: false,
-            initially_deferred: false,
             check: Some(make::sql_text(expr)),
-            validated: true,
-            match_full: false,
+            ..Constraint::new(table, name, ConstraintKind::Check, &mentioned)
         })
     }
 
@@ -432,7 +420,9 @@ impl Translator<'_> {
                         enforced: None,
                     }));
                 }
-                ConstraintKind::PrimaryKey | ConstraintKind::Unique => {}
+                // Keys are SQLite indexes, exclusions triggers (`exclusion.rs`).
+                ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion => {
+                }
             }
         }
         Ok(Statement::CreateTable(

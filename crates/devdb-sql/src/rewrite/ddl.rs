@@ -278,6 +278,7 @@ impl Translator<'_> {
             domain_rows.extend(self.apply_domain(&name, &mut col, data_type)?);
             columns.push(col);
         }
+        let mut excludes = Vec::new();
         for constraint in &ct.constraints {
             match constraint {
                 TableConstraint::PrimaryKey(k) => {
@@ -299,6 +300,7 @@ impl Translator<'_> {
                     fks.push((fk.name.as_ref().map(fold), cols, fk.clone()));
                 }
                 TableConstraint::Check(c) => checks.push((None, c.clone())),
+                TableConstraint::Exclude(ex) => excludes.push(ex.clone()),
                 other => {
                     return Err(PgError::feature_not_supported(format!(
                         "table constraint {other}"
@@ -325,22 +327,8 @@ impl Translator<'_> {
         let mut constraints: Vec<Constraint> = Vec::new();
         let mut taken: Vec<String> = Vec::new();
         let (schema_name, plain_name) = catalog::split(&name);
-        let key_constraint = |cname: String, kind, cols: &[String]| Constraint {
-            schema: schema_name.into(),
-            table: name.clone(),
-            name: cname,
-            kind,
-            columns: cols.to_vec(),
-            ref_table: None,
-            ref_columns: Vec::new(),
-            on_delete: None,
-            on_update: None,
-            deferrable: false,
-            initially_deferred: false,
-            check: None,
-            validated: true,
-            match_full: false,
-        };
+        let key_constraint =
+            |cname: String, kind, cols: &[String]| Constraint::new(&name, cname, kind, cols);
         if let Some((given, key)) = &pk {
             let cname = given
                 .clone()
@@ -374,6 +362,18 @@ impl Translator<'_> {
             more.push(c);
         }
         constraints.extend(more);
+        let created_table = Table {
+            schema: schema_name.to_owned(),
+            name: name.clone(),
+            columns: columns.clone(),
+        };
+        let mut exclusions = Vec::new();
+        for ex in &excludes {
+            let (c, statements) = self.exclusion_constraint(&created_table, ex, &taken)?;
+            taken.push(c.name.clone());
+            exclusions.extend(statements);
+            constraints.push(c);
+        }
         for c in &constraints {
             if constraints.iter().filter(|o| o.name == c.name).count() > 1 {
                 return Err(PgError::new(
@@ -404,6 +404,7 @@ impl Translator<'_> {
             }
             sqlite.push(make::create_index(index, &name, cols, true, false));
         }
+        sqlite.extend(exclusions);
         let schema = || make::string(schema_name);
         sqlite.push(make::insert_rows(
             catalog::TABLES,
@@ -952,7 +953,7 @@ impl Translator<'_> {
                         .unwrap_or_else(|| format!("{}_pkey", catalog::split(&table.name).1));
                     let index = catalog::key(&table.schema, &cname);
                     self.check_new_relation(&index, &constraints, &table.name, true)?;
-                    let c = key_constraint(&table.name, cname, ConstraintKind::PrimaryKey, &cols);
+                    let c = Constraint::new(&table.name, cname, ConstraintKind::PrimaryKey, &cols);
                     sqlite.extend(add_primary_key(&table, &index, &cols));
                     sqlite.push(c.insert_row());
                     created.push(make::create_index(&index, &table.name, &cols, true, false));
@@ -979,7 +980,7 @@ impl Translator<'_> {
                     let index = catalog::key(&table.schema, &cname);
                     self.check_new_relation(&index, &constraints, &table.name, true)?;
                     let create = make::create_index(&index, &table.name, &cols, true, false);
-                    let c = key_constraint(&table.name, cname, ConstraintKind::Unique, &cols);
+                    let c = Constraint::new(&table.name, cname, ConstraintKind::Unique, &cols);
                     sqlite.push(create.clone());
                     sqlite.push(index_row(&index, &table.name, true, false));
                     sqlite.push(index_def_row(&index, &create));
@@ -1035,6 +1036,26 @@ impl Translator<'_> {
                     sqlite.push(c.insert_row());
                     constraints.push(c);
                     rebuild = true;
+                }
+                AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::Exclude(ex),
+                    not_valid,
+                } => {
+                    if not_valid {
+                        return Err(PgError::feature_not_supported(
+                            "EXCLUDE constraints cannot be marked NOT VALID",
+                        ));
+                    }
+                    let taken: Vec<String> = constraints.iter().map(|c| c.name.clone()).collect();
+                    let (c, statements) = self.exclusion_constraint(&table, &ex, &taken)?;
+                    let index = catalog::key(&table.schema, &c.name);
+                    self.check_new_relation(&index, &constraints, &table.name, true)?;
+                    // The rows already there are checked before the triggers exist.
+                    sqlite.push(super::exclusion::exclusion_rows(&table, &c)?);
+                    created.extend(statements.first().cloned());
+                    sqlite.extend(statements);
+                    sqlite.push(c.insert_row());
+                    constraints.push(c);
                 }
                 AlterTableOperation::ValidateConstraint { name } => {
                     let cname = fold(&name);
@@ -1109,6 +1130,16 @@ impl Translator<'_> {
                         }
                         ConstraintKind::PrimaryKey => {
                             return Err(PgError::feature_not_supported("dropping a primary key"));
+                        }
+                        ConstraintKind::Exclusion => {
+                            sqlite.extend(super::exclusion::drop_exclusion_triggers(&c)?);
+                            let index = catalog::key(&table.schema, &cname);
+                            sqlite.push(make::drop(
+                                ObjectType::Index,
+                                std::slice::from_ref(&index),
+                                false,
+                            ));
+                            sqlite.extend(super::indexes::forget_index(&index));
                         }
                     }
                     sqlite.push(make::delete(
@@ -1251,8 +1282,10 @@ impl Translator<'_> {
         own: &[Constraint],
     ) -> bool {
         own.iter().any(|c| {
-            matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check)
-                && c.columns.iter().any(|n| n == column)
+            matches!(
+                c.kind,
+                ConstraintKind::ForeignKey | ConstraintKind::Check | ConstraintKind::Exclusion
+            ) && c.columns.iter().any(|n| n == column)
         }) || self
             .catalog
             .references_to(table)
@@ -1333,6 +1366,8 @@ impl Translator<'_> {
         }
         let mut indexes = Vec::new();
         let mut temp_indexes = Vec::new();
+        // The triggers of exclusion constraints go with the old tables; made anew last.
+        let mut triggers = Vec::new();
         for t in children_first.iter().rev() {
             let (columns, mut cons) = if *t == table.name {
                 (table.columns.clone(), constraints.to_vec())
@@ -1360,6 +1395,14 @@ impl Translator<'_> {
                 {
                     c.ref_table = Some(temp(parent));
                 }
+            }
+            let rebuilt = Table {
+                schema: catalog::split(t).0.to_owned(),
+                name: t.clone(),
+                columns: columns.clone(),
+            };
+            for c in cons.iter().filter(|c| c.kind == ConstraintKind::Exclusion) {
+                triggers.extend(super::exclusion::exclusion_triggers(&rebuilt, c)?);
             }
             out.push(self.sqlite_table(&temp(t), &columns, &cons)?);
             // The copy's unique keys exist before any child copy is filled (SQLite needs them
@@ -1459,6 +1502,7 @@ impl Translator<'_> {
             ));
         }
         out.extend(indexes);
+        out.extend(triggers);
         for v in &views {
             out.push(self.sqlite_view(v)?);
         }
@@ -1678,7 +1722,8 @@ impl Translator<'_> {
     }
 
     /// CREATE EXTENSION for the extensions devdb has built in (pgcrypto's and uuid-ossp's
-    /// gen_random_uuid and uuid_generate_v4, plpgsql, citext's type); nothing to install.
+    /// gen_random_uuid and uuid_generate_v4, plpgsql, citext's type, btree_gist's operator
+    /// classes); nothing to install.
     pub fn create_extension(
         &mut self,
         ext: sqlparser::ast::CreateExtension,
@@ -1689,12 +1734,13 @@ impl Translator<'_> {
                 Ok(Output::new(Kind::Command("CREATE EXTENSION")))
             }
             // citext's type is built in (PgType::Citext); the extension's row lists it in
-            // pg_extension and pg_type.
-            "citext" => {
+            // pg_extension and pg_type. btree_gist's operator classes are built in too
+            // (`access_methods`); its row makes GiST take the scalar types.
+            "citext" | "btree_gist" => {
                 let mut stmt = make::insert_rows(
                     "__devdb_extensions",
                     &["name"],
-                    vec![vec![make::string("citext")]],
+                    vec![vec![make::string(&name)]],
                 );
                 if let Statement::Insert(i) = &mut stmt {
                     i.on = Some(sqlparser::ast::OnInsert::OnConflict(
@@ -1707,6 +1753,7 @@ impl Translator<'_> {
                 let mut out = Output::new(Kind::Command("CREATE EXTENSION"));
                 out.sqlite.push(stmt.to_string());
                 out.writes = true;
+                out.changes_catalog = true;
                 Ok(out)
             }
             other => Err(PgError::feature_not_supported(format!(
@@ -1850,25 +1897,6 @@ fn names_listed_for(catalog_table: &str, table: &str) -> Expr {
 }
 
 /// A primary key or unique constraint's catalog record.
-fn key_constraint(table: &str, name: String, kind: ConstraintKind, cols: &[String]) -> Constraint {
-    Constraint {
-        schema: catalog::split(table).0.into(),
-        table: table.into(),
-        name,
-        kind,
-        columns: cols.to_vec(),
-        ref_table: None,
-        ref_columns: Vec::new(),
-        on_delete: None,
-        on_update: None,
-        deferrable: false,
-        initially_deferred: false,
-        check: None,
-        validated: true,
-        match_full: false,
-    }
-}
-
 impl Translator<'_> {
     /// Orders tables so that each comes before the tables it references (cycles keep their
     /// given order), for DROP and TRUNCATE.

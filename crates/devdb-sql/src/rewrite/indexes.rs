@@ -61,9 +61,26 @@ struct Shown {
 
 impl Translator<'_> {
     pub fn create_index(&mut self, ci: CreateIndex) -> Result<Output, PgError> {
+        let table = match self.matview_table(&ci.table_name) {
+            Some(matview) => matview,
+            None => self.lookup_table(&ci.table_name)?.clone(),
+        };
+        Ok(match self.index_statements(&table, ci)? {
+            Some(statements) => catalog_output("CREATE INDEX", statements),
+            None => Output::new(crate::Kind::Command("CREATE INDEX")),
+        })
+    }
+
+    /// The statements of CREATE INDEX on `table` as it is given (a table an EXCLUDE constraint
+    /// is made on may not be in the catalog yet); None for IF NOT EXISTS over an existing one.
+    pub(super) fn index_statements(
+        &mut self,
+        table: &Table,
+        ci: CreateIndex,
+    ) -> Result<Option<Vec<Statement>>, PgError> {
         let CreateIndex {
             name,
-            table_name,
+            table_name: _,
             using,
             columns,
             unique,
@@ -83,10 +100,6 @@ impl Translator<'_> {
         if !(index_options.is_empty() && alter_options.is_empty()) {
             return Err(PgError::feature_not_supported("this CREATE INDEX option"));
         }
-        let table = match self.matview_table(&table_name) {
-            Some(matview) => matview,
-            None => self.lookup_table(&table_name)?.clone(),
-        };
         let method = match &using {
             None => AccessMethod::Btree,
             Some(IndexType::Custom(name)) => AccessMethod::named(&name.value)?,
@@ -100,12 +113,12 @@ impl Translator<'_> {
         let parameters = method.storage_parameters(&parameters)?;
         let keys = columns
             .iter()
-            .map(|ic| self.index_key(&table, ic, method))
+            .map(|ic| self.index_key(table, ic, method))
             .collect::<Result<Vec<_>, _>>()?;
         for key in &columns {
             no_subquery(&key.column.expr, "index expression")?;
         }
-        let include = include_columns(&table, &include)?;
+        let include = include_columns(table, &include)?;
         let predicate = predicate
             .map(|p| {
                 no_subquery(&p, "index predicate")?;
@@ -141,7 +154,7 @@ impl Translator<'_> {
         if self.catalog.index(&index).is_some() || self.catalog.table(&index).is_some() {
             if if_not_exists {
                 self.notices.push(super::already_exists_skipping(&index));
-                return Ok(Output::new(crate::Kind::Command("CREATE INDEX")));
+                return Ok(None);
             }
             return Err(duplicate_table(&index));
         }
@@ -174,15 +187,12 @@ impl Translator<'_> {
         record.extend(key_records(&keys, &include));
         let (names, values): (Vec<&str>, Vec<Expr>) = record.into_iter().unzip();
         let keys_row = make::insert_rows(catalog::INDEX_KEYS, &names, vec![values]);
-        Ok(catalog_output(
-            "CREATE INDEX",
-            vec![
-                stmt.clone(),
-                index_row(&index, &table.name, unique, false),
-                index_def_row(&index, &stmt),
-                keys_row,
-            ],
-        ))
+        Ok(Some(vec![
+            stmt.clone(),
+            index_row(&index, &table.name, unique, false),
+            index_def_row(&index, &stmt),
+            keys_row,
+        ]))
     }
 
     /// The SQLite statement for an index CREATE INDEX made, translated again from its keys
@@ -248,7 +258,8 @@ impl Translator<'_> {
                    (ty, type_name): (Ty, String)|
          -> Result<Key, PgError> {
             let named = ic.operator_class.as_ref().map(|n| n.to_string());
-            let class = TypeClass::new(ty.ty, ty.ty.oid_with_enum(ty.enum_oid));
+            let class = TypeClass::new(ty.ty, ty.ty.oid_with_enum(ty.enum_oid))
+                .with_btree_gist(self.catalog.extensions.iter().any(|e| e == "btree_gist"));
             let (opclass, default) = method.operator_class(named.as_deref(), class, &type_name)?;
             let options = &ic.column.options;
             method.check_order(options.sort.is_some(), options.nulls_first.is_some())?;

@@ -19,6 +19,7 @@ mod distinct;
 mod dml;
 mod domains;
 mod enums;
+mod exclusion;
 mod explain;
 pub(crate) mod expr;
 mod functions;

@@ -8,7 +8,8 @@
 //! tables 16384 + rowid, indexes 0x0100_0000 + rowid, sequences 0x0200_0000 + rowid,
 //! constraints 0x0300_0000 + rowid, column defaults 0x0400_0000 + rowid, views 0x0500_0000 + rowid.
 //! The citext extension's types are 0x0600_0001 and 0x0600_0002, the extension 0x0600_0003
-//! (listed once CREATE EXTENSION citext has put it in `__devdb_extensions`).
+//! (listed once CREATE EXTENSION citext has put it in `__devdb_extensions`); btree_gist is
+//! 0x0600_0004.
 //! Schemas, enums and their array types have the OIDs their DDL gave them (`__devdb_schemas`,
 //! which lists every schema but `public`, OID 2200,
 //! `__devdb_types`).
@@ -119,7 +120,9 @@ pub static RELATIONS: &[Relation] = &[
         PG_EXTENSION,
         "SELECT * FROM devdb_sys.pg_extension \
          UNION ALL \
-         SELECT 100663299, 'citext', 10, 2200, 1, '1.6' FROM __devdb_extensions WHERE name = 'citext'",
+         SELECT 100663299, 'citext', 10, 2200, 1, '1.6' FROM __devdb_extensions WHERE name = 'citext' \
+         UNION ALL \
+         SELECT 100663300, 'btree_gist', 10, 2200, 1, '1.7' FROM __devdb_extensions WHERE name = 'btree_gist'",
     ),
     rel(
         "pg_opclass",
@@ -383,9 +386,10 @@ pub static RELATIONS: &[Relation] = &[
                JOIN __devdb_columns c ON c.schema = pg_key_schema(k.ref_table) \
                AND c.table_name = pg_key_name(k.ref_table) \
                AND c.name = j.value ORDER BY j.key) x) END, \
-           k.check_expr, \
+           CASE WHEN k.kind <> 'x' THEN k.check_expr END, \
            CASE k.kind \
              WHEN 'p' THEN 'PRIMARY KEY (' || pg_name_list(k.columns) || ')' \
+             WHEN 'x' THEN k.check_expr \
              WHEN 'u' THEN 'UNIQUE (' || pg_name_list(k.columns) || ')' \
              WHEN 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
                (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
