@@ -228,7 +228,11 @@ pub fn parse_flags(flags: &str) -> Result<(bool, bool), PgError> {
 pub fn parse_text(ty: PgType, text: &str) -> Result<Range, PgError> {
     let element = element_of(ty)?;
     let rest = text.trim_start_matches(is_space);
-    if rest.len() >= 5 && rest[..5].eq_ignore_ascii_case("empty") {
+    if rest
+        .as_bytes()
+        .get(..5)
+        .is_some_and(|b| b.eq_ignore_ascii_case(b"empty"))
+    {
         if !rest[5..].trim_start_matches(is_space).is_empty() {
             return Err(malformed(text, "Junk after \"empty\" key word."));
         }

@@ -157,6 +157,18 @@ const FRAGMENTS: &[&str] = &[
     "using gin",
     "using hash",
     "with (fillfactor = 70)",
+    "'[1,5)'",
+    "'(,\"a b\"]'",
+    "'empty'",
+    "'é'",
+    "::int4range",
+    "::daterange",
+    "numrange",
+    "&&",
+    "@>",
+    "<@",
+    "-|-",
+    "exclude using gist",
     "E'\\n'",
     "$$x$$",
     "\"Quoted\"",
@@ -181,6 +193,8 @@ const SEEDS: &[&str] = &[
     "select case when flag then 'y' else 'n' end, coalesce(big, small, 0) from t",
     "explain (costs off, verbose) update t set name = $1 where id = 2",
     "create index if not exists ti on t using gin (doc jsonb_path_ops) with (fastupdate = off)",
+    "select int4range(1, 5, '[]') @> 3, '[1.5,2)'::numrange && numrange(1, 2), lower('(,3]'::int8range)",
+    "create table b (r int, d daterange, exclude using gist (r with =, d with &&))",
 ];
 
 fn mutate(rng: &mut Rng, seed: &str) -> String {

@@ -47,6 +47,9 @@ fn bad_input_is_refused_as_postgres_refuses_it() {
     let e = err(PgType::Int4Range, "[1,2147483647]");
     assert_eq!(e.message, "integer out of range");
     assert!(parse_text(PgType::Int4Range, "[a,2)").is_err());
+    // Not a char boundary at byte 5: refused, not a panic.
+    assert!(parse_text(PgType::Int4Range, "abcd\u{e9}").is_err());
+    assert!(parse_text(PgType::Int4Range, "empt\u{e9}").is_err());
 }
 
 #[test]
@@ -142,5 +145,38 @@ fn binary_form_round_trips() {
         let mut out = BytesMut::new();
         to_binary(ty, &range, &mut out).expect("range");
         assert_eq!(from_binary(ty, &out).expect("range"), range);
+    }
+}
+
+#[test]
+fn any_text_parses_or_is_refused_without_a_panic() {
+    let alphabet: Vec<char> = "[](),\" \\eEmMpPtTyY0123456789.-+:infINF\u{e9}"
+        .chars()
+        .collect();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..20_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = (state % 12) as usize;
+        let text: String = (0..len)
+            .map(|i| alphabet[((state >> (i * 5)) as usize + i) % alphabet.len()])
+            .collect();
+        for ty in [
+            PgType::Int4Range,
+            PgType::Int8Range,
+            PgType::NumRange,
+            PgType::DateRange,
+            PgType::TsRange,
+        ] {
+            if let Ok(range) = parse_text(ty, &text) {
+                let stored = store(&range);
+                assert_eq!(
+                    load(ty, &stored).expect("stored range"),
+                    range,
+                    "{ty} {text:?}"
+                );
+            }
+        }
     }
 }
