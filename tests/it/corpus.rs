@@ -516,6 +516,7 @@ corpus_files! {
     slt_ddl_not_valid_constraints => "ddl/not_valid_constraints.slt",
     slt_ddl_indexes => "ddl/indexes.slt",
     slt_ddl_exclusion_constraints => "ddl/exclusion_constraints.slt",
+    slt_ddl_rename_constrained_columns => "ddl/rename_constrained_columns.slt",
     slt_ddl_index_methods => "ddl/index_methods.slt",
     slt_ddl_schemas_enums_views => "ddl/schemas_enums_views.slt",
     slt_ddl_materialized_views => "ddl/materialized_views.slt",

@@ -492,3 +492,114 @@ pub(super) fn column_references_apart(ops: Vec<AlterTableOperation>) -> Vec<Alte
     }
     out
 }
+
+impl Translator<'_> {
+    /// What renaming column `old` of `table` (`table` already renamed) to `new` changes in the
+    /// constraint records: the table's own constraints (`constraints`, updated in place: their
+    /// columns, a check's expression, an exclusion's definition and triggers) and the foreign
+    /// keys of any table that reference the column. SQLite renames it in its own CHECKs and
+    /// REFERENCES clauses.
+    pub(super) fn rename_in_constraints(
+        &self,
+        table: &crate::catalog::Table,
+        constraints: &mut [Constraint],
+        old: &str,
+        new: &str,
+    ) -> Result<Vec<Statement>, PgError> {
+        let rename = |names: &mut Vec<String>| {
+            let mut changed = false;
+            for n in names.iter_mut().filter(|n| *n == old) {
+                *n = new.to_owned();
+                changed = true;
+            }
+            changed
+        };
+        let mut out = Vec::new();
+        for c in constraints.iter_mut() {
+            let before = c.clone();
+            match c.kind {
+                ConstraintKind::Exclusion if c.columns.iter().any(|n| n == old) => {
+                    *c = super::exclusion::renamed(c, old, new)?;
+                    out.extend(super::exclusion::drop_exclusion_triggers(c)?);
+                    out.extend(super::exclusion::exclusion_triggers(table, c)?);
+                }
+                ConstraintKind::Check if c.columns.iter().any(|n| n == old) => {
+                    rename(&mut c.columns);
+                    let text = c.check.as_deref().unwrap_or("true");
+                    let mut expr = Parser::new(&PostgreSqlDialect {})
+                        .try_with_sql(text)
+                        .and_then(|mut p| p.parse_expr())
+                        .map_err(|e| {
+                            PgError::internal(format!("bad check constraint {}: {e}", c.name))
+                        })?;
+                    rename_identifier(&mut expr, old, new);
+                    c.check = Some(make::sql_text(&expr));
+                }
+                _ => {
+                    rename(&mut c.columns);
+                    if c.ref_table.as_deref() == Some(table.name.as_str()) {
+                        rename(&mut c.ref_columns);
+                    }
+                }
+            }
+            if *c != before {
+                out.push(record_update(c));
+            }
+        }
+        for fk in self.catalog.references_to(&table.name) {
+            if fk.table == table.name || !fk.ref_columns.iter().any(|n| n == old) {
+                continue;
+            }
+            let mut fk = fk.clone();
+            rename(&mut fk.ref_columns);
+            out.push(record_update(&fk));
+        }
+        Ok(out)
+    }
+}
+
+/// Renames column `old` to `new` wherever the expression names it (also as `t.old`).
+fn rename_identifier(expr: &mut Expr, old: &str, new: &str) {
+    let _ = sqlparser::ast::visit_expressions_mut(expr, |e| {
+        let id = match e {
+            Expr::Identifier(id) => Some(id),
+            Expr::CompoundIdentifier(parts) => parts.last_mut(),
+            _ => None,
+        };
+        if let Some(id) = id.filter(|id| fold(id) == old) {
+            *id = make::ident(new);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+}
+
+/// `UPDATE __devdb_constraints SET columns, ref_columns, check_expr` of constraint `c`.
+fn record_update(c: &Constraint) -> Statement {
+    let (schema, table) = crate::catalog::split(&c.table);
+    let ref_columns = match c.kind {
+        ConstraintKind::ForeignKey => make::string(&crate::catalog::name_list(&c.ref_columns)),
+        _ => make::null(),
+    };
+    make::update(
+        crate::catalog::CONSTRAINTS,
+        vec![
+            (
+                "columns",
+                make::string(&crate::catalog::name_list(&c.columns)),
+            ),
+            ("ref_columns", ref_columns),
+            (
+                "check_expr",
+                c.check
+                    .as_deref()
+                    .map(make::string)
+                    .unwrap_or_else(make::null),
+            ),
+        ],
+        super::ddl::where_eq(&[
+            ("schema", make::string(schema)),
+            ("table_name", make::string(table)),
+            ("name", make::string(&c.name)),
+        ]),
+    )
+}

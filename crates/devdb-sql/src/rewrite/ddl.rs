@@ -770,11 +770,6 @@ impl Translator<'_> {
                     if table.column(&old).is_none() {
                         return Err(PgError::undefined_column(&old));
                     }
-                    if self.column_in_constraint(&table.name, &old, &constraints) {
-                        return Err(PgError::feature_not_supported(
-                            "renaming a column a constraint uses",
-                        ));
-                    }
                     if table.column(&new).is_some() {
                         return Err(PgError::new(
                             SqlState::DUPLICATE_COLUMN,
@@ -829,6 +824,12 @@ impl Translator<'_> {
                         c.name = new.clone();
                     }
                     sqlite.extend(self.rename_in_index_records(&table, &old, &new)?);
+                    sqlite.extend(self.rename_in_constraints(
+                        &table,
+                        &mut constraints,
+                        &old,
+                        &new,
+                    )?);
                 }
                 AlterTableOperation::RenameTable {
                     table_name: sqlparser::ast::RenameTableNameKind::To(new_name),

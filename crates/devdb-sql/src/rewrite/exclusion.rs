@@ -87,12 +87,8 @@ impl Translator<'_> {
             .as_ref()
             .map(fold)
             .unwrap_or_else(|| choose_name(&table.name, &columns, "excl", taken));
-        let shown: Vec<String> = elements
-            .iter()
-            .map(|(c, op)| format!("{} WITH {}", quote_ident(c), op.symbol()))
-            .collect();
         let constraint = Constraint {
-            check: Some(format!("EXCLUDE USING {method} ({})", shown.join(", "))),
+            check: Some(definition(&method, &elements)),
             ..Constraint::new(
                 &table.name,
                 name.clone(),
@@ -113,8 +109,18 @@ impl Translator<'_> {
     }
 }
 
-/// The elements of a recorded exclusion constraint: each column and its operator.
-fn elements(c: &Constraint) -> Result<Vec<(String, Op)>, PgError> {
+/// The definition pg_get_constraintdef prints: `EXCLUDE USING gist (room WITH =, ...)`.
+fn definition(method: &str, elements: &[(String, Op)]) -> String {
+    let shown: Vec<String> = elements
+        .iter()
+        .map(|(c, op)| format!("{} WITH {}", quote_ident(c), op.symbol()))
+        .collect();
+    format!("EXCLUDE USING {method} ({})", shown.join(", "))
+}
+
+/// The index method and the elements of a recorded exclusion constraint: each column and its
+/// operator.
+fn recorded(c: &Constraint) -> Result<(String, Vec<(String, Op)>), PgError> {
     let def = c.check.as_deref().unwrap_or_default();
     let parsed = Parser::new(&sqlparser::dialect::PostgreSqlDialect {})
         .try_with_sql(def)
@@ -126,7 +132,8 @@ fn elements(c: &Constraint) -> Result<Vec<(String, Op)>, PgError> {
             c.name
         )));
     };
-    Ok(ex
+    let method = ex.index_method.as_ref().map(fold).unwrap_or_default();
+    let elements = ex
         .elements
         .iter()
         .zip(&c.columns)
@@ -137,7 +144,27 @@ fn elements(c: &Constraint) -> Result<Vec<(String, Op)>, PgError> {
             };
             (column.clone(), op)
         })
-        .collect())
+        .collect();
+    Ok((method, elements))
+}
+
+fn elements(c: &Constraint) -> Result<Vec<(String, Op)>, PgError> {
+    Ok(recorded(c)?.1)
+}
+
+/// Exclusion constraint `c` with its column `old` named `new` (columns and definition).
+pub(super) fn renamed(c: &Constraint, old: &str, new: &str) -> Result<Constraint, PgError> {
+    let (method, mut elements) = recorded(c)?;
+    for (column, _) in &mut elements {
+        if column == old {
+            *column = new.to_owned();
+        }
+    }
+    Ok(Constraint {
+        columns: elements.iter().map(|(c, _)| c.clone()).collect(),
+        check: Some(definition(&method, &elements)),
+        ..c.clone()
+    })
 }
 
 /// The names of the triggers that enforce `c`: by its index's name, which no rename of the
