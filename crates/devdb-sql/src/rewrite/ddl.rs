@@ -729,9 +729,39 @@ impl Translator<'_> {
                                 "dropping a primary key column",
                             ));
                         }
-                        if self.column_in_constraint(&table.name, &name, &constraints) {
+                        if self.column_in_constraint(&table.name, &name, &[]) {
                             return Err(PgError::feature_not_supported(
-                                "dropping a column a constraint uses",
+                                "dropping a column another table's foreign key references",
+                            ));
+                        }
+                        // The table's own constraints on the column go with it, as in
+                        // PostgreSQL; SQLite cannot drop a column its CHECKs or REFERENCES
+                        // name, so then the table is rebuilt without it.
+                        let (dropped, kept): (Vec<Constraint>, Vec<Constraint>) =
+                            std::mem::take(&mut constraints).into_iter().partition(|c| {
+                                matches!(
+                                    c.kind,
+                                    ConstraintKind::Check
+                                        | ConstraintKind::ForeignKey
+                                        | ConstraintKind::Exclusion
+                                ) && c.columns.contains(&name)
+                            });
+                        constraints = kept;
+                        let mut rebuilt = false;
+                        for c in &dropped {
+                            if c.kind == ConstraintKind::Exclusion {
+                                sqlite.extend(super::exclusion::drop_exclusion_triggers(c)?);
+                            } else {
+                                rebuilt = true;
+                            }
+                            sqlite.push(make::delete(
+                                catalog::CONSTRAINTS,
+                                table_where(&table.name).map(|w| {
+                                    make::and(
+                                        w,
+                                        make::eq(make::column("name"), make::string(&c.name)),
+                                    )
+                                }),
                             ));
                         }
                         sqlite.extend(self.drop_indexes_reading(
@@ -739,15 +769,18 @@ impl Translator<'_> {
                             &name,
                             &mut constraints,
                         ));
-                        sqlite.push(Statement::AlterTable(sqlite_alter(
-                            &table.name,
-                            AlterTableOperation::DropColumn {
-                                has_column_keyword: true,
-                                column_names: vec![make::ident(&name)],
-                                if_exists: false,
-                                drop_behavior: None,
-                            },
-                        )));
+                        rebuild |= rebuilt;
+                        if !rebuild {
+                            sqlite.push(Statement::AlterTable(sqlite_alter(
+                                &table.name,
+                                AlterTableOperation::DropColumn {
+                                    has_column_keyword: true,
+                                    column_names: vec![make::ident(&name)],
+                                    if_exists: false,
+                                    drop_behavior: None,
+                                },
+                            )));
+                        }
                         for catalog_table in [
                             catalog::COLUMNS,
                             catalog::IDENTITY_COLUMNS,
