@@ -268,3 +268,88 @@ async fn copy_waiting_for_the_writer_times_out_with_55p03() {
     let ids: Vec<i32> = rows.iter().map(|r| r.get(0)).collect();
     assert_eq!(ids, [1, 2, 3]);
 }
+
+/// Binary COPY (asyncpg's copy_records_to_table, tokio-postgres' binary_copy): the bytes
+/// PostgreSQL writes for a table of many types go back into each server with
+/// `COPY ... FROM STDIN (FORMAT binary)`, and each server's `COPY ... TO STDOUT (FORMAT binary)`
+/// must give those bytes back; a malformed stream fails with PostgreSQL's 22P04.
+async fn binary_copy(client: &tokio_postgres::Client, data: Option<&[u8]>) -> Vec<String> {
+    client
+        .batch_execute(
+            "create table tb (id int8, n numeric, t text, d date, ts timestamptz, b bool, \
+             f float8, j jsonb, a int4[], r int4range, u uuid, i interval, by bytea);
+             insert into tb values (1, 12.50, 'a\tb', '2024-02-29', '2024-01-01 10:00+00', \
+             true, 1.5, '{\"k\": [1, null]}', '{1,NULL,3}', '[1,5)', \
+             'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '1 day 02:00', '\\x00ff'), \
+             (2, null, null, null, null, null, null, null, null, null, null, null, null)",
+        )
+        .await
+        .expect("create");
+    let original = binary_out(client).await;
+    client.batch_execute("truncate tb").await.expect("truncate");
+    let mut sink = Box::pin(
+        client
+            .copy_in("copy tb from stdin (format binary)")
+            .await
+            .expect("copy in"),
+    );
+    sink.send(Bytes::from(data.unwrap_or(&original).to_vec()))
+        .await
+        .expect("send");
+    let copied = sink.as_mut().finish().await.expect("finish");
+    let again = binary_out(client).await;
+    let mut bad = Box::pin(
+        client
+            .copy_in("copy tb (id) from stdin (format binary)")
+            .await
+            .expect("copy in"),
+    );
+    bad.send(Bytes::from_static(
+        b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0\0\x02",
+    ))
+    .await
+    .expect("send");
+    let bad_error = bad.as_mut().finish().await.expect_err("22P04");
+    let option_error = client
+        .batch_execute("copy tb to stdout (format binary, delimiter ',')")
+        .await
+        .expect_err("42601");
+    vec![
+        format!("copied {copied}"),
+        format!("round trip {}", again == data.unwrap_or(&original)),
+        format!("bytes {:?}", again),
+        format!("bad {:?}", bad_error.code().map(|c| c.code())),
+        format!(
+            "bad message {}",
+            bad_error
+                .as_db_error()
+                .map(|e| e.message().to_owned())
+                .unwrap_or_default()
+        ),
+        format!("option {:?}", option_error.code().map(|c| c.code())),
+    ]
+}
+
+/// `tb`'s rows in binary COPY format.
+async fn binary_out(client: &tokio_postgres::Client) -> Vec<u8> {
+    let stream = client
+        .copy_out("copy (select * from tb order by id) to stdout (format binary)")
+        .await
+        .expect("copy out");
+    let chunks: Vec<Bytes> = stream.try_collect().await.expect("copy out rows");
+    chunks.concat()
+}
+
+#[tokio::test]
+async fn binary_copy_in_and_out_match_postgres_byte_for_byte() {
+    let Some(pg) = Postgres::start() else { return };
+    let database = pg.fresh_database("copybin").await;
+    let oracle = pg.connect_to(&database).await;
+    let on_postgres = binary_copy(&oracle, None).await;
+    // PostgreSQL's own bytes, fed to devdb.
+    let bytes = binary_out(&oracle).await;
+    let db = DevDb::start(&[]);
+    let on_devdb = binary_copy(&db.connect().await, Some(&bytes)).await;
+    assert_eq!(on_postgres[0], "copied 2");
+    assert_eq!(on_devdb, on_postgres);
+}

@@ -50,10 +50,11 @@ pub trait Sink: Send + std::any::Any {
     fn notice(&mut self, notice: &PgError);
     fn parameter_status(&mut self, name: &str, value: &str);
     fn ready_for_query(&mut self, status: TransactionStatus);
-    /// COPY FROM STDIN begins: the client sends `columns` fields per row, in text form.
-    fn copy_in_response(&mut self, columns: usize);
+    /// COPY FROM STDIN begins: the client sends `columns` fields per row, in text or
+    /// (`binary`) binary form.
+    fn copy_in_response(&mut self, columns: usize, binary: bool);
     /// COPY TO STDOUT begins: CopyData messages follow, one per row.
-    fn copy_out_response(&mut self, columns: usize);
+    fn copy_out_response(&mut self, columns: usize, binary: bool);
     fn copy_data(&mut self, data: &[u8]);
     fn copy_done(&mut self);
     /// NotificationResponse: a NOTIFY on a channel the session listens on.
@@ -99,8 +100,8 @@ impl<K: Keep> Sink for Kept<K> {
     fn row_description(&mut self, _: &[Column], _: &[Format]) {}
     fn parameter_status(&mut self, _: &str, _: &str) {}
     fn ready_for_query(&mut self, _: TransactionStatus) {}
-    fn copy_in_response(&mut self, _: usize) {}
-    fn copy_out_response(&mut self, _: usize) {}
+    fn copy_in_response(&mut self, _: usize, _: bool) {}
+    fn copy_out_response(&mut self, _: usize, _: bool) {}
     fn copy_data(&mut self, _: &[u8]) {}
     fn copy_done(&mut self) {}
     fn notification(&mut self, _: &crate::Notification) {}

@@ -1,6 +1,6 @@
-//! COPY's text and CSV formats: splitting the bytes a client streams into `COPY ... FROM STDIN`
-//! into rows of fields, and writing rows for `COPY ... TO STDOUT`, with PostgreSQL's escaping,
-//! quoting and NULL rules (see the COPY reference page, "File Formats").
+//! COPY's text, CSV and binary formats: splitting the bytes a client streams into `COPY ... FROM
+//! STDIN` into rows of fields, and writing rows for `COPY ... TO STDOUT`, with PostgreSQL's
+//! escaping, quoting and NULL rules (see the COPY reference page, "File Formats").
 
 use bytes::{BufMut, BytesMut};
 
@@ -10,6 +10,8 @@ use crate::{PgError, SqlState};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CopyFormat {
     pub csv: bool,
+    /// Binary format: each field in its type's binary form (the text options do not apply).
+    pub binary: bool,
     pub delimiter: char,
     /// The string that stands for NULL: `\N` in text format, the empty string in CSV.
     pub null: String,
@@ -22,6 +24,7 @@ impl CopyFormat {
     pub fn text() -> CopyFormat {
         CopyFormat {
             csv: false,
+            binary: false,
             delimiter: '\t',
             null: "\\N".into(),
             header: false,
@@ -35,6 +38,13 @@ impl CopyFormat {
             csv: true,
             delimiter: ',',
             null: String::new(),
+            ..CopyFormat::text()
+        }
+    }
+
+    pub fn binary() -> CopyFormat {
+        CopyFormat {
+            binary: true,
             ..CopyFormat::text()
         }
     }
@@ -361,6 +371,90 @@ fn write_csv_field(out: &mut BytesMut, text: &str, format: &CopyFormat) {
         put_char(out, c);
     }
     put_char(out, format.quote);
+}
+
+/// What binary COPY data starts with: the signature, the flags (none) and the length of the
+/// header extension (none).
+pub const BINARY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+
+/// What ends binary COPY data: a field count of -1.
+pub const BINARY_TRAILER: &[u8] = &[0xff, 0xff];
+
+/// The rows of binary COPY data, each with one field per column (None for NULL), as
+/// PostgreSQL's CopyReadBinaryTuple reads them (22P04 for anything malformed).
+pub fn parse_binary(data: &[u8], columns: usize) -> Result<Vec<Vec<Option<&[u8]>>>, PgError> {
+    let bad = |m: &str| PgError::new(SqlState::BAD_COPY_FILE_FORMAT, m);
+    let mut rest = data;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let (head, tail) = (rest.get(..n)?, rest.get(n..)?);
+        rest = tail;
+        Some(head)
+    };
+    if take(11) != Some(&BINARY_HEADER[..11]) {
+        return Err(bad("COPY file signature not recognized"));
+    }
+    let flags = take(4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        .ok_or_else(|| bad("invalid COPY file header (missing flags)"))?;
+    if flags & (1 << 16) != 0 {
+        return Err(bad("invalid COPY file header (WITH OIDS)"));
+    }
+    if flags >> 16 != 0 {
+        return Err(bad("unrecognized critical flags in COPY file header"));
+    }
+    let extension = take(4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        .ok_or_else(|| bad("invalid COPY file header (missing length)"))?;
+    take(extension as usize).ok_or_else(|| bad("invalid COPY file header (wrong length)"))?;
+    let mut rows = Vec::new();
+    loop {
+        let line = rows.len() + 1;
+        let at_line = |e: PgError| e.with_context(format!("line {line}"));
+        let Some(count) = take(2).map(|b| i16::from_be_bytes([b[0], b[1]])) else {
+            // The client ended the data without the trailer: PostgreSQL takes that too.
+            return Ok(rows);
+        };
+        if count == -1 {
+            if take(1).is_some() {
+                return Err(at_line(bad("received copy data after EOF marker")));
+            }
+            return Ok(rows);
+        }
+        if usize::try_from(count).ok() != Some(columns) {
+            return Err(at_line(bad(&format!(
+                "row field count is {count}, expected {columns}"
+            ))));
+        }
+        let mut fields = Vec::with_capacity(columns);
+        for _ in 0..columns {
+            let size = take(4)
+                .map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+                .ok_or_else(|| at_line(bad("unexpected EOF in COPY data")))?;
+            fields.push(match size {
+                -1 => None,
+                n if n < 0 => return Err(at_line(bad("invalid field size"))),
+                n => Some(
+                    take(n as usize).ok_or_else(|| at_line(bad("unexpected EOF in COPY data")))?,
+                ),
+            });
+        }
+        rows.push(fields);
+    }
+}
+
+/// Appends one row of binary `COPY ... TO` output: the field count, then each field's length
+/// (-1 for NULL) and bytes.
+pub fn write_binary_row(out: &mut BytesMut, fields: &[Option<&[u8]>]) {
+    out.put_i16(i16::try_from(fields.len()).unwrap_or(i16::MAX));
+    for field in fields {
+        match field {
+            None => out.put_i32(-1),
+            Some(bytes) => {
+                out.put_i32(i32::try_from(bytes.len()).unwrap_or(i32::MAX));
+                out.put_slice(bytes);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

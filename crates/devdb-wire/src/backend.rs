@@ -152,27 +152,28 @@ pub fn empty_query_response(out: &mut BytesMut) {
     frame(out, b'I', |_| {});
 }
 
-/// CopyInResponse / CopyOutResponse (`tag` 'G' / 'H'): a text-format COPY of `columns`
-/// columns begins.
-fn copy_response(out: &mut BytesMut, tag: u8, columns: usize) {
+/// CopyInResponse / CopyOutResponse (`tag` 'G' / 'H'): a COPY of `columns` columns begins,
+/// in text or (`binary`) binary format.
+fn copy_response(out: &mut BytesMut, tag: u8, columns: usize, binary: bool) {
     let columns = i16::try_from(columns).unwrap_or(i16::MAX);
+    let format = i16::from(binary);
     frame(out, tag, |out| {
-        out.put_i8(0);
+        out.put_i8(format as i8);
         out.put_i16(columns);
         for _ in 0..columns {
-            out.put_i16(0);
+            out.put_i16(format);
         }
     });
 }
 
 /// CopyInResponse: the client should now send CopyData messages, then CopyDone or CopyFail.
-pub fn copy_in_response(out: &mut BytesMut, columns: usize) {
-    copy_response(out, b'G', columns);
+pub fn copy_in_response(out: &mut BytesMut, columns: usize, binary: bool) {
+    copy_response(out, b'G', columns, binary);
 }
 
 /// CopyOutResponse: CopyData messages follow, then CopyDone.
-pub fn copy_out_response(out: &mut BytesMut, columns: usize) {
-    copy_response(out, b'H', columns);
+pub fn copy_out_response(out: &mut BytesMut, columns: usize, binary: bool) {
+    copy_response(out, b'H', columns, binary);
 }
 
 /// CopyData: a piece of COPY's data stream (devdb sends one row per message).

@@ -95,12 +95,12 @@ impl Sink for Encoder {
         backend::ready_for_query(&mut self.out, status.byte());
     }
 
-    fn copy_in_response(&mut self, columns: usize) {
-        backend::copy_in_response(&mut self.out, columns);
+    fn copy_in_response(&mut self, columns: usize, binary: bool) {
+        backend::copy_in_response(&mut self.out, columns, binary);
     }
 
-    fn copy_out_response(&mut self, columns: usize) {
-        backend::copy_out_response(&mut self.out, columns);
+    fn copy_out_response(&mut self, columns: usize, binary: bool) {
+        backend::copy_out_response(&mut self.out, columns, binary);
     }
 
     fn copy_data(&mut self, data: &[u8]) {

@@ -37,7 +37,7 @@ impl Engine {
         sink: &mut dyn Sink,
     ) -> Result<(), Stop> {
         let out = self.run_kept(id, session, t, params, CopySink::new(format), sink)?;
-        sink.copy_out_response(t.columns.len());
+        sink.copy_out_response(t.columns.len(), format.binary);
         if format.header {
             let mut header = BytesMut::new();
             let names = t.columns.iter().map(|c| Some(c.name.as_str()));
@@ -48,6 +48,15 @@ impl Engine {
         for &end in &out.row_ends {
             sink.copy_data(&out.data[start..end]);
             start = end;
+        }
+        if format.binary {
+            // The header goes with the first row, the trailer on its own, as PostgreSQL sends.
+            let mut last = BytesMut::new();
+            if out.row_ends.is_empty() {
+                last.extend_from_slice(copy::BINARY_HEADER);
+            }
+            last.extend_from_slice(copy::BINARY_TRAILER);
+            sink.copy_data(&last);
         }
         sink.copy_done();
         sink.command_complete(&format!("COPY {}", out.row_ends.len()));
@@ -69,7 +78,7 @@ impl Engine {
             )
             .into());
         }
-        sink.copy_in_response(spec.columns.len());
+        sink.copy_in_response(spec.columns.len(), spec.format.binary);
         session.copy = Some(PendingCopy {
             statement: Arc::new(t.clone()),
             query: None,
@@ -161,24 +170,45 @@ impl Engine {
             return Err(PgError::internal("not a COPY FROM").into());
         };
         let context = |line: usize| format!("COPY {}, line {line}", spec.table);
-        let rows = copy::parse(data, &spec.format, &spec.columns).map_err(|e| {
+        let at = |e: PgError| {
             let at = format!("COPY {}, {}", spec.table, e.context().unwrap_or(""));
             e.with_context(at)
-        })?;
+        };
+        // Parsed whole first (a malformed stream fails before any row runs), then each row
+        // decoded and inserted in turn, so the first bad row is the one reported.
+        let (mut text_rows, mut binary_rows) = (Vec::new(), Vec::new());
+        if spec.format.binary {
+            binary_rows = copy::parse_binary(data, spec.columns.len()).map_err(at)?;
+        } else {
+            text_rows = copy::parse(data, &spec.format, &spec.columns).map_err(at)?;
+        }
+        let count = text_rows.len().max(binary_rows.len());
         let mut answers = Kept(CopySink::new(&spec.format));
         let mut params = Vec::with_capacity(spec.types.len());
-        for row in &rows {
+        for i in 0..count {
             params.clear();
-            for ((field, ty), column) in row.fields.iter().zip(&spec.types).zip(&spec.columns) {
-                params.push(match field {
-                    None => Value::Null,
-                    Some(text) => value::decode_text(*ty, text).map_err(|e| {
-                        e.with_context(format!(
-                            "{}, column {column}: \"{text}\"",
-                            context(row.line)
-                        ))
-                    })?,
-                });
+            let line = text_rows.get(i).map_or(i + 1, |row| row.line);
+            let fields = spec.types.iter().zip(&spec.columns).enumerate();
+            for (k, (ty, column)) in fields {
+                let decoded = match (text_rows.get(i), binary_rows.get(i)) {
+                    (Some(row), _) => match row.fields.get(k).and_then(Option::as_ref) {
+                        None => Ok(Value::Null),
+                        Some(text) => value::decode_text(*ty, text).map_err(|e| {
+                            e.with_context(format!(
+                                "{}, column {column}: \"{text}\"",
+                                context(line)
+                            ))
+                        }),
+                    },
+                    (None, Some(row)) => match row.get(k).copied().flatten() {
+                        None => Ok(Value::Null),
+                        Some(bytes) => value::decode_binary(*ty, bytes).map_err(|e| {
+                            e.with_context(format!("{}, column {column}", context(line)))
+                        }),
+                    },
+                    (None, None) => Ok(Value::Null),
+                };
+                params.push(decoded?);
             }
             let delivery = Delivery {
                 params: &params,
@@ -189,11 +219,11 @@ impl Engine {
             };
             self.run_sql(id, session, t, delivery, &mut answers)
                 .map_err(|stop| match stop {
-                    Stop::Error(e) => Stop::Error(e.with_context(context(row.line))),
+                    Stop::Error(e) => Stop::Error(e.with_context(context(line))),
                     other => other,
                 })?;
         }
-        Ok(rows.len())
+        Ok(count)
     }
 }
 
@@ -218,6 +248,39 @@ impl CopySink {
 
 impl Keep for CopySink {
     fn data_row(&mut self, row: &[Datum<'_>], columns: &[Column]) -> Result<(), PgError> {
+        if self.format.binary {
+            if self.row_ends.is_empty() {
+                self.data.extend_from_slice(copy::BINARY_HEADER);
+            }
+            let mut values = BytesMut::new();
+            let mut ends = Vec::with_capacity(row.len());
+            for (datum, column) in row.iter().zip(columns) {
+                if !matches!(datum, Datum::Null) {
+                    value::encode_column(
+                        column.ty,
+                        column.enum_oid,
+                        *datum,
+                        devdb_pg::Format::Binary,
+                        &mut values,
+                    )?;
+                }
+                ends.push((!matches!(datum, Datum::Null)).then_some(values.len()));
+            }
+            let mut start = 0;
+            let fields: Vec<Option<&[u8]>> = ends
+                .iter()
+                .map(|end| {
+                    end.map(|end| {
+                        let field = &values[start..end];
+                        start = end;
+                        field
+                    })
+                })
+                .collect();
+            copy::write_binary_row(&mut self.data, &fields);
+            self.row_ends.push(self.data.len());
+            return Ok(());
+        }
         let mut texts = BytesMut::new();
         let mut ends = Vec::with_capacity(row.len());
         for (datum, column) in row.iter().zip(columns) {

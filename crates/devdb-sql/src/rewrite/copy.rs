@@ -123,13 +123,26 @@ impl Translator<'_> {
 
 /// The format options (the parser turns the old `CSV HEADER` style into these too).
 fn copy_format(options: Vec<CopyOption>) -> Result<CopyFormat, PgError> {
-    let is_csv = options
-        .iter()
-        .any(|o| matches!(o, CopyOption::Format(f) if f.value.eq_ignore_ascii_case("csv")));
-    let mut format = if is_csv {
+    let named = |name: &str| {
+        options
+            .iter()
+            .any(|o| matches!(o, CopyOption::Format(f) if f.value.eq_ignore_ascii_case(name)))
+    };
+    let mut format = if named("csv") {
         CopyFormat::csv()
+    } else if named("binary") {
+        CopyFormat::binary()
     } else {
         CopyFormat::text()
+    };
+    let not_binary = |what: &str| {
+        if format.binary {
+            return Err(PgError::syntax_error(
+                format!("cannot specify {what} in BINARY mode"),
+                None,
+            ));
+        }
+        Ok(())
     };
     let csv_only = |what: &str| {
         PgError::new(
@@ -142,8 +155,7 @@ fn copy_format(options: Vec<CopyOption>) -> Result<CopyFormat, PgError> {
     for option in options {
         match option {
             CopyOption::Format(f) => match f.value.to_lowercase().as_str() {
-                "text" | "csv" => {}
-                "binary" => return Err(PgError::feature_not_supported("COPY FORMAT binary")),
+                "text" | "csv" | "binary" => {}
                 other => {
                     return Err(PgError::new(
                         SqlState::INVALID_PARAMETER_VALUE,
@@ -151,9 +163,18 @@ fn copy_format(options: Vec<CopyOption>) -> Result<CopyFormat, PgError> {
                     ));
                 }
             },
-            CopyOption::Delimiter(c) => format.delimiter = c,
-            CopyOption::Null(s) => format.null = s,
-            CopyOption::Header(h) => format.header = h,
+            CopyOption::Delimiter(c) => {
+                not_binary("DELIMITER")?;
+                format.delimiter = c
+            }
+            CopyOption::Null(s) => {
+                not_binary("NULL")?;
+                format.null = s
+            }
+            CopyOption::Header(h) => {
+                not_binary("HEADER")?;
+                format.header = h
+            }
             CopyOption::Quote(c) => quote = Some(c),
             CopyOption::Escape(c) => escape = Some(c),
             CopyOption::Freeze(_) | CopyOption::Encoding(_) => {}
