@@ -124,3 +124,49 @@ def test_transactions_and_savepoints(database_url):
         assert [r["v"] for r in await conn.fetch("select v from tx order by v")] == ["outer"]
 
     run(database_url, body)
+
+
+def test_copy_records_to_table_in_binary(database_url):
+    """copy_records_to_table streams binary COPY; copy_from_query reads one back."""
+
+    async def body(conn):
+        await conn.execute(
+            "create table loads (id int8 primary key, name text, at timestamptz, price numeric, tags text[])"
+        )
+        records = [
+            (n, f"row {n}", SAMPLE_VALUES[6], Decimal(f"{n}.25"), [f"t{n}", None])
+            for n in range(1, 201)
+        ] + [(0, None, None, None, None)]
+        result = await conn.copy_records_to_table("loads", records=records)
+        assert result == "COPY 201"
+        assert await conn.fetchval("select sum(price) from loads") == sum(Decimal(f"{n}.25") for n in range(1, 201))
+        assert await conn.fetchrow("select * from loads where id = 7") == (
+            7, "row 7", SAMPLE_VALUES[6], Decimal("7.25"), ["t7", None]
+        )
+
+    run(database_url, body)
+
+
+def test_range_columns_and_exclusion_constraints(database_url):
+    """Range values through asyncpg's binary codec, and an EXCLUDE constraint's error class."""
+
+    async def body(conn):
+        await conn.execute("create extension if not exists btree_gist")
+        await conn.execute(
+            "create table stays (room int, during daterange, "
+            "exclude using gist (room with =, during with &&))"
+        )
+        import datetime as dt
+
+        stay = asyncpg.Range(dt.date(2024, 1, 1), dt.date(2024, 1, 10))
+        await conn.execute("insert into stays values ($1, $2)", 1, stay)
+        got = await conn.fetchval("select during from stays where during @> $1::date", dt.date(2024, 1, 5))
+        assert got == stay
+        assert await conn.fetchval("select int4range(1, 5, '[]')") == asyncpg.Range(1, 6)
+        assert (await conn.fetchval("select 'empty'::numrange")).isempty
+        with pytest.raises(asyncpg.exceptions.ExclusionViolationError):
+            await conn.execute(
+                "insert into stays values ($1, $2)", 1, asyncpg.Range(dt.date(2024, 1, 5), dt.date(2024, 1, 6))
+            )
+
+    run(database_url, body)
