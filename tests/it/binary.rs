@@ -93,6 +93,7 @@ const VALUES: &[(&str, &str)] = &[
     ("daterange", "'[2024-01-01,2024-02-01)'"),
     ("tsrange", "'[2024-01-01 10:00,2024-01-01 12:00]'"),
     ("tstzrange", "'(,2024-01-01 00:00+00)'"),
+    ("int4range[]", "'{\"[1,5)\",empty,NULL}'"),
 ];
 
 async fn results(client: &Client) -> Vec<(String, Raw)> {

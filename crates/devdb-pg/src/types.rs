@@ -182,6 +182,12 @@ pg_types! {
     TstzRange = 3910, "tstzrange", -1, 3911, Blob;
     DateRange = 3912, "daterange", -1, 3913, Blob;
     Int8Range = 3926, "int8range", -1, 3927, Blob;
+    Int4RangeArray = 3905, "_int4range", -1, 0, Blob;
+    NumRangeArray = 3907, "_numrange", -1, 0, Blob;
+    TsRangeArray = 3909, "_tsrange", -1, 0, Blob;
+    TstzRangeArray = 3911, "_tstzrange", -1, 0, Blob;
+    DateRangeArray = 3913, "_daterange", -1, 0, Blob;
+    Int8RangeArray = 3927, "_int8range", -1, 0, Blob;
 }
 
 impl PgType {
