@@ -24,6 +24,7 @@ pub mod cursor;
 pub mod database;
 mod do_block;
 pub mod domain_syntax;
+pub mod drop_type_syntax;
 pub mod literals;
 mod make;
 pub mod matview_syntax;

@@ -535,7 +535,6 @@ impl Translator<'_> {
                 Ok(out)
             }
             ObjectType::Index => self.drop_indexes(&names, if_exists),
-            ObjectType::Type => self.drop_types(&names, if_exists, cascade, &[]),
             ObjectType::Schema => self.drop_schemas(&names, if_exists, cascade),
             ObjectType::Sequence => self.drop_sequences(&names, if_exists, cascade),
             ObjectType::View => self.drop_views(&names, if_exists, cascade, false),

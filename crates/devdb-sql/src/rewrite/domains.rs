@@ -226,7 +226,7 @@ impl Translator<'_> {
         let Some(domain) = self.catalog.domain(&key) else {
             if if_exists {
                 self.notices
-                    .push(super::type_does_not_exist_skipping(&name));
+                    .push(super::type_does_not_exist_skipping(&super::written(&name)));
                 return Ok(Output::new(crate::Kind::Command("DROP DOMAIN")));
             }
             return Err(undefined_domain(catalog::split(&key).1));

@@ -188,6 +188,7 @@ pub(crate) fn statement(
         Parsed::CreateDomain(domain) => t.create_domain(*domain)?,
         Parsed::CreateMaterializedView(view) => t.create_materialized_view(*view)?,
         Parsed::Refresh(refresh) => t.refresh(*refresh)?,
+        Parsed::DropType(drop) => t.drop_types(&drop.names, drop.if_exists, drop.cascade, &[])?,
         Parsed::SetConstraints(set) => t.set_constraints(set)?,
         Parsed::AlterRename(rename) => t.alter_rename(*rename)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
@@ -639,7 +640,7 @@ impl Translator<'_> {
 }
 
 /// A name as written, folded: the key of a name the path did not find is not its name.
-fn written(name: &ObjectName) -> String {
+pub(crate) fn written(name: &ObjectName) -> String {
     let parts: Vec<String> = name_parts(name)
         .map(|parts| parts.into_iter().map(fold).collect())
         .unwrap_or_default();
@@ -657,11 +658,8 @@ pub(crate) fn does_not_exist_skipping(what: &str, name: &ObjectName) -> PgError 
 }
 
 /// The NOTICE of `DROP TYPE/DOMAIN IF EXISTS name` for a missing type, named as written.
-pub(crate) fn type_does_not_exist_skipping(name: &ObjectName) -> PgError {
-    PgError::notice(format!(
-        "type \"{}\" does not exist, skipping",
-        written(name)
-    ))
+pub(crate) fn type_does_not_exist_skipping(written: &str) -> PgError {
+    PgError::notice(format!("type \"{written}\" does not exist, skipping"))
 }
 
 /// The NOTICE of `CREATE ... IF NOT EXISTS` for a relation that exists (by key).
