@@ -313,6 +313,7 @@ impl Translator<'_> {
             columns: columns.iter().map(|c| (c.name.clone(), c.ty())).collect(),
             // The table's stored values: char(n) reads pad them.
             table: Some(table.into()),
+            view: None,
         }]);
         scope.grouping.collecting = true;
         self.scopes.push(scope);

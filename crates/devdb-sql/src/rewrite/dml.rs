@@ -213,6 +213,7 @@ impl Translator<'_> {
             name: rel_name.clone(),
             columns: rel_columns(&table),
             table: Some(table.name.clone()),
+            view: None,
         }]);
         if table_alias.is_some() {
             scope.substitutes = returned_unqualified(&rel_name, &table);
@@ -248,6 +249,7 @@ impl Translator<'_> {
                     name: table.name.clone(),
                     columns: rel_columns(&table),
                     table: Some(table.name.clone()),
+                    view: None,
                 }]));
                 let p = self.condition(p);
                 self.scopes.pop();
@@ -340,11 +342,13 @@ impl Translator<'_> {
                         name: rel_name.to_owned(),
                         columns: columns.clone(),
                         table: Some(table.name.clone()),
+                        view: None,
                     },
                     Rel {
                         name: "excluded".into(),
                         columns,
                         table: None,
+                        view: None,
                     },
                 ]));
                 let result = self.assignments(table, assignments).and_then(|set| {
@@ -651,6 +655,7 @@ impl Translator<'_> {
             name: rel_name.clone(),
             columns: rel_columns(&target),
             table: Some(target.name.clone()),
+            view: None,
         }]));
         let result = self.update_in_scope(
             &target,
@@ -797,6 +802,7 @@ impl Translator<'_> {
             name: rel_name.clone(),
             columns: rel_columns(&target),
             table: Some(target.name.clone()),
+            view: None,
         }]));
         let has_using = using.is_some();
         let selection = match using {
