@@ -635,20 +635,34 @@ impl Translator<'_> {
         else {
             return Err(PgError::feature_not_supported("this ALTER TABLE form"));
         };
+        // A qualified new name fails as a syntax error does, before any lookup.
+        for op in &operations {
+            if let AlterTableOperation::RenameTable {
+                table_name: sqlparser::ast::RenameTableNameKind::To(new_name),
+            } = op
+            {
+                super::rename_target(new_name)?;
+            }
+        }
         let folded = self.table_name(&name)?;
         let Some(mut table) = self.catalog.table(&folded).cloned() else {
-            if let Some(view) = self.catalog.view(&folded) {
-                // PostgreSQL lets ALTER TABLE rename a view too.
-                if let [
+            let rename = match operations.as_slice() {
+                [
                     AlterTableOperation::RenameTable {
                         table_name: sqlparser::ast::RenameTableNameKind::To(new_name),
                     },
-                ] = operations.as_slice()
-                {
-                    let mut out = self.rename_view(&folded, new_name)?;
-                    out.kind = Kind::Command("ALTER TABLE");
-                    return Ok(out);
-                }
+                ] => Some(new_name),
+                _ => None,
+            };
+            // PostgreSQL lets ALTER TABLE rename a view or an index too.
+            if let Some(new_name) = rename
+                && (self.catalog.view(&folded).is_some() || self.catalog.index(&folded).is_some())
+            {
+                let mut out = self.rename_relation(&folded, new_name)?;
+                out.kind = Kind::Command("ALTER TABLE");
+                return Ok(out);
+            }
+            if let Some(view) = self.catalog.view(&folded) {
                 return Err(super::views::alter_view_error(view, &operations));
             }
             if if_exists {
@@ -833,10 +847,9 @@ impl Translator<'_> {
                 } => {
                     // The table stays in its schema under its new plain name.
                     let (schema_name, old_plain) = catalog::split(&table.name);
-                    let new =
-                        catalog::key(schema_name, catalog::split(&self.table_name(&new_name)?).1);
-                    if self.catalog.table(&new).is_some() || self.catalog.index(&new).is_some() {
-                        return Err(duplicate_table(&new));
+                    let new = catalog::key(schema_name, &super::rename_target(&new_name)?);
+                    if self.names_relation(&new) {
+                        return Err(super::views::duplicate_relation(&new));
                     }
                     sqlite.push(Statement::AlterTable(sqlite_alter(
                         &table.name,

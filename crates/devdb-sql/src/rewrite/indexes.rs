@@ -526,13 +526,19 @@ impl Translator<'_> {
         let AlterIndexOperation::RenameIndex { index_name } = operation;
         let old = self.table_name(name)?;
         let Some(index) = self.catalog.index(&old).cloned() else {
+            // ALTER INDEX renames any relation, as PostgreSQL's RENAME does.
+            if self.catalog.table(&old).is_some() || self.catalog.view(&old).is_some() {
+                let mut out = self.rename_relation(&old, &index_name)?;
+                out.kind = crate::Kind::Command("ALTER INDEX");
+                return Ok(out);
+            }
             return Err(PgError::undefined_table(&old));
         };
         let (schema, old_plain) = catalog::split(&old);
-        let new_plain = catalog::split(&self.table_name(&index_name)?).1.to_owned();
+        let new_plain = super::rename_target(&index_name)?;
         let new = catalog::key(schema, &new_plain);
-        if self.catalog.index(&new).is_some() || self.catalog.table(&new).is_some() {
-            return Err(duplicate_table(&new));
+        if self.names_relation(&new) {
+            return Err(super::views::duplicate_relation(&new));
         }
         let Some(sql) = &index.definition else {
             return Err(PgError::feature_not_supported(format!(

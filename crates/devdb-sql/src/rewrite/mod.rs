@@ -704,6 +704,15 @@ fn plain_name(id: &Ident) -> Result<String, PgError> {
     Ok(name)
 }
 
+/// The plain name `RENAME TO new_name` gives a relation, which stays in its schema:
+/// PostgreSQL's grammar takes one identifier there, so a qualified name is a syntax error.
+pub(crate) fn rename_target(new_name: &ObjectName) -> Result<String, PgError> {
+    match name_parts(new_name)?.as_slice() {
+        [one] => plain_name(one),
+        _ => Err(PgError::syntax_error("syntax error at or near \".\"", None)),
+    }
+}
+
 fn statement_name(stmt: &Statement) -> String {
     // The statement's leading words, as PostgreSQL names commands in messages.
     let text = stmt.to_string();

@@ -331,6 +331,8 @@ impl Translator<'_> {
             Renamed::View => "ALTER VIEW",
             Renamed::MaterializedView => "ALTER MATERIALIZED VIEW",
         };
+        // A qualified new name fails as a syntax error does, before any lookup.
+        super::rename_target(&new_name)?;
         let Some(key) = self.drop_key(&name, if_exists)? else {
             return Ok(Output::new(crate::Kind::Command(tag)));
         };
@@ -358,11 +360,28 @@ impl Translator<'_> {
         }
     }
 
+    /// Renames relation `key` (a table, view, materialized view or index) within its schema,
+    /// as the RENAME of ALTER TABLE and ALTER INDEX does whatever the relation is.
+    pub fn rename_relation(&mut self, key: &str, new_name: &ObjectName) -> Result<Output, PgError> {
+        let name = super::schemas::qualified(key);
+        if self.catalog.view(key).is_some() {
+            return self.rename_view(key, new_name);
+        }
+        if self.catalog.index(key).is_some() {
+            let index_name = new_name.clone();
+            return self.alter_index(&name, AlterIndexOperation::RenameIndex { index_name });
+        }
+        let rename = AlterTableOperation::RenameTable {
+            table_name: RenameTableNameKind::To(new_name.clone()),
+        };
+        self.alter_table(make::alter_table(name, vec![rename]))
+    }
+
     /// Renames view or materialized view `key` within its schema, and points the views that
     /// read it at the new name.
     pub fn rename_view(&mut self, key: &str, new_name: &ObjectName) -> Result<Output, PgError> {
         let (schema, old_plain) = catalog::split(key);
-        let new = catalog::key(schema, catalog::split(&self.table_name(new_name)?).1);
+        let new = catalog::key(schema, &super::rename_target(new_name)?);
         if self.names_relation(&new) {
             return Err(duplicate_relation(&new));
         }
@@ -639,7 +658,7 @@ pub(super) fn wrong_kind(key: &str, wanted: &str, found: Option<&str>) -> PgErro
     }
 }
 
-fn duplicate_relation(key: &str) -> PgError {
+pub(super) fn duplicate_relation(key: &str) -> PgError {
     PgError::new(
         SqlState::DUPLICATE_TABLE,
         format!("relation \"{}\" already exists", catalog::split(key).1),
