@@ -1214,11 +1214,10 @@ impl Translator<'_> {
         }
         let mut sqlite = Vec::new();
         if !readers.is_empty() {
-            sqlite.extend(self.drop_view_keys(readers.clone(), true)?.sqlite);
+            sqlite.extend(self.drop_view_keys(readers, true)?.sqlite);
         }
         // Rebuilding the tables that referenced the dropped ones must not bring them back,
         // nor their foreign keys to them.
-        self.dropping_views.extend(readers);
         self.dropping_tables.extend(dropped.iter().cloned());
         let mut children: Vec<String> = Vec::new();
         for fk in dropped.iter().flat_map(|t| self.catalog.references_to(t)) {

@@ -121,7 +121,7 @@ pub(crate) struct Translator<'a> {
     pub read_relations: Vec<String>,
     /// Keys of the sequences the statement creates (a serial's), which its defaults name.
     pub creating: Vec<String>,
-    /// Views DROP SCHEMA ... CASCADE drops before the tables they read.
+    /// Views the statement drops (DROP SCHEMA ... CASCADE drops them before the tables).
     pub dropping_views: Vec<String>,
     /// Tables DROP TABLE ... CASCADE drops: table rebuilds leave out foreign keys to them.
     pub dropping_tables: Vec<String>,

@@ -163,7 +163,6 @@ impl Translator<'_> {
         let mut sqlite = Vec::new();
         if !view_keys.is_empty() {
             sqlite.extend(self.drop_view_keys(view_keys.clone(), true)?.sqlite);
-            self.dropping_views = view_keys.clone();
         }
         if !tables.is_empty() {
             sqlite.extend(self.drop(ObjectType::Table, false, tables, true)?.sqlite);

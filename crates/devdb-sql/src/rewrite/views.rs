@@ -7,8 +7,9 @@
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTableOperation, CreateTableOptions, CreateView,
-    ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind, Statement, TableFactor,
-    ViewColumnDef, VisitMut, VisitorMut,
+    Expr, Ident, ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind, SelectItem,
+    SelectItemQualifiedWildcardKind, SetExpr, Statement, TableFactor, ViewColumnDef, VisitMut,
+    VisitorMut,
 };
 use std::ops::ControlFlow;
 
@@ -574,6 +575,9 @@ impl Translator<'_> {
         for key in &dropped {
             self.check_no_view_reads(key, &dropped)?;
         }
+        // What the statement drops next (the tables of DROP SCHEMA, tables rebuilt without a
+        // foreign key) must not find these views again.
+        self.dropping_views.extend(dropped.iter().cloned());
         let sqlite = dropped
             .iter()
             .rev()
@@ -599,11 +603,47 @@ fn parse_definition(view: &View) -> Result<Query, PgError> {
 }
 
 /// Points the FROM items of a query that `is_old` names at `new(name)`. An item without an
-/// alias gets `alias`, the name it was known by, so columns qualified with it still resolve.
+/// alias gets `alias`, the name it was known by, so columns qualified with it still resolve;
+/// those qualified with its schema too (`s.v.a`, `s.v.*`) are qualified with the alias.
 struct Retarget<'a, F, G> {
     is_old: F,
     new: G,
     alias: &'a str,
+}
+
+impl<F: Fn(&ObjectName) -> bool, G: Fn(&ObjectName) -> ObjectName> Retarget<'_, F, G> {
+    /// The alias in place of `qualifier` when that is a schema-qualified name of the relation.
+    fn requalify(&self, qualifier: &[Ident]) -> Option<Ident> {
+        let name = ObjectName::from(qualifier.to_vec());
+        (qualifier.len() > 1 && (self.is_old)(&name)).then(|| make::ident(self.alias))
+    }
+
+    fn requalify_wildcards(&self, body: &mut SetExpr) {
+        match body {
+            SetExpr::Select(select) => {
+                for item in &mut select.projection {
+                    if let SelectItem::QualifiedWildcard(
+                        SelectItemQualifiedWildcardKind::ObjectName(name),
+                        _,
+                    ) = item
+                        && let Some(parts) = name
+                            .0
+                            .iter()
+                            .map(|p| p.as_ident().cloned())
+                            .collect::<Option<Vec<Ident>>>()
+                        && let Some(alias) = self.requalify(&parts)
+                    {
+                        *name = ObjectName::from(vec![alias]);
+                    }
+                }
+            }
+            SetExpr::SetOperation { left, right, .. } => {
+                self.requalify_wildcards(left);
+                self.requalify_wildcards(right);
+            }
+            _ => {}
+        }
+    }
 }
 
 impl<F: Fn(&ObjectName) -> bool, G: Fn(&ObjectName) -> ObjectName> VisitorMut
@@ -611,12 +651,27 @@ impl<F: Fn(&ObjectName) -> bool, G: Fn(&ObjectName) -> ObjectName> VisitorMut
 {
     type Break = ();
 
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        self.requalify_wildcards(&mut query.body);
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
         if let TableFactor::Table { name, alias, .. } = factor
             && (self.is_old)(name)
         {
             *name = (self.new)(name);
             alias.get_or_insert_with(|| make::alias(self.alias, &[]));
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::CompoundIdentifier(parts) = expr
+            && let [qualifier @ .., column] = parts.as_slice()
+            && let Some(alias) = self.requalify(qualifier)
+        {
+            *parts = vec![alias, column.clone()];
         }
         ControlFlow::Continue(())
     }
