@@ -870,7 +870,6 @@ impl Translator<'_> {
                         catalog::IDENTITY_COLUMNS,
                         catalog::DOMAIN_COLUMNS,
                         catalog::GENERATED_COLUMNS,
-                        catalog::INDEXES,
                         catalog::SEQUENCE_OWNERS,
                         catalog::CONSTRAINTS,
                         catalog::TRIGGERS,
@@ -893,34 +892,7 @@ impl Translator<'_> {
                         }
                     }
                     sqlite.extend(self.retarget_readers(&table.name, &new)?);
-                    // The recorded index statements name the table: record them anew.
-                    for index in self
-                        .catalog
-                        .indexes
-                        .iter()
-                        .filter(|i| i.table == table.name)
-                    {
-                        let Some(sql) = &index.definition else {
-                            continue;
-                        };
-                        let Ok(mut parsed) = sqlparser::parser::Parser::parse_sql(
-                            &sqlparser::dialect::PostgreSqlDialect {},
-                            sql,
-                        ) else {
-                            continue;
-                        };
-                        if let Some(Statement::CreateIndex(ci)) = parsed.first_mut() {
-                            ci.table_name = make::name(&new);
-                            sqlite.push(make::update(
-                                catalog::INDEX_DEFS,
-                                vec![("sql", make::string(&parsed[0].to_string()))],
-                                where_eq(&[
-                                    schema(),
-                                    ("name", make::string(catalog::split(&index.name).1)),
-                                ]),
-                            ));
-                        }
-                    }
+                    sqlite.extend(self.index_records_renamed(&table.name, &new));
                     table.name = new;
                 }
                 AlterTableOperation::AlterColumn { column_name, op } => {

@@ -518,6 +518,39 @@ impl Translator<'_> {
 
     /// ALTER INDEX name RENAME TO new: SQLite cannot rename an index, so it is created again
     /// from its record under the new name; the constraint it backs is renamed with it.
+    /// The statements that point the index records of relation `old` (a table or a
+    /// materialized view) at `new`, its new key in the same schema: the table each index is
+    /// on, and the recorded CREATE INDEX statements, which name it.
+    pub(super) fn index_records_renamed(&self, old: &str, new: &str) -> Vec<Statement> {
+        let (schema, old_plain) = catalog::split(old);
+        let schema = || ("schema", make::string(schema));
+        let mut sqlite = vec![make::update(
+            catalog::INDEXES,
+            vec![("table_name", make::string(catalog::split(new).1))],
+            where_eq(&[schema(), ("table_name", make::string(old_plain))]),
+        )];
+        for index in self.catalog.indexes.iter().filter(|i| i.table == old) {
+            let Some(sql) = &index.definition else {
+                continue;
+            };
+            let Ok(mut parsed) = Parser::parse_sql(&PostgreSqlDialect {}, sql) else {
+                continue;
+            };
+            if let Some(Statement::CreateIndex(ci)) = parsed.first_mut() {
+                ci.table_name = make::name(new);
+                sqlite.push(make::update(
+                    catalog::INDEX_DEFS,
+                    vec![("sql", make::string(&parsed[0].to_string()))],
+                    where_eq(&[
+                        schema(),
+                        ("name", make::string(catalog::split(&index.name).1)),
+                    ]),
+                ));
+            }
+        }
+        sqlite
+    }
+
     pub fn alter_index(
         &mut self,
         name: &ObjectName,

@@ -394,11 +394,8 @@ impl Translator<'_> {
         let new_plain = catalog::split(&new).1;
         let mut sqlite = Vec::new();
         if view.materialized.is_some() {
-            if self.catalog.indexes.iter().any(|i| i.table == key) {
-                return Err(PgError::feature_not_supported(
-                    "renaming a materialized view that has indexes",
-                ));
-            }
+            // SQLite's RENAME keeps the table's indexes; devdb's records of them follow.
+            sqlite.extend(self.index_records_renamed(key, &new));
             sqlite.push(Statement::AlterTable(make::alter_table(
                 make::name(key),
                 vec![AlterTableOperation::RenameTable {
