@@ -223,6 +223,12 @@ impl Translator<'_> {
             drop_behavior,
         } = drop;
         let key = self.type_key(&name)?;
+        if self.catalog.enum_type(&key).is_some() {
+            return Err(PgError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("\"{}\" is not a domain", catalog::split(&key).1),
+            ));
+        }
         let Some(domain) = self.catalog.domain(&key) else {
             if if_exists {
                 self.notices

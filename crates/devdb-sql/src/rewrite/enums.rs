@@ -10,7 +10,7 @@ use devdb_pg::{Oid, PgError, PgType, SqlState};
 use sqlparser::ast::{
     AlterTableOperation, AlterType, AlterTypeAddValue, AlterTypeAddValuePosition,
     AlterTypeOperation, AlterTypeRename, AlterTypeRenameValue, ArrayElemTypeDef, DataType,
-    DropBehavior, Expr, Ident, ObjectName, ObjectNamePart, Statement,
+    DropBehavior, DropDomain, Expr, Ident, ObjectName, ObjectNamePart, Statement,
     UserDefinedTypeRepresentation,
 };
 
@@ -472,10 +472,16 @@ impl Translator<'_> {
         let mut dropped_columns = Vec::new();
         // PostgreSQL finds every type before it looks at what depends on them.
         let mut found = Vec::with_capacity(names.len());
+        // Domains, which DROP TYPE drops as DROP DOMAIN does.
+        let mut domains = Vec::new();
         for dt in names {
             let en = match dt {
                 DataType::Custom(name, modifiers) if modifiers.is_empty() => {
                     let folded = self.type_key(name)?;
+                    if self.catalog.domain(&folded).is_some() {
+                        domains.push(name.clone());
+                        continue;
+                    }
                     self.catalog.enum_type(&folded).map(|en| (folded, en))
                 }
                 _ => None,
@@ -566,6 +572,14 @@ impl Translator<'_> {
             ));
         }
         let mut out = catalog_output("DROP TYPE", sqlite);
+        for name in domains {
+            let drop = DropDomain {
+                if_exists: false,
+                name,
+                drop_behavior: cascade.then_some(DropBehavior::Cascade),
+            };
+            out.sqlite.extend(self.drop_domain(drop)?.sqlite);
+        }
         dropped_columns.append(&mut out.sqlite);
         out.sqlite = dropped_columns;
         Ok(out)
