@@ -14,7 +14,9 @@ use sqlparser::ast::{
     TableConstraint, Truncate,
 };
 
-use super::constraints::{Keys, choose_name, column_references_apart, given_name};
+use super::constraints::{
+    Deferral, Keys, choose_name, column_references_apart, deferral, given_name,
+};
 use super::functions::regclass_text;
 use super::generated::{generated_and, generated_row, renamed_readers, stored_generation};
 use super::sequences::{SequenceSpec, identity_row, owner_row};
@@ -128,8 +130,9 @@ impl Translator<'_> {
         let mut serials = Vec::new();
         let mut identities = Vec::new();
         let mut domain_rows = Vec::new();
-        let mut pk: Option<(Option<String>, Vec<String>)> = None;
-        let mut uniques: Vec<(Option<String>, Vec<String>)> = Vec::new();
+        // Each key: its given name, its columns and whether it is deferrable and deferred.
+        let mut pk: Option<(Option<String>, Vec<String>, Deferral)> = None;
+        let mut uniques: Vec<(Option<String>, Vec<String>, Deferral)> = Vec::new();
         // Foreign keys and checks wait until every column is known.
         let mut fks: Vec<(Option<String>, Vec<String>, ForeignKeyConstraint)> = Vec::new();
         let mut checks: Vec<(Option<String>, CheckConstraint)> = Vec::new();
@@ -251,13 +254,19 @@ impl Translator<'_> {
                     }
                     ColumnOption::PrimaryKey(k) => {
                         let given = given_name(option_name, &k.name);
-                        if pk.replace((given, vec![col_name.clone()])).is_some() {
+                        let deferral = deferral(&k.characteristics)?;
+                        if pk
+                            .replace((given, vec![col_name.clone()], deferral))
+                            .is_some()
+                        {
                             return Err(multiple_pk(&name));
                         }
                     }
-                    ColumnOption::Unique(u) => {
-                        uniques.push((given_name(option_name, &u.name), vec![col_name.clone()]))
-                    }
+                    ColumnOption::Unique(u) => uniques.push((
+                        given_name(option_name, &u.name),
+                        vec![col_name.clone()],
+                        deferral(&u.characteristics)?,
+                    )),
                     ColumnOption::ForeignKey(fk) => fks.push((
                         given_name(option_name, &fk.name),
                         vec![col_name.clone()],
@@ -283,7 +292,11 @@ impl Translator<'_> {
                 TableConstraint::PrimaryKey(k) => {
                     no_include(&k.include)?;
                     let cols = key_columns(&name, &columns, &k.columns)?;
-                    if pk.replace((k.name.as_ref().map(fold), cols)).is_some() {
+                    let deferral = deferral(&k.characteristics)?;
+                    if pk
+                        .replace((k.name.as_ref().map(fold), cols, deferral))
+                        .is_some()
+                    {
                         return Err(multiple_pk(&name));
                     }
                 }
@@ -292,6 +305,7 @@ impl Translator<'_> {
                     uniques.push((
                         u.name.as_ref().map(fold),
                         key_columns(&name, &columns, &u.columns)?,
+                        deferral(&u.characteristics)?,
                     ))
                 }
                 TableConstraint::ForeignKey(fk) => {
@@ -306,7 +320,7 @@ impl Translator<'_> {
                 }
             }
         }
-        for (pos, key_col) in pk.iter().flat_map(|(_, k)| k).enumerate() {
+        for (pos, key_col) in pk.iter().flat_map(|(_, k, _)| k).enumerate() {
             if let Some(c) = columns.iter_mut().find(|c| c.name == *key_col) {
                 c.not_null = true;
                 c.pk_position = Some(pos as i32 + 1);
@@ -325,35 +339,21 @@ impl Translator<'_> {
         let mut constraints: Vec<Constraint> = Vec::new();
         let mut taken: Vec<String> = Vec::new();
         let (schema_name, plain_name) = catalog::split(&name);
-        let key_constraint = |cname: String, kind, cols: &[String]| Constraint {
-            schema: schema_name.into(),
-            table: name.clone(),
-            name: cname,
-            kind,
-            columns: cols.to_vec(),
-            ref_table: None,
-            ref_columns: Vec::new(),
-            on_delete: None,
-            on_update: None,
-            deferrable: false,
-            initially_deferred: false,
-            check: None,
-            validated: true,
-            match_full: false,
-        };
-        if let Some((given, key)) = &pk {
+        if let Some((given, key, deferral)) = &pk {
             let cname = given
                 .clone()
                 .unwrap_or_else(|| format!("{plain_name}_pkey"));
             taken.push(cname.clone());
-            constraints.push(key_constraint(cname, ConstraintKind::PrimaryKey, key));
+            let c = key_constraint(&name, cname, ConstraintKind::PrimaryKey, key);
+            constraints.push(deferral.apply(c));
         }
-        for (given, cols) in &uniques {
+        for (given, cols, deferral) in &uniques {
             let cname = given
                 .clone()
                 .unwrap_or_else(|| choose_name(&name, cols, "key", &taken));
             taken.push(cname.clone());
-            constraints.push(key_constraint(cname, ConstraintKind::Unique, cols));
+            let c = key_constraint(&name, cname, ConstraintKind::Unique, cols);
+            constraints.push(deferral.apply(c));
         }
         let keys = Keys {
             table: &name,
@@ -386,23 +386,24 @@ impl Translator<'_> {
             }
         }
         let mut sqlite = vec![self.sqlite_table(&name, &columns, &constraints)?];
+        // Each key's index: (key, columns, primary, the SQLite index), unique unless the
+        // key is deferrable, which the executor checks itself (`duplicate_key`).
         let mut indexes = Vec::new();
         for c in &constraints {
-            match c.kind {
-                ConstraintKind::PrimaryKey => {
-                    indexes.push((catalog::key(schema_name, &c.name), c.columns.clone(), true))
-                }
-                ConstraintKind::Unique => {
-                    indexes.push((catalog::key(schema_name, &c.name), c.columns.clone(), false))
-                }
-                _ => {}
-            }
+            let primary = match c.kind {
+                ConstraintKind::PrimaryKey => true,
+                ConstraintKind::Unique => false,
+                _ => continue,
+            };
+            let index = catalog::key(schema_name, &c.name);
+            let create = make::create_index(&index, &name, &c.columns, !c.deferrable, false);
+            indexes.push((index, primary, create));
         }
-        for (index, cols, _) in &indexes {
+        for (index, _, create) in &indexes {
             if self.catalog.index(index).is_some() || self.catalog.table(index).is_some() {
                 return Err(duplicate_table(index));
             }
-            sqlite.push(make::create_index(index, &name, cols, true, false));
+            sqlite.push(create.clone());
         }
         let schema = || make::string(schema_name);
         sqlite.push(make::insert_rows(
@@ -446,12 +447,9 @@ impl Translator<'_> {
             ],
             rows,
         ));
-        for (index, cols, primary) in &indexes {
+        for (index, primary, create) in &indexes {
             sqlite.push(index_row(index, &name, true, *primary));
-            sqlite.push(index_def_row(
-                index,
-                &make::create_index(index, &name, cols, true, false),
-            ));
+            sqlite.push(index_def_row(index, create));
         }
         for c in &constraints {
             sqlite.push(c.insert_row());
@@ -937,9 +935,12 @@ impl Translator<'_> {
                     let index = catalog::key(&table.schema, &cname);
                     self.check_new_relation(&index, &constraints, &table.name, true)?;
                     let c = key_constraint(&table.name, cname, ConstraintKind::PrimaryKey, &cols);
-                    sqlite.extend(add_primary_key(&table, &index, &cols));
+                    let c = deferral(&k.characteristics)?.apply(c);
+                    let create =
+                        make::create_index(&index, &table.name, &cols, !c.deferrable, false);
+                    sqlite.extend(add_primary_key(&table, &index, &cols, &create));
                     sqlite.push(c.insert_row());
-                    created.push(make::create_index(&index, &table.name, &cols, true, false));
+                    created.push(create);
                     constraints.push(c);
                     for (pos, col) in cols.iter().enumerate() {
                         if let Some(c) = table.columns.iter_mut().find(|c| c.name == *col) {
@@ -962,8 +963,10 @@ impl Translator<'_> {
                         .unwrap_or_else(|| choose_name(&table.name, &cols, "key", &taken));
                     let index = catalog::key(&table.schema, &cname);
                     self.check_new_relation(&index, &constraints, &table.name, true)?;
-                    let create = make::create_index(&index, &table.name, &cols, true, false);
                     let c = key_constraint(&table.name, cname, ConstraintKind::Unique, &cols);
+                    let c = deferral(&u.characteristics)?.apply(c);
+                    let create =
+                        make::create_index(&index, &table.name, &cols, !c.deferrable, false);
                     sqlite.push(create.clone());
                     sqlite.push(index_row(&index, &table.name, true, false));
                     sqlite.push(index_def_row(&index, &create));
@@ -1505,7 +1508,7 @@ impl Translator<'_> {
                     }
                     col.generated = Some(make::sql_text(e));
                 }
-                ColumnOption::Unique(_) => unique = true,
+                ColumnOption::Unique(u) if u.characteristics.is_none() => unique = true,
                 other => {
                     return Err(PgError::feature_not_supported(format!(
                         "column constraint {other} in ADD COLUMN"
@@ -1928,12 +1931,16 @@ pub(super) fn drop_table_statements(table: &str) -> Vec<Statement> {
 
 /// SQLite cannot add a primary key in place: a unique index `<table>_pkey`, and NOT NULL kept
 /// in the catalog (checked against existing rows now, enforced by INSERT/UPDATE rewrites).
-fn add_primary_key(table: &Table, index: &str, cols: &[String]) -> Vec<Statement> {
-    let create = make::create_index(index, &table.name, cols, true, false);
+fn add_primary_key(
+    table: &Table,
+    index: &str,
+    cols: &[String],
+    create: &Statement,
+) -> Vec<Statement> {
     let mut out = vec![
         create.clone(),
         index_row(index, &table.name, true, true),
-        index_def_row(index, &create),
+        index_def_row(index, create),
     ];
     for (pos, col) in cols.iter().enumerate() {
         out.push(set_not_null(

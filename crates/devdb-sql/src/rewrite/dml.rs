@@ -323,6 +323,37 @@ impl Translator<'_> {
                 Some(ConflictTarget::Columns(columns))
             }
         };
+        // A deferrable key checks its rows only later, so it cannot arbitrate (and its SQLite
+        // index is not unique); a key on the same columns checked at once arbitrates alone.
+        let target: Option<Vec<String>> = match &conflict_target {
+            Some(ConflictTarget::Columns(cols)) => Some(cols.iter().map(fold).collect()),
+            _ => None,
+        };
+        let same_columns = |key: &[String], target: &[String]| {
+            key.len() == target.len() && key.iter().all(|k| target.contains(k))
+        };
+        let target = target.as_deref();
+        let arbiters = |deferrable: bool| {
+            self.catalog.constraints_of(&table.name).find(move |c| {
+                c.deferrable == deferrable
+                    && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+                    && target.is_none_or(|t| same_columns(&c.columns, t))
+            })
+        };
+        if let Some(key) = arbiters(true)
+            && (target.is_none() || arbiters(false).is_none())
+        {
+            return Err(PgError::new(
+                SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "ON CONFLICT does not support deferrable unique constraints/exclusion constraints as arbiters",
+            )
+            .with_fields(devdb_pg::ErrorFields {
+                schema: Some(table.schema.clone()),
+                table: Some(crate::catalog::split(&table.name).1.to_owned()),
+                constraint: Some(key.name.clone()),
+                ..devdb_pg::ErrorFields::default()
+            }));
+        }
         let action = match action {
             OnConflictAction::DoNothing => OnConflictAction::DoNothing,
             OnConflictAction::DoUpdate(DoUpdate {
