@@ -838,6 +838,24 @@ impl Translator<'_> {
                     if let Some(c) = table.columns.iter_mut().find(|c| c.name == old) {
                         c.name = new.clone();
                     }
+                    // The primary and unique keys on the column name it anew.
+                    for c in constraints.iter_mut().filter(|c| {
+                        matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+                            && c.columns.contains(&old)
+                    }) {
+                        for n in c.columns.iter_mut().filter(|n| **n == old) {
+                            n.clone_from(&new);
+                        }
+                        sqlite.push(make::update(
+                            catalog::CONSTRAINTS,
+                            vec![("columns", make::string(&catalog::name_list(&c.columns)))],
+                            where_eq(&[
+                                ("schema", make::string(schema)),
+                                ("table_name", make::string(plain)),
+                                ("name", make::string(&c.name)),
+                            ]),
+                        ));
+                    }
                     sqlite.extend(self.rename_in_index_records(&table, &old, &new)?);
                 }
                 AlterTableOperation::RenameTable {
