@@ -352,19 +352,79 @@ pub(crate) fn dangling_reference(
             matches.join(" AND "),
             quoted(table_key),
         );
-        let width = fk.columns.len();
-        let key = conn
-            .query_row(&sql, [], |row| {
-                (0..width)
-                    .map(|i| row.get::<_, SqlValue>(i))
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .ok();
-        if let Some(key) = key {
+        if let Some(key) = first_row(conn, &sql, fk.columns.len()) {
             return Some(missing_key(table, fk, &key));
         }
     }
     None
+}
+
+/// 23505 for the first key (in rowid order) that two rows share, of the deferrable unique and
+/// primary keys `keys` (table key, name): SQLite indexes those without uniqueness, so what a
+/// unique index would refuse at once is found here, after a statement or at commit.
+pub(crate) fn repeated_key(
+    catalog: &Catalog,
+    conn: &Connection,
+    keys: &[(String, String)],
+) -> Option<PgError> {
+    for (table_key, name) in keys {
+        let Some(key) = catalog.constraints_of(table_key).find(|c| {
+            c.name == *name && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+        }) else {
+            continue;
+        };
+        let Some(table) = catalog.table(table_key) else {
+            continue;
+        };
+        let columns: Vec<String> = key.columns.iter().map(|c| quoted(c)).collect();
+        let same: Vec<String> = columns
+            .iter()
+            .map(|c| format!("o.{c} = {}.{c}", quoted(table_key)))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE EXISTS (SELECT 1 FROM {} o WHERE {} AND o.rowid < {}.rowid) \
+             ORDER BY {}.rowid LIMIT 1",
+            columns.join(", "),
+            quoted(table_key),
+            quoted(table_key),
+            same.join(" AND "),
+            quoted(table_key),
+            quoted(table_key),
+        );
+        if let Some(found) = first_row(conn, &sql, columns.len()) {
+            let (schema, plain) = devdb_sql::catalog::split(table_key);
+            return Some(
+                PgError::new(
+                    SqlState::UNIQUE_VIOLATION,
+                    format!(
+                        "duplicate key value violates unique constraint \"{}\"",
+                        key.name
+                    ),
+                )
+                .with_detail(format!(
+                    "Key {} already exists.",
+                    key_text(table, &key.columns, &found)
+                ))
+                .with_fields(ErrorFields {
+                    schema: Some(schema.to_owned()),
+                    table: Some(plain.to_owned()),
+                    constraint: Some(key.name.clone()),
+                    ..ErrorFields::default()
+                }),
+            );
+        }
+    }
+    None
+}
+
+/// The `width` values of the first row `sql` answers, None for no row.
+fn first_row(conn: &Connection, sql: &str, width: usize) -> Option<Vec<SqlValue>> {
+    conn.query_row(sql, [], |row| {
+        (0..width)
+            .map(|i| row.get::<_, SqlValue>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .ok()
 }
 
 /// 23503 for a row of `table` whose foreign key `fk` holds `key`, which no row has.

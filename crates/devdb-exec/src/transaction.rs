@@ -35,14 +35,31 @@ pub(crate) struct Transaction {
     /// savepoint.
     pub notify: crate::notify::Pending,
     pub notify_marks: Vec<(usize, usize)>,
-    /// Foreign keys declared INITIALLY DEFERRED that SET CONSTRAINTS made immediate, as
-    /// (table key, name): checked after each statement that writes; and what they were at each
-    /// savepoint, which ROLLBACK TO restores.
+    /// Deferrable constraints SET CONSTRAINTS made immediate (foreign keys declared INITIALLY
+    /// DEFERRED, unique and primary keys), as (table key, name): checked after each statement
+    /// that writes; the unique and primary keys it made deferred, checked at commit; and what
+    /// both were at each savepoint, which ROLLBACK TO restores.
     pub immediate: Vec<(String, String)>,
-    pub immediate_marks: Vec<Vec<(String, String)>>,
+    pub deferred: Vec<(String, String)>,
+    pub immediate_marks: Vec<ConstraintModes>,
 }
 
+/// What SET CONSTRAINTS made immediate and deferred, as a savepoint keeps it.
+pub type ConstraintModes = (Vec<(String, String)>, Vec<(String, String)>);
+
 impl Transaction {
+    /// Whether the deferrable unique or primary key `key` (table key, name), declared
+    /// INITIALLY DEFERRED or not, is checked at the end of each statement now.
+    pub fn key_is_immediate(&self, key: &(String, String), initially_deferred: bool) -> bool {
+        if self.immediate.contains(key) {
+            true
+        } else if self.deferred.contains(key) {
+            false
+        } else {
+            !initially_deferred
+        }
+    }
+
     /// Whether any transaction, explicit or implicit, is open.
     pub fn is_open(&self) -> bool {
         self.block || self.implicit

@@ -173,6 +173,7 @@ pg_types! {
     UuidArray = 2951, "_uuid", -1, 0, Blob;
     JsonbArray = 3807, "_jsonb", -1, 0, Blob;
     AclitemArray = 1034, "_aclitem", -1, 0, Blob;
+    RegclassArray = 2210, "_regclass", -1, 0, Blob;
     RegtypeArray = 2211, "_regtype", -1, 0, Blob;
     CitextArray = 100663298, "_citext", -1, 0, Blob;
     // Range types, in the order-preserving stored form of value::range.

@@ -24,6 +24,7 @@ pub mod cursor;
 pub mod database;
 mod do_block;
 pub mod domain_syntax;
+pub mod drop_type_syntax;
 pub mod literals;
 mod make;
 pub mod matview_syntax;
@@ -222,9 +223,11 @@ pub enum Kind {
     /// `SET TRANSACTION ...` inside a transaction block.
     SetTransaction(TransactionMode),
     /// `SET CONSTRAINTS ... IMMEDIATE | DEFERRED`, with the foreign keys declared INITIALLY
-    /// DEFERRED that it names, as (table key, name). SQLite checks those only at commit, so
+    /// DEFERRED and the deferrable unique and primary keys that it names, as (table key,
+    /// name). SQLite checks those foreign keys only at commit, and those keys not at all, so
     /// while they are immediate the executor checks them itself: at once, then after each
-    /// statement that writes, until DEFERRED or the end of the transaction.
+    /// statement that writes, until DEFERRED or the end of the transaction (and the keys at
+    /// commit while deferred).
     SetConstraints {
         immediate: bool,
         keys: Vec<(String, String)>,

@@ -46,6 +46,8 @@ pub enum Parsed {
     CreateMaterializedView(Box<crate::matview_syntax::CreateMaterializedView>),
     /// `REFRESH MATERIALIZED VIEW`, which sqlparser cannot parse.
     Refresh(Box<crate::matview_syntax::Refresh>),
+    /// `DROP TYPE`, whose type names (`int4[]`) sqlparser cannot parse.
+    DropType(Box<crate::drop_type_syntax::DropType>),
     /// `SET CONSTRAINTS`, which sqlparser cannot parse.
     SetConstraints(crate::set_constraints_syntax::SetConstraints),
     /// `ALTER INDEX IF EXISTS ... RENAME TO` and `ALTER VIEW ... RENAME TO`, which sqlparser
@@ -250,6 +252,7 @@ pub(crate) fn statement(
     let is_create_matview = is_word(0, "create") && is_word(1, "materialized");
     let is_refresh = is_word(0, "refresh");
     let is_set_constraints = is_word(0, "set") && is_word(1, "constraints");
+    let is_drop_type = is_word(0, "drop") && is_word(1, "type");
     let is_alter_rename = is_word(0, "alter")
         && (is_word(1, "view")
             || (is_word(1, "materialized") && is_word(2, "view"))
@@ -277,6 +280,11 @@ pub(crate) fn statement(
         Some(
             crate::matview_syntax::parse_refresh(&mut parser)
                 .map(|refresh| Parsed::Refresh(Box::new(refresh))),
+        )
+    } else if is_drop_type {
+        Some(
+            crate::drop_type_syntax::parse(&mut parser)
+                .map(|drop| Parsed::DropType(Box::new(drop))),
         )
     } else if is_set_constraints {
         Some(crate::set_constraints_syntax::parse(&mut parser).map(Parsed::SetConstraints))

@@ -432,12 +432,11 @@ impl Engine {
             return Err(Stop::Sleep(d));
         }
         // DDL is left out: its catalog is not loaded yet, and it is not what breaks a key.
-        if role == Role::Writer
-            && t.writes
-            && !t.changes_catalog
-            && !session.transaction.immediate.is_empty()
-        {
-            self.check_immediate(id, session)?;
+        if role == Role::Writer && t.writes && !t.changes_catalog {
+            if !session.transaction.immediate.is_empty() {
+                self.check_immediate(id, session)?;
+            }
+            self.check_keys(id, session, true)?;
         }
         if role == Role::Writer && t.changes_catalog {
             self.pending = Some(Arc::new(load_catalog(&self.writer)?));
@@ -551,15 +550,20 @@ impl Engine {
         if immediate && wrote && !keys.is_empty() {
             self.writer_for(id, session, true)?;
             let catalog = self.catalog_for(id);
-            if let Some(err) = sqlite_error::dangling_reference(&catalog, &self.writer, keys) {
+            let broken = sqlite_error::dangling_reference(&catalog, &self.writer, keys)
+                .or_else(|| sqlite_error::repeated_key(&catalog, &self.writer, keys));
+            if let Some(err) = broken {
                 return Err(err.into());
             }
         }
         let tx = &mut session.transaction;
         if tx.block {
             tx.immediate.retain(|k| !keys.contains(k));
+            tx.deferred.retain(|k| !keys.contains(k));
             if immediate {
                 tx.immediate.extend_from_slice(keys);
+            } else {
+                tx.deferred.extend_from_slice(keys);
             }
         }
         sink.command_complete("SET CONSTRAINTS");
@@ -572,6 +576,34 @@ impl Engine {
         let catalog = self.catalog_for(id);
         let keys = &session.transaction.immediate;
         sqlite_error::dangling_reference(&catalog, &self.writer, keys).map_or(Ok(()), Err)
+    }
+
+    /// The deferrable unique and primary keys, which SQLite does not check: with `immediate`
+    /// those checked at the end of each statement that writes now, else the deferred ones,
+    /// checked at commit. Only the writer holds rows that can break them.
+    fn check_keys(&self, id: SessionId, session: &Session, immediate: bool) -> Result<(), PgError> {
+        let catalog = self.catalog_for(id);
+        let tx = &session.transaction;
+        let keys: Vec<(String, String)> = catalog
+            .constraints
+            .iter()
+            .filter(|c| {
+                c.deferrable
+                    && matches!(
+                        c.kind,
+                        devdb_sql::catalog::ConstraintKind::PrimaryKey
+                            | devdb_sql::catalog::ConstraintKind::Unique
+                    )
+            })
+            .filter_map(|c| {
+                let key = (c.table.clone(), c.name.clone());
+                (tx.key_is_immediate(&key, c.initially_deferred) == immediate).then_some(key)
+            })
+            .collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        sqlite_error::repeated_key(&catalog, &self.writer, &keys).map_or(Ok(()), Err)
     }
 
     /// Runs the ON COMMIT actions of the session's temporary tables in its transaction, before
@@ -640,8 +672,11 @@ impl Engine {
         let mut result = Ok(());
         if session.transaction.writing {
             if commit {
+                // Deferred constraints are checked before the ON COMMIT actions, as in
+                // PostgreSQL.
                 result = self
-                    .temp_on_commit(id, session)
+                    .check_keys(id, session, false)
+                    .and_then(|()| self.temp_on_commit(id, session))
                     .and_then(|()| self.save_sequences());
                 // Readers must move to the new snapshot, and an old one would hold back the
                 // checkpoint this commit may run.
@@ -748,7 +783,8 @@ impl Engine {
         let tx = &mut session.transaction;
         tx.savepoints.push(name.to_owned());
         tx.notify_marks.push(tx.notify.mark());
-        tx.immediate_marks.push(tx.immediate.clone());
+        tx.immediate_marks
+            .push((tx.immediate.clone(), tx.deferred.clone()));
         sink.command_complete("SAVEPOINT");
         Ok(())
     }
@@ -794,8 +830,9 @@ impl Engine {
             tx.notify.rollback_to(mark);
         }
         tx.notify_marks.truncate(index + 1);
-        if let Some(marked) = tx.immediate_marks.get(index) {
-            tx.immediate.clone_from(marked);
+        if let Some((immediate, deferred)) = tx.immediate_marks.get(index) {
+            tx.immediate.clone_from(immediate);
+            tx.deferred.clone_from(deferred);
         }
         tx.immediate_marks.truncate(index + 1);
         tx.failed = false;

@@ -926,6 +926,7 @@ impl Translator<'_> {
             name: alias_name.clone(),
             columns,
             table: None,
+            view: None,
         })?;
         // json_each's own columns (id, key, value, ...) must not capture bare references.
         let scope = self.current_scope();

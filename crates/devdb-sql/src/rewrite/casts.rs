@@ -168,7 +168,7 @@ impl Translator<'_> {
         if to.is_unknown() {
             return Ok(e);
         }
-        let e = match self.oid_alias_coercion(e, from, to)? {
+        let e = match self.oid_alias_coercion(e, from, to, ctx)? {
             Ok(done) => return Ok(done),
             Err(e) => e,
         };

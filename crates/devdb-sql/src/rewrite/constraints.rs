@@ -60,9 +60,27 @@ fn sqlite_action(a: &Option<String>) -> Option<ReferentialAction> {
     })
 }
 
-fn deferral(c: &Option<ConstraintCharacteristics>) -> Result<(bool, bool), PgError> {
-    match c {
-        None => Ok((false, false)),
+/// Whether a constraint is DEFERRABLE and INITIALLY DEFERRED, as declared.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Deferral {
+    deferrable: bool,
+    initially_deferred: bool,
+}
+
+impl Deferral {
+    /// `c` as declared with these characteristics.
+    pub(super) fn apply(self, c: Constraint) -> Constraint {
+        Constraint {
+            deferrable: self.deferrable,
+            initially_deferred: self.initially_deferred,
+            ..c
+        }
+    }
+}
+
+pub(super) fn deferral(c: &Option<ConstraintCharacteristics>) -> Result<Deferral, PgError> {
+    let (deferrable, initially_deferred) = match c {
+        None => (false, false),
         Some(ConstraintCharacteristics {
             deferrable,
             initially,
@@ -78,9 +96,13 @@ fn deferral(c: &Option<ConstraintCharacteristics>) -> Result<(bool, bool), PgErr
                     None,
                 ));
             }
-            Ok((deferrable.unwrap_or(deferred), deferred))
+            (deferrable.unwrap_or(deferred), deferred)
         }
-    }
+    };
+    Ok(Deferral {
+        deferrable,
+        initially_deferred,
+    })
 }
 
 /// The key columns a table being created or altered has: its primary key and unique keys.
@@ -216,7 +238,10 @@ impl Translator<'_> {
                 ),
             ));
         }
-        let (deferrable, initially_deferred) = deferral(characteristics)?;
+        let Deferral {
+            deferrable,
+            initially_deferred,
+        } = deferral(characteristics)?;
         let on_delete = action_name(on_delete)?;
         let on_update = action_name(on_update)?;
         let name = name.unwrap_or_else(|| choose_name(own.table, &columns, "fkey", taken));
@@ -301,6 +326,7 @@ impl Translator<'_> {
             columns: columns.iter().map(|c| (c.name.clone(), c.ty())).collect(),
             // The table's stored values: char(n) reads pad them.
             table: Some(table.into()),
+            view: None,
         }]);
         scope.grouping.collecting = true;
         self.scopes.push(scope);

@@ -150,6 +150,14 @@ impl Translator<'_> {
                 Ty::of(P::Time),
             ),
             (P::Time, Minus, P::Time) => (make::call("pg_time_diff", vec![l, r]), INTERVAL),
+            // Either side converts to interval implicitly: time + interval and interval + time
+            // both match.
+            (P::Time, Plus, P::Time) => {
+                return Err(PgError::ambiguous_operator(&format!(
+                    "{} + {}",
+                    lt.ty, rt.ty
+                )));
+            }
             (P::Interval, Plus, P::Interval) => {
                 (make::call("pg_interval_add", vec![l, r]), INTERVAL)
             }
@@ -188,7 +196,7 @@ impl Translator<'_> {
     }
 
     /// A time operand as the interval it converts to implicitly; any other as it is.
-    fn time_as_interval(&mut self, e: Expr, ty: Ty) -> Result<(Expr, Ty), PgError> {
+    pub(super) fn time_as_interval(&mut self, e: Expr, ty: Ty) -> Result<(Expr, Ty), PgError> {
         if ty.ty != PgType::Time {
             return Ok((e, ty));
         }

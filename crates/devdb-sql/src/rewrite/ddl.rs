@@ -14,7 +14,9 @@ use sqlparser::ast::{
     TableConstraint, Truncate,
 };
 
-use super::constraints::{Keys, choose_name, column_references_apart, given_name};
+use super::constraints::{
+    Deferral, Keys, choose_name, column_references_apart, deferral, given_name,
+};
 use super::functions::regclass_text;
 use super::generated::{generated_and, generated_row, renamed_readers, stored_generation};
 use super::sequences::{SequenceSpec, identity_row, owner_row};
@@ -128,8 +130,9 @@ impl Translator<'_> {
         let mut serials = Vec::new();
         let mut identities = Vec::new();
         let mut domain_rows = Vec::new();
-        let mut pk: Option<(Option<String>, Vec<String>)> = None;
-        let mut uniques: Vec<(Option<String>, Vec<String>)> = Vec::new();
+        // Each key: its given name, its columns and whether it is deferrable and deferred.
+        let mut pk: Option<(Option<String>, Vec<String>, Deferral)> = None;
+        let mut uniques: Vec<(Option<String>, Vec<String>, Deferral)> = Vec::new();
         // Foreign keys and checks wait until every column is known.
         let mut fks: Vec<(Option<String>, Vec<String>, ForeignKeyConstraint)> = Vec::new();
         let mut checks: Vec<(Option<String>, CheckConstraint)> = Vec::new();
@@ -251,13 +254,19 @@ impl Translator<'_> {
                     }
                     ColumnOption::PrimaryKey(k) => {
                         let given = given_name(option_name, &k.name);
-                        if pk.replace((given, vec![col_name.clone()])).is_some() {
+                        let deferral = deferral(&k.characteristics)?;
+                        if pk
+                            .replace((given, vec![col_name.clone()], deferral))
+                            .is_some()
+                        {
                             return Err(multiple_pk(&name));
                         }
                     }
-                    ColumnOption::Unique(u) => {
-                        uniques.push((given_name(option_name, &u.name), vec![col_name.clone()]))
-                    }
+                    ColumnOption::Unique(u) => uniques.push((
+                        given_name(option_name, &u.name),
+                        vec![col_name.clone()],
+                        deferral(&u.characteristics)?,
+                    )),
                     ColumnOption::ForeignKey(fk) => fks.push((
                         given_name(option_name, &fk.name),
                         vec![col_name.clone()],
@@ -284,7 +293,11 @@ impl Translator<'_> {
                 TableConstraint::PrimaryKey(k) => {
                     no_include(&k.include)?;
                     let cols = key_columns(&name, &columns, &k.columns)?;
-                    if pk.replace((k.name.as_ref().map(fold), cols)).is_some() {
+                    let deferral = deferral(&k.characteristics)?;
+                    if pk
+                        .replace((k.name.as_ref().map(fold), cols, deferral))
+                        .is_some()
+                    {
                         return Err(multiple_pk(&name));
                     }
                 }
@@ -293,6 +306,7 @@ impl Translator<'_> {
                     uniques.push((
                         u.name.as_ref().map(fold),
                         key_columns(&name, &columns, &u.columns)?,
+                        deferral(&u.characteristics)?,
                     ))
                 }
                 TableConstraint::ForeignKey(fk) => {
@@ -308,7 +322,7 @@ impl Translator<'_> {
                 }
             }
         }
-        for (pos, key_col) in pk.iter().flat_map(|(_, k)| k).enumerate() {
+        for (pos, key_col) in pk.iter().flat_map(|(_, k, _)| k).enumerate() {
             if let Some(c) = columns.iter_mut().find(|c| c.name == *key_col) {
                 c.not_null = true;
                 c.pk_position = Some(pos as i32 + 1);
@@ -327,21 +341,21 @@ impl Translator<'_> {
         let mut constraints: Vec<Constraint> = Vec::new();
         let mut taken: Vec<String> = Vec::new();
         let (schema_name, plain_name) = catalog::split(&name);
-        let key_constraint =
-            |cname: String, kind, cols: &[String]| Constraint::new(&name, cname, kind, cols);
-        if let Some((given, key)) = &pk {
+        if let Some((given, key, deferral)) = &pk {
             let cname = given
                 .clone()
                 .unwrap_or_else(|| format!("{plain_name}_pkey"));
             taken.push(cname.clone());
-            constraints.push(key_constraint(cname, ConstraintKind::PrimaryKey, key));
+            let c = Constraint::new(&name, cname, ConstraintKind::PrimaryKey, key);
+            constraints.push(deferral.apply(c));
         }
-        for (given, cols) in &uniques {
+        for (given, cols, deferral) in &uniques {
             let cname = given
                 .clone()
                 .unwrap_or_else(|| choose_name(&name, cols, "key", &taken));
             taken.push(cname.clone());
-            constraints.push(key_constraint(cname, ConstraintKind::Unique, cols));
+            let c = Constraint::new(&name, cname, ConstraintKind::Unique, cols);
+            constraints.push(deferral.apply(c));
         }
         let keys = Keys {
             table: &name,
@@ -386,23 +400,24 @@ impl Translator<'_> {
             }
         }
         let mut sqlite = vec![self.sqlite_table(&name, &columns, &constraints)?];
+        // Each key's index: (key, columns, primary, the SQLite index), unique unless the
+        // key is deferrable, which the executor checks itself (`duplicate_key`).
         let mut indexes = Vec::new();
         for c in &constraints {
-            match c.kind {
-                ConstraintKind::PrimaryKey => {
-                    indexes.push((catalog::key(schema_name, &c.name), c.columns.clone(), true))
-                }
-                ConstraintKind::Unique => {
-                    indexes.push((catalog::key(schema_name, &c.name), c.columns.clone(), false))
-                }
-                _ => {}
-            }
+            let primary = match c.kind {
+                ConstraintKind::PrimaryKey => true,
+                ConstraintKind::Unique => false,
+                _ => continue,
+            };
+            let index = catalog::key(schema_name, &c.name);
+            let create = make::create_index(&index, &name, &c.columns, !c.deferrable, false);
+            indexes.push((index, primary, create));
         }
-        for (index, cols, _) in &indexes {
+        for (index, _, create) in &indexes {
             if self.catalog.index(index).is_some() || self.catalog.table(index).is_some() {
                 return Err(duplicate_table(index));
             }
-            sqlite.push(make::create_index(index, &name, cols, true, false));
+            sqlite.push(create.clone());
         }
         sqlite.extend(exclusions);
         let schema = || make::string(schema_name);
@@ -447,12 +462,9 @@ impl Translator<'_> {
             ],
             rows,
         ));
-        for (index, cols, primary) in &indexes {
+        for (index, primary, create) in &indexes {
             sqlite.push(index_row(index, &name, true, *primary));
-            sqlite.push(index_def_row(
-                index,
-                &make::create_index(index, &name, cols, true, false),
-            ));
+            sqlite.push(index_def_row(index, create));
         }
         for c in &constraints {
             sqlite.push(c.insert_row());
@@ -536,7 +548,6 @@ impl Translator<'_> {
                 Ok(out)
             }
             ObjectType::Index => self.drop_indexes(&names, if_exists),
-            ObjectType::Type => self.drop_types(&names, if_exists, cascade, &[]),
             ObjectType::Schema => self.drop_schemas(&names, if_exists, cascade),
             ObjectType::Sequence => self.drop_sequences(&names, if_exists, cascade),
             ObjectType::View => self.drop_views(&names, if_exists, cascade, false),
@@ -637,20 +648,34 @@ impl Translator<'_> {
         else {
             return Err(PgError::feature_not_supported("this ALTER TABLE form"));
         };
+        // A qualified new name fails as a syntax error does, before any lookup.
+        for op in &operations {
+            if let AlterTableOperation::RenameTable {
+                table_name: sqlparser::ast::RenameTableNameKind::To(new_name),
+            } = op
+            {
+                super::rename_target(new_name)?;
+            }
+        }
         let folded = self.table_name(&name)?;
         let Some(mut table) = self.catalog.table(&folded).cloned() else {
-            if let Some(view) = self.catalog.view(&folded) {
-                // PostgreSQL lets ALTER TABLE rename a view too.
-                if let [
+            let rename = match operations.as_slice() {
+                [
                     AlterTableOperation::RenameTable {
                         table_name: sqlparser::ast::RenameTableNameKind::To(new_name),
                     },
-                ] = operations.as_slice()
-                {
-                    let mut out = self.rename_view(&folded, new_name)?;
-                    out.kind = Kind::Command("ALTER TABLE");
-                    return Ok(out);
-                }
+                ] => Some(new_name),
+                _ => None,
+            };
+            // PostgreSQL lets ALTER TABLE rename a view or an index too.
+            if let Some(new_name) = rename
+                && (self.catalog.view(&folded).is_some() || self.catalog.index(&folded).is_some())
+            {
+                let mut out = self.rename_relation(&folded, new_name)?;
+                out.kind = Kind::Command("ALTER TABLE");
+                return Ok(out);
+            }
+            if let Some(view) = self.catalog.view(&folded) {
                 return Err(super::views::alter_view_error(view, &operations));
             }
             if if_exists {
@@ -869,10 +894,9 @@ impl Translator<'_> {
                 } => {
                     // The table stays in its schema under its new plain name.
                     let (schema_name, old_plain) = catalog::split(&table.name);
-                    let new =
-                        catalog::key(schema_name, catalog::split(&self.table_name(&new_name)?).1);
-                    if self.catalog.table(&new).is_some() || self.catalog.index(&new).is_some() {
-                        return Err(duplicate_table(&new));
+                    let new = catalog::key(schema_name, &super::rename_target(&new_name)?);
+                    if self.names_relation(&new) {
+                        return Err(super::views::duplicate_relation(&new));
                     }
                     sqlite.push(Statement::AlterTable(sqlite_alter(
                         &table.name,
@@ -893,7 +917,6 @@ impl Translator<'_> {
                         catalog::IDENTITY_COLUMNS,
                         catalog::DOMAIN_COLUMNS,
                         catalog::GENERATED_COLUMNS,
-                        catalog::INDEXES,
                         catalog::SEQUENCE_OWNERS,
                         catalog::CONSTRAINTS,
                         catalog::TRIGGERS,
@@ -916,34 +939,7 @@ impl Translator<'_> {
                         }
                     }
                     sqlite.extend(self.retarget_readers(&table.name, &new)?);
-                    // The recorded index statements name the table: record them anew.
-                    for index in self
-                        .catalog
-                        .indexes
-                        .iter()
-                        .filter(|i| i.table == table.name)
-                    {
-                        let Some(sql) = &index.definition else {
-                            continue;
-                        };
-                        let Ok(mut parsed) = sqlparser::parser::Parser::parse_sql(
-                            &sqlparser::dialect::PostgreSqlDialect {},
-                            sql,
-                        ) else {
-                            continue;
-                        };
-                        if let Some(Statement::CreateIndex(ci)) = parsed.first_mut() {
-                            ci.table_name = make::name(&new);
-                            sqlite.push(make::update(
-                                catalog::INDEX_DEFS,
-                                vec![("sql", make::string(&parsed[0].to_string()))],
-                                where_eq(&[
-                                    schema(),
-                                    ("name", make::string(catalog::split(&index.name).1)),
-                                ]),
-                            ));
-                        }
-                    }
+                    sqlite.extend(self.index_records_renamed(&table.name, &new));
                     table.name = new;
                 }
                 AlterTableOperation::AlterColumn { column_name, op } => {
@@ -988,9 +984,12 @@ impl Translator<'_> {
                     let index = catalog::key(&table.schema, &cname);
                     self.check_new_relation(&index, &constraints, &table.name, true)?;
                     let c = Constraint::new(&table.name, cname, ConstraintKind::PrimaryKey, &cols);
-                    sqlite.extend(add_primary_key(&table, &index, &cols));
+                    let c = deferral(&k.characteristics)?.apply(c);
+                    let create =
+                        make::create_index(&index, &table.name, &cols, !c.deferrable, false);
+                    sqlite.extend(add_primary_key(&table, &index, &cols, &create));
                     sqlite.push(c.insert_row());
-                    created.push(make::create_index(&index, &table.name, &cols, true, false));
+                    created.push(create);
                     constraints.push(c);
                     for (pos, col) in cols.iter().enumerate() {
                         if let Some(c) = table.columns.iter_mut().find(|c| c.name == *col) {
@@ -1013,8 +1012,10 @@ impl Translator<'_> {
                         .unwrap_or_else(|| choose_name(&table.name, &cols, "key", &taken));
                     let index = catalog::key(&table.schema, &cname);
                     self.check_new_relation(&index, &constraints, &table.name, true)?;
-                    let create = make::create_index(&index, &table.name, &cols, true, false);
                     let c = Constraint::new(&table.name, cname, ConstraintKind::Unique, &cols);
+                    let c = deferral(&u.characteristics)?.apply(c);
+                    let create =
+                        make::create_index(&index, &table.name, &cols, !c.deferrable, false);
                     sqlite.push(create.clone());
                     sqlite.push(index_row(&index, &table.name, true, false));
                     sqlite.push(index_def_row(&index, &create));
@@ -1267,11 +1268,10 @@ impl Translator<'_> {
         }
         let mut sqlite = Vec::new();
         if !readers.is_empty() {
-            sqlite.extend(self.drop_view_keys(readers.clone(), true)?.sqlite);
+            sqlite.extend(self.drop_view_keys(readers, true)?.sqlite);
         }
         // Rebuilding the tables that referenced the dropped ones must not bring them back,
         // nor their foreign keys to them.
-        self.dropping_views.extend(readers);
         self.dropping_tables.extend(dropped.iter().cloned());
         let mut children: Vec<String> = Vec::new();
         for fk in dropped.iter().flat_map(|t| self.catalog.references_to(t)) {
@@ -1600,7 +1600,7 @@ impl Translator<'_> {
                     }
                     col.generated = Some(make::sql_text(e));
                 }
-                ColumnOption::Unique(_) => unique = true,
+                ColumnOption::Unique(u) if u.characteristics.is_none() => unique = true,
                 other => {
                     return Err(PgError::feature_not_supported(format!(
                         "column constraint {other} in ADD COLUMN"
@@ -2007,12 +2007,16 @@ pub(super) fn drop_table_statements(table: &str) -> Vec<Statement> {
 
 /// SQLite cannot add a primary key in place: a unique index `<table>_pkey`, and NOT NULL kept
 /// in the catalog (checked against existing rows now, enforced by INSERT/UPDATE rewrites).
-fn add_primary_key(table: &Table, index: &str, cols: &[String]) -> Vec<Statement> {
-    let create = make::create_index(index, &table.name, cols, true, false);
+fn add_primary_key(
+    table: &Table,
+    index: &str,
+    cols: &[String],
+    create: &Statement,
+) -> Vec<Statement> {
     let mut out = vec![
         create.clone(),
         index_row(index, &table.name, true, true),
-        index_def_row(index, &create),
+        index_def_row(index, create),
     ];
     for (pos, col) in cols.iter().enumerate() {
         out.push(set_not_null(

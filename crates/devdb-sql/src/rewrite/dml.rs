@@ -213,6 +213,7 @@ impl Translator<'_> {
             name: rel_name.clone(),
             columns: rel_columns(&table),
             table: Some(table.name.clone()),
+            view: None,
         }]);
         if table_alias.is_some() {
             scope.substitutes = returned_unqualified(&rel_name, &table);
@@ -248,6 +249,7 @@ impl Translator<'_> {
                     name: table.name.clone(),
                     columns: rel_columns(&table),
                     table: Some(table.name.clone()),
+                    view: None,
                 }]));
                 let p = self.condition(p);
                 self.scopes.pop();
@@ -321,6 +323,37 @@ impl Translator<'_> {
                 Some(ConflictTarget::Columns(columns))
             }
         };
+        // A deferrable key checks its rows only later, so it cannot arbitrate (and its SQLite
+        // index is not unique); a key on the same columns checked at once arbitrates alone.
+        let target: Option<Vec<String>> = match &conflict_target {
+            Some(ConflictTarget::Columns(cols)) => Some(cols.iter().map(fold).collect()),
+            _ => None,
+        };
+        let same_columns = |key: &[String], target: &[String]| {
+            key.len() == target.len() && key.iter().all(|k| target.contains(k))
+        };
+        let target = target.as_deref();
+        let arbiters = |deferrable: bool| {
+            self.catalog.constraints_of(&table.name).find(move |c| {
+                c.deferrable == deferrable
+                    && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+                    && target.is_none_or(|t| same_columns(&c.columns, t))
+            })
+        };
+        if let Some(key) = arbiters(true)
+            && (target.is_none() || arbiters(false).is_none())
+        {
+            return Err(PgError::new(
+                SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "ON CONFLICT does not support deferrable unique constraints/exclusion constraints as arbiters",
+            )
+            .with_fields(devdb_pg::ErrorFields {
+                schema: Some(table.schema.clone()),
+                table: Some(crate::catalog::split(&table.name).1.to_owned()),
+                constraint: Some(key.name.clone()),
+                ..devdb_pg::ErrorFields::default()
+            }));
+        }
         let action = match action {
             OnConflictAction::DoNothing => OnConflictAction::DoNothing,
             OnConflictAction::DoUpdate(DoUpdate {
@@ -340,11 +373,13 @@ impl Translator<'_> {
                         name: rel_name.to_owned(),
                         columns: columns.clone(),
                         table: Some(table.name.clone()),
+                        view: None,
                     },
                     Rel {
                         name: "excluded".into(),
                         columns,
                         table: None,
+                        view: None,
                     },
                 ]));
                 let result = self.assignments(table, assignments).and_then(|set| {
@@ -651,6 +686,7 @@ impl Translator<'_> {
             name: rel_name.clone(),
             columns: rel_columns(&target),
             table: Some(target.name.clone()),
+            view: None,
         }]));
         let result = self.update_in_scope(
             &target,
@@ -797,6 +833,7 @@ impl Translator<'_> {
             name: rel_name.clone(),
             columns: rel_columns(&target),
             table: Some(target.name.clone()),
+            view: None,
         }]));
         let has_using = using.is_some();
         let selection = match using {

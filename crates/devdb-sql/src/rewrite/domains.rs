@@ -223,10 +223,16 @@ impl Translator<'_> {
             drop_behavior,
         } = drop;
         let key = self.type_key(&name)?;
+        if self.catalog.enum_type(&key).is_some() {
+            return Err(PgError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("\"{}\" is not a domain", catalog::split(&key).1),
+            ));
+        }
         let Some(domain) = self.catalog.domain(&key) else {
             if if_exists {
                 self.notices
-                    .push(super::type_does_not_exist_skipping(&name));
+                    .push(super::type_does_not_exist_skipping(&super::written(&name)));
                 return Ok(Output::new(crate::Kind::Command("DROP DOMAIN")));
             }
             return Err(undefined_domain(catalog::split(&key).1));

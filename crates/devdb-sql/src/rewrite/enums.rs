@@ -10,7 +10,7 @@ use devdb_pg::{Oid, PgError, PgType, SqlState};
 use sqlparser::ast::{
     AlterTableOperation, AlterType, AlterTypeAddValue, AlterTypeAddValuePosition,
     AlterTypeOperation, AlterTypeRename, AlterTypeRenameValue, ArrayElemTypeDef, DataType,
-    DropBehavior, Expr, Ident, ObjectName, ObjectNamePart, Statement,
+    DropBehavior, DropDomain, Expr, Ident, ObjectName, ObjectNamePart, Statement,
     UserDefinedTypeRepresentation,
 };
 
@@ -463,7 +463,7 @@ impl Translator<'_> {
 
     pub fn drop_types(
         &mut self,
-        names: &[ObjectName],
+        names: &[DataType],
         if_exists: bool,
         cascade: bool,
         dropped_tables: &[String],
@@ -472,21 +472,34 @@ impl Translator<'_> {
         let mut dropped_columns = Vec::new();
         // PostgreSQL finds every type before it looks at what depends on them.
         let mut found = Vec::with_capacity(names.len());
-        for name in names {
-            let folded = self.type_key(name)?;
-            match self.catalog.enum_type(&folded) {
-                Some(en) => found.push(Ok((folded, en))),
-                None => match self.undroppable_type(name)? {
-                    Some(refused) => found.push(Err(refused)),
-                    None if if_exists => {
-                        self.notices.push(super::type_does_not_exist_skipping(name));
+        // Domains, which DROP TYPE drops as DROP DOMAIN does.
+        let mut domains = Vec::new();
+        for dt in names {
+            let en = match dt {
+                DataType::Custom(name, modifiers) if modifiers.is_empty() => {
+                    let folded = self.type_key(name)?;
+                    if self.catalog.domain(&folded).is_some() {
+                        domains.push(name.clone());
+                        continue;
                     }
-                    None => return Err(undefined_type(&folded)),
+                    self.catalog.enum_type(&folded).map(|en| (folded, en))
+                }
+                _ => None,
+            };
+            match en {
+                Some(en) => found.push(Ok(en)),
+                None => match self.undroppable_type(dt)? {
+                    Some(refused) => found.push(Err(refused)),
+                    None if if_exists => self
+                        .notices
+                        .push(super::type_does_not_exist_skipping(&written_type(dt))),
+                    None => return Err(undefined_type(&written_type(dt))),
                 },
             }
         }
-        for type_found in found {
-            let (folded, en) = type_found?;
+        // A type that cannot go at all fails the statement before any dependents are looked at.
+        let found = found.into_iter().collect::<Result<Vec<_>, PgError>>()?;
+        for (folded, en) in found {
             // The columns of this type (or an array of it), table by table.
             let users: Vec<(String, Vec<String>)> = self
                 .catalog
@@ -559,18 +572,24 @@ impl Translator<'_> {
             ));
         }
         let mut out = catalog_output("DROP TYPE", sqlite);
+        for name in domains {
+            let drop = DropDomain {
+                if_exists: false,
+                name,
+                drop_behavior: cascade.then_some(DropBehavior::Cascade),
+            };
+            out.sqlite.extend(self.drop_domain(drop)?.sqlite);
+        }
         dropped_columns.append(&mut out.sqlite);
         out.sqlite = dropped_columns;
         Ok(out)
     }
 
-    /// 2BP01 when `name` is a built-in type or a relation's row type, which goes only with its
-    /// relation (even with CASCADE); None when it is neither.
-    fn undroppable_type(&self, name: &ObjectName) -> Result<Option<PgError>, PgError> {
-        let builtin = crate::parse::data_type(&name.to_string())
-            .and_then(|t| from_data_type(&t))
-            .ok();
-        if let Some(declared) = builtin {
+    /// 2BP01 when `dt` is a built-in type, a relation's row type, which goes only with its
+    /// relation (even with CASCADE), or the array type of a user type, which goes only with
+    /// its element type; None when it is none of them.
+    fn undroppable_type(&self, dt: &DataType) -> Result<Option<PgError>, PgError> {
+        if let Ok(declared) = from_data_type(dt) {
             return Ok(Some(PgError::new(
                 SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
                 format!(
@@ -578,6 +597,12 @@ impl Translator<'_> {
                     declared.ty.ty
                 ),
             )));
+        }
+        let DataType::Custom(name, _) = dt else {
+            return self.undroppable_array(dt);
+        };
+        if let Some(refused) = self.undroppable_array(dt)? {
+            return Ok(Some(refused));
         }
         let key = self.table_name(name)?;
         let kind = match (self.catalog.view(&key), self.catalog.table(&key)) {
@@ -592,5 +617,70 @@ impl Translator<'_> {
             )
             .with_hint(format!("You can drop {kind} {key} instead.")),
         ))
+    }
+
+    /// 2BP01 when `dt` is the array type of a user type (`mood[]`, `_mood`), None when it
+    /// names no such type.
+    fn undroppable_array(&self, dt: &DataType) -> Result<Option<PgError>, PgError> {
+        let element = match dt {
+            DataType::Array(ArrayElemTypeDef::SquareBracket(element, _)) => element_name(element),
+            // `_mood`, as pg_type names mood's array type.
+            DataType::Custom(name, modifiers) if modifiers.is_empty() => {
+                let mut name = name.clone();
+                match name.0.last_mut() {
+                    Some(ObjectNamePart::Identifier(last)) if last.value.starts_with('_') => {
+                        last.value.remove(0);
+                        Some(name)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let Some(element) = element else {
+            return Ok(None);
+        };
+        let type_key = self.type_key(&element)?;
+        let relation_key = self.table_name(&element)?;
+        let key = if self.catalog.enum_type(&type_key).is_some()
+            || self.catalog.domain(&type_key).is_some()
+        {
+            type_key
+        } else if self.catalog.table(&relation_key).is_some()
+            || self.catalog.view(&relation_key).is_some()
+        {
+            relation_key
+        } else {
+            return Ok(None);
+        };
+        Ok(Some(
+            PgError::new(
+                SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!("cannot drop type {key}[] because type {key} requires it"),
+            )
+            .with_hint(format!("You can drop type {key} instead.")),
+        ))
+    }
+}
+
+/// The user type an array type name's elements have: `mood` of `mood[]` and `mood[][]`.
+fn element_name(element: &DataType) -> Option<ObjectName> {
+    match element {
+        DataType::Array(ArrayElemTypeDef::SquareBracket(inner, _)) => element_name(inner),
+        DataType::Custom(name, modifiers) if modifiers.is_empty() => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// A type name as PostgreSQL's messages write it: `nosuch`, `s.nosuch[]`.
+fn written_type(dt: &DataType) -> String {
+    match dt {
+        DataType::Array(ArrayElemTypeDef::SquareBracket(element, _)) => match element_name(element)
+        {
+            Some(name) => format!("{}[]", super::written(&name)),
+            None => dt.to_string(),
+        },
+        DataType::Custom(name, _) => super::written(name),
+        other => other.to_string(),
     }
 }

@@ -807,6 +807,12 @@ pub fn operator_error_named(left: &str, op: &str, right: &str) -> PgError {
         .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.")
 }
 
+/// 42883 for a prefix operator `op` that takes no `operand` (`- time`, `+ text`).
+pub fn prefix_operator_error(op: &str, operand: Ty) -> PgError {
+    PgError::new(SqlState::UNDEFINED_FUNCTION, format!("operator does not exist: {op} {}", operand.ty))
+        .with_hint("No operator matches the given name and argument type. You might need to add an explicit type cast.")
+}
+
 /// True when a scalar subquery cannot give more than one row: `LIMIT 1`, or one aggregate
 /// and no GROUP BY (the common `(select count(*) ...)`).
 fn yields_one_row(q: &sqlparser::ast::Query) -> bool {

@@ -529,6 +529,39 @@ impl Translator<'_> {
 
     /// ALTER INDEX name RENAME TO new: SQLite cannot rename an index, so it is created again
     /// from its record under the new name; the constraint it backs is renamed with it.
+    /// The statements that point the index records of relation `old` (a table or a
+    /// materialized view) at `new`, its new key in the same schema: the table each index is
+    /// on, and the recorded CREATE INDEX statements, which name it.
+    pub(super) fn index_records_renamed(&self, old: &str, new: &str) -> Vec<Statement> {
+        let (schema, old_plain) = catalog::split(old);
+        let schema = || ("schema", make::string(schema));
+        let mut sqlite = vec![make::update(
+            catalog::INDEXES,
+            vec![("table_name", make::string(catalog::split(new).1))],
+            where_eq(&[schema(), ("table_name", make::string(old_plain))]),
+        )];
+        for index in self.catalog.indexes.iter().filter(|i| i.table == old) {
+            let Some(sql) = &index.definition else {
+                continue;
+            };
+            let Ok(mut parsed) = Parser::parse_sql(&PostgreSqlDialect {}, sql) else {
+                continue;
+            };
+            if let Some(Statement::CreateIndex(ci)) = parsed.first_mut() {
+                ci.table_name = make::name(new);
+                sqlite.push(make::update(
+                    catalog::INDEX_DEFS,
+                    vec![("sql", make::string(&parsed[0].to_string()))],
+                    where_eq(&[
+                        schema(),
+                        ("name", make::string(catalog::split(&index.name).1)),
+                    ]),
+                ));
+            }
+        }
+        sqlite
+    }
+
     pub fn alter_index(
         &mut self,
         name: &ObjectName,
@@ -537,13 +570,19 @@ impl Translator<'_> {
         let AlterIndexOperation::RenameIndex { index_name } = operation;
         let old = self.table_name(name)?;
         let Some(index) = self.catalog.index(&old).cloned() else {
+            // ALTER INDEX renames any relation, as PostgreSQL's RENAME does.
+            if self.catalog.table(&old).is_some() || self.catalog.view(&old).is_some() {
+                let mut out = self.rename_relation(&old, &index_name)?;
+                out.kind = crate::Kind::Command("ALTER INDEX");
+                return Ok(out);
+            }
             return Err(PgError::undefined_table(&old));
         };
         let (schema, old_plain) = catalog::split(&old);
-        let new_plain = catalog::split(&self.table_name(&index_name)?).1.to_owned();
+        let new_plain = super::rename_target(&index_name)?;
         let new = catalog::key(schema, &new_plain);
-        if self.catalog.index(&new).is_some() || self.catalog.table(&new).is_some() {
-            return Err(duplicate_table(&new));
+        if self.names_relation(&new) {
+            return Err(super::views::duplicate_relation(&new));
         }
         let Some(sql) = &index.definition else {
             return Err(PgError::feature_not_supported(format!(

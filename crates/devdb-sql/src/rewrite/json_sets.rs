@@ -137,6 +137,7 @@ impl Translator<'_> {
             name: rel.clone(),
             columns: columns.iter().map(|(n, t, _)| (n.clone(), *t)).collect(),
             table: None,
+            view: None,
         })?;
         let scope = self.current_scope();
         if let Shape::Elements { .. } = shape {

@@ -164,6 +164,7 @@ impl Translator<'_> {
             name,
             columns,
             table: None,
+            view: None,
         })?;
         let scope = self.current_scope();
         scope.substitutes.extend(substitutes);

@@ -123,7 +123,7 @@ pub(crate) struct Translator<'a> {
     pub read_relations: Vec<String>,
     /// Keys of the sequences the statement creates (a serial's), which its defaults name.
     pub creating: Vec<String>,
-    /// Views DROP SCHEMA ... CASCADE drops before the tables they read.
+    /// Views the statement drops (DROP SCHEMA ... CASCADE drops them before the tables).
     pub dropping_views: Vec<String>,
     /// Tables DROP TABLE ... CASCADE drops: table rebuilds leave out foreign keys to them.
     pub dropping_tables: Vec<String>,
@@ -190,6 +190,7 @@ pub(crate) fn statement(
         Parsed::CreateDomain(domain) => t.create_domain(*domain)?,
         Parsed::CreateMaterializedView(view) => t.create_materialized_view(*view)?,
         Parsed::Refresh(refresh) => t.refresh(*refresh)?,
+        Parsed::DropType(drop) => t.drop_types(&drop.names, drop.if_exists, drop.cascade, &[])?,
         Parsed::SetConstraints(set) => t.set_constraints(set)?,
         Parsed::AlterRename(rename) => t.alter_rename(*rename)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
@@ -641,7 +642,7 @@ impl Translator<'_> {
 }
 
 /// A name as written, folded: the key of a name the path did not find is not its name.
-fn written(name: &ObjectName) -> String {
+pub(crate) fn written(name: &ObjectName) -> String {
     let parts: Vec<String> = name_parts(name)
         .map(|parts| parts.into_iter().map(fold).collect())
         .unwrap_or_default();
@@ -659,11 +660,8 @@ pub(crate) fn does_not_exist_skipping(what: &str, name: &ObjectName) -> PgError 
 }
 
 /// The NOTICE of `DROP TYPE/DOMAIN IF EXISTS name` for a missing type, named as written.
-pub(crate) fn type_does_not_exist_skipping(name: &ObjectName) -> PgError {
-    PgError::notice(format!(
-        "type \"{}\" does not exist, skipping",
-        written(name)
-    ))
+pub(crate) fn type_does_not_exist_skipping(written: &str) -> PgError {
+    PgError::notice(format!("type \"{written}\" does not exist, skipping"))
 }
 
 /// The NOTICE of `CREATE ... IF NOT EXISTS` for a relation that exists (by key).
@@ -706,6 +704,15 @@ fn plain_name(id: &Ident) -> Result<String, PgError> {
         )));
     }
     Ok(name)
+}
+
+/// The plain name `RENAME TO new_name` gives a relation, which stays in its schema:
+/// PostgreSQL's grammar takes one identifier there, so a qualified name is a syntax error.
+pub(crate) fn rename_target(new_name: &ObjectName) -> Result<String, PgError> {
+    match name_parts(new_name)?.as_slice() {
+        [one] => plain_name(one),
+        _ => Err(PgError::syntax_error("syntax error at or near \".\"", None)),
+    }
 }
 
 fn statement_name(stmt: &Statement) -> String {

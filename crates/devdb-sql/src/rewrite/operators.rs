@@ -312,16 +312,17 @@ impl Translator<'_> {
                         let f = format!("pg_{}_sub", ty.ty.name());
                         Ok((make::call(&f, vec![make::int(0), e]), Ty::of(ty.ty)))
                     }
-                    PgType::Interval => Ok((make::call("pg_interval_neg", vec![e]), ty)),
+                    // time has no minus of its own: it converts to interval implicitly.
+                    PgType::Interval | PgType::Time => {
+                        let (e, ty) = self.time_as_interval(e, ty)?;
+                        Ok((make::call("pg_interval_neg", vec![e]), ty))
+                    }
                     // SQLite's minus makes -0 of 0 and 0 of 'NaN'; times -1 keeps both.
                     PgType::Float4 | PgType::Float8 => Ok((
                         make::call("pg_float8_mul", vec![e, make::float(-1.0)]),
                         Ty::of(ty.ty),
                     )),
-                    _ => Err(PgError::new(
-                        SqlState::UNDEFINED_FUNCTION,
-                        format!("operator does not exist: - {}", ty.ty),
-                    )),
+                    _ => Err(super::expr::prefix_operator_error("-", ty)),
                 }
             }
             UnaryOperator::Plus => {
@@ -332,10 +333,7 @@ impl Translator<'_> {
                     return Ok((self.coerce(e, ty, float, Ctx::Implicit)?, float));
                 }
                 if !ty.ty.is_numeric() {
-                    return Err(PgError::new(
-                        SqlState::UNDEFINED_FUNCTION,
-                        format!("operator does not exist: + {}", ty.ty),
-                    ));
+                    return Err(super::expr::prefix_operator_error("+", ty));
                 }
                 Ok((e, ty))
             }

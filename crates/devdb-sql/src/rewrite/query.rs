@@ -100,6 +100,7 @@ impl Translator<'_> {
                     name: String::new(),
                     columns: cols.clone(),
                     table: None,
+                    view: None,
                 }]));
                 let order_by = self.order_by(order_by, &cols);
                 self.scopes.pop();
@@ -199,6 +200,7 @@ impl Translator<'_> {
                 name: name.to_owned(),
                 columns: cols,
                 table: None,
+                view: None,
             });
         }
     }
@@ -1289,6 +1291,7 @@ impl Translator<'_> {
                     name: rel_name.clone(),
                     columns,
                     table: (!is_cte && !is_view && system.is_none()).then(|| table.clone()),
+                    view: is_view.then(|| table.clone()),
                 })?;
                 if renamed == original {
                     let aliased = alias.is_some() || system.is_some() || copy.is_some();
@@ -1388,6 +1391,7 @@ impl Translator<'_> {
             name: rel_name,
             columns: cols,
             table: None,
+            view: None,
         };
         Ok((q, rel))
     }
@@ -1492,6 +1496,7 @@ impl Translator<'_> {
             name: alias_name.clone(),
             columns: vec![(column.clone(), ty)],
             table: None,
+            view: None,
         })?;
         self.current_scope()
             .substitutes

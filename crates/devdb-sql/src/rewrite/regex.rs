@@ -157,6 +157,7 @@ impl Translator<'_> {
             name: rel.clone(),
             columns: vec![(column.clone(), Ty::of(devdb_pg::PgType::TextArray))],
             table: None,
+            view: None,
         })?;
         let value = make::call("unhex", vec![make::qualified_column(&rel, "value")]);
         let scope = self.current_scope();

@@ -195,6 +195,7 @@ impl Translator<'_> {
             name: NEW.into(),
             columns: super::dml::rel_columns(table),
             table: None,
+            view: None,
         }]));
         let result = checks
             .into_iter()

@@ -2,7 +2,7 @@
 //! indexes and types go by their keys (`schema.name`, see `catalog::key`) in SQLite.
 
 use devdb_pg::{PgError, PgType, SqlState};
-use sqlparser::ast::{Expr, ObjectName, ObjectNamePart, ObjectType, SchemaName};
+use sqlparser::ast::{DataType, Expr, ObjectName, ObjectNamePart, ObjectType, SchemaName};
 
 use super::ddl::{catalog_output, dependent_objects};
 use super::{Output, Translator, fold};
@@ -137,7 +137,10 @@ impl Translator<'_> {
             .map(|v| v.name.clone())
             .collect();
         let tables: Vec<ObjectName> = table_keys.iter().map(|k| qualified(k)).collect();
-        let types: Vec<ObjectName> = type_keys.iter().map(|k| qualified(k)).collect();
+        let types: Vec<DataType> = type_keys
+            .iter()
+            .map(|k| DataType::Custom(qualified(k), vec![]))
+            .collect();
         if !cascade
             && let Some(first) = table_keys
                 .first()
@@ -160,7 +163,6 @@ impl Translator<'_> {
         let mut sqlite = Vec::new();
         if !view_keys.is_empty() {
             sqlite.extend(self.drop_view_keys(view_keys.clone(), true)?.sqlite);
-            self.dropping_views = view_keys.clone();
         }
         if !tables.is_empty() {
             sqlite.extend(self.drop(ObjectType::Table, false, tables, true)?.sqlite);

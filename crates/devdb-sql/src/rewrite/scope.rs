@@ -15,6 +15,8 @@ pub struct Rel {
     pub columns: Vec<(String, Ty)>,
     /// The catalog table it reads, whose primary key makes grouped columns dependent.
     pub table: Option<String>,
+    /// The view or materialized view it reads, by key.
+    pub view: Option<String>,
 }
 
 /// The FROM items of one query level, and what its grouping check has seen.
@@ -72,11 +74,12 @@ pub struct Grouping {
 }
 
 impl Rel {
-    /// True when `qualifier` names this relation: its name, or for a table of another
+    /// True when `qualifier` names this relation: its name, or for a table or view of another
     /// schema read without an alias (named by its key, `app.users`) also its plain name.
     fn answers_to(&self, qualifier: &str) -> bool {
+        let read = self.table.as_deref().or(self.view.as_deref());
         self.name == qualifier
-            || (self.table.as_deref() == Some(self.name.as_str())
+            || (read == Some(self.name.as_str())
                 && crate::catalog::split(&self.name)
                     != (crate::catalog::DEFAULT_SCHEMA, &self.name)
                 && crate::catalog::split(&self.name).1 == qualifier)

@@ -5,7 +5,9 @@
 //! and cannot switch one over inside a transaction: for IMMEDIATE the executor checks the
 //! deferred keys itself, now (what Django's `check_constraints` relies on) and after each later
 //! statement that writes, and DEFERRED is exact only for keys declared INITIALLY DEFERRED
-//! (0A000 otherwise).
+//! (0A000 otherwise). A deferrable unique or primary key has no unique SQLite index: the
+//! executor checks it after each statement while it is immediate and at commit, so both
+//! IMMEDIATE and DEFERRED apply to it.
 
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::ObjectName;
@@ -39,16 +41,25 @@ impl Translator<'_> {
                     format!("constraint \"{}\" is not deferrable", c.name),
                 ));
             }
-            if let Some(c) = chosen.iter().find(|c| !c.initially_deferred) {
+            if let Some(c) = chosen
+                .iter()
+                .find(|c| !c.initially_deferred && c.kind == ConstraintKind::ForeignKey)
+            {
                 return Err(PgError::feature_not_supported(format!(
                     "SET CONSTRAINTS ... DEFERRED on constraint \"{}\", declared INITIALLY IMMEDIATE",
                     c.name
                 )));
             }
         }
+        // Deferred foreign keys, and deferrable unique and primary keys whichever way they
+        // start: the executor checks those itself.
         let keys = chosen
             .into_iter()
-            .filter(|c| c.initially_deferred && c.kind == ConstraintKind::ForeignKey)
+            .filter(|c| match c.kind {
+                ConstraintKind::ForeignKey => c.initially_deferred,
+                ConstraintKind::PrimaryKey | ConstraintKind::Unique => c.deferrable,
+                _ => false,
+            })
             .map(|c| (c.table.clone(), c.name.clone()))
             .collect();
         Ok(Output::new(Kind::SetConstraints {

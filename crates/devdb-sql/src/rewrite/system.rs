@@ -73,6 +73,7 @@ impl Translator<'_> {
         e: Expr,
         from: Ty,
         to: Ty,
+        ctx: Ctx,
     ) -> Result<Result<Expr, Expr>, PgError> {
         if to.ty.is_oid_alias() && from.is_unknown() {
             if let Some(text) = string_literal(&e) {
@@ -83,7 +84,7 @@ impl Translator<'_> {
             if let Some(n) = super::expr::placeholder_index(&e) {
                 self.set_param_type(n, PgType::Text);
                 let actual = Ty::of(self.param(n).unwrap_or(PgType::Text));
-                return self.oid_alias_coercion(e, actual, to);
+                return self.oid_alias_coercion(e, actual, to, ctx);
             }
             return Ok(Err(e));
         }
@@ -142,8 +143,23 @@ impl Translator<'_> {
         {
             // regtype[]::text[] and back: element by element, as PostgreSQL's array casts.
             return super::arrays::map_elements(e, f, t, |value| {
-                self.oid_alias_coercion(value, Ty::of(f), Ty::of(t))
+                self.oid_alias_coercion(value, Ty::of(f), Ty::of(t), ctx)
             });
+        }
+        if let Some(f) = from.ty.element()
+            && f.is_oid_alias()
+            && to.ty.is_text()
+        {
+            // regtype[]::text: the array's text form, which prints each element's name.
+            let names = super::arrays::map_elements(e, f, PgType::Text, |value| {
+                self.oid_alias_coercion(value, Ty::of(f), TEXT, ctx)
+            })?;
+            return match names {
+                Ok(names) => self
+                    .coerce(names, Ty::of(PgType::TextArray), to, ctx)
+                    .map(Ok),
+                Err(e) => Ok(Err(e)),
+            };
         }
         Ok(Err(e))
     }

@@ -7,8 +7,9 @@
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTableOperation, CreateTableOptions, CreateView,
-    ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind, Statement, TableFactor,
-    ViewColumnDef, VisitMut, VisitorMut,
+    Expr, Ident, ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind, SelectItem,
+    SelectItemQualifiedWildcardKind, SetExpr, Statement, TableFactor, ViewColumnDef, VisitMut,
+    VisitorMut,
 };
 use std::ops::ControlFlow;
 
@@ -331,6 +332,8 @@ impl Translator<'_> {
             Renamed::View => "ALTER VIEW",
             Renamed::MaterializedView => "ALTER MATERIALIZED VIEW",
         };
+        // A qualified new name fails as a syntax error does, before any lookup.
+        super::rename_target(&new_name)?;
         let Some(key) = self.drop_key(&name, if_exists)? else {
             return Ok(Output::new(crate::Kind::Command(tag)));
         };
@@ -358,11 +361,28 @@ impl Translator<'_> {
         }
     }
 
+    /// Renames relation `key` (a table, view, materialized view or index) within its schema,
+    /// as the RENAME of ALTER TABLE and ALTER INDEX does whatever the relation is.
+    pub fn rename_relation(&mut self, key: &str, new_name: &ObjectName) -> Result<Output, PgError> {
+        let name = super::schemas::qualified(key);
+        if self.catalog.view(key).is_some() {
+            return self.rename_view(key, new_name);
+        }
+        if self.catalog.index(key).is_some() {
+            let index_name = new_name.clone();
+            return self.alter_index(&name, AlterIndexOperation::RenameIndex { index_name });
+        }
+        let rename = AlterTableOperation::RenameTable {
+            table_name: RenameTableNameKind::To(new_name.clone()),
+        };
+        self.alter_table(make::alter_table(name, vec![rename]))
+    }
+
     /// Renames view or materialized view `key` within its schema, and points the views that
     /// read it at the new name.
     pub fn rename_view(&mut self, key: &str, new_name: &ObjectName) -> Result<Output, PgError> {
         let (schema, old_plain) = catalog::split(key);
-        let new = catalog::key(schema, catalog::split(&self.table_name(new_name)?).1);
+        let new = catalog::key(schema, &super::rename_target(new_name)?);
         if self.names_relation(&new) {
             return Err(duplicate_relation(&new));
         }
@@ -374,11 +394,8 @@ impl Translator<'_> {
         let new_plain = catalog::split(&new).1;
         let mut sqlite = Vec::new();
         if view.materialized.is_some() {
-            if self.catalog.indexes.iter().any(|i| i.table == key) {
-                return Err(PgError::feature_not_supported(
-                    "renaming a materialized view that has indexes",
-                ));
-            }
+            // SQLite's RENAME keeps the table's indexes; devdb's records of them follow.
+            sqlite.extend(self.index_records_renamed(key, &new));
             sqlite.push(Statement::AlterTable(make::alter_table(
                 make::name(key),
                 vec![AlterTableOperation::RenameTable {
@@ -555,6 +572,9 @@ impl Translator<'_> {
         for key in &dropped {
             self.check_no_view_reads(key, &dropped)?;
         }
+        // What the statement drops next (the tables of DROP SCHEMA, tables rebuilt without a
+        // foreign key) must not find these views again.
+        self.dropping_views.extend(dropped.iter().cloned());
         let sqlite = dropped
             .iter()
             .rev()
@@ -580,11 +600,47 @@ fn parse_definition(view: &View) -> Result<Query, PgError> {
 }
 
 /// Points the FROM items of a query that `is_old` names at `new(name)`. An item without an
-/// alias gets `alias`, the name it was known by, so columns qualified with it still resolve.
+/// alias gets `alias`, the name it was known by, so columns qualified with it still resolve;
+/// those qualified with its schema too (`s.v.a`, `s.v.*`) are qualified with the alias.
 struct Retarget<'a, F, G> {
     is_old: F,
     new: G,
     alias: &'a str,
+}
+
+impl<F: Fn(&ObjectName) -> bool, G: Fn(&ObjectName) -> ObjectName> Retarget<'_, F, G> {
+    /// The alias in place of `qualifier` when that is a schema-qualified name of the relation.
+    fn requalify(&self, qualifier: &[Ident]) -> Option<Ident> {
+        let name = ObjectName::from(qualifier.to_vec());
+        (qualifier.len() > 1 && (self.is_old)(&name)).then(|| make::ident(self.alias))
+    }
+
+    fn requalify_wildcards(&self, body: &mut SetExpr) {
+        match body {
+            SetExpr::Select(select) => {
+                for item in &mut select.projection {
+                    if let SelectItem::QualifiedWildcard(
+                        SelectItemQualifiedWildcardKind::ObjectName(name),
+                        _,
+                    ) = item
+                        && let Some(parts) = name
+                            .0
+                            .iter()
+                            .map(|p| p.as_ident().cloned())
+                            .collect::<Option<Vec<Ident>>>()
+                        && let Some(alias) = self.requalify(&parts)
+                    {
+                        *name = ObjectName::from(vec![alias]);
+                    }
+                }
+            }
+            SetExpr::SetOperation { left, right, .. } => {
+                self.requalify_wildcards(left);
+                self.requalify_wildcards(right);
+            }
+            _ => {}
+        }
+    }
 }
 
 impl<F: Fn(&ObjectName) -> bool, G: Fn(&ObjectName) -> ObjectName> VisitorMut
@@ -592,12 +648,27 @@ impl<F: Fn(&ObjectName) -> bool, G: Fn(&ObjectName) -> ObjectName> VisitorMut
 {
     type Break = ();
 
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        self.requalify_wildcards(&mut query.body);
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
         if let TableFactor::Table { name, alias, .. } = factor
             && (self.is_old)(name)
         {
             *name = (self.new)(name);
             alias.get_or_insert_with(|| make::alias(self.alias, &[]));
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::CompoundIdentifier(parts) = expr
+            && let [qualifier @ .., column] = parts.as_slice()
+            && let Some(alias) = self.requalify(qualifier)
+        {
+            *parts = vec![alias, column.clone()];
         }
         ControlFlow::Continue(())
     }
@@ -639,7 +710,7 @@ pub(super) fn wrong_kind(key: &str, wanted: &str, found: Option<&str>) -> PgErro
     }
 }
 
-fn duplicate_relation(key: &str) -> PgError {
+pub(super) fn duplicate_relation(key: &str) -> PgError {
     PgError::new(
         SqlState::DUPLICATE_TABLE,
         format!("relation \"{}\" already exists", catalog::split(key).1),

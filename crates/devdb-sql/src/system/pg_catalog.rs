@@ -293,7 +293,9 @@ pub static RELATIONS: &[Relation] = &[
            (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
            (SELECT count(*) FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid \
              AND NOT x.include), \
-           i.is_unique, 0, i.is_primary, 0, 1, 0, 1, 0, 1, 1, 0, \
+           i.is_unique, 0, i.is_primary, 0, \
+           NOT EXISTS (SELECT 1 FROM __devdb_constraints k WHERE k.schema = i.schema \
+             AND k.name = i.name AND k.is_deferrable), 0, 1, 0, 1, 1, 0, \
            (SELECT group_concat(coalesce(x.attnum, 0), ' ' ORDER BY x.seqno) \
              FROM __pg_index_columns x WHERE x.indexrelid = 16777216 + i.rowid), \
            (SELECT group_concat(coalesce(x.collation, 0), ' ' ORDER BY x.seqno) \
@@ -388,9 +390,9 @@ pub static RELATIONS: &[Relation] = &[
                AND c.name = j.value ORDER BY j.key) x) END, \
            CASE WHEN k.kind <> 'x' THEN k.check_expr END, \
            CASE k.kind \
-             WHEN 'p' THEN 'PRIMARY KEY (' || pg_name_list(k.columns) || ')' \
+             WHEN 'p' THEN 'PRIMARY KEY (' || pg_name_list(k.columns) || ')' || k.__deferral \
              WHEN 'x' THEN k.check_expr \
-             WHEN 'u' THEN 'UNIQUE (' || pg_name_list(k.columns) || ')' \
+             WHEN 'u' THEN 'UNIQUE (' || pg_name_list(k.columns) || ')' || k.__deferral \
              WHEN 'c' THEN 'CHECK (' || pg_check_display(k.check_expr, \
                (SELECT json_group_object(c.name, c.type_oid) FROM __devdb_columns c \
                  WHERE c.schema = k.schema AND c.table_name = k.table_name), 0, 0) || ')' \
@@ -414,6 +416,8 @@ pub static RELATIONS: &[Relation] = &[
              || coalesce(' ON DELETE ' || on_delete, '') \
              || CASE WHEN is_deferrable THEN ' DEFERRABLE' ELSE '' END \
              || CASE WHEN is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END AS __fk_tail, \
+           CASE WHEN is_deferrable THEN ' DEFERRABLE' ELSE '' END \
+             || CASE WHEN is_deferred THEN ' INITIALLY DEFERRED' ELSE '' END AS __deferral, \
              rowid AS rowid \
            FROM __devdb_constraints) k \
          UNION ALL \
