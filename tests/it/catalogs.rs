@@ -354,6 +354,24 @@ async fn psql_meta_commands_match_postgres() {
             r"\d+ active_users",
             r"\d+ user_emails",
             r"\db",
+            // Built-in casts, operators, languages, access methods and operator classes.
+            r"\dC",
+            r"\do",
+            r"\dL",
+            r"\dA",
+            r"\dAc",
+            // Catalogs of objects nobody created here: empty on both.
+            r"\dd",
+            r"\dy",
+            r"\des",
+            r"\dew",
+            r"\det",
+            r"\deu",
+            r"\dX",
+            r"\ddp",
+            // No grants beyond the owner's: empty access privileges.
+            r"\dp",
+            r"\z",
         ] {
             let run = psql(&psql_bin, url, &["-c", command]).await;
             run.assert_success(command);

@@ -11,7 +11,7 @@ use sqlparser::ast::{
 
 use super::expr::{Ctx, comparable};
 use super::lateral::LateralJoin;
-use super::scope::MergedValue;
+use super::scope::{MergedValue, TABLEOID};
 use super::{Output, Rel, Scope, Translator, fold};
 use crate::types::{Ty, common_type};
 use crate::{Column, Kind, make};
@@ -1290,6 +1290,15 @@ impl Translator<'_> {
                     columns,
                     table: (!is_cte && !is_view && system.is_none()).then(|| table.clone()),
                 })?;
+                // A catalog's rows carry its OID in the system column tableoid (psql's \dd and
+                // \dL match pg_description.classoid with it).
+                if let Some(oid) = system.and_then(crate::system::table_oid) {
+                    self.current_scope().substitutes.push((
+                        rel_name.clone(),
+                        TABLEOID.to_owned(),
+                        make::int(oid),
+                    ));
+                }
                 if renamed == original {
                     let aliased = alias.is_some() || system.is_some() || copy.is_some();
                     return Ok(make::table(

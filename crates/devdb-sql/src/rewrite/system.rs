@@ -393,10 +393,23 @@ impl Translator<'_> {
                     NAME,
                 )
             }
-            ("pg_table_is_visible" | "pg_type_is_visible" | "pg_function_is_visible", 1) => {
+            (
+                "pg_table_is_visible"
+                | "pg_type_is_visible"
+                | "pg_function_is_visible"
+                | "pg_operator_is_visible"
+                | "pg_opclass_is_visible"
+                | "pg_opfamily_is_visible"
+                | "pg_statistics_obj_is_visible",
+                1,
+            ) => {
                 let (view, namespace) = match name {
                     "pg_table_is_visible" => ("__pg_class", "relnamespace"),
                     "pg_type_is_visible" => ("__pg_type", "typnamespace"),
+                    "pg_operator_is_visible" => ("__pg_operator", "oprnamespace"),
+                    "pg_opclass_is_visible" => ("__pg_opclass", "opcnamespace"),
+                    "pg_opfamily_is_visible" => ("__pg_opfamily", "opfnamespace"),
+                    "pg_statistics_obj_is_visible" => ("__pg_statistic_ext", "stxnamespace"),
                     _ => ("__pg_proc", "pronamespace"),
                 };
                 let oid = self.first_oid(args)?;

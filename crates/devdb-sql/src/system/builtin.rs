@@ -1,6 +1,6 @@
 //! The rows of PostgreSQL's catalogs that exist in every database before any DDL: built-in types,
-//! functions, system tables and views, descriptions, access methods, collations, schemas,
-//! predefined roles and extensions.
+//! functions, operators, casts, system tables and views, descriptions, access methods, operator
+//! classes and families, collations, languages, schemas, predefined roles and extensions.
 //!
 //! The files in `data/` are PostgreSQL 15's own rows, dumped from a fresh `initdb` cluster
 //! (`\copy (SELECT <the columns below> FROM pg_type ORDER BY oid) TO 'pg_type.tsv'`, regproc
@@ -59,8 +59,8 @@ pub const PG_CLASS: Columns = cols!(
     relisshared: Bool, relpersistence: Char, relkind: Char, relnatts: Int2,
     relchecks: Int2, relhasrules: Bool, relhastriggers: Bool, relhassubclass: Bool,
     relrowsecurity: Bool, relforcerowsecurity: Bool, relispopulated: Bool,
-    relreplident: Char, relispartition: Bool, relrewrite: Oid, reloptions: TextArray,
-    relpartbound: PgNodeTree,
+    relreplident: Char, relispartition: Bool, relrewrite: Oid, relacl: AclitemArray,
+    reloptions: TextArray, relpartbound: PgNodeTree,
 );
 pub const PG_DESCRIPTION: Columns =
     cols!(objoid: Oid, classoid: Oid, objsubid: Int4, description: Text);
@@ -74,6 +74,21 @@ pub const PREDEFINED_ROLES: Columns = cols!(
 pub const PG_OPCLASS: Columns = cols!(
     oid: Oid, opcmethod: Oid, opcname: Name, opcnamespace: Oid, opcowner: Oid, opcfamily: Oid,
     opcintype: Oid, opcdefault: Bool, opckeytype: Oid,
+);
+pub const PG_OPFAMILY: Columns =
+    cols!(oid: Oid, opfmethod: Oid, opfname: Name, opfnamespace: Oid, opfowner: Oid);
+pub const PG_OPERATOR: Columns = cols!(
+    oid: Oid, oprname: Name, oprnamespace: Oid, oprowner: Oid, oprkind: Char, oprcanmerge: Bool,
+    oprcanhash: Bool, oprleft: Oid, oprright: Oid, oprresult: Oid, oprcom: Oid, oprnegate: Oid,
+    oprcode: Regproc, oprrest: Regproc, oprjoin: Regproc,
+);
+pub const PG_CAST: Columns = cols!(
+    oid: Oid, castsource: Oid, casttarget: Oid, castfunc: Oid, castcontext: Char,
+    castmethod: Char,
+);
+pub const PG_LANGUAGE: Columns = cols!(
+    oid: Oid, lanname: Name, lanowner: Oid, lanispl: Bool, lanpltrusted: Bool,
+    lanplcallfoid: Oid, laninline: Oid, lanvalidator: Oid, lanacl: AclitemArray,
 );
 pub const PG_EXTENSION: Columns = cols!(
     oid: Oid, extname: Name, extowner: Oid, extnamespace: Oid, extrelocatable: Bool,
@@ -109,6 +124,22 @@ pub static BUILTINS: &[Builtin] = &[
         "pg_opclass",
         PG_OPCLASS,
         include_str!("data/pg_opclass.tsv"),
+    ),
+    builtin(
+        "pg_opfamily",
+        PG_OPFAMILY,
+        include_str!("data/pg_opfamily.tsv"),
+    ),
+    builtin(
+        "pg_operator",
+        PG_OPERATOR,
+        include_str!("data/pg_operator.tsv"),
+    ),
+    builtin("pg_cast", PG_CAST, include_str!("data/pg_cast.tsv")),
+    builtin(
+        "pg_language",
+        PG_LANGUAGE,
+        include_str!("data/pg_language.tsv"),
     ),
     builtin(
         "pg_namespace",
@@ -173,6 +204,27 @@ impl Builtin {
             })
             .collect()
     }
+}
+
+/// (OID, name, namespace OID) of each built-in pg_class row, as written in its file.
+pub(super) fn relations() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    first_fields("pg_class").filter_map(|f| Some((*f.first()?, *f.get(1)?, *f.get(2)?)))
+}
+
+/// (OID, name) of each built-in schema, as written in its file.
+pub(super) fn namespaces() -> impl Iterator<Item = (&'static str, &'static str)> {
+    first_fields("pg_namespace").filter_map(|f| Some((*f.first()?, *f.get(1)?)))
+}
+
+/// The first three fields of each row of a built-in table (names and OIDs need no
+/// unescaping).
+fn first_fields(table: &str) -> impl Iterator<Item = Vec<&'static str>> {
+    BUILTINS
+        .iter()
+        .filter(move |b| b.name == table)
+        .flat_map(|b| b.data.lines())
+        .filter(|l| !l.is_empty())
+        .map(|l| l.splitn(4, '\t').take(3).collect())
 }
 
 /// Undoes COPY's text-format escapes.

@@ -486,6 +486,10 @@ pub(crate) fn pg_format_type_list(args: &[Value]) -> Result<Value, PgError> {
 }
 
 fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
+    // The pseudo-type anyarray, which devdb's enum arrays share as their PgType.
+    if oid == i64::from(PgType::AnyEnumArray.oid().0) {
+        return Some("anyarray".to_owned());
+    }
     let known = u32::try_from(oid).ok().map(Oid);
     if let Some(ty) = known.and_then(PgType::from_oid) {
         return Some(spelled(ty, typmod));
@@ -496,6 +500,12 @@ fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
     {
         return Some(format!("{}[]", spelled(*element, typmod)));
     }
+    if let Some(spelled) = sql_spelling(oid, typmod) {
+        return Some(spelled);
+    }
+    if let Some((_, element)) = SQL_SPELLED_ARRAYS.iter().find(|(array, _)| *array == oid) {
+        return sql_spelling(*element, typmod).map(|e| format!("{e}[]"));
+    }
     match typname {
         Some(name) if name.starts_with('_') => Some(format!("{}[]", quote_ident(&name[1..]))),
         Some(name) => Some(quote_ident(name)),
@@ -503,6 +513,25 @@ fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
         None => Some("???".to_owned()),
     }
 }
+
+/// The built-in types without a [`PgType`] that format_type spells in SQL's words (as
+/// PostgreSQL's format_type_extended does), with their modifier: bit(n), bit varying(n),
+/// time(p) with time zone.
+fn sql_spelling(oid: i64, typmod: i32) -> Option<String> {
+    let modifier = |m: i32| match m < 0 {
+        true => String::new(),
+        false => format!("({m})"),
+    };
+    match oid {
+        1560 => Some(format!("bit{}", modifier(typmod))),
+        1562 => Some(format!("bit varying{}", modifier(typmod))),
+        1266 => Some(format!("time{} with time zone", modifier(typmod))),
+        _ => None,
+    }
+}
+
+/// (array, element) OIDs of the arrays of the types [`sql_spelling`] knows.
+const SQL_SPELLED_ARRAYS: [(i64, i64); 3] = [(1561, 1560), (1563, 1562), (1270, 1266)];
 
 /// A type's format_type spelling with its modifier: `character varying(20)`,
 /// `numeric(10,2)`, `timestamp(3) without time zone`.

@@ -15,6 +15,9 @@ mod information_schema;
 mod pg_catalog;
 pub(crate) mod view_display;
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use devdb_pg::PgType;
 use devdb_pg::types::Storage;
 
@@ -94,6 +97,23 @@ pub fn find(schema: Option<&str>, name: &str) -> Option<&'static Relation> {
         .iter()
         .chain(information_schema::RELATIONS)
         .find(|r| r.schema == schema && r.name == name)
+}
+
+/// The OID PostgreSQL gives a system relation (pg_class 1259, ...), from the built-in pg_class
+/// rows: what its rows' system column `tableoid` holds. None for one PostgreSQL does not have
+/// in pg_class.
+pub fn table_oid(rel: &Relation) -> Option<i64> {
+    static OIDS: LazyLock<HashMap<(String, String), i64>> = LazyLock::new(|| {
+        let namespaces: HashMap<&str, &str> = builtin::namespaces().collect();
+        builtin::relations()
+            .filter_map(|(oid, name, namespace)| {
+                let schema = namespaces.get(namespace)?;
+                Some((((*schema).to_owned(), name.to_owned()), oid.parse().ok()?))
+            })
+            .collect()
+    });
+    OIDS.get(&(rel.schema.to_owned(), rel.name.to_owned()))
+        .copied()
 }
 
 /// True for the schemas whose relations are all system relations.

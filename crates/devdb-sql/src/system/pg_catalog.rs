@@ -14,7 +14,8 @@
 //! `__devdb_types`).
 
 use super::builtin::{
-    PG_AM, PG_CLASS, PG_COLLATION, PG_DESCRIPTION, PG_EXTENSION, PG_PROC, PG_RANGE, PG_TYPE, cols,
+    PG_AM, PG_CAST, PG_CLASS, PG_COLLATION, PG_DESCRIPTION, PG_EXTENSION, PG_LANGUAGE, PG_OPERATOR,
+    PG_OPFAMILY, PG_PROC, PG_RANGE, PG_TYPE, cols,
 };
 use super::{Columns, Relation};
 
@@ -127,10 +128,30 @@ pub static RELATIONS: &[Relation] = &[
         "SELECT * FROM devdb_sys.pg_opclass",
     ),
     rel(
+        "pg_opfamily",
+        PG_OPFAMILY,
+        "SELECT * FROM devdb_sys.pg_opfamily",
+    ),
+    // devdb has no CREATE OPERATOR, CREATE CAST or CREATE LANGUAGE: the built-in rows only.
+    rel(
+        "pg_operator",
+        PG_OPERATOR,
+        "SELECT * FROM devdb_sys.pg_operator",
+    ),
+    rel("pg_cast", PG_CAST, "SELECT * FROM devdb_sys.pg_cast"),
+    rel(
+        "pg_language",
+        PG_LANGUAGE,
+        "SELECT * FROM devdb_sys.pg_language",
+    ),
+    rel(
         "pg_tablespace",
         cols!(oid: Oid, spcname: Name, spcowner: Oid),
         "SELECT 1663, 'pg_default', 10 UNION ALL SELECT 1664, 'pg_global', 10",
     ),
+    // User relations have no grants beyond their owner's (relacl NULL). The system
+    // catalogs' relacl is PostgreSQL's, whose bootstrap superuser (OID 10, `postgres` in
+    // the dump) is the connected user here.
     rel(
         "pg_class",
         PG_CLASS,
@@ -148,7 +169,7 @@ pub static RELATIONS: &[Relation] = &[
                OR k.ref_table = pg_key(t.schema, t.name))) \
            OR EXISTS (SELECT 1 FROM __devdb_triggers g \
              WHERE g.schema = t.schema AND g.table_name = t.name), \
-           0, 0, 0, 1, 'd', 0, 0, NULL, NULL \
+           0, 0, 0, 1, 'd', 0, 0, NULL, NULL, NULL \
          FROM __devdb_tables t \
          UNION ALL \
          SELECT 16777216 + i.rowid, i.name, \
@@ -158,7 +179,7 @@ pub static RELATIONS: &[Relation] = &[
            16777216 + i.rowid, 0, 1, 0.0, 0, 0, 0, 0, \
            iif(substr(i.schema, 1, 8) = 'pg_temp_', 't', 'p'), 'i', \
            (SELECT count(*) FROM pragma_index_info(pg_key(i.schema, i.name))), \
-           0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL \
+           0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL, NULL \
          FROM __devdb_indexes i \
          UNION ALL \
          SELECT 33554432 + s.rowid, pg_key_name(s.name), \
@@ -167,7 +188,7 @@ pub static RELATIONS: &[Relation] = &[
            33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, \
            iif(substr(pg_key_schema(s.name), 1, 8) = 'pg_temp_', 't', 'p'), 'S', \
            3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, \
-           NULL, NULL \
+           NULL, NULL, NULL \
          FROM __devdb_sequences s \
          UNION ALL \
          SELECT 83886080 + v.rowid, v.name, \
@@ -179,11 +200,20 @@ pub static RELATIONS: &[Relation] = &[
            (SELECT count(*) FROM __devdb_view_columns c \
              WHERE c.schema = v.schema AND c.view_name = v.name), \
            0, 1, 0, 0, 0, 0, coalesce(m.populated, 1), iif(m.name IS NULL, 'n', 'd'), 0, 0, \
-           NULL, NULL \
+           NULL, NULL, NULL \
          FROM __devdb_views v \
          LEFT JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name \
          UNION ALL \
-         SELECT * FROM devdb_sys.pg_class",
+         SELECT oid, relname, relnamespace, reltype, reloftype, relowner, relam, relfilenode, \
+           reltablespace, relpages, reltuples, relallvisible, reltoastrelid, relhasindex, \
+           relisshared, relpersistence, relkind, relnatts, relchecks, relhasrules, \
+           relhastriggers, relhassubclass, relrowsecurity, relforcerowsecurity, relispopulated, \
+           relreplident, relispartition, relrewrite, \
+           pg_cast(replace(replace(pg_cast(relacl, 1034, 25, -1, 1), \
+               'postgres=', pg_quote_ident(devdb_current_user()) || '='), \
+             '/postgres', '/' || pg_quote_ident(devdb_current_user())), 25, 1034, -1, 1), \
+           reloptions, relpartbound \
+         FROM devdb_sys.pg_class",
     ),
     rel(
         "pg_attribute",
@@ -193,6 +223,7 @@ pub static RELATIONS: &[Relation] = &[
             attalign: Char, attstorage: Char, attcompression: Char, attnotnull: Bool,
             atthasdef: Bool, atthasmissing: Bool, attidentity: Char, attgenerated: Char,
             attisdropped: Bool, attislocal: Bool, attinhcount: Int4, attcollation: Oid,
+            attacl: AclitemArray,
         ),
         // A column of a domain names the domain, with what it declared itself (not the
         // domain's NOT NULL and DEFAULT, merged into its __devdb_columns row).
@@ -205,7 +236,7 @@ pub static RELATIONS: &[Relation] = &[
              WHERE i.schema = c.schema AND i.table_name = c.table_name AND i.name = c.name)), \
            0, COALESCE((SELECT i.kind FROM __devdb_identity_columns i WHERE i.schema = c.schema \
              AND i.table_name = c.table_name AND i.name = c.name), ''), \
-           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation \
+           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation, NULL \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          LEFT JOIN __devdb_domain_columns dc ON dc.schema = c.schema \
@@ -215,12 +246,13 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __pg_type ty ON ty.oid = coalesce(dc.domain_oid, c.type_oid) \
          UNION ALL \
          SELECT x.indexrelid, x.name, x.typid, -1, ty.typlen, x.seqno + 1, 0, -1, x.typmod, \
-           ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, ty.typcollation \
+           ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
+           ty.typcollation, NULL \
          FROM __pg_index_columns x JOIN __pg_type ty ON ty.oid = x.typid \
          UNION ALL \
          SELECT 83886080 + v.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, \
            c.typmod, ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
-           ty.typcollation \
+           ty.typcollation, NULL \
          FROM __devdb_views v \
          JOIN __devdb_view_columns c ON c.schema = v.schema AND c.view_name = v.name \
          JOIN __pg_type ty ON ty.oid = c.type_oid",
@@ -495,7 +527,8 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL SELECT 3377, 3373, 10, 0",
     ),
     // Catalogs of objects devdb has none of (row security policies, rules,
-    // extended statistics, publications): empty, with PostgreSQL's columns.
+    // extended statistics, publications, event triggers, foreign data): empty, with
+    // PostgreSQL's columns.
     empty(
         "pg_policy",
         cols!(
@@ -574,6 +607,50 @@ pub static RELATIONS: &[Relation] = &[
     empty(
         "pg_publication_namespace",
         cols!(oid: Oid, pnpubid: Oid, pnnspid: Oid),
+    ),
+    empty(
+        "pg_event_trigger",
+        cols!(
+            oid: Oid, evtname: Name, evtevent: Name, evtowner: Oid, evtfoid: Oid,
+            evtenabled: Char, evttags: TextArray,
+        ),
+    ),
+    empty(
+        "pg_foreign_data_wrapper",
+        cols!(
+            oid: Oid, fdwname: Name, fdwowner: Oid, fdwhandler: Oid, fdwvalidator: Oid,
+            fdwacl: AclitemArray, fdwoptions: TextArray,
+        ),
+    ),
+    empty(
+        "pg_foreign_server",
+        cols!(
+            oid: Oid, srvname: Name, srvowner: Oid, srvfdw: Oid, srvtype: Text, srvversion: Text,
+            srvacl: AclitemArray, srvoptions: TextArray,
+        ),
+    ),
+    empty(
+        "pg_foreign_table",
+        cols!(ftrelid: Oid, ftserver: Oid, ftoptions: TextArray),
+    ),
+    empty(
+        "pg_user_mapping",
+        cols!(oid: Oid, umuser: Oid, umserver: Oid, umoptions: TextArray),
+    ),
+    empty(
+        "pg_user_mappings",
+        cols!(
+            umid: Oid, srvid: Oid, srvname: Name, umuser: Oid, usename: Name,
+            umoptions: TextArray,
+        ),
+    ),
+    // No ALTER DEFAULT PRIVILEGES: no rows, as in a fresh cluster.
+    empty(
+        "pg_default_acl",
+        cols!(
+            oid: Oid, defaclrole: Oid, defaclnamespace: Oid, defaclobjtype: Char,
+            defaclacl: AclitemArray,
+        ),
     ),
     rel(
         "pg_enum",
