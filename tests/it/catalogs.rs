@@ -310,6 +310,15 @@ async fn psql_meta_commands_match_postgres() {
             "alter table tagged add column attrs jsonb",
             "create index tagged_attrs on tagged using gin (attrs jsonb_path_ops) \
              with (fastupdate = off)",
+            // Functions for \df and \sf: SQL ones with a string body (one holding the
+            // `$function$` delimiter) and a `RETURN` body with attributes, a trigger function.
+            "create function add_one(a integer) returns integer language sql as 'select a + 1'",
+            "create function shout(integer) returns text stable language sql \
+             as $$ select 'it''s $function$ ' || $1 $$",
+            "create function bump(a int, b text) returns int immutable strict parallel safe \
+             security definer return a + 1",
+            "create function touch() returns trigger language plpgsql \
+             as $$ begin new.label := 'x'; return new; end $$",
         ];
         for statement in SCHEMA.iter().chain(&extra) {
             psql(&psql_bin, url, &["-c", statement])
@@ -372,6 +381,10 @@ async fn psql_meta_commands_match_postgres() {
             // No grants beyond the owner's: empty access privileges.
             r"\dp",
             r"\z",
+            r"\sf add_one",
+            r"\sf+ shout",
+            r"\sf bump",
+            r"\sf+ touch",
         ] {
             let run = psql(&psql_bin, url, &["-c", command]).await;
             run.assert_success(command);

@@ -425,10 +425,24 @@ impl Translator<'_> {
                 (make::lookup("__pg_proc", formatted, "oid", oid), TEXT)
             }
             ("pg_get_function_arguments" | "pg_get_function_identity_arguments", 1) => {
+                // A user function's arguments with their names (pg_proc's __arguments), a
+                // built-in one's types.
                 let oid = self.first_oid(args)?;
-                let formatted =
-                    make::call("pg_format_type_list", vec![make::column("proargtypes")]);
+                let formatted = make::call(
+                    "coalesce",
+                    vec![
+                        make::column("__arguments"),
+                        make::call("pg_format_type_list", vec![make::column("proargtypes")]),
+                    ],
+                );
                 (make::lookup("__pg_proc", formatted, "oid", oid), TEXT)
+            }
+            ("pg_get_functiondef", 1) => {
+                let oid = self.first_oid(args)?;
+                (
+                    make::lookup("__pg_proc", make::column("__def"), "oid", oid),
+                    TEXT,
+                )
             }
             // PostgreSQL's answer for an OID that names no such object: devdb has no
             // rules or extended statistics.

@@ -472,6 +472,82 @@ pub(crate) fn pg_format_type(args: &[Value]) -> Result<Value, PgError> {
     Ok(shown.map_or(Value::Null, Value::Text))
 }
 
+/// pg_function_arguments(names, oidvector): a function's arguments as
+/// pg_get_function_arguments lists them, each with its name (from the JSON list `names`, ""
+/// where unnamed) before its type.
+pub(crate) fn pg_function_arguments(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(names), Some(types)) = (text_arg(args, 0), text_arg(args, 1)) else {
+        return Ok(Value::Null);
+    };
+    let names = parse_name_list(names)?;
+    let listed: Vec<String> = types
+        .split_whitespace()
+        .filter_map(|oid| oid.parse::<i64>().ok())
+        .filter_map(|oid| format_type(oid, -1, None))
+        .zip(
+            names
+                .iter()
+                .map(String::as_str)
+                .chain(std::iter::repeat("")),
+        )
+        .map(|(ty, name)| match name {
+            "" => ty,
+            name => format!("{} {ty}", quote_ident(name)),
+        })
+        .collect();
+    Ok(Value::Text(listed.join(", ")))
+}
+
+/// pg_function_def(schema, name, arguments, result, language, provolatile, proparallel,
+/// proisstrict, prosecdef, prosrc, sql body): pg_get_functiondef's text for a function whose
+/// body is `prosrc` (dollar-quoted with a delimiter the body does not hold), or a SQL-standard
+/// `sql body` (`RETURN expression`) when that is not NULL. NULL when it has neither (a SQL
+/// function whose text an older devdb did not keep).
+pub(crate) fn pg_function_def(args: &[Value]) -> Result<Value, PgError> {
+    let text = |i| text_arg(args, i).unwrap_or_default();
+    let flag = |i| matches!(args.get(i), Some(Value::Int(1)));
+    let body = match (text_arg(args, 10), text_arg(args, 9)) {
+        (Some(sql_body), _) => sql_body.to_owned(),
+        (None, Some(source)) => {
+            let mut quote = "$function".to_owned();
+            while source.contains(&quote) {
+                quote.push('x');
+            }
+            quote.push('$');
+            format!("AS {quote}{source}{quote}")
+        }
+        (None, None) => return Ok(Value::Null),
+    };
+    let mut options = String::new();
+    options.push_str(match text(5) {
+        "i" => " IMMUTABLE",
+        "s" => " STABLE",
+        _ => "",
+    });
+    options.push_str(match text(6) {
+        "s" => " PARALLEL SAFE",
+        "r" => " PARALLEL RESTRICTED",
+        _ => "",
+    });
+    if flag(7) {
+        options.push_str(" STRICT");
+    }
+    if flag(8) {
+        options.push_str(" SECURITY DEFINER");
+    }
+    if !options.is_empty() {
+        options.push('\n');
+    }
+    Ok(Value::Text(format!(
+        "CREATE OR REPLACE FUNCTION {}.{}({})\n RETURNS {}\n LANGUAGE {}\n{options}{body}\n",
+        quote_ident(text(0)),
+        quote_ident(text(1)),
+        text(2),
+        text(3),
+        quote_ident(text(4)),
+    )))
+}
+
 /// pg_format_type_list(oidvector): the types as pg_get_function_arguments lists them.
 pub(crate) fn pg_format_type_list(args: &[Value]) -> Result<Value, PgError> {
     let Some(list) = text_arg(args, 0) else {

@@ -95,19 +95,37 @@ pub static RELATIONS: &[Relation] = &[
     ),
     // Trigger functions: language plpgsql (13563 in a fresh PostgreSQL 15 cluster), returning
     // trigger (2279), no arguments; SQL functions: language sql (14).
-    rel(
-        "pg_proc",
-        PG_PROC,
-        "SELECT * FROM devdb_sys.pg_proc \
+    Relation {
+        schema: "pg_catalog",
+        name: "pg_proc",
+        columns: PG_PROC,
+        // __arguments: what pg_get_function_arguments prints of a user function (with the
+        // arguments' names), NULL for a built-in one (its types, from proargtypes); __def: what
+        // pg_get_functiondef prints of a user function, NULL for a built-in one and for a SQL
+        // function an older devdb created, whose text it did not keep. A `RETURN expression`
+        // body (prosrc '') is deparsed as PostgreSQL prints the expression.
+        hidden: &["__arguments", "__def"],
+        body: "SELECT *, NULL, NULL FROM devdb_sys.pg_proc \
          UNION ALL \
          SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
-           10, 13563, 'f', 0, 'v', 0, 2279, '' \
+           10, 13563, 'f', 0, f.volatility, 0, 2279, '', '', \
+           pg_function_def(f.schema, f.name, '', 'trigger', 'plpgsql', f.volatility, f.parallel, \
+             f.strict, f.security_definer, f.body, NULL) \
          FROM __devdb_functions f \
          UNION ALL \
          SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
-           10, 14, 'f', 0, 'v', json_array_length(f.arg_types), f.return_oid, f.arg_oids \
-         FROM __devdb_sql_functions f",
-    ),
+           10, 14, 'f', 0, f.volatility, json_array_length(f.arg_types), f.return_oid, \
+           f.arg_oids, __arguments, \
+           pg_function_def(f.schema, f.name, __arguments, \
+             pg_format_type(f.return_oid, NULL, NULL), 'sql', f.volatility, f.parallel, \
+             f.strict, f.security_definer, f.source, \
+             CASE WHEN f.source = '' THEN 'RETURN ' || pg_check_display(f.body, \
+               (SELECT json_group_object(n.value, o.value) FROM json_each(f.arg_names) n \
+                 JOIN json_each('[' || replace(f.arg_oids, ' ', ',') || ']') o \
+                   ON o.key = n.key WHERE n.value <> ''), 0, 0) END) \
+         FROM (SELECT *, pg_function_arguments(arg_names, arg_oids) AS __arguments \
+           FROM __devdb_sql_functions) f",
+    },
     rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
     rel("pg_am", PG_AM, "SELECT * FROM devdb_sys.pg_am"),
     rel(
