@@ -385,6 +385,18 @@ async fn psql_meta_commands_match_postgres() {
             r"\sf+ shout",
             r"\sf bump",
             r"\sf+ touch",
+            // Conversions (the built-in ones name their encodings), collations, text search
+            // objects, and catalogs nobody filled.
+            r"\dc",
+            r"\dc pg_catalog.*",
+            r"\dO",
+            r"\dF",
+            r"\dFd",
+            r"\dFp",
+            r"\dFt",
+            r"\drds",
+            r"\dRs",
+            r"\dl",
         ] {
             let run = psql(&psql_bin, url, &["-c", command]).await;
             run.assert_success(command);
@@ -408,6 +420,20 @@ async fn psql_meta_commands_match_postgres() {
         outputs[1], outputs[0],
         "devdb (left) and PostgreSQL (right)"
     );
+}
+
+/// Encodings by number and by name, aliases and spellings PostgreSQL accepts included.
+#[tokio::test]
+async fn encoding_names_and_numbers_match_postgres() {
+    compare(&[
+        "select i, pg_encoding_to_char(i) from generate_series(-1, 43) i order by i",
+        "select n, pg_char_to_encoding(n) from unnest(array['utf8', 'UTF-8', 'Unicode', \
+         'latin1', 'ISO-8859-5', 'iso88599', 'windows1252', 'Win1250', 'shift_jis_2004', \
+         'mskanji', 'win949', 'koi8', 'alt', 'tcvn5712', 'sql_ascii', 'windows', 'latin11', \
+         '']) n order by n",
+        "select getdatabaseencoding(), pg_char_to_encoding(getdatabaseencoding())",
+    ])
+    .await;
 }
 
 /// Runs `setup` then each psql meta-command on a fresh PostgreSQL database and on devdb, and

@@ -200,6 +200,16 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_format_type_qualified", 4, catalog::pg_format_type),
     f("pg_format_type_list", 1, catalog::pg_format_type_list),
     f("pg_function_arguments", 2, catalog::pg_function_arguments),
+    f(
+        "pg_encoding_to_char",
+        1,
+        crate::system::encoding::pg_encoding_to_char,
+    ),
+    f(
+        "pg_char_to_encoding",
+        1,
+        crate::system::encoding::pg_char_to_encoding,
+    ),
     f("pg_function_def", 11, catalog::pg_function_def),
     f("pg_name_part", 3, catalog::pg_name_part),
     f("pg_size_pretty", 1, catalog::pg_size_pretty),

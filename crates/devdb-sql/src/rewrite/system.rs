@@ -11,6 +11,7 @@ use super::expr::{Ctx, string_literal};
 use super::query::OutCol;
 use super::{Translator, fold};
 use crate::make;
+use crate::system::encoding;
 use crate::system::functions::{TypeKey, object_name, type_key};
 use crate::system::{self, Relation};
 use crate::types::Ty;
@@ -222,6 +223,13 @@ impl Translator<'_> {
         args: Vec<Expr>,
     ) -> Result<Result<(Expr, Ty), Vec<Expr>>, PgError> {
         let n = args.len();
+        if n == 1
+            && let Some((_, view, namespace)) = VISIBILITY.iter().find(|(f, _, _)| *f == name)
+        {
+            let oid = self.first_oid(args)?;
+            let visible = self.visible(namespace);
+            return Ok(Ok((make::lookup(view, visible, "oid", oid), BOOL)));
+        }
         let done = match (name, n) {
             ("format_type", 2) => {
                 let [oid, typmod] = self.catalog_args(args, [OID, Ty::of(PgType::Int4)])?;
@@ -393,29 +401,6 @@ impl Translator<'_> {
                     NAME,
                 )
             }
-            (
-                "pg_table_is_visible"
-                | "pg_type_is_visible"
-                | "pg_function_is_visible"
-                | "pg_operator_is_visible"
-                | "pg_opclass_is_visible"
-                | "pg_opfamily_is_visible"
-                | "pg_statistics_obj_is_visible",
-                1,
-            ) => {
-                let (view, namespace) = match name {
-                    "pg_table_is_visible" => ("__pg_class", "relnamespace"),
-                    "pg_type_is_visible" => ("__pg_type", "typnamespace"),
-                    "pg_operator_is_visible" => ("__pg_operator", "oprnamespace"),
-                    "pg_opclass_is_visible" => ("__pg_opclass", "opcnamespace"),
-                    "pg_opfamily_is_visible" => ("__pg_opfamily", "opfnamespace"),
-                    "pg_statistics_obj_is_visible" => ("__pg_statistic_ext", "stxnamespace"),
-                    _ => ("__pg_proc", "pronamespace"),
-                };
-                let oid = self.first_oid(args)?;
-                let visible = self.visible(namespace);
-                (make::lookup(view, visible, "oid", oid), BOOL)
-            }
             ("pg_get_function_result", 1) => {
                 let oid = self.first_oid(args)?;
                 let rettype = make::column("prorettype");
@@ -541,12 +526,17 @@ impl Translator<'_> {
             }
             ("pg_encoding_to_char", 1) => {
                 let [code] = self.catalog_args(args, [Ty::of(PgType::Int4)])?;
-                let utf8 = make::eq(code, make::int(6));
+                (make::call("pg_encoding_to_char", vec![code]), NAME)
+            }
+            ("pg_char_to_encoding", 1) => {
+                let [name] = self.catalog_args(args, [NAME])?;
                 (
-                    make::call("iif", vec![utf8, make::string("UTF8"), make::string("")]),
-                    NAME,
+                    make::call("pg_char_to_encoding", vec![name]),
+                    Ty::of(PgType::Int4),
                 )
             }
+            // Every database is UTF8.
+            ("getdatabaseencoding", 0) => (make::string(encoding::UTF8), NAME),
             (
                 "has_table_privilege"
                 | "has_schema_privilege"
@@ -863,6 +853,36 @@ impl Translator<'_> {
         Ok((seq, TEXT))
     }
 }
+
+/// The pg_*_is_visible functions: each tells whether its catalog's object (by OID) is in a
+/// schema on the search path. (function, catalog view, the view's namespace column).
+const VISIBILITY: [(&str, &str, &str); 13] = [
+    ("pg_table_is_visible", "__pg_class", "relnamespace"),
+    ("pg_type_is_visible", "__pg_type", "typnamespace"),
+    ("pg_function_is_visible", "__pg_proc", "pronamespace"),
+    ("pg_operator_is_visible", "__pg_operator", "oprnamespace"),
+    ("pg_opclass_is_visible", "__pg_opclass", "opcnamespace"),
+    ("pg_opfamily_is_visible", "__pg_opfamily", "opfnamespace"),
+    (
+        "pg_statistics_obj_is_visible",
+        "__pg_statistic_ext",
+        "stxnamespace",
+    ),
+    ("pg_collation_is_visible", "__pg_collation", "collnamespace"),
+    (
+        "pg_conversion_is_visible",
+        "__pg_conversion",
+        "connamespace",
+    ),
+    ("pg_ts_config_is_visible", "__pg_ts_config", "cfgnamespace"),
+    ("pg_ts_dict_is_visible", "__pg_ts_dict", "dictnamespace"),
+    ("pg_ts_parser_is_visible", "__pg_ts_parser", "prsnamespace"),
+    (
+        "pg_ts_template_is_visible",
+        "__pg_ts_template",
+        "tmplnamespace",
+    ),
+];
 
 /// The system columns every table has, in PostgreSQL's order of attnum -1, -2, ...
 const SYSTEM_COLUMNS: [&str; 6] = ["ctid", "xmin", "cmin", "xmax", "cmax", "tableoid"];

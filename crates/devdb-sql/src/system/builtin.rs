@@ -1,6 +1,7 @@
 //! The rows of PostgreSQL's catalogs that exist in every database before any DDL: built-in types,
 //! functions, operators, casts, system tables and views, descriptions, access methods, operator
-//! classes and families, collations, languages, schemas, predefined roles and extensions.
+//! classes and families, collations, conversions, text search configurations, dictionaries,
+//! parsers and templates, languages, schemas, predefined roles and extensions.
 //!
 //! The files in `data/` are PostgreSQL 15's own rows, dumped from a fresh `initdb` cluster
 //! (`\copy (SELECT <the columns below> FROM pg_type ORDER BY oid) TO 'pg_type.tsv'`, regproc
@@ -90,6 +91,23 @@ pub const PG_LANGUAGE: Columns = cols!(
     oid: Oid, lanname: Name, lanowner: Oid, lanispl: Bool, lanpltrusted: Bool,
     lanplcallfoid: Oid, laninline: Oid, lanvalidator: Oid, lanacl: AclitemArray,
 );
+pub const PG_CONVERSION: Columns = cols!(
+    oid: Oid, conname: Name, connamespace: Oid, conowner: Oid, conforencoding: Int4,
+    contoencoding: Int4, conproc: Regproc, condefault: Bool,
+);
+pub const PG_TS_CONFIG: Columns =
+    cols!(oid: Oid, cfgname: Name, cfgnamespace: Oid, cfgowner: Oid, cfgparser: Oid);
+pub const PG_TS_DICT: Columns = cols!(
+    oid: Oid, dictname: Name, dictnamespace: Oid, dictowner: Oid, dicttemplate: Oid,
+    dictinitoption: Text,
+);
+pub const PG_TS_PARSER: Columns = cols!(
+    oid: Oid, prsname: Name, prsnamespace: Oid, prsstart: Regproc, prstoken: Regproc,
+    prsend: Regproc, prsheadline: Regproc, prslextype: Regproc,
+);
+pub const PG_TS_TEMPLATE: Columns = cols!(
+    oid: Oid, tmplname: Name, tmplnamespace: Oid, tmplinit: Regproc, tmpllexize: Regproc,
+);
 pub const PG_EXTENSION: Columns = cols!(
     oid: Oid, extname: Name, extowner: Oid, extnamespace: Oid, extrelocatable: Bool,
     extversion: Text,
@@ -140,6 +158,31 @@ pub static BUILTINS: &[Builtin] = &[
         "pg_language",
         PG_LANGUAGE,
         include_str!("data/pg_language.tsv"),
+    ),
+    builtin(
+        "pg_conversion",
+        PG_CONVERSION,
+        include_str!("data/pg_conversion.tsv"),
+    ),
+    builtin(
+        "pg_ts_config",
+        PG_TS_CONFIG,
+        include_str!("data/pg_ts_config.tsv"),
+    ),
+    builtin(
+        "pg_ts_dict",
+        PG_TS_DICT,
+        include_str!("data/pg_ts_dict.tsv"),
+    ),
+    builtin(
+        "pg_ts_parser",
+        PG_TS_PARSER,
+        include_str!("data/pg_ts_parser.tsv"),
+    ),
+    builtin(
+        "pg_ts_template",
+        PG_TS_TEMPLATE,
+        include_str!("data/pg_ts_template.tsv"),
     ),
     builtin(
         "pg_namespace",

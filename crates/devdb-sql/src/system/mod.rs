@@ -10,6 +10,7 @@
 
 pub mod builtin;
 pub(crate) mod check_display;
+pub(crate) mod encoding;
 pub(crate) mod functions;
 mod information_schema;
 mod pg_catalog;
@@ -99,10 +100,15 @@ pub fn find(schema: Option<&str>, name: &str) -> Option<&'static Relation> {
         .find(|r| r.schema == schema && r.name == name)
 }
 
-/// The OID PostgreSQL gives a system relation (pg_class 1259, ...), from the built-in pg_class
-/// rows: what its rows' system column `tableoid` holds. None for one PostgreSQL does not have
-/// in pg_class.
+/// The OID PostgreSQL gives a system relation (pg_class 1259, ...): what its rows' system
+/// column `tableoid` holds. None for one PostgreSQL does not have in pg_class.
 pub fn table_oid(rel: &Relation) -> Option<i64> {
+    builtin_relation_oid(rel.schema, rel.name)
+}
+
+/// The OID of the table or view `schema.name` of pg_catalog or information_schema, from the
+/// built-in pg_class rows (which list some devdb has no [`Relation`] for: pg_largeobject, ...).
+pub fn builtin_relation_oid(schema: &str, name: &str) -> Option<i64> {
     static OIDS: LazyLock<HashMap<(String, String), i64>> = LazyLock::new(|| {
         let namespaces: HashMap<&str, &str> = builtin::namespaces().collect();
         builtin::relations()
@@ -112,8 +118,7 @@ pub fn table_oid(rel: &Relation) -> Option<i64> {
             })
             .collect()
     });
-    OIDS.get(&(rel.schema.to_owned(), rel.name.to_owned()))
-        .copied()
+    OIDS.get(&(schema.to_owned(), name.to_owned())).copied()
 }
 
 /// True for the schemas whose relations are all system relations.

@@ -14,8 +14,9 @@
 //! `__devdb_types`).
 
 use super::builtin::{
-    PG_AM, PG_CAST, PG_CLASS, PG_COLLATION, PG_DESCRIPTION, PG_EXTENSION, PG_LANGUAGE, PG_OPERATOR,
-    PG_OPFAMILY, PG_PROC, PG_RANGE, PG_TYPE, cols,
+    PG_AM, PG_CAST, PG_CLASS, PG_COLLATION, PG_CONVERSION, PG_DESCRIPTION, PG_EXTENSION,
+    PG_LANGUAGE, PG_OPERATOR, PG_OPFAMILY, PG_PROC, PG_RANGE, PG_TS_CONFIG, PG_TS_DICT,
+    PG_TS_PARSER, PG_TS_TEMPLATE, PG_TYPE, cols,
 };
 use super::{Columns, Relation};
 
@@ -157,6 +158,32 @@ pub static RELATIONS: &[Relation] = &[
         "SELECT * FROM devdb_sys.pg_operator",
     ),
     rel("pg_cast", PG_CAST, "SELECT * FROM devdb_sys.pg_cast"),
+    // Nor CREATE CONVERSION or CREATE TEXT SEARCH: the built-in rows only.
+    rel(
+        "pg_conversion",
+        PG_CONVERSION,
+        "SELECT * FROM devdb_sys.pg_conversion",
+    ),
+    rel(
+        "pg_ts_config",
+        PG_TS_CONFIG,
+        "SELECT * FROM devdb_sys.pg_ts_config",
+    ),
+    rel(
+        "pg_ts_dict",
+        PG_TS_DICT,
+        "SELECT * FROM devdb_sys.pg_ts_dict",
+    ),
+    rel(
+        "pg_ts_parser",
+        PG_TS_PARSER,
+        "SELECT * FROM devdb_sys.pg_ts_parser",
+    ),
+    rel(
+        "pg_ts_template",
+        PG_TS_TEMPLATE,
+        "SELECT * FROM devdb_sys.pg_ts_template",
+    ),
     rel(
         "pg_language",
         PG_LANGUAGE,
@@ -661,6 +688,23 @@ pub static RELATIONS: &[Relation] = &[
             umid: Oid, srvid: Oid, srvname: Name, umuser: Oid, usename: Name,
             umoptions: TextArray,
         ),
+    ),
+    empty(
+        "pg_subscription",
+        cols!(
+            oid: Oid, subdbid: Oid, subname: Name, subowner: Oid, subenabled: Bool,
+            subbinary: Bool, substream: Bool, subtwophasestate: Char, subdisableonerr: Bool,
+            subconninfo: Text, subslotname: Name, subsynccommit: Text, subpublications: TextArray,
+        ),
+    ),
+    empty(
+        "pg_largeobject_metadata",
+        cols!(oid: Oid, lomowner: Oid, lomacl: AclitemArray),
+    ),
+    // No ALTER ROLE/DATABASE ... SET: no per-role or per-database settings.
+    empty(
+        "pg_db_role_setting",
+        cols!(setdatabase: Oid, setrole: Oid, setconfig: TextArray),
     ),
     // No ALTER DEFAULT PRIVILEGES: no rows, as in a fresh cluster.
     empty(
