@@ -369,6 +369,7 @@ async fn psql_meta_commands_match_postgres() {
             r"\dL",
             r"\dA",
             r"\dAc",
+            r"\dAp",
             // Catalogs of objects nobody created here: empty on both.
             r"\dd",
             r"\dy",
@@ -381,6 +382,7 @@ async fn psql_meta_commands_match_postgres() {
             // No grants beyond the owner's: empty access privileges.
             r"\dp",
             r"\z",
+            r"\df+",
             r"\sf add_one",
             r"\sf+ shout",
             r"\sf bump",

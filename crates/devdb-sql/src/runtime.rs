@@ -198,7 +198,6 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_fk_action", 1, catalog::pg_fk_action),
     f("pg_format_type", 3, catalog::pg_format_type),
     f("pg_format_type_qualified", 4, catalog::pg_format_type),
-    f("pg_format_type_list", 1, catalog::pg_format_type_list),
     f("pg_function_arguments", 2, catalog::pg_function_arguments),
     f(
         "pg_encoding_to_char",

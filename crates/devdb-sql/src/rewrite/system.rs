@@ -410,22 +410,20 @@ impl Translator<'_> {
                 (make::lookup("__pg_proc", formatted, "oid", oid), TEXT)
             }
             ("pg_get_function_arguments" | "pg_get_function_identity_arguments", 1) => {
-                // A user function's arguments with their names (pg_proc's __arguments), a
-                // built-in one's types.
-                let oid = self.first_oid(args)?;
-                let formatted = make::call(
-                    "coalesce",
-                    vec![
-                        make::column("__arguments"),
-                        make::call("pg_format_type_list", vec![make::column("proargtypes")]),
-                    ],
-                );
-                (make::lookup("__pg_proc", formatted, "oid", oid), TEXT)
-            }
-            ("pg_get_functiondef", 1) => {
                 let oid = self.first_oid(args)?;
                 (
-                    make::lookup("__pg_proc", make::column("__def"), "oid", oid),
+                    make::lookup("__pg_proc", make::column("__arguments"), "oid", oid),
+                    TEXT,
+                )
+            }
+            ("pg_get_functiondef" | "pg_get_function_sqlbody", 1) => {
+                let oid = self.first_oid(args)?;
+                let column = match name {
+                    "pg_get_functiondef" => "__def",
+                    _ => "__sqlbody",
+                };
+                (
+                    make::lookup("__pg_proc", make::column(column), "oid", oid),
                     TEXT,
                 )
             }

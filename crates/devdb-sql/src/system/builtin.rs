@@ -40,7 +40,13 @@ pub const PG_TYPE: Columns = cols!(
 );
 pub const PG_PROC: Columns = cols!(
     oid: Oid, proname: Name, pronamespace: Oid, proowner: Oid, prolang: Oid, prokind: Char,
-    proretset: Bool, provolatile: Char, pronargs: Int2, prorettype: Oid, proargtypes: Oidvector,
+    prosecdef: Bool, proisstrict: Bool, proretset: Bool, provolatile: Char, proparallel: Char,
+    pronargs: Int2, prorettype: Oid, proargtypes: Oidvector, prosrc: Text,
+    proacl: AclitemArray,
+);
+pub const PG_AMPROC: Columns = cols!(
+    oid: Oid, amprocfamily: Oid, amproclefttype: Oid, amprocrighttype: Oid, amprocnum: Int2,
+    amproc: Regproc,
 );
 pub const PG_RANGE: Columns = cols!(
     rngtypid: Oid, rngsubtype: Oid, rngmultitypid: Oid, rngcollation: Oid, rngsubopc: Oid,
@@ -153,6 +159,7 @@ pub static BUILTINS: &[Builtin] = &[
         PG_OPERATOR,
         include_str!("data/pg_operator.tsv"),
     ),
+    builtin("pg_amproc", PG_AMPROC, include_str!("data/pg_amproc.tsv")),
     builtin("pg_cast", PG_CAST, include_str!("data/pg_cast.tsv")),
     builtin(
         "pg_language",

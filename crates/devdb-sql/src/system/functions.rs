@@ -548,19 +548,6 @@ pub(crate) fn pg_function_def(args: &[Value]) -> Result<Value, PgError> {
     )))
 }
 
-/// pg_format_type_list(oidvector): the types as pg_get_function_arguments lists them.
-pub(crate) fn pg_format_type_list(args: &[Value]) -> Result<Value, PgError> {
-    let Some(list) = text_arg(args, 0) else {
-        return Ok(Value::Null);
-    };
-    let names: Vec<String> = list
-        .split_whitespace()
-        .filter_map(|oid| oid.parse::<i64>().ok())
-        .filter_map(|oid| format_type(oid, -1, None))
-        .collect();
-    Ok(Value::Text(names.join(", ")))
-}
-
 fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
     // The pseudo-type anyarray, which devdb's enum arrays share as their PgType.
     if oid == i64::from(PgType::AnyEnumArray.oid().0) {

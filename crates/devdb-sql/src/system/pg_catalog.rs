@@ -14,7 +14,7 @@
 //! `__devdb_types`).
 
 use super::builtin::{
-    PG_AM, PG_CAST, PG_CLASS, PG_COLLATION, PG_CONVERSION, PG_DESCRIPTION, PG_EXTENSION,
+    PG_AM, PG_AMPROC, PG_CAST, PG_CLASS, PG_COLLATION, PG_CONVERSION, PG_DESCRIPTION, PG_EXTENSION,
     PG_LANGUAGE, PG_OPERATOR, PG_OPFAMILY, PG_PROC, PG_RANGE, PG_TS_CONFIG, PG_TS_DICT,
     PG_TS_PARSER, PG_TS_TEMPLATE, PG_TYPE, cols,
 };
@@ -26,6 +26,19 @@ const PG_STATIO_TABLES: Columns = cols!(
     idx_blks_read: Int8, idx_blks_hit: Int8, toast_blks_read: Int8, toast_blks_hit: Int8,
     tidx_blks_read: Int8, tidx_blks_hit: Int8,
 );
+
+/// A built-in row's access privileges (an aclitem[] column dumped from PostgreSQL), whose
+/// bootstrap superuser (OID 10, `postgres` in the dump) is the connected user here.
+macro_rules! bootstrap_acl {
+    ($column:literal) => {
+        concat!(
+            "pg_cast(replace(replace(pg_cast(",
+            $column,
+            ", 1034, 25, -1, 1), 'postgres=', pg_quote_ident(devdb_current_user()) || '='), \
+             '/postgres', '/' || pg_quote_ident(devdb_current_user())), 25, 1034, -1, 1)"
+        )
+    };
+}
 
 const fn rel(name: &'static str, columns: Columns, body: &'static str) -> Relation {
     Relation::new("pg_catalog", name, columns, body)
@@ -95,38 +108,56 @@ pub static RELATIONS: &[Relation] = &[
          FROM __devdb_extensions WHERE name = 'citext'",
     ),
     // Trigger functions: language plpgsql (13563 in a fresh PostgreSQL 15 cluster), returning
-    // trigger (2279), no arguments; SQL functions: language sql (14).
+    // trigger (2279), no arguments; SQL functions: language sql (14). No GRANT on functions:
+    // proacl NULL.
     Relation {
         schema: "pg_catalog",
         name: "pg_proc",
         columns: PG_PROC,
-        // __arguments: what pg_get_function_arguments prints of a user function (with the
-        // arguments' names), NULL for a built-in one (its types, from proargtypes); __def: what
+        // __arguments: what pg_get_function_arguments prints (a user function's arguments
+        // with their names, a built-in one's types); __def: what
         // pg_get_functiondef prints of a user function, NULL for a built-in one and for a SQL
-        // function an older devdb created, whose text it did not keep. A `RETURN expression`
-        // body (prosrc '') is deparsed as PostgreSQL prints the expression.
-        hidden: &["__arguments", "__def"],
-        body: "SELECT *, NULL, NULL FROM devdb_sys.pg_proc \
-         UNION ALL \
-         SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
-           10, 13563, 'f', 0, f.volatility, 0, 2279, '', '', \
-           pg_function_def(f.schema, f.name, '', 'trigger', 'plpgsql', f.volatility, f.parallel, \
-             f.strict, f.security_definer, f.body, NULL) \
-         FROM __devdb_functions f \
-         UNION ALL \
-         SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
-           10, 14, 'f', 0, f.volatility, json_array_length(f.arg_types), f.return_oid, \
-           f.arg_oids, __arguments, \
-           pg_function_def(f.schema, f.name, __arguments, \
-             pg_format_type(f.return_oid, NULL, NULL), 'sql', f.volatility, f.parallel, \
-             f.strict, f.security_definer, f.source, \
-             CASE WHEN f.source = '' THEN 'RETURN ' || pg_check_display(f.body, \
-               (SELECT json_group_object(n.value, o.value) FROM json_each(f.arg_names) n \
-                 JOIN json_each('[' || replace(f.arg_oids, ' ', ',') || ']') o \
-                   ON o.key = n.key WHERE n.value <> ''), 0, 0) END) \
-         FROM (SELECT *, pg_function_arguments(arg_names, arg_oids) AS __arguments \
-           FROM __devdb_sql_functions) f",
+        // function an older devdb created, whose text it did not keep; __sqlbody: what
+        // pg_get_function_sqlbody prints of a user function with a `RETURN expression` body
+        // (prosrc ''), the expression deparsed as PostgreSQL prints it.
+        hidden: &["__arguments", "__def", "__sqlbody"],
+        body: concat!(
+            "SELECT oid, proname, pronamespace, proowner, prolang, prokind, prosecdef, \
+               proisstrict, proretset, provolatile, proparallel, pronargs, prorettype, \
+               proargtypes, prosrc, ",
+            bootstrap_acl!("proacl"),
+            ", coalesce((SELECT group_concat(pg_format_type(a.value, NULL, t.typname), ', ' \
+                 ORDER BY a.key) \
+               FROM json_each('[' || replace(proargtypes, ' ', ',') || ']') a \
+               LEFT JOIN devdb_sys.pg_type t ON t.oid = a.value), ''), NULL, NULL \
+             FROM devdb_sys.pg_proc \
+             UNION ALL \
+             SELECT f.oid, f.name, \
+               (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), 10, 13563, 'f', \
+               f.security_definer, f.strict, 0, f.volatility, f.parallel, 0, 2279, '', f.body, \
+               NULL, '', \
+               pg_function_def(f.schema, f.name, '', 'trigger', 'plpgsql', f.volatility, \
+                 f.parallel, f.strict, f.security_definer, f.body, NULL), NULL \
+             FROM __devdb_functions f \
+             UNION ALL \
+             SELECT f.oid, f.name, \
+               (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), 10, 14, 'f', \
+               f.security_definer, f.strict, 0, f.volatility, f.parallel, \
+               json_array_length(f.arg_types), f.return_oid, f.arg_oids, f.source, NULL, \
+               __arguments, \
+               pg_function_def(f.schema, f.name, __arguments, \
+                 pg_format_type(f.return_oid, NULL, NULL), 'sql', f.volatility, f.parallel, \
+                 f.strict, f.security_definer, f.source, __sqlbody), \
+               __sqlbody \
+             FROM (SELECT *, pg_function_arguments(arg_names, arg_oids) AS __arguments, \
+                 CASE WHEN source = '' THEN 'RETURN ' || pg_check_display(body, \
+                   (SELECT json_group_object(n.value, o.value) FROM json_each(arg_names) n \
+                     JOIN json_each('[' || replace(arg_oids, ' ', ',') || ']') o \
+                       ON o.key = n.key WHERE n.value <> ''), 0, 0) END AS __sqlbody \
+               FROM __devdb_sql_functions) f",
+        ),
     },
+    rel("pg_amproc", PG_AMPROC, "SELECT * FROM devdb_sys.pg_amproc"),
     rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
     rel("pg_am", PG_AM, "SELECT * FROM devdb_sys.pg_am"),
     rel(
@@ -194,13 +225,13 @@ pub static RELATIONS: &[Relation] = &[
         cols!(oid: Oid, spcname: Name, spcowner: Oid),
         "SELECT 1663, 'pg_default', 10 UNION ALL SELECT 1664, 'pg_global', 10",
     ),
-    // User relations have no grants beyond their owner's (relacl NULL). The system
-    // catalogs' relacl is PostgreSQL's, whose bootstrap superuser (OID 10, `postgres` in
-    // the dump) is the connected user here.
+    // User relations have no grants beyond their owner's (relacl NULL); the system
+    // catalogs' relacl is PostgreSQL's.
     rel(
         "pg_class",
         PG_CLASS,
-        "SELECT 16384 + t.rowid, t.name, \
+        concat!(
+            "SELECT 16384 + t.rowid, t.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = t.schema), 0, 0, 10, 2, \
            16384 + t.rowid, 0, 0, -1.0, 0, 0, \
            EXISTS (SELECT 1 FROM __devdb_indexes i WHERE i.schema = t.schema AND i.table_name = t.name), \
@@ -253,12 +284,10 @@ pub static RELATIONS: &[Relation] = &[
            reltablespace, relpages, reltuples, relallvisible, reltoastrelid, relhasindex, \
            relisshared, relpersistence, relkind, relnatts, relchecks, relhasrules, \
            relhastriggers, relhassubclass, relrowsecurity, relforcerowsecurity, relispopulated, \
-           relreplident, relispartition, relrewrite, \
-           pg_cast(replace(replace(pg_cast(relacl, 1034, 25, -1, 1), \
-               'postgres=', pg_quote_ident(devdb_current_user()) || '='), \
-             '/postgres', '/' || pg_quote_ident(devdb_current_user())), 25, 1034, -1, 1), \
-           reloptions, relpartbound \
-         FROM devdb_sys.pg_class",
+           relreplident, relispartition, relrewrite, ",
+            bootstrap_acl!("relacl"),
+            ", reloptions, relpartbound FROM devdb_sys.pg_class",
+        ),
     ),
     rel(
         "pg_attribute",
