@@ -369,6 +369,7 @@ async fn psql_meta_commands_match_postgres() {
             r"\dL",
             r"\dA",
             r"\dAc",
+            r"\dAf",
             r"\dAp",
             // Catalogs of objects nobody created here: empty on both.
             r"\dd",

@@ -5,7 +5,9 @@
 //!
 //! The files in `data/` are PostgreSQL 15's own rows, dumped from a fresh `initdb` cluster
 //! (`\copy (SELECT <the columns below> FROM pg_type ORDER BY oid) TO 'pg_type.tsv'`, regproc
-//! columns as `::oid`), never typed by hand. The executor loads them once per process into an
+//! columns as `::oid`), never typed by hand. pg_opclass is dumped `ORDER BY ctid`, the order
+//! a scan of PostgreSQL's table reads, which an aggregate without ORDER BY over it (psql's
+//! `\dAf`) lists in. The executor loads them once per process into an
 //! in-memory SQLite database attached to every connection as [`SCHEMA`].
 
 use devdb_pg::{PgError, Value};
