@@ -370,7 +370,9 @@ async fn psql_meta_commands_match_postgres() {
             r"\dA",
             r"\dAc",
             r"\dAf",
+            r"\dAo",
             r"\dAp",
+            r"\dL+",
             // Catalogs of objects nobody created here: empty on both.
             r"\dd",
             r"\dy",
@@ -385,6 +387,7 @@ async fn psql_meta_commands_match_postgres() {
             r"\z",
             r"\df+",
             r"\sf add_one",
+            r"\sf add_one(int)",
             r"\sf+ shout",
             r"\sf bump",
             r"\sf+ touch",
@@ -423,6 +426,24 @@ async fn psql_meta_commands_match_postgres() {
         outputs[1], outputs[0],
         "devdb (left) and PostgreSQL (right)"
     );
+}
+
+/// regprocedure and regoperator: functions and operators with their argument types, in and out.
+#[tokio::test]
+async fn regprocedure_and_regoperator_match_postgres() {
+    compare(&[
+        "create function add_one(a integer) returns integer language sql as 'select a + 1'",
+        "select 'int4pl'::regproc::regprocedure, 'sum(int4)'::regprocedure::oid, \
+         'add_one(int)'::regprocedure, 'add_one(integer)'::regprocedure::text, \
+         0::regprocedure, 2204::regoperator, '+(int4,int4)'::regoperator::oid, \
+         '-(NONE,int4)'::regoperator::oid, '~(none, integer)'::regoperator::text",
+        "select oid::regprocedure::text from pg_proc where proname = 'abs' order by oid",
+        "select oid::regoperator::text from pg_operator where oprname = '@' order by oid",
+        "select 'add_one(text)'::regprocedure",
+        "select '+(text,text)'::regoperator",
+        "select 'add_one'::regprocedure",
+    ])
+    .await;
 }
 
 /// Encodings by number and by name, aliases and spellings PostgreSQL accepts included.

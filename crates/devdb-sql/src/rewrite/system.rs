@@ -2,7 +2,7 @@
 //! relations as FROM items, the catalog functions psql, drivers and ORMs call, and the OID
 //! alias types (regclass, regtype) in casts and results.
 
-use devdb_pg::{PgError, PgType};
+use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
     BinaryOperator, DataType, Expr, Ident, ObjectName, ObjectNamePart, Query, SetExpr,
 };
@@ -156,29 +156,67 @@ impl Translator<'_> {
             return Ok(make::int(oid.into()));
         }
         match ty {
-            PgType::Regtype => Ok(match type_key(text)? {
-                TypeKey::Builtin(oid) => make::int(oid.0.into()),
-                // A user type (an enum): found by name in pg_type.
-                TypeKey::Named(typname) => make::call(
-                    "pg_found",
-                    vec![
-                        type_by_name(make::string(&typname)),
-                        make::string("type"),
-                        make::string(text),
-                    ],
-                ),
-            }),
+            PgType::Regtype => type_oid(text),
             PgType::Regnamespace => {
                 let (_, name) = object_name(text)?;
-                let oid = make::lookup(
-                    "__pg_namespace",
-                    make::column("oid"),
-                    "nspname",
-                    make::string(&name),
-                );
                 Ok(make::call(
                     "pg_found",
-                    vec![oid, make::string("schema"), make::string(text)],
+                    vec![
+                        namespace_oid(&name),
+                        make::string("schema"),
+                        make::string(text),
+                    ],
+                ))
+            }
+            PgType::Regprocedure => {
+                let (schema, name, args) = signature(text)?;
+                let mut types = Vec::new();
+                for arg in &args {
+                    types.push(type_oid(arg)?);
+                }
+                // pg_proc.proargtypes: the OIDs with a space between.
+                let argtypes = types
+                    .into_iter()
+                    .reduce(|l, r| {
+                        let spaced =
+                            make::binary(l, BinaryOperator::StringConcat, make::string(" "));
+                        make::binary(spaced, BinaryOperator::StringConcat, r)
+                    })
+                    .unwrap_or_else(|| make::string(""));
+                let mut keys = vec![("proname", make::string(&name)), ("proargtypes", argtypes)];
+                if let Some(schema) = schema {
+                    keys.push(("pronamespace", namespace_oid(&schema)));
+                }
+                let oid = make::lookup_by("__pg_proc", make::column("oid"), keys);
+                Ok(make::call(
+                    "pg_found",
+                    vec![oid, make::string("function"), make::string(text)],
+                ))
+            }
+            PgType::Regoperator => {
+                let (schema, name, args) = operator_signature(text)?;
+                let [left, right] = args.as_slice() else {
+                    return Err(PgError::new(
+                        SqlState::INVALID_TEXT_REPRESENTATION,
+                        "expected two argument types",
+                    ));
+                };
+                let operand = |t: &str| match t.eq_ignore_ascii_case("none") {
+                    true => Ok(make::int(0)),
+                    false => type_oid(t),
+                };
+                let mut keys = vec![
+                    ("oprname", make::string(&name)),
+                    ("oprleft", operand(left)?),
+                    ("oprright", operand(right)?),
+                ];
+                if let Some(schema) = schema {
+                    keys.push(("oprnamespace", namespace_oid(&schema)));
+                }
+                let oid = make::lookup_by("__pg_operator", make::column("oid"), keys);
+                Ok(make::call(
+                    "pg_found",
+                    vec![oid, make::string("operator"), make::string(text)],
                 ))
             }
             PgType::Regclass => {
@@ -992,6 +1030,78 @@ fn type_by_name(typname: Expr) -> Expr {
     make::lookup("__pg_type", make::column("oid"), "typname", typname)
 }
 
+/// regprocedure input, `schema.name(type, ...)`: the schema if given, the name and the
+/// arguments' types as written.
+fn signature(text: &str) -> Result<(Option<String>, String, Vec<String>), PgError> {
+    let (name, args) = split_signature(text)?;
+    let (schema, name) = object_name(name)?;
+    Ok((schema, name, args))
+}
+
+/// regoperator input, `schema.op(left, right)`: an operator's name is no identifier.
+fn operator_signature(text: &str) -> Result<(Option<String>, String, Vec<String>), PgError> {
+    let (name, args) = split_signature(text)?;
+    Ok(match name.split_once('.') {
+        Some((schema, op)) => (Some(object_name(schema)?.1), op.trim().to_owned(), args),
+        None => (None, name.to_owned(), args),
+    })
+}
+
+/// `name(a, b)` as its name and its arguments (split at the commas outside parentheses).
+fn split_signature(text: &str) -> Result<(&str, Vec<String>), PgError> {
+    let malformed = |what: &str| PgError::new(SqlState::INVALID_TEXT_REPRESENTATION, what);
+    let (name, rest) = text
+        .split_once('(')
+        .ok_or_else(|| malformed("expected a left parenthesis"))?;
+    let inner = rest
+        .trim_end()
+        .strip_suffix(')')
+        .ok_or_else(|| malformed("expected a right parenthesis"))?;
+    let mut args = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push(inner[start..i].trim().to_owned());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !inner.trim().is_empty() {
+        args.push(inner[start..].trim().to_owned());
+    }
+    Ok((name.trim(), args))
+}
+
+/// The OID of the type `text` names, as an expression: a built-in type's is known, a user
+/// type's (an enum's) looked up by name in pg_type, PostgreSQL's error when there is none.
+fn type_oid(text: &str) -> Result<Expr, PgError> {
+    Ok(match type_key(text)? {
+        TypeKey::Builtin(oid) => make::int(oid.0.into()),
+        TypeKey::Named(typname) => make::call(
+            "pg_found",
+            vec![
+                type_by_name(make::string(&typname)),
+                make::string("type"),
+                make::string(text),
+            ],
+        ),
+    })
+}
+
+/// The OID of the schema named `name`.
+fn namespace_oid(name: &str) -> Expr {
+    make::lookup(
+        "__pg_namespace",
+        make::column("oid"),
+        "nspname",
+        make::string(name),
+    )
+}
+
 /// The name of the namespace whose OID `column` holds.
 fn namespace_name(column: &str) -> Expr {
     make::lookup(
@@ -1052,6 +1162,30 @@ fn oid_alias_name(e: Expr, ty: PgType, visible: Expr) -> Expr {
         PgType::Regnamespace => {
             make::lookup("__pg_namespace", make::column("nspname"), "oid", e.clone())
         }
+        PgType::Regprocedure => {
+            // With its schema where the search path misses it.
+            let mut functions_visible = visible;
+            if let Expr::InList { expr, .. } = &mut functions_visible {
+                **expr = make::column("pronamespace");
+            }
+            let schema = make::binary(
+                make::call("pg_quote_ident", vec![namespace_name("pronamespace")]),
+                BinaryOperator::StringConcat,
+                make::string("."),
+            );
+            let text = make::binary(
+                make::call("iif", vec![functions_visible, make::string(""), schema]),
+                BinaryOperator::StringConcat,
+                make::column("__signature"),
+            );
+            make::lookup("__pg_proc", text, "oid", e.clone())
+        }
+        PgType::Regoperator => make::lookup(
+            "__pg_operator",
+            make::column("__signature"),
+            "oid",
+            e.clone(),
+        ),
         _ => make::lookup("__pg_proc", make::column("proname"), "oid", e.clone()),
     };
     let fallback = make::call(

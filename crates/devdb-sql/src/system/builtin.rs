@@ -46,6 +46,10 @@ pub const PG_PROC: Columns = cols!(
     pronargs: Int2, prorettype: Oid, proargtypes: Oidvector, prosrc: Text,
     proacl: AclitemArray,
 );
+pub const PG_AMOP: Columns = cols!(
+    oid: Oid, amopfamily: Oid, amoplefttype: Oid, amoprighttype: Oid, amopstrategy: Int2,
+    amoppurpose: Char, amopopr: Oid, amopmethod: Oid, amopsortfamily: Oid,
+);
 pub const PG_AMPROC: Columns = cols!(
     oid: Oid, amprocfamily: Oid, amproclefttype: Oid, amprocrighttype: Oid, amprocnum: Int2,
     amproc: Regproc,
@@ -161,6 +165,7 @@ pub static BUILTINS: &[Builtin] = &[
         PG_OPERATOR,
         include_str!("data/pg_operator.tsv"),
     ),
+    builtin("pg_amop", PG_AMOP, include_str!("data/pg_amop.tsv")),
     builtin("pg_amproc", PG_AMPROC, include_str!("data/pg_amproc.tsv")),
     builtin("pg_cast", PG_CAST, include_str!("data/pg_cast.tsv")),
     builtin(

@@ -222,6 +222,10 @@ pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
             SqlState::INVALID_CATALOG_NAME,
             format!("database \"{name}\" does not exist"),
         )),
+        (Some(Value::Null) | None, Some("operator"), Some(name)) => Err(PgError::new(
+            SqlState::UNDEFINED_FUNCTION,
+            format!("operator does not exist: {name}"),
+        )),
         (Some(Value::Null) | None, _, Some(name)) => Err(PgError::new(
             SqlState::UNDEFINED_FUNCTION,
             format!("function \"{name}\" does not exist"),

@@ -14,9 +14,9 @@
 //! `__devdb_types`).
 
 use super::builtin::{
-    PG_AM, PG_AMPROC, PG_CAST, PG_CLASS, PG_COLLATION, PG_CONVERSION, PG_DESCRIPTION, PG_EXTENSION,
-    PG_LANGUAGE, PG_OPERATOR, PG_OPFAMILY, PG_PROC, PG_RANGE, PG_TS_CONFIG, PG_TS_DICT,
-    PG_TS_PARSER, PG_TS_TEMPLATE, PG_TYPE, cols,
+    PG_AM, PG_AMOP, PG_AMPROC, PG_CAST, PG_CLASS, PG_COLLATION, PG_CONVERSION, PG_DESCRIPTION,
+    PG_EXTENSION, PG_LANGUAGE, PG_OPERATOR, PG_OPFAMILY, PG_PROC, PG_RANGE, PG_TS_CONFIG,
+    PG_TS_DICT, PG_TS_PARSER, PG_TS_TEMPLATE, PG_TYPE, cols,
 };
 use super::{Columns, Relation};
 
@@ -119,25 +119,29 @@ pub static RELATIONS: &[Relation] = &[
         // pg_get_functiondef prints of a user function, NULL for a built-in one and for a SQL
         // function an older devdb created, whose text it did not keep; __sqlbody: what
         // pg_get_function_sqlbody prints of a user function with a `RETURN expression` body
-        // (prosrc ''), the expression deparsed as PostgreSQL prints it.
-        hidden: &["__arguments", "__def", "__sqlbody"],
+        // (prosrc ''), the expression deparsed as PostgreSQL prints it; __signature: the name
+        // and argument types a regprocedure prints (`int4pl(integer,integer)`).
+        hidden: &["__arguments", "__def", "__sqlbody", "__signature"],
         body: concat!(
             "SELECT oid, proname, pronamespace, proowner, prolang, prokind, prosecdef, \
                proisstrict, proretset, provolatile, proparallel, pronargs, prorettype, \
                proargtypes, prosrc, ",
             bootstrap_acl!("proacl"),
-            ", coalesce((SELECT group_concat(pg_format_type(a.value, NULL, t.typname), ', ' \
-                 ORDER BY a.key) \
-               FROM json_each('[' || replace(proargtypes, ' ', ',') || ']') a \
-               LEFT JOIN devdb_sys.pg_type t ON t.oid = a.value), ''), NULL, NULL \
-             FROM devdb_sys.pg_proc \
+            ", __types, NULL, NULL, \
+               pg_quote_ident(proname) || '(' || replace(__types, ', ', ',') || ')' \
+             FROM (SELECT *, coalesce((SELECT group_concat(pg_format_type(a.value, NULL, \
+                   t.typname), ', ' ORDER BY a.key) \
+                 FROM json_each('[' || replace(proargtypes, ' ', ',') || ']') a \
+                 LEFT JOIN devdb_sys.pg_type t ON t.oid = a.value), '') AS __types \
+               FROM devdb_sys.pg_proc) \
              UNION ALL \
              SELECT f.oid, f.name, \
                (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), 10, 13563, 'f', \
                f.security_definer, f.strict, 0, f.volatility, f.parallel, 0, 2279, '', f.body, \
                NULL, '', \
                pg_function_def(f.schema, f.name, '', 'trigger', 'plpgsql', f.volatility, \
-                 f.parallel, f.strict, f.security_definer, f.body, NULL), NULL \
+                 f.parallel, f.strict, f.security_definer, f.body, NULL), NULL, \
+               pg_quote_ident(f.name) || '()' \
              FROM __devdb_functions f \
              UNION ALL \
              SELECT f.oid, f.name, \
@@ -148,7 +152,8 @@ pub static RELATIONS: &[Relation] = &[
                pg_function_def(f.schema, f.name, __arguments, \
                  pg_format_type(f.return_oid, NULL, NULL), 'sql', f.volatility, f.parallel, \
                  f.strict, f.security_definer, f.source, __sqlbody), \
-               __sqlbody \
+               __sqlbody, pg_quote_ident(f.name) || '(' \
+                 || replace(pg_function_arguments('[]', f.arg_oids), ', ', ',') || ')' \
              FROM (SELECT *, pg_function_arguments(arg_names, arg_oids) AS __arguments, \
                  CASE WHEN source = '' THEN 'RETURN ' || pg_check_display(body, \
                    (SELECT json_group_object(n.value, o.value) FROM json_each(arg_names) n \
@@ -157,6 +162,7 @@ pub static RELATIONS: &[Relation] = &[
                FROM __devdb_sql_functions) f",
         ),
     },
+    rel("pg_amop", PG_AMOP, "SELECT * FROM devdb_sys.pg_amop"),
     rel("pg_amproc", PG_AMPROC, "SELECT * FROM devdb_sys.pg_amproc"),
     rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
     rel("pg_am", PG_AM, "SELECT * FROM devdb_sys.pg_am"),
@@ -183,11 +189,20 @@ pub static RELATIONS: &[Relation] = &[
         "SELECT * FROM devdb_sys.pg_opfamily",
     ),
     // devdb has no CREATE OPERATOR, CREATE CAST or CREATE LANGUAGE: the built-in rows only.
-    rel(
-        "pg_operator",
-        PG_OPERATOR,
-        "SELECT * FROM devdb_sys.pg_operator",
-    ),
+    Relation {
+        schema: "pg_catalog",
+        name: "pg_operator",
+        columns: PG_OPERATOR,
+        // __signature: the name and operand types a regoperator prints (`+(integer,integer)`,
+        // NONE for a prefix operator's left).
+        hidden: &["__signature"],
+        body: "SELECT o.*, o.oprname || '(' || CASE WHEN o.oprleft = 0 THEN 'NONE' \
+             ELSE pg_format_type(o.oprleft, NULL, l.typname) END || ',' \
+             || pg_format_type(o.oprright, NULL, r.typname) || ')' \
+           FROM devdb_sys.pg_operator o \
+           LEFT JOIN devdb_sys.pg_type l ON l.oid = o.oprleft \
+           LEFT JOIN devdb_sys.pg_type r ON r.oid = o.oprright",
+    },
     rel("pg_cast", PG_CAST, "SELECT * FROM devdb_sys.pg_cast"),
     // Nor CREATE CONVERSION or CREATE TEXT SEARCH: the built-in rows only.
     rel(
