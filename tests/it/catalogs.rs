@@ -380,6 +380,10 @@ async fn psql_meta_commands_match_postgres() {
             r"\dew",
             r"\det",
             r"\deu",
+            r"\des+",
+            r"\dew+",
+            r"\det+",
+            r"\deu+",
             r"\dX",
             r"\ddp",
             // No grants beyond the owner's: empty access privileges.
@@ -442,6 +446,17 @@ async fn regprocedure_and_regoperator_match_postgres() {
         "select 'add_one(text)'::regprocedure",
         "select '+(text,text)'::regoperator",
         "select 'add_one'::regprocedure",
+    ])
+    .await;
+}
+
+/// pg_options_to_table: an options array (srvoptions, reloptions, ...) as name/value rows.
+#[tokio::test]
+async fn options_to_table_matches_postgres() {
+    compare(&[
+        "select * from pg_options_to_table(array['a=1', 'b', 'c=x=y', 'd='])",
+        "select o.k, o.v from pg_options_to_table('{fillfactor=70}') as o(k, v)",
+        "select option_name from pg_options_to_table(null::text[])",
     ])
     .await;
 }

@@ -1433,6 +1433,7 @@ impl Translator<'_> {
             }
             "generate_series" => return self.generate_series(args, alias),
             "regexp_matches" => return self.regexp_matches_item(args, alias),
+            "pg_options_to_table" => return self.options_to_table_item(args, alias),
             _ => {}
         }
         match super::json_sets::shape(&fname) {

@@ -9,7 +9,7 @@ use sqlparser::ast::{
 
 use super::expr::{Ctx, string_literal};
 use super::query::OutCol;
-use super::{Translator, fold};
+use super::{Rel, Translator, fold};
 use crate::make;
 use crate::system::encoding;
 use crate::system::functions::{TypeKey, object_name, type_key};
@@ -730,6 +730,99 @@ impl Translator<'_> {
         let name = rel.name.clone();
         self.push_rel(rel)?;
         Ok(make::derived(q, make::alias(&name, &[])))
+    }
+
+    /// `pg_options_to_table(options)` in FROM: each `name=value` of a text[] of options
+    /// (srvoptions, fdwoptions, ...) as a row (option_name, option_value), read from the
+    /// array's elements.
+    pub fn options_to_table_item(
+        &mut self,
+        args: Vec<sqlparser::ast::FunctionArg>,
+        alias: Option<sqlparser::ast::TableAlias>,
+    ) -> Result<sqlparser::ast::TableFactor, PgError> {
+        use sqlparser::ast::{FunctionArg, FunctionArgExpr};
+        let options = match <[FunctionArg; 1]>::try_from(args) {
+            Ok([FunctionArg::Unnamed(FunctionArgExpr::Expr(e))]) => e,
+            Ok(_) => {
+                return Err(PgError::feature_not_supported(
+                    "pg_options_to_table with a named argument",
+                ));
+            }
+            Err(args) => {
+                return Err(super::functions::undefined(
+                    "pg_options_to_table",
+                    args.len(),
+                ));
+            }
+        };
+        let options = self.expr_as(options, Ty::of(PgType::TextArray), Ctx::Implicit)?;
+        let rel = alias
+            .as_ref()
+            .map(|a| fold(&a.name))
+            .unwrap_or_else(|| "pg_options_to_table".to_owned());
+        let mut names = ["option_name".to_owned(), "option_value".to_owned()];
+        let aliased = alias.as_ref().map_or(&[][..], |a| a.columns.as_slice());
+        if aliased.len() > names.len() {
+            return Err(PgError::syntax_error(
+                "too many column aliases specified for function pg_options_to_table",
+                None,
+            ));
+        }
+        for (name, column) in names.iter_mut().zip(aliased) {
+            *name = fold(&column.name);
+        }
+        self.push_rel(Rel {
+            name: rel.clone(),
+            columns: names.iter().map(|n| (n.clone(), TEXT)).collect(),
+            table: None,
+        })?;
+        // An option without `=` is a name without a value.
+        let element = || make::qualified_column(&rel, "value");
+        let equals = || make::call("instr", vec![element(), make::string("=")]);
+        let no_value = || make::eq(equals(), make::int(0));
+        let name = make::call(
+            "iif",
+            vec![
+                no_value(),
+                element(),
+                make::call(
+                    "substr",
+                    vec![
+                        element(),
+                        make::int(1),
+                        make::binary(equals(), BinaryOperator::Minus, make::int(1)),
+                    ],
+                ),
+            ],
+        );
+        let value = make::call(
+            "iif",
+            vec![
+                no_value(),
+                make::null(),
+                make::call(
+                    "substr",
+                    vec![
+                        element(),
+                        make::binary(equals(), BinaryOperator::Plus, make::int(1)),
+                    ],
+                ),
+            ],
+        );
+        let [name_column, value_column] = names;
+        let scope = self.current_scope();
+        scope.substitutes.push((rel.clone(), name_column, name));
+        scope.substitutes.push((rel.clone(), value_column, value));
+        // json_each's own columns (id, key, value, ...) must not capture bare references.
+        scope.qualify = true;
+        Ok(make::table_function_as(
+            "json_each",
+            vec![make::call(
+                "pg_array_json",
+                vec![options, make::int(PgType::Text.oid().0.into())],
+            )],
+            &rel,
+        ))
     }
 
     fn catalog_args<const N: usize>(
