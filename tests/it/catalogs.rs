@@ -310,6 +310,15 @@ async fn psql_meta_commands_match_postgres() {
             "alter table tagged add column attrs jsonb",
             "create index tagged_attrs on tagged using gin (attrs jsonb_path_ops) \
              with (fastupdate = off)",
+            // Functions for \df and \sf: SQL ones with a string body (one holding the
+            // `$function$` delimiter) and a `RETURN` body with attributes, a trigger function.
+            "create function add_one(a integer) returns integer language sql as 'select a + 1'",
+            "create function shout(integer) returns text stable language sql \
+             as $$ select 'it''s $function$ ' || $1 $$",
+            "create function bump(a int, b text) returns int immutable strict parallel safe \
+             security definer return a + 1",
+            "create function touch() returns trigger language plpgsql \
+             as $$ begin new.label := 'x'; return new; end $$",
         ];
         for statement in SCHEMA.iter().chain(&extra) {
             psql(&psql_bin, url, &["-c", statement])
@@ -354,6 +363,50 @@ async fn psql_meta_commands_match_postgres() {
             r"\d+ active_users",
             r"\d+ user_emails",
             r"\db",
+            // Built-in casts, operators, languages, access methods and operator classes.
+            r"\dC",
+            r"\do",
+            r"\dL",
+            r"\dA",
+            r"\dAc",
+            r"\dAf",
+            r"\dAo",
+            r"\dAp",
+            r"\dL+",
+            // Catalogs of objects nobody created here: empty on both.
+            r"\dd",
+            r"\dy",
+            r"\des",
+            r"\dew",
+            r"\det",
+            r"\deu",
+            r"\des+",
+            r"\dew+",
+            r"\det+",
+            r"\deu+",
+            r"\dX",
+            r"\ddp",
+            // No grants beyond the owner's: empty access privileges.
+            r"\dp",
+            r"\z",
+            r"\df+",
+            r"\sf add_one",
+            r"\sf add_one(int)",
+            r"\sf+ shout",
+            r"\sf bump",
+            r"\sf+ touch",
+            // Conversions (the built-in ones name their encodings), collations, text search
+            // objects, and catalogs nobody filled.
+            r"\dc",
+            r"\dc pg_catalog.*",
+            r"\dO",
+            r"\dF",
+            r"\dFd",
+            r"\dFp",
+            r"\dFt",
+            r"\drds",
+            r"\dRs",
+            r"\dl",
         ] {
             let run = psql(&psql_bin, url, &["-c", command]).await;
             run.assert_success(command);
@@ -377,6 +430,49 @@ async fn psql_meta_commands_match_postgres() {
         outputs[1], outputs[0],
         "devdb (left) and PostgreSQL (right)"
     );
+}
+
+/// regprocedure and regoperator: functions and operators with their argument types, in and out.
+#[tokio::test]
+async fn regprocedure_and_regoperator_match_postgres() {
+    compare(&[
+        "create function add_one(a integer) returns integer language sql as 'select a + 1'",
+        "select 'int4pl'::regproc::regprocedure, 'sum(int4)'::regprocedure::oid, \
+         'add_one(int)'::regprocedure, 'add_one(integer)'::regprocedure::text, \
+         0::regprocedure, 2204::regoperator, '+(int4,int4)'::regoperator::oid, \
+         '-(NONE,int4)'::regoperator::oid, '~(none, integer)'::regoperator::text",
+        "select oid::regprocedure::text from pg_proc where proname = 'abs' order by oid",
+        "select oid::regoperator::text from pg_operator where oprname = '@' order by oid",
+        "select 'add_one(text)'::regprocedure",
+        "select '+(text,text)'::regoperator",
+        "select 'add_one'::regprocedure",
+    ])
+    .await;
+}
+
+/// pg_options_to_table: an options array (srvoptions, reloptions, ...) as name/value rows.
+#[tokio::test]
+async fn options_to_table_matches_postgres() {
+    compare(&[
+        "select * from pg_options_to_table(array['a=1', 'b', 'c=x=y', 'd='])",
+        "select o.k, o.v from pg_options_to_table('{fillfactor=70}') as o(k, v)",
+        "select option_name from pg_options_to_table(null::text[])",
+    ])
+    .await;
+}
+
+/// Encodings by number and by name, aliases and spellings PostgreSQL accepts included.
+#[tokio::test]
+async fn encoding_names_and_numbers_match_postgres() {
+    compare(&[
+        "select i, pg_encoding_to_char(i) from generate_series(-1, 43) i order by i",
+        "select n, pg_char_to_encoding(n) from unnest(array['utf8', 'UTF-8', 'Unicode', \
+         'latin1', 'ISO-8859-5', 'iso88599', 'windows1252', 'Win1250', 'shift_jis_2004', \
+         'mskanji', 'win949', 'koi8', 'alt', 'tcvn5712', 'sql_ascii', 'windows', 'latin11', \
+         '']) n order by n",
+        "select getdatabaseencoding(), pg_char_to_encoding(getdatabaseencoding())",
+    ])
+    .await;
 }
 
 /// Runs `setup` then each psql meta-command on a fresh PostgreSQL database and on devdb, and

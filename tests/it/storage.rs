@@ -314,3 +314,65 @@ async fn index_records_and_foreign_keys_of_older_files_still_read() {
     drop(client);
     db.stop();
 }
+
+#[tokio::test]
+async fn functions_of_older_files_keep_working_without_their_attributes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut db = serve(dir.path());
+    run(
+        &db,
+        "create function add_one(a int) returns int language sql as 'select a + 1';
+         create function touch() returns trigger language plpgsql \
+           as $$ begin new.n := 1; return new; end $$;",
+    )
+    .await;
+    db.stop();
+    // What devdb wrote before it kept functions' attributes and SQL bodies as written.
+    let path = database_file(dir.path(), "postgres");
+    {
+        let file = rusqlite::Connection::open(&path).expect("open");
+        file.execute_batch(
+            "alter table __devdb_functions drop column volatility;
+             alter table __devdb_functions drop column parallel;
+             alter table __devdb_functions drop column strict;
+             alter table __devdb_functions drop column security_definer;
+             alter table __devdb_sql_functions drop column volatility;
+             alter table __devdb_sql_functions drop column parallel;
+             alter table __devdb_sql_functions drop column strict;
+             alter table __devdb_sql_functions drop column security_definer;
+             alter table __devdb_sql_functions drop column source;",
+        )
+        .expect("write the old form");
+    }
+
+    let mut db = serve(dir.path());
+    let client = db.connect().await;
+    let rows = client
+        .query(
+            "select proname::text, provolatile::text, add_one(1), \
+             pg_get_functiondef(oid) is null from pg_proc \
+             where proname in ('add_one', 'touch') order by 1",
+            &[],
+        )
+        .await
+        .expect("pg_proc");
+    let seen: Vec<(String, String, i32, bool)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    // The SQL function's text was not kept: pg_get_functiondef has nothing to print.
+    assert_eq!(
+        seen,
+        [
+            ("add_one".to_owned(), "v".to_owned(), 2, true),
+            ("touch".to_owned(), "v".to_owned(), 2, false),
+        ]
+    );
+    run(
+        &db,
+        "create function twice(a int) returns int immutable language sql return a * 2",
+    )
+    .await;
+    drop(client);
+    db.stop();
+}

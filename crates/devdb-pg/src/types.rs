@@ -133,6 +133,9 @@ pg_types! {
     Void = 2278, "void", 4, 0, Text;
     Jsonb = 3802, "jsonb", -1, 3807, Text;
     Regnamespace = 4089, "regnamespace", 4, 4090, Integer;
+    // A function and an operator with their argument types (`int4pl(integer,integer)`).
+    Regprocedure = 2202, "regprocedure", 4, 2207, Integer;
+    Regoperator = 2204, "regoperator", 4, 2209, Integer;
     // A full transaction id (pg_current_xact_id), a 64-bit count.
     Xid8 = 5069, "xid8", 8, 271, Integer;
     // A host address (inet_server_addr), kept as its text form.
@@ -212,6 +215,8 @@ impl PgType {
             "regclass" => PgType::Regclass,
             "regtype" => PgType::Regtype,
             "regnamespace" => PgType::Regnamespace,
+            "regprocedure" => PgType::Regprocedure,
+            "regoperator" => PgType::Regoperator,
             "aclitem" => PgType::Aclitem,
             "pg_node_tree" => PgType::PgNodeTree,
             "json" => PgType::Json,
@@ -312,12 +317,17 @@ impl PgType {
         )
     }
 
-    /// True for the OID alias types (regclass, regtype, regproc, regnamespace): an oid that
-    /// prints as the name of the object it identifies.
+    /// True for the OID alias types (regclass, regtype, regproc, regprocedure, regoperator,
+    /// regnamespace): an oid that prints as the name of the object it identifies.
     pub fn is_oid_alias(self) -> bool {
         matches!(
             self,
-            PgType::Regclass | PgType::Regtype | PgType::Regproc | PgType::Regnamespace
+            PgType::Regclass
+                | PgType::Regtype
+                | PgType::Regproc
+                | PgType::Regprocedure
+                | PgType::Regoperator
+                | PgType::Regnamespace
         )
     }
 

@@ -296,6 +296,8 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
         | PgType::Regclass
         | PgType::Regtype
         | PgType::Regproc
+        | PgType::Regprocedure
+        | PgType::Regoperator
         | PgType::Regnamespace => {
             let v: i64 = text.trim().parse().map_err(|_| bad())?;
             check_int_range(ty, v).map_err(|_| {

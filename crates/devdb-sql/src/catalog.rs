@@ -112,7 +112,9 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// `_name` has the OID after the domain's.
 ///
 /// Trigger functions: `__devdb_functions` has one row per CREATE FUNCTION ... RETURNS trigger
-/// (its OID, schema, name and PL/pgSQL body as written, which `trigger_body` reads);
+/// (its OID, schema, name and PL/pgSQL body as written, which `trigger_body` reads, and the
+/// attributes pg_proc shows: volatility and parallel safety as provolatile and proparallel
+/// spell them, STRICT and SECURITY DEFINER);
 /// `__devdb_triggers` one row per CREATE TRIGGER (BEFORE ... FOR EACH ROW): its OID, table,
 /// name, the function's key and the events it fires on. The translator applies them to each
 /// INSERT and UPDATE of the table, so they need no SQLite object and survive table rebuilds.
@@ -120,8 +122,10 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// SQL functions: `__devdb_sql_functions` has one row per CREATE FUNCTION ... LANGUAGE sql whose
 /// body is one expression: its OID, schema, name, argument names (a JSON list, "" where
 /// unnamed) and types (a JSON list of PostgreSQL type names), the argument type OIDs
-/// (pg_proc.proargtypes, space separated), its return type's name and OID, and the body's
-/// expression as PostgreSQL SQL. Calls are inlined.
+/// (pg_proc.proargtypes, space separated), its return type's name and OID, the body's
+/// expression as PostgreSQL SQL, the attributes trigger functions have, and the body's text as
+/// written (`source`, pg_proc.prosrc: empty for a `RETURN expression` body, which PostgreSQL
+/// keeps as a parse tree; NULL for functions an older devdb created). Calls are inlined.
 ///
 /// `__devdb_generated_columns` marks stored generated columns (pg_attribute.attgenerated 's')
 /// with their expression as PostgreSQL SQL; the SQLite column is a STORED generated column
@@ -146,9 +150,9 @@ CREATE TABLE IF NOT EXISTS __devdb_enum_labels (oid INTEGER PRIMARY KEY, type_oi
 CREATE TABLE IF NOT EXISTS __devdb_domains (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, base_oid INTEGER NOT NULL, typmod INTEGER NOT NULL DEFAULT -1, not_null INTEGER NOT NULL DEFAULT 0, default_expr TEXT, check_name TEXT, check_expr TEXT, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_extensions (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS __devdb_domain_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, own_not_null INTEGER NOT NULL DEFAULT 0, own_default INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, table_name, name));
-CREATE TABLE IF NOT EXISTS __devdb_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, body TEXT NOT NULL, volatility TEXT NOT NULL DEFAULT 'v', parallel TEXT NOT NULL DEFAULT 'u', strict INTEGER NOT NULL DEFAULT 0, security_definer INTEGER NOT NULL DEFAULT 0, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_triggers (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, function TEXT NOT NULL, on_insert INTEGER NOT NULL, on_update INTEGER NOT NULL, UNIQUE (schema, table_name, name));
-CREATE TABLE IF NOT EXISTS __devdb_sql_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, arg_names TEXT NOT NULL, arg_types TEXT NOT NULL, arg_oids TEXT NOT NULL, return_type TEXT NOT NULL, return_oid INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (schema, name));
+CREATE TABLE IF NOT EXISTS __devdb_sql_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, arg_names TEXT NOT NULL, arg_types TEXT NOT NULL, arg_oids TEXT NOT NULL, return_type TEXT NOT NULL, return_oid INTEGER NOT NULL, body TEXT NOT NULL, volatility TEXT NOT NULL DEFAULT 'v', parallel TEXT NOT NULL DEFAULT 'u', strict INTEGER NOT NULL DEFAULT 0, security_definer INTEGER NOT NULL DEFAULT 0, source TEXT, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_generated_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, expr TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 ";
 
@@ -178,8 +182,8 @@ pub const LOAD_SQL: &[&str] = &[
     "SELECT oid, schema, name, body FROM __devdb_functions ORDER BY oid",
     "SELECT oid, schema, table_name, name, function, on_insert, on_update FROM __devdb_triggers \
      ORDER BY schema, table_name, name",
-    "SELECT oid, schema, name, arg_names, arg_types, return_type, body FROM __devdb_sql_functions \
-     ORDER BY oid",
+    "SELECT oid, schema, name, arg_names, arg_types, return_type, body, strict \
+     FROM __devdb_sql_functions ORDER BY oid",
     "SELECT schema, table_name, name, expr FROM __devdb_generated_columns",
     "SELECT name FROM __devdb_extensions ORDER BY name",
 ];
@@ -220,6 +224,8 @@ pub struct SqlFunction {
     pub returns: String,
     /// The body's expression as PostgreSQL SQL.
     pub body: String,
+    /// STRICT: NULL, without evaluating the body, when an argument is NULL.
+    pub strict: bool,
 }
 
 /// A trigger function (`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql`).
@@ -998,6 +1004,7 @@ impl Catalog {
                 args: names.into_iter().zip(types).collect(),
                 returns: r.text()?,
                 body: r.text()?,
+                strict: r.int()? != 0,
             });
         }
         Ok(catalog)

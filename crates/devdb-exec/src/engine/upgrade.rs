@@ -15,7 +15,8 @@ const STORAGE_VERSION: i64 = 2;
 /// add it (and the columns that came with it): `__devdb_constraints.validated`, every
 /// constraint valid then; `match_full`, none MATCH FULL then; `__devdb_index_keys`' pretty
 /// texts, INCLUDE list, per-column records, access method and storage parameters, absent
-/// (NULL) then.
+/// (NULL) then; the attributes of functions, the defaults (VOLATILE, PARALLEL UNSAFE, not
+/// STRICT, SECURITY INVOKER) then, and a SQL function's body as written, unknown (NULL) then.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     (
         "__devdb_constraints",
@@ -44,6 +45,24 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
         "__devdb_index_keys",
         "options",
         "ALTER TABLE __devdb_index_keys ADD COLUMN options TEXT",
+    ),
+    (
+        "__devdb_functions",
+        "volatility",
+        "ALTER TABLE __devdb_functions ADD COLUMN volatility TEXT NOT NULL DEFAULT 'v'; \
+         ALTER TABLE __devdb_functions ADD COLUMN parallel TEXT NOT NULL DEFAULT 'u'; \
+         ALTER TABLE __devdb_functions ADD COLUMN strict INTEGER NOT NULL DEFAULT 0; \
+         ALTER TABLE __devdb_functions ADD COLUMN security_definer INTEGER NOT NULL DEFAULT 0",
+    ),
+    (
+        "__devdb_sql_functions",
+        "volatility",
+        "ALTER TABLE __devdb_sql_functions ADD COLUMN volatility TEXT NOT NULL DEFAULT 'v'; \
+         ALTER TABLE __devdb_sql_functions ADD COLUMN parallel TEXT NOT NULL DEFAULT 'u'; \
+         ALTER TABLE __devdb_sql_functions ADD COLUMN strict INTEGER NOT NULL DEFAULT 0; \
+         ALTER TABLE __devdb_sql_functions ADD COLUMN security_definer INTEGER NOT NULL \
+           DEFAULT 0; \
+         ALTER TABLE __devdb_sql_functions ADD COLUMN source TEXT",
     ),
 ];
 

@@ -463,12 +463,17 @@ impl Translator<'_> {
         let name = crate::parse::object_name(text)?;
         let parts: Vec<String> = name_parts(&name)?.into_iter().map(fold).collect();
         let missing = || PgError::undefined_table(&parts.join("."));
+        // A system relation: one devdb answers, or one pg_class lists (pg_largeobject).
+        let system = |schema: &str, one: &str| {
+            crate::system::find(Some(schema), one).is_some()
+                || crate::system::builtin_relation_oid(schema, one).is_some()
+        };
         match parts.as_slice() {
-            [one] if crate::system::find(None, one).is_some() => return Ok(()),
+            [one] if system("pg_catalog", one) => return Ok(()),
             [schema, one] if crate::system::is_system_schema(schema) => {
-                return match crate::system::find(Some(schema), one) {
-                    Some(_) => Ok(()),
-                    None => Err(missing()),
+                return match system(schema, one) {
+                    true => Ok(()),
+                    false => Err(missing()),
                 };
             }
             _ => {}

@@ -11,7 +11,7 @@ use sqlparser::ast::{
 
 use super::expr::{Ctx, comparable};
 use super::lateral::LateralJoin;
-use super::scope::MergedValue;
+use super::scope::{MergedValue, TABLEOID};
 use super::{Output, Rel, Scope, Translator, fold};
 use crate::types::{Ty, common_type};
 use crate::{Column, Kind, make};
@@ -1293,6 +1293,15 @@ impl Translator<'_> {
                     table: (!is_cte && !is_view && system.is_none()).then(|| table.clone()),
                     view: is_view.then(|| table.clone()),
                 })?;
+                // A catalog's rows carry its OID in the system column tableoid (psql's \dd and
+                // \dL match pg_description.classoid with it).
+                if let Some(oid) = system.and_then(crate::system::table_oid) {
+                    self.current_scope().substitutes.push((
+                        rel_name.clone(),
+                        TABLEOID.to_owned(),
+                        make::int(oid),
+                    ));
+                }
                 if renamed == original {
                     let aliased = alias.is_some() || system.is_some() || copy.is_some();
                     return Ok(make::table(
@@ -1428,6 +1437,7 @@ impl Translator<'_> {
             }
             "generate_series" => return self.generate_series(args, alias),
             "regexp_matches" => return self.regexp_matches_item(args, alias),
+            "pg_options_to_table" => return self.options_to_table_item(args, alias),
             _ => {}
         }
         match super::json_sets::shape(&fname) {

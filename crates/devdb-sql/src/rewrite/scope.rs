@@ -19,6 +19,9 @@ pub struct Rel {
     pub view: Option<String>,
 }
 
+/// The system column holding the OID of the relation a row comes from.
+pub const TABLEOID: &str = "tableoid";
+
 /// The FROM items of one query level, and what its grouping check has seen.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
@@ -92,6 +95,17 @@ impl Scope {
             rels,
             ..Scope::default()
         }
+    }
+
+    /// The type of the system column `name` of relation `rel`, when the relation has it: a
+    /// catalog's tableoid, which its FROM item left in `substitutes`.
+    fn system_column(&self, rel: &str, name: &str) -> Option<Ty> {
+        (name == TABLEOID
+            && self
+                .substitutes
+                .iter()
+                .any(|(r, c, _)| r == rel && c == name))
+        .then_some(Ty::of(devdb_pg::PgType::Oid))
     }
 }
 
@@ -200,27 +214,32 @@ impl Translator<'_> {
                             .columns
                             .iter()
                             .find(|(c, _)| c == name)
-                            .map(|(_, ty)| (level, rel.name.clone(), *ty))
+                            .map(|(_, ty)| *ty)
+                            .or_else(|| scope.system_column(&rel.name, name))
+                            .map(|ty| (level, rel.name.clone(), ty))
                             .ok_or_else(|| PgError::undefined_column(&format!("{q}.{name}")));
                     }
                 }
                 None => {
-                    let mut found = scope
-                        .rels
-                        .iter()
-                        .flat_map(|r| r.columns.iter().map(move |c| (r, c)))
-                        .filter(|(r, (c, _))| {
-                            c == name
-                                && !scope.merged.iter().any(|(mr, mc)| *mr == r.name && mc == c)
-                        });
-                    if let Some((rel, (_, ty))) = found.next() {
+                    let mut found = scope.rels.iter().flat_map(|r| {
+                        r.columns
+                            .iter()
+                            .filter(|(c, _)| {
+                                c == name
+                                    && !scope.merged.iter().any(|(mr, mc)| *mr == r.name && mc == c)
+                            })
+                            .map(|(_, ty)| *ty)
+                            .chain(scope.system_column(&r.name, name))
+                            .map(move |ty| (r, ty))
+                    });
+                    if let Some((rel, ty)) = found.next() {
                         if found.next().is_some() {
                             return Err(PgError::new(
                                 SqlState::AMBIGUOUS_COLUMN,
                                 format!("column reference \"{name}\" is ambiguous"),
                             ));
                         }
-                        return Ok((level, rel.name.clone(), *ty));
+                        return Ok((level, rel.name.clone(), ty));
                     }
                 }
             }

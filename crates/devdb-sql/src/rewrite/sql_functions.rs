@@ -6,13 +6,14 @@
 
 use devdb_pg::PgError;
 use sqlparser::ast::{
-    CreateFunctionBody, DataType, Expr, FunctionReturnType, ObjectName, OperateFunctionArg,
-    SelectItem, SetExpr, Statement, Value, visit_expressions_mut,
+    BinaryOperator, CreateFunctionBody, DataType, Expr, FunctionReturnType, ObjectName,
+    OperateFunctionArg, SelectItem, SetExpr, Statement, Value, visit_expressions_mut,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use super::ddl::{catalog_output, where_eq};
+use super::triggers::Attributes;
 use super::{Output, Translator, fold};
 use crate::catalog::{self, SqlFunction};
 use crate::make;
@@ -112,6 +113,7 @@ impl Translator<'_> {
         args: Option<Vec<OperateFunctionArg>>,
         return_type: Option<FunctionReturnType>,
         body: Option<CreateFunctionBody>,
+        attributes: &Attributes,
     ) -> Result<Output, PgError> {
         let Some(FunctionReturnType::DataType(returns)) = return_type else {
             return Err(PgError::feature_not_supported(
@@ -139,15 +141,16 @@ impl Translator<'_> {
             arg_types.push(data_type.to_string());
         }
         let return_oid = self.data_type(&returns)?.ty.ty.oid().0;
-        let body = match body {
-            Some(CreateFunctionBody::Return(e)) => e,
+        // The expression, and the body's text as written (prosrc): empty for `RETURN e`.
+        let (body, source) = match body {
+            Some(CreateFunctionBody::Return(e)) => (e, String::new()),
             Some(
                 CreateFunctionBody::AsBeforeOptions { body: text, .. }
                 | CreateFunctionBody::AsAfterOptions(text),
             ) => match text {
                 Expr::Value(v) => match v.value {
-                    Value::DollarQuotedString(d) => select_expression(&d.value)?,
-                    Value::SingleQuotedString(s) => select_expression(&s)?,
+                    Value::DollarQuotedString(d) => (select_expression(&d.value)?, d.value),
+                    Value::SingleQuotedString(s) => (select_expression(&s)?, s),
                     _ => return Err(unsupported()),
                 },
                 _ => return Err(unsupported()),
@@ -166,6 +169,7 @@ impl Translator<'_> {
                 .collect(),
             returns: returns.to_string(),
             body: body.to_string(),
+            strict: attributes.strict,
         };
         // PostgreSQL checks the body when the function is created: translate a call of it.
         let probes: Vec<Expr> = f.args.iter().map(|_| make::null()).collect();
@@ -203,18 +207,28 @@ impl Translator<'_> {
                 "return_type",
                 "return_oid",
                 "body",
+                "source",
+            ]
+            .into_iter()
+            .chain(Attributes::COLUMNS)
+            .collect::<Vec<_>>(),
+            vec![
+                [
+                    make::int(f.oid.0.into()),
+                    make::string(&f.schema),
+                    make::string(&plain),
+                    make::string(&catalog::name_list(&arg_names)),
+                    make::string(&catalog::name_list(&arg_types)),
+                    make::string(&arg_oids.join(" ")),
+                    make::string(&f.returns),
+                    make::int(return_oid.into()),
+                    make::string(&f.body),
+                    make::string(&source),
+                ]
+                .into_iter()
+                .chain(attributes.values())
+                .collect(),
             ],
-            vec![vec![
-                make::int(f.oid.0.into()),
-                make::string(&f.schema),
-                make::string(&plain),
-                make::string(&catalog::name_list(&arg_names)),
-                make::string(&catalog::name_list(&arg_types)),
-                make::string(&arg_oids.join(" ")),
-                make::string(&f.returns),
-                make::int(return_oid.into()),
-                make::string(&f.body),
-            ]],
         ));
         Ok(catalog_output("CREATE FUNCTION", sqlite))
     }
@@ -232,8 +246,15 @@ fn expand(f: &SqlFunction, args: &[Expr]) -> Result<(Expr, DataType), PgError> {
     }
     let names: Vec<String> = f.args.iter().map(|(n, _)| n.clone()).collect();
     let returns = parse_type(&f.returns)?;
-    Ok((
-        make::cast(make::nested(inline(body, &names, &values)), returns.clone()),
-        returns,
-    ))
+    let mut inlined = make::nested(inline(body, &names, &values));
+    // A STRICT function's value is NULL when an argument is.
+    if let Some(any_null) = values
+        .iter()
+        .map(|v| Expr::IsNull(Box::new(make::nested(v.clone()))))
+        .reduce(|l, r| make::binary(l, BinaryOperator::Or, r))
+        .filter(|_| f.strict)
+    {
+        inlined = make::if_else(any_null, make::null(), inlined);
+    }
+    Ok((make::cast(inlined, returns.clone()), returns))
 }

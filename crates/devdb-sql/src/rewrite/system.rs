@@ -2,15 +2,16 @@
 //! relations as FROM items, the catalog functions psql, drivers and ORMs call, and the OID
 //! alias types (regclass, regtype) in casts and results.
 
-use devdb_pg::{PgError, PgType};
+use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
     BinaryOperator, DataType, Expr, Ident, ObjectName, ObjectNamePart, Query, SetExpr,
 };
 
 use super::expr::{Ctx, string_literal};
 use super::query::OutCol;
-use super::{Translator, fold};
+use super::{Rel, Translator, fold};
 use crate::make;
+use crate::system::encoding;
 use crate::system::functions::{TypeKey, object_name, type_key};
 use crate::system::{self, Relation};
 use crate::types::Ty;
@@ -171,29 +172,67 @@ impl Translator<'_> {
             return Ok(make::int(oid.into()));
         }
         match ty {
-            PgType::Regtype => Ok(match type_key(text)? {
-                TypeKey::Builtin(oid) => make::int(oid.0.into()),
-                // A user type (an enum): found by name in pg_type.
-                TypeKey::Named(typname) => make::call(
-                    "pg_found",
-                    vec![
-                        type_by_name(make::string(&typname)),
-                        make::string("type"),
-                        make::string(text),
-                    ],
-                ),
-            }),
+            PgType::Regtype => type_oid(text),
             PgType::Regnamespace => {
                 let (_, name) = object_name(text)?;
-                let oid = make::lookup(
-                    "__pg_namespace",
-                    make::column("oid"),
-                    "nspname",
-                    make::string(&name),
-                );
                 Ok(make::call(
                     "pg_found",
-                    vec![oid, make::string("schema"), make::string(text)],
+                    vec![
+                        namespace_oid(&name),
+                        make::string("schema"),
+                        make::string(text),
+                    ],
+                ))
+            }
+            PgType::Regprocedure => {
+                let (schema, name, args) = signature(text)?;
+                let mut types = Vec::new();
+                for arg in &args {
+                    types.push(type_oid(arg)?);
+                }
+                // pg_proc.proargtypes: the OIDs with a space between.
+                let argtypes = types
+                    .into_iter()
+                    .reduce(|l, r| {
+                        let spaced =
+                            make::binary(l, BinaryOperator::StringConcat, make::string(" "));
+                        make::binary(spaced, BinaryOperator::StringConcat, r)
+                    })
+                    .unwrap_or_else(|| make::string(""));
+                let mut keys = vec![("proname", make::string(&name)), ("proargtypes", argtypes)];
+                if let Some(schema) = schema {
+                    keys.push(("pronamespace", namespace_oid(&schema)));
+                }
+                let oid = make::lookup_by("__pg_proc", make::column("oid"), keys);
+                Ok(make::call(
+                    "pg_found",
+                    vec![oid, make::string("function"), make::string(text)],
+                ))
+            }
+            PgType::Regoperator => {
+                let (schema, name, args) = operator_signature(text)?;
+                let [left, right] = args.as_slice() else {
+                    return Err(PgError::new(
+                        SqlState::INVALID_TEXT_REPRESENTATION,
+                        "expected two argument types",
+                    ));
+                };
+                let operand = |t: &str| match t.eq_ignore_ascii_case("none") {
+                    true => Ok(make::int(0)),
+                    false => type_oid(t),
+                };
+                let mut keys = vec![
+                    ("oprname", make::string(&name)),
+                    ("oprleft", operand(left)?),
+                    ("oprright", operand(right)?),
+                ];
+                if let Some(schema) = schema {
+                    keys.push(("oprnamespace", namespace_oid(&schema)));
+                }
+                let oid = make::lookup_by("__pg_operator", make::column("oid"), keys);
+                Ok(make::call(
+                    "pg_found",
+                    vec![oid, make::string("operator"), make::string(text)],
                 ))
             }
             PgType::Regclass => {
@@ -238,6 +277,13 @@ impl Translator<'_> {
         args: Vec<Expr>,
     ) -> Result<Result<(Expr, Ty), Vec<Expr>>, PgError> {
         let n = args.len();
+        if n == 1
+            && let Some((_, view, namespace)) = VISIBILITY.iter().find(|(f, _, _)| *f == name)
+        {
+            let oid = self.first_oid(args)?;
+            let visible = self.visible(namespace);
+            return Ok(Ok((make::lookup(view, visible, "oid", oid), BOOL)));
+        }
         let done = match (name, n) {
             ("format_type", 2) => {
                 let [oid, typmod] = self.catalog_args(args, [OID, Ty::of(PgType::Int4)])?;
@@ -409,16 +455,6 @@ impl Translator<'_> {
                     NAME,
                 )
             }
-            ("pg_table_is_visible" | "pg_type_is_visible" | "pg_function_is_visible", 1) => {
-                let (view, namespace) = match name {
-                    "pg_table_is_visible" => ("__pg_class", "relnamespace"),
-                    "pg_type_is_visible" => ("__pg_type", "typnamespace"),
-                    _ => ("__pg_proc", "pronamespace"),
-                };
-                let oid = self.first_oid(args)?;
-                let visible = self.visible(namespace);
-                (make::lookup(view, visible, "oid", oid), BOOL)
-            }
             ("pg_get_function_result", 1) => {
                 let oid = self.first_oid(args)?;
                 let rettype = make::column("prorettype");
@@ -429,9 +465,21 @@ impl Translator<'_> {
             }
             ("pg_get_function_arguments" | "pg_get_function_identity_arguments", 1) => {
                 let oid = self.first_oid(args)?;
-                let formatted =
-                    make::call("pg_format_type_list", vec![make::column("proargtypes")]);
-                (make::lookup("__pg_proc", formatted, "oid", oid), TEXT)
+                (
+                    make::lookup("__pg_proc", make::column("__arguments"), "oid", oid),
+                    TEXT,
+                )
+            }
+            ("pg_get_functiondef" | "pg_get_function_sqlbody", 1) => {
+                let oid = self.first_oid(args)?;
+                let column = match name {
+                    "pg_get_functiondef" => "__def",
+                    _ => "__sqlbody",
+                };
+                (
+                    make::lookup("__pg_proc", make::column(column), "oid", oid),
+                    TEXT,
+                )
             }
             // PostgreSQL's answer for an OID that names no such object: devdb has no
             // rules or extended statistics.
@@ -530,12 +578,17 @@ impl Translator<'_> {
             }
             ("pg_encoding_to_char", 1) => {
                 let [code] = self.catalog_args(args, [Ty::of(PgType::Int4)])?;
-                let utf8 = make::eq(code, make::int(6));
+                (make::call("pg_encoding_to_char", vec![code]), NAME)
+            }
+            ("pg_char_to_encoding", 1) => {
+                let [name] = self.catalog_args(args, [NAME])?;
                 (
-                    make::call("iif", vec![utf8, make::string("UTF8"), make::string("")]),
-                    NAME,
+                    make::call("pg_char_to_encoding", vec![name]),
+                    Ty::of(PgType::Int4),
                 )
             }
+            // Every database is UTF8.
+            ("getdatabaseencoding", 0) => (make::string(encoding::UTF8), NAME),
             (
                 "has_table_privilege"
                 | "has_schema_privilege"
@@ -693,6 +746,100 @@ impl Translator<'_> {
         let name = rel.name.clone();
         self.push_rel(rel)?;
         Ok(make::derived(q, make::alias(&name, &[])))
+    }
+
+    /// `pg_options_to_table(options)` in FROM: each `name=value` of a text[] of options
+    /// (srvoptions, fdwoptions, ...) as a row (option_name, option_value), read from the
+    /// array's elements.
+    pub fn options_to_table_item(
+        &mut self,
+        args: Vec<sqlparser::ast::FunctionArg>,
+        alias: Option<sqlparser::ast::TableAlias>,
+    ) -> Result<sqlparser::ast::TableFactor, PgError> {
+        use sqlparser::ast::{FunctionArg, FunctionArgExpr};
+        let options = match <[FunctionArg; 1]>::try_from(args) {
+            Ok([FunctionArg::Unnamed(FunctionArgExpr::Expr(e))]) => e,
+            Ok(_) => {
+                return Err(PgError::feature_not_supported(
+                    "pg_options_to_table with a named argument",
+                ));
+            }
+            Err(args) => {
+                return Err(super::functions::undefined(
+                    "pg_options_to_table",
+                    args.len(),
+                ));
+            }
+        };
+        let options = self.expr_as(options, Ty::of(PgType::TextArray), Ctx::Implicit)?;
+        let rel = alias
+            .as_ref()
+            .map(|a| fold(&a.name))
+            .unwrap_or_else(|| "pg_options_to_table".to_owned());
+        let mut names = ["option_name".to_owned(), "option_value".to_owned()];
+        let aliased = alias.as_ref().map_or(&[][..], |a| a.columns.as_slice());
+        if aliased.len() > names.len() {
+            return Err(PgError::syntax_error(
+                "too many column aliases specified for function pg_options_to_table",
+                None,
+            ));
+        }
+        for (name, column) in names.iter_mut().zip(aliased) {
+            *name = fold(&column.name);
+        }
+        self.push_rel(Rel {
+            name: rel.clone(),
+            columns: names.iter().map(|n| (n.clone(), TEXT)).collect(),
+            table: None,
+            view: None,
+        })?;
+        // An option without `=` is a name without a value.
+        let element = || make::qualified_column(&rel, "value");
+        let equals = || make::call("instr", vec![element(), make::string("=")]);
+        let no_value = || make::eq(equals(), make::int(0));
+        let name = make::call(
+            "iif",
+            vec![
+                no_value(),
+                element(),
+                make::call(
+                    "substr",
+                    vec![
+                        element(),
+                        make::int(1),
+                        make::binary(equals(), BinaryOperator::Minus, make::int(1)),
+                    ],
+                ),
+            ],
+        );
+        let value = make::call(
+            "iif",
+            vec![
+                no_value(),
+                make::null(),
+                make::call(
+                    "substr",
+                    vec![
+                        element(),
+                        make::binary(equals(), BinaryOperator::Plus, make::int(1)),
+                    ],
+                ),
+            ],
+        );
+        let [name_column, value_column] = names;
+        let scope = self.current_scope();
+        scope.substitutes.push((rel.clone(), name_column, name));
+        scope.substitutes.push((rel.clone(), value_column, value));
+        // json_each's own columns (id, key, value, ...) must not capture bare references.
+        scope.qualify = true;
+        Ok(make::table_function_as(
+            "json_each",
+            vec![make::call(
+                "pg_array_json",
+                vec![options, make::int(PgType::Text.oid().0.into())],
+            )],
+            &rel,
+        ))
     }
 
     fn catalog_args<const N: usize>(
@@ -853,6 +1000,36 @@ impl Translator<'_> {
     }
 }
 
+/// The pg_*_is_visible functions: each tells whether its catalog's object (by OID) is in a
+/// schema on the search path. (function, catalog view, the view's namespace column).
+const VISIBILITY: [(&str, &str, &str); 13] = [
+    ("pg_table_is_visible", "__pg_class", "relnamespace"),
+    ("pg_type_is_visible", "__pg_type", "typnamespace"),
+    ("pg_function_is_visible", "__pg_proc", "pronamespace"),
+    ("pg_operator_is_visible", "__pg_operator", "oprnamespace"),
+    ("pg_opclass_is_visible", "__pg_opclass", "opcnamespace"),
+    ("pg_opfamily_is_visible", "__pg_opfamily", "opfnamespace"),
+    (
+        "pg_statistics_obj_is_visible",
+        "__pg_statistic_ext",
+        "stxnamespace",
+    ),
+    ("pg_collation_is_visible", "__pg_collation", "collnamespace"),
+    (
+        "pg_conversion_is_visible",
+        "__pg_conversion",
+        "connamespace",
+    ),
+    ("pg_ts_config_is_visible", "__pg_ts_config", "cfgnamespace"),
+    ("pg_ts_dict_is_visible", "__pg_ts_dict", "dictnamespace"),
+    ("pg_ts_parser_is_visible", "__pg_ts_parser", "prsnamespace"),
+    (
+        "pg_ts_template_is_visible",
+        "__pg_ts_template",
+        "tmplnamespace",
+    ),
+];
+
 /// The system columns every table has, in PostgreSQL's order of attnum -1, -2, ...
 const SYSTEM_COLUMNS: [&str; 6] = ["ctid", "xmin", "cmin", "xmax", "cmax", "tableoid"];
 
@@ -963,6 +1140,78 @@ fn type_by_name(typname: Expr) -> Expr {
     make::lookup("__pg_type", make::column("oid"), "typname", typname)
 }
 
+/// regprocedure input, `schema.name(type, ...)`: the schema if given, the name and the
+/// arguments' types as written.
+fn signature(text: &str) -> Result<(Option<String>, String, Vec<String>), PgError> {
+    let (name, args) = split_signature(text)?;
+    let (schema, name) = object_name(name)?;
+    Ok((schema, name, args))
+}
+
+/// regoperator input, `schema.op(left, right)`: an operator's name is no identifier.
+fn operator_signature(text: &str) -> Result<(Option<String>, String, Vec<String>), PgError> {
+    let (name, args) = split_signature(text)?;
+    Ok(match name.split_once('.') {
+        Some((schema, op)) => (Some(object_name(schema)?.1), op.trim().to_owned(), args),
+        None => (None, name.to_owned(), args),
+    })
+}
+
+/// `name(a, b)` as its name and its arguments (split at the commas outside parentheses).
+fn split_signature(text: &str) -> Result<(&str, Vec<String>), PgError> {
+    let malformed = |what: &str| PgError::new(SqlState::INVALID_TEXT_REPRESENTATION, what);
+    let (name, rest) = text
+        .split_once('(')
+        .ok_or_else(|| malformed("expected a left parenthesis"))?;
+    let inner = rest
+        .trim_end()
+        .strip_suffix(')')
+        .ok_or_else(|| malformed("expected a right parenthesis"))?;
+    let mut args = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push(inner[start..i].trim().to_owned());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !inner.trim().is_empty() {
+        args.push(inner[start..].trim().to_owned());
+    }
+    Ok((name.trim(), args))
+}
+
+/// The OID of the type `text` names, as an expression: a built-in type's is known, a user
+/// type's (an enum's) looked up by name in pg_type, PostgreSQL's error when there is none.
+fn type_oid(text: &str) -> Result<Expr, PgError> {
+    Ok(match type_key(text)? {
+        TypeKey::Builtin(oid) => make::int(oid.0.into()),
+        TypeKey::Named(typname) => make::call(
+            "pg_found",
+            vec![
+                type_by_name(make::string(&typname)),
+                make::string("type"),
+                make::string(text),
+            ],
+        ),
+    })
+}
+
+/// The OID of the schema named `name`.
+fn namespace_oid(name: &str) -> Expr {
+    make::lookup(
+        "__pg_namespace",
+        make::column("oid"),
+        "nspname",
+        make::string(name),
+    )
+}
+
 /// The name of the namespace whose OID `column` holds.
 fn namespace_name(column: &str) -> Expr {
     make::lookup(
@@ -1023,6 +1272,30 @@ fn oid_alias_name(e: Expr, ty: PgType, visible: Expr) -> Expr {
         PgType::Regnamespace => {
             make::lookup("__pg_namespace", make::column("nspname"), "oid", e.clone())
         }
+        PgType::Regprocedure => {
+            // With its schema where the search path misses it.
+            let mut functions_visible = visible;
+            if let Expr::InList { expr, .. } = &mut functions_visible {
+                **expr = make::column("pronamespace");
+            }
+            let schema = make::binary(
+                make::call("pg_quote_ident", vec![namespace_name("pronamespace")]),
+                BinaryOperator::StringConcat,
+                make::string("."),
+            );
+            let text = make::binary(
+                make::call("iif", vec![functions_visible, make::string(""), schema]),
+                BinaryOperator::StringConcat,
+                make::column("__signature"),
+            );
+            make::lookup("__pg_proc", text, "oid", e.clone())
+        }
+        PgType::Regoperator => make::lookup(
+            "__pg_operator",
+            make::column("__signature"),
+            "oid",
+            e.clone(),
+        ),
         _ => make::lookup("__pg_proc", make::column("proname"), "oid", e.clone()),
     };
     let fallback = make::call(

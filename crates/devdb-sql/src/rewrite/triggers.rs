@@ -11,9 +11,10 @@
 use devdb_pg::{PgError, SqlState};
 use sqlparser::ast::{
     Assignment, AssignmentTarget, CreateFunction, CreateFunctionBody, CreateTrigger, DataType,
-    DropFunction, DropTrigger, Expr, FunctionReturnType, Ident, Insert, ObjectName, OnConflict,
-    OnConflictAction, OnInsert, SetExpr, TableFactor, TriggerEvent, TriggerObject,
-    TriggerObjectKind, TriggerPeriod, Update, Value, visit_expressions, visit_expressions_mut,
+    DropFunction, DropTrigger, Expr, FunctionBehavior, FunctionCalledOnNull, FunctionParallel,
+    FunctionReturnType, FunctionSecurity, Ident, Insert, ObjectName, OnConflict, OnConflictAction,
+    OnInsert, SetExpr, TableFactor, TriggerEvent, TriggerObject, TriggerObjectKind, TriggerPeriod,
+    Update, Value, visit_expressions, visit_expressions_mut,
 };
 
 use super::ddl::{catalog_output, where_eq};
@@ -22,6 +23,55 @@ use super::{Output, Translator, fold};
 use crate::catalog::{self, Table};
 use crate::make;
 use crate::trigger_body::{self, Step};
+
+/// What CREATE FUNCTION says of a function beside its signature and body, as pg_proc keeps
+/// it (provolatile, proparallel, proisstrict, prosecdef), stored in the function's catalog row
+/// for pg_proc and pg_get_functiondef.
+pub struct Attributes {
+    volatility: &'static str,
+    parallel: &'static str,
+    pub strict: bool,
+    security_definer: bool,
+}
+
+impl Attributes {
+    /// The catalog columns that hold them, in the order of [`Attributes::values`].
+    pub const COLUMNS: [&'static str; 4] = ["volatility", "parallel", "strict", "security_definer"];
+
+    fn of(
+        behavior: Option<FunctionBehavior>,
+        called_on_null: Option<FunctionCalledOnNull>,
+        parallel: Option<FunctionParallel>,
+        security: Option<FunctionSecurity>,
+    ) -> Attributes {
+        Attributes {
+            volatility: match behavior {
+                Some(FunctionBehavior::Immutable) => "i",
+                Some(FunctionBehavior::Stable) => "s",
+                Some(FunctionBehavior::Volatile) | None => "v",
+            },
+            parallel: match parallel {
+                Some(FunctionParallel::Safe) => "s",
+                Some(FunctionParallel::Restricted) => "r",
+                Some(FunctionParallel::Unsafe) | None => "u",
+            },
+            strict: matches!(
+                called_on_null,
+                Some(FunctionCalledOnNull::Strict | FunctionCalledOnNull::ReturnsNullOnNullInput)
+            ),
+            security_definer: matches!(security, Some(FunctionSecurity::Definer)),
+        }
+    }
+
+    pub fn values(&self) -> Vec<Expr> {
+        vec![
+            make::string(self.volatility),
+            make::string(self.parallel),
+            make::int(self.strict.into()),
+            make::int(self.security_definer.into()),
+        ]
+    }
+}
 
 /// Functions whose call gives another value each time: a trigger must not read NEW.column
 /// where the column's value is such a call, which devdb would write it into twice.
@@ -464,10 +514,10 @@ impl Translator<'_> {
             args,
             return_type,
             function_body,
-            behavior: _,
-            called_on_null: _,
-            parallel: _,
-            security: _,
+            behavior,
+            called_on_null,
+            parallel,
+            security,
             set_params,
             using: None,
             language,
@@ -478,8 +528,21 @@ impl Translator<'_> {
         else {
             return Err(PgError::feature_not_supported("this CREATE FUNCTION form"));
         };
-        if language.as_ref().map(fold).as_deref() == Some("sql") && set_params.is_empty() {
-            return self.create_sql_function(or_replace, &name, args, return_type, function_body);
+        let attributes = Attributes::of(behavior, called_on_null, parallel, security);
+        // A `RETURN expression` body is SQL's own: LANGUAGE sql goes without saying.
+        let sql = match language.as_ref() {
+            Some(language) => fold(language) == "sql",
+            None => matches!(function_body, Some(CreateFunctionBody::Return(_))),
+        };
+        if sql && set_params.is_empty() {
+            return self.create_sql_function(
+                or_replace,
+                &name,
+                args,
+                return_type,
+                function_body,
+                &attributes,
+            );
         }
         let returns_trigger = matches!(
             &return_type,
@@ -544,18 +607,29 @@ impl Translator<'_> {
             Some(_) if !or_replace => return Err(duplicate_function(&plain)),
             Some(existing) => sqlite.push(make::update(
                 catalog::FUNCTIONS,
-                vec![("body", make::string(&body))],
+                std::iter::once(("body", make::string(&body)))
+                    .chain(Attributes::COLUMNS.into_iter().zip(attributes.values()))
+                    .collect(),
                 where_eq(&[("oid", make::int(existing.oid.0.into()))]),
             )),
             None => sqlite.push(make::insert_rows(
                 catalog::FUNCTIONS,
-                &["oid", "schema", "name", "body"],
-                vec![vec![
-                    make::int(self.catalog.next_oid().into()),
-                    make::string(schema),
-                    make::string(&plain),
-                    make::string(&body),
-                ]],
+                &[
+                    ["oid", "schema", "name", "body"].as_slice(),
+                    &Attributes::COLUMNS,
+                ]
+                .concat(),
+                vec![
+                    [
+                        make::int(self.catalog.next_oid().into()),
+                        make::string(schema),
+                        make::string(&plain),
+                        make::string(&body),
+                    ]
+                    .into_iter()
+                    .chain(attributes.values())
+                    .collect(),
+                ],
             )),
         }
         Ok(catalog_output("CREATE FUNCTION", sqlite))

@@ -1,10 +1,13 @@
 //! The rows of PostgreSQL's catalogs that exist in every database before any DDL: built-in types,
-//! functions, system tables and views, descriptions, access methods, collations, schemas,
-//! predefined roles and extensions.
+//! functions, operators, casts, system tables and views, descriptions, access methods, operator
+//! classes and families, collations, conversions, text search configurations, dictionaries,
+//! parsers and templates, languages, schemas, predefined roles and extensions.
 //!
 //! The files in `data/` are PostgreSQL 15's own rows, dumped from a fresh `initdb` cluster
 //! (`\copy (SELECT <the columns below> FROM pg_type ORDER BY oid) TO 'pg_type.tsv'`, regproc
-//! columns as `::oid`), never typed by hand. The executor loads them once per process into an
+//! columns as `::oid`), never typed by hand. pg_opclass is dumped `ORDER BY ctid`, the order
+//! a scan of PostgreSQL's table reads, which an aggregate without ORDER BY over it (psql's
+//! `\dAf`) lists in. The executor loads them once per process into an
 //! in-memory SQLite database attached to every connection as [`SCHEMA`].
 
 use devdb_pg::{PgError, Value};
@@ -39,7 +42,17 @@ pub const PG_TYPE: Columns = cols!(
 );
 pub const PG_PROC: Columns = cols!(
     oid: Oid, proname: Name, pronamespace: Oid, proowner: Oid, prolang: Oid, prokind: Char,
-    proretset: Bool, provolatile: Char, pronargs: Int2, prorettype: Oid, proargtypes: Oidvector,
+    prosecdef: Bool, proisstrict: Bool, proretset: Bool, provolatile: Char, proparallel: Char,
+    pronargs: Int2, prorettype: Oid, proargtypes: Oidvector, prosrc: Text,
+    proacl: AclitemArray,
+);
+pub const PG_AMOP: Columns = cols!(
+    oid: Oid, amopfamily: Oid, amoplefttype: Oid, amoprighttype: Oid, amopstrategy: Int2,
+    amoppurpose: Char, amopopr: Oid, amopmethod: Oid, amopsortfamily: Oid,
+);
+pub const PG_AMPROC: Columns = cols!(
+    oid: Oid, amprocfamily: Oid, amproclefttype: Oid, amprocrighttype: Oid, amprocnum: Int2,
+    amproc: Regproc,
 );
 pub const PG_RANGE: Columns = cols!(
     rngtypid: Oid, rngsubtype: Oid, rngmultitypid: Oid, rngcollation: Oid, rngsubopc: Oid,
@@ -59,8 +72,8 @@ pub const PG_CLASS: Columns = cols!(
     relisshared: Bool, relpersistence: Char, relkind: Char, relnatts: Int2,
     relchecks: Int2, relhasrules: Bool, relhastriggers: Bool, relhassubclass: Bool,
     relrowsecurity: Bool, relforcerowsecurity: Bool, relispopulated: Bool,
-    relreplident: Char, relispartition: Bool, relrewrite: Oid, reloptions: TextArray,
-    relpartbound: PgNodeTree,
+    relreplident: Char, relispartition: Bool, relrewrite: Oid, relacl: AclitemArray,
+    reloptions: TextArray, relpartbound: PgNodeTree,
 );
 pub const PG_DESCRIPTION: Columns =
     cols!(objoid: Oid, classoid: Oid, objsubid: Int4, description: Text);
@@ -74,6 +87,38 @@ pub const PREDEFINED_ROLES: Columns = cols!(
 pub const PG_OPCLASS: Columns = cols!(
     oid: Oid, opcmethod: Oid, opcname: Name, opcnamespace: Oid, opcowner: Oid, opcfamily: Oid,
     opcintype: Oid, opcdefault: Bool, opckeytype: Oid,
+);
+pub const PG_OPFAMILY: Columns =
+    cols!(oid: Oid, opfmethod: Oid, opfname: Name, opfnamespace: Oid, opfowner: Oid);
+pub const PG_OPERATOR: Columns = cols!(
+    oid: Oid, oprname: Name, oprnamespace: Oid, oprowner: Oid, oprkind: Char, oprcanmerge: Bool,
+    oprcanhash: Bool, oprleft: Oid, oprright: Oid, oprresult: Oid, oprcom: Oid, oprnegate: Oid,
+    oprcode: Regproc, oprrest: Regproc, oprjoin: Regproc,
+);
+pub const PG_CAST: Columns = cols!(
+    oid: Oid, castsource: Oid, casttarget: Oid, castfunc: Oid, castcontext: Char,
+    castmethod: Char,
+);
+pub const PG_LANGUAGE: Columns = cols!(
+    oid: Oid, lanname: Name, lanowner: Oid, lanispl: Bool, lanpltrusted: Bool,
+    lanplcallfoid: Oid, laninline: Oid, lanvalidator: Oid, lanacl: AclitemArray,
+);
+pub const PG_CONVERSION: Columns = cols!(
+    oid: Oid, conname: Name, connamespace: Oid, conowner: Oid, conforencoding: Int4,
+    contoencoding: Int4, conproc: Regproc, condefault: Bool,
+);
+pub const PG_TS_CONFIG: Columns =
+    cols!(oid: Oid, cfgname: Name, cfgnamespace: Oid, cfgowner: Oid, cfgparser: Oid);
+pub const PG_TS_DICT: Columns = cols!(
+    oid: Oid, dictname: Name, dictnamespace: Oid, dictowner: Oid, dicttemplate: Oid,
+    dictinitoption: Text,
+);
+pub const PG_TS_PARSER: Columns = cols!(
+    oid: Oid, prsname: Name, prsnamespace: Oid, prsstart: Regproc, prstoken: Regproc,
+    prsend: Regproc, prsheadline: Regproc, prslextype: Regproc,
+);
+pub const PG_TS_TEMPLATE: Columns = cols!(
+    oid: Oid, tmplname: Name, tmplnamespace: Oid, tmplinit: Regproc, tmpllexize: Regproc,
 );
 pub const PG_EXTENSION: Columns = cols!(
     oid: Oid, extname: Name, extowner: Oid, extnamespace: Oid, extrelocatable: Bool,
@@ -109,6 +154,49 @@ pub static BUILTINS: &[Builtin] = &[
         "pg_opclass",
         PG_OPCLASS,
         include_str!("data/pg_opclass.tsv"),
+    ),
+    builtin(
+        "pg_opfamily",
+        PG_OPFAMILY,
+        include_str!("data/pg_opfamily.tsv"),
+    ),
+    builtin(
+        "pg_operator",
+        PG_OPERATOR,
+        include_str!("data/pg_operator.tsv"),
+    ),
+    builtin("pg_amop", PG_AMOP, include_str!("data/pg_amop.tsv")),
+    builtin("pg_amproc", PG_AMPROC, include_str!("data/pg_amproc.tsv")),
+    builtin("pg_cast", PG_CAST, include_str!("data/pg_cast.tsv")),
+    builtin(
+        "pg_language",
+        PG_LANGUAGE,
+        include_str!("data/pg_language.tsv"),
+    ),
+    builtin(
+        "pg_conversion",
+        PG_CONVERSION,
+        include_str!("data/pg_conversion.tsv"),
+    ),
+    builtin(
+        "pg_ts_config",
+        PG_TS_CONFIG,
+        include_str!("data/pg_ts_config.tsv"),
+    ),
+    builtin(
+        "pg_ts_dict",
+        PG_TS_DICT,
+        include_str!("data/pg_ts_dict.tsv"),
+    ),
+    builtin(
+        "pg_ts_parser",
+        PG_TS_PARSER,
+        include_str!("data/pg_ts_parser.tsv"),
+    ),
+    builtin(
+        "pg_ts_template",
+        PG_TS_TEMPLATE,
+        include_str!("data/pg_ts_template.tsv"),
     ),
     builtin(
         "pg_namespace",
@@ -173,6 +261,27 @@ impl Builtin {
             })
             .collect()
     }
+}
+
+/// (OID, name, namespace OID) of each built-in pg_class row, as written in its file.
+pub(super) fn relations() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    first_fields("pg_class").filter_map(|f| Some((*f.first()?, *f.get(1)?, *f.get(2)?)))
+}
+
+/// (OID, name) of each built-in schema, as written in its file.
+pub(super) fn namespaces() -> impl Iterator<Item = (&'static str, &'static str)> {
+    first_fields("pg_namespace").filter_map(|f| Some((*f.first()?, *f.get(1)?)))
+}
+
+/// The first three fields of each row of a built-in table (names and OIDs need no
+/// unescaping).
+fn first_fields(table: &str) -> impl Iterator<Item = Vec<&'static str>> {
+    BUILTINS
+        .iter()
+        .filter(move |b| b.name == table)
+        .flat_map(|b| b.data.lines())
+        .filter(|l| !l.is_empty())
+        .map(|l| l.splitn(4, '\t').take(3).collect())
 }
 
 /// Undoes COPY's text-format escapes.

@@ -222,6 +222,10 @@ pub(crate) fn pg_found(args: &[Value]) -> Result<Value, PgError> {
             SqlState::INVALID_CATALOG_NAME,
             format!("database \"{name}\" does not exist"),
         )),
+        (Some(Value::Null) | None, Some("operator"), Some(name)) => Err(PgError::new(
+            SqlState::UNDEFINED_FUNCTION,
+            format!("operator does not exist: {name}"),
+        )),
         (Some(Value::Null) | None, _, Some(name)) => Err(PgError::new(
             SqlState::UNDEFINED_FUNCTION,
             format!("function \"{name}\" does not exist"),
@@ -472,20 +476,87 @@ pub(crate) fn pg_format_type(args: &[Value]) -> Result<Value, PgError> {
     Ok(shown.map_or(Value::Null, Value::Text))
 }
 
-/// pg_format_type_list(oidvector): the types as pg_get_function_arguments lists them.
-pub(crate) fn pg_format_type_list(args: &[Value]) -> Result<Value, PgError> {
-    let Some(list) = text_arg(args, 0) else {
+/// pg_function_arguments(names, oidvector): a function's arguments as
+/// pg_get_function_arguments lists them, each with its name (from the JSON list `names`, ""
+/// where unnamed) before its type.
+pub(crate) fn pg_function_arguments(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(names), Some(types)) = (text_arg(args, 0), text_arg(args, 1)) else {
         return Ok(Value::Null);
     };
-    let names: Vec<String> = list
+    let names = parse_name_list(names)?;
+    let listed: Vec<String> = types
         .split_whitespace()
         .filter_map(|oid| oid.parse::<i64>().ok())
         .filter_map(|oid| format_type(oid, -1, None))
+        .zip(
+            names
+                .iter()
+                .map(String::as_str)
+                .chain(std::iter::repeat("")),
+        )
+        .map(|(ty, name)| match name {
+            "" => ty,
+            name => format!("{} {ty}", quote_ident(name)),
+        })
         .collect();
-    Ok(Value::Text(names.join(", ")))
+    Ok(Value::Text(listed.join(", ")))
+}
+
+/// pg_function_def(schema, name, arguments, result, language, provolatile, proparallel,
+/// proisstrict, prosecdef, prosrc, sql body): pg_get_functiondef's text for a function whose
+/// body is `prosrc` (dollar-quoted with a delimiter the body does not hold), or a SQL-standard
+/// `sql body` (`RETURN expression`) when that is not NULL. NULL when it has neither (a SQL
+/// function whose text an older devdb did not keep).
+pub(crate) fn pg_function_def(args: &[Value]) -> Result<Value, PgError> {
+    let text = |i| text_arg(args, i).unwrap_or_default();
+    let flag = |i| matches!(args.get(i), Some(Value::Int(1)));
+    let body = match (text_arg(args, 10), text_arg(args, 9)) {
+        (Some(sql_body), _) => sql_body.to_owned(),
+        (None, Some(source)) => {
+            let mut quote = "$function".to_owned();
+            while source.contains(&quote) {
+                quote.push('x');
+            }
+            quote.push('$');
+            format!("AS {quote}{source}{quote}")
+        }
+        (None, None) => return Ok(Value::Null),
+    };
+    let mut options = String::new();
+    options.push_str(match text(5) {
+        "i" => " IMMUTABLE",
+        "s" => " STABLE",
+        _ => "",
+    });
+    options.push_str(match text(6) {
+        "s" => " PARALLEL SAFE",
+        "r" => " PARALLEL RESTRICTED",
+        _ => "",
+    });
+    if flag(7) {
+        options.push_str(" STRICT");
+    }
+    if flag(8) {
+        options.push_str(" SECURITY DEFINER");
+    }
+    if !options.is_empty() {
+        options.push('\n');
+    }
+    Ok(Value::Text(format!(
+        "CREATE OR REPLACE FUNCTION {}.{}({})\n RETURNS {}\n LANGUAGE {}\n{options}{body}\n",
+        quote_ident(text(0)),
+        quote_ident(text(1)),
+        text(2),
+        text(3),
+        quote_ident(text(4)),
+    )))
 }
 
 fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
+    // The pseudo-type anyarray, which devdb's enum arrays share as their PgType.
+    if oid == i64::from(PgType::AnyEnumArray.oid().0) {
+        return Some("anyarray".to_owned());
+    }
     let known = u32::try_from(oid).ok().map(Oid);
     if let Some(ty) = known.and_then(PgType::from_oid) {
         return Some(spelled(ty, typmod));
@@ -496,6 +567,12 @@ fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
     {
         return Some(format!("{}[]", spelled(*element, typmod)));
     }
+    if let Some(spelled) = sql_spelling(oid, typmod) {
+        return Some(spelled);
+    }
+    if let Some((_, element)) = SQL_SPELLED_ARRAYS.iter().find(|(array, _)| *array == oid) {
+        return sql_spelling(*element, typmod).map(|e| format!("{e}[]"));
+    }
     match typname {
         Some(name) if name.starts_with('_') => Some(format!("{}[]", quote_ident(&name[1..]))),
         Some(name) => Some(quote_ident(name)),
@@ -503,6 +580,25 @@ fn format_type(oid: i64, typmod: i32, typname: Option<&str>) -> Option<String> {
         None => Some("???".to_owned()),
     }
 }
+
+/// The built-in types without a [`PgType`] that format_type spells in SQL's words (as
+/// PostgreSQL's format_type_extended does), with their modifier: bit(n), bit varying(n),
+/// time(p) with time zone.
+fn sql_spelling(oid: i64, typmod: i32) -> Option<String> {
+    let modifier = |m: i32| match m < 0 {
+        true => String::new(),
+        false => format!("({m})"),
+    };
+    match oid {
+        1560 => Some(format!("bit{}", modifier(typmod))),
+        1562 => Some(format!("bit varying{}", modifier(typmod))),
+        1266 => Some(format!("time{} with time zone", modifier(typmod))),
+        _ => None,
+    }
+}
+
+/// (array, element) OIDs of the arrays of the types [`sql_spelling`] knows.
+const SQL_SPELLED_ARRAYS: [(i64, i64); 3] = [(1561, 1560), (1563, 1562), (1270, 1266)];
 
 /// A type's format_type spelling with its modifier: `character varying(20)`,
 /// `numeric(10,2)`, `timestamp(3) without time zone`.

@@ -10,10 +10,14 @@
 
 pub mod builtin;
 pub(crate) mod check_display;
+pub(crate) mod encoding;
 pub(crate) mod functions;
 mod information_schema;
 mod pg_catalog;
 pub(crate) mod view_display;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use devdb_pg::PgType;
 use devdb_pg::types::Storage;
@@ -94,6 +98,27 @@ pub fn find(schema: Option<&str>, name: &str) -> Option<&'static Relation> {
         .iter()
         .chain(information_schema::RELATIONS)
         .find(|r| r.schema == schema && r.name == name)
+}
+
+/// The OID PostgreSQL gives a system relation (pg_class 1259, ...): what its rows' system
+/// column `tableoid` holds. None for one PostgreSQL does not have in pg_class.
+pub fn table_oid(rel: &Relation) -> Option<i64> {
+    builtin_relation_oid(rel.schema, rel.name)
+}
+
+/// The OID of the table or view `schema.name` of pg_catalog or information_schema, from the
+/// built-in pg_class rows (which list some devdb has no [`Relation`] for: pg_largeobject, ...).
+pub fn builtin_relation_oid(schema: &str, name: &str) -> Option<i64> {
+    static OIDS: LazyLock<HashMap<(String, String), i64>> = LazyLock::new(|| {
+        let namespaces: HashMap<&str, &str> = builtin::namespaces().collect();
+        builtin::relations()
+            .filter_map(|(oid, name, namespace)| {
+                let schema = namespaces.get(namespace)?;
+                Some((((*schema).to_owned(), name.to_owned()), oid.parse().ok()?))
+            })
+            .collect()
+    });
+    OIDS.get(&(schema.to_owned(), name.to_owned())).copied()
 }
 
 /// True for the schemas whose relations are all system relations.

@@ -15,7 +15,9 @@
 //! `__devdb_types`).
 
 use super::builtin::{
-    PG_AM, PG_CLASS, PG_COLLATION, PG_DESCRIPTION, PG_EXTENSION, PG_PROC, PG_RANGE, PG_TYPE, cols,
+    PG_AM, PG_AMOP, PG_AMPROC, PG_CAST, PG_CLASS, PG_COLLATION, PG_CONVERSION, PG_DESCRIPTION,
+    PG_EXTENSION, PG_LANGUAGE, PG_OPERATOR, PG_OPFAMILY, PG_PROC, PG_RANGE, PG_TS_CONFIG,
+    PG_TS_DICT, PG_TS_PARSER, PG_TS_TEMPLATE, PG_TYPE, cols,
 };
 use super::{Columns, Relation};
 
@@ -25,6 +27,19 @@ const PG_STATIO_TABLES: Columns = cols!(
     idx_blks_read: Int8, idx_blks_hit: Int8, toast_blks_read: Int8, toast_blks_hit: Int8,
     tidx_blks_read: Int8, tidx_blks_hit: Int8,
 );
+
+/// A built-in row's access privileges (an aclitem[] column dumped from PostgreSQL), whose
+/// bootstrap superuser (OID 10, `postgres` in the dump) is the connected user here.
+macro_rules! bootstrap_acl {
+    ($column:literal) => {
+        concat!(
+            "pg_cast(replace(replace(pg_cast(",
+            $column,
+            ", 1034, 25, -1, 1), 'postgres=', pg_quote_ident(devdb_current_user()) || '='), \
+             '/postgres', '/' || pg_quote_ident(devdb_current_user())), 25, 1034, -1, 1)"
+        )
+    };
+}
 
 const fn rel(name: &'static str, columns: Columns, body: &'static str) -> Relation {
     Relation::new("pg_catalog", name, columns, body)
@@ -94,20 +109,62 @@ pub static RELATIONS: &[Relation] = &[
          FROM __devdb_extensions WHERE name = 'citext'",
     ),
     // Trigger functions: language plpgsql (13563 in a fresh PostgreSQL 15 cluster), returning
-    // trigger (2279), no arguments; SQL functions: language sql (14).
-    rel(
-        "pg_proc",
-        PG_PROC,
-        "SELECT * FROM devdb_sys.pg_proc \
-         UNION ALL \
-         SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
-           10, 13563, 'f', 0, 'v', 0, 2279, '' \
-         FROM __devdb_functions f \
-         UNION ALL \
-         SELECT f.oid, f.name, (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), \
-           10, 14, 'f', 0, 'v', json_array_length(f.arg_types), f.return_oid, f.arg_oids \
-         FROM __devdb_sql_functions f",
-    ),
+    // trigger (2279), no arguments; SQL functions: language sql (14). No GRANT on functions:
+    // proacl NULL.
+    Relation {
+        schema: "pg_catalog",
+        name: "pg_proc",
+        columns: PG_PROC,
+        // __arguments: what pg_get_function_arguments prints (a user function's arguments
+        // with their names, a built-in one's types); __def: what
+        // pg_get_functiondef prints of a user function, NULL for a built-in one and for a SQL
+        // function an older devdb created, whose text it did not keep; __sqlbody: what
+        // pg_get_function_sqlbody prints of a user function with a `RETURN expression` body
+        // (prosrc ''), the expression deparsed as PostgreSQL prints it; __signature: the name
+        // and argument types a regprocedure prints (`int4pl(integer,integer)`).
+        hidden: &["__arguments", "__def", "__sqlbody", "__signature"],
+        body: concat!(
+            "SELECT oid, proname, pronamespace, proowner, prolang, prokind, prosecdef, \
+               proisstrict, proretset, provolatile, proparallel, pronargs, prorettype, \
+               proargtypes, prosrc, ",
+            bootstrap_acl!("proacl"),
+            ", __types, NULL, NULL, \
+               pg_quote_ident(proname) || '(' || replace(__types, ', ', ',') || ')' \
+             FROM (SELECT *, coalesce((SELECT group_concat(pg_format_type(a.value, NULL, \
+                   t.typname), ', ' ORDER BY a.key) \
+                 FROM json_each('[' || replace(proargtypes, ' ', ',') || ']') a \
+                 LEFT JOIN devdb_sys.pg_type t ON t.oid = a.value), '') AS __types \
+               FROM devdb_sys.pg_proc) \
+             UNION ALL \
+             SELECT f.oid, f.name, \
+               (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), 10, 13563, 'f', \
+               f.security_definer, f.strict, 0, f.volatility, f.parallel, 0, 2279, '', f.body, \
+               NULL, '', \
+               pg_function_def(f.schema, f.name, '', 'trigger', 'plpgsql', f.volatility, \
+                 f.parallel, f.strict, f.security_definer, f.body, NULL), NULL, \
+               pg_quote_ident(f.name) || '()' \
+             FROM __devdb_functions f \
+             UNION ALL \
+             SELECT f.oid, f.name, \
+               (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), 10, 14, 'f', \
+               f.security_definer, f.strict, 0, f.volatility, f.parallel, \
+               json_array_length(f.arg_types), f.return_oid, f.arg_oids, f.source, NULL, \
+               __arguments, \
+               pg_function_def(f.schema, f.name, __arguments, \
+                 pg_format_type(f.return_oid, NULL, NULL), 'sql', f.volatility, f.parallel, \
+                 f.strict, f.security_definer, f.source, __sqlbody), \
+               __sqlbody, pg_quote_ident(f.name) || '(' \
+                 || replace(pg_function_arguments('[]', f.arg_oids), ', ', ',') || ')' \
+             FROM (SELECT *, pg_function_arguments(arg_names, arg_oids) AS __arguments, \
+                 CASE WHEN source = '' THEN 'RETURN ' || pg_check_display(body, \
+                   (SELECT json_group_object(n.value, o.value) FROM json_each(arg_names) n \
+                     JOIN json_each('[' || replace(arg_oids, ' ', ',') || ']') o \
+                       ON o.key = n.key WHERE n.value <> ''), 0, 0) END AS __sqlbody \
+               FROM __devdb_sql_functions) f",
+        ),
+    },
+    rel("pg_amop", PG_AMOP, "SELECT * FROM devdb_sys.pg_amop"),
+    rel("pg_amproc", PG_AMPROC, "SELECT * FROM devdb_sys.pg_amproc"),
     rel("pg_range", PG_RANGE, "SELECT * FROM devdb_sys.pg_range"),
     rel("pg_am", PG_AM, "SELECT * FROM devdb_sys.pg_am"),
     rel(
@@ -130,14 +187,69 @@ pub static RELATIONS: &[Relation] = &[
         "SELECT * FROM devdb_sys.pg_opclass",
     ),
     rel(
+        "pg_opfamily",
+        PG_OPFAMILY,
+        "SELECT * FROM devdb_sys.pg_opfamily",
+    ),
+    // devdb has no CREATE OPERATOR, CREATE CAST or CREATE LANGUAGE: the built-in rows only.
+    Relation {
+        schema: "pg_catalog",
+        name: "pg_operator",
+        columns: PG_OPERATOR,
+        // __signature: the name and operand types a regoperator prints (`+(integer,integer)`,
+        // NONE for a prefix operator's left).
+        hidden: &["__signature"],
+        body: "SELECT o.*, o.oprname || '(' || CASE WHEN o.oprleft = 0 THEN 'NONE' \
+             ELSE pg_format_type(o.oprleft, NULL, l.typname) END || ',' \
+             || pg_format_type(o.oprright, NULL, r.typname) || ')' \
+           FROM devdb_sys.pg_operator o \
+           LEFT JOIN devdb_sys.pg_type l ON l.oid = o.oprleft \
+           LEFT JOIN devdb_sys.pg_type r ON r.oid = o.oprright",
+    },
+    rel("pg_cast", PG_CAST, "SELECT * FROM devdb_sys.pg_cast"),
+    // Nor CREATE CONVERSION or CREATE TEXT SEARCH: the built-in rows only.
+    rel(
+        "pg_conversion",
+        PG_CONVERSION,
+        "SELECT * FROM devdb_sys.pg_conversion",
+    ),
+    rel(
+        "pg_ts_config",
+        PG_TS_CONFIG,
+        "SELECT * FROM devdb_sys.pg_ts_config",
+    ),
+    rel(
+        "pg_ts_dict",
+        PG_TS_DICT,
+        "SELECT * FROM devdb_sys.pg_ts_dict",
+    ),
+    rel(
+        "pg_ts_parser",
+        PG_TS_PARSER,
+        "SELECT * FROM devdb_sys.pg_ts_parser",
+    ),
+    rel(
+        "pg_ts_template",
+        PG_TS_TEMPLATE,
+        "SELECT * FROM devdb_sys.pg_ts_template",
+    ),
+    rel(
+        "pg_language",
+        PG_LANGUAGE,
+        "SELECT * FROM devdb_sys.pg_language",
+    ),
+    rel(
         "pg_tablespace",
         cols!(oid: Oid, spcname: Name, spcowner: Oid),
         "SELECT 1663, 'pg_default', 10 UNION ALL SELECT 1664, 'pg_global', 10",
     ),
+    // User relations have no grants beyond their owner's (relacl NULL); the system
+    // catalogs' relacl is PostgreSQL's.
     rel(
         "pg_class",
         PG_CLASS,
-        "SELECT 16384 + t.rowid, t.name, \
+        concat!(
+            "SELECT 16384 + t.rowid, t.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = t.schema), 0, 0, 10, 2, \
            16384 + t.rowid, 0, 0, -1.0, 0, 0, \
            EXISTS (SELECT 1 FROM __devdb_indexes i WHERE i.schema = t.schema AND i.table_name = t.name), \
@@ -151,7 +263,7 @@ pub static RELATIONS: &[Relation] = &[
                OR k.ref_table = pg_key(t.schema, t.name))) \
            OR EXISTS (SELECT 1 FROM __devdb_triggers g \
              WHERE g.schema = t.schema AND g.table_name = t.name), \
-           0, 0, 0, 1, 'd', 0, 0, NULL, NULL \
+           0, 0, 0, 1, 'd', 0, 0, NULL, NULL, NULL \
          FROM __devdb_tables t \
          UNION ALL \
          SELECT 16777216 + i.rowid, i.name, \
@@ -161,7 +273,7 @@ pub static RELATIONS: &[Relation] = &[
            16777216 + i.rowid, 0, 1, 0.0, 0, 0, 0, 0, \
            iif(substr(i.schema, 1, 8) = 'pg_temp_', 't', 'p'), 'i', \
            (SELECT count(*) FROM pragma_index_info(pg_key(i.schema, i.name))), \
-           0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL \
+           0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL, NULL \
          FROM __devdb_indexes i \
          UNION ALL \
          SELECT 33554432 + s.rowid, pg_key_name(s.name), \
@@ -170,7 +282,7 @@ pub static RELATIONS: &[Relation] = &[
            33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, \
            iif(substr(pg_key_schema(s.name), 1, 8) = 'pg_temp_', 't', 'p'), 'S', \
            3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, \
-           NULL, NULL \
+           NULL, NULL, NULL \
          FROM __devdb_sequences s \
          UNION ALL \
          SELECT 83886080 + v.rowid, v.name, \
@@ -182,11 +294,18 @@ pub static RELATIONS: &[Relation] = &[
            (SELECT count(*) FROM __devdb_view_columns c \
              WHERE c.schema = v.schema AND c.view_name = v.name), \
            0, 1, 0, 0, 0, 0, coalesce(m.populated, 1), iif(m.name IS NULL, 'n', 'd'), 0, 0, \
-           NULL, NULL \
+           NULL, NULL, NULL \
          FROM __devdb_views v \
          LEFT JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name \
          UNION ALL \
-         SELECT * FROM devdb_sys.pg_class",
+         SELECT oid, relname, relnamespace, reltype, reloftype, relowner, relam, relfilenode, \
+           reltablespace, relpages, reltuples, relallvisible, reltoastrelid, relhasindex, \
+           relisshared, relpersistence, relkind, relnatts, relchecks, relhasrules, \
+           relhastriggers, relhassubclass, relrowsecurity, relforcerowsecurity, relispopulated, \
+           relreplident, relispartition, relrewrite, ",
+            bootstrap_acl!("relacl"),
+            ", reloptions, relpartbound FROM devdb_sys.pg_class",
+        ),
     ),
     rel(
         "pg_attribute",
@@ -196,6 +315,7 @@ pub static RELATIONS: &[Relation] = &[
             attalign: Char, attstorage: Char, attcompression: Char, attnotnull: Bool,
             atthasdef: Bool, atthasmissing: Bool, attidentity: Char, attgenerated: Char,
             attisdropped: Bool, attislocal: Bool, attinhcount: Int4, attcollation: Oid,
+            attacl: AclitemArray,
         ),
         // A column of a domain names the domain, with what it declared itself (not the
         // domain's NOT NULL and DEFAULT, merged into its __devdb_columns row).
@@ -208,7 +328,7 @@ pub static RELATIONS: &[Relation] = &[
              WHERE i.schema = c.schema AND i.table_name = c.table_name AND i.name = c.name)), \
            0, COALESCE((SELECT i.kind FROM __devdb_identity_columns i WHERE i.schema = c.schema \
              AND i.table_name = c.table_name AND i.name = c.name), ''), \
-           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation \
+           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation, NULL \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          LEFT JOIN __devdb_domain_columns dc ON dc.schema = c.schema \
@@ -218,12 +338,13 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __pg_type ty ON ty.oid = coalesce(dc.domain_oid, c.type_oid) \
          UNION ALL \
          SELECT x.indexrelid, x.name, x.typid, -1, ty.typlen, x.seqno + 1, 0, -1, x.typmod, \
-           ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, ty.typcollation \
+           ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
+           ty.typcollation, NULL \
          FROM __pg_index_columns x JOIN __pg_type ty ON ty.oid = x.typid \
          UNION ALL \
          SELECT 83886080 + v.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, \
            c.typmod, ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
-           ty.typcollation \
+           ty.typcollation, NULL \
          FROM __devdb_views v \
          JOIN __devdb_view_columns c ON c.schema = v.schema AND c.view_name = v.name \
          JOIN __pg_type ty ON ty.oid = c.type_oid",
@@ -503,7 +624,8 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL SELECT 3377, 3373, 10, 0",
     ),
     // Catalogs of objects devdb has none of (row security policies, rules,
-    // extended statistics, publications): empty, with PostgreSQL's columns.
+    // extended statistics, publications, event triggers, foreign data): empty, with
+    // PostgreSQL's columns.
     empty(
         "pg_policy",
         cols!(
@@ -582,6 +704,67 @@ pub static RELATIONS: &[Relation] = &[
     empty(
         "pg_publication_namespace",
         cols!(oid: Oid, pnpubid: Oid, pnnspid: Oid),
+    ),
+    empty(
+        "pg_event_trigger",
+        cols!(
+            oid: Oid, evtname: Name, evtevent: Name, evtowner: Oid, evtfoid: Oid,
+            evtenabled: Char, evttags: TextArray,
+        ),
+    ),
+    empty(
+        "pg_foreign_data_wrapper",
+        cols!(
+            oid: Oid, fdwname: Name, fdwowner: Oid, fdwhandler: Oid, fdwvalidator: Oid,
+            fdwacl: AclitemArray, fdwoptions: TextArray,
+        ),
+    ),
+    empty(
+        "pg_foreign_server",
+        cols!(
+            oid: Oid, srvname: Name, srvowner: Oid, srvfdw: Oid, srvtype: Text, srvversion: Text,
+            srvacl: AclitemArray, srvoptions: TextArray,
+        ),
+    ),
+    empty(
+        "pg_foreign_table",
+        cols!(ftrelid: Oid, ftserver: Oid, ftoptions: TextArray),
+    ),
+    empty(
+        "pg_user_mapping",
+        cols!(oid: Oid, umuser: Oid, umserver: Oid, umoptions: TextArray),
+    ),
+    empty(
+        "pg_user_mappings",
+        cols!(
+            umid: Oid, srvid: Oid, srvname: Name, umuser: Oid, usename: Name,
+            umoptions: TextArray,
+        ),
+    ),
+    empty(
+        "pg_subscription",
+        cols!(
+            oid: Oid, subdbid: Oid, subname: Name, subowner: Oid, subenabled: Bool,
+            subbinary: Bool, substream: Bool, subtwophasestate: Char, subdisableonerr: Bool,
+            subconninfo: Text, subslotname: Name, subsynccommit: Text, subpublications: TextArray,
+        ),
+    ),
+    empty(
+        "pg_largeobject_metadata",
+        cols!(oid: Oid, lomowner: Oid, lomacl: AclitemArray),
+    ),
+    // No ALTER ROLE/DATABASE ... SET: no per-role or per-database settings.
+    empty(
+        "pg_db_role_setting",
+        cols!(setdatabase: Oid, setrole: Oid, setconfig: TextArray),
+    ),
+    // No ALTER DEFAULT PRIVILEGES: no rows, as in a fresh cluster.
+    empty(
+        "pg_default_acl",
+        cols!(
+            oid: Oid, defaclrole: Oid, defaclnamespace: Oid, defaclobjtype: Char,
+            defaclacl: AclitemArray,
+        ),
     ),
     rel(
         "pg_enum",
