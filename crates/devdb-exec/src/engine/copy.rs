@@ -176,40 +176,16 @@ impl Engine {
         };
         // Parsed whole first (a malformed stream fails before any row runs), then each row
         // decoded and inserted in turn, so the first bad row is the one reported.
-        let (mut text_rows, mut binary_rows) = (Vec::new(), Vec::new());
-        if spec.format.binary {
-            binary_rows = copy::parse_binary(data, spec.columns.len()).map_err(at)?;
+        let rows = if spec.format.binary {
+            Rows::Binary(copy::parse_binary(data, spec.columns.len()).map_err(at)?)
         } else {
-            text_rows = copy::parse(data, &spec.format, &spec.columns).map_err(at)?;
-        }
-        let count = text_rows.len().max(binary_rows.len());
+            Rows::Text(copy::parse(data, &spec.format, &spec.columns).map_err(at)?)
+        };
+        let count = rows.len();
         let mut answers = Kept(CopySink::new(&spec.format));
         let mut params = Vec::with_capacity(spec.types.len());
         for i in 0..count {
-            params.clear();
-            let line = text_rows.get(i).map_or(i + 1, |row| row.line);
-            let fields = spec.types.iter().zip(&spec.columns).enumerate();
-            for (k, (ty, column)) in fields {
-                let decoded = match (text_rows.get(i), binary_rows.get(i)) {
-                    (Some(row), _) => match row.fields.get(k).and_then(Option::as_ref) {
-                        None => Ok(Value::Null),
-                        Some(text) => value::decode_text(*ty, text).map_err(|e| {
-                            e.with_context(format!(
-                                "{}, column {column}: \"{text}\"",
-                                context(line)
-                            ))
-                        }),
-                    },
-                    (None, Some(row)) => match row.get(k).copied().flatten() {
-                        None => Ok(Value::Null),
-                        Some(bytes) => value::decode_binary(*ty, bytes).map_err(|e| {
-                            e.with_context(format!("{}, column {column}", context(line)))
-                        }),
-                    },
-                    (None, None) => Ok(Value::Null),
-                };
-                params.push(decoded?);
-            }
+            let line = rows.decode(i, spec, &context, &mut params)?;
             let delivery = Delivery {
                 params: &params,
                 formats: &[],
@@ -224,6 +200,65 @@ impl Engine {
                 })?;
         }
         Ok(count)
+    }
+}
+
+/// The rows of COPY FROM's data as its format splits them.
+enum Rows<'a> {
+    Text(Vec<copy::Row>),
+    Binary(Vec<Vec<Option<&'a [u8]>>>),
+}
+
+impl Rows<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Text(rows) => rows.len(),
+            Rows::Binary(rows) => rows.len(),
+        }
+    }
+
+    /// Row `i`'s fields decoded into `params` (NULL as NULL), PostgreSQL's context on an error;
+    /// the row's line number.
+    fn decode(
+        &self,
+        i: usize,
+        spec: &CopyFrom,
+        context: &dyn Fn(usize) -> String,
+        params: &mut Vec<Value>,
+    ) -> Result<usize, PgError> {
+        params.clear();
+        let columns = spec.types.iter().zip(&spec.columns);
+        match self {
+            Rows::Text(rows) => {
+                let Some(row) = rows.get(i) else {
+                    return Ok(i + 1);
+                };
+                for (field, (ty, column)) in row.fields.iter().zip(columns) {
+                    params.push(match field {
+                        None => Value::Null,
+                        Some(text) => value::decode_text(*ty, text).map_err(|e| {
+                            e.with_context(format!(
+                                "{}, column {column}: \"{text}\"",
+                                context(row.line)
+                            ))
+                        })?,
+                    });
+                }
+                Ok(row.line)
+            }
+            Rows::Binary(rows) => {
+                let fields = rows.get(i).map_or(&[][..], Vec::as_slice);
+                for (field, (ty, column)) in fields.iter().zip(columns) {
+                    params.push(match field {
+                        None => Value::Null,
+                        Some(bytes) => value::decode_binary(*ty, bytes).map_err(|e| {
+                            e.with_context(format!("{}, column {column}", context(i + 1)))
+                        })?,
+                    });
+                }
+                Ok(i + 1)
+            }
+        }
     }
 }
 

@@ -560,29 +560,27 @@ pub fn text_of_stored(ty: PgType, datum: Datum<'_>) -> Option<String> {
     }
 }
 
-fn lower_of(r: &Range) -> Option<Side<'_>> {
+/// A non-empty range's two bounds, each with its side.
+fn sides(r: &Range) -> Option<[Side<'_>; 2]> {
     match r {
-        Range::Span { lower, .. } => Some(Side {
-            bound: lower,
-            lower: true,
-        }),
-        Range::Empty => None,
-    }
-}
-
-fn upper_of(r: &Range) -> Option<Side<'_>> {
-    match r {
-        Range::Span { upper, .. } => Some(Side {
-            bound: upper,
-            lower: false,
-        }),
+        Range::Span { lower, upper } => Some([
+            Side {
+                bound: lower,
+                lower: true,
+            },
+            Side {
+                bound: upper,
+                lower: false,
+            },
+        ]),
         Range::Empty => None,
     }
 }
 
 /// Both ranges' bounds, when neither is empty.
 fn spans<'a>(a: &'a Range, b: &'a Range) -> Option<[Side<'a>; 4]> {
-    Some([lower_of(a)?, upper_of(a)?, lower_of(b)?, upper_of(b)?])
+    let ([l1, u1], [l2, u2]) = (sides(a)?, sides(b)?);
+    Some([l1, u1, l2, u2])
 }
 
 /// `range @> element`.

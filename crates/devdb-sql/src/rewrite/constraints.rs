@@ -585,7 +585,7 @@ impl Translator<'_> {
 }
 
 /// Renames column `old` to `new` wherever the expression names it (also as `t.old`).
-fn rename_identifier(expr: &mut Expr, old: &str, new: &str) {
+pub(super) fn rename_identifier(expr: &mut Expr, old: &str, new: &str) {
     let _ = sqlparser::ast::visit_expressions_mut(expr, |e| {
         let id = match e {
             Expr::Identifier(id) => Some(id),

@@ -89,17 +89,7 @@ pub fn renamed_readers(table: &Table, old: &str, new: &str) -> Vec<(String, Stri
         .into_iter()
         .filter_map(|c| {
             let mut e = parse_default(c.generated.as_deref()?, &c.name).ok()?;
-            let _ = sqlparser::ast::visit_expressions_mut(&mut e, |e| {
-                let id = match e {
-                    Expr::Identifier(id) => Some(id),
-                    Expr::CompoundIdentifier(parts) => parts.last_mut(),
-                    _ => None,
-                };
-                if let Some(id) = id.filter(|id| super::fold(id) == old) {
-                    *id = make::ident(new);
-                }
-                std::ops::ControlFlow::<()>::Continue(())
-            });
+            super::constraints::rename_identifier(&mut e, old, new);
             Some((c.name.clone(), make::sql_text(&e)))
         })
         .collect()
