@@ -17,6 +17,7 @@ use crate::backends::Backends;
 use crate::interrupt::{Cause, Interrupts};
 use crate::sequences::Sequences;
 use crate::settings::Settings;
+use crate::stored::to_sqlite;
 
 /// Engine state the functions read, set by the engine before each statement.
 pub(crate) struct FunctionState {
@@ -108,7 +109,7 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         let s = state.clone();
         conn.create_scalar_function(f.name, f.n_args, flags, move |ctx| {
             let args = arguments(ctx);
-            call(&args).map(to_sql).map_err(|e| s.raise(e))
+            call(&args).map(to_sqlite).map_err(|e| s.raise(e))
         })?;
     }
     for a in devdb_sql::runtime::AGGREGATES {
@@ -394,7 +395,7 @@ impl rusqlite::functions::Aggregate<Vec<Vec<Value>>, SqlValue> for Collect {
         rows: Option<Vec<Vec<Value>>>,
     ) -> rusqlite::Result<SqlValue> {
         (self.finish)(rows.unwrap_or_default())
-            .map(to_sql)
+            .map(to_sqlite)
             .map_err(|e| self.state.raise(e))
     }
 }
@@ -403,7 +404,7 @@ impl rusqlite::functions::Aggregate<Vec<Vec<Value>>, SqlValue> for Collect {
 impl rusqlite::functions::WindowAggregate<Vec<Vec<Value>>, SqlValue> for Collect {
     fn value(&self, rows: Option<&mut Vec<Vec<Value>>>) -> rusqlite::Result<SqlValue> {
         (self.finish)(rows.map(|r| r.clone()).unwrap_or_default())
-            .map(to_sql)
+            .map(to_sqlite)
             .map_err(|e| self.state.raise(e))
     }
 
@@ -447,18 +448,6 @@ fn arguments(ctx: &Context<'_>) -> Vec<Value> {
             ValueRef::Blob(b) => Value::Blob(b.to_vec()),
         })
         .collect()
-}
-
-/// A stored value as rusqlite binds or returns it.
-pub(crate) fn to_sql(value: Value) -> SqlValue {
-    match value {
-        Value::Null => SqlValue::Null,
-        Value::Int(v) => SqlValue::Integer(v),
-        Value::Float(v) if v.is_nan() => SqlValue::Text(devdb_pg::value::FLOAT_NAN.to_owned()),
-        Value::Float(v) => SqlValue::Real(v),
-        Value::Text(v) => SqlValue::Text(v),
-        Value::Blob(v) => SqlValue::Blob(v),
-    }
 }
 
 /// The sequence a nextval/currval call means: its first argument, a key, when it is the only

@@ -38,6 +38,7 @@ mod session;
 mod settings;
 mod sink;
 mod sqlite_error;
+mod stored;
 mod system;
 mod thread;
 mod transaction;

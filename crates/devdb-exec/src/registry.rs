@@ -97,7 +97,6 @@ impl Databases {
     /// Opens the data directory: the databases its manifest lists, or `template1` and
     /// `postgres` in a new one. Files no manifest names (a crash mid-CREATE) are removed.
     pub fn open(config: EngineConfig) -> Result<Arc<Self>, PgError> {
-        crate::system::warm();
         let dir = &config.data_dir;
         std::fs::create_dir_all(dir).map_err(|e| io_error("creating", dir, e))?;
         let databases = Arc::new_cyclic(|this| Databases {
@@ -127,10 +126,24 @@ impl Databases {
             databases.write_manifest(&state)?;
             remove_strays(dir, &state)?;
         }
-        // Start the initial databases now, so the first connection finds them open.
-        for name in INITIAL_DATABASES {
-            if lock(&databases.state).entries.contains_key(*name) {
-                databases.handle(name)?;
+        // Start the initial databases now, side by side, so the first connection finds them open.
+        let opening = {
+            let state = lock(&databases.state);
+            INITIAL_DATABASES
+                .iter()
+                .filter_map(|name| Some((*name, state.entries.get(*name)?.oid)))
+                .map(|(name, oid)| {
+                    let path = databases.path(oid);
+                    let opening =
+                        thread::spawn(name, path, config.clone(), databases.this.clone())?;
+                    Ok((name, opening))
+                })
+                .collect::<Result<Vec<_>, PgError>>()?
+        };
+        for (name, opening) in opening {
+            let handle = opening.wait()?;
+            if let Some(entry) = lock(&databases.state).entries.get_mut(name) {
+                entry.handle = Some(handle);
             }
         }
         Ok(databases)
@@ -216,7 +229,7 @@ impl Databases {
             return Ok(handle.clone());
         }
         let path = self.path(entry.oid);
-        let handle = thread::spawn(name, path, self.config.clone(), self.this.clone())?;
+        let handle = thread::spawn(name, path, self.config.clone(), self.this.clone())?.wait()?;
         entry.handle = Some(handle.clone());
         Ok(handle)
     }

@@ -27,13 +27,29 @@ use crate::{Databases, EngineConfig, Handle, Local};
 /// How long shutdown waits for a database's sessions to end.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
-/// Starts the thread of the database file at `path`; returns once the database is open.
+/// A database thread that is opening its file; [`Opening::wait`] for it.
+pub(crate) struct Opening {
+    handle: Handle,
+    opened: std::sync::mpsc::Receiver<Result<(), PgError>>,
+}
+
+impl Opening {
+    /// The database's handle once its thread has opened the file.
+    pub(crate) fn wait(self) -> Result<Handle, PgError> {
+        self.opened
+            .recv()
+            .map_err(|_| PgError::internal("database thread died while opening"))??;
+        Ok(self.handle)
+    }
+}
+
+/// Starts the thread of the database file at `path`, which opens it while the caller goes on.
 pub(crate) fn spawn(
     name: &str,
     path: PathBuf,
     config: EngineConfig,
     registry: Weak<Databases>,
-) -> Result<Handle, PgError> {
+) -> Result<Opening, PgError> {
     let (commands, receiver) = mpsc::unbounded_channel();
     let interrupts = Interrupts::new();
     let wake = Arc::new(Notify::new());
@@ -76,10 +92,7 @@ pub(crate) fn spawn(
             }
         })
         .map_err(|e| PgError::internal(format!("starting the database thread: {e}")))?;
-    opened
-        .recv()
-        .map_err(|_| PgError::internal("database thread died while opening"))??;
-    Ok(Handle {
+    let handle = Handle {
         commands,
         interrupts,
         wake,
@@ -89,7 +102,8 @@ pub(crate) fn spawn(
         serial,
         terminate: CancellationToken::new(),
         idle_poll,
-    })
+    };
+    Ok(Opening { handle, opened })
 }
 
 /// Numbers the database threads (`Handle::serial`).

@@ -357,8 +357,9 @@ fn opclasses() -> &'static [OpClass] {
             default: true,
             btree_gist: true,
         });
-        include_str!("system/data/pg_opclass.tsv")
-            .lines()
+        devdb_builtins::table("pg_opclass")
+            .into_iter()
+            .flat_map(devdb_builtins::Builtin::lines)
             .filter_map(|line| {
                 // oid, opcmethod, opcname, opcnamespace, opcowner, opcfamily, opcintype,
                 // opcdefault, opckeytype

@@ -104,7 +104,9 @@ fn remove_abandoned_temp_dirs() {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let named_ours = entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
         let Ok(owner) = std::fs::read_to_string(path.join(OWNER_FILE)) else {
             continue;
         };
@@ -112,7 +114,7 @@ fn remove_abandoned_temp_dirs() {
             .trim()
             .parse::<u32>()
             .is_ok_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
-        if named_ours && !alive {
+        if !alive {
             tracing::debug!(dir = %path.display(), "removing an abandoned data directory");
             let _ = std::fs::remove_dir_all(&path);
         }

@@ -11,9 +11,10 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Statement as SqliteStatement};
 
 use super::{Engine, Role, Stop, Translation, load_catalog};
-use crate::functions::{lock, now_micros, to_sql};
+use crate::functions::{lock, now_micros};
 use crate::session::{PortalState, Session};
 use crate::sqlite_error;
+use crate::stored::to_sqlite;
 use crate::{SessionId, Sink};
 
 /// Rows up to this width are gathered on the stack; wider ones in a Vec.
@@ -1195,7 +1196,7 @@ fn fill_captures(
         ))?;
         for row in rows {
             for (i, value) in row.into_iter().enumerate() {
-                insert.raw_bind_parameter(i + 1, to_sql(value))?;
+                insert.raw_bind_parameter(i + 1, to_sqlite(value))?;
             }
             insert.raw_execute()?;
         }
@@ -1282,7 +1283,7 @@ fn owned_row(row: &rusqlite::Row<'_>, n: usize) -> Vec<Value> {
 fn bind(st: &mut SqliteStatement<'_>, params: &[Value]) -> rusqlite::Result<()> {
     let count = st.parameter_count();
     for (i, value) in params.iter().enumerate().take(count) {
-        st.raw_bind_parameter(i + 1, to_sql(value.clone()))?;
+        st.raw_bind_parameter(i + 1, to_sqlite(value.clone()))?;
     }
     Ok(())
 }

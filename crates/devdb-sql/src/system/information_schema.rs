@@ -6,7 +6,7 @@
 //! the columns here are: name, int4 and varchar.
 
 use super::Relation;
-use super::builtin::cols;
+use devdb_builtins::cols;
 
 const fn rel(name: &'static str, columns: super::Columns, body: &'static str) -> Relation {
     Relation::new("information_schema", name, columns, body)

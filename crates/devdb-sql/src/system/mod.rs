@@ -8,7 +8,7 @@
 //! and reads its view with the PostgreSQL column types declared here, so RowDescription
 //! carries PostgreSQL's type OIDs.
 
-pub mod builtin;
+pub use devdb_builtins as builtin;
 pub(crate) mod check_display;
 pub(crate) mod encoding;
 pub(crate) mod functions;
@@ -19,11 +19,7 @@ pub(crate) mod view_display;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use devdb_pg::PgType;
-use devdb_pg::types::Storage;
-
-/// A relation's columns with their PostgreSQL types, in order.
-pub type Columns = &'static [(&'static str, PgType)];
+pub use devdb_builtins::Columns;
 
 /// A system relation.
 pub struct Relation {
@@ -149,16 +145,6 @@ pub fn setup_sql() -> Vec<String> {
             .map(Relation::create_sql),
     );
     all
-}
-
-/// The SQLite column type for a PostgreSQL type's stored form.
-fn sqlite_type(ty: PgType) -> &'static str {
-    match ty.storage() {
-        Storage::Integer => "INTEGER",
-        Storage::Real => "REAL",
-        Storage::Text => "TEXT",
-        Storage::Blob => "BLOB",
-    }
 }
 
 #[cfg(test)]

@@ -1,3 +1,6 @@
+//! PostgreSQL 15's built-in catalog rows, kept apart from the translator so that `devdb-exec`'s
+//! build script can turn them into a database image without building the translator.
+//!
 //! The rows of PostgreSQL's catalogs that exist in every database before any DDL: built-in types,
 //! functions, operators, casts, system tables and views, descriptions, access methods, operator
 //! classes and families, collations, conversions, text search configurations, dictionaries,
@@ -7,12 +10,17 @@
 //! (`\copy (SELECT <the columns below> FROM pg_type ORDER BY oid) TO 'pg_type.tsv'`, regproc
 //! columns as `::oid`), never typed by hand. pg_opclass is dumped `ORDER BY ctid`, the order
 //! a scan of PostgreSQL's table reads, which an aggregate without ORDER BY over it (psql's
-//! `\dAf`) lists in. The executor loads them once per process into an
-//! in-memory SQLite database attached to every connection as [`SCHEMA`].
+//! `\dAf`) lists in. devdb's build turns them into a SQLite database image (`devdb-exec`'s build script),
+//! which
+//! every connection attaches read-only as [`SCHEMA`].
 
-use devdb_pg::{PgError, Value};
+use std::borrow::Cow;
 
-use super::Columns;
+use devdb_pg::types::Storage;
+use devdb_pg::{PgError, PgType, Value};
+
+/// A relation's columns with their PostgreSQL types, in order.
+pub type Columns = &'static [(&'static str, PgType)];
 
 /// The SQLite schema name the built-in rows are attached under.
 pub const SCHEMA: &str = "devdb_sys";
@@ -24,12 +32,13 @@ pub struct Builtin {
     data: &'static str,
 }
 
+/// Columns from `name: PgType variant` pairs.
+#[macro_export]
 macro_rules! cols {
     ($($name:ident: $ty:ident),* $(,)?) => {
         &[$((stringify!($name), devdb_pg::PgType::$ty)),*]
     };
 }
-pub(super) use cols;
 
 pub const PG_TYPE: Columns = cols!(
     oid: Oid, typname: Name, typnamespace: Oid, typowner: Oid, typlen: Int2, typbyval: Bool,
@@ -215,13 +224,23 @@ pub static BUILTINS: &[Builtin] = &[
     ),
 ];
 
+/// The built-in table `name`.
+pub fn table(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
 impl Builtin {
+    /// The rows as they are written in the file: COPY text lines.
+    pub fn lines(&self) -> impl Iterator<Item = &'static str> {
+        self.data.lines().filter(|l| !l.is_empty())
+    }
+
     /// The SQLite statement that creates this table under [`SCHEMA`].
     pub fn create_sql(&self) -> String {
         let columns: Vec<String> = self
             .columns
             .iter()
-            .map(|(name, ty)| format!("{name} {}", super::sqlite_type(*ty)))
+            .map(|(name, ty)| format!("{name} {}", sqlite_type(*ty)))
             .collect();
         format!(
             "CREATE TABLE {SCHEMA}.{} ({})",
@@ -238,9 +257,7 @@ impl Builtin {
 
     /// The rows in devdb's stored form.
     pub fn rows(&self) -> Result<Vec<Vec<Value>>, PgError> {
-        self.data
-            .lines()
-            .filter(|l| !l.is_empty())
+        self.lines()
             .map(|line| {
                 let fields: Vec<&str> = line.split('\t').collect();
                 if fields.len() != self.columns.len() {
@@ -264,28 +281,29 @@ impl Builtin {
 }
 
 /// (OID, name, namespace OID) of each built-in pg_class row, as written in its file.
-pub(super) fn relations() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+pub fn relations() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
     first_fields("pg_class").filter_map(|f| Some((*f.first()?, *f.get(1)?, *f.get(2)?)))
 }
 
 /// (OID, name) of each built-in schema, as written in its file.
-pub(super) fn namespaces() -> impl Iterator<Item = (&'static str, &'static str)> {
+pub fn namespaces() -> impl Iterator<Item = (&'static str, &'static str)> {
     first_fields("pg_namespace").filter_map(|f| Some((*f.first()?, *f.get(1)?)))
 }
 
 /// The first three fields of each row of a built-in table (names and OIDs need no
 /// unescaping).
 fn first_fields(table: &str) -> impl Iterator<Item = Vec<&'static str>> {
-    BUILTINS
-        .iter()
-        .filter(move |b| b.name == table)
-        .flat_map(|b| b.data.lines())
-        .filter(|l| !l.is_empty())
+    self::table(table)
+        .into_iter()
+        .flat_map(Builtin::lines)
         .map(|l| l.splitn(4, '\t').take(3).collect())
 }
 
 /// Undoes COPY's text-format escapes.
-fn unescape(field: &str) -> String {
+fn unescape(field: &str) -> Cow<'_, str> {
+    if !field.contains('\\') {
+        return Cow::Borrowed(field);
+    }
     let mut out = String::with_capacity(field.len());
     let mut chars = field.chars();
     while let Some(c) = chars.next() {
@@ -301,5 +319,18 @@ fn unescape(field: &str) -> String {
             None => out.push('\\'),
         }
     }
-    out
+    Cow::Owned(out)
 }
+
+/// The SQLite column type for a PostgreSQL type's stored form.
+pub fn sqlite_type(ty: PgType) -> &'static str {
+    match ty.storage() {
+        Storage::Integer => "INTEGER",
+        Storage::Real => "REAL",
+        Storage::Text => "TEXT",
+        Storage::Blob => "BLOB",
+    }
+}
+
+#[cfg(test)]
+mod tests;
