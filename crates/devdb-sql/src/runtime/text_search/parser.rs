@@ -238,18 +238,17 @@ fn host(chars: &[char], i: usize) -> Option<usize> {
     Some(j)
 }
 
-/// A URL's path after its host: `/` and the characters URLs carry.
+/// A URL's path after its host: `/` and at least one of the characters RFC 3986 allows
+/// (ASCII letters and digits, `-._~:/?#[]@!$&'()*+,;=%`), trailing punctuation included.
 fn url_path(chars: &[char], i: usize) -> Option<usize> {
     if at(chars, i) != Some('/') {
         return None;
     }
     let mut j = i + 1;
-    while at(chars, j).is_some_and(|c| c.is_alphanumeric() || "/-._~%?=&+#:@!$*,;".contains(c)) {
+    while at(chars, j)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c))
+    {
         j += 1;
-    }
-    // Trailing punctuation ends a sentence, not the path.
-    while j > i + 1 && at(chars, j - 1).is_some_and(|c| ".,;:!?".contains(c)) {
-        j -= 1;
     }
     (j > i + 1).then_some(j)
 }
@@ -309,8 +308,10 @@ fn file(chars: &[char], i: usize) -> Option<usize> {
     let mut j = i;
     let mut marked = false;
     while let Some(c) = at(chars, j) {
-        let inner = (c == '.' || c == '/') && (is_alnum(at(chars, j + 1)) || (c == '/' && j == i));
-        if c.is_alphanumeric() || inner || ((c == '_' || c == '-') && is_alnum(at(chars, j + 1))) {
+        // File names are ASCII (`/é` is a blank and a word).
+        let next = at(chars, j + 1).is_some_and(|c| c.is_ascii_alphanumeric());
+        let inner = (c == '.' || c == '/') && (next || (c == '/' && j == i));
+        if c.is_ascii_alphanumeric() || inner || ((c == '_' || c == '-') && next) {
             marked |= c == '.' || c == '/';
             j += 1;
         } else {
@@ -323,23 +324,55 @@ fn file(chars: &[char], i: usize) -> Option<usize> {
     (marked && j > i + 1 && !has_underscore).then_some(j)
 }
 
-/// `<tag ...>` or `</tag>`.
+/// `<tag ...>` or `</tag>`: a name, then words, `name=value` attributes and quoted strings
+/// up to `>` or `/>`; a `,`, a bare `'` or a lone `/` means it was no tag (`<https://x.org/>`).
 fn tag(chars: &[char], i: usize) -> Option<usize> {
+    let name_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.');
+    // `<!-- comment -->`
+    if chars.get(i..i + 4) == Some(&['<', '!', '-', '-']) {
+        let mut j = i + 4;
+        while chars.get(j..j + 3) != Some(&['-', '-', '>']) {
+            at(chars, j)?;
+            j += 1;
+        }
+        return Some(j + 3);
+    }
     let mut j = i + 1;
+    let processing = at(chars, j) == Some('?');
     if matches!(at(chars, j), Some('/' | '!' | '?')) {
         j += 1;
     }
-    if !at(chars, j).is_some_and(|c| c.is_ascii_alphabetic()) {
+    if !at(chars, j).is_some_and(|c| c.is_ascii_alphabetic() || c == '_') {
         return None;
     }
-    while let Some(c) = at(chars, j) {
-        match c {
+    let quoted = |j: usize, quote: char| -> Option<usize> {
+        let mut k = j + 1;
+        while at(chars, k)? != quote {
+            k += 1;
+        }
+        Some(k + 1)
+    };
+    loop {
+        match at(chars, j)? {
             '>' => return Some(j + 1),
-            '<' => return None,
-            _ => j += 1,
+            '/' if at(chars, j + 1) == Some('>') => return Some(j + 2),
+            '?' if processing && at(chars, j + 1) == Some('>') => return Some(j + 2),
+            '"' => j = quoted(j, '"')?,
+            '=' => {
+                j += 1;
+                match at(chars, j)? {
+                    quote @ ('"' | '\'') => j = quoted(j, quote)?,
+                    _ => {
+                        while at(chars, j).is_some_and(|c| !c.is_whitespace() && c != '>') {
+                            j += 1;
+                        }
+                    }
+                }
+            }
+            c if c.is_whitespace() || name_char(c) => j += 1,
+            _ => return None,
         }
     }
-    None
 }
 
 /// `&amp;`, `&#38;`.
@@ -448,6 +481,20 @@ mod tests {
         );
         check("abc-123", &[(T::AsciiWord, "abc"), (T::Int, "-123")]);
         check(
+            "<a href=\"x y\" id=2>z</a> <one word> <a b,c> <https://x.org/>",
+            &[
+                (T::Tag, "<a href=\"x y\" id=2>"),
+                (T::AsciiWord, "z"),
+                (T::Tag, "</a>"),
+                (T::Tag, "<one word>"),
+                (T::AsciiWord, "a"),
+                (T::AsciiWord, "b"),
+                (T::AsciiWord, "c"),
+                (T::Protocol, "https://"),
+                (T::Host, "x.org"),
+            ],
+        );
+        check(
             "3.5kg -3abc x.com/",
             &[
                 (T::Float, "3.5"),
@@ -530,6 +577,21 @@ mod tests {
                 (T::AsciiWord, "abc"),
                 (T::Float, "1.5"),
                 (T::AsciiWord, "x"),
+            ],
+        );
+    }
+
+    #[test]
+    fn angle_brackets_around_a_url() {
+        check(
+            "<https://fsf.org/> x <!-- a b --> <?xml v=\"1\"?> /é",
+            &[
+                (T::Protocol, "https://"),
+                (T::Host, "fsf.org"),
+                (T::AsciiWord, "x"),
+                (T::Tag, "<!-- a b -->"),
+                (T::Tag, "<?xml v=\"1\"?>"),
+                (T::Word, "é"),
             ],
         );
     }
