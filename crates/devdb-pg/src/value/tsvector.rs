@@ -142,11 +142,8 @@ impl TsVector {
                         _ => return Err(syntax_error(text)),
                     }
                 }
-            } else if let Some(c) = chars.get(i)
-                && !c.is_whitespace()
-            {
-                return Err(syntax_error(text));
             }
+            // Anything else right after a quoted word starts the next word (`'a'b`).
             lexemes.push(Lexeme { word, positions });
         }
         Ok(TsVector::from_lexemes(lexemes))
@@ -263,8 +260,9 @@ pub fn read_word(chars: &[char], mut i: usize, in_query: bool) -> Option<(String
         return Some((word, i));
     }
     while let Some(&c) = chars.get(i) {
+        // A tsvector word may start with `:`; after its first character `:` starts positions.
         if c.is_whitespace()
-            || c == ':'
+            || (c == ':' && (in_query || !word.is_empty()))
             || (in_query && matches!(c, '!' | '&' | '|' | '(' | ')' | '<'))
         {
             break;
@@ -367,6 +365,8 @@ mod tests {
         assert_eq!(canon(""), "");
         assert_eq!(canon("ab a abc"), "'a' 'ab' 'abc'");
         assert_eq!(canon("a:99999"), "'a':16383");
+        assert_eq!(canon(":ab :"), "':' ':ab'");
+        assert_eq!(canon("'<0>:'athe("), "'<0>:' 'athe('");
         assert!(TsVector::parse("a:0").is_err());
         assert!(TsVector::parse("''").is_err());
         assert!(TsVector::parse("a:").is_err());

@@ -252,13 +252,6 @@ pub fn websearch_to_tsquery(args: &[Value]) -> Result<Value, PgError> {
                     tokens.push(Web::Word(
                         chars.get(start..j).unwrap_or_default().iter().collect(),
                     ));
-                    // `word:*` and the like: the modifiers are dropped.
-                    while chars
-                        .get(j)
-                        .is_some_and(|c| !c.is_whitespace() && *c != '"')
-                    {
-                        j += 1;
-                    }
                     i = j;
                     want_operand = false;
                 }

@@ -302,8 +302,9 @@ fn number(chars: &[char], i: usize) -> Option<(TokenType, usize)> {
     Some((ty, j))
 }
 
-/// A file path: letters, digits, `.`, `_`, `-` and `/`, with a `/`, or a `.` between
-/// alphanumerics.
+/// A file path: ASCII letters, digits, `.`, `_`, `-` and `/`, with a `/`, or a `.` between
+/// alphanumerics; `-` and `_` only once a `.` or `/` came (`a/b-c`, but `a_b.c` is a word and
+/// the file `b.c`).
 fn file(chars: &[char], i: usize) -> Option<usize> {
     let mut j = i;
     let mut marked = false;
@@ -311,17 +312,19 @@ fn file(chars: &[char], i: usize) -> Option<usize> {
         // File names are ASCII (`/é` is a blank and a word).
         let next = at(chars, j + 1).is_some_and(|c| c.is_ascii_alphanumeric());
         let inner = (c == '.' || c == '/') && (next || (c == '/' && j == i));
-        if c.is_ascii_alphanumeric() || inner || ((c == '_' || c == '-') && next) {
+        if (c == '_' || c == '-') && next {
+            if !marked {
+                return None;
+            }
+            j += 1;
+        } else if c.is_ascii_alphanumeric() || inner {
             marked |= c == '.' || c == '/';
             j += 1;
         } else {
             break;
         }
     }
-    let has_underscore = chars
-        .get(i..j)
-        .is_some_and(|s| s.contains(&'_') && !s.contains(&'/'));
-    (marked && j > i + 1 && !has_underscore).then_some(j)
+    (marked && j > i + 1).then_some(j)
 }
 
 /// `<tag ...>` or `</tag>`: a name, then words, `name=value` attributes and quoted strings
@@ -480,6 +483,18 @@ mod tests {
             ],
         );
         check("abc-123", &[(T::AsciiWord, "abc"), (T::Int, "-123")]);
+        check(
+            "a_b.c a/b-c ab-c.d",
+            &[
+                (T::AsciiWord, "a"),
+                (T::File, "b.c"),
+                (T::File, "a/b-c"),
+                (T::AsciiHWord, "ab-c"),
+                (T::HWordAsciiPart, "ab"),
+                (T::HWordAsciiPart, "c"),
+                (T::AsciiWord, "d"),
+            ],
+        );
         check(
             "<a href=\"x y\" id=2>z</a> <one word> <a b,c> <https://x.org/>",
             &[

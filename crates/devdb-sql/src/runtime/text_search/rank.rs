@@ -24,12 +24,138 @@ fn word_distance(w: i32) -> f32 {
     (1.0 / (1.005 + 0.05 * (f64::from(w as f32) / 1.5 - 2.0).exp())) as f32
 }
 
-/// The query's operands sorted by lexeme and without repeats (SortAndUniqItems).
+/// The query's operands sorted by lexeme and without repeats (SortAndUniqItems): gathered
+/// in PostgreSQL's stored order (each operator, its right operand, then its left), sorted
+/// stably, and of equal lexemes the first kept (`ab:*` and `ab` count once, as whichever
+/// comes first there).
 fn unique_operands(q: &TsQuery) -> Vec<&Operand> {
-    let mut items = q.operands();
-    items.sort_by(|a, b| a.word.as_bytes().cmp(b.word.as_bytes()));
+    fn polish<'a>(node: &'a Node, out: &mut Vec<&'a Operand>) {
+        match node {
+            Node::Operand(o) => out.push(o),
+            Node::Stop => {}
+            Node::Not(a) => polish(a, out),
+            Node::And(l, r) | Node::Or(l, r) | Node::Phrase(l, r, _) => {
+                polish(r, out);
+                polish(l, out);
+            }
+        }
+    }
+    let mut items = Vec::new();
+    if let Some(root) = &q.root {
+        polish(root, &mut items);
+    }
+    pg_qsort(&mut items, &|a: &&Operand, b: &&Operand| {
+        a.word.as_bytes().cmp(b.word.as_bytes())
+    });
     items.dedup_by(|a, b| a.word == b.word);
     items
+}
+
+/// PostgreSQL's qsort (sort_template.h, Bentley and McIlroy's): not stable, so which of two
+/// equal operands comes first, and survives the dedup, is whichever PostgreSQL's puts first.
+pub(super) fn pg_qsort<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> std::cmp::Ordering) {
+    use std::cmp::Ordering::{Greater, Less};
+    let c = |v: &[T], i: usize, j: usize| match (v.get(i), v.get(j)) {
+        (Some(a), Some(b)) => cmp(a, b),
+        _ => std::cmp::Ordering::Equal,
+    };
+    let med3 = |v: &[T], a: usize, b: usize, d: usize| {
+        if c(v, a, b) == Less {
+            if c(v, b, d) == Less {
+                b
+            } else if c(v, a, d) == Less {
+                d
+            } else {
+                a
+            }
+        } else if c(v, b, d) == Greater {
+            b
+        } else if c(v, a, d) == Less {
+            a
+        } else {
+            d
+        }
+    };
+    let n = v.len();
+    if n < 7 {
+        for m in 1..n {
+            let mut l = m;
+            while l > 0 && c(v, l - 1, l) == Greater {
+                v.swap(l, l - 1);
+                l -= 1;
+            }
+        }
+        return;
+    }
+    if (1..n).all(|m| c(v, m - 1, m) != Greater) {
+        return;
+    }
+    let mut pm = n / 2;
+    if n > 7 {
+        let mut pl = 0;
+        let mut pn = n - 1;
+        if n > 40 {
+            let d = n / 8;
+            pl = med3(v, pl, pl + d, pl + 2 * d);
+            pm = med3(v, pm - d, pm, pm + d);
+            pn = med3(v, pn - 2 * d, pn - d, pn);
+        }
+        pm = med3(v, pl, pm, pn);
+    }
+    v.swap(0, pm);
+    let (mut pa, mut pb) = (1usize, 1usize);
+    let (mut pc, mut pd) = (n as isize - 1, n as isize - 1);
+    loop {
+        while pb as isize <= pc {
+            let r = c(v, pb, 0);
+            if r == Greater {
+                break;
+            }
+            if r == std::cmp::Ordering::Equal {
+                v.swap(pa, pb);
+                pa += 1;
+            }
+            pb += 1;
+        }
+        while pb as isize <= pc {
+            let r = c(v, pc as usize, 0);
+            if r == Less {
+                break;
+            }
+            if r == std::cmp::Ordering::Equal {
+                v.swap(pc as usize, pd as usize);
+                pd -= 1;
+            }
+            pc -= 1;
+        }
+        if pb as isize > pc {
+            break;
+        }
+        v.swap(pb, pc as usize);
+        pb += 1;
+        pc -= 1;
+    }
+    let swapn = |v: &mut [T], a: usize, b: usize, k: usize| {
+        for i in 0..k {
+            v.swap(a + i, b + i);
+        }
+    };
+    let d1 = pa.min(pb - pa);
+    swapn(v, 0, pb - d1, d1);
+    let d1 = ((pd - pc) as usize).min(n - pd as usize - 1);
+    swapn(v, pb, n - d1, d1);
+    let d1 = pb - pa;
+    let d2 = (pd - pc) as usize;
+    if d1 > 1
+        && let Some(left) = v.get_mut(..d1)
+    {
+        pg_qsort(left, cmp);
+    }
+    if d2 > 1
+        && let Some(right) = v.get_mut(n - d2..)
+    {
+        pg_qsort(right, cmp);
+    }
 }
 
 fn count_length(v: &TsVector) -> usize {

@@ -157,3 +157,15 @@ fn random_text_never_panics() {
         }
     }
 }
+
+#[test]
+fn postgresql_qsort_sorts() {
+    let mut rng = crate::tests::fuzz::Rng(7);
+    for n in 0..200 {
+        let mut v: Vec<u64> = (0..n).map(|_| rng.next() % 10).collect();
+        let mut expected = v.clone();
+        expected.sort();
+        rank::pg_qsort(&mut v, &|a: &u64, b: &u64| a.cmp(b));
+        assert_eq!(v, expected);
+    }
+}
