@@ -330,6 +330,22 @@ impl TsQuery {
         self.root.as_ref().map_or(0, count)
     }
 
+    /// Every operand in PostgreSQL's stored order (each operator, then its right operand,
+    /// then its left), which decides ties where PostgreSQL sorts operands.
+    pub fn stored_operands(&self) -> Vec<&Operand> {
+        let mut items = Vec::new();
+        if let Some(root) = &self.root {
+            polish(root, &mut items);
+        }
+        items
+            .into_iter()
+            .filter_map(|n| match n {
+                Node::Operand(o) => Some(o),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every operand, in the tree's left-to-right order.
     pub fn operands(&self) -> Vec<&Operand> {
         fn walk<'a>(n: &'a Node, out: &mut Vec<&'a Operand>) {

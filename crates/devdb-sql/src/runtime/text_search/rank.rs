@@ -29,21 +29,7 @@ fn word_distance(w: i32) -> f32 {
 /// stably, and of equal lexemes the first kept (`ab:*` and `ab` count once, as whichever
 /// comes first there).
 fn unique_operands(q: &TsQuery) -> Vec<&Operand> {
-    fn polish<'a>(node: &'a Node, out: &mut Vec<&'a Operand>) {
-        match node {
-            Node::Operand(o) => out.push(o),
-            Node::Stop => {}
-            Node::Not(a) => polish(a, out),
-            Node::And(l, r) | Node::Or(l, r) | Node::Phrase(l, r, _) => {
-                polish(r, out);
-                polish(l, out);
-            }
-        }
-    }
-    let mut items = Vec::new();
-    if let Some(root) = &q.root {
-        polish(root, &mut items);
-    }
+    let mut items = q.stored_operands();
     pg_qsort(&mut items, &|a: &&Operand, b: &&Operand| {
         a.word.as_bytes().cmp(b.word.as_bytes())
     });
