@@ -94,6 +94,14 @@ const VALUES: &[(&str, &str)] = &[
     ("tsrange", "'[2024-01-01 10:00,2024-01-01 12:00]'"),
     ("tstzrange", "'(,2024-01-01 00:00+00)'"),
     ("int4range[]", "'{\"[1,5)\",empty,NULL}'"),
+    ("tsvector", "'fat:2,4B cat:3A rat:5C the zz:16383'"),
+    ("tsvector", "''"),
+    ("tsvector", "'a b'"),
+    ("tsquery", "'fat:AB & !(rat | cat:*) <-> sat <3> mat'"),
+    // (An empty tsquery is left out: PostgreSQL 15 cannot receive its own binary form of it.)
+    ("tsquery", "'a'"),
+    ("tsvector[]", "'{\"a:1 b\",NULL}'"),
+    ("regconfig", "'english'"),
 ];
 
 async fn results(client: &Client) -> Vec<(String, Raw)> {

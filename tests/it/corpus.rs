@@ -553,6 +553,7 @@ corpus_files! {
     slt_types_numeric_series => "types/numeric_series.slt",
     slt_types_scalars => "types/scalars.slt",
     slt_types_char => "types/char.slt",
+    slt_types_full_text_search => "types/full_text_search.slt",
     // The migration set of issue 3: applied, re-applied where twice-safe, restarted.
     migration_set_applies_twice_and_survives_restart => "migrations/app_schema.slt",
     slt_migrations_orm_dialects => "migrations/orm_dialects.slt",

@@ -179,6 +179,13 @@ pg_types! {
     RegclassArray = 2210, "_regclass", -1, 0, Blob;
     RegtypeArray = 2211, "_regtype", -1, 0, Blob;
     CitextArray = 100663298, "_citext", -1, 0, Blob;
+    // Full-text search: a tsvector and a tsquery are stored as their canonical text output
+    // (value::tsvector, value::tsquery); a regconfig as the configuration's name.
+    Tsvector = 3614, "tsvector", -1, 3643, Text;
+    Tsquery = 3615, "tsquery", -1, 3645, Text;
+    Regconfig = 3734, "regconfig", 4, 3735, Text;
+    TsvectorArray = 3643, "_tsvector", -1, 0, Blob;
+    TsqueryArray = 3645, "_tsquery", -1, 0, Blob;
     // Range types, in the order-preserving stored form of value::range.
     Int4Range = 3904, "int4range", -1, 3905, Blob;
     NumRange = 3906, "numrange", -1, 3907, Blob;
@@ -240,6 +247,9 @@ impl PgType {
             "tsrange" => PgType::TsRange,
             "tstzrange" => PgType::TstzRange,
             "unknown" => PgType::Unknown,
+            "tsvector" => PgType::Tsvector,
+            "tsquery" => PgType::Tsquery,
+            "regconfig" => PgType::Regconfig,
             "serial" | "serial4" => return Some((PgType::Int4, true)),
             "bigserial" | "serial8" => return Some((PgType::Int8, true)),
             "smallserial" | "serial2" => return Some((PgType::Int2, true)),

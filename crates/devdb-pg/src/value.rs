@@ -13,6 +13,9 @@ pub mod interval;
 pub mod json;
 pub mod numeric;
 pub mod range;
+pub mod text_search_config;
+pub mod tsquery;
+pub mod tsvector;
 pub mod zone;
 
 use bytes::{BufMut, BytesMut};
@@ -233,6 +236,18 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
             Datum::Text(s) => Interval::parse(s)?.to_binary(out),
             _ => return Err(PgError::invalid_binary("interval")),
         },
+        PgType::Tsvector => match datum {
+            Datum::Text(s) => tsvector::TsVector::parse(s)?.to_binary(out),
+            _ => return Err(PgError::invalid_binary("tsvector")),
+        },
+        PgType::Tsquery => match datum {
+            Datum::Text(s) => tsquery::TsQuery::parse(s)?.to_binary(out),
+            _ => return Err(PgError::invalid_binary("tsquery")),
+        },
+        PgType::Regconfig => match datum {
+            Datum::Text(s) => pgt::oid_to_sql(text_search_config::Config::named(s)?.oid(), out),
+            _ => return Err(PgError::invalid_binary("regconfig")),
+        },
         PgType::Bytea => match datum {
             Datum::Blob(b) => out.put_slice(b),
             other => encode_text(PgType::Text, other, out),
@@ -324,6 +339,11 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
             Value::Text(text.to_owned())
         }
         PgType::Jsonb => Value::Text(json::Json::parse_jsonb(text)?.to_jsonb_text()),
+        PgType::Tsvector => Value::Text(tsvector::TsVector::parse(text)?.to_string()),
+        PgType::Tsquery => Value::Text(tsquery::TsQuery::parse(text)?.to_string()),
+        PgType::Regconfig => {
+            Value::Text(text_search_config::Config::named(text)?.name().to_owned())
+        }
         _ => Value::Text(text.to_owned()),
     })
 }
@@ -373,6 +393,12 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
                 .ok_or_else(|| PgError::invalid_binary("interval"))?
                 .to_string(),
         ),
+        PgType::Tsvector => Value::Text(tsvector::TsVector::from_binary(raw)?.to_string()),
+        PgType::Tsquery => Value::Text(tsquery::TsQuery::from_binary(raw)?.to_string()),
+        PgType::Regconfig => {
+            let oid = pgt::oid_from_sql(raw).map_err(bad)?;
+            Value::Text(text_search_config::Config::with_oid(oid)?.name().to_owned())
+        }
         _ => Value::Text(utf8(raw)?),
     })
 }

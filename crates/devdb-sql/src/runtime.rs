@@ -21,6 +21,7 @@ mod range;
 mod regex;
 mod strings;
 mod text;
+pub mod text_search;
 mod variance;
 
 use devdb_pg::{PgError, SqlState, Value};
@@ -101,6 +102,28 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_numeric_greatest", -1, numeric::greatest),
     f("pg_numeric_least", -1, numeric::least),
     f("pg_range", 4, range::make),
+    f("pg_to_tsvector", 2, text_search::to_tsvector),
+    f("pg_to_tsquery", 2, text_search::to_tsquery),
+    f("pg_plainto_tsquery", 2, text_search::plainto_tsquery),
+    f("pg_phraseto_tsquery", 2, text_search::phraseto_tsquery),
+    f(
+        "pg_websearch_to_tsquery",
+        2,
+        text_search::websearch_to_tsquery,
+    ),
+    f("pg_ts_match", 2, text_search::ts_match),
+    f("pg_setweight", -1, text_search::setweight),
+    f("pg_strip", 1, text_search::strip),
+    f("pg_tsvector_length", 1, text_search::length),
+    f("pg_numnode", 1, text_search::numnode),
+    f("pg_querytree", 1, text_search::querytree),
+    f("pg_tsvector_concat", 2, text_search::tsvector_concat),
+    f("pg_tsquery_op", -1, text_search::tsquery_op),
+    f("pg_tsquery_contains", 2, text_search::tsquery_contains),
+    f("pg_tsvector_to_array", 1, text_search::tsvector_to_array),
+    f("pg_array_to_tsvector", 1, text_search::array_to_tsvector),
+    f("pg_ts_delete", 2, text_search::ts_delete),
+    f("pg_ts_rank", 5, text_search::ts_rank),
     f("pg_range_op", 4, range::op),
     f("pg_range_part", 3, range::part),
     f("pg_date_add", 2, arith::date_add),

@@ -3,7 +3,7 @@
 
 mod catalog_rows;
 mod errors;
-mod fuzz;
+pub(crate) mod fuzz;
 mod pgbench;
 mod prepare;
 mod snapshots;

@@ -152,6 +152,8 @@ pub fn from_data_type(dt: &DataType) -> Result<Declared, PgError> {
         DataType::Uuid => plain(P::Uuid),
         DataType::JSON => plain(P::Json),
         DataType::JSONB => plain(P::Jsonb),
+        DataType::TsVector => plain(P::Tsvector),
+        DataType::TsQuery => plain(P::Tsquery),
         DataType::Bytea => plain(P::Bytea),
         DataType::Interval {
             fields: None,

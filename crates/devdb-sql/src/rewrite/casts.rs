@@ -133,6 +133,10 @@ fn same_storage(from: PgType, to: PgType) -> bool {
                     (PgType::Bool, PgType::Int4)
                         | (PgType::Uuid | PgType::Json, PgType::Text | PgType::Varchar)
                         | (PgType::Jsonb, PgType::Json | PgType::Text | PgType::Varchar)
+                        | (
+                            PgType::Tsvector | PgType::Tsquery | PgType::Regconfig,
+                            PgType::Text | PgType::Varchar
+                        )
                 )
         }
     }

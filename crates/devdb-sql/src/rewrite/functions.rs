@@ -524,6 +524,10 @@ impl Translator<'_> {
             Ok(done) => return Ok(done),
             Err(typed) => typed,
         };
+        let typed = match self.text_search_function(name, typed)? {
+            Ok(done) => return Ok(done),
+            Err(typed) => typed,
+        };
         let types: Vec<Ty> = typed.iter().map(|(_, t)| *t).collect();
         if let ("enum_range" | "enum_first" | "enum_last", [t]) = (name, types.as_slice())
             && t.ty == PgType::AnyEnum

@@ -982,11 +982,27 @@ fn expr_text(e: &Expr, columns: &[Column]) -> String {
             format!("({} {op} {})", typed(left, right), typed(right, left))
         }
         Expr::Function(f) => {
+            // A text search function's configuration constant is a regconfig.
+            let configured = matches!(
+                f.name.to_string().to_lowercase().as_str(),
+                "to_tsvector"
+                    | "to_tsquery"
+                    | "plainto_tsquery"
+                    | "phraseto_tsquery"
+                    | "websearch_to_tsquery"
+            ) && matches!(&f.args, FunctionArguments::List(list) if list.args.len() == 2);
             let args = match &f.args {
                 FunctionArguments::List(list) => list
                     .args
                     .iter()
-                    .map(|a| match a {
+                    .enumerate()
+                    .map(|(i, a)| match a {
+                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e))
+                            if i == 0 && configured && string_literal(e).is_some() =>
+                        {
+                            let name = string_literal(e).unwrap_or_default();
+                            format!("'{}'::regconfig", name.replace('\'', "''"))
+                        }
                         FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => text_operand(e, columns),
                         other => other.to_string(),
                     })

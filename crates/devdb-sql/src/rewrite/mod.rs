@@ -46,6 +46,7 @@ mod sql_functions;
 mod system;
 mod table_forms;
 mod temp_tables;
+mod text_search;
 mod triggers;
 mod validation;
 mod views;

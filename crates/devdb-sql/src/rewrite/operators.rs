@@ -64,6 +64,11 @@ impl Translator<'_> {
         right: Expr,
     ) -> Result<(Expr, Ty), PgError> {
         use BinaryOperator as B;
+        let text_search_op = matches!(op, B::StringConcat | B::PGOverlap | B::AtArrow | B::ArrowAt)
+            && super::text_search::is_text_search_type(left.1);
+        if text_search_op || matches!(op, B::AtAt | B::LtDashGt) {
+            return self.text_search_operator(left, &op, right);
+        }
         if matches!(op, B::AtArrow | B::ArrowAt | B::PGOverlap | B::StringConcat)
             && left.1.ty.element().is_some()
         {
@@ -340,6 +345,7 @@ impl Translator<'_> {
             // `|/ x` and `@ x`: sqrt() and abs().
             UnaryOperator::PGSquareRoot => self.call_builtin("sqrt", vec![operand]),
             UnaryOperator::PGAbs => self.call_builtin("abs", vec![operand]),
+            UnaryOperator::PGPrefixFactorial => self.tsquery_not(operand),
             other => Err(PgError::feature_not_supported(format!("operator {other}"))),
         }
     }

@@ -6,10 +6,10 @@ use crate::translate;
 use devdb_pg::PgType;
 
 /// xorshift64*: deterministic, so a failure reproduces.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -169,6 +169,21 @@ const FRAGMENTS: &[&str] = &[
     "<@",
     "-|-",
     "exclude using gist",
+    "to_tsvector(",
+    "to_tsquery(",
+    "websearch_to_tsquery(",
+    "ts_rank(",
+    "setweight(",
+    "'english'",
+    "@@",
+    "<->",
+    "!!",
+    "::tsvector",
+    "::tsquery",
+    "::regconfig",
+    "'a:1A,2 b:*'",
+    "'!(a | b:*C) <2> c'",
+    "'\\'",
     "E'\\n'",
     "$$x$$",
     "\"Quoted\"",
@@ -195,6 +210,7 @@ const SEEDS: &[&str] = &[
     "create index if not exists ti on t using gin (doc jsonb_path_ops) with (fastupdate = off)",
     "select int4range(1, 5, '[]') @> 3, '[1.5,2)'::numrange && numrange(1, 2), lower('(,3]'::int8range)",
     "create table b (r int, d daterange, exclude using gist (r with =, d with &&))",
+    "select ts_rank(setweight(to_tsvector('english', name), 'A'), to_tsquery('a & !b:*')) from t where to_tsvector(name) @@ 'x <-> y'::tsquery",
 ];
 
 fn mutate(rng: &mut Rng, seed: &str) -> String {
