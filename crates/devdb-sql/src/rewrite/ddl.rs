@@ -667,9 +667,11 @@ impl Translator<'_> {
                 ] => Some(new_name),
                 _ => None,
             };
-            // PostgreSQL lets ALTER TABLE rename a view or an index too.
+            // PostgreSQL lets ALTER TABLE rename a view, an index or a sequence too.
             if let Some(new_name) = rename
-                && (self.catalog.view(&folded).is_some() || self.catalog.index(&folded).is_some())
+                && (self.catalog.view(&folded).is_some()
+                    || self.catalog.index(&folded).is_some()
+                    || self.catalog.sequences.contains(&folded))
             {
                 let mut out = self.rename_relation(&folded, new_name)?;
                 out.kind = Kind::Command("ALTER TABLE");

@@ -361,10 +361,13 @@ impl Translator<'_> {
         }
     }
 
-    /// Renames relation `key` (a table, view, materialized view or index) within its schema,
-    /// as the RENAME of ALTER TABLE and ALTER INDEX does whatever the relation is.
+    /// Renames relation `key` (a table, view, materialized view, index or sequence) within its
+    /// schema, as the RENAME of ALTER TABLE and ALTER INDEX does whatever the relation is.
     pub fn rename_relation(&mut self, key: &str, new_name: &ObjectName) -> Result<Output, PgError> {
         let name = super::schemas::qualified(key);
+        if self.catalog.sequences.iter().any(|s| s == key) {
+            return self.rename_sequence(key, new_name);
+        }
         if self.catalog.view(key).is_some() {
             return self.rename_view(key, new_name);
         }
