@@ -900,12 +900,7 @@ impl Translator<'_> {
                     if self.names_relation(&new) {
                         return Err(super::views::duplicate_relation(&new));
                     }
-                    sqlite.push(Statement::AlterTable(sqlite_alter(
-                        &table.name,
-                        AlterTableOperation::RenameTable {
-                            table_name: sqlparser::ast::RenameTableNameKind::To(make::name(&new)),
-                        },
-                    )));
+                    sqlite.extend(sqlite_rename(&table.name, &new));
                     let old = make::string(old_plain);
                     let new_plain = make::string(catalog::split(&new).1);
                     let schema = || ("schema", make::string(schema_name));
@@ -1817,6 +1812,25 @@ impl Translator<'_> {
 }
 
 /// `ALTER TABLE "t" <op>` for SQLite.
+/// SQLite's ALTER TABLE ... RENAME TO of table `old` to `new`. SQLite's names ignore letter
+/// case, so a rename that changes only case (`t` to `"T"`) goes through a name of its own.
+pub(super) fn sqlite_rename(old: &str, new: &str) -> Vec<Statement> {
+    let rename = |from: &str, to: &str| {
+        Statement::AlterTable(sqlite_alter(
+            from,
+            AlterTableOperation::RenameTable {
+                table_name: sqlparser::ast::RenameTableNameKind::To(make::name(to)),
+            },
+        ))
+    };
+    if old.eq_ignore_ascii_case(new) {
+        let between = format!("{new}__devdb_renaming");
+        vec![rename(old, &between), rename(&between, new)]
+    } else {
+        vec![rename(old, new)]
+    }
+}
+
 fn sqlite_alter(table: &str, op: AlterTableOperation) -> AlterTable {
     make::alter_table(make::name(table), vec![op])
 }

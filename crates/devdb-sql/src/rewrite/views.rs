@@ -399,12 +399,7 @@ impl Translator<'_> {
         if view.materialized.is_some() {
             // SQLite's RENAME keeps the table's indexes; devdb's records of them follow.
             sqlite.extend(self.index_records_renamed(key, &new));
-            sqlite.push(Statement::AlterTable(make::alter_table(
-                make::name(key),
-                vec![AlterTableOperation::RenameTable {
-                    table_name: RenameTableNameKind::To(make::name(&new)),
-                }],
-            )));
+            sqlite.extend(super::ddl::sqlite_rename(key, &new));
             sqlite.push(rename_row(
                 catalog::MATVIEWS,
                 "name",
