@@ -1,4 +1,4 @@
-//! EXPLAIN: devdb prints SQLite's plan in PostgreSQL's text shape. The plans of the two
+//! EXPLAIN: devdb prints SQLite's plan in PostgreSQL's text shape (and JSON format). The plans of the two
 //! engines differ below the top, so this compares what they share: the result's shape and
 //! command tag, the top nodes of plans both engines make the same way, and the errors.
 
@@ -27,6 +27,13 @@ const SHARED_TOPS: &[(&str, usize)] = &[
         2,
     ),
     ("explain (costs off, verbose false, buffers) select 1", 1),
+    // FORMAT JSON: one json row, the whole document alike where devdb knows every field.
+    ("explain (costs off, format json) select * from accounts", 1),
+    (
+        "explain (format json, costs off) insert into accounts values (1, 'a', 2)",
+        1,
+    ),
+    ("explain (costs off, format 'json') select 1", 1),
 ];
 
 /// Statements both servers refuse with the same SQLSTATE.
@@ -34,6 +41,7 @@ const ERRORS: &[&str] = &[
     "explain (foo) select 1",
     "explain (timing) select 1",
     "explain (wal true) select 1",
+    "explain (format foo) select 1",
     "explain select * from missing",
 ];
 

@@ -127,6 +127,12 @@ pub(crate) struct Engine {
     listeners: crate::notify::Listeners,
     /// Temporary schemas of sessions that ended, dropped once the writer is free.
     orphan_temps: Vec<String>,
+    /// The CommandComplete of a simple Query's last statement, held until its implicit
+    /// transaction commits (`hold_tag` set while that statement runs): PostgreSQL commits
+    /// before it sends that tag, so a COMMIT failing on a deferred constraint sends only the
+    /// error.
+    hold_tag: bool,
+    held_tag: Option<String>,
 }
 
 impl Engine {
@@ -179,6 +185,8 @@ impl Engine {
             defaults,
             listeners: Default::default(),
             orphan_temps: Vec::new(),
+            hold_tag: false,
+            held_tag: None,
         };
         engine.reload_sequences(Role::Reader)?;
         // Temporary schemas left by sessions of an earlier run (a crash, a kill).

@@ -266,6 +266,15 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
             .map_err(|e| s.raise(e))
     })?;
     let s = state.clone();
+    // devdb_sequence_renamed(old, new): ALTER SEQUENCE ... RENAME TO sets the sequence's row's
+    // name to this, so its in-memory value and currval follow it to the new name.
+    conn.create_scalar_function("devdb_sequence_renamed", 2, volatile, move |ctx| {
+        let old = ctx.get::<String>(0)?;
+        let new = ctx.get::<String>(1)?;
+        lock(&s.sequences).copy(&old, &new);
+        Ok(new)
+    })?;
+    let s = state.clone();
     conn.create_scalar_function("devdb_databases", 0, volatile, move |_| {
         Ok(s.registry
             .upgrade()

@@ -156,6 +156,25 @@ impl Sequences {
             .collect()
     }
 
+    /// Gives sequence `new` the value of `old` and each session's currval of it (ALTER SEQUENCE
+    /// ... RENAME TO). `old` stays until the table's rows are next loaded, so the statement
+    /// rolling back leaves it as it was.
+    pub fn copy(&mut self, old: &str, new: &str) {
+        let Some(seq) = self.by_name.get(old).cloned() else {
+            return;
+        };
+        self.by_name.insert(new.to_owned(), seq);
+        let currvals: Vec<(SessionId, i64)> = self
+            .currvals
+            .iter()
+            .filter(|((_, name), _)| name == old)
+            .map(|((session, _), value)| (*session, *value))
+            .collect();
+        for (session, value) in currvals {
+            self.currvals.insert((session, new.to_owned()), value);
+        }
+    }
+
     pub fn forget_session(&mut self, session: SessionId) {
         self.currvals.retain(|(s, _), _| *s != session);
     }

@@ -258,6 +258,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_exclusion_violation", -1, exclusion::violation),
     f("pg_foreign_key_violation", 7, foreign_key_violation),
     f("pg_not_valid_violation", 4, not_valid_violation),
+    f("pg_domain_violation", 3, domain_violation),
     f("pg_not_null", 3, not_null),
     f("pg_upsert_once", 1, upsert_once),
     f("pg_json_elem", 2, json::elem),
@@ -558,6 +559,37 @@ fn not_valid_violation(args: &[Value]) -> Result<Value, PgError> {
             "NOT VALID constraint \"{constraint}\" of relation \"{table}\" over rows that violate it"
         ))
     })
+}
+
+/// `pg_domain_violation(constraint, schema, domain)`: a cast to a domain of a value its CHECK
+/// (named `constraint`) or, with `constraint` empty, its NOT NULL refuses.
+fn domain_violation(args: &[Value]) -> Result<Value, PgError> {
+    let text = |i: usize| -> Result<String, PgError> {
+        Ok(args
+            .get(i)
+            .map(as_text)
+            .transpose()?
+            .flatten()
+            .unwrap_or("")
+            .to_owned())
+    };
+    let (constraint, schema, domain) = (text(0)?, text(1)?, text(2)?);
+    let error = if constraint.is_empty() {
+        PgError::new(
+            SqlState::NOT_NULL_VIOLATION,
+            format!("domain {domain} does not allow null values"),
+        )
+    } else {
+        PgError::new(
+            SqlState::CHECK_VIOLATION,
+            format!("value for domain {domain} violates check constraint \"{constraint}\""),
+        )
+    };
+    Err(error.with_fields(devdb_pg::ErrorFields {
+        schema: Some(schema),
+        constraint: (!constraint.is_empty()).then_some(constraint),
+        ..Default::default()
+    }))
 }
 
 /// 0 when `args[0]` is false, else the error `error` makes of the text arguments after it

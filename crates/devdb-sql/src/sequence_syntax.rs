@@ -1,18 +1,20 @@
 //! CREATE SEQUENCE and ALTER SEQUENCE as PostgreSQL reads them. PostgreSQL takes the options in
 //! any order (`START 1000 INCREMENT 10`); sqlparser takes them only in the order of its docs and
 //! does not parse ALTER SEQUENCE at all, so both are parsed here with sqlparser's own building
-//! blocks into its `SequenceOptions`.
+//! blocks into its `SequenceOptions`. ALTER SEQUENCE ... RENAME TO is read here too.
 
 use sqlparser::ast::{DataType, Expr, Ident, ObjectName, SequenceOptions, Statement};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
-/// `ALTER SEQUENCE [IF EXISTS] name options`.
+/// `ALTER SEQUENCE [IF EXISTS] name options` or `ALTER SEQUENCE [IF EXISTS] name RENAME TO new`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlterSequence {
     pub if_exists: bool,
     pub name: ObjectName,
+    /// `RENAME TO new`, which comes alone.
+    pub rename: Option<ObjectName>,
     pub data_type: Option<DataType>,
     pub options: Vec<SequenceOptions>,
     /// `RESTART` (None: from the start value) or `RESTART [WITH] n`.
@@ -45,6 +47,17 @@ pub(crate) fn parse_alter(parser: &mut Parser<'_>) -> Result<AlterSequence, Pars
     parser.expect_keywords(&[Keyword::ALTER, Keyword::SEQUENCE])?;
     let if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
     let name = parser.parse_object_name(false)?;
+    if parser.parse_keywords(&[Keyword::RENAME, Keyword::TO]) {
+        return Ok(AlterSequence {
+            if_exists,
+            name,
+            rename: Some(parser.parse_object_name(false)?),
+            data_type: None,
+            options: Vec::new(),
+            restart: None,
+            owned_by: None,
+        });
+    }
     let options = options(parser, true)?;
     if options.options.is_empty()
         && options.restart.is_none()
@@ -56,6 +69,7 @@ pub(crate) fn parse_alter(parser: &mut Parser<'_>) -> Result<AlterSequence, Pars
     Ok(AlterSequence {
         if_exists,
         name,
+        rename: None,
         data_type: options.data_type,
         options: options.options,
         restart: options.restart,

@@ -244,7 +244,10 @@ impl Engine {
             limit: None,
             nap: Nap::InPlace,
         };
+        // The rows are kept, not answered: their tag is no Query's last (see `Engine::hold_tag`).
+        let hold = std::mem::replace(&mut self.hold_tag, false);
         let result = self.run_sql(id, session, t, delivery, &mut kept);
+        self.hold_tag = hold;
         let Kept(Noting { keep, notices }) = kept;
         for notice in &notices {
             sink.notice(notice);

@@ -136,15 +136,18 @@ impl Engine {
         Progress::Finished
     }
 
-    /// Ends an implicit transaction at Sync: commit, or roll back if it failed.
-    fn end_implicit(&mut self, id: SessionId, session: &mut Session, sink: &mut dyn Sink) {
+    /// Ends an implicit transaction at Sync or the end of a simple Query: commit, or roll back
+    /// if it failed. False when the commit failed (its error sent).
+    fn end_implicit(&mut self, id: SessionId, session: &mut Session, sink: &mut dyn Sink) -> bool {
         let tx = &session.transaction;
         if tx.implicit
             && !tx.block
             && let Err(err) = self.finish_transaction(id, session, true, sink)
         {
             sink.error(&err);
+            return false;
         }
+        true
     }
 
     /// A simple Query: every statement in one implicit transaction (unless the text opens its
@@ -222,7 +225,10 @@ impl Engine {
                         limit: None,
                         nap: std::mem::replace(&mut nap, Nap::Park),
                     };
-                    self.run_statement(id, session, &t, delivery, sink)
+                    self.hold_tag = query.next + 1 == query.statements.len();
+                    let ran = self.run_statement(id, session, &t, delivery, sink);
+                    self.hold_tag = false;
+                    ran
                 });
             match result {
                 Ok(()) => query.next += 1,
@@ -231,11 +237,14 @@ impl Engine {
             }
         }
         *progress = None;
+        let held = self.held_tag.take();
         if let Some(err) = failure {
             sink.error(&err);
             self.statement_failed(id, session, sink);
-        } else {
-            self.end_implicit(id, session, sink);
+        } else if self.end_implicit(id, session, sink)
+            && let Some(tag) = held
+        {
+            sink.command_complete(&tag);
         }
         sink.ready_for_query(session.transaction.status());
         Ok(())

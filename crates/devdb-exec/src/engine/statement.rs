@@ -454,7 +454,11 @@ impl Engine {
             sink.notice(notice);
         }
         if let Some(tag) = tag {
-            sink.command_complete(&tag);
+            if self.hold_tag {
+                self.held_tag = Some(tag);
+            } else {
+                sink.command_complete(&tag);
+            }
         }
         Ok(())
     }

@@ -35,11 +35,47 @@ fn is_array_elements(elements: &Expr) -> bool {
     matches!(elements, Expr::Function(f) if f.name.to_string() == "pg_array_json")
 }
 
-/// True for a select list's join over an array's elements.
+/// True for a select list's join over an array's elements or a series, which other such
+/// joins can be zipped with by position.
 fn zips(join: &TableFactor) -> bool {
-    matches!(join, TableFactor::Table { args: Some(args), .. }
+    is_series(join)
+        || matches!(join, TableFactor::Table { args: Some(args), .. }
         if matches!(args.args.first(), Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e)))
             if is_array_elements(e)))
+}
+
+/// True for a select list's join over SQLite's generate_series (`select_list_series`).
+fn is_series(join: &TableFactor) -> bool {
+    matches!(join, TableFactor::Table { name, .. }
+        if name.0.last().and_then(|p| p.as_ident()).is_some_and(|i| i.value == "generate_series"))
+}
+
+/// The arguments of a select list's set join (`json_each(elements)`, `generate_series(...)`).
+fn join_args(join: &TableFactor) -> Result<Vec<Expr>, PgError> {
+    let missing = || PgError::internal("a select list's set without its arguments");
+    let TableFactor::Table {
+        args: Some(args), ..
+    } = join
+    else {
+        return Err(missing());
+    };
+    args.args
+        .iter()
+        .map(|a| match a {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e.clone()),
+            _ => Err(missing()),
+        })
+        .collect()
+}
+
+/// The alias of a select list's set join.
+fn join_alias(join: &TableFactor) -> Option<String> {
+    match join {
+        TableFactor::Table {
+            alias: Some(alias), ..
+        } => Some(alias.name.value.clone()),
+        _ => None,
+    }
 }
 
 fn outside_select_list() -> PgError {
@@ -638,19 +674,37 @@ impl Translator<'_> {
         Ok(make::qualified_column(&alias, column))
     }
 
-    /// Joins the set of a select list's set-returning call to the query level. Calls over the
-    /// same set share one join, so they advance together as in PostgreSQL; calls over
-    /// different sets are refused unless they are arrays' elements (`select_list_set`).
-    pub(super) fn select_list_join(&mut self, join: TableFactor) -> Result<(), PgError> {
+    /// The alias the next series of this query level's select list is joined as.
+    pub(super) fn next_series_alias(&self) -> String {
+        let n = self.scopes.last().map_or(0, |s| s.set_returning.len());
+        match n {
+            0 => "__devdb_series".to_owned(),
+            n => format!("__devdb_series{}", n + 1),
+        }
+    }
+
+    /// Joins the series of a select list's generate_series call to the query level, and
+    /// returns the alias its value is read through. Calls of the same series share one join,
+    /// so they advance together as in PostgreSQL; other series and arrays' elements are
+    /// zipped by position in `take_set_returning`; other sets are refused.
+    pub(super) fn select_list_join(&mut self, join: TableFactor) -> Result<String, PgError> {
         let Some(scope) = self.scopes.last_mut() else {
             return Err(outside_select_list());
         };
-        match scope.set_returning.as_slice() {
-            [] => scope.set_returning.push(join),
-            [same] if *same == join => {}
-            _ => return Err(different_sets()),
+        let args = join_args(&join)?;
+        let same = scope
+            .set_returning
+            .iter()
+            .find(|j| is_series(j) && join_args(j).is_ok_and(|a| a == args));
+        if let Some(alias) = same.and_then(join_alias) {
+            return Ok(alias);
         }
-        Ok(())
+        if !scope.set_returning.iter().all(zips) {
+            return Err(different_sets());
+        }
+        let alias = join_alias(&join).unwrap_or_default();
+        scope.set_returning.push(join);
+        Ok(alias)
     }
 
     /// Before a query level is translated: a select list that calls a set-returning function
@@ -702,35 +756,44 @@ impl Translator<'_> {
                 })
                 .collect());
         }
-        // Arrays' elements in lockstep, as PostgreSQL runs a select list's set-returning
-        // calls: as many rows as the longest, the others' values (and positions) NULL past
-        // their end.
+        // Arrays' elements and series in lockstep, as PostgreSQL runs a select list's
+        // set-returning calls: as many rows as the longest, the others' values (and
+        // positions) NULL past their end.
         let positions = "__devdb_positions";
         let mut lengths = Vec::with_capacity(joins.len());
         let mut zipped = Vec::with_capacity(joins.len());
-        for (i, join) in joins.into_iter().enumerate() {
-            let TableFactor::Table {
-                args: Some(args), ..
-            } = &join
-            else {
-                return Err(PgError::internal(
-                    "a select list's set without its elements",
-                ));
+        for join in joins {
+            let args = join_args(&join)?;
+            let alias = join_alias(&join).unwrap_or_default();
+            let column = |c: &str| make::qualified_column(&alias, c);
+            let (length, position) = if is_series(&join) {
+                // SQLite's series always steps up from its start (`series`), so a row's
+                // position is how many steps it is from there.
+                let count = make::select(
+                    vec![make::select_item(
+                        make::call("count", vec![make::int(1)]),
+                        None,
+                    )],
+                    vec![make::table_function("generate_series", args)],
+                    None,
+                );
+                let steps = make::binary(
+                    make::nested(make::binary(
+                        column("value"),
+                        BinaryOperator::Minus,
+                        column("start"),
+                    )),
+                    BinaryOperator::Divide,
+                    column("step"),
+                );
+                (make::subquery(count), steps)
+            } else {
+                let elements = args.into_iter().next().unwrap_or_else(make::null);
+                let length = make::call("json_array_length", vec![elements]);
+                (length, column("key"))
             };
-            let elements = match args.args.first() {
-                Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) => e.clone(),
-                _ => {
-                    return Err(PgError::internal(
-                        "a select list's set without its elements",
-                    ));
-                }
-            };
-            let length = make::call("json_array_length", vec![elements]);
             lengths.push(make::call("coalesce", vec![length, make::int(0)]));
-            let on = make::eq(
-                make::qualified_column(&set_alias(i), "key"),
-                make::qualified_column(positions, "value"),
-            );
+            let on = make::eq(position, make::qualified_column(positions, "value"));
             zipped.push(Join {
                 relation: join,
                 global: false,

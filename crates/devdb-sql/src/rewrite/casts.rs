@@ -151,11 +151,8 @@ impl Translator<'_> {
         if let Some(domain) = self.domain_named(dt)?
             && (domain.not_null || domain.check.is_some())
         {
-            // A column of the domain checks its values; a cast would have to as well.
-            return Err(PgError::feature_not_supported(format!(
-                "casts to domain {} with constraints",
-                crate::catalog::split(&domain.name).1
-            )));
+            let domain = domain.clone();
+            return self.domain_cast(e, &domain, declared.ty);
         }
         if let Some(empty) = super::arrays::empty_array_cast(&e, declared.ty) {
             return Ok(empty);
@@ -165,6 +162,58 @@ impl Translator<'_> {
             self.coerce(e, from, declared.ty, Ctx::Explicit)?,
             declared.ty,
         ))
+    }
+
+    /// `e::d` for a domain `d` with NOT NULL or a CHECK: the value of the base type `base`,
+    /// or the error PostgreSQL's cast raises (23502, 23514). The CHECK reads VALUE as `e`
+    /// cast to the base type, so `e` is evaluated again there.
+    fn domain_cast(
+        &mut self,
+        e: Expr,
+        domain: &crate::catalog::Domain,
+        base: Ty,
+    ) -> Result<(Expr, Ty), PgError> {
+        let (value, from) = self.expr(e.clone())?;
+        let value = self.coerce(value, from, base, Ctx::Explicit)?;
+        let (schema, plain) = crate::catalog::split(&domain.name);
+        let violation = |constraint: &str| {
+            make::call(
+                "pg_domain_violation",
+                vec![
+                    make::string(constraint),
+                    make::string(schema),
+                    make::string(plain),
+                ],
+            )
+        };
+        let mut out = value.clone();
+        if let Some((name, check)) = &domain.check {
+            let mut holds = crate::parse::expression(check)
+                .ok_or_else(|| PgError::internal(format!("bad check of domain {}", domain.name)))?;
+            let base_type = crate::parse::data_type(&self.type_display(base))?;
+            let as_base = make::nested(make::cast(e, base_type));
+            let _ = sqlparser::ast::visit_expressions_mut(&mut holds, |x| {
+                if let Expr::Identifier(id) = x
+                    && id.quote_style.is_none()
+                    && id.value.eq_ignore_ascii_case("value")
+                {
+                    *x = as_base.clone();
+                }
+                std::ops::ControlFlow::<()>::Continue(())
+            });
+            let holds = self.expr_as(holds, super::expr::BOOL, Ctx::Implicit)?;
+            // A CHECK that is NULL passes, as in a table.
+            let broken = Expr::UnaryOp {
+                op: sqlparser::ast::UnaryOperator::Not,
+                expr: Box::new(make::nested(holds)),
+            };
+            out = make::call("iif", vec![broken, violation(name), out]);
+        }
+        if domain.not_null {
+            let missing = Expr::IsNull(Box::new(value));
+            out = make::call("iif", vec![missing, violation(""), out]);
+        }
+        Ok((out, base))
     }
 
     /// Converts `e` of type `from` to `to` as PostgreSQL would in `ctx`, or fails as it would.

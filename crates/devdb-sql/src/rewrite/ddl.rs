@@ -667,9 +667,11 @@ impl Translator<'_> {
                 ] => Some(new_name),
                 _ => None,
             };
-            // PostgreSQL lets ALTER TABLE rename a view or an index too.
+            // PostgreSQL lets ALTER TABLE rename a view, an index or a sequence too.
             if let Some(new_name) = rename
-                && (self.catalog.view(&folded).is_some() || self.catalog.index(&folded).is_some())
+                && (self.catalog.view(&folded).is_some()
+                    || self.catalog.index(&folded).is_some()
+                    || self.catalog.sequences.contains(&folded))
             {
                 let mut out = self.rename_relation(&folded, new_name)?;
                 out.kind = Kind::Command("ALTER TABLE");
@@ -898,12 +900,7 @@ impl Translator<'_> {
                     if self.names_relation(&new) {
                         return Err(super::views::duplicate_relation(&new));
                     }
-                    sqlite.push(Statement::AlterTable(sqlite_alter(
-                        &table.name,
-                        AlterTableOperation::RenameTable {
-                            table_name: sqlparser::ast::RenameTableNameKind::To(make::name(&new)),
-                        },
-                    )));
+                    sqlite.extend(sqlite_rename(&table.name, &new));
                     let old = make::string(old_plain);
                     let new_plain = make::string(catalog::split(&new).1);
                     let schema = || ("schema", make::string(schema_name));
@@ -1815,6 +1812,25 @@ impl Translator<'_> {
 }
 
 /// `ALTER TABLE "t" <op>` for SQLite.
+/// SQLite's ALTER TABLE ... RENAME TO of table `old` to `new`. SQLite's names ignore letter
+/// case, so a rename that changes only case (`t` to `"T"`) goes through a name of its own.
+pub(super) fn sqlite_rename(old: &str, new: &str) -> Vec<Statement> {
+    let rename = |from: &str, to: &str| {
+        Statement::AlterTable(sqlite_alter(
+            from,
+            AlterTableOperation::RenameTable {
+                table_name: sqlparser::ast::RenameTableNameKind::To(make::name(to)),
+            },
+        ))
+    };
+    if old.eq_ignore_ascii_case(new) {
+        let between = format!("{new}__devdb_renaming");
+        vec![rename(old, &between), rename(&between, new)]
+    } else {
+        vec![rename(old, new)]
+    }
+}
+
 fn sqlite_alter(table: &str, op: AlterTableOperation) -> AlterTable {
     make::alter_table(make::name(table), vec![op])
 }

@@ -476,7 +476,10 @@ impl Translator<'_> {
         let mut domains = Vec::new();
         for dt in names {
             let en = match dt {
-                DataType::Custom(name, modifiers) if modifiers.is_empty() => {
+                // pg_catalog holds only built-in types, which undroppable_type refuses.
+                DataType::Custom(name, modifiers)
+                    if modifiers.is_empty() && !in_pg_catalog(name) =>
+                {
                     let folded = self.type_key(name)?;
                     if self.catalog.domain(&folded).is_some() {
                         domains.push(name.clone());
@@ -589,7 +592,9 @@ impl Translator<'_> {
     /// relation (even with CASCADE), or the array type of a user type, which goes only with
     /// its element type; None when it is none of them.
     fn undroppable_type(&self, dt: &DataType) -> Result<Option<PgError>, PgError> {
-        if let Ok(declared) = from_data_type(dt) {
+        if let Ok(declared) = from_data_type(dt)
+            && names_built_in_type(dt, declared.ty.ty)
+        {
             return Ok(Some(PgError::new(
                 SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
                 format!(
@@ -601,6 +606,9 @@ impl Translator<'_> {
         let DataType::Custom(name, _) = dt else {
             return self.undroppable_array(dt);
         };
+        if in_pg_catalog(name) {
+            return Ok(None);
+        }
         if let Some(refused) = self.undroppable_array(dt)? {
             return Ok(Some(refused));
         }
@@ -682,5 +690,24 @@ fn written_type(dt: &DataType) -> String {
         },
         DataType::Custom(name, _) => super::written(name),
         other => other.to_string(),
+    }
+}
+
+/// Whether `name` is qualified with pg_catalog.
+fn in_pg_catalog(name: &ObjectName) -> bool {
+    matches!(name.0.as_slice(),
+        [ObjectNamePart::Identifier(schema), _] if fold(schema) == "pg_catalog")
+}
+
+/// Whether `dt`, which resolves to the built-in type `ty`, names a row of pg_type: a name
+/// written as a type name (`int4`, `_int4`, or a keyword such as `integer` unquoted) does, a
+/// quoted grammar word (`"integer"`, `"serial"`) is no type's name.
+fn names_built_in_type(dt: &DataType, ty: PgType) -> bool {
+    match dt {
+        DataType::Custom(name, _) => match name.0.last() {
+            Some(ObjectNamePart::Identifier(last)) => fold(last) == ty.name(),
+            _ => false,
+        },
+        _ => true,
     }
 }

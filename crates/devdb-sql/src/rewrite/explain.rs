@@ -1,7 +1,8 @@
 //! EXPLAIN [ ( option [, ...] ) ] statement: the statement is translated as it would run, and
 //! the answer is SQLite's plan for it in PostgreSQL's text shape (`query_plan`), one row per
-//! line in a column named QUERY PLAN. The executor's `devdb_query_plan` function asks SQLite
-//! for the plan of the translated text on the connection the EXPLAIN runs on.
+//! line in a column named QUERY PLAN, or with FORMAT JSON one json row
+//! (`query_plan::json`). The executor's `devdb_query_plan` function asks SQLite for the plan
+//! of the translated text on the connection the EXPLAIN runs on.
 
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
@@ -32,7 +33,7 @@ pub(super) fn explain(
     else {
         return Err(PgError::feature_not_supported("this EXPLAIN form"));
     };
-    check_options(
+    let format = check_options(
         analyze,
         format.as_ref(),
         options.as_deref().unwrap_or_default(),
@@ -79,6 +80,7 @@ pub(super) fn explain(
         make::string(sql).to_string(),
         top.map_or_else(make::null, |t| make::string(&t))
             .to_string(),
+        make::int(i64::from(format == Format::Json)).to_string(),
     ];
     arguments.extend((1..=inner.params.len()).map(|n| format!("?{n}")));
     let query = format!(
@@ -90,7 +92,10 @@ pub(super) fn explain(
         sqlite: vec![query],
         columns: vec![Column {
             name: "QUERY PLAN".to_owned(),
-            ty: PgType::Text,
+            ty: match format {
+                Format::Text => PgType::Text,
+                Format::Json => PgType::Json,
+            },
             typmod: -1,
             enum_oid: None,
         }],
@@ -105,22 +110,42 @@ pub(super) fn explain(
     })
 }
 
-/// PostgreSQL 15's EXPLAIN options: ANALYZE (which runs the statement) and formats other than
-/// text are not devdb's; TIMING and WAL need ANALYZE (22023); unknown options are 42601.
+/// EXPLAIN's output formats devdb answers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// A FORMAT's value: TEXT or JSON; YAML and XML are not devdb's, other words 22023.
+fn format_named(value: &str) -> Result<Format, PgError> {
+    match value.trim_matches('\'').to_lowercase().as_str() {
+        "text" => Ok(Format::Text),
+        "json" => Ok(Format::Json),
+        "yaml" | "xml" => Err(PgError::feature_not_supported(
+            "EXPLAIN formats YAML and XML",
+        )),
+        other => Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("unrecognized value for EXPLAIN option \"format\": \"{other}\""),
+        )),
+    }
+}
+
+/// PostgreSQL 15's EXPLAIN options: ANALYZE (which runs the statement) and the YAML and XML
+/// formats are not devdb's; TIMING and WAL need ANALYZE (22023); unknown options are 42601.
 fn check_options(
     analyze: bool,
     format: Option<&AnalyzeFormatKind>,
     options: &[UtilityOption],
-) -> Result<(), PgError> {
-    let text_format = |f: &AnalyzeFormatKind| f.to_string().to_uppercase().ends_with("TEXT");
+) -> Result<Format, PgError> {
     if analyze {
         return Err(PgError::feature_not_supported("EXPLAIN ANALYZE"));
     }
-    if format.is_some_and(|f| !text_format(f)) {
-        return Err(PgError::feature_not_supported(
-            "EXPLAIN formats other than TEXT",
-        ));
-    }
+    let mut chosen = match format {
+        Some(f) => format_named(f.to_string().split_whitespace().last().unwrap_or_default())?,
+        None => Format::Text,
+    };
     for option in options {
         let name = option.name.value.to_lowercase();
         // PostgreSQL's defGetBoolean: no value, true, on or 1 (quoted or not) is on.
@@ -142,11 +167,7 @@ fn check_options(
                     .as_ref()
                     .map(|a| a.to_string())
                     .unwrap_or_default();
-                if !value.eq_ignore_ascii_case("text") && !value.eq_ignore_ascii_case("'text'") {
-                    return Err(PgError::feature_not_supported(
-                        "EXPLAIN formats other than TEXT",
-                    ));
-                }
+                chosen = format_named(&value)?;
             }
             "analyze" | "buffers" | "timing" | "wal" | "verbose" | "costs" | "settings"
             | "summary" => {}
@@ -158,7 +179,7 @@ fn check_options(
             }
         }
     }
-    Ok(())
+    Ok(chosen)
 }
 
 /// The relation's own name, as PostgreSQL's plan names it.

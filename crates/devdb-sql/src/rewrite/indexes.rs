@@ -571,7 +571,10 @@ impl Translator<'_> {
         let old = self.table_name(name)?;
         let Some(index) = self.catalog.index(&old).cloned() else {
             // ALTER INDEX renames any relation, as PostgreSQL's RENAME does.
-            if self.catalog.table(&old).is_some() || self.catalog.view(&old).is_some() {
+            if self.catalog.table(&old).is_some()
+                || self.catalog.view(&old).is_some()
+                || self.catalog.sequences.contains(&old)
+            {
                 let mut out = self.rename_relation(&old, &index_name)?;
                 out.kind = crate::Kind::Command("ALTER INDEX");
                 return Ok(out);

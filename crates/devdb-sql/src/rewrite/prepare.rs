@@ -24,20 +24,46 @@ pub(super) fn prepare(
     text: String,
 ) -> Result<Translated, PgError> {
     let mut hints = Vec::with_capacity(data_types.len());
-    for dt in data_types {
+    // Parameters of an enum or domain type: their number and type.
+    let mut converted = Vec::new();
+    // Domain parameters, described with the domain's OID.
+    let mut domains = Vec::new();
+    for (n, dt) in (1..).zip(data_types) {
         let declared = t.data_type(dt)?;
         if declared.serial {
             return Err(crate::types::undefined_type(&dt.to_string().to_lowercase()));
         }
-        // Their values would need their checks (a domain) or their OID kept (an enum).
-        if t.domain_named(dt)?.is_some() || declared.ty.enum_oid.is_some() {
-            return Err(PgError::feature_not_supported(format!(
-                "PREPARE with a parameter of type {dt}"
-            )));
+        if declared.ty.enum_oid.is_some() {
+            // Left to the cast, which binds an enum's label as text (an enum array's as
+            // text[]) and describes the parameter as the enum (the enum array).
+            hints.push(None);
+            converted.push((n, dt.clone()));
+        } else {
+            if let Some(domain) = t.domain_named(dt)? {
+                // A value of the base type, which the statement casts to the domain.
+                domains.push((n - 1, domain.oid));
+                converted.push((n, dt.clone()));
+            }
+            hints.push(Some(declared.ty.ty));
         }
-        hints.push(Some(declared.ty.ty));
     }
-    let statement = super::statement(inner.clone(), t.catalog, path, &hints)?;
+    let inner = if converted.is_empty() {
+        inner
+    } else {
+        let Parsed::Statement(mut statement) = inner else {
+            return Err(PgError::feature_not_supported(
+                "PREPARE of this statement with a parameter of an enum or domain type",
+            ));
+        };
+        cast_parameters(&mut statement, &converted);
+        Parsed::Statement(statement)
+    };
+    let mut statement = super::statement(inner.clone(), t.catalog, path, &hints)?;
+    for (index, oid) in domains {
+        if !statement.described_params.iter().any(|(i, _)| *i == index) {
+            statement.described_params.push((index, oid));
+        }
+    }
     Ok(Translated::nothing(Kind::Prepare(Box::new(Prepare {
         name: fold(name),
         text,
@@ -45,6 +71,25 @@ pub(super) fn prepare(
         hints,
         statement,
     }))))
+}
+
+/// Puts each use of parameter `$n` in `converted` in a cast to its declared type: an enum's or
+/// a domain's value is passed as text or as the base type, and the cast gives the statement
+/// the declared type and PostgreSQL's checks (22P02 for no such label, 23514 for a domain's
+/// CHECK).
+fn cast_parameters(statement: &mut sqlparser::ast::Statement, converted: &[(usize, DataType)]) {
+    let _ = sqlparser::ast::visit_expressions_mut(statement, |e| {
+        if let Expr::Value(v) = e
+            && let sqlparser::ast::Value::Placeholder(p) = &v.value
+            && let Some((_, dt)) = p
+                .strip_prefix('$')
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| converted.iter().find(|(m, _)| *m == n))
+        {
+            *e = make::cast(e.clone(), dt.clone());
+        }
+        ControlFlow::<()>::Continue(())
+    });
 }
 
 /// `EXECUTE name [(arguments)]`.

@@ -1518,13 +1518,19 @@ impl Translator<'_> {
     /// FROM), whose value the call stands for.
     pub(super) fn select_list_series(&mut self, args: Vec<Expr>) -> Result<(Expr, Ty), PgError> {
         self.check_select_list_set()?;
-        let name = "__devdb_series";
-        let (series_args, value, ty) = self.series(args, name)?;
-        self.select_list_join(make::table_function_as(
+        let name = self.next_series_alias();
+        let (series_args, value, ty) = self.series(args, &name)?;
+        let joined = self.select_list_join(make::table_function_as(
             "generate_series",
             series_args,
-            name,
+            &name,
         ))?;
+        // A series already joined: its value is read through that join.
+        let value = if joined == name {
+            value
+        } else {
+            requalified(value, &name, &joined)
+        };
         Ok((value, ty))
     }
 
@@ -1727,6 +1733,20 @@ pub fn nulls_like_postgres(o: &mut sqlparser::ast::OrderByExpr) -> Result<(), Pg
 enum OutputKey {
     Name(String),
     Position(i64),
+}
+
+/// `e` with the columns qualified by relation `from` qualified by `to` instead.
+fn requalified(mut e: Expr, from: &str, to: &str) -> Expr {
+    let _ = sqlparser::ast::visit_expressions_mut(&mut e, |e| {
+        if let Expr::CompoundIdentifier(parts) = e
+            && let [relation, _] = parts.as_mut_slice()
+            && relation.value == from
+        {
+            *relation = make::ident(to);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    e
 }
 
 /// Gives a translated query's output columns new names, as SQLite takes them: from the

@@ -258,6 +258,7 @@ impl Translator<'_> {
         let AlterSequence {
             if_exists,
             name,
+            rename,
             data_type,
             options,
             restart,
@@ -271,6 +272,9 @@ impl Translator<'_> {
                 return Ok(Output::new(Kind::Command("ALTER SEQUENCE")));
             }
             return Err(PgError::undefined_table(catalog::split(&key).1));
+        }
+        if let Some(new_name) = rename {
+            return self.rename_sequence(&key, &new_name);
         }
         if data_type.is_some() {
             return Err(PgError::feature_not_supported("ALTER SEQUENCE ... AS"));
@@ -335,6 +339,89 @@ impl Translator<'_> {
             }
         }
         Ok(catalog_output("ALTER SEQUENCE", sqlite))
+    }
+
+    /// Renames sequence `key` within its schema, as ALTER SEQUENCE/TABLE ... RENAME TO does:
+    /// its row and owner row, the column defaults that call nextval on it (PostgreSQL's
+    /// refer to it by OID, so they follow), and the executor's in-memory value and the
+    /// sessions' currval, which `devdb_sequence_renamed` carries over to the new name.
+    pub fn rename_sequence(&mut self, key: &str, new_name: &ObjectName) -> Result<Output, PgError> {
+        let (schema, _) = catalog::split(key);
+        let new = catalog::key(schema, &super::rename_target(new_name)?);
+        if self.names_relation(&new) {
+            return Err(super::views::duplicate_relation(&new));
+        }
+        let is_old = || Some(make::eq(make::column("name"), make::string(key)));
+        let mut sqlite = vec![
+            make::update(
+                catalog::SEQUENCES,
+                vec![(
+                    "name",
+                    make::call(
+                        "devdb_sequence_renamed",
+                        vec![make::column("name"), make::string(&new)],
+                    ),
+                )],
+                is_old(),
+            ),
+            make::update(
+                catalog::SEQUENCE_OWNERS,
+                vec![("name", make::string(&new))],
+                is_old(),
+            ),
+        ];
+        for table in &self.catalog.tables {
+            for column in &table.columns {
+                let Some(default) = column.default.as_deref() else {
+                    continue;
+                };
+                if let Some(renamed) = self.default_renamed(default, key, &new) {
+                    sqlite.push(make::update(
+                        catalog::COLUMNS,
+                        vec![("default_expr", make::string(&renamed))],
+                        super::ddl::column_where(&table.name, &column.name),
+                    ));
+                }
+            }
+        }
+        Ok(catalog_output("ALTER SEQUENCE", sqlite))
+    }
+
+    /// Column default `text` with the sequence `old` its nextval/currval/setval calls name
+    /// renamed to `new`, or None when it names no such sequence.
+    fn default_renamed(&self, text: &str, old: &str, new: &str) -> Option<String> {
+        let mut expr = crate::parse::expression(text)?;
+        let mut changed = false;
+        let _ = sqlparser::ast::visit_expressions_mut(&mut expr, |e| {
+            let Expr::Function(f) = e else {
+                return std::ops::ControlFlow::<()>::Continue(());
+            };
+            let is_sequence_function = matches!(
+                f.name.to_string().to_ascii_lowercase().as_str(),
+                "nextval" | "currval" | "setval"
+            );
+            let sqlparser::ast::FunctionArguments::List(list) = &mut f.args else {
+                return std::ops::ControlFlow::Continue(());
+            };
+            let first = match list.args.first_mut() {
+                Some(sqlparser::ast::FunctionArg::Unnamed(
+                    sqlparser::ast::FunctionArgExpr::Expr(first),
+                )) if is_sequence_function => first,
+                _ => return std::ops::ControlFlow::Continue(()),
+            };
+            let literal = match first {
+                Expr::Cast { expr, .. } => expr.as_mut(),
+                other => other,
+            };
+            let names_old = super::expr::string_literal(literal)
+                .is_some_and(|s| self.regclass_key(s).is_ok_and(|k| k == old));
+            if names_old {
+                *literal = make::string(&super::functions::regclass_text(new));
+                changed = true;
+            }
+            std::ops::ControlFlow::Continue(())
+        });
+        changed.then(|| make::sql_text(&expr))
     }
 
     pub fn drop_sequences(

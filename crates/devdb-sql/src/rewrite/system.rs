@@ -962,14 +962,18 @@ impl Translator<'_> {
                 relname.clone(),
             ],
         );
+        // Quoted where a name needs it, as quote_qualified_identifier does.
         let sequence = make::binary(
             make::binary(
-                make::column("schema"),
+                make::call("pg_quote_ident", vec![make::column("schema")]),
                 BinaryOperator::StringConcat,
                 make::string("."),
             ),
             BinaryOperator::StringConcat,
-            make::call("pg_key_name", vec![make::column("name")]),
+            make::call(
+                "pg_quote_ident",
+                vec![make::call("pg_key_name", vec![make::column("name")])],
+            ),
         );
         let owned = make::lookup_by(
             crate::catalog::SEQUENCE_OWNERS,

@@ -296,8 +296,8 @@ impl Translator<'_> {
             .view(key)
             .ok_or_else(|| PgError::undefined_table(key))?;
         let names: Vec<String> = view.columns.iter().map(|c| c.name.clone()).collect();
-        let (q, _) = self.query(parse_definition(view)?)?;
-        Ok(rename_outputs(q, &names))
+        let (q, cols) = self.query(parse_definition(view)?)?;
+        Ok(rename_outputs(created_columns(q, &cols, &names), &names))
     }
 
     /// 2BP01 when a view reads `key` and is not itself being dropped.
@@ -361,10 +361,13 @@ impl Translator<'_> {
         }
     }
 
-    /// Renames relation `key` (a table, view, materialized view or index) within its schema,
-    /// as the RENAME of ALTER TABLE and ALTER INDEX does whatever the relation is.
+    /// Renames relation `key` (a table, view, materialized view, index or sequence) within its
+    /// schema, as the RENAME of ALTER TABLE and ALTER INDEX does whatever the relation is.
     pub fn rename_relation(&mut self, key: &str, new_name: &ObjectName) -> Result<Output, PgError> {
         let name = super::schemas::qualified(key);
+        if self.catalog.sequences.iter().any(|s| s == key) {
+            return self.rename_sequence(key, new_name);
+        }
         if self.catalog.view(key).is_some() {
             return self.rename_view(key, new_name);
         }
@@ -396,12 +399,7 @@ impl Translator<'_> {
         if view.materialized.is_some() {
             // SQLite's RENAME keeps the table's indexes; devdb's records of them follow.
             sqlite.extend(self.index_records_renamed(key, &new));
-            sqlite.push(Statement::AlterTable(make::alter_table(
-                make::name(key),
-                vec![AlterTableOperation::RenameTable {
-                    table_name: RenameTableNameKind::To(make::name(&new)),
-                }],
-            )));
+            sqlite.extend(super::ddl::sqlite_rename(key, &new));
             sqlite.push(rename_row(
                 catalog::MATVIEWS,
                 "name",
@@ -697,6 +695,49 @@ fn rename_row(table: &str, column: &str, schema: &str, old: &str, new: &str) -> 
 
 /// 42809 for a DROP or REFRESH of `key` as a `wanted` that is a `found` (None: it is what was
 /// wanted's other kind and PostgreSQL names no hint).
+/// The translated view query `q` (output columns `cols`) with only the columns the view had
+/// when it was created (`names`): PostgreSQL expands a `*` in CREATE VIEW once, so columns a
+/// table gains later are no view's, while devdb keeps the definition's text and expands it
+/// again. The view's names are found in order among the outputs, or, for a view whose columns
+/// were renamed, the first ones are kept (added columns come last, as a `*` expands them).
+fn created_columns(mut q: Query, cols: &[OutCol], names: &[String]) -> Query {
+    if cols.len() <= names.len() {
+        return q;
+    }
+    let mut keep = Vec::with_capacity(names.len());
+    let mut next = names.iter().peekable();
+    for (i, (name, _)) in cols.iter().enumerate() {
+        if next.peek().is_some_and(|n| *n == name) {
+            keep.push(i);
+            next.next();
+        }
+    }
+    if keep.len() != names.len() {
+        keep = (0..names.len()).collect();
+    }
+    fn select_lists(body: &mut SetExpr, keep: &[usize], width: usize) {
+        match body {
+            SetExpr::Select(s) if s.projection.len() == width => {
+                let items = std::mem::take(&mut s.projection);
+                s.projection = items
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| keep.contains(i))
+                    .map(|(_, item)| item)
+                    .collect();
+            }
+            SetExpr::SetOperation { left, right, .. } => {
+                select_lists(left, keep, width);
+                select_lists(right, keep, width);
+            }
+            SetExpr::Query(inner) => select_lists(&mut inner.body, keep, width),
+            _ => {}
+        }
+    }
+    select_lists(&mut q.body, &keep, cols.len());
+    q
+}
+
 pub(super) fn wrong_kind(key: &str, wanted: &str, found: Option<&str>) -> PgError {
     let error = PgError::new(
         SqlState::WRONG_OBJECT_TYPE,
