@@ -239,18 +239,19 @@ impl Translator<'_> {
                 PgType::Timestamptz | PgType::TstzRange | PgType::TsRange | PgType::DateRange
             );
             if zoned && let Some(text) = string_literal(&e) {
-                devdb_pg::value::decode_text(to.ty, text)?;
+                devdb_pg::value::decode_text(to.ty, &text)?;
                 return Ok(pg_cast(e, PgType::Text, to, ctx));
             }
             // So does `now`, `today` and friends: read when the statement runs.
             let datetime = matches!(to.ty, PgType::Date | PgType::Time | PgType::Timestamp);
             if datetime
-                && string_literal(&e).is_some_and(devdb_pg::value::datetime::input::is_relative)
+                && string_literal(&e)
+                    .is_some_and(|t| devdb_pg::value::datetime::input::is_relative(&t))
             {
                 return Ok(pg_cast(e, PgType::Text, to, ctx));
             }
             if let Some(text) = string_literal(&e) {
-                let v = devdb_pg::value::decode_text(to.ty, text)?;
+                let v = devdb_pg::value::decode_text(to.ty, &text)?;
                 let v = apply_typmod(v, to.ty, to.typmod, ctx == Ctx::Explicit)?;
                 return literal(&v);
             }

@@ -86,7 +86,7 @@ impl Translator<'_> {
             }
             return Ok((self.coerce(e, ty, INTERVAL, Ctx::Explicit)?, INTERVAL));
         };
-        let parsed = interval_constant(text, last)?;
+        let parsed = interval_constant(&text, last)?;
         Ok((make::string(&parsed.to_string()), INTERVAL))
     }
 

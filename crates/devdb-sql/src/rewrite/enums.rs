@@ -178,10 +178,10 @@ impl Translator<'_> {
                 && from.is_unknown()
             {
                 let en = self.enum_of(to)?;
-                if en.position(text).is_none() {
-                    return Err(PgError::invalid_enum_label(&en.name, text));
+                if en.position(&text).is_none() {
+                    return Err(PgError::invalid_enum_label(&en.name, &text));
                 }
-                return Ok(make::string(text));
+                return Ok(make::string(&text));
             }
             if let Some(n) = super::expr::placeholder_index(&e)
                 && from.is_unknown()
@@ -248,7 +248,7 @@ impl Translator<'_> {
             if let Some(text) = super::expr::string_literal(&e)
                 && from.is_unknown()
             {
-                let items = devdb_pg::value::array::parse_text(PgType::AnyEnum, text)?;
+                let items = devdb_pg::value::array::parse_text(PgType::AnyEnum, &text)?;
                 for item in &items {
                     if let devdb_pg::Value::Text(label) = item
                         && en.position(label).is_none()

@@ -4,6 +4,8 @@
 //! Untyped string literals, NULL and parameters without a type come back as `unknown` in a form
 //! [`Translator::coerce`] can still resolve, as PostgreSQL resolves them from context.
 
+use std::borrow::Cow;
+
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{CaseWhen, Expr, SetExpr, UnaryOperator, Value};
 
@@ -31,13 +33,18 @@ pub enum Ctx {
 }
 
 /// The text of a string literal of any spelling.
-pub fn string_literal(e: &Expr) -> Option<&str> {
+pub fn string_literal(e: &Expr) -> Option<Cow<'_, str>> {
     match e {
         Expr::Value(v) => match &v.value {
             Value::SingleQuotedString(s)
             | Value::EscapedStringLiteral(s)
-            | Value::UnicodeStringLiteral(s) => Some(s),
-            Value::DollarQuotedString(d) => Some(&d.value),
+            | Value::UnicodeStringLiteral(s) => Some(Cow::Borrowed(s)),
+            Value::DollarQuotedString(d) => Some(Cow::Borrowed(&d.value)),
+            // `make::string`'s token for text holding `''` or `\'`, every quote doubled.
+            Value::Placeholder(p) => {
+                let quoted = p.strip_prefix('\'')?.strip_suffix('\'')?;
+                Some(Cow::Owned(quoted.replace("''", "'")))
+            }
             _ => None,
         },
         _ => None,

@@ -877,11 +877,11 @@ impl Translator<'_> {
                 data_type: DataType::Regclass,
                 ..
             } => match string_literal(&expr) {
-                Some(s) => make::string(&self.regclass_key(s)?),
+                Some(s) => make::string(&self.regclass_key(&s)?),
                 None => return Err(PgError::feature_not_supported("regclass expressions")),
             },
             other => match string_literal(&other) {
-                Some(s) => make::string(&self.regclass_key(s)?),
+                Some(s) => make::string(&self.regclass_key(&s)?),
                 None => self.expr_as(other, TEXT, Ctx::Implicit)?,
             },
         };

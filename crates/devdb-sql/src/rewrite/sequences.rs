@@ -414,7 +414,7 @@ impl Translator<'_> {
                 other => other,
             };
             let names_old = super::expr::string_literal(literal)
-                .is_some_and(|s| self.regclass_key(s).is_ok_and(|k| k == old));
+                .is_some_and(|s| self.regclass_key(&s).is_ok_and(|k| k == old));
             if names_old {
                 *literal = make::string(&super::functions::regclass_text(new));
                 changed = true;

@@ -140,7 +140,7 @@ fn interval_zone(iv: &Interval) -> Result<String, PgError> {
         ));
     };
     let last = iv.last_field.as_ref().or(iv.leading_field.as_ref());
-    zone::interval_zone_setting(interval_constant(text, last)?)
+    zone::interval_zone_setting(interval_constant(&text, last)?)
 }
 
 fn setting_name(name: &sqlparser::ast::ObjectName) -> String {

@@ -78,7 +78,7 @@ impl Translator<'_> {
     ) -> Result<Result<Expr, Expr>, PgError> {
         if to.ty.is_oid_alias() && from.is_unknown() {
             if let Some(text) = string_literal(&e) {
-                return self.oid_alias_literal(text, to.ty).map(Ok);
+                return self.oid_alias_literal(&text, to.ty).map(Ok);
             }
             // `$1::regclass`: the client sends a name, looked up when the statement runs
             // (unless it declared the parameter's type itself).
@@ -125,7 +125,7 @@ impl Translator<'_> {
             && let Some(text) = string_literal(&e)
         {
             // '{int,int8}'::regtype[]: each element looked up as its own literal.
-            let items = devdb_pg::value::array::parse_text(PgType::Text, text)?;
+            let items = devdb_pg::value::array::parse_text(PgType::Text, &text)?;
             let mut elements = vec![make::int(element.oid().0.into())];
             for item in items {
                 elements.push(match item {
@@ -612,7 +612,7 @@ impl Translator<'_> {
                     ));
                 };
                 // The regclass lookup without its error: NULL for a missing relation.
-                let oid = regclass_oid(text, self.visible("relnamespace"))?;
+                let oid = regclass_oid(&text, self.visible("relnamespace"))?;
                 (oid, Ty::of(PgType::Regclass))
             }
             ("to_regtype", 1) => {
