@@ -741,6 +741,52 @@ async fn read_committed_reader_sees_each_commit_at_its_next_statement() {
     .await;
 }
 
+/// Ephemeral databases commit sharing transactions in groups: a commit first goes into the
+/// writer's open SQLite transaction. A reader that reads while another transaction's changes
+/// are loaded there (so on the reader connection) sees it all the same.
+#[tokio::test]
+async fn a_commit_in_an_unsettled_group_is_seen_from_the_reader() {
+    compare_sessions(&[
+        Slow(A, TWO_ROWS),
+        Run(A, "update t set v = 1 where id = 1"),
+        Run(B, "begin"),
+        Run(B, "update t set v = 2 where id = 2"),
+        Run(C, "select id, v from t order by id"),
+        Run(A, "insert into t values (3, 3)"),
+        Run(B, "select id, v from t order by id"),
+        Run(C, "select id, v from t order by id"),
+        Run(B, "commit"),
+        Run(C, "select id, v from t order by id"),
+    ])
+    .await;
+}
+
+/// An interrupted write (statement_timeout) makes SQLite roll back the writer's whole
+/// transaction, with the commits waiting in it for their group: they are written again, rows
+/// inserted, updated and deleted, and sequence positions.
+#[tokio::test]
+async fn commits_in_an_unsettled_group_survive_an_interrupted_write() {
+    compare_sessions(&[
+        Slow(
+            A,
+            "create table s (id serial primary key, v int not null); insert into s (v) values (0)",
+        ),
+        Run(A, "update s set v = 1 where id = 1"),
+        Run(A, "insert into s (v) values (2), (3)"),
+        Run(A, "delete from s where v = 3"),
+        Run(B, "set statement_timeout = '200ms'"),
+        Slow(
+            B,
+            "update s set v = 9 where id = 1 and (select count(*) from generate_series(1, 2000000000)) > 0",
+        ),
+        Run(C, "select id, v from s order by id"),
+        Run(C, "insert into s (v) values (4) returning id"),
+        Run(B, "update s set v = 5 where id = 1"),
+        Run(C, "select id, v from s order by id"),
+    ])
+    .await;
+}
+
 /// Tables and a statement of pgbench's TPC-B-like transaction (pgbench 15's built-in script,
 /// with fixed ids and deltas).
 const PGBENCH_TABLES: &str = "

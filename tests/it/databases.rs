@@ -307,6 +307,10 @@ async fn snapshot_copies_committed_state_while_others_write() {
     main.batch_execute("create table items (id serial primary key, v text); insert into items (v) values ('a'), ('b')")
         .await
         .expect("seed");
+    // A commit that still waits for its group in the writer's SQLite transaction.
+    main.batch_execute("insert into items (v) values ('c')")
+        .await
+        .expect("commit");
     let writer = devdb.connect().await;
     writer
         .batch_execute("begin; insert into items (v) values ('uncommitted')")
@@ -318,8 +322,8 @@ async fn snapshot_copies_committed_state_while_others_write() {
         .await
         .expect("snapshot is a database");
     assert_eq!(
-        scalar(&seeded, "select string_agg(v, ',') from items").await,
-        "a,b"
+        scalar(&seeded, "select string_agg(v, ',' order by id) from items").await,
+        "a,b,c"
     );
     let err = main
         .batch_execute("select devdb_snapshot('seeded')")

@@ -133,6 +133,8 @@ pub(crate) struct Engine {
     /// error.
     hold_tag: bool,
     held_tag: Option<String>,
+    /// Ephemeral databases commit sharing transactions in groups (`sharing.rs`).
+    groups_commits: bool,
 }
 
 impl Engine {
@@ -187,6 +189,7 @@ impl Engine {
             orphan_temps: Vec::new(),
             hold_tag: false,
             held_tag: None,
+            groups_commits: config.ephemeral,
         };
         engine.reload_sequences(Role::Reader)?;
         // Temporary schemas left by sessions of an earlier run (a crash, a kill).
@@ -495,7 +498,7 @@ impl Engine {
     /// Rolls back whatever `session` has open and releases its lock.
     fn abort_transaction(&mut self, id: SessionId, session: &mut Session) {
         if session.transaction.writing {
-            let _ = control(&self.writer, "ROLLBACK");
+            self.rollback_writer();
             self.release_lock(id);
         }
         lock(&self.functions.changes).end(id);

@@ -145,6 +145,13 @@ impl Sequences {
     }
 
     /// The sequences advanced since the last call, as (name, last_value, is_called).
+    /// Marks every sequence to be saved at the next commit (its saved value was rolled back).
+    pub fn touch_all(&mut self) {
+        for seq in self.by_name.values_mut() {
+            seq.dirty = true;
+        }
+    }
+
     pub fn take_dirty(&mut self) -> Vec<(String, i64, bool)> {
         self.by_name
             .iter_mut()

@@ -57,6 +57,10 @@ pub(crate) struct Changes {
     undo_mark: usize,
     undo: Vec<(usize, Change)>,
     tables: HashSet<Arc<str>>,
+    /// The changes of transactions that committed into the writer's open SQLite transaction
+    /// and wait for its SQLite commit (`Engine::settle`), in commit order. SQLite rolls that
+    /// transaction back when a write is interrupted; they are written again from here.
+    settling: Vec<Vec<Entry>>,
     /// Replay statements per table, for the catalog generation they were built in.
     shapes: HashMap<Arc<str>, Shape>,
     shapes_generation: u64,
@@ -101,6 +105,8 @@ struct Shape {
     /// Without the rowid: a row keeps its INTEGER PRIMARY KEY, others get a fresh rowid.
     insert: String,
     delete: String,
+    /// Gives a row its rowid back: (old, new).
+    renumber: String,
 }
 
 impl Changes {
@@ -235,7 +241,7 @@ impl Changes {
             rowid: key.1,
             change,
         });
-        if log.entries.len() >= LARGE_LOG && self.logs.len() == 1 {
+        if log.entries.len() >= LARGE_LOG && self.logs.len() == 1 && self.settling.is_empty() {
             self.recording = None;
             self.outgrown = Some(me);
         }
@@ -263,6 +269,13 @@ impl Changes {
     /// Whether the running statement touched a row another transaction holds.
     pub fn conflict(&self) -> bool {
         self.conflict.is_some()
+    }
+
+    /// Whether the running statement should be interrupted for its conflict: SQLite then rolls
+    /// back the writer's whole transaction, which must not hold commits waiting to settle.
+    /// Otherwise the statement runs to its end and is taken back then.
+    pub fn stops_early(&self) -> bool {
+        self.conflict.is_some() && self.settling.is_empty()
     }
 
     /// Makes `me` wait for the row its statement conflicted on.
@@ -315,6 +328,60 @@ impl Changes {
         }
     }
 
+    /// Ends `me`'s transaction, committed into the writer's open SQLite transaction: its row
+    /// locks go, and its changes are kept until that transaction commits ([`Changes::settled`]).
+    pub fn commit_unsettled(&mut self, me: SessionId) {
+        let entries = self
+            .logs
+            .remove(&me)
+            .map_or_else(Vec::new, |log| log.entries);
+        for entry in &entries {
+            unlock(&mut self.locks, &(entry.table.clone(), entry.rowid), me);
+        }
+        self.settling.push(entries);
+        self.end(me);
+    }
+
+    /// How many committed transactions wait for the writer's SQLite commit.
+    pub fn unsettled(&self) -> usize {
+        self.settling.len()
+    }
+
+    /// The writer's SQLite transaction committed (or its contents were replaced).
+    pub fn settled(&mut self) {
+        self.settling.clear();
+    }
+
+    /// Writes the unsettled transactions' changes again, in commit order, after SQLite rolled
+    /// back the transaction that held them. Rows they inserted get their rowids back, since
+    /// later changes name them by rowid.
+    pub fn replay_settling(&mut self, conn: &Connection, generation: u64) -> rusqlite::Result<()> {
+        self.fresh_shapes(generation);
+        let mut settling = std::mem::take(&mut self.settling);
+        let mut result = Ok(());
+        for entries in &mut settling {
+            let (written, moved) = self.write_back(conn, entries);
+            result = written;
+            for (i, from, to) in moved {
+                let Some(entry) = entries.get_mut(i) else {
+                    continue;
+                };
+                result = result.and_then(|()| {
+                    let shape = self.shape(conn, &entry.table)?;
+                    conn.prepare_cached(&shape.renumber)?.execute([from, to])?;
+                    Ok(())
+                });
+                entry.rowid = from;
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        // Kept whatever happened: a failed write-back is tried again from the start.
+        self.settling = settling;
+        result
+    }
+
     /// Forgets `me`'s changes and releases its row locks: its transaction ended.
     pub fn end(&mut self, me: SessionId) {
         self.waits.remove(&me);
@@ -352,22 +419,41 @@ impl Changes {
         me: SessionId,
         generation: u64,
     ) -> rusqlite::Result<()> {
+        self.fresh_shapes(generation);
+        let Some(mut log) = self.logs.remove(&me) else {
+            return Ok(());
+        };
+        let (result, moved) = self.write_back(conn, &mut log.entries);
+        for (i, from, to) in moved {
+            if let Some(entry) = log.entries.get(i) {
+                log.index.remove(&(entry.table.clone(), from));
+                log.index.insert((entry.table.clone(), to), i);
+            }
+        }
+        self.logs.insert(me, log);
+        result
+    }
+
+    /// Forgets the replay statements built for an older catalog.
+    fn fresh_shapes(&mut self, generation: u64) {
         if self.shapes_generation != generation {
             self.shapes.clear();
             self.shapes_generation = generation;
         }
-        let Some(mut log) = self.logs.remove(&me) else {
-            return Ok(());
-        };
-        let mut result = Ok(());
+    }
+
+    /// Writes `entries` on `conn`, up to the first failure. A row inserted again may get a
+    /// new rowid: the entry takes it, and it is listed as (index, old rowid, new rowid).
+    fn write_back(
+        &mut self,
+        conn: &Connection,
+        entries: &mut [Entry],
+    ) -> (rusqlite::Result<()>, Vec<(usize, i64, i64)>) {
         let mut moved = Vec::new();
-        for (i, entry) in log.entries.iter_mut().enumerate() {
+        for (i, entry) in entries.iter_mut().enumerate() {
             let shape = match self.shape(conn, &entry.table) {
                 Ok(shape) => shape,
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
+                Err(e) => return (Err(e), moved),
             };
             let step = match &entry.change {
                 Change::Inserted(values) => {
@@ -403,18 +489,10 @@ impl Changes {
                 Change::Gone => Ok(()),
             };
             if let Err(e) = step {
-                result = Err(e);
-                break;
+                return (Err(e), moved);
             }
         }
-        for (i, from, to) in moved {
-            if let Some(entry) = log.entries.get(i) {
-                log.index.remove(&(entry.table.clone(), from));
-                log.index.insert((entry.table.clone(), to), i);
-            }
-        }
-        self.logs.insert(me, log);
-        result
+        (Ok(()), moved)
     }
 
     fn shape(&mut self, conn: &Connection, table: &Arc<str>) -> rusqlite::Result<&mut Shape> {
@@ -464,6 +542,7 @@ impl Shape {
                 marks.join(", ")
             ),
             delete: format!("DELETE FROM {table} WHERE rowid = ?1"),
+            renumber: format!("UPDATE {table} SET rowid = ?1 WHERE rowid = ?2"),
             stored,
             names,
             table,
@@ -627,6 +706,41 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .expect("rows");
         assert_eq!(loose, [1, 5, 7], "the row got a fresh rowid");
+    }
+
+    #[test]
+    fn unsettled_commits_are_written_again_in_order_with_their_rowids() {
+        let mut changes = Changes::default();
+        changes.start(A);
+        changes.record("main", "loose", insert(5, 1));
+        changes.stop();
+        changes.commit_unsettled(A);
+        changes.start(B);
+        changes.record("main", "loose", update(5, 2));
+        assert!(!changes.conflict(), "a committed transaction holds no rows");
+        assert!(!changes.stops_early());
+        changes.stop();
+        changes.commit_unsettled(B);
+        assert_eq!(changes.unsettled(), 2);
+        // SQLite rolled the writer's transaction back: row 5 is gone, and a fresh insert would
+        // get rowid 2.
+        let conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch(
+            "CREATE TABLE loose (id INTEGER, v INTEGER); INSERT INTO loose VALUES (1, 0); BEGIN",
+        )
+        .expect("schema");
+        changes.replay_settling(&conn, 1).expect("replay");
+        let rows: Vec<(i64, i64)> = conn
+            .prepare("SELECT rowid, v FROM loose ORDER BY rowid")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(rows, [(1, 0), (5, 2)], "B's update found A's row");
+        assert_eq!(changes.unsettled(), 2, "kept until SQLite commits them");
+        changes.settled();
+        assert_eq!(changes.unsettled(), 0);
     }
 
     #[test]

@@ -63,6 +63,12 @@ impl Engine {
                 registry.rename(from, to, &current)?;
             }
             DatabaseCommand::Snapshot { name } => {
+                // The copy reads the file: commits still in the writer's open SQLite
+                // transaction are committed to it first.
+                if session.transaction.writing && !session.transaction.pinned {
+                    self.shelve(id, session);
+                }
+                self.settle()?;
                 registry.snapshot(&current, name)?;
             }
             DatabaseCommand::Restore { name } => {
@@ -105,6 +111,8 @@ impl Engine {
             id.0
         );
         let holder = self.lock_holder;
+        // The restored contents replace the commits that wait to settle too.
+        lock(&self.functions.changes).settled();
         for (other, state) in self.sessions.iter_mut() {
             let tx = &mut state.transaction;
             if tx.block {

@@ -65,7 +65,7 @@ pub(crate) fn connection(
             Some(move || {
                 state.interrupts.check().is_some()
                     || super::changes::from_callback(&state.changes)
-                        .is_some_and(|changes| changes.conflict())
+                        .is_some_and(|changes| changes.stops_early())
             }),
         );
     }

@@ -11,10 +11,19 @@
 //! REPEATABLE READ or SERIALIZABLE, other commands) keeps the writer to itself until it ends:
 //! it waits until every other writing transaction has ended ([`Wait::Alone`]), and others wait
 //! for it ([`Wait::Writer`]).
+//!
+//! Group commit (ephemeral databases, whose data no crash can keep anyway): a sharing
+//! transaction commits by releasing its changes into the writer's open SQLite transaction,
+//! below the savepoint the next session's changes go into; every sharing session works on the
+//! writer, so each sees them at once. SQLite commits the group ([`Engine::settle`]) every
+//! [`GROUP_COMMITS`] commits, before another connection reads the file (the reader, a copy)
+//! and before a transaction keeps the writer to itself. The group's row logs are kept until
+//! then, to write it again if SQLite rolls the transaction back (an interrupted write does).
 
 use std::collections::HashSet;
 
 use devdb_pg::{PgError, SqlState};
+use devdb_sql::catalog::ConstraintKind;
 use devdb_sql::{Kind, Translated};
 
 use super::open::Role;
@@ -39,6 +48,12 @@ pub(crate) enum Wait {
 /// Sessions that share the writer have no savepoints of their own to confuse it with.
 const SAVEPOINT_SHARED: &str = "SAVEPOINT \"devdb shared\"";
 const ROLLBACK_SHARED: &str = "ROLLBACK TO \"devdb shared\"";
+const RELEASE_SHARED: &str = "RELEASE \"devdb shared\"";
+
+/// How many sharing transactions commit into the writer's SQLite transaction before SQLite
+/// commits them together. Each SQLite commit writes every changed page to the WAL; a group
+/// writes pages that several transactions changed (pgbench's branch and teller rows) once.
+const GROUP_COMMITS: usize = 32;
 
 impl Engine {
     /// Picks the connection for a statement of `id`, taking the writer if it must write or
@@ -78,10 +93,8 @@ impl Engine {
         keeps: bool,
     ) -> Result<(), Stop> {
         let tx = &session.transaction;
+        let keeps = keeps || (tx.writing && !tx.pinned && self.may_keep_large(id));
         if tx.writing && (tx.pinned || !keeps) {
-            if !tx.pinned && self.may_keep_large(id) {
-                session.transaction.pinned = true;
-            }
             return Ok(());
         }
         let started = tx.writing || lock(&self.functions.changes).has_log(id);
@@ -90,6 +103,14 @@ impl Engine {
                 self.shelve(id, session);
             }
             return Err(Stop::Park(wait));
+        }
+        if keeps && lock(&self.functions.changes).unsettled() > 0 {
+            // A transaction that keeps the writer cannot be shelved, so it never shares the
+            // SQLite transaction with commits that wait to settle.
+            if session.transaction.writing {
+                self.shelve(id, session);
+            }
+            self.settle()?;
         }
         if !session.transaction.writing {
             self.take_writer(id, session)?;
@@ -154,14 +175,13 @@ impl Engine {
         }
         // Otherwise the shared transaction is still open, with nobody's changes in it.
         if self.writer.is_autocommit() {
-            control(&self.writer, "BEGIN IMMEDIATE").map_err(to_pg)?;
-            control(&self.writer, SAVEPOINT_SHARED).map_err(to_pg)?;
+            self.begin_shared("BEGIN IMMEDIATE")?;
         }
         let replayed = lock(&self.functions.changes).replay(&self.writer, id, self.generation);
         if let Err(e) = replayed {
             // A function's error (an EXCLUDE constraint's trigger) keeps its own SQLSTATE.
             let raised = lock(&self.functions.raised).take();
-            let _ = control(&self.writer, "ROLLBACK");
+            self.rollback_writer();
             lock(&self.functions.changes).end(id);
             return Err(raised.unwrap_or_else(|| to_pg(e)));
         }
@@ -192,18 +212,117 @@ impl Engine {
     /// (`pin_reader_snapshot`). A write later takes SQLite's write lock inside it.
     pub(super) fn open_shared_for_reads(&self) -> Result<(), PgError> {
         if self.writer.is_autocommit() {
-            let to_pg = |e| sqlite_error::to_pg(e, None);
-            control(&self.writer, "BEGIN").map_err(to_pg)?;
-            control(&self.writer, SAVEPOINT_SHARED).map_err(to_pg)?;
+            self.begin_shared("BEGIN")?;
         }
         Ok(())
     }
 
+    /// Opens the writer's shared transaction. Commits that waited to settle in the previous
+    /// one are written again: SQLite rolled it back under them (an interrupted write does).
+    fn begin_shared(&self, begin: &str) -> Result<(), PgError> {
+        let to_pg = |e| sqlite_error::to_pg(e, None);
+        control(&self.writer, begin).map_err(to_pg)?;
+        let mut changes = lock(&self.functions.changes);
+        if changes.unsettled() > 0 {
+            tracing::debug!(
+                "SQLite rolled back {} committed transactions before they settled; writing them again",
+                changes.unsettled()
+            );
+            let written = changes
+                .replay_settling(&self.writer, self.generation)
+                .map_err(to_pg);
+            drop(changes);
+            let written = written.and_then(|()| {
+                lock(&self.functions.sequences).touch_all();
+                self.save_sequences()
+            });
+            if let Err(e) = written {
+                // Tried again from the start at the next opening.
+                let _ = control(&self.writer, "ROLLBACK");
+                return Err(e);
+            }
+        }
+        control(&self.writer, SAVEPOINT_SHARED).map_err(to_pg)
+    }
+
+    /// Whether `session`'s commit joins the group: a sharing transaction of an ephemeral
+    /// database without INITIALLY DEFERRED foreign keys, which SQLite checks only when its
+    /// transaction commits (for a group, after this one has been told it committed).
+    pub(super) fn commits_in_group(&self, session: &Session) -> bool {
+        self.groups_commits
+            && !session.transaction.pinned
+            && !self
+                .committed
+                .constraints
+                .iter()
+                .any(|c| c.initially_deferred && c.kind == ConstraintKind::ForeignKey)
+    }
+
+    /// Commits a sharing transaction of `id`, loaded on the writer: into the writer's SQLite
+    /// transaction while the group fills, with the group when it is full.
+    pub(super) fn commit_shared(&mut self, id: SessionId) -> rusqlite::Result<()> {
+        let group = lock(&self.functions.changes).unsettled() + 1;
+        if group >= GROUP_COMMITS {
+            self.release_reader_snapshot();
+            control(&self.writer, "COMMIT")?;
+            lock(&self.functions.changes).settled();
+            return Ok(());
+        }
+        control(&self.writer, RELEASE_SHARED)?;
+        control(&self.writer, SAVEPOINT_SHARED)?;
+        lock(&self.functions.changes).commit_unsettled(id);
+        Ok(())
+    }
+
+    /// Commits to SQLite the transactions that committed into the writer's open SQLite
+    /// transaction, shelving the sharing session loaded there. The caller shelves its own
+    /// session first if it is the one loaded.
+    pub(super) fn settle(&mut self) -> Result<(), PgError> {
+        if lock(&self.functions.changes).unsettled() == 0 {
+            return Ok(());
+        }
+        if let Some(holder) = self.lock_holder {
+            let Some(mut other) = self.sessions.remove(&holder) else {
+                return Err(PgError::internal(
+                    "settling commits under the caller's own changes",
+                ));
+            };
+            self.shelve(holder, &mut other);
+            self.sessions.insert(holder, other);
+        }
+        if self.writer.is_autocommit() {
+            self.begin_shared("BEGIN IMMEDIATE")?;
+        }
+        // Readers must move to the new snapshot.
+        self.release_reader_snapshot();
+        control(&self.writer, "COMMIT").map_err(|e| sqlite_error::to_pg(e, None))?;
+        lock(&self.functions.changes).settled();
+        Ok(())
+    }
+
+    /// Rolls back the loaded session's changes: to the shared savepoint while commits wait
+    /// to settle below it, else the whole SQLite transaction.
+    pub(super) fn rollback_writer(&self) {
+        if lock(&self.functions.changes).unsettled() > 0
+            && control(&self.writer, ROLLBACK_SHARED).is_ok()
+        {
+            return;
+        }
+        let _ = control(&self.writer, "ROLLBACK");
+    }
+
     /// Ends the shared transaction the writer keeps open between sessions (`shelve`) when no
     /// session's changes are in it, for work that needs the writer idle (checkpoints, restore,
-    /// dropping temporary schemas).
-    pub(super) fn close_shared(&self) {
-        if self.lock_holder.is_none() && !self.writer.is_autocommit() {
+    /// dropping temporary schemas), after settling the commits in it.
+    pub(super) fn close_shared(&mut self) {
+        if self.lock_holder.is_some() {
+            return;
+        }
+        if let Err(e) = self.settle() {
+            tracing::warn!("committing the writer's open transaction: {}", e.message);
+            return;
+        }
+        if !self.writer.is_autocommit() {
             let _ = control(&self.writer, "ROLLBACK");
         }
     }

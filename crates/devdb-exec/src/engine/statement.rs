@@ -342,6 +342,8 @@ impl Engine {
         // reads stay on the reader, whose catalog views no rollback on the writer takes away.
         let on_writer = role == Role::Writer || (self.lock_holder.is_none() && !t.reads_catalog);
         if !on_writer {
+            // The reader sees only what SQLite committed.
+            self.settle()?;
             self.pin_reader_snapshot()?;
         } else if role == Role::Reader {
             self.open_shared_for_reads()?;
@@ -465,7 +467,7 @@ impl Engine {
 
     /// Writes advanced sequence values in the writer's transaction, before it commits: any
     /// session's, as sequences are not transactional.
-    fn save_sequences(&mut self) -> Result<(), PgError> {
+    pub(super) fn save_sequences(&self) -> Result<(), PgError> {
         let dirty = lock(&self.functions.sequences).take_dirty();
         for (name, last_value, is_called) in dirty {
             self.writer
@@ -683,15 +685,19 @@ impl Engine {
                     .check_keys(id, session, false)
                     .and_then(|()| self.temp_on_commit(id, session))
                     .and_then(|()| self.save_sequences());
-                // Readers must move to the new snapshot, and an old one would hold back the
-                // checkpoint this commit may run.
-                self.release_reader_snapshot();
                 if result.is_ok() {
-                    result = super::control(&self.writer, "COMMIT")
-                        .map_err(|e| self.commit_error(id, e));
+                    result = if self.commits_in_group(session) {
+                        self.commit_shared(id)
+                    } else {
+                        // Readers must move to the new snapshot, and an old one would hold
+                        // back the checkpoint this commit may run.
+                        self.release_reader_snapshot();
+                        super::control(&self.writer, "COMMIT")
+                    }
+                    .map_err(|e| self.commit_error(id, e));
                 }
                 if result.is_err() && !self.writer.is_autocommit() {
-                    let _ = super::control(&self.writer, "ROLLBACK");
+                    self.rollback_writer();
                 }
                 if result.is_ok()
                     && let Some(pending) = self.pending.take()
@@ -700,7 +706,7 @@ impl Engine {
                     self.generation += 1;
                 }
             } else if session.transaction.pinned {
-                let _ = super::control(&self.writer, "ROLLBACK");
+                self.rollback_writer();
             } else {
                 self.shelve(id, session);
             }
