@@ -372,15 +372,20 @@ fn default_display(e: Expr, ty: PgType) -> Option<String> {
             let FunctionArguments::List(list) = &f.args else {
                 return None;
             };
-            match list.args.as_slice() {
-                [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))] => match &v.value {
-                    SqlValue::SingleQuotedString(s) => {
-                        Some(format!("nextval('{}'::regclass)", s.replace('\'', "''")))
+            // nextval('s') and nextval('s'::regclass) alike.
+            let name = match list.args.as_slice() {
+                [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))] => match arg {
+                    Expr::Cast {
+                        expr, data_type, ..
+                    } if data_type.to_string().eq_ignore_ascii_case("regclass") => {
+                        literal_text(expr)
                     }
+                    Expr::Value(_) => literal_text(arg),
                     _ => None,
                 },
                 _ => None,
-            }
+            }?;
+            Some(format!("nextval('{}'::regclass)", name.replace('\'', "''")))
         }
         _ => None,
     }
