@@ -265,6 +265,25 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
             .and_then(|name| sequences.currval(session, &name))
             .map_err(|e| s.raise(e))
     })?;
+    // devdb_sequence_last_value(key), devdb_sequence_is_called(key): a sequence read as a
+    // relation (`SELECT last_value, is_called FROM seq`).
+    for (name, is_called) in [
+        ("devdb_sequence_last_value", false),
+        ("devdb_sequence_is_called", true),
+    ] {
+        let s = state.clone();
+        conn.create_scalar_function(name, 1, volatile, move |ctx| {
+            let sequences = lock(&s.sequences);
+            let (last_value, called) = sequence_key(ctx, 1, &sequences)
+                .and_then(|key| sequences.state(&key))
+                .map_err(|e| s.raise(e))?;
+            Ok(if is_called {
+                i64::from(called)
+            } else {
+                last_value
+            })
+        })?;
+    }
     let s = state.clone();
     // devdb_sequence_renamed(old, new): ALTER SEQUENCE ... RENAME TO sets the sequence's row's
     // name to this, so its in-memory value and currval follow it to the new name.

@@ -96,6 +96,14 @@ impl Sequences {
         Ok(next)
     }
 
+    /// The sequence's row as `SELECT * FROM seq` shows it: (last_value, is_called).
+    pub fn state(&self, key: &str) -> Result<(i64, bool), PgError> {
+        self.by_name
+            .get(key)
+            .map(|s| (s.last_value, s.is_called))
+            .ok_or_else(|| PgError::undefined_table(key))
+    }
+
     pub fn exists(&self, key: &str) -> bool {
         self.by_name.contains_key(key)
     }

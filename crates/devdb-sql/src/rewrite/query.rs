@@ -1201,6 +1201,43 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// A sequence read as a relation (`SELECT last_value, is_called FROM seq`, as pg_dump
+    /// does): its one row, from the executor's in-memory state. `log_cnt`, the values
+    /// PostgreSQL has logged ahead, is always 0.
+    fn sequence_relation(
+        &mut self,
+        key: &str,
+        alias: Option<&TableAlias>,
+    ) -> Result<TableFactor, PgError> {
+        let columns = vec![
+            ("last_value".to_owned(), Ty::of(PgType::Int8)),
+            ("log_cnt".to_owned(), Ty::of(PgType::Int8)),
+            ("is_called".to_owned(), Ty::of(PgType::Bool)),
+        ];
+        let (rel_name, columns) = apply_alias(key, columns, alias)?;
+        let values = [
+            make::call("devdb_sequence_last_value", vec![make::string(key)]),
+            make::int(0),
+            make::call("devdb_sequence_is_called", vec![make::string(key)]),
+        ];
+        let items = values
+            .into_iter()
+            .zip(&columns)
+            .map(|(value, (name, _))| make::select_item(value, Some(name)))
+            .collect();
+        self.push_rel(Rel {
+            name: rel_name.clone(),
+            columns,
+            table: None,
+            view: None,
+        })?;
+        let row = make::select(items, Vec::new(), None);
+        Ok(make::derived(
+            make::query(SetExpr::Select(Box::new(row))),
+            make::alias(&rel_name, &[]),
+        ))
+    }
+
     fn relation_item(&mut self, factor: TableFactor) -> Result<TableFactor, PgError> {
         self.check_stack()?;
         match factor {
@@ -1236,6 +1273,14 @@ impl Translator<'_> {
                 };
                 let is_cte =
                     system.is_none() && name.0.len() == 1 && self.find_cte(&table).is_some();
+                if system.is_none()
+                    && !is_cte
+                    && self.catalog.table(&table).is_none()
+                    && self.catalog.view(&table).is_none()
+                    && self.catalog.sequences.contains(&table)
+                {
+                    return self.sequence_relation(&table, alias.as_ref());
+                }
                 if system.is_none() && name.0.len() == 1 && self.without_returning.contains(&table)
                 {
                     return Err(PgError::new(
