@@ -884,6 +884,7 @@ impl Translator<'_> {
                         c.name = new.clone();
                     }
                     sqlite.extend(self.rename_in_index_records(&table, &old, &new)?);
+                    sqlite.extend(self.rename_column_in_views(&table.name, &old, &new)?);
                     sqlite.extend(self.rename_in_constraints(
                         &table,
                         &mut constraints,

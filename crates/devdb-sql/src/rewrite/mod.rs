@@ -49,6 +49,7 @@ mod temp_tables;
 mod text_search;
 mod triggers;
 mod validation;
+mod view_renames;
 mod views;
 mod window;
 

@@ -451,6 +451,29 @@ impl Translator<'_> {
         Ok(out)
     }
 
+    /// The statements that keep the definitions of the views reading table `table` reading
+    /// its column `old` as `new` (`view_renames.rs`).
+    pub(super) fn rename_column_in_views(
+        &self,
+        table: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<Vec<Statement>, PgError> {
+        let mut out = Vec::new();
+        let readers = self.catalog.views.iter();
+        for view in readers.filter(|v| v.depends_on.iter().any(|d| d == table)) {
+            let mut definition = parse_definition(view)?;
+            if self.rename_view_column(&mut definition, table, old, new) {
+                out.push(make::update(
+                    catalog::VIEWS,
+                    vec![("definition", make::string(&make::sql_text(&definition)))],
+                    view_where(&view.name, "name"),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     /// The statements that point view `reader` at relation `new` in place of `old`: its
     /// recorded definition and dependencies, and its SQLite view unless it is materialized.
     fn retarget_reader(
