@@ -751,15 +751,34 @@ impl Translator<'_> {
                             return Err(PgError::undefined_column(&name)
                                 .with_detail(format!("in table \"{}\"", table.name)));
                         }
-                        if table.column(&name).is_some_and(|c| c.pk_position.is_some()) {
-                            return Err(PgError::feature_not_supported(
-                                "dropping a primary key column",
+                        if let Some(fk) = self
+                            .catalog
+                            .references_to(&table.name)
+                            .find(|fk| fk.ref_columns.contains(&name))
+                        {
+                            if cascade {
+                                return Err(PgError::feature_not_supported(
+                                    "DROP COLUMN ... CASCADE of a column another table's foreign key references",
+                                ));
+                            }
+                            return Err(depended_on(
+                                &format!(
+                                    "column {name} of table {}",
+                                    catalog::split(&table.name).1
+                                ),
+                                fk,
+                                &format!(
+                                    "column {name} of table {}",
+                                    catalog::split(&table.name).1
+                                ),
                             ));
                         }
-                        if self.column_in_constraint(&table.name, &name, &[]) {
-                            return Err(PgError::feature_not_supported(
-                                "dropping a column another table's foreign key references",
-                            ));
+                        // The primary key goes with any of its columns, as in PostgreSQL: its
+                        // index reads the column (`drop_indexes_reading` below).
+                        if let Some(key) = constraints.iter().find(|c| {
+                            c.kind == ConstraintKind::PrimaryKey && c.columns.contains(&name)
+                        }) {
+                            sqlite.extend(not_key_columns(&mut table, &key.columns));
                         }
                         // The table's own constraints on the column go with it, as in
                         // PostgreSQL; SQLite cannot drop a column its CHECKs or REFERENCES
@@ -1118,7 +1137,7 @@ impl Translator<'_> {
                 AlterTableOperation::DropConstraint {
                     if_exists,
                     name,
-                    drop_behavior: _,
+                    drop_behavior,
                 } => {
                     let cname = fold(&name);
                     let Some(pos) = constraints.iter().position(|c| c.name == cname) else {
@@ -1132,37 +1151,17 @@ impl Translator<'_> {
                         return Err(undefined_constraint(&cname, &table.name));
                     };
                     let c = constraints.remove(pos);
+                    let cascade = matches!(drop_behavior, Some(DropBehavior::Cascade));
                     match c.kind {
                         ConstraintKind::ForeignKey | ConstraintKind::Check => rebuild = true,
-                        ConstraintKind::Unique => {
-                            if self.catalog.references_to(&table.name).any(|fk| {
-                                let mut a = fk.ref_columns.clone();
-                                let mut b = c.columns.clone();
-                                a.sort();
-                                b.sort();
-                                a == b
-                            }) {
-                                return Err(PgError::feature_not_supported(
-                                    "dropping a unique constraint a foreign key uses",
-                                ));
-                            }
-                            sqlite.push(make::drop(
-                                ObjectType::Index,
-                                std::slice::from_ref(&cname),
-                                false,
-                            ));
-                            let by_name = || {
-                                where_eq(&[
-                                    ("schema", make::string(&table.schema)),
-                                    ("name", make::string(&cname)),
-                                ])
-                            };
-                            sqlite.push(make::delete(catalog::INDEXES, by_name()));
-                            sqlite.push(make::delete(catalog::INDEX_DEFS, by_name()));
-                            created.retain(|s| !matches!(s, Statement::CreateIndex(ci) if ci.name.as_ref().map(|n| n.to_string()) == Some(make::name(&cname).to_string())));
-                        }
-                        ConstraintKind::PrimaryKey => {
-                            return Err(PgError::feature_not_supported("dropping a primary key"));
+                        ConstraintKind::Unique | ConstraintKind::PrimaryKey => {
+                            self.drop_key_constraint(
+                                &mut table,
+                                &c,
+                                cascade,
+                                &mut sqlite,
+                                &mut created,
+                            )?;
                         }
                         ConstraintKind::Exclusion => {
                             sqlite.extend(super::exclusion::drop_exclusion_triggers(&c)?);
@@ -1175,12 +1174,7 @@ impl Translator<'_> {
                             sqlite.extend(super::indexes::forget_index(&index));
                         }
                     }
-                    sqlite.push(make::delete(
-                        catalog::CONSTRAINTS,
-                        table_where(&table.name).map(|w| {
-                            make::and(w, make::eq(make::column("name"), make::string(&cname)))
-                        }),
-                    ));
+                    sqlite.push(delete_constraint_row(&table.name, &cname));
                 }
                 other => {
                     return Err(PgError::feature_not_supported(format!(
@@ -1305,23 +1299,55 @@ impl Translator<'_> {
         Ok(sqlite)
     }
 
-    /// True when a foreign key or check of the table, or another table's foreign key, uses the
-    /// column (devdb cannot yet carry such constraints through DROP/RENAME COLUMN).
-    pub(super) fn column_in_constraint(
+    /// Drops unique or primary key constraint `key` of `table`: its index, and for a primary
+    /// key its columns' key positions (they stay NOT NULL, as in PostgreSQL). A foreign key
+    /// that uses the key depends on it (2BP01; with CASCADE not built).
+    fn drop_key_constraint(
         &self,
-        table: &str,
-        column: &str,
-        own: &[Constraint],
-    ) -> bool {
-        own.iter().any(|c| {
-            matches!(
-                c.kind,
-                ConstraintKind::ForeignKey | ConstraintKind::Check | ConstraintKind::Exclusion
-            ) && c.columns.iter().any(|n| n == column)
-        }) || self
-            .catalog
-            .references_to(table)
-            .any(|fk| fk.ref_columns.iter().any(|n| n == column))
+        table: &mut Table,
+        key: &Constraint,
+        cascade: bool,
+        sqlite: &mut Vec<Statement>,
+        created: &mut Vec<Statement>,
+    ) -> Result<(), PgError> {
+        let mut columns = key.columns.clone();
+        columns.sort();
+        if let Some(fk) = self.catalog.references_to(&table.name).find(|fk| {
+            let mut used = fk.ref_columns.clone();
+            used.sort();
+            used == columns
+        }) {
+            if cascade {
+                return Err(PgError::feature_not_supported(
+                    "DROP CONSTRAINT ... CASCADE of a key a foreign key uses",
+                ));
+            }
+            return Err(depended_on(
+                &format!(
+                    "constraint {} on table {}",
+                    key.name,
+                    catalog::split(&table.name).1
+                ),
+                fk,
+                &format!("index {}", key.name),
+            ));
+        }
+        let index = catalog::key(&table.schema, &key.name);
+        sqlite.push(make::drop(
+            ObjectType::Index,
+            std::slice::from_ref(&index),
+            false,
+        ));
+        sqlite.extend(super::indexes::forget_index(&index));
+        let created_name = make::name(&index).to_string();
+        created.retain(|s| {
+            !matches!(s, Statement::CreateIndex(ci)
+                if ci.name.as_ref().is_some_and(|n| n.to_string() == created_name))
+        });
+        if key.kind == ConstraintKind::PrimaryKey {
+            sqlite.extend(not_key_columns(table, &key.columns));
+        }
+        Ok(())
     }
 
     /// 42710 when a constraint of the table, or 42P07 when a relation, already has this name.
@@ -2080,4 +2106,45 @@ pub(super) fn storage_column(
         data_type,
         options,
     }
+}
+
+/// Deletes the catalog row of constraint `name` of `table`.
+fn delete_constraint_row(table: &str, name: &str) -> Statement {
+    make::delete(
+        catalog::CONSTRAINTS,
+        table_where(table)
+            .map(|w| make::and(w, make::eq(make::column("name"), make::string(name)))),
+    )
+}
+
+/// 2BP01 for dropping `what`, which foreign key `fk` depends on through `through`.
+fn depended_on(what: &str, fk: &Constraint, through: &str) -> PgError {
+    PgError::new(
+        SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+        format!("cannot drop {what} because other objects depend on it"),
+    )
+    .with_detail(format!(
+        "constraint {} on table {} depends on {through}",
+        fk.name,
+        catalog::split(&fk.table).1
+    ))
+    .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
+}
+
+/// `columns` of `table` are no longer primary key columns (they stay NOT NULL).
+fn not_key_columns(table: &mut Table, columns: &[String]) -> Vec<Statement> {
+    let mut out = Vec::new();
+    for column in table
+        .columns
+        .iter_mut()
+        .filter(|c| columns.contains(&c.name))
+    {
+        column.pk_position = None;
+        out.push(make::update(
+            catalog::COLUMNS,
+            vec![("pk_position", make::null())],
+            column_where(&table.name, &column.name),
+        ));
+    }
+    out
 }
