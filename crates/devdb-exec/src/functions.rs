@@ -265,8 +265,9 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
             .and_then(|name| sequences.currval(session, &name))
             .map_err(|e| s.raise(e))
     })?;
-    // devdb_sequence_last_value(key), devdb_sequence_is_called(key): a sequence read as a
-    // relation (`SELECT last_value, is_called FROM seq`).
+    // devdb_sequence_last_value(key), devdb_sequence_is_called(key): a sequence's state in
+    // memory, ahead of its row until the transaction that moved it commits; NULL for one the
+    // in-memory set does not have.
     for (name, is_called) in [
         ("devdb_sequence_last_value", false),
         ("devdb_sequence_is_called", true),
@@ -274,14 +275,12 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         let s = state.clone();
         conn.create_scalar_function(name, 1, volatile, move |ctx| {
             let sequences = lock(&s.sequences);
-            let (last_value, called) = sequence_key(ctx, 1, &sequences)
-                .and_then(|key| sequences.state(&key))
-                .map_err(|e| s.raise(e))?;
-            Ok(if is_called {
-                i64::from(called)
-            } else {
-                last_value
-            })
+            let key = sequence_key(ctx, 1, &sequences).map_err(|e| s.raise(e))?;
+            let state = sequences.state(&key);
+            Ok(state.map(|(last_value, called)| match is_called {
+                true => i64::from(called),
+                false => last_value,
+            }))
         })?;
     }
     let s = state.clone();

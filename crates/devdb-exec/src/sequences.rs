@@ -96,12 +96,10 @@ impl Sequences {
         Ok(next)
     }
 
-    /// The sequence's row as `SELECT * FROM seq` shows it: (last_value, is_called).
-    pub fn state(&self, key: &str) -> Result<(i64, bool), PgError> {
-        self.by_name
-            .get(key)
-            .map(|s| (s.last_value, s.is_called))
-            .ok_or_else(|| PgError::undefined_table(key))
+    /// The sequence's row as `SELECT * FROM seq` shows it: (last_value, is_called). None for
+    /// a sequence this session's catalog does not have (another's uncommitted DROP).
+    pub fn state(&self, key: &str) -> Option<(i64, bool)> {
+        self.by_name.get(key).map(|s| (s.last_value, s.is_called))
     }
 
     pub fn exists(&self, key: &str) -> bool {

@@ -1202,8 +1202,8 @@ impl Translator<'_> {
     }
 
     /// A sequence read as a relation (`SELECT last_value, is_called FROM seq`, as pg_dump
-    /// does): its one row, from the executor's in-memory state. `log_cnt`, the values
-    /// PostgreSQL has logged ahead, is always 0.
+    /// does): its one row, from the executor's in-memory state where it has the sequence.
+    /// `log_cnt`, the values PostgreSQL has logged ahead, is always 0.
     fn sequence_relation(
         &mut self,
         key: &str,
@@ -1215,10 +1215,19 @@ impl Translator<'_> {
             ("is_called".to_owned(), Ty::of(PgType::Bool)),
         ];
         let (rel_name, columns) = apply_alias(key, columns, alias)?;
+        let state = |function: &str, column: &str| {
+            make::call(
+                "coalesce",
+                vec![
+                    make::call(function, vec![make::column("name")]),
+                    make::column(column),
+                ],
+            )
+        };
         let values = [
-            make::call("devdb_sequence_last_value", vec![make::string(key)]),
+            state("devdb_sequence_last_value", "last_value"),
             make::int(0),
-            make::call("devdb_sequence_is_called", vec![make::string(key)]),
+            state("devdb_sequence_is_called", "is_called"),
         ];
         let items = values
             .into_iter()
@@ -1231,7 +1240,11 @@ impl Translator<'_> {
             table: None,
             view: None,
         })?;
-        let row = make::select(items, Vec::new(), None);
+        let row = make::select(
+            items,
+            vec![make::table(crate::catalog::SEQUENCES, None)],
+            Some(make::eq(make::column("name"), make::string(key))),
+        );
         Ok(make::derived(
             make::query(SetExpr::Select(Box::new(row))),
             make::alias(&rel_name, &[]),

@@ -845,7 +845,9 @@ pub static RELATIONS: &[Relation] = &[
         ),
         "SELECT n.nspname, c.relname, devdb_current_user(), s.seqtypid, s.seqstart, s.seqmin, \
            s.seqmax, s.seqincrement, s.seqcycle, s.seqcache, \
-           (SELECT CASE WHEN q.is_called THEN q.last_value END FROM __devdb_sequences q \
+           (SELECT CASE WHEN coalesce(devdb_sequence_is_called(q.name), q.is_called) \
+             THEN coalesce(devdb_sequence_last_value(q.name), q.last_value) END \
+             FROM __devdb_sequences q \
              WHERE 33554432 + q.rowid = s.seqrelid) \
          FROM __pg_sequence s JOIN __pg_class c ON c.oid = s.seqrelid \
          JOIN __pg_namespace n ON n.oid = c.relnamespace",
