@@ -78,6 +78,9 @@ impl Renamer<'_, '_> {
             target: false,
             columns: None,
         };
+        if let TableFactor::Derived { subquery, .. } = factor {
+            source.columns = output_names(subquery);
+        }
         if let TableFactor::Table { name, .. } = factor {
             if source.name.is_empty()
                 && let Some(last) = name.0.last().and_then(|p| p.as_ident())
@@ -180,6 +183,25 @@ impl Renamer<'_, '_> {
             _ => {}
         }
     }
+}
+
+/// The output column names of a subquery that is one SELECT without `*`.
+fn output_names(query: &Query) -> Option<Vec<String>> {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return None;
+    };
+    select
+        .projection
+        .iter()
+        .map(|item| match item {
+            SelectItem::ExprWithAlias { alias, .. } => Some(fold(alias)),
+            SelectItem::UnnamedExpr(Expr::Identifier(id)) => Some(fold(id)),
+            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => parts.last().map(fold),
+            // PostgreSQL names other expressions after their function or `?column?`.
+            SelectItem::UnnamedExpr(_) => Some(String::new()),
+            _ => None,
+        })
+        .collect()
 }
 
 impl VisitorMut for Renamer<'_, '_> {
