@@ -1280,3 +1280,81 @@ async fn nextval_beside_open_transactions_does_not_wait() {
     ])
     .await;
 }
+
+/// Group commit under interrupted writes: four sessions move units between accounts in
+/// transactions and log each commit, while a fifth keeps running writes that statement_timeout
+/// interrupts (SQLite then rolls back the writer's whole transaction, commits waiting for their
+/// group included). Every commit a client was told of is there at the end, and the units add
+/// up. Bounded to about two seconds of load.
+#[tokio::test]
+async fn every_reported_commit_survives_interrupted_writes_beside_it() {
+    let devdb = DevDb::start(&[]);
+    let setup = devdb.connect().await;
+    setup
+        .batch_execute(
+            "create table acct (id int primary key, units int not null);
+             insert into acct select g, 100 from generate_series(1, 10) g;
+             create table hist (id serial primary key, session int not null)",
+        )
+        .await
+        .expect("setup");
+    let until = std::time::Instant::now() + Duration::from_millis(1500);
+    let mut writers = Vec::new();
+    for session in 0..4i32 {
+        let client = devdb.connect().await;
+        writers.push(tokio::spawn(async move {
+            let mut committed = 0u64;
+            let mut i = session;
+            while std::time::Instant::now() < until {
+                i += 1;
+                let (from, to) = (i % 10 + 1, (i * 7 + 3) % 10 + 1);
+                let sql = format!(
+                    "begin;
+                     update acct set units = units - 1 where id = {from};
+                     update acct set units = units + 1 where id = {to};
+                     insert into hist (session) values ({session});
+                     commit"
+                );
+                match client.batch_execute(&sql).await {
+                    Ok(()) => committed += 1,
+                    // A deadlock or a lock timeout: the transaction is gone, nothing counted.
+                    Err(_) => client.batch_execute("rollback").await.expect("rollback"),
+                }
+            }
+            committed
+        }));
+    }
+    let interrupter = devdb.connect().await;
+    interrupter
+        .batch_execute("set statement_timeout = '2ms'")
+        .await
+        .expect("timeout");
+    let mut interrupted = 0;
+    while std::time::Instant::now() < until {
+        let slow = "update acct set units = units where id = 10 \
+                    and (select count(*) from generate_series(1, 10000000)) > 0";
+        if let Err(e) = interrupter.batch_execute(slow).await {
+            assert_eq!(e.code().map(|c| c.code()), Some("57014"), "{e}");
+            interrupted += 1;
+        }
+    }
+    let mut committed = 0;
+    for w in writers {
+        committed += w.await.expect("writer");
+    }
+    assert!(interrupted > 0, "no write was interrupted");
+    assert!(committed > 0, "nothing committed");
+    let row = setup
+        .query_one(
+            "select (select count(*) from hist), (select sum(units) from acct)::int8",
+            &[],
+        )
+        .await
+        .expect("check");
+    let (logged, units): (i64, i64) = (row.get(0), row.get(1));
+    assert_eq!(
+        logged as u64, committed,
+        "commits reported to clients and logged"
+    );
+    assert_eq!(units, 1000, "units moved, none made or lost");
+}
