@@ -692,7 +692,9 @@ impl Engine {
                         // Readers must move to the new snapshot, and an old one would hold
                         // back the checkpoint this commit may run.
                         self.release_reader_snapshot();
+                        // Whatever waited to settle commits with it.
                         super::control(&self.writer, "COMMIT")
+                            .inspect(|()| lock(&self.functions.changes).settled())
                     }
                     .map_err(|e| self.commit_error(id, e));
                 }
