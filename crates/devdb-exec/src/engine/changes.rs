@@ -105,8 +105,8 @@ struct Shape {
     /// Without the rowid: a row keeps its INTEGER PRIMARY KEY, others get a fresh rowid.
     insert: String,
     delete: String,
-    /// Gives a row its rowid back: (old, new).
-    renumber: String,
+    /// With the rowid, last.
+    insert_at: String,
 }
 
 impl Changes {
@@ -331,15 +331,8 @@ impl Changes {
     /// Ends `me`'s transaction, committed into the writer's open SQLite transaction: its row
     /// locks go, and its changes are kept until that transaction commits ([`Changes::settled`]).
     pub fn commit_unsettled(&mut self, me: SessionId) {
-        let entries = self
-            .logs
-            .remove(&me)
-            .map_or_else(Vec::new, |log| log.entries);
-        for entry in &entries {
-            unlock(&mut self.locks, &(entry.table.clone(), entry.rowid), me);
-        }
+        let entries = self.finish(me);
         self.settling.push(entries);
-        self.end(me);
     }
 
     /// How many committed transactions wait for the writer's SQLite commit.
@@ -353,30 +346,14 @@ impl Changes {
     }
 
     /// Writes the unsettled transactions' changes again, in commit order, after SQLite rolled
-    /// back the transaction that held them. Rows they inserted get their rowids back, since
-    /// later changes name them by rowid.
+    /// back the transaction that held them. Rows they inserted keep their rowids, since later
+    /// changes name them by rowid.
     pub fn replay_settling(&mut self, conn: &Connection, generation: u64) -> rusqlite::Result<()> {
         self.fresh_shapes(generation);
         let mut settling = std::mem::take(&mut self.settling);
-        let mut result = Ok(());
-        for entries in &mut settling {
-            let (written, moved) = self.write_back(conn, entries);
-            result = written;
-            for (i, from, to) in moved {
-                let Some(entry) = entries.get_mut(i) else {
-                    continue;
-                };
-                result = result.and_then(|()| {
-                    let shape = self.shape(conn, &entry.table)?;
-                    conn.prepare_cached(&shape.renumber)?.execute([from, to])?;
-                    Ok(())
-                });
-                entry.rowid = from;
-            }
-            if result.is_err() {
-                break;
-            }
-        }
+        let result = settling
+            .iter_mut()
+            .try_for_each(|entries| self.write_back(conn, entries, true).0);
         // Kept whatever happened: a failed write-back is tried again from the start.
         self.settling = settling;
         result
@@ -384,15 +361,23 @@ impl Changes {
 
     /// Forgets `me`'s changes and releases its row locks: its transaction ended.
     pub fn end(&mut self, me: SessionId) {
+        self.finish(me);
+    }
+
+    /// Ends `me`'s transaction: its waits, row locks and recording go; its log is returned.
+    fn finish(&mut self, me: SessionId) -> Vec<Entry> {
         self.waits.remove(&me);
-        if let Some(log) = self.logs.remove(&me) {
-            for entry in log.entries {
-                unlock(&mut self.locks, &(entry.table, entry.rowid), me);
-            }
+        let entries = self
+            .logs
+            .remove(&me)
+            .map_or_else(Vec::new, |log| log.entries);
+        for entry in &entries {
+            unlock(&mut self.locks, &(entry.table.clone(), entry.rowid), me);
         }
         if self.recording == Some(me) {
             self.recording = None;
         }
+        entries
     }
 
     /// Whether `me`'s transaction has changed rows.
@@ -423,7 +408,7 @@ impl Changes {
         let Some(mut log) = self.logs.remove(&me) else {
             return Ok(());
         };
-        let (result, moved) = self.write_back(conn, &mut log.entries);
+        let (result, moved) = self.write_back(conn, &mut log.entries, false);
         for (i, from, to) in moved {
             if let Some(entry) = log.entries.get(i) {
                 log.index.remove(&(entry.table.clone(), from));
@@ -442,12 +427,14 @@ impl Changes {
         }
     }
 
-    /// Writes `entries` on `conn`, up to the first failure. A row inserted again may get a
-    /// new rowid: the entry takes it, and it is listed as (index, old rowid, new rowid).
+    /// Writes `entries` on `conn`, up to the first failure. A row inserted again keeps its
+    /// rowid (`keep_rowids`, committed rows) or may get a new one: the entry takes it, and it
+    /// is listed as (index, old rowid, new rowid).
     fn write_back(
         &mut self,
         conn: &Connection,
         entries: &mut [Entry],
+        keep_rowids: bool,
     ) -> (rusqlite::Result<()>, Vec<(usize, i64, i64)>) {
         let mut moved = Vec::new();
         for (i, entry) in entries.iter_mut().enumerate() {
@@ -461,15 +448,22 @@ impl Changes {
                         .stored
                         .iter()
                         .map(|&c| values.get(c).unwrap_or(&Value::Null));
-                    conn.prepare_cached(&shape.insert)
-                        .and_then(|mut st| st.execute(rusqlite::params_from_iter(stored)))
-                        .map(|_| {
-                            let rowid = conn.last_insert_rowid();
-                            if rowid != entry.rowid {
-                                moved.push((i, entry.rowid, rowid));
-                                entry.rowid = rowid;
-                            }
-                        })
+                    let rowid = Value::Integer(entry.rowid);
+                    let insert = match keep_rowids {
+                        true => conn.prepare_cached(&shape.insert_at).and_then(|mut st| {
+                            st.execute(rusqlite::params_from_iter(stored.chain([&rowid])))
+                        }),
+                        false => conn
+                            .prepare_cached(&shape.insert)
+                            .and_then(|mut st| st.execute(rusqlite::params_from_iter(stored))),
+                    };
+                    insert.map(|_| {
+                        let rowid = conn.last_insert_rowid();
+                        if rowid != entry.rowid {
+                            moved.push((i, entry.rowid, rowid));
+                            entry.rowid = rowid;
+                        }
+                    })
                 }
                 Change::Updated(_, changed) if *changed == Columns::NONE => Ok(()),
                 Change::Updated(values, changed) => {
@@ -542,7 +536,12 @@ impl Shape {
                 marks.join(", ")
             ),
             delete: format!("DELETE FROM {table} WHERE rowid = ?1"),
-            renumber: format!("UPDATE {table} SET rowid = ?1 WHERE rowid = ?2"),
+            insert_at: format!(
+                "INSERT INTO {table} ({}, rowid) VALUES ({}, ?{})",
+                stored_names.join(", "),
+                marks.join(", "),
+                stored.len() + 1
+            ),
             stored,
             names,
             table,

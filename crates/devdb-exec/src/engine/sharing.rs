@@ -168,10 +168,7 @@ impl Engine {
         let to_pg = |e| sqlite_error::to_pg(e, None);
         if let Some(holder) = self.lock_holder.filter(|&h| h != id) {
             // A holder always has its session: a session that ends rolls back first.
-            if let Some(mut other) = self.sessions.remove(&holder) {
-                self.shelve(holder, &mut other);
-                self.sessions.insert(holder, other);
-            }
+            self.shelve_other(holder);
         }
         // Otherwise the shared transaction is still open, with nobody's changes in it.
         if self.writer.is_autocommit() {
@@ -204,6 +201,17 @@ impl Engine {
         session.transaction.writing = false;
         session.transaction.materialized = 0;
         self.release_lock(id);
+    }
+
+    /// Shelves `holder`, a session of `sessions` (the caller's own is out of it while it runs);
+    /// false when it is not there.
+    fn shelve_other(&mut self, holder: SessionId) -> bool {
+        let Some(mut other) = self.sessions.remove(&holder) else {
+            return false;
+        };
+        self.shelve(holder, &mut other);
+        self.sessions.insert(holder, other);
+        true
     }
 
     /// Opens the shared transaction, with nobody's changes in it, for a read on the writer:
@@ -281,14 +289,12 @@ impl Engine {
         if lock(&self.functions.changes).unsettled() == 0 {
             return Ok(());
         }
-        if let Some(holder) = self.lock_holder {
-            let Some(mut other) = self.sessions.remove(&holder) else {
-                return Err(PgError::internal(
-                    "settling commits under the caller's own changes",
-                ));
-            };
-            self.shelve(holder, &mut other);
-            self.sessions.insert(holder, other);
+        if let Some(holder) = self.lock_holder
+            && !self.shelve_other(holder)
+        {
+            return Err(PgError::internal(
+                "settling commits under the caller's own changes",
+            ));
         }
         if self.writer.is_autocommit() {
             self.begin_shared("BEGIN IMMEDIATE")?;
