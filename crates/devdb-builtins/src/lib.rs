@@ -224,6 +224,19 @@ pub static BUILTINS: &[Builtin] = &[
     ),
 ];
 
+/// PostgreSQL 15's run-time parameters as pg_settings lists them in a fresh cluster: the value
+/// in base units and as SHOW prints it, then pg_settings' own columns (`enumvals` in array text
+/// form). Not a table of the image: the executor keeps each session's values.
+pub static SETTINGS: Builtin = builtin(
+    "pg_settings",
+    cols!(
+        name: Text, setting: Text, show: Text, unit: Text, category: Text, short_desc: Text,
+        extra_desc: Text, context: Text, vartype: Text, min_val: Text, max_val: Text,
+        enumvals: Text, boot_val: Text,
+    ),
+    include_str!("data/pg_settings.tsv"),
+);
+
 /// The built-in table `name`.
 pub fn table(name: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.name == name)
@@ -247,6 +260,15 @@ impl Builtin {
             self.name,
             columns.join(", ")
         )
+    }
+
+    /// Each row's fields as text, unescaped (None for NULL).
+    pub fn text_rows(&self) -> impl Iterator<Item = Vec<Option<Cow<'static, str>>>> {
+        self.lines().map(|line| {
+            line.split('\t')
+                .map(|field| (field != "\\N").then(|| unescape(field)))
+                .collect()
+        })
     }
 
     /// The INSERT statement with one `?` per column.

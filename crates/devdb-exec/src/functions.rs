@@ -355,12 +355,10 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         let rows: Vec<String> = settings
             .all()
             .into_iter()
-            .map(|(name, value)| {
-                format!(
-                    "{{\"name\":{},\"setting\":{}}}",
-                    devdb_pg::value::json::escape(name),
-                    devdb_pg::value::json::escape(value)
-                )
+            .filter_map(|(name, value)| {
+                let key = name.to_ascii_lowercase();
+                let reset = settings.reset_value(&key).unwrap_or_default();
+                settings_row(&key, name, value, reset)
             })
             .collect();
         Ok(format!("[{}]", rows.join(",")))
@@ -509,4 +507,47 @@ fn sequence_key(ctx: &Context<'_>, path: usize, sequences: &Sequences) -> Result
         .into_iter()
         .find(|key| sequences.exists(key))
         .unwrap_or(name))
+}
+
+/// One pg_settings row as JSON: PostgreSQL's parameters and the session's custom ones
+/// (`myapp.x`); devdb's hidden ones (is_superuser, session_authorization) are not listed, as in
+/// PostgreSQL.
+fn settings_row(key: &str, name: &str, value: &str, reset: &str) -> Option<String> {
+    use devdb_pg::value::json::escape;
+    let text = |v: Option<&str>| v.map_or_else(|| "null".to_owned(), escape);
+    let row = match crate::parameters::all().get(key) {
+        Some(p) => format!(
+            "{{\"name\":{},\"setting\":{},\"unit\":{},\"category\":{},\"short_desc\":{},\
+             \"extra_desc\":{},\"context\":{},\"vartype\":{},\"source\":{},\"min_val\":{},\
+             \"max_val\":{},\"enumvals\":{},\"boot_val\":{},\"reset_val\":{}}}",
+            escape(name),
+            escape(&p.setting(value)),
+            text(p.unit.as_deref()),
+            escape(&p.category),
+            escape(&p.short_desc),
+            text(p.extra_desc.as_deref()),
+            escape(&p.context),
+            escape(&p.vartype),
+            escape(if value == p.show {
+                "default"
+            } else {
+                "session"
+            }),
+            text(p.min_val.as_deref()),
+            text(p.max_val.as_deref()),
+            text(p.enumvals.as_deref()),
+            text(p.boot_val.as_deref()),
+            escape(&p.setting(reset)),
+        ),
+        None if key.contains('.') => format!(
+            "{{\"name\":{},\"setting\":{},\"category\":\"Customized Options\",\
+             \"short_desc\":\"\",\"context\":\"user\",\"vartype\":\"string\",\
+             \"source\":\"session\",\"reset_val\":{}}}",
+            escape(name),
+            escape(value),
+            escape(reset),
+        ),
+        None => return None,
+    };
+    Some(row)
 }

@@ -30,6 +30,7 @@ mod handle;
 mod idle_poll;
 mod interrupt;
 mod notify;
+mod parameters;
 mod query_plan;
 mod registry;
 mod script;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use devdb_pg::{PgError, SqlState};
 
 use crate::EngineConfig;
+use crate::parameters;
 
 /// Settings that PostgreSQL 15 reports with ParameterStatus at startup and whenever they change,
 /// with the spelling of their names on the wire.
@@ -66,19 +67,6 @@ const MILLISECOND_SETTINGS: &[&str] = &[
     "idle_session_timeout",
 ];
 
-/// Settings a client may not change.
-const READ_ONLY: &[&str] = &[
-    "server_version",
-    "server_version_num",
-    "server_encoding",
-    "integer_datetimes",
-    "is_superuser",
-    "max_identifier_length",
-    "in_hot_standby",
-    "block_size",
-    "max_connections",
-];
-
 /// A value to restore when the transaction ends.
 #[derive(Clone, Debug)]
 struct Saved {
@@ -107,7 +95,7 @@ impl Settings {
     /// The server-wide defaults for databases run with `config`.
     pub fn defaults(config: &EngineConfig) -> Defaults {
         let ms = |d: Duration| d.as_millis().to_string();
-        let mut defaults: HashMap<String, String> = [
+        let devdb: HashMap<String, String> = [
             ("application_name", String::new()),
             ("client_encoding", "UTF8".into()),
             ("datestyle", "ISO, MDY".into()),
@@ -157,6 +145,12 @@ impl Settings {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
+        // PostgreSQL's values for every parameter, then devdb's where they differ.
+        let mut defaults: HashMap<String, String> = parameters::all()
+            .iter()
+            .map(|(key, parameter)| (key.clone(), parameter.show.clone()))
+            .chain(devdb)
+            .collect();
         for key in MILLISECOND_SETTINGS {
             if let Some(v) = defaults.get_mut(*key) {
                 *v = normalize_ms(v);
@@ -200,6 +194,11 @@ impl Settings {
             .or_else(|| self.defaults.get(key).map(String::as_str))
     }
 
+    /// What RESET would return `key` (lower-case) to, as SHOW prints it.
+    pub fn reset_value(&self, key: &str) -> Option<&str> {
+        self.default_of(key)
+    }
+
     /// SHOW's answer.
     pub fn get(&self, name: &str) -> Result<&str, PgError> {
         // The engine asks for lowercase names on every statement: no copy for those.
@@ -240,11 +239,8 @@ impl Settings {
         in_transaction: bool,
     ) -> Result<Option<&'static str>, PgError> {
         let key = name.to_ascii_lowercase();
-        if READ_ONLY.contains(&key.as_str()) {
-            return Err(PgError::new(
-                SqlState::CANT_CHANGE_RUNTIME_PARAM,
-                format!("parameter \"{name}\" cannot be changed"),
-            ));
+        if let Some(parameter) = parameters::all().get(&key) {
+            parameter.settable()?;
         }
         if !self.defaults.contains_key(&key) && !key.contains('.') {
             return Err(unrecognized(name));
@@ -277,12 +273,7 @@ impl Settings {
     ) -> Result<Vec<&'static str>, PgError> {
         let keys: Vec<String> = match name {
             Some(n) => vec![n.to_ascii_lowercase()],
-            None => self
-                .values
-                .keys()
-                .filter(|k| !READ_ONLY.contains(&k.as_str()))
-                .cloned()
-                .collect(),
+            None => self.values.keys().cloned().collect(),
         };
         let mut changed = Vec::new();
         for key in keys {
@@ -349,7 +340,10 @@ fn validate(key: &str, value: &str) -> Result<String, PgError> {
     if key == "timezone" {
         return devdb_pg::value::zone::zone_setting(value);
     }
-    Ok(value.to_owned())
+    match parameters::all().get(key) {
+        Some(parameter) => parameter.check(value),
+        None => Ok(value.to_owned()),
+    }
 }
 
 /// Parses PostgreSQL's duration syntax for a milliseconds setting: `1500`, `10s`, `1min`, `2h`.

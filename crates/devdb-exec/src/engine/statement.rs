@@ -891,7 +891,13 @@ impl Engine {
             settings
                 .all()
                 .into_iter()
-                .map(|(n, v)| vec![n.to_owned(), v.to_owned(), String::new()])
+                .map(|(n, v)| {
+                    vec![
+                        n.to_owned(),
+                        v.to_owned(),
+                        crate::parameters::description(n),
+                    ]
+                })
                 .collect()
         } else {
             vec![vec![settings.get(name)?.to_owned()]]

@@ -913,12 +913,15 @@ pub static RELATIONS: &[Relation] = &[
         cols!(
             name: Text, setting: Text, unit: Text, category: Text, short_desc: Text,
             extra_desc: Text, context: Text, vartype: Text, source: Text, min_val: Text,
-            max_val: Text, boot_val: Text, reset_val: Text, sourcefile: Text, sourceline: Int4,
-            pending_restart: Bool,
+            max_val: Text, enumvals: TextArray, boot_val: Text, reset_val: Text, sourcefile: Text,
+            sourceline: Int4, pending_restart: Bool,
         ),
-        "SELECT j.value ->> '$.name', j.value ->> '$.setting', NULL, 'devdb', '', NULL, \
-           'user', 'string', j.value ->> '$.source', NULL, NULL, j.value ->> '$.boot', \
-           j.value ->> '$.reset', NULL, NULL, 0 \
+        "SELECT j.value ->> '$.name', j.value ->> '$.setting', j.value ->> '$.unit', \
+           j.value ->> '$.category', j.value ->> '$.short_desc', j.value ->> '$.extra_desc', \
+           j.value ->> '$.context', j.value ->> '$.vartype', j.value ->> '$.source', \
+           j.value ->> '$.min_val', j.value ->> '$.max_val', \
+           pg_cast(j.value ->> '$.enumvals', 25, 1009, -1, 1), j.value ->> '$.boot_val', \
+           j.value ->> '$.reset_val', NULL, NULL, 0 \
          FROM json_each(devdb_settings()) j",
     ),
     rel(
