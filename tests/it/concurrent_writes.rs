@@ -1358,3 +1358,21 @@ async fn every_reported_commit_survives_interrupted_writes_beside_it() {
     );
     assert_eq!(units, 1000, "units moved, none made or lost");
 }
+
+/// LOCK TABLE in a mode that conflicts with writes keeps other sessions' writes out until the
+/// transaction ends (pg_dump's ACCESS SHARE takes nothing: writes go on beside it); reads go on.
+#[tokio::test]
+async fn lock_table_in_share_mode_keeps_writers_out_until_it_ends() {
+    compare_sessions(&[
+        Slow(A, TWO_ROWS),
+        Run(A, "begin"),
+        Run(A, "lock table t in access share mode"),
+        Run(B, "update t set v = 5 where id = 1"),
+        Run(A, "lock table t in share mode"),
+        Run(B, "update t set v = 6 where id = 2"),
+        Run(C, "select id, v from t order by id"),
+        Run(A, "commit"),
+        Run(C, "select id, v from t order by id"),
+    ])
+    .await;
+}

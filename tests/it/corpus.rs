@@ -528,6 +528,7 @@ corpus_files! {
     slt_ddl_generated_columns => "ddl/generated_columns.slt",
     slt_ddl_renames => "ddl/renames.slt",
     slt_dml_crud => "dml/crud.slt",
+    slt_dml_lock_table => "dml/lock_table.slt",
     slt_dml_data_modifying_with => "dml/data_modifying_with.slt",
     slt_dml_forms => "dml/dml_forms.slt",
     slt_dml_transactions => "dml/transactions.slt",

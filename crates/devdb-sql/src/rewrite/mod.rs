@@ -29,6 +29,7 @@ mod indexes;
 mod json;
 mod json_sets;
 mod lateral;
+mod lock_table;
 mod matviews;
 mod operators;
 mod prepare;
@@ -386,6 +387,7 @@ impl Translator<'_> {
                 clone: None,
             } => self.create_schema(schema_name, if_not_exists),
             Statement::Truncate(truncate) => self.truncate(truncate),
+            Statement::Lock(lock) => self.lock_table(lock),
             Statement::AlterTable(alter) => self.alter_table(alter),
             Statement::CreateIndex(index) => self.create_index(index),
             Statement::AlterIndex { name, operation } => self.alter_index(&name, operation),
