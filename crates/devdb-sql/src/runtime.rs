@@ -207,6 +207,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_encode", 2, strings::encode),
     f("pg_decode", 2, strings::decode),
     f("pg_quote_ident", 1, catalog::pg_quote_ident),
+    f("pg_acldefault", 2, catalog::pg_acldefault),
     f("pg_name_list", 1, catalog::pg_name_list),
     f(
         "pg_check_display",

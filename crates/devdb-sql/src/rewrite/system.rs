@@ -448,6 +448,24 @@ impl Translator<'_> {
                 );
                 (make::if_else(builtin, make::string(""), make::null()), TEXT)
             }
+            // The privileges an object of a kind has before any GRANT: pg_dump compares them
+            // with each object's ACL.
+            ("acldefault", 2) => {
+                let [kind, owner] = self.catalog_args(args, [Ty::of(PgType::Char), OID])?;
+                let name = make::call(
+                    "coalesce",
+                    vec![
+                        make::lookup("__pg_authid", make::column("rolname"), "oid", owner.clone()),
+                        owner,
+                    ],
+                );
+                let text = make::call("pg_acldefault", vec![kind, name]);
+                let acl = PgType::AclitemArray;
+                let cast = vec![text, make::int(25), make::int(acl.oid().0.into())];
+                let explicit = [make::int(-1), make::int(1)];
+                let cast = cast.into_iter().chain(explicit).collect();
+                (make::call("pg_cast", cast), Ty::of(acl))
+            }
             ("pg_get_userbyid", 1) => {
                 let oid = self.first_oid(args)?;
                 (

@@ -182,6 +182,56 @@ pub(crate) fn pg_quote_ident(args: &[Value]) -> Result<Value, PgError> {
     Ok(text_arg(args, 0).map_or(Value::Null, |s| Value::Text(quote_ident(s))))
 }
 
+/// pg_acldefault(objtype, owner): acldefault's privileges of an object of that kind (PostgreSQL's
+/// one-letter abbreviations) before any GRANT, in aclitem[] text form; `owner` is the owner's
+/// name, or its OID where no role has it, as PostgreSQL prints either.
+pub(crate) fn pg_acldefault(args: &[Value]) -> Result<Value, PgError> {
+    let owner = match args.get(1) {
+        Some(Value::Text(name)) => name.clone(),
+        Some(Value::Int(oid)) => oid.to_string(),
+        _ => return Ok(Value::Null),
+    };
+    let Some(kind) = text_arg(args, 0) else {
+        return Ok(Value::Null);
+    };
+    // (what PUBLIC has, what the owner has)
+    let (public, rights) = match kind {
+        "c" => return Ok(Value::Text("{}".to_owned())),
+        "r" => (None, "arwdDxt"),
+        "s" => (None, "rwU"),
+        "d" => (Some("Tc"), "CTc"),
+        "f" => (Some("X"), "X"),
+        "l" | "T" => (Some("U"), "U"),
+        "L" => (None, "rw"),
+        "n" => (None, "UC"),
+        "t" => (None, "C"),
+        "F" | "S" => (None, "U"),
+        "p" => (None, "sA"),
+        other => {
+            return Err(PgError::internal(format!(
+                "unrecognized objtype abbreviation: {other}"
+            )));
+        }
+    };
+    let owner = acl_name(&owner);
+    let mut items = Vec::new();
+    if let Some(public) = public {
+        items.push(format!("={public}/{owner}"));
+    }
+    items.push(format!("{owner}={rights}/{owner}"));
+    Ok(Value::Text(format!("{{{}}}", items.join(","))))
+}
+
+/// A role name as an aclitem prints it: quoted only when it holds more than letters, digits
+/// and underscores.
+fn acl_name(name: &str) -> String {
+    if name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
 /// pg_name_list(json list): `a, "B"`, as constraint definitions list columns.
 pub(crate) fn pg_name_list(args: &[Value]) -> Result<Value, PgError> {
     let Some(list) = text_arg(args, 0) else {

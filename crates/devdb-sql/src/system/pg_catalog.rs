@@ -16,8 +16,8 @@
 
 use super::builtin::{
     PG_AM, PG_AMOP, PG_AMPROC, PG_CAST, PG_CLASS, PG_COLLATION, PG_CONVERSION, PG_DESCRIPTION,
-    PG_EXTENSION, PG_LANGUAGE, PG_OPERATOR, PG_OPFAMILY, PG_PROC, PG_RANGE, PG_TS_CONFIG,
-    PG_TS_DICT, PG_TS_PARSER, PG_TS_TEMPLATE, PG_TYPE, cols,
+    PG_LANGUAGE, PG_OPERATOR, PG_OPFAMILY, PG_PROC, PG_RANGE, PG_TS_CONFIG, PG_TS_DICT,
+    PG_TS_PARSER, PG_TS_TEMPLATE, PG_TYPE, cols,
 };
 use super::{Columns, Relation};
 
@@ -174,12 +174,17 @@ pub static RELATIONS: &[Relation] = &[
     ),
     rel(
         "pg_extension",
-        PG_EXTENSION,
-        "SELECT * FROM devdb_sys.pg_extension \
+        cols!(
+            oid: Oid, extname: Name, extowner: Oid, extnamespace: Oid, extrelocatable: Bool,
+            extversion: Text, extconfig: OidArray, extcondition: TextArray,
+        ),
+        // No extension devdb has configuration tables, as in PostgreSQL. extconfig is
+        // regclass[] there: devdb prints no arrays of regclass, and its are all NULL.
+        "SELECT *, NULL, NULL FROM devdb_sys.pg_extension \
          UNION ALL \
-         SELECT 100663299, 'citext', 10, 2200, 1, '1.6' FROM __devdb_extensions WHERE name = 'citext' \
+         SELECT 100663299, 'citext', 10, 2200, 1, '1.6', NULL, NULL FROM __devdb_extensions WHERE name = 'citext' \
          UNION ALL \
-         SELECT 100663300, 'btree_gist', 10, 2200, 1, '1.7' FROM __devdb_extensions WHERE name = 'btree_gist'",
+         SELECT 100663300, 'btree_gist', 10, 2200, 1, '1.7', NULL, NULL FROM __devdb_extensions WHERE name = 'btree_gist'",
     ),
     rel(
         "pg_opclass",
@@ -315,7 +320,7 @@ pub static RELATIONS: &[Relation] = &[
             attalign: Char, attstorage: Char, attcompression: Char, attnotnull: Bool,
             atthasdef: Bool, atthasmissing: Bool, attidentity: Char, attgenerated: Char,
             attisdropped: Bool, attislocal: Bool, attinhcount: Int4, attcollation: Oid,
-            attacl: AclitemArray,
+            attacl: AclitemArray, attoptions: TextArray, attfdwoptions: TextArray,
         ),
         // A column of a domain names the domain, with what it declared itself (not the
         // domain's NOT NULL and DEFAULT, merged into its __devdb_columns row).
@@ -328,7 +333,7 @@ pub static RELATIONS: &[Relation] = &[
              WHERE i.schema = c.schema AND i.table_name = c.table_name AND i.name = c.name)), \
            0, COALESCE((SELECT i.kind FROM __devdb_identity_columns i WHERE i.schema = c.schema \
              AND i.table_name = c.table_name AND i.name = c.name), ''), \
-           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation, NULL \
+           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation, NULL, NULL, NULL \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          LEFT JOIN __devdb_domain_columns dc ON dc.schema = c.schema \
@@ -339,12 +344,12 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT x.indexrelid, x.name, x.typid, -1, ty.typlen, x.seqno + 1, 0, -1, x.typmod, \
            ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
-           ty.typcollation, NULL \
+           ty.typcollation, NULL, NULL, NULL \
          FROM __pg_index_columns x JOIN __pg_type ty ON ty.oid = x.typid \
          UNION ALL \
          SELECT 83886080 + v.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, \
            c.typmod, ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
-           ty.typcollation, NULL \
+           ty.typcollation, NULL, NULL, NULL \
          FROM __devdb_views v \
          JOIN __devdb_view_columns c ON c.schema = v.schema AND c.view_name = v.name \
          JOIN __pg_type ty ON ty.oid = c.type_oid",
@@ -747,6 +752,40 @@ pub static RELATIONS: &[Relation] = &[
             oid: Oid, subdbid: Oid, subname: Name, subowner: Oid, subenabled: Bool,
             subbinary: Bool, substream: Bool, subtwophasestate: Char, subdisableonerr: Bool,
             subconninfo: Text, subslotname: Name, subsynccommit: Text, subpublications: TextArray,
+        ),
+    ),
+    // No GRANT: objects keep their initial privileges, and the built-in ones' are not listed.
+    empty(
+        "pg_init_privs",
+        cols!(objoid: Oid, classoid: Oid, objsubid: Int4, privtype: Char, initprivs: AclitemArray),
+    ),
+    empty(
+        "pg_transform",
+        cols!(oid: Oid, trftype: Oid, trflang: Oid, trffromsql: Regproc, trftosql: Regproc),
+    ),
+    // No partitioned tables.
+    empty(
+        "pg_partitioned_table",
+        cols!(
+            partrelid: Oid, partstrat: Char, partnatts: Int2, partdefid: Oid,
+            partattrs: Int2vector, partclass: Oidvector, partcollation: Oidvector,
+            partexprs: PgNodeTree,
+        ),
+    ),
+    // No security label providers.
+    empty(
+        "pg_seclabel",
+        cols!(objoid: Oid, classoid: Oid, objsubid: Int4, provider: Text, label: Text),
+    ),
+    empty(
+        "pg_shseclabel",
+        cols!(objoid: Oid, classoid: Oid, provider: Text, label: Text),
+    ),
+    empty(
+        "pg_seclabels",
+        cols!(
+            objoid: Oid, classoid: Oid, objsubid: Int4, objtype: Text, objnamespace: Oid,
+            objname: Text, provider: Text, label: Text,
         ),
     ),
     empty(
