@@ -24,6 +24,7 @@ mod explain;
 mod lifecycle;
 mod notify;
 mod orm;
+mod pg_dump;
 mod pipeline;
 mod prepared_statements;
 mod protocol;

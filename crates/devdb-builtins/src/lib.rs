@@ -81,8 +81,8 @@ pub const PG_CLASS: Columns = cols!(
     relisshared: Bool, relpersistence: Char, relkind: Char, relnatts: Int2,
     relchecks: Int2, relhasrules: Bool, relhastriggers: Bool, relhassubclass: Bool,
     relrowsecurity: Bool, relforcerowsecurity: Bool, relispopulated: Bool,
-    relreplident: Char, relispartition: Bool, relrewrite: Oid, relacl: AclitemArray,
-    reloptions: TextArray, relpartbound: PgNodeTree,
+    relreplident: Char, relispartition: Bool, relrewrite: Oid, relfrozenxid: Xid,
+    relminmxid: Xid, relacl: AclitemArray, reloptions: TextArray, relpartbound: PgNodeTree,
 );
 pub const PG_DESCRIPTION: Columns =
     cols!(objoid: Oid, classoid: Oid, objsubid: Int4, description: Text);
@@ -128,6 +128,9 @@ pub const PG_TS_PARSER: Columns = cols!(
 );
 pub const PG_TS_TEMPLATE: Columns = cols!(
     oid: Oid, tmplname: Name, tmplnamespace: Oid, tmplinit: Regproc, tmpllexize: Regproc,
+);
+pub const PG_INIT_PRIVS: Columns = cols!(
+    objoid: Oid, classoid: Oid, objsubid: Int4, privtype: Char, initprivs: AclitemArray,
 );
 pub const PG_EXTENSION: Columns = cols!(
     oid: Oid, extname: Name, extowner: Oid, extnamespace: Oid, extrelocatable: Bool,
@@ -221,6 +224,11 @@ pub static BUILTINS: &[Builtin] = &[
         "pg_extension",
         PG_EXTENSION,
         include_str!("data/pg_extension.tsv"),
+    ),
+    builtin(
+        "pg_init_privs",
+        PG_INIT_PRIVS,
+        include_str!("data/pg_init_privs.tsv"),
     ),
 ];
 

@@ -113,6 +113,7 @@ pg_types! {
     Int4 = 23, "int4", 4, 1007, Integer;
     Text = 25, "text", -1, 1009, Text;
     Oid = 26, "oid", 4, 1028, Integer;
+    Xid = 28, "xid", 4, 1011, Integer;
     Oidvector = 30, "oidvector", -1, 1013, Text;
     PgNodeTree = 194, "pg_node_tree", -1, 0, Text;
     Json = 114, "json", -1, 199, Text;
@@ -216,6 +217,7 @@ impl PgType {
             "text" => PgType::Text,
             "citext" => PgType::Citext,
             "oid" => PgType::Oid,
+            "xid" => PgType::Xid,
             "int2vector" => PgType::Int2vector,
             "oidvector" => PgType::Oidvector,
             "regproc" => PgType::Regproc,

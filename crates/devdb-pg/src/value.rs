@@ -193,7 +193,9 @@ pub fn encode_binary(ty: PgType, datum: Datum<'_>, out: &mut BytesMut) -> Result
         PgType::Bool => pgt::bool_to_sql(as_int(datum)? != 0, out),
         PgType::Int2 => pgt::int2_to_sql(as_int(datum)? as i16, out),
         PgType::Int4 => pgt::int4_to_sql(as_int(datum)? as i32, out),
-        ty if ty == PgType::Oid || ty.is_oid_alias() => pgt::oid_to_sql(as_int(datum)? as u32, out),
+        ty if ty == PgType::Oid || ty == PgType::Xid || ty.is_oid_alias() => {
+            pgt::oid_to_sql(as_int(datum)? as u32, out)
+        }
         PgType::Char => pgt::char_to_sql(
             match datum {
                 Datum::Text(s) => s.bytes().next().unwrap_or(0) as i8,
@@ -308,6 +310,7 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
         | PgType::Int4
         | PgType::Int8
         | PgType::Oid
+        | PgType::Xid
         | PgType::Regclass
         | PgType::Regtype
         | PgType::Regproc
@@ -364,7 +367,7 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
         PgType::Bool => Value::Int(pgt::bool_from_sql(raw).map_err(bad)? as i64),
         PgType::Int2 => Value::Int(pgt::int2_from_sql(raw).map_err(bad)?.into()),
         PgType::Int4 => Value::Int(pgt::int4_from_sql(raw).map_err(bad)?.into()),
-        ty if ty == PgType::Oid || ty.is_oid_alias() => {
+        ty if ty == PgType::Oid || ty == PgType::Xid || ty.is_oid_alias() => {
             Value::Int(pgt::oid_from_sql(raw).map_err(bad)?.into())
         }
         PgType::Char => Value::Text(utf8(&[pgt::char_from_sql(raw).map_err(bad)? as u8])?),
@@ -427,7 +430,9 @@ pub fn check_int_range(ty: PgType, v: i64) -> Result<i64, PgError> {
     let ok = match ty {
         PgType::Int2 => i16::try_from(v).is_ok(),
         PgType::Int4 => i32::try_from(v).is_ok(),
-        ty if ty == PgType::Oid || ty.is_oid_alias() => (0..=u32::MAX as i64).contains(&v),
+        ty if ty == PgType::Oid || ty == PgType::Xid || ty.is_oid_alias() => {
+            (0..=u32::MAX as i64).contains(&v)
+        }
         _ => true,
     };
     if ok {

@@ -240,6 +240,9 @@ impl Translator<'_> {
             (root, _) => (root, chain),
         };
         let (array, ty) = self.expr(root)?;
+        if ty.ty == PgType::Name {
+            return self.name_subscript(array, chain);
+        }
         // int2vector and oidvector subscripts start at 0; their array form's at 1.
         let first = if vector_array(ty.ty).is_some() { 0 } else { 1 };
         let (array, ty) = self.vector_as_array(array, ty)?;
@@ -295,6 +298,39 @@ impl Translator<'_> {
             }
             Subscript::Slice { .. } => Err(PgError::feature_not_supported("array slice strides")),
         }
+    }
+
+    /// `name[i]`: a name is an array of NAMEDATALEN (64) "char"s from 0, padded with NULs
+    /// (which print as ''); pg_dump tests `typname[0] = '_'` for array types.
+    fn name_subscript(
+        &mut self,
+        name: Expr,
+        chain: Vec<AccessExpr>,
+    ) -> Result<(Expr, Ty), PgError> {
+        let Ok([AccessExpr::Subscript(Subscript::Index { index })]) =
+            <[AccessExpr; 1]>::try_from(chain)
+        else {
+            return Err(PgError::feature_not_supported("slices of a name"));
+        };
+        let i = self.expr_as(index, INT4, Ctx::Assignment)?;
+        let inside = Expr::Between {
+            expr: Box::new(i.clone()),
+            negated: false,
+            low: Box::new(make::int(0)),
+            high: Box::new(make::int(63)),
+        };
+        let one = make::call(
+            "substr",
+            vec![
+                name,
+                make::binary(i, BinaryOperator::Plus, make::int(1)),
+                make::int(1),
+            ],
+        );
+        Ok((
+            make::if_else(inside, one, make::null()),
+            Ty::of(PgType::Char),
+        ))
     }
 
     /// `x op ANY (array)`, `x op ALL (array)`, and their subquery forms `= ANY` (IN) and

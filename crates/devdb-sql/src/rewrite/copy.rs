@@ -80,7 +80,17 @@ impl Translator<'_> {
             .iter()
             .map(|c| make::select_item(make::column(c), None))
             .collect();
-        let select = make::select(items, vec![make::table(&table, None)], None);
+        // Named with its schema: the query is resolved again, where the search path may not
+        // reach the table (pg_dump empties it and qualifies every name).
+        let (schema, name) = crate::catalog::split(&table);
+        let mut from = make::table(name, None);
+        if let sqlparser::ast::TableFactor::Table { name, .. } = &mut from {
+            name.0.insert(
+                0,
+                sqlparser::ast::ObjectNamePart::Identifier(make::ident(schema)),
+            );
+        }
+        let select = make::select(items, vec![from], None);
         Ok(make::query(sqlparser::ast::SetExpr::Select(Box::new(
             select,
         ))))

@@ -297,7 +297,7 @@ impl Translator<'_> {
                 let relation = self.expr_as(relation, OID, Ctx::Implicit)?;
                 // A column default that names an enum outside `public` leaves its schema out
                 // where the search path finds the enum (pg_attrdef's __short).
-                let short = make::call(
+                let mut short = make::call(
                     "iif",
                     vec![
                         make::nested(self.visible("__enum_namespace")),
@@ -305,6 +305,12 @@ impl Translator<'_> {
                         make::column("adbin"),
                     ],
                 );
+                let mut listed = Expr::IsNotNull(Box::new(make::column("__short")));
+                // A search path without `public` (pg_dump's) names what is there with its schema.
+                if !self.path.implicit.iter().any(|s| s == "public") {
+                    short = make::call("coalesce", vec![make::column("__qualified"), short]);
+                    listed = Expr::IsNotNull(Box::new(make::column("__qualified")));
+                }
                 let inner = make::select(
                     vec![
                         make::select_item(make::column("adrelid"), Some("__rel")),
@@ -312,7 +318,7 @@ impl Translator<'_> {
                         make::select_item(short, Some("__item")),
                     ],
                     vec![make::table("__pg_attrdef", None)],
-                    Some(Expr::IsNotNull(Box::new(make::column("__short")))),
+                    Some(listed),
                 );
                 let found = make::subquery(make::select(
                     vec![make::select_item(make::column("__item"), None)],

@@ -332,14 +332,24 @@ pub(crate) fn pg_fk_rule(args: &[Value]) -> Result<Value, PgError> {
     Ok(Value::Text(rule.to_owned()))
 }
 
-/// pg_default_display(default as stored, type oid, typmod, enum type name): a column default
-/// as pg_get_expr prints it, for the forms defaults take: literals carry their column's type
-/// (`'x'::text`, `'-1'::integer`, `'ok'::mood`), `nextval('s')` its regclass cast; anything
-/// else as stored.
+/// pg_default_display(default as stored, type oid, typmod, enum type name [, qualify]): a
+/// column default as pg_get_expr prints it, for the forms defaults take: literals carry their
+/// column's type (`'x'::text`, `'-1'::integer`, `'ok'::mood`), `nextval('s')` its regclass
+/// cast; anything else as stored. With `qualify` true, a sequence named without its schema is
+/// named with it (`public`), as PostgreSQL prints it where the search path misses the schema.
 pub(crate) fn pg_default_display(args: &[Value]) -> Result<Value, PgError> {
     let Some(stored) = text_arg(args, 0) else {
         return Ok(Value::Null);
     };
+    if matches!(args.get(4), Some(Value::Int(1)))
+        && let Some(sequence) = default_sequence(stored).filter(|s| !s.contains('.'))
+    {
+        let qualified = format!(
+            "nextval('public.{}'::regclass)",
+            sequence.replace('\'', "''")
+        );
+        return Ok(Value::Text(qualified));
+    }
     let ty = match args.get(1) {
         Some(Value::Int(oid)) => u32::try_from(*oid).ok().map(Oid).and_then(PgType::from_oid),
         _ => None,
@@ -353,6 +363,40 @@ pub(crate) fn pg_default_display(args: &[Value]) -> Result<Value, PgError> {
         _ => None,
     };
     Ok(Value::Text(shown.unwrap_or_else(|| stored.to_owned())))
+}
+
+/// pg_default_sequence(default as stored): the sequence a `nextval('s')` default draws from,
+/// as its key (`s` in `public`, `schema.s` elsewhere); NULL for any other default.
+pub(crate) fn pg_default_sequence(args: &[Value]) -> Result<Value, PgError> {
+    Ok(text_arg(args, 0)
+        .and_then(default_sequence)
+        .map_or(Value::Null, |s| {
+            Value::Text(s.strip_prefix("public.").unwrap_or(&s).to_owned())
+        }))
+}
+
+/// The sequence name a `nextval('s')` or `nextval('s'::regclass)` default names, as written.
+fn default_sequence(stored: &str) -> Option<String> {
+    let Some(Expr::Function(f)) = crate::parse::expression(stored) else {
+        return None;
+    };
+    if !f.name.to_string().eq_ignore_ascii_case("nextval") {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    let name = match list.args.as_slice() {
+        [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))] => match arg {
+            Expr::Cast {
+                expr, data_type, ..
+            } if data_type.to_string().eq_ignore_ascii_case("regclass") => literal_text(expr),
+            Expr::Value(_) => literal_text(arg),
+            _ => None,
+        },
+        _ => None,
+    }?;
+    Some(name.to_owned())
 }
 
 /// The text of a string literal, also when cast to a type: `'x'`, `'x'::t`.
@@ -418,23 +462,8 @@ fn default_display(e: Expr, ty: PgType) -> Option<String> {
             },
             _ => None,
         },
-        Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("nextval") => {
-            let FunctionArguments::List(list) = &f.args else {
-                return None;
-            };
-            // nextval('s') and nextval('s'::regclass) alike.
-            let name = match list.args.as_slice() {
-                [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))] => match arg {
-                    Expr::Cast {
-                        expr, data_type, ..
-                    } if data_type.to_string().eq_ignore_ascii_case("regclass") => {
-                        literal_text(expr)
-                    }
-                    Expr::Value(_) => literal_text(arg),
-                    _ => None,
-                },
-                _ => None,
-            }?;
+        Expr::Function(_) => {
+            let name = default_sequence(&e.to_string())?;
             Some(format!("nextval('{}'::regclass)", name.replace('\'', "''")))
         }
         _ => None,

@@ -253,6 +253,7 @@ pub static RELATIONS: &[Relation] = &[
     rel(
         "pg_class",
         PG_CLASS,
+        // Nothing is vacuumed or frozen: relfrozenxid and relminmxid are 0.
         concat!(
             "SELECT 16384 + t.rowid, t.name, \
            (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = t.schema), 0, 0, 10, 2, \
@@ -268,7 +269,7 @@ pub static RELATIONS: &[Relation] = &[
                OR k.ref_table = pg_key(t.schema, t.name))) \
            OR EXISTS (SELECT 1 FROM __devdb_triggers g \
              WHERE g.schema = t.schema AND g.table_name = t.name), \
-           0, 0, 0, 1, 'd', 0, 0, NULL, NULL, NULL \
+           0, 0, 0, 1, 'd', 0, 0, 0, 0, NULL, NULL, NULL \
          FROM __devdb_tables t \
          UNION ALL \
          SELECT 16777216 + i.rowid, i.name, \
@@ -278,7 +279,7 @@ pub static RELATIONS: &[Relation] = &[
            16777216 + i.rowid, 0, 1, 0.0, 0, 0, 0, 0, \
            iif(substr(i.schema, 1, 8) = 'pg_temp_', 't', 'p'), 'i', \
            (SELECT count(*) FROM pragma_index_info(pg_key(i.schema, i.name))), \
-           0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, NULL, NULL, NULL \
+           0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, 0, 0, NULL, NULL, NULL \
          FROM __devdb_indexes i \
          UNION ALL \
          SELECT 33554432 + s.rowid, pg_key_name(s.name), \
@@ -287,7 +288,7 @@ pub static RELATIONS: &[Relation] = &[
            33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, \
            iif(substr(pg_key_schema(s.name), 1, 8) = 'pg_temp_', 't', 'p'), 'S', \
            3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, \
-           NULL, NULL, NULL \
+           0, 0, NULL, NULL, NULL \
          FROM __devdb_sequences s \
          UNION ALL \
          SELECT 83886080 + v.rowid, v.name, \
@@ -299,7 +300,7 @@ pub static RELATIONS: &[Relation] = &[
            (SELECT count(*) FROM __devdb_view_columns c \
              WHERE c.schema = v.schema AND c.view_name = v.name), \
            0, 1, 0, 0, 0, 0, coalesce(m.populated, 1), iif(m.name IS NULL, 'n', 'd'), 0, 0, \
-           NULL, NULL, NULL \
+           0, 0, NULL, NULL, NULL \
          FROM __devdb_views v \
          LEFT JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name \
          UNION ALL \
@@ -307,7 +308,7 @@ pub static RELATIONS: &[Relation] = &[
            reltablespace, relpages, reltuples, relallvisible, reltoastrelid, relhasindex, \
            relisshared, relpersistence, relkind, relnatts, relchecks, relhasrules, \
            relhastriggers, relhassubclass, relrowsecurity, relforcerowsecurity, relispopulated, \
-           relreplident, relispartition, relrewrite, ",
+           relreplident, relispartition, relrewrite, relfrozenxid, relminmxid, ",
             bootstrap_acl!("relacl"),
             ", reloptions, relpartbound FROM devdb_sys.pg_class",
         ),
@@ -321,6 +322,7 @@ pub static RELATIONS: &[Relation] = &[
             atthasdef: Bool, atthasmissing: Bool, attidentity: Char, attgenerated: Char,
             attisdropped: Bool, attislocal: Bool, attinhcount: Int4, attcollation: Oid,
             attacl: AclitemArray, attoptions: TextArray, attfdwoptions: TextArray,
+            attmissingval: TextArray,
         ),
         // A column of a domain names the domain, with what it declared itself (not the
         // domain's NOT NULL and DEFAULT, merged into its __devdb_columns row).
@@ -333,7 +335,7 @@ pub static RELATIONS: &[Relation] = &[
              WHERE i.schema = c.schema AND i.table_name = c.table_name AND i.name = c.name)), \
            0, COALESCE((SELECT i.kind FROM __devdb_identity_columns i WHERE i.schema = c.schema \
              AND i.table_name = c.table_name AND i.name = c.name), ''), \
-           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation, NULL, NULL, NULL \
+           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation, NULL, NULL, NULL, NULL \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          LEFT JOIN __devdb_domain_columns dc ON dc.schema = c.schema \
@@ -344,12 +346,12 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT x.indexrelid, x.name, x.typid, -1, ty.typlen, x.seqno + 1, 0, -1, x.typmod, \
            ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
-           ty.typcollation, NULL, NULL, NULL \
+           ty.typcollation, NULL, NULL, NULL, NULL \
          FROM __pg_index_columns x JOIN __pg_type ty ON ty.oid = x.typid \
          UNION ALL \
          SELECT 83886080 + v.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, \
            c.typmod, ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
-           ty.typcollation, NULL, NULL, NULL \
+           ty.typcollation, NULL, NULL, NULL, NULL \
          FROM __devdb_views v \
          JOIN __devdb_view_columns c ON c.schema = v.schema AND c.view_name = v.name \
          JOIN __pg_type ty ON ty.oid = c.type_oid",
@@ -363,7 +365,9 @@ pub static RELATIONS: &[Relation] = &[
         // __enum_namespace and __short (the default naming it without) let pg_get_expr leave
         // the schema out where the search path finds the enum. A generated column's expression
         // is its default; __pretty is what pg_get_expr prints of it with pretty true.
-        hidden: &["__enum_namespace", "__short", "__pretty"],
+        // __qualified names what is in `public` with its schema too, for a search path without
+        // `public` (pg_dump's, which is empty).
+        hidden: &["__enum_namespace", "__short", "__pretty", "__qualified"],
         body: "SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
            pg_default_display(c.default_expr, c.type_oid, c.typmod, \
              (SELECT iif(e.schema = 'public', '', pg_quote_ident(e.schema) || '.') \
@@ -373,7 +377,10 @@ pub static RELATIONS: &[Relation] = &[
            (SELECT pg_default_display(c.default_expr, c.type_oid, c.typmod, \
                pg_quote_ident(e.name)) \
              FROM __devdb_types e WHERE e.oid = c.type_oid AND e.schema <> 'public'), \
-           NULL \
+           NULL, \
+           pg_default_display(c.default_expr, c.type_oid, c.typmod, \
+             (SELECT pg_quote_ident(e.schema) || '.' || pg_quote_ident(e.name) \
+               FROM __devdb_types e WHERE e.oid = c.type_oid), 1) \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          WHERE c.default_expr IS NOT NULL AND NOT EXISTS (SELECT 1 \
@@ -384,7 +391,7 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT 67108864 + c.rowid, 16384 + t.rowid, c.position, \
            pg_generated_display(g.expr, x.types, c.type_oid, c.typmod, 0), NULL, NULL, \
-           pg_generated_display(g.expr, x.types, c.type_oid, c.typmod, 1) \
+           pg_generated_display(g.expr, x.types, c.type_oid, c.typmod, 1), NULL \
          FROM __devdb_generated_columns g \
          JOIN __devdb_tables t ON t.schema = g.schema AND t.name = g.table_name \
          JOIN __devdb_columns c ON c.schema = g.schema AND c.table_name = g.table_name \
@@ -619,7 +626,18 @@ pub static RELATIONS: &[Relation] = &[
          JOIN __devdb_sequences s ON s.name = o.name \
          JOIN __devdb_tables t ON t.schema = o.schema AND t.name = o.table_name \
          JOIN __devdb_columns c ON c.schema = o.schema AND c.table_name = o.table_name \
-           AND c.name = o.column_name",
+           AND c.name = o.column_name \
+         UNION ALL \
+         SELECT 2604, d.oid, 0, 1259, d.adrelid, d.adnum, 'a' FROM __pg_attrdef d \
+         UNION ALL \
+         SELECT 2604, 67108864 + c.rowid, 0, 1259, 33554432 + s.rowid, 0, 'n' \
+         FROM __devdb_columns c \
+         JOIN __devdb_sequences s ON s.name = pg_default_sequence(c.default_expr) \
+         WHERE c.default_expr IS NOT NULL \
+         UNION ALL \
+         SELECT 2604, 67108864 + c.rowid, 0, 1247, c.type_oid, 0, 'n' \
+         FROM __devdb_columns c JOIN __devdb_types e ON e.oid = c.type_oid \
+         WHERE c.default_expr IS NOT NULL",
     ),
     // The built-in role memberships: pg_monitor is a member of three predefined roles.
     rel(
@@ -754,10 +772,16 @@ pub static RELATIONS: &[Relation] = &[
             subconninfo: Text, subslotname: Name, subsynccommit: Text, subpublications: TextArray,
         ),
     ),
-    // No GRANT: objects keep their initial privileges, and the built-in ones' are not listed.
-    empty(
+    // The built-in objects' privileges as initdb left them (pg_dump dumps an ACL that differs):
+    // no GRANT changes any.
+    rel(
         "pg_init_privs",
-        cols!(objoid: Oid, classoid: Oid, objsubid: Int4, privtype: Char, initprivs: AclitemArray),
+        super::builtin::PG_INIT_PRIVS,
+        concat!(
+            "SELECT objoid, classoid, objsubid, privtype, ",
+            bootstrap_acl!("initprivs"),
+            " FROM devdb_sys.pg_init_privs"
+        ),
     ),
     empty(
         "pg_transform",
