@@ -1372,7 +1372,7 @@ async fn lock_table_in_share_mode_keeps_writers_out_until_it_ends() {
         Run(B, "update t set v = 6 where id = 2"),
         Run(C, "select id, v from t order by id"),
         Run(A, "commit"),
-        Run(C, "select id, v from t order by id"),
+        Run(B, "select id, v from t order by id"),
     ])
     .await;
 }

@@ -46,14 +46,16 @@ pub const PG_TYPE: Columns = cols!(
     typrelid: Oid, typsubscript: Regproc, typelem: Oid, typarray: Oid, typinput: Regproc,
     typoutput: Regproc, typreceive: Regproc, typsend: Regproc, typmodin: Regproc,
     typmodout: Regproc, typanalyze: Regproc, typalign: Char, typstorage: Char, typnotnull: Bool,
-    typbasetype: Oid, typtypmod: Int4, typndims: Int4, typcollation: Oid, typdefault: Text,
-    typacl: AclitemArray,
+    typbasetype: Oid, typtypmod: Int4, typndims: Int4, typcollation: Oid,
+    typdefaultbin: PgNodeTree, typdefault: Text, typacl: AclitemArray,
 );
 pub const PG_PROC: Columns = cols!(
     oid: Oid, proname: Name, pronamespace: Oid, proowner: Oid, prolang: Oid, prokind: Char,
     prosecdef: Bool, proisstrict: Bool, proretset: Bool, provolatile: Char, proparallel: Char,
     pronargs: Int2, prorettype: Oid, proargtypes: Oidvector, prosrc: Text,
-    proacl: AclitemArray,
+    proacl: AclitemArray, procost: Float4, prorows: Float4, provariadic: Oid, prosupport: Regproc,
+    proleakproof: Bool, pronargdefaults: Int2, probin: Text, proconfig: TextArray,
+    protrftypes: OidArray,
 );
 pub const PG_AMOP: Columns = cols!(
     oid: Oid, amopfamily: Oid, amoplefttype: Oid, amoprighttype: Oid, amopstrategy: Int2,

@@ -221,7 +221,7 @@ pub static FUNCTIONS: &[Function] = &[
     ),
     f(
         "pg_view_display",
-        4,
+        -1,
         crate::system::view_display::pg_view_display,
     ),
     f("pg_fk_action", 1, catalog::pg_fk_action),

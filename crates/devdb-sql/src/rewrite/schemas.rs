@@ -230,6 +230,12 @@ impl Translator<'_> {
         }
     }
 
+    /// Whether the search path reaches `public`: catalog functions print what is there without
+    /// its schema then, and with it otherwise (pg_dump empties the path).
+    pub fn public_visible(&self) -> bool {
+        self.path.implicit.iter().any(|s| s == "public")
+    }
+
     /// pg_my_temp_schema(): the OID of the session's temporary schema, 0 when it has none.
     pub fn temp_schema_oid(&self) -> u32 {
         match self.path.temp_exists {

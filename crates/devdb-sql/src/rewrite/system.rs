@@ -307,7 +307,7 @@ impl Translator<'_> {
                 );
                 let mut listed = Expr::IsNotNull(Box::new(make::column("__short")));
                 // A search path without `public` (pg_dump's) names what is there with its schema.
-                if !self.path.implicit.iter().any(|s| s == "public") {
+                if !self.public_visible() {
                     short = make::call("coalesce", vec![make::column("__qualified"), short]);
                     listed = Expr::IsNotNull(Box::new(make::column("__qualified")));
                 }
@@ -438,9 +438,14 @@ impl Translator<'_> {
             }
             ("pg_get_viewdef", 1 | 2) => {
                 let (oid, pretty) = self.oid_and_pretty(args)?;
+                // A search path without `public` (pg_dump's) names its relations with it.
+                let (plain, pretty_form) = match self.public_visible() {
+                    true => ("plain", "pretty"),
+                    false => ("qualified_plain", "qualified_pretty"),
+                };
                 let def = make::call(
                     "iif",
-                    vec![pretty, make::column("pretty"), make::column("plain")],
+                    vec![pretty, make::column(pretty_form), make::column(plain)],
                 );
                 (make::lookup("__pg_viewdefs", def, "oid", oid), TEXT)
             }
@@ -514,9 +519,14 @@ impl Translator<'_> {
                     Some(p) => self.expr_as(p, BOOL, Ctx::Implicit)?,
                     None => make::int(0),
                 };
+                // A search path without `public` (pg_dump's) names its function with it.
+                let plain = match self.public_visible() {
+                    true => "__def",
+                    false => "__qualified_def",
+                };
                 let def = make::call(
                     "iif",
-                    vec![pretty, make::column("__pretty"), make::column("__def")],
+                    vec![pretty, make::column("__pretty"), make::column(plain)],
                 );
                 (make::lookup("__pg_trigger", def, "oid", oid), TEXT)
             }

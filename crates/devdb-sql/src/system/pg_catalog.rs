@@ -77,35 +77,36 @@ pub static RELATIONS: &[Relation] = &[
         "SELECT * FROM devdb_sys.pg_type \
          UNION ALL \
          SELECT t.oid, t.name, coalesce(n.oid, 2200), 10, 4, 1, 'e', 'E', 0, 1, ',', 0, 0, 0, \
-           t.array_oid, 3506, 3507, 3532, 3533, 0, 0, 0, 'i', 'p', 0, 0, -1, 0, 0, NULL, NULL \
+           t.array_oid, 3506, 3507, 3532, 3533, 0, 0, 0, 'i', 'p', 0, 0, -1, 0, 0, NULL, NULL, NULL \
          FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema \
          UNION ALL \
          SELECT t.array_oid, '_' || t.name, coalesce(n.oid, 2200), 10, -1, 0, 'b', 'A', 0, 1, \
            ',', 0, 6179, t.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 0, \
-           NULL, NULL \
+           NULL, NULL, NULL \
          FROM __devdb_types t LEFT JOIN __devdb_schemas n ON n.name = t.schema \
          UNION ALL \
          SELECT d.oid, d.name, coalesce(n.oid, 2200), 10, b.typlen, b.typbyval, 'd', \
            b.typcategory, 0, 1, b.typdelim, 0, 0, 0, d.oid + 1, 2597, b.typoutput, 2598, \
            b.typsend, 0, 0, b.typanalyze, b.typalign, b.typstorage, d.not_null, d.base_oid, \
            d.typmod, 0, b.typcollation, \
+           pg_default_display(d.default_expr, d.base_oid, d.typmod, NULL), \
            pg_default_display(d.default_expr, d.base_oid, d.typmod, NULL), NULL \
          FROM __devdb_domains d JOIN devdb_sys.pg_type b ON b.oid = d.base_oid \
          LEFT JOIN __devdb_schemas n ON n.name = d.schema \
          UNION ALL \
          SELECT d.oid + 1, '_' || d.name, coalesce(n.oid, 2200), 10, -1, 0, 'b', 'A', 0, 1, \
            a.typdelim, 0, 6179, d.oid, 0, 750, 751, 2400, 2401, 0, 0, 3816, a.typalign, 'x', 0, \
-           0, -1, 0, a.typcollation, NULL, NULL \
+           0, -1, 0, a.typcollation, NULL, NULL, NULL \
          FROM __devdb_domains d JOIN devdb_sys.pg_type b ON b.oid = d.base_oid \
          JOIN devdb_sys.pg_type a ON a.oid = b.typarray \
          LEFT JOIN __devdb_schemas n ON n.name = d.schema \
          UNION ALL \
          SELECT 100663297, 'citext', 2200, 10, -1, 0, 'b', 'S', 0, 1, ',', 0, 0, 0, 100663298, \
-           46, 47, 2414, 2415, 0, 0, 0, 'i', 'x', 0, 0, -1, 0, 100, NULL, NULL \
+           46, 47, 2414, 2415, 0, 0, 0, 'i', 'x', 0, 0, -1, 0, 100, NULL, NULL, NULL \
          FROM __devdb_extensions WHERE name = 'citext' \
          UNION ALL \
          SELECT 100663298, '_citext', 2200, 10, -1, 0, 'b', 'A', 0, 1, ',', 0, 6179, 100663297, \
-           0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 100, NULL, NULL \
+           0, 750, 751, 2400, 2401, 0, 0, 3816, 'i', 'x', 0, 0, -1, 0, 100, NULL, NULL, NULL \
          FROM __devdb_extensions WHERE name = 'citext'",
     ),
     // Trigger functions: language plpgsql (13563 in a fresh PostgreSQL 15 cluster), returning
@@ -128,7 +129,8 @@ pub static RELATIONS: &[Relation] = &[
                proisstrict, proretset, provolatile, proparallel, pronargs, prorettype, \
                proargtypes, prosrc, ",
             bootstrap_acl!("proacl"),
-            ", __types, NULL, NULL, \
+            ", procost, prorows, provariadic, prosupport, proleakproof, pronargdefaults, probin, \
+               proconfig, protrftypes, __types, NULL, NULL, \
                pg_quote_ident(proname) || '(' || replace(__types, ', ', ',') || ')' \
              FROM (SELECT *, coalesce((SELECT group_concat(pg_format_type(a.value, NULL, \
                    t.typname), ', ' ORDER BY a.key) \
@@ -139,7 +141,7 @@ pub static RELATIONS: &[Relation] = &[
              SELECT f.oid, f.name, \
                (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), 10, 13563, 'f', \
                f.security_definer, f.strict, 0, f.volatility, f.parallel, 0, 2279, '', f.body, \
-               NULL, '', \
+               NULL, 100, 0, 0, 0, 0, 0, NULL, NULL, NULL, '', \
                pg_function_def(f.schema, f.name, '', 'trigger', 'plpgsql', f.volatility, \
                  f.parallel, f.strict, f.security_definer, f.body, NULL), NULL, \
                pg_quote_ident(f.name) || '()' \
@@ -149,7 +151,7 @@ pub static RELATIONS: &[Relation] = &[
                (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), 10, 14, 'f', \
                f.security_definer, f.strict, 0, f.volatility, f.parallel, \
                json_array_length(f.arg_types), f.return_oid, f.arg_oids, f.source, NULL, \
-               __arguments, \
+               100, 0, 0, 0, 0, 0, NULL, NULL, NULL, __arguments, \
                pg_function_def(f.schema, f.name, __arguments, \
                  pg_format_type(f.return_oid, NULL, NULL), 'sql', f.volatility, f.parallel, \
                  f.strict, f.security_definer, f.source, __sqlbody), \
@@ -637,7 +639,18 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT 2604, 67108864 + c.rowid, 0, 1247, c.type_oid, 0, 'n' \
          FROM __devdb_columns c JOIN __devdb_types e ON e.oid = c.type_oid \
-         WHERE c.default_expr IS NOT NULL",
+         WHERE c.default_expr IS NOT NULL \
+         UNION ALL \
+         SELECT 2618, 117440512 + v.rowid, 0, 1259, 83886080 + v.rowid, 0, 'i' \
+         FROM __devdb_views v \
+         UNION ALL \
+         SELECT 2618, 117440512 + v.rowid, 0, 1259, coalesce( \
+             (SELECT 16384 + t.rowid FROM __devdb_tables t \
+               WHERE t.schema = pg_key_schema(r.value) AND t.name = pg_key_name(r.value)), \
+             (SELECT 83886080 + w.rowid FROM __devdb_views w \
+               WHERE w.schema = pg_key_schema(r.value) AND w.name = pg_key_name(r.value))), \
+           0, 'n' \
+         FROM __devdb_views v, json_each(v.depends_on) r",
     ),
     // The built-in role memberships: pg_monitor is a member of three predefined roles.
     rel(
@@ -675,8 +688,10 @@ pub static RELATIONS: &[Relation] = &[
             tgattr: Int2vector, tgargs: Bytea, tgqual: PgNodeTree, tgoldtable: Name,
             tgnewtable: Name,
         ),
-        // __def and __pretty: what pg_get_triggerdef prints (pretty leaves out `public.`).
-        hidden: &["__def", "__pretty"],
+        // __def and __pretty: what pg_get_triggerdef prints (pretty leaves out `public.`);
+        // __qualified_def names a function in `public` with its schema too, for a search path
+        // without `public`.
+        hidden: &["__def", "__pretty", "__qualified_def"],
         body: "SELECT g.oid, \
            (SELECT 16384 + t.rowid FROM __devdb_tables t \
              WHERE t.schema = g.schema AND t.name = g.table_name), \
@@ -690,7 +705,11 @@ pub static RELATIONS: &[Relation] = &[
            'CREATE TRIGGER ' || pg_quote_ident(g.name) || ' BEFORE ' || __events || ' ON ' \
              || iif(g.schema = 'public', '', pg_quote_ident(g.schema) || '.') \
              || pg_quote_ident(g.table_name) \
-             || ' FOR EACH ROW EXECUTE FUNCTION ' || __function || '()' \
+             || ' FOR EACH ROW EXECUTE FUNCTION ' || __function || '()', \
+           'CREATE TRIGGER ' || pg_quote_ident(g.name) || ' BEFORE ' || __events || ' ON ' \
+             || pg_quote_ident(g.schema) || '.' || pg_quote_ident(g.table_name) \
+             || ' FOR EACH ROW EXECUTE FUNCTION ' || pg_quote_ident(pg_key_schema(g.function)) \
+             || '.' || pg_quote_ident(pg_key_name(g.function)) || '()' \
          FROM (SELECT *, \
              iif(on_insert, 'INSERT', '') || iif(on_insert AND on_update, ' OR ', '') \
                || iif(on_update, 'UPDATE', '') AS __events, \
@@ -699,12 +718,17 @@ pub static RELATIONS: &[Relation] = &[
                || pg_quote_ident(pg_key_name(function)) AS __function \
            FROM __devdb_triggers) g",
     },
-    empty(
+    // A view's query is its _RETURN rule, through which pg_depend ties it to what it reads
+    // (pg_dump orders a view after its relations by it). No CREATE RULE: no other rules.
+    // ev_action, the rule's query tree, is NULL.
+    rel(
         "pg_rewrite",
         cols!(
             oid: Oid, rulename: Name, ev_class: Oid, ev_type: Char, ev_enabled: Char,
             is_instead: Bool, ev_qual: PgNodeTree, ev_action: PgNodeTree,
         ),
+        "SELECT 117440512 + v.rowid, '_RETURN', 83886080 + v.rowid, '1', 'O', 1, '<>', NULL \
+         FROM __devdb_views v",
     ),
     empty(
         "pg_statistic_ext",
@@ -1061,9 +1085,14 @@ pub const HELPERS: &[&str] = &[
          ON r.schema = i.schema AND r.name = i.table_name) f",
     // Each view's query as pg_get_viewdef prints it, plain and pretty, from the columns of the
     // relations it reads.
-    "CREATE TEMP VIEW IF NOT EXISTS __pg_viewdefs (oid, plain, pretty) AS \
+    // A view's definition as pg_get_viewdef prints it, plain and pretty, and both again with
+    // the relations in `public` named with their schema (for a search path without it).
+    "CREATE TEMP VIEW IF NOT EXISTS __pg_viewdefs (oid, plain, pretty, qualified_plain, \
+       qualified_pretty) AS \
      SELECT d.oid, pg_view_display(d.definition, d.relations, d.outputs, 0), \
-       pg_view_display(d.definition, d.relations, d.outputs, 1) \
+       pg_view_display(d.definition, d.relations, d.outputs, 1), \
+       pg_view_display(d.definition, d.relations, d.outputs, 0, 1), \
+       pg_view_display(d.definition, d.relations, d.outputs, 1, 1) \
      FROM (SELECT 83886080 + v.rowid AS oid, v.definition AS definition, \
        (SELECT json_group_object(iif(pg_key_schema(r.value) = 'public', '', \
            pg_quote_ident(pg_key_schema(r.value)) || '.') || pg_quote_ident(pg_key_name(r.value)), \

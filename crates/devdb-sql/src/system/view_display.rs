@@ -15,10 +15,11 @@ use super::functions::quote_ident;
 use crate::catalog::parse_name_list;
 use crate::rewrite::fold;
 
-/// pg_view_display(definition, relations, outputs, pretty): the view's query as
+/// pg_view_display(definition, relations, outputs, pretty [, qualify]): the view's query as
 /// pg_get_viewdef prints it. `relations` is a JSON object of the relations it reads, each by
 /// the name it is printed as (`users`, `app.people`), with its columns and their type OIDs;
-/// `outputs` the view's column names as a JSON list.
+/// `outputs` the view's column names as a JSON list. With `qualify` true the relations in
+/// `public` are named with their schema too.
 pub(crate) fn pg_view_display(args: &[Value]) -> Result<Value, PgError> {
     let text = |i: usize| match args.get(i) {
         Some(Value::Text(s)) => Some(s.as_str()),
@@ -28,20 +29,60 @@ pub(crate) fn pg_view_display(args: &[Value]) -> Result<Value, PgError> {
         return Ok(Value::Null);
     };
     let pretty = matches!(args.get(3), Some(Value::Int(1)));
+    let qualify = matches!(args.get(4), Some(Value::Int(1)));
     let shown = match (text(1).map(|r| Json::parse(r, false)), text(2)) {
         (Some(Ok(Json::Object(relations))), Some(outputs)) => {
             let relations: Vec<(String, Vec<(String, PgType)>)> = relations
                 .into_iter()
-                .map(|(name, columns)| (name, column_types_of(columns)))
+                .map(|(name, columns)| match qualify && !name.contains('.') {
+                    true => (format!("public.{name}"), column_types_of(columns)),
+                    false => (name, column_types_of(columns)),
+                })
                 .collect();
             let outputs = parse_name_list(outputs)?;
-            crate::parse::query(definition).and_then(|q| display(&q, &relations, &outputs, pretty))
+            crate::parse::query(definition).and_then(|q| {
+                display(&q, &relations, &outputs, pretty).or_else(|| {
+                    // Printed as written, but with the relations' schemas where asked.
+                    qualify.then(|| format!(" {};", qualified(q, &relations)))
+                })
+            })
         }
         _ => None,
     };
     Ok(Value::Text(
         shown.unwrap_or_else(|| format!(" {definition};")),
     ))
+}
+
+/// `query` with its unqualified references to `relations` (printed names, the ones in `public`
+/// qualified) named with their schema; names its WITH defines stay as they are.
+fn qualified(mut query: Query, relations: &[(String, Vec<(String, PgType)>)]) -> Query {
+    let ctes: Vec<String> = query
+        .with
+        .iter()
+        .flat_map(|w| &w.cte_tables)
+        .map(|cte| fold(&cte.alias.name))
+        .collect();
+    let _ = sqlparser::ast::visit_relations_mut(&mut query, |name| {
+        let single = match name.0.as_slice() {
+            [part] => part.as_ident().map(fold),
+            _ => None,
+        };
+        if let Some(plain) = single.filter(|p| !ctes.contains(p)) {
+            let printed = relations
+                .iter()
+                .map(|(printed, _)| printed)
+                .find(|p| p.split_once('.').map(|(_, n)| n) == Some(quote_ident(&plain).as_str()));
+            if let Some((schema, _)) = printed.and_then(|p| p.split_once('.')) {
+                // Already quoted as it is printed.
+                let schema = sqlparser::ast::Ident::new(schema);
+                name.0
+                    .insert(0, sqlparser::ast::ObjectNamePart::Identifier(schema));
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    query
 }
 
 /// A FROM item: the relation's printed name and alias, and its scope.

@@ -258,14 +258,3 @@ fn syntax_errors_have_positions() {
     let err = translate("checkpoint now", &catalog(), &[]).expect_err("syntax");
     assert_eq!(err.position, Some(12));
 }
-
-#[test]
-fn pgbench_partition_query_is_an_error() {
-    let sql = "select o.n, p.partstrat, pg_catalog.count(i.inhparent) from pg_catalog.pg_class as c \
-               join pg_catalog.pg_namespace as n on (n.oid = c.relnamespace) \
-               cross join lateral (select pg_catalog.array_position(pg_catalog.current_schemas(true), n.nspname)) as o(n) \
-               left join pg_catalog.pg_partitioned_table as p on (p.partrelid = c.oid) \
-               left join pg_catalog.pg_inherits as i on (c.oid = i.inhparent) \
-               where c.relname = 'pgbench_accounts' and o.n is not null group by 1, 2 order by 1 asc limit 1";
-    assert!(translate(sql, &catalog(), &[]).is_err());
-}
