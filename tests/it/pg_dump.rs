@@ -9,9 +9,10 @@ use crate::harness::tools::{psql, run};
 use crate::harness::{DevDb, Postgres};
 
 /// What apps' migrations make: identity and serial keys, foreign keys (one deferrable),
-/// checks, unique, partial and expression indexes, defaults, arrays, json, ranges, an enum, a
-/// domain, a second schema, a view, a generated column, a trigger and its function, comments,
-/// a sequence and rows.
+/// checks (one NOT VALID), unique (one deferrable), partial and expression indexes, an
+/// exclusion constraint, defaults of many types, arrays, json, ranges, an enum, a domain, the
+/// citext and btree_gist extensions, a second schema, a view, a generated column, a trigger and
+/// its function, SQL functions, comments, a sequence and rows.
 const SCHEMA: &str = "
 create type mood as enum ('happy', 'sad');
 create domain positive_int as int check (value > 0);
@@ -26,6 +27,17 @@ create table app.parts (widget_id uuid references app.widgets(id) deferrable ini
 create view app.widget_parts as select w.sku, p.n from app.widgets w join app.parts p on p.widget_id = w.id;
 create function touch() returns trigger language plpgsql as $$ begin new.published := current_date; return new; end $$;
 create trigger posts_touch before update on posts for each row execute function touch();
+create extension citext;
+create extension btree_gist;
+create table users (id int primary key, email citext unique, nick varchar(20));
+create index users_nick_idx on users (lower(nick));
+create table bookings (id int primary key, room int, during tstzrange, exclude using gist (room with =, during with &&));
+create function add_one(x int) returns int language sql immutable return x + 1;
+create function twice(x int) returns int language sql as $$ select x * 2 $$;
+create table pairs (a int, b int, constraint pairs_ab unique (a, b) deferrable initially deferred);
+alter table pairs add constraint pairs_a_positive check (a > 0) not valid;
+create table typed (c char(3) default 'ab', ts timestamp(3) default '2024-01-01 00:00:00', iv interval default '1 day', bt bytea default '\\x00', js json default '{}');
+insert into users values (1, 'A@x.com', 'Nick');
 create sequence invoice_numbers start 1000 increment 10;
 comment on table posts is 'what authors write';
 comment on column posts.title is 'shown in lists';
@@ -58,7 +70,14 @@ fn normalized(dump: &str) -> String {
 }
 
 async fn pg_dump(pg_dump: &Path, url: &str) -> String {
-    let run = run(pg_dump, &["--no-owner", url], Duration::from_secs(60)).await;
+    pg_dump_with(pg_dump, url, &[]).await
+}
+
+async fn pg_dump_with(pg_dump: &Path, url: &str, options: &[&str]) -> String {
+    let mut args = vec!["--no-owner"];
+    args.extend_from_slice(options);
+    args.push(url);
+    let run = run(pg_dump, &args, Duration::from_secs(60)).await;
     run.assert_success("pg_dump");
     run.stdout
 }
@@ -112,4 +131,47 @@ async fn views_pg_dump_prints_as_written_restore_into_postgres() {
         from_devdb.contains("FROM public.events GROUP BY 1"),
         "{from_devdb}"
     );
+}
+
+/// pg_dump's other formats and selections: INSERT statements instead of COPY, one table, one
+/// schema, a table left out, and the custom format pg_restore reads.
+#[tokio::test]
+async fn pg_dump_options_match_postgres() {
+    let (Some(psql_bin), Some(pg_dump_bin), Some(pg_restore_bin)) =
+        (pg_tool("psql"), pg_tool("pg_dump"), pg_tool("pg_restore"))
+    else {
+        return;
+    };
+    let Some(pg) = Postgres::start() else { return };
+    let db = DevDb::start(&[]);
+    psql(&psql_bin, &db.url_with_password(), &["-q", "-c", SCHEMA])
+        .await
+        .assert_success("schema on devdb");
+    let original = pg.fresh_database("dump_options").await;
+    psql(&psql_bin, &pg.url_for(&original), &["-q", "-c", SCHEMA])
+        .await
+        .assert_success("schema on PostgreSQL");
+    let devdb_url = db.url_with_password();
+    let pg_url = pg.url_for(&original);
+    for options in [
+        &["--inserts"][..],
+        &["--column-inserts", "--data-only", "-t", "posts"],
+        &["-t", "public.authors", "-t", "app.*"],
+        &["-n", "app"],
+        &["-T", "posts", "--schema-only"],
+    ] {
+        let from_devdb = pg_dump_with(&pg_dump_bin, &devdb_url, options).await;
+        let from_postgres = pg_dump_with(&pg_dump_bin, &pg_url, options).await;
+        assert_eq!(normalized(&from_devdb), normalized(&from_postgres), "{options:?}");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut scripts = Vec::new();
+    for (name, url) in [("devdb", &devdb_url), ("postgres", &pg_url)] {
+        let archive = dir.path().join(format!("{name}.dump")).to_string_lossy().into_owned();
+        pg_dump_with(&pg_dump_bin, url, &["-Fc", "-f", &archive]).await;
+        let restored = run(&pg_restore_bin, &["-f", "-", &archive], Duration::from_secs(60)).await;
+        restored.assert_success("pg_restore");
+        scripts.push(normalized(&restored.stdout));
+    }
+    assert_eq!(scripts[0], scripts[1]);
 }

@@ -257,7 +257,7 @@ pub(crate) fn statement(
         && (is_word(1, "view")
             || (is_word(1, "materialized") && is_word(2, "view"))
             || (is_word(1, "index") && is_word(2, "if")));
-    let tokens = between_symmetric(tokens);
+    let tokens = between_symmetric(qualified_operators(without_only(tokens)));
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
@@ -526,6 +526,83 @@ fn between_symmetric(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
                 tokens[j] = TokenWithSpan::wrap(Token::make_word(SYMMETRIC, None));
                 tokens.insert(j + 1, TokenWithSpan::wrap(Token::LParen));
             }
+        }
+        i += 1;
+    }
+    tokens
+}
+
+/// `FROM ONLY t` (pg_dump's `--inserts` reads tables so), `JOIN ONLY t`, `UPDATE ONLY t` read
+/// without ONLY, which sqlparser cannot parse there: without table inheritance a table has no
+/// children to leave out.
+fn without_only(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let mut previous: Option<usize> = None;
+    let mut i = 0;
+    while i < tokens.len() {
+        if matches!(tokens[i].token, Token::Whitespace(_)) {
+            i += 1;
+            continue;
+        }
+        let after_keyword = previous.is_some_and(|p| {
+            is_word(&tokens[p], "from")
+                || is_word(&tokens[p], "join")
+                || is_word(&tokens[p], "update")
+        });
+        let next =
+            (i + 1..tokens.len()).find(|&k| !matches!(tokens[k].token, Token::Whitespace(_)));
+        let names_table = next.is_some_and(|k| matches!(tokens[k].token, Token::Word(_)));
+        if after_keyword && is_word(&tokens[i], "only") && names_table {
+            tokens.remove(i);
+            continue;
+        }
+        previous = Some(i);
+        i += 1;
+    }
+    tokens
+}
+
+/// `OPERATOR(pg_catalog.=)` (how pg_dump and psql spell operators, immune to the search path)
+/// read as the operator itself, which is the same operator: devdb has no user operators. The
+/// regular-expression ones stay as they are, which the translator reads (and sqlparser parses)
+/// everywhere; sqlparser cannot parse the others before ANY or ALL.
+fn qualified_operators(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let mut i = 0;
+    while i < tokens.len() {
+        if !is_word(&tokens[i], "operator") {
+            i += 1;
+            continue;
+        }
+        // OPERATOR ( pg_catalog . op ), whitespace aside.
+        let at: Vec<usize> = (i..tokens.len())
+            .filter(|&k| !matches!(tokens[k].token, Token::Whitespace(_)))
+            .take(6)
+            .collect();
+        let shape = match at.as_slice() {
+            &[_, open, schema, dot, op, close] => (tokens[open].token == Token::LParen
+                && is_word(&tokens[schema], "pg_catalog")
+                && tokens[dot].token == Token::Period
+                && tokens[close].token == Token::RParen
+                && matches!(
+                    tokens[op].token,
+                    Token::Eq
+                        | Token::Neq
+                        | Token::Lt
+                        | Token::Gt
+                        | Token::LtEq
+                        | Token::GtEq
+                        | Token::Plus
+                        | Token::Minus
+                        | Token::Mul
+                        | Token::Div
+                        | Token::Mod
+                        | Token::StringConcat
+                ))
+            .then_some((op, close)),
+            _ => None,
+        };
+        if let Some((op, close)) = shape {
+            let op = tokens[op].clone();
+            tokens.splice(i..=close, [op]);
         }
         i += 1;
     }

@@ -545,13 +545,14 @@ pub(crate) fn pg_format_type(args: &[Value]) -> Result<Value, PgError> {
         _ => -1,
     };
     let shown = format_type(oid, typmod, text_arg(args, 2));
-    // A user type outside the search path, with its schema (the fourth argument).
+    // A user type (or citext, an extension's) outside the search path, with its schema (the
+    // fourth argument).
     let shown = match (shown, text_arg(args, 3)) {
         (Some(name), Some(schema))
             if u32::try_from(oid)
                 .ok()
                 .and_then(|o| PgType::from_oid(Oid(o)))
-                .is_none() =>
+                .is_none_or(|t| matches!(t, PgType::Citext | PgType::CitextArray)) =>
         {
             Some(format!("{}.{name}", quote_ident(schema)))
         }

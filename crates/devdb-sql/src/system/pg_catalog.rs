@@ -605,15 +605,23 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT * FROM devdb_sys.pg_description b WHERE NOT EXISTS (SELECT 1 \
            FROM __pg_user_descriptions u WHERE u.objoid = b.objoid \
-             AND u.classoid = b.classoid AND u.objsubid = b.objsubid)",
+             AND u.classoid = b.classoid AND u.objsubid = b.objsubid) \
+         UNION ALL \
+         SELECT 100663299, 3079, 0, 'data type for case-insensitive character strings' \
+         FROM __devdb_extensions WHERE name = 'citext' \
+         UNION ALL \
+         SELECT 100663300, 3079, 0, 'support for indexing common datatypes in GiST' \
+         FROM __devdb_extensions WHERE name = 'btree_gist'",
     ),
     empty(
         "pg_inherits",
         cols!(inhrelid: Oid, inhparent: Oid, inhseqno: Int4, inhdetachpending: Bool),
     ),
-    // What depends on what; devdb records the one dependency clients read: a sequence owned by
-    // its column ('a' for serial and OWNED BY, 'i' for identity), with pg_class's OID 1259 as
-    // both class ids.
+    // What depends on what, as far as clients read it (pg_dump orders and groups objects by
+    // it): a sequence owned by its column ('a' for serial and OWNED BY, 'i' for identity); a
+    // column default on its column ('a'), the sequence it draws from and the enum it names
+    // ('n'); a view's _RETURN rule on the view ('i') and on the relations it reads ('n', whole
+    // relations where PostgreSQL lists the columns); the citext type on its extension ('e').
     rel(
         "pg_depend",
         cols!(
@@ -650,7 +658,10 @@ pub static RELATIONS: &[Relation] = &[
              (SELECT 83886080 + w.rowid FROM __devdb_views w \
                WHERE w.schema = pg_key_schema(r.value) AND w.name = pg_key_name(r.value))), \
            0, 'n' \
-         FROM __devdb_views v, json_each(v.depends_on) r",
+         FROM __devdb_views v, json_each(v.depends_on) r \
+         UNION ALL \
+         SELECT 1247, 100663297, 0, 3079, 100663299, 0, 'e' FROM __devdb_extensions \
+         WHERE name = 'citext'",
     ),
     // The built-in role memberships: pg_monitor is a member of three predefined roles.
     rel(
@@ -864,13 +875,14 @@ pub static RELATIONS: &[Relation] = &[
         "pg_database",
         cols!(
             oid: Oid, datname: Name, datdba: Oid, encoding: Int4, datlocprovider: Char,
-            datistemplate: Bool, datallowconn: Bool, datconnlimit: Int4, dattablespace: Oid,
-            datcollate: Text, datctype: Text, daticulocale: Text, datcollversion: Text,
-            datacl: AclitemArray,
+            datistemplate: Bool, datallowconn: Bool, datconnlimit: Int4, datfrozenxid: Xid,
+            datminmxid: Xid, dattablespace: Oid, datcollate: Text, datctype: Text,
+            daticulocale: Text, datcollversion: Text, datacl: AclitemArray,
         ),
-        // initdb grants template1 CONNECT to PUBLIC and everything to its owner.
+        // initdb grants template1 CONNECT to PUBLIC and everything to its owner. Nothing is
+        // vacuumed or frozen: datfrozenxid and datminmxid are 0.
         "SELECT j.value ->> '$.oid', j.value ->> '$.name', 10, 6, 'c', \
-           j.value ->> '$.is_template', j.value ->> '$.allow_connections', -1, 1663, \
+           j.value ->> '$.is_template', j.value ->> '$.allow_connections', -1, 0, 0, 1663, \
            'C.UTF-8', 'C.UTF-8', NULL, NULL, \
            CASE WHEN j.value ->> '$.name' = 'template1' THEN pg_array_make(1033, \
              '=c/' || pg_quote_ident(devdb_current_user()), \
