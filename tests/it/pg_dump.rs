@@ -162,16 +162,56 @@ async fn pg_dump_options_match_postgres() {
     ] {
         let from_devdb = pg_dump_with(&pg_dump_bin, &devdb_url, options).await;
         let from_postgres = pg_dump_with(&pg_dump_bin, &pg_url, options).await;
-        assert_eq!(normalized(&from_devdb), normalized(&from_postgres), "{options:?}");
+        assert_eq!(
+            normalized(&from_devdb),
+            normalized(&from_postgres),
+            "{options:?}"
+        );
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let mut scripts = Vec::new();
     for (name, url) in [("devdb", &devdb_url), ("postgres", &pg_url)] {
-        let archive = dir.path().join(format!("{name}.dump")).to_string_lossy().into_owned();
+        let archive = dir
+            .path()
+            .join(format!("{name}.dump"))
+            .to_string_lossy()
+            .into_owned();
         pg_dump_with(&pg_dump_bin, url, &["-Fc", "-f", &archive]).await;
-        let restored = run(&pg_restore_bin, &["-f", "-", &archive], Duration::from_secs(60)).await;
+        let restored = run(
+            &pg_restore_bin,
+            &["-f", "-", &archive],
+            Duration::from_secs(60),
+        )
+        .await;
         restored.assert_success("pg_restore");
         scripts.push(normalized(&restored.stdout));
     }
     assert_eq!(scripts[0], scripts[1]);
+}
+
+/// The other way: PostgreSQL's dump of the schema (without owners, which name roles devdb does
+/// not have) restores into devdb, with the same rows and sequence positions.
+#[tokio::test]
+async fn a_postgresql_dump_restores_into_devdb() {
+    let (Some(psql_bin), Some(pg_dump_bin)) = (pg_tool("psql"), pg_tool("pg_dump")) else {
+        return;
+    };
+    let Some(pg) = Postgres::start() else { return };
+    let original = pg.fresh_database("dump_to_devdb").await;
+    psql(&psql_bin, &pg.url_for(&original), &["-q", "-c", SCHEMA])
+        .await
+        .assert_success("schema on PostgreSQL");
+    let dump = pg_dump_with(&pg_dump_bin, &pg.url_for(&original), &["--no-acl"]).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("postgres.sql");
+    std::fs::write(&script, &dump).expect("dump file");
+    let script = script.to_string_lossy().into_owned();
+    let db = DevDb::start(&[]);
+    psql(&psql_bin, &db.url_with_password(), &["-q", "-f", &script])
+        .await
+        .assert_success("restoring PostgreSQL's dump into devdb");
+    let data = ["--data-only"];
+    let from_devdb = pg_dump_with(&pg_dump_bin, &db.url_with_password(), &data).await;
+    let from_postgres = pg_dump_with(&pg_dump_bin, &pg.url_for(&original), &data).await;
+    assert_eq!(normalized(&from_devdb), normalized(&from_postgres));
 }

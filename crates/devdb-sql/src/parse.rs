@@ -357,22 +357,38 @@ fn identity_sequence_name(
     }) else {
         return Ok(None);
     };
-    // The table: the name after TABLE [IF NOT EXISTS] [ONLY]; the column: the first word after
-    // the `(` or `,` (or ADD [COLUMN]) that starts its definition.
+    // The table: the name after TABLE [IF NOT EXISTS] [ONLY], its last part when qualified;
+    // the column: the first word after the `(` or `,` (or ADD [COLUMN], or ALTER COLUMN) that
+    // starts its definition.
     let table = words
         .iter()
         .position(|&i| is_word(&tokens[i], "table"))
         .and_then(|p| {
-            words[p + 1..].iter().find(|&&i| {
-                !["if", "not", "exists", "only"]
-                    .iter()
-                    .any(|w| is_word(&tokens[i], w))
-            })
+            let first = p
+                + 1
+                + words[p + 1..].iter().position(|&i| {
+                    !["if", "not", "exists", "only"]
+                        .iter()
+                        .any(|w| is_word(&tokens[i], w))
+                })?;
+            let mut last = first;
+            while words
+                .get(last + 1)
+                .is_some_and(|&i| tokens[i].token == Token::Period)
+            {
+                last += 2;
+            }
+            words.get(last)
         })
         .and_then(|&i| word(&tokens[i]));
+    // The column's definition starts before its IDENTITY (whose options list opens a `(` too).
+    let identity = words[..n]
+        .iter()
+        .rposition(|&i| is_word(&tokens[i], "identity"))
+        .unwrap_or(n);
     let mut depth = 0usize;
     let mut starts = Vec::new();
-    for (p, &i) in words[..n].iter().enumerate() {
+    for (p, &i) in words[..identity].iter().enumerate() {
         match tokens[i].token {
             Token::LParen => {
                 depth += 1;
@@ -382,7 +398,14 @@ fn identity_sequence_name(
             }
             Token::RParen => depth = depth.saturating_sub(1),
             Token::Comma if depth == 1 => starts.push(p),
-            _ if depth == 0 && (is_word(&tokens[i], "add") || is_word(&tokens[i], "column")) => {
+            // Not the ADD of `ALTER COLUMN c ADD GENERATED ...` (pg_dump's form).
+            _ if depth == 0
+                && (is_word(&tokens[i], "column")
+                    || (is_word(&tokens[i], "add")
+                        && !words
+                            .get(p + 1)
+                            .is_some_and(|&j| is_word(&tokens[j], "generated")))) =>
+            {
                 starts.push(p)
             }
             _ => {}

@@ -78,6 +78,21 @@ impl Translator<'_> {
                 // A schema's key is `schema.` nothing: keep its name in the schema column.
                 return self.describe_in("schema", &name, "", "", comment);
             }
+            CommentObject::Extension => {
+                let name = match object_name.0.as_slice() {
+                    [part] => part.as_ident().map(fold),
+                    _ => None,
+                };
+                let Some(name) = name
+                    .filter(|n| n == "plpgsql" || self.catalog.extensions.iter().any(|e| e == n))
+                else {
+                    return Err(PgError::new(
+                        SqlState::UNDEFINED_OBJECT,
+                        format!("extension \"{object_name}\" does not exist"),
+                    ));
+                };
+                return self.describe_in("extension", "", &name, "", comment);
+            }
             other => {
                 return Err(PgError::feature_not_supported(format!(
                     "COMMENT ON {other}"

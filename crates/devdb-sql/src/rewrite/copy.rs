@@ -53,8 +53,15 @@ impl Translator<'_> {
         let name = table.name.clone();
         let placeholders = (1..=names.len()).map(make::parameter).collect();
         let columns: Vec<&str> = names.iter().map(String::as_str).collect();
-        let insert = make::insert_rows(&name, &columns, vec![placeholders]);
-        let mut out = self.statement(insert)?;
+        let mut insert = make::insert_rows(&name, &columns, vec![placeholders]);
+        if let sqlparser::ast::Statement::Insert(insert) = &mut insert {
+            insert.table = sqlparser::ast::TableObject::TableName(qualified_name(&name));
+        }
+        // COPY writes the values it is given into identity columns, GENERATED ALWAYS too.
+        let overriding = std::mem::replace(&mut self.overriding_system, true);
+        let out = self.statement(insert);
+        self.overriding_system = overriding;
+        let mut out = out?;
         let types = std::mem::take(&mut self.params)
             .into_iter()
             .map(|t| t.unwrap_or(devdb_pg::PgType::Text))
@@ -80,15 +87,9 @@ impl Translator<'_> {
             .iter()
             .map(|c| make::select_item(make::column(c), None))
             .collect();
-        // Named with its schema: the query is resolved again, where the search path may not
-        // reach the table (pg_dump empties it and qualifies every name).
-        let (schema, name) = crate::catalog::split(&table);
-        let mut from = make::table(name, None);
+        let mut from = make::table(&table, None);
         if let sqlparser::ast::TableFactor::Table { name, .. } = &mut from {
-            name.0.insert(
-                0,
-                sqlparser::ast::ObjectNamePart::Identifier(make::ident(schema)),
-            );
+            *name = qualified_name(&table);
         }
         let select = make::select(items, vec![from], None);
         Ok(make::query(sqlparser::ast::SetExpr::Select(Box::new(
@@ -212,4 +213,12 @@ fn copy_format(options: Vec<CopyOption>) -> Result<CopyFormat, PgError> {
     }
     format.validate()?;
     Ok(format)
+}
+
+/// A table's name with its schema: the statement COPY becomes is resolved again, where the
+/// search path may not reach the table (pg_dump and its scripts empty it and name every table
+/// with its schema).
+fn qualified_name(key: &str) -> ObjectName {
+    let (schema, name) = crate::catalog::split(key);
+    ObjectName::from(vec![make::ident(schema), make::ident(name)])
 }

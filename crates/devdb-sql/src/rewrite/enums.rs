@@ -97,6 +97,18 @@ impl Translator<'_> {
                 serial: false,
             });
         }
+        // The citext extension's type is in `public`: `public.citext`, as pg_dump writes it.
+        if let DataType::Custom(name, modifiers) = dt
+            && let [
+                ObjectNamePart::Identifier(schema),
+                ObjectNamePart::Identifier(ty),
+            ] = name.0.as_slice()
+            && fold(schema) == "public"
+            && fold(ty) == "citext"
+        {
+            let unqualified = ObjectName::from(vec![ty.clone()]);
+            return from_data_type(&DataType::Custom(unqualified, modifiers.clone()));
+        }
         from_data_type(dt)
     }
 

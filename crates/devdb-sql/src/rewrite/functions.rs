@@ -62,7 +62,7 @@ impl Translator<'_> {
         if !within_group.is_empty() {
             return Err(PgError::feature_not_supported("WITHIN GROUP"));
         }
-        let fname = function_name(&name)?;
+        let fname = self.call_name(&name)?;
         let mut order = Vec::new();
         let args = match args {
             FunctionArguments::None => Args::None,
@@ -952,6 +952,21 @@ pub fn undefined(name: &str, n: usize) -> PgError {
 pub(super) fn undefined_with(name: &str, types: &[Ty]) -> PgError {
     let args: Vec<String> = types.iter().map(|t| t.ty.to_string()).collect();
     PgError::undefined_function(&format!("{name}({})", args.join(", ")))
+}
+
+impl Translator<'_> {
+    /// [`function_name`], and a user's SQL function named with its schema, `public` (where
+    /// devdb keeps them; pg_dump's scripts name them so).
+    fn call_name(&self, name: &ObjectName) -> Result<String, PgError> {
+        if let [schema, function] = name.0.as_slice()
+            && schema.as_ident().map(fold).as_deref() == Some(crate::catalog::DEFAULT_SCHEMA)
+            && let Some(function) = function.as_ident().map(fold)
+            && self.catalog.sql_function(&function).is_some()
+        {
+            return Ok(function);
+        }
+        function_name(name)
+    }
 }
 
 /// A function's name as a call spells it, plain or qualified by pg_catalog (where every

@@ -100,13 +100,17 @@ fn is_volatile(e: &Expr) -> bool {
     .is_break()
 }
 
-/// The one-part name of a function or trigger, folded.
+/// The one-part name of a function or trigger, folded. devdb's functions live in `public`, so
+/// `public.f` (pg_dump's spelling) names `f`.
 pub(super) fn plain_name(name: &ObjectName, what: &str) -> Result<String, PgError> {
-    match name.0.as_slice() {
-        [part] => part
-            .as_ident()
+    let plain = |part: &sqlparser::ast::ObjectNamePart| {
+        part.as_ident()
             .map(fold)
-            .ok_or_else(|| PgError::feature_not_supported(format!("{what} name {name}"))),
+            .ok_or_else(|| PgError::feature_not_supported(format!("{what} name {name}")))
+    };
+    match name.0.as_slice() {
+        [part] => plain(part),
+        [schema, part] if plain(schema)? == catalog::DEFAULT_SCHEMA => plain(part),
         _ => Err(PgError::feature_not_supported(format!(
             "schema-qualified {what} name {name}"
         ))),

@@ -607,11 +607,14 @@ pub static RELATIONS: &[Relation] = &[
            FROM __pg_user_descriptions u WHERE u.objoid = b.objoid \
              AND u.classoid = b.classoid AND u.objsubid = b.objsubid) \
          UNION ALL \
-         SELECT 100663299, 3079, 0, 'data type for case-insensitive character strings' \
-         FROM __devdb_extensions WHERE name = 'citext' \
-         UNION ALL \
-         SELECT 100663300, 3079, 0, 'support for indexing common datatypes in GiST' \
-         FROM __devdb_extensions WHERE name = 'btree_gist'",
+         SELECT * FROM (SELECT 100663299 AS objoid, 3079 AS classoid, 0, \
+             'data type for case-insensitive character strings' \
+           FROM __devdb_extensions WHERE name = 'citext' \
+           UNION ALL \
+           SELECT 100663300, 3079, 0, 'support for indexing common datatypes in GiST' \
+           FROM __devdb_extensions WHERE name = 'btree_gist') e \
+         WHERE NOT EXISTS (SELECT 1 FROM __pg_user_descriptions u \
+           WHERE u.objoid = e.objoid AND u.classoid = e.classoid)",
     ),
     empty(
         "pg_inherits",
@@ -1066,9 +1069,11 @@ pub const HELPERS: &[&str] = &[
          WHEN 'type' THEN (SELECT t.oid FROM __devdb_types t \
            WHERE t.schema = c.schema AND t.name = c.name) \
          WHEN 'schema' THEN (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = c.schema) \
+         WHEN 'extension' THEN (SELECT x.oid FROM __pg_extension x WHERE x.extname = c.name) \
          ELSE (SELECT r.oid FROM __pg_class r JOIN __pg_namespace n \
            ON n.oid = r.relnamespace WHERE n.nspname = c.schema AND r.relname = c.name) END, \
-       CASE c.kind WHEN 'type' THEN 1247 WHEN 'schema' THEN 2615 ELSE 1259 END, \
+       CASE c.kind WHEN 'type' THEN 1247 WHEN 'schema' THEN 2615 WHEN 'extension' THEN 3079 \
+         ELSE 1259 END, \
        CASE WHEN c.kind = 'column' THEN (SELECT a.position FROM __devdb_columns a \
          WHERE a.schema = c.schema AND a.table_name = c.name AND a.name = c.column_name) \
          ELSE 0 END, \
