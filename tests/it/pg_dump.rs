@@ -189,8 +189,8 @@ async fn pg_dump_options_match_postgres() {
     assert_eq!(scripts[0], scripts[1]);
 }
 
-/// The other way: PostgreSQL's dump of the schema (without owners, which name roles devdb does
-/// not have) restores into devdb, with the same rows and sequence positions.
+/// The other way: PostgreSQL's dump of the schema restores into devdb, owners included (all
+/// the connected user's), with the same rows and sequence positions.
 #[tokio::test]
 async fn a_postgresql_dump_restores_into_devdb() {
     let (Some(psql_bin), Some(pg_dump_bin)) = (pg_tool("psql"), pg_tool("pg_dump")) else {
@@ -201,7 +201,10 @@ async fn a_postgresql_dump_restores_into_devdb() {
     psql(&psql_bin, &pg.url_for(&original), &["-q", "-c", SCHEMA])
         .await
         .assert_success("schema on PostgreSQL");
-    let dump = pg_dump_with(&pg_dump_bin, &pg.url_for(&original), &["--no-acl"]).await;
+    let url = pg.url_for(&original);
+    let dump = run(&pg_dump_bin, &["--no-acl", &url], Duration::from_secs(60)).await;
+    let dump = dump.assert_success("pg_dump").stdout.clone();
+    assert!(dump.contains("OWNER TO"), "{dump}");
     let dir = tempfile::tempdir().expect("temp dir");
     let script = dir.path().join("postgres.sql");
     std::fs::write(&script, &dump).expect("dump file");

@@ -10,6 +10,7 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{Expr, Statement, Value};
 use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
@@ -53,6 +54,12 @@ pub enum Parsed {
     /// `ALTER INDEX IF EXISTS ... RENAME TO` and `ALTER VIEW ... RENAME TO`, which sqlparser
     /// cannot parse.
     AlterRename(Box<crate::rename_syntax::AlterRename>),
+    /// `ALTER TYPE|DOMAIN name OWNER TO role`, which sqlparser cannot parse.
+    TypeOwner {
+        domain: bool,
+        name: sqlparser::ast::ObjectName,
+        owner: sqlparser::ast::Owner,
+    },
     /// `PREPARE name [(types)] AS statement` (see `prepare_syntax`), with the query string it
     /// came in, which pg_prepared_statements shows.
     Prepare {
@@ -257,6 +264,11 @@ pub(crate) fn statement(
         && (is_word(1, "view")
             || (is_word(1, "materialized") && is_word(2, "view"))
             || (is_word(1, "index") && is_word(2, "if")));
+    let is_type_owner = is_word(0, "alter")
+        && (is_word(1, "type") || is_word(1, "domain"))
+        && words.len() > 4
+        && is_word(words.len() - 3, "owner")
+        && is_word(words.len() - 2, "to");
     let tokens = between_symmetric(qualified_operators(without_only(tokens)));
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
@@ -286,6 +298,8 @@ pub(crate) fn statement(
             crate::drop_type_syntax::parse(&mut parser)
                 .map(|drop| Parsed::DropType(Box::new(drop))),
         )
+    } else if is_type_owner {
+        Some(type_owner(&mut parser))
     } else if is_set_constraints {
         Some(crate::set_constraints_syntax::parse(&mut parser).map(Parsed::SetConstraints))
     } else if is_alter_rename {
@@ -553,6 +567,23 @@ fn between_symmetric(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         i += 1;
     }
     tokens
+}
+
+/// `ALTER TYPE|DOMAIN name OWNER TO role`.
+fn type_owner(parser: &mut Parser) -> Result<Parsed, ParserError> {
+    parser.expect_keyword(Keyword::ALTER)?;
+    let domain = parser.parse_keyword(Keyword::DOMAIN);
+    if !domain {
+        parser.expect_keyword(Keyword::TYPE)?;
+    }
+    let name = parser.parse_object_name(false)?;
+    parser.expect_keywords(&[Keyword::OWNER, Keyword::TO])?;
+    let owner = parser.parse_owner()?;
+    Ok(Parsed::TypeOwner {
+        domain,
+        name,
+        owner,
+    })
 }
 
 /// `FROM ONLY t` (pg_dump's `--inserts` reads tables so), `JOIN ONLY t`, `UPDATE ONLY t` read

@@ -208,6 +208,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_decode", 2, strings::decode),
     f("pg_quote_ident", 1, catalog::pg_quote_ident),
     f("pg_acldefault", 2, catalog::pg_acldefault),
+    f("pg_owner_check", 2, catalog::pg_owner_check),
     f("pg_name_list", 1, catalog::pg_name_list),
     f(
         "pg_check_display",

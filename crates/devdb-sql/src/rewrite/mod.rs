@@ -32,6 +32,7 @@ mod lateral;
 mod lock_table;
 mod matviews;
 mod operators;
+mod owners;
 mod prepare;
 mod query;
 mod ranges;
@@ -195,6 +196,11 @@ pub(crate) fn statement(
         Parsed::Refresh(refresh) => t.refresh(*refresh)?,
         Parsed::DropType(drop) => t.drop_types(&drop.names, drop.if_exists, drop.cascade, &[])?,
         Parsed::SetConstraints(set) => t.set_constraints(set)?,
+        Parsed::TypeOwner {
+            domain,
+            name,
+            owner,
+        } => t.type_owner(domain, &name, &owner)?,
         Parsed::AlterRename(rename) => t.alter_rename(*rename)?,
         Parsed::Database(command) => return Ok(crate::database::translated(command)),
         Parsed::Statement(stmt) if matches!(*stmt, Statement::Explain { .. }) => {
@@ -388,7 +394,14 @@ impl Translator<'_> {
             } => self.create_schema(schema_name, if_not_exists),
             Statement::Truncate(truncate) => self.truncate(truncate),
             Statement::Lock(lock) => self.lock_table(lock),
-            Statement::AlterTable(alter) => self.alter_table(alter),
+            Statement::AlterTable(alter) => match alter.operations.as_slice() {
+                [sqlparser::ast::AlterTableOperation::OwnerTo { new_owner }] => {
+                    self.relation_owner(&alter.name, new_owner)
+                }
+                _ => self.alter_table(alter),
+            },
+            Statement::AlterSchema(alter) => self.alter_schema(alter),
+            Statement::AlterFunction(alter) => self.alter_function(alter),
             Statement::CreateIndex(index) => self.create_index(index),
             Statement::AlterIndex { name, operation } => self.alter_index(&name, operation),
             Statement::CreateExtension(ext) => self.create_extension(ext),

@@ -222,6 +222,30 @@ pub(crate) fn pg_acldefault(args: &[Value]) -> Result<Value, PgError> {
     Ok(Value::Text(format!("{{{}}}", items.join(","))))
 }
 
+/// pg_owner_check(role, current user): NULL when `role` is the connected user, who owns
+/// everything in devdb (ALTER ... OWNER TO); 0A000 for a predefined role, 42704 for any other.
+pub(crate) fn pg_owner_check(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(role), Some(user)) = (text_arg(args, 0), text_arg(args, 1)) else {
+        return Ok(Value::Null);
+    };
+    if role == user {
+        return Ok(Value::Null);
+    }
+    if crate::system::builtin::table("predefined_roles")
+        .into_iter()
+        .flat_map(|t| t.lines())
+        .any(|line| line.split('\t').nth(1) == Some(role))
+    {
+        return Err(PgError::feature_not_supported(format!(
+            "objects owned by {role} (devdb's one role owns everything)"
+        )));
+    }
+    Err(PgError::new(
+        SqlState::UNDEFINED_OBJECT,
+        format!("role \"{role}\" does not exist"),
+    ))
+}
+
 /// A role name as an aclitem prints it: quoted only when it holds more than letters, digits
 /// and underscores.
 fn acl_name(name: &str) -> String {
