@@ -7,6 +7,9 @@
 //! Such a literal is a constant of type int4 (int8 when it does not fit), which is exactly what
 //! a parameter of that declared type is. Literals after `(` or `,` stay (they may be ORDER BY
 //! positions or function arguments the translator reads), and so does everything else.
+//! Nothing is lifted from a statement with GROUP BY or DISTINCT: a select-list expression must
+//! match its GROUP BY key (or a DISTINCT query's ORDER BY key) as written, and `x + $1` does not
+//! match `x + $2`.
 
 use devdb_pg::{PgType, Value};
 
@@ -53,6 +56,13 @@ pub fn lift(sql: &str) -> Option<Lifted> {
             _ if ended => return None,
             // The client's own `$n` would collide with the lifted ones (and must fail 42P02).
             Token::Unliftable => return None,
+            Token::Word
+                if sql.get(token.start..token.end).is_some_and(|w| {
+                    w.eq_ignore_ascii_case("group") || w.eq_ignore_ascii_case("distinct")
+                }) =>
+            {
+                return None;
+            }
             Token::Integer if previous == Token::Operator => {
                 if let Ok(value) = sql.get(token.start..token.end)?.parse::<i64>() {
                     if out.is_empty() {
@@ -88,6 +98,13 @@ pub fn lift(sql: &str) -> Option<Lifted> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_whose_expressions_must_match_keep_their_literals() {
+        assert_eq!(lift("select id + 1, count(*) from t group by id + 1"), None);
+        assert_eq!(lift("select distinct id * 2 from t order by id * 2"), None);
+        assert!(lift("select id + 1 from t where id > 5").is_some());
+    }
 
     #[test]
     fn pgbench_statements_share_one_text() {

@@ -526,7 +526,11 @@ impl Translator<'_> {
         let mut group_exprs = Vec::with_capacity(keys.len());
         let mut output_keys = Vec::new();
         let mut grouped_columns = Vec::new();
-        for key in keys {
+        for mut key in keys {
+            // `GROUP BY (expr)` (how PostgreSQL deparses a view's expression keys) is `expr`.
+            while let Expr::Nested(inner) = key {
+                key = *inner;
+            }
             if let Expr::Identifier(id) = &key {
                 let name = fold(id);
                 if self.resolve_column(None, &name).is_err() && output_names.contains(&name) {
