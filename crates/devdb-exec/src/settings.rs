@@ -239,8 +239,16 @@ impl Settings {
         in_transaction: bool,
     ) -> Result<Option<&'static str>, PgError> {
         let key = name.to_ascii_lowercase();
-        if let Some(parameter) = parameters::all().get(&key) {
-            parameter.settable()?;
+        match parameters::all().get(&key) {
+            Some(parameter) => parameter.settable()?,
+            // Hidden from pg_settings, and as fixed as server_version.
+            None if key == "is_superuser" => {
+                return Err(PgError::new(
+                    SqlState::CANT_CHANGE_RUNTIME_PARAM,
+                    format!("parameter \"{name}\" cannot be changed"),
+                ));
+            }
+            None => {}
         }
         if !self.defaults.contains_key(&key) && !key.contains('.') {
             return Err(unrecognized(name));
