@@ -304,7 +304,7 @@ impl Translator<'_> {
 }
 
 /// `pg_cast(value, from_oid, to_oid, typmod, explicit)`.
-fn pg_cast(e: Expr, from: PgType, to: Ty, ctx: Ctx) -> Expr {
+pub(super) fn pg_cast(e: Expr, from: PgType, to: Ty, ctx: Ctx) -> Expr {
     make::call(
         "pg_cast",
         vec![

@@ -471,11 +471,9 @@ impl Translator<'_> {
                     ],
                 );
                 let text = make::call("pg_acldefault", vec![kind, name]);
-                let acl = PgType::AclitemArray;
-                let cast = vec![text, make::int(25), make::int(acl.oid().0.into())];
-                let explicit = [make::int(-1), make::int(1)];
-                let cast = cast.into_iter().chain(explicit).collect();
-                (make::call("pg_cast", cast), Ty::of(acl))
+                let acl = Ty::of(PgType::AclitemArray);
+                let cast = super::casts::pg_cast(text, PgType::Text, acl, Ctx::Explicit);
+                (cast, acl)
             }
             ("pg_get_userbyid", 1) => {
                 let oid = self.first_oid(args)?;
