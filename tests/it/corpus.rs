@@ -527,6 +527,7 @@ corpus_files! {
     slt_ddl_sql_functions => "ddl/sql_functions.slt",
     slt_ddl_generated_columns => "ddl/generated_columns.slt",
     slt_ddl_renames => "ddl/renames.slt",
+    slt_ddl_privileges => "ddl/privileges.slt",
     slt_dml_crud => "dml/crud.slt",
     slt_dml_lock_table => "dml/lock_table.slt",
     slt_dml_data_modifying_with => "dml/data_modifying_with.slt",

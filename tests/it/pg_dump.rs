@@ -46,6 +46,15 @@ insert into posts (author_id, title, tags, meta, score, published, during, words
 insert into app.widgets values ('00000000-0000-0000-0000-000000000001', 'w1', 3);
 insert into app.parts values ('00000000-0000-0000-0000-000000000001', 1);
 select nextval('invoice_numbers');
+grant select on posts to public;
+grant select, insert (title) on posts to pg_read_all_data;
+grant usage on schema app to public;
+grant select on all tables in schema app to public;
+grant usage, select on sequence invoice_numbers to pg_monitor with grant option;
+grant execute on function add_one(int) to pg_monitor;
+revoke execute on function twice(int) from public;
+revoke all on typed from current_user;
+grant usage on schema public to pg_monitor;
 ";
 
 /// What devdb prints in another shape than PostgreSQL: a view its deparser does not know
@@ -189,8 +198,9 @@ async fn pg_dump_options_match_postgres() {
     assert_eq!(scripts[0], scripts[1]);
 }
 
-/// The other way: PostgreSQL's dump of the schema restores into devdb, owners included (all
-/// the connected user's), with the same rows and sequence positions.
+/// The other way: PostgreSQL's dump of the schema restores into devdb, owners (all the
+/// connected user's) and privileges included, with the same rows, sequence positions and
+/// GRANT and REVOKE statements.
 #[tokio::test]
 async fn a_postgresql_dump_restores_into_devdb() {
     let (Some(psql_bin), Some(pg_dump_bin)) = (pg_tool("psql"), pg_tool("pg_dump")) else {
@@ -202,9 +212,10 @@ async fn a_postgresql_dump_restores_into_devdb() {
         .await
         .assert_success("schema on PostgreSQL");
     let url = pg.url_for(&original);
-    let dump = run(&pg_dump_bin, &["--no-acl", &url], Duration::from_secs(60)).await;
+    let dump = run(&pg_dump_bin, &[&url], Duration::from_secs(60)).await;
     let dump = dump.assert_success("pg_dump").stdout.clone();
     assert!(dump.contains("OWNER TO"), "{dump}");
+    assert!(dump.contains("GRANT SELECT"), "{dump}");
     let dir = tempfile::tempdir().expect("temp dir");
     let script = dir.path().join("postgres.sql");
     std::fs::write(&script, &dump).expect("dump file");
@@ -217,4 +228,13 @@ async fn a_postgresql_dump_restores_into_devdb() {
     let from_devdb = pg_dump_with(&pg_dump_bin, &db.url_with_password(), &data).await;
     let from_postgres = pg_dump_with(&pg_dump_bin, &pg.url_for(&original), &data).await;
     assert_eq!(normalized(&from_devdb), normalized(&from_postgres));
+    let privileges = |dump: &str| -> Vec<String> {
+        dump.lines()
+            .filter(|l| l.starts_with("GRANT ") || l.starts_with("REVOKE "))
+            .map(str::to_owned)
+            .collect()
+    };
+    let redumped = pg_dump(&pg_dump_bin, &db.url_with_password()).await;
+    assert_eq!(privileges(&redumped), privileges(&dump));
+    assert_eq!(privileges(&dump).len(), 12, "{dump}");
 }

@@ -91,6 +91,13 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// (a schema's own name is in `schema`, with `name` empty); `column_name` is empty except for
 /// columns. The translator writes it and never reads it.
 ///
+/// `__devdb_acl` holds the access privileges GRANT and REVOKE gave an object (pg_class.relacl,
+/// pg_attribute.attacl, pg_namespace.nspacl, pg_proc.proacl), in the stored form of
+/// `system/acl.rs`: `kind` is `relation` (`object` its key), `column` (`object` its table's
+/// key, `column_name` the column), `schema` (its name) or `function` (its OID). An object
+/// without a row has acldefault's privileges. Triggers keep the rows with their objects when a
+/// table, view, sequence, column or schema is renamed or dropped.
+///
 /// Views: `__devdb_views` has one row per view (its schema and plain name, its query as
 /// PostgreSQL SQL in `definition`, and `depends_on`, a JSON list of the keys of the tables
 /// and views it reads); `__devdb_view_columns` its output columns like `__devdb_columns`.
@@ -154,6 +161,18 @@ CREATE TABLE IF NOT EXISTS __devdb_functions (oid INTEGER PRIMARY KEY, schema TE
 CREATE TABLE IF NOT EXISTS __devdb_triggers (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, function TEXT NOT NULL, on_insert INTEGER NOT NULL, on_update INTEGER NOT NULL, UNIQUE (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_sql_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, arg_names TEXT NOT NULL, arg_types TEXT NOT NULL, arg_oids TEXT NOT NULL, return_type TEXT NOT NULL, return_oid INTEGER NOT NULL, body TEXT NOT NULL, volatility TEXT NOT NULL DEFAULT 'v', parallel TEXT NOT NULL DEFAULT 'u', strict INTEGER NOT NULL DEFAULT 0, security_definer INTEGER NOT NULL DEFAULT 0, source TEXT, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_generated_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, expr TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_acl (kind TEXT NOT NULL, object TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', acl TEXT NOT NULL, PRIMARY KEY (kind, object, column_name));
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_table_dropped AFTER DELETE ON __devdb_tables BEGIN DELETE FROM __devdb_acl WHERE kind IN ('relation', 'column') AND object = iif(old.schema = 'public', old.name, old.schema || '.' || old.name); END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_table_renamed AFTER UPDATE OF schema, name ON __devdb_tables BEGIN UPDATE __devdb_acl SET object = iif(new.schema = 'public', new.name, new.schema || '.' || new.name) WHERE kind = 'relation' AND object = iif(old.schema = 'public', old.name, old.schema || '.' || old.name); END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_view_dropped AFTER DELETE ON __devdb_views BEGIN DELETE FROM __devdb_acl WHERE kind IN ('relation', 'column') AND object = iif(old.schema = 'public', old.name, old.schema || '.' || old.name); END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_view_renamed AFTER UPDATE OF schema, name ON __devdb_views BEGIN UPDATE __devdb_acl SET object = iif(new.schema = 'public', new.name, new.schema || '.' || new.name) WHERE kind IN ('relation', 'column') AND object = iif(old.schema = 'public', old.name, old.schema || '.' || old.name); END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_column_dropped AFTER DELETE ON __devdb_columns BEGIN DELETE FROM __devdb_acl WHERE kind = 'column' AND object = iif(old.schema = 'public', old.table_name, old.schema || '.' || old.table_name) AND column_name = old.name; END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_column_renamed AFTER UPDATE OF schema, table_name, name ON __devdb_columns BEGIN UPDATE __devdb_acl SET object = iif(new.schema = 'public', new.table_name, new.schema || '.' || new.table_name), column_name = new.name WHERE kind = 'column' AND object = iif(old.schema = 'public', old.table_name, old.schema || '.' || old.table_name) AND column_name = old.name; END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_sequence_dropped AFTER DELETE ON __devdb_sequences BEGIN DELETE FROM __devdb_acl WHERE kind IN ('relation', 'column') AND object = old.name; END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_sequence_renamed AFTER UPDATE OF name ON __devdb_sequences BEGIN UPDATE __devdb_acl SET object = new.name WHERE kind IN ('relation', 'column') AND object = old.name; END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_schema_dropped AFTER DELETE ON __devdb_schemas BEGIN DELETE FROM __devdb_acl WHERE kind = 'schema' AND object = old.name; END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_function_dropped AFTER DELETE ON __devdb_functions BEGIN DELETE FROM __devdb_acl WHERE kind = 'function' AND object = CAST(old.oid AS TEXT); END;
+CREATE TRIGGER IF NOT EXISTS __devdb_acl_sql_function_dropped AFTER DELETE ON __devdb_sql_functions BEGIN DELETE FROM __devdb_acl WHERE kind = 'function' AND object = CAST(old.oid AS TEXT); END;
 ";
 
 /// The queries whose rows [`Catalog::load`] reads, in this order.

@@ -269,7 +269,9 @@ pub(crate) fn statement(
         && words.len() > 4
         && is_word(words.len() - 3, "owner")
         && is_word(words.len() - 2, "to");
-    let tokens = between_symmetric(qualified_operators(without_only(tokens)));
+    let tokens = between_symmetric(qualified_operators(without_only(grantee_keywords(
+        grant_signature(tokens),
+    ))));
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
@@ -611,6 +613,112 @@ fn without_only(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         }
         previous = Some(i);
         i += 1;
+    }
+    tokens
+}
+
+/// GRANT and REVOKE ... ON FUNCTION f(x integer) (pg_dump's form) without the argument
+/// names and modes, which sqlparser does not read there: a name is a first word followed by
+/// another that no multi-word type starts with (`double precision` stays).
+fn grant_signature(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    const TYPE_STARTS: &[&str] = &[
+        "double",
+        "character",
+        "char",
+        "bit",
+        "timestamp",
+        "time",
+        "interval",
+        "national",
+    ];
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let starts = |w: &[usize]| {
+        w.first()
+            .is_some_and(|&i| is_word(&tokens[i], "grant") || is_word(&tokens[i], "revoke"))
+    };
+    if !starts(&words) {
+        return tokens;
+    }
+    let Some(on) = words.windows(2).position(|w| {
+        is_word(&tokens[w[0]], "on")
+            && (is_word(&tokens[w[1]], "function") || is_word(&tokens[w[1]], "procedure"))
+    }) else {
+        return tokens;
+    };
+    let Some(open) = words[on..]
+        .iter()
+        .position(|&i| tokens[i].token == Token::LParen)
+    else {
+        return tokens;
+    };
+    let mut remove = Vec::new();
+    let mut arg_start = true;
+    let mut k = on + open + 1;
+    while k < words.len() && tokens[words[k]].token != Token::RParen {
+        let i = words[k];
+        if tokens[i].token == Token::Comma {
+            arg_start = true;
+            k += 1;
+            continue;
+        }
+        if arg_start {
+            let is_mode = ["in", "out", "inout", "variadic"]
+                .iter()
+                .any(|m| is_word(&tokens[i], m));
+            let next_is_word = words
+                .get(k + 1)
+                .is_some_and(|&n| matches!(tokens[n].token, Token::Word(_)));
+            let is_type_start = TYPE_STARTS.iter().any(|t| is_word(&tokens[i], t));
+            if is_mode
+                || (next_is_word && !is_type_start && matches!(tokens[i].token, Token::Word(_)))
+            {
+                remove.push(i);
+                if is_mode {
+                    k += 1;
+                    continue;
+                }
+            }
+            arg_start = false;
+        }
+        k += 1;
+    }
+    for i in remove.into_iter().rev() {
+        tokens.remove(i);
+    }
+    tokens
+}
+
+/// GRANT ... TO and REVOKE ... FROM CURRENT_USER, SESSION_USER or CURRENT_ROLE, which
+/// sqlparser reads only as functions, and PUBLIC, after which it reads every later grantee as
+/// PUBLIC too, as plain names: the translator reads them unquoted as the connected user and
+/// PUBLIC (a quoted "current_user" stays a role's name).
+fn grantee_keywords(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let Some(&first) = words.first() else {
+        return tokens;
+    };
+    if !is_word(&tokens[first], "grant") && !is_word(&tokens[first], "revoke") {
+        return tokens;
+    }
+    let Some(at) = words
+        .iter()
+        .position(|&i| is_word(&tokens[i], "to") || is_word(&tokens[i], "from"))
+    else {
+        return tokens;
+    };
+    for &i in &words[at + 1..] {
+        if let Token::Word(word) = &mut tokens[i].token
+            && word.quote_style.is_none()
+            && ["current_user", "session_user", "current_role", "public"]
+                .iter()
+                .any(|k| word.value.eq_ignore_ascii_case(k))
+        {
+            word.keyword = sqlparser::keywords::Keyword::NoKeyword;
+        }
     }
     tokens
 }

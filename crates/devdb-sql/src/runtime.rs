@@ -26,6 +26,7 @@ mod variance;
 
 use devdb_pg::{PgError, SqlState, Value};
 
+use crate::system::acl;
 use crate::system::functions as catalog;
 use variance::Statistic::{StddevPop, StddevSamp, VarPop, VarSamp};
 
@@ -207,7 +208,9 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_encode", 2, strings::encode),
     f("pg_decode", 2, strings::decode),
     f("pg_quote_ident", 1, catalog::pg_quote_ident),
-    f("pg_acldefault", 2, catalog::pg_acldefault),
+    f("pg_acldefault", 2, acl::pg_acldefault),
+    f("pg_acl_edit", -1, acl::pg_acl_edit),
+    f("pg_acl_out", 2, acl::pg_acl_out),
     f("pg_owner_check", 2, catalog::pg_owner_check),
     f("pg_name_list", 1, catalog::pg_name_list),
     f(

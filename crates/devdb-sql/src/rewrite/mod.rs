@@ -34,6 +34,7 @@ mod matviews;
 mod operators;
 mod owners;
 mod prepare;
+mod privileges;
 mod query;
 mod ranges;
 mod regex;
@@ -401,6 +402,8 @@ impl Translator<'_> {
                 _ => self.alter_table(alter),
             },
             Statement::AlterSchema(alter) => self.alter_schema(alter),
+            Statement::Grant(grant) => self.grant(grant),
+            Statement::Revoke(revoke) => self.revoke(revoke),
             Statement::AlterFunction(alter) => self.alter_function(alter),
             Statement::CreateIndex(index) => self.create_index(index),
             Statement::AlterIndex { name, operation } => self.alter_index(&name, operation),

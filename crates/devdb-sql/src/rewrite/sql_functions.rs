@@ -190,6 +190,10 @@ impl Translator<'_> {
                     "overloaded functions (one function per name)",
                 ));
             }
+            sqlite.push(super::privileges::function_replaced(
+                existing.oid.0,
+                f.oid.0,
+            ));
             sqlite.push(make::delete(
                 catalog::SQL_FUNCTIONS,
                 where_eq(&[("oid", make::int(existing.oid.0.into()))]),

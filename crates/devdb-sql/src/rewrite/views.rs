@@ -159,6 +159,8 @@ impl Translator<'_> {
         } = self.define_view(&columns, *query)?;
         let key = self.temp_view_key(key, &name)?;
         let mut sqlite = Vec::new();
+        // The privileges an old view had, put back after the new one is made.
+        let mut kept = None;
         if let Some(old) = self.catalog.view(&key) {
             if !or_replace {
                 return Err(duplicate_relation(&key));
@@ -201,7 +203,10 @@ impl Translator<'_> {
                     ));
                 }
             }
+            let (set_aside, put_back) = super::privileges::kept_through_replace(&key);
+            sqlite.push(set_aside);
             sqlite.extend(drop_view_statements(&key, false));
+            kept = Some(put_back);
         } else if self.catalog.table(&key).is_some()
             || self.catalog.index(&key).is_some()
             || self.catalog.sequences.contains(&key)
@@ -211,6 +216,7 @@ impl Translator<'_> {
         let names: Vec<String> = cols.iter().map(|(n, _)| n.clone()).collect();
         sqlite.push(make::create_view(&key, rename_outputs(q, &names)));
         sqlite.extend(view_rows(&key, &definition, &depends_on, &cols));
+        sqlite.extend(kept);
         Ok(catalog_output("CREATE VIEW", sqlite))
     }
 

@@ -170,7 +170,7 @@ pub fn quote_ident(name: &str) -> String {
     }
 }
 
-fn text_arg(args: &[Value], i: usize) -> Option<&str> {
+pub(crate) fn text_arg(args: &[Value], i: usize) -> Option<&str> {
     match args.get(i) {
         Some(Value::Text(s)) => Some(s),
         _ => None,
@@ -180,46 +180,6 @@ fn text_arg(args: &[Value], i: usize) -> Option<&str> {
 /// pg_quote_ident(name).
 pub(crate) fn pg_quote_ident(args: &[Value]) -> Result<Value, PgError> {
     Ok(text_arg(args, 0).map_or(Value::Null, |s| Value::Text(quote_ident(s))))
-}
-
-/// pg_acldefault(objtype, owner): acldefault's privileges of an object of that kind (PostgreSQL's
-/// one-letter abbreviations) before any GRANT, in aclitem[] text form; `owner` is the owner's
-/// name, or its OID where no role has it, as PostgreSQL prints either.
-pub(crate) fn pg_acldefault(args: &[Value]) -> Result<Value, PgError> {
-    let owner = match args.get(1) {
-        Some(Value::Text(name)) => name.clone(),
-        Some(Value::Int(oid)) => oid.to_string(),
-        _ => return Ok(Value::Null),
-    };
-    let Some(kind) = text_arg(args, 0) else {
-        return Ok(Value::Null);
-    };
-    // (what PUBLIC has, what the owner has)
-    let (public, rights) = match kind {
-        "c" => return Ok(Value::Text("{}".to_owned())),
-        "r" => (None, "arwdDxt"),
-        "s" => (None, "rwU"),
-        "d" => (Some("Tc"), "CTc"),
-        "f" => (Some("X"), "X"),
-        "l" | "T" => (Some("U"), "U"),
-        "L" => (None, "rw"),
-        "n" => (None, "UC"),
-        "t" => (None, "C"),
-        "F" | "S" => (None, "U"),
-        "p" => (None, "sA"),
-        other => {
-            return Err(PgError::internal(format!(
-                "unrecognized objtype abbreviation: {other}"
-            )));
-        }
-    };
-    let owner = acl_name(&owner);
-    let mut items = Vec::new();
-    if let Some(public) = public {
-        items.push(format!("={public}/{owner}"));
-    }
-    items.push(format!("{owner}={rights}/{owner}"));
-    Ok(Value::Text(format!("{{{}}}", items.join(","))))
 }
 
 /// pg_owner_check(role, current user): NULL when `role` is the connected user, who owns
@@ -244,16 +204,6 @@ pub(crate) fn pg_owner_check(args: &[Value]) -> Result<Value, PgError> {
         SqlState::UNDEFINED_OBJECT,
         format!("role \"{role}\" does not exist"),
     ))
-}
-
-/// A role name as an aclitem prints it: quoted only when it holds more than letters, digits
-/// and underscores.
-fn acl_name(name: &str) -> String {
-    if name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        name.to_owned()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
 }
 
 /// pg_name_list(json list): `a, "B"`, as constraint definitions list columns.

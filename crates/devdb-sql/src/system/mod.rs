@@ -9,6 +9,7 @@
 //! carries PostgreSQL's type OIDs.
 
 pub use devdb_builtins as builtin;
+pub(crate) mod acl;
 pub(crate) mod check_display;
 pub(crate) mod encoding;
 pub(crate) mod functions;

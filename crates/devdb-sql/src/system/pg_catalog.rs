@@ -41,6 +41,23 @@ macro_rules! bootstrap_acl {
     };
 }
 
+/// The privileges GRANT and REVOKE gave a user object (`__devdb_acl`, see system/acl.rs), NULL
+/// for one that has acldefault's: `$kind` and `$object` as the table keys them, `$column` the
+/// column's name ('' for the object itself).
+macro_rules! user_acl {
+    ($kind:literal, $object:literal, $column:literal) => {
+        concat!(
+            "pg_cast(pg_acl_out((SELECT a.acl FROM __devdb_acl a WHERE a.kind = '",
+            $kind,
+            "' AND a.object = ",
+            $object,
+            " AND a.column_name = ",
+            $column,
+            "), devdb_current_user()), 25, 1034, -1, 1)"
+        )
+    };
+}
+
 const fn rel(name: &'static str, columns: Columns, body: &'static str) -> Relation {
     Relation::new("pg_catalog", name, columns, body)
 }
@@ -56,9 +73,12 @@ pub static RELATIONS: &[Relation] = &[
     rel(
         "pg_namespace",
         cols!(oid: Oid, nspname: Name, nspowner: Oid, nspacl: AclitemArray),
-        "SELECT oid, nspname, nspowner, CASE oid \
-             WHEN 2200 THEN pg_array_make(1033, 'pg_database_owner=UC/pg_database_owner', \
-               '=U/pg_database_owner') \
+        concat!(
+            "SELECT oid, nspname, nspowner, CASE oid \
+             WHEN 2200 THEN coalesce(",
+            user_acl!("schema", "'public'", "''"),
+            ", pg_array_make(1033, 'pg_database_owner=UC/pg_database_owner', \
+               '=U/pg_database_owner')) \
              WHEN 99 THEN NULL \
              ELSE pg_array_make(1033, \
                pg_quote_ident(devdb_current_user()) || '=UC/' \
@@ -66,8 +86,11 @@ pub static RELATIONS: &[Relation] = &[
                '=U/' || pg_quote_ident(devdb_current_user())) END \
          FROM devdb_sys.pg_namespace \
          UNION ALL \
-         SELECT oid, name, 10, NULL FROM __devdb_schemas \
-         WHERE name NOT IN (SELECT nspname FROM devdb_sys.pg_namespace)",
+         SELECT s.oid, s.name, 10, ",
+            user_acl!("schema", "s.name", "''"),
+            " FROM __devdb_schemas s \
+         WHERE s.name NOT IN (SELECT nspname FROM devdb_sys.pg_namespace)"
+        ),
     ),
     // Enums, domains and their array types, with the rows PostgreSQL gives them (enum_in,
     // domain_in, array_in, ...): a domain's row is its base type's with typtype 'd'.
@@ -110,8 +133,7 @@ pub static RELATIONS: &[Relation] = &[
          FROM __devdb_extensions WHERE name = 'citext'",
     ),
     // Trigger functions: language plpgsql (13563 in a fresh PostgreSQL 15 cluster), returning
-    // trigger (2279), no arguments; SQL functions: language sql (14). No GRANT on functions:
-    // proacl NULL.
+    // trigger (2279), no arguments; SQL functions: language sql (14).
     Relation {
         schema: "pg_catalog",
         name: "pg_proc",
@@ -140,8 +162,9 @@ pub static RELATIONS: &[Relation] = &[
              UNION ALL \
              SELECT f.oid, f.name, \
                (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), 10, 13563, 'f', \
-               f.security_definer, f.strict, 0, f.volatility, f.parallel, 0, 2279, '', f.body, \
-               NULL, 100, 0, 0, 0, 0, 0, NULL, NULL, NULL, '', \
+               f.security_definer, f.strict, 0, f.volatility, f.parallel, 0, 2279, '', f.body, ",
+            user_acl!("function", "CAST(f.oid AS TEXT)", "''"),
+            ", 100, 0, 0, 0, 0, 0, NULL, NULL, NULL, '', \
                pg_function_def(f.schema, f.name, '', 'trigger', 'plpgsql', f.volatility, \
                  f.parallel, f.strict, f.security_definer, f.body, NULL), NULL, \
                pg_quote_ident(f.name) || '()' \
@@ -150,8 +173,9 @@ pub static RELATIONS: &[Relation] = &[
              SELECT f.oid, f.name, \
                (SELECT n.oid FROM __pg_namespace n WHERE n.nspname = f.schema), 10, 14, 'f', \
                f.security_definer, f.strict, 0, f.volatility, f.parallel, \
-               json_array_length(f.arg_types), f.return_oid, f.arg_oids, f.source, NULL, \
-               100, 0, 0, 0, 0, 0, NULL, NULL, NULL, __arguments, \
+               json_array_length(f.arg_types), f.return_oid, f.arg_oids, f.source, ",
+            user_acl!("function", "CAST(f.oid AS TEXT)", "''"),
+            ", 100, 0, 0, 0, 0, 0, NULL, NULL, NULL, __arguments, \
                pg_function_def(f.schema, f.name, __arguments, \
                  pg_format_type(f.return_oid, NULL, NULL), 'sql', f.volatility, f.parallel, \
                  f.strict, f.security_definer, f.source, __sqlbody), \
@@ -271,7 +295,9 @@ pub static RELATIONS: &[Relation] = &[
                OR k.ref_table = pg_key(t.schema, t.name))) \
            OR EXISTS (SELECT 1 FROM __devdb_triggers g \
              WHERE g.schema = t.schema AND g.table_name = t.name), \
-           0, 0, 0, 1, 'd', 0, 0, 0, 0, NULL, NULL, NULL \
+           0, 0, 0, 1, 'd', 0, 0, 0, 0, ",
+            user_acl!("relation", "pg_key(t.schema, t.name)", "''"),
+            ", NULL, NULL \
          FROM __devdb_tables t \
          UNION ALL \
          SELECT 16777216 + i.rowid, i.name, \
@@ -290,7 +316,9 @@ pub static RELATIONS: &[Relation] = &[
            33554432 + s.rowid, 0, 1, 1.0, 0, 0, 0, 0, \
            iif(substr(pg_key_schema(s.name), 1, 8) = 'pg_temp_', 't', 'p'), 'S', \
            3, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, \
-           0, 0, NULL, NULL, NULL \
+           0, 0, ",
+            user_acl!("relation", "s.name", "''"),
+            ", NULL, NULL \
          FROM __devdb_sequences s \
          UNION ALL \
          SELECT 83886080 + v.rowid, v.name, \
@@ -302,7 +330,9 @@ pub static RELATIONS: &[Relation] = &[
            (SELECT count(*) FROM __devdb_view_columns c \
              WHERE c.schema = v.schema AND c.view_name = v.name), \
            0, 1, 0, 0, 0, 0, coalesce(m.populated, 1), iif(m.name IS NULL, 'n', 'd'), 0, 0, \
-           0, 0, NULL, NULL, NULL \
+           0, 0, ",
+            user_acl!("relation", "pg_key(v.schema, v.name)", "''"),
+            ", NULL, NULL \
          FROM __devdb_views v \
          LEFT JOIN __devdb_matviews m ON m.schema = v.schema AND m.name = v.name \
          UNION ALL \
@@ -328,7 +358,8 @@ pub static RELATIONS: &[Relation] = &[
         ),
         // A column of a domain names the domain, with what it declared itself (not the
         // domain's NOT NULL and DEFAULT, merged into its __devdb_columns row).
-        "SELECT 16384 + t.rowid, c.name, ty.oid, -1, ty.typlen, c.position, 0, -1, \
+        concat!(
+            "SELECT 16384 + t.rowid, c.name, ty.oid, -1, ty.typlen, c.position, 0, -1, \
            iif(dc.domain_oid IS NULL, c.typmod, -1), \
            ty.typbyval, ty.typalign, ty.typstorage, '', \
            iif(dc.domain_oid IS NULL, c.not_null, dc.own_not_null OR c.pk_position IS NOT NULL), \
@@ -337,7 +368,9 @@ pub static RELATIONS: &[Relation] = &[
              WHERE i.schema = c.schema AND i.table_name = c.table_name AND i.name = c.name)), \
            0, COALESCE((SELECT i.kind FROM __devdb_identity_columns i WHERE i.schema = c.schema \
              AND i.table_name = c.table_name AND i.name = c.name), ''), \
-           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation, NULL, NULL, NULL, NULL \
+           iif(g.name IS NULL, '', 's'), 0, 1, 0, ty.typcollation, ",
+            user_acl!("column", "pg_key(c.schema, c.table_name)", "c.name"),
+            ", NULL, NULL, NULL \
          FROM __devdb_tables t \
          JOIN __devdb_columns c ON c.schema = t.schema AND c.table_name = t.name \
          LEFT JOIN __devdb_domain_columns dc ON dc.schema = c.schema \
@@ -353,10 +386,13 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT 83886080 + v.rowid, c.name, c.type_oid, -1, ty.typlen, c.position, 0, -1, \
            c.typmod, ty.typbyval, ty.typalign, ty.typstorage, '', 0, 0, 0, '', '', 0, 1, 0, \
-           ty.typcollation, NULL, NULL, NULL, NULL \
+           ty.typcollation, ",
+            user_acl!("column", "pg_key(v.schema, v.name)", "c.name"),
+            ", NULL, NULL, NULL \
          FROM __devdb_views v \
          JOIN __devdb_view_columns c ON c.schema = v.schema AND c.view_name = v.name \
-         JOIN __pg_type ty ON ty.oid = c.type_oid",
+         JOIN __pg_type ty ON ty.oid = c.type_oid"
+        ),
     ),
     Relation {
         schema: "pg_catalog",
