@@ -195,6 +195,10 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_translate", 3, strings::translate),
     f("pg_concat_ws", -1, strings::concat_ws),
     f("pg_md5", 1, strings::md5),
+    f("pg_sha224", 1, strings::sha2::<sha2::Sha224>),
+    f("pg_sha256", 1, strings::sha2::<sha2::Sha256>),
+    f("pg_sha384", 1, strings::sha2::<sha2::Sha384>),
+    f("pg_sha512", 1, strings::sha2::<sha2::Sha512>),
     f("pg_format", -1, format::format),
     f("pg_quote_literal", 1, format::quote_literal),
     Function {
@@ -308,6 +312,12 @@ pub static FUNCTIONS: &[Function] = &[
         deterministic: false,
         call: gen_random_uuid,
     },
+    f("pg_convert_to", 2, crate::system::encoding::pg_convert_to),
+    f(
+        "pg_convert_from",
+        2,
+        crate::system::encoding::pg_convert_from,
+    ),
 ];
 
 /// An aggregate the translated SQL calls: the executor collects each row's arguments, in the
@@ -386,6 +396,7 @@ pub static AGGREGATES: &[Aggregate] = &[
         n_args: 1,
         finish: datetime::interval_sum,
     },
+    one_arg("pg_string_agg_distinct", strings::string_agg_distinct),
     Aggregate {
         name: "pg_interval_avg",
         n_args: 1,

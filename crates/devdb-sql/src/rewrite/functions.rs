@@ -141,6 +141,9 @@ impl Translator<'_> {
                     Some(done) => return Ok(done),
                     None => (distinct, args),
                 };
+            if fname == "string_agg" && distinct {
+                return self.string_agg_distinct(args, order);
+            }
             if !order.is_empty() {
                 if fname != "string_agg" || distinct {
                     return Err(PgError::feature_not_supported(format!(
@@ -181,6 +184,52 @@ impl Translator<'_> {
                 args,
             } => self.call_builtin(&fname, args),
         }
+    }
+
+    /// `string_agg(DISTINCT value, delimiter [ORDER BY ...])`. SQLite's DISTINCT takes one
+    /// argument, so the pair is one JSON array to `pg_string_agg_distinct`; without ORDER BY
+    /// the values come sorted, as PostgreSQL's DISTINCT sorts them.
+    fn string_agg_distinct(
+        &mut self,
+        args: Vec<Expr>,
+        order: Vec<sqlparser::ast::OrderByExpr>,
+    ) -> Result<(Expr, Ty), PgError> {
+        if args.len() != 2 {
+            return Err(undefined("string_agg", args.len()));
+        }
+        if order.iter().any(|o| !args.contains(&o.expr)) {
+            return Err(PgError::new(
+                SqlState::INVALID_COLUMN_REFERENCE,
+                "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+            ));
+        }
+        let order = match order.is_empty() {
+            true => vec![make::order_by(args[0].clone())],
+            false => order,
+        };
+        if let Some(g) = self.grouping() {
+            g.in_aggregate += 1;
+            g.saw_aggregate = true;
+        }
+        let typed = self.typed_args(args, &[TEXT, TEXT]);
+        let order = typed.and_then(|typed| Ok((typed, self.aggregate_order(order)?)));
+        if let Some(g) = self.grouping() {
+            g.in_aggregate = g.in_aggregate.saturating_sub(1);
+        }
+        let (typed, order) = order?;
+        let mut call = make::call(
+            "pg_string_agg_distinct",
+            vec![make::call("json_array", typed)],
+        );
+        if let Expr::Function(Function {
+            args: FunctionArguments::List(list),
+            ..
+        }) = &mut call
+        {
+            list.duplicate_treatment = Some(sqlparser::ast::DuplicateTreatment::Distinct);
+            list.clauses = vec![sqlparser::ast::FunctionArgumentClause::OrderBy(order)];
+        }
+        Ok((call, TEXT))
     }
 
     /// SQL value functions, written without parentheses.
@@ -624,6 +673,26 @@ impl Translator<'_> {
                 ("pg_size_pretty", vec![Ty::of(PgType::Int8)], TEXT)
             }
             ("md5", [t]) if t.ty == PgType::Bytea => ("pg_md5", vec![*t], TEXT),
+            ("convert_to", [t, e]) if text_like(t) && text_like(e) => {
+                ("pg_convert_to", vec![TEXT, TEXT], Ty::of(PgType::Bytea))
+            }
+            ("convert_from", [b, e])
+                if (b.ty == PgType::Bytea || b.is_unknown()) && text_like(e) =>
+            {
+                ("pg_convert_from", vec![Ty::of(PgType::Bytea), TEXT], TEXT)
+            }
+            ("sha224" | "sha256" | "sha384" | "sha512", [t])
+                if t.ty == PgType::Bytea || t.is_unknown() =>
+            {
+                let bytea = Ty::of(PgType::Bytea);
+                let f = match name {
+                    "sha224" => "pg_sha224",
+                    "sha256" => "pg_sha256",
+                    "sha384" => "pg_sha384",
+                    _ => "pg_sha512",
+                };
+                (f, vec![bytea], bytea)
+            }
             ("ceil" | "ceiling" | "floor" | "trunc", [t])
                 if t.ty.is_numeric() || t.is_unknown() =>
             {

@@ -1,6 +1,7 @@
 //! More of PostgreSQL's string functions: split_part, initcap, lpad/rpad, reverse, translate,
 //! concat_ws, md5, encode/decode. Strict unless noted; lengths count characters.
 
+use devdb_pg::value::json::Json;
 use devdb_pg::{PgError, SqlState, Value};
 
 use super::{arg, as_int, as_text};
@@ -138,6 +139,17 @@ pub fn concat_ws(args: &[Value]) -> Result<Value, PgError> {
         }
     }
     Ok(Value::Text(parts.join(sep)))
+}
+
+/// sha224(bytea) .. sha512(bytea): the digest as bytea.
+pub fn sha2<D: sha2::Digest>(args: &[Value]) -> Result<Value, PgError> {
+    match arg(args, 0) {
+        Value::Null => Ok(Value::Null),
+        Value::Blob(b) => Ok(Value::Blob(D::digest(b).to_vec())),
+        other => Err(PgError::internal(format!(
+            "sha2 of a non-bytea value {other:?}"
+        ))),
+    }
 }
 
 pub fn md5(args: &[Value]) -> Result<Value, PgError> {
@@ -314,4 +326,36 @@ fn hash_bytes(key: &[u8]) -> u32 {
     c = c.wrapping_add(word(rest.get(8..).unwrap_or_default()) << 8);
     finish(&mut a, &mut b, &mut c);
     c
+}
+
+/// The aggregate behind `string_agg(DISTINCT value, delimiter)`: each row is the JSON array
+/// `[value, delimiter]`, already distinct and in order; rows with a NULL value are skipped, and
+/// each value after the first is preceded by its own row's delimiter (NULL: none), as
+/// PostgreSQL's string_agg does. NULL when no value is left.
+pub fn string_agg_distinct(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    let mut out: Option<String> = None;
+    for row in rows {
+        let Some(Value::Text(pair)) = row.into_iter().next() else {
+            continue;
+        };
+        let text = |j: &Json| match j {
+            Json::String(s) => Some(s.clone()),
+            _ => None,
+        };
+        let (value, delimiter) = match Json::parse(&pair, false)? {
+            Json::Array(items) if items.len() == 2 => (text(&items[0]), text(&items[1])),
+            _ => return Err(PgError::internal(format!("string_agg pair {pair}"))),
+        };
+        let Some(value) = value else {
+            continue;
+        };
+        match &mut out {
+            None => out = Some(value),
+            Some(out) => {
+                out.push_str(delimiter.as_deref().unwrap_or_default());
+                out.push_str(&value);
+            }
+        }
+    }
+    Ok(out.map_or(Value::Null, Value::Text))
 }

@@ -2,7 +2,7 @@
 //! pg_char_to_encoding (psql's `\l`, `\dc`, `\dO`). devdb's databases are all UTF8; the other
 //! encodings are only names that catalogs (pg_conversion) mention.
 
-use devdb_pg::{PgError, Value};
+use devdb_pg::{PgError, SqlState, Value};
 
 /// The encoding of every devdb database.
 pub const UTF8: &str = "UTF8";
@@ -135,4 +135,68 @@ pub(crate) fn pg_char_to_encoding(args: &[Value]) -> Result<Value, PgError> {
         Some(Value::Text(name)) => Value::Int(number(name)),
         _ => Value::Null,
     })
+}
+
+/// convert_to(text, encoding): the text's bytes in `encoding`; devdb's text is UTF8, so only
+/// UTF8 (and SQL_ASCII, which takes the bytes as they are) converts.
+pub(crate) fn pg_convert_to(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(Value::Text(text)), Some(Value::Text(name))) = (args.first(), args.get(1)) else {
+        return Ok(Value::Null);
+    };
+    bytes_encoding(name, "destination")?;
+    Ok(Value::Blob(text.as_bytes().to_vec()))
+}
+
+/// convert_from(bytea, encoding): the bytes read as text in `encoding`, which must then be
+/// valid UTF8 (22021 otherwise, as PostgreSQL's check of a UTF8 database's text).
+pub(crate) fn pg_convert_from(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(Value::Blob(bytes)), Some(Value::Text(name))) = (args.first(), args.get(1)) else {
+        return Ok(Value::Null);
+    };
+    bytes_encoding(name, "source")?;
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.contains('\0') => Ok(Value::Text(text.to_owned())),
+        _ => {
+            let at = std::str::from_utf8(bytes)
+                .map_or_else(|e| e.valid_up_to(), |t| t.find('\0').unwrap_or(0));
+            // The bytes of the character as its first byte announces it, as PostgreSQL
+            // reports them.
+            let length = match bytes.get(at).copied().unwrap_or(0) {
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                0xf0..=0xf7 => 4,
+                _ => 1,
+            };
+            let shown: Vec<String> = bytes[at..]
+                .iter()
+                .take(length)
+                .map(|b| format!("0x{b:02x}"))
+                .collect();
+            Err(PgError::new(
+                SqlState::CHARACTER_NOT_IN_REPERTOIRE,
+                format!(
+                    "invalid byte sequence for encoding \"UTF8\": {}",
+                    shown.join(" ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Checks that convert_to/convert_from can use the encoding `name`: 22023 for a name that is
+/// no encoding, 0A000 for one other than UTF8 and SQL_ASCII.
+fn bytes_encoding(name: &str, role: &str) -> Result<(), PgError> {
+    match usize::try_from(number(name))
+        .ok()
+        .and_then(|i| NAMES.get(i))
+    {
+        Some(&UTF8) | Some(&"SQL_ASCII") => Ok(()),
+        Some(other) => Err(PgError::feature_not_supported(format!(
+            "conversions to and from {other} (devdb's text is UTF8)"
+        ))),
+        None => Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("invalid {role} encoding name \"{name}\""),
+        )),
+    }
 }
