@@ -536,6 +536,7 @@ corpus_files! {
     slt_errors_constraints => "errors/constraints.slt",
     slt_errors_names_and_types => "errors/names_and_types.slt",
     slt_json_operators => "json/operators.slt",
+    slt_json_to_recordset => "json/to_recordset.slt",
     slt_queries_cursors => "queries/cursors.slt",
     slt_queries_dump_catalogs => "queries/dump_catalogs.slt",
     slt_queries_grouping_sets => "queries/grouping_sets.slt",

@@ -42,6 +42,45 @@ pub(super) fn shape(name: &str) -> Option<(Shape, bool)> {
 }
 
 impl Translator<'_> {
+    /// The one argument of json set function `name`, as a document of type `doc_ty`.
+    fn document_arg(
+        &mut self,
+        name: &str,
+        args: Vec<FunctionArg>,
+        doc_ty: Ty,
+    ) -> Result<Expr, PgError> {
+        let [FunctionArg::Unnamed(FunctionArgExpr::Expr(doc))] = <[FunctionArg; 1]>::try_from(args)
+            .map_err(|a| super::functions::undefined(name, a.len()))?
+        else {
+            return Err(PgError::feature_not_supported(format!(
+                "arguments of {name}"
+            )));
+        };
+        self.expr_as(doc, doc_ty, Ctx::Implicit)
+    }
+
+    /// Puts json_each's relation `rel` in scope with PostgreSQL's `columns`, each the
+    /// expression over json_each's columns it stands for.
+    fn json_each_rel(
+        &mut self,
+        rel: &str,
+        columns: Vec<(String, Ty, Expr)>,
+    ) -> Result<(), PgError> {
+        self.push_rel(Rel {
+            name: rel.to_owned(),
+            columns: columns.iter().map(|(n, t, _)| (n.clone(), *t)).collect(),
+            table: None,
+            view: None,
+        })?;
+        let scope = self.current_scope();
+        for (n, _, e) in columns {
+            scope.substitutes.push((rel.to_owned(), n, e));
+        }
+        // json_each's own columns (id, key, value, ...) must not capture bare references.
+        scope.qualify = true;
+        Ok(())
+    }
+
     /// A json set-returning function in FROM, of the [`shape`] its name has.
     pub(super) fn json_set_function(
         &mut self,
@@ -51,14 +90,7 @@ impl Translator<'_> {
         alias: Option<TableAlias>,
     ) -> Result<TableFactor, PgError> {
         let doc_ty = Ty::of(if jsonb { PgType::Jsonb } else { PgType::Json });
-        let [FunctionArg::Unnamed(FunctionArgExpr::Expr(doc))] = <[FunctionArg; 1]>::try_from(args)
-            .map_err(|a| super::functions::undefined(name, a.len()))?
-        else {
-            return Err(PgError::feature_not_supported(format!(
-                "arguments of {name}"
-            )));
-        };
-        let doc = self.expr_as(doc, doc_ty, Ctx::Implicit)?;
+        let doc = self.document_arg(name, args, doc_ty)?;
         let want = if shape == Shape::Keys || matches!(shape, Shape::Each { .. }) {
             "object"
         } else {
@@ -133,21 +165,112 @@ impl Translator<'_> {
                 slot.0 = fold(&c.name);
             }
         }
-        self.push_rel(Rel {
-            name: rel.clone(),
-            columns: columns.iter().map(|(n, t, _)| (n.clone(), *t)).collect(),
-            table: None,
-            view: None,
-        })?;
-        let scope = self.current_scope();
+        self.json_each_rel(&rel, columns)?;
         if let Shape::Elements { .. } = shape {
+            let scope = self.current_scope();
             scope.scalar_rows.push((rel.clone(), "value".to_owned()));
         }
-        for (n, _, e) in columns {
-            scope.substitutes.push((rel.clone(), n, e));
-        }
-        // json_each's own columns (id, key, value, ...) must not capture bare references.
-        scope.qualify = true;
         Ok(make::table_function_as("json_each", vec![doc], &rel))
+    }
+}
+
+/// Whether `name` is json(b)_to_record or json(b)_to_recordset: (a set of rows, jsonb).
+pub(super) fn to_record(name: &str) -> Option<(bool, bool)> {
+    Some(match name {
+        "json_to_record" => (false, false),
+        "jsonb_to_record" => (false, true),
+        "json_to_recordset" => (true, false),
+        "jsonb_to_recordset" => (true, true),
+        _ => return None,
+    })
+}
+
+impl Translator<'_> {
+    /// `json_to_recordset(doc) AS x(a int, b text)` (and json_to_record, and the jsonb ones):
+    /// a row per object of the array (the one object), each declared column the object's key
+    /// of that name read as its type reads text (json and jsonb columns take the subtree
+    /// itself), NULL where the key is missing or JSON null. Over SQLite's json_each like the
+    /// other json set functions; json_to_record reads a one-element array of the object.
+    pub(super) fn json_to_records(
+        &mut self,
+        (set, jsonb): (bool, bool),
+        name: &str,
+        args: Vec<FunctionArg>,
+        alias: Option<TableAlias>,
+    ) -> Result<TableFactor, PgError> {
+        let needs_list = || {
+            PgError::syntax_error(
+                "a column definition list is required for functions returning \"record\"",
+                None,
+            )
+        };
+        let alias = alias.ok_or_else(needs_list)?;
+        let declared = alias
+            .columns
+            .iter()
+            .map(|c| match &c.data_type {
+                Some(dt) => Ok((fold(&c.name), self.data_type(dt)?.ty)),
+                None => Err(needs_list()),
+            })
+            .collect::<Result<Vec<_>, PgError>>()?;
+        if declared.is_empty() {
+            return Err(needs_list());
+        }
+        let doc_ty = Ty::of(if jsonb { PgType::Jsonb } else { PgType::Json });
+        let doc = self.document_arg(name, args, doc_ty)?;
+        // One JSON string per row holding the object's text as written (pg_json_items), so
+        // a json column keeps the document's spacing.
+        let rows = match set {
+            true => make::call(
+                "pg_json_items",
+                vec![
+                    make::call(
+                        "pg_json_set_arg",
+                        vec![doc, make::string("array"), make::string(name)],
+                    ),
+                    make::int(0),
+                    make::string(name),
+                ],
+            ),
+            false => make::call(
+                "json_array",
+                vec![make::call("pg_json_record", vec![doc, make::string(name)])],
+            ),
+        };
+        let rel = fold(&alias.name);
+        let object = make::call(
+            "pg_json_record",
+            vec![make::qualified_column(&rel, "value"), make::string(name)],
+        );
+        let mut columns = Vec::with_capacity(declared.len());
+        for (column, ty) in declared {
+            let get = |as_text: bool| {
+                make::call(
+                    "pg_json_get",
+                    vec![
+                        object.clone(),
+                        make::int(jsonb.into()),
+                        make::string(&column),
+                        make::int(as_text.into()),
+                    ],
+                )
+            };
+            let e = match ty.ty {
+                // JSON null is NULL here too (->> gives it); a jsonb document's subtrees print
+                // as jsonb.
+                PgType::Json | PgType::Jsonb => make::if_else(
+                    Expr::IsNull(Box::new(get(true))),
+                    make::null(),
+                    match jsonb || ty.ty == PgType::Jsonb {
+                        true => make::call("pg_jsonb_norm", vec![get(false)]),
+                        false => get(false),
+                    },
+                ),
+                _ => self.coerce(get(true), Ty::of(PgType::Text), ty, Ctx::Explicit)?,
+            };
+            columns.push((column, ty, e));
+        }
+        self.json_each_rel(&rel, columns)?;
+        Ok(make::table_function_as("json_each", vec![rows], &rel))
     }
 }

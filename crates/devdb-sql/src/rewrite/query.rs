@@ -1502,6 +1502,9 @@ impl Translator<'_> {
             "pg_options_to_table" => return self.options_to_table_item(args, alias),
             _ => {}
         }
+        if let Some(kind) = super::json_sets::to_record(&fname) {
+            return self.json_to_records(kind, &fname, args, alias);
+        }
         match super::json_sets::shape(&fname) {
             Some(shape) => self.json_set_function(shape, &fname, args, alias),
             None => self.scalar_function_item(name, &fname, args, alias),

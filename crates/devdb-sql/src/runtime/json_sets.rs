@@ -48,9 +48,32 @@ fn wrong_shape(function: &str, kind: &str) -> PgError {
             "cannot deconstruct an array as an object".into()
         }
         ("json_each" | "json_each_text", _) => "cannot deconstruct a scalar".into(),
+        ("json_to_recordset", "object") => format!("cannot call {function} on an object"),
+        ("json_to_recordset", _) => format!("cannot call {function} on a scalar"),
+        ("jsonb_to_recordset", _) => format!("cannot call {function} on a non-array"),
         _ => format!("cannot call {function} on a non-object"),
     };
     PgError::new(SqlState::INVALID_PARAMETER_VALUE, message)
+}
+
+/// `pg_json_record(doc, function)`: an object json(b)_to_record or a row of
+/// json(b)_to_recordset reads, returned as it is; 22023 for anything else, worded as
+/// PostgreSQL words it.
+pub fn record(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(doc), Some(function)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    match kind_of(doc) {
+        "object" => Ok(Value::Text(doc.to_owned())),
+        kind => Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            match function.ends_with("recordset") {
+                true => format!("argument of {function} must be an array of objects"),
+                false if kind == "array" => "cannot call populate_composite on an array".into(),
+                false => "cannot call populate_composite on a scalar".into(),
+            },
+        )),
+    }
 }
 
 fn kind_of(doc: &str) -> &'static str {
