@@ -87,6 +87,9 @@ impl Translator<'_> {
 
     fn expr_node(&mut self, e: Expr) -> Result<(Expr, Ty), PgError> {
         self.check_stack()?;
+        if let Some(expanded) = super::row_values::expand(&e)? {
+            return self.expr_node(expanded);
+        }
         // Each family of expressions has its own function, which keeps the stack frame of this
         // recursion small (debug builds give every temporary of a large match its own slot).
         match e {

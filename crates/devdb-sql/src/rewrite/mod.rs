@@ -39,6 +39,7 @@ mod query;
 mod ranges;
 mod regex;
 mod row_probe;
+mod row_values;
 mod schemas;
 mod scope;
 mod sequences;
