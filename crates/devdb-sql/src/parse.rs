@@ -269,9 +269,8 @@ pub(crate) fn statement(
         && words.len() > 4
         && is_word(words.len() - 3, "owner")
         && is_word(words.len() - 2, "to");
-    let tokens = between_symmetric(qualified_operators(without_only(grantee_keywords(
-        grant_signature(tokens),
-    ))));
+    let tokens = grantee_keywords(grant_signature(tokens));
+    let tokens = between_symmetric(qualified_operators(without_only(weaker_row_locks(tokens))));
     let mut parser = Parser::new(dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
@@ -613,6 +612,30 @@ fn without_only(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         }
         previous = Some(i);
         i += 1;
+    }
+    tokens
+}
+
+/// `FOR NO KEY UPDATE` and `FOR KEY SHARE`, which sqlparser does not read, as `FOR UPDATE` and
+/// `FOR SHARE`: devdb gives every row lock the same meaning (the transaction writes alone).
+fn weaker_row_locks(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let mut remove = Vec::new();
+    for (k, &i) in words.iter().enumerate() {
+        if !is_word(&tokens[i], "for") {
+            continue;
+        }
+        let word = |n: usize, w: &str| words.get(k + n).is_some_and(|&j| is_word(&tokens[j], w));
+        if word(1, "no") && word(2, "key") && word(3, "update") {
+            remove.extend([words[k + 1], words[k + 2]]);
+        } else if word(1, "key") && word(2, "share") {
+            remove.push(words[k + 1]);
+        }
+    }
+    for i in remove.into_iter().rev() {
+        tokens.remove(i);
     }
     tokens
 }
