@@ -1492,12 +1492,12 @@ impl Translator<'_> {
             "pg_partition_ancestors" => {
                 return self.partition_ancestors_item(with_ordinality, alias);
             }
+            "generate_series" => return self.generate_series(args, with_ordinality, alias),
             _ if with_ordinality => {
                 return Err(PgError::feature_not_supported(format!(
                     "{fname} WITH ORDINALITY"
                 )));
             }
-            "generate_series" => return self.generate_series(args, alias),
             "regexp_matches" => return self.regexp_matches_item(args, alias),
             "pg_options_to_table" => return self.options_to_table_item(args, alias),
             _ => {}
@@ -1536,6 +1536,7 @@ impl Translator<'_> {
     fn generate_series(
         &mut self,
         args: Vec<FunctionArg>,
+        with_ordinality: bool,
         alias: Option<TableAlias>,
     ) -> Result<TableFactor, PgError> {
         let mut exprs = Vec::with_capacity(3);
@@ -1554,28 +1555,59 @@ impl Translator<'_> {
             .map(|a| fold(&a.name))
             .unwrap_or_else(|| "generate_series".to_owned());
         let (series_args, value, ty) = self.series(exprs, &alias_name)?;
-        let column = match alias.as_ref().map(|a| a.columns.as_slice()) {
-            Some([c]) => fold(&c.name),
-            Some([]) | None => alias_name.clone(),
-            Some(_) => {
-                return Err(PgError::syntax_error(
-                    "too many column aliases specified for function generate_series",
-                    None,
-                ));
-            }
-        };
+        let named = alias.as_ref().map_or(&[][..], |a| a.columns.as_slice());
+        let available = 1 + usize::from(with_ordinality);
+        if named.len() > available {
+            return Err(PgError::new(
+                SqlState::INVALID_COLUMN_REFERENCE,
+                format!(
+                    "table \"{alias_name}\" has {available} columns available but {} columns specified",
+                    named.len()
+                ),
+            ));
+        }
+        let column = named
+            .first()
+            .map_or_else(|| alias_name.clone(), |c| fold(&c.name));
         // SQLite's table-valued function stays in FROM, where its arguments may read the items
         // to its left (functions in FROM are LATERAL in PostgreSQL); its column is `value`.
         let series = make::table_function_as("generate_series", series_args, &alias_name);
+        let mut columns = vec![(column, ty, value)];
+        if with_ordinality {
+            // Each SQLite series counts from its `start` by its `step`.
+            let own = |c: &str| make::qualified_column(&alias_name, c);
+            let offset = make::binary(
+                own("value"),
+                sqlparser::ast::BinaryOperator::Minus,
+                own("start"),
+            );
+            let steps = make::binary(
+                make::nested(offset),
+                sqlparser::ast::BinaryOperator::Divide,
+                own("step"),
+            );
+            columns.push((
+                named
+                    .get(1)
+                    .map_or_else(|| "ordinality".to_owned(), |c| fold(&c.name)),
+                Ty::of(PgType::Int8),
+                make::nested(make::binary(
+                    steps,
+                    sqlparser::ast::BinaryOperator::Plus,
+                    make::int(1),
+                )),
+            ));
+        }
         self.push_rel(Rel {
             name: alias_name.clone(),
-            columns: vec![(column.clone(), ty)],
+            columns: columns.iter().map(|(n, t, _)| (n.clone(), *t)).collect(),
             table: None,
             view: None,
         })?;
-        self.current_scope()
-            .substitutes
-            .push((alias_name, column, value));
+        let scope = self.current_scope();
+        for (n, _, e) in columns {
+            scope.substitutes.push((alias_name.clone(), n, e));
+        }
         Ok(series)
     }
 
