@@ -1134,6 +1134,23 @@ impl Translator<'_> {
                         }),
                     ));
                 }
+                // A check or foreign key (`rename_constraint` takes the others): SQLite
+                // knows it by name in the table's definition, which is rebuilt.
+                AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                    let (old, new) = (fold(&old_name), fold(&new_name));
+                    let Some(c) = constraints.iter_mut().find(|c| c.name == old) else {
+                        return Err(undefined_constraint(&old, &table.name));
+                    };
+                    c.name = new.clone();
+                    sqlite.push(make::update(
+                        catalog::CONSTRAINTS,
+                        vec![("name", make::string(&new))],
+                        table_where(&table.name).map(|w| {
+                            make::and(w, make::eq(make::column("name"), make::string(&old)))
+                        }),
+                    ));
+                    rebuild = true;
+                }
                 AlterTableOperation::DropConstraint {
                     if_exists,
                     name,

@@ -562,6 +562,55 @@ impl Translator<'_> {
         sqlite
     }
 
+    /// ALTER TABLE t RENAME CONSTRAINT old TO new of a primary key or unique constraint, which
+    /// renames its index too (as ALTER INDEX renames the constraint); None for a check or
+    /// foreign key, which ALTER TABLE renames. 42704 for a constraint the table lacks, 42710 for
+    /// a name another of its constraints has.
+    pub(super) fn rename_key_constraint(
+        &mut self,
+        table: &ObjectName,
+        old: &str,
+        new: &str,
+    ) -> Result<Option<Output>, PgError> {
+        let table = self.lookup_table(table)?.clone();
+        let plain = catalog::split(&table.name).1;
+        let mut constraints = self.catalog.constraints_of(&table.name);
+        let Some(c) = constraints.find(|c| c.name == old).cloned() else {
+            return Err(PgError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!("constraint \"{old}\" for table \"{plain}\" does not exist"),
+            ));
+        };
+        if self
+            .catalog
+            .constraints_of(&table.name)
+            .any(|c| c.name == new)
+        {
+            return Err(PgError::new(
+                SqlState::DUPLICATE_OBJECT,
+                format!("constraint \"{new}\" for relation \"{plain}\" already exists"),
+            ));
+        }
+        match c.kind {
+            ConstraintKind::ForeignKey | ConstraintKind::Check => Ok(None),
+            ConstraintKind::Exclusion => Err(PgError::feature_not_supported(
+                "RENAME CONSTRAINT of an exclusion constraint",
+            )),
+            ConstraintKind::Unique | ConstraintKind::PrimaryKey => {
+                let index = ObjectName::from(vec![
+                    sqlparser::ast::Ident::with_quote('"', table.schema.as_str()),
+                    sqlparser::ast::Ident::with_quote('"', old),
+                ]);
+                let renamed = AlterIndexOperation::RenameIndex {
+                    index_name: ObjectName::from(vec![sqlparser::ast::Ident::with_quote('"', new)]),
+                };
+                let mut out = self.alter_index(&index, renamed)?;
+                out.kind = crate::Kind::Command("ALTER TABLE");
+                Ok(Some(out))
+            }
+        }
+    }
+
     pub fn alter_index(
         &mut self,
         name: &ObjectName,

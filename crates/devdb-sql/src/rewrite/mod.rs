@@ -400,6 +400,13 @@ impl Translator<'_> {
                 [sqlparser::ast::AlterTableOperation::OwnerTo { new_owner }] => {
                     self.relation_owner(&alter.name, new_owner)
                 }
+                [sqlparser::ast::AlterTableOperation::RenameConstraint { old_name, new_name }] => {
+                    let (old, new) = (fold(old_name), fold(new_name));
+                    match self.rename_key_constraint(&alter.name, &old, &new)? {
+                        Some(out) => Ok(out),
+                        None => self.alter_table(alter),
+                    }
+                }
                 _ => self.alter_table(alter),
             },
             Statement::AlterSchema(alter) => self.alter_schema(alter),
