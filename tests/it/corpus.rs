@@ -544,6 +544,7 @@ corpus_files! {
     slt_queries_join_forms => "queries/join_forms.slt",
     slt_queries_prepare => "queries/prepare.slt",
     slt_queries_settings => "queries/settings.slt",
+    slt_queries_pgcrypto => "queries/pgcrypto.slt",
     slt_queries_regex_functions => "queries/regex_functions.slt",
     slt_queries_select => "queries/select.slt",
     slt_queries_srf_select_list => "queries/srf_select_list.slt",

@@ -17,6 +17,7 @@ mod json_edit;
 mod json_sets;
 mod math;
 pub mod numeric;
+mod pgcrypto;
 mod range;
 mod regex;
 mod strings;
@@ -57,7 +58,19 @@ const fn f(
     }
 }
 
-/// Every pure runtime function.
+/// A function SQLite must call again for each row (random values).
+const fn volatile(
+    name: &'static str,
+    n_args: i32,
+    call: fn(&[Value]) -> Result<Value, PgError>,
+) -> Function {
+    Function {
+        deterministic: false,
+        ..f(name, n_args, call)
+    }
+}
+
+/// Every runtime scalar function.
 pub static FUNCTIONS: &[Function] = &[
     f("pg_int2_add", 2, arith::int2_add),
     f("pg_int2_sub", 2, arith::int2_sub),
@@ -195,6 +208,11 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_translate", 3, strings::translate),
     f("pg_concat_ws", -1, strings::concat_ws),
     f("pg_md5", 1, strings::md5),
+    f("pg_digest", 2, pgcrypto::digest),
+    f("pg_hmac", 3, pgcrypto::hmac),
+    f("pg_crypt", 2, pgcrypto::crypt),
+    volatile("pg_gen_random_bytes", 1, pgcrypto::gen_random_bytes),
+    volatile("pg_gen_salt", -1, pgcrypto::gen_salt),
     f("pg_sha224", 1, strings::sha2::<sha2::Sha224>),
     f("pg_sha256", 1, strings::sha2::<sha2::Sha256>),
     f("pg_sha384", 1, strings::sha2::<sha2::Sha384>),
@@ -307,12 +325,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_string_to_array", 3, array::string_to_array),
     f("pg_array_any", 5, array::any),
     f("pg_array_pack", 2, array::pack),
-    Function {
-        name: "pg_gen_random_uuid",
-        n_args: 0,
-        deterministic: false,
-        call: gen_random_uuid,
-    },
+    volatile("pg_gen_random_uuid", 0, gen_random_uuid),
     f("pg_convert_to", 2, crate::system::encoding::pg_convert_to),
     f(
         "pg_convert_from",

@@ -1796,22 +1796,22 @@ impl Translator<'_> {
         Ok(out)
     }
 
-    /// CREATE EXTENSION for the extensions devdb has built in (pgcrypto's and uuid-ossp's
-    /// gen_random_uuid and uuid_generate_v4, plpgsql, citext's type, btree_gist's operator
-    /// classes); nothing to install.
+    /// CREATE EXTENSION for the extensions devdb has built in (pgcrypto's functions,
+    /// uuid-ossp's uuid_generate_v4, plpgsql, citext's type, btree_gist's operator classes);
+    /// nothing to install.
     pub fn create_extension(
         &mut self,
         ext: sqlparser::ast::CreateExtension,
     ) -> Result<Output, PgError> {
         let name = fold(&ext.name);
         match name.as_str() {
-            "pgcrypto" | "uuid-ossp" | "plpgsql" => {
-                Ok(Output::new(Kind::Command("CREATE EXTENSION")))
-            }
+            "plpgsql" => Ok(Output::new(Kind::Command("CREATE EXTENSION"))),
             // citext's type is built in (PgType::Citext); the extension's row lists it in
             // pg_extension and pg_type. btree_gist's operator classes are built in too
-            // (`access_methods`); its row makes GiST take the scalar types.
-            "citext" | "btree_gist" => {
+            // (`access_methods`); its row makes GiST take the scalar types. pgcrypto's row
+            // makes its functions exist (`runtime/pgcrypto.rs`); uuid-ossp's uuid_generate_v4
+            // is always there, its row lists it.
+            "citext" | "btree_gist" | "pgcrypto" | "uuid-ossp" => {
                 let mut stmt = make::insert_rows(
                     "__devdb_extensions",
                     &["name"],

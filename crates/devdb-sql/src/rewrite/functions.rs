@@ -584,7 +584,34 @@ impl Translator<'_> {
             return self.enum_function(name, *t);
         }
         let text_like = |t: &Ty| t.ty.is_text();
+        // pgcrypto's functions exist once CREATE EXTENSION pgcrypto made them.
+        let pgcrypto = self.catalog.extensions.iter().any(|e| e == "pgcrypto");
+        let bytea = Ty::of(PgType::Bytea);
+        // pgcrypto's text-or-bytea arguments: bytea for bytea, else text (an untyped literal).
+        let data = |t: &Ty| if t.ty == PgType::Bytea { bytea } else { TEXT };
+        let data_like = |t: &Ty| t.ty == PgType::Bytea || text_like(t) || t.is_unknown();
+        let name_like = |t: &Ty| text_like(t) || t.is_unknown();
         let (sqlite, arg_types, result): (&str, Vec<Ty>, Ty) = match (name, types.as_slice()) {
+            ("digest", [d, k]) if pgcrypto && data_like(d) && name_like(k) => {
+                ("pg_digest", vec![data(d), TEXT], bytea)
+            }
+            ("hmac", [d, key, k])
+                if pgcrypto && data_like(d) && data(d) == data(key) && name_like(k) =>
+            {
+                ("pg_hmac", vec![data(d), data(d), TEXT], bytea)
+            }
+            ("crypt", [p, salt]) if pgcrypto && name_like(p) && name_like(salt) => {
+                ("pg_crypt", vec![TEXT, TEXT], TEXT)
+            }
+            ("gen_salt", [k]) if pgcrypto && name_like(k) => ("pg_gen_salt", vec![TEXT], TEXT),
+            ("gen_salt", [k, n])
+                if pgcrypto && name_like(k) && (n.ty.is_integer() || n.is_unknown()) =>
+            {
+                ("pg_gen_salt", vec![TEXT, INT4], TEXT)
+            }
+            ("gen_random_bytes", [n]) if pgcrypto && (n.ty.is_integer() || n.is_unknown()) => {
+                ("pg_gen_random_bytes", vec![INT4], bytea)
+            }
             ("lower" | "upper", [t]) if text_like(t) => (
                 if name == "lower" {
                     "pg_lower"
@@ -1030,11 +1057,23 @@ impl Translator<'_> {
         if let [schema, function] = name.0.as_slice()
             && schema.as_ident().map(fold).as_deref() == Some(crate::catalog::DEFAULT_SCHEMA)
             && let Some(function) = function.as_ident().map(fold)
-            && self.catalog.sql_function(&function).is_some()
+            && (self.catalog.sql_function(&function).is_some()
+                || self.extension_function(&function))
         {
             return Ok(function);
         }
         function_name(name)
+    }
+
+    /// Whether `function` belongs to an extension this database created, which PostgreSQL
+    /// puts in `public` (pg_dump then writes `public.digest(...)`).
+    fn extension_function(&self, function: &str) -> bool {
+        let extension = match function {
+            "digest" | "hmac" | "crypt" | "gen_salt" | "gen_random_bytes" => "pgcrypto",
+            f if f.starts_with("uuid_generate_") || f.starts_with("uuid_n") => "uuid-ossp",
+            _ => return false,
+        };
+        self.catalog.extensions.iter().any(|e| e == extension)
     }
 }
 

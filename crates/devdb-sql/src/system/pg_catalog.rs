@@ -210,7 +210,11 @@ pub static RELATIONS: &[Relation] = &[
          UNION ALL \
          SELECT 100663299, 'citext', 10, 2200, 1, '1.6', NULL, NULL FROM __devdb_extensions WHERE name = 'citext' \
          UNION ALL \
-         SELECT 100663300, 'btree_gist', 10, 2200, 1, '1.7', NULL, NULL FROM __devdb_extensions WHERE name = 'btree_gist'",
+         SELECT 100663300, 'btree_gist', 10, 2200, 1, '1.7', NULL, NULL FROM __devdb_extensions WHERE name = 'btree_gist' \
+         UNION ALL \
+         SELECT 100663301, 'pgcrypto', 10, 2200, 1, '1.3', NULL, NULL FROM __devdb_extensions WHERE name = 'pgcrypto' \
+         UNION ALL \
+         SELECT 100663302, 'uuid-ossp', 10, 2200, 1, '1.1', NULL, NULL FROM __devdb_extensions WHERE name = 'uuid-ossp'",
     ),
     rel(
         "pg_opclass",
@@ -648,7 +652,13 @@ pub static RELATIONS: &[Relation] = &[
            FROM __devdb_extensions WHERE name = 'citext' \
            UNION ALL \
            SELECT 100663300, 3079, 0, 'support for indexing common datatypes in GiST' \
-           FROM __devdb_extensions WHERE name = 'btree_gist') e \
+           FROM __devdb_extensions WHERE name = 'btree_gist' \
+           UNION ALL \
+           SELECT 100663301, 3079, 0, 'cryptographic functions' \
+           FROM __devdb_extensions WHERE name = 'pgcrypto' \
+           UNION ALL \
+           SELECT 100663302, 3079, 0, 'generate universally unique identifiers (UUIDs)' \
+           FROM __devdb_extensions WHERE name = 'uuid-ossp') e \
          WHERE NOT EXISTS (SELECT 1 FROM __pg_user_descriptions u \
            WHERE u.objoid = e.objoid AND u.classoid = e.classoid)",
     ),
