@@ -1376,3 +1376,17 @@ async fn lock_table_in_share_mode_keeps_writers_out_until_it_ends() {
     ])
     .await;
 }
+
+/// A multi-statement simple Query is an implicit transaction block, where PostgreSQL allows
+/// LOCK TABLE (25P01 only for a Query of its own); the lock ends with the Query.
+#[tokio::test]
+async fn lock_table_in_a_multi_statement_query_runs_in_its_implicit_block() {
+    crate::harness::compare(&[
+        "create table locked (id int primary key, v text)",
+        "lock table locked in exclusive mode; insert into locked values (1, 'a')",
+        "lock table locked",
+        "insert into locked values (2, 'b'); lock table locked; select count(*) from locked",
+        "select id, v from locked order by id",
+    ])
+    .await;
+}

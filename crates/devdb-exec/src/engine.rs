@@ -133,6 +133,9 @@ pub(crate) struct Engine {
     /// error.
     hold_tag: bool,
     held_tag: Option<String>,
+    /// Set while a statement of a multi-statement simple Query runs: those share an implicit
+    /// transaction block, where LOCK TABLE is allowed as in PostgreSQL.
+    in_multi_query: bool,
     /// Ephemeral databases commit sharing transactions in groups (`sharing.rs`).
     groups_commits: bool,
 }
@@ -188,6 +191,7 @@ impl Engine {
             listeners: Default::default(),
             orphan_temps: Vec::new(),
             hold_tag: false,
+            in_multi_query: false,
             held_tag: None,
             groups_commits: config.ephemeral,
         };

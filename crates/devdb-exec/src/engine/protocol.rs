@@ -226,8 +226,10 @@ impl Engine {
                         nap: std::mem::replace(&mut nap, Nap::Park),
                     };
                     self.hold_tag = query.next + 1 == query.statements.len();
+                    self.in_multi_query = query.statements.len() > 1;
                     let ran = self.run_statement(id, session, &t, delivery, sink);
                     self.hold_tag = false;
+                    self.in_multi_query = false;
                     ran
                 });
             match result {

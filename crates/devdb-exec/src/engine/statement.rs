@@ -218,11 +218,13 @@ impl Engine {
                 // Its SQLite drops the session's temporary tables.
                 self.run_sql(id, session, t, delivery, sink)
             }
-            Kind::Command("LOCK TABLE") if !session.transaction.block => Err(PgError::new(
-                SqlState::NO_ACTIVE_SQL_TRANSACTION,
-                "LOCK TABLE can only be used in transaction blocks",
-            )
-            .into()),
+            Kind::Command("LOCK TABLE") if !session.transaction.block && !self.in_multi_query => {
+                Err(PgError::new(
+                    SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                    "LOCK TABLE can only be used in transaction blocks",
+                )
+                .into())
+            }
             Kind::Command("DISCARD SEQUENCES") => {
                 lock(&self.functions.sequences).forget_session(id);
                 sink.command_complete("DISCARD SEQUENCES");
