@@ -766,7 +766,7 @@ impl Translator<'_> {
                                     "column {name} of table {}",
                                     catalog::split(&table.name).1
                                 ),
-                                fk,
+                                std::slice::from_ref(fk),
                                 &format!(
                                     "column {name} of table {}",
                                     catalog::split(&table.name).1
@@ -1267,14 +1267,7 @@ impl Translator<'_> {
             .into_iter()
             .map(|(object, _)| format!("drop cascades to {object}"))
             .collect();
-        match cascaded.as_slice() {
-            [] => {}
-            [one] => self.notices.push(PgError::notice(one)),
-            many => self.notices.push(
-                PgError::notice(format!("drop cascades to {} other objects", many.len()))
-                    .with_detail(many.join("\n")),
-            ),
-        }
+        self.cascade_notice(&cascaded);
         let mut sqlite = Vec::new();
         if !readers.is_empty() {
             sqlite.extend(self.drop_view_keys(readers, true)?.sqlite);
@@ -1320,7 +1313,7 @@ impl Translator<'_> {
     /// key its columns' key positions (they stay NOT NULL, as in PostgreSQL). A foreign key
     /// that uses the key depends on it (2BP01; with CASCADE not built).
     fn drop_key_constraint(
-        &self,
+        &mut self,
         table: &mut Table,
         key: &Constraint,
         cascade: bool,
@@ -1329,23 +1322,26 @@ impl Translator<'_> {
     ) -> Result<(), PgError> {
         let mut columns = key.columns.clone();
         columns.sort();
-        if let Some(fk) = self.catalog.references_to(&table.name).find(|fk| {
-            let mut used = fk.ref_columns.clone();
-            used.sort();
-            used == columns
-        }) {
-            if cascade {
-                return Err(PgError::feature_not_supported(
-                    "DROP CONSTRAINT ... CASCADE of a key a foreign key uses",
-                ));
-            }
+        let users: Vec<Constraint> = self
+            .catalog
+            .references_to(&table.name)
+            .filter(|fk| {
+                let mut used = fk.ref_columns.clone();
+                used.sort();
+                used == columns
+            })
+            .cloned()
+            .collect();
+        if cascade {
+            sqlite.extend(self.drop_foreign_keys(&users)?);
+        } else if !users.is_empty() {
             return Err(depended_on(
                 &format!(
                     "constraint {} on table {}",
                     key.name,
                     catalog::split(&table.name).1
                 ),
-                fk,
+                &users,
                 &format!("index {}", key.name),
             ));
         }
@@ -1365,6 +1361,62 @@ impl Translator<'_> {
             sqlite.extend(not_key_columns(table, &key.columns));
         }
         Ok(())
+    }
+
+    /// PostgreSQL's NOTICE of what a DROP ... CASCADE drops besides its object: one line
+    /// (`drop cascades to ...`), or their count with each in the DETAIL.
+    pub(super) fn cascade_notice(&mut self, cascaded: &[String]) {
+        match cascaded {
+            [] => {}
+            [one] => self.notices.push(PgError::notice(one)),
+            many => self.notices.push(
+                PgError::notice(format!("drop cascades to {} other objects", many.len()))
+                    .with_detail(many.join("\n")),
+            ),
+        }
+    }
+
+    /// DROP CONSTRAINT ... CASCADE of a key: the foreign keys of other tables that use it go
+    /// too (PostgreSQL's NOTICE names them), each such table rebuilt without them.
+    fn drop_foreign_keys(&mut self, fks: &[Constraint]) -> Result<Vec<Statement>, PgError> {
+        let cascaded: Vec<String> = fks
+            .iter()
+            .map(|fk| {
+                format!(
+                    "drop cascades to constraint {} on table {}",
+                    fk.name,
+                    catalog::split(&fk.table).1
+                )
+            })
+            .collect();
+        self.cascade_notice(&cascaded);
+        let mut sqlite = Vec::new();
+        let mut children: Vec<&str> = fks.iter().map(|fk| fk.table.as_str()).collect();
+        children.sort_unstable();
+        children.dedup();
+        for child in children {
+            if fks.iter().any(|fk| fk.ref_table.as_deref() == Some(child)) {
+                return Err(PgError::feature_not_supported(
+                    "DROP CONSTRAINT ... CASCADE of a key its own table's foreign key uses",
+                ));
+            }
+            let table = self
+                .catalog
+                .table(child)
+                .cloned()
+                .ok_or_else(|| PgError::undefined_table(child))?;
+            let kept: Vec<Constraint> = self
+                .catalog
+                .constraints_of(child)
+                .filter(|c| !fks.contains(c))
+                .cloned()
+                .collect();
+            for fk in fks.iter().filter(|fk| fk.table == child) {
+                sqlite.push(delete_constraint_row(child, &fk.name));
+            }
+            sqlite.extend(self.rebuild(&table, &kept, &[], &[])?);
+        }
+        Ok(sqlite)
     }
 
     /// 42710 when a constraint of the table, or 42P07 when a relation, already has this name.
@@ -2135,16 +2187,22 @@ fn delete_constraint_row(table: &str, name: &str) -> Statement {
 }
 
 /// 2BP01 for dropping `what`, which foreign key `fk` depends on through `through`.
-fn depended_on(what: &str, fk: &Constraint, through: &str) -> PgError {
+fn depended_on(what: &str, fks: &[Constraint], through: &str) -> PgError {
+    let lines: Vec<String> = fks
+        .iter()
+        .map(|fk| {
+            format!(
+                "constraint {} on table {} depends on {through}",
+                fk.name,
+                catalog::split(&fk.table).1
+            )
+        })
+        .collect();
     PgError::new(
         SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
         format!("cannot drop {what} because other objects depend on it"),
     )
-    .with_detail(format!(
-        "constraint {} on table {} depends on {through}",
-        fk.name,
-        catalog::split(&fk.table).1
-    ))
+    .with_detail(lines.join("\n"))
     .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
 }
 

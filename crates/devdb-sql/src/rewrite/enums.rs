@@ -544,21 +544,11 @@ impl Translator<'_> {
                     format!("{first} depends on type {folded}"),
                 ));
             }
-            match dependents.as_slice() {
-                [] => {}
-                [one] => self
-                    .notices
-                    .push(PgError::notice(format!("drop cascades to {one}"))),
-                many => self.notices.push(
-                    PgError::notice(format!("drop cascades to {} other objects", many.len()))
-                        .with_detail(
-                            many.iter()
-                                .map(|d| format!("drop cascades to {d}"))
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                        ),
-                ),
-            }
+            let cascaded: Vec<String> = dependents
+                .iter()
+                .map(|d| format!("drop cascades to {d}"))
+                .collect();
+            self.cascade_notice(&cascaded);
             // CASCADE drops those columns, as ALTER TABLE ... DROP COLUMN does.
             for (table, columns) in users {
                 let (schema, plain) = catalog::split(&table);
