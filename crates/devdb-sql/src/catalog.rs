@@ -123,7 +123,7 @@ pub const FIRST_OBJECT_ID: u32 = 16384;
 /// attributes pg_proc shows: volatility and parallel safety as provolatile and proparallel
 /// spell them, STRICT and SECURITY DEFINER);
 /// `__devdb_triggers` one row per CREATE TRIGGER (BEFORE ... FOR EACH ROW): its OID, table,
-/// name, the function's key and the events it fires on. The translator applies them to each
+/// name, the function's key, the events it fires on and whether it is enabled. The translator applies them to each
 /// INSERT and UPDATE of the table, so they need no SQLite object and survive table rebuilds.
 ///
 /// SQL functions: `__devdb_sql_functions` has one row per CREATE FUNCTION ... LANGUAGE sql whose
@@ -158,7 +158,7 @@ CREATE TABLE IF NOT EXISTS __devdb_domains (oid INTEGER PRIMARY KEY, schema TEXT
 CREATE TABLE IF NOT EXISTS __devdb_extensions (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS __devdb_domain_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, own_not_null INTEGER NOT NULL DEFAULT 0, own_default INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, body TEXT NOT NULL, volatility TEXT NOT NULL DEFAULT 'v', parallel TEXT NOT NULL DEFAULT 'u', strict INTEGER NOT NULL DEFAULT 0, security_definer INTEGER NOT NULL DEFAULT 0, UNIQUE (schema, name));
-CREATE TABLE IF NOT EXISTS __devdb_triggers (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, function TEXT NOT NULL, on_insert INTEGER NOT NULL, on_update INTEGER NOT NULL, UNIQUE (schema, table_name, name));
+CREATE TABLE IF NOT EXISTS __devdb_triggers (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, function TEXT NOT NULL, on_insert INTEGER NOT NULL, on_update INTEGER NOT NULL, enabled INTEGER NOT NULL DEFAULT 1, UNIQUE (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_sql_functions (oid INTEGER PRIMARY KEY, schema TEXT NOT NULL DEFAULT 'public', name TEXT NOT NULL, arg_names TEXT NOT NULL, arg_types TEXT NOT NULL, arg_oids TEXT NOT NULL, return_type TEXT NOT NULL, return_oid INTEGER NOT NULL, body TEXT NOT NULL, volatility TEXT NOT NULL DEFAULT 'v', parallel TEXT NOT NULL DEFAULT 'u', strict INTEGER NOT NULL DEFAULT 0, security_definer INTEGER NOT NULL DEFAULT 0, source TEXT, UNIQUE (schema, name));
 CREATE TABLE IF NOT EXISTS __devdb_generated_columns (schema TEXT NOT NULL DEFAULT 'public', table_name TEXT NOT NULL, name TEXT NOT NULL, expr TEXT NOT NULL, PRIMARY KEY (schema, table_name, name));
 CREATE TABLE IF NOT EXISTS __devdb_acl (kind TEXT NOT NULL, object TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '', acl TEXT NOT NULL, PRIMARY KEY (kind, object, column_name));
@@ -199,7 +199,7 @@ pub const LOAD_SQL: &[&str] = &[
      FROM __devdb_domains ORDER BY oid",
     "SELECT schema, table_name, name, domain_oid FROM __devdb_domain_columns",
     "SELECT oid, schema, name, body FROM __devdb_functions ORDER BY oid",
-    "SELECT oid, schema, table_name, name, function, on_insert, on_update FROM __devdb_triggers \
+    "SELECT oid, schema, table_name, name, function, on_insert, on_update, enabled FROM __devdb_triggers \
      ORDER BY schema, table_name, name",
     "SELECT oid, schema, name, arg_names, arg_types, return_type, body, strict \
      FROM __devdb_sql_functions ORDER BY oid",
@@ -269,6 +269,8 @@ pub struct Trigger {
     pub function: String,
     pub on_insert: bool,
     pub on_update: bool,
+    /// False after ALTER TABLE ... DISABLE TRIGGER.
+    pub enabled: bool,
 }
 
 /// A domain (`CREATE DOMAIN email AS text CHECK (VALUE ~ '@')`): its columns have its base type.
@@ -1007,6 +1009,7 @@ impl Catalog {
                 function: r.text()?,
                 on_insert: r.int()? != 0,
                 on_update: r.int()? != 0,
+                enabled: r.int()? != 0,
             });
         }
         for row in sql_function_rows {

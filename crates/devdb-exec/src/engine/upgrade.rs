@@ -16,8 +16,14 @@ const STORAGE_VERSION: i64 = 2;
 /// constraint valid then; `match_full`, none MATCH FULL then; `__devdb_index_keys`' pretty
 /// texts, INCLUDE list, per-column records, access method and storage parameters, absent
 /// (NULL) then; the attributes of functions, the defaults (VOLATILE, PARALLEL UNSAFE, not
-/// STRICT, SECURITY INVOKER) then, and a SQL function's body as written, unknown (NULL) then.
+/// STRICT, SECURITY INVOKER) then, and a SQL function's body as written, unknown (NULL) then;
+/// whether a trigger is enabled, every trigger then.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    (
+        "__devdb_triggers",
+        "enabled",
+        "ALTER TABLE __devdb_triggers ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1",
+    ),
     (
         "__devdb_constraints",
         "validated",

@@ -1134,6 +1134,12 @@ impl Translator<'_> {
                         }),
                     ));
                 }
+                AlterTableOperation::DisableTrigger { name } => {
+                    sqlite.push(self.switch_triggers(&table, &name, false)?);
+                }
+                AlterTableOperation::EnableTrigger { name } => {
+                    sqlite.push(self.switch_triggers(&table, &name, true)?);
+                }
                 // A check or foreign key (`rename_constraint` takes the others): SQLite
                 // knows it by name in the table's definition, which is rebuilt.
                 AlterTableOperation::RenameConstraint { old_name, new_name } => {

@@ -292,7 +292,8 @@ impl Translator<'_> {
         self.catalog
             .triggers
             .iter()
-            .filter(|t| t.table == table && if update { t.on_update } else { t.on_insert })
+            .filter(|t| t.table == table && t.enabled)
+            .filter(|t| if update { t.on_update } else { t.on_insert })
             .map(|t| {
                 let f = self
                     .catalog
@@ -882,5 +883,64 @@ impl Translator<'_> {
             ));
         }
         Ok(catalog_output("DROP FUNCTION", sqlite))
+    }
+}
+
+impl Translator<'_> {
+    /// ALTER TABLE ... ENABLE/DISABLE TRIGGER name, USER (every trigger CREATE TRIGGER made on
+    /// the table) or ALL (those and the foreign keys' checks, which devdb cannot switch off
+    /// inside SQLite's transaction: 0A000 on a table a foreign key involves).
+    pub(super) fn switch_triggers(
+        &self,
+        table: &Table,
+        name: &Ident,
+        enable: bool,
+    ) -> Result<sqlparser::ast::Statement, PgError> {
+        let plain = catalog::split(&table.name).1;
+        let which = match (name.quote_style, name.value.to_ascii_lowercase().as_str()) {
+            (None, "user") => None,
+            (None, "all") => {
+                let has_foreign_keys = self
+                    .catalog
+                    .constraints_of(&table.name)
+                    .any(|c| c.kind == crate::catalog::ConstraintKind::ForeignKey)
+                    || self.catalog.references_to(&table.name).next().is_some();
+                if has_foreign_keys {
+                    return Err(PgError::feature_not_supported(format!(
+                        "{} TRIGGER ALL on \"{plain}\", which a foreign key involves (devdb \
+                         cannot switch foreign key checks off)",
+                        if enable { "ENABLE" } else { "DISABLE" }
+                    )));
+                }
+                None
+            }
+            _ => {
+                let trigger = fold(name);
+                if !self
+                    .catalog
+                    .triggers
+                    .iter()
+                    .any(|t| t.table == table.name && t.name == trigger)
+                {
+                    return Err(PgError::new(
+                        SqlState::UNDEFINED_OBJECT,
+                        format!("trigger \"{trigger}\" for table \"{plain}\" does not exist"),
+                    ));
+                }
+                Some(trigger)
+            }
+        };
+        let mut filter = vec![
+            ("schema", make::string(&table.schema)),
+            ("table_name", make::string(plain)),
+        ];
+        if let Some(trigger) = &which {
+            filter.push(("name", make::string(trigger)));
+        }
+        Ok(make::update(
+            catalog::TRIGGERS,
+            vec![("enabled", make::int(enable.into()))],
+            where_eq(&filter),
+        ))
     }
 }

@@ -757,7 +757,7 @@ pub static RELATIONS: &[Relation] = &[
              WHERE t.schema = g.schema AND t.name = g.table_name), \
            0, g.name, \
            (SELECT f.oid FROM __devdb_functions f WHERE pg_key(f.schema, f.name) = g.function), \
-           3 + 4 * g.on_insert + 16 * g.on_update, 'O', 0, 0, 0, 0, 0, 0, 0, '', X'', NULL, \
+           3 + 4 * g.on_insert + 16 * g.on_update, iif(g.enabled, 'O', 'D'), 0, 0, 0, 0, 0, 0, 0, '', X'', NULL, \
            NULL, NULL, \
            'CREATE TRIGGER ' || pg_quote_ident(g.name) || ' BEFORE ' || __events || ' ON ' \
              || pg_quote_ident(g.schema) || '.' || pg_quote_ident(g.table_name) \
