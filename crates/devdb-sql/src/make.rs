@@ -181,6 +181,24 @@ pub fn call(name: &str, args: Vec<Expr>) -> Expr {
 }
 
 /// A plain call `name(args)`, the arguments as written (named ones too).
+/// An aggregate call `name([DISTINCT] args ORDER BY order)`.
+pub fn aggregate(name: &str, args: Vec<Expr>, distinct: bool, order: Vec<OrderByExpr>) -> Expr {
+    let mut call = call(name, args);
+    if let Expr::Function(Function {
+        args: FunctionArguments::List(list),
+        ..
+    }) = &mut call
+    {
+        if distinct {
+            list.duplicate_treatment = Some(sqlparser::ast::DuplicateTreatment::Distinct);
+        }
+        if !order.is_empty() {
+            list.clauses = vec![sqlparser::ast::FunctionArgumentClause::OrderBy(order)];
+        }
+    }
+    call
+}
+
 pub fn call_args(name: ObjectName, args: Vec<FunctionArg>) -> Expr {
     Expr::Function(Function {
         name,

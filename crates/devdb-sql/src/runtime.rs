@@ -455,6 +455,18 @@ pub(crate) fn as_text(v: &Value) -> Result<Option<&str>, PgError> {
     }
 }
 
+/// The bytes of a text or bytea value; None for NULL.
+pub(crate) fn as_bytes(v: &Value) -> Result<Option<&[u8]>, PgError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Text(s) => Ok(Some(s.as_bytes())),
+        Value::Blob(b) => Ok(Some(b)),
+        other => Err(PgError::internal(format!(
+            "expected text or bytea, found {other:?}"
+        ))),
+    }
+}
+
 pub(crate) fn arg(args: &[Value], i: usize) -> &Value {
     args.get(i).unwrap_or(&Value::Null)
 }

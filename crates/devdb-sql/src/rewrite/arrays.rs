@@ -6,9 +6,9 @@
 
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
-    AccessExpr, BinaryOperator, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArgumentClause, FunctionArguments, Join, JoinConstraint, JoinOperator, OrderByExpr,
-    Query, SelectItem, SetExpr, Subscript, TableAlias, TableFactor, TableWithJoins,
+    AccessExpr, BinaryOperator, Expr, FunctionArg, FunctionArgExpr, Join, JoinConstraint,
+    JoinOperator, OrderByExpr, Query, SelectItem, SetExpr, Subscript, TableAlias, TableFactor,
+    TableWithJoins,
 };
 
 use std::ops::ControlFlow;
@@ -906,7 +906,7 @@ impl Translator<'_> {
         }
         let array = array_of(Ty::of(ty.ty))?;
         let order = self.aggregate_order(order)?;
-        let call = gather(e, distinct, order);
+        let call = make::aggregate("pg_array_agg", vec![e], distinct, order);
         Ok((make::call("pg_array_pack", vec![call, oid(ty.ty)]), array))
     }
 
@@ -1036,23 +1036,6 @@ impl Translator<'_> {
 }
 
 /// `pg_array_agg([DISTINCT] e [ORDER BY ...])`.
-fn gather(e: Expr, distinct: bool, order: Vec<OrderByExpr>) -> Expr {
-    let mut call = make::call("pg_array_agg", vec![e]);
-    if let Expr::Function(Function {
-        args: FunctionArguments::List(list),
-        ..
-    }) = &mut call
-    {
-        if distinct {
-            list.duplicate_treatment = Some(DuplicateTreatment::Distinct);
-        }
-        if !order.is_empty() {
-            list.clauses = vec![FunctionArgumentClause::OrderBy(order)];
-        }
-    }
-    call
-}
-
 /// The array `a` of `from` elements as an array of `to`, each element converted by `convert`
 /// (given the element's value, it returns the converted value, or its argument back when it
 /// has no conversion). NULL stays NULL and the elements keep their order.
@@ -1071,7 +1054,10 @@ pub fn map_elements(
     let order = vec![make::order_by(make::qualified_column(ELEMENTS, "key"))];
     let packed = make::call(
         "pg_array_pack",
-        vec![gather(converted, false, order), oid(to)],
+        vec![
+            make::aggregate("pg_array_agg", vec![converted], false, order),
+            oid(to),
+        ],
     );
     let json = make::call("pg_array_json", vec![a.clone(), oid(from)]);
     let gathered = make::subquery(make::select(

@@ -207,28 +207,14 @@ impl Translator<'_> {
             true => vec![make::order_by(args[0].clone())],
             false => order,
         };
-        if let Some(g) = self.grouping() {
-            g.in_aggregate += 1;
-            g.saw_aggregate = true;
-        }
-        let typed = self.typed_args(args, &[TEXT, TEXT]);
-        let order = typed.and_then(|typed| Ok((typed, self.aggregate_order(order)?)));
-        if let Some(g) = self.grouping() {
-            g.in_aggregate = g.in_aggregate.saturating_sub(1);
-        }
-        let (typed, order) = order?;
-        let mut call = make::call(
-            "pg_string_agg_distinct",
-            vec![make::call("json_array", typed)],
-        );
-        if let Expr::Function(Function {
-            args: FunctionArguments::List(list),
-            ..
-        }) = &mut call
-        {
-            list.duplicate_treatment = Some(sqlparser::ast::DuplicateTreatment::Distinct);
-            list.clauses = vec![sqlparser::ast::FunctionArgumentClause::OrderBy(order)];
-        }
+        let (typed, order) = self.inside_aggregate(|t| {
+            Ok((
+                t.typed_args(args, &[TEXT, TEXT])?,
+                t.aggregate_order(order)?,
+            ))
+        })?;
+        let pair = make::call("json_array", typed);
+        let call = make::aggregate("pg_string_agg_distinct", vec![pair], true, order);
         Ok((call, TEXT))
     }
 
@@ -267,15 +253,7 @@ impl Translator<'_> {
         distinct: bool,
     ) -> Result<(Expr, Ty), PgError> {
         let [arg] = <[Expr; 1]>::try_from(args).map_err(|a| undefined(name, a.len()))?;
-        if let Some(g) = self.grouping() {
-            g.in_aggregate += 1;
-            g.saw_aggregate = true;
-        }
-        let arg = self.expr_resolved(arg);
-        if let Some(g) = self.grouping() {
-            g.in_aggregate = g.in_aggregate.saturating_sub(1);
-        }
-        let (e, ty) = arg?;
+        let (e, ty) = self.inside_aggregate(|t| t.expr_resolved(arg))?;
         let result = match name {
             "count" => INT8,
             "sum" => Ty::of(match ty.ty {
@@ -380,15 +358,7 @@ impl Translator<'_> {
             }
             (_, 1) if is_variance(name) => return self.aggregate(name, args, false),
             ("string_agg", 2) => {
-                if let Some(g) = self.grouping() {
-                    g.in_aggregate += 1;
-                    g.saw_aggregate = true;
-                }
-                let args = self.typed_args(args, &[TEXT, TEXT]);
-                if let Some(g) = self.grouping() {
-                    g.in_aggregate = g.in_aggregate.saturating_sub(1);
-                }
-                let args = args?;
+                let args = self.inside_aggregate(|t| t.typed_args(args, &[TEXT, TEXT]))?;
                 return Ok((make::call("group_concat", args), TEXT));
             }
             ("now" | "transaction_timestamp", 0) => {
@@ -701,17 +671,16 @@ impl Translator<'_> {
             }
             ("md5", [t]) if t.ty == PgType::Bytea => ("pg_md5", vec![*t], TEXT),
             ("convert_to", [t, e]) if text_like(t) && text_like(e) => {
-                ("pg_convert_to", vec![TEXT, TEXT], Ty::of(PgType::Bytea))
+                ("pg_convert_to", vec![TEXT, TEXT], bytea)
             }
             ("convert_from", [b, e])
                 if (b.ty == PgType::Bytea || b.is_unknown()) && text_like(e) =>
             {
-                ("pg_convert_from", vec![Ty::of(PgType::Bytea), TEXT], TEXT)
+                ("pg_convert_from", vec![bytea, TEXT], TEXT)
             }
             ("sha224" | "sha256" | "sha384" | "sha512", [t])
                 if t.ty == PgType::Bytea || t.is_unknown() =>
             {
-                let bytea = Ty::of(PgType::Bytea);
                 let f = match name {
                     "sha224" => "pg_sha224",
                     "sha256" => "pg_sha256",

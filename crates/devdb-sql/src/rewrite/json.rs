@@ -80,7 +80,7 @@ impl Translator<'_> {
     }
 
     /// Runs `f` as the translation of an aggregate's argument.
-    fn inside_aggregate<T>(
+    pub(super) fn inside_aggregate<T>(
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<T, PgError>,
     ) -> Result<T, PgError> {

@@ -10,7 +10,7 @@ use devdb_pg::{PgError, PgType};
 use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, TableAlias, TableFactor};
 
 use super::expr::Ctx;
-use super::{Rel, Translator, fold};
+use super::{Translator, fold};
 use crate::make;
 use crate::types::Ty;
 
@@ -66,18 +66,8 @@ impl Translator<'_> {
         rel: &str,
         columns: Vec<(String, Ty, Expr)>,
     ) -> Result<(), PgError> {
-        self.push_rel(Rel {
-            name: rel.to_owned(),
-            columns: columns.iter().map(|(n, t, _)| (n.clone(), *t)).collect(),
-            table: None,
-            view: None,
-        })?;
-        let scope = self.current_scope();
-        for (n, _, e) in columns {
-            scope.substitutes.push((rel.to_owned(), n, e));
-        }
         // json_each's own columns (id, key, value, ...) must not capture bare references.
-        scope.qualify = true;
+        self.substituted_rel(rel, columns)?.qualify = true;
         Ok(())
     }
 

@@ -1598,17 +1598,28 @@ impl Translator<'_> {
                 )),
             ));
         }
+        self.substituted_rel(&alias_name, columns)?;
+        Ok(series)
+    }
+
+    /// Puts relation `rel` of a function in FROM in scope with PostgreSQL's `columns`, each
+    /// the expression over the SQLite function's own columns it stands for.
+    pub(super) fn substituted_rel(
+        &mut self,
+        rel: &str,
+        columns: Vec<(String, Ty, Expr)>,
+    ) -> Result<&mut super::scope::Scope, PgError> {
         self.push_rel(Rel {
-            name: alias_name.clone(),
+            name: rel.to_owned(),
             columns: columns.iter().map(|(n, t, _)| (n.clone(), *t)).collect(),
             table: None,
             view: None,
         })?;
         let scope = self.current_scope();
         for (n, _, e) in columns {
-            scope.substitutes.push((alias_name.clone(), n, e));
+            scope.substitutes.push((rel.to_owned(), n, e));
         }
-        Ok(series)
+        Ok(scope)
     }
 
     /// `generate_series(start, stop[, step])` in a select list: a join with the series (as in

@@ -7,29 +7,7 @@ use base64::Engine as _;
 use devdb_pg::{PgError, SqlState, Value};
 use hmac::{Hmac, KeyInit, Mac};
 
-use super::arg;
-
-/// The bytes of a text or bytea argument; None for NULL.
-fn bytes_of(v: &Value) -> Result<Option<&[u8]>, PgError> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Text(s) => Ok(Some(s.as_bytes())),
-        Value::Blob(b) => Ok(Some(b)),
-        other => Err(PgError::internal(format!(
-            "pgcrypto: expected text or bytea, found {other:?}"
-        ))),
-    }
-}
-
-fn text_of(v: &Value) -> Result<Option<&str>, PgError> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Text(s) => Ok(Some(s)),
-        other => Err(PgError::internal(format!(
-            "pgcrypto: expected text, found {other:?}"
-        ))),
-    }
-}
+use super::{arg, as_bytes, as_text};
 
 fn no_such_hash(name: &str) -> PgError {
     PgError::new(
@@ -61,7 +39,7 @@ fn mac<M: Mac + KeyInit>(key: &[u8], data: &[u8]) -> Result<Vec<u8>, PgError> {
 
 /// digest(data, type): bytea.
 pub fn digest(args: &[Value]) -> Result<Value, PgError> {
-    let (Some(data), Some(name)) = (bytes_of(arg(args, 0))?, text_of(arg(args, 1))?) else {
+    let (Some(data), Some(name)) = (as_bytes(arg(args, 0))?, as_text(arg(args, 1))?) else {
         return Ok(Value::Null);
     };
     Ok(Value::Blob(hashed(name, data)?))
@@ -70,9 +48,9 @@ pub fn digest(args: &[Value]) -> Result<Value, PgError> {
 /// hmac(data, key, type): bytea.
 pub fn hmac(args: &[Value]) -> Result<Value, PgError> {
     let (Some(data), Some(key), Some(name)) = (
-        bytes_of(arg(args, 0))?,
-        bytes_of(arg(args, 1))?,
-        text_of(arg(args, 2))?,
+        as_bytes(arg(args, 0))?,
+        as_bytes(arg(args, 1))?,
+        as_text(arg(args, 2))?,
     ) else {
         return Ok(Value::Null);
     };
@@ -122,7 +100,7 @@ fn bcrypt_base64() -> base64::engine::GeneralPurpose {
 /// gen_salt(type [, iter_count]): a new salt for crypt. `bf` (Blowfish, 4 to 31 rounds, 6 by
 /// default) is built; md5, des and xdes are 0A000.
 pub fn gen_salt(args: &[Value]) -> Result<Value, PgError> {
-    let Some(kind) = text_of(arg(args, 0))? else {
+    let Some(kind) = as_text(arg(args, 0))? else {
         return Ok(Value::Null);
     };
     let rounds = match args.get(1) {
@@ -159,7 +137,7 @@ pub fn gen_salt(args: &[Value]) -> Result<Value, PgError> {
 /// crypt(password, salt): the password hashed with the salt's algorithm and parameters; a
 /// stored hash is its own salt, so `crypt(given, stored) = stored` checks a password.
 pub fn crypt(args: &[Value]) -> Result<Value, PgError> {
-    let (Some(password), Some(salt)) = (bytes_of(arg(args, 0))?, text_of(arg(args, 1))?) else {
+    let (Some(password), Some(salt)) = (as_bytes(arg(args, 0))?, as_text(arg(args, 1))?) else {
         return Ok(Value::Null);
     };
     let invalid = || PgError::new(SqlState::INVALID_PARAMETER_VALUE, "invalid salt");

@@ -154,15 +154,8 @@ pub fn sha2<D: sha2::Digest>(args: &[Value]) -> Result<Value, PgError> {
 
 pub fn md5(args: &[Value]) -> Result<Value, PgError> {
     use md5::Digest as _;
-    let bytes: &[u8] = match arg(args, 0) {
-        Value::Null => return Ok(Value::Null),
-        Value::Text(s) => s.as_bytes(),
-        Value::Blob(b) => b,
-        other => {
-            return Err(PgError::internal(format!(
-                "md5 of a non-text value {other:?}"
-            )));
-        }
+    let Some(bytes) = super::as_bytes(arg(args, 0))? else {
+        return Ok(Value::Null);
     };
     let digest = md5::Md5::digest(bytes);
     Ok(Value::Text(

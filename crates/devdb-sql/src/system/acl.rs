@@ -153,20 +153,26 @@ fn store(items: &[Item]) -> String {
     format!("{{{}}}", items.join(","))
 }
 
+/// The predefined roles (pg_monitor, ...), as (OID, name).
+pub(crate) fn predefined_roles() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::system::builtin::table("predefined_roles")
+        .into_iter()
+        .flat_map(|t| t.lines())
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            Some((fields.next()?, fields.next()?))
+        })
+}
+
 /// The role with OID `oid` as aclitem prints it: its name, or the OID where no role has it.
 fn role_name(oid: u32, user: &str) -> String {
     if oid == OWNER {
         return acl_name(user);
     }
-    let oid_text = oid.to_string();
-    crate::system::builtin::table("predefined_roles")
-        .into_iter()
-        .flat_map(|t| t.lines())
-        .find_map(|line| {
-            let mut fields = line.split('\t');
-            (fields.next() == Some(oid_text.as_str())).then(|| fields.next())?
-        })
-        .map_or(oid_text.clone(), acl_name)
+    let oid = oid.to_string();
+    predefined_roles()
+        .find(|(o, _)| *o == oid)
+        .map_or(oid.clone(), |(_, name)| acl_name(name))
 }
 
 /// The OID of the role named `name`, 42704 when there is none.
@@ -174,14 +180,9 @@ fn role_oid(name: &str, user: &str) -> Result<u32, PgError> {
     if name == user {
         return Ok(OWNER);
     }
-    crate::system::builtin::table("predefined_roles")
-        .into_iter()
-        .flat_map(|t| t.lines())
-        .find_map(|line| {
-            let mut fields = line.split('\t');
-            let oid = fields.next()?;
-            (fields.next() == Some(name)).then(|| oid.parse().ok())?
-        })
+    predefined_roles()
+        .find(|(_, n)| *n == name)
+        .and_then(|(oid, _)| oid.parse().ok())
         .ok_or_else(|| {
             PgError::new(
                 SqlState::UNDEFINED_OBJECT,

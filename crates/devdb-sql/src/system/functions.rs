@@ -191,11 +191,7 @@ pub(crate) fn pg_owner_check(args: &[Value]) -> Result<Value, PgError> {
     if role == user {
         return Ok(Value::Null);
     }
-    if crate::system::builtin::table("predefined_roles")
-        .into_iter()
-        .flat_map(|t| t.lines())
-        .any(|line| line.split('\t').nth(1) == Some(role))
-    {
+    if crate::system::acl::predefined_roles().any(|(_, name)| name == role) {
         return Err(PgError::feature_not_supported(format!(
             "objects owned by {role} (devdb's one role owns everything)"
         )));
