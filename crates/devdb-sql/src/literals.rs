@@ -64,7 +64,11 @@ pub fn lift(sql: &str) -> Option<Lifted> {
                 return None;
             }
             Token::Integer if previous == Token::Operator => {
-                if let Ok(value) = sql.get(token.start..token.end)?.parse::<i64>() {
+                let value = sql.get(token.start..token.end)?.parse::<i64>();
+                // `-2147483648` is one int4 constant: its digits alone would be an int8.
+                let negated_int4_min =
+                    value == Ok(1 << 31) && sql.get(..token.start)?.trim_end().ends_with('-');
+                if let (Ok(value), false) = (value, negated_int4_min) {
                     if out.is_empty() {
                         out.reserve(sql.len() + 8);
                     }
@@ -124,6 +128,13 @@ mod tests {
             "UPDATE pgbench_accounts SET abalance = abalance + -$1 WHERE aid = $2"
         );
         assert_eq!(u.values, vec![Value::Int(4506), Value::Int(3)]);
+    }
+
+    #[test]
+    fn the_negated_int4_minimum_stays_one_constant() {
+        let l = lift("select x from t where x > -2147483648 and y = 2147483648").expect("lifted");
+        assert_eq!(l.sql, "select x from t where x > -2147483648 and y = $1");
+        assert_eq!(l.types, vec![Some(PgType::Int8)]);
     }
 
     #[test]

@@ -470,6 +470,82 @@ impl Numeric {
         }
     }
 
+    /// div(): the truncated quotient at scale 0, exact (an infinite quotient stays infinite).
+    pub fn div_trunc(&self, other: &Numeric) -> Result<Numeric, PgError> {
+        if let (Some((a, sa)), Some((b, sb))) = (self.parts(), other.parts()) {
+            if b.is_zero() {
+                return Err(division_by_zero());
+            }
+            let quotient = divide(&(a * pow10(sb)), &(b * pow10(sa)), Rounding::Trunc);
+            return Numeric::finite(quotient, 0);
+        }
+        Ok(self.div(other)?.round_to(0, Rounding::Trunc))
+    }
+
+    /// gcd(): non-negative, at the larger input scale; NaN when either input is not finite.
+    pub fn gcd(&self, other: &Numeric) -> Numeric {
+        let (Some((a, sa)), Some((b, sb))) = (self.parts(), other.parts()) else {
+            return Numeric::NaN;
+        };
+        let s = sa.max(sb);
+        Numeric::Finite {
+            digits: Numeric::rescaled(a, sa, s).gcd(&Numeric::rescaled(b, sb, s)),
+            scale: s,
+        }
+    }
+
+    /// lcm(): non-negative, at the larger input scale, 0 when either input is 0; NaN when
+    /// either input is not finite.
+    pub fn lcm(&self, other: &Numeric) -> Result<Numeric, PgError> {
+        let (Some((a, sa)), Some((b, sb))) = (self.parts(), other.parts()) else {
+            return Ok(Numeric::NaN);
+        };
+        let s = sa.max(sb);
+        let (a, b) = (Numeric::rescaled(a, sa, s), Numeric::rescaled(b, sb, s));
+        Numeric::finite(a.lcm(&b).abs(), s)
+    }
+
+    /// factorial(): 22003 below zero and past the largest numeric (32177!).
+    pub fn factorial(n: i64) -> Result<Numeric, PgError> {
+        if n < 0 {
+            return Err(PgError::new(
+                SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+                "factorial of a negative number is undefined",
+            ));
+        }
+        if n > 32_177 {
+            return Err(overflow());
+        }
+        let digits = (2..=n).fold(BigInt::one(), |product, k| product * k);
+        Numeric::finite(digits, 0)
+    }
+
+    /// The fewest decimals that keep the value (min_scale()); None for the special values.
+    pub fn min_scale(&self) -> Option<u32> {
+        let Numeric::Finite { digits, scale } = self else {
+            return None;
+        };
+        let mut digits = digits.clone();
+        let mut min = *scale;
+        let ten = BigInt::from(10u8);
+        while min > 0 && !digits.is_zero() && (&digits % &ten).is_zero() {
+            digits /= &ten;
+            min -= 1;
+        }
+        Some(if digits.is_zero() { 0 } else { min })
+    }
+
+    /// This value without trailing fractional zeros (trim_scale()).
+    pub fn trim_scale(&self) -> Numeric {
+        match (self, self.min_scale()) {
+            (Numeric::Finite { digits, scale }, Some(min)) => Numeric::Finite {
+                digits: Numeric::rescaled(digits, *scale, min),
+                scale: min,
+            },
+            _ => self.clone(),
+        }
+    }
+
     /// `^` and power(). For a 32-bit integral exponent as power_var_int: the exact power
     /// rounded to 16 decimals or the base's scale if larger (through logarithms when it has
     /// more than [`MAX_POWER_DIGITS`] digits; 0A000 past e^6000's size). Other exponents as

@@ -287,11 +287,20 @@ impl Translator<'_> {
                 }
                 ty
             }
+            "bit_and" | "bit_or" | "bit_xor" => {
+                if !matches!(ty.ty, PgType::Int2 | PgType::Int4 | PgType::Int8) {
+                    return Err(undefined_with(name, &[ty]));
+                }
+                Ty::of(ty.ty)
+            }
             _ => return Err(undefined_with(name, &[ty])),
         };
         let sqlite_name = match name {
             "bool_and" | "every" => "min",
             "bool_or" => "max",
+            "bit_and" => "pg_bit_and",
+            "bit_or" => "pg_bit_or",
+            "bit_xor" => "pg_bit_xor",
             // Exact sums and averages (numeric results) need devdb's own aggregates.
             "sum" if result.ty == PgType::Numeric => "pg_numeric_sum",
             "avg" if result.ty == PgType::Numeric => "pg_numeric_avg",
@@ -353,7 +362,11 @@ impl Translator<'_> {
         };
         let n = args.len();
         match (name, n) {
-            ("count" | "sum" | "avg" | "min" | "max" | "bool_and" | "bool_or" | "every", 1) => {
+            (
+                "count" | "sum" | "avg" | "min" | "max" | "bool_and" | "bool_or" | "every"
+                | "bit_and" | "bit_or" | "bit_xor",
+                1,
+            ) => {
                 return self.aggregate(name, args, false);
             }
             (_, 1) if is_variance(name) => return self.aggregate(name, args, false),
@@ -544,6 +557,10 @@ impl Translator<'_> {
             Err(typed) => typed,
         };
         let typed = match self.text_search_function(name, typed)? {
+            Ok(done) => return Ok(done),
+            Err(typed) => typed,
+        };
+        let typed = match self.signature_function(name, typed)? {
             Ok(done) => return Ok(done),
             Err(typed) => typed,
         };

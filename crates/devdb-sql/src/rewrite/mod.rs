@@ -45,6 +45,7 @@ mod scope;
 mod sequences;
 mod session;
 mod set_constraints;
+mod signatures;
 mod sleep;
 mod sql_functions;
 mod system;

@@ -139,7 +139,7 @@ impl Translator<'_> {
                 let r = self.text_output(r, rt)?;
                 Ok((make::binary(l, op, r), Ty::of(PgType::Text)))
             }
-            B::BitwiseAnd | B::BitwiseOr => {
+            B::BitwiseAnd | B::BitwiseOr | B::PGBitwiseXor => {
                 // Integers only; the wider operand's type, as PostgreSQL's int2/int4/int8 `&`.
                 let (l, lt) = left;
                 let (r, rt) = self.expr(right)?;
@@ -154,6 +154,13 @@ impl Translator<'_> {
                 }
                 let l = self.coerce(l, lt, ty, Ctx::Implicit)?;
                 let r = self.coerce(r, rt, ty, Ctx::Implicit)?;
+                if op == B::PGBitwiseXor {
+                    // SQLite has no xor: `(a | b) - (a & b)`, which cannot overflow.
+                    let (l, r) = (make::nested(l), make::nested(r));
+                    let or = make::nested(make::binary(l.clone(), B::BitwiseOr, r.clone()));
+                    let and = make::nested(make::binary(l, B::BitwiseAnd, r));
+                    return Ok((make::nested(make::binary(or, B::Minus, and)), ty));
+                }
                 Ok((make::binary(l, op, r), ty))
             }
             B::PGExp => {
@@ -301,8 +308,13 @@ impl Translator<'_> {
                 self.expr(e)
             }
             UnaryOperator::Minus => {
-                // `-2147483648` is one int4 constant in PostgreSQL, not the negation of an int8.
-                if let Expr::Value(v) = &operand
+                // `-2147483648` is one int4 constant in PostgreSQL, not the negation of an int8
+                // (parenthesized too: its grammar negates the constant itself).
+                let mut literal = &operand;
+                while let Expr::Nested(inner) = literal {
+                    literal = inner;
+                }
+                if let Expr::Value(v) = literal
                     && let Value::Number(n, _) = &v.value
                 {
                     return self.value(Value::Number(format!("-{n}"), false));

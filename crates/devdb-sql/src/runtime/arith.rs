@@ -101,6 +101,75 @@ pub fn int8_mod(a: &[Value]) -> Result<Value, PgError> {
     int_mod(a, 64)
 }
 
+fn gcd_i128(a: i64, b: i64) -> i128 {
+    let (mut a, mut b) = (i128::from(a).abs(), i128::from(b).abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// gcd(): non-negative, so gcd(MIN, 0) does not fit (22003).
+fn gcd(a: i64, b: i64) -> Option<i64> {
+    i64::try_from(gcd_i128(a, b)).ok()
+}
+
+/// lcm(): non-negative, 0 when either is 0.
+fn lcm(a: i64, b: i64) -> Option<i64> {
+    if a == 0 || b == 0 {
+        return Some(0);
+    }
+    i64::try_from((i128::from(a) / gcd_i128(a, b) * i128::from(b)).abs()).ok()
+}
+
+pub fn int4_gcd(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 32, gcd)
+}
+pub fn int4_lcm(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 32, lcm)
+}
+pub fn int8_gcd(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 64, gcd)
+}
+pub fn int8_lcm(a: &[Value]) -> Result<Value, PgError> {
+    int_op(a, 64, lcm)
+}
+
+/// to_hex(int4) and to_hex(int8): a negative value in two's complement of its width.
+fn hex(args: &[Value], bits: u32) -> Result<Value, PgError> {
+    Ok(match as_int(arg(args, 0))? {
+        Some(i) if bits == 32 => Value::Text(format!("{:x}", i as i32)),
+        Some(i) => Value::Text(format!("{i:x}")),
+        None => Value::Null,
+    })
+}
+pub fn int4_to_hex(a: &[Value]) -> Result<Value, PgError> {
+    hex(a, 32)
+}
+pub fn int8_to_hex(a: &[Value]) -> Result<Value, PgError> {
+    hex(a, 64)
+}
+
+/// bit_and, bit_or and bit_xor over integers: NULL over no (non-null) rows.
+fn bits(rows: Vec<Vec<Value>>, op: fn(i64, i64) -> i64) -> Result<Value, PgError> {
+    let mut acc = None;
+    for row in &rows {
+        if let Some(x) = as_int(arg(row, 0))? {
+            acc = Some(acc.map_or(x, |a| op(a, x)));
+        }
+    }
+    Ok(acc.map_or(Value::Null, Value::Int))
+}
+pub fn bit_and(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    bits(rows, |a, b| a & b)
+}
+pub fn bit_or(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    bits(rows, |a, b| a | b)
+}
+pub fn bit_xor(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    bits(rows, |a, b| a ^ b)
+}
+
 /// Float arithmetic as float8pl/mi/mul/div: 22003 when finite operands overflow to an
 /// infinity, or (`underflows`) when nonzero ones give zero.
 fn float_op(

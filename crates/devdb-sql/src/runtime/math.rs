@@ -1,4 +1,5 @@
-//! ceil, floor, trunc, power, sqrt, exp, ln, log and sign of integers and floats with PostgreSQL's results and
+//! ceil, floor, trunc, power, sqrt, cbrt, exp, ln, log, sign, the trigonometric and
+//! hyperbolic functions and width_bucket of integers and floats with PostgreSQL's results and
 //! errors (numerics have their own in `runtime::numeric`).
 
 use devdb_pg::{PgError, SqlState, Value};
@@ -167,4 +168,192 @@ pub fn sign(args: &[Value]) -> Result<Value, PgError> {
             _ => 0.0,
         })
     })
+}
+
+/// 22003 "input is out of range", the trigonometric functions' error.
+fn input_out_of_range() -> PgError {
+    PgError::new(
+        SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+        "input is out of range",
+    )
+}
+
+/// Radians per degree, as float.c's RADIANS_PER_DEGREE (degrees() divides by it).
+const RADIANS_PER_DEGREE: f64 = 0.017_453_292_519_943_295;
+
+pub fn cbrt(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| Ok(x.cbrt()))
+}
+
+pub fn degrees(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| Ok(x / RADIANS_PER_DEGREE))
+}
+
+pub fn radians(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| Ok(x * RADIANS_PER_DEGREE))
+}
+
+/// A trigonometric function of an angle: NaN stays NaN, an infinite angle is 22003.
+fn of_angle(args: &[Value], f: fn(f64) -> f64) -> Result<Value, PgError> {
+    float_arg(args, |x| {
+        if x.is_nan() {
+            return Ok(x);
+        }
+        if x.is_infinite() {
+            return Err(input_out_of_range());
+        }
+        Ok(f(x))
+    })
+}
+
+pub fn sin(args: &[Value]) -> Result<Value, PgError> {
+    of_angle(args, f64::sin)
+}
+
+pub fn cos(args: &[Value]) -> Result<Value, PgError> {
+    of_angle(args, f64::cos)
+}
+
+pub fn tan(args: &[Value]) -> Result<Value, PgError> {
+    of_angle(args, f64::tan)
+}
+
+/// cot(0) is Infinity, as dcot.
+pub fn cot(args: &[Value]) -> Result<Value, PgError> {
+    of_angle(args, |x| 1.0 / x.tan())
+}
+
+/// An inverse function defined on [-1, 1] (asin, acos) or another `domain`; outside it 22003.
+fn within(args: &[Value], domain: fn(f64) -> bool, f: fn(f64) -> f64) -> Result<Value, PgError> {
+    float_arg(args, |x| {
+        if x.is_nan() {
+            return Ok(x);
+        }
+        if !domain(x) {
+            return Err(input_out_of_range());
+        }
+        Ok(f(x))
+    })
+}
+
+fn unit(x: f64) -> bool {
+    (-1.0..=1.0).contains(&x)
+}
+
+pub fn asin(args: &[Value]) -> Result<Value, PgError> {
+    within(args, unit, f64::asin)
+}
+
+pub fn acos(args: &[Value]) -> Result<Value, PgError> {
+    within(args, unit, f64::acos)
+}
+
+pub fn atan(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| Ok(x.atan()))
+}
+
+pub fn atan2(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(y), Some(x)) = (as_float(arg(args, 0))?, as_float(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::Float(y.atan2(x)))
+}
+
+pub fn sinh(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| Ok(x.sinh()))
+}
+
+pub fn cosh(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| Ok(x.cosh()))
+}
+
+pub fn tanh(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| Ok(x.tanh()))
+}
+
+pub fn asinh(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| Ok(x.asinh()))
+}
+
+pub fn acosh(args: &[Value]) -> Result<Value, PgError> {
+    within(args, |x| x >= 1.0, f64::acosh)
+}
+
+pub fn atanh(args: &[Value]) -> Result<Value, PgError> {
+    within(args, unit, f64::atanh)
+}
+
+pub(super) fn width_bucket_error(message: &str) -> PgError {
+    PgError::new(
+        SqlState::INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION,
+        message,
+    )
+}
+
+/// The checks both width_bucket variants make of `count`, in PostgreSQL's order.
+pub(super) fn bucket_count(v: &Value) -> Result<Option<i64>, PgError> {
+    let count = as_int(v)?;
+    if count.is_some_and(|c| c <= 0) {
+        return Err(width_bucket_error("count must be greater than zero"));
+    }
+    Ok(count)
+}
+
+/// 0 below the range, count + 1 at or past its end (22003 when that overflows int4).
+pub(super) fn bucket_past_end(count: i64) -> Result<Value, PgError> {
+    match i32::try_from(count.saturating_add(1)) {
+        Ok(b) => Ok(Value::Int(b.into())),
+        Err(_) => Err(PgError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "integer out of range",
+        )),
+    }
+}
+
+/// width_bucket(float8, float8, float8, int4): the bucket of `operand` among `count` equal
+/// buckets from `low` to `high` (a descending range when `high < low`).
+pub fn width_bucket(args: &[Value]) -> Result<Value, PgError> {
+    let count = bucket_count(arg(args, 3))?;
+    let (Some(operand), Some(low), Some(high), Some(count)) = (
+        as_float(arg(args, 0))?,
+        as_float(arg(args, 1))?,
+        as_float(arg(args, 2))?,
+        count,
+    ) else {
+        return Ok(Value::Null);
+    };
+    if operand.is_nan() || low.is_nan() || high.is_nan() {
+        return Err(width_bucket_error(
+            "operand, lower bound, and upper bound cannot be NaN",
+        ));
+    }
+    if low.is_infinite() || high.is_infinite() {
+        return Err(width_bucket_error("lower and upper bounds must be finite"));
+    }
+    let n = count as f64;
+    let bucket = if low < high {
+        if operand < low {
+            return Ok(Value::Int(0));
+        }
+        if operand >= high {
+            return bucket_past_end(count);
+        }
+        n * (operand - low) / (high - low)
+    } else if low > high {
+        if operand > low {
+            return Ok(Value::Int(0));
+        }
+        if operand <= high {
+            return bucket_past_end(count);
+        }
+        n * (low - operand) / (low - high)
+    } else {
+        return Err(width_bucket_error("lower bound cannot equal upper bound"));
+    };
+    // A quotient rounded up to count is still the last bucket.
+    Ok(Value::Int((bucket as i64).min(count - 1) + 1))
+}
+
+pub fn pi(_: &[Value]) -> Result<Value, PgError> {
+    Ok(Value::Float(std::f64::consts::PI))
 }

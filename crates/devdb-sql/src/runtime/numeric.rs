@@ -230,3 +230,77 @@ pub fn series_nth(a: &[Value]) -> Result<Value, PgError> {
 fn series_argument(message: String) -> PgError {
     PgError::new(SqlState::INVALID_PARAMETER_VALUE, message)
 }
+
+/// div(numeric, numeric): the truncated quotient.
+pub fn div_trunc(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, Numeric::div_trunc)
+}
+
+pub fn gcd(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, |x, y| Ok(x.gcd(y)))
+}
+
+pub fn lcm(a: &[Value]) -> Result<Value, PgError> {
+    binary(a, Numeric::lcm)
+}
+
+/// factorial(bigint).
+pub fn factorial(a: &[Value]) -> Result<Value, PgError> {
+    match as_int(arg(a, 0))? {
+        Some(n) => Numeric::factorial(n).map(|r| stored(&r)),
+        None => Ok(Value::Null),
+    }
+}
+
+/// scale(numeric): the display scale; NULL for NaN and the infinities.
+pub fn scale(a: &[Value]) -> Result<Value, PgError> {
+    Ok(match numeric(arg(a, 0))? {
+        Some(n) if n.is_finite() => Value::Int(n.scale().into()),
+        _ => Value::Null,
+    })
+}
+
+pub fn min_scale(a: &[Value]) -> Result<Value, PgError> {
+    Ok(match numeric(arg(a, 0))?.and_then(|n| n.min_scale()) {
+        Some(s) => Value::Int(s.into()),
+        None => Value::Null,
+    })
+}
+
+pub fn trim_scale(a: &[Value]) -> Result<Value, PgError> {
+    unary(a, |n| Ok(n.trim_scale()))
+}
+
+/// width_bucket(numeric, numeric, numeric, int4), exactly (see `math::width_bucket`).
+pub fn width_bucket(a: &[Value]) -> Result<Value, PgError> {
+    let count = super::math::bucket_count(arg(a, 3))?;
+    let (Some(operand), Some(low), Some(high), Some(count)) = (
+        numeric(arg(a, 0))?,
+        numeric(arg(a, 1))?,
+        numeric(arg(a, 2))?,
+        count,
+    ) else {
+        return Ok(Value::Null);
+    };
+    let error = |m: &str| PgError::new(SqlState::INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION, m);
+    if operand.is_nan() || low.is_nan() || high.is_nan() {
+        return Err(error("operand, lower bound, and upper bound cannot be NaN"));
+    }
+    if !low.is_finite() || !high.is_finite() {
+        return Err(error("lower and upper bounds must be finite"));
+    }
+    let (offset, width) = match low.cmp(&high) {
+        Ordering::Less if operand < low => return Ok(Value::Int(0)),
+        Ordering::Less if operand >= high => return super::math::bucket_past_end(count),
+        Ordering::Less => (operand.sub(&low)?, high.sub(&low)?),
+        Ordering::Greater if operand > low => return Ok(Value::Int(0)),
+        Ordering::Greater if operand <= high => return super::math::bucket_past_end(count),
+        Ordering::Greater => (low.sub(&operand)?, low.sub(&high)?),
+        Ordering::Equal => return Err(error("lower bound cannot equal upper bound")),
+    };
+    let bucket = offset
+        .mul(&Numeric::from_i64(count))?
+        .div_trunc(&width)?
+        .to_int("integer", 0, i64::MAX)?;
+    Ok(Value::Int(bucket.saturating_add(1)))
+}
