@@ -557,6 +557,7 @@ corpus_files! {
     slt_types_datetime_unknown_literals => "types/datetime_unknown_literals.slt",
     slt_types_scalar_functions => "types/scalar_functions.slt",
     slt_types_math_functions => "types/math_functions.slt",
+    slt_types_string_functions => "types/string_functions.slt",
     slt_types_numeric => "types/numeric.slt",
     slt_types_numeric_series => "types/numeric_series.slt",
     slt_types_scalars => "types/scalars.slt",

@@ -551,6 +551,64 @@ impl Translator<'_> {
                     INT4,
                 )
             }
+            ("array_ndims" | "array_dims", 1) => {
+                // devdb's arrays have one dimension; an empty one has none (NULL).
+                let (a, _, element) = self.array_operand(next(), name)?;
+                let n = make::call("pg_cardinality", vec![a, oid(element)]);
+                let empty = make::eq(n.clone(), make::int(0));
+                let value = match name {
+                    "array_ndims" => make::int(1),
+                    _ => make::binary(
+                        make::binary(make::string("[1:"), BinaryOperator::StringConcat, n),
+                        BinaryOperator::StringConcat,
+                        make::string("]"),
+                    ),
+                };
+                let ty = if name == "array_ndims" { INT4 } else { TEXT };
+                (make::call("iif", vec![empty, make::null(), value]), ty)
+            }
+            ("array_replace", 3) => {
+                let (a, at) = self.expr(next())?;
+                let from = self.expr(next())?;
+                let to = self.expr(next())?;
+                let ty = match at.element() {
+                    Some(element) => [from.1, to.1]
+                        .into_iter()
+                        .try_fold(element, common_type)
+                        .ok_or_else(|| {
+                            PgError::undefined_function(&format!(
+                                "array_replace({}, {}, {})",
+                                at.ty, from.1.ty, to.1.ty
+                            ))
+                        })?,
+                    None => {
+                        return Err(super::functions::undefined_with(name, &[at, from.1, to.1]));
+                    }
+                };
+                let array = array_of(ty)?;
+                let a = self.coerce(a, at, array, Ctx::Implicit)?;
+                let from = self.coerce(from.0, from.1, ty, Ctx::Implicit)?;
+                let to = self.coerce(to.0, to.1, ty, Ctx::Implicit)?;
+                let call = make::call("pg_array_replace", vec![a, from, to, oid(ty.ty)]);
+                (call, array)
+            }
+            ("trim_array", 2) => {
+                let (a, ty, element) = self.array_operand(next(), name)?;
+                let n = self.expr_as(next(), INT4, Ctx::Implicit)?;
+                (make::call("pg_trim_array", vec![a, n, oid(element)]), ty)
+            }
+            ("array_fill", 2) => {
+                let (value, vt) = self.expr(next())?;
+                if vt.is_unknown() {
+                    return Err(undetermined());
+                }
+                let ty = array_of(Ty::of(vt.ty))?;
+                let dims = self.expr_as(next(), Ty::of(PgType::Int4Array), Ctx::Implicit)?;
+                (
+                    make::call("pg_array_fill", vec![value, dims, oid(vt.ty)]),
+                    ty,
+                )
+            }
             ("cardinality", 1) => {
                 let (a, _, element) = self.array_operand(next(), name)?;
                 (make::call("pg_cardinality", vec![a, oid(element)]), INT4)
@@ -571,7 +629,7 @@ impl Translator<'_> {
                 let ((l, r), ty) = self.same_arrays(l, r, "array_cat")?;
                 (make::call("pg_array_cat", vec![l, r]), ty)
             }
-            ("array_remove" | "array_position", 2) => {
+            ("array_remove" | "array_position" | "array_positions", 2) => {
                 let a = self.expr(next())?;
                 let e = self.expr(next())?;
                 self.element_call(a, e, name)?
@@ -598,6 +656,10 @@ impl Translator<'_> {
                 )
             }
             ("unnest", 1) => self.select_list_unnest(next())?,
+            ("string_to_table" | "regexp_split_to_table", 2 | 3) => {
+                let args = (0..n).map(|_| next()).collect();
+                self.select_list_unnest(split_array(name, args))?
+            }
             ("generate_subscripts", 2) => {
                 // The subscripts of dimension 1 (devdb's arrays have one): each element's
                 // position, from 0 for int2vector and oidvector, else from 1.
@@ -883,6 +945,10 @@ impl Translator<'_> {
                 make::call("pg_array_remove", vec![a, e, oid(element.ty)]),
                 ty,
             ),
+            "array_positions" => (
+                make::call("pg_array_positions", vec![a, e, oid(element.ty)]),
+                Ty::of(PgType::Int4Array),
+            ),
             _ => (
                 make::call("pg_array_position", vec![a, e, oid(element.ty)]),
                 INT4,
@@ -1113,6 +1179,8 @@ fn is_set_returning(e: &Expr) -> bool {
                 | "json_array_elements_text"
                 | "jsonb_array_elements_text"
                 | "regexp_matches"
+                | "string_to_table"
+                | "regexp_split_to_table"
         )
     ))
 }
@@ -1194,4 +1262,14 @@ fn set_returning_placement(projection: &Vec<SelectItem>) -> Result<(), PgError> 
         ));
     }
     Ok(())
+}
+
+/// string_to_table and regexp_split_to_table are the unnest of string_to_array and
+/// regexp_split_to_array.
+pub(super) fn split_array(table_function: &str, args: Vec<Expr>) -> Expr {
+    let array_function = match table_function {
+        "string_to_table" => "string_to_array",
+        _ => "regexp_split_to_array",
+    };
+    make::call(array_function, args)
 }

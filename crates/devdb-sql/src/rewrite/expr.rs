@@ -128,7 +128,8 @@ impl Translator<'_> {
             | Expr::Position { .. }
             | Expr::Ceil { .. }
             | Expr::Floor { .. }
-            | Expr::AtTimeZone { .. } => self.expr_special(e),
+            | Expr::AtTimeZone { .. }
+            | Expr::Overlay { .. } => self.expr_special(e),
             Expr::Collate { expr, collation } => self.collate(*expr, &collation),
             Expr::Interval(iv) => self.interval_literal(iv),
             Expr::Extract {
@@ -475,6 +476,12 @@ impl Translator<'_> {
                 timestamp,
                 time_zone,
             } => self.at_time_zone(*timestamp, *time_zone)?,
+            Expr::Overlay {
+                expr,
+                overlay_what,
+                overlay_from,
+                overlay_for,
+            } => self.overlay(*expr, *overlay_what, *overlay_from, overlay_for.map(|e| *e))?,
             other => {
                 return Err(PgError::feature_not_supported(format!(
                     "expression {other}"

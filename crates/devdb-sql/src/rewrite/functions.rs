@@ -506,6 +506,22 @@ impl Translator<'_> {
                 return Ok((make::call("devdb_set_config", args), TEXT));
             }
             ("generate_series", _) => return self.select_list_series(args),
+            ("num_nonnulls" | "num_nulls", 1..) => {
+                // VARIADIC "any": counted without converting the arguments.
+                let mut counts = Vec::with_capacity(n);
+                for a in args {
+                    let (e, _) = self.expr(a)?;
+                    counts.push(make::nested(match name {
+                        "num_nulls" => Expr::IsNull(Box::new(e)),
+                        _ => Expr::IsNotNull(Box::new(e)),
+                    }));
+                }
+                let sum = counts
+                    .into_iter()
+                    .reduce(|l, r| make::binary(l, BinaryOperator::Plus, r))
+                    .unwrap_or_else(|| make::int(0));
+                return Ok((make::nested(sum), INT4));
+            }
             ("regexp_matches", 2 | 3) => {
                 // A set of text[]: each match's groups, as a join with their stored arrays.
                 self.check_select_list_set()?;
@@ -615,6 +631,12 @@ impl Translator<'_> {
             // char(n) keeps its padding here (bpcharoctetlen), where a cast to text drops it.
             ("octet_length", [t]) if t.ty == PgType::Bpchar => ("pg_octet_length", vec![*t], INT4),
             ("octet_length", [t]) if text_like(t) => ("pg_octet_length", vec![TEXT], INT4),
+            ("substr" | "substring", [t, _]) if t.ty == PgType::Bytea => {
+                ("pg_substr", vec![bytea, INT4], bytea)
+            }
+            ("substr" | "substring", [t, _, _]) if t.ty == PgType::Bytea => {
+                ("pg_substr", vec![bytea, INT4, INT4], bytea)
+            }
             ("substr" | "substring", [t, _]) if text_like(t) => {
                 ("pg_substr", vec![TEXT, INT4], TEXT)
             }
@@ -977,6 +999,50 @@ impl Translator<'_> {
             out.extend(self.path.search.iter().map(|s| make::string(s)));
         }
         Ok(out)
+    }
+
+    /// `overlay(s PLACING r FROM p [FOR n])` of text or bytea: the characters (bytes) before
+    /// p, r, then those from p + n on (n defaults to r's length), with substr's errors.
+    pub fn overlay(
+        &mut self,
+        s: Expr,
+        r: Expr,
+        from: Expr,
+        count: Option<Expr>,
+    ) -> Result<(Expr, Ty), PgError> {
+        let (s, st) = self.expr(s)?;
+        let ty = match st.ty {
+            PgType::Bytea => st,
+            _ => TEXT,
+        };
+        let s = self.coerce(s, st, ty, Ctx::Implicit)?;
+        let r = self.expr_as(r, ty, Ctx::Implicit)?;
+        let from = self.expr_as(from, INT4, Ctx::Implicit)?;
+        let count = match count {
+            Some(n) => self.expr_as(n, INT4, Ctx::Implicit)?,
+            None => make::call("length", vec![r.clone()]),
+        };
+        let before = make::call(
+            "pg_substr",
+            vec![
+                s.clone(),
+                make::int(1),
+                make::call("pg_int4_sub", vec![from.clone(), make::int(1)]),
+            ],
+        );
+        let after = make::call(
+            "pg_substr",
+            vec![s, make::call("pg_int4_add", vec![from, count])],
+        );
+        if ty.ty == PgType::Bytea {
+            let head = make::call("pg_bytea_concat", vec![before, r]);
+            return Ok((make::call("pg_bytea_concat", vec![head, after]), ty));
+        }
+        let joined = [before, r, after]
+            .into_iter()
+            .reduce(|l, r| make::binary(l, BinaryOperator::StringConcat, r))
+            .unwrap_or_else(make::null);
+        Ok((make::nested(joined), TEXT))
     }
 
     pub fn trim(

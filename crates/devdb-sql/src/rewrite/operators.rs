@@ -129,6 +129,13 @@ impl Translator<'_> {
                 if rt.ty.element().is_some() {
                     return self.array_concat((l, lt), (r, rt));
                 }
+                let bytea = |t: Ty| t.ty == PgType::Bytea || t.is_unknown();
+                if bytea(lt) && bytea(rt) && !(lt.is_unknown() && rt.is_unknown()) {
+                    let ty = Ty::of(PgType::Bytea);
+                    let l = self.coerce(l, lt, ty, Ctx::Implicit)?;
+                    let r = self.coerce(r, rt, ty, Ctx::Implicit)?;
+                    return Ok((make::call("pg_bytea_concat", vec![l, r]), ty));
+                }
                 if !(lt.ty.is_text() || rt.ty.is_text())
                     || lt.ty == PgType::Bytea
                     || rt.ty == PgType::Bytea
@@ -162,6 +169,15 @@ impl Translator<'_> {
                     return Ok((make::nested(make::binary(or, B::Minus, and)), ty));
                 }
                 Ok((make::binary(l, op, r), ty))
+            }
+            B::PGStartsWith => {
+                let lt = left.1;
+                let right = self.expr(right)?;
+                let rt = right.1;
+                match self.signature_function("starts_with", vec![left, right])? {
+                    Ok(done) => Ok(done),
+                    Err(_) => Err(operator_error(lt, "^@", rt)),
+                }
             }
             B::PGExp => {
                 let (l, lt) = left;

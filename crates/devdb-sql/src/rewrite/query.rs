@@ -1478,16 +1478,15 @@ impl Translator<'_> {
         let fname = super::functions::function_name(name)?;
         match fname.as_str() {
             "unnest" => {
-                let exprs = args
-                    .into_iter()
-                    .map(|a| match a {
-                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e),
-                        other => Err(PgError::feature_not_supported(format!(
-                            "unnest argument {other}"
-                        ))),
-                    })
-                    .collect::<Result<_, _>>()?;
+                let exprs = positional_args(args, &fname)?;
                 return self.unnest(exprs, with_ordinality, alias);
+            }
+            "string_to_table" | "regexp_split_to_table" => {
+                let exprs = positional_args(args, &fname)?;
+                // The column is named after the function, as PostgreSQL names it.
+                let alias = alias.or_else(|| Some(make::alias(&fname, &[])));
+                let array = super::arrays::split_array(&fname, exprs);
+                return self.unnest(vec![array], with_ordinality, alias);
             }
             "pg_partition_ancestors" => {
                 return self.partition_ancestors_item(with_ordinality, alias);
@@ -2142,6 +2141,7 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::Trim { .. } => strong("btrim".into()),
         Expr::Position { .. } => strong("position".into()),
         Expr::Ceil { .. } => strong("ceil".into()),
+        Expr::Overlay { .. } => strong("overlay".into()),
         Expr::Floor { .. } => strong("floor".into()),
         Expr::AtTimeZone { .. } => strong("timezone".into()),
         Expr::Interval(_) => Some(("interval".into(), 1)),
@@ -2169,4 +2169,16 @@ enum Merge {
     Left,
     Right,
     Full,
+}
+
+/// The arguments of a call in FROM that takes positional expressions only.
+fn positional_args(args: Vec<FunctionArg>, function: &str) -> Result<Vec<Expr>, PgError> {
+    args.into_iter()
+        .map(|a| match a {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e),
+            other => Err(PgError::feature_not_supported(format!(
+                "{function} argument {other}"
+            ))),
+        })
+        .collect()
 }

@@ -34,7 +34,9 @@ const fn sig(
     }
 }
 
-use PgType::{Float8 as F8, Int4 as I4, Int8 as I8, Numeric as N};
+use PgType::{
+    Bool as B, Float8 as F8, Int4 as I4, Int8 as I8, Numeric as N, Text as T, TextArray as TA,
+};
 
 static SIGNATURES: &[Signature] = &[
     sig("pi", &[], "pg_pi", F8),
@@ -78,8 +80,63 @@ static SIGNATURES: &[Signature] = &[
         "pg_float8_width_bucket",
         I4,
     ),
-    sig("to_hex", &[I4], "pg_int4_to_hex", PgType::Text),
-    sig("to_hex", &[I8], "pg_int8_to_hex", PgType::Text),
+    sig("to_hex", &[I4], "pg_int4_to_hex", T),
+    sig("to_hex", &[I8], "pg_int8_to_hex", T),
+    sig("chr", &[I4], "pg_chr", T),
+    sig("ascii", &[T], "pg_ascii", I4),
+    sig("bit_length", &[T], "pg_bit_length", I4),
+    sig("bit_length", &[PgType::Bytea], "pg_bit_length", I4),
+    sig("starts_with", &[T, T], "pg_starts_with", B),
+    sig("get_byte", &[PgType::Bytea, I4], "pg_get_byte", I4),
+    sig(
+        "set_byte",
+        &[PgType::Bytea, I4, I4],
+        "pg_set_byte",
+        PgType::Bytea,
+    ),
+    sig("regexp_like", &[T, T], "pg_regexp_like", B),
+    sig("regexp_like", &[T, T, T], "pg_regexp_like", B),
+    sig("regexp_count", &[T, T], "pg_regexp_count", I4),
+    sig("regexp_count", &[T, T, I4], "pg_regexp_count", I4),
+    sig("regexp_count", &[T, T, I4, T], "pg_regexp_count", I4),
+    sig("regexp_instr", &[T, T], "pg_regexp_instr", I4),
+    sig("regexp_instr", &[T, T, I4], "pg_regexp_instr", I4),
+    sig("regexp_instr", &[T, T, I4, I4], "pg_regexp_instr", I4),
+    sig("regexp_instr", &[T, T, I4, I4, I4], "pg_regexp_instr", I4),
+    sig(
+        "regexp_instr",
+        &[T, T, I4, I4, I4, T],
+        "pg_regexp_instr",
+        I4,
+    ),
+    sig(
+        "regexp_instr",
+        &[T, T, I4, I4, I4, T, I4],
+        "pg_regexp_instr",
+        I4,
+    ),
+    sig("regexp_substr", &[T, T], "pg_regexp_substr", T),
+    sig("regexp_substr", &[T, T, I4], "pg_regexp_substr", T),
+    sig("regexp_substr", &[T, T, I4, I4], "pg_regexp_substr", T),
+    sig("regexp_substr", &[T, T, I4, I4, T], "pg_regexp_substr", T),
+    sig(
+        "regexp_substr",
+        &[T, T, I4, I4, T, I4],
+        "pg_regexp_substr",
+        T,
+    ),
+    sig(
+        "regexp_split_to_array",
+        &[T, T],
+        "pg_regexp_split_to_array",
+        TA,
+    ),
+    sig(
+        "regexp_split_to_array",
+        &[T, T, T],
+        "pg_regexp_split_to_array",
+        TA,
+    ),
 ];
 
 impl Translator<'_> {

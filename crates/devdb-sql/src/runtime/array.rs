@@ -208,6 +208,93 @@ pub fn position(args: &[Value]) -> Result<Value, PgError> {
         .map_or(Value::Null, |i| Value::Int(i as i64 + 1)))
 }
 
+/// `pg_array_positions(array, value, element_oid)`: every 1-based position not distinct from
+/// value, as an int4[].
+pub fn positions(args: &[Value]) -> Result<Value, PgError> {
+    let element = element_arg(arg(args, 2))?;
+    let Some(items) = items(arg(args, 0), element)? else {
+        return Ok(Value::Null);
+    };
+    let target = key(element, arg(args, 1));
+    let found: Vec<Value> = (1..)
+        .zip(&items)
+        .filter(|(_, v)| key(element, v) == target)
+        .map(|(i, _)| Value::Int(i))
+        .collect();
+    Ok(array(PgType::Int4, &found))
+}
+
+/// `pg_array_replace(array, from, to, element_oid)`: every element not distinct from `from`
+/// becomes `to`.
+pub fn replace(args: &[Value]) -> Result<Value, PgError> {
+    let element = element_arg(arg(args, 3))?;
+    let Some(items) = items(arg(args, 0), element)? else {
+        return Ok(Value::Null);
+    };
+    let target = key(element, arg(args, 1));
+    let replaced: Vec<Value> = items
+        .into_iter()
+        .map(|v| match key(element, &v) == target {
+            true => arg(args, 2).clone(),
+            false => v,
+        })
+        .collect();
+    Ok(array(element, &replaced))
+}
+
+/// `pg_trim_array(array, n, element_oid)`: without its last n elements.
+pub fn trim(args: &[Value]) -> Result<Value, PgError> {
+    let element = element_arg(arg(args, 2))?;
+    let (Some(mut items), Some(n)) = (items(arg(args, 0), element)?, as_int(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    let keep = usize::try_from(n)
+        .ok()
+        .and_then(|n| items.len().checked_sub(n))
+        .ok_or_else(|| {
+            PgError::new(
+                SqlState::ARRAY_SUBSCRIPT_ERROR,
+                format!(
+                    "number of elements to trim must be between 0 and {}",
+                    items.len()
+                ),
+            )
+        })?;
+    items.truncate(keep);
+    Ok(array(element, &items))
+}
+
+/// `pg_array_fill(value, dimensions, element_oid)`: an array of copies of value, of the one
+/// dimension devdb's arrays have.
+pub fn fill(args: &[Value]) -> Result<Value, PgError> {
+    let element = element_arg(arg(args, 2))?;
+    let Some(dimensions) = items(arg(args, 1), PgType::Int4)? else {
+        return Err(PgError::new(
+            SqlState::NULL_VALUE_NOT_ALLOWED,
+            "dimension array or low bound array cannot be null",
+        ));
+    };
+    let n = match dimensions.as_slice() {
+        [] => 0,
+        [Value::Null] => {
+            return Err(PgError::new(
+                SqlState::NULL_VALUE_NOT_ALLOWED,
+                "dimension values cannot be null",
+            ));
+        }
+        [n] => as_int(n)?.unwrap_or(0),
+        _ => return Err(PgError::feature_not_supported("multidimensional arrays")),
+    };
+    if n > (1 << 27) - 1 {
+        return Err(PgError::new(
+            SqlState::PROGRAM_LIMIT_EXCEEDED,
+            "array size exceeds the maximum allowed (134217727)",
+        ));
+    }
+    let n = usize::try_from(n).unwrap_or(0);
+    Ok(array(element, &vec![arg(args, 0).clone(); n]))
+}
+
 /// `pg_array_to_string(array, element_oid, delimiter, null_text)`: NULL elements are skipped
 /// unless null_text is given.
 pub fn to_string(args: &[Value]) -> Result<Value, PgError> {

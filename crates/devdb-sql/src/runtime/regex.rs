@@ -1,5 +1,5 @@
-//! POSIX regular expressions as PostgreSQL writes them (`~`, `~*`, `SIMILAR TO`,
-//! regexp_replace, regexp_match, regexp_matches), on the `regex` crate. Its syntax covers what applications write (classes,
+//! POSIX regular expressions as PostgreSQL writes them (`~`, `~*`, `SIMILAR TO`, the regexp_
+//! functions), on the `regex` crate. Its syntax covers what applications write (classes,
 //! `[[:alpha:]]`, `\d`, anchors, alternation, bounds); back-references and lookaround are
 //! refused by the pattern compiler with 2201B.
 
@@ -239,4 +239,204 @@ fn rust_replacement(pg: &str) -> String {
         }
     }
     out
+}
+
+/// The flags of regexp_count, regexp_instr, regexp_substr, regexp_like and regexp_split_*,
+/// which refuse `g`; None when NULL.
+fn single_flags(v: Option<&Value>, function: &str) -> Result<Option<bool>, PgError> {
+    let Some(Flags { global, icase }) = flags(v)? else {
+        return Ok(None);
+    };
+    if global {
+        return Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("{function}() does not support the \"global\" option"),
+        ));
+    }
+    Ok(Some(icase))
+}
+
+/// A positive integer parameter (`start`, `n`, `endoption`, `subexpr`), 22023 otherwise;
+/// `default` when the call leaves it out, None when it is NULL.
+fn counted(
+    args: &[Value],
+    i: usize,
+    name: &str,
+    default: i64,
+    least: i64,
+) -> Result<Option<i64>, PgError> {
+    let Some(v) = args.get(i) else {
+        return Ok(Some(default));
+    };
+    match super::as_int(v)? {
+        Some(n) if n < least => Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("invalid value for parameter \"{name}\": {n}"),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// The byte offset of the 1-based character `start` (the end when past it).
+fn char_offset(source: &str, start: i64) -> usize {
+    let skip = usize::try_from(start - 1).unwrap_or(usize::MAX);
+    source
+        .char_indices()
+        .nth(skip)
+        .map_or(source.len(), |(i, _)| i)
+}
+
+/// The 1-based character position of byte offset `at`.
+fn char_position(source: &str, at: usize) -> i64 {
+    source.get(..at).map_or(0, |s| s.chars().count() as i64) + 1
+}
+
+/// Matches of `pattern` in `source` from byte offset `from`, as PostgreSQL finds them: after
+/// an empty match the search goes on one character further.
+fn matches_from<'s>(re: &Regex, source: &'s str, from: usize) -> Vec<regex::Captures<'s>> {
+    let mut out = Vec::new();
+    let mut at = from;
+    while at <= source.len() {
+        let Some(caps) = re.captures_at(source, at) else {
+            break;
+        };
+        let Some(whole) = caps.get(0) else {
+            break;
+        };
+        at = if whole.is_empty() {
+            whole.end()
+                + source[whole.end()..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8)
+        } else {
+            whole.end()
+        };
+        out.push(caps);
+    }
+    out
+}
+
+/// The common arguments of regexp_count, regexp_instr and regexp_substr: source, pattern,
+/// start, then the flags at `flags_at`. None when one is NULL.
+fn search<'a>(
+    args: &'a [Value],
+    flags_at: usize,
+    function: &str,
+) -> Result<Option<(&'a str, Regex, usize)>, PgError> {
+    let start = counted(args, 2, "start", 1, 1)?;
+    let (Some(source), Some(pattern), Some(start)) =
+        (as_text(arg(args, 0))?, as_text(arg(args, 1))?, start)
+    else {
+        return Ok(None);
+    };
+    let Some(icase) = single_flags(args.get(flags_at), function)? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        source,
+        compile(pattern, icase)?,
+        char_offset(source, start),
+    )))
+}
+
+/// `regexp_count(source, pattern[, start[, flags]])`.
+pub fn regexp_count(args: &[Value]) -> Result<Value, PgError> {
+    Ok(match search(args, 3, "regexp_count")? {
+        Some((source, re, from)) => Value::Int(matches_from(&re, source, from).len() as i64),
+        None => Value::Null,
+    })
+}
+
+/// `regexp_instr(source, pattern[, start[, n[, endoption[, flags[, subexpr]]]]])`: where the
+/// n-th match (or its group `subexpr`) starts, or ends with endoption 1; 0 for none.
+pub fn regexp_instr(args: &[Value]) -> Result<Value, PgError> {
+    let (n, end, group) = (
+        counted(args, 3, "n", 1, 1)?,
+        counted(args, 4, "endoption", 0, 0)?,
+        counted(args, 6, "subexpr", 0, 0)?,
+    );
+    if end.is_some_and(|e| e > 1) {
+        return Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!(
+                "invalid value for parameter \"endoption\": {}",
+                end.unwrap_or(0)
+            ),
+        ));
+    }
+    let (Some((source, re, from)), Some(n), Some(end), Some(group)) =
+        (search(args, 5, "regexp_instr")?, n, end, group)
+    else {
+        return Ok(Value::Null);
+    };
+    let found = nth_group(&re, source, from, n, group).map_or(0, |m| {
+        char_position(source, if end == 1 { m.end() } else { m.start() })
+    });
+    Ok(Value::Int(found))
+}
+
+/// `regexp_substr(source, pattern[, start[, n[, flags[, subexpr]]]])`: the n-th match's text
+/// (or its group's), NULL for none.
+pub fn regexp_substr(args: &[Value]) -> Result<Value, PgError> {
+    let (n, group) = (
+        counted(args, 3, "n", 1, 1)?,
+        counted(args, 5, "subexpr", 0, 0)?,
+    );
+    let (Some((source, re, from)), Some(n), Some(group)) =
+        (search(args, 4, "regexp_substr")?, n, group)
+    else {
+        return Ok(Value::Null);
+    };
+    Ok(nth_group(&re, source, from, n, group)
+        .map_or(Value::Null, |m| Value::Text(m.as_str().to_owned())))
+}
+
+/// Group `group` (0: the whole match) of the n-th match; None past the last match or group.
+fn nth_group<'s>(
+    re: &Regex,
+    source: &'s str,
+    from: usize,
+    n: i64,
+    group: i64,
+) -> Option<regex::Match<'s>> {
+    let n = usize::try_from(n - 1).ok()?;
+    let group = usize::try_from(group).ok()?;
+    matches_from(re, source, from).get(n)?.get(group)
+}
+
+/// `regexp_like(source, pattern[, flags])`.
+pub fn regexp_like(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(source), Some(pattern)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    let Some(icase) = single_flags(args.get(2), "regexp_like")? else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::Int(compile(pattern, icase)?.is_match(source) as i64))
+}
+
+/// `regexp_split_to_array(source, pattern[, flags])`: the text between matches, where empty
+/// matches at either end of the source or right after a split do not split.
+pub fn regexp_split_to_array(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(source), Some(pattern)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    let Some(icase) = single_flags(args.get(2), "regexp_split_to_array")? else {
+        return Ok(Value::Null);
+    };
+    let re = compile(pattern, icase)?;
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for caps in matches_from(&re, source, 0) {
+        let Some(m) = caps.get(0) else { continue };
+        // An empty match at the end, or one that ends where the last split did, is no split.
+        if m.start() >= source.len() || m.end() <= last {
+            continue;
+        }
+        parts.push(Value::Text(source[last..m.start()].to_owned()));
+        last = m.end();
+    }
+    parts.push(Value::Text(source[last..].to_owned()));
+    Ok(Value::Blob(store(PgType::Text, &parts)))
 }

@@ -1,5 +1,6 @@
 //! More of PostgreSQL's string functions: split_part, initcap, lpad/rpad, reverse, translate,
-//! concat_ws, md5, encode/decode. Strict unless noted; lengths count characters.
+//! concat_ws, chr/ascii, starts_with, md5, encode/decode, and bytea's get_byte/set_byte and
+//! `||`. Strict unless noted; lengths count characters.
 
 use devdb_pg::value::json::Json;
 use devdb_pg::{PgError, SqlState, Value};
@@ -351,4 +352,88 @@ pub fn string_agg_distinct(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
         }
     }
     Ok(out.map_or(Value::Null, Value::Text))
+}
+
+/// chr(int4): the character with that code point; 54000 for 0 and what UTF-8 cannot hold.
+pub fn chr(args: &[Value]) -> Result<Value, PgError> {
+    let Some(code) = as_int(arg(args, 0))? else {
+        return Ok(Value::Null);
+    };
+    let refuse = |message: String| Err(PgError::new(SqlState::PROGRAM_LIMIT_EXCEEDED, message));
+    match code {
+        c if c < 0 => Err(PgError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "character number must be positive",
+        )),
+        0 => refuse("null character not permitted".to_owned()),
+        c if c > 0x10FFFF => refuse(format!("requested character too large for encoding: {c}")),
+        c => match u32::try_from(c).ok().and_then(char::from_u32) {
+            Some(ch) => Ok(Value::Text(ch.to_string())),
+            None => refuse(format!("requested character not valid for encoding: {c}")),
+        },
+    }
+}
+
+/// ascii(text): the first character's code point, 0 for ''.
+pub fn ascii(args: &[Value]) -> Result<Value, PgError> {
+    Ok(match as_text(arg(args, 0))? {
+        Some(t) => Value::Int(t.chars().next().map_or(0, |c| u32::from(c).into())),
+        None => Value::Null,
+    })
+}
+
+pub fn starts_with(args: &[Value]) -> Result<Value, PgError> {
+    Ok(match (as_text(arg(args, 0))?, as_text(arg(args, 1))?) {
+        (Some(t), Some(prefix)) => Value::Int(t.starts_with(prefix).into()),
+        _ => Value::Null,
+    })
+}
+
+/// The byte index `n` of `bytes`, 2202E outside it.
+fn byte_index(bytes: &[u8], n: i64) -> Result<usize, PgError> {
+    usize::try_from(n)
+        .ok()
+        .filter(|&i| i < bytes.len())
+        .ok_or_else(|| {
+            PgError::new(
+                SqlState::ARRAY_SUBSCRIPT_ERROR,
+                format!(
+                    "index {n} out of valid range, 0..{}",
+                    bytes.len() as i64 - 1
+                ),
+            )
+        })
+}
+
+/// get_byte(bytea, int4).
+pub fn get_byte(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(bytes), Some(n)) = (super::as_bytes(arg(args, 0))?, as_int(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::Int(bytes[byte_index(bytes, n)?].into()))
+}
+
+/// set_byte(bytea, int4, int4): the value's low 8 bits.
+pub fn set_byte(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(bytes), Some(n), Some(value)) = (
+        super::as_bytes(arg(args, 0))?,
+        as_int(arg(args, 1))?,
+        as_int(arg(args, 2))?,
+    ) else {
+        return Ok(Value::Null);
+    };
+    let mut out = bytes.to_vec();
+    out[byte_index(bytes, n)?] = value as u8;
+    Ok(Value::Blob(out))
+}
+
+/// `bytea || bytea` (SQLite's `||` would make text).
+pub fn bytea_concat(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(a), Some(b)) = (
+        super::as_bytes(arg(args, 0))?,
+        super::as_bytes(arg(args, 1))?,
+    ) else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::Blob([a, b].concat()))
 }

@@ -138,10 +138,12 @@ pub fn octet_length(args: &[Value]) -> Result<Value, PgError> {
 
 /// substr(text, from [, count]) counts characters from 1; positions before 1 still use up
 /// the count, and a negative count is an error.
+/// substr(text or bytea, from[, count]): characters of text, bytes of bytea.
 pub fn substr(args: &[Value]) -> Result<Value, PgError> {
-    let Some(s) = as_text(arg(args, 0))? else {
+    let source = arg(args, 0);
+    if matches!(source, Value::Null) {
         return Ok(Value::Null);
-    };
+    }
     let Some(from) = as_int(arg(args, 1))? else {
         return Ok(Value::Null);
     };
@@ -159,16 +161,28 @@ pub fn substr(args: &[Value]) -> Result<Value, PgError> {
         },
     };
     let start = from.max(1);
-    let out: String = s
-        .chars()
-        .enumerate()
-        .filter(|(i, _)| {
-            let pos = *i as i64 + 1;
-            pos >= start && pos < end
-        })
-        .map(|(_, c)| c)
-        .collect();
-    Ok(Value::Text(out))
+    let kept = |i: usize| {
+        let pos = i as i64 + 1;
+        pos >= start && pos < end
+    };
+    Ok(match source {
+        Value::Blob(b) => Value::Blob(
+            b.iter()
+                .enumerate()
+                .filter(|(i, _)| kept(*i))
+                .map(|(_, b)| *b)
+                .collect(),
+        ),
+        other => Value::Text(
+            as_text(other)?
+                .unwrap_or_default()
+                .chars()
+                .enumerate()
+                .filter(|(i, _)| kept(*i))
+                .map(|(_, c)| c)
+                .collect(),
+        ),
+    })
 }
 
 pub fn left(args: &[Value]) -> Result<Value, PgError> {
@@ -206,4 +220,12 @@ pub fn repeat(args: &[Value]) -> Result<Value, PgError> {
         return Err(too_large());
     }
     Ok(Value::Text(s.repeat(n)))
+}
+
+/// bit_length(text) and bit_length(bytea).
+pub fn bit_length(args: &[Value]) -> Result<Value, PgError> {
+    Ok(match super::as_bytes(arg(args, 0))? {
+        Some(b) => Value::Int(b.len() as i64 * 8),
+        None => Value::Null,
+    })
 }
