@@ -17,9 +17,11 @@ mod json_edit;
 mod json_sets;
 mod math;
 pub mod numeric;
+mod ordered_set;
 mod pgcrypto;
 mod range;
 mod regex;
+mod regression;
 mod strings;
 mod text;
 pub mod text_search;
@@ -29,6 +31,7 @@ use devdb_pg::{PgError, SqlState, Value};
 
 use crate::system::acl;
 use crate::system::functions as catalog;
+use regression::Regression;
 use variance::Statistic::{StddevPop, StddevSamp, VarPop, VarSamp};
 
 pub use array::EMPTY as EMPTY_ARRAY;
@@ -402,6 +405,17 @@ const fn one_arg(
     }
 }
 
+const fn two_args(
+    name: &'static str,
+    finish: fn(Vec<Vec<Value>>) -> Result<Value, PgError>,
+) -> Aggregate {
+    Aggregate {
+        name,
+        n_args: 2,
+        finish,
+    }
+}
+
 /// Every runtime aggregate.
 pub static AGGREGATES: &[Aggregate] = &[
     Aggregate {
@@ -459,6 +473,45 @@ pub static AGGREGATES: &[Aggregate] = &[
         n_args: 1,
         finish: datetime::interval_sum,
     },
+    two_args("pg_regr_count", |r| {
+        regression::finish(r, Regression::Count)
+    }),
+    two_args("pg_regr_sxx", |r| regression::finish(r, Regression::Sxx)),
+    two_args("pg_regr_syy", |r| regression::finish(r, Regression::Syy)),
+    two_args("pg_regr_sxy", |r| regression::finish(r, Regression::Sxy)),
+    two_args("pg_regr_avgx", |r| regression::finish(r, Regression::AvgX)),
+    two_args("pg_regr_avgy", |r| regression::finish(r, Regression::AvgY)),
+    two_args("pg_covar_pop", |r| {
+        regression::finish(r, Regression::CovarPop)
+    }),
+    two_args("pg_covar_samp", |r| {
+        regression::finish(r, Regression::CovarSamp)
+    }),
+    two_args("pg_corr", |r| regression::finish(r, Regression::Corr)),
+    two_args("pg_regr_r2", |r| regression::finish(r, Regression::R2)),
+    two_args("pg_regr_slope", |r| {
+        regression::finish(r, Regression::Slope)
+    }),
+    two_args("pg_regr_intercept", |r| {
+        regression::finish(r, Regression::Intercept)
+    }),
+    two_args("pg_percentile_cont", |r| {
+        ordered_set::percentile_cont(r, false)
+    }),
+    two_args("pg_percentile_cont_multi", |r| {
+        ordered_set::percentile_cont(r, true)
+    }),
+    two_args("pg_percentile_disc", |r| {
+        ordered_set::percentile_disc(r, false)
+    }),
+    Aggregate {
+        name: "pg_percentile_disc_multi",
+        n_args: 3,
+        finish: |r| ordered_set::percentile_disc(r, true),
+    },
+    one_arg("pg_mode", ordered_set::mode),
+    one_arg("pg_json_agg_distinct", json::agg_distinct_inline),
+    one_arg("pg_json_agg_distinct_lines", json::agg_distinct_lines),
     one_arg("pg_bit_and", arith::bit_and),
     one_arg("pg_bit_or", arith::bit_or),
     one_arg("pg_bit_xor", arith::bit_xor),

@@ -114,7 +114,7 @@ pub fn array_type(element: Declared) -> Result<Declared, PgError> {
     })
 }
 
-fn oid(element: PgType) -> Expr {
+pub(super) fn oid(element: PgType) -> Expr {
     make::int(element.oid().0.into())
 }
 
@@ -123,7 +123,7 @@ fn one_dimension() -> PgError {
 }
 
 /// The array type of values of `ty`.
-fn array_of(ty: Ty) -> Result<Ty, PgError> {
+pub(super) fn array_of(ty: Ty) -> Result<Ty, PgError> {
     if ty.ty.element().is_some() {
         return Err(one_dimension());
     }
@@ -137,7 +137,7 @@ fn array_of(ty: Ty) -> Result<Ty, PgError> {
 }
 
 /// 42804 for a polymorphic argument whose type is only `unknown`.
-fn undetermined() -> PgError {
+pub(super) fn undetermined() -> PgError {
     PgError::new(
         SqlState::DATATYPE_MISMATCH,
         "could not determine polymorphic type because input has type unknown",
@@ -966,12 +966,20 @@ impl Translator<'_> {
         let [arg] = <[Expr; 1]>::try_from(args).map_err(|args| {
             PgError::undefined_function(&format!("array_agg with {} arguments", args.len()))
         })?;
+        let order = match distinct {
+            true => super::functions::distinct_order(std::slice::from_ref(&arg), order)?,
+            false => order,
+        };
         let (e, ty) = self.aggregate_arg(arg)?;
         if ty.is_unknown() {
             return Err(undetermined());
         }
         let array = array_of(Ty::of(ty.ty))?;
         let order = self.aggregate_order(order)?;
+        let e = match distinct {
+            true => super::expr::comparable(e, ty),
+            false => e,
+        };
         let call = make::aggregate("pg_array_agg", vec![e], distinct, order);
         Ok((make::call("pg_array_pack", vec![call, oid(ty.ty)]), array))
     }

@@ -59,10 +59,11 @@ impl Translator<'_> {
                 "IGNORE NULLS, RESPECT NULLS and WITHIN GROUP",
             ));
         };
-        if !within_group.is_empty() {
-            return Err(PgError::feature_not_supported("WITHIN GROUP"));
-        }
         let fname = self.call_name(&name)?;
+        if !within_group.is_empty() {
+            let direct = positional_args(args, "function argument")?;
+            return self.ordered_set_aggregate(&fname, direct, within_group);
+        }
         let mut order = Vec::new();
         let args = match args {
             FunctionArguments::None => Args::None,
@@ -197,16 +198,7 @@ impl Translator<'_> {
         if args.len() != 2 {
             return Err(undefined("string_agg", args.len()));
         }
-        if order.iter().any(|o| !args.contains(&o.expr)) {
-            return Err(PgError::new(
-                SqlState::INVALID_COLUMN_REFERENCE,
-                "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
-            ));
-        }
-        let order = match order.is_empty() {
-            true => vec![make::order_by(args[0].clone())],
-            false => order,
-        };
+        let order = distinct_order(&args, order)?;
         let (typed, order) = self.inside_aggregate(|t| {
             Ok((
                 t.typed_args(args, &[TEXT, TEXT])?,
@@ -370,6 +362,11 @@ impl Translator<'_> {
                 return self.aggregate(name, args, false);
             }
             (_, 1) if is_variance(name) => return self.aggregate(name, args, false),
+            (_, 2) if is_regression(name) => {
+                let args = self.inside_aggregate(|t| t.typed_args(args, &[FLOAT8, FLOAT8]))?;
+                let result = if name == "regr_count" { INT8 } else { FLOAT8 };
+                return Ok((make::call(&format!("pg_{name}"), args), result));
+            }
             ("string_agg", 2) => {
                 let args = self.inside_aggregate(|t| t.typed_args(args, &[TEXT, TEXT]))?;
                 return Ok((make::call("group_concat", args), TEXT));
@@ -1155,4 +1152,62 @@ fn is_variance(name: &str) -> bool {
         name,
         "stddev" | "stddev_samp" | "stddev_pop" | "variance" | "var_samp" | "var_pop"
     )
+}
+
+/// The two-variable statistics, aggregates over (y, x) pairs of float8.
+fn is_regression(name: &str) -> bool {
+    matches!(
+        name,
+        "corr"
+            | "covar_pop"
+            | "covar_samp"
+            | "regr_count"
+            | "regr_sxx"
+            | "regr_syy"
+            | "regr_sxy"
+            | "regr_avgx"
+            | "regr_avgy"
+            | "regr_r2"
+            | "regr_slope"
+            | "regr_intercept"
+    )
+}
+
+/// The order of an aggregate with DISTINCT: its own ORDER BY, which may only name arguments
+/// (42P10), or else the first argument's, as PostgreSQL sorts to find the distinct values.
+pub(super) fn distinct_order(
+    args: &[Expr],
+    order: Vec<sqlparser::ast::OrderByExpr>,
+) -> Result<Vec<sqlparser::ast::OrderByExpr>, PgError> {
+    if order.iter().any(|o| !args.contains(&o.expr)) {
+        return Err(PgError::new(
+            SqlState::INVALID_COLUMN_REFERENCE,
+            "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+        ));
+    }
+    Ok(match (order.is_empty(), args.first()) {
+        (true, Some(first)) => vec![make::order_by(first.clone())],
+        _ => order,
+    })
+}
+
+/// A positional argument's expression; 0A000 (naming `what`) for a named or `*` argument.
+pub(super) fn positional_arg(a: FunctionArg, what: &str) -> Result<Expr, PgError> {
+    match a {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e),
+        other => Err(PgError::feature_not_supported(format!("{what} {other}"))),
+    }
+}
+
+/// The positional arguments of a call (none without parentheses); 0A000 for clauses.
+pub(super) fn positional_args(args: FunctionArguments, what: &str) -> Result<Vec<Expr>, PgError> {
+    match args {
+        FunctionArguments::None => Ok(Vec::new()),
+        FunctionArguments::List(list) if list.clauses.is_empty() => list
+            .args
+            .into_iter()
+            .map(|a| positional_arg(a, what))
+            .collect(),
+        other => Err(PgError::feature_not_supported(format!("{what}s {other}"))),
+    }
 }

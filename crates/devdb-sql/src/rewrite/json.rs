@@ -95,6 +95,37 @@ impl Translator<'_> {
         r
     }
 
+    /// `json_agg(DISTINCT x [ORDER BY x])`: the runtime aggregate over each value's JSON text,
+    /// sorted by the value as PostgreSQL's DISTINCT sorts (json itself has no equality).
+    fn json_agg_distinct(&mut self, arg: Expr, order: Vec<OrderByExpr>) -> Result<Expr, PgError> {
+        if self
+            .inside_aggregate(|t| t.whole_row(&arg, false))?
+            .is_some()
+        {
+            return Err(PgError::feature_not_supported(
+                "json_agg(DISTINCT) of whole rows",
+            ));
+        }
+        let order = super::functions::distinct_order(std::slice::from_ref(&arg), order)?;
+        let typed = self.aggregate_arg(arg)?;
+        if typed.1.ty == PgType::Json {
+            return Err(PgError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                "could not identify an equality operator for type json",
+            ));
+        }
+        // PostgreSQL starts each array after the first on a line of its own.
+        let runtime = match typed.1.element() {
+            Some(_) => "pg_json_agg_distinct_lines",
+            None => "pg_json_agg_distinct",
+        };
+        let ty = typed.1;
+        // Equal numerics, intervals and citexts are one value, whatever their text.
+        let elem = super::expr::comparable(self.json_elem(typed)?, ty);
+        let order = self.aggregate_order(order)?;
+        Ok(make::aggregate(runtime, vec![elem], true, order))
+    }
+
     /// The ORDER BY inside an aggregate call, with PostgreSQL's NULL placement.
     pub fn aggregate_order(
         &mut self,
@@ -187,12 +218,15 @@ impl Translator<'_> {
                     result_ty,
                 )
             }
-            "json_agg" | "jsonb_agg" if n == 1 => {
-                if distinct {
-                    return Err(PgError::feature_not_supported(format!(
-                        "{name}(DISTINCT ...)"
-                    )));
+            "json_agg" | "jsonb_agg" if n == 1 && distinct => {
+                let arg = args.into_iter().next().unwrap_or_else(make::null);
+                let e = self.json_agg_distinct(arg, order)?;
+                match jsonb {
+                    true => (make::call("pg_jsonb_norm", vec![e]), result_ty),
+                    false => (e, result_ty),
                 }
+            }
+            "json_agg" | "jsonb_agg" if n == 1 => {
                 let arg = args.into_iter().next().unwrap_or_else(make::null);
                 // PostgreSQL starts each row or array after the first on a line of its own.
                 let (elem, structured) =
@@ -204,9 +238,20 @@ impl Translator<'_> {
                             (self.json_elem(typed)?, structured)
                         }
                     };
-                let separator = if structured { ", \n " } else { ", " };
+                // SQLite puts each row's own separator before its value; a null stays inline.
+                let separator = match structured {
+                    true => make::call(
+                        "iif",
+                        vec![
+                            make::eq(elem.clone(), make::string("null")),
+                            make::string(", "),
+                            make::string(", \n "),
+                        ],
+                    ),
+                    false => make::string(", "),
+                };
                 let order = self.aggregate_order(order)?;
-                let agg = group_concat(vec![elem, make::string(separator)], order);
+                let agg = group_concat(vec![elem, separator], order);
                 let built = wrap("[", agg, "]");
                 let e = if jsonb {
                     make::call("pg_jsonb_norm", vec![built])

@@ -32,6 +32,7 @@ mod lateral;
 mod lock_table;
 mod matviews;
 mod operators;
+mod ordered_set;
 mod owners;
 mod prepare;
 mod privileges;

@@ -2173,12 +2173,8 @@ enum Merge {
 
 /// The arguments of a call in FROM that takes positional expressions only.
 fn positional_args(args: Vec<FunctionArg>, function: &str) -> Result<Vec<Expr>, PgError> {
+    let what = format!("{function} argument");
     args.into_iter()
-        .map(|a| match a {
-            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e),
-            other => Err(PgError::feature_not_supported(format!(
-                "{function} argument {other}"
-            ))),
-        })
+        .map(|a| super::functions::positional_arg(a, &what))
         .collect()
 }

@@ -40,6 +40,24 @@ const AGGREGATES: &[&str] = &[
     "variance",
     "var_samp",
     "var_pop",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "corr",
+    "covar_pop",
+    "covar_samp",
+    "regr_count",
+    "regr_sxx",
+    "regr_syy",
+    "regr_sxy",
+    "regr_avgx",
+    "regr_avgy",
+    "regr_r2",
+    "regr_slope",
+    "regr_intercept",
+    "percentile_cont",
+    "percentile_disc",
+    "mode",
 ];
 
 /// True for a call of one of [`AGGREGATES`] (one row per group).
@@ -65,6 +83,11 @@ impl Translator<'_> {
             Some(ObjectNamePart::Identifier(id)) => fold(id),
             _ => return Err(PgError::undefined_function(&format!("{}()", f.name))),
         };
+        if over.is_some() && !f.within_group.is_empty() {
+            return Err(PgError::feature_not_supported(format!(
+                "OVER for ordered-set aggregate {name}"
+            )));
+        }
         let window_only = over.is_some() && filter.is_none() && is_window_only(&name);
         if !window_only && !AGGREGATES.contains(&name.as_str()) {
             let clause = if over.is_some() { "OVER" } else { "FILTER" };
@@ -117,24 +140,7 @@ impl Translator<'_> {
         name: &str,
         args: FunctionArguments,
     ) -> Result<(Expr, Ty), PgError> {
-        let exprs = match args {
-            FunctionArguments::None => Vec::new(),
-            FunctionArguments::List(list) if list.clauses.is_empty() => list
-                .args
-                .into_iter()
-                .map(|a| match a {
-                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e),
-                    other => Err(PgError::feature_not_supported(format!(
-                        "window function argument {other}"
-                    ))),
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-            other => {
-                return Err(PgError::feature_not_supported(format!(
-                    "window function arguments {other}"
-                )));
-            }
-        };
+        let exprs = super::functions::positional_args(args, "window function argument")?;
         let int4 = Ty::of(PgType::Int4);
         let n = exprs.len();
         let mut it = exprs.into_iter();

@@ -365,3 +365,31 @@ pub fn strip_nulls(args: &[Value]) -> Result<Value, PgError> {
         Some(j) => Ok(text(strip(j).to_jsonb_text())),
     }
 }
+
+/// json_agg(DISTINCT ...): the collected JSON texts (distinct and sorted by SQLite) as an
+/// array; `separator` comes before each later element but a null.
+fn agg_distinct(rows: Vec<Vec<Value>>, separator: &str) -> Result<Value, PgError> {
+    if rows.is_empty() {
+        return Ok(Value::Null);
+    }
+    let mut out = String::from("[");
+    for (i, row) in rows.iter().enumerate() {
+        let elem = as_text(arg(row, 0))?.unwrap_or("null");
+        match (i, elem) {
+            (0, _) => {}
+            (_, "null") => out.push_str(", "),
+            _ => out.push_str(separator),
+        }
+        out.push_str(elem);
+    }
+    out.push(']');
+    Ok(Value::Text(out))
+}
+
+pub fn agg_distinct_inline(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    agg_distinct(rows, ", ")
+}
+
+pub fn agg_distinct_lines(rows: Vec<Vec<Value>>) -> Result<Value, PgError> {
+    agg_distinct(rows, ", \n ")
+}
