@@ -649,7 +649,16 @@ pub fn lookup_by(view: &str, item: Expr, keys: Vec<(&str, Expr)>) -> Expr {
 
 /// `row_number() OVER (PARTITION BY ... ORDER BY ...)`.
 pub fn row_number(partition_by: Vec<Expr>, order_by: Vec<OrderByExpr>) -> Expr {
-    let mut call = call("row_number", vec![]);
+    window_call("row_number", partition_by, order_by)
+}
+
+/// `rank() OVER (ORDER BY ...)`.
+pub fn rank(order_by: Vec<OrderByExpr>) -> Expr {
+    window_call("rank", Vec::new(), order_by)
+}
+
+fn window_call(name: &str, partition_by: Vec<Expr>, order_by: Vec<OrderByExpr>) -> Expr {
+    let mut call = call(name, vec![]);
     if let Expr::Function(f) = &mut call {
         f.over = Some(sqlparser::ast::WindowType::WindowSpec(
             sqlparser::ast::WindowSpec {

@@ -88,10 +88,29 @@ impl Translator<'_> {
             }
             other => other,
         };
-        let (body, cols, order_by) = match body {
+        let ties = fetch.as_ref().filter(|f| f.with_ties && !f.percent);
+        if ties.is_some() && order_by.is_none() {
+            return Err(PgError::syntax_error(
+                "WITH TIES cannot be specified without ORDER BY clause",
+                None,
+            ));
+        }
+        let (body, cols, order_by, fetch) = match body {
             SetExpr::Select(s) => {
                 let (s, cols, order_by) = self.select(*s, order_by)?;
-                (SetExpr::Select(Box::new(s)), cols, order_by)
+                match (ties, order_by) {
+                    (Some(f), Some(order_by)) => {
+                        let rows = self.rows_with_ties(f.quantity.clone(), &limit_clause)?;
+                        let (s, order_by) = super::distinct::with_ties(s, &cols, order_by, rows)?;
+                        (SetExpr::Select(Box::new(s)), cols, order_by, None)
+                    }
+                    (_, order_by) => (SetExpr::Select(Box::new(s)), cols, order_by, fetch),
+                }
+            }
+            _ if ties.is_some() => {
+                return Err(PgError::feature_not_supported(
+                    "FETCH FIRST ... WITH TIES of a set operation",
+                ));
             }
             other => {
                 let (body, cols) = self.set_expr(other)?;
@@ -104,7 +123,7 @@ impl Translator<'_> {
                 }]));
                 let order_by = self.order_by(order_by, &cols);
                 self.scopes.pop();
-                (body, cols, order_by?)
+                (body, cols, order_by?, fetch)
             }
         };
         let limit_clause = self.limit(limit_clause, fetch)?;
@@ -929,9 +948,9 @@ impl Translator<'_> {
             Some(_) => return Err(PgError::feature_not_supported("LIMIT offset, count")),
         };
         if let Some(f) = fetch {
-            if f.with_ties || f.percent || limit.is_some() {
+            if f.percent || limit.is_some() {
                 return Err(PgError::feature_not_supported(
-                    "FETCH FIRST ... WITH TIES or PERCENT",
+                    "FETCH FIRST ... PERCENT, or with LIMIT",
                 ));
             }
             limit = Some(f.quantity.unwrap_or_else(|| make::int(1)));
@@ -958,6 +977,28 @@ impl Translator<'_> {
             offset,
             limit_by: Vec::new(),
         }))
+    }
+
+    /// How many leading rows FETCH FIRST n ROWS WITH TIES keeps with their peers: the OFFSET
+    /// (which the outer query then skips) plus n.
+    fn rows_with_ties(
+        &mut self,
+        quantity: Option<Expr>,
+        limit: &Option<LimitClause>,
+    ) -> Result<Expr, PgError> {
+        let int8 = Ty::of(PgType::Int8);
+        let n = quantity.unwrap_or_else(|| make::int(1));
+        let n = self.row_count(n, int8, "pg_check_limit")?;
+        Ok(match limit {
+            Some(LimitClause::LimitOffset {
+                offset: Some(offset),
+                ..
+            }) => {
+                let offset = self.row_count(offset.value.clone(), int8, "pg_check_offset")?;
+                make::call("pg_int8_add", vec![offset, n])
+            }
+            _ => n,
+        })
     }
 
     /// LIMIT/OFFSET values: int8, and negative counts are errors in PostgreSQL.
