@@ -558,6 +558,7 @@ corpus_files! {
     slt_types_scalar_functions => "types/scalar_functions.slt",
     slt_types_math_functions => "types/math_functions.slt",
     slt_types_string_functions => "types/string_functions.slt",
+    slt_types_number_formatting => "types/number_formatting.slt",
     slt_queries_statistical_aggregates => "queries/statistical_aggregates.slt",
     slt_types_numeric => "types/numeric.slt",
     slt_types_numeric_series => "types/numeric_series.slt",

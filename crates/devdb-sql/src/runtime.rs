@@ -16,6 +16,7 @@ mod json;
 mod json_edit;
 mod json_sets;
 mod math;
+mod number_format;
 pub mod numeric;
 mod ordered_set;
 mod pgcrypto;
@@ -170,6 +171,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_to_timestamp_epoch", 1, datetime::to_timestamp_epoch),
     f("pg_isfinite", 1, datetime::isfinite),
     f("pg_to_char", 3, formatting::to_char),
+    f("pg_number_to_char", 3, number_format::to_char),
     f("pg_to_timestamp", 3, formatting::to_timestamp),
     f("pg_abs", 1, arith::abs),
     f("pg_round_float8", 1, arith::round_float8),

@@ -420,6 +420,17 @@ impl Translator<'_> {
                     INTERVAL,
                 )
             }
+            ("to_char", [t, _]) if t.is_numeric() => {
+                let (e, ty) = next();
+                let float = matches!(ty.ty, P::Float4 | P::Float8);
+                let e = match float {
+                    true => e,
+                    false => self.coerce(e, ty, Ty::of(P::Numeric), Ctx::Implicit)?,
+                };
+                let fmt = self.arg(next(), TEXT)?;
+                let call = make::call("pg_number_to_char", vec![e, fmt, make::int(float.into())]);
+                (call, TEXT)
+            }
             ("to_char", [P::Timestamp | P::Timestamptz | P::Date, _]) => {
                 let (e, ty) = next();
                 let fmt = self.arg(next(), TEXT)?;

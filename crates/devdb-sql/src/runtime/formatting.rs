@@ -80,30 +80,33 @@ fn parse_template(fmt: &str) -> Vec<Piece<'_>> {
             rest = r;
             continue;
         }
-        let mut chars = rest.chars();
-        let c = chars.next().unwrap_or_default();
-        match c {
-            '"' => {
-                let mut lit = String::new();
-                let it = chars.by_ref();
-                while let Some(c) = it.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => lit.extend(it.next()),
-                        c => lit.push(c),
-                    }
-                }
-                out.push(Piece::Literal(lit));
-            }
-            '\\' => {
-                let next = chars.next();
-                out.push(Piece::Literal(next.map_or("\\".into(), String::from)));
-            }
-            c => out.push(Piece::Literal(c.to_string())),
-        }
-        rest = chars.as_str();
+        let (text, after) = literal(rest);
+        out.push(Piece::Literal(text));
+        rest = after;
     }
     out
+}
+
+/// The literal text at the start of a template that is no pattern: a double-quoted string
+/// (backslash escapes inside), a backslash-escaped character, or one character; and the rest.
+pub(super) fn literal(template: &str) -> (String, &str) {
+    let mut chars = template.chars();
+    let text = match chars.next().unwrap_or_default() {
+        '"' => {
+            let mut text = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => text.extend(chars.next()),
+                    c => text.push(c),
+                }
+            }
+            text
+        }
+        '\\' => chars.next().map_or("\\".into(), String::from),
+        c => c.to_string(),
+    };
+    (text, chars.as_str())
 }
 
 fn ordinal(n: i64, upper: bool) -> &'static str {
