@@ -109,7 +109,7 @@ pub(super) fn literal(template: &str) -> (String, &str) {
     (text, chars.as_str())
 }
 
-fn ordinal(n: i64, upper: bool) -> &'static str {
+pub(super) fn ordinal(n: i64, upper: bool) -> &'static str {
     let s = match (n % 100, n % 10) {
         (11..=13, _) => "th",
         (_, 1) => "st",

@@ -457,28 +457,13 @@ fn roman(number: &[u8]) -> String {
     out
 }
 
-/// The English ordinal suffix of the number's integer digits.
+/// The English ordinal suffix of the number's integer digits (decided by the last two).
 fn suffix(number: &[u8], upper: bool) -> &'static str {
-    let digits: Vec<u8> = number
+    let digits: Vec<u8> = number.iter().copied().take_while(u8::is_ascii_digit).collect();
+    let last_two = digits[digits.len().saturating_sub(2)..]
         .iter()
-        .copied()
-        .take_while(u8::is_ascii_digit)
-        .collect();
-    let last = digits.last().copied().unwrap_or(b'0');
-    let teen = digits.len() > 1 && digits[digits.len() - 2] == b'1';
-    let s = match (teen, last) {
-        (false, b'1') => "st",
-        (false, b'2') => "nd",
-        (false, b'3') => "rd",
-        _ => "th",
-    };
-    match (upper, s) {
-        (false, s) => s,
-        (true, "st") => "ST",
-        (true, "nd") => "ND",
-        (true, "rd") => "RD",
-        (true, _) => "TH",
-    }
+        .fold(0, |n, d| n * 10 + i64::from(d - b'0'));
+    super::formatting::ordinal(last_two, upper)
 }
 
 /// float8's significant digits, to which to_char limits a float's decimals (DBL_DIG).
