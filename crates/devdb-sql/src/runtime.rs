@@ -172,6 +172,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_isfinite", 1, datetime::isfinite),
     f("pg_to_char", 3, formatting::to_char),
     f("pg_number_to_char", 3, number_format::to_char),
+    f("pg_interval_to_char", 2, formatting::interval_to_char),
     f("pg_to_timestamp", 3, formatting::to_timestamp),
     f("pg_abs", 1, arith::abs),
     f("pg_round_float8", 1, arith::round_float8),

@@ -431,6 +431,11 @@ impl Translator<'_> {
                 let call = make::call("pg_number_to_char", vec![e, fmt, make::int(float.into())]);
                 (call, TEXT)
             }
+            ("to_char", [P::Interval, _]) => {
+                let (e, _) = next();
+                let fmt = self.arg(next(), TEXT)?;
+                (make::call("pg_interval_to_char", vec![e, fmt]), TEXT)
+            }
             ("to_char", [P::Timestamp | P::Timestamptz | P::Date, _]) => {
                 let (e, ty) = next();
                 let fmt = self.arg(next(), TEXT)?;

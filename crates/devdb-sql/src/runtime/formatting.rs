@@ -142,6 +142,19 @@ const ROMAN: [&str; 12] = [
     "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
 ];
 
+/// What a template is rendered from: a point in time, or an interval's fields.
+struct Fields<'z> {
+    tm: Tm,
+    /// The year as templates print it (1 BC is 1 for a date, an interval's year as is).
+    year: i64,
+    /// Days since 2000-01-01 (for a date), or the interval's approximate span in days.
+    days: i64,
+    doy: i64,
+    interval: bool,
+    offset: i64,
+    zone_abbrev: &'z dyn Fn() -> String,
+}
+
 /// `pg_to_char(value, type_oid, template)` for timestamps, timestamptz and dates.
 pub fn to_char(a: &[Value]) -> Result<Value, PgError> {
     let (Some(x), Some(fmt)) = (as_int(arg(a, 0))?, as_text(arg(a, 2))?) else {
@@ -159,8 +172,75 @@ pub fn to_char(a: &[Value]) -> Result<Value, PgError> {
     let (tm, offset) = local_fields(x, ty);
     let days = tm.days();
     let year = if tm.year > 0 { tm.year } else { 1 - tm.year };
-    let dow = (days + PG_EPOCH_DAYS + 4).rem_euclid(7);
     let doy = days - (datetime::days_from_civil(tm.year, 1, 1) - PG_EPOCH_DAYS) + 1;
+    let zone_abbrev = || {
+        if ty != PgType::Timestamptz {
+            return String::new();
+        }
+        zone::abbreviation_at(&zone::session_zone(), x)
+    };
+    let fields = Fields {
+        tm,
+        year,
+        days,
+        doy,
+        interval: false,
+        offset,
+        zone_abbrev: &zone_abbrev,
+    };
+    render(&fields, fmt).map(Value::Text)
+}
+
+/// `pg_interval_to_char(interval, template)`: the interval's years, months, days, hours (past
+/// 24 too), minutes, seconds and fractions; patterns tied to calendar dates are 22007.
+pub fn interval_to_char(a: &[Value]) -> Result<Value, PgError> {
+    let (Some(iv), Some(fmt)) = (
+        super::datetime::interval_of(arg(a, 0))?,
+        as_text(arg(a, 1))?,
+    ) else {
+        return Ok(Value::Null);
+    };
+    let (months, days) = (i64::from(iv.months), i64::from(iv.days));
+    let tm = Tm {
+        year: months / 12,
+        month: months % 12,
+        day: days,
+        hour: iv.micros / 3_600_000_000,
+        minute: iv.micros / 60_000_000 % 60,
+        second: iv.micros / 1_000_000 % 60,
+        micros: iv.micros % 1_000_000,
+    };
+    let fields = Fields {
+        year: tm.year,
+        days,
+        // PostgreSQL's approximation of the span in days.
+        doy: months * 30 + days,
+        tm,
+        interval: true,
+        offset: 0,
+        zone_abbrev: &String::new,
+    };
+    render(&fields, fmt).map(Value::Text)
+}
+
+fn not_for_interval() -> PgError {
+    PgError::new(
+        SqlState::INVALID_DATETIME_FORMAT,
+        "invalid format specification for an interval value",
+    )
+    .with_hint("Intervals are not tied to specific calendar dates.")
+}
+
+fn render(f: &Fields<'_>, fmt: &str) -> Result<String, PgError> {
+    let Fields {
+        tm,
+        year,
+        days,
+        doy,
+        offset,
+        ..
+    } = *f;
+    let dow = (days + PG_EPOCH_DAYS + 4).rem_euclid(7);
     let isodow = if dow == 0 { 7 } else { dow };
     let (iso_year, iso_week) = {
         let thursday = days + 4 - isodow;
@@ -168,12 +248,7 @@ pub fn to_char(a: &[Value]) -> Result<Value, PgError> {
         let jan1 = datetime::days_from_civil(y, 1, 1) - PG_EPOCH_DAYS;
         (y, (thursday - jan1) / 7 + 1)
     };
-    let zone_abbrev = || {
-        if ty != PgType::Timestamptz {
-            return String::new();
-        }
-        zone::abbreviation_at(&zone::session_zone(), x)
-    };
+    let zone_abbrev = f.zone_abbrev;
     let mut out = String::new();
     for piece in parse_template(fmt) {
         let (name, fill, th) = match piece {
@@ -183,13 +258,19 @@ pub fn to_char(a: &[Value]) -> Result<Value, PgError> {
             }
             Piece::Pattern { name, fill, th } => (name, fill, th),
         };
+        if f.interval && !for_interval(name) {
+            return Err(not_for_interval());
+        }
+        // A negative field (an interval's) takes one more place, for its sign.
         let num = |n: i64, width: usize| {
             if fill {
                 n.to_string()
             } else {
+                let width = if n < 0 { width + 1 } else { width };
                 format!("{n:0width$}")
             }
         };
+        let pm = tm.hour % 24 >= 12;
         let (text, n) = match name {
             "HH24" => (num(tm.hour, 2), tm.hour),
             "HH" | "HH12" => {
@@ -204,10 +285,10 @@ pub fn to_char(a: &[Value]) -> Result<Value, PgError> {
                 let s = tm.hour * 3600 + tm.minute * 60 + tm.second;
                 (s.to_string(), s)
             }
-            "AM" | "PM" => ((if tm.hour >= 12 { "PM" } else { "AM" }).into(), 0),
-            "am" | "pm" => ((if tm.hour >= 12 { "pm" } else { "am" }).into(), 0),
-            "A.M." | "P.M." => ((if tm.hour >= 12 { "P.M." } else { "A.M." }).into(), 0),
-            "a.m." | "p.m." => ((if tm.hour >= 12 { "p.m." } else { "a.m." }).into(), 0),
+            "AM" | "PM" => ((if pm { "PM" } else { "AM" }).into(), 0),
+            "am" | "pm" => ((if pm { "pm" } else { "am" }).into(), 0),
+            "A.M." | "P.M." => ((if pm { "P.M." } else { "A.M." }).into(), 0),
+            "a.m." | "p.m." => ((if pm { "p.m." } else { "a.m." }).into(), 0),
             "YYYY" => (num(year, 4), year),
             "Y,YYY" => (format!("{},{:03}", year / 1000, year % 1000), year),
             "YYY" => (num(year % 1000, 3), year % 1000),
@@ -244,6 +325,7 @@ pub fn to_char(a: &[Value]) -> Result<Value, PgError> {
             "W" => (num((tm.day - 1) / 7 + 1, 1), (tm.day - 1) / 7 + 1),
             "WW" => (num((doy - 1) / 7 + 1, 2), (doy - 1) / 7 + 1),
             "IW" => (num(iso_week, 2), iso_week),
+            "CC" if f.interval => (num(tm.year / 100, 2), tm.year / 100),
             "CC" => {
                 let c = if tm.year > 0 {
                     (tm.year + 99) / 100
@@ -256,6 +338,7 @@ pub fn to_char(a: &[Value]) -> Result<Value, PgError> {
                 let j = days + PG_EPOCH_DAYS + 2_440_588;
                 (j.to_string(), j)
             }
+            "Q" if tm.month == 0 => (String::new(), 0),
             "Q" => (num((tm.month - 1) / 3 + 1, 1), (tm.month - 1) / 3 + 1),
             "RM" | "rm" => {
                 let r = ROMAN[(tm.month - 1) as usize];
@@ -280,7 +363,50 @@ pub fn to_char(a: &[Value]) -> Result<Value, PgError> {
             out.push_str(ordinal(n, upper));
         }
     }
-    Ok(Value::Text(out))
+    Ok(out)
+}
+
+/// The patterns an interval can fill: its fields, not a calendar's.
+fn for_interval(name: &str) -> bool {
+    !matches!(
+        name,
+        "MONTH"
+            | "Month"
+            | "month"
+            | "MON"
+            | "Mon"
+            | "mon"
+            | "DAY"
+            | "Day"
+            | "day"
+            | "DY"
+            | "Dy"
+            | "dy"
+            | "D"
+            | "ID"
+            | "IDDD"
+            | "IW"
+            | "IYYY"
+            | "IYY"
+            | "IY"
+            | "I"
+            | "J"
+            | "TZ"
+            | "tz"
+            | "TZH"
+            | "TZM"
+            | "OF"
+            | "RM"
+            | "rm"
+            | "BC"
+            | "bc"
+            | "AD"
+            | "ad"
+            | "B.C."
+            | "b.c."
+            | "A.D."
+            | "a.d."
+    )
 }
 
 fn bad_value(what: &str) -> PgError {

@@ -459,7 +459,11 @@ fn roman(number: &[u8]) -> String {
 
 /// The English ordinal suffix of the number's integer digits (decided by the last two).
 fn suffix(number: &[u8], upper: bool) -> &'static str {
-    let digits: Vec<u8> = number.iter().copied().take_while(u8::is_ascii_digit).collect();
+    let digits: Vec<u8> = number
+        .iter()
+        .copied()
+        .take_while(u8::is_ascii_digit)
+        .collect();
     let last_two = digits[digits.len().saturating_sub(2)..]
         .iter()
         .fold(0, |n, d| n * 10 + i64::from(d - b'0'));
