@@ -599,6 +599,27 @@ async fn drop_table_cascade_names_what_it_drops_in_notices_like_postgres() {
 }
 
 #[tokio::test]
+async fn drop_schema_cascade_names_what_goes_with_it_like_postgres() {
+    let Some(pg) = crate::harness::Postgres::start() else {
+        return;
+    };
+    let script = [
+        "create schema s1",
+        "create table s1.t (a int)",
+        "drop schema s1 cascade",
+        "create schema s2",
+        "create type s2.mood as enum ('a')",
+        "create table s2.t (id serial primary key, m s2.mood)",
+        "create table s2.u (t_id int references s2.t(id))",
+        "create view s2.v as select * from s2.t",
+        "drop schema s2 cascade",
+        "create schema s3",
+        "drop schema s3 cascade",
+    ];
+    same_transcript_with_notice(pg, &script, "drop cascades to 4 other objects").await;
+}
+
+#[tokio::test]
 async fn drop_type_cascade_drops_the_columns_of_the_type_like_postgres() {
     let Some(pg) = crate::harness::Postgres::start() else {
         return;

@@ -263,7 +263,8 @@ impl Translator<'_> {
                         }
                     }
                     ColumnOption::Unique(u) => uniques.push((
-                        given_name(option_name, &u.name),
+                        nulls_distinct(&u.nulls_distinct)
+                            .map(|()| given_name(option_name, &u.name))?,
                         vec![col_name.clone()],
                         deferral(&u.characteristics)?,
                     )),
@@ -303,6 +304,7 @@ impl Translator<'_> {
                 }
                 TableConstraint::Unique(u) => {
                     no_include(&u.include)?;
+                    nulls_distinct(&u.nulls_distinct)?;
                     uniques.push((
                         u.name.as_ref().map(fold),
                         key_columns(&name, &columns, &u.columns)?,
@@ -1020,6 +1022,7 @@ impl Translator<'_> {
                     not_valid: false,
                 } => {
                     no_include(&u.include)?;
+                    nulls_distinct(&u.nulls_distinct)?;
                     let cols = key_columns(&table.name, &table.columns, &u.columns)?;
                     let taken: Vec<String> = constraints.iter().map(|c| c.name.clone()).collect();
                     let cname = u
@@ -1699,7 +1702,10 @@ impl Translator<'_> {
                     }
                     col.generated = Some(make::sql_text(e));
                 }
-                ColumnOption::Unique(u) if u.characteristics.is_none() => unique = true,
+                ColumnOption::Unique(u) if u.characteristics.is_none() => {
+                    nulls_distinct(&u.nulls_distinct)?;
+                    unique = true;
+                }
                 other => {
                     return Err(PgError::feature_not_supported(format!(
                         "column constraint {other} in ADD COLUMN"
@@ -1997,6 +2003,17 @@ fn no_include(include: &[sqlparser::ast::Ident]) -> Result<(), PgError> {
         false => Err(PgError::feature_not_supported(
             "INCLUDE in a PRIMARY KEY or UNIQUE constraint",
         )),
+    }
+}
+
+/// UNIQUE NULLS NOT DISTINCT would need keys that treat NULLs as equal, which SQLite's
+/// unique indexes do not: refused rather than enforced as NULLS DISTINCT.
+fn nulls_distinct(option: &sqlparser::ast::NullsDistinctOption) -> Result<(), PgError> {
+    match option {
+        sqlparser::ast::NullsDistinctOption::NotDistinct => {
+            Err(PgError::feature_not_supported("UNIQUE NULLS NOT DISTINCT"))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -160,6 +160,22 @@ impl Translator<'_> {
                 format!("{kind} {first} depends on schema {schema}"),
             ));
         }
+        // One NOTICE names what goes with the schemas, as PostgreSQL's does (the drops below
+        // would each name only their own cascades).
+        let dropped: Vec<String> = type_keys
+            .iter()
+            .map(|k| format!("drop cascades to type {}", dotted(k)))
+            .chain(
+                table_keys
+                    .iter()
+                    .map(|k| format!("drop cascades to table {}", dotted(k))),
+            )
+            .chain(view_keys.iter().filter_map(|k| {
+                let kind = self.catalog.view(k)?.kind();
+                Some(format!("drop cascades to {kind} {}", dotted(k)))
+            }))
+            .collect();
+        let notices_before = self.notices.len();
         let mut sqlite = Vec::new();
         if !view_keys.is_empty() {
             sqlite.extend(self.drop_view_keys(view_keys.clone(), true)?.sqlite);
@@ -170,6 +186,8 @@ impl Translator<'_> {
         if !types.is_empty() {
             sqlite.extend(self.drop_types(&types, false, true, &table_keys)?.sqlite);
         }
+        self.notices.truncate(notices_before);
+        self.cascade_notice(&dropped);
         let mut out = catalog_output(
             "DROP SCHEMA",
             schemas
@@ -243,4 +261,10 @@ impl Translator<'_> {
             false => 0,
         }
     }
+}
+
+/// `schema.name` of a catalog key, as NOTICEs name objects.
+fn dotted(key: &str) -> String {
+    let (schema, name) = catalog::split(key);
+    format!("{schema}.{name}")
 }
