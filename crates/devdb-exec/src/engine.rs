@@ -158,6 +158,7 @@ impl Engine {
             advisory: Mutex::default(),
             xids: Mutex::default(),
             changes: Mutex::default(),
+            last_change: Default::default(),
         });
         let open = |role| {
             open::connection(path, role, !config.ephemeral, &functions)

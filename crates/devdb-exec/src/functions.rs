@@ -35,6 +35,18 @@ pub(crate) struct FunctionState {
     pub xids: Mutex<Xids>,
     /// The writing transactions' row changes, recorded by the writer's pre-update hook.
     pub changes: Mutex<crate::engine::changes::Changes>,
+    /// [`change_mark`] of the writer's latest row change, which an upsert's RETURNING reads
+    /// (`xmax`) to tell the row ON CONFLICT updated from one it inserted.
+    pub last_change: std::sync::atomic::AtomicU64,
+}
+
+/// A row change of `table` (SQLite's name) as one number: its name hashed (FNV-1a), and
+/// whether it was an UPDATE.
+pub(crate) fn change_mark(table: &[u8], updated: bool) -> u64 {
+    let hash = table.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash << 1) | u64::from(updated)
 }
 
 /// txid_current(): one number per transaction that asks, increasing, as PostgreSQL assigns
@@ -170,6 +182,12 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         let session = session(&s)?;
         lock(&s.advisory).release_all(session);
         Ok(SqlValue::Text(String::new()))
+    })?;
+    let s = state.clone();
+    conn.create_scalar_function("devdb_upsert_updated", 1, volatile, move |ctx| {
+        let table: String = ctx.get(0)?;
+        let updated = change_mark(table.as_bytes(), true);
+        Ok(s.last_change.load(std::sync::atomic::Ordering::Relaxed) == updated)
     })?;
     let s = state.clone();
     conn.create_scalar_function("devdb_txid_current", 0, volatile, move |_| {

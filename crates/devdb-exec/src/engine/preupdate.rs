@@ -103,6 +103,10 @@ unsafe extern "C" fn hook(
     let (Ok(schema), Ok(table)) = (schema.to_str(), table.to_str()) else {
         return;
     };
+    state.last_change.store(
+        crate::functions::change_mark(table.as_bytes(), op == ffi::SQLITE_UPDATE),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     // A panic must not unwind into SQLite.
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let Some(mut changes) = super::changes::from_callback(&state.changes) else {

@@ -218,6 +218,15 @@ impl Translator<'_> {
         if table_alias.is_some() {
             scope.substitutes = returned_unqualified(&rel_name, &table);
         }
+        // xmax is 0 for a row the INSERT made, the transaction's id for one ON CONFLICT
+        // updated (which PostgreSQL's row lock left there).
+        let updated = make::call("devdb_upsert_updated", vec![make::string(&table.name)]);
+        let txid = make::call("devdb_txid_current", vec![]);
+        scope.substitutes.push((
+            rel_name.clone(),
+            super::scope::XMAX.to_owned(),
+            make::call("iif", vec![updated, txid, make::int(0)]),
+        ));
         self.scopes.push(scope);
         let returning = returning.map(|items| self.projection(items, false, false));
         self.scopes.pop();

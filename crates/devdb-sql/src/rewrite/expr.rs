@@ -627,6 +627,24 @@ impl Translator<'_> {
         op: &str,
     ) -> Result<(Expr, Expr), PgError> {
         let (b, bt) = self.expr(b)?;
+        // xid has `=` and `<>` with int4 (xideqint4), as `(xmax = 0)` compares them.
+        let xid_and_int = |x: Ty, y: Ty| {
+            x.ty == PgType::Xid && (matches!(y.ty, PgType::Int4 | PgType::Xid) || y.is_unknown())
+        };
+        if (xid_and_int(at, bt) || xid_and_int(bt, at)) && matches!(op, "=" | "<>" | "!=") {
+            let int4 = Ty::of(PgType::Int4);
+            let a = if at.is_unknown() {
+                self.coerce(a, at, int4, Ctx::Implicit)?
+            } else {
+                a
+            };
+            let b = if bt.is_unknown() {
+                self.coerce(b, bt, int4, Ctx::Implicit)?
+            } else {
+                b
+            };
+            return Ok((a, b));
+        }
         let to = match comparison_type(at, bt) {
             // varchar has no operators of its own: PostgreSQL compares it as text (so
             // `name = $1` describes $1 as text).

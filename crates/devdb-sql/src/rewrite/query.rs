@@ -2174,7 +2174,7 @@ fn colname(e: &Expr) -> Option<(String, u8)> {
         Expr::Case { .. } => weak("case"),
         Expr::Array(_) => strong("array".into()),
         Expr::CompoundFieldAccess { root, .. } => colname(root),
-        Expr::Exists { .. } => strong("exists".into()),
+        Expr::Exists { negated: false, .. } => strong("exists".into()),
         Expr::Substring {
             shorthand: true, ..
         } => strong("substr".into()),

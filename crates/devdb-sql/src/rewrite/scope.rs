@@ -21,6 +21,9 @@ pub struct Rel {
 
 /// The system column holding the OID of the relation a row comes from.
 pub const TABLEOID: &str = "tableoid";
+/// The system column an upsert's RETURNING reads to tell an inserted row (0) from an updated
+/// one, `(xmax = 0) AS inserted`.
+pub const XMAX: &str = "xmax";
 
 /// The FROM items of one query level, and what its grouping check has seen.
 #[derive(Clone, Debug, Default)]
@@ -98,14 +101,17 @@ impl Scope {
     }
 
     /// The type of the system column `name` of relation `rel`, when the relation has it: a
-    /// catalog's tableoid, which its FROM item left in `substitutes`.
+    /// catalog's tableoid, which its FROM item left in `substitutes`, or an INSERT's xmax.
     fn system_column(&self, rel: &str, name: &str) -> Option<Ty> {
-        (name == TABLEOID
-            && self
-                .substitutes
-                .iter()
-                .any(|(r, c, _)| r == rel && c == name))
-        .then_some(Ty::of(devdb_pg::PgType::Oid))
+        let ty = match name {
+            TABLEOID => devdb_pg::PgType::Oid,
+            XMAX => devdb_pg::PgType::Xid,
+            _ => return None,
+        };
+        self.substitutes
+            .iter()
+            .any(|(r, c, _)| r == rel && c == name)
+            .then_some(Ty::of(ty))
     }
 }
 
