@@ -357,3 +357,159 @@ pub fn width_bucket(args: &[Value]) -> Result<Value, PgError> {
 pub fn pi(_: &[Value]) -> Result<Value, PgError> {
     Ok(Value::Float(std::f64::consts::PI))
 }
+
+/// The degree-based functions (sind, cosd, tand, cotd, asind, acosd, atand, atan2d), exact at
+/// the angles and values people check (`sind(30)` is 0.5), as float.c computes them: the angle
+/// reduced to the first quadrant, then sine and cosine scaled by their values at 30 and 60
+/// degrees.
+mod degrees {
+    use super::RADIANS_PER_DEGREE;
+
+    fn sin_0_to_30(x: f64) -> f64 {
+        let sin_30 = (30.0 * RADIANS_PER_DEGREE).sin();
+        ((x * RADIANS_PER_DEGREE).sin() / sin_30) / 2.0
+    }
+
+    fn cos_0_to_60(x: f64) -> f64 {
+        let one_minus_cos_60 = 1.0 - (60.0 * RADIANS_PER_DEGREE).cos();
+        1.0 - ((1.0 - (x * RADIANS_PER_DEGREE).cos()) / one_minus_cos_60) / 2.0
+    }
+
+    /// The sine of an angle in [0, 90].
+    fn sin_q1(x: f64) -> f64 {
+        if x <= 30.0 {
+            sin_0_to_30(x)
+        } else {
+            cos_0_to_60(90.0 - x)
+        }
+    }
+
+    /// The cosine of an angle in [0, 90].
+    fn cos_q1(x: f64) -> f64 {
+        if x <= 60.0 {
+            cos_0_to_60(x)
+        } else {
+            sin_0_to_30(90.0 - x)
+        }
+    }
+
+    /// An angle as one in [0, 180] and the sign an odd function (sine, tangent) takes there.
+    fn half_turn(x: f64) -> (f64, f64) {
+        let (mut x, mut sign) = (x % 360.0, 1.0);
+        if x < 0.0 {
+            x = -x;
+            sign = -sign;
+        }
+        if x > 180.0 {
+            x = 360.0 - x;
+            sign = -sign;
+        }
+        (x, sign)
+    }
+
+    pub fn sind(x: f64) -> f64 {
+        let (x, sign) = half_turn(x);
+        let x = if x > 90.0 { 180.0 - x } else { x };
+        sign * sin_q1(x)
+    }
+
+    pub fn cosd(x: f64) -> f64 {
+        let mut sign = 1.0;
+        let mut x = (x % 360.0).abs();
+        if x > 180.0 {
+            x = 360.0 - x;
+        }
+        if x > 90.0 {
+            x = 180.0 - x;
+            sign = -sign;
+        }
+        sign * cos_q1(x)
+    }
+
+    /// tand and (`cotangent`) cotd; never -0.
+    pub fn tand(x: f64, cotangent: bool) -> f64 {
+        let (mut x, mut sign) = half_turn(x);
+        if x > 90.0 {
+            x = 180.0 - x;
+            sign = -sign;
+        }
+        let r = match cotangent {
+            false => sign * ((sin_q1(x) / cos_q1(x)) / (sin_q1(45.0) / cos_q1(45.0))),
+            true => sign * ((cos_q1(x) / sin_q1(x)) / (cos_q1(45.0) / sin_q1(45.0))),
+        };
+        if r == 0.0 { 0.0 } else { r }
+    }
+
+    /// The arcsine, in degrees, of a value in [0, 1].
+    fn asin_q1(x: f64) -> f64 {
+        if x <= 0.5 {
+            (x.asin() / 0.5_f64.asin()) * 30.0
+        } else {
+            90.0 - (x.acos() / 0.5_f64.acos()) * 60.0
+        }
+    }
+
+    /// The arccosine, in degrees, of a value in [0, 1].
+    fn acos_q1(x: f64) -> f64 {
+        if x <= 0.5 {
+            90.0 - (x.asin() / 0.5_f64.asin()) * 30.0
+        } else {
+            (x.acos() / 0.5_f64.acos()) * 60.0
+        }
+    }
+
+    pub fn asind(x: f64) -> f64 {
+        if x >= 0.0 { asin_q1(x) } else { -asin_q1(-x) }
+    }
+
+    pub fn acosd(x: f64) -> f64 {
+        if x >= 0.0 {
+            acos_q1(x)
+        } else {
+            90.0 + asin_q1(-x)
+        }
+    }
+
+    pub fn atand(x: f64) -> f64 {
+        (x.atan() / 1.0_f64.atan()) * 45.0
+    }
+
+    pub fn atan2d(y: f64, x: f64) -> f64 {
+        (y.atan2(x) / 1.0_f64.atan()) * 45.0
+    }
+}
+
+pub fn sind(args: &[Value]) -> Result<Value, PgError> {
+    of_angle(args, degrees::sind)
+}
+
+pub fn cosd(args: &[Value]) -> Result<Value, PgError> {
+    of_angle(args, degrees::cosd)
+}
+
+pub fn tand(args: &[Value]) -> Result<Value, PgError> {
+    of_angle(args, |x| degrees::tand(x, false))
+}
+
+pub fn cotd(args: &[Value]) -> Result<Value, PgError> {
+    of_angle(args, |x| degrees::tand(x, true))
+}
+
+pub fn asind(args: &[Value]) -> Result<Value, PgError> {
+    within(args, unit, degrees::asind)
+}
+
+pub fn acosd(args: &[Value]) -> Result<Value, PgError> {
+    within(args, unit, degrees::acosd)
+}
+
+pub fn atand(args: &[Value]) -> Result<Value, PgError> {
+    float_arg(args, |x| Ok(degrees::atand(x)))
+}
+
+pub fn atan2d(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(y), Some(x)) = (as_float(arg(args, 0))?, as_float(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::Float(degrees::atan2d(y, x)))
+}
