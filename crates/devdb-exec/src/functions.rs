@@ -140,6 +140,11 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         devdb_pg::value::citext::COLLATION,
         devdb_pg::value::citext::cmp_text,
     )?;
+    // jsonb is stored as its text; this collation compares it as PostgreSQL's jsonb does.
+    conn.create_collation(
+        devdb_pg::value::json::COLLATION,
+        devdb_pg::value::json::cmp_jsonb_text,
+    )?;
     // Intervals are stored as their text; this collation compares them by span.
     conn.create_collation(
         devdb_pg::value::interval::COLLATION,

@@ -659,6 +659,96 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The SQLite collation that orders stored jsonb values as PostgreSQL's jsonb operators do:
+/// [`cmp_jsonb_text`], registered by the executor, named by the translator on jsonb
+/// comparisons, ORDER BY, DISTINCT and GROUP BY.
+pub const COLLATION: &str = "pg_jsonb";
+
+/// PostgreSQL's jsonb order (compareJsonbContainers): object > array > boolean > number >
+/// string > null; more pairs or elements sort later; then member by member (object members in
+/// jsonb's key order). A top-level scalar is a one-element pseudo array, so `[]` sorts before
+/// `null`. Texts that are not JSON (never written by devdb) sort last, bytewise.
+pub fn cmp_jsonb_text(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (Json::parse_jsonb(a), Json::parse_jsonb(b)) {
+        (Ok(x), Ok(y)) => cmp_top(&x, &y),
+        (Ok(_), Err(_)) => Ordering::Less,
+        (Err(_), Ok(_)) => Ordering::Greater,
+        (Err(_), Err(_)) => a.cmp(b),
+    }
+}
+
+fn is_scalar(v: &Json) -> bool {
+    !matches!(v, Json::Array(_) | Json::Object(_))
+}
+
+/// Top-level values: a scalar compares as a pseudo array of itself.
+fn cmp_top(a: &Json, b: &Json) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let elements = |v: &Json| match v {
+        Json::Array(items) => items.len(),
+        _ => 1,
+    };
+    match (a, b) {
+        (Json::Object(_), _) | (_, Json::Object(_)) => cmp_value(a, b),
+        _ if is_scalar(a) == is_scalar(b) => cmp_value(a, b),
+        // A pseudo array against a real one: by element count, then the scalar first.
+        _ => match elements(a).cmp(&elements(b)) {
+            Ordering::Equal if is_scalar(a) => Ordering::Less,
+            Ordering::Equal => Ordering::Greater,
+            unequal => unequal,
+        },
+    }
+}
+
+fn rank(v: &Json) -> u8 {
+    match v {
+        Json::Null => 0,
+        Json::String(_) => 1,
+        Json::Number(_) => 2,
+        Json::Bool(_) => 3,
+        Json::Array(_) => 4,
+        Json::Object(_) => 5,
+    }
+}
+
+fn cmp_value(a: &Json, b: &Json) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Json::Null, Json::Null) => Ordering::Equal,
+        (Json::String(x), Json::String(y)) => x.as_bytes().cmp(y.as_bytes()),
+        (Json::Number(x), Json::Number(y)) => {
+            match (
+                crate::value::Numeric::parse(x),
+                crate::value::Numeric::parse(y),
+            ) {
+                (Ok(x), Ok(y)) => x.cmp(&y),
+                _ => x.cmp(y),
+            }
+        }
+        (Json::Bool(x), Json::Bool(y)) => x.cmp(y),
+        (Json::Array(x), Json::Array(y)) => x.len().cmp(&y.len()).then_with(|| {
+            x.iter()
+                .zip(y)
+                .map(|(p, q)| cmp_value(p, q))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        }),
+        (Json::Object(x), Json::Object(y)) => x.len().cmp(&y.len()).then_with(|| {
+            x.iter()
+                .zip(y)
+                .map(|((kp, vp), (kq, vq))| {
+                    kp.as_bytes()
+                        .cmp(kq.as_bytes())
+                        .then_with(|| cmp_value(vp, vq))
+                })
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        }),
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

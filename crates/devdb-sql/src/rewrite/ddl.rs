@@ -2185,6 +2185,7 @@ pub(super) fn storage_column(
         PgType::Numeric => Some(devdb_pg::value::numeric::COLLATION),
         PgType::Interval => Some(devdb_pg::value::interval::COLLATION),
         PgType::Citext => Some(devdb_pg::value::citext::COLLATION),
+        PgType::Jsonb => Some(devdb_pg::value::json::COLLATION),
         _ => None,
     };
     if let Some(collation) = collation {

@@ -798,6 +798,7 @@ pub fn comparable(e: Expr, ty: Ty) -> Expr {
         PgType::Numeric => make::collate(e, devdb_pg::value::numeric::COLLATION),
         PgType::Interval => make::collate(e, devdb_pg::value::interval::COLLATION),
         PgType::Citext => make::collate(e, devdb_pg::value::citext::COLLATION),
+        PgType::Jsonb => make::collate(e, devdb_pg::value::json::COLLATION),
         _ => e,
     }
 }
@@ -808,6 +809,7 @@ pub fn collation(ty: PgType) -> Option<&'static str> {
         PgType::Numeric => Some(devdb_pg::value::numeric::COLLATION),
         PgType::Interval => Some(devdb_pg::value::interval::COLLATION),
         PgType::Citext => Some(devdb_pg::value::citext::COLLATION),
+        PgType::Jsonb => Some(devdb_pg::value::json::COLLATION),
         _ => None,
     }
 }

@@ -263,7 +263,7 @@ impl Translator<'_> {
                 _ => return Err(undefined_with(name, &[ty])),
             }),
             "min" | "max" => match ty.ty {
-                PgType::Json | PgType::Bool | PgType::Void => {
+                PgType::Json | PgType::Jsonb | PgType::Bool | PgType::Void => {
                     return Err(undefined_with(name, &[ty]));
                 }
                 _ => Ty { typmod: -1, ..ty },

@@ -126,7 +126,7 @@ impl Translator<'_> {
         Ok(make::aggregate(runtime, vec![elem], true, order))
     }
 
-    /// The ORDER BY inside an aggregate call, with PostgreSQL's NULL placement.
+    /// The ORDER BY inside an aggregate call, with PostgreSQL's NULL placement and order.
     pub fn aggregate_order(
         &mut self,
         order: Vec<OrderByExpr>,
@@ -135,7 +135,9 @@ impl Translator<'_> {
         for mut o in order {
             super::query::nulls_like_postgres(&mut o)?;
             let taken = std::mem::replace(&mut o.expr, make::null());
-            o.expr = self.aggregate_arg(taken)?.0;
+            // Sorted as ORDER BY sorts: numerics by value, enums in declaration order, ...
+            let (e, ty) = self.aggregate_arg(taken)?;
+            o.expr = self.sort_key(e, Some(ty))?;
             out.push(o);
         }
         Ok(out)

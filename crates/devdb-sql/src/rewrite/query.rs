@@ -924,7 +924,7 @@ impl Translator<'_> {
 
     /// What ORDER BY sorts on: the value, its place in its enum's declaration order, or a
     /// numeric by value and an interval by span (their collations).
-    fn sort_key(&self, e: Expr, ty: Option<Ty>) -> Result<Expr, PgError> {
+    pub(super) fn sort_key(&self, e: Expr, ty: Option<Ty>) -> Result<Expr, PgError> {
         match ty {
             Some(ty) if ty.ty == PgType::AnyEnum => self.enum_ordinal(e, ty),
             Some(ty) if super::expr::collated(ty.ty) => Ok(comparable(e, ty)),

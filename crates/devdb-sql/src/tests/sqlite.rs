@@ -45,6 +45,9 @@ impl Db {
         use devdb_pg::value::numeric;
         conn.create_collation(numeric::COLLATION, numeric::cmp_text)
             .expect("collation");
+        use devdb_pg::value::json;
+        conn.create_collation(json::COLLATION, json::cmp_jsonb_text)
+            .expect("collation");
         for f in FUNCTIONS {
             let call = f.call;
             conn.create_scalar_function(
