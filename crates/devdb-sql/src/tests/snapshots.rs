@@ -11,7 +11,7 @@ fn create_table_with_every_type() {
          big bigint, price numeric(10,2), r real, d double precision, ok boolean DEFAULT true, at timestamptz DEFAULT now(), \
          ts timestamp, day date, u uuid, j json, jb jsonb, b bytea, c char(3), t text, n numeric)",
         expect![[r#"
-            CREATE TABLE "items" ("id" INTEGER NOT NULL, "name" TEXT NOT NULL, "qty" INTEGER, "big" INTEGER, "price" TEXT COLLATE "pg_numeric", "r" ANY, "d" ANY, "ok" INTEGER, "at" INTEGER, "ts" INTEGER, "day" INTEGER, "u" TEXT, "j" TEXT, "jb" TEXT, "b" BLOB, "c" TEXT, "t" TEXT, "n" TEXT COLLATE "pg_numeric") STRICT;
+            CREATE TABLE "items" ("id" INTEGER NOT NULL, "name" TEXT NOT NULL, "qty" INTEGER, "big" INTEGER, "price" TEXT COLLATE "pg_numeric", "r" ANY, "d" ANY, "ok" INTEGER, "at" INTEGER, "ts" INTEGER, "day" INTEGER, "u" TEXT, "j" TEXT, "jb" TEXT COLLATE "pg_jsonb", "b" BLOB, "c" TEXT, "t" TEXT, "n" TEXT COLLATE "pg_numeric") STRICT;
             CREATE UNIQUE INDEX "items_pkey" ON "items"("id");
             CREATE UNIQUE INDEX "items_name_key" ON "items"("name");
             INSERT INTO "__devdb_tables" ("schema", "name") VALUES ('public', 'items');
