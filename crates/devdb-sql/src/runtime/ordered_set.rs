@@ -65,29 +65,43 @@ fn discrete<'v>(values: &[&'v Value], fraction: f64) -> &'v Value {
     values[row.clamp(1, values.len()) - 1]
 }
 
-/// percentile_cont(fraction or fractions) WITHIN GROUP (ORDER BY float8).
-pub fn percentile_cont(rows: Vec<Vec<Value>>, many: bool) -> Result<Value, PgError> {
-    let (values, direct) = sorted(&rows);
+/// The value `pick` finds at each fraction of the direct argument, one value or (`many`) an
+/// array of `element`; NULL without rows or fractions, a NULL fraction's item NULL.
+fn at_fractions(
+    direct: &Value,
+    many: bool,
+    element: Option<PgType>,
+    no_rows: bool,
+    pick: impl Fn(f64) -> Value,
+) -> Result<Value, PgError> {
     let Some(fractions) = fractions(direct, many)? else {
         return Ok(Value::Null);
     };
-    if values.is_empty() {
+    if no_rows {
         return Ok(Value::Null);
     }
+    let results = fractions
+        .into_iter()
+        .map(|f| match f {
+            Some(f) => checked(f).map(&pick),
+            None => Ok(Value::Null),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(match (many, element) {
+        (true, Some(element)) => Value::Blob(store(element, &results)),
+        _ => results.into_iter().next().unwrap_or(Value::Null),
+    })
+}
+
+/// percentile_cont(fraction or fractions) WITHIN GROUP (ORDER BY float8).
+pub fn percentile_cont(rows: Vec<Vec<Value>>, many: bool) -> Result<Value, PgError> {
+    let (values, direct) = sorted(&rows);
     let values = values
         .into_iter()
         .map(|v| as_float(v).map(|f| f.unwrap_or(f64::NAN)))
         .collect::<Result<Vec<_>, _>>()?;
-    let results = fractions
-        .into_iter()
-        .map(|f| match f {
-            Some(f) => checked(f).map(|f| Value::Float(interpolated(&values, f))),
-            None => Ok(Value::Null),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(match many {
-        true => Value::Blob(store(PgType::Float8, &results)),
-        false => results.into_iter().next().unwrap_or(Value::Null),
+    at_fractions(direct, many, Some(PgType::Float8), values.is_empty(), |f| {
+        Value::Float(interpolated(&values, f))
     })
 }
 
@@ -100,22 +114,8 @@ pub fn percentile_disc(rows: Vec<Vec<Value>>, many: bool) -> Result<Value, PgErr
         .and_then(|o| u32::try_from(o).ok())
         .and_then(|o| PgType::from_oid(Oid(o)));
     let (values, direct) = sorted(&rows);
-    let Some(fractions) = fractions(direct, many)? else {
-        return Ok(Value::Null);
-    };
-    if values.is_empty() {
-        return Ok(Value::Null);
-    }
-    let results = fractions
-        .into_iter()
-        .map(|f| match f {
-            Some(f) => checked(f).map(|f| discrete(&values, f).clone()),
-            None => Ok(Value::Null),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(match (many, element) {
-        (true, Some(element)) => Value::Blob(store(element, &results)),
-        _ => results.into_iter().next().unwrap_or(Value::Null),
+    at_fractions(direct, many, element, values.is_empty(), |f| {
+        discrete(&values, f).clone()
     })
 }
 

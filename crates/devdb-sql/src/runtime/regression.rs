@@ -92,15 +92,16 @@ fn accumulate(rows: &[Vec<Value>]) -> Result<Sums, PgError> {
 pub fn finish(rows: Vec<Vec<Value>>, what: Regression) -> Result<Value, PgError> {
     use Regression as R;
     let s = accumulate(&rows)?;
-    if let R::Count = what {
-        return Ok(Value::Int(s.n as i64));
-    }
-    let least = if let R::CovarSamp = what { 2.0 } else { 1.0 };
+    let least = match what {
+        R::Count => 0.0,
+        R::CovarSamp => 2.0,
+        _ => 1.0,
+    };
     if s.n < least {
         return Ok(Value::Null);
     }
     let value = match what {
-        R::Count => s.n,
+        R::Count => return Ok(Value::Int(s.n as i64)),
         R::Sxx => s.sxx,
         R::Syy => s.syy,
         R::Sxy => s.sxy,
