@@ -937,6 +937,34 @@ async fn connection_past_max_connections_gets_53300_error_not_a_reset() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundreds_of_connections_under_a_low_open_file_limit() {
+    // A laptop's usual soft limit is 1024 descriptors and each connection holds a few; devdb
+    // raises the soft limit to the hard one at start, as servers do.
+    const CONNECTIONS: usize = 300;
+    let mut command = std::process::Command::new("prlimit");
+    command
+        .arg("--nofile=256:")
+        .arg("--")
+        .arg(crate::harness::devdb::devdb_bin())
+        .args(["serve", "--port", "0"]);
+    let db = DevDb::spawn(command, None, Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("devdb under prlimit: {e}"));
+    let mut clients = Vec::new();
+    for i in 0..CONNECTIONS {
+        let client = within(PROMPT, "connecting", db.try_connect())
+            .await
+            .unwrap_or_else(|e| panic!("connection {i}: {e:?}\n{}", db.stderr()));
+        // Inside a transaction block, so the answers take the sender's path too.
+        exec(&client, "begin").await;
+        exec(&client, "select 1").await;
+        clients.push(client);
+    }
+    for client in &clients {
+        exec(client, "commit").await;
+    }
+}
+
 // ---- 7. A storm of short sessions ----
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -692,3 +692,46 @@ async fn statements_with_trailing_semicolons_inside_parse(t: &Target) {
         .collect();
     assert_eq!(ids, [7, 8, 9]);
 }
+
+on_both!(answers_in_a_transaction_keep_their_order_while_the_client_does_not_read);
+async fn answers_in_a_transaction_keep_their_order_while_the_client_does_not_read(t: &Target) {
+    // Each query is its own batch with a small answer inside a transaction block, which devdb
+    // hands to its sender thread; every tenth answer is large, which the session writes itself.
+    // The client reads nothing until the end, so the socket fills, and the sender must give
+    // the rest of an answer back to the session, which sends it before anything later.
+    const QUERIES: usize = 1200;
+    let size = |n: usize| if n % 10 == 9 { 20_000 } else { 4000 };
+    let mut c = t.raw().await;
+    c.send_query("begin");
+    for n in 0..QUERIES {
+        c.send_query(&format!(
+            "select repeat(chr(65 + {n} % 26), {}) as s, {n} as n",
+            size(n)
+        ));
+        c.write_out().await;
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    c.send_query("commit");
+    assert_eq!(
+        c.read_until_ready_rendered().await,
+        ["CommandComplete BEGIN", "ReadyForQuery T"]
+    );
+    for n in 0..QUERIES {
+        let letter = char::from(b'A' + (n % 26) as u8);
+        let row = format!("DataRow[\"{}\",{n}]", letter.to_string().repeat(size(n)));
+        assert_eq!(
+            c.read_until_ready_rendered().await,
+            [
+                "RowDescription[s:text,n:int4]",
+                row.as_str(),
+                "CommandComplete SELECT 1",
+                "ReadyForQuery T"
+            ],
+            "query {n}"
+        );
+    }
+    assert_eq!(
+        c.read_until_ready_rendered().await,
+        ["CommandComplete COMMIT", "ReadyForQuery I"]
+    );
+}

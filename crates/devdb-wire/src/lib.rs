@@ -18,6 +18,7 @@ mod cancel;
 pub mod codec;
 mod encode;
 mod scram;
+mod sender;
 pub mod server;
 mod session;
 mod startup;

@@ -18,6 +18,7 @@ use tracing::Instrument;
 use crate::backend;
 use crate::codec::{self, FrontendMessage};
 use crate::encode::Encoder;
+use crate::sender::{self, Outbox};
 use crate::server::Shared;
 use crate::startup::{self, Established, Refusal};
 
@@ -120,6 +121,7 @@ async fn serve_on_database_thread(
             busy,
             notifications,
             held: Vec::new(),
+            outbox: None,
         }
         .serve(out)
         .await;
@@ -153,6 +155,8 @@ struct Connection<'a> {
     notifications: UnboundedReceiver<Notification>,
     /// Notifications that arrived inside a transaction: PostgreSQL delivers them after it.
     held: Vec<Notification>,
+    /// Where answers inside a transaction block go out (`sender.rs`), from the first one.
+    outbox: Option<Arc<Outbox>>,
 }
 
 /// The timers that apply while the session waits for its client.
@@ -305,13 +309,15 @@ impl Connection<'_> {
                         session_timeout: reply.idle_session_timeout,
                     };
                     if reply.close {
-                        close_with(self.stream, &encoder.out).await;
+                        self.close(&encoder.out).await;
                         return End::Fatal;
                     }
                 }
             }
             if !encoder.out.is_empty() {
-                if self.stream.write_all(&encoder.out).await.is_err() {
+                if !self.hand_over(idle.in_transaction, &encoder.out)
+                    && self.write(&encoder.out).await.is_err()
+                {
                     return End::ClientGone;
                 }
                 encoder.out.clear();
@@ -323,6 +329,13 @@ impl Connection<'_> {
             };
             let stream = &mut *self.stream;
             let buf = &mut self.buf;
+            let outbox = self.outbox.clone();
+            let returned = async move {
+                match &outbox {
+                    Some(outbox) => outbox.returned().await,
+                    None => std::future::pending().await,
+                }
+            };
             let read = async move {
                 match timeout {
                     Some(t) => tokio::time::timeout(t, stream.read_buf(buf)).await.ok(),
@@ -335,10 +348,17 @@ impl Connection<'_> {
                 () = self.shared.shutdown.cancelled() => Woke::Shutdown,
                 () = self.terminated.cancelled() => Woke::Shutdown,
                 Some(note) = self.notifications.recv() => Woke::Notification(note),
+                () = returned => Woke::Returned,
                 outcome = read => Woke::Read(outcome),
             };
             let outcome = match woke {
                 Woke::Read(outcome) => outcome,
+                Woke::Returned => {
+                    if self.write(&[]).await.is_err() {
+                        return End::ClientGone;
+                    }
+                    continue;
+                }
                 Woke::Notification(note) if idle.in_transaction => {
                     self.held.push(note);
                     continue;
@@ -362,12 +382,40 @@ impl Connection<'_> {
         }
     }
 
+    /// Gives `answer` to the sender when it is a small answer inside a transaction block and
+    /// nothing earlier is still on its way; false when the session must write it.
+    fn hand_over(&mut self, in_transaction: bool, answer: &[u8]) -> bool {
+        if !in_transaction || answer.len() > sender::HAND_OVER_MAX {
+            return false;
+        }
+        if self.outbox.is_none() {
+            self.outbox = Outbox::new(self.stream);
+        }
+        self.outbox.as_ref().is_some_and(|o| o.hand_over(answer))
+    }
+
+    /// Writes `bytes` after whatever the sender still has of this session's.
+    async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if let Some(outbox) = &self.outbox {
+            outbox.drain(self.stream).await?;
+        }
+        self.stream.write_all(bytes).await
+    }
+
     /// Sends `err` after whatever is pending and closes the connection.
-    async fn fatal(self, mut encoder: Box<Encoder>, err: &PgError) -> End {
+    async fn fatal(mut self, mut encoder: Box<Encoder>, err: &PgError) -> End {
         tracing::debug!(code = %err.code, "closing session: {}", err.message);
         encoder.error(err);
-        close_with(self.stream, &encoder.out).await;
+        self.close(&encoder.out).await;
         End::Fatal
+    }
+
+    /// Sends the last bytes after whatever the sender still has, and closes.
+    async fn close(&mut self, out: &[u8]) {
+        if let Some(outbox) = &self.outbox {
+            let _ = tokio::time::timeout(LINGER, outbox.drain(self.stream)).await;
+        }
+        close_with(self.stream, out).await;
     }
 }
 
@@ -376,6 +424,8 @@ enum Woke {
     /// Bytes arrived, the client went away, or (None) the idle timeout passed.
     Read(Option<std::io::Result<usize>>),
     Notification(Notification),
+    /// The sender gave this session's bytes back: the socket was full, or sending failed.
+    Returned,
     Shutdown,
 }
 

@@ -10,8 +10,29 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::ServeArgs;
 
+/// Raises the soft limit on open files to the hard one, as servers do: every connection holds
+/// a few descriptors (its socket, and duplicates for cancel requests and the sender thread), and
+/// a laptop's usual soft limit of 1024 would refuse connections long before --max-connections.
+fn raise_open_file_limit() {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    /// Linux's default ceiling (`fs.nr_open`) when the hard limit is unlimited.
+    const CEILING: u64 = 1 << 20;
+    let limit = getrlimit(Resource::Nofile);
+    let target = limit.maximum.unwrap_or(CEILING);
+    if limit.current.is_some_and(|current| current < target) {
+        let raised = Rlimit {
+            current: Some(target),
+            maximum: limit.maximum,
+        };
+        if let Err(err) = setrlimit(Resource::Nofile, raised) {
+            tracing::debug!("cannot raise the open file limit to {target}: {err}");
+        }
+    }
+}
+
 /// Runs `devdb serve` until a signal or the `--run` command ends it; returns the exit code.
 pub async fn serve(args: ServeArgs) -> Result<u8> {
+    raise_open_file_limit();
     // Ephemeral data lives in a temp directory removed when this guard drops.
     let (data_dir, _temp) = match &args.data_dir {
         Some(dir) => (dir.clone(), None),
