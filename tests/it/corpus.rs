@@ -560,6 +560,7 @@ corpus_files! {
     slt_types_string_functions => "types/string_functions.slt",
     slt_types_number_formatting => "types/number_formatting.slt",
     slt_queries_statistical_aggregates => "queries/statistical_aggregates.slt",
+    slt_queries_distinct_by_value => "queries/distinct_by_value.slt",
     slt_types_numeric => "types/numeric.slt",
     slt_types_numeric_series => "types/numeric_series.slt",
     slt_types_scalars => "types/scalars.slt",

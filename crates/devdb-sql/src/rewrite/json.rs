@@ -24,16 +24,19 @@ fn is_json(ty: Ty) -> bool {
 
 impl Translator<'_> {
     /// The JSON text of a translated value (`null` for NULL), for constructors.
-    fn json_elem(&mut self, (e, ty): (Expr, Ty)) -> Result<Expr, PgError> {
+    fn json_elem(&mut self, typed: (Expr, Ty)) -> Result<Expr, PgError> {
+        let (e, oid) = self.json_value(typed)?;
+        Ok(make::call("pg_json_elem", vec![e, oid]))
+    }
+
+    /// A value for a JSON runtime function, and its type's OID: untyped literals as text.
+    fn json_value(&mut self, (e, ty): (Expr, Ty)) -> Result<(Expr, Expr), PgError> {
         let (e, ty) = if ty.is_unknown() {
             (self.coerce(e, ty, TEXT, Ctx::Implicit)?, TEXT)
         } else {
             (e, ty)
         };
-        Ok(make::call(
-            "pg_json_elem",
-            vec![e, make::int(ty.ty.oid().0.into())],
-        ))
+        Ok((e, make::int(ty.ty.oid().0.into())))
     }
 
     /// A FROM item named where a value goes (`row_to_json(t)`, `json_agg(t)`), or a row
@@ -79,17 +82,26 @@ impl Translator<'_> {
         self.inside_aggregate(|t| t.expr(e))
     }
 
-    /// Runs `f` as the translation of an aggregate's argument.
+    /// Runs `f` as the translation of an aggregate's argument; a window aggregate's own
+    /// arguments (`Grouping::window_arguments`) are read outside any aggregate.
     pub(super) fn inside_aggregate<T>(
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<T, PgError>,
     ) -> Result<T, PgError> {
-        if let Some(g) = self.grouping() {
-            g.in_aggregate += 1;
-            g.saw_aggregate = true;
-        }
+        let counted = match self.grouping() {
+            Some(g) if g.window_arguments => {
+                g.window_arguments = false;
+                false
+            }
+            Some(g) => {
+                g.in_aggregate += 1;
+                g.saw_aggregate = true;
+                true
+            }
+            None => false,
+        };
         let r = f(self);
-        if let Some(g) = self.grouping() {
+        if let Some(g) = self.grouping().filter(|_| counted) {
             g.in_aggregate = g.in_aggregate.saturating_sub(1);
         }
         r
@@ -120,8 +132,11 @@ impl Translator<'_> {
             None => "pg_json_agg_distinct",
         };
         let ty = typed.1;
-        // Equal numerics, intervals and citexts are one value, whatever their text.
-        let elem = super::expr::comparable(self.json_elem(typed)?, ty);
+        // SQL NULL stays NULL (strict to_json), apart from a JSON null; equal numerics,
+        // intervals and citexts are one value, whatever their text.
+        let (e, oid) = self.json_value(typed)?;
+        let elem = make::call("pg_to_json", vec![e, oid, make::int(0)]);
+        let elem = super::expr::comparable(elem, ty);
         let order = self.aggregate_order(order)?;
         Ok(make::aggregate(runtime, vec![elem], true, order))
     }

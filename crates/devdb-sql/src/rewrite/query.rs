@@ -373,18 +373,29 @@ impl Translator<'_> {
         if numbered {
             return Ok((all_rows_operation(left, op, right, &cols), cols));
         }
+        // Rows compared for duplicates compare as their types' equality does.
+        let compared = quantifier != SetQuantifier::All;
+        let member = |body| {
+            let body = compound_member(body);
+            if compared {
+                collate_member(body, &cols)
+            } else {
+                body
+            }
+        };
         // A compound on the left is fine: SQLite evaluates compounds left to right.
         let left = if matches!(left, SetExpr::SetOperation { .. }) {
             left
         } else {
-            compound_member(left)
+            member(left)
         };
+        let right = member(right);
         Ok((
             SetExpr::SetOperation {
                 left: Box::new(left),
                 op,
                 set_quantifier: quantifier,
-                right: Box::new(compound_member(right)),
+                right: Box::new(right),
             },
             cols,
         ))
@@ -577,9 +588,9 @@ impl Translator<'_> {
                 }
                 g.keys.push(e.to_string());
             }
-            // Intervals group by span ('1 day' with '24 hours'), citext without case, as
-            // PostgreSQL's equality has it.
-            group_exprs.push(if matches!(ty.ty, PgType::Interval | PgType::Citext) {
+            // Numerics group by value (1.0 with 1.00), intervals by span ('1 day' with
+            // '24 hours'), jsonb by value, citext without case, as PostgreSQL's equality has it.
+            group_exprs.push(if super::expr::collated(ty.ty) {
                 comparable(e, ty)
             } else {
                 e
@@ -601,19 +612,16 @@ impl Translator<'_> {
         });
         self.set_collecting(false);
         let (mut items, cols, having, order_by, on) = rest?;
-        // SELECT DISTINCT compares intervals by span ('1 day' and '24 hours' are one row),
-        // citext without case.
+        // SELECT DISTINCT, and GROUP BY an output column, compare as the type's equality does.
         if matches!(distinct, Some(Distinct::Distinct)) {
-            for (item, (_, ty)) in items.iter_mut().zip(&cols) {
-                if let (
-                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. },
-                    PgType::Interval | PgType::Citext,
-                ) = (item, ty.ty)
-                {
-                    let inner = std::mem::replace(e, make::null());
-                    *e = comparable(inner, *ty);
-                }
-            }
+            collate_items(&mut items, &cols, |_| true);
+        } else if !output_keys.is_empty() {
+            collate_items(&mut items, &cols, |(i, (name, _))| {
+                output_keys.iter().any(|key| match key {
+                    OutputKey::Position(n) => usize::try_from(*n) == Ok(i + 1),
+                    OutputKey::Name(key) => key == name,
+                })
+            });
         }
         let unnested = self.take_set_returning(grouped_query, &mut items, &cols)?;
         self.check_grouping(grouped_query, &output_keys, &grouped_columns, &cols)?;
@@ -2052,6 +2060,58 @@ fn all_rows_operation(left: SetExpr, op: SetOperator, right: SetExpr, cols: &[Ou
 
 /// A compound-select member as SQLite accepts it: no parentheses, no nested compound on the
 /// right (SQLite evaluates compounds left to right; PostgreSQL binds INTERSECT tighter).
+/// A set operation's SELECT with its outputs compared as their types' equality does (SQLite
+/// takes a compound's collations from its members' columns).
+fn collate_member(body: SetExpr, cols: &[OutCol]) -> SetExpr {
+    match body {
+        SetExpr::Select(mut s) => {
+            collate_items(&mut s.projection, cols, |_| true);
+            SetExpr::Select(s)
+        }
+        other => other,
+    }
+}
+
+/// Gives the select-list items that `chosen` picks (by position and output column) the
+/// collation of their type, so that SQLite's DISTINCT, GROUP BY and set operations compare
+/// numerics by value, intervals by span, jsonb by value and citext without case. A bare column
+/// keeps its name, which an enclosing query may refer to.
+fn collate_items(
+    items: &mut [SelectItem],
+    cols: &[OutCol],
+    chosen: impl Fn((usize, &OutCol)) -> bool,
+) {
+    for (i, (item, col)) in items.iter_mut().zip(cols).enumerate() {
+        if !super::expr::collated(col.1.ty) || !chosen((i, col)) {
+            continue;
+        }
+        let taken = std::mem::replace(item, SelectItem::UnnamedExpr(make::null()));
+        *item = match taken {
+            SelectItem::UnnamedExpr(e) => match column_name(&e) {
+                Some(name) => SelectItem::ExprWithAlias {
+                    expr: comparable(e, col.1),
+                    alias: make::ident(&name),
+                },
+                None => SelectItem::UnnamedExpr(comparable(e, col.1)),
+            },
+            SelectItem::ExprWithAlias { expr, alias } => SelectItem::ExprWithAlias {
+                expr: comparable(expr, col.1),
+                alias,
+            },
+            other => other,
+        };
+    }
+}
+
+/// The name SQLite gives a bare column reference's output.
+fn column_name(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Identifier(id) => Some(id.value.clone()),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|id| id.value.clone()),
+        _ => None,
+    }
+}
+
 fn compound_member(body: SetExpr) -> SetExpr {
     match body {
         SetExpr::Query(q)

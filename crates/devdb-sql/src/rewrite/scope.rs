@@ -71,6 +71,8 @@ pub struct Grouping {
     /// Depth of aggregate calls being translated.
     pub in_aggregate: u32,
     pub saw_aggregate: bool,
+    /// The next aggregate call's arguments belong to a window aggregate (`sum(x) OVER ...`).
+    pub window_arguments: bool,
     /// Column references (relation, column) outside aggregates.
     pub bare: Vec<(String, String)>,
     /// For each output column, the range of `bare` its expression recorded.

@@ -8,7 +8,8 @@
 use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{
     Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, NamedWindowDefinition,
-    NamedWindowExpr, ObjectNamePart, WindowFrame, WindowFrameBound, WindowSpec, WindowType,
+    NamedWindowExpr, ObjectNamePart, WindowFrame, WindowFrameBound, WindowFrameUnits, WindowSpec,
+    WindowType,
 };
 
 use super::expr::Ctx;
@@ -99,21 +100,26 @@ impl Translator<'_> {
         let saw_aggregate = self.grouping().map(|g| g.saw_aggregate);
         let (mut e, ty) = if window_only {
             self.window_function(&name, f.args)?
+        } else if over.is_some() {
+            // A window aggregate reads the rows of the grouped result: in a grouped query its
+            // arguments must be grouped like any column outside an aggregate (42803).
+            if let Some(g) = self.grouping() {
+                g.window_arguments = true;
+            }
+            let translated = self.function(f);
+            if let Some(g) = self.grouping() {
+                g.window_arguments = false;
+            }
+            translated?
         } else {
             self.function(f)?
         };
         let filter = match filter {
-            Some(c) => {
-                // Evaluated per input row, like the aggregate's argument.
-                if let Some(g) = self.grouping() {
-                    g.in_aggregate += 1;
-                }
-                let c = self.condition(*c);
-                if let Some(g) = self.grouping() {
-                    g.in_aggregate = g.in_aggregate.saturating_sub(1);
-                }
-                Some(Box::new(c?))
+            // Evaluated per input row, like the aggregate's argument.
+            Some(c) if over.is_none() => {
+                Some(Box::new(self.inside_aggregate(|t| t.condition(*c))?))
             }
+            Some(c) => Some(Box::new(self.condition(*c)?)),
             None => None,
         };
         let over = match over {
@@ -198,10 +204,29 @@ impl Translator<'_> {
             .into_iter()
             .map(|e| self.expr(e).map(|(e, _)| e))
             .collect::<Result<_, _>>()?;
+        // A RANGE frame with an offset has SQLite add the offset to the sort key, which must
+        // then be a number: a numeric (stored as text) sorts as a REAL there.
+        let range_offsets = window_frame.as_ref().is_some_and(|f| {
+            f.units == WindowFrameUnits::Range
+                && std::iter::once(&f.start_bound)
+                    .chain(&f.end_bound)
+                    .any(|b| {
+                        matches!(
+                            b,
+                            WindowFrameBound::Preceding(Some(_))
+                                | WindowFrameBound::Following(Some(_))
+                        )
+                    })
+        });
         let mut order = Vec::with_capacity(order_by.len());
         for mut o in order_by {
             nulls_like_postgres(&mut o)?;
-            o.expr = self.expr(o.expr)?.0;
+            let (e, ty) = self.expr(o.expr)?;
+            o.expr = if range_offsets && ty.ty == PgType::Numeric {
+                crate::make::cast(e, sqlparser::ast::DataType::Real)
+            } else {
+                self.sort_key(e, Some(ty))?
+            };
             order.push(o);
         }
         let window_frame = match window_frame {
