@@ -135,9 +135,10 @@ impl Outbox {
                 &bytes[sent..],
                 SendFlags::NOSIGNAL | SendFlags::DONTWAIT,
             ) {
+                // Nothing taken: the session's own write reports what is wrong.
+                Ok(0) | Err(Errno::AGAIN) => break,
                 Ok(n) => sent += n,
                 Err(Errno::INTR) => {}
-                Err(Errno::AGAIN) => break,
                 Err(_) => {
                     failed = true;
                     break;
