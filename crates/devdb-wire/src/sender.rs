@@ -178,7 +178,7 @@ struct Sender {
 }
 
 thread_local! {
-    /// The sender of the database thread this runs on, started at its first session.
+    /// The sender of the database thread this runs on, started at its first hand-over.
     static SENDER: std::cell::RefCell<Option<Stopper>> = const { std::cell::RefCell::new(None) };
 }
 
@@ -228,21 +228,19 @@ impl Sender {
         rx.recv().ok()
     }
 
+    fn queue(&self) -> MutexGuard<'_, VecDeque<Arc<Outbox>>> {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn push(&self, outbox: Arc<Outbox>) {
-        self.queue
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push_back(outbox);
+        self.queue().push_back(outbox);
         if self.sleeping.load(Ordering::SeqCst) {
             self.thread.unpark();
         }
     }
 
     fn pop(&self) -> Option<Arc<Outbox>> {
-        self.queue
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop_front()
+        self.queue().pop_front()
     }
 
     fn run(&self) {
@@ -261,13 +259,7 @@ impl Sender {
                 continue;
             }
             self.sleeping.store(true, Ordering::SeqCst);
-            if self
-                .queue
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .is_empty()
-                && !self.stop.load(Ordering::SeqCst)
-            {
+            if self.queue().is_empty() && !self.stop.load(Ordering::SeqCst) {
                 std::thread::park();
             }
             self.sleeping.store(false, Ordering::SeqCst);

@@ -329,9 +329,9 @@ impl Connection<'_> {
             };
             let stream = &mut *self.stream;
             let buf = &mut self.buf;
-            let outbox = self.outbox.clone();
+            let outbox = self.outbox.as_deref();
             let returned = async move {
-                match &outbox {
+                match outbox {
                     Some(outbox) => outbox.returned().await,
                     None => std::future::pending().await,
                 }

@@ -2058,8 +2058,6 @@ fn all_rows_operation(left: SetExpr, op: SetOperator, right: SetExpr, cols: &[Ou
     SetExpr::Select(Box::new(outer))
 }
 
-/// A compound-select member as SQLite accepts it: no parentheses, no nested compound on the
-/// right (SQLite evaluates compounds left to right; PostgreSQL binds INTERSECT tighter).
 /// A set operation's SELECT with its outputs compared as their types' equality does (SQLite
 /// takes a compound's collations from its members' columns).
 fn collate_member(body: SetExpr, cols: &[OutCol]) -> SetExpr {
@@ -2112,6 +2110,8 @@ fn column_name(e: &Expr) -> Option<String> {
     }
 }
 
+/// A compound-select member as SQLite accepts it: no parentheses, no nested compound on the
+/// right (SQLite evaluates compounds left to right; PostgreSQL binds INTERSECT tighter).
 fn compound_member(body: SetExpr) -> SetExpr {
     match body {
         SetExpr::Query(q)
