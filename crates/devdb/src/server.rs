@@ -12,7 +12,7 @@ use crate::cli::ServeArgs;
 
 /// Raises the soft limit on open files to the hard one, as servers do: every connection holds
 /// a few descriptors (its socket, and duplicates for cancel requests and the sender thread), and
-/// a laptop's usual soft limit of 1024 would refuse connections long before --max-connections.
+/// under a laptop's usual soft limit of 1024 connections past a few hundred went unanswered.
 fn raise_open_file_limit() {
     use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
     /// Linux's default ceiling (`fs.nr_open`) when the hard limit is unlimited.
