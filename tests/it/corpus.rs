@@ -523,6 +523,7 @@ corpus_files! {
     slt_ddl_search_path => "ddl/search_path.slt",
     slt_ddl_temp_tables => "ddl/temp_tables.slt",
     slt_ddl_sequences_identity => "ddl/sequences_identity.slt",
+    slt_ddl_sequence_bounds => "ddl/sequence_bounds.slt",
     slt_ddl_triggers => "ddl/triggers.slt",
     slt_ddl_sql_functions => "ddl/sql_functions.slt",
     slt_ddl_generated_columns => "ddl/generated_columns.slt",

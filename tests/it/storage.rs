@@ -23,6 +23,13 @@ fn serve(data_dir: &Path) -> DevDb {
     DevDb::start(&["--data-dir", &data_dir.to_string_lossy()])
 }
 
+/// Rewrites the stopped server's `postgres` database file as an older devdb left it.
+fn write_old_form(data_dir: &Path, sql: &str) {
+    let file =
+        rusqlite::Connection::open(database_file(data_dir, "postgres")).expect("open the file");
+    file.execute_batch(sql).expect("write the old form");
+}
+
 async fn run(db: &DevDb, sql: &str) {
     db.connect()
         .await
@@ -78,14 +85,10 @@ async fn padded_char_values_of_older_files_are_trimmed_once_when_they_open() {
     .await;
     db.stop();
     // What devdb before storage version 1 wrote: char(n) blank-padded, user_version 0.
-    let path = database_file(dir.path(), "postgres");
-    {
-        let file = rusqlite::Connection::open(&path).expect("open");
-        file.execute_batch(
-            "update codes set code = 'ab   ' where id = 1; pragma user_version = 0;",
-        )
-        .expect("write the old form");
-    }
+    write_old_form(
+        dir.path(),
+        "update codes set code = 'ab   ' where id = 1; pragma user_version = 0;",
+    );
 
     let mut db = serve(dir.path());
     let client = db.connect().await;
@@ -106,7 +109,7 @@ async fn padded_char_values_of_older_files_are_trimmed_once_when_they_open() {
     drop(client);
     db.stop();
 
-    let file = rusqlite::Connection::open(&path).expect("open");
+    let file = rusqlite::Connection::open(database_file(dir.path(), "postgres")).expect("open");
     let (code, version): (String, i64) = file
         .query_row(
             "select code, (select user_version from pragma_user_version) from codes where id = 1",
@@ -130,11 +133,9 @@ async fn domain_columns_of_older_files_keep_their_catalog_rows() {
     db.stop();
     // What devdb before storage version 2 wrote: no record of a column's own NOT NULL and
     // DEFAULT, user_version 1.
-    let path = database_file(dir.path(), "postgres");
-    {
-        let file = rusqlite::Connection::open(&path).expect("open");
-        file.execute_batch(
-            "create table old_domain_columns (schema TEXT NOT NULL DEFAULT 'public', \
+    write_old_form(
+        dir.path(),
+        "create table old_domain_columns (schema TEXT NOT NULL DEFAULT 'public', \
                table_name TEXT NOT NULL, name TEXT NOT NULL, domain_oid INTEGER NOT NULL, \
                PRIMARY KEY (schema, table_name, name));
              insert into old_domain_columns select schema, table_name, name, domain_oid \
@@ -142,9 +143,7 @@ async fn domain_columns_of_older_files_keep_their_catalog_rows() {
              drop table __devdb_domain_columns;
              alter table old_domain_columns rename to __devdb_domain_columns;
              pragma user_version = 1;",
-        )
-        .expect("write the old form");
-    }
+    );
 
     let mut db = serve(dir.path());
     let client = db.connect().await;
@@ -190,12 +189,10 @@ async fn constraints_of_older_files_are_validated() {
     .await;
     db.stop();
     // What devdb wrote before NOT VALID: no `validated` column in __devdb_constraints.
-    let path = database_file(dir.path(), "postgres");
-    {
-        let file = rusqlite::Connection::open(&path).expect("open");
-        file.execute_batch("alter table __devdb_constraints drop column validated;")
-            .expect("write the old form");
-    }
+    write_old_form(
+        dir.path(),
+        "alter table __devdb_constraints drop column validated;",
+    );
 
     let mut db = serve(dir.path());
     let client = db.connect().await;
@@ -227,6 +224,57 @@ async fn constraints_of_older_files_are_validated() {
 }
 
 #[tokio::test]
+async fn sequences_of_older_files_keep_counting_and_do_not_cycle() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut db = serve(dir.path());
+    run(
+        &db,
+        "create sequence s maxvalue 3; select nextval('s');
+         create table t (id serial primary key, v text); insert into t (v) values ('a');",
+    )
+    .await;
+    db.stop();
+    // What devdb wrote before CYCLE: no `cycle` column in __devdb_sequences.
+    write_old_form(
+        dir.path(),
+        "alter table __devdb_sequences drop column cycle;",
+    );
+
+    let mut db = serve(dir.path());
+    let client = db.connect().await;
+    let row = client
+        .query_one(
+            "select nextval('s'), nextval('s'), (select cycle from pg_sequences \
+             where sequencename = 's')",
+            &[],
+        )
+        .await
+        .expect("nextval");
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (2, 3));
+    assert!(!row.get::<_, bool>(2), "an older sequence does not cycle");
+    let err = client
+        .query_one("select nextval('s')", &[])
+        .await
+        .expect_err("past MAXVALUE");
+    assert_eq!(
+        err.code(),
+        Some(&tokio_postgres::error::SqlState::SEQUENCE_GENERATOR_LIMIT_EXCEEDED)
+    );
+    run(
+        &db,
+        "alter sequence s cycle; insert into t (v) values ('b');",
+    )
+    .await;
+    let row = client
+        .query_one("select nextval('s'), max(id) from t", &[])
+        .await
+        .expect("after cycle");
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i32>(1)), (1, 2));
+    drop(client);
+    db.stop();
+}
+
+#[tokio::test]
 async fn index_records_and_foreign_keys_of_older_files_still_read() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut db = serve(dir.path());
@@ -239,19 +287,15 @@ async fn index_records_and_foreign_keys_of_older_files_still_read() {
     .await;
     db.stop();
     // What devdb wrote before per-column index records, access methods and MATCH FULL.
-    let path = database_file(dir.path(), "postgres");
-    {
-        let file = rusqlite::Connection::open(&path).expect("open");
-        file.execute_batch(
-            "alter table __devdb_index_keys drop column pretty_keys;
+    write_old_form(
+        dir.path(),
+        "alter table __devdb_index_keys drop column pretty_keys;
              alter table __devdb_index_keys drop column pretty_predicate;
              alter table __devdb_index_keys drop column include;
              alter table __devdb_index_keys drop column columns;
              alter table __devdb_index_keys drop column method;
              alter table __devdb_constraints drop column match_full;",
-        )
-        .expect("write the old form");
-    }
+    );
 
     let mut db = serve(dir.path());
     let client = db.connect().await;
@@ -328,11 +372,9 @@ async fn functions_of_older_files_keep_working_without_their_attributes() {
     .await;
     db.stop();
     // What devdb wrote before it kept functions' attributes and SQL bodies as written.
-    let path = database_file(dir.path(), "postgres");
-    {
-        let file = rusqlite::Connection::open(&path).expect("open");
-        file.execute_batch(
-            "alter table __devdb_functions drop column volatility;
+    write_old_form(
+        dir.path(),
+        "alter table __devdb_functions drop column volatility;
              alter table __devdb_functions drop column parallel;
              alter table __devdb_functions drop column strict;
              alter table __devdb_functions drop column security_definer;
@@ -341,9 +383,7 @@ async fn functions_of_older_files_keep_working_without_their_attributes() {
              alter table __devdb_sql_functions drop column strict;
              alter table __devdb_sql_functions drop column security_definer;
              alter table __devdb_sql_functions drop column source;",
-        )
-        .expect("write the old form");
-    }
+    );
 
     let mut db = serve(dir.path());
     let client = db.connect().await;

@@ -15,6 +15,8 @@ struct Sequence {
     increment: i64,
     min: i64,
     max: i64,
+    /// Past `max` (or `min`, descending) nextval starts again at the other end.
+    cycle: bool,
     is_called: bool,
     /// Advanced since the table last heard of it.
     dirty: bool,
@@ -28,12 +30,13 @@ pub(crate) struct Sequences {
 }
 
 /// Reads every row of the sequences table.
-pub(crate) const LOAD_SQL: &str =
-    "SELECT name, last_value, increment_by, min_value, max_value, is_called FROM __devdb_sequences";
+pub(crate) const LOAD_SQL: &str = "SELECT name, last_value, increment_by, min_value, max_value, is_called, cycle \
+     FROM __devdb_sequences";
 
 impl Sequences {
     /// Brings the in-memory set in line with the table's rows: new sequences appear, dropped
-    /// ones go, known ones keep their in-memory value (which is never behind the table).
+    /// ones go, known ones keep their in-memory value (which is never behind the table) and
+    /// take the table's parameters (ALTER SEQUENCE changed them).
     pub fn reload(&mut self, rows: Vec<Vec<Value>>) {
         let mut fresh = HashMap::with_capacity(rows.len());
         for row in rows {
@@ -50,11 +53,17 @@ impl Sequences {
                 min: int(3),
                 max: int(4),
                 is_called: int(5) != 0,
+                cycle: int(6) != 0,
                 dirty: false,
             };
             let seq = match self.by_name.remove(name) {
-                Some(known) if known.increment == loaded.increment => known,
-                _ => loaded,
+                Some(known) => Sequence {
+                    last_value: known.last_value,
+                    is_called: known.is_called,
+                    dirty: known.dirty,
+                    ..loaded
+                },
+                None => loaded,
             };
             fresh.insert(name.clone(), seq);
         }
@@ -80,14 +89,23 @@ impl Sequences {
         } else {
             Some(seq.last_value)
         };
-        let Some(next) = next else {
-            return Err(PgError::new(
-                SqlState::SEQUENCE_GENERATOR_LIMIT_EXCEEDED,
-                format!(
-                    "nextval: reached maximum value of sequence \"{name}\" ({})",
-                    seq.max
-                ),
-            ));
+        let ascending = seq.increment > 0;
+        let next = match next {
+            Some(next) => next,
+            None if seq.cycle => match ascending {
+                true => seq.min,
+                false => seq.max,
+            },
+            None => {
+                let (end, bound) = match ascending {
+                    true => ("maximum", seq.max),
+                    false => ("minimum", seq.min),
+                };
+                return Err(PgError::new(
+                    SqlState::SEQUENCE_GENERATOR_LIMIT_EXCEEDED,
+                    format!("nextval: reached {end} value of sequence \"{name}\" ({bound})"),
+                ));
+            }
         };
         seq.last_value = next;
         seq.is_called = true;
@@ -205,6 +223,7 @@ mod tests {
             Value::Int(1),
             Value::Int(i64::MAX),
             Value::Int(is_called.into()),
+            Value::Int(0),
         ]
     }
 

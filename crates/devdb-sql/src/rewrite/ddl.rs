@@ -171,7 +171,7 @@ impl Translator<'_> {
                 let seq = format!("{name}_{col_name}_seq");
                 col.default = Some(format!("nextval('{}')", regclass_text(&seq)));
                 col.not_null = true;
-                serials.push((seq, col_name.clone()));
+                serials.push((seq, col_name.clone(), col.ty));
             }
             for ColumnOptionDef {
                 name: option_name,
@@ -332,7 +332,7 @@ impl Translator<'_> {
         }
         // Check that each default translates now, not at the first INSERT.
         self.creating
-            .extend(serials.iter().map(|(seq, _)| seq.clone()));
+            .extend(serials.iter().map(|(seq, _, _)| seq.clone()));
         self.creating
             .extend(identities.iter().map(|(seq, ..)| seq.clone()));
         for c in &columns {
@@ -471,17 +471,8 @@ impl Translator<'_> {
         for c in &constraints {
             sqlite.push(c.insert_row());
         }
-        for (seq, col) in &serials {
-            sqlite.push(make::insert_rows(
-                catalog::SEQUENCES,
-                &["name", "last_value", "start_value", "is_called"],
-                vec![vec![
-                    make::string(seq),
-                    make::int(1),
-                    make::int(1),
-                    make::int(0),
-                ]],
-            ));
+        for (seq, col, ty) in &serials {
+            sqlite.push(SequenceSpec::new(&[], *ty)?.insert_row(seq));
             sqlite.push(owner_row(seq, &name, col));
         }
         for (seq, col, spec, identity) in &identities {
@@ -1673,16 +1664,7 @@ impl Translator<'_> {
             col.default = Some(format!("nextval('{}')", regclass_text(&seq)));
             col.not_null = true;
             self.creating.push(seq.clone());
-            out.push(make::insert_rows(
-                catalog::SEQUENCES,
-                &["name", "last_value", "start_value", "is_called"],
-                vec![vec![
-                    make::string(&seq),
-                    make::int(1),
-                    make::int(1),
-                    make::int(0),
-                ]],
-            ));
+            out.push(SequenceSpec::new(&[], col.ty)?.insert_row(&seq));
             out.push(owner_row(&seq, &table.name, &name));
         }
         let mut unique = false;

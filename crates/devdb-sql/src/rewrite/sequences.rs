@@ -22,6 +22,8 @@ pub struct SequenceSpec {
     pub min: i64,
     pub max: i64,
     pub start: i64,
+    /// Past its last value, nextval starts again at the other end.
+    pub cycle: bool,
 }
 
 fn invalid(message: String) -> PgError {
@@ -53,6 +55,7 @@ impl SequenceSpec {
             _ => (i64::MIN, i64::MAX),
         };
         let (mut increment, mut min, mut max, mut start) = (1, None, None, None);
+        let mut cycle = false;
         for option in options {
             match option {
                 SequenceOptions::IncrementBy(e, _) => increment = option_int(e)?,
@@ -66,10 +69,7 @@ impl SequenceSpec {
                     }
                 }
                 // sqlparser's flag is true for NO CYCLE.
-                SequenceOptions::Cycle(true) => {}
-                SequenceOptions::Cycle(false) => {
-                    return Err(PgError::feature_not_supported("sequences with CYCLE"));
-                }
+                SequenceOptions::Cycle(no) => cycle = !no,
             }
         }
         if increment == 0 {
@@ -109,6 +109,7 @@ impl SequenceSpec {
             min,
             max,
             start,
+            cycle,
         })
     }
 
@@ -124,6 +125,7 @@ impl SequenceSpec {
                 "max_value",
                 "start_value",
                 "is_called",
+                "cycle",
             ],
             vec![vec![
                 make::string(key),
@@ -133,6 +135,7 @@ impl SequenceSpec {
                 make::int(self.max),
                 make::int(self.start),
                 make::int(0),
+                make::int(self.cycle.into()),
             ]],
         )
     }
@@ -299,7 +302,8 @@ impl Translator<'_> {
                     set.push(("start_value", make::int(option_int(e)?)))
                 }
                 SequenceOptions::Cache(e) if option_int(e)? >= 1 => {}
-                SequenceOptions::Cycle(true) => {}
+                // sqlparser's flag is true for NO CYCLE.
+                SequenceOptions::Cycle(no) => set.push(("cycle", make::int((!no).into()))),
                 other => {
                     return Err(PgError::feature_not_supported(format!(
                         "ALTER SEQUENCE ... {other}"

@@ -629,12 +629,12 @@ pub static RELATIONS: &[Relation] = &[
            CASE WHEN q.max_value = 9223372036854775807 \
              THEN CASE q.typid WHEN 21 THEN 32767 WHEN 23 THEN 2147483647 ELSE q.max_value END \
              ELSE q.max_value END, \
-           q.min_value, 1, 0 \
+           q.min_value, 1, q.cycle \
          FROM (SELECT 33554432 + s.rowid AS oid, \
            coalesce((SELECT c.type_oid FROM __devdb_sequence_owners o \
              JOIN __devdb_columns c ON c.schema = o.schema AND c.table_name = o.table_name \
                AND c.name = o.column_name WHERE o.name = s.name), 20) AS typid, \
-           s.start_value, s.increment_by, s.max_value, s.min_value \
+           s.start_value, s.increment_by, s.max_value, s.min_value, s.cycle \
          FROM __devdb_sequences s) q",
     ),
     // COMMENT ON's descriptions, and PostgreSQL's of the built-in objects no COMMENT ON replaced.
