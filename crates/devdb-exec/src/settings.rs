@@ -89,6 +89,9 @@ pub struct Settings {
     /// Values to restore when the transaction ends (SET LOCAL, and SET inside a transaction
     /// that rolls back).
     saved: Vec<Saved>,
+    /// [`MILLISECOND_SETTINGS`]' values parsed, kept current by every change: the engine reads
+    /// statement_timeout for every statement and the idle timeouts after every batch.
+    durations: [Option<Duration>; MILLISECOND_SETTINGS.len()],
 }
 
 impl Settings {
@@ -175,12 +178,14 @@ impl Settings {
             ],
             values: HashMap::new(),
             saved: Vec::new(),
+            durations: [None; MILLISECOND_SETTINGS.len()],
         };
         for (name, value) in options {
             let _ = settings.set(name, Some(value), false, false);
         }
         let startup = std::mem::take(&mut settings.values);
         settings.session_defaults.extend(startup);
+        settings.parse_durations();
         settings
     }
 
@@ -270,6 +275,9 @@ impl Settings {
             });
         }
         self.values.insert(key.clone(), value);
+        if MILLISECOND_SETTINGS.contains(&key.as_str()) {
+            self.parse_durations();
+        }
         Ok(reported_name(&key))
     }
 
@@ -311,13 +319,21 @@ impl Settings {
                 changed.push(r);
             }
         }
+        self.parse_durations();
         changed
     }
 
-    /// A duration setting; zero means off.
+    /// A duration setting, one of [`MILLISECOND_SETTINGS`]; zero means off.
     pub fn duration(&self, name: &str) -> Option<Duration> {
-        let ms = self.get(name).ok().and_then(parse_ms)?;
-        (ms > 0).then(|| Duration::from_millis(ms))
+        let i = MILLISECOND_SETTINGS.iter().position(|&key| key == name)?;
+        self.durations[i]
+    }
+
+    fn parse_durations(&mut self) {
+        for (i, key) in MILLISECOND_SETTINGS.iter().enumerate() {
+            let ms = self.get(key).ok().and_then(parse_ms);
+            self.durations[i] = ms.filter(|&ms| ms > 0).map(Duration::from_millis);
+        }
     }
 }
 
@@ -424,6 +440,35 @@ mod tests {
         s.end_transaction(true);
         assert_eq!(s.get("statement_timeout").expect("get"), "5s");
         assert_eq!(s.get("lock_timeout").expect("get"), "10s");
+    }
+
+    #[test]
+    fn durations_follow_set_reset_and_the_end_of_transactions() {
+        let config = EngineConfig::new(std::env::temp_dir());
+        let options = [("statement_timeout".to_owned(), "2s".to_owned())];
+        let mut s = Settings::new(Settings::defaults(&config), "postgres", "", &options);
+        let secs = |n| Some(Duration::from_secs(n));
+        assert_eq!(s.duration("statement_timeout"), secs(2), "startup option");
+        s.set("statement_timeout", Some("0"), false, false)
+            .expect("set");
+        assert_eq!(s.duration("statement_timeout"), None, "zero is off");
+        s.set("statement_timeout", Some("3s"), true, true)
+            .expect("set local");
+        assert_eq!(s.duration("statement_timeout"), secs(3));
+        s.end_transaction(true);
+        assert_eq!(s.duration("statement_timeout"), None, "SET LOCAL ended");
+        s.reset(Some("statement_timeout"), false).expect("reset");
+        assert_eq!(
+            s.duration("statement_timeout"),
+            secs(2),
+            "RESET: the startup option"
+        );
+        s.set("idle_session_timeout", Some("1min"), false, true)
+            .expect("set");
+        assert_eq!(s.duration("idle_session_timeout"), secs(60));
+        s.end_transaction(false);
+        assert_eq!(s.duration("idle_session_timeout"), None, "rolled back");
+        assert_eq!(s.duration("lock_timeout"), secs(10), "the server's default");
     }
 
     #[test]
