@@ -3,7 +3,7 @@
 //! database (`Membership`) and leave with it; each engine updates its sessions' activity as
 //! their batches start and end.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 

@@ -14,7 +14,9 @@ mod sharing;
 mod statement;
 mod upgrade;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::{Arc, Mutex, Weak};
@@ -656,9 +658,7 @@ impl Engine {
 /// transaction's start what `now` and `today` read.
 pub(crate) fn sync_zone(session: &Session) {
     devdb_pg::value::datetime::input::set_now(session.transaction.started_at);
-    if let Ok(zone) = lock(&session.settings).get("timezone") {
-        devdb_pg::value::zone::set_session_zone(zone);
-    }
+    devdb_pg::value::zone::set_session_zone(lock(&session.settings).timezone());
 }
 
 /// Loads the catalog through `conn` (the reader for the committed one, the writer for a lock

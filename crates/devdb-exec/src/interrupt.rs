@@ -2,7 +2,7 @@
 //! statement_timeout and a client that hung up all end in SQLite's progress handler returning
 //! true.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;

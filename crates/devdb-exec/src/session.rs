@@ -1,7 +1,9 @@
 //! What the engine keeps per session: settings, prepared statements, portals and the state of
 //! its transaction. Owned by the database thread; dies with the session.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 

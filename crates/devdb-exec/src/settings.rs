@@ -1,7 +1,7 @@
 //! A session's run-time parameters (PostgreSQL's GUCs): SET, SHOW, RESET, SET LOCAL, and the
 //! ones reported to the client in ParameterStatus.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -92,6 +92,8 @@ pub struct Settings {
     /// [`MILLISECOND_SETTINGS`]' values parsed, kept current by every change: the engine reads
     /// statement_timeout for every statement and the idle timeouts after every batch.
     durations: [Option<Duration>; MILLISECOND_SETTINGS.len()],
+    /// TimeZone's value, kept current likewise: every statement reads it.
+    timezone: String,
 }
 
 impl Settings {
@@ -179,13 +181,14 @@ impl Settings {
             values: HashMap::new(),
             saved: Vec::new(),
             durations: [None; MILLISECOND_SETTINGS.len()],
+            timezone: String::new(),
         };
         for (name, value) in options {
             let _ = settings.set(name, Some(value), false, false);
         }
         let startup = std::mem::take(&mut settings.values);
         settings.session_defaults.extend(startup);
-        settings.parse_durations();
+        settings.refresh();
         settings
     }
 
@@ -275,9 +278,7 @@ impl Settings {
             });
         }
         self.values.insert(key.clone(), value);
-        if MILLISECOND_SETTINGS.contains(&key.as_str()) {
-            self.parse_durations();
-        }
+        self.refresh();
         Ok(reported_name(&key))
     }
 
@@ -307,6 +308,10 @@ impl Settings {
     /// Returns the reported names whose value changed back.
     pub fn end_transaction(&mut self, committed: bool) -> Vec<&'static str> {
         let mut changed = Vec::new();
+        if self.saved.is_empty() {
+            // Every autocommit statement ends a transaction: nothing to restore or re-parse.
+            return changed;
+        }
         for Saved { key, old, local } in std::mem::take(&mut self.saved).into_iter().rev() {
             if committed && !local {
                 continue;
@@ -319,7 +324,7 @@ impl Settings {
                 changed.push(r);
             }
         }
-        self.parse_durations();
+        self.refresh();
         changed
     }
 
@@ -329,11 +334,19 @@ impl Settings {
         self.durations[i]
     }
 
-    fn parse_durations(&mut self) {
+    /// The session's TimeZone setting.
+    pub fn timezone(&self) -> &str {
+        &self.timezone
+    }
+
+    /// Brings the values kept parsed up to date after a change.
+    fn refresh(&mut self) {
         for (i, key) in MILLISECOND_SETTINGS.iter().enumerate() {
             let ms = self.get(key).ok().and_then(parse_ms);
             self.durations[i] = ms.filter(|&ms| ms > 0).map(Duration::from_millis);
         }
+        let zone = self.get("timezone").unwrap_or("UTC").to_owned();
+        self.timezone = zone;
     }
 }
 
@@ -443,7 +456,7 @@ mod tests {
     }
 
     #[test]
-    fn durations_follow_set_reset_and_the_end_of_transactions() {
+    fn kept_values_follow_set_reset_and_the_end_of_transactions() {
         let config = EngineConfig::new(std::env::temp_dir());
         let options = [("statement_timeout".to_owned(), "2s".to_owned())];
         let mut s = Settings::new(Settings::defaults(&config), "postgres", "", &options);
@@ -469,6 +482,12 @@ mod tests {
         s.end_transaction(false);
         assert_eq!(s.duration("idle_session_timeout"), None, "rolled back");
         assert_eq!(s.duration("lock_timeout"), secs(10), "the server's default");
+        assert_eq!(s.timezone(), "UTC");
+        s.set("TimeZone", Some("Europe/Paris"), false, true)
+            .expect("set");
+        assert_eq!(s.timezone(), "Europe/Paris");
+        s.end_transaction(false);
+        assert_eq!(s.timezone(), "UTC", "rolled back");
     }
 
     #[test]

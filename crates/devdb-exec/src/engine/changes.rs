@@ -13,7 +13,7 @@
 //! `sharing.rs`); when another session needs it, the first one's SQLite transaction is rolled
 //! back and its log replayed when it runs again (`replay`).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 use rusqlite::Connection;

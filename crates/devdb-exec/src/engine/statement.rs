@@ -1,8 +1,10 @@
 //! Running one translated statement: transaction control, settings, and SQL on the reader or
 //! the writer connection, streaming rows into the sink.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::hash::{Hash, Hasher};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use devdb_pg::{Datum, Format, PgError, PgType, Severity, SqlState, Value};
@@ -123,12 +125,11 @@ impl Sightings {
 
     /// True the first time `text` is seen.
     pub fn first(&mut self, text: &str) -> bool {
-        let mut hasher = std::hash::DefaultHasher::new();
-        text.hash(&mut hasher);
+        let hash = self.0.hasher().hash_one(text);
         if self.0.len() >= Self::LIMIT {
             self.0.clear();
         }
-        self.0.insert(hasher.finish())
+        self.0.insert(hash)
     }
 }
 
