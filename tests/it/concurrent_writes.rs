@@ -1281,6 +1281,29 @@ async fn nextval_beside_open_transactions_does_not_wait() {
     .await;
 }
 
+/// A rolled-back ALTER SEQUENCE puts the sequence's value back; another session's nextval
+/// waits for the ALTER's transaction meanwhile (for its lock in PostgreSQL, for the writer in
+/// devdb), so no value is given twice.
+#[tokio::test]
+async fn nextval_waits_for_an_open_alter_sequence_and_sees_its_rollback() {
+    compare_sessions(&[
+        Slow(A, "create sequence sq"),
+        Run(A, "select nextval('sq')"),
+        Run(A, "begin"),
+        Run(A, "alter sequence sq restart with 100"),
+        Run(B, "select nextval('sq')"),
+        Run(A, "select nextval('sq')"),
+        Run(A, "rollback"),
+        Run(C, "select nextval('sq')"),
+        Run(A, "begin"),
+        Run(A, "alter sequence sq increment by 10"),
+        Run(B, "select nextval('sq')"),
+        Run(A, "commit"),
+        Run(C, "select nextval('sq')"),
+    ])
+    .await;
+}
+
 /// Group commit under interrupted writes: four sessions move units between accounts in
 /// transactions and log each commit, while a fifth keeps running writes that statement_timeout
 /// interrupts (SQLite then rolls back the writer's whole transaction, commits waiting for their

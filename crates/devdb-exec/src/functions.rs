@@ -387,6 +387,24 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
         Ok(format!("[{}]", rows.join(",")))
     })?;
     let s = state.clone();
+    // devdb_sequence_altered(name, increment, min, max, start, cycle, restart): ALTER SEQUENCE
+    // runs it on the sequence's row after writing the new parameters there; restart is NULL
+    // when not asked for.
+    conn.create_scalar_function("devdb_sequence_altered", 7, volatile, move |ctx| {
+        let name = ctx.get::<String>(0)?;
+        let params = crate::sequences::Altered {
+            increment: ctx.get(1)?,
+            min: ctx.get(2)?,
+            max: ctx.get(3)?,
+            start: ctx.get(4)?,
+            cycle: ctx.get::<i64>(5)? != 0,
+        };
+        let restart = ctx.get::<Option<i64>>(6)?;
+        lock(&s.sequences)
+            .alter(&name, params, restart)
+            .map_err(|e| s.raise(e))
+    })?;
+    let s = state.clone();
     // devdb_setval(name, value, is_called, search path...)
     conn.create_scalar_function("devdb_setval", -1, volatile, move |ctx| {
         // setval is strict: a NULL name (pg_get_serial_sequence of a column without one) or

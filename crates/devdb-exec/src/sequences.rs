@@ -22,11 +22,26 @@ struct Sequence {
     dirty: bool,
 }
 
+/// A sequence's parameters as ALTER SEQUENCE leaves them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Altered {
+    pub increment: i64,
+    pub min: i64,
+    pub max: i64,
+    pub start: i64,
+    pub cycle: bool,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Sequences {
     by_name: HashMap<String, Sequence>,
     /// currval is per session: the last value each session got from each sequence.
     currvals: HashMap<(SessionId, String), i64>,
+    /// Values of the sequences the writing transaction altered, as they were before: a
+    /// rollback brings them back, as PostgreSQL's new relfilenode goes with it. DDL writes
+    /// alone and nextval and setval need the writer, so no other session draws from them
+    /// meanwhile (in PostgreSQL it waits for the ALTER's lock) and no value is given twice.
+    before_alter: HashMap<String, (i64, bool)>,
 }
 
 /// Reads every row of the sequences table.
@@ -68,6 +83,18 @@ impl Sequences {
             fresh.insert(name.clone(), seq);
         }
         self.by_name = fresh;
+    }
+
+    /// The writing transaction ended: a rollback puts back the values of the sequences it
+    /// altered (their parameters come back with the next [`Sequences::reload`]).
+    pub fn end_transaction(&mut self, committed: bool) {
+        for (name, (last_value, is_called)) in self.before_alter.drain() {
+            if let Some(seq) = self.by_name.get_mut(&name).filter(|_| !committed) {
+                seq.last_value = last_value;
+                seq.is_called = is_called;
+                seq.dirty = true;
+            }
+        }
     }
 
     /// Forgets every in-memory value and takes the table's (devdb_restore: sequences go back too).
@@ -166,6 +193,47 @@ impl Sequences {
             self.currvals.insert((session, name.to_owned()), value);
         }
         Ok(value)
+    }
+
+    /// ALTER SEQUENCE: takes the sequence's new parameters after PostgreSQL's checks
+    /// (init_params), the current value (or RESTART's) included, and restarts it when asked.
+    /// Returns the value the sequence's row keeps.
+    pub fn alter(
+        &mut self,
+        name: &str,
+        params: Altered,
+        restart: Option<i64>,
+    ) -> Result<i64, PgError> {
+        let seq = self
+            .by_name
+            .get_mut(name)
+            .ok_or_else(|| PgError::undefined_table(name))?;
+        let Altered {
+            increment,
+            min,
+            max,
+            start,
+            cycle,
+        } = params;
+        let current = restart.unwrap_or(seq.last_value);
+        devdb_sql::check_sequence_bounds(
+            min,
+            max,
+            &[("START value", start), ("RESTART value", current)],
+        )?;
+        self.before_alter
+            .entry(name.to_owned())
+            .or_insert((seq.last_value, seq.is_called));
+        seq.increment = increment;
+        seq.min = min;
+        seq.max = max;
+        seq.cycle = cycle;
+        if let Some(value) = restart {
+            seq.last_value = value;
+            seq.is_called = false;
+            seq.dirty = true;
+        }
+        Ok(seq.last_value)
     }
 
     /// The sequences advanced since the last call, as (name, last_value, is_called).

@@ -46,6 +46,7 @@ use devdb_pg::{PgError, PgType};
 
 pub use catalog::Catalog;
 pub use parse::Parsed;
+pub use rewrite::check_sequence_bounds;
 pub use search_path::SearchPath;
 
 /// Lets translations on the calling thread use up to `bytes` of stack before a statement is

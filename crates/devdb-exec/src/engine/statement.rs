@@ -720,8 +720,10 @@ impl Engine {
             } else {
                 self.shelve(id, session);
             }
-            if !commit || result.is_err() {
-                // Sequences in memory keep their values; the catalog goes back.
+            let committed = commit && result.is_ok();
+            lock(&self.functions.sequences).end_transaction(committed);
+            if !committed {
+                // Sequences in memory keep their values (unless altered); the catalog goes back.
                 let _ = self.reload_sequences(Role::Reader);
             }
             self.release_lock(id);

@@ -70,6 +70,7 @@ use crate::{Column, Kind, Translated};
 pub(crate) use arrays::array_type;
 pub(crate) use prepare::execute_arguments;
 pub(crate) use scope::{Rel, Scope};
+pub use sequences::check_bounds as check_sequence_bounds;
 pub(crate) use temp_tables::{drop_temp_schema, on_commit};
 
 /// An option's argument as PostgreSQL's grammar keeps it (SET values, storage parameters): a

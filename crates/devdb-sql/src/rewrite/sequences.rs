@@ -46,6 +46,29 @@ fn option_int(e: &Expr) -> Result<i64, PgError> {
     }
 }
 
+/// PostgreSQL's cross-checks of a sequence's bounds and of the values it starts or restarts at
+/// (`("START value", 1)`), as CREATE and ALTER SEQUENCE make them.
+pub fn check_bounds(min: i64, max: i64, values: &[(&str, i64)]) -> Result<(), PgError> {
+    if min >= max {
+        return Err(invalid(format!(
+            "MINVALUE ({min}) must be less than MAXVALUE ({max})"
+        )));
+    }
+    for &(what, value) in values {
+        if value < min {
+            return Err(invalid(format!(
+                "{what} ({value}) cannot be less than MINVALUE ({min})"
+            )));
+        }
+        if value > max {
+            return Err(invalid(format!(
+                "{what} ({value}) cannot be greater than MAXVALUE ({max})"
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl SequenceSpec {
     /// PostgreSQL's defaults and checks (DefineSequence) for a sequence of integer type `ty`.
     pub fn new(options: &[SequenceOptions], ty: PgType) -> Result<SequenceSpec, PgError> {
@@ -88,22 +111,8 @@ impl SequenceSpec {
                 "MAXVALUE ({max}) is out of range for sequence data type {name}"
             )));
         }
-        if min >= max {
-            return Err(invalid(format!(
-                "MINVALUE ({min}) must be less than MAXVALUE ({max})"
-            )));
-        }
         let start = start.unwrap_or(if increment > 0 { min } else { max });
-        if start < min {
-            return Err(invalid(format!(
-                "START value ({start}) cannot be less than MINVALUE ({min})"
-            )));
-        }
-        if start > max {
-            return Err(invalid(format!(
-                "START value ({start}) cannot be greater than MAXVALUE ({max})"
-            )));
-        }
+        check_bounds(min, max, &[("START value", start)])?;
         Ok(SequenceSpec {
             increment,
             min,
@@ -313,28 +322,37 @@ impl Translator<'_> {
         }
         let is_key = || Some(make::eq(make::column("name"), make::string(&key)));
         let mut sqlite = Vec::new();
+        let altering = !set.is_empty() || restart.is_some();
         if !set.is_empty() {
             sqlite.push(make::update(catalog::SEQUENCES, set, is_key()));
         }
-        if let Some(value) = restart {
-            let value = match value {
-                Some(e) => make::int(option_int(&e)?),
-                None => make::column("start_value"),
+        if altering {
+            // Checked and taken by the executor, which keeps the current value.
+            let restart_value = match &restart {
+                Some(Some(e)) => make::int(option_int(e)?),
+                Some(None) => make::column("start_value"),
+                None => make::null(),
             };
-            sqlite.push(make::update(
-                catalog::SEQUENCES,
-                vec![
-                    (
-                        "last_value",
-                        make::call(
-                            "devdb_setval",
-                            vec![make::column("name"), value, make::int(0)],
-                        ),
-                    ),
-                    ("is_called", make::int(0)),
-                ],
-                is_key(),
-            ));
+            let altered = make::call(
+                "devdb_sequence_altered",
+                [
+                    "name",
+                    "increment_by",
+                    "min_value",
+                    "max_value",
+                    "start_value",
+                    "cycle",
+                ]
+                .into_iter()
+                .map(make::column)
+                .chain([restart_value])
+                .collect(),
+            );
+            let mut values = vec![("last_value", altered)];
+            if restart.is_some() {
+                values.push(("is_called", make::int(0)));
+            }
+            sqlite.push(make::update(catalog::SEQUENCES, values, is_key()));
         }
         if let Some(owner) = owned_by {
             sqlite.push(make::delete(catalog::SEQUENCE_OWNERS, is_key()));
