@@ -199,8 +199,63 @@ impl Translator<'_> {
                 let r = self.coerce(r, rt, float, Ctx::Implicit)?;
                 Ok((make::call("pg_power", vec![l, r]), float))
             }
+            B::PGBitwiseShiftLeft | B::PGBitwiseShiftRight => self.shift(left, op, right),
             other => Err(PgError::feature_not_supported(format!("operator {other}"))),
         }
+    }
+
+    /// `a << n` and `a >> n`: int2, int4 and int8 shifted by an int4 count, in the left
+    /// operand's type. PostgreSQL shifts as its C compiler does on x86: the count taken modulo
+    /// the type's width (of int4's for int2), the bits shifted out of the type lost.
+    fn shift(
+        &mut self,
+        (l, lt): (Expr, Ty),
+        op: BinaryOperator,
+        right: Expr,
+    ) -> Result<(Expr, Ty), PgError> {
+        use BinaryOperator as B;
+        let (r, rt) = self.expr(right)?;
+        let int4 = Ty::of(PgType::Int4);
+        let ty = if lt.is_unknown() { int4 } else { Ty::of(lt.ty) };
+        let width: i64 = match ty.ty {
+            PgType::Int2 => 16,
+            PgType::Int4 => 32,
+            PgType::Int8 => 64,
+            // PostgreSQL's "is contained by" and "contains" of network addresses.
+            PgType::Inet => {
+                return Err(PgError::feature_not_supported(format!(
+                    "operator {} {op}",
+                    lt.ty
+                )));
+            }
+            _ => return Err(operator_error(lt, &op.to_string(), rt)),
+        };
+        if !(rt.is_unknown() || matches!(rt.ty, PgType::Int2 | PgType::Int4)) {
+            return Err(operator_error(lt, &op.to_string(), rt));
+        }
+        let l = make::nested(self.coerce(l, lt, ty, Ctx::Implicit)?);
+        let r = self.coerce(r, rt, int4, Ctx::Implicit)?;
+        let count = make::nested(make::binary(
+            make::nested(r),
+            B::BitwiseAnd,
+            make::int(width.max(32) - 1),
+        ));
+        let right_shift = op == B::PGBitwiseShiftRight;
+        // SQLite's `<<` and `>>` are the same operators on 64-bit integers.
+        let shifted = make::nested(make::binary(l, op, count));
+        if width == 64 || right_shift {
+            // SQLite shifts 64-bit integers, right shifts keeping the sign.
+            return Ok((shifted, ty));
+        }
+        // Back into the type's width, two's complement: ((x + 2^(w-1)) & (2^w - 1)) - 2^(w-1).
+        let half = make::int(1 << (width - 1));
+        let offset = make::nested(make::binary(shifted, B::Plus, half.clone()));
+        let low_bits = make::nested(make::binary(
+            offset,
+            B::BitwiseAnd,
+            make::int((1 << width) - 1),
+        ));
+        Ok((make::nested(make::binary(low_bits, B::Minus, half)), ty))
     }
 
     pub fn arithmetic(
@@ -374,6 +429,17 @@ impl Translator<'_> {
             UnaryOperator::PGSquareRoot => self.call_builtin("sqrt", vec![operand]),
             UnaryOperator::PGAbs => self.call_builtin("abs", vec![operand]),
             UnaryOperator::PGPrefixFactorial => self.tsquery_not(operand),
+            UnaryOperator::BitwiseNot => {
+                let (e, ty) = self.expr(operand)?;
+                if !matches!(ty.ty, PgType::Int2 | PgType::Int4 | PgType::Int8) || ty.is_unknown() {
+                    return Err(super::expr::prefix_operator_error("~", ty));
+                }
+                let not = Expr::UnaryOp {
+                    op: UnaryOperator::BitwiseNot,
+                    expr: Box::new(make::nested(e)),
+                };
+                Ok((not, ty))
+            }
             other => Err(PgError::feature_not_supported(format!("operator {other}"))),
         }
     }
