@@ -406,6 +406,19 @@ pub fn decode_binary(ty: PgType, raw: &[u8]) -> Result<Value, PgError> {
     })
 }
 
+/// How values of a type stored as text compare when their text's byte order is not
+/// PostgreSQL's: numeric and interval by value, citext without case, jsonb as jsonb's btree.
+/// The same functions back devdb's SQLite collations of those types.
+pub fn text_order(ty: PgType) -> Option<fn(&str, &str) -> std::cmp::Ordering> {
+    match ty {
+        PgType::Numeric => Some(numeric::cmp_text),
+        PgType::Interval => Some(interval::cmp_text),
+        PgType::Citext => Some(citext::cmp_text),
+        PgType::Jsonb => Some(json::cmp_jsonb_text),
+        _ => None,
+    }
+}
+
 /// A stored numeric: its text, or an integer or real kept by an older devdb.
 pub fn numeric_of(datum: Datum<'_>) -> Result<Numeric, PgError> {
     match datum {

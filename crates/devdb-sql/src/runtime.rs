@@ -387,6 +387,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_array_to_string", 4, array::to_string),
     f("pg_string_to_array", 3, array::string_to_array),
     f("pg_array_any", 5, array::any),
+    f("pg_array_cmp", 3, array::cmp),
     f("pg_array_pack", 2, array::pack),
     volatile("pg_gen_random_uuid", 0, gen_random_uuid),
     f("pg_convert_to", 2, crate::system::encoding::pg_convert_to),

@@ -420,7 +420,9 @@ impl Translator<'_> {
             );
             return Ok((
                 Expr::InSubquery {
-                    expr: Box::new(l),
+                    // A numeric, interval, citext or jsonb is compared through its collation,
+                    // which SQLite's IN takes from the left operand.
+                    expr: Box::new(super::expr::comparable(l, element)),
                     subquery: Box::new(make::query(SetExpr::Select(Box::new(elements)))),
                     negated: all,
                 },

@@ -662,6 +662,15 @@ impl Translator<'_> {
             self.coerce(a, at, to, Ctx::Implicit)?,
             self.coerce(b, bt, to, Ctx::Implicit)?,
         );
+        if let Some(element) = to.ty.element()
+            && devdb_pg::value::text_order(element).is_some()
+            && !op.starts_with("IS")
+        {
+            // Arrays of numerics (intervals, ...) compare element by element by value, which
+            // their stored bytes do not: `pg_array_cmp(a, b) op 0`.
+            let oid = make::int(element.oid().0.into());
+            return Ok((make::call("pg_array_cmp", vec![a, b, oid]), make::int(0)));
+        }
         if to.ty == PgType::AnyEnum && op != "=" && op != "<>" {
             a = self.enum_ordinal(a, to)?;
             b = self.enum_ordinal(b, to)?;

@@ -37,6 +37,34 @@ fn key(element: PgType, v: &Value) -> Vec<u8> {
     store(element, std::slice::from_ref(v))
 }
 
+/// Orders two elements as PostgreSQL's element operators do: by their stored encoding, or by
+/// value for the types stored as text whose bytes do not order them (numeric: `1.0` = `1`).
+/// NULL sorts last and equals NULL (IS NOT DISTINCT FROM, as array_position compares).
+fn compare(element: PgType, a: &Value, b: &Value) -> Ordering {
+    match (a, b, devdb_pg::value::text_order(element)) {
+        (Value::Null, Value::Null, _) => Ordering::Equal,
+        (Value::Null, _, _) => Ordering::Greater,
+        (_, Value::Null, _) => Ordering::Less,
+        (a, b, Some(order)) => order(&stored_text(a), &stored_text(b)),
+        (a, b, None) => key(element, a).cmp(&key(element, b)),
+    }
+}
+
+/// A value of a type stored as text; a number an older devdb (or SQLite's affinity) kept.
+fn stored_text(v: &Value) -> std::borrow::Cow<'_, str> {
+    match v {
+        Value::Text(s) => s.into(),
+        Value::Int(i) => i.to_string().into(),
+        Value::Float(f) => f.to_string().into(),
+        Value::Blob(b) => String::from_utf8_lossy(b),
+        Value::Null => "".into(),
+    }
+}
+
+fn same(element: PgType, a: &Value, b: &Value) -> bool {
+    compare(element, a, b) == Ordering::Equal
+}
+
 fn array(element: PgType, items: &[Value]) -> Value {
     Value::Blob(store(element, items))
 }
@@ -166,12 +194,7 @@ fn found_in(args: &[Value], all: bool) -> Result<Value, PgError> {
     let (Some(a), Some(b)) = (items(arg(args, 0), element)?, items(arg(args, 1), element)?) else {
         return Ok(Value::Null);
     };
-    let keys: Vec<Vec<u8>> = a
-        .iter()
-        .filter(|v| **v != Value::Null)
-        .map(|v| key(element, v))
-        .collect();
-    let found = |v: &Value| *v != Value::Null && keys.contains(&key(element, v));
+    let found = |v: &Value| *v != Value::Null && a.iter().any(|item| same(element, item, v));
     let answer = if all {
         b.iter().all(found)
     } else {
@@ -180,16 +203,33 @@ fn found_in(args: &[Value], all: bool) -> Result<Value, PgError> {
     Ok(Value::Int(answer.into()))
 }
 
+/// `pg_array_cmp(a, b, element_oid)`: -1, 0 or 1 as PostgreSQL's btree orders two arrays
+/// (element by element, then the shorter first), for the element types whose stored bytes do
+/// not order them (numeric: `{1.0}` = `{1}`); NULL when either is NULL.
+pub fn cmp(args: &[Value]) -> Result<Value, PgError> {
+    let element = element_arg(arg(args, 2))?;
+    let (Some(a), Some(b)) = (items(arg(args, 0), element)?, items(arg(args, 1), element)?) else {
+        return Ok(Value::Null);
+    };
+    let order = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| compare(element, x, y))
+        .find(|o| o.is_ne())
+        .unwrap_or_else(|| a.len().cmp(&b.len()));
+    Ok(Value::Int(order as i64))
+}
+
 /// `pg_array_remove(array, value, element_oid)`: drops every element not distinct from value.
 pub fn remove(args: &[Value]) -> Result<Value, PgError> {
     let element = element_arg(arg(args, 2))?;
     let Some(items) = items(arg(args, 0), element)? else {
         return Ok(Value::Null);
     };
-    let target = key(element, arg(args, 1));
+    let target = arg(args, 1);
     let kept: Vec<Value> = items
         .into_iter()
-        .filter(|v| key(element, v) != target)
+        .filter(|v| !same(element, v, target))
         .collect();
     Ok(array(element, &kept))
 }
@@ -201,10 +241,10 @@ pub fn position(args: &[Value]) -> Result<Value, PgError> {
     let Some(items) = items(arg(args, 0), element)? else {
         return Ok(Value::Null);
     };
-    let target = key(element, arg(args, 1));
+    let target = arg(args, 1);
     Ok(items
         .iter()
-        .position(|v| key(element, v) == target)
+        .position(|v| same(element, v, target))
         .map_or(Value::Null, |i| Value::Int(i as i64 + 1)))
 }
 
@@ -215,10 +255,10 @@ pub fn positions(args: &[Value]) -> Result<Value, PgError> {
     let Some(items) = items(arg(args, 0), element)? else {
         return Ok(Value::Null);
     };
-    let target = key(element, arg(args, 1));
+    let target = arg(args, 1);
     let found: Vec<Value> = (1..)
         .zip(&items)
-        .filter(|(_, v)| key(element, v) == target)
+        .filter(|(_, v)| same(element, v, target))
         .map(|(i, _)| Value::Int(i))
         .collect();
     Ok(array(PgType::Int4, &found))
@@ -231,10 +271,10 @@ pub fn replace(args: &[Value]) -> Result<Value, PgError> {
     let Some(items) = items(arg(args, 0), element)? else {
         return Ok(Value::Null);
     };
-    let target = key(element, arg(args, 1));
+    let target = arg(args, 1);
     let replaced: Vec<Value> = items
         .into_iter()
-        .map(|v| match key(element, &v) == target {
+        .map(|v| match same(element, &v, target) {
             true => arg(args, 2).clone(),
             false => v,
         })
@@ -362,7 +402,7 @@ pub fn any(args: &[Value]) -> Result<Value, PgError> {
             unknown = true;
             continue;
         }
-        let ord = key(element, value).cmp(&key(element, item));
+        let ord = compare(element, value, item);
         let holds = match op {
             "=" => ord == Ordering::Equal,
             "<>" => ord != Ordering::Equal,
