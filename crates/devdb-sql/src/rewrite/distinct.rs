@@ -149,6 +149,16 @@ fn item_exprs(select: &Select) -> Vec<Expr> {
 
 /// An ORDER BY term as an expression of the inner SELECT, and whether it is an output column.
 fn resolve(item_exprs: &[Expr], cols: &[OutCol], e: &Expr) -> (Expr, Option<usize>) {
+    // A sort key through a collation (`2 COLLATE pg_numeric`: a numeric output column) keeps
+    // it, so it travels as a hidden column that carries the collation outward.
+    if let Expr::Collate { expr, collation } = e {
+        let (inner, _) = resolve(item_exprs, cols, expr);
+        let collated = Expr::Collate {
+            expr: Box::new(inner),
+            collation: collation.clone(),
+        };
+        return (collated, None);
+    }
     if let Some(n) = ordinal(e)
         && let Some(item) = usize::try_from(n - 1).ok().and_then(|i| item_exprs.get(i))
     {
