@@ -177,6 +177,8 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_abs", 1, arith::abs),
     f("pg_round_float8", 1, arith::round_float8),
     f("pg_greatest", -1, arith::greatest),
+    f("pg_greatest_of", -1, arith::greatest_of),
+    f("pg_least_of", -1, arith::least_of),
     f("pg_least", -1, arith::least),
     f("pg_cast", 5, cast::pg_cast),
     f("pg_bpchar_pad", 2, cast::bpchar_pad),

@@ -847,6 +847,13 @@ impl Translator<'_> {
                     "coalesce" => "coalesce",
                     "greatest" if ty.ty == PgType::Numeric => "pg_numeric_greatest",
                     "least" if ty.ty == PgType::Numeric => "pg_numeric_least",
+                    _ if devdb_pg::value::text_order(ty.ty).is_some() => {
+                        exprs.insert(0, make::int(ty.ty.oid().0.into()));
+                        match name {
+                            "greatest" => "pg_greatest_of",
+                            _ => "pg_least_of",
+                        }
+                    }
                     "greatest" => "pg_greatest",
                     _ => "pg_least",
                 };

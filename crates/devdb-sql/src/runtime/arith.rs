@@ -362,7 +362,7 @@ fn rank(v: &Value) -> u8 {
 pub(super) fn pick(
     args: &[Value],
     want: Ordering,
-    compare: fn(&Value, &Value) -> Ordering,
+    compare: impl Fn(&Value, &Value) -> Ordering,
 ) -> Result<Value, PgError> {
     let mut best: Option<&Value> = None;
     for v in args.iter().filter(|v| **v != Value::Null) {
@@ -378,4 +378,24 @@ pub fn greatest(a: &[Value]) -> Result<Value, PgError> {
 }
 pub fn least(a: &[Value]) -> Result<Value, PgError> {
     pick(a, Ordering::Less, compare)
+}
+
+/// `pg_greatest_of(type_oid, v...)`: GREATEST of a type stored as text that its bytes do not
+/// order (interval by span, citext without case, jsonb as jsonb's btree).
+pub fn greatest_of(a: &[Value]) -> Result<Value, PgError> {
+    pick_of(a, Ordering::Greater)
+}
+/// `pg_least_of(type_oid, v...)`: LEAST likewise.
+pub fn least_of(a: &[Value]) -> Result<Value, PgError> {
+    pick_of(a, Ordering::Less)
+}
+
+fn pick_of(a: &[Value], want: Ordering) -> Result<Value, PgError> {
+    let order = devdb_pg::value::text_order(super::cast::type_arg(arg(a, 0))?);
+    pick(a.get(1..).unwrap_or_default(), want, |x, y| {
+        match (order, x, y) {
+            (Some(order), Value::Text(x), Value::Text(y)) => order(x, y),
+            _ => compare(x, y),
+        }
+    })
 }

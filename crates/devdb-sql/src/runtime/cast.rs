@@ -9,7 +9,7 @@ use devdb_pg::{Oid, PgError, PgType, SqlState, Value};
 use super::numeric::{numeric, stored};
 use super::{arg, as_float, as_int};
 
-fn type_arg(v: &Value) -> Result<PgType, PgError> {
+pub(super) fn type_arg(v: &Value) -> Result<PgType, PgError> {
     as_int(v)?
         .and_then(|o| u32::try_from(o).ok())
         .and_then(|o| PgType::from_oid(Oid(o)))
