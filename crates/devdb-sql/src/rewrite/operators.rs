@@ -34,7 +34,8 @@ impl Translator<'_> {
         };
         let mut spine = Vec::new();
         let mut leftmost = e;
-        loop {
+        // A row comparison on the spine (`(a, b) < (1, 2) AND ...`) is a leaf: `expr` expands it.
+        while !super::row_values::compares_rows(&leftmost) {
             match leftmost {
                 Expr::BinaryOp { left, op, right } if op != BinaryOperator::Overlaps => {
                     spine.push((op, *right));

@@ -6,7 +6,9 @@
 //! treat NULL.
 
 use devdb_pg::PgError;
-use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator};
+use sqlparser::ast::{
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator,
+};
 
 use crate::make;
 
@@ -17,12 +19,16 @@ pub(super) fn expand(e: &Expr) -> Result<Option<Expr>, PgError> {
             let (Some(l), Some(r)) = (members(left), members(right)) else {
                 return Ok(None);
             };
-            same_length(l, r)?;
+            same_length(&l, &r)?;
             match op {
-                BinaryOperator::Eq => all(l, r, BinaryOperator::Eq),
-                BinaryOperator::NotEq => any(l, r, BinaryOperator::NotEq),
-                BinaryOperator::Lt | BinaryOperator::LtEq => ordered(l, r, BinaryOperator::Lt, op),
-                BinaryOperator::Gt | BinaryOperator::GtEq => ordered(l, r, BinaryOperator::Gt, op),
+                BinaryOperator::Eq => all(&l, &r, BinaryOperator::Eq),
+                BinaryOperator::NotEq => any(&l, &r, BinaryOperator::NotEq),
+                BinaryOperator::Lt | BinaryOperator::LtEq => {
+                    ordered(&l, &r, BinaryOperator::Lt, op)
+                }
+                BinaryOperator::Gt | BinaryOperator::GtEq => {
+                    ordered(&l, &r, BinaryOperator::Gt, op)
+                }
                 _ => return Ok(None),
             }
         }
@@ -39,8 +45,8 @@ pub(super) fn expand(e: &Expr) -> Result<Option<Expr>, PgError> {
                 let Some(r) = members(item) else {
                     return Ok(None);
                 };
-                same_length(l, r)?;
-                alternatives.push(all(l, r, BinaryOperator::Eq));
+                same_length(&l, &r)?;
+                alternatives.push(all(&l, &r, BinaryOperator::Eq));
             }
             let Some(either) = alternatives.into_iter().reduce(or) else {
                 return Ok(None);
@@ -51,10 +57,10 @@ pub(super) fn expand(e: &Expr) -> Result<Option<Expr>, PgError> {
             let (Some(l), Some(r)) = (members(left), members(right)) else {
                 return Ok(None);
             };
-            same_length(l, r)?;
+            same_length(&l, &r)?;
             let distinct = l
                 .iter()
-                .zip(r)
+                .zip(&r)
                 .map(|(a, b)| Expr::IsDistinctFrom(Box::new(a.clone()), Box::new(b.clone())))
                 .reduce(or)
                 .unwrap_or_else(|| make::value(sqlparser::ast::Value::Boolean(false)));
@@ -64,11 +70,30 @@ pub(super) fn expand(e: &Expr) -> Result<Option<Expr>, PgError> {
     }))
 }
 
-/// The members of a row value of two or more: `(a, b)`.
-fn members(e: &Expr) -> Option<&[Expr]> {
+/// True when `e` compares row values (its expansion is [`expand`]'s).
+pub(super) fn compares_rows(e: &Expr) -> bool {
+    matches!(e, Expr::BinaryOp { left, right, .. } if members(left).is_some() && members(right).is_some())
+}
+
+/// The members of a row value of two or more: `(a, b)` or `ROW(a, b)`.
+fn members(e: &Expr) -> Option<Vec<Expr>> {
     match e {
-        Expr::Tuple(items) if items.len() > 1 => Some(items),
+        Expr::Tuple(items) if items.len() > 1 => Some(items.clone()),
         Expr::Nested(inner) => members(inner),
+        Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("row") => {
+            let FunctionArguments::List(list) = &f.args else {
+                return None;
+            };
+            let items: Option<Vec<Expr>> = list
+                .args
+                .iter()
+                .map(|arg| match arg {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e.clone()),
+                    _ => None,
+                })
+                .collect();
+            items.filter(|items| items.len() > 1)
+        }
         _ => None,
     }
 }
