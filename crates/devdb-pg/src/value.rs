@@ -317,13 +317,19 @@ pub fn decode_text(ty: PgType, text: &str) -> Result<Value, PgError> {
         | PgType::Regprocedure
         | PgType::Regoperator
         | PgType::Regnamespace => {
-            let v: i64 = text.trim().parse().map_err(|_| bad())?;
-            check_int_range(ty, v).map_err(|_| {
+            let out_of_range = || {
                 PgError::new(
                     SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
                     format!("value \"{text}\" is out of range for type {ty}"),
                 )
-            })?;
+            };
+            let v: i64 = match text.trim().parse() {
+                Ok(v) => v,
+                // Digits past int8's range are out of range, not bad syntax.
+                Err(_) if integer_digits(text.trim()) => return Err(out_of_range()),
+                Err(_) => return Err(bad()),
+            };
+            check_int_range(ty, v).map_err(|_| out_of_range())?;
             Value::Int(v)
         }
         PgType::Float4 | PgType::Float8 => {
@@ -436,6 +442,12 @@ fn utf8(raw: &[u8]) -> Result<String, PgError> {
             "invalid byte sequence for encoding \"UTF8\"",
         )
     })
+}
+
+/// An optional sign and one or more ASCII digits: an integer of any size.
+fn integer_digits(text: &str) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Checks that `v` fits `ty` (int2, int4, oid); int8 always fits.

@@ -252,6 +252,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_regexp_count", -1, regex::regexp_count),
     f("pg_regexp_instr", -1, regex::regexp_instr),
     f("pg_regexp_substr", -1, regex::regexp_substr),
+    f("pg_substring_regex", 2, regex::substring),
     f("pg_regexp_like", -1, regex::regexp_like),
     f("pg_regexp_split_to_array", -1, regex::regexp_split_to_array),
     f("pg_chr", 1, strings::chr),

@@ -634,6 +634,10 @@ impl Translator<'_> {
             ("substr" | "substring", [t, _, _]) if t.ty == PgType::Bytea => {
                 ("pg_substr", vec![bytea, INT4, INT4], bytea)
             }
+            // substring(text from text) is the regular expression's match.
+            ("substring", [t, p]) if text_like(t) && text_like(p) => {
+                ("pg_substring_regex", vec![TEXT, TEXT], TEXT)
+            }
             ("substr" | "substring", [t, _]) if text_like(t) => {
                 ("pg_substr", vec![TEXT, INT4], TEXT)
             }

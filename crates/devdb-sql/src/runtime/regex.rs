@@ -405,6 +405,20 @@ fn nth_group<'s>(
     matches_from(re, source, from).get(n)?.get(group)
 }
 
+/// `substring(source from pattern)`: the first match, or what its first parenthesized
+/// subexpression matched when the pattern has one (NULL when that took no part).
+pub fn substring(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(source), Some(pattern)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
+        return Ok(Value::Null);
+    };
+    let re = compile(pattern, false)?;
+    let group = usize::from(re.captures_len() > 1);
+    Ok(re
+        .captures(source)
+        .and_then(|c| c.get(group))
+        .map_or(Value::Null, |m| Value::Text(m.as_str().to_owned())))
+}
+
 /// `regexp_like(source, pattern[, flags])`.
 pub fn regexp_like(args: &[Value]) -> Result<Value, PgError> {
     let (Some(source), Some(pattern)) = (as_text(arg(args, 0))?, as_text(arg(args, 1))?) else {
