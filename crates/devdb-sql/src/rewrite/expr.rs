@@ -241,6 +241,9 @@ impl Translator<'_> {
                 negated,
             } => {
                 let (q, cols) = self.subquery(*subquery)?;
+                if let Some(members) = super::row_values::members(&expr) {
+                    return self.row_in_subquery(members, q, &cols, negated);
+                }
                 let [col] = cols.as_slice() else {
                     return Err(PgError::syntax_error("subquery has too many columns", None));
                 };
@@ -676,6 +679,41 @@ impl Translator<'_> {
             b = self.enum_ordinal(b, to)?;
         }
         Ok((comparable(a, to), comparable(b, to)))
+    }
+
+    /// `(a, b) IN (SELECT x, y ...)`: SQLite's own row-value IN, each member converted to its
+    /// column's common type and compared as that type compares.
+    fn row_in_subquery(
+        &mut self,
+        members: Vec<Expr>,
+        q: sqlparser::ast::Query,
+        cols: &[Ty],
+        negated: bool,
+    ) -> Result<(Expr, Ty), PgError> {
+        if members.len() != cols.len() {
+            let message = match members.len() < cols.len() {
+                true => "subquery has too many columns",
+                false => "subquery has too few columns",
+            };
+            return Err(PgError::syntax_error(message, None));
+        }
+        let mut row = Vec::with_capacity(members.len());
+        for (member, col) in members.into_iter().zip(cols) {
+            let (e, ty) = self.expr(member)?;
+            let to = common_type(ty, *col).ok_or_else(|| operator_error(ty, "=", *col))?;
+            if to.ty == PgType::Bpchar {
+                return Err(PgError::feature_not_supported(
+                    "a character(n) member of a row compared with IN (subquery)",
+                ));
+            }
+            row.push(comparable(self.coerce(e, ty, to, Ctx::Implicit)?, to));
+        }
+        let e = Expr::InSubquery {
+            expr: Box::new(Expr::Tuple(row)),
+            subquery: Box::new(q),
+            negated,
+        };
+        Ok((e, BOOL))
     }
 
     fn like(

@@ -76,7 +76,7 @@ pub(super) fn compares_rows(e: &Expr) -> bool {
 }
 
 /// The members of a row value of two or more: `(a, b)` or `ROW(a, b)`.
-fn members(e: &Expr) -> Option<Vec<Expr>> {
+pub(super) fn members(e: &Expr) -> Option<Vec<Expr>> {
     match e {
         Expr::Tuple(items) if items.len() > 1 => Some(items.clone()),
         Expr::Nested(inner) => members(inner),
