@@ -1283,7 +1283,8 @@ async fn nextval_beside_open_transactions_does_not_wait() {
 
 /// A rolled-back ALTER SEQUENCE puts the sequence's value back; another session's nextval
 /// waits for the ALTER's transaction meanwhile (for its lock in PostgreSQL, for the writer in
-/// devdb), so no value is given twice.
+/// devdb), so no value is given twice. The waiter is answered before C draws: which of two
+/// ready sessions draws first is a race in either server.
 #[tokio::test]
 async fn nextval_waits_for_an_open_alter_sequence_and_sees_its_rollback() {
     compare_sessions(&[
@@ -1294,11 +1295,13 @@ async fn nextval_waits_for_an_open_alter_sequence_and_sees_its_rollback() {
         Run(B, "select nextval('sq')"),
         Run(A, "select nextval('sq')"),
         Run(A, "rollback"),
+        Wait(B),
         Run(C, "select nextval('sq')"),
         Run(A, "begin"),
         Run(A, "alter sequence sq increment by 10"),
         Run(B, "select nextval('sq')"),
         Run(A, "commit"),
+        Wait(B),
         Run(C, "select nextval('sq')"),
     ])
     .await;
