@@ -928,7 +928,11 @@ impl Translator<'_> {
     }
 
     /// Arguments that share one type (COALESCE, GREATEST, NULLIF).
-    fn unify(&mut self, typed: Vec<(Expr, Ty)>, name: &str) -> Result<(Vec<Expr>, Ty), PgError> {
+    pub(super) fn unify(
+        &mut self,
+        typed: Vec<(Expr, Ty)>,
+        name: &str,
+    ) -> Result<(Vec<Expr>, Ty), PgError> {
         let mut common = Ty::UNKNOWN;
         for (_, t) in &typed {
             common = crate::types::common_type(common, *t).ok_or_else(|| {

@@ -154,7 +154,20 @@ impl Translator<'_> {
             ("row_number" | "rank" | "dense_rank", 0) => (Vec::new(), Ty::of(PgType::Int8)),
             ("percent_rank" | "cume_dist", 0) => (Vec::new(), Ty::of(PgType::Float8)),
             ("ntile", 1) => (self.window_args(it, &[int4])?, int4),
-            ("first_value" | "last_value", 1) | ("lag" | "lead" | "nth_value", 1..=3) => {
+            ("lag" | "lead", 3) => {
+                // lag(anycompatible, int, anycompatible): the value and the default share
+                // one type, without the column's typmod.
+                let value = it.next().unwrap_or_else(crate::make::null);
+                let offset = it.next().unwrap_or_else(crate::make::null);
+                let default = it.next().unwrap_or_else(crate::make::null);
+                let typed = vec![self.expr(value)?, self.expr(default)?];
+                let (mut shared, ty) = self.unify(typed, name)?;
+                let default = shared.pop().unwrap_or_else(crate::make::null);
+                let value = shared.pop().unwrap_or_else(crate::make::null);
+                let offset = self.expr_as(offset, int4, Ctx::Implicit)?;
+                (vec![value, offset, default], ty)
+            }
+            ("first_value" | "last_value", 1) | ("lag" | "lead" | "nth_value", 1..=2) => {
                 let (value, ty) = self.expr(it.next().unwrap_or_else(crate::make::null))?;
                 let ty = if ty.is_unknown() {
                     Ty::of(PgType::Text)
@@ -164,7 +177,6 @@ impl Translator<'_> {
                 let mut args = vec![self.coerce(value, ty, ty, Ctx::Implicit)?];
                 let rest: &[Ty] = match (name, n) {
                     ("nth_value", 2) | ("lag" | "lead", 2) => &[int4],
-                    ("lag" | "lead", 3) => &[int4, ty],
                     ("lag" | "lead" | "first_value" | "last_value", 1) => &[],
                     _ => return Err(undefined(name, n)),
                 };
