@@ -290,6 +290,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_hashtext", 1, strings::hashtext),
     f("pg_json_set_arg", 3, json_sets::set_arg),
     f("pg_json_record", 2, json_sets::record),
+    f("pg_json_array_field", 1, json_sets::array_field),
     f("pg_encode", 2, strings::encode),
     f("pg_decode", 2, strings::decode),
     f("pg_quote_ident", 1, catalog::pg_quote_ident),

@@ -256,6 +256,10 @@ impl Translator<'_> {
                         false => get(false),
                     },
                 ),
+                _ if ty.element().is_some() => {
+                    let field = make::call("pg_json_array_field", vec![get(false)]);
+                    self.coerce(field, Ty::of(PgType::Text), ty, Ctx::Explicit)?
+                }
                 _ => self.coerce(get(true), Ty::of(PgType::Text), ty, Ctx::Explicit)?,
             };
             columns.push((column, ty, e));

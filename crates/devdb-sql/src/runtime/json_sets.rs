@@ -111,3 +111,26 @@ pub fn items(args: &[Value]) -> Result<Value, PgError> {
     };
     Ok(Value::Text(Json::Array(out).to_jsonb_text()))
 }
+
+/// `pg_json_array_field(field)`: a record column of an array type from its member's JSON
+/// text, as populate_record reads it: a JSON array's elements become the array's (strings
+/// unquoted, null as NULL, others as written), a string is the array's text input (`"{1,2}"`).
+pub fn array_field(args: &[Value]) -> Result<Value, PgError> {
+    let Some(field) = as_text(arg(args, 0))? else {
+        return Ok(Value::Null);
+    };
+    let Shallow::Array(items) = json::parse_shallow(field)? else {
+        return super::json::as_sql_text(field);
+    };
+    let items = items
+        .into_iter()
+        .map(|item| match item.trim_start().starts_with('[') {
+            true => Err(PgError::feature_not_supported("multidimensional arrays")),
+            false => super::json::as_sql_text(item),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Value::Text(devdb_pg::value::array::format_text(
+        devdb_pg::PgType::Text,
+        &items,
+    )))
+}
