@@ -129,6 +129,11 @@ impl Translator<'_> {
             }
         };
         if let Args::List { distinct, args } = args {
+            if let ("current_timestamp" | "localtimestamp" | "localtime", false, [precision]) =
+                (fname.as_str(), distinct, args.as_slice())
+            {
+                return self.value_function_rounded(&fname, precision);
+            }
             if let Some(done) = self.sql_function_call(&fname, &args)? {
                 return Ok(done);
             }
@@ -236,6 +241,31 @@ impl Translator<'_> {
             "current_schema" => (self.current_schema(), Ty::of(PgType::Name)),
             other => return Err(PgError::feature_not_supported(other.to_uppercase())),
         })
+    }
+
+    /// `current_timestamp(p)`, `localtimestamp(p)`, `localtime(p)`: the value rounded to `p`
+    /// fractional digits, as a cast to the type with that precision rounds it.
+    fn value_function_rounded(
+        &mut self,
+        name: &str,
+        precision: &Expr,
+    ) -> Result<(Expr, Ty), PgError> {
+        let p = match precision {
+            Expr::Value(v) => match &v.value {
+                sqlparser::ast::Value::Number(n, _) => n.parse::<u16>().ok(),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(p) = p else {
+            return Err(PgError::syntax_error(
+                format!("syntax error at or near \"{precision}\""),
+                None,
+            ));
+        };
+        let (e, ty) = self.value_function(name)?;
+        let rounded = Ty::with_typmod(ty.ty, i32::from(p.min(6)));
+        Ok((self.coerce(e, ty, rounded, Ctx::Explicit)?, rounded))
     }
 
     fn aggregate(

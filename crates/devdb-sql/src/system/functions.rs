@@ -498,6 +498,18 @@ fn sql_function(e: &Expr) -> Option<String> {
         {
             Some(format!("{}()", name.to_ascii_lowercase()))
         }
+        // `CURRENT_TIMESTAMP(0)`: the value functions that take a precision.
+        FunctionArguments::List(list) => match list.args.as_slice() {
+            [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))]
+                if matches!(v.value, SqlValue::Number(..)) =>
+            {
+                let upper = name.to_ascii_uppercase();
+                ["CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP"]
+                    .contains(&upper.as_str())
+                    .then(|| format!("{upper}({})", v.value))
+            }
+            _ => None,
+        },
         _ => None,
     }
 }
