@@ -86,6 +86,13 @@ impl Translator<'_> {
             SetExpr::Select(s) if super::grouping_sets::applies(&s) => {
                 super::grouping_sets::expand(*s)?
             }
+            // SQLite's VALUES takes no ORDER BY or LIMIT; PostgreSQL's reads as a SELECT
+            // from the list, whose columns are column1, column2, ... in both.
+            values @ SetExpr::Values(_)
+                if order_by.is_some() || limit_clause.is_some() || fetch.is_some() =>
+            {
+                select_all_from(values)
+            }
             other => other,
         };
         let ties = fetch.as_ref().filter(|f| f.with_ties && !f.percent);
@@ -328,7 +335,11 @@ impl Translator<'_> {
         self.keep_unknowns = matches!(&body, SetExpr::Select(s) if s.distinct.is_none());
         let member = self.set_expr(body);
         self.keep_unknowns = false;
-        member
+        // SQLite's compound SELECT takes no ORDER BY or LIMIT after a VALUES member.
+        member.map(|(body, cols)| match body {
+            values @ SetExpr::Values(_) => (select_all_from(values), cols),
+            other => (other, cols),
+        })
     }
 
     fn set_operation(
@@ -2278,4 +2289,11 @@ fn positional_args(args: Vec<FunctionArg>, function: &str) -> Result<Vec<Expr>, 
     args.into_iter()
         .map(|a| super::functions::positional_arg(a, &what))
         .collect()
+}
+
+/// `SELECT * FROM (VALUES ...) AS "*VALUES*"`, PostgreSQL's name for the list.
+fn select_all_from(values: SetExpr) -> SetExpr {
+    let all = sqlparser::ast::SelectItem::Wildcard(Default::default());
+    let list = make::derived(make::query(values), make::alias("*VALUES*", &[]));
+    SetExpr::Select(Box::new(make::select(vec![all], vec![list], None)))
 }
