@@ -238,17 +238,28 @@ pub(crate) fn register(conn: &Connection, state: &Arc<FunctionState>) -> rusqlit
     conn.create_scalar_function("devdb_current_user", 0, volatile, move |_| {
         Ok(lock(&s.current).user.clone())
     })?;
-    let s = state.clone();
-    conn.create_scalar_function("devdb_setting", 1, volatile, move |ctx| {
-        let name: String = ctx.get(0)?;
-        let settings = lock(&s.current).settings.clone();
-        let settings = settings.ok_or_else(|| s.raise(PgError::internal("no session")))?;
-        let value = lock(&settings)
-            .get(&name)
-            .map(str::to_owned)
-            .map_err(|e| s.raise(e))?;
-        Ok(value)
-    })?;
+    // current_setting(name [, missing_ok]): strict; missing_ok makes an unknown name NULL.
+    for arity in [1, 2] {
+        let s = state.clone();
+        conn.create_scalar_function("devdb_setting", arity, volatile, move |ctx| {
+            let name: Option<String> = ctx.get(0)?;
+            let missing_ok: Option<bool> = match arity {
+                2 => ctx.get(1)?,
+                _ => Some(false),
+            };
+            let (Some(name), Some(missing_ok)) = (name, missing_ok) else {
+                return Ok(None);
+            };
+            let settings = lock(&s.current).settings.clone();
+            let settings = settings.ok_or_else(|| s.raise(PgError::internal("no session")))?;
+            let value = lock(&settings).get(&name).map(str::to_owned);
+            match value {
+                Ok(value) => Ok(Some(value)),
+                Err(e) if missing_ok && e.code == SqlState::UNDEFINED_OBJECT => Ok(None),
+                Err(e) => Err(s.raise(e)),
+            }
+        })?;
+    }
     let s = state.clone();
     conn.create_scalar_function("devdb_notify", 2, volatile, move |ctx| {
         let channel: Option<String> = ctx.get(0)?;

@@ -7,7 +7,7 @@ use sqlparser::ast::{
     FunctionArguments, ObjectName, ObjectNamePart, TrimWhereField,
 };
 
-use super::expr::{Ctx, comparable, string_literal};
+use super::expr::{BOOL, Ctx, comparable, string_literal};
 use super::{Translator, fold};
 use crate::make;
 use crate::types::Ty;
@@ -15,6 +15,15 @@ use crate::types::Ty;
 /// What `version()` answers; clients parse the leading "PostgreSQL 15.0".
 pub const VERSION: &str =
     "PostgreSQL 15.0 (devdb 0.1.0) on x86_64-pc-linux-gnu, compiled by rustc, 64-bit";
+
+/// The functions that read a FROM item's name as its whole row (`json_agg(t)`).
+const WHOLE_ROW_FUNCTIONS: &[&str] = &[
+    "to_json",
+    "to_jsonb",
+    "row_to_json",
+    "json_agg",
+    "jsonb_agg",
+];
 
 const TEXT: Ty = Ty::of(PgType::Text);
 const INT4: Ty = Ty::of(PgType::Int4);
@@ -107,6 +116,22 @@ impl Translator<'_> {
                         } => super::datetime::named_argument(&fname, &name, e, &mut exprs)?,
                         FunctionArg::Unnamed(FunctionArgExpr::Wildcard) if fname == "count" => {
                             star = true
+                        }
+                        // `to_jsonb(t.*)`: the whole row of t, as `to_jsonb(t)` for the
+                        // functions that take one.
+                        FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(name))
+                            if WHOLE_ROW_FUNCTIONS.contains(&fname.as_str()) =>
+                        {
+                            match name.0.as_slice() {
+                                [part] if part.as_ident().is_some() => {
+                                    exprs.extend(part.as_ident().cloned().map(Expr::Identifier))
+                                }
+                                _ => {
+                                    return Err(PgError::feature_not_supported(format!(
+                                        "function argument {name}.*"
+                                    )));
+                                }
+                            }
                         }
                         other => {
                             return Err(PgError::feature_not_supported(format!(
@@ -561,8 +586,8 @@ impl Translator<'_> {
                 let args = self.typed_args(args, &[TEXT])?;
                 return Ok((make::call("pg_hashtext", args), INT4));
             }
-            ("current_setting", 1) => {
-                let args = self.typed_args(args, &[TEXT])?;
+            ("current_setting", 1 | 2) => {
+                let args = self.typed_args(args, &[TEXT, BOOL])?;
                 return Ok((make::call("devdb_setting", args), TEXT));
             }
             ("random", 0) => {
