@@ -342,6 +342,20 @@ impl Translator<'_> {
                 *pattern,
                 escape_char.map(|e| *e),
             )?,
+            Expr::Like {
+                negated,
+                any: true,
+                expr,
+                pattern,
+                escape_char: None,
+            } => self.like_any(*expr, *pattern, if negated { "!~~" } else { "~~" })?,
+            Expr::ILike {
+                negated,
+                any: true,
+                expr,
+                pattern,
+                escape_char: None,
+            } => self.like_any(*expr, *pattern, if negated { "!~~*" } else { "~~*" })?,
             Expr::SimilarTo {
                 negated,
                 expr,
@@ -756,6 +770,34 @@ impl Translator<'_> {
             call
         };
         Ok((out, BOOL))
+    }
+
+    /// `x [NOT] [I]LIKE ANY (array)`: whether x matches (or fails) any of the patterns.
+    fn like_any(&mut self, e: Expr, patterns: Expr, op: &str) -> Result<(Expr, Ty), PgError> {
+        let text = Ty::of(PgType::Text);
+        let patterns = match patterns {
+            Expr::Nested(inner) if !matches!(*inner, Expr::Subquery(_)) => *inner,
+            other => {
+                return Err(PgError::feature_not_supported(format!("{op} ANY {other}")));
+            }
+        };
+        let (e, ty) = self.expr(e)?;
+        if !(ty.ty.is_text() || ty.is_unknown()) {
+            return Err(operator_error(ty, op, text));
+        }
+        // citext's LIKE ignores case.
+        let op = match op {
+            "~~" | "!~~" if ty.ty == PgType::Citext => &format!("{op}*"),
+            other => other,
+        };
+        let args = vec![
+            self.coerce(e, ty, text, Ctx::Implicit)?,
+            self.expr_as(patterns, Ty::of(PgType::TextArray), Ctx::Implicit)?,
+            make::int(PgType::Text.oid().0.into()),
+            make::string(op),
+            make::int(0),
+        ];
+        Ok((make::call("pg_array_any", args), BOOL))
     }
 
     fn case(

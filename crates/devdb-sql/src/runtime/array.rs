@@ -384,7 +384,8 @@ pub fn string_to_array(args: &[Value]) -> Result<Value, PgError> {
 }
 
 /// `pg_array_any(value, array, element_oid, operator, all)`: `value op ANY (array)` or
-/// `ALL`, with SQL's three-valued logic over NULL elements.
+/// `ALL`, with SQL's three-valued logic over NULL elements; the operator is a comparison or
+/// one of LIKE's (`~~`, `~~*`, `!~~`, `!~~*`).
 pub fn any(args: &[Value]) -> Result<Value, PgError> {
     let element = element_arg(arg(args, 2))?;
     let Some(items) = items(arg(args, 1), element)? else {
@@ -402,14 +403,26 @@ pub fn any(args: &[Value]) -> Result<Value, PgError> {
             unknown = true;
             continue;
         }
-        let ord = compare(element, value, item);
+        let like = |insensitive: bool| {
+            let pair = [value.clone(), item.clone()];
+            let matched = match insensitive {
+                true => super::text::ilike(&pair),
+                false => super::text::like(&pair),
+            };
+            matched.map(|m| m == Value::Int(1))
+        };
+        let ord = || compare(element, value, item);
         let holds = match op {
-            "=" => ord == Ordering::Equal,
-            "<>" => ord != Ordering::Equal,
-            "<" => ord == Ordering::Less,
-            "<=" => ord != Ordering::Greater,
-            ">" => ord == Ordering::Greater,
-            ">=" => ord != Ordering::Less,
+            "~~" => like(false)?,
+            "~~*" => like(true)?,
+            "!~~" => !like(false)?,
+            "!~~*" => !like(true)?,
+            "=" => ord() == Ordering::Equal,
+            "<>" => ord() != Ordering::Equal,
+            "<" => ord() == Ordering::Less,
+            "<=" => ord() != Ordering::Greater,
+            ">" => ord() == Ordering::Greater,
+            ">=" => ord() != Ordering::Less,
             other => {
                 return Err(PgError::new(
                     SqlState::UNDEFINED_FUNCTION,
