@@ -96,7 +96,7 @@ impl Translator<'_> {
                     regclass_lookup(
                         name_part(&e, 0),
                         name_part(&e, 1),
-                        self.visible("relnamespace"),
+                        self.visible(LOOKUP_NAMESPACE),
                     ),
                     "relation",
                 ),
@@ -237,7 +237,7 @@ impl Translator<'_> {
             }
             PgType::Regclass => {
                 self.check_regclass(text)?;
-                let oid = regclass_oid(text, self.visible("relnamespace"))?;
+                let oid = regclass_oid(text, self.visible(LOOKUP_NAMESPACE))?;
                 Ok(make::call(
                     "pg_found",
                     vec![oid, make::string("relation"), make::string(text)],
@@ -644,7 +644,7 @@ impl Translator<'_> {
                     ));
                 };
                 // The regclass lookup without its error: NULL for a missing relation.
-                let oid = regclass_oid(&text, self.visible("relnamespace"))?;
+                let oid = regclass_oid(&text, self.visible(LOOKUP_NAMESPACE))?;
                 (oid, Ty::of(PgType::Regclass))
             }
             ("to_regtype", 1) => {
@@ -946,7 +946,7 @@ impl Translator<'_> {
                 schema,
             ],
         );
-        let visible = self.visible("relnamespace");
+        let visible = self.visible(LOOKUP_NAMESPACE);
         let oid = make::call(
             "pg_found",
             vec![
@@ -1078,10 +1078,13 @@ fn regclass_oid(text: &str, visible: Expr) -> Result<Expr, PgError> {
 }
 
 /// The OID of the relation `name` in schema `schema`, or in the `visible` namespaces where
-/// `schema` is NULL; NULL when there is none.
+/// `schema` is NULL; NULL when there is none. `visible` tests [`LOOKUP_NAMESPACE`].
+///
+/// pg_class is read through a derived table whose columns are named apart, so a column in
+/// `name` or `schema` (`relname::regclass` over pg_class itself) means the enclosing row's.
 fn regclass_lookup(schema: Expr, name: Expr, visible: Expr) -> Expr {
     let in_schema = make::eq(
-        make::column("relnamespace"),
+        make::column(LOOKUP_NAMESPACE),
         make::lookup(
             "__pg_namespace",
             make::column("oid"),
@@ -1093,13 +1096,28 @@ fn regclass_lookup(schema: Expr, name: Expr, visible: Expr) -> Expr {
         "iif",
         vec![Expr::IsNull(Box::new(schema)), visible, in_schema],
     );
-    let filter = make::and(make::eq(make::column("relname"), name), namespace);
-    make::subquery(make::select(
-        vec![make::select_item(make::column("oid"), None)],
+    let filter = make::and(make::eq(make::column("__relname"), name), namespace);
+    let classes = make::select(
+        vec![
+            make::select_item(make::column("oid"), Some("__oid")),
+            make::select_item(make::column("relname"), Some("__relname")),
+            make::select_item(make::column("relnamespace"), Some(LOOKUP_NAMESPACE)),
+        ],
         vec![make::table("__pg_class", None)],
+        None,
+    );
+    make::subquery(make::select(
+        vec![make::select_item(make::column("__oid"), None)],
+        vec![make::derived(
+            make::query(SetExpr::Select(Box::new(classes))),
+            make::alias("__classes", &[]),
+        )],
         Some(filter),
     ))
 }
+
+/// The namespace column of [`regclass_lookup`]'s rows.
+const LOOKUP_NAMESPACE: &str = "__relnamespace";
 
 /// A part of a name given as text at run time: 0 its schema (NULL when unqualified), 1 the name.
 fn name_part(text: &Expr, part: i64) -> Expr {
