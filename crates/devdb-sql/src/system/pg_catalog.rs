@@ -28,6 +28,16 @@ const PG_STATIO_TABLES: Columns = cols!(
     tidx_blks_read: Int8, tidx_blks_hit: Int8,
 );
 
+/// pg_stat_all_tables and pg_stat_user_tables.
+const PG_STAT_TABLES: Columns = cols!(
+    relid: Oid, schemaname: Name, relname: Name, seq_scan: Int8, seq_tup_read: Int8,
+    idx_scan: Int8, idx_tup_fetch: Int8, n_tup_ins: Int8, n_tup_upd: Int8, n_tup_del: Int8,
+    n_tup_hot_upd: Int8, n_live_tup: Int8, n_dead_tup: Int8, n_mod_since_analyze: Int8,
+    n_ins_since_vacuum: Int8, last_vacuum: Timestamptz, last_autovacuum: Timestamptz,
+    last_analyze: Timestamptz, last_autoanalyze: Timestamptz, vacuum_count: Int8,
+    autovacuum_count: Int8, analyze_count: Int8, autoanalyze_count: Int8,
+);
+
 /// A built-in row's access privileges (an aclitem[] column dumped from PostgreSQL), whose
 /// bootstrap superuser (OID 10, `postgres` in the dump) is the connected user here.
 macro_rules! bootstrap_acl {
@@ -1030,6 +1040,23 @@ pub static RELATIONS: &[Relation] = &[
         "SELECT c.oid, n.nspname, c.relname, 0, 0, 0, 0, 0, 0, 0, 0 \
          FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.relkind IN ('r', 't', 'm')",
+    ),
+    // Table activity is not counted: every counter is 0 (the index ones NULL for a table
+    // without indexes, as in PostgreSQL), and nothing was vacuumed or analyzed.
+    rel(
+        "pg_stat_all_tables",
+        PG_STAT_TABLES,
+        "SELECT c.oid, n.nspname, c.relname, 0, 0, \
+           CASE WHEN c.relhasindex THEN 0 END, CASE WHEN c.relhasindex THEN 0 END, \
+           0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0 \
+         FROM __pg_class c JOIN __pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 't', 'm')",
+    ),
+    rel(
+        "pg_stat_user_tables",
+        PG_STAT_TABLES,
+        "SELECT * FROM __pg_stat_all_tables \
+         WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
     ),
     rel(
         "pg_statio_user_tables",
