@@ -231,13 +231,21 @@ impl Translator<'_> {
                     })
         });
         let mut order = Vec::with_capacity(order_by.len());
+        // The type of a RANGE frame's sort key that takes interval offsets.
+        let mut datetime_key = None;
         for mut o in order_by {
             nulls_like_postgres(&mut o)?;
             let (e, ty) = self.expr(o.expr)?;
-            o.expr = if range_offsets && ty.ty == PgType::Numeric {
-                crate::make::cast(e, sqlparser::ast::DataType::Real)
-            } else {
-                self.sort_key(e, Some(ty))?
+            o.expr = match ty.ty {
+                PgType::Numeric if range_offsets => {
+                    crate::make::cast(e, sqlparser::ast::DataType::Real)
+                }
+                // Stored as integer days or microseconds, to which SQLite adds the offset.
+                PgType::Date | PgType::Timestamp | PgType::Timestamptz if range_offsets => {
+                    datetime_key = Some(ty.ty);
+                    e
+                }
+                _ => self.sort_key(e, Some(ty))?,
             };
             order.push(o);
         }
@@ -246,11 +254,14 @@ impl Translator<'_> {
                 units,
                 start_bound,
                 end_bound,
-            }) => Some(WindowFrame {
-                units,
-                start_bound: self.frame_bound(start_bound)?,
-                end_bound: end_bound.map(|b| self.frame_bound(b)).transpose()?,
-            }),
+            }) => {
+                let key = datetime_key.filter(|_| units == WindowFrameUnits::Range);
+                Some(WindowFrame {
+                    units,
+                    start_bound: self.frame_bound(start_bound, key)?,
+                    end_bound: end_bound.map(|b| self.frame_bound(b, key)).transpose()?,
+                })
+            }
             None => None,
         };
         Ok(WindowSpec {
@@ -261,9 +272,29 @@ impl Translator<'_> {
         })
     }
 
-    fn frame_bound(&mut self, b: WindowFrameBound) -> Result<WindowFrameBound, PgError> {
+    /// A frame bound; `datetime_key`, a RANGE frame's date or timestamp sort key, takes an
+    /// interval offset.
+    fn frame_bound(
+        &mut self,
+        b: WindowFrameBound,
+        datetime_key: Option<PgType>,
+    ) -> Result<WindowFrameBound, PgError> {
         let offset = |t: &mut Self, e: Option<Box<Expr>>| -> Result<Option<Box<Expr>>, PgError> {
             match e {
+                Some(e) if datetime_key.is_some() => {
+                    let (e, ty) = t.expr(*e)?;
+                    let interval = Ty::of(PgType::Interval);
+                    if !(ty.ty == PgType::Interval || ty.is_unknown()) {
+                        return Err(PgError::feature_not_supported(format!(
+                            "RANGE with offset PRECEDING/FOLLOWING for column type {} and \
+                             offset type {}",
+                            datetime_key.map_or(ty.ty, |k| k),
+                            ty.ty
+                        )));
+                    }
+                    let e = t.coerce(e, ty, interval, Ctx::Implicit)?;
+                    Ok(Some(Box::new(datetime_offset(&e, datetime_key)?)))
+                }
                 Some(e) => {
                     let (e, ty) = t.expr(*e)?;
                     if !(ty.ty.is_numeric() || ty.is_unknown()) {
@@ -348,4 +379,32 @@ fn attach(e: &mut Expr, filter: &Option<Box<Expr>>, over: &Option<WindowType>) -
         }
         _ => false,
     }
+}
+
+/// A constant interval offset of a RANGE frame over a date or timestamp key, in the key's
+/// stored unit (days or microseconds). A month has no fixed length, so months are 0A000; a
+/// day is 24 hours (for timestamptz, PostgreSQL's day follows the session's zone across a
+/// daylight-saving change).
+fn datetime_offset(e: &Expr, key: Option<PgType>) -> Result<Expr, PgError> {
+    use devdb_pg::value::interval::{Interval, USECS_PER_DAY};
+    let text = super::expr::string_literal(e).ok_or_else(|| {
+        PgError::feature_not_supported("a RANGE frame offset that is not a constant interval")
+    })?;
+    let iv = Interval::parse(&text)?;
+    if iv.months != 0 {
+        return Err(PgError::feature_not_supported(
+            "RANGE frame offsets of months over dates and timestamps",
+        ));
+    }
+    let micros = i64::from(iv.days) * USECS_PER_DAY + iv.micros;
+    if micros < 0 {
+        return Err(PgError::new(
+            SqlState::INVALID_PRECEDING_OR_FOLLOWING_SIZE,
+            "invalid preceding or following size in window function",
+        ));
+    }
+    Ok(match key {
+        Some(PgType::Date) => crate::make::float(micros as f64 / USECS_PER_DAY as f64),
+        _ => crate::make::int(micros),
+    })
 }
