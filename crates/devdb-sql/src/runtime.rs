@@ -341,6 +341,7 @@ pub static FUNCTIONS: &[Function] = &[
     f("pg_default_display", -1, catalog::pg_default_display),
     f("pg_default_sequence", 1, catalog::pg_default_sequence),
     f("pg_check_limit", 1, check_limit),
+    f("pg_sequence_type_fits", 3, sequence_type_fits),
     f("pg_check_offset", 1, check_offset),
     f("pg_series_stop", 3, series_stop),
     f("pg_lateral_row", 2, lateral_row),
@@ -590,6 +591,24 @@ pub(crate) fn as_bytes(v: &Value) -> Result<Option<&[u8]>, PgError> {
 
 pub(crate) fn arg(args: &[Value], i: usize) -> &Value {
     args.get(i).unwrap_or(&Value::Null)
+}
+
+/// `pg_sequence_type_fits(type_oid, min, max)`: the type of ALTER SEQUENCE ... AS, once its
+/// new bounds are seen to fit it (22023 otherwise).
+fn sequence_type_fits(args: &[Value]) -> Result<Value, PgError> {
+    let (Some(oid), Some(min), Some(max)) = (
+        as_int(arg(args, 0))?,
+        as_int(arg(args, 1))?,
+        as_int(arg(args, 2))?,
+    ) else {
+        return Ok(Value::Null);
+    };
+    let ty = u32::try_from(oid)
+        .ok()
+        .and_then(|o| devdb_pg::PgType::from_oid(devdb_pg::Oid(o)))
+        .ok_or_else(|| PgError::internal(format!("sequence type {oid}")))?;
+    crate::rewrite::check_sequence_type(ty, min, max)?;
+    Ok(Value::Int(oid))
 }
 
 fn check_limit(args: &[Value]) -> Result<Value, PgError> {

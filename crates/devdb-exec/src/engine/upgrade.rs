@@ -17,12 +17,18 @@ const STORAGE_VERSION: i64 = 2;
 /// texts, INCLUDE list, per-column records, access method and storage parameters, absent
 /// (NULL) then; the attributes of functions, the defaults (VOLATILE, PARALLEL UNSAFE, not
 /// STRICT, SECURITY INVOKER) then, and a SQL function's body as written, unknown (NULL) then;
-/// whether a trigger is enabled, every trigger then; whether a sequence cycles, none then.
+/// whether a trigger is enabled, every trigger then; whether a sequence cycles, none then; a
+/// sequence's declared type, none (its column's or bigint) then.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     (
         "__devdb_sequences",
         "cycle",
         "ALTER TABLE __devdb_sequences ADD COLUMN cycle INTEGER NOT NULL DEFAULT 0",
+    ),
+    (
+        "__devdb_sequences",
+        "type_oid",
+        "ALTER TABLE __devdb_sequences ADD COLUMN type_oid INTEGER",
     ),
     (
         "__devdb_triggers",

@@ -6,7 +6,7 @@
 //! no such cast exists, the conversion's own 22P02 or 22001 for a value that does not fit).
 //! Indexes, constraints, defaults and foreign keys stay: the rebuild recreates them.
 
-use devdb_pg::{PgError, SqlState};
+use devdb_pg::{PgError, PgType, SqlState};
 use sqlparser::ast::{AlterColumnOperation, DataType, Expr, GeneratedAs, Statement};
 
 use super::Translator;
@@ -162,6 +162,25 @@ impl Translator<'_> {
                     )));
                 }
                 let (to, conversion) = self.new_column_type(table, col, &data_type, using)?;
+                if col.identity.is_some()
+                    && matches!(to.ty, PgType::Int2 | PgType::Int4 | PgType::Int8)
+                {
+                    // The identity's sequence takes the new type, as ALTER SEQUENCE ... AS.
+                    let mut set = Vec::new();
+                    self.alter_sequence_type(&data_type, &mut set)?;
+                    let (schema, table_name) = catalog::split(&table.name);
+                    let sequence = make::lookup_by(
+                        catalog::SEQUENCE_OWNERS,
+                        make::column("name"),
+                        vec![
+                            ("schema", make::string(schema)),
+                            ("table_name", make::string(table_name)),
+                            ("column_name", make::string(&col.name)),
+                        ],
+                    );
+                    out.sqlite
+                        .extend(super::sequences::altered_sequence(sequence, set, None));
+                }
                 altered.ty = to.ty;
                 altered.enum_oid = to.enum_oid;
                 altered.typmod = to.typmod;

@@ -472,11 +472,11 @@ impl Translator<'_> {
             sqlite.push(c.insert_row());
         }
         for (seq, col, ty) in &serials {
-            sqlite.push(SequenceSpec::new(&[], *ty)?.insert_row(seq));
+            sqlite.push(SequenceSpec::new(&[], *ty)?.insert_row(seq, Some(*ty)));
             sqlite.push(owner_row(seq, &name, col));
         }
         for (seq, col, spec, identity) in &identities {
-            sqlite.push(spec.insert_row(seq));
+            sqlite.push(spec.insert_row(seq, None));
             sqlite.push(owner_row(seq, &name, col));
             sqlite.push(identity_row(&name, col, *identity));
         }
@@ -1664,7 +1664,7 @@ impl Translator<'_> {
             col.default = Some(format!("nextval('{}')", regclass_text(&seq)));
             col.not_null = true;
             self.creating.push(seq.clone());
-            out.push(SequenceSpec::new(&[], col.ty)?.insert_row(&seq));
+            out.push(SequenceSpec::new(&[], col.ty)?.insert_row(&seq, Some(col.ty)));
             out.push(owner_row(&seq, &table.name, &name));
         }
         let mut unique = false;
@@ -1826,7 +1826,7 @@ impl Translator<'_> {
         }
         let default = format!("nextval('{}')", regclass_text(&seq));
         let out = vec![
-            spec.insert_row(&seq),
+            spec.insert_row(&seq, None),
             owner_row(&seq, &table.name, &col.name),
             identity_row(&table.name, &col.name, identity),
             make::update(

@@ -71,6 +71,7 @@ pub(crate) use arrays::array_type;
 pub(crate) use prepare::execute_arguments;
 pub(crate) use scope::{Rel, Scope};
 pub use sequences::check_bounds as check_sequence_bounds;
+pub(crate) use sequences::check_type_range as check_sequence_type;
 pub(crate) use temp_tables::{drop_temp_schema, on_commit};
 
 /// An option's argument as PostgreSQL's grammar keeps it (SET values, storage parameters): a

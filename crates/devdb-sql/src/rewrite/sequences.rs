@@ -69,14 +69,72 @@ pub fn check_bounds(min: i64, max: i64, values: &[(&str, i64)]) -> Result<(), Pg
     Ok(())
 }
 
+/// The updates of ALTER SEQUENCE to the sequence whose key `key` gives: the options `set`,
+/// then the executor's check and taking of them (it keeps the current value), restarting at
+/// `restart` when given.
+pub(super) fn altered_sequence(
+    key: Expr,
+    set: Vec<(&str, Expr)>,
+    restart: Option<Expr>,
+) -> Vec<Statement> {
+    let is_key = || Some(make::eq(make::column("name"), key.clone()));
+    let mut sqlite = Vec::new();
+    if set.is_empty() && restart.is_none() {
+        return sqlite;
+    }
+    let restarts = restart.is_some();
+    if !set.is_empty() {
+        sqlite.push(make::update(catalog::SEQUENCES, set, is_key()));
+    }
+    let altered = make::call(
+        "devdb_sequence_altered",
+        [
+            "name",
+            "increment_by",
+            "min_value",
+            "max_value",
+            "start_value",
+            "cycle",
+        ]
+        .into_iter()
+        .map(make::column)
+        .chain([restart.unwrap_or_else(make::null)])
+        .collect(),
+    );
+    let mut values = vec![("last_value", altered)];
+    if restarts {
+        values.push(("is_called", make::int(0)));
+    }
+    sqlite.push(make::update(catalog::SEQUENCES, values, is_key()));
+    sqlite
+}
+
+/// The values integer type `ty` holds.
+pub fn type_range(ty: PgType) -> (i64, i64) {
+    match ty {
+        PgType::Int2 => (i16::MIN.into(), i16::MAX.into()),
+        PgType::Int4 => (i32::MIN.into(), i32::MAX.into()),
+        _ => (i64::MIN, i64::MAX),
+    }
+}
+
+/// 22023 unless `min` and `max` fit integer type `ty`, as CREATE and ALTER SEQUENCE check.
+pub fn check_type_range(ty: PgType, min: i64, max: i64) -> Result<(), PgError> {
+    let (type_min, type_max) = type_range(ty);
+    for (what, value) in [("MINVALUE", min), ("MAXVALUE", max)] {
+        if value < type_min || value > type_max {
+            return Err(invalid(format!(
+                "{what} ({value}) is out of range for sequence data type {ty}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl SequenceSpec {
     /// PostgreSQL's defaults and checks (DefineSequence) for a sequence of integer type `ty`.
     pub fn new(options: &[SequenceOptions], ty: PgType) -> Result<SequenceSpec, PgError> {
-        let (type_min, type_max) = match ty {
-            PgType::Int2 => (i16::MIN.into(), i16::MAX.into()),
-            PgType::Int4 => (i32::MIN.into(), i32::MAX.into()),
-            _ => (i64::MIN, i64::MAX),
-        };
+        let (type_min, type_max) = type_range(ty);
         let (mut increment, mut min, mut max, mut start) = (1, None, None, None);
         let mut cycle = false;
         for option in options {
@@ -100,17 +158,7 @@ impl SequenceSpec {
         }
         let min = min.unwrap_or(if increment > 0 { 1 } else { type_min });
         let max = max.unwrap_or(if increment > 0 { type_max } else { -1 });
-        let name = ty.to_string();
-        if min < type_min || min > type_max {
-            return Err(invalid(format!(
-                "MINVALUE ({min}) is out of range for sequence data type {name}"
-            )));
-        }
-        if max < type_min || max > type_max {
-            return Err(invalid(format!(
-                "MAXVALUE ({max}) is out of range for sequence data type {name}"
-            )));
-        }
+        check_type_range(ty, min, max)?;
         let start = start.unwrap_or(if increment > 0 { min } else { max });
         check_bounds(min, max, &[("START value", start)])?;
         Ok(SequenceSpec {
@@ -123,7 +171,10 @@ impl SequenceSpec {
     }
 
     /// The `__devdb_sequences` row of a new sequence named by its key.
-    pub fn insert_row(&self, key: &str) -> Statement {
+    /// The `__devdb_sequences` row of a new sequence named by its key; `declared`, the type
+    /// it keeps (CREATE SEQUENCE ... AS, a serial's), or None for an identity's, which follows
+    /// its column's.
+    pub fn insert_row(&self, key: &str, declared: Option<PgType>) -> Statement {
         make::insert_rows(
             catalog::SEQUENCES,
             &[
@@ -135,6 +186,7 @@ impl SequenceSpec {
                 "start_value",
                 "is_called",
                 "cycle",
+                "type_oid",
             ],
             vec![vec![
                 make::string(key),
@@ -145,6 +197,7 @@ impl SequenceSpec {
                 make::int(self.start),
                 make::int(0),
                 make::int(self.cycle.into()),
+                declared.map_or_else(make::null, |t| make::int(t.oid().0.into())),
             ]],
         )
     }
@@ -239,7 +292,7 @@ impl Translator<'_> {
             }
         };
         let spec = SequenceSpec::new(options, ty)?;
-        let mut sqlite = vec![spec.insert_row(&key)];
+        let mut sqlite = vec![spec.insert_row(&key, data_type.map(|_| ty))];
         let none = owned_by.is_some_and(|o| o.to_string().eq_ignore_ascii_case("none"));
         if let Some(owner) = owned_by.filter(|_| !none) {
             sqlite.push(self.owned_by_row(&key, owner)?);
@@ -288,9 +341,6 @@ impl Translator<'_> {
         if let Some(new_name) = rename {
             return self.rename_sequence(&key, &new_name);
         }
-        if data_type.is_some() {
-            return Err(PgError::feature_not_supported("ALTER SEQUENCE ... AS"));
-        }
         let mut set: Vec<(&str, Expr)> = Vec::new();
         for option in &options {
             match option {
@@ -320,40 +370,16 @@ impl Translator<'_> {
                 }
             }
         }
+        if let Some(dt) = &data_type {
+            self.alter_sequence_type(dt, &mut set)?;
+        }
         let is_key = || Some(make::eq(make::column("name"), make::string(&key)));
-        let mut sqlite = Vec::new();
-        let altering = !set.is_empty() || restart.is_some();
-        if !set.is_empty() {
-            sqlite.push(make::update(catalog::SEQUENCES, set, is_key()));
-        }
-        if altering {
-            // Checked and taken by the executor, which keeps the current value.
-            let restart_value = match &restart {
-                Some(Some(e)) => make::int(option_int(e)?),
-                Some(None) => make::column("start_value"),
-                None => make::null(),
-            };
-            let altered = make::call(
-                "devdb_sequence_altered",
-                [
-                    "name",
-                    "increment_by",
-                    "min_value",
-                    "max_value",
-                    "start_value",
-                    "cycle",
-                ]
-                .into_iter()
-                .map(make::column)
-                .chain([restart_value])
-                .collect(),
-            );
-            let mut values = vec![("last_value", altered)];
-            if restart.is_some() {
-                values.push(("is_called", make::int(0)));
-            }
-            sqlite.push(make::update(catalog::SEQUENCES, values, is_key()));
-        }
+        let restart_value = match &restart {
+            Some(Some(e)) => Some(make::int(option_int(e)?)),
+            Some(None) => Some(make::column("start_value")),
+            None => None,
+        };
+        let mut sqlite = altered_sequence(make::string(&key), set, restart_value);
         if let Some(owner) = owned_by {
             sqlite.push(make::delete(catalog::SEQUENCE_OWNERS, is_key()));
             if !owner.to_string().eq_ignore_ascii_case("none") {
@@ -361,6 +387,68 @@ impl Translator<'_> {
             }
         }
         Ok(catalog_output("ALTER SEQUENCE", sqlite))
+    }
+
+    /// ALTER SEQUENCE ... AS type, as PostgreSQL's init_params: a bound that was the old
+    /// type's own limit becomes the new type's (unless this ALTER sets it), and the bounds must
+    /// fit the new type (22023). The old type is the declared one, else the one whose limit
+    /// the bound is (a serial's sequence keeps its column's first type's).
+    pub(super) fn alter_sequence_type(
+        &mut self,
+        dt: &DataType,
+        set: &mut Vec<(&'static str, Expr)>,
+    ) -> Result<(), PgError> {
+        let ty = self.data_type(dt)?.ty.ty;
+        if !matches!(ty, PgType::Int2 | PgType::Int4 | PgType::Int8) {
+            return Err(invalid(
+                "sequence type must be smallint, integer, or bigint".into(),
+            ));
+        }
+        let (new_min, new_max) = type_range(ty);
+        let bound = |column: &'static str, new_limit: i64, set: &[(&str, Expr)]| {
+            if let Some((_, given)) = set.iter().find(|(c, _)| *c == column) {
+                return given.clone();
+            }
+            let limits: Vec<(PgType, i64)> = [PgType::Int2, PgType::Int4, PgType::Int8]
+                .into_iter()
+                .map(|t| {
+                    let (lo, hi) = type_range(t);
+                    (t, if column == "max_value" { hi } else { lo })
+                })
+                .collect();
+            // The old type's limit for this bound.
+            let declared_limit = make::case(
+                make::column("type_oid"),
+                limits
+                    .iter()
+                    .map(|(t, limit)| (make::int(t.oid().0.into()), make::int(*limit)))
+                    .collect(),
+            );
+            let was_limit = Expr::InList {
+                expr: Box::new(make::column(column)),
+                list: limits.iter().map(|(_, l)| make::int(*l)).collect(),
+                negated: false,
+            };
+            let is_old_limit = make::if_else(
+                Expr::IsNull(Box::new(make::column("type_oid"))),
+                was_limit,
+                make::eq(make::column(column), declared_limit),
+            );
+            make::if_else(is_old_limit, make::int(new_limit), make::column(column))
+        };
+        let min = bound("min_value", new_min, set);
+        let max = bound("max_value", new_max, set);
+        let checked_type = make::call(
+            "pg_sequence_type_fits",
+            vec![make::int(ty.oid().0.into()), min.clone(), max.clone()],
+        );
+        set.retain(|(c, _)| !matches!(*c, "min_value" | "max_value"));
+        set.extend([
+            ("min_value", min),
+            ("max_value", max),
+            ("type_oid", checked_type),
+        ]);
+        Ok(())
     }
 
     /// Renames sequence `key` within its schema, as ALTER SEQUENCE/TABLE ... RENAME TO does:

@@ -218,6 +218,7 @@ pub static RELATIONS: &[Relation] = &[
            pg_quote_ident(attname) || ' IS NOT NULL' \
          FROM __information_schema_not_null",
     ),
+    // An identity column's sequence is not listed, as in PostgreSQL.
     rel(
         "sequences",
         cols!(
@@ -234,7 +235,12 @@ pub static RELATIONS: &[Relation] = &[
            CAST(s.seqstart AS TEXT), CAST(s.seqmin AS TEXT), CAST(s.seqmax AS TEXT), \
            CAST(s.seqincrement AS TEXT), CASE WHEN s.seqcycle THEN 'YES' ELSE 'NO' END \
          FROM __pg_sequence s JOIN __pg_class c ON c.oid = s.seqrelid \
-         JOIN __pg_namespace n ON n.oid = c.relnamespace",
+         JOIN __pg_namespace n ON n.oid = c.relnamespace \
+         WHERE NOT EXISTS (SELECT 1 FROM __devdb_sequences q \
+           JOIN __devdb_sequence_owners o ON o.name = q.name \
+           JOIN __devdb_identity_columns i ON i.schema = o.schema \
+             AND i.table_name = o.table_name AND i.name = o.column_name \
+           WHERE 33554432 + q.rowid = s.seqrelid)",
     ),
     // devdb's views are read-only, so none is updatable or insertable into.
     rel(

@@ -634,14 +634,15 @@ pub static RELATIONS: &[Relation] = &[
             seqrelid: Oid, seqtypid: Oid, seqstart: Int8, seqincrement: Int8, seqmax: Int8,
             seqmin: Int8, seqcache: Int8, seqcycle: Bool,
         ),
-        // A serial's sequence has its column's type, whose range bounds the sequence.
+        // A sequence has the type CREATE or ALTER SEQUENCE ... AS gave it, else a serial's its
+        // column's, whose range bounds the sequence.
         "SELECT q.oid, q.typid, q.start_value, q.increment_by, \
            CASE WHEN q.max_value = 9223372036854775807 \
              THEN CASE q.typid WHEN 21 THEN 32767 WHEN 23 THEN 2147483647 ELSE q.max_value END \
              ELSE q.max_value END, \
            q.min_value, 1, q.cycle \
          FROM (SELECT 33554432 + s.rowid AS oid, \
-           coalesce((SELECT c.type_oid FROM __devdb_sequence_owners o \
+           coalesce(s.type_oid, (SELECT c.type_oid FROM __devdb_sequence_owners o \
              JOIN __devdb_columns c ON c.schema = o.schema AND c.table_name = o.table_name \
                AND c.name = o.column_name WHERE o.name = s.name), 20) AS typid, \
            s.start_value, s.increment_by, s.max_value, s.min_value, s.cycle \

@@ -22,7 +22,7 @@ fn create_table_with_every_type() {
             INSERT INTO "__devdb_index_defs" ("schema", "name", "sql") VALUES ('public', 'items_name_key', 'CREATE UNIQUE INDEX "items_name_key" ON "items"("name")');
             INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'items', 'items_pkey', 'p', '["id"]', NULL, NULL, NULL, NULL, 0, 0, NULL, 1);
             INSERT INTO "__devdb_constraints" ("schema", "table_name", "name", "kind", "columns", "ref_table", "ref_columns", "on_delete", "on_update", "is_deferrable", "is_deferred", "check_expr", "validated") VALUES ('public', 'items', 'items_name_key', 'u', '["name"]', NULL, NULL, NULL, NULL, 0, 0, NULL, 1);
-            INSERT INTO "__devdb_sequences" ("name", "last_value", "increment_by", "min_value", "max_value", "start_value", "is_called", "cycle") VALUES ('items_id_seq', 1, 1, 1, 2147483647, 1, 0, 0);
+            INSERT INTO "__devdb_sequences" ("name", "last_value", "increment_by", "min_value", "max_value", "start_value", "is_called", "cycle", "type_oid") VALUES ('items_id_seq', 1, 1, 1, 2147483647, 1, 0, 0, 23);
             INSERT INTO "__devdb_sequence_owners" ("name", "schema", "table_name", "column_name") VALUES ('items_id_seq', 'public', 'items', 'id');
         "#]],
     );
@@ -52,9 +52,9 @@ fn create_table_key_constraints() {
             CREATE TABLE "bs" ("id" INTEGER NOT NULL, "s" INTEGER NOT NULL) STRICT;
             INSERT INTO "__devdb_tables" ("schema", "name") VALUES ('public', 'bs');
             INSERT INTO "__devdb_columns" ("schema", "table_name", "name", "position", "type_oid", "typmod", "not_null", "default_expr", "pk_position") VALUES ('public', 'bs', 'id', 1, 20, -1, 1, 'nextval(''bs_id_seq'')', NULL), ('public', 'bs', 's', 2, 21, -1, 1, 'nextval(''bs_s_seq'')', NULL);
-            INSERT INTO "__devdb_sequences" ("name", "last_value", "increment_by", "min_value", "max_value", "start_value", "is_called", "cycle") VALUES ('bs_id_seq', 1, 1, 1, 9223372036854775807, 1, 0, 0);
+            INSERT INTO "__devdb_sequences" ("name", "last_value", "increment_by", "min_value", "max_value", "start_value", "is_called", "cycle", "type_oid") VALUES ('bs_id_seq', 1, 1, 1, 9223372036854775807, 1, 0, 0, 20);
             INSERT INTO "__devdb_sequence_owners" ("name", "schema", "table_name", "column_name") VALUES ('bs_id_seq', 'public', 'bs', 'id');
-            INSERT INTO "__devdb_sequences" ("name", "last_value", "increment_by", "min_value", "max_value", "start_value", "is_called", "cycle") VALUES ('bs_s_seq', 1, 1, 1, 32767, 1, 0, 0);
+            INSERT INTO "__devdb_sequences" ("name", "last_value", "increment_by", "min_value", "max_value", "start_value", "is_called", "cycle", "type_oid") VALUES ('bs_s_seq', 1, 1, 1, 32767, 1, 0, 0, 21);
             INSERT INTO "__devdb_sequence_owners" ("name", "schema", "table_name", "column_name") VALUES ('bs_s_seq', 'public', 'bs', 's');
         "#]],
     );
