@@ -270,3 +270,54 @@ async fn scalar_subquery_with_several_rows_fails_like_postgres() {
     );
     assert_eq!(on_devdb, on_postgres);
 }
+
+/// Errors PostgreSQL places in the query (ErrorResponse's position: psql's `LINE 1:` and
+/// caret, node-postgres' `err.position`) point at the same character in devdb, over the simple
+/// protocol and at Parse; a name written twice gets no position in devdb (it cannot tell
+/// which one the error is about), so these write each once.
+#[tokio::test]
+async fn analysis_errors_point_where_postgres_points() {
+    use crate::harness::DevDb;
+    let Some(pg) = Postgres::start() else { return };
+    let database = pg.fresh_database("positions").await;
+    let oracle = pg.connect_to(&database).await;
+    let devdb = DevDb::start(&[]);
+    let client = devdb.connect().await;
+    let setup = "create table placed (id int primary key, v text)";
+    let statements = [
+        "select nosuch from placed",
+        "select id,\n  \"NoSuch\" from placed",
+        "select p.missing from placed p",
+        "select 1 from placed join nowhere on true",
+        "select id from public.nowhere",
+        "select no_such_function(1)",
+        "select 'abc'::int",
+        "select id from placed where id = 'x'",
+        "insert into placed (id, v) values ('seven', 'x')",
+        "select '2024-13-45'::date",
+        "select 1::nosuchtype",
+        "select id from placed group by v",
+        "select id, count(*) from placed p",
+        "select 1 / 0",
+    ];
+    let position = |e: tokio_postgres::Error| {
+        let db = e.as_db_error().expect("a server error");
+        (db.code().code().to_owned(), db.position().cloned())
+    };
+    let mut answers = Vec::new();
+    for c in [&oracle, &client] {
+        c.batch_execute(setup).await.expect("setup");
+        let mut got = Vec::new();
+        for sql in statements {
+            let simple = c.batch_execute(sql).await.expect_err(sql);
+            // PostgreSQL divides by zero when it runs the statement, not at Parse.
+            let parsed = c.prepare(sql).await.err().map(position);
+            got.push((sql, position(simple), parsed));
+        }
+        answers.push(got);
+    }
+    assert_eq!(
+        answers[1], answers[0],
+        "devdb (left) differs from PostgreSQL 15"
+    );
+}

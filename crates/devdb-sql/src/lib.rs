@@ -25,6 +25,7 @@ pub mod database;
 mod do_block;
 pub mod domain_syntax;
 pub mod drop_type_syntax;
+pub mod error_position;
 pub mod literals;
 mod make;
 pub mod matview_syntax;

@@ -914,7 +914,7 @@ fn char_len(sql: &str) -> u32 {
 }
 
 /// The 1-based character offset of a line/column location in `sql`.
-fn position(sql: &str, line: u64, column: u64) -> Option<u32> {
+pub(crate) fn position(sql: &str, line: u64, column: u64) -> Option<u32> {
     if line == 0 || column == 0 {
         return None;
     }

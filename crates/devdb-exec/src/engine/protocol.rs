@@ -235,7 +235,9 @@ impl Engine {
             match result {
                 Ok(()) => query.next += 1,
                 Err(stop @ (Stop::Park(_) | Stop::Sleep(_) | Stop::CopyIn)) => return Err(stop),
-                Err(Stop::Error(err)) => failure = Some(err),
+                Err(Stop::Error(err)) => {
+                    failure = Some(devdb_sql::error_position::locate(sql, err))
+                }
             }
         }
         *progress = None;
@@ -275,7 +277,7 @@ impl Engine {
             1 => match self.translation(id, session, sql, &statements, 0, &hints) {
                 Ok(t) => Some(t),
                 Err(_) if failed => return Err(PgError::in_failed_transaction().into()),
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(devdb_sql::error_position::locate(sql, e).into()),
             },
             _ => {
                 return Err(PgError::syntax_error(
