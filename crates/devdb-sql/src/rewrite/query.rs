@@ -2291,9 +2291,16 @@ fn positional_args(args: Vec<FunctionArg>, function: &str) -> Result<Vec<Expr>, 
         .collect()
 }
 
-/// `SELECT * FROM (VALUES ...) AS "*VALUES*"`, PostgreSQL's name for the list.
+/// `SELECT column1, ... FROM (VALUES ...) AS "*VALUES*"`, PostgreSQL's name for the list; the
+/// columns are named so that a set operation can rename them (`rename_outputs`).
 fn select_all_from(values: SetExpr) -> SetExpr {
-    let all = sqlparser::ast::SelectItem::Wildcard(Default::default());
+    let width = match &values {
+        SetExpr::Values(v) => v.rows.first().map_or(0, |r| r.content.len()),
+        _ => 0,
+    };
+    let columns = (1..=width)
+        .map(|i| make::select_item(make::column(&format!("column{i}")), None))
+        .collect();
     let list = make::derived(make::query(values), make::alias("*VALUES*", &[]));
-    SetExpr::Select(Box::new(make::select(vec![all], vec![list], None)))
+    SetExpr::Select(Box::new(make::select(columns, vec![list], None)))
 }
