@@ -109,6 +109,72 @@ pub(super) fn altered_sequence(
     sqlite
 }
 
+/// The type of the `__devdb_sequences` row being updated, as pg_sequence shows it: the
+/// declared one, else its owning column's, else bigint.
+fn sequence_type() -> Expr {
+    let column = make::subquery(make::select(
+        vec![make::select_item(
+            make::qualified_column("c", "type_oid"),
+            None,
+        )],
+        vec![
+            make::table(catalog::SEQUENCE_OWNERS, Some(make::alias("o", &[]))),
+            make::table(catalog::COLUMNS, Some(make::alias("c", &[]))),
+        ],
+        Some(
+            [
+                ("schema", "schema"),
+                ("table_name", "table_name"),
+                ("column_name", "name"),
+            ]
+            .into_iter()
+            .map(|(o, c)| {
+                make::eq(
+                    make::qualified_column("o", o),
+                    make::qualified_column("c", c),
+                )
+            })
+            .chain([make::eq(
+                make::qualified_column("o", "name"),
+                make::qualified_column(catalog::SEQUENCES, "name"),
+            )])
+            .reduce(make::and)
+            .unwrap_or_else(make::null),
+        ),
+    ));
+    make::call(
+        "coalesce",
+        vec![
+            make::column("type_oid"),
+            column,
+            make::int(PgType::Int8.oid().0.into()),
+        ],
+    )
+}
+
+/// NO MINVALUE / NO MAXVALUE: the default bound `column` for a sequence of type `ty` (an OID)
+/// counting by `increment`, as PostgreSQL's init_params sets it.
+fn default_bound(column: &str, increment: &Expr, ty: &Expr) -> Expr {
+    let ascending = Expr::BinaryOp {
+        left: Box::new(increment.clone()),
+        op: sqlparser::ast::BinaryOperator::Gt,
+        right: Box::new(make::int(0)),
+    };
+    let limit = |pick: fn((i64, i64)) -> i64| {
+        make::case(
+            ty.clone(),
+            [PgType::Int2, PgType::Int4, PgType::Int8]
+                .into_iter()
+                .map(|t| (make::int(t.oid().0.into()), make::int(pick(type_range(t)))))
+                .collect(),
+        )
+    };
+    match column {
+        "max_value" => make::if_else(ascending, limit(|(_, hi)| hi), make::int(-1)),
+        _ => make::if_else(ascending, make::int(1), limit(|(lo, _)| lo)),
+    }
+}
+
 /// The values integer type `ty` holds.
 pub fn type_range(ty: PgType) -> (i64, i64) {
     match ty {
@@ -342,8 +408,11 @@ impl Translator<'_> {
             return self.rename_sequence(&key, &new_name);
         }
         let mut set: Vec<(&str, Expr)> = Vec::new();
+        let mut unbounded = Vec::new();
         for option in &options {
             match option {
+                SequenceOptions::MinValue(None) => unbounded.push("min_value"),
+                SequenceOptions::MaxValue(None) => unbounded.push("max_value"),
                 SequenceOptions::IncrementBy(e, _) => {
                     let n = option_int(e)?;
                     if n == 0 {
@@ -368,6 +437,19 @@ impl Translator<'_> {
                         "ALTER SEQUENCE ... {other}"
                     )));
                 }
+            }
+        }
+        if !unbounded.is_empty() {
+            let ty = match &data_type {
+                Some(dt) => make::int(self.data_type(dt)?.ty.ty.oid().0.into()),
+                None => sequence_type(),
+            };
+            let increment = set
+                .iter()
+                .find(|(c, _)| *c == "increment_by")
+                .map_or_else(|| make::column("increment_by"), |(_, e)| e.clone());
+            for column in unbounded {
+                set.push((column, default_bound(column, &increment, &ty)));
             }
         }
         if let Some(dt) = &data_type {
